@@ -1,1 +1,67 @@
+export { type Equivalent, equivalents } from "./equivalents.ts";
+export {
+  type ComponentEstimate,
+  type Estimate,
+  type EstimateError,
+  type EstimateInput,
+  estimate,
+  type IntensityInput,
+  type PowerComponent,
+  type Work,
+  workDuration,
+} from "./estimate/estimate.ts";
+export { estimateInference, type InferenceInput } from "./estimate/inference.ts";
+export {
+  type EpochMeasurement,
+  type Prediction,
+  type PredictionError,
+  type PredictionInput,
+  predictTotal,
+} from "./estimate/predict.ts";
+export { type Provenance, type Sourced, type SourceRef, userSupplied } from "./provenance.ts";
+export {
+  DEFAULT_PUE_PROFILE_ID,
+  defaultPue,
+  PUE_PROFILES,
+  type PueError,
+  type PueProfile,
+  type PueValue,
+  resolvePue,
+} from "./pue.ts";
 export { err, ok, type Result } from "./result.ts";
+export { formatNumber, formatQuantity } from "./units/format.ts";
+export { parseDuration, parseEnergy, parsePower, type UnitParseError } from "./units/parse.ts";
+export {
+  type Carbon,
+  type CarbonIntensity,
+  type CarbonUnit,
+  carbonOf,
+  convertCarbon,
+  convertDuration,
+  convertEnergy,
+  convertPower,
+  type Duration,
+  type DurationUnit,
+  type Energy,
+  type EnergyUnit,
+  energyOf,
+  gramsCO2eq,
+  gramsPerKWh,
+  hours,
+  isDurationUnit,
+  isEnergyUnit,
+  isPowerUnit,
+  joules,
+  kilowattHours,
+  meanPower,
+  milliseconds,
+  milliwatts,
+  type Power,
+  type PowerUnit,
+  type Quantity,
+  scaleEnergy,
+  seconds,
+  sumEnergy,
+  wattHours,
+  watts,
+} from "./units/quantity.ts";

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { userSupplied } from "../provenance.ts";
+import { resolvePue } from "../pue.ts";
+import { gramsPerKWh, hours, milliseconds, watts } from "../units/quantity.ts";
+import { type EstimateInput, estimate, type IntensityInput } from "./estimate.ts";
+
+const intensity: IntensityInput = {
+  zone: "DE",
+  intensity: gramsPerKWh(400),
+  provenance: userSupplied("test intensity"),
+};
+
+function pue(value: number) {
+  const result = resolvePue(value);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+function input(overrides: Partial<EstimateInput> = {}): EstimateInput {
+  return {
+    components: [
+      { name: "GPU", kind: "gpu", power: watts(250), count: 2, provenance: userSupplied("gpu") },
+      { name: "CPU", kind: "cpu", power: watts(100), count: 1, provenance: userSupplied("cpu") },
+    ],
+    work: { kind: "duration", duration: hours(2) },
+    intensity,
+    pue: pue(1.5),
+    ...overrides,
+  };
+}
+
+describe("estimate", () => {
+  it("computes energy = sum(P x n) x t x PUE and carbon = energy x intensity", () => {
+    const result = estimate(input());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    // (2 x 250 + 100) W x 2 h = 1.2 kWh IT; x 1.5 = 1.8 kWh; x 400 g/kWh = 720 g
+    expect(result.value.itEnergy.value).toBeCloseTo(1.2, 12);
+    expect(result.value.energy).toEqual({ value: expect.closeTo(1.8, 12), unit: "kWh" });
+    expect(result.value.carbon.value).toBeCloseTo(720, 9);
+    expect(result.value.duration).toEqual({ value: 7200, unit: "s" });
+  });
+
+  it("returns a breakdown that adds up to the totals, facility overhead included", () => {
+    const result = estimate(input());
+    if (!result.ok) throw new Error(result.error.message);
+    const rows = result.value.breakdown;
+    expect(rows.map((row) => row.kind)).toEqual(["gpu", "cpu", "facility"]);
+    expect(rows[0]?.power).toEqual({ value: 500, unit: "W" });
+    expect(rows[0]?.energy.value).toBeCloseTo(1.0, 12);
+    expect(rows[2]?.energy.value).toBeCloseTo(0.6, 12);
+    const energySum = rows.reduce((sum, row) => sum + row.energy.value, 0);
+    const carbonSum = rows.reduce((sum, row) => sum + row.carbon.value, 0);
+    expect(energySum).toBeCloseTo(result.value.energy.value, 12);
+    expect(carbonSum).toBeCloseTo(result.value.carbon.value, 9);
+    expect(rows[2]?.provenance.source.id).toBe("user");
+  });
+
+  it("handles inference work as latency x count", () => {
+    const result = estimate(
+      input({
+        components: [
+          { name: "A", kind: "gpu", power: watts(300), count: 1, provenance: userSupplied("a") },
+        ],
+        work: { kind: "inferences", latency: milliseconds(120), count: 1000 },
+        pue: pue(1),
+      }),
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    // 300 W x 0.12 s x 1000 = 36 kJ = 0.01 kWh -> 4 g
+    expect(result.value.duration.value).toBeCloseTo(120, 12);
+    expect(result.value.energy.value).toBeCloseTo(0.01, 12);
+    expect(result.value.carbon.value).toBeCloseTo(4, 9);
+    expect(result.value.breakdown[1]?.energy.value).toBe(0);
+  });
+
+  it.each([
+    [{ components: [] }, /at least one hardware component/],
+    [{ work: { kind: "duration" as const, duration: hours(-1) } }, /duration must not be negative/],
+    [
+      {
+        components: [
+          {
+            name: "X",
+            kind: "cpu" as const,
+            power: watts(Number.NaN),
+            count: 1,
+            provenance: userSupplied("x"),
+          },
+        ],
+      },
+      /power/,
+    ],
+    [
+      {
+        components: [
+          {
+            name: "X",
+            kind: "cpu" as const,
+            power: watts(10),
+            count: 0,
+            provenance: userSupplied("x"),
+          },
+        ],
+      },
+      /count must be at least 1/,
+    ],
+    [
+      { work: { kind: "inferences" as const, latency: milliseconds(5), count: 1.5 } },
+      /whole number/,
+    ],
+  ])("rejects bad input %#", (overrides, message) => {
+    const result = estimate(input(overrides));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(message);
+  });
+});

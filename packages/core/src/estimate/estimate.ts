@@ -1,0 +1,172 @@
+import { z } from "zod";
+import type { Provenance } from "../provenance.ts";
+import type { PueValue } from "../pue.ts";
+import { err, ok, type Result } from "../result.ts";
+import {
+  type Carbon,
+  type CarbonIntensity,
+  carbonOf,
+  convertDuration,
+  convertEnergy,
+  convertPower,
+  type Duration,
+  type Energy,
+  energyOf,
+  kilowattHours,
+  type Power,
+  seconds,
+} from "../units/quantity.ts";
+
+/** One kind of part drawing power while the work runs (already scaled by its utilisation). */
+export interface PowerComponent {
+  readonly name: string;
+  readonly kind: "cpu" | "gpu" | "accelerator" | "memory" | "other";
+  readonly power: Power;
+  readonly count: number;
+  readonly provenance: Provenance;
+}
+
+export type Work =
+  | { readonly kind: "duration"; readonly duration: Duration }
+  | { readonly kind: "inferences"; readonly latency: Duration; readonly count: number };
+
+/** Structural: any resolved grid intensity (embedded, live or user-given) fits. */
+export interface IntensityInput {
+  readonly zone: string;
+  readonly intensity: CarbonIntensity;
+  readonly provenance: Provenance;
+}
+
+export interface EstimateInput {
+  readonly components: readonly PowerComponent[];
+  readonly work: Work;
+  readonly intensity: IntensityInput;
+  readonly pue: PueValue;
+}
+
+export interface ComponentEstimate {
+  readonly name: string;
+  readonly kind: PowerComponent["kind"] | "facility";
+  readonly count: number;
+  readonly power: Power<"W">;
+  readonly energy: Energy<"kWh">;
+  readonly carbon: Carbon<"gCO2eq">;
+  readonly provenance: Provenance;
+}
+
+export interface Estimate {
+  readonly work: Work;
+  readonly duration: Duration<"s">;
+  /** Energy drawn by the hardware itself. */
+  readonly itEnergy: Energy<"kWh">;
+  /** IT energy times PUE: what the grid delivers. */
+  readonly energy: Energy<"kWh">;
+  readonly carbon: Carbon<"gCO2eq">;
+  readonly intensity: IntensityInput;
+  readonly pue: PueValue;
+  /** One row per component plus the facility overhead; rows add up to `energy` and `carbon`. */
+  readonly breakdown: readonly ComponentEstimate[];
+  readonly formula: string;
+}
+
+export interface EstimateError {
+  readonly kind: "invalid-estimate-input";
+  readonly message: string;
+}
+
+const nonNegative = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .finite(`${what} must be finite`)
+    .nonnegative(`${what} must not be negative`);
+
+const inputChecks = z.object({
+  components: z
+    .array(
+      z.object({
+        name: z.string().min(1, "component name must not be empty"),
+        power: z.object({ value: nonNegative("component power") }),
+        count: z
+          .number()
+          .int("component count must be a whole number")
+          .positive("component count must be at least 1"),
+      }),
+    )
+    .min(1, "at least one hardware component is needed"),
+  work: z.discriminatedUnion("kind", [
+    z.object({
+      kind: z.literal("duration"),
+      duration: z.object({ value: nonNegative("duration") }),
+    }),
+    z.object({
+      kind: z.literal("inferences"),
+      latency: z.object({ value: nonNegative("latency") }),
+      count: z
+        .number()
+        .int("inference count must be a whole number")
+        .nonnegative("inference count must not be negative"),
+    }),
+  ]),
+  intensity: z.object({ intensity: z.object({ value: nonNegative("grid intensity") }) }),
+  pue: z.object({ value: z.number().finite().min(1, "PUE must be at least 1") }),
+});
+
+export function workDuration(work: Work): Duration<"s"> {
+  if (work.kind === "duration") return convertDuration(work.duration, "s");
+  return seconds(convertDuration(work.latency, "s").value * work.count);
+}
+
+/**
+ * energy = sum(power x count x time) x PUE; carbon = energy x intensity.
+ * Rows are computed per component so the breakdown sums exactly to the totals.
+ */
+export function estimate(input: EstimateInput): Result<Estimate, EstimateError> {
+  const checked = inputChecks.safeParse(input);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const where = issue?.path.join(".") ?? "input";
+    return err({
+      kind: "invalid-estimate-input",
+      message: `${where}: ${issue?.message ?? "invalid"}`,
+    });
+  }
+  const duration = workDuration(input.work);
+  const rows: ComponentEstimate[] = input.components.map((component) => {
+    const powerW = convertPower(component.power, "W").value * component.count;
+    const energy = convertEnergy(energyOf({ value: powerW, unit: "W" }, duration), "kWh");
+    return {
+      name: component.name,
+      kind: component.kind,
+      count: component.count,
+      power: { value: powerW, unit: "W" },
+      energy,
+      carbon: carbonOf(energy, input.intensity.intensity),
+      provenance: component.provenance,
+    };
+  });
+  const itKWh = rows.reduce((sum, row) => sum + row.energy.value, 0);
+  const itPowerW = rows.reduce((sum, row) => sum + row.power.value, 0);
+  const overhead = kilowattHours(itKWh * (input.pue.value - 1));
+  rows.push({
+    name: "facility overhead (PUE)",
+    kind: "facility",
+    count: 1,
+    power: { value: itPowerW * (input.pue.value - 1), unit: "W" },
+    energy: overhead,
+    carbon: carbonOf(overhead, input.intensity.intensity),
+    provenance: input.pue.provenance,
+  });
+  const energy = kilowattHours(itKWh + overhead.value);
+  return ok({
+    work: input.work,
+    duration,
+    itEnergy: kilowattHours(itKWh),
+    energy,
+    carbon: carbonOf(energy, input.intensity.intensity),
+    intensity: input.intensity,
+    pue: input.pue,
+    breakdown: rows,
+    formula:
+      "energy_kWh = sum(power_W x count) x duration_h / 1000 x PUE; carbon_g = energy_kWh x intensity_g/kWh",
+  });
+}

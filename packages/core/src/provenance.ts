@@ -1,0 +1,34 @@
+/**
+ * Where a number came from. Every figure the estimation core returns carries one, so a
+ * reader can check it by hand: the publication, its year and licence, and how it was used.
+ */
+export interface SourceRef {
+  /** Stable id, e.g. "ember-2024" or "nvidia-a100-datasheet". */
+  readonly id: string;
+  readonly title: string;
+  readonly url: string;
+  /** Year the figures describe (data year), not the year they were fetched. */
+  readonly year: number;
+  readonly licence?: string;
+}
+
+export interface Provenance {
+  readonly source: SourceRef;
+  /** How the value was obtained from the source, in a few words, e.g. "country annual average". */
+  readonly method: string;
+  readonly note?: string;
+}
+
+/** A value together with its provenance. */
+export interface Sourced<T> {
+  readonly value: T;
+  readonly provenance: Provenance;
+}
+
+/** Values the user typed in (a flag, an environment variable) are sourced too. */
+export function userSupplied(what: string, year = new Date().getUTCFullYear()): Provenance {
+  return {
+    source: { id: "user", title: `supplied by the user (${what})`, url: "", year },
+    method: "explicit override",
+  };
+}

@@ -1,0 +1,117 @@
+import type { Provenance, SourceRef } from "./provenance.ts";
+import { userSupplied } from "./provenance.ts";
+import { err, ok, type Result } from "./result.ts";
+
+/**
+ * Power usage effectiveness: facility energy / IT energy. The estimation core multiplies IT
+ * energy by it, so a PUE below 1 is physically impossible and rejected.
+ */
+export interface PueValue {
+  readonly value: number;
+  readonly provenance: Provenance;
+}
+
+export interface PueProfile {
+  readonly id: string;
+  readonly description: string;
+  readonly value: number;
+  readonly source: SourceRef;
+}
+
+const UPTIME_2024: SourceRef = {
+  id: "uptime-gdcs-2024",
+  title: "Uptime Institute Global Data Center Survey 2024 (industry average annual PUE)",
+  url: "https://uptimeinstitute.com/resources/research-and-reports/uptime-institute-global-data-center-survey-results-2024",
+  year: 2024,
+};
+const UPTIME_2023: SourceRef = {
+  id: "uptime-gdcs-2023",
+  title: "Uptime Institute Global Data Center Survey 2023 (industry average annual PUE)",
+  url: "https://uptimeinstitute.com/resources/research-and-reports/uptime-institute-global-data-center-survey-results-2023",
+  year: 2023,
+};
+const GOOGLE_2024: SourceRef = {
+  id: "google-env-report-2024",
+  title: "Google 2024 Environmental Report (fleet-wide trailing twelve-month PUE, 2023)",
+  url: "https://www.google.com/about/datacenters/efficiency/",
+  year: 2023,
+};
+const AWS_2023: SourceRef = {
+  id: "aws-sustainability-2023",
+  title: "Amazon 2023 Sustainability Report (AWS global PUE)",
+  url: "https://sustainability.aboutamazon.com/products-services/aws-cloud",
+  year: 2023,
+};
+const LOCAL: SourceRef = {
+  id: "definition-local",
+  title: "No facility overhead: a machine outside a data centre (PUE definition, ISO/IEC 30134-2)",
+  url: "https://www.iso.org/standard/63451.html",
+  year: 2016,
+};
+
+export const PUE_PROFILES: readonly PueProfile[] = [
+  { id: "industry", description: "average data centre", value: 1.56, source: UPTIME_2024 },
+  {
+    id: "industry-2023",
+    description: "average data centre (2023 survey; carbontracker's default)",
+    value: 1.58,
+    source: UPTIME_2023,
+  },
+  { id: "google", description: "Google data centres", value: 1.1, source: GOOGLE_2024 },
+  { id: "aws", description: "Amazon Web Services data centres", value: 1.15, source: AWS_2023 },
+  { id: "local", description: "a workstation or laptop", value: 1.0, source: LOCAL },
+];
+
+/**
+ * The default assumes an unknown data centre, the common case for ML training and for the
+ * SustainML node, which is told nothing about where the model will run.
+ */
+export const DEFAULT_PUE_PROFILE_ID = "industry";
+
+export interface PueError {
+  readonly kind: "invalid-pue";
+  readonly message: string;
+}
+
+function fromProfile(profile: PueProfile): PueValue {
+  return {
+    value: profile.value,
+    provenance: {
+      source: profile.source,
+      method: `PUE profile "${profile.id}" (${profile.description})`,
+    },
+  };
+}
+
+export function defaultPue(): PueValue {
+  const profile = PUE_PROFILES.find((p) => p.id === DEFAULT_PUE_PROFILE_ID);
+  if (!profile) throw new Error(`default PUE profile ${DEFAULT_PUE_PROFILE_ID} missing`);
+  return fromProfile(profile);
+}
+
+/** Accepts a number ("1.2") or a profile id ("google"); undefined gives the default. */
+export function resolvePue(input?: string | number): Result<PueValue, PueError> {
+  if (input === undefined) return ok(defaultPue());
+  if (typeof input === "string") {
+    const profile = PUE_PROFILES.find((p) => p.id === input.trim().toLowerCase());
+    if (profile) return ok(fromProfile(profile));
+  }
+  const value = typeof input === "number" ? input : Number(input.trim());
+  if (typeof input === "string" && (input.trim() === "" || !Number.isFinite(value))) {
+    const ids = PUE_PROFILES.map((p) => p.id).join(", ");
+    return err({
+      kind: "invalid-pue",
+      message: `PUE "${input}" is neither a number nor one of: ${ids}`,
+    });
+  }
+  if (!Number.isFinite(value) || value < 1) {
+    return err({ kind: "invalid-pue", message: `PUE must be a number >= 1 (got ${input})` });
+  }
+  if (value > 5) {
+    return err({
+      kind: "invalid-pue",
+      message: `PUE ${value} is implausible (> 5); check the value`,
+    });
+  }
+  return ok({ value, provenance: userSupplied("PUE") });
+}
