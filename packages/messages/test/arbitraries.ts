@@ -6,7 +6,13 @@ export const wireString = fc
   .string({ unit: "binary", maxLength: 24 })
   .filter((s) => !s.includes("\0"));
 
-function arbitraryForKind(kind: FieldKind): fc.Arbitrary<unknown> {
+/** Printable ASCII only: for comparisons with encoders that count UTF-16 units as bytes. */
+export const asciiString = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 24,
+});
+
+function arbitraryForKind(kind: FieldKind, text: fc.Arbitrary<string>): fc.Arbitrary<unknown> {
   switch (kind.type) {
     case "u32":
       return fc.integer({ min: 0, max: 0xffff_ffff });
@@ -17,21 +23,24 @@ function arbitraryForKind(kind: FieldKind): fc.Arbitrary<unknown> {
     case "bool":
       return fc.boolean();
     case "string":
-      return wireString;
+      return text;
     case "bytes":
       return fc.uint8Array({ maxLength: 48 });
     case "strings":
-      return fc.array(wireString, { maxLength: 4 });
+      return fc.array(text, { maxLength: 4 });
     case "enum":
       return fc.constantFrom(...kind.values);
     case "struct":
-      return arbitraryFor(kind.layout);
+      return arbitraryFor(kind.layout, text);
   }
 }
 
 /** Random valid values for a layout, derived from the layout itself. */
-export function arbitraryFor(layout: StructLayout): fc.Arbitrary<Record<string, unknown>> {
+export function arbitraryFor(
+  layout: StructLayout,
+  text: fc.Arbitrary<string> = wireString,
+): fc.Arbitrary<Record<string, unknown>> {
   const shape: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const field of layout.fields) shape[field.name] = arbitraryForKind(field.kind);
+  for (const field of layout.fields) shape[field.name] = arbitraryForKind(field.kind, text);
   return fc.record(shape);
 }
