@@ -1,0 +1,191 @@
+import { type Provenance, userSupplied } from "../provenance.ts";
+import { err, ok, type Result } from "../result.ts";
+import { type CarbonIntensity, gramsPerKWh } from "../units/quantity.ts";
+import { catalog } from "./catalog.ts";
+import { continentAggregate, WORLD_KEY } from "./data/aggregates.ts";
+import {
+  ELECTRICITY_MAPS_YEARS,
+  type ElectricityMapsYear,
+  EMBER_DATA_YEAR,
+  electricityMapsSource,
+  emberSource,
+  isElectricityMapsYear,
+  LATEST_ELECTRICITY_MAPS_YEAR,
+} from "./data/sources.ts";
+import type { LocationError, ResolvedLocation } from "./location.ts";
+import { resolveLocation } from "./resolve-location.ts";
+import { embeddedData } from "./tgwf-co2.ts";
+
+export type IntensityLevel = "override" | "live" | "zone" | "country" | "continent" | "world";
+
+export interface GridIntensity {
+  /** Zone id, ISO-2 country code, Ember aggregate key ("EUROPE", "WORLD"), or the override label. */
+  readonly zone: string;
+  readonly zoneName: string;
+  readonly intensity: CarbonIntensity;
+  readonly year: number;
+  readonly level: IntensityLevel;
+  readonly provenance: Provenance;
+}
+
+export type IntensityError =
+  | LocationError
+  | { readonly kind: "invalid-override"; readonly value: number }
+  | { readonly kind: "unknown-year"; readonly year: number; readonly available: readonly number[] };
+
+export interface GridIntensityOptions {
+  /** Anything resolveLocation accepts; wins over region and continent. */
+  readonly location?: string;
+  /** SustainML `geo_location_region`; an unknown non-empty region is an error. */
+  readonly region?: string;
+  /** SustainML `geo_location_continent`; used only when region is empty. */
+  readonly continent?: string;
+  readonly overrideGPerKWh?: number;
+  /** Electricity Maps vintage for sub-national zones (2021-2025); default the latest. */
+  readonly year?: number;
+}
+
+const notEmpty = (text: string | undefined): text is string =>
+  text !== undefined && text.trim().length > 0;
+
+/** The location the options name, or undefined when they name none (world average then). */
+export function selectLocation(
+  options: GridIntensityOptions,
+): Result<ResolvedLocation | undefined, LocationError> {
+  if (options.location !== undefined) return resolveLocation(options.location);
+  if (notEmpty(options.region)) return resolveLocation(options.region);
+  if (notEmpty(options.continent)) return resolveLocation(options.continent);
+  return ok(undefined);
+}
+
+/**
+ * Embedded (offline) grid intensity: override, then sub-national zone (Electricity Maps),
+ * country (Ember), continent aggregate (Ember), world (Ember). Sync and free of I/O.
+ */
+export function resolveGridIntensity(
+  options: GridIntensityOptions,
+): Result<GridIntensity, IntensityError> {
+  const override = options.overrideGPerKWh;
+  if (override !== undefined) {
+    if (!Number.isFinite(override) || override < 0) {
+      return err({ kind: "invalid-override", value: override });
+    }
+    const provenance = userSupplied("grid intensity override, gCO2eq/kWh");
+    return ok({
+      zone: notEmpty(options.location) ? options.location.trim() : "USER",
+      zoneName: "user-supplied value",
+      intensity: gramsPerKWh(override),
+      year: provenance.source.year,
+      level: "override",
+      provenance,
+    });
+  }
+  const year = options.year ?? LATEST_ELECTRICITY_MAPS_YEAR;
+  if (!isElectricityMapsYear(year)) {
+    return err({ kind: "unknown-year", year, available: ELECTRICITY_MAPS_YEARS });
+  }
+  const location = selectLocation(options);
+  if (!location.ok) return location;
+  const notes: string[] = [];
+  if (location.value === undefined) notes.push("no location given; world average used");
+  const value = embeddedIntensity(location.value, year, notes);
+  if (options.year !== undefined && value.provenance.source.year !== year) {
+    notes.push(`year ${year} applies to Electricity Maps zones; Ember has one vintage`);
+  }
+  return ok(withNotes(value, notes));
+}
+
+function withNotes(value: GridIntensity, notes: readonly string[]): GridIntensity {
+  const all = [value.provenance.note, ...notes].filter((n) => n !== undefined);
+  if (all.length === 0) return value;
+  return { ...value, provenance: { ...value.provenance, note: all.join("; ") } };
+}
+
+/** Walks down the chain from the resolved level until a value exists. */
+export function embeddedIntensity(
+  location: ResolvedLocation | undefined,
+  year: ElectricityMapsYear,
+  notes: string[],
+): GridIntensity {
+  const data = embeddedData();
+  if (location?.note !== undefined) notes.push(location.note);
+  if (location?.level === "zone") {
+    const entry = data.electricityMaps[year][location.zone];
+    if (entry !== undefined) {
+      return {
+        zone: location.zone,
+        zoneName: location.name,
+        intensity: gramsPerKWh(entry.carbonIntensity.value),
+        year,
+        level: "zone",
+        provenance: {
+          source: electricityMapsSource(year),
+          method: "sub-national zone annual average (Electricity Maps, lifecycle)",
+        },
+      };
+    }
+    notes.push(`zone ${location.zone} has no ${year} value`);
+    const country = location.country && catalog().byCode.get(location.country.iso2);
+    return embeddedIntensity(country, year, notes);
+  }
+  if (location?.level === "country") {
+    const { country } = location;
+    const ember = data.ember[country.iso3];
+    if (ember !== undefined) {
+      return {
+        zone: country.iso2,
+        zoneName: country.name,
+        intensity: gramsPerKWh(ember),
+        year: EMBER_DATA_YEAR,
+        level: "country",
+        provenance: { source: emberSource, method: "country annual average (Ember)" },
+      };
+    }
+    const zone = data.electricityMaps[year][country.iso2];
+    if (zone !== undefined) {
+      return {
+        zone: country.iso2,
+        zoneName: country.name,
+        intensity: gramsPerKWh(zone.carbonIntensity.value),
+        year,
+        level: "country",
+        provenance: {
+          source: electricityMapsSource(year),
+          method: "country annual average (Electricity Maps; country not in Ember)",
+        },
+      };
+    }
+    const fallback = continentAggregate[country.continent];
+    notes.push(`no annual value for ${country.name}; ${country.continent} aggregate used`);
+    if (fallback.note !== undefined) notes.push(fallback.note);
+    const aggregate = catalog().byCode.get(fallback.key);
+    return embeddedIntensity(aggregate, year, notes);
+  }
+  if (location?.level === "continent") {
+    const value = data.ember[location.zone];
+    if (value !== undefined) {
+      return {
+        zone: location.zone,
+        zoneName: location.name,
+        intensity: gramsPerKWh(value),
+        year: EMBER_DATA_YEAR,
+        level: "continent",
+        provenance: { source: emberSource, method: "regional aggregate annual average (Ember)" },
+      };
+    }
+  }
+  return world();
+}
+
+function world(): GridIntensity {
+  const value = embeddedData().ember[WORLD_KEY];
+  if (value === undefined) throw new Error("@tgwf/co2 averageIntensity has no WORLD row");
+  return {
+    zone: WORLD_KEY,
+    zoneName: "World",
+    intensity: gramsPerKWh(value),
+    year: EMBER_DATA_YEAR,
+    level: "world",
+    provenance: { source: emberSource, method: "world annual average (Ember)" },
+  };
+}

@@ -1,0 +1,47 @@
+export { type Continent, type Country, countries, countriesSource } from "./data/countries.ts";
+export {
+  ELECTRICITY_MAPS_YEARS,
+  type ElectricityMapsYear,
+  EMBER_DATA_YEAR,
+  electricityMapsSource,
+  emberSource,
+  LATEST_ELECTRICITY_MAPS_YEAR,
+} from "./data/sources.ts";
+export {
+  type GridIntensity,
+  type GridIntensityOptions,
+  type IntensityError,
+  type IntensityLevel,
+  resolveGridIntensity,
+} from "./grid-intensity.ts";
+export { type LiveGridIntensityOptions, resolveGridIntensityLive } from "./live.ts";
+export {
+  type LocationError,
+  type LocationLevel,
+  type MatchKind,
+  type ResolvedLocation,
+  ZONES_HINT,
+} from "./location.ts";
+export {
+  createElectricityMapsProvider,
+  ELECTRICITY_MAPS_API,
+  type ElectricityMapsOptions,
+} from "./providers/electricity-maps.ts";
+export {
+  createEnergiDataServiceProvider,
+  ENERGI_DATA_SERVICE_API,
+} from "./providers/energi-data-service.ts";
+export {
+  describeProviderError,
+  type ForecastPoint,
+  type IntensityProvider,
+  type LiveIntensity,
+  type ProviderError,
+  type ProviderOptions,
+} from "./providers/provider.ts";
+export {
+  createUkCarbonIntensityProvider,
+  UK_CARBON_INTENSITY_API,
+} from "./providers/uk-carbon-intensity.ts";
+export { resolveLocation } from "./resolve-location.ts";
+export { searchZones, type ZoneEntry } from "./zones.ts";

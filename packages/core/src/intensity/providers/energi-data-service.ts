@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { err, ok } from "../../result.ts";
+import { gramsPerKWh } from "../../units/quantity.ts";
+import { getJson, joinUrl } from "./http.ts";
+import type { IntensityProvider, ProviderOptions } from "./provider.ts";
+import { withinHours } from "./window.ts";
+
+export const ENERGI_DATA_SERVICE_API = "https://api.energidataservice.dk";
+
+// Datasets CO2Emis (measured) and CO2EmisProg (forecast): 5-minute rows per price area.
+const recordSchema = z.object({
+  Minutes5UTC: z.string(),
+  Minutes5DK: z.string().optional(),
+  PriceArea: z.string(),
+  CO2Emission: z.number().nonnegative().nullable(),
+});
+const responseSchema = z.object({ records: z.array(recordSchema) });
+
+const PRICE_AREAS: Readonly<Record<string, string>> = { "DK-DK1": "DK1", "DK-DK2": "DK2" };
+
+/** Timestamps come without an offset but are UTC, as the column name says. */
+const utcInstant = (text: string): string | undefined => {
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+};
+
+/** Energinet's Energi Data Service: Danish price areas DK1 (west) and DK2 (east). */
+export function createEnergiDataServiceProvider(options: ProviderOptions = {}): IntensityProvider {
+  const id = "energi-data-service";
+  const base = options.baseUrl ?? ENERGI_DATA_SERVICE_API;
+  const source = (year: number) => ({
+    id: "energi-data-service-co2emis",
+    title: "Energi Data Service CO2Emis / CO2EmisProg (Energinet, live)",
+    url: "https://www.energidataservice.dk/tso-electricity/CO2Emis",
+    year,
+    licence: "Energi Data Service terms (attribution to Energinet)",
+  });
+  const query = (area: string, extra: Readonly<Record<string, string>>): string =>
+    new URLSearchParams({ filter: JSON.stringify({ PriceArea: [area] }), ...extra }).toString();
+  return {
+    id,
+    title: "Energi Data Service",
+    supports: (zone) => Object.hasOwn(PRICE_AREAS, zone),
+    async current(zone, signal) {
+      const area = PRICE_AREAS[zone];
+      if (area === undefined) return err({ kind: "unsupported-zone", providerId: id, zone });
+      const params = query(area, { limit: "1", sort: "Minutes5UTC DESC" });
+      const url = joinUrl(base, `dataset/CO2Emis?${params}`);
+      const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
+      if (!body.ok) return body;
+      const row = body.value.records[0];
+      const at = row && utcInstant(row.Minutes5UTC);
+      if (row?.CO2Emission == null || at === undefined) {
+        return err({ kind: "no-data", providerId: id, zone });
+      }
+      return ok({
+        zone,
+        intensity: gramsPerKWh(row.CO2Emission),
+        at,
+        providerId: id,
+        source: source(new Date(at).getUTCFullYear()),
+        basis: "CO2 only (not CO2eq) per kWh consumed",
+        estimated: false,
+      });
+    },
+    async forecast(zone, hours, signal) {
+      const area = PRICE_AREAS[zone];
+      if (area === undefined) return err({ kind: "unsupported-zone", providerId: id, zone });
+      const now = (options.now ?? (() => new Date()))();
+      const minute = (d: Date) => d.toISOString().slice(0, 16);
+      const params = query(area, {
+        start: minute(new Date(now.getTime() - 5 * 60_000)),
+        end: minute(new Date(now.getTime() + hours * 3_600_000)),
+        sort: "Minutes5UTC ASC",
+        limit: String(Math.ceil(hours * 12) + 2),
+      });
+      const url = joinUrl(base, `dataset/CO2EmisProg?${params}`);
+      const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
+      if (!body.ok) return body;
+      const points = body.value.records.flatMap((r) => {
+        const at = utcInstant(r.Minutes5UTC);
+        return at === undefined || r.CO2Emission === null
+          ? []
+          : [{ at, intensity: gramsPerKWh(r.CO2Emission) }];
+      });
+      return ok(withinHours(points, hours, () => now));
+    },
+  };
+}

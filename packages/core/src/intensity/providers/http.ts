@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { err, ok, type Result } from "../../result.ts";
+import type { ProviderError, ProviderOptions } from "./provider.ts";
+
+export interface RequestSpec {
+  readonly providerId: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const DEFAULTS = { timeoutMs: 5_000, maxAttempts: 3, backoffMs: 250 } as const;
+
+const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * GET JSON and check its shape. Retries 5xx and network failures with exponential backoff,
+ * never 4xx (a bad key or zone will not fix itself) and never a timeout (the caller's wait
+ * budget is spent). Every failure comes back as a ProviderError value.
+ */
+export async function getJson<T>(
+  spec: RequestSpec,
+  schema: z.ZodType<T>,
+  options: ProviderOptions,
+): Promise<Result<T, ProviderError>> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULTS.maxAttempts));
+  const backoffMs = options.backoffMs ?? DEFAULTS.backoffMs;
+  const { providerId } = spec;
+  let last: ProviderError = { kind: "network", providerId, attempts: 0, message: "not tried" };
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2), spec.signal);
+    if (spec.signal?.aborted) return err({ kind: "aborted", providerId });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await doFetch(spec.url, {
+        headers: { accept: "application/json", ...spec.headers },
+        signal,
+      });
+      if (response.status >= 500) {
+        await response.body?.cancel();
+        last = {
+          kind: "http",
+          providerId,
+          status: response.status,
+          attempts: attempt,
+          message: response.statusText,
+        };
+        continue;
+      }
+      if (!response.ok) {
+        const text = await response.text();
+        return err({
+          kind: "http",
+          providerId,
+          status: response.status,
+          attempts: attempt,
+          message: text.slice(0, 200) || response.statusText,
+        });
+      }
+      body = await response.json();
+    } catch (error) {
+      if (spec.signal?.aborted) return err({ kind: "aborted", providerId });
+      if (timeout.aborted) return err({ kind: "timeout", providerId, timeoutMs });
+      if (error instanceof SyntaxError) {
+        return err({ kind: "bad-response", providerId, message: `not JSON: ${error.message}` });
+      }
+      last = { kind: "network", providerId, attempts: attempt, message: String(error) };
+      continue;
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      return err({ kind: "bad-response", providerId, message: z.prettifyError(parsed.error) });
+    }
+    return ok(parsed.data);
+  }
+  return err(last);
+}
+
+export const joinUrl = (base: string, path: string): string =>
+  `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;

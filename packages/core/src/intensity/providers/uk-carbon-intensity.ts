@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { err, ok } from "../../result.ts";
+import { gramsPerKWh } from "../../units/quantity.ts";
+import { getJson, joinUrl } from "./http.ts";
+import type { IntensityProvider, ProviderOptions } from "./provider.ts";
+import { utcMinute, withinHours } from "./window.ts";
+
+export const UK_CARBON_INTENSITY_API = "https://api.carbonintensity.org.uk";
+
+// GET /intensity and /intensity/{from}/fw48h: half-hour intervals, actual may be null.
+const periodSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  intensity: z.object({
+    forecast: z.number().nonnegative().nullable(),
+    actual: z.number().nonnegative().nullable(),
+    index: z.string(),
+  }),
+});
+const responseSchema = z.object({ data: z.array(periodSchema) });
+
+/** The API writes minute precision ("2026-11-28T23:00Z"); outputs use full ISO instants. */
+const instant = (text: string): string | undefined => {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+};
+
+/** NESO Carbon Intensity API: Great Britain only (Electricity Maps zone "GB"). */
+export function createUkCarbonIntensityProvider(options: ProviderOptions = {}): IntensityProvider {
+  const id = "uk-carbon-intensity";
+  const base = options.baseUrl ?? UK_CARBON_INTENSITY_API;
+  const source = (year: number) => ({
+    id: "uk-carbon-intensity-api",
+    title: "NESO Carbon Intensity API (Great Britain, live)",
+    url: "https://carbonintensity.org.uk/",
+    year,
+    licence: "CC BY 4.0",
+  });
+  return {
+    id,
+    title: "UK Carbon Intensity",
+    supports: (zone) => zone === "GB",
+    async current(zone, signal) {
+      if (zone !== "GB") return err({ kind: "unsupported-zone", providerId: id, zone });
+      const url = joinUrl(base, "intensity");
+      const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
+      if (!body.ok) return body;
+      const period = body.value.data[0];
+      const value = period?.intensity.actual ?? period?.intensity.forecast;
+      const at = period && instant(period.from);
+      if (value == null || at === undefined) return err({ kind: "no-data", providerId: id, zone });
+      return ok({
+        zone,
+        intensity: gramsPerKWh(value),
+        at,
+        providerId: id,
+        source: source(new Date(at).getUTCFullYear()),
+        basis: "operational CO2 of GB generation incl. imports",
+        estimated: period?.intensity.actual == null,
+      });
+    },
+    async forecast(zone, hours, signal) {
+      if (zone !== "GB") return err({ kind: "unsupported-zone", providerId: id, zone });
+      const now = (options.now ?? (() => new Date()))();
+      const url = joinUrl(base, `intensity/${utcMinute(now)}/fw48h`);
+      const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
+      if (!body.ok) return body;
+      const points = body.value.data.flatMap((p) => {
+        const at = instant(p.from);
+        const value = p.intensity.forecast ?? p.intensity.actual;
+        return at === undefined || value === null ? [] : [{ at, intensity: gramsPerKWh(value) }];
+      });
+      return ok(withinHours(points, hours, () => now));
+    },
+  };
+}

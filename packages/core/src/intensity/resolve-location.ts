@@ -1,0 +1,23 @@
+import { err, ok, type Result } from "../result.ts";
+import { catalog, closestLabels } from "./catalog.ts";
+import { type LocationError, type ResolvedLocation, ZONES_HINT } from "./location.ts";
+import { nameKey } from "./normalize.ts";
+
+/**
+ * Turns what a user typed into a known location. Codes are tried before names so "ES" is
+ * Spain and never a fuzzy match; names ignore case, accents and punctuation. An unknown
+ * location is an error with suggestions: it never degrades to the world average.
+ */
+export function resolveLocation(query: string): Result<ResolvedLocation, LocationError> {
+  const trimmed = query.trim();
+  if (trimmed.length === 0) return err({ kind: "empty-query", query, hint: ZONES_HINT });
+  const { byCode, byName } = catalog();
+  const found = byCode.get(trimmed.toUpperCase()) ?? byName.get(nameKey(trimmed));
+  if (found !== undefined) return ok(found);
+  return err({
+    kind: "unknown-location",
+    query,
+    suggestions: closestLabels(trimmed),
+    hint: ZONES_HINT,
+  });
+}

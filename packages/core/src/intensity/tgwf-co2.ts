@@ -1,0 +1,95 @@
+/// <reference path="./tgwf-co2.d.ts" />
+import { averageIntensity } from "@tgwf/co2/data";
+import {
+  yearly2021,
+  yearly2022,
+  yearly2023,
+  yearly2024,
+  yearly2025,
+} from "@tgwf/co2/data/electricity-maps";
+import { z } from "zod";
+import { ELECTRICITY_MAPS_YEARS, type ElectricityMapsYear } from "./data/sources.ts";
+
+const emberSchema = z.object({
+  data: z.record(z.string(), z.number().nonnegative().finite()),
+  type: z.literal("average"),
+});
+
+const percentSchema = z.object({ value: z.number().nullable(), unit: z.literal("%") });
+
+const zoneSchema = z.object({
+  zone: z.object({
+    zoneName: z.string().min(1),
+    countryName: z.string().optional(),
+    displayName: z.string().optional(),
+  }),
+  carbonIntensity: z.object({
+    value: z.number().nonnegative().finite(),
+    unit: z.literal("gCO2eq/kWh"),
+  }),
+  renewableEnergy: percentSchema.optional(),
+  carbonFreeEnergy: percentSchema.optional(),
+});
+
+const yearlySchema = z.object({
+  data: z.record(z.string(), zoneSchema),
+  methodology: z.string(),
+});
+
+export type ElectricityMapsZone = z.infer<typeof zoneSchema>;
+
+export interface EmbeddedData {
+  /** Ember annual intensity keyed by ISO 3166-1 alpha-3 or an aggregate name ("WORLD"), g/kWh. */
+  readonly ember: Readonly<Record<string, number>>;
+  readonly electricityMaps: Readonly<
+    Record<ElectricityMapsYear, Readonly<Record<string, ElectricityMapsZone>>>
+  >;
+}
+
+export interface RawEmbeddedData {
+  readonly averageIntensity: unknown;
+  readonly yearly: Readonly<Record<ElectricityMapsYear, unknown>>;
+}
+
+/**
+ * Checks the shapes of the upstream modules. A throw here means the installed @tgwf/co2 no
+ * longer matches what this wrapper was written for: a packaging mistake, not a user error.
+ */
+export function parseEmbeddedData(raw: RawEmbeddedData): EmbeddedData {
+  const check = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new Error(
+        `@tgwf/co2 ${what} has an unexpected shape (upstream changed?): ${z.prettifyError(parsed.error)}`,
+      );
+    }
+    return parsed.data;
+  };
+  const electricityMaps = Object.fromEntries(
+    ELECTRICITY_MAPS_YEARS.map((year) => [
+      year,
+      check(yearlySchema, raw.yearly[year], `electricity-maps yearly${year}`).data,
+    ]),
+  ) as Record<ElectricityMapsYear, Record<string, ElectricityMapsZone>>;
+  return {
+    ember: check(emberSchema, raw.averageIntensity, "averageIntensity").data,
+    electricityMaps,
+  };
+}
+
+let cached: EmbeddedData | undefined;
+
+/** The validated embedded data, parsed once on first use so importing core stays cheap. */
+export function embeddedData(): EmbeddedData {
+  cached ??= parseEmbeddedData({
+    averageIntensity,
+    yearly: {
+      2021: yearly2021,
+      2022: yearly2022,
+      2023: yearly2023,
+      2024: yearly2024,
+      2025: yearly2025,
+    },
+  });
+  return cached;
+}
