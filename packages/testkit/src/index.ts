@@ -1,3 +1,14 @@
+export { buildPeer, PEERS_SOURCE_DIR } from "./build-peer.ts";
+export {
+  type Co2PeerMode,
+  type Co2PeerOptions,
+  type Co2SampleLine,
+  co2PeerArgs,
+  co2Samples,
+  fnv1a32,
+  parseCo2Sample,
+  startCo2Peer,
+} from "./fastdds-co2-peer.ts";
 export {
   assertInsidePrivateNetwork,
   insidePrivateNetwork,
