@@ -1,0 +1,83 @@
+import type { HardwareProfile } from "../profile.ts";
+import { acceleratorRows } from "./accelerator-rows.ts";
+
+/** AMD Instinct: typical board power (TBP) from the product page / data sheet. */
+const amdInstinct: readonly HardwareProfile[] = acceleratorRows(
+  { vendor: "AMD", kind: "gpu", basis: "board-power", sourceId: "amd-instinct" },
+  [
+    { model: "Instinct MI100", family: "mi100", tdpW: 300, memoryGB: 32, year: 2020 },
+    { model: "Instinct MI210", family: "mi210", tdpW: 300, memoryGB: 64, year: 2022 },
+    { model: "Instinct MI250", family: "mi250", tdpW: 500, memoryGB: 128, year: 2021 },
+    { model: "Instinct MI250X", family: "mi250x", tdpW: 560, memoryGB: 128, year: 2021 },
+    { model: "Instinct MI300X", family: "mi300x", tdpW: 750, memoryGB: 192, year: 2023 },
+    { model: "Instinct MI325X", family: "mi325x", tdpW: 1000, memoryGB: 256, year: 2024 },
+  ],
+);
+
+/**
+ * Google TPUs: Google sells no TPU and publishes per-chip power only in its architecture
+ * papers. TPU v5e/v5p/v6e have no published per-chip power, so they have no row.
+ */
+const googleTpu: readonly HardwareProfile[] = [
+  ...acceleratorRows(
+    { vendor: "Google", kind: "tpu", basis: "chip-max", sourceId: "google-tpu-ten-lessons" },
+    [
+      { model: "TPU v2", family: "tpu-v2", tdpW: 280, memoryGB: 16, year: 2017 },
+      { model: "TPU v3", family: "tpu-v3", tdpW: 450, memoryGB: 32, year: 2018 },
+    ],
+  ),
+  ...acceleratorRows(
+    { vendor: "Google", kind: "tpu", basis: "chip-max", sourceId: "google-tpu-v4-paper" },
+    [
+      {
+        model: "TPU v4",
+        family: "tpu-v4",
+        tdpW: 192,
+        memoryGB: 32,
+        year: 2021,
+        note: "maximum chip power from the paper; its measured mean is lower",
+      },
+    ],
+  ),
+];
+
+/** Intel Gaudi: module power from Intel/Habana product pages. */
+const intelGaudi: readonly HardwareProfile[] = acceleratorRows(
+  { vendor: "Intel", kind: "npu", basis: "board-power", sourceId: "intel-gaudi" },
+  [
+    {
+      model: "Gaudi 2",
+      family: "gaudi2",
+      tdpW: 600,
+      memoryGB: 96,
+      formFactor: "oam",
+      aliases: ["Gaudi2", "HL-225"],
+      year: 2022,
+    },
+    {
+      model: "Gaudi 3 OAM",
+      family: "gaudi3",
+      tdpW: 900,
+      memoryGB: 128,
+      formFactor: "oam",
+      preference: 1,
+      aliases: ["Gaudi3", "HL-325L"],
+      year: 2024,
+    },
+    {
+      model: "Gaudi 3 PCIe",
+      family: "gaudi3",
+      tdpW: 600,
+      memoryGB: 128,
+      formFactor: "pcie",
+      aliases: ["HL-338"],
+      year: 2024,
+    },
+  ],
+);
+
+export const otherAccelerators: readonly HardwareProfile[] = [
+  ...amdInstinct,
+  ...googleTpu,
+  ...intelGaudi,
+];

@@ -1,0 +1,237 @@
+import type { SourceRef } from "../../provenance.ts";
+
+/**
+ * Publications the hardware rows are written from. Where a vendor has one page per SKU
+ * (Intel ARK, AMD product pages) the ref names the family page and each row's figure is the
+ * one on that SKU's page; the year is the launch year of the generation.
+ */
+const SPEC = "public specification fact";
+
+function spec<I extends string>(id: I, title: string, url: string, year: number) {
+  return { id, title, url, year, licence: SPEC } as const satisfies SourceRef;
+}
+
+export const hardwareSources = [
+  // Intel: ARK publishes TDP (Processor Base Power from 12th gen Core on) per SKU.
+  spec(
+    "intel-ark-xeon-e5-v3-v4",
+    "Intel ARK: Xeon E5 v3/v4 product pages (TDP)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/xeon.html",
+    2016,
+  ),
+  spec(
+    "intel-ark-xeon-scalable-1",
+    "Intel ARK: 1st Gen Xeon Scalable (Skylake-SP) product pages (TDP)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
+    2017,
+  ),
+  spec(
+    "intel-ark-xeon-scalable-2",
+    "Intel ARK: 2nd Gen Xeon Scalable (Cascade Lake) product pages (TDP)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
+    2019,
+  ),
+  spec(
+    "intel-ark-xeon-scalable-3",
+    "Intel ARK: 3rd Gen Xeon Scalable (Ice Lake-SP) product pages (TDP)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
+    2021,
+  ),
+  spec(
+    "intel-ark-xeon-scalable-4-5",
+    "Intel ARK: 4th/5th Gen Xeon Scalable (Sapphire/Emerald Rapids) product pages (TDP)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
+    2023,
+  ),
+  spec(
+    "intel-ark-xeon-6",
+    "Intel ARK: Xeon 6 (Granite Rapids / Sierra Forest) product pages (TDP)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/xeon.html",
+    2024,
+  ),
+  spec(
+    "intel-ark-xeon-w",
+    "Intel ARK: Xeon W product pages (TDP)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/xeon/w.html",
+    2019,
+  ),
+  spec(
+    "intel-ark-core",
+    "Intel ARK: Core i5/i7/i9 product pages (TDP / Processor Base Power)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/core.html",
+    2022,
+  ),
+  spec(
+    "intel-ark-core-ultra",
+    "Intel ARK: Core Ultra product pages (Processor Base Power)",
+    "https://www.intel.com/content/www/us/en/products/details/processors/core-ultra.html",
+    2024,
+  ),
+  // AMD: product pages state "Default TDP" per SKU.
+  spec(
+    "amd-epyc",
+    "AMD EPYC server processors: product pages (Default TDP)",
+    "https://www.amd.com/en/products/processors/server/epyc.html",
+    2021,
+  ),
+  spec(
+    "amd-ryzen",
+    "AMD Ryzen desktop processors: product pages (Default TDP)",
+    "https://www.amd.com/en/products/processors/desktops/ryzen.html",
+    2022,
+  ),
+  spec(
+    "amd-threadripper",
+    "AMD Ryzen Threadripper processors: product pages (Default TDP)",
+    "https://www.amd.com/en/products/processors/workstations/ryzen-threadripper.html",
+    2022,
+  ),
+  spec(
+    "amd-instinct",
+    "AMD Instinct accelerators: product pages and data sheets (TBP)",
+    "https://www.amd.com/en/products/accelerators/instinct.html",
+    2023,
+  ),
+  // Arm servers.
+  spec(
+    "ampere-altra",
+    "Ampere Altra / Altra Max processors: product page (TDP per SKU)",
+    "https://amperecomputing.com/products/processors",
+    2020,
+  ),
+  {
+    id: "aws-graviton-estimate" as const,
+    title:
+      "AWS Graviton: AWS publishes no TDP. wattprint estimate: 105 W, the figure reported for " +
+      "the 64-core Graviton2 at its launch, reused for later 64-core Graviton parts",
+    url: "https://aws.amazon.com/ec2/graviton/",
+    year: 2019,
+    licence: "wattprint estimate (no vendor figure)",
+  },
+  spec(
+    "nvidia-grace",
+    "NVIDIA Grace CPU Superchip data sheet (TDP incl. LPDDR5X)",
+    "https://www.nvidia.com/en-us/data-center/grace-cpu-superchip/",
+    2023,
+  ),
+  // Apple publishes whole-Mac wall power, not a chip TDP.
+  spec(
+    "apple-mac-mini-power",
+    "Apple Support: Mac mini power consumption and thermal output (BTU) information",
+    "https://support.apple.com/en-us/103253",
+    2024,
+  ),
+  spec(
+    "apple-mac-studio-power",
+    "Apple Support: Mac Studio power consumption and thermal output (BTU) information",
+    "https://support.apple.com/en-us/102027",
+    2023,
+  ),
+  // NVIDIA data-center product pages and data sheets.
+  spec(
+    "nvidia-v100",
+    "NVIDIA V100 Tensor Core GPU data sheet",
+    "https://www.nvidia.com/en-us/data-center/v100/",
+    2017,
+  ),
+  spec(
+    "nvidia-t4",
+    "NVIDIA T4 Tensor Core GPU data sheet",
+    "https://www.nvidia.com/en-us/data-center/tesla-t4/",
+    2018,
+  ),
+  spec(
+    "nvidia-a10-a30-a40",
+    "NVIDIA A10, A30 and A40 data sheets",
+    "https://www.nvidia.com/en-us/data-center/products/a10-gpu/",
+    2021,
+  ),
+  spec(
+    "nvidia-a100",
+    "NVIDIA A100 Tensor Core GPU data sheet",
+    "https://www.nvidia.com/en-us/data-center/a100/",
+    2020,
+  ),
+  spec(
+    "nvidia-l4-l40",
+    "NVIDIA L4, L40 and L40S data sheets",
+    "https://www.nvidia.com/en-us/data-center/l40s/",
+    2023,
+  ),
+  spec(
+    "nvidia-h100",
+    "NVIDIA H100 Tensor Core GPU data sheet",
+    "https://www.nvidia.com/en-us/data-center/h100/",
+    2022,
+  ),
+  spec(
+    "nvidia-h200",
+    "NVIDIA H200 Tensor Core GPU data sheet",
+    "https://www.nvidia.com/en-us/data-center/h200/",
+    2024,
+  ),
+  spec(
+    "nvidia-blackwell",
+    "NVIDIA HGX / DGX B200 and B100 data sheets (per-GPU power)",
+    "https://www.nvidia.com/en-us/data-center/hgx/",
+    2024,
+  ),
+  spec(
+    "nvidia-rtx-pro",
+    "NVIDIA RTX A6000 / RTX 6000 Ada data sheets",
+    "https://www.nvidia.com/en-us/design-visualization/rtx-6000/",
+    2022,
+  ),
+  spec(
+    "nvidia-geforce-30",
+    "NVIDIA GeForce RTX 30 series specifications (Total Graphics Power)",
+    "https://www.nvidia.com/en-us/geforce/graphics-cards/30-series/",
+    2020,
+  ),
+  spec(
+    "nvidia-geforce-40",
+    "NVIDIA GeForce RTX 40 series specifications (Total Graphics Power)",
+    "https://www.nvidia.com/en-us/geforce/graphics-cards/40-series/",
+    2022,
+  ),
+  spec(
+    "nvidia-geforce-50",
+    "NVIDIA GeForce RTX 50 series specifications (Total Graphics Power)",
+    "https://www.nvidia.com/en-us/geforce/graphics-cards/50-series/",
+    2025,
+  ),
+  spec(
+    "nvidia-jetson",
+    "NVIDIA Jetson module data sheets (power modes)",
+    "https://developer.nvidia.com/embedded/jetson-modules",
+    2023,
+  ),
+  // Google publishes TPU power only in its architecture papers.
+  spec(
+    "google-tpu-v4-paper",
+    "Jouppi et al., TPU v4: An Optically Reconfigurable Supercomputer for Machine Learning " +
+      "with Hardware Support for Embeddings, ISCA 2023",
+    "https://arxiv.org/abs/2304.01433",
+    2023,
+  ),
+  spec(
+    "google-tpu-ten-lessons",
+    "Jouppi et al., Ten Lessons From Three Generations Shaped Google's TPUv4i, ISCA 2021",
+    "https://doi.org/10.1109/ISCA52012.2021.00010",
+    2021,
+  ),
+  spec(
+    "intel-gaudi",
+    "Intel Gaudi 2 / Gaudi 3 AI accelerator product pages and white paper",
+    "https://www.intel.com/content/www/us/en/products/details/processors/ai-accelerators/gaudi.html",
+    2024,
+  ),
+] as const satisfies readonly SourceRef[];
+
+export type HardwareSourceId = (typeof hardwareSources)[number]["id"];
+
+const byId = new Map<string, SourceRef>(hardwareSources.map((s) => [s.id, s]));
+
+export function hardwareSource(id: string): SourceRef | undefined {
+  return byId.get(id);
+}

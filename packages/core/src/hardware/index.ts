@@ -1,0 +1,33 @@
+export { acceleratorProfiles, cpuProfiles, hardwareProfiles } from "./data/catalogue.ts";
+export { type HardwareSourceId, hardwareSource, hardwareSources } from "./data/sources.ts";
+export {
+  findHardware,
+  type HardwareLookupError,
+  type HardwareMatch,
+  type MatchConfidence,
+  searchHardware,
+} from "./lookup.ts";
+export {
+  ASSUMED_MODULE_GB,
+  type InvalidMemory,
+  type MemoryModel,
+  type MemoryPowerOptions,
+  memoryPower,
+  memorySources,
+  WATTS_PER_DIMM,
+  WATTS_PER_GB,
+} from "./memory.ts";
+export { normaliseName } from "./normalise.ts";
+export {
+  hardwarePower,
+  IDLE_FRACTION,
+  type InvalidUtilisation,
+  type PowerEstimate,
+} from "./power.ts";
+export type {
+  FormFactor,
+  HardwareKind,
+  HardwareProfile,
+  HardwareVendor,
+  PowerBasis,
+} from "./profile.ts";

@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { findHardware, searchHardware } from "./lookup.ts";
+
+function idOf(query: string): string {
+  const result = findHardware(query);
+  if (!result.ok) throw new Error(`${query}: ${JSON.stringify(result.error)}`);
+  return result.value.profile.id;
+}
+
+describe("findHardware", () => {
+  it.each([
+    ["A100-SXM4-80GB", "nvidia-a100-sxm4-80gb"],
+    ["NVIDIA A100-SXM4-80GB", "nvidia-a100-sxm4-80gb"],
+    ["NVIDIA A100-SXM4-40GB", "nvidia-a100-sxm4-40gb"],
+    ["NVIDIA A100-PCIE-40GB", "nvidia-a100-pcie-40gb"],
+    ["NVIDIA A100 40GB PCIe", "nvidia-a100-pcie-40gb"],
+    ["NVIDIA A100 80GB PCIe", "nvidia-a100-pcie-80gb"],
+    ["NVIDIA H100 80GB HBM3", "nvidia-h100-sxm5-80gb"],
+    ["NVIDIA H100 PCIe", "nvidia-h100-pcie-80gb"],
+    ["NVIDIA H100 NVL", "nvidia-h100-nvl-94gb"],
+    ["NVIDIA H200", "nvidia-h200-sxm-141gb"],
+    ["NVIDIA H200 NVL", "nvidia-h200-nvl-141gb"],
+    ["NVIDIA B200", "nvidia-b200"],
+    ["NVIDIA L4", "nvidia-l4"],
+    ["NVIDIA L40S", "nvidia-l40s"],
+    ["NVIDIA A10", "nvidia-a10"],
+    ["Tesla T4", "nvidia-t4"],
+    ["Tesla V100-SXM2-16GB", "nvidia-v100-sxm2-16gb"],
+    ["Tesla V100-PCIE-32GB", "nvidia-v100-pcie-32gb"],
+    ["Tesla V100S-PCIE-32GB", "nvidia-v100s-pcie-32gb"],
+    ["NVIDIA GeForce RTX 4090", "nvidia-geforce-rtx-4090"],
+    ["NVIDIA GeForce RTX 3090", "nvidia-geforce-rtx-3090"],
+    ["NVIDIA GeForce RTX 5090", "nvidia-geforce-rtx-5090"],
+    ["NVIDIA GeForce RTX 4060 Ti", "nvidia-geforce-rtx-4060-ti-8gb"],
+    ["Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", "intel-xeon-gold-6248"],
+    ["Intel(R) Xeon(R) Gold 6248R CPU @ 3.00GHz", "intel-xeon-gold-6248r"],
+    ["Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz", "intel-xeon-platinum-8380"],
+    ["Intel(R) Xeon(R) Platinum 8480+", "intel-xeon-platinum-8480-plus"],
+    ["Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz", "intel-xeon-e5-2680-v4"],
+    ["13th Gen Intel(R) Core(TM) i9-13900K", "intel-core-i9-13900k"],
+    ["Intel(R) Core(TM) Ultra 7 155H", "intel-core-ultra-7-155h"],
+    ["AMD EPYC 7763 64-Core Processor", "amd-epyc-7763"],
+    ["AMD EPYC 9654 96-Core Processor", "amd-epyc-9654"],
+    ["AMD Ryzen 9 7950X 16-Core Processor", "amd-ryzen-9-7950x"],
+    ["AMD Ryzen 7 5800U with Radeon Graphics", "amd-ryzen-7-5800u"],
+    ["Apple M2 Pro", "apple-m2-pro"],
+    ["Apple M1", "apple-m1"],
+    ["AWS Graviton3", "aws-graviton3"],
+    ["Graviton 2", "aws-graviton2"],
+    ["Ampere Altra Q80-30", "ampere-altra-q80-30"],
+    ["AMD Instinct MI300X", "amd-instinct-mi300x"],
+    ["MI250X", "amd-instinct-mi250x"],
+    ["Google TPU v4", "google-tpu-v4"],
+    ["Intel Gaudi 2", "intel-gaudi-2"],
+    ["Gaudi3", "intel-gaudi-3-oam"],
+    ["Jetson AGX Orin 64GB", "nvidia-jetson-agx-orin-64gb"],
+    ["Jetson Orin Nano", "nvidia-jetson-orin-nano-8gb"],
+  ])("resolves %s", (query, id) => {
+    expect(idOf(query)).toBe(id);
+  });
+
+  it("grades how the match was made", () => {
+    expect(findHardware("NVIDIA A100 SXM4 80GB")).toMatchObject({
+      ok: true,
+      value: { confidence: "exact" },
+    });
+    expect(findHardware("Tesla T4")).toMatchObject({
+      ok: true,
+      value: { confidence: "normalised" },
+    });
+    expect(findHardware("Xeon Gold 6248 server")).toMatchObject({
+      ok: true,
+      value: { confidence: "fuzzy", profile: { id: "intel-xeon-gold-6248" } },
+    });
+  });
+
+  it("picks the family default for a bare family name and says so", () => {
+    const result = findHardware("A100");
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.profile.id).toBe("nvidia-a100-sxm4-40gb");
+    expect(result.value.confidence).toBe("fuzzy");
+    expect(result.value.note).toContain("does not say which variant");
+    expect(result.value.note).toContain("A100 PCIe 40GB (250 W)");
+  });
+
+  it("honours a stated form factor or memory size", () => {
+    expect(idOf("A100 80GB")).toBe("nvidia-a100-sxm4-80gb");
+    expect(idOf("A100 PCIe")).toBe("nvidia-a100-pcie-80gb");
+    expect(idOf("H100 SXM5")).toBe("nvidia-h100-sxm5-80gb");
+    expect(idOf("V100 32GB")).toBe("nvidia-v100-sxm2-32gb");
+  });
+
+  it("picks a variant when the candidates draw the same power", () => {
+    const result = findHardware("V100 PCIe");
+    expect(result.ok && result.value.profile.tdpW).toBe(250);
+    expect(result.ok && result.value.note).toContain("same power");
+  });
+
+  it("never confuses neighbouring model numbers", () => {
+    expect(idOf("A10")).toBe("nvidia-a10");
+    expect(idOf("RTX 4060")).toBe("nvidia-geforce-rtx-4060");
+    expect(idOf("M2")).toBe("apple-m2");
+    expect(idOf("Xeon Gold 6248")).toBe("intel-xeon-gold-6248");
+  });
+
+  it("does not fall back from a qualified part to the plain one", () => {
+    expect(findHardware("NVIDIA GeForce RTX 4090 Laptop GPU").ok).toBe(false);
+    expect(findHardware("Apple M4 Pro").ok).toBe(false);
+    expect(findHardware("NVIDIA GeForce RTX 4080 Ti").ok).toBe(false);
+  });
+
+  it("reports an unknown name with suggestions", () => {
+    const result = findHardware("A1000000");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe("unknown-hardware");
+    expect(result.error.reason).toBe("not-found");
+    expect(result.error.suggestions.length).toBeGreaterThan(0);
+    expect(result.error.suggestions.length).toBeLessThanOrEqual(5);
+    expect(result.error.suggestions.some((s) => s.includes("A100"))).toBe(true);
+  });
+
+  it("treats an Arm core name as ambiguous and lists the chips that use it", () => {
+    const result = findHardware("Neoverse-N1");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.reason).toBe("ambiguous");
+    expect(result.error.suggestions).toContain("AWS Graviton2");
+    expect(result.error.suggestions).toContain("Ampere Altra Q80-30");
+    expect(result.error.hint).toContain("core design");
+  });
+
+  it("reports ties between different powers as ambiguous", () => {
+    const result = findHardware("Ryzen 9");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.reason).toBe("ambiguous");
+    expect(result.error.suggestions.length).toBeGreaterThan(1);
+  });
+
+  it("rejects an empty query", () => {
+    expect(findHardware("  (R) ")).toMatchObject({ ok: false, error: { reason: "empty-query" } });
+  });
+});
+
+describe("searchHardware", () => {
+  it("lists everything for an empty query and honours the limit", () => {
+    expect(searchHardware("").length).toBeGreaterThan(140);
+    expect(searchHardware("", 7)).toHaveLength(7);
+  });
+
+  it("filters by every word and ranks the closest first", () => {
+    const h100 = searchHardware("nvidia h100");
+    expect(h100.map((p) => p.family)).toEqual(["h100", "h100", "h100"]);
+    expect(searchHardware("jetson").every((p) => p.name.includes("Jetson"))).toBe(true);
+    expect(searchHardware("neoverse").length).toBeGreaterThanOrEqual(4);
+    expect(searchHardware("epyc 7763")[0]?.id).toBe("amd-epyc-7763");
+  });
+});

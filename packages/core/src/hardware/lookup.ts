@@ -1,0 +1,259 @@
+import { err, ok, type Result } from "../result.ts";
+import { hardwareProfiles } from "./data/catalogue.ts";
+import { type NameTokens, normaliseName, tokenise } from "./normalise.ts";
+import type { HardwareProfile } from "./profile.ts";
+
+/**
+ * Name -> profile. Order of trust: the literal spelling, then the normalised spelling, then
+ * token scoring. Token scoring only accepts a candidate whose model tokens contain the
+ * query's or are contained by it, so "A100" never drifts to "A10" and "6248" never to "6248R".
+ */
+export type MatchConfidence = "exact" | "normalised" | "fuzzy";
+
+export interface HardwareMatch {
+  readonly profile: HardwareProfile;
+  readonly confidence: MatchConfidence;
+  /** Why this row was chosen when the query did not name it fully. */
+  readonly note?: string;
+}
+
+export interface HardwareLookupError {
+  readonly kind: "unknown-hardware";
+  readonly query: string;
+  readonly reason: "empty-query" | "not-found" | "ambiguous";
+  /** Up to five display names to offer the user. */
+  readonly suggestions: readonly string[];
+  readonly hint?: string;
+}
+
+const MAX_SUGGESTIONS = 5;
+
+interface Entry {
+  readonly profile: HardwareProfile;
+  readonly modelTokenSets: readonly (readonly string[])[];
+  readonly haystack: string;
+}
+
+interface Index {
+  readonly literal: ReadonlyMap<string, HardwareProfile>;
+  readonly normalised: ReadonlyMap<string, HardwareProfile>;
+  readonly entries: readonly Entry[];
+}
+
+let index: Index | undefined;
+
+function buildIndex(): Index {
+  const literal = new Map<string, HardwareProfile>();
+  const normalised = new Map<string, HardwareProfile>();
+  const entries = hardwareProfiles.map((profile): Entry => {
+    const spellings = [profile.name, ...profile.aliases];
+    for (const spelling of spellings) {
+      literal.set(spelling.trim().toLowerCase(), profile);
+      normalised.set(normaliseName(spelling), profile);
+    }
+    const haystack = [
+      ...spellings,
+      profile.vendor,
+      profile.kind,
+      profile.family,
+      profile.microarchitecture ?? "",
+    ]
+      .join(" ")
+      .toLowerCase();
+    return { profile, modelTokenSets: spellings.map((s) => tokenise(s).model), haystack };
+  });
+  return { literal, normalised, entries };
+}
+
+function getIndex(): Index {
+  index ??= buildIndex();
+  return index;
+}
+
+const hasDigit = (token: string): boolean => /\d/.test(token);
+
+/**
+ * Words that name a different, usually lower-power part of the same number: an
+ * "RTX 4090 Laptop GPU" must not fall back to the 450 W desktop card, nor "M4 Pro" to "M4".
+ */
+const QUALIFIERS = new Set(["laptop", "mobile", "max", "maxq", "ti", "super", "pro", "ultra"]);
+
+/**
+ * 10 per shared model token; extra query words cost 1 (they may be noise we do not know),
+ * missing candidate words cost 3 (the query is less specific than the row).
+ */
+function modelScore(candidate: readonly string[], query: readonly string[]): number | undefined {
+  if (query.some((t) => QUALIFIERS.has(t) && !candidate.includes(t))) return undefined;
+  const shared = candidate.filter((t) => query.includes(t)).length;
+  if (shared === candidate.length && shared > 0) return 10 * shared - (query.length - shared);
+  if (shared === query.length && query.some(hasDigit)) {
+    return 10 * shared - 3 * (candidate.length - shared);
+  }
+  return undefined;
+}
+
+/** A stated form factor or memory size that contradicts the row rules the row out. */
+function scoreEntry(entry: Entry, query: NameTokens): number | undefined {
+  const { profile } = entry;
+  if (query.formFactor !== undefined && profile.formFactor !== undefined) {
+    if (query.formFactor !== profile.formFactor) return undefined;
+  }
+  if (query.memoryGB !== undefined && profile.memoryGB !== undefined) {
+    if (query.memoryGB !== profile.memoryGB) return undefined;
+  }
+  let best: number | undefined;
+  for (const tokens of entry.modelTokenSets) {
+    const score = modelScore(tokens, query.model);
+    if (score !== undefined && (best === undefined || score > best)) best = score;
+  }
+  if (best === undefined) return undefined;
+  if (query.formFactor !== undefined && profile.formFactor === query.formFactor) best += 4;
+  if (query.memoryGB !== undefined && profile.memoryGB === query.memoryGB) best += 4;
+  return best;
+}
+
+interface Scored {
+  readonly profile: HardwareProfile;
+  readonly score: number;
+}
+
+function rank(query: NameTokens): readonly Scored[] {
+  const scored: Scored[] = [];
+  for (const entry of getIndex().entries) {
+    const score = scoreEntry(entry, query);
+    if (score !== undefined) scored.push({ profile: entry.profile, score });
+  }
+  return scored.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (b.profile.preference ?? 0) - (a.profile.preference ?? 0) ||
+      a.profile.name.localeCompare(b.profile.name),
+  );
+}
+
+const describe = (p: HardwareProfile): string => `${p.name} (${p.tdpW} W)`;
+
+/** Character-bigram overlap, only to order suggestions for a query that matched nothing. */
+function similarity(a: string, b: string): number {
+  const bigrams = (s: string): Set<string> => {
+    const compact = s.replace(/ /g, "");
+    const set = new Set<string>();
+    for (let i = 0; i < compact.length - 1; i++) set.add(compact.slice(i, i + 2));
+    return set;
+  };
+  const x = bigrams(a);
+  const y = bigrams(b);
+  if (x.size + y.size === 0) return 0;
+  let shared = 0;
+  for (const g of x) if (y.has(g)) shared++;
+  return (2 * shared) / (x.size + y.size);
+}
+
+function nearestNames(normalisedQuery: string): readonly string[] {
+  return getIndex()
+    .entries.map((e) => ({
+      name: e.profile.name,
+      s: similarity(normalisedQuery, normaliseName(e.profile.name)),
+    }))
+    .filter((x) => x.s > 0.25)
+    .sort((a, b) => b.s - a.s || a.name.localeCompare(b.name))
+    .slice(0, MAX_SUGGESTIONS)
+    .map((x) => x.name);
+}
+
+function unknown(
+  query: string,
+  reason: HardwareLookupError["reason"],
+  suggestions: readonly string[],
+  hint?: string,
+): Result<HardwareMatch, HardwareLookupError> {
+  return err({
+    kind: "unknown-hardware",
+    query,
+    reason,
+    suggestions: suggestions.slice(0, MAX_SUGGESTIONS),
+    ...(hint === undefined ? {} : { hint }),
+  });
+}
+
+/** Resolves a device name as the OS or a driver reports it to one power profile. */
+export function findHardware(query: string): Result<HardwareMatch, HardwareLookupError> {
+  const { literal, normalised } = getIndex();
+  const normalisedQuery = normaliseName(query);
+  if (normalisedQuery.length === 0) return unknown(query, "empty-query", []);
+
+  const literalHit = literal.get(query.trim().toLowerCase());
+  if (literalHit !== undefined) return ok({ profile: literalHit, confidence: "exact" });
+  const normalisedHit = normalised.get(normalisedQuery);
+  if (normalisedHit !== undefined) return ok({ profile: normalisedHit, confidence: "normalised" });
+
+  const ranked = rank(tokenise(query));
+  const top = ranked[0];
+  if (top === undefined) {
+    const cores = hardwareProfiles.filter(
+      (p) =>
+        p.microarchitecture !== undefined && normaliseName(p.microarchitecture) === normalisedQuery,
+    );
+    if (cores.length > 0) {
+      return unknown(
+        query,
+        "ambiguous",
+        cores.map((p) => p.name),
+        `${cores[0]?.microarchitecture} is a CPU core design used by several chips with ` +
+          "different power; name the chip (the cloud instance type tells which)",
+      );
+    }
+    return unknown(query, "not-found", nearestNames(normalisedQuery));
+  }
+
+  const tied = ranked.filter((s) => s.score === top.score);
+  if (tied.length === 1) {
+    return ok({
+      profile: top.profile,
+      confidence: "fuzzy",
+      note: `matched "${normalisedQuery}" to ${top.profile.name} by name tokens`,
+    });
+  }
+  const topPreference = top.profile.preference ?? 0;
+  const preferred = tied.filter((s) => (s.profile.preference ?? 0) === topPreference);
+  const samePower = preferred.every((s) => s.profile.tdpW === top.profile.tdpW);
+  if (preferred.length === 1 || samePower) {
+    const others = tied.filter((s) => s.profile !== top.profile).map((s) => describe(s.profile));
+    return ok({
+      profile: top.profile,
+      confidence: "fuzzy",
+      note:
+        `"${query}" does not say which variant; chose ${describe(top.profile)}, ` +
+        `${preferred.length === 1 ? "the most common one" : "same power as the others"} ` +
+        `(also possible: ${others.join(", ")})`,
+    });
+  }
+  return unknown(
+    query,
+    "ambiguous",
+    tied.map((s) => s.profile.name),
+  );
+}
+
+/**
+ * Profiles for a listing such as `wattprint hardware [query]`: every query word must occur
+ * in the row's names, vendor, kind or core design; an empty query lists everything.
+ */
+export function searchHardware(
+  query: string,
+  limit = Number.POSITIVE_INFINITY,
+): readonly HardwareProfile[] {
+  const words = query
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+  const { entries } = getIndex();
+  if (words.length === 0) return entries.slice(0, limit).map((e) => e.profile);
+  const tokens = tokenise(query);
+  return entries
+    .filter((e) => words.every((w) => e.haystack.includes(w)))
+    .map((e) => ({ profile: e.profile, score: scoreEntry(e, tokens) ?? 0 }))
+    .sort((a, b) => b.score - a.score || a.profile.name.localeCompare(b.profile.name))
+    .slice(0, limit)
+    .map((s) => s.profile);
+}
