@@ -51,7 +51,7 @@ const intelGaudi: readonly HardwareProfile[] = acceleratorRows(
       tdpW: 600,
       memoryGB: 96,
       formFactor: "oam",
-      aliases: ["Gaudi2", "HL-225"],
+      aliases: ["Gaudi2"],
       year: 2022,
     },
     {
