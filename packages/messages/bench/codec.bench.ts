@@ -53,8 +53,47 @@ function roundTrip<T>(
   if (!result.ok) throw new Error("round trip failed");
 }
 
+/**
+ * Bench options that time the measured ("run") iterations themselves and print samples/s and
+ * MB/s, since vitest's table has no bytes column.
+ */
+function throughput(label: string, payloadBytes: number) {
+  let samples = 0;
+  let started = 0;
+  return {
+    setup: (_task: unknown, mode: "warmup" | "run") => {
+      if (mode === "run") {
+        samples = 0;
+        started = performance.now();
+      }
+    },
+    teardown: (_task: unknown, mode: "warmup" | "run") => {
+      if (mode !== "run" || samples === 0) return;
+      const seconds = (performance.now() - started) / 1000;
+      const rate = samples / seconds;
+      const mbps = (rate * payloadBytes) / 1e6;
+      console.log(
+        `THROUGHPUT ${label}: ${Math.round(rate).toLocaleString("en-US")} samples/s, ${mbps.toFixed(1)} MB/s (${payloadBytes} B payload)`,
+      );
+    },
+    count: () => {
+      samples++;
+    },
+  };
+}
+
+const co2Trip = throughput("CO2FootprintImpl encode+decode", co2Bytes.byteLength);
+const mlTrip = throughput("MLModelImpl (1 MiB raw_model) encode+decode", mlBytes.byteLength);
+
 describe("CO2FootprintImpl", () => {
-  bench("encode+decode", () => roundTrip(co2FootprintImplCodec, co2));
+  bench(
+    "encode+decode",
+    () => {
+      roundTrip(co2FootprintImplCodec, co2);
+      co2Trip.count();
+    },
+    { setup: co2Trip.setup, teardown: co2Trip.teardown },
+  );
   bench("encode", () => {
     co2FootprintImplCodec.encode(co2);
   });
@@ -64,7 +103,14 @@ describe("CO2FootprintImpl", () => {
 });
 
 describe("MLModelImpl, 1 MiB raw_model", () => {
-  bench("encode+decode", () => roundTrip(mlModelImplCodec, mlModel));
+  bench(
+    "encode+decode",
+    () => {
+      roundTrip(mlModelImplCodec, mlModel);
+      mlTrip.count();
+    },
+    { setup: mlTrip.setup, teardown: mlTrip.teardown },
+  );
   bench("encode", () => {
     mlModelImplCodec.encode(mlModel);
   });
