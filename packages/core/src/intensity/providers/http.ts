@@ -14,10 +14,14 @@ const DEFAULTS = { timeoutMs: 5_000, maxAttempts: 3, backoffMs: 250 } as const;
 const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -42,10 +46,9 @@ export async function getJson<T>(
     if (spec.signal?.aborted) return err({ kind: "aborted", providerId });
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
-    let response: Response;
     let body: unknown;
     try {
-      response = await doFetch(spec.url, {
+      const response = await doFetch(spec.url, {
         headers: { accept: "application/json", ...spec.headers },
         signal,
       });
