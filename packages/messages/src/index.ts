@@ -59,6 +59,7 @@ export {
 export {
   CONFIG_TOPIC_QOS,
   CONTROL_READER_QOS,
+  codecForTopic,
   DOMAIN_ID_ENV,
   type Durability,
   type Endpoint,

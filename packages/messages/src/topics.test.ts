@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { codecFor } from "./registry.ts";
-import { TASK_DATA_QOS, TOPIC_LIST, TOPICS, topicByName } from "./topics.ts";
+import { codecForTopic, TASK_DATA_QOS, TOPIC_LIST, TOPICS, topicByName } from "./topics.ts";
 
 describe("topic catalogue", () => {
   it("lists the fourteen SustainML topics with their wire types", () => {
@@ -77,5 +77,7 @@ describe("topic catalogue", () => {
   it("finds topics by exact name", () => {
     expect(topicByName("/sustainml/carbon_tracker/output")?.typeName).toBe("CO2FootprintImpl");
     expect(topicByName("sustainml/carbon_tracker/output")).toBeUndefined();
+    expect(codecForTopic("/sustainml/status")?.typeName).toBe("NodeStatusImpl");
+    expect(codecForTopic("/sustainml/status_CARBON_FOOTPRINT_NODE")).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { NodeName } from "./ids.ts";
-import type { MessageTypeName } from "./registry.ts";
+import { type AnyMessageCodec, codecFor, type MessageTypeName } from "./registry.ts";
 
 /*
  * Topic catalogue and QoS, as data the node runtime reads (sustainml-wire.md §3-4; sources
@@ -228,6 +228,12 @@ export const TOPIC_LIST: readonly TopicEntry[] = Object.values(TOPICS);
 
 export function topicByName(name: string): TopicEntry | undefined {
   return TOPIC_LIST.find((topic) => topic.name === name);
+}
+
+/** The codec for a topic's type, or undefined for a topic SustainML does not define. */
+export function codecForTopic(name: string): AnyMessageCodec | undefined {
+  const topic = topicByName(name);
+  return topic === undefined ? undefined : codecFor(topic.typeName);
 }
 
 /**
