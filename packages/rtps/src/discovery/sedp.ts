@@ -1,0 +1,117 @@
+import type { Outbox } from "../endpoints/outbox.ts";
+import { type ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
+import { RtpsWriter } from "../endpoints/writer.ts";
+import { type Guid, guidFromBytes, guidToBytes } from "../wire/guid.ts";
+import type { Locator } from "../wire/locator.ts";
+import { SEDP_TOPICS } from "./builtin-endpoints.ts";
+import type { EndpointDescription } from "./endpoint-description.ts";
+import { UNLIMITED_RESOURCES } from "./qos.ts";
+import { decodeEndpointData, encodeEndpointData, readPlCdr } from "./sedp-data.ts";
+import type { ParticipantData } from "./spdp-data.ts";
+
+export interface SedpConfig {
+  readonly prefix: Uint8Array;
+  readonly outbox: Outbox;
+  readonly heartbeatPeriodMs: number;
+  readonly maxSampleSize: number;
+  readonly onEndpoint: (ep: EndpointDescription) => void;
+  readonly onEndpointGone: (guid: Guid) => void;
+  readonly onInvalid: () => void;
+}
+
+type Side = "writer" | "reader";
+
+/**
+ * The simple endpoint discovery protocol: reliable TRANSIENT_LOCAL builtin
+ * writers and readers for publications and subscriptions (DDSI-RTPS §8.5.4).
+ */
+export class SedpAgent {
+  /** Indexed like SEDP_TOPICS: [publications, subscriptions]. */
+  readonly writers: readonly RtpsWriter[];
+  readonly readers: readonly RtpsReader[];
+
+  constructor(private readonly config: SedpConfig) {
+    this.writers = SEDP_TOPICS.map(
+      (t) =>
+        new RtpsWriter({
+          guid: { prefix: config.prefix, entityId: t.writerId },
+          reliable: true,
+          durability: "transient-local",
+          history: { kind: "keep-last", depth: 1 },
+          resourceLimits: UNLIMITED_RESOURCES,
+          keyed: true,
+          heartbeatPeriodMs: config.heartbeatPeriodMs,
+          outbox: config.outbox,
+        }),
+    );
+    this.readers = SEDP_TOPICS.map((t, i) => {
+      const side: Side = i === 0 ? "writer" : "reader";
+      return new RtpsReader({
+        guid: { prefix: config.prefix, entityId: t.readerId },
+        reliable: true,
+        outbox: config.outbox,
+        maxSampleSize: config.maxSampleSize,
+        onSample: (s) => this.onSample(side, s),
+      });
+    });
+  }
+
+  /** Matches our builtin endpoints with the peer's, as its endpoint set allows. */
+  addParticipant(p: ParticipantData): void {
+    const locators: readonly Locator[] =
+      p.metatrafficUnicast.length > 0 ? p.metatrafficUnicast : p.defaultUnicast;
+    SEDP_TOPICS.forEach((t, i) => {
+      if (p.builtinEndpoints & t.detectorBit) {
+        this.writers[i]?.matchReader({
+          guid: { prefix: p.guidPrefix, entityId: t.readerId },
+          locators,
+          reliable: true,
+          wantsHistory: true,
+        });
+      }
+      if (p.builtinEndpoints & t.announcerBit) {
+        this.readers[i]?.matchWriter({
+          guid: { prefix: p.guidPrefix, entityId: t.writerId },
+          locators,
+          reliable: true,
+        });
+      }
+    });
+  }
+
+  removeParticipant(prefix: Uint8Array): void {
+    SEDP_TOPICS.forEach((t, i) => {
+      this.writers[i]?.unmatchReader({ prefix, entityId: t.readerId });
+      this.readers[i]?.unmatchWriter({ prefix, entityId: t.writerId });
+    });
+  }
+
+  /** Announces (or re-announces, after a QoS change) one of our endpoints. */
+  publish(ep: EndpointDescription): void {
+    const w = this.writers[ep.side === "writer" ? 0 : 1];
+    w?.write(encodeEndpointData(ep), { keyHash: guidToBytes(ep.guid) });
+  }
+
+  /** Tells peers one of our endpoints is gone. */
+  withdraw(side: Side, guid: Guid): void {
+    const w = this.writers[side === "writer" ? 0 : 1];
+    w?.retire("disposed", { keyHash: guidToBytes(guid) });
+  }
+
+  close(): void {
+    for (const w of this.writers) w.close();
+  }
+
+  private onSample(side: Side, s: ReceivedSample): void {
+    if (s.instanceState !== "alive") {
+      if (s.keyHash) this.config.onEndpointGone(guidFromBytes(s.keyHash));
+      return;
+    }
+    const list = readPlCdr(s.payload);
+    const decoded = list.ok
+      ? decodeEndpointData(list.value, { side, vendorId: 0, keyHash: s.keyHash })
+      : list;
+    if (decoded.ok) this.config.onEndpoint(decoded.value);
+    else this.config.onInvalid();
+  }
+}

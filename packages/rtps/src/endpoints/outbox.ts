@@ -1,0 +1,21 @@
+import type { GuidPrefix } from "../wire/guid.ts";
+import type { Locator } from "../wire/locator.ts";
+
+/** How endpoints reach the network: the participant's transport, seen from inside. */
+export interface Outbox {
+  readonly prefix: GuidPrefix;
+  readonly vendorId: number;
+  send(datagram: Uint8Array, locators: readonly Locator[]): void;
+}
+
+/**
+ * Largest datagram we build. Fast DDS 2.9 receives at most 65,500 bytes per
+ * datagram, so anything bigger would be cut there.
+ */
+export const MAX_DATAGRAM = 64_000;
+
+/** Samples whose payload exceeds this go out as DATA_FRAG. */
+export const MAX_UNFRAGMENTED_PAYLOAD = 62_000;
+
+/** Fragment size for DATA_FRAG; one fragment per datagram. */
+export const FRAGMENT_SIZE = 60_000;

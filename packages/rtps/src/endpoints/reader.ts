@@ -1,0 +1,316 @@
+import { type Guid, guidToString } from "../wire/guid.ts";
+import type { Locator } from "../wire/locator.ts";
+import { MessageBuilder } from "../wire/message.ts";
+import { findParameter, type ParameterList } from "../wire/parameter-list.ts";
+import { Pid, StatusInfo } from "../wire/pids.ts";
+import { makeSequenceNumberSet, type SequenceNumber } from "../wire/sequence-number.ts";
+import { writeAckNack } from "../wire/submessages/acknack.ts";
+import type { DataSubmessage } from "../wire/submessages/data.ts";
+import type { DataFragSubmessage } from "../wire/submessages/data-frag.ts";
+import {
+  type HeartbeatFragSubmessage,
+  writeNackFrag,
+} from "../wire/submessages/fragment-control.ts";
+import type { GapSubmessage } from "../wire/submessages/gap.ts";
+import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
+import type { InstanceState } from "./change.ts";
+import { FragmentAssembler } from "./fragments.ts";
+import type { Outbox } from "./outbox.ts";
+
+/** A sample as handed to the application. */
+export interface ReceivedSample {
+  /** Serialized data with its encapsulation header; for dispose/unregister, the serialized key or empty. */
+  readonly payload: Uint8Array;
+  readonly keyHash: Uint8Array | undefined;
+  readonly writerGuid: Guid;
+  readonly sequenceNumber: SequenceNumber;
+  readonly sourceTimestampMs: number | undefined;
+  readonly instanceState: InstanceState;
+}
+
+export interface ReaderConfig {
+  readonly guid: Guid;
+  readonly reliable: boolean;
+  readonly outbox: Outbox;
+  /** Bound on a reassembled sample, so a hostile DATA_FRAG cannot make us allocate gigabytes. */
+  readonly maxSampleSize: number;
+  readonly onSample: (sample: ReceivedSample) => void;
+}
+
+export interface MatchedWriter {
+  readonly guid: Guid;
+  readonly locators: readonly Locator[];
+  /** Both sides reliable: we acknowledge and repair. */
+  readonly reliable: boolean;
+}
+
+/** Reader-side state for one matched writer (DDSI-RTPS WriterProxy). */
+interface WriterProxy {
+  readonly info: MatchedWriter;
+  /** Every SN below this is delivered or known irrelevant. */
+  nextExpected: SequenceNumber;
+  /** Out-of-order arrivals; null marks an SN the writer declared irrelevant. */
+  readonly pending: Map<SequenceNumber, ReceivedSample | null>;
+  highestAnnounced: SequenceNumber;
+  lastHeartbeatCount: number;
+  lastHeartbeatFragCount: number;
+  ackNackCount: number;
+  nackFragCount: number;
+  readonly assemblies: Map<SequenceNumber, FragmentAssembler>;
+}
+
+const MAX_PENDING = 4096;
+const MAX_ASSEMBLIES = 8;
+
+export function sampleFields(inlineQos: ParameterList | undefined): {
+  keyHash: Uint8Array | undefined;
+  instanceState: InstanceState;
+} {
+  let keyHash: Uint8Array | undefined;
+  let instanceState: InstanceState = "alive";
+  if (inlineQos) {
+    const kh = findParameter(inlineQos, Pid.keyHash);
+    if (kh && kh.value.length >= 16) keyHash = kh.value.slice(0, 16);
+    const si = findParameter(inlineQos, Pid.statusInfo);
+    const bits = si && si.value.length >= 4 ? (si.value[3] ?? 0) : 0;
+    if (bits & StatusInfo.disposed) instanceState = "disposed";
+    else if (bits & StatusInfo.unregistered) instanceState = "unregistered";
+  }
+  return { keyHash, instanceState };
+}
+
+/** A stateful RTPS reader: per-writer proxies, in-order delivery, ACKNACK and NACK_FRAG. */
+export class RtpsReader {
+  private readonly proxies = new Map<string, WriterProxy>();
+  private readonly mb: MessageBuilder;
+  counters = {
+    samplesReceived: 0,
+    samplesLost: 0,
+    duplicates: 0,
+    ackNacksSent: 0,
+    nackFragsSent: 0,
+  };
+
+  constructor(readonly config: ReaderConfig) {
+    this.mb = new MessageBuilder(config.outbox.vendorId, config.outbox.prefix);
+  }
+
+  get guid(): Guid {
+    return this.config.guid;
+  }
+
+  get matchedWriters(): readonly MatchedWriter[] {
+    return [...this.proxies.values()].map((p) => p.info);
+  }
+
+  isMatched(writerGuid: Guid): boolean {
+    return this.proxies.has(guidToString(writerGuid));
+  }
+
+  matchWriter(info: MatchedWriter): void {
+    const key = guidToString(info.guid);
+    if (this.proxies.has(key)) return;
+    const proxy: WriterProxy = {
+      info,
+      nextExpected: 1,
+      pending: new Map(),
+      highestAnnounced: 0,
+      lastHeartbeatCount: Number.NEGATIVE_INFINITY,
+      lastHeartbeatFragCount: Number.NEGATIVE_INFINITY,
+      ackNackCount: 0,
+      nackFragCount: 0,
+      assemblies: new Map(),
+    };
+    this.proxies.set(key, proxy);
+    // An initial ACKNACK prompts the writer to heartbeat without waiting for its period.
+    if (info.reliable) this.sendAckNack(proxy);
+  }
+
+  unmatchWriter(guid: Guid): boolean {
+    return this.proxies.delete(guidToString(guid));
+  }
+
+  /** Returns false when the writer is not matched (the caller counts it). */
+  onData(m: DataSubmessage, writerGuid: Guid, timestampMs: number | undefined): boolean {
+    const proxy = this.proxies.get(guidToString(writerGuid));
+    if (!proxy) return false;
+    const { keyHash, instanceState } = sampleFields(m.inlineQos);
+    this.accept(proxy, m.writerSN, {
+      payload: m.payload ?? new Uint8Array(0),
+      keyHash,
+      writerGuid: proxy.info.guid,
+      sequenceNumber: m.writerSN,
+      sourceTimestampMs: timestampMs,
+      instanceState,
+    });
+    return true;
+  }
+
+  onDataFrag(m: DataFragSubmessage, writerGuid: Guid, timestampMs: number | undefined): boolean {
+    const proxy = this.proxies.get(guidToString(writerGuid));
+    if (!proxy) return false;
+    if (m.writerSN < proxy.nextExpected || proxy.pending.has(m.writerSN)) return true;
+    if (m.sampleSize > this.config.maxSampleSize) return true;
+    let asm = proxy.assemblies.get(m.writerSN);
+    if (!asm) {
+      if (proxy.assemblies.size >= MAX_ASSEMBLIES) {
+        const oldest = proxy.assemblies.keys().next().value;
+        if (oldest !== undefined) proxy.assemblies.delete(oldest);
+      }
+      asm = new FragmentAssembler(m.sampleSize, m.fragmentSize);
+      proxy.assemblies.set(m.writerSN, asm);
+    }
+    if (m.inlineQos) asm.inlineQos = m.inlineQos;
+    asm.add(
+      m.fragmentStartingNum,
+      m.fragmentsInSubmessage,
+      m.sampleSize,
+      m.fragmentSize,
+      m.fragments,
+    );
+    if (!asm.complete) return true;
+    proxy.assemblies.delete(m.writerSN);
+    const { keyHash, instanceState } = sampleFields(asm.inlineQos);
+    this.accept(proxy, m.writerSN, {
+      payload: asm.sample,
+      keyHash,
+      writerGuid: proxy.info.guid,
+      sequenceNumber: m.writerSN,
+      sourceTimestampMs: timestampMs,
+      instanceState,
+    });
+    return true;
+  }
+
+  onGap(m: GapSubmessage, writerGuid: Guid): boolean {
+    const proxy = this.proxies.get(guidToString(writerGuid));
+    if (!proxy) return false;
+    const start = Math.max(m.gapStart, proxy.nextExpected);
+    if (start <= proxy.nextExpected && m.gapList.base > proxy.nextExpected) {
+      this.skipTo(proxy, m.gapList.base);
+    } else {
+      for (let sn = start; sn < m.gapList.base && sn < start + MAX_PENDING; sn++)
+        this.accept(proxy, sn, null);
+    }
+    for (const sn of m.gapList.members) this.accept(proxy, sn, null);
+    return true;
+  }
+
+  onHeartbeat(m: HeartbeatSubmessage, writerGuid: Guid): boolean {
+    const proxy = this.proxies.get(guidToString(writerGuid));
+    if (!proxy) return false;
+    if (!proxy.info.reliable || m.count <= proxy.lastHeartbeatCount) return true;
+    proxy.lastHeartbeatCount = m.count;
+    if (m.firstSN > proxy.nextExpected) this.skipTo(proxy, m.firstSN);
+    proxy.highestAnnounced = Math.max(proxy.highestAnnounced, m.lastSN);
+    // Final heartbeats are answered too: Fast DDS waits a period otherwise (rtps-notes §4).
+    this.sendAckNack(proxy);
+    return true;
+  }
+
+  onHeartbeatFrag(m: HeartbeatFragSubmessage, writerGuid: Guid): boolean {
+    const proxy = this.proxies.get(guidToString(writerGuid));
+    if (!proxy) return false;
+    if (m.count <= proxy.lastHeartbeatFragCount) return true;
+    proxy.lastHeartbeatFragCount = m.count;
+    const asm = proxy.assemblies.get(m.writerSN);
+    if (asm) this.sendNackFrag(proxy, m.writerSN, asm, m.lastFragmentNum);
+    return true;
+  }
+
+  /** Declares everything below `sn` delivered or lost, then drains what follows. */
+  private skipTo(proxy: WriterProxy, sn: SequenceNumber): void {
+    for (const key of proxy.pending.keys()) if (key < sn) proxy.pending.delete(key);
+    for (const key of proxy.assemblies.keys()) if (key < sn) proxy.assemblies.delete(key);
+    this.counters.samplesLost += Math.max(0, sn - proxy.nextExpected);
+    proxy.nextExpected = sn;
+    this.drain(proxy);
+  }
+
+  private accept(proxy: WriterProxy, sn: SequenceNumber, sample: ReceivedSample | null): void {
+    if (sn < proxy.nextExpected || proxy.pending.has(sn)) {
+      if (sample) this.counters.duplicates++;
+      return;
+    }
+    if (!proxy.info.reliable) {
+      // Best effort: deliver what arrives, never wait for what did not.
+      if (sample) this.deliver(sample);
+      proxy.nextExpected = sn + 1;
+      return;
+    }
+    if (sn === proxy.nextExpected) {
+      proxy.nextExpected++;
+      if (sample) this.deliver(sample);
+      this.drain(proxy);
+      return;
+    }
+    if (proxy.pending.size < MAX_PENDING) proxy.pending.set(sn, sample);
+  }
+
+  private drain(proxy: WriterProxy): void {
+    while (proxy.pending.size > 0 && proxy.pending.has(proxy.nextExpected)) {
+      const s = proxy.pending.get(proxy.nextExpected);
+      proxy.pending.delete(proxy.nextExpected);
+      proxy.nextExpected++;
+      if (s) this.deliver(s);
+    }
+  }
+
+  private deliver(sample: ReceivedSample): void {
+    this.counters.samplesReceived++;
+    this.config.onSample(sample);
+  }
+
+  private sendAckNack(proxy: WriterProxy): void {
+    const base = Math.max(1, proxy.nextExpected);
+    const missing: SequenceNumber[] = [];
+    const partial: SequenceNumber[] = [];
+    const top = Math.min(proxy.highestAnnounced, base + 255);
+    for (let sn = base; sn <= top; sn++) {
+      if (proxy.pending.has(sn)) continue;
+      if (proxy.assemblies.has(sn)) partial.push(sn);
+      else missing.push(sn);
+    }
+    this.mb.infoDst(proxy.info.guid.prefix);
+    writeAckNack(this.mb.w, {
+      readerId: this.config.guid.entityId,
+      writerId: proxy.info.guid.entityId,
+      // Base is never 0: SNs start at 1, and Fast DDS loops on a zero base.
+      readerSNState: makeSequenceNumberSet(base, missing),
+      count: ++proxy.ackNackCount,
+      final: missing.length === 0,
+    });
+    this.counters.ackNacksSent++;
+    this.config.outbox.send(this.mb.take(), proxy.info.locators);
+    for (const sn of partial) {
+      const asm = proxy.assemblies.get(sn);
+      if (asm) this.sendNackFrag(proxy, sn, asm, asm.totalFragments);
+    }
+  }
+
+  private sendNackFrag(
+    proxy: WriterProxy,
+    sn: SequenceNumber,
+    asm: FragmentAssembler,
+    upTo: number,
+  ): void {
+    const missing = asm.missing().filter((n) => n <= upTo);
+    const first = missing[0];
+    if (first === undefined) return;
+    const inWindow = missing.filter((n) => n < first + 256);
+    this.mb.infoDst(proxy.info.guid.prefix);
+    writeNackFrag(this.mb.w, {
+      readerId: this.config.guid.entityId,
+      writerId: proxy.info.guid.entityId,
+      writerSN: sn,
+      fragmentNumberState: {
+        base: first,
+        numBits: (inWindow[inWindow.length - 1] ?? first) - first + 1,
+        members: inWindow,
+      },
+      count: ++proxy.nackFragCount,
+    });
+    this.counters.nackFragsSent++;
+    this.config.outbox.send(this.mb.take(), proxy.info.locators);
+  }
+}

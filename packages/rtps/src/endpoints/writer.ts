@@ -1,0 +1,397 @@
+import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../discovery/qos.ts";
+import { err, ok, type Result } from "../result.ts";
+import { type Guid, guidToString } from "../wire/guid.ts";
+import type { Locator } from "../wire/locator.ts";
+import { MessageBuilder } from "../wire/message.ts";
+import type { SequenceNumber } from "../wire/sequence-number.ts";
+import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
+import { writeData } from "../wire/submessages/data.ts";
+import { writeDataFrag } from "../wire/submessages/data-frag.ts";
+import type { NackFragSubmessage } from "../wire/submessages/fragment-control.ts";
+import { writeGap } from "../wire/submessages/gap.ts";
+import { writeHeartbeat } from "../wire/submessages/heartbeat.ts";
+import type { CacheChange, InstanceState } from "./change.ts";
+import { WriterHistory } from "./history.ts";
+import { encodeInlineQos } from "./inline-qos.ts";
+import { FRAGMENT_SIZE, MAX_DATAGRAM, MAX_UNFRAGMENTED_PAYLOAD, type Outbox } from "./outbox.ts";
+
+export interface WriterConfig {
+  readonly guid: Guid;
+  readonly reliable: boolean;
+  readonly durability: DurabilityKind;
+  readonly history: HistoryQos;
+  readonly resourceLimits: ResourceLimitsQos;
+  readonly keyed: boolean;
+  readonly heartbeatPeriodMs: number;
+  readonly outbox: Outbox;
+}
+
+export interface MatchedReader {
+  readonly guid: Guid;
+  readonly locators: readonly Locator[];
+  readonly reliable: boolean;
+  /** The reader asked for TRANSIENT_LOCAL or more, so it gets the held history. */
+  readonly wantsHistory: boolean;
+}
+
+export type WriteErrorKind = "closed" | "out-of-resources" | "bad-key";
+
+export interface WriteError {
+  readonly kind: WriteErrorKind;
+  readonly detail: string;
+}
+
+export interface WriteOptions {
+  readonly keyHash?: Uint8Array | undefined;
+  readonly sourceTimestampMs?: number | undefined;
+}
+
+/** Writer-side state for one matched reader (DDSI-RTPS ReaderProxy). */
+interface ReaderProxy {
+  readonly info: MatchedReader;
+  /** Every SN below this is acknowledged. */
+  ackedBelow: SequenceNumber;
+  /** SNs below this were written before the reader mattered; they are GAPped. */
+  readonly minRelevant: SequenceNumber;
+  lastAckNackCount: number;
+  lastNackFragCount: number;
+}
+
+/** A stateful RTPS writer: per-reader proxies, heartbeats, GAPs, fragments. */
+export class RtpsWriter {
+  readonly history: WriterHistory;
+  private readonly proxies = new Map<string, ReaderProxy>();
+  private readonly mb: MessageBuilder;
+  private heartbeatCount = 0;
+  private heartbeatScheduled = false;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private ackWaiters: Array<() => void> = [];
+  private closed = false;
+  counters = {
+    samplesWritten: 0,
+    dataSent: 0,
+    fragmentsSent: 0,
+    resent: 0,
+    gapsSent: 0,
+    heartbeatsSent: 0,
+  };
+
+  constructor(readonly config: WriterConfig) {
+    this.history = new WriterHistory(config.history, config.resourceLimits);
+    this.mb = new MessageBuilder(config.outbox.vendorId, config.outbox.prefix);
+    if (config.reliable) {
+      this.heartbeatTimer = setInterval(() => this.periodicHeartbeat(), config.heartbeatPeriodMs);
+    }
+  }
+
+  get guid(): Guid {
+    return this.config.guid;
+  }
+
+  get matchedReaders(): readonly MatchedReader[] {
+    return [...this.proxies.values()].map((p) => p.info);
+  }
+
+  write(payload: Uint8Array, options: WriteOptions = {}): Result<SequenceNumber, WriteError> {
+    return this.addChange("alive", payload, options);
+  }
+
+  /** Disposes (or unregisters) an instance; `payload` may carry the serialized key. */
+  retire(
+    state: Exclude<InstanceState, "alive">,
+    options: WriteOptions,
+    payload?: Uint8Array,
+  ): Result<SequenceNumber, WriteError> {
+    return this.addChange(state, payload ?? new Uint8Array(0), options);
+  }
+
+  private addChange(
+    state: InstanceState,
+    payload: Uint8Array,
+    options: WriteOptions,
+  ): Result<SequenceNumber, WriteError> {
+    if (this.closed) return err({ kind: "closed", detail: "writer is closed" });
+    const keyHash = this.config.keyed ? options.keyHash : undefined;
+    if (this.config.keyed && keyHash?.length !== 16) {
+      return err({ kind: "bad-key", detail: "a keyed writer needs a 16-byte key hash" });
+    }
+    const added = this.history.add({
+      instanceState: state,
+      keyHash,
+      payload,
+      sourceTimestampMs: options.sourceTimestampMs ?? Date.now(),
+      inlineQos: encodeInlineQos(keyHash, state),
+    });
+    if (!added.ok) return err(added.error);
+    const change = added.value.change;
+    this.counters.samplesWritten++;
+    for (const proxy of this.proxies.values()) this.sendChanges(proxy, [change], false);
+    if (this.config.reliable) this.scheduleHeartbeat();
+    this.pruneAcknowledged();
+    return ok(change.sn);
+  }
+
+  matchReader(info: MatchedReader): void {
+    const key = guidToString(info.guid);
+    if (this.proxies.has(key)) return;
+    const replay = info.wantsHistory && this.config.durability !== "volatile";
+    const minRelevant = replay ? 1 : this.history.lastSN + 1;
+    const proxy: ReaderProxy = {
+      info,
+      ackedBelow: minRelevant,
+      minRelevant,
+      lastAckNackCount: Number.NEGATIVE_INFINITY,
+      lastNackFragCount: Number.NEGATIVE_INFINITY,
+    };
+    this.proxies.set(key, proxy);
+    // Late joiners get the held history pushed at once, then a heartbeat to repair losses.
+    const held = [...this.history.from(minRelevant)];
+    this.sendChanges(proxy, held, info.reliable);
+    if (info.reliable && held.length === 0) this.sendHeartbeat(proxy, false);
+  }
+
+  unmatchReader(guid: Guid): boolean {
+    const removed = this.proxies.delete(guidToString(guid));
+    if (removed) this.checkAcknowledged();
+    return removed;
+  }
+
+  onAckNack(m: AckNackSubmessage, readerGuid: Guid): void {
+    const proxy = this.proxies.get(guidToString(readerGuid));
+    if (!proxy?.info.reliable || m.count <= proxy.lastAckNackCount) return;
+    proxy.lastAckNackCount = m.count;
+    const base = m.readerSNState.base;
+    if (base > proxy.ackedBelow) proxy.ackedBelow = Math.min(base, this.history.lastSN + 1);
+    // A reader below our window still needs a GAP to move on, listed or not.
+    const first = Math.min(
+      Math.max(this.history.firstSN, proxy.minRelevant),
+      this.history.lastSN + 1,
+    );
+    if (base < first) this.sendGapRuns(proxy, [[Math.max(1, base), first - 1]]);
+    const requested = m.readerSNState.members.filter((sn) => sn >= first);
+    if (requested.length > 0) this.resend(proxy, requested);
+    this.checkAcknowledged();
+    this.pruneAcknowledged();
+  }
+
+  onNackFrag(m: NackFragSubmessage, readerGuid: Guid): void {
+    const proxy = this.proxies.get(guidToString(readerGuid));
+    if (!proxy || m.count <= proxy.lastNackFragCount) return;
+    proxy.lastNackFragCount = m.count;
+    const change = this.history.get(m.writerSN);
+    if (!change) {
+      this.resend(proxy, [m.writerSN]);
+      return;
+    }
+    this.sendFragments(proxy, change, m.fragmentNumberState.members);
+  }
+
+  /** Resolves true once every reliable reader acknowledged everything written so far. */
+  waitForAcknowledgments(timeoutMs: number): Promise<boolean> {
+    if (this.allAcknowledged()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.ackWaiters = this.ackWaiters.filter((w) => w !== done);
+        resolve(this.allAcknowledged());
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.ackWaiters.push(done);
+    });
+  }
+
+  allAcknowledged(): boolean {
+    const last = this.history.lastSN;
+    for (const p of this.proxies.values()) {
+      if (p.info.reliable && p.ackedBelow <= last) return false;
+    }
+    return true;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+    for (const w of this.ackWaiters) w();
+    this.ackWaiters = [];
+    this.proxies.clear();
+  }
+
+  private checkAcknowledged(): void {
+    if (this.ackWaiters.length === 0 || !this.allAcknowledged()) return;
+    const waiters = this.ackWaiters;
+    this.ackWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** A volatile KEEP_ALL history would grow without end; acknowledged changes serve nobody. */
+  private pruneAcknowledged(): void {
+    if (this.config.durability !== "volatile" || this.config.history.kind !== "keep-all") return;
+    let below = this.history.lastSN + 1;
+    for (const p of this.proxies.values())
+      if (p.info.reliable) below = Math.min(below, p.ackedBelow);
+    if (below > this.history.firstSN) this.history.removeBelow(below);
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.heartbeatScheduled) return;
+    this.heartbeatScheduled = true;
+    // One heartbeat per burst of writes in the same tick keeps ACKNACK traffic low.
+    setImmediate(() => {
+      this.heartbeatScheduled = false;
+      if (this.closed) return;
+      for (const p of this.proxies.values()) if (p.info.reliable) this.sendHeartbeat(p, false);
+    });
+  }
+
+  private periodicHeartbeat(): void {
+    const last = this.history.lastSN;
+    for (const p of this.proxies.values()) {
+      if (p.info.reliable && p.ackedBelow <= last) this.sendHeartbeat(p, false);
+    }
+  }
+
+  private sendHeartbeat(proxy: ReaderProxy, final: boolean): void {
+    this.mb.infoDst(proxy.info.guid.prefix);
+    this.writeHeartbeatInto(proxy, final);
+    this.flush(proxy);
+  }
+
+  private writeHeartbeatInto(proxy: ReaderProxy, final: boolean): void {
+    const last = this.history.lastSN;
+    const first = Math.min(Math.max(this.history.firstSN, proxy.minRelevant), last + 1);
+    writeHeartbeat(this.mb.w, {
+      readerId: proxy.info.guid.entityId,
+      writerId: this.config.guid.entityId,
+      firstSN: first,
+      lastSN: last,
+      count: ++this.heartbeatCount,
+      final,
+      liveliness: false,
+    });
+    this.counters.heartbeatsSent++;
+  }
+
+  private flush(proxy: ReaderProxy): void {
+    if (!this.mb.isEmpty) this.config.outbox.send(this.mb.take(), proxy.info.locators);
+  }
+
+  /** Sends DATA (or DATA_FRAG) for `changes`, packing several into one datagram. */
+  private sendChanges(
+    proxy: ReaderProxy,
+    changes: Iterable<CacheChange>,
+    heartbeat: boolean,
+  ): void {
+    let hasContent = false;
+    for (const c of changes) {
+      if (c.payload.length > MAX_UNFRAGMENTED_PAYLOAD) {
+        if (hasContent) this.flush(proxy);
+        hasContent = false;
+        this.sendFragments(proxy, c, undefined);
+        continue;
+      }
+      const size = c.payload.length + (c.inlineQos?.length ?? 0) + 64;
+      if (hasContent && this.mb.length + size > MAX_DATAGRAM) {
+        this.flush(proxy);
+        hasContent = false;
+      }
+      if (!hasContent) this.mb.infoDst(proxy.info.guid.prefix);
+      this.mb.infoTs(c.sourceTimestampMs);
+      writeData(this.mb.w, {
+        readerId: proxy.info.guid.entityId,
+        writerId: this.config.guid.entityId,
+        writerSN: c.sn,
+        inlineQos: c.inlineQos,
+        payload: c.payload.length > 0 ? c.payload : undefined,
+      });
+      this.counters.dataSent++;
+      hasContent = true;
+    }
+    if (heartbeat && proxy.info.reliable) {
+      if (!hasContent) this.mb.infoDst(proxy.info.guid.prefix);
+      this.writeHeartbeatInto(proxy, false);
+      hasContent = true;
+    }
+    if (hasContent) this.flush(proxy);
+  }
+
+  /** One fragment per datagram; `only` limits to the fragment numbers a NACK_FRAG asked for. */
+  private sendFragments(
+    proxy: ReaderProxy,
+    c: CacheChange,
+    only: readonly number[] | undefined,
+  ): void {
+    const total = Math.ceil(c.payload.length / FRAGMENT_SIZE);
+    const numbers = only ?? Array.from({ length: total }, (_, i) => i + 1);
+    for (const num of numbers) {
+      if (num < 1 || num > total) continue;
+      const start = (num - 1) * FRAGMENT_SIZE;
+      this.mb.infoDst(proxy.info.guid.prefix);
+      this.mb.infoTs(c.sourceTimestampMs);
+      writeDataFrag(this.mb.w, {
+        readerId: proxy.info.guid.entityId,
+        writerId: this.config.guid.entityId,
+        writerSN: c.sn,
+        fragmentStartingNum: num,
+        fragmentsInSubmessage: 1,
+        fragmentSize: FRAGMENT_SIZE,
+        sampleSize: c.payload.length,
+        inlineQos: num === 1 ? c.inlineQos : undefined,
+        fragments: c.payload.subarray(start, start + FRAGMENT_SIZE),
+      });
+      this.counters.fragmentsSent++;
+      this.flush(proxy);
+    }
+  }
+
+  /** Answers requested SNs: DATA for those held and relevant, GAP for the rest. */
+  private resend(proxy: ReaderProxy, requested: readonly SequenceNumber[]): void {
+    const sorted = [...requested].sort((a, b) => a - b);
+    const present: CacheChange[] = [];
+    const gone: SequenceNumber[] = [];
+    for (const sn of sorted) {
+      const c = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
+      if (c) present.push(c);
+      else if (sn <= this.history.lastSN) gone.push(sn);
+    }
+    if (gone.length > 0) this.sendGaps(proxy, gone);
+    this.counters.resent += present.length;
+    this.sendChanges(proxy, present, present.length > 0);
+  }
+
+  private sendGaps(proxy: ReaderProxy, gone: readonly SequenceNumber[]): void {
+    const runs: Array<[SequenceNumber, SequenceNumber]> = [];
+    let i = 0;
+    while (i < gone.length) {
+      const start = gone[i] ?? 0;
+      let end = start;
+      while (gone[i + 1] === end + 1) {
+        i++;
+        end++;
+      }
+      i++;
+      runs.push([start, end]);
+    }
+    this.sendGapRuns(proxy, runs);
+  }
+
+  /** One GAP per inclusive run [start, end], with an empty list after it. */
+  private sendGapRuns(
+    proxy: ReaderProxy,
+    runs: ReadonlyArray<readonly [SequenceNumber, SequenceNumber]>,
+  ): void {
+    this.mb.infoDst(proxy.info.guid.prefix);
+    for (const [start, end] of runs) {
+      writeGap(this.mb.w, {
+        readerId: proxy.info.guid.entityId,
+        writerId: this.config.guid.entityId,
+        gapStart: start,
+        gapList: { base: end + 1, numBits: 0, members: [] },
+      });
+      this.counters.gapsSent++;
+    }
+    this.flush(proxy);
+  }
+}

@@ -1,0 +1,143 @@
+import type { DataReader } from "./data-reader.ts";
+import type { DataWriter } from "./data-writer.ts";
+import type { EndpointDescription } from "./discovery/endpoint-description.ts";
+import { matchEndpoints } from "./discovery/matching.ts";
+import { DURABILITY_RANK } from "./discovery/qos.ts";
+import type { ParticipantData } from "./discovery/spdp-data.ts";
+import type { RtpsReader } from "./endpoints/reader.ts";
+import { type RemoteEndpointInfo, remoteEndpointInfo } from "./remote-endpoint.ts";
+import { type Guid, type GuidPrefix, guidToString, prefixEquals } from "./wire/guid.ts";
+import type { Locator } from "./wire/locator.ts";
+
+export interface MatcherDeps {
+  readonly remoteParticipant: (prefix: GuidPrefix) => ParticipantData | undefined;
+  readonly writers: () => Iterable<DataWriter>;
+  readonly readers: () => Iterable<DataReader>;
+}
+
+type Local = DataWriter | DataReader;
+
+/**
+ * Pairs local and remote user endpoints as SEDP reports them, and keeps the
+ * routing table from remote writers to our readers.
+ */
+export class EndpointMatcher {
+  private readonly remotes = new Map<string, EndpointDescription>();
+  /** local guid -> remote guids it is matched with. */
+  private readonly matches = new Map<string, Set<string>>();
+  private readonly readersByWriter = new Map<string, Set<RtpsReader>>();
+
+  constructor(private readonly deps: MatcherDeps) {}
+
+  get remoteEndpoints(): readonly EndpointDescription[] {
+    return [...this.remotes.values()];
+  }
+
+  readersOf(writerGuid: Guid): Iterable<RtpsReader> {
+    return this.readersByWriter.get(guidToString(writerGuid)) ?? [];
+  }
+
+  addRemote(ep: EndpointDescription): void {
+    this.remotes.set(guidToString(ep.guid), ep);
+    const locals: Iterable<Local> =
+      ep.side === "writer" ? this.deps.readers() : this.deps.writers();
+    for (const local of locals) this.evaluate(local, ep);
+  }
+
+  removeRemote(guid: Guid): void {
+    const key = guidToString(guid);
+    const ep = this.remotes.get(key);
+    if (!ep) return;
+    this.remotes.delete(key);
+    const locals: Iterable<Local> =
+      ep.side === "writer" ? this.deps.readers() : this.deps.writers();
+    for (const local of locals) this.unmatch(local, ep);
+  }
+
+  removeParticipant(prefix: GuidPrefix): void {
+    for (const ep of [...this.remotes.values()]) {
+      if (prefixEquals(ep.guid.prefix, prefix)) this.removeRemote(ep.guid);
+    }
+  }
+
+  addLocal(local: Local): void {
+    const side = local.description.side === "writer" ? "reader" : "writer";
+    for (const ep of this.remotes.values()) if (ep.side === side) this.evaluate(local, ep);
+  }
+
+  removeLocal(local: Local): void {
+    const matched = this.matches.get(local.guid);
+    if (!matched) return;
+    for (const key of [...matched]) {
+      const ep = this.remotes.get(key);
+      if (ep) this.unmatch(local, ep);
+    }
+    this.matches.delete(local.guid);
+  }
+
+  private info(ep: EndpointDescription): RemoteEndpointInfo {
+    return remoteEndpointInfo(ep, this.deps.remoteParticipant(ep.guid.prefix)?.name);
+  }
+
+  /** User traffic goes to the endpoint's locators, else the participant's default ones (never metatraffic first). */
+  private locatorsOf(ep: EndpointDescription): readonly Locator[] {
+    if (ep.unicastLocators.length > 0) return ep.unicastLocators;
+    const p = this.deps.remoteParticipant(ep.guid.prefix);
+    if (!p) return [];
+    return p.defaultUnicast.length > 0 ? p.defaultUnicast : p.metatrafficUnicast;
+  }
+
+  private evaluate(local: Local, remote: EndpointDescription): void {
+    if (local.description.topicName !== remote.topicName) return;
+    const remoteKey = guidToString(remote.guid);
+    const matched = this.matches.get(local.guid) ?? new Set<string>();
+    const writer = local.description.side === "writer" ? local.description : remote;
+    const reader = local.description.side === "writer" ? remote : local.description;
+    const result = matchEndpoints(writer, reader);
+    if (!result.compatible) {
+      if (matched.has(remoteKey)) this.unmatch(local, remote);
+      local.handleIncompatible(this.info(remote), result.reasons);
+      return;
+    }
+    if (matched.has(remoteKey)) return;
+    matched.add(remoteKey);
+    this.matches.set(local.guid, matched);
+    const locators = this.locatorsOf(remote);
+    if (local.description.side === "writer") {
+      (local as DataWriter).rtps.matchReader({
+        guid: remote.guid,
+        locators,
+        reliable: remote.qos.reliability === "reliable",
+        wantsHistory: DURABILITY_RANK[remote.qos.durability] >= DURABILITY_RANK["transient-local"],
+      });
+    } else {
+      const rtps = (local as DataReader).rtps;
+      rtps.matchWriter({
+        guid: remote.guid,
+        locators,
+        reliable:
+          remote.qos.reliability === "reliable" && local.description.qos.reliability === "reliable",
+      });
+      const set = this.readersByWriter.get(remoteKey) ?? new Set<RtpsReader>();
+      set.add(rtps);
+      this.readersByWriter.set(remoteKey, set);
+    }
+    local.handleMatched(this.info(remote));
+  }
+
+  private unmatch(local: Local, remote: EndpointDescription): void {
+    const remoteKey = guidToString(remote.guid);
+    const matched = this.matches.get(local.guid);
+    if (!matched?.delete(remoteKey)) return;
+    if (local.description.side === "writer") {
+      (local as DataWriter).rtps.unmatchReader(remote.guid);
+    } else {
+      const rtps = (local as DataReader).rtps;
+      rtps.unmatchWriter(remote.guid);
+      const set = this.readersByWriter.get(remoteKey);
+      set?.delete(rtps);
+      if (set?.size === 0) this.readersByWriter.delete(remoteKey);
+    }
+    local.handleUnmatched(this.info(remote));
+  }
+}

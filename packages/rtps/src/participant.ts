@@ -1,0 +1,361 @@
+import { randomBytes } from "node:crypto";
+import { DataReader } from "./data-reader.ts";
+import { DataWriter } from "./data-writer.ts";
+import { OUR_BUILTIN_ENDPOINTS } from "./discovery/builtin-endpoints.ts";
+import type { EndpointDescription } from "./discovery/endpoint-description.ts";
+import { type QosInput, resolveQos } from "./discovery/qos.ts";
+import { SedpAgent } from "./discovery/sedp.ts";
+import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
+import type { Outbox } from "./endpoints/outbox.ts";
+import { RtpsReader } from "./endpoints/reader.ts";
+import { RtpsWriter } from "./endpoints/writer.ts";
+import { Emitter } from "./events.ts";
+import { type Introspection, introspect } from "./introspection.ts";
+import { EndpointMatcher } from "./matcher.ts";
+import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
+import { PARTICIPANT_DEFAULTS, type ParticipantOptions } from "./participant-options.ts";
+import { type ReceiveContext, Receiver } from "./receiver.ts";
+import { err, ok, type Result } from "./result.ts";
+import { isValidDomainId } from "./transport/ports.ts";
+import type { Transport, TransportError } from "./transport/transport.ts";
+import { udpTransport } from "./transport/udp.ts";
+import {
+  EntityIds,
+  EntityKind,
+  type GuidPrefix,
+  makeEntityId,
+  prefixToString,
+} from "./wire/guid.ts";
+import { PROTOCOL_VERSION } from "./wire/header.ts";
+import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
+
+export interface ParticipantEvents {
+  participantDiscovered: (p: ParticipantInfo) => void;
+  participantLost: (p: ParticipantInfo, reason: ParticipantLostReason) => void;
+}
+
+export interface EndpointOptions {
+  readonly topicName: string;
+  readonly typeName: string;
+  /** Keyed topics carry a 16-byte key hash per sample; must equal the peer's kind to match. */
+  readonly keyed: boolean;
+  readonly qos?: QosInput;
+}
+
+export type CreateParticipantError =
+  | TransportError
+  | { readonly kind: "bad-options"; readonly detail: string };
+
+/** Opens the transport and starts discovery. */
+export async function createParticipant(
+  options: ParticipantOptions,
+): Promise<Result<Participant, CreateParticipantError>> {
+  const domainId = options.domainId ?? PARTICIPANT_DEFAULTS.domainId;
+  if (!isValidDomainId(domainId))
+    return err({ kind: "bad-options", detail: `domain id ${domainId}` });
+  let factory = options.transport;
+  if (!factory) {
+    if (!options.interfaceAddress) {
+      return err({
+        kind: "bad-options",
+        detail: "interfaceAddress is required (no NIC is guessed)",
+      });
+    }
+    factory = udpTransport({
+      interfaceAddress: options.interfaceAddress,
+      ...(options.multicastTtl === undefined ? {} : { multicastTtl: options.multicastTtl }),
+    });
+  }
+  const prefix = options.guidPrefix ?? new Uint8Array(randomBytes(12));
+  if (prefix.length !== 12)
+    return err({ kind: "bad-options", detail: "guidPrefix must be 12 bytes" });
+  // The receiver needs the participant, the participant needs the transport: bridge with a slot.
+  const slot: { receive?: (d: Uint8Array) => void } = {};
+  const opened = await factory.open({ domainId, onDatagram: (d) => slot.receive?.(d) });
+  if (!opened.ok) return opened;
+  const p = new Participant(options, domainId, prefix, opened.value);
+  slot.receive = (d) => p.receiveDatagram(d);
+  p.start();
+  return ok(p);
+}
+
+/** A DDS domain participant: discovery, endpoints, timers and sockets, released by `close()`. */
+export class Participant extends Emitter<ParticipantEvents> {
+  readonly vendorId: number;
+  readonly name: string | undefined;
+  private readonly receiver: Receiver;
+  readonly spdp: SpdpAgent;
+  readonly sedp: SedpAgent;
+  readonly matcher: EndpointMatcher;
+  private readonly outbox: Outbox;
+  private readonly writers = new Map<number, DataWriter>();
+  private readonly readers = new Map<number, DataReader>();
+  private nextEntityKey = 1;
+  private closed = false;
+  readonly counters = { datagramsSent: 0, unknownWriter: 0, unknownReader: 0, invalidDiscovery: 0 };
+
+  /** @internal Use `createParticipant`. */
+  constructor(
+    private readonly options: ParticipantOptions,
+    readonly domainId: number,
+    readonly guidPrefix: GuidPrefix,
+    readonly transport: Transport,
+  ) {
+    super();
+    this.vendorId = options.vendorId ?? PARTICIPANT_DEFAULTS.vendorId;
+    this.name = options.name;
+    this.outbox = {
+      prefix: guidPrefix,
+      vendorId: this.vendorId,
+      send: (datagram, locators) => {
+        for (const l of locators) {
+          this.counters.datagramsSent++;
+          transport.send(datagram, l);
+        }
+      },
+    };
+    this.receiver = new Receiver(guidPrefix, {
+      onWriterSubmessage: (m, ctx) => this.routeWriterSubmessage(m, ctx),
+      onReaderSubmessage: (m, ctx) => this.routeReaderSubmessage(m, ctx),
+    });
+    const heartbeatPeriodMs = options.heartbeatPeriodMs ?? PARTICIPANT_DEFAULTS.heartbeatPeriodMs;
+    const maxSampleSize = options.maxSampleSize ?? PARTICIPANT_DEFAULTS.maxSampleSize;
+    this.matcher = new EndpointMatcher({
+      remoteParticipant: (prefix) => this.spdp.get(prefix),
+      writers: () => this.writers.values(),
+      readers: () => this.readers.values(),
+    });
+    this.sedp = new SedpAgent({
+      prefix: guidPrefix,
+      outbox: this.outbox,
+      heartbeatPeriodMs,
+      maxSampleSize,
+      onEndpoint: (ep) => {
+        if (prefixToString(ep.guid.prefix) !== prefixToString(guidPrefix))
+          this.matcher.addRemote(ep);
+      },
+      onEndpointGone: (guid) => this.matcher.removeRemote(guid),
+      onInvalid: () => this.counters.invalidDiscovery++,
+    });
+    const loc = transport.locators;
+    this.spdp = new SpdpAgent({
+      self: {
+        guidPrefix,
+        protocolVersion: PROTOCOL_VERSION,
+        vendorId: this.vendorId,
+        domainId,
+        leaseDurationMs: options.leaseDurationMs ?? PARTICIPANT_DEFAULTS.leaseDurationMs,
+        builtinEndpoints: OUR_BUILTIN_ENDPOINTS,
+        metatrafficUnicast: [loc.metatrafficUnicast],
+        metatrafficMulticast: loc.metatrafficMulticast ? [loc.metatrafficMulticast] : [],
+        defaultUnicast: [loc.defaultUnicast],
+        defaultMulticast: [],
+        name: options.name,
+        properties: options.properties ?? {},
+      },
+      announceTo: loc.metatrafficMulticast ? [loc.metatrafficMulticast] : [],
+      initialAnnouncements: PARTICIPANT_DEFAULTS.initialAnnouncements,
+      initialPeriodMs: PARTICIPANT_DEFAULTS.initialPeriodMs,
+      announcementPeriodMs:
+        options.announcementPeriodMs ?? PARTICIPANT_DEFAULTS.announcementPeriodMs,
+      leaseCheckPeriodMs: 250,
+      send: this.outbox.send,
+      now: () => Date.now(),
+      onDiscovered: (d) => {
+        this.sedp.addParticipant(d);
+        this.emit("participantDiscovered", participantInfo(d));
+      },
+      onUpdated: () => {},
+      onLost: (d, reason) => {
+        this.sedp.removeParticipant(d.guidPrefix);
+        this.matcher.removeParticipant(d.guidPrefix);
+        this.emit("participantLost", participantInfo(d), reason);
+      },
+    });
+  }
+
+  /** @internal */
+  start(): void {
+    this.spdp.start();
+  }
+
+  /** @internal Socket entry point; never throws. */
+  receiveDatagram(data: Uint8Array): void {
+    if (!this.closed) this.receiver.receive(data);
+  }
+
+  get participantId(): number {
+    return this.transport.locators.participantId;
+  }
+
+  /** Peers currently alive. */
+  get participants(): readonly ParticipantInfo[] {
+    return this.spdp.participants.map((p) => participantInfo(p.data));
+  }
+
+  createWriter(o: EndpointOptions): DataWriter {
+    this.assertOpen();
+    const qos = resolveQos("writer", o.qos);
+    const guid = {
+      prefix: this.guidPrefix,
+      entityId: makeEntityId(
+        this.nextEntityKey++,
+        o.keyed ? EntityKind.writerWithKey : EntityKind.writerNoKey,
+      ),
+    };
+    const description = this.describe(guid, "writer", o, qos);
+    const rtps = new RtpsWriter({
+      guid,
+      reliable: qos.reliability === "reliable",
+      durability: qos.durability,
+      history: qos.history,
+      resourceLimits: qos.resourceLimits,
+      keyed: o.keyed,
+      heartbeatPeriodMs: this.options.heartbeatPeriodMs ?? PARTICIPANT_DEFAULTS.heartbeatPeriodMs,
+      outbox: this.outbox,
+    });
+    const w = new DataWriter(description, rtps, (x) => this.removeWriter(x));
+    this.writers.set(guid.entityId, w);
+    this.sedp.publish(description);
+    this.matcher.addLocal(w);
+    return w;
+  }
+
+  createReader(o: EndpointOptions): DataReader {
+    this.assertOpen();
+    const qos = resolveQos("reader", o.qos);
+    const guid = {
+      prefix: this.guidPrefix,
+      entityId: makeEntityId(
+        this.nextEntityKey++,
+        o.keyed ? EntityKind.readerWithKey : EntityKind.readerNoKey,
+      ),
+    };
+    const description = this.describe(guid, "reader", o, qos);
+    const r = new DataReader(description, (x) => this.removeReader(x));
+    r.attach(
+      new RtpsReader({
+        guid,
+        reliable: qos.reliability === "reliable",
+        outbox: this.outbox,
+        maxSampleSize: this.options.maxSampleSize ?? PARTICIPANT_DEFAULTS.maxSampleSize,
+        onSample: (s) => r.handleSample(s),
+      }),
+    );
+    this.readers.set(guid.entityId, r);
+    this.sedp.publish(description);
+    this.matcher.addLocal(r);
+    return r;
+  }
+
+  /** Snapshot for tooling: peers, endpoints, counters. */
+  introspect(): Introspection {
+    return introspect({
+      participant: this,
+      receiverCounters: this.receiver.counters,
+      writers: [...this.writers.values()],
+      readers: [...this.readers.values()],
+    });
+  }
+
+  /** Withdraws endpoints, announces our disposal, stops every timer and closes the sockets. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const w of [...this.writers.values()]) this.removeWriter(w);
+    for (const r of [...this.readers.values()]) this.removeReader(r);
+    this.spdp.stop();
+    this.closed = true;
+    this.sedp.close();
+    this.removeAllListeners();
+    await this.transport.close();
+  }
+
+  private describe(
+    guid: EndpointDescription["guid"],
+    side: "writer" | "reader",
+    o: EndpointOptions,
+    qos: EndpointDescription["qos"],
+  ): EndpointDescription {
+    return {
+      guid,
+      side,
+      topicName: o.topicName,
+      typeName: o.typeName,
+      keyed: o.keyed,
+      qos,
+      unicastLocators: [this.transport.locators.defaultUnicast],
+      multicastLocators: [],
+      expectsInlineQos: false,
+      contentFiltered: false,
+      vendorId: this.vendorId,
+    };
+  }
+
+  private removeWriter(w: DataWriter): void {
+    if (!this.writers.delete(w.description.guid.entityId)) return;
+    this.matcher.removeLocal(w);
+    this.sedp.withdraw("writer", w.description.guid);
+    w.rtps.close();
+    w.handleClosed();
+  }
+
+  private removeReader(r: DataReader): void {
+    if (!this.readers.delete(r.description.guid.entityId)) return;
+    this.matcher.removeLocal(r);
+    this.sedp.withdraw("reader", r.description.guid);
+    r.handleClosed();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("participant is closed");
+  }
+
+  private routeWriterSubmessage(m: WriterSubmessage, ctx: ReceiveContext): void {
+    if (m.writerId === EntityIds.spdpWriter) {
+      if (m.kind === "data") this.spdp.onData(m, ctx);
+      return;
+    }
+    const writerGuid = { prefix: ctx.sourcePrefix, entityId: m.writerId };
+    let readers: Iterable<RtpsReader>;
+    if (m.writerId === EntityIds.sedpPublicationsWriter) readers = this.sedp.readers.slice(0, 1);
+    else if (m.writerId === EntityIds.sedpSubscriptionsWriter)
+      readers = this.sedp.readers.slice(1, 2);
+    else readers = this.matcher.readersOf(writerGuid);
+    let handled = false;
+    for (const r of readers) {
+      if (m.readerId !== EntityIds.unknown && m.readerId !== r.guid.entityId) continue;
+      switch (m.kind) {
+        case "data":
+          handled = r.onData(m, writerGuid, ctx.timestampMs) || handled;
+          break;
+        case "data-frag":
+          handled = r.onDataFrag(m, writerGuid, ctx.timestampMs) || handled;
+          break;
+        case "gap":
+          handled = r.onGap(m, writerGuid) || handled;
+          break;
+        case "heartbeat":
+          handled = r.onHeartbeat(m, writerGuid) || handled;
+          break;
+        case "heartbeat-frag":
+          handled = r.onHeartbeatFrag(m, writerGuid) || handled;
+          break;
+      }
+    }
+    if (!handled) this.counters.unknownWriter++;
+  }
+
+  private routeReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void {
+    let writer: RtpsWriter | undefined;
+    if (m.writerId === EntityIds.sedpPublicationsWriter) writer = this.sedp.writers[0];
+    else if (m.writerId === EntityIds.sedpSubscriptionsWriter) writer = this.sedp.writers[1];
+    else writer = this.writers.get(m.writerId)?.rtps;
+    if (!writer) {
+      this.counters.unknownReader++;
+      return;
+    }
+    const readerGuid = { prefix: ctx.sourcePrefix, entityId: m.readerId };
+    if (m.kind === "acknack") writer.onAckNack(m, readerGuid);
+    else writer.onNackFrag(m, readerGuid);
+  }
+}

@@ -1,0 +1,141 @@
+import type { GuidPrefix } from "./wire/guid.ts";
+import { isZeroPrefix, prefixEquals } from "./wire/guid.ts";
+import { decodeMessage } from "./wire/message.ts";
+import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
+
+/** Where a submessage came from, after INFO_SRC/INFO_TS/INFO_DST were applied. */
+export interface ReceiveContext {
+  readonly sourcePrefix: GuidPrefix;
+  readonly sourceVendorId: number;
+  readonly timestampMs: number | undefined;
+}
+
+/** The participant side of the receiver: RustDDS's Writer/Reader submessage groups. */
+export interface ReceiverSink {
+  /** DATA, DATA_FRAG, GAP, HEARTBEAT, HEARTBEAT_FRAG: for our readers. */
+  onWriterSubmessage(m: WriterSubmessage, ctx: ReceiveContext): void;
+  /** ACKNACK, NACK_FRAG: for our writers. */
+  onReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void;
+}
+
+export type DropReason =
+  | "not-rtps"
+  | "truncated-header"
+  | "bad-version"
+  | "own-message"
+  | "invalid-submessage"
+  | "unknown-submessage"
+  | "vendor-submessage"
+  | "not-for-us"
+  | "handler-error";
+
+export interface ReceiverCounters {
+  datagramsReceived: number;
+  bytesReceived: number;
+  submessagesReceived: number;
+  dropped: Record<DropReason, number>;
+}
+
+export function emptyReceiverCounters(): ReceiverCounters {
+  return {
+    datagramsReceived: 0,
+    bytesReceived: 0,
+    submessagesReceived: 0,
+    dropped: {
+      "not-rtps": 0,
+      "truncated-header": 0,
+      "bad-version": 0,
+      "own-message": 0,
+      "invalid-submessage": 0,
+      "unknown-submessage": 0,
+      "vendor-submessage": 0,
+      "not-for-us": 0,
+      "handler-error": 0,
+    },
+  };
+}
+
+/**
+ * Interprets one datagram (DDSI-RTPS §8.3.4): keeps the INFO_* state, routes the
+ * rest to the sink, and counts everything it skips. It never throws.
+ */
+export class Receiver {
+  readonly counters = emptyReceiverCounters();
+
+  constructor(
+    private readonly ownPrefix: GuidPrefix,
+    private readonly sink: ReceiverSink,
+  ) {}
+
+  receive(data: Uint8Array): void {
+    this.counters.datagramsReceived++;
+    this.counters.bytesReceived += data.length;
+    const decoded = decodeMessage(data);
+    if (!decoded.ok) {
+      const k = decoded.error.kind;
+      this.counters.dropped[
+        k === "bad-magic" ? "not-rtps" : k === "short" ? "truncated-header" : "bad-version"
+      ]++;
+      return;
+    }
+    const { header, items } = decoded.value;
+    if (prefixEquals(header.guidPrefix, this.ownPrefix)) {
+      // Our own multicast looped back.
+      this.counters.dropped["own-message"]++;
+      return;
+    }
+    let sourcePrefix = header.guidPrefix;
+    let sourceVendorId = header.vendorId;
+    let timestampMs: number | undefined;
+    let forUs = true;
+    for (const item of items) {
+      this.counters.submessagesReceived++;
+      switch (item.kind) {
+        case "info-ts":
+          timestampMs = item.timestampMs;
+          break;
+        case "info-dst":
+          forUs = isZeroPrefix(item.guidPrefix) || prefixEquals(item.guidPrefix, this.ownPrefix);
+          break;
+        case "info-src":
+          sourcePrefix = item.guidPrefix;
+          sourceVendorId = item.vendorId;
+          timestampMs = undefined;
+          forUs = true;
+          break;
+        case "info-reply":
+        case "pad":
+          break;
+        case "unknown":
+          this.counters.dropped[item.id >= 0x80 ? "vendor-submessage" : "unknown-submessage"]++;
+          break;
+        case "invalid":
+          this.counters.dropped["invalid-submessage"]++;
+          break;
+        case "acknack":
+        case "nack-frag":
+          if (!forUs) this.counters.dropped["not-for-us"]++;
+          else
+            this.dispatch(() =>
+              this.sink.onReaderSubmessage(item, { sourcePrefix, sourceVendorId, timestampMs }),
+            );
+          break;
+        default:
+          if (!forUs) this.counters.dropped["not-for-us"]++;
+          else
+            this.dispatch(() =>
+              this.sink.onWriterSubmessage(item, { sourcePrefix, sourceVendorId, timestampMs }),
+            );
+      }
+    }
+  }
+
+  /** A bug in a handler must not kill the socket loop; it is counted and the walk goes on. */
+  private dispatch(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      this.counters.dropped["handler-error"]++;
+    }
+  }
+}

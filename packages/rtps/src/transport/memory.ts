@@ -1,0 +1,105 @@
+import { err, ok, type Result } from "../result.ts";
+import { type Locator, locatorIpV4, udpV4Locator } from "../wire/locator.ts";
+import {
+  MAX_PARTICIPANT_ID,
+  metatrafficMulticastPort,
+  metatrafficUnicastPort,
+  SPDP_MULTICAST_ADDRESS,
+  userUnicastPort,
+} from "./ports.ts";
+import type {
+  DatagramHandler,
+  Transport,
+  TransportError,
+  TransportFactory,
+  TransportOpenParams,
+} from "./transport.ts";
+
+/** Decides whether the in-memory network loses a datagram (to test reliability). */
+export type DropPolicy = (datagram: Uint8Array, to: Locator) => boolean;
+
+/**
+ * An in-process network for tests: no sockets, same port formulas, asynchronous
+ * delivery (like a real socket, a handler never runs inside `send`).
+ */
+export class MemoryNetwork {
+  private readonly unicast = new Map<string, DatagramHandler>();
+  private readonly groups = new Map<string, Set<DatagramHandler>>();
+  dropPolicy: DropPolicy | undefined;
+  delivered = 0;
+  dropped = 0;
+
+  /** A transport factory for one participant at `address` on this network. */
+  transport(address = "127.0.0.1"): TransportFactory {
+    return { open: (params) => Promise.resolve(this.open(address, params)) };
+  }
+
+  private open(address: string, params: TransportOpenParams): Result<Transport, TransportError> {
+    const { domainId, onDatagram } = params;
+    for (let p = 0; p <= MAX_PARTICIPANT_ID; p++) {
+      const meta = `${address}:${metatrafficUnicastPort(domainId, p)}`;
+      const user = `${address}:${userUnicastPort(domainId, p)}`;
+      if (this.unicast.has(meta) || this.unicast.has(user)) continue;
+      return ok(this.bind(address, domainId, p, meta, user, onDatagram));
+    }
+    return err({ kind: "no-free-port", detail: "every participant id is taken" });
+  }
+
+  private bind(
+    address: string,
+    domainId: number,
+    participantId: number,
+    meta: string,
+    user: string,
+    onDatagram: DatagramHandler,
+  ): Transport {
+    const groupKey = `${SPDP_MULTICAST_ADDRESS}:${metatrafficMulticastPort(domainId)}`;
+    this.unicast.set(meta, onDatagram);
+    this.unicast.set(user, onDatagram);
+    const members = this.groups.get(groupKey) ?? new Set<DatagramHandler>();
+    members.add(onDatagram);
+    this.groups.set(groupKey, members);
+    let closed = false;
+    return {
+      locators: {
+        participantId,
+        metatrafficUnicast: udpV4Locator(address, metatrafficUnicastPort(domainId, participantId)),
+        metatrafficMulticast: udpV4Locator(
+          SPDP_MULTICAST_ADDRESS,
+          metatrafficMulticastPort(domainId),
+        ),
+        defaultUnicast: udpV4Locator(address, userUnicastPort(domainId, participantId)),
+      },
+      sendErrors: 0,
+      send: (datagram, to) => {
+        if (!closed) this.deliver(datagram, to);
+      },
+      close: () => {
+        closed = true;
+        this.unicast.delete(meta);
+        this.unicast.delete(user);
+        members.delete(onDatagram);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  private deliver(datagram: Uint8Array, to: Locator): void {
+    if (this.dropPolicy?.(datagram, to)) {
+      this.dropped++;
+      return;
+    }
+    const key = `${locatorIpV4(to)}:${to.port}`;
+    const targets = [...(this.groups.get(key) ?? [])];
+    const single = this.unicast.get(key);
+    if (single) targets.push(single);
+    for (const handler of targets) {
+      // Each receiver gets its own copy, as with a socket.
+      const copy = datagram.slice();
+      setImmediate(() => {
+        this.delivered++;
+        handler(copy);
+      });
+    }
+  }
+}

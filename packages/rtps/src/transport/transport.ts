@@ -1,0 +1,39 @@
+import type { Result } from "../result.ts";
+import type { Locator } from "../wire/locator.ts";
+
+/** The locators a participant announces, fixed once its transport is open. */
+export interface TransportLocators {
+  /** The participant id whose well-known ports were free (p in the port formulas). */
+  readonly participantId: number;
+  readonly metatrafficUnicast: Locator;
+  readonly metatrafficMulticast: Locator | undefined;
+  readonly defaultUnicast: Locator;
+}
+
+export type DatagramHandler = (data: Uint8Array) => void;
+
+/** An open transport; sending never throws, failures are counted. */
+export interface Transport {
+  readonly locators: TransportLocators;
+  send(datagram: Uint8Array, to: Locator): void;
+  /** Datagrams the transport failed to hand to the network. */
+  readonly sendErrors: number;
+  close(): Promise<void>;
+}
+
+export type TransportErrorKind = "no-free-port" | "bind-failed" | "multicast-join-failed";
+
+export interface TransportError {
+  readonly kind: TransportErrorKind;
+  readonly detail: string;
+}
+
+export interface TransportOpenParams {
+  readonly domainId: number;
+  readonly onDatagram: DatagramHandler;
+}
+
+/** Injected into the participant so tests can run over memory and deployments over UDP. */
+export interface TransportFactory {
+  open(params: TransportOpenParams): Promise<Result<Transport, TransportError>>;
+}

@@ -1,0 +1,58 @@
+import type { DataReader } from "../src/data-reader.ts";
+import type { ReceivedSample } from "../src/endpoints/reader.ts";
+import { createParticipant, type Participant } from "../src/participant.ts";
+import type { ParticipantOptions } from "../src/participant-options.ts";
+
+/** Creates a participant or fails the test with the reason. */
+export async function participant(options: ParticipantOptions): Promise<Participant> {
+  const r = await createParticipant(options);
+  if (!r.ok) throw new Error(`createParticipant: ${r.error.kind}: ${r.error.detail}`);
+  return r.value;
+}
+
+/** Collects `count` samples from a reader, or rejects after `timeoutMs` with what arrived. */
+export function collect(
+  reader: DataReader,
+  count: number,
+  timeoutMs: number,
+): Promise<ReceivedSample[]> {
+  const got: ReceivedSample[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`expected ${count} samples, got ${got.length}`));
+    }, timeoutMs);
+    const off = reader.on("sample", (s) => {
+      got.push(s);
+      if (got.length >= count) {
+        clearTimeout(timer);
+        off();
+        resolve(got);
+      }
+    });
+  });
+}
+
+export function keyHash(n: number): Uint8Array {
+  const k = new Uint8Array(16);
+  new DataView(k.buffer).setUint32(0, n, false);
+  return k;
+}
+
+/** A CDR_LE payload: encapsulation header, then `body`. */
+export function cdr(body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + body.length);
+  out[1] = 0x01;
+  out.set(body, 4);
+  return out;
+}
+
+export function u32Payload(v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v, true);
+  return cdr(b);
+}
+
+export function readU32Payload(p: Uint8Array): number {
+  return new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(4, true);
+}
