@@ -10,7 +10,9 @@ export type Co2PeerMode =
   | "echo"
   | "ping"
   | "throughput-pub"
-  | "throughput-sub";
+  | "throughput-sub"
+  | "ks-pub"
+  | "ks-sub";
 
 /** Command-line flags of `fastdds-co2-peer`; omitted ones keep the peer's defaults (README). */
 export interface Co2PeerOptions {
@@ -33,6 +35,8 @@ export interface Co2PeerOptions {
   size?: number;
   warmup?: number;
   keys?: number;
+  /** ks-pub: pause after matching before the first write (Cyclone VOLATILE readers). */
+  settleMs?: number;
   /** FASTDDS_DEFAULT_TRANSPORTS=1: keep Fast DDS's SHM+UDP instead of UDPv4 only. */
   defaultTransports?: boolean;
 }
@@ -50,6 +54,7 @@ const FLAG_NAMES: Record<Exclude<keyof Co2PeerOptions, "nokey" | "defaultTranspo
   size: "--size",
   warmup: "--warmup",
   keys: "--keys",
+  settleMs: "--settle-ms",
 };
 
 export function co2PeerArgs(mode: Co2PeerMode, options: Co2PeerOptions = {}): string[] {

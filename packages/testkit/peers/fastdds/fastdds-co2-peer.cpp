@@ -7,19 +7,21 @@
 
 #include "bench_modes.hpp"
 #include "co2_modes.hpp"
+#include "ddsperf_modes.hpp"
 #include "common/cli.hpp"
 #include "common/lifecycle.hpp"
 #include "common/node.hpp"
 #include "types/bench_sample.hpp"
 #include "types/co2_footprint.hpp"
+#include "types/keyed_seq.hpp"
 
 namespace {
 
 const char* kUsage =
-    "usage: fastdds-co2-peer <pub|tlpub|sub|tlsub|echo|ping|throughput-pub|throughput-sub>\n"
+    "usage: fastdds-co2-peer <pub|tlpub|sub|tlsub|echo|ping|throughput-pub|throughput-sub|ks-pub|ks-sub>\n"
     "  [--count N] [--domain D] [--nokey] [--extra-bytes N] [--period-ms MS] [--wait-s S]\n"
     "  [--name NAME] [--readers N] [--linger-ms MS] [--problem P] [--size BYTES]\n"
-    "  [--warmup N] [--keys N]\n"
+    "  [--warmup N] [--keys N] [--settle-ms MS]\n"
     "env: SUSTAINML_DOMAIN_ID (default domain), FASTDDS_DEFAULT_TRANSPORTS=1 (keep SHM+UDP)\n";
 
 int run(const peer::Cli& cli)
@@ -35,9 +37,14 @@ int run(const peer::Cli& cli)
 
     peer::Node node(options);
     bool bench = mode == "echo" || mode == "ping" || mode.rfind("throughput-", 0) == 0;
+    bool keyed_seq = mode.rfind("ks-", 0) == 0;
     if (bench)
     {
         node.register_type(new peer::BenchSampleType(keyed));
+    }
+    else if (keyed_seq)
+    {
+        node.register_type(new peer::KeyedSeqType(keyed));
     }
     else
     {
@@ -64,6 +71,14 @@ int run(const peer::Cli& cli)
     {
         return peer::run_throughput_pub(node, cli);
     }
+    if (mode == "ks-pub")
+    {
+        return peer::run_ks_pub(node, cli);
+    }
+    if (mode == "ks-sub")
+    {
+        return peer::run_ks_sub(node, cli);
+    }
     return peer::run_throughput_sub(node, cli);
 }
 
@@ -72,7 +87,8 @@ int run(const peer::Cli& cli)
 int main(int argc, char** argv)
 {
     static const std::set<std::string> kModes = {
-        "pub", "tlpub", "sub", "tlsub", "echo", "ping", "throughput-pub", "throughput-sub"};
+        "pub", "tlpub", "sub", "tlsub", "echo", "ping", "throughput-pub", "throughput-sub", "ks-pub",
+        "ks-sub"};
     try
     {
         peer::Cli cli(argc, argv, {"nokey", "help"});
