@@ -10,6 +10,14 @@ export {
   type Work,
   workDuration,
 } from "./estimate/estimate.ts";
+export {
+  describeIntensityError,
+  estimateFootprint,
+  type FootprintError,
+  type FootprintOptions,
+  type FootprintRequest,
+  footprintRequestSchema,
+} from "./estimate/footprint.ts";
 export { estimateInference, type InferenceInput } from "./estimate/inference.ts";
 export {
   type EpochMeasurement,
@@ -18,6 +26,48 @@ export {
   type PredictionInput,
   predictTotal,
 } from "./estimate/predict.ts";
+export {
+  type EstimateReport,
+  estimateReportSchema,
+  sourceOf,
+  sourceSchema,
+  toEstimateReport,
+} from "./estimate/report.ts";
+export {
+  acceleratorProfiles,
+  cpuProfiles,
+  findHardware,
+  type HardwareKind,
+  type HardwareLookupError,
+  type HardwareMatch,
+  type HardwareProfile,
+  hardwarePower,
+  hardwareProfiles,
+  hardwareSource,
+  hardwareSources,
+  memoryPower,
+  type PowerEstimate,
+  searchHardware,
+} from "./hardware/index.ts";
+export {
+  createElectricityMapsProvider,
+  createEnergiDataServiceProvider,
+  createUkCarbonIntensityProvider,
+  type GridIntensity,
+  type GridIntensityOptions,
+  type IntensityError,
+  type IntensityLevel,
+  type IntensityProvider,
+  type LiveIntensity,
+  type LocationError,
+  type ResolvedLocation,
+  resolveGridIntensity,
+  resolveGridIntensityLive,
+  resolveLocation,
+  searchZones,
+  ZONES_HINT,
+  type ZoneEntry,
+} from "./intensity/index.ts";
 export { type Provenance, type Sourced, type SourceRef, userSupplied } from "./provenance.ts";
 export {
   DEFAULT_PUE_PROFILE_ID,
@@ -29,6 +79,17 @@ export {
   resolvePue,
 } from "./pue.ts";
 export { err, ok, type Result } from "./result.ts";
+export {
+  type CarbonTaskInputs,
+  type CarbonTaskOptions,
+  type CarbonTaskOutcome,
+  computeCarbonFootprint,
+  DEFAULT_LATENCY_UNIT,
+  type IntensityLookup,
+  type IntensityQuery,
+  type LatencyUnit,
+} from "./sustainml/carbon-task.ts";
+export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
 export { formatNumber, formatQuantity } from "./units/format.ts";
 export { parseDuration, parseEnergy, parsePower, type UnitParseError } from "./units/parse.ts";
 export {

@@ -33,6 +33,10 @@ export type Work =
 /** Structural: any resolved grid intensity (embedded, live or user-given) fits. */
 export interface IntensityInput {
   readonly zone: string;
+  readonly zoneName?: string;
+  /** How the zone was resolved: override, live, zone, country, continent or world. */
+  readonly level?: string;
+  readonly year?: number;
   readonly intensity: CarbonIntensity;
   readonly provenance: Provenance;
 }

@@ -3,6 +3,7 @@ import type { CarbonIntensity } from "../units/quantity.ts";
 import { catalog } from "./catalog.ts";
 import { aggregates } from "./data/aggregates.ts";
 import { countries } from "./data/countries.ts";
+import { regionAliases } from "./data/region-aliases.ts";
 import { LATEST_ELECTRICITY_MAPS_YEAR } from "./data/sources.ts";
 import { embeddedIntensity, type IntensityLevel } from "./grid-intensity.ts";
 import type { ResolvedLocation } from "./location.ts";
@@ -48,6 +49,12 @@ function entries(): readonly (ZoneEntry & { readonly haystack: string })[] {
   for (const country of countries) add(byCode.get(country.iso2));
   const zoneIds = [...byCode.values()].filter((l) => l.level === "zone").map((l) => l.zone);
   for (const id of [...new Set(zoneIds)].sort()) add(byCode.get(id));
+  // Names users type for a region ("California", "Catalonia") find the zone they resolve to.
+  for (const alias of regionAliases) {
+    const code = "zone" in alias.target ? alias.target.zone : alias.target.country;
+    const entry = list.find((candidate) => candidate.code === code);
+    if (entry !== undefined) entry.haystack = `${entry.haystack}|${nameKey(alias.name)}`;
+  }
   cached = list;
   return list;
 }

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
+import { estimateFootprint } from "./footprint.ts";
+
+describe("estimateFootprint", () => {
+  it("resolves a named GPU and a country, and every number carries its source", async () => {
+    const result = await estimateFootprint({
+      hardware: [{ name: "Tesla V100-SXM2-16GB" }],
+      duration: "1h",
+      location: "Sweden",
+      pue: 1.2,
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    const sweden = resolveGridIntensity({ location: "SE" });
+    if (!sweden.ok) throw new Error("SE must resolve");
+    const report = result.value;
+    expect(report.breakdown[0]).toMatchObject({
+      name: "NVIDIA V100 SXM2 16GB",
+      power: { value: 300 },
+    });
+    expect(report.energy.value).toBeCloseTo(0.3 * 1.2, 12);
+    expect(report.intensity.value).toBe(sweden.value.intensity.value);
+    expect(report.carbon.value).toBeCloseTo(0.36 * sweden.value.intensity.value, 9);
+    for (const row of report.breakdown) expect(row.source.title.length).toBeGreaterThan(0);
+  });
+
+  it("scales named hardware by utilisation and adds memory", async () => {
+    const full = await estimateFootprint({
+      hardware: [{ name: "AMD EPYC 7763" }],
+      duration: "1h",
+      intensityGPerKWh: 0,
+      pue: 1,
+    });
+    const half = await estimateFootprint({
+      hardware: [{ name: "AMD EPYC 7763", utilisation: 0.5 }],
+      memoryGB: 256,
+      duration: "1h",
+      intensityGPerKWh: 0,
+      pue: 1,
+    });
+    if (!full.ok || !half.ok) throw new Error("estimate failed");
+    const tdp = full.value.breakdown[0]?.power.value ?? 0;
+    expect(tdp).toBe(280);
+    // linear model: idle 10 % of TDP + 90 % x 0.5
+    expect(half.value.breakdown[0]?.power.value).toBeCloseTo(tdp * (0.1 + 0.9 * 0.5), 9);
+    expect(half.value.breakdown.map((row) => row.kind)).toEqual(["cpu", "memory", "facility"]);
+    expect(half.value.carbon.value).toBe(0);
+  });
+
+  it("states the world average when no location is given", async () => {
+    const result = await estimateFootprint({ hardware: [{ watts: 100 }], duration: "1h" });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.intensity.level).toBe("world");
+    expect(result.value.intensity.source.note ?? result.value.intensity.source.method).toMatch(
+      /world|location/i,
+    );
+  });
+
+  it.each([
+    [{ hardware: [], duration: "1h" }, "invalid-request", /at least one hardware item/],
+    [
+      { hardware: [{ name: "A100", watts: 3 }], duration: "1h" },
+      "invalid-request",
+      /either a hardware name or watts/,
+    ],
+    [{ hardware: [{ watts: 3 }] }, "invalid-request", /either a duration or a latency/],
+    [
+      { hardware: [{ watts: 3 }], duration: "1h", count: 3 },
+      "invalid-request",
+      /count goes with latency/,
+    ],
+    [{ hardware: [{ watts: "3" }], duration: "1h" }, "invalid-request", /hardware\.0\.watts/],
+    [{ hardware: [{ watts: 3 }], duration: "1h", colour: "red" }, "invalid-request", /colour/],
+    [
+      { hardware: [{ name: "Z80 Turbo" }], duration: "1h" },
+      "unknown-hardware",
+      /unknown hardware "Z80 Turbo"/,
+    ],
+    [
+      { hardware: [{ watts: 3 }], duration: "1h", location: "Mordor" },
+      "unknown-location",
+      /unknown location "Mordor"/,
+    ],
+    [{ hardware: [{ watts: 3 }], duration: "1h", pue: "fast" }, "invalid-request", /PUE "fast"/],
+    [null, "invalid-request", /./],
+  ])("rejects %j with a clear error", async (request, kind, message) => {
+    const result = await estimateFootprint(request);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe(kind);
+      expect(result.error.message).toMatch(message);
+    }
+  });
+});

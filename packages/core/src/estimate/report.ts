@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { equivalents } from "../equivalents.ts";
+import type { Provenance } from "../provenance.ts";
+import { convertDuration } from "../units/quantity.ts";
+import type { Estimate } from "./estimate.ts";
+
+/**
+ * The JSON document every app prints or serves for an estimate. Apps validate what they emit
+ * against this schema, so the CLI's `--json`, the HTTP API and the docs cannot drift apart.
+ */
+const quantity = <U extends string>(unit: U) =>
+  z.object({ value: z.number(), unit: z.literal(unit) }).strict();
+
+export const sourceSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    url: z.string(),
+    year: z.number().int(),
+    licence: z.string().optional(),
+    method: z.string(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const estimateReportSchema = z
+  .object({
+    schema: z.literal("wattprint.estimate/v1"),
+    energy: quantity("kWh"),
+    itEnergy: quantity("kWh"),
+    carbon: quantity("gCO2eq"),
+    intensity: z
+      .object({
+        value: z.number().nonnegative(),
+        unit: z.literal("gCO2eq/kWh"),
+        zone: z.string(),
+        zoneName: z.string().optional(),
+        level: z.string().optional(),
+        year: z.number().int().optional(),
+        source: sourceSchema,
+      })
+      .strict(),
+    pue: z.object({ value: z.number().min(1), source: sourceSchema }).strict(),
+    work: z.union([
+      z.object({ kind: z.literal("duration"), duration: quantity("s") }).strict(),
+      z
+        .object({
+          kind: z.literal("inferences"),
+          latency: quantity("s"),
+          count: z.number().int().nonnegative(),
+        })
+        .strict(),
+    ]),
+    breakdown: z.array(
+      z
+        .object({
+          name: z.string(),
+          kind: z.string(),
+          count: z.number().int().positive(),
+          power: quantity("W"),
+          energy: quantity("kWh"),
+          carbon: quantity("gCO2eq"),
+          source: sourceSchema,
+        })
+        .strict(),
+    ),
+    equivalents: z.array(
+      z
+        .object({
+          id: z.string(),
+          value: z.number(),
+          unit: z.string(),
+          description: z.string(),
+          basis: z.string(),
+          source: z.object({
+            id: z.string(),
+            title: z.string(),
+            url: z.string(),
+            year: z.number(),
+          }),
+        })
+        .strict(),
+    ),
+    formula: z.string(),
+  })
+  .strict();
+
+export type EstimateReport = z.infer<typeof estimateReportSchema>;
+
+export function sourceOf(provenance: Provenance): z.infer<typeof sourceSchema> {
+  const { source } = provenance;
+  return {
+    id: source.id,
+    title: source.title,
+    url: source.url,
+    year: source.year,
+    ...(source.licence !== undefined ? { licence: source.licence } : {}),
+    method: provenance.method,
+    ...(provenance.note !== undefined ? { note: provenance.note } : {}),
+  };
+}
+
+export function toEstimateReport(result: Estimate): EstimateReport {
+  const { intensity, work } = result;
+  return estimateReportSchema.parse({
+    schema: "wattprint.estimate/v1",
+    energy: result.energy,
+    itEnergy: result.itEnergy,
+    carbon: result.carbon,
+    intensity: {
+      value: intensity.intensity.value,
+      unit: intensity.intensity.unit,
+      zone: intensity.zone,
+      ...(intensity.zoneName !== undefined ? { zoneName: intensity.zoneName } : {}),
+      ...(intensity.level !== undefined ? { level: intensity.level } : {}),
+      ...(intensity.year !== undefined ? { year: intensity.year } : {}),
+      source: sourceOf(intensity.provenance),
+    },
+    pue: { value: result.pue.value, source: sourceOf(result.pue.provenance) },
+    work:
+      work.kind === "duration"
+        ? { kind: "duration", duration: result.duration }
+        : {
+            kind: "inferences",
+            latency: convertDuration(work.latency, "s"),
+            count: work.count,
+          },
+    breakdown: result.breakdown.map((row) => ({
+      name: row.name,
+      kind: row.kind,
+      count: row.count,
+      power: row.power,
+      energy: row.energy,
+      carbon: row.carbon,
+      source: sourceOf(row.provenance),
+    })),
+    equivalents: equivalents(result.carbon, result.energy),
+    formula: result.formula,
+  });
+}

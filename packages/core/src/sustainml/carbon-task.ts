@@ -1,0 +1,171 @@
+import type {
+  HWResourceImpl,
+  JsonObject,
+  JsonValue,
+  MLModelImpl,
+  UserInputImpl,
+} from "@wattprint/messages";
+import type { IntensityInput } from "../estimate/estimate.ts";
+import { estimateInference } from "../estimate/inference.ts";
+import type { Provenance } from "../provenance.ts";
+import type { PueValue } from "../pue.ts";
+import { convertEnergy, type DurationUnit, watts } from "../units/quantity.ts";
+import { footprintExtraBase } from "./extra-data.ts";
+
+/**
+ * The unit of `HWResource.latency`. SustainML never fixed it: v0.1/v0.2 assumed ms, main
+ * assumes hours, and the HW providers send seconds or hours (sustainml-wire.md §11-§12).
+ */
+export type LatencyUnit = Extract<DurationUnit, "h" | "s" | "ms">;
+export const DEFAULT_LATENCY_UNIT: LatencyUnit = "h";
+
+export interface IntensityQuery {
+  readonly region: string;
+  readonly continent: string;
+}
+
+export type IntensityLookup = (
+  query: IntensityQuery,
+) =>
+  | { readonly ok: true; readonly value: IntensityInput }
+  | { readonly ok: false; readonly message: string };
+
+export interface CarbonTaskOptions {
+  readonly latencyUnit: LatencyUnit;
+  readonly pue: PueValue;
+  /** Resolves the user's region/continent (or an override such as SUSTAINML_GRID_CI). */
+  readonly intensity: IntensityLookup;
+}
+
+export interface CarbonTaskInputs {
+  readonly model: Pick<MLModelImpl, "model" | "model_path">;
+  readonly userInput: Pick<UserInputImpl, "geo_location_region" | "geo_location_continent">;
+  /** The user input's `extra_data`, parsed by the caller (the bytes are a wire concern). */
+  readonly userExtra:
+    | { readonly ok: true; readonly value: JsonObject }
+    | { readonly ok: false; readonly message: string }
+    | undefined;
+  readonly hw: Pick<HWResourceImpl, "hw_description" | "power_consumption" | "latency">;
+}
+
+export interface CarbonTaskOutcome {
+  readonly ok: boolean;
+  /** grams CO2eq */
+  readonly carbonFootprintG: number;
+  /** kWh */
+  readonly energyConsumptionKWh: number;
+  /** gCO2eq/kWh */
+  readonly carbonIntensityGPerKWh: number;
+  /** The CO2Footprint `extra_data` object, always with `num_outputs` and `model_restrains`. */
+  readonly extra: JsonObject;
+  /** Set when `ok` is false: the status error description. */
+  readonly error?: string;
+  readonly warnings: readonly string[];
+}
+
+function provenanceJson(provenance: Provenance): JsonObject {
+  const { source } = provenance;
+  const json: Record<string, JsonValue> = {
+    id: source.id,
+    title: source.title,
+    url: source.url,
+    year: source.year,
+    method: provenance.method,
+  };
+  if (source.licence !== undefined) json.licence = source.licence;
+  if (provenance.note !== undefined) json.note = provenance.note;
+  return json;
+}
+
+/**
+ * The Carbontracker Node's task: footprint of one inference of `model` on `hw`.
+ * energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity_g/kWh.
+ * Never throws: every failure is an outcome with `mode: "error"` and the reason.
+ */
+export function computeCarbonFootprint(
+  inputs: CarbonTaskInputs,
+  options: CarbonTaskOptions,
+): CarbonTaskOutcome {
+  const { base, warnings } = footprintExtraBase(inputs.model.model, inputs.userExtra);
+  const failed = (mode: string, error: string): CarbonTaskOutcome => ({
+    ok: false,
+    carbonFootprintG: 0,
+    energyConsumptionKWh: 0,
+    carbonIntensityGPerKWh: 0,
+    extra: { ...base, mode, error },
+    error,
+    warnings,
+  });
+
+  if (inputs.model.model.trim().toUpperCase() === "NO_MODEL") {
+    return failed("no_model", "No model selected (NO_MODEL). Carbon footprint not computed.");
+  }
+  const { power_consumption: powerW, latency } = inputs.hw;
+  if (!Number.isFinite(powerW) || powerW < 0 || !Number.isFinite(latency) || latency < 0) {
+    return failed(
+      "error",
+      `Failed to obtain carbon footprint information: HW resource power_consumption (${powerW} W) and latency (${latency} ${options.latencyUnit}) must be finite and non-negative`,
+    );
+  }
+  const intensity = options.intensity({
+    region: inputs.userInput.geo_location_region,
+    continent: inputs.userInput.geo_location_continent,
+  });
+  if (!intensity.ok) {
+    return failed("error", `Failed to obtain carbon footprint information: ${intensity.message}`);
+  }
+  const result = estimateInference({
+    power: watts(powerW),
+    powerProvenance: {
+      source: {
+        id: "sustainml-hw-resource",
+        title: "HWResource.power_consumption from the HW resources node",
+        url: "",
+        year: new Date().getUTCFullYear(),
+      },
+      method: `reported for ${inputs.hw.hw_description || "unnamed hardware"}`,
+    },
+    hardwareName: inputs.hw.hw_description,
+    latency: { value: latency, unit: options.latencyUnit },
+    intensity: intensity.value,
+    pue: options.pue,
+  });
+  if (!result.ok)
+    return failed(
+      "error",
+      `Failed to obtain carbon footprint information: ${result.error.message}`,
+    );
+
+  const energyKWh = convertEnergy(result.value.energy, "kWh").value;
+  const intensityValue = intensity.value;
+  const extra: Record<string, JsonValue> = {
+    ...base,
+    mode: inputs.model.model_path.toLowerCase().endsWith(".onnx") ? "onnx_hw_only" : "hw_only",
+    grid_ci_source:
+      intensityValue.level === "override"
+        ? "env"
+        : intensityValue.level === "live"
+          ? "live"
+          : "embedded",
+    latency_unit: options.latencyUnit,
+    pue: options.pue.value,
+    intensity: {
+      zone: intensityValue.zone,
+      ...(intensityValue.zoneName !== undefined ? { zone_name: intensityValue.zoneName } : {}),
+      ...(intensityValue.level !== undefined ? { level: intensityValue.level } : {}),
+      ...(intensityValue.year !== undefined ? { year: intensityValue.year } : {}),
+      source: provenanceJson(intensityValue.provenance),
+    },
+    pue_source: provenanceJson(options.pue.provenance),
+    formula: "energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity",
+  };
+  if (warnings.length > 0) extra.warnings = [...warnings];
+  return {
+    ok: true,
+    carbonFootprintG: result.value.carbon.value,
+    energyConsumptionKWh: energyKWh,
+    carbonIntensityGPerKWh: intensityValue.intensity.value,
+    extra,
+    warnings,
+  };
+}
