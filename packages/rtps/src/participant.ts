@@ -270,6 +270,10 @@ export class Participant extends Emitter<ParticipantEvents> {
     await this.transport.close();
   }
 
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   private describe(
     guid: EndpointDescription["guid"],
     side: "writer" | "reader",
@@ -285,7 +289,8 @@ export class Participant extends Emitter<ParticipantEvents> {
       qos,
       unicastLocators: [this.transport.locators.defaultUnicast],
       multicastLocators: [],
-      expectsInlineQos: false,
+      // Fast DDS adds PID_KEY_HASH to DATA only for readers that expect inline QoS.
+      expectsInlineQos: side === "reader" && o.keyed,
       contentFiltered: false,
       vendorId: this.vendorId,
     };
