@@ -1,5 +1,13 @@
 export { buildPeer, PEERS_SOURCE_DIR } from "./build-peer.ts";
 export {
+  type DdsperfOptions,
+  type DdsperfTopic,
+  type DdsperfTotals,
+  ddsperfArgs,
+  ddsperfTotals,
+  startDdsperf,
+} from "./ddsperf.ts";
+export {
   type Co2PeerMode,
   type Co2PeerOptions,
   type Co2SampleLine,
@@ -9,6 +17,23 @@ export {
   parseCo2Sample,
   startCo2Peer,
 } from "./fastdds-co2-peer.ts";
+export {
+  type FakeCarbonNodeOptions,
+  fakeCarbonNodeArgs,
+  startFakeCarbonNode,
+} from "./fastdds-fake-carbon-node.ts";
+export {
+  type OrchestratorMode,
+  type OrchestratorOptions,
+  type OrchestratorOutput,
+  type OrchestratorStatus,
+  orchestratorArgs,
+  orchestratorOutputs,
+  orchestratorStatuses,
+  parseOrchestratorOutput,
+  parseOrchestratorStatus,
+  startOrchestrator,
+} from "./fastdds-orchestrator.ts";
 export {
   assertInsidePrivateNetwork,
   insidePrivateNetwork,

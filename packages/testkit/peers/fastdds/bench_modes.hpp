@@ -92,6 +92,7 @@ inline int run_echo(Node& node, const Cli& cli)
                 }
             };
     node.reader(kPingTopic, BenchSampleTraits::kName, bench_reader_qos(false), &ping_reporter);
+    NodeCloser closer(node);
     emit("ECHO_READY");
     wait_until(deadline_after_ms(wait_ms), []
             {
@@ -143,6 +144,7 @@ inline int run_ping(Node& node, const Cli& cli)
                 }
             };
     node.reader(kPongTopic, BenchSampleTraits::kName, bench_reader_qos(false), &pong_reporter);
+    NodeCloser closer(node);
     auto deadline = deadline_after_ms(wait_ms);
     if (!ping_reporter.matched.wait_at_least(1, deadline) || !pong_reporter.matched.wait_at_least(1, deadline))
     {
@@ -221,6 +223,7 @@ inline int run_throughput_pub(Node& node, const Cli& cli)
     WriterReporter reporter(kThroughputTopic);
     DataWriter* writer = node.writer(kThroughputTopic, BenchSampleTraits::kName, bench_writer_qos(true),
                     &reporter);
+    NodeCloser closer(node);
     if (!reporter.matched.wait_at_least(static_cast<int>(cli.integer("readers", 1)),
             deadline_after_ms(wait_ms)))
     {
@@ -276,6 +279,7 @@ inline int run_throughput_sub(Node& node, const Cli& cli)
                 }
             };
     node.reader(kThroughputTopic, BenchSampleTraits::kName, bench_reader_qos(true), &reporter);
+    NodeCloser closer(node);
     emit("THROUGHPUT_READY");
     wait_until(deadline_after_ms(wait_ms), [&]
             {

@@ -94,6 +94,7 @@ inline int run_co2_pub(Node& node, const Cli& cli, bool late_joiners)
     }
     WriterReporter reporter(kCarbonTopic);
     DataWriter* writer = node.writer(kCarbonTopic, CO2FootprintTraits::kName, qos, &reporter);
+    NodeCloser closer(node);
     auto deadline = deadline_after_ms(s.wait_ms);
 
     auto write_all = [&]()
@@ -178,6 +179,7 @@ inline int run_co2_sub(Node& node, const Cli& cli, bool late_joiner)
                 }
             };
     node.reader(kCarbonTopic, CO2FootprintTraits::kName, qos, &reporter);
+    NodeCloser closer(node);
     wait_until(deadline_after_ms(s.wait_ms), [&]
             {
                 return received.load() >= s.count;

@@ -28,6 +28,7 @@ inline int run_ks_pub(Node& node, const Cli& cli)
     qos.history().kind = eprosima::fastdds::dds::KEEP_ALL_HISTORY_QOS;
     WriterReporter reporter(kDdsperfTopic);
     DataWriter* writer = node.writer(kDdsperfTopic, KeyedSeqTraits::kName, qos, &reporter);
+    NodeCloser closer(node);
     if (!reporter.matched.wait_at_least(1, deadline_after_ms(wait_ms)))
     {
         emit("MATCH_TIMEOUT readers=0");
@@ -74,6 +75,7 @@ inline int run_ks_sub(Node& node, const Cli& cli)
                 }
             };
     node.reader(kDdsperfTopic, KeyedSeqTraits::kName, qos, &reporter);
+    NodeCloser closer(node);
     wait_until(deadline_after_ms(wait_ms), [&]
             {
                 return received.load() >= count;

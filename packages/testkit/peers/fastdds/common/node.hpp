@@ -1,6 +1,7 @@
 // Owns one participant with its publisher, subscriber and topics; deletes them on exit.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -33,8 +34,11 @@ using ReturnCode_t = eprosima::fastrtps::types::ReturnCode_t;
 class Node
 {
 public:
-    Node(const ParticipantOptions& options)
+    explicit Node(
+            const ParticipantOptions& options,
+            std::function<void(const std::string&, bool)> on_participant_change = {})
     {
+        reporter.on_change = std::move(on_participant_change);
         participant_ = create_participant(options, &reporter);
         if (participant_ == nullptr)
         {
@@ -46,8 +50,20 @@ public:
 
     ~Node()
     {
+        close();
+    }
+
+    // Deletes every entity, so no listener callback runs after this returns; call it before
+    // the listeners (or what they capture) go out of scope.
+    void close()
+    {
+        if (participant_ == nullptr)
+        {
+            return;
+        }
         participant_->delete_contained_entities();
         DomainParticipantFactory::get_instance()->delete_participant(participant_);
+        participant_ = nullptr;
     }
 
     Node(const Node&) = delete;
@@ -112,6 +128,28 @@ private:
     Publisher* publisher_ = nullptr;
     Subscriber* subscriber_ = nullptr;
     std::map<std::string, Topic*> topics_;
+};
+
+// Declared after the listeners of a mode function (and what they capture): its destructor
+// runs first and closes the node while they still exist.
+class NodeCloser
+{
+public:
+    explicit NodeCloser(Node& node)
+        : node_(node)
+    {
+    }
+
+    ~NodeCloser()
+    {
+        node_.close();
+    }
+
+    NodeCloser(const NodeCloser&) = delete;
+    NodeCloser& operator=(const NodeCloser&) = delete;
+
+private:
+    Node& node_;
 };
 
 } // namespace peer

@@ -1,0 +1,48 @@
+import { buildPeer } from "./build-peer.ts";
+import { assertInsidePrivateNetwork } from "./private-network.ts";
+import { type PeerProcess, startProcess } from "./process.ts";
+
+/** Flags of `fastdds-fake-carbon-node` (README). */
+export interface FakeCarbonNodeOptions {
+  domain?: number;
+  /** Participant name, default CARBON_FOOTPRINT_NODE. */
+  name?: string;
+  /** gCO2/kWh used as carbon_intensity; default env SUSTAINML_GRID_CI, else 0. */
+  gridCi?: number;
+  /** Exit 0 after this many tasks (0: run until stopped or waitS). */
+  tasks?: number;
+  waitS?: number;
+  lingerMs?: number;
+  defaultTransports?: boolean;
+}
+
+const FLAGS: Record<Exclude<keyof FakeCarbonNodeOptions, "defaultTransports">, string> = {
+  domain: "--domain",
+  name: "--name",
+  gridCi: "--grid-ci",
+  tasks: "--tasks",
+  waitS: "--wait-s",
+  lingerMs: "--linger-ms",
+};
+
+export function fakeCarbonNodeArgs(options: FakeCarbonNodeOptions = {}): string[] {
+  const args = ["node"];
+  for (const [key, flag] of Object.entries(FLAGS)) {
+    const value = options[key as keyof typeof FLAGS];
+    if (value !== undefined) args.push(flag, String(value));
+  }
+  return args;
+}
+
+/**
+ * Starts the C++ stand-in for SustainML's carbon node (status sequence, input join, onnx_hw_only
+ * footprint, configuration answer); refuses outside the private namespace.
+ */
+export async function startFakeCarbonNode(
+  options: FakeCarbonNodeOptions = {},
+): Promise<PeerProcess> {
+  assertInsidePrivateNetwork();
+  const binary = await buildPeer("fastdds-fake-carbon-node");
+  const env = { FASTDDS_DEFAULT_TRANSPORTS: options.defaultTransports ? "1" : undefined };
+  return startProcess(binary, fakeCarbonNodeArgs(options), { env });
+}
