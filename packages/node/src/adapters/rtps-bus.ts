@@ -1,0 +1,162 @@
+import type { EndpointQos as SustainMLQos } from "@wattprint/messages";
+import {
+  createParticipant,
+  type DataReader,
+  type DataWriter,
+  type IncompatibleReason,
+  type Participant,
+  type QosInput,
+  type RemoteEndpointInfo,
+  type TransportFactory,
+} from "@wattprint/rtps";
+import type { Logger } from "../log.ts";
+import type { BusPort, BusSample, TopicSpec } from "../ports/bus.ts";
+
+export interface RtpsBusOptions {
+  /** Participant name announced in SPDP (PID_ENTITY_NAME): the orchestrator keys on it. */
+  readonly participantName: string;
+  readonly domainId: number;
+  /** IPv4 address of the NIC to use; the bus never guesses one. */
+  readonly interfaceAddress: string;
+  /** PID_PROPERTY_LIST, e.g. fastdds.application.id=SUSTAINML. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Replaces UDP, for tests over rtps's memory network. */
+  readonly transport?: TransportFactory;
+  readonly logger: Logger;
+}
+
+export class RtpsBusError extends Error {
+  override readonly name = "RtpsBusError";
+}
+
+function toRtpsQos(qos: SustainMLQos): QosInput {
+  const limits = qos.resourceLimits;
+  return {
+    reliability: qos.reliability === "RELIABLE" ? "reliable" : "best-effort",
+    durability: qos.durability === "TRANSIENT_LOCAL" ? "transient-local" : "volatile",
+    history:
+      qos.history.kind === "KEEP_LAST"
+        ? { kind: "keep-last", depth: qos.history.depth }
+        : { kind: "keep-all" },
+    ...(limits
+      ? {
+          resourceLimits: {
+            maxSamples: Number.POSITIVE_INFINITY,
+            maxInstances: limits.maxInstances,
+            maxSamplesPerInstance: limits.maxSamplesPerInstance,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The default bus: one RTPS participant for the whole node, named after it, as SustainML's
+ * NodeImpl creates one per node. Matching events and write failures go to the log.
+ */
+export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
+  const created = await createParticipant({
+    domainId: options.domainId,
+    interfaceAddress: options.interfaceAddress,
+    name: options.participantName,
+    ...(options.properties ? { properties: options.properties } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
+  if (!created.ok) {
+    const error = created.error;
+    const detail = "detail" in error ? String(error.detail) : JSON.stringify(error);
+    throw new RtpsBusError(
+      `cannot open RTPS participant on ${options.interfaceAddress} domain ${options.domainId}: ${detail}`,
+    );
+  }
+  const participant: Participant = created.value;
+  const { logger } = options;
+  const endpoints = new Set<DataWriter | DataReader>();
+  const matchLog = (spec: TopicSpec, role: "writer" | "reader") => ({
+    matched: (remote: RemoteEndpointInfo) =>
+      logger.log("info", `${role} matched`, { topic: spec.topicName, remote: remote.guid }),
+    unmatched: (remote: RemoteEndpointInfo) =>
+      logger.log("info", `${role} unmatched`, { topic: spec.topicName, remote: remote.guid }),
+    incompatible: (remote: RemoteEndpointInfo, reasons: readonly IncompatibleReason[]) =>
+      logger.log("warn", `${role} incompatible with a remote endpoint`, {
+        topic: spec.topicName,
+        remote: remote.guid,
+        reasons,
+      }),
+  });
+  participant.on("participantDiscovered", (info) =>
+    logger.log("info", "participant discovered", {
+      name: info.name ?? "(unnamed)",
+      guidPrefix: info.guidPrefix,
+    }),
+  );
+  participant.on("participantLost", (info, reason) =>
+    logger.log("info", "participant lost", { name: info.name ?? "(unnamed)", reason }),
+  );
+
+  return {
+    participantName: options.participantName,
+    describe: () =>
+      `rtps domain ${options.domainId} on ${options.interfaceAddress} as ${options.participantName}`,
+    async openWriter(spec) {
+      const writer = participant.createWriter({
+        topicName: spec.topicName,
+        typeName: spec.typeName,
+        keyed: spec.keyed,
+        qos: toRtpsQos(spec.qos),
+      });
+      const writerLog = matchLog(spec, "writer");
+      writer.on("matched", writerLog.matched);
+      writer.on("unmatched", writerLog.unmatched);
+      writer.on("incompatible", writerLog.incompatible);
+      endpoints.add(writer);
+      const check = (result: ReturnType<DataWriter["write"]>, what: string) => {
+        if (!result.ok)
+          throw new RtpsBusError(
+            `${what} on ${spec.topicName} failed: ${result.error.kind}: ${result.error.detail}`,
+          );
+      };
+      return {
+        write: async (payload, keyHash) => check(writer.write(payload, { keyHash }), "write"),
+        dispose: async (keyHash) => check(writer.dispose(keyHash), "dispose"),
+        close: async () => {
+          endpoints.delete(writer);
+          writer.close();
+        },
+      };
+    },
+    async openReader(spec, onSample) {
+      const reader = participant.createReader({
+        topicName: spec.topicName,
+        typeName: spec.typeName,
+        keyed: spec.keyed,
+        qos: toRtpsQos(spec.qos),
+      });
+      const readerLog = matchLog(spec, "reader");
+      reader.on("matched", readerLog.matched);
+      reader.on("unmatched", readerLog.unmatched);
+      reader.on("incompatible", readerLog.incompatible);
+      endpoints.add(reader);
+      reader.on("sample", (sample) => {
+        const busSample: BusSample = {
+          payload: sample.payload,
+          ...(sample.keyHash ? { keyHash: sample.keyHash } : {}),
+          disposed: sample.instanceState !== "alive",
+          writer: String(sample.writerGuid),
+        };
+        onSample(busSample);
+      });
+      return {
+        close: async () => {
+          endpoints.delete(reader);
+          reader.close();
+        },
+      };
+    },
+    async close() {
+      for (const endpoint of endpoints) endpoint.close();
+      endpoints.clear();
+      await participant.close();
+    },
+  };
+}

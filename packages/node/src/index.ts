@@ -1,0 +1,26 @@
+export { MemoryDomain } from "./adapters/memory-bus.ts";
+export { createRtpsBus, RtpsBusError, type RtpsBusOptions } from "./adapters/rtps-bus.ts";
+export {
+  createJsonLogger,
+  createMemoryLogger,
+  isLogLevel,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+} from "./log.ts";
+export {
+  type CarbonNodeInputs,
+  type CarbonNodeSettings,
+  carbonFootprintNode,
+  defaultCarbonNodeSettings,
+} from "./nodes/carbon-footprint.ts";
+export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
+export type { NodeCounters } from "./runtime/counters.ts";
+export type {
+  ConfigurationOutcome,
+  NodeDefinition,
+  NodeInput,
+  TaskOutcome,
+} from "./runtime/definition.ts";
+export { NodeRuntime, type NodeRuntimeOptions } from "./runtime/node-runtime.ts";
+export { type Dropped, type DropReason, type TaskId, TaskJoin } from "./runtime/task-join.ts";

@@ -1,0 +1,30 @@
+/** What the runtime did, for logs, tests and a status endpoint. Nothing dropped goes uncounted. */
+export interface NodeCounters {
+  samplesReceived: number;
+  decodeErrors: number;
+  invalidTaskIds: number;
+  cancelledTaskInputs: number;
+  duplicateInputsReplaced: number;
+  inputsDropped: { queueFull: number; expired: number; cancelled: number; reset: number };
+  tasksCompleted: number;
+  tasksFailed: number;
+  tasksDeferred: number;
+  configurationRequests: number;
+  controlCommands: number;
+}
+
+export function emptyCounters(): NodeCounters {
+  return {
+    samplesReceived: 0,
+    decodeErrors: 0,
+    invalidTaskIds: 0,
+    cancelledTaskInputs: 0,
+    duplicateInputsReplaced: 0,
+    inputsDropped: { queueFull: 0, expired: 0, cancelled: 0, reset: 0 },
+    tasksCompleted: 0,
+    tasksFailed: 0,
+    tasksDeferred: 0,
+    configurationRequests: 0,
+    controlCommands: 0,
+  };
+}

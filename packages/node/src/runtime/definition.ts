@@ -1,0 +1,42 @@
+import type { MessageCodec, TaskIdImpl } from "@wattprint/messages";
+
+/**
+ * A SustainML node as data: who it is, what it joins, what it answers. The carbon footprint
+ * node is one definition; the other SustainML nodes (app requirements, HW constraints, ...)
+ * are other definitions on the same runtime.
+ */
+export interface NodeInput<V> {
+  readonly topic: string;
+  readonly codec: MessageCodec<V>;
+}
+
+export interface TaskOutcome<O> {
+  readonly ok: boolean;
+  /** The output sample; the runtime stamps it with the input task id whatever it holds. */
+  readonly output: O;
+  /** Published in the ERROR status when `ok` is false. */
+  readonly errorDescription?: string;
+  /** Logged as warnings with the task id. */
+  readonly warnings?: readonly string[];
+}
+
+export interface ConfigurationOutcome {
+  readonly success: boolean;
+  readonly configuration: string;
+}
+
+export interface NodeDefinition<
+  I extends Record<string, unknown>,
+  O extends { task_id: TaskIdImpl },
+> {
+  /** Participant name and `node_name` in status samples, e.g. CARBON_FOOTPRINT_NODE. */
+  readonly nodeName: string;
+  /** `target_node` spelling in control commands, e.g. CARBON_FOOTPRINT. */
+  readonly displayName: string;
+  /** NodeID: configuration requests for other ids are not ours. */
+  readonly nodeId: number;
+  readonly inputs: { readonly [K in keyof I]: NodeInput<I[K]> };
+  readonly output: NodeInput<O>;
+  handleTask(inputs: I, taskId: TaskIdImpl): Promise<TaskOutcome<O>> | TaskOutcome<O>;
+  handleConfiguration(configuration: string): ConfigurationOutcome;
+}

@@ -1,0 +1,418 @@
+import {
+  CmdNode,
+  CmdTask,
+  CONFIG_TOPIC_QOS,
+  CONTROL_READER_QOS,
+  type EndpointQos,
+  ErrorCode,
+  enumName,
+  type MessageCodec,
+  nodeControlImplCodec,
+  requestTypeImplCodec,
+  responseTypeImplCodec,
+  SAMPLE_POOL_SIZE,
+  STATUS_WRITER_QOS,
+  Status,
+  TASK_DATA_QOS,
+  type TaskIdImpl,
+  TOPICS,
+  taskIdKey,
+} from "@wattprint/messages";
+import type { Logger } from "../log.ts";
+import type { BusPort, BusReader, BusSample, BusWriter } from "../ports/bus.ts";
+import { emptyCounters, type NodeCounters } from "./counters.ts";
+import type { NodeDefinition } from "./definition.ts";
+import { StatusPublisher } from "./status-publisher.ts";
+import { type Dropped, TaskJoin } from "./task-join.ts";
+
+export interface NodeRuntimeOptions {
+  readonly bus: BusPort;
+  readonly logger: Logger;
+  /** Pending entries per input queue; SustainML's `sample_pool_size` is 50. */
+  readonly maxPendingPerInput?: number;
+  /** How long an input waits for the rest of its task before it is dropped. */
+  readonly maxPendingAgeMs?: number;
+  readonly now?: () => number;
+}
+
+type AnyDefinition = NodeDefinition<Record<string, unknown>, { task_id: TaskIdImpl }>;
+
+const DROP_COUNTER: Readonly<Record<Dropped["reason"], keyof NodeCounters["inputsDropped"]>> = {
+  "queue-full": "queueFull",
+  expired: "expired",
+  cancelled: "cancelled",
+  reset: "reset",
+};
+
+const spec = (topicName: string, typeName: string, qos: EndpointQos) => ({
+  topicName,
+  typeName,
+  keyed: true,
+  qos,
+});
+
+/**
+ * Hosts one SustainML node on a bus: joins its inputs by task id, runs its handler one task
+ * at a time, and speaks SustainML's status protocol (NodeImpl.cpp): INITIALIZING at start,
+ * IDLE when ready, RUNNING before a task, IDLE or ERROR before the output it precedes.
+ */
+export class NodeRuntime {
+  readonly counters: NodeCounters = emptyCounters();
+  /** Resolves once the node has stopped, by `stop()` or a TERMINATE_NODE command. */
+  readonly stopped: Promise<void>;
+  private resolveStopped: () => void = () => {};
+  private taskChain: Promise<void> = Promise.resolve();
+  private paused = false;
+  private stopping = false;
+  private readonly deferred: { taskId: TaskIdImpl; values: ReadonlyMap<string, unknown> }[] = [];
+  private readonly join: TaskJoin<unknown>;
+  private readonly readers: BusReader[] = [];
+  private statusPublisher: StatusPublisher | undefined;
+  private outputWriter: BusWriter | undefined;
+  private responseWriter: BusWriter | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly definition: AnyDefinition,
+    private readonly options: NodeRuntimeOptions,
+  ) {
+    this.stopped = new Promise((resolve) => {
+      this.resolveStopped = resolve;
+    });
+    this.join = new TaskJoin({
+      inputs: Object.keys(definition.inputs),
+      maxPendingPerInput: options.maxPendingPerInput ?? SAMPLE_POOL_SIZE,
+      maxAgeMs: options.maxPendingAgeMs ?? 10 * 60_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
+
+  /** Opens every endpoint in SustainML's order and publishes INITIALIZING then IDLE. */
+  static async start<I extends Record<string, unknown>, O extends { task_id: TaskIdImpl }>(
+    definition: NodeDefinition<I, O>,
+    options: NodeRuntimeOptions,
+  ): Promise<NodeRuntime> {
+    const runtime = new NodeRuntime(definition as unknown as AnyDefinition, options);
+    await runtime.open();
+    return runtime;
+  }
+
+  get currentStatus(): Status {
+    return this.statusPublisher?.current ?? Status.NODE_INACTIVE;
+  }
+
+  pending(): Readonly<Record<string, number>> {
+    return this.join.pending();
+  }
+
+  private log(
+    level: "debug" | "info" | "warn" | "error",
+    message: string,
+    fields?: Record<string, unknown>,
+  ): void {
+    this.options.logger.log(level, message, { node: this.definition.nodeName, ...fields });
+  }
+
+  private async open(): Promise<void> {
+    const { bus } = this.options;
+    const { definition } = this;
+    const statusWriter = await bus.openWriter(
+      spec(TOPICS.status.name, TOPICS.status.typeName, STATUS_WRITER_QOS),
+    );
+    this.statusPublisher = new StatusPublisher(statusWriter, definition.nodeName, (error) =>
+      this.log("error", "status not written", { error: String(error) }),
+    );
+    this.readers.push(
+      await bus.openReader(
+        spec(TOPICS.control.name, TOPICS.control.typeName, CONTROL_READER_QOS),
+        (sample) => this.onControl(sample),
+      ),
+    );
+    await this.publishStatus(Status.NODE_INITIALIZING);
+    this.readers.push(
+      await bus.openReader(
+        spec(TOPICS.configRequest.name, TOPICS.configRequest.typeName, CONFIG_TOPIC_QOS),
+        (sample) => this.onConfigurationRequest(sample),
+      ),
+    );
+    this.responseWriter = await bus.openWriter(
+      spec(TOPICS.configResponse.name, TOPICS.configResponse.typeName, CONFIG_TOPIC_QOS),
+    );
+    this.outputWriter = await bus.openWriter(
+      spec(definition.output.topic, definition.output.codec.typeName, TASK_DATA_QOS),
+    );
+    for (const [name, input] of Object.entries(definition.inputs)) {
+      this.readers.push(
+        await bus.openReader(spec(input.topic, input.codec.typeName, TASK_DATA_QOS), (sample) =>
+          this.onInput(name, input.codec, sample),
+        ),
+      );
+    }
+    const sweepMs = Math.min(
+      60_000,
+      Math.max(1_000, (this.options.maxPendingAgeMs ?? 600_000) / 4),
+    );
+    this.sweepTimer = setInterval(() => this.noteDropped(this.join.expire()), sweepMs);
+    this.sweepTimer.unref();
+    await this.publishStatus(Status.NODE_IDLE);
+    this.log("info", "node ready", { bus: bus.describe(), inputs: Object.keys(definition.inputs) });
+  }
+
+  private publishStatus(status: Status, errorDescription = ""): Promise<void> {
+    this.log("debug", "status", { status: enumName(Status, status) });
+    return this.statusPublisher?.publish(status, errorDescription) ?? Promise.resolve();
+  }
+
+  private decode<V>(codec: MessageCodec<V>, sample: BusSample, topic: string): V | undefined {
+    this.counters.samplesReceived += 1;
+    const decoded = codec.decode(sample.payload);
+    if (decoded.ok) return decoded.value;
+    this.counters.decodeErrors += 1;
+    this.log("warn", "undecodable sample dropped", {
+      topic,
+      writer: sample.writer,
+      error: decoded.error.message,
+    });
+    return undefined;
+  }
+
+  private noteDropped(dropped: readonly Dropped[]): void {
+    for (const drop of dropped) {
+      this.counters.inputsDropped[DROP_COUNTER[drop.reason]] += 1;
+      this.log("warn", "pending input dropped", {
+        input: drop.input,
+        task: taskIdKey(drop.taskId),
+        reason: drop.reason,
+      });
+    }
+  }
+
+  private onInput(name: string, codec: MessageCodec<unknown>, sample: BusSample): void {
+    if (sample.disposed || this.stopping) return;
+    const value = this.decode(codec, sample, name);
+    if (value === undefined) return;
+    const taskId = (value as { task_id: TaskIdImpl }).task_id;
+    const offer = this.join.offer(name, taskId, value);
+    if (offer.kind === "rejected") {
+      if (offer.reason === "invalid-task-id") this.counters.invalidTaskIds += 1;
+      else this.counters.cancelledTaskInputs += 1;
+      this.log("warn", "input refused", {
+        input: name,
+        task: taskIdKey(taskId),
+        reason: offer.reason,
+      });
+      return;
+    }
+    this.noteDropped(offer.dropped);
+    if (offer.replaced) {
+      this.counters.duplicateInputsReplaced += 1;
+      this.log("info", "newer input replaced a pending one", {
+        input: name,
+        task: taskIdKey(taskId),
+      });
+    }
+    if (offer.kind !== "complete") return;
+    if (this.paused) {
+      this.deferTask(offer.taskId, offer.values);
+      return;
+    }
+    this.enqueue(offer.taskId, offer.values);
+  }
+
+  private deferTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): void {
+    this.deferred.push({ taskId, values });
+    this.counters.tasksDeferred += 1;
+    const limit = this.options.maxPendingPerInput ?? SAMPLE_POOL_SIZE;
+    while (this.deferred.length > limit) {
+      const oldest = this.deferred.shift();
+      if (oldest)
+        this.noteDropped([
+          { input: "(complete task)", taskId: oldest.taskId, reason: "queue-full" },
+        ]);
+    }
+    this.log("info", "task deferred while the node is stopped", { task: taskIdKey(taskId) });
+  }
+
+  private enqueue(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): void {
+    this.taskChain = this.taskChain.then(() => this.runTask(taskId, values));
+  }
+
+  private async runTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): Promise<void> {
+    const task = taskIdKey(taskId);
+    if (this.currentStatus !== Status.NODE_RUNNING) void this.publishStatus(Status.NODE_RUNNING);
+    const { definition } = this;
+    let outcome: Awaited<ReturnType<AnyDefinition["handleTask"]>>;
+    try {
+      outcome = await definition.handleTask(Object.fromEntries(values), taskId);
+    } catch (error) {
+      // A handler that throws is a bug in the handler; the task still ends with an answer.
+      const message = error instanceof Error ? error.message : String(error);
+      this.log("error", "task handler threw", { task, error: message });
+      outcome = {
+        ok: false,
+        output: { ...definition.output.codec.defaults(), task_id: taskId },
+        errorDescription: `internal error: ${message}`,
+      };
+    }
+    for (const warning of outcome.warnings ?? []) this.log("warn", warning, { task });
+    const output = { ...outcome.output, task_id: taskId };
+    const next = outcome.ok ? Status.NODE_IDLE : Status.NODE_ERROR;
+    const statusSent = this.publishStatus(
+      next,
+      outcome.ok ? "" : (outcome.errorDescription ?? "task failed"),
+    );
+    if (outcome.ok) this.counters.tasksCompleted += 1;
+    else this.counters.tasksFailed += 1;
+    try {
+      const codec = definition.output.codec;
+      const payload = codec.encode(output);
+      await statusSent;
+      await this.outputWriter?.write(payload, codec.keyHash(output));
+      this.log("info", outcome.ok ? "task done" : "task failed", {
+        task,
+        ...(outcome.ok ? {} : { error: outcome.errorDescription }),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log("error", "output not written", { task, error: message });
+    }
+  }
+
+  private targetsThisNode(target: string): boolean {
+    return target === this.definition.displayName || target === this.definition.nodeName;
+  }
+
+  private onControl(sample: BusSample): void {
+    if (sample.disposed) return;
+    const command = this.decode(nodeControlImplCodec, sample, TOPICS.control.name);
+    if (!command) return;
+    const fields = {
+      cmdNode: enumName(CmdNode, command.cmd_node),
+      cmdTask: enumName(CmdTask, command.cmd_task),
+      target: command.target_node,
+      source: command.source_node,
+      task: taskIdKey(command.task_id),
+    };
+    if (!this.targetsThisNode(command.target_node)) {
+      this.log("debug", "control command for another node", fields);
+      return;
+    }
+    this.counters.controlCommands += 1;
+    this.log("info", "control command", fields);
+    switch (command.cmd_task) {
+      case CmdTask.STOP_TASK:
+      case CmdTask.TERMINATE_TASK:
+        this.dropTask(command.task_id, true);
+        break;
+      case CmdTask.RESET_TASK:
+        this.dropTask(command.task_id, false);
+        break;
+      case CmdTask.PREEMPT_TASK:
+        this.log(
+          "warn",
+          "PREEMPT_TASK is not supported: tasks take microseconds and cannot be preempted",
+          fields,
+        );
+        break;
+      default:
+        break;
+    }
+    switch (command.cmd_node) {
+      case CmdNode.STOP_NODE:
+        this.paused = true;
+        void this.publishStatus(Status.NODE_INACTIVE);
+        break;
+      case CmdNode.START_NODE:
+        this.resume();
+        break;
+      case CmdNode.RESET_NODE:
+        this.noteDropped(this.join.reset());
+        this.noteDropped(
+          this.deferred.splice(0).map((task) => ({
+            input: "(complete task)",
+            taskId: task.taskId,
+            reason: "reset" as const,
+          })),
+        );
+        this.paused = false;
+        void this.publishStatus(Status.NODE_IDLE);
+        break;
+      case CmdNode.TERMINATE_NODE:
+        void this.stop("TERMINATE_NODE command");
+        break;
+      default:
+        break;
+    }
+  }
+
+  private dropTask(taskId: TaskIdImpl, remember: boolean): void {
+    const key = taskIdKey(taskId);
+    const before = this.deferred.length;
+    const kept = this.deferred.filter((task) => taskIdKey(task.taskId) !== key);
+    this.deferred.splice(0, this.deferred.length, ...kept);
+    this.noteDropped(this.join.cancel(taskId, remember));
+    if (before !== kept.length)
+      this.noteDropped([{ input: "(complete task)", taskId, reason: "cancelled" }]);
+  }
+
+  private resume(): void {
+    this.paused = false;
+    void this.publishStatus(Status.NODE_IDLE);
+    for (const task of this.deferred.splice(0)) this.enqueue(task.taskId, task.values);
+  }
+
+  private onConfigurationRequest(sample: BusSample): void {
+    if (sample.disposed || this.stopping) return;
+    const request = this.decode(requestTypeImplCodec, sample, TOPICS.configRequest.name);
+    if (!request) return;
+    if (request.node_id !== this.definition.nodeId) {
+      this.log("debug", "configuration request for another node", { nodeId: request.node_id });
+      return;
+    }
+    this.counters.configurationRequests += 1;
+    let answer: { success: boolean; configuration: string };
+    try {
+      answer = this.definition.handleConfiguration(request.configuration);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      answer = {
+        success: false,
+        configuration: JSON.stringify({ error: `internal error: ${message}` }),
+      };
+    }
+    const response = {
+      node_id: request.node_id,
+      transaction_id: request.transaction_id,
+      success: answer.success,
+      err_code: answer.success ? ErrorCode.NO_ERROR : ErrorCode.INTERNAL_ERROR,
+      configuration: answer.configuration,
+    };
+    this.log("info", "configuration request answered", {
+      transaction: request.transaction_id,
+      success: answer.success,
+    });
+    void this.responseWriter
+      ?.write(responseTypeImplCodec.encode(response), responseTypeImplCodec.keyHash(response))
+      .catch((error: unknown) =>
+        this.log("error", "configuration response not written", { error: String(error) }),
+      );
+  }
+
+  /**
+   * Graceful stop: refuse new inputs, let the running and queued tasks answer, publish the
+   * last status (NODE_TERMINATING, which SustainML itself never sends), then close the bus.
+   */
+  async stop(reason = "stop requested"): Promise<void> {
+    if (this.stopping) return this.stopped;
+    this.stopping = true;
+    this.log("info", "node stopping", { reason, counters: this.counters });
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const reader of this.readers.splice(0)) await reader.close();
+    await this.taskChain;
+    await this.publishStatus(Status.NODE_TERMINATING);
+    await this.options.bus.close();
+    this.log("info", "node stopped", { reason });
+    this.resolveStopped();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,40 @@
+import { ErrorCode, nodeStatusImplCodec, Status, TaskStatus } from "@wattprint/messages";
+import type { BusWriter } from "../ports/bus.ts";
+
+/**
+ * Publishes a node's status as SustainML does: one instance per node (`task_id` {0,0}),
+ * `task_status` left at its default. Publications are chained so they leave in the order
+ * they were decided, whatever the bus does; ERROR also carries its description and code.
+ */
+export class StatusPublisher {
+  private status: Status = Status.NODE_INACTIVE;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly writer: BusWriter,
+    private readonly nodeName: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  get current(): Status {
+    return this.status;
+  }
+
+  publish(status: Status, errorDescription = ""): Promise<void> {
+    this.status = status;
+    const sample = {
+      node_status: status,
+      task_status: TaskStatus.TASK_WAITING,
+      error_code: status === Status.NODE_ERROR ? ErrorCode.INTERNAL_ERROR : ErrorCode.NO_ERROR,
+      error_description: errorDescription,
+      node_name: this.nodeName,
+      task_id: { problem_id: 0, iteration_id: 0 },
+    };
+    this.chain = this.chain.then(() =>
+      this.writer
+        .write(nodeStatusImplCodec.encode(sample), nodeStatusImplCodec.keyHash(sample))
+        .catch(this.onError),
+    );
+    return this.chain;
+  }
+}

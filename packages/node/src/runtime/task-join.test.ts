@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { TaskJoin } from "./task-join.ts";
+
+const id = (problem_id: number, iteration_id = 1) => ({ problem_id, iteration_id });
+
+describe("TaskJoin", () => {
+  it("completes a task when every input holds its id, in any order", () => {
+    const join = new TaskJoin<string>({
+      inputs: ["a", "b"],
+      maxPendingPerInput: 5,
+      maxAgeMs: 1_000,
+      now: () => 0,
+    });
+    expect(join.offer("b", id(1), "b1").kind).toBe("pending");
+    const done = join.offer("a", id(1), "a1");
+    expect(done.kind).toBe("complete");
+    if (done.kind === "complete")
+      expect(Object.fromEntries(done.values)).toEqual({ a: "a1", b: "b1" });
+    expect(join.pending()).toEqual({ a: 0, b: 0 });
+  });
+
+  it("rejects (0,0) and unknown inputs, replaces duplicates", () => {
+    const join = new TaskJoin<string>({
+      inputs: ["a", "b"],
+      maxPendingPerInput: 5,
+      maxAgeMs: 1_000,
+    });
+    expect(join.offer("a", id(0, 0), "x")).toEqual({ kind: "rejected", reason: "invalid-task-id" });
+    expect(join.offer("c", id(1), "x")).toEqual({ kind: "rejected", reason: "unknown-input" });
+    join.offer("a", id(1), "old");
+    expect(join.offer("a", id(1), "new")).toMatchObject({ kind: "pending", replaced: true });
+    const done = join.offer("b", id(1), "b");
+    expect(done.kind === "complete" && done.values.get("a")).toBe("new");
+  });
+
+  it("evicts the oldest entry of a full queue and expires old ones", () => {
+    let now = 0;
+    const join = new TaskJoin<string>({
+      inputs: ["a", "b"],
+      maxPendingPerInput: 2,
+      maxAgeMs: 100,
+      now: () => now,
+    });
+    join.offer("a", id(1), "1");
+    join.offer("a", id(2), "2");
+    expect(join.offer("a", id(3), "3")).toMatchObject({
+      dropped: [{ input: "a", taskId: id(1), reason: "queue-full" }],
+    });
+    now = 50;
+    join.offer("b", id(9), "9");
+    now = 120;
+    expect(join.expire().map((d) => d.taskId.problem_id)).toEqual([2, 3]);
+    expect(join.pending()).toEqual({ a: 0, b: 1 });
+  });
+
+  it("cancels a task, remembering it in a bounded set", () => {
+    const join = new TaskJoin<string>({
+      inputs: ["a", "b"],
+      maxPendingPerInput: 5,
+      maxAgeMs: 1_000,
+      maxCancelled: 1,
+    });
+    join.offer("a", id(1), "x");
+    expect(join.cancel(id(1), true)).toEqual([{ input: "a", taskId: id(1), reason: "cancelled" }]);
+    expect(join.offer("b", id(1), "y")).toEqual({ kind: "rejected", reason: "cancelled-task" });
+    join.cancel(id(2), true);
+    // The limit of one forgets task 1 once task 2 is cancelled.
+    expect(join.offer("b", id(1), "y").kind).toBe("pending");
+    expect(join.reset()).toHaveLength(1);
+  });
+});

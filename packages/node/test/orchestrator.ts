@@ -1,0 +1,181 @@
+import {
+  type CO2FootprintImpl,
+  CONFIG_TOPIC_QOS,
+  co2FootprintImplCodec,
+  type EndpointQos,
+  type HWResourceImpl,
+  hwResourceImplCodec,
+  type MessageCodec,
+  type MLModelImpl,
+  mlModelImplCodec,
+  type NodeControlImpl,
+  type NodeStatusImpl,
+  nodeControlImplCodec,
+  nodeStatusImplCodec,
+  type RequestTypeImpl,
+  type ResponseTypeImpl,
+  requestTypeImplCodec,
+  responseTypeImplCodec,
+  TASK_DATA_QOS,
+  type TaskIdImpl,
+  TOPICS,
+  type UserInputImpl,
+  userInputImplCodec,
+  writeExtraData,
+} from "@wattprint/messages";
+import type { BusPort, BusWriter } from "../src/ports/bus.ts";
+
+/**
+ * A minimal SustainML orchestrator over any bus: the three inputs of a task, control and
+ * configuration writers, and collectors for status and outputs. Used by the runtime tests.
+ */
+export interface TestOrchestrator {
+  readonly statuses: NodeStatusImpl[];
+  readonly outputs: CO2FootprintImpl[];
+  readonly responses: ResponseTypeImpl[];
+  sendTask(taskId: TaskIdImpl, overrides?: TaskOverrides): Promise<void>;
+  sendRaw(topic: "model" | "userInput" | "hw", payload: Uint8Array): Promise<void>;
+  send<K extends "model" | "userInput" | "hw">(topic: K, value: TaskParts[K]): Promise<void>;
+  control(command: Partial<NodeControlImpl>): Promise<void>;
+  configure(request: RequestTypeImpl): Promise<void>;
+  waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+}
+
+export interface TaskParts {
+  model: MLModelImpl;
+  userInput: UserInputImpl;
+  hw: HWResourceImpl;
+}
+
+export interface TaskOverrides {
+  model?: Partial<MLModelImpl>;
+  userInput?: Partial<UserInputImpl>;
+  hw?: Partial<HWResourceImpl>;
+}
+
+const spec = (topicName: string, typeName: string, qos: EndpointQos) => ({
+  topicName,
+  typeName,
+  keyed: true,
+  qos,
+});
+
+export function taskParts(taskId: TaskIdImpl, overrides: TaskOverrides = {}): TaskParts {
+  return {
+    model: {
+      ...mlModelImplCodec.defaults(),
+      model: "bert-base",
+      model_path: "bert.onnx",
+      ...overrides.model,
+      task_id: taskId,
+    },
+    userInput: {
+      ...userInputImplCodec.defaults(),
+      geo_location_region: "Spain",
+      geo_location_continent: "Europe",
+      extra_data: writeExtraData({ num_outputs: 1 }),
+      ...overrides.userInput,
+      task_id: taskId,
+    },
+    hw: {
+      ...hwResourceImplCodec.defaults(),
+      hw_description: "PIM_AI_1chip",
+      power_consumption: 100,
+      latency: 0.01,
+      ...overrides.hw,
+      task_id: taskId,
+    },
+  };
+}
+
+export async function startTestOrchestrator(bus: BusPort): Promise<TestOrchestrator> {
+  const statuses: NodeStatusImpl[] = [];
+  const outputs: CO2FootprintImpl[] = [];
+  const responses: ResponseTypeImpl[] = [];
+  const collect =
+    <V>(codec: MessageCodec<V>, into: V[]) =>
+    (sample: { payload: Uint8Array; disposed: boolean }) => {
+      if (sample.disposed) return;
+      const decoded = codec.decode(sample.payload);
+      if (!decoded.ok)
+        throw new Error(
+          `orchestrator could not decode ${codec.typeName}: ${decoded.error.message}`,
+        );
+      into.push(decoded.value);
+    };
+  await bus.openReader(
+    spec(TOPICS.status.name, TOPICS.status.typeName, TASK_DATA_QOS),
+    collect(nodeStatusImplCodec, statuses),
+  );
+  await bus.openReader(
+    spec(TOPICS.carbonOutput.name, TOPICS.carbonOutput.typeName, TASK_DATA_QOS),
+    collect(co2FootprintImplCodec, outputs),
+  );
+  await bus.openReader(
+    spec(TOPICS.configResponse.name, TOPICS.configResponse.typeName, CONFIG_TOPIC_QOS),
+    collect(responseTypeImplCodec, responses),
+  );
+  const writers: Record<"model" | "userInput" | "hw", BusWriter> = {
+    model: await bus.openWriter(
+      spec(TOPICS.mlModelOutput.name, TOPICS.mlModelOutput.typeName, TASK_DATA_QOS),
+    ),
+    userInput: await bus.openWriter(
+      spec(TOPICS.userInput.name, TOPICS.userInput.typeName, TASK_DATA_QOS),
+    ),
+    hw: await bus.openWriter(
+      spec(TOPICS.hwResourcesOutput.name, TOPICS.hwResourcesOutput.typeName, TASK_DATA_QOS),
+    ),
+  };
+  const codecs = {
+    model: mlModelImplCodec,
+    userInput: userInputImplCodec,
+    hw: hwResourceImplCodec,
+  } as const;
+  const control = await bus.openWriter(
+    spec(TOPICS.control.name, TOPICS.control.typeName, TASK_DATA_QOS),
+  );
+  const requests = await bus.openWriter(
+    spec(TOPICS.configRequest.name, TOPICS.configRequest.typeName, CONFIG_TOPIC_QOS),
+  );
+
+  const send = async <K extends "model" | "userInput" | "hw">(topic: K, value: TaskParts[K]) => {
+    const codec = codecs[topic] as unknown as MessageCodec<TaskParts[K]>;
+    await writers[topic].write(codec.encode(value), codec.keyHash(value));
+  };
+  return {
+    statuses,
+    outputs,
+    responses,
+    send,
+    async sendTask(taskId, overrides) {
+      const parts = taskParts(taskId, overrides);
+      await send("model", parts.model);
+      await send("userInput", parts.userInput);
+      await send("hw", parts.hw);
+    },
+    async sendRaw(topic, payload) {
+      await writers[topic].write(payload, new Uint8Array(16));
+    },
+    async control(command) {
+      const value: NodeControlImpl = {
+        ...nodeControlImplCodec.defaults(),
+        source_node: "ORCHESTRATOR",
+        ...command,
+      };
+      await control.write(nodeControlImplCodec.encode(value), nodeControlImplCodec.keyHash(value));
+    },
+    async configure(request) {
+      await requests.write(
+        requestTypeImplCodec.encode(request),
+        requestTypeImplCodec.keyHash(request),
+      );
+    },
+    async waitFor(predicate, what, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
+  };
+}
