@@ -1,0 +1,157 @@
+import { parseArgs } from "node:util";
+import { type LatencyUnit, resolvePue } from "@wattprint/core";
+import { DOMAIN_ID_ENV } from "@wattprint/messages";
+import {
+  type CarbonNodeSettings,
+  defaultCarbonNodeSettings,
+  isLogLevel,
+  type LogLevel,
+} from "@wattprint/node";
+
+export const HELP = `usage: wattprint-node [options]
+
+Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a DDS domain.
+
+  --domain N            DDS domain id (env ${DOMAIN_ID_ENV}; default 0)
+  --interface ADDR      IPv4 address of the network interface to use (env WATTPRINT_INTERFACE;
+                        default 127.0.0.1, which keeps all traffic on this machine)
+  --latency-unit U      unit of HWResource.latency: h (SustainML main, default), s, or ms (v0.1/v0.2)
+  --pue P               PUE applied to energy: a number >= 1 or a profile (default local = 1,
+                        as the reference node applies none)
+  --grid-ci G           gCO2eq/kWh for every task (env SUSTAINML_GRID_CI; 0 or unset: by region)
+  --max-pending N       pending inputs kept per input topic (default 50)
+  --max-pending-age S   seconds an input waits for the rest of its task (default 600)
+  --log-level L         debug, info, warn or error (env WATTPRINT_LOG_LEVEL; default info)
+  --help                this text
+`;
+
+export interface NodeAppOptions {
+  readonly domainId: number;
+  readonly interfaceAddress: string;
+  readonly settings: CarbonNodeSettings;
+  readonly maxPendingPerInput: number;
+  readonly maxPendingAgeMs: number;
+  readonly logLevel: LogLevel;
+  /** Notes for the startup log, e.g. an unparsable domain id that fell back to 0. */
+  readonly notes: readonly string[];
+}
+
+export class OptionsError extends Error {
+  override readonly name = "OptionsError";
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function number(
+  flag: string,
+  raw: string,
+  check: (n: number) => boolean,
+  expected: string,
+): number {
+  const value = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(value) || !check(value)) {
+    throw new OptionsError(`--${flag} expects ${expected}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Flags win over environment variables; every value is checked before the node starts. */
+export function parseNodeOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): NodeAppOptions | "help" {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, strict: true });
+  } catch (error) {
+    throw new OptionsError(
+      (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "bad arguments",
+    );
+  }
+  const { values } = parsed;
+  if (values.help) return "help";
+  const notes: string[] = [];
+
+  let domainId = 0;
+  const rawDomain = values.domain ?? env[DOMAIN_ID_ENV];
+  if (values.domain !== undefined) {
+    domainId = number(
+      "domain",
+      values.domain,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 232,
+      "an integer 0..232",
+    );
+  } else if (rawDomain !== undefined && rawDomain.trim() !== "") {
+    // SustainML's parse_sustainml_env falls back to 0 on garbage; we do too, but say so.
+    const n = Number(rawDomain.trim());
+    if (Number.isInteger(n) && n >= 0 && n <= 232) domainId = n;
+    else
+      notes.push(`${DOMAIN_ID_ENV}="${rawDomain}" is not a domain id; using 0 as SustainML does`);
+  }
+
+  const interfaceAddress = (values.interface ?? env.WATTPRINT_INTERFACE ?? "127.0.0.1").trim();
+  if (!IPV4.test(interfaceAddress)) {
+    throw new OptionsError(`--interface expects an IPv4 address, got "${interfaceAddress}"`);
+  }
+
+  const defaults = defaultCarbonNodeSettings();
+  const unit = values["latency-unit"] ?? "h";
+  if (unit !== "h" && unit !== "s" && unit !== "ms") {
+    throw new OptionsError(`--latency-unit expects h, s or ms, got "${unit}"`);
+  }
+  let pue = defaults.pue;
+  if (values.pue !== undefined) {
+    const resolved = resolvePue(values.pue);
+    if (!resolved.ok) throw new OptionsError(`--pue: ${resolved.error.message}`);
+    pue = resolved.value;
+  }
+  const rawGrid = values["grid-ci"] ?? env.SUSTAINML_GRID_CI;
+  const grid =
+    rawGrid === undefined || rawGrid.trim() === ""
+      ? 0
+      : number("grid-ci", rawGrid, (n) => n >= 0, "a non-negative gCO2eq/kWh (SUSTAINML_GRID_CI)");
+
+  const logLevel = values["log-level"] ?? env.WATTPRINT_LOG_LEVEL ?? "info";
+  if (!isLogLevel(logLevel))
+    throw new OptionsError(`--log-level expects debug, info, warn or error, got "${logLevel}"`);
+
+  const maxPending = values["max-pending"];
+  const maxAge = values["max-pending-age"];
+  return {
+    domainId,
+    interfaceAddress,
+    settings: {
+      latencyUnit: unit satisfies LatencyUnit,
+      pue,
+      // As in the Python node, 0 means "not set": intensity then comes from the user's region.
+      ...(grid > 0 ? { gridIntensityOverride: grid } : {}),
+    },
+    maxPendingPerInput:
+      maxPending === undefined
+        ? 50
+        : number(
+            "max-pending",
+            maxPending,
+            (n) => Number.isInteger(n) && n >= 1,
+            "an integer >= 1",
+          ),
+    maxPendingAgeMs:
+      maxAge === undefined
+        ? 600_000
+        : number("max-pending-age", maxAge, (n) => n > 0, "seconds > 0") * 1000,
+    logLevel,
+    notes,
+  };
+}
+
+const FLAGS = {
+  domain: { type: "string" },
+  interface: { type: "string" },
+  "latency-unit": { type: "string" },
+  pue: { type: "string" },
+  "grid-ci": { type: "string" },
+  "max-pending": { type: "string" },
+  "max-pending-age": { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
