@@ -83,6 +83,9 @@ export function carbonFootprintNode(
   initial: CarbonNodeSettings,
 ): NodeDefinition<CarbonNodeInputs, CO2FootprintImpl> & { settings(): CarbonNodeSettings } {
   let settings = initial;
+  let lookup = embeddedIntensityLookup(settings.gridIntensityOverride);
+  // The embedded tables load on first use; do it now so the first task is not the slow one.
+  lookup({ region: "", continent: "Europe" });
   return {
     nodeName: NodeName.CARBON_FOOTPRINT_NODE,
     displayName: "CARBON_FOOTPRINT",
@@ -113,7 +116,7 @@ export function carbonFootprintNode(
         {
           latencyUnit: settings.latencyUnit,
           pue: settings.pue,
-          intensity: embeddedIntensityLookup(settings.gridIntensityOverride),
+          intensity: lookup,
         },
       );
       return {
@@ -166,6 +169,7 @@ export function carbonFootprintNode(
         pue,
         ...(override !== undefined ? { gridIntensityOverride: override } : {}),
       };
+      lookup = embeddedIntensityLookup(settings.gridIntensityOverride);
       return { success: true, configuration: settingsJson(settings) };
     },
   };

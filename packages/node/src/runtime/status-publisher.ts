@@ -9,12 +9,20 @@ import type { BusWriter } from "../ports/bus.ts";
 export class StatusPublisher {
   private status: Status = Status.NODE_INACTIVE;
   private chain: Promise<void> = Promise.resolve();
+  /** One instance for the node's life: its MD5 key hash is computed once. */
+  private readonly keyHash: Uint8Array;
 
   constructor(
     private readonly writer: BusWriter,
     private readonly nodeName: string,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.keyHash = nodeStatusImplCodec.keyHash({
+      ...nodeStatusImplCodec.defaults(),
+      node_name: nodeName,
+      task_id: { problem_id: 0, iteration_id: 0 },
+    });
+  }
 
   get current(): Status {
     return this.status;
@@ -32,7 +40,7 @@ export class StatusPublisher {
     };
     this.chain = this.chain.then(() =>
       this.writer
-        .write(nodeStatusImplCodec.encode(sample), nodeStatusImplCodec.keyHash(sample))
+        .write(nodeStatusImplCodec.encode(sample), this.keyHash)
         .catch(this.onError),
     );
     return this.chain;
