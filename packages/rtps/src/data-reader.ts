@@ -51,7 +51,9 @@ export class DataReader extends Emitter<DataReaderEvents> implements AsyncIterab
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<ReceivedSample> {
-    const q = new SampleQueue(this.description.qos.history, () => this.queues.delete(q));
+    const q = new SampleQueue(this.description.qos.history, this.description.keyed, () =>
+      this.queues.delete(q),
+    );
     this.queues.add(q);
     return q;
   }

@@ -7,7 +7,7 @@ import { type QosInput, resolveQos } from "./discovery/qos.ts";
 import { SedpAgent } from "./discovery/sedp.ts";
 import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
 import type { Outbox } from "./endpoints/outbox.ts";
-import { RtpsReader } from "./endpoints/reader.ts";
+import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
 import { RtpsWriter } from "./endpoints/writer.ts";
 import { Emitter } from "./events.ts";
 import { type Introspection, introspect } from "./introspection.ts";
@@ -40,11 +40,27 @@ export interface EndpointOptions {
   /** Keyed topics carry a 16-byte key hash per sample; must equal the peer's kind to match. */
   readonly keyed: boolean;
   readonly qos?: QosInput;
+  /**
+   * Readers only: announce PID_EXPECTS_INLINE_QOS so writers send the key hash
+   * with every sample (Fast DDS omits it otherwise). Cyclone DDS refuses to match
+   * such readers, hence off by default.
+   */
+  readonly expectsInlineQos?: boolean;
+  /**
+   * Readers of keyed topics: derives the key hash from a payload when the writer
+   * sent none (CDR is the caller's concern, so is the key).
+   */
+  readonly keyHashOf?: (payload: Uint8Array) => Uint8Array | undefined;
 }
 
 export type CreateParticipantError =
   | TransportError
   | { readonly kind: "bad-options"; readonly detail: string };
+
+function withKeyHash(s: ReceivedSample, o: EndpointOptions): ReceivedSample {
+  if (s.keyHash || !o.keyed || !o.keyHashOf || s.payload.length === 0) return s;
+  return { ...s, keyHash: o.keyHashOf(s.payload) };
+}
 
 /** Opens the transport and starts discovery. */
 export async function createParticipant(
@@ -239,7 +255,7 @@ export class Participant extends Emitter<ParticipantEvents> {
         reliable: qos.reliability === "reliable",
         outbox: this.outbox,
         maxSampleSize: this.options.maxSampleSize ?? PARTICIPANT_DEFAULTS.maxSampleSize,
-        onSample: (s) => r.handleSample(s),
+        onSample: (s) => r.handleSample(withKeyHash(s, o)),
       }),
     );
     this.readers.set(guid.entityId, r);
@@ -289,8 +305,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       qos,
       unicastLocators: [this.transport.locators.defaultUnicast],
       multicastLocators: [],
-      // Fast DDS adds PID_KEY_HASH to DATA only for readers that expect inline QoS.
-      expectsInlineQos: side === "reader" && o.keyed,
+      expectsInlineQos: side === "reader" && (o.expectsInlineQos ?? false),
       contentFiltered: false,
       vendorId: this.vendorId,
     };

@@ -14,6 +14,7 @@ export class SampleQueue implements AsyncIterableIterator<ReceivedSample> {
 
   constructor(
     private readonly history: HistoryQos,
+    private readonly keyed: boolean,
     private readonly onReturn: () => void,
   ) {}
 
@@ -25,7 +26,8 @@ export class SampleQueue implements AsyncIterableIterator<ReceivedSample> {
       w({ value: sample, done: false });
       return;
     }
-    if (this.history.kind === "keep-last") {
+    // A keyed sample without a key hash cannot be placed in an instance: never replaced.
+    if (this.history.kind === "keep-last" && (sample.keyHash || !this.keyed)) {
       const key = keyHashToString(sample.keyHash);
       let same = 0;
       for (const s of this.items) if (keyHashToString(s.keyHash) === key) same++;

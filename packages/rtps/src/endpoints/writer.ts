@@ -1,7 +1,6 @@
 import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../discovery/qos.ts";
 import { err, ok, type Result } from "../result.ts";
 import { type Guid, guidToString } from "../wire/guid.ts";
-import type { Locator } from "../wire/locator.ts";
 import { MessageBuilder } from "../wire/message.ts";
 import type { SequenceNumber } from "../wire/sequence-number.ts";
 import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
@@ -14,6 +13,9 @@ import type { CacheChange, InstanceState } from "./change.ts";
 import { WriterHistory } from "./history.ts";
 import { encodeInlineQos } from "./inline-qos.ts";
 import { FRAGMENT_SIZE, MAX_DATAGRAM, MAX_UNFRAGMENTED_PAYLOAD, type Outbox } from "./outbox.ts";
+import { type MatchedReader, PROBE_PERIOD_MS, PROBES, type ReaderProxy } from "./reader-proxy.ts";
+
+export type { MatchedReader } from "./reader-proxy.ts";
 
 export interface WriterConfig {
   readonly guid: Guid;
@@ -24,14 +26,6 @@ export interface WriterConfig {
   readonly keyed: boolean;
   readonly heartbeatPeriodMs: number;
   readonly outbox: Outbox;
-}
-
-export interface MatchedReader {
-  readonly guid: Guid;
-  readonly locators: readonly Locator[];
-  readonly reliable: boolean;
-  /** The reader asked for TRANSIENT_LOCAL or more, so it gets the held history. */
-  readonly wantsHistory: boolean;
 }
 
 export type WriteErrorKind = "closed" | "out-of-resources" | "bad-key";
@@ -46,17 +40,6 @@ export interface WriteOptions {
   readonly sourceTimestampMs?: number | undefined;
 }
 
-/** Writer-side state for one matched reader (DDSI-RTPS ReaderProxy). */
-interface ReaderProxy {
-  readonly info: MatchedReader;
-  /** Every SN below this is acknowledged. */
-  ackedBelow: SequenceNumber;
-  /** SNs below this were written before the reader mattered; they are GAPped. */
-  readonly minRelevant: SequenceNumber;
-  lastAckNackCount: number;
-  lastNackFragCount: number;
-}
-
 /** A stateful RTPS writer: per-reader proxies, heartbeats, GAPs, fragments. */
 export class RtpsWriter {
   readonly history: WriterHistory;
@@ -65,6 +48,7 @@ export class RtpsWriter {
   private heartbeatCount = 0;
   private heartbeatScheduled = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
   private ackWaiters: Array<() => void> = [];
   private closed = false;
   counters = {
@@ -142,8 +126,10 @@ export class RtpsWriter {
       minRelevant,
       lastAckNackCount: Number.NEGATIVE_INFINITY,
       lastNackFragCount: Number.NEGATIVE_INFINITY,
+      probesLeft: info.reliable ? PROBES : 0,
     };
     this.proxies.set(key, proxy);
+    if (proxy.probesLeft > 0) this.startProbing();
     // Late joiners get the held history pushed at once, then a heartbeat to repair losses.
     const held = [...this.history.from(minRelevant)];
     this.sendChanges(proxy, held, info.reliable);
@@ -160,6 +146,7 @@ export class RtpsWriter {
     const proxy = this.proxies.get(guidToString(readerGuid));
     if (!proxy?.info.reliable || m.count <= proxy.lastAckNackCount) return;
     proxy.lastAckNackCount = m.count;
+    proxy.probesLeft = 0;
     const base = m.readerSNState.base;
     if (base > proxy.ackedBelow) proxy.ackedBelow = Math.min(base, this.history.lastSN + 1);
     // A reader below our window still needs a GAP to move on, listed or not.
@@ -213,6 +200,8 @@ export class RtpsWriter {
   close(): void {
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = undefined;
     this.heartbeatTimer = undefined;
     for (const w of this.ackWaiters) w();
     this.ackWaiters = [];
@@ -233,6 +222,25 @@ export class RtpsWriter {
     for (const p of this.proxies.values())
       if (p.info.reliable) below = Math.min(below, p.ackedBelow);
     if (below > this.history.firstSN) this.history.removeBelow(below);
+  }
+
+  private startProbing(): void {
+    if (this.probeTimer || this.closed) return;
+    this.probeTimer = setInterval(() => this.probeUnheard(), PROBE_PERIOD_MS);
+  }
+
+  private probeUnheard(): void {
+    let pending = false;
+    for (const p of this.proxies.values()) {
+      if (p.probesLeft <= 0) continue;
+      p.probesLeft--;
+      this.sendHeartbeat(p, false);
+      pending = true;
+    }
+    if (!pending && this.probeTimer) {
+      clearInterval(this.probeTimer);
+      this.probeTimer = undefined;
+    }
   }
 
   private scheduleHeartbeat(): void {

@@ -93,6 +93,7 @@ describe.concurrent("interop with Fast DDS 2.9", () => {
       typeName: CO2_TYPE,
       keyed: true,
       qos: { reliability: "reliable", history: { kind: "keep-all" } },
+      expectsInlineQos: true,
     });
     const got = collect(r, 5, EXIT_MS);
     const matched = r.once("matched", MATCH_MS);
@@ -120,9 +121,15 @@ describe.concurrent("interop with Fast DDS 2.9", () => {
       typeName: CO2_TYPE,
       keyed: true,
       qos: SUSTAINML_QOS,
+      // No inline QoS asked for, so the key comes from the payload.
+      keyHashOf: (payload) => {
+        const c = decodeCo2(payload);
+        return taskKeyHash(c.problem, c.iteration);
+      },
     });
     const samples = await collect(r, 3, EXIT_MS);
     expect(iterations(samples).sort()).toEqual([1, 2, 3]);
+    expect(samples.every((s) => s.keyHash?.[3] === 7)).toBe(true);
     expect((await pub.waitForExit(EXIT_MS)).code).toBe(0);
   });
 
