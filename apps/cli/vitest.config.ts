@@ -1,3 +1,3 @@
 import { packageTestConfig } from "../../vitest.shared.ts";
 
-export default packageTestConfig();
+export default packageTestConfig({ exclude: ["**/node_modules/**", "test/interop/**"] });

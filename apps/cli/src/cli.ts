@@ -1,3 +1,4 @@
+import { runBus } from "./commands/bus.ts";
 import { runEstimate } from "./commands/estimate.ts";
 import { runHardware } from "./commands/hardware.ts";
 import { runZones } from "./commands/zones.ts";
@@ -13,6 +14,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   },
   zones: { run: runZones, summary: "search grid zones and their carbon intensity" },
   hardware: { run: runHardware, summary: "search the hardware power profiles" },
+  bus: { run: runBus, summary: "SustainML bus tools: send-task plays a minimal orchestrator" },
 };
 
 export function usage(): string {

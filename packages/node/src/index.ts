@@ -1,6 +1,14 @@
 export { MemoryDomain } from "./adapters/memory-bus.ts";
 export { createRtpsBus, RtpsBusError, type RtpsBusOptions } from "./adapters/rtps-bus.ts";
 export {
+  startTaskClient,
+  type TaskClient,
+  type TaskClientEvent,
+  type TaskOverrides,
+  type TaskParts,
+  taskParts,
+} from "./client/task-client.ts";
+export {
   createJsonLogger,
   createMemoryLogger,
   isLogLevel,

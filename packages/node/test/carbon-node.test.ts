@@ -2,10 +2,10 @@ import { resolveGridIntensity } from "@wattprint/core";
 import { CmdNode, CmdTask, NodeId, readExtraData, Status } from "@wattprint/messages";
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryDomain } from "../src/adapters/memory-bus.ts";
+import { startTaskClient, taskParts } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
 import { NodeRuntime, type NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
-import { startTestOrchestrator, taskParts } from "./orchestrator.ts";
 
 const running: NodeRuntime[] = [];
 afterEach(async () => {
@@ -25,7 +25,7 @@ async function setup(options: Partial<NodeRuntimeOptions> = {}, startNodeFirst =
     running.push(runtime);
     return runtime;
   };
-  const orchestrator = await startTestOrchestrator(domain.connect("ORCHESTRATOR_NODE"));
+  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
   const runtime = startNodeFirst ? await startNode() : undefined;
   return { domain, logger, definition, runtime, orchestrator, startNode };
 }
@@ -45,7 +45,7 @@ describe("the carbon footprint node on a bus", () => {
       logger: createMemoryLogger(),
     });
     running.push(runtime);
-    const late = await startTestOrchestrator(domain.connect("ORCHESTRATOR_NODE"));
+    const late = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
     await late.waitFor(() => late.statuses.length === 1, "replayed status");
     expect(late.statuses[0]?.node_status).toBe(Status.NODE_IDLE);
   });

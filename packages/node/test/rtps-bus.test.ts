@@ -2,11 +2,11 @@ import { PARTICIPANT_PROPERTIES, Status } from "@wattprint/messages";
 import { MemoryNetwork } from "@wattprint/rtps";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRtpsBus } from "../src/adapters/rtps-bus.ts";
+import { startTaskClient } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
 import type { BusPort } from "../src/ports/bus.ts";
 import { NodeRuntime } from "../src/runtime/node-runtime.ts";
-import { startTestOrchestrator } from "./orchestrator.ts";
 
 /*
  * The carbon node on the real RTPS stack (discovery, reliable keyed endpoints, key hashes),
@@ -34,9 +34,7 @@ async function bus(network: MemoryNetwork, name: string, address: string): Promi
 describe("carbon node over the RTPS bus", () => {
   it("answers tasks end to end through discovery and reliable keyed endpoints", async () => {
     const network = new MemoryNetwork();
-    const orchestrator = await startTestOrchestrator(
-      await bus(network, "ORCHESTRATOR_NODE", "10.0.0.1"),
-    );
+    const orchestrator = await startTaskClient(await bus(network, "ORCHESTRATOR_NODE", "10.0.0.1"));
     const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
       bus: await bus(network, "CARBON_FOOTPRINT_NODE", "10.0.0.2"),
       logger: createMemoryLogger(),

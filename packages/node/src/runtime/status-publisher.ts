@@ -39,9 +39,7 @@ export class StatusPublisher {
       task_id: { problem_id: 0, iteration_id: 0 },
     };
     this.chain = this.chain.then(() =>
-      this.writer
-        .write(nodeStatusImplCodec.encode(sample), this.keyHash)
-        .catch(this.onError),
+      this.writer.write(nodeStatusImplCodec.encode(sample), this.keyHash).catch(this.onError),
     );
     return this.chain;
   }

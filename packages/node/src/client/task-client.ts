@@ -23,23 +23,33 @@ import {
   userInputImplCodec,
   writeExtraData,
 } from "@wattprint/messages";
-import type { BusPort, BusWriter } from "../src/ports/bus.ts";
+import type { BusPort, BusWriter } from "../ports/bus.ts";
 
 /**
- * A minimal SustainML orchestrator over any bus: the three inputs of a task, control and
- * configuration writers, and collectors for status and outputs. Used by the runtime tests.
+ * A minimal SustainML orchestrator over any bus: writes the three inputs of a task, control
+ * commands and configuration requests, and collects the node's statuses, outputs and
+ * responses. `wattprint bus send-task` and the runtime tests both drive a node with it.
  */
-export interface TestOrchestrator {
+export interface TaskClient {
   readonly statuses: NodeStatusImpl[];
   readonly outputs: CO2FootprintImpl[];
   readonly responses: ResponseTypeImpl[];
+  /** Samples from the node that did not decode, with the reason. */
+  readonly decodeErrors: string[];
   sendTask(taskId: TaskIdImpl, overrides?: TaskOverrides): Promise<void>;
   sendRaw(topic: "model" | "userInput" | "hw", payload: Uint8Array): Promise<void>;
   send<K extends "model" | "userInput" | "hw">(topic: K, value: TaskParts[K]): Promise<void>;
   control(command: Partial<NodeControlImpl>): Promise<void>;
   configure(request: RequestTypeImpl): Promise<void>;
   waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Called for each status and output as it arrives (for live printing). */
+  onEvent(listener: (event: TaskClientEvent) => void): void;
 }
+
+export type TaskClientEvent =
+  | { readonly kind: "status"; readonly status: NodeStatusImpl }
+  | { readonly kind: "output"; readonly output: CO2FootprintImpl }
+  | { readonly kind: "response"; readonly response: ResponseTypeImpl };
 
 export interface TaskParts {
   model: MLModelImpl;
@@ -88,32 +98,36 @@ export function taskParts(taskId: TaskIdImpl, overrides: TaskOverrides = {}): Ta
   };
 }
 
-export async function startTestOrchestrator(bus: BusPort): Promise<TestOrchestrator> {
+export async function startTaskClient(bus: BusPort): Promise<TaskClient> {
   const statuses: NodeStatusImpl[] = [];
   const outputs: CO2FootprintImpl[] = [];
   const responses: ResponseTypeImpl[] = [];
+  const listeners: ((event: TaskClientEvent) => void)[] = [];
+  const decodeErrors: string[] = [];
   const collect =
-    <V>(codec: MessageCodec<V>, into: V[]) =>
+    <V>(codec: MessageCodec<V>, into: V[], toEvent: (value: V) => TaskClientEvent) =>
     (sample: { payload: Uint8Array; disposed: boolean }) => {
       if (sample.disposed) return;
       const decoded = codec.decode(sample.payload);
-      if (!decoded.ok)
-        throw new Error(
-          `orchestrator could not decode ${codec.typeName}: ${decoded.error.message}`,
-        );
+      // A peer's bad sample must not end the client: note it and carry on.
+      if (!decoded.ok) {
+        decodeErrors.push(`${codec.typeName}: ${decoded.error.message}`);
+        return;
+      }
       into.push(decoded.value);
+      for (const listener of listeners) listener(toEvent(decoded.value));
     };
   await bus.openReader(
     spec(TOPICS.status.name, TOPICS.status.typeName, TASK_DATA_QOS),
-    collect(nodeStatusImplCodec, statuses),
+    collect(nodeStatusImplCodec, statuses, (status) => ({ kind: "status", status })),
   );
   await bus.openReader(
     spec(TOPICS.carbonOutput.name, TOPICS.carbonOutput.typeName, TASK_DATA_QOS),
-    collect(co2FootprintImplCodec, outputs),
+    collect(co2FootprintImplCodec, outputs, (output) => ({ kind: "output", output })),
   );
   await bus.openReader(
     spec(TOPICS.configResponse.name, TOPICS.configResponse.typeName, CONFIG_TOPIC_QOS),
-    collect(responseTypeImplCodec, responses),
+    collect(responseTypeImplCodec, responses, (response) => ({ kind: "response", response })),
   );
   const writers: Record<"model" | "userInput" | "hw", BusWriter> = {
     model: await bus.openWriter(
@@ -146,6 +160,10 @@ export async function startTestOrchestrator(bus: BusPort): Promise<TestOrchestra
     statuses,
     outputs,
     responses,
+    decodeErrors,
+    onEvent: (listener) => {
+      listeners.push(listener);
+    },
     send,
     async sendTask(taskId, overrides) {
       const parts = taskParts(taskId, overrides);

@@ -1,0 +1,192 @@
+import {
+  DOMAIN_ID_ENV,
+  enumName,
+  NodeName,
+  PARTICIPANT_PROPERTIES,
+  readExtraData,
+  Status,
+  writeExtraData,
+} from "@wattprint/messages";
+import {
+  createMemoryLogger,
+  createRtpsBus,
+  startTaskClient,
+  type TaskClient,
+} from "@wattprint/node";
+import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+import type { CliIo } from "../io.ts";
+import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage-error.ts";
+
+const HELP = `usage: wattprint bus send-task [options]
+
+Plays a minimal SustainML orchestrator: publishes the ML model, user input and HW resource
+of one task over RTPS, prints the Carbontracker Node's status changes and its CO2Footprint.
+Use it on a test domain: a live SustainML orchestrator does not expect this participant.
+
+  --domain N          DDS domain (env ${DOMAIN_ID_ENV}; default 0)
+  --interface ADDR    IPv4 address of the interface to use (default 127.0.0.1)
+  --problem N         task problem_id (default: from the clock, so runs never collide)
+  --iteration N       task iteration_id (default 1)
+  --model NAME        MLModel.model (default bert-base; NO_MODEL to see an error)
+  --model-path PATH   MLModel.model_path (default model.onnx)
+  --hw NAME           HWResource.hw_description (default PIM_AI_1chip)
+  --power W           HWResource.power_consumption in watts (default 100)
+  --latency X         HWResource.latency, in the node's latency unit (default 0.5)
+  --region NAME       UserInput.geo_location_region (default Spain)
+  --continent NAME    UserInput.geo_location_continent (default Europe)
+  --num-outputs N     UserInput extra_data num_outputs (default 1)
+  --timeout S         seconds to wait for the answer (default 15)
+  --json              print the outcome as JSON
+`;
+
+const OPTIONS = {
+  domain: { type: "string" },
+  interface: { type: "string" },
+  problem: { type: "string" },
+  iteration: { type: "string" },
+  model: { type: "string" },
+  "model-path": { type: "string" },
+  hw: { type: "string" },
+  power: { type: "string" },
+  latency: { type: "string" },
+  region: { type: "string" },
+  continent: { type: "string" },
+  "num-outputs": { type: "string" },
+  timeout: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const statusName = (status: number): string => String(enumName(Status, status) ?? status);
+
+async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs("bus send-task", argv, OPTIONS);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`bus send-task: unexpected argument "${positionals[0]}"`);
+  const u32 = { min: 0, max: 2 ** 32 - 1, integer: true };
+  const domainId =
+    parseNumberFlag("bus send-task", "domain", values.domain ?? io.env[DOMAIN_ID_ENV] ?? "0", {
+      min: 0,
+      max: 232,
+      integer: true,
+    }) ?? 0;
+  const taskId = {
+    problem_id:
+      parseNumberFlag("bus send-task", "problem", values.problem, u32) ??
+      Math.floor(Date.now() / 1000) % 2 ** 31,
+    iteration_id: parseNumberFlag("bus send-task", "iteration", values.iteration, u32) ?? 1,
+  };
+  if (taskId.problem_id === 0 && taskId.iteration_id === 0)
+    throw new UsageError("bus send-task: task (0,0) is invalid in SustainML");
+  const power = parseNumberFlag("bus send-task", "power", values.power, { min: 0 }) ?? 100;
+  const latency = parseNumberFlag("bus send-task", "latency", values.latency, { min: 0 }) ?? 0.5;
+  const numOutputs =
+    parseNumberFlag("bus send-task", "num-outputs", values["num-outputs"], {
+      min: 1,
+      integer: true,
+    }) ?? 1;
+  const timeoutMs =
+    (parseNumberFlag("bus send-task", "timeout", values.timeout, { min: 0.1 }) ?? 15) * 1000;
+  const address = values.interface ?? "127.0.0.1";
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address))
+    throw new UsageError(`bus send-task: --interface expects an IPv4 address, got "${address}"`);
+
+  const bus = await createRtpsBus({
+    participantName: "WATTPRINT_SEND_TASK",
+    domainId,
+    interfaceAddress: address,
+    properties: PARTICIPANT_PROPERTIES,
+    logger: createMemoryLogger(),
+  });
+  const say = (line: string) => {
+    if (!values.json) io.stdout(`${line}\n`);
+  };
+  try {
+    const client: TaskClient = await startTaskClient(bus);
+    client.onEvent((event) => {
+      if (event.kind === "status" && event.status.node_name === NodeName.CARBON_FOOTPRINT_NODE) {
+        const detail = event.status.error_description ? `: ${event.status.error_description}` : "";
+        say(`status  ${statusName(event.status.node_status)}${detail}`);
+      }
+    });
+    say(
+      `bus     rtps domain ${domainId} on ${address}; waiting for ${NodeName.CARBON_FOOTPRINT_NODE}`,
+    );
+    await client.waitFor(() => client.statuses.length > 0, "the node's status", timeoutMs);
+    await client.sendTask(taskId, {
+      model: {
+        ...(values.model ? { model: values.model } : {}),
+        ...(values["model-path"] ? { model_path: values["model-path"] } : {}),
+      },
+      hw: {
+        power_consumption: power,
+        latency,
+        ...(values.hw ? { hw_description: values.hw } : {}),
+      },
+      userInput: {
+        geo_location_region: values.region ?? "Spain",
+        geo_location_continent: values.continent ?? "Europe",
+        extra_data: writeExtraData({ num_outputs: numOutputs }),
+      },
+    });
+    say(
+      `sent    task (${taskId.problem_id},${taskId.iteration_id}): ${power} W x latency ${latency}`,
+    );
+    const mine = () =>
+      client.outputs.find(
+        (o) =>
+          o.task_id.problem_id === taskId.problem_id &&
+          o.task_id.iteration_id === taskId.iteration_id,
+      );
+    await client.waitFor(() => mine() !== undefined, "the CO2Footprint", timeoutMs);
+    const output = mine();
+    if (!output) return EXIT_FAILURE;
+    const extra = readExtraData(output.extra_data);
+    const extraJson = extra.ok ? extra.value : { undecodable: extra.error.message };
+    if (values.json) {
+      io.stdout(
+        `${JSON.stringify(
+          {
+            task_id: output.task_id,
+            statuses: client.statuses.map((s) => statusName(s.node_status)),
+            carbon_footprint: { value: output.carbon_footprint, unit: "gCO2eq" },
+            energy_consumption: { value: output.energy_consumption, unit: "kWh" },
+            carbon_intensity: { value: output.carbon_intensity, unit: "gCO2eq/kWh" },
+            extra_data: extraJson,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      say(`CO2Footprint for task (${output.task_id.problem_id},${output.task_id.iteration_id})`);
+      say(`  carbon_footprint    ${output.carbon_footprint} gCO2eq`);
+      say(`  energy_consumption  ${output.energy_consumption} kWh`);
+      say(`  carbon_intensity    ${output.carbon_intensity} gCO2eq/kWh`);
+      say(`  extra_data          ${JSON.stringify(extraJson)}`);
+    }
+    return EXIT_OK;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(
+      `wattprint bus send-task: ${message} (is wattprint-node running on domain ${domainId}, interface ${address}?)\n`,
+    );
+    return EXIT_FAILURE;
+  } finally {
+    await bus.close();
+  }
+}
+
+export async function runBus(argv: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === "send-task") return sendTask(rest, io);
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    io.stdout(HELP);
+    return sub === undefined ? 2 : EXIT_OK;
+  }
+  throw new UsageError(`bus: unknown subcommand "${sub}"; try: wattprint bus send-task --help`);
+}
