@@ -44,6 +44,23 @@ export class DataWriter extends Emitter<DataWriterEvents> {
     return this.rtps.write(payload, options);
   }
 
+  /**
+   * Like `write`, but when a KEEP_ALL history is full it waits for readers to
+   * acknowledge (up to the reliability max_blocking_time), as a DDS write blocks.
+   */
+  async writeAsync(
+    payload: Uint8Array,
+    options: WriteOptions = {},
+  ): Promise<Result<SequenceNumber, WriteError>> {
+    const deadline = Date.now() + this.description.qos.maxBlockingTimeMs;
+    for (;;) {
+      const r = this.rtps.write(payload, options);
+      const left = deadline - Date.now();
+      if (r.ok || r.error.kind !== "out-of-resources" || left <= 0) return r;
+      await this.rtps.nextAckProgress(left);
+    }
+  }
+
   /** Disposes an instance; `serializedKey` is optional (readers identify it by the key hash). */
   dispose(keyHash: Uint8Array, serializedKey?: Uint8Array): Result<SequenceNumber, WriteError> {
     return this.rtps.retire("disposed", { keyHash }, serializedKey);

@@ -51,6 +51,8 @@ export interface EndpointOptions {
    * sent none (CDR is the caller's concern, so is the key).
    */
   readonly keyHashOf?: (payload: Uint8Array) => Uint8Array | undefined;
+  /** Writers only: overrides the participant's heartbeat period. */
+  readonly heartbeatPeriodMs?: number;
 }
 
 export type CreateParticipantError =
@@ -227,7 +229,10 @@ export class Participant extends Emitter<ParticipantEvents> {
       history: qos.history,
       resourceLimits: qos.resourceLimits,
       keyed: o.keyed,
-      heartbeatPeriodMs: this.options.heartbeatPeriodMs ?? PARTICIPANT_DEFAULTS.heartbeatPeriodMs,
+      heartbeatPeriodMs:
+        o.heartbeatPeriodMs ??
+        this.options.heartbeatPeriodMs ??
+        PARTICIPANT_DEFAULTS.heartbeatPeriodMs,
       outbox: this.outbox,
     });
     const w = new DataWriter(description, rtps, (x) => this.removeWriter(x));

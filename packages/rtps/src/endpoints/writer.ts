@@ -40,6 +40,8 @@ export interface WriteOptions {
   readonly sourceTimestampMs?: number | undefined;
 }
 
+const WRITE_HEARTBEAT_DELAY_MS = 5;
+
 /** A stateful RTPS writer: per-reader proxies, heartbeats, GAPs, fragments. */
 export class RtpsWriter {
   readonly history: WriterHistory;
@@ -47,9 +49,11 @@ export class RtpsWriter {
   private readonly mb: MessageBuilder;
   private heartbeatCount = 0;
   private heartbeatScheduled = false;
+  private writeHeartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private ackWaiters: Array<() => void> = [];
+  private progressWaiters: Array<() => void> = [];
   private closed = false;
   counters = {
     samplesWritten: 0,
@@ -201,14 +205,33 @@ export class RtpsWriter {
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.probeTimer) clearInterval(this.probeTimer);
+    if (this.writeHeartbeatTimer) clearTimeout(this.writeHeartbeatTimer);
     this.probeTimer = undefined;
     this.heartbeatTimer = undefined;
-    for (const w of this.ackWaiters) w();
+    for (const w of [...this.ackWaiters, ...this.progressWaiters]) w();
     this.ackWaiters = [];
+    this.progressWaiters = [];
     this.proxies.clear();
   }
 
+  /** Resolves at the next acknowledgement progress (history space may have been freed), or after `timeoutMs`. */
+  nextAckProgress(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.progressWaiters.push(done);
+    });
+  }
+
   private checkAcknowledged(): void {
+    if (this.progressWaiters.length > 0) {
+      const progress = this.progressWaiters;
+      this.progressWaiters = [];
+      for (const w of progress) w();
+    }
     if (this.ackWaiters.length === 0 || !this.allAcknowledged()) return;
     const waiters = this.ackWaiters;
     this.ackWaiters = [];
@@ -243,15 +266,22 @@ export class RtpsWriter {
     }
   }
 
+  /**
+   * At most one heartbeat per WRITE_HEARTBEAT_DELAY_MS after writes: every
+   * heartbeat costs a datagram each way (the ACKNACK), and on a busy writer
+   * those dominate the event loop and the garbage collector.
+   */
   private scheduleHeartbeat(): void {
     if (this.heartbeatScheduled) return;
     this.heartbeatScheduled = true;
-    // One heartbeat per burst of writes in the same tick keeps ACKNACK traffic low.
-    setImmediate(() => {
+    this.writeHeartbeatTimer = setTimeout(() => {
       this.heartbeatScheduled = false;
+      this.writeHeartbeatTimer = undefined;
       if (this.closed) return;
-      for (const p of this.proxies.values()) if (p.info.reliable) this.sendHeartbeat(p, false);
-    });
+      for (const p of this.proxies.values()) {
+        if (p.info.reliable && p.ackedBelow <= this.history.lastSN) this.sendHeartbeat(p, false);
+      }
+    }, WRITE_HEARTBEAT_DELAY_MS);
   }
 
   private periodicHeartbeat(): void {
