@@ -1,3 +1,4 @@
+import { formatNumber } from "@wattprint/core";
 import {
   DOMAIN_ID_ENV,
   enumName,
@@ -13,6 +14,7 @@ import {
   startTaskClient,
   type TaskClient,
 } from "@wattprint/node";
+import { z } from "zod";
 import { parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage-error.ts";
@@ -56,6 +58,14 @@ const OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The part of the node's extra_data.intensity this command prints. */
+const intensityShape = z.object({
+  zone: z.string(),
+  zone_name: z.string().optional(),
+  level: z.string().optional(),
+  year: z.number().optional(),
+});
 
 const statusName = (status: number): string => String(enumName(Status, status) ?? status);
 
@@ -164,10 +174,18 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
       );
     } else {
       say(`CO2Footprint for task (${output.task_id.problem_id},${output.task_id.iteration_id})`);
-      say(`  carbon_footprint    ${output.carbon_footprint} gCO2eq`);
-      say(`  energy_consumption  ${output.energy_consumption} kWh`);
-      say(`  carbon_intensity    ${output.carbon_intensity} gCO2eq/kWh`);
-      say(`  extra_data          ${JSON.stringify(extraJson)}`);
+      const intensity = intensityShape.safeParse(extraJson.intensity);
+      const where = intensity.success
+        ? ` (${[intensity.data.zone_name ?? intensity.data.zone, intensity.data.level, intensity.data.year].filter((x) => x !== undefined).join(", ")})`
+        : "";
+      say(`  carbon_footprint    ${formatNumber(output.carbon_footprint)} gCO2eq`);
+      say(`  energy_consumption  ${formatNumber(output.energy_consumption)} kWh`);
+      say(`  carbon_intensity    ${formatNumber(output.carbon_intensity)} gCO2eq/kWh${where}`);
+      for (const key of ["mode", "num_outputs", "model_restrains", "error", "warnings"]) {
+        if (extraJson[key] !== undefined)
+          say(`  ${key.padEnd(18)}  ${JSON.stringify(extraJson[key])}`);
+      }
+      say("  (--json prints the full extra_data with the sources of every figure)");
     }
     return EXIT_OK;
   } catch (error) {
