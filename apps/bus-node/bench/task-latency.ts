@@ -28,14 +28,32 @@ interface Figures {
 
 function parse(orchestrator: PeerProcess): Figures {
   const latency = orchestrator.lines.find((line) => line.startsWith("LATENCY "));
-  const value = (line: string | undefined, key: string) => Number(new RegExp(`${key}=(\\S+)`).exec(line ?? "")?.[1]);
-  const bursts = orchestrator.lines.filter((line) => line.startsWith("BURST ")).map((line) => value(line, "tasks_per_s"));
-  return { p50Ms: value(latency, "p50_ms"), p99Ms: value(latency, "p99_ms"), maxMs: value(latency, "max_ms"), burstTasksPerS: bursts };
+  const value = (line: string | undefined, key: string) =>
+    Number(new RegExp(`${key}=(\\S+)`).exec(line ?? "")?.[1]);
+  const bursts = orchestrator.lines
+    .filter((line) => line.startsWith("BURST "))
+    .map((line) => value(line, "tasks_per_s"));
+  return {
+    p50Ms: value(latency, "p50_ms"),
+    p99Ms: value(latency, "p99_ms"),
+    maxMs: value(latency, "max_ms"),
+    burstTasksPerS: bursts,
+  };
 }
 
-async function measure(name: string, domain: number, startNode: () => Promise<PeerProcess>): Promise<Figures> {
+async function measure(
+  name: string,
+  domain: number,
+  startNode: () => Promise<PeerProcess>,
+): Promise<Figures> {
   const node = await startNode();
-  const orchestrator = await startOrchestrator("latency", { domain, tasks: TASKS, bursts: BURSTS, burstSize: 50, taskTimeoutS: 10 });
+  const orchestrator = await startOrchestrator("latency", {
+    domain,
+    tasks: TASKS,
+    bursts: BURSTS,
+    burstSize: 50,
+    taskTimeoutS: 10,
+  });
   const exit = await orchestrator.waitForExit(600_000);
   node.kill("SIGTERM");
   await node.waitForExit(15_000).catch(() => node.kill("SIGKILL"));
@@ -51,12 +69,18 @@ function median(values: number[]): number {
 assertInsidePrivateNetwork();
 try {
   const ts = await measure("wattprint-node", 81, async () => {
-    const node = startProcess(process.execPath, [NODE_BIN, "--domain", "81", "--log-level", "warn"], {});
+    const node = startProcess(
+      process.execPath,
+      [NODE_BIN, "--domain", "81", "--log-level", "warn"],
+      {},
+    );
     // warn level keeps per-task logging out of the measurement; wait for discovery instead.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     return node;
   });
-  const cpp = await measure("Fast DDS C++ node", 82, async () => startFakeCarbonNode({ domain: 82, waitS: 600 }));
+  const cpp = await measure("Fast DDS C++ node", 82, async () =>
+    startFakeCarbonNode({ domain: 82, waitS: 600 }),
+  );
   const row = (name: string, f: Figures) =>
     `| ${name} | ${f.p50Ms.toFixed(3)} | ${f.p99Ms.toFixed(3)} | ${f.maxMs.toFixed(1)} | ${Math.round(median(f.burstTasksPerS))} |`;
   process.stdout.write(
