@@ -175,7 +175,8 @@ export class SpdpAgent {
   private remove(key: string, reason: ParticipantLostReason): void {
     const r = this.remotes.get(key);
     if (!r) return;
-    this.remotes.delete(key);
+    // Listeners still see the peer (its name) while its endpoints are torn down.
     this.config.onLost(r.data, reason);
+    this.remotes.delete(key);
   }
 }

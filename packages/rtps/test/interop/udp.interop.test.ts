@@ -1,0 +1,62 @@
+import { assertInsidePrivateNetwork } from "@wattprint/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createParticipant } from "../../src/participant.ts";
+import { metatrafficUnicastPort, userUnicastPort } from "../../src/transport/ports.ts";
+import { collect, keyHash, participant, readU32Payload, u32Payload } from "../helpers.ts";
+
+// Domains 70-79 belong to this file; each concurrent test takes its own.
+const DOMAIN = 70;
+const tl = {
+  reliability: "reliable",
+  durability: "transient-local",
+  history: { kind: "keep-last", depth: 1 },
+} as const;
+
+describe.concurrent("TS <-> TS over real UDP (loopback, private namespace)", () => {
+  beforeAll(() => {
+    assertInsidePrivateNetwork();
+  });
+
+  it("binds the well-known ports, participant ids 0 then 1", async () => {
+    const d = DOMAIN + 1;
+    await using a = await participant({ domainId: d, interfaceAddress: "127.0.0.1" });
+    await using b = await participant({ domainId: d, interfaceAddress: "127.0.0.1" });
+    expect([a.participantId, b.participantId]).toEqual([0, 1]);
+    expect(b.introspect().locators).toEqual({
+      metatrafficUnicast: `udpv4:127.0.0.1:${metatrafficUnicastPort(d, 1)}`,
+      defaultUnicast: `udpv4:127.0.0.1:${userUnicastPort(d, 1)}`,
+    });
+  });
+
+  it("refuses to start without an interface address", async () => {
+    const r = await createParticipant({ domainId: DOMAIN + 2 });
+    expect(r).toMatchObject({ ok: false, error: { kind: "bad-options" } });
+  });
+
+  it("replays TRANSIENT_LOCAL history to a late reader and carries a 1 MiB sample", async () => {
+    const d = DOMAIN + 3;
+    await using a = await participant({
+      domainId: d,
+      interfaceAddress: "127.0.0.1",
+      name: "UDP_A",
+    });
+    const w = a.createWriter({ topicName: "t", typeName: "T", keyed: true, qos: tl });
+    for (let i = 1; i <= 5; i++) w.write(u32Payload(i), { keyHash: keyHash(i) });
+    await using b = await participant({
+      domainId: d,
+      interfaceAddress: "127.0.0.1",
+      name: "UDP_B",
+    });
+    const r = b.createReader({ topicName: "t", typeName: "T", keyed: true, qos: tl });
+    const samples = await collect(r, 5, 10_000);
+    expect(samples.map((s) => readU32Payload(s.payload)).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(r.matchedWriters[0]?.participantName).toBe("UDP_A");
+
+    const big = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 7) & 0xff);
+    const next = r.once("sample", 10_000);
+    w.write(big, { keyHash: keyHash(9) });
+    const [s] = (await next) ?? [];
+    expect(s && Buffer.compare(s.payload, big)).toBe(0);
+    expect(await w.waitForAcknowledgments(5_000)).toBe(true);
+  });
+});
