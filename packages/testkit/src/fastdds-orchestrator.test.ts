@@ -11,6 +11,10 @@ describe("fastdds-orchestrator helpers", () => {
     expect(
       orchestratorArgs("burst", { tasks: 10, domain: 3, config: "a b", userExtra: "{}" }),
     ).toEqual(["burst", "--tasks", "10", "--domain", "3", "--config", "a b", "--user-extra", "{}"]);
+    expect(orchestratorArgs("sequential", { noStatusFilter: true })).toEqual([
+      "sequential",
+      "--no-status-filter",
+    ]);
     expect(fakeCarbonNodeArgs({ gridCi: 250, tasks: 2 })).toEqual([
       "node",
       "--grid-ci",

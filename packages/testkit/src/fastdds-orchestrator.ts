@@ -35,10 +35,15 @@ export interface OrchestratorOptions {
   continent?: string;
   /** UserInputImpl.extra_data, default {"num_outputs":1}. */
   userExtra?: string;
+  /** Read /sustainml/status directly instead of through the filtered topic (README). */
+  noStatusFilter?: boolean;
   defaultTransports?: boolean;
 }
 
-const FLAGS: Record<Exclude<keyof OrchestratorOptions, "defaultTransports">, string> = {
+const FLAGS: Record<
+  Exclude<keyof OrchestratorOptions, "defaultTransports" | "noStatusFilter">,
+  string
+> = {
   tasks: "--tasks",
   domain: "--domain",
   name: "--name",
@@ -73,6 +78,7 @@ export function orchestratorArgs(
     const value = options[key as keyof typeof FLAGS];
     if (value !== undefined) args.push(flag, String(value));
   }
+  if (options.noStatusFilter) args.push("--no-status-filter");
   return args;
 }
 

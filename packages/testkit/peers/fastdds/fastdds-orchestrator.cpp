@@ -24,7 +24,7 @@ const char* kUsage =
     "  [--config TEXT] [--config-node ID] [--config-transaction ID] [--config-timeout-s S]\n"
     "  [--bursts N] [--burst-size N] [--linger-ms MS] [--fixed-problem P]\n"
     "  [--model M] [--model-path P] [--hw H] [--power W] [--latency L] [--region R]\n"
-    "  [--continent C] [--user-extra JSON]\n"
+    "  [--continent C] [--user-extra JSON] [--no-status-filter]\n"
     "env: SUSTAINML_DOMAIN_ID (default domain), FASTDDS_DEFAULT_TRANSPORTS=1 (keep SHM+UDP)\n";
 
 // The real orchestrator's writer histories hold 500 instances (one per task).
@@ -90,7 +90,7 @@ int run(const peer::Cli& cli)
                 }
                 participants.update(name, present);
             });
-    peer::OrchestratorBus bus(node);
+    peer::OrchestratorBus bus(node, node_name, !cli.has("no-status-filter"));
 
     if (!participants.wait_for(node_name, peer::deadline_after_ms(seconds_flag_ms(cli, "wait-s", 30))))
     {
@@ -135,7 +135,7 @@ int main(int argc, char** argv)
     static const std::set<std::string> kModes = {"", "sequential", "burst", "latency"};
     try
     {
-        peer::Cli cli(argc, argv, {"help"});
+        peer::Cli cli(argc, argv, {"help", "no-status-filter"});
         if (cli.has("help") || kModes.count(cli.mode()) == 0)
         {
             std::cerr << kUsage;

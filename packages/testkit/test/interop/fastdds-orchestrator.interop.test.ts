@@ -68,15 +68,20 @@ describe.concurrent("fastdds-orchestrator against the fake carbon node", () => {
     );
   });
 
-  it("delivers a burst of 50 tasks", async () => {
+  it("delivers a burst of 50 tasks (status read without the filtered topic)", async () => {
     const domain = DOMAIN + 3;
     await using node = await startFakeCarbonNode({ domain, waitS: 25 });
-    await using orchestrator = await startOrchestrator("burst", { domain, tasks: 50 });
+    await using orchestrator = await startOrchestrator("burst", {
+      domain,
+      tasks: 50,
+      noStatusFilter: true,
+    });
 
     expect((await orchestrator.waitForExit(EXIT_MS)).code).toBe(0);
     expect(orchestrator.lines.some((l) => /^BURST tasks=50 arrived=50 /.test(l))).toBe(true);
     expect(new Set(orchestratorOutputs(orchestrator).map((o) => o.problem)).size).toBe(50);
     expect(node.lines.filter((l) => l.startsWith("TASK_DONE "))).toHaveLength(50);
+    expect(orchestratorStatuses(orchestrator).at(-1)?.status).toBe(NODE_STATUS_IDLE);
   });
 
   it("measures latency over sequential tasks and a burst", async () => {

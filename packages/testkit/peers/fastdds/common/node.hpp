@@ -102,12 +102,22 @@ public:
         return reader;
     }
 
+    DataReader* reader(eprosima::fastdds::dds::TopicDescription* description, const DataReaderQos& qos,
+            ReaderReporter* listener)
+    {
+        DataReader* reader = subscriber_->create_datareader(description, qos, listener);
+        if (reader == nullptr)
+        {
+            throw std::runtime_error("create_datareader failed on " + description->get_name());
+        }
+        return reader;
+    }
+
     DomainParticipant* participant()
     {
         return participant_;
     }
 
-private:
     Topic* find_topic(const std::string& name, const std::string& type)
     {
         auto it = topics_.find(name);

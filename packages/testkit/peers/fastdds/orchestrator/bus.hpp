@@ -4,6 +4,7 @@
 #include <string>
 
 #include <fastdds/dds/subscriber/SampleInfo.hpp>
+#include <fastdds/dds/topic/ContentFilteredTopic.hpp>
 
 #include "../common/node.hpp"
 #include "../types/co2_footprint.hpp"
@@ -14,6 +15,7 @@
 #include "../types/user_input.hpp"
 #include "books.hpp"
 #include "qos.hpp"
+#include "status_filter.hpp"
 #include "topics.hpp"
 
 namespace peer {
@@ -66,7 +68,7 @@ void take_all(DataReader* reader, OnSample on_sample)
 class OrchestratorBus
 {
 public:
-    explicit OrchestratorBus(Node& node)
+    OrchestratorBus(Node& node, const std::string& node_name, bool filter_status)
         : node_(node)
     {
         register_sustainml_types(node);
@@ -106,8 +108,9 @@ public:
                 };
 
         // Readers first: the real orchestrator creates a node's proxies on discovery.
-        status_reader = node.reader(kTopicStatus, NodeStatusTraits::kName, sustainml_reader_qos(),
-                        &status_reporter_);
+        status_reader = filter_status ?
+                node.reader(status_topic(node_name), sustainml_reader_qos(), &status_reporter_) :
+                node.reader(kTopicStatus, NodeStatusTraits::kName, sustainml_reader_qos(), &status_reporter_);
         output_reader = node.reader(kTopicCarbonOutput, CO2FootprintTraits::kName, sustainml_reader_qos(),
                         &output_reporter_);
         user_input = node.writer(kTopicUserInput, UserInputTraits::kName, sustainml_writer_qos(),
@@ -177,6 +180,21 @@ public:
     }
 
 private:
+    eprosima::fastdds::dds::TopicDescription* status_topic(const std::string& node_name)
+    {
+        auto* participant = node_.participant();
+        participant->register_content_filter_factory(kStatusFilterClass, &filter_factory_);
+        auto* filtered = participant->create_contentfilteredtopic(
+            std::string(kTopicStatus) + "_" + node_name, node_.find_topic(kTopicStatus, NodeStatusTraits::kName),
+            kStatusFilterExpression, {"'" + node_name + "'"}, kStatusFilterClass);
+        if (filtered == nullptr)
+        {
+            throw std::runtime_error("create_contentfilteredtopic failed on " + std::string(kTopicStatus));
+        }
+        return filtered;
+    }
+
+    NodeNameFilterFactory filter_factory_;
     Node& node_;
     ReaderReporter output_reporter_{kTopicCarbonOutput};
     ReaderReporter status_reporter_{kTopicStatus};
