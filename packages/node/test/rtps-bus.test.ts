@@ -46,4 +46,29 @@ describe("carbon node over the RTPS bus", () => {
     expect(orchestrator.statuses.at(-1)?.node_status).toBe(Status.NODE_IDLE);
     expect(runtime.counters.tasksCompleted).toBe(5);
   });
+
+  it("keeps answering past SustainML's 500 output instances by retiring the oldest", async () => {
+    const network = new MemoryNetwork();
+    const orchestrator = await startTaskClient(await bus(network, "ORCHESTRATOR_NODE", "10.0.0.1"));
+    const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      bus: await bus(network, "CARBON_FOOTPRINT_NODE", "10.0.0.2"),
+      logger: createMemoryLogger(),
+    });
+    closers.push(() => runtime.stop("test over"));
+    const total = 520;
+    for (let first = 1; first <= total; first += 40) {
+      const batch = Array.from({ length: Math.min(40, total - first + 1) }, (_, i) => first + i);
+      for (const problem of batch)
+        await orchestrator.sendTask({ problem_id: problem, iteration_id: 1 });
+      await orchestrator.waitFor(
+        () => orchestrator.outputs.length >= first + batch.length - 1,
+        `outputs up to ${first + batch.length - 1}`,
+        20_000,
+      );
+      for (const problem of batch)
+        await orchestrator.releaseTask({ problem_id: problem, iteration_id: 1 });
+    }
+    expect(new Set(orchestrator.outputs.map((o) => o.task_id.problem_id)).size).toBe(total);
+    expect(runtime.counters.tasksCompleted).toBe(total);
+  });
 });

@@ -81,6 +81,15 @@ export class MemoryDomain {
         }
       }
     };
+    const retire = (keyHash: Uint8Array): void => {
+      state.history.delete(hex(keyHash));
+      deliver({
+        payload: new Uint8Array(0),
+        keyHash: keyHash.slice(),
+        disposed: true,
+        writer: state.name,
+      });
+    };
     const port: BusWriter = {
       write: async (payload, keyHash) => {
         const copy = payload.slice();
@@ -92,15 +101,8 @@ export class MemoryDomain {
         }
         deliver({ payload: copy, keyHash: keyHash.slice(), disposed: false, writer: state.name });
       },
-      dispose: async (keyHash) => {
-        state.history.delete(hex(keyHash));
-        deliver({
-          payload: new Uint8Array(0),
-          keyHash: keyHash.slice(),
-          disposed: true,
-          writer: state.name,
-        });
-      },
+      dispose: async (keyHash) => retire(keyHash),
+      unregister: async (keyHash) => retire(keyHash),
       close: async () => {
         this.writers.delete(state);
       },

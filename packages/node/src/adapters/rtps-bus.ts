@@ -119,6 +119,7 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
       return {
         write: async (payload, keyHash) => check(writer.write(payload, { keyHash }), "write"),
         dispose: async (keyHash) => check(writer.dispose(keyHash), "dispose"),
+        unregister: async (keyHash) => check(writer.unregister(keyHash), "unregister"),
         close: async () => {
           endpoints.delete(writer);
           writer.close();

@@ -37,6 +37,8 @@ export interface TaskClient {
   /** Samples from the node that did not decode, with the reason. */
   readonly decodeErrors: string[];
   sendTask(taskId: TaskIdImpl, overrides?: TaskOverrides): Promise<void>;
+  /** Unregisters a finished task's three inputs, freeing their instances (500 at most). */
+  releaseTask(taskId: TaskIdImpl): Promise<void>;
   sendRaw(topic: "model" | "userInput" | "hw", payload: Uint8Array): Promise<void>;
   send<K extends "model" | "userInput" | "hw">(topic: K, value: TaskParts[K]): Promise<void>;
   control(command: Partial<NodeControlImpl>): Promise<void>;
@@ -170,6 +172,12 @@ export async function startTaskClient(bus: BusPort): Promise<TaskClient> {
       await send("model", parts.model);
       await send("userInput", parts.userInput);
       await send("hw", parts.hw);
+    },
+    async releaseTask(taskId) {
+      const parts = taskParts(taskId);
+      await writers.model.unregister(mlModelImplCodec.keyHash(parts.model));
+      await writers.userInput.unregister(userInputImplCodec.keyHash(parts.userInput));
+      await writers.hw.unregister(hwResourceImplCodec.keyHash(parts.hw));
     },
     async sendRaw(topic, payload) {
       await writers[topic].write(payload, new Uint8Array(16));

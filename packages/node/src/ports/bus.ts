@@ -25,6 +25,8 @@ export interface BusSample {
 export interface BusWriter {
   write(payload: Uint8Array, keyHash: Uint8Array): Promise<void>;
   dispose(keyHash: Uint8Array): Promise<void>;
+  /** Stops updating an instance; its history may then be reclaimed (resource limits). */
+  unregister(keyHash: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 

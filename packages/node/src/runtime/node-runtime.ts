@@ -71,6 +71,8 @@ export class NodeRuntime {
   private outputWriter: BusWriter | undefined;
   private responseWriter: BusWriter | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Output instances still registered, oldest first (key hash hex -> key hash). */
+  private readonly outputInstances = new Map<string, Uint8Array>();
 
   private constructor(
     private readonly definition: AnyDefinition,
@@ -266,8 +268,10 @@ export class NodeRuntime {
     try {
       const codec = definition.output.codec;
       const payload = codec.encode(output);
+      const keyHash = codec.keyHash(output);
       await statusSent;
-      await this.outputWriter?.write(payload, codec.keyHash(output));
+      await this.releaseOldOutputs(keyHash);
+      await this.outputWriter?.write(payload, keyHash);
       this.log("info", outcome.ok ? "task done" : "task failed", {
         task,
         ...(outcome.ok ? {} : { error: outcome.errorDescription }),
@@ -276,6 +280,25 @@ export class NodeRuntime {
       const message = error instanceof Error ? error.message : String(error);
       this.log("error", "output not written", { task, error: message });
     }
+  }
+
+  /**
+   * The output writer keeps one instance per task, at most 500 (SustainML's QoS), and a DDS
+   * writer refuses a new instance beyond that: SustainML's own node stops answering after
+   * 500 tasks. The oldest output is unregistered instead, so the 500 most recent tasks stay
+   * available to late joiners and the node never stops answering.
+   */
+  private async releaseOldOutputs(keyHash: Uint8Array): Promise<void> {
+    const key = Buffer.from(keyHash).toString("hex");
+    const limit = TASK_DATA_QOS.resourceLimits?.maxInstances ?? Number.POSITIVE_INFINITY;
+    this.outputInstances.delete(key);
+    while (this.outputInstances.size >= limit) {
+      const oldest = this.outputInstances.entries().next().value;
+      if (!oldest) break;
+      this.outputInstances.delete(oldest[0]);
+      await this.outputWriter?.unregister(oldest[1]);
+    }
+    this.outputInstances.set(key, keyHash);
   }
 
   private targetsThisNode(target: string): boolean {
