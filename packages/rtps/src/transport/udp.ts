@@ -31,6 +31,7 @@ export interface UdpTransportOptions {
 }
 
 const DEFAULT_BUFFER = 4 * 1024 * 1024;
+const CLOSE_DRAIN_MS = 200;
 
 function bindSocket(socket: Socket, port: number, address: string): Promise<Error | undefined> {
   return new Promise((resolve) => {
@@ -163,6 +164,8 @@ async function openUdp(
   }
 
   let closed = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const transport: Transport = {
     locators: {
       participantId,
@@ -175,17 +178,30 @@ async function openUdp(
     },
     send(datagram, to) {
       if (closed || to.kind !== LocatorKind.udpV4) return;
+      inFlight++;
       try {
         sender.send(datagram, to.port, locatorIpV4(to), (e) => {
           if (e) counters.sendErrors++;
+          if (--inFlight === 0) drained?.();
         });
       } catch {
         counters.sendErrors++;
+        inFlight--;
       }
     },
     async close() {
       if (closed) return;
       closed = true;
+      // Let the goodbyes (SEDP and SPDP disposals) leave before the sockets go.
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CLOSE_DRAIN_MS);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       await Promise.all(sockets.map(closeSocket));
     },
   };

@@ -275,6 +275,17 @@ describe.concurrent("interop with Fast DDS 2.9", () => {
     expect(pub.lines).toContain("ACK OK readers=1");
   });
 
+  it("Fast DDS drops the TS participant at once when it closes (SPDP dispose), not after the lease", async () => {
+    const domain = DOMAIN + 11;
+    await using sub = await startCo2Peer("sub", { domain, count: 1000, waitS: 30 });
+    const p = await ts(domain, "TS_GOODBYE");
+    await sub.waitForLine(/^PARTICIPANT_DISCOVERED name=TS_GOODBYE /, MATCH_MS);
+    await p.close();
+    // Well inside the 20 s lease we announce.
+    await sub.waitForLine(/^PARTICIPANT_REMOVED name=TS_GOODBYE .*reason=removed/, 5_000);
+    sub.kill();
+  });
+
   it("a Fast DDS peer killed mid-stream expires by lease; a restarted one re-matches", async () => {
     const domain = DOMAIN + 10;
     await using p = await ts(domain, "TS_LEASE");
