@@ -9,6 +9,7 @@ import { writeDataFrag } from "../wire/submessages/data-frag.ts";
 import type { NackFragSubmessage } from "../wire/submessages/fragment-control.ts";
 import { writeGap } from "../wire/submessages/gap.ts";
 import { writeHeartbeat } from "../wire/submessages/heartbeat.ts";
+import { AckWaiters } from "./ack-waiters.ts";
 import type { CacheChange, InstanceState } from "./change.ts";
 import { WriterHistory } from "./history.ts";
 import { encodeInlineQos } from "./inline-qos.ts";
@@ -52,8 +53,7 @@ export class RtpsWriter {
   private writeHeartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
-  private ackWaiters: Array<() => void> = [];
-  private progressWaiters: Array<() => void> = [];
+  private readonly waiters = new AckWaiters(() => this.allAcknowledged());
   private closed = false;
   counters = {
     samplesWritten: 0,
@@ -142,7 +142,7 @@ export class RtpsWriter {
 
   unmatchReader(guid: Guid): boolean {
     const removed = this.proxies.delete(guidToString(guid));
-    if (removed) this.checkAcknowledged();
+    if (removed) this.waiters.notify();
     return removed;
   }
 
@@ -161,7 +161,7 @@ export class RtpsWriter {
     if (base < first) this.sendGapRuns(proxy, [[Math.max(1, base), first - 1]]);
     const requested = m.readerSNState.members.filter((sn) => sn >= first);
     if (requested.length > 0) this.resend(proxy, requested);
-    this.checkAcknowledged();
+    this.waiters.notify();
     this.pruneAcknowledged();
   }
 
@@ -179,18 +179,12 @@ export class RtpsWriter {
 
   /** Resolves true once every reliable reader acknowledged everything written so far. */
   waitForAcknowledgments(timeoutMs: number): Promise<boolean> {
-    if (this.allAcknowledged()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.ackWaiters = this.ackWaiters.filter((w) => w !== done);
-        resolve(this.allAcknowledged());
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.ackWaiters.push(done);
-    });
+    return this.waiters.untilAllAcknowledged(timeoutMs);
+  }
+
+  /** Resolves at the next acknowledgement progress (history space may have been freed), or after `timeoutMs`. */
+  nextAckProgress(timeoutMs: number): Promise<void> {
+    return this.waiters.untilProgress(timeoutMs);
   }
 
   allAcknowledged(): boolean {
@@ -208,34 +202,8 @@ export class RtpsWriter {
     if (this.writeHeartbeatTimer) clearTimeout(this.writeHeartbeatTimer);
     this.probeTimer = undefined;
     this.heartbeatTimer = undefined;
-    for (const w of [...this.ackWaiters, ...this.progressWaiters]) w();
-    this.ackWaiters = [];
-    this.progressWaiters = [];
+    this.waiters.releaseAll();
     this.proxies.clear();
-  }
-
-  /** Resolves at the next acknowledgement progress (history space may have been freed), or after `timeoutMs`. */
-  nextAckProgress(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.progressWaiters.push(done);
-    });
-  }
-
-  private checkAcknowledged(): void {
-    if (this.progressWaiters.length > 0) {
-      const progress = this.progressWaiters;
-      this.progressWaiters = [];
-      for (const w of progress) w();
-    }
-    if (this.ackWaiters.length === 0 || !this.allAcknowledged()) return;
-    const waiters = this.ackWaiters;
-    this.ackWaiters = [];
-    for (const w of waiters) w();
   }
 
   /** A volatile KEEP_ALL history would grow without end; acknowledged changes serve nobody. */
