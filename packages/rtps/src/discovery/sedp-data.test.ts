@@ -113,4 +113,36 @@ describe("SEDP endpoint data", () => {
     );
     expect(readPlCdr(Uint8Array.of(0, 3)).ok).toBe(false);
   });
+
+  it("tolerates content-filtered readers (orchestrator status readers) and foreign vendor PIDs", () => {
+    const bytes = new ParameterListBuilder()
+      .addBytes(Pid.endpointGuid, guidToBytes({ prefix, entityId: 0x107 }))
+      .add(Pid.topicName, (w) => w.string("/sustainml/status"))
+      .add(Pid.typeName, (w) => w.string("NodeStatusImpl"))
+      .add(Pid.contentFilterProperty, (w) => {
+        for (const x of [
+          "cft",
+          "/sustainml/status",
+          "NodeStatusImpl",
+          "DDSSQL",
+          "node_name like %0",
+        ]) {
+          w.align(4);
+          w.string(x);
+        }
+        w.align(4);
+        w.u32(0);
+      })
+      .addBytes(0x8007, Uint8Array.of(1, 2, 3, 4))
+      .finish();
+    const d = decodeEndpointData(readParameterList(new ByteReader(bytes, true)), {
+      side: "reader",
+      vendorId: 0x010f,
+      keyHash: undefined,
+    });
+    expect(d.ok && d.value).toMatchObject({
+      contentFiltered: true,
+      topicName: "/sustainml/status",
+    });
+  });
 });

@@ -83,6 +83,11 @@ describe.concurrent("interop with Fast DDS 2.9", () => {
     expect(sub.lines.some((l) => / key=fastdds.application.id value=SUSTAINML$/.test(l))).toBe(
       true,
     );
+    // Fast DDS sends a vendor submessage (0x80) next to its SPDP data: skipped and counted, never fatal.
+    const counters = p.introspect().counters.receiver;
+    expect(counters.dropped["vendor-submessage"]).toBeGreaterThan(0);
+    expect(counters.dropped["handler-error"]).toBe(0);
+    expect(counters.dropped["invalid-submessage"]).toBe(0);
   });
 
   it("Fast DDS keyed writer -> TS reader: 5/5 with key hashes, and the writer's wait_for_acknowledgments succeeds", async () => {

@@ -1,3 +1,4 @@
+import { createSocket } from "node:dgram";
 import { assertInsidePrivateNetwork } from "@wattprint/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createParticipant } from "../../src/participant.ts";
@@ -58,5 +59,27 @@ describe.concurrent("TS <-> TS over real UDP (loopback, private namespace)", () 
     const [s] = (await next) ?? [];
     expect(s && Buffer.compare(s.payload, big)).toBe(0);
     expect(await w.waitForAcknowledgments(5_000)).toBe(true);
+  });
+
+  it("skips non-RTPS and truncated datagrams on its ports (RTI's RTPX, garbage)", async () => {
+    const d = DOMAIN + 4;
+    await using p = await participant({ domainId: d, interfaceAddress: "127.0.0.1" });
+    const socket = createSocket("udp4");
+    const port = metatrafficUnicastPort(d, p.participantId);
+    const send = (b: Uint8Array) =>
+      new Promise<void>((resolve) => socket.send(b, port, "127.0.0.1", () => resolve()));
+    await send(new TextEncoder().encode("RTPX not for us at all, from another vendor"));
+    await send(Uint8Array.of(0x52, 0x54, 0x50, 0x53, 2));
+    await send(
+      Uint8Array.of(0x52, 0x54, 0x50, 0x53, 2, 3, 0, 0, ...new Uint8Array(12), 0x15, 1, 0xff, 0xff),
+    );
+    const dropped = () => p.introspect().counters.receiver.dropped;
+    for (let i = 0; i < 100 && dropped()["invalid-submessage"] === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    socket.close();
+    expect(dropped()["not-rtps"]).toBe(1);
+    expect(dropped()["truncated-header"]).toBe(1);
+    expect(dropped()["invalid-submessage"]).toBe(1);
   });
 });
