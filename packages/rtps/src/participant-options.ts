@@ -1,4 +1,6 @@
+import { metatrafficUnicastPort } from "./transport/ports.ts";
 import type { TransportFactory } from "./transport/transport.ts";
+import { type Locator, udpV4Locator } from "./wire/locator.ts";
 
 export interface ParticipantOptions {
   /** DDS domain; selects the well-known ports. Default 0. */
@@ -24,6 +26,15 @@ export interface ParticipantOptions {
   readonly heartbeatPeriodMs?: number;
   /** Multicast TTL for the UDP transport. Default 1. */
   readonly multicastTtl?: number;
+  /** Join 239.255.0.1 for SPDP (UDP transport). Default true; without it, list `initialPeers`. */
+  readonly multicast?: boolean;
+  /**
+   * IPv4 addresses also sent our SPDP announcements, on the well-known metatraffic
+   * unicast ports of participant ids 0..`initialPeerParticipantIds - 1` (unicast discovery).
+   */
+  readonly initialPeers?: readonly string[];
+  /** How many participant ids per initial peer to announce to. Default 4. */
+  readonly initialPeerParticipantIds?: number;
   /** Largest sample a reader reassembles from fragments. Default 64 MiB. */
   readonly maxSampleSize?: number;
   /** Fixed GUID prefix (12 bytes); random by default. */
@@ -39,4 +50,15 @@ export const PARTICIPANT_DEFAULTS = {
   maxSampleSize: 64 * 1024 * 1024,
   initialAnnouncements: 5,
   initialPeriodMs: 100,
+  initialPeerParticipantIds: 4,
 } as const;
+
+/** SPDP destinations for unicast discovery: each initial peer's well-known metatraffic ports. */
+export function initialPeerLocators(options: ParticipantOptions, domainId: number): Locator[] {
+  const ids = options.initialPeerParticipantIds ?? PARTICIPANT_DEFAULTS.initialPeerParticipantIds;
+  return (options.initialPeers ?? []).flatMap((address) =>
+    Array.from({ length: ids }, (_, p) =>
+      udpV4Locator(address, metatrafficUnicastPort(domainId, p)),
+    ),
+  );
+}

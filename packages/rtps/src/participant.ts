@@ -13,7 +13,11 @@ import { Emitter } from "./events.ts";
 import { type Introspection, introspect } from "./introspection.ts";
 import { EndpointMatcher } from "./matcher.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
-import { PARTICIPANT_DEFAULTS, type ParticipantOptions } from "./participant-options.ts";
+import {
+  initialPeerLocators,
+  PARTICIPANT_DEFAULTS,
+  type ParticipantOptions,
+} from "./participant-options.ts";
 import { type ReceiveContext, Receiver } from "./receiver.ts";
 import { err, ok, type Result } from "./result.ts";
 import { isValidDomainId } from "./transport/ports.ts";
@@ -27,6 +31,7 @@ import {
   prefixToString,
 } from "./wire/guid.ts";
 import { PROTOCOL_VERSION } from "./wire/header.ts";
+import { locatorToString } from "./wire/locator.ts";
 import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
 
 export interface ParticipantEvents {
@@ -82,6 +87,7 @@ export async function createParticipant(
     factory = udpTransport({
       interfaceAddress: options.interfaceAddress,
       ...(options.multicastTtl === undefined ? {} : { multicastTtl: options.multicastTtl }),
+      ...(options.multicast === undefined ? {} : { multicast: options.multicast }),
     });
   }
   const prefix = options.guidPrefix ?? new Uint8Array(randomBytes(12));
@@ -171,7 +177,13 @@ export class Participant extends Emitter<ParticipantEvents> {
         name: options.name,
         properties: options.properties ?? {},
       },
-      announceTo: loc.metatrafficMulticast ? [loc.metatrafficMulticast] : [],
+      announceTo: [
+        ...(loc.metatrafficMulticast ? [loc.metatrafficMulticast] : []),
+        // Not to ourselves: our own well-known port is among the initial peers' ones.
+        ...initialPeerLocators(options, domainId).filter(
+          (l) => locatorToString(l) !== locatorToString(loc.metatrafficUnicast),
+        ),
+      ],
       initialAnnouncements: PARTICIPANT_DEFAULTS.initialAnnouncements,
       initialPeriodMs: PARTICIPANT_DEFAULTS.initialPeriodMs,
       announcementPeriodMs:

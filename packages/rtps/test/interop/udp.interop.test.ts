@@ -82,4 +82,22 @@ describe.concurrent("TS <-> TS over real UDP (loopback, private namespace)", () 
     expect(dropped()["truncated-header"]).toBe(1);
     expect(dropped()["invalid-submessage"]).toBe(1);
   });
+
+  it("discovers over unicast only, through initial peers on the well-known ports", async () => {
+    const d = DOMAIN + 5;
+    const options = {
+      domainId: d,
+      interfaceAddress: "127.0.0.1",
+      multicast: false,
+      initialPeers: ["127.0.0.1"],
+    };
+    await using a = await participant({ ...options, name: "UNICAST_A" });
+    await using b = await participant({ ...options, name: "UNICAST_B" });
+    const w = a.createWriter({ topicName: "u", typeName: "T", keyed: false, qos: tl });
+    w.write(u32Payload(7));
+    const r = b.createReader({ topicName: "u", typeName: "T", keyed: false, qos: tl });
+    const [s] = await collect(r, 1, 10_000);
+    expect(readU32Payload(s?.payload ?? new Uint8Array(8))).toBe(7);
+    expect(a.introspect().counters.receiver.dropped["own-message"]).toBe(0);
+  });
 });
