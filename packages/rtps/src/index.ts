@@ -39,3 +39,4 @@ export {
 export type { Transport, TransportError, TransportFactory } from "./transport/transport.ts";
 export { type UdpTransportOptions, udpTransport } from "./transport/udp.ts";
 export { decodeMessage } from "./wire/message.ts";
+export type { Parameter } from "./wire/parameter-list.ts";

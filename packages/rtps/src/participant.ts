@@ -66,7 +66,12 @@ export type CreateParticipantError =
 
 function withKeyHash(s: ReceivedSample, o: EndpointOptions): ReceivedSample {
   if (s.keyHash || !o.keyed || !o.keyHashOf || s.payload.length === 0) return s;
-  return { ...s, keyHash: o.keyHashOf(s.payload) };
+  try {
+    return { ...s, keyHash: o.keyHashOf(s.payload) };
+  } catch {
+    // A payload the application cannot parse still reaches it, without a key.
+    return s;
+  }
 }
 
 /** Opens the transport and starts discovery. */

@@ -158,4 +158,24 @@ describe("pub/sub over the memory network", () => {
     expect([...seen].sort((x, y) => x - y)).toEqual(seen);
     expect(w.rtps.counters.gapsSent).toBeGreaterThan(0);
   });
+
+  it("carries application inline QoS parameters (e.g. a related sample identity)", async () => {
+    const [a, b] = await pair();
+    const qos = { reliability: "reliable" } as const;
+    const w = a.createWriter({ topicName: "rpc", typeName: "T", keyed: false, qos });
+    const r = b.createReader({ topicName: "rpc", typeName: "T", keyed: false, qos });
+    await w.waitForMatched(1, 5000);
+    await r.waitForMatched(1, 5000);
+    const identity = Uint8Array.from({ length: 24 }, (_, i) => i);
+    const got = collect(r, 1, 5000);
+    w.write(u32Payload(1), {
+      inlineQos: [
+        { pid: 0x800f, value: identity },
+        { pid: 0x0083, value: identity },
+      ],
+    });
+    const [s] = await got;
+    expect(s?.inlineQos.map((p) => p.pid)).toEqual([0x800f, 0x0083]);
+    expect(s?.inlineQos[1]?.value).toEqual(identity);
+  });
 });

@@ -1,7 +1,7 @@
 import { type Guid, guidToString } from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
 import { MessageBuilder } from "../wire/message.ts";
-import { findParameter, type ParameterList } from "../wire/parameter-list.ts";
+import { findParameter, type Parameter, type ParameterList } from "../wire/parameter-list.ts";
 import { Pid, StatusInfo } from "../wire/pids.ts";
 import { makeSequenceNumberSet, type SequenceNumber } from "../wire/sequence-number.ts";
 import { writeAckNack } from "../wire/submessages/acknack.ts";
@@ -26,6 +26,8 @@ export interface ReceivedSample {
   readonly sequenceNumber: SequenceNumber;
   readonly sourceTimestampMs: number | undefined;
   readonly instanceState: InstanceState;
+  /** Every inline QoS parameter the writer sent (key hash and status info included). */
+  readonly inlineQos: readonly Parameter[];
 }
 
 export interface ReaderConfig {
@@ -142,6 +144,7 @@ export class RtpsReader {
       sequenceNumber: m.writerSN,
       sourceTimestampMs: timestampMs,
       instanceState,
+      inlineQos: m.inlineQos?.parameters ?? [],
     });
     return true;
   }
@@ -178,6 +181,7 @@ export class RtpsReader {
       sequenceNumber: m.writerSN,
       sourceTimestampMs: timestampMs,
       instanceState,
+      inlineQos: asm.inlineQos?.parameters ?? [],
     });
     return true;
   }

@@ -2,6 +2,7 @@ import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../discovery
 import { err, ok, type Result } from "../result.ts";
 import { type Guid, guidToString } from "../wire/guid.ts";
 import { MessageBuilder } from "../wire/message.ts";
+import type { Parameter } from "../wire/parameter-list.ts";
 import type { SequenceNumber } from "../wire/sequence-number.ts";
 import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
 import { writeData } from "../wire/submessages/data.ts";
@@ -39,6 +40,8 @@ export interface WriteError {
 export interface WriteOptions {
   readonly keyHash?: Uint8Array | undefined;
   readonly sourceTimestampMs?: number | undefined;
+  /** Extra inline QoS parameters, sent as given (values padded to 4 bytes). */
+  readonly inlineQos?: readonly Parameter[] | undefined;
 }
 
 const WRITE_HEARTBEAT_DELAY_MS = 5;
@@ -108,7 +111,7 @@ export class RtpsWriter {
       keyHash,
       payload,
       sourceTimestampMs: options.sourceTimestampMs ?? Date.now(),
-      inlineQos: encodeInlineQos(keyHash, state),
+      inlineQos: encodeInlineQos(keyHash, state, options.inlineQos),
     });
     if (!added.ok) return err(added.error);
     const change = added.value.change;
