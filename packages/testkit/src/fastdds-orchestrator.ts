@@ -38,10 +38,15 @@ export interface OrchestratorOptions {
   /** Read /sustainml/status directly instead of through the filtered topic (README). */
   noStatusFilter?: boolean;
   defaultTransports?: boolean;
+  /**
+   * Unregister each task's inputs once its output arrived, so a run may exceed the 500
+   * instances of SustainML's writer QoS (the real orchestrator never does this).
+   */
+  release?: boolean;
 }
 
 const FLAGS: Record<
-  Exclude<keyof OrchestratorOptions, "defaultTransports" | "noStatusFilter">,
+  Exclude<keyof OrchestratorOptions, "defaultTransports" | "noStatusFilter" | "release">,
   string
 > = {
   tasks: "--tasks",
@@ -79,6 +84,7 @@ export function orchestratorArgs(
     if (value !== undefined) args.push(flag, String(value));
   }
   if (options.noStatusFilter) args.push("--no-status-filter");
+  if (options.release) args.push("--release");
   return args;
 }
 

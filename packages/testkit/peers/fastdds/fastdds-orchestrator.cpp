@@ -1,6 +1,7 @@
 // fastdds-orchestrator: plays SustainML's orchestrator (participant ORCHESTRATOR_NODE) against
 // a carbon footprint node, with SustainML's types, topics and QoS (sustainml-wire.md §2-§4).
 // See packages/testkit/README.md for modes, flags and the lines it prints.
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <set>
@@ -24,7 +25,7 @@ const char* kUsage =
     "  [--config TEXT] [--config-node ID] [--config-transaction ID] [--config-timeout-s S]\n"
     "  [--bursts N] [--burst-size N] [--linger-ms MS] [--fixed-problem P]\n"
     "  [--model M] [--model-path P] [--hw H] [--power W] [--latency L] [--region R]\n"
-    "  [--continent C] [--user-extra JSON] [--no-status-filter]\n"
+    "  [--continent C] [--user-extra JSON] [--no-status-filter] [--release]\n"
     "env: SUSTAINML_DOMAIN_ID (default domain), FASTDDS_DEFAULT_TRANSPORTS=1 (keep SHM+UDP)\n";
 
 // The real orchestrator's writer histories hold 500 instances (one per task).
@@ -68,9 +69,13 @@ int run(const peer::Cli& cli)
     long tasks = cli.integer("tasks", 1);
     long bursts = mode == "latency" ? cli.integer("bursts", 1) : 0;
     long burst_size = cli.integer("burst-size", 50);
-    if (tasks < 0 || tasks + bursts * burst_size > kMaxTasks)
+    bool release = cli.has("release");
+    long outstanding = release ? std::max(burst_size, mode == "burst" ? tasks : 1L) : tasks + bursts * burst_size;
+    if (tasks < 0 || outstanding > kMaxTasks)
     {
-        throw std::invalid_argument("at most 500 tasks per run (KEEP_LAST 1 x 500 instances)");
+        throw std::invalid_argument(release
+                ? "at most 500 tasks in one burst (KEEP_LAST 1 x 500 instances)"
+                : "at most 500 tasks per run (KEEP_LAST 1 x 500 instances); --release lifts it");
     }
     peer::ParticipantOptions options;
     options.domain = cli.has("domain") ? static_cast<int>(cli.integer("domain", 0)) : peer::domain_from_env();
@@ -108,12 +113,12 @@ int run(const peer::Cli& cli)
     long timeout_ms = seconds_flag_ms(cli, "task-timeout-s", 30);
     if (mode == "burst")
     {
-        ok = peer::run_burst(bus, inputs, 1, tasks, timeout_ms) && ok;
+        ok = peer::run_burst(bus, inputs, 1, tasks, timeout_ms, release) && ok;
     }
     else
     {
         std::vector<double> latencies;
-        ok = peer::run_sequential(bus, inputs, 1, tasks, timeout_ms, &latencies) && ok;
+        ok = peer::run_sequential(bus, inputs, 1, tasks, timeout_ms, &latencies, release) && ok;
         if (tasks > 0)
         {
             peer::print_latency(latencies);
@@ -121,7 +126,7 @@ int run(const peer::Cli& cli)
         for (long b = 0; b < bursts; ++b)
         {
             uint32_t first = static_cast<uint32_t>(tasks + 1 + b * burst_size);
-            ok = peer::run_burst(bus, inputs, first, burst_size, timeout_ms) && ok;
+            ok = peer::run_burst(bus, inputs, first, burst_size, timeout_ms, release) && ok;
         }
     }
     peer::sleep_ms(cli.integer("linger-ms", 300));
@@ -135,7 +140,7 @@ int main(int argc, char** argv)
     static const std::set<std::string> kModes = {"", "sequential", "burst", "latency"};
     try
     {
-        peer::Cli cli(argc, argv, {"help", "no-status-filter"});
+        peer::Cli cli(argc, argv, {"help", "no-status-filter", "release"});
         if (cli.has("help") || kModes.count(cli.mode()) == 0)
         {
             std::cerr << kUsage;

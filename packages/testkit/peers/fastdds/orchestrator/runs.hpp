@@ -21,7 +21,7 @@ inline double ms_between(Clock::time_point from, Clock::time_point to)
 
 // Latency of one task: from its last input written to its output received.
 inline bool run_one(OrchestratorBus& bus, const TaskInputs& t, uint32_t index, long timeout_ms,
-        double* latency_ms)
+        double* latency_ms, bool release)
 {
     TaskId id = task_id_for(t, index);
     write_task(bus, t, id);
@@ -36,17 +36,21 @@ inline bool run_one(OrchestratorBus& bus, const TaskInputs& t, uint32_t index, l
     *latency_ms = ms_between(written, record.at);
     emit("TASK_DONE problem=" + std::to_string(id.problem_id) + " iteration=" +
             std::to_string(id.iteration_id) + " latency_ms=" + num(*latency_ms));
+    if (release)
+    {
+        release_task(bus, id);
+    }
     return true;
 }
 
 inline bool run_sequential(OrchestratorBus& bus, const TaskInputs& t, uint32_t first, long tasks,
-        long timeout_ms, std::vector<double>* latencies)
+        long timeout_ms, std::vector<double>* latencies, bool release)
 {
     bool all = true;
     for (long i = 0; i < tasks && !stop_requested().load(); ++i)
     {
         double latency = 0;
-        if (run_one(bus, t, first + static_cast<uint32_t>(i), timeout_ms, &latency))
+        if (run_one(bus, t, first + static_cast<uint32_t>(i), timeout_ms, &latency, release))
         {
             latencies->push_back(latency);
         }
@@ -59,7 +63,8 @@ inline bool run_sequential(OrchestratorBus& bus, const TaskInputs& t, uint32_t f
 }
 
 // Writes every task back to back, then waits for all outputs.
-inline bool run_burst(OrchestratorBus& bus, const TaskInputs& t, uint32_t first, long tasks, long timeout_ms)
+inline bool run_burst(OrchestratorBus& bus, const TaskInputs& t, uint32_t first, long tasks, long timeout_ms,
+        bool release)
 {
     Clock::time_point start = Clock::now();
     for (long i = 0; i < tasks; ++i)
@@ -82,6 +87,13 @@ inline bool run_burst(OrchestratorBus& bus, const TaskInputs& t, uint32_t first,
         {
             emit("TASK_TIMEOUT problem=" + std::to_string(id.problem_id) + " iteration=" +
                     std::to_string(id.iteration_id));
+        }
+    }
+    if (release)
+    {
+        for (long i = 0; i < tasks; ++i)
+        {
+            release_task(bus, task_id_for(t, first + static_cast<uint32_t>(i)));
         }
     }
     double seconds = ms_between(start, last) / 1000.0;
