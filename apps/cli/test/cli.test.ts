@@ -168,6 +168,14 @@ describe("wattprint zones and hardware", () => {
     expect(rows.find((row) => row.name === "NVIDIA H100 SXM5 80GB")?.tdpW).toBe(700);
   });
 
+  it("limits results, says when nothing matches, and refuses a bad limit", async () => {
+    const limited = await wattprint("hardware", "a100", "--limit", "1", "--json");
+    expect(JSON.parse(limited.stdout)).toHaveLength(1);
+    const none = await wattprint("zones", "atlantis");
+    expect(none).toMatchObject({ code: 0, stdout: 'no zone matches "atlantis"\n' });
+    expectUsageError(await wattprint("zones", "--limit", "0"), /--limit must be at least 1/);
+  });
+
   it("answers help with 0, no command and unknown commands with 2", async () => {
     expect((await wattprint("--help")).code).toBe(0);
     expect((await wattprint()).code).toBe(2);

@@ -1,0 +1,46 @@
+import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+import type { CliIo } from "../io.ts";
+import { EXIT_OK } from "../usage-error.ts";
+import { renderTable } from "./table.ts";
+
+/** What `zones` and `hardware` share: a query, `--limit`, `--json`, and a table of results. */
+export interface SearchCommand<R> {
+  readonly name: string;
+  readonly help: string;
+  readonly what: string;
+  search(query: string, limit: number | undefined): readonly R[];
+  readonly header: readonly string[];
+  row(result: R): readonly string[];
+}
+
+export function runSearchCommand<R>(
+  command: SearchCommand<R>,
+  argv: readonly string[],
+  io: CliIo,
+): number {
+  const { values, positionals } = parseCommandArgs(command.name, argv, {
+    limit: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout(command.help);
+    return EXIT_OK;
+  }
+  const limit = parseNumberFlag(command.name, "limit", values.limit, { min: 1, integer: true });
+  const query = positionals.join(" ");
+  const results = command.search(query, limit);
+  if (values.json) {
+    io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+  } else if (results.length === 0) {
+    io.stdout(`no ${command.what} matches "${query}"\n`);
+  } else {
+    io.stdout(
+      `${renderTable(
+        command.header,
+        results.map((result) => command.row(result)),
+      )}\n`,
+    );
+  }
+  return EXIT_OK;
+}
