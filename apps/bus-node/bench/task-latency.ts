@@ -63,7 +63,9 @@ async function measure(
   if (exit.code !== 0) {
     const problems = orchestrator.lines.filter((line) => /TIMEOUT|ERROR|EXIT/.test(line));
     const nodeLog = node.lines.filter((line) => /"level":"(warn|error)"/.test(line)).slice(0, 20);
-    throw new Error(`${name}: orchestrator failed\n${problems.slice(0, 20).join("\n")}\n${nodeLog.join("\n")}`);
+    throw new Error(
+      `${name}: orchestrator failed\n${problems.slice(0, 20).join("\n")}\n${nodeLog.join("\n")}`,
+    );
   }
   return parse(orchestrator);
 }
