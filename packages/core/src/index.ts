@@ -11,7 +11,6 @@ export {
   workDuration,
 } from "./estimate/estimate.ts";
 export {
-  describeIntensityError,
   estimateFootprint,
   type FootprintError,
   type FootprintOptions,
@@ -53,6 +52,7 @@ export {
   createElectricityMapsProvider,
   createEnergiDataServiceProvider,
   createUkCarbonIntensityProvider,
+  describeIntensityError,
   type GridIntensity,
   type GridIntensityOptions,
   type IntensityError,

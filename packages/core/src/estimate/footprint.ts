@@ -3,7 +3,7 @@ import { findHardware } from "../hardware/lookup.ts";
 import { memoryPower } from "../hardware/memory.ts";
 import { hardwarePower } from "../hardware/power.ts";
 import type { HardwareProfile } from "../hardware/profile.ts";
-import type { IntensityError } from "../intensity/grid-intensity.ts";
+import { describeIntensityError } from "../intensity/describe-error.ts";
 import { resolveGridIntensityLive } from "../intensity/live.ts";
 import type { IntensityProvider } from "../intensity/providers/provider.ts";
 import { userSupplied } from "../provenance.ts";
@@ -88,34 +88,6 @@ const KIND_OF: Readonly<Record<HardwareProfile["kind"], PowerComponent["kind"]>>
   tpu: "accelerator",
   npu: "accelerator",
 };
-
-export function describeIntensityError(error: IntensityError): {
-  message: string;
-  suggestions: readonly string[];
-} {
-  switch (error.kind) {
-    case "empty-query":
-      return { message: `empty location; ${error.hint}`, suggestions: [] };
-    case "unknown-location": {
-      const close =
-        error.suggestions.length > 0 ? `; did you mean ${error.suggestions.join(", ")}?` : "";
-      return {
-        message: `unknown location "${error.query}"${close} (${error.hint})`,
-        suggestions: error.suggestions,
-      };
-    }
-    case "invalid-override":
-      return {
-        message: `grid intensity override ${error.value} must be a non-negative number`,
-        suggestions: [],
-      };
-    case "unknown-year":
-      return {
-        message: `no grid data for ${error.year}; available: ${error.available.join(", ")}`,
-        suggestions: [],
-      };
-  }
-}
 
 function invalid(message: string): Result<never, FootprintError> {
   return err({ kind: "invalid-request", message });

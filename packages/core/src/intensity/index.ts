@@ -7,6 +7,7 @@ export {
   emberSource,
   LATEST_ELECTRICITY_MAPS_YEAR,
 } from "./data/sources.ts";
+export { describeIntensityError } from "./describe-error.ts";
 export {
   type GridIntensity,
   type GridIntensityOptions,

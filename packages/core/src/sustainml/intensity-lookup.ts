@@ -1,4 +1,4 @@
-import { describeIntensityError } from "../estimate/footprint.ts";
+import { describeIntensityError } from "../intensity/describe-error.ts";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
 import type { IntensityLookup } from "./carbon-task.ts";
 
