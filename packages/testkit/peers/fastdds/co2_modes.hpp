@@ -74,6 +74,8 @@ inline bool wait_for_acks(DataWriter* writer, WriterReporter& reporter, long tim
 }
 
 // pub: default writer QoS (RELIABLE, TRANSIENT_LOCAL) with KEEP_ALL; writes after matching.
+// The ack wait spans several 3 s heartbeat periods: one lost ACKNACK on a loaded machine
+// must not read as a failure to acknowledge.
 // tlpub: SustainML output-writer QoS; writes before any reader exists.
 inline int run_co2_pub(Node& node, const Cli& cli, bool late_joiners)
 {
@@ -126,7 +128,8 @@ inline int run_co2_pub(Node& node, const Cli& cli, bool late_joiners)
         write_all();
     }
     bool acked = wait_for_acks(writer, reporter, late_joiners ? std::max<long>(1000,
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()) : 5000);
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()) :
+            cli.integer("ack-wait-s", 15) * 1000);
     sleep_ms(s.linger_ms);
     return acked ? 0 : 1;
 }
