@@ -6,6 +6,7 @@ import type { EndpointDescription } from "./discovery/endpoint-description.ts";
 import { type QosInput, resolveQos } from "./discovery/qos.ts";
 import { SedpAgent } from "./discovery/sedp.ts";
 import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
+import { DatagramBatcher } from "./endpoints/datagram-batcher.ts";
 import type { Outbox } from "./endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
 import { RtpsWriter } from "./endpoints/writer.ts";
@@ -117,6 +118,7 @@ export class Participant extends Emitter<ParticipantEvents> {
   readonly sedp: SedpAgent;
   readonly matcher: EndpointMatcher;
   private readonly outbox: Outbox;
+  private readonly batcher: DatagramBatcher;
   private readonly writers = new Map<number, DataWriter>();
   private readonly readers = new Map<number, DataReader>();
   private nextEntityKey = 1;
@@ -133,15 +135,18 @@ export class Participant extends Emitter<ParticipantEvents> {
     super();
     this.vendorId = options.vendorId ?? PARTICIPANT_DEFAULTS.vendorId;
     this.name = options.name;
+    this.batcher = new DatagramBatcher((datagram, to) => {
+      this.counters.datagramsSent++;
+      transport.send(datagram, to);
+    });
+    const batcher = this.batcher;
     this.outbox = {
       prefix: guidPrefix,
       vendorId: this.vendorId,
       send: (datagram, locators) => {
-        for (const l of locators) {
-          this.counters.datagramsSent++;
-          transport.send(datagram, l);
-        }
+        for (const l of locators) batcher.send(datagram, l);
       },
+      beforeFlush: (fn) => batcher.beforeFlush(fn),
     };
     this.receiver = new Receiver(guidPrefix, {
       onWriterSubmessage: (m, ctx) => this.routeWriterSubmessage(m, ctx),
@@ -305,6 +310,8 @@ export class Participant extends Emitter<ParticipantEvents> {
     this.closed = true;
     this.sedp.close();
     this.removeAllListeners();
+    // The goodbyes above are still batched; they must leave before the sockets close.
+    this.batcher.flush();
     await this.transport.close();
   }
 

@@ -1,3 +1,4 @@
+import { hex } from "../wire/guid.ts";
 import type { SequenceNumber } from "../wire/sequence-number.ts";
 
 export type InstanceState = "alive" | "disposed" | "unregistered";
@@ -16,8 +17,5 @@ export interface CacheChange {
 }
 
 export function keyHashToString(keyHash: Uint8Array | undefined): string {
-  if (!keyHash) return "";
-  let s = "";
-  for (const b of keyHash) s += b.toString(16).padStart(2, "0");
-  return s;
+  return keyHash ? hex(keyHash) : "";
 }

@@ -85,6 +85,8 @@ export function sampleFields(inlineQos: ParameterList | undefined): {
 export class RtpsReader {
   private readonly proxies = new Map<string, WriterProxy>();
   private readonly mb: MessageBuilder;
+  /** Writers whose heartbeats this turn still await our ACKNACK. */
+  private readonly ackNacksDue = new Set<WriterProxy>();
   counters = {
     samplesReceived: 0,
     samplesLost: 0,
@@ -129,7 +131,10 @@ export class RtpsReader {
   }
 
   unmatchWriter(guid: Guid): boolean {
-    return this.proxies.delete(guidToString(guid));
+    const key = guidToString(guid);
+    const proxy = this.proxies.get(key);
+    if (proxy) this.ackNacksDue.delete(proxy);
+    return this.proxies.delete(key);
   }
 
   /** Returns false when the writer is not matched (the caller counts it). */
@@ -208,7 +213,7 @@ export class RtpsReader {
     if (m.firstSN > proxy.nextExpected) this.skipTo(proxy, m.firstSN);
     proxy.highestAnnounced = Math.max(proxy.highestAnnounced, m.lastSN);
     // Final heartbeats are answered too: Fast DDS waits a period otherwise (rtps-notes §4).
-    this.sendAckNack(proxy);
+    this.answerAtFlush(proxy);
     return true;
   }
 
@@ -263,6 +268,22 @@ export class RtpsReader {
   private deliver(sample: ReceivedSample): void {
     this.counters.samplesReceived++;
     this.config.onSample(sample);
+  }
+
+  /**
+   * Heartbeats that arrive in one event-loop turn (a burst, or a DATA with its piggybacked
+   * heartbeat from each of several writers) get one ACKNACK per writer, built after the
+   * turn's DATA were taken in (so it lists only what is really missing) and sent in the
+   * datagram that carries our other traffic to that peer.
+   */
+  private answerAtFlush(proxy: WriterProxy): void {
+    if (this.ackNacksDue.size === 0) {
+      this.config.outbox.beforeFlush(() => {
+        for (const p of this.ackNacksDue) this.sendAckNack(p);
+        this.ackNacksDue.clear();
+      });
+    }
+    this.ackNacksDue.add(proxy);
   }
 
   private sendAckNack(proxy: WriterProxy): void {

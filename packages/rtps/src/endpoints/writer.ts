@@ -44,8 +44,6 @@ export interface WriteOptions {
   readonly inlineQos?: readonly Parameter[] | undefined;
 }
 
-const WRITE_HEARTBEAT_DELAY_MS = 5;
-
 /** A stateful RTPS writer: per-reader proxies, heartbeats, GAPs, fragments. */
 export class RtpsWriter {
   readonly history: WriterHistory;
@@ -53,7 +51,6 @@ export class RtpsWriter {
   private readonly mb: MessageBuilder;
   private heartbeatCount = 0;
   private heartbeatScheduled = false;
-  private writeHeartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private readonly waiters = new AckWaiters(() => this.allAcknowledged());
@@ -202,7 +199,6 @@ export class RtpsWriter {
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.probeTimer) clearInterval(this.probeTimer);
-    if (this.writeHeartbeatTimer) clearTimeout(this.writeHeartbeatTimer);
     this.probeTimer = undefined;
     this.heartbeatTimer = undefined;
     this.waiters.releaseAll();
@@ -238,21 +234,21 @@ export class RtpsWriter {
   }
 
   /**
-   * At most one heartbeat per WRITE_HEARTBEAT_DELAY_MS after writes: every
-   * heartbeat costs a datagram each way (the ACKNACK), and on a busy writer
-   * those dominate the event loop and the garbage collector.
+   * One heartbeat per event-loop turn with writes, piggybacked: it joins the datagram
+   * that carries this turn's DATA (the outbox batches per locator), as Fast DDS does, so
+   * it costs no datagram of its own and lets readers detect a lost last sample at once.
    */
   private scheduleHeartbeat(): void {
     if (this.heartbeatScheduled) return;
     this.heartbeatScheduled = true;
-    this.writeHeartbeatTimer = setTimeout(() => {
+    this.config.outbox.beforeFlush(() => {
       this.heartbeatScheduled = false;
-      this.writeHeartbeatTimer = undefined;
       if (this.closed) return;
+      const last = this.history.lastSN;
       for (const p of this.proxies.values()) {
-        if (p.info.reliable && p.ackedBelow <= this.history.lastSN) this.sendHeartbeat(p, false);
+        if (p.info.reliable && p.ackedBelow <= last) this.sendHeartbeat(p, false);
       }
-    }, WRITE_HEARTBEAT_DELAY_MS);
+    });
   }
 
   private periodicHeartbeat(): void {

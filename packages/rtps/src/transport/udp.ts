@@ -1,4 +1,4 @@
-import { createSocket, type Socket } from "node:dgram";
+import { createSocket, type Socket, type SocketOptions } from "node:dgram";
 import { err, ok, type Result } from "../result.ts";
 import { type Locator, LocatorKind, locatorIpV4, udpV4Locator } from "../wire/locator.ts";
 import {
@@ -32,6 +32,14 @@ export interface UdpTransportOptions {
 
 const DEFAULT_BUFFER = 4 * 1024 * 1024;
 const CLOSE_DRAIN_MS = 200;
+
+/**
+ * Locators carry IPv4 literals, so the default `dns.lookup` would only defer each send by
+ * a `process.nextTick`; answering at once saves that hop and its closures on every send.
+ * (node:dgram calls it as `lookup(address, 4, callback)`.)
+ */
+const literalLookup: NonNullable<SocketOptions["lookup"]> = (hostname, _family, callback) =>
+  callback(null, hostname, 4);
 
 function bindSocket(socket: Socket, port: number, address: string): Promise<Error | undefined> {
   return new Promise((resolve) => {
@@ -85,7 +93,7 @@ async function openUdp(
     onDatagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
   };
   const newSocket = (reuseAddr: boolean): Socket => {
-    const s = createSocket({ type: "udp4", reuseAddr });
+    const s = createSocket({ type: "udp4", reuseAddr, lookup: literalLookup });
     // A socket error must never take the process down; it is counted instead.
     s.on("error", () => {
       counters.sendErrors++;
@@ -164,8 +172,7 @@ async function openUdp(
   }
 
   let closed = false;
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
+  const addresses = new WeakMap<Locator, string>();
   const transport: Transport = {
     locators: {
       participantId,
@@ -178,29 +185,25 @@ async function openUdp(
     },
     send(datagram, to) {
       if (closed || to.kind !== LocatorKind.udpV4) return;
-      inFlight++;
+      let address = addresses.get(to);
+      if (address === undefined) {
+        address = locatorIpV4(to);
+        addresses.set(to, address);
+      }
       try {
-        sender.send(datagram, to.port, locatorIpV4(to), (e) => {
-          if (e) counters.sendErrors++;
-          if (--inFlight === 0) drained?.();
-        });
+        // No callback: node then skips a nextTick per send; failures reach the "error" listener.
+        sender.send(datagram, to.port, address);
       } catch {
         counters.sendErrors++;
-        inFlight--;
       }
     },
     async close() {
       if (closed) return;
       closed = true;
       // Let the goodbyes (SEDP and SPDP disposals) leave before the sockets go.
-      if (inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, CLOSE_DRAIN_MS);
-          drained = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+      const deadline = Date.now() + CLOSE_DRAIN_MS;
+      while (sender.getSendQueueCount() > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await Promise.all(sockets.map(closeSocket));
     },

@@ -47,8 +47,10 @@ export class ByteReader {
     public littleEndian: boolean,
     offset = 0,
     end = data.length,
+    /** A view over `data` to share: one per datagram, not one per submessage. */
+    view?: DataView,
   ) {
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.view = view ?? new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.offset = offset;
     this.end = Math.min(end, data.length);
   }

@@ -56,14 +56,33 @@ export function makeEntityId(key: number, kind: number): EntityId {
   return (((key & 0xffffff) << 8) | (kind & 0xff)) >>> 0;
 }
 
-const hex = (b: Uint8Array): string => {
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Lowercase hex of `b`, two digits per byte. */
+export const hex = (b: Uint8Array): string => {
   let s = "";
-  for (const x of b) s += x.toString(16).padStart(2, "0");
+  for (let i = 0; i < b.length; i++) s += HEX_BYTE[b[i] ?? 0];
   return s;
 };
 
+/**
+ * Map keys are built from prefixes on every submessage, nearly always the same few peers'
+ * ones: remembering the last one spares its string (and garbage) per lookup.
+ */
+const lastPrefix = new Uint8Array(GUID_PREFIX_LENGTH);
+let lastPrefixHex = hex(lastPrefix);
+
+function prefixHex(prefix: GuidPrefix): string {
+  if (prefix.length !== GUID_PREFIX_LENGTH) return hex(prefix);
+  if (!prefixEquals(prefix, lastPrefix)) {
+    lastPrefix.set(prefix);
+    lastPrefixHex = hex(prefix);
+  }
+  return lastPrefixHex;
+}
+
 export function prefixToString(prefix: GuidPrefix): string {
-  return hex(prefix);
+  return prefixHex(prefix);
 }
 
 export function entityIdToString(id: EntityId): string {
@@ -72,7 +91,7 @@ export function entityIdToString(id: EntityId): string {
 
 /** Stable map key and human-readable form: `<24 hex prefix>.<8 hex entity>`. */
 export function guidToString(guid: Guid): string {
-  return `${hex(guid.prefix)}.${entityIdToString(guid.entityId)}`;
+  return `${prefixHex(guid.prefix)}.${entityIdToString(guid.entityId)}`;
 }
 
 export function guidToBytes(guid: Guid): Uint8Array {

@@ -90,6 +90,7 @@ function readBody(id: number, flags: number, r: ByteReader): SubmessageItem {
  */
 export function readSubmessages(data: Uint8Array, start: number): SubmessageItem[] {
   const items: SubmessageItem[] = [];
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let at = start;
   while (at < data.length) {
     if (data.length - at < SUBMESSAGE_HEADER_LENGTH) {
@@ -118,7 +119,7 @@ export function readSubmessages(data: Uint8Array, start: number): SubmessageItem
       });
       break;
     }
-    const r = new ByteReader(data, littleEndian, bodyStart, bodyEnd);
+    const r = new ByteReader(data, littleEndian, bodyStart, bodyEnd, view);
     const decoded = guard(() => readBody(id, flags, r));
     items.push(decoded.ok ? decoded.value : { kind: "invalid", id, error: decoded.error });
     at = bodyEnd;
