@@ -11,6 +11,11 @@ export class StatusPublisher {
   private chain: Promise<void> = Promise.resolve();
   /** One instance for the node's life: its MD5 key hash is computed once. */
   private readonly keyHash: Uint8Array;
+  /**
+   * Without an error description a status sample depends on the status alone: RUNNING and
+   * IDLE, published around every task, are encoded once (the writer never alters payloads).
+   */
+  private readonly encoded = new Map<Status, Uint8Array>();
 
   constructor(
     private readonly writer: BusWriter,
@@ -30,6 +35,16 @@ export class StatusPublisher {
 
   publish(status: Status, errorDescription = ""): Promise<void> {
     this.status = status;
+    const payload = this.payload(status, errorDescription);
+    this.chain = this.chain.then(() =>
+      this.writer.write(payload, this.keyHash).catch(this.onError),
+    );
+    return this.chain;
+  }
+
+  private payload(status: Status, errorDescription: string): Uint8Array {
+    const cached = errorDescription === "" ? this.encoded.get(status) : undefined;
+    if (cached) return cached;
     const sample = {
       node_status: status,
       task_status: TaskStatus.TASK_WAITING,
@@ -38,9 +53,8 @@ export class StatusPublisher {
       node_name: this.nodeName,
       task_id: { problem_id: 0, iteration_id: 0 },
     };
-    this.chain = this.chain.then(() =>
-      this.writer.write(nodeStatusImplCodec.encode(sample), this.keyHash).catch(this.onError),
-    );
-    return this.chain;
+    const encoded = nodeStatusImplCodec.encode(sample);
+    if (errorDescription === "") this.encoded.set(status, encoded);
+    return encoded;
   }
 }
