@@ -20,8 +20,10 @@ import {
 } from "@wattprint/messages";
 import type { Logger } from "../log.ts";
 import type { BusPort, BusReader, BusSample, BusWriter } from "../ports/bus.ts";
+import { controlActions } from "./control.ts";
 import { emptyCounters, type NodeCounters } from "./counters.ts";
 import type { NodeDefinition } from "./definition.ts";
+import { OutputInstanceWindow } from "./output-instances.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import { type Dropped, TaskJoin } from "./task-join.ts";
 
@@ -71,8 +73,10 @@ export class NodeRuntime {
   private outputWriter: BusWriter | undefined;
   private responseWriter: BusWriter | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
-  /** Output instances still registered, oldest first (key hash hex -> key hash). */
-  private readonly outputInstances = new Map<string, Uint8Array>();
+  private readonly outputInstances = new OutputInstanceWindow(
+    TASK_DATA_QOS.resourceLimits?.maxInstances ?? Number.POSITIVE_INFINITY,
+    async (keyHash) => this.outputWriter?.unregister(keyHash),
+  );
 
   private constructor(
     private readonly definition: AnyDefinition,
@@ -270,7 +274,7 @@ export class NodeRuntime {
       const payload = codec.encode(output);
       const keyHash = codec.keyHash(output);
       await statusSent;
-      await this.releaseOldOutputs(keyHash);
+      await this.outputInstances.admit(keyHash);
       await this.outputWriter?.write(payload, keyHash);
       this.log("info", outcome.ok ? "task done" : "task failed", {
         task,
@@ -280,29 +284,6 @@ export class NodeRuntime {
       const message = error instanceof Error ? error.message : String(error);
       this.log("error", "output not written", { task, error: message });
     }
-  }
-
-  /**
-   * The output writer keeps one instance per task, at most 500 (SustainML's QoS), and a DDS
-   * writer refuses a new instance beyond that: SustainML's own node stops answering after
-   * 500 tasks. The oldest output is unregistered instead, so the 500 most recent tasks stay
-   * available to late joiners and the node never stops answering.
-   */
-  private async releaseOldOutputs(keyHash: Uint8Array): Promise<void> {
-    const key = Buffer.from(keyHash).toString("hex");
-    const limit = TASK_DATA_QOS.resourceLimits?.maxInstances ?? Number.POSITIVE_INFINITY;
-    this.outputInstances.delete(key);
-    while (this.outputInstances.size >= limit) {
-      const oldest = this.outputInstances.entries().next().value;
-      if (!oldest) break;
-      this.outputInstances.delete(oldest[0]);
-      await this.outputWriter?.unregister(oldest[1]);
-    }
-    this.outputInstances.set(key, keyHash);
-  }
-
-  private targetsThisNode(target: string): boolean {
-    return target === this.definition.displayName || target === this.definition.nodeName;
   }
 
   private onControl(sample: BusSample): void {
@@ -316,55 +297,44 @@ export class NodeRuntime {
       source: command.source_node,
       task: taskIdKey(command.task_id),
     };
-    if (!this.targetsThisNode(command.target_node)) {
+    const actions = controlActions(command, this.definition);
+    if (!actions) {
       this.log("debug", "control command for another node", fields);
       return;
     }
     this.counters.controlCommands += 1;
     this.log("info", "control command", fields);
-    switch (command.cmd_task) {
-      case CmdTask.STOP_TASK:
-      case CmdTask.TERMINATE_TASK:
-        this.dropTask(command.task_id, true);
-        break;
-      case CmdTask.RESET_TASK:
-        this.dropTask(command.task_id, false);
-        break;
-      case CmdTask.PREEMPT_TASK:
-        this.log(
-          "warn",
-          "PREEMPT_TASK is not supported: tasks take microseconds and cannot be preempted",
-          fields,
-        );
-        break;
-      default:
-        break;
-    }
-    switch (command.cmd_node) {
-      case CmdNode.STOP_NODE:
-        this.paused = true;
-        void this.publishStatus(Status.NODE_INACTIVE);
-        break;
-      case CmdNode.START_NODE:
-        this.resume();
-        break;
-      case CmdNode.RESET_NODE:
-        this.noteDropped(this.join.reset());
-        this.noteDropped(
-          this.deferred.splice(0).map((task) => ({
-            input: "(complete task)",
-            taskId: task.taskId,
-            reason: "reset" as const,
-          })),
-        );
-        this.paused = false;
-        void this.publishStatus(Status.NODE_IDLE);
-        break;
-      case CmdNode.TERMINATE_NODE:
-        void this.stop("TERMINATE_NODE command");
-        break;
-      default:
-        break;
+    for (const action of actions) {
+      switch (action.kind) {
+        case "drop-task":
+          this.dropTask(action.taskId, action.refuseLater);
+          break;
+        case "unsupported":
+          this.log("warn", `not supported: ${action.what}`, fields);
+          break;
+        case "pause":
+          this.paused = true;
+          void this.publishStatus(Status.NODE_INACTIVE);
+          break;
+        case "resume":
+          this.resume();
+          break;
+        case "reset":
+          this.noteDropped(this.join.reset());
+          this.noteDropped(
+            this.deferred.splice(0).map((task) => ({
+              input: "(complete task)",
+              taskId: task.taskId,
+              reason: "reset" as const,
+            })),
+          );
+          this.paused = false;
+          void this.publishStatus(Status.NODE_IDLE);
+          break;
+        case "terminate":
+          void this.stop("TERMINATE_NODE command");
+          break;
+      }
     }
   }
 
