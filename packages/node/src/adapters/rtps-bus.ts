@@ -3,6 +3,7 @@ import {
   createParticipant,
   type DataReader,
   type DataWriter,
+  type EndpointOptions,
   type IncompatibleReason,
   type Participant,
   type QosInput,
@@ -23,6 +24,15 @@ export interface RtpsBusOptions {
   /** Replaces UDP, for tests over rtps's memory network. */
   readonly transport?: TransportFactory;
   readonly logger: Logger;
+}
+
+/** The match events DataWriter and DataReader share, with the same listener shapes. */
+interface MatchEvents {
+  on(event: "matched" | "unmatched", listener: (remote: RemoteEndpointInfo) => void): unknown;
+  on(
+    event: "incompatible",
+    listener: (remote: RemoteEndpointInfo, reasons: readonly IncompatibleReason[]) => void,
+  ): unknown;
 }
 
 export class RtpsBusError extends Error {
@@ -72,18 +82,31 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
   const participant: Participant = created.value;
   const { logger } = options;
   const endpoints = new Set<DataWriter | DataReader>();
-  const matchLog = (spec: TopicSpec, role: "writer" | "reader") => ({
-    matched: (remote: RemoteEndpointInfo) =>
-      logger.log("info", `${role} matched`, { topic: spec.topicName, remote: remote.guid }),
-    unmatched: (remote: RemoteEndpointInfo) =>
-      logger.log("info", `${role} unmatched`, { topic: spec.topicName, remote: remote.guid }),
-    incompatible: (remote: RemoteEndpointInfo, reasons: readonly IncompatibleReason[]) =>
+  /** Opens an endpoint for `spec` and logs its matches; writers and readers alike. */
+  const open = <E extends DataWriter | DataReader>(
+    spec: TopicSpec,
+    role: "writer" | "reader",
+    create: (options: EndpointOptions) => E,
+  ): E => {
+    const endpoint = create({
+      topicName: spec.topicName,
+      typeName: spec.typeName,
+      keyed: spec.keyed,
+      qos: toRtpsQos(spec.qos),
+    });
+    const events: MatchEvents = endpoint;
+    const fields = (remote: RemoteEndpointInfo) => ({ topic: spec.topicName, remote: remote.guid });
+    events.on("matched", (remote) => logger.log("info", `${role} matched`, fields(remote)));
+    events.on("unmatched", (remote) => logger.log("info", `${role} unmatched`, fields(remote)));
+    events.on("incompatible", (remote, reasons) =>
       logger.log("warn", `${role} incompatible with a remote endpoint`, {
-        topic: spec.topicName,
-        remote: remote.guid,
+        ...fields(remote),
         reasons,
       }),
-  });
+    );
+    endpoints.add(endpoint);
+    return endpoint;
+  };
   participant.on("participantDiscovered", (info) =>
     logger.log("info", "participant discovered", {
       name: info.name ?? "(unnamed)",
@@ -99,17 +122,7 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
     describe: () =>
       `rtps domain ${options.domainId} on ${options.interfaceAddress} as ${options.participantName}`,
     async openWriter(spec) {
-      const writer = participant.createWriter({
-        topicName: spec.topicName,
-        typeName: spec.typeName,
-        keyed: spec.keyed,
-        qos: toRtpsQos(spec.qos),
-      });
-      const writerLog = matchLog(spec, "writer");
-      writer.on("matched", writerLog.matched);
-      writer.on("unmatched", writerLog.unmatched);
-      writer.on("incompatible", writerLog.incompatible);
-      endpoints.add(writer);
+      const writer = open(spec, "writer", (o) => participant.createWriter(o));
       const check = (result: ReturnType<DataWriter["write"]>, what: string) => {
         if (!result.ok)
           throw new RtpsBusError(
@@ -127,17 +140,7 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
       };
     },
     async openReader(spec, onSample) {
-      const reader = participant.createReader({
-        topicName: spec.topicName,
-        typeName: spec.typeName,
-        keyed: spec.keyed,
-        qos: toRtpsQos(spec.qos),
-      });
-      const readerLog = matchLog(spec, "reader");
-      reader.on("matched", readerLog.matched);
-      reader.on("unmatched", readerLog.unmatched);
-      reader.on("incompatible", readerLog.incompatible);
-      endpoints.add(reader);
+      const reader = open(spec, "reader", (o) => participant.createReader(o));
       reader.on("sample", (sample) => {
         const busSample: BusSample = {
           payload: sample.payload,
