@@ -227,12 +227,22 @@ export class RtpsReader {
     return true;
   }
 
-  /** Declares everything below `sn` delivered or lost, then drains what follows. */
+  /**
+   * Declares what is still missing below `sn` lost, then drains what follows. Samples that
+   * did arrive below `sn` are delivered, in order: the writer dropping them from its history
+   * (KEEP_LAST replaced them) makes them unrepairable for others, not invalid for us.
+   */
   private skipTo(proxy: WriterProxy, sn: SequenceNumber): void {
-    for (const key of proxy.pending.keys()) if (key < sn) proxy.pending.delete(key);
+    const held = [...proxy.pending].filter(([key]) => key < sn).sort(([a], [b]) => a - b);
+    for (const [key, sample] of held) {
+      proxy.pending.delete(key);
+      this.counters.samplesLost += key - proxy.nextExpected;
+      proxy.nextExpected = key + 1;
+      if (sample) this.deliver(sample);
+    }
     for (const key of proxy.assemblies.keys()) if (key < sn) proxy.assemblies.delete(key);
     this.counters.samplesLost += Math.max(0, sn - proxy.nextExpected);
-    proxy.nextExpected = sn;
+    proxy.nextExpected = Math.max(proxy.nextExpected, sn);
     this.drain(proxy);
   }
 

@@ -158,7 +158,9 @@ export class RtpsWriter {
       Math.max(this.history.firstSN, proxy.minRelevant),
       this.history.lastSN + 1,
     );
-    if (base < first) this.sendGapRuns(proxy, [[Math.max(1, base), first - 1]]);
+    // Not for a base of 0 (Fast DDS's first ACKNACK): that would be an empty GAP [1, 0].
+    const gapFrom = Math.max(1, base);
+    if (gapFrom < first) this.sendGapRuns(proxy, [[gapFrom, first - 1]]);
     const requested = m.readerSNState.members.filter((sn) => sn >= first);
     if (requested.length > 0) this.resend(proxy, requested);
     this.waiters.notify();
