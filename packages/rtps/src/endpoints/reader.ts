@@ -263,7 +263,16 @@ export class RtpsReader {
       this.drain(proxy);
       return;
     }
-    if (proxy.pending.size < MAX_PENDING) proxy.pending.set(sn, sample);
+    if (proxy.pending.size >= MAX_PENDING) return;
+    proxy.pending.set(sn, sample);
+    // A new hole just below this SN: ask for it now. A Fast DDS writer heartbeats every
+    // 3 s, and every later sample of the writer waits for the lost one until then; a burst
+    // with one loss repaired that late makes every later task in it miss a 10 s deadline.
+    // One ACKNACK per hole (a run of lost SNs counts once); heartbeats retry after that.
+    if (sample && sn - 1 >= proxy.nextExpected && !proxy.pending.has(sn - 1)) {
+      proxy.highestAnnounced = Math.max(proxy.highestAnnounced, sn - 1);
+      this.answerAtFlush(proxy);
+    }
   }
 
   private drain(proxy: WriterProxy): void {
