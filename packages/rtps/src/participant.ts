@@ -352,6 +352,7 @@ export class Participant extends Emitter<ParticipantEvents> {
     if (!this.readers.delete(r.description.guid.entityId)) return;
     this.matcher.removeLocal(r);
     this.sedp.withdraw("reader", r.description.guid);
+    r.rtps.close();
     r.handleClosed();
   }
 

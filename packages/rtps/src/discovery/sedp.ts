@@ -100,6 +100,7 @@ export class SedpAgent {
 
   close(): void {
     for (const w of this.writers) w.close();
+    for (const r of this.readers) r.close();
   }
 
   private onSample(side: Side, s: ReceivedSample): void {

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { EntityKind, type Guid, makeEntityId } from "../wire/guid.ts";
 import { decodeMessage } from "../wire/message.ts";
 import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
 import type { Outbox } from "./outbox.ts";
-import { type ReceivedSample, RtpsReader } from "./reader.ts";
+import { REPAIR_PERIOD_MS, REPAIR_TRIES, type ReceivedSample, RtpsReader } from "./reader.ts";
 
 const prefix = (b: number): Uint8Array => new Uint8Array(12).fill(b);
 const writerGuid: Guid = { prefix: prefix(2), entityId: makeEntityId(1, EntityKind.writerWithKey) };
@@ -76,5 +76,45 @@ describe("reader repair without waiting for a heartbeat", () => {
     for (const sn of [2, 3, 5]) r.reader.onData(data(sn), writerGuid, undefined);
     r.flush();
     expect(r.acks.map((a) => a.readerSNState.members)).toEqual([[1, 4]]);
+  });
+
+  describe("while the hole stays open", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("NACKs it again every repair period, a bounded number of times, then stops", () => {
+      vi.useFakeTimers();
+      const r = rig();
+      r.reader.onData(data(2), writerGuid, undefined);
+      r.flush();
+      expect(r.acks).toHaveLength(1);
+      // The repair itself was lost: the timer asks again without any heartbeat.
+      vi.advanceTimersByTime(REPAIR_PERIOD_MS);
+      r.flush();
+      expect(r.acks).toHaveLength(2);
+      expect(r.acks[1]?.readerSNState.members).toEqual([1]);
+      for (let i = 0; i < REPAIR_TRIES + 5; i++) {
+        vi.advanceTimersByTime(REPAIR_PERIOD_MS);
+        r.flush();
+      }
+      expect(r.acks).toHaveLength(1 + REPAIR_TRIES);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("stops once the hole is filled", () => {
+      vi.useFakeTimers();
+      const r = rig();
+      r.reader.onData(data(2), writerGuid, undefined);
+      r.flush();
+      r.reader.onData(data(1), writerGuid, undefined);
+      for (let i = 0; i < 3; i++) {
+        vi.advanceTimersByTime(REPAIR_PERIOD_MS);
+        r.flush();
+      }
+      expect(r.got).toEqual([1, 2]);
+      expect(r.acks).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 });

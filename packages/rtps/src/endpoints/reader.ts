@@ -58,10 +58,20 @@ interface WriterProxy {
   lastHeartbeatFragCount: number;
   ackNackCount: number;
   nackFragCount: number;
+  /** The hole (its first missing SN) the repair timer works on, and tries left for it. */
+  repairFrom: SequenceNumber;
+  repairTriesLeft: number;
   readonly assemblies: Map<SequenceNumber, FragmentAssembler>;
 }
 
 const MAX_PENDING = 4096;
+/**
+ * While a known hole stays open, it is NACKed again this often, up to REPAIR_TRIES times
+ * per hole: a lost repair would otherwise wait for the writer's next heartbeat (3 s for
+ * Fast DDS), and every later sample of that writer with it. Heartbeats take over after.
+ */
+export const REPAIR_PERIOD_MS = 100;
+export const REPAIR_TRIES = 20;
 const MAX_ASSEMBLIES = 8;
 
 export function sampleFields(inlineQos: ParameterList | undefined): {
@@ -87,6 +97,7 @@ export class RtpsReader {
   private readonly mb: MessageBuilder;
   /** Writers whose heartbeats this turn still await our ACKNACK. */
   private readonly ackNacksDue = new Set<WriterProxy>();
+  private repairTimer: NodeJS.Timeout | undefined;
   counters = {
     samplesReceived: 0,
     samplesLost: 0,
@@ -123,6 +134,8 @@ export class RtpsReader {
       lastHeartbeatFragCount: Number.NEGATIVE_INFINITY,
       ackNackCount: 0,
       nackFragCount: 0,
+      repairFrom: 0,
+      repairTriesLeft: 0,
       assemblies: new Map(),
     };
     this.proxies.set(key, proxy);
@@ -272,7 +285,38 @@ export class RtpsReader {
     if (sample && sn - 1 >= proxy.nextExpected && !proxy.pending.has(sn - 1)) {
       proxy.highestAnnounced = Math.max(proxy.highestAnnounced, sn - 1);
       this.answerAtFlush(proxy);
+      this.startRepair();
     }
+  }
+
+  /** Stops the repair timer (the reader is going away). */
+  close(): void {
+    if (this.repairTimer) clearInterval(this.repairTimer);
+    this.repairTimer = undefined;
+  }
+
+  private startRepair(): void {
+    if (this.repairTimer) return;
+    this.repairTimer = setInterval(() => this.repairHoles(), REPAIR_PERIOD_MS);
+    // Repair never keeps a process alive on its own.
+    this.repairTimer.unref();
+  }
+
+  private repairHoles(): void {
+    let open = false;
+    for (const proxy of this.proxies.values()) {
+      // A non-empty pending map means nextExpected is missing while later SNs arrived.
+      if (!proxy.info.reliable || proxy.pending.size === 0) continue;
+      if (proxy.repairFrom !== proxy.nextExpected) {
+        proxy.repairFrom = proxy.nextExpected;
+        proxy.repairTriesLeft = REPAIR_TRIES;
+      }
+      if (proxy.repairTriesLeft <= 0) continue;
+      proxy.repairTriesLeft--;
+      open = true;
+      this.answerAtFlush(proxy);
+    }
+    if (!open) this.close();
   }
 
   private drain(proxy: WriterProxy): void {
