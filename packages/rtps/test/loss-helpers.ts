@@ -49,6 +49,8 @@ export interface RigOptions {
   readonly durability: DurabilityKind;
   readonly writers?: number;
   readonly heartbeatPeriodMs?: number;
+  /** The user writers' own heartbeat period (discovery keeps `heartbeatPeriodMs`). */
+  readonly writerHeartbeatPeriodMs?: number;
 }
 
 /** A writes on `writers` topics, B reads each: reliable, keyed, KEEP_LAST 1, like a task's inputs. */
@@ -69,7 +71,16 @@ export async function lossRig(opened: Participant[], o: RigOptions): Promise<Los
   const seen: number[][] = [];
   for (let t = 0; t < (o.writers ?? 3); t++) {
     const topicName = `input${t}`;
-    writers.push(a.createWriter({ topicName, typeName: "T", keyed: true, qos }));
+    const heartbeatPeriodMs = o.writerHeartbeatPeriodMs;
+    writers.push(
+      a.createWriter({
+        topicName,
+        typeName: "T",
+        keyed: true,
+        qos,
+        ...(heartbeatPeriodMs ? { heartbeatPeriodMs } : {}),
+      }),
+    );
     const r = b.createReader({ topicName, typeName: "T", keyed: true, qos });
     const mine = new Map<number, number>();
     const order: number[] = [];

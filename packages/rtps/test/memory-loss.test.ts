@@ -60,6 +60,18 @@ describe.each(durabilities)("loss repair, %s", (durability) => {
     await converged(rig, expectTasks(1, 50));
   });
 
+  it("repairs a lost last DATA (and its heartbeat) without waiting for the heartbeat period", async () => {
+    // A period far beyond the test's timeout: only the follow-up heartbeat can repair.
+    const rig = await lossRig(opened, { durability, writerHeartbeatPeriodMs: 3_600_000 });
+    await trickle(rig, 1, 9);
+    await converged(rig, expectTasks(1, 9));
+    let n = 0;
+    rig.net.dropPolicy = (d) => kinds(d).has("data") && ++n === 1;
+    burst(rig, 10, 10);
+    await converged(rig, expectTasks(1, 10));
+    expect(n).toBeGreaterThanOrEqual(1);
+  });
+
   it("repairs when the first heartbeats are lost", async () => {
     const rig = await lossRig(opened, { durability });
     let hb = 0;

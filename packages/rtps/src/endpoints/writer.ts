@@ -19,6 +19,13 @@ import { type MatchedReader, PROBE_PERIOD_MS, PROBES, type ReaderProxy } from ".
 
 export type { MatchedReader } from "./reader-proxy.ts";
 
+/**
+ * A turn's writes are heartbeated again this long after, to readers that have not
+ * acknowledged them: a lost last DATA (its piggybacked heartbeat lost with it) is then
+ * repaired in a round trip, not after a heartbeat period.
+ */
+export const FOLLOW_UP_HEARTBEAT_MS = 50;
+
 export interface WriterConfig {
   readonly guid: Guid;
   readonly reliable: boolean;
@@ -53,6 +60,9 @@ export class RtpsWriter {
   private heartbeatScheduled = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
+  private followUpTimer: NodeJS.Timeout | undefined;
+  /** The last SN the pending follow-up heartbeat covers (later turns raise it). */
+  private followUpSN: SequenceNumber = 0;
   private readonly waiters = new AckWaiters(() => this.allAcknowledged());
   private closed = false;
   counters = {
@@ -201,7 +211,9 @@ export class RtpsWriter {
     this.closed = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.probeTimer) clearInterval(this.probeTimer);
+    if (this.followUpTimer) clearTimeout(this.followUpTimer);
     this.probeTimer = undefined;
+    this.followUpTimer = undefined;
     this.heartbeatTimer = undefined;
     this.waiters.releaseAll();
     this.proxies.clear();
@@ -250,7 +262,24 @@ export class RtpsWriter {
       for (const p of this.proxies.values()) {
         if (p.info.reliable && p.ackedBelow <= last) this.sendHeartbeat(p, false);
       }
+      this.scheduleFollowUp(last);
     });
+  }
+
+  private scheduleFollowUp(upTo: SequenceNumber): void {
+    this.followUpSN = upTo;
+    if (this.followUpTimer || this.closed) return;
+    this.followUpTimer = setTimeout(() => {
+      this.followUpTimer = undefined;
+      if (this.closed) return;
+      const covered = this.followUpSN;
+      // Only readers still missing what those turns wrote: a steady stream, acknowledged as
+      // it goes, costs no extra heartbeat.
+      for (const p of this.proxies.values()) {
+        if (p.info.reliable && p.ackedBelow <= covered) this.sendHeartbeat(p, false);
+      }
+    }, FOLLOW_UP_HEARTBEAT_MS);
+    this.followUpTimer.unref();
   }
 
   private periodicHeartbeat(): void {
