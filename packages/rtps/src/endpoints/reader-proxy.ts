@@ -30,3 +30,27 @@ export interface ReaderProxy {
  */
 export const PROBE_PERIOD_MS = 100;
 export const PROBES = 50;
+
+/**
+ * A turn's writes are heartbeated again this long after, to readers that have not
+ * acknowledged them: a lost last DATA (its piggybacked heartbeat lost with it) is then
+ * repaired in a round trip, not after a heartbeat period.
+ */
+export const FOLLOW_UP_HEARTBEAT_MS = 50;
+
+/** Ascending SNs as inclusive runs [start, end], one GAP each. */
+export function toRuns(sorted: readonly SequenceNumber[]): Array<[SequenceNumber, SequenceNumber]> {
+  const runs: Array<[SequenceNumber, SequenceNumber]> = [];
+  let i = 0;
+  while (i < sorted.length) {
+    const start = sorted[i] ?? 0;
+    let end = start;
+    while (sorted[i + 1] === end + 1) {
+      i++;
+      end++;
+    }
+    i++;
+    runs.push([start, end]);
+  }
+  return runs;
+}

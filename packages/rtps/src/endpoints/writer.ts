@@ -15,16 +15,16 @@ import type { CacheChange, InstanceState } from "./change.ts";
 import { WriterHistory } from "./history.ts";
 import { encodeInlineQos } from "./inline-qos.ts";
 import { FRAGMENT_SIZE, MAX_DATAGRAM, MAX_UNFRAGMENTED_PAYLOAD, type Outbox } from "./outbox.ts";
-import { type MatchedReader, PROBE_PERIOD_MS, PROBES, type ReaderProxy } from "./reader-proxy.ts";
+import {
+  FOLLOW_UP_HEARTBEAT_MS,
+  type MatchedReader,
+  PROBE_PERIOD_MS,
+  PROBES,
+  type ReaderProxy,
+  toRuns,
+} from "./reader-proxy.ts";
 
 export type { MatchedReader } from "./reader-proxy.ts";
-
-/**
- * A turn's writes are heartbeated again this long after, to readers that have not
- * acknowledged them: a lost last DATA (its piggybacked heartbeat lost with it) is then
- * repaired in a round trip, not after a heartbeat period.
- */
-export const FOLLOW_UP_HEARTBEAT_MS = 50;
 
 export interface WriterConfig {
   readonly guid: Guid;
@@ -392,25 +392,9 @@ export class RtpsWriter {
       if (c) present.push(c);
       else if (sn <= this.history.lastSN) gone.push(sn);
     }
-    if (gone.length > 0) this.sendGaps(proxy, gone);
+    if (gone.length > 0) this.sendGapRuns(proxy, toRuns(gone));
     this.counters.resent += present.length;
     this.sendChanges(proxy, present, present.length > 0);
-  }
-
-  private sendGaps(proxy: ReaderProxy, gone: readonly SequenceNumber[]): void {
-    const runs: Array<[SequenceNumber, SequenceNumber]> = [];
-    let i = 0;
-    while (i < gone.length) {
-      const start = gone[i] ?? 0;
-      let end = start;
-      while (gone[i + 1] === end + 1) {
-        i++;
-        end++;
-      }
-      i++;
-      runs.push([start, end]);
-    }
-    this.sendGapRuns(proxy, runs);
   }
 
   /** One GAP per inclusive run [start, end], with an empty list after it. */
