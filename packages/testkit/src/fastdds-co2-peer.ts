@@ -1,6 +1,5 @@
-import { buildPeer } from "./build-peer.ts";
-import { assertInsidePrivateNetwork } from "./private-network.ts";
-import { type PeerProcess, startProcess } from "./process.ts";
+import { startFastddsPeer, valueFlags } from "./peer-launch.ts";
+import type { PeerProcess } from "./process.ts";
 
 export type Co2PeerMode =
   | "pub"
@@ -58,11 +57,7 @@ const FLAG_NAMES: Record<Exclude<keyof Co2PeerOptions, "nokey" | "defaultTranspo
 };
 
 export function co2PeerArgs(mode: Co2PeerMode, options: Co2PeerOptions = {}): string[] {
-  const args: string[] = [mode];
-  for (const [key, flag] of Object.entries(FLAG_NAMES)) {
-    const value = options[key as keyof typeof FLAG_NAMES];
-    if (value !== undefined) args.push(flag, String(value));
-  }
+  const args = [mode, ...valueFlags(options, FLAG_NAMES)];
   if (options.nokey) args.push("--nokey");
   return args;
 }
@@ -72,10 +67,11 @@ export async function startCo2Peer(
   mode: Co2PeerMode,
   options: Co2PeerOptions = {},
 ): Promise<PeerProcess> {
-  assertInsidePrivateNetwork();
-  const binary = await buildPeer("fastdds-co2-peer");
-  const env = { FASTDDS_DEFAULT_TRANSPORTS: options.defaultTransports ? "1" : undefined };
-  return startProcess(binary, co2PeerArgs(mode, options), { env });
+  return startFastddsPeer(
+    "fastdds-co2-peer",
+    co2PeerArgs(mode, options),
+    options.defaultTransports,
+  );
 }
 
 export interface Co2SampleLine {

@@ -1,6 +1,5 @@
-import { buildPeer } from "./build-peer.ts";
-import { assertInsidePrivateNetwork } from "./private-network.ts";
-import { type PeerProcess, startProcess } from "./process.ts";
+import { startFastddsPeer, valueFlags } from "./peer-launch.ts";
+import type { PeerProcess } from "./process.ts";
 
 /** Flags of `fastdds-fake-carbon-node` (README). */
 export interface FakeCarbonNodeOptions {
@@ -26,12 +25,7 @@ const FLAGS: Record<Exclude<keyof FakeCarbonNodeOptions, "defaultTransports">, s
 };
 
 export function fakeCarbonNodeArgs(options: FakeCarbonNodeOptions = {}): string[] {
-  const args = ["node"];
-  for (const [key, flag] of Object.entries(FLAGS)) {
-    const value = options[key as keyof typeof FLAGS];
-    if (value !== undefined) args.push(flag, String(value));
-  }
-  return args;
+  return ["node", ...valueFlags(options, FLAGS)];
 }
 
 /**
@@ -41,8 +35,9 @@ export function fakeCarbonNodeArgs(options: FakeCarbonNodeOptions = {}): string[
 export async function startFakeCarbonNode(
   options: FakeCarbonNodeOptions = {},
 ): Promise<PeerProcess> {
-  assertInsidePrivateNetwork();
-  const binary = await buildPeer("fastdds-fake-carbon-node");
-  const env = { FASTDDS_DEFAULT_TRANSPORTS: options.defaultTransports ? "1" : undefined };
-  return startProcess(binary, fakeCarbonNodeArgs(options), { env });
+  return startFastddsPeer(
+    "fastdds-fake-carbon-node",
+    fakeCarbonNodeArgs(options),
+    options.defaultTransports,
+  );
 }

@@ -1,6 +1,5 @@
-import { buildPeer } from "./build-peer.ts";
-import { assertInsidePrivateNetwork } from "./private-network.ts";
-import { type PeerProcess, startProcess } from "./process.ts";
+import { startFastddsPeer, valueFlags } from "./peer-launch.ts";
+import type { PeerProcess } from "./process.ts";
 
 /** sequential: one task at a time; burst: all, then wait; latency: sequential + bursts of 50. */
 export type OrchestratorMode = "sequential" | "burst" | "latency";
@@ -78,11 +77,7 @@ export function orchestratorArgs(
   mode: OrchestratorMode,
   options: OrchestratorOptions = {},
 ): string[] {
-  const args: string[] = [mode];
-  for (const [key, flag] of Object.entries(FLAGS)) {
-    const value = options[key as keyof typeof FLAGS];
-    if (value !== undefined) args.push(flag, String(value));
-  }
+  const args = [mode, ...valueFlags(options, FLAGS)];
   if (options.noStatusFilter) args.push("--no-status-filter");
   if (options.release) args.push("--release");
   return args;
@@ -93,10 +88,11 @@ export async function startOrchestrator(
   mode: OrchestratorMode,
   options: OrchestratorOptions = {},
 ): Promise<PeerProcess> {
-  assertInsidePrivateNetwork();
-  const binary = await buildPeer("fastdds-orchestrator");
-  const env = { FASTDDS_DEFAULT_TRANSPORTS: options.defaultTransports ? "1" : undefined };
-  return startProcess(binary, orchestratorArgs(mode, options), { env });
+  return startFastddsPeer(
+    "fastdds-orchestrator",
+    orchestratorArgs(mode, options),
+    options.defaultTransports,
+  );
 }
 
 export interface OrchestratorOutput {
