@@ -1,42 +1,32 @@
 import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import type { IncompatibleReason } from "./discovery/matching.ts";
 import type { ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
-import { Emitter } from "./events.ts";
 import type { RemoteEndpointInfo } from "./remote-endpoint.ts";
 import { SampleQueue } from "./sample-queue.ts";
-import { guidToString } from "./wire/guid.ts";
+import { type MatchEvents, UserEndpoint } from "./user-endpoint.ts";
 
-export interface DataReaderEvents {
+/** Readers emit their samples besides the match events; `remote` is a matched writer. */
+export interface DataReaderEvents extends MatchEvents {
   sample: (sample: ReceivedSample) => void;
-  matched: (writer: RemoteEndpointInfo) => void;
-  unmatched: (writer: RemoteEndpointInfo) => void;
-  incompatible: (writer: RemoteEndpointInfo, reasons: readonly IncompatibleReason[]) => void;
 }
 
 /** The application's handle on one reader: `on("sample")` or `for await (const s of reader)`. */
-export class DataReader extends Emitter<DataReaderEvents> implements AsyncIterable<ReceivedSample> {
-  private readonly matched = new Map<string, RemoteEndpointInfo>();
+export class DataReader
+  extends UserEndpoint<DataReaderEvents>
+  implements AsyncIterable<ReceivedSample>
+{
   private readonly queues = new Set<SampleQueue>();
   private rtpsReader: RtpsReader | undefined;
 
   /** @internal Created by `Participant.createReader`. */
   constructor(
-    readonly description: EndpointDescription,
+    description: EndpointDescription,
     private readonly onClose: (r: DataReader) => void,
   ) {
-    super();
-  }
-
-  get guid(): string {
-    return guidToString(this.description.guid);
-  }
-
-  get topicName(): string {
-    return this.description.topicName;
+    super(description);
   }
 
   get matchedWriters(): readonly RemoteEndpointInfo[] {
-    return [...this.matched.values()];
+    return this.matched;
   }
 
   /** @internal */
@@ -58,17 +48,6 @@ export class DataReader extends Emitter<DataReaderEvents> implements AsyncIterab
     return q;
   }
 
-  /** Resolves true when at least `count` writers are matched, false after `timeoutMs`. */
-  async waitForMatched(count: number, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.matched.size < count) {
-      const left = deadline - Date.now();
-      if (left <= 0 || (await this.once("matched", left)) === undefined)
-        return this.matched.size >= count;
-    }
-    return true;
-  }
-
   close(): void {
     this.onClose(this);
   }
@@ -80,26 +59,9 @@ export class DataReader extends Emitter<DataReaderEvents> implements AsyncIterab
   }
 
   /** @internal */
-  handleMatched(info: RemoteEndpointInfo): void {
-    this.matched.set(info.guid, info);
-    this.emit("matched", info);
-  }
-
-  /** @internal */
-  handleUnmatched(info: RemoteEndpointInfo): void {
-    if (this.matched.delete(info.guid)) this.emit("unmatched", info);
-  }
-
-  /** @internal */
-  handleIncompatible(info: RemoteEndpointInfo, reasons: readonly IncompatibleReason[]): void {
-    this.emit("incompatible", info, reasons);
-  }
-
-  /** @internal */
-  handleClosed(): void {
+  override handleClosed(): void {
     for (const q of this.queues) q.end();
     this.queues.clear();
-    this.matched.clear();
-    this.removeAllListeners();
+    super.handleClosed();
   }
 }

@@ -38,5 +38,6 @@ export {
 } from "./transport/ports.ts";
 export type { Transport, TransportError, TransportFactory } from "./transport/transport.ts";
 export { type UdpTransportOptions, udpTransport } from "./transport/udp.ts";
+export type { MatchEvents } from "./user-endpoint.ts";
 export { decodeMessage } from "./wire/message.ts";
 export type { Parameter } from "./wire/parameter-list.ts";
