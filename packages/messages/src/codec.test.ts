@@ -54,6 +54,14 @@ describe("codec validation", () => {
     });
   });
 
+  it("keeps a leading byte-order mark in a string (TextDecoder strips it by default)", () => {
+    const value = { node_id: 0, transaction_id: 0, configuration: "\ufeff{}" };
+    expect(requestTypeImplCodec.decode(requestTypeImplCodec.encode(value))).toEqual({
+      ok: true,
+      value,
+    });
+  });
+
   it("defaults are the IDL zeros and empties", () => {
     expect(co2FootprintImplCodec.defaults()).toEqual({
       carbon_footprint: 0,

@@ -19,7 +19,8 @@ class DecodeFailure {
 
 // Non-fatal on purpose: Fast DDS does not check string encodings, and dropping a peer's sample
 // over one bad byte in a description would stall a task; bad bytes become U+FFFD.
-const textDecoder = new TextDecoder("utf-8");
+// ignoreBOM keeps a leading U+FEFF: it is the sender's text, and dropping it breaks round trips.
+const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Maximum end-of-payload padding (Fast DDS pads the serialized payload to 4 bytes). */
 const MAX_PADDING = 3;

@@ -33,7 +33,8 @@ export function guard<T>(decode: () => T): Result<T, DecodeError> {
   }
 }
 
-const textDecoder = new TextDecoder("utf-8", { fatal: false });
+// ignoreBOM keeps a leading U+FEFF in a peer's string instead of silently dropping it.
+const textDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
 /** Bounds-checked reader over a byte range; offsets are absolute in `bytes`. */

@@ -169,6 +169,14 @@ describe("wire round trips", () => {
     });
   });
 
+  it("CDR strings keep a leading byte-order mark and non-ASCII text", () => {
+    const w = new ByteWriter();
+    w.string("\ufeffparticipant é😀");
+    const r = new ByteReader(w.toBytes(), true);
+    expect(r.string()).toBe("\ufeffparticipant é😀");
+    expect(r.remaining).toBe(0);
+  });
+
   it("skips unknown and vendor submessages by length", () => {
     const mb = new MessageBuilder(0, prefix);
     mb.w.bytes(Uint8Array.of(0x80, 0x01, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8));
