@@ -109,6 +109,29 @@ describe("estimate", () => {
       { work: { kind: "inferences" as const, latency: milliseconds(5), count: 1.5 } },
       /whole number/,
     ],
+    [
+      { work: { kind: "inferences" as const, latency: milliseconds(Infinity), count: 1 } },
+      /^work\.latency\.value: latency must be finite$/,
+    ],
+    [
+      { intensity: { ...intensity, intensity: gramsPerKWh(-1) } },
+      /^intensity\.intensity\.value: grid intensity must not be negative$/,
+    ],
+    [{ pue: { ...pue(1.5), value: 0.9 } }, /^pue\.value: PUE must be at least 1$/],
+    [
+      {
+        components: [
+          {
+            name: "",
+            kind: "cpu" as const,
+            power: watts(1),
+            count: 1,
+            provenance: userSupplied("x"),
+          },
+        ],
+      },
+      /^components\.0\.name: component name must not be empty$/,
+    ],
   ])("rejects bad input %#", (overrides, message) => {
     const result = estimate(input(overrides));
     expect(result.ok).toBe(false);

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Provenance } from "../provenance.ts";
 import type { PueValue } from "../pue.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -16,6 +15,7 @@ import {
   type Power,
   seconds,
 } from "../units/quantity.ts";
+import { firstInvalidInput } from "./input-checks.ts";
 
 /** One kind of part drawing power while the work runs (already scaled by its utilisation). */
 export interface PowerComponent {
@@ -78,43 +78,6 @@ export interface EstimateError {
   readonly message: string;
 }
 
-const nonNegative = (what: string) =>
-  z
-    .number({ error: `${what} must be a number` })
-    .finite(`${what} must be finite`)
-    .nonnegative(`${what} must not be negative`);
-
-const inputChecks = z.object({
-  components: z
-    .array(
-      z.object({
-        name: z.string().min(1, "component name must not be empty"),
-        power: z.object({ value: nonNegative("component power") }),
-        count: z
-          .number()
-          .int("component count must be a whole number")
-          .positive("component count must be at least 1"),
-      }),
-    )
-    .min(1, "at least one hardware component is needed"),
-  work: z.discriminatedUnion("kind", [
-    z.object({
-      kind: z.literal("duration"),
-      duration: z.object({ value: nonNegative("duration") }),
-    }),
-    z.object({
-      kind: z.literal("inferences"),
-      latency: z.object({ value: nonNegative("latency") }),
-      count: z
-        .number()
-        .int("inference count must be a whole number")
-        .nonnegative("inference count must not be negative"),
-    }),
-  ]),
-  intensity: z.object({ intensity: z.object({ value: nonNegative("grid intensity") }) }),
-  pue: z.object({ value: z.number().finite().min(1, "PUE must be at least 1") }),
-});
-
 export function workDuration(work: Work): Duration<"s"> {
   if (work.kind === "duration") return convertDuration(work.duration, "s");
   return seconds(convertDuration(work.latency, "s").value * work.count);
@@ -125,15 +88,8 @@ export function workDuration(work: Work): Duration<"s"> {
  * Rows are computed per component so the breakdown sums exactly to the totals.
  */
 export function estimate(input: EstimateInput): Result<Estimate, EstimateError> {
-  const checked = inputChecks.safeParse(input);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    const where = issue?.path.join(".") ?? "input";
-    return err({
-      kind: "invalid-estimate-input",
-      message: `${where}: ${issue?.message ?? "invalid"}`,
-    });
-  }
+  const invalid = firstInvalidInput(input);
+  if (invalid !== undefined) return err({ kind: "invalid-estimate-input", message: invalid });
   const duration = workDuration(input.work);
   const rows: ComponentEstimate[] = input.components.map((component) => {
     const powerW = convertPower(component.power, "W").value * component.count;
