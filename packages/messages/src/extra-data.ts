@@ -73,10 +73,16 @@ export function readExtraData(bytes: Uint8Array): Result<JsonObject, ExtraDataEr
   return { ok: true, value: parsed as JsonObject };
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
+
 /** `JSON.stringify` with every non-ASCII UTF-16 unit escaped, as Python's `json.dumps` does. */
 export function asciiJson(value: JsonValue): string {
-  return JSON.stringify(value).replace(
-    /[\u0080-\uffff]/g,
+  const json = JSON.stringify(value);
+  // Most payloads are ASCII already; testing first skips a replace pass over every byte.
+  if (!NON_ASCII.test(json)) return json;
+  return json.replace(
+    NON_ASCII_ALL,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
