@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withBuildLock } from "./build-lock.ts";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Where the C++ peer sources live: `peers/fastdds/<name>.cpp` plus shared headers. */
@@ -14,8 +15,6 @@ const COMPILER = "g++";
 const FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra"];
 const LIBS = ["-lfastrtps", "-lfastcdr", "-lpthread"];
 const COMPILE_TIMEOUT_MS = 300_000;
-const LOCK_STALE_MS = COMPILE_TIMEOUT_MS + 10_000;
-const LOCK_POLL_MS = 200;
 
 const inFlight = new Map<string, Promise<string>>();
 
@@ -84,27 +83,6 @@ function compile(source: string, output: string): Promise<void> {
   });
 }
 
-// Another test worker may be compiling the same peer: wait for its binary instead.
-async function withBuildLock(lockDir: string, binary: string, build: () => Promise<void>) {
-  for (;;) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const age = Date.now() - (await stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if (age > LOCK_STALE_MS) await rm(lockDir, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-      if (existsSync(binary)) return;
-    }
-  }
-  try {
-    if (!existsSync(binary)) await build();
-  } finally {
-    await rm(lockDir, { recursive: true, force: true });
-  }
-}
-
 async function removeStaleBuilds(name: string, keep: string): Promise<void> {
   const entries = await readdir(CACHE_DIR).catch(() => []);
   await Promise.all(
@@ -122,7 +100,7 @@ async function build(name: string): Promise<string> {
   const binary = join(dir, name);
   if (existsSync(binary)) return binary;
   await mkdir(CACHE_DIR, { recursive: true });
-  await withBuildLock(`${dir}.lock`, binary, async () => {
+  await withBuildLock(`${dir}.lock`, binary, COMPILE_TIMEOUT_MS + 10_000, async () => {
     await mkdir(dir, { recursive: true });
     const temporary = `${binary}.tmp-${process.pid}`;
     await compile(source, temporary);
