@@ -13,6 +13,8 @@ export interface MatcherDeps {
   readonly remoteParticipant: (prefix: GuidPrefix) => ParticipantData | undefined;
   readonly writers: () => Iterable<DataWriter>;
   readonly readers: () => Iterable<DataReader>;
+  /** A remote writer was matched with one of our readers. */
+  readonly writerMatched?: (writer: Guid) => void;
 }
 
 type Local = DataWriter | DataReader;
@@ -123,6 +125,7 @@ export class EndpointMatcher {
       this.readersByWriter.set(remoteKey, set);
     }
     local.handleMatched(this.info(remote));
+    if (local.description.side === "reader") this.deps.writerMatched?.(remote.guid);
   }
 
   private unmatch(local: Local, remote: EndpointDescription): void {

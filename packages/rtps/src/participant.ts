@@ -7,6 +7,7 @@ import { type QosInput, resolveQos } from "./discovery/qos.ts";
 import { SedpAgent } from "./discovery/sedp.ts";
 import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
 import { DatagramBatcher } from "./endpoints/datagram-batcher.ts";
+import { EarlyWriterTraffic } from "./endpoints/early-writer-traffic.ts";
 import type { Outbox } from "./endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
 import { RtpsWriter } from "./endpoints/writer.ts";
@@ -27,7 +28,9 @@ import { udpTransport } from "./transport/udp.ts";
 import {
   EntityIds,
   EntityKind,
+  type Guid,
   type GuidPrefix,
+  isBuiltinEntity,
   makeEntityId,
   prefixToString,
 } from "./wire/guid.ts";
@@ -123,7 +126,15 @@ export class Participant extends Emitter<ParticipantEvents> {
   private readonly readers = new Map<number, DataReader>();
   private nextEntityKey = 1;
   private closed = false;
-  readonly counters = { datagramsSent: 0, unknownWriter: 0, unknownReader: 0, invalidDiscovery: 0 };
+  readonly counters = {
+    datagramsSent: 0,
+    unknownWriter: 0,
+    unknownReader: 0,
+    invalidDiscovery: 0,
+    /** Submessages from a writer not yet matched, delivered once it was. */
+    replayedAfterMatch: 0,
+  };
+  private readonly earlyTraffic = new EarlyWriterTraffic();
 
   /** @internal Use `createParticipant`. */
   constructor(
@@ -158,6 +169,8 @@ export class Participant extends Emitter<ParticipantEvents> {
       remoteParticipant: (prefix) => this.spdp.get(prefix),
       writers: () => this.writers.values(),
       readers: () => this.readers.values(),
+      // After the whole SEDP datagram is processed, so every local reader has been matched.
+      writerMatched: (writer) => queueMicrotask(() => this.replayEarlyTraffic(writer)),
     });
     this.sedp = new SedpAgent({
       prefix: guidPrefix,
@@ -370,7 +383,14 @@ export class Participant extends Emitter<ParticipantEvents> {
     if (m.writerId === EntityIds.sedpPublicationsWriter) readers = this.sedp.readers.slice(0, 1);
     else if (m.writerId === EntityIds.sedpSubscriptionsWriter)
       readers = this.sedp.readers.slice(1, 2);
-    else readers = this.matcher.readersOf(writerGuid);
+    else {
+      readers = this.matcher.readersOf(writerGuid);
+      if (isEmpty(readers) && !isBuiltinEntity(m.writerId) && this.readers.size > 0) {
+        this.counters.unknownWriter++;
+        this.earlyTraffic.hold(m, ctx);
+        return;
+      }
+    }
     let handled = false;
     for (const r of readers) {
       if (m.readerId !== EntityIds.unknown && m.readerId !== r.guid.entityId) continue;
@@ -395,6 +415,14 @@ export class Participant extends Emitter<ParticipantEvents> {
     if (!handled) this.counters.unknownWriter++;
   }
 
+  private replayEarlyTraffic(writer: Guid): void {
+    if (this.closed) return;
+    for (const { m, ctx } of this.earlyTraffic.take(writer)) {
+      this.counters.replayedAfterMatch++;
+      this.routeWriterSubmessage(m, ctx);
+    }
+  }
+
   private routeReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void {
     let writer: RtpsWriter | undefined;
     if (m.writerId === EntityIds.sedpPublicationsWriter) writer = this.sedp.writers[0];
@@ -408,4 +436,9 @@ export class Participant extends Emitter<ParticipantEvents> {
     if (m.kind === "acknack") writer.onAckNack(m, readerGuid);
     else writer.onNackFrag(m, readerGuid);
   }
+}
+
+function isEmpty(items: Iterable<unknown>): boolean {
+  for (const _ of items) return false;
+  return true;
 }

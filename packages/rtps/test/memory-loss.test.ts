@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Participant } from "../src/participant.ts";
+import { MemoryNetwork } from "../src/transport/memory.ts";
+import { EntityIds } from "../src/wire/guid.ts";
+import { decodeMessage } from "../src/wire/message.ts";
+import { keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
 import {
   burst,
   converged,
@@ -70,6 +74,64 @@ describe.each(durabilities)("loss repair, %s", (durability) => {
     burst(rig, 10, 10);
     await converged(rig, expectTasks(1, 10));
     expect(n).toBeGreaterThanOrEqual(1);
+  });
+
+  // The race a node joining a running orchestrator meets: the writer has matched our reader
+  // and written, but its SEDP announcement has not reached us yet, so the DATA and its
+  // heartbeat come from a writer we do not know.
+  it.each([
+    ["held and replayed once the writer matches", false],
+    ["asked for by the reader's first ACKNACK when nothing was held", true],
+  ])("a sample sent before the reader knew its writer is %s", async (_how, lostToo) => {
+    const net = new MemoryNetwork();
+    const a = await participant({ transport: net.transport(), name: "W", heartbeatPeriodMs: 100 });
+    const b = await participant({ transport: net.transport(), name: "R", heartbeatPeriodMs: 100 });
+    opened.push(a, b);
+    let holdAnnouncement = true;
+    // In the second case the writer's traffic is lost until the reader has matched it, so
+    // nothing is held and only the reader's first ACKNACK can start the repair.
+    let loseWriterTraffic = lostToo;
+    net.dropPolicy = (d) => {
+      const m = decodeMessage(d);
+      if (!m.ok) return false;
+      // Only A has a user writer, so every SEDP publication DATA is A's announcement to B.
+      const announces = m.value.items.some(
+        (i) => i.kind === "data" && i.writerId === EntityIds.sedpPublicationsWriter,
+      );
+      if (announces) return holdAnnouncement;
+      return loseWriterTraffic && userItems(d).some((i) => i.kind !== "acknack");
+    };
+    const qos = {
+      reliability: "reliable",
+      durability,
+      history: { kind: "keep-last", depth: 1 },
+    } as const;
+    const reader = b.createReader({ topicName: "late", typeName: "T", keyed: true, qos });
+    const values: number[] = [];
+    reader.on("sample", (sample) => values.push(readU32Payload(sample.payload)));
+    // A period far beyond the test's timeout: the writer's periodic heartbeat cannot help.
+    const writer = a.createWriter({
+      topicName: "late",
+      typeName: "T",
+      keyed: true,
+      qos,
+      heartbeatPeriodMs: 3_600_000,
+    });
+    expect(await writer.waitForMatched(1, 5_000)).toBe(true);
+    expect(writer.write(u32Payload(7), { keyHash: keyHash(1) }).ok).toBe(true);
+    // Past the writer's follow-up heartbeat, which the reader cannot use either.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(values).toEqual([]);
+    holdAnnouncement = false;
+    expect(await reader.waitForMatched(1, 5_000)).toBe(true);
+    loseWriterTraffic = false;
+    const deadline = Date.now() + 5_000;
+    while (values.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(values).toEqual([7]);
+    if (lostToo) expect(b.counters.replayedAfterMatch).toBe(0);
+    else expect(b.counters.replayedAfterMatch).toBeGreaterThanOrEqual(1);
   });
 
   it("repairs when the first heartbeats are lost", async () => {

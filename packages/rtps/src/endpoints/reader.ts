@@ -139,8 +139,10 @@ export class RtpsReader {
       assemblies: new Map(),
     };
     this.proxies.set(key, proxy);
-    // An initial ACKNACK prompts the writer to heartbeat without waiting for its period.
-    if (info.reliable) this.sendAckNack(proxy);
+    // An initial ACKNACK without the Final flag asks the writer to heartbeat now (DDSI-RTPS
+    // 8.3.7.1: a writer must answer a non-final ACKNACK), so a sample it sent before we knew
+    // it is repaired at once instead of after its heartbeat period (3 s for Fast DDS).
+    if (info.reliable) this.sendAckNack(proxy, { final: false });
   }
 
   unmatchWriter(guid: Guid): boolean {
@@ -349,7 +351,7 @@ export class RtpsReader {
     this.ackNacksDue.add(proxy);
   }
 
-  private sendAckNack(proxy: WriterProxy): void {
+  private sendAckNack(proxy: WriterProxy, options: { final?: boolean } = {}): void {
     const base = Math.max(1, proxy.nextExpected);
     const missing: SequenceNumber[] = [];
     const partial: SequenceNumber[] = [];
@@ -366,7 +368,7 @@ export class RtpsReader {
       // Base is never 0: SNs start at 1, and Fast DDS loops on a zero base.
       readerSNState: makeSequenceNumberSet(base, missing),
       count: ++proxy.ackNackCount,
-      final: missing.length === 0,
+      final: options.final ?? missing.length === 0,
     });
     this.counters.ackNacksSent++;
     this.config.outbox.send(this.mb.take(), proxy.info.locators);

@@ -173,6 +173,10 @@ export class RtpsWriter {
     if (gapFrom < first) this.sendGapRuns(proxy, [[gapFrom, first - 1]]);
     const requested = m.readerSNState.members.filter((sn) => sn >= first);
     if (requested.length > 0) this.resend(proxy, requested);
+    // A non-final ACKNACK must be answered (DDSI-RTPS 8.3.7.1): a reader that just matched us
+    // learns at once what we hold instead of at our next periodic heartbeat. The answer is a
+    // final heartbeat, so a reader missing nothing stays quiet and the two never ping-pong.
+    else if (!m.final) this.sendHeartbeat(proxy, true);
     this.waiters.notify();
     this.pruneAcknowledged();
   }
