@@ -81,8 +81,9 @@ const startTsNode = (domain: number) => async (): Promise<PeerProcess> => {
     [NODE_BIN, "--domain", String(domain), "--log-level", "warn"],
     {},
   );
-  // warn level keeps per-task logging out of the measurement; give discovery a moment.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // warn level keeps per-task logging out of the measurement. The node warms up (about 1 s)
+  // before it joins the bus; measure the ready node, as the C++ one is measured ready.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
   return node;
 };
 

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { PARTICIPANT_PROPERTIES } from "@wattprint/messages";
-import { carbonFootprintNode, createJsonLogger, createRtpsBus, NodeRuntime } from "@wattprint/node";
+import {
+  carbonFootprintNode,
+  createJsonLogger,
+  createRtpsBus,
+  NodeRuntime,
+  warmUpCarbonNode,
+} from "@wattprint/node";
 import { HELP, OptionsError, parseNodeOptions } from "./options.ts";
 
 /** Wiring only: flags and env in, the carbon node on an RTPS bus, signals to a graceful stop. */
@@ -22,6 +28,20 @@ async function main(): Promise<number> {
     write: (line) => process.stderr.write(line),
   });
   for (const note of options.notes) logger.log("warn", note);
+  if (options.warmUpTasks > 0) {
+    try {
+      const report = await warmUpCarbonNode(options.settings, { tasks: options.warmUpTasks });
+      logger.log("info", "warmed up", {
+        tasks: report.tasks,
+        elapsedMs: Math.round(report.elapsedMs),
+      });
+    } catch (error) {
+      // An optimisation, not a precondition: the node still serves, only its first tasks slower.
+      logger.log("warn", "warm-up skipped", {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
   const definition = carbonFootprintNode(options.settings);
   const bus = await createRtpsBus({
     participantName: definition.nodeName,

@@ -80,6 +80,16 @@ describe("wattprint-node options", () => {
     expect(() => parseNodeOptions(argv, {})).toThrow(message);
   });
 
+  it("warms up with 3000 tasks unless told otherwise; 0 turns it off; garbage is refused", () => {
+    expect(parse([]).warmUpTasks).toBe(3000);
+    expect(parse([], { WATTPRINT_WARM_UP_TASKS: "500" }).warmUpTasks).toBe(500);
+    expect(parse(["--warm-up-tasks", "0"], { WATTPRINT_WARM_UP_TASKS: "500" }).warmUpTasks).toBe(0);
+    expect(() => parse(["--warm-up-tasks", "-1"])).toThrow(OptionsError);
+    expect(() => parse(["--warm-up-tasks", "many"])).toThrow(
+      '--warm-up-tasks expects an integer 0..1000000, got "many"',
+    );
+  });
+
   it("answers --help", () => {
     expect(parseNodeOptions(["--help"], {})).toBe("help");
   });

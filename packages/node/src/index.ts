@@ -22,6 +22,12 @@ export {
   carbonFootprintNode,
   defaultCarbonNodeSettings,
 } from "./nodes/carbon-footprint.ts";
+export {
+  WarmUpError,
+  type WarmUpOptions,
+  type WarmUpReport,
+  warmUpCarbonNode,
+} from "./nodes/carbon-warm-up.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {
