@@ -13,9 +13,11 @@ export interface FakeCarbonNodeOptions {
   waitS?: number;
   lingerMs?: number;
   defaultTransports?: boolean;
+  /** No line per input, status or task (for benchmarks; see the orchestrator's `quiet`). */
+  quiet?: boolean;
 }
 
-const FLAGS: Record<Exclude<keyof FakeCarbonNodeOptions, "defaultTransports">, string> = {
+const FLAGS: Record<Exclude<keyof FakeCarbonNodeOptions, "defaultTransports" | "quiet">, string> = {
   domain: "--domain",
   name: "--name",
   gridCi: "--grid-ci",
@@ -25,7 +27,7 @@ const FLAGS: Record<Exclude<keyof FakeCarbonNodeOptions, "defaultTransports">, s
 };
 
 export function fakeCarbonNodeArgs(options: FakeCarbonNodeOptions = {}): string[] {
-  return ["node", ...valueFlags(options, FLAGS)];
+  return ["node", ...valueFlags(options, FLAGS), ...(options.quiet ? ["--quiet"] : [])];
 }
 
 /**

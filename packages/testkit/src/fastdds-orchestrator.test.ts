@@ -15,6 +15,17 @@ describe("fastdds-orchestrator helpers", () => {
       "sequential",
       "--no-status-filter",
     ]);
+    expect(orchestratorArgs("latency", { release: true, quiet: true })).toEqual([
+      "latency",
+      "--release",
+      "--quiet",
+    ]);
+    expect(fakeCarbonNodeArgs({ quiet: true, waitS: 5 })).toEqual([
+      "node",
+      "--wait-s",
+      "5",
+      "--quiet",
+    ]);
     expect(fakeCarbonNodeArgs({ gridCi: 250, tasks: 2 })).toEqual([
       "node",
       "--grid-ci",

@@ -36,6 +36,11 @@ export interface OrchestratorOptions {
   userExtra?: string;
   /** Read /sustainml/status directly instead of through the filtered topic (README). */
   noStatusFilter?: boolean;
+  /**
+   * No line per task or sample (TASK_SENT, STATUS, OUTPUT, TASK_DONE), for benchmarks: each
+   * flushed line wakes the reading process, which competes with the peer for the CPU.
+   */
+  quiet?: boolean;
   defaultTransports?: boolean;
   /**
    * Unregister each task's inputs once its output arrived, so a run may exceed the 500
@@ -45,7 +50,7 @@ export interface OrchestratorOptions {
 }
 
 const FLAGS: Record<
-  Exclude<keyof OrchestratorOptions, "defaultTransports" | "noStatusFilter" | "release">,
+  Exclude<keyof OrchestratorOptions, "defaultTransports" | "noStatusFilter" | "release" | "quiet">,
   string
 > = {
   tasks: "--tasks",
@@ -80,6 +85,7 @@ export function orchestratorArgs(
   const args = [mode, ...valueFlags(options, FLAGS)];
   if (options.noStatusFilter) args.push("--no-status-filter");
   if (options.release) args.push("--release");
+  if (options.quiet) args.push("--quiet");
   return args;
 }
 

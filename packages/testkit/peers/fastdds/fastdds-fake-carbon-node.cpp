@@ -135,7 +135,7 @@ private:
     void store(std::map<TaskKey, Sample>& queue, const Sample& sample, const char* kind)
     {
         TaskKey key{sample.task_id.problem_id, sample.task_id.iteration_id};
-        emit(std::string("INPUT kind=") + kind + " problem=" + std::to_string(key.first) + " iteration=" +
+        emit_sample(std::string("INPUT kind=") + kind + " problem=" + std::to_string(key.first) + " iteration=" +
                 std::to_string(key.second));
         if (key == TaskKey{0, 0})
         {
@@ -155,7 +155,7 @@ private:
         CO2Footprint out = compute_footprint(model->second, ui->second, hw->second, grid_ci_);
         publish_status(kIdle);
         output_->write(&out);
-        emit("TASK_DONE problem=" + std::to_string(key.first) + " iteration=" + std::to_string(key.second) +
+        emit_sample("TASK_DONE problem=" + std::to_string(key.first) + " iteration=" + std::to_string(key.second) +
                 " carbon=" + num(out.carbon_footprint) + " energy=" + num(out.energy_consumption) +
                 " intensity=" + num(out.carbon_intensity));
         ml_models_.erase(model);
@@ -170,7 +170,7 @@ private:
         status.node_status = value;
         status.node_name = name_;
         status_->write(&status);
-        emit("STATUS_SENT status=" + std::to_string(value));
+        emit_sample("STATUS_SENT status=" + std::to_string(value));
     }
 
     // The wp3 node's answer: it supports no configuration (§9).
@@ -240,11 +240,12 @@ int main(int argc, char** argv)
 {
     try
     {
-        Cli cli(argc, argv, {"help"});
+        Cli cli(argc, argv, {"help", "quiet"});
+        quiet_samples() = cli.has("quiet");
         if (cli.has("help") || !(cli.mode().empty() || cli.mode() == "node"))
         {
             std::cerr << "usage: fastdds-fake-carbon-node [node] [--domain D] [--name NAME] [--grid-ci G]\n"
-                         "  [--tasks N (exit after N tasks)] [--wait-s S] [--linger-ms MS]\n";
+                         "  [--tasks N (exit after N tasks)] [--wait-s S] [--linger-ms MS] [--quiet]\n";
             return cli.has("help") ? 0 : 2;
         }
         install_signal_handlers();

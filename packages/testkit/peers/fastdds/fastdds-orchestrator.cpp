@@ -25,7 +25,7 @@ const char* kUsage =
     "  [--config TEXT] [--config-node ID] [--config-transaction ID] [--config-timeout-s S]\n"
     "  [--bursts N] [--burst-size N] [--linger-ms MS] [--fixed-problem P]\n"
     "  [--model M] [--model-path P] [--hw H] [--power W] [--latency L] [--region R]\n"
-    "  [--continent C] [--user-extra JSON] [--no-status-filter] [--release]\n"
+    "  [--continent C] [--user-extra JSON] [--no-status-filter] [--release] [--quiet]\n"
     "env: SUSTAINML_DOMAIN_ID (default domain), FASTDDS_DEFAULT_TRANSPORTS=1 (keep SHM+UDP)\n";
 
 // The real orchestrator's writer histories hold 500 instances (one per task).
@@ -129,6 +129,7 @@ int run(const peer::Cli& cli)
             ok = peer::run_burst(bus, inputs, first, burst_size, timeout_ms, release) && ok;
         }
     }
+    peer::flush_deferred();
     peer::sleep_ms(cli.integer("linger-ms", 300));
     return ok ? 0 : 1;
 }
@@ -140,7 +141,8 @@ int main(int argc, char** argv)
     static const std::set<std::string> kModes = {"", "sequential", "burst", "latency"};
     try
     {
-        peer::Cli cli(argc, argv, {"help", "no-status-filter", "release"});
+        peer::Cli cli(argc, argv, {"help", "no-status-filter", "release", "quiet"});
+        peer::quiet_samples() = cli.has("quiet");
         if (cli.has("help") || kModes.count(cli.mode()) == 0)
         {
             std::cerr << kUsage;

@@ -96,4 +96,30 @@ describe.concurrent("fastdds-orchestrator against the fake carbon node", () => {
     expect(orchestrator.lines.some((l) => /^BURST tasks=50 arrived=50 /.test(l))).toBe(true);
     expect(node.lines.filter((l) => l.startsWith("TASK_DONE "))).toHaveLength(70);
   });
+
+  it("with --quiet on both sides prints nothing per task during the run, timings after it", async () => {
+    const domain = DOMAIN + 5;
+    await using node = await startFakeCarbonNode({ domain, waitS: 25, quiet: true });
+    await using orchestrator = await startOrchestrator("latency", {
+      domain,
+      tasks: 10,
+      bursts: 1,
+      burstSize: 10,
+      quiet: true,
+    });
+
+    expect((await orchestrator.waitForExit(EXIT_MS)).code).toBe(0);
+    const latency = await orchestrator.waitForLine(/^LATENCY n=(\d+) /, 1);
+    expect(latency[1]).toBe("10");
+    expect(orchestrator.lines.some((l) => /^BURST tasks=10 arrived=10 /.test(l))).toBe(true);
+    const perTask = /^(TASK_SENT|TASK_DONE|STATUS|OUTPUT|INPUT|STATUS_SENT) /;
+    // Each task's timing comes after the run instead, for analysis.
+    const latencyAt = orchestrator.lines.findIndex((l) => l.startsWith("LATENCY "));
+    expect(orchestrator.lines.slice(0, latencyAt).filter((l) => perTask.test(l))).toEqual([]);
+    const done = orchestrator.lines.filter((l) => l.startsWith("TASK_DONE "));
+    expect(done).toHaveLength(10);
+    expect(done.every((l) => orchestrator.lines.indexOf(l) > latencyAt)).toBe(true);
+    expect(orchestrator.lines.filter((l) => /^(TASK_SENT|STATUS|OUTPUT) /.test(l))).toEqual([]);
+    expect(node.lines.filter((l) => perTask.test(l))).toEqual([]);
+  });
 });

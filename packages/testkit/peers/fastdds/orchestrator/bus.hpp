@@ -76,18 +76,19 @@ public:
                 {
                     take_all<CO2Footprint>(reader, [this](const CO2Footprint& s)
                     {
-                        emit("OUTPUT problem=" + std::to_string(s.task_id.problem_id) + " iteration=" +
+                        // Arrival is recorded before the line is written, which takes time.
+                        outputs.add(s);
+                        emit_sample("OUTPUT problem=" + std::to_string(s.task_id.problem_id) + " iteration=" +
                         std::to_string(s.task_id.iteration_id) + " carbon=" + num(s.carbon_footprint) +
                         " energy=" + num(s.energy_consumption) + " intensity=" + num(s.carbon_intensity) +
                         " extra=" + flat_text(s.extra_data));
-                        outputs.add(s);
                     });
                 };
         status_reporter_.on_data = [](DataReader* reader)
                 {
                     take_all<NodeStatus>(reader, [](const NodeStatus& s)
                     {
-                        emit("STATUS node=" + token(s.node_name) + " status=" + std::to_string(s.node_status) +
+                        emit_sample("STATUS node=" + token(s.node_name) + " status=" + std::to_string(s.node_status) +
                         " task_status=" + std::to_string(s.task_status) + " error_code=" +
                         std::to_string(s.error_code) + " problem=" + std::to_string(s.task_id.problem_id) +
                         " iteration=" + std::to_string(s.task_id.iteration_id) + " error=" +

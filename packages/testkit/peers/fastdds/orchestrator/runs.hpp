@@ -36,7 +36,7 @@ inline bool run_one(OrchestratorBus& bus, const TaskInputs& t, uint32_t index, l
     *latency_ms = ms_between(written, record.at);
     // Monotonic clock readings (CLOCK_MONOTONIC, as Node's hrtime) so a trace of the node can
     // be lined up with the orchestrator's view of each task.
-    emit("TASK_DONE problem=" + std::to_string(id.problem_id) + " iteration=" +
+    emit_after_run("TASK_DONE problem=" + std::to_string(id.problem_id) + " iteration=" +
             std::to_string(id.iteration_id) + " latency_ms=" + num(*latency_ms) + " written_mono_ms=" +
             num(std::chrono::duration<double, std::milli>(written.time_since_epoch()).count()) +
             " received_mono_ms=" +

@@ -76,7 +76,7 @@ inline bool write_task(OrchestratorBus& bus, const TaskInputs& t, const TaskId& 
     bool ok = bus.user_input->write(&ui);
     ok = bus.ml_model->write(&model) && ok;
     ok = bus.hw_resource->write(&hw) && ok;
-    emit("TASK_SENT problem=" + std::to_string(id.problem_id) + " iteration=" +
+    emit_sample("TASK_SENT problem=" + std::to_string(id.problem_id) + " iteration=" +
             std::to_string(id.iteration_id) + (ok ? "" : " failed=1"));
     return ok;
 }
