@@ -88,11 +88,14 @@ export class Receiver {
     let sourceVendorId = header.vendorId;
     let timestampMs: number | undefined;
     let forUs = true;
+    // One context per run of submessages with the same INFO_* state, not one per submessage.
+    let ctx: ReceiveContext | undefined;
     for (const item of items) {
       this.counters.submessagesReceived++;
       switch (item.kind) {
         case "info-ts":
           timestampMs = item.timestampMs;
+          ctx = undefined;
           break;
         case "info-dst":
           forUs = isZeroPrefix(item.guidPrefix) || prefixEquals(item.guidPrefix, this.ownPrefix);
@@ -102,6 +105,7 @@ export class Receiver {
           sourceVendorId = item.vendorId;
           timestampMs = undefined;
           forUs = true;
+          ctx = undefined;
           break;
         case "info-reply":
         case "pad":
@@ -118,7 +122,8 @@ export class Receiver {
           else {
             // Inline try/catch: a closure per submessage was measurable garbage.
             try {
-              this.sink.onReaderSubmessage(item, { sourcePrefix, sourceVendorId, timestampMs });
+              ctx ??= { sourcePrefix, sourceVendorId, timestampMs };
+              this.sink.onReaderSubmessage(item, ctx);
             } catch {
               this.counters.dropped["handler-error"]++;
             }
@@ -128,7 +133,8 @@ export class Receiver {
           if (!forUs) this.counters.dropped["not-for-us"]++;
           else {
             try {
-              this.sink.onWriterSubmessage(item, { sourcePrefix, sourceVendorId, timestampMs });
+              ctx ??= { sourcePrefix, sourceVendorId, timestampMs };
+              this.sink.onWriterSubmessage(item, ctx);
             } catch {
               // A bug in a handler must not kill the socket loop; it is counted, the walk goes on.
               this.counters.dropped["handler-error"]++;

@@ -27,10 +27,17 @@ export function guard<T>(decode: () => T): Result<T, DecodeError> {
   try {
     return ok(decode());
   } catch (e) {
-    if (e instanceof DecodeFailure) return err(e.decodeError);
-    if (e instanceof RangeError) return err({ kind: "short", detail: e.message });
+    const error = asDecodeError(e);
+    if (error) return err(error);
     throw e;
   }
+}
+
+/** The decode failure `e` stands for, or undefined when it is some other error (a bug). */
+export function asDecodeError(e: unknown): DecodeError | undefined {
+  if (e instanceof DecodeFailure) return e.decodeError;
+  if (e instanceof RangeError) return { kind: "short", detail: e.message };
+  return undefined;
 }
 
 // ignoreBOM keeps a leading U+FEFF in a peer's string instead of silently dropping it.
@@ -41,7 +48,7 @@ const textEncoder = new TextEncoder();
 export class ByteReader {
   private readonly view: DataView;
   offset: number;
-  readonly end: number;
+  end: number;
 
   constructor(
     readonly data: Uint8Array,
@@ -54,6 +61,14 @@ export class ByteReader {
     this.view = view ?? new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.offset = offset;
     this.end = Math.min(end, data.length);
+  }
+
+  /** Points this reader at another range of the same bytes (one reader per datagram). */
+  range(offset: number, end: number, littleEndian: boolean): this {
+    this.offset = offset;
+    this.end = Math.min(end, this.data.length);
+    this.littleEndian = littleEndian;
+    return this;
   }
 
   get remaining(): number {

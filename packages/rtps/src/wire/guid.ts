@@ -89,9 +89,30 @@ export function entityIdToString(id: EntityId): string {
   return id.toString(16).padStart(8, "0");
 }
 
+/**
+ * GUID strings key the routing and proxy maps and are built several times per received
+ * submessage; they are remembered per prefix (a few peers, a few dozen endpoints each),
+ * bounded so that a peer inventing entity ids cannot grow them without end.
+ */
+const GUID_STRINGS_PER_PREFIX = 1024;
+const guidStrings = new Map<string, Map<EntityId, string>>();
+
 /** Stable map key and human-readable form: `<24 hex prefix>.<8 hex entity>`. */
 export function guidToString(guid: Guid): string {
-  return `${prefixHex(guid.prefix)}.${entityIdToString(guid.entityId)}`;
+  const prefix = prefixHex(guid.prefix);
+  let byEntity = guidStrings.get(prefix);
+  if (!byEntity) {
+    if (guidStrings.size >= INTERNED_PREFIXES) guidStrings.clear();
+    byEntity = new Map();
+    guidStrings.set(prefix, byEntity);
+  }
+  let text = byEntity.get(guid.entityId);
+  if (text === undefined) {
+    if (byEntity.size >= GUID_STRINGS_PER_PREFIX) byEntity.clear();
+    text = `${prefix}.${entityIdToString(guid.entityId)}`;
+    byEntity.set(guid.entityId, text);
+  }
+  return text;
 }
 
 export function guidToBytes(guid: Guid): Uint8Array {
@@ -117,8 +138,24 @@ export function isZeroPrefix(p: GuidPrefix): boolean {
   return true;
 }
 
+/**
+ * Every datagram carries its sender's prefix (header, INFO_DST): a fresh 12-byte copy each
+ * time was the receive path's largest garbage. Prefixes come from a handful of peers, so a
+ * small table of canonical copies serves them; callers never mutate a prefix.
+ */
+const INTERNED_PREFIXES = 64;
+const internedPrefixes: GuidPrefix[] = [];
+
+export function internPrefix(view: Uint8Array): GuidPrefix {
+  for (const known of internedPrefixes) if (prefixEquals(known, view)) return known;
+  const copy = view.slice(0, GUID_PREFIX_LENGTH);
+  if (internedPrefixes.length >= INTERNED_PREFIXES) internedPrefixes.shift();
+  internedPrefixes.push(copy);
+  return copy;
+}
+
 export function readPrefix(r: ByteReader): GuidPrefix {
-  return r.bytes(GUID_PREFIX_LENGTH).slice();
+  return internPrefix(r.bytes(GUID_PREFIX_LENGTH));
 }
 
 export function readEntityId(r: ByteReader): EntityId {

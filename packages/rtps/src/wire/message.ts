@@ -1,5 +1,5 @@
 import type { Result } from "../result.ts";
-import { ByteReader, ByteWriter, type DecodeError, guard } from "./cursor.ts";
+import { asDecodeError, ByteReader, ByteWriter, type DecodeError } from "./cursor.ts";
 import type { GuidPrefix } from "./guid.ts";
 import { type MessageHeader, RTPS_HEADER_LENGTH, readHeader, writeHeader } from "./header.ts";
 import { readSubmessages, type SubmessageItem } from "./submessage.ts";
@@ -12,10 +12,15 @@ export interface DecodedMessage {
 
 /** Decodes a whole datagram; never throws, whatever the bytes. */
 export function decodeMessage(data: Uint8Array): Result<DecodedMessage, DecodeError> {
-  return guard(() => {
+  // The header is the only part that can fail as a whole; submessages fail one by one.
+  try {
     const header = readHeader(new ByteReader(data, false));
-    return { header, items: readSubmessages(data, RTPS_HEADER_LENGTH) };
-  });
+    return { ok: true, value: { header, items: readSubmessages(data, RTPS_HEADER_LENGTH) } };
+  } catch (e) {
+    const error = asDecodeError(e);
+    if (!error) throw e;
+    return { ok: false, error };
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ByteReader, type DecodeError, guard } from "./cursor.ts";
+import { asDecodeError, ByteReader, type DecodeError } from "./cursor.ts";
 import { type AckNackSubmessage, readAckNack } from "./submessages/acknack.ts";
 import { type DataSubmessage, readData } from "./submessages/data.ts";
 import { type DataFragSubmessage, readDataFrag } from "./submessages/data-frag.ts";
@@ -90,7 +90,7 @@ function readBody(id: number, flags: number, r: ByteReader): SubmessageItem {
  */
 export function readSubmessages(data: Uint8Array, start: number): SubmessageItem[] {
   const items: SubmessageItem[] = [];
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const reader = new ByteReader(data, true);
   let at = start;
   while (at < data.length) {
     if (data.length - at < SUBMESSAGE_HEADER_LENGTH) {
@@ -119,9 +119,16 @@ export function readSubmessages(data: Uint8Array, start: number): SubmessageItem
       });
       break;
     }
-    const r = new ByteReader(data, littleEndian, bodyStart, bodyEnd, view);
-    const decoded = guard(() => readBody(id, flags, r));
-    items.push(decoded.ok ? decoded.value : { kind: "invalid", id, error: decoded.error });
+    reader.range(bodyStart, bodyEnd, littleEndian);
+    // Inline rather than `guard(() => ...)`: a closure and a Result per submessage were
+    // most of the receive path's garbage.
+    try {
+      items.push(readBody(id, flags, reader));
+    } catch (e) {
+      const error = asDecodeError(e);
+      if (!error) throw e;
+      items.push({ kind: "invalid", id, error });
+    }
     at = bodyEnd;
   }
   return items;
