@@ -4,6 +4,8 @@ export type LogFields = Readonly<Record<string, unknown>>;
 
 export interface Logger {
   log(level: LogLevel, message: string, fields?: LogFields): void;
+  /** Whether `level` is written: lets hot paths skip building fields nobody reads. */
+  enabled(level: LogLevel): boolean;
 }
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -20,6 +22,7 @@ export function createJsonLogger(options: {
 }): Logger {
   const now = options.now ?? (() => new Date());
   return {
+    enabled: (level) => RANK[level] >= RANK[options.level],
     log(level, message, fields) {
       if (RANK[level] < RANK[options.level]) return;
       const record = { time: now().toISOString(), level, message, ...options.base, ...fields };
@@ -37,6 +40,7 @@ export function createMemoryLogger(): Logger & {
   const records: { level: LogLevel; message: string; fields: LogFields }[] = [];
   return {
     records,
+    enabled: () => true,
     log(level, message, fields = {}) {
       records.push({ level, message, fields });
     },

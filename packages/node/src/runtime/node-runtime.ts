@@ -165,7 +165,9 @@ export class NodeRuntime {
   }
 
   private publishStatus(status: Status, errorDescription = ""): Promise<void> {
-    this.log("debug", "status", { status: enumName(Status, status) });
+    // Twice per task: the fields are built only when debug logging is on.
+    if (this.options.logger.enabled("debug"))
+      this.log("debug", "status", { status: enumName(Status, status) });
     return this.statusPublisher?.publish(status, errorDescription) ?? Promise.resolve();
   }
 
@@ -276,10 +278,8 @@ export class NodeRuntime {
       await statusSent;
       await this.outputInstances.admit(keyHash);
       await this.outputWriter?.write(payload, keyHash);
-      this.log("info", outcome.ok ? "task done" : "task failed", {
-        task,
-        ...(outcome.ok ? {} : { error: outcome.errorDescription }),
-      });
+      if (!outcome.ok) this.log("info", "task failed", { task, error: outcome.errorDescription });
+      else if (this.options.logger.enabled("info")) this.log("info", "task done", { task });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log("error", "output not written", { task, error: message });
