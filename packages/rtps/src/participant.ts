@@ -7,7 +7,6 @@ import { type QosInput, resolveQos } from "./discovery/qos.ts";
 import { SedpAgent } from "./discovery/sedp.ts";
 import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
 import { DatagramBatcher } from "./endpoints/datagram-batcher.ts";
-import { EarlyWriterTraffic } from "./endpoints/early-writer-traffic.ts";
 import type { Outbox } from "./endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
 import { RtpsWriter } from "./endpoints/writer.ts";
@@ -20,23 +19,15 @@ import {
   PARTICIPANT_DEFAULTS,
   type ParticipantOptions,
 } from "./participant-options.ts";
-import { type ReceiveContext, Receiver } from "./receiver.ts";
+import { Receiver } from "./receiver.ts";
 import { err, ok, type Result } from "./result.ts";
+import { SubmessageRouter } from "./submessage-router.ts";
 import { isValidDomainId } from "./transport/ports.ts";
 import type { Transport, TransportError } from "./transport/transport.ts";
 import { udpTransport } from "./transport/udp.ts";
-import {
-  EntityIds,
-  EntityKind,
-  type Guid,
-  type GuidPrefix,
-  isBuiltinEntity,
-  makeEntityId,
-  prefixToString,
-} from "./wire/guid.ts";
+import { EntityKind, type GuidPrefix, makeEntityId, prefixToString } from "./wire/guid.ts";
 import { PROTOCOL_VERSION } from "./wire/header.ts";
 import { locatorToString } from "./wire/locator.ts";
-import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
 
 export interface ParticipantEvents {
   participantDiscovered: (p: ParticipantInfo) => void;
@@ -134,7 +125,7 @@ export class Participant extends Emitter<ParticipantEvents> {
     /** Submessages from a writer not yet matched, delivered once it was. */
     replayedAfterMatch: 0,
   };
-  private readonly earlyTraffic = new EarlyWriterTraffic();
+  private readonly router: SubmessageRouter;
 
   /** @internal Use `createParticipant`. */
   constructor(
@@ -159,10 +150,6 @@ export class Participant extends Emitter<ParticipantEvents> {
       },
       beforeFlush: (fn) => batcher.beforeFlush(fn),
     };
-    this.receiver = new Receiver(guidPrefix, {
-      onWriterSubmessage: (m, ctx) => this.routeWriterSubmessage(m, ctx),
-      onReaderSubmessage: (m, ctx) => this.routeReaderSubmessage(m, ctx),
-    });
     const heartbeatPeriodMs = options.heartbeatPeriodMs ?? PARTICIPANT_DEFAULTS.heartbeatPeriodMs;
     const maxSampleSize = options.maxSampleSize ?? PARTICIPANT_DEFAULTS.maxSampleSize;
     this.matcher = new EndpointMatcher({
@@ -170,7 +157,10 @@ export class Participant extends Emitter<ParticipantEvents> {
       writers: () => this.writers.values(),
       readers: () => this.readers.values(),
       // After the whole SEDP datagram is processed, so every local reader has been matched.
-      writerMatched: (writer) => queueMicrotask(() => this.replayEarlyTraffic(writer)),
+      writerMatched: (writer) =>
+        queueMicrotask(() => {
+          if (!this.closed) this.router.replayEarlyTraffic(writer);
+        }),
     });
     this.sedp = new SedpAgent({
       prefix: guidPrefix,
@@ -225,6 +215,16 @@ export class Participant extends Emitter<ParticipantEvents> {
         this.emit("participantLost", participantInfo(d), reason);
       },
     });
+    this.router = new SubmessageRouter({
+      spdp: this.spdp,
+      sedpReaders: this.sedp.readers,
+      sedpWriters: this.sedp.writers,
+      readersOf: (writer) => this.matcher.readersOf(writer),
+      userWriter: (entityId) => this.writers.get(entityId)?.rtps,
+      hasUserReaders: () => this.readers.size > 0,
+      counters: this.counters,
+    });
+    this.receiver = new Receiver(guidPrefix, this.router);
   }
 
   /** @internal */
@@ -372,73 +372,4 @@ export class Participant extends Emitter<ParticipantEvents> {
   private assertOpen(): void {
     if (this.closed) throw new Error("participant is closed");
   }
-
-  private routeWriterSubmessage(m: WriterSubmessage, ctx: ReceiveContext): void {
-    if (m.writerId === EntityIds.spdpWriter) {
-      if (m.kind === "data") this.spdp.onData(m, ctx);
-      return;
-    }
-    const writerGuid = { prefix: ctx.sourcePrefix, entityId: m.writerId };
-    let readers: Iterable<RtpsReader>;
-    if (m.writerId === EntityIds.sedpPublicationsWriter) readers = this.sedp.readers.slice(0, 1);
-    else if (m.writerId === EntityIds.sedpSubscriptionsWriter)
-      readers = this.sedp.readers.slice(1, 2);
-    else {
-      readers = this.matcher.readersOf(writerGuid);
-      if (isEmpty(readers) && !isBuiltinEntity(m.writerId) && this.readers.size > 0) {
-        this.counters.unknownWriter++;
-        this.earlyTraffic.hold(m, ctx);
-        return;
-      }
-    }
-    let handled = false;
-    for (const r of readers) {
-      if (m.readerId !== EntityIds.unknown && m.readerId !== r.guid.entityId) continue;
-      switch (m.kind) {
-        case "data":
-          handled = r.onData(m, writerGuid, ctx.timestampMs) || handled;
-          break;
-        case "data-frag":
-          handled = r.onDataFrag(m, writerGuid, ctx.timestampMs) || handled;
-          break;
-        case "gap":
-          handled = r.onGap(m, writerGuid) || handled;
-          break;
-        case "heartbeat":
-          handled = r.onHeartbeat(m, writerGuid) || handled;
-          break;
-        case "heartbeat-frag":
-          handled = r.onHeartbeatFrag(m, writerGuid) || handled;
-          break;
-      }
-    }
-    if (!handled) this.counters.unknownWriter++;
-  }
-
-  private replayEarlyTraffic(writer: Guid): void {
-    if (this.closed) return;
-    for (const { m, ctx } of this.earlyTraffic.take(writer)) {
-      this.counters.replayedAfterMatch++;
-      this.routeWriterSubmessage(m, ctx);
-    }
-  }
-
-  private routeReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void {
-    let writer: RtpsWriter | undefined;
-    if (m.writerId === EntityIds.sedpPublicationsWriter) writer = this.sedp.writers[0];
-    else if (m.writerId === EntityIds.sedpSubscriptionsWriter) writer = this.sedp.writers[1];
-    else writer = this.writers.get(m.writerId)?.rtps;
-    if (!writer) {
-      this.counters.unknownReader++;
-      return;
-    }
-    const readerGuid = { prefix: ctx.sourcePrefix, entityId: m.readerId };
-    if (m.kind === "acknack") writer.onAckNack(m, readerGuid);
-    else writer.onNackFrag(m, readerGuid);
-  }
-}
-
-function isEmpty(items: Iterable<unknown>): boolean {
-  for (const _ of items) return false;
-  return true;
 }

@@ -1,0 +1,110 @@
+import type { SpdpAgent } from "./discovery/spdp.ts";
+import { EarlyWriterTraffic } from "./endpoints/early-writer-traffic.ts";
+import type { RtpsReader } from "./endpoints/reader.ts";
+import type { RtpsWriter } from "./endpoints/writer.ts";
+import type { ReceiveContext, ReceiverSink } from "./receiver.ts";
+import { type EntityId, EntityIds, type Guid, isBuiltinEntity } from "./wire/guid.ts";
+import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
+
+export interface RouterCounters {
+  unknownWriter: number;
+  unknownReader: number;
+  /** Submessages from a writer not yet matched, delivered once it was. */
+  replayedAfterMatch: number;
+}
+
+export interface RouterDeps {
+  readonly spdp: Pick<SpdpAgent, "onData">;
+  /** SEDP's builtin endpoints: publications first, then subscriptions. */
+  readonly sedpReaders: readonly RtpsReader[];
+  readonly sedpWriters: readonly RtpsWriter[];
+  /** Our user readers matched with a remote writer. */
+  readonly readersOf: (writer: Guid) => Iterable<RtpsReader>;
+  readonly userWriter: (entityId: EntityId) => RtpsWriter | undefined;
+  readonly hasUserReaders: () => boolean;
+  readonly counters: RouterCounters;
+}
+
+/**
+ * Hands each received submessage to the endpoint it is for: SPDP, SEDP's builtin readers and
+ * writers, or the user readers a remote writer is matched with (the participant's routing
+ * table). Traffic from a user writer we have not matched yet is held for its match.
+ */
+export class SubmessageRouter implements ReceiverSink {
+  private readonly earlyTraffic = new EarlyWriterTraffic();
+  private readonly sedpPublications: readonly RtpsReader[];
+  private readonly sedpSubscriptions: readonly RtpsReader[];
+
+  constructor(private readonly deps: RouterDeps) {
+    this.sedpPublications = deps.sedpReaders.slice(0, 1);
+    this.sedpSubscriptions = deps.sedpReaders.slice(1, 2);
+  }
+
+  onWriterSubmessage(m: WriterSubmessage, ctx: ReceiveContext): void {
+    if (m.writerId === EntityIds.spdpWriter) {
+      if (m.kind === "data") this.deps.spdp.onData(m, ctx);
+      return;
+    }
+    const writerGuid = { prefix: ctx.sourcePrefix, entityId: m.writerId };
+    let readers: Iterable<RtpsReader>;
+    if (m.writerId === EntityIds.sedpPublicationsWriter) readers = this.sedpPublications;
+    else if (m.writerId === EntityIds.sedpSubscriptionsWriter) readers = this.sedpSubscriptions;
+    else {
+      readers = this.deps.readersOf(writerGuid);
+      if (isEmpty(readers) && !isBuiltinEntity(m.writerId) && this.deps.hasUserReaders()) {
+        this.deps.counters.unknownWriter++;
+        this.earlyTraffic.hold(m, ctx);
+        return;
+      }
+    }
+    let handled = false;
+    for (const r of readers) {
+      if (m.readerId !== EntityIds.unknown && m.readerId !== r.guid.entityId) continue;
+      switch (m.kind) {
+        case "data":
+          handled = r.onData(m, writerGuid, ctx.timestampMs) || handled;
+          break;
+        case "data-frag":
+          handled = r.onDataFrag(m, writerGuid, ctx.timestampMs) || handled;
+          break;
+        case "gap":
+          handled = r.onGap(m, writerGuid) || handled;
+          break;
+        case "heartbeat":
+          handled = r.onHeartbeat(m, writerGuid) || handled;
+          break;
+        case "heartbeat-frag":
+          handled = r.onHeartbeatFrag(m, writerGuid) || handled;
+          break;
+      }
+    }
+    if (!handled) this.deps.counters.unknownWriter++;
+  }
+
+  onReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void {
+    let writer: RtpsWriter | undefined;
+    if (m.writerId === EntityIds.sedpPublicationsWriter) writer = this.deps.sedpWriters[0];
+    else if (m.writerId === EntityIds.sedpSubscriptionsWriter) writer = this.deps.sedpWriters[1];
+    else writer = this.deps.userWriter(m.writerId);
+    if (!writer) {
+      this.deps.counters.unknownReader++;
+      return;
+    }
+    const readerGuid = { prefix: ctx.sourcePrefix, entityId: m.readerId };
+    if (m.kind === "acknack") writer.onAckNack(m, readerGuid);
+    else writer.onNackFrag(m, readerGuid);
+  }
+
+  /** Delivers what `writer` sent before it was matched (call once the match is complete). */
+  replayEarlyTraffic(writer: Guid): void {
+    for (const { m, ctx } of this.earlyTraffic.take(writer)) {
+      this.deps.counters.replayedAfterMatch++;
+      this.onWriterSubmessage(m, ctx);
+    }
+  }
+}
+
+function isEmpty(items: Iterable<unknown>): boolean {
+  for (const _ of items) return false;
+  return true;
+}
