@@ -2,7 +2,7 @@ import { type CO2FootprintImpl, NodeName, Status, type TaskIdImpl } from "@wattp
 import { MemoryNetwork } from "@wattprint/rtps";
 import { createRtpsBus } from "../adapters/rtps-bus.ts";
 import { startTaskClient } from "../client/task-client.ts";
-import { createMemoryLogger } from "../log.ts";
+import type { Logger } from "../log.ts";
 import type { BusPort } from "../ports/bus.ts";
 import { NodeRuntime } from "../runtime/node-runtime.ts";
 import { type CarbonNodeSettings, carbonFootprintNode } from "./carbon-footprint.ts";
@@ -42,7 +42,15 @@ export async function warmUpCarbonNode(
 ): Promise<WarmUpReport> {
   const started = performance.now();
   const network = new MemoryNetwork();
-  const logger = createMemoryLogger();
+  // Debug and info records of thousands of synthetic tasks serve nobody: only problems are
+  // kept (a few), so that a failed warm-up can say what went wrong.
+  const problems: string[] = [];
+  const logger: Logger = {
+    enabled: (level) => level === "warn" || level === "error",
+    log: (level, message) => {
+      if ((level === "warn" || level === "error") && problems.length < 5) problems.push(message);
+    },
+  };
   const buses: BusPort[] = [];
   const open = async (name: string, address: string) => {
     const bus = await createRtpsBus({
@@ -83,6 +91,10 @@ export async function warmUpCarbonNode(
       for (const id of ids) await client.releaseTask(id);
     }
     return { tasks: options.tasks, elapsedMs: performance.now() - started };
+  } catch (error) {
+    if (error instanceof WarmUpError && problems.length > 0)
+      throw new WarmUpError(`${error.message} (node log: ${problems.join("; ")})`);
+    throw error;
   } finally {
     answers.close();
     await runtime?.stop("warm-up done");
