@@ -47,20 +47,15 @@ const textEncoder = new TextEncoder();
 /** Bounds-checked reader over a byte range; offsets are absolute in `bytes`. */
 export class ByteReader {
   private readonly view: DataView;
-  offset: number;
+  offset = 0;
   end: number;
 
   constructor(
     readonly data: Uint8Array,
     public littleEndian: boolean,
-    offset = 0,
-    end = data.length,
-    /** A view over `data` to share: one per datagram, not one per submessage. */
-    view?: DataView,
   ) {
-    this.view = view ?? new DataView(data.buffer, data.byteOffset, data.byteLength);
-    this.offset = offset;
-    this.end = Math.min(end, data.length);
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.end = data.length;
   }
 
   /** Points this reader at another range of the same bytes (one reader per datagram). */
