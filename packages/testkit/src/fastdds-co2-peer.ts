@@ -1,4 +1,4 @@
-import { startFastddsPeer, valueFlags } from "./peer-launch.ts";
+import { startFastddsPeer, switchFlags, valueFlags } from "./peer-launch.ts";
 import type { PeerProcess } from "./process.ts";
 
 export type Co2PeerMode =
@@ -57,9 +57,7 @@ const FLAG_NAMES: Record<Exclude<keyof Co2PeerOptions, "nokey" | "defaultTranspo
 };
 
 export function co2PeerArgs(mode: Co2PeerMode, options: Co2PeerOptions = {}): string[] {
-  const args = [mode, ...valueFlags(options, FLAG_NAMES)];
-  if (options.nokey) args.push("--nokey");
-  return args;
+  return [mode, ...valueFlags(options, FLAG_NAMES), ...switchFlags(options, { nokey: "--nokey" })];
 }
 
 /** Builds (cached) and starts `fastdds-co2-peer`; refuses outside the private namespace. */

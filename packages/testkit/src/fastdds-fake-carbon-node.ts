@@ -1,4 +1,4 @@
-import { startFastddsPeer, valueFlags } from "./peer-launch.ts";
+import { startFastddsPeer, switchFlags, valueFlags } from "./peer-launch.ts";
 import type { PeerProcess } from "./process.ts";
 
 /** Flags of `fastdds-fake-carbon-node` (README). */
@@ -27,7 +27,7 @@ const FLAGS: Record<Exclude<keyof FakeCarbonNodeOptions, "defaultTransports" | "
 };
 
 export function fakeCarbonNodeArgs(options: FakeCarbonNodeOptions = {}): string[] {
-  return ["node", ...valueFlags(options, FLAGS), ...(options.quiet ? ["--quiet"] : [])];
+  return ["node", ...valueFlags(options, FLAGS), ...switchFlags(options, { quiet: "--quiet" })];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { startFastddsPeer, valueFlags } from "./peer-launch.ts";
+import { startFastddsPeer, switchFlags, valueFlags } from "./peer-launch.ts";
 import type { PeerProcess } from "./process.ts";
 
 /** sequential: one task at a time; burst: all, then wait; latency: sequential + bursts of 50. */
@@ -78,15 +78,17 @@ const FLAGS: Record<
   userExtra: "--user-extra",
 };
 
+const SWITCHES = {
+  noStatusFilter: "--no-status-filter",
+  release: "--release",
+  quiet: "--quiet",
+} as const;
+
 export function orchestratorArgs(
   mode: OrchestratorMode,
   options: OrchestratorOptions = {},
 ): string[] {
-  const args = [mode, ...valueFlags(options, FLAGS)];
-  if (options.noStatusFilter) args.push("--no-status-filter");
-  if (options.release) args.push("--release");
-  if (options.quiet) args.push("--quiet");
-  return args;
+  return [mode, ...valueFlags(options, FLAGS), ...switchFlags(options, SWITCHES)];
 }
 
 /** Builds (cached) and starts `fastdds-orchestrator`; refuses outside the private namespace. */

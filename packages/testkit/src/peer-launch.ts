@@ -15,6 +15,18 @@ export function valueFlags<O extends object>(
   return args;
 }
 
+/** `--flag` for every boolean option that is true, in the order of `flags`. */
+export function switchFlags<O extends object>(
+  options: O,
+  flags: Partial<Record<keyof O, string>>,
+): string[] {
+  const args: string[] = [];
+  for (const [key, flag] of Object.entries(flags) as [keyof O, string | undefined][]) {
+    if (flag !== undefined && options[key] === true) args.push(flag);
+  }
+  return args;
+}
+
 /**
  * Builds (cached) and starts one of the Fast DDS peers; refuses outside the private
  * namespace. `defaultTransports` keeps Fast DDS's SHM+UDP instead of UDPv4 only.
