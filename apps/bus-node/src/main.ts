@@ -1,72 +1,11 @@
 #!/usr/bin/env node
-import { PARTICIPANT_PROPERTIES } from "@wattprint/messages";
-import {
-  carbonFootprintNode,
-  createJsonLogger,
-  createRtpsBus,
-  NodeRuntime,
-  warmUpCarbonNode,
-} from "@wattprint/node";
-import { HELP, OptionsError, parseNodeOptions } from "./options.ts";
+import { setFlagsFromString } from "node:v8";
 
-/** Wiring only: flags and env in, the carbon node on an RTPS bus, signals to a graceful stop. */
-async function main(): Promise<number> {
-  let options: ReturnType<typeof parseNodeOptions>;
-  try {
-    options = parseNodeOptions(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof OptionsError)) throw error;
-    process.stderr.write(`wattprint-node: ${error.message} (see --help)\n`);
-    return 2;
-  }
-  if (options === "help") {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const logger = createJsonLogger({
-    level: options.logLevel,
-    write: (line) => process.stderr.write(line),
-  });
-  for (const note of options.notes) logger.log("warn", note);
-  if (options.warmUpTasks > 0) {
-    try {
-      const report = await warmUpCarbonNode(options.settings, { tasks: options.warmUpTasks });
-      logger.log("info", "warmed up", {
-        tasks: report.tasks,
-        elapsedMs: Math.round(report.elapsedMs),
-      });
-    } catch (error) {
-      // An optimisation, not a precondition: the node still serves, only its first tasks slower.
-      logger.log("warn", "warm-up skipped", {
-        reason: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
-  const definition = carbonFootprintNode(options.settings);
-  const bus = await createRtpsBus({
-    participantName: definition.nodeName,
-    domainId: options.domainId,
-    interfaceAddress: options.interfaceAddress,
-    properties: PARTICIPANT_PROPERTIES,
-    logger,
-  });
-  const runtime = await NodeRuntime.start(definition, {
-    bus,
-    logger,
-    maxPendingPerInput: options.maxPendingPerInput,
-    maxPendingAgeMs: options.maxPendingAgeMs,
-  });
-  logger.log("info", "listening", {
-    bus: bus.describe(),
-    latencyUnit: options.settings.latencyUnit,
-    pue: options.settings.pue.value,
-    gridIntensityOverride: options.settings.gridIntensityOverride ?? null,
-  });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void runtime.stop(signal));
-  }
-  await runtime.stopped;
-  return 0;
-}
+// Feedback from a function's first calls, not only after V8's call budget: code the warm-up
+// runs a few times (a peer joining or leaving, a lost datagram) is then already known when
+// the task path is optimised, instead of throwing that code away when a real peer first takes
+// it. Set before the node's modules load, since V8 reads it as each function first runs.
+setFlagsFromString("--no-lazy-feedback-allocation");
 
-process.exitCode = await main();
+const { serve } = await import("./serve.ts");
+process.exitCode = await serve();

@@ -3,7 +3,7 @@ import { type DecodeOptions, decodeStruct } from "./cdr/decode.ts";
 import { type EncodeOptions, encodeStruct } from "./cdr/encode.ts";
 import { defaultStruct, type StructLayout, type StructValue } from "./cdr/layout.ts";
 import type { DecodeResult, Result, ValidationError } from "./errors.ts";
-import { computeKeyHash, isKeyedLayout, maxKeySize } from "./key-hash.ts";
+import { isKeyedLayout, keyHashFunction, maxKeySize } from "./key-hash.ts";
 
 /** Everything the node runtime needs to speak one SustainML type. */
 export interface MessageCodec<T> {
@@ -67,7 +67,7 @@ export function defineCodec<T extends StructValue>(
         error: { kind: "invalid", typeName, message: `${typeName}: ${summary}`, issues },
       };
     },
-    keyHash: (value) => computeKeyHash(layout, value),
+    keyHash: keyHashFunction(layout),
     defaults: () => defaultStruct(layout) as T,
   };
 }

@@ -141,12 +141,22 @@ export function serializeKey(layout: StructLayout, value: StructValue): Uint8Arr
  * gets the nil handle, 16 zero bytes.
  */
 export function computeKeyHash(layout: StructLayout, value: StructValue): Uint8Array {
-  if (!isKeyedLayout(layout)) return new Uint8Array(KEY_HASH_SIZE);
-  const key = serializeKey(layout, value);
+  return keyHashFunction(layout)(value);
+}
+
+/**
+ * The key hash of one layout, its kind chosen once: a codec keeps one of these, so the
+ * function a task path calls for its small task-id keys never meets an MD5 branch (taking it
+ * once, for the status's string key, would make V8 recompile the task path's copy).
+ */
+export function keyHashFunction(layout: StructLayout): (value: StructValue) => Uint8Array {
+  if (!isKeyedLayout(layout)) return () => new Uint8Array(KEY_HASH_SIZE);
   if (maxKeySize(layout) <= KEY_HASH_SIZE) {
-    const hash = new Uint8Array(KEY_HASH_SIZE);
-    hash.set(key);
-    return hash;
+    return (value) => {
+      const hash = new Uint8Array(KEY_HASH_SIZE);
+      hash.set(serializeKey(layout, value));
+      return hash;
+    };
   }
-  return new Uint8Array(createHash("md5").update(key).digest());
+  return (value) => new Uint8Array(createHash("md5").update(serializeKey(layout, value)).digest());
 }

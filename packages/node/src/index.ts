@@ -17,6 +17,7 @@ export {
   type LogLevel,
 } from "./log.ts";
 export {
+  type CarbonFootprintNode,
   type CarbonNodeInputs,
   type CarbonNodeSettings,
   carbonFootprintNode,

@@ -1,26 +1,42 @@
 import { describe, expect, it } from "vitest";
-import { defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
+import { createMemoryLogger } from "../src/log.ts";
+import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
 import { WarmUpError, warmUpCarbonNode } from "../src/nodes/carbon-warm-up.ts";
 
 describe("warmUpCarbonNode", () => {
-  it("runs every synthetic task through a private RTPS network and reports it", async () => {
-    const report = await warmUpCarbonNode(defaultCarbonNodeSettings(), {
-      tasks: 60,
+  it("answers every synthetic task despite the losses it stages, and reports them", async () => {
+    const logger = createMemoryLogger();
+    const report = await warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      tasks: 150,
       burstSize: 10,
+      logger,
     });
-    expect(report.tasks).toBe(60);
+    expect(report.tasks).toBe(150);
+    // The late client announcement and five lost samples, each repaired by the protocol.
+    expect(report.lostDatagrams).toBe(6);
     expect(report.elapsedMs).toBeGreaterThan(0);
+    expect(logger.records.filter((r) => r.level === "warn" || r.level === "error")).toEqual([]);
+    // Both clients' tasks went through the node's own logging.
+    expect(logger.records.filter((r) => r.message === "task done")).toHaveLength(150);
   });
 
   it("fails with the node's own reason when the synthetic task cannot be answered", async () => {
     const broken = { ...defaultCarbonNodeSettings(), gridIntensityOverride: -5 };
-    await expect(warmUpCarbonNode(broken, { tasks: 4 })).rejects.toThrow(WarmUpError);
-    await expect(warmUpCarbonNode(broken, { tasks: 4 })).rejects.toThrow(/reported ERROR: .+/);
+    await expect(
+      warmUpCarbonNode(carbonFootprintNode(broken), { tasks: 4, logger: createMemoryLogger() }),
+    ).rejects.toThrow(WarmUpError);
+    await expect(
+      warmUpCarbonNode(carbonFootprintNode(broken), { tasks: 4, logger: createMemoryLogger() }),
+    ).rejects.toThrow(/reported ERROR: .+/);
   });
 
   it("gives up after its time limit instead of holding the start back", async () => {
     await expect(
-      warmUpCarbonNode(defaultCarbonNodeSettings(), { tasks: 100_000, timeoutMs: 300 }),
+      warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
+        tasks: 100_000,
+        timeoutMs: 300,
+        logger: createMemoryLogger(),
+      }),
     ).rejects.toThrow("warm-up failed: timed out");
   });
 });

@@ -29,6 +29,7 @@ export type { ParticipantOptions } from "./participant-options.ts";
 export type { DropReason, ReceiverCounters } from "./receiver.ts";
 export type { RemoteEndpointInfo } from "./remote-endpoint.ts";
 export { err, ok, type Result } from "./result.ts";
+export { fastDdsFraming } from "./transport/fast-dds-framing.ts";
 export { type DropPolicy, MemoryNetwork } from "./transport/memory.ts";
 export {
   metatrafficMulticastPort,
@@ -39,5 +40,6 @@ export {
 export type { Transport, TransportError, TransportFactory } from "./transport/transport.ts";
 export { type UdpTransportOptions, udpTransport } from "./transport/udp.ts";
 export type { MatchEvents } from "./user-endpoint.ts";
+export { type Guid, guidToString } from "./wire/guid.ts";
 export { decodeMessage } from "./wire/message.ts";
 export type { Parameter } from "./wire/parameter-list.ts";

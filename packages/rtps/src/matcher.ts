@@ -23,6 +23,8 @@ type Local = DataWriter | DataReader;
  * Pairs local and remote user endpoints as SEDP reports them, and keeps the
  * routing table from remote writers to our readers.
  */
+const NO_READERS: ReadonlySet<RtpsReader> = new Set();
+
 export class EndpointMatcher {
   private readonly remotes = new Map<string, EndpointDescription>();
   /** local guid -> remote guids it is matched with. */
@@ -35,8 +37,9 @@ export class EndpointMatcher {
     return [...this.remotes.values()];
   }
 
-  readersOf(writerGuid: Guid): Iterable<RtpsReader> {
-    return this.readersByWriter.get(guidToString(writerGuid)) ?? [];
+  readersOf(writerGuid: Guid): ReadonlySet<RtpsReader> {
+    // Always a Set: one iterable shape keeps the routing loop's optimised code valid.
+    return this.readersByWriter.get(guidToString(writerGuid)) ?? NO_READERS;
   }
 
   addRemote(ep: EndpointDescription): void {

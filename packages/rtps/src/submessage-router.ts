@@ -19,7 +19,7 @@ export interface RouterDeps {
   readonly sedpReaders: readonly RtpsReader[];
   readonly sedpWriters: readonly RtpsWriter[];
   /** Our user readers matched with a remote writer. */
-  readonly readersOf: (writer: Guid) => Iterable<RtpsReader>;
+  readonly readersOf: (writer: Guid) => ReadonlySet<RtpsReader>;
   readonly userWriter: (entityId: EntityId) => RtpsWriter | undefined;
   readonly hasUserReaders: () => boolean;
   readonly counters: RouterCounters;
@@ -32,12 +32,13 @@ export interface RouterDeps {
  */
 export class SubmessageRouter implements ReceiverSink {
   private readonly earlyTraffic = new EarlyWriterTraffic();
-  private readonly sedpPublications: readonly RtpsReader[];
-  private readonly sedpSubscriptions: readonly RtpsReader[];
+  // Sets, like the user readers of a writer: the routing loop then meets one iterable shape.
+  private readonly sedpPublications: ReadonlySet<RtpsReader>;
+  private readonly sedpSubscriptions: ReadonlySet<RtpsReader>;
 
   constructor(private readonly deps: RouterDeps) {
-    this.sedpPublications = deps.sedpReaders.slice(0, 1);
-    this.sedpSubscriptions = deps.sedpReaders.slice(1, 2);
+    this.sedpPublications = new Set(deps.sedpReaders.slice(0, 1));
+    this.sedpSubscriptions = new Set(deps.sedpReaders.slice(1, 2));
   }
 
   onWriterSubmessage(m: WriterSubmessage, ctx: ReceiveContext): void {
@@ -46,12 +47,12 @@ export class SubmessageRouter implements ReceiverSink {
       return;
     }
     const writerGuid = { prefix: ctx.sourcePrefix, entityId: m.writerId };
-    let readers: Iterable<RtpsReader>;
+    let readers: ReadonlySet<RtpsReader>;
     if (m.writerId === EntityIds.sedpPublicationsWriter) readers = this.sedpPublications;
     else if (m.writerId === EntityIds.sedpSubscriptionsWriter) readers = this.sedpSubscriptions;
     else {
       readers = this.deps.readersOf(writerGuid);
-      if (isEmpty(readers) && !isBuiltinEntity(m.writerId) && this.deps.hasUserReaders()) {
+      if (readers.size === 0 && !isBuiltinEntity(m.writerId) && this.deps.hasUserReaders()) {
         this.deps.counters.unknownWriter++;
         this.earlyTraffic.hold(m, ctx);
         return;
@@ -102,9 +103,4 @@ export class SubmessageRouter implements ReceiverSink {
       this.onWriterSubmessage(m, ctx);
     }
   }
-}
-
-function isEmpty(items: Iterable<unknown>): boolean {
-  for (const _ of items) return false;
-  return true;
 }

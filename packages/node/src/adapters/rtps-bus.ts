@@ -4,14 +4,16 @@ import {
   type DataReader,
   type DataWriter,
   type EndpointOptions,
+  guidToString,
   type IncompatibleReason,
   type Participant,
   type QosInput,
+  type ReceivedSample,
   type RemoteEndpointInfo,
   type TransportFactory,
 } from "@wattprint/rtps";
 import type { Logger } from "../log.ts";
-import type { BusPort, BusSample, TopicSpec } from "../ports/bus.ts";
+import type { BusPort, BusSample, BusWriter, TopicSpec } from "../ports/bus.ts";
 
 export interface RtpsBusOptions {
   /** Participant name announced in SPDP (PID_ENTITY_NAME): the orchestrator keys on it. */
@@ -58,6 +60,55 @@ function toRtpsQos(qos: SustainMLQos): QosInput {
         }
       : {}),
   };
+}
+
+/**
+ * Every sample has the same shape (keyHash present even when undefined): the task path is
+ * compiled once, during the warm-up, and a second object shape would make V8 recompile it.
+ */
+function toBusSample(sample: ReceivedSample): BusSample {
+  return {
+    payload: sample.payload,
+    keyHash: sample.keyHash,
+    disposed: sample.instanceState !== "alive",
+    writer: guidToString(sample.writerGuid),
+  };
+}
+
+/**
+ * A class, not a literal of closures per writer: the warm-up's writers and the real ones then
+ * share their methods, and code V8 optimised against the first stays valid for the second.
+ */
+class RtpsBusWriter implements BusWriter {
+  constructor(
+    private readonly writer: DataWriter,
+    private readonly topicName: string,
+    private readonly onClose: () => void,
+  ) {}
+
+  async write(payload: Uint8Array, keyHash: Uint8Array): Promise<void> {
+    this.check(this.writer.write(payload, { keyHash }), "write");
+  }
+
+  async dispose(keyHash: Uint8Array): Promise<void> {
+    this.check(this.writer.dispose(keyHash), "dispose");
+  }
+
+  async unregister(keyHash: Uint8Array): Promise<void> {
+    this.check(this.writer.unregister(keyHash), "unregister");
+  }
+
+  async close(): Promise<void> {
+    this.onClose();
+    this.writer.close();
+  }
+
+  private check(result: ReturnType<DataWriter["write"]>, what: string): void {
+    if (!result.ok)
+      throw new RtpsBusError(
+        `${what} on ${this.topicName} failed: ${result.error.kind}: ${result.error.detail}`,
+      );
+  }
 }
 
 /**
@@ -123,33 +174,11 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
       `rtps domain ${options.domainId} on ${options.interfaceAddress} as ${options.participantName}`,
     async openWriter(spec) {
       const writer = open(spec, "writer", (o) => participant.createWriter(o));
-      const check = (result: ReturnType<DataWriter["write"]>, what: string) => {
-        if (!result.ok)
-          throw new RtpsBusError(
-            `${what} on ${spec.topicName} failed: ${result.error.kind}: ${result.error.detail}`,
-          );
-      };
-      return {
-        write: async (payload, keyHash) => check(writer.write(payload, { keyHash }), "write"),
-        dispose: async (keyHash) => check(writer.dispose(keyHash), "dispose"),
-        unregister: async (keyHash) => check(writer.unregister(keyHash), "unregister"),
-        close: async () => {
-          endpoints.delete(writer);
-          writer.close();
-        },
-      };
+      return new RtpsBusWriter(writer, spec.topicName, () => endpoints.delete(writer));
     },
     async openReader(spec, onSample) {
       const reader = open(spec, "reader", (o) => participant.createReader(o));
-      reader.on("sample", (sample) => {
-        const busSample: BusSample = {
-          payload: sample.payload,
-          ...(sample.keyHash ? { keyHash: sample.keyHash } : {}),
-          disposed: sample.instanceState !== "alive",
-          writer: String(sample.writerGuid),
-        };
-        onSample(busSample);
-      });
+      reader.on("sample", (sample) => onSample(toBusSample(sample)));
       return {
         close: async () => {
           endpoints.delete(reader);

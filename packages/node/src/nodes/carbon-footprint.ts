@@ -79,9 +79,12 @@ function settingsJson(settings: CarbonNodeSettings): string {
  * grams, kWh and g/kWh. It computes, it does not sleep or run the model, so a task takes
  * microseconds instead of seconds.
  */
-export function carbonFootprintNode(
-  initial: CarbonNodeSettings,
-): NodeDefinition<CarbonNodeInputs, CO2FootprintImpl> & { settings(): CarbonNodeSettings } {
+/** The carbon node's definition, with its current settings (the configuration service changes them). */
+export type CarbonFootprintNode = NodeDefinition<CarbonNodeInputs, CO2FootprintImpl> & {
+  settings(): CarbonNodeSettings;
+};
+
+export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprintNode {
   let settings = initial;
   let lookup = embeddedIntensityLookup(settings.gridIntensityOverride);
   // The embedded tables load on first use; do it now so the first task is not the slow one.

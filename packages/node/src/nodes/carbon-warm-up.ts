@@ -1,11 +1,12 @@
 import { type CO2FootprintImpl, NodeName, Status, type TaskIdImpl } from "@wattprint/messages";
-import { MemoryNetwork } from "@wattprint/rtps";
+import { fastDdsFraming, MemoryNetwork, type TransportFactory } from "@wattprint/rtps";
 import { createRtpsBus } from "../adapters/rtps-bus.ts";
-import { startTaskClient } from "../client/task-client.ts";
+import { startTaskClient, type TaskClient } from "../client/task-client.ts";
 import type { Logger } from "../log.ts";
 import type { BusPort } from "../ports/bus.ts";
 import { NodeRuntime } from "../runtime/node-runtime.ts";
-import { type CarbonNodeSettings, carbonFootprintNode } from "./carbon-footprint.ts";
+import type { CarbonFootprintNode } from "./carbon-footprint.ts";
+import { WarmUpLosses } from "./warm-up-losses.ts";
 
 export interface WarmUpOptions {
   /** Synthetic tasks to run; V8 has optimised the task path after a few thousand. */
@@ -14,91 +15,130 @@ export interface WarmUpOptions {
   readonly burstSize?: number;
   /** Gives up (and says so) after this long; the node then starts cold. */
   readonly timeoutMs?: number;
+  /**
+   * The logger the node will serve with. The synthetic tasks log through it, so V8 optimises
+   * the node's logging as it will run; the caller decides what of those records to keep.
+   */
+  readonly logger: Logger;
 }
 
 export interface WarmUpReport {
   readonly tasks: number;
   readonly elapsedMs: number;
+  /** Datagrams the warm-up's network lost on purpose (see WarmUpLosses), all repaired. */
+  readonly lostDatagrams: number;
 }
 
 export class WarmUpError extends Error {
   override readonly name = "WarmUpError";
 }
 
+/** Tasks the first, short-lived client sends before it leaves. */
+const FIRST_CLIENT_TASKS = 20;
+
+/** Where the private network puts the node under warm-up. */
+const NODE_ADDRESS = [10, 0, 0, 1] as const;
+const NODE_IP = NODE_ADDRESS.join(".");
+
 /** Problem id of the synthetic tasks; they never leave the process. */
 const WARM_UP_PROBLEM = 0xffff_fff0;
 
 /**
- * Runs synthetic tasks through a private copy of the carbon node, over an RTPS network that
- * lives in this process, before the real node opens. The real node shares the same code, so
- * its first tasks run optimised instead of racing the JIT: measured on the task-latency
- * benchmark, JIT compilation during the first thousands of tasks took a core from the
- * orchestrator and doubled the latency tail. Each synthetic task must come back with an
- * answer for its own task id and no ERROR status, so this also checks the whole path once.
+ * Runs synthetic tasks through the carbon node's definition, hosted by a private runtime on
+ * an RTPS network that lives in this process, before the real node opens. The real node then
+ * serves with the same definition (the same closures) and the same code, so its first tasks
+ * run optimised instead of racing the JIT: measured on the task-latency benchmark, JIT
+ * compilation during the first thousands of tasks took a core from the orchestrator and
+ * doubled the latency tail. Each synthetic task must come back with an answer for its own
+ * task id and no ERROR status, so this also checks the whole path once.
  */
 export async function warmUpCarbonNode(
-  settings: CarbonNodeSettings,
+  definition: CarbonFootprintNode,
   options: WarmUpOptions,
 ): Promise<WarmUpReport> {
   const started = performance.now();
   const network = new MemoryNetwork();
-  // Debug and info records of thousands of synthetic tasks serve nobody: only problems are
-  // kept (a few), so that a failed warm-up can say what went wrong.
-  const problems: string[] = [];
-  const logger: Logger = {
-    enabled: (level) => level === "warn" || level === "error",
-    log: (level, message) => {
-      if ((level === "warn" || level === "error") && problems.length < 5) problems.push(message);
-    },
-  };
+  network.dropPolicy = new WarmUpLosses(NODE_ADDRESS).drop;
+  const { logger } = options;
   const buses: BusPort[] = [];
-  const open = async (name: string, address: string) => {
+  const open = async (name: string, address: string, transport: TransportFactory) => {
     const bus = await createRtpsBus({
       participantName: name,
       domainId: 0,
       interfaceAddress: address,
-      transport: network.transport(address),
+      transport,
       logger,
     });
     buses.push(bus);
     return bus;
   };
-  let runtime: NodeRuntime | undefined;
-  const answers = new Answers(started + (options.timeoutMs ?? 30_000));
-  try {
-    runtime = await NodeRuntime.start(carbonFootprintNode(settings), {
-      bus: await open(NodeName.CARBON_FOOTPRINT_NODE, "10.0.0.1"),
-      logger,
-    });
-    const client = await startTaskClient(await open("WATTPRINT_WARM_UP", "10.0.0.2"));
+  // The orchestrator SustainML ships is Fast DDS: clients frame their datagrams the same
+  // way, so the node's JIT is trained on the receive paths real tasks take.
+  const openClient = async (name: string, address: string): Promise<WarmUpClient> => {
+    const bus = await open(name, address, fastDdsFraming(network.transport(address)));
+    const client = await startTaskClient(bus);
     client.onEvent((event) => {
       if (event.kind === "output") answers.arrived(event.output);
       if (event.kind === "status" && event.status.node_status === Status.NODE_ERROR) {
         answers.fail(`the node reported ERROR: ${event.status.error_description}`);
       }
     });
+    return { bus, client };
+  };
+  let runtime: NodeRuntime | undefined;
+  const answers = new Answers(started + (options.timeoutMs ?? 30_000));
+  try {
+    runtime = await NodeRuntime.start(definition, {
+      bus: await open(NodeName.CARBON_FOOTPRINT_NODE, NODE_IP, network.transport(NODE_IP)),
+      logger,
+    });
     const burstSize = Math.max(1, options.burstSize ?? 25);
-    const sequential = Math.ceil(options.tasks / 2);
-    let next = 1;
-    while (next <= options.tasks) {
-      const size = next <= sequential ? 1 : Math.min(burstSize, options.tasks - next + 1);
-      const ids = Array.from({ length: size }, (_, i) => taskId(next + i));
-      next += size;
-      // Promise.all first, so a failure while sending is already handled when it rejects.
-      const answered = Promise.all(ids.map((id) => answers.waitFor(id)));
-      for (const id of ids) await client.sendTask(id);
-      await answered;
-      for (const id of ids) await client.releaseTask(id);
-    }
-    return { tasks: options.tasks, elapsedMs: performance.now() - started };
-  } catch (error) {
-    if (error instanceof WarmUpError && problems.length > 0)
-      throw new WarmUpError(`${error.message} (node log: ${problems.join("; ")})`);
-    throw error;
+    // A first client sends a few tasks and leaves, as an orchestrator that restarts does: the
+    // node's paths for a peer that goes (unmatching, disposals) are trained early, instead of
+    // being met first when the warm-up ends, which left those functions deoptimised.
+    const first = Math.min(FIRST_CLIENT_TASKS, options.tasks);
+    const firstClient = await openClient("WATTPRINT_WARM_UP_1", "10.0.0.2");
+    await runTasks(firstClient, 1, first, 1, answers);
+    await firstClient.bus.close();
+    buses.splice(buses.indexOf(firstClient.bus), 1);
+    const client = await openClient("WATTPRINT_WARM_UP", "10.0.0.3");
+    // Half sequential tasks, half bursts, so the batched paths are compiled too.
+    const sequentialEnd = Math.max(first, Math.ceil(options.tasks / 2));
+    await runTasks(client, first + 1, sequentialEnd, 1, answers);
+    await runTasks(client, sequentialEnd + 1, options.tasks, burstSize, answers);
+    return {
+      tasks: options.tasks,
+      elapsedMs: performance.now() - started,
+      lostDatagrams: network.dropped,
+    };
   } finally {
     answers.close();
     await runtime?.stop("warm-up done");
     for (const bus of buses) await bus.close();
+  }
+}
+
+interface WarmUpClient {
+  readonly bus: BusPort;
+  readonly client: TaskClient;
+}
+
+/** Sends tasks `from`..`to` (inclusive), `size` at a time, and waits for every answer. */
+async function runTasks(
+  { client }: WarmUpClient,
+  from: number,
+  to: number,
+  size: number,
+  answers: Answers,
+): Promise<void> {
+  answers.expectFrom(from);
+  for (let next = from; next <= to; next += size) {
+    const ids = Array.from({ length: Math.min(size, to - next + 1) }, (_, i) => taskId(next + i));
+    // Promise.all first, so a failure while sending is already handled when it rejects.
+    const answered = Promise.all(ids.map((id) => answers.waitFor(id)));
+    for (const id of ids) await client.sendTask(id);
+    await answered;
+    for (const id of ids) await client.releaseTask(id);
   }
 }
 
@@ -110,6 +150,8 @@ function taskId(iteration: number): TaskIdImpl {
 class Answers {
   private readonly waiters = new Map<number, { resolve(): void; reject(e: Error): void }>();
   private failure: WarmUpError | undefined;
+  /** Outputs of earlier tasks, which the node's durable writer replays to a new client. */
+  private replayedBelow = 1;
   private readonly timer: NodeJS.Timeout;
 
   constructor(deadline: number) {
@@ -121,6 +163,11 @@ class Answers {
     this.timer.unref();
   }
 
+  /** Tasks below `first` were answered before; their outputs may arrive again (replays). */
+  expectFrom(first: number): void {
+    this.replayedBelow = first;
+  }
+
   waitFor(id: TaskIdImpl): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
@@ -130,6 +177,7 @@ class Answers {
 
   arrived(output: CO2FootprintImpl): void {
     const { problem_id: problem, iteration_id: iteration } = output.task_id;
+    if (problem === WARM_UP_PROBLEM && iteration < this.replayedBelow) return;
     const waiter = this.waiters.get(iteration);
     if (problem !== WARM_UP_PROBLEM || !waiter) {
       this.fail(`an output for task (${problem}, ${iteration}) nobody asked for`);

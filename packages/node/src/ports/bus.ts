@@ -15,7 +15,7 @@ export interface TopicSpec {
 export interface BusSample {
   readonly payload: Uint8Array;
   /** 16-byte instance key hash, when the writer sent one. */
-  readonly keyHash?: Uint8Array;
+  readonly keyHash?: Uint8Array | undefined;
   /** True for dispose/unregister notifications; such samples carry no data. */
   readonly disposed: boolean;
   /** Identifies the remote writer, for logs. */

@@ -75,13 +75,17 @@ export class NodeRuntime {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly outputInstances = new OutputInstanceWindow(
     TASK_DATA_QOS.resourceLimits?.maxInstances ?? Number.POSITIVE_INFINITY,
-    async (keyHash) => this.outputWriter?.unregister(keyHash),
   );
+
+  /** Held apart from `options`: callers pass option objects of different shapes, and the
+   * task path reads the logger on every task (one shape keeps V8's optimised code valid). */
+  private readonly logger: Logger;
 
   private constructor(
     private readonly definition: AnyDefinition,
     private readonly options: NodeRuntimeOptions,
   ) {
+    this.logger = options.logger;
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
@@ -116,7 +120,7 @@ export class NodeRuntime {
     message: string,
     fields?: Record<string, unknown>,
   ): void {
-    this.options.logger.log(level, message, { node: this.definition.nodeName, ...fields });
+    this.logger.log(level, message, { node: this.definition.nodeName, ...fields });
   }
 
   private async open(): Promise<void> {
@@ -166,7 +170,7 @@ export class NodeRuntime {
 
   private publishStatus(status: Status, errorDescription = ""): Promise<void> {
     // Twice per task: the fields are built only when debug logging is on.
-    if (this.options.logger.enabled("debug"))
+    if (this.logger.enabled("debug"))
       this.log("debug", "status", { status: enumName(Status, status) });
     return this.statusPublisher?.publish(status, errorDescription) ?? Promise.resolve();
   }
@@ -276,10 +280,11 @@ export class NodeRuntime {
       const payload = codec.encode(output);
       const keyHash = codec.keyHash(output);
       await statusSent;
-      await this.outputInstances.admit(keyHash);
+      const retired = this.outputInstances.admit(keyHash);
+      if (retired) await this.outputWriter?.unregister(retired);
       await this.outputWriter?.write(payload, keyHash);
       if (!outcome.ok) this.log("info", "task failed", { task, error: outcome.errorDescription });
-      else if (this.options.logger.enabled("info")) this.log("info", "task done", { task });
+      else if (this.logger.enabled("info")) this.log("info", "task done", { task });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log("error", "output not written", { task, error: message });

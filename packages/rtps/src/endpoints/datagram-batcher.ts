@@ -6,6 +6,9 @@ import { MAX_DATAGRAM } from "./outbox.ts";
 
 interface Pending {
   readonly to: Locator;
+  /** IPv4 address as a signed 32-bit number (a small integer for V8), and the port. */
+  readonly ip: number;
+  readonly port: number;
   readonly w: ByteWriter;
 }
 
@@ -20,7 +23,8 @@ interface Pending {
  * Messages leave in the order they were sent, per locator.
  */
 export class DatagramBatcher {
-  private readonly pending = new Map<number, Pending>();
+  /** One entry per destination this turn: a handful at most, so a scan beats hashing. */
+  private readonly pending: Pending[] = [];
   private readonly spare: ByteWriter[] = [];
   private hooks: Array<() => void> = [];
   private scheduled: NodeJS.Immediate | undefined;
@@ -33,12 +37,15 @@ export class DatagramBatcher {
       return;
     }
     const a = to.address;
-    // IPv4 and port as one exact number (48 bits): no string per message.
-    const key =
-      ((a[12] ?? 0) * 0x1000000 + ((a[13] ?? 0) << 16) + ((a[14] ?? 0) << 8) + (a[15] ?? 0)) *
-        0x10000 +
-      (to.port & 0xffff);
-    const p = this.pending.get(key);
+    const ip = ((a[12] ?? 0) << 24) | ((a[13] ?? 0) << 16) | ((a[14] ?? 0) << 8) | (a[15] ?? 0);
+    const port = to.port;
+    let p: Pending | undefined;
+    for (const q of this.pending) {
+      if (q.ip === ip && q.port === port) {
+        p = q;
+        break;
+      }
+    }
     if (p) {
       const joinable =
         message.length > RTPS_HEADER_LENGTH && message[RTPS_HEADER_LENGTH] === SubmessageId.infoDst;
@@ -53,7 +60,7 @@ export class DatagramBatcher {
     }
     const w = this.spare.pop() ?? new ByteWriter(2048);
     w.bytes(message);
-    this.pending.set(key, { to, w });
+    this.pending.push({ to, ip, port, w });
     this.schedule();
   }
 
@@ -65,23 +72,31 @@ export class DatagramBatcher {
 
   /** Sends everything pending now (also called before the transport closes). */
   flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+    if (this.scheduled) {
+      clearImmediate(this.scheduled);
+      this.scheduled = undefined;
+    }
     // Hooks may send, and may register further hooks.
     while (this.hooks.length > 0) {
       const hooks = this.hooks;
       this.hooks = [];
       for (const fn of hooks) fn();
     }
-    for (const p of this.pending.values()) {
+    for (const p of this.pending) {
       this.sendNow(p.w.toBytes(), p.to);
       p.w.reset();
       if (this.spare.length < 8) this.spare.push(p.w);
     }
-    this.pending.clear();
+    this.pending.length = 0;
   }
 
+  /** One callback for every turn (no closure per turn); it runs with nothing to cancel. */
+  private readonly onImmediate = (): void => {
+    this.scheduled = undefined;
+    this.flush();
+  };
+
   private schedule(): void {
-    if (!this.scheduled) this.scheduled = setImmediate(() => this.flush());
+    if (!this.scheduled) this.scheduled = setImmediate(this.onImmediate);
   }
 }

@@ -33,7 +33,8 @@ export function readSequenceNumberSet(r: ByteReader): SequenceNumberSet {
   const base = readSequenceNumber(r);
   const numBits = r.u32();
   if (numBits > MAX_SET_BITS) fail("bad-value", `numBits ${numBits} > 256`);
-  const words = Math.ceil(numBits / 32);
+  // Integer arithmetic: a fractional quotient would make V8 drop the optimised reader.
+  const words = (numBits + 31) >>> 5;
   const members: SequenceNumber[] = [];
   for (let w = 0; w < words; w++) {
     const word = r.u32();
@@ -61,7 +62,7 @@ export function writeBitmap(
   members: readonly number[],
 ): void {
   w.u32(numBits);
-  const words = new Uint32Array(Math.ceil(numBits / 32));
+  const words = new Uint32Array((numBits + 31) >>> 5);
   for (const m of members) {
     const i = m - base;
     if (i < 0 || i >= numBits) continue;

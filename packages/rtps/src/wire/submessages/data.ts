@@ -8,9 +8,9 @@ import {
 } from "../sequence-number.ts";
 import { beginSubmessage, endSubmessage, SubmessageId } from "./framing.ts";
 
-const FLAG_Q = 0x02;
-const FLAG_D = 0x04;
-const FLAG_K = 0x08;
+export const FLAG_Q = 0x02;
+export const FLAG_D = 0x04;
+export const FLAG_K = 0x08;
 
 export interface DataSubmessage {
   readonly kind: "data";

@@ -1,0 +1,82 @@
+import { PARTICIPANT_PROPERTIES } from "@wattprint/messages";
+import {
+  carbonFootprintNode,
+  createJsonLogger,
+  createRtpsBus,
+  NodeRuntime,
+  warmUpCarbonNode,
+} from "@wattprint/node";
+import { HELP, OptionsError, parseNodeOptions } from "./options.ts";
+
+const PROBLEM_RECORD = /^\{"time":"[^"]*","level":"(warn|error)"/;
+
+/** Wiring only: flags and env in, the carbon node on an RTPS bus, signals to a graceful stop. */
+export async function serve(): Promise<number> {
+  let options: ReturnType<typeof parseNodeOptions>;
+  try {
+    options = parseNodeOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    process.stderr.write(`wattprint-node: ${error.message} (see --help)\n`);
+    return 2;
+  }
+  if (options === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  // The warm-up's synthetic tasks log through this very logger, so V8 optimises the node's
+  // logging as it will run; their records are held back, all but problems.
+  let warmingUp = false;
+  const logger = createJsonLogger({
+    level: options.logLevel,
+    write: (line) => {
+      if (!warmingUp || PROBLEM_RECORD.test(line)) process.stderr.write(line);
+    },
+  });
+  for (const note of options.notes) logger.log("warn", note);
+  const definition = carbonFootprintNode(options.settings);
+  if (options.warmUpTasks > 0) {
+    // Written before holding records back, so the write below has run once when V8 optimises.
+    logger.log("info", "warming up", { tasks: options.warmUpTasks });
+    warmingUp = true;
+    try {
+      const report = await warmUpCarbonNode(definition, { tasks: options.warmUpTasks, logger });
+      warmingUp = false;
+      logger.log("info", "warmed up", {
+        tasks: report.tasks,
+        elapsedMs: Math.round(report.elapsedMs),
+        lostDatagrams: report.lostDatagrams,
+      });
+    } catch (error) {
+      warmingUp = false;
+      // An optimisation, not a precondition: the node still serves, only its first tasks slower.
+      logger.log("warn", "warm-up skipped", {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  const bus = await createRtpsBus({
+    participantName: definition.nodeName,
+    domainId: options.domainId,
+    interfaceAddress: options.interfaceAddress,
+    properties: PARTICIPANT_PROPERTIES,
+    logger,
+  });
+  const runtime = await NodeRuntime.start(definition, {
+    bus,
+    logger,
+    maxPendingPerInput: options.maxPendingPerInput,
+    maxPendingAgeMs: options.maxPendingAgeMs,
+  });
+  logger.log("info", "listening", {
+    bus: bus.describe(),
+    latencyUnit: options.settings.latencyUnit,
+    pue: options.settings.pue.value,
+    gridIntensityOverride: options.settings.gridIntensityOverride ?? null,
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void runtime.stop(signal));
+  }
+  await runtime.stopped;
+  return 0;
+}
