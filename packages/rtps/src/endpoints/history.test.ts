@@ -12,12 +12,13 @@ const change = (n: number, state: "alive" | "disposed" = "alive") => ({
 });
 
 describe("writer history", () => {
-  it("keeps the last N per instance and reports evicted SNs", () => {
+  it("keeps the last N per instance, dropping the older changes", () => {
     const h = new WriterHistory({ kind: "keep-last", depth: 1 }, UNLIMITED_RESOURCES);
     h.add(change(1));
     h.add(change(2));
     const third = h.add(change(1));
-    expect(third.ok && third.value.evicted).toEqual([1]);
+    expect(third.ok && third.value.sn).toBe(3);
+    expect(h.get(1)).toBeUndefined();
     expect([...h.from(1)].map((c) => c.sn)).toEqual([2, 3]);
     expect(h.firstSN).toBe(2);
     expect(h.lastSN).toBe(3);
@@ -33,7 +34,10 @@ describe("writer history", () => {
     expect(h.add(change(3))).toMatchObject({ ok: false, error: { kind: "out-of-resources" } });
     h.add(change(1, "disposed"));
     const after = h.add(change(3));
-    expect(after.ok && after.value.evicted).toEqual([3]);
+    expect(after.ok && after.value.sn).toBe(4);
+    // Instance 1 (retired by SN 3) made room; 2 and 3 remain.
+    expect(h.get(3)).toBeUndefined();
+    expect([...h.from(1)].map((c) => c.sn)).toEqual([2, 4]);
     expect(h.instanceCount).toBe(2);
   });
 

@@ -3,12 +3,6 @@ import { err, ok, type Result } from "../result.ts";
 import type { SequenceNumber } from "../wire/sequence-number.ts";
 import { type CacheChange, keyHashToString } from "./change.ts";
 
-export interface HistoryAddOutcome {
-  readonly change: CacheChange;
-  /** SNs dropped to make room; readers asking for them get a GAP. */
-  readonly evicted: readonly SequenceNumber[];
-}
-
 export type HistoryError = { readonly kind: "out-of-resources"; readonly detail: string };
 
 /**
@@ -52,32 +46,35 @@ export class WriterHistory {
     for (const [sn, c] of this.changes) if (sn >= from) yield c;
   }
 
-  add(change: Omit<CacheChange, "sn">): Result<HistoryAddOutcome, HistoryError> {
+  /**
+   * Adds a change and assigns its SN. Changes dropped to make room simply leave the history:
+   * a reader asking for one gets a GAP.
+   */
+  add(change: Omit<CacheChange, "sn">): Result<CacheChange, HistoryError> {
     const key = keyHashToString(change.keyHash);
-    const evicted: SequenceNumber[] = [];
-    let instance = this.instances.get(key);
+    const instance = this.instances.get(key);
     if (!instance) {
-      if (this.instances.size >= this.limits.maxInstances && !this.evictRetiredInstance(evicted)) {
+      if (this.instances.size >= this.limits.maxInstances && !this.evictRetiredInstance()) {
         return err({
           kind: "out-of-resources",
           detail: `max instances ${this.limits.maxInstances}`,
         });
       }
-      instance = [];
-    }
-    const perInstance =
-      this.history.kind === "keep-last"
-        ? Math.min(this.history.depth, this.limits.maxSamplesPerInstance)
-        : this.limits.maxSamplesPerInstance;
-    if (instance.length >= perInstance) {
-      if (this.history.kind === "keep-all") {
-        return err({ kind: "out-of-resources", detail: `max samples per instance ${perInstance}` });
-      }
-      while (instance.length >= perInstance) {
-        const oldest = instance.shift();
-        if (oldest !== undefined) {
-          this.changes.delete(oldest);
-          evicted.push(oldest);
+    } else {
+      const perInstance =
+        this.history.kind === "keep-last"
+          ? Math.min(this.history.depth, this.limits.maxSamplesPerInstance)
+          : this.limits.maxSamplesPerInstance;
+      if (instance.length >= perInstance) {
+        if (this.history.kind === "keep-all") {
+          return err({
+            kind: "out-of-resources",
+            detail: `max samples per instance ${perInstance}`,
+          });
+        }
+        while (instance.length >= perInstance) {
+          const oldest = instance.shift();
+          if (oldest !== undefined) this.changes.delete(oldest);
         }
       }
     }
@@ -85,13 +82,21 @@ export class WriterHistory {
       if (this.history.kind === "keep-all") {
         return err({ kind: "out-of-resources", detail: `max samples ${this.limits.maxSamples}` });
       }
-      this.evictOldest(evicted);
+      this.evictOldest();
     }
-    const full: CacheChange = { ...change, sn: ++this.last };
+    const full: CacheChange = {
+      sn: ++this.last,
+      instanceState: change.instanceState,
+      keyHash: change.keyHash,
+      payload: change.payload,
+      sourceTimestampMs: change.sourceTimestampMs,
+      inlineQos: change.inlineQos,
+    };
     this.changes.set(full.sn, full);
-    instance.push(full.sn);
-    this.instances.set(key, instance);
-    return ok({ change: full, evicted });
+    // A literal for a new instance: an empty array would reserve room for 16 SNs it never holds.
+    if (instance) instance.push(full.sn);
+    else this.instances.set(key, [full.sn]);
+    return ok(full);
   }
 
   /** Drops changes below `sn` (a volatile writer once every reader acknowledged them). */
@@ -109,15 +114,12 @@ export class WriterHistory {
   }
 
   /** Frees the oldest instance whose latest change is a dispose or unregister. */
-  private evictRetiredInstance(evicted: SequenceNumber[]): boolean {
+  private evictRetiredInstance(): boolean {
     for (const [key, sns] of this.instances) {
       const lastSn = sns[sns.length - 1];
       const lastChange = lastSn === undefined ? undefined : this.changes.get(lastSn);
       if (lastChange && lastChange.instanceState !== "alive") {
-        for (const s of sns) {
-          this.changes.delete(s);
-          evicted.push(s);
-        }
+        for (const s of sns) this.changes.delete(s);
         this.instances.delete(key);
         return true;
       }
@@ -125,10 +127,9 @@ export class WriterHistory {
     return false;
   }
 
-  private evictOldest(evicted: SequenceNumber[]): void {
+  private evictOldest(): void {
     for (const [sn, c] of this.changes) {
       this.changes.delete(sn);
-      evicted.push(sn);
       const key = keyHashToString(c.keyHash);
       const inst = this.instances.get(key);
       if (inst) {

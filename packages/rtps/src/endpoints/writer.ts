@@ -121,7 +121,7 @@ export class RtpsWriter {
       inlineQos: encodeInlineQos(keyHash, state, options.inlineQos),
     });
     if (!added.ok) return err(added.error);
-    const change = added.value.change;
+    const change = added.value;
     this.counters.samplesWritten++;
     for (const proxy of this.proxies.values()) this.sendChanges(proxy, [change], false);
     if (this.config.reliable) this.scheduleHeartbeat();

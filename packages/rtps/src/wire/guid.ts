@@ -56,13 +56,20 @@ export function makeEntityId(key: number, kind: number): EntityId {
   return (((key & 0xffffff) << 8) | (kind & 0xff)) >>> 0;
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/**
+ * Copied into a scratch Buffer and encoded natively: one flat string per call. Concatenating
+ * two-digit pieces built a chain of intermediate strings instead (about 460 bytes of garbage
+ * per 16-byte key hash, several times per task).
+ */
+const hexScratch = Buffer.alloc(64);
 
 /** Lowercase hex of `b`, two digits per byte. */
 export const hex = (b: Uint8Array): string => {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += HEX_BYTE[b[i] ?? 0];
-  return s;
+  if (b.length > hexScratch.length) {
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+  }
+  hexScratch.set(b);
+  return hexScratch.toString("hex", 0, b.length);
 };
 
 /**
