@@ -63,7 +63,37 @@ export interface CarbonTaskOutcome {
   readonly warnings: readonly string[];
 }
 
+/** The same few provenances every task (one per zone, one PUE): their JSON is built once. */
+const provenanceJsonCache = new WeakMap<Provenance, JsonObject>();
+
 function provenanceJson(provenance: Provenance): JsonObject {
+  let json = provenanceJsonCache.get(provenance);
+  if (!json) {
+    json = Object.freeze(buildProvenanceJson(provenance));
+    provenanceJsonCache.set(provenance, json);
+  }
+  return json;
+}
+
+const intensityJsonCache = new WeakMap<IntensityInput, JsonObject>();
+
+/** The `intensity` member of extra_data; lookups are cached per region, so is this. */
+function intensityJson(intensity: IntensityInput): JsonObject {
+  let json = intensityJsonCache.get(intensity);
+  if (!json) {
+    json = Object.freeze({
+      zone: intensity.zone,
+      ...(intensity.zoneName !== undefined ? { zone_name: intensity.zoneName } : {}),
+      ...(intensity.level !== undefined ? { level: intensity.level } : {}),
+      ...(intensity.year !== undefined ? { year: intensity.year } : {}),
+      source: provenanceJson(intensity.provenance),
+    });
+    intensityJsonCache.set(intensity, json);
+  }
+  return json;
+}
+
+function buildProvenanceJson(provenance: Provenance): JsonObject {
   const { source } = provenance;
   const json: Record<string, JsonValue> = {
     id: source.id,
@@ -149,13 +179,7 @@ export function computeCarbonFootprint(
           : "embedded",
     latency_unit: options.latencyUnit,
     pue: options.pue.value,
-    intensity: {
-      zone: intensityValue.zone,
-      ...(intensityValue.zoneName !== undefined ? { zone_name: intensityValue.zoneName } : {}),
-      ...(intensityValue.level !== undefined ? { level: intensityValue.level } : {}),
-      ...(intensityValue.year !== undefined ? { year: intensityValue.year } : {}),
-      source: provenanceJson(intensityValue.provenance),
-    },
+    intensity: intensityJson(intensityValue),
     pue_source: provenanceJson(options.pue.provenance),
     formula: "energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity",
   };

@@ -22,6 +22,36 @@ class DecodeFailure {
 // ignoreBOM keeps a leading U+FEFF: it is the sender's text, and dropping it breaks round trips.
 const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
+/**
+ * Field paths for error messages ("task_id.problem_id"), built once per layout and prefix:
+ * building them per decoded member was most of the decoder's garbage.
+ */
+const pathsByLayout = new WeakMap<StructLayout, Map<string, readonly string[]>>();
+const nestedPaths = new Map<string, string>();
+
+function fieldPaths(layout: StructLayout, path: string): readonly string[] {
+  let byPath = pathsByLayout.get(layout);
+  if (!byPath) {
+    byPath = new Map();
+    pathsByLayout.set(layout, byPath);
+  }
+  let names = byPath.get(path);
+  if (!names) {
+    names = layout.fields.map((member) => `${path}${member.name}`);
+    byPath.set(path, names);
+  }
+  return names;
+}
+
+function nestedPath(name: string): string {
+  let path = nestedPaths.get(name);
+  if (path === undefined) {
+    path = `${name}.`;
+    nestedPaths.set(name, path);
+  }
+  return path;
+}
+
 /** Maximum end-of-payload padding (Fast DDS pads the serialized payload to 4 bytes). */
 const MAX_PADDING = 3;
 
@@ -114,11 +144,13 @@ class Walker {
     const length = this.length(field, "string", 1);
     if (length === 0) return ""; // Not what Fast DDS writes, but XCDR readers accept it.
     const start = this.offset;
-    const raw = this.reader.uint8Array(length);
-    if (raw[length - 1] !== 0) this.fail("invalid-value", field, "string lacks its NUL", start);
-    const nul = raw.indexOf(0);
-    if (nul < length - 1) this.fail("invalid-value", field, "string contains NUL", start + nul);
-    return textDecoder.decode(raw.subarray(0, length - 1));
+    const end = start + length - 1;
+    const { bytes } = this;
+    if (bytes[end] !== 0) this.fail("invalid-value", field, "string lacks its NUL", start);
+    const nul = bytes.indexOf(0, start);
+    if (nul < end) this.fail("invalid-value", field, "string contains NUL", nul);
+    this.reader.seekTo(end + 1);
+    return textDecoder.decode(bytes.subarray(start, end));
   }
 
   bytesField(field: string): Uint8Array {
@@ -165,16 +197,26 @@ class Walker {
   }
 
   struct(layout: StructLayout, path: string, field: string): Record<string, unknown> {
-    return this.delimited(this.enc.delimited, field, `${layout.typeName} DHEADER`, () => {
-      const out: Record<string, unknown> = {};
-      for (const member of layout.fields) {
-        const name = `${path}${member.name}`;
-        out[member.name] = this.exhausted()
-          ? defaultValue(member.kind)
-          : this.field(member.kind, name);
-      }
-      return out;
-    });
+    // XCDR1 (what Fast DDS 2.9 sends) has no DHEADER: no closure, no label string per struct.
+    if (!this.enc.delimited) return this.members(layout, path);
+    return this.delimited(true, field, `${layout.typeName} DHEADER`, () =>
+      this.members(layout, path),
+    );
+  }
+
+  private members(layout: StructLayout, path: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const names = fieldPaths(layout, path);
+    const { fields } = layout;
+    for (let i = 0; i < fields.length; i++) {
+      const member = fields[i];
+      const name = names[i];
+      if (member === undefined || name === undefined) continue;
+      out[member.name] = this.exhausted()
+        ? defaultValue(member.kind)
+        : this.field(member.kind, name);
+    }
+    return out;
   }
 
   private field(kind: FieldKind, name: string): unknown {
@@ -206,7 +248,7 @@ class Walker {
         return value;
       }
       case "struct":
-        return this.struct(kind.layout, `${name}.`, name);
+        return this.struct(kind.layout, nestedPath(name), name);
     }
   }
 }

@@ -42,49 +42,64 @@ export interface TaskJoinOptions {
 }
 
 interface Entry<V> {
+  readonly key: string;
   readonly taskId: TaskId;
   readonly value: V;
   readonly arrivedAt: number;
 }
 
+interface Queue<V> {
+  readonly input: string;
+  /** Task key -> entry, oldest first. */
+  readonly entries: Map<string, Entry<V>>;
+}
+
+/** What most offers drop: nothing, without an array each time. */
+const NOTHING_DROPPED: readonly Dropped[] = Object.freeze([]);
+
 export class TaskJoin<V> {
-  private readonly queues = new Map<string, Map<string, Entry<V>>>();
+  // An array of queues rather than a Map of them: three inputs are checked on every sample.
+  private readonly queues: readonly Queue<V>[];
+  private readonly byInput = new Map<string, Queue<V>>();
   private readonly cancelled = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: TaskJoinOptions) {
     if (options.inputs.length === 0) throw new Error("a node needs at least one input");
-    for (const input of options.inputs) this.queues.set(input, new Map());
+    this.queues = options.inputs.map((input) => ({ input, entries: new Map() }));
+    for (const queue of this.queues) this.byInput.set(queue.input, queue);
     this.now = options.now ?? Date.now;
   }
 
   offer(input: string, taskId: TaskId, value: V): Offer<V> {
-    const queue = this.queues.get(input);
+    const queue = this.byInput.get(input)?.entries;
     if (!queue) return { kind: "rejected", reason: "unknown-input" };
     if (taskId.problem_id === 0 && taskId.iteration_id === 0)
       return { kind: "rejected", reason: "invalid-task-id" };
     const key = taskKey(taskId);
     if (this.cancelled.has(key)) return { kind: "rejected", reason: "cancelled-task" };
 
-    const dropped = this.expire();
+    let dropped = this.expire();
     const replaced = queue.delete(key);
     if (!replaced && queue.size >= this.options.maxPendingPerInput) {
-      const oldest = queue.entries().next().value;
-      if (oldest) {
-        queue.delete(oldest[0]);
-        dropped.push({ input, taskId: oldest[1].taskId, reason: "queue-full" });
+      for (const oldest of queue.values()) {
+        queue.delete(oldest.key);
+        dropped = [...dropped, { input, taskId: oldest.taskId, reason: "queue-full" }];
+        break;
       }
     }
     // Map order is insertion order: re-inserting keeps the oldest entry first.
-    queue.set(key, { taskId, value, arrivedAt: this.now() });
+    queue.set(key, { key, taskId, value, arrivedAt: this.now() });
 
-    const values = new Map<string, V>();
-    for (const [name, other] of this.queues) {
-      const entry = other.get(key);
-      if (!entry) return { kind: "pending", replaced, dropped };
-      values.set(name, entry.value);
+    for (const other of this.queues) {
+      if (!other.entries.has(key)) return { kind: "pending", replaced, dropped };
     }
-    for (const other of this.queues.values()) other.delete(key);
+    const values = new Map<string, V>();
+    for (const other of this.queues) {
+      const entry = other.entries.get(key);
+      if (entry) values.set(other.input, entry.value);
+      other.entries.delete(key);
+    }
     return { kind: "complete", taskId, values, replaced, dropped };
   }
 
@@ -106,30 +121,30 @@ export class TaskJoin<V> {
     return this.removeWhere(() => true, "reset");
   }
 
-  expire(): Dropped[] {
+  expire(): readonly Dropped[] {
     const deadline = this.now() - this.options.maxAgeMs;
-    const dropped: Dropped[] = [];
-    for (const [input, queue] of this.queues) {
-      for (const [key, entry] of queue) {
+    let dropped: Dropped[] | undefined;
+    for (const { input, entries } of this.queues) {
+      for (const entry of entries.values()) {
         // Oldest first: the first young entry ends the scan of this queue.
         if (entry.arrivedAt > deadline) break;
-        queue.delete(key);
-        dropped.push({ input, taskId: entry.taskId, reason: "expired" });
+        entries.delete(entry.key);
+        (dropped ??= []).push({ input, taskId: entry.taskId, reason: "expired" });
       }
     }
-    return dropped;
+    return dropped ?? NOTHING_DROPPED;
   }
 
   pending(): Readonly<Record<string, number>> {
-    return Object.fromEntries([...this.queues].map(([input, queue]) => [input, queue.size]));
+    return Object.fromEntries(this.queues.map(({ input, entries }) => [input, entries.size]));
   }
 
   private removeWhere(match: (key: string) => boolean, reason: DropReason): Dropped[] {
     const dropped: Dropped[] = [];
-    for (const [input, queue] of this.queues) {
-      for (const [key, entry] of queue) {
-        if (!match(key)) continue;
-        queue.delete(key);
+    for (const { input, entries } of this.queues) {
+      for (const entry of entries.values()) {
+        if (!match(entry.key)) continue;
+        entries.delete(entry.key);
         dropped.push({ input, taskId: entry.taskId, reason });
       }
     }

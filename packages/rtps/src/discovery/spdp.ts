@@ -96,7 +96,7 @@ export class SpdpAgent {
       inlineQos: encodeInlineQos(keyHash, "alive"),
       payload: this.payload,
     });
-    this.config.send(this.mb.take(), only ?? this.destinations());
+    this.mb.sendTo(this.config.send, only ?? this.destinations());
     this.counters.announcementsSent++;
   }
 
@@ -126,7 +126,7 @@ export class SpdpAgent {
       payload: plCdrPayload(key),
       payloadIsKey: true,
     });
-    this.config.send(this.mb.take(), this.destinations());
+    this.mb.sendTo(this.config.send, this.destinations());
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];

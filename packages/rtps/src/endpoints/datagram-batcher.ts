@@ -31,9 +31,10 @@ export class DatagramBatcher {
 
   constructor(private readonly sendNow: (datagram: Uint8Array, to: Locator) => void) {}
 
+  /** Copies `message` (a view the caller reuses) into the datagram for `to`. */
   send(message: Uint8Array, to: Locator): void {
     if (to.kind !== LocatorKind.udpV4) {
-      this.sendNow(message, to);
+      this.sendNow(message.slice(), to);
       return;
     }
     const a = to.address;

@@ -12,8 +12,7 @@ export function encodeInlineQos(
   extra: readonly Parameter[] = [],
 ): Uint8Array | undefined {
   if (!keyHash && state === "alive" && extra.length === 0) return undefined;
-  if (keyHash?.length === 16 && state === "alive" && extra.length === 0)
-    return keyHashOnly(keyHash);
+  if (keyHash?.length === 16 && extra.length === 0) return keyHashAndStatus(keyHash, state);
   const b = new ParameterListBuilder();
   for (const p of extra) b.addBytes(p.pid, p.value);
   if (keyHash) b.addBytes(Pid.keyHash, keyHash);
@@ -25,15 +24,47 @@ export function encodeInlineQos(
   return b.finish();
 }
 
-/** The common case, written directly: a ParameterListBuilder per write was measurable garbage. */
-function keyHashOnly(keyHash: Uint8Array): Uint8Array {
-  const out = new Uint8Array(24);
-  // PID_KEY_HASH, length 16, little endian like everything we send; then PID_SENTINEL, 0.
+/** The last list built, reused when the next write is for the same instance and state (a
+ * node's status writer writes one instance twice per task); changes never mutate it. */
+let last: {
+  readonly keyHash: Uint8Array;
+  readonly state: InstanceState;
+  readonly qos: Uint8Array;
+} = { keyHash: new Uint8Array(16), state: "alive", qos: new Uint8Array(0) };
+
+/**
+ * The common cases, written directly: key hash, plus status info for a dispose or unregister.
+ * A ParameterListBuilder per write was measurable garbage.
+ */
+function keyHashAndStatus(keyHash: Uint8Array, state: InstanceState): Uint8Array {
+  if (last.state === state && last.qos.length > 0 && sameBytes(last.keyHash, keyHash)) {
+    return last.qos;
+  }
+  const alive = state === "alive";
+  const out = new Uint8Array(alive ? 24 : 32);
+  // PID_KEY_HASH, length 16, little endian like everything we send.
   out[0] = Pid.keyHash & 0xff;
   out[1] = Pid.keyHash >> 8;
   out[2] = 16;
   out.set(keyHash, 4);
-  out[20] = Pid.sentinel & 0xff;
-  out[21] = Pid.sentinel >> 8;
+  let at = 20;
+  if (!alive) {
+    // PID_STATUS_INFO: a 4-octet array whose flags sit in the last octet.
+    out[20] = Pid.statusInfo & 0xff;
+    out[21] = Pid.statusInfo >> 8;
+    out[22] = 4;
+    out[27] = state === "disposed" ? StatusInfo.disposed : StatusInfo.unregistered;
+    at = 28;
+  }
+  // PID_SENTINEL, length 0.
+  out[at] = Pid.sentinel & 0xff;
+  out[at + 1] = Pid.sentinel >> 8;
+  last = { keyHash: keyHash.slice(), state, qos: out };
   return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

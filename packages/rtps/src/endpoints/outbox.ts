@@ -5,7 +5,11 @@ import type { Locator } from "../wire/locator.ts";
 export interface Outbox {
   readonly prefix: GuidPrefix;
   readonly vendorId: number;
-  /** Queues a message; messages to one locator within one event-loop turn share a datagram. */
+  /**
+   * Queues a message; messages to one locator within one event-loop turn share a datagram.
+   * The bytes are only read during the call (the outbox copies them), so a sender may pass a
+   * view into a buffer it reuses.
+   */
   send(datagram: Uint8Array, locators: readonly Locator[]): void;
   /** Runs `fn` once before this turn's datagrams leave, so what it sends joins them. */
   beforeFlush(fn: () => void): void;

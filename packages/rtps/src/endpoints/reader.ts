@@ -371,7 +371,7 @@ export class RtpsReader {
       final: options.final ?? missing.length === 0,
     });
     this.counters.ackNacksSent++;
-    this.config.outbox.send(this.mb.take(), proxy.info.locators);
+    this.mb.sendTo(this.config.outbox.send, proxy.info.locators);
     for (const sn of partial) {
       const asm = proxy.assemblies.get(sn);
       if (asm) this.sendNackFrag(proxy, sn, asm, asm.totalFragments);
@@ -401,6 +401,6 @@ export class RtpsReader {
       count: ++proxy.nackFragCount,
     });
     this.counters.nackFragsSent++;
-    this.config.outbox.send(this.mb.take(), proxy.info.locators);
+    this.mb.sendTo(this.config.outbox.send, proxy.info.locators);
   }
 }

@@ -315,7 +315,7 @@ export class RtpsWriter {
   }
 
   private flush(proxy: ReaderProxy): void {
-    if (!this.mb.isEmpty) this.config.outbox.send(this.mb.take(), proxy.info.locators);
+    if (!this.mb.isEmpty) this.mb.sendTo(this.config.outbox.send, proxy.info.locators);
   }
 
   /** Sends DATA (or DATA_FRAG) for `changes`, packing several into one datagram. */

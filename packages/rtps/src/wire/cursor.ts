@@ -201,6 +201,10 @@ export class ByteWriter {
   toBytes(): Uint8Array {
     return this.buf.slice(0, this.offset);
   }
+  /** The written bytes in place: valid only until the next write or reset. */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.offset);
+  }
   reset(): void {
     this.offset = 0;
   }

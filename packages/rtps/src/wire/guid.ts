@@ -154,15 +154,31 @@ const INTERNED_PREFIXES = 64;
 const internedPrefixes: GuidPrefix[] = [];
 
 export function internPrefix(view: Uint8Array): GuidPrefix {
-  for (const known of internedPrefixes) if (prefixEquals(known, view)) return known;
-  const copy = view.slice(0, GUID_PREFIX_LENGTH);
+  return internPrefixAt(view, 0);
+}
+
+/** The canonical copy of the prefix at `data[at..at+12]`, compared in place (no view). */
+function internPrefixAt(data: Uint8Array, at: number): GuidPrefix {
+  for (const known of internedPrefixes) {
+    let same = true;
+    for (let i = 0; i < GUID_PREFIX_LENGTH; i++) {
+      if (known[i] !== data[at + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  const copy = data.slice(at, at + GUID_PREFIX_LENGTH);
   if (internedPrefixes.length >= INTERNED_PREFIXES) internedPrefixes.shift();
   internedPrefixes.push(copy);
   return copy;
 }
 
 export function readPrefix(r: ByteReader): GuidPrefix {
-  return internPrefix(r.bytes(GUID_PREFIX_LENGTH));
+  const at = r.offset;
+  r.skip(GUID_PREFIX_LENGTH);
+  return internPrefixAt(r.data, at);
 }
 
 export function readEntityId(r: ByteReader): EntityId {

@@ -2,6 +2,7 @@ import type { Result } from "../result.ts";
 import { asDecodeError, ByteReader, ByteWriter, type DecodeError } from "./cursor.ts";
 import type { GuidPrefix } from "./guid.ts";
 import { type MessageHeader, RTPS_HEADER_LENGTH, readHeader, writeHeader } from "./header.ts";
+import type { Locator } from "./locator.ts";
 import { readSubmessages, type SubmessageItem } from "./submessage.ts";
 import { writeInfoDst, writeInfoTs } from "./submessages/info.ts";
 
@@ -67,5 +68,17 @@ export class MessageBuilder {
     const out = this.w.toBytes();
     this.reset();
     return out;
+  }
+
+  /**
+   * Hands the message so far to `send` without copying it, then resets the builder: for an
+   * outbox, which copies what it keeps before returning (see `Outbox.send`).
+   */
+  sendTo(
+    send: (message: Uint8Array, locators: readonly Locator[]) => void,
+    to: readonly Locator[],
+  ): void {
+    send(this.w.written(), to);
+    this.reset();
   }
 }
