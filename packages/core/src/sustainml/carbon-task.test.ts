@@ -40,6 +40,33 @@ describe("computeCarbonFootprint", () => {
     });
   });
 
+  it("reuses one frozen extra_data for tasks with the same inputs, and only for those", () => {
+    const userExtra = { ok: true as const, value: { num_outputs: 2 } };
+    const first = computeCarbonFootprint(inputs({ userExtra }), options);
+    const again = computeCarbonFootprint(
+      inputs({ userExtra, hw: { hw_description: "y", power_consumption: 7, latency: 2 } }),
+      options,
+    );
+    expect(again.extra).toBe(first.extra);
+    expect(Object.isFrozen(first.extra)).toBe(true);
+    // Numbers are per task even when extra_data is shared.
+    expect(again.energyConsumptionKWh).not.toBe(first.energyConsumptionKWh);
+    const elsewhere = computeCarbonFootprint(
+      inputs({
+        userExtra,
+        userInput: { geo_location_region: "France", geo_location_continent: "Europe" },
+      }),
+      options,
+    );
+    expect(elsewhere.extra).not.toBe(first.extra);
+    expect(elsewhere.extra).toMatchObject({ num_outputs: 2, intensity: { zone: "FR" } });
+    const otherUser = computeCarbonFootprint(
+      inputs({ userExtra: { ok: true, value: {} } }),
+      options,
+    );
+    expect(otherUser.extra).toMatchObject({ num_outputs: 1 });
+  });
+
   it("honours the latency unit and PUE", () => {
     const ms = computeCarbonFootprint(
       inputs({ hw: { hw_description: "x", power_consumption: 100, latency: 36 } }),

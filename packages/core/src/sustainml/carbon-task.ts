@@ -10,7 +10,7 @@ import { estimateInference } from "../estimate/inference.ts";
 import type { Provenance } from "../provenance.ts";
 import type { PueValue } from "../pue.ts";
 import { convertEnergy, type DurationUnit, watts } from "../units/quantity.ts";
-import { footprintExtraBase } from "./extra-data.ts";
+import { type ExtraMerge, type FootprintExtraBase, footprintExtraBase } from "./extra-data.ts";
 
 /**
  * The unit of `HWResource.latency`. SustainML never fixed it: v0.1/v0.2 assumed ms, main
@@ -116,7 +116,7 @@ export function computeCarbonFootprint(
   inputs: CarbonTaskInputs,
   options: CarbonTaskOptions,
 ): CarbonTaskOutcome {
-  const { base, warnings } = footprintExtraBase(inputs.model.model, inputs.userExtra);
+  const { base, warnings } = extraBase(inputs.model.model, inputs.userExtra);
   const failed = (mode: string, error: string): CarbonTaskOutcome => ({
     ok: false,
     carbonFootprintG: 0,
@@ -168,28 +168,77 @@ export function computeCarbonFootprint(
 
   const energyKWh = convertEnergy(result.value.energy, "kWh").value;
   const intensityValue = intensity.value;
-  const extra: Record<string, JsonValue> = {
-    ...base,
-    mode: inputs.model.model_path.toLowerCase().endsWith(".onnx") ? "onnx_hw_only" : "hw_only",
-    grid_ci_source:
-      intensityValue.level === "override"
-        ? "env"
-        : intensityValue.level === "live"
-          ? "live"
-          : "embedded",
-    latency_unit: options.latencyUnit,
-    pue: options.pue.value,
-    intensity: intensityJson(intensityValue),
-    pue_source: provenanceJson(options.pue.provenance),
-    formula: "energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity",
-  };
-  if (warnings.length > 0) extra.warnings = [...warnings];
+  const mode = inputs.model.model_path.toLowerCase().endsWith(".onnx") ? "onnx_hw_only" : "hw_only";
   return {
     ok: true,
     carbonFootprintG: result.value.carbon.value,
     energyConsumptionKWh: energyKWh,
     carbonIntensityGPerKWh: intensityValue.intensity.value,
-    extra,
+    extra: successExtra(base, warnings, mode, intensityValue, options),
     warnings,
   };
+}
+
+/**
+ * The last task's extra_data parts, reused while the next task has the same model, user
+ * extra (the same parsed object), intensity and settings: nothing in extra_data is per task,
+ * and a burst of one problem's tasks would otherwise rebuild (and re-serialize) it each time.
+ * The objects are frozen because outcomes share them.
+ */
+let lastBase:
+  | {
+      readonly model: string;
+      readonly userExtra: CarbonTaskInputs["userExtra"];
+      readonly merge: ExtraMerge;
+    }
+  | undefined;
+let lastExtra:
+  | {
+      readonly base: FootprintExtraBase;
+      readonly mode: string;
+      readonly intensity: IntensityInput;
+      readonly options: CarbonTaskOptions;
+      readonly extra: JsonObject;
+    }
+  | undefined;
+
+function extraBase(model: string, userExtra: CarbonTaskInputs["userExtra"]): ExtraMerge {
+  if (lastBase?.model === model && lastBase.userExtra === userExtra) return lastBase.merge;
+  const merge = footprintExtraBase(model, userExtra);
+  lastBase = { model, userExtra, merge };
+  return merge;
+}
+
+function successExtra(
+  base: FootprintExtraBase,
+  warnings: readonly string[],
+  mode: string,
+  intensity: IntensityInput,
+  options: CarbonTaskOptions,
+): JsonObject {
+  const last = lastExtra;
+  if (
+    last?.base === base &&
+    last.mode === mode &&
+    last.intensity === intensity &&
+    last.options.pue === options.pue &&
+    last.options.latencyUnit === options.latencyUnit
+  ) {
+    return last.extra;
+  }
+  const extra: Record<string, JsonValue> = {
+    ...base,
+    mode,
+    grid_ci_source:
+      intensity.level === "override" ? "env" : intensity.level === "live" ? "live" : "embedded",
+    latency_unit: options.latencyUnit,
+    pue: options.pue.value,
+    intensity: intensityJson(intensity),
+    pue_source: provenanceJson(options.pue.provenance),
+    formula: "energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity",
+  };
+  if (warnings.length > 0) extra.warnings = [...warnings];
+  Object.freeze(extra);
+  lastExtra = { base, mode, intensity, options, extra };
+  return extra;
 }

@@ -16,14 +16,13 @@ import {
   mlModelImplCodec,
   NodeId,
   NodeName,
-  readExtraData,
   TOPICS,
   type UserInputImpl,
   userInputImplCodec,
-  writeExtraData,
 } from "@wattprint/messages";
 import { z } from "zod";
 import type { NodeDefinition } from "../runtime/definition.ts";
+import { ExtraDataMemo } from "./extra-data-memo.ts";
 
 export interface CarbonNodeSettings {
   readonly latencyUnit: LatencyUnit;
@@ -73,20 +72,21 @@ function settingsJson(settings: CarbonNodeSettings): string {
   });
 }
 
+/** The carbon node's definition, with its current settings (the configuration service changes them). */
+export type CarbonFootprintNode = NodeDefinition<CarbonNodeInputs, CO2FootprintImpl> & {
+  settings(): CarbonNodeSettings;
+};
+
 /**
  * SustainML's Carbontracker Node (wp3 `carbon_footprint_node.py`) as a node definition: joins
  * the ML model, user input and HW resource of a task, answers with its CO2Footprint in
  * grams, kWh and g/kWh. It computes, it does not sleep or run the model, so a task takes
  * microseconds instead of seconds.
  */
-/** The carbon node's definition, with its current settings (the configuration service changes them). */
-export type CarbonFootprintNode = NodeDefinition<CarbonNodeInputs, CO2FootprintImpl> & {
-  settings(): CarbonNodeSettings;
-};
-
 export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprintNode {
   let settings = initial;
   let lookup = embeddedIntensityLookup(settings.gridIntensityOverride);
+  const extraData = new ExtraDataMemo();
   // The embedded tables load on first use; do it now so the first task is not the slow one.
   lookup({ region: "", continent: "Europe" });
   return {
@@ -102,20 +102,8 @@ export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprin
     settings: () => settings,
 
     handleTask({ model, userInput, hw }, taskId) {
-      const extra =
-        userInput.extra_data.length === 0 ? undefined : readExtraData(userInput.extra_data);
       const outcome = computeCarbonFootprint(
-        {
-          model,
-          userInput,
-          hw,
-          userExtra:
-            extra === undefined
-              ? undefined
-              : extra.ok
-                ? extra
-                : { ok: false, message: extra.error.message },
-        },
+        { model, userInput, hw, userExtra: extraData.parseUser(userInput.extra_data) },
         {
           latencyUnit: settings.latencyUnit,
           pue: settings.pue,
@@ -128,7 +116,7 @@ export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprin
           carbon_footprint: outcome.carbonFootprintG,
           energy_consumption: outcome.energyConsumptionKWh,
           carbon_intensity: outcome.carbonIntensityGPerKWh,
-          extra_data: writeExtraData(outcome.extra),
+          extra_data: extraData.write(outcome.extra),
           task_id: taskId,
         },
         ...(outcome.error !== undefined ? { errorDescription: outcome.error } : {}),
