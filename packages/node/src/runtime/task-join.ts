@@ -129,7 +129,8 @@ export class TaskJoin<V> {
         // Oldest first: the first young entry ends the scan of this queue.
         if (entry.arrivedAt > deadline) break;
         entries.delete(entry.key);
-        (dropped ??= []).push({ input, taskId: entry.taskId, reason: "expired" });
+        dropped ??= [];
+        dropped.push({ input, taskId: entry.taskId, reason: "expired" });
       }
     }
     return dropped ?? NOTHING_DROPPED;
