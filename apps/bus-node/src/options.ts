@@ -66,6 +66,17 @@ function number(
   return value;
 }
 
+/** A setting read from its flag or else its variable: unset or blank means `fallback`. */
+function numberOr(
+  fallback: number,
+  flag: string,
+  raw: string | undefined,
+  check: (n: number) => boolean,
+  expected: string,
+): number {
+  return raw === undefined || raw.trim() === "" ? fallback : number(flag, raw, check, expected);
+}
+
 /** Flags win over environment variables; every value is checked before the node starts. */
 export function parseNodeOptions(
   argv: readonly string[],
@@ -116,26 +127,25 @@ export function parseNodeOptions(
     if (!resolved.ok) throw new OptionsError(`--pue: ${resolved.error.message}`);
     pue = resolved.value;
   }
-  const rawGrid = values["grid-ci"] ?? env.SUSTAINML_GRID_CI;
-  const grid =
-    rawGrid === undefined || rawGrid.trim() === ""
-      ? 0
-      : number("grid-ci", rawGrid, (n) => n >= 0, "a non-negative gCO2eq/kWh (SUSTAINML_GRID_CI)");
+  const grid = numberOr(
+    0,
+    "grid-ci",
+    values["grid-ci"] ?? env.SUSTAINML_GRID_CI,
+    (n) => n >= 0,
+    "a non-negative gCO2eq/kWh (SUSTAINML_GRID_CI)",
+  );
 
   const logLevel = values["log-level"] ?? env.WATTPRINT_LOG_LEVEL ?? "info";
   if (!isLogLevel(logLevel))
     throw new OptionsError(`--log-level expects debug, info, warn or error, got "${logLevel}"`);
 
-  const rawWarmUp = values["warm-up-tasks"] ?? env.WATTPRINT_WARM_UP_TASKS;
-  const warmUpTasks =
-    rawWarmUp === undefined || rawWarmUp.trim() === ""
-      ? DEFAULT_WARM_UP_TASKS
-      : number(
-          "warm-up-tasks",
-          rawWarmUp,
-          (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000,
-          "an integer 0..1000000",
-        );
+  const warmUpTasks = numberOr(
+    DEFAULT_WARM_UP_TASKS,
+    "warm-up-tasks",
+    values["warm-up-tasks"] ?? env.WATTPRINT_WARM_UP_TASKS,
+    (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000,
+    "an integer 0..1000000",
+  );
 
   const maxPending = values["max-pending"];
   const maxAge = values["max-pending-age"];

@@ -25,9 +25,8 @@ interface Held {
 export class EarlyWriterTraffic {
   private readonly byWriter = new Map<string, Held[]>();
   private total = 0;
-  /** Submessages replayed into a reader after its writer matched. */
-  replayed = 0;
-  /** Submessages dropped unreplayed (expired, or over the bounds). */
+  /** Submessages dropped unreplayed (expired, or over the bounds). Replays are counted by
+   * the participant (`counters.replayedAfterMatch`), which does the replaying. */
   dropped = 0;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -54,7 +53,6 @@ export class EarlyWriterTraffic {
     if (!held) return [];
     this.byWriter.delete(key);
     this.total -= held.length;
-    this.replayed += held.length;
     return held;
   }
 
