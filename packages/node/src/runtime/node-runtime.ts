@@ -4,7 +4,6 @@ import {
   CONFIG_TOPIC_QOS,
   CONTROL_READER_QOS,
   type EndpointQos,
-  ErrorCode,
   enumName,
   type MessageCodec,
   nodeControlImplCodec,
@@ -20,6 +19,7 @@ import {
 } from "@wattprint/messages";
 import type { Logger } from "../log.ts";
 import type { BusPort, BusReader, BusSample, BusWriter } from "../ports/bus.ts";
+import { answerConfiguration } from "./configuration.ts";
 import { controlActions } from "./control.ts";
 import { emptyCounters, type NodeCounters } from "./counters.ts";
 import type { NodeDefinition } from "./definition.ts";
@@ -368,26 +368,10 @@ export class NodeRuntime {
       return;
     }
     this.counters.configurationRequests += 1;
-    let answer: { success: boolean; configuration: string };
-    try {
-      answer = this.definition.handleConfiguration(request.configuration);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      answer = {
-        success: false,
-        configuration: JSON.stringify({ error: `internal error: ${message}` }),
-      };
-    }
-    const response = {
-      node_id: request.node_id,
-      transaction_id: request.transaction_id,
-      success: answer.success,
-      err_code: answer.success ? ErrorCode.NO_ERROR : ErrorCode.INTERNAL_ERROR,
-      configuration: answer.configuration,
-    };
+    const response = answerConfiguration(this.definition, request);
     this.log("info", "configuration request answered", {
       transaction: request.transaction_id,
-      success: answer.success,
+      success: response.success,
     });
     void this.responseWriter
       ?.write(responseTypeImplCodec.encode(response), responseTypeImplCodec.keyHash(response))
