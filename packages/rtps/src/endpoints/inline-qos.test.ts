@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ParameterListBuilder } from "../wire/parameter-list.ts";
 import { Pid, StatusInfo } from "../wire/pids.ts";
-import { encodeInlineQos } from "./inline-qos.ts";
+import { encodeInlineQos, inlineQosMemo } from "./inline-qos.ts";
 
 const key = (n: number) => Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? n : 0));
 
@@ -19,11 +19,17 @@ describe("encodeInlineQos", () => {
     expect(encodeInlineQos(key(3), "disposed")).toEqual(built(key(3), StatusInfo.disposed));
   });
 
-  it("reuses the list for repeated writes of one instance and state, and only then", () => {
-    const first = encodeInlineQos(key(7), "alive");
-    expect(encodeInlineQos(key(7), "alive")).toBe(first);
-    expect(encodeInlineQos(key(7), "unregistered")).not.toBe(first);
-    expect(encodeInlineQos(key(8), "unregistered")).toEqual(built(key(8), StatusInfo.unregistered));
+  it("reuses a writer's list for its repeated writes of one instance and state, and only then", () => {
+    const memo = inlineQosMemo();
+    const first = encodeInlineQos(key(7), "alive", [], memo);
+    expect(encodeInlineQos(key(7), "alive", [], memo)).toBe(first);
+    expect(encodeInlineQos(key(7), "alive")).not.toBe(first);
+    const retired = encodeInlineQos(key(7), "unregistered", [], memo);
+    expect(retired).toEqual(built(key(7), StatusInfo.unregistered));
+    expect(encodeInlineQos(key(8), "unregistered", [], memo)).toEqual(
+      built(key(8), StatusInfo.unregistered),
+    );
+    expect(first).toEqual(built(key(7)));
   });
 
   it("puts extra parameters first, then the key hash", () => {

@@ -10,9 +10,17 @@ export function encodeInlineQos(
   keyHash: Uint8Array | undefined,
   state: InstanceState,
   extra: readonly Parameter[] = [],
+  memo?: InlineQosMemo,
 ): Uint8Array | undefined {
   if (!keyHash && state === "alive" && extra.length === 0) return undefined;
-  if (keyHash?.length === 16 && extra.length === 0) return keyHashAndStatus(keyHash, state);
+  if (keyHash?.length === 16 && extra.length === 0) {
+    if (!memo) return keyHashAndStatus(keyHash, state);
+    if (memo.qos && memo.state === state && sameBytes(memo.keyHash, keyHash)) return memo.qos;
+    memo.qos = keyHashAndStatus(keyHash, state);
+    memo.keyHash.set(keyHash);
+    memo.state = state;
+    return memo.qos;
+  }
   const b = new ParameterListBuilder();
   for (const p of extra) b.addBytes(p.pid, p.value);
   if (keyHash) b.addBytes(Pid.keyHash, keyHash);
@@ -24,22 +32,25 @@ export function encodeInlineQos(
   return b.finish();
 }
 
-/** The last list built, reused when the next write is for the same instance and state (a
- * node's status writer writes one instance twice per task); changes never mutate it. */
-let last: {
+/**
+ * A writer's last inline QoS, reused when its next write is for the same instance and state
+ * (a node's status writer writes one instance twice per task); changes never mutate it.
+ */
+export interface InlineQosMemo {
   readonly keyHash: Uint8Array;
-  readonly state: InstanceState;
-  readonly qos: Uint8Array;
-} = { keyHash: new Uint8Array(16), state: "alive", qos: new Uint8Array(0) };
+  state: InstanceState;
+  qos: Uint8Array | undefined;
+}
+
+export function inlineQosMemo(): InlineQosMemo {
+  return { keyHash: new Uint8Array(16), state: "alive", qos: undefined };
+}
 
 /**
  * The common cases, written directly: key hash, plus status info for a dispose or unregister.
  * A ParameterListBuilder per write was measurable garbage.
  */
 function keyHashAndStatus(keyHash: Uint8Array, state: InstanceState): Uint8Array {
-  if (last.state === state && last.qos.length > 0 && sameBytes(last.keyHash, keyHash)) {
-    return last.qos;
-  }
   const alive = state === "alive";
   const out = new Uint8Array(alive ? 24 : 32);
   // PID_KEY_HASH, length 16, little endian like everything we send.
@@ -59,7 +70,6 @@ function keyHashAndStatus(keyHash: Uint8Array, state: InstanceState): Uint8Array
   // PID_SENTINEL, length 0.
   out[at] = Pid.sentinel & 0xff;
   out[at + 1] = Pid.sentinel >> 8;
-  last = { keyHash: keyHash.slice(), state, qos: out };
   return out;
 }
 

@@ -13,7 +13,7 @@ import { writeHeartbeat } from "../wire/submessages/heartbeat.ts";
 import { AckWaiters } from "./ack-waiters.ts";
 import type { CacheChange, InstanceState } from "./change.ts";
 import { WriterHistory } from "./history.ts";
-import { encodeInlineQos } from "./inline-qos.ts";
+import { encodeInlineQos, inlineQosMemo } from "./inline-qos.ts";
 import { FRAGMENT_SIZE, MAX_DATAGRAM, MAX_UNFRAGMENTED_PAYLOAD, type Outbox } from "./outbox.ts";
 import {
   FOLLOW_UP_HEARTBEAT_MS,
@@ -64,6 +64,7 @@ export class RtpsWriter {
   /** The last SN the pending follow-up heartbeat covers (later turns raise it). */
   private followUpSN: SequenceNumber = 0;
   private readonly waiters = new AckWaiters(() => this.allAcknowledged());
+  private readonly inlineQos = inlineQosMemo();
   private closed = false;
   counters = {
     samplesWritten: 0,
@@ -118,7 +119,7 @@ export class RtpsWriter {
       keyHash,
       payload,
       sourceTimestampMs: options.sourceTimestampMs ?? Date.now(),
-      inlineQos: encodeInlineQos(keyHash, state, options.inlineQos),
+      inlineQos: encodeInlineQos(keyHash, state, options.inlineQos, this.inlineQos),
     });
     if (!added.ok) return err(added.error);
     const change = added.value;
