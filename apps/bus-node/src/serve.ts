@@ -8,8 +8,6 @@ import {
 } from "@wattprint/node";
 import { HELP, OptionsError, parseNodeOptions } from "./options.ts";
 
-const PROBLEM_RECORD = /^\{"time":"[^"]*","level":"(warn|error)"/;
-
 /** Wiring only: flags and env in, the carbon node on an RTPS bus, signals to a graceful stop. */
 export async function serve(): Promise<number> {
   let options: ReturnType<typeof parseNodeOptions>;
@@ -29,8 +27,8 @@ export async function serve(): Promise<number> {
   let warmingUp = false;
   const logger = createJsonLogger({
     level: options.logLevel,
-    write: (line) => {
-      if (!warmingUp || PROBLEM_RECORD.test(line)) process.stderr.write(line);
+    write: (line, level) => {
+      if (!warmingUp || level === "warn" || level === "error") process.stderr.write(line);
     },
   });
   for (const note of options.notes) logger.log("warn", note);

@@ -4,9 +4,13 @@ import { createJsonLogger, createMemoryLogger } from "./log.ts";
 describe("createJsonLogger", () => {
   it("writes one JSON line per record at or above its level, and says which levels it writes", () => {
     const lines: string[] = [];
+    const levels: string[] = [];
     const logger = createJsonLogger({
       level: "warn",
-      write: (line) => lines.push(line),
+      write: (line, level) => {
+        lines.push(line);
+        levels.push(level);
+      },
       now: () => new Date("2026-11-29T00:00:00Z"),
       base: { node: "N" },
     });
@@ -15,6 +19,7 @@ describe("createJsonLogger", () => {
     expect(lines).toEqual([
       '{"time":"2026-11-29T00:00:00.000Z","level":"error","message":"kept","node":"N","task":"1/2","big":"10"}\n',
     ]);
+    expect(levels).toEqual(["error"]);
     expect((["debug", "info", "warn", "error"] as const).map((l) => logger.enabled(l))).toEqual([
       false,
       false,

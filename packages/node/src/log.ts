@@ -31,7 +31,8 @@ export function isLogLevel(value: string): value is LogLevel {
 
 export interface JsonLoggerOptions {
   readonly level: LogLevel;
-  readonly write: (line: string) => void;
+  /** Receives each record's line, newline included, and its level (to route or filter it). */
+  readonly write: (line: string, level: LogLevel) => void;
   readonly now?: () => Date;
   readonly base?: LogFields;
 }
@@ -67,6 +68,7 @@ class JsonLogger implements Logger {
     };
     this.options.write(
       `${JSON.stringify(record, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value))}\n`,
+      level,
     );
   }
 }
