@@ -51,6 +51,13 @@ describe("writer history", () => {
     expect(h.firstSN).toBe(2);
   });
 
+  it("treats a KEEP_LAST depth of 0 as 1 instead of looping", () => {
+    const h = new WriterHistory({ kind: "keep-last", depth: 0 }, UNLIMITED_RESOURCES);
+    h.add(change(1));
+    expect(h.add(change(1)).ok).toBe(true);
+    expect([...h.from(1)].map((c) => c.sn)).toEqual([2]);
+  });
+
   it("firstSN is lastSN + 1 when empty", () => {
     const h = new WriterHistory({ kind: "keep-all" }, UNLIMITED_RESOURCES);
     expect([h.firstSN, h.lastSN]).toEqual([1, 0]);

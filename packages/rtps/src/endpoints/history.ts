@@ -61,10 +61,13 @@ export class WriterHistory {
         });
       }
     } else {
-      const perInstance =
+      // At least one: a depth or limit of 0 (invalid in DDS) would otherwise loop forever below.
+      const perInstance = Math.max(
+        1,
         this.history.kind === "keep-last"
           ? Math.min(this.history.depth, this.limits.maxSamplesPerInstance)
-          : this.limits.maxSamplesPerInstance;
+          : this.limits.maxSamplesPerInstance,
+      );
       if (instance.length >= perInstance) {
         if (this.history.kind === "keep-all") {
           return err({
