@@ -40,6 +40,6 @@ export {
 export type { Transport, TransportError, TransportFactory } from "./transport/transport.ts";
 export { type UdpTransportOptions, udpTransport } from "./transport/udp.ts";
 export type { MatchEvents } from "./user-endpoint.ts";
-export { type Guid, guidToString } from "./wire/guid.ts";
+export { type Guid, guidToString, isBuiltinEntity } from "./wire/guid.ts";
 export { decodeMessage } from "./wire/message.ts";
 export type { Parameter } from "./wire/parameter-list.ts";

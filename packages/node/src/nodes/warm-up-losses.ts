@@ -1,4 +1,4 @@
-import { decodeMessage } from "@wattprint/rtps";
+import { decodeMessage, isBuiltinEntity } from "@wattprint/rtps";
 
 /** Entity id of the SEDP writer that announces a participant's writers. */
 const SEDP_PUBLICATIONS_WRITER = 0x000003c2;
@@ -6,6 +6,8 @@ const SEDP_PUBLICATIONS_WRITER = 0x000003c2;
 /** Which datagrams carrying user samples the warm-up loses, counted per direction. */
 const LOST_TO_NODE = new Set([12, 31, 57]);
 const LOST_FROM_NODE = new Set([17, 44]);
+const LAST_TO_NODE = Math.max(...LOST_TO_NODE);
+const LAST_FROM_NODE = Math.max(...LOST_FROM_NODE);
 
 /**
  * What a real session brings that a clean in-process network does not, applied to the
@@ -26,6 +28,9 @@ export class WarmUpLosses {
 
   /** A `MemoryNetwork` drop policy: true loses the datagram. */
   readonly drop = (datagram: Uint8Array, to: { readonly address: Uint8Array }): boolean => {
+    // Past the last staged loss nothing is dropped: the rest of the warm-up decodes nothing.
+    if (this.announcementDropped && this.toNode >= LAST_TO_NODE && this.fromNode >= LAST_FROM_NODE)
+      return false;
     const decoded = decodeMessage(datagram);
     if (!decoded.ok) return false;
     const toNode = this.isNode(to.address);
@@ -36,8 +41,7 @@ export class WarmUpLosses {
         this.announcementDropped = true;
         return true;
       }
-      // Builtin (discovery) entity ids have both top bits of their kind set.
-      if ((item.writerId & 0xc0) !== 0xc0) userData = true;
+      if (!isBuiltinEntity(item.writerId)) userData = true;
     }
     if (!userData) return false;
     if (toNode) return LOST_TO_NODE.has(++this.toNode);
