@@ -1,0 +1,2 @@
+export { type Failure, failure, isFailure } from "./failure.ts";
+export { type Err, err, mapResult, type Ok, ok, type Result, unwrapOr } from "./result.ts";
