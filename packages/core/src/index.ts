@@ -49,9 +49,6 @@ export {
   searchHardware,
 } from "./hardware/index.ts";
 export {
-  createElectricityMapsProvider,
-  createEnergiDataServiceProvider,
-  createUkCarbonIntensityProvider,
   describeIntensityError,
   type GridIntensity,
   type GridIntensityOptions,

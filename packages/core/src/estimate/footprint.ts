@@ -5,7 +5,7 @@ import { hardwarePower } from "../hardware/power.ts";
 import type { HardwareProfile } from "../hardware/profile.ts";
 import { describeIntensityError } from "../intensity/describe-error.ts";
 import { resolveGridIntensityLive } from "../intensity/live.ts";
-import type { IntensityProvider } from "../intensity/providers/provider.ts";
+import type { IntensityProvider } from "../intensity/provider.ts";
 import { userSupplied } from "../provenance.ts";
 import { resolvePue } from "../pue.ts";
 import { err, ok, type Result } from "../result.ts";

@@ -24,25 +24,12 @@ export {
   ZONES_HINT,
 } from "./location.ts";
 export {
-  createElectricityMapsProvider,
-  ELECTRICITY_MAPS_API,
-  type ElectricityMapsOptions,
-} from "./providers/electricity-maps.ts";
-export {
-  createEnergiDataServiceProvider,
-  ENERGI_DATA_SERVICE_API,
-} from "./providers/energi-data-service.ts";
-export {
   describeProviderError,
   type ForecastPoint,
   type IntensityProvider,
   type LiveIntensity,
   type ProviderError,
   type ProviderOptions,
-} from "./providers/provider.ts";
-export {
-  createUkCarbonIntensityProvider,
-  UK_CARBON_INTENSITY_API,
-} from "./providers/uk-carbon-intensity.ts";
+} from "./provider.ts";
 export { resolveLocation } from "./resolve-location.ts";
 export { searchZones, type ZoneEntry } from "./zones.ts";

@@ -7,7 +7,7 @@ import {
   resolveGridIntensity,
   selectLocation,
 } from "./grid-intensity.ts";
-import { describeProviderError, type IntensityProvider } from "./providers/provider.ts";
+import { describeProviderError, type IntensityProvider } from "./provider.ts";
 
 export interface LiveGridIntensityOptions extends GridIntensityOptions {
   /** Without a provider this is resolveGridIntensity: no network. */

@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
+import { resolveGridIntensityLive } from "../intensity/live.ts";
+import type { IntensityProvider, LiveIntensity, ProviderError } from "../intensity/provider.ts";
 import { err, ok } from "../result.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
-import { resolveGridIntensity } from "./grid-intensity.ts";
-import { resolveGridIntensityLive } from "./live.ts";
-import { createEnergiDataServiceProvider } from "./providers/energi-data-service.ts";
-import {
-  type FakeServer,
-  sendJson,
-  startFakeServer,
-} from "./providers/fake-server.test-support.ts";
-import type { IntensityProvider, LiveIntensity, ProviderError } from "./providers/provider.ts";
-import { createUkCarbonIntensityProvider } from "./providers/uk-carbon-intensity.ts";
+import { createEnergiDataServiceProvider } from "./energi-data-service.ts";
+import { type FakeServer, sendJson, startFakeServer } from "./fake-server.test-support.ts";
+import { createUkCarbonIntensityProvider } from "./uk-carbon-intensity.ts";
 
 function scripted(
   answer: LiveIntensity | ProviderError,

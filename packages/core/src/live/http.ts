@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { err, ok, type Result } from "../../result.ts";
-import type { ProviderError, ProviderOptions } from "./provider.ts";
+import type { ProviderError, ProviderOptions } from "../intensity/provider.ts";
+import { err, ok, type Result } from "../result.ts";
 
 export interface RequestSpec {
   readonly providerId: string;

@@ -1,4 +1,4 @@
-import type { ForecastPoint } from "./provider.ts";
+import type { ForecastPoint } from "../intensity/provider.ts";
 
 const HOUR_MS = 3_600_000;
 

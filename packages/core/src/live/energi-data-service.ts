@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { err, ok } from "../../result.ts";
-import { gramsPerKWh } from "../../units/quantity.ts";
+import type { IntensityProvider, ProviderOptions } from "../intensity/provider.ts";
+import { err, ok } from "../result.ts";
+import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
-import type { IntensityProvider, ProviderOptions } from "./provider.ts";
 import { withinHours } from "./window.ts";
 
 export const ENERGI_DATA_SERVICE_API = "https://api.energidataservice.dk";

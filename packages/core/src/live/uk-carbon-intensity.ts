@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { err, ok } from "../../result.ts";
-import { gramsPerKWh } from "../../units/quantity.ts";
+import type { IntensityProvider, ProviderOptions } from "../intensity/provider.ts";
+import { err, ok } from "../result.ts";
+import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
-import type { IntensityProvider, ProviderOptions } from "./provider.ts";
 import { utcMinute, withinHours } from "./window.ts";
 
 export const UK_CARBON_INTENSITY_API = "https://api.carbonintensity.org.uk";

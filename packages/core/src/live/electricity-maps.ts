@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { err, ok } from "../../result.ts";
-import { gramsPerKWh } from "../../units/quantity.ts";
-import { LATEST_ELECTRICITY_MAPS_YEAR } from "../data/sources.ts";
-import { embeddedData } from "../tgwf-co2.ts";
+import { LATEST_ELECTRICITY_MAPS_YEAR } from "../intensity/data/sources.ts";
+import type { IntensityProvider, LiveIntensity, ProviderOptions } from "../intensity/provider.ts";
+import { embeddedData } from "../intensity/tgwf-co2.ts";
+import { err, ok } from "../result.ts";
+import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
-import type { IntensityProvider, LiveIntensity, ProviderOptions } from "./provider.ts";
 import { withinHours } from "./window.ts";
 
 export const ELECTRICITY_MAPS_API = "https://api.electricitymap.org";

@@ -1,6 +1,6 @@
-import type { SourceRef } from "../../provenance.ts";
-import type { Result } from "../../result.ts";
-import type { CarbonIntensity } from "../../units/quantity.ts";
+import type { SourceRef } from "../provenance.ts";
+import type { Result } from "../result.ts";
+import type { CarbonIntensity } from "../units/quantity.ts";
 
 export interface LiveIntensity {
   readonly zone: string;
