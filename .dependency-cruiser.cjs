@@ -17,7 +17,8 @@ const notOn = (name, pkg, forbidden, comment) => ({
   to: { path: `^@wattprint/(${forbidden.join("|")})(/|$)` },
 });
 
-const NODE_IO = "^(node:)?(fs|fs/promises|net|dgram|http|https|http2|child_process|worker_threads|cluster)$";
+const NODE_IO =
+  "^(node:)?(fs|fs/promises|net|dgram|http|https|http2|child_process|worker_threads|cluster)$";
 
 module.exports = {
   forbidden: [
@@ -78,7 +79,10 @@ module.exports = {
       comment:
         "Importing @wattprint/core never does I/O: the live providers sit behind @wattprint/core/live.",
       severity: "error",
-      from: { path: "^packages/core/src/", pathNot: "^packages/core/src/live/|\\.(test|test-support)\\.ts$" },
+      from: {
+        path: "^packages/core/src/",
+        pathNot: "^packages/core/src/live/|\\.(test|test-support)\\.ts$",
+      },
       to: { path: [NODE_IO, "^packages/core/src/live/"] },
     },
     {
