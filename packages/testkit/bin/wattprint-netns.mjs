@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// wattprint-netns -- <command> [args...]
+// wattprint-netns [--or-host] -- <command> [args...]
 // Runs <command> inside a fresh private network namespace (only `lo`, multicast routed to it),
 // so DDS peers started by interop tests cannot send anything beyond this machine.
 // Missing prerequisites skip the suite (exit 0), except under CI=true, where a skip fails.
+// With --or-host (the demo), missing prerequisites run <command> on this host instead, saying so.
 import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { networkInterfaces, constants as osConstants } from "node:os";
@@ -58,8 +59,10 @@ function alreadyInside() {
 
 const separator = process.argv.indexOf("--");
 const command = separator === -1 ? [] : process.argv.slice(separator + 1);
-if (command.length === 0) {
-  console.error("usage: wattprint-netns -- <command> [args...]");
+const flags = process.argv.slice(2, separator === -1 ? undefined : separator);
+const orHost = flags.includes("--or-host");
+if (command.length === 0 || flags.some((flag) => flag !== "--or-host")) {
+  console.error("usage: wattprint-netns [--or-host] -- <command> [args...]");
   process.exit(2);
 }
 
@@ -69,19 +72,25 @@ if (alreadyInside()) {
   child = spawn(command[0], command.slice(1), { stdio: "inherit", env });
 } else {
   const reason = missingPrerequisite();
-  if (reason !== undefined) {
+  if (reason !== undefined && orHost) {
+    console.error(
+      `wattprint-netns: no private network namespace (${reason}); running on this host`,
+    );
+    child = spawn(command[0], command.slice(1), { stdio: "inherit", env });
+  } else if (reason !== undefined) {
     if (process.env.CI === "true") {
       console.error(`interop suite FAILED (CI=true forbids skipping): ${reason}`);
       process.exit(1);
     }
     console.error(`interop suite SKIPPED: ${reason}`);
     process.exit(0);
+  } else {
+    const script = `${LO_SETUP} && exec "$@"`;
+    child = spawn("unshare", ["-n", "--", "sh", "-c", script, "wattprint-netns", ...command], {
+      stdio: "inherit",
+      env,
+    });
   }
-  const script = `${LO_SETUP} && exec "$@"`;
-  child = spawn("unshare", ["-n", "--", "sh", "-c", script, "wattprint-netns", ...command], {
-    stdio: "inherit",
-    env,
-  });
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
