@@ -28,7 +28,7 @@ export {
   type WarmUpOptions,
   type WarmUpReport,
   warmUpCarbonNode,
-} from "./nodes/carbon-warm-up.ts";
+} from "./warm-up/carbon-warm-up.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryLogger } from "../src/log.ts";
 import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { WarmUpError, warmUpCarbonNode } from "../src/nodes/carbon-warm-up.ts";
+import { WarmUpError, warmUpCarbonNode } from "../src/warm-up/carbon-warm-up.ts";
 
 describe("warmUpCarbonNode", () => {
   it("answers every synthetic task despite the losses it stages, and reports them", async () => {

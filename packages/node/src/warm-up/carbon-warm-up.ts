@@ -3,9 +3,9 @@ import { fastDdsFraming, MemoryNetwork, type TransportFactory } from "@wattprint
 import { createRtpsBus } from "../adapters/rtps-bus.ts";
 import { startTaskClient, type TaskClient } from "../client/task-client.ts";
 import type { Logger } from "../log.ts";
+import type { CarbonFootprintNode } from "../nodes/carbon-footprint.ts";
 import type { BusPort } from "../ports/bus.ts";
 import { NodeRuntime } from "../runtime/node-runtime.ts";
-import type { CarbonFootprintNode } from "./carbon-footprint.ts";
 import { WarmUpLosses } from "./warm-up-losses.ts";
 
 export interface WarmUpOptions {
