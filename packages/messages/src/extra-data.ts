@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Result } from "./errors.ts";
 
 /*
- * `extra_data` is `sequence<octet>` on the wire holding UTF-8 JSON (sustainml-wire.md §10).
+ * `extra_data` is `sequence<octet>` on the wire holding UTF-8 JSON (docs/sustainml-wire.md §11.1).
  * The orchestrator runs `json.loads` on it unguarded, and the wp3 node decodes bytes one by
  * one (`chr(b)`), so we write ASCII-only JSON (non-ASCII as \uXXXX escapes, like Python's
  * `ensure_ascii`) that both decoders read the same way.
@@ -96,7 +96,7 @@ export function writeExtraData(value: JsonObject): Uint8Array {
 }
 
 /**
- * What the orchestrator requires of `CO2FootprintImpl.extra_data` (§10): a non-empty object
+ * What the orchestrator requires of `CO2FootprintImpl.extra_data` (§11.2): a non-empty object
  * with `num_outputs` (integer ≥ 1; reiteration while > 1) and `model_restrains` (string[]).
  * Other keys (`mode`, `error`, `grid_ci_source`, …) pass through.
  */

@@ -9,7 +9,7 @@ import { taskIdImplCodec } from "./types/task-id.ts";
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 describe("key hash", () => {
-  it("task-keyed types: problem_id BE ‖ iteration_id BE ‖ 8 zero bytes (§6 vector)", () => {
+  it("task keys: problem_id BE ‖ iteration_id BE ‖ 8 zeros (docs/sustainml-wire.md §7.5)", () => {
     const value = {
       ...co2FootprintImplCodec.defaults(),
       task_id: { problem_id: 7, iteration_id: 1 },
@@ -29,7 +29,7 @@ describe("key hash", () => {
     expect(mlModelImplCodec.keyHash(b)).toEqual(mlModelImplCodec.keyHash(a));
   });
 
-  it("NodeStatusImpl: MD5 of the BE string key + task id (§6 vector)", () => {
+  it("NodeStatusImpl: MD5 of the BE string key + task id (docs/sustainml-wire.md §7.5)", () => {
     const status = {
       node_status: Status.NODE_IDLE,
       task_status: TaskStatus.TASK_WAITING,

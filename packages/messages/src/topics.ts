@@ -2,7 +2,7 @@ import { NodeName } from "./ids.ts";
 import { type AnyMessageCodec, codecFor, type MessageTypeName } from "./registry.ts";
 
 /*
- * Topic catalogue and QoS, as data the node runtime reads (sustainml-wire.md §3-4; sources
+ * Topic catalogue and QoS, as data the node runtime reads (docs/sustainml-wire.md §4-§5; sources
  * Common.hpp TopicCollection, CarbonFootprintNode.cpp, NodeImpl.cpp, Options.hpp,
  * OrchestratorNode.cpp, ModuleNodeProxy.cpp). Partition and data representation are never set
  * by SustainML: default partition, XCDR1.

@@ -10,7 +10,7 @@ import { arbitraryFor, asciiString } from "./arbitraries.ts";
 /*
  * An independent implementation as a second opinion: @foxglove/omgidl-serialization, driven by
  * an IDL text of the same types, was observed to produce Fast DDS's exact XCDR1 bytes
- * (sustainml-wire.md §6). Our encoder must agree with it byte for byte. Only XCDR1 is compared:
+ * (docs/sustainml-wire.md §7.3). Our encoder must agree with it byte for byte. Only XCDR1 is compared:
  * its XCDR2 reader puts no DHEADER before sequence<string>, where Fast CDR 2 and XTypes do.
  */
 const definitions = parseIDL(readFileSync(new URL("./sustainml.idl", import.meta.url), "utf8"));

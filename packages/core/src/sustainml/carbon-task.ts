@@ -14,7 +14,7 @@ import { type ExtraMerge, type FootprintExtraBase, footprintExtraBase } from "./
 
 /**
  * The unit of `HWResource.latency`. SustainML never fixed it: v0.1/v0.2 assumed ms, main
- * assumes hours, and the HW providers send seconds or hours (sustainml-wire.md §11-§12).
+ * assumes hours, and the HW providers send seconds or hours (docs/sustainml-wire.md §12.2).
  */
 export type LatencyUnit = Extract<DurationUnit, "h" | "s" | "ms">;
 export const DEFAULT_LATENCY_UNIT: LatencyUnit = "h";

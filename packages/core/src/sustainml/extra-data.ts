@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from "@wattprint/messages";
 
 /**
  * The `extra_data` object of a CO2Footprint output, built as SustainML's wp3 node builds it
- * (sustainml-wire.md §10-§11) so that the orchestrator's reiteration keeps working:
+ * (docs/sustainml-wire.md §11.2-§11.4) so that the orchestrator's reiteration keeps working:
  * `num_outputs` is a JSON integer >= 1 and `model_restrains` starts with the chosen model.
  * Unlike the Python node, a user `num_outputs` that is not a positive integer is refused
  * with a warning instead of being copied through to crash the orchestrator's `> 1` test.

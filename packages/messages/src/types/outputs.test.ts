@@ -20,7 +20,7 @@ const SAMPLE: CO2FootprintImpl = {
   task_id: { problem_id: 7, iteration_id: 1 },
 };
 
-describe("CO2FootprintImpl reference vector (sustainml-wire.md §6)", () => {
+describe("CO2FootprintImpl reference vector (docs/sustainml-wire.md §7.3)", () => {
   it("encodes to exactly the 44 listed bytes", () => {
     const bytes = co2FootprintImplCodec.encode(SAMPLE);
     expect(bytes.byteLength).toBe(44);

@@ -33,7 +33,7 @@ function partitionsOverlap(a: readonly string[], b: readonly string[]): boolean 
 
 /**
  * Request/offered matching (DDS 1.4 §2.2.3) plus topic kind, which Fast DDS and
- * Cyclone both enforce (rtps-notes §3.3). Wildcard partitions are not supported.
+ * Cyclone both enforce (docs/rtps-notes.md §5.4). Wildcard partitions are not supported.
  */
 export function matchEndpoints(
   writer: EndpointDescription,

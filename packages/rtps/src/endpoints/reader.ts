@@ -227,7 +227,7 @@ export class RtpsReader {
     proxy.lastHeartbeatCount = m.count;
     if (m.firstSN > proxy.nextExpected) this.skipTo(proxy, m.firstSN);
     proxy.highestAnnounced = Math.max(proxy.highestAnnounced, m.lastSN);
-    // Final heartbeats are answered too: Fast DDS waits a period otherwise (rtps-notes §4).
+    // Final heartbeats are answered too: Fast DDS waits a period otherwise (docs/rtps-notes.md §6.3).
     this.answerAtFlush(proxy);
     return true;
   }

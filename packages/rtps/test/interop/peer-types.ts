@@ -12,7 +12,7 @@ export interface Co2Sample {
   readonly extra: Uint8Array;
 }
 
-/** CO2FootprintImpl in XCDR1 CDR_LE, encapsulation header included (sustainml-wire.md §2). */
+/** CO2FootprintImpl in XCDR1 CDR_LE, encapsulation header included (docs/sustainml-wire.md §7.3). */
 export function encodeCo2(s: Co2Sample): Uint8Array {
   const bodyLength = 24 + 4 + s.extra.length;
   const padded = Math.ceil(bodyLength / 4) * 4;
@@ -79,7 +79,7 @@ export function keyedSeqKeyHash(keyval: number): Uint8Array {
 export const CO2_TOPIC = "/sustainml/carbon_tracker/output";
 export const CO2_TYPE = "CO2FootprintImpl";
 
-/** The SustainML input-reader / output-writer QoS (sustainml-wire.md §4). */
+/** The SustainML input-reader / output-writer QoS (docs/sustainml-wire.md §5.1). */
 export const SUSTAINML_QOS = {
   reliability: "reliable",
   durability: "transient-local",

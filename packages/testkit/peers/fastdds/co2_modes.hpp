@@ -1,5 +1,5 @@
 // fastdds-co2-peer modes on /sustainml/carbon_tracker/output: pub, tlpub, sub, tlsub
-// (rtps-notes.md §8).
+// (docs/rtps-notes.md §9).
 #pragma once
 
 #include <atomic>

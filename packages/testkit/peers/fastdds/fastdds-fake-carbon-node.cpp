@@ -1,7 +1,7 @@
 // fastdds-fake-carbon-node: a small stand-in for SustainML's CarbonFootprintNode (participant
 // CARBON_FOOTPRINT_NODE), so fastdds-orchestrator can be checked before the TS node exists and
-// the TS node's e2e results have a reference. It follows sustainml-wire.md §4 (QoS), §7 (status
-// sequence, input join), §9 (v0.1/v0.2 configuration topics) and §11 (onnx_hw_only only).
+// the TS node's e2e results have a reference. It follows docs/sustainml-wire.md §5 (QoS), §8 (status
+// sequence, input join), §10.1 (v0.1/v0.2 configuration topics) and §12 (onnx_hw_only only).
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -173,7 +173,7 @@ private:
         emit_sample("STATUS_SENT status=" + std::to_string(value));
     }
 
-    // The wp3 node's answer: it supports no configuration (§9).
+    // The wp3 node's answer: it supports no configuration (§10.1).
     void answer(const Request& request)
     {
         emit("REQUEST node_id=" + std::to_string(request.node_id) + " transaction_id=" +

@@ -1,5 +1,5 @@
 // fastdds-orchestrator: plays SustainML's orchestrator (participant ORCHESTRATOR_NODE) against
-// a carbon footprint node, with SustainML's types, topics and QoS (sustainml-wire.md §2-§4).
+// a carbon footprint node, with SustainML's types, topics and QoS (docs/sustainml-wire.md §3-§5).
 // See packages/testkit/README.md for modes, flags and the lines it prints.
 #include <algorithm>
 #include <exception>

@@ -1,6 +1,6 @@
 // fastdds-type-vectors: prints the bytes Fast DDS 2.9 (via these hand-written types) puts on the
 // wire for one sample of each type, and its key hash, so the TS codecs can be compared with
-// them and the types checked against sustainml-wire.md §6. Creates no participant.
+// them and the types checked against docs/sustainml-wire.md §7.3 and §7.5. Creates no participant.
 #include <cstring>
 #include <string>
 #include <vector>

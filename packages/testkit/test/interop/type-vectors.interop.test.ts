@@ -3,14 +3,14 @@ import { buildPeer } from "../../src/build-peer.ts";
 import { assertInsidePrivateNetwork } from "../../src/private-network.ts";
 import { startProcess } from "../../src/process.ts";
 
-// Byte-exact values from shared/reference/sustainml-wire.md §6.
+// Byte-exact values from docs/sustainml-wire.md §7.3 (bytes) and §7.5 (key hashes).
 const CO2_BYTES =
   "00010000000000000000f83f00000000000002400000000000d0724003000000010203000700000001000000";
 const CO2_KEY = "00000007000000010000000000000000";
 const STATUS_KEY = "a00cb8bb7bb456f8d8e135d40d4a0684";
 
 describe("hand-written Fast DDS types", () => {
-  it("serialise and hash keys as sustainml-wire.md §6 says, and round-trip", async () => {
+  it("serialise and hash keys as docs/sustainml-wire.md §7 says, and round-trip", async () => {
     assertInsidePrivateNetwork();
     const binary = await buildPeer("fastdds-type-vectors");
     await using vectors = startProcess(binary, []);

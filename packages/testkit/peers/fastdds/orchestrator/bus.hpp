@@ -20,7 +20,7 @@
 
 namespace peer {
 
-// extra_data is UTF-8 JSON (sustainml-wire.md §10); printed last on its line, newlines flattened.
+// extra_data is UTF-8 JSON (docs/sustainml-wire.md §11.1); printed last on its line, newlines flattened.
 inline std::string flat_text(const std::vector<uint8_t>& bytes)
 {
     std::string text(bytes.begin(), bytes.end());

@@ -1,5 +1,5 @@
 // The fake carbon node's computation: the reference node's onnx_hw_only path
-// (sustainml-wire.md §11 item 3, main units: W x h -> kWh, g/kWh) and its extra_data rule (§10).
+// (docs/sustainml-wire.md §12.3, main units: W x h -> kWh, g/kWh) and its extra_data rule (§11.3).
 #pragma once
 
 #include <cctype>
@@ -16,7 +16,7 @@
 
 namespace peer {
 
-// ASCII-only JSON string, as the orchestrator and the wp3 node both decode it (§10).
+// ASCII-only JSON string, as the orchestrator and the wp3 node both decode it (§11.1).
 inline std::string json_string(const std::string& text)
 {
     std::string out = "\"";

@@ -1,4 +1,4 @@
-// SustainML QoS (sustainml-wire.md §4): the orchestrator's writers and readers, and the
+// SustainML QoS (docs/sustainml-wire.md §5): the orchestrator's writers and readers, and the
 // carbon node's side for the fake node.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The real orchestrator reads status through a ContentFilteredTopic
-// `/sustainml/status_<NODE>` with `node_name like %0` (sustainml-wire.md §4), so its SEDP
+// `/sustainml/status_<NODE>` with `node_name like %0` (docs/sustainml-wire.md §5.2), so its SEDP
 // subscription carries PID_CONTENT_FILTER_PROPERTY. Fast DDS 2.9's DDSSQL filter needs a
 // TypeObject these hand-written types lack, so this peer registers its own filter class with
 // the same expression and parameter: the PID still goes on the wire, and samples are filtered

@@ -1,4 +1,4 @@
-// SustainML topic names (sustainml-wire.md §3); the leading '/' is part of the data topics.
+// SustainML topic names (docs/sustainml-wire.md §4.1); the leading '/' is part of the data topics.
 #pragma once
 
 namespace peer {

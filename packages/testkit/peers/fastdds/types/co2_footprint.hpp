@@ -1,4 +1,4 @@
-// CO2FootprintImpl (sustainml-wire.md §2): the carbon node's output sample.
+// CO2FootprintImpl (docs/sustainml-wire.md §3.2): the carbon node's output sample.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// HWResourceImpl (sustainml-wire.md §2), topic /sustainml/hw_resources/output.
+// HWResourceImpl (docs/sustainml-wire.md §3.2), topic /sustainml/hw_resources/output.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// MLModelImpl (sustainml-wire.md §2), topic /sustainml/ml_model_provider/output.
+// MLModelImpl (docs/sustainml-wire.md §3.2), topic /sustainml/ml_model_provider/output.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// NodeStatusImpl and NodeControlImpl (sustainml-wire.md §2): keyed by a string plus the task,
-// so their key hash is always an MD5 (§6). Enums travel as int32.
+// NodeStatusImpl and NodeControlImpl (docs/sustainml-wire.md §3.2): keyed by a string plus the task,
+// so their key hash is always an MD5 (§7.5). Enums travel as int32.
 #pragma once
 
 #include <string>

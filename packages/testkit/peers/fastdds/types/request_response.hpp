@@ -1,4 +1,4 @@
-// RequestTypeImpl / ResponseTypeImpl (sustainml-wire.md §2, §9 v0.1/v0.2 configuration
+// RequestTypeImpl / ResponseTypeImpl (docs/sustainml-wire.md §3.2, §10.1 v0.1/v0.2 configuration
 // topics sustainml/request and sustainml/response). Keys: node_id BE ‖ transaction_id BE.
 #pragma once
 

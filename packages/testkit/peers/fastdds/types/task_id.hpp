@@ -1,4 +1,4 @@
-// TaskIdImpl (sustainml-wire.md §2): the key of every SustainML data topic, inlined.
+// TaskIdImpl (docs/sustainml-wire.md §3.2): the key of every SustainML data topic, inlined.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// UserInputImpl (sustainml-wire.md §2), topic /sustainml/user_input.
+// UserInputImpl (docs/sustainml-wire.md §3.2), topic /sustainml/user_input.
 #pragma once
 
 #include <string>
