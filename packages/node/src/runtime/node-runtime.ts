@@ -150,6 +150,8 @@ export class NodeRuntime {
     message: string,
     fields: Record<string, unknown>,
   ): void {
+    // A level the logger drops spends none of the budget.
+    if (!this.logger.enabled(level)) return;
     if (!this.problemLog.admit(this.clock())) {
       this.counters.problemLinesSuppressed += 1;
       return;
