@@ -2,6 +2,7 @@ export { type Equivalent, equivalents } from "./equivalents.ts";
 export {
   type ComponentEstimate,
   type Estimate,
+  type EstimatedQuantity,
   type EstimateError,
   type EstimateInput,
   estimate,
@@ -57,6 +58,7 @@ export {
   type IntensityProvider,
   type LiveIntensity,
   type LocationError,
+  MAX_SUGGESTION_QUERY_CHARS,
   type ResolvedLocation,
   resolveGridIntensity,
   resolveGridIntensityLive,
@@ -85,7 +87,17 @@ export {
   type IntensityLookup,
   type IntensityQuery,
   type LatencyUnit,
+  UNDESCRIBED_HARDWARE,
 } from "./sustainml/carbon-task.ts";
+export type { UserExtra } from "./sustainml/extra-data.ts";
+export {
+  MAX_CONTINENT_CHARS,
+  MAX_HW_DESCRIPTION_CHARS,
+  MAX_MODEL_NAME_CHARS,
+  MAX_MODEL_PATH_CHARS,
+  MAX_MODEL_RESTRAINS,
+  MAX_REGION_CHARS,
+} from "./sustainml/input-limits.ts";
 export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
 export { formatNumber, formatQuantity } from "./units/format.ts";
 export { parseDuration, parseEnergy, parsePower, type UnitParseError } from "./units/parse.ts";

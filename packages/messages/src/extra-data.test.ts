@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { asciiJson, co2ExtraDataSchema, readExtraData, writeExtraData } from "./extra-data.ts";
+import {
+  asciiJson,
+  co2ExtraDataSchema,
+  jsonDepthExceededAt,
+  MAX_EXTRA_DATA_BYTES,
+  MAX_EXTRA_DATA_DEPTH,
+  readExtraData,
+  writeExtraData,
+} from "./extra-data.ts";
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
@@ -63,5 +71,63 @@ describe("extra_data", () => {
       false,
     );
     expect(co2ExtraDataSchema.safeParse({ model_restrains: [] }).success).toBe(false);
+  });
+});
+
+describe("extra_data limits", () => {
+  const nested = (depth: number) => `{"a":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+
+  it("reads nesting up to MAX_EXTRA_DATA_DEPTH and refuses one level more, before parsing", () => {
+    expect(readExtraData(bytesOf(nested(MAX_EXTRA_DATA_DEPTH))).ok).toBe(true);
+    expect(readExtraData(bytesOf(nested(MAX_EXTRA_DATA_DEPTH + 1)))).toEqual({
+      ok: false,
+      error: {
+        kind: "too-deep",
+        message: `extra_data nests arrays/objects deeper than the limit of 32 levels (at byte ${5 + MAX_EXTRA_DATA_DEPTH - 1})`,
+      },
+    });
+  });
+
+  it("refuses 20,000 levels without recursing (no stack overflow), even when the JSON is broken after", () => {
+    const deep = `{"model_restrains":[${"[".repeat(20_000)}${"]".repeat(20_000)}]}`;
+    expect(readExtraData(bytesOf(deep))).toMatchObject({ ok: false, error: { kind: "too-deep" } });
+    const unclosed = `{"x":${"{".repeat(20_000)}`;
+    expect(readExtraData(bytesOf(unclosed))).toMatchObject({
+      ok: false,
+      error: { kind: "too-deep" },
+    });
+  });
+
+  it("does not count brackets inside strings, escaped quotes included", () => {
+    const text = JSON.stringify({ s: `\\"${"[".repeat(100)}"{{{`, t: ["é", "]]]"] });
+    expect(jsonDepthExceededAt(bytesOf(text), 2)).toBe(-1);
+    expect(readExtraData(bytesOf(text))).toEqual({ ok: true, value: JSON.parse(text) });
+    expect(jsonDepthExceededAt(bytesOf('{"a":[["x"]]}'), 2)).toBe(6);
+  });
+
+  it("refuses more than MAX_EXTRA_DATA_BYTES by size alone, and reads exactly that many", () => {
+    const fill = (bytes: number) => `{"pad":"${"x".repeat(bytes - 10)}"}`;
+    expect(bytesOf(fill(MAX_EXTRA_DATA_BYTES)).length).toBe(MAX_EXTRA_DATA_BYTES);
+    expect(readExtraData(bytesOf(fill(MAX_EXTRA_DATA_BYTES))).ok).toBe(true);
+    // Not even valid UTF-8: the size is checked before anything is decoded.
+    const big = new Uint8Array(MAX_EXTRA_DATA_BYTES + 1).fill(0xff);
+    expect(readExtraData(big)).toEqual({
+      ok: false,
+      error: {
+        kind: "too-large",
+        message: "extra_data is 65537 bytes, over the limit of 65536 bytes",
+      },
+    });
+  });
+
+  it("takes other limits from the caller", () => {
+    expect(readExtraData(bytesOf('{"a":[1]}'), { maxBytes: 8, maxDepth: 4 })).toMatchObject({
+      ok: false,
+      error: { kind: "too-large" },
+    });
+    expect(readExtraData(bytesOf('{"a":[1]}'), { maxBytes: 64, maxDepth: 1 })).toMatchObject({
+      ok: false,
+      error: { kind: "too-deep" },
+    });
   });
 });

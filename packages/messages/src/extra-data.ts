@@ -17,7 +17,37 @@ export type JsonValue =
   | { readonly [key: string]: JsonValue };
 export type JsonObject = { readonly [key: string]: JsonValue };
 
-export type ExtraDataErrorKind = "empty" | "invalid-utf8" | "invalid-json" | "not-object";
+export type ExtraDataErrorKind =
+  | "empty"
+  | "too-large"
+  | "too-deep"
+  | "invalid-utf8"
+  | "invalid-json"
+  | "not-object";
+
+/**
+ * Largest `extra_data` read, in bytes. SustainML's user extra_data carries `num_outputs`,
+ * `model_restrains` and a few settings: well under a kilobyte. 64 KiB leaves room for a
+ * thousand long model names while keeping one sample's parse in the tens of microseconds.
+ */
+export const MAX_EXTRA_DATA_BYTES = 64 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects read. SustainML's extra_data is two levels deep;
+ * the bound is checked by a scan before `JSON.parse`, so no recursive code (the parser, or a
+ * `JSON.stringify` of a member later) ever meets an input deep enough to exhaust the stack.
+ */
+export const MAX_EXTRA_DATA_DEPTH = 32;
+
+export interface ExtraDataLimits {
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+}
+
+export const EXTRA_DATA_LIMITS: ExtraDataLimits = Object.freeze({
+  maxBytes: MAX_EXTRA_DATA_BYTES,
+  maxDepth: MAX_EXTRA_DATA_DEPTH,
+});
 
 export interface ExtraDataError {
   readonly kind: ExtraDataErrorKind;
@@ -33,12 +63,72 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Reads `extra_data` as a JSON object; an empty buffer, bad UTF-8, bad JSON or a non-object is an error. */
-export function readExtraData(bytes: Uint8Array): Result<JsonObject, ExtraDataError> {
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_SQUARE = 0x5b;
+const OPEN_CURLY = 0x7b;
+const CLOSE_SQUARE = 0x5d;
+const CLOSE_CURLY = 0x7d;
+
+/**
+ * The byte offset where array/object nesting first goes deeper than `maxDepth`, or -1.
+ * One pass over the bytes with a counter: brackets inside strings (escapes included) do not
+ * count, and UTF-8 continuation bytes are all >= 0x80, so they never look like brackets.
+ * Unbalanced or otherwise broken JSON is left for `JSON.parse` to report: the parser stops
+ * at the first stray closer, so a negative count never lets a deeper valid prefix through.
+ */
+export function jsonDepthExceededAt(bytes: Uint8Array, maxDepth: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_SQUARE || byte === OPEN_CURLY) {
+      depth++;
+      if (depth > maxDepth) return i;
+    } else if (byte === CLOSE_SQUARE || byte === CLOSE_CURLY) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Reads `extra_data` as a JSON object; an empty buffer, one over the size or depth limits,
+ * bad UTF-8, bad JSON or a non-object is an error. The limits are checked first, in one
+ * linear pass, so an oversized sample costs no decoding or parsing.
+ */
+export function readExtraData(
+  bytes: Uint8Array,
+  limits: ExtraDataLimits = EXTRA_DATA_LIMITS,
+): Result<JsonObject, ExtraDataError> {
   if (bytes.byteLength === 0) {
     return {
       ok: false,
       error: { kind: "empty", message: "extra_data is empty (expected a JSON object)" },
+    };
+  }
+  if (bytes.byteLength > limits.maxBytes) {
+    return {
+      ok: false,
+      error: {
+        kind: "too-large",
+        message: `extra_data is ${bytes.byteLength} bytes, over the limit of ${limits.maxBytes} bytes`,
+      },
+    };
+  }
+  const deepAt = jsonDepthExceededAt(bytes, limits.maxDepth);
+  if (deepAt >= 0) {
+    return {
+      ok: false,
+      error: {
+        kind: "too-deep",
+        message: `extra_data nests arrays/objects deeper than the limit of ${limits.maxDepth} levels (at byte ${deepAt})`,
+      },
     };
   }
   let text: string;

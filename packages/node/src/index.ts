@@ -38,4 +38,9 @@ export type {
   TaskOutcome,
 } from "./runtime/definition.ts";
 export { NodeRuntime, type NodeRuntimeOptions } from "./runtime/node-runtime.ts";
+export {
+  PROBLEM_LOG_INTERVAL_MS,
+  PROBLEM_LOG_LINES_PER_INTERVAL,
+  type ProblemLogLimits,
+} from "./runtime/problem-log.ts";
 export { type Dropped, type DropReason, type TaskId, TaskJoin } from "./runtime/task-join.ts";

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { userSupplied } from "../provenance.ts";
 import { resolvePue } from "../pue.ts";
@@ -136,5 +137,95 @@ describe("estimate", () => {
     const result = estimate(input(overrides));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(message);
+  });
+});
+
+describe("estimate overflow", () => {
+  const one = (power: number, count = 1) => [
+    {
+      name: "x",
+      kind: "accelerator" as const,
+      power: watts(power),
+      count,
+      provenance: userSupplied("x"),
+    },
+  ];
+
+  it.each([
+    ["duration", { work: { kind: "inferences" as const, latency: hours(1e306), count: 1 } }],
+    ["power", { components: one(1e308, 2) }],
+    [
+      "power",
+      {
+        components: one(1.5e308),
+        work: { kind: "duration" as const, duration: milliseconds(1) },
+        pue: pue(1.5),
+      },
+    ],
+    [
+      "energy",
+      { components: one(1e200), work: { kind: "duration" as const, duration: hours(1e200) } },
+    ],
+    [
+      "energy",
+      {
+        components: one(1e200),
+        work: { kind: "duration" as const, duration: hours(1e200) },
+        pue: pue(1),
+      },
+    ],
+    [
+      "carbon",
+      { components: one(1000), intensity: { ...intensity, intensity: gramsPerKWh(1e308) } },
+    ],
+  ] as const)(
+    "names %s when finite inputs multiply past the largest double",
+    (quantity, overrides) => {
+      const result = estimate(input(overrides));
+      expect(result).toMatchObject({ ok: false, error: { kind: "overflow", quantity } });
+      if (!result.ok)
+        expect(result.error.message).toBe(
+          `overflow: ${quantity} is not a finite number of ${{ duration: "s", power: "W", energy: "kWh", carbon: "gCO2eq" }[quantity]} (the inputs multiply past the largest double)`,
+        );
+    },
+  );
+
+  it("answers finite numbers or an overflow error for any finite non-negative inputs, never NaN", () => {
+    const big = fc.double({ min: 0, max: Number.MAX_VALUE, noNaN: true });
+    fc.assert(
+      fc.property(
+        big,
+        big,
+        big,
+        fc.double({ min: 1, max: 5, noNaN: true }),
+        (power, latency, ci, pueValue) => {
+          const result = estimate(
+            input({
+              components: one(power),
+              work: { kind: "inferences", latency: hours(latency), count: 1 },
+              intensity: { ...intensity, intensity: gramsPerKWh(ci) },
+              pue: { ...pue(1.5), value: pueValue },
+            }),
+          );
+          if (!result.ok) {
+            expect(result.error.kind).toBe("overflow");
+            return;
+          }
+          const numbers = [
+            result.value.duration.value,
+            result.value.energy.value,
+            result.value.itEnergy.value,
+            result.value.carbon.value,
+            ...result.value.breakdown.flatMap((row) => [
+              row.power.value,
+              row.energy.value,
+              row.carbon.value,
+            ]),
+          ];
+          for (const value of numbers) expect(Number.isFinite(value)).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -73,9 +73,31 @@ export interface Estimate {
   readonly formula: string;
 }
 
-export interface EstimateError {
-  readonly kind: "invalid-estimate-input";
-  readonly message: string;
+/** A quantity the estimate computes; named when one of them overflows. */
+export type EstimatedQuantity = "duration" | "power" | "energy" | "carbon";
+
+export type EstimateError =
+  | { readonly kind: "invalid-estimate-input"; readonly message: string }
+  | {
+      /** Every input was finite, but a product of them is not (past ~1.8e308). */
+      readonly kind: "overflow";
+      readonly quantity: EstimatedQuantity;
+      readonly message: string;
+    };
+
+const UNIT_OF: Readonly<Record<EstimatedQuantity, string>> = {
+  duration: "s",
+  power: "W",
+  energy: "kWh",
+  carbon: "gCO2eq",
+};
+
+function overflow(quantity: EstimatedQuantity): Result<never, EstimateError> {
+  return err({
+    kind: "overflow",
+    quantity,
+    message: `overflow: ${quantity} is not a finite number of ${UNIT_OF[quantity]} (the inputs multiply past the largest double)`,
+  });
 }
 
 export function workDuration(work: Work): Duration<"s"> {
@@ -86,11 +108,16 @@ export function workDuration(work: Work): Duration<"s"> {
 /**
  * energy = sum(power x count x time) x PUE; carbon = energy x intensity.
  * Rows are computed per component so the breakdown sums exactly to the totals.
+ * Finite inputs can still multiply to Infinity (1e200 W x 1e200 h), and Infinity x 0 (the
+ * overhead at PUE 1) to NaN: the totals are checked, in the order they are computed, so the
+ * error names the first quantity that overflowed. All terms are non-negative, so finite
+ * totals mean finite rows.
  */
 export function estimate(input: EstimateInput): Result<Estimate, EstimateError> {
   const invalid = firstInvalidInput(input);
   if (invalid !== undefined) return err({ kind: "invalid-estimate-input", message: invalid });
   const duration = workDuration(input.work);
+  if (!Number.isFinite(duration.value)) return overflow("duration");
   const rows: ComponentEstimate[] = input.components.map((component) => {
     const powerW = convertPower(component.power, "W").value * component.count;
     const energy = convertEnergy(energyOf({ value: powerW, unit: "W" }, duration), "kWh");
@@ -106,6 +133,10 @@ export function estimate(input: EstimateInput): Result<Estimate, EstimateError> 
   });
   const itKWh = rows.reduce((sum, row) => sum + row.energy.value, 0);
   const itPowerW = rows.reduce((sum, row) => sum + row.power.value, 0);
+  if (!Number.isFinite(itPowerW) || !Number.isFinite(itPowerW * input.pue.value)) {
+    return overflow("power");
+  }
+  if (!Number.isFinite(itKWh)) return overflow("energy");
   const overhead = kilowattHours(itKWh * (input.pue.value - 1));
   rows.push({
     name: "facility overhead (PUE)",
@@ -117,12 +148,15 @@ export function estimate(input: EstimateInput): Result<Estimate, EstimateError> 
     provenance: input.pue.provenance,
   });
   const energy = kilowattHours(itKWh + overhead.value);
+  if (!Number.isFinite(energy.value)) return overflow("energy");
+  const carbon = carbonOf(energy, input.intensity.intensity);
+  if (!Number.isFinite(carbon.value)) return overflow("carbon");
   return ok({
     work: input.work,
     duration,
     itEnergy: kilowattHours(itKWh),
     energy,
-    carbon: carbonOf(energy, input.intensity.intensity),
+    carbon,
     intensity: input.intensity,
     pue: input.pue,
     breakdown: rows,

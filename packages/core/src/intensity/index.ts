@@ -1,3 +1,4 @@
+export { MAX_SUGGESTION_QUERY_CHARS } from "./catalog.ts";
 export { type Continent, type Country, countries, countriesSource } from "./data/countries.ts";
 export {
   ELECTRICITY_MAPS_YEARS,

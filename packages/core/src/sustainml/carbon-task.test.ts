@@ -1,7 +1,23 @@
+import { readExtraData } from "@wattprint/messages";
 import { describe, expect, it } from "vitest";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
 import { defaultPue, resolvePue } from "../pue.ts";
-import { type CarbonTaskInputs, computeCarbonFootprint } from "./carbon-task.ts";
+import {
+  type CarbonTaskInputs,
+  type CarbonTaskOutcome,
+  computeCarbonFootprint,
+  type IntensityLookup,
+  UNDESCRIBED_HARDWARE,
+} from "./carbon-task.ts";
+import type { UserExtra } from "./extra-data.ts";
+import {
+  MAX_CONTINENT_CHARS,
+  MAX_HW_DESCRIPTION_CHARS,
+  MAX_MODEL_NAME_CHARS,
+  MAX_MODEL_PATH_CHARS,
+  MAX_MODEL_RESTRAINS,
+  MAX_REGION_CHARS,
+} from "./input-limits.ts";
 import { embeddedIntensityLookup } from "./intensity-lookup.ts";
 
 const embedded = embeddedIntensityLookup();
@@ -112,7 +128,7 @@ describe("computeCarbonFootprint", () => {
 
   it("only warns about bad user JSON", () => {
     const outcome = computeCarbonFootprint(
-      inputs({ userExtra: { ok: false, message: "not JSON" } }),
+      inputs({ userExtra: { ok: false, kind: "invalid-json", message: "not JSON" } }),
       options,
     );
     expect(outcome.ok).toBe(true);
@@ -174,5 +190,254 @@ describe("computeCarbonFootprint", () => {
       options,
     );
     expect(outcome.extra).toMatchObject({ intensity: { level: "continent" } });
+  });
+});
+
+const PREFIX = "Failed to obtain carbon footprint information: ";
+
+/** The embedded lookup, counting its calls: a refused task must not reach it. */
+function countingLookup(): { lookup: IntensityLookup; calls: () => number } {
+  let calls = 0;
+  const inner = embeddedIntensityLookup();
+  return {
+    lookup: (query) => {
+      calls++;
+      return inner(query);
+    },
+    calls: () => calls,
+  };
+}
+
+function expectRefused(outcome: CarbonTaskOutcome, reason: string, restrains = ["bert-base"]) {
+  expect(outcome).toMatchObject({
+    ok: false,
+    carbonFootprintG: 0,
+    energyConsumptionKWh: 0,
+    carbonIntensityGPerKWh: 0,
+    error: `${PREFIX}${reason}`,
+  });
+  expect(outcome.extra).toEqual({
+    num_outputs: 1,
+    model_restrains: restrains,
+    mode: "error",
+    error: `${PREFIX}${reason}`,
+  });
+}
+
+const userExtraOf = (json: string): UserExtra => {
+  const parsed = readExtraData(new TextEncoder().encode(json));
+  return parsed.ok ? parsed : { ok: false, kind: parsed.error.kind, message: parsed.error.message };
+};
+
+describe("task input limits", () => {
+  it("refuses a 100 KB region before looking anything up, naming the field and the limit", () => {
+    const counting = countingLookup();
+    const outcome = computeCarbonFootprint(
+      inputs({
+        userInput: { geo_location_region: "x".repeat(100_000), geo_location_continent: "Europe" },
+        userExtra: { ok: true, value: { num_outputs: 3 } },
+      }),
+      { ...options, intensity: counting.lookup },
+    );
+    expectRefused(
+      outcome,
+      "UserInput.geo_location_region is 100000 characters long, over the limit of 256 (MAX_REGION_CHARS)",
+    );
+    expect(counting.calls()).toBe(0);
+  });
+
+  it("takes every string at its limit and refuses one character more", () => {
+    const at = (n: number) => "a".repeat(n);
+    const cases: [Partial<CarbonTaskInputs>, Partial<CarbonTaskInputs>, string, string[]][] = [
+      [
+        { model: { model: at(MAX_MODEL_NAME_CHARS), model_path: "m.onnx" } },
+        { model: { model: at(MAX_MODEL_NAME_CHARS + 1), model_path: "m.onnx" } },
+        "MLModel.model is 513 characters long, over the limit of 512 (MAX_MODEL_NAME_CHARS)",
+        [],
+      ],
+      [
+        { model: { model: "bert-base", model_path: at(MAX_MODEL_PATH_CHARS) } },
+        { model: { model: "bert-base", model_path: at(MAX_MODEL_PATH_CHARS + 1) } },
+        "MLModel.model_path is 4097 characters long, over the limit of 4096 (MAX_MODEL_PATH_CHARS)",
+        ["bert-base"],
+      ],
+      [
+        { userInput: { geo_location_region: "", geo_location_continent: at(MAX_CONTINENT_CHARS) } },
+        {
+          userInput: {
+            geo_location_region: "",
+            geo_location_continent: at(MAX_CONTINENT_CHARS + 1),
+          },
+        },
+        "UserInput.geo_location_continent is 257 characters long, over the limit of 256 (MAX_CONTINENT_CHARS)",
+        ["bert-base"],
+      ],
+      [
+        { hw: { hw_description: at(MAX_HW_DESCRIPTION_CHARS), power_consumption: 1, latency: 1 } },
+        {
+          hw: {
+            hw_description: at(MAX_HW_DESCRIPTION_CHARS + 1),
+            power_consumption: 1,
+            latency: 1,
+          },
+        },
+        "HWResource.hw_description is 1025 characters long, over the limit of 1024 (MAX_HW_DESCRIPTION_CHARS)",
+        ["bert-base"],
+      ],
+    ];
+    for (const [within, over, reason, restrains] of cases) {
+      const taken = computeCarbonFootprint(inputs(within), options);
+      expect(taken.error ?? "").not.toMatch(/over the limit/);
+      expectRefused(computeCarbonFootprint(inputs(over), options), reason, restrains);
+    }
+    // A region at the limit is looked up (and unknown): the limit is not what refuses it.
+    const region = computeCarbonFootprint(
+      inputs({
+        userInput: { geo_location_region: at(MAX_REGION_CHARS), geo_location_continent: "" },
+      }),
+      options,
+    );
+    expect(region.error).toMatch(/unknown location/);
+  });
+
+  it("refuses extra_data nested 20,000 deep, keeping num_outputs and model_restrains", () => {
+    const deep = `{"num_outputs":2,"model_restrains":[${"[".repeat(20_000)}${"]".repeat(20_000)}]}`;
+    const counting = countingLookup();
+    const outcome = computeCarbonFootprint(inputs({ userExtra: userExtraOf(deep) }), {
+      ...options,
+      intensity: counting.lookup,
+    });
+    expectRefused(
+      outcome,
+      "UserInput.extra_data nests arrays/objects deeper than the limit of 32 levels (at byte 66)",
+    );
+    expect(counting.calls()).toBe(0);
+  });
+
+  it("refuses extra_data over 64 KiB", () => {
+    const big = JSON.stringify({ pad: "x".repeat(70_000) });
+    expectRefused(
+      computeCarbonFootprint(inputs({ userExtra: userExtraOf(big) }), options),
+      "UserInput.extra_data is 70010 bytes, over the limit of 65536 bytes",
+    );
+  });
+
+  it("refuses 60,000 model_restrains and a restriction longer than a model name", () => {
+    const many = Array.from({ length: 60_000 }, (_, i) => `m${i}`);
+    expectRefused(
+      computeCarbonFootprint(
+        inputs({ userExtra: { ok: true, value: { model_restrains: many } } }),
+        options,
+      ),
+      "UserInput.extra_data.model_restrains has 60000 entries, over the limit of 1000 (MAX_MODEL_RESTRAINS)",
+    );
+    expectRefused(
+      computeCarbonFootprint(
+        inputs({
+          userExtra: { ok: true, value: { model_restrains: ["t5", 7, "x".repeat(513)] } },
+        }),
+        options,
+      ),
+      "UserInput.extra_data.model_restrains[2] is 513 characters long, over the limit of 512 (MAX_MODEL_NAME_CHARS)",
+    );
+  });
+
+  it("de-duplicates MAX_MODEL_RESTRAINS entries in first-seen order", () => {
+    const restrains = Array.from({ length: MAX_MODEL_RESTRAINS }, (_, i) => `m${i % 300}`);
+    restrains[5] = "bert-base";
+    const outcome = computeCarbonFootprint(
+      inputs({ userExtra: { ok: true, value: { model_restrains: restrains } } }),
+      options,
+    );
+    expect(outcome.ok).toBe(true);
+    const expected = ["bert-base", ...Array.from({ length: 300 }, (_, i) => `m${i}`)];
+    // Index 5 is a repeat of the model; m5 is first seen at index 305, so it comes last.
+    expected.splice(expected.indexOf("m5"), 1);
+    expected.push("m5");
+    expect(outcome.extra.model_restrains).toEqual(expected);
+  });
+
+  it("skips non-string restrictions with one bounded warning, however many there are", () => {
+    const items = Array.from({ length: MAX_MODEL_RESTRAINS }, (_, i) =>
+      i === 0 ? "t5" : i % 2 === 0 ? { deep: [i] } : i,
+    );
+    const outcome = computeCarbonFootprint(
+      inputs({ userExtra: { ok: true, value: { num_outputs: 2, model_restrains: items } } }),
+      options,
+    );
+    expect(outcome.ok).toBe(true);
+    expect(outcome.warnings).toEqual([
+      "user model_restrains: 999 entries are not a string (first: [1] 1); skipped",
+    ]);
+    expect(outcome.extra).toMatchObject({
+      num_outputs: 2,
+      model_restrains: ["bert-base", "t5"],
+      warnings: outcome.warnings,
+    });
+  });
+
+  it("shows a bad num_outputs by a short preview, never in full", () => {
+    const outcome = computeCarbonFootprint(
+      inputs({ userExtra: { ok: true, value: { num_outputs: "n".repeat(5_000) } } }),
+      options,
+    );
+    expect(outcome.warnings).toEqual([
+      `user num_outputs "${"n".repeat(40)}"... (5000 characters) is not a positive integer; 1 used`,
+    ]);
+    const huge = computeCarbonFootprint(
+      inputs({ userExtra: { ok: true, value: { num_outputs: 1e300 } } }),
+      options,
+    );
+    expect(huge.extra.num_outputs).toBe(1);
+    expect(huge.warnings).toEqual(["user num_outputs 1e+300 is not a positive integer; 1 used"]);
+  });
+});
+
+describe("overflow and undescribed hardware", () => {
+  const finite = (outcome: CarbonTaskOutcome) =>
+    [outcome.carbonFootprintG, outcome.energyConsumptionKWh, outcome.carbonIntensityGPerKWh].every(
+      Number.isFinite,
+    );
+
+  it("reports power 1e200 W x latency 1e200 h as an energy overflow, not NaN", () => {
+    const outcome = computeCarbonFootprint(
+      inputs({ hw: { hw_description: "x", power_consumption: 1e200, latency: 1e200 } }),
+      options,
+    );
+    expect(finite(outcome)).toBe(true);
+    expect(outcome).toMatchObject({ ok: false, carbonFootprintG: 0 });
+    expect(outcome.extra).toMatchObject({
+      num_outputs: 1,
+      mode: "error",
+      error: `${PREFIX}overflow: energy is not a finite number of kWh (the inputs multiply past the largest double)`,
+    });
+  });
+
+  it("reports a 1e308 g/kWh grid intensity as a carbon overflow", () => {
+    const outcome = computeCarbonFootprint(
+      inputs({ hw: { hw_description: "x", power_consumption: 1000, latency: 2 } }),
+      { ...options, intensity: embeddedIntensityLookup(1e308) },
+    );
+    expect(finite(outcome)).toBe(true);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.extra).toMatchObject({
+      num_outputs: 1,
+      error: `${PREFIX}overflow: carbon is not a finite number of gCO2eq (the inputs multiply past the largest double)`,
+    });
+  });
+
+  it("computes a task whose hw_description is empty or blank from its power and latency", () => {
+    const described = computeCarbonFootprint(inputs(), options);
+    for (const hw_description of ["", "   "]) {
+      const outcome = computeCarbonFootprint(
+        inputs({ hw: { hw_description, power_consumption: 100, latency: 0.01 } }),
+        options,
+      );
+      expect(outcome.ok).toBe(true);
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.energyConsumptionKWh).toBe(described.energyConsumptionKWh);
+      expect(outcome.carbonFootprintG).toBe(described.carbonFootprintG);
+    }
+    expect(UNDESCRIBED_HARDWARE).toBe("hardware: not described");
   });
 });

@@ -10,7 +10,14 @@ import { estimateInference } from "../estimate/inference.ts";
 import type { Provenance } from "../provenance.ts";
 import type { PueValue } from "../pue.ts";
 import { convertEnergy, type DurationUnit, watts } from "../units/quantity.ts";
-import { type ExtraMerge, type FootprintExtraBase, footprintExtraBase } from "./extra-data.ts";
+import {
+  type ExtraMerge,
+  type FootprintExtraBase,
+  footprintExtraBase,
+  refusedBase,
+  type UserExtra,
+} from "./extra-data.ts";
+import { firstOversizeString, TASK_ERROR_PREFIX } from "./input-limits.ts";
 
 /**
  * The unit of `HWResource.latency`. SustainML never fixed it: v0.1/v0.2 assumed ms, main
@@ -41,10 +48,7 @@ export interface CarbonTaskInputs {
   readonly model: Pick<MLModelImpl, "model" | "model_path">;
   readonly userInput: Pick<UserInputImpl, "geo_location_region" | "geo_location_continent">;
   /** The user input's `extra_data`, parsed by the caller (the bytes are a wire concern). */
-  readonly userExtra:
-    | { readonly ok: true; readonly value: JsonObject }
-    | { readonly ok: false; readonly message: string }
-    | undefined;
+  readonly userExtra: UserExtra;
   readonly hw: Pick<HWResourceImpl, "hw_description" | "power_consumption" | "latency">;
 }
 
@@ -107,16 +111,55 @@ function buildProvenanceJson(provenance: Provenance): JsonObject {
   return json;
 }
 
+const NO_WARNINGS: readonly string[] = Object.freeze([]);
+
+/** What the estimate names a device whose HW resource carries no description. */
+export const UNDESCRIBED_HARDWARE = "hardware: not described";
+
+function powerProvenance(hardwareName: string): Provenance {
+  return {
+    source: {
+      id: "sustainml-hw-resource",
+      title: "HWResource.power_consumption from the HW resources node",
+      url: "",
+      year: new Date().getUTCFullYear(),
+    },
+    method:
+      hardwareName === UNDESCRIBED_HARDWARE
+        ? `reported by the HW resources node; ${UNDESCRIBED_HARDWARE}`
+        : `reported for ${hardwareName}`,
+  };
+}
+
+/** A refusal before any work: the task's inputs are over a size limit (see input-limits.ts). */
+function refused(model: string, reason: string): CarbonTaskOutcome {
+  const error = `${TASK_ERROR_PREFIX}${reason}`;
+  return {
+    ok: false,
+    carbonFootprintG: 0,
+    energyConsumptionKWh: 0,
+    carbonIntensityGPerKWh: 0,
+    extra: { ...refusedBase(model), mode: "error", error },
+    error,
+    warnings: NO_WARNINGS,
+  };
+}
+
 /**
  * The Carbontracker Node's task: footprint of one inference of `model` on `hw`.
  * energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity_g/kWh.
- * Never throws: every failure is an outcome with `mode: "error"` and the reason.
+ * Never throws: every failure is an outcome with `mode: "error"` and the reason. Inputs over
+ * a size limit are refused before anything is done with them.
  */
 export function computeCarbonFootprint(
   inputs: CarbonTaskInputs,
   options: CarbonTaskOptions,
 ): CarbonTaskOutcome {
-  const { base, warnings } = extraBase(inputs.model.model, inputs.userExtra);
+  const oversize = firstOversizeString(inputs);
+  if (oversize !== undefined) return refused(inputs.model.model, oversize);
+  const merge = extraBase(inputs.model.model, inputs.userExtra);
+  if (merge.refused !== undefined) return refused(inputs.model.model, merge.refused);
+  const { base, warnings } = merge;
   const failed = (mode: string, error: string): CarbonTaskOutcome => ({
     ok: false,
     carbonFootprintG: 0,
@@ -134,7 +177,7 @@ export function computeCarbonFootprint(
   if (!Number.isFinite(powerW) || powerW < 0 || !Number.isFinite(latency) || latency < 0) {
     return failed(
       "error",
-      `Failed to obtain carbon footprint information: HW resource power_consumption (${powerW} W) and latency (${latency} ${options.latencyUnit}) must be finite and non-negative`,
+      `${TASK_ERROR_PREFIX}HW resource power_consumption (${powerW} W) and latency (${latency} ${options.latencyUnit}) must be finite and non-negative`,
     );
   }
   const intensity = options.intensity({
@@ -142,29 +185,21 @@ export function computeCarbonFootprint(
     continent: inputs.userInput.geo_location_continent,
   });
   if (!intensity.ok) {
-    return failed("error", `Failed to obtain carbon footprint information: ${intensity.message}`);
+    return failed("error", `${TASK_ERROR_PREFIX}${intensity.message}`);
   }
+  // The description only labels the estimate: the power comes from power_consumption, so an
+  // empty one must not fail the task. It says so rather than inventing a name.
+  const description = inputs.hw.hw_description.trim();
+  const hardwareName = description === "" ? UNDESCRIBED_HARDWARE : description;
   const result = estimateInference({
     power: watts(powerW),
-    powerProvenance: {
-      source: {
-        id: "sustainml-hw-resource",
-        title: "HWResource.power_consumption from the HW resources node",
-        url: "",
-        year: new Date().getUTCFullYear(),
-      },
-      method: `reported for ${inputs.hw.hw_description || "unnamed hardware"}`,
-    },
-    hardwareName: inputs.hw.hw_description,
+    powerProvenance: powerProvenance(hardwareName),
+    hardwareName,
     latency: { value: latency, unit: options.latencyUnit },
     intensity: intensity.value,
     pue: options.pue,
   });
-  if (!result.ok)
-    return failed(
-      "error",
-      `Failed to obtain carbon footprint information: ${result.error.message}`,
-    );
+  if (!result.ok) return failed("error", `${TASK_ERROR_PREFIX}${result.error.message}`);
 
   const energyKWh = convertEnergy(result.value.energy, "kWh").value;
   const intensityValue = intensity.value;
@@ -188,7 +223,7 @@ export function computeCarbonFootprint(
 let lastBase:
   | {
       readonly model: string;
-      readonly userExtra: CarbonTaskInputs["userExtra"];
+      readonly userExtra: UserExtra;
       readonly merge: ExtraMerge;
     }
   | undefined;
@@ -202,7 +237,7 @@ let lastExtra:
     }
   | undefined;
 
-function extraBase(model: string, userExtra: CarbonTaskInputs["userExtra"]): ExtraMerge {
+function extraBase(model: string, userExtra: UserExtra): ExtraMerge {
   if (lastBase?.model === model && lastBase.userExtra === userExtra) return lastBase.merge;
   const merge = footprintExtraBase(model, userExtra);
   lastBase = { model, userExtra, merge };

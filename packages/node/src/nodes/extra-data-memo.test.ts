@@ -21,6 +21,19 @@ describe("ExtraDataMemo", () => {
     const parsed = new ExtraDataMemo().parseUser(bytes("{oops"));
     expect(parsed?.ok).toBe(false);
     expect(parsed?.ok === false && parsed.message).toMatch(/not valid JSON/);
+    expect(parsed?.ok === false && parsed.kind).toBe("invalid-json");
+  });
+
+  it("hands on a refusal over the size or depth limit with its kind, remembered for the same bytes", () => {
+    const memo = new ExtraDataMemo();
+    const deep = bytes(`{"a":${"[".repeat(40)}${"]".repeat(40)}}`);
+    const refused = memo.parseUser(deep);
+    expect(refused).toMatchObject({ ok: false, kind: "too-deep" });
+    expect(memo.parseUser(deep)).toBe(refused);
+    expect(memo.parseUser(new Uint8Array(70_000).fill(0x20))).toMatchObject({
+      ok: false,
+      kind: "too-large",
+    });
   });
 
   it("writes an extra object once and keeps its bytes while the object is the same", () => {

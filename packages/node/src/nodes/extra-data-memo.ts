@@ -1,10 +1,5 @@
+import type { UserExtra } from "@wattprint/core";
 import { type JsonObject, readExtraData, writeExtraData } from "@wattprint/messages";
-
-/** The user's extra_data as the carbon task takes it: parsed, or why it could not be. */
-export type UserExtra =
-  | { readonly ok: true; readonly value: JsonObject }
-  | { readonly ok: false; readonly message: string }
-  | undefined;
 
 /**
  * One-entry memos for the JSON at both ends of a task. The tasks of one problem carry the
@@ -21,8 +16,12 @@ export class ExtraDataMemo {
   parseUser(bytes: Uint8Array): UserExtra {
     if (bytes.length === 0) return undefined;
     if (this.userBytes && sameBytes(this.userBytes, bytes)) return this.user;
+    // readExtraData checks the size and depth limits before it parses: an oversized sample
+    // is remembered as refused (its kind says so) and costs one linear pass.
     const parsed = readExtraData(bytes);
-    this.user = parsed.ok ? parsed : { ok: false, message: parsed.error.message };
+    this.user = parsed.ok
+      ? parsed
+      : { ok: false, kind: parsed.error.kind, message: parsed.error.message };
     this.userBytes = bytes.slice();
     return this.user;
   }

@@ -11,6 +11,8 @@ export interface NodeCounters {
   tasksDeferred: number;
   configurationRequests: number;
   controlCommands: number;
+  /** Log lines about per-input problems left out by the rate limit (the problems are counted above). */
+  problemLinesSuppressed: number;
 }
 
 export function emptyCounters(): NodeCounters {
@@ -26,5 +28,6 @@ export function emptyCounters(): NodeCounters {
     tasksDeferred: 0,
     configurationRequests: 0,
     controlCommands: 0,
+    problemLinesSuppressed: 0,
   };
 }

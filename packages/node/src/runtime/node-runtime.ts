@@ -24,6 +24,12 @@ import { controlActions } from "./control.ts";
 import { emptyCounters, type NodeCounters } from "./counters.ts";
 import type { NodeDefinition } from "./definition.ts";
 import { OutputInstanceWindow } from "./output-instances.ts";
+import {
+  PROBLEM_LOG_INTERVAL_MS,
+  PROBLEM_LOG_LINES_PER_INTERVAL,
+  ProblemLogLimiter,
+  type ProblemLogLimits,
+} from "./problem-log.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import { type Dropped, TaskJoin } from "./task-join.ts";
 
@@ -34,6 +40,8 @@ export interface NodeRuntimeOptions {
   readonly maxPendingPerInput?: number;
   /** How long an input waits for the rest of its task before it is dropped. */
   readonly maxPendingAgeMs?: number;
+  /** Budget of log lines about per-input problems; default 50 per 10 s. */
+  readonly problemLog?: ProblemLogLimits;
   readonly now?: () => number;
 }
 
@@ -80,12 +88,21 @@ export class NodeRuntime {
   /** Held apart from `options`: callers pass option objects of different shapes, and the
    * task path reads the logger on every task (one shape keeps V8's optimised code valid). */
   private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly problemLog: ProblemLogLimiter;
 
   private constructor(
     private readonly definition: AnyDefinition,
     private readonly options: NodeRuntimeOptions,
   ) {
     this.logger = options.logger;
+    this.clock = options.now ?? Date.now;
+    this.problemLog = new ProblemLogLimiter(
+      options.problemLog ?? {
+        linesPerInterval: PROBLEM_LOG_LINES_PER_INTERVAL,
+        intervalMs: PROBLEM_LOG_INTERVAL_MS,
+      },
+    );
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
@@ -121,6 +138,36 @@ export class NodeRuntime {
     fields?: Record<string, unknown>,
   ): void {
     this.logger.log(level, message, { node: this.definition.nodeName, ...fields });
+  }
+
+  /**
+   * A line about one input's problem, within the problem-line budget: past it the line is
+   * counted instead, and the count is logged before the next line written (or by the sweep,
+   * or at stop). The problems themselves are always counted in `counters`.
+   */
+  private logProblem(
+    level: "info" | "warn",
+    message: string,
+    fields: Record<string, unknown>,
+  ): void {
+    // A level the logger drops spends none of the budget.
+    if (!this.logger.enabled(level)) return;
+    if (!this.problemLog.admit(this.clock())) {
+      this.counters.problemLinesSuppressed += 1;
+      return;
+    }
+    this.reportSuppressed();
+    this.log(level, message, fields);
+  }
+
+  private reportSuppressed(): void {
+    const suppressed = this.problemLog.takeSuppressed();
+    if (suppressed === 0) return;
+    this.log("warn", "problem log lines suppressed", {
+      suppressed,
+      linesPerInterval: this.problemLog.limits.linesPerInterval,
+      intervalMs: this.problemLog.limits.intervalMs,
+    });
   }
 
   private async open(): Promise<void> {
@@ -162,7 +209,10 @@ export class NodeRuntime {
       60_000,
       Math.max(1_000, (this.options.maxPendingAgeMs ?? 600_000) / 4),
     );
-    this.sweepTimer = setInterval(() => this.noteDropped(this.join.expire()), sweepMs);
+    this.sweepTimer = setInterval(() => {
+      this.noteDropped(this.join.expire());
+      this.reportSuppressed();
+    }, sweepMs);
     this.sweepTimer.unref();
     await this.publishStatus(Status.NODE_IDLE);
     this.log("info", "node ready", { bus: bus.describe(), inputs: Object.keys(definition.inputs) });
@@ -180,7 +230,7 @@ export class NodeRuntime {
     const decoded = codec.decode(sample.payload);
     if (decoded.ok) return decoded.value;
     this.counters.decodeErrors += 1;
-    this.log("warn", "undecodable sample dropped", {
+    this.logProblem("warn", "undecodable sample dropped", {
       topic,
       writer: sample.writer,
       error: decoded.error.message,
@@ -191,7 +241,7 @@ export class NodeRuntime {
   private noteDropped(dropped: readonly Dropped[]): void {
     for (const drop of dropped) {
       this.counters.inputsDropped[DROP_COUNTER[drop.reason]] += 1;
-      this.log("warn", "pending input dropped", {
+      this.logProblem("warn", "pending input dropped", {
         input: drop.input,
         task: taskIdKey(drop.taskId),
         reason: drop.reason,
@@ -208,7 +258,7 @@ export class NodeRuntime {
     if (offer.kind === "rejected") {
       if (offer.reason === "invalid-task-id") this.counters.invalidTaskIds += 1;
       else this.counters.cancelledTaskInputs += 1;
-      this.log("warn", "input refused", {
+      this.logProblem("warn", "input refused", {
         input: name,
         task: taskIdKey(taskId),
         reason: offer.reason,
@@ -218,7 +268,7 @@ export class NodeRuntime {
     this.noteDropped(offer.dropped);
     if (offer.replaced) {
       this.counters.duplicateInputsReplaced += 1;
-      this.log("info", "newer input replaced a pending one", {
+      this.logProblem("info", "newer input replaced a pending one", {
         input: name,
         task: taskIdKey(taskId),
       });
@@ -266,7 +316,7 @@ export class NodeRuntime {
         errorDescription: `internal error: ${message}`,
       };
     }
-    for (const warning of outcome.warnings ?? []) this.log("warn", warning, { task });
+    for (const warning of outcome.warnings ?? []) this.logProblem("warn", warning, { task });
     const output = { ...outcome.output, task_id: taskId };
     const next = outcome.ok ? Status.NODE_IDLE : Status.NODE_ERROR;
     const statusSent = this.publishStatus(
@@ -391,6 +441,7 @@ export class NodeRuntime {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const reader of this.readers.splice(0)) await reader.close();
     await this.taskChain;
+    this.reportSuppressed();
     await this.publishStatus(Status.NODE_TERMINATING);
     await this.options.bus.close();
     this.log("info", "node stopped", { reason });
