@@ -3,7 +3,6 @@ import type { PueValue } from "../pue.ts";
 import { err, ok, type Result } from "../result.ts";
 import {
   type Carbon,
-  type CarbonIntensity,
   carbonOf,
   convertDuration,
   convertEnergy,
@@ -15,38 +14,10 @@ import {
   type Power,
   seconds,
 } from "../units/quantity.ts";
+import type { EstimateInput, IntensityInput, PowerComponent, Work } from "./estimate-input.ts";
 import { firstInvalidInput } from "./input-checks.ts";
 
-/** One kind of part drawing power while the work runs (already scaled by its utilisation). */
-export interface PowerComponent {
-  readonly name: string;
-  readonly kind: "cpu" | "gpu" | "accelerator" | "memory" | "other";
-  readonly power: Power;
-  readonly count: number;
-  readonly provenance: Provenance;
-}
-
-export type Work =
-  | { readonly kind: "duration"; readonly duration: Duration }
-  | { readonly kind: "inferences"; readonly latency: Duration; readonly count: number };
-
-/** Structural: any resolved grid intensity (embedded, live or user-given) fits. */
-export interface IntensityInput {
-  readonly zone: string;
-  readonly zoneName?: string;
-  /** How the zone was resolved: override, live, zone, country, continent or world. */
-  readonly level?: string;
-  readonly year?: number;
-  readonly intensity: CarbonIntensity;
-  readonly provenance: Provenance;
-}
-
-export interface EstimateInput {
-  readonly components: readonly PowerComponent[];
-  readonly work: Work;
-  readonly intensity: IntensityInput;
-  readonly pue: PueValue;
-}
+export type { EstimateInput, IntensityInput, PowerComponent, Work } from "./estimate-input.ts";
 
 export interface ComponentEstimate {
   readonly name: string;

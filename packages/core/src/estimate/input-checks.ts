@@ -1,4 +1,4 @@
-import type { EstimateInput } from "./estimate.ts";
+import type { EstimateInput } from "./estimate-input.ts";
 
 /**
  * The first problem with an estimate's numbers, as `path: message`, or undefined.

@@ -1,4 +1,4 @@
-import type { CarbonTaskInputs } from "./carbon-task.ts";
+import type { HWResourceImpl, MLModelImpl, UserInputImpl } from "@wattprint/messages";
 
 /*
  * Size limits on a carbon task's inputs, checked before any work is done on them. Each is
@@ -34,7 +34,14 @@ export function tooLong(field: string, length: number, limit: number, name: stri
  * The first string input of a task over its limit, as a reason naming the field and the
  * limit, or undefined. Five length comparisons: this runs on every task.
  */
-export function firstOversizeString(inputs: CarbonTaskInputs): string | undefined {
+/** The string fields of a carbon task's inputs, the only ones these limits read. */
+export interface TaskStrings {
+  readonly model: Pick<MLModelImpl, "model" | "model_path">;
+  readonly userInput: Pick<UserInputImpl, "geo_location_region" | "geo_location_continent">;
+  readonly hw: Pick<HWResourceImpl, "hw_description">;
+}
+
+export function firstOversizeString(inputs: TaskStrings): string | undefined {
   const { model, model_path: modelPath } = inputs.model;
   if (model.length > MAX_MODEL_NAME_CHARS) {
     return tooLong("MLModel.model", model.length, MAX_MODEL_NAME_CHARS, "MAX_MODEL_NAME_CHARS");
