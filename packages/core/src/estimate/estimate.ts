@@ -74,8 +74,40 @@ export interface Estimate {
 }
 
 export interface EstimateError {
-  readonly kind: "invalid-estimate-input";
+  /** A bad input value, or valid inputs whose product is beyond the range of a double. */
+  readonly kind: "invalid-estimate-input" | "result-out-of-range";
   readonly message: string;
+}
+
+const JOULES_PER_KWH = 3_600_000;
+
+/**
+ * Finite inputs can still multiply past the largest double (1e308 W for an hour): the totals
+ * then read Infinity or NaN, which no report can carry. Every row is a non-negative share of
+ * a total, so checking the totals covers the rows too: a task pays five comparisons and no
+ * allocation. Energy is checked in joules, the smallest unit anything converts it to.
+ */
+function overflowOf(
+  durationS: number,
+  itPowerW: number,
+  facilityPowerW: number,
+  energyKWh: number,
+  carbonG: number,
+  input: EstimateInput,
+): string | undefined {
+  if (
+    Number.isFinite(durationS) &&
+    Number.isFinite(itPowerW) &&
+    Number.isFinite(facilityPowerW) &&
+    Number.isFinite(energyKWh * JOULES_PER_KWH) &&
+    Number.isFinite(carbonG)
+  ) {
+    return undefined;
+  }
+  return (
+    `result out of range: ${itPowerW} W for ${durationS} s at PUE ${input.pue.value} and ` +
+    `${input.intensity.intensity.value} gCO2eq/kWh is beyond the largest number (about 1.8e308)`
+  );
 }
 
 export function workDuration(work: Work): Duration<"s"> {
@@ -107,22 +139,33 @@ export function estimate(input: EstimateInput): Result<Estimate, EstimateError> 
   const itKWh = rows.reduce((sum, row) => sum + row.energy.value, 0);
   const itPowerW = rows.reduce((sum, row) => sum + row.power.value, 0);
   const overhead = kilowattHours(itKWh * (input.pue.value - 1));
+  const facilityPowerW = itPowerW * (input.pue.value - 1);
   rows.push({
     name: "facility overhead (PUE)",
     kind: "facility",
     count: 1,
-    power: { value: itPowerW * (input.pue.value - 1), unit: "W" },
+    power: { value: facilityPowerW, unit: "W" },
     energy: overhead,
     carbon: carbonOf(overhead, input.intensity.intensity),
     provenance: input.pue.provenance,
   });
   const energy = kilowattHours(itKWh + overhead.value);
+  const carbon = carbonOf(energy, input.intensity.intensity);
+  const overflow = overflowOf(
+    duration.value,
+    itPowerW,
+    facilityPowerW,
+    energy.value,
+    carbon.value,
+    input,
+  );
+  if (overflow !== undefined) return err({ kind: "result-out-of-range", message: overflow });
   return ok({
     work: input.work,
     duration,
     itEnergy: kilowattHours(itKWh),
     energy,
-    carbon: carbonOf(energy, input.intensity.intensity),
+    carbon,
     intensity: input.intensity,
     pue: input.pue,
     breakdown: rows,

@@ -155,6 +155,17 @@ describe("computeCarbonFootprint", () => {
     }
   });
 
+  it("answers a task whose figures overflow a double with mode error, not an Infinity footprint", () => {
+    const outcome = computeCarbonFootprint(
+      inputs({ hw: { hw_description: "x", power_consumption: 1e308, latency: 3600 } }),
+      options,
+    );
+    expect(outcome).toMatchObject({ ok: false, carbonFootprintG: 0, extra: { mode: "error" } });
+    expect(outcome.error).toMatch(
+      /^Failed to obtain carbon footprint information: result out of range/,
+    );
+  });
+
   it("uses a SUSTAINML_GRID_CI-style override and says so", () => {
     const outcome = computeCarbonFootprint(inputs(), {
       ...options,
