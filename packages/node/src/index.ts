@@ -29,6 +29,28 @@ export {
   type WarmUpReport,
   warmUpCarbonNode,
 } from "./nodes/carbon-warm-up.ts";
+export {
+  type BusOptions,
+  checkInterfaceOnThisMachine,
+  DEFAULT_DOMAIN_ID,
+  DEFAULT_INTERFACE_ADDRESS,
+  explainBusOpenError,
+  INTERFACE_ENV,
+  MAX_DOMAIN_ID,
+  parseBusOptions,
+} from "./options/bus-options.ts";
+export {
+  describeNumberRule,
+  type Env,
+  type FlagSpec,
+  type NumberRule,
+  type OptionText,
+  optionText,
+  type ParsedFlags,
+  parseFlags,
+  parseNumberOption,
+} from "./options/option-values.ts";
+export { UsageError } from "./options/usage-error.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {
