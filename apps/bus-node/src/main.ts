@@ -5,4 +5,11 @@ import { setWarmUpV8Flags } from "@wattprint/node/v8-flags";
 setWarmUpV8Flags();
 
 const { serve } = await import("./serve.ts");
-process.exitCode = await serve();
+try {
+  process.exitCode = await serve();
+} catch (error) {
+  // A bug, not a setting (those exit 2 in one line): the stack goes with the request to report.
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`wattprint-node: internal error, please report it:\n${detail}\n`);
+  process.exitCode = 1;
+}

@@ -1,19 +1,27 @@
-import { parseArgs } from "node:util";
 import { type LatencyUnit, resolvePue } from "@wattprint/core";
 import { DOMAIN_ID_ENV } from "@wattprint/messages";
 import {
   type CarbonNodeSettings,
   defaultCarbonNodeSettings,
+  type Env,
+  INTERFACE_ENV,
   isLogLevel,
   type LogLevel,
+  MAX_DOMAIN_ID,
+  type NumberRule,
+  optionText,
+  parseBusOptions,
+  parseFlags,
+  parseNumberOption,
+  UsageError,
 } from "@wattprint/node";
 
 export const HELP = `usage: wattprint-node [options]
 
 Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a DDS domain.
 
-  --domain N            DDS domain id (env ${DOMAIN_ID_ENV}; default 0)
-  --interface ADDR      IPv4 address of the network interface to use (env WATTPRINT_INTERFACE;
+  --domain N            DDS domain id 0..${MAX_DOMAIN_ID} (env ${DOMAIN_ID_ENV}; default 0)
+  --interface ADDR      IPv4 address of the network interface to use (env ${INTERFACE_ENV};
                         default 127.0.0.1, which keeps all traffic on this machine)
   --latency-unit U      unit of HWResource.latency: h (SustainML main, default), s, or ms (v0.1/v0.2)
   --pue P               PUE applied to energy: a number >= 1 or a profile (default local = 1,
@@ -31,19 +39,23 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
 export interface NodeAppOptions {
   readonly domainId: number;
   readonly interfaceAddress: string;
+  /** Where the address came from ("--interface", the variable or "default"), for errors. */
+  readonly interfaceFrom: string;
   readonly settings: CarbonNodeSettings;
   readonly maxPendingPerInput: number;
   readonly maxPendingAgeMs: number;
   readonly logLevel: LogLevel;
   /** Synthetic tasks before the node joins the bus (0: none). */
   readonly warmUpTasks: number;
-  /** Notes for the startup log, e.g. an unparsable domain id that fell back to 0. */
+  /** Notes for the startup log. */
   readonly notes: readonly string[];
 }
 
-export class OptionsError extends Error {
-  override readonly name = "OptionsError";
-}
+/**
+ * The usage error both apps share. This name stays so that code written against it (flags
+ * added on other branches) keeps compiling; new code throws UsageError.
+ */
+export { UsageError as OptionsError };
 
 /**
  * Enough synthetic tasks for V8 to optimise the task path (the bench's tail stopped
@@ -51,126 +63,82 @@ export class OptionsError extends Error {
  */
 const DEFAULT_WARM_UP_TASKS = 3000;
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-function number(
-  flag: string,
-  raw: string,
-  check: (n: number) => boolean,
-  expected: string,
-): number {
-  const value = Number(raw.trim());
-  if (raw.trim() === "" || !Number.isFinite(value) || !check(value)) {
-    throw new OptionsError(`--${flag} expects ${expected}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** A setting read from its flag or else its variable: unset or blank means `fallback`. */
+/** A number from its flag or else its variable (unset: `fallback`); see optionText's rule. */
 function numberOr(
   fallback: number,
   flag: string,
-  raw: string | undefined,
-  check: (n: number) => boolean,
-  expected: string,
+  flagText: string | undefined,
+  env: Env,
+  variable: string | undefined,
+  rule: NumberRule,
 ): number {
-  return raw === undefined || raw.trim() === "" ? fallback : number(flag, raw, check, expected);
+  const option = optionText(flag, flagText, env, variable);
+  return option === undefined ? fallback : parseNumberOption(option, rule);
 }
 
 /** Flags win over environment variables; every value is checked before the node starts. */
-export function parseNodeOptions(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): NodeAppOptions | "help" {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS; strict: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options: FLAGS, strict: true });
-  } catch (error) {
-    throw new OptionsError(
-      (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "bad arguments",
-    );
-  }
-  const { values } = parsed;
+export function parseNodeOptions(argv: readonly string[], env: Env): NodeAppOptions | "help" {
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help) return "help";
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const notes: string[] = [];
 
-  let domainId = 0;
-  const rawDomain = values.domain ?? env[DOMAIN_ID_ENV];
-  if (values.domain !== undefined) {
-    domainId = number(
-      "domain",
-      values.domain,
-      (n) => Number.isInteger(n) && n >= 0 && n <= 232,
-      "an integer 0..232",
-    );
-  } else if (rawDomain !== undefined && rawDomain.trim() !== "") {
-    // SustainML's parse_sustainml_env falls back to 0 on garbage; we do too, but say so.
-    const n = Number(rawDomain.trim());
-    if (Number.isInteger(n) && n >= 0 && n <= 232) domainId = n;
-    else
-      notes.push(`${DOMAIN_ID_ENV}="${rawDomain}" is not a domain id; using 0 as SustainML does`);
-  }
-
-  const interfaceAddress = (values.interface ?? env.WATTPRINT_INTERFACE ?? "127.0.0.1").trim();
-  if (!IPV4.test(interfaceAddress)) {
-    throw new OptionsError(`--interface expects an IPv4 address, got "${interfaceAddress}"`);
-  }
+  // Domain and interface follow the rule `wattprint bus` follows (@wattprint/node's bus
+  // options): a bad SUSTAINML_DOMAIN_ID is an error naming it, not SustainML's silent 0.
+  const bus = parseBusOptions(values, env);
 
   const defaults = defaultCarbonNodeSettings();
   const unit = values["latency-unit"] ?? "h";
   if (unit !== "h" && unit !== "s" && unit !== "ms") {
-    throw new OptionsError(`--latency-unit expects h, s or ms, got "${unit}"`);
+    throw new UsageError(`--latency-unit expects h, s or ms, got "${unit}"`);
   }
   let pue = defaults.pue;
   if (values.pue !== undefined) {
     const resolved = resolvePue(values.pue);
-    if (!resolved.ok) throw new OptionsError(`--pue: ${resolved.error.message}`);
+    if (!resolved.ok) throw new UsageError(`--pue: ${resolved.error.message}`);
     pue = resolved.value;
   }
-  const grid = numberOr(
-    0,
-    "grid-ci",
-    values["grid-ci"] ?? env.SUSTAINML_GRID_CI,
-    (n) => n >= 0,
-    "a non-negative gCO2eq/kWh (SUSTAINML_GRID_CI)",
-  );
+  const grid = numberOr(0, "grid-ci", values["grid-ci"], env, "SUSTAINML_GRID_CI", {
+    min: 0,
+    unit: "gCO2eq/kWh",
+  });
 
-  const logLevel = values["log-level"] ?? env.WATTPRINT_LOG_LEVEL ?? "info";
-  if (!isLogLevel(logLevel))
-    throw new OptionsError(`--log-level expects debug, info, warn or error, got "${logLevel}"`);
+  const level = optionText("log-level", values["log-level"], env, "WATTPRINT_LOG_LEVEL") ?? {
+    name: "--log-level",
+    text: "info",
+  };
+  if (!isLogLevel(level.text))
+    throw new UsageError(`${level.name} expects debug, info, warn or error, got "${level.text}"`);
+  const logLevel = level.text;
 
   const warmUpTasks = numberOr(
     DEFAULT_WARM_UP_TASKS,
     "warm-up-tasks",
-    values["warm-up-tasks"] ?? env.WATTPRINT_WARM_UP_TASKS,
-    (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000,
-    "an integer 0..1000000",
+    values["warm-up-tasks"],
+    env,
+    "WATTPRINT_WARM_UP_TASKS",
+    { integer: true, min: 0, max: 1_000_000 },
   );
 
-  const maxPending = values["max-pending"];
-  const maxAge = values["max-pending-age"];
   return {
-    domainId,
-    interfaceAddress,
+    domainId: bus.domainId,
+    interfaceAddress: bus.interfaceAddress,
+    interfaceFrom: bus.interfaceFrom,
     settings: {
       latencyUnit: unit satisfies LatencyUnit,
       pue,
       // As in the Python node, 0 means "not set": intensity then comes from the user's region.
       ...(grid > 0 ? { gridIntensityOverride: grid } : {}),
     },
-    maxPendingPerInput:
-      maxPending === undefined
-        ? 50
-        : number(
-            "max-pending",
-            maxPending,
-            (n) => Number.isInteger(n) && n >= 1,
-            "an integer >= 1",
-          ),
+    maxPendingPerInput: numberOr(50, "max-pending", values["max-pending"], env, undefined, {
+      integer: true,
+      min: 1,
+    }),
     maxPendingAgeMs:
-      maxAge === undefined
-        ? 600_000
-        : number("max-pending-age", maxAge, (n) => n > 0, "seconds > 0") * 1000,
+      numberOr(600, "max-pending-age", values["max-pending-age"], env, undefined, {
+        above: 0,
+        unit: "seconds",
+      }) * 1000,
     logLevel,
     warmUpTasks,
     notes,

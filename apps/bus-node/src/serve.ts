@@ -1,20 +1,26 @@
 import { PARTICIPANT_PROPERTIES } from "@wattprint/messages";
 import {
+  type BusPort,
   carbonFootprintNode,
+  checkInterfaceOnThisMachine,
   createJsonLogger,
   createRtpsBus,
+  explainBusOpenError,
   NodeRuntime,
+  UsageError,
   warmUpCarbonNode,
 } from "@wattprint/node";
-import { HELP, OptionsError, parseNodeOptions } from "./options.ts";
+import { HELP, parseNodeOptions } from "./options.ts";
 
 /** Wiring only: flags and env in, the carbon node on an RTPS bus, signals to a graceful stop. */
 export async function serve(): Promise<number> {
   let options: ReturnType<typeof parseNodeOptions>;
   try {
     options = parseNodeOptions(process.argv.slice(2), process.env);
+    // Before the warm-up: a mistyped address is refused at once, not after a second of work.
+    if (options !== "help") checkInterfaceOnThisMachine(options);
   } catch (error) {
-    if (!(error instanceof OptionsError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`wattprint-node: ${error.message} (see --help)\n`);
     return 2;
   }
@@ -53,13 +59,22 @@ export async function serve(): Promise<number> {
       });
     }
   }
-  const bus = await createRtpsBus({
-    participantName: definition.nodeName,
-    domainId: options.domainId,
-    interfaceAddress: options.interfaceAddress,
-    properties: PARTICIPANT_PROPERTIES,
-    logger,
-  });
+  let bus: BusPort;
+  try {
+    bus = await createRtpsBus({
+      participantName: definition.nodeName,
+      domainId: options.domainId,
+      interfaceAddress: options.interfaceAddress,
+      properties: PARTICIPANT_PROPERTIES,
+      logger,
+    });
+  } catch (error) {
+    // The machine refused the sockets (ports taken, permissions): one log line, exit 1.
+    const reason = explainBusOpenError(error);
+    if (reason === undefined) throw error;
+    logger.log("error", "cannot join the bus", { reason });
+    return 1;
+  }
   const runtime = await NodeRuntime.start(definition, {
     bus,
     logger,

@@ -1,3 +1,4 @@
+import { UsageError } from "@wattprint/node";
 import { describe, expect, it } from "vitest";
 import { OptionsError, parseNodeOptions } from "../src/options.ts";
 
@@ -41,10 +42,28 @@ describe("wattprint-node options", () => {
     ).toBeUndefined();
   });
 
-  it("falls back to domain 0 on a garbage SUSTAINML_DOMAIN_ID, as SustainML does, and says so", () => {
-    const options = parse([], { SUSTAINML_DOMAIN_ID: "banana" });
-    expect(options.domainId).toBe(0);
-    expect(options.notes[0]).toMatch(/SUSTAINML_DOMAIN_ID="banana"/);
+  it("refuses a bad environment variable by name, as the CLI does (not SustainML's silent 0)", () => {
+    for (const [variable, text, expected] of [
+      ["SUSTAINML_DOMAIN_ID", "banana", "an integer 0..231"],
+      ["SUSTAINML_DOMAIN_ID", "", "an integer 0..231"],
+      ["SUSTAINML_DOMAIN_ID", "0x10", "an integer 0..231"],
+      ["SUSTAINML_GRID_CI", "lots", "a number >= 0 (gCO2eq/kWh)"],
+      ["SUSTAINML_GRID_CI", "", "a number >= 0 (gCO2eq/kWh)"],
+      ["WATTPRINT_WARM_UP_TASKS", "Infinity", "an integer 0..1000000"],
+      ["WATTPRINT_LOG_LEVEL", "chatty", "debug, info, warn or error"],
+      ["WATTPRINT_LOG_LEVEL", "", "debug, info, warn or error"],
+    ] as const) {
+      expect(() => parseNodeOptions([], { [variable]: text })).toThrow(
+        new UsageError(`${variable} expects ${expected}, got "${text}"`),
+      );
+    }
+    expect(() => parseNodeOptions([], { WATTPRINT_INTERFACE: "eth0" })).toThrow(
+      /^WATTPRINT_INTERFACE expects the IPv4 address of one of this machine's interfaces .*, got "eth0"$/,
+    );
+  });
+
+  it("lets a valid flag override a bad variable: the flag is what the node uses", () => {
+    expect(parse(["--domain", "4"], { SUSTAINML_DOMAIN_ID: "banana" }).domainId).toBe(4);
   });
 
   it("accepts the latency unit, PUE profiles and log level", () => {
@@ -66,25 +85,59 @@ describe("wattprint-node options", () => {
   });
 
   it.each([
-    [["--domain=-1"], /--domain expects an integer 0\.\.232/],
+    [["--domain=-1"], /--domain expects an integer 0\.\.231/],
     [["--domain", "300"], /--domain/],
+    // rtps opens no ports for 232 (its highest participant ids would pass 65535).
+    [["--domain", "232"], '--domain expects an integer 0..231, got "232"'],
+    [["--domain", "0x10"], '--domain expects an integer 0..231, got "0x10"'],
+    [["--domain", ""], '--domain expects a value, got ""'],
     [["--interface", "eth0"], /IPv4 address/],
+    [
+      ["--interface", "999.999.999.999"],
+      /--interface expects the IPv4 address .*"999\.999\.999\.999"$/,
+    ],
+    [["--interface="], '--interface expects a value, got ""'],
     [["--latency-unit", "days"], /h, s or ms/],
     [["--pue", "0.5"], /PUE must be a number >= 1/],
-    [["--grid-ci", "lots"], /--grid-ci expects a non-negative/],
+    [["--grid-ci", "lots"], /--grid-ci expects a number >= 0 \(gCO2eq\/kWh\)/],
+    [["--grid-ci", "0x10"], '--grid-ci expects a number >= 0 (gCO2eq/kWh), got "0x10"'],
     [["--max-pending", "0"], /--max-pending expects an integer >= 1/],
+    [["--max-pending-age", "0"], '--max-pending-age expects a number > 0 (seconds), got "0"'],
+    [
+      ["--max-pending-age", "1e400"],
+      '--max-pending-age expects a number > 0 (seconds), got "1e400" (out of range)',
+    ],
+    [["--pue", ""], '--pue expects a value, got ""'],
+    [["--pue", "0x2"], /PUE "0x2" is neither a number nor one of/],
+    [["serve"], 'unexpected argument "serve"'],
     [["--log-level", "chatty"], /--log-level/],
     [["--colour", "red"], /Unknown option '--colour'/],
   ])("rejects %j with a clear message", (argv, message) => {
-    expect(() => parseNodeOptions(argv, {})).toThrow(OptionsError);
+    expect(() => parseNodeOptions(argv, {})).toThrow(UsageError);
     expect(() => parseNodeOptions(argv, {})).toThrow(message);
+  });
+
+  it("keeps OptionsError as the shared UsageError's other name", () => {
+    expect(OptionsError).toBe(UsageError);
+  });
+
+  it("reads numbers with an exponent and names where the interface came from", () => {
+    expect(parse(["--warm-up-tasks", "1e3", "--grid-ci", "2.5e2"])).toMatchObject({
+      warmUpTasks: 1000,
+      settings: { gridIntensityOverride: 250 },
+    });
+    expect(parse([]).interfaceFrom).toBe("default");
+    expect(parse([], { WATTPRINT_INTERFACE: "10.0.0.1" }).interfaceFrom).toBe(
+      "WATTPRINT_INTERFACE",
+    );
+    expect(parse(["--interface", "10.0.0.1"]).interfaceFrom).toBe("--interface");
   });
 
   it("warms up with 3000 tasks unless told otherwise; 0 turns it off; garbage is refused", () => {
     expect(parse([]).warmUpTasks).toBe(3000);
     expect(parse([], { WATTPRINT_WARM_UP_TASKS: "500" }).warmUpTasks).toBe(500);
     expect(parse(["--warm-up-tasks", "0"], { WATTPRINT_WARM_UP_TASKS: "500" }).warmUpTasks).toBe(0);
-    expect(() => parse(["--warm-up-tasks", "-1"])).toThrow(OptionsError);
+    expect(() => parse(["--warm-up-tasks", "-1"])).toThrow(UsageError);
     expect(() => parse(["--warm-up-tasks", "many"])).toThrow(
       '--warm-up-tasks expects an integer 0..1000000, got "many"',
     );

@@ -15,8 +15,20 @@ interface Outcome {
 
 /** Spawns the built binary, as a user would run it. */
 async function wattprint(...args: string[]): Promise<Outcome> {
+  return wattprintWithEnv({}, ...args);
+}
+
+/** The same, with variables added to the environment (and the bus ones otherwise unset). */
+async function wattprintWithEnv(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
+  const base = { ...process.env };
+  for (const name of Object.keys(base)) {
+    if (/^(SUSTAINML_|WATTPRINT_)/.test(name)) delete base[name];
+  }
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 15_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...base, ...env },
+      timeout: 15_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -132,7 +144,7 @@ describe("wattprint estimate", () => {
       /unknown hardware "Quantum Toaster 9000"/,
     ],
     [["--watts", "-3", "--duration", "1h"], /--watts/],
-    [["--watts=-3", "--duration", "1h"], /--watts must be at least 0/],
+    [["--watts=-3", "--duration", "1h"], /--watts expects a number >= 0, got "-3"$/],
     [["--watts", "100", "--duration", "3 parsecs"], /time unit/],
     [["--watts", "100", "--duration", "3"], /no time unit/],
     [
@@ -142,13 +154,118 @@ describe("wattprint estimate", () => {
     [["--watts", "100", "--duration", "1h", "--pue", "0.5"], /PUE must be a number >= 1/],
     [
       ["--watts", "100", "--duration", "1h", "--utilisation", "1.5"],
-      /--utilisation must be at most 1/,
+      /--utilisation expects a number 0\.\.1, got "1\.5"$/,
     ],
     [["--watts", "abc", "--duration", "1h"], /--watts expects a number/],
     [["--wats", "100", "--duration", "1h"], /Unknown option '--wats'/],
     [["--duration", "1h"], /give --hardware NAME or --watts W/],
+    // Numbers as people write them: no hex, octal, binary, Infinity, NaN or empty values.
+    [
+      ["--watts", "0x10", "--duration", "1h"],
+      /^wattprint estimate: --watts expects a number >= 0, got "0x10"$/,
+    ],
+    [["--watts", "0b10", "--duration", "1h"], /--watts expects a number >= 0, got "0b10"$/],
+    [["--watts", "Infinity", "--duration", "1h"], /--watts expects a number >= 0, got "Infinity"$/],
+    [["--watts", "NaN", "--duration", "1h"], /--watts expects a number >= 0, got "NaN"$/],
+    [["--watts", "", "--duration", "1h"], /^wattprint estimate: --watts expects a value, got ""$/],
+    [["--hardware", "", "--duration", "1h"], /--hardware expects a value, got ""$/],
+    [["--watts", "100", "--duration", ""], /--duration expects a value, got ""$/],
+    [
+      ["--watts", "100", "--duration", "1h", "--location", ""],
+      /--location expects a value, got ""$/,
+    ],
+    [
+      ["--watts", "100", "--duration", "1h", "--pue", "0x2"],
+      /--pue: PUE "0x2" is neither a number/,
+    ],
+    [
+      ["--watts", "100", "--duration", "1h", "--count", "0o7"],
+      /--count expects an integer >= 0, got "0o7"$/,
+    ],
+    [
+      ["--watts", "1e400", "--duration", "1h"],
+      /--watts expects a number >= 0, got "1e400" \(out of range\)$/,
+    ],
+    [
+      ["--watts", "100", "--duration", "1e305h"],
+      /^wattprint estimate: --duration: duration "1e305h" is out of range/,
+    ],
+    [
+      ["--watts", "100", "--latency", "0x10ms"],
+      /^wattprint estimate: --latency: "x" in "0x10ms" is not a time unit/,
+    ],
+    [
+      ["--hardware", "99999999999999999999x A100", "--duration", "1h"],
+      /--hardware expects NAME or "N x NAME" with N a whole number/,
+    ],
   ])("exits 2 with one line for %j", async (args, pattern) => {
     expectUsageError(await wattprint("estimate", ...args), pattern);
+  });
+
+  it("exits 2 with one line, not an internal error, when valid numbers overflow together", async () => {
+    const outcome = await wattprint("estimate", "--watts", "1e308", "--duration", "1h");
+    expectUsageError(
+      outcome,
+      /^wattprint estimate: result out of range: 1e\+308 W for 3600 s .*about 1\.8e308\); lower one of: --watts 1e308, --duration 1h$/,
+    );
+    expect(outcome.stderr).not.toMatch(/internal error|ZodError/);
+  });
+
+  it("reads exponents, and durations as large as seconds can hold", async () => {
+    const watts = await wattprint("estimate", "--watts", "1.5e2", "--duration", "1h", "--json");
+    expect(watts.code).toBe(0);
+    const report = estimateReportSchema.parse(JSON.parse(watts.stdout));
+    expect(report.breakdown[0]?.power).toEqual({ value: 150, unit: "W" });
+
+    const long = await wattprint("estimate", "--watts", "1", "--duration", "1e300h", "--json");
+    expect(long.code).toBe(0);
+    const huge = estimateReportSchema.parse(JSON.parse(long.stdout));
+    expect(huge.work).toEqual({ kind: "duration", duration: { value: 3.6e303, unit: "s" } });
+  });
+});
+
+describe("wattprint bus send-task usage errors (refused before any socket opens)", () => {
+  it.each([
+    [
+      ["--interface", "999.999.999.999"],
+      /^wattprint bus send-task: --interface expects the IPv4 address of one of this machine's interfaces \(e\.g\. 192\.168\.1\.20\), got "999\.999\.999\.999"$/,
+    ],
+    [
+      ["--interface", "8.8.8.8"],
+      /^wattprint bus send-task: --interface: no interface with address 8\.8\.8\.8 on this machine \(it has 127\.0\.0\.1.*\)$/,
+    ],
+    [["--interface", "eth0"], /--interface expects the IPv4 address .*, got "eth0"$/],
+    [
+      ["--domain", "232"],
+      /^wattprint bus send-task: --domain expects an integer 0\.\.231, got "232"$/,
+    ],
+    [["--domain", "0x10"], /--domain expects an integer 0\.\.231, got "0x10"$/],
+    [["--model", ""], /^wattprint bus send-task: --model expects a value, got ""$/],
+    [["--hw="], /^wattprint bus send-task: --hw expects a value, got ""$/],
+    [["--region", ""], /--region expects a value, got ""$/],
+    [["--power", "0x10"], /--power expects a number >= 0, got "0x10"$/],
+    [["--timeout", "1e300"], /--timeout expects a number 0\.1\.\.86400 \(seconds\), got "1e300"$/],
+    [["--num-outputs", "1e10"], /--num-outputs expects an integer 1\.\.4294967295, got "1e10"$/],
+  ])("exits 2 with one line for %j", async (args, pattern) => {
+    expectUsageError(await wattprint("bus", "send-task", ...args), pattern);
+  });
+
+  it.each([
+    [
+      { SUSTAINML_DOMAIN_ID: "banana" },
+      /^wattprint bus send-task: SUSTAINML_DOMAIN_ID expects an integer 0\.\.231, got "banana"$/,
+    ],
+    [{ SUSTAINML_DOMAIN_ID: "" }, /SUSTAINML_DOMAIN_ID expects an integer 0\.\.231, got ""$/],
+    [
+      { WATTPRINT_INTERFACE: "eth0" },
+      /^wattprint bus send-task: WATTPRINT_INTERFACE expects the IPv4 address .*, got "eth0"$/,
+    ],
+    [
+      { WATTPRINT_INTERFACE: "8.8.8.8" },
+      /^wattprint bus send-task: WATTPRINT_INTERFACE: no interface with address 8\.8\.8\.8/,
+    ],
+  ])("names a bad environment variable %j", async (env, pattern) => {
+    expectUsageError(await wattprintWithEnv(env, "bus", "send-task"), pattern);
   });
 });
 
@@ -173,7 +290,10 @@ describe("wattprint zones and hardware", () => {
     expect(JSON.parse(limited.stdout)).toHaveLength(1);
     const none = await wattprint("zones", "atlantis");
     expect(none).toMatchObject({ code: 0, stdout: 'no zone matches "atlantis"\n' });
-    expectUsageError(await wattprint("zones", "--limit", "0"), /--limit must be at least 1/);
+    expectUsageError(
+      await wattprint("zones", "--limit", "0"),
+      /--limit expects an integer >= 1, got "0"$/,
+    );
   });
 
   it("answers help with 0, no command and unknown commands with 2", async () => {

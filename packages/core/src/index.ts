@@ -100,7 +100,14 @@ export {
 } from "./sustainml/input-limits.ts";
 export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
 export { formatNumber, formatQuantity } from "./units/format.ts";
-export { parseDuration, parseEnergy, parsePower, type UnitParseError } from "./units/parse.ts";
+export {
+  type NumberParseError,
+  parseDecimal,
+  parseDuration,
+  parseEnergy,
+  parsePower,
+  type UnitParseError,
+} from "./units/parse.ts";
 export {
   type Carbon,
   type CarbonIntensity,

@@ -18,10 +18,19 @@ describe("PUE", () => {
   });
 
   it("rejects values below 1, implausible values and garbage", () => {
-    for (const bad of [0.9, -1, 6, Number.NaN, "", "fast", "1.2x"]) {
+    for (const bad of [0.9, -1, 6, Number.NaN, "", "fast", "1.2x", "0x2", "Infinity", "1e400"]) {
       const result = resolvePue(bad);
       expect(result.ok, String(bad)).toBe(false);
     }
+  });
+
+  it("reads numbers as people write them, not as Number() does", () => {
+    expect(resolvePue("1.5e0")).toMatchObject({ ok: true, value: { value: 1.5 } });
+    expect(resolvePue("0x2")).toMatchObject({ ok: false, error: { message: /neither a number/ } });
+    expect(resolvePue("1e400")).toMatchObject({
+      ok: false,
+      error: { message: "PUE 1e400 is implausible (> 5); check the value" },
+    });
   });
 
   it("has a source for every profile", () => {

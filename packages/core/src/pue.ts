@@ -1,6 +1,7 @@
 import type { Provenance, SourceRef } from "./provenance.ts";
 import { userSupplied } from "./provenance.ts";
 import { err, ok, type Result } from "./result.ts";
+import { parseDecimal } from "./units/parse.ts";
 
 /**
  * Power usage effectiveness: facility energy / IT energy. The estimation core multiplies IT
@@ -96,13 +97,21 @@ export function resolvePue(input?: string | number): Result<PueValue, PueError> 
     const profile = PUE_PROFILES.find((p) => p.id === input.trim().toLowerCase());
     if (profile) return ok(fromProfile(profile));
   }
-  const value = typeof input === "number" ? input : Number(input.trim());
-  if (typeof input === "string" && (input.trim() === "" || !Number.isFinite(value))) {
-    const ids = PUE_PROFILES.map((p) => p.id).join(", ");
-    return err({
-      kind: "invalid-pue",
-      message: `PUE "${input}" is neither a number nor one of: ${ids}`,
-    });
+  let value: number;
+  if (typeof input === "number") {
+    value = input;
+  } else {
+    // parseDecimal, not Number(): "0x2" or "" must not pass for a PUE of 2 or 0.
+    const parsed = parseDecimal(input);
+    if (!parsed.ok && parsed.error.kind === "not-a-number") {
+      const ids = PUE_PROFILES.map((p) => p.id).join(", ");
+      return err({
+        kind: "invalid-pue",
+        message: `PUE "${input}" is neither a number nor one of: ${ids}`,
+      });
+    }
+    // Beyond a double ("1e400") is as implausible as 6, and said so below.
+    value = parsed.ok ? parsed.value : Number.MAX_VALUE;
   }
   if (!Number.isFinite(value) || value < 1) {
     return err({ kind: "invalid-pue", message: `PUE must be a number >= 1 (got ${input})` });
@@ -110,7 +119,7 @@ export function resolvePue(input?: string | number): Result<PueValue, PueError> 
   if (value > 5) {
     return err({
       kind: "invalid-pue",
-      message: `PUE ${value} is implausible (> 5); check the value`,
+      message: `PUE ${input} is implausible (> 5); check the value`,
     });
   }
   return ok({ value, provenance: userSupplied("PUE") });

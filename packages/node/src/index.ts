@@ -24,11 +24,27 @@ export {
   defaultCarbonNodeSettings,
 } from "./nodes/carbon-footprint.ts";
 export {
-  WarmUpError,
-  type WarmUpOptions,
-  type WarmUpReport,
-  warmUpCarbonNode,
-} from "./warm-up/carbon-warm-up.ts";
+  type BusOptions,
+  checkInterfaceOnThisMachine,
+  DEFAULT_DOMAIN_ID,
+  DEFAULT_INTERFACE_ADDRESS,
+  explainBusOpenError,
+  INTERFACE_ENV,
+  MAX_DOMAIN_ID,
+  parseBusOptions,
+} from "./options/bus-options.ts";
+export {
+  describeNumberRule,
+  type Env,
+  type FlagSpec,
+  type NumberRule,
+  type OptionText,
+  optionText,
+  type ParsedFlags,
+  parseFlags,
+  parseNumberOption,
+} from "./options/option-values.ts";
+export { UsageError } from "./options/usage-error.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {
@@ -44,3 +60,9 @@ export {
   type ProblemLogLimits,
 } from "./runtime/problem-log.ts";
 export { type Dropped, type DropReason, type TaskId, TaskJoin } from "./runtime/task-join.ts";
+export {
+  WarmUpError,
+  type WarmUpOptions,
+  type WarmUpReport,
+  warmUpCarbonNode,
+} from "./warm-up/carbon-warm-up.ts";

@@ -139,7 +139,7 @@ describe("task input limits on the carbon node", () => {
     const { answer, orchestrator } = await setup();
     expectError(
       await answer({ hw: { power_consumption: 1e200, latency: 1e200 } }),
-      "overflow: energy is not a finite number of kWh (the inputs multiply past the largest double)",
+      "result out of range: the energy for 1e+200 W over 3.6e+203 s at PUE 1 and 146.15 gCO2eq/kWh is beyond the largest number (about 1.8e308 J)",
     );
     await orchestrator.configure({
       node_id: NodeId.CARBON_FOOTPRINT,
@@ -150,7 +150,7 @@ describe("task input limits on the carbon node", () => {
     expect(orchestrator.responses[0]?.success).toBe(true);
     expectError(
       await answer({ hw: { power_consumption: 1000, latency: 2 } }),
-      "overflow: carbon is not a finite number of gCO2eq (the inputs multiply past the largest double)",
+      "result out of range: the carbon for 1000 W over 7200 s at PUE 1 and 1e+308 gCO2eq/kWh is beyond the largest number (about 1.8e308 gCO2eq)",
     );
   });
 

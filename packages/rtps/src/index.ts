@@ -32,6 +32,7 @@ export { err, ok, type Result } from "./result.ts";
 export { fastDdsFraming } from "./transport/fast-dds-framing.ts";
 export { type DropPolicy, MemoryNetwork } from "./transport/memory.ts";
 export {
+  isValidDomainId,
   metatrafficMulticastPort,
   metatrafficUnicastPort,
   userMulticastPort,

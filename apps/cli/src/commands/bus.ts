@@ -9,15 +9,25 @@ import {
   writeExtraData,
 } from "@wattprint/messages";
 import {
+  type BusPort,
+  checkInterfaceOnThisMachine,
   createMemoryLogger,
   createRtpsBus,
+  explainBusOpenError,
+  INTERFACE_ENV,
+  MAX_DOMAIN_ID,
+  parseBusOptions,
   startTaskClient,
   type TaskClient,
 } from "@wattprint/node";
 import { z } from "zod";
-import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage-error.ts";
+
+/** A day: longer is a typo, and waits of 1e300 s would never end. */
+const MAX_TIMEOUT_S = 86_400;
+const U32_MAX = 2 ** 32 - 1;
 
 const HELP = `usage: wattprint bus send-task [options]
 
@@ -25,8 +35,8 @@ Plays a minimal SustainML orchestrator: publishes the ML model, user input and H
 of one task over RTPS, prints the Carbontracker Node's status changes and its CO2Footprint.
 Use it on a test domain: a live SustainML orchestrator does not expect this participant.
 
-  --domain N          DDS domain (env ${DOMAIN_ID_ENV}; default 0)
-  --interface ADDR    IPv4 address of the interface to use (default 127.0.0.1)
+  --domain N          DDS domain 0..${MAX_DOMAIN_ID} (env ${DOMAIN_ID_ENV}; default 0)
+  --interface ADDR    IPv4 address of the interface to use (env ${INTERFACE_ENV}; default 127.0.0.1)
   --problem N         task problem_id (default: from the clock, so runs never collide)
   --iteration N       task iteration_id (default 1)
   --model NAME        MLModel.model (default bert-base; NO_MODEL to see an error)
@@ -37,7 +47,7 @@ Use it on a test domain: a live SustainML orchestrator does not expect this part
   --region NAME       UserInput.geo_location_region (default Spain)
   --continent NAME    UserInput.geo_location_continent (default Europe)
   --num-outputs N     UserInput extra_data num_outputs (default 1)
-  --timeout S         seconds to wait for the answer (default 15)
+  --timeout S         seconds to wait for the answer, at most ${MAX_TIMEOUT_S} (default 15)
   --json              print the outcome as JSON
 `;
 
@@ -77,13 +87,13 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`bus send-task: unexpected argument "${positionals[0]}"`);
-  const u32 = { min: 0, max: 2 ** 32 - 1, integer: true };
-  const domainId =
-    parseNumberFlag("bus send-task", "domain", values.domain ?? io.env[DOMAIN_ID_ENV] ?? "0", {
-      min: 0,
-      max: 232,
-      integer: true,
-    }) ?? 0;
+  const u32 = { min: 0, max: U32_MAX, integer: true };
+  // The same rule and messages as wattprint-node: flag, else variable, else default.
+  const { domainId, interfaceAddress: address } = inCommand("bus send-task", () => {
+    const options = parseBusOptions(values, io.env);
+    checkInterfaceOnThisMachine(options);
+    return options;
+  });
   const taskId = {
     problem_id:
       parseNumberFlag("bus send-task", "problem", values.problem, u32) ??
@@ -97,21 +107,32 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
   const numOutputs =
     parseNumberFlag("bus send-task", "num-outputs", values["num-outputs"], {
       min: 1,
+      max: U32_MAX,
       integer: true,
     }) ?? 1;
   const timeoutMs =
-    (parseNumberFlag("bus send-task", "timeout", values.timeout, { min: 0.1 }) ?? 15) * 1000;
-  const address = values.interface ?? "127.0.0.1";
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address))
-    throw new UsageError(`bus send-task: --interface expects an IPv4 address, got "${address}"`);
+    (parseNumberFlag("bus send-task", "timeout", values.timeout, {
+      min: 0.1,
+      max: MAX_TIMEOUT_S,
+      unit: "seconds",
+    }) ?? 15) * 1000;
 
-  const bus = await createRtpsBus({
-    participantName: "WATTPRINT_SEND_TASK",
-    domainId,
-    interfaceAddress: address,
-    properties: PARTICIPANT_PROPERTIES,
-    logger: createMemoryLogger(),
-  });
+  let bus: BusPort;
+  try {
+    bus = await createRtpsBus({
+      participantName: "WATTPRINT_SEND_TASK",
+      domainId,
+      interfaceAddress: address,
+      properties: PARTICIPANT_PROPERTIES,
+      logger: createMemoryLogger(),
+    });
+  } catch (error) {
+    // Ports taken or sockets refused: the environment, not the flags (those were checked).
+    const reason = explainBusOpenError(error);
+    if (reason === undefined) throw error;
+    io.stderr(`wattprint bus send-task: ${reason}\n`);
+    return EXIT_FAILURE;
+  }
   const say = (line: string) => {
     if (!values.json) io.stdout(`${line}\n`);
   };

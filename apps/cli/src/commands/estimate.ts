@@ -5,6 +5,8 @@ import {
   type FootprintRequest,
   formatNumber,
   formatQuantity,
+  parseDuration,
+  resolvePue,
 } from "@wattprint/core";
 import { parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
@@ -41,21 +43,17 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** Utilisation as a fraction ("0.8") or a percentage ("80%"). */
+const UTILISATION = { min: 0, max: 1 };
+const PERCENT = { min: 0, max: 100, unit: "%" };
+
 function parseUtilisation(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const percent = raw.trim().endsWith("%");
-  const value = parseNumberFlag(
-    "estimate",
-    "utilisation",
-    percent ? raw.trim().slice(0, -1) : raw,
-    {
-      min: 0,
-      max: percent ? 100 : 1,
-    },
-  );
-  return value === undefined ? undefined : percent ? value / 100 : value;
+  const text = raw.trim();
+  if (!text.endsWith("%")) return parseNumberFlag("estimate", "utilisation", text, UTILISATION);
+  const percent = parseNumberFlag("estimate", "utilisation", text.slice(0, -1), PERCENT);
+  return percent === undefined ? undefined : percent / 100;
 }
-
 function parseWatts(raw: string): number {
   const text = raw.trim().replace(/\s*W$/i, "");
   return parseNumberFlag("estimate", "watts", text, { min: 0 }) ?? 0;
@@ -64,26 +62,42 @@ function parseWatts(raw: string): number {
 /** "4x NVIDIA A100" or "4 x A100" -> count 4. */
 function parseHardware(raw: string): { name: string; count: number } {
   const match = /^\s*(\d+)\s*[x×]\s+(.+)$/i.exec(raw);
-  return match?.[1] && match[2]
-    ? { name: match[2], count: Number(match[1]) }
-    : { name: raw, count: 1 };
+  if (!match?.[1] || !match[2]) return { name: raw, count: 1 };
+  const count = Number(match[1]);
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw new UsageError(
+      `estimate: --hardware expects NAME or "N x NAME" with N a whole number 1..${Number.MAX_SAFE_INTEGER}, got "${raw}"`,
+    );
+  }
+  return { name: match[2], count };
 }
 
-export function buildRequest(argv: readonly string[]): FootprintRequest | "help" {
+function buildRequest(
+  argv: readonly string[],
+): { request: FootprintRequest; numbersGiven: string[] } | "help" {
   const { values, positionals } = parseCommandArgs("estimate", argv, OPTIONS);
   if (values.help) return "help";
   if (positionals.length > 0)
     throw new UsageError(`estimate: unexpected argument "${positionals[0]}"`);
   const utilisation = parseUtilisation(values.utilisation);
   const withLoad = utilisation === undefined ? {} : { utilisation };
+  const named = (values.hardware ?? []).map((raw) => ({ raw, ...parseHardware(raw) }));
   const hardware = [
-    ...(values.hardware ?? []).map((raw) => ({ ...parseHardware(raw), ...withLoad })),
+    ...named.map(({ name, count }) => ({ name, count, ...withLoad })),
     ...(values.watts ?? []).map((raw) => ({ watts: parseWatts(raw), ...withLoad })),
   ];
   if (hardware.length === 0) throw new UsageError("estimate: give --hardware NAME or --watts W");
   if ((values.duration === undefined) === (values.latency === undefined)) {
     throw new UsageError("estimate: give exactly one of --duration or --latency");
   }
+  // Read here as well as in core, so that a mistake names its flag.
+  for (const flag of ["duration", "latency"] as const) {
+    const text = values[flag];
+    const parsed = text === undefined ? undefined : parseDuration(text);
+    if (parsed && !parsed.ok) throw new UsageError(`estimate: --${flag}: ${parsed.error.message}`);
+  }
+  const pue = values.pue === undefined ? undefined : resolvePue(values.pue);
+  if (pue && !pue.ok) throw new UsageError(`estimate: --pue: ${pue.error.message}`);
   const count = parseNumberFlag("estimate", "count", values.count, { min: 0, integer: true });
   if (count !== undefined && values.latency === undefined) {
     throw new UsageError("estimate: --count goes with --latency");
@@ -92,15 +106,26 @@ export function buildRequest(argv: readonly string[]): FootprintRequest | "help"
     min: 0,
   });
   const intensity = parseNumberFlag("estimate", "intensity", values.intensity, { min: 0 });
+  // The numbers as typed, to name them if only their product overflows.
+  const numbersGiven = [
+    ...named.filter((item) => item.count > 1).map((item) => `--hardware "${item.raw}"`),
+    ...(values.watts ?? []).map((text) => `--watts ${text}`),
+    ...(["duration", "latency", "count", "memory", "intensity", "pue"] as const).flatMap((flag) =>
+      values[flag] === undefined ? [] : [`--${flag} ${values[flag]}`],
+    ),
+  ];
   return {
-    hardware,
-    ...(values.duration !== undefined ? { duration: values.duration } : {}),
-    ...(values.latency !== undefined ? { latency: values.latency } : {}),
-    ...(count !== undefined ? { count } : {}),
-    ...(memoryGB !== undefined ? { memoryGB } : {}),
-    ...(values.location !== undefined ? { location: values.location } : {}),
-    ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
-    ...(values.pue !== undefined ? { pue: values.pue } : {}),
+    request: {
+      hardware,
+      ...(values.duration !== undefined ? { duration: values.duration } : {}),
+      ...(values.latency !== undefined ? { latency: values.latency } : {}),
+      ...(count !== undefined ? { count } : {}),
+      ...(memoryGB !== undefined ? { memoryGB } : {}),
+      ...(values.location !== undefined ? { location: values.location } : {}),
+      ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
+      ...(values.pue !== undefined ? { pue: values.pue } : {}),
+    },
+    numbersGiven,
   };
 }
 
@@ -144,12 +169,18 @@ function renderReport(report: EstimateReport): string {
 }
 
 export async function runEstimate(argv: readonly string[], io: CliIo): Promise<number> {
-  const request = buildRequest(argv);
-  if (request === "help") {
+  const built = buildRequest(argv);
+  if (built === "help") {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  const result = await estimateFootprint(request);
+  const result = await estimateFootprint(built.request);
+  if (!result.ok && result.error.kind === "out-of-range") {
+    // Each number was valid alone; only together do they pass the largest double.
+    throw new UsageError(
+      `estimate: ${result.error.message}; lower one of: ${built.numbersGiven.join(", ")}`,
+    );
+  }
   if (!result.ok) throw new UsageError(`estimate: ${result.error.message}`);
   if (argv.includes("--json")) {
     // Validated again at the edge: what leaves the process is exactly the published schema.

@@ -138,6 +138,48 @@ describe("estimate", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(message);
   });
+
+  const one = (power: number, count = 1) => [
+    { name: "X", kind: "cpu" as const, power: watts(power), count, provenance: userSupplied("x") },
+  ];
+  it.each([
+    ["power x time", { components: one(1e308) }],
+    ["many devices", { components: one(1e308, 3) }],
+    [
+      "latency x count",
+      { work: { kind: "inferences" as const, latency: hours(1e305), count: 10 } },
+    ],
+    [
+      // Nothing runs, but the facility's share of 1e308 W at PUE 5 is 4e308 W.
+      "the PUE",
+      {
+        components: one(1e308),
+        pue: { ...pue(1.5), value: 5 },
+        work: { kind: "duration" as const, duration: hours(0) },
+      },
+    ],
+    ["the intensity", { intensity: { ...intensity, intensity: gramsPerKWh(1e308) } }],
+  ])(
+    "refuses finite inputs whose result overflows (%s) instead of returning Infinity",
+    (_, overrides) => {
+      const result = estimate(input(overrides));
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.kind).toBe("result-out-of-range");
+        expect(result.error.message).toMatch(
+          /^result out of range: the (duration|power|energy|carbon) for .* W over .* s at PUE .* gCO2eq\/kWh is beyond the largest number \(about 1\.8e308 (s|W|J|gCO2eq)\)$/,
+        );
+      }
+    },
+  );
+
+  it("still computes results just below the overflow", () => {
+    // 1e300 W for two hours is 7.2e303 J = 2e297 kWh: huge, finite, and reported as such.
+    const result = estimate(input({ components: one(1e300), pue: pue(1) }));
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.energy.value / 2e297).toBeCloseTo(1, 12);
+    expect(result.value.carbon.value / (2e297 * 400)).toBeCloseTo(1, 12);
+  });
 });
 
 describe("estimate overflow", () => {
@@ -182,10 +224,15 @@ describe("estimate overflow", () => {
     "names %s when finite inputs multiply past the largest double",
     (quantity, overrides) => {
       const result = estimate(input(overrides));
-      expect(result).toMatchObject({ ok: false, error: { kind: "overflow", quantity } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { kind: "result-out-of-range", quantity },
+      });
       if (!result.ok)
-        expect(result.error.message).toBe(
-          `overflow: ${quantity} is not a finite number of ${{ duration: "s", power: "W", energy: "kWh", carbon: "gCO2eq" }[quantity]} (the inputs multiply past the largest double)`,
+        expect(result.error.message).toMatch(
+          new RegExp(
+            `^result out of range: the ${quantity} for .* is beyond the largest number \\(about 1\\.8e308 ${{ duration: "s", power: "W", energy: "J", carbon: "gCO2eq" }[quantity]}\\)$`,
+          ),
         );
     },
   );
@@ -208,7 +255,7 @@ describe("estimate overflow", () => {
             }),
           );
           if (!result.ok) {
-            expect(result.error.kind).toBe("overflow");
+            expect(result.error.kind).toBe("result-out-of-range");
             return;
           }
           const numbers = [

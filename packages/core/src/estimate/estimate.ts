@@ -50,8 +50,8 @@ export type EstimatedQuantity = "duration" | "power" | "energy" | "carbon";
 export type EstimateError =
   | { readonly kind: "invalid-estimate-input"; readonly message: string }
   | {
-      /** Every input was finite, but a product of them is not (past ~1.8e308). */
-      readonly kind: "overflow";
+      /** Every input was finite, but a product of them is not (past about 1.8e308). */
+      readonly kind: "result-out-of-range";
       readonly quantity: EstimatedQuantity;
       readonly message: string;
     };
@@ -59,15 +59,32 @@ export type EstimateError =
 const UNIT_OF: Readonly<Record<EstimatedQuantity, string>> = {
   duration: "s",
   power: "W",
-  energy: "kWh",
+  energy: "J",
   carbon: "gCO2eq",
 };
 
-function overflow(quantity: EstimatedQuantity): Result<never, EstimateError> {
+const JOULES_PER_KWH = 3_600_000;
+
+/**
+ * The error for a total that overflowed, naming the inputs as numbers (the CLI adds the flags
+ * they came from). Energy is checked in joules, the smallest unit anything converts it to.
+ */
+function outOfRange(
+  quantity: EstimatedQuantity,
+  input: EstimateInput,
+): Result<never, EstimateError> {
+  const powerW = input.components.reduce(
+    (sum, c) => sum + convertPower(c.power, "W").value * c.count,
+    0,
+  );
+  const durationS = workDuration(input.work).value;
   return err({
-    kind: "overflow",
+    kind: "result-out-of-range",
     quantity,
-    message: `overflow: ${quantity} is not a finite number of ${UNIT_OF[quantity]} (the inputs multiply past the largest double)`,
+    message:
+      `result out of range: the ${quantity} for ${powerW} W over ${durationS} s at PUE ` +
+      `${input.pue.value} and ${input.intensity.intensity.value} gCO2eq/kWh is beyond the ` +
+      `largest number (about 1.8e308 ${UNIT_OF[quantity]})`,
   });
 }
 
@@ -88,7 +105,7 @@ export function estimate(input: EstimateInput): Result<Estimate, EstimateError> 
   const invalid = firstInvalidInput(input);
   if (invalid !== undefined) return err({ kind: "invalid-estimate-input", message: invalid });
   const duration = workDuration(input.work);
-  if (!Number.isFinite(duration.value)) return overflow("duration");
+  if (!Number.isFinite(duration.value)) return outOfRange("duration", input);
   const rows: ComponentEstimate[] = input.components.map((component) => {
     const powerW = convertPower(component.power, "W").value * component.count;
     const energy = convertEnergy(energyOf({ value: powerW, unit: "W" }, duration), "kWh");
@@ -105,23 +122,24 @@ export function estimate(input: EstimateInput): Result<Estimate, EstimateError> 
   const itKWh = rows.reduce((sum, row) => sum + row.energy.value, 0);
   const itPowerW = rows.reduce((sum, row) => sum + row.power.value, 0);
   if (!Number.isFinite(itPowerW) || !Number.isFinite(itPowerW * input.pue.value)) {
-    return overflow("power");
+    return outOfRange("power", input);
   }
-  if (!Number.isFinite(itKWh)) return overflow("energy");
+  if (!Number.isFinite(itKWh * JOULES_PER_KWH)) return outOfRange("energy", input);
   const overhead = kilowattHours(itKWh * (input.pue.value - 1));
+  const facilityPowerW = itPowerW * (input.pue.value - 1);
   rows.push({
     name: "facility overhead (PUE)",
     kind: "facility",
     count: 1,
-    power: { value: itPowerW * (input.pue.value - 1), unit: "W" },
+    power: { value: facilityPowerW, unit: "W" },
     energy: overhead,
     carbon: carbonOf(overhead, input.intensity.intensity),
     provenance: input.pue.provenance,
   });
   const energy = kilowattHours(itKWh + overhead.value);
-  if (!Number.isFinite(energy.value)) return overflow("energy");
+  if (!Number.isFinite(energy.value * JOULES_PER_KWH)) return outOfRange("energy", input);
   const carbon = carbonOf(energy, input.intensity.intensity);
-  if (!Number.isFinite(carbon.value)) return overflow("carbon");
+  if (!Number.isFinite(carbon.value)) return outOfRange("carbon", input);
   return ok({
     work: input.work,
     duration,

@@ -83,6 +83,8 @@ describe("estimateFootprint", () => {
     ],
     [{ hardware: [{ watts: 3 }], duration: "1h", pue: "fast" }, "invalid-request", /PUE "fast"/],
     [null, "invalid-request", /./],
+    [{ hardware: [{ watts: 1e308 }], duration: "1h" }, "out-of-range", /^result out of range/],
+    [{ hardware: [{ watts: 1 }], duration: "1e305h" }, "invalid-request", /out of range/],
   ])("rejects %j with a clear error", async (request, kind, message) => {
     const result = await estimateFootprint(request);
     expect(result.ok).toBe(false);

@@ -65,6 +65,8 @@ export type FootprintRequest = z.input<typeof footprintRequestSchema>;
 
 export type FootprintError =
   | { readonly kind: "invalid-request"; readonly message: string }
+  /** Every number is valid but together they overflow a double (1e308 W for an hour). */
+  | { readonly kind: "out-of-range"; readonly message: string }
   | {
       readonly kind: "unknown-hardware";
       readonly message: string;
@@ -206,5 +208,10 @@ export async function estimateFootprint(
     intensity: intensity.value,
     pue: pue.value,
   });
-  return result.ok ? ok(toEstimateReport(result.value)) : invalid(result.error.message);
+  if (!result.ok) {
+    return result.error.kind === "result-out-of-range"
+      ? err({ kind: "out-of-range", message: result.error.message })
+      : invalid(result.error.message);
+  }
+  return ok(toEstimateReport(result.value));
 }

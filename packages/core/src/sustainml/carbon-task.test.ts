@@ -171,6 +171,17 @@ describe("computeCarbonFootprint", () => {
     }
   });
 
+  it("answers a task whose figures overflow a double with mode error, not an Infinity footprint", () => {
+    const outcome = computeCarbonFootprint(
+      inputs({ hw: { hw_description: "x", power_consumption: 1e308, latency: 3600 } }),
+      options,
+    );
+    expect(outcome).toMatchObject({ ok: false, carbonFootprintG: 0, extra: { mode: "error" } });
+    expect(outcome.error).toMatch(
+      /^Failed to obtain carbon footprint information: result out of range/,
+    );
+  });
+
   it("uses a SUSTAINML_GRID_CI-style override and says so", () => {
     const outcome = computeCarbonFootprint(inputs(), {
       ...options,
@@ -409,7 +420,7 @@ describe("overflow and undescribed hardware", () => {
     expect(outcome.extra).toMatchObject({
       num_outputs: 1,
       mode: "error",
-      error: `${PREFIX}overflow: energy is not a finite number of kWh (the inputs multiply past the largest double)`,
+      error: `${PREFIX}result out of range: the energy for 1e+200 W over 3.6e+203 s at PUE 1 and 146.15 gCO2eq/kWh is beyond the largest number (about 1.8e308 J)`,
     });
   });
 
@@ -422,7 +433,7 @@ describe("overflow and undescribed hardware", () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.extra).toMatchObject({
       num_outputs: 1,
-      error: `${PREFIX}overflow: carbon is not a finite number of gCO2eq (the inputs multiply past the largest double)`,
+      error: `${PREFIX}result out of range: the carbon for 1000 W over 7200 s at PUE 1 and 1e+308 gCO2eq/kWh is beyond the largest number (about 1.8e308 gCO2eq)`,
     });
   });
 

@@ -1,5 +1,72 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, parseEnergy, parsePower } from "./parse.ts";
+import { parseDecimal, parseDuration, parseEnergy, parsePower } from "./parse.ts";
+
+describe("parseDecimal", () => {
+  it.each([
+    ["12", 12],
+    ["-3", -3],
+    ["+4", 4],
+    ["1.5", 1.5],
+    [".5", 0.5],
+    ["5.", 5],
+    ["1e3", 1000],
+    ["2.5E-4", 0.00025],
+    ["1e+2", 100],
+    [" 7 ", 7],
+    ["1e308", 1e308],
+    ["-0", 0],
+  ])("reads %j as %d", (input, expected) => {
+    const result = parseDecimal(input);
+    expect(result).toEqual({ ok: true, value: expected });
+    // -0 is folded into 0: it compares equal but prints and divides differently.
+    if (result.ok) expect(Object.is(result.value, -0)).toBe(false);
+  });
+
+  it.each([
+    "",
+    "   ",
+    "0x10",
+    "0X1f",
+    "0b11",
+    "0o7",
+    "1 000",
+    "Infinity",
+    "-Infinity",
+    "NaN",
+    "1_000",
+    "1,5",
+    "1e",
+    "e3",
+    "1e3.5",
+    ".",
+    "--1",
+    "12abc",
+  ])("refuses %j as not a number, saying what it expected", (input) => {
+    const result = parseDecimal(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("not-a-number");
+      expect(result.error.message).toMatch(/expected e\.g\. 12, 1\.5 or 2e3|expected a number/);
+    }
+  });
+
+  it("calls an empty value empty rather than quoting nothing", () => {
+    const result = parseDecimal("");
+    expect(!result.ok && result.error.message).toMatch(/^empty value/);
+  });
+
+  it.each(["1e309", "-1e400", "9".repeat(400)])(
+    "refuses %j as out of range instead of reading Infinity",
+    (input) => {
+      const result = parseDecimal(input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.kind).toBe("out-of-range");
+        expect(result.error.message).toMatch(/out of range .*1\.8e308/);
+      }
+    },
+  );
+});
 
 describe("parseDuration", () => {
   it.each([
@@ -9,6 +76,9 @@ describe("parseDuration", () => {
     ["1.5 s", { value: 1.5, unit: "s" }],
     ["2 hours", { value: 2, unit: "h" }],
     ["45m", { value: 45, unit: "min" }],
+    ["1e3s", { value: 1000, unit: "s" }],
+    ["2.5E2 ms", { value: 250, unit: "ms" }],
+    ["1e300h", { value: 1e300, unit: "h" }],
   ])("reads %s", (input, expected) => {
     expect(parseDuration(input)).toEqual({ ok: true, value: expected });
   });
@@ -16,16 +86,39 @@ describe("parseDuration", () => {
   it("adds compound forms in seconds", () => {
     expect(parseDuration("1h30m")).toEqual({ ok: true, value: { value: 5_400, unit: "s" } });
     expect(parseDuration("2h 15min 10s")).toEqual({ ok: true, value: { value: 8_110, unit: "s" } });
+    expect(parseDuration("1e1min 1e1s")).toEqual({ ok: true, value: { value: 610, unit: "s" } });
   });
 
-  it.each(["", "3", "three hours", "3 parsecs", "-2h", "1h-", "h"])("rejects %j", (input) => {
-    const result = parseDuration(input);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.error.kind).toBe("unparsable-quantity");
-      expect(result.error.message.length).toBeGreaterThan(10);
-    }
+  it.each(["", "3", "three hours", "3 parsecs", "-2h", "1h-", "h", "0x10h", "Infinityh", "1e3"])(
+    "rejects %j",
+    (input) => {
+      const result = parseDuration(input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.kind).toBe("unparsable-quantity");
+        expect(result.error.message.length).toBeGreaterThan(10);
+      }
+    },
+  );
+
+  it("names the part without a unit, exponent included", () => {
+    const bare = parseDuration("1e3");
+    expect(!bare.ok && bare.error.message).toBe('"1e3" has no time unit; use ms, s, min or h');
+    const hex = parseDuration("0x10h");
+    expect(!hex.ok && hex.error.message).toMatch(/"x" in "0x10h" is not a time unit/);
   });
+
+  it.each(["1e305h", "1e400s", "1e308h 1e308h"])(
+    "refuses %j, whose length in seconds overflows, as out of range",
+    (input) => {
+      const result = parseDuration(input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.kind).toBe("quantity-out-of-range");
+        expect(result.error.message).toMatch(/out of range \(at most about 1\.8e308 seconds\)/);
+      }
+    },
+  );
 });
 
 describe("parsePower and parseEnergy", () => {
@@ -36,6 +129,12 @@ describe("parsePower and parseEnergy", () => {
     expect(parseEnergy("200 wh")).toEqual({ ok: true, value: { value: 200, unit: "Wh" } });
   });
 
+  it("reads exponents and refuses hex", () => {
+    expect(parsePower("1.5e3W")).toEqual({ ok: true, value: { value: 1500, unit: "W" } });
+    expect(parseEnergy("2E-1 kWh")).toEqual({ ok: true, value: { value: 0.2, unit: "kWh" } });
+    expect(parsePower("0x10W").ok).toBe(false);
+  });
+
   it("names what is wrong", () => {
     const noUnit = parsePower("300");
     expect(noUnit.ok).toBe(false);
@@ -44,5 +143,11 @@ describe("parsePower and parseEnergy", () => {
     expect(negative.ok).toBe(false);
     if (!negative.ok) expect(negative.error.message).toMatch(/negative/);
     expect(parsePower("lots").ok).toBe(false);
+    const huge = parsePower("1e400W");
+    expect(huge.ok).toBe(false);
+    if (!huge.ok) {
+      expect(huge.error.kind).toBe("quantity-out-of-range");
+      expect(huge.error.message).toBe('power "1e400W" is out of range (at most about 1.8e308)');
+    }
   });
 });

@@ -12,12 +12,59 @@ import {
 } from "./quantity.ts";
 
 export interface UnitParseError {
-  readonly kind: "unparsable-quantity";
+  /** Unparsable text, or a number too large for a double (or for its unit in seconds). */
+  readonly kind: "unparsable-quantity" | "quantity-out-of-range";
   readonly input: string;
   readonly message: string;
 }
 
-const NUMBER_WITH_UNIT = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([a-zA-Z]*)$/;
+export interface NumberParseError {
+  readonly kind: "not-a-number" | "out-of-range";
+  readonly input: string;
+  readonly message: string;
+}
+
+/**
+ * A number as people write it: 12, -3, 1.5, .5, 1e3, 2.5E-4. Deliberately narrower than
+ * `Number()`, which also takes "0x10", "0b11", "0o7", "Infinity" and "" (as 0): a flag
+ * that reads "0x10" as 16 W or an empty value as 0 hides a mistake instead of naming it.
+ */
+const DECIMAL = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
+const DECIMAL_ONLY = new RegExp(`^${DECIMAL}$`);
+const NUMBER_WITH_UNIT = new RegExp(`^(${DECIMAL})\\s*([a-zA-Z]*)$`);
+/** One "number unit" part of a duration, read where the previous part ended. */
+const DURATION_PART = new RegExp(`(${DECIMAL})\\s*([a-zA-Z]*)\\s*`, "y");
+
+/** The largest finite double, as error messages quote it. */
+const MAX_NUMBER_TEXT = "about 1.8e308";
+
+/**
+ * Reads a decimal number (surrounding blanks ignored). Refuses the empty string, hex, octal,
+ * binary, Infinity and NaN, and numbers beyond the range of a double ("1e400").
+ */
+export function parseDecimal(input: string): Result<number, NumberParseError> {
+  const text = input.trim();
+  if (!DECIMAL_ONLY.test(text)) {
+    return err({
+      kind: "not-a-number",
+      input,
+      message:
+        text === ""
+          ? "empty value; expected a number such as 12, 1.5 or 2e3"
+          : `"${input}" is not a decimal number; expected e.g. 12, 1.5 or 2e3`,
+    });
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    return err({
+      kind: "out-of-range",
+      input,
+      message: `"${input}" is out of range (the largest number is ${MAX_NUMBER_TEXT})`,
+    });
+  }
+  // -0 prints as "0" but compares oddly (Object.is); nobody means it.
+  return ok(value === 0 ? 0 : value);
+}
 
 /** Spellings people type, mapped to the canonical unit symbols. */
 const DURATION_ALIASES: Readonly<Record<string, DurationUnit>> = {
@@ -53,37 +100,53 @@ function failure(input: string, message: string): Result<never, UnitParseError> 
   return err({ kind: "unparsable-quantity", input, message });
 }
 
-function splitNumber(input: string): { value: number; unit: string } | undefined {
-  const match = NUMBER_WITH_UNIT.exec(input.trim());
-  if (!match?.[1]) return undefined;
-  const value = Number(match[1]);
-  return Number.isFinite(value) ? { value, unit: match[2] ?? "" } : undefined;
+function outOfRange(input: string, message: string): Result<never, UnitParseError> {
+  return err({ kind: "quantity-out-of-range", input, message });
 }
 
 /**
- * Parses "3h", "90min", "120ms", "1.5 s" and compound forms such as "1h30m" or "2h 15min 10s".
- * A bare number is rejected: a duration without a unit is exactly the ambiguity this API avoids.
+ * Parses "3h", "90min", "120ms", "1.5 s", "1e3 s" and compound forms such as "1h30m" or
+ * "2h 15min 10s". A bare number is rejected: a duration without a unit is exactly the
+ * ambiguity this API avoids. Any size is read as written as long as it is a finite number of
+ * seconds (every estimate works in seconds): "1e300h" is 1e300 h, "1e305h" is out of range.
  */
 export function parseDuration(input: string): Result<Duration, UnitParseError> {
   const text = input.trim();
   if (text === "") return failure(input, "empty duration; expected e.g. 3h, 90min, 120ms");
-  const parts = text.match(/[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*[a-zA-Z]*/g);
-  if (!parts || parts.join("").replace(/\s/g, "") !== text.replace(/\s/g, "")) {
-    return failure(input, `cannot read duration "${input}"; expected e.g. 3h, 90min, 120ms, 1h30m`);
+  const parts: { text: string; value: number; unit: string }[] = [];
+  DURATION_PART.lastIndex = 0;
+  while (DURATION_PART.lastIndex < text.length) {
+    const match = DURATION_PART.exec(text);
+    if (!match?.[1]) {
+      return failure(
+        input,
+        `cannot read duration "${input}"; expected e.g. 3h, 90min, 120ms, 1h30m`,
+      );
+    }
+    parts.push({ text: match[0].trim(), value: Number(match[1]), unit: match[2] ?? "" });
   }
   let totalSeconds = 0;
-  let singleUnit: DurationUnit | undefined;
+  let lastUnit: DurationUnit = "s";
   for (const part of parts) {
-    const split = splitNumber(part);
-    const unit = split ? DURATION_ALIASES[split.unit.toLowerCase()] : undefined;
-    if (!split || !unit) {
-      return failure(input, `"${part.trim()}" has no time unit; use ms, s, min or h`);
+    if (part.unit === "")
+      return failure(input, `"${part.text}" has no time unit; use ms, s, min or h`);
+    const unit = DURATION_ALIASES[part.unit.toLowerCase()];
+    if (!unit) {
+      return failure(input, `"${part.unit}" in "${input}" is not a time unit; use ms, s, min or h`);
     }
-    if (split.value < 0) return failure(input, `duration must not be negative: "${input}"`);
-    totalSeconds += convertDuration({ value: split.value, unit }, "s").value;
-    singleUnit = parts.length === 1 ? unit : undefined;
+    if (part.value < 0) return failure(input, `duration must not be negative: "${input}"`);
+    totalSeconds += convertDuration({ value: part.value, unit }, "s").value;
+    lastUnit = unit;
   }
-  if (singleUnit) return ok(convertDuration({ value: totalSeconds, unit: "s" }, singleUnit));
+  if (!Number.isFinite(totalSeconds)) {
+    return outOfRange(
+      input,
+      `duration "${input}" is out of range (at most ${MAX_NUMBER_TEXT} seconds)`,
+    );
+  }
+  const single = parts.length === 1 ? parts[0] : undefined;
+  // Kept in the unit it was written in: "90min" stays 90 min, not 5400 s converted back.
+  if (single) return ok({ value: single.value, unit: lastUnit });
   return ok({ value: totalSeconds, unit: "s" });
 }
 
@@ -94,15 +157,22 @@ function parseSimple<U extends string>(
   what: string,
   example: string,
 ): Result<{ value: number; unit: U }, UnitParseError> {
-  const split = splitNumber(input);
-  if (!split) return failure(input, `cannot read ${what} "${input}"; expected e.g. ${example}`);
-  const unit = isUnit(split.unit) ? split.unit : aliases[split.unit.toLowerCase()];
+  const match = NUMBER_WITH_UNIT.exec(input.trim());
+  if (!match?.[1]) {
+    return failure(input, `cannot read ${what} "${input}"; expected e.g. ${example}`);
+  }
+  const value = Number(match[1]);
+  const written = match[2] ?? "";
+  const unit = isUnit(written) ? written : aliases[written.toLowerCase()];
   if (!unit) {
     const known = [...new Set(Object.values(aliases))].join(", ");
     return failure(input, `"${input}" needs a ${what} unit (${known}); e.g. ${example}`);
   }
-  if (split.value < 0) return failure(input, `${what} must not be negative: "${input}"`);
-  return ok({ value: split.value, unit });
+  if (!Number.isFinite(value)) {
+    return outOfRange(input, `${what} "${input}" is out of range (at most ${MAX_NUMBER_TEXT})`);
+  }
+  if (value < 0) return failure(input, `${what} must not be negative: "${input}"`);
+  return ok({ value, unit });
 }
 
 export function parsePower(input: string): Result<Power, UnitParseError> {
