@@ -1,7 +1,10 @@
 import { err, ok, type Result } from "../result.ts";
 
-/** Why a decoder gave up on its input. */
-export type DecodeErrorKind = "short" | "bad-magic" | "bad-length" | "bad-value";
+/**
+ * Why a decoder gave up on its input. `out-of-range`: a number beyond what the stack counts
+ * (an SN outside [0, 2^52], a set or fragment range running past its limit).
+ */
+export type DecodeErrorKind = "short" | "bad-magic" | "bad-length" | "bad-value" | "out-of-range";
 
 export interface DecodeError {
   readonly kind: DecodeErrorKind;
