@@ -258,8 +258,8 @@ export class RtpsReader {
   private skipTo(proxy: WriterProxy, sn: SequenceNumber): void {
     const order = proxy.order;
     let lost = 0;
-    // One step per SN, but only while something is held: never past the reorder window.
-    while (order.size > 0 && order.next < sn) {
+    // One step per SN, only while something is held: never past the reorder window.
+    for (let i = 0; i < REORDER_WINDOW && order.size > 0 && order.next < sn; i++) {
       const held = order.shift();
       if (held === undefined) lost++;
       else if (held) this.deliver(held);

@@ -1,4 +1,4 @@
-import { type ByteReader, type ByteWriter, fail } from "../cursor.ts";
+import { type ByteReader, type ByteWriter, failWith, prepareFailure } from "../cursor.ts";
 import { type EntityId, readEntityId, writeEntityId } from "../guid.ts";
 import {
   readSequenceNumber,
@@ -9,6 +9,8 @@ import {
   writeSequenceNumberSet,
 } from "../sequence-number.ts";
 import { beginSubmessage, endSubmessage, SubmessageId } from "./framing.ts";
+
+const BAD_RANGE = prepareFailure("bad-value", "GAP with a start or list base below 1");
 
 /** [gapStart, gapList.base) are irrelevant, and so is every member of gapList. */
 export interface GapSubmessage {
@@ -25,8 +27,7 @@ export function readGap(r: ByteReader): GapSubmessage {
   const gapStart = readSequenceNumber(r);
   const gapList = readSequenceNumberSet(r);
   // DDSI-RTPS 8.3.7.4.3 and 8.3.5.5: SNs start at 1.
-  if (gapStart < 1 || gapList.base < 1)
-    fail("bad-value", `GAP start ${gapStart} list base ${gapList.base}`);
+  if (gapStart < 1 || gapList.base < 1) failWith(BAD_RANGE);
   return { kind: "gap", readerId, writerId, gapStart, gapList };
 }
 
