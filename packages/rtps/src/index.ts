@@ -14,6 +14,7 @@ export type {
 } from "./discovery/qos.ts";
 export type { ParticipantLostReason } from "./discovery/spdp.ts";
 export type { InstanceState } from "./endpoints/change.ts";
+export type { FragmentCounters, FragmentDropReason } from "./endpoints/fragments.ts";
 export type { ReceivedSample } from "./endpoints/reader.ts";
 export type { WriteError, WriteErrorKind, WriteOptions } from "./endpoints/writer.ts";
 export type { Introspection } from "./introspection.ts";

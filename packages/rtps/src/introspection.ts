@@ -1,6 +1,7 @@
 import type { DataReader } from "./data-reader.ts";
 import type { DataWriter } from "./data-writer.ts";
 import type { EndpointQos } from "./discovery/qos.ts";
+import type { FragmentCounters } from "./endpoints/fragments.ts";
 import type { Participant } from "./participant.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
 import type { ReceiverCounters } from "./receiver.ts";
@@ -42,6 +43,8 @@ export interface Introspection {
     readonly unknownReader: number;
     readonly invalidDiscovery: number;
     readonly spdp: Readonly<Record<string, number>>;
+    /** Fragment reassembly over all readers, SEDP's included: bytes held, what was refused. */
+    readonly fragments: FragmentCounters;
   };
 }
 
@@ -114,6 +117,7 @@ export function introspect(src: IntrospectionSource): Introspection {
       unknownReader: p.counters.unknownReader,
       invalidDiscovery: p.counters.invalidDiscovery,
       spdp: { ...p.spdp.counters },
+      fragments: structuredClone(p.fragments.counters),
     },
   };
 }

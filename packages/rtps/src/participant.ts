@@ -7,6 +7,7 @@ import { type QosInput, resolveQos } from "./discovery/qos.ts";
 import { SedpAgent } from "./discovery/sedp.ts";
 import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
 import { DatagramBatcher } from "./endpoints/datagram-batcher.ts";
+import { type FragmentLimits, FragmentPool } from "./endpoints/fragments.ts";
 import type { Outbox } from "./endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
 import { RtpsWriter } from "./endpoints/writer.ts";
@@ -15,6 +16,7 @@ import { type Introspection, introspect } from "./introspection.ts";
 import { EndpointMatcher } from "./matcher.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
 import {
+  fragmentLimits,
   initialPeerLocators,
   PARTICIPANT_DEFAULTS,
   type ParticipantOptions,
@@ -93,11 +95,13 @@ export async function createParticipant(
   const prefix = options.guidPrefix ?? new Uint8Array(randomBytes(12));
   if (prefix.length !== 12)
     return err({ kind: "bad-options", detail: "guidPrefix must be 12 bytes" });
+  const limits = fragmentLimits(options);
+  if (!limits.ok) return err({ kind: "bad-options", detail: limits.error });
   // The receiver needs the participant, the participant needs the transport: bridge with a slot.
   const slot: { receive?: (d: Uint8Array) => void } = {};
   const opened = await factory.open({ domainId, onDatagram: (d) => slot.receive?.(d) });
   if (!opened.ok) return opened;
-  const p = new Participant(options, domainId, prefix, opened.value);
+  const p = new Participant(options, domainId, prefix, opened.value, limits.value);
   slot.receive = (d) => p.receiveDatagram(d);
   p.start();
   return ok(p);
@@ -117,6 +121,8 @@ export class Participant extends Emitter<ParticipantEvents> {
   private readonly readers = new Map<number, DataReader>();
   private nextEntityKey = 1;
   private closed = false;
+  /** Fragment limits, and the bytes of incomplete samples held under them by every reader. */
+  readonly fragments: FragmentPool;
   readonly counters = {
     datagramsSent: 0,
     unknownWriter: 0,
@@ -133,8 +139,10 @@ export class Participant extends Emitter<ParticipantEvents> {
     readonly domainId: number,
     readonly guidPrefix: GuidPrefix,
     readonly transport: Transport,
+    limits: FragmentLimits,
   ) {
     super();
+    this.fragments = new FragmentPool(limits);
     this.vendorId = options.vendorId ?? PARTICIPANT_DEFAULTS.vendorId;
     this.name = options.name;
     this.batcher = new DatagramBatcher((datagram, to) => {
@@ -151,7 +159,6 @@ export class Participant extends Emitter<ParticipantEvents> {
       beforeFlush: (fn) => batcher.beforeFlush(fn),
     };
     const heartbeatPeriodMs = options.heartbeatPeriodMs ?? PARTICIPANT_DEFAULTS.heartbeatPeriodMs;
-    const maxSampleSize = options.maxSampleSize ?? PARTICIPANT_DEFAULTS.maxSampleSize;
     this.matcher = new EndpointMatcher({
       remoteParticipant: (prefix) => this.spdp.get(prefix),
       writers: () => this.writers.values(),
@@ -166,7 +173,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       prefix: guidPrefix,
       outbox: this.outbox,
       heartbeatPeriodMs,
-      maxSampleSize,
+      fragments: this.fragments,
       onEndpoint: (ep) => {
         if (prefixToString(ep.guid.prefix) !== prefixToString(guidPrefix))
           this.matcher.addRemote(ep);
@@ -294,7 +301,7 @@ export class Participant extends Emitter<ParticipantEvents> {
         guid,
         reliable: qos.reliability === "reliable",
         outbox: this.outbox,
-        maxSampleSize: this.options.maxSampleSize ?? PARTICIPANT_DEFAULTS.maxSampleSize,
+        fragments: this.fragments,
         onSample: (s) => r.handleSample(withKeyHash(s, o)),
       }),
     );

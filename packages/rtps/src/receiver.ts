@@ -24,6 +24,8 @@ export type DropReason =
   | "bad-version"
   | "own-message"
   | "invalid-submessage"
+  /** A submessage carrying a number the stack does not count (an SN above 2^52, a negative SN). */
+  | "out-of-range"
   | "unknown-submessage"
   | "vendor-submessage"
   | "not-for-us"
@@ -47,6 +49,7 @@ export function emptyReceiverCounters(): ReceiverCounters {
       "bad-version": 0,
       "own-message": 0,
       "invalid-submessage": 0,
+      "out-of-range": 0,
       "unknown-submessage": 0,
       "vendor-submessage": 0,
       "not-for-us": 0,
@@ -114,7 +117,9 @@ export class Receiver {
           this.counters.dropped[item.id >= 0x80 ? "vendor-submessage" : "unknown-submessage"]++;
           break;
         case "invalid":
-          this.counters.dropped["invalid-submessage"]++;
+          this.counters.dropped[
+            item.error.kind === "out-of-range" ? "out-of-range" : "invalid-submessage"
+          ]++;
           break;
         case "acknack":
         case "nack-frag":

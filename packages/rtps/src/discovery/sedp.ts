@@ -1,3 +1,4 @@
+import type { FragmentPool } from "../endpoints/fragments.ts";
 import type { Outbox } from "../endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
 import { RtpsWriter } from "../endpoints/writer.ts";
@@ -13,7 +14,8 @@ export interface SedpConfig {
   readonly prefix: Uint8Array;
   readonly outbox: Outbox;
   readonly heartbeatPeriodMs: number;
-  readonly maxSampleSize: number;
+  /** The participant's fragment limits, shared with its user readers. */
+  readonly fragments: FragmentPool;
   readonly onEndpoint: (ep: EndpointDescription) => void;
   readonly onEndpointGone: (guid: Guid) => void;
   readonly onInvalid: () => void;
@@ -50,7 +52,7 @@ export class SedpAgent {
         guid: { prefix: config.prefix, entityId: t.readerId },
         reliable: true,
         outbox: config.outbox,
-        maxSampleSize: config.maxSampleSize,
+        fragments: config.fragments,
         onSample: (s) => this.onSample(side, s),
       });
     });

@@ -1,64 +1,266 @@
-import type { ParameterList } from "../wire/parameter-list.ts";
+import type { Parameter, ParameterList } from "../wire/parameter-list.ts";
+import { MAX_SET_BITS, type SequenceNumber } from "../wire/sequence-number.ts";
+import type { DataFragSubmessage } from "../wire/submessages/data-frag.ts";
 
 /**
- * Reassembles one sample from DATA_FRAG submessages (fragment numbers are
- * 1-based). Fragments must agree on sampleSize and fragmentSize, or are dropped.
+ * Fragment reassembly commits memory only for bytes that arrived: each new fragment is copied
+ * out of its datagram and charged to its writer and to the participant, the sample is put
+ * together once the last one is in. A DATA_FRAG announcing 64 MiB costs what it carries.
  */
+
+export interface FragmentLimits {
+  /** Largest announced sample reassembled. */
+  readonly maxSampleSize: number;
+  /** Bytes of incomplete samples held for one remote writer. */
+  readonly maxPendingBytesPerWriter: number;
+  /** Bytes of incomplete samples held for all remote writers together. */
+  readonly maxPendingBytes: number;
+}
+
+/** Why (part of) a DATA_FRAG was not stored. */
+export type FragmentDropReason =
+  /** Its sampleSize is above maxSampleSize. */
+  | "sample-too-large"
+  /** Storing it would pass maxPendingFragmentBytesPerWriter. */
+  | "writer-limit"
+  /** Storing it would pass maxPendingFragmentBytes. */
+  | "participant-limit"
+  /**
+   * Its sampleSize or fragmentSize differ from the first fragment of that sample, it carries
+   * fragments past the sample's last, or fewer bytes than its fragments need.
+   */
+  | "layout-mismatch";
+
+export interface FragmentCounters {
+  /** Bytes held now in incomplete samples, per-fragment bookkeeping included. */
+  pendingBytes: number;
+  fragmentsStored: number;
+  samplesReassembled: number;
+  /** Incomplete samples given up for a newer one of the same writer (at most 8 are kept). */
+  assembliesEvicted: number;
+  /** DATA_FRAG submessages refused in whole or in part, by reason. */
+  dropped: Record<FragmentDropReason, number>;
+}
+
+/**
+ * What one stored fragment costs besides its bytes (typed array, backing store, map entry),
+ * charged so that a peer sending one-byte fragments is bounded by the same limits.
+ */
+export const FRAGMENT_OVERHEAD_BYTES = 256;
+/** Incomplete samples kept per writer; a new one evicts the oldest. */
+export const MAX_ASSEMBLIES_PER_WRITER = 8;
+
+/** Participant-wide: the limits and the bytes held under them. */
+export class FragmentPool {
+  readonly counters: FragmentCounters = {
+    pendingBytes: 0,
+    fragmentsStored: 0,
+    samplesReassembled: 0,
+    assembliesEvicted: 0,
+    dropped: {
+      "sample-too-large": 0,
+      "writer-limit": 0,
+      "participant-limit": 0,
+      "layout-mismatch": 0,
+    },
+  };
+
+  constructor(readonly limits: FragmentLimits) {}
+}
+
+/** One sample being reassembled (fragment numbers are 1-based). */
 export class FragmentAssembler {
-  private readonly buffer: Uint8Array;
-  private readonly have: Uint8Array;
-  private received = 0;
+  private readonly fragments = new Map<number, Uint8Array>();
+  /** Every fragment below this one has arrived. */
+  private firstMissing = 1;
   readonly totalFragments: number;
+  /** What this sample is charged. */
+  bytes = 0;
   inlineQos: ParameterList | undefined;
-  payloadIsKey = false;
 
   constructor(
     readonly sampleSize: number,
     readonly fragmentSize: number,
   ) {
-    this.buffer = new Uint8Array(sampleSize);
     this.totalFragments = Math.ceil(sampleSize / fragmentSize);
-    this.have = new Uint8Array(this.totalFragments);
   }
 
-  /** Returns false when the fragments do not fit this sample's layout. */
-  add(
-    startingNum: number,
-    count: number,
-    sampleSize: number,
-    fragmentSize: number,
-    data: Uint8Array,
-  ): boolean {
-    if (sampleSize !== this.sampleSize || fragmentSize !== this.fragmentSize) return false;
-    for (let i = 0; i < count; i++) {
-      const num = startingNum + i;
-      if (num < 1 || num > this.totalFragments) return false;
-      const offset = (num - 1) * fragmentSize;
-      const len = Math.min(fragmentSize, sampleSize - offset);
-      const src = i * fragmentSize;
-      if (src + len > data.length) return false;
-      if (this.have[num - 1]) continue;
-      this.buffer.set(data.subarray(src, src + len), offset);
-      this.have[num - 1] = 1;
-      this.received++;
-    }
-    return true;
+  has(num: number): boolean {
+    return this.fragments.has(num);
   }
 
   get complete(): boolean {
-    return this.received === this.totalFragments;
+    return this.fragments.size === this.totalFragments;
   }
 
-  /** Missing fragment numbers, up to `limit` of them. */
-  missing(limit = 256): number[] {
+  /** @internal Stores a fragment's own copy; the caller charged it. */
+  store(num: number, bytes: Uint8Array, charge: number): void {
+    this.fragments.set(num, bytes);
+    this.bytes += charge;
+  }
+
+  /**
+   * Missing fragment numbers within the NACK_FRAG window (256) from the first missing one.
+   * The first missing number only moves up, so finding it costs one step per fragment received.
+   */
+  missing(): number[] {
+    while (this.firstMissing <= this.totalFragments && this.fragments.has(this.firstMissing))
+      this.firstMissing++;
     const out: number[] = [];
-    for (let i = 0; i < this.totalFragments && out.length < limit; i++) {
-      if (!this.have[i]) out.push(i + 1);
-    }
+    const last = Math.min(this.totalFragments, this.firstMissing + MAX_SET_BITS - 1);
+    for (let n = this.firstMissing; n <= last; n++) if (!this.fragments.has(n)) out.push(n);
     return out;
   }
 
-  get sample(): Uint8Array {
-    return this.buffer;
+  /** The reassembled sample (call once complete). */
+  sample(): Uint8Array {
+    const only = this.totalFragments === 1 ? this.fragments.get(1) : undefined;
+    if (only) return only;
+    const out = new Uint8Array(this.sampleSize);
+    for (const [num, bytes] of this.fragments) out.set(bytes, (num - 1) * this.fragmentSize);
+    return out;
   }
+}
+
+/** The incomplete samples of one remote writer, and what they are charged. */
+export class WriterFragments {
+  private readonly assemblies = new Map<SequenceNumber, FragmentAssembler>();
+  private bytes = 0;
+
+  constructor(private readonly pool: FragmentPool) {}
+
+  has(sn: SequenceNumber): boolean {
+    return this.assemblies.has(sn);
+  }
+
+  get(sn: SequenceNumber): FragmentAssembler | undefined {
+    return this.assemblies.get(sn);
+  }
+
+  /** Bytes held for this writer now. */
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Takes in a DATA_FRAG; returns the sample's assembler once its last fragment arrived (the
+   * assembler then leaves this table). What does not fit a limit is dropped and counted.
+   */
+  add(m: DataFragSubmessage): FragmentAssembler | undefined {
+    const { counters, limits } = this.pool;
+    if (m.sampleSize > limits.maxSampleSize) {
+      counters.dropped["sample-too-large"]++;
+      return undefined;
+    }
+    let asm = this.assemblies.get(m.writerSN);
+    if (!asm) {
+      if (this.assemblies.size >= MAX_ASSEMBLIES_PER_WRITER) this.evictOldest();
+      asm = new FragmentAssembler(m.sampleSize, m.fragmentSize);
+      this.assemblies.set(m.writerSN, asm);
+    } else if (asm.sampleSize !== m.sampleSize || asm.fragmentSize !== m.fragmentSize) {
+      counters.dropped["layout-mismatch"]++;
+      return undefined;
+    }
+    const refused = this.storeAll(asm, m);
+    if (refused) counters.dropped[refused]++;
+    if (asm.bytes === 0) {
+      // Nothing of it fit: keep no empty entry (it would only evict a real one later).
+      this.assemblies.delete(m.writerSN);
+      return undefined;
+    }
+    if (!asm.complete) return undefined;
+    this.release(m.writerSN, asm);
+    counters.samplesReassembled++;
+    return asm;
+  }
+
+  /** Forgets incomplete samples below `sn` (the writer moved past them). */
+  dropBelow(sn: SequenceNumber): void {
+    for (const [key, asm] of this.assemblies) if (key < sn) this.release(key, asm);
+  }
+
+  /** Forgets everything (the writer is unmatched, or the reader closed). */
+  clear(): void {
+    for (const [key, asm] of this.assemblies) this.release(key, asm);
+  }
+
+  /** Stores the new fragments of `m` until one does not fit; returns why one did not. */
+  private storeAll(asm: FragmentAssembler, m: DataFragSubmessage): FragmentDropReason | undefined {
+    if (m.inlineQos && !asm.inlineQos) {
+      const charge = detachedSize(m.inlineQos);
+      const refused = this.reserve(charge);
+      if (refused) return refused;
+      asm.inlineQos = detach(m.inlineQos);
+      asm.bytes += charge;
+    }
+    const { fragmentSize, sampleSize, totalFragments } = asm;
+    const data = m.fragments;
+    // Bounded by fragmentsInSubmessage (16 bits) and, below, by the bytes actually carried.
+    for (let i = 0; i < m.fragmentsInSubmessage; i++) {
+      const num = m.fragmentStartingNum + i;
+      if (num > totalFragments) return "layout-mismatch";
+      const length = Math.min(fragmentSize, sampleSize - (num - 1) * fragmentSize);
+      const from = i * fragmentSize;
+      if (from + length > data.length) return "layout-mismatch";
+      if (asm.has(num)) continue;
+      const charge = length + FRAGMENT_OVERHEAD_BYTES;
+      const refused = this.reserve(charge);
+      if (refused) return refused;
+      // A copy: a view would keep the whole datagram alive for a few bytes of it.
+      asm.store(num, data.slice(from, from + length), charge);
+      this.pool.counters.fragmentsStored++;
+    }
+    return undefined;
+  }
+
+  /** Charges `bytes` to this writer and the pool, or says which limit they would pass. */
+  private reserve(bytes: number): FragmentDropReason | undefined {
+    const { counters, limits } = this.pool;
+    if (this.bytes + bytes > limits.maxPendingBytesPerWriter) return "writer-limit";
+    if (counters.pendingBytes + bytes > limits.maxPendingBytes) return "participant-limit";
+    this.bytes += bytes;
+    counters.pendingBytes += bytes;
+    return undefined;
+  }
+
+  private release(sn: SequenceNumber, asm: FragmentAssembler): void {
+    this.assemblies.delete(sn);
+    this.bytes -= asm.bytes;
+    this.pool.counters.pendingBytes -= asm.bytes;
+  }
+
+  private evictOldest(): void {
+    for (const [key, asm] of this.assemblies) {
+      this.release(key, asm);
+      this.pool.counters.assembliesEvicted++;
+      return;
+    }
+  }
+}
+
+/** Bookkeeping charged per inline QoS parameter kept. */
+const PARAMETER_OVERHEAD_BYTES = 64;
+
+function valueBytes(list: ParameterList): number {
+  let size = 0;
+  for (const p of list.parameters) size += p.value.length;
+  return size;
+}
+
+/** What keeping a copy of `list` costs. */
+function detachedSize(list: ParameterList): number {
+  return valueBytes(list) + PARAMETER_OVERHEAD_BYTES * (list.parameters.length + 1);
+}
+
+/** A copy of `list` in one buffer of its own (the original views its datagram). */
+function detach(list: ParameterList): ParameterList {
+  const buffer = new Uint8Array(valueBytes(list));
+  const parameters: Parameter[] = [];
+  let at = 0;
+  for (const p of list.parameters) {
+    buffer.set(p.value, at);
+    parameters.push({ pid: p.pid, value: buffer.subarray(at, at + p.value.length) });
+    at += p.value.length;
+  }
+  return { littleEndian: list.littleEndian, parameters };
 }

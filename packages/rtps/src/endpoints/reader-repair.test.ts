@@ -3,6 +3,7 @@ import { EntityKind, type Guid, makeEntityId } from "../wire/guid.ts";
 import { decodeMessage } from "../wire/message.ts";
 import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
+import { FragmentPool } from "./fragments.ts";
 import type { Outbox } from "./outbox.ts";
 import { REPAIR_PERIOD_MS, REPAIR_TRIES, type ReceivedSample, RtpsReader } from "./reader.ts";
 
@@ -27,7 +28,11 @@ function rig(): { reader: RtpsReader; acks: AckNackSubmessage[]; got: number[]; 
     guid: { prefix: prefix(1), entityId: makeEntityId(1, EntityKind.readerWithKey) },
     reliable: true,
     outbox,
-    maxSampleSize: 1 << 20,
+    fragments: new FragmentPool({
+      maxSampleSize: 1 << 20,
+      maxPendingBytesPerWriter: 1 << 21,
+      maxPendingBytes: 1 << 22,
+    }),
     onSample: (s: ReceivedSample) => got.push(s.sequenceNumber),
   });
   reader.matchWriter({ guid: writerGuid, locators: [], reliable: true });

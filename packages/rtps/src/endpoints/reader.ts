@@ -3,7 +3,12 @@ import type { Locator } from "../wire/locator.ts";
 import { MessageBuilder } from "../wire/message.ts";
 import { findParameter, type Parameter, type ParameterList } from "../wire/parameter-list.ts";
 import { Pid, StatusInfo } from "../wire/pids.ts";
-import { makeSequenceNumberSet, type SequenceNumber } from "../wire/sequence-number.ts";
+import {
+  MAX_SEQUENCE_NUMBER,
+  MAX_SET_BITS,
+  makeSequenceNumberSet,
+  type SequenceNumber,
+} from "../wire/sequence-number.ts";
 import { writeAckNack } from "../wire/submessages/acknack.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
 import type { DataFragSubmessage } from "../wire/submessages/data-frag.ts";
@@ -14,8 +19,10 @@ import {
 import type { GapSubmessage } from "../wire/submessages/gap.ts";
 import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
 import type { InstanceState } from "./change.ts";
-import { FragmentAssembler } from "./fragments.ts";
+import { isNewerCount, NO_COUNT, nextCount } from "./count.ts";
+import { type FragmentAssembler, type FragmentPool, WriterFragments } from "./fragments.ts";
 import type { Outbox } from "./outbox.ts";
+import { REORDER_WINDOW, ReorderBuffer } from "./reorder-buffer.ts";
 
 /** A sample as handed to the application. */
 export interface ReceivedSample {
@@ -34,8 +41,11 @@ export interface ReaderConfig {
   readonly guid: Guid;
   readonly reliable: boolean;
   readonly outbox: Outbox;
-  /** Bound on a reassembled sample, so a hostile DATA_FRAG cannot make us allocate gigabytes. */
-  readonly maxSampleSize: number;
+  /**
+   * The participant's fragment limits and the bytes held under them (sample size, pending
+   * bytes per writer and in all), so a hostile DATA_FRAG cannot make us allocate gigabytes.
+   */
+  readonly fragments: FragmentPool;
   readonly onSample: (sample: ReceivedSample) => void;
 }
 
@@ -49,10 +59,11 @@ export interface MatchedWriter {
 /** Reader-side state for one matched writer (DDSI-RTPS WriterProxy). */
 interface WriterProxy {
   readonly info: MatchedWriter;
-  /** Every SN below this is delivered or known irrelevant. */
-  nextExpected: SequenceNumber;
-  /** Out-of-order arrivals; null marks an SN the writer declared irrelevant. */
-  readonly pending: Map<SequenceNumber, ReceivedSample | null>;
+  /**
+   * `order.next`: every SN below it is delivered or known irrelevant. Reliable writers only:
+   * what arrived ahead of it (null for an SN the writer declared irrelevant).
+   */
+  readonly order: ReorderBuffer<ReceivedSample>;
   highestAnnounced: SequenceNumber;
   lastHeartbeatCount: number;
   lastHeartbeatFragCount: number;
@@ -61,10 +72,9 @@ interface WriterProxy {
   /** The hole (its first missing SN) the repair timer works on, and tries left for it. */
   repairFrom: SequenceNumber;
   repairTriesLeft: number;
-  readonly assemblies: Map<SequenceNumber, FragmentAssembler>;
+  readonly fragments: WriterFragments;
 }
 
-const MAX_PENDING = 4096;
 /**
  * While a known hole stays open, it is NACKed again this often, up to REPAIR_TRIES times
  * per hole: a lost repair would otherwise wait for the writer's next heartbeat (3 s for
@@ -72,7 +82,11 @@ const MAX_PENDING = 4096;
  */
 export const REPAIR_PERIOD_MS = 100;
 export const REPAIR_TRIES = 20;
-const MAX_ASSEMBLIES = 8;
+/**
+ * SNs a GAP marks irrelevant one by one when its range lies ahead of a hole: the ACKNACK
+ * window. Past it the SNs are asked for again once the hole closes, and GAPped again.
+ */
+const MAX_GAP_RANGE = MAX_SET_BITS;
 
 export function sampleFields(inlineQos: ParameterList | undefined): {
   keyHash: Uint8Array | undefined;
@@ -102,6 +116,8 @@ export class RtpsReader {
     samplesReceived: 0,
     samplesLost: 0,
     duplicates: 0,
+    /** Out-of-order arrivals more than REORDER_WINDOW SNs ahead, dropped (asked for again later). */
+    beyondWindow: 0,
     ackNacksSent: 0,
     nackFragsSent: 0,
   };
@@ -127,16 +143,15 @@ export class RtpsReader {
     if (this.proxies.has(key)) return;
     const proxy: WriterProxy = {
       info,
-      nextExpected: 1,
-      pending: new Map(),
+      order: new ReorderBuffer(),
       highestAnnounced: 0,
-      lastHeartbeatCount: Number.NEGATIVE_INFINITY,
-      lastHeartbeatFragCount: Number.NEGATIVE_INFINITY,
+      lastHeartbeatCount: NO_COUNT,
+      lastHeartbeatFragCount: NO_COUNT,
       ackNackCount: 0,
       nackFragCount: 0,
       repairFrom: 0,
       repairTriesLeft: 0,
-      assemblies: new Map(),
+      fragments: new WriterFragments(this.config.fragments),
     };
     this.proxies.set(key, proxy);
     // An initial ACKNACK without the Final flag asks the writer to heartbeat now (DDSI-RTPS
@@ -148,7 +163,9 @@ export class RtpsReader {
   unmatchWriter(guid: Guid): boolean {
     const key = guidToString(guid);
     const proxy = this.proxies.get(key);
-    if (proxy) this.ackNacksDue.delete(proxy);
+    if (!proxy) return false;
+    this.ackNacksDue.delete(proxy);
+    proxy.fragments.clear();
     return this.proxies.delete(key);
   }
 
@@ -172,30 +189,18 @@ export class RtpsReader {
   onDataFrag(m: DataFragSubmessage, writerGuid: Guid, timestampMs: number | undefined): boolean {
     const proxy = this.proxies.get(guidToString(writerGuid));
     if (!proxy) return false;
-    if (m.writerSN < proxy.nextExpected || proxy.pending.has(m.writerSN)) return true;
-    if (m.sampleSize > this.config.maxSampleSize) return true;
-    let asm = proxy.assemblies.get(m.writerSN);
-    if (!asm) {
-      if (proxy.assemblies.size >= MAX_ASSEMBLIES) {
-        const oldest = proxy.assemblies.keys().next().value;
-        if (oldest !== undefined) proxy.assemblies.delete(oldest);
-      }
-      asm = new FragmentAssembler(m.sampleSize, m.fragmentSize);
-      proxy.assemblies.set(m.writerSN, asm);
+    const order = proxy.order;
+    if (m.writerSN < order.next || order.has(m.writerSN)) return true;
+    if (proxy.info.reliable && m.writerSN - order.next >= REORDER_WINDOW) {
+      // Its sample could not be held once complete: store none of it.
+      this.counters.beyondWindow++;
+      return true;
     }
-    if (m.inlineQos) asm.inlineQos = m.inlineQos;
-    asm.add(
-      m.fragmentStartingNum,
-      m.fragmentsInSubmessage,
-      m.sampleSize,
-      m.fragmentSize,
-      m.fragments,
-    );
-    if (!asm.complete) return true;
-    proxy.assemblies.delete(m.writerSN);
+    const asm = proxy.fragments.add(m);
+    if (!asm) return true;
     const { keyHash, instanceState } = sampleFields(asm.inlineQos);
     this.accept(proxy, m.writerSN, {
-      payload: asm.sample,
+      payload: asm.sample(),
       keyHash,
       writerGuid: proxy.info.guid,
       sequenceNumber: m.writerSN,
@@ -209,13 +214,16 @@ export class RtpsReader {
   onGap(m: GapSubmessage, writerGuid: Guid): boolean {
     const proxy = this.proxies.get(guidToString(writerGuid));
     if (!proxy) return false;
-    const start = Math.max(m.gapStart, proxy.nextExpected);
-    if (start <= proxy.nextExpected && m.gapList.base > proxy.nextExpected) {
-      this.skipTo(proxy, m.gapList.base);
+    const next = proxy.order.next;
+    const end = m.gapList.base;
+    if (m.gapStart <= next) {
+      if (end > next) this.skipTo(proxy, end);
     } else {
-      for (let sn = start; sn < m.gapList.base && sn < start + MAX_PENDING; sn++)
-        this.accept(proxy, sn, null);
+      // [gapStart, end) lies ahead of a hole. A count, not an SN bound, ends the loop.
+      const n = Math.min(end - m.gapStart, MAX_GAP_RANGE);
+      for (let i = 0; i < n; i++) this.accept(proxy, m.gapStart + i, null);
     }
+    // At most 256 members, ascending.
     for (const sn of m.gapList.members) this.accept(proxy, sn, null);
     return true;
   }
@@ -223,9 +231,9 @@ export class RtpsReader {
   onHeartbeat(m: HeartbeatSubmessage, writerGuid: Guid): boolean {
     const proxy = this.proxies.get(guidToString(writerGuid));
     if (!proxy) return false;
-    if (!proxy.info.reliable || m.count <= proxy.lastHeartbeatCount) return true;
+    if (!proxy.info.reliable || !isNewerCount(m.count, proxy.lastHeartbeatCount)) return true;
     proxy.lastHeartbeatCount = m.count;
-    if (m.firstSN > proxy.nextExpected) this.skipTo(proxy, m.firstSN);
+    if (m.firstSN > proxy.order.next) this.skipTo(proxy, m.firstSN);
     proxy.highestAnnounced = Math.max(proxy.highestAnnounced, m.lastSN);
     // Final heartbeats are answered too: Fast DDS waits a period otherwise (docs/rtps-notes.md §6.3).
     this.answerAtFlush(proxy);
@@ -235,9 +243,9 @@ export class RtpsReader {
   onHeartbeatFrag(m: HeartbeatFragSubmessage, writerGuid: Guid): boolean {
     const proxy = this.proxies.get(guidToString(writerGuid));
     if (!proxy) return false;
-    if (m.count <= proxy.lastHeartbeatFragCount) return true;
+    if (!isNewerCount(m.count, proxy.lastHeartbeatFragCount)) return true;
     proxy.lastHeartbeatFragCount = m.count;
-    const asm = proxy.assemblies.get(m.writerSN);
+    const asm = proxy.fragments.get(m.writerSN);
     if (asm) this.sendNackFrag(proxy, m.writerSN, asm, m.lastFragmentNum);
     return true;
   }
@@ -248,51 +256,68 @@ export class RtpsReader {
    * (KEEP_LAST replaced them) makes them unrepairable for others, not invalid for us.
    */
   private skipTo(proxy: WriterProxy, sn: SequenceNumber): void {
-    const held = [...proxy.pending].filter(([key]) => key < sn).sort(([a], [b]) => a - b);
-    for (const [key, sample] of held) {
-      proxy.pending.delete(key);
-      this.counters.samplesLost += key - proxy.nextExpected;
-      proxy.nextExpected = key + 1;
-      if (sample) this.deliver(sample);
+    const order = proxy.order;
+    let lost = 0;
+    // One step per SN, only while something is held: never past the reorder window.
+    for (let i = 0; i < REORDER_WINDOW && order.size > 0 && order.next < sn; i++) {
+      const held = order.shift();
+      if (held === undefined) lost++;
+      else if (held) this.deliver(held);
     }
-    for (const key of proxy.assemblies.keys()) if (key < sn) proxy.assemblies.delete(key);
-    this.counters.samplesLost += Math.max(0, sn - proxy.nextExpected);
-    proxy.nextExpected = Math.max(proxy.nextExpected, sn);
+    if (sn > order.next) {
+      lost += sn - order.next;
+      order.jumpTo(sn);
+    }
+    proxy.fragments.dropBelow(sn);
+    this.countLost(lost);
     this.drain(proxy);
   }
 
+  /** A writer may skip up to 2^52 SNs; the counter saturates instead of losing precision. */
+  private countLost(n: number): void {
+    this.counters.samplesLost = Math.min(MAX_SEQUENCE_NUMBER, this.counters.samplesLost + n);
+  }
+
   private accept(proxy: WriterProxy, sn: SequenceNumber, sample: ReceivedSample | null): void {
-    if (sn < proxy.nextExpected || proxy.pending.has(sn)) {
+    const order = proxy.order;
+    if (sn < order.next || order.has(sn)) {
       if (sample) this.counters.duplicates++;
       return;
     }
     if (!proxy.info.reliable) {
       // Best effort: deliver what arrives, never wait for what did not.
       if (sample) this.deliver(sample);
-      proxy.nextExpected = sn + 1;
+      order.jumpTo(sn + 1);
       return;
     }
-    if (sn === proxy.nextExpected) {
-      proxy.nextExpected++;
+    if (sn === order.next) {
+      order.next++;
       if (sample) this.deliver(sample);
       this.drain(proxy);
       return;
     }
-    if (proxy.pending.size >= MAX_PENDING) return;
-    proxy.pending.set(sn, sample);
+    if (!order.hold(sn, sample)) {
+      this.counters.beyondWindow++;
+      return;
+    }
     // A new hole just below this SN: ask for it now. A Fast DDS writer heartbeats every
     // 3 s, and every later sample of the writer waits for the lost one until then; a burst
     // with one loss repaired that late makes every later task in it miss a 10 s deadline.
     // One ACKNACK per hole (a run of lost SNs counts once); heartbeats retry after that.
-    if (sample && sn - 1 >= proxy.nextExpected && !proxy.pending.has(sn - 1)) {
+    if (sample && sn - 1 >= order.next && !order.has(sn - 1)) {
       proxy.highestAnnounced = Math.max(proxy.highestAnnounced, sn - 1);
       this.answerAtFlush(proxy);
       this.startRepair();
     }
   }
 
-  /** Stops the repair timer (the reader is going away). */
+  /** Stops the repair timer and gives back the fragment bytes held (the reader is going away). */
   close(): void {
+    this.stopRepair();
+    for (const proxy of this.proxies.values()) proxy.fragments.clear();
+  }
+
+  private stopRepair(): void {
     if (this.repairTimer) clearInterval(this.repairTimer);
     this.repairTimer = undefined;
   }
@@ -307,10 +332,10 @@ export class RtpsReader {
   private repairHoles(): void {
     let open = false;
     for (const proxy of this.proxies.values()) {
-      // A non-empty pending map means nextExpected is missing while later SNs arrived.
-      if (!proxy.info.reliable || proxy.pending.size === 0) continue;
-      if (proxy.repairFrom !== proxy.nextExpected) {
-        proxy.repairFrom = proxy.nextExpected;
+      // Something held means order.next is missing while later SNs arrived.
+      if (!proxy.info.reliable || proxy.order.size === 0) continue;
+      if (proxy.repairFrom !== proxy.order.next) {
+        proxy.repairFrom = proxy.order.next;
         proxy.repairTriesLeft = REPAIR_TRIES;
       }
       if (proxy.repairTriesLeft <= 0) continue;
@@ -318,14 +343,13 @@ export class RtpsReader {
       open = true;
       this.answerAtFlush(proxy);
     }
-    if (!open) this.close();
+    if (!open) this.stopRepair();
   }
 
   private drain(proxy: WriterProxy): void {
-    while (proxy.pending.size > 0 && proxy.pending.has(proxy.nextExpected)) {
-      const s = proxy.pending.get(proxy.nextExpected);
-      proxy.pending.delete(proxy.nextExpected);
-      proxy.nextExpected++;
+    const order = proxy.order;
+    while (order.size > 0 && order.has(order.next)) {
+      const s = order.shift();
       if (s) this.deliver(s);
     }
   }
@@ -352,28 +376,31 @@ export class RtpsReader {
   }
 
   private sendAckNack(proxy: WriterProxy, options: { final?: boolean } = {}): void {
-    const base = Math.max(1, proxy.nextExpected);
+    const base = Math.max(1, proxy.order.next);
     const missing: SequenceNumber[] = [];
     const partial: SequenceNumber[] = [];
-    const top = Math.min(proxy.highestAnnounced, base + 255);
-    for (let sn = base; sn <= top; sn++) {
-      if (proxy.pending.has(sn)) continue;
-      if (proxy.assemblies.has(sn)) partial.push(sn);
+    // A count of at most 256 (one ACKNACK bitmap), whatever the writer announced.
+    const n = Math.min(proxy.highestAnnounced - base + 1, MAX_SET_BITS);
+    for (let i = 0; i < n; i++) {
+      const sn = base + i;
+      if (proxy.order.has(sn)) continue;
+      if (proxy.fragments.has(sn)) partial.push(sn);
       else missing.push(sn);
     }
+    proxy.ackNackCount = nextCount(proxy.ackNackCount);
     this.mb.infoDst(proxy.info.guid.prefix);
     writeAckNack(this.mb.w, {
       readerId: this.config.guid.entityId,
       writerId: proxy.info.guid.entityId,
       // Base is never 0: SNs start at 1, and Fast DDS loops on a zero base.
       readerSNState: makeSequenceNumberSet(base, missing),
-      count: ++proxy.ackNackCount,
+      count: proxy.ackNackCount,
       final: options.final ?? missing.length === 0,
     });
     this.counters.ackNacksSent++;
     this.mb.sendTo(this.config.outbox.send, proxy.info.locators);
     for (const sn of partial) {
-      const asm = proxy.assemblies.get(sn);
+      const asm = proxy.fragments.get(sn);
       if (asm) this.sendNackFrag(proxy, sn, asm, asm.totalFragments);
     }
   }
@@ -387,7 +414,8 @@ export class RtpsReader {
     const missing = asm.missing().filter((n) => n <= upTo);
     const first = missing[0];
     if (first === undefined) return;
-    const inWindow = missing.filter((n) => n < first + 256);
+    const inWindow = missing.filter((n) => n < first + MAX_SET_BITS);
+    proxy.nackFragCount = nextCount(proxy.nackFragCount);
     this.mb.infoDst(proxy.info.guid.prefix);
     writeNackFrag(this.mb.w, {
       readerId: this.config.guid.entityId,
@@ -398,7 +426,7 @@ export class RtpsReader {
         numBits: (inWindow[inWindow.length - 1] ?? first) - first + 1,
         members: inWindow,
       },
-      count: ++proxy.nackFragCount,
+      count: proxy.nackFragCount,
     });
     this.counters.nackFragsSent++;
     this.mb.sendTo(this.config.outbox.send, proxy.info.locators);

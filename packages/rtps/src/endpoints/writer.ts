@@ -12,6 +12,7 @@ import { writeGap } from "../wire/submessages/gap.ts";
 import { writeHeartbeat } from "../wire/submessages/heartbeat.ts";
 import { AckWaiters } from "./ack-waiters.ts";
 import type { CacheChange, InstanceState } from "./change.ts";
+import { isNewerCount, NO_COUNT, nextCount } from "./count.ts";
 import { WriterHistory } from "./history.ts";
 import { encodeInlineQos, inlineQosMemo } from "./inline-qos.ts";
 import { FRAGMENT_SIZE, MAX_DATAGRAM, MAX_UNFRAGMENTED_PAYLOAD, type Outbox } from "./outbox.ts";
@@ -139,8 +140,8 @@ export class RtpsWriter {
       info,
       ackedBelow: minRelevant,
       minRelevant,
-      lastAckNackCount: Number.NEGATIVE_INFINITY,
-      lastNackFragCount: Number.NEGATIVE_INFINITY,
+      lastAckNackCount: NO_COUNT,
+      lastNackFragCount: NO_COUNT,
       probesLeft: info.reliable ? PROBES : 0,
     };
     this.proxies.set(key, proxy);
@@ -159,7 +160,7 @@ export class RtpsWriter {
 
   onAckNack(m: AckNackSubmessage, readerGuid: Guid): void {
     const proxy = this.proxies.get(guidToString(readerGuid));
-    if (!proxy?.info.reliable || m.count <= proxy.lastAckNackCount) return;
+    if (!proxy?.info.reliable || !isNewerCount(m.count, proxy.lastAckNackCount)) return;
     proxy.lastAckNackCount = m.count;
     proxy.probesLeft = 0;
     const base = m.readerSNState.base;
@@ -184,7 +185,7 @@ export class RtpsWriter {
 
   onNackFrag(m: NackFragSubmessage, readerGuid: Guid): void {
     const proxy = this.proxies.get(guidToString(readerGuid));
-    if (!proxy || m.count <= proxy.lastNackFragCount) return;
+    if (!proxy || !isNewerCount(m.count, proxy.lastNackFragCount)) return;
     proxy.lastNackFragCount = m.count;
     const change = this.history.get(m.writerSN);
     if (!change) {
@@ -303,12 +304,13 @@ export class RtpsWriter {
   private writeHeartbeatInto(proxy: ReaderProxy, final: boolean): void {
     const last = this.history.lastSN;
     const first = Math.min(Math.max(this.history.firstSN, proxy.minRelevant), last + 1);
+    this.heartbeatCount = nextCount(this.heartbeatCount);
     writeHeartbeat(this.mb.w, {
       readerId: proxy.info.guid.entityId,
       writerId: this.config.guid.entityId,
       firstSN: first,
       lastSN: last,
-      count: ++this.heartbeatCount,
+      count: this.heartbeatCount,
       final,
       liveliness: false,
     });

@@ -1,16 +1,32 @@
-import { type ByteReader, type ByteWriter, fail } from "./cursor.ts";
+import { type ByteReader, type ByteWriter, fail, failWith, prepareFailure } from "./cursor.ts";
 
 /**
- * Sequence numbers are 64-bit on the wire; a JS number holds them exactly up to
- * 2^53, far beyond what a participant can write in its lifetime.
+ * Sequence numbers are 64-bit on the wire and plain numbers here: every SN we accept is at
+ * most MAX_SEQUENCE_NUMBER, so it, and it plus any window the code walks (a set's 256 bits,
+ * a held-sample table), are exact integers, and `sn + 1 > sn` always holds.
  */
 export type SequenceNumber = number;
 
-const TWO_32 = 0x1_0000_0000;
+/**
+ * 2^52: the largest SN decoded. A writer sending a million samples a second reaches it after
+ * 142 years; anything above (or negative, SEQUENCENUMBER_UNKNOWN included, which no
+ * submessage field we decode may carry) is refused at decode as `out-of-range`.
+ */
+export const MAX_SEQUENCE_NUMBER = 2 ** 52;
 
+const TWO_32 = 0x1_0000_0000;
+/** The high word of MAX_SEQUENCE_NUMBER (its low word is 0). */
+const MAX_HIGH = MAX_SEQUENCE_NUMBER / TWO_32;
+
+const SN_OUT_OF_RANGE = prepareFailure("out-of-range", "sequence number outside [0, 2^52]");
+const SET_OUT_OF_RANGE = prepareFailure("out-of-range", "sequence number set passes 2^52");
+
+/** Reads an SN in [0, MAX_SEQUENCE_NUMBER]; fails with `out-of-range` otherwise. */
 export function readSequenceNumber(r: ByteReader): SequenceNumber {
   const high = r.i32();
   const low = r.u32();
+  // Comparisons on the high word: no float compare of a possibly inexact product.
+  if (high < 0 || high > MAX_HIGH || (high === MAX_HIGH && low !== 0)) failWith(SN_OUT_OF_RANGE);
   return high * TWO_32 + low;
 }
 
@@ -33,6 +49,8 @@ export function readSequenceNumberSet(r: ByteReader): SequenceNumberSet {
   const base = readSequenceNumber(r);
   const numBits = r.u32();
   if (numBits > MAX_SET_BITS) fail("bad-value", `numBits ${numBits} > 256`);
+  // Every member must be a countable SN too.
+  if (base + numBits > MAX_SEQUENCE_NUMBER + 1) failWith(SET_OUT_OF_RANGE);
   // Integer arithmetic: a fractional quotient would make V8 drop the optimised reader.
   const words = (numBits + 31) >>> 5;
   const members: SequenceNumber[] = [];

@@ -19,6 +19,7 @@ export interface AckNackSubmessage {
   readonly final: boolean;
 }
 
+/** A base of 0 is accepted: Fast DDS's preemptive ACKNACK carries one. */
 export function readAckNack(r: ByteReader, flags: number): AckNackSubmessage {
   return {
     kind: "acknack",

@@ -1,4 +1,4 @@
-import { type ByteReader, type ByteWriter, fail } from "../cursor.ts";
+import { type ByteReader, type ByteWriter, fail, failWith, prepareFailure } from "../cursor.ts";
 import { type EntityId, readEntityId, writeEntityId } from "../guid.ts";
 import {
   MAX_SET_BITS,
@@ -34,12 +34,20 @@ export interface HeartbeatFragSubmessage {
   readonly count: number;
 }
 
+/** Fragment numbers are 32-bit unsigned and start at 1. */
+const MAX_FRAGMENT_NUMBER = 0xffff_ffff;
+const SET_OUT_OF_RANGE = prepareFailure("out-of-range", "fragment number set passes 2^32 - 1");
+const BAD_NACK_FRAG = prepareFailure("bad-value", "NACK_FRAG with sequence number 0");
+const BAD_HEARTBEAT_FRAG = prepareFailure("bad-value", "HEARTBEAT_FRAG sequence or fragment 0");
+
 function readFragmentNumberSet(r: ByteReader): FragmentNumberSet {
   const base = r.u32();
   const numBits = r.u32();
   if (numBits > MAX_SET_BITS) fail("bad-value", `numBits ${numBits} > 256`);
+  if (base < 1) fail("bad-value", "fragment number set with base 0");
+  if (base + numBits > MAX_FRAGMENT_NUMBER + 1) failWith(SET_OUT_OF_RANGE);
   const members: number[] = [];
-  const words = Math.ceil(numBits / 32);
+  const words = (numBits + 31) >>> 5;
   for (let w = 0; w < words; w++) {
     const word = r.u32();
     for (let bit = 0; bit < 32; bit++) {
@@ -52,11 +60,15 @@ function readFragmentNumberSet(r: ByteReader): FragmentNumberSet {
 }
 
 export function readNackFrag(r: ByteReader): NackFragSubmessage {
+  const readerId = readEntityId(r);
+  const writerId = readEntityId(r);
+  const writerSN = readSequenceNumber(r);
+  if (writerSN < 1) failWith(BAD_NACK_FRAG);
   return {
     kind: "nack-frag",
-    readerId: readEntityId(r),
-    writerId: readEntityId(r),
-    writerSN: readSequenceNumber(r),
+    readerId,
+    writerId,
+    writerSN,
     fragmentNumberState: readFragmentNumberSet(r),
     count: r.i32(),
   };
@@ -79,14 +91,13 @@ export function writeNackFrag(w: ByteWriter, n: Omit<NackFragSubmessage, "kind">
 }
 
 export function readHeartbeatFrag(r: ByteReader): HeartbeatFragSubmessage {
-  return {
-    kind: "heartbeat-frag",
-    readerId: readEntityId(r),
-    writerId: readEntityId(r),
-    writerSN: readSequenceNumber(r),
-    lastFragmentNum: r.u32(),
-    count: r.i32(),
-  };
+  const readerId = readEntityId(r);
+  const writerId = readEntityId(r);
+  const writerSN = readSequenceNumber(r);
+  const lastFragmentNum = r.u32();
+  // DDSI-RTPS 8.3.7.6.3.
+  if (writerSN < 1 || lastFragmentNum < 1) failWith(BAD_HEARTBEAT_FRAG);
+  return { kind: "heartbeat-frag", readerId, writerId, writerSN, lastFragmentNum, count: r.i32() };
 }
 
 export function writeHeartbeatFrag(w: ByteWriter, h: Omit<HeartbeatFragSubmessage, "kind">): void {

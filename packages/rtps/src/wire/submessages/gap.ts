@@ -1,4 +1,4 @@
-import type { ByteReader, ByteWriter } from "../cursor.ts";
+import { type ByteReader, type ByteWriter, failWith, prepareFailure } from "../cursor.ts";
 import { type EntityId, readEntityId, writeEntityId } from "../guid.ts";
 import {
   readSequenceNumber,
@@ -10,6 +10,8 @@ import {
 } from "../sequence-number.ts";
 import { beginSubmessage, endSubmessage, SubmessageId } from "./framing.ts";
 
+const BAD_RANGE = prepareFailure("bad-value", "GAP with a start or list base below 1");
+
 /** [gapStart, gapList.base) are irrelevant, and so is every member of gapList. */
 export interface GapSubmessage {
   readonly kind: "gap";
@@ -20,13 +22,13 @@ export interface GapSubmessage {
 }
 
 export function readGap(r: ByteReader): GapSubmessage {
-  return {
-    kind: "gap",
-    readerId: readEntityId(r),
-    writerId: readEntityId(r),
-    gapStart: readSequenceNumber(r),
-    gapList: readSequenceNumberSet(r),
-  };
+  const readerId = readEntityId(r);
+  const writerId = readEntityId(r);
+  const gapStart = readSequenceNumber(r);
+  const gapList = readSequenceNumberSet(r);
+  // DDSI-RTPS 8.3.7.4.3 and 8.3.5.5: SNs start at 1.
+  if (gapStart < 1 || gapList.base < 1) failWith(BAD_RANGE);
+  return { kind: "gap", readerId, writerId, gapStart, gapList };
 }
 
 export function writeGap(w: ByteWriter, g: Omit<GapSubmessage, "kind">): void {

@@ -1,4 +1,4 @@
-import type { ByteReader, ByteWriter } from "../cursor.ts";
+import { type ByteReader, type ByteWriter, failWith, prepareFailure } from "../cursor.ts";
 import { type EntityId, readEntityId, writeEntityId } from "../guid.ts";
 import {
   readSequenceNumber,
@@ -9,6 +9,7 @@ import { beginSubmessage, endSubmessage, SubmessageId } from "./framing.ts";
 
 const FLAG_F = 0x02;
 const FLAG_L = 0x04;
+const BAD_RANGE = prepareFailure("bad-value", "HEARTBEAT with first < 1 or last < first - 1");
 
 export interface HeartbeatSubmessage {
   readonly kind: "heartbeat";
@@ -22,12 +23,18 @@ export interface HeartbeatSubmessage {
 }
 
 export function readHeartbeat(r: ByteReader, flags: number): HeartbeatSubmessage {
+  const readerId = readEntityId(r);
+  const writerId = readEntityId(r);
+  const firstSN = readSequenceNumber(r);
+  const lastSN = readSequenceNumber(r);
+  // DDSI-RTPS 8.3.7.5.3: firstSN >= 1, and lastSN = firstSN - 1 at the least (nothing held).
+  if (firstSN < 1 || lastSN < firstSN - 1) failWith(BAD_RANGE);
   return {
     kind: "heartbeat",
-    readerId: readEntityId(r),
-    writerId: readEntityId(r),
-    firstSN: readSequenceNumber(r),
-    lastSN: readSequenceNumber(r),
+    readerId,
+    writerId,
+    firstSN,
+    lastSN,
     count: r.i32(),
     final: (flags & FLAG_F) !== 0,
     liveliness: (flags & FLAG_L) !== 0,

@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import { EntityKind, type Guid, makeEntityId } from "../wire/guid.ts";
+import { decodeMessage } from "../wire/message.ts";
+import { MAX_SEQUENCE_NUMBER } from "../wire/sequence-number.ts";
+import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
+import type { DataSubmessage } from "../wire/submessages/data.ts";
+import type { GapSubmessage } from "../wire/submessages/gap.ts";
+import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
+import { FragmentPool } from "./fragments.ts";
+import type { Outbox } from "./outbox.ts";
+import { RtpsReader } from "./reader.ts";
+import { REORDER_WINDOW } from "./reorder-buffer.ts";
+
+// A matched writer's extreme (but decodable) SNs and counts, at the reader where the loops
+// over them live: every call returns at once and leaves the reader usable.
+
+const prefix = (b: number): Uint8Array => new Uint8Array(12).fill(b);
+const writerGuid: Guid = { prefix: prefix(2), entityId: makeEntityId(1, EntityKind.writerWithKey) };
+
+function rig() {
+  const acks: AckNackSubmessage[] = [];
+  const got: number[] = [];
+  let hooks: Array<() => void> = [];
+  const outbox: Outbox = {
+    prefix: prefix(1),
+    vendorId: 0,
+    send: (datagram) => {
+      const m = decodeMessage(datagram);
+      if (m.ok) for (const i of m.value.items) if (i.kind === "acknack") acks.push(i);
+    },
+    beforeFlush: (fn) => hooks.push(fn),
+  };
+  const reader = new RtpsReader({
+    guid: { prefix: prefix(1), entityId: makeEntityId(1, EntityKind.readerWithKey) },
+    reliable: true,
+    outbox,
+    fragments: new FragmentPool({
+      maxSampleSize: 1 << 20,
+      maxPendingBytesPerWriter: 1 << 21,
+      maxPendingBytes: 1 << 22,
+    }),
+    onSample: (s) => got.push(s.sequenceNumber),
+  });
+  reader.matchWriter({ guid: writerGuid, locators: [], reliable: true });
+  const flush = (): void => {
+    const now = hooks;
+    hooks = [];
+    for (const fn of now) fn();
+  };
+  flush();
+  acks.length = 0;
+  /** Runs `fn` then the turn's flush, and says how long both took. */
+  const timed = (fn: () => void): number => {
+    const t0 = performance.now();
+    fn();
+    flush();
+    return performance.now() - t0;
+  };
+  return { reader, acks, got, flush, timed };
+}
+
+const data = (sn: number): DataSubmessage => ({
+  kind: "data",
+  readerId: 0,
+  writerId: writerGuid.entityId,
+  writerSN: sn,
+  inlineQos: undefined,
+  payload: Uint8Array.of(0, 1, 0, 0),
+  payloadIsKey: false,
+});
+
+const heartbeat = (firstSN: number, lastSN: number, count: number): HeartbeatSubmessage => ({
+  kind: "heartbeat",
+  readerId: 0,
+  writerId: writerGuid.entityId,
+  firstSN,
+  lastSN,
+  count,
+  final: false,
+  liveliness: false,
+});
+
+const gap = (gapStart: number, base: number, members: number[] = []): GapSubmessage => ({
+  kind: "gap",
+  readerId: 0,
+  writerId: writerGuid.entityId,
+  gapStart,
+  gapList: {
+    base,
+    numBits: members.length === 0 ? 0 : (members.at(-1) ?? base) - base + 1,
+    members,
+  },
+});
+
+describe("reader with a writer's extreme SNs", () => {
+  it("answers a HEARTBEAT at 2^52 with one bounded ACKNACK and keeps going", () => {
+    const r = rig();
+    const ms = r.timed(() =>
+      r.reader.onHeartbeat(heartbeat(MAX_SEQUENCE_NUMBER, MAX_SEQUENCE_NUMBER, 1), writerGuid),
+    );
+    expect(ms).toBeLessThan(50);
+    expect(r.acks).toHaveLength(1);
+    expect(r.acks[0]?.readerSNState).toEqual({
+      base: MAX_SEQUENCE_NUMBER,
+      numBits: 1,
+      members: [MAX_SEQUENCE_NUMBER],
+    });
+    expect(r.reader.counters.samplesLost).toBe(MAX_SEQUENCE_NUMBER - 1);
+    r.reader.onData(data(MAX_SEQUENCE_NUMBER), writerGuid, undefined);
+    expect(r.got).toEqual([MAX_SEQUENCE_NUMBER]);
+  });
+
+  it("walks at most 256 SNs for an ACKNACK however far the writer announces", () => {
+    const r = rig();
+    const ms = r.timed(() =>
+      r.reader.onHeartbeat(heartbeat(1, MAX_SEQUENCE_NUMBER, 1), writerGuid),
+    );
+    expect(ms).toBeLessThan(50);
+    expect(r.acks[0]?.readerSNState.base).toBe(1);
+    expect(r.acks[0]?.readerSNState.numBits).toBe(256);
+  });
+
+  it("skips to a GAP's end at 2^52 at once", () => {
+    const r = rig();
+    const ms = r.timed(() => r.reader.onGap(gap(1, MAX_SEQUENCE_NUMBER), writerGuid));
+    expect(ms).toBeLessThan(50);
+    r.reader.onData(data(MAX_SEQUENCE_NUMBER), writerGuid, undefined);
+    expect(r.got).toEqual([MAX_SEQUENCE_NUMBER]);
+  });
+
+  it("marks at most 256 SNs of a GAP range ahead of a hole, and nothing past the window", () => {
+    const r = rig();
+    // SN 1 missing; the writer claims [2, 2^52) irrelevant.
+    const ms = r.timed(() => r.reader.onGap(gap(2, MAX_SEQUENCE_NUMBER), writerGuid));
+    expect(ms).toBeLessThan(50);
+    r.reader.onData(data(1), writerGuid, undefined);
+    // 1 delivered, 2..257 were irrelevant, 258 is the next one expected.
+    r.reader.onData(data(259), writerGuid, undefined);
+    r.reader.onData(data(258), writerGuid, undefined);
+    expect(r.got).toEqual([1, 258, 259]);
+    // A range far ahead lands beyond the reorder window: counted, not held.
+    r.reader.onGap(gap(MAX_SEQUENCE_NUMBER - 10, MAX_SEQUENCE_NUMBER), writerGuid);
+    expect(r.reader.counters.beyondWindow).toBe(10);
+  });
+
+  it("holds out-of-order samples only within the reorder window", () => {
+    const r = rig();
+    r.reader.onData(data(1 + REORDER_WINDOW), writerGuid, undefined);
+    r.reader.onData(data(REORDER_WINDOW), writerGuid, undefined);
+    expect(r.reader.counters.beyondWindow).toBe(1);
+    for (let sn = 1; sn < REORDER_WINDOW; sn++) r.reader.onData(data(sn), writerGuid, undefined);
+    expect(r.got).toHaveLength(REORDER_WINDOW);
+    expect(r.got.at(-1)).toBe(REORDER_WINDOW);
+  });
+
+  it("hears heartbeat counts across the int32 wrap, and ignores older ones", () => {
+    const r = rig();
+    r.reader.onData(data(2), writerGuid, undefined); // hole at 1: every heartbeat is answered
+    r.flush();
+    r.acks.length = 0;
+    r.timed(() => r.reader.onHeartbeat(heartbeat(1, 2, 2 ** 31 - 1), writerGuid));
+    r.timed(() => r.reader.onHeartbeat(heartbeat(1, 2, -(2 ** 31)), writerGuid));
+    r.timed(() => r.reader.onHeartbeat(heartbeat(1, 2, 2 ** 31 - 2), writerGuid));
+    r.timed(() => r.reader.onHeartbeat(heartbeat(1, 2, -(2 ** 31) + 1), writerGuid));
+    expect(r.acks).toHaveLength(3);
+  });
+});
