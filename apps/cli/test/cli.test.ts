@@ -206,7 +206,7 @@ describe("wattprint estimate", () => {
     const outcome = await wattprint("estimate", "--watts", "1e308", "--duration", "1h");
     expectUsageError(
       outcome,
-      /^wattprint estimate: result out of range: 1e\+308 W for 3600 s .*about 1\.8e308\); lower one of: --watts 1e308, --duration 1h$/,
+      /^wattprint estimate: result out of range: the energy for 1e\+308 W over 3600 s .*about 1\.8e308 J\); lower one of: --watts 1e308, --duration 1h$/,
     );
     expect(outcome.stderr).not.toMatch(/internal error|ZodError/);
   });
