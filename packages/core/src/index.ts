@@ -77,7 +77,6 @@ export {
   type PueValue,
   resolvePue,
 } from "./pue.ts";
-export { err, ok, type Result } from "./result.ts";
 export {
   type CarbonTaskInputs,
   type CarbonTaskOptions,

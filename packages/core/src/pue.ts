@@ -1,6 +1,6 @@
+import { err, ok, type Result } from "@wattprint/result";
 import type { Provenance, SourceRef } from "./provenance.ts";
 import { userSupplied } from "./provenance.ts";
-import { err, ok, type Result } from "./result.ts";
 import { parseDecimal } from "./units/parse.ts";
 
 /**

@@ -1,8 +1,9 @@
+import type { Result } from "@wattprint/result";
 import type { z } from "zod";
 import { type DecodeOptions, decodeStruct } from "./cdr/decode.ts";
 import { type EncodeOptions, encodeStruct } from "./cdr/encode.ts";
 import { defaultStruct, type StructLayout, type StructValue } from "./cdr/layout.ts";
-import type { DecodeResult, Result, ValidationError } from "./errors.ts";
+import type { DecodeResult, ValidationError } from "./errors.ts";
 import { isKeyedLayout, keyHashFunction, maxKeySize } from "./key-hash.ts";
 
 /** Everything the node runtime needs to speak one SustainML type. */

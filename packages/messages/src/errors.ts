@@ -1,10 +1,4 @@
-/**
- * Typed outcomes for this package. `messages` is a leaf package, so it carries its own
- * result union instead of importing `@wattprint/core`; the shapes are identical.
- */
-export type Result<T, E> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: E };
+import type { Result } from "@wattprint/result";
 
 /** Why a buffer could not be decoded. */
 export type DecodeErrorKind =

@@ -1,5 +1,5 @@
+import type { Result } from "@wattprint/result";
 import { z } from "zod";
-import type { Result } from "./errors.ts";
 
 /*
  * `extra_data` is `sequence<octet>` on the wire holding UTF-8 JSON (docs/sustainml-wire.md §11.1).

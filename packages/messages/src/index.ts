@@ -22,7 +22,6 @@ export {
   type DecodeErrorKind,
   type DecodeResult,
   EncodeError,
-  type Result,
   type ValidationError,
 } from "./errors.ts";
 export {

@@ -1,6 +1,6 @@
+import { err, ok, type Result } from "@wattprint/result";
 import type { Provenance } from "../provenance.ts";
 import type { PueValue } from "../pue.ts";
-import { err, ok, type Result } from "../result.ts";
 import {
   type Carbon,
   carbonOf,

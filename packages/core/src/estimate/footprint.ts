@@ -1,3 +1,4 @@
+import { err, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
 import { findHardware } from "../hardware/lookup.ts";
 import { memoryPower } from "../hardware/memory.ts";
@@ -8,7 +9,6 @@ import { resolveGridIntensityLive } from "../intensity/live.ts";
 import type { IntensityProvider } from "../intensity/provider.ts";
 import { userSupplied } from "../provenance.ts";
 import { resolvePue } from "../pue.ts";
-import { err, ok, type Result } from "../result.ts";
 import { parseDuration } from "../units/parse.ts";
 import { watts } from "../units/quantity.ts";
 import { estimate, type PowerComponent, type Work } from "./estimate.ts";

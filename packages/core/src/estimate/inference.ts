@@ -1,6 +1,6 @@
+import type { Result } from "@wattprint/result";
 import type { Provenance } from "../provenance.ts";
 import type { PueValue } from "../pue.ts";
-import type { Result } from "../result.ts";
 import type { Duration, Power } from "../units/quantity.ts";
 import { type Estimate, type EstimateError, estimate, type IntensityInput } from "./estimate.ts";
 

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "../result.ts";
+import { err, ok, type Result } from "@wattprint/result";
 import {
   type Carbon,
   type CarbonIntensity,

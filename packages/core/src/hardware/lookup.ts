@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "../result.ts";
+import { err, ok, type Result } from "@wattprint/result";
 import { hardwareProfiles } from "./data/catalogue.ts";
 import { type NameTokens, normaliseName, tokenise } from "./normalise.ts";
 import type { HardwareProfile } from "./profile.ts";

@@ -1,5 +1,5 @@
+import { err, ok, type Result } from "@wattprint/result";
 import type { SourceRef } from "../provenance.ts";
-import { err, ok, type Result } from "../result.ts";
 import { watts } from "../units/quantity.ts";
 import type { PowerEstimate } from "./power.ts";
 

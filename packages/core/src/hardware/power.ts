@@ -1,5 +1,5 @@
+import { err, ok, type Result } from "@wattprint/result";
 import type { Provenance } from "../provenance.ts";
-import { err, ok, type Result } from "../result.ts";
 import { type Power, watts } from "../units/quantity.ts";
 import { hardwareSource } from "./data/sources.ts";
 import type { HardwareProfile, PowerBasis } from "./profile.ts";

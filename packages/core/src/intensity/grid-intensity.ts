@@ -1,5 +1,5 @@
+import { err, ok, type Result } from "@wattprint/result";
 import { type Provenance, userSupplied } from "../provenance.ts";
-import { err, ok, type Result } from "../result.ts";
 import { type CarbonIntensity, gramsPerKWh } from "../units/quantity.ts";
 import { catalog } from "./catalog.ts";
 import { continentAggregate, WORLD_KEY } from "./data/aggregates.ts";

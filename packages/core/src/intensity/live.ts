@@ -1,5 +1,5 @@
+import { ok, type Result } from "@wattprint/result";
 import type { Provenance } from "../provenance.ts";
-import { ok, type Result } from "../result.ts";
 import {
   type GridIntensity,
   type GridIntensityOptions,

@@ -1,5 +1,5 @@
+import type { Result } from "@wattprint/result";
 import type { SourceRef } from "../provenance.ts";
-import type { Result } from "../result.ts";
 import type { CarbonIntensity } from "../units/quantity.ts";
 
 export interface LiveIntensity {

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "../result.ts";
+import { err, ok, type Result } from "@wattprint/result";
 import { catalog, closestLabels } from "./catalog.ts";
 import { type LocationError, type ResolvedLocation, ZONES_HINT } from "./location.ts";
 import { nameKey } from "./normalize.ts";

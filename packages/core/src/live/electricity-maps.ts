@@ -1,8 +1,8 @@
+import { err, ok } from "@wattprint/result";
 import { z } from "zod";
 import { LATEST_ELECTRICITY_MAPS_YEAR } from "../intensity/data/sources.ts";
 import type { IntensityProvider, LiveIntensity, ProviderOptions } from "../intensity/provider.ts";
 import { embeddedData } from "../intensity/tgwf-co2.ts";
-import { err, ok } from "../result.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
 import { withinHours } from "./window.ts";

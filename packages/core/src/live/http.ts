@@ -1,6 +1,6 @@
+import { err, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
 import type { ProviderError, ProviderOptions } from "../intensity/provider.ts";
-import { err, ok, type Result } from "../result.ts";
 
 export interface RequestSpec {
   readonly providerId: string;

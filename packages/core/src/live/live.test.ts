@@ -1,8 +1,8 @@
+import { err, ok } from "@wattprint/result";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
 import { resolveGridIntensityLive } from "../intensity/live.ts";
 import type { IntensityProvider, LiveIntensity, ProviderError } from "../intensity/provider.ts";
-import { err, ok } from "../result.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
 import { createEnergiDataServiceProvider } from "./energi-data-service.ts";
 import { type FakeServer, sendJson, startFakeServer } from "./fake-server.test-support.ts";

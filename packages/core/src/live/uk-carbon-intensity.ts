@@ -1,6 +1,6 @@
+import { err, ok } from "@wattprint/result";
 import { z } from "zod";
 import type { IntensityProvider, ProviderOptions } from "../intensity/provider.ts";
-import { err, ok } from "../result.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
 import { utcMinute, withinHours } from "./window.ts";

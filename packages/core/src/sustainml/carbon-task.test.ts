@@ -128,7 +128,7 @@ describe("computeCarbonFootprint", () => {
 
   it("only warns about bad user JSON", () => {
     const outcome = computeCarbonFootprint(
-      inputs({ userExtra: { ok: false, kind: "invalid-json", message: "not JSON" } }),
+      inputs({ userExtra: { ok: false, error: { kind: "invalid-json", message: "not JSON" } } }),
       options,
     );
     expect(outcome.ok).toBe(true);
@@ -236,8 +236,7 @@ function expectRefused(outcome: CarbonTaskOutcome, reason: string, restrains = [
 }
 
 const userExtraOf = (json: string): UserExtra => {
-  const parsed = readExtraData(new TextEncoder().encode(json));
-  return parsed.ok ? parsed : { ok: false, kind: parsed.error.kind, message: parsed.error.message };
+  return readExtraData(new TextEncoder().encode(json));
 };
 
 describe("task input limits", () => {

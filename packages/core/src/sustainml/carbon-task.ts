@@ -5,8 +5,10 @@ import type {
   MLModelImpl,
   UserInputImpl,
 } from "@wattprint/messages";
+import type { Failure, Result } from "@wattprint/result";
 import type { IntensityInput } from "../estimate/estimate.ts";
 import { estimateInference } from "../estimate/inference.ts";
+import type { IntensityError } from "../intensity/grid-intensity.ts";
 import type { Provenance } from "../provenance.ts";
 import type { PueValue } from "../pue.ts";
 import { convertEnergy, type DurationUnit, watts } from "../units/quantity.ts";
@@ -31,11 +33,10 @@ export interface IntensityQuery {
   readonly continent: string;
 }
 
+/** The grid intensity for a task's region and continent, or why there is none. */
 export type IntensityLookup = (
   query: IntensityQuery,
-) =>
-  | { readonly ok: true; readonly value: IntensityInput }
-  | { readonly ok: false; readonly message: string };
+) => Result<IntensityInput, Failure<IntensityError["kind"]>>;
 
 export interface CarbonTaskOptions {
   readonly latencyUnit: LatencyUnit;
@@ -185,7 +186,7 @@ export function computeCarbonFootprint(
     continent: inputs.userInput.geo_location_continent,
   });
   if (!intensity.ok) {
-    return failed("error", `${TASK_ERROR_PREFIX}${intensity.message}`);
+    return failed("error", `${TASK_ERROR_PREFIX}${intensity.error.message}`);
   }
   // The description only labels the estimate: the power comes from power_consumption, so an
   // empty one must not fail the task. It says so rather than inventing a name.

@@ -1,4 +1,5 @@
-import type { ExtraDataErrorKind, JsonObject, JsonValue } from "@wattprint/messages";
+import type { ExtraDataError, JsonObject, JsonValue } from "@wattprint/messages";
+import type { Result } from "@wattprint/result";
 import { MAX_MODEL_NAME_CHARS, MAX_MODEL_RESTRAINS, tooLong } from "./input-limits.ts";
 
 /**
@@ -14,10 +15,7 @@ export interface FootprintExtraBase {
 }
 
 /** The user input's `extra_data`, parsed by the caller (the bytes are a wire concern). */
-export type UserExtra =
-  | { readonly ok: true; readonly value: JsonObject }
-  | { readonly ok: false; readonly kind: ExtraDataErrorKind; readonly message: string }
-  | undefined;
+export type UserExtra = Result<JsonObject, ExtraDataError> | undefined;
 
 export interface ExtraMerge {
   readonly base: FootprintExtraBase;
@@ -75,12 +73,12 @@ export function footprintExtraBase(modelName: string, userExtra: UserExtra): Ext
     return { base: { num_outputs: 1, model_restrains: [modelName] }, warnings: NO_WARNINGS };
   }
   if (!userExtra.ok) {
-    if (userExtra.kind === "too-large" || userExtra.kind === "too-deep") {
-      return refusal(modelName, `UserInput.${userExtra.message}`);
+    if (userExtra.error.kind === "too-large" || userExtra.error.kind === "too-deep") {
+      return refusal(modelName, `UserInput.${userExtra.error.message}`);
     }
     return {
       base: { num_outputs: 1, model_restrains: [modelName] },
-      warnings: [`user extra_data ignored: ${userExtra.message}`],
+      warnings: [`user extra_data ignored: ${userExtra.error.message}`],
     };
   }
   const userRestrains = userExtra.value.model_restrains;

@@ -17,7 +17,10 @@ describe("embeddedIntensityLookup", () => {
   it("caches refusals too, and keeps their message", () => {
     const lookup = embeddedIntensityLookup();
     const refused = lookup({ region: "Atlantis", continent: "" });
-    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("Atlantis") });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { kind: "unknown-location", message: expect.stringContaining("Atlantis") },
+    });
     expect(lookup({ region: "Atlantis", continent: "" })).toBe(refused);
   });
 

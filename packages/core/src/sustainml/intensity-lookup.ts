@@ -1,3 +1,4 @@
+import { err, failure } from "@wattprint/result";
 import { describeIntensityError } from "../intensity/describe-error.ts";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
 import type { IntensityLookup } from "./carbon-task.ts";
@@ -31,7 +32,7 @@ export function embeddedIntensityLookup(overrideGPerKWh?: number): IntensityLook
     });
     const answer: ReturnType<IntensityLookup> = result.ok
       ? result
-      : { ok: false, message: describeIntensityError(result.error).message };
+      : err(failure(result.error.kind, describeIntensityError(result.error).message));
     if (cache.size >= INTENSITY_CACHE_SIZE) cache.clear();
     cache.set(key, answer);
     return answer;

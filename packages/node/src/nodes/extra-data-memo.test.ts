@@ -20,19 +20,19 @@ describe("ExtraDataMemo", () => {
   it("reports unparsable bytes with the parser's reason", () => {
     const parsed = new ExtraDataMemo().parseUser(bytes("{oops"));
     expect(parsed?.ok).toBe(false);
-    expect(parsed?.ok === false && parsed.message).toMatch(/not valid JSON/);
-    expect(parsed?.ok === false && parsed.kind).toBe("invalid-json");
+    expect(parsed?.ok === false && parsed.error.message).toMatch(/not valid JSON/);
+    expect(parsed?.ok === false && parsed.error.kind).toBe("invalid-json");
   });
 
   it("hands on a refusal over the size or depth limit with its kind, remembered for the same bytes", () => {
     const memo = new ExtraDataMemo();
     const deep = bytes(`{"a":${"[".repeat(40)}${"]".repeat(40)}}`);
     const refused = memo.parseUser(deep);
-    expect(refused).toMatchObject({ ok: false, kind: "too-deep" });
+    expect(refused).toMatchObject({ ok: false, error: { kind: "too-deep" } });
     expect(memo.parseUser(deep)).toBe(refused);
     expect(memo.parseUser(new Uint8Array(70_000).fill(0x20))).toMatchObject({
       ok: false,
-      kind: "too-large",
+      error: { kind: "too-large" },
     });
   });
 

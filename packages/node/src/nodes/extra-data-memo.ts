@@ -18,10 +18,7 @@ export class ExtraDataMemo {
     if (this.userBytes && sameBytes(this.userBytes, bytes)) return this.user;
     // readExtraData checks the size and depth limits before it parses: an oversized sample
     // is remembered as refused (its kind says so) and costs one linear pass.
-    const parsed = readExtraData(bytes);
-    this.user = parsed.ok
-      ? parsed
-      : { ok: false, kind: parsed.error.kind, message: parsed.error.message };
+    this.user = readExtraData(bytes);
     this.userBytes = bytes.slice();
     return this.user;
   }
