@@ -1,4 +1,5 @@
 import { err, ok, type Result } from "@wattprint/result";
+import { closest } from "../text/closest.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
 import { type NameTokens, normaliseName, tokenise } from "./normalise.ts";
 import type { HardwareProfile } from "./profile.ts";
@@ -133,32 +134,23 @@ function rank(query: NameTokens): readonly Scored[] {
 
 const describe = (p: HardwareProfile): string => `${p.name} (${p.tdpW} W)`;
 
-/** Character-bigram overlap, only to order suggestions for a query that matched nothing. */
-function similarity(a: string, b: string): number {
-  const bigrams = (s: string): Set<string> => {
-    const compact = s.replace(/ /g, "");
-    const set = new Set<string>();
-    for (let i = 0; i < compact.length - 1; i++) set.add(compact.slice(i, i + 2));
-    return set;
-  };
-  const x = bigrams(a);
-  const y = bigrams(b);
-  if (x.size + y.size === 0) return 0;
-  let shared = 0;
-  for (const g of x) if (y.has(g)) shared++;
-  return (2 * shared) / (x.size + y.size);
-}
-
+/** Names to suggest for a query that matched nothing: the workspace's one rule (text/closest.ts). */
 function nearestNames(normalisedQuery: string): readonly string[] {
-  return getIndex()
-    .entries.map((e) => ({
-      name: e.profile.name,
-      s: similarity(normalisedQuery, normaliseName(e.profile.name)),
-    }))
-    .filter((x) => x.s > 0.25)
-    .sort((a, b) => b.s - a.s || a.name.localeCompare(b.name))
-    .slice(0, MAX_SUGGESTIONS)
-    .map((x) => x.name);
+  const key = normalisedQuery.replace(/ /g, "");
+  return closest(
+    key,
+    // The family too ("a100"): a short query is closer to it than to a full variant name.
+    getIndex().entries.flatMap((e) => [
+      { key: normaliseName(e.profile.name).replace(/ /g, ""), label: e.profile.name },
+      { key: e.profile.family, label: e.profile.name },
+    ]),
+    // Past about two thirds of the query rewritten, a name is no longer what was meant.
+    {
+      limit: MAX_SUGGESTIONS,
+      maxQueryChars: 64,
+      maxDistance: Math.max(2, Math.ceil((key.length * 2) / 3)),
+    },
+  );
 }
 
 function unknown(

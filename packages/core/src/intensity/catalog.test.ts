@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { editDistance } from "../text/edit-distance.ts";
 import { catalog, closestLabels, MAX_SUGGESTION_QUERY_CHARS } from "./catalog.ts";
-import { editDistance, nameKey } from "./normalize.ts";
+import { nameKey } from "./normalize.ts";
 
 /** The ranking closestLabels prunes: every candidate scored in full, sorted, cut. */
 function exhaustive(query: string, limit = 5): string[] {

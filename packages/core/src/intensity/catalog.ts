@@ -1,9 +1,10 @@
+import { closest } from "../text/closest.ts";
 import { aggregates, continentAggregate, WORLD_KEY } from "./data/aggregates.ts";
 import { countries, countryByIso2 } from "./data/countries.ts";
 import { regionAliases } from "./data/region-aliases.ts";
 import { LATEST_ELECTRICITY_MAPS_YEAR } from "./data/sources.ts";
 import type { ResolvedLocation } from "./location.ts";
-import { editDistanceWithin, nameKey } from "./normalize.ts";
+import { nameKey } from "./normalize.ts";
 import { embeddedData } from "./tgwf-co2.ts";
 
 interface Candidate {
@@ -116,49 +117,15 @@ export const MAX_SUGGESTION_QUERY_CHARS = 64;
 
 /**
  * Up to `limit` distinct labels whose keys are closest to the query, substrings first, ties
- * by label. None for a key longer than MAX_SUGGESTION_QUERY_CHARS. The best `limit` so far
- * are kept in order, and a candidate's distance is only computed up to the worst of them.
+ * by label (`closestLabels` in text/closest.ts). None for a key longer than
+ * MAX_SUGGESTION_QUERY_CHARS. ISO codes are suggested only for code-like (short) queries.
  */
 export function closestLabels(query: string, limit = 5): string[] {
   const key = nameKey(query);
-  if (key.length > MAX_SUGGESTION_QUERY_CHARS || limit < 1) return [];
-  const top: { label: string; score: number }[] = [];
   const codeLike = key.length <= 3;
-  for (const candidate of catalog().candidates) {
-    if (candidate.isCode && !codeLike) continue;
-    const bound = top.length === limit ? (top[limit - 1]?.score ?? 0) : Number.POSITIVE_INFINITY;
-    const contains = key.length >= 3 && candidate.key.includes(key);
-    const score = contains ? 0.5 : editDistanceWithin(key, candidate.key, bound);
-    if (score > bound) continue;
-    offer(top, candidate.label, score, limit);
-  }
-  return top.map((entry) => entry.label);
-}
-
-const ranksBefore = (
-  a: { label: string; score: number },
-  b: { label: string; score: number },
-): boolean => a.score < b.score || (a.score === b.score && a.label.localeCompare(b.label) < 0);
-
-/** Keeps `top` the best `limit` distinct labels, each at its lowest score, in rank order. */
-function offer(
-  top: { label: string; score: number }[],
-  label: string,
-  score: number,
-  limit: number,
-): void {
-  const entry = { label, score };
-  const at = top.findIndex((kept) => kept.label === label);
-  if (at >= 0) {
-    if (score >= (top[at]?.score ?? 0)) return;
-    top.splice(at, 1);
-  } else if (top.length === limit) {
-    const worst = top[limit - 1];
-    if (worst !== undefined && !ranksBefore(entry, worst)) return;
-    top.pop();
-  }
-  let index = top.length;
-  while (index > 0 && ranksBefore(entry, top[index - 1] as { label: string; score: number }))
-    index--;
-  top.splice(index, 0, entry);
+  return closest(
+    key,
+    codeLike ? catalog().candidates : catalog().candidates.filter((c) => !c.isCode),
+    { limit, maxQueryChars: MAX_SUGGESTION_QUERY_CHARS },
+  );
 }
