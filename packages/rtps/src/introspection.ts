@@ -107,16 +107,14 @@ export function introspect(src: IntrospectionSource): Introspection {
     verified: src.isVerified(prefixToString(data.guidPrefix)),
     metatrafficUnicast: data.metatrafficUnicast.map(locatorToString),
     defaultUnicast: data.defaultUnicast.map(locatorToString),
-    endpoints: p.matcher
-      .remoteEndpointsOf(data.guidPrefix)
-      .map((e) => ({
-        guid: guidToString(e.guid),
-        side: e.side,
-        topicName: e.topicName,
-        typeName: e.typeName,
-        keyed: e.keyed,
-        qos: e.qos,
-      })),
+    endpoints: p.matcher.remoteEndpointsOf(data.guidPrefix).map((e) => ({
+      guid: guidToString(e.guid),
+      side: e.side,
+      topicName: e.topicName,
+      typeName: e.typeName,
+      keyed: e.keyed,
+      qos: e.qos,
+    })),
   }));
   const endpoints: EndpointIntrospection[] = [
     ...src.writers.map((w) => ({

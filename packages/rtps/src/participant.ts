@@ -21,7 +21,6 @@ import {
 } from "./introspection.ts";
 import { EndpointMatcher } from "./matcher.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
-import { usableUnicastLocators } from "./peer-allowlist.ts";
 import {
   initialPeerLocators,
   PARTICIPANT_DEFAULTS,
@@ -29,6 +28,7 @@ import {
   type PeerLimits,
   resolvePeerLimits,
 } from "./participant-options.ts";
+import { usableUnicastLocators } from "./peer-allowlist.ts";
 import { Receiver } from "./receiver.ts";
 import { err, ok, type Result } from "./result.ts";
 import { SubmessageRouter } from "./submessage-router.ts";

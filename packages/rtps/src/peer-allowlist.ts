@@ -65,7 +65,8 @@ export class PeerAllowlist {
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       networks.push({ base: (ipv4ToNumber(address) & mask) >>> 0, mask });
     }
-    if (networks.length === 0) return err("allowedPeers: the list is empty (it would admit no peer)");
+    if (networks.length === 0)
+      return err("allowedPeers: the list is empty (it would admit no peer)");
     return ok(new PeerAllowlist(networks));
   }
 
