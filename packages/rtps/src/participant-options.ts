@@ -151,7 +151,7 @@ export function resolvePeerLimits(options: ParticipantOptions): Result<PeerLimit
   let allowedPeers: PeerAllowlist | undefined;
   if (options.allowedPeers !== undefined) {
     const parsed = PeerAllowlist.parse(options.allowedPeers);
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) return err(`allowedPeers: ${parsed.error}`);
     allowedPeers = parsed.value;
   }
   return ok({ ...(values as { [K in keyof typeof values]: number }), allowedPeers });

@@ -58,15 +58,12 @@ export class PeerAllowlist {
       const bitsText = slash < 0 ? "32" : entry.slice(slash + 1);
       const bits = /^\d{1,2}$/.test(bitsText) ? Number(bitsText) : -1;
       if (!isIPv4(address) || bits < 0 || bits > 32) {
-        return err(
-          `allowedPeers: "${raw}" is not an IPv4 address or CIDR network (e.g. 10.0.0.0/8)`,
-        );
+        return err(`"${raw}" is not an IPv4 address or CIDR network (e.g. 10.0.0.0/8)`);
       }
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       networks.push({ base: (ipv4ToNumber(address) & mask) >>> 0, mask });
     }
-    if (networks.length === 0)
-      return err("allowedPeers: the list is empty (it would admit no peer)");
+    if (networks.length === 0) return err("the list is empty (it would admit no peer)");
     return ok(new PeerAllowlist(networks));
   }
 
