@@ -2,10 +2,12 @@ import { parseArgs } from "node:util";
 import { type LatencyUnit, resolvePue } from "@wattprint/core";
 import { DOMAIN_ID_ENV } from "@wattprint/messages";
 import {
+  allowedPeersProblem,
   type CarbonNodeSettings,
   defaultCarbonNodeSettings,
   isLogLevel,
   type LogLevel,
+  type RtpsPeerLimits,
 } from "@wattprint/node";
 
 export const HELP = `usage: wattprint-node [options]
@@ -25,6 +27,12 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
                         real tasks run compiled (env WATTPRINT_WARM_UP_TASKS; default 3000,
                         about a second; 0 skips it)
   --log-level L         debug, info, warn or error (env WATTPRINT_LOG_LEVEL; default info)
+  --allow-peers LIST    accept only these IPv4 addresses and CIDR networks, comma-separated
+                        (e.g. 127.0.0.1,10.0.0.0/8; default: any address)
+  --max-peers N         remote participants kept at once (default 128)
+  --max-peer-endpoints N
+                        endpoints kept per remote participant (default 512)
+  --max-peer-lease S    longest lease honoured from a peer, in seconds (default 100)
   --help                this text
 `;
 
@@ -39,6 +47,8 @@ export interface NodeAppOptions {
   readonly warmUpTasks: number;
   /** Notes for the startup log, e.g. an unparsable domain id that fell back to 0. */
   readonly notes: readonly string[];
+  /** Limits on remote peers for the RTPS participant; omitted ones take its defaults. */
+  readonly peerLimits: RtpsPeerLimits;
 }
 
 export class OptionsError extends Error {
@@ -174,6 +184,41 @@ export function parseNodeOptions(
     logLevel,
     warmUpTasks,
     notes,
+    peerLimits: peerLimits(values),
+  };
+}
+
+/** The participant's hostile-input limits (rtps README, "Hostile input"). */
+function peerLimits(values: {
+  readonly "allow-peers"?: string | undefined;
+  readonly "max-peers"?: string | undefined;
+  readonly "max-peer-endpoints"?: string | undefined;
+  readonly "max-peer-lease"?: string | undefined;
+}): RtpsPeerLimits {
+  const count = (flag: string, raw: string | undefined): number | undefined =>
+    raw === undefined
+      ? undefined
+      : number(flag, raw, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1");
+  const allow = values["allow-peers"];
+  const allowedPeers = allow
+    ?.split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const problem = allowedPeers && allowedPeersProblem(allowedPeers);
+  if (problem) throw new OptionsError(`--allow-peers: ${problem}`);
+  const maxRemoteParticipants = count("max-peers", values["max-peers"]);
+  const maxEndpointsPerParticipant = count("max-peer-endpoints", values["max-peer-endpoints"]);
+  const lease = values["max-peer-lease"];
+  const maxRemoteLeaseMs =
+    lease === undefined
+      ? undefined
+      : number("max-peer-lease", lease, (n) => n > 0 && n <= 86_400, "seconds, > 0 and <= 86400") *
+        1000;
+  return {
+    ...(allowedPeers ? { allowedPeers } : {}),
+    ...(maxRemoteParticipants === undefined ? {} : { maxRemoteParticipants }),
+    ...(maxEndpointsPerParticipant === undefined ? {} : { maxEndpointsPerParticipant }),
+    ...(maxRemoteLeaseMs === undefined ? {} : { maxRemoteLeaseMs }),
   };
 }
 
@@ -187,5 +232,9 @@ const FLAGS = {
   "max-pending-age": { type: "string" },
   "log-level": { type: "string" },
   "warm-up-tasks": { type: "string" },
+  "allow-peers": { type: "string" },
+  "max-peers": { type: "string" },
+  "max-peer-endpoints": { type: "string" },
+  "max-peer-lease": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;

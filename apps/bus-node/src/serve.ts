@@ -59,6 +59,7 @@ export async function serve(): Promise<number> {
     interfaceAddress: options.interfaceAddress,
     properties: PARTICIPANT_PROPERTIES,
     logger,
+    peerLimits: options.peerLimits,
   });
   const runtime = await NodeRuntime.start(definition, {
     bus,

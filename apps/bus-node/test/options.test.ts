@@ -93,4 +93,22 @@ describe("wattprint-node options", () => {
   it("answers --help", () => {
     expect(parseNodeOptions(["--help"], {})).toBe("help");
   });
+
+  it("passes peer limits through: an allowlist, peer and endpoint counts, a lease in seconds", () => {
+    expect(parse([]).peerLimits).toEqual({});
+    const argv = ["--allow-peers", "127.0.0.1, 10.0.0.0/8,", "--max-peers", "16"];
+    argv.push("--max-peer-endpoints", "64", "--max-peer-lease", "30");
+    expect(parse(argv).peerLimits).toEqual({
+      allowedPeers: ["127.0.0.1", "10.0.0.0/8"],
+      maxRemoteParticipants: 16,
+      maxEndpointsPerParticipant: 64,
+      maxRemoteLeaseMs: 30_000,
+    });
+    expect(() => parse(["--allow-peers", "10.0.0.0/40"])).toThrow(
+      /--allow-peers: "10\.0\.0\.0\/40" is not an IPv4 address/,
+    );
+    expect(() => parse(["--allow-peers", ","])).toThrow(/--allow-peers: the list is empty/);
+    expect(() => parse(["--max-peers", "0"])).toThrow(/--max-peers expects an integer >= 1/);
+    expect(() => parse(["--max-peer-lease", "0"])).toThrow(/--max-peer-lease expects seconds/);
+  });
 });
