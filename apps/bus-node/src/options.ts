@@ -1,6 +1,7 @@
 import { type LatencyUnit, resolvePue } from "@wattprint/core";
 import { DOMAIN_ID_ENV } from "@wattprint/messages";
 import {
+  allowedPeersProblem,
   type CarbonNodeSettings,
   defaultCarbonNodeSettings,
   type Env,
@@ -13,6 +14,7 @@ import {
   parseBusOptions,
   parseFlags,
   parseNumberOption,
+  type RtpsPeerLimits,
   UsageError,
 } from "@wattprint/node";
 
@@ -33,6 +35,12 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
                         real tasks run compiled (env WATTPRINT_WARM_UP_TASKS; default 3000,
                         about a second; 0 skips it)
   --log-level L         debug, info, warn or error (env WATTPRINT_LOG_LEVEL; default info)
+  --allow-peers LIST    accept only these IPv4 addresses and CIDR networks, comma-separated
+                        (e.g. 127.0.0.1,10.0.0.0/8; default: any address)
+  --max-peers N         remote participants kept at once (default 128)
+  --max-peer-endpoints N
+                        endpoints kept per remote participant (default 512)
+  --max-peer-lease S    longest lease honoured from a peer, in seconds (default 100)
   --help                this text
 `;
 
@@ -49,13 +57,9 @@ export interface NodeAppOptions {
   readonly warmUpTasks: number;
   /** Notes for the startup log. */
   readonly notes: readonly string[];
+  /** Limits on remote peers for the RTPS participant; omitted ones take its defaults. */
+  readonly peerLimits: RtpsPeerLimits;
 }
-
-/**
- * The usage error both apps share. This name stays so that code written against it (flags
- * added on other branches) keeps compiling; new code throws UsageError.
- */
-export { UsageError as OptionsError };
 
 /**
  * Enough synthetic tasks for V8 to optimise the task path (the bench's tail stopped
@@ -133,17 +137,48 @@ export function parseNodeOptions(argv: readonly string[], env: Env): NodeAppOpti
     maxPendingPerInput: numberOr(50, "max-pending", values["max-pending"], env, undefined, {
       integer: true,
       min: 1,
+      max: 100_000,
     }),
     maxPendingAgeMs:
       numberOr(600, "max-pending-age", values["max-pending-age"], env, undefined, {
         above: 0,
+        max: 604_800,
         unit: "seconds",
       }) * 1000,
     logLevel,
     warmUpTasks,
     notes,
+    peerLimits: peerLimits(values, env),
   };
 }
+
+/** The participant's hostile-input limits (rtps README, "Hostile input"); flags only. */
+function peerLimits(values: Readonly<Partial<Record<PeerFlag, string>>>, env: Env): RtpsPeerLimits {
+  const option = (flag: PeerFlag) => optionText(flag, values[flag], env, undefined);
+  const number = (flag: PeerFlag, rule: NumberRule): number | undefined => {
+    const given = option(flag);
+    return given === undefined ? undefined : parseNumberOption(given, rule);
+  };
+  const allow = option("allow-peers");
+  const allowedPeers = allow?.text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const problem = allowedPeers && allowedPeersProblem(allowedPeers);
+  if (problem) throw new UsageError(`--allow-peers: ${problem}`);
+  const count: NumberRule = { integer: true, min: 1, max: 1_000_000 };
+  const maxRemoteParticipants = number("max-peers", count);
+  const maxEndpointsPerParticipant = number("max-peer-endpoints", count);
+  const leaseS = number("max-peer-lease", { above: 0, max: 86_400, unit: "seconds" });
+  return {
+    ...(allowedPeers ? { allowedPeers } : {}),
+    ...(maxRemoteParticipants === undefined ? {} : { maxRemoteParticipants }),
+    ...(maxEndpointsPerParticipant === undefined ? {} : { maxEndpointsPerParticipant }),
+    ...(leaseS === undefined ? {} : { maxRemoteLeaseMs: leaseS * 1000 }),
+  };
+}
+
+type PeerFlag = "allow-peers" | "max-peers" | "max-peer-endpoints" | "max-peer-lease";
 
 const FLAGS = {
   domain: { type: "string" },
@@ -155,5 +190,9 @@ const FLAGS = {
   "max-pending-age": { type: "string" },
   "log-level": { type: "string" },
   "warm-up-tasks": { type: "string" },
+  "allow-peers": { type: "string" },
+  "max-peers": { type: "string" },
+  "max-peer-endpoints": { type: "string" },
+  "max-peer-lease": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;

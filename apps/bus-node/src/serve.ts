@@ -67,6 +67,7 @@ export async function serve(): Promise<number> {
       interfaceAddress: options.interfaceAddress,
       properties: PARTICIPANT_PROPERTIES,
       logger,
+      peerLimits: options.peerLimits,
     });
   } catch (error) {
     // The machine refused the sockets (ports taken, permissions): one log line, exit 1.

@@ -1,6 +1,6 @@
 import { UsageError } from "@wattprint/node";
 import { describe, expect, it } from "vitest";
-import { OptionsError, parseNodeOptions } from "../src/options.ts";
+import { parseNodeOptions } from "../src/options.ts";
 
 function parse(argv: string[], env: Record<string, string> = {}) {
   const options = parseNodeOptions(argv, env);
@@ -101,11 +101,14 @@ describe("wattprint-node options", () => {
     [["--pue", "0.5"], /PUE must be a number >= 1/],
     [["--grid-ci", "lots"], /--grid-ci expects a number >= 0 \(gCO2eq\/kWh\)/],
     [["--grid-ci", "0x10"], '--grid-ci expects a number >= 0 (gCO2eq/kWh), got "0x10"'],
-    [["--max-pending", "0"], /--max-pending expects an integer >= 1/],
-    [["--max-pending-age", "0"], '--max-pending-age expects a number > 0 (seconds), got "0"'],
+    [["--max-pending", "0"], /--max-pending expects an integer 1\.\.100000/],
+    [
+      ["--max-pending-age", "0"],
+      '--max-pending-age expects a number > 0 and <= 604800 (seconds), got "0"',
+    ],
     [
       ["--max-pending-age", "1e400"],
-      '--max-pending-age expects a number > 0 (seconds), got "1e400" (out of range)',
+      '--max-pending-age expects a number > 0 and <= 604800 (seconds), got "1e400" (out of range)',
     ],
     [["--pue", ""], '--pue expects a value, got ""'],
     [["--pue", "0x2"], /PUE "0x2" is neither a number nor one of/],
@@ -115,10 +118,6 @@ describe("wattprint-node options", () => {
   ])("rejects %j with a clear message", (argv, message) => {
     expect(() => parseNodeOptions(argv, {})).toThrow(UsageError);
     expect(() => parseNodeOptions(argv, {})).toThrow(message);
-  });
-
-  it("keeps OptionsError as the shared UsageError's other name", () => {
-    expect(OptionsError).toBe(UsageError);
   });
 
   it("reads numbers with an exponent and names where the interface came from", () => {
@@ -145,5 +144,28 @@ describe("wattprint-node options", () => {
 
   it("answers --help", () => {
     expect(parseNodeOptions(["--help"], {})).toBe("help");
+  });
+
+  it("passes peer limits through: an allowlist, peer and endpoint counts, a lease in seconds", () => {
+    expect(parse([]).peerLimits).toEqual({});
+    const argv = ["--allow-peers", "127.0.0.1, 10.0.0.0/8,", "--max-peers", "16"];
+    argv.push("--max-peer-endpoints", "64", "--max-peer-lease", "30");
+    expect(parse(argv).peerLimits).toEqual({
+      allowedPeers: ["127.0.0.1", "10.0.0.0/8"],
+      maxRemoteParticipants: 16,
+      maxEndpointsPerParticipant: 64,
+      maxRemoteLeaseMs: 30_000,
+    });
+    expect(() => parse(["--allow-peers", "10.0.0.0/40"])).toThrow(
+      /--allow-peers: "10\.0\.0\.0\/40" is not an IPv4 address/,
+    );
+    expect(() => parse(["--allow-peers", ","])).toThrow(/--allow-peers: the list is empty/);
+    expect(() => parse(["--max-peers", "0"])).toThrow(
+      /--max-peers expects an integer 1\.\.1000000/,
+    );
+    expect(() => parse(["--max-peer-lease", "0"])).toThrow(
+      '--max-peer-lease expects a number > 0 and <= 86400 (seconds), got "0"',
+    );
+    expect(() => parse(["--max-peers", ""])).toThrow(/--max-peers/);
   });
 });

@@ -1,5 +1,11 @@
 export { MemoryDomain } from "./adapters/memory-bus.ts";
-export { createRtpsBus, RtpsBusError, type RtpsBusOptions } from "./adapters/rtps-bus.ts";
+export {
+  allowedPeersProblem,
+  createRtpsBus,
+  RtpsBusError,
+  type RtpsBusOptions,
+  type RtpsPeerLimits,
+} from "./adapters/rtps-bus.ts";
 export {
   startTaskClient,
   type TaskClient,

@@ -1,6 +1,7 @@
 import { PARTICIPANT_PROPERTIES, Status } from "@wattprint/messages";
-import { MemoryNetwork } from "@wattprint/rtps";
+import { MemoryNetwork, metatrafficUnicastPort } from "@wattprint/rtps";
 import { afterEach, describe, expect, it } from "vitest";
+import { PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
 import { createRtpsBus } from "../src/adapters/rtps-bus.ts";
 import { startTaskClient } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
@@ -71,4 +72,98 @@ describe("carbon node over the RTPS bus", () => {
     expect(new Set(orchestrator.outputs.map((o) => o.task_id.problem_id)).size).toBe(total);
     expect(runtime.counters.tasksCompleted).toBe(total);
   });
+
+  it("passes peer limits to its participant and logs what it drops once per interval", async () => {
+    const network = new MemoryNetwork();
+    const logger = createMemoryLogger();
+    const port = await createRtpsBus({
+      participantName: "CARBON_FOOTPRINT_NODE",
+      domainId: 0,
+      interfaceAddress: "10.0.0.2",
+      transport: network.transport("10.0.0.2"),
+      logger,
+      peerLimits: { allowedPeers: ["10.0.0.0/24"], maxRemoteParticipants: 30 },
+      dropLogIntervalMs: 150,
+    });
+    closers.push(() => port.close());
+    // The node's participant is the first on 10.0.0.2: participant id 0.
+    const node = { kind: 1, port: metatrafficUnicastPort(0, 0), address: ip("10.0.0.2") };
+    const inside = network.socket("10.0.0.66", 40_000);
+    const outside = network.socket("192.0.2.66", 40_000);
+    const started = Date.now();
+    for (let i = 0; i < 1000; i++)
+      inside.send(new TextEncoder().encode(`not an RTPS datagram, number ${i}`), node);
+    for (let i = 0; i < 200; i++) outside.send(spdpOf(i), node);
+    for (let i = 0; i < 100; i++) inside.send(spdpOf(i), node);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const elapsedMs = Date.now() - started;
+    inside.close();
+    outside.close();
+    const summaries = logger.records.filter((r) => r.message === "dropped peer traffic");
+    expect(summaries.length).toBeGreaterThanOrEqual(1);
+    expect(summaries.length).toBeLessThanOrEqual(Math.ceil(elapsedMs / 150) + 1);
+    const sum = (reason: string) =>
+      summaries.reduce(
+        (n, r) => n + ((r.fields.dropped as Record<string, number>)[reason] ?? 0),
+        0,
+      );
+    expect(sum("not-rtps")).toBe(1000);
+    expect(sum("peer-not-allowed")).toBe(200);
+    expect(sum("participants-rejected")).toBe(70);
+    const discovered = logger.records.filter((r) => r.message === "participant discovered");
+    expect(discovered).toHaveLength(PEER_LINES_PER_INTERVAL);
+    expect(summaries.reduce((n, r) => n + Number(r.fields.peerLinesLeftOut ?? 0), 0)).toBe(
+      30 - PEER_LINES_PER_INTERVAL,
+    );
+  });
 });
+
+function ip(text: string): Uint8Array {
+  const address = new Uint8Array(16);
+  address.set(text.split(".").map(Number), 12);
+  return address;
+}
+
+/** A minimal SPDP announcement of a made-up participant `n` (GUID prefix and one locator). */
+function spdpOf(n: number): Uint8Array {
+  const prefix = [0xfa, 0xce, 0, 0, 0, 0, 0, 0, 0, 0, (n >> 8) & 0xff, n & 0xff];
+  const le16 = (v: number) => [v & 0xff, v >> 8];
+  const le32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
+  const param = (pid: number, value: number[]) => [...le16(pid), ...le16(value.length), ...value];
+  const payload = [
+    0x00,
+    0x03,
+    0x00,
+    0x00, // PL_CDR_LE
+    ...param(0x0050, [...prefix, 0, 0, 1, 0xc1]), // PID_PARTICIPANT_GUID
+    ...param(0x0032, [...le32(1), ...le32(7410), ...new Array(12).fill(0), 10, 0, 0, 77]),
+    ...param(0x0001, [0, 0, 0, 0]), // PID_SENTINEL
+  ];
+  const data = [
+    0x15,
+    0x05,
+    ...le16(20 + payload.length), // DATA, little-endian, D flag
+    0,
+    0,
+    16,
+    0, // extra flags, octets to inline QoS
+    0x00,
+    0x01,
+    0x00,
+    0xc7,
+    0x00,
+    0x01,
+    0x00,
+    0xc2, // SPDP reader and writer
+    0,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0, // SN 1
+    ...payload,
+  ];
+  return Uint8Array.from([0x52, 0x54, 0x50, 0x53, 2, 3, 0x01, 0x0f, ...prefix, ...data]);
+}

@@ -16,13 +16,26 @@ export class DataReader
 {
   private readonly queues = new Set<SampleQueue>();
   private rtpsReader: RtpsReader | undefined;
+  /** Samples an iterator's queue was full for (see `SampleQueue`). */
+  private queueDropped = 0;
+  private readonly queueCapacity: number;
 
   /** @internal Created by `Participant.createReader`. */
   constructor(
     description: EndpointDescription,
     private readonly onClose: (r: DataReader) => void,
+    maxQueuedSamples: number = Number.POSITIVE_INFINITY,
   ) {
     super(description);
+    this.queueCapacity = Math.max(
+      1,
+      Math.min(description.qos.resourceLimits.maxSamples, maxQueuedSamples),
+    );
+  }
+
+  /** Samples dropped because an iterator's unconsumed queue was full. */
+  get samplesDroppedQueueFull(): number {
+    return this.queueDropped;
   }
 
   get matchedWriters(): readonly RemoteEndpointInfo[] {
@@ -41,8 +54,14 @@ export class DataReader
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<ReceivedSample> {
-    const q = new SampleQueue(this.description.qos.history, this.description.keyed, () =>
-      this.queues.delete(q),
+    const q = new SampleQueue(
+      this.description.qos.history,
+      this.description.keyed,
+      () => this.queues.delete(q),
+      this.queueCapacity,
+      () => {
+        this.queueDropped++;
+      },
     );
     this.queues.add(q);
     return q;

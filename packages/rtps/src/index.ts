@@ -1,3 +1,4 @@
+export type { AmplificationCounters } from "./amplification-guard.ts";
 export { DataReader, type DataReaderEvents } from "./data-reader.ts";
 export { DataWriter, type DataWriterEvents } from "./data-writer.ts";
 export type { IncompatibleReason } from "./discovery/matching.ts";
@@ -17,7 +18,7 @@ export type { InstanceState } from "./endpoints/change.ts";
 export type { FragmentCounters, FragmentDropReason } from "./endpoints/fragments.ts";
 export type { ReceivedSample } from "./endpoints/reader.ts";
 export type { WriteError, WriteErrorKind, WriteOptions } from "./endpoints/writer.ts";
-export type { Introspection } from "./introspection.ts";
+export type { DropCounterReason, Introspection, PeerCounters } from "./introspection.ts";
 export {
   type CreateParticipantError,
   createParticipant,
@@ -27,11 +28,12 @@ export {
 } from "./participant.ts";
 export type { ParticipantInfo } from "./participant-info.ts";
 export type { ParticipantOptions } from "./participant-options.ts";
+export { PeerAllowlist } from "./peer-allowlist.ts";
 export type { DropReason, ReceiverCounters } from "./receiver.ts";
 export type { RemoteEndpointInfo } from "./remote-endpoint.ts";
 export { err, ok, type Result } from "./result.ts";
 export { fastDdsFraming } from "./transport/fast-dds-framing.ts";
-export { type DropPolicy, MemoryNetwork } from "./transport/memory.ts";
+export { type DropPolicy, MemoryNetwork, type MemorySocket } from "./transport/memory.ts";
 export {
   isValidDomainId,
   metatrafficMulticastPort,
@@ -39,7 +41,12 @@ export {
   userMulticastPort,
   userUnicastPort,
 } from "./transport/ports.ts";
-export type { Transport, TransportError, TransportFactory } from "./transport/transport.ts";
+export type {
+  DatagramSource,
+  Transport,
+  TransportError,
+  TransportFactory,
+} from "./transport/transport.ts";
 export { type UdpTransportOptions, udpTransport } from "./transport/udp.ts";
 export type { MatchEvents } from "./user-endpoint.ts";
 export { type Guid, guidToString, isBuiltinEntity } from "./wire/guid.ts";

@@ -1,3 +1,4 @@
+import type { AmplificationCounters } from "./amplification-guard.ts";
 import type { DataReader } from "./data-reader.ts";
 import type { DataWriter } from "./data-writer.ts";
 import type { EndpointQos } from "./discovery/qos.ts";
@@ -21,10 +22,53 @@ export interface EndpointIntrospection {
 
 export interface RemoteParticipantIntrospection extends ParticipantInfo {
   readonly lastSeenMs: number;
+  /** It showed it receives what we send it: traffic to it is not metered (README). */
+  readonly verified: boolean;
   readonly metatrafficUnicast: readonly string[];
   readonly defaultUnicast: readonly string[];
   readonly endpoints: readonly Omit<EndpointIntrospection, "matched" | "counters">[];
 }
+
+/** What the hostile-input limits did (README, "Discovery, peers and amplification"). */
+export interface PeerCounters extends AmplificationCounters {
+  readonly remoteParticipants: number;
+  /** Newcomers refused: the table was full (`maxRemoteParticipants`). */
+  readonly participantsRejected: number;
+  /** Unverified participants that made room for a newcomer. */
+  readonly participantsEvicted: number;
+  /** Announced leases cut to `maxRemoteLeaseMs`. */
+  readonly leasesCapped: number;
+  /** SEDP endpoints beyond `maxEndpointsPerParticipant`. */
+  readonly endpointsRejected: number;
+  /** SEDP endpoints whose participant we do not know. */
+  readonly endpointsOfUnknownParticipants: number;
+  /** Announced locators never sent to: multicast/broadcast/0.0.0.0 as unicast, outside
+   * `allowedPeers`, or beyond the per-list and per-participant caps. */
+  readonly locatorsNotUnicast: number;
+  readonly locatorsNotAllowed: number;
+  readonly locatorsOverLimit: number;
+  /** Held traffic of not yet matched writers dropped: expired, or over the limits. */
+  readonly earlyTrafficDropped: number;
+}
+
+/** The reasons `Participant.dropCounters()` reports. */
+export type DropCounterReason =
+  | "not-rtps"
+  | "truncated-header"
+  | "bad-version"
+  | "invalid-submessage"
+  | "handler-error"
+  | "peer-not-allowed"
+  | "invalid-discovery"
+  | "participants-rejected"
+  | "participants-evicted"
+  | "endpoints-rejected"
+  | "endpoints-of-unknown-participants"
+  | "locators-refused"
+  | "early-traffic-dropped"
+  | "sends-withheld-unverified"
+  | "sends-to-unknown-destination"
+  | "reader-queue-full";
 
 export interface Introspection {
   readonly guidPrefix: string;
@@ -45,11 +89,14 @@ export interface Introspection {
     readonly spdp: Readonly<Record<string, number>>;
     /** Fragment reassembly over all readers, SEDP's included: bytes held, what was refused. */
     readonly fragments: FragmentCounters;
+    readonly peers: PeerCounters;
   };
 }
 
 export interface IntrospectionSource {
   readonly participant: Participant;
+  readonly peerCounters: PeerCounters;
+  readonly isVerified: (prefixKey: string) => boolean;
   readonly receiverCounters: ReceiverCounters;
   readonly writers: readonly DataWriter[];
   readonly readers: readonly DataReader[];
@@ -57,22 +104,20 @@ export interface IntrospectionSource {
 
 export function introspect(src: IntrospectionSource): Introspection {
   const p = src.participant;
-  const remotes = p.matcher.remoteEndpoints;
   const participants = p.spdp.participants.map(({ data, lastSeenMs }) => ({
     ...participantInfo(data),
     lastSeenMs,
+    verified: src.isVerified(prefixToString(data.guidPrefix)),
     metatrafficUnicast: data.metatrafficUnicast.map(locatorToString),
     defaultUnicast: data.defaultUnicast.map(locatorToString),
-    endpoints: remotes
-      .filter((e) => prefixToString(e.guid.prefix) === prefixToString(data.guidPrefix))
-      .map((e) => ({
-        guid: guidToString(e.guid),
-        side: e.side,
-        topicName: e.topicName,
-        typeName: e.typeName,
-        keyed: e.keyed,
-        qos: e.qos,
-      })),
+    endpoints: p.matcher.remoteEndpointsOf(data.guidPrefix).map((e) => ({
+      guid: guidToString(e.guid),
+      side: e.side,
+      topicName: e.topicName,
+      typeName: e.typeName,
+      keyed: e.keyed,
+      qos: e.qos,
+    })),
   }));
   const endpoints: EndpointIntrospection[] = [
     ...src.writers.map((w) => ({
@@ -93,7 +138,7 @@ export function introspect(src: IntrospectionSource): Introspection {
       keyed: r.description.keyed,
       qos: r.description.qos,
       matched: r.matchedWriters.map((m) => m.guid),
-      counters: { ...r.rtps.counters },
+      counters: { ...r.rtps.counters, samplesDroppedQueueFull: r.samplesDroppedQueueFull },
     })),
   ];
   const loc = p.transport.locators;
@@ -118,6 +163,7 @@ export function introspect(src: IntrospectionSource): Introspection {
       invalidDiscovery: p.counters.invalidDiscovery,
       spdp: { ...p.spdp.counters },
       fragments: structuredClone(p.fragments.counters),
+      peers: src.peerCounters,
     },
   };
 }

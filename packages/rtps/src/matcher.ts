@@ -6,7 +6,7 @@ import { DURABILITY_RANK } from "./discovery/qos.ts";
 import type { ParticipantData } from "./discovery/spdp-data.ts";
 import type { RtpsReader } from "./endpoints/reader.ts";
 import { type RemoteEndpointInfo, remoteEndpointInfo } from "./remote-endpoint.ts";
-import { type Guid, type GuidPrefix, guidToString, prefixEquals } from "./wire/guid.ts";
+import { type Guid, type GuidPrefix, guidToString, prefixToString } from "./wire/guid.ts";
 import type { Locator } from "./wire/locator.ts";
 
 export interface MatcherDeps {
@@ -15,7 +15,12 @@ export interface MatcherDeps {
   readonly readers: () => Iterable<DataReader>;
   /** A remote writer was matched with one of our readers. */
   readonly writerMatched?: (writer: Guid) => void;
+  /** SEDP endpoints kept per remote participant; more are refused. */
+  readonly maxEndpointsPerParticipant: number;
 }
+
+/** What became of a remote endpoint SEDP announced. */
+export type AddRemoteOutcome = "added" | "updated" | "too-many" | "unknown-participant";
 
 type Local = DataWriter | DataReader;
 
@@ -30,6 +35,9 @@ export class EndpointMatcher {
   /** local guid -> remote guids it is matched with. */
   private readonly matches = new Map<string, Set<string>>();
   private readonly readersByWriter = new Map<string, Set<RtpsReader>>();
+  /** Remote participant prefix -> its endpoints' guids: the per-participant limit, and
+   * removal of a participant without scanning every endpoint. */
+  private readonly byParticipant = new Map<string, Set<string>>();
 
   constructor(private readonly deps: MatcherDeps) {}
 
@@ -42,11 +50,27 @@ export class EndpointMatcher {
     return this.readersByWriter.get(guidToString(writerGuid)) ?? NO_READERS;
   }
 
-  addRemote(ep: EndpointDescription): void {
-    this.remotes.set(guidToString(ep.guid), ep);
+  addRemote(ep: EndpointDescription): AddRemoteOutcome {
+    const key = guidToString(ep.guid);
+    const known = this.remotes.has(key);
+    if (!known) {
+      // Only a discovered participant's endpoints: SEDP data naming any other prefix would
+      // otherwise grow the table outside the remote participant limit.
+      if (!this.deps.remoteParticipant(ep.guid.prefix)) return "unknown-participant";
+      const prefixKey = prefixToString(ep.guid.prefix);
+      let own = this.byParticipant.get(prefixKey);
+      if (!own) {
+        own = new Set();
+        this.byParticipant.set(prefixKey, own);
+      }
+      if (own.size >= this.deps.maxEndpointsPerParticipant) return "too-many";
+      own.add(key);
+    }
+    this.remotes.set(key, ep);
     const locals: Iterable<Local> =
       ep.side === "writer" ? this.deps.readers() : this.deps.writers();
     for (const local of locals) this.evaluate(local, ep);
+    return known ? "updated" : "added";
   }
 
   removeRemote(guid: Guid): void {
@@ -54,15 +78,34 @@ export class EndpointMatcher {
     const ep = this.remotes.get(key);
     if (!ep) return;
     this.remotes.delete(key);
+    const prefixKey = prefixToString(guid.prefix);
+    const own = this.byParticipant.get(prefixKey);
+    own?.delete(key);
+    if (own?.size === 0) this.byParticipant.delete(prefixKey);
     const locals: Iterable<Local> =
       ep.side === "writer" ? this.deps.readers() : this.deps.writers();
     for (const local of locals) this.unmatch(local, ep);
   }
 
   removeParticipant(prefix: GuidPrefix): void {
-    for (const ep of [...this.remotes.values()]) {
-      if (prefixEquals(ep.guid.prefix, prefix)) this.removeRemote(ep.guid);
+    const own = this.byParticipant.get(prefixToString(prefix));
+    if (!own) return;
+    for (const key of [...own]) {
+      const ep = this.remotes.get(key);
+      if (ep) this.removeRemote(ep.guid);
     }
+    this.byParticipant.delete(prefixToString(prefix));
+  }
+
+  /** The endpoints announced by one remote participant. */
+  remoteEndpointsOf(prefix: GuidPrefix): EndpointDescription[] {
+    const own = this.byParticipant.get(prefixToString(prefix));
+    const out: EndpointDescription[] = [];
+    for (const key of own ?? []) {
+      const ep = this.remotes.get(key);
+      if (ep) out.push(ep);
+    }
+    return out;
   }
 
   addLocal(local: Local): void {

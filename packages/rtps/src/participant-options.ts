@@ -1,4 +1,6 @@
+import { EARLY_TRAFFIC_PER_WRITER, EARLY_TRAFFIC_TOTAL } from "./endpoints/early-writer-traffic.ts";
 import type { FragmentLimits } from "./endpoints/fragments.ts";
+import { PeerAllowlist } from "./peer-allowlist.ts";
 import { err, ok, type Result } from "./result.ts";
 import { metatrafficUnicastPort } from "./transport/ports.ts";
 import type { TransportFactory } from "./transport/transport.ts";
@@ -56,6 +58,41 @@ export interface ParticipantOptions {
    * 192 MiB, or 3 × `maxSampleSize` when that is larger.
    */
   readonly maxPendingFragmentBytes?: number;
+
+  // Hostile input: discovery, peers and amplification (README, "Hostile input"). What goes
+  // beyond a limit is dropped and counted in `introspect().counters.peers`, never allocated.
+
+  /**
+   * Remote participants kept at once. A newcomer beyond it takes the place of the oldest one
+   * that has not shown it receives our traffic (see the README's amplification rule) and was
+   * discovered `evictUnverifiedAfterMs` ago or more; otherwise it is refused. Default 128.
+   */
+  readonly maxRemoteParticipants?: number;
+  /** See `maxRemoteParticipants`. Default 5 s. */
+  readonly evictUnverifiedAfterMs?: number;
+  /**
+   * Longest lease honoured from a remote participant: a longer (or infinite) announced lease
+   * is cut to it, so a participant that stops announcing is forgotten. Default 100 s (the
+   * DDSI-RTPS default lease, above Fast DDS's 20 s and Cyclone's 10 s).
+   */
+  readonly maxRemoteLeaseMs?: number;
+  /** SEDP endpoints (writers and readers together) kept per remote participant. Default 512. */
+  readonly maxEndpointsPerParticipant?: number;
+  /** Submessages held for one remote writer that is not matched yet. Default 64. */
+  readonly maxEarlyTrafficPerWriter?: number;
+  /** Submessages held for all such writers together. Default 256. */
+  readonly maxEarlyTraffic?: number;
+  /**
+   * Unconsumed samples an async iterator over a reader holds (its QoS `maxSamples` when
+   * smaller); further samples are dropped and counted. Default 5 000.
+   */
+  readonly maxQueuedSamplesPerReader?: number;
+  /**
+   * IPv4 addresses or CIDR networks (e.g. `["127.0.0.1", "10.0.0.0/8"]`) of the peers we
+   * accept. Datagrams from any other source address are dropped and counted, and announced
+   * locators outside the list are never sent to. Default: every address.
+   */
+  readonly allowedPeers?: readonly string[];
 }
 
 const MIB = 1024 * 1024;
@@ -73,6 +110,14 @@ export const PARTICIPANT_DEFAULTS = {
   maxSampleSize: 64 * MIB,
   maxPendingFragmentBytesPerWriter: 96 * MIB,
   maxPendingFragmentBytes: 192 * MIB,
+  // Hostile input: discovery, peers and amplification.
+  maxRemoteParticipants: 128,
+  evictUnverifiedAfterMs: 5_000,
+  maxRemoteLeaseMs: 100_000,
+  maxEndpointsPerParticipant: 512,
+  maxEarlyTrafficPerWriter: EARLY_TRAFFIC_PER_WRITER,
+  maxEarlyTraffic: EARLY_TRAFFIC_TOTAL,
+  maxQueuedSamplesPerReader: 5_000,
 } as const;
 
 /** The fragment limits `options` ask for, or a clear reason why they are unusable. */
@@ -109,4 +154,52 @@ export function initialPeerLocators(options: ParticipantOptions, domainId: numbe
       udpV4Locator(address, metatrafficUnicastPort(domainId, p)),
     ),
   );
+}
+
+/** The hostile-input limits of `ParticipantOptions`, resolved and checked. */
+export interface PeerLimits {
+  readonly maxRemoteParticipants: number;
+  readonly evictUnverifiedAfterMs: number;
+  readonly maxRemoteLeaseMs: number;
+  readonly maxEndpointsPerParticipant: number;
+  readonly maxEarlyTrafficPerWriter: number;
+  readonly maxEarlyTraffic: number;
+  readonly maxQueuedSamplesPerReader: number;
+  readonly allowedPeers: PeerAllowlist | undefined;
+}
+
+type CountOption =
+  | "maxRemoteParticipants"
+  | "maxEndpointsPerParticipant"
+  | "maxEarlyTrafficPerWriter"
+  | "maxEarlyTraffic"
+  | "maxQueuedSamplesPerReader";
+
+/** Applies the defaults; the error names the first option out of range. */
+export function resolvePeerLimits(options: ParticipantOptions): Result<PeerLimits, string> {
+  const count = (name: CountOption): number | string => {
+    const v = options[name] ?? PARTICIPANT_DEFAULTS[name];
+    return Number.isInteger(v) && v >= 1 ? v : `${name} must be an integer >= 1, got ${v}`;
+  };
+  const duration = (name: "evictUnverifiedAfterMs" | "maxRemoteLeaseMs"): number | string => {
+    const v = options[name] ?? PARTICIPANT_DEFAULTS[name];
+    return Number.isFinite(v) && v > 0 ? v : `${name} must be a finite number of ms > 0, got ${v}`;
+  };
+  const values = {
+    maxRemoteParticipants: count("maxRemoteParticipants"),
+    evictUnverifiedAfterMs: duration("evictUnverifiedAfterMs"),
+    maxRemoteLeaseMs: duration("maxRemoteLeaseMs"),
+    maxEndpointsPerParticipant: count("maxEndpointsPerParticipant"),
+    maxEarlyTrafficPerWriter: count("maxEarlyTrafficPerWriter"),
+    maxEarlyTraffic: count("maxEarlyTraffic"),
+    maxQueuedSamplesPerReader: count("maxQueuedSamplesPerReader"),
+  };
+  for (const v of Object.values(values)) if (typeof v === "string") return err(v);
+  let allowedPeers: PeerAllowlist | undefined;
+  if (options.allowedPeers !== undefined) {
+    const parsed = PeerAllowlist.parse(options.allowedPeers);
+    if (!parsed.ok) return err(`allowedPeers: ${parsed.error}`);
+    allowedPeers = parsed.value;
+  }
+  return ok({ ...(values as { [K in keyof typeof values]: number }), allowedPeers });
 }

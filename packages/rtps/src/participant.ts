@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { AmplificationGuard } from "./amplification-guard.ts";
 import { DataReader } from "./data-reader.ts";
 import { DataWriter } from "./data-writer.ts";
 import { OUR_BUILTIN_ENDPOINTS } from "./discovery/builtin-endpoints.ts";
@@ -6,13 +7,19 @@ import type { EndpointDescription } from "./discovery/endpoint-description.ts";
 import { type QosInput, resolveQos } from "./discovery/qos.ts";
 import { SedpAgent } from "./discovery/sedp.ts";
 import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
+import type { ParticipantData } from "./discovery/spdp-data.ts";
 import { DatagramBatcher } from "./endpoints/datagram-batcher.ts";
 import { type FragmentLimits, FragmentPool } from "./endpoints/fragments.ts";
 import type { Outbox } from "./endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
 import { RtpsWriter } from "./endpoints/writer.ts";
 import { Emitter } from "./events.ts";
-import { type Introspection, introspect } from "./introspection.ts";
+import {
+  type DropCounterReason,
+  type Introspection,
+  introspect,
+  type PeerCounters,
+} from "./introspection.ts";
 import { EndpointMatcher } from "./matcher.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
 import {
@@ -20,16 +27,19 @@ import {
   initialPeerLocators,
   PARTICIPANT_DEFAULTS,
   type ParticipantOptions,
+  type PeerLimits,
+  resolvePeerLimits,
 } from "./participant-options.ts";
+import { usableUnicastLocators } from "./peer-allowlist.ts";
 import { Receiver } from "./receiver.ts";
 import { err, ok, type Result } from "./result.ts";
 import { SubmessageRouter } from "./submessage-router.ts";
 import { isValidDomainId } from "./transport/ports.ts";
-import type { Transport, TransportError } from "./transport/transport.ts";
+import type { DatagramSource, Transport, TransportError } from "./transport/transport.ts";
 import { udpTransport } from "./transport/udp.ts";
 import { EntityKind, type GuidPrefix, makeEntityId, prefixToString } from "./wire/guid.ts";
 import { PROTOCOL_VERSION } from "./wire/header.ts";
-import { locatorToString } from "./wire/locator.ts";
+import { type Locator, locatorToString } from "./wire/locator.ts";
 
 export interface ParticipantEvents {
   participantDiscovered: (p: ParticipantInfo) => void;
@@ -95,14 +105,16 @@ export async function createParticipant(
   const prefix = options.guidPrefix ?? new Uint8Array(randomBytes(12));
   if (prefix.length !== 12)
     return err({ kind: "bad-options", detail: "guidPrefix must be 12 bytes" });
-  const limits = fragmentLimits(options);
+  const fragments = fragmentLimits(options);
+  if (!fragments.ok) return err({ kind: "bad-options", detail: fragments.error });
+  const limits = resolvePeerLimits(options);
   if (!limits.ok) return err({ kind: "bad-options", detail: limits.error });
   // The receiver needs the participant, the participant needs the transport: bridge with a slot.
-  const slot: { receive?: (d: Uint8Array) => void } = {};
-  const opened = await factory.open({ domainId, onDatagram: (d) => slot.receive?.(d) });
+  const slot: { receive?: (d: Uint8Array, s: DatagramSource) => void } = {};
+  const opened = await factory.open({ domainId, onDatagram: (d, s) => slot.receive?.(d, s) });
   if (!opened.ok) return opened;
-  const p = new Participant(options, domainId, prefix, opened.value, limits.value);
-  slot.receive = (d) => p.receiveDatagram(d);
+  const p = new Participant(options, domainId, prefix, opened.value, limits.value, fragments.value);
+  slot.receive = (d, s) => p.receiveDatagram(d, s);
   p.start();
   return ok(p);
 }
@@ -131,7 +143,16 @@ export class Participant extends Emitter<ParticipantEvents> {
     /** Submessages from a writer not yet matched, delivered once it was. */
     replayedAfterMatch: 0,
   };
+  /** What the hostile-input limits refused (see `introspect().counters.peers`). */
+  private readonly refused = {
+    endpointsRejected: 0,
+    endpointsOfUnknownParticipants: 0,
+    locatorsNotUnicast: 0,
+    locatorsNotAllowed: 0,
+    locatorsOverLimit: 0,
+  };
   private readonly router: SubmessageRouter;
+  private readonly guard = new AmplificationGuard();
 
   /** @internal Use `createParticipant`. */
   constructor(
@@ -139,12 +160,14 @@ export class Participant extends Emitter<ParticipantEvents> {
     readonly domainId: number,
     readonly guidPrefix: GuidPrefix,
     readonly transport: Transport,
-    limits: FragmentLimits,
+    private readonly limits: PeerLimits,
+    fragmentLimits: FragmentLimits,
   ) {
     super();
-    this.fragments = new FragmentPool(limits);
+    this.fragments = new FragmentPool(fragmentLimits);
     this.vendorId = options.vendorId ?? PARTICIPANT_DEFAULTS.vendorId;
     this.name = options.name;
+    const guard = this.guard;
     this.batcher = new DatagramBatcher((datagram, to) => {
       this.counters.datagramsSent++;
       transport.send(datagram, to);
@@ -154,7 +177,10 @@ export class Participant extends Emitter<ParticipantEvents> {
       prefix: guidPrefix,
       vendorId: this.vendorId,
       send: (datagram, locators) => {
-        for (const l of locators) batcher.send(datagram, l);
+        // Metered per message, before batching: a small message (an ACKNACK, a heartbeat:
+        // either proves us to the peer) goes out within the credit even when a large one in
+        // the same turn (SEDP history) is withheld. One lookup for a verified peer.
+        for (const l of locators) if (guard.allows(l, datagram.length)) batcher.send(datagram, l);
       },
       beforeFlush: (fn) => batcher.beforeFlush(fn),
     };
@@ -168,6 +194,7 @@ export class Participant extends Emitter<ParticipantEvents> {
         queueMicrotask(() => {
           if (!this.closed) this.router.replayEarlyTraffic(writer);
         }),
+      maxEndpointsPerParticipant: limits.maxEndpointsPerParticipant,
     });
     this.sedp = new SedpAgent({
       prefix: guidPrefix,
@@ -175,13 +202,24 @@ export class Participant extends Emitter<ParticipantEvents> {
       heartbeatPeriodMs,
       fragments: this.fragments,
       onEndpoint: (ep) => {
-        if (prefixToString(ep.guid.prefix) !== prefixToString(guidPrefix))
-          this.matcher.addRemote(ep);
+        if (prefixToString(ep.guid.prefix) === prefixToString(guidPrefix)) return;
+        const outcome = this.matcher.addRemote(this.admitEndpoint(ep));
+        if (outcome === "too-many") this.refused.endpointsRejected++;
+        else if (outcome === "unknown-participant") this.refused.endpointsOfUnknownParticipants++;
       },
       onEndpointGone: (guid) => this.matcher.removeRemote(guid),
       onInvalid: () => this.counters.invalidDiscovery++,
     });
     const loc = transport.locators;
+    const announceTo = [
+      ...(loc.metatrafficMulticast ? [loc.metatrafficMulticast] : []),
+      // Not to ourselves: our own well-known port is among the initial peers' ones.
+      ...initialPeerLocators(options, domainId).filter(
+        (l) => locatorToString(l) !== locatorToString(loc.metatrafficUnicast),
+      ),
+    ];
+    // Our own choice of destinations, not a peer's: never metered.
+    for (const l of announceTo) guard.pin(l);
     this.spdp = new SpdpAgent({
       self: {
         guidPrefix,
@@ -197,13 +235,7 @@ export class Participant extends Emitter<ParticipantEvents> {
         name: options.name,
         properties: options.properties ?? {},
       },
-      announceTo: [
-        ...(loc.metatrafficMulticast ? [loc.metatrafficMulticast] : []),
-        // Not to ourselves: our own well-known port is among the initial peers' ones.
-        ...initialPeerLocators(options, domainId).filter(
-          (l) => locatorToString(l) !== locatorToString(loc.metatrafficUnicast),
-        ),
-      ],
+      announceTo,
       initialAnnouncements: PARTICIPANT_DEFAULTS.initialAnnouncements,
       initialPeriodMs: PARTICIPANT_DEFAULTS.initialPeriodMs,
       announcementPeriodMs:
@@ -219,8 +251,12 @@ export class Participant extends Emitter<ParticipantEvents> {
       onLost: (d, reason) => {
         this.sedp.removeParticipant(d.guidPrefix);
         this.matcher.removeParticipant(d.guidPrefix);
+        this.guard.removePeer(prefixToString(d.guidPrefix));
         this.emit("participantLost", participantInfo(d), reason);
       },
+      limits,
+      isVerified: (key) => guard.isVerified(key),
+      admit: (d) => this.admitParticipant(d),
     });
     this.router = new SubmessageRouter({
       spdp: this.spdp,
@@ -230,6 +266,12 @@ export class Participant extends Emitter<ParticipantEvents> {
       userWriter: (entityId) => this.writers.get(entityId)?.rtps,
       hasUserReaders: () => this.readers.size > 0,
       counters: this.counters,
+      earlyTrafficLimits: {
+        perWriter: limits.maxEarlyTrafficPerWriter,
+        total: limits.maxEarlyTraffic,
+      },
+      onMessage: (prefix, bytes) => guard.received(prefix, bytes),
+      onAddressedToUs: () => guard.addressedToUs(),
     });
     this.receiver = new Receiver(guidPrefix, this.router);
   }
@@ -240,8 +282,16 @@ export class Participant extends Emitter<ParticipantEvents> {
   }
 
   /** @internal Socket entry point; never throws. */
-  receiveDatagram(data: Uint8Array): void {
-    if (!this.closed) this.receiver.receive(data);
+  receiveDatagram(data: Uint8Array, source: DatagramSource): void {
+    if (this.closed) return;
+    const allowed = this.limits.allowedPeers;
+    // Our own multicast, looped back, comes from our address: the receiver counts it as ours.
+    if (allowed && !allowed.admitsAddress(source.address) && !this.isOwnMessage(data)) {
+      this.receiver.refuse(data, "peer-not-allowed");
+      return;
+    }
+    this.guard.source = source;
+    this.receiver.receive(data);
   }
 
   get participantId(): number {
@@ -295,7 +345,11 @@ export class Participant extends Emitter<ParticipantEvents> {
       ),
     };
     const description = this.describe(guid, "reader", o, qos);
-    const r = new DataReader(description, (x) => this.removeReader(x));
+    const r = new DataReader(
+      description,
+      (x) => this.removeReader(x),
+      this.limits.maxQueuedSamplesPerReader,
+    );
     r.attach(
       new RtpsReader({
         guid,
@@ -315,10 +369,47 @@ export class Participant extends Emitter<ParticipantEvents> {
   introspect(): Introspection {
     return introspect({
       participant: this,
+      peerCounters: this.peerCounters(),
+      isVerified: (prefixKey) => this.guard.isVerified(prefixKey),
       receiverCounters: this.receiver.counters,
       writers: [...this.writers.values()],
       readers: [...this.readers.values()],
     });
+  }
+
+  /**
+   * What was dropped because it looked hostile or went beyond a limit, by reason, since the
+   * participant opened: cheap enough to poll for a periodic log line (unlike `introspect()`).
+   * Benign drops (our own multicast looped back, other vendors' submessages, traffic for
+   * other participants) are left out.
+   */
+  dropCounters(): Record<DropCounterReason, number> {
+    const d = this.receiver.counters.dropped;
+    const s = this.spdp.counters;
+    const g = this.guard.counters;
+    let queueFull = 0;
+    for (const r of this.readers.values()) queueFull += r.samplesDroppedQueueFull;
+    return {
+      "not-rtps": d["not-rtps"],
+      "truncated-header": d["truncated-header"],
+      "bad-version": d["bad-version"],
+      "invalid-submessage": d["invalid-submessage"],
+      "handler-error": d["handler-error"],
+      "peer-not-allowed": d["peer-not-allowed"],
+      "invalid-discovery": s.invalid + this.counters.invalidDiscovery,
+      "participants-rejected": s.participantsRejected,
+      "participants-evicted": s.participantsEvicted,
+      "endpoints-rejected": this.refused.endpointsRejected,
+      "endpoints-of-unknown-participants": this.refused.endpointsOfUnknownParticipants,
+      "locators-refused":
+        this.refused.locatorsNotUnicast +
+        this.refused.locatorsNotAllowed +
+        this.refused.locatorsOverLimit,
+      "early-traffic-dropped": this.router.earlyTrafficDropped,
+      "sends-withheld-unverified": g.datagramsWithheld,
+      "sends-to-unknown-destination": g.unknownDestination,
+      "reader-queue-full": queueFull,
+    };
   }
 
   /** Withdraws endpoints, announces our disposal, stops every timer and closes the sockets. */
@@ -374,6 +465,62 @@ export class Participant extends Emitter<ParticipantEvents> {
     this.sedp.withdraw("reader", r.description.guid);
     r.rtps.close();
     r.handleClosed();
+  }
+
+  private peerCounters(): PeerCounters {
+    return {
+      remoteParticipants: this.spdp.participants.length,
+      participantsRejected: this.spdp.counters.participantsRejected,
+      participantsEvicted: this.spdp.counters.participantsEvicted,
+      leasesCapped: this.spdp.counters.leasesCapped,
+      ...this.refused,
+      earlyTrafficDropped: this.router.earlyTrafficDropped,
+      ...this.guard.counters,
+    };
+  }
+
+  private isOwnMessage(data: Uint8Array): boolean {
+    if (data.length < 20) return false;
+    const own = this.guidPrefix;
+    for (let i = 0; i < 12; i++) if (data[8 + i] !== own[i]) return false;
+    return true;
+  }
+
+  private countRefused(reason: "not-unicast" | "not-allowed" | "too-many"): void {
+    if (reason === "not-unicast") this.refused.locatorsNotUnicast++;
+    else if (reason === "not-allowed") this.refused.locatorsNotAllowed++;
+    else this.refused.locatorsOverLimit++;
+  }
+
+  /** Keeps the locators we may send to, registered with the guard (so it meters them). */
+  private usable(prefixKey: string, locators: readonly Locator[]): readonly Locator[] {
+    const usable = usableUnicastLocators(locators, this.limits.allowedPeers, (r) =>
+      this.countRefused(r),
+    );
+    const registered = this.guard.addLocators(prefixKey, usable);
+    for (let i = registered.length; i < usable.length; i++) this.countRefused("too-many");
+    return registered;
+  }
+
+  /** A newcomer's data as SPDP keeps it (locators are fixed from now on). */
+  private admitParticipant(d: ParticipantData): ParticipantData {
+    const key = prefixToString(d.guidPrefix);
+    this.guard.addPeer(key, d.guidPrefix);
+    return {
+      ...d,
+      metatrafficUnicast: this.usable(key, d.metatrafficUnicast),
+      defaultUnicast: this.usable(key, d.defaultUnicast),
+      // We send nothing to a peer's multicast locators (user multicast is not implemented).
+      metatrafficMulticast: [],
+      defaultMulticast: [],
+    };
+  }
+
+  private admitEndpoint(ep: EndpointDescription): EndpointDescription {
+    // An unknown participant's endpoint is refused by the matcher, locators and all.
+    if (ep.unicastLocators.length === 0 || !this.spdp.get(ep.guid.prefix)) return ep;
+    const unicastLocators = this.usable(prefixToString(ep.guid.prefix), ep.unicastLocators);
+    return unicastLocators === ep.unicastLocators ? ep : { ...ep, unicastLocators };
   }
 
   private assertOpen(): void {

@@ -16,6 +16,10 @@ export interface ReceiverSink {
   onWriterSubmessage(m: WriterSubmessage, ctx: ReceiveContext): void;
   /** ACKNACK, NACK_FRAG: for our writers. */
   onReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void;
+  /** Before the submessages of each message from another participant: its header's prefix and size. */
+  onMessage?(sourcePrefix: GuidPrefix, bytes: number): void;
+  /** The first INFO_DST of that message that names us (its sender knows our GUID prefix). */
+  onAddressedToUs?(sourcePrefix: GuidPrefix): void;
 }
 
 export type DropReason =
@@ -29,7 +33,9 @@ export type DropReason =
   | "unknown-submessage"
   | "vendor-submessage"
   | "not-for-us"
-  | "handler-error";
+  | "handler-error"
+  /** The source address is outside the participant's `allowedPeers`. */
+  | "peer-not-allowed";
 
 export interface ReceiverCounters {
   datagramsReceived: number;
@@ -54,6 +60,7 @@ export function emptyReceiverCounters(): ReceiverCounters {
       "vendor-submessage": 0,
       "not-for-us": 0,
       "handler-error": 0,
+      "peer-not-allowed": 0,
     },
   };
 }
@@ -69,6 +76,13 @@ export class Receiver {
     private readonly ownPrefix: GuidPrefix,
     private readonly sink: ReceiverSink,
   ) {}
+
+  /** Counts a datagram the participant refused before reading it. */
+  refuse(data: Uint8Array, reason: DropReason): void {
+    this.counters.datagramsReceived++;
+    this.counters.bytesReceived += data.length;
+    this.counters.dropped[reason]++;
+  }
 
   receive(data: Uint8Array): void {
     this.counters.datagramsReceived++;
@@ -87,10 +101,12 @@ export class Receiver {
       this.counters.dropped["own-message"]++;
       return;
     }
+    this.sink.onMessage?.(header.guidPrefix, data.length);
     let sourcePrefix = header.guidPrefix;
     let sourceVendorId = header.vendorId;
     let timestampMs: number | undefined;
     let forUs = true;
+    let addressedToUs = false;
     // One context per run of submessages with the same INFO_* state, not one per submessage.
     let ctx: ReceiveContext | undefined;
     for (const item of items) {
@@ -101,7 +117,13 @@ export class Receiver {
           ctx = undefined;
           break;
         case "info-dst":
-          forUs = isZeroPrefix(item.guidPrefix) || prefixEquals(item.guidPrefix, this.ownPrefix);
+          if (prefixEquals(item.guidPrefix, this.ownPrefix)) {
+            forUs = true;
+            if (!addressedToUs) {
+              addressedToUs = true;
+              this.sink.onAddressedToUs?.(header.guidPrefix);
+            }
+          } else forUs = isZeroPrefix(item.guidPrefix);
           break;
         case "info-src":
           sourcePrefix = item.guidPrefix;

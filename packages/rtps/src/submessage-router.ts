@@ -1,9 +1,15 @@
 import type { SpdpAgent } from "./discovery/spdp.ts";
-import { EarlyWriterTraffic } from "./endpoints/early-writer-traffic.ts";
+import { type EarlyTrafficLimits, EarlyWriterTraffic } from "./endpoints/early-writer-traffic.ts";
 import type { RtpsReader } from "./endpoints/reader.ts";
 import type { RtpsWriter } from "./endpoints/writer.ts";
 import type { ReceiveContext, ReceiverSink } from "./receiver.ts";
-import { type EntityId, EntityIds, type Guid, isBuiltinEntity } from "./wire/guid.ts";
+import {
+  type EntityId,
+  EntityIds,
+  type Guid,
+  type GuidPrefix,
+  isBuiltinEntity,
+} from "./wire/guid.ts";
 import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
 
 export interface RouterCounters {
@@ -23,6 +29,10 @@ export interface RouterDeps {
   readonly userWriter: (entityId: EntityId) => RtpsWriter | undefined;
   readonly hasUserReaders: () => boolean;
   readonly counters: RouterCounters;
+  readonly earlyTrafficLimits: EarlyTrafficLimits;
+  /** See `ReceiverSink.onMessage` and `onAddressedToUs`. */
+  readonly onMessage: (sourcePrefix: GuidPrefix, bytes: number) => void;
+  readonly onAddressedToUs: (sourcePrefix: GuidPrefix) => void;
 }
 
 /**
@@ -31,12 +41,13 @@ export interface RouterDeps {
  * table). Traffic from a user writer we have not matched yet is held for its match.
  */
 export class SubmessageRouter implements ReceiverSink {
-  private readonly earlyTraffic = new EarlyWriterTraffic();
+  private readonly earlyTraffic: EarlyWriterTraffic;
   // Sets, like the user readers of a writer: the routing loop then meets one iterable shape.
   private readonly sedpPublications: ReadonlySet<RtpsReader>;
   private readonly sedpSubscriptions: ReadonlySet<RtpsReader>;
 
   constructor(private readonly deps: RouterDeps) {
+    this.earlyTraffic = new EarlyWriterTraffic(undefined, deps.earlyTrafficLimits);
     this.sedpPublications = new Set(deps.sedpReaders.slice(0, 1));
     this.sedpSubscriptions = new Set(deps.sedpReaders.slice(1, 2));
   }
@@ -80,6 +91,19 @@ export class SubmessageRouter implements ReceiverSink {
       }
     }
     if (!handled) this.deps.counters.unknownWriter++;
+  }
+
+  onMessage(sourcePrefix: GuidPrefix, bytes: number): void {
+    this.deps.onMessage(sourcePrefix, bytes);
+  }
+
+  onAddressedToUs(sourcePrefix: GuidPrefix): void {
+    this.deps.onAddressedToUs(sourcePrefix);
+  }
+
+  /** Held submessages dropped unreplayed: expired, or over the limits. */
+  get earlyTrafficDropped(): number {
+    return this.earlyTraffic.dropped;
   }
 
   onReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void {

@@ -319,6 +319,9 @@ function write(w: ByteWriter, m: Item, t: Targets): void {
   }
 }
 
+/** Where the fake peers' datagrams come from: their host (127.0.0.2, see the run). */
+const FROM_HOST = { address: "127.0.0.2", port: 7410 } as const;
+
 // --- the run ----------------------------------------------------------------------------------
 
 const opened: Participant[] = [];
@@ -353,7 +356,7 @@ function targetsFor(pair: WellBehavedPair, peer: FakePeer): Targets {
 
 /** Announces `peer` to A and waits until A's user endpoints matched its writer and reader. */
 async function matchPeer(pair: WellBehavedPair, peer: FakePeer): Promise<void> {
-  for (const d of peer.discovery) pair.a.receiveDatagram(d);
+  for (const d of peer.discovery) pair.a.receiveDatagram(d, FROM_HOST);
   const writer = guidToString({ prefix: peer.prefix, entityId: peer.writerId });
   const reader = guidToString({ prefix: peer.prefix, entityId: peer.readerId });
   await until(
@@ -378,7 +381,7 @@ describe("hostile matched peer (property-based)", () => {
     // holds the code's own steady state.
     const warm = fakePeer(host, { index: 0, topicName: "t", typeName: "T" });
     await matchPeer(pair, warm);
-    a.receiveDatagram(warm.goodbye);
+    a.receiveDatagram(warm.goodbye, FROM_HOST);
     await servedBothWays(pair, 1);
     const heapBefore = heapBytes();
     let run = 0;
@@ -398,7 +401,7 @@ describe("hostile matched peer (property-based)", () => {
             const t0 = performance.now();
             const cpu0 = process.cpuUsage();
             // Straight into the socket entry point, then the turn's flush (our replies).
-            a.receiveDatagram(d);
+            a.receiveDatagram(d, FROM_HOST);
             await turn();
             const wallMs = performance.now() - t0;
             const cpu = process.cpuUsage(cpu0);
@@ -409,7 +412,7 @@ describe("hostile matched peer (property-based)", () => {
             expect(ms).toBeLessThan(PER_DATAGRAM_MS);
             datagrams++;
           }
-          a.receiveDatagram(peer.goodbye);
+          a.receiveDatagram(peer.goodbye, FROM_HOST);
           expect(peerPrefixes(a)).toEqual([]);
         },
       ),

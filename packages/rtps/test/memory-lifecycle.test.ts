@@ -195,7 +195,7 @@ describe("participant lifecycle over the memory network", () => {
         (d, cut, mutations) => {
           const m = d.slice(0, Math.max(20, cut % (d.length + 1)));
           for (const [at, v] of mutations) if (m.length > 20) m[20 + (at % (m.length - 20))] = v;
-          b.receiveDatagram(m);
+          b.receiveDatagram(m, { address: "127.0.0.1", port: 7410 });
         },
       ),
       { numRuns: 3000 },

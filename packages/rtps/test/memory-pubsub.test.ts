@@ -138,6 +138,17 @@ describe("pub/sub over the memory network", () => {
   it("GAPs samples a KEEP_LAST writer no longer holds; the reader still converges in order", async () => {
     const [a, b, net] = await pair();
     const qos = { reliability: "reliable", history: { kind: "keep-last", depth: 1 } } as const;
+    // The reader's ACKNACKs are held back until the writer has written 20 samples of one
+    // instance (it keeps only the last), then delivered: their base (1) asks for samples the
+    // writer no longer holds, which it must GAP.
+    const writerPort = a.transport.locators.defaultUnicast.port;
+    const held: Uint8Array[] = [];
+    let holding = true;
+    net.dropPolicy = (d, to) => {
+      if (!holding || to.port !== writerPort) return false;
+      held.push(d.slice());
+      return true;
+    };
     const w = a.createWriter({ topicName: "gap", typeName: "T", keyed: true, qos });
     const r = b.createReader({
       topicName: "gap",
@@ -149,11 +160,14 @@ describe("pub/sub over the memory network", () => {
     await r.waitForMatched(1, 5000);
     const seen: number[] = [];
     r.on("sample", (s) => seen.push(readU32Payload(s.payload)));
-    let n = 0;
-    net.dropPolicy = (d) => d.length > 60 && d.length < 200 && ++n % 2 === 0;
     for (let i = 1; i <= 20; i++) w.write(u32Payload(i), { keyHash: keyHash(1) });
-    net.dropPolicy = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    holding = false;
+    expect(held.length).toBeGreaterThan(0);
+    const late = net.socket("127.0.0.1", 7499);
+    for (const d of held) late.send(d, a.transport.locators.defaultUnicast);
     expect(await w.waitForAcknowledgments(10_000)).toBe(true);
+    late.close();
     expect(seen[seen.length - 1]).toBe(20);
     expect([...seen].sort((x, y) => x - y)).toEqual(seen);
     expect(w.rtps.counters.gapsSent).toBeGreaterThan(0);

@@ -7,6 +7,8 @@ import {
   guidToString,
   type IncompatibleReason,
   type Participant,
+  type ParticipantOptions,
+  PeerAllowlist,
   type QosInput,
   type ReceivedSample,
   type RemoteEndpointInfo,
@@ -14,6 +16,19 @@ import {
 } from "@wattprint/rtps";
 import type { Logger } from "../log.ts";
 import type { BusPort, BusSample, BusWriter, TopicSpec } from "../ports/bus.ts";
+import { DEFAULT_DROP_LOG_INTERVAL_MS, startDropLog } from "./drop-log.ts";
+
+/** The participant's hostile-input limits a node may set (rtps README, "Hostile input"). */
+export type RtpsPeerLimits = Pick<
+  ParticipantOptions,
+  "allowedPeers" | "maxRemoteParticipants" | "maxRemoteLeaseMs" | "maxEndpointsPerParticipant"
+>;
+
+/** Checks `allowedPeers` entries as the participant will: the reason when one is unreadable. */
+export function allowedPeersProblem(entries: readonly string[]): string | undefined {
+  const parsed = PeerAllowlist.parse(entries);
+  return parsed.ok ? undefined : parsed.error;
+}
 
 export interface RtpsBusOptions {
   /** Participant name announced in SPDP (PID_ENTITY_NAME): the orchestrator keys on it. */
@@ -26,6 +41,10 @@ export interface RtpsBusOptions {
   /** Replaces UDP, for tests over rtps's memory network. */
   readonly transport?: TransportFactory;
   readonly logger: Logger;
+  /** Limits on remote peers; each one omitted takes the participant's default. */
+  readonly peerLimits?: RtpsPeerLimits;
+  /** At most one summary line of dropped peer traffic per this many ms. Default 10 s. */
+  readonly dropLogIntervalMs?: number;
 }
 
 /** The match events DataWriter and DataReader share, with the same listener shapes. */
@@ -122,6 +141,7 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
     name: options.participantName,
     ...(options.properties ? { properties: options.properties } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
+    ...options.peerLimits,
   });
   if (!created.ok) {
     const error = created.error;
@@ -158,15 +178,23 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
     endpoints.add(endpoint);
     return endpoint;
   };
-  participant.on("participantDiscovered", (info) =>
-    logger.log("info", "participant discovered", {
-      name: info.name ?? "(unnamed)",
-      guidPrefix: info.guidPrefix,
-    }),
+  // Started first: discovery lines share its per-interval budget.
+  const dropLog = startDropLog(
+    () => participant.dropCounters(),
+    logger,
+    options.dropLogIntervalMs ?? DEFAULT_DROP_LOG_INTERVAL_MS,
   );
-  participant.on("participantLost", (info, reason) =>
-    logger.log("info", "participant lost", { name: info.name ?? "(unnamed)", reason }),
-  );
+  participant.on("participantDiscovered", (info) => {
+    if (dropLog.admitPeerLine())
+      logger.log("info", "participant discovered", {
+        name: info.name ?? "(unnamed)",
+        guidPrefix: info.guidPrefix,
+      });
+  });
+  participant.on("participantLost", (info, reason) => {
+    if (dropLog.admitPeerLine())
+      logger.log("info", "participant lost", { name: info.name ?? "(unnamed)", reason });
+  });
 
   return {
     participantName: options.participantName,
@@ -187,6 +215,7 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
       };
     },
     async close() {
+      dropLog.stop();
       for (const endpoint of endpoints) endpoint.close();
       endpoints.clear();
       await participant.close();

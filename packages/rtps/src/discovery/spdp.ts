@@ -16,7 +16,20 @@ import { type DataSubmessage, writeData } from "../wire/submessages/data.ts";
 import { plCdrPayload, readPlCdr } from "./sedp-data.ts";
 import { decodeParticipantData, encodeParticipantData, type ParticipantData } from "./spdp-data.ts";
 
-export type ParticipantLostReason = "lease-expired" | "disposed";
+/** `evicted`: it had not shown it receives our traffic, and a newcomer needed its place. */
+export type ParticipantLostReason = "lease-expired" | "disposed" | "evicted";
+
+export interface SpdpLimits {
+  /** Remote participants kept at once. */
+  readonly maxRemoteParticipants: number;
+  /** Longest lease honoured; a longer (or infinite) announced lease is cut to this. */
+  readonly maxRemoteLeaseMs: number;
+  /**
+   * When the table is full, a newcomer takes the place of the oldest participant that is
+   * not verified (see `isVerified`) and was discovered at least this long ago.
+   */
+  readonly evictUnverifiedAfterMs: number;
+}
 
 export interface SpdpConfig {
   readonly self: ParticipantData;
@@ -31,11 +44,19 @@ export interface SpdpConfig {
   readonly onUpdated: (p: ParticipantData) => void;
   readonly onLost: (p: ParticipantData, reason: ParticipantLostReason) => void;
   readonly now: () => number;
+  readonly limits: SpdpLimits;
+  /** Whether the participant showed it receives what we send it (AmplificationGuard). */
+  readonly isVerified: (prefixKey: string) => boolean;
+  /** A newcomer's data as kept: locators we may send to (allowlist, unicast only, capped). */
+  readonly admit: (p: ParticipantData) => ParticipantData;
 }
 
 interface RemoteParticipant {
   data: ParticipantData;
   lastSeenMs: number;
+  readonly discoveredAtMs: number;
+  /** When we last answered one of its announcements directly. */
+  answeredAtMs: number;
 }
 
 /**
@@ -49,7 +70,19 @@ export class SpdpAgent {
   private sequence = 0;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
-  counters = { announcementsSent: 0, received: 0, invalid: 0, otherDomain: 0 };
+  /** No participant can be evicted before this time (a cache: see `evictionCandidate`). */
+  private noEvictionBeforeMs = 0;
+  counters = {
+    announcementsSent: 0,
+    received: 0,
+    invalid: 0,
+    otherDomain: 0,
+    /** Newcomers refused: the table was full of verified or recent participants. */
+    participantsRejected: 0,
+    participantsEvicted: 0,
+    /** Participants whose announced lease was cut to `maxRemoteLeaseMs`. */
+    leasesCapped: 0,
+  };
 
   constructor(private readonly config: SpdpConfig) {
     this.mb = new MessageBuilder(config.self.vendorId, config.self.guidPrefix);
@@ -141,28 +174,97 @@ export class SpdpAgent {
       return;
     }
     if (!m.payload) return;
+    const limits = this.config.limits;
+    const now = this.config.now();
+    // A full table and a sender we do not know: refused before the payload is even decoded,
+    // so a flood of forged participants costs a lookup each.
+    if (
+      this.remotes.size >= limits.maxRemoteParticipants &&
+      !this.remotes.has(prefixToString(ctx.sourcePrefix)) &&
+      this.evictionCandidate(now) === undefined
+    ) {
+      this.counters.participantsRejected++;
+      return;
+    }
     const list = readPlCdr(m.payload);
     const decoded = list.ok ? decodeParticipantData(list.value, ctx.sourceVendorId) : list;
     if (!decoded.ok) {
       this.counters.invalid++;
       return;
     }
-    const data = decoded.value;
-    if (data.domainId !== undefined && data.domainId !== this.config.self.domainId) {
+    const announced = decoded.value;
+    if (announced.domainId !== undefined && announced.domainId !== this.config.self.domainId) {
       this.counters.otherDomain++;
       return;
     }
-    const key = prefixToString(data.guidPrefix);
+    const key = prefixToString(announced.guidPrefix);
     if (key === prefixToString(this.config.self.guidPrefix)) return;
+    const leaseDurationMs = Math.min(announced.leaseDurationMs, limits.maxRemoteLeaseMs);
     const known = this.remotes.get(key);
-    this.remotes.set(key, { data, lastSeenMs: this.config.now() });
     if (known) {
-      this.config.onUpdated(data);
+      // Locators stay those of the discovery: the send path registered (and meters) them.
+      const k = known.data;
+      known.data = {
+        ...announced,
+        leaseDurationMs,
+        metatrafficUnicast: k.metatrafficUnicast,
+        metatrafficMulticast: k.metatrafficMulticast,
+        defaultUnicast: k.defaultUnicast,
+        defaultMulticast: k.defaultMulticast,
+      };
+      known.lastSeenMs = now;
+      this.config.onUpdated(known.data);
+      // Until it shows it hears us, answer its announcements directly (within its credit):
+      // our first answer may have been withheld, and it may not be on our multicast group.
+      // Not more often than our initial announcements, or two such peers would ping-pong.
+      if (!this.config.isVerified(key) && now - known.answeredAtMs >= this.config.initialPeriodMs) {
+        known.answeredAtMs = now;
+        this.answer(known.data);
+      }
       return;
     }
+    if (this.remotes.size >= limits.maxRemoteParticipants) {
+      const victim = this.evictionCandidate(now);
+      if (victim === undefined) {
+        this.counters.participantsRejected++;
+        return;
+      }
+      this.counters.participantsEvicted++;
+      this.remove(victim, "evicted");
+    }
+    if (leaseDurationMs < announced.leaseDurationMs) this.counters.leasesCapped++;
+    const data = this.config.admit({ ...announced, leaseDurationMs });
+    this.remotes.set(key, { data, lastSeenMs: now, discoveredAtMs: now, answeredAtMs: now });
+    this.noEvictionBeforeMs = Math.min(
+      this.noEvictionBeforeMs,
+      now + this.config.limits.evictUnverifiedAfterMs,
+    );
     this.config.onDiscovered(data);
     // Answer a newcomer directly so it need not wait for our next periodic announcement.
-    if (data.metatrafficUnicast.length > 0) this.announce(data.metatrafficUnicast.slice(0, 1));
+    this.answer(data);
+  }
+
+  private answer(p: ParticipantData): void {
+    if (p.metatrafficUnicast.length > 0) this.announce(p.metatrafficUnicast.slice(0, 1));
+  }
+
+  /**
+   * The key of the oldest participant that is not verified and was discovered at least
+   * `evictUnverifiedAfterMs` ago, if any. When there is none, the earliest time one could
+   * become so is remembered: until then a flood is refused without scanning the table.
+   */
+  private evictionCandidate(now: number): string | undefined {
+    if (now < this.noEvictionBeforeMs) return undefined;
+    const after = this.config.limits.evictUnverifiedAfterMs;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [key, r] of this.remotes) {
+      if (this.config.isVerified(key)) continue;
+      if (now - r.discoveredAtMs >= after) return key;
+      earliest = Math.min(earliest, r.discoveredAtMs + after);
+    }
+    // Later newcomers are younger, and verification only removes candidates.
+    this.noEvictionBeforeMs = earliest;
+    return undefined;
   }
 
   private checkLeases(): void {

@@ -22,9 +22,18 @@ interface Pending {
  * receiver carries over from the previous submessages (INFO_TS precedes every DATA we send).
  * Messages leave in the order they were sent, per locator.
  */
+/** Past this many destinations in one turn, they are found through a map instead of a scan. */
+const SCAN_LIMIT = 16;
+
 export class DatagramBatcher {
-  /** One entry per destination this turn: a handful at most, so a scan beats hashing. */
+  /** One entry per destination this turn: usually a handful, so a scan beats hashing. */
   private readonly pending: Pending[] = [];
+  /**
+   * Built only when a turn reaches many destinations (announcements to every peer, heartbeats
+   * to many readers): a scan per message was quadratic there, and with thousands of
+   * (forged) peers it stalled the process for seconds.
+   */
+  private index: Map<number, Pending> | undefined;
   private readonly spare: ByteWriter[] = [];
   private hooks: Array<() => void> = [];
   private scheduled: NodeJS.Immediate | undefined;
@@ -41,10 +50,13 @@ export class DatagramBatcher {
     const ip = ((a[12] ?? 0) << 24) | ((a[13] ?? 0) << 16) | ((a[14] ?? 0) << 8) | (a[15] ?? 0);
     const port = to.port;
     let p: Pending | undefined;
-    for (const q of this.pending) {
-      if (q.ip === ip && q.port === port) {
-        p = q;
-        break;
+    if (this.index) p = this.index.get(ip * 65536 + port);
+    else {
+      for (const q of this.pending) {
+        if (q.ip === ip && q.port === port) {
+          p = q;
+          break;
+        }
       }
     }
     if (p) {
@@ -61,7 +73,13 @@ export class DatagramBatcher {
     }
     const w = this.spare.pop() ?? new ByteWriter(2048);
     w.bytes(message);
-    this.pending.push({ to, ip, port, w });
+    const entry = { to, ip, port, w };
+    this.pending.push(entry);
+    if (this.index) this.index.set(ip * 65536 + port, entry);
+    else if (this.pending.length > SCAN_LIMIT) {
+      this.index = new Map();
+      for (const q of this.pending) this.index.set(q.ip * 65536 + q.port, q);
+    }
     this.schedule();
   }
 
@@ -89,6 +107,7 @@ export class DatagramBatcher {
       if (this.spare.length < 8) this.spare.push(p.w);
     }
     this.pending.length = 0;
+    this.index = undefined;
   }
 
   /** One callback for every turn (no closure per turn); it runs with nothing to cancel. */

@@ -59,4 +59,13 @@ describe("EarlyWriterTraffic", () => {
       5 + 10 * EARLY_TRAFFIC_PER_WRITER - (EARLY_TRAFFIC_TOTAL - EARLY_TRAFFIC_PER_WRITER),
     );
   });
+
+  it("takes its bounds from the participant's options", () => {
+    const early = new EarlyWriterTraffic(() => 0, { perWriter: 2, total: 3 });
+    for (let i = 0; i < 5; i++) early.hold(heartbeat(0x102, i), ctx(1));
+    for (let i = 0; i < 5; i++) early.hold(heartbeat(0x202, i), ctx(1));
+    expect(early.size).toBe(3);
+    expect(early.dropped).toBe(7);
+    expect(early.take({ prefix: prefix(1), entityId: 0x102 })).toHaveLength(2);
+  });
 });

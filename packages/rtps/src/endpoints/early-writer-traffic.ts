@@ -4,9 +4,19 @@ import type { WriterSubmessage } from "../wire/submessage.ts";
 
 /** How long a submessage from a not yet matched writer is kept for its match. */
 export const EARLY_TRAFFIC_TTL_MS = 2_000;
-/** Per remote writer, and in all: bounds what a peer can make us hold. */
+/**
+ * Default bounds, per remote writer and in all, on what peers can make us hold (the
+ * participant's `maxEarlyTrafficPerWriter` and `maxEarlyTraffic` options).
+ */
 export const EARLY_TRAFFIC_PER_WRITER = 64;
 export const EARLY_TRAFFIC_TOTAL = 256;
+
+export interface EarlyTrafficLimits {
+  /** Submessages held per remote writer. */
+  readonly perWriter: number;
+  /** Submessages held in all. */
+  readonly total: number;
+}
 
 interface Held {
   readonly m: WriterSubmessage;
@@ -29,14 +39,20 @@ export class EarlyWriterTraffic {
    * the participant (`counters.replayedAfterMatch`), which does the replaying. */
   dropped = 0;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    private readonly limits: EarlyTrafficLimits = {
+      perWriter: EARLY_TRAFFIC_PER_WRITER,
+      total: EARLY_TRAFFIC_TOTAL,
+    },
+  ) {}
 
   hold(m: WriterSubmessage, ctx: ReceiveContext): void {
     const atMs = this.now();
     this.expire(atMs);
     const key = guidToString({ prefix: ctx.sourcePrefix, entityId: m.writerId });
     const held = this.byWriter.get(key) ?? [];
-    if (held.length >= EARLY_TRAFFIC_PER_WRITER || this.total >= EARLY_TRAFFIC_TOTAL) {
+    if (held.length >= this.limits.perWriter || this.total >= this.limits.total) {
       this.dropped++;
       return;
     }

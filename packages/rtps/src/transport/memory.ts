@@ -9,14 +9,24 @@ import {
 } from "./ports.ts";
 import type {
   DatagramHandler,
+  DatagramSource,
   Transport,
   TransportError,
   TransportFactory,
   TransportOpenParams,
 } from "./transport.ts";
 
-/** Decides whether the in-memory network loses a datagram (to test reliability). */
-export type DropPolicy = (datagram: Uint8Array, to: Locator) => boolean;
+/**
+ * Decides whether the in-memory network loses a datagram (to test reliability); it sees every
+ * datagram sent, so it also serves to count traffic.
+ */
+export type DropPolicy = (datagram: Uint8Array, to: Locator, from: DatagramSource) => boolean;
+
+/** A bare socket on the memory network: sends from, and receives at, one address and port. */
+export interface MemorySocket {
+  send(datagram: Uint8Array, to: Locator): void;
+  close(): void;
+}
 
 /**
  * An in-process network for tests: no sockets, same port formulas, asynchronous
@@ -32,6 +42,27 @@ export class MemoryNetwork {
   /** A transport factory for one participant at `address` on this network. */
   transport(address = "127.0.0.1"): TransportFactory {
     return { open: (params) => Promise.resolve(this.open(address, params)) };
+  }
+
+  /**
+   * Binds `address:port` without a participant: for tests that play a peer by hand (forged
+   * announcements, floods). Throws if the port is taken (a test's mistake).
+   */
+  socket(address: string, port: number, onDatagram: DatagramHandler = () => {}): MemorySocket {
+    const key = `${address}:${port}`;
+    if (this.unicast.has(key)) throw new Error(`${key} is already bound`);
+    this.unicast.set(key, onDatagram);
+    const from: DatagramSource = { address, port };
+    let closed = false;
+    return {
+      send: (datagram, to) => {
+        if (!closed) this.deliver(datagram, to, from);
+      },
+      close: () => {
+        closed = true;
+        this.unicast.delete(key);
+      },
+    };
   }
 
   private open(address: string, params: TransportOpenParams): Result<Transport, TransportError> {
@@ -60,6 +91,8 @@ export class MemoryNetwork {
     members.add(onDatagram);
     this.groups.set(groupKey, members);
     let closed = false;
+    // Like the UDP transport, everything leaves through the metatraffic socket.
+    const from: DatagramSource = { address, port: metatrafficUnicastPort(domainId, participantId) };
     return {
       locators: {
         participantId,
@@ -72,7 +105,7 @@ export class MemoryNetwork {
       },
       sendErrors: 0,
       send: (datagram, to) => {
-        if (!closed) this.deliver(datagram, to);
+        if (!closed) this.deliver(datagram, to, from);
       },
       close: () => {
         closed = true;
@@ -84,8 +117,8 @@ export class MemoryNetwork {
     };
   }
 
-  private deliver(datagram: Uint8Array, to: Locator): void {
-    if (this.dropPolicy?.(datagram, to)) {
+  private deliver(datagram: Uint8Array, to: Locator, from: DatagramSource): void {
+    if (this.dropPolicy?.(datagram, to, from)) {
       this.dropped++;
       return;
     }
@@ -98,7 +131,7 @@ export class MemoryNetwork {
       const copy = datagram.slice();
       setImmediate(() => {
         this.delivered++;
-        handler(copy);
+        handler(copy, from);
       });
     }
   }

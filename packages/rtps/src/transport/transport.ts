@@ -10,7 +10,14 @@ export interface TransportLocators {
   readonly defaultUnicast: Locator;
 }
 
-export type DatagramHandler = (data: Uint8Array) => void;
+/** Where a datagram came from (node:dgram's `rinfo` has this shape). */
+export interface DatagramSource {
+  /** The sender's IPv4 address, "a.b.c.d". */
+  readonly address: string;
+  readonly port: number;
+}
+
+export type DatagramHandler = (data: Uint8Array, source: DatagramSource) => void;
 
 /** An open transport; sending never throws, failures are counted. */
 export interface Transport {

@@ -1,4 +1,4 @@
-import { createSocket, type Socket, type SocketOptions } from "node:dgram";
+import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from "node:dgram";
 import { err, ok, type Result } from "../result.ts";
 import { type Locator, LocatorKind, locatorIpV4, udpV4Locator } from "../wire/locator.ts";
 import {
@@ -89,8 +89,8 @@ async function openUdp(
   const ip = options.interfaceAddress;
   const sockets: Socket[] = [];
   const counters = { sendErrors: 0 };
-  const onMessage = (msg: Buffer): void => {
-    onDatagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+  const onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    onDatagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo);
   };
   const newSocket = (reuseAddr: boolean): Socket => {
     const s = createSocket({ type: "udp4", reuseAddr, lookup: literalLookup });

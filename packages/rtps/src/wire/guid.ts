@@ -161,7 +161,9 @@ export function internPrefix(view: Uint8Array): GuidPrefix {
 function internPrefixAt(data: Uint8Array, at: number): GuidPrefix {
   for (const known of internedPrefixes) {
     let same = true;
-    for (let i = 0; i < GUID_PREFIX_LENGTH; i++) {
+    // Last byte first: prefixes of one host or vendor share their first bytes (Fast DDS: vendor,
+    // host, process), and a flood of forged ones may share all but the last few.
+    for (let i = GUID_PREFIX_LENGTH - 1; i >= 0; i--) {
       if (known[i] !== data[at + i]) {
         same = false;
         break;

@@ -81,6 +81,9 @@ describe.concurrent("interop with Cyclone DDS ddsperf", () => {
       ).toBe(true);
     }
     expect(await w.waitForAcknowledgments(10_000)).toBe(true);
+    // Cyclone names us (INFO_DST) from the address it announces: verified, so unmetered.
+    expect(p.introspect().participants.map((x) => x.verified)).toEqual([true]);
+    expect(p.introspect().counters.peers.unknownDestination).toBe(0);
     expect((await sub.waitForExit(EXIT_MS)).code).toBe(0);
     expect(totals(sub)).toEqual({ total: 100, lost: 0 });
   });

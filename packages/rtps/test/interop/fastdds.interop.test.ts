@@ -74,6 +74,9 @@ describe.concurrent("interop with Fast DDS 2.9", () => {
     await sub.waitForLine(/^MATCHED writers=1 /, MATCH_MS);
     for (let i = 1; i <= 5; i++) writeCo2(w, i);
     expect(await w.waitForAcknowledgments(10_000)).toBe(true);
+    // Fast DDS names us (INFO_DST) from the address it announces: verified, so unmetered.
+    expect(p.introspect().participants.map((x) => x.verified)).toEqual([true]);
+    expect(p.introspect().counters.peers.unknownDestination).toBe(0);
     expect((await sub.waitForExit(EXIT_MS)).code).toBe(0);
     expect(sub.lines).toContain("TOTAL 5");
     expect(co2Samples(sub)).toEqual(expectedPeerSamples(5));
