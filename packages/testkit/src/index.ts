@@ -42,9 +42,39 @@ export {
   probePrivateNetwork,
 } from "./private-network.ts";
 export {
+  cpuSecondsOf,
+  type MemoryUse,
+  memoryOf,
+  residentBytes,
+  type UdpSocketInfo,
+  udpSocketsOf,
+} from "./proc-stats.ts";
+export {
   type PeerProcess,
   type ProcessExit,
   type StartOptions,
   startProcess,
   stopAll,
 } from "./process.ts";
+export {
+  openUdpSinks,
+  type SendPacing,
+  type SendReport,
+  sendDatagrams,
+  type UdpSinkOptions,
+  type UdpSinks,
+} from "./raw-udp.ts";
+export {
+  dataFragDatagram,
+  EntityId,
+  type ForgedParticipantOptions,
+  forgedGuidPrefix,
+  forgedSpdpDatagram,
+  gapDatagram,
+  heartbeatDatagram,
+  type RtpsTime,
+  rtpsTimeOf,
+  SPDP_SEDP_ENDPOINTS,
+  VENDOR_EPROSIMA,
+  type WriterSubmessageTarget,
+} from "./rtps-datagrams.ts";
