@@ -127,7 +127,8 @@ export class ModelSource implements PowerSource {
       });
     }
     if (options.dram) {
-      const gib = facts.memoryBytes / BYTES_PER_GIB;
+      // Tenths of a GiB: the model cannot use more precision, and the notes stay readable.
+      const gib = Math.round((facts.memoryBytes / BYTES_PER_GIB) * 10) / 10;
       const power = memoryPower(gib, facts.dimms === undefined ? {} : { dimms: facts.dimms });
       // memoryPower refuses only negative or non-finite sizes; the OS never reports those.
       if (!power.ok) throw new Error(`memoryPower refused ${gib} GiB`);

@@ -263,7 +263,7 @@ export class RaplSource implements PowerSource {
     const revalidate = ++this.samplesTaken % this.revalidateEvery === 0;
     this.pending = new Promise((resolve) => {
       let live = 0;
-      for (const zone of this.zones) if (zone.vanished === null) live++;
+      if (!this.closed) for (const zone of this.zones) if (zone.vanished === null) live++;
       this.countdown.start(live * (revalidate ? 2 : 1), () => {
         this.pending = null;
         const readings = this.zones.map((zone) => this.readingOf(zone));
@@ -271,7 +271,7 @@ export class RaplSource implements PowerSource {
         resolve({ atMs, readings });
       });
       for (const zone of this.zones) {
-        if (zone.vanished !== null) continue;
+        if (this.closed || zone.vanished !== null) continue;
         zone.energy.read(this.countdown.arrive);
         if (revalidate) this.revalidate(zone);
       }
