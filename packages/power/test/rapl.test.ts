@@ -319,3 +319,24 @@ describe("RAPL sampling through the meter", () => {
     expect(second.atMs).toBeGreaterThanOrEqual(first.atMs);
   });
 });
+
+describe("RAPL package without a counter", () => {
+  it("counts its core and uncore sub-zones instead, and says it is an underestimate", async () => {
+    await writePowercap(root, [
+      { dir: "intel-rapl:0", name: "package-0", maxEnergyRangeUj: 1000 },
+      { dir: "intel-rapl:0:0", name: "core", energyUj: 5, maxEnergyRangeUj: 1000 },
+      { dir: "intel-rapl:0:1", name: "uncore", energyUj: 5, maxEnergyRangeUj: 1000 },
+    ]);
+    const source = new RaplSource({ root });
+    const { devices, skipped } = await source.detect();
+    source.close();
+    expect(devices.map((d) => [d.id, d.name, d.kind])).toEqual([
+      ["rapl:intel-rapl:0:0", "core (package-0)", "cpu"],
+      ["rapl:intel-rapl:0:1", "uncore (package-0)", "cpu"],
+    ]);
+    expect(devices[0]?.notes[1]).toMatch(/stands in for its package/);
+    expect(skipped[0]?.message).toMatch(
+      /core and uncore sub-zones are counted instead.*underestimate/,
+    );
+  });
+});

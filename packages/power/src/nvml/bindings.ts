@@ -16,7 +16,8 @@ export interface AsyncCall<A extends unknown[]> {
 }
 
 export interface NvmlBindings {
-  readonly init: () => number;
+  /** `nvmlInit_v2`: can take a second with persistence mode off, so it is called asynchronously. */
+  readonly init: AsyncCall<[]>;
   readonly shutdown: () => number;
   readonly errorString: (code: number) => string;
   readonly deviceCount: (out: Uint32Array) => number;

@@ -125,7 +125,9 @@ export class NvmlSource implements PowerSource {
     if (!bound.ok) return skipOnly(this.bindSkip(bound.stage, bound.message));
     const nvml = bound.bindings;
     this.bindings = nvml;
-    const initCode = nvml.init();
+    const initCode = await new Promise<number>((resolve) =>
+      nvml.init.async((_error, code) => resolve(typeof code === "number" ? code : -1)),
+    );
     if (initCode !== NVML_SUCCESS) {
       const fix = nvmlFix(initCode);
       return skipOnly(

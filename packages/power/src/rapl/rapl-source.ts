@@ -162,12 +162,35 @@ export class RaplSource implements PowerSource {
 
     const roles = zoneRoles(listing.zones);
     const opened: OpenZone[] = [];
+    /** Packages without a counter of their own: their core/uncore sub-zones stand in. */
+    const hollow = new Set<string>();
     for (const zone of listing.zones) {
       const role = roles.get(zone.dir);
-      if (role === undefined || !role.counted) continue;
-      const outcome = await this.openZone(zone, role.component, role.label, roles);
-      if ("kind" in outcome) skipped.push(outcome);
-      else opened.push(outcome);
+      const inHollow = zone.parent !== null && hollow.has(zone.parent);
+      if (role === undefined || (!role.counted && !inHollow)) continue;
+      const counted = role.counted
+        ? role
+        : {
+            component: "cpu" as const,
+            label: `${zone.name} (${listing.zones.find((z) => z.dir === zone.parent)?.name ?? zone.parent})`,
+          };
+      const extra = inHollow
+        ? [
+            "stands in for its package, which has no energy counter: the package's other parts are not measured",
+          ]
+        : [];
+      const outcome = await this.openZone(zone, counted.component, counted.label, roles, extra);
+      if ("kind" in outcome) {
+        const noCounter =
+          outcome.kind === "not-supported" && zone.parent === null && counted.component === "cpu";
+        if (noCounter && listing.zones.some((z) => z.parent === zone.dir)) {
+          hollow.add(zone.dir);
+          skipped.push({
+            ...outcome,
+            message: `${outcome.message}; its core and uncore sub-zones are counted instead, which leaves out the rest of the package (an underestimate)`,
+          });
+        } else skipped.push(outcome);
+      } else opened.push(outcome);
     }
     this.zones = opened;
     return { devices: opened.map((z) => z.device), skipped };
@@ -178,6 +201,7 @@ export class RaplSource implements PowerSource {
     component: Component,
     label: string,
     roles: ReadonlyMap<string, { counted: boolean }>,
+    extraNotes: readonly string[] = [],
   ): Promise<OpenZone | ReaderSkip> {
     const id = `rapl:${zone.dir}`;
     const energyPath = `${zone.path}/energy_uj`;
@@ -228,7 +252,7 @@ export class RaplSource implements PowerSource {
     const inside = [...roles.entries()]
       .filter(([dir, role]) => !role.counted && dir.startsWith(`${zone.dir}:`))
       .map(([dir]) => dir);
-    const notes = [`counter ${energyPath}, wraps after ${maxEnergyRangeUj} µJ`];
+    const notes = [`counter ${energyPath}, wraps after ${maxEnergyRangeUj} µJ`, ...extraNotes];
     if (inside.length > 0) notes.push(`includes sub-zones ${inside.join(", ")}, not counted again`);
     if (component === "psys") {
       notes.push(
