@@ -1,11 +1,13 @@
 import { type HardwareProfile, hardwareSource, searchHardware } from "@wattprint/core";
 import type { CliIo } from "../io.ts";
 import { runSearchCommand, type SearchCommand } from "../render/search-command.ts";
+import { runHardwareDetect } from "./hardware-detect.ts";
 
 const HARDWARE: SearchCommand<HardwareProfile> = {
   name: "hardware",
   what: "hardware",
   help: `usage: wattprint hardware [query] [--limit N] [--json]
+       wattprint hardware detect [--watch [INTERVAL]] [--json]   (see wattprint hardware detect --help)
 
 Lists the hardware power profiles (CPUs and accelerators) with their rated power and the
 vendor publication each figure comes from. The query matches names and aliases.
@@ -21,6 +23,7 @@ vendor publication each figure comes from. The query matches names and aliases.
   ],
 };
 
-export function runHardware(argv: readonly string[], io: CliIo): number {
+export function runHardware(argv: readonly string[], io: CliIo): number | Promise<number> {
+  if (argv[0] === "detect") return runHardwareDetect(argv.slice(1), io);
   return runSearchCommand(HARDWARE, argv, io);
 }

@@ -1,0 +1,118 @@
+import type { GpuProcesses, MeterReading, PowerDevice, ReaderSkip } from "@wattprint/power";
+import { renderTable } from "./table.ts";
+
+/** The `hardware detect` report: devices, their notes, and why each reader was skipped. */
+export function renderDetect(
+  devices: readonly PowerDevice[],
+  skipped: readonly ReaderSkip[],
+  processes: readonly GpuProcesses[],
+): string {
+  const lines: string[] = [];
+  lines.push(
+    renderTable(
+      ["device", "component", "reader", "basis", "confidence", "name"],
+      devices.map((d) => [d.id, d.kind, d.reader, d.basis, d.confidence, d.name]),
+    ),
+  );
+  const measured = devices.filter((d) => d.basis === "measured").length;
+  lines.push(
+    "",
+    measured === devices.length
+      ? `${devices.length} device(s), all measured by the hardware.`
+      : measured === 0
+        ? `${devices.length} device(s), none measured: every figure is modelled from rated power and OS load (see the notes).`
+        : `${devices.length} device(s), ${measured} measured, ${devices.length - measured} modelled or simulated.`,
+  );
+  lines.push("", "notes:");
+  for (const d of devices) {
+    for (const note of d.notes) lines.push(`  ${d.id}: ${note}`);
+    for (const p of d.provenance) {
+      lines.push(
+        `  ${d.id}: source: ${p.source.title}${p.source.url === "" ? "" : ` <${p.source.url}>`} (${p.method})`,
+      );
+    }
+  }
+  const busy = processes.filter((p) => p.processes.length > 0 || p.truncated);
+  if (busy.length > 0) {
+    lines.push("", "GPU processes:");
+    for (const p of busy) {
+      const list = p.truncated
+        ? "more than can be listed"
+        : p.processes
+            .map(
+              (q) =>
+                `pid ${q.pid}${q.usedMemoryBytes === null ? "" : ` (${(q.usedMemoryBytes / 2 ** 20).toFixed(0)} MiB)`}`,
+            )
+            .join(", ");
+      lines.push(`  ${p.device}: ${list}`);
+    }
+  }
+  if (skipped.length > 0) {
+    lines.push("", "skipped:");
+    for (const s of skipped)
+      lines.push(
+        `  ${s.reader} (${s.kind})${s.device === undefined ? "" : ` ${s.device}`}: ${s.message}`,
+      );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function watts(value: number): string {
+  return Number.isNaN(value) ? "-" : `${value.toFixed(1)} W`;
+}
+
+/** One `--watch` line: the power per component and per device now. */
+export function renderWatchLine(reading: MeterReading): string {
+  const components = reading.components.map((c) => `${c.component} ${watts(c.watts)}`).join("  ");
+  const devices = reading.devices
+    .map((d) => `${d.device.id} ${d.problem === null ? watts(d.watts) : `(${d.problem.kind})`}`)
+    .join(", ");
+  return `${reading.elapsedS.toFixed(1).padStart(7)} s  ${components}  total ${watts(reading.totalWatts)}  [${devices}]\n`;
+}
+
+/** What `--watch` prints when it stops: the energy of each component over the watch. */
+export function renderWatchSummary(first: MeterReading, last: MeterReading): string {
+  const seconds = (last.atMs - first.atMs) / 1000;
+  const before = new Map(first.components.map((c) => [c.component, c.energyJ]));
+  const rows = last.components.map((c) => {
+    const joules = c.energyJ - (before.get(c.component) ?? 0);
+    return [
+      c.component,
+      `${joules.toFixed(1)} J`,
+      seconds > 0 ? `${(joules / seconds).toFixed(1)} W` : "-",
+      c.basis + (c.lowerBound ? " (lower bound)" : ""),
+    ];
+  });
+  const total = last.totalEnergyJ - first.totalEnergyJ;
+  rows.push([
+    "total",
+    `${total.toFixed(1)} J`,
+    seconds > 0 ? `${(total / seconds).toFixed(1)} W` : "-",
+    "cpu + dram + gpu",
+  ]);
+  return `\nover ${seconds.toFixed(1)} s:\n${renderTable(["component", "energy", "mean power", "basis"], rows)}\n`;
+}
+
+/** JSON can hold neither Infinity nor NaN: a counter that never wraps has `rangeJ: null`, an unknown power `null`. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === "number" && !Number.isFinite(value) ? null : value;
+}
+
+export function watchJson(reading: MeterReading): object {
+  return {
+    elapsedS: reading.elapsedS,
+    totalWatts: reading.totalWatts,
+    totalEnergyJ: reading.totalEnergyJ,
+    components: reading.components,
+    devices: reading.devices.map((d) => ({
+      id: d.device.id,
+      kind: d.device.kind,
+      basis: d.device.basis,
+      watts: d.watts,
+      energyJ: d.energyJ,
+      utilisation: d.utilisation,
+      lowerBound: d.lowerBound,
+      problem: d.problem,
+    })),
+  };
+}

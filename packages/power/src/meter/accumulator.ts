@@ -1,0 +1,151 @@
+import { type CounterStep, counterStep } from "../counter.ts";
+import type { PowerDevice } from "../device.ts";
+import { type ReadingProblem, readingProblem } from "../failures.ts";
+import type { DeviceReading } from "../source.ts";
+
+/**
+ * Slack on the plausibility bound of a counter interval: counters update on their own clock
+ * (RAPL about every millisecond, NVML every few tens of milliseconds), so a delta can cover a
+ * little more time than the two timestamps say.
+ */
+const PLAUSIBILITY_FACTOR = 1.25;
+const PLAUSIBILITY_SLACK_S = 0.1;
+
+export interface DeviceEnergy {
+  readonly device: PowerDevice;
+  /** Energy since the meter's first sample, in joules. */
+  readonly energyJ: number;
+  /** Power now: the last interval's mean for a counter, else the last power reading; NaN until known. */
+  readonly watts: number;
+  /** Busy fraction from the last reading; NaN when the reader has none. */
+  readonly utilisation: number;
+  /** Good readings so far. */
+  readonly samples: number;
+  /** Readings skipped so far (problems of the reader or of the counter arithmetic). */
+  readonly skipped: number;
+  /** True once an interval with possible extra wraps was counted as its minimum. */
+  readonly lowerBound: boolean;
+  /** Seconds of the metered time whose energy is not in `energyJ` (before the first good reading, resets, implausible deltas). */
+  readonly uncountedS: number;
+  /** What went wrong with this device in the latest sample, or null. */
+  readonly problem: ReadingProblem | null;
+}
+
+/**
+ * Turns one device's readings into energy: counter deltas where the device keeps a counter
+ * (with wrap-around), trapezoids of power × time otherwise. A failed reading loses nothing for
+ * a counter (the next good delta covers the gap) and is bridged linearly for power.
+ */
+export class DeviceAccumulator {
+  energyJ = 0;
+  watts = Number.NaN;
+  utilisation = Number.NaN;
+  samples = 0;
+  skipped = 0;
+  lowerBound = false;
+  uncountedS = 0;
+  problem: ReadingProblem | null = null;
+  private lastEnergyJ = Number.NaN;
+  private lastWatts = Number.NaN;
+  private lastAtMs = Number.NaN;
+  private readonly step: CounterStep = { joules: 0, verdict: "ok" };
+  private readonly useCounter: boolean;
+
+  constructor(
+    readonly device: PowerDevice,
+    private readonly startedAtMs: number,
+  ) {
+    this.useCounter = device.counter !== null;
+  }
+
+  add(r: DeviceReading, atMs: number): void {
+    this.problem = r.problem;
+    if (r.problem !== null) {
+      this.skipped++;
+      return;
+    }
+    this.utilisation = r.utilisation;
+    if (this.useCounter && !Number.isNaN(r.energyJ)) this.addCounter(r.energyJ, atMs);
+    else if (!Number.isNaN(r.watts)) this.addPower(r.watts, atMs);
+    else {
+      this.skipped++;
+      this.problem = readingProblem(
+        "malformed",
+        this.device.id,
+        `${this.device.reader} ${this.device.name}: the reading has neither energy nor power`,
+      );
+    }
+  }
+
+  private addCounter(energyJ: number, atMs: number): void {
+    this.samples++;
+    if (Number.isNaN(this.lastAtMs)) {
+      this.uncountedS += Math.max(0, atMs - this.startedAtMs) / 1000;
+      this.lastEnergyJ = energyJ;
+      this.lastAtMs = atMs;
+      return;
+    }
+    const elapsedS = Math.max(0, atMs - this.lastAtMs) / 1000;
+    const maxJ = this.device.maxWatts * (elapsedS * PLAUSIBILITY_FACTOR + PLAUSIBILITY_SLACK_S);
+    const rangeJ = this.device.counter?.rangeJ ?? Number.POSITIVE_INFINITY;
+    const step = counterStep(this.lastEnergyJ, energyJ, rangeJ, maxJ, this.step);
+    this.energyJ += step.joules;
+    switch (step.verdict) {
+      case "ok":
+      case "wrapped":
+        this.watts = elapsedS > 0 ? step.joules / elapsedS : this.watts;
+        break;
+      case "ambiguous-wraps":
+        this.lowerBound = true;
+        this.watts = Number.NaN;
+        this.problem = readingProblem(
+          "ambiguous-wraps",
+          this.device.id,
+          `${this.device.reader} ${this.device.name}: ${elapsedS.toFixed(1)} s passed between two readings of a counter that wraps every ${rangeJ.toFixed(0)} J; at up to ${this.device.maxWatts} W it may have wrapped more than once, so ${step.joules.toFixed(3)} J (the least it can be) was counted and the device's energy is now a lower bound.`,
+          `sample at least every ${Math.floor(rangeJ / this.device.maxWatts)} s`,
+        );
+        break;
+      case "implausible-delta":
+      case "counter-reset":
+        this.uncountedS += elapsedS;
+        this.watts = Number.NaN;
+        this.problem = readingProblem(
+          step.verdict,
+          this.device.id,
+          step.verdict === "counter-reset"
+            ? `${this.device.reader} ${this.device.name}: the energy counter went back from ${this.lastEnergyJ} J to ${energyJ} J (driver reloaded?); the ${elapsedS.toFixed(1)} s interval is not counted.`
+            : `${this.device.reader} ${this.device.name}: the energy counter moved from ${this.lastEnergyJ} J to ${energyJ} J in ${elapsedS.toFixed(1)} s, more than ${this.device.maxWatts} W could draw; the interval is not counted.`,
+        );
+        break;
+    }
+    this.lastEnergyJ = energyJ;
+    this.lastAtMs = atMs;
+  }
+
+  private addPower(watts: number, atMs: number): void {
+    this.samples++;
+    this.watts = watts;
+    if (Number.isNaN(this.lastAtMs)) {
+      this.uncountedS += Math.max(0, atMs - this.startedAtMs) / 1000;
+    } else {
+      const elapsedS = Math.max(0, atMs - this.lastAtMs) / 1000;
+      this.energyJ += ((this.lastWatts + watts) / 2) * elapsedS;
+    }
+    this.lastWatts = watts;
+    this.lastAtMs = atMs;
+  }
+
+  snapshot(): DeviceEnergy {
+    return {
+      device: this.device,
+      energyJ: this.energyJ,
+      watts: this.watts,
+      utilisation: this.utilisation,
+      samples: this.samples,
+      skipped: this.skipped,
+      lowerBound: this.lowerBound,
+      uncountedS: this.uncountedS,
+      problem: this.problem,
+    };
+  }
+}

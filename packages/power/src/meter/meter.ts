@@ -1,0 +1,426 @@
+import { err, failure, ok, type Result } from "@wattprint/result";
+import { AmdgpuSource } from "../amdgpu/amdgpu-source.ts";
+import { PowermetricsSource } from "../apple/powermetrics-source.ts";
+import { monotonicMs } from "../clock.ts";
+import { COMPONENTS, type Component, type PowerDevice } from "../device.ts";
+import {
+  emptyProblemCounters,
+  type ProblemCounters,
+  type ReaderSkip,
+  type ReadingProblem,
+  readerSkip,
+  readingProblem,
+} from "../failures.ts";
+import { ModelSource } from "../model/model-source.ts";
+import { type GpuProcesses, NvmlSource } from "../nvml/nvml-source.ts";
+import { RaplSource } from "../rapl/rapl-source.ts";
+import { SimulatedSource } from "../simulated.ts";
+import {
+  type DeviceReading,
+  failedReading,
+  type PowerSource,
+  type SourceCounters,
+  type SourceSample,
+} from "../source.ts";
+import { DeviceAccumulator } from "./accumulator.ts";
+import {
+  invalidOptions,
+  type MeterError,
+  type MeterOptions,
+  meterOptionsSchema,
+} from "./options.ts";
+import { componentsOf, type MeterReading, totalsOf } from "./reading.ts";
+import { deviceMatches, READERS_OF } from "./select.ts";
+
+interface Wired {
+  readonly source: PowerSource;
+  /** Index into the source's readings, and the accumulator, of each selected device. */
+  readonly picks: readonly { readonly index: number; readonly acc: DeviceAccumulator }[];
+}
+
+export interface MeterCounters {
+  samples: number;
+  /** `sample()` calls answered with the sample already running. */
+  coalesced: number;
+  /** Ticks of `start()` that found the previous sample still running. */
+  overlappedTicks: number;
+  /** Every problem of every device so far, by kind. */
+  problems: ProblemCounters;
+  readonly sources: Readonly<Record<string, SourceCounters>>;
+}
+
+/**
+ * Composes the detected power sources into energy per device, per component and in total.
+ * Open it with `openPowerMeter`; it starts metering at once. Dispose of it with `close()`,
+ * `await using` or `using`: files, the NVML library (`nvmlShutdown`) and child processes are
+ * released.
+ */
+export class PowerMeter implements AsyncDisposable, Disposable {
+  private readonly accumulators: DeviceAccumulator[];
+  private inFlight: Promise<MeterReading> | null = null;
+  private last: MeterReading;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly counters = {
+    samples: 0,
+    coalesced: 0,
+    overlappedTicks: 0,
+    problems: emptyProblemCounters(),
+  };
+
+  private constructor(
+    private readonly wired: readonly Wired[],
+    readonly devices: readonly PowerDevice[],
+    readonly skipped: readonly ReaderSkip[],
+    private readonly startedAtMs: number,
+  ) {
+    this.accumulators = wired.flatMap((w) => w.picks.map((p) => p.acc));
+    this.last = this.build(startedAtMs);
+  }
+
+  /** @internal Used by `openPowerMeter` once the selection is valid. */
+  static async create(
+    wired: readonly Wired[],
+    devices: readonly PowerDevice[],
+    skipped: readonly ReaderSkip[],
+    startedAtMs: number,
+  ): Promise<PowerMeter> {
+    const meter = new PowerMeter(wired, devices, skipped, startedAtMs);
+    await meter.sample();
+    return meter;
+  }
+
+  /** The components that have at least one device, in the order cpu, dram, gpu, psys, machine. */
+  get components(): readonly Component[] {
+    return COMPONENTS.filter((c) => this.devices.some((d) => d.kind === c));
+  }
+
+  /** Reads every device once and returns the energy since the meter opened. Never rejects. */
+  sample(): Promise<MeterReading> {
+    if (this.closed) return Promise.resolve(this.last);
+    if (this.inFlight !== null) {
+      this.counters.coalesced++;
+      return this.inFlight;
+    }
+    this.inFlight = this.takeSample().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  /** The latest reading, without sampling. */
+  latest(): MeterReading {
+    return this.last;
+  }
+
+  private async takeSample(): Promise<MeterReading> {
+    const settled = await Promise.allSettled(this.wired.map((w) => w.source.sample()));
+    let latestMs = Number.NEGATIVE_INFINITY;
+    for (let s = 0; s < this.wired.length; s++) {
+      const w = this.wired[s] as Wired;
+      const outcome = settled[s] as PromiseSettledResult<SourceSample>;
+      for (const pick of w.picks) {
+        const r = outcome.status === "fulfilled" ? outcome.value.readings[pick.index] : undefined;
+        const atMs = outcome.status === "fulfilled" ? outcome.value.atMs : monotonicMs();
+        if (atMs > latestMs) latestMs = atMs;
+        pick.acc.add(r ?? this.missing(pick.acc.device, outcome), atMs);
+        const problem = pick.acc.problem;
+        if (problem !== null) this.counters.problems[problem.kind]++;
+      }
+    }
+    this.counters.samples++;
+    // The reading is as of its latest device reading, so intervals between readings match the energy in them.
+    this.last = this.build(Number.isFinite(latestMs) ? latestMs : monotonicMs());
+    return this.last;
+  }
+
+  private missing(device: PowerDevice, outcome: PromiseSettledResult<SourceSample>): DeviceReading {
+    const why =
+      outcome.status === "rejected"
+        ? `the ${device.reader} reader failed: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`
+        : `the ${device.reader} reader returned no reading for it`;
+    return failedReading(readingProblem("driver-error", device.id, `${device.name}: ${why}`));
+  }
+
+  private build(atMs: number): MeterReading {
+    const devices = this.accumulators.map((a) => a.snapshot());
+    const components = componentsOf(devices);
+    const totals = totalsOf(components);
+    const problems: ReadingProblem[] = [];
+    for (const d of devices) if (d.problem !== null) problems.push(d.problem);
+    return {
+      atMs,
+      elapsedS: (atMs - this.startedAtMs) / 1000,
+      devices,
+      components,
+      totalEnergyJ: totals.energyJ,
+      totalWatts: totals.watts,
+      problems,
+    };
+  }
+
+  /**
+   * Samples every `intervalMs` until `stop()` or `close()`, handing each reading to `onReading`.
+   * The timer does not keep the process alive unless `keepAlive` is set.
+   */
+  start(
+    intervalMs: number,
+    onReading: (reading: MeterReading) => void = () => {},
+    keepAlive = false,
+  ): void {
+    if (!Number.isFinite(intervalMs) || intervalMs < 1)
+      throw new Error(`start: intervalMs must be at least 1, got ${intervalMs}`);
+    this.stop();
+    this.timer = setInterval(() => {
+      if (this.inFlight !== null) {
+        this.counters.overlappedTicks++;
+        return;
+      }
+      void this.sample().then(onReading);
+    }, intervalMs);
+    if (!keepAlive) this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Compute processes per NVIDIA GPU (empty without NVML devices). */
+  async gpuProcesses(): Promise<readonly GpuProcesses[]> {
+    const lists = await Promise.all(
+      this.wired.map((w) =>
+        w.source instanceof NvmlSource ? w.source.processes() : Promise.resolve([]),
+      ),
+    );
+    return lists.flat();
+  }
+
+  introspect(): MeterCounters {
+    const sources: Record<string, SourceCounters> = {};
+    for (const w of this.wired) sources[w.source.reader] = w.source.introspect();
+    return { ...structuredClone(this.counters), sources };
+  }
+
+  /** Waits for a running sample, then releases every reader. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.stop();
+    await this.inFlight;
+    this.closeNow();
+  }
+
+  private closeNow(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop();
+    for (const w of this.wired) w.source.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Synchronous disposal: a sample still running finishes against closed readers. */
+  [Symbol.dispose](): void {
+    this.closeNow();
+  }
+}
+
+/**
+ * Detects what this machine can measure and opens a meter over it. `components` (default
+ * `all`) and `devices` choose what to meter; a named component no reader provides, or a
+ * device filter that matches nothing, is an error naming it, with why each reader was skipped.
+ * Never throws for a machine's state; never exits the process.
+ */
+export async function openPowerMeter(
+  options: MeterOptions = {},
+): Promise<Result<PowerMeter, MeterError>> {
+  const { inject, components, ...data } = options;
+  const parsed = meterOptionsSchema.safeParse({
+    ...data,
+    ...(components === undefined
+      ? {}
+      : { components: typeof components === "string" ? [components] : components }),
+  });
+  if (!parsed.success) return err(invalidOptions(parsed.error));
+  const requested =
+    options.components === undefined
+      ? ["all"]
+      : typeof options.components === "string"
+        ? [options.components]
+        : [...options.components];
+  const all = requested.includes("all");
+  const wanted = new Set<Component>(all ? COMPONENTS : (requested as Component[]));
+
+  const sources = buildSources(options, wanted);
+  const startedAtMs = monotonicMs();
+  const detections = await Promise.all(sources.map((s) => s.detect()));
+  const found = sources.map((source, i) => ({
+    source,
+    detection: detections[i] as Awaited<ReturnType<PowerSource["detect"]>>,
+  }));
+  const skipped: ReaderSkip[] = detections.flatMap((d) => d.skipped);
+
+  const has = (kind: Component) =>
+    found.some((f) => f.detection.devices.some((d) => d.kind === kind));
+  const fallback = options.fallback ?? "model";
+  if (fallback === "model" && options.simulated === undefined) {
+    const onApple = found.some(
+      (f) => f.source.reader === "powermetrics" && f.detection.devices.length > 0,
+    );
+    const needCpu = wanted.has("cpu") && !has("cpu");
+    const needDram = wanted.has("dram") && !has("dram") && !onApple;
+    if (onApple && wanted.has("dram") && !has("dram")) {
+      skipped.push(
+        readerSkip(
+          "model",
+          "not-supported",
+          "dram: Apple Silicon's memory sits in the package; powermetrics reports no memory figure and the DIMM model does not apply",
+        ),
+      );
+    }
+    if (needCpu || needDram) {
+      const model = new ModelSource({
+        cpu: needCpu,
+        dram: needDram,
+        ...(options.inject?.facts === undefined ? {} : { facts: options.inject.facts }),
+        ...(options.cpuName === undefined ? {} : { cpuName: options.cpuName }),
+        ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }),
+        ...(options.inject?.io === undefined ? {} : { io: options.inject.io }),
+        ...(options.platform === undefined ? {} : { platform: options.platform }),
+      });
+      const detection = await model.detect();
+      found.push({ source: model, detection });
+    }
+  }
+
+  const closeAll = () => {
+    for (const f of found) f.source.close();
+  };
+  const candidates = found.flatMap((f) => f.detection.devices.filter((d) => wanted.has(d.kind)));
+  const filters = options.devices ?? [];
+  for (const filter of filters) {
+    if (!candidates.some((d) => deviceMatches(filter, d))) {
+      closeAll();
+      const ids = candidates.map((d) => d.id);
+      return err(
+        failure(
+          "device-not-found",
+          `no device matches "${filter}"${ids.length === 0 ? " (no device was found at all)" : `; devices found: ${ids.join(", ")}`}. Use an id or name from \`wattprint hardware detect\`, or a pattern such as "nvml:*".`,
+          { field: filter, suggestions: ids, skipped: skipped.map((s) => s.message) },
+        ),
+      );
+    }
+  }
+  const keep = (d: PowerDevice) =>
+    wanted.has(d.kind) && (filters.length === 0 || filters.some((f) => deviceMatches(f, d)));
+  const selected = found.flatMap((f) => f.detection.devices.filter(keep));
+
+  if (!all) {
+    for (const component of wanted) {
+      if (selected.some((d) => d.kind === component)) continue;
+      closeAll();
+      const why = skipped
+        .filter((s) => READERS_OF[component].includes(s.reader))
+        .map((s) => `${s.reader}: ${s.message}`);
+      return err(
+        failure(
+          "component-unavailable",
+          `no ${component} power source on this machine${filters.length > 0 ? " matches the device filters" : ""}${why.length === 0 ? (component === "machine" ? " (no reader measures a whole machine yet)" : "") : `: ${why.join("; ")}`}`,
+          { field: component, skipped: why },
+        ),
+      );
+    }
+  }
+  if (selected.length === 0) {
+    closeAll();
+    return err(
+      failure(
+        "no-devices",
+        `no power source found: ${skipped.map((s) => `${s.reader}: ${s.message}`).join("; ") || "every reader was left out"}`,
+        {
+          skipped: skipped.map((s) => s.message),
+        },
+      ),
+    );
+  }
+
+  const wired: Wired[] = [];
+  const devices: PowerDevice[] = [];
+  for (const f of found) {
+    const picks = f.detection.devices
+      .map((device, index) => ({ device, index }))
+      .filter(({ device }) => keep(device))
+      .map(({ device, index }) => {
+        devices.push(device);
+        return { index, acc: new DeviceAccumulator(device, startedAtMs) };
+      });
+    if (picks.length === 0) f.source.close();
+    else wired.push({ source: f.source, picks });
+  }
+  return ok(await PowerMeter.create(wired, devices, skipped, startedAtMs));
+}
+
+function buildSources(options: MeterOptions, wanted: ReadonlySet<Component>): PowerSource[] {
+  if (options.inject?.sources !== undefined) return [...options.inject.sources];
+  if (options.simulated !== undefined) {
+    const cpus = options.simulated.filter((s) => s.kind === "cpu");
+    const gpus = options.simulated.filter((s) => s.kind === "gpu");
+    const out: PowerSource[] = [];
+    if (cpus.length > 0) out.push(new SimulatedSource("cpu", cpus));
+    if (gpus.length > 0) out.push(new SimulatedSource("gpu", gpus));
+    return out;
+  }
+  const io = options.inject?.io;
+  const platform = options.platform;
+  const out: PowerSource[] = [];
+  if (wanted.has("cpu") || wanted.has("dram") || wanted.has("psys")) {
+    out.push(
+      new RaplSource({
+        ...(options.powercapRoot === undefined ? {} : { root: options.powercapRoot }),
+        ...(io === undefined ? {} : { io }),
+        ...(platform === undefined ? {} : { platform }),
+        ...(options.revalidateEvery === undefined
+          ? {}
+          : { revalidateEvery: options.revalidateEvery }),
+      }),
+    );
+  }
+  if (wanted.has("gpu")) {
+    out.push(
+      new NvmlSource({
+        ...(options.nvmlLibrary === undefined ? {} : { library: options.nvmlLibrary }),
+        ...(options.cudaVisibleDevices === undefined
+          ? {}
+          : { cudaVisibleDevices: options.cudaVisibleDevices }),
+        ...(options.cudaDeviceOrder === undefined
+          ? {}
+          : { cudaDeviceOrder: options.cudaDeviceOrder }),
+        ...(options.gpuUtilisation === undefined ? {} : { utilisation: options.gpuUtilisation }),
+        ...(platform === undefined ? {} : { platform }),
+      }),
+    );
+    out.push(
+      new AmdgpuSource({
+        ...(options.hwmonRoot === undefined ? {} : { root: options.hwmonRoot }),
+        ...(io === undefined ? {} : { io }),
+        ...(platform === undefined ? {} : { platform }),
+      }),
+    );
+  }
+  if (wanted.has("cpu") || wanted.has("gpu")) {
+    out.push(
+      new PowermetricsSource({
+        ...(options.powermetricsCommand === undefined
+          ? {}
+          : { command: options.powermetricsCommand }),
+        ...(options.powermetricsIntervalMs === undefined
+          ? {}
+          : { intervalMs: options.powermetricsIntervalMs }),
+        ...(platform === undefined ? {} : { platform }),
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+import { type Failure, failure } from "@wattprint/result";
+import { z } from "zod";
+import type { Component } from "../device.ts";
+import type { MachineFacts } from "../model/facts.ts";
+import type { UtilisationCurve } from "../simulated.ts";
+import type { PowerSource } from "../source.ts";
+import type { SysfsIo } from "../sysfs/io.ts";
+
+/** `all`, or any of the components; `all` inside a list means the same as alone. */
+export type ComponentRequest = "all" | Component;
+
+const componentSchema = z.enum(["all", "cpu", "dram", "gpu", "psys", "machine"]);
+
+const simulatedSchema = z
+  .object({
+    kind: z.enum(["cpu", "gpu"]),
+    name: z.string().min(1).max(200),
+    watts: z.number().finite().nonnegative().max(100_000),
+    utilisation: z
+      .union([
+        z.number().min(0).max(1),
+        z.custom<(elapsedS: number) => number>((v) => typeof v === "function"),
+      ])
+      .optional(),
+  })
+  .strict();
+
+/** Everything in `MeterOptions` that is plain data, `components` as a list; checked with zod at `openPowerMeter`. */
+export const meterOptionsSchema = z
+  .object({
+    components: z.array(componentSchema).min(1).max(6).optional(),
+    devices: z.array(z.string().trim().min(1).max(200)).max(64).optional(),
+    fallback: z.enum(["model", "none"]).optional(),
+    powercapRoot: z.string().min(1).optional(),
+    hwmonRoot: z.string().min(1).optional(),
+    procRoot: z.string().min(1).optional(),
+    nvmlLibrary: z.string().min(1).optional(),
+    cudaVisibleDevices: z.string().nullable().optional(),
+    cudaDeviceOrder: z.string().optional(),
+    gpuUtilisation: z.boolean().optional(),
+    powermetricsCommand: z.array(z.string().min(1)).min(1).max(64).optional(),
+    powermetricsIntervalMs: z.number().int().min(100).max(60_000).optional(),
+    cpuName: z.string().trim().min(1).max(200).optional(),
+    revalidateEvery: z.number().int().min(1).max(1_000_000).optional(),
+    platform: z.string().min(1).optional(),
+    simulated: z.array(simulatedSchema).min(1).max(16).optional(),
+  })
+  .strict();
+
+export interface SimulatedOption {
+  readonly kind: "cpu" | "gpu";
+  readonly name: string;
+  readonly watts: number;
+  readonly utilisation?: UtilisationCurve;
+}
+
+export interface MeterOptions {
+  /** Default `all`: every component found, with the model standing in for an unmeasured cpu or dram. */
+  readonly components?: ComponentRequest | readonly ComponentRequest[];
+  /**
+   * Keep only devices matching one of these: a device id (`nvml:GPU-…`, `rapl:intel-rapl:0`),
+   * its name (case-insensitive), or a pattern with `*` over ids. Each filter must match a device.
+   */
+  readonly devices?: readonly string[];
+  /** `model` (default): model an asked-for cpu or dram that no reader measures; `none`: never. */
+  readonly fallback?: "model" | "none";
+  readonly powercapRoot?: string;
+  readonly hwmonRoot?: string;
+  readonly procRoot?: string;
+  readonly nvmlLibrary?: string;
+  /** Default: the process's CUDA_VISIBLE_DEVICES; null: every GPU. */
+  readonly cudaVisibleDevices?: string | null;
+  readonly cudaDeviceOrder?: string;
+  /** Read GPU utilisation on every sample (one more NVML call per GPU). */
+  readonly gpuUtilisation?: boolean;
+  readonly powermetricsCommand?: readonly string[];
+  readonly powermetricsIntervalMs?: number;
+  /** The CPU to model, when the OS reports it vaguely ("AMD EPYC"). */
+  readonly cpuName?: string;
+  readonly revalidateEvery?: number;
+  readonly platform?: NodeJS.Platform;
+  /** Simulated devices instead of every reader (carbontracker's `sim_cpu`/`sim_gpu`). */
+  readonly simulated?: readonly SimulatedOption[];
+  /** Injected parts for tests: a sysfs layer, facts for the model, or the sources themselves. */
+  readonly inject?: {
+    readonly io?: SysfsIo;
+    readonly facts?: MachineFacts;
+    readonly sources?: readonly PowerSource[];
+  };
+}
+
+export type MeterErrorKind =
+  | "invalid-options"
+  | "component-unavailable"
+  | "device-not-found"
+  | "no-devices";
+
+export interface MeterError extends Failure<MeterErrorKind> {
+  /** The option, component or device filter concerned. */
+  readonly field?: string;
+  /** Device ids to choose from, for a filter that matched nothing. */
+  readonly suggestions?: readonly string[];
+  /** Why readers that could have provided it were skipped. */
+  readonly skipped?: readonly string[];
+}
+
+export function invalidOptions(error: z.ZodError): MeterError {
+  const issue = error.issues[0];
+  const field = issue?.path.join(".") ?? "";
+  return failure(
+    "invalid-options",
+    `invalid power meter option ${field === "" ? "" : `"${field}"`}: ${issue?.message ?? "unknown"}`.replace(
+      "  ",
+      " ",
+    ),
+    {
+      field,
+    },
+  );
+}
+
+/** Environment variables that configure the readers; the CLI and the apps read them through this. */
+export const POWER_ENV = {
+  powercapRoot: "WATTPRINT_POWERCAP_ROOT",
+  hwmonRoot: "WATTPRINT_HWMON_ROOT",
+  procRoot: "WATTPRINT_PROC_ROOT",
+  nvmlLibrary: "WATTPRINT_NVML_LIBRARY",
+  cpuName: "WATTPRINT_CPU_NAME",
+} as const;
+
+/** The reader options set in an environment (empty values are ignored), plus CUDA's variables. */
+export function powerOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): MeterOptions {
+  const pick = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const out: { -readonly [K in keyof MeterOptions]?: MeterOptions[K] } = {};
+  for (const [option, name] of Object.entries(POWER_ENV) as [keyof typeof POWER_ENV, string][]) {
+    const value = pick(name);
+    if (value !== undefined) out[option] = value;
+  }
+  // CUDA's own variable: set-but-empty is meaningful (no GPU), so it is copied as it is.
+  if (env.CUDA_VISIBLE_DEVICES !== undefined) out.cudaVisibleDevices = env.CUDA_VISIBLE_DEVICES;
+  else out.cudaVisibleDevices = null;
+  const order = pick("CUDA_DEVICE_ORDER");
+  if (order !== undefined) out.cudaDeviceOrder = order;
+  return out;
+}

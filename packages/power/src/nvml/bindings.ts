@@ -1,0 +1,118 @@
+/**
+ * The NVML calls the reader makes, bound through koffi (a prebuilt FFI: no compiler at
+ * install time). Every call returns an `nvmlReturn_t`; outputs go into typed arrays the
+ * caller owns, so a call on the sampling path allocates nothing of ours. Handles
+ * (`nvmlDevice_t`) are koffi's BigInt pointers.
+ */
+
+import type { TypeObject } from "koffi";
+
+/** The callback of an asynchronous call: koffi's error (a programming error) or the NVML code. */
+export type NvmlCallback = (error: unknown, code: number) => void;
+
+export interface AsyncCall<A extends unknown[]> {
+  (...args: A): number;
+  async(...args: [...A, NvmlCallback]): void;
+}
+
+export interface NvmlBindings {
+  /** `nvmlInit_v2`: can take a second with persistence mode off, so it is called asynchronously. */
+  readonly init: AsyncCall<[]>;
+  readonly shutdown: () => number;
+  readonly errorString: (code: number) => string;
+  readonly deviceCount: (out: Uint32Array) => number;
+  readonly handleByIndex: (index: number, out: BigUint64Array) => number;
+  readonly handleByUuid: (uuid: string, out: BigUint64Array) => number;
+  /** Text into a byte buffer: `nvmlDeviceGetName`, `nvmlDeviceGetUUID`. */
+  readonly name: (device: bigint, out: Buffer, length: number) => number;
+  readonly uuid: (device: bigint, out: Buffer, length: number) => number;
+  /** Millijoules since the driver loaded, into two 32-bit halves (no BigInt per read). */
+  readonly totalEnergy: AsyncCall<[bigint, Uint32Array]>;
+  /** Milliwatts. */
+  readonly powerUsage: AsyncCall<[bigint, Uint32Array]>;
+  /** Milliwatts. */
+  readonly enforcedPowerLimit: (device: bigint, out: Uint32Array) => number;
+  /** Percent busy of the GPU and of its memory, into two 32-bit slots. */
+  readonly utilisation: AsyncCall<[bigint, Uint32Array]>;
+  /** `nvmlDeviceGetComputeRunningProcesses_v3` (or `_v2`): count in, count out, 24-byte records. */
+  readonly computeProcesses: AsyncCall<[bigint, Uint32Array, Buffer]> | undefined;
+  readonly migMode:
+    | ((device: bigint, current: Uint32Array, pending: Uint32Array) => number)
+    | undefined;
+  readonly isMigHandle: ((device: bigint, out: Uint32Array) => number) | undefined;
+  readonly parentOfMig: ((device: bigint, out: BigUint64Array) => number) | undefined;
+}
+
+export type BindOutcome =
+  | { readonly ok: true; readonly bindings: NvmlBindings }
+  | {
+      readonly ok: false;
+      readonly stage: "koffi" | "library" | "symbol";
+      readonly message: string;
+    };
+
+/**
+ * Loads koffi and the library. koffi is imported here, not at the top of the module, so that a
+ * platform without a koffi binary (or a process that never asks for GPUs) never loads it.
+ */
+export async function bindNvml(libraryPath: string): Promise<BindOutcome> {
+  let koffi: typeof import("koffi");
+  try {
+    koffi = await import("koffi");
+  } catch (error) {
+    return { ok: false, stage: "koffi", message: messageOf(error) };
+  }
+  let lib: ReturnType<typeof koffi.load>;
+  try {
+    lib = koffi.load(libraryPath);
+  } catch (error) {
+    return { ok: false, stage: "library", message: messageOf(error) };
+  }
+  const optional = <T>(bind: () => T): T | undefined => {
+    try {
+      return bind();
+    } catch {
+      return undefined;
+    }
+  };
+  try {
+    const device = koffi.pointer(koffi.opaque());
+    const f = (name: string, args: (string | TypeObject)[]) => lib.func(name, "int", args);
+    const bindings: NvmlBindings = {
+      init: f("nvmlInit_v2", []),
+      shutdown: f("nvmlShutdown", []),
+      errorString: lib.func("nvmlErrorString", "str", ["int"]),
+      deviceCount: f("nvmlDeviceGetCount_v2", ["void *"]),
+      handleByIndex: f("nvmlDeviceGetHandleByIndex_v2", ["uint", "void *"]),
+      handleByUuid: f("nvmlDeviceGetHandleByUUID", ["str", "void *"]),
+      name: f("nvmlDeviceGetName", [device, "void *", "uint"]),
+      uuid: f("nvmlDeviceGetUUID", [device, "void *", "uint"]),
+      totalEnergy: f("nvmlDeviceGetTotalEnergyConsumption", [device, "void *"]),
+      powerUsage: f("nvmlDeviceGetPowerUsage", [device, "void *"]),
+      enforcedPowerLimit: f("nvmlDeviceGetEnforcedPowerLimit", [device, "void *"]),
+      utilisation: f("nvmlDeviceGetUtilizationRates", [device, "void *"]),
+      computeProcesses:
+        optional(() =>
+          f("nvmlDeviceGetComputeRunningProcesses_v3", [device, "void *", "void *"]),
+        ) ??
+        optional(() => f("nvmlDeviceGetComputeRunningProcesses_v2", [device, "void *", "void *"])),
+      migMode: optional(() => f("nvmlDeviceGetMigMode", [device, "void *", "void *"])),
+      isMigHandle: optional(() => f("nvmlDeviceIsMigDeviceHandle", [device, "void *"])),
+      parentOfMig: optional(() =>
+        f("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", [device, "void *"]),
+      ),
+    };
+    return { ok: true, bindings };
+  } catch (error) {
+    return { ok: false, stage: "symbol", message: messageOf(error) };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Size of `nvmlProcessInfo_t` (v2/v3): pid u32, pad, usedGpuMemory u64, gpuInstanceId u32, computeInstanceId u32. */
+export const PROCESS_INFO_BYTES = 24;
+/** NVML_VALUE_NOT_AVAILABLE for a u64 field (per-process memory under some drivers and in MIG). */
+export const VALUE_NOT_AVAILABLE = 0xffffffffffffffffn;

@@ -1,0 +1,581 @@
+import { monotonicMs } from "../clock.ts";
+import { measuredDevice, type PowerDevice } from "../device.ts";
+import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import {
+  countSample,
+  type Detection,
+  type DeviceReading,
+  emptySourceCounters,
+  failedReading,
+  type PowerSource,
+  reading,
+  type SourceCounters,
+  type SourceSample,
+} from "../source.ts";
+import { Countdown } from "../sysfs/attribute.ts";
+import {
+  bindNvml,
+  type NvmlBindings,
+  type NvmlCallback,
+  PROCESS_INFO_BYTES,
+  VALUE_NOT_AVAILABLE,
+} from "./bindings.ts";
+import {
+  initSkipKind,
+  NVML_ERROR_GPU_IS_LOST,
+  NVML_ERROR_INSUFFICIENT_SIZE,
+  NVML_ERROR_NOT_SUPPORTED,
+  NVML_SUCCESS,
+  nvmlCodeName,
+  nvmlFix,
+} from "./errors.ts";
+import { parseVisibleDevices, type VisibleEntry } from "./visible-devices.ts";
+
+/** Above any board's enforced limit × the headroom below, when the driver does not say. */
+const DEFAULT_MAX_WATTS = 2000;
+/** Power spikes run above the enforced limit for milliseconds. */
+const LIMIT_HEADROOM = 2;
+/** Process records read per GPU at first; a busier GPU gets one retry at its own count, up to the cap. */
+const PROCESSES_FIRST_TRY = 64;
+export const MAX_PROCESSES = 1024;
+const TEXT_BYTES = 96;
+const TWO_POW_32 = 2 ** 32;
+
+export interface NvmlOptions {
+  /** Path or name of the NVML library; `libnvidia-ml.so.1` on Linux, `nvml.dll` on Windows. */
+  readonly library?: string;
+  /** Defaults to `process.env.CUDA_VISIBLE_DEVICES`; `null` reads every GPU whatever the environment says. */
+  readonly cudaVisibleDevices?: string | null;
+  /** Defaults to `process.env.CUDA_DEVICE_ORDER`; only used to warn about index order. */
+  readonly cudaDeviceOrder?: string;
+  /** Also read utilisation on every sample: one more NVML call per GPU. */
+  readonly utilisation?: boolean;
+  readonly platform?: NodeJS.Platform;
+}
+
+export interface GpuProcess {
+  readonly pid: number;
+  /** GPU memory the process holds; null where the driver does not report it (MIG, some drivers). */
+  readonly usedMemoryBytes: number | null;
+}
+
+export interface GpuProcesses {
+  readonly device: string;
+  readonly processes: readonly GpuProcess[];
+  /** True when more processes ran than `MAX_PROCESSES`; the list is then empty. */
+  readonly truncated: boolean;
+  readonly problem: ReadingProblem | null;
+}
+
+interface Gpu {
+  readonly device: PowerDevice;
+  readonly handle: bigint;
+  readonly useCounter: boolean;
+  readonly out: Uint32Array;
+  readonly util: Uint32Array;
+  code: number;
+  utilCode: number;
+  lost: ReadingProblem | null;
+  readonly onValue: NvmlCallback;
+  readonly onUtil: NvmlCallback;
+}
+
+interface Enumerated {
+  readonly index: number;
+  readonly handle: bigint;
+  readonly uuid: string;
+}
+
+/**
+ * NVIDIA GPUs through NVML (`libnvidia-ml.so.1`, loaded with koffi). The total-energy counter
+ * (millijoules since the driver loaded, Volta and later) where the GPU has one, the power
+ * reading otherwise. `CUDA_VISIBLE_DEVICES` is honoured as CUDA reads it; a MIG instance is
+ * measured through its parent GPU, which is the only thing NVML can measure. Calls on the
+ * sampling path run on koffi's worker threads: an NVML query can take a millisecond, which the
+ * event loop must not wait for. `close()` always ends with `nvmlShutdown`.
+ */
+export class NvmlSource implements PowerSource {
+  readonly reader = "nvml";
+  private bindings: NvmlBindings | null = null;
+  private initialised = false;
+  private closed = false;
+  private gpus: Gpu[] = [];
+  private readonly countdown = new Countdown();
+  private pending: Promise<SourceSample> | null = null;
+  private readonly counters = emptySourceCounters();
+  private readonly library: string;
+
+  constructor(private readonly options: NvmlOptions = {}) {
+    const platform = options.platform ?? process.platform;
+    this.library = options.library ?? (platform === "win32" ? "nvml.dll" : "libnvidia-ml.so.1");
+  }
+
+  async detect(): Promise<Detection> {
+    const platform = this.options.platform ?? process.platform;
+    if (platform !== "linux" && platform !== "win32") {
+      return skipOnly(
+        readerSkip(
+          "nvml",
+          "unsupported-platform",
+          `NVIDIA NVML exists on Linux and Windows; this is ${platform}`,
+        ),
+      );
+    }
+    const bound = await bindNvml(this.library);
+    if (!bound.ok) return skipOnly(this.bindSkip(bound.stage, bound.message));
+    const nvml = bound.bindings;
+    this.bindings = nvml;
+    const initCode = await new Promise<number>((resolve) =>
+      nvml.init.async((_error, code) => resolve(typeof code === "number" ? code : -1)),
+    );
+    if (initCode !== NVML_SUCCESS) {
+      const fix = nvmlFix(initCode);
+      return skipOnly(
+        readerSkip(
+          "nvml",
+          initSkipKind(initCode),
+          `nvmlInit_v2 failed with ${nvmlCodeName(initCode)} "${safeErrorString(nvml, initCode)}"${fix === undefined ? "" : `: ${fix}`}`,
+          fix === undefined ? {} : { fix },
+        ),
+      );
+    }
+    this.initialised = true;
+    const skipped: ReaderSkip[] = [];
+    const all = this.enumerate(skipped);
+    const chosen = this.choose(all, skipped);
+    for (const { gpu, notes } of chosen) {
+      const outcome = this.probe(gpu, notes);
+      if ("kind" in outcome) skipped.push(outcome);
+      else this.gpus.push(outcome);
+    }
+    if (this.gpus.length === 0) {
+      if (skipped.length === 0) {
+        skipped.push(readerSkip("nvml", "not-present", "NVML is loaded but reports no GPU"));
+      }
+      this.shutdown();
+    }
+    return { devices: this.gpus.map((g) => g.device), skipped };
+  }
+
+  private bindSkip(stage: "koffi" | "library" | "symbol", message: string): ReaderSkip {
+    if (stage === "koffi") {
+      return readerSkip(
+        "nvml",
+        "unsupported-platform",
+        `koffi, which calls NVML, has no binary for ${process.platform}-${process.arch}: ${message}`,
+      );
+    }
+    if (stage === "library") {
+      const fix = `install the NVIDIA driver (it ships ${this.library}); in a container use the NVIDIA Container Toolkit (docker run --gpus all); or point WATTPRINT_NVML_LIBRARY at the library`;
+      return readerSkip(
+        "nvml",
+        "no-driver",
+        `cannot load ${this.library}: ${firstLine(message)}. Fix: ${fix}`,
+        { fix },
+      );
+    }
+    return readerSkip(
+      "nvml",
+      "driver-error",
+      `${this.library} lacks a function NVML has had since driver R410 (${firstLine(message)}): update the NVIDIA driver`,
+      { fix: "update the NVIDIA driver" },
+    );
+  }
+
+  private enumerate(skipped: ReaderSkip[]): Enumerated[] {
+    const nvml = this.bindings as NvmlBindings;
+    const count = new Uint32Array(1);
+    const code = nvml.deviceCount(count);
+    if (code !== NVML_SUCCESS) {
+      skipped.push(
+        readerSkip(
+          "nvml",
+          "driver-error",
+          `nvmlDeviceGetCount_v2 failed with ${nvmlCodeName(code)}`,
+        ),
+      );
+      return [];
+    }
+    const out: Enumerated[] = [];
+    const handle = new BigUint64Array(1);
+    for (let index = 0; index < (count[0] as number); index++) {
+      const got = nvml.handleByIndex(index, handle);
+      if (got !== NVML_SUCCESS) {
+        const fix = nvmlFix(got);
+        skipped.push(
+          readerSkip(
+            "nvml",
+            got === NVML_ERROR_GPU_IS_LOST ? "not-present" : "driver-error",
+            `GPU ${index}: nvmlDeviceGetHandleByIndex_v2 failed with ${nvmlCodeName(got)}${fix === undefined ? "" : `: ${fix}`}`,
+            { device: `nvml:${index}` },
+          ),
+        );
+        continue;
+      }
+      const h = handle[0] as bigint;
+      out.push({ index, handle: h, uuid: readText(nvml.uuid, h) ?? `index-${index}` });
+    }
+    return out;
+  }
+
+  /** Applies CUDA_VISIBLE_DEVICES; returns each chosen GPU once with its MIG notes. */
+  private choose(
+    all: readonly Enumerated[],
+    skipped: ReaderSkip[],
+  ): { gpu: Enumerated; notes: string[] }[] {
+    const raw =
+      this.options.cudaVisibleDevices === undefined
+        ? process.env.CUDA_VISIBLE_DEVICES
+        : this.options.cudaVisibleDevices;
+    const visible = parseVisibleDevices(raw ?? undefined);
+    if (visible.all) {
+      return all.map((gpu) => ({ gpu, notes: this.migModeNote(gpu) }));
+    }
+    const chosen = new Map<string, { gpu: Enumerated; notes: string[] }>();
+    let stoppedAt: string[] = [...visible.invalid];
+    let usedIndex = false;
+    for (let i = 0; i < visible.entries.length; i++) {
+      const entry = visible.entries[i] as VisibleEntry;
+      const resolved = this.resolve(entry, all);
+      if (resolved === undefined) {
+        stoppedAt = visible.entries
+          .slice(i)
+          .map((e) => e.text)
+          .concat(visible.invalid);
+        break;
+      }
+      usedIndex ||= entry.kind === "index";
+      const existing = chosen.get(resolved.gpu.uuid);
+      if (existing === undefined)
+        chosen.set(resolved.gpu.uuid, { gpu: resolved.gpu, notes: [...resolved.notes] });
+      else existing.notes.push(...resolved.notes);
+    }
+    if (stoppedAt.length > 0) {
+      skipped.push(
+        readerSkip(
+          "nvml",
+          "malformed",
+          `CUDA_VISIBLE_DEVICES="${raw}": "${stoppedAt[0]}" is not a GPU of this machine (an index below ${all.length}, or a GPU-/MIG- UUID NVML knows); CUDA stops at it and ignores ${stoppedAt.length > 1 ? `it and ${stoppedAt.slice(1).join(", ")}` : "it"}, and so does this reader`,
+          {
+            device: stoppedAt[0] ?? "",
+            fix: "list the GPUs with nvidia-smi -L and correct CUDA_VISIBLE_DEVICES",
+          },
+        ),
+      );
+    }
+    if (chosen.size === 0 && stoppedAt.length === 0) {
+      skipped.push(
+        readerSkip(
+          "nvml",
+          "not-present",
+          `CUDA_VISIBLE_DEVICES="${raw ?? ""}" hides every GPU from this process`,
+        ),
+      );
+    }
+    const order = this.options.cudaDeviceOrder ?? process.env.CUDA_DEVICE_ORDER;
+    if (usedIndex && all.length > 1 && order !== "PCI_BUS_ID") {
+      for (const entry of chosen.values()) {
+        entry.notes.push(
+          "CUDA_VISIBLE_DEVICES indices are read as NVML indices (PCI bus order); CUDA numbers GPUs fastest first unless CUDA_DEVICE_ORDER=PCI_BUS_ID: set it so both agree",
+        );
+      }
+    }
+    return [...chosen.values()];
+  }
+
+  private resolve(
+    entry: VisibleEntry,
+    all: readonly Enumerated[],
+  ): { gpu: Enumerated; notes: string[] } | undefined {
+    const nvml = this.bindings as NvmlBindings;
+    switch (entry.kind) {
+      case "index": {
+        const gpu = all.find((g) => g.index === entry.index);
+        return gpu === undefined ? undefined : { gpu, notes: this.migModeNote(gpu) };
+      }
+      case "gpu-uuid": {
+        const matches = all.filter((g) =>
+          g.uuid.toLowerCase().startsWith(entry.prefix.toLowerCase()),
+        );
+        return matches.length === 1
+          ? { gpu: matches[0] as Enumerated, notes: this.migModeNote(matches[0] as Enumerated) }
+          : undefined;
+      }
+      case "mig-legacy": {
+        const gpu = all.find((g) => g.uuid.toLowerCase() === entry.gpuUuid.toLowerCase());
+        return gpu === undefined ? undefined : { gpu, notes: [migNote(entry.text, gpu.uuid)] };
+      }
+      case "mig-uuid": {
+        if (nvml.parentOfMig === undefined) return undefined;
+        const handle = new BigUint64Array(1);
+        if (nvml.handleByUuid(entry.uuid, handle) !== NVML_SUCCESS) return undefined;
+        const parent = new BigUint64Array(1);
+        if (nvml.parentOfMig(handle[0] as bigint, parent) !== NVML_SUCCESS) return undefined;
+        const parentUuid = readText(nvml.uuid, parent[0] as bigint);
+        const gpu = all.find((g) => g.uuid === parentUuid);
+        return gpu === undefined ? undefined : { gpu, notes: [migNote(entry.uuid, gpu.uuid)] };
+      }
+    }
+  }
+
+  private migModeNote(gpu: Enumerated): string[] {
+    const nvml = this.bindings as NvmlBindings;
+    if (nvml.migMode === undefined) return [];
+    const current = new Uint32Array(1);
+    const pending = new Uint32Array(1);
+    if (nvml.migMode(gpu.handle, current, pending) !== NVML_SUCCESS || current[0] !== 1) return [];
+    return ["MIG mode is on: the energy is the whole GPU's, shared by all its instances"];
+  }
+
+  private probe(gpu: Enumerated, notes: string[]): Gpu | ReaderSkip {
+    const nvml = this.bindings as NvmlBindings;
+    const id = `nvml:${gpu.uuid}`;
+    const name = readText(nvml.name, gpu.handle) ?? `NVIDIA GPU ${gpu.index}`;
+    const out = new Uint32Array(2);
+    let useCounter = true;
+    let code = nvml.totalEnergy(gpu.handle, out);
+    if (code === NVML_ERROR_NOT_SUPPORTED) {
+      useCounter = false;
+      code = nvml.powerUsage(gpu.handle, out);
+    }
+    if (code !== NVML_SUCCESS) {
+      const fix = nvmlFix(code);
+      return readerSkip(
+        "nvml",
+        code === NVML_ERROR_NOT_SUPPORTED ? "not-supported" : "driver-error",
+        code === NVML_ERROR_NOT_SUPPORTED
+          ? `${name} (${gpu.uuid}) reports neither a total-energy counter nor power usage (${nvmlCodeName(code)}); it is not measured`
+          : `${name} (${gpu.uuid}): reading energy failed with ${nvmlCodeName(code)}${fix === undefined ? "" : `: ${fix}`}`,
+        fix === undefined ? { device: id } : { device: id, fix },
+      );
+    }
+    const limit = new Uint32Array(1);
+    const limitWatts =
+      nvml.enforcedPowerLimit(gpu.handle, limit) === NVML_SUCCESS
+        ? (limit[0] as number) / 1000
+        : Number.NaN;
+    const allNotes = [
+      useCounter
+        ? "energy from nvmlDeviceGetTotalEnergyConsumption (millijoules since the driver loaded)"
+        : "no energy counter on this GPU (before Volta): power from nvmlDeviceGetPowerUsage, integrated by the meter",
+      Number.isNaN(limitWatts)
+        ? "enforced power limit not reported"
+        : `enforced power limit ${limitWatts} W`,
+      ...notes,
+    ];
+    const source: Gpu = {
+      device: measuredDevice({
+        id,
+        name,
+        kind: "gpu",
+        reader: "nvml",
+        counter: useCounter ? { rangeJ: Number.POSITIVE_INFINITY } : null,
+        maxWatts:
+          Number.isNaN(limitWatts) || limitWatts <= 0
+            ? DEFAULT_MAX_WATTS
+            : limitWatts * LIMIT_HEADROOM,
+        notes: allNotes,
+      }),
+      handle: gpu.handle,
+      useCounter,
+      out,
+      util: new Uint32Array(2),
+      code: NVML_SUCCESS,
+      utilCode: NVML_ERROR_NOT_SUPPORTED,
+      lost: null,
+      onValue: (_error, result) => {
+        source.code = typeof result === "number" ? result : -1;
+        this.countdown.arrive();
+      },
+      onUtil: (_error, result) => {
+        source.utilCode = typeof result === "number" ? result : -1;
+        this.countdown.arrive();
+      },
+    };
+    return source;
+  }
+
+  sample(): Promise<SourceSample> {
+    if (this.pending !== null) {
+      this.counters.coalesced++;
+      return this.pending;
+    }
+    const atMs = monotonicMs();
+    const nvml = this.bindings;
+    const withUtil = this.options.utilisation === true;
+    this.pending = new Promise((resolve) => {
+      let calls = 0;
+      if (!this.closed && nvml !== null) {
+        for (const gpu of this.gpus) if (gpu.lost === null) calls += withUtil ? 2 : 1;
+      }
+      this.countdown.start(calls, () => {
+        this.pending = null;
+        const readings = this.gpus.map((gpu) => this.readingOf(gpu, withUtil));
+        countSample(this.counters, readings);
+        resolve({ atMs, readings });
+        if (this.closed) this.shutdown();
+      });
+      if (calls === 0 || nvml === null) return;
+      for (const gpu of this.gpus) {
+        if (gpu.lost !== null) continue;
+        if (gpu.useCounter) nvml.totalEnergy.async(gpu.handle, gpu.out, gpu.onValue);
+        else nvml.powerUsage.async(gpu.handle, gpu.out, gpu.onValue);
+        if (withUtil) nvml.utilisation.async(gpu.handle, gpu.util, gpu.onUtil);
+      }
+    });
+    return this.pending;
+  }
+
+  private readingOf(gpu: Gpu, withUtil: boolean): DeviceReading {
+    const id = gpu.device.id;
+    if (this.closed)
+      return failedReading(readingProblem("vanished", id, "the NVML reader is closed"));
+    if (gpu.lost !== null) return failedReading(gpu.lost);
+    if (gpu.code !== NVML_SUCCESS) {
+      const fix = nvmlFix(gpu.code);
+      const call = gpu.useCounter
+        ? "nvmlDeviceGetTotalEnergyConsumption"
+        : "nvmlDeviceGetPowerUsage";
+      const message = `NVML ${gpu.device.name} (${id}): ${call} returned ${nvmlCodeName(gpu.code)}${fix === undefined ? "" : `: ${fix}`}`;
+      if (gpu.code === NVML_ERROR_GPU_IS_LOST) {
+        gpu.lost = readingProblem(
+          "vanished",
+          id,
+          `${message}. Its energy up to the last good sample is kept.`,
+          fix,
+        );
+        return failedReading(gpu.lost);
+      }
+      return failedReading(readingProblem("driver-error", id, message, fix));
+    }
+    const utilisation =
+      withUtil && gpu.utilCode === NVML_SUCCESS ? (gpu.util[0] as number) / 100 : Number.NaN;
+    if (gpu.useCounter) {
+      const mj = (gpu.out[0] as number) + (gpu.out[1] as number) * TWO_POW_32;
+      return reading(mj / 1000, Number.NaN, utilisation, null);
+    }
+    return reading(Number.NaN, (gpu.out[0] as number) / 1000, utilisation, null);
+  }
+
+  /** Compute processes on each GPU and the GPU memory they hold (NVML has no per-process energy). */
+  async processes(): Promise<readonly GpuProcesses[]> {
+    const nvml = this.bindings;
+    const call = nvml?.computeProcesses;
+    return Promise.all(
+      this.gpus.map(async (gpu): Promise<GpuProcesses> => {
+        const id = gpu.device.id;
+        if (call === undefined || this.closed) {
+          return {
+            device: id,
+            processes: [],
+            truncated: false,
+            problem: readingProblem(
+              "driver-error",
+              id,
+              this.closed
+                ? "the NVML reader is closed"
+                : "this driver has no nvmlDeviceGetComputeRunningProcesses: update the NVIDIA driver",
+            ),
+          };
+        }
+        let capacity = PROCESSES_FIRST_TRY;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const count = new Uint32Array([capacity]);
+          const records = Buffer.alloc(capacity * PROCESS_INFO_BYTES);
+          const code = await new Promise<number>((resolve) =>
+            call.async(gpu.handle, count, records, (_error, result) =>
+              resolve(typeof result === "number" ? result : -1),
+            ),
+          );
+          if (code === NVML_SUCCESS) {
+            return {
+              device: id,
+              processes: decodeProcesses(records, count[0] as number),
+              truncated: false,
+              problem: null,
+            };
+          }
+          if (code === NVML_ERROR_INSUFFICIENT_SIZE && (count[0] as number) > capacity) {
+            if ((count[0] as number) > MAX_PROCESSES) {
+              return { device: id, processes: [], truncated: true, problem: null };
+            }
+            capacity = count[0] as number;
+            continue;
+          }
+          return {
+            device: id,
+            processes: [],
+            truncated: false,
+            problem: readingProblem(
+              "driver-error",
+              id,
+              `NVML ${gpu.device.name}: listing processes returned ${nvmlCodeName(code)}`,
+              nvmlFix(code),
+            ),
+          };
+        }
+        return { device: id, processes: [], truncated: true, problem: null };
+      }),
+    );
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // A sample in flight still has calls on koffi's threads: shut down when it is back.
+    if (this.pending === null) this.shutdown();
+  }
+
+  private shutdown(): void {
+    if (!this.initialised || this.bindings === null) return;
+    this.initialised = false;
+    this.bindings.shutdown();
+  }
+
+  introspect(): SourceCounters {
+    return structuredClone(this.counters);
+  }
+}
+
+function skipOnly(skip: ReaderSkip): Detection {
+  return { devices: [], skipped: [skip] };
+}
+
+function migNote(instance: string, parentUuid: string): string {
+  return `MIG instance ${instance} runs on this GPU (${parentUuid}); NVML measures only whole GPUs, so the energy includes every instance's work`;
+}
+
+function readText(
+  call: (device: bigint, out: Buffer, length: number) => number,
+  handle: bigint,
+): string | undefined {
+  const buffer = Buffer.alloc(TEXT_BYTES);
+  if (call(handle, buffer, TEXT_BYTES) !== NVML_SUCCESS) return undefined;
+  const end = buffer.indexOf(0);
+  return buffer.toString("utf8", 0, end < 0 ? TEXT_BYTES : end);
+}
+
+function safeErrorString(nvml: NvmlBindings, code: number): string {
+  try {
+    return nvml.errorString(code);
+  } catch {
+    return "unknown";
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? text;
+}
+
+function decodeProcesses(records: Buffer, count: number): GpuProcess[] {
+  const out: GpuProcess[] = [];
+  for (let i = 0; i < count && (i + 1) * PROCESS_INFO_BYTES <= records.length; i++) {
+    const offset = i * PROCESS_INFO_BYTES;
+    const memory = records.readBigUInt64LE(offset + 8);
+    out.push({
+      pid: records.readUInt32LE(offset),
+      usedMemoryBytes: memory === VALUE_NOT_AVAILABLE ? null : Number(memory),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,377 @@
+import { monotonicMs } from "../clock.ts";
+import { type Component, measuredDevice, type PowerDevice } from "../device.ts";
+import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import {
+  countSample,
+  type Detection,
+  type DeviceReading,
+  emptySourceCounters,
+  failedReading,
+  type PowerSource,
+  reading,
+  type SourceCounters,
+  type SourceSample,
+} from "../source.ts";
+import { Countdown, SysfsAttribute } from "../sysfs/attribute.ts";
+import { errorCode, nodeSysfsIo, type SysfsIo } from "../sysfs/io.ts";
+import { RAPL_MISSING_FIX, raplPermissionFix } from "./permission.ts";
+import { listZones, MAX_ZONES, type RaplZone, zoneLimits, zoneRoles } from "./zones.ts";
+
+export const DEFAULT_POWERCAP_ROOT = "/sys/class/powercap";
+
+/** Samples between checks that each zone's file is still the one opened at detect time. */
+export const DEFAULT_REVALIDATE_EVERY = 30;
+
+/**
+ * Ceiling on what a zone can draw when it declares no limit: above any shipping CPU package
+ * (500 W TDP parts, short bursts above), DRAM of a large host, and a platform zone. It only
+ * decides when two samples are too far apart to rule out a second wrap.
+ */
+const CEILING_WATTS: Readonly<Record<Component, number>> = {
+  cpu: 1000,
+  dram: 500,
+  psys: 2000,
+  gpu: 2000,
+  machine: 5000,
+};
+
+/** Headroom over a zone's declared limit: PL2 and sub-second bursts run above PL1. */
+const DECLARED_HEADROOM = 2;
+
+export interface RaplOptions {
+  /** The powercap directory; tests point it at a temporary tree. */
+  readonly root?: string;
+  readonly io?: SysfsIo;
+  readonly platform?: NodeJS.Platform;
+  readonly revalidateEvery?: number;
+}
+
+interface OpenZone {
+  readonly zone: RaplZone;
+  readonly device: PowerDevice;
+  readonly energy: SysfsAttribute;
+  readonly maxEnergyRangeUj: number;
+  readonly identity: string;
+  /** Set once the zone's file is gone: later samples do not read it. */
+  vanished: ReadingProblem | null;
+  /** Set during a revalidation sample when the identity no longer matches. */
+  replaced: boolean;
+}
+
+/**
+ * Linux RAPL through the powercap sysfs tree: every `intel-rapl` and `intel-rapl-mmio`
+ * package, DRAM and psys zone, Intel and AMD, each a cumulative `energy_uj` counter.
+ * Wrap-around is the meter's job (it knows the time between samples); this reader reports
+ * the raw counter in joules and the wrap range.
+ */
+export class RaplSource implements PowerSource {
+  readonly reader = "rapl";
+  private readonly root: string;
+  private readonly io: SysfsIo;
+  private readonly platform: NodeJS.Platform;
+  private readonly revalidateEvery: number;
+  private zones: OpenZone[] = [];
+  private readonly countdown = new Countdown();
+  private pending: Promise<SourceSample> | null = null;
+  private samplesTaken = 0;
+  private closed = false;
+  private readonly counters = emptySourceCounters();
+
+  constructor(options: RaplOptions = {}) {
+    this.root = options.root ?? DEFAULT_POWERCAP_ROOT;
+    this.io = options.io ?? nodeSysfsIo;
+    this.platform = options.platform ?? process.platform;
+    this.revalidateEvery = Math.max(
+      1,
+      Math.floor(options.revalidateEvery ?? DEFAULT_REVALIDATE_EVERY),
+    );
+  }
+
+  async detect(): Promise<Detection> {
+    if (this.platform !== "linux") {
+      return skipAll(
+        readerSkip(
+          "rapl",
+          "unsupported-platform",
+          `RAPL is read through Linux powercap; this is ${this.platform}`,
+        ),
+      );
+    }
+    let listing: Awaited<ReturnType<typeof listZones>>;
+    try {
+      listing = await listZones(this.io, this.root);
+    } catch (error) {
+      const code = errorCode(error);
+      return skipAll(
+        code === "EACCES" || code === "EPERM"
+          ? readerSkip(
+              "rapl",
+              "no-permission",
+              `cannot list ${this.root} (${code}): run as a user who may read it`,
+              {
+                fix: `sudo chmod o+rx ${this.root}`,
+              },
+            )
+          : readerSkip(
+              "rapl",
+              "not-present",
+              `no powercap tree at ${this.root} (${code}). ${RAPL_MISSING_FIX}`,
+              {
+                fix: RAPL_MISSING_FIX,
+              },
+            ),
+      );
+    }
+    const skipped: ReaderSkip[] = [];
+    if (listing.ignored > 0) {
+      skipped.push(
+        readerSkip(
+          "rapl",
+          "malformed",
+          `${listing.ignored} RAPL zones beyond the first ${MAX_ZONES} were ignored`,
+        ),
+      );
+    }
+    for (const { dir, code } of listing.unnamed) {
+      skipped.push(
+        readerSkip(
+          "rapl",
+          "malformed",
+          `RAPL zone ${this.root}/${dir} has no readable name (${code}); skipped`,
+          {
+            device: `rapl:${dir}`,
+          },
+        ),
+      );
+    }
+    if (listing.zones.length === 0) {
+      if (skipped.length === 0) {
+        skipped.push(
+          readerSkip(
+            "rapl",
+            "not-present",
+            `no RAPL zone under ${this.root}. ${RAPL_MISSING_FIX}`,
+            {
+              fix: RAPL_MISSING_FIX,
+            },
+          ),
+        );
+      }
+      return { devices: [], skipped };
+    }
+
+    const roles = zoneRoles(listing.zones);
+    const opened: OpenZone[] = [];
+    /** Packages without a counter of their own: their core/uncore sub-zones stand in. */
+    const hollow = new Set<string>();
+    for (const zone of listing.zones) {
+      const role = roles.get(zone.dir);
+      const inHollow = zone.parent !== null && hollow.has(zone.parent);
+      if (role === undefined || (!role.counted && !inHollow)) continue;
+      const counted = role.counted
+        ? role
+        : {
+            component: "cpu" as const,
+            label: `${zone.name} (${listing.zones.find((z) => z.dir === zone.parent)?.name ?? zone.parent})`,
+          };
+      const extra = inHollow
+        ? [
+            "stands in for its package, which has no energy counter: the package's other parts are not measured",
+          ]
+        : [];
+      const outcome = await this.openZone(zone, counted.component, counted.label, roles, extra);
+      if ("kind" in outcome) {
+        const noCounter =
+          outcome.kind === "not-supported" && zone.parent === null && counted.component === "cpu";
+        if (noCounter && listing.zones.some((z) => z.parent === zone.dir)) {
+          hollow.add(zone.dir);
+          skipped.push({
+            ...outcome,
+            message: `${outcome.message}; its core and uncore sub-zones are counted instead, which leaves out the rest of the package (an underestimate)`,
+          });
+        } else skipped.push(outcome);
+      } else opened.push(outcome);
+    }
+    this.zones = opened;
+    return { devices: opened.map((z) => z.device), skipped };
+  }
+
+  private async openZone(
+    zone: RaplZone,
+    component: Component,
+    label: string,
+    roles: ReadonlyMap<string, { counted: boolean }>,
+    extraNotes: readonly string[] = [],
+  ): Promise<OpenZone | ReaderSkip> {
+    const id = `rapl:${zone.dir}`;
+    const energyPath = `${zone.path}/energy_uj`;
+    const limits = await zoneLimits(this.io, zone);
+    if (!limits.ok) {
+      return readerSkip(
+        "rapl",
+        "malformed",
+        limits.code === null
+          ? `RAPL zone ${label} (${zone.path}): max_energy_range_uj is "${limits.text}", not a positive whole number of microjoules; the zone is skipped because its wrap-around cannot be handled. Report the kernel version (uname -r) if it persists.`
+          : `RAPL zone ${label} (${zone.path}): max_energy_range_uj cannot be read (${limits.code}); the zone is skipped because its wrap-around cannot be handled.`,
+        { device: id },
+      );
+    }
+    let fd: number;
+    let identity: string;
+    try {
+      fd = await this.io.open(energyPath);
+      identity = await this.io.identity(energyPath);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === "EACCES" || code === "EPERM") {
+        const fix = raplPermissionFix(energyPath);
+        return readerSkip(
+          "rapl",
+          "no-permission",
+          `RAPL zone ${label}: cannot read ${energyPath} (${code}). ${fix}`,
+          {
+            device: id,
+            fix,
+          },
+        );
+      }
+      return readerSkip(
+        "rapl",
+        "not-supported",
+        `RAPL zone ${label}: ${energyPath} cannot be opened (${code})`,
+        {
+          device: id,
+        },
+      );
+    }
+    const { maxEnergyRangeUj, declaredMaxWatts } = limits.limits;
+    const ceiling = CEILING_WATTS[component];
+    const maxWatts = Number.isNaN(declaredMaxWatts)
+      ? ceiling
+      : Math.min(ceiling, declaredMaxWatts * DECLARED_HEADROOM);
+    const inside = [...roles.entries()]
+      .filter(([dir, role]) => !role.counted && dir.startsWith(`${zone.dir}:`))
+      .map(([dir]) => dir);
+    const notes = [`counter ${energyPath}, wraps after ${maxEnergyRangeUj} µJ`, ...extraNotes];
+    if (inside.length > 0) notes.push(`includes sub-zones ${inside.join(", ")}, not counted again`);
+    if (component === "psys") {
+      notes.push(
+        "psys covers the whole platform (package, DRAM and more): reported alone, never added to a total",
+      );
+    }
+    return {
+      zone,
+      device: measuredDevice({
+        id,
+        name: label,
+        kind: component,
+        reader: "rapl",
+        counter: { rangeJ: (maxEnergyRangeUj + 1) / 1e6 },
+        maxWatts,
+        notes,
+      }),
+      energy: new SysfsAttribute(energyPath, fd, this.io),
+      maxEnergyRangeUj,
+      identity,
+      vanished: null,
+      replaced: false,
+    };
+  }
+
+  sample(): Promise<SourceSample> {
+    if (this.pending !== null) {
+      this.counters.coalesced++;
+      return this.pending;
+    }
+    const atMs = monotonicMs();
+    const revalidate = ++this.samplesTaken % this.revalidateEvery === 0;
+    this.pending = new Promise((resolve) => {
+      let live = 0;
+      if (!this.closed) for (const zone of this.zones) if (zone.vanished === null) live++;
+      this.countdown.start(live * (revalidate ? 2 : 1), () => {
+        this.pending = null;
+        const readings = this.zones.map((zone) => this.readingOf(zone));
+        countSample(this.counters, readings);
+        resolve({ atMs, readings });
+      });
+      for (const zone of this.zones) {
+        if (this.closed || zone.vanished !== null) continue;
+        zone.energy.read(this.countdown.arrive);
+        if (revalidate) this.revalidate(zone);
+      }
+    });
+    return this.pending;
+  }
+
+  private revalidate(zone: OpenZone): void {
+    this.io.identity(zone.energy.path).then(
+      (identity) => {
+        zone.replaced = identity !== zone.identity;
+        this.countdown.arrive();
+      },
+      () => {
+        zone.replaced = true;
+        this.countdown.arrive();
+      },
+    );
+  }
+
+  private readingOf(zone: OpenZone): DeviceReading {
+    if (this.closed)
+      return failedReading(readingProblem("vanished", zone.device.id, "the RAPL reader is closed"));
+    if (zone.vanished !== null) return failedReading(zone.vanished);
+    const code = zone.energy.lastErrorCode;
+    if (zone.replaced || code === "ENODEV" || code === "ENOENT" || code === "ENXIO") {
+      zone.vanished = readingProblem(
+        "vanished",
+        zone.device.id,
+        `RAPL zone ${zone.device.name}: ${zone.energy.path} is gone${code === null ? "" : ` (${code})`}; the zone was removed (driver unloaded or CPU offlined). Its energy up to the last good sample is kept; open a new meter to pick up a re-created zone.`,
+      );
+      return failedReading(zone.vanished);
+    }
+    if (code !== null) {
+      return failedReading(
+        readingProblem(
+          "unreadable",
+          zone.device.id,
+          `RAPL zone ${zone.device.name}: reading ${zone.energy.path} failed (${code})`,
+          code === "EACCES" || code === "EPERM" ? raplPermissionFix(zone.energy.path) : undefined,
+        ),
+      );
+    }
+    const uj = zone.energy.integer();
+    if (Number.isNaN(uj)) {
+      return failedReading(
+        readingProblem(
+          "malformed",
+          zone.device.id,
+          `RAPL zone ${zone.device.name}: ${zone.energy.path} holds "${zone.energy.text()}", not a whole number of microjoules; this sample of the zone is skipped and the next good one covers the gap.`,
+        ),
+      );
+    }
+    if (uj > zone.maxEnergyRangeUj) {
+      return failedReading(
+        readingProblem(
+          "out-of-range",
+          zone.device.id,
+          `RAPL zone ${zone.device.name}: ${zone.energy.path} reads ${zone.energy.text()} µJ, above its max_energy_range_uj ${zone.maxEnergyRangeUj}; this sample of the zone is skipped.`,
+        ),
+      );
+    }
+    return reading(uj / 1e6, Number.NaN, Number.NaN, null);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const zone of this.zones) zone.energy.close();
+  }
+
+  introspect(): SourceCounters {
+    return structuredClone(this.counters);
+  }
+}
+
+function skipAll(skip: ReaderSkip): Detection {
+  return { devices: [], skipped: [skip] };
+}

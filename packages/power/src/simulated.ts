@@ -1,0 +1,115 @@
+import { monotonicMs } from "./clock.ts";
+import type { PowerDevice } from "./device.ts";
+import { readingProblem } from "./failures.ts";
+import {
+  countSample,
+  type Detection,
+  type DeviceReading,
+  emptySourceCounters,
+  failedReading,
+  type PowerSource,
+  reading,
+  type SourceCounters,
+  type SourceSample,
+} from "./source.ts";
+
+/** Utilisation in [0, 1], fixed or as a function of the seconds since `detect()`. */
+export type UtilisationCurve = number | ((elapsedS: number) => number);
+
+export interface SimulatedDeviceSpec {
+  readonly name: string;
+  /** Rated power; the device draws `watts × utilisation`. */
+  readonly watts: number;
+  /** Defaults to 1: the device draws its rated power. */
+  readonly utilisation?: UtilisationCurve;
+}
+
+/**
+ * Devices that draw what the caller says, for tests and demos. Named as carbontracker names
+ * its simulated handlers (`sim_cpu`, `sim_gpu`); like carbontracker, power is the rated watts
+ * × the utilisation. Reported as instantaneous power (no counter), so the meter integrates
+ * them by trapezoids like any power-only device.
+ */
+export class SimulatedSource implements PowerSource {
+  readonly reader: "sim_cpu" | "sim_gpu";
+  private readonly devices: PowerDevice[];
+  private startedAtMs = Number.NaN;
+  private readonly counters = emptySourceCounters();
+
+  constructor(
+    kind: "cpu" | "gpu",
+    private readonly specs: readonly SimulatedDeviceSpec[],
+  ) {
+    this.reader = kind === "cpu" ? "sim_cpu" : "sim_gpu";
+    const reader = this.reader;
+    this.devices = specs.map((spec, index) => {
+      const fixed = typeof spec.utilisation === "number" ? spec.utilisation : undefined;
+      const what = kind === "cpu" ? "CPU" : "GPU";
+      const rated = kind === "cpu" ? "TDP" : "power consumption";
+      const at =
+        fixed === undefined && spec.utilisation !== undefined
+          ? "utilisation following a curve"
+          : `${((fixed ?? 1) * 100).toFixed(0)}% utilization`;
+      return {
+        id: `${reader}:${index}`,
+        name: spec.name,
+        kind,
+        reader,
+        basis: "simulated",
+        confidence: "simulated",
+        counter: null,
+        maxWatts: Math.max(1, spec.watts),
+        notes: [
+          `Using simulated ${what}: ${spec.name} with ${rated}: ${spec.watts.toFixed(2)}W (at ${at})`,
+        ],
+        provenance: [],
+      } satisfies PowerDevice;
+    });
+  }
+
+  async detect(): Promise<Detection> {
+    this.startedAtMs = monotonicMs();
+    return { devices: this.devices, skipped: [] };
+  }
+
+  async sample(): Promise<SourceSample> {
+    const atMs = monotonicMs();
+    const elapsedS = (atMs - this.startedAtMs) / 1000;
+    const readings = this.specs.map((spec, index) => this.readingOf(spec, index, elapsedS));
+    countSample(this.counters, readings);
+    return { atMs, readings };
+  }
+
+  private readingOf(spec: SimulatedDeviceSpec, index: number, elapsedS: number): DeviceReading {
+    const id = `${this.reader}:${index}`;
+    let u: number;
+    try {
+      const curve = spec.utilisation ?? 1;
+      u = typeof curve === "number" ? curve : curve(elapsedS);
+    } catch (error) {
+      return failedReading(
+        readingProblem(
+          "malformed",
+          id,
+          `${this.reader} ${spec.name}: the utilisation curve threw: ${String(error)}`,
+        ),
+      );
+    }
+    if (!Number.isFinite(u) || u < 0 || u > 1) {
+      return failedReading(
+        readingProblem(
+          "out-of-range",
+          id,
+          `${this.reader} ${spec.name}: utilisation ${u} at ${elapsedS.toFixed(1)} s is outside [0, 1]`,
+        ),
+      );
+    }
+    return reading(Number.NaN, spec.watts * u, u, null);
+  }
+
+  close(): void {}
+
+  introspect(): SourceCounters {
+    return structuredClone(this.counters);
+  }
+}

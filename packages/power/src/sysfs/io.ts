@@ -1,0 +1,66 @@
+import { close, open, read, type Stats, stat } from "node:fs";
+import { readdir, readFile, realpath } from "node:fs/promises";
+
+/** Callback of a positional read: an errno-carrying error, or the bytes read. */
+export type ReadCallback = (error: NodeJS.ErrnoException | null, bytesRead: number) => void;
+
+/**
+ * The file operations the sysfs readers use, injectable so that tests can run a reader on a
+ * temporary tree and produce the errors a real sysfs gives (EACCES as root, where `chmod`
+ * does not refuse a read). Errors carry Node's `code` (`ENOENT`, `EACCES`, `ENODEV`).
+ */
+export interface SysfsIo {
+  /** Whole small file, at detect time. */
+  readText(path: string): Promise<string>;
+  readDir(path: string): Promise<string[]>;
+  /** Where a symlink (a hwmon `device` link) leads. */
+  realPath(path: string): Promise<string>;
+  /** Read-only file descriptor, kept open for the life of the reader. */
+  open(path: string): Promise<number>;
+  /** Positional read on the hot path: no promise, no closure per call. */
+  read(fd: number, buffer: Buffer, length: number, position: number, callback: ReadCallback): void;
+  /** `dev:ino` of a path, to notice a zone that was removed (and maybe re-created). */
+  identity(path: string): Promise<string>;
+  close(fd: number): void;
+}
+
+function statIdentity(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+export const nodeSysfsIo: SysfsIo = {
+  readText: (path) => readFile(path, "utf8"),
+  readDir: (path) => readdir(path),
+  realPath: (path) => realpath(path),
+  open: (path) =>
+    new Promise((resolve, reject) =>
+      open(path, "r", (error, fd) => (error ? reject(error) : resolve(fd))),
+    ),
+  read: (fd, buffer, length, position, callback) => read(fd, buffer, 0, length, position, callback),
+  identity: (path) =>
+    new Promise((resolve, reject) =>
+      stat(path, (error, stats) => (error ? reject(error) : resolve(statIdentity(stats)))),
+    ),
+  close: (fd) =>
+    close(fd, () => {
+      // Nothing to do: a close error on a read-only sysfs descriptor loses no data.
+    }),
+};
+
+/** The errno code of a caught error (`ENOENT`), or `EUNKNOWN`. */
+export function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === "string" ? code : "EUNKNOWN";
+}
+
+/** Reads a small text attribute; `undefined` when it does not exist. Other errors propagate as codes. */
+export async function readOptional(
+  io: SysfsIo,
+  path: string,
+): Promise<{ readonly text: string } | { readonly code: string }> {
+  try {
+    return { text: await io.readText(path) };
+  } catch (error) {
+    return { code: errorCode(error) };
+  }
+}

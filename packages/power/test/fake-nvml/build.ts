@@ -1,0 +1,121 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const SOURCE = join(HERE, "fake-nvml.c");
+const CACHE_DIR = fileURLToPath(new URL("../../.fake-nvml-build/", import.meta.url));
+const COMPILER = "gcc";
+const FLAGS = ["-shared", "-fPIC", "-O2", "-Wall", "-Wextra"];
+const LIBS = ["-lpthread"];
+const COMPILE_TIMEOUT_MS = 120_000;
+const LOCK_POLL_MS = 100;
+
+let inFlight: Promise<string> | undefined;
+
+/**
+ * Compiles `fake-nvml.c` into a `libnvidia-ml.so.1` (cached by a hash of the source and the
+ * command) and resolves to its absolute path. Test files run in parallel workers, so the build
+ * takes a directory lock; a lock whose holder died is taken over.
+ */
+export function buildFakeNvml(): Promise<string> {
+  inFlight ??= build();
+  inFlight.catch(() => {
+    inFlight = undefined;
+  });
+  return inFlight;
+}
+
+async function build(): Promise<string> {
+  const source = await readFile(SOURCE);
+  const hash = createHash("sha256")
+    .update([COMPILER, ...FLAGS, ...LIBS].join(" "))
+    .update(source)
+    .digest("hex")
+    .slice(0, 16);
+  const dir = join(CACHE_DIR, hash);
+  const library = join(dir, "libnvidia-ml.so.1");
+  if (existsSync(library)) return library;
+  await mkdir(CACHE_DIR, { recursive: true });
+  await withLock(`${dir}.lock`, library, async () => {
+    await mkdir(dir, { recursive: true });
+    const temporary = `${library}.tmp-${process.pid}`;
+    await compile(temporary);
+    await rename(temporary, library);
+    const entries = await readdir(CACHE_DIR);
+    await Promise.all(
+      entries
+        .filter((entry) => entry !== hash && !entry.endsWith(".lock"))
+        .map((entry) => rm(join(CACHE_DIR, entry), { recursive: true, force: true })),
+    );
+  });
+  return library;
+}
+
+function compile(output: string): Promise<void> {
+  const args = [...FLAGS, "-o", output, SOURCE, ...LIBS];
+  return new Promise((resolve, reject) => {
+    const child = spawn(COMPILER, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), COMPILE_TIMEOUT_MS);
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          error.code === "ENOENT"
+            ? `${COMPILER} not found: apt-get install -y --no-install-recommends g++ (it brings gcc)`
+            : `cannot run ${COMPILER}: ${error.message}`,
+        ),
+      );
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${COMPILER} ${args.join(" ")} failed (${signal ?? code}):\n${text}`));
+    });
+  });
+}
+
+async function holderIsGone(lockDir: string): Promise<boolean> {
+  const pid = Number(await readFile(join(lockDir, "pid"), "utf8").catch(() => ""));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+async function withLock(lockDir: string, output: string, work: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      await writeFile(join(lockDir, "pid"), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const age = Date.now() - (await stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > COMPILE_TIMEOUT_MS + 10_000 || (await holderIsGone(lockDir))) {
+        await rm(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      if (existsSync(output)) return;
+    }
+  }
+  try {
+    if (!existsSync(output)) await work();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}

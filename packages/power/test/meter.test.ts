@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import {
+  type Detection,
+  energyBetween,
+  measuredDeviceForTests,
+  openPowerMeter,
+  type PowerSource,
+  type SourceSample,
+} from "./helpers/meter-fixtures.ts";
+
+describe("PowerMeter over simulated devices", () => {
+  it("sums devices within a component: two GPUs at 100 W and 200 W draw 300 W", async () => {
+    const opened = await openPowerMeter({
+      simulated: [
+        { kind: "gpu", name: "sim A", watts: 100 },
+        { kind: "gpu", name: "sim B", watts: 400, utilisation: 0.5 },
+        { kind: "cpu", name: "sim cpu", watts: 50 },
+      ],
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    expect(meter.devices.map((d) => [d.id, d.reader, d.basis])).toEqual([
+      ["sim_cpu:0", "sim_cpu", "simulated"],
+      ["sim_gpu:0", "sim_gpu", "simulated"],
+      ["sim_gpu:1", "sim_gpu", "simulated"],
+    ]);
+    expect(meter.devices[2]?.notes[0]).toBe(
+      "Using simulated GPU: sim B with power consumption: 400.00W (at 50% utilization)",
+    );
+    const before = await meter.sample();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = await meter.sample();
+    const gpu = after.components.find((c) => c.component === "gpu");
+    expect(gpu?.watts).toBe(300);
+    expect(gpu?.basis).toBe("simulated");
+    const interval = energyBetween(before, after);
+    // Each source stamps its own reads; the interval is between the readings' latest stamps.
+    expect(interval.components.find((c) => c.component === "gpu")?.meanWatts).toBeCloseTo(300, 0);
+    expect(interval.totalEnergyJ / interval.seconds).toBeCloseTo(350, 0);
+    expect(after.totalWatts).toBe(350);
+  });
+
+  it("answers a utilisation curve outside [0, 1] with a problem, not a throw", async () => {
+    const opened = await openPowerMeter({
+      simulated: [{ kind: "cpu", name: "wild", watts: 10, utilisation: () => 2 }],
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const r = await meter.sample();
+    expect(r.problems[0]).toMatchObject({ kind: "out-of-range", device: "sim_cpu:0" });
+  });
+});
+
+function fakeSource(
+  reader: "rapl" | "nvml",
+  devices: Detection["devices"],
+  sample: () => Promise<SourceSample>,
+): PowerSource {
+  let closed = 0;
+  return {
+    reader,
+    detect: async () => ({ devices, skipped: [] }),
+    sample,
+    close: () => {
+      closed++;
+    },
+    introspect: () => ({ samples: 0, readings: 0, coalesced: closed, problems: {} as never }),
+  };
+}
+
+describe("openPowerMeter choices", () => {
+  it("names a missing component and why each reader that could provide it was skipped", async () => {
+    const opened = await openPowerMeter({
+      components: ["gpu"],
+      nvmlLibrary: "/nonexistent/libnvidia-ml.so.1",
+      hwmonRoot: "/nonexistent/hwmon",
+      platform: "linux",
+    });
+    expect(opened.ok).toBe(false);
+    if (opened.ok) return;
+    expect(opened.error).toMatchObject({ kind: "component-unavailable", field: "gpu" });
+    expect(opened.error.message).toMatch(
+      /no gpu power source on this machine: nvml: cannot load \/nonexistent\/libnvidia-ml\.so\.1/,
+    );
+    expect(opened.error.message).toMatch(/amdgpu: no hwmon directory at \/nonexistent\/hwmon/);
+  });
+
+  it("names a device filter that matches nothing and lists the devices there are", async () => {
+    const opened = await openPowerMeter({
+      simulated: [{ kind: "cpu", name: "sim cpu", watts: 5 }],
+      devices: ["nvml:*"],
+    });
+    expect(opened.ok).toBe(false);
+    if (opened.ok) return;
+    expect(opened.error).toMatchObject({
+      kind: "device-not-found",
+      field: "nvml:*",
+      suggestions: ["sim_cpu:0"],
+    });
+  });
+
+  it("filters devices by id, name or pattern", async () => {
+    const opened = await openPowerMeter({
+      simulated: [
+        { kind: "gpu", name: "first", watts: 1 },
+        { kind: "gpu", name: "Second", watts: 2 },
+        { kind: "cpu", name: "cpu", watts: 3 },
+      ],
+      devices: ["second", "sim_cpu:*"],
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    expect(meter.devices.map((d) => d.id)).toEqual(["sim_cpu:0", "sim_gpu:1"]);
+  });
+
+  it("refuses malformed options with the field named", async () => {
+    const opened = await openPowerMeter({ components: ["cpu", "tpu" as "cpu"] });
+    expect(opened.ok).toBe(false);
+    if (opened.ok) return;
+    expect(opened.error).toMatchObject({ kind: "invalid-options", field: "components.1" });
+    const negative = await openPowerMeter({ simulated: [{ kind: "cpu", name: "x", watts: -1 }] });
+    expect(!negative.ok && negative.error.field).toBe("simulated.0.watts");
+  });
+
+  it("models an unmeasured cpu and dram when everything is asked for, and says so", async () => {
+    const opened = await openPowerMeter({
+      powercapRoot: "/nonexistent/powercap",
+      hwmonRoot: "/nonexistent/hwmon",
+      nvmlLibrary: "/nonexistent/libnvidia-ml.so.1",
+      inject: {
+        facts: {
+          cpu: { brand: "AMD EPYC", logicalCpus: 2, sockets: 1 },
+          memoryBytes: 16 * 1024 ** 3,
+          dimms: undefined,
+          origin: ["test"],
+        },
+      },
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    expect(meter.devices.map((d) => [d.id, d.basis, d.confidence])).toEqual([
+      ["model:cpu", "modelled", "low"],
+      ["model:dram", "modelled", "low"],
+    ]);
+    expect(meter.skipped.map((s) => [s.reader, s.kind])).toEqual(
+      expect.arrayContaining([
+        ["rapl", "not-present"],
+        ["nvml", "no-driver"],
+        ["amdgpu", "not-present"],
+      ]),
+    );
+    const none = await openPowerMeter({
+      fallback: "none",
+      powercapRoot: "/nonexistent",
+      hwmonRoot: "/nonexistent",
+      nvmlLibrary: "/nonexistent",
+    });
+    expect(!none.ok && none.error.kind).toBe("no-devices");
+  });
+
+  it("never rejects when a reader throws, and closes every reader once", async () => {
+    const device = measuredDeviceForTests("rapl:x", "cpu");
+    let calls = 0;
+    const source = fakeSource("rapl", [device], async () => {
+      calls++;
+      if (calls > 1) throw new Error("boom");
+      return {
+        atMs: performance.now(),
+        readings: [{ energyJ: 1, watts: Number.NaN, utilisation: Number.NaN, problem: null }],
+      };
+    });
+    const opened = await openPowerMeter({ inject: { sources: [source] }, fallback: "none" });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const meter = opened.value;
+    const r = await meter.sample();
+    expect(r.problems[0]).toMatchObject({
+      kind: "driver-error",
+      device: "rapl:x",
+      message: expect.stringMatching(/the rapl reader failed: boom/),
+    });
+    await meter.close();
+    await meter.close();
+    expect(source.introspect().coalesced).toBe(1);
+  });
+
+  it("answers concurrent sample() calls with one sample", async () => {
+    const opened = await openPowerMeter({ simulated: [{ kind: "cpu", name: "c", watts: 1 }] });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const [a, b] = await Promise.all([meter.sample(), meter.sample()]);
+    expect(a).toBe(b);
+    expect(meter.introspect().coalesced).toBe(1);
+  });
+
+  it("samples on a timer until stopped", async () => {
+    const opened = await openPowerMeter({ simulated: [{ kind: "cpu", name: "c", watts: 1 }] });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const seen: number[] = [];
+    meter.start(20, (r) => seen.push(r.atMs));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    meter.stop();
+    const count = seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(count).toBeGreaterThanOrEqual(3);
+    expect(seen.length).toBe(count);
+  });
+});
