@@ -18,7 +18,6 @@ const NOT_YET_SHAPED = new Set<string>([
   "apps/bus-node/README.md",
   "apps/cli/README.md",
   "packages/core/README.md",
-  "packages/node/README.md",
   "packages/rtps/README.md",
   "packages/testkit/README.md",
 ]);
