@@ -19,7 +19,6 @@ const NOT_YET_SHAPED = new Set<string>([
   "apps/cli/README.md",
   "packages/core/README.md",
   "packages/rtps/README.md",
-  "packages/testkit/README.md",
 ]);
 
 function readmes(): string[] {
