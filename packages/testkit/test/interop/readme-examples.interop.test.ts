@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertInsidePrivateNetwork } from "../../src/private-network.ts";
 import { extractReadmeExample } from "../../src/readme-example.ts";
 
@@ -28,16 +29,31 @@ function readmes(): string[] {
   );
 }
 
-// An app's example is shell: its commands run from source, as `pnpm build` would install them.
-const APP_COMMANDS = `
-wattprint() { node --import tsx --conditions=@wattprint/source "${ROOT}/apps/cli/src/main.ts" "$@"; }
-wattprint-node() { node --import tsx --conditions=@wattprint/source "${ROOT}/apps/bus-node/src/main.ts" "$@"; }
-set -euo pipefail
-`;
+// An app's example is shell: its commands run from source, as `pnpm build` would install them,
+// as executables on PATH. Not shell functions: `wattprint-node &` would then start a subshell,
+// and an example's `kill $!` would stop the subshell and leave the node running, holding this
+// test's stdout open.
+const APPS = { wattprint: "apps/cli/src/main.ts", "wattprint-node": "apps/bus-node/src/main.ts" };
+
+function installAppCommands(): string {
+  const dir = mkdtempSync(join(tmpdir(), "wattprint-readme-bin-"));
+  for (const [name, main] of Object.entries(APPS)) {
+    const node = `"${process.execPath}" --import tsx --conditions=@wattprint/source`;
+    writeFileSync(join(dir, name), `#!/bin/sh\nexec ${node} "${join(ROOT, main)}" "$@"\n`, {
+      mode: 0o755,
+    });
+  }
+  return dir;
+}
 
 describe("every README's example runs as written", () => {
   assertInsidePrivateNetwork();
   const all = readmes();
+  let appBin = "";
+  beforeAll(() => {
+    appBin = installAppCommands();
+  });
+  afterAll(() => rmSync(appBin, { recursive: true, force: true }));
 
   it("finds the READMEs, and the not-yet-shaped list names only real ones", () => {
     expect(all.length).toBeGreaterThanOrEqual(8);
@@ -53,19 +69,24 @@ describe("every README's example runs as written", () => {
       // Inside the package, so the example imports the package by its own name (self-reference)
       // and its dependencies as a user's code would.
       const file = join(packageDir, `.readme-example-${process.pid}.${example.language}`);
-      writeFileSync(file, example.language === "sh" ? APP_COMMANDS + example.code : example.code);
+      writeFileSync(
+        file,
+        example.language === "sh" ? `set -euo pipefail\n${example.code}` : example.code,
+      );
       try {
         const [command, args] =
           example.language === "sh"
             ? ["bash", [file]]
             : [process.execPath, ["--import", "tsx", "--conditions=@wattprint/source", file]];
-        const { stdout } = await run(command, args, { cwd: packageDir, timeout: 30_000 }).catch(
-          (error: { stdout?: string; stderr?: string; message: string }) => {
-            throw new Error(
-              `${readme}:${example.line}: the example failed\n${error.stderr ?? error.message}`,
-            );
-          },
-        );
+        const { stdout } = await run(command, args, {
+          cwd: packageDir,
+          timeout: 30_000,
+          env: { ...process.env, PATH: `${appBin}${delimiter}${process.env.PATH ?? ""}` },
+        }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+          throw new Error(
+            `${readme}:${example.line}: the example failed\n${error.stderr ?? error.message}`,
+          );
+        });
         if (example.expectedOutput !== undefined) {
           expect(stdout.trim(), `${relative(ROOT, file)} output`).toBe(example.expectedOutput);
         }
