@@ -10,22 +10,23 @@ import {
   UsageError,
   warmUpCarbonNode,
 } from "@wattprint/node";
+import type { NodeAppIo } from "./io.ts";
 import { HELP, parseNodeOptions } from "./options.ts";
 
 /** Wiring only: flags and env in, the carbon node on an RTPS bus, signals to a graceful stop. */
-export async function serve(): Promise<number> {
+export async function serve(argv: readonly string[], io: NodeAppIo): Promise<number> {
   let options: ReturnType<typeof parseNodeOptions>;
   try {
-    options = parseNodeOptions(process.argv.slice(2), process.env);
+    options = parseNodeOptions(argv, io.env);
     // Before the warm-up: a mistyped address is refused at once, not after a second of work.
     if (options !== "help") checkInterfaceOnThisMachine(options);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`wattprint-node: ${error.message} (see --help)\n`);
+    io.stderr(`wattprint-node: ${error.message} (see --help)\n`);
     return 2;
   }
   if (options === "help") {
-    process.stdout.write(HELP);
+    io.stdout(HELP);
     return 0;
   }
   // The warm-up's synthetic tasks log through this very logger, so V8 optimises the node's
@@ -34,7 +35,7 @@ export async function serve(): Promise<number> {
   const logger = createJsonLogger({
     level: options.logLevel,
     write: (line, level) => {
-      if (!warmingUp || level === "warn" || level === "error") process.stderr.write(line);
+      if (!warmingUp || level === "warn" || level === "error") io.stderr(line);
     },
   });
   for (const note of options.notes) logger.log("warn", note);
@@ -88,9 +89,7 @@ export async function serve(): Promise<number> {
     pue: options.settings.pue.value,
     gridIntensityOverride: options.settings.gridIntensityOverride ?? null,
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void runtime.stop(signal));
-  }
+  io.onStopSignal((signal) => void runtime.stop(signal));
   await runtime.stopped;
   return 0;
 }

@@ -2,19 +2,52 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { HELP } from "../src/options.ts";
+import { serve } from "../src/serve.ts";
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * `wattprint-node ...args` in-process, seeing exactly `env`; none of these runs gets as far as
+ * a socket, and each has its own buffers, so runs share no state.
+ */
+async function node(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  let stdout = "";
+  let stderr = "";
+  let signalHandlers = 0;
+  const code = await serve(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env,
+    onStopSignal: () => {
+      signalHandlers++;
+    },
+  });
+  // A refused start never gets as far as waiting for a signal.
+  expect(signalHandlers).toBe(0);
+  return { code, stdout, stderr };
+}
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
-/** The built binary, as an operator starts it; none of these runs gets as far as a socket. */
-async function node(args: string[], env: Record<string, string> = {}) {
+/** The built binary, as an operator starts it (the test script builds dist first). */
+async function spawned(args: string[]): Promise<Outcome> {
   const clean = { ...process.env };
   for (const name of Object.keys(clean)) {
     if (/^(SUSTAINML_|WATTPRINT_)/.test(name)) delete clean[name];
   }
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...clean, ...env },
+      env: clean,
       timeout: 15_000,
     });
     return { code: 0, stdout, stderr };
@@ -22,6 +55,17 @@ async function node(args: string[], env: Record<string, string> = {}) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
   }
+}
+
+function expectUsageError(outcome: Outcome, message: RegExp): void {
+  expect(outcome.code).toBe(2);
+  expect(outcome.stdout).toBe("");
+  const lines = outcome.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  const [line = ""] = lines;
+  expect(line.startsWith("wattprint-node: ")).toBe(true);
+  expect(line.endsWith(" (see --help)")).toBe(true);
+  expect(line.slice("wattprint-node: ".length, -" (see --help)".length)).toMatch(message);
 }
 
 describe("wattprint-node usage errors", () => {
@@ -54,14 +98,23 @@ describe("wattprint-node usage errors", () => {
     [["--domain", ""], {}, /^--domain expects a value, got ""$/],
     [["--grid-ci", "0x10"], {}, /^--grid-ci expects a number >= 0 \(gCO2eq\/kWh\), got "0x10"$/],
   ])("exits 2 with one line for %j, env %j", async (args, env, message) => {
-    const outcome = await node(args, env);
-    expect(outcome.code).toBe(2);
-    expect(outcome.stdout).toBe("");
-    const lines = outcome.stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(1);
-    const [line = ""] = lines;
-    expect(line.startsWith("wattprint-node: ")).toBe(true);
-    expect(line.endsWith(" (see --help)")).toBe(true);
-    expect(line.slice("wattprint-node: ".length, -" (see --help)".length)).toMatch(message);
+    expectUsageError(await node(args, env), message);
+  });
+
+  it("answers --help with exit 0 and the options", async () => {
+    expect(await node(["--help"])).toEqual({ code: 0, stdout: HELP, stderr: "" });
+  });
+});
+
+describe.concurrent("the built wattprint-node binary", () => {
+  it("answers --help with exit 0 and the help of the sources", async () => {
+    expect(await spawned(["--help"])).toEqual({ code: 0, stdout: HELP, stderr: "" });
+  });
+
+  it("exits 2 with one line for a bad flag", async () => {
+    expectUsageError(
+      await spawned(["--grid-ci", "0x10"]),
+      /^--grid-ci expects a number >= 0 \(gCO2eq\/kWh\), got "0x10"$/,
+    );
   });
 });

@@ -1,48 +1,18 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { estimateReportSchema, resolveGridIntensity } from "@wattprint/core";
 import { describe, expect, it } from "vitest";
+import { wattprint as runInProcess } from "./helpers/in-process.ts";
+import { expectUsageError, type Outcome } from "./helpers/outcome.ts";
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+/* In-process through runCli, against the sources: no build needed, no stale dist. */
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** `wattprint ...args` with an empty environment. */
+function wattprint(...args: string[]): Promise<Outcome> {
+  return runInProcess(args);
 }
 
-/** Spawns the built binary, as a user would run it. */
-async function wattprint(...args: string[]): Promise<Outcome> {
-  return wattprintWithEnv({}, ...args);
-}
-
-/** The same, with variables added to the environment (and the bus ones otherwise unset). */
-async function wattprintWithEnv(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
-  const base = { ...process.env };
-  for (const name of Object.keys(base)) {
-    if (/^(SUSTAINML_|WATTPRINT_)/.test(name)) delete base[name];
-  }
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...base, ...env },
-      timeout: 15_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-  }
-}
-
-function expectUsageError(outcome: Outcome, pattern: RegExp): void {
-  expect(outcome.code).toBe(2);
-  expect(outcome.stdout).toBe("");
-  const lines = outcome.stderr.trimEnd().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(outcome.stderr).not.toMatch(/\n\s+at /);
+/** The same, with exactly these environment variables. */
+function wattprintWithEnv(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
+  return runInProcess(args, { env });
 }
 
 describe("wattprint estimate", () => {

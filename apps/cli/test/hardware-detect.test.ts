@@ -1,8 +1,5 @@
-import { execFile, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The fake libnvidia-ml.so.1 and the fake sysfs trees are the power package's test fixtures.
 import { buildFakeNvml } from "../../../packages/power/test/fake-nvml/build.ts";
@@ -11,22 +8,23 @@ import {
   twoSocketServer,
   writePowercap,
 } from "../../../packages/power/test/helpers/trees.ts";
+import { type InProcessOutcome, wattprint as runInProcess } from "./helpers/in-process.ts";
+import { expectOneLineError } from "./helpers/outcome.ts";
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+/*
+ * In-process through runCli, the readers' roots and library given through io.env. The fake
+ * NVML is a C library that reads its script from the real environment (getenv) at nvmlInit and
+ * keeps its devices in process-global state, so FAKE_NVML_SCRIPT is set for this file's process
+ * and the tests here run one after another (describe.sequential); each test file has a process.
+ */
 const GPU = "GPU-aaaa1111-2222-3333-4444-555566667777";
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let dir: { path: string; dispose(): Promise<void> };
 let library: string;
 let powercap: string;
 let nvmlScript: string;
 let nvmlLog: string;
+let scriptBefore: string | undefined;
 
 beforeAll(async () => {
   library = await buildFakeNvml();
@@ -47,8 +45,12 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
+  scriptBefore = process.env.FAKE_NVML_SCRIPT;
+  process.env.FAKE_NVML_SCRIPT = nvmlScript;
 }, 120_000);
 afterAll(async () => {
+  if (scriptBefore === undefined) delete process.env.FAKE_NVML_SCRIPT;
+  else process.env.FAKE_NVML_SCRIPT = scriptBefore;
   await dir.dispose();
 });
 
@@ -64,31 +66,25 @@ function faked(): Record<string, string> {
     WATTPRINT_POWERCAP_ROOT: powercap,
     WATTPRINT_HWMON_ROOT: "/nonexistent/hwmon",
     WATTPRINT_NVML_LIBRARY: library,
-    FAKE_NVML_SCRIPT: nvmlScript,
   };
 }
 
-async function wattprint(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      timeout: 20_000,
-      env: { ...process.env, CUDA_VISIBLE_DEVICES: undefined, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-  }
+/** `wattprint ...args` seeing exactly `env` (so no CUDA_VISIBLE_DEVICES unless given). */
+function wattprint(env: Record<string, string>, ...args: string[]): Promise<InProcessOutcome> {
+  return runInProcess(args, { env });
 }
 
-function expectOneLineError(outcome: Outcome, code: number, pattern: RegExp): void {
-  expect(outcome.code).toBe(code);
-  expect(outcome.stdout).toBe("");
-  expect(outcome.stderr.trimEnd().split("\n")).toHaveLength(1);
-  expect(outcome.stderr).toMatch(pattern);
+/** The lines the fake NVML logged (init, shutdown) from `from` characters on. */
+async function nvmlLogSince(from: number): Promise<string[]> {
+  const text = await readFile(nvmlLog, "utf8").catch(() => "");
+  return text
+    .slice(from)
+    .trim()
+    .split("\n")
+    .filter((line) => line !== "");
 }
 
-describe("wattprint hardware detect", () => {
+describe.sequential("wattprint hardware detect", () => {
   it("without any reader says so and models the CPU and memory with their assumptions", async () => {
     const outcome = await wattprint(
       { ...bare, WATTPRINT_CPU_NAME: "AMD EPYC" },
@@ -114,7 +110,8 @@ describe("wattprint hardware detect", () => {
   });
 
   it("on this machine as it is, lists each device as measured or modelled and never fails", async () => {
-    const outcome = await wattprint({}, "hardware", "detect", "--json");
+    // The environment this process has, as the binary would see it.
+    const outcome = await runInProcess(["hardware", "detect", "--json"], { env: process.env });
     expect(outcome.code).toBe(0);
     const report = JSON.parse(outcome.stdout) as {
       devices: { basis: string; notes: string[] }[];
@@ -180,32 +177,32 @@ describe("wattprint hardware detect", () => {
       totalEnergyJ: 2,
       components: [{ component: "gpu", energyJ: 2 }],
     });
+    expect(outcome.interruptListeners).toBe(0);
   });
 
   it("--watch stops on Ctrl-C with the energy so far, and shuts NVML down", async () => {
-    const child = spawn(
-      process.execPath,
-      [BIN, "hardware", "detect", "--components", "gpu", "--watch", "0.2"],
+    const logged = (await readFile(nvmlLog, "utf8").catch(() => "")).length;
+    let interrupted = false;
+    const outcome = await runInProcess(
+      ["hardware", "detect", "--components", "gpu", "--watch", "0.2"],
       {
-        env: { ...process.env, ...faked(), FAKE_NVML_SCRIPT: nvmlScript },
-        stdio: ["ignore", "pipe", "pipe"],
+        env: faked(),
+        onStdout: (stdout, interrupt) => {
+          if (!interrupted && / s {2}gpu /.test(stdout)) {
+            interrupted = true;
+            interrupt();
+          }
+        },
       },
     );
-    let stdout = "";
-    await new Promise<void>((resolve) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (/ s {2}gpu /.test(stdout)) resolve();
-      });
-    });
-    await writeFile(nvmlLog, "");
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/watching 1 device\(s\) every 200 ms; Ctrl-C stops/);
-    expect(stdout).toMatch(/over [\d.]+ s:/);
-    expect(stdout).toMatch(/^gpu\s+[\d.]+ J/m);
-    expect((await readFile(nvmlLog, "utf8")).trim()).toBe("shutdown");
+    expect(interrupted).toBe(true);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/watching 1 device\(s\) every 200 ms; Ctrl-C stops/);
+    expect(outcome.stdout).toMatch(/over [\d.]+ s:/);
+    expect(outcome.stdout).toMatch(/^gpu\s+[\d.]+ J/m);
+    expect(await nvmlLogSince(logged)).toEqual(["init 0", "shutdown"]);
+    // Stopping unsubscribes, as the binary takes its SIGINT and SIGTERM handlers off.
+    expect(outcome.interruptListeners).toBe(0);
   });
 
   it("refuses what it cannot do with one line: a missing component, an unknown device, a bad interval", async () => {

@@ -79,7 +79,7 @@ export async function runHardwareDetect(argv: readonly string[], io: CliIo): Pro
   }
 }
 
-/** Prints a reading every interval until SIGINT/SIGTERM or `--count`, then the energy used. */
+/** Prints a reading every interval until interrupted (io.onInterrupt) or `--count`, then the energy used. */
 async function watch(
   meter: PowerMeter,
   args: DetectArgs,
@@ -87,9 +87,7 @@ async function watch(
   io: CliIo,
 ): Promise<void> {
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const unsubscribe = io.onInterrupt(() => stop.abort());
   try {
     const first = meter.latest();
     if (!args.json) {
@@ -133,7 +131,6 @@ async function watch(
       io.stdout(renderWatchSummary(first, last));
     }
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    unsubscribe();
   }
 }
