@@ -1,7 +1,7 @@
+import type { Result } from "@wattprint/result";
 import type { EndpointDescription } from "./discovery/endpoint-description.ts";
 import type { RtpsWriter, WriteError, WriteOptions } from "./endpoints/writer.ts";
 import type { RemoteEndpointInfo } from "./remote-endpoint.ts";
-import type { Result } from "./result.ts";
 import { type MatchEvents, UserEndpoint } from "./user-endpoint.ts";
 import type { SequenceNumber } from "./wire/sequence-number.ts";
 

@@ -31,7 +31,6 @@ export type { ParticipantOptions } from "./participant-options.ts";
 export { PeerAllowlist } from "./peer-allowlist.ts";
 export type { DropReason, ReceiverCounters } from "./receiver.ts";
 export type { RemoteEndpointInfo } from "./remote-endpoint.ts";
-export { err, ok, type Result } from "./result.ts";
 export { fastDdsFraming } from "./transport/fast-dds-framing.ts";
 export { type DropPolicy, MemoryNetwork, type MemorySocket } from "./transport/memory.ts";
 export {

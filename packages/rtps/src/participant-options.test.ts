@@ -29,7 +29,7 @@ describe("fragment limits", () => {
   it("refuse values that are not whole byte counts, naming the option", async () => {
     for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       const r = fragmentLimits({ maxPendingFragmentBytesPerWriter: bad });
-      expect(!r.ok && r.error).toMatch(/maxPendingFragmentBytesPerWriter/);
+      expect(!r.ok && r.error.message).toMatch(/maxPendingFragmentBytesPerWriter/);
     }
     const created = await createParticipant({
       transport: new MemoryNetwork().transport(),

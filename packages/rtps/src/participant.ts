@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { AmplificationGuard } from "./amplification-guard.ts";
 import { DataReader } from "./data-reader.ts";
 import { DataWriter } from "./data-writer.ts";
@@ -32,7 +33,6 @@ import {
 } from "./participant-options.ts";
 import { usableUnicastLocators } from "./peer-allowlist.ts";
 import { Receiver } from "./receiver.ts";
-import { err, ok, type Result } from "./result.ts";
 import { SubmessageRouter } from "./submessage-router.ts";
 import { isValidDomainId } from "./transport/ports.ts";
 import type { DatagramSource, Transport, TransportError } from "./transport/transport.ts";
@@ -67,9 +67,7 @@ export interface EndpointOptions {
   readonly heartbeatPeriodMs?: number;
 }
 
-export type CreateParticipantError =
-  | TransportError
-  | { readonly kind: "bad-options"; readonly detail: string };
+export type CreateParticipantError = TransportError | Failure<"bad-options">;
 
 function withKeyHash(s: ReceivedSample, o: EndpointOptions): ReceivedSample {
   if (s.keyHash || !o.keyed || !o.keyHashOf || s.payload.length === 0) return s;
@@ -86,15 +84,11 @@ export async function createParticipant(
   options: ParticipantOptions,
 ): Promise<Result<Participant, CreateParticipantError>> {
   const domainId = options.domainId ?? PARTICIPANT_DEFAULTS.domainId;
-  if (!isValidDomainId(domainId))
-    return err({ kind: "bad-options", detail: `domain id ${domainId}` });
+  if (!isValidDomainId(domainId)) return err(failure("bad-options", `domain id ${domainId}`));
   let factory = options.transport;
   if (!factory) {
     if (!options.interfaceAddress) {
-      return err({
-        kind: "bad-options",
-        detail: "interfaceAddress is required (no NIC is guessed)",
-      });
+      return err(failure("bad-options", "interfaceAddress is required (no NIC is guessed)"));
     }
     factory = udpTransport({
       interfaceAddress: options.interfaceAddress,
@@ -103,12 +97,11 @@ export async function createParticipant(
     });
   }
   const prefix = options.guidPrefix ?? new Uint8Array(randomBytes(12));
-  if (prefix.length !== 12)
-    return err({ kind: "bad-options", detail: "guidPrefix must be 12 bytes" });
+  if (prefix.length !== 12) return err(failure("bad-options", "guidPrefix must be 12 bytes"));
   const fragments = fragmentLimits(options);
-  if (!fragments.ok) return err({ kind: "bad-options", detail: fragments.error });
+  if (!fragments.ok) return fragments;
   const limits = resolvePeerLimits(options);
-  if (!limits.ok) return err({ kind: "bad-options", detail: limits.error });
+  if (!limits.ok) return limits;
   // The receiver needs the participant, the participant needs the transport: bridge with a slot.
   const slot: { receive?: (d: Uint8Array, s: DatagramSource) => void } = {};
   const opened = await factory.open({ domainId, onDatagram: (d, s) => slot.receive?.(d, s) });

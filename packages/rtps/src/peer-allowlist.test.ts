@@ -9,7 +9,7 @@ import { udpV4Locator } from "./wire/locator.ts";
 
 function allowlist(entries: string[]): PeerAllowlist {
   const parsed = PeerAllowlist.parse(entries);
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) throw new Error(parsed.error.message);
   return parsed.value;
 }
 
@@ -49,7 +49,7 @@ describe("peer allowlist", () => {
   it("names the entry it cannot read", () => {
     for (const bad of ["10.0.0.0/33", "10.0.0/8", "host.example", "10.0.0.1/", "10.0.0.1/-1"]) {
       const parsed = PeerAllowlist.parse(["127.0.0.1", bad]);
-      expect(parsed.ok ? "accepted" : parsed.error).toContain(`"${bad}"`);
+      expect(parsed.ok ? "accepted" : parsed.error.message).toContain(`"${bad}"`);
     }
   });
 

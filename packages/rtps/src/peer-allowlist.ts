@@ -1,5 +1,5 @@
 import { isIPv4 } from "node:net";
-import { err, ok, type Result } from "./result.ts";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { type Locator, LocatorKind } from "./wire/locator.ts";
 
 /**
@@ -49,7 +49,7 @@ export class PeerAllowlist {
   private constructor(private readonly networks: readonly Network[]) {}
 
   /** Parses entries such as "127.0.0.1" or "10.0.0.0/8"; the error names the bad entry. */
-  static parse(entries: readonly string[]): Result<PeerAllowlist, string> {
+  static parse(entries: readonly string[]): Result<PeerAllowlist, Failure<"invalid-value">> {
     const networks: Network[] = [];
     for (const raw of entries) {
       const entry = raw.trim();
@@ -58,12 +58,18 @@ export class PeerAllowlist {
       const bitsText = slash < 0 ? "32" : entry.slice(slash + 1);
       const bits = /^\d{1,2}$/.test(bitsText) ? Number(bitsText) : -1;
       if (!isIPv4(address) || bits < 0 || bits > 32) {
-        return err(`"${raw}" is not an IPv4 address or CIDR network (e.g. 10.0.0.0/8)`);
+        return err(
+          failure(
+            "invalid-value",
+            `"${raw}" is not an IPv4 address or CIDR network (e.g. 10.0.0.0/8)`,
+          ),
+        );
       }
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       networks.push({ base: (ipv4ToNumber(address) & mask) >>> 0, mask });
     }
-    if (networks.length === 0) return err("the list is empty (it would admit no peer)");
+    if (networks.length === 0)
+      return err(failure("invalid-value", "the list is empty (it would admit no peer)"));
     return ok(new PeerAllowlist(networks));
   }
 

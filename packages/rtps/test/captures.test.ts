@@ -40,7 +40,7 @@ function items(
 ): Array<{ vendorId: number; item: SubmessageItem; raw: Uint8Array }> {
   return ds.flatMap((d) => {
     const m = decodeMessage(d);
-    if (!m.ok) throw new Error(m.error.detail);
+    if (!m.ok) throw new Error(m.error.message);
     const r = ranges(d);
     return m.value.items.map((item, i) => ({
       vendorId: m.value.header.vendorId,
@@ -96,7 +96,7 @@ describe.each([
         : [],
     );
     const list = readPlCdr(spdp[0] ?? new Uint8Array(0));
-    if (!list.ok) throw new Error(list.error.detail);
+    if (!list.ok) throw new Error(list.error.message);
     const p = decodeParticipantData(list.value, vendor);
     expect(p.ok && p.value.vendorId).toBe(vendor);
     expect(p.ok && p.value.metatrafficUnicast.length).toBeGreaterThan(0);

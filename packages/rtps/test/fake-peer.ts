@@ -39,7 +39,7 @@ export async function fakeHost(net: MemoryNetwork, address: string): Promise<Fak
       received.count++;
     },
   });
-  if (!opened.ok) throw new Error(opened.error.detail);
+  if (!opened.ok) throw new Error(opened.error.message);
   return { transport: opened.value, received };
 }
 

@@ -6,7 +6,7 @@ import type { ParticipantOptions } from "../src/participant-options.ts";
 /** Creates a participant or fails the test with the reason. */
 export async function participant(options: ParticipantOptions): Promise<Participant> {
   const r = await createParticipant(options);
-  if (!r.ok) throw new Error(`createParticipant: ${r.error.kind}: ${r.error.detail}`);
+  if (!r.ok) throw new Error(`createParticipant: ${r.error.kind}: ${r.error.message}`);
   return r.value;
 }
 

@@ -37,7 +37,7 @@ afterEach(async () => {
 /** A raw sender on the network (no participant behind it). */
 async function injector(net: MemoryNetwork): Promise<Transport> {
   const t = await net.transport("127.0.0.9").open({ domainId: 0, onDatagram: () => {} });
-  if (!t.ok) throw new Error(t.error.detail);
+  if (!t.ok) throw new Error(t.error.message);
   injectors.push(t.value);
   return t.value;
 }

@@ -107,7 +107,7 @@ export function burst(rig: LossRig, first: number, last: number, round = 0): voi
   for (let task = first; task <= last; task++)
     for (const w of rig.writers) {
       const r = w.write(u32Payload(taskValue(task, round)), { keyHash: keyHash(task) });
-      if (!r.ok) throw new Error(r.error.detail);
+      if (!r.ok) throw new Error(r.error.message);
     }
 }
 

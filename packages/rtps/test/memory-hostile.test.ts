@@ -261,7 +261,7 @@ describe("hostile discovery over the memory network", () => {
     const bad = async (options: Partial<ParticipantOptions>) => {
       const r = await createParticipant({ transport: net.transport(), ...options });
       if (r.ok) await r.value.close();
-      return r.ok ? "accepted" : r.error.kind === "bad-options" ? r.error.detail : r.error.kind;
+      return r.ok ? "accepted" : r.error.kind === "bad-options" ? r.error.message : r.error.kind;
     };
     expect(await bad({ allowedPeers: ["10.0.0.0/8", "10.0.0.300"] })).toMatch(/"10\.0\.0\.300"/);
     expect(await bad({ allowedPeers: ["10.0.0.0/33"] })).toMatch(/"10\.0\.0\.0\/33"/);

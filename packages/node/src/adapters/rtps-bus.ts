@@ -27,7 +27,7 @@ export type RtpsPeerLimits = Pick<
 /** Checks `allowedPeers` entries as the participant will: the reason when one is unreadable. */
 export function allowedPeersProblem(entries: readonly string[]): string | undefined {
   const parsed = PeerAllowlist.parse(entries);
-  return parsed.ok ? undefined : parsed.error;
+  return parsed.ok ? undefined : parsed.error.message;
 }
 
 export interface RtpsBusOptions {
@@ -125,7 +125,7 @@ class RtpsBusWriter implements BusWriter {
   private check(result: ReturnType<DataWriter["write"]>, what: string): void {
     if (!result.ok)
       throw new RtpsBusError(
-        `${what} on ${this.topicName} failed: ${result.error.kind}: ${result.error.detail}`,
+        `${what} on ${this.topicName} failed: ${result.error.kind}: ${result.error.message}`,
       );
   }
 }
@@ -144,10 +144,8 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
     ...options.peerLimits,
   });
   if (!created.ok) {
-    const error = created.error;
-    const detail = "detail" in error ? String(error.detail) : JSON.stringify(error);
     throw new RtpsBusError(
-      `cannot open RTPS participant on ${options.interfaceAddress} domain ${options.domainId}: ${detail}`,
+      `cannot open RTPS participant on ${options.interfaceAddress} domain ${options.domainId}: ${created.error.message}`,
     );
   }
   const participant: Participant = created.value;

@@ -1,4 +1,4 @@
-import type { Result } from "../result.ts";
+import type { Result } from "@wattprint/result";
 import { ByteReader, type DecodeError, fail, guard } from "../wire/cursor.ts";
 import { EntityIds, type Guid, guidFromBytes, guidToBytes, isKeyedEntity } from "../wire/guid.ts";
 import { PROTOCOL_VERSION } from "../wire/header.ts";
@@ -165,11 +165,12 @@ export function decodeEndpointData(
   return guard(() => {
     const guidParam = findParameter(list, Pid.endpointGuid);
     const guidBytes = guidParam?.value ?? ctx.keyHash;
-    if (!guidBytes || guidBytes.length < 16) fail("bad-value", "SEDP data without endpoint GUID");
+    if (!guidBytes || guidBytes.length < 16)
+      fail("invalid-value", "SEDP data without endpoint GUID");
     const guid: Guid = guidFromBytes(guidBytes);
     const topic = findParameter(list, Pid.topicName);
     const type = findParameter(list, Pid.typeName);
-    if (!topic || !type) fail("bad-value", "SEDP data without topic or type name");
+    if (!topic || !type) fail("invalid-value", "SEDP data without topic or type name");
     const unicastLocators: Locator[] = [];
     const multicastLocators: Locator[] = [];
     let expectsInlineQos = false;
