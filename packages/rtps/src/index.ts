@@ -1,7 +1,23 @@
-export type { AmplificationCounters } from "./amplification-guard.ts";
-export { DataReader, type DataReaderEvents } from "./data-reader.ts";
-export { DataWriter, type DataWriterEvents } from "./data-writer.ts";
-export type { IncompatibleReason } from "./discovery/matching.ts";
+export { DataReader, type DataReaderEvents } from "./dds/data-reader.ts";
+export { DataWriter, type DataWriterEvents } from "./dds/data-writer.ts";
+export type { DropCounterReason, Introspection, PeerCounters } from "./dds/introspection.ts";
+export {
+  type CreateParticipantError,
+  createParticipant,
+  type EndpointOptions,
+  Participant,
+  type ParticipantEvents,
+} from "./dds/participant.ts";
+export type { ParticipantInfo } from "./dds/participant-info.ts";
+export type { ParticipantOptions } from "./dds/participant-options.ts";
+export type { MatchEvents } from "./dds/user-endpoint.ts";
+export type { RemoteEndpointInfo } from "./discovery/remote-endpoint.ts";
+export type { ParticipantLostReason } from "./discovery/spdp.ts";
+export type { InstanceState } from "./endpoints/change.ts";
+export type { FragmentCounters, FragmentDropReason } from "./endpoints/fragments.ts";
+export type { ReceivedSample } from "./endpoints/reader.ts";
+export type { WriteError, WriteErrorKind, WriteOptions } from "./endpoints/writer.ts";
+export type { IncompatibleReason } from "./qos/compatibility.ts";
 export type {
   DestinationOrderKind,
   DurabilityKind,
@@ -12,25 +28,10 @@ export type {
   QosInput,
   ReliabilityKind,
   ResourceLimitsQos,
-} from "./discovery/qos.ts";
-export type { ParticipantLostReason } from "./discovery/spdp.ts";
-export type { InstanceState } from "./endpoints/change.ts";
-export type { FragmentCounters, FragmentDropReason } from "./endpoints/fragments.ts";
-export type { ReceivedSample } from "./endpoints/reader.ts";
-export type { WriteError, WriteErrorKind, WriteOptions } from "./endpoints/writer.ts";
-export type { DropCounterReason, Introspection, PeerCounters } from "./introspection.ts";
-export {
-  type CreateParticipantError,
-  createParticipant,
-  type EndpointOptions,
-  Participant,
-  type ParticipantEvents,
-} from "./participant.ts";
-export type { ParticipantInfo } from "./participant-info.ts";
-export type { ParticipantOptions } from "./participant-options.ts";
-export { PeerAllowlist } from "./peer-allowlist.ts";
-export type { DropReason, ReceiverCounters } from "./receiver.ts";
-export type { RemoteEndpointInfo } from "./remote-endpoint.ts";
+} from "./qos/endpoint-qos.ts";
+export type { AmplificationCounters } from "./routing/amplification-guard.ts";
+export { PeerAllowlist } from "./routing/peer-allowlist.ts";
+export type { DropReason, ReceiverCounters } from "./routing/receiver.ts";
 export { fastDdsFraming } from "./transport/fast-dds-framing.ts";
 export { type DropPolicy, MemoryNetwork, type MemorySocket } from "./transport/memory.ts";
 export {
@@ -47,7 +48,6 @@ export type {
   TransportFactory,
 } from "./transport/transport.ts";
 export { type UdpTransportOptions, udpTransport } from "./transport/udp.ts";
-export type { MatchEvents } from "./user-endpoint.ts";
 export { type Guid, guidToString, isBuiltinEntity } from "./wire/guid.ts";
 export { decodeMessage } from "./wire/message.ts";
 export type { Parameter } from "./wire/parameter-list.ts";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decodeEndpointData, readPlCdr } from "../src/discovery/sedp-data.ts";
 import { decodeParticipantData } from "../src/discovery/spdp-data.ts";
-import { sampleFields } from "../src/endpoints/reader.ts";
+import { sampleFields } from "../src/endpoints/inline-qos.ts";
 import { ByteWriter } from "../src/wire/cursor.ts";
 import { EntityIds } from "../src/wire/guid.ts";
 import { decodeMessage } from "../src/wire/message.ts";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Participant } from "../src/participant.ts";
+import type { Participant } from "../src/dds/participant.ts";
 import { FastDdsFramer, fastDdsFraming } from "../src/transport/fast-dds-framing.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import { ByteWriter } from "../src/wire/cursor.ts";

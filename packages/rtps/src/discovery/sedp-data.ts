@@ -1,4 +1,14 @@
 import type { Result } from "@wattprint/result";
+import {
+  type DestinationOrderKind,
+  type DurabilityKind,
+  type EndpointQos,
+  type HistoryQos,
+  type LivelinessKind,
+  READER_QOS_DEFAULTS,
+  type ReliabilityKind,
+  WRITER_QOS_DEFAULTS,
+} from "../qos/endpoint-qos.ts";
 import { ByteReader, type DecodeError, fail, guard } from "../wire/cursor.ts";
 import { EntityIds, type Guid, guidFromBytes, guidToBytes, isKeyedEntity } from "../wire/guid.ts";
 import { PROTOCOL_VERSION } from "../wire/header.ts";
@@ -21,16 +31,6 @@ import {
   valueReader,
   writeStringSequence,
 } from "./parameter-values.ts";
-import {
-  type DestinationOrderKind,
-  type DurabilityKind,
-  type EndpointQos,
-  type HistoryQos,
-  type LivelinessKind,
-  READER_QOS_DEFAULTS,
-  type ReliabilityKind,
-  WRITER_QOS_DEFAULTS,
-} from "./qos.ts";
 
 const DURABILITY_KINDS: readonly DurabilityKind[] = [
   "volatile",

@@ -1,5 +1,5 @@
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import type { HistoryQos, ResourceLimitsQos } from "../discovery/qos.ts";
+import type { HistoryQos, ResourceLimitsQos } from "../qos/endpoint-qos.ts";
 import type { SequenceNumber } from "../wire/sequence-number.ts";
 import { type CacheChange, keyHashToString } from "./change.ts";
 

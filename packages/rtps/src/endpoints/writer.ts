@@ -1,5 +1,5 @@
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../discovery/qos.ts";
+import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../qos/endpoint-qos.ts";
 import { type Guid, guidToString } from "../wire/guid.ts";
 import { MessageBuilder } from "../wire/message.ts";
 import type { Parameter } from "../wire/parameter-list.ts";

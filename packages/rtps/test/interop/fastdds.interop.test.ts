@@ -6,7 +6,7 @@ import {
   startCo2Peer,
 } from "@wattprint/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DataWriter } from "../../src/data-writer.ts";
+import type { DataWriter } from "../../src/dds/data-writer.ts";
 import type { ReceivedSample } from "../../src/endpoints/reader.ts";
 import { collect, participant } from "../helpers.ts";
 import {

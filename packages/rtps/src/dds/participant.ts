@@ -1,19 +1,29 @@
 import { randomBytes } from "node:crypto";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import { AmplificationGuard } from "./amplification-guard.ts";
+import { OUR_BUILTIN_ENDPOINTS } from "../discovery/builtin-endpoints.ts";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import { SedpAgent } from "../discovery/sedp.ts";
+import { type ParticipantLostReason, SpdpAgent } from "../discovery/spdp.ts";
+import type { ParticipantData } from "../discovery/spdp-data.ts";
+import { DatagramBatcher } from "../endpoints/datagram-batcher.ts";
+import { type FragmentLimits, FragmentPool } from "../endpoints/fragments.ts";
+import type { Outbox } from "../endpoints/outbox.ts";
+import { type ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
+import { RtpsWriter } from "../endpoints/writer.ts";
+import { type QosInput, resolveQos } from "../qos/endpoint-qos.ts";
+import { AmplificationGuard } from "../routing/amplification-guard.ts";
+import { EndpointMatcher } from "../routing/endpoint-matcher.ts";
+import { usableUnicastLocators } from "../routing/peer-allowlist.ts";
+import { Receiver } from "../routing/receiver.ts";
+import { SubmessageRouter } from "../routing/submessage-router.ts";
+import { isValidDomainId } from "../transport/ports.ts";
+import type { DatagramSource, Transport, TransportError } from "../transport/transport.ts";
+import { udpTransport } from "../transport/udp.ts";
+import { EntityKind, type GuidPrefix, makeEntityId, prefixToString } from "../wire/guid.ts";
+import { PROTOCOL_VERSION } from "../wire/header.ts";
+import { type Locator, locatorToString } from "../wire/locator.ts";
 import { DataReader } from "./data-reader.ts";
 import { DataWriter } from "./data-writer.ts";
-import { OUR_BUILTIN_ENDPOINTS } from "./discovery/builtin-endpoints.ts";
-import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import { type QosInput, resolveQos } from "./discovery/qos.ts";
-import { SedpAgent } from "./discovery/sedp.ts";
-import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
-import type { ParticipantData } from "./discovery/spdp-data.ts";
-import { DatagramBatcher } from "./endpoints/datagram-batcher.ts";
-import { type FragmentLimits, FragmentPool } from "./endpoints/fragments.ts";
-import type { Outbox } from "./endpoints/outbox.ts";
-import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
-import { RtpsWriter } from "./endpoints/writer.ts";
 import { Emitter } from "./events.ts";
 import {
   type DropCounterReason,
@@ -21,7 +31,6 @@ import {
   introspect,
   type PeerCounters,
 } from "./introspection.ts";
-import { EndpointMatcher } from "./matcher.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
 import {
   fragmentLimits,
@@ -31,15 +40,6 @@ import {
   type PeerLimits,
   resolvePeerLimits,
 } from "./participant-options.ts";
-import { usableUnicastLocators } from "./peer-allowlist.ts";
-import { Receiver } from "./receiver.ts";
-import { SubmessageRouter } from "./submessage-router.ts";
-import { isValidDomainId } from "./transport/ports.ts";
-import type { DatagramSource, Transport, TransportError } from "./transport/transport.ts";
-import { udpTransport } from "./transport/udp.ts";
-import { EntityKind, type GuidPrefix, makeEntityId, prefixToString } from "./wire/guid.ts";
-import { PROTOCOL_VERSION } from "./wire/header.ts";
-import { type Locator, locatorToString } from "./wire/locator.ts";
 
 export interface ParticipantEvents {
   participantDiscovered: (p: ParticipantInfo) => void;
@@ -117,9 +117,9 @@ export class Participant extends Emitter<ParticipantEvents> {
   readonly vendorId: number;
   readonly name: string | undefined;
   private readonly receiver: Receiver;
-  readonly spdp: SpdpAgent;
-  readonly sedp: SedpAgent;
-  readonly matcher: EndpointMatcher;
+  private readonly spdp: SpdpAgent;
+  private readonly sedp: SedpAgent;
+  private readonly matcher: EndpointMatcher;
   private readonly outbox: Outbox;
   private readonly batcher: DatagramBatcher;
   private readonly writers = new Map<number, DataWriter>();
@@ -361,7 +361,18 @@ export class Participant extends Emitter<ParticipantEvents> {
   /** Snapshot for tooling: peers, endpoints, counters. */
   introspect(): Introspection {
     return introspect({
-      participant: this,
+      guidPrefix: this.guidPrefix,
+      domainId: this.domainId,
+      participantId: this.participantId,
+      name: this.name,
+      vendorId: this.vendorId,
+      locators: this.transport.locators,
+      remoteParticipants: this.spdp.participants,
+      remoteEndpointsOf: (prefix) => this.matcher.remoteEndpointsOf(prefix),
+      counters: this.counters,
+      sendErrors: this.transport.sendErrors,
+      spdpCounters: this.spdp.counters,
+      fragmentCounters: this.fragments.counters,
       peerCounters: this.peerCounters(),
       isVerified: (prefixKey) => this.guard.isVerified(prefixKey),
       receiverCounters: this.receiver.counters,

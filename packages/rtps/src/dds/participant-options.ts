@@ -1,10 +1,10 @@
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import { EARLY_TRAFFIC_PER_WRITER, EARLY_TRAFFIC_TOTAL } from "./endpoints/early-writer-traffic.ts";
-import type { FragmentLimits } from "./endpoints/fragments.ts";
-import { PeerAllowlist } from "./peer-allowlist.ts";
-import { metatrafficUnicastPort } from "./transport/ports.ts";
-import type { TransportFactory } from "./transport/transport.ts";
-import { type Locator, udpV4Locator } from "./wire/locator.ts";
+import type { FragmentLimits } from "../endpoints/fragments.ts";
+import { EARLY_TRAFFIC_PER_WRITER, EARLY_TRAFFIC_TOTAL } from "../routing/early-writer-traffic.ts";
+import { PeerAllowlist } from "../routing/peer-allowlist.ts";
+import { metatrafficUnicastPort } from "../transport/ports.ts";
+import type { TransportFactory } from "../transport/transport.ts";
+import { type Locator, udpV4Locator } from "../wire/locator.ts";
 
 export interface ParticipantOptions {
   /** DDS domain; selects the well-known ports. Default 0. */

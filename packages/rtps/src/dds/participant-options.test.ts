@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MemoryNetwork } from "../transport/memory.ts";
 import { createParticipant } from "./participant.ts";
 import { fragmentLimits } from "./participant-options.ts";
-import { MemoryNetwork } from "./transport/memory.ts";
 
 const MIB = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { isIPv4 } from "node:net";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import { type Locator, LocatorKind } from "./wire/locator.ts";
+import { type Locator, LocatorKind } from "../wire/locator.ts";
 
 /**
  * The IPv4 address of `text` ("a.b.c.d") as an unsigned 32-bit number, or -1 when it is not

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { udpV4Locator } from "../wire/locator.ts";
 import {
   ipv4ToNumber,
   MAX_LOCATORS_PER_LIST,
   PeerAllowlist,
   usableUnicastLocators,
 } from "./peer-allowlist.ts";
-import { udpV4Locator } from "./wire/locator.ts";
 
 function allowlist(entries: string[]): PeerAllowlist {
   const parsed = PeerAllowlist.parse(entries);
