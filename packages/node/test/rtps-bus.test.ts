@@ -1,5 +1,5 @@
-import { PARTICIPANT_PROPERTIES, Status } from "@wattprint/messages";
-import { MemoryNetwork, metatrafficUnicastPort } from "@wattprint/rtps";
+import { PARTICIPANT_PROPERTIES, Status, TOPICS } from "@wattprint/messages";
+import { createParticipant, MemoryNetwork, metatrafficUnicastPort } from "@wattprint/rtps";
 import { afterEach, describe, expect, it } from "vitest";
 import { PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
 import { createRtpsBus } from "../src/adapters/rtps-bus.ts";
@@ -71,6 +71,41 @@ describe("carbon node over the RTPS bus", () => {
     }
     expect(new Set(orchestrator.outputs.map((o) => o.task_id.problem_id)).size).toBe(total);
     expect(runtime.counters.tasksCompleted).toBe(total);
+  });
+
+  it("announces the catalogue's QoS as rtps reads it, with no translation in between", async () => {
+    const network = new MemoryNetwork();
+    const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      bus: await bus(network, "CARBON_FOOTPRINT_NODE", "10.0.0.2"),
+      logger: createMemoryLogger(),
+    });
+    closers.push(() => runtime.stop("test over"));
+    const created = await createParticipant({ transport: network.transport("10.0.0.9") });
+    if (!created.ok) throw new Error(created.error.message);
+    const observer = created.value;
+    closers.push(() => observer.close());
+    const announced = async (topicName: string) => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const endpoint = observer
+          .introspect()
+          .participants.flatMap((p) => p.endpoints)
+          .find((e) => e.topicName === topicName);
+        if (endpoint || Date.now() > deadline) return endpoint;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    // What SEDP carries of each endpoint's QoS (resource limits are not announced).
+    for (const topic of [TOPICS.carbonOutput, TOPICS.status, TOPICS.userInput, TOPICS.control]) {
+      const { reliability, durability, history } = topic.carbonNode.qos;
+      expect((await announced(topic.name))?.qos, topic.name).toMatchObject({
+        reliability,
+        durability,
+        history,
+      });
+    }
+    expect((await announced(TOPICS.control.name))?.qos.reliability).toBe("best-effort");
+    expect((await announced(TOPICS.carbonOutput.name))?.qos.durability).toBe("transient-local");
   });
 
   it("passes peer limits to its participant and logs what it drops once per interval", async () => {

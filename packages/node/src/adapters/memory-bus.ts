@@ -20,7 +20,7 @@ interface WriterState {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 
 function durable(spec: TopicSpec): boolean {
-  return spec.qos.durability === "TRANSIENT_LOCAL";
+  return spec.qos.durability === "transient-local";
 }
 
 export class MemoryDomain {
@@ -73,7 +73,7 @@ export class MemoryDomain {
     };
     this.writers.add(state);
     const depth =
-      spec.qos.history.kind === "KEEP_LAST" ? spec.qos.history.depth : Number.POSITIVE_INFINITY;
+      spec.qos.history.kind === "keep-last" ? spec.qos.history.depth : Number.POSITIVE_INFINITY;
     const deliver = (sample: BusSample): void => {
       for (const subscription of this.subscriptions) {
         if (subscription.spec.topicName === spec.topicName) {

@@ -1,4 +1,3 @@
-import type { EndpointQos as SustainMLQos } from "@wattprint/messages";
 import {
   createParticipant,
   type DataReader,
@@ -9,7 +8,6 @@ import {
   type Participant,
   type ParticipantOptions,
   PeerAllowlist,
-  type QosInput,
   type ReceivedSample,
   type RemoteEndpointInfo,
   type TransportFactory,
@@ -58,27 +56,6 @@ interface MatchEvents {
 
 export class RtpsBusError extends Error {
   override readonly name = "RtpsBusError";
-}
-
-function toRtpsQos(qos: SustainMLQos): QosInput {
-  const limits = qos.resourceLimits;
-  return {
-    reliability: qos.reliability === "RELIABLE" ? "reliable" : "best-effort",
-    durability: qos.durability === "TRANSIENT_LOCAL" ? "transient-local" : "volatile",
-    history:
-      qos.history.kind === "KEEP_LAST"
-        ? { kind: "keep-last", depth: qos.history.depth }
-        : { kind: "keep-all" },
-    ...(limits
-      ? {
-          resourceLimits: {
-            maxSamples: Number.POSITIVE_INFINITY,
-            maxInstances: limits.maxInstances,
-            maxSamplesPerInstance: limits.maxSamplesPerInstance,
-          },
-        }
-      : {}),
-  };
 }
 
 /**
@@ -161,7 +138,8 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
       topicName: spec.topicName,
       typeName: spec.typeName,
       keyed: spec.keyed,
-      qos: toRtpsQos(spec.qos),
+      // The catalogue's QoS is spelled as rtps's QosInput (messages' topics.ts): no translation.
+      qos: spec.qos,
     });
     const events: MatchEvents = endpoint;
     const fields = (remote: RemoteEndpointInfo) => ({ topic: spec.topicName, remote: remote.guid });
