@@ -1,5 +1,6 @@
 import { PARTICIPANT_PROPERTIES, Status, TOPICS } from "@wattprint/messages";
-import { createParticipant, MemoryNetwork, metatrafficUnicastPort } from "@wattprint/rtps";
+import { createParticipant, metatrafficUnicastPort } from "@wattprint/rtps";
+import { MemoryNetwork } from "@wattprint/rtps/memory";
 import { afterEach, describe, expect, it } from "vitest";
 import { PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
 import { createRtpsBus } from "../src/adapters/rtps-bus.ts";

@@ -1,3 +1,9 @@
+/**
+ * `@wattprint/rtps`: the DDS API (participants, writers, readers, QoS, introspection), the
+ * transport port a participant runs on, and the protocol facts an application may need (GUIDs,
+ * well-known ports). The UDP transport is `@wattprint/rtps/udp`; the in-process network, Fast
+ * DDS framing and datagram inspection are `@wattprint/rtps/memory` (README, "Entry points").
+ */
 export { DataReader, type DataReaderEvents } from "./dds/data-reader.ts";
 export { DataWriter, type DataWriterEvents } from "./dds/data-writer.ts";
 export type { DropCounterReason, Introspection, PeerCounters } from "./dds/introspection.ts";
@@ -32,8 +38,6 @@ export type {
 export type { AmplificationCounters } from "./routing/amplification-guard.ts";
 export { PeerAllowlist } from "./routing/peer-allowlist.ts";
 export type { DropReason, ReceiverCounters } from "./routing/receiver.ts";
-export { fastDdsFraming } from "./transport/fast-dds-framing.ts";
-export { type DropPolicy, MemoryNetwork, type MemorySocket } from "./transport/memory.ts";
 export {
   isValidDomainId,
   metatrafficMulticastPort,
@@ -42,12 +46,15 @@ export {
   userUnicastPort,
 } from "./transport/ports.ts";
 export type {
+  DatagramHandler,
   DatagramSource,
   Transport,
   TransportError,
+  TransportErrorKind,
   TransportFactory,
+  TransportLocators,
+  TransportOpenParams,
 } from "./transport/transport.ts";
-export { type UdpTransportOptions, udpTransport } from "./transport/udp.ts";
-export { type Guid, guidToString, isBuiltinEntity } from "./wire/guid.ts";
-export { decodeMessage } from "./wire/message.ts";
+export { type Guid, type GuidPrefix, guidToString } from "./wire/guid.ts";
+export type { Locator } from "./wire/locator.ts";
 export type { Parameter } from "./wire/parameter-list.ts";

@@ -1,5 +1,6 @@
 import { type CO2FootprintImpl, NodeName, Status, type TaskIdImpl } from "@wattprint/messages";
-import { fastDdsFraming, MemoryNetwork, type TransportFactory } from "@wattprint/rtps";
+import type { TransportFactory } from "@wattprint/rtps";
+import { fastDdsFraming, MemoryNetwork } from "@wattprint/rtps/memory";
 import { createRtpsBus } from "../adapters/rtps-bus.ts";
 import { startTaskClient, type TaskClient } from "../client/task-client.ts";
 import type { Logger } from "../log.ts";

@@ -1,4 +1,4 @@
-import { decodeMessage, isBuiltinEntity } from "@wattprint/rtps";
+import { decodeMessage, isBuiltinEntity } from "@wattprint/rtps/memory";
 
 /** Entity id of the SEDP writer that announces a participant's writers. */
 const SEDP_PUBLICATIONS_WRITER = 0x000003c2;
