@@ -1,5 +1,5 @@
 import { PARTICIPANT_PROPERTIES, Status, TOPICS } from "@wattprint/messages";
-import { createParticipant, metatrafficUnicastPort } from "@wattprint/rtps";
+import { createParticipant, metatrafficUnicastPort, udpV4Locator } from "@wattprint/rtps";
 import { MemoryNetwork } from "@wattprint/rtps/memory";
 import { afterEach, describe, expect, it } from "vitest";
 import { PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
@@ -123,7 +123,7 @@ describe("carbon node over the RTPS bus", () => {
     });
     closers.push(() => port.close());
     // The node's participant is the first on 10.0.0.2: participant id 0.
-    const node = { kind: 1, port: metatrafficUnicastPort(0, 0), address: ip("10.0.0.2") };
+    const node = udpV4Locator("10.0.0.2", metatrafficUnicastPort(0, 0));
     const inside = network.socket("10.0.0.66", 40_000);
     const outside = network.socket("192.0.2.66", 40_000);
     const started = Date.now();
@@ -153,12 +153,6 @@ describe("carbon node over the RTPS bus", () => {
     );
   });
 });
-
-function ip(text: string): Uint8Array {
-  const address = new Uint8Array(16);
-  address.set(text.split(".").map(Number), 12);
-  return address;
-}
 
 /** A minimal SPDP announcement of a made-up participant `n` (GUID prefix and one locator). */
 function spdpOf(n: number): Uint8Array {

@@ -1,7 +1,7 @@
 /**
  * `@wattprint/rtps`: the DDS API (participants, writers, readers, QoS, introspection), the
- * transport port a participant runs on, and the protocol facts an application may need (GUIDs,
- * well-known ports). The UDP transport is `@wattprint/rtps/udp`; the in-process network, Fast
+ * transport port a participant runs on, and the protocol utilities an application may need
+ * (GUIDs, well-known ports, locators, bytes to hex). The UDP transport is `@wattprint/rtps/udp`; the in-process network, Fast
  * DDS framing and datagram inspection are `@wattprint/rtps/memory` (README, "Entry points").
  */
 export { DataReader, type DataReaderEvents } from "./dds/data-reader.ts";
@@ -55,6 +55,13 @@ export type {
   TransportLocators,
   TransportOpenParams,
 } from "./transport/transport.ts";
+export { bytesToHex, sameBytes } from "./wire/bytes.ts";
 export { type Guid, type GuidPrefix, guidToString } from "./wire/guid.ts";
-export type { Locator } from "./wire/locator.ts";
+export {
+  ipv4ToNumber,
+  type Locator,
+  locatorIpNumber,
+  locatorIpV4,
+  udpV4Locator,
+} from "./wire/locator.ts";
 export type { Parameter } from "./wire/parameter-list.ts";

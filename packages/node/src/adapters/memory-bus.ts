@@ -1,3 +1,4 @@
+import { bytesToHex } from "@wattprint/rtps";
 import type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "../ports/bus.ts";
 
 /**
@@ -16,8 +17,6 @@ interface WriterState {
   /** keyHash hex -> last samples, oldest first (KEEP_LAST depth per instance). */
   readonly history: Map<string, Uint8Array[]>;
 }
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 
 function durable(spec: TopicSpec): boolean {
   return spec.qos.durability === "transient-local";
@@ -82,7 +81,7 @@ export class MemoryDomain {
       }
     };
     const retire = (keyHash: Uint8Array): void => {
-      state.history.delete(hex(keyHash));
+      state.history.delete(bytesToHex(keyHash));
       deliver({
         payload: new Uint8Array(0),
         keyHash: keyHash.slice(),
@@ -94,10 +93,10 @@ export class MemoryDomain {
       write: async (payload, keyHash) => {
         const copy = payload.slice();
         if (durable(spec)) {
-          const kept = state.history.get(hex(keyHash)) ?? [];
+          const kept = state.history.get(bytesToHex(keyHash)) ?? [];
           kept.push(copy);
           while (kept.length > depth) kept.shift();
-          state.history.set(hex(keyHash), kept);
+          state.history.set(bytesToHex(keyHash), kept);
         }
         deliver({ payload: copy, keyHash: keyHash.slice(), disposed: false, writer: state.name });
       },

@@ -1,3 +1,4 @@
+import { sameBytes } from "../wire/bytes.ts";
 import {
   findParameter,
   type Parameter,
@@ -94,10 +95,4 @@ function keyHashAndStatus(keyHash: Uint8Array, state: InstanceState): Uint8Array
   out[at] = Pid.sentinel & 0xff;
   out[at + 1] = Pid.sentinel >> 8;
   return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { udpV4Locator } from "../wire/locator.ts";
-import {
-  ipv4ToNumber,
-  MAX_LOCATORS_PER_LIST,
-  PeerAllowlist,
-  usableUnicastLocators,
-} from "./peer-allowlist.ts";
+import { ipv4ToNumber, udpV4Locator } from "../wire/locator.ts";
+import { MAX_LOCATORS_PER_LIST, PeerAllowlist, usableUnicastLocators } from "./peer-allowlist.ts";
 
 function allowlist(entries: string[]): PeerAllowlist {
   const parsed = PeerAllowlist.parse(entries);
