@@ -20,7 +20,6 @@ const NOT_YET_SHAPED = new Set<string>([
   "packages/core/README.md",
   "packages/messages/README.md",
   "packages/node/README.md",
-  "packages/rtps/README.md",
   "packages/testkit/README.md",
 ]);
 
