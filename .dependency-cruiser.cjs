@@ -17,6 +17,20 @@ const notOn = (name, pkg, forbidden, comment) => ({
   to: { path: `^@wattprint/(${forbidden.join("|")})(/|$)` },
 });
 
+/**
+ * rtps's folders, lowest first (packages/rtps/README.md, "Layout"): each imports only the
+ * ones before it, so the protocol machinery never reaches up into the DDS API.
+ */
+const RTPS_LAYERS = ["wire", "transport", "qos", "endpoints", "discovery", "routing", "dds"];
+
+const rtpsLayers = RTPS_LAYERS.slice(0, -1).map((layer, i) => ({
+  name: `rtps-layer-${layer}`,
+  comment: `rtps/src/${layer}/ may import only ${RTPS_LAYERS.slice(0, i + 1).join(", ")}.`,
+  severity: "error",
+  from: { path: `^packages/rtps/src/${layer}/`, pathNot: "\\.test\\.ts$" },
+  to: { path: `^packages/rtps/src/(${RTPS_LAYERS.slice(i + 1).join("|")})/` },
+}));
+
 const NODE_IO =
   "^(node:)?(fs|fs/promises|net|dgram|http|https|http2|child_process|worker_threads|cluster)$";
 
@@ -74,6 +88,7 @@ module.exports = {
       "the tracker composes power, logs and core.",
     ),
     notOn("node-not-on-testkit", "node", ["testkit"], "testkit is for tests only."),
+    ...rtpsLayers,
     {
       name: "core-is-pure",
       comment:

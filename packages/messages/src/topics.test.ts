@@ -49,8 +49,8 @@ describe("topic catalogue", () => {
 
   it("status and output writers offer what the orchestrator's readers request", () => {
     for (const topic of [TOPICS.status, TOPICS.carbonOutput]) {
-      expect(topic.carbonNode.qos.reliability).toBe("RELIABLE");
-      expect(topic.carbonNode.qos.durability).toBe("TRANSIENT_LOCAL");
+      expect(topic.carbonNode.qos.reliability).toBe("reliable");
+      expect(topic.carbonNode.qos.durability).toBe("transient-local");
       expect(topic.orchestrator.qos).toEqual(TASK_DATA_QOS);
     }
     expect(TOPICS.status.orchestrator.contentFilter).toEqual({
@@ -62,14 +62,14 @@ describe("topic catalogue", () => {
 
   it("input readers: RELIABLE, TRANSIENT_LOCAL, KEEP_LAST 1, 500/1; control reader best effort", () => {
     expect(TOPICS.userInput.carbonNode.qos).toEqual({
-      reliability: "RELIABLE",
-      durability: "TRANSIENT_LOCAL",
-      history: { kind: "KEEP_LAST", depth: 1 },
+      reliability: "reliable",
+      durability: "transient-local",
+      history: { kind: "keep-last", depth: 1 },
       resourceLimits: { maxInstances: 500, maxSamplesPerInstance: 1 },
     });
     expect(TOPICS.control.carbonNode.qos).toMatchObject({
-      reliability: "BEST_EFFORT",
-      durability: "VOLATILE",
+      reliability: "best-effort",
+      durability: "volatile",
     });
     expect("resourceLimits" in TOPICS.status.carbonNode.qos).toBe(false);
   });

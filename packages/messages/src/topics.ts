@@ -6,14 +6,20 @@ import { type AnyMessageCodec, codecFor, type MessageTypeName } from "./registry
  * Common.hpp TopicCollection, CarbonFootprintNode.cpp, NodeImpl.cpp, Options.hpp,
  * OrchestratorNode.cpp, ModuleNodeProxy.cpp). Partition and data representation are never set
  * by SustainML: default partition, XCDR1.
+ *
+ * The values are spelled as @wattprint/rtps spells them (`"reliable"`, `"transient-local"`,
+ * `"keep-last"`), so an `EndpointQos` is an rtps `QosInput` as it is: the bus hands it over
+ * without translating. This package does not import rtps (it stays a leaf); structural typing
+ * makes the two fit, and the node's type check says so if they ever drift apart.
  */
 
-export type Reliability = "RELIABLE" | "BEST_EFFORT";
-export type Durability = "VOLATILE" | "TRANSIENT_LOCAL";
+export type Reliability = "reliable" | "best-effort";
+export type Durability = "volatile" | "transient-local";
 export type History =
-  | { readonly kind: "KEEP_LAST"; readonly depth: number }
-  | { readonly kind: "KEEP_ALL" };
+  | { readonly kind: "keep-last"; readonly depth: number }
+  | { readonly kind: "keep-all" };
 
+/** The limits SustainML sets; `max_samples` is never set (the participant's default). */
 export interface ResourceLimits {
   readonly maxInstances: number;
   readonly maxSamplesPerInstance: number;
@@ -55,32 +61,32 @@ export interface TopicEntry {
 }
 
 const ALL: readonly SustainMLVersion[] = ["v0.1.0", "v0.2.0", "main"];
-const KEEP_LAST_1: History = { kind: "KEEP_LAST", depth: 1 };
+const KEEP_LAST_1: History = { kind: "keep-last", depth: 1 };
 const LIMITS_500_1: ResourceLimits = { maxInstances: 500, maxSamplesPerInstance: 1 };
 
 /** RELIABLE + TRANSIENT_LOCAL + KEEP_LAST 1 + 500/1: every data input/output endpoint. */
 export const TASK_DATA_QOS: EndpointQos = {
-  reliability: "RELIABLE",
-  durability: "TRANSIENT_LOCAL",
+  reliability: "reliable",
+  durability: "transient-local",
   history: KEEP_LAST_1,
   resourceLimits: LIMITS_500_1,
 };
 
 export const STATUS_WRITER_QOS: EndpointQos = {
-  reliability: "RELIABLE",
-  durability: "TRANSIENT_LOCAL",
+  reliability: "reliable",
+  durability: "transient-local",
   history: KEEP_LAST_1,
 };
 
 export const CONTROL_READER_QOS: EndpointQos = {
-  reliability: "BEST_EFFORT",
-  durability: "VOLATILE",
+  reliability: "best-effort",
+  durability: "volatile",
   history: KEEP_LAST_1,
 };
 
 export const CONFIG_TOPIC_QOS: EndpointQos = {
-  reliability: "RELIABLE",
-  durability: "TRANSIENT_LOCAL",
+  reliability: "reliable",
+  durability: "transient-local",
   history: KEEP_LAST_1,
 };
 

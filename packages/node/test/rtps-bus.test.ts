@@ -1,5 +1,6 @@
-import { PARTICIPANT_PROPERTIES, Status } from "@wattprint/messages";
-import { MemoryNetwork, metatrafficUnicastPort } from "@wattprint/rtps";
+import { PARTICIPANT_PROPERTIES, Status, TOPICS } from "@wattprint/messages";
+import { createParticipant, metatrafficUnicastPort, udpV4Locator } from "@wattprint/rtps";
+import { MemoryNetwork } from "@wattprint/rtps/memory";
 import { afterEach, describe, expect, it } from "vitest";
 import { PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
 import { createRtpsBus } from "../src/adapters/rtps-bus.ts";
@@ -73,6 +74,41 @@ describe("carbon node over the RTPS bus", () => {
     expect(runtime.counters.tasksCompleted).toBe(total);
   });
 
+  it("announces the catalogue's QoS as rtps reads it, with no translation in between", async () => {
+    const network = new MemoryNetwork();
+    const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      bus: await bus(network, "CARBON_FOOTPRINT_NODE", "10.0.0.2"),
+      logger: createMemoryLogger(),
+    });
+    closers.push(() => runtime.stop("test over"));
+    const created = await createParticipant({ transport: network.transport("10.0.0.9") });
+    if (!created.ok) throw new Error(created.error.message);
+    const observer = created.value;
+    closers.push(() => observer.close());
+    const announced = async (topicName: string) => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const endpoint = observer
+          .introspect()
+          .participants.flatMap((p) => p.endpoints)
+          .find((e) => e.topicName === topicName);
+        if (endpoint || Date.now() > deadline) return endpoint;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    // What SEDP carries of each endpoint's QoS (resource limits are not announced).
+    for (const topic of [TOPICS.carbonOutput, TOPICS.status, TOPICS.userInput, TOPICS.control]) {
+      const { reliability, durability, history } = topic.carbonNode.qos;
+      expect((await announced(topic.name))?.qos, topic.name).toMatchObject({
+        reliability,
+        durability,
+        history,
+      });
+    }
+    expect((await announced(TOPICS.control.name))?.qos.reliability).toBe("best-effort");
+    expect((await announced(TOPICS.carbonOutput.name))?.qos.durability).toBe("transient-local");
+  });
+
   it("passes peer limits to its participant and logs what it drops once per interval", async () => {
     const network = new MemoryNetwork();
     const logger = createMemoryLogger();
@@ -87,7 +123,7 @@ describe("carbon node over the RTPS bus", () => {
     });
     closers.push(() => port.close());
     // The node's participant is the first on 10.0.0.2: participant id 0.
-    const node = { kind: 1, port: metatrafficUnicastPort(0, 0), address: ip("10.0.0.2") };
+    const node = udpV4Locator("10.0.0.2", metatrafficUnicastPort(0, 0));
     const inside = network.socket("10.0.0.66", 40_000);
     const outside = network.socket("192.0.2.66", 40_000);
     const started = Date.now();
@@ -117,12 +153,6 @@ describe("carbon node over the RTPS bus", () => {
     );
   });
 });
-
-function ip(text: string): Uint8Array {
-  const address = new Uint8Array(16);
-  address.set(text.split(".").map(Number), 12);
-  return address;
-}
 
 /** A minimal SPDP announcement of a made-up participant `n` (GUID prefix and one locator). */
 function spdpOf(n: number): Uint8Array {

@@ -73,7 +73,7 @@ async function tsThroughput(): Promise<number> {
   const key = benchKeyHash(0);
   for (let i = 1; i <= SAMPLES; i++) {
     const res = await w.writeAsync(encodeBenchSample(0, i, body), { keyHash: key });
-    if (!res.ok) throw new Error(res.error.detail);
+    if (!res.ok) throw new Error(res.error.message);
     // Yield now and then so the receiving side (same process) gets the event loop.
     if (i % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
   }

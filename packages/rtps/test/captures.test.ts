@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decodeEndpointData, readPlCdr } from "../src/discovery/sedp-data.ts";
 import { decodeParticipantData } from "../src/discovery/spdp-data.ts";
-import { sampleFields } from "../src/endpoints/reader.ts";
+import { sampleFields } from "../src/endpoints/inline-qos.ts";
 import { ByteWriter } from "../src/wire/cursor.ts";
 import { EntityIds } from "../src/wire/guid.ts";
 import { decodeMessage } from "../src/wire/message.ts";
@@ -40,7 +40,7 @@ function items(
 ): Array<{ vendorId: number; item: SubmessageItem; raw: Uint8Array }> {
   return ds.flatMap((d) => {
     const m = decodeMessage(d);
-    if (!m.ok) throw new Error(m.error.detail);
+    if (!m.ok) throw new Error(m.error.message);
     const r = ranges(d);
     return m.value.items.map((item, i) => ({
       vendorId: m.value.header.vendorId,
@@ -96,7 +96,7 @@ describe.each([
         : [],
     );
     const list = readPlCdr(spdp[0] ?? new Uint8Array(0));
-    if (!list.ok) throw new Error(list.error.detail);
+    if (!list.ok) throw new Error(list.error.message);
     const p = decodeParticipantData(list.value, vendor);
     expect(p.ok && p.value.vendorId).toBe(vendor);
     expect(p.ok && p.value.metatrafficUnicast.length).toBeGreaterThan(0);

@@ -1,11 +1,11 @@
-import type { DataReader } from "../src/data-reader.ts";
-import type { DataWriter } from "../src/data-writer.ts";
+import type { DataReader } from "../src/dds/data-reader.ts";
+import type { DataWriter } from "../src/dds/data-writer.ts";
+import type { Participant } from "../src/dds/participant.ts";
+import type { ParticipantOptions } from "../src/dds/participant-options.ts";
 import { OUR_BUILTIN_ENDPOINTS } from "../src/discovery/builtin-endpoints.ts";
-import { resolveQos } from "../src/discovery/qos.ts";
 import { encodeEndpointData } from "../src/discovery/sedp-data.ts";
 import { encodeParticipantData } from "../src/discovery/spdp-data.ts";
-import type { Participant } from "../src/participant.ts";
-import type { ParticipantOptions } from "../src/participant-options.ts";
+import { resolveQos } from "../src/qos/endpoint-qos.ts";
 import type { MemoryNetwork } from "../src/transport/memory.ts";
 import type { Transport } from "../src/transport/transport.ts";
 import { ByteWriter } from "../src/wire/cursor.ts";
@@ -39,7 +39,7 @@ export async function fakeHost(net: MemoryNetwork, address: string): Promise<Fak
       received.count++;
     },
   });
-  if (!opened.ok) throw new Error(opened.error.detail);
+  if (!opened.ok) throw new Error(opened.error.message);
   return { transport: opened.value, received };
 }
 

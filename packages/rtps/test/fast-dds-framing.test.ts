@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Participant } from "../src/participant.ts";
+import type { Participant } from "../src/dds/participant.ts";
 import { FastDdsFramer, fastDdsFraming } from "../src/transport/fast-dds-framing.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import { ByteWriter } from "../src/wire/cursor.ts";
@@ -27,7 +27,7 @@ function datagram(write: (w: ByteWriter) => void): Uint8Array {
 
 function kinds(bytes: Uint8Array): string[] {
   const decoded = decodeMessage(bytes);
-  if (!decoded.ok) throw new Error(decoded.error.detail);
+  if (!decoded.ok) throw new Error(decoded.error.message);
   return decoded.value.items.map((item) =>
     item.kind === "unknown" ? `0x${item.id.toString(16)}` : item.kind,
   );
@@ -50,7 +50,7 @@ describe("FastDdsFramer", () => {
       to,
     );
     const decoded = decodeMessage(framed);
-    if (!decoded.ok) throw new Error(decoded.error.detail);
+    if (!decoded.ok) throw new Error(decoded.error.message);
     const [data, vendor] = decoded.value.items;
     expect(data?.kind === "data" && data.inlineQos).toBe(undefined);
     expect(data?.kind === "data" && data.payload && readU32Payload(data.payload)).toBe(42);
@@ -65,7 +65,7 @@ describe("FastDdsFramer", () => {
       to,
     );
     const decoded = decodeMessage(framed);
-    if (!decoded.ok) throw new Error(decoded.error.detail);
+    if (!decoded.ok) throw new Error(decoded.error.message);
     const [gap, data] = decoded.value.items;
     expect(gap).toMatchObject({ kind: "gap", writerId: WRITER, gapStart: 7, gapList: { base: 8 } });
     expect(data).toMatchObject({ kind: "data", writerSN: 8, payload: undefined });

@@ -1,12 +1,12 @@
-import type { DataReader } from "../src/data-reader.ts";
+import type { DataReader } from "../src/dds/data-reader.ts";
+import { createParticipant, type Participant } from "../src/dds/participant.ts";
+import type { ParticipantOptions } from "../src/dds/participant-options.ts";
 import type { ReceivedSample } from "../src/endpoints/reader.ts";
-import { createParticipant, type Participant } from "../src/participant.ts";
-import type { ParticipantOptions } from "../src/participant-options.ts";
 
 /** Creates a participant or fails the test with the reason. */
 export async function participant(options: ParticipantOptions): Promise<Participant> {
   const r = await createParticipant(options);
-  if (!r.ok) throw new Error(`createParticipant: ${r.error.kind}: ${r.error.detail}`);
+  if (!r.ok) throw new Error(`createParticipant: ${r.error.kind}: ${r.error.message}`);
   return r.value;
 }
 

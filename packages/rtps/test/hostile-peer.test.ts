@@ -2,7 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Participant } from "../src/participant.ts";
+import type { Participant } from "../src/dds/participant.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import type { ByteWriter } from "../src/wire/cursor.ts";
 import { type EntityId, EntityIds, guidToString } from "../src/wire/guid.ts";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Participant } from "../src/participant.ts";
+import type { Participant } from "../src/dds/participant.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import type { Transport } from "../src/transport/transport.ts";
 import { ByteWriter } from "../src/wire/cursor.ts";
@@ -37,7 +37,7 @@ afterEach(async () => {
 /** A raw sender on the network (no participant behind it). */
 async function injector(net: MemoryNetwork): Promise<Transport> {
   const t = await net.transport("127.0.0.9").open({ domainId: 0, onDatagram: () => {} });
-  if (!t.ok) throw new Error(t.error.detail);
+  if (!t.ok) throw new Error(t.error.message);
   injectors.push(t.value);
   return t.value;
 }

@@ -1,7 +1,7 @@
-import type { DataReader } from "../src/data-reader.ts";
-import type { DataWriter } from "../src/data-writer.ts";
-import type { DurabilityKind } from "../src/discovery/qos.ts";
-import type { Participant } from "../src/participant.ts";
+import type { DataReader } from "../src/dds/data-reader.ts";
+import type { DataWriter } from "../src/dds/data-writer.ts";
+import type { Participant } from "../src/dds/participant.ts";
+import type { DurabilityKind } from "../src/qos/endpoint-qos.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import { isBuiltinEntity } from "../src/wire/guid.ts";
 import { decodeMessage } from "../src/wire/message.ts";
@@ -107,7 +107,7 @@ export function burst(rig: LossRig, first: number, last: number, round = 0): voi
   for (let task = first; task <= last; task++)
     for (const w of rig.writers) {
       const r = w.write(u32Payload(taskValue(task, round)), { keyHash: keyHash(task) });
-      if (!r.ok) throw new Error(r.error.detail);
+      if (!r.ok) throw new Error(r.error.message);
     }
 }
 

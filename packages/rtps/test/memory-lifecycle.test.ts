@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Participant } from "../src/participant.ts";
+import type { Participant } from "../src/dds/participant.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import { keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
 

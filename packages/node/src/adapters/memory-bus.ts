@@ -1,3 +1,4 @@
+import { bytesToHex } from "@wattprint/rtps";
 import type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "../ports/bus.ts";
 
 /**
@@ -17,10 +18,8 @@ interface WriterState {
   readonly history: Map<string, Uint8Array[]>;
 }
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
-
 function durable(spec: TopicSpec): boolean {
-  return spec.qos.durability === "TRANSIENT_LOCAL";
+  return spec.qos.durability === "transient-local";
 }
 
 export class MemoryDomain {
@@ -73,7 +72,7 @@ export class MemoryDomain {
     };
     this.writers.add(state);
     const depth =
-      spec.qos.history.kind === "KEEP_LAST" ? spec.qos.history.depth : Number.POSITIVE_INFINITY;
+      spec.qos.history.kind === "keep-last" ? spec.qos.history.depth : Number.POSITIVE_INFINITY;
     const deliver = (sample: BusSample): void => {
       for (const subscription of this.subscriptions) {
         if (subscription.spec.topicName === spec.topicName) {
@@ -82,7 +81,7 @@ export class MemoryDomain {
       }
     };
     const retire = (keyHash: Uint8Array): void => {
-      state.history.delete(hex(keyHash));
+      state.history.delete(bytesToHex(keyHash));
       deliver({
         payload: new Uint8Array(0),
         keyHash: keyHash.slice(),
@@ -94,10 +93,10 @@ export class MemoryDomain {
       write: async (payload, keyHash) => {
         const copy = payload.slice();
         if (durable(spec)) {
-          const kept = state.history.get(hex(keyHash)) ?? [];
+          const kept = state.history.get(bytesToHex(keyHash)) ?? [];
           kept.push(copy);
           while (kept.length > depth) kept.shift();
-          state.history.set(hex(keyHash), kept);
+          state.history.set(bytesToHex(keyHash), kept);
         }
         deliver({ payload: copy, keyHash: keyHash.slice(), disposed: false, writer: state.name });
       },

@@ -1,4 +1,3 @@
-import type { EndpointQos as SustainMLQos } from "@wattprint/messages";
 import {
   createParticipant,
   type DataReader,
@@ -9,7 +8,6 @@ import {
   type Participant,
   type ParticipantOptions,
   PeerAllowlist,
-  type QosInput,
   type ReceivedSample,
   type RemoteEndpointInfo,
   type TransportFactory,
@@ -27,7 +25,7 @@ export type RtpsPeerLimits = Pick<
 /** Checks `allowedPeers` entries as the participant will: the reason when one is unreadable. */
 export function allowedPeersProblem(entries: readonly string[]): string | undefined {
   const parsed = PeerAllowlist.parse(entries);
-  return parsed.ok ? undefined : parsed.error;
+  return parsed.ok ? undefined : parsed.error.message;
 }
 
 export interface RtpsBusOptions {
@@ -58,27 +56,6 @@ interface MatchEvents {
 
 export class RtpsBusError extends Error {
   override readonly name = "RtpsBusError";
-}
-
-function toRtpsQos(qos: SustainMLQos): QosInput {
-  const limits = qos.resourceLimits;
-  return {
-    reliability: qos.reliability === "RELIABLE" ? "reliable" : "best-effort",
-    durability: qos.durability === "TRANSIENT_LOCAL" ? "transient-local" : "volatile",
-    history:
-      qos.history.kind === "KEEP_LAST"
-        ? { kind: "keep-last", depth: qos.history.depth }
-        : { kind: "keep-all" },
-    ...(limits
-      ? {
-          resourceLimits: {
-            maxSamples: Number.POSITIVE_INFINITY,
-            maxInstances: limits.maxInstances,
-            maxSamplesPerInstance: limits.maxSamplesPerInstance,
-          },
-        }
-      : {}),
-  };
 }
 
 /**
@@ -125,7 +102,7 @@ class RtpsBusWriter implements BusWriter {
   private check(result: ReturnType<DataWriter["write"]>, what: string): void {
     if (!result.ok)
       throw new RtpsBusError(
-        `${what} on ${this.topicName} failed: ${result.error.kind}: ${result.error.detail}`,
+        `${what} on ${this.topicName} failed: ${result.error.kind}: ${result.error.message}`,
       );
   }
 }
@@ -144,10 +121,8 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
     ...options.peerLimits,
   });
   if (!created.ok) {
-    const error = created.error;
-    const detail = "detail" in error ? String(error.detail) : JSON.stringify(error);
     throw new RtpsBusError(
-      `cannot open RTPS participant on ${options.interfaceAddress} domain ${options.domainId}: ${detail}`,
+      `cannot open RTPS participant on ${options.interfaceAddress} domain ${options.domainId}: ${created.error.message}`,
     );
   }
   const participant: Participant = created.value;
@@ -163,7 +138,8 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
       topicName: spec.topicName,
       typeName: spec.typeName,
       keyed: spec.keyed,
-      qos: toRtpsQos(spec.qos),
+      // The catalogue's QoS is spelled as rtps's QosInput (messages' topics.ts): no translation.
+      qos: spec.qos,
     });
     const events: MatchEvents = endpoint;
     const fields = (remote: RemoteEndpointInfo) => ({ topic: spec.topicName, remote: remote.guid });

@@ -1,5 +1,6 @@
 import type { UserExtra } from "@wattprint/core";
 import { type JsonObject, readExtraData, writeExtraData } from "@wattprint/messages";
+import { sameBytes } from "@wattprint/rtps";
 
 /**
  * One-entry memos for the JSON at both ends of a task. The tasks of one problem carry the
@@ -31,10 +32,4 @@ export class ExtraDataMemo {
     }
     return this.extraBytes;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

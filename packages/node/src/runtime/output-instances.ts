@@ -1,3 +1,5 @@
+import { bytesToHex } from "@wattprint/rtps";
+
 /**
  * The output writer keeps one instance per task, at most `limit` (500 in SustainML's QoS),
  * and a DDS writer refuses a new instance beyond that: SustainML's own node stops answering
@@ -16,8 +18,7 @@ export class OutputInstanceWindow {
    * one has to go.
    */
   admit(keyHash: Uint8Array): Uint8Array | undefined {
-    // A view, not a copy, of the 16 bytes.
-    const key = Buffer.from(keyHash.buffer, keyHash.byteOffset, keyHash.byteLength).toString("hex");
+    const key = bytesToHex(keyHash);
     this.instances.delete(key);
     let retired: Uint8Array | undefined;
     if (this.instances.size >= this.limit) {

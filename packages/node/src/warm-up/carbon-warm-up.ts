@@ -1,5 +1,6 @@
 import { type CO2FootprintImpl, NodeName, Status, type TaskIdImpl } from "@wattprint/messages";
-import { fastDdsFraming, MemoryNetwork, type TransportFactory } from "@wattprint/rtps";
+import type { TransportFactory } from "@wattprint/rtps";
+import { fastDdsFraming, MemoryNetwork } from "@wattprint/rtps/memory";
 import { createRtpsBus } from "../adapters/rtps-bus.ts";
 import { startTaskClient, type TaskClient } from "../client/task-client.ts";
 import type { Logger } from "../log.ts";
@@ -37,8 +38,7 @@ export class WarmUpError extends Error {
 const FIRST_CLIENT_TASKS = 20;
 
 /** Where the private network puts the node under warm-up. */
-const NODE_ADDRESS = [10, 0, 0, 1] as const;
-const NODE_IP = NODE_ADDRESS.join(".");
+const NODE_IP = "10.0.0.1";
 
 /** Problem id of the synthetic tasks; they never leave the process. */
 const WARM_UP_PROBLEM = 0xffff_fff0;
@@ -58,7 +58,7 @@ export async function warmUpCarbonNode(
 ): Promise<WarmUpReport> {
   const started = performance.now();
   const network = new MemoryNetwork();
-  network.dropPolicy = new WarmUpLosses(NODE_ADDRESS).drop;
+  network.dropPolicy = new WarmUpLosses(NODE_IP).drop;
   const { logger } = options;
   const buses: BusPort[] = [];
   const open = async (name: string, address: string, transport: TransportFactory) => {

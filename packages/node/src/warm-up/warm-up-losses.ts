@@ -1,7 +1,5 @@
-import { decodeMessage, isBuiltinEntity } from "@wattprint/rtps";
-
-/** Entity id of the SEDP writer that announces a participant's writers. */
-const SEDP_PUBLICATIONS_WRITER = 0x000003c2;
+import { ipv4ToNumber, type Locator, locatorIpNumber } from "@wattprint/rtps";
+import { decodeMessage, EntityIds, isBuiltinEntity } from "@wattprint/rtps/memory";
 
 /** Which datagrams carrying user samples the warm-up loses, counted per direction. */
 const LOST_TO_NODE = new Set([12, 31, 57]);
@@ -23,21 +21,30 @@ export class WarmUpLosses {
   private toNode = 0;
   private fromNode = 0;
 
-  /** `nodeAddress`: where the node under warm-up listens (its datagrams come from there too). */
-  constructor(private readonly nodeAddress: readonly number[]) {}
+  /** The node's IPv4 address as a number: one compare per datagram, no string. */
+  private readonly nodeIp: number;
+
+  /** `nodeAddress`: where the node under warm-up listens ("a.b.c.d"; it sends from there too). */
+  constructor(nodeAddress: string) {
+    this.nodeIp = ipv4ToNumber(nodeAddress);
+  }
 
   /** A `MemoryNetwork` drop policy: true loses the datagram. */
-  readonly drop = (datagram: Uint8Array, to: { readonly address: Uint8Array }): boolean => {
+  readonly drop = (datagram: Uint8Array, to: Locator): boolean => {
     // Past the last staged loss nothing is dropped: the rest of the warm-up decodes nothing.
     if (this.announcementDropped && this.toNode >= LAST_TO_NODE && this.fromNode >= LAST_FROM_NODE)
       return false;
     const decoded = decodeMessage(datagram);
     if (!decoded.ok) return false;
-    const toNode = this.isNode(to.address);
+    const toNode = locatorIpNumber(to) === this.nodeIp;
     let userData = false;
     for (const item of decoded.value.items) {
       if (item.kind !== "data") continue;
-      if (toNode && !this.announcementDropped && item.writerId === SEDP_PUBLICATIONS_WRITER) {
+      if (
+        toNode &&
+        !this.announcementDropped &&
+        item.writerId === EntityIds.sedpPublicationsWriter
+      ) {
         this.announcementDropped = true;
         return true;
       }
@@ -47,10 +54,4 @@ export class WarmUpLosses {
     if (toNode) return LOST_TO_NODE.has(++this.toNode);
     return LOST_FROM_NODE.has(++this.fromNode);
   };
-
-  private isNode(address: Uint8Array): boolean {
-    // IPv4 locators keep the address in the last four of their 16 bytes.
-    for (let i = 0; i < 4; i++) if (address[12 + i] !== this.nodeAddress[i]) return false;
-    return true;
-  }
 }

@@ -1,6 +1,6 @@
+import type { EndpointQos } from "../qos/endpoint-qos.ts";
 import type { Guid } from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
-import type { EndpointQos } from "./qos.ts";
 
 /** A writer or reader as discovery sees it, local or remote alike. */
 export interface EndpointDescription {

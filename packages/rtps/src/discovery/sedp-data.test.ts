@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resolveQos } from "../qos/endpoint-qos.ts";
 import { ByteReader } from "../wire/cursor.ts";
 import { guidToBytes } from "../wire/guid.ts";
 import {
@@ -8,7 +9,6 @@ import {
 } from "../wire/parameter-list.ts";
 import { Pid } from "../wire/pids.ts";
 import type { EndpointDescription } from "./endpoint-description.ts";
-import { resolveQos } from "./qos.ts";
 import { decodeEndpointData, encodeEndpointData, readPlCdr } from "./sedp-data.ts";
 
 const prefix = new Uint8Array(12).fill(3);

@@ -1,4 +1,14 @@
-import type { Result } from "../result.ts";
+import type { Result } from "@wattprint/result";
+import {
+  type DestinationOrderKind,
+  type DurabilityKind,
+  type EndpointQos,
+  type HistoryQos,
+  type LivelinessKind,
+  READER_QOS_DEFAULTS,
+  type ReliabilityKind,
+  WRITER_QOS_DEFAULTS,
+} from "../qos/endpoint-qos.ts";
 import { ByteReader, type DecodeError, fail, guard } from "../wire/cursor.ts";
 import { EntityIds, type Guid, guidFromBytes, guidToBytes, isKeyedEntity } from "../wire/guid.ts";
 import { PROTOCOL_VERSION } from "../wire/header.ts";
@@ -21,16 +31,6 @@ import {
   valueReader,
   writeStringSequence,
 } from "./parameter-values.ts";
-import {
-  type DestinationOrderKind,
-  type DurabilityKind,
-  type EndpointQos,
-  type HistoryQos,
-  type LivelinessKind,
-  READER_QOS_DEFAULTS,
-  type ReliabilityKind,
-  WRITER_QOS_DEFAULTS,
-} from "./qos.ts";
 
 const DURABILITY_KINDS: readonly DurabilityKind[] = [
   "volatile",
@@ -165,11 +165,12 @@ export function decodeEndpointData(
   return guard(() => {
     const guidParam = findParameter(list, Pid.endpointGuid);
     const guidBytes = guidParam?.value ?? ctx.keyHash;
-    if (!guidBytes || guidBytes.length < 16) fail("bad-value", "SEDP data without endpoint GUID");
+    if (!guidBytes || guidBytes.length < 16)
+      fail("invalid-value", "SEDP data without endpoint GUID");
     const guid: Guid = guidFromBytes(guidBytes);
     const topic = findParameter(list, Pid.topicName);
     const type = findParameter(list, Pid.typeName);
-    if (!topic || !type) fail("bad-value", "SEDP data without topic or type name");
+    if (!topic || !type) fail("invalid-value", "SEDP data without topic or type name");
     const unicastLocators: Locator[] = [];
     const multicastLocators: Locator[] = [];
     let expectsInlineQos = false;

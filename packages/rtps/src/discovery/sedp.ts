@@ -2,11 +2,11 @@ import type { FragmentPool } from "../endpoints/fragments.ts";
 import type { Outbox } from "../endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
 import { RtpsWriter } from "../endpoints/writer.ts";
+import { UNLIMITED_RESOURCES } from "../qos/endpoint-qos.ts";
 import { type Guid, guidFromBytes, guidToBytes } from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
 import { SEDP_TOPICS } from "./builtin-endpoints.ts";
 import type { EndpointDescription } from "./endpoint-description.ts";
-import { UNLIMITED_RESOURCES } from "./qos.ts";
 import { decodeEndpointData, encodeEndpointData, readPlCdr } from "./sedp-data.ts";
 import type { ParticipantData } from "./spdp-data.ts";
 

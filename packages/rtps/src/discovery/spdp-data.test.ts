@@ -25,7 +25,7 @@ const data: ParticipantData = {
 describe("SPDP participant data", () => {
   it("round-trips name, properties, lease and locators", () => {
     const list = readPlCdr(encodeParticipantData(data));
-    if (!list.ok) throw new Error(list.error.detail);
+    if (!list.ok) throw new Error(list.error.message);
     expect(decodeParticipantData(list.value, 0)).toEqual({ ok: true, value: data });
   });
 

@@ -1,4 +1,4 @@
-import type { Result } from "../result.ts";
+import type { Result } from "@wattprint/result";
 import { type DecodeError, fail, guard } from "../wire/cursor.ts";
 import { EntityIds, type GuidPrefix, guidFromBytes, guidToBytes } from "../wire/guid.ts";
 import { PROTOCOL_VERSION, type ProtocolVersion } from "../wire/header.ts";
@@ -80,7 +80,7 @@ export function decodeParticipantData(
   return guard(() => {
     const guidParam = findParameter(list, Pid.participantGuid);
     if (!guidParam || guidParam.value.length < 16)
-      fail("bad-value", "SPDP without participant GUID");
+      fail("invalid-value", "SPDP without participant GUID");
     const guid = guidFromBytes(guidParam.value);
     const pv = findParameter(list, Pid.protocolVersion);
     const vendor = findParameter(list, Pid.vendorId);

@@ -1,6 +1,4 @@
-import { encodeInlineQos } from "../endpoints/inline-qos.ts";
-import { sampleFields } from "../endpoints/reader.ts";
-import type { ReceiveContext } from "../receiver.ts";
+import { encodeInlineQos, sampleFields } from "../endpoints/inline-qos.ts";
 import {
   EntityIds,
   type GuidPrefix,
@@ -12,6 +10,7 @@ import type { Locator } from "../wire/locator.ts";
 import { MessageBuilder } from "../wire/message.ts";
 import { ParameterListBuilder } from "../wire/parameter-list.ts";
 import { Pid } from "../wire/pids.ts";
+import type { ReceiveContext } from "../wire/receive-context.ts";
 import { type DataSubmessage, writeData } from "../wire/submessages/data.ts";
 import { plCdrPayload, readPlCdr } from "./sedp-data.ts";
 import { decodeParticipantData, encodeParticipantData, type ParticipantData } from "./spdp-data.ts";

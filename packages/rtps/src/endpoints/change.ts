@@ -1,4 +1,4 @@
-import { hex } from "../wire/guid.ts";
+import { bytesToHex } from "../wire/bytes.ts";
 import type { SequenceNumber } from "../wire/sequence-number.ts";
 
 export type InstanceState = "alive" | "disposed" | "unregistered";
@@ -17,5 +17,5 @@ export interface CacheChange {
 }
 
 export function keyHashToString(keyHash: Uint8Array | undefined): string {
-  return keyHash ? hex(keyHash) : "";
+  return keyHash ? bytesToHex(keyHash) : "";
 }

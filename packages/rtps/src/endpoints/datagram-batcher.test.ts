@@ -26,7 +26,7 @@ describe("DatagramBatcher", () => {
     const sent: Array<{ to: string; counts: number[] }> = [];
     const b = new DatagramBatcher((datagram, to) => {
       const m = decodeMessage(datagram);
-      if (!m.ok) throw new Error(m.error.detail);
+      if (!m.ok) throw new Error(m.error.message);
       sent.push({
         to: `${to.address[15]}:${to.port}`,
         counts: m.value.items.flatMap((i) => (i.kind === "heartbeat" ? [i.count] : [])),

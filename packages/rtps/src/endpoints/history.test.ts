@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UNLIMITED_RESOURCES } from "../discovery/qos.ts";
+import { UNLIMITED_RESOURCES } from "../qos/endpoint-qos.ts";
 import { WriterHistory } from "./history.ts";
 
 const key = (n: number) => Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? n : 0));

@@ -1,9 +1,9 @@
-import type { HistoryQos, ResourceLimitsQos } from "../discovery/qos.ts";
-import { err, ok, type Result } from "../result.ts";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import type { HistoryQos, ResourceLimitsQos } from "../qos/endpoint-qos.ts";
 import type { SequenceNumber } from "../wire/sequence-number.ts";
 import { type CacheChange, keyHashToString } from "./change.ts";
 
-export type HistoryError = { readonly kind: "out-of-resources"; readonly detail: string };
+export type HistoryError = Failure<"out-of-resources">;
 
 /**
  * A writer's history cache: KEEP_LAST applies per instance, resource limits
@@ -55,10 +55,7 @@ export class WriterHistory {
     const instance = this.instances.get(key);
     if (!instance) {
       if (this.instances.size >= this.limits.maxInstances && !this.evictRetiredInstance()) {
-        return err({
-          kind: "out-of-resources",
-          detail: `max instances ${this.limits.maxInstances}`,
-        });
+        return err(failure("out-of-resources", `max instances ${this.limits.maxInstances}`));
       }
     } else {
       // At least one: a depth or limit of 0 (invalid in DDS) would otherwise loop forever below.
@@ -70,10 +67,7 @@ export class WriterHistory {
       );
       if (instance.length >= perInstance) {
         if (this.history.kind === "keep-all") {
-          return err({
-            kind: "out-of-resources",
-            detail: `max samples per instance ${perInstance}`,
-          });
+          return err(failure("out-of-resources", `max samples per instance ${perInstance}`));
         }
         while (instance.length >= perInstance) {
           const oldest = instance.shift();
@@ -83,7 +77,7 @@ export class WriterHistory {
     }
     if (this.changes.size >= this.limits.maxSamples) {
       if (this.history.kind === "keep-all") {
-        return err({ kind: "out-of-resources", detail: `max samples ${this.limits.maxSamples}` });
+        return err(failure("out-of-resources", `max samples ${this.limits.maxSamples}`));
       }
       this.evictOldest();
     }

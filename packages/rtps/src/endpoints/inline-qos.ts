@@ -1,4 +1,10 @@
-import { type Parameter, ParameterListBuilder } from "../wire/parameter-list.ts";
+import { sameBytes } from "../wire/bytes.ts";
+import {
+  findParameter,
+  type Parameter,
+  type ParameterList,
+  ParameterListBuilder,
+} from "../wire/parameter-list.ts";
 import { Pid, StatusInfo } from "../wire/pids.ts";
 import type { InstanceState } from "./change.ts";
 
@@ -30,6 +36,24 @@ export function encodeInlineQos(
     b.addBytes(Pid.statusInfo, Uint8Array.of(0, 0, 0, bits));
   }
   return b.finish();
+}
+
+/** The key hash and instance state a received sample's inline QoS carries (decode side). */
+export function sampleFields(inlineQos: ParameterList | undefined): {
+  keyHash: Uint8Array | undefined;
+  instanceState: InstanceState;
+} {
+  let keyHash: Uint8Array | undefined;
+  let instanceState: InstanceState = "alive";
+  if (inlineQos) {
+    const kh = findParameter(inlineQos, Pid.keyHash);
+    if (kh && kh.value.length >= 16) keyHash = kh.value.slice(0, 16);
+    const si = findParameter(inlineQos, Pid.statusInfo);
+    const bits = si && si.value.length >= 4 ? (si.value[3] ?? 0) : 0;
+    if (bits & StatusInfo.disposed) instanceState = "disposed";
+    else if (bits & StatusInfo.unregistered) instanceState = "unregistered";
+  }
+  return { keyHash, instanceState };
 }
 
 /**
@@ -71,10 +95,4 @@ function keyHashAndStatus(keyHash: Uint8Array, state: InstanceState): Uint8Array
   out[at] = Pid.sentinel & 0xff;
   out[at + 1] = Pid.sentinel >> 8;
   return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,8 +1,7 @@
 import { type Guid, guidToString } from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
 import { MessageBuilder } from "../wire/message.ts";
-import { findParameter, type Parameter, type ParameterList } from "../wire/parameter-list.ts";
-import { Pid, StatusInfo } from "../wire/pids.ts";
+import type { Parameter } from "../wire/parameter-list.ts";
 import {
   MAX_SEQUENCE_NUMBER,
   MAX_SET_BITS,
@@ -21,6 +20,7 @@ import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
 import type { InstanceState } from "./change.ts";
 import { isNewerCount, NO_COUNT, nextCount } from "./count.ts";
 import { type FragmentAssembler, type FragmentPool, WriterFragments } from "./fragments.ts";
+import { sampleFields } from "./inline-qos.ts";
 import type { Outbox } from "./outbox.ts";
 import { REORDER_WINDOW, ReorderBuffer } from "./reorder-buffer.ts";
 
@@ -87,23 +87,6 @@ export const REPAIR_TRIES = 20;
  * window. Past it the SNs are asked for again once the hole closes, and GAPped again.
  */
 const MAX_GAP_RANGE = MAX_SET_BITS;
-
-export function sampleFields(inlineQos: ParameterList | undefined): {
-  keyHash: Uint8Array | undefined;
-  instanceState: InstanceState;
-} {
-  let keyHash: Uint8Array | undefined;
-  let instanceState: InstanceState = "alive";
-  if (inlineQos) {
-    const kh = findParameter(inlineQos, Pid.keyHash);
-    if (kh && kh.value.length >= 16) keyHash = kh.value.slice(0, 16);
-    const si = findParameter(inlineQos, Pid.statusInfo);
-    const bits = si && si.value.length >= 4 ? (si.value[3] ?? 0) : 0;
-    if (bits & StatusInfo.disposed) instanceState = "disposed";
-    else if (bits & StatusInfo.unregistered) instanceState = "unregistered";
-  }
-  return { keyHash, instanceState };
-}
 
 /** A stateful RTPS reader: per-writer proxies, in-order delivery, ACKNACK and NACK_FRAG. */
 export class RtpsReader {

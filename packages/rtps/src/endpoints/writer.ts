@@ -1,5 +1,5 @@
-import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../discovery/qos.ts";
-import { err, ok, type Result } from "../result.ts";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../qos/endpoint-qos.ts";
 import { type Guid, guidToString } from "../wire/guid.ts";
 import { MessageBuilder } from "../wire/message.ts";
 import type { Parameter } from "../wire/parameter-list.ts";
@@ -40,10 +40,7 @@ export interface WriterConfig {
 
 export type WriteErrorKind = "closed" | "out-of-resources" | "bad-key";
 
-export interface WriteError {
-  readonly kind: WriteErrorKind;
-  readonly detail: string;
-}
+export type WriteError = Failure<WriteErrorKind>;
 
 export interface WriteOptions {
   readonly keyHash?: Uint8Array | undefined;
@@ -110,10 +107,10 @@ export class RtpsWriter {
     payload: Uint8Array,
     options: WriteOptions,
   ): Result<SequenceNumber, WriteError> {
-    if (this.closed) return err({ kind: "closed", detail: "writer is closed" });
+    if (this.closed) return err(failure("closed", "writer is closed"));
     const keyHash = this.config.keyed ? options.keyHash : undefined;
     if (this.config.keyed && keyHash?.length !== 16) {
-      return err({ kind: "bad-key", detail: "a keyed writer needs a 16-byte key hash" });
+      return err(failure("bad-key", "a keyed writer needs a 16-byte key hash"));
     }
     const added = this.history.add({
       instanceState: state,

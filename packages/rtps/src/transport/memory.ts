@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "../result.ts";
+import { err, failure, ok, type Result } from "@wattprint/result";
 import { type Locator, locatorIpV4, udpV4Locator } from "../wire/locator.ts";
 import {
   MAX_PARTICIPANT_ID,
@@ -73,7 +73,7 @@ export class MemoryNetwork {
       if (this.unicast.has(meta) || this.unicast.has(user)) continue;
       return ok(this.bind(address, domainId, p, meta, user, onDatagram));
     }
-    return err({ kind: "no-free-port", detail: "every participant id is taken" });
+    return err(failure("no-free-port", "every participant id is taken"));
   }
 
   private bind(

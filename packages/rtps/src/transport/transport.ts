@@ -1,4 +1,4 @@
-import type { Result } from "../result.ts";
+import type { Failure, Result } from "@wattprint/result";
 import type { Locator } from "../wire/locator.ts";
 
 /** The locators a participant announces, fixed once its transport is open. */
@@ -30,10 +30,7 @@ export interface Transport {
 
 export type TransportErrorKind = "no-free-port" | "bind-failed" | "multicast-join-failed";
 
-export interface TransportError {
-  readonly kind: TransportErrorKind;
-  readonly detail: string;
-}
+export type TransportError = Failure<TransportErrorKind>;
 
 export interface TransportOpenParams {
   readonly domainId: number;

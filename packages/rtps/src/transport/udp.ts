@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from "node:dgram";
-import { err, ok, type Result } from "../result.ts";
+import { err, failure, ok, type Result } from "@wattprint/result";
 import { type Locator, LocatorKind, locatorIpV4, udpV4Locator } from "../wire/locator.ts";
 import {
   MAX_PARTICIPANT_ID,
@@ -111,7 +111,7 @@ async function openUdp(
     if (e1) {
       await closeSocket(m);
       if (isAddressInUse(e1)) continue;
-      return err({ kind: "bind-failed", detail: `${ip}: ${e1.message}` });
+      return err(failure("bind-failed", `${ip}: ${e1.message}`));
     }
     const u = newSocket(false);
     const e2 = await bindSocket(u, userUnicastPort(domainId, p), ip);
@@ -119,13 +119,13 @@ async function openUdp(
       await closeSocket(m);
       await closeSocket(u);
       if (isAddressInUse(e2)) continue;
-      return err({ kind: "bind-failed", detail: `${ip}: ${e2.message}` });
+      return err(failure("bind-failed", `${ip}: ${e2.message}`));
     }
     participantId = p;
     meta = m;
     user = u;
   }
-  if (!meta || !user) return err({ kind: "no-free-port", detail: "every participant id is taken" });
+  if (!meta || !user) return err(failure("no-free-port", "every participant id is taken"));
   sockets.push(meta, user);
   tune(meta, options);
   tune(user, options);
@@ -138,7 +138,7 @@ async function openUdp(
     sender.setMulticastTTL(options.multicastTtl ?? 1);
   } catch (e) {
     await Promise.all(sockets.map(closeSocket));
-    return err({ kind: "bind-failed", detail: `multicast options on ${ip}: ${String(e)}` });
+    return err(failure("bind-failed", `multicast options on ${ip}: ${String(e)}`));
   }
 
   let metatrafficMulticast: Locator | undefined;
@@ -161,10 +161,12 @@ async function openUdp(
     } catch (joinError) {
       await closeSocket(mc);
       await Promise.all(sockets.map(closeSocket));
-      return err({
-        kind: "multicast-join-failed",
-        detail: `${SPDP_MULTICAST_ADDRESS} on ${ip}: ${String(joinError)}`,
-      });
+      return err(
+        failure(
+          "multicast-join-failed",
+          `${SPDP_MULTICAST_ADDRESS} on ${ip}: ${String(joinError)}`,
+        ),
+      );
     }
     tune(mc, options);
     sockets.push(mc);

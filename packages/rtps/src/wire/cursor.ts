@@ -1,15 +1,17 @@
-import { err, ok, type Result } from "../result.ts";
+import { err, type Failure, ok, type Result } from "@wattprint/result";
 
 /**
  * Why a decoder gave up on its input. `out-of-range`: a number beyond what the stack counts
  * (an SN outside [0, 2^52], a set or fragment range running past its limit).
  */
-export type DecodeErrorKind = "short" | "bad-magic" | "bad-length" | "bad-value" | "out-of-range";
+export type DecodeErrorKind =
+  | "short"
+  | "bad-magic"
+  | "bad-length"
+  | "invalid-value"
+  | "out-of-range";
 
-export interface DecodeError {
-  readonly kind: DecodeErrorKind;
-  readonly detail: string;
-}
+export type DecodeError = Failure<DecodeErrorKind>;
 
 /**
  * Thrown only inside wire/ decoders and always caught by `guard`: it keeps the
@@ -21,15 +23,15 @@ class DecodeFailure {
   constructor(readonly decodeError: DecodeError) {}
 }
 
-export function fail(kind: DecodeErrorKind, detail: string): never {
-  throw new DecodeFailure({ kind, detail });
+export function fail(kind: DecodeErrorKind, message: string): never {
+  throw new DecodeFailure({ kind, message });
 }
 
 /** A failure built once, for refusals a peer can repeat at will: throwing it allocates nothing. */
 export type PreparedFailure = DecodeFailure;
 
-export function prepareFailure(kind: DecodeErrorKind, detail: string): PreparedFailure {
-  return new DecodeFailure({ kind, detail });
+export function prepareFailure(kind: DecodeErrorKind, message: string): PreparedFailure {
+  return new DecodeFailure({ kind, message });
 }
 
 export function failWith(failure: PreparedFailure): never {
@@ -50,7 +52,7 @@ export function guard<T>(decode: () => T): Result<T, DecodeError> {
 /** The decode failure `e` stands for, or undefined when it is some other error (a bug). */
 export function asDecodeError(e: unknown): DecodeError | undefined {
   if (e instanceof DecodeFailure) return e.decodeError;
-  if (e instanceof RangeError) return { kind: "short", detail: e.message };
+  if (e instanceof RangeError) return { kind: "short", message: e.message };
   return undefined;
 }
 

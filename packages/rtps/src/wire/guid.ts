@@ -1,3 +1,4 @@
+import { bytesToHex } from "./bytes.ts";
 import type { ByteReader, ByteWriter } from "./cursor.ts";
 
 /** 12 bytes identifying a participant; every entity of that participant shares it. */
@@ -57,33 +58,17 @@ export function makeEntityId(key: number, kind: number): EntityId {
 }
 
 /**
- * Copied into a scratch Buffer and encoded natively: one flat string per call. Concatenating
- * two-digit pieces built a chain of intermediate strings instead (about 460 bytes of garbage
- * per 16-byte key hash, several times per task).
- */
-const hexScratch = Buffer.alloc(64);
-
-/** Lowercase hex of `b`, two digits per byte. */
-export const hex = (b: Uint8Array): string => {
-  if (b.length > hexScratch.length) {
-    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-  }
-  hexScratch.set(b);
-  return hexScratch.toString("hex", 0, b.length);
-};
-
-/**
  * Map keys are built from prefixes on every submessage, nearly always the same few peers'
  * ones: remembering the last one spares its string (and garbage) per lookup.
  */
 const lastPrefix = new Uint8Array(GUID_PREFIX_LENGTH);
-let lastPrefixHex = hex(lastPrefix);
+let lastPrefixHex = bytesToHex(lastPrefix);
 
 function prefixHex(prefix: GuidPrefix): string {
-  if (prefix.length !== GUID_PREFIX_LENGTH) return hex(prefix);
+  if (prefix.length !== GUID_PREFIX_LENGTH) return bytesToHex(prefix);
   if (!prefixEquals(prefix, lastPrefix)) {
     lastPrefix.set(prefix);
-    lastPrefixHex = hex(prefix);
+    lastPrefixHex = bytesToHex(prefix);
   }
   return lastPrefixHex;
 }

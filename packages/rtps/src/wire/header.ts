@@ -24,7 +24,7 @@ export function readHeader(r: ByteReader): MessageHeader {
   if (r.u32be() !== MAGIC) fail("bad-magic", "not an RTPS datagram");
   const major = r.u8();
   const minor = r.u8();
-  if (major !== 2) fail("bad-value", `unsupported protocol major version ${major}`);
+  if (major !== 2) fail("invalid-value", `unsupported protocol major version ${major}`);
   const vendorId = (r.u8() << 8) | r.u8();
   const guidPrefix = readPrefix(r);
   return { version: { major, minor }, vendorId, guidPrefix };

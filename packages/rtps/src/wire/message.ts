@@ -1,4 +1,4 @@
-import type { Result } from "../result.ts";
+import type { Result } from "@wattprint/result";
 import { asDecodeError, ByteReader, ByteWriter, type DecodeError } from "./cursor.ts";
 import type { GuidPrefix } from "./guid.ts";
 import { type MessageHeader, RTPS_HEADER_LENGTH, readHeader, writeHeader } from "./header.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Receiver } from "../receiver.ts";
+import { Receiver } from "../routing/receiver.ts";
 import { ByteReader, ByteWriter, guard } from "./cursor.ts";
 import { decodeMessage } from "./message.ts";
 import {

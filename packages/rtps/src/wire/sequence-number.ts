@@ -48,7 +48,7 @@ export const MAX_SET_BITS = 256;
 export function readSequenceNumberSet(r: ByteReader): SequenceNumberSet {
   const base = readSequenceNumber(r);
   const numBits = r.u32();
-  if (numBits > MAX_SET_BITS) fail("bad-value", `numBits ${numBits} > 256`);
+  if (numBits > MAX_SET_BITS) fail("invalid-value", `numBits ${numBits} > 256`);
   // Every member must be a countable SN too.
   if (base + numBits > MAX_SEQUENCE_NUMBER + 1) failWith(SET_OUT_OF_RANGE);
   // Integer arithmetic: a fractional quotient would make V8 drop the optimised reader.

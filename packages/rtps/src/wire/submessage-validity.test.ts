@@ -33,8 +33,8 @@ describe("submessage validity", () => {
       )[0];
     expect(hb(1, 0)).toMatchObject({ kind: "heartbeat", firstSN: 1, lastSN: 0 });
     expect(hb(5, 9)).toMatchObject({ kind: "heartbeat" });
-    expect(hb(0, 3)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
-    expect(hb(5, 3)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
+    expect(hb(0, 3)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
+    expect(hb(5, 3)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
   });
 
   it("GAP: start and list base >= 1", () => {
@@ -43,8 +43,8 @@ describe("submessage validity", () => {
         writeGap(mb.w, { ...ids, gapStart, gapList: { base, numBits: 0, members: [] } }),
       )[0];
     expect(gap(3, 7)).toMatchObject({ kind: "gap", gapStart: 3 });
-    expect(gap(0, 7)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
-    expect(gap(3, 0)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
+    expect(gap(0, 7)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
+    expect(gap(3, 0)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
   });
 
   it("ACKNACK: a base of 0 (Fast DDS's preemptive ACKNACK) is accepted", () => {
@@ -77,14 +77,14 @@ describe("submessage validity", () => {
       kind: "invalid",
       error: { kind: "out-of-range" },
     });
-    expect(nack(0, 4)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
+    expect(nack(0, 4)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
   });
 
   it("HEARTBEAT_FRAG: SN and last fragment >= 1", () => {
     const hbf = (writerSN: number, lastFragmentNum: number) =>
       items((mb) => writeHeartbeatFrag(mb.w, { ...ids, writerSN, lastFragmentNum, count: 1 }))[0];
     expect(hbf(2, 3)).toMatchObject({ kind: "heartbeat-frag" });
-    expect(hbf(2, 0)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
+    expect(hbf(2, 0)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
   });
 
   it("DATA_FRAG: its first fragment lies within the sample it announces", () => {
@@ -101,7 +101,7 @@ describe("submessage validity", () => {
         }),
       )[0];
     expect(frag(3, 12)).toMatchObject({ kind: "data-frag" });
-    expect(frag(4, 12)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
-    expect(frag(1, 0)).toMatchObject({ kind: "invalid", error: { kind: "bad-value" } });
+    expect(frag(4, 12)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
+    expect(frag(1, 0)).toMatchObject({ kind: "invalid", error: { kind: "invalid-value" } });
   });
 });

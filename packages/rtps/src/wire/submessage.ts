@@ -97,7 +97,7 @@ export function readSubmessages(data: Uint8Array, start: number): SubmessageItem
       items.push({
         kind: "invalid",
         id: data[at] ?? 0,
-        error: { kind: "short", detail: "truncated submessage header" },
+        error: { kind: "short", message: "truncated submessage header" },
       });
       break;
     }
@@ -115,7 +115,10 @@ export function readSubmessages(data: Uint8Array, start: number): SubmessageItem
       items.push({
         kind: "invalid",
         id,
-        error: { kind: "bad-length", detail: `submessage 0x${id.toString(16)} runs past datagram` },
+        error: {
+          kind: "bad-length",
+          message: `submessage 0x${id.toString(16)} runs past datagram`,
+        },
       });
       break;
     }

@@ -19,7 +19,7 @@ function roundTrip(fill: (mb: MessageBuilder) => void) {
   const mb = new MessageBuilder(0x0000, prefix);
   fill(mb);
   const decoded = decodeMessage(mb.take());
-  if (!decoded.ok) throw new Error(decoded.error.detail);
+  if (!decoded.ok) throw new Error(decoded.error.message);
   return decoded.value;
 }
 

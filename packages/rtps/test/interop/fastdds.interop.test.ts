@@ -6,7 +6,7 @@ import {
   startCo2Peer,
 } from "@wattprint/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DataWriter } from "../../src/data-writer.ts";
+import type { DataWriter } from "../../src/dds/data-writer.ts";
 import type { ReceivedSample } from "../../src/endpoints/reader.ts";
 import { collect, participant } from "../helpers.ts";
 import {
@@ -35,7 +35,7 @@ function ts(domainId: number, name: string) {
 
 function writeCo2(w: DataWriter, i: number, extra?: Uint8Array): void {
   const r = w.write(encodeCo2(peerStyleCo2(i, extra)), { keyHash: taskKeyHash(7, i) });
-  if (!r.ok) throw new Error(`write: ${r.error.detail}`);
+  if (!r.ok) throw new Error(`write: ${r.error.message}`);
 }
 
 function iterations(samples: readonly ReceivedSample[]): number[] {

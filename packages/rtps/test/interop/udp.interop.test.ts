@@ -1,7 +1,7 @@
 import { createSocket } from "node:dgram";
 import { assertInsidePrivateNetwork } from "@wattprint/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createParticipant } from "../../src/participant.ts";
+import { createParticipant } from "../../src/dds/participant.ts";
 import { metatrafficUnicastPort, userUnicastPort } from "../../src/transport/ports.ts";
 import { collect, keyHash, participant, readU32Payload, u32Payload } from "../helpers.ts";
 

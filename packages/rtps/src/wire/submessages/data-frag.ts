@@ -37,7 +37,7 @@ export function readDataFrag(r: ByteReader, flags: number): DataFragSubmessage {
   const fragmentsInSubmessage = r.u16();
   const fragmentSize = r.u16();
   const sampleSize = r.u32();
-  if (writerSN <= 0) fail("bad-value", "DATA_FRAG with sequence number <= 0");
+  if (writerSN <= 0) fail("invalid-value", "DATA_FRAG with sequence number <= 0");
   // DDSI-RTPS 8.3.7.3.3: the first fragment carried must exist in the announced layout.
   if (
     fragmentSize === 0 ||
@@ -45,7 +45,7 @@ export function readDataFrag(r: ByteReader, flags: number): DataFragSubmessage {
     fragmentStartingNum < 1 ||
     fragmentStartingNum > Math.ceil(sampleSize / fragmentSize)
   )
-    fail("bad-value", "bad fragment numbering");
+    fail("invalid-value", "bad fragment numbering");
   r.offset = afterOctets;
   r.skip(octetsToInlineQos);
   const inlineQos = flags & FLAG_Q ? readParameterList(r) : undefined;

@@ -30,7 +30,7 @@ export function readData(r: ByteReader, flags: number): DataSubmessage {
   const readerId = readEntityId(r);
   const writerId = readEntityId(r);
   const writerSN = readSequenceNumber(r);
-  if (writerSN <= 0) fail("bad-value", `DATA with sequence number ${writerSN}`);
+  if (writerSN <= 0) fail("invalid-value", `DATA with sequence number ${writerSN}`);
   r.offset = afterOctets;
   r.skip(octetsToInlineQos);
   const inlineQos = flags & FLAG_Q ? readParameterList(r) : undefined;

@@ -37,14 +37,14 @@ export interface HeartbeatFragSubmessage {
 /** Fragment numbers are 32-bit unsigned and start at 1. */
 const MAX_FRAGMENT_NUMBER = 0xffff_ffff;
 const SET_OUT_OF_RANGE = prepareFailure("out-of-range", "fragment number set passes 2^32 - 1");
-const BAD_NACK_FRAG = prepareFailure("bad-value", "NACK_FRAG with sequence number 0");
-const BAD_HEARTBEAT_FRAG = prepareFailure("bad-value", "HEARTBEAT_FRAG sequence or fragment 0");
+const BAD_NACK_FRAG = prepareFailure("invalid-value", "NACK_FRAG with sequence number 0");
+const BAD_HEARTBEAT_FRAG = prepareFailure("invalid-value", "HEARTBEAT_FRAG sequence or fragment 0");
 
 function readFragmentNumberSet(r: ByteReader): FragmentNumberSet {
   const base = r.u32();
   const numBits = r.u32();
-  if (numBits > MAX_SET_BITS) fail("bad-value", `numBits ${numBits} > 256`);
-  if (base < 1) fail("bad-value", "fragment number set with base 0");
+  if (numBits > MAX_SET_BITS) fail("invalid-value", `numBits ${numBits} > 256`);
+  if (base < 1) fail("invalid-value", "fragment number set with base 0");
   if (base + numBits > MAX_FRAGMENT_NUMBER + 1) failWith(SET_OUT_OF_RANGE);
   const members: number[] = [];
   const words = (numBits + 31) >>> 5;

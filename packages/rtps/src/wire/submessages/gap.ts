@@ -10,7 +10,7 @@ import {
 } from "../sequence-number.ts";
 import { beginSubmessage, endSubmessage, SubmessageId } from "./framing.ts";
 
-const BAD_RANGE = prepareFailure("bad-value", "GAP with a start or list base below 1");
+const BAD_RANGE = prepareFailure("invalid-value", "GAP with a start or list base below 1");
 
 /** [gapStart, gapList.base) are irrelevant, and so is every member of gapList. */
 export interface GapSubmessage {

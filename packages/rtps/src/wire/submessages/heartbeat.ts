@@ -9,7 +9,7 @@ import { beginSubmessage, endSubmessage, SubmessageId } from "./framing.ts";
 
 const FLAG_F = 0x02;
 const FLAG_L = 0x04;
-const BAD_RANGE = prepareFailure("bad-value", "HEARTBEAT with first < 1 or last < first - 1");
+const BAD_RANGE = prepareFailure("invalid-value", "HEARTBEAT with first < 1 or last < first - 1");
 
 export interface HeartbeatSubmessage {
   readonly kind: "heartbeat";

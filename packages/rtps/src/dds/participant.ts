@@ -1,18 +1,29 @@
 import { randomBytes } from "node:crypto";
-import { AmplificationGuard } from "./amplification-guard.ts";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import { OUR_BUILTIN_ENDPOINTS } from "../discovery/builtin-endpoints.ts";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import { SedpAgent } from "../discovery/sedp.ts";
+import { type ParticipantLostReason, SpdpAgent } from "../discovery/spdp.ts";
+import type { ParticipantData } from "../discovery/spdp-data.ts";
+import { DatagramBatcher } from "../endpoints/datagram-batcher.ts";
+import { type FragmentLimits, FragmentPool } from "../endpoints/fragments.ts";
+import type { Outbox } from "../endpoints/outbox.ts";
+import { type ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
+import { RtpsWriter } from "../endpoints/writer.ts";
+import { type QosInput, resolveQos } from "../qos/endpoint-qos.ts";
+import { AmplificationGuard } from "../routing/amplification-guard.ts";
+import { EndpointMatcher } from "../routing/endpoint-matcher.ts";
+import { usableUnicastLocators } from "../routing/peer-allowlist.ts";
+import { Receiver } from "../routing/receiver.ts";
+import { SubmessageRouter } from "../routing/submessage-router.ts";
+import { isValidDomainId } from "../transport/ports.ts";
+import type { DatagramSource, Transport, TransportError } from "../transport/transport.ts";
+import { udpTransport } from "../transport/udp.ts";
+import { EntityKind, type GuidPrefix, makeEntityId, prefixToString } from "../wire/guid.ts";
+import { PROTOCOL_VERSION } from "../wire/header.ts";
+import { type Locator, locatorToString } from "../wire/locator.ts";
 import { DataReader } from "./data-reader.ts";
 import { DataWriter } from "./data-writer.ts";
-import { OUR_BUILTIN_ENDPOINTS } from "./discovery/builtin-endpoints.ts";
-import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import { type QosInput, resolveQos } from "./discovery/qos.ts";
-import { SedpAgent } from "./discovery/sedp.ts";
-import { type ParticipantLostReason, SpdpAgent } from "./discovery/spdp.ts";
-import type { ParticipantData } from "./discovery/spdp-data.ts";
-import { DatagramBatcher } from "./endpoints/datagram-batcher.ts";
-import { type FragmentLimits, FragmentPool } from "./endpoints/fragments.ts";
-import type { Outbox } from "./endpoints/outbox.ts";
-import { type ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
-import { RtpsWriter } from "./endpoints/writer.ts";
 import { Emitter } from "./events.ts";
 import {
   type DropCounterReason,
@@ -20,7 +31,6 @@ import {
   introspect,
   type PeerCounters,
 } from "./introspection.ts";
-import { EndpointMatcher } from "./matcher.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
 import {
   fragmentLimits,
@@ -30,16 +40,6 @@ import {
   type PeerLimits,
   resolvePeerLimits,
 } from "./participant-options.ts";
-import { usableUnicastLocators } from "./peer-allowlist.ts";
-import { Receiver } from "./receiver.ts";
-import { err, ok, type Result } from "./result.ts";
-import { SubmessageRouter } from "./submessage-router.ts";
-import { isValidDomainId } from "./transport/ports.ts";
-import type { DatagramSource, Transport, TransportError } from "./transport/transport.ts";
-import { udpTransport } from "./transport/udp.ts";
-import { EntityKind, type GuidPrefix, makeEntityId, prefixToString } from "./wire/guid.ts";
-import { PROTOCOL_VERSION } from "./wire/header.ts";
-import { type Locator, locatorToString } from "./wire/locator.ts";
 
 export interface ParticipantEvents {
   participantDiscovered: (p: ParticipantInfo) => void;
@@ -67,9 +67,7 @@ export interface EndpointOptions {
   readonly heartbeatPeriodMs?: number;
 }
 
-export type CreateParticipantError =
-  | TransportError
-  | { readonly kind: "bad-options"; readonly detail: string };
+export type CreateParticipantError = TransportError | Failure<"bad-options">;
 
 function withKeyHash(s: ReceivedSample, o: EndpointOptions): ReceivedSample {
   if (s.keyHash || !o.keyed || !o.keyHashOf || s.payload.length === 0) return s;
@@ -86,15 +84,11 @@ export async function createParticipant(
   options: ParticipantOptions,
 ): Promise<Result<Participant, CreateParticipantError>> {
   const domainId = options.domainId ?? PARTICIPANT_DEFAULTS.domainId;
-  if (!isValidDomainId(domainId))
-    return err({ kind: "bad-options", detail: `domain id ${domainId}` });
+  if (!isValidDomainId(domainId)) return err(failure("bad-options", `domain id ${domainId}`));
   let factory = options.transport;
   if (!factory) {
     if (!options.interfaceAddress) {
-      return err({
-        kind: "bad-options",
-        detail: "interfaceAddress is required (no NIC is guessed)",
-      });
+      return err(failure("bad-options", "interfaceAddress is required (no NIC is guessed)"));
     }
     factory = udpTransport({
       interfaceAddress: options.interfaceAddress,
@@ -103,12 +97,11 @@ export async function createParticipant(
     });
   }
   const prefix = options.guidPrefix ?? new Uint8Array(randomBytes(12));
-  if (prefix.length !== 12)
-    return err({ kind: "bad-options", detail: "guidPrefix must be 12 bytes" });
+  if (prefix.length !== 12) return err(failure("bad-options", "guidPrefix must be 12 bytes"));
   const fragments = fragmentLimits(options);
-  if (!fragments.ok) return err({ kind: "bad-options", detail: fragments.error });
+  if (!fragments.ok) return fragments;
   const limits = resolvePeerLimits(options);
-  if (!limits.ok) return err({ kind: "bad-options", detail: limits.error });
+  if (!limits.ok) return limits;
   // The receiver needs the participant, the participant needs the transport: bridge with a slot.
   const slot: { receive?: (d: Uint8Array, s: DatagramSource) => void } = {};
   const opened = await factory.open({ domainId, onDatagram: (d, s) => slot.receive?.(d, s) });
@@ -124,9 +117,9 @@ export class Participant extends Emitter<ParticipantEvents> {
   readonly vendorId: number;
   readonly name: string | undefined;
   private readonly receiver: Receiver;
-  readonly spdp: SpdpAgent;
-  readonly sedp: SedpAgent;
-  readonly matcher: EndpointMatcher;
+  private readonly spdp: SpdpAgent;
+  private readonly sedp: SedpAgent;
+  private readonly matcher: EndpointMatcher;
   private readonly outbox: Outbox;
   private readonly batcher: DatagramBatcher;
   private readonly writers = new Map<number, DataWriter>();
@@ -368,7 +361,18 @@ export class Participant extends Emitter<ParticipantEvents> {
   /** Snapshot for tooling: peers, endpoints, counters. */
   introspect(): Introspection {
     return introspect({
-      participant: this,
+      guidPrefix: this.guidPrefix,
+      domainId: this.domainId,
+      participantId: this.participantId,
+      name: this.name,
+      vendorId: this.vendorId,
+      locators: this.transport.locators,
+      remoteParticipants: this.spdp.participants,
+      remoteEndpointsOf: (prefix) => this.matcher.remoteEndpointsOf(prefix),
+      counters: this.counters,
+      sendErrors: this.transport.sendErrors,
+      spdpCounters: this.spdp.counters,
+      fragmentCounters: this.fragments.counters,
       peerCounters: this.peerCounters(),
       isVerified: (prefixKey) => this.guard.isVerified(prefixKey),
       receiverCounters: this.receiver.counters,

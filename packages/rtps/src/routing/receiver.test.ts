@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { MessageBuilder } from "../wire/message.ts";
+import { writeData } from "../wire/submessages/data.ts";
+import { writeHeartbeat } from "../wire/submessages/heartbeat.ts";
 import { Receiver, type ReceiverSink } from "./receiver.ts";
-import { MessageBuilder } from "./wire/message.ts";
-import { writeData } from "./wire/submessages/data.ts";
-import { writeHeartbeat } from "./wire/submessages/heartbeat.ts";
 
 const own = new Uint8Array(12).fill(7);
 const peer = new Uint8Array(12).fill(9);

@@ -1,13 +1,15 @@
-import type { AmplificationCounters } from "./amplification-guard.ts";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import type { ParticipantData } from "../discovery/spdp-data.ts";
+import type { FragmentCounters } from "../endpoints/fragments.ts";
+import type { EndpointQos } from "../qos/endpoint-qos.ts";
+import type { AmplificationCounters } from "../routing/amplification-guard.ts";
+import type { ReceiverCounters } from "../routing/receiver.ts";
+import type { TransportLocators } from "../transport/transport.ts";
+import { type GuidPrefix, guidToString, prefixToString } from "../wire/guid.ts";
+import { locatorToString } from "../wire/locator.ts";
 import type { DataReader } from "./data-reader.ts";
 import type { DataWriter } from "./data-writer.ts";
-import type { EndpointQos } from "./discovery/qos.ts";
-import type { FragmentCounters } from "./endpoints/fragments.ts";
-import type { Participant } from "./participant.ts";
 import { type ParticipantInfo, participantInfo } from "./participant-info.ts";
-import type { ReceiverCounters } from "./receiver.ts";
-import { guidToString, prefixToString } from "./wire/guid.ts";
-import { locatorToString } from "./wire/locator.ts";
 
 export interface EndpointIntrospection {
   readonly guid: string;
@@ -93,8 +95,31 @@ export interface Introspection {
   };
 }
 
+/**
+ * What the participant hands over for a snapshot: values and read-only views, never the
+ * participant itself (its discovery agents and matcher stay private).
+ */
 export interface IntrospectionSource {
-  readonly participant: Participant;
+  readonly guidPrefix: GuidPrefix;
+  readonly domainId: number;
+  readonly participantId: number;
+  readonly name: string | undefined;
+  readonly vendorId: number;
+  readonly locators: TransportLocators;
+  readonly remoteParticipants: ReadonlyArray<{
+    readonly data: ParticipantData;
+    readonly lastSeenMs: number;
+  }>;
+  readonly remoteEndpointsOf: (prefix: GuidPrefix) => readonly EndpointDescription[];
+  readonly counters: {
+    readonly datagramsSent: number;
+    readonly unknownWriter: number;
+    readonly unknownReader: number;
+    readonly invalidDiscovery: number;
+  };
+  readonly sendErrors: number;
+  readonly spdpCounters: Readonly<Record<string, number>>;
+  readonly fragmentCounters: FragmentCounters;
   readonly peerCounters: PeerCounters;
   readonly isVerified: (prefixKey: string) => boolean;
   readonly receiverCounters: ReceiverCounters;
@@ -103,14 +128,13 @@ export interface IntrospectionSource {
 }
 
 export function introspect(src: IntrospectionSource): Introspection {
-  const p = src.participant;
-  const participants = p.spdp.participants.map(({ data, lastSeenMs }) => ({
+  const participants = src.remoteParticipants.map(({ data, lastSeenMs }) => ({
     ...participantInfo(data),
     lastSeenMs,
     verified: src.isVerified(prefixToString(data.guidPrefix)),
     metatrafficUnicast: data.metatrafficUnicast.map(locatorToString),
     defaultUnicast: data.defaultUnicast.map(locatorToString),
-    endpoints: p.matcher.remoteEndpointsOf(data.guidPrefix).map((e) => ({
+    endpoints: src.remoteEndpointsOf(data.guidPrefix).map((e) => ({
       guid: guidToString(e.guid),
       side: e.side,
       topicName: e.topicName,
@@ -141,13 +165,13 @@ export function introspect(src: IntrospectionSource): Introspection {
       counters: { ...r.rtps.counters, samplesDroppedQueueFull: r.samplesDroppedQueueFull },
     })),
   ];
-  const loc = p.transport.locators;
+  const loc = src.locators;
   return {
-    guidPrefix: prefixToString(p.guidPrefix),
-    domainId: p.domainId,
-    participantId: p.participantId,
-    name: p.name,
-    vendorId: p.vendorId,
+    guidPrefix: prefixToString(src.guidPrefix),
+    domainId: src.domainId,
+    participantId: src.participantId,
+    name: src.name,
+    vendorId: src.vendorId,
     locators: {
       metatrafficUnicast: locatorToString(loc.metatrafficUnicast),
       defaultUnicast: locatorToString(loc.defaultUnicast),
@@ -156,13 +180,13 @@ export function introspect(src: IntrospectionSource): Introspection {
     endpoints,
     counters: {
       receiver: structuredClone(src.receiverCounters),
-      datagramsSent: p.counters.datagramsSent,
-      sendErrors: p.transport.sendErrors,
-      unknownWriter: p.counters.unknownWriter,
-      unknownReader: p.counters.unknownReader,
-      invalidDiscovery: p.counters.invalidDiscovery,
-      spdp: { ...p.spdp.counters },
-      fragments: structuredClone(p.fragments.counters),
+      datagramsSent: src.counters.datagramsSent,
+      sendErrors: src.sendErrors,
+      unknownWriter: src.counters.unknownWriter,
+      unknownReader: src.counters.unknownReader,
+      invalidDiscovery: src.counters.invalidDiscovery,
+      spdp: { ...src.spdpCounters },
+      fragments: structuredClone(src.fragmentCounters),
       peers: src.peerCounters,
     },
   };

@@ -1,10 +1,10 @@
-import { EARLY_TRAFFIC_PER_WRITER, EARLY_TRAFFIC_TOTAL } from "./endpoints/early-writer-traffic.ts";
-import type { FragmentLimits } from "./endpoints/fragments.ts";
-import { PeerAllowlist } from "./peer-allowlist.ts";
-import { err, ok, type Result } from "./result.ts";
-import { metatrafficUnicastPort } from "./transport/ports.ts";
-import type { TransportFactory } from "./transport/transport.ts";
-import { type Locator, udpV4Locator } from "./wire/locator.ts";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import type { FragmentLimits } from "../endpoints/fragments.ts";
+import { EARLY_TRAFFIC_PER_WRITER, EARLY_TRAFFIC_TOTAL } from "../routing/early-writer-traffic.ts";
+import { PeerAllowlist } from "../routing/peer-allowlist.ts";
+import { metatrafficUnicastPort } from "../transport/ports.ts";
+import type { TransportFactory } from "../transport/transport.ts";
+import { type Locator, udpV4Locator } from "../wire/locator.ts";
 
 export interface ParticipantOptions {
   /** DDS domain; selects the well-known ports. Default 0. */
@@ -120,8 +120,11 @@ export const PARTICIPANT_DEFAULTS = {
   maxQueuedSamplesPerReader: 5_000,
 } as const;
 
+/** An option out of range: `createParticipant` fails with it. */
+export type BadOptions = Failure<"bad-options">;
+
 /** The fragment limits `options` ask for, or a clear reason why they are unusable. */
-export function fragmentLimits(options: ParticipantOptions): Result<FragmentLimits, string> {
+export function fragmentLimits(options: ParticipantOptions): Result<FragmentLimits, BadOptions> {
   const maxSampleSize = options.maxSampleSize ?? PARTICIPANT_DEFAULTS.maxSampleSize;
   const limits: FragmentLimits = {
     maxSampleSize,
@@ -141,7 +144,9 @@ export function fragmentLimits(options: ParticipantOptions): Result<FragmentLimi
     ["maxPendingFragmentBytes", limits.maxPendingBytes],
   ] as const) {
     if (!Number.isSafeInteger(value) || value < 0)
-      return err(`${name} must be a whole number of bytes >= 0, got ${value}`);
+      return err(
+        failure("bad-options", `${name} must be a whole number of bytes >= 0, got ${value}`),
+      );
   }
   return ok(limits);
 }
@@ -176,7 +181,7 @@ type CountOption =
   | "maxQueuedSamplesPerReader";
 
 /** Applies the defaults; the error names the first option out of range. */
-export function resolvePeerLimits(options: ParticipantOptions): Result<PeerLimits, string> {
+export function resolvePeerLimits(options: ParticipantOptions): Result<PeerLimits, BadOptions> {
   const count = (name: CountOption): number | string => {
     const v = options[name] ?? PARTICIPANT_DEFAULTS[name];
     return Number.isInteger(v) && v >= 1 ? v : `${name} must be an integer >= 1, got ${v}`;
@@ -194,11 +199,12 @@ export function resolvePeerLimits(options: ParticipantOptions): Result<PeerLimit
     maxEarlyTraffic: count("maxEarlyTraffic"),
     maxQueuedSamplesPerReader: count("maxQueuedSamplesPerReader"),
   };
-  for (const v of Object.values(values)) if (typeof v === "string") return err(v);
+  for (const v of Object.values(values))
+    if (typeof v === "string") return err(failure("bad-options", v));
   let allowedPeers: PeerAllowlist | undefined;
   if (options.allowedPeers !== undefined) {
     const parsed = PeerAllowlist.parse(options.allowedPeers);
-    if (!parsed.ok) return err(`allowedPeers: ${parsed.error}`);
+    if (!parsed.ok) return err(failure("bad-options", `allowedPeers: ${parsed.error.message}`));
     allowedPeers = parsed.value;
   }
   return ok({ ...(values as { [K in keyof typeof values]: number }), allowedPeers });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ReceiveContext } from "../receiver.ts";
+import type { ReceiveContext } from "../wire/receive-context.ts";
 import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
 import {
   EARLY_TRAFFIC_PER_WRITER,

@@ -1,6 +1,6 @@
-import type { HistoryQos } from "./discovery/qos.ts";
-import { keyHashToString } from "./endpoints/change.ts";
-import type { ReceivedSample } from "./endpoints/reader.ts";
+import { keyHashToString } from "../endpoints/change.ts";
+import type { ReceivedSample } from "../endpoints/reader.ts";
+import type { HistoryQos } from "../qos/endpoint-qos.ts";
 
 /**
  * Buffers samples for an async iterator. With KEEP_LAST, an unconsumed sample

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MemoryNetwork } from "../transport/memory.ts";
 import { createParticipant } from "./participant.ts";
 import { fragmentLimits } from "./participant-options.ts";
-import { MemoryNetwork } from "./transport/memory.ts";
 
 const MIB = 1024 * 1024;
 
@@ -29,7 +29,7 @@ describe("fragment limits", () => {
   it("refuse values that are not whole byte counts, naming the option", async () => {
     for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       const r = fragmentLimits({ maxPendingFragmentBytesPerWriter: bad });
-      expect(!r.ok && r.error).toMatch(/maxPendingFragmentBytesPerWriter/);
+      expect(!r.ok && r.error.message).toMatch(/maxPendingFragmentBytesPerWriter/);
     }
     const created = await createParticipant({
       transport: new MemoryNetwork().transport(),

@@ -1,8 +1,8 @@
-import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import type { IncompatibleReason } from "./discovery/matching.ts";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import type { RemoteEndpointInfo } from "../discovery/remote-endpoint.ts";
+import type { IncompatibleReason } from "../qos/compatibility.ts";
+import { guidToString } from "../wire/guid.ts";
 import { Emitter } from "./events.ts";
-import type { RemoteEndpointInfo } from "./remote-endpoint.ts";
-import { guidToString } from "./wire/guid.ts";
 
 /** The events every user endpoint emits about the remote endpoints it pairs with. */
 export interface MatchEvents {

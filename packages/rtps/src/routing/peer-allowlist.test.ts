@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import {
-  ipv4ToNumber,
-  MAX_LOCATORS_PER_LIST,
-  PeerAllowlist,
-  usableUnicastLocators,
-} from "./peer-allowlist.ts";
-import { udpV4Locator } from "./wire/locator.ts";
+import { ipv4ToNumber, udpV4Locator } from "../wire/locator.ts";
+import { MAX_LOCATORS_PER_LIST, PeerAllowlist, usableUnicastLocators } from "./peer-allowlist.ts";
 
 function allowlist(entries: string[]): PeerAllowlist {
   const parsed = PeerAllowlist.parse(entries);
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) throw new Error(parsed.error.message);
   return parsed.value;
 }
 
@@ -49,7 +44,7 @@ describe("peer allowlist", () => {
   it("names the entry it cannot read", () => {
     for (const bad of ["10.0.0.0/33", "10.0.0/8", "host.example", "10.0.0.1/", "10.0.0.1/-1"]) {
       const parsed = PeerAllowlist.parse(["127.0.0.1", bad]);
-      expect(parsed.ok ? "accepted" : parsed.error).toContain(`"${bad}"`);
+      expect(parsed.ok ? "accepted" : parsed.error.message).toContain(`"${bad}"`);
     }
   });
 

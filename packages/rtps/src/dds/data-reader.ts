@@ -1,6 +1,6 @@
-import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import type { ReceivedSample, RtpsReader } from "./endpoints/reader.ts";
-import type { RemoteEndpointInfo } from "./remote-endpoint.ts";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import type { RemoteEndpointInfo } from "../discovery/remote-endpoint.ts";
+import type { ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
 import { SampleQueue } from "./sample-queue.ts";
 import { type MatchEvents, UserEndpoint } from "./user-endpoint.ts";
 

@@ -1,6 +1,6 @@
-import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import type { EndpointQos } from "./discovery/qos.ts";
-import { guidToString, prefixToString } from "./wire/guid.ts";
+import type { EndpointQos } from "../qos/endpoint-qos.ts";
+import { guidToString, prefixToString } from "../wire/guid.ts";
+import type { EndpointDescription } from "./endpoint-description.ts";
 
 /** A matched (or refused) remote endpoint as the application sees it. */
 export interface RemoteEndpointInfo {

@@ -1,18 +1,18 @@
-import type { DataReader } from "./data-reader.ts";
-import type { DataWriter } from "./data-writer.ts";
-import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import { matchEndpoints } from "./discovery/matching.ts";
-import { DURABILITY_RANK } from "./discovery/qos.ts";
-import type { ParticipantData } from "./discovery/spdp-data.ts";
-import type { RtpsReader } from "./endpoints/reader.ts";
-import { type RemoteEndpointInfo, remoteEndpointInfo } from "./remote-endpoint.ts";
-import { type Guid, type GuidPrefix, guidToString, prefixToString } from "./wire/guid.ts";
-import type { Locator } from "./wire/locator.ts";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import { type RemoteEndpointInfo, remoteEndpointInfo } from "../discovery/remote-endpoint.ts";
+import type { ParticipantData } from "../discovery/spdp-data.ts";
+import type { RtpsReader } from "../endpoints/reader.ts";
+import type { RtpsWriter } from "../endpoints/writer.ts";
+import type { IncompatibleReason } from "../qos/compatibility.ts";
+import { matchEndpoints } from "../qos/compatibility.ts";
+import { DURABILITY_RANK } from "../qos/endpoint-qos.ts";
+import { type Guid, type GuidPrefix, guidToString, prefixToString } from "../wire/guid.ts";
+import type { Locator } from "../wire/locator.ts";
 
 export interface MatcherDeps {
   readonly remoteParticipant: (prefix: GuidPrefix) => ParticipantData | undefined;
-  readonly writers: () => Iterable<DataWriter>;
-  readonly readers: () => Iterable<DataReader>;
+  readonly writers: () => Iterable<LocalWriter>;
+  readonly readers: () => Iterable<LocalReader>;
   /** A remote writer was matched with one of our readers. */
   readonly writerMatched?: (writer: Guid) => void;
   /** SEDP endpoints kept per remote participant; more are refused. */
@@ -22,14 +22,31 @@ export interface MatcherDeps {
 /** What became of a remote endpoint SEDP announced. */
 export type AddRemoteOutcome = "added" | "updated" | "too-many" | "unknown-participant";
 
-type Local = DataWriter | DataReader;
+/** What the matcher needs of one of our user endpoints (the DDS API's DataWriter, DataReader). */
+interface LocalEndpoint {
+  readonly guid: string;
+  readonly description: EndpointDescription;
+  handleMatched(info: RemoteEndpointInfo): void;
+  handleUnmatched(info: RemoteEndpointInfo): void;
+  handleIncompatible(info: RemoteEndpointInfo, reasons: readonly IncompatibleReason[]): void;
+}
+
+export interface LocalWriter extends LocalEndpoint {
+  readonly rtps: RtpsWriter;
+}
+
+export interface LocalReader extends LocalEndpoint {
+  readonly rtps: RtpsReader;
+}
+
+type Local = LocalWriter | LocalReader;
+
+const NO_READERS: ReadonlySet<RtpsReader> = new Set();
 
 /**
  * Pairs local and remote user endpoints as SEDP reports them, and keeps the
  * routing table from remote writers to our readers.
  */
-const NO_READERS: ReadonlySet<RtpsReader> = new Set();
-
 export class EndpointMatcher {
   private readonly remotes = new Map<string, EndpointDescription>();
   /** local guid -> remote guids it is matched with. */
@@ -152,14 +169,14 @@ export class EndpointMatcher {
     this.matches.set(local.guid, matched);
     const locators = this.locatorsOf(remote);
     if (local.description.side === "writer") {
-      (local as DataWriter).rtps.matchReader({
+      (local as LocalWriter).rtps.matchReader({
         guid: remote.guid,
         locators,
         reliable: remote.qos.reliability === "reliable",
         wantsHistory: DURABILITY_RANK[remote.qos.durability] >= DURABILITY_RANK["transient-local"],
       });
     } else {
-      const rtps = (local as DataReader).rtps;
+      const rtps = (local as LocalReader).rtps;
       rtps.matchWriter({
         guid: remote.guid,
         locators,
@@ -179,9 +196,9 @@ export class EndpointMatcher {
     const matched = this.matches.get(local.guid);
     if (!matched?.delete(remoteKey)) return;
     if (local.description.side === "writer") {
-      (local as DataWriter).rtps.unmatchReader(remote.guid);
+      (local as LocalWriter).rtps.unmatchReader(remote.guid);
     } else {
-      const rtps = (local as DataReader).rtps;
+      const rtps = (local as LocalReader).rtps;
       rtps.unmatchWriter(remote.guid);
       const set = this.readersByWriter.get(remoteKey);
       set?.delete(rtps);

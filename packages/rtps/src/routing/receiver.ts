@@ -1,14 +1,8 @@
-import type { GuidPrefix } from "./wire/guid.ts";
-import { isZeroPrefix, prefixEquals } from "./wire/guid.ts";
-import { decodeMessage } from "./wire/message.ts";
-import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
-
-/** Where a submessage came from, after INFO_SRC/INFO_TS/INFO_DST were applied. */
-export interface ReceiveContext {
-  readonly sourcePrefix: GuidPrefix;
-  readonly sourceVendorId: number;
-  readonly timestampMs: number | undefined;
-}
+import type { GuidPrefix } from "../wire/guid.ts";
+import { isZeroPrefix, prefixEquals } from "../wire/guid.ts";
+import { decodeMessage } from "../wire/message.ts";
+import type { ReceiveContext } from "../wire/receive-context.ts";
+import type { ReaderSubmessage, WriterSubmessage } from "../wire/submessage.ts";
 
 /** The participant side of the receiver: RustDDS's Writer/Reader submessage groups. */
 export interface ReceiverSink {

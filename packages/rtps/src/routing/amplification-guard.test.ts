@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { udpV4Locator } from "../wire/locator.ts";
 import { AmplificationGuard, MAX_DESTINATIONS_PER_PEER } from "./amplification-guard.ts";
-import { udpV4Locator } from "./wire/locator.ts";
 
 const prefix = (n: number) => Uint8Array.from({ length: 12 }, (_, i) => (i === 11 ? n : 7));
 const key = (n: number) => Buffer.from(prefix(n)).toString("hex");

@@ -32,8 +32,13 @@ export interface EndpointQos {
   readonly dataRepresentation: readonly number[];
 }
 
-/** What callers may set; everything else takes the DDS default for the endpoint's side. */
-export type QosInput = Partial<EndpointQos>;
+/**
+ * What callers may set; everything else takes the DDS default for the endpoint's side, and
+ * so does each resource limit `resourceLimits` leaves out (unlimited).
+ */
+export type QosInput = Partial<Omit<EndpointQos, "resourceLimits">> & {
+  readonly resourceLimits?: Partial<ResourceLimitsQos>;
+};
 
 export const UNLIMITED_RESOURCES: ResourceLimitsQos = {
   maxSamples: Number.POSITIVE_INFINITY,
@@ -61,7 +66,14 @@ export const READER_QOS_DEFAULTS: EndpointQos = { ...COMMON_DEFAULTS, reliabilit
 
 export function resolveQos(side: "writer" | "reader", input: QosInput = {}): EndpointQos {
   const base = side === "writer" ? WRITER_QOS_DEFAULTS : READER_QOS_DEFAULTS;
-  const qos: EndpointQos = { ...base, ...input };
+  const qos: EndpointQos = {
+    ...base,
+    ...input,
+    resourceLimits:
+      input.resourceLimits === undefined
+        ? base.resourceLimits
+        : { ...base.resourceLimits, ...input.resourceLimits },
+  };
   if (qos.history.kind === "keep-last" && !(qos.history.depth >= 1)) {
     throw new RangeError(`history depth must be >= 1, got ${qos.history.depth}`);
   }

@@ -1,7 +1,6 @@
-import { ipv4ToNumber, locatorIpNumber } from "./peer-allowlist.ts";
-import type { DatagramSource } from "./transport/transport.ts";
-import { type GuidPrefix, prefixEquals, prefixToString } from "./wire/guid.ts";
-import { type Locator, LocatorKind } from "./wire/locator.ts";
+import type { DatagramSource } from "../transport/transport.ts";
+import { type GuidPrefix, prefixEquals, prefixToString } from "../wire/guid.ts";
+import { ipv4ToNumber, type Locator, LocatorKind, locatorIpNumber } from "../wire/locator.ts";
 
 /**
  * Distinct locators registered per remote participant (its SPDP lists, at most 4 each, and

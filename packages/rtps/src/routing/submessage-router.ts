@@ -1,16 +1,17 @@
-import type { SpdpAgent } from "./discovery/spdp.ts";
-import { type EarlyTrafficLimits, EarlyWriterTraffic } from "./endpoints/early-writer-traffic.ts";
-import type { RtpsReader } from "./endpoints/reader.ts";
-import type { RtpsWriter } from "./endpoints/writer.ts";
-import type { ReceiveContext, ReceiverSink } from "./receiver.ts";
+import type { SpdpAgent } from "../discovery/spdp.ts";
+import type { RtpsReader } from "../endpoints/reader.ts";
+import type { RtpsWriter } from "../endpoints/writer.ts";
 import {
   type EntityId,
   EntityIds,
   type Guid,
   type GuidPrefix,
   isBuiltinEntity,
-} from "./wire/guid.ts";
-import type { ReaderSubmessage, WriterSubmessage } from "./wire/submessage.ts";
+} from "../wire/guid.ts";
+import type { ReceiveContext } from "../wire/receive-context.ts";
+import type { ReaderSubmessage, WriterSubmessage } from "../wire/submessage.ts";
+import { type EarlyTrafficLimits, EarlyWriterTraffic } from "./early-writer-traffic.ts";
+import type { ReceiverSink } from "./receiver.ts";
 
 export interface RouterCounters {
   unknownWriter: number;

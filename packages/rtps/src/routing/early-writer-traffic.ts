@@ -1,5 +1,5 @@
-import type { ReceiveContext } from "../receiver.ts";
 import { type Guid, guidToString } from "../wire/guid.ts";
+import type { ReceiveContext } from "../wire/receive-context.ts";
 import type { WriterSubmessage } from "../wire/submessage.ts";
 
 /** How long a submessage from a not yet matched writer is kept for its match. */

@@ -1,39 +1,6 @@
 import { isIPv4 } from "node:net";
-import { err, ok, type Result } from "./result.ts";
-import { type Locator, LocatorKind } from "./wire/locator.ts";
-
-/**
- * The IPv4 address of `text` ("a.b.c.d") as an unsigned 32-bit number, or -1 when it is not
- * one. A character loop, no split: it runs on received datagrams' source addresses.
- */
-export function ipv4ToNumber(text: string): number {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      part = part * 10 + (c - 48);
-      digits++;
-      if (part > 255) return -1;
-    } else return -1;
-  }
-  if (digits === 0 || dots !== 3) return -1;
-  return value * 256 + part;
-}
-
-/** The IPv4 address of a UDPv4 locator as an unsigned 32-bit number. */
-export function locatorIpNumber(l: Locator): number {
-  const a = l.address;
-  return (((a[12] ?? 0) << 24) | ((a[13] ?? 0) << 16) | ((a[14] ?? 0) << 8) | (a[15] ?? 0)) >>> 0;
-}
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import { ipv4ToNumber, type Locator, LocatorKind, locatorIpNumber } from "../wire/locator.ts";
 
 interface Network {
   readonly base: number;
@@ -49,7 +16,7 @@ export class PeerAllowlist {
   private constructor(private readonly networks: readonly Network[]) {}
 
   /** Parses entries such as "127.0.0.1" or "10.0.0.0/8"; the error names the bad entry. */
-  static parse(entries: readonly string[]): Result<PeerAllowlist, string> {
+  static parse(entries: readonly string[]): Result<PeerAllowlist, Failure<"invalid-value">> {
     const networks: Network[] = [];
     for (const raw of entries) {
       const entry = raw.trim();
@@ -58,12 +25,18 @@ export class PeerAllowlist {
       const bitsText = slash < 0 ? "32" : entry.slice(slash + 1);
       const bits = /^\d{1,2}$/.test(bitsText) ? Number(bitsText) : -1;
       if (!isIPv4(address) || bits < 0 || bits > 32) {
-        return err(`"${raw}" is not an IPv4 address or CIDR network (e.g. 10.0.0.0/8)`);
+        return err(
+          failure(
+            "invalid-value",
+            `"${raw}" is not an IPv4 address or CIDR network (e.g. 10.0.0.0/8)`,
+          ),
+        );
       }
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       networks.push({ base: (ipv4ToNumber(address) & mask) >>> 0, mask });
     }
-    if (networks.length === 0) return err("the list is empty (it would admit no peer)");
+    if (networks.length === 0)
+      return err(failure("invalid-value", "the list is empty (it would admit no peer)"));
     return ok(new PeerAllowlist(networks));
   }
 

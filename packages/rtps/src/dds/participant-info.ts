@@ -1,5 +1,5 @@
-import type { ParticipantData } from "./discovery/spdp-data.ts";
-import { prefixToString } from "./wire/guid.ts";
+import type { ParticipantData } from "../discovery/spdp-data.ts";
+import { prefixToString } from "../wire/guid.ts";
 
 export interface ParticipantInfo {
   readonly guidPrefix: string;

@@ -1,9 +1,9 @@
-import type { EndpointDescription } from "./discovery/endpoint-description.ts";
-import type { RtpsWriter, WriteError, WriteOptions } from "./endpoints/writer.ts";
-import type { RemoteEndpointInfo } from "./remote-endpoint.ts";
-import type { Result } from "./result.ts";
+import type { Result } from "@wattprint/result";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import type { RemoteEndpointInfo } from "../discovery/remote-endpoint.ts";
+import type { RtpsWriter, WriteError, WriteOptions } from "../endpoints/writer.ts";
+import type { SequenceNumber } from "../wire/sequence-number.ts";
 import { type MatchEvents, UserEndpoint } from "./user-endpoint.ts";
-import type { SequenceNumber } from "./wire/sequence-number.ts";
 
 /** Writers emit only the match events; `remote` is a matched reader. */
 export type DataWriterEvents = MatchEvents;

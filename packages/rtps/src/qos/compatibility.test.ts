@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { EndpointDescription } from "./endpoint-description.ts";
-import { matchEndpoints } from "./matching.ts";
-import { type QosInput, resolveQos } from "./qos.ts";
+import type { EndpointDescription } from "../discovery/endpoint-description.ts";
+import { matchEndpoints } from "./compatibility.ts";
+import { type QosInput, resolveQos } from "./endpoint-qos.ts";
 
 function ep(
   side: "writer" | "reader",

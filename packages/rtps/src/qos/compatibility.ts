@@ -1,10 +1,18 @@
-import type { EndpointDescription } from "./endpoint-description.ts";
 import {
   DESTINATION_ORDER_RANK,
   DURABILITY_RANK,
+  type EndpointQos,
   LIVELINESS_RANK,
   RELIABILITY_RANK,
-} from "./qos.ts";
+} from "./endpoint-qos.ts";
+
+/** What matching compares of a writer or a reader (discovery's `EndpointDescription` has it). */
+export interface MatchedSide {
+  readonly topicName: string;
+  readonly typeName: string;
+  readonly keyed: boolean;
+  readonly qos: EndpointQos;
+}
 
 export type IncompatibleReason =
   | "topic-name"
@@ -35,10 +43,7 @@ function partitionsOverlap(a: readonly string[], b: readonly string[]): boolean 
  * Request/offered matching (DDS 1.4 §2.2.3) plus topic kind, which Fast DDS and
  * Cyclone both enforce (docs/rtps-notes.md §5.4). Wildcard partitions are not supported.
  */
-export function matchEndpoints(
-  writer: EndpointDescription,
-  reader: EndpointDescription,
-): MatchResult {
+export function matchEndpoints(writer: MatchedSide, reader: MatchedSide): MatchResult {
   const reasons: IncompatibleReason[] = [];
   const w = writer.qos;
   const r = reader.qos;
