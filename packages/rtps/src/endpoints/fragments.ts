@@ -31,6 +31,17 @@ export type FragmentDropReason =
    */
   | "layout-mismatch";
 
+/**
+ * Bytes that samples held out of order (waiting for a hole below them) keep alive, over
+ * every reader of a participant. A held sample's payload is a view into its datagram, so
+ * it is charged the whole buffer it keeps (up to 64 KB): 4,096 held SNs per writer times
+ * many matched writers would otherwise pin gigabytes. What would pass it is dropped, counted
+ * as `heldSamplesDropped`, and asked for again once the hole is repaired.
+ */
+export const MAX_HELD_SAMPLE_BYTES = 64 * 1024 * 1024;
+/** What holding one sample costs besides the buffer it keeps (the sample object, a slot). */
+export const HELD_SAMPLE_OVERHEAD_BYTES = 128;
+
 export interface FragmentCounters {
   /** Bytes held now in incomplete samples, per-fragment bookkeeping included. */
   pendingBytes: number;
@@ -40,6 +51,10 @@ export interface FragmentCounters {
   assembliesEvicted: number;
   /** DATA_FRAG submessages refused in whole or in part, by reason. */
   dropped: Record<FragmentDropReason, number>;
+  /** Bytes kept alive now by samples held out of order (see MAX_HELD_SAMPLE_BYTES). */
+  heldSampleBytes: number;
+  /** Out-of-order samples not held because MAX_HELD_SAMPLE_BYTES would be passed. */
+  heldSamplesDropped: number;
 }
 
 /**
@@ -63,9 +78,33 @@ export class FragmentPool {
       "participant-limit": 0,
       "layout-mismatch": 0,
     },
+    heldSampleBytes: 0,
+    heldSamplesDropped: 0,
   };
 
-  constructor(readonly limits: FragmentLimits) {}
+  constructor(
+    readonly limits: FragmentLimits,
+    readonly maxHeldSampleBytes = MAX_HELD_SAMPLE_BYTES,
+  ) {}
+
+  /** Charges holding a sample whose payload keeps `buffer` alive; false (counted) past the limit. */
+  chargeHeld(cost: number): boolean {
+    if (this.counters.heldSampleBytes + cost > this.maxHeldSampleBytes) {
+      this.counters.heldSamplesDropped++;
+      return false;
+    }
+    this.counters.heldSampleBytes += cost;
+    return true;
+  }
+
+  releaseHeld(cost: number): void {
+    this.counters.heldSampleBytes -= cost;
+  }
+}
+
+/** What holding `payload` out of order costs: the whole buffer it is a view into. */
+export function heldCost(payload: Uint8Array): number {
+  return payload.buffer.byteLength + HELD_SAMPLE_OVERHEAD_BYTES;
 }
 
 /** One sample being reassembled (fragment numbers are 1-based). */

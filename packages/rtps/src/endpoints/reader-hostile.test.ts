@@ -165,3 +165,38 @@ describe("reader with a writer's extreme SNs", () => {
     expect(r.acks).toHaveLength(3);
   });
 });
+
+describe("samples held out of order", () => {
+  /** A DATA whose payload is a 4-byte view into a 64 KB datagram, as the socket hands it. */
+  const inDatagram = (sn: number): DataSubmessage => ({
+    ...data(sn),
+    payload: new Uint8Array(65_536).subarray(100, 104),
+  });
+
+  it("are charged the datagram they keep alive, bounded per participant, and given back", () => {
+    const { reader, got } = rig();
+    const pool = reader.config.fragments;
+    // SN 1 is missing: everything after it is held until it comes.
+    for (let sn = 2; sn <= REORDER_WINDOW; sn++) reader.onData(inDatagram(sn), writerGuid, 0);
+    const held = pool.counters.heldSampleBytes;
+    // 64 MiB of 64 KB datagrams: about 1,020 held, the rest dropped and counted.
+    expect(held).toBeLessThanOrEqual(pool.maxHeldSampleBytes);
+    expect(held).toBeGreaterThan(pool.maxHeldSampleBytes - 65_536 - 128);
+    expect(pool.counters.heldSamplesDropped).toBe(REORDER_WINDOW - 1 - held / (65_536 + 128));
+    expect(got).toEqual([]);
+    // The hole closes: what was held is delivered in order and its bytes come back.
+    reader.onData(data(1), writerGuid, 0);
+    expect(got.length).toBe(1 + held / (65_536 + 128));
+    expect(got.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(pool.counters.heldSampleBytes).toBe(0);
+  });
+
+  it("gives the bytes back when the writer goes away", () => {
+    const { reader } = rig();
+    const pool = reader.config.fragments;
+    for (let sn = 2; sn <= 10; sn++) reader.onData(inDatagram(sn), writerGuid, 0);
+    expect(pool.counters.heldSampleBytes).toBe(9 * (65_536 + 128));
+    reader.unmatchWriter(writerGuid);
+    expect(pool.counters.heldSampleBytes).toBe(0);
+  });
+});

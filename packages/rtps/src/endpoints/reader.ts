@@ -19,7 +19,12 @@ import type { GapSubmessage } from "../wire/submessages/gap.ts";
 import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
 import type { InstanceState } from "./change.ts";
 import { isNewerCount, NO_COUNT, nextCount } from "./count.ts";
-import { type FragmentAssembler, type FragmentPool, WriterFragments } from "./fragments.ts";
+import {
+  type FragmentAssembler,
+  type FragmentPool,
+  heldCost,
+  WriterFragments,
+} from "./fragments.ts";
 import { sampleFields } from "./inline-qos.ts";
 import type { Outbox } from "./outbox.ts";
 import { REORDER_WINDOW, ReorderBuffer } from "./reorder-buffer.ts";
@@ -73,6 +78,8 @@ interface WriterProxy {
   repairFrom: SequenceNumber;
   repairTriesLeft: number;
   readonly fragments: WriterFragments;
+  /** Charged to the participant's pool for the samples `order` holds (see heldCost). */
+  heldBytes: number;
 }
 
 /**
@@ -135,6 +142,7 @@ export class RtpsReader {
       repairFrom: 0,
       repairTriesLeft: 0,
       fragments: new WriterFragments(this.config.fragments),
+      heldBytes: 0,
     };
     this.proxies.set(key, proxy);
     // An initial ACKNACK without the Final flag asks the writer to heartbeat now (DDSI-RTPS
@@ -149,6 +157,8 @@ export class RtpsReader {
     if (!proxy) return false;
     this.ackNacksDue.delete(proxy);
     proxy.fragments.clear();
+    this.config.fragments.releaseHeld(proxy.heldBytes);
+    proxy.heldBytes = 0;
     return this.proxies.delete(key);
   }
 
@@ -245,7 +255,7 @@ export class RtpsReader {
     for (let i = 0; i < REORDER_WINDOW && order.size > 0 && order.next < sn; i++) {
       const held = order.shift();
       if (held === undefined) lost++;
-      else if (held) this.deliver(held);
+      else if (held) this.deliverHeld(proxy, held);
     }
     if (sn > order.next) {
       lost += sn - order.next;
@@ -279,10 +289,14 @@ export class RtpsReader {
       this.drain(proxy);
       return;
     }
+    const cost = sample ? heldCost(sample.payload) : 0;
+    if (sample && !this.config.fragments.chargeHeld(cost)) return;
     if (!order.hold(sn, sample)) {
+      this.config.fragments.releaseHeld(cost);
       this.counters.beyondWindow++;
       return;
     }
+    proxy.heldBytes += cost;
     // A new hole just below this SN: ask for it now. A Fast DDS writer heartbeats every
     // 3 s, and every later sample of the writer waits for the lost one until then; a burst
     // with one loss repaired that late makes every later task in it miss a 10 s deadline.
@@ -297,7 +311,11 @@ export class RtpsReader {
   /** Stops the repair timer and gives back the fragment bytes held (the reader is going away). */
   close(): void {
     this.stopRepair();
-    for (const proxy of this.proxies.values()) proxy.fragments.clear();
+    for (const proxy of this.proxies.values()) {
+      proxy.fragments.clear();
+      this.config.fragments.releaseHeld(proxy.heldBytes);
+      proxy.heldBytes = 0;
+    }
   }
 
   private stopRepair(): void {
@@ -333,8 +351,16 @@ export class RtpsReader {
     const order = proxy.order;
     while (order.size > 0 && order.has(order.next)) {
       const s = order.shift();
-      if (s) this.deliver(s);
+      if (s) this.deliverHeld(proxy, s);
     }
+  }
+
+  /** Delivers a sample `order` held, giving back what holding it was charged. */
+  private deliverHeld(proxy: WriterProxy, sample: ReceivedSample): void {
+    const cost = heldCost(sample.payload);
+    proxy.heldBytes -= cost;
+    this.config.fragments.releaseHeld(cost);
+    this.deliver(sample);
   }
 
   private deliver(sample: ReceivedSample): void {
