@@ -1,0 +1,142 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { err, failure, ok, type Result } from "@wattprint/result";
+import type { FileProblem } from "./problems.ts";
+
+/** Receives a file's lines in order, without their `\n` (and without a `\r` before it). */
+export interface LineSink {
+  line(text: string, lineNumber: number): void;
+}
+
+export interface ReadLimits {
+  /** A file longer than this is skipped as `too-large`. */
+  readonly maxFileBytes: number;
+  /** A line longer than this is skipped as `line-too-long` (the buffer grows up to it). */
+  readonly maxLineBytes: number;
+}
+
+/**
+ * One reusable buffer per scan: a folder of 100,000 pairs reads every file into the same
+ * memory instead of allocating a buffer per file.
+ */
+export class LineReader {
+  private buffer: Buffer;
+
+  constructor(
+    private readonly limits: ReadLimits,
+    initialBytes = 64 * 1024,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.min(initialBytes, limits.maxLineBytes + 1));
+  }
+
+  /**
+   * Streams `path` into `sink` chunk by chunk. Fails (and the caller discards what the sink
+   * saw) on a file that cannot be read, is empty, holds a NUL byte (binary), exceeds a limit,
+   * or does not end in `\n`: every record carbontracker or this package writes ends a line,
+   * so a last line without one is a record cut short.
+   */
+  read(path: string, sink: LineSink): Result<number, FileProblem> {
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch (error) {
+      return err(unreadable(path, error));
+    }
+    try {
+      return this.readOpen(fd, path, sink);
+    } catch (error) {
+      return err(unreadable(path, error));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private readOpen(fd: number, path: string, sink: LineSink): Result<number, FileProblem> {
+    let carried = 0; // bytes of an unfinished line at the start of the buffer
+    let total = 0;
+    let lineNumber = 0;
+    for (;;) {
+      if (carried === this.buffer.length) {
+        if (this.buffer.length > this.limits.maxLineBytes) {
+          return err(
+            failure(
+              "line-too-long",
+              `${path}: line ${lineNumber + 1} is longer than ${this.limits.maxLineBytes} bytes`,
+              {
+                path,
+                line: lineNumber + 1,
+              },
+            ),
+          );
+        }
+        const grown = Buffer.allocUnsafe(
+          Math.min(this.buffer.length * 2, this.limits.maxLineBytes + 1),
+        );
+        this.buffer.copy(grown, 0, 0, carried);
+        this.buffer = grown;
+      }
+      const n = readSync(fd, this.buffer, carried, this.buffer.length - carried, null);
+      if (n === 0) break;
+      total += n;
+      if (total > this.limits.maxFileBytes) {
+        return err(
+          failure("too-large", `${path} is larger than ${this.limits.maxFileBytes} bytes`, {
+            path,
+          }),
+        );
+      }
+      const end = carried + n;
+      const nul = this.buffer.indexOf(0, carried);
+      if (nul !== -1 && nul < end) {
+        return err(
+          failure(
+            "binary",
+            `${path} holds a NUL byte at offset ${total - n + nul - carried}: not a text log`,
+            {
+              path,
+            },
+          ),
+        );
+      }
+      const lastNewline = this.buffer.lastIndexOf(10, end - 1);
+      if (lastNewline < 0) {
+        carried = end;
+        continue;
+      }
+      // A line break never falls inside a UTF-8 sequence, so decoding up to it is safe.
+      const text = this.buffer.toString("utf8", 0, lastNewline);
+      let start = 0;
+      for (;;) {
+        const newline = text.indexOf("\n", start);
+        const stop = newline === -1 ? text.length : newline;
+        const cr = stop > start && text.charCodeAt(stop - 1) === 13 ? 1 : 0;
+        sink.line(text.slice(start, stop - cr), ++lineNumber);
+        if (newline === -1) break;
+        start = newline + 1;
+      }
+      carried = end - lastNewline - 1;
+      if (carried > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
+    }
+    if (total === 0) return err(failure("empty", `${path} is empty`, { path }));
+    if (carried > 0) {
+      return err(
+        failure(
+          "truncated",
+          `${path}: the last line (${lineNumber + 1}) has no line break: the run stopped while writing it`,
+          {
+            path,
+            line: lineNumber + 1,
+          },
+        ),
+      );
+    }
+    return ok(lineNumber);
+  }
+}
+
+function unreadable(path: string, error: unknown): FileProblem {
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause = error instanceof Error ? error.message : String(error);
+  return code === "ENOENT"
+    ? failure("missing", `${path} does not exist`, { path })
+    : failure("unreadable", `cannot read ${path}: ${cause}`, { path });
+}
