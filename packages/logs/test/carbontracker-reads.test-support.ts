@@ -105,7 +105,9 @@ export function carbontrackerGetAvgPowerUsages(std: string): Record<string, numb
             .split(" ")
             .filter((t) => t !== "")
             .map(Number);
-    (out[component] ??= []).push(values);
+    const list = out[component] ?? [];
+    list.push(values);
+    out[component] = list;
   }
   return out;
 }
@@ -144,4 +146,14 @@ export function carbontrackerChooses(
 /** `get_early_stop`. */
 export function carbontrackerGetEarlyStop(std: string): boolean {
   return /Training was interrupted/i.test(std);
+}
+
+/** `get_all_logs` then `zip`: the pairs carbontracker forms from a folder's file names. */
+export function carbontrackerPairs(
+  names: readonly string[],
+): [output: string, standard: string][] | "MismatchedLogFilesError" {
+  const outputs = names.filter((n) => carbontrackerTakesAsLog(n) === "output").sort();
+  const standards = names.filter((n) => carbontrackerTakesAsLog(n) === "standard").sort();
+  if (outputs.length !== standards.length) return "MismatchedLogFilesError";
+  return outputs.map((o, i) => [o, standards[i] ?? ""]);
 }

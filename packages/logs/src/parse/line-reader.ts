@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { err, failure, ok, type Result } from "@wattprint/result";
 import type { FileProblem } from "./problems.ts";
+import { isSystemError } from "./system-error.ts";
 
 /** Receives a file's lines in order, without their `\n` (and without a `\r` before it). */
 export interface LineSink {
@@ -39,11 +40,14 @@ export class LineReader {
     try {
       fd = openSync(path, "r");
     } catch (error) {
+      if (!isSystemError(error)) throw error;
       return err(unreadable(path, error));
     }
     try {
       return this.readOpen(fd, path, sink);
     } catch (error) {
+      // A system error reading the file is the file's problem; anything else is a bug.
+      if (!isSystemError(error)) throw error;
       return err(unreadable(path, error));
     } finally {
       closeSync(fd);
@@ -133,10 +137,9 @@ export class LineReader {
   }
 }
 
-function unreadable(path: string, error: unknown): FileProblem {
-  const code = (error as NodeJS.ErrnoException).code;
-  const cause = error instanceof Error ? error.message : String(error);
-  return code === "ENOENT"
+function unreadable(path: string, error: NodeJS.ErrnoException): FileProblem {
+  const cause = error.message;
+  return error.code === "ENOENT"
     ? failure("missing", `${path} does not exist`, { path })
     : failure("unreadable", `cannot read ${path}: ${cause}`, { path });
 }

@@ -1,4 +1,4 @@
-import { type Dir, existsSync, opendirSync, statSync } from "node:fs";
+import { opendirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
@@ -8,6 +8,7 @@ import { LineReader } from "./line-reader.ts";
 import { parseLogPairFiles } from "./pair.ts";
 import { type FileProblem, SKIP_REASONS, type SkipReason } from "./problems.ts";
 import type { ParsedLogPair } from "./schemas.ts";
+import { isSystemError } from "./system-error.ts";
 
 export const scanOptionsSchema = z.object({
   /**
@@ -156,16 +157,18 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (this.started) throw new Error("a LogScan is iterated once; call scanLogDir again");
     this.started = true;
     const names = this.options.order === "name" ? this.sortedNames() : undefined;
-    let dir: Dir | undefined;
+    const dir =
+      names === undefined
+        ? this.systemCall(() => opendirSync(this.logDir, { bufferSize: 128 }))
+        : undefined;
     try {
-      if (names === undefined) dir = opendirSync(this.logDir, { bufferSize: 128 });
       let index = 0;
       let sinceTurn = 0;
       for (;;) {
         let name: string | undefined;
         if (names !== undefined) name = names[index++];
         else {
-          const entry = dir?.readSync() ?? null;
+          const entry = dir === undefined ? null : (this.systemCall(() => dir.readSync()) ?? null);
           if (entry?.isDirectory()) {
             this.counters.entriesSeen++;
             this.counters.notLogs++;
@@ -182,35 +185,47 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
           await yieldToEventLoop();
         }
       }
-    } catch (error) {
-      const cause = error instanceof Error ? error.message : String(error);
-      this.report(
-        failure("unreadable", `listing ${this.logDir} failed: ${cause}`, { path: this.logDir }),
-      );
     } finally {
-      dir?.closeSync();
+      if (dir !== undefined) this.systemCall(() => dir.closeSync());
     }
   }
 
-  private sortedNames(): string[] | undefined {
-    const names: string[] = [];
-    let dir: Dir | undefined;
+  /**
+   * A directory call; a system error (the folder vanished, EIO) ends the listing as a counted
+   * `unreadable` problem. Anything else is a bug and is thrown.
+   */
+  private systemCall<T>(call: () => T): T | undefined {
     try {
-      dir = opendirSync(this.logDir, { bufferSize: 128 });
-      for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+      return call();
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      this.report(
+        failure("unreadable", `listing ${this.logDir} failed: ${error.message}`, {
+          path: this.logDir,
+        }),
+      );
+      return undefined;
+    }
+  }
+
+  private sortedNames(): string[] {
+    const names: string[] = [];
+    const dir = this.systemCall(() => opendirSync(this.logDir, { bufferSize: 128 }));
+    if (dir === undefined) return names;
+    try {
+      for (
+        let entry = this.systemCall(() => dir.readSync());
+        entry;
+        entry = this.systemCall(() => dir.readSync())
+      ) {
         if (entry.isDirectory()) {
           this.counters.entriesSeen++;
           this.counters.notLogs++;
         } else if (names.length < this.options.maxSortedEntries) names.push(entry.name);
         else this.counters.entriesNotSorted++;
       }
-    } catch (error) {
-      const cause = error instanceof Error ? error.message : String(error);
-      this.report(
-        failure("unreadable", `listing ${this.logDir} failed: ${cause}`, { path: this.logDir }),
-      );
     } finally {
-      dir?.closeSync();
+      this.systemCall(() => dir.closeSync());
     }
     // Code-unit order, as Python sorts carbontracker's file lists.
     return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -231,8 +246,11 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (log.kind === "standard") {
       // The pair is read from its output log's entry; a standard log alone is reported here.
       const output = outputLogName(log.stem);
+      // A folder named like the output log does not pair: stat, not access.
       const paired =
-        sorted !== undefined ? hasSorted(sorted, output) : existsSync(join(this.logDir, output));
+        sorted !== undefined
+          ? hasSorted(sorted, output)
+          : statSync(join(this.logDir, output), { throwIfNoEntry: false })?.isFile() === true;
       if (!paired) {
         const path = join(this.logDir, name);
         this.report(failure("unpaired", `${path} has no output log (${output})`, { path }));
