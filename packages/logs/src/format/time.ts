@@ -35,12 +35,26 @@ export function formatEpochDuration(seconds: number): string {
   return `${sign}${h}:${pad2(m)}:${sText.length < 5 ? `0${sText}` : sText}`;
 }
 
-const CLOCK = /^(-?)(\d+):(\d{2}):(\d{1,2}(?:\.\d+)?)$/;
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+const SECONDS = /^\d{1,2}(?:\.\d+)?$/;
 
-/** Reads `H:MM:SS` or `H:MM:SS.ss` (either field above) as seconds; undefined otherwise. */
+/**
+ * Reads `H:MM:SS` or `H:MM:SS.ss` (either field above) as seconds; undefined otherwise.
+ * Hand-written: it runs on every epoch of every log of a folder.
+ */
 export function parseClock(text: string): number | undefined {
-  const match = CLOCK.exec(text);
-  if (match === null) return undefined;
-  const seconds = Number(match[2]) * 3600 + Number(match[3]) * 60 + Number(match[4]);
-  return match[1] === "-" ? -seconds : seconds;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  const negative = i === 1;
+  let hours = 0;
+  const hoursStart = i;
+  while (i < text.length && isDigit(text.charCodeAt(i)))
+    hours = hours * 10 + (text.charCodeAt(i++) - 48);
+  if (i === hoursStart || i - hoursStart > 12 || text.charCodeAt(i) !== 58) return undefined;
+  const m1 = text.charCodeAt(i + 1);
+  const m2 = text.charCodeAt(i + 2);
+  if (!isDigit(m1) || !isDigit(m2) || text.charCodeAt(i + 3) !== 58) return undefined;
+  const rest = text.slice(i + 4);
+  if (!SECONDS.test(rest)) return undefined;
+  const seconds = hours * 3600 + ((m1 - 48) * 10 + (m2 - 48)) * 60 + Number(rest);
+  return negative ? -seconds : seconds;
 }

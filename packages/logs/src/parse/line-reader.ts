@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { err, failure, ok, type Result } from "@wattprint/result";
 import type { FileProblem } from "./problems.ts";
 import { isSystemError } from "./system-error.ts";
@@ -38,7 +38,8 @@ export class LineReader {
   read(path: string, sink: LineSink): Result<number, FileProblem> {
     let fd: number;
     try {
-      fd = openSync(path, "r");
+      // Non-blocking: a FIFO named like a log must not hang the scan waiting for a writer.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
       if (!isSystemError(error)) throw error;
       return err(unreadable(path, error));
@@ -78,8 +79,11 @@ export class LineReader {
         this.buffer.copy(grown, 0, 0, carried);
         this.buffer = grown;
       }
-      const n = readSync(fd, this.buffer, carried, this.buffer.length - carried, null);
+      const wanted = this.buffer.length - carried;
+      const n = readSync(fd, this.buffer, carried, wanted, null);
       if (n === 0) break;
+      // A regular file reads short only at its end: no second read to learn it.
+      const atEnd = n < wanted;
       total += n;
       if (total > this.limits.maxFileBytes) {
         return err(
@@ -89,12 +93,13 @@ export class LineReader {
         );
       }
       const end = carried + n;
-      const nul = this.buffer.indexOf(0, carried);
-      if (nul !== -1 && nul < end) {
+      // Only the bytes just read: the rest of the shared buffer holds other files' bytes.
+      const nul = this.buffer.subarray(carried, end).indexOf(0);
+      if (nul !== -1) {
         return err(
           failure(
             "binary",
-            `${path} holds a NUL byte at offset ${total - n + nul - carried}: not a text log`,
+            `${path} holds a NUL byte at offset ${total - n + nul}: not a text log`,
             {
               path,
             },
@@ -104,6 +109,7 @@ export class LineReader {
       const lastNewline = this.buffer.lastIndexOf(10, end - 1);
       if (lastNewline < 0) {
         carried = end;
+        if (atEnd) break;
         continue;
       }
       // A line break never falls inside a UTF-8 sequence, so decoding up to it is safe.
@@ -119,6 +125,7 @@ export class LineReader {
       }
       carried = end - lastNewline - 1;
       if (carried > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
+      if (atEnd) break;
     }
     if (total === 0) return err(failure("empty", `${path} is empty`, { path }));
     if (carried > 0) {

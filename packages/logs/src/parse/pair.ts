@@ -63,20 +63,22 @@ export function toComponents(standard: StandardLog): Components {
     let powerW: number[][] | null = null;
     let energyJ: number[][] | null = null;
     if (power !== undefined && durations !== null) {
-      powerW = new Array(power.length);
+      // The parser's arrays are handed over, not copied: it is discarded after the pair.
+      powerW = power as number[][];
       energyJ = new Array(power.length);
       for (let epoch = 0; epoch < power.length; epoch++) {
         const values = power[epoch] ?? [];
         const duration = durations[epoch] ?? 0;
-        powerW[epoch] = [...values];
-        energyJ[epoch] = values.map((watts) => watts * duration);
+        const energy = new Array<number>(values.length);
+        for (let v = 0; v < values.length; v++) energy[v] = (values[v] ?? 0) * duration;
+        energyJ[epoch] = energy;
       }
     }
     components[name] = {
       "avg_power_usages (W)": powerW,
       "avg_energy_usages (J)": energyJ,
-      "epoch_durations (s)": durations,
-      devices: [...devices],
+      "epoch_durations (s)": durations === null ? null : durations.slice(),
+      devices: devices as string[],
     };
   }
   return components;

@@ -3,6 +3,8 @@ import { parseNumberToken } from "../format/numbers.ts";
 /** More values than this on one power line is not a device list. */
 export const MAX_VALUES_PER_LINE = 4096;
 
+const PLAIN = /^\d+(?:\.\d+)?$/;
+
 export type PowerValues = number[] | { readonly error: string };
 
 /**
@@ -12,6 +14,8 @@ export type PowerValues = number[] | { readonly error: string };
  * `[np.float64(240.0)]`, `[None]`), every value kept.
  */
 export function parsePowerValues(text: string): PowerValues {
+  // The common case first: one plain number, as carbontracker and this writer print it.
+  if (PLAIN.test(text)) return [Number(text)];
   const value = text.trim();
   if (value === "None") return [0];
   if (!value.startsWith("[")) {

@@ -159,7 +159,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     const names = this.options.order === "name" ? this.sortedNames() : undefined;
     const dir =
       names === undefined
-        ? this.systemCall(() => opendirSync(this.logDir, { bufferSize: 128 }))
+        ? this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }))
         : undefined;
     try {
       let index = 0;
@@ -210,7 +210,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
 
   private sortedNames(): string[] {
     const names: string[] = [];
-    const dir = this.systemCall(() => opendirSync(this.logDir, { bufferSize: 128 }));
+    const dir = this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }));
     if (dir === undefined) return names;
     try {
       for (

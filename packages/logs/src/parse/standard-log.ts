@@ -2,7 +2,7 @@ import { err, failure, ok, type Result } from "@wattprint/result";
 import { parseClock } from "../format/time.ts";
 import { parseComponentsLine } from "./devices.ts";
 import type { LineSink } from "./line-reader.ts";
-import { messageOf } from "./messages.ts";
+import { messageStart } from "./messages.ts";
 import { excerpt, MAX_VALUES_PER_LINE, parsePowerValues } from "./power-values.ts";
 import type { FileProblem } from "./problems.ts";
 
@@ -24,10 +24,13 @@ export interface StandardLogLimits {
   readonly maxComponents: number;
 }
 
-const EPOCH = /^Epoch (\d+):\s*$/;
-const DURATION = /^Duration: (\S+)\s*$/;
-const POWER = /^Average power usage \(W\) for (.+?): (.*)$/;
+// Sticky: tested at the message's start without slicing the line.
+const EPOCH = /Epoch \d+:\s*$/y;
+const DURATION_PREFIX = "Duration: ";
+const POWER_PREFIX = "Average power usage (W) for ";
 const COMPONENTS = "The following components were found:";
+/** Spellings of component names remembered; past this, each line is normalised. */
+const MAX_RAW_NAMES = 256;
 const INTERRUPTED = /training was interrupted/i;
 
 /**
@@ -41,6 +44,8 @@ export class StandardLogParser implements LineSink {
   private devices: Map<string, string[]> | undefined;
   private readonly durations: (number | undefined)[] = [];
   private readonly powers = new Map<string, (number[] | undefined)[]>();
+  /** The same arrays by the name as written, so a line needs no trim or lower-casing. */
+  private readonly byRawName = new Map<string, (number[] | undefined)[]>();
   private epoch = -1;
   private earlyStop = false;
   private problem: FileProblem | undefined;
@@ -54,9 +59,9 @@ export class StandardLogParser implements LineSink {
 
   line(text: string, lineNumber: number): void {
     if (this.problem !== undefined) return;
-    const message = messageOf(text);
+    const start = messageStart(text);
     if (this.pending !== undefined) {
-      if (message === undefined) {
+      if (start < 0) {
         this.pending.text += ` ${text.trim()}`;
         if (this.pending.text.length > MAX_VALUES_PER_LINE * 32) {
           this.fail("malformed", this.pending.line, "a power array runs on without a closing ]");
@@ -68,45 +73,70 @@ export class StandardLogParser implements LineSink {
       this.completePending();
       if (this.problem !== undefined) return;
     }
-    if (message === undefined) return;
-    if (message.startsWith("Average power usage")) {
-      const power = POWER.exec(message);
-      if (power === null) {
-        this.fail("malformed", lineNumber, `unreadable power line "${excerpt(message)}"`);
-        return;
-      }
-      const component = (power[1] ?? "").trim().toLowerCase();
-      const value = power[2] ?? "";
-      if (value.trimStart().startsWith("[") && !value.trimEnd().endsWith("]")) {
-        this.pending = { component, text: value.trim(), line: lineNumber };
-        return;
-      }
-      this.addPower(component, value, lineNumber);
+    if (start < 0) return;
+    // Dispatch on the message's first letter: one character test for most lines.
+    switch (text.charCodeAt(start)) {
+      case 65: // A
+        if (text.startsWith(POWER_PREFIX, start)) {
+          this.powerLine(text, start + POWER_PREFIX.length, lineNumber);
+          return;
+        }
+        break;
+      case 68: // D
+        if (text.startsWith(DURATION_PREFIX, start)) {
+          const seconds = parseClock(text.slice(start + DURATION_PREFIX.length).trim());
+          if (seconds === undefined || seconds < 0) {
+            this.fail(
+              "malformed",
+              lineNumber,
+              `unreadable duration "${excerpt(text.slice(start))}"`,
+            );
+            return;
+          }
+          if (this.epoch < 0 || this.durations[this.epoch] !== undefined)
+            this.nextEpoch(lineNumber);
+          if (this.problem === undefined) this.durations[this.epoch] = seconds;
+          return;
+        }
+        break;
+      case 69: // E
+        EPOCH.lastIndex = start;
+        if (EPOCH.test(text)) {
+          this.nextEpoch(lineNumber);
+          return;
+        }
+        break;
+      case 84: // T
+        if (this.devices === undefined && text.startsWith(COMPONENTS, start)) {
+          this.devices = new Map(parseComponentsLine(text.slice(start + COMPONENTS.length)));
+          if (this.devices.size > this.limits.maxComponents) {
+            this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
+          }
+          return;
+        }
+        break;
+    }
+    if (!this.earlyStop && INTERRUPTED.test(text)) this.earlyStop = true;
+  }
+
+  /** `Average power usage (W) for {component}: {value}`, from just after `for `. */
+  private powerLine(text: string, nameStart: number, lineNumber: number): void {
+    const colon = text.indexOf(": ", nameStart);
+    if (colon < 0) {
+      this.fail(
+        "malformed",
+        lineNumber,
+        `unreadable power line "${excerpt(text.slice(nameStart))}"`,
+      );
       return;
     }
-    if (message.startsWith("Duration:")) {
-      const match = DURATION.exec(message);
-      const seconds = match === null ? undefined : parseClock(match[1] ?? "");
-      if (seconds === undefined || seconds < 0) {
-        this.fail("malformed", lineNumber, `unreadable duration "${excerpt(message)}"`);
-        return;
-      }
-      if (this.epoch < 0 || this.durations[this.epoch] !== undefined) this.nextEpoch(lineNumber);
-      if (this.problem === undefined) this.durations[this.epoch] = seconds;
+    const component = text.slice(nameStart, colon);
+    const value = text.slice(colon + 2);
+    if (value.charCodeAt(0) === 91 /* [ */ && !value.trimEnd().endsWith("]")) {
+      this.pending = { component, text: value.trim(), line: lineNumber };
       return;
     }
-    if (message.startsWith("Epoch ") && EPOCH.test(message)) {
-      this.nextEpoch(lineNumber);
-      return;
-    }
-    if (this.devices === undefined && message.startsWith(COMPONENTS)) {
-      this.devices = new Map(parseComponentsLine(message.slice(COMPONENTS.length)));
-      if (this.devices.size > this.limits.maxComponents) {
-        this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
-      }
-      return;
-    }
-    if (!this.earlyStop && INTERRUPTED.test(message)) this.earlyStop = true;
+    this.addPower(component, value, lineNumber);
   }
 
   /** After the last line: the log, or why it cannot be used. */
@@ -167,20 +197,26 @@ export class StandardLogParser implements LineSink {
     this.epoch++;
   }
 
-  private addPower(component: string, text: string, lineNumber: number): void {
+  /** `raw` as written (`gpu`, ` GPU`); looked up as written first, normalised once. */
+  private addPower(raw: string, text: string, lineNumber: number): void {
     const values = parsePowerValues(text);
     if (!Array.isArray(values)) {
       this.fail("malformed", lineNumber, values.error);
       return;
     }
-    let perEpoch = this.powers.get(component);
+    let perEpoch = this.byRawName.get(raw);
     if (perEpoch === undefined) {
-      if (this.powers.size >= this.limits.maxComponents) {
-        this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
-        return;
+      const component = raw.trim().toLowerCase();
+      perEpoch = this.powers.get(component);
+      if (perEpoch === undefined) {
+        if (this.powers.size >= this.limits.maxComponents) {
+          this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
+          return;
+        }
+        perEpoch = [];
+        this.powers.set(component, perEpoch);
       }
-      perEpoch = [];
-      this.powers.set(component, perEpoch);
+      if (this.byRawName.size < MAX_RAW_NAMES) this.byRawName.set(raw, perEpoch);
     }
     if (this.epoch < 0 || perEpoch[this.epoch] !== undefined) this.nextEpoch(lineNumber);
     if (this.problem === undefined) perEpoch[this.epoch] = values;
