@@ -56,6 +56,14 @@ export {
   parsedLogPairSchema,
   parseJsonSchema,
 } from "./parse/schemas.ts";
+export {
+  buildHtmlReport,
+  type HtmlReportInput,
+  type HtmlReportOptions,
+  type ReportRun,
+  renderHtmlReport,
+  runName,
+} from "./report/html-report.ts";
 export type {
   ActualInput,
   EpochInput,
