@@ -126,12 +126,14 @@ describe("damaged files are reported and skipped, the rest parsed", () => {
     const dir = newDir();
     writeFileSync(join(dir, "lonely_carbontracker.log"), GOOD_STD);
     writeFileSync(join(dir, "alone_carbontracker_output.log"), GOOD_OUTPUT);
-    const { skipped, counters } = await parseWithOneGoodPair(dir);
-    expect(skipped.map((s) => [s.kind, s.path]).sort()).toEqual([
-      ["unpaired", join(dir, "alone_carbontracker_output.log")],
-      ["unpaired", join(dir, "lonely_carbontracker.log")],
-    ]);
-    expect(counters.skipped.unpaired).toBe(2);
+    for (const order of ["name", "directory"] as const) {
+      const { skipped, counters } = await parseWithOneGoodPair(dir, { order });
+      expect(skipped.map((s) => [s.kind, s.path]).sort()).toEqual([
+        ["unpaired", join(dir, "alone_carbontracker_output.log")],
+        ["unpaired", join(dir, "lonely_carbontracker.log")],
+      ]);
+      expect(counters.skipped.unpaired).toBe(2);
+    }
   });
 
   it("an epoch without its power line in the middle: mismatched-epochs", async () => {

@@ -83,6 +83,8 @@ function emptyCounters(): ScanCounters {
 
 /** Pairs parsed between two turns of the event loop, so a long scan does not starve timers. */
 const PAIRS_PER_TURN = 64;
+/** Stems held to pair logs in directory order (about 100 bytes each). */
+const MAX_HALF_SEEN = 16_384;
 
 /**
  * Opens a folder of carbontracker logs for parsing. Fails only for the folder itself (it does
@@ -133,6 +135,11 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
   private readonly problems: FileProblem[] = [];
   private started = false;
   private readonly reader: LineReader;
+  /**
+   * Directory order: runs of which one log was listed and the other not yet. Pairing through
+   * this map spares a stat per pair; it is bounded, and past the bound a stat does the job.
+   */
+  private readonly halfSeen = new Map<string, "standard" | "output">();
 
   constructor(
     readonly logDir: string,
@@ -176,7 +183,10 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
           }
           name = entry?.name;
         }
-        if (name === undefined) break;
+        if (name === undefined) {
+          if (names === undefined) this.reportUnmatchedStandards();
+          break;
+        }
         const pair = this.visit(name, names);
         if (pair === undefined) continue;
         yield pair;
@@ -244,16 +254,14 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
       return undefined;
     }
     if (log.kind === "standard") {
-      // The pair is read from its output log's entry; a standard log alone is reported here.
-      const output = outputLogName(log.stem);
-      // A folder named like the output log does not pair: stat, not access.
-      const paired =
-        sorted !== undefined
-          ? hasSorted(sorted, output)
-          : statSync(join(this.logDir, output), { throwIfNoEntry: false })?.isFile() === true;
-      if (!paired) {
-        const path = join(this.logDir, name);
-        this.report(failure("unpaired", `${path} has no output log (${output})`, { path }));
+      // The pair is read from its output log's entry; a standard log alone is reported.
+      if (sorted !== undefined) {
+        if (!hasSorted(sorted, outputLogName(log.stem))) this.reportLoneStandard(log.stem);
+      } else if (!this.halfSeen.delete(log.stem)) {
+        // Its output log is not listed yet: remember the stem while there is room, else
+        // ask the file system now.
+        if (this.halfSeen.size < MAX_HALF_SEEN) this.halfSeen.set(log.stem, "standard");
+        else if (!this.outputExists(log.stem)) this.reportLoneStandard(log.stem);
       }
       return undefined;
     }
@@ -262,8 +270,10 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     const parsed = parseLogPairFiles(this.reader, standardPath, outputPath, this.options);
     if (!parsed.ok) {
       const problem = parsed.error;
+      const standardMissing = problem.kind === "missing" && problem.path === standardPath;
+      if (!standardMissing && sorted === undefined) this.outputSeen(log.stem);
       this.report(
-        problem.kind === "missing" && problem.path === standardPath
+        standardMissing
           ? failure(
               "unpaired",
               `${outputPath} has no standard log (${standardLogName(log.stem)})`,
@@ -277,7 +287,37 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
     this.counters.pairsParsed++;
     if (parsed.value.droppedIncompleteEpoch) this.counters.droppedIncompleteEpochs++;
+    if (sorted === undefined) this.outputSeen(log.stem);
     return parsed.value.pair;
+  }
+
+  /** An output log was read with its standard log: pair it with that entry, before or after. */
+  private outputSeen(stem: string): void {
+    if (!this.halfSeen.delete(stem) && this.halfSeen.size < MAX_HALF_SEEN) {
+      this.halfSeen.set(stem, "output");
+    }
+  }
+
+  /** After the listing: standard logs whose output log never came, checked once more on disk. */
+  private reportUnmatchedStandards(): void {
+    for (const [stem, kind] of this.halfSeen) {
+      if (kind === "standard" && !this.outputExists(stem)) this.reportLoneStandard(stem);
+    }
+    this.halfSeen.clear();
+  }
+
+  /** A folder named like the output log does not pair: stat, not access. */
+  private outputExists(stem: string): boolean {
+    return (
+      statSync(join(this.logDir, outputLogName(stem)), { throwIfNoEntry: false })?.isFile() === true
+    );
+  }
+
+  private reportLoneStandard(stem: string): void {
+    const path = join(this.logDir, standardLogName(stem));
+    this.report(
+      failure("unpaired", `${path} has no output log (${outputLogName(stem)})`, { path }),
+    );
   }
 
   private report(problem: FileProblem): void {
