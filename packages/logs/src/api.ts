@@ -23,6 +23,7 @@ import {
 } from "./parse/scan.ts";
 import type { Components, ConsumptionRecord, ParsedLogPair } from "./parse/schemas.ts";
 import { type StandardLog, StandardLogParser } from "./parse/standard-log.ts";
+import { isSystemError } from "./parse/system-error.ts";
 
 /**
  * carbontracker's parser API (`carbontracker.parser`), camel-cased, with the same keys and
@@ -96,7 +97,18 @@ export function parseLogs(
   outputLogFile?: string,
   options: ScanOptions = {},
 ): Result<Components, LogDirError | FileProblem> {
-  const resolved = scanOptionsSchema.parse({ ...options, onProblem: undefined });
+  const checked = scanOptionsSchema.safeParse({ ...options, onProblem: undefined });
+  if (!checked.success) {
+    const field = checked.error.issues[0]?.path.join(".") ?? "";
+    return err(
+      failure(
+        "invalid-options",
+        `parse options: ${field}: ${checked.error.issues[0]?.message ?? "invalid"}`,
+        { field },
+      ),
+    );
+  }
+  const resolved = checked.data;
   let files: { standard: string; output: string };
   if (stdLogFile !== undefined && outputLogFile !== undefined) {
     files = { standard: stdLogFile, output: outputLogFile };
@@ -121,7 +133,14 @@ export function mostRecentPair(
   const checked = checkLogDir(logDir);
   if (!checked.ok) return checked;
   let best: { standard: string; output: string; mtimeMs: number } | undefined;
-  for (const name of listNames(logDir)) {
+  let names: string[];
+  try {
+    names = listNames(logDir);
+  } catch (error) {
+    if (!isSystemError(error)) throw error;
+    return err(failure("unreadable", `cannot list ${logDir}: ${error.message}`, { path: logDir }));
+  }
+  for (const name of names) {
     const log = classifyLogFileName(name);
     if (log?.kind !== "output") continue;
     const output = join(logDir, name);
