@@ -32,4 +32,8 @@ const cpu = process.cpuUsage(cpuStarted);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 // maxRSS is in kilobytes.
 const peakRssMB = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ mode, pairs, seconds, cpuSeconds, peakRssMB, energyKWh }));
+const memory = process.memoryUsage();
+const heapTotalMB = memory.heapTotal / 1048576;
+console.log(
+  JSON.stringify({ mode, pairs, seconds, cpuSeconds, peakRssMB, heapTotalMB, energyKWh }),
+);
