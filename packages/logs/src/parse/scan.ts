@@ -228,9 +228,12 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
         entry;
         entry = this.systemCall(() => dir.readSync())
       ) {
-        if (entry.isDirectory()) {
+        // Only standard and output logs are held for sorting; the rest is counted here.
+        const kind = entry.isDirectory() ? undefined : classifyLogFileName(entry.name)?.kind;
+        if (kind === undefined || kind === "error") {
           this.counters.entriesSeen++;
-          this.counters.notLogs++;
+          if (kind === "error") this.counters.errorLogs++;
+          else this.counters.notLogs++;
         } else if (names.length < this.options.maxSortedEntries) names.push(entry.name);
         else this.counters.entriesNotSorted++;
       }
