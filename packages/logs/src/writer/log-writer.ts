@@ -117,7 +117,9 @@ export function startLogs(options: LogWriterOptions): Result<LogWriter, LogWrite
   }
   const writer = new LogWriter(resolved, files, standardFd.value, outputFd.value, now);
   const opened = writer.writeOpening(started);
-  return opened.ok ? ok(writer) : opened;
+  if (opened.ok) return ok(writer);
+  writer.close();
+  return opened;
 }
 
 export class LogWriter {
