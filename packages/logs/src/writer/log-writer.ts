@@ -196,7 +196,7 @@ export class LogWriter {
         ),
       );
     }
-    const durationS = convertDuration(parsed.data.duration, "s").value;
+    const durationS = seconds(parsed.data.duration);
     const record = epochRecord(lineTimestamp(this.now()), this.epochs + 1, durationS, watts);
     const written = this.append(this.standardFd, this.files.standard, record);
     if (written.ok) this.epochs++;
@@ -309,9 +309,9 @@ export class LogWriter {
       timestamp,
       description,
       {
-        durationS: convertDuration(duration, "s").value,
-        energyKWh: convertEnergy(energy, "kWh").value,
-        co2eqG: convertCarbon(carbon, "gCO2eq").value,
+        durationS: seconds(duration),
+        energyKWh: energy.unit === "kWh" ? energy.value : convertEnergy(energy, "kWh").value,
+        co2eqG: carbon.unit === "gCO2eq" ? carbon.value : convertCarbon(carbon, "gCO2eq").value,
       },
       this.options.decimalPrecision,
       this.options.interpretable,
@@ -344,10 +344,18 @@ export class LogWriter {
 
 type Err = Extract<Written, { ok: false }>;
 
+// A value already in the unit written is used as it is: a round trip through the
+// conversion table (x 3.6e6 / 3.6e6) can move the last bit, and the log would then not read
+// back as the number the tracker passed.
+const wattsOf = (power: Power): number =>
+  power.unit === "W" ? power.value : convertPower(power, "W").value;
+const seconds = (duration: Duration): number =>
+  duration.unit === "s" ? duration.value : convertDuration(duration, "s").value;
+
 function sumWatts(power: Power | readonly Power[] | null): number | null {
   if (power === null) return null;
-  if (!Array.isArray(power)) return convertPower(power as Power, "W").value;
+  if (!Array.isArray(power)) return wattsOf(power as Power);
   let total = 0;
-  for (const p of power as readonly Power[]) total += convertPower(p, "W").value;
+  for (const p of power as readonly Power[]) total += wattsOf(p);
   return total;
 }
