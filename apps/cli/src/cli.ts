@@ -1,6 +1,7 @@
 import { runBus } from "./commands/bus.ts";
 import { runEstimate } from "./commands/estimate.ts";
 import { runHardware } from "./commands/hardware.ts";
+import { runLogs } from "./commands/logs.ts";
 import { runZones } from "./commands/zones.ts";
 import type { CliIo } from "./io.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.ts";
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   zones: { run: runZones, summary: "search grid zones and their carbon intensity" },
   hardware: { run: runHardware, summary: "search the hardware power profiles" },
   bus: { run: runBus, summary: "SustainML bus tools: send-task plays a minimal orchestrator" },
+  logs: { run: runLogs, summary: "carbontracker logs: parse, aggregate, HTML report" },
 };
 
 export function usage(): string {

@@ -1,0 +1,199 @@
+import { closeSync, openSync, writeFileSync } from "node:fs";
+import {
+  AggregateAccumulator,
+  aggregateSentence,
+  aggregateTuple,
+  buildHtmlReport,
+  checkLogDir,
+  type LogDirError,
+  type LogScan,
+  scanLogDir,
+} from "@wattprint/logs";
+import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+import type { CliIo } from "../io.ts";
+import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
+
+const HELP = `usage: wattprint logs parse <dir> [--json] [--strict]
+       wattprint logs aggregate <dir> [--strict]
+       wattprint logs report <dir> --html out.html [--max-runs N] [--strict]
+
+Reads a folder of carbontracker logs (2.3, 2.4, or written by wattprint), with the defects
+of carbontracker's own parser fixed (epoch counts, actual over predicted, records without
+equivalents, device names, numbers).
+
+  parse       a table per log pair; --json prints
+              {"parse_all_logs": [...], "aggregate_consumption": [kWh, g, equivalents]}
+              with carbontracker's key names
+  aggregate   a table of the runs, then carbontracker's sentence for a paper
+  report      a self-contained HTML report (charts inline; opens offline)
+
+  --strict    exit 1 when a file was skipped (each skip is one line on stderr either way)
+  --max-runs  runs drawn in the report (default 200; every run counts in its totals)
+`;
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  html: { type: "string" },
+  "max-runs": { type: "string" },
+  strict: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** A folder the user named that cannot be read: their mistake (exit 2) or the machine's (exit 1). */
+function dirFailure(error: LogDirError): never {
+  if (error.kind === "not-found" || error.kind === "not-a-directory") {
+    throw new UsageError(`logs: ${error.message}`);
+  }
+  throw new DirectoryUnreadable(`wattprint logs: ${error.message}`);
+}
+
+class DirectoryUnreadable extends Error {}
+
+function openScan(dir: string, io: CliIo): LogScan {
+  const scan = scanLogDir(dir, {
+    // Runs in name order, as carbontracker lists them; only the names are held to sort.
+    order: "name",
+    // Each skipped file is reported as it is met, one line each.
+    onProblem: (problem) =>
+      io.stderr(`wattprint logs: skipped (${problem.kind}) ${problem.message}\n`),
+  });
+  if (!scan.ok) dirFailure(scan.error);
+  return scan.value;
+}
+
+function finish(scan: LogScan, strict: boolean, io: CliIo): number {
+  const { counters } = scan.introspect();
+  const skipped = Object.values(counters.skipped).reduce((a, b) => a + b, 0);
+  if (skipped > 0)
+    io.stderr(`wattprint logs: ${counters.pairsParsed} pair(s) read, ${skipped} file(s) skipped\n`);
+  else if (counters.pairsParsed === 0)
+    io.stderr(`wattprint logs: no carbontracker log pairs in ${scan.logDir}\n`);
+  return strict && skipped > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+async function parse(dir: string, json: boolean, strict: boolean, io: CliIo): Promise<number> {
+  const scan = openScan(dir, io);
+  const total = new AggregateAccumulator();
+  if (json) {
+    // One JSON document, written pair by pair: a folder of any size prints in flat memory.
+    io.stdout('{"parse_all_logs": [');
+    let first = true;
+    for await (const pair of scan) {
+      total.add(pair);
+      io.stdout(`${first ? "\n" : ",\n"}${JSON.stringify(pair)}`);
+      first = false;
+    }
+    io.stdout(
+      `${first ? "" : "\n"}],\n"aggregate_consumption": ${JSON.stringify(aggregateTuple(total.totals()))}}\n`,
+    );
+  } else {
+    for await (const pair of scan) {
+      const selected = total.add(pair);
+      io.stdout(`${formatPairTables(pair, selected)}\n`);
+    }
+  }
+  return finish(scan, strict, io);
+}
+
+async function aggregate(dir: string, strict: boolean, io: CliIo): Promise<number> {
+  const scan = openScan(dir, io);
+  const total = new AggregateAccumulator();
+  io.stdout(`${RUN_TABLE_HEADER}\n`);
+  for await (const pair of scan) io.stdout(`${formatRunRow(pair, total.add(pair))}\n`);
+  io.stdout(`\n${aggregateSentence(total.totals())}\n`);
+  return finish(scan, strict, io);
+}
+
+/** Opens the report's file before reading the folder, so that a wrong path fails at once. */
+function openOutput(out: string): number {
+  try {
+    return openSync(out, "w");
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`logs report: cannot write ${out}: ${cause}`);
+  }
+}
+
+async function report(
+  dir: string,
+  out: string,
+  maxRuns: number | undefined,
+  strict: boolean,
+  io: CliIo,
+): Promise<number> {
+  const checked = checkLogDir(dir);
+  if (!checked.ok) dirFailure(checked.error);
+  const fd = openOutput(out);
+  try {
+    let skippedCount = 0;
+    const built = await buildHtmlReport(dir, {
+      ...(maxRuns === undefined ? {} : { maxRunsShown: maxRuns }),
+      onProblem: (problem) => {
+        skippedCount++;
+        io.stderr(`wattprint logs: skipped (${problem.kind}) ${problem.message}\n`);
+      },
+    });
+    if (!built.ok) dirFailure(built.error);
+    try {
+      writeFileSync(fd, built.value.html);
+    } catch (error) {
+      const cause = error instanceof Error ? error.message : String(error);
+      io.stderr(`wattprint logs report: cannot write ${out}: ${cause}\n`);
+      return EXIT_FAILURE;
+    }
+    const { totals } = built.value;
+    io.stdout(
+      `wrote ${out}: ${totals.runsCounted} run(s), ${totals.energyKWh.toPrecision(4)} kWh, ${totals.co2eqG.toPrecision(4)} g CO2eq${skippedCount > 0 ? `, ${skippedCount} file(s) skipped` : ""}\n`,
+    );
+    return strict && skippedCount > 0 ? EXIT_FAILURE : EXIT_OK;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function runLogs(argv: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    io.stdout(HELP);
+    return sub === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (sub !== "parse" && sub !== "aggregate" && sub !== "report") {
+    throw new UsageError(
+      `logs: unknown subcommand "${sub}"; subcommands: parse, aggregate, report`,
+    );
+  }
+  const { values, positionals } = parseCommandArgs(`logs ${sub}`, rest, OPTIONS);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  const [dir, extra] = positionals;
+  if (dir === undefined)
+    throw new UsageError(`logs ${sub}: which folder? usage: wattprint logs ${sub} <dir>`);
+  if (extra !== undefined) throw new UsageError(`logs ${sub}: unexpected argument "${extra}"`);
+  if (sub !== "parse" && values.json)
+    throw new UsageError(`logs ${sub}: --json belongs to logs parse`);
+  if (sub !== "report" && (values.html !== undefined || values["max-runs"] !== undefined)) {
+    throw new UsageError(`logs ${sub}: --html and --max-runs belong to logs report`);
+  }
+  const strict = values.strict === true;
+  try {
+    if (sub === "parse") return await parse(dir, values.json === true, strict, io);
+    if (sub === "aggregate") return await aggregate(dir, strict, io);
+    if (values.html === undefined || values.html === "") {
+      throw new UsageError("logs report: --html FILE is required (where to write the report)");
+    }
+    const maxRuns = parseNumberFlag("logs report", "max-runs", values["max-runs"], {
+      min: 0,
+      integer: true,
+    });
+    return await report(dir, values.html, maxRuns, strict, io);
+  } catch (error) {
+    if (error instanceof DirectoryUnreadable) {
+      io.stderr(`${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,104 @@
+import { basename } from "node:path";
+import { fixedDecimal, type ParsedLogPair, type SelectedConsumption } from "@wattprint/logs";
+import { renderTable } from "./table.ts";
+
+/** The run's name: the output log's file name without `_carbontracker_output.log`. */
+const runName = (pair: ParsedLogPair): string =>
+  basename(pair.output_filename).replace(/_carbontracker_output\.log$/, "");
+
+/** Energy and CO2 with carbontracker's 12 decimals: the numbers as the logs hold them. */
+const decimals = (value: number | null): string =>
+  value === null ? "nan" : fixedDecimal(value, 12);
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+/** `logs parse`: a heading and two small tables per pair (its records, its components). */
+export function formatPairTables(
+  pair: ParsedLogPair,
+  selected: SelectedConsumption | null,
+): string {
+  const flags = [
+    pair.early_stop ? "stopped early" : "",
+    selected
+      ? `counts its ${selected.used === "actual" ? "actual" : "predicted"} consumption`
+      : "no consumption recorded",
+  ]
+    .filter((f) => f !== "")
+    .join(", ");
+  const records = (["actual", "pred"] as const).flatMap((which) => {
+    const r = pair[which];
+    if (r === null) return [];
+    const equivalents =
+      r.equivalents === null
+        ? ""
+        : Object.entries(r.equivalents)
+            .map(([unit, v]) => `${fixedDecimal(v, 12)} ${unit}`)
+            .join("; ");
+    return [
+      [
+        which,
+        String(r.epochs),
+        String(r["duration (s)"]),
+        decimals(r["energy (kWh)"]),
+        decimals(r["co2eq (g)"]),
+        equivalents,
+      ],
+    ];
+  });
+  const components = Object.entries(pair.components).map(([name, m]) => {
+    const watts = m["avg_power_usages (W)"];
+    const joules = m["avg_energy_usages (J)"];
+    const epochs = m["epoch_durations (s)"]?.length ?? 0;
+    const meanW =
+      watts === null || watts.length === 0
+        ? "-"
+        : String(Number((sum(watts.map(sum)) / watts.length).toPrecision(6)));
+    const energyJ = joules === null ? "-" : String(Number(sum(joules.map(sum)).toPrecision(6)));
+    return [name, m.devices.join(", "), String(epochs), meanW, energyJ];
+  });
+  let text = `== ${runName(pair)} (${flags}) ==\n`;
+  text +=
+    records.length > 0
+      ? `${renderTable(["record", "epochs", "time (s)", "energy (kWh)", "CO2eq (g)", "equivalents"], records)}\n`
+      : "no actual or predicted consumption in the output log\n";
+  if (components.length > 0) {
+    text += `${renderTable(["component", "devices", "epochs", "mean power (W)", "energy (J, no PUE)"], components)}\n`;
+  }
+  return text;
+}
+
+const COLUMNS = [
+  ["run", 44],
+  ["counted", 9],
+  ["epochs", 7],
+  ["energy (kWh)", 20],
+  ["CO2eq (g)", 20],
+  ["early stop", 10],
+] as const;
+
+/** `logs aggregate`: one row per run, fixed widths so that rows print as the runs stream in. */
+export const RUN_TABLE_HEADER = [
+  COLUMNS.map(([title, width]) => title.padEnd(width))
+    .join("  ")
+    .trimEnd(),
+  COLUMNS.map(([, width]) => "-".repeat(width)).join("  "),
+].join("\n");
+
+export function formatRunRow(pair: ParsedLogPair, selected: SelectedConsumption | null): string {
+  const r = selected?.record;
+  const cells = [
+    runName(pair),
+    selected === null ? "none" : selected.used === "actual" ? "actual" : "predicted",
+    r === undefined ? "" : String(r.epochs),
+    r === undefined ? "" : decimals(r["energy (kWh)"]),
+    r === undefined ? "" : decimals(r["co2eq (g)"]),
+    pair.early_stop ? "yes" : "no",
+  ];
+  return cells
+    .map((cell, i) => {
+      const width = COLUMNS[i]?.[1] ?? 0;
+      return i >= 2 && i <= 4 ? cell.padStart(width) : cell.padEnd(width);
+    })
+    .join("  ")
+    .trimEnd();
+}

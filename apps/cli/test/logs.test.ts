@@ -1,0 +1,174 @@
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { parseJsonSchema } from "@wattprint/logs";
+import { afterEach, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const FIXTURES = fileURLToPath(
+  new URL("../../../packages/logs/test/fixtures/carbontracker-logs/", import.meta.url),
+);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the built binary, as a user would run it. */
+async function wattprint(...args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
+  }
+}
+
+function expectUsageError(outcome: Outcome, pattern: RegExp): void {
+  expect(outcome.code).toBe(2);
+  expect(outcome.stdout).toBe("");
+  const lines = outcome.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every fixture run in one folder, plus an unpaired log. */
+function mixedFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));
+  dirs.push(dir);
+  for (const folder of [
+    "v243-pred2-stop3-e5",
+    "v231-pred1-e3",
+    "v243-cpu-only",
+    "v231-noninterp-e3",
+    "v243-multi-run",
+  ]) {
+    cpSync(join(FIXTURES, folder), dir, { recursive: true });
+  }
+  writeFileSync(join(dir, "orphan_carbontracker.log"), "2026-01-01 00:00:00 - Epoch 1:\n");
+  return dir;
+}
+
+// The corrected actual energy of each fixture run (every run counts its actual consumption).
+const ACTUAL_KWH = [
+  0.000114616893, 0.000114629942, 0.000007905015, 0.000114619655, 0.000076420791, 0.000019760837,
+];
+const ACTUAL_G = [
+  0.016424648959, 0.017383665076, 0.001132791991, 0.017382105036, 0.010951131404, 0.002831736312,
+];
+
+describe("wattprint logs parse", () => {
+  it("--json prints carbontracker's keys: parse_all_logs and aggregate_consumption", async () => {
+    const outcome = await wattprint("logs", "parse", join(FIXTURES, "v243-multi-run"), "--json");
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toBe("");
+    const printed = parseJsonSchema.parse(JSON.parse(outcome.stdout));
+    expect(printed.parse_all_logs.map((l) => [l.actual?.epochs, l.pred?.epochs])).toEqual([
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(printed.parse_all_logs[0]?.components.gpu?.devices).toEqual(["NVIDIA Sim"]);
+    const [kWh, g, equivalents] = printed.aggregate_consumption;
+    expect(kWh).toBeCloseTo(0.000076420791 + 0.000019760837, 18);
+    expect(g).toBeCloseTo(0.010951131404 + 0.002831736312, 18);
+    expect(equivalents["km travelled by car"]).toBeCloseTo(0.000102538684 + 0.000026514385, 18);
+  });
+
+  it("prints a table per pair, reports a skipped file on stderr, and --strict makes it fail", async () => {
+    const dir = mixedFolder();
+    const outcome = await wattprint("logs", "parse", dir);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout.match(/^== /gm)).toHaveLength(6);
+    expect(outcome.stdout).toContain(
+      "== 1823.993592_2026-11-28T225326Z (counts its actual consumption) ==",
+    );
+    expect(outcome.stdout).toMatch(/cpu\s+Intel\(R\) Xeon\(R\) CPU @ 2\.20GHz\s+2\s+30\s+18\n/);
+    expect(outcome.stderr).toContain(
+      `skipped (unpaired) ${join(dir, "orphan_carbontracker.log")} has no output log`,
+    );
+    expect(outcome.stderr).toContain("6 pair(s) read, 1 file(s) skipped");
+    const strict = await wattprint("logs", "parse", dir, "--strict");
+    expect(strict.code).toBe(1);
+  });
+});
+
+describe("wattprint logs aggregate", () => {
+  it("prints a row per run and carbontracker's sentence with the corrected totals", async () => {
+    const dir = mixedFolder();
+    const outcome = await wattprint("logs", "aggregate", dir);
+    expect(outcome.code).toBe(0);
+    const rows = outcome.stdout.split("\n").filter((l) => /_20\d\d-/.test(l));
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(row).toMatch(/ actual /);
+    const kWh = ACTUAL_KWH.reduce((a, b) => a + b, 0);
+    const kg = ACTUAL_G.reduce((a, b) => a + b, 0) / 1000;
+    const sentence = outcome.stdout.trimEnd().split("\n").at(-1) ?? "";
+    const match =
+      /^The training of models in this work is estimated to use (\d+\.\d{16}) kWh of electricity contributing to (\d+\.\d{16}) kg of CO2eq\. This is equivalent to (\d+\.\d{16}) km travelled by car\. Measured by carbontracker \(https:\/\/github\.com\/lfwa\/carbontracker\)\.$/.exec(
+        sentence,
+      );
+    expect(match).not.toBeNull();
+    expect(Number(match?.[1])).toBeCloseTo(kWh, 15);
+    expect(Number(match?.[2])).toBeCloseTo(kg, 15);
+  });
+});
+
+describe("wattprint logs report", () => {
+  it("writes a self-contained HTML file", async () => {
+    const dir = mixedFolder();
+    const out = join(dir, "report.html");
+    const outcome = await wattprint("logs", "report", dir, "--html", out);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(
+      /^wrote .*report\.html: 6 run\(s\), .* kWh, .* g CO2eq, 1 file\(s\) skipped\n$/,
+    );
+    const html = readFileSync(out, "utf8");
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain('data-testid="power-chart"');
+    expect(html).not.toMatch(/<script|src=|href=/i);
+  });
+});
+
+describe("wattprint logs: user mistakes exit 2 with one line", () => {
+  it("no such folder, not a folder, no folder, no --html, unknown subcommand, stray flag", async () => {
+    const dir = mixedFolder();
+    expectUsageError(
+      await wattprint("logs", "parse", join(dir, "nope")),
+      /^wattprint logs: .*nope: no such directory$/,
+    );
+    expectUsageError(
+      await wattprint("logs", "aggregate", join(dir, "orphan_carbontracker.log")),
+      /^wattprint logs: .*orphan_carbontracker\.log is not a directory$/,
+    );
+    expectUsageError(
+      await wattprint("logs", "report", join(dir, "nope"), "--html", join(dir, "r.html")),
+      /no such directory$/,
+    );
+    expectUsageError(await wattprint("logs", "parse"), /^wattprint logs parse: which folder\?/);
+    expectUsageError(await wattprint("logs", "report", dir), /--html FILE is required/);
+    expectUsageError(
+      await wattprint("logs", "report", dir, "--html", join(dir, "no/such/r.html")),
+      /cannot write/,
+    );
+    expectUsageError(await wattprint("logs", "summarise", dir), /unknown subcommand "summarise"/);
+    expectUsageError(
+      await wattprint("logs", "aggregate", dir, "--json"),
+      /--json belongs to logs parse/,
+    );
+    expectUsageError(
+      await wattprint("logs", "parse", dir, "--jsno"),
+      /^wattprint logs parse: Unknown option '--jsno'/,
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import { fixedDecimal } from "../format/numbers.ts";
+import { CAR_KM_UNIT, carKm } from "../format/records.ts";
+import type { AggregateTuple, ConsumptionRecord, ParsedLogPair } from "../parse/schemas.ts";
+
+/** Which record of a run counts, and why. */
+export interface SelectedConsumption {
+  readonly record: ConsumptionRecord;
+  readonly used: "actual" | "pred";
+}
+
+/**
+ * carbontracker's rule: whichever of actual and predicted exists; with both, the actual when
+ * training stopped early or when it covers the predicted epochs, else the prediction (the
+ * run was monitored for fewer epochs than it trained). With the epoch count read correctly,
+ * a completed run counts its actual consumption, not its prediction.
+ */
+export function selectConsumption(pair: ParsedLogPair): SelectedConsumption | null {
+  const { actual, pred } = pair;
+  if (actual === null && pred === null) return null;
+  if (actual === null) return pred === null ? null : { record: pred, used: "pred" };
+  if (pred === null) return { record: actual, used: "actual" };
+  return pair.early_stop || actual.epochs === pred.epochs
+    ? { record: actual, used: "actual" }
+    : { record: pred, used: "pred" };
+}
+
+/** Neumaier's compensated sum: the total does not depend on the order the folder lists files in. */
+class CompensatedSum {
+  private sum = 0;
+  private compensation = 0;
+
+  add(value: number): void {
+    const t = this.sum + value;
+    this.compensation +=
+      Math.abs(this.sum) >= Math.abs(value) ? this.sum - t + value : value - t + this.sum;
+    this.sum = t;
+  }
+
+  get value(): number {
+    return this.sum + this.compensation;
+  }
+}
+
+export interface AggregateTotals {
+  /** PUE included, as in the records. */
+  readonly energyKWh: number;
+  readonly co2eqG: number;
+  /** Per unit; see `AggregateAccumulator.add` for runs whose record has none. */
+  readonly equivalents: Readonly<Record<string, number>>;
+  /** Runs whose actual or predicted consumption was counted. */
+  readonly runsCounted: number;
+  /** Runs with neither record (still running, or crashed before its first). */
+  readonly runsWithoutConsumption: number;
+  /** Runs whose CO2 was `nan`: their energy counts, their CO2 cannot. */
+  readonly runsWithUnknownCo2: number;
+  /** Runs whose record had no equivalents (`interpretable=False`): computed from their CO2. */
+  readonly runsWithComputedEquivalents: number;
+}
+
+/** Adds runs one at a time, holding only the totals. */
+export class AggregateAccumulator {
+  private readonly energy = new CompensatedSum();
+  private readonly co2 = new CompensatedSum();
+  private readonly equivalents = new Map<string, CompensatedSum>();
+  private runsCounted = 0;
+  private runsWithoutConsumption = 0;
+  private runsWithUnknownCo2 = 0;
+  private runsWithComputedEquivalents = 0;
+
+  /**
+   * Counts one run and returns the record it used. A record without equivalents gets the
+   * car-km figure computed from its CO2 (EEA 2024, 106.8 g/km), so the total's equivalent
+   * covers every run counted; logged equivalents are summed as written.
+   */
+  add(pair: ParsedLogPair): SelectedConsumption | null {
+    const selected = selectConsumption(pair);
+    if (selected === null) {
+      this.runsWithoutConsumption++;
+      return null;
+    }
+    const { record } = selected;
+    this.runsCounted++;
+    this.energy.add(record["energy (kWh)"]);
+    const grams = record["co2eq (g)"];
+    if (grams === null) {
+      this.runsWithUnknownCo2++;
+      return selected;
+    }
+    this.co2.add(grams);
+    if (record.equivalents === null) {
+      this.runsWithComputedEquivalents++;
+      this.addEquivalent(CAR_KM_UNIT, carKm(grams, record["energy (kWh)"]));
+    } else {
+      for (const [unit, value] of Object.entries(record.equivalents))
+        this.addEquivalent(unit, value);
+    }
+    return selected;
+  }
+
+  totals(): AggregateTotals {
+    const equivalents: Record<string, number> = {};
+    for (const [unit, sum] of this.equivalents) equivalents[unit] = sum.value;
+    return {
+      energyKWh: this.energy.value,
+      co2eqG: this.co2.value,
+      equivalents,
+      runsCounted: this.runsCounted,
+      runsWithoutConsumption: this.runsWithoutConsumption,
+      runsWithUnknownCo2: this.runsWithUnknownCo2,
+      runsWithComputedEquivalents: this.runsWithComputedEquivalents,
+    };
+  }
+
+  private addEquivalent(unit: string, value: number): void {
+    let sum = this.equivalents.get(unit);
+    if (sum === undefined) {
+      sum = new CompensatedSum();
+      this.equivalents.set(unit, sum);
+    }
+    sum.add(value);
+  }
+}
+
+/** `[kWh, g, equivalents]`, the shape of carbontracker's `aggregate_consumption`. */
+export function aggregateTuple(totals: AggregateTotals): AggregateTuple {
+  return [totals.energyKWh, totals.co2eqG, { ...totals.equivalents }];
+}
+
+/**
+ * carbontracker's sentence for a paper, 16 decimals as in 2.4 (kg, not g), the equivalents
+ * joined by " or ", and its citation line unchanged.
+ */
+export function aggregateSentence(totals: AggregateTotals): string {
+  const equivalents = Object.entries(totals.equivalents)
+    .map(([unit, value]) => `${fixedDecimal(value, 16)} ${unit}`)
+    .join(" or ");
+  return (
+    `The training of models in this work is estimated to use ${fixedDecimal(totals.energyKWh, 16)} kWh of electricity ` +
+    `contributing to ${fixedDecimal(totals.co2eqG / 1000, 16)} kg of CO2eq. ` +
+    (equivalents === "" ? "" : `This is equivalent to ${equivalents}. `) +
+    "Measured by carbontracker (https://github.com/lfwa/carbontracker)."
+  );
+}

@@ -1,0 +1,152 @@
+import { closeSync, constants, openSync, readSync } from "node:fs";
+import { err, failure, ok, type Result } from "@wattprint/result";
+import type { FileProblem } from "./problems.ts";
+import { isSystemError } from "./system-error.ts";
+
+/** Receives a file's lines in order, without their `\n` (and without a `\r` before it). */
+export interface LineSink {
+  line(text: string, lineNumber: number): void;
+}
+
+export interface ReadLimits {
+  /** A file longer than this is skipped as `too-large`. */
+  readonly maxFileBytes: number;
+  /** A line longer than this is skipped as `line-too-long` (the buffer grows up to it). */
+  readonly maxLineBytes: number;
+}
+
+/**
+ * One reusable buffer per scan: a folder of 100,000 pairs reads every file into the same
+ * memory instead of allocating a buffer per file.
+ */
+export class LineReader {
+  private buffer: Buffer;
+
+  constructor(
+    private readonly limits: ReadLimits,
+    initialBytes = 64 * 1024,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.min(initialBytes, limits.maxLineBytes + 1));
+  }
+
+  /**
+   * Streams `path` into `sink` chunk by chunk. Fails (and the caller discards what the sink
+   * saw) on a file that cannot be read, is empty, holds a NUL byte (binary), exceeds a limit,
+   * or does not end in `\n`: every record carbontracker or this package writes ends a line,
+   * so a last line without one is a record cut short.
+   */
+  read(path: string, sink: LineSink): Result<number, FileProblem> {
+    let fd: number;
+    try {
+      // Non-blocking: a FIFO named like a log must not hang the scan waiting for a writer.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      return err(unreadable(path, error));
+    }
+    try {
+      return this.readOpen(fd, path, sink);
+    } catch (error) {
+      // A system error reading the file is the file's problem; anything else is a bug.
+      if (!isSystemError(error)) throw error;
+      return err(unreadable(path, error));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private readOpen(fd: number, path: string, sink: LineSink): Result<number, FileProblem> {
+    let carried = 0; // bytes of an unfinished line at the start of the buffer
+    let total = 0;
+    let lineNumber = 0;
+    for (;;) {
+      if (carried === this.buffer.length) {
+        if (this.buffer.length > this.limits.maxLineBytes) {
+          return err(
+            failure(
+              "line-too-long",
+              `${path}: line ${lineNumber + 1} is longer than ${this.limits.maxLineBytes} bytes`,
+              {
+                path,
+                line: lineNumber + 1,
+              },
+            ),
+          );
+        }
+        const grown = Buffer.allocUnsafe(
+          Math.min(this.buffer.length * 2, this.limits.maxLineBytes + 1),
+        );
+        this.buffer.copy(grown, 0, 0, carried);
+        this.buffer = grown;
+      }
+      const wanted = this.buffer.length - carried;
+      const n = readSync(fd, this.buffer, carried, wanted, null);
+      if (n === 0) break;
+      // A regular file reads short only at its end: no second read to learn it.
+      const atEnd = n < wanted;
+      total += n;
+      if (total > this.limits.maxFileBytes) {
+        return err(
+          failure("too-large", `${path} is larger than ${this.limits.maxFileBytes} bytes`, {
+            path,
+          }),
+        );
+      }
+      const end = carried + n;
+      // Only the bytes just read: the rest of the shared buffer holds other files' bytes.
+      const nul = this.buffer.subarray(carried, end).indexOf(0);
+      if (nul !== -1) {
+        return err(
+          failure(
+            "binary",
+            `${path} holds a NUL byte at offset ${total - n + nul}: not a text log`,
+            {
+              path,
+            },
+          ),
+        );
+      }
+      const lastNewline = this.buffer.lastIndexOf(10, end - 1);
+      if (lastNewline < 0) {
+        carried = end;
+        if (atEnd) break;
+        continue;
+      }
+      // A line break never falls inside a UTF-8 sequence, so decoding up to it is safe.
+      const text = this.buffer.toString("utf8", 0, lastNewline);
+      let start = 0;
+      for (;;) {
+        const newline = text.indexOf("\n", start);
+        const stop = newline === -1 ? text.length : newline;
+        const cr = stop > start && text.charCodeAt(stop - 1) === 13 ? 1 : 0;
+        sink.line(text.slice(start, stop - cr), ++lineNumber);
+        if (newline === -1) break;
+        start = newline + 1;
+      }
+      carried = end - lastNewline - 1;
+      if (carried > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
+      if (atEnd) break;
+    }
+    if (total === 0) return err(failure("empty", `${path} is empty`, { path }));
+    if (carried > 0) {
+      return err(
+        failure(
+          "truncated",
+          `${path}: the last line (${lineNumber + 1}) has no line break: the run stopped while writing it`,
+          {
+            path,
+            line: lineNumber + 1,
+          },
+        ),
+      );
+    }
+    return ok(lineNumber);
+  }
+}
+
+function unreadable(path: string, error: NodeJS.ErrnoException): FileProblem {
+  const cause = error.message;
+  return error.code === "ENOENT"
+    ? failure("missing", `${path} does not exist`, { path })
+    : failure("unreadable", `cannot read ${path}: ${cause}`, { path });
+}

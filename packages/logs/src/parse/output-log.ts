@@ -1,0 +1,186 @@
+import { err, failure, ok, type Result } from "@wattprint/result";
+import { parseNumberToken } from "../format/numbers.ts";
+import { OUTPUT_PREFIX } from "../format/records.ts";
+import { parseClock } from "../format/time.ts";
+import type { LineSink } from "./line-reader.ts";
+import { messageOf } from "./messages.ts";
+import { excerpt } from "./power-values.ts";
+import type { FileProblem } from "./problems.ts";
+import { type ConsumptionRecord, consumptionRecordSchema } from "./schemas.ts";
+
+/** An output log, read: its actual and predicted consumption, each null when absent. */
+export interface OutputLog {
+  readonly actual: ConsumptionRecord | null;
+  readonly pred: ConsumptionRecord | null;
+}
+
+const DESCRIPTION = /^(predicted|actual) consumption(?: for (\d+) epochs?(?:\(s\))?)?:$/i;
+const TIME = /^Time:\s*(\S+)$/;
+const ENERGY = /^Energy:\s*(\S+)\s+kWh$/;
+const CO2EQ = /^CO2eq:\s*(\S+)\s+g$/;
+const EQUIVALENT = /^(\S+)\s+(.+)$/;
+const EQUIVALENTS_HEADING = "This is equivalent to:";
+/** carbontracker has one; a list beyond this is not equivalents. */
+const MAX_EQUIVALENTS = 64;
+
+interface Block {
+  readonly kind: "actual" | "pred";
+  readonly epochs: number;
+  readonly line: number;
+  time?: number;
+  energy?: number;
+  co2?: number | null;
+  equivalents: Record<string, number> | null;
+}
+
+/**
+ * Reads an output log line by line. A consumption record is the stamped line ending in
+ * `CarbonTracker: `, a description (`Actual consumption for 3 epoch(s):`, `Actual
+ * consumption:`, `Predicted consumption for 5 epoch(s):`), then the TAB-indented fields, up
+ * to the next stamped line. It is read whether or not equivalents follow (carbontracker's
+ * own parser loses records without them), and the epoch count is the one written.
+ */
+export class OutputLogParser implements LineSink {
+  private actual: ConsumptionRecord | null = null;
+  private pred: ConsumptionRecord | null = null;
+  private block: Block | undefined;
+  /** The line of a bare `CarbonTracker: ` whose description is on the next line. */
+  private awaitingDescription: number | undefined;
+  private problem: FileProblem | undefined;
+
+  constructor(private readonly path: string) {}
+
+  line(text: string, lineNumber: number): void {
+    if (this.problem !== undefined) return;
+    const message = messageOf(text);
+    if (message !== undefined) {
+      this.closeBlock(false);
+      this.awaitingDescription = undefined;
+      const body = (
+        message.startsWith(OUTPUT_PREFIX) ? message.slice(OUTPUT_PREFIX.length) : message
+      ).trim();
+      if (body === "" || body === "CarbonTracker:") this.awaitingDescription = lineNumber;
+      else this.openBlock(body, lineNumber);
+      return;
+    }
+    if (this.awaitingDescription !== undefined) {
+      this.awaitingDescription = undefined;
+      this.openBlock(text.trim(), lineNumber);
+      return;
+    }
+    if (this.block !== undefined) this.blockLine(this.block, text.trim(), lineNumber);
+  }
+
+  finish(): Result<OutputLog, FileProblem> {
+    if (this.problem === undefined) this.closeBlock(true);
+    if (this.problem === undefined && this.awaitingDescription !== undefined) {
+      this.fail(
+        "truncated",
+        this.awaitingDescription,
+        "the log ends after `CarbonTracker: `, before the record it opens",
+      );
+    }
+    if (this.problem !== undefined) return err(this.problem);
+    return ok({ actual: this.actual, pred: this.pred });
+  }
+
+  private openBlock(text: string, lineNumber: number): void {
+    const match = DESCRIPTION.exec(text);
+    if (match === null) return;
+    const kind = (match[1] ?? "").toLowerCase() === "actual" ? "actual" : "pred";
+    if (match[2] === undefined && kind === "pred") {
+      this.fail("malformed", lineNumber, "a prediction without its epoch count");
+      return;
+    }
+    // `Actual consumption:` is what carbontracker's command wrapper writes: one epoch.
+    const epochs = match[2] === undefined ? 1 : Number(match[2]);
+    this.block = { kind, epochs, line: lineNumber, equivalents: null };
+  }
+
+  private blockLine(block: Block, text: string, lineNumber: number): void {
+    if (block.equivalents !== null) {
+      const match = EQUIVALENT.exec(text);
+      const value = match === null ? undefined : parseNumberToken(match[1] ?? "");
+      // Lines without a value are skipped, as carbontracker does.
+      if (match === null || value === undefined || !Number.isFinite(value)) return;
+      if (Object.keys(block.equivalents).length < MAX_EQUIVALENTS) {
+        block.equivalents[(match[2] ?? "").trim()] = value;
+      }
+      return;
+    }
+    if (text.startsWith("Time:")) {
+      const clock = TIME.exec(text);
+      const seconds = clock === null ? undefined : parseClock(clock[1] ?? "");
+      if (seconds === undefined) {
+        this.fail("malformed", lineNumber, `unreadable time "${excerpt(text)}"`);
+        return;
+      }
+      block.time = seconds;
+    } else if (text.startsWith("Energy:")) {
+      const energy = ENERGY.exec(text);
+      const kWh = energy === null ? undefined : parseNumberToken(energy[1] ?? "");
+      if (kWh === undefined) {
+        this.fail("malformed", lineNumber, `unreadable energy "${excerpt(text)}"`);
+        return;
+      }
+      block.energy = kWh;
+    } else if (text.startsWith("CO2eq:")) {
+      const co2 = CO2EQ.exec(text);
+      const grams = co2 === null ? undefined : parseNumberToken(co2[1] ?? "");
+      if (grams === undefined) {
+        this.fail("malformed", lineNumber, `unreadable CO2eq "${excerpt(text)}"`);
+        return;
+      }
+      block.co2 = Number.isNaN(grams) ? null : grams;
+    } else if (text === EQUIVALENTS_HEADING) {
+      block.equivalents = {};
+    }
+  }
+
+  private closeBlock(atEnd: boolean): void {
+    const block = this.block;
+    if (block === undefined) return;
+    this.block = undefined;
+    const missing =
+      block.time === undefined
+        ? "Time"
+        : block.energy === undefined
+          ? "Energy"
+          : block.co2 === undefined
+            ? "CO2eq"
+            : undefined;
+    const what = block.kind === "actual" ? "the actual consumption" : "the predicted consumption";
+    if (missing !== undefined) {
+      // At the end of the file: the run stopped while writing it. Elsewhere: damaged.
+      this.fail(
+        atEnd ? "truncated" : "malformed",
+        block.line,
+        `${what} stops before its ${missing} line`,
+      );
+      return;
+    }
+    const checked = consumptionRecordSchema.safeParse({
+      epochs: block.epochs,
+      "duration (s)": block.time,
+      "energy (kWh)": block.energy,
+      "co2eq (g)": block.co2,
+      equivalents: block.equivalents,
+    });
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      this.fail(
+        "malformed",
+        block.line,
+        `${what}: ${issue?.path.join(".")} ${issue?.message ?? "is invalid"}`,
+      );
+      return;
+    }
+    // carbontracker reads the first record of each kind; so does this.
+    if (block.kind === "actual") this.actual ??= checked.data;
+    else this.pred ??= checked.data;
+  }
+
+  private fail(kind: FileProblem["kind"], line: number, what: string): void {
+    this.problem = failure(kind, `${this.path}:${line}: ${what}`, { path: this.path, line });
+  }
+}

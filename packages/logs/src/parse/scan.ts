@@ -1,0 +1,345 @@
+import { opendirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import { z } from "zod";
+import { classifyLogFileName, outputLogName, standardLogName } from "../format/file-names.ts";
+import { LineReader } from "./line-reader.ts";
+import { parseLogPairFiles } from "./pair.ts";
+import { type FileProblem, SKIP_REASONS, type SkipReason } from "./problems.ts";
+import type { ParsedLogPair } from "./schemas.ts";
+import { isSystemError } from "./system-error.ts";
+
+export const scanOptionsSchema = z.object({
+  /**
+   * `directory` (default): pairs in the order the file system lists them; memory stays flat
+   * however many files there are. `name`: sorted by output file name, as carbontracker's
+   * list; the names (not the files) are held to sort them.
+   */
+  order: z.enum(["directory", "name"]).default("directory"),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
+  maxLineBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  maxEpochs: z.number().int().positive().default(1_000_000),
+  maxComponents: z.number().int().positive().default(64),
+  /** Skipped files kept for `introspect()`; beyond this they are counted only. */
+  maxListedProblems: z.number().int().nonnegative().default(10_000),
+  /** With `order: "name"`: directory entries held for sorting; beyond this the scan stops, counted. */
+  maxSortedEntries: z.number().int().positive().default(10_000_000),
+  /** Called once per skipped file, as it is skipped (e.g. to print it). */
+  onProblem: z.custom<(problem: FileProblem) => void>((v) => typeof v === "function").optional(),
+});
+export type ScanOptions = z.input<typeof scanOptionsSchema>;
+type ResolvedScanOptions = z.output<typeof scanOptionsSchema>;
+
+export type LogDirError =
+  | (Failure<"not-found" | "not-a-directory" | "unreadable"> & { readonly path: string })
+  | (Failure<"invalid-options"> & { readonly field: string });
+
+export interface ScanCounters {
+  /** Directory entries looked at. */
+  entriesSeen: number;
+  pairsParsed: number;
+  /** `*_carbontracker_err.log` files: carbontracker's error logs, not read. */
+  errorLogs: number;
+  /** Entries whose name is not a carbontracker log's (`notes.txt`, `x_carbontracker.log.bak`). */
+  notLogs: number;
+  /** Pairs read whose standard log ended inside an epoch; that epoch was left out. */
+  droppedIncompleteEpochs: number;
+  /** Files skipped, by reason. */
+  skipped: Record<SkipReason, number>;
+  /** Skipped files beyond `maxListedProblems`: counted above, not listed. */
+  problemsNotListed: number;
+  /** Entries not sorted because `maxSortedEntries` was reached (`order: "name"` only). */
+  entriesNotSorted: number;
+}
+
+export interface ScanIntrospection {
+  readonly counters: ScanCounters;
+  readonly problems: readonly FileProblem[];
+}
+
+function emptyCounters(): ScanCounters {
+  const skipped = {} as Record<SkipReason, number>;
+  for (const reason of SKIP_REASONS) skipped[reason] = 0;
+  return {
+    entriesSeen: 0,
+    pairsParsed: 0,
+    errorLogs: 0,
+    notLogs: 0,
+    droppedIncompleteEpochs: 0,
+    skipped,
+    problemsNotListed: 0,
+    entriesNotSorted: 0,
+  };
+}
+
+/** Pairs parsed between two turns of the event loop, so a long scan does not starve timers. */
+const PAIRS_PER_TURN = 64;
+/** Stems held to pair logs in directory order (about 100 bytes each). */
+const MAX_HALF_SEEN = 16_384;
+
+/**
+ * Opens a folder of carbontracker logs for parsing. Fails only for the folder itself (it does
+ * not exist, is not a folder, cannot be listed); a file inside it that cannot be used is
+ * skipped, counted and listed, and the scan goes on.
+ */
+export function scanLogDir(
+  logDir: string,
+  options: ScanOptions = {},
+): Result<LogScan, LogDirError> {
+  const parsed = scanOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") ?? "";
+    return err(
+      failure("invalid-options", `scan options: ${field}: ${issue?.message ?? "invalid"}`, {
+        field,
+      }),
+    );
+  }
+  const checked = checkLogDir(logDir);
+  return checked.ok ? ok(new LogScan(logDir, parsed.data)) : checked;
+}
+
+/** The folder exists, is a folder, and can be listed. */
+export function checkLogDir(path: string): Result<void, LogDirError> {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined)
+      return err(failure("not-found", `${path}: no such directory`, { path }));
+    if (!stat.isDirectory())
+      return err(failure("not-a-directory", `${path} is not a directory`, { path }));
+    opendirSync(path).closeSync();
+    return ok(undefined);
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return err(failure("unreadable", `cannot list ${path}: ${cause}`, { path }));
+  }
+}
+
+/**
+ * One pass over a log folder, one pair at a time: each pair's two files are streamed through
+ * the line parsers and only the parsed pair is kept, until the consumer takes the next. The
+ * counters and the skipped files are read with `introspect()`, during or after the pass.
+ */
+export class LogScan implements AsyncIterable<ParsedLogPair> {
+  private readonly counters = emptyCounters();
+  private readonly problems: FileProblem[] = [];
+  private started = false;
+  private readonly reader: LineReader;
+  /**
+   * Directory order: runs of which one log was listed and the other not yet. Pairing through
+   * this map spares a stat per pair; it is bounded, and past the bound a stat does the job.
+   */
+  private readonly halfSeen = new Map<string, "standard" | "output">();
+
+  constructor(
+    readonly logDir: string,
+    private readonly options: ResolvedScanOptions,
+  ) {
+    this.reader = new LineReader(options);
+  }
+
+  introspect(): ScanIntrospection {
+    return {
+      counters: { ...this.counters, skipped: { ...this.counters.skipped } },
+      problems: [...this.problems],
+    };
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<ParsedLogPair> {
+    return this.pairs();
+  }
+
+  /** The pairs, once: a scan is a single pass (start another with `scanLogDir`). */
+  async *pairs(): AsyncGenerator<ParsedLogPair> {
+    if (this.started) throw new Error("a LogScan is iterated once; call scanLogDir again");
+    this.started = true;
+    const names = this.options.order === "name" ? this.sortedNames() : undefined;
+    const dir =
+      names === undefined
+        ? this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }))
+        : undefined;
+    try {
+      let index = 0;
+      let sinceTurn = 0;
+      for (;;) {
+        let name: string | undefined;
+        if (names !== undefined) name = names[index++];
+        else {
+          const entry = dir === undefined ? null : (this.systemCall(() => dir.readSync()) ?? null);
+          if (entry?.isDirectory()) {
+            this.counters.entriesSeen++;
+            this.counters.notLogs++;
+            continue;
+          }
+          name = entry?.name;
+        }
+        if (name === undefined) {
+          if (names === undefined) this.reportUnmatchedStandards();
+          break;
+        }
+        const pair = this.visit(name, names);
+        if (pair === undefined) continue;
+        yield pair;
+        if (++sinceTurn === PAIRS_PER_TURN) {
+          sinceTurn = 0;
+          await yieldToEventLoop();
+        }
+      }
+    } finally {
+      if (dir !== undefined) this.systemCall(() => dir.closeSync());
+    }
+  }
+
+  /**
+   * A directory call; a system error (the folder vanished, EIO) ends the listing as a counted
+   * `unreadable` problem. Anything else is a bug and is thrown.
+   */
+  private systemCall<T>(call: () => T): T | undefined {
+    try {
+      return call();
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      this.report(
+        failure("unreadable", `listing ${this.logDir} failed: ${error.message}`, {
+          path: this.logDir,
+        }),
+      );
+      return undefined;
+    }
+  }
+
+  private sortedNames(): string[] {
+    const names: string[] = [];
+    const dir = this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }));
+    if (dir === undefined) return names;
+    try {
+      for (
+        let entry = this.systemCall(() => dir.readSync());
+        entry;
+        entry = this.systemCall(() => dir.readSync())
+      ) {
+        // Only standard and output logs are held for sorting; the rest is counted here.
+        const kind = entry.isDirectory() ? undefined : classifyLogFileName(entry.name)?.kind;
+        if (kind === undefined || kind === "error") {
+          this.counters.entriesSeen++;
+          if (kind === "error") this.counters.errorLogs++;
+          else this.counters.notLogs++;
+        } else if (names.length < this.options.maxSortedEntries) names.push(entry.name);
+        else this.counters.entriesNotSorted++;
+      }
+    } finally {
+      this.systemCall(() => dir.closeSync());
+    }
+    // Code-unit order, as Python sorts carbontracker's file lists.
+    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** One directory entry: the pair it opens, or nothing (counted). */
+  private visit(name: string, sorted: readonly string[] | undefined): ParsedLogPair | undefined {
+    this.counters.entriesSeen++;
+    const log = classifyLogFileName(name);
+    if (log === undefined) {
+      this.counters.notLogs++;
+      return undefined;
+    }
+    if (log.kind === "error") {
+      this.counters.errorLogs++;
+      return undefined;
+    }
+    if (log.kind === "standard") {
+      // The pair is read from its output log's entry; a standard log alone is reported.
+      if (sorted !== undefined) {
+        if (!hasSorted(sorted, outputLogName(log.stem))) this.reportLoneStandard(log.stem);
+      } else if (!this.halfSeen.delete(log.stem)) {
+        // Its output log is not listed yet: remember the stem while there is room, else
+        // ask the file system now.
+        if (this.halfSeen.size < MAX_HALF_SEEN) this.halfSeen.set(log.stem, "standard");
+        else if (!this.outputExists(log.stem)) this.reportLoneStandard(log.stem);
+      }
+      return undefined;
+    }
+    const outputPath = join(this.logDir, name);
+    const standardPath = join(this.logDir, standardLogName(log.stem));
+    const parsed = parseLogPairFiles(this.reader, standardPath, outputPath, this.options);
+    if (!parsed.ok) {
+      const problem = parsed.error;
+      const standardMissing = problem.kind === "missing" && problem.path === standardPath;
+      if (!standardMissing && sorted === undefined) this.outputSeen(log.stem);
+      this.report(
+        standardMissing
+          ? failure(
+              "unpaired",
+              `${outputPath} has no standard log (${standardLogName(log.stem)})`,
+              {
+                path: outputPath,
+              },
+            )
+          : problem,
+      );
+      return undefined;
+    }
+    this.counters.pairsParsed++;
+    if (parsed.value.droppedIncompleteEpoch) this.counters.droppedIncompleteEpochs++;
+    if (sorted === undefined) this.outputSeen(log.stem);
+    return parsed.value.pair;
+  }
+
+  /** An output log was read with its standard log: pair it with that entry, before or after. */
+  private outputSeen(stem: string): void {
+    if (!this.halfSeen.delete(stem) && this.halfSeen.size < MAX_HALF_SEEN) {
+      this.halfSeen.set(stem, "output");
+    }
+  }
+
+  /** After the listing: standard logs whose output log never came, checked once more on disk. */
+  private reportUnmatchedStandards(): void {
+    for (const [stem, kind] of this.halfSeen) {
+      if (kind === "standard" && !this.outputExists(stem)) this.reportLoneStandard(stem);
+    }
+    this.halfSeen.clear();
+  }
+
+  /** A folder named like the output log does not pair: stat, not access. */
+  private outputExists(stem: string): boolean {
+    return (
+      statSync(join(this.logDir, outputLogName(stem)), { throwIfNoEntry: false })?.isFile() === true
+    );
+  }
+
+  private reportLoneStandard(stem: string): void {
+    const path = join(this.logDir, standardLogName(stem));
+    this.report(
+      failure("unpaired", `${path} has no output log (${outputLogName(stem)})`, { path }),
+    );
+  }
+
+  private report(problem: FileProblem): void {
+    this.counters.skipped[problem.kind]++;
+    if (this.problems.length < this.options.maxListedProblems) this.problems.push(problem);
+    else this.counters.problemsNotListed++;
+    this.options.onProblem?.(problem);
+  }
+}
+
+function hasSorted(names: readonly string[], name: string): boolean {
+  let lo = 0;
+  let hi = names.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const here = names[mid] ?? "";
+    if (here === name) return true;
+    if (here < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

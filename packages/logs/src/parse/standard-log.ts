@@ -1,0 +1,238 @@
+import { err, failure, ok, type Result } from "@wattprint/result";
+import { parseClock } from "../format/time.ts";
+import { parseComponentsLine } from "./devices.ts";
+import type { LineSink } from "./line-reader.ts";
+import { messageStart } from "./messages.ts";
+import { excerpt, MAX_VALUES_PER_LINE, parsePowerValues } from "./power-values.ts";
+import type { FileProblem } from "./problems.ts";
+
+/** A standard log, read: the components and their devices, the epochs, the early stop. */
+export interface StandardLog {
+  /** From the components line, in its order, then components seen only in power lines. */
+  readonly devices: ReadonlyMap<string, readonly string[]>;
+  readonly epochDurationsS: readonly number[];
+  /** Per component that has power lines: one array of values per epoch. */
+  readonly powerW: ReadonlyMap<string, readonly (readonly number[])[]>;
+  readonly earlyStop: boolean;
+  /** The last epoch lacked its duration or a power line (the run stopped inside it) and was left out. */
+  readonly droppedIncompleteEpoch: boolean;
+}
+
+export interface StandardLogLimits {
+  readonly maxEpochs: number;
+  /** Components in one log (carbontracker has two). */
+  readonly maxComponents: number;
+}
+
+// Sticky: tested at the message's start without slicing the line.
+const EPOCH = /Epoch \d+:\s*$/y;
+const DURATION_PREFIX = "Duration: ";
+const POWER_PREFIX = "Average power usage (W) for ";
+const COMPONENTS = "The following components were found:";
+/** Spellings of component names remembered; past this, each line is normalised. */
+const MAX_RAW_NAMES = 256;
+const INTERRUPTED = /training was interrupted/i;
+
+/**
+ * Reads a standard log line by line (a `LineSink`), holding only what it returns. Epochs
+ * are blocks: `Epoch n:`, `Duration:`, one power line per component; a `Duration:` or a
+ * second power line for the same component without a header starts the next epoch. Only
+ * the last epoch may be incomplete (the run stopped while writing it); it is dropped. A
+ * component listed as found but with no power line at all gets null measurements.
+ */
+export class StandardLogParser implements LineSink {
+  private devices: Map<string, string[]> | undefined;
+  private readonly durations: (number | undefined)[] = [];
+  private readonly powers = new Map<string, (number[] | undefined)[]>();
+  /** The same arrays by the name as written, so a line needs no trim or lower-casing. */
+  private readonly byRawName = new Map<string, (number[] | undefined)[]>();
+  private epoch = -1;
+  private earlyStop = false;
+  private problem: FileProblem | undefined;
+  /** An array value spread over several lines (numpy wraps long arrays). */
+  private pending: { component: string; text: string; line: number } | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly limits: StandardLogLimits,
+  ) {}
+
+  line(text: string, lineNumber: number): void {
+    if (this.problem !== undefined) return;
+    const start = messageStart(text);
+    if (this.pending !== undefined) {
+      if (start < 0) {
+        this.pending.text += ` ${text.trim()}`;
+        if (this.pending.text.length > MAX_VALUES_PER_LINE * 32) {
+          this.fail("malformed", this.pending.line, "a power array runs on without a closing ]");
+        } else if (this.pending.text.endsWith("]")) {
+          this.completePending();
+        }
+        return;
+      }
+      this.completePending();
+      if (this.problem !== undefined) return;
+    }
+    if (start < 0) return;
+    // Dispatch on the message's first letter: one character test for most lines.
+    switch (text.charCodeAt(start)) {
+      case 65: // A
+        if (text.startsWith(POWER_PREFIX, start)) {
+          this.powerLine(text, start + POWER_PREFIX.length, lineNumber);
+          return;
+        }
+        break;
+      case 68: // D
+        if (text.startsWith(DURATION_PREFIX, start)) {
+          const seconds = parseClock(text.slice(start + DURATION_PREFIX.length).trim());
+          if (seconds === undefined || seconds < 0) {
+            this.fail(
+              "malformed",
+              lineNumber,
+              `unreadable duration "${excerpt(text.slice(start))}"`,
+            );
+            return;
+          }
+          if (this.epoch < 0 || this.durations[this.epoch] !== undefined)
+            this.nextEpoch(lineNumber);
+          if (this.problem === undefined) this.durations[this.epoch] = seconds;
+          return;
+        }
+        break;
+      case 69: // E
+        EPOCH.lastIndex = start;
+        if (EPOCH.test(text)) {
+          this.nextEpoch(lineNumber);
+          return;
+        }
+        break;
+      case 84: // T
+        if (this.devices === undefined && text.startsWith(COMPONENTS, start)) {
+          this.devices = new Map(parseComponentsLine(text.slice(start + COMPONENTS.length)));
+          if (this.devices.size > this.limits.maxComponents) {
+            this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
+          }
+          return;
+        }
+        break;
+    }
+    if (!this.earlyStop && INTERRUPTED.test(text)) this.earlyStop = true;
+  }
+
+  /** `Average power usage (W) for {component}: {value}`, from just after `for `. */
+  private powerLine(text: string, nameStart: number, lineNumber: number): void {
+    const colon = text.indexOf(": ", nameStart);
+    if (colon < 0) {
+      this.fail(
+        "malformed",
+        lineNumber,
+        `unreadable power line "${excerpt(text.slice(nameStart))}"`,
+      );
+      return;
+    }
+    const component = text.slice(nameStart, colon);
+    const value = text.slice(colon + 2);
+    if (value.charCodeAt(0) === 91 /* [ */ && !value.trimEnd().endsWith("]")) {
+      this.pending = { component, text: value.trim(), line: lineNumber };
+      return;
+    }
+    this.addPower(component, value, lineNumber);
+  }
+
+  /** After the last line: the log, or why it cannot be used. */
+  finish(): Result<StandardLog, FileProblem> {
+    if (this.problem === undefined && this.pending !== undefined) {
+      this.fail("truncated", this.pending.line, "the log ends inside a power array");
+    }
+    if (this.problem !== undefined) return err(this.problem);
+    let epochs = this.epoch + 1;
+    const last = epochs - 1;
+    let droppedIncompleteEpoch = false;
+    if (last >= 0 && !this.complete(last)) {
+      epochs = last;
+      droppedIncompleteEpoch = true;
+    }
+    const durations: number[] = new Array(epochs);
+    for (let i = 0; i < epochs; i++) {
+      const d = this.durations[i];
+      if (d === undefined) return err(this.mismatch(`epoch ${i + 1} has no Duration line`));
+      durations[i] = d;
+    }
+    const powerW = new Map<string, (readonly number[])[]>();
+    for (const [component, values] of this.powers) {
+      let seen = 0;
+      for (let i = 0; i < epochs; i++) if (values[i] !== undefined) seen++;
+      if (seen === 0) continue; // its only line was in the dropped epoch: as if it had none
+      if (seen < epochs) {
+        const hole = values.findIndex((v, i) => i < epochs && v === undefined);
+        const missing = hole === -1 ? values.length : hole;
+        return err(this.mismatch(`epoch ${missing + 1} has no power line for ${component}`));
+      }
+      powerW.set(component, values.slice(0, epochs) as number[][]);
+    }
+    const devices = new Map<string, readonly string[]>(this.devices ?? []);
+    for (const component of this.powers.keys()) {
+      if (!devices.has(component)) devices.set(component, []);
+    }
+    return ok({
+      devices,
+      epochDurationsS: durations,
+      powerW,
+      earlyStop: this.earlyStop,
+      droppedIncompleteEpoch,
+    });
+  }
+
+  private complete(epoch: number): boolean {
+    if (this.durations[epoch] === undefined) return false;
+    for (const values of this.powers.values()) if (values[epoch] === undefined) return false;
+    return true;
+  }
+
+  private nextEpoch(lineNumber: number): void {
+    if (this.epoch + 1 >= this.limits.maxEpochs) {
+      this.fail("too-many-epochs", lineNumber, `more than ${this.limits.maxEpochs} epochs`);
+      return;
+    }
+    this.epoch++;
+  }
+
+  /** `raw` as written (`gpu`, ` GPU`); looked up as written first, normalised once. */
+  private addPower(raw: string, text: string, lineNumber: number): void {
+    const values = parsePowerValues(text);
+    if (!Array.isArray(values)) {
+      this.fail("malformed", lineNumber, values.error);
+      return;
+    }
+    let perEpoch = this.byRawName.get(raw);
+    if (perEpoch === undefined) {
+      const component = raw.trim().toLowerCase();
+      perEpoch = this.powers.get(component);
+      if (perEpoch === undefined) {
+        if (this.powers.size >= this.limits.maxComponents) {
+          this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
+          return;
+        }
+        perEpoch = [];
+        this.powers.set(component, perEpoch);
+      }
+      if (this.byRawName.size < MAX_RAW_NAMES) this.byRawName.set(raw, perEpoch);
+    }
+    if (this.epoch < 0 || perEpoch[this.epoch] !== undefined) this.nextEpoch(lineNumber);
+    if (this.problem === undefined) perEpoch[this.epoch] = values;
+  }
+
+  private completePending(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending !== undefined) this.addPower(pending.component, pending.text, pending.line);
+  }
+
+  private mismatch(what: string): FileProblem {
+    return failure("mismatched-epochs", `${this.path}: ${what}`, { path: this.path });
+  }
+
+  private fail(kind: FileProblem["kind"], line: number, what: string): void {
+    this.problem = failure(kind, `${this.path}:${line}: ${what}`, { path: this.path, line });
+  }
+}

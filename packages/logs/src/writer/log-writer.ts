@@ -1,0 +1,361 @@
+import { randomInt } from "node:crypto";
+import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type Carbon,
+  convertCarbon,
+  convertDuration,
+  convertEnergy,
+  convertPower,
+  type Duration,
+  type Energy,
+  type Power,
+  PUE_PROFILES,
+} from "@wattprint/core";
+import { err, failure, ok, type Result } from "@wattprint/result";
+import { outputLogName, runStem, standardLogName } from "../format/file-names.ts";
+import {
+  averageIntensityRecord,
+  type ComponentDevices,
+  componentsRecord,
+  consumptionDescription,
+  consumptionRecord,
+  epochRecord,
+  intensitiesRecord,
+  intensityFetchedRecord,
+  interruptedRecord,
+  messageRecord,
+  pueRecord,
+  versionRecord,
+} from "../format/records.ts";
+import { fileTimestamp, lineTimestamp } from "../format/timestamps.ts";
+import {
+  type ActualInput,
+  actualInputSchema,
+  type EpochInput,
+  epochInputSchema,
+  type IntensityFetchedInput,
+  type InterruptedInput,
+  intensityFetchedInputSchema,
+  interruptedInputSchema,
+  type PredictionInput,
+  predictionInputSchema,
+} from "./events.ts";
+import {
+  CARBONTRACKER_FORMAT_VERSION,
+  CARBONTRACKER_PUE,
+  CARBONTRACKER_PUE_CITATION,
+  issueFailure,
+  type LogWriterError,
+  type LogWriterOptions,
+  logWriterOptionsSchema,
+  type ResolvedLogWriterOptions,
+} from "./options.ts";
+
+type Written = Result<void, LogWriterError>;
+const OK: Written = ok(undefined);
+
+/** The paths of a run's two logs. */
+export interface LogFiles {
+  readonly stem: string;
+  readonly standard: string;
+  readonly output: string;
+}
+
+function citationFor(options: ResolvedLogWriterOptions): string {
+  if (options.pueCitation !== undefined) return options.pueCitation;
+  if (options.pue === CARBONTRACKER_PUE) return CARBONTRACKER_PUE_CITATION;
+  return PUE_PROFILES.find((p) => p.value === options.pue)?.source.title ?? "user-supplied";
+}
+
+function createExclusive(path: string): Result<number, LogWriterError> {
+  try {
+    // `ax`: append, and fail if the file exists: another run's log is never appended to.
+    return ok(openSync(path, "ax"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const cause = error instanceof Error ? error.message : String(error);
+    return err(
+      code === "EEXIST"
+        ? failure("exists", `${path} already exists; pick another logger id`, { path, cause })
+        : failure("write-failed", `cannot create ${path}: ${cause}`, { path, cause }),
+    );
+  }
+}
+
+/**
+ * Opens a run's standard and output logs and writes their opening records (version, PUE,
+ * components, "Monitoring thread started."). Each later event appends one record with one
+ * `write` and no buffering in the process, so a crash loses at most the record being
+ * written; with `fsync: true` each record is also on disk before the call returns.
+ */
+export function startLogs(options: LogWriterOptions): Result<LogWriter, LogWriterError> {
+  const parsed = logWriterOptionsSchema.safeParse(options);
+  if (!parsed.success)
+    return err(issueFailure("invalid-options", "log writer options", parsed.error));
+  const resolved = parsed.data;
+  const now = resolved.now ?? (() => new Date());
+  const started = now();
+  const stem = runStem(
+    resolved.prefix,
+    resolved.pid ?? process.pid,
+    resolved.loggerId ?? randomInt(1, 1_000_000),
+    fileTimestamp(started),
+  );
+  const files: LogFiles = {
+    stem,
+    standard: join(resolved.logDir, standardLogName(stem)),
+    output: join(resolved.logDir, outputLogName(stem)),
+  };
+  const standardFd = createExclusive(files.standard);
+  if (!standardFd.ok) return standardFd;
+  const outputFd = createExclusive(files.output);
+  if (!outputFd.ok) {
+    closeSync(standardFd.value);
+    unlinkSync(files.standard);
+    return outputFd;
+  }
+  const writer = new LogWriter(resolved, files, standardFd.value, outputFd.value, now);
+  const opened = writer.writeOpening(started);
+  if (opened.ok) return ok(writer);
+  writer.close();
+  return opened;
+}
+
+export class LogWriter {
+  private epochs = 0;
+  private state: "open" | "closed" | LogWriterError = "open";
+  private readonly components: readonly ComponentDevices[];
+
+  /** Use `startLogs`. */
+  constructor(
+    private readonly options: ResolvedLogWriterOptions,
+    readonly files: LogFiles,
+    private readonly standardFd: number,
+    private readonly outputFd: number,
+    private readonly now: () => Date,
+  ) {
+    this.components = options.components;
+  }
+
+  /** Epochs written so far. */
+  get epochCount(): number {
+    return this.epochs;
+  }
+
+  /** @internal The start event: called once by `startLogs`. */
+  writeOpening(at: Date): Written {
+    const ts = lineTimestamp(at);
+    const standard =
+      versionRecord(ts, CARBONTRACKER_FORMAT_VERSION) +
+      pueRecord(ts, this.options.pue, citationFor(this.options)) +
+      componentsRecord(ts, this.components, false) +
+      messageRecord(ts, "Monitoring thread started.", false);
+    const written = this.append(this.standardFd, this.files.standard, standard);
+    if (!written.ok) return written;
+    return this.append(
+      this.outputFd,
+      this.files.output,
+      componentsRecord(ts, this.components, true),
+    );
+  }
+
+  /**
+   * An epoch ended: `Epoch n:`, its duration, and one power line per component. Several
+   * devices of one component are summed; `null` (no sample in this epoch) is written `None`.
+   */
+  epochEnd(input: EpochInput): Written {
+    const parsed = epochInputSchema.safeParse(input);
+    if (!parsed.success) return err(issueFailure("invalid-record", "epoch", parsed.error));
+    const watts: (readonly [string, number | null])[] = [];
+    for (const component of this.components) {
+      if (!Object.hasOwn(parsed.data.power, component.name)) {
+        return err(
+          failure(
+            "invalid-record",
+            `epoch: no power for component "${component.name}" (null if it had no sample)`,
+            {
+              field: `power.${component.name}`,
+            },
+          ),
+        );
+      }
+      watts.push([component.name, sumWatts(parsed.data.power[component.name] ?? null)]);
+    }
+    const unknown = Object.keys(parsed.data.power).find(
+      (name) => !this.components.some((c) => c.name === name),
+    );
+    if (unknown !== undefined) {
+      return err(
+        failure(
+          "invalid-record",
+          `epoch: "${unknown}" is not one of the components given at start`,
+          {
+            field: `power.${unknown}`,
+          },
+        ),
+      );
+    }
+    const durationS = seconds(parsed.data.duration);
+    const record = epochRecord(lineTimestamp(this.now()), this.epochs + 1, durationS, watts);
+    const written = this.append(this.standardFd, this.files.standard, record);
+    if (written.ok) this.epochs++;
+    return written;
+  }
+
+  /** A live intensity fetch succeeded. */
+  intensityFetched(input: IntensityFetchedInput): Written {
+    const parsed = intensityFetchedInputSchema.safeParse(input);
+    if (!parsed.success) return err(issueFailure("invalid-record", "intensity", parsed.error));
+    const record = intensityFetchedRecord(
+      lineTimestamp(this.now()),
+      parsed.data.intensity.value,
+      parsed.data.address,
+    );
+    return this.append(this.standardFd, this.files.standard, record);
+  }
+
+  /** The prediction for `epochs` epochs (all of them, carbontracker's meaning). */
+  prediction(input: PredictionInput): Written {
+    const parsed = predictionInputSchema.safeParse(input);
+    if (!parsed.success) return err(issueFailure("invalid-record", "prediction", parsed.error));
+    const { epochs, duration, energy, carbon } = parsed.data;
+    return this.append(
+      this.outputFd,
+      this.files.output,
+      this.consumption(consumptionDescription("pred", epochs), duration, energy, carbon),
+    );
+  }
+
+  /** Training stopped before `plannedEpochs` epochs (carbontracker's `stop()`). */
+  earlyStop(input: InterruptedInput): Written {
+    const parsed = interruptedInputSchema.safeParse(input);
+    if (!parsed.success) return err(issueFailure("invalid-record", "early stop", parsed.error));
+    return this.append(
+      this.standardFd,
+      this.files.standard,
+      interruptedRecord(lineTimestamp(this.now()), parsed.data.plannedEpochs),
+    );
+  }
+
+  /**
+   * The actual consumption: the intensities and their average in the standard log, the
+   * average and the record in the output log. `epochs` defaults to the epochs written, so an
+   * early stop after a completed epoch is not labelled one short as carbontracker's is;
+   * `null` writes `Actual consumption:` (a run without epochs).
+   */
+  actual(input: ActualInput): Written {
+    const parsed = actualInputSchema.safeParse(input);
+    if (!parsed.success) return err(issueFailure("invalid-record", "actual", parsed.error));
+    const { duration, energy, carbon, averageIntensity, fetched, address } = parsed.data;
+    const epochs = parsed.data.epochs === undefined ? this.epochs : parsed.data.epochs;
+    const ts = lineTimestamp(this.now());
+    let standard = "";
+    if (fetched.length > 0) {
+      standard += intensitiesRecord(
+        ts,
+        this.options.intensityIntervalS,
+        address,
+        fetched.map((i) => i.value),
+      );
+    }
+    standard += averageIntensityRecord(ts, averageIntensity.value, false);
+    const written = this.append(this.standardFd, this.files.standard, standard);
+    if (!written.ok) return written;
+    return this.append(
+      this.outputFd,
+      this.files.output,
+      averageIntensityRecord(ts, averageIntensity.value, true) +
+        this.consumption(consumptionDescription("actual", epochs), duration, energy, carbon, ts),
+    );
+  }
+
+  /** "Monitoring thread ended." and "Finished monitoring.", then the files are closed. */
+  end(): Written {
+    if (this.state !== "open") return this.refused();
+    const ts = lineTimestamp(this.now());
+    const standard = this.append(
+      this.standardFd,
+      this.files.standard,
+      messageRecord(ts, "Monitoring thread ended.", false),
+    );
+    const output = standard.ok
+      ? this.append(
+          this.outputFd,
+          this.files.output,
+          messageRecord(ts, "Finished monitoring.", true),
+        )
+      : standard;
+    this.close();
+    return output;
+  }
+
+  /** Closes both files without the closing records (idempotent). */
+  close(): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    closeSync(this.standardFd);
+    closeSync(this.outputFd);
+  }
+
+  private consumption(
+    description: string,
+    duration: Duration,
+    energy: Energy,
+    carbon: Carbon,
+    timestamp: string = lineTimestamp(this.now()),
+  ): string {
+    return consumptionRecord(
+      timestamp,
+      description,
+      {
+        durationS: seconds(duration),
+        energyKWh: energy.unit === "kWh" ? energy.value : convertEnergy(energy, "kWh").value,
+        co2eqG: carbon.unit === "gCO2eq" ? carbon.value : convertCarbon(carbon, "gCO2eq").value,
+      },
+      this.options.decimalPrecision,
+      this.options.interpretable,
+    );
+  }
+
+  private refused(): Err {
+    return typeof this.state === "string"
+      ? err(failure("closed", `the logs ${this.files.stem} are closed`))
+      : err(this.state);
+  }
+
+  /** One record, one or more `write`s until every byte is out (a short write is retried). */
+  private append(fd: number, path: string, text: string): Written {
+    if (this.state !== "open") return this.refused();
+    const bytes = Buffer.from(text, "utf8");
+    try {
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+      if (this.options.fsync) fdatasyncSync(fd);
+      return OK;
+    } catch (error) {
+      const cause = error instanceof Error ? error.message : String(error);
+      // A record may be half written: nothing more is appended after it.
+      this.state = failure("write-failed", `cannot append to ${path}: ${cause}`, { path, cause });
+      return err(this.state);
+    }
+  }
+}
+
+type Err = Extract<Written, { ok: false }>;
+
+// A value already in the unit written is used as it is: a round trip through the
+// conversion table (x 3.6e6 / 3.6e6) can move the last bit, and the log would then not read
+// back as the number the tracker passed.
+const wattsOf = (power: Power): number =>
+  power.unit === "W" ? power.value : convertPower(power, "W").value;
+const seconds = (duration: Duration): number =>
+  duration.unit === "s" ? duration.value : convertDuration(duration, "s").value;
+
+function sumWatts(power: Power | readonly Power[] | null): number | null {
+  if (power === null) return null;
+  if (!Array.isArray(power)) return wattsOf(power as Power);
+  let total = 0;
+  for (const p of power as readonly Power[]) total += wattsOf(p);
+  return total;
+}

@@ -1,0 +1,88 @@
+import { type Failure, failure } from "@wattprint/result";
+import { z } from "zod";
+
+/** carbontracker's default: the Uptime Institute 2023 survey's industry average. */
+export const CARBONTRACKER_PUE = 1.58;
+export const CARBONTRACKER_PUE_CITATION =
+  "Daniel Bizo, 2023, Uptime Institute Global Data Center Survey";
+/** The release whose format the writer copies, written on the version line. */
+export const CARBONTRACKER_FORMAT_VERSION = "2.4.3";
+
+// A device name goes into `... with device(s) a, b.`: a comma would split it in two on the
+// way back and a line break would end the line.
+const deviceName = z
+  .string()
+  .trim()
+  .min(1, "a device name is empty")
+  .refine((name) => !/[,\r\n]/.test(name), "a device name may not contain a comma or a line break");
+
+const componentName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
+    "a component name is a letter then up to 31 of [A-Za-z0-9_-]",
+  )
+  .transform((name) => name.toLowerCase());
+
+export const logWriterOptionsSchema = z.object({
+  /** The folder the two files go into; it must exist. */
+  logDir: z.string().min(1),
+  /** carbontracker's `log_file_prefix`; the file name gets `{prefix}_` in front. */
+  prefix: z
+    .string()
+    .regex(/^[^/\\\0\r\n]*$/, "the prefix may not contain a path separator, NUL or a line break")
+    .refine((p) => !p.includes("_carbontracker"), "the prefix may not contain `_carbontracker`")
+    .default(""),
+  pid: z.number().int().nonnegative().optional(),
+  /** carbontracker draws one from 1 to 999999. */
+  loggerId: z.number().int().min(1).max(999_999).optional(),
+  /** In carbontracker's order: GPU before CPU. At most 16. */
+  components: z
+    .array(z.object({ name: componentName, devices: z.array(deviceName).min(1).max(256) }))
+    .max(16)
+    .refine(
+      (cs) => new Set(cs.map((c) => c.name)).size === cs.length,
+      "each component is listed once",
+    ),
+  /** Decimals of energy, CO2 and equivalents (carbontracker's `decimal_precision`). */
+  decimalPrecision: z.number().int().min(0).max(100).default(12),
+  /** Write the car-km equivalent under each consumption record. */
+  interpretable: z.boolean().default(true),
+  pue: z.number().min(1).max(5).default(CARBONTRACKER_PUE),
+  /** The source of `pue`, in the PUE line's parentheses. */
+  pueCitation: z
+    .string()
+    .regex(/^[^\r\n]*$/)
+    .optional(),
+  /** Seconds between intensity fetches, as written on the intensities line. */
+  intensityIntervalS: z.number().int().positive().default(900),
+  /** `fdatasync` after each record: survives a power loss, not only a crash of the process. */
+  fsync: z.boolean().default(false),
+  now: z.custom<() => Date>((v) => typeof v === "function", "now must be a function").optional(),
+});
+
+export type LogWriterOptions = z.input<typeof logWriterOptionsSchema>;
+export type ResolvedLogWriterOptions = z.output<typeof logWriterOptionsSchema>;
+
+export type LogWriterError =
+  | (Failure<"invalid-options"> & { readonly field: string })
+  | (Failure<"invalid-record"> & { readonly field: string })
+  | (Failure<"exists" | "write-failed"> & { readonly path: string; readonly cause: string })
+  | Failure<"closed">;
+
+/** The first zod issue as a failure naming its field. */
+export function issueFailure<K extends "invalid-options" | "invalid-record">(
+  kind: K,
+  what: string,
+  error: z.ZodError,
+): Failure<K> & { readonly field: string } {
+  const issue = error.issues[0];
+  const field = issue ? issue.path.join(".") : "";
+  return failure(
+    kind,
+    `${what}: ${field === "" ? "" : `${field}: `}${issue?.message ?? "invalid"}`,
+    {
+      field,
+    },
+  );
+}
