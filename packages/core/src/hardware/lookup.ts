@@ -240,7 +240,7 @@ export function findHardware(query: string): Result<HardwareMatch, HardwareLooku
   const names = tied.map((s) => s.profile.name);
   const message =
     `ambiguous hardware "${query}": it fits several rows with different power; ` +
-    `name one of ${listed(names)}`;
+    `name one of ${listed(names)} (${HARDWARE_HINT})`;
   return lookupError("ambiguous-hardware", query, message, names);
 }
 
