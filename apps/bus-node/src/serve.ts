@@ -45,18 +45,24 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     logger.log("info", "warming up", { tasks: options.warmUpTasks });
     warmingUp = true;
     try {
-      const report = await warmUpCarbonNode(definition, { tasks: options.warmUpTasks, logger });
+      const warmUp = await warmUpCarbonNode(definition, { tasks: options.warmUpTasks, logger });
       warmingUp = false;
-      logger.log("info", "warmed up", {
-        tasks: report.tasks,
-        elapsedMs: Math.round(report.elapsedMs),
-        lostDatagrams: report.lostDatagrams,
-      });
+      if (warmUp.ok) {
+        logger.log("info", "warmed up", {
+          tasks: warmUp.value.tasks,
+          elapsedMs: Math.round(warmUp.value.elapsedMs),
+          lostDatagrams: warmUp.value.lostDatagrams,
+        });
+      } else {
+        // An optimisation, not a precondition: the node still serves, only its first tasks slower.
+        logger.log("warn", "warm-up skipped", { reason: warmUp.error.message });
+      }
     } catch (error) {
+      // A bug in the warm-up, not in the node's task path (that one answers with a value):
+      // report it, and serve cold rather than not at all.
       warmingUp = false;
-      // An optimisation, not a precondition: the node still serves, only its first tasks slower.
-      logger.log("warn", "warm-up skipped", {
-        reason: error instanceof Error ? error.message : String(error),
+      logger.log("error", "warm-up crashed, please report it", {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     }
   }

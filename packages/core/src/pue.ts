@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import type { Provenance, SourceRef } from "./provenance.ts";
 import { userSupplied } from "./provenance.ts";
 import { parseDecimal } from "./units/parse.ts";
@@ -69,9 +69,9 @@ export const PUE_PROFILES: readonly PueProfile[] = [
  */
 export const DEFAULT_PUE_PROFILE_ID = "industry";
 
-export interface PueError {
-  readonly kind: "invalid-pue";
-  readonly message: string;
+/** Below 1, above 5, or neither a number nor a profile id; `input` is what was given. */
+export interface PueError extends Failure<"invalid-pue"> {
+  readonly input: string | number;
 }
 
 function fromProfile(profile: PueProfile): PueValue {
@@ -105,22 +105,18 @@ export function resolvePue(input?: string | number): Result<PueValue, PueError> 
     const parsed = parseDecimal(input);
     if (!parsed.ok && parsed.error.kind === "not-a-number") {
       const ids = PUE_PROFILES.map((p) => p.id).join(", ");
-      return err({
-        kind: "invalid-pue",
-        message: `PUE "${input}" is neither a number nor one of: ${ids}`,
-      });
+      const message = `PUE "${input}" is neither a number nor one of: ${ids}`;
+      return err(failure("invalid-pue", message, { input }));
     }
     // Beyond a double ("1e400") is as implausible as 6, and said so below.
     value = parsed.ok ? parsed.value : Number.MAX_VALUE;
   }
   if (!Number.isFinite(value) || value < 1) {
-    return err({ kind: "invalid-pue", message: `PUE must be a number >= 1 (got ${input})` });
+    return err(failure("invalid-pue", `PUE must be a number >= 1 (got ${input})`, { input }));
   }
   if (value > 5) {
-    return err({
-      kind: "invalid-pue",
-      message: `PUE ${input} is implausible (> 5); check the value`,
-    });
+    const message = `PUE ${input} is implausible (> 5); check the value`;
+    return err(failure("invalid-pue", message, { input }));
   }
   return ok({ value, provenance: userSupplied("PUE") });
 }

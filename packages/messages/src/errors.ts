@@ -1,4 +1,4 @@
-import type { Result } from "@wattprint/result";
+import type { Failure, Result } from "@wattprint/result";
 
 /** Why a buffer could not be decoded. */
 export type DecodeErrorKind =
@@ -13,12 +13,10 @@ export type DecodeErrorKind =
   /** More than alignment padding follows the last member. */
   | "trailing";
 
-export interface DecodeError {
-  readonly kind: DecodeErrorKind;
+/** Why a buffer could not be decoded; the message names the type, the field and the offset. */
+export interface DecodeError extends Failure<DecodeErrorKind> {
   /** Wire type name, e.g. `CO2FootprintImpl`. */
   readonly typeName: string;
-  /** Human-readable: names the field and the offset. */
-  readonly message: string;
   /** Absolute byte offset in the payload (the encapsulation header counts, so the body starts at 4). */
   readonly offset?: number;
   /** Dotted field path, e.g. `task_id.problem_id` or `inputs[2]`. */
@@ -27,11 +25,12 @@ export interface DecodeError {
 
 export type DecodeResult<T> = Result<T, DecodeError>;
 
-/** A value that breaks its schema: the zod issues flattened to path + message. */
-export interface ValidationError {
-  readonly kind: "invalid";
+/**
+ * A value that breaks its schema: the message is `Type: path: problem; ...` (never a raw
+ * ZodError); `issues` lists every zod issue as a dotted path and its message.
+ */
+export interface ValidationError extends Failure<"invalid"> {
   readonly typeName: string;
-  readonly message: string;
   readonly issues: readonly { readonly path: string; readonly message: string }[];
 }
 

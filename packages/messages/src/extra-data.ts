@@ -1,4 +1,4 @@
-import type { Result } from "@wattprint/result";
+import type { Failure, Result } from "@wattprint/result";
 import { z } from "zod";
 
 /*
@@ -49,10 +49,8 @@ export const EXTRA_DATA_LIMITS: ExtraDataLimits = Object.freeze({
   maxDepth: MAX_EXTRA_DATA_DEPTH,
 });
 
-export interface ExtraDataError {
-  readonly kind: ExtraDataErrorKind;
-  readonly message: string;
-}
+/** Why `extra_data` could not be read; the message names the limit or the parser's complaint. */
+export type ExtraDataError = Failure<ExtraDataErrorKind>;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const textEncoder = new TextEncoder();

@@ -13,6 +13,7 @@ export {
   type TaskOverrides,
   type TaskParts,
   taskParts,
+  type WaitTimeout,
 } from "./client/task-client.ts";
 export {
   createJsonLogger,
@@ -67,7 +68,8 @@ export {
 } from "./runtime/problem-log.ts";
 export { type Dropped, type DropReason, type TaskId, TaskJoin } from "./runtime/task-join.ts";
 export {
-  WarmUpError,
+  type WarmUpError,
+  type WarmUpErrorKind,
   type WarmUpOptions,
   type WarmUpReport,
   warmUpCarbonNode,

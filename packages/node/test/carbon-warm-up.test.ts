@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryLogger } from "../src/log.ts";
 import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { WarmUpError, warmUpCarbonNode } from "../src/warm-up/carbon-warm-up.ts";
+import { warmUpCarbonNode } from "../src/warm-up/carbon-warm-up.ts";
 
 describe("warmUpCarbonNode", () => {
   it("answers every synthetic task despite the losses it stages, and reports them", async () => {
     const logger = createMemoryLogger();
-    const report = await warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
+    const result = await warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
       tasks: 150,
       burstSize: 10,
       logger,
     });
+    if (!result.ok) throw new Error(result.error.message);
+    const report = result.value;
     expect(report.tasks).toBe(150);
     // The late client announcement and five lost samples, each repaired by the protocol.
     expect(report.lostDatagrams).toBe(6);
@@ -22,21 +24,27 @@ describe("warmUpCarbonNode", () => {
 
   it("fails with the node's own reason when the synthetic task cannot be answered", async () => {
     const broken = { ...defaultCarbonNodeSettings(), gridIntensityOverride: -5 };
-    await expect(
-      warmUpCarbonNode(carbonFootprintNode(broken), { tasks: 4, logger: createMemoryLogger() }),
-    ).rejects.toThrow(WarmUpError);
-    await expect(
-      warmUpCarbonNode(carbonFootprintNode(broken), { tasks: 4, logger: createMemoryLogger() }),
-    ).rejects.toThrow(/reported ERROR: .+/);
+    const result = await warmUpCarbonNode(carbonFootprintNode(broken), {
+      tasks: 4,
+      logger: createMemoryLogger(),
+    });
+    expect(!result.ok && result.error).toEqual({
+      kind: "task-failed",
+      message:
+        "warm-up failed: the node reported ERROR: Failed to obtain carbon footprint information: " +
+        "grid intensity override -5 must be a non-negative number",
+    });
   });
 
   it("gives up after its time limit instead of holding the start back", async () => {
-    await expect(
-      warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
-        tasks: 100_000,
-        timeoutMs: 300,
-        logger: createMemoryLogger(),
-      }),
-    ).rejects.toThrow("warm-up failed: timed out");
+    const result = await warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      tasks: 100_000,
+      timeoutMs: 300,
+      logger: createMemoryLogger(),
+    });
+    expect(!result.ok && result.error).toEqual({
+      kind: "timeout",
+      message: "warm-up failed: timed out",
+    });
   });
 });

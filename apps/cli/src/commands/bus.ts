@@ -136,6 +136,12 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
   const say = (line: string) => {
     if (!values.json) io.stdout(`${line}\n`);
   };
+  const noNode = (message: string): number => {
+    io.stderr(
+      `wattprint bus send-task: ${message} (is wattprint-node running on domain ${domainId}, interface ${address}?)\n`,
+    );
+    return EXIT_FAILURE;
+  };
   try {
     const client: TaskClient = await startTaskClient(bus);
     client.onEvent((event) => {
@@ -147,7 +153,12 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
     say(
       `bus     rtps domain ${domainId} on ${address}; waiting for ${NodeName.CARBON_FOOTPRINT_NODE}`,
     );
-    await client.waitFor(() => client.statuses.length > 0, "the node's status", timeoutMs);
+    const status = await client.waitUntil(
+      () => client.statuses.length > 0,
+      "the node's status",
+      timeoutMs,
+    );
+    if (!status.ok) return noNode(status.error.message);
     await client.sendTask(taskId, {
       model: {
         ...(values.model ? { model: values.model } : {}),
@@ -173,9 +184,14 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
           o.task_id.problem_id === taskId.problem_id &&
           o.task_id.iteration_id === taskId.iteration_id,
       );
-    await client.waitFor(() => mine() !== undefined, "the CO2Footprint", timeoutMs);
+    const answered = await client.waitUntil(
+      () => mine() !== undefined,
+      "the CO2Footprint",
+      timeoutMs,
+    );
+    if (!answered.ok) return noNode(answered.error.message);
     const output = mine();
-    if (!output) return EXIT_FAILURE;
+    if (output === undefined) throw new Error("waitUntil returned before the output arrived");
     const extra = readExtraData(output.extra_data);
     const extraJson = extra.ok ? extra.value : { undecodable: extra.error.message };
     if (values.json) {
@@ -210,11 +226,9 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
     }
     return EXIT_OK;
   } catch (error) {
+    // The bus itself failed mid-session (a socket error); a timeout is answered above.
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(
-      `wattprint bus send-task: ${message} (is wattprint-node running on domain ${domainId}, interface ${address}?)\n`,
-    );
-    return EXIT_FAILURE;
+    return noNode(message);
   } finally {
     await bus.close();
   }

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import type { Provenance } from "../provenance.ts";
 import type { PueValue } from "../pue.ts";
 import {
@@ -48,13 +48,10 @@ export interface Estimate {
 export type EstimatedQuantity = "duration" | "power" | "energy" | "carbon";
 
 export type EstimateError =
-  | { readonly kind: "invalid-estimate-input"; readonly message: string }
-  | {
-      /** Every input was finite, but a product of them is not (past about 1.8e308). */
-      readonly kind: "result-out-of-range";
-      readonly quantity: EstimatedQuantity;
-      readonly message: string;
-    };
+  /** A number of the input is invalid; `field` is its path, e.g. `components.0.count`. */
+  | (Failure<"invalid-estimate-input"> & { readonly field: string })
+  /** Every input was finite, but a product of them is not (past about 1.8e308). */
+  | (Failure<"result-out-of-range"> & { readonly quantity: EstimatedQuantity });
 
 const UNIT_OF: Readonly<Record<EstimatedQuantity, string>> = {
   duration: "s",
@@ -78,14 +75,11 @@ function outOfRange(
     0,
   );
   const durationS = workDuration(input.work).value;
-  return err({
-    kind: "result-out-of-range",
-    quantity,
-    message:
-      `result out of range: the ${quantity} for ${powerW} W over ${durationS} s at PUE ` +
-      `${input.pue.value} and ${input.intensity.intensity.value} gCO2eq/kWh is beyond the ` +
-      `largest number (about 1.8e308 ${UNIT_OF[quantity]})`,
-  });
+  const message =
+    `result out of range: the ${quantity} for ${powerW} W over ${durationS} s at PUE ` +
+    `${input.pue.value} and ${input.intensity.intensity.value} gCO2eq/kWh is beyond the ` +
+    `largest number (about 1.8e308 ${UNIT_OF[quantity]})`;
+  return err(failure("result-out-of-range", message, { quantity }));
 }
 
 export function workDuration(work: Work): Duration<"s"> {
@@ -103,7 +97,9 @@ export function workDuration(work: Work): Duration<"s"> {
  */
 export function estimate(input: EstimateInput): Result<Estimate, EstimateError> {
   const invalid = firstInvalidInput(input);
-  if (invalid !== undefined) return err({ kind: "invalid-estimate-input", message: invalid });
+  if (invalid !== undefined) {
+    return err(failure("invalid-estimate-input", invalid.message, { field: invalid.field }));
+  }
   const duration = workDuration(input.work);
   if (!Number.isFinite(duration.value)) return outOfRange("duration", input);
   const rows: ComponentEstimate[] = input.components.map((component) => {

@@ -1,17 +1,17 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
 import { findHardware } from "../hardware/lookup.ts";
 import { memoryPower } from "../hardware/memory.ts";
 import { hardwarePower } from "../hardware/power.ts";
 import type { HardwareProfile } from "../hardware/profile.ts";
-import { describeIntensityError } from "../intensity/describe-error.ts";
 import { resolveGridIntensityLive } from "../intensity/live.ts";
 import type { IntensityProvider } from "../intensity/provider.ts";
 import { userSupplied } from "../provenance.ts";
 import { resolvePue } from "../pue.ts";
+import { issuePath } from "../text/zod-issues.ts";
 import { parseDuration } from "../units/parse.ts";
 import { watts } from "../units/quantity.ts";
-import { estimate, type PowerComponent, type Work } from "./estimate.ts";
+import { type EstimatedQuantity, estimate, type PowerComponent, type Work } from "./estimate.ts";
 import { type EstimateReport, toEstimateReport } from "./report.ts";
 
 /**
@@ -63,20 +63,26 @@ export const footprintRequestSchema = z
 
 export type FootprintRequest = z.input<typeof footprintRequestSchema>;
 
+/**
+ * What was wrong with a request. `field` is the path of the member to blame (`duration`,
+ * `hardware.0.watts`, `location`); a rule between members (a duration or a latency) has none.
+ */
 export type FootprintError =
-  | { readonly kind: "invalid-request"; readonly message: string }
+  | (Failure<"invalid-request"> & { readonly field?: string })
   /** Every number is valid but together they overflow a double (1e308 W for an hour). */
-  | { readonly kind: "out-of-range"; readonly message: string }
-  | {
-      readonly kind: "unknown-hardware";
-      readonly message: string;
+  | (Failure<"out-of-range"> & { readonly quantity: EstimatedQuantity })
+  /** A hardware name matched no row, or several rows of different power. */
+  | (Failure<"unknown-hardware" | "ambiguous-hardware"> & {
+      readonly field: string;
+      readonly query: string;
+      /** Up to five names to offer: the nearest ones, or the tied rows. */
       readonly suggestions: readonly string[];
-    }
-  | {
-      readonly kind: "unknown-location";
-      readonly message: string;
+    })
+  | (Failure<"unknown-location"> & {
+      readonly field: "location";
+      readonly query: string;
       readonly suggestions: readonly string[];
-    };
+    });
 
 export interface FootprintOptions {
   readonly provider?: IntensityProvider;
@@ -91,8 +97,18 @@ const KIND_OF: Readonly<Record<HardwareProfile["kind"], PowerComponent["kind"]>>
   npu: "accelerator",
 };
 
-function invalid(message: string): Result<never, FootprintError> {
-  return err({ kind: "invalid-request", message });
+/** The request member behind each intensity error (a request names no year). */
+const INTENSITY_FIELD = {
+  "empty-query": "location",
+  "invalid-override": "intensityGPerKWh",
+  "unknown-year": undefined,
+} as const;
+
+/** A refused request: with a member to blame, the message starts with its path. */
+function invalid(message: string, field?: string): Result<never, FootprintError> {
+  return field === undefined
+    ? err(failure("invalid-request", message))
+    : err(failure("invalid-request", `${field}: ${message}`, { field }));
 }
 
 function toWork(request: z.output<typeof footprintRequestSchema>): Result<Work, FootprintError> {
@@ -100,10 +116,10 @@ function toWork(request: z.output<typeof footprintRequestSchema>): Result<Work, 
     const duration = parseDuration(request.duration);
     return duration.ok
       ? ok({ kind: "duration", duration: duration.value })
-      : invalid(duration.error.message);
+      : invalid(duration.error.message, "duration");
   }
   const latency = parseDuration(request.latency ?? "");
-  if (!latency.ok) return invalid(latency.error.message);
+  if (!latency.ok) return invalid(latency.error.message, "latency");
   return ok({ kind: "inferences", latency: latency.value, count: request.count ?? 1 });
 }
 
@@ -111,7 +127,7 @@ function toComponents(
   request: z.output<typeof footprintRequestSchema>,
 ): Result<PowerComponent[], FootprintError> {
   const components: PowerComponent[] = [];
-  for (const item of request.hardware) {
+  for (const [index, item] of request.hardware.entries()) {
     if (item.watts !== undefined) {
       const utilisation = item.utilisation ?? 1;
       components.push({
@@ -129,19 +145,16 @@ function toComponents(
       });
       continue;
     }
+    const field = `hardware.${index}.name`;
     const match = findHardware(item.name ?? "");
     if (!match.ok) {
-      const { query, suggestions, hint } = match.error;
-      const close = suggestions.length > 0 ? `; did you mean ${suggestions.join(", ")}?` : "";
-      const extra = hint ? ` (${hint})` : " (run `wattprint hardware <query>` to search)";
-      return err({
-        kind: "unknown-hardware",
-        message: `unknown hardware "${query}"${close}${extra}`,
-        suggestions,
-      });
+      const { kind, message, query, suggestions } = match.error;
+      // A name with nothing left once marks such as (R) are dropped is unknown hardware too.
+      const as = kind === "empty-query" ? "unknown-hardware" : kind;
+      return err(failure(as, message, { field, query, suggestions }));
     }
     const power = hardwarePower(match.value.profile, item.utilisation);
-    if (!power.ok) return invalid(`utilisation ${power.error.utilisation} must be between 0 and 1`);
+    if (!power.ok) return invalid(power.error.message, `hardware.${index}.utilisation`);
     const { provenance, ...quantity } = power.value;
     const note = [provenance.note, match.value.note]
       .filter((text) => text !== undefined)
@@ -156,8 +169,7 @@ function toComponents(
   }
   if (request.memoryGB !== undefined) {
     const memory = memoryPower(request.memoryGB);
-    if (!memory.ok)
-      return invalid(`memory ${memory.error.field} ${memory.error.value} is not valid`);
+    if (!memory.ok) return invalid(memory.error.message, "memoryGB");
     const { provenance, ...quantity } = memory.value;
     components.push({
       name: `${request.memoryGB} GB memory`,
@@ -177,9 +189,12 @@ export async function estimateFootprint(
 ): Promise<Result<EstimateReport, FootprintError>> {
   const parsed = footprintRequestSchema.safeParse(input);
   if (!parsed.success) {
+    // The first issue, named by its path: one line a person can act on, never a ZodError.
     const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    return invalid(`${where}${issue?.message ?? "invalid request"}`);
+    if (issue === undefined) return invalid("invalid request");
+    return issue.path.length === 0
+      ? invalid(issue.message)
+      : invalid(issue.message, issuePath(issue));
   }
   const request = parsed.data;
   const work = toWork(request);
@@ -187,7 +202,7 @@ export async function estimateFootprint(
   const components = toComponents(request);
   if (!components.ok) return components;
   const pue = resolvePue(request.pue);
-  if (!pue.ok) return invalid(pue.error.message);
+  if (!pue.ok) return invalid(pue.error.message, "pue");
   const intensity = await resolveGridIntensityLive({
     ...(request.location !== undefined ? { location: request.location } : {}),
     ...(request.intensityGPerKWh !== undefined
@@ -197,10 +212,12 @@ export async function estimateFootprint(
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
   if (!intensity.ok) {
-    const { message, suggestions } = describeIntensityError(intensity.error);
-    return intensity.error.kind === "unknown-location"
-      ? err({ kind: "unknown-location", message, suggestions })
-      : invalid(message);
+    const error = intensity.error;
+    if (error.kind === "unknown-location") {
+      const { message, query, suggestions } = error;
+      return err(failure("unknown-location", message, { field: "location", query, suggestions }));
+    }
+    return invalid(error.message, INTENSITY_FIELD[error.kind]);
   }
   const result = estimate({
     components: components.value,
@@ -209,9 +226,10 @@ export async function estimateFootprint(
     pue: pue.value,
   });
   if (!result.ok) {
-    return result.error.kind === "result-out-of-range"
-      ? err({ kind: "out-of-range", message: result.error.message })
-      : invalid(result.error.message);
+    const error = result.error;
+    return error.kind === "result-out-of-range"
+      ? err(failure("out-of-range", error.message, { quantity: error.quantity }))
+      : invalid(error.message);
   }
   return ok(toEstimateReport(result.value));
 }

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import {
   type Carbon,
   type CarbonIntensity,
@@ -36,10 +36,13 @@ export interface Prediction {
   readonly method: string;
 }
 
-export interface PredictionError {
-  readonly kind: "invalid-prediction-input";
-  readonly message: string;
+/** `field` names the bad input: `measured`, `totalEpochs`, or one epoch (`measured.2`, 0-based). */
+export interface PredictionError extends Failure<"invalid-prediction-input"> {
+  readonly field: string;
 }
+
+const invalid = (field: string, message: string): Result<never, PredictionError> =>
+  err(failure("invalid-prediction-input", message, { field }));
 
 /**
  * carbontracker's prediction: the total is the mean measured epoch scaled to all epochs.
@@ -48,16 +51,13 @@ export interface PredictionError {
 export function predictTotal(input: PredictionInput): Result<Prediction, PredictionError> {
   const { measured, totalEpochs } = input;
   if (measured.length === 0) {
-    return err({
-      kind: "invalid-prediction-input",
-      message: "at least one measured epoch is needed",
-    });
+    return invalid("measured", "at least one measured epoch is needed");
   }
   if (!Number.isInteger(totalEpochs) || totalEpochs < measured.length) {
-    return err({
-      kind: "invalid-prediction-input",
-      message: `total epochs (${totalEpochs}) must be a whole number >= measured epochs (${measured.length})`,
-    });
+    return invalid(
+      "totalEpochs",
+      `total epochs (${totalEpochs}) must be a whole number >= measured epochs (${measured.length})`,
+    );
   }
   let energyKWh = 0;
   let durationS = 0;
@@ -65,10 +65,10 @@ export function predictTotal(input: PredictionInput): Result<Prediction, Predict
     const kWh = convertEnergy(epoch.energy, "kWh").value;
     const s = convertDuration(epoch.duration, "s").value;
     if (!(kWh >= 0 && s >= 0 && Number.isFinite(kWh) && Number.isFinite(s))) {
-      return err({
-        kind: "invalid-prediction-input",
-        message: `epoch ${index + 1} has a negative or non-finite value`,
-      });
+      return invalid(
+        `measured.${index}`,
+        `epoch ${index + 1} has a negative or non-finite energy or duration`,
+      );
     }
     energyKWh += kWh;
     durationS += s;

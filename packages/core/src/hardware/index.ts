@@ -2,7 +2,9 @@ export { acceleratorProfiles, cpuProfiles, hardwareProfiles } from "./data/catal
 export { type HardwareSourceId, hardwareSource, hardwareSources } from "./data/sources.ts";
 export {
   findHardware,
+  HARDWARE_HINT,
   type HardwareLookupError,
+  type HardwareLookupErrorKind,
   type HardwareMatch,
   type MatchConfidence,
   searchHardware,

@@ -115,7 +115,9 @@ describe("findHardware", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.kind).toBe("unknown-hardware");
-    expect(result.error.reason).toBe("not-found");
+    expect(result.error.message).toMatch(
+      /^unknown hardware "A1000000"; did you mean .*A100.*\? \(run `wattprint hardware <query>` to search\)$/,
+    );
     expect(result.error.suggestions.length).toBeGreaterThan(0);
     expect(result.error.suggestions.length).toBeLessThanOrEqual(5);
     expect(result.error.suggestions.some((s) => s.includes("A100"))).toBe(true);
@@ -125,22 +127,42 @@ describe("findHardware", () => {
     const result = findHardware("Neoverse-N1");
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.reason).toBe("ambiguous");
+    expect(result.error.kind).toBe("ambiguous-hardware");
     expect(result.error.suggestions).toContain("AWS Graviton2");
     expect(result.error.suggestions).toContain("Ampere Altra Q80-30");
-    expect(result.error.hint).toContain("core design");
+    expect(result.error.message).toMatch(
+      /^ambiguous hardware "Neoverse-N1": .*core design.*name the chip/,
+    );
+    expect(result.error.message).toContain("AWS Graviton2");
   });
 
   it("reports ties between different powers as ambiguous", () => {
     const result = findHardware("Ryzen 9");
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.reason).toBe("ambiguous");
+    expect(result.error.kind).toBe("ambiguous-hardware");
     expect(result.error.suggestions.length).toBeGreaterThan(1);
+    expect(result.error.message).toMatch(
+      /^ambiguous hardware "Ryzen 9": .*different power; name one of /,
+    );
+    for (const name of result.error.suggestions) expect(result.error.message).toContain(name);
   });
 
   it("rejects an empty query", () => {
-    expect(findHardware("  (R) ")).toMatchObject({ ok: false, error: { reason: "empty-query" } });
+    expect(findHardware("  (R) ")).toMatchObject({
+      ok: false,
+      error: {
+        kind: "empty-query",
+        message: expect.stringMatching(/^hardware name " {2}\(R\) " has no model/),
+      },
+    });
+    expect(findHardware(" ")).toMatchObject({
+      ok: false,
+      error: {
+        kind: "empty-query",
+        message: "empty hardware name; run `wattprint hardware <query>` to search",
+      },
+    });
   });
 });
 

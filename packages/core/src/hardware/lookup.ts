@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { closest } from "../text/closest.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
 import { type NameTokens, normaliseName, tokenise } from "./normalise.ts";
@@ -18,14 +18,21 @@ export interface HardwareMatch {
   readonly note?: string;
 }
 
-export interface HardwareLookupError {
-  readonly kind: "unknown-hardware";
+/**
+ * Why a name gave no profile: nothing left after normalising (`empty-query`), no row close
+ * enough (`unknown-hardware`), or rows that fit equally well but differ in power
+ * (`ambiguous-hardware`: a family name, or an Arm core design shared by several chips).
+ */
+export type HardwareLookupErrorKind = "empty-query" | "unknown-hardware" | "ambiguous-hardware";
+
+export interface HardwareLookupError extends Failure<HardwareLookupErrorKind> {
   readonly query: string;
-  readonly reason: "empty-query" | "not-found" | "ambiguous";
-  /** Up to five display names to offer the user. */
+  /** Up to five display names to offer the user: the nearest names, or the tied rows. */
   readonly suggestions: readonly string[];
-  readonly hint?: string;
 }
+
+/** How to look names up, for messages that found none. */
+export const HARDWARE_HINT = "run `wattprint hardware <query>` to search";
 
 const MAX_SUGGESTIONS = 5;
 
@@ -153,26 +160,34 @@ function nearestNames(normalisedQuery: string): readonly string[] {
   );
 }
 
-function unknown(
+function lookupError(
+  kind: HardwareLookupErrorKind,
   query: string,
-  reason: HardwareLookupError["reason"],
+  message: string,
   suggestions: readonly string[],
-  hint?: string,
 ): Result<HardwareMatch, HardwareLookupError> {
-  return err({
-    kind: "unknown-hardware",
-    query,
-    reason,
-    suggestions: suggestions.slice(0, MAX_SUGGESTIONS),
-    ...(hint === undefined ? {} : { hint }),
-  });
+  return err(failure(kind, message, { query, suggestions: suggestions.slice(0, MAX_SUGGESTIONS) }));
+}
+
+/** At most MAX_SUGGESTIONS names, saying how many more there are. */
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_SUGGESTIONS).join(", ");
+  return names.length > MAX_SUGGESTIONS
+    ? `${shown} and ${names.length - MAX_SUGGESTIONS} more`
+    : shown;
 }
 
 /** Resolves a device name as the OS or a driver reports it to one power profile. */
 export function findHardware(query: string): Result<HardwareMatch, HardwareLookupError> {
   const { literal, normalised } = getIndex();
   const normalisedQuery = normaliseName(query);
-  if (normalisedQuery.length === 0) return unknown(query, "empty-query", []);
+  if (normalisedQuery.length === 0) {
+    const message =
+      query.trim() === ""
+        ? `empty hardware name; ${HARDWARE_HINT}`
+        : `hardware name "${query}" has no model in it (only vendor marks or words such as CPU); ${HARDWARE_HINT}`;
+    return lookupError("empty-query", query, message, []);
+  }
 
   const literalHit = literal.get(query.trim().toLowerCase());
   if (literalHit !== undefined) return ok({ profile: literalHit, confidence: "exact" });
@@ -187,15 +202,17 @@ export function findHardware(query: string): Result<HardwareMatch, HardwareLooku
         p.microarchitecture !== undefined && normaliseName(p.microarchitecture) === normalisedQuery,
     );
     if (cores.length > 0) {
-      return unknown(
-        query,
-        "ambiguous",
-        cores.map((p) => p.name),
-        `${cores[0]?.microarchitecture} is a CPU core design used by several chips with ` +
-          "different power; name the chip (the cloud instance type tells which)",
-      );
+      const names = cores.map((p) => p.name);
+      const message =
+        `ambiguous hardware "${query}": ${cores[0]?.microarchitecture} is a CPU core design ` +
+        "used by several chips with different power; name the chip (the cloud instance type " +
+        `tells which), e.g. ${listed(names)}`;
+      return lookupError("ambiguous-hardware", query, message, names);
     }
-    return unknown(query, "not-found", nearestNames(normalisedQuery));
+    const nearest = nearestNames(normalisedQuery);
+    const close = nearest.length > 0 ? `; did you mean ${nearest.join(", ")}?` : "";
+    const message = `unknown hardware "${query}"${close} (${HARDWARE_HINT})`;
+    return lookupError("unknown-hardware", query, message, nearest);
   }
 
   const tied = ranked.filter((s) => s.score === top.score);
@@ -220,11 +237,11 @@ export function findHardware(query: string): Result<HardwareMatch, HardwareLooku
         `(also possible: ${others.join(", ")})`,
     });
   }
-  return unknown(
-    query,
-    "ambiguous",
-    tied.map((s) => s.profile.name),
-  );
+  const names = tied.map((s) => s.profile.name);
+  const message =
+    `ambiguous hardware "${query}": it fits several rows with different power; ` +
+    `name one of ${listed(names)} (${HARDWARE_HINT})`;
+  return lookupError("ambiguous-hardware", query, message, names);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import type { SourceRef } from "../provenance.ts";
 import { watts } from "../units/quantity.ts";
 import type { PowerEstimate } from "./power.ts";
@@ -45,8 +45,7 @@ export interface MemoryPowerOptions {
   readonly model?: MemoryModel;
 }
 
-export interface InvalidMemory {
-  readonly kind: "invalid-memory";
+export interface InvalidMemory extends Failure<"invalid-memory"> {
   readonly field: "gigabytes" | "dimms";
   readonly value: number;
 }
@@ -56,7 +55,8 @@ export function memoryPower(
   options: MemoryPowerOptions = {},
 ): Result<PowerEstimate, InvalidMemory> {
   if (!Number.isFinite(gigabytes) || gigabytes < 0) {
-    return err({ kind: "invalid-memory", field: "gigabytes", value: gigabytes });
+    const message = `memory size must be a finite number of GB >= 0, got ${gigabytes}`;
+    return err(failure("invalid-memory", message, { field: "gigabytes", value: gigabytes }));
   }
   if (options.model === "per-gb") {
     return ok({
@@ -69,7 +69,8 @@ export function memoryPower(
   }
   const { dimms } = options;
   if (dimms !== undefined && (!Number.isInteger(dimms) || dimms < 0)) {
-    return err({ kind: "invalid-memory", field: "dimms", value: dimms });
+    const message = `DIMM count must be a whole number >= 0, got ${dimms}`;
+    return err(failure("invalid-memory", message, { field: "dimms", value: dimms }));
   }
   const count = dimms ?? Math.ceil(gigabytes / ASSUMED_MODULE_GB);
   const counted =

@@ -49,7 +49,11 @@ describe("hardwarePower", () => {
   it.each([-0.01, 1.01, Number.NaN, Number.POSITIVE_INFINITY])("rejects utilisation %s", (u) => {
     expect(hardwarePower(a100, u)).toEqual({
       ok: false,
-      error: { kind: "invalid-utilisation", utilisation: u },
+      error: {
+        kind: "invalid-utilisation",
+        message: `utilisation ${u} must be between 0 and 1 (0.8 for 80 % load)`,
+        utilisation: u,
+      },
     });
   });
 });

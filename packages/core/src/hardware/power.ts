@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import type { Provenance } from "../provenance.ts";
 import { type Power, watts } from "../units/quantity.ts";
 import { hardwareSource } from "./data/sources.ts";
@@ -9,8 +9,7 @@ export interface PowerEstimate extends Power<"W"> {
   readonly provenance: Provenance;
 }
 
-export interface InvalidUtilisation {
-  readonly kind: "invalid-utilisation";
+export interface InvalidUtilisation extends Failure<"invalid-utilisation"> {
   readonly utilisation: number;
 }
 
@@ -55,7 +54,8 @@ export function hardwarePower(
     });
   }
   if (!Number.isFinite(utilisation) || utilisation < 0 || utilisation > 1) {
-    return err({ kind: "invalid-utilisation", utilisation });
+    const message = `utilisation ${utilisation} must be between 0 and 1 (0.8 for 80 % load)`;
+    return err(failure("invalid-utilisation", message, { utilisation }));
   }
   const idle = profile.idleW ?? IDLE_FRACTION * profile.tdpW;
   const idleWords =

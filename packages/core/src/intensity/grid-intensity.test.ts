@@ -70,16 +70,35 @@ describe("resolveGridIntensity", () => {
 
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])("rejects override %d", (bad) => {
     const result = resolveGridIntensity({ overrideGPerKWh: bad });
-    expect(!result.ok && result.error).toEqual({ kind: "invalid-override", value: bad });
+    expect(!result.ok && result.error).toEqual({
+      kind: "invalid-override",
+      message: `grid intensity override ${bad} must be a non-negative number`,
+      value: bad,
+    });
   });
 
   it("rejects a year without a vintage", () => {
     const result = resolveGridIntensity({ location: "DK-DK1", year: 2019 });
-    expect(!result.ok && result.error.kind).toBe("unknown-year");
+    expect(!result.ok && result.error).toEqual({
+      kind: "unknown-year",
+      message: "no grid data for 2019; available: 2021, 2022, 2023, 2024, 2025",
+      year: 2019,
+      available: [2021, 2022, 2023, 2024, 2025],
+    });
   });
 
   it("notes that Ember has one vintage when a year is asked for a country", () => {
     expect(value({ location: "Spain", year: 2022 }).provenance.note).toMatch(/one vintage/);
+  });
+
+  it("passes a location error through with its message and suggestions", () => {
+    const result = resolveGridIntensity({ location: "Spian" });
+    expect(!result.ok && result.error).toMatchObject({
+      kind: "unknown-location",
+      message: expect.stringMatching(/^unknown location "Spian"; did you mean Spain/),
+      suggestions: expect.arrayContaining(["Spain"]),
+    });
+    expect(!result.ok && result.error.message).not.toMatch(/\n/);
   });
 
   it("is an error, never the world, for an unknown location", () => {

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { type Provenance, userSupplied } from "../provenance.ts";
 import { type CarbonIntensity, gramsPerKWh } from "../units/quantity.ts";
 import { catalog } from "./catalog.ts";
@@ -30,8 +30,10 @@ export interface GridIntensity {
 
 export type IntensityError =
   | LocationError
-  | { readonly kind: "invalid-override"; readonly value: number }
-  | { readonly kind: "unknown-year"; readonly year: number; readonly available: readonly number[] };
+  /** The override is negative, NaN or infinite. */
+  | (Failure<"invalid-override"> & { readonly value: number })
+  /** No Electricity Maps vintage for that year; `available` lists those there are. */
+  | (Failure<"unknown-year"> & { readonly year: number; readonly available: readonly number[] });
 
 export interface GridIntensityOptions {
   /** Anything resolveLocation accepts; wins over region and continent. */
@@ -68,7 +70,8 @@ export function resolveGridIntensity(
   const override = options.overrideGPerKWh;
   if (override !== undefined) {
     if (!Number.isFinite(override) || override < 0) {
-      return err({ kind: "invalid-override", value: override });
+      const message = `grid intensity override ${override} must be a non-negative number`;
+      return err(failure("invalid-override", message, { value: override }));
     }
     const provenance = userSupplied("grid intensity override, gCO2eq/kWh");
     return ok({
@@ -82,7 +85,9 @@ export function resolveGridIntensity(
   }
   const year = options.year ?? LATEST_ELECTRICITY_MAPS_YEAR;
   if (!isElectricityMapsYear(year)) {
-    return err({ kind: "unknown-year", year, available: ELECTRICITY_MAPS_YEARS });
+    const available = ELECTRICITY_MAPS_YEARS;
+    const message = `no grid data for ${year}; available: ${available.join(", ")}`;
+    return err(failure("unknown-year", message, { year, available }));
   }
   const location = selectLocation(options);
   if (!location.ok) return location;

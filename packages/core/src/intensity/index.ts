@@ -8,7 +8,6 @@ export {
   emberSource,
   LATEST_ELECTRICITY_MAPS_YEAR,
 } from "./data/sources.ts";
-export { describeIntensityError } from "./describe-error.ts";
 export {
   type GridIntensity,
   type GridIntensityOptions,
@@ -25,12 +24,13 @@ export {
   ZONES_HINT,
 } from "./location.ts";
 export {
-  describeProviderError,
   type ForecastPoint,
   type IntensityProvider,
   type LiveIntensity,
   type ProviderError,
+  type ProviderErrorKind,
   type ProviderOptions,
+  providerErrors,
 } from "./provider.ts";
 export { resolveLocation } from "./resolve-location.ts";
 export { searchZones, type ZoneEntry } from "./zones.ts";

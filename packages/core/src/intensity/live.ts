@@ -7,7 +7,7 @@ import {
   resolveGridIntensity,
   selectLocation,
 } from "./grid-intensity.ts";
-import { describeProviderError, type IntensityProvider } from "./provider.ts";
+import type { IntensityProvider } from "./provider.ts";
 
 export interface LiveGridIntensityOptions extends GridIntensityOptions {
   /** Without a provider this is resolveGridIntensity: no network. */
@@ -39,13 +39,8 @@ export async function resolveGridIntensityLive(
   }
   const live = await provider.current(zone, signal);
   if (!live.ok) {
-    const reason = describeProviderError(live.error);
-    return ok(
-      withNote(
-        embedded.value,
-        `live provider ${provider.id} failed: ${reason}; embedded annual value used`,
-      ),
-    );
+    // The message reads "live provider <id> failed: <what>".
+    return ok(withNote(embedded.value, `${live.error.message}; embedded annual value used`));
   }
   const { value } = live;
   const provenance: Provenance = {

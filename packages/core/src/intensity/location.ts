@@ -1,3 +1,4 @@
+import type { Failure } from "@wattprint/result";
 import type { Country } from "./data/countries.ts";
 
 export type LocationLevel = "zone" | "country" | "continent" | "world";
@@ -19,12 +20,11 @@ export type ResolvedLocation =
 
 export const ZONES_HINT = "run `wattprint zones <query>` to list zones";
 
+/** An empty query, or one that names no known location; the message ends with ZONES_HINT. */
 export type LocationError =
-  | { readonly kind: "empty-query"; readonly query: string; readonly hint: string }
-  | {
-      readonly kind: "unknown-location";
+  | (Failure<"empty-query"> & { readonly query: string })
+  | (Failure<"unknown-location"> & {
       readonly query: string;
       /** Closest codes and names by edit distance, each one a valid query, at most 5. */
       readonly suggestions: readonly string[];
-      readonly hint: string;
-    };
+    });

@@ -1,4 +1,4 @@
-import type { Result } from "@wattprint/result";
+import { type Failure, failure, type Result } from "@wattprint/result";
 import type { SourceRef } from "../provenance.ts";
 import type { CarbonIntensity } from "../units/quantity.ts";
 
@@ -20,25 +20,67 @@ export interface ForecastPoint {
   readonly intensity: CarbonIntensity;
 }
 
+/**
+ * Why a live provider gave no value. Every message starts `live provider <id> failed:`, the
+ * words the live resolver's provenance note uses when it falls back to the embedded value.
+ */
 export type ProviderError =
-  | { readonly kind: "unsupported-zone"; readonly providerId: string; readonly zone: string }
-  | {
-      readonly kind: "http";
+  | (Failure<"unsupported-zone"> & { readonly providerId: string; readonly zone: string })
+  | (Failure<"http"> & {
       readonly providerId: string;
       readonly status: number;
       readonly attempts: number;
-      readonly message: string;
-    }
-  | {
-      readonly kind: "network";
+      /** The start of the response body, or its status text when the body is empty. */
+      readonly body: string;
+    })
+  | (Failure<"network"> & {
       readonly providerId: string;
       readonly attempts: number;
-      readonly message: string;
-    }
-  | { readonly kind: "timeout"; readonly providerId: string; readonly timeoutMs: number }
-  | { readonly kind: "aborted"; readonly providerId: string }
-  | { readonly kind: "bad-response"; readonly providerId: string; readonly message: string }
-  | { readonly kind: "no-data"; readonly providerId: string; readonly zone: string };
+      readonly cause: string;
+    })
+  | (Failure<"timeout"> & { readonly providerId: string; readonly timeoutMs: number })
+  | (Failure<"aborted"> & { readonly providerId: string })
+  | (Failure<"bad-response"> & { readonly providerId: string; readonly cause: string })
+  | (Failure<"no-data"> & { readonly providerId: string; readonly zone: string });
+
+export type ProviderErrorKind = ProviderError["kind"];
+
+const failed = (providerId: string, what: string): string =>
+  `live provider ${providerId} failed: ${what}`;
+
+/** The one way to build each ProviderError, so every one carries its message. */
+export const providerErrors = {
+  unsupportedZone: (providerId: string, zone: string): ProviderError =>
+    failure("unsupported-zone", failed(providerId, `zone ${zone} not covered`), {
+      providerId,
+      zone,
+    }),
+  http: (providerId: string, status: number, attempts: number, body: string): ProviderError => {
+    const fix = status === 401 || status === 403 ? " (check the API key)" : "";
+    const what = `HTTP ${status} after ${attempts} attempt(s): ${body}${fix}`;
+    return failure("http", failed(providerId, what), { providerId, status, attempts, body });
+  },
+  network: (providerId: string, attempts: number, cause: string): ProviderError =>
+    failure("network", failed(providerId, `network error after ${attempts} attempt(s): ${cause}`), {
+      providerId,
+      attempts,
+      cause,
+    }),
+  timeout: (providerId: string, timeoutMs: number): ProviderError =>
+    failure("timeout", failed(providerId, `no answer within ${timeoutMs} ms`), {
+      providerId,
+      timeoutMs,
+    }),
+  aborted: (providerId: string): ProviderError =>
+    failure("aborted", failed(providerId, "aborted by caller"), { providerId }),
+  badResponse: (providerId: string, cause: string): ProviderError =>
+    failure("bad-response", failed(providerId, `unexpected response: ${cause}`), {
+      providerId,
+      cause,
+    }),
+  noData: (providerId: string, zone: string): ProviderError =>
+    failure("no-data", failed(providerId, `no data for zone ${zone}`), { providerId, zone }),
+} as const;
 
 /** A live source of grid intensity. Network I/O happens only inside these calls. */
 export interface IntensityProvider {
@@ -65,23 +107,4 @@ export interface ProviderOptions {
   readonly backoffMs?: number;
   /** Clock for forecast windows; tests fix it. */
   readonly now?: () => Date;
-}
-
-export function describeProviderError(error: ProviderError): string {
-  switch (error.kind) {
-    case "unsupported-zone":
-      return `zone ${error.zone} not covered`;
-    case "http":
-      return `HTTP ${error.status} after ${error.attempts} attempt(s): ${error.message}`;
-    case "network":
-      return `network error after ${error.attempts} attempt(s): ${error.message}`;
-    case "timeout":
-      return `no answer within ${error.timeoutMs} ms`;
-    case "aborted":
-      return "aborted by caller";
-    case "bad-response":
-      return `unexpected response: ${error.message}`;
-    case "no-data":
-      return `no data for zone ${error.zone}`;
-  }
 }

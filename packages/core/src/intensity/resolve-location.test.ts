@@ -97,7 +97,9 @@ describe("resolveLocation", () => {
     expect(result.error.suggestions.length).toBeGreaterThan(0);
     expect(result.error.suggestions.length).toBeLessThanOrEqual(5);
     expect(result.error.suggestions).not.toContain("World");
-    expect(result.error.hint).toContain("wattprint zones");
+    expect(result.error.message).toMatch(
+      /^unknown location "Atlantis"; did you mean .+\? \(run `wattprint zones <query>` to list zones\)$/,
+    );
     expect(result).not.toHaveProperty("value");
   });
 
@@ -115,6 +117,10 @@ describe("resolveLocation", () => {
 
   it.each(["", "   ", "\t"])("reports an empty query %j as its own error", (query) => {
     const result = resolveLocation(query);
-    expect(!result.ok && result.error.kind).toBe("empty-query");
+    expect(!result.ok && result.error).toEqual({
+      kind: "empty-query",
+      message: "empty location; run `wattprint zones <query>` to list zones",
+      query,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, failure, ok, type Result } from "@wattprint/result";
 import { catalog, closestLabels } from "./catalog.ts";
 import { type LocationError, type ResolvedLocation, ZONES_HINT } from "./location.ts";
 import { nameKey } from "./normalize.ts";
@@ -10,14 +10,14 @@ import { nameKey } from "./normalize.ts";
  */
 export function resolveLocation(query: string): Result<ResolvedLocation, LocationError> {
   const trimmed = query.trim();
-  if (trimmed.length === 0) return err({ kind: "empty-query", query, hint: ZONES_HINT });
+  if (trimmed.length === 0) {
+    return err(failure("empty-query", `empty location; ${ZONES_HINT}`, { query }));
+  }
   const { byCode, byName } = catalog();
   const found = byCode.get(trimmed.toUpperCase()) ?? byName.get(nameKey(trimmed));
   if (found !== undefined) return ok(found);
-  return err({
-    kind: "unknown-location",
-    query,
-    suggestions: closestLabels(trimmed),
-    hint: ZONES_HINT,
-  });
+  const suggestions = closestLabels(trimmed);
+  const close = suggestions.length > 0 ? `; did you mean ${suggestions.join(", ")}?` : "";
+  const message = `unknown location "${query}"${close} (${ZONES_HINT})`;
+  return err(failure("unknown-location", message, { query, suggestions }));
 }

@@ -1,7 +1,12 @@
 import { err, ok } from "@wattprint/result";
 import { z } from "zod";
 import { LATEST_ELECTRICITY_MAPS_YEAR } from "../intensity/data/sources.ts";
-import type { IntensityProvider, LiveIntensity, ProviderOptions } from "../intensity/provider.ts";
+import {
+  type IntensityProvider,
+  type LiveIntensity,
+  type ProviderOptions,
+  providerErrors,
+} from "../intensity/provider.ts";
 import { embeddedData } from "../intensity/tgwf-co2.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
@@ -57,8 +62,7 @@ export function createElectricityMapsProvider(options: ElectricityMapsOptions): 
       const url = joinUrl(base, `v3/carbon-intensity/latest?${zoneQuery(zone)}`);
       const body = await getJson({ providerId: id, url, headers, signal }, latestSchema, options);
       if (!body.ok) return body;
-      if (body.value.carbonIntensity === null)
-        return err({ kind: "no-data", providerId: id, zone });
+      if (body.value.carbonIntensity === null) return err(providerErrors.noData(id, zone));
       const at = new Date(body.value.datetime).toISOString();
       const value: LiveIntensity = {
         zone,

@@ -1,6 +1,10 @@
 import { err, ok } from "@wattprint/result";
 import { z } from "zod";
-import type { IntensityProvider, ProviderOptions } from "../intensity/provider.ts";
+import {
+  type IntensityProvider,
+  type ProviderOptions,
+  providerErrors,
+} from "../intensity/provider.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
 import { withinHours } from "./window.ts";
@@ -43,7 +47,7 @@ export function createEnergiDataServiceProvider(options: ProviderOptions = {}): 
     supports: (zone) => Object.hasOwn(PRICE_AREAS, zone),
     async current(zone, signal) {
       const area = PRICE_AREAS[zone];
-      if (area === undefined) return err({ kind: "unsupported-zone", providerId: id, zone });
+      if (area === undefined) return err(providerErrors.unsupportedZone(id, zone));
       const params = query(area, { limit: "1", sort: "Minutes5UTC DESC" });
       const url = joinUrl(base, `dataset/CO2Emis?${params}`);
       const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
@@ -51,7 +55,7 @@ export function createEnergiDataServiceProvider(options: ProviderOptions = {}): 
       const row = body.value.records[0];
       const at = row && utcInstant(row.Minutes5UTC);
       if (row?.CO2Emission == null || at === undefined) {
-        return err({ kind: "no-data", providerId: id, zone });
+        return err(providerErrors.noData(id, zone));
       }
       return ok({
         zone,
@@ -65,7 +69,7 @@ export function createEnergiDataServiceProvider(options: ProviderOptions = {}): 
     },
     async forecast(zone, hours, signal) {
       const area = PRICE_AREAS[zone];
-      if (area === undefined) return err({ kind: "unsupported-zone", providerId: id, zone });
+      if (area === undefined) return err(providerErrors.unsupportedZone(id, zone));
       const now = (options.now ?? (() => new Date()))();
       const minute = (d: Date) => d.toISOString().slice(0, 16);
       const params = query(area, {

@@ -42,7 +42,9 @@ describe("getJson against a local HTTP server", () => {
     server = await startFakeServer((_q, r) => sendJson(r, 401, { message: "bad token" }));
     const result = await get();
     expect(!result.ok && result.error).toMatchObject({ kind: "http", status: 401, attempts: 1 });
-    expect(!result.ok && result.error.kind === "http" && result.error.message).toMatch(/bad token/);
+    expect(!result.ok && result.error.message).toMatch(
+      /^live provider test failed: HTTP 401 after 1 attempt\(s\): .*bad token.* \(check the API key\)$/,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
@@ -53,6 +55,7 @@ describe("getJson against a local HTTP server", () => {
     const elapsed = performance.now() - started;
     expect(!result.ok && result.error).toEqual({
       kind: "timeout",
+      message: "live provider test failed: no answer within 150 ms",
       providerId: "test",
       timeoutMs: 150,
     });
@@ -67,6 +70,10 @@ describe("getJson against a local HTTP server", () => {
     );
     const shape = await get();
     expect(!shape.ok && shape.error.kind).toBe("bad-response");
+    // The field is named, in one line: never a raw ZodError.
+    expect(!shape.ok && shape.error.message).toMatch(
+      /^live provider test failed: unexpected response: value: [^\n]+$/,
+    );
     const html = await get();
     expect(!html.ok && html.error).toMatchObject({ kind: "bad-response" });
     expect(!html.ok && html.error.kind === "bad-response" && html.error.message).toMatch(

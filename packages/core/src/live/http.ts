@@ -1,6 +1,7 @@
 import { err, ok, type Result } from "@wattprint/result";
-import { z } from "zod";
-import type { ProviderError, ProviderOptions } from "../intensity/provider.ts";
+import type { z } from "zod";
+import { type ProviderError, type ProviderOptions, providerErrors } from "../intensity/provider.ts";
+import { describeIssues } from "../text/zod-issues.ts";
 
 export interface RequestSpec {
   readonly providerId: string;
@@ -39,11 +40,11 @@ export async function getJson<T>(
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULTS.maxAttempts));
   const backoffMs = options.backoffMs ?? DEFAULTS.backoffMs;
   const { providerId } = spec;
-  let last: ProviderError = { kind: "network", providerId, attempts: 0, message: "not tried" };
+  let last: ProviderError = providerErrors.network(providerId, 0, "not tried");
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2), spec.signal);
-    if (spec.signal?.aborted) return err({ kind: "aborted", providerId });
+    if (spec.signal?.aborted) return err(providerErrors.aborted(providerId));
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
     let body: unknown;
@@ -54,38 +55,27 @@ export async function getJson<T>(
       });
       if (response.status >= 500) {
         await response.body?.cancel();
-        last = {
-          kind: "http",
-          providerId,
-          status: response.status,
-          attempts: attempt,
-          message: response.statusText,
-        };
+        last = providerErrors.http(providerId, response.status, attempt, response.statusText);
         continue;
       }
       if (!response.ok) {
         const text = await response.text();
-        return err({
-          kind: "http",
-          providerId,
-          status: response.status,
-          attempts: attempt,
-          message: text.slice(0, 200) || response.statusText,
-        });
+        const body = text.slice(0, 200) || response.statusText;
+        return err(providerErrors.http(providerId, response.status, attempt, body));
       }
       body = await response.json();
     } catch (error) {
-      if (spec.signal?.aborted) return err({ kind: "aborted", providerId });
-      if (timeout.aborted) return err({ kind: "timeout", providerId, timeoutMs });
+      if (spec.signal?.aborted) return err(providerErrors.aborted(providerId));
+      if (timeout.aborted) return err(providerErrors.timeout(providerId, timeoutMs));
       if (error instanceof SyntaxError) {
-        return err({ kind: "bad-response", providerId, message: `not JSON: ${error.message}` });
+        return err(providerErrors.badResponse(providerId, `not JSON: ${error.message}`));
       }
-      last = { kind: "network", providerId, attempts: attempt, message: String(error) };
+      last = providerErrors.network(providerId, attempt, String(error));
       continue;
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      return err({ kind: "bad-response", providerId, message: z.prettifyError(parsed.error) });
+      return err(providerErrors.badResponse(providerId, describeIssues(parsed.error)));
     }
     return ok(parsed.data);
   }

@@ -2,7 +2,12 @@ import { err, ok } from "@wattprint/result";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
 import { resolveGridIntensityLive } from "../intensity/live.ts";
-import type { IntensityProvider, LiveIntensity, ProviderError } from "../intensity/provider.ts";
+import {
+  type IntensityProvider,
+  type LiveIntensity,
+  type ProviderError,
+  providerErrors,
+} from "../intensity/provider.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
 import { createEnergiDataServiceProvider } from "./energi-data-service.ts";
 import { type FakeServer, sendJson, startFakeServer } from "./fake-server.test-support.ts";
@@ -66,7 +71,7 @@ describe("resolveGridIntensityLive", () => {
   });
 
   it("falls back to the embedded value and says why when the provider fails", async () => {
-    const provider = scripted({ kind: "timeout", providerId: "scripted", timeoutMs: 100 });
+    const provider = scripted(providerErrors.timeout("scripted", 100));
     const result = await resolveGridIntensityLive({ location: "ES", provider });
     const embedded = resolveGridIntensity({ location: "ES" });
     expect(result.ok && result.value.level).toBe("country");

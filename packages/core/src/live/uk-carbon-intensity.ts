@@ -1,6 +1,10 @@
 import { err, ok } from "@wattprint/result";
 import { z } from "zod";
-import type { IntensityProvider, ProviderOptions } from "../intensity/provider.ts";
+import {
+  type IntensityProvider,
+  type ProviderOptions,
+  providerErrors,
+} from "../intensity/provider.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
 import { getJson, joinUrl } from "./http.ts";
 import { utcMinute, withinHours } from "./window.ts";
@@ -41,14 +45,14 @@ export function createUkCarbonIntensityProvider(options: ProviderOptions = {}): 
     title: "UK Carbon Intensity",
     supports: (zone) => zone === "GB",
     async current(zone, signal) {
-      if (zone !== "GB") return err({ kind: "unsupported-zone", providerId: id, zone });
+      if (zone !== "GB") return err(providerErrors.unsupportedZone(id, zone));
       const url = joinUrl(base, "intensity");
       const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
       if (!body.ok) return body;
       const period = body.value.data[0];
       const value = period?.intensity.actual ?? period?.intensity.forecast;
       const at = period && instant(period.from);
-      if (value == null || at === undefined) return err({ kind: "no-data", providerId: id, zone });
+      if (value == null || at === undefined) return err(providerErrors.noData(id, zone));
       return ok({
         zone,
         intensity: gramsPerKWh(value),
@@ -60,7 +64,7 @@ export function createUkCarbonIntensityProvider(options: ProviderOptions = {}): 
       });
     },
     async forecast(zone, hours, signal) {
-      if (zone !== "GB") return err({ kind: "unsupported-zone", providerId: id, zone });
+      if (zone !== "GB") return err(providerErrors.unsupportedZone(id, zone));
       const now = (options.now ?? (() => new Date()))();
       const url = joinUrl(base, `intensity/${utcMinute(now)}/fw48h`);
       const body = await getJson({ providerId: id, url, signal }, responseSchema, options);

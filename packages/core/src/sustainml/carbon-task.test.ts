@@ -153,6 +153,10 @@ describe("computeCarbonFootprint", () => {
       mode: "no_model",
       error: "No model selected (NO_MODEL). Carbon footprint not computed.",
     });
+    expect(outcome.error).toEqual({
+      kind: "no-model",
+      message: "No model selected (NO_MODEL). Carbon footprint not computed.",
+    });
   });
 
   it("fails with mode error for an unknown region or bad hardware figures, never throwing", () => {
@@ -161,13 +165,19 @@ describe("computeCarbonFootprint", () => {
       options,
     );
     expect(region).toMatchObject({ ok: false, extra: { mode: "error" } });
-    expect(region.error).toMatch(/^Failed to obtain carbon footprint information: .*Atlantis/);
+    expect(region.error).toEqual({
+      kind: "unknown-location",
+      message: expect.stringMatching(/^Failed to obtain carbon footprint information: .*Atlantis/),
+    });
+    expect(region.extra.error).toBe(region.error?.message);
     for (const hw of [
       { hw_description: "x", power_consumption: -1, latency: 1 },
       { hw_description: "x", power_consumption: 1, latency: Number.NaN },
     ]) {
       const outcome = computeCarbonFootprint(inputs({ hw }), options);
       expect(outcome).toMatchObject({ ok: false, carbonFootprintG: 0, extra: { mode: "error" } });
+      expect(outcome.error?.kind).toBe("invalid-hw-resource");
+      expect(outcome.extra.error).toBe(outcome.error?.message);
     }
   });
 
@@ -177,9 +187,12 @@ describe("computeCarbonFootprint", () => {
       options,
     );
     expect(outcome).toMatchObject({ ok: false, carbonFootprintG: 0, extra: { mode: "error" } });
-    expect(outcome.error).toMatch(
-      /^Failed to obtain carbon footprint information: result out of range/,
-    );
+    expect(outcome.error).toEqual({
+      kind: "result-out-of-range",
+      message: expect.stringMatching(
+        /^Failed to obtain carbon footprint information: result out of range/,
+      ),
+    });
   });
 
   it("uses a SUSTAINML_GRID_CI-style override and says so", () => {
@@ -225,7 +238,7 @@ function expectRefused(outcome: CarbonTaskOutcome, reason: string, restrains = [
     carbonFootprintG: 0,
     energyConsumptionKWh: 0,
     carbonIntensityGPerKWh: 0,
-    error: `${PREFIX}${reason}`,
+    error: { kind: "input-over-limit", message: `${PREFIX}${reason}` },
   });
   expect(outcome.extra).toEqual({
     num_outputs: 1,
@@ -297,7 +310,7 @@ describe("task input limits", () => {
     ];
     for (const [within, over, reason, restrains] of cases) {
       const taken = computeCarbonFootprint(inputs(within), options);
-      expect(taken.error ?? "").not.toMatch(/over the limit/);
+      expect(taken.error?.message ?? "").not.toMatch(/over the limit/);
       expectRefused(computeCarbonFootprint(inputs(over), options), reason, restrains);
     }
     // A region at the limit is looked up (and unknown): the limit is not what refuses it.
@@ -307,7 +320,7 @@ describe("task input limits", () => {
       }),
       options,
     );
-    expect(region.error).toMatch(/unknown location/);
+    expect(region.error?.message).toMatch(/unknown location/);
   });
 
   it("refuses extra_data nested 20,000 deep, keeping num_outputs and model_restrains", () => {

@@ -5,8 +5,8 @@ import type {
   MLModelImpl,
   UserInputImpl,
 } from "@wattprint/messages";
-import type { Failure, Result } from "@wattprint/result";
-import type { IntensityInput } from "../estimate/estimate.ts";
+import { type Failure, failure, type Result } from "@wattprint/result";
+import type { EstimateError, IntensityInput } from "../estimate/estimate.ts";
 import { estimateInference } from "../estimate/inference.ts";
 import type { IntensityError } from "../intensity/grid-intensity.ts";
 import type { Provenance } from "../provenance.ts";
@@ -53,6 +53,21 @@ export interface CarbonTaskInputs {
   readonly hw: Pick<HWResourceImpl, "hw_description" | "power_consumption" | "latency">;
 }
 
+/**
+ * Why a task has no footprint: an input over a size limit (`input-over-limit`), the model
+ * NO_MODEL (`no-model`, the reference node's answer), a power or latency that is negative or
+ * not finite (`invalid-hw-resource`), no grid intensity for the region, or an estimate error.
+ */
+export type CarbonTaskErrorKind =
+  | "input-over-limit"
+  | "no-model"
+  | "invalid-hw-resource"
+  | IntensityError["kind"]
+  | EstimateError["kind"];
+
+/** `message` is the text published as the status error description and `extra_data.error`. */
+export type CarbonTaskError = Failure<CarbonTaskErrorKind>;
+
 export interface CarbonTaskOutcome {
   readonly ok: boolean;
   /** grams CO2eq */
@@ -63,8 +78,8 @@ export interface CarbonTaskOutcome {
   readonly carbonIntensityGPerKWh: number;
   /** The CO2Footprint `extra_data` object, always with `num_outputs` and `model_restrains`. */
   readonly extra: JsonObject;
-  /** Set when `ok` is false: the status error description. */
-  readonly error?: string;
+  /** Set when `ok` is false; its message is the status error description. */
+  readonly error?: CarbonTaskError;
   readonly warnings: readonly string[];
 }
 
@@ -133,15 +148,15 @@ function powerProvenance(hardwareName: string): Provenance {
 }
 
 /** A refusal before any work: the task's inputs are over a size limit (see input-limits.ts). */
-function refused(model: string, reason: string): CarbonTaskOutcome {
-  const error = `${TASK_ERROR_PREFIX}${reason}`;
+function refused(model: string, why: string): CarbonTaskOutcome {
+  const message = `${TASK_ERROR_PREFIX}${why}`;
   return {
     ok: false,
     carbonFootprintG: 0,
     energyConsumptionKWh: 0,
     carbonIntensityGPerKWh: 0,
-    extra: { ...refusedBase(model), mode: "error", error },
-    error,
+    extra: { ...refusedBase(model), mode: "error", error: message },
+    error: failure("input-over-limit", message),
     warnings: NO_WARNINGS,
   };
 }
@@ -161,23 +176,25 @@ export function computeCarbonFootprint(
   const merge = extraBase(inputs.model.model, inputs.userExtra);
   if (merge.refused !== undefined) return refused(inputs.model.model, merge.refused);
   const { base, warnings } = merge;
-  const failed = (mode: string, error: string): CarbonTaskOutcome => ({
+  const failed = (mode: string, kind: CarbonTaskErrorKind, message: string): CarbonTaskOutcome => ({
     ok: false,
     carbonFootprintG: 0,
     energyConsumptionKWh: 0,
     carbonIntensityGPerKWh: 0,
-    extra: { ...base, mode, error },
-    error,
+    extra: { ...base, mode, error: message },
+    error: failure(kind, message),
     warnings,
   });
 
   if (inputs.model.model.trim().toUpperCase() === "NO_MODEL") {
-    return failed("no_model", "No model selected (NO_MODEL). Carbon footprint not computed.");
+    const message = "No model selected (NO_MODEL). Carbon footprint not computed.";
+    return failed("no_model", "no-model", message);
   }
   const { power_consumption: powerW, latency } = inputs.hw;
   if (!Number.isFinite(powerW) || powerW < 0 || !Number.isFinite(latency) || latency < 0) {
     return failed(
       "error",
+      "invalid-hw-resource",
       `${TASK_ERROR_PREFIX}HW resource power_consumption (${powerW} W) and latency (${latency} ${options.latencyUnit}) must be finite and non-negative`,
     );
   }
@@ -186,7 +203,7 @@ export function computeCarbonFootprint(
     continent: inputs.userInput.geo_location_continent,
   });
   if (!intensity.ok) {
-    return failed("error", `${TASK_ERROR_PREFIX}${intensity.error.message}`);
+    return failed("error", intensity.error.kind, `${TASK_ERROR_PREFIX}${intensity.error.message}`);
   }
   // The description only labels the estimate: the power comes from power_consumption, so an
   // empty one must not fail the task. It says so rather than inventing a name.
@@ -200,7 +217,9 @@ export function computeCarbonFootprint(
     intensity: intensity.value,
     pue: options.pue,
   });
-  if (!result.ok) return failed("error", `${TASK_ERROR_PREFIX}${result.error.message}`);
+  if (!result.ok) {
+    return failed("error", result.error.kind, `${TASK_ERROR_PREFIX}${result.error.message}`);
+  }
 
   const energyKWh = convertEnergy(result.value.energy, "kWh").value;
   const intensityValue = intensity.value;

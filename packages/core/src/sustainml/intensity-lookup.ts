@@ -1,5 +1,3 @@
-import { err, failure } from "@wattprint/result";
-import { describeIntensityError } from "../intensity/describe-error.ts";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
 import type { IntensityLookup } from "./carbon-task.ts";
 
@@ -30,11 +28,9 @@ export function embeddedIntensityLookup(overrideGPerKWh?: number): IntensityLook
       continent,
       ...(overrideGPerKWh !== undefined ? { overrideGPerKWh } : {}),
     });
-    const answer: ReturnType<IntensityLookup> = result.ok
-      ? result
-      : err(failure(result.error.kind, describeIntensityError(result.error).message));
+    // An error is cached too: it carries its message, the text the task publishes.
     if (cache.size >= INTENSITY_CACHE_SIZE) cache.clear();
-    cache.set(key, answer);
-    return answer;
+    cache.set(key, result);
+    return result;
   };
 }

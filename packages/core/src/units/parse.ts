@@ -1,4 +1,4 @@
-import { err, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import {
   convertDuration,
   type Duration,
@@ -11,17 +11,13 @@ import {
   type PowerUnit,
 } from "./quantity.ts";
 
-export interface UnitParseError {
-  /** Unparsable text, or a number too large for a double (or for its unit in seconds). */
-  readonly kind: "unparsable-quantity" | "quantity-out-of-range";
+/** Unparsable text, or a number too large for a double (or for its unit in seconds). */
+export interface UnitParseError extends Failure<"unparsable-quantity" | "quantity-out-of-range"> {
   readonly input: string;
-  readonly message: string;
 }
 
-export interface NumberParseError {
-  readonly kind: "not-a-number" | "out-of-range";
+export interface NumberParseError extends Failure<"not-a-number" | "out-of-range"> {
   readonly input: string;
-  readonly message: string;
 }
 
 /**
@@ -45,22 +41,16 @@ const MAX_NUMBER_TEXT = "about 1.8e308";
 export function parseDecimal(input: string): Result<number, NumberParseError> {
   const text = input.trim();
   if (!DECIMAL_ONLY.test(text)) {
-    return err({
-      kind: "not-a-number",
-      input,
-      message:
-        text === ""
-          ? "empty value; expected a number such as 12, 1.5 or 2e3"
-          : `"${input}" is not a decimal number; expected e.g. 12, 1.5 or 2e3`,
-    });
+    const message =
+      text === ""
+        ? "empty value; expected a number such as 12, 1.5 or 2e3"
+        : `"${input}" is not a decimal number; expected e.g. 12, 1.5 or 2e3`;
+    return err(failure("not-a-number", message, { input }));
   }
   const value = Number(text);
   if (!Number.isFinite(value)) {
-    return err({
-      kind: "out-of-range",
-      input,
-      message: `"${input}" is out of range (the largest number is ${MAX_NUMBER_TEXT})`,
-    });
+    const message = `"${input}" is out of range (the largest number is ${MAX_NUMBER_TEXT})`;
+    return err(failure("out-of-range", message, { input }));
   }
   // -0 prints as "0" but compares oddly (Object.is); nobody means it.
   return ok(value === 0 ? 0 : value);
@@ -96,12 +86,12 @@ const ENERGY_ALIASES: Readonly<Record<string, EnergyUnit>> = {
   mwh: "MWh",
 };
 
-function failure(input: string, message: string): Result<never, UnitParseError> {
-  return err({ kind: "unparsable-quantity", input, message });
+function unparsable(input: string, message: string): Result<never, UnitParseError> {
+  return err(failure("unparsable-quantity", message, { input }));
 }
 
 function outOfRange(input: string, message: string): Result<never, UnitParseError> {
-  return err({ kind: "quantity-out-of-range", input, message });
+  return err(failure("quantity-out-of-range", message, { input }));
 }
 
 /**
@@ -112,13 +102,13 @@ function outOfRange(input: string, message: string): Result<never, UnitParseErro
  */
 export function parseDuration(input: string): Result<Duration, UnitParseError> {
   const text = input.trim();
-  if (text === "") return failure(input, "empty duration; expected e.g. 3h, 90min, 120ms");
+  if (text === "") return unparsable(input, "empty duration; expected e.g. 3h, 90min, 120ms");
   const parts: { text: string; value: number; unit: string }[] = [];
   DURATION_PART.lastIndex = 0;
   while (DURATION_PART.lastIndex < text.length) {
     const match = DURATION_PART.exec(text);
     if (!match?.[1]) {
-      return failure(
+      return unparsable(
         input,
         `cannot read duration "${input}"; expected e.g. 3h, 90min, 120ms, 1h30m`,
       );
@@ -129,12 +119,15 @@ export function parseDuration(input: string): Result<Duration, UnitParseError> {
   let lastUnit: DurationUnit = "s";
   for (const part of parts) {
     if (part.unit === "")
-      return failure(input, `"${part.text}" has no time unit; use ms, s, min or h`);
+      return unparsable(input, `"${part.text}" has no time unit; use ms, s, min or h`);
     const unit = DURATION_ALIASES[part.unit.toLowerCase()];
     if (!unit) {
-      return failure(input, `"${part.unit}" in "${input}" is not a time unit; use ms, s, min or h`);
+      return unparsable(
+        input,
+        `"${part.unit}" in "${input}" is not a time unit; use ms, s, min or h`,
+      );
     }
-    if (part.value < 0) return failure(input, `duration must not be negative: "${input}"`);
+    if (part.value < 0) return unparsable(input, `duration must not be negative: "${input}"`);
     totalSeconds += convertDuration({ value: part.value, unit }, "s").value;
     lastUnit = unit;
   }
@@ -159,19 +152,19 @@ function parseSimple<U extends string>(
 ): Result<{ value: number; unit: U }, UnitParseError> {
   const match = NUMBER_WITH_UNIT.exec(input.trim());
   if (!match?.[1]) {
-    return failure(input, `cannot read ${what} "${input}"; expected e.g. ${example}`);
+    return unparsable(input, `cannot read ${what} "${input}"; expected e.g. ${example}`);
   }
   const value = Number(match[1]);
   const written = match[2] ?? "";
   const unit = isUnit(written) ? written : aliases[written.toLowerCase()];
   if (!unit) {
     const known = [...new Set(Object.values(aliases))].join(", ");
-    return failure(input, `"${input}" needs a ${what} unit (${known}); e.g. ${example}`);
+    return unparsable(input, `"${input}" needs a ${what} unit (${known}); e.g. ${example}`);
   }
   if (!Number.isFinite(value)) {
     return outOfRange(input, `${what} "${input}" is out of range (at most ${MAX_NUMBER_TEXT})`);
   }
-  if (value < 0) return failure(input, `${what} must not be negative: "${input}"`);
+  if (value < 0) return unparsable(input, `${what} must not be negative: "${input}"`);
   return ok({ value, unit });
 }
 

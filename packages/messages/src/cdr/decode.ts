@@ -280,7 +280,7 @@ export function decodeStruct(
     );
   }
   const enc = lookupEncapsulation(high, low);
-  if (!enc.ok) return failure(typeName, "bad-encapsulation", enc.reason, 0);
+  if (!enc.ok) return failure(typeName, "bad-encapsulation", enc.error.message, 0);
   const walker = new Walker(bytes, enc.value, typeName);
   try {
     const value = walker.struct(layout, "", "");

@@ -1,4 +1,5 @@
 import { EncapsulationKind } from "@foxglove/cdr";
+import { type Failure, failure, type Result } from "@wattprint/result";
 
 /** How a payload's body is laid out, derived from its 2-byte representation identifier. */
 export interface Encapsulation {
@@ -10,9 +11,13 @@ export interface Encapsulation {
   readonly delimited: boolean;
 }
 
-export type EncapsulationLookup =
-  | { readonly ok: true; readonly value: Encapsulation }
-  | { readonly ok: false; readonly reason: string };
+/** The encapsulation, or why the identifier is not one this decoder reads. */
+export type EncapsulationLookup = Result<Encapsulation, Failure<"bad-encapsulation">>;
+
+const unsupported = (message: string): EncapsulationLookup => ({
+  ok: false,
+  error: failure("bad-encapsulation", message),
+});
 
 const SUPPORTED: ReadonlyMap<number, Encapsulation> = new Map(
   (
@@ -53,14 +58,13 @@ function hex16(high: number, low: number): string {
  */
 export function lookupEncapsulation(high: number, low: number): EncapsulationLookup {
   const id = hex16(high, low);
-  if (high !== 0) return { ok: false, reason: `unknown representation identifier ${id}` };
+  if (high !== 0) return unsupported(`unknown representation identifier ${id}`);
   const found = SUPPORTED.get(low);
   if (found !== undefined) return { ok: true, value: found };
   if (PARAMETER_LISTS.has(low)) {
-    return {
-      ok: false,
-      reason: `parameter-list encoding ${id} (PL_CDR/PL_CDR2, for mutable types) is not supported for appendable SustainML types`,
-    };
+    return unsupported(
+      `parameter-list encoding ${id} (PL_CDR/PL_CDR2, for mutable types) is not supported for appendable SustainML types`,
+    );
   }
-  return { ok: false, reason: `unknown representation identifier ${id}` };
+  return unsupported(`unknown representation identifier ${id}`);
 }

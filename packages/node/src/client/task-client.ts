@@ -23,6 +23,7 @@ import {
   userInputImplCodec,
   writeExtraData,
 } from "@wattprint/messages";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import type { BusPort, BusWriter } from "../ports/bus.ts";
 
 /**
@@ -43,9 +44,25 @@ export interface TaskClient {
   send<K extends "model" | "userInput" | "hw">(topic: K, value: TaskParts[K]): Promise<void>;
   control(command: Partial<NodeControlImpl>): Promise<void>;
   configure(request: RequestTypeImpl): Promise<void>;
+  /**
+   * Polls `predicate` until it holds or `timeoutMs` (default 5000) passes; a timeout is a
+   * `Failure<"timeout">` whose message names `what` was awaited. For a node that may not be
+   * there (the CLI's send-task).
+   */
+  waitUntil(
+    predicate: () => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<Result<void, WaitTimeout>>;
+  /** `waitUntil` for tests and scripts, where a timeout is a failure: it throws its message. */
   waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Called for each status and output as it arrives (for live printing). */
   onEvent(listener: (event: TaskClientEvent) => void): void;
+}
+
+/** Nothing arrived in time: `timed out waiting for <what>`. */
+export interface WaitTimeout extends Failure<"timeout"> {
+  readonly timeoutMs: number;
 }
 
 export type TaskClientEvent =
@@ -98,6 +115,21 @@ export function taskParts(taskId: TaskIdImpl, overrides: TaskOverrides = {}): Ta
       task_id: taskId,
     },
   };
+}
+
+async function waitUntil(
+  predicate: () => boolean,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<Result<void, WaitTimeout>> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) {
+      return err(failure("timeout", `timed out waiting for ${what}`, { timeoutMs }));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return ok(undefined);
 }
 
 export async function startTaskClient(bus: BusPort): Promise<TaskClient> {
@@ -196,12 +228,10 @@ export async function startTaskClient(bus: BusPort): Promise<TaskClient> {
         requestTypeImplCodec.keyHash(request),
       );
     },
-    async waitFor(predicate, what, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
+    waitUntil,
+    async waitFor(predicate, what, timeoutMs) {
+      const waited = await waitUntil(predicate, what, timeoutMs);
+      if (!waited.ok) throw new Error(waited.error.message);
     },
   };
 }

@@ -119,7 +119,7 @@ export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprin
           extra_data: extraData.write(outcome.extra),
           task_id: taskId,
         },
-        ...(outcome.error !== undefined ? { errorDescription: outcome.error } : {}),
+        ...(outcome.error !== undefined ? { errorDescription: outcome.error.message } : {}),
         warnings: outcome.warnings,
       };
     },

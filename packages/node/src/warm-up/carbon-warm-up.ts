@@ -1,4 +1,5 @@
 import { type CO2FootprintImpl, NodeName, Status, type TaskIdImpl } from "@wattprint/messages";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import type { TransportFactory } from "@wattprint/rtps";
 import { fastDdsFraming, MemoryNetwork } from "@wattprint/rtps/memory";
 import { createRtpsBus } from "../adapters/rtps-bus.ts";
@@ -30,8 +31,20 @@ export interface WarmUpReport {
   readonly lostDatagrams: number;
 }
 
-export class WarmUpError extends Error {
-  override readonly name = "WarmUpError";
+/**
+ * Why the warm-up gave up: its time limit passed (`timeout`), the node answered a synthetic
+ * task with an ERROR status (`task-failed`), or with an output that cannot be right
+ * (`wrong-answer`). The node still serves, only cold; the message starts `warm-up failed:`.
+ */
+export type WarmUpErrorKind = "timeout" | "task-failed" | "wrong-answer";
+
+export type WarmUpError = Failure<WarmUpErrorKind>;
+
+/** Carries a warm-up failure through the waiters' promises to warmUpCarbonNode's catch. */
+class WarmUpAbort extends Error {
+  constructor(readonly failure: WarmUpError) {
+    super(failure.message);
+  }
 }
 
 /** Tasks the first, short-lived client sends before it leaves. */
@@ -55,7 +68,7 @@ const WARM_UP_PROBLEM = 0xffff_fff0;
 export async function warmUpCarbonNode(
   definition: CarbonFootprintNode,
   options: WarmUpOptions,
-): Promise<WarmUpReport> {
+): Promise<Result<WarmUpReport, WarmUpError>> {
   const started = performance.now();
   const network = new MemoryNetwork();
   network.dropPolicy = new WarmUpLosses(NODE_IP).drop;
@@ -80,7 +93,7 @@ export async function warmUpCarbonNode(
     client.onEvent((event) => {
       if (event.kind === "output") answers.arrived(event.output);
       if (event.kind === "status" && event.status.node_status === Status.NODE_ERROR) {
-        answers.fail(`the node reported ERROR: ${event.status.error_description}`);
+        answers.fail("task-failed", `the node reported ERROR: ${event.status.error_description}`);
       }
     });
     return { bus, client };
@@ -106,11 +119,15 @@ export async function warmUpCarbonNode(
     const sequentialEnd = Math.max(first, Math.ceil(options.tasks / 2));
     await runTasks(client, first + 1, sequentialEnd, 1, answers);
     await runTasks(client, sequentialEnd + 1, options.tasks, burstSize, answers);
-    return {
+    return ok({
       tasks: options.tasks,
       elapsedMs: performance.now() - started,
       lostDatagrams: network.dropped,
-    };
+    });
+  } catch (thrown) {
+    // Only the warm-up's own verdicts are values; anything else is a bug and stays a throw.
+    if (thrown instanceof WarmUpAbort) return err(thrown.failure);
+    throw thrown;
   } finally {
     answers.close();
     await runtime?.stop("warm-up done");
@@ -149,14 +166,14 @@ function taskId(iteration: number): TaskIdImpl {
 /** Resolves one waiter per task id when its output arrives; rejects all of them on a failure. */
 class Answers {
   private readonly waiters = new Map<number, { resolve(): void; reject(e: Error): void }>();
-  private failure: WarmUpError | undefined;
+  private failure: WarmUpAbort | undefined;
   /** Outputs of earlier tasks, which the node's durable writer replays to a new client. */
   private replayedBelow = 1;
   private readonly timer: NodeJS.Timeout;
 
   constructor(deadline: number) {
     this.timer = setTimeout(
-      () => this.fail("timed out"),
+      () => this.fail("timeout", "timed out"),
       Math.max(0, deadline - performance.now()),
     );
     // A warm-up in progress must not keep a stopping process alive.
@@ -180,11 +197,14 @@ class Answers {
     if (problem === WARM_UP_PROBLEM && iteration < this.replayedBelow) return;
     const waiter = this.waiters.get(iteration);
     if (problem !== WARM_UP_PROBLEM || !waiter) {
-      this.fail(`an output for task (${problem}, ${iteration}) nobody asked for`);
+      this.fail("wrong-answer", `an output for task (${problem}, ${iteration}) nobody asked for`);
       return;
     }
     if (!Number.isFinite(output.carbon_footprint) || output.carbon_footprint < 0) {
-      this.fail(`task ${iteration} answered carbon_footprint ${output.carbon_footprint}`);
+      this.fail(
+        "wrong-answer",
+        `task ${iteration} answered carbon_footprint ${output.carbon_footprint}`,
+      );
       return;
     }
     this.waiters.delete(iteration);
@@ -195,8 +215,9 @@ class Answers {
     clearTimeout(this.timer);
   }
 
-  fail(reason: string): void {
-    this.failure ??= new WarmUpError(`warm-up failed: ${reason}`);
+  /** The first failure wins: later ones are consequences of it. */
+  fail(kind: WarmUpErrorKind, what: string): void {
+    this.failure ??= new WarmUpAbort(failure(kind, `warm-up failed: ${what}`));
     clearTimeout(this.timer);
     for (const waiter of this.waiters.values()) waiter.reject(this.failure);
     this.waiters.clear();

@@ -59,7 +59,7 @@ export function modelCpu(facts: CpuFacts): CpuPowerModel {
   const why =
     brand === ""
       ? "the OS reports no CPU model"
-      : match !== undefined && !match.ok && match.error.reason === "ambiguous"
+      : match !== undefined && !match.ok && match.error.kind === "ambiguous-hardware"
         ? `"${brand}" matches several rows of different power`
         : `"${brand}" names no single CPU of the hardware table`;
   return generic(brand, why, logical);
