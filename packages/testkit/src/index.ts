@@ -1,3 +1,4 @@
+export { withBuildLock } from "./build-lock.ts";
 export { buildPeer, PEERS_SOURCE_DIR } from "./build-peer.ts";
 export {
   type DdsperfOptions,

@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withBuildLock } from "@wattprint/testkit";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const SOURCE = join(HERE, "fake-nvml.c");
@@ -12,7 +13,6 @@ const COMPILER = "gcc";
 const FLAGS = ["-shared", "-fPIC", "-O2", "-Wall", "-Wextra"];
 const LIBS = ["-lpthread"];
 const COMPILE_TIMEOUT_MS = 120_000;
-const LOCK_POLL_MS = 100;
 
 let inFlight: Promise<string> | undefined;
 
@@ -40,7 +40,8 @@ async function build(): Promise<string> {
   const library = join(dir, "libnvidia-ml.so.1");
   if (existsSync(library)) return library;
   await mkdir(CACHE_DIR, { recursive: true });
-  await withLock(`${dir}.lock`, library, async () => {
+  // Parallel test files share one compile: testkit's lock (a dead holder is noticed at once).
+  await withBuildLock(`${dir}.lock`, library, COMPILE_TIMEOUT_MS + 10_000, async () => {
     await mkdir(dir, { recursive: true });
     const temporary = `${library}.tmp-${process.pid}`;
     await compile(temporary);
@@ -83,39 +84,4 @@ function compile(output: string): Promise<void> {
       else reject(new Error(`${COMPILER} ${args.join(" ")} failed (${signal ?? code}):\n${text}`));
     });
   });
-}
-
-async function holderIsGone(lockDir: string): Promise<boolean> {
-  const pid = Number(await readFile(join(lockDir, "pid"), "utf8").catch(() => ""));
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-async function withLock(lockDir: string, output: string, work: () => Promise<void>): Promise<void> {
-  for (;;) {
-    try {
-      await mkdir(lockDir);
-      await writeFile(join(lockDir, "pid"), String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const age = Date.now() - (await stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if (age > COMPILE_TIMEOUT_MS + 10_000 || (await holderIsGone(lockDir))) {
-        await rm(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-      if (existsSync(output)) return;
-    }
-  }
-  try {
-    if (!existsSync(output)) await work();
-  } finally {
-    await rm(lockDir, { recursive: true, force: true });
-  }
 }
