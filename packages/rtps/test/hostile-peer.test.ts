@@ -23,8 +23,12 @@ import {
 // test must never throw, handle each datagram in bounded time, keep its memory bounded, and
 // still serve a well-behaved peer afterwards.
 
-/** A hang detector, not a performance claim: the reported defects never returned at all. */
-const PER_DATAGRAM_MS = 50;
+/**
+ * A hang detector, not a performance claim: the reported defects never returned at all. Far
+ * above the milliseconds a datagram takes, so a loaded CI machine (turbo runs every package's
+ * suite at once on two cores) cannot decide it.
+ */
+const PER_DATAGRAM_MS = 500;
 const MIB = 1024 * 1024;
 
 // A real collection before each heap reading, when this process may have one.

@@ -65,7 +65,7 @@ describe("hostile peer reproductions over the in-memory network", () => {
     await servedBothWays(pair, 42);
   });
 
-  it("walks a datagram packed with 2,000 refused submessages in bounded time", async () => {
+  it("walks a datagram packed with 2,000 refused submessages, counting each, without hanging", async () => {
     const net = new MemoryNetwork();
     const pair = await wellBehavedPair(net, "t");
     opened.push(pair.a, pair.b);
@@ -82,9 +82,9 @@ describe("hostile peer reproductions over the in-memory network", () => {
       times.push(performance.now() - t0);
     }
     times.sort((x, y) => x - y);
-    // The median, so that one collection or a busy machine does not decide. A refused
-    // submessage used to capture a stack trace: up to 130 ms per such datagram.
-    expect(times[3]).toBeLessThan(50);
+    // A hang detector, not a speed test (the bench measures speed): the median must return,
+    // far above the few ms it takes, so a loaded CI machine never decides it.
+    expect(times[3]).toBeLessThan(2_000);
     expect(a.introspect().counters.receiver.dropped["out-of-range"]).toBe(14_000);
     await servedBothWays(pair, 3);
   });

@@ -14,6 +14,12 @@ import { REORDER_WINDOW } from "./reorder-buffer.ts";
 // A matched writer's extreme (but decodable) SNs and counts, at the reader where the loops
 // over them live: every call returns at once and leaves the reader usable.
 
+/**
+ * Each call must return: a hang detector (the defects looped forever), not a speed claim, so
+ * far above the microseconds a call takes that a loaded CI machine cannot decide it.
+ */
+const HANG_MS = 1_000;
+
 const prefix = (b: number): Uint8Array => new Uint8Array(12).fill(b);
 const writerGuid: Guid = { prefix: prefix(2), entityId: makeEntityId(1, EntityKind.writerWithKey) };
 
@@ -98,7 +104,7 @@ describe("reader with a writer's extreme SNs", () => {
     const ms = r.timed(() =>
       r.reader.onHeartbeat(heartbeat(MAX_SEQUENCE_NUMBER, MAX_SEQUENCE_NUMBER, 1), writerGuid),
     );
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(HANG_MS);
     expect(r.acks).toHaveLength(1);
     expect(r.acks[0]?.readerSNState).toEqual({
       base: MAX_SEQUENCE_NUMBER,
@@ -115,7 +121,7 @@ describe("reader with a writer's extreme SNs", () => {
     const ms = r.timed(() =>
       r.reader.onHeartbeat(heartbeat(1, MAX_SEQUENCE_NUMBER, 1), writerGuid),
     );
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(HANG_MS);
     expect(r.acks[0]?.readerSNState.base).toBe(1);
     expect(r.acks[0]?.readerSNState.numBits).toBe(256);
   });
@@ -123,7 +129,7 @@ describe("reader with a writer's extreme SNs", () => {
   it("skips to a GAP's end at 2^52 at once", () => {
     const r = rig();
     const ms = r.timed(() => r.reader.onGap(gap(1, MAX_SEQUENCE_NUMBER), writerGuid));
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(HANG_MS);
     r.reader.onData(data(MAX_SEQUENCE_NUMBER), writerGuid, undefined);
     expect(r.got).toEqual([MAX_SEQUENCE_NUMBER]);
   });
@@ -132,7 +138,7 @@ describe("reader with a writer's extreme SNs", () => {
     const r = rig();
     // SN 1 missing; the writer claims [2, 2^52) irrelevant.
     const ms = r.timed(() => r.reader.onGap(gap(2, MAX_SEQUENCE_NUMBER), writerGuid));
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(HANG_MS);
     r.reader.onData(data(1), writerGuid, undefined);
     // 1 delivered, 2..257 were irrelevant, 258 is the next one expected.
     r.reader.onData(data(259), writerGuid, undefined);
