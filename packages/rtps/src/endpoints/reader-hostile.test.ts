@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { EntityKind, type Guid, makeEntityId } from "../wire/guid.ts";
-import { decodeMessage } from "../wire/message.ts";
 import { MAX_SEQUENCE_NUMBER } from "../wire/sequence-number.ts";
-import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
 import type { GapSubmessage } from "../wire/submessages/gap.ts";
 import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
-import { FragmentPool } from "./fragments.ts";
-import type { Outbox } from "./outbox.ts";
-import { RtpsReader } from "./reader.ts";
+import { data, rig, writerGuid } from "./reader-rig.test-support.ts";
 import { REORDER_WINDOW } from "./reorder-buffer.ts";
 
 // A matched writer's extreme (but decodable) SNs and counts, at the reader where the loops
@@ -19,61 +14,6 @@ import { REORDER_WINDOW } from "./reorder-buffer.ts";
  * far above the microseconds a call takes that a loaded CI machine cannot decide it.
  */
 const HANG_MS = 1_000;
-
-const prefix = (b: number): Uint8Array => new Uint8Array(12).fill(b);
-const writerGuid: Guid = { prefix: prefix(2), entityId: makeEntityId(1, EntityKind.writerWithKey) };
-
-function rig() {
-  const acks: AckNackSubmessage[] = [];
-  const got: number[] = [];
-  let hooks: Array<() => void> = [];
-  const outbox: Outbox = {
-    prefix: prefix(1),
-    vendorId: 0,
-    send: (datagram) => {
-      const m = decodeMessage(datagram);
-      if (m.ok) for (const i of m.value.items) if (i.kind === "acknack") acks.push(i);
-    },
-    beforeFlush: (fn) => hooks.push(fn),
-  };
-  const reader = new RtpsReader({
-    guid: { prefix: prefix(1), entityId: makeEntityId(1, EntityKind.readerWithKey) },
-    reliable: true,
-    outbox,
-    fragments: new FragmentPool({
-      maxSampleSize: 1 << 20,
-      maxPendingBytesPerWriter: 1 << 21,
-      maxPendingBytes: 1 << 22,
-    }),
-    onSample: (s) => got.push(s.sequenceNumber),
-  });
-  reader.matchWriter({ guid: writerGuid, locators: [], reliable: true });
-  const flush = (): void => {
-    const now = hooks;
-    hooks = [];
-    for (const fn of now) fn();
-  };
-  flush();
-  acks.length = 0;
-  /** Runs `fn` then the turn's flush, and says how long both took. */
-  const timed = (fn: () => void): number => {
-    const t0 = performance.now();
-    fn();
-    flush();
-    return performance.now() - t0;
-  };
-  return { reader, acks, got, flush, timed };
-}
-
-const data = (sn: number): DataSubmessage => ({
-  kind: "data",
-  readerId: 0,
-  writerId: writerGuid.entityId,
-  writerSN: sn,
-  inlineQos: undefined,
-  payload: Uint8Array.of(0, 1, 0, 0),
-  payloadIsKey: false,
-});
 
 const heartbeat = (firstSN: number, lastSN: number, count: number): HeartbeatSubmessage => ({
   kind: "heartbeat",
