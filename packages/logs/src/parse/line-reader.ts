@@ -8,6 +8,23 @@ export interface LineSink {
   line(text: string, lineNumber: number): void;
 }
 
+/**
+ * Hands every line of `text` to `sink`: each `\n`-separated part is a line (an empty text is
+ * one empty line), without a `\r` before its break. Returns the last line number used.
+ */
+export function emitLines(text: string, sink: LineSink, lineNumber: number): number {
+  let start = 0;
+  let line = lineNumber;
+  for (;;) {
+    const newline = text.indexOf("\n", start);
+    const stop = newline === -1 ? text.length : newline;
+    const cr = stop > start && text.charCodeAt(stop - 1) === 13 ? 1 : 0;
+    sink.line(text.slice(start, stop - cr), ++line);
+    if (newline === -1) return line;
+    start = newline + 1;
+  }
+}
+
 export interface ReadLimits {
   /** A file longer than this is skipped as `too-large`. */
   readonly maxFileBytes: number;
@@ -113,16 +130,7 @@ export class LineReader {
         continue;
       }
       // A line break never falls inside a UTF-8 sequence, so decoding up to it is safe.
-      const text = this.buffer.toString("utf8", 0, lastNewline);
-      let start = 0;
-      for (;;) {
-        const newline = text.indexOf("\n", start);
-        const stop = newline === -1 ? text.length : newline;
-        const cr = stop > start && text.charCodeAt(stop - 1) === 13 ? 1 : 0;
-        sink.line(text.slice(start, stop - cr), ++lineNumber);
-        if (newline === -1) break;
-        start = newline + 1;
-      }
+      lineNumber = emitLines(this.buffer.toString("utf8", 0, lastNewline), sink, lineNumber);
       carried = end - lastNewline - 1;
       if (carried > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
       if (atEnd) break;

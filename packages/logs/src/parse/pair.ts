@@ -1,5 +1,5 @@
 import { ok, type Result } from "@wattprint/result";
-import type { LineReader, LineSink } from "./line-reader.ts";
+import { emitLines, type LineReader, type LineSink } from "./line-reader.ts";
 import { type OutputLog, OutputLogParser } from "./output-log.ts";
 import type { FileProblem } from "./problems.ts";
 import type { ComponentMeasurements, Components, ParsedLogPair } from "./schemas.ts";
@@ -86,14 +86,6 @@ export function toComponents(standard: StandardLog): Components {
 
 /** Feeds a text already in memory to a line parser (the text-level functions of the API). */
 export function feedText(text: string, sink: LineSink): void {
-  let start = 0;
-  let lineNumber = 0;
-  while (start < text.length) {
-    const newline = text.indexOf("\n", start);
-    const stop = newline === -1 ? text.length : newline;
-    const cr = stop > start && text.charCodeAt(stop - 1) === 13 ? 1 : 0;
-    sink.line(text.slice(start, stop - cr), ++lineNumber);
-    if (newline === -1) break;
-    start = newline + 1;
-  }
+  // A final line break ends the last line; it does not start an empty one.
+  if (text.length > 0) emitLines(text.endsWith("\n") ? text.slice(0, -1) : text, sink, 0);
 }
