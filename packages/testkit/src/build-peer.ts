@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withBuildLock } from "./build-lock.ts";
+import { runCompiler } from "./run-compiler.ts";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Where the C++ peer sources live: `peers/fastdds/<name>.cpp` plus shared headers. */
@@ -52,35 +52,24 @@ function explainCompileFailure(output: string): string {
   return "compilation failed";
 }
 
-function compile(source: string, output: string): Promise<void> {
+async function compile(source: string, output: string): Promise<void> {
   const args = [...FLAGS, `-I${PEERS_SOURCE_DIR}`, source, "-o", output, ...LIBS];
-  return new Promise((resolve, reject) => {
-    const child = spawn(COMPILER, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), COMPILE_TIMEOUT_MS);
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      const hint =
-        error.code === "ENOENT"
-          ? `${COMPILER} not found: apt-get install -y --no-install-recommends g++ libfastrtps-dev`
-          : error.message;
-      reject(new Error(`cannot build peer ${source}: ${hint}`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) return resolve();
-      const why = signal ? `killed by ${signal}` : explainCompileFailure(text);
-      reject(
-        new Error(`cannot build peer ${source}: ${why}\n${COMPILER} ${args.join(" ")}\n${text}`),
-      );
-    });
-  });
+  const outcome = await runCompiler(COMPILER, args, COMPILE_TIMEOUT_MS);
+  if (outcome.kind === "not-started") {
+    const hint =
+      outcome.error.code === "ENOENT"
+        ? `${COMPILER} not found: apt-get install -y --no-install-recommends g++ libfastrtps-dev`
+        : outcome.error.message;
+    throw new Error(`cannot build peer ${source}: ${hint}`);
+  }
+  if (outcome.kind === "failed") {
+    const why = outcome.signal
+      ? `killed by ${outcome.signal}`
+      : explainCompileFailure(outcome.output);
+    throw new Error(
+      `cannot build peer ${source}: ${why}\n${COMPILER} ${args.join(" ")}\n${outcome.output}`,
+    );
+  }
 }
 
 async function removeStaleBuilds(name: string, keep: string): Promise<void> {

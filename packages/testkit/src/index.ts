@@ -79,3 +79,4 @@ export {
   VENDOR_EPROSIMA,
   type WriterSubmessageTarget,
 } from "./rtps-datagrams.ts";
+export { type CompilerOutcome, runCompiler } from "./run-compiler.ts";

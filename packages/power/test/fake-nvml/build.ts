@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { withBuildLock } from "@wattprint/testkit";
+import { runCompiler, withBuildLock } from "@wattprint/testkit";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const SOURCE = join(HERE, "fake-nvml.c");
@@ -56,32 +55,19 @@ async function build(): Promise<string> {
   return library;
 }
 
-function compile(output: string): Promise<void> {
+async function compile(output: string): Promise<void> {
   const args = [...FLAGS, "-o", output, SOURCE, ...LIBS];
-  return new Promise((resolve, reject) => {
-    const child = spawn(COMPILER, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), COMPILE_TIMEOUT_MS);
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        new Error(
-          error.code === "ENOENT"
-            ? `${COMPILER} not found: apt-get install -y --no-install-recommends g++ (it brings gcc)`
-            : `cannot run ${COMPILER}: ${error.message}`,
-        ),
-      );
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`${COMPILER} ${args.join(" ")} failed (${signal ?? code}):\n${text}`));
-    });
-  });
+  const outcome = await runCompiler(COMPILER, args, COMPILE_TIMEOUT_MS);
+  if (outcome.kind === "not-started") {
+    throw new Error(
+      outcome.error.code === "ENOENT"
+        ? `${COMPILER} not found: apt-get install -y --no-install-recommends g++ (it brings gcc)`
+        : `cannot run ${COMPILER}: ${outcome.error.message}`,
+    );
+  }
+  if (outcome.kind === "failed") {
+    throw new Error(
+      `${COMPILER} ${args.join(" ")} failed (${outcome.signal ?? outcome.code}):\n${outcome.output}`,
+    );
+  }
 }
