@@ -67,7 +67,19 @@ export interface NodeAppOptions {
  */
 const DEFAULT_WARM_UP_TASKS = 3000;
 
-/** A number from its flag or else its variable (unset: `fallback`); see optionText's rule. */
+/** A number from its flag or else its variable, undefined when neither is set; see optionText's rule. */
+function optionalNumber(
+  flag: string,
+  flagText: string | undefined,
+  env: Env,
+  variable: string | undefined,
+  rule: NumberRule,
+): number | undefined {
+  const option = optionText(flag, flagText, env, variable);
+  return option === undefined ? undefined : parseNumberOption(option, rule);
+}
+
+/** The same, with `fallback` when neither is set. */
 function numberOr(
   fallback: number,
   flag: string,
@@ -76,8 +88,7 @@ function numberOr(
   variable: string | undefined,
   rule: NumberRule,
 ): number {
-  const option = optionText(flag, flagText, env, variable);
-  return option === undefined ? fallback : parseNumberOption(option, rule);
+  return optionalNumber(flag, flagText, env, variable, rule) ?? fallback;
 }
 
 /** Flags win over environment variables; every value is checked before the node starts. */
@@ -154,12 +165,9 @@ export function parseNodeOptions(argv: readonly string[], env: Env): NodeAppOpti
 
 /** The participant's hostile-input limits (rtps README, "Hostile input"); flags only. */
 function peerLimits(values: Readonly<Partial<Record<PeerFlag, string>>>, env: Env): RtpsPeerLimits {
-  const option = (flag: PeerFlag) => optionText(flag, values[flag], env, undefined);
-  const number = (flag: PeerFlag, rule: NumberRule): number | undefined => {
-    const given = option(flag);
-    return given === undefined ? undefined : parseNumberOption(given, rule);
-  };
-  const allow = option("allow-peers");
+  const number = (flag: PeerFlag, rule: NumberRule): number | undefined =>
+    optionalNumber(flag, values[flag], env, undefined, rule);
+  const allow = optionText("allow-peers", values["allow-peers"], env, undefined);
   const allowedPeers = allow?.text
     .split(",")
     .map((entry) => entry.trim())
