@@ -82,6 +82,16 @@ describe("machine presets", () => {
     expect(rows[0]?.provenance.note).toMatch(/no maximum system power is published/);
   });
 
+  it("scales parts whose rated sum exceeds the maximum down to it, and says so", () => {
+    const station = findMachine("DGX Station A100");
+    if (!station.ok) throw new Error(station.error.message);
+    const rows = machineComponents(station.value, 1);
+    const total = rows.reduce((sum, row) => sum + row.power.value * row.count, 0);
+    expect(total).toBeCloseTo(1500, 9);
+    expect(rows[0]?.power.value).toBeLessThan(400);
+    expect(rows[0]?.provenance.note).toMatch(/exceed the 1500 W maximum system power/);
+  });
+
   it("finds presets by id, name or alias, blind to case and punctuation, and suggests", () => {
     expect(findMachine("dgx-h100")).toMatchObject({ ok: true, value: { id: "dgx-h100" } });
     expect(findMachine("DGX_H100")).toMatchObject({ ok: true, value: { id: "dgx-h100" } });
