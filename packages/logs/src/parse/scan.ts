@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
-import { classifyLogFileName, outputLogName, standardLogName } from "../format/file-names.ts";
+import {
+  classifyLogFileName,
+  type LogFileName,
+  outputLogName,
+  standardLogName,
+} from "../format/file-names.ts";
 import { LineReader } from "./line-reader.ts";
 import { parseLogPairFiles } from "./pair.ts";
 import { type FileProblem, SKIP_REASONS, type SkipReason } from "./problems.ts";
@@ -185,6 +190,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
         }
         if (name === undefined) {
           if (names === undefined) this.reportUnmatchedStandards();
+          else this.reportLoneStandardsListed(names);
           break;
         }
         const pair = this.visit(name, names);
@@ -218,30 +224,53 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
   }
 
+  /**
+   * Name order: the output logs' names, sorted. Only output logs are held (one string per
+   * pair, not two): a standard log is read through its output log's entry, and the standard
+   * logs without one are found by a second listing at the end (`reportLoneStandardsListed`).
+   */
   private sortedNames(): string[] {
     const names: string[] = [];
+    this.listLogs((name, log) => {
+      const kind = log?.kind;
+      if (kind !== "output") {
+        this.counters.entriesSeen++;
+        if (kind === "error") this.counters.errorLogs++;
+        else if (kind === undefined) this.counters.notLogs++;
+      } else if (names.length < this.options.maxSortedEntries) names.push(name);
+      else {
+        this.counters.entriesSeen++;
+        this.counters.entriesNotSorted++;
+      }
+    });
+    // Code-unit order, as Python sorts carbontracker's file lists.
+    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Every entry of the folder with its log name's parts (undefined: a folder, or not a log's name). */
+  private listLogs(visit: (name: string, log: LogFileName | undefined) => void): void {
     const dir = this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }));
-    if (dir === undefined) return names;
+    if (dir === undefined) return;
     try {
       for (
         let entry = this.systemCall(() => dir.readSync());
         entry;
         entry = this.systemCall(() => dir.readSync())
       ) {
-        // Only standard and output logs are held for sorting; the rest is counted here.
-        const kind = entry.isDirectory() ? undefined : classifyLogFileName(entry.name)?.kind;
-        if (kind === undefined || kind === "error") {
-          this.counters.entriesSeen++;
-          if (kind === "error") this.counters.errorLogs++;
-          else this.counters.notLogs++;
-        } else if (names.length < this.options.maxSortedEntries) names.push(entry.name);
-        else this.counters.entriesNotSorted++;
+        visit(entry.name, entry.isDirectory() ? undefined : classifyLogFileName(entry.name));
       }
     } finally {
       this.systemCall(() => dir.closeSync());
     }
-    // Code-unit order, as Python sorts carbontracker's file lists.
-    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Name order, after the pairs: the standard logs whose output log is not among the names. */
+  private reportLoneStandardsListed(sorted: readonly string[]): void {
+    this.listLogs((_name, log) => {
+      if (log?.kind === "standard" && !hasSorted(sorted, outputLogName(log.stem))) {
+        this.reportLoneStandard(log.stem);
+      }
+    });
   }
 
   /** One directory entry: the pair it opens, or nothing (counted). */
