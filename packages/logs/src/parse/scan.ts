@@ -13,6 +13,7 @@ import { LineReader } from "./line-reader.ts";
 import { parseLogPairFiles } from "./pair.ts";
 import { type FileProblem, SKIP_REASONS, type SkipReason } from "./problems.ts";
 import type { ParsedLogPair } from "./schemas.ts";
+import { SortedNames } from "./sorted-names.ts";
 import { isSystemError } from "./system-error.ts";
 
 export const scanOptionsSchema = z.object({
@@ -169,16 +170,16 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (this.started) throw new Error("a LogScan is iterated once; call scanLogDir again");
     this.started = true;
     const names = this.options.order === "name" ? this.sortedNames() : undefined;
+    const sortedOrder = names?.[Symbol.iterator]();
     const dir =
       names === undefined
         ? this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }))
         : undefined;
     try {
-      let index = 0;
       let sinceTurn = 0;
       for (;;) {
         let name: string | undefined;
-        if (names !== undefined) name = names[index++];
+        if (sortedOrder !== undefined) name = sortedOrder.next().value ?? undefined;
         else {
           const entry = dir === undefined ? null : (this.systemCall(() => dir.readSync()) ?? null);
           if (entry?.isDirectory()) {
@@ -193,7 +194,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
           else this.reportLoneStandardsListed(names);
           break;
         }
-        const pair = this.visit(name, names);
+        const pair = this.visit(name, names !== undefined);
         if (pair === undefined) continue;
         yield pair;
         if (++sinceTurn === PAIRS_PER_TURN) {
@@ -229,22 +230,21 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
    * pair, not two): a standard log is read through its output log's entry, and the standard
    * logs without one are found by a second listing at the end (`reportLoneStandardsListed`).
    */
-  private sortedNames(): string[] {
-    const names: string[] = [];
+  private sortedNames(): SortedNames {
+    const names = new SortedNames(outputLogName(""));
     this.listLogs((name, log) => {
       const kind = log?.kind;
       if (kind !== "output") {
         this.counters.entriesSeen++;
         if (kind === "error") this.counters.errorLogs++;
         else if (kind === undefined) this.counters.notLogs++;
-      } else if (names.length < this.options.maxSortedEntries) names.push(name);
+      } else if (names.size < this.options.maxSortedEntries) names.add(name);
       else {
         this.counters.entriesSeen++;
         this.counters.entriesNotSorted++;
       }
     });
-    // Code-unit order, as Python sorts carbontracker's file lists.
-    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return names;
   }
 
   /** Every entry of the folder with its log name's parts (undefined: a folder, or not a log's name). */
@@ -265,16 +265,16 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
   }
 
   /** Name order, after the pairs: the standard logs whose output log is not among the names. */
-  private reportLoneStandardsListed(sorted: readonly string[]): void {
+  private reportLoneStandardsListed(sorted: SortedNames): void {
     this.listLogs((_name, log) => {
-      if (log?.kind === "standard" && !hasSorted(sorted, outputLogName(log.stem))) {
+      if (log?.kind === "standard" && !sorted.has(outputLogName(log.stem))) {
         this.reportLoneStandard(log.stem);
       }
     });
   }
 
   /** One directory entry: the pair it opens, or nothing (counted). */
-  private visit(name: string, sorted: readonly string[] | undefined): ParsedLogPair | undefined {
+  private visit(name: string, byName: boolean): ParsedLogPair | undefined {
     this.counters.entriesSeen++;
     const log = classifyLogFileName(name);
     if (log === undefined) {
@@ -287,9 +287,9 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
     if (log.kind === "standard") {
       // The pair is read from its output log's entry; a standard log alone is reported.
-      if (sorted !== undefined) {
-        if (!hasSorted(sorted, outputLogName(log.stem))) this.reportLoneStandard(log.stem);
-      } else if (!this.halfSeen.delete(log.stem)) {
+      // Name order lists only output logs (see sortedNames).
+      if (byName) return undefined;
+      if (!this.halfSeen.delete(log.stem)) {
         // Its output log is not listed yet: remember the stem while there is room, else
         // ask the file system now.
         if (this.halfSeen.size < MAX_HALF_SEEN) this.halfSeen.set(log.stem, "standard");
@@ -303,7 +303,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (!parsed.ok) {
       const problem = parsed.error;
       const standardMissing = problem.kind === "missing" && problem.path === standardPath;
-      if (!standardMissing && sorted === undefined) this.outputSeen(log.stem);
+      if (!standardMissing && !byName) this.outputSeen(log.stem);
       this.report(
         standardMissing
           ? failure(
@@ -319,7 +319,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
     this.counters.pairsParsed++;
     if (parsed.value.droppedIncompleteEpoch) this.counters.droppedIncompleteEpochs++;
-    if (sorted === undefined) this.outputSeen(log.stem);
+    if (!byName) this.outputSeen(log.stem);
     return parsed.value.pair;
   }
 
@@ -358,17 +358,4 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     else this.counters.problemsNotListed++;
     this.options.onProblem?.(problem);
   }
-}
-
-function hasSorted(names: readonly string[], name: string): boolean {
-  let lo = 0;
-  let hi = names.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const here = names[mid] ?? "";
-    if (here === name) return true;
-    if (here < name) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
