@@ -20,7 +20,8 @@ export const scanOptionsSchema = z.object({
   /**
    * `directory` (default): pairs in the order the file system lists them; memory stays flat
    * however many files there are. `name`: sorted by output file name, as carbontracker's
-   * list; the names (not the files) are held to sort them.
+   * list; the output logs' names (not the files) are held to sort them, packed as bytes
+   * (about 30 bytes per pair, see `SortedNames`).
    */
   order: z.enum(["directory", "name"]).default("directory"),
   maxFileBytes: z
@@ -37,7 +38,7 @@ export const scanOptionsSchema = z.object({
   maxComponents: z.number().int().positive().default(64),
   /** Skipped files kept for `introspect()`; beyond this they are counted only. */
   maxListedProblems: z.number().int().nonnegative().default(10_000),
-  /** With `order: "name"`: directory entries held for sorting; beyond this the scan stops, counted. */
+  /** With `order: "name"`: output logs held for sorting; beyond this they are left out, counted. */
   maxSortedEntries: z.number().int().positive().default(10_000_000),
   /** Called once per skipped file, as it is skipped (e.g. to print it). */
   onProblem: z.custom<(problem: FileProblem) => void>((v) => typeof v === "function").optional(),
@@ -226,9 +227,10 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
   }
 
   /**
-   * Name order: the output logs' names, sorted. Only output logs are held (one string per
-   * pair, not two): a standard log is read through its output log's entry, and the standard
-   * logs without one are found by a second listing at the end (`reportLoneStandardsListed`).
+   * Name order: the output logs' names, sorted. Only output logs are held (one name per
+   * pair, not two, packed as bytes): a standard log is read through its output log's entry,
+   * and the standard logs without one are found by a second listing at the end
+   * (`reportLoneStandardsListed`).
    */
   private sortedNames(): SortedNames {
     const names = new SortedNames(outputLogName(""));
