@@ -1,7 +1,7 @@
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   MAX_ROUND_REQUESTS,
   nodeSysfsIo,
@@ -12,17 +12,12 @@ import {
 } from "../src/index.ts";
 import { setEnergy, tempDir, twoSocketServer, writePowercap } from "./helpers/trees.ts";
 
-let root: string;
-let dispose: () => Promise<void>;
-
-beforeEach(async () => {
+/** A temporary folder for one test, removed when the test ends. */
+async function freshRoot(): Promise<string> {
   const dir = await tempDir("read-thread");
-  root = dir.path;
-  dispose = dir.dispose;
-});
-afterEach(async () => {
-  await dispose();
-});
+  onTestFinished(() => dir.dispose());
+  return dir.path;
+}
 
 /** Descriptors this process holds now (Linux). */
 async function openDescriptors(): Promise<number> {
@@ -48,6 +43,23 @@ async function descriptorsSettleAt(expected: number): Promise<number> {
   return now;
 }
 
+/** A two-socket powercap tree, with the read thread idle and the descriptors counted. */
+async function idleTree(): Promise<{ root: string; fdsBefore: number }> {
+  const root = await freshRoot();
+  await writePowercap(root, twoSocketServer());
+  await settled();
+  return { root, fdsBefore: await openDescriptors() };
+}
+
+/** The worker has exited and every descriptor opened since `fdsBefore` is closed. */
+async function expectReleased(fdsBefore: number): Promise<void> {
+  await settled();
+  const stats = readThreadStats();
+  expect(stats.running).toBe(false);
+  expect(stats.stopping).toBe(0);
+  expect(await descriptorsSettleAt(fdsBefore)).toBe(fdsBefore);
+}
+
 async function meterOver(source: RaplSource): Promise<PowerMeter> {
   const opened = await openPowerMeter({ inject: { sources: [source] }, fallback: "none" });
   if (!opened.ok) throw new Error(opened.error.message);
@@ -68,10 +80,8 @@ function readOnce(fd: number, length = 32): Promise<{ code: string | null; text:
 
 describe.runIf(process.platform === "linux")("the read thread", () => {
   it("starts with the first open descriptor, reads every zone of a sample in one round, and stops with the last close", async () => {
-    await writePowercap(root, twoSocketServer());
-    await settled();
+    const { root, fdsBefore } = await idleTree();
     const before = readThreadStats();
-    const fdsBefore = await openDescriptors();
     expect(before.stopping).toBe(0);
     expect(before.running).toBe(false);
 
@@ -88,18 +98,14 @@ describe.runIf(process.platform === "linux")("the read thread", () => {
     expect(during.reads - before.reads).toBe(3 * meter.devices.length);
 
     await meter.close();
-    await settled();
+    await expectReleased(fdsBefore);
     const after = readThreadStats();
-    expect(after.running).toBe(false);
     expect(after.users).toBe(before.users);
     expect(after.broken).toBeNull();
-    expect(await descriptorsSettleAt(fdsBefore)).toBe(fdsBefore);
   });
 
   it("keeps the vanished zone's descriptor out of every later round, even when the zone comes back, and a new meter reads the new one", async () => {
-    await writePowercap(root, twoSocketServer());
-    await settled();
-    const fdsBefore = await openDescriptors();
+    const { root, fdsBefore } = await idleTree();
     const meter = await meterOver(new RaplSource({ root, revalidateEvery: 1 }));
     await setEnergy(root, "intel-rapl:1", 2_000_000 + 3_000_000);
     await meter.sample();
@@ -139,27 +145,22 @@ describe.runIf(process.platform === "linux")("the read thread", () => {
 
     await meter.close();
     await fresh.close();
-    await settled();
-    expect(readThreadStats().running).toBe(false);
-    expect(await descriptorsSettleAt(fdsBefore)).toBe(fdsBefore);
+    await expectReleased(fdsBefore);
   });
 
   it("closes a descriptor only after the round reading it is back (a synchronous dispose mid-sample)", async () => {
-    await writePowercap(root, twoSocketServer());
-    await settled();
-    const fdsBefore = await openDescriptors();
+    const { root, fdsBefore } = await idleTree();
     const meter = await meterOver(new RaplSource({ root }));
     const inFlight = meter.sample();
     meter[Symbol.dispose]();
     const reading = await inFlight;
     // The sample finished against a closed reader: every zone says so, none read a stray descriptor.
     for (const d of reading.devices) expect(d.problem?.message ?? "").not.toMatch(/EBADF/);
-    await settled();
-    expect(readThreadStats().running).toBe(false);
-    expect(await descriptorsSettleAt(fdsBefore)).toBe(fdsBefore);
+    await expectReleased(fdsBefore);
   });
 
   it("reports a failed read by its errno code, and serves more requests than a round holds", async () => {
+    const root = await freshRoot();
     const file = join(root, "value");
     await writeFile(file, "12345\n");
     await mkdir(join(root, "dir"));
