@@ -21,6 +21,8 @@ interface Measurement {
   readonly mode: string;
   readonly pairs: number;
   readonly seconds: number;
+  /** User + system CPU of the measuring process, from the first directory call to the total. */
+  readonly cpuSeconds: number;
   readonly peakRssMB: number;
   readonly energyKWh: number;
 }
@@ -45,7 +47,7 @@ const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 console.log(`node ${process.version}, ${RUNS} runs per row, median (min-max)`);
-console.log("pairs     mode               seconds               peak RSS MB");
+console.log("pairs     mode               CPU seconds           wall seconds          peak RSS MB");
 for (const pairs of COUNTS) {
   const dir = folder(pairs);
   for (const mode of MODES) {
@@ -57,10 +59,19 @@ for (const pairs of COUNTS) {
     }
     if (runs.some((r) => r.pairs !== pairs))
       throw new Error(`${mode}: expected ${pairs} pairs, got ${runs.map((r) => r.pairs)}`);
-    const s = runs.map((r) => r.seconds);
-    const m = runs.map((r) => r.peakRssMB);
+    const spread = (xs: number[], digits: number) =>
+      `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
     console.log(
-      `${String(pairs).padEnd(9)} ${mode.padEnd(18)} ${median(s).toFixed(3)} (${Math.min(...s).toFixed(3)}-${Math.max(...s).toFixed(3)})   ${median(m).toFixed(1)} (${Math.min(...m).toFixed(1)}-${Math.max(...m).toFixed(1)})`,
+      `${String(pairs).padEnd(9)} ${mode.padEnd(18)} ${spread(
+        runs.map((r) => r.cpuSeconds),
+        3,
+      ).padEnd(21)} ${spread(
+        runs.map((r) => r.seconds),
+        3,
+      ).padEnd(21)} ${spread(
+        runs.map((r) => r.peakRssMB),
+        1,
+      )}`,
     );
   }
 }

@@ -98,3 +98,8 @@ export type {
 } from "./source.ts";
 export { nodeSysfsIo, type ReadCallback, type SysfsIo } from "./sysfs/io.ts";
 export { parseUnsignedAscii } from "./sysfs/parse.ts";
+export {
+  MAX_ROUND_REQUESTS,
+  type ReadThreadStats,
+  readThreadStats,
+} from "./sysfs/read-thread.ts";

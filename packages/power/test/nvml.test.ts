@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { NvmlSource, openPowerMeter, type PowerMeter } from "../src/index.ts";
+import { NvmlSource, openPowerMeter, type PowerMeter, readThreadStats } from "../src/index.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
 import { tempDir } from "./helpers/trees.ts";
 
@@ -84,10 +84,14 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
 
   it("sums the GPUs of the gpu component: counter deltas for one, trapezoids for the other", async () => {
     await writeScript(twoGpus);
+    const threadBefore = readThreadStats();
     const meter = await meterOf(new NvmlSource({ library, cudaVisibleDevices: null }));
     const first = await meter.sample();
     const second = await meter.sample();
     await meter.close();
+    // Every per-sample call ran on the read thread: the opening sample and two more, two GPUs.
+    expect(readThreadStats().calls - threadBefore.calls).toBe(6);
+    expect(readThreadStats().broken).toBeNull();
     // Counter: detect read 1000000 mJ, the baseline 1010000, then 1030000 and 1060000.
     const h100 = second.devices.find((d) => d.device.id === `nvml:${H100}`);
     expect(h100?.energyJ).toBeCloseTo(50, 9);

@@ -3,18 +3,25 @@ import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
-import { classifyLogFileName, outputLogName, standardLogName } from "../format/file-names.ts";
+import {
+  classifyLogFileName,
+  type LogFileName,
+  outputLogName,
+  standardLogName,
+} from "../format/file-names.ts";
 import { LineReader } from "./line-reader.ts";
 import { parseLogPairFiles } from "./pair.ts";
 import { type FileProblem, SKIP_REASONS, type SkipReason } from "./problems.ts";
 import type { ParsedLogPair } from "./schemas.ts";
+import { SortedNames } from "./sorted-names.ts";
 import { isSystemError } from "./system-error.ts";
 
 export const scanOptionsSchema = z.object({
   /**
    * `directory` (default): pairs in the order the file system lists them; memory stays flat
    * however many files there are. `name`: sorted by output file name, as carbontracker's
-   * list; the names (not the files) are held to sort them.
+   * list; the output logs' names (not the files) are held to sort them, packed as bytes
+   * (about 30 bytes per pair, see `SortedNames`).
    */
   order: z.enum(["directory", "name"]).default("directory"),
   maxFileBytes: z
@@ -31,7 +38,7 @@ export const scanOptionsSchema = z.object({
   maxComponents: z.number().int().positive().default(64),
   /** Skipped files kept for `introspect()`; beyond this they are counted only. */
   maxListedProblems: z.number().int().nonnegative().default(10_000),
-  /** With `order: "name"`: directory entries held for sorting; beyond this the scan stops, counted. */
+  /** With `order: "name"`: output logs held for sorting; beyond this they are left out, counted. */
   maxSortedEntries: z.number().int().positive().default(10_000_000),
   /** Called once per skipped file, as it is skipped (e.g. to print it). */
   onProblem: z.custom<(problem: FileProblem) => void>((v) => typeof v === "function").optional(),
@@ -164,16 +171,16 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (this.started) throw new Error("a LogScan is iterated once; call scanLogDir again");
     this.started = true;
     const names = this.options.order === "name" ? this.sortedNames() : undefined;
+    const sortedOrder = names?.[Symbol.iterator]();
     const dir =
       names === undefined
         ? this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }))
         : undefined;
     try {
-      let index = 0;
       let sinceTurn = 0;
       for (;;) {
         let name: string | undefined;
-        if (names !== undefined) name = names[index++];
+        if (sortedOrder !== undefined) name = sortedOrder.next().value ?? undefined;
         else {
           const entry = dir === undefined ? null : (this.systemCall(() => dir.readSync()) ?? null);
           if (entry?.isDirectory()) {
@@ -185,9 +192,10 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
         }
         if (name === undefined) {
           if (names === undefined) this.reportUnmatchedStandards();
+          else this.reportLoneStandardsListed(names);
           break;
         }
-        const pair = this.visit(name, names);
+        const pair = this.visit(name, names !== undefined);
         if (pair === undefined) continue;
         yield pair;
         if (++sinceTurn === PAIRS_PER_TURN) {
@@ -218,34 +226,57 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
   }
 
-  private sortedNames(): string[] {
-    const names: string[] = [];
+  /**
+   * Name order: the output logs' names, sorted. Only output logs are held (one name per
+   * pair, not two, packed as bytes): a standard log is read through its output log's entry,
+   * and the standard logs without one are found by a second listing at the end
+   * (`reportLoneStandardsListed`).
+   */
+  private sortedNames(): SortedNames {
+    const names = new SortedNames(outputLogName(""));
+    this.listLogs((name, log) => {
+      const kind = log?.kind;
+      if (kind !== "output") {
+        this.counters.entriesSeen++;
+        if (kind === "error") this.counters.errorLogs++;
+        else if (kind === undefined) this.counters.notLogs++;
+      } else if (names.size < this.options.maxSortedEntries) names.add(name);
+      else {
+        this.counters.entriesSeen++;
+        this.counters.entriesNotSorted++;
+      }
+    });
+    return names;
+  }
+
+  /** Every entry of the folder with its log name's parts (undefined: a folder, or not a log's name). */
+  private listLogs(visit: (name: string, log: LogFileName | undefined) => void): void {
     const dir = this.systemCall(() => opendirSync(this.logDir, { bufferSize: 1024 }));
-    if (dir === undefined) return names;
+    if (dir === undefined) return;
     try {
       for (
         let entry = this.systemCall(() => dir.readSync());
         entry;
         entry = this.systemCall(() => dir.readSync())
       ) {
-        // Only standard and output logs are held for sorting; the rest is counted here.
-        const kind = entry.isDirectory() ? undefined : classifyLogFileName(entry.name)?.kind;
-        if (kind === undefined || kind === "error") {
-          this.counters.entriesSeen++;
-          if (kind === "error") this.counters.errorLogs++;
-          else this.counters.notLogs++;
-        } else if (names.length < this.options.maxSortedEntries) names.push(entry.name);
-        else this.counters.entriesNotSorted++;
+        visit(entry.name, entry.isDirectory() ? undefined : classifyLogFileName(entry.name));
       }
     } finally {
       this.systemCall(() => dir.closeSync());
     }
-    // Code-unit order, as Python sorts carbontracker's file lists.
-    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Name order, after the pairs: the standard logs whose output log is not among the names. */
+  private reportLoneStandardsListed(sorted: SortedNames): void {
+    this.listLogs((_name, log) => {
+      if (log?.kind === "standard" && !sorted.has(outputLogName(log.stem))) {
+        this.reportLoneStandard(log.stem);
+      }
+    });
   }
 
   /** One directory entry: the pair it opens, or nothing (counted). */
-  private visit(name: string, sorted: readonly string[] | undefined): ParsedLogPair | undefined {
+  private visit(name: string, byName: boolean): ParsedLogPair | undefined {
     this.counters.entriesSeen++;
     const log = classifyLogFileName(name);
     if (log === undefined) {
@@ -258,9 +289,9 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
     if (log.kind === "standard") {
       // The pair is read from its output log's entry; a standard log alone is reported.
-      if (sorted !== undefined) {
-        if (!hasSorted(sorted, outputLogName(log.stem))) this.reportLoneStandard(log.stem);
-      } else if (!this.halfSeen.delete(log.stem)) {
+      // Name order lists only output logs (see sortedNames).
+      if (byName) return undefined;
+      if (!this.halfSeen.delete(log.stem)) {
         // Its output log is not listed yet: remember the stem while there is room, else
         // ask the file system now.
         if (this.halfSeen.size < MAX_HALF_SEEN) this.halfSeen.set(log.stem, "standard");
@@ -274,7 +305,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (!parsed.ok) {
       const problem = parsed.error;
       const standardMissing = problem.kind === "missing" && problem.path === standardPath;
-      if (!standardMissing && sorted === undefined) this.outputSeen(log.stem);
+      if (!standardMissing && !byName) this.outputSeen(log.stem);
       this.report(
         standardMissing
           ? failure(
@@ -290,7 +321,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
     this.counters.pairsParsed++;
     if (parsed.value.droppedIncompleteEpoch) this.counters.droppedIncompleteEpochs++;
-    if (sorted === undefined) this.outputSeen(log.stem);
+    if (!byName) this.outputSeen(log.stem);
     return parsed.value.pair;
   }
 
@@ -329,17 +360,4 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     else this.counters.problemsNotListed++;
     this.options.onProblem?.(problem);
   }
-}
-
-function hasSorted(names: readonly string[], name: string): boolean {
-  let lo = 0;
-  let hi = names.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const here = names[mid] ?? "";
-    if (here === name) return true;
-    if (here < name) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }

@@ -32,10 +32,19 @@ import {
 import { componentsOf, type MeterReading, totalsOf } from "./reading.ts";
 import { deviceMatches, READERS_OF } from "./select.ts";
 
-interface Wired {
+interface Picks {
   readonly source: PowerSource;
   /** Index into the source's readings, and the accumulator, of each selected device. */
   readonly picks: readonly { readonly index: number; readonly acc: DeviceAccumulator }[];
+}
+
+/** A source as the meter drives it: its picks, its last outcome and handlers made once. */
+interface Wired extends Picks {
+  /** The sample of the round in flight; null before it arrives or when the source rejected. */
+  outcome: SourceSample | null;
+  failure: unknown;
+  readonly fulfilled: (sample: SourceSample) => void;
+  readonly rejected: (reason: unknown) => void;
 }
 
 export interface MeterCounters {
@@ -58,6 +67,9 @@ export interface MeterCounters {
 export class PowerMeter implements AsyncDisposable, Disposable {
   private readonly accumulators: DeviceAccumulator[];
   private inFlight: Promise<MeterReading> | null = null;
+  private readonly wired: readonly Wired[];
+  private remaining = 0;
+  private finish: ((reading: MeterReading) => void) | null = null;
   private last: MeterReading;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -69,18 +81,35 @@ export class PowerMeter implements AsyncDisposable, Disposable {
   };
 
   private constructor(
-    private readonly wired: readonly Wired[],
+    picks: readonly Picks[],
     readonly devices: readonly PowerDevice[],
     readonly skipped: readonly ReaderSkip[],
     private readonly startedAtMs: number,
   ) {
-    this.accumulators = wired.flatMap((w) => w.picks.map((p) => p.acc));
+    this.wired = picks.map((p) => {
+      const w: Wired = {
+        ...p,
+        outcome: null,
+        failure: undefined,
+        fulfilled: (sample) => {
+          w.outcome = sample;
+          this.arrive();
+        },
+        rejected: (reason) => {
+          w.outcome = null;
+          w.failure = reason;
+          this.arrive();
+        },
+      };
+      return w;
+    });
+    this.accumulators = this.wired.flatMap((w) => w.picks.map((p) => p.acc));
     this.last = this.build(startedAtMs);
   }
 
   /** @internal Used by `openPowerMeter` once the selection is valid. */
   static async create(
-    wired: readonly Wired[],
+    wired: readonly Picks[],
     devices: readonly PowerDevice[],
     skipped: readonly ReaderSkip[],
     startedAtMs: number,
@@ -102,9 +131,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
       this.counters.coalesced++;
       return this.inFlight;
     }
-    this.inFlight = this.takeSample().finally(() => {
-      this.inFlight = null;
-    });
+    this.inFlight = new Promise(this.begin);
     return this.inFlight;
   }
 
@@ -113,32 +140,62 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     return this.last;
   }
 
-  private async takeSample(): Promise<MeterReading> {
-    const settled = await Promise.allSettled(this.wired.map((w) => w.source.sample()));
-    let latestMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Starts every source's sample and counts them back with handlers made once per source
+   * (not `Promise.allSettled` and an async function, which allocate arrays, result objects and
+   * a generator state per sample).
+   */
+  private readonly begin = (resolve: (reading: MeterReading) => void): void => {
+    this.finish = resolve;
+    this.remaining = this.wired.length;
+    if (this.remaining === 0) {
+      this.complete();
+      return;
+    }
     for (let s = 0; s < this.wired.length; s++) {
       const w = this.wired[s] as Wired;
-      const outcome = settled[s] as PromiseSettledResult<SourceSample>;
+      let pending: Promise<SourceSample>;
+      try {
+        pending = w.source.sample();
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(w.fulfilled, w.rejected);
+    }
+  };
+
+  private arrive(): void {
+    if (--this.remaining === 0) this.complete();
+  }
+
+  private complete(): void {
+    let latestMs = Number.NEGATIVE_INFINITY;
+    for (const w of this.wired) {
+      const sample = w.outcome;
+      w.outcome = null;
+      const atMs = sample === null ? monotonicMs() : sample.atMs;
+      if (atMs > latestMs) latestMs = atMs;
       for (const pick of w.picks) {
-        const r = outcome.status === "fulfilled" ? outcome.value.readings[pick.index] : undefined;
-        const atMs = outcome.status === "fulfilled" ? outcome.value.atMs : monotonicMs();
-        if (atMs > latestMs) latestMs = atMs;
-        pick.acc.add(r ?? this.missing(pick.acc.device, outcome), atMs);
+        const r = sample === null ? undefined : sample.readings[pick.index];
+        pick.acc.add(r ?? this.missing(pick.acc.device, sample === null, w.failure), atMs);
         const problem = pick.acc.problem;
         if (problem !== null) this.counters.problems[problem.kind]++;
       }
+      w.failure = undefined;
     }
     this.counters.samples++;
     // The reading is as of its latest device reading, so intervals between readings match the energy in them.
     this.last = this.build(Number.isFinite(latestMs) ? latestMs : monotonicMs());
-    return this.last;
+    const finish = this.finish;
+    this.finish = null;
+    this.inFlight = null;
+    finish?.(this.last);
   }
 
-  private missing(device: PowerDevice, outcome: PromiseSettledResult<SourceSample>): DeviceReading {
-    const why =
-      outcome.status === "rejected"
-        ? `the ${device.reader} reader failed: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`
-        : `the ${device.reader} reader returned no reading for it`;
+  private missing(device: PowerDevice, rejected: boolean, reason: unknown): DeviceReading {
+    const why = rejected
+      ? `the ${device.reader} reader failed: ${reason instanceof Error ? reason.message : String(reason)}`
+      : `the ${device.reader} reader returned no reading for it`;
     return failedReading(readingProblem("driver-error", device.id, `${device.name}: ${why}`));
   }
 
@@ -346,7 +403,7 @@ export async function openPowerMeter(
     );
   }
 
-  const wired: Wired[] = [];
+  const wired: Picks[] = [];
   const devices: PowerDevice[] = [];
   for (const f of found) {
     const picks = f.detection.devices

@@ -13,6 +13,7 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { Countdown } from "../sysfs/attribute.ts";
+import { readThread } from "../sysfs/read-thread.ts";
 import {
   bindNvml,
   type NvmlBindings,
@@ -70,6 +71,9 @@ export interface GpuProcesses {
 interface Gpu {
   readonly device: PowerDevice;
   readonly handle: bigint;
+  /** The handle as two 32-bit halves, for the read thread (no BigInt per call). */
+  readonly handleLo: number;
+  readonly handleHi: number;
   readonly useCounter: boolean;
   readonly out: Uint32Array;
   readonly util: Uint32Array;
@@ -104,6 +108,8 @@ export class NvmlSource implements PowerSource {
   private pending: Promise<SourceSample> | null = null;
   private readonly counters = emptySourceCounters();
   private readonly library: string;
+  /** The library's number on the read thread, or -1 while this reader does not use it. */
+  private threadLibrary = -1;
 
   constructor(private readonly options: NvmlOptions = {}) {
     const platform = options.platform ?? process.platform;
@@ -153,6 +159,9 @@ export class NvmlSource implements PowerSource {
         skipped.push(readerSkip("nvml", "not-present", "NVML is loaded but reports no GPU"));
       }
       this.shutdown();
+    } else {
+      readThread.acquire();
+      this.threadLibrary = readThread.nvmlLibrary(this.library);
     }
     return { devices: this.gpus.map((g) => g.device), skipped };
   }
@@ -377,6 +386,8 @@ export class NvmlSource implements PowerSource {
         notes: allNotes,
       }),
       handle: gpu.handle,
+      handleLo: Number(gpu.handle & 0xffffffffn),
+      handleHi: Number(gpu.handle >> 32n),
       useCounter,
       out,
       util: new Uint32Array(2),
@@ -416,11 +427,18 @@ export class NvmlSource implements PowerSource {
         if (this.closed) this.shutdown();
       });
       if (calls === 0 || nvml === null) return;
+      // On the read thread, with the sysfs reads of the same sample: one hand-off for all.
+      // koffi's own threads (one hand-off per call) only when the read thread is unusable.
+      const lib = readThread.usable ? this.threadLibrary : -1;
       for (const gpu of this.gpus) {
         if (gpu.lost !== null) continue;
-        if (gpu.useCounter) nvml.totalEnergy.async(gpu.handle, gpu.out, gpu.onValue);
-        else nvml.powerUsage.async(gpu.handle, gpu.out, gpu.onValue);
-        if (withUtil) nvml.utilisation.async(gpu.handle, gpu.util, gpu.onUtil);
+        const fn = gpu.useCounter ? "totalEnergy" : "powerUsage";
+        if (lib >= 0) readThread.call(lib, fn, gpu.handleLo, gpu.handleHi, gpu.out, gpu.onValue);
+        else nvml[fn].async(gpu.handle, gpu.out, gpu.onValue);
+        if (!withUtil) continue;
+        if (lib >= 0) {
+          readThread.call(lib, "utilisation", gpu.handleLo, gpu.handleHi, gpu.util, gpu.onUtil);
+        } else nvml.utilisation.async(gpu.handle, gpu.util, gpu.onUtil);
       }
     });
     return this.pending;
@@ -530,6 +548,8 @@ export class NvmlSource implements PowerSource {
     if (!this.initialised || this.bindings === null) return;
     this.initialised = false;
     this.bindings.shutdown();
+    if (this.gpus.length > 0) readThread.release(); // acquired at detect
+    this.threadLibrary = -1;
   }
 
   introspect(): SourceCounters {

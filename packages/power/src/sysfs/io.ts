@@ -1,8 +1,8 @@
-import { close, open, read, type Stats, stat } from "node:fs";
+import { open, type Stats, stat } from "node:fs";
 import { readdir, readFile, realpath } from "node:fs/promises";
+import { type ReadCallback, readThread } from "./read-thread.ts";
 
-/** Callback of a positional read: an errno-carrying error, or the bytes read. */
-export type ReadCallback = (error: NodeJS.ErrnoException | null, bytesRead: number) => void;
+export type { ReadCallback };
 
 /**
  * The file operations the sysfs readers use, injectable so that tests can run a reader on a
@@ -34,17 +34,23 @@ export const nodeSysfsIo: SysfsIo = {
   realPath: (path) => realpath(path),
   open: (path) =>
     new Promise((resolve, reject) =>
-      open(path, "r", (error, fd) => (error ? reject(error) : resolve(fd))),
+      open(path, "r", (error, fd) => {
+        if (error) reject(error);
+        else {
+          readThread.acquire();
+          resolve(fd);
+        }
+      }),
     ),
-  read: (fd, buffer, length, position, callback) => read(fd, buffer, 0, length, position, callback),
+  // Every read of a sample goes to the read thread in one round (see read-thread.ts).
+  read: (fd, buffer, length, position, callback) =>
+    readThread.read(fd, buffer, length, position, callback),
   identity: (path) =>
     new Promise((resolve, reject) =>
       stat(path, (error, stats) => (error ? reject(error) : resolve(statIdentity(stats)))),
     ),
-  close: (fd) =>
-    close(fd, () => {
-      // Nothing to do: a close error on a read-only sysfs descriptor loses no data.
-    }),
+  // Closed once no round is running: the worker never reads a closed (maybe reused) number.
+  close: (fd) => readThread.closeDescriptor(fd),
 };
 
 /** The errno code of a caught error (`ENOENT`), or `EUNKNOWN`. */

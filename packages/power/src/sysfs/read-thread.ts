@@ -1,0 +1,448 @@
+import { close as closeFd, read as readAsync } from "node:fs";
+import { createRequire } from "node:module";
+import { getSystemErrorName } from "node:util";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { READ_WORKER_SOURCE } from "./read-worker-source.ts";
+
+/** Callback of a positional read: an errno-carrying error, or the bytes read. */
+export type ReadCallback = (error: NodeJS.ErrnoException | null, bytesRead: number) => void;
+/** Callback of an NVML call: koffi's error (always null here) and the `nvmlReturn_t`. */
+export type CallCallback = (error: unknown, code: number) => void;
+
+/** Requests one round carries; more wait for the next round (counted as `deferred`). */
+export const MAX_ROUND_REQUESTS = 256;
+/** Bytes of shared data per request: the longest read (`/proc/stat`'s first line) fits. */
+export const SLOT_BYTES = 512;
+
+/** NVML functions the thread can call, by their index in the worker's table. */
+export type NvmlFunction = "totalEnergy" | "powerUsage" | "utilisation";
+const NVML_FUNCTIONS: Readonly<Record<NvmlFunction, number>> = {
+  totalEnergy: 0,
+  powerUsage: 1,
+  utilisation: 2,
+};
+
+/** The shared tables' layout, passed to the worker so that it is written once. */
+const LAYOUT = {
+  // control: Int32Array
+  GEN: 0,
+  DONE: 1,
+  COUNT: 2,
+  STOP: 3,
+  // meta: Int32Array, META words per request
+  META: 8,
+  OP: 0,
+  FD: 1,
+  LENGTH: 2,
+  POSITION: 3,
+  RESULT: 4,
+  LIBRARY: 1,
+  FUNCTION: 2,
+  HANDLE_LO: 3,
+  HANDLE_HI: 5,
+  OP_PREAD: 1,
+  OP_NVML: 2,
+  SLOT_BYTES,
+  EIO: 5,
+} as const;
+
+export interface ReadThreadStats {
+  /** Whether the worker thread is running now. */
+  running: boolean;
+  /** Workers told to stop that have not exited yet (their thread still holds its own descriptors). */
+  stopping: number;
+  /** Workers started since the process began (a new one after each full release). */
+  started: number;
+  /** Users holding the thread: open sysfs descriptors and NVML readers. */
+  users: number;
+  rounds: number;
+  reads: number;
+  calls: number;
+  /** Requests that arrived while a round was running or full, and went in a later round. */
+  deferred: number;
+  /** Reads done on Node's thread pool because the worker could not start or died. */
+  fallbackReads: number;
+  /** Why the worker is not used, when it is not; null while it works. */
+  broken: string | null;
+}
+
+interface Queue {
+  count: number;
+  readonly op: Int32Array;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly c: Int32Array;
+  readonly d: Int32Array;
+  readonly buffers: (Buffer | Uint32Array | null)[];
+  readonly readCallbacks: (ReadCallback | null)[];
+  readonly callCallbacks: (CallCallback | null)[];
+}
+
+function queue(): Queue {
+  return {
+    count: 0,
+    op: new Int32Array(MAX_ROUND_REQUESTS),
+    a: new Int32Array(MAX_ROUND_REQUESTS),
+    b: new Int32Array(MAX_ROUND_REQUESTS),
+    c: new Int32Array(MAX_ROUND_REQUESTS),
+    d: new Int32Array(MAX_ROUND_REQUESTS),
+    buffers: new Array(MAX_ROUND_REQUESTS).fill(null),
+    readCallbacks: new Array(MAX_ROUND_REQUESTS).fill(null),
+    callCallbacks: new Array(MAX_ROUND_REQUESTS).fill(null),
+  };
+}
+
+function errnoError(errno: number): NodeJS.ErrnoException {
+  let code = "EIO";
+  try {
+    code = getSystemErrorName(-errno);
+  } catch {
+    // An errno the platform does not name: keep EIO.
+  }
+  const error: NodeJS.ErrnoException = new Error(`${code}: read failed`);
+  error.code = code;
+  error.errno = -errno;
+  return error;
+}
+
+/**
+ * One worker thread that does every sysfs read and NVML call of a sample synchronously, so a
+ * sample costs one hand-off between threads instead of one per file, and the event loop never
+ * waits on a device. Requests made in the same tick (every reader of a meter sample) form one
+ * round: the main thread writes them into a shared table, bumps the round counter and wakes the
+ * worker (`Atomics.notify`); the worker runs them, writes the results into shared memory and
+ * posts one empty message to say the round is done (measured cheaper, in CPU and heap, than
+ * `Atomics.waitAsync`). The tables, queues and callbacks are allocated once: a round allocates
+ * that message's event and nothing per request.
+ *
+ * Descriptors stay owned by the main thread; closing one waits until no round is running, so
+ * the worker never reads a descriptor number that has been closed (and maybe reused). The
+ * thread starts with its first user (an open descriptor, an NVML reader) and stops when the
+ * last one lets go. If the worker cannot start or dies, reads go to Node's thread pool
+ * (`fs.read`) and NVML calls report failure; `stats().broken` says why.
+ */
+export class ReadThread {
+  private worker: Worker | null = null;
+  private port: MessagePort | null = null;
+  // Shared tables, new for each worker: a stopping worker never sees its successor's rounds.
+  private control: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private meta: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private data: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  private words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private next = queue();
+  private current = queue();
+  private state: "idle" | "scheduled" | "running" = "idle";
+  private round = 0;
+  private users = 0;
+  private readonly libraries: string[] = [];
+  private readonly closing: number[] = [];
+  private readonly counters = {
+    started: 0,
+    rounds: 0,
+    reads: 0,
+    calls: 0,
+    deferred: 0,
+    fallbackReads: 0,
+  };
+  private broken: string | null = null;
+  private stopping = 0;
+  private readonly settled = Promise.resolve();
+
+  private readonly startRound = (): void => {
+    const q = this.next;
+    if (q.count === 0) {
+      this.state = "idle";
+      this.settle();
+      return;
+    }
+    const worker = this.ensureWorker();
+    if (worker === null) {
+      this.state = "idle";
+      this.drainToFallback(q);
+      return;
+    }
+    this.next = this.current;
+    this.current = q;
+    const meta = this.meta;
+    for (let i = 0; i < q.count; i++) {
+      const at = i * LAYOUT.META;
+      meta[at + LAYOUT.OP] = q.op[i] as number;
+      meta[at + 1] = q.a[i] as number;
+      meta[at + 2] = q.b[i] as number;
+      meta[at + 3] = q.c[i] as number;
+      meta[at + 5] = q.d[i] as number;
+      meta[at + LAYOUT.RESULT] = 0;
+    }
+    this.state = "running";
+    this.counters.rounds++;
+    const round = ++this.round;
+    Atomics.store(this.control, LAYOUT.COUNT, q.count);
+    // The port is referenced while a round runs: it keeps the process alive while a sample is awaited.
+    this.port?.ref();
+    Atomics.store(this.control, LAYOUT.GEN, round);
+    Atomics.notify(this.control, LAYOUT.GEN);
+  };
+
+  private readonly onDone = (): void => {
+    // A stale wake (after the worker died and the round was failed) finds nothing running.
+    if (this.state === "running" && Atomics.load(this.control, LAYOUT.DONE) === this.round) {
+      this.finishRound();
+    }
+  };
+
+  private finishRound(): void {
+    const q = this.current;
+    const n = q.count;
+    q.count = 0;
+    this.state = "idle";
+    this.port?.unref();
+    for (let i = 0; i < n; i++) {
+      const result = this.meta[i * LAYOUT.META + LAYOUT.RESULT] as number;
+      const target = q.buffers[i];
+      q.buffers[i] = null;
+      if (q.op[i] === LAYOUT.OP_PREAD) {
+        const callback = q.readCallbacks[i] as ReadCallback;
+        q.readCallbacks[i] = null;
+        if (result < 0) callback(errnoError(-result), 0);
+        else {
+          // A byte loop, not `set(subarray(...))`: a view per read would be an allocation per read.
+          const bytes = target as Buffer;
+          const from = i * SLOT_BYTES;
+          for (let k = 0; k < result; k++) bytes[k] = this.data[from + k] as number;
+          callback(null, result);
+        }
+      } else {
+        const callback = q.callCallbacks[i] as CallCallback;
+        q.callCallbacks[i] = null;
+        const out = target as Uint32Array;
+        out[0] = this.words[(i * SLOT_BYTES) / 4] as number;
+        out[1] = this.words[(i * SLOT_BYTES) / 4 + 1] as number;
+        callback(null, result);
+      }
+    }
+    if (this.next.count > 0) this.startRound();
+    else this.settle();
+  }
+
+  /** Between rounds: close what waited for the worker to be idle, and stop it when unused. */
+  private settle(): void {
+    if (this.state !== "idle") return;
+    while (this.closing.length > 0) {
+      closeFd(this.closing.pop() as number, () => {
+        // Nothing to do: a close error on a read-only sysfs descriptor loses no data.
+      });
+    }
+    if (this.users === 0 && this.next.count === 0) this.stopWorker();
+  }
+
+  private ensureWorker(): Worker | null {
+    if (this.worker !== null) return this.worker;
+    if (this.broken !== null) return null;
+    try {
+      const channel = new MessageChannel();
+      const control = new SharedArrayBuffer(16 * 4);
+      const meta = new SharedArrayBuffer(MAX_ROUND_REQUESTS * LAYOUT.META * 4);
+      const data = new SharedArrayBuffer(MAX_ROUND_REQUESTS * SLOT_BYTES);
+      const worker = new Worker(READ_WORKER_SOURCE, {
+        eval: true,
+        workerData: { layout: LAYOUT, control, meta, data, port: channel.port2 },
+        transferList: [channel.port2],
+        // The worker needs no loader or flags of the main process (`--import tsx`, test runners).
+        execArgv: [],
+        stdout: false,
+        stderr: false,
+        resourceLimits: { maxOldGenerationSizeMb: 32 },
+      });
+      worker.unref();
+      channel.port1.on("message", this.onDone);
+      channel.port1.unref();
+      worker.on("error", (error) => this.died(worker, `the read thread failed: ${error.message}`));
+      worker.on("exit", (code) => {
+        if (this.worker === worker) this.died(worker, `the read thread exited (code ${code})`);
+        else this.stopping--;
+      });
+      this.worker = worker;
+      this.port = channel.port1;
+      this.control = new Int32Array(control);
+      this.meta = new Int32Array(meta);
+      this.data = new Uint8Array(data);
+      this.words = new Uint32Array(data);
+      this.round = 0;
+      this.counters.started++;
+      this.libraries.length = 0;
+      return worker;
+    } catch (error) {
+      this.broken = `the read thread cannot start: ${error instanceof Error ? error.message : String(error)}`;
+      return null;
+    }
+  }
+
+  private died(worker: Worker, why: string): void {
+    if (this.worker !== worker) return; // an old worker told to stop (see `exited`)
+    this.worker = null;
+    this.port = null;
+    this.broken = why;
+    if (this.state === "running") {
+      // Fail the round in flight: each request reports EIO (read) or -1 (call).
+      for (let i = 0; i < this.current.count; i++) {
+        this.meta[i * LAYOUT.META + LAYOUT.RESULT] =
+          this.current.op[i] === LAYOUT.OP_PREAD ? -LAYOUT.EIO : -1;
+      }
+      this.finishRound();
+    }
+  }
+
+  private stopWorker(): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    this.worker = null;
+    this.stopping++;
+    this.port?.close();
+    this.port = null;
+    Atomics.store(this.control, LAYOUT.STOP, 1);
+    Atomics.add(this.control, LAYOUT.GEN, 1);
+    Atomics.notify(this.control, LAYOUT.GEN);
+  }
+
+  private drainToFallback(q: Queue): void {
+    const n = q.count;
+    q.count = 0;
+    for (let i = 0; i < n; i++) {
+      const target = q.buffers[i];
+      q.buffers[i] = null;
+      if (q.op[i] === LAYOUT.OP_PREAD) {
+        const callback = q.readCallbacks[i] as ReadCallback;
+        q.readCallbacks[i] = null;
+        this.counters.fallbackReads++;
+        readAsync(
+          q.a[i] as number,
+          target as Buffer,
+          0,
+          q.b[i] as number,
+          q.c[i] as number,
+          callback,
+        );
+      } else {
+        const callback = q.callCallbacks[i] as CallCallback;
+        q.callCallbacks[i] = null;
+        queueMicrotask(() => callback(null, -1));
+      }
+    }
+    this.settle();
+  }
+
+  private enqueue(): Queue {
+    const q = this.next;
+    if (this.state === "running") this.counters.deferred++;
+    else if (this.state === "idle") {
+      this.state = "scheduled";
+      // A reaction on a settled promise, not queueMicrotask: Node wraps each queueMicrotask in
+      // an async resource and a bound function (about 250 bytes a round, measured).
+      void this.settled.then(this.startRound);
+    }
+    return q;
+  }
+
+  /** A positional read of `length` bytes at `position` into `buffer`; `callback` runs later, never synchronously. */
+  read(fd: number, buffer: Buffer, length: number, position: number, callback: ReadCallback): void {
+    const q = this.enqueue();
+    if (q.count >= MAX_ROUND_REQUESTS || length > SLOT_BYTES) {
+      // Never happens with the readers' limits (MAX_ZONES + MAX_HWMON + one /proc/stat);
+      // served by the thread pool rather than refused.
+      this.counters.fallbackReads++;
+      readAsync(fd, buffer, 0, length, position, callback);
+      return;
+    }
+    const i = q.count++;
+    q.op[i] = LAYOUT.OP_PREAD;
+    q.a[i] = fd;
+    q.b[i] = length;
+    q.c[i] = position;
+    q.buffers[i] = buffer;
+    q.readCallbacks[i] = callback;
+    this.counters.reads++;
+  }
+
+  /**
+   * Numbers an NVML library for `call`: the worker loads it (and koffi) before its next round.
+   * The main thread has already loaded and initialised it; a library is process-wide, so the
+   * worker's handle reaches the same state and the device handles are valid there.
+   */
+  nvmlLibrary(library: string): number {
+    const known = this.libraries.indexOf(library);
+    if (known >= 0 && this.worker !== null) return known;
+    const worker = this.ensureWorker();
+    if (worker === null || this.port === null) return -1;
+    this.port.postMessage({ library, koffi: createRequire(import.meta.url).resolve("koffi") });
+    this.libraries.push(library);
+    return this.libraries.length - 1;
+  }
+
+  /**
+   * An NVML call on the worker: `fn(handle, out)` with the handle as two 32-bit halves (no
+   * BigInt per call) and two 32-bit output words. `callback(null, code)` runs later.
+   */
+  call(
+    library: number,
+    fn: NvmlFunction,
+    handleLo: number,
+    handleHi: number,
+    out: Uint32Array,
+    callback: CallCallback,
+  ): void {
+    const q = this.enqueue();
+    if (q.count >= MAX_ROUND_REQUESTS || library < 0) {
+      queueMicrotask(() => callback(null, -1));
+      return;
+    }
+    const i = q.count++;
+    q.op[i] = LAYOUT.OP_NVML;
+    q.a[i] = library;
+    q.b[i] = NVML_FUNCTIONS[fn];
+    q.c[i] = handleLo | 0;
+    q.d[i] = handleHi | 0;
+    q.buffers[i] = out;
+    q.callCallbacks[i] = callback;
+    this.counters.calls++;
+  }
+
+  /** False once the worker could not start or died: callers with another path should take it. */
+  get usable(): boolean {
+    return this.broken === null;
+  }
+
+  /** A user (an open descriptor, an NVML reader) now needs the thread. */
+  acquire(): void {
+    this.users++;
+  }
+
+  /** A user is done; the thread stops after its last round once nobody holds it. */
+  release(): void {
+    this.users = Math.max(0, this.users - 1);
+    this.settle();
+  }
+
+  /** Closes a descriptor once no round is running (the worker may be reading it), then releases it. */
+  closeDescriptor(fd: number): void {
+    this.closing.push(fd);
+    this.release();
+  }
+
+  stats(): ReadThreadStats {
+    return {
+      running: this.worker !== null,
+      stopping: this.stopping,
+      users: this.users,
+      broken: this.broken,
+      ...this.counters,
+    };
+  }
+}
+
+/** The process's read thread, shared by every sysfs reader on the real file layer and NVML. */
+export const readThread = new ReadThread();
+
+/** Counters of the process's read thread, for `introspect()` and tests. */
+export function readThreadStats(): ReadThreadStats {
+  return readThread.stats();
+}
