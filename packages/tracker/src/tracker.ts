@@ -301,11 +301,11 @@ export class CarbonTracker implements AsyncDisposable {
     return ok(session);
   }
 
-  private pue(o: ResolvedTrackerOptions): { value: number; source: Source } {
+  private pue(o: ResolvedTrackerOptions | null): { value: number; source: Source } {
     // carbontracker's 1.58 is the core's "industry-2023" profile (Uptime Institute 2023).
-    const resolved = resolvePue(o.pue ?? "industry-2023");
+    const resolved = resolvePue(o?.pue ?? "industry-2023");
     // The schema checked `pue` already; only a programming error lands here.
-    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o.pue}`);
+    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o?.pue}`);
     return { value: resolved.value.value, source: sourceOf(resolved.value.provenance) };
   }
 
@@ -702,10 +702,7 @@ export class CarbonTracker implements AsyncDisposable {
       onWarning: () => {},
     });
     if (!world.ok) throw new Error("the embedded world intensity is missing");
-    const pue =
-      o === null
-        ? { value: 1.58, source: this.pue({ pue: undefined } as ResolvedTrackerOptions).source }
-        : this.pue(o);
+    const pue = this.pue(o);
     const energy = energyFigures(0, pue.value);
     return {
       schema: TRACKER_RESULT_SCHEMA_ID,
