@@ -43,5 +43,11 @@ export {
   TrackerError,
   type Work,
 } from "./tracker.ts";
-export type { EpochReport, Measured, TrackerCounters, TrackerTask } from "./types.ts";
+export type {
+  EpochReport,
+  Measured,
+  TrackerCounters,
+  TrackerSnapshot,
+  TrackerTask,
+} from "./types.ts";
 export { WATTPRINT_VERSION } from "./version.ts";

@@ -84,6 +84,39 @@ describe("tasks and inferences", () => {
   });
 });
 
+describe("live()", () => {
+  it("gives the run so far from the timer's samples, for a status line", async () => {
+    const tracker = new CarbonTracker(SIM);
+    expect(tracker.live()).toBeNull();
+    await tracker.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const now = tracker.live();
+    expect(now?.elapsedS).toBeCloseTo(10, 6);
+    expect(now?.powerW).toEqual({ gpu: 200, cpu: 100 });
+    expect(now?.energyJ).toBeCloseTo(W * 10, 6);
+    expect(now?.co2G).toBeCloseTo(((W * 10) / 3_600_000) * 1.58 * 400, 12);
+    expect(now?.basis).toBe("simulated");
+    await tracker.stop();
+  });
+
+  it("survives host callbacks that throw", async () => {
+    const tracker = new CarbonTracker({
+      ...SIM,
+      verbose: 1,
+      stdout: () => {
+        throw new Error("stdout closed");
+      },
+      onWarning: () => {
+        throw new Error("host bug");
+      },
+    });
+    await tracker.start();
+    await tracker.epochEnd().catch(() => {});
+    await vi.advanceTimersByTimeAsync(2000);
+    expect((await tracker.stop()).durationS).toBeCloseTo(2, 6);
+  });
+});
+
 describe("measure()", () => {
   it("measures a function from call to settle, with inferences it counts", async () => {
     const running = measure(async (tracker) => {
