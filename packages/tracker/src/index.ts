@@ -43,11 +43,5 @@ export {
   TrackerError,
   type Work,
 } from "./tracker.ts";
-export type {
-  EpochReport,
-  Measured,
-  TrackerCounters,
-  TrackerSnapshot,
-  TrackerTask,
-} from "./types.ts";
+export type * from "./types.ts";
 export { WATTPRINT_VERSION } from "./version.ts";

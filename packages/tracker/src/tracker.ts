@@ -763,16 +763,10 @@ export class CarbonTracker implements AsyncDisposable {
   task<T>(name: string, work?: Work<T>): TrackerTask | Promise<TaskMeasured<T>> {
     const handle = this.openTask(name);
     if (work === undefined) return handle;
-    return (async () => {
-      let value: T;
-      try {
-        value = typeof work === "function" ? await work(this) : await work;
-      } catch (error) {
-        await handle.end().catch(() => {});
-        throw error;
-      }
-      return { value, task: await handle.end() };
-    })();
+    return settle(work, this, () => handle.end()).then(({ value, after }) => ({
+      value,
+      task: after,
+    }));
   }
 
   private openTask(name: string): TrackerTask {
@@ -866,14 +860,8 @@ export class CarbonTracker implements AsyncDisposable {
       );
     }
     await this.start();
-    let value: T;
-    try {
-      value = typeof work === "function" ? await work(this) : await work;
-    } catch (error) {
-      await this.stop().catch(() => {});
-      throw error;
-    }
-    return { value, result: await this.stop() };
+    const { value, after } = await settle(work, this, () => this.stop());
+    return { value, result: after };
   }
 
   /**
@@ -995,6 +983,25 @@ export class CarbonTracker implements AsyncDisposable {
     );
     this.echo(record.slice(ts.length + 3));
   }
+}
+
+/**
+ * Runs `work`, then `finish` whether it succeeded or not; a rejection of `work` is passed on
+ * after `finish` (whose own failure then stays second).
+ */
+async function settle<T, R>(
+  work: Work<T>,
+  tracker: CarbonTracker,
+  finish: () => Promise<R>,
+): Promise<{ value: T; after: R }> {
+  let value: T;
+  try {
+    value = typeof work === "function" ? await work(tracker) : await work;
+  } catch (error) {
+    await finish().catch(() => {});
+    throw error;
+  }
+  return { value, after: await finish() };
 }
 
 const describe = (error: unknown): string =>
