@@ -3,6 +3,7 @@ import {
   gramsCO2eq,
   kilowattHours,
   predictTotal,
+  resolveGridIntensity,
   resolvePue,
   seconds,
   sourceOf,
@@ -22,6 +23,7 @@ import {
 } from "@wattprint/logs";
 import { type MeterReading, openPowerMeter, type PowerMeter } from "@wattprint/power";
 import { err, failure, ok, type Result } from "@wattprint/result";
+import { buildResult, type Figures, type RunContext } from "./build-result.ts";
 import { systemClock } from "./clock.ts";
 import {
   gpusOfThisProcess,
@@ -36,7 +38,6 @@ import {
   componentWatts,
   emptyLedger,
   energyFigures,
-  equivalentsOf,
   type Ledger,
   perInference,
   type Source,
@@ -55,12 +56,7 @@ import {
   type TrackerWarningKind,
 } from "./options.ts";
 import { providerForKeys } from "./providers.ts";
-import {
-  type IntensityResult,
-  type TaskResult,
-  TRACKER_RESULT_SCHEMA_ID,
-  type TrackerResult,
-} from "./result.ts";
+import type { TaskResult, TrackerResult } from "./result.ts";
 import type {
   EpochReport,
   Measured,
@@ -68,7 +64,6 @@ import type {
   TrackerSnapshot,
   TrackerTask,
 } from "./types.ts";
-import { WATTPRINT_VERSION } from "./version.ts";
 
 /** Warnings kept on the tracker and in a result; `warningsDropped` counts the rest. */
 export const MAX_WARNINGS = 100;
@@ -650,108 +645,69 @@ export class CarbonTracker implements AsyncDisposable {
 
   // ---------------------------------------------------------------- results
 
-  private build(
-    session: Session,
-    r: {
-      kind: TrackerResult["kind"];
-      status: TrackerResult["status"];
-      ledger: Ledger;
-      gPerKWh: number;
-      label: number | null;
-      method: string;
-    },
-  ): TrackerResult {
-    const o = this.options as ResolvedTrackerOptions;
-    const pue = this.pue(o);
-    const itJ = totalJ(r.ledger);
-    const energy = energyFigures(itJ, pue.value);
-    const co2G = energy.totalKWh * r.gPerKWh;
-    const latest = session.meter.latest();
-    const deviceOf = (d: TrackedDevice) =>
-      latest.devices[session.index[session.devices.indexOf(d)] as number];
-    const components = componentResults(
-      session.devices,
-      r.ledger,
-      (d) => (r.kind === "actual" ? (deviceOf(d)?.uncountedS ?? 0) : 0),
-      (d) => deviceOf(d)?.lowerBound ?? false,
-    );
-    const intensity: IntensityResult = { ...session.feed.result(), gPerKWh: r.gPerKWh };
-    const now = this.clock.now();
+  private context(): RunContext {
     return {
-      schema: TRACKER_RESULT_SCHEMA_ID,
-      kind: r.kind,
-      status: r.status,
-      wattprintVersion: WATTPRINT_VERSION,
-      startedAt: this.startedAt.toISOString(),
-      endedAt: now.toISOString(),
-      durationS: r.ledger.seconds,
+      startedAt: this.startedAt,
+      endedAt: this.clock.now(),
       wallS: Math.max(0, (this.clock.monotonicMs() - this.startedMs) / 1000),
-      epochs: {
-        completed: this.usedEpochs ? this.epochsCompleted : 0,
-        planned: o.epochs ?? null,
-        label: r.label,
-      },
-      energy,
-      pue: { value: pue.value, applied: true, source: pue.source },
-      components,
-      basis: basisOf(components.map((c) => c.basis)),
-      intensity,
-      co2G,
-      equivalents: equivalentsOf(co2G, energy.totalKWh),
-      tasks: [...this.tasks],
+      epochsCompleted: this.usedEpochs ? this.epochsCompleted : 0,
+      plannedEpochs: this.options?.epochs ?? null,
+      pue: this.pue(this.options),
+      tasks: this.tasks,
       tasksDropped: this.tasksDropped,
       inferences: this.inferences,
-      perInference: perInference(energy, co2G, r.ledger.seconds, this.inferences),
-      method: r.method,
-      warnings: this.warningList.map((w) => ({ ...w })),
+      warnings: this.warningList,
       warningsDropped: this.counters.warningsDropped,
       logs: this.logFiles,
     };
   }
 
+  private build(
+    session: Session,
+    r: Omit<Figures, "devices" | "intensity" | "deviceState">,
+  ): TrackerResult {
+    const latest = session.meter.latest();
+    return buildResult(this.context(), {
+      ...r,
+      devices: session.devices,
+      intensity: session.feed.result(),
+      deviceState: (i) => {
+        const d = latest.devices[session.index[i] as number];
+        return {
+          // Seconds not counted are known since open: an actual result's, not a prediction's.
+          uncountedS: r.kind === "actual" ? (d?.uncountedS ?? 0) : 0,
+          lowerBound: d?.lowerBound ?? false,
+        };
+      },
+    });
+  }
+
   /** Under `ignoreErrors`, when nothing could be measured: zeros, `status: "failed"`, and why. */
   private failedResult(): TrackerResult {
-    const o = this.options;
-    const now = this.clock.now();
-    const world = IntensityFeed.open({
-      location: undefined,
-      locationFrom: "none",
-      overrideGPerKWh: undefined,
-      provider: undefined,
-      clock: this.clock,
-      refreshS: 900,
-      onFetched: () => {},
-      onWarning: () => {},
-    });
+    const world = resolveGridIntensity({});
     if (!world.ok) throw new Error("the embedded world intensity is missing");
-    const pue = this.pue(o);
-    const energy = energyFigures(0, pue.value);
-    return {
-      schema: TRACKER_RESULT_SCHEMA_ID,
+    const w = world.value;
+    const at = this.clock.now().toISOString();
+    return buildResult(this.context(), {
       kind: "actual",
       status: "failed",
-      wattprintVersion: WATTPRINT_VERSION,
-      startedAt: this.startedAt.toISOString(),
-      endedAt: now.toISOString(),
-      durationS: 0,
-      wallS: Math.max(0, (this.clock.monotonicMs() - this.startedMs) / 1000),
-      epochs: { completed: 0, planned: o?.epochs ?? null, label: null },
-      energy,
-      pue: { value: pue.value, applied: true, source: pue.source },
-      components: [],
-      basis: "measured",
-      intensity: world.value.result(),
-      co2G: 0,
-      equivalents: equivalentsOf(0, 0),
-      tasks: [...this.tasks],
-      tasksDropped: this.tasksDropped,
-      inferences: this.inferences,
-      perInference: null,
+      devices: [],
+      ledger: emptyLedger(0),
+      gPerKWh: w.intensity.value,
+      intensity: {
+        gPerKWh: w.intensity.value,
+        zone: w.zone,
+        zoneName: w.zoneName,
+        level: w.level,
+        year: w.year,
+        locationFrom: "none",
+        source: sourceOf(w.provenance),
+        values: [{ at, gPerKWh: w.intensity.value, level: w.level }],
+        valuesDropped: 0,
+      },
+      label: null,
       method: "nothing was measured: tracking failed (see warnings)",
-      warnings: this.warningList.map((w) => ({ ...w })),
-      warningsDropped: this.counters.warningsDropped,
-      logs: null,
-    };
+    });
   }
 
   // ---------------------------------------------------------------- tasks, inferences, measure
