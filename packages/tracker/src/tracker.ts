@@ -822,18 +822,21 @@ export class CarbonTracker implements AsyncDisposable {
 
   /**
    * Changes the API keys (carbontracker's `set_api_keys`, which 2.4.3 ignores after
-   * construction). Here they apply to a tracker not yet open, and are checked either way.
+   * construction): the live provider they select replaces the current one, with a fetch at
+   * once and every 900 s after. Ignored, with a warning, when an `intensityProvider` was given.
    */
   setApiKeys(keys: Readonly<Record<string, string>>): Result<void, TrackerFailure> {
     const parsed = parseTrackerOptions({ apiKeys: { ...keys } });
     if (!parsed.ok) return parsed;
     this.apiKeys = parsed.value.apiKeys;
-    if (this.session !== null) {
-      this.warn(
-        "notice",
-        "setApiKeys() after the tracker opened: the keys apply to the next tracker (pass apiKeys to the constructor)",
-      );
+    if (this.options?.intensityProvider !== undefined) {
+      this.warn("notice", "setApiKeys(): an intensityProvider was given, and it stays in use");
+      return ok(undefined);
     }
+    const provider = providerForKeys(this.apiKeys);
+    void this.sessionPromise?.then((session) => {
+      if (session.ok && this.phase === "open") session.value.feed.setProvider(provider);
+    });
     return ok(undefined);
   }
 

@@ -5,6 +5,7 @@ import { ok } from "@wattprint/result";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { descendants, selectDevices } from "../src/devices.ts";
 import { CarbonTracker, measure, type TrackerOptions, trackerResultSchema } from "../src/index.ts";
+import { providerForKeys } from "../src/providers.ts";
 
 /** What carbontracker never had: tasks, inferences, measure(), disposal, typed results. */
 
@@ -197,6 +198,38 @@ describe("intensity", () => {
     const none = await measure(() => 0, { ...sim, env: {} });
     expect(none.result.intensity).toMatchObject({ level: "world", locationFrom: "none" });
     expect(none.result.warnings.map((w) => w.message).join()).toContain("no location given");
+  });
+
+  it("selects live providers from apiKeys without touching the network", () => {
+    expect(providerForKeys(null)).toBeUndefined();
+    expect(providerForKeys({})).toBeUndefined();
+    const provider = providerForKeys({ ElectricityMaps: "k" });
+    expect(provider?.supports("DK")).toBe(true);
+    expect(provider?.supports("GB")).toBe(true);
+    expect(provider?.supports("DE")).toBe(true);
+    expect(provider?.supports("Atlantis")).toBe(false);
+  });
+
+  it("checks setApiKeys and keeps an explicit provider", async () => {
+    const tracker = new CarbonTracker({ ...SIM, intensityProvider: undefined });
+    const bad = tracker.setApiKeys({ wattTime: "k" });
+    expect(!bad.ok && bad.error).toMatchObject({
+      kind: "invalid-options",
+      field: "apiKeys.wattTime",
+    });
+    const fixed = new CarbonTracker({
+      ...SIM,
+      intensityProvider: {
+        id: "x",
+        title: "X",
+        supports: () => false,
+        current: async () => ({ ok: false, error: undefined as never }),
+      },
+    });
+    expect(fixed.setApiKeys({ electricitymaps: "k" }).ok).toBe(true);
+    expect(fixed.warnings.at(-1)?.message).toContain("intensityProvider was given");
+    await tracker.stop();
+    await fixed.stop();
   });
 
   it("names an unknown location", async () => {
