@@ -39,7 +39,6 @@ import {
   emptyLedger,
   energyFigures,
   type Ledger,
-  perInference,
   type Source,
   scaleLedger,
   totalJ,
@@ -57,6 +56,7 @@ import {
 } from "./options.ts";
 import { providerForKeys } from "./providers.ts";
 import type { TaskResult, TrackerResult } from "./result.ts";
+import { openTask } from "./task.ts";
 import type {
   EpochReport,
   Measured,
@@ -726,70 +726,39 @@ export class CarbonTracker implements AsyncDisposable {
   }
 
   private openTask(name: string): TrackerTask {
-    const startedAt = this.clock.now();
-    let inferences = 0;
-    let ended: Promise<TaskResult> | null = null;
-    // The task starts when its first sample is back; a tracker not yet started starts here.
-    const begin = (async () => {
-      const session = await this.need(`task(${JSON.stringify(name)})`);
-      if (session === null) return null;
-      if (!this.usedEpochs && this.phase === "open") {
-        this.spanBegin ??= this.sample(session);
-        this.firstReading ??= await this.spanBegin;
-      }
-      return { session, reading: await this.sample(session) };
-    })();
-    // Observed here so that a failure surfaces at end(), not as an unhandled rejection.
-    begin.catch(() => {});
-    const end = async (): Promise<TaskResult> => {
-      const start = await begin;
-      const endedAt = this.clock.now();
-      let ledger: Ledger = emptyLedger(0);
-      let components: TaskResult["components"] = [];
-      let pueValue = 1;
-      let gPerKWh = 0;
-      if (start !== null) {
-        const { session, reading } = start;
-        const later = this.phase === "open" ? await this.sample(session) : session.meter.latest();
-        ledger = this.span(session, reading, later);
-        components = componentResults(session.devices, ledger);
-        pueValue = this.pue(this.options as ResolvedTrackerOptions).value;
-        gPerKWh = session.feed.meanGPerKWh;
-      }
-      const energy = energyFigures(totalJ(ledger), pueValue);
-      const co2G = energy.totalKWh * gPerKWh;
-      const result: TaskResult = {
-        name,
-        startedAt: startedAt.toISOString(),
-        endedAt: endedAt.toISOString(),
-        durationS: ledger.seconds,
-        energy,
-        co2G,
-        inferences,
-        perInference: perInference(energy, co2G, ledger.seconds, inferences),
-        components,
-      };
-      if (this.tasks.length < MAX_TASKS) this.tasks.push(result);
-      else this.tasksDropped++;
-      return result;
-    };
-    return {
+    return openTask(
+      {
+        now: () => this.clock.now(),
+        begin: async () => {
+          const session = await this.need(`task(${JSON.stringify(name)})`);
+          if (session === null) return null;
+          // A tracker not yet started starts here.
+          if (!this.usedEpochs && this.phase === "open") {
+            this.spanBegin ??= this.sample(session);
+            this.firstReading ??= await this.spanBegin;
+          }
+          const first = await this.sample(session);
+          return async () => {
+            const later =
+              this.phase === "open" ? await this.sample(session) : session.meter.latest();
+            const ledger = this.span(session, first, later);
+            return {
+              ledger,
+              components: componentResults(session.devices, ledger),
+              pue: this.pue(this.options).value,
+              gPerKWh: session.feed.meanGPerKWh,
+            };
+          };
+        },
+        countInferences: (n) => this.countInferences(n),
+        record: (result) => {
+          if (this.tasks.length < MAX_TASKS) this.tasks.push(result);
+          else this.tasksDropped++;
+        },
+        warn: (message) => this.warn("ignored-error", message),
+      },
       name,
-      countInferences: (n = 1) => {
-        this.countInferences(n);
-        inferences += n;
-      },
-      end: () => {
-        ended ??= end();
-        return ended;
-      },
-      [Symbol.asyncDispose]: async () => {
-        ended ??= end();
-        await ended.catch((error: unknown) =>
-          this.warn("ignored-error", `task ${name}: ${String(error)}`),
-        );
-      },
-    };
+    );
   }
 
   /** Counts inferences (default 1) so the result has a per-inference footprint. */
