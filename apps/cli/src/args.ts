@@ -4,7 +4,7 @@ import {
   type ParsedFlags,
   parseFlags,
   parseNumberOption,
-} from "@wattprint/node";
+} from "@wattprint/node/options";
 import { UsageError } from "./usage-error.ts";
 
 /**
