@@ -33,6 +33,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: lazy(() => import("./commands/logs.ts").then((m) => m.runLogs)),
     summary: "carbontracker logs: parse, aggregate, HTML report",
   },
+  track: {
+    run: lazy(() => import("./commands/track.ts").then((m) => m.runTrack)),
+    summary: "run a command and measure its energy and carbon (wattprint track -- cmd ...)",
+  },
 };
 
 export function usage(): string {
