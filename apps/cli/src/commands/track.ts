@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { powerOptionsFromEnv } from "@wattprint/power";
 import {
   CarbonTracker,
@@ -84,6 +85,16 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
     io.stderr(`${COMMAND}: ${missing.message}\n`);
     return missing.exitCode;
   }
+  if (args.logDir !== null) {
+    // carbontracker's CLI writes to ./logs from the first run on: the folder is made here.
+    try {
+      await mkdir(args.logDir, { recursive: true });
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      io.stderr(`${COMMAND}: --log-dir ${args.logDir} cannot be created: ${why}\n`);
+      return EXIT_TRACKER_FAILED;
+    }
+  }
   const created = await CarbonTracker.create(trackerOptions(args, io));
   if (!created.ok) return refuse(created.error, io);
   const tracker = created.value;
@@ -95,20 +106,22 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
     throw error;
   }
 
+  const startedMs = performance.now();
   const child = startChild([file, ...rest], io.env);
   const unsubscribe = io.onSignal((signal) => forward(signal, child.kill, io));
-  const status = startStatus(args, io, performance.now());
+  const status = startStatus(args, io, startedMs);
   let outcome: Awaited<typeof child.outcome>;
   try {
     outcome = await child.outcome;
   } finally {
     status.stop();
   }
+  const commandS = (performance.now() - startedMs) / 1000;
   try {
     if (outcome.kind === "spawn-failed") io.stderr(`${COMMAND}: ${outcome.message}\n`);
     const result = await stopTracker(tracker, io);
     if (result !== null) {
-      if (!args.quiet) io.stderr(trackSummary(result, outcome));
+      if (!args.quiet) io.stderr(trackSummary(result, outcome, commandS));
       if (args.json) io.stdout(`${JSON.stringify(trackerResultSchema.parse(result))}\n`);
     }
     return outcome.exitCode;
@@ -125,6 +138,10 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
     verbose: args.quiet ? 0 : 1,
     // The command owns stdout; carbontracker's block goes where `time` puts its report.
     stdout: (text) => io.stderr(text),
+    // Verbose, the tracker echoes its warnings itself; --quiet still shows them, one line each.
+    ...(args.quiet
+      ? { onWarning: (warning) => io.stderr(`${COMMAND}: warning: ${warning.message}\n`) }
+      : {}),
     env: { ...io.env },
     power: powerOptionsFromEnv(io.env),
     ...(args.intervalS === undefined ? {} : { updateInterval: args.intervalS }),
