@@ -113,8 +113,8 @@ describe("the status line", () => {
   const figures = {
     elapsedS: 3723.9,
     components: [
-      { component: "gpu", powerW: 251.4 },
-      { component: "cpu", powerW: 5.612 },
+      { component: "gpu", basis: "measured", powerW: 251.4 },
+      { component: "cpu", basis: "modelled", powerW: 5.612 },
     ],
     energyKWh: 0.2634,
     co2G: 1234.5,
@@ -131,7 +131,9 @@ describe("the status line", () => {
 
   it("is a plain line without control characters where stderr is not a terminal", () => {
     const line = plainStatus(figures);
-    expect(line).toBe("wattprint track: 1:02:03  gpu 251 W  cpu 5.61 W  263 Wh  1.23 kgCO2eq\n");
+    expect(line).toBe(
+      "wattprint track: 1:02:03  gpu 251 W measured  cpu 5.61 W modelled  263 Wh  1.23 kgCO2eq\n",
+    );
     expect(line).not.toContain("\r");
     expect(line).not.toContain("\u001b");
   });
@@ -139,11 +141,11 @@ describe("the status line", () => {
   it("leaves out what is not known yet", () => {
     const line = plainStatus({
       elapsedS: 1,
-      components: [{ component: "cpu", powerW: null }],
+      components: [{ component: "cpu", basis: "simulated", powerW: null }],
       energyKWh: null,
       co2G: null,
     });
-    expect(line).toBe("wattprint track: 0:00:01\n");
+    expect(line).toBe("wattprint track: 0:00:01  cpu simulated\n");
   });
 
   it("is redrawn in place on a terminal, coloured unless NO_COLOR, and never wider than it", () => {
@@ -152,10 +154,10 @@ describe("the status line", () => {
     expect(coloured).toContain("\u001b[1m1:02:03");
     const plain = terminalStatus(figures, { colour: false }, 120);
     expect(plain).toBe(
-      `${CLEAR_LINE}wattprint 1:02:03  gpu 251 W  cpu 5.61 W  263 Wh  1.23 kgCO2eq`,
+      `${CLEAR_LINE}wattprint 1:02:03  gpu 251 W measured  cpu 5.61 W modelled  263 Wh  1.23 kgCO2eq`,
     );
     const narrow = terminalStatus(figures, { colour: true }, 30);
-    expect(narrow).toBe(`${CLEAR_LINE}${"wattprint 1:02:03  gpu 251 W  cpu 5.61 W".slice(0, 29)}`);
+    expect(narrow).toBe(`${CLEAR_LINE}${"wattprint 1:02:03  gpu 251 W measured".slice(0, 29)}`);
     expect(useColour({}, true)).toBe(true);
     expect(useColour({ NO_COLOR: "1" }, true)).toBe(false);
     expect(useColour({ NO_COLOR: "" }, true)).toBe(true);

@@ -132,6 +132,7 @@ describe.concurrent("wattprint track", () => {
     expect(outcome.code).toBe(0);
     const lines = outcome.stderr.split("\n").filter((l) => l.startsWith("wattprint track: 0:"));
     expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0]).toMatch(/^wattprint track: 0:00:0\d {2}cpu simulated$/);
     expect(outcome.stderr).not.toContain("\r");
     expect(outcome.stderr).not.toContain("\u001b");
   });

@@ -13,6 +13,7 @@ import { findCommand } from "../process/find-command.ts";
 import { startChild } from "../process/run-child.ts";
 import {
   CLEAR_LINE,
+  type LiveComponent,
   type LiveFigures,
   plainStatus,
   terminalStatus,
@@ -109,7 +110,7 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
   const startedMs = performance.now();
   const child = startChild([file, ...rest], io.env);
   const unsubscribe = io.onSignal((signal) => forward(signal, child.kill, io));
-  const status = startStatus(args, io, startedMs);
+  const status = startStatus(args, io, startedMs, componentBases(tracker));
   let outcome: Awaited<typeof child.outcome>;
   try {
     outcome = await child.outcome;
@@ -180,6 +181,18 @@ function forward(
   kill(signal);
 }
 
+/** Each metered component once, with the basis of its devices (`mixed` when they differ). */
+function componentBases(tracker: CarbonTracker): LiveComponent[] {
+  const out: LiveComponent[] = [];
+  for (const { component, device } of tracker.devices) {
+    const seen = out.findIndex((c) => c.component === component);
+    const known = out[seen];
+    if (known === undefined) out.push({ component, basis: device.basis, powerW: null });
+    else if (known.basis !== device.basis) out[seen] = { ...known, basis: "mixed" };
+  }
+  return out;
+}
+
 /** Stops measuring; a failure there is reported, and the command's exit code still stands. */
 async function stopTracker(tracker: CarbonTracker, io: CliIo): Promise<TrackerResult | null> {
   try {
@@ -197,15 +210,22 @@ async function stopTracker(tracker: CarbonTracker, io: CliIo): Promise<TrackerRe
  * The live status on stderr: redrawn in place on a terminal, a plain line each period
  * elsewhere, nothing with --quiet.
  */
-function startStatus(args: TrackArgs, io: CliIo, startMs: number): { stop: () => void } {
+function startStatus(
+  args: TrackArgs,
+  io: CliIo,
+  startMs: number,
+  components: readonly LiveComponent[],
+): { stop: () => void } {
   if (args.quiet) return { stop: () => {} };
   const terminal = io.stderrTerminal;
   const colour = { colour: useColour(io.env, terminal !== null) };
   const periodMs =
     args.statusEveryMs ?? (terminal ? DEFAULT_TERMINAL_STATUS_MS : DEFAULT_PLAIN_STATUS_MS);
+  // The tracker gives its figures at stop(); until it offers a live reading, the line shows
+  // the elapsed time and what each component's figures will be based on.
   const figures = (): LiveFigures => ({
     elapsedS: (performance.now() - startMs) / 1000,
-    components: [],
+    components,
     energyKWh: null,
     co2G: null,
   });

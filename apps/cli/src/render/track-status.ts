@@ -1,8 +1,10 @@
 import { formatNumber } from "@wattprint/core";
 
-/** One component's live figure; `powerW` is null until two samples exist. */
+/** One component's live figure; `powerW` is null while it is not known. */
 export interface LiveComponent {
   readonly component: string;
+  /** measured, modelled, simulated or mixed: the status says which. */
+  readonly basis: string;
   readonly powerW: number | null;
 }
 
@@ -60,13 +62,14 @@ export function formatCo2G(grams: number): string {
     : `${formatNumber(grams / 1000, 3)} kgCO2eq`;
 }
 
-/** The status as words: `0:00:12  cpu 5.6 W  gpu 150 W  1.2 Wh  0.21 gCO2eq`. */
+/** The status as words: `0:00:12  gpu 150 W measured  cpu 5.6 W modelled  1.2 Wh  0.21 gCO2eq`. */
 export function statusText(figures: LiveFigures, style: StatusStyle): string {
   const dim = (text: string) => (style.colour ? `${DIM}${text}${RESET}` : text);
   const bold = (text: string) => (style.colour ? `${BOLD}${text}${RESET}` : text);
   const parts = [bold(formatElapsed(figures.elapsedS))];
   for (const c of figures.components) {
-    if (c.powerW !== null) parts.push(`${dim(c.component)} ${formatPowerW(c.powerW)}`);
+    const figure = c.powerW === null ? c.basis : `${formatPowerW(c.powerW)} ${c.basis}`;
+    parts.push(`${dim(c.component)} ${figure}`);
   }
   if (figures.energyKWh !== null) parts.push(formatEnergyKWh(figures.energyKWh));
   if (figures.co2G !== null) parts.push(formatCo2G(figures.co2G));
