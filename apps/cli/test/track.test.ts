@@ -1,13 +1,13 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { parseAllLogs } from "@wattprint/logs";
 import { trackerResultSchema } from "@wattprint/tracker";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ForwardedSignal } from "../src/io.ts";
 import { type InProcessOptions, wattprint } from "./helpers/in-process.ts";
 import { expectOneLineError, expectUsageError } from "./helpers/outcome.ts";
+import { NO_READERS_ENV, readyThenWait, waitForReady, waitUntil } from "./helpers/spawned.ts";
 
 /*
  * `wattprint track` in-process (runCli) around real child processes. The power readers look
@@ -19,12 +19,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let dirs = 0;
 const freshDir = (): string => join(root, `run-${++dirs}`);
 
-const ENV = {
-  PATH: process.env.PATH,
-  WATTPRINT_POWERCAP_ROOT: "/nonexistent/powercap",
-  WATTPRINT_HWMON_ROOT: "/nonexistent/hwmon",
-  WATTPRINT_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
-};
+const ENV = { PATH: process.env.PATH, ...NO_READERS_ENV };
+/** A simulated run long enough for a few status lines, ten a second. */
+const STATUS_RUN = [
+  ...["--sim-cpu", "10", "--no-logs", "--status-every", "0.1s"],
+  ...["--", process.execPath, "-e", "setTimeout(() => {}, 800)"],
+];
 const NODE = process.execPath;
 
 function track(args: readonly string[], options: InProcessOptions = {}) {
@@ -58,23 +58,6 @@ describe.concurrent("wattprint track", () => {
     const logs = await parsedLogs(logDir);
     expect(logs).toHaveLength(1);
     expect(logs[0]?.actual).not.toBeNull();
-  });
-
-  it("exits 128 + N when signal N ends the command, and still writes the logs", async () => {
-    const logDir = freshDir();
-    const outcome = await track([
-      "--sim-cpu",
-      "10",
-      "--log-dir",
-      logDir,
-      "--",
-      "sh",
-      "-c",
-      "kill -TERM $$",
-    ]);
-    expect(outcome.code).toBe(143);
-    expect(outcome.stderr).toMatch(/killed by SIGTERM \(exit 143\)/);
-    expect(await parsedLogs(logDir)).toHaveLength(1);
   });
 
   it("prints a result that validates against the tracker's schema with --json", async () => {
@@ -118,17 +101,7 @@ describe.concurrent("wattprint track", () => {
   });
 
   it("writes plain periodic status lines where stderr is not a terminal", async () => {
-    const outcome = await track([
-      "--sim-cpu",
-      "10",
-      "--no-logs",
-      "--status-every",
-      "0.1s",
-      "--",
-      NODE,
-      "-e",
-      "setTimeout(() => {}, 800)",
-    ]);
+    const outcome = await track(STATUS_RUN);
     expect(outcome.code).toBe(0);
     const lines = outcome.stderr.split("\n").filter((l) => l.startsWith("wattprint track: 0:"));
     expect(lines.length).toBeGreaterThan(0);
@@ -138,21 +111,10 @@ describe.concurrent("wattprint track", () => {
   });
 
   it("redraws one status line in place on a terminal, in colour unless NO_COLOR is set", async () => {
-    const args = [
-      "--sim-cpu",
-      "10",
-      "--no-logs",
-      "--status-every",
-      "0.1s",
-      "--",
-      NODE,
-      "-e",
-      "setTimeout(() => {}, 800)",
-    ];
-    const coloured = await track(args, { terminalColumns: 80 });
+    const coloured = await track(STATUS_RUN, { terminalColumns: 80 });
     expect(coloured.stderr).toContain("\r\u001b[2Kwattprint ");
     expect(coloured.stderr).toContain("\u001b[1m0:00:0");
-    const plain = await track(args, { terminalColumns: 80, env: { ...ENV, NO_COLOR: "1" } });
+    const plain = await track(STATUS_RUN, { terminalColumns: 80, env: { ...ENV, NO_COLOR: "1" } });
     expect(plain.stderr).toContain("\r\u001b[2Kwattprint 0:00:0");
     expect(plain.stderr).not.toContain("\u001b[1m");
   });
@@ -202,7 +164,7 @@ describe.concurrent("wattprint track", () => {
           "--",
           NODE,
           "-e",
-          `require("fs").writeFileSync(${JSON.stringify(ready)}, ""); setInterval(() => {}, 1000)`,
+          readyThenWait(ready),
         ],
         {
           onStderr: (_text, signalFn) => {
@@ -210,9 +172,9 @@ describe.concurrent("wattprint track", () => {
           },
         },
       );
-      // A hang detector, not a timing assertion: the command writes `ready` as it starts.
-      for (let waited = 0; !(existsSync(ready) && send) && waited < 30_000; waited += 20)
-        await sleep(20);
+      // `send` is set by the first status line, `ready` by the command as it starts.
+      await waitForReady(ready);
+      await waitUntil(() => send !== undefined);
       send?.(signal);
       const outcome = await running;
       expect(outcome.code).toBe(code);
