@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllLogs } from "@wattprint/logs";
 import { afterAll, describe, expect, it } from "vitest";
-import { readyThenWait, SPAWN_TIMEOUT_MS, spawnBinary, waitForReady } from "./helpers/spawned.ts";
+import {
+  readyThenWait,
+  SPAWN_TIMEOUT_MS,
+  simulatedTo,
+  spawnBinary,
+  waitForReady,
+} from "./helpers/spawned.ts";
 
 /*
  * `wattprint track` as a user runs it: the built binary (the test script builds dist first),
@@ -25,7 +31,7 @@ describe.concurrent("the built wattprint track", { timeout: 2 * SPAWN_TIMEOUT_MS
     const logDir = join(root, `logs-${++runs}`);
     const echo =
       "process.stdin.pipe(process.stdout); process.stdin.on('end', () => process.exit(3))";
-    const args = ["track", "--sim-cpu", "10", "--log-dir", logDir, "--", NODE, "-e", echo];
+    const args = ["track", ...simulatedTo(logDir), "--", NODE, "-e", echo];
     const outcome = await spawnBinary(args, { stdin: "hello\n" }).closed;
     expect(outcome.code).toBe(3);
     expect(outcome.stdout).toBe("hello\n");
@@ -35,17 +41,7 @@ describe.concurrent("the built wattprint track", { timeout: 2 * SPAWN_TIMEOUT_MS
 
   it("exits 143 when SIGTERM ends the command (sh -c 'kill -TERM $$'), and writes the logs", async () => {
     const logDir = join(root, `logs-${++runs}`);
-    const args = [
-      "track",
-      "--sim-cpu",
-      "10",
-      "--log-dir",
-      logDir,
-      "--",
-      "sh",
-      "-c",
-      "kill -TERM $$",
-    ];
+    const args = ["track", ...simulatedTo(logDir), "--", "sh", "-c", "kill -TERM $$"];
     const outcome = await spawnBinary(args).closed;
     expect(outcome.code).toBe(143);
     expect(outcome.stderr).toMatch(/killed by SIGTERM \(exit 143\)/);
@@ -60,17 +56,7 @@ describe.concurrent("the built wattprint track", { timeout: 2 * SPAWN_TIMEOUT_MS
     async (signal, code) => {
       const logDir = join(root, `logs-${++runs}`);
       const ready = join(root, `ready-${runs}`);
-      const args = [
-        "track",
-        "--sim-cpu",
-        "10",
-        "--log-dir",
-        logDir,
-        "--",
-        NODE,
-        "-e",
-        readyThenWait(ready),
-      ];
+      const args = ["track", ...simulatedTo(logDir), "--", NODE, "-e", readyThenWait(ready)];
       const running = spawnBinary(args);
       await waitForReady(ready);
       running.child.kill(signal);

@@ -7,7 +7,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { ForwardedSignal } from "../src/io.ts";
 import { type InProcessOptions, wattprint } from "./helpers/in-process.ts";
 import { expectOneLineError, expectUsageError } from "./helpers/outcome.ts";
-import { NO_READERS_ENV, readyThenWait, waitForReady, waitUntil } from "./helpers/spawned.ts";
+import {
+  NO_READERS_ENV,
+  readyThenWait,
+  simulatedTo,
+  waitForReady,
+  waitUntil,
+} from "./helpers/spawned.ts";
 
 /*
  * `wattprint track` in-process (runCli) around real child processes. The power readers look
@@ -41,16 +47,7 @@ async function parsedLogs(dir: string) {
 describe.concurrent("wattprint track", () => {
   it("exits with the command's own code and writes the logs", async () => {
     const logDir = freshDir();
-    const outcome = await track([
-      "--sim-cpu",
-      "10",
-      "--log-dir",
-      logDir,
-      "--",
-      NODE,
-      "-e",
-      "process.exit(3)",
-    ]);
+    const outcome = await track([...simulatedTo(logDir), "--", NODE, "-e", "process.exit(3)"]);
     expect(outcome.code).toBe(3);
     expect(outcome.stderr).toMatch(/the command exited 3 after/);
     expect(outcome.stderr).toMatch(/cpu .* simulated/);
@@ -154,18 +151,7 @@ describe.concurrent("wattprint track", () => {
       const ready = join(logDir, "..", `ready-${signal}-${dirs}`);
       let send: ((name: ForwardedSignal) => void) | undefined;
       const running = track(
-        [
-          "--sim-cpu",
-          "10",
-          "--log-dir",
-          logDir,
-          "--status-every",
-          "0.1s",
-          "--",
-          NODE,
-          "-e",
-          readyThenWait(ready),
-        ],
+        [...simulatedTo(logDir), "--status-every", "0.1s", "--", NODE, "-e", readyThenWait(ready)],
         {
           onStderr: (_text, signalFn) => {
             send = signalFn;

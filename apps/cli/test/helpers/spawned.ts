@@ -75,3 +75,8 @@ export function readyThenWait(ready: string): string {
 export function waitForReady(ready: string): Promise<void> {
   return waitUntil(() => existsSync(ready));
 }
+
+/** `wattprint track`'s options for a simulated 10 W CPU logging to `logDir`. */
+export function simulatedTo(logDir: string): string[] {
+  return ["--sim-cpu", "10", "--log-dir", logDir];
+}
