@@ -132,9 +132,15 @@ export class IntensityFeed {
       this.counters.overlapped++;
       return;
     }
-    this.inFlight = this.fetchOnce(provider).finally(() => {
-      this.inFlight = null;
-    });
+    this.inFlight = this.fetchOnce(provider)
+      .catch((error: unknown) => {
+        // Only a throwing callback gets here; a timer's promise must never reject unobserved.
+        this.counters.failures++;
+        this.options.onWarning("intensity", `handling a fetched value failed: ${String(error)}`);
+      })
+      .finally(() => {
+        this.inFlight = null;
+      });
   }
 
   private async fetchOnce(provider: IntensityProvider): Promise<void> {

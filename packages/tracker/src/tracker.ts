@@ -61,7 +61,13 @@ import {
   TRACKER_RESULT_SCHEMA_ID,
   type TrackerResult,
 } from "./result.ts";
-import type { EpochReport, Measured, TrackerCounters, TrackerTask } from "./types.ts";
+import type {
+  EpochReport,
+  Measured,
+  TrackerCounters,
+  TrackerSnapshot,
+  TrackerTask,
+} from "./types.ts";
 import { WATTPRINT_VERSION } from "./version.ts";
 
 /** Warnings kept on the tracker and in a result; `warningsDropped` counts the rest. */
@@ -147,6 +153,8 @@ export class CarbonTracker implements AsyncDisposable {
   private epochsCompleted = 0;
   private run: { energyJ: Float64Array; seconds: number } = emptyLedger(0);
   private spanBegin: Promise<MeterReading> | null = null;
+  /** The run's first reading (span start or first epoch start), for `live()`. */
+  private firstReading: MeterReading | null = null;
   private inferences = 0;
   private readonly tasks: TaskResult[] = [];
   private tasksDropped = 0;
@@ -164,7 +172,7 @@ export class CarbonTracker implements AsyncDisposable {
     this.apiKeys = this.options?.apiKeys ?? null;
     this.startedAt = this.clock.now();
     this.startedMs = this.clock.monotonicMs();
-    if (this.options !== null) this.sessionPromise = this.open(this.options);
+    if (this.options !== null) this.sessionPromise = this.openSafely(this.options);
   }
 
   /** Builds a tracker and waits until its meter and logs are open, or says why they are not. */
@@ -197,6 +205,19 @@ export class CarbonTracker implements AsyncDisposable {
   }
 
   // ---------------------------------------------------------------- opening
+
+  /** Never rejects: nobody may be awaiting it yet, and an unhandled rejection ends the host. */
+  private async openSafely(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
+    try {
+      return await this.open(o);
+    } catch (error) {
+      return err(
+        failure("no-devices", `opening the power meter failed: ${describe(error)}`, {
+          cause: describe(error),
+        }),
+      );
+    }
+  }
 
   private async open(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
     const env = o.env ?? process.env;
@@ -301,11 +322,11 @@ export class CarbonTracker implements AsyncDisposable {
     return ok(session);
   }
 
-  private pue(o: ResolvedTrackerOptions): { value: number; source: Source } {
+  private pue(o: ResolvedTrackerOptions | null): { value: number; source: Source } {
     // carbontracker's 1.58 is the core's "industry-2023" profile (Uptime Institute 2023).
-    const resolved = resolvePue(o.pue ?? "industry-2023");
+    const resolved = resolvePue(o?.pue ?? "industry-2023");
     // The schema checked `pue` already; only a programming error lands here.
-    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o.pue}`);
+    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o?.pue}`);
     return { value: resolved.value.value, source: sourceOf(resolved.value.provenance) };
   }
 
@@ -392,7 +413,7 @@ export class CarbonTracker implements AsyncDisposable {
       return;
     }
     this.spanBegin ??= this.sample(session);
-    await this.spanBegin;
+    this.firstReading ??= await this.spanBegin;
   }
 
   /** Starts an epoch. */
@@ -422,7 +443,8 @@ export class CarbonTracker implements AsyncDisposable {
       this.run = emptyLedger(session.devices.length);
     }
     this.epochBegin = this.sample(session);
-    await this.epochBegin;
+    const reading = await this.epochBegin;
+    this.firstReading ??= reading;
   }
 
   /**
@@ -702,10 +724,7 @@ export class CarbonTracker implements AsyncDisposable {
       onWarning: () => {},
     });
     if (!world.ok) throw new Error("the embedded world intensity is missing");
-    const pue =
-      o === null
-        ? { value: 1.58, source: this.pue({ pue: undefined } as ResolvedTrackerOptions).source }
-        : this.pue(o);
+    const pue = this.pue(o);
     const energy = energyFigures(0, pue.value);
     return {
       schema: TRACKER_RESULT_SCHEMA_ID,
@@ -744,16 +763,10 @@ export class CarbonTracker implements AsyncDisposable {
   task<T>(name: string, work?: Work<T>): TrackerTask | Promise<TaskMeasured<T>> {
     const handle = this.openTask(name);
     if (work === undefined) return handle;
-    return (async () => {
-      let value: T;
-      try {
-        value = typeof work === "function" ? await work(this) : await work;
-      } catch (error) {
-        await handle.end().catch(() => {});
-        throw error;
-      }
-      return { value, task: await handle.end() };
-    })();
+    return settle(work, this, () => handle.end()).then(({ value, after }) => ({
+      value,
+      task: after,
+    }));
   }
 
   private openTask(name: string): TrackerTask {
@@ -764,7 +777,10 @@ export class CarbonTracker implements AsyncDisposable {
     const begin = (async () => {
       const session = await this.need(`task(${JSON.stringify(name)})`);
       if (session === null) return null;
-      if (!this.usedEpochs && this.phase === "open") this.spanBegin ??= this.sample(session);
+      if (!this.usedEpochs && this.phase === "open") {
+        this.spanBegin ??= this.sample(session);
+        this.firstReading ??= await this.spanBegin;
+      }
       return { session, reading: await this.sample(session) };
     })();
     // Observed here so that a failure surfaces at end(), not as an unhandled rejection.
@@ -844,14 +860,8 @@ export class CarbonTracker implements AsyncDisposable {
       );
     }
     await this.start();
-    let value: T;
-    try {
-      value = typeof work === "function" ? await work(this) : await work;
-    } catch (error) {
-      await this.stop().catch(() => {});
-      throw error;
-    }
-    return { value, result: await this.stop() };
+    const { value, after } = await settle(work, this, () => this.stop());
+    return { value, result: after };
   }
 
   /**
@@ -869,6 +879,33 @@ export class CarbonTracker implements AsyncDisposable {
       );
     }
     return ok(undefined);
+  }
+
+  /**
+   * The run so far from the latest sample (the timer takes one per `updateInterval`): for a
+   * live status line. Null until the tracker is open.
+   */
+  live(): TrackerSnapshot | null {
+    const session = this.session;
+    if (session === null) return null;
+    const latest = session.meter.latest();
+    const first = this.firstReading ?? session.opening;
+    const span = this.span(session, first, latest);
+    const powerW: Partial<Record<"gpu" | "cpu", number>> = {};
+    session.devices.forEach((d, i) => {
+      const w = latest.devices[session.index[i] as number]?.watts ?? Number.NaN;
+      if (!Number.isNaN(w)) powerW[d.component] = (powerW[d.component] ?? 0) + w;
+    });
+    const energy = energyFigures(totalJ(span), this.pue(this.options).value);
+    return {
+      elapsedS: span.seconds,
+      powerW,
+      energyJ: energy.itJ,
+      totalKWh: energy.totalKWh,
+      co2G: energy.totalKWh * session.feed.meanGPerKWh,
+      basis: basisOf(session.devices.map((d) => d.device.basis)),
+      samples: this.counters.samples,
+    };
   }
 
   /** The actual result once stopped, else null. */
@@ -899,10 +936,7 @@ export class CarbonTracker implements AsyncDisposable {
     try {
       await this.stop();
     } catch (error) {
-      this.warn(
-        "ignored-error",
-        `stop() on dispose: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.warn("ignored-error", `stop() on dispose: ${describe(error)}`);
     }
   }
 
@@ -917,15 +951,23 @@ export class CarbonTracker implements AsyncDisposable {
     } else {
       this.counters.warningsDropped++;
     }
-    this.options?.onWarning?.(warning);
+    try {
+      this.options?.onWarning?.(warning);
+    } catch {
+      // A host's callback that throws must not break sampling, which may have called this.
+    }
   }
 
   /** The output log's messages on stdout when `verbose > 0`, as carbontracker prints them. */
   private echo(text: string): void {
     const o = this.options;
     if (o === null || o.verbose === 0) return;
-    if (o.stdout !== undefined) o.stdout(text);
-    else process.stdout.write(text);
+    try {
+      if (o.stdout !== undefined) o.stdout(text);
+      else process.stdout.write(text);
+    } catch {
+      // A closed stdout (EPIPE) or a throwing callback is not the tracker's failure.
+    }
   }
 
   private echoConsumption(description: string, durationS: number, result: TrackerResult): void {
@@ -942,6 +984,28 @@ export class CarbonTracker implements AsyncDisposable {
     this.echo(record.slice(ts.length + 3));
   }
 }
+
+/**
+ * Runs `work`, then `finish` whether it succeeded or not; a rejection of `work` is passed on
+ * after `finish` (whose own failure then stays second).
+ */
+async function settle<T, R>(
+  work: Work<T>,
+  tracker: CarbonTracker,
+  finish: () => Promise<R>,
+): Promise<{ value: T; after: R }> {
+  let value: T;
+  try {
+    value = typeof work === "function" ? await work(tracker) : await work;
+  } catch (error) {
+    await finish().catch(() => {});
+    throw error;
+  }
+  return { value, after: await finish() };
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /** The logs' components line: GPU first, each with its devices' names. */
 function logComponents(devices: readonly TrackedDevice[]): { name: string; devices: string[] }[] {
