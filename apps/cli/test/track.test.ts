@@ -102,7 +102,12 @@ describe.concurrent("wattprint track", () => {
     expect(outcome.code).toBe(0);
     const lines = outcome.stderr.split("\n").filter((l) => l.startsWith("wattprint track: 0:"));
     expect(lines.length).toBeGreaterThan(0);
-    expect(lines[0]).toMatch(/^wattprint track: 0:00:0\d {2}cpu simulated$/);
+    // Power at the latest sample with its basis, then energy (with PUE) and CO2 so far.
+    for (const line of lines) {
+      expect(line).toMatch(
+        /^wattprint track: 0:00:0\d {2}cpu 10 W simulated {2}[\d.e-]+ Wh {2}[\d.e-]+ gCO2eq$/,
+      );
+    }
     expect(outcome.stderr).not.toContain("\r");
     expect(outcome.stderr).not.toContain("\u001b");
   });

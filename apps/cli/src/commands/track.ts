@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { powerOptionsFromEnv } from "@wattprint/power";
 import {
   CarbonTracker,
+  type TrackerComponent,
   TrackerError,
   type TrackerFailure,
   type TrackerOptions,
@@ -110,7 +111,7 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
   const startedMs = performance.now();
   const child = startChild([file, ...rest], io.env);
   const unsubscribe = io.onSignal((signal) => forward(signal, child.kill, io));
-  const status = startStatus(args, io, startedMs, componentBases(tracker));
+  const status = startStatus(args, io, startedMs, tracker);
   let outcome: Awaited<typeof child.outcome>;
   try {
     outcome = await child.outcome;
@@ -182,8 +183,10 @@ function forward(
 }
 
 /** Each metered component once, with the basis of its devices (`mixed` when they differ). */
-function componentBases(tracker: CarbonTracker): LiveComponent[] {
-  const out: LiveComponent[] = [];
+function componentBases(
+  tracker: CarbonTracker,
+): (LiveComponent & { readonly component: TrackerComponent })[] {
+  const out: (LiveComponent & { readonly component: TrackerComponent })[] = [];
   for (const { component, device } of tracker.devices) {
     const seen = out.findIndex((c) => c.component === component);
     const known = out[seen];
@@ -214,21 +217,23 @@ function startStatus(
   args: TrackArgs,
   io: CliIo,
   startMs: number,
-  components: readonly LiveComponent[],
+  tracker: CarbonTracker,
 ): { stop: () => void } {
+  const components = componentBases(tracker);
   if (args.quiet) return { stop: () => {} };
   const terminal = io.stderrTerminal;
   const colour = { colour: useColour(io.env, terminal !== null) };
   const periodMs =
     args.statusEveryMs ?? (terminal ? DEFAULT_TERMINAL_STATUS_MS : DEFAULT_PLAIN_STATUS_MS);
-  // The tracker gives its figures at stop(); until it offers a live reading, the line shows
-  // the elapsed time and what each component's figures will be based on.
-  const figures = (): LiveFigures => ({
-    elapsedS: (performance.now() - startMs) / 1000,
-    components,
-    energyKWh: null,
-    co2G: null,
-  });
+  const figures = (): LiveFigures => {
+    const live = tracker.live();
+    return {
+      elapsedS: (performance.now() - startMs) / 1000,
+      components: components.map((c) => ({ ...c, powerW: live?.powerW[c.component] ?? null })),
+      energyKWh: live?.totalKWh ?? null,
+      co2G: live?.co2G ?? null,
+    };
+  };
   const timer = setInterval(() => {
     io.stderr(
       terminal === null

@@ -12,7 +12,7 @@ export interface LiveComponent {
 export interface LiveFigures {
   readonly elapsedS: number;
   readonly components: readonly LiveComponent[];
-  /** IT energy so far (no PUE). */
+  /** Energy so far with the PUE, as the consumption block counts it (and the CO2 with it). */
   readonly energyKWh: number | null;
   readonly co2G: number | null;
 }
