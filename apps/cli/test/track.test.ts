@@ -174,6 +174,35 @@ describe.concurrent("wattprint track", () => {
     }
   });
 
+  it("runs nothing when a signal comes while the tracker opens, and exits 128 + N", async () => {
+    const ran = join(root, `ran-${++dirs}`);
+    let sent = false;
+    // The tracker's first words (no location: the world-average warning) come while it opens.
+    const outcome = await track(
+      [
+        "--sim-cpu",
+        "10",
+        "--no-logs",
+        "--",
+        NODE,
+        "-e",
+        `require("fs").writeFileSync(${JSON.stringify(ran)}, "")`,
+      ],
+      {
+        onStderr: (_text, signal) => {
+          if (!sent) signal("SIGTERM");
+          sent = true;
+        },
+      },
+    );
+    expect(outcome.code).toBe(143);
+    expect(outcome.stderr).toMatch(
+      /^wattprint track: SIGTERM before the command started; it was not run$/m,
+    );
+    expect(existsSync(ran)).toBe(false);
+    expect(outcome.interruptListeners).toBe(0);
+  });
+
   it("says 127 for a command that is not found, and runs nothing", async () => {
     const logDir = freshDir();
     const outcome = await track(["--log-dir", logDir, "--", "wattprint-no-such-command", "--flag"]);

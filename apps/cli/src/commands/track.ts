@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { constants } from "node:os";
 import { powerOptionsFromEnv } from "@wattprint/power";
 import {
   CarbonTracker,
@@ -11,7 +12,7 @@ import {
 } from "@wattprint/tracker";
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
-import { startChild } from "../process/run-child.ts";
+import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
 import {
   CLEAR_LINE,
   type LiveComponent,
@@ -97,39 +98,70 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
       return EXIT_TRACKER_FAILED;
     }
   }
-  const created = await CarbonTracker.create(trackerOptions(args, io));
-  if (!created.ok) return refuse(created.error, io);
-  const tracker = created.value;
+  // A signal while the tracker opens (the model may take a second or two) stops us before the
+  // command starts; from the spawn on, each signal is passed on to the command.
+  let child: RunningChild | null = null;
+  let early: ForwardedSignal | null = null;
+  const unsubscribe = io.onSignal((signal) => {
+    if (child === null) early ??= signal;
+    else forward(signal, child.kill, io);
+  });
   try {
-    await tracker.start();
-  } catch (error) {
-    await tracker[Symbol.asyncDispose]();
-    if (error instanceof TrackerError) return refuse(error.failure, io);
-    throw error;
-  }
-
-  const startedMs = performance.now();
-  const child = startChild([file, ...rest], io.env);
-  const unsubscribe = io.onSignal((signal) => forward(signal, child.kill, io));
-  const status = startStatus(args, io, startedMs, tracker);
-  let outcome: Awaited<typeof child.outcome>;
-  try {
-    outcome = await child.outcome;
-  } finally {
-    status.stop();
-  }
-  const commandS = (performance.now() - startedMs) / 1000;
-  try {
+    const tracker = await openTracker(args, io);
+    if (typeof tracker === "number") return tracker;
+    if (early !== null) {
+      await tracker[Symbol.asyncDispose]();
+      io.stderr(`${COMMAND}: ${early} before the command started; it was not run\n`);
+      return 128 + (constants.signals[early] ?? 0);
+    }
+    const startedMs = performance.now();
+    child = startChild([file, ...rest], io.env);
+    const status = startStatus(args, io, startedMs, tracker);
+    let outcome: ChildOutcome;
+    try {
+      outcome = await child.outcome;
+    } finally {
+      status.stop();
+    }
+    const commandS = (performance.now() - startedMs) / 1000;
     if (outcome.kind === "spawn-failed") io.stderr(`${COMMAND}: ${outcome.message}\n`);
     const result = await stopTracker(tracker, io);
     if (result !== null) {
       if (!args.quiet) io.stderr(trackSummary(result, outcome, commandS));
-      if (args.json) io.stdout(`${JSON.stringify(trackerResultSchema.parse(result))}\n`);
+      if (args.json) printJson(result, io);
     }
     return outcome.exitCode;
   } finally {
     unsubscribe();
   }
+}
+
+/** The tracker, started; or the exit code when it cannot be (its failure already printed). */
+async function openTracker(args: TrackArgs, io: CliIo): Promise<CarbonTracker | number> {
+  const created = await CarbonTracker.create(trackerOptions(args, io));
+  if (!created.ok) return refuse(created.error, io);
+  const tracker = created.value;
+  try {
+    await tracker.start();
+    return tracker;
+  } catch (error) {
+    await tracker[Symbol.asyncDispose]();
+    if (error instanceof TrackerError) return refuse(error.failure, io);
+    throw error;
+  }
+}
+
+/**
+ * The result as one JSON line, checked against its schema first. A result that fails the
+ * check is our bug: said on stderr, and the command's exit code still stands.
+ */
+function printJson(result: TrackerResult, io: CliIo): void {
+  const checked = trackerResultSchema.safeParse(result);
+  if (checked.success) io.stdout(`${JSON.stringify(checked.data)}\n`);
+  else
+    io.stderr(
+      `${COMMAND}: internal error, please report it: the result does not match wattprint.tracker/v1: ${checked.error.message}\n`,
+    );
 }
 
 function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
