@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
 import { gramsPerKWh, type IntensityProvider } from "@wattprint/core";
+import type { PowerDevice } from "@wattprint/power";
 import { ok } from "@wattprint/result";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { descendants } from "../src/devices.ts";
+import { descendants, selectDevices } from "../src/devices.ts";
 import { CarbonTracker, measure, type TrackerOptions, trackerResultSchema } from "../src/index.ts";
+import { providerForKeys } from "../src/providers.ts";
 
 /** What carbontracker never had: tasks, inferences, measure(), disposal, typed results. */
 
@@ -198,6 +200,38 @@ describe("intensity", () => {
     expect(none.result.warnings.map((w) => w.message).join()).toContain("no location given");
   });
 
+  it("selects live providers from apiKeys without touching the network", () => {
+    expect(providerForKeys(null)).toBeUndefined();
+    expect(providerForKeys({})).toBeUndefined();
+    const provider = providerForKeys({ ElectricityMaps: "k" });
+    expect(provider?.supports("DK")).toBe(true);
+    expect(provider?.supports("GB")).toBe(true);
+    expect(provider?.supports("DE")).toBe(true);
+    expect(provider?.supports("Atlantis")).toBe(false);
+  });
+
+  it("checks setApiKeys and keeps an explicit provider", async () => {
+    const tracker = new CarbonTracker({ ...SIM, intensityProvider: undefined });
+    const bad = tracker.setApiKeys({ wattTime: "k" });
+    expect(!bad.ok && bad.error).toMatchObject({
+      kind: "invalid-options",
+      field: "apiKeys.wattTime",
+    });
+    const fixed = new CarbonTracker({
+      ...SIM,
+      intensityProvider: {
+        id: "x",
+        title: "X",
+        supports: () => false,
+        current: async () => ({ ok: false, error: undefined as never }),
+      },
+    });
+    expect(fixed.setApiKeys({ electricitymaps: "k" }).ok).toBe(true);
+    expect(fixed.warnings.at(-1)?.message).toContain("intensityProvider was given");
+    await tracker.stop();
+    await fixed.stop();
+  });
+
   it("names an unknown location", async () => {
     const { intensityGPerKWh: _, ...sim } = SIM;
     const tracker = new CarbonTracker({ ...sim, location: "Atlantis" });
@@ -271,5 +305,47 @@ describe("results", () => {
     expect(trackerResultSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
     expect(result.pue).toMatchObject({ value: 1.58, applied: true });
     expect(result.pue.source.id).toBe("uptime-gdcs-2023");
+  });
+});
+
+describe("selectDevices", () => {
+  const device = (id: string, kind: "cpu" | "dram" | "gpu" | "psys", reader: string) =>
+    ({
+      id,
+      name: `${id}, rev. 2`,
+      kind,
+      reader,
+      basis: "measured",
+      confidence: "measured",
+      counter: null,
+      maxWatts: 100,
+      notes: [],
+      provenance: [],
+    }) as PowerDevice;
+  const all = [
+    device("rapl:0", "cpu", "rapl"),
+    device("rapl:0:dram", "dram", "rapl"),
+    device("rapl:psys", "psys", "rapl"),
+    device("nvml:GPU-a", "gpu", "nvml"),
+    device("nvml:GPU-b", "gpu", "nvml"),
+    device("sim_gpu:0", "gpu", "sim_gpu"),
+  ];
+
+  it("groups DRAM under cpu, leaves psys out, lists GPUs first, and keeps names a log can hold", () => {
+    const picked = selectDevices(all, ["gpu", "cpu"], null);
+    expect(picked.map((d) => [d.device.id, d.component])).toEqual([
+      ["nvml:GPU-a", "gpu"],
+      ["nvml:GPU-b", "gpu"],
+      ["sim_gpu:0", "gpu"],
+      ["rapl:0", "cpu"],
+      ["rapl:0:dram", "cpu"],
+    ]);
+    expect(picked[0]?.logName).toBe("nvml:GPU-a rev. 2");
+    expect(selectDevices(all, ["cpu"], null).map((d) => d.component)).toEqual(["cpu", "cpu"]);
+  });
+
+  it("with devicesByPid keeps only the NVML GPUs running the process", () => {
+    const picked = selectDevices(all, ["gpu"], new Set(["nvml:GPU-b"]));
+    expect(picked.map((d) => d.device.id)).toEqual(["nvml:GPU-b", "sim_gpu:0"]);
   });
 });
