@@ -1,10 +1,11 @@
+import { convertDuration, parseDuration } from "@wattprint/core";
 import {
   type FlagSpec,
   type NumberRule,
   type ParsedFlags,
   parseFlags,
   parseNumberOption,
-} from "@wattprint/node";
+} from "@wattprint/node/options";
 import { UsageError } from "./usage-error.ts";
 
 /**
@@ -38,4 +39,42 @@ export function parseNumberFlag(
 ): number | undefined {
   if (raw === undefined) return undefined;
   return inCommand(command, () => parseNumberOption({ name: `--${flag}`, text: raw }, rule));
+}
+
+/** The bounds of an interval flag, in milliseconds, and how to word them in an error. */
+export interface IntervalRule {
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** e.g. "100ms and 1h". */
+  readonly words: string;
+}
+
+/**
+ * An interval flag: a duration (`2s`, `500ms`, `1m30s`) or a bare number of seconds (`2`,
+ * `0.5`), within `rule`. Errors name the command and the flag.
+ */
+export function parseIntervalFlag(
+  command: string,
+  flag: string,
+  raw: string,
+  rule: IntervalRule,
+): number {
+  const bare = Number(raw);
+  let ms: number;
+  if (raw.trim() !== "" && Number.isFinite(bare)) {
+    ms = bare * 1000;
+  } else {
+    const parsed = parseDuration(raw);
+    if (!parsed.ok)
+      throw new UsageError(
+        `${command}: --${flag} takes an interval such as 2s or 500ms; ${parsed.error.message}`,
+      );
+    ms = convertDuration(parsed.value, "ms").value;
+  }
+  if (!(ms >= rule.minMs && ms <= rule.maxMs)) {
+    throw new UsageError(
+      `${command}: --${flag} interval must be between ${rule.words}, got "${raw}"`,
+    );
+  }
+  return ms;
 }

@@ -1,22 +1,42 @@
-import { runBus } from "./commands/bus.ts";
-import { runEstimate } from "./commands/estimate.ts";
-import { runHardware } from "./commands/hardware.ts";
-import { runLogs } from "./commands/logs.ts";
-import { runZones } from "./commands/zones.ts";
 import type { CliIo } from "./io.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.ts";
 
 export type Command = (argv: readonly string[], io: CliIo) => Promise<number> | number;
 
+/**
+ * A command whose module is imported when it runs, not when the binary starts: each command
+ * pulls in different packages (power loads systeminformation, bus the RTPS stack), and
+ * `wattprint track -- true` has a startup budget (apps/cli/README.md).
+ */
+function lazy(load: () => Promise<Command>): Command {
+  return async (argv, io) => (await load())(argv, io);
+}
+
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   estimate: {
-    run: runEstimate,
+    run: lazy(() => import("./commands/estimate.ts").then((m) => m.runEstimate)),
     summary: "energy and carbon of a workload on given hardware and grid",
   },
-  zones: { run: runZones, summary: "search grid zones and their carbon intensity" },
-  hardware: { run: runHardware, summary: "search the hardware power profiles" },
-  bus: { run: runBus, summary: "SustainML bus tools: send-task plays a minimal orchestrator" },
-  logs: { run: runLogs, summary: "carbontracker logs: parse, aggregate, HTML report" },
+  zones: {
+    run: lazy(() => import("./commands/zones.ts").then((m) => m.runZones)),
+    summary: "search grid zones and their carbon intensity",
+  },
+  hardware: {
+    run: lazy(() => import("./commands/hardware.ts").then((m) => m.runHardware)),
+    summary: "search the hardware power profiles",
+  },
+  bus: {
+    run: lazy(() => import("./commands/bus.ts").then((m) => m.runBus)),
+    summary: "SustainML bus tools: send-task plays a minimal orchestrator",
+  },
+  logs: {
+    run: lazy(() => import("./commands/logs.ts").then((m) => m.runLogs)),
+    summary: "carbontracker logs: parse, aggregate, HTML report",
+  },
+  track: {
+    run: lazy(() => import("./commands/track.ts").then((m) => m.runTrack)),
+    summary: "run a command and measure its energy and carbon (wattprint track -- cmd ...)",
+  },
 };
 
 export function usage(): string {

@@ -9,7 +9,20 @@ export interface CliIo {
    * Ctrl-C still ends the process at once.
    */
   readonly onInterrupt: (stop: () => void) => () => void;
+  /**
+   * Calls `handler` with every SIGINT, SIGTERM and SIGHUP until the returned function is
+   * called, and keeps the process alive through them: `track` forwards each to its child and
+   * still writes its results when the child has gone.
+   */
+  readonly onSignal: (handler: (signal: ForwardedSignal) => void) => () => void;
+  /** Where stderr is a terminal, its width: a live status line is redrawn in place there. */
+  readonly stderrTerminal: { readonly columns: number } | null;
+  /** Whether stdin is a terminal, i.e. Ctrl-C reaches a child in our process group directly. */
+  readonly stdinIsTerminal: boolean;
 }
+
+export const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+export type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
 
 export function processIo(): CliIo {
   return {
@@ -24,5 +37,13 @@ export function processIo(): CliIo {
         process.off("SIGTERM", stop);
       };
     },
+    onSignal: (handler) => {
+      for (const signal of FORWARDED_SIGNALS) process.on(signal, handler);
+      return () => {
+        for (const signal of FORWARDED_SIGNALS) process.off(signal, handler);
+      };
+    },
+    stderrTerminal: process.stderr.isTTY ? { columns: process.stderr.columns || 80 } : null,
+    stdinIsTerminal: process.stdin.isTTY === true,
   };
 }

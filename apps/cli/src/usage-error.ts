@@ -1,4 +1,4 @@
-import { UsageError } from "@wattprint/node";
+import { UsageError } from "@wattprint/node/options";
 
 /** Exit codes: 0 success, 1 a failure of ours or of the environment, 2 a user mistake. */
 export const EXIT_OK = 0;

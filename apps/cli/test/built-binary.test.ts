@@ -1,11 +1,11 @@
-import { execFile, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { estimateReportSchema } from "@wattprint/core";
 import { describe, expect, it } from "vitest";
 import { usage } from "../src/cli.ts";
 import { wattprint as inProcess } from "./helpers/in-process.ts";
 import { expectUsageError, type Outcome } from "./helpers/outcome.ts";
+import { BIN, cleanEnv, SPAWN_TIMEOUT_MS, spawnBinary, waitUntil } from "./helpers/spawned.ts";
 
 /*
  * A few runs of the built binary, as a user runs it: the shebang, dist's imports, the exit code
@@ -14,17 +14,6 @@ import { expectUsageError, type Outcome } from "./helpers/outcome.ts";
  * the binary's output with the sources', so a stale dist fails here instead of passing quietly.
  */
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-const SPAWN_TIMEOUT_MS = 15_000;
-
-/** The environment less the variables the CLI reads, so the binary sees what in-process runs see. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (/^(SUSTAINML_|WATTPRINT_|CUDA_)/.test(name)) delete env[name];
-  }
-  return { ...env, ...extra };
-}
 
 async function spawned(...args: string[]): Promise<Outcome> {
   try {
@@ -65,34 +54,15 @@ describe.concurrent("the built wattprint binary", () => {
 
   it("stops hardware detect --watch on SIGINT with exit 0 and the energy so far", async () => {
     // Nothing to read on the fake roots: the CPU is modelled, which needs no driver.
-    const child = spawn(
-      process.execPath,
-      [BIN, "hardware", "detect", "--components", "cpu", "--watch", "0.2"],
-      {
-        env: cleanEnv({
-          WATTPRINT_POWERCAP_ROOT: "/nonexistent/powercap",
-          WATTPRINT_HWMON_ROOT: "/nonexistent/hwmon",
-          WATTPRINT_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
-        }),
-        stdio: ["ignore", "pipe", "pipe"],
-        timeout: SPAWN_TIMEOUT_MS,
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
+    const watching = spawnBinary(["hardware", "detect", "--components", "cpu", "--watch", "0.2"]);
+    let closedEarly = false;
+    void watching.closed.then(() => {
+      closedEarly = true;
     });
-    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await new Promise<void>((resolve) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (/ s {2}cpu /.test(stdout)) resolve();
-      });
-      child.on("close", () => resolve());
-    });
-    child.kill("SIGINT");
-    expect(await closed).toBe(0);
+    await waitUntil(() => closedEarly || / s {2}cpu /.test(watching.output().stdout));
+    watching.child.kill("SIGINT");
+    const { code, stdout, stderr } = await watching.closed;
+    expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout).toMatch(/watching 1 device\(s\) every 200 ms; Ctrl-C stops/);
     expect(stdout).toMatch(/over [\d.]+ s:/);

@@ -40,18 +40,8 @@ export {
   MAX_DOMAIN_ID,
   parseBusOptions,
 } from "./options/bus-options.ts";
-export {
-  describeNumberRule,
-  type Env,
-  type FlagSpec,
-  type NumberRule,
-  type OptionText,
-  optionText,
-  type ParsedFlags,
-  parseFlags,
-  parseNumberOption,
-} from "./options/option-values.ts";
-export { UsageError } from "./options/usage-error.ts";
+// The flag readers, also their own entry point (`@wattprint/node/options`) for fast start-up.
+export * from "./options/index.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {

@@ -1,12 +1,10 @@
-import { convertDuration, parseDuration } from "@wattprint/core";
 import type { ComponentRequest } from "@wattprint/power";
-import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+import { parseCommandArgs, parseIntervalFlag, parseNumberFlag } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 
 const COMMAND = "hardware detect";
 export const DEFAULT_WATCH_INTERVAL_MS = 1000;
-const MIN_WATCH_INTERVAL_MS = 100;
-const MAX_WATCH_INTERVAL_MS = 3_600_000;
+const WATCH_INTERVAL = { minMs: 100, maxMs: 3_600_000, words: "100ms and 1h" };
 const COMPONENT_NAMES: readonly ComponentRequest[] = [
   "all",
   "cpu",
@@ -94,20 +92,5 @@ function parseComponents(raw: string | undefined): readonly ComponentRequest[] {
 
 function parseInterval(raw: string): number {
   if (raw === "") return DEFAULT_WATCH_INTERVAL_MS;
-  const bare = Number(raw);
-  let ms: number;
-  if (raw.trim() !== "" && Number.isFinite(bare)) {
-    ms = bare * 1000;
-  } else {
-    const parsed = parseDuration(raw);
-    if (!parsed.ok)
-      throw new UsageError(
-        `${COMMAND}: --watch takes an interval such as 2s or 500ms; ${parsed.error.message}`,
-      );
-    ms = convertDuration(parsed.value, "ms").value;
-  }
-  if (!(ms >= MIN_WATCH_INTERVAL_MS && ms <= MAX_WATCH_INTERVAL_MS)) {
-    throw new UsageError(`${COMMAND}: --watch interval must be between 100ms and 1h, got "${raw}"`);
-  }
-  return ms;
+  return parseIntervalFlag(COMMAND, "watch", raw, WATCH_INTERVAL);
 }

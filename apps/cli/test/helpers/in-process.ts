@@ -1,5 +1,5 @@
 import { runCli } from "../../src/cli.ts";
-import type { CliIo } from "../../src/io.ts";
+import type { CliIo, ForwardedSignal } from "../../src/io.ts";
 import type { Outcome } from "./outcome.ts";
 
 export interface InProcessOptions {
@@ -7,6 +7,10 @@ export interface InProcessOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Called after each write to stdout with everything written so far; `interrupt` plays Ctrl-C. */
   readonly onStdout?: (stdoutSoFar: string, interrupt: () => void) => void;
+  /** Called after each write to stderr with everything written so far; `signal` plays a signal. */
+  readonly onStderr?: (stderrSoFar: string, signal: (name: ForwardedSignal) => void) => void;
+  /** Plays a terminal on stderr this many columns wide (default: not a terminal). */
+  readonly terminalColumns?: number;
 }
 
 export interface InProcessOutcome extends Outcome {
@@ -25,8 +29,12 @@ export async function wattprint(
   let stdout = "";
   let stderr = "";
   const listeners = new Set<() => void>();
+  const signalHandlers = new Set<(signal: ForwardedSignal) => void>();
   const interrupt = () => {
     for (const stop of [...listeners]) stop();
+  };
+  const signal = (name: ForwardedSignal) => {
+    for (const handler of [...signalHandlers]) handler(name);
   };
   const io: CliIo = {
     stdout: (text) => {
@@ -35,6 +43,7 @@ export async function wattprint(
     },
     stderr: (text) => {
       stderr += text;
+      options.onStderr?.(stderr, signal);
     },
     env: options.env ?? {},
     onInterrupt: (stop) => {
@@ -48,7 +57,23 @@ export async function wattprint(
         listeners.delete(once);
       };
     },
+    onSignal: (handler) => {
+      // A fresh function per subscription, so two subscriptions of one handler stay two.
+      const subscribed = (name: ForwardedSignal) => handler(name);
+      signalHandlers.add(subscribed);
+      return () => {
+        signalHandlers.delete(subscribed);
+      };
+    },
+    stderrTerminal:
+      options.terminalColumns === undefined ? null : { columns: options.terminalColumns },
+    stdinIsTerminal: false,
   };
   const code = await runCli(args, io);
-  return { code, stdout, stderr, interruptListeners: listeners.size };
+  return {
+    code,
+    stdout,
+    stderr,
+    interruptListeners: listeners.size + signalHandlers.size,
+  };
 }

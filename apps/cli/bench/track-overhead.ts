@@ -1,0 +1,92 @@
+/**
+ * What `wattprint track` adds to a command's wall time (issue 13: under 150 ms for `true`).
+ * Runs each command line RUNS times (BENCH_RUNS, default 20) in turn, interleaved so that a
+ * burst of load elsewhere hits every line alike, and prints the median wall time and the mean
+ * CPU time (user + system of the finished children, from /proc/self/stat; Linux only, else
+ * "n/a"). `node -e ""` and `wattprint --help` are there to show what part of the overhead is
+ * Node's own start and what part is ours.
+ * Run: `pnpm --filter @wattprint/cli bench` (builds dist first).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const logDir = mkdtempSync(join(tmpdir(), "wattprint-track-bench-"));
+
+interface Line {
+  readonly label: string;
+  readonly argv: readonly string[];
+}
+
+const node = process.execPath;
+const LINES: readonly Line[] = [
+  { label: "true", argv: ["true"] },
+  { label: 'node -e ""', argv: [node, "-e", ""] },
+  { label: "wattprint --help", argv: [node, BIN, "--help"] },
+  {
+    label: "wattprint track --sim-cpu 10 -- true",
+    argv: [node, BIN, "track", "--sim-cpu", "10", "--log-dir", logDir, "--quiet", "--", "true"],
+  },
+];
+
+/** User + system CPU seconds of this process's waited-for children (cutime + cstime). */
+function childrenCpuS(): number | undefined {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // The command name may hold spaces; the fields after it start past the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return ticks / 100; // USER_HZ is 100 on every Linux architecture Node supports
+  } catch {
+    return undefined;
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const wallMs = LINES.map(() => [] as number[]);
+const cpuS = LINES.map(() => 0);
+for (let run = 0; run < RUNS; run++) {
+  LINES.forEach((line, i) => {
+    const cpuBefore = childrenCpuS();
+    const start = process.hrtime.bigint();
+    const result = spawnSync(line.argv[0] as string, line.argv.slice(1), { stdio: "ignore" });
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpuAfter = childrenCpuS();
+    if (result.status !== 0) throw new Error(`${line.label} exited ${result.status}`);
+    (wallMs[i] as number[]).push(elapsed);
+    if (cpuBefore !== undefined && cpuAfter !== undefined)
+      cpuS[i] = (cpuS[i] as number) + cpuAfter - cpuBefore;
+  });
+}
+rmSync(logDir, { recursive: true, force: true });
+
+const base = median(wallMs[0] as number[]);
+console.log(`${RUNS} runs each, interleaved; load average ${readLoad()}`);
+console.log("command                                  median wall   vs true   mean CPU");
+LINES.forEach((line, i) => {
+  const wall = median(wallMs[i] as number[]);
+  const cpu =
+    childrenCpuS() === undefined ? "n/a" : `${(((cpuS[i] as number) / RUNS) * 1000).toFixed(0)} ms`;
+  console.log(
+    `${line.label.padEnd(40)} ${wall.toFixed(1).padStart(8)} ms ${`+${(wall - base).toFixed(1)}`.padStart(8)} ms ${cpu.padStart(9)}`,
+  );
+});
+
+function readLoad(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}

@@ -1,0 +1,284 @@
+import { mkdir } from "node:fs/promises";
+import { constants } from "node:os";
+import { powerOptionsFromEnv } from "@wattprint/power";
+import {
+  CarbonTracker,
+  type TrackerComponent,
+  TrackerError,
+  type TrackerFailure,
+  type TrackerOptions,
+  type TrackerResult,
+  trackerResultSchema,
+} from "@wattprint/tracker";
+import type { CliIo, ForwardedSignal } from "../io.ts";
+import { findCommand } from "../process/find-command.ts";
+import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
+import {
+  CLEAR_LINE,
+  type LiveComponent,
+  type LiveFigures,
+  plainStatus,
+  terminalStatus,
+  useColour,
+} from "../render/track-status.ts";
+import { trackSummary } from "../render/track-summary.ts";
+import { EXIT_OK, EXIT_USAGE } from "../usage-error.ts";
+import {
+  DEFAULT_PLAIN_STATUS_MS,
+  DEFAULT_TERMINAL_STATUS_MS,
+  parseTrackArgs,
+  type TrackArgs,
+} from "./track-args.ts";
+
+export const TRACK_HELP = `usage: wattprint track [options] [--] <command> [args...]
+
+Runs the command with this terminal's stdin, stdout and stderr, measures the energy the
+machine draws meanwhile (@wattprint/tracker: RAPL and NVML where readable, else the CPU and
+memory model, or simulated devices), prints carbontracker's consumption block on stderr,
+writes carbontracker-compatible logs, and exits with the command's own exit code (128+N when
+a signal N ended it). SIGINT, SIGTERM and SIGHUP are passed on to the command; the results
+are written when it has gone. Our options end at -- or at the first word that is not one of
+them: every word after that belongs to the command.
+
+  --log-dir DIR        where the logs go (default ./logs, as carbontracker's CLI)
+  --no-logs            write no log files
+  --log-prefix P       log file name prefix
+  --components LIST    all (default), cpu or gpu; cpu includes memory, as in carbontracker
+  --interval D         time between power samples (default 1s; 500ms, 2s, a bare number is s)
+  --status-every D     status line period (default 1s on a terminal, 60s otherwise)
+  --location L         the grid: ISO code, country, zone id (default WATTPRINT_LOCATION, else World)
+  --pue P              data-centre PUE, a number from 1 to 5 or a profile (default 1.58, carbontracker's)
+  --intensity G        a fixed grid intensity in gCO2eq/kWh instead of the location's
+  --sim-cpu W          a simulated CPU drawing W watts instead of the machine's readers
+  --sim-gpu W          a simulated GPU drawing W watts
+  --json               the result (wattprint.tracker/v1) as one JSON line on stdout at the end
+  -q, --quiet          no status line and no consumption block (errors and warnings only)
+
+Exit codes: the command's own; 128+N when signal N ended it; 127 command not found; 126
+found but not executable; 2 a mistake in our options; 125 the tracker could not start.
+Environment: WATTPRINT_LOCATION, NO_COLOR, and the power readers' (wattprint hardware detect --help).
+`;
+
+const COMMAND = "wattprint track";
+/** Like env(1) and timeout(1): the wrapper itself failed, the command never ran. */
+export const EXIT_TRACKER_FAILED = 125;
+
+/** The tracker's option names as the flags that set them, for its errors. */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  logDir: "--log-dir",
+  logFilePrefix: "--log-prefix",
+  components: "--components",
+  updateInterval: "--interval",
+  location: "--location",
+  pue: "--pue",
+  intensityGPerKWh: "--intensity",
+  simCpuTdp: "--sim-cpu",
+  simGpuWatts: "--sim-gpu",
+};
+
+export async function runTrack(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseTrackArgs(argv);
+  if (args.help) {
+    io.stdout(TRACK_HELP);
+    return EXIT_OK;
+  }
+  const [file, ...rest] = args.command as [string, ...string[]];
+  const missing = await findCommand(file, io.env, process.cwd());
+  if (missing !== null) {
+    io.stderr(`${COMMAND}: ${missing.message}\n`);
+    return missing.exitCode;
+  }
+  if (args.logDir !== null) {
+    // carbontracker's CLI writes to ./logs from the first run on: the folder is made here.
+    try {
+      await mkdir(args.logDir, { recursive: true });
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      io.stderr(`${COMMAND}: --log-dir ${args.logDir} cannot be created: ${why}\n`);
+      return EXIT_TRACKER_FAILED;
+    }
+  }
+  // A signal while the tracker opens (the model may take a second or two) stops us before the
+  // command starts; from the spawn on, each signal is passed on to the command.
+  let child: RunningChild | null = null;
+  let early: ForwardedSignal | null = null;
+  const unsubscribe = io.onSignal((signal) => {
+    if (child === null) early ??= signal;
+    else forward(signal, child.kill, io);
+  });
+  try {
+    const tracker = await openTracker(args, io);
+    if (typeof tracker === "number") return tracker;
+    if (early !== null) {
+      await tracker[Symbol.asyncDispose]();
+      io.stderr(`${COMMAND}: ${early} before the command started; it was not run\n`);
+      return 128 + (constants.signals[early] ?? 0);
+    }
+    const startedMs = performance.now();
+    child = startChild([file, ...rest], io.env);
+    const status = startStatus(args, io, startedMs, tracker);
+    let outcome: ChildOutcome;
+    try {
+      outcome = await child.outcome;
+    } finally {
+      status.stop();
+    }
+    const commandS = (performance.now() - startedMs) / 1000;
+    if (outcome.kind === "spawn-failed") io.stderr(`${COMMAND}: ${outcome.message}\n`);
+    const result = await stopTracker(tracker, io);
+    if (result !== null) {
+      if (!args.quiet) io.stderr(trackSummary(result, outcome, commandS));
+      if (args.json) printJson(result, io);
+    }
+    return outcome.exitCode;
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** The tracker, started; or the exit code when it cannot be (its failure already printed). */
+async function openTracker(args: TrackArgs, io: CliIo): Promise<CarbonTracker | number> {
+  const created = await CarbonTracker.create(trackerOptions(args, io));
+  if (!created.ok) return refuse(created.error, io);
+  const tracker = created.value;
+  try {
+    await tracker.start();
+    return tracker;
+  } catch (error) {
+    await tracker[Symbol.asyncDispose]();
+    if (error instanceof TrackerError) return refuse(error.failure, io);
+    throw error;
+  }
+}
+
+/**
+ * The result as one JSON line, checked against its schema first. A result that fails the
+ * check is our bug: said on stderr, and the command's exit code still stands.
+ */
+function printJson(result: TrackerResult, io: CliIo): void {
+  const checked = trackerResultSchema.safeParse(result);
+  if (checked.success) io.stdout(`${JSON.stringify(checked.data)}\n`);
+  else
+    io.stderr(
+      `${COMMAND}: internal error, please report it: the result does not match wattprint.tracker/v1: ${checked.error.message}\n`,
+    );
+}
+
+function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
+  return {
+    components: args.components,
+    logDir: args.logDir,
+    logFilePrefix: args.logPrefix,
+    verbose: args.quiet ? 0 : 1,
+    // The command owns stdout; carbontracker's block goes where `time` puts its report.
+    stdout: (text) => io.stderr(text),
+    // Verbose, the tracker echoes its warnings itself; --quiet still shows them, one line each.
+    ...(args.quiet
+      ? { onWarning: (warning) => io.stderr(`${COMMAND}: warning: ${warning.message}\n`) }
+      : {}),
+    env: { ...io.env },
+    power: powerOptionsFromEnv(io.env),
+    ...(args.intervalS === undefined ? {} : { updateInterval: args.intervalS }),
+    ...(args.location === undefined ? {} : { location: args.location }),
+    ...(args.pue === undefined ? {} : { pue: args.pue }),
+    ...(args.intensityGPerKWh === undefined ? {} : { intensityGPerKWh: args.intensityGPerKWh }),
+    ...(args.simCpuW === undefined
+      ? {}
+      : { simCpu: "simulated CPU", simCpuTdp: args.simCpuW, simCpuUtil: 1 }),
+    ...(args.simGpuW === undefined
+      ? {}
+      : { simGpu: "simulated GPU", simGpuWatts: args.simGpuW, simGpuUtil: 1 }),
+  };
+}
+
+/** A tracker that cannot start: a bad option is ours to name (exit 2), anything else exit 125. */
+function refuse(failure: TrackerFailure, io: CliIo): number {
+  const flag = failure.field === undefined ? undefined : FLAG_OF_OPTION[failure.field];
+  const named = flag === undefined ? "" : ` (${flag})`;
+  io.stderr(`${COMMAND}: ${failure.message}${named}\n`);
+  return failure.kind === "invalid-options" ? EXIT_USAGE : EXIT_TRACKER_FAILED;
+}
+
+/**
+ * Passes a signal on to the command. A Ctrl-C typed at a terminal has already reached the
+ * command (it shares our process group), and a second SIGINT would cut short its own clean-up
+ * (Python's KeyboardInterrupt handlers, for one), so SIGINT is passed on only when stdin is
+ * not a terminal, i.e. when it was sent to us alone (`kill -INT`, a supervisor, CI).
+ */
+function forward(
+  signal: ForwardedSignal,
+  kill: (signal: NodeJS.Signals) => boolean,
+  io: CliIo,
+): void {
+  if (signal === "SIGINT" && io.stdinIsTerminal) return;
+  kill(signal);
+}
+
+/** Each metered component once, with the basis of its devices (`mixed` when they differ). */
+function componentBases(
+  tracker: CarbonTracker,
+): (LiveComponent & { readonly component: TrackerComponent })[] {
+  const out: (LiveComponent & { readonly component: TrackerComponent })[] = [];
+  for (const { component, device } of tracker.devices) {
+    const seen = out.findIndex((c) => c.component === component);
+    const known = out[seen];
+    if (known === undefined) out.push({ component, basis: device.basis, powerW: null });
+    else if (known.basis !== device.basis) out[seen] = { ...known, basis: "mixed" };
+  }
+  return out;
+}
+
+/** Stops measuring; a failure there is reported, and the command's exit code still stands. */
+async function stopTracker(tracker: CarbonTracker, io: CliIo): Promise<TrackerResult | null> {
+  try {
+    return await tracker.stop();
+  } catch (error) {
+    if (!(error instanceof TrackerError)) throw error;
+    io.stderr(`${COMMAND}: the results could not be completed: ${error.message}\n`);
+    return null;
+  } finally {
+    await tracker[Symbol.asyncDispose]();
+  }
+}
+
+/**
+ * The live status on stderr: redrawn in place on a terminal, a plain line each period
+ * elsewhere, nothing with --quiet.
+ */
+function startStatus(
+  args: TrackArgs,
+  io: CliIo,
+  startMs: number,
+  tracker: CarbonTracker,
+): { stop: () => void } {
+  const components = componentBases(tracker);
+  if (args.quiet) return { stop: () => {} };
+  const terminal = io.stderrTerminal;
+  const colour = { colour: useColour(io.env, terminal !== null) };
+  const periodMs =
+    args.statusEveryMs ?? (terminal ? DEFAULT_TERMINAL_STATUS_MS : DEFAULT_PLAIN_STATUS_MS);
+  const figures = (): LiveFigures => {
+    const live = tracker.live();
+    return {
+      elapsedS: (performance.now() - startMs) / 1000,
+      components: components.map((c) => ({ ...c, powerW: live?.powerW[c.component] ?? null })),
+      energyKWh: live?.totalKWh ?? null,
+      co2G: live?.co2G ?? null,
+    };
+  };
+  const timer = setInterval(() => {
+    io.stderr(
+      terminal === null
+        ? plainStatus(figures())
+        : terminalStatus(figures(), colour, terminal.columns),
+    );
+  }, periodMs);
+  // The child keeps the process alive; the status must not.
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      if (terminal !== null) io.stderr(CLEAR_LINE);
+    },
+  };
+}

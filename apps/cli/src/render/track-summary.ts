@@ -1,0 +1,46 @@
+import type { TrackerResult } from "@wattprint/tracker";
+import type { ChildOutcome } from "../process/run-child.ts";
+import { formatCo2G, formatElapsed, formatEnergyKWh, formatPowerW } from "./track-status.ts";
+
+/** How the command ended, in words: `exited 3`, `killed by SIGTERM (exit 143)`. */
+export function outcomeWords(outcome: ChildOutcome): string {
+  switch (outcome.kind) {
+    case "exited":
+      return `exited ${outcome.exitCode}`;
+    case "signalled":
+      return `killed by ${outcome.signal} (exit ${outcome.exitCode})`;
+    case "spawn-failed":
+      return `could not start (exit ${outcome.exitCode})`;
+  }
+}
+
+/**
+ * What `wattprint track` adds under carbontracker's block: how the command ended, what each
+ * component drew and whether it was measured, modelled or simulated (with a model's
+ * confidence), the total with its intensity's provenance, and where the logs are. The
+ * tracker has already echoed its warnings.
+ */
+export function trackSummary(
+  result: TrackerResult,
+  outcome: ChildOutcome,
+  commandS: number,
+): string {
+  const lines = [
+    `wattprint track: the command ${outcomeWords(outcome)} after ${formatElapsed(commandS)} (${commandS.toFixed(2)} s)`,
+  ];
+  for (const component of result.components) {
+    const power = component.meanPowerW === null ? "no sample" : formatPowerW(component.meanPowerW);
+    const devices = component.devices
+      .map((d) => (d.basis === "modelled" ? `${d.id}, ${d.confidence} confidence` : d.id))
+      .join("; ");
+    lines.push(
+      `  ${component.component.padEnd(4)} ${power.padStart(9)}  ${formatEnergyKWh(component.energyKWh).padStart(10)}  ${component.basis} (${devices})`,
+    );
+  }
+  const intensity = result.intensity;
+  lines.push(
+    `  total ${formatEnergyKWh(result.energy.totalKWh)} (PUE ${result.pue.value}${result.pue.applied ? "" : ", not applied"}), ${formatCo2G(result.co2G)} at ${intensity.gPerKWh.toFixed(1)} gCO2eq/kWh (${intensity.zoneName}, ${intensity.level}, ${intensity.year}; ${intensity.source.title})`,
+  );
+  if (result.logs !== null) lines.push(`  logs: ${result.logs.output}, ${result.logs.standard}`);
+  return `${lines.join("\n")}\n`;
+}

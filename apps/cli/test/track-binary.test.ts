@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllLogs } from "@wattprint/logs";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  readyThenWait,
+  SPAWN_TIMEOUT_MS,
+  simulatedTo,
+  spawnBinary,
+  waitForReady,
+} from "./helpers/spawned.ts";
+
+/*
+ * `wattprint track` as a user runs it: the built binary (the test script builds dist first),
+ * real signals sent to its process, the command's stdin and stdout passed through.
+ */
+const NODE = process.execPath;
+const root = mkdtempSync(join(tmpdir(), "wattprint-track-bin-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let runs = 0;
+
+async function logCount(dir: string): Promise<number> {
+  const parsed = await parseAllLogs(dir);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value.logs.length;
+}
+
+describe.concurrent("the built wattprint track", { timeout: 2 * SPAWN_TIMEOUT_MS }, () => {
+  it("passes stdin and stdout through and exits with the command's code", async () => {
+    const logDir = join(root, `logs-${++runs}`);
+    const echo =
+      "process.stdin.pipe(process.stdout); process.stdin.on('end', () => process.exit(3))";
+    const args = ["track", ...simulatedTo(logDir), "--", NODE, "-e", echo];
+    const outcome = await spawnBinary(args, { stdin: "hello\n" }).closed;
+    expect(outcome.code).toBe(3);
+    expect(outcome.stdout).toBe("hello\n");
+    expect(outcome.stderr).toMatch(/the command exited 3 after/);
+    expect(await logCount(logDir)).toBe(1);
+  });
+
+  it("exits 143 when SIGTERM ends the command (sh -c 'kill -TERM $$'), and writes the logs", async () => {
+    const logDir = join(root, `logs-${++runs}`);
+    const args = ["track", ...simulatedTo(logDir), "--", "sh", "-c", "kill -TERM $$"];
+    const outcome = await spawnBinary(args).closed;
+    expect(outcome.code).toBe(143);
+    expect(outcome.stderr).toMatch(/killed by SIGTERM \(exit 143\)/);
+    expect(await logCount(logDir)).toBe(1);
+  });
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "forwards %s sent to wattprint to the command, then writes the logs",
+    async (signal, code) => {
+      const logDir = join(root, `logs-${++runs}`);
+      const ready = join(root, `ready-${runs}`);
+      const args = ["track", ...simulatedTo(logDir), "--", NODE, "-e", readyThenWait(ready)];
+      const running = spawnBinary(args);
+      await waitForReady(ready);
+      running.child.kill(signal);
+      const outcome = await running.closed;
+      // wattprint itself was not killed: it exits with the command's 128 + N after writing.
+      expect(outcome.signal).toBeNull();
+      expect(outcome.code).toBe(code);
+      expect(outcome.stderr).toMatch(new RegExp(`killed by ${signal} \\(exit ${code}\\)`));
+      expect(await logCount(logDir)).toBe(1);
+    },
+  );
+});

@@ -1,0 +1,261 @@
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllLogs } from "@wattprint/logs";
+import { trackerResultSchema } from "@wattprint/tracker";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ForwardedSignal } from "../src/io.ts";
+import { type InProcessOptions, wattprint } from "./helpers/in-process.ts";
+import { expectOneLineError, expectUsageError } from "./helpers/outcome.ts";
+import {
+  NO_READERS_ENV,
+  readyThenWait,
+  simulatedTo,
+  waitForReady,
+  waitUntil,
+} from "./helpers/spawned.ts";
+
+/*
+ * `wattprint track` in-process (runCli) around real child processes. The power readers look
+ * at trees that do not exist, so the CPU is modelled (or simulated with --sim-cpu) on any
+ * machine, as on one without RAPL or a GPU.
+ */
+const root = mkdtempSync(join(tmpdir(), "wattprint-track-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = (): string => join(root, `run-${++dirs}`);
+
+const ENV = { PATH: process.env.PATH, ...NO_READERS_ENV };
+/** A simulated run long enough for a few status lines, ten a second. */
+const STATUS_RUN = [
+  ...["--sim-cpu", "10", "--no-logs", "--status-every", "0.1s"],
+  ...["--", process.execPath, "-e", "setTimeout(() => {}, 800)"],
+];
+const NODE = process.execPath;
+
+function track(args: readonly string[], options: InProcessOptions = {}) {
+  return wattprint(["track", ...args], { env: ENV, ...options });
+}
+
+/** The log pairs in `dir`, through @wattprint/logs' parser (carbontracker's format). */
+async function parsedLogs(dir: string) {
+  const parsed = await parseAllLogs(dir);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value.logs;
+}
+
+describe.concurrent("wattprint track", () => {
+  it("exits with the command's own code and writes the logs", async () => {
+    const logDir = freshDir();
+    const outcome = await track([...simulatedTo(logDir), "--", NODE, "-e", "process.exit(3)"]);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toMatch(/the command exited 3 after/);
+    expect(outcome.stderr).toMatch(/cpu .* simulated/);
+    expect(outcome.interruptListeners).toBe(0);
+    const logs = await parsedLogs(logDir);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]?.actual).not.toBeNull();
+  });
+
+  it("prints a result that validates against the tracker's schema with --json", async () => {
+    const logDir = freshDir();
+    const outcome = await track([
+      "--sim-cpu",
+      "10",
+      "--sim-gpu",
+      "100",
+      "--log-dir",
+      logDir,
+      "--location",
+      "DE",
+      "--pue",
+      "1.2",
+      "--json",
+      "--",
+      NODE,
+      "-e",
+      "setTimeout(() => {}, 300)",
+    ]);
+    expect(outcome.code).toBe(0);
+    const result = trackerResultSchema.parse(JSON.parse(outcome.stdout));
+    expect(result.kind).toBe("actual");
+    expect(result.basis).toBe("simulated");
+    expect(result.components.map((c) => c.component).sort()).toEqual(["cpu", "gpu"]);
+    expect(result.pue.value).toBe(1.2);
+    expect(result.intensity.zone).toBe("DE");
+    expect(result.logs).not.toBeNull();
+    // 110 W for at least the 0.3 s the command ran.
+    expect(result.energy.itJ).toBeGreaterThan(0);
+  });
+
+  it("meters the modelled CPU where nothing can be measured, and says so", async () => {
+    const outcome = await track(["--no-logs", "--components", "cpu", "--json", "--", "true"]);
+    expect(outcome.code).toBe(0);
+    const result = trackerResultSchema.parse(JSON.parse(outcome.stdout));
+    expect(result.logs).toBeNull();
+    expect(result.components[0]?.basis).toBe("modelled");
+    expect(outcome.stderr).toMatch(/cpu .* modelled \(model:cpu, (low|high) confidence/);
+  });
+
+  it("writes plain periodic status lines where stderr is not a terminal", async () => {
+    const outcome = await track(STATUS_RUN);
+    expect(outcome.code).toBe(0);
+    const lines = outcome.stderr.split("\n").filter((l) => l.startsWith("wattprint track: 0:"));
+    expect(lines.length).toBeGreaterThan(0);
+    // Power at the latest sample with its basis, then energy (with PUE) and CO2 so far.
+    for (const line of lines) {
+      expect(line).toMatch(
+        /^wattprint track: 0:00:0\d {2}cpu 10 W simulated {2}[\d.e-]+ Wh {2}[\d.e-]+ gCO2eq$/,
+      );
+    }
+    expect(outcome.stderr).not.toContain("\r");
+    expect(outcome.stderr).not.toContain("\u001b");
+  });
+
+  it("redraws one status line in place on a terminal, in colour unless NO_COLOR is set", async () => {
+    const coloured = await track(STATUS_RUN, { terminalColumns: 80 });
+    expect(coloured.stderr).toContain("\r\u001b[2Kwattprint ");
+    expect(coloured.stderr).toContain("\u001b[1m0:00:0");
+    const plain = await track(STATUS_RUN, { terminalColumns: 80, env: { ...ENV, NO_COLOR: "1" } });
+    expect(plain.stderr).toContain("\r\u001b[2Kwattprint 0:00:0");
+    expect(plain.stderr).not.toContain("\u001b[1m");
+  });
+
+  it("gives the command every word after --, flags included", async () => {
+    const probe = ["sh", "-c", '[ "$*" = "--json --quiet" ] && exit 5 || exit 6', "sh"];
+    const outcome = await track([
+      "--sim-cpu",
+      "1",
+      "--no-logs",
+      "--quiet",
+      "--",
+      ...probe,
+      "--json",
+      "--quiet",
+    ]);
+    expect(outcome).toMatchObject({ code: 5, stdout: "" });
+    // Without --, our options end at the command's name.
+    const bare = await track([
+      "--sim-cpu",
+      "1",
+      "--no-logs",
+      "--quiet",
+      ...probe,
+      "--json",
+      "--quiet",
+    ]);
+    expect(bare).toMatchObject({ code: 5, stdout: "" });
+  });
+
+  it("forwards SIGTERM and SIGINT to the command and still writes the results", async () => {
+    for (const [signal, code] of [
+      ["SIGTERM", 143],
+      ["SIGINT", 130],
+    ] as const) {
+      const logDir = freshDir();
+      const ready = join(logDir, "..", `ready-${signal}-${dirs}`);
+      let send: ((name: ForwardedSignal) => void) | undefined;
+      const running = track(
+        [...simulatedTo(logDir), "--status-every", "0.1s", "--", NODE, "-e", readyThenWait(ready)],
+        {
+          onStderr: (_text, signalFn) => {
+            send = signalFn;
+          },
+        },
+      );
+      // `send` is set by the first status line, `ready` by the command as it starts.
+      await waitForReady(ready);
+      await waitUntil(() => send !== undefined);
+      send?.(signal);
+      const outcome = await running;
+      expect(outcome.code).toBe(code);
+      expect(outcome.interruptListeners).toBe(0);
+      expect(await parsedLogs(logDir)).toHaveLength(1);
+    }
+  });
+
+  it("runs nothing when a signal comes while the tracker opens, and exits 128 + N", async () => {
+    const ran = join(root, `ran-${++dirs}`);
+    let sent = false;
+    // The tracker's first words (no location: the world-average warning) come while it opens.
+    const outcome = await track(
+      [
+        "--sim-cpu",
+        "10",
+        "--no-logs",
+        "--",
+        NODE,
+        "-e",
+        `require("fs").writeFileSync(${JSON.stringify(ran)}, "")`,
+      ],
+      {
+        onStderr: (_text, signal) => {
+          if (!sent) signal("SIGTERM");
+          sent = true;
+        },
+      },
+    );
+    expect(outcome.code).toBe(143);
+    expect(outcome.stderr).toMatch(
+      /^wattprint track: SIGTERM before the command started; it was not run$/m,
+    );
+    expect(existsSync(ran)).toBe(false);
+    expect(outcome.interruptListeners).toBe(0);
+  });
+
+  it("says 127 for a command that is not found, and runs nothing", async () => {
+    const logDir = freshDir();
+    const outcome = await track(["--log-dir", logDir, "--", "wattprint-no-such-command", "--flag"]);
+    expectOneLineError(
+      outcome,
+      127,
+      /^wattprint track: wattprint-no-such-command: command not found$/,
+    );
+    expect(existsSync(logDir)).toBe(false);
+  });
+
+  it("says 126 for a file that is not executable", async () => {
+    const file = join(root, "not-executable.sh");
+    writeFileSync(file, "#!/bin/sh\n");
+    chmodSync(file, 0o644);
+    expectOneLineError(
+      await track(["--no-logs", "--", file]),
+      126,
+      /^wattprint track: .*not-executable\.sh: permission denied$/,
+    );
+  });
+
+  it.each([
+    [[], /^wattprint track: no command to run; usage: wattprint track \[options\] -- <command>/],
+    [["--json", "--"], /^wattprint track: no command to run/],
+    [
+      ["--interval", "0", "--", "true"],
+      /^wattprint track: --interval interval must be between 10ms and 1h, got "0"$/,
+    ],
+    [
+      ["--interval", "soon", "--", "true"],
+      /^wattprint track: --interval takes an interval such as 2s or 500ms/,
+    ],
+    [
+      ["--sim-cpu=-3", "--", "true"],
+      /^wattprint track: --sim-cpu expects a number 0\.\.100000 \(watts\), got "-3"$/,
+    ],
+    [["--sim-gpu", "lots", "--", "true"], /^wattprint track: --sim-gpu expects a number/],
+    [
+      ["--components", "tpu", "--", "true"],
+      /^wattprint track: --components takes all, cpu, gpu or gpu,cpu; got "tpu"$/,
+    ],
+    [
+      ["--pue", "0.5", "--", "true"],
+      /^wattprint track: --pue expects a number 1\.\.5, got "0\.5"$/,
+    ],
+    [["--intensity=-1", "--", "true"], /^wattprint track: --intensity expects a number >= 0/],
+    [
+      ["--no-logs", "--log-dir", "x", "--", "true"],
+      /^wattprint track: --no-logs and --log-dir contradict each other$/,
+    ],
+    [["--bogus", "--", "true"], /^wattprint track: Unknown option '--bogus'$/],
+  ])("refuses %j with one line naming the flag (exit 2)", async (args, pattern) => {
+    expectUsageError(await track(args as string[]), pattern);
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * The `@wattprint/node/options` entry point: reading flags and environment variables, without
+ * the node runtime and the RTPS stack behind the package's main entry. The CLI imports it at
+ * start-up for every command, so `wattprint track -- true` stays within its start-up budget.
+ */
+export {
+  describeNumberRule,
+  type Env,
+  type FlagSpec,
+  type NumberRule,
+  type OptionText,
+  optionText,
+  type ParsedFlags,
+  parseFlags,
+  parseNumberOption,
+} from "./option-values.ts";
+export { UsageError } from "./usage-error.ts";
