@@ -40,6 +40,7 @@ export {
   MAX_DOMAIN_ID,
   parseBusOptions,
 } from "./options/bus-options.ts";
+export { didYouMean, suggestionSuffix } from "./options/did-you-mean.ts";
 export {
   describeNumberRule,
   type Env,
@@ -51,6 +52,7 @@ export {
   parseFlags,
   parseNumberOption,
 } from "./options/option-values.ts";
+export { packageVersion } from "./options/package-version.ts";
 export { UsageError } from "./options/usage-error.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
