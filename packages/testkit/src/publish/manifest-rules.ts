@@ -16,6 +16,12 @@ export const PUBLISHING = {
    * (generic typed arrays) arrived in 5.7. The consumer test type-checks with this version.
    */
   typescriptEngine: ">=5.7",
+  /**
+   * The packages that stay off npm, each for a reason: testkit is test-only (real DDS peers,
+   * the namespace runner). Every other package is published, so one that lands with
+   * `"private": true` copied from a template is caught instead of silently left out.
+   */
+  privatePackages: ["@wattprint/testkit"],
   /** The development-only export condition: points at src/, which is never published. */
   sourceCondition: "@wattprint/source",
 } as const;
@@ -107,6 +113,12 @@ export function checkManifest(
   }
   const manifest = parsed.data;
   const problems: ManifestProblem[] = [];
+  const meantPrivate = (PUBLISHING.privatePackages as readonly string[]).includes(manifest.name);
+  if (manifest.private === true && !meantPrivate) {
+    problems.push(
+      problem("private", 'every package but testkit is published: remove "private": true'),
+    );
+  }
   const record = raw as Record<string, unknown>;
   for (const [field, expected] of Object.entries(derivedFields(dir, manifest))) {
     if (JSON.stringify(record[field]) !== JSON.stringify(expected)) {

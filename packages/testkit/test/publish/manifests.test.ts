@@ -120,8 +120,19 @@ describe("checkManifest", () => {
 
   it("asks a private package only for the shared fields", () => {
     const { publishConfig: _p, keywords: _k, ...rest } = fit;
-    const privateOne = { ...rest, private: true, engines: { node: PUBLISHING.nodeEngine } };
+    const privateOne = {
+      ...rest,
+      name: "@wattprint/testkit",
+      private: true,
+      engines: { node: PUBLISHING.nodeEngine },
+    };
     expect(fields(privateOne)).toEqual([]);
+  });
+
+  it("refuses a private package that is not meant to be (a template copied)", () => {
+    const { publishConfig: _p, keywords: _k, ...rest } = fit;
+    const copied = { ...rest, private: true, engines: { node: PUBLISHING.nodeEngine } };
+    expect(fields(copied)).toEqual(["private"]);
   });
 
   it("reports a malformed manifest instead of throwing", () => {
