@@ -5,6 +5,7 @@ import { packageTestConfig } from "../../vitest.shared.ts";
 // biome-ignore lint/style/noDefaultExport: vitest reads its config from the default export
 export default packageTestConfig({
   include: ["test/consumer/**/*.consumer.test.ts"],
-  testTimeout: 120_000,
+  testTimeout: 600_000,
+  maxConcurrency: 2,
   hookTimeout: 600_000,
 });
