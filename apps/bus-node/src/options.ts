@@ -42,6 +42,7 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
                         endpoints kept per remote participant (default 512)
   --max-peer-lease S    longest lease honoured from a peer, in seconds (default 100)
   --help                this text
+  --version             the version of wattprint-node
 `;
 
 export interface NodeAppOptions {
@@ -92,9 +93,13 @@ function numberOr(
 }
 
 /** Flags win over environment variables; every value is checked before the node starts. */
-export function parseNodeOptions(argv: readonly string[], env: Env): NodeAppOptions | "help" {
+export function parseNodeOptions(
+  argv: readonly string[],
+  env: Env,
+): NodeAppOptions | "help" | "version" {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help) return "help";
+  if (values.version) return "version";
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const notes: string[] = [];
 
@@ -203,4 +208,5 @@ const FLAGS = {
   "max-peer-endpoints": { type: "string" },
   "max-peer-lease": { type: "string" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
 } as const;

@@ -7,6 +7,7 @@ import {
   createRtpsBus,
   explainBusOpenError,
   NodeRuntime,
+  packageVersion,
   UsageError,
   warmUpCarbonNode,
 } from "@wattprint/node";
@@ -19,7 +20,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
   try {
     options = parseNodeOptions(argv, io.env);
     // Before the warm-up: a mistyped address is refused at once, not after a second of work.
-    if (options !== "help") checkInterfaceOnThisMachine(options);
+    if (options !== "help" && options !== "version") checkInterfaceOnThisMachine(options);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`wattprint-node: ${error.message} (see --help)\n`);
@@ -27,6 +28,11 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
   }
   if (options === "help") {
     io.stdout(HELP);
+    return 0;
+  }
+  if (options === "version") {
+    const version = packageVersion(new URL("../package.json", import.meta.url));
+    io.stdout(`${version.ok ? version.value : `unknown (${version.error.message})`}\n`);
     return 0;
   }
   // The warm-up's synthetic tasks log through this very logger, so V8 optimises the node's

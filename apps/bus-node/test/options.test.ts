@@ -4,7 +4,7 @@ import { parseNodeOptions } from "../src/options.ts";
 
 function parse(argv: string[], env: Record<string, string> = {}) {
   const options = parseNodeOptions(argv, env);
-  if (options === "help") throw new Error("unexpected help");
+  if (options === "help" || options === "version") throw new Error(`unexpected ${options}`);
   return options;
 }
 
@@ -144,6 +144,17 @@ describe("wattprint-node options", () => {
 
   it("answers --help", () => {
     expect(parseNodeOptions(["--help"], {})).toBe("help");
+  });
+
+  it("answers --version and -V", () => {
+    expect(parseNodeOptions(["--version"], {})).toBe("version");
+    expect(parseNodeOptions(["-V"], {})).toBe("version");
+  });
+
+  it("suggests the flag a typo was meant as", () => {
+    expect(() => parseNodeOptions(["--domian", "3"], {})).toThrow(
+      "Unknown option '--domian'; did you mean --domain?",
+    );
   });
 
   it("passes peer limits through: an allowlist, peer and endpoint counts, a lease in seconds", () => {

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -109,6 +110,15 @@ describe("wattprint-node usage errors", () => {
 describe.concurrent("the built wattprint-node binary", () => {
   it("answers --help with exit 0 and the help of the sources", async () => {
     expect(await spawned(["--help"])).toEqual({ code: 0, stdout: HELP, stderr: "" });
+  });
+
+  it("answers --version with the version in its package.json", async () => {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(await spawned(["--version"])).toEqual({
+      code: 0,
+      stdout: `${manifest.version}\n`,
+      stderr: "",
+    });
   });
 
   it("exits 2 with one line for a bad flag", async () => {

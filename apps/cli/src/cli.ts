@@ -1,4 +1,11 @@
+import { jsonDiagnostics, reportFailure, wantsJson } from "./error-output.ts";
 import type { CliIo } from "./io.ts";
+import {
+  cliVersion,
+  helpRequest,
+  isVersionRequest,
+  unknownCommandMessage,
+} from "./meta-commands.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.ts";
 
 export type Command = (argv: readonly string[], io: CliIo) => Promise<number> | number;
@@ -46,7 +53,8 @@ export function usage(): string {
   return [
     "wattprint: the carbon footprint of machine-learning work",
     "",
-    "usage: wattprint <command> [options]   (wattprint <command> --help for its options)",
+    "usage: wattprint <command> [options]   (wattprint help <command> for its options)",
+    "       wattprint --version",
     "",
     ...lines,
     "",
@@ -55,27 +63,39 @@ export function usage(): string {
 
 /** Runs one command line and returns the exit code; never throws for a user mistake. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  if (isVersionRequest(argv)) {
+    io.stdout(`${cliVersion()}\n`);
+    return EXIT_OK;
+  }
+  const help = helpRequest(argv);
+  const [name, ...rest] = help ? [help.name, ...help.rest] : argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(usage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
+  const json = wantsJson(argv);
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr(
-      `wattprint: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}\n`,
-    );
+    reportFailure(io, json, "unknown-command", unknownCommandMessage(name, Object.keys(COMMANDS)));
     return EXIT_USAGE;
   }
+  const commandIo = json ? jsonDiagnostics(io) : undefined;
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, commandIo ?? io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`wattprint ${error.message}\n`);
+      reportFailure(io, json, "usage-error", `wattprint ${error.message}`);
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr(`wattprint ${name}: internal error, please report it:\n${message}\n`);
+    reportFailure(
+      io,
+      json,
+      "internal-error",
+      `wattprint ${name}: internal error, please report it:\n${message}`,
+    );
     return EXIT_FAILURE;
+  } finally {
+    commandIo?.flush();
   }
 }

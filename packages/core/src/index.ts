@@ -136,6 +136,7 @@ export {
   MAX_REGION_CHARS,
 } from "./sustainml/input-limits.ts";
 export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
+export { type Candidate, type ClosestOptions, closest } from "./text/closest.ts";
 export { formatNumber, formatQuantity } from "./units/format.ts";
 export {
   type NumberParseError,

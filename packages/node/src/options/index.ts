@@ -3,6 +3,7 @@
  * the node runtime and the RTPS stack behind the package's main entry. The CLI imports it at
  * start-up for every command, so `wattprint track -- true` stays within its start-up budget.
  */
+export { didYouMean, suggestionSuffix } from "./did-you-mean.ts";
 export {
   describeNumberRule,
   type Env,
@@ -14,4 +15,5 @@ export {
   parseFlags,
   parseNumberOption,
 } from "./option-values.ts";
+export { packageVersion } from "./package-version.ts";
 export { UsageError } from "./usage-error.ts";

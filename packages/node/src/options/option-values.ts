@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { parseDecimal } from "@wattprint/core";
+import { unknownFlagMessage } from "./did-you-mean.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** The environment as the apps read it (process.env, or a table in tests). */
@@ -25,9 +26,9 @@ export function parseFlags<O extends FlagSpec>(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // parseArgs explains over several lines; its first sentence is the one-line error.
-    throw new UsageError(
-      message.split("\n")[0]?.replace(/\. To specify a positional.*$/, "") || "bad arguments",
-    );
+    const line =
+      message.split("\n")[0]?.replace(/\. To specify a positional.*$/, "") || "bad arguments";
+    throw new UsageError(unknownFlagMessage(line, Object.keys(options)));
   }
   for (const [name, value] of Object.entries(parsed.values)) {
     for (const text of Array.isArray(value) ? value : [value]) {

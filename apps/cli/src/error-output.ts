@@ -1,0 +1,50 @@
+import type { CliIo } from "./io.ts";
+
+/**
+ * How the command line reports what went wrong. Without `--json`, one line of text on stderr.
+ * With `--json`, one JSON object per line on stderr in the workspace's failure shape
+ * (`{"kind":"usage-error","message":"..."}`), so a script that asked for JSON never has to
+ * parse prose: stdout stays the command's result, the exit code says whether there is one.
+ */
+export type CliFailureKind = "usage-error" | "unknown-command" | "internal-error";
+
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+export function reportFailure(
+  io: CliIo,
+  json: boolean,
+  kind: CliFailureKind,
+  message: string,
+  details: Readonly<Record<string, unknown>> = {},
+): void {
+  io.stderr(json ? `${JSON.stringify({ kind, message, ...details })}\n` : `${message}\n`);
+}
+
+/**
+ * The io a command gets under `--json`: each line it writes to stderr (a skipped file, a
+ * refused device) becomes `{"kind":"diagnostic","message":"..."}`. Partial lines are held until
+ * their newline, so a message written in pieces is still one object.
+ */
+export function jsonDiagnostics(io: CliIo): CliIo & { flush(): void } {
+  let pending = "";
+  const emit = (line: string) => {
+    if (line.trim() !== "") io.stderr(`${JSON.stringify({ kind: "diagnostic", message: line })}\n`);
+  };
+  return {
+    ...io,
+    // A status line redrawn in place would arrive as a stream of diagnostics: plain lines only.
+    stderrTerminal: null,
+    stderr: (text) => {
+      const lines = (pending + text).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) emit(line);
+    },
+    flush: () => {
+      emit(pending);
+      pending = "";
+    },
+  };
+}
