@@ -106,7 +106,12 @@ export {
   MAX_REGION_CHARS,
 } from "./sustainml/input-limits.ts";
 export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
-export { formatNumber, formatQuantity } from "./units/format.ts";
+export {
+  DEFAULT_SIGNIFICANT_DIGITS,
+  formatNumber,
+  formatQuantity,
+  readableUnit,
+} from "./units/format.ts";
 export {
   type NumberParseError,
   parseDecimal,
@@ -149,3 +154,9 @@ export {
   wattHours,
   watts,
 } from "./units/quantity.ts";
+export {
+  parseInstant,
+  parseTimeSpan,
+  type TimeSpan,
+  type TimeSpanError,
+} from "./units/time-span.ts";
