@@ -3,10 +3,11 @@ import { type Provenance, userSupplied } from "../provenance.ts";
 import { type CarbonIntensity, gramsPerKWh } from "../units/quantity.ts";
 import { catalog } from "./catalog.ts";
 import { continentAggregate, WORLD_KEY } from "./data/aggregates.ts";
+import { emberYear } from "./data/ember-year.ts";
 import {
   ELECTRICITY_MAPS_YEARS,
   type ElectricityMapsYear,
-  EMBER_DATA_YEAR,
+  EMBER_LATEST_YEAR,
   electricityMapsSource,
   emberSource,
   isElectricityMapsYear,
@@ -141,9 +142,8 @@ export function embeddedIntensity(
         zone: country.iso2,
         zoneName: country.name,
         intensity: gramsPerKWh(ember),
-        year: EMBER_DATA_YEAR,
+        ...emberLabel(country.iso3, "country annual average (Ember)"),
         level: "country",
-        provenance: { source: emberSource, method: "country annual average (Ember)" },
       };
     }
     const zone = data.electricityMaps[year][country.iso2];
@@ -173,13 +173,26 @@ export function embeddedIntensity(
         zone: location.zone,
         zoneName: location.name,
         intensity: gramsPerKWh(value),
-        year: EMBER_DATA_YEAR,
+        ...emberLabel(location.zone, "regional aggregate annual average (Ember)"),
         level: "continent",
-        provenance: { source: emberSource, method: "regional aggregate annual average (Ember)" },
       };
     }
   }
   return world();
+}
+
+/**
+ * The year and provenance of the Ember row `key`: its own data year, which for some countries
+ * is 2022 or 2023 (the latest Ember has for them), never a newer one.
+ */
+function emberLabel(key: string, method: string): Pick<GridIntensity, "year" | "provenance"> {
+  const year = emberYear(key);
+  // parseEmbeddedData refuses data whose rows the year table lacks, so this is a bug.
+  if (year === undefined) throw new Error(`Ember row ${key} has no data year`);
+  const source = emberSource(year);
+  if (year === EMBER_LATEST_YEAR) return { year, provenance: { source, method } };
+  const note = `${year} data: the latest year Ember publishes for this row`;
+  return { year, provenance: { source, method, note } };
 }
 
 function world(): GridIntensity {
@@ -189,8 +202,7 @@ function world(): GridIntensity {
     zone: WORLD_KEY,
     zoneName: "World",
     intensity: gramsPerKWh(value),
-    year: EMBER_DATA_YEAR,
+    ...emberLabel(WORLD_KEY, "world annual average (Ember)"),
     level: "world",
-    provenance: { source: emberSource, method: "world annual average (Ember)" },
   };
 }

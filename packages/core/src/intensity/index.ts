@@ -1,9 +1,11 @@
 export { MAX_SUGGESTION_QUERY_CHARS } from "./catalog.ts";
 export { type Continent, type Country, countries, countriesSource } from "./data/countries.ts";
+export { emberYear } from "./data/ember-year.ts";
+export { type EmberYearRow, emberYearRows, emberYearsSource } from "./data/ember-years.ts";
 export {
   ELECTRICITY_MAPS_YEARS,
   type ElectricityMapsYear,
-  EMBER_DATA_YEAR,
+  EMBER_LATEST_YEAR,
   electricityMapsSource,
   emberSource,
   LATEST_ELECTRICITY_MAPS_YEAR,

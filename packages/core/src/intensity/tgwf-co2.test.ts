@@ -35,6 +35,9 @@ describe("embedded @tgwf/co2 data", () => {
     expect(() =>
       parseEmbeddedData({ averageIntensity: { data: { ESP: "146" }, type: "average" }, yearly }),
     ).toThrow(/averageIntensity has an unexpected shape/);
+    expect(() =>
+      parseEmbeddedData({ averageIntensity: { data: { ESP: 146 }, type: "average" }, yearly }),
+    ).toThrow(/1 value\(s\) the Ember year table .* does not list, e\.g\. ESP/);
     const renamed = { data: { ES: { zone: { zoneName: "Spain" }, carbonIntensity: 120 } } };
     expect(() =>
       parseEmbeddedData({ averageIntensity, yearly: { ...yearly, 2025: renamed } }),

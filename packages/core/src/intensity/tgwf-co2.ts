@@ -8,6 +8,7 @@ import {
   yearly2025,
 } from "@tgwf/co2/data/electricity-maps";
 import { z } from "zod";
+import { emberRowsWithoutYear } from "./data/ember-year.ts";
 import { ELECTRICITY_MAPS_YEARS, type ElectricityMapsYear } from "./data/sources.ts";
 
 const emberSchema = z.object({
@@ -71,10 +72,18 @@ export function parseEmbeddedData(raw: RawEmbeddedData): EmbeddedData {
       check(yearlySchema, raw.yearly[year], `electricity-maps yearly${year}`).data,
     ]),
   ) as Record<ElectricityMapsYear, Record<string, ElectricityMapsZone>>;
-  return {
-    ember: check(emberSchema, raw.averageIntensity, "averageIntensity").data,
-    electricityMaps,
-  };
+  const ember = check(emberSchema, raw.averageIntensity, "averageIntensity").data;
+  // A value the year table does not list with that value would be served without its real
+  // year: refuse rather than label it with a year it may not be from.
+  const unlabelled = emberRowsWithoutYear(ember);
+  if (unlabelled.length > 0) {
+    throw new Error(
+      `@tgwf/co2 averageIntensity has ${unlabelled.length} value(s) the Ember year table ` +
+        `(data/ember-years.ts) does not list, e.g. ${unlabelled.slice(0, 5).join(", ")}: ` +
+        "regenerate it with scripts/write-ember-years.mjs from the new release's years",
+    );
+  }
+  return { ember, electricityMaps };
 }
 
 let cached: EmbeddedData | undefined;

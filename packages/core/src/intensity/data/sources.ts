@@ -1,21 +1,22 @@
 import type { SourceRef } from "../../provenance.ts";
 
 /**
- * Data year of the Ember figures shipped in @tgwf/co2 0.19.0. The compact module CO2.js
- * exports drops the per-row year that its generator keeps (it takes the latest year Ember
- * publishes for each country). The WORLD row, 472.94 g/kWh, is Ember's 2024 world figure
- * (Global Electricity Review 2025: 473 g/kWh), so 2024 is the vintage; some small countries
- * may carry an earlier latest year (2022-2023). See README.md in this folder.
+ * The newest data year among the Ember rows shipped in @tgwf/co2 0.19.0 (the world and most
+ * large countries). Rows differ: CO2.js keeps the latest year Ember has for each country, 2022
+ * or 2023 for some; `emberYear(key)` gives a row's own year from `ember-years.ts`.
  */
-export const EMBER_DATA_YEAR = 2024;
+export const EMBER_LATEST_YEAR = 2024;
 
-export const emberSource: SourceRef = {
-  id: `ember-yearly-${EMBER_DATA_YEAR}-co2js-0.19.0`,
-  title: "Ember yearly electricity data (carbon intensity), via CO2.js @tgwf/co2 0.19.0",
-  url: "https://ember-energy.org/data/yearly-electricity-data/",
-  year: EMBER_DATA_YEAR,
-  licence: "CC BY 4.0 (Ember); CC BY-SA 4.0 as labelled by CO2.js",
-};
+/** The publication behind an Ember value of one data year; every row is labelled its own year. */
+export function emberSource(year: number): SourceRef {
+  return {
+    id: `ember-yearly-${year}-co2js-0.19.0`,
+    title: `Ember yearly electricity data ${year} (carbon intensity), via CO2.js @tgwf/co2 0.19.0`,
+    url: "https://ember-energy.org/data/yearly-electricity-data/",
+    year,
+    licence: "CC BY 4.0 (Ember); CC BY-SA 4.0 as labelled by CO2.js",
+  };
+}
 
 export const ELECTRICITY_MAPS_YEARS = [2021, 2022, 2023, 2024, 2025] as const;
 export type ElectricityMapsYear = (typeof ELECTRICITY_MAPS_YEARS)[number];
