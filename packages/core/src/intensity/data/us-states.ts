@@ -34,7 +34,8 @@ export interface UsState {
 
 export const usStatesSource = {
   id: "wattprint-us-state-zones",
-  title: "US states to balancing areas (wattprint table from grid operators' footprints and EIA-930)",
+  title:
+    "US states to balancing areas (wattprint table from grid operators' footprints and EIA-930)",
   url: "https://www.eia.gov/electricity/gridmonitor/about",
 } as const;
 
@@ -147,7 +148,11 @@ export const usStates: readonly UsState[] = [
   row("IN", "Indiana", [MISO_ZONE, PJM_ZONE], undefined, [PJM, MISO]),
   row("IA", "Iowa", [MISO_ZONE, SPP_ZONE], undefined, [MISO, SPP]),
   row("KS", "Kansas", [SPP_ZONE], SPP_ZONE, [SPP]),
-  row("KY", "Kentucky", ["US-MIDW-LGEE", PJM_ZONE, TVA_ZONE, MISO_ZONE], undefined, [PJM, MISO, TVA]),
+  row("KY", "Kentucky", ["US-MIDW-LGEE", PJM_ZONE, TVA_ZONE, MISO_ZONE], undefined, [
+    PJM,
+    MISO,
+    TVA,
+  ]),
   row("LA", "Louisiana", [MISO_ZONE, SPP_ZONE], undefined, [MISO, SPP]),
   row("ME", "Maine", [NE_ZONE], NE_ZONE, [ISONE]),
   row("MD", "Maryland", [PJM_ZONE], PJM_ZONE, [PJM]),
@@ -156,7 +161,10 @@ export const usStates: readonly UsState[] = [
   row("MN", "Minnesota", [MISO_ZONE, SPP_ZONE], undefined, [MISO, SPP]),
   row("MS", "Mississippi", [MISO_ZONE, SOCO_ZONE, TVA_ZONE], undefined, [MISO, SOUTHERN, TVA]),
   row("MO", "Missouri", [MISO_ZONE, SPP_ZONE, "US-MIDW-AECI"], undefined, [MISO, SPP]),
-  row("MT", "Montana", ["US-NW-NWMT", "US-NW-WAUW", "US-NW-BPAT", SPP_ZONE, MISO_ZONE], undefined, [MISO, SPP]),
+  row("MT", "Montana", ["US-NW-NWMT", "US-NW-WAUW", "US-NW-BPAT", SPP_ZONE, MISO_ZONE], undefined, [
+    MISO,
+    SPP,
+  ]),
   row("NE", "Nebraska", [SPP_ZONE], SPP_ZONE, [SPP]),
   row("NV", "Nevada", ["US-NW-NEVP", "US-CAL-CISO"], undefined, [CAISO]),
   row("NH", "New Hampshire", [NE_ZONE], NE_ZONE, [ISONE]),
@@ -176,7 +184,13 @@ export const usStates: readonly UsState[] = [
   row("OR", "Oregon", ["US-NW-PACW", "US-NW-PGE", "US-NW-BPAT"], undefined, []),
   row("PA", "Pennsylvania", [PJM_ZONE], PJM_ZONE, [PJM]),
   row("RI", "Rhode Island", [NE_ZONE], NE_ZONE, [ISONE]),
-  row("SC", "South Carolina", ["US-CAR-SCEG", "US-CAR-SC", "US-CAR-DUK", "US-CAR-CPLE"], undefined, []),
+  row(
+    "SC",
+    "South Carolina",
+    ["US-CAR-SCEG", "US-CAR-SC", "US-CAR-DUK", "US-CAR-CPLE"],
+    undefined,
+    [],
+  ),
   row("SD", "South Dakota", [SPP_ZONE, MISO_ZONE, "US-NW-WAUW"], undefined, [MISO, SPP]),
   row("TN", "Tennessee", [TVA_ZONE], TVA_ZONE, [TVA]),
   row(
