@@ -82,6 +82,14 @@ function alternatives(flag: string, raw: string, known: (text: string) => boolea
   return parts;
 }
 
+/** A whole name, not a token match: "H100 SXM,A100" must not count as one device. */
+function isHardwareName(text: string): boolean {
+  const match = findHardware(text);
+  return (
+    match.ok && (match.value.confidence === "exact" || match.value.confidence === "normalised")
+  );
+}
+
 /** Each item once: a list that names one twice is a typo, not a wish to see it twice. */
 function once(flag: string, items: readonly string[]): string[] {
   const seen = new Set<string>();
@@ -154,7 +162,7 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
   const slots = (values.hardware ?? []).map((raw) =>
     once(
       "hardware",
-      alternatives("hardware", raw, (text) => findHardware(parseHardware(text).name).ok),
+      alternatives("hardware", raw, (text) => isHardwareName(parseHardware(text).name)),
     ).map(parseHardware),
   );
   const watts = (values.watts ?? []).map((raw) => ({ raw, watts: parseWatts(raw) }));

@@ -1,0 +1,415 @@
+import { type EstimateReport, estimateReportSchema, resolveGridIntensity } from "@wattprint/core";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { wattprint as runInProcess } from "./helpers/in-process.ts";
+import { startJsonServer } from "./helpers/json-server.ts";
+import { expectUsageError, type Outcome } from "./helpers/outcome.ts";
+
+function wattprint(...args: string[]): Promise<Outcome> {
+  return runInProcess(args);
+}
+
+function intensityOf(location: string, year?: number): number {
+  const value = resolveGridIntensity({ location, ...(year === undefined ? {} : { year }) });
+  if (!value.ok) throw new Error(`${location} must resolve`);
+  return value.value.intensity.value;
+}
+
+function report(outcome: Outcome): EstimateReport {
+  expect(outcome.code).toBe(0);
+  return estimateReportSchema.parse(JSON.parse(outcome.stdout));
+}
+
+function reports(outcome: Outcome): EstimateReport[] {
+  expect(outcome.code).toBe(0);
+  return z.array(estimateReportSchema).parse(JSON.parse(outcome.stdout));
+}
+
+describe("the issue's examples, as written", () => {
+  it("8 H100s for 3 days in Virginia", async () => {
+    const args = [
+      "estimate",
+      "--hardware",
+      "8x H100",
+      "--duration",
+      "3d",
+      "--location",
+      "Virginia",
+    ];
+    const text = await wattprint(...args);
+    expect(text.code).toBe(0);
+    const json = report(await wattprint(...args, "--json"));
+    // 8 x 700 W x 72 h = 403.2 kWh at the GPUs; x PUE 1.56; x PJM's annual intensity.
+    expect(json.itEnergy.value).toBeCloseTo(403.2, 9);
+    expect(json.energy.value).toBeCloseTo(403.2 * 1.56, 9);
+    expect(json.intensity).toMatchObject({ zone: "US-MIDA-PJM", level: "zone" });
+    expect(json.intensity.source.note).toMatch(/^Virginia: PJM Interconnection/);
+    const carbonG = 403.2 * 1.56 * intensityOf("US-MIDA-PJM");
+    expect(json.carbon.value).toBeCloseTo(carbonG, 6);
+    // Readable: kilograms with 3 significant digits, not "262919 gCO2eq".
+    const kg = (carbonG / 1000).toPrecision(3);
+    expect(text.stdout).toMatch(new RegExp(`^Carbon\\s+${kg} kgCO2eq$`, "m"));
+    expect(text.stdout).toMatch(/^Energy\s+629 kWh/m);
+    expect(text.stdout).toMatch(/^Work\s+3 d$/m);
+  });
+
+  it("France vs Poland for the same job: one table, sorted, with the difference to the best", async () => {
+    const job = ["--hardware", "8x H100", "--duration", "3d"];
+    const listed = await wattprint("estimate", ...job, "--location", "PL,FR");
+    const repeated = await wattprint("estimate", ...job, "--location", "PL", "--location", "FR");
+    expect(listed.code).toBe(0);
+    expect(repeated.stdout).toBe(listed.stdout);
+    const lines = listed.stdout.split("\n");
+    expect(lines[0]).toMatch(/^location\s+zone\s+intensity\s+energy\s+carbon\s+vs best$/);
+    expect(lines[2]).toMatch(/^FR\s+France\s.*\sbest$/);
+    const france = 403.2 * 1.56 * intensityOf("FR");
+    const poland = 403.2 * 1.56 * intensityOf("PL");
+    const more = `+${((poland - france) / 1000).toPrecision(3)} kgCO2eq`;
+    const percent = Number((((poland - france) / france) * 100).toPrecision(3)).toLocaleString(
+      "en-US",
+    );
+    expect(lines[3]).toMatch(/^PL\s+Poland\s/);
+    expect(lines[3]).toContain(`${more} (+${percent} %)`);
+
+    const json = reports(await wattprint("estimate", ...job, "--location", "PL,FR", "--json"));
+    expect(json.map((r) => r.intensity.zone)).toEqual(["FR", "PL"]);
+    expect(json[0]?.carbon.value).toBeCloseTo(france, 6);
+    expect(json[1]?.carbon.value).toBeCloseTo(poland, 6);
+  });
+});
+
+describe("wattprint estimate comparisons", () => {
+  it("compares hardware alternatives for one part, keeping the other parts", async () => {
+    const outcome = await wattprint(
+      "estimate",
+      "--hardware",
+      "H100 SXM,A100 SXM 80GB",
+      "--watts",
+      "100",
+      "--duration",
+      "1h",
+      "--location",
+      "DE",
+      "--json",
+    );
+    const json = reports(outcome);
+    expect(json).toHaveLength(2);
+    expect(json.map((r) => r.breakdown[0]?.name)).toEqual([
+      "NVIDIA A100 SXM4 80GB",
+      "NVIDIA H100 SXM5 80GB",
+    ]);
+    for (const r of json) expect(r.breakdown[1]?.power.value).toBe(100);
+    const table = await wattprint(
+      "estimate",
+      "--hardware",
+      "H100 SXM,A100 SXM 80GB",
+      "--duration",
+      "1h",
+    );
+    expect(table.stdout.split("\n")[0]).toMatch(/^hardware\s+zone/);
+  });
+
+  it("crosses locations with hardware alternatives", async () => {
+    const json = reports(
+      await wattprint(
+        "estimate",
+        "--hardware",
+        "H100 SXM,A100 SXM 80GB",
+        "--location",
+        "FR,DE,PL",
+        "--duration",
+        "1h",
+        "--json",
+      ),
+    );
+    expect(json).toHaveLength(6);
+    const carbon = json.map((r) => r.carbon.value);
+    expect(carbon).toEqual([...carbon].sort((a, b) => a - b));
+  });
+
+  it("writes CSV with the JSON's unrounded numbers, one row per estimate", async () => {
+    const args = ["estimate", "--watts", "300", "--duration", "1h", "--location", "PL,FR"];
+    const csv = await wattprint(...args, "--csv");
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.stdout.trimEnd().split("\r\n");
+    const columns = header?.split(",") ?? [];
+    expect(columns).toContain("carbon_gco2eq");
+    const json = reports(await wattprint(...args, "--json"));
+    expect(rows).toHaveLength(2);
+    rows.forEach((row, i) => {
+      const cells = row.split(",");
+      const cell = (name: string) => cells[columns.indexOf(name)];
+      expect(Number(cell("carbon_gco2eq"))).toBe(json[i]?.carbon.value);
+      expect(Number(cell("energy_kwh"))).toBe(json[i]?.energy.value);
+      expect(cell("zone")).toBe(json[i]?.intensity.zone);
+    });
+  });
+
+  it("keeps a location whose name holds a comma whole", async () => {
+    const json = report(
+      await wattprint(
+        "estimate",
+        "--watts",
+        "100",
+        "--duration",
+        "1h",
+        "--location",
+        "Bonaire, Sint Eustatius and Saba",
+        "--json",
+      ),
+    );
+    expect(json.intensity.source.note).toMatch(
+      /no annual value for Bonaire, Sint Eustatius and Saba/,
+    );
+  });
+
+  it.each([
+    [
+      ["--pue", "1", "--pue", "2"],
+      /^wattprint estimate: --pue was given more than once; give it once$/,
+    ],
+    [["--duration", "2h"], /--duration was given more than once/],
+    [["--json", "--json"], /--json was given more than once/],
+    [["--location", "FR,fr"], /--location lists "fr" twice/],
+    [["--location", "FR,,PL"], /has an empty item/],
+    [["--json", "--csv"], /give --json or --csv, not both/],
+    [["--location", "FR,Atlantis"], /unknown location "Atlantis"/],
+    [["--live", "--intensity", "100"], /--live and --intensity contradict/],
+  ])("refuses %j with one line", async (extra, pattern) => {
+    expectUsageError(
+      await wattprint("estimate", "--watts", "100", "--duration", "1h", ...extra),
+      pattern,
+    );
+  });
+
+  it("refuses more combinations than it will show", async () => {
+    const many = Array.from({ length: 65 }, (_, i) => `${i + 1}x H100 SXM`).join(",");
+    expectUsageError(
+      await wattprint("estimate", "--hardware", many, "--duration", "1h"),
+      /compares 65 combinations; at most 64/,
+    );
+  });
+});
+
+describe("wattprint estimate durations and spans", () => {
+  it.each([
+    ["1w", 604_800],
+    ["2d12h", 216_000],
+    ["3 days", 259_200],
+    ["90min", 5_400],
+  ])("reads --duration %s", async (duration, seconds) => {
+    const json = report(
+      await wattprint(
+        "estimate",
+        "--watts",
+        "1000",
+        "--duration",
+        duration,
+        "--pue",
+        "1",
+        "--json",
+      ),
+    );
+    expect(json.itEnergy.value).toBeCloseTo(seconds / 3_600, 9);
+  });
+
+  it("reads --from and --to as a span, UTC unless an offset is given", async () => {
+    const outcome = await wattprint(
+      "estimate",
+      "--watts",
+      "1000",
+      "--from",
+      "2026-03-01",
+      "--to",
+      "2026-03-04T12:00",
+      "--pue",
+      "1",
+    );
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(
+      /^Work\s+3.5 d, 2026-03-01T00:00:00.000Z to 2026-03-04T12:00:00.000Z$/m,
+    );
+    const json = report(
+      await wattprint(
+        "estimate",
+        "--watts",
+        "1000",
+        "--from",
+        "2026-03-01T09:00+01:00",
+        "--to",
+        "2026-03-01T09:00Z",
+        "--json",
+      ),
+    );
+    expect(json.work).toEqual({ kind: "duration", duration: { value: 3_600, unit: "s" } });
+  });
+
+  it.each([
+    [
+      ["--from", "2026-03-04", "--to", "2026-03-01"],
+      /ends .* before it starts .*swap --from and --to/,
+    ],
+    [
+      ["--from", "2026-03-01", "--to", "next tuesday"],
+      /^wattprint estimate: --to: "next tuesday" is not an ISO 8601 date/,
+    ],
+    [
+      ["--from", "2026-02-30", "--to", "2026-03-01"],
+      /--from: "2026-02-30" is not a date or time that exists/,
+    ],
+    [["--from", "2026-03-01"], /--from and --to go together/],
+    [
+      ["--from", "2026-03-01", "--to", "2026-03-02", "--duration", "1h"],
+      /exactly one of --duration, --latency, or --from with --to/,
+    ],
+    [
+      ["--duration", "2 months"],
+      /"months" in "2 months" is not a time unit; use ms, s, min, h, d or w/,
+    ],
+  ])("refuses %j", async (args, pattern) => {
+    expectUsageError(await wattprint("estimate", "--watts", "100", ...args), pattern);
+  });
+});
+
+describe("wattprint estimate locations and data years", () => {
+  it("refuses America as ambiguous, with the continents to choose from", async () => {
+    expectUsageError(
+      await wattprint("estimate", "--watts", "100", "--duration", "1h", "--location", "America"),
+      /"America" spans North and South America.*name one of: North America, South America/,
+    );
+  });
+
+  it("refuses a state served by several zones, listing them", async () => {
+    expectUsageError(
+      await wattprint("estimate", "--watts", "100", "--duration", "1h", "--location", "Arizona"),
+      /"Arizona" is served by several balancing areas.*US-SW-AZPS/,
+    );
+  });
+
+  it("picks a data year for zones, and lists the years there are", async () => {
+    const json = report(
+      await wattprint(
+        "estimate",
+        "--watts",
+        "100",
+        "--duration",
+        "1h",
+        "--location",
+        "US-CAL-CISO",
+        "--year",
+        "2022",
+        "--json",
+      ),
+    );
+    expect(json.intensity).toMatchObject({ year: 2022, value: intensityOf("US-CAL-CISO", 2022) });
+    expectUsageError(
+      await wattprint("estimate", "--watts", "100", "--duration", "1h", "--year", "2019"),
+      /no grid data for 2019; available: 2021, 2022, 2023, 2024, 2025/,
+    );
+  });
+});
+
+describe("wattprint estimate --live", () => {
+  const ukPeriod = {
+    data: [
+      {
+        from: "2026-03-01T12:00Z",
+        to: "2026-03-01T12:30Z",
+        intensity: { forecast: 130, actual: 127, index: "low" },
+      },
+    ],
+  };
+
+  it("uses the keyless UK provider for GB, on a local server", async () => {
+    const server = await startJsonServer(() => ({ status: 200, body: ukPeriod }));
+    try {
+      const outcome = await runInProcess(
+        [
+          "estimate",
+          "--watts",
+          "1000",
+          "--duration",
+          "1h",
+          "--pue",
+          "1",
+          "--location",
+          "GB",
+          "--live",
+          "--json",
+        ],
+        { env: { UK_CARBON_INTENSITY_API_URL: server.baseUrl } },
+      );
+      const json = report(outcome);
+      expect(json.intensity).toMatchObject({ level: "live", value: 127, zone: "GB" });
+      expect(json.carbon.value).toBeCloseTo(127, 9);
+      expect(outcome.stderr).toBe("");
+      expect(server.requests).toEqual(["/intensity"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("asks Electricity Maps with the key when one is set", async () => {
+    const server = await startJsonServer(() => ({
+      status: 200,
+      body: {
+        zone: "FR",
+        carbonIntensity: 33,
+        datetime: "2026-03-01T12:00:00.000Z",
+        isEstimated: false,
+      },
+    }));
+    try {
+      const outcome = await runInProcess(
+        [
+          "estimate",
+          "--watts",
+          "1000",
+          "--duration",
+          "1h",
+          "--pue",
+          "1",
+          "--location",
+          "FR",
+          "--live",
+          "--json",
+        ],
+        { env: { ELECTRICITYMAPS_API_KEY: "test-key", ELECTRICITYMAPS_API_URL: server.baseUrl } },
+      );
+      expect(report(outcome).intensity).toMatchObject({ level: "live", value: 33 });
+      expect(server.headers[0]?.["auth-token"]).toBe("test-key");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("falls back to the embedded value with a warning when the provider fails", async () => {
+    const server = await startJsonServer(() => ({ status: 401, body: { error: "bad key" } }));
+    try {
+      const outcome = await runInProcess(
+        ["estimate", "--watts", "1000", "--duration", "1h", "--location", "DE", "--live", "--json"],
+        { env: { ELECTRICITYMAPS_API_KEY: "wrong", ELECTRICITYMAPS_API_URL: server.baseUrl } },
+      );
+      expect(report(outcome).intensity).toMatchObject({
+        level: "country",
+        value: intensityOf("DE"),
+      });
+      expect(outcome.stderr).toMatch(
+        /^wattprint estimate: warning: DE: live provider electricity-maps failed: HTTP 401.*embedded annual value used\n$/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("says so when no configured provider covers the zone, without any request", async () => {
+    const outcome = await runInProcess(
+      ["estimate", "--watts", "100", "--duration", "1h", "--location", "FR", "--live"],
+      { env: {} },
+    );
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toMatch(
+      /warning: FR: live provider .* does not cover FR; embedded annual value used/,
+    );
+  });
+});
