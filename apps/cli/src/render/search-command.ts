@@ -9,8 +9,11 @@ export interface SearchCommand<R> {
   readonly help: string;
   readonly what: string;
   search(query: string, limit: number | undefined): readonly R[];
-  readonly header: readonly string[];
-  row(result: R): readonly string[];
+  /** The columns; a function when some appear only for some results. */
+  readonly header: readonly string[] | ((results: readonly R[]) => readonly string[]);
+  row(result: R, results: readonly R[]): readonly string[];
+  /** A line after the table, e.g. why the query itself does not resolve. */
+  footer?(query: string): string | undefined;
 }
 
 export function runSearchCommand<R>(
@@ -35,12 +38,10 @@ export function runSearchCommand<R>(
   } else if (results.length === 0) {
     io.stdout(`no ${command.what} matches "${query}"\n`);
   } else {
-    io.stdout(
-      `${renderTable(
-        command.header,
-        results.map((result) => command.row(result)),
-      )}\n`,
-    );
+    const header = typeof command.header === "function" ? command.header(results) : command.header;
+    const rows = results.map((result) => command.row(result, results));
+    const footer = command.footer?.(query);
+    io.stdout(`${renderTable(header, rows)}\n${footer === undefined ? "" : `${footer}\n`}`);
   }
   return EXIT_OK;
 }
