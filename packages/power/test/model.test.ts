@@ -121,7 +121,9 @@ describe("ModelSource", () => {
       ["model:cpu", "cpu", "modelled", "high"],
       ["model:dram", "dram", "modelled", "high"],
     ]);
-    expect(devices[1]?.notes[0]).toMatch(/5 W per DIMM × 8 DIMM\(s\) = 40 W/);
+    expect(devices[1]?.notes[0]).toMatch(
+      /8 module\(s\) × 3\.33 W \+ 0\.0521 W\/GB × 256 GB .* = 40 W/,
+    );
     expect(devices[0]?.notes.join(" ")).toMatch(/linear curve/);
     // 300 busy of 600 ticks: 50 % load.
     await writeFile(stat, "cpu  350 0 150 1100 0 0 0 0 0 0\nintr 5\n");

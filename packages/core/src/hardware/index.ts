@@ -10,13 +10,18 @@ export {
   searchHardware,
 } from "./lookup.ts";
 export {
-  ASSUMED_MODULE_GB,
+  ASSUMED_MAX_MODULES,
+  ASSUMED_MODULE_SIZES_GB,
+  assumedModules,
   type InvalidMemory,
   type MemoryModel,
   type MemoryPowerOptions,
+  MODULE_FIGURES,
+  MODULE_FIXED_WATTS,
+  MODULE_WATTS_PER_GB,
   memoryPower,
   memorySources,
-  WATTS_PER_DIMM,
+  modulePowerW,
   WATTS_PER_GB,
 } from "./memory.ts";
 export { normaliseName } from "./normalise.ts";

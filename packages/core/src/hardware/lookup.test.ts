@@ -106,7 +106,9 @@ describe("findHardware", () => {
 
   it("does not fall back from a qualified part to the plain one", () => {
     expect(findHardware("NVIDIA GeForce RTX 4090 Laptop GPU").ok).toBe(false);
-    expect(findHardware("Apple M4 Pro").ok).toBe(false);
+    expect(findHardware("Apple M4 Max").ok).toBe(false);
+    expect(idOf("Apple M4 Pro")).toBe("apple-m4-pro");
+    expect(idOf("Apple M4")).toBe("apple-m4");
     expect(findHardware("NVIDIA GeForce RTX 4080 Ti").ok).toBe(false);
   });
 

@@ -19,6 +19,8 @@ export interface AcceleratorSpec {
   readonly aliases?: readonly string[];
   readonly preference?: number;
   readonly note?: string;
+  /** The row's own product page where the group's source is a family page. */
+  readonly sourceId?: string;
 }
 
 export interface AcceleratorGroup {

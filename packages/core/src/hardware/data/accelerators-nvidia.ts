@@ -67,10 +67,34 @@ const dataCenter: readonly HardwareProfile[] = [
   ...acceleratorRows(gpu("nvidia-t4"), [
     { model: "T4", family: "t4", tdpW: 70, memoryGB: 16, formFactor: "pcie", year: 2018 },
   ]),
-  ...acceleratorRows(gpu("nvidia-a10-a30-a40"), [
-    { model: "A10", family: "a10", tdpW: 150, memoryGB: 24, formFactor: "pcie", year: 2021 },
-    { model: "A30", family: "a30", tdpW: 165, memoryGB: 24, formFactor: "pcie", year: 2021 },
-    { model: "A40", family: "a40", tdpW: 300, memoryGB: 48, formFactor: "pcie", year: 2020 },
+  ...acceleratorRows(gpu("nvidia-a10"), [
+    {
+      model: "A10",
+      family: "a10",
+      tdpW: 150,
+      memoryGB: 24,
+      formFactor: "pcie",
+      year: 2021,
+      sourceId: "nvidia-a10",
+    },
+    {
+      model: "A30",
+      family: "a30",
+      tdpW: 165,
+      memoryGB: 24,
+      formFactor: "pcie",
+      year: 2021,
+      sourceId: "nvidia-a30",
+    },
+    {
+      model: "A40",
+      family: "a40",
+      tdpW: 300,
+      memoryGB: 48,
+      formFactor: "pcie",
+      year: 2020,
+      sourceId: "nvidia-a40",
+    },
   ]),
   ...acceleratorRows(gpu("nvidia-a100"), [
     {
@@ -113,10 +137,34 @@ const dataCenter: readonly HardwareProfile[] = [
       year: 2020,
     },
   ]),
-  ...acceleratorRows(gpu("nvidia-l4-l40"), [
-    { model: "L4", family: "l4", tdpW: 72, memoryGB: 24, formFactor: "pcie", year: 2023 },
-    { model: "L40", family: "l40", tdpW: 300, memoryGB: 48, formFactor: "pcie", year: 2022 },
-    { model: "L40S", family: "l40s", tdpW: 350, memoryGB: 48, formFactor: "pcie", year: 2023 },
+  ...acceleratorRows(gpu("nvidia-l4"), [
+    {
+      model: "L4",
+      family: "l4",
+      tdpW: 72,
+      memoryGB: 24,
+      formFactor: "pcie",
+      year: 2023,
+      sourceId: "nvidia-l4",
+    },
+    {
+      model: "L40",
+      family: "l40",
+      tdpW: 300,
+      memoryGB: 48,
+      formFactor: "pcie",
+      year: 2022,
+      sourceId: "nvidia-l40",
+    },
+    {
+      model: "L40S",
+      family: "l40s",
+      tdpW: 350,
+      memoryGB: 48,
+      formFactor: "pcie",
+      year: 2023,
+      sourceId: "nvidia-l40s",
+    },
   ]),
   ...acceleratorRows(gpu("nvidia-h100"), [
     {
@@ -173,8 +221,15 @@ const dataCenter: readonly HardwareProfile[] = [
   ...acceleratorRows(gpu("nvidia-blackwell"), [
     { model: "B200", family: "b200", tdpW: 1000, memoryGB: 180, formFactor: "sxm", year: 2024 },
   ]),
-  ...acceleratorRows(gpu("nvidia-rtx-pro"), [
-    { model: "RTX A6000", family: "rtx-a6000", tdpW: 300, memoryGB: 48, year: 2020 },
+  ...acceleratorRows(gpu("nvidia-rtx-6000-ada"), [
+    {
+      model: "RTX A6000",
+      family: "rtx-a6000",
+      tdpW: 300,
+      memoryGB: 48,
+      year: 2020,
+      sourceId: "nvidia-rtx-a6000",
+    },
     {
       model: "RTX 6000 Ada Generation",
       family: "rtx-6000-ada",

@@ -1,16 +1,65 @@
 import type { HardwareProfile } from "../profile.ts";
 import { acceleratorRows } from "./accelerator-rows.ts";
 
-/** AMD Instinct: typical board power (TBP) from the product page / data sheet. */
+/**
+ * AMD Instinct: board power from each product page. The MI200 OAM modules list a 500 W TDP
+ * and a 560 W peak board power, the same for MI250 and MI250X; the row takes the peak board
+ * power, like NVIDIA's maximum board power, so the two are on one basis.
+ */
+const MI200_NOTE = "AMD lists 500 W TDP and 560 W peak board power; the peak is used";
 const amdInstinct: readonly HardwareProfile[] = acceleratorRows(
-  { vendor: "AMD", kind: "gpu", basis: "board-power", sourceId: "amd-instinct" },
+  { vendor: "AMD", kind: "gpu", basis: "board-power", sourceId: "amd-instinct-mi300x" },
   [
-    { model: "Instinct MI100", family: "mi100", tdpW: 300, memoryGB: 32, year: 2020 },
-    { model: "Instinct MI210", family: "mi210", tdpW: 300, memoryGB: 64, year: 2022 },
-    { model: "Instinct MI250", family: "mi250", tdpW: 500, memoryGB: 128, year: 2021 },
-    { model: "Instinct MI250X", family: "mi250x", tdpW: 560, memoryGB: 128, year: 2021 },
-    { model: "Instinct MI300X", family: "mi300x", tdpW: 750, memoryGB: 192, year: 2023 },
-    { model: "Instinct MI325X", family: "mi325x", tdpW: 1000, memoryGB: 256, year: 2024 },
+    {
+      model: "Instinct MI100",
+      family: "mi100",
+      tdpW: 300,
+      memoryGB: 32,
+      year: 2020,
+      sourceId: "amd-instinct-mi100",
+    },
+    {
+      model: "Instinct MI210",
+      family: "mi210",
+      tdpW: 300,
+      memoryGB: 64,
+      year: 2022,
+      sourceId: "amd-instinct-mi210",
+    },
+    {
+      model: "Instinct MI250",
+      family: "mi250",
+      tdpW: 560,
+      memoryGB: 128,
+      year: 2021,
+      sourceId: "amd-instinct-mi250",
+      note: MI200_NOTE,
+    },
+    {
+      model: "Instinct MI250X",
+      family: "mi250x",
+      tdpW: 560,
+      memoryGB: 128,
+      year: 2021,
+      sourceId: "amd-instinct-mi250x",
+      note: MI200_NOTE,
+    },
+    {
+      model: "Instinct MI300X",
+      family: "mi300x",
+      tdpW: 750,
+      memoryGB: 192,
+      year: 2023,
+      sourceId: "amd-instinct-mi300x",
+    },
+    {
+      model: "Instinct MI325X",
+      family: "mi325x",
+      tdpW: 1000,
+      memoryGB: 256,
+      year: 2024,
+      sourceId: "amd-instinct-mi325x",
+    },
   ],
 );
 

@@ -82,7 +82,8 @@ const APPLE: readonly (readonly [string, readonly AppleTuple[]])[] = [
       ["M1", 6.8, 39, "Mac mini (M1, 2020)"],
       ["M2", 7, 50, "Mac mini (2023), M2, 24GB, 2TB SSD"],
       ["M2 Pro", 7, 100, "Mac mini (2023), M2 Pro, 32GB, 8TB SSD"],
-      ["M4", undefined, 65, "Mac mini (2024), M4"],
+      ["M4", 4, 65, "Mac mini (2024), M4"],
+      ["M4 Pro", 5, 140, "Mac mini (2024), M4 Pro 14-core CPU, 64GB, 8TB SSD"],
     ],
   ],
   [
@@ -105,6 +106,7 @@ const LAUNCH_YEAR: Readonly<Record<string, number>> = {
   "M2 Max": 2023,
   "M2 Ultra": 2023,
   M4: 2024,
+  "M4 Pro": 2024,
 };
 
 const apple: readonly HardwareProfile[] = APPLE.flatMap(([sourceId, tuples]) =>

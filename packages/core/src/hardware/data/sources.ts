@@ -87,10 +87,40 @@ export const hardwareSources = [
     2022,
   ),
   spec(
-    "amd-instinct",
-    "AMD Instinct accelerators: product pages and data sheets (TBP)",
-    "https://www.amd.com/en/products/accelerators/instinct.html",
+    "amd-instinct-mi100",
+    "AMD Instinct MI100 product page (TBP)",
+    "https://www.amd.com/en/products/accelerators/instinct/mi100.html",
+    2020,
+  ),
+  spec(
+    "amd-instinct-mi210",
+    "AMD Instinct MI210 product page (TBP)",
+    "https://www.amd.com/en/products/accelerators/instinct/mi200/mi210.html",
+    2022,
+  ),
+  spec(
+    "amd-instinct-mi250",
+    "AMD Instinct MI250 product page (500 W TDP, 560 W peak board power)",
+    "https://www.amd.com/en/products/accelerators/instinct/mi200/mi250.html",
+    2021,
+  ),
+  spec(
+    "amd-instinct-mi250x",
+    "AMD Instinct MI250X product page (500 W TDP, 560 W peak board power)",
+    "https://www.amd.com/en/products/accelerators/instinct/mi200/mi250x.html",
+    2021,
+  ),
+  spec(
+    "amd-instinct-mi300x",
+    "AMD Instinct MI300X product page (TBP)",
+    "https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html",
     2023,
+  ),
+  spec(
+    "amd-instinct-mi325x",
+    "AMD Instinct MI325X product page (TBP)",
+    "https://www.amd.com/en/products/accelerators/instinct/mi300/mi325x.html",
+    2024,
   ),
   // Arm servers.
   spec(
@@ -141,10 +171,22 @@ export const hardwareSources = [
     2018,
   ),
   spec(
-    "nvidia-a10-a30-a40",
-    "NVIDIA A10, A30 and A40 data sheets",
+    "nvidia-a10",
+    "NVIDIA A10 Tensor Core GPU product page (max TDP)",
     "https://www.nvidia.com/en-us/data-center/products/a10-gpu/",
     2021,
+  ),
+  spec(
+    "nvidia-a30",
+    "NVIDIA A30 Tensor Core GPU product page (max TDP)",
+    "https://www.nvidia.com/en-us/data-center/products/a30-gpu/",
+    2021,
+  ),
+  spec(
+    "nvidia-a40",
+    "NVIDIA A40 GPU product page (max power consumption)",
+    "https://www.nvidia.com/en-us/data-center/a40/",
+    2020,
   ),
   spec(
     "nvidia-a100",
@@ -153,8 +195,20 @@ export const hardwareSources = [
     2020,
   ),
   spec(
-    "nvidia-l4-l40",
-    "NVIDIA L4, L40 and L40S data sheets",
+    "nvidia-l4",
+    "NVIDIA L4 Tensor Core GPU product page (max TDP)",
+    "https://www.nvidia.com/en-us/data-center/l4/",
+    2023,
+  ),
+  spec(
+    "nvidia-l40",
+    "NVIDIA L40 GPU product page (max power consumption)",
+    "https://www.nvidia.com/en-us/data-center/l40/",
+    2022,
+  ),
+  spec(
+    "nvidia-l40s",
+    "NVIDIA L40S GPU product page (max power consumption)",
     "https://www.nvidia.com/en-us/data-center/l40s/",
     2023,
   ),
@@ -177,8 +231,14 @@ export const hardwareSources = [
     2024,
   ),
   spec(
-    "nvidia-rtx-pro",
-    "NVIDIA RTX A6000 / RTX 6000 Ada data sheets",
+    "nvidia-rtx-a6000",
+    "NVIDIA RTX A6000 product page (max power consumption)",
+    "https://www.nvidia.com/en-us/design-visualization/rtx-a6000/",
+    2020,
+  ),
+  spec(
+    "nvidia-rtx-6000-ada",
+    "NVIDIA RTX 6000 Ada Generation product page (max power consumption)",
     "https://www.nvidia.com/en-us/design-visualization/rtx-6000/",
     2022,
   ),
