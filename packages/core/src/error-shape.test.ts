@@ -25,12 +25,14 @@ import {
   parseDuration,
   parseEnergy,
   parsePower,
+  parseTimeSpan,
   predictTotal,
   providerErrors,
   resolveGridIntensity,
   resolveGridIntensityLive,
   resolveLocation,
   resolvePue,
+  type TimeSpanError,
   type UnitParseError,
   userSupplied,
   watts,
@@ -62,6 +64,7 @@ interface ErrorTypes {
   prediction: PredictionError;
   provider: ProviderError;
   carbonTask: CarbonTaskError;
+  timeSpan: TimeSpanError;
 }
 const everyErrorTypeIsAFailure: { readonly [K in keyof ErrorTypes]: IsFailure<ErrorTypes[K]> } = {
   numberParse: true,
@@ -77,6 +80,7 @@ const everyErrorTypeIsAFailure: { readonly [K in keyof ErrorTypes]: IsFailure<Er
   prediction: true,
   provider: true,
   carbonTask: true,
+  timeSpan: true,
 };
 
 const KEBAB = /^[a-z]+(-[a-z0-9]+)*$/;
@@ -139,6 +143,9 @@ const BAD_INPUTS: readonly (readonly [string, () => Result<unknown, unknown>])[]
   ["resolvePue above 5", () => resolvePue("9")],
   ["resolveLocation empty", () => resolveLocation("  ")],
   ["resolveLocation unknown", () => resolveLocation("Atlantis")],
+  ["resolveLocation ambiguous", () => resolveLocation("America")],
+  ["parseTimeSpan unparsable", () => parseTimeSpan("soon", "2026-03-01")],
+  ["parseTimeSpan reversed", () => parseTimeSpan("2026-03-02", "2026-03-01")],
   ["resolveGridIntensity override", () => resolveGridIntensity({ overrideGPerKWh: -1 })],
   ["resolveGridIntensity year", () => resolveGridIntensity({ location: "DE", year: 1990 })],
   ["resolveGridIntensity region", () => resolveGridIntensity({ region: "Mordor" })],
@@ -189,6 +196,8 @@ const BAD_REQUESTS: readonly (readonly [string, unknown])[] = [
   ["marks-only hardware", { hardware: [{ name: "(R)" }], duration: "1h" }],
   ["unknown location", { hardware: [{ watts: 3 }], duration: "1h", location: "Mordor" }],
   ["empty location", { hardware: [{ watts: 3 }], duration: "1h", location: " " }],
+  ["ambiguous location", { hardware: [{ watts: 3 }], duration: "1h", location: "America" }],
+  ["unknown year", { hardware: [{ watts: 3 }], duration: "1h", location: "DE", year: 1990 }],
   ["bad pue", { hardware: [{ watts: 3 }], duration: "1h", pue: "fast" }],
   ["overflow", { hardware: [{ watts: 1e308 }], duration: "1h" }],
 ];
