@@ -128,7 +128,7 @@ describe("wattprint estimate", () => {
     ],
     [["--watts", "abc", "--duration", "1h"], /--watts expects a number/],
     [["--wats", "100", "--duration", "1h"], /Unknown option '--wats'/],
-    [["--duration", "1h"], /give --hardware NAME or --watts W/],
+    [["--duration", "1h"], /give --hardware NAME, --watts W, --machine PRESET or --instance TYPE/],
     // Numbers as people write them: no hex, octal, binary, Infinity, NaN or empty values.
     [
       ["--watts", "0x10", "--duration", "1h"],

@@ -15,12 +15,19 @@ import { EXIT_OK, UsageError } from "../usage-error.ts";
 
 const HELP = `usage: wattprint estimate (--hardware NAME | --watts W)... (--duration D | --from T --to T | --latency L [--count N])
                           [--location L[,L...]]... [--utilisation 0..1] [--memory GB]
+       wattprint estimate --machine PRESET[,PRESET...] [--count N] (--duration D | ...) [--location L]...
+       wattprint estimate [--cloud aws|gcp|azure] --instance TYPE[,TYPE...] [--count N] --region R[,R...] (--duration D | ...)
                           [--intensity G_PER_KWH | --live] [--year YYYY]
                           [--pue 1.2|industry|google|aws|local] [--json | --csv]
 
   --hardware NAME   a CPU or accelerator from \`wattprint hardware\`; "8x NAME" for several.
                     Repeat for each part of one machine; "A100,H100" compares alternatives
   --watts W         a device drawing W watts (instead of a named one)
+  --machine PRESET  a whole machine from \`wattprint hardware machines\` (dgx-h100): GPUs, CPUs,
+                    memory and the rest of the system; --count N (or --machines N) of them
+  --instance TYPE   a cloud instance type (p5.48xlarge) from \`wattprint hardware instances\`,
+                    with --cloud when the name does not say which, and --region (us-east-1),
+                    which decides the grid zone; the provider's published PUE applies
   --utilisation U   load in [0, 1] or a percentage (80%); default: rated power, an upper bound
   --duration D      how long the work runs: 3h, 90min, 1h30m, 3d, 1w, 2d12h
   --from T --to T   the span it ran, ISO 8601: 2026-03-01, 2026-03-01T08:00 (UTC unless

@@ -154,6 +154,82 @@ function readFormat(values: EstimateFlags): OutputFormat {
   return values.json ? "json" : values.csv ? "csv" : "table";
 }
 
+/** A machine preset or cloud instance that an estimate is built on; commas list alternatives. */
+interface Base {
+  readonly kind: "machine" | "instance";
+  readonly name: string;
+}
+
+function readBases(values: EstimateFlags): Base[] {
+  if (values.machine !== undefined && values.instance !== undefined) {
+    throw new UsageError("estimate: give --machine or --instance, not both");
+  }
+  const kind = values.machine !== undefined ? "machine" : "instance";
+  const raw = values.machine ?? values.instance;
+  if (raw === undefined) return [];
+  return once(
+    kind,
+    alternatives(kind, raw, () => false),
+  ).map((name) => ({ kind, name }));
+}
+
+/**
+ * `--count` is the number of inferences with --latency, as before; with a machine or instance
+ * and a duration it is the number of machines (`--machine dgx-h100 --count 4`). `--machines`
+ * says the latter in any case.
+ */
+function readCounts(
+  values: EstimateFlags,
+  hasBase: boolean,
+): { count: number | undefined; machineCount: number } {
+  const count = parseNumberFlag("estimate", "count", values.count, { min: 0, integer: true });
+  const machines = parseNumberFlag("estimate", "machines", values.machines, {
+    min: 1,
+    integer: true,
+  });
+  if (machines !== undefined && !hasBase) {
+    throw new UsageError("estimate: --machines counts a --machine or --instance; name one");
+  }
+  if (values.latency !== undefined) return { count, machineCount: machines ?? 1 };
+  if (count === undefined) return { count: undefined, machineCount: machines ?? 1 };
+  if (!hasBase)
+    throw new UsageError("estimate: --count goes with --latency, --machine or --instance");
+  if (machines !== undefined) {
+    throw new UsageError("estimate: --count and --machines both count machines; give one");
+  }
+  if (count < 1)
+    throw new UsageError(`estimate: --count expects an integer >= 1, got "${values.count}"`);
+  return { count: undefined, machineCount: count };
+}
+
+/** Where: locations (--location) or cloud regions (--region), each possibly a list. */
+function readPlaces(values: EstimateFlags): {
+  field: "location" | "region";
+  list: readonly (string | undefined)[];
+} {
+  if (values.location !== undefined && values.region !== undefined) {
+    throw new UsageError(
+      "estimate: give --location or --region, not both: a cloud region decides the grid zone",
+    );
+  }
+  if (values.region !== undefined) {
+    return {
+      field: "region",
+      list: once(
+        "region",
+        values.region.flatMap((raw) => alternatives("region", raw, () => false)),
+      ),
+    };
+  }
+  const locations = once(
+    "location",
+    (values.location ?? []).flatMap((raw) =>
+      alternatives("location", raw, (text) => resolveLocation(text).ok),
+    ),
+  );
+  return { field: "location", list: locations.length > 0 ? locations : [undefined] };
+}
+
 /** Turns the parsed flags into the estimates to run. Throws UsageError for a bad command line. */
 export function planEstimate(values: EstimateFlags): EstimatePlan {
   const utilisation = parseUtilisation(values.utilisation);
@@ -166,16 +242,16 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
     ).map(parseHardware),
   );
   const watts = (values.watts ?? []).map((raw) => ({ raw, watts: parseWatts(raw) }));
-  if (slots.length === 0 && watts.length === 0) {
-    throw new UsageError("estimate: give --hardware NAME or --watts W");
+  const bases = readBases(values);
+  if (slots.length === 0 && watts.length === 0 && bases.length === 0) {
+    throw new UsageError(
+      "estimate: give --hardware NAME, --watts W, --machine PRESET or --instance TYPE",
+    );
   }
   const { work, span } = readWork(values);
   const pue = values.pue === undefined ? undefined : resolvePue(values.pue);
   if (pue && !pue.ok) throw new UsageError(`estimate: --pue: ${pue.error.message}`);
-  const count = parseNumberFlag("estimate", "count", values.count, { min: 0, integer: true });
-  if (count !== undefined && values.latency === undefined) {
-    throw new UsageError("estimate: --count goes with --latency");
-  }
+  const { count, machineCount } = readCounts(values, bases.length > 0);
   const memoryGB = parseNumberFlag("estimate", "memory", values.memory?.replace(/\s*GB$/i, ""), {
     min: 0,
   });
@@ -184,34 +260,39 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
   if (values.live && intensity !== undefined) {
     throw new UsageError("estimate: --live and --intensity contradict each other; give one");
   }
-  const locations = once(
-    "location",
-    (values.location ?? []).flatMap((raw) =>
-      alternatives("location", raw, (text) => resolveLocation(text).ok),
-    ),
-  );
+  const places = readPlaces(values);
   const machines = product(slots);
-  const places: readonly (string | undefined)[] = locations.length > 0 ? locations : [undefined];
-  const combos = machines.flatMap((parts) => places.map((location) => ({ parts, location })));
+  const combos = (bases.length > 0 ? bases : [undefined]).flatMap((base) =>
+    machines.flatMap((parts) => places.list.map((place) => ({ base, parts, place }))),
+  );
   if (combos.length > MAX_VARIANTS) {
     throw new UsageError(
       `estimate: that compares ${combos.length} combinations; at most ${MAX_VARIANTS} at once`,
     );
   }
-  const variants = combos.map(({ parts, location }): Variant => {
+  const variants = combos.map(({ base, parts, place }): Variant => {
     const hardware = [
       ...parts.map(({ name, count }) => ({ name, count, ...withLoad })),
       ...watts.map((item) => ({ watts: item.watts, ...withLoad })),
     ];
+    const baseLabel =
+      base === undefined ? [] : [machineCount > 1 ? `${machineCount}x ${base.name}` : base.name];
     return {
-      ...(location === undefined ? {} : { location }),
-      hardware: [...parts.map((p) => p.raw), ...watts.map((w) => `${w.watts} W`)].join(" + "),
+      ...(place === undefined ? {} : { location: place }),
+      hardware: [
+        ...baseLabel,
+        ...parts.map((p) => p.raw),
+        ...watts.map((w) => `${w.watts} W`),
+      ].join(" + "),
       request: {
         hardware,
+        ...(base === undefined ? {} : { [base.kind]: base.name }),
+        ...(base !== undefined && machineCount > 1 ? { machines: machineCount } : {}),
+        ...(values.cloud !== undefined ? { cloud: values.cloud } : {}),
         ...work,
         ...(count !== undefined ? { count } : {}),
         ...(memoryGB !== undefined ? { memoryGB } : {}),
-        ...(location !== undefined ? { location } : {}),
+        ...(place === undefined ? {} : { [places.field]: place }),
         ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
         ...(year !== undefined ? { year } : {}),
         ...(values.pue !== undefined ? { pue: values.pue } : {}),
@@ -224,14 +305,17 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
       .filter((item) => item.count > 1)
       .map((item) => `--hardware "${item.raw}"`),
     ...watts.map((item) => `--watts ${item.raw}`),
-    ...(["duration", "latency", "count", "memory", "intensity", "pue"] as const).flatMap((flag) =>
-      values[flag] === undefined ? [] : [`--${flag} ${values[flag]}`],
-    ),
+    ...(
+      ["duration", "latency", "count", "machines", "memory", "intensity", "pue"] as const
+    ).flatMap((flag) => (values[flag] === undefined ? [] : [`--${flag} ${values[flag]}`])),
     ...(span === undefined ? [] : [`--from ${values.from} --to ${values.to}`]),
   ];
   return {
     variants,
-    comparing: { location: locations.length > 1, hardware: slots.some((s) => s.length > 1) },
+    comparing: {
+      location: places.list.length > 1,
+      hardware: bases.length > 1 || slots.some((slot) => slot.length > 1),
+    },
     format: readFormat(values),
     live: values.live === true,
     ...(span === undefined ? {} : { span }),
