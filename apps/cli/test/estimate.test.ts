@@ -2,8 +2,11 @@ import { type EstimateReport, estimateReportSchema, resolveGridIntensity } from 
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { wattprint as runInProcess } from "./helpers/in-process.ts";
-import { startJsonServer } from "./helpers/json-server.ts";
+import { withJsonServer } from "./helpers/json-server.ts";
 import { expectUsageError, type Outcome } from "./helpers/outcome.ts";
+
+/** The smallest job: its numbers do not matter to the test using it. */
+const ONE_HOUR_OF_100_W = ["estimate", "--watts", "100", "--duration", "1h"];
 
 function wattprint(...args: string[]): Promise<Outcome> {
   return runInProcess(args);
@@ -148,11 +151,7 @@ describe("wattprint estimate comparisons", () => {
   it("keeps a location whose name holds a comma whole", async () => {
     const json = report(
       await wattprint(
-        "estimate",
-        "--watts",
-        "100",
-        "--duration",
-        "1h",
+        ...ONE_HOUR_OF_100_W,
         "--location",
         "Bonaire, Sint Eustatius and Saba",
         "--json",
@@ -176,10 +175,7 @@ describe("wattprint estimate comparisons", () => {
     [["--location", "FR,Atlantis"], /unknown location "Atlantis"/],
     [["--live", "--intensity", "100"], /--live and --intensity contradict/],
   ])("refuses %j with one line", async (extra, pattern) => {
-    expectUsageError(
-      await wattprint("estimate", "--watts", "100", "--duration", "1h", ...extra),
-      pattern,
-    );
+    expectUsageError(await wattprint(...ONE_HOUR_OF_100_W, ...extra), pattern);
   });
 
   it("refuses more combinations than it will show", async () => {
@@ -274,14 +270,14 @@ describe("wattprint estimate durations and spans", () => {
 describe("wattprint estimate locations and data years", () => {
   it("refuses America as ambiguous, with the continents to choose from", async () => {
     expectUsageError(
-      await wattprint("estimate", "--watts", "100", "--duration", "1h", "--location", "America"),
+      await wattprint(...ONE_HOUR_OF_100_W, "--location", "America"),
       /"America" spans North and South America.*name one of: North America, South America/,
     );
   });
 
   it("refuses a state served by several zones, listing them", async () => {
     expectUsageError(
-      await wattprint("estimate", "--watts", "100", "--duration", "1h", "--location", "Arizona"),
+      await wattprint(...ONE_HOUR_OF_100_W, "--location", "Arizona"),
       /"Arizona" is served by several balancing areas.*US-SW-AZPS/,
     );
   });
@@ -289,11 +285,7 @@ describe("wattprint estimate locations and data years", () => {
   it("picks a data year for zones, and lists the years there are", async () => {
     const json = report(
       await wattprint(
-        "estimate",
-        "--watts",
-        "100",
-        "--duration",
-        "1h",
+        ...ONE_HOUR_OF_100_W,
         "--location",
         "US-CAL-CISO",
         "--year",
@@ -303,13 +295,26 @@ describe("wattprint estimate locations and data years", () => {
     );
     expect(json.intensity).toMatchObject({ year: 2022, value: intensityOf("US-CAL-CISO", 2022) });
     expectUsageError(
-      await wattprint("estimate", "--watts", "100", "--duration", "1h", "--year", "2019"),
+      await wattprint(...ONE_HOUR_OF_100_W, "--year", "2019"),
       /no grid data for 2019; available: 2021, 2022, 2023, 2024, 2025/,
     );
   });
 });
 
 describe("wattprint estimate --live", () => {
+  /** One hour of 1 kW at PUE 1: the carbon in grams is the intensity. */
+  const liveJson = (location: string) =>
+    [
+      "estimate",
+      "--watts",
+      "1000",
+      "--duration",
+      "1h",
+      "--pue",
+      "1",
+      "--location",
+      location,
+    ].concat(["--live", "--json"]);
   const ukPeriod = {
     data: [
       {
@@ -321,92 +326,75 @@ describe("wattprint estimate --live", () => {
   };
 
   it("uses the keyless UK provider for GB, on a local server", async () => {
-    const server = await startJsonServer(() => ({ status: 200, body: ukPeriod }));
-    try {
-      const outcome = await runInProcess(
-        [
-          "estimate",
-          "--watts",
-          "1000",
-          "--duration",
-          "1h",
-          "--pue",
-          "1",
-          "--location",
-          "GB",
-          "--live",
-          "--json",
-        ],
-        { env: { UK_CARBON_INTENSITY_API_URL: server.baseUrl } },
-      );
-      const json = report(outcome);
-      expect(json.intensity).toMatchObject({ level: "live", value: 127, zone: "GB" });
-      expect(json.carbon.value).toBeCloseTo(127, 9);
-      expect(outcome.stderr).toBe("");
-      expect(server.requests).toEqual(["/intensity"]);
-    } finally {
-      await server.close();
-    }
+    await withJsonServer(
+      () => ({ status: 200, body: ukPeriod }),
+      async (server) => {
+        const outcome = await runInProcess(liveJson("GB"), {
+          env: { UK_CARBON_INTENSITY_API_URL: server.baseUrl },
+        });
+        const json = report(outcome);
+        expect(json.intensity).toMatchObject({ level: "live", value: 127, zone: "GB" });
+        expect(json.carbon.value).toBeCloseTo(127, 9);
+        expect(outcome.stderr).toBe("");
+        expect(server.requests).toEqual(["/intensity"]);
+      },
+    );
   });
 
   it("asks Electricity Maps with the key when one is set", async () => {
-    const server = await startJsonServer(() => ({
-      status: 200,
-      body: {
-        zone: "FR",
-        carbonIntensity: 33,
-        datetime: "2026-03-01T12:00:00.000Z",
-        isEstimated: false,
+    await withJsonServer(
+      () => ({
+        status: 200,
+        body: {
+          zone: "FR",
+          carbonIntensity: 33,
+          datetime: "2026-03-01T12:00:00.000Z",
+          isEstimated: false,
+        },
+      }),
+      async (server) => {
+        const outcome = await runInProcess(liveJson("FR"), {
+          env: { ELECTRICITYMAPS_API_KEY: "test-key", ELECTRICITYMAPS_API_URL: server.baseUrl },
+        });
+        expect(report(outcome).intensity).toMatchObject({ level: "live", value: 33 });
+        expect(server.headers[0]?.["auth-token"]).toBe("test-key");
       },
-    }));
-    try {
-      const outcome = await runInProcess(
-        [
-          "estimate",
-          "--watts",
-          "1000",
-          "--duration",
-          "1h",
-          "--pue",
-          "1",
-          "--location",
-          "FR",
-          "--live",
-          "--json",
-        ],
-        { env: { ELECTRICITYMAPS_API_KEY: "test-key", ELECTRICITYMAPS_API_URL: server.baseUrl } },
-      );
-      expect(report(outcome).intensity).toMatchObject({ level: "live", value: 33 });
-      expect(server.headers[0]?.["auth-token"]).toBe("test-key");
-    } finally {
-      await server.close();
-    }
+    );
   });
 
   it("falls back to the embedded value with a warning when the provider fails", async () => {
-    const server = await startJsonServer(() => ({ status: 401, body: { error: "bad key" } }));
-    try {
-      const outcome = await runInProcess(
-        ["estimate", "--watts", "1000", "--duration", "1h", "--location", "DE", "--live", "--json"],
-        { env: { ELECTRICITYMAPS_API_KEY: "wrong", ELECTRICITYMAPS_API_URL: server.baseUrl } },
-      );
-      expect(report(outcome).intensity).toMatchObject({
-        level: "country",
-        value: intensityOf("DE"),
-      });
-      expect(outcome.stderr).toMatch(
-        /^wattprint estimate: warning: DE: live provider electricity-maps failed: HTTP 401.*embedded annual value used\n$/,
-      );
-    } finally {
-      await server.close();
-    }
+    await withJsonServer(
+      () => ({ status: 401, body: { error: "bad key" } }),
+      async (server) => {
+        const outcome = await runInProcess(
+          [
+            "estimate",
+            "--watts",
+            "1000",
+            "--duration",
+            "1h",
+            "--location",
+            "DE",
+            "--live",
+            "--json",
+          ],
+          { env: { ELECTRICITYMAPS_API_KEY: "wrong", ELECTRICITYMAPS_API_URL: server.baseUrl } },
+        );
+        expect(report(outcome).intensity).toMatchObject({
+          level: "country",
+          value: intensityOf("DE"),
+        });
+        expect(outcome.stderr).toMatch(
+          /^wattprint estimate: warning: DE: live provider electricity-maps failed: HTTP 401.*embedded annual value used\n$/,
+        );
+      },
+    );
   });
 
   it("says so when no configured provider covers the zone, without any request", async () => {
-    const outcome = await runInProcess(
-      ["estimate", "--watts", "100", "--duration", "1h", "--location", "FR", "--live"],
-      { env: {} },
-    );
+    const outcome = await runInProcess([...ONE_HOUR_OF_100_W, "--location", "FR", "--live"], {
+      env: {},
+    });
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(
       /warning: FR: live provider .* does not cover FR; embedded annual value used/,

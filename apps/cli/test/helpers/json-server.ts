@@ -40,3 +40,16 @@ export async function startJsonServer(
       }),
   };
 }
+
+/** Runs `use` against a fresh server and closes it, whatever `use` does. */
+export async function withJsonServer<T>(
+  answer: (path: string) => { status: number; body: unknown },
+  use: (server: JsonServer) => Promise<T>,
+): Promise<T> {
+  const server = await startJsonServer(answer);
+  try {
+    return await use(server);
+  } finally {
+    await server.close();
+  }
+}
