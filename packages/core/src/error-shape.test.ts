@@ -2,12 +2,17 @@ import { type Failure, isFailure, type Result } from "@wattprint/result";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CarbonTaskError,
+  type CloudLookupError,
   computeCarbonFootprint,
   type EstimateError,
   estimate,
   estimateFootprint,
   type FootprintError,
+  findCloudInstance,
+  findCloudProvider,
+  findCloudRegion,
   findHardware,
+  findMachine,
   type HardwareLookupError,
   hardwarePower,
   hardwareProfiles,
@@ -16,7 +21,9 @@ import {
   type InvalidMemory,
   type InvalidUtilisation,
   type LocationError,
+  type MachineLookupError,
   memoryPower,
+  memorySlicePower,
   type NumberParseError,
   type PredictionError,
   type ProviderError,
@@ -65,6 +72,8 @@ interface ErrorTypes {
   provider: ProviderError;
   carbonTask: CarbonTaskError;
   timeSpan: TimeSpanError;
+  machine: MachineLookupError;
+  cloud: CloudLookupError;
 }
 const everyErrorTypeIsAFailure: { readonly [K in keyof ErrorTypes]: IsFailure<ErrorTypes[K]> } = {
   numberParse: true,
@@ -81,6 +90,8 @@ const everyErrorTypeIsAFailure: { readonly [K in keyof ErrorTypes]: IsFailure<Er
   provider: true,
   carbonTask: true,
   timeSpan: true,
+  machine: true,
+  cloud: true,
 };
 
 const KEBAB = /^[a-z]+(-[a-z0-9]+)*$/;
@@ -157,6 +168,14 @@ const BAD_INPUTS: readonly (readonly [string, () => Result<unknown, unknown>])[]
   ["hardwarePower utilisation", () => hardwarePower(a100, 1.5)],
   ["memoryPower negative", () => memoryPower(-4)],
   ["memoryPower dimms", () => memoryPower(64, { dimms: 2.5 })],
+  ["memorySlicePower negative", () => memorySlicePower(-1)],
+  ["findMachine empty", () => findMachine(" ")],
+  ["findMachine unknown", () => findMachine("dgx-h10")],
+  ["findCloudProvider unknown", () => findCloudProvider("ibm")],
+  ["findCloudInstance unknown", () => findCloudInstance("p9.huge")],
+  ["findCloudInstance other provider", () => findCloudInstance("p5.48xlarge", "gcp")],
+  ["findCloudRegion unknown", () => findCloudRegion("aws", "us-east-9")],
+  ["findCloudRegion empty", () => findCloudRegion("azure", "")],
   ["estimate no components", () => estimate({ ...estimateInput, components: [] })],
   ["estimate bad count", () => estimate({ ...estimateInput, components: [{ ...gpu, count: 0 }] })],
   [
@@ -186,6 +205,7 @@ const BAD_INPUTS: readonly (readonly [string, () => Result<unknown, unknown>])[]
 const BAD_REQUESTS: readonly (readonly [string, unknown])[] = [
   ["not an object", null],
   ["no hardware", { hardware: [], duration: "1h" }],
+  ["nothing named", { duration: "1h" }],
   ["wrong type", { hardware: [{ watts: "3" }], duration: "1h" }],
   ["unknown member", { hardware: [{ watts: 3 }], duration: "1h", colour: "red" }],
   ["no work", { hardware: [{ watts: 3 }] }],
@@ -200,6 +220,17 @@ const BAD_REQUESTS: readonly (readonly [string, unknown])[] = [
   ["unknown year", { hardware: [{ watts: 3 }], duration: "1h", location: "DE", year: 1990 }],
   ["bad pue", { hardware: [{ watts: 3 }], duration: "1h", pue: "fast" }],
   ["overflow", { hardware: [{ watts: 1e308 }], duration: "1h" }],
+  ["unknown machine", { machine: "dgx-z9", duration: "1h" }],
+  ["machine and instance", { machine: "dgx-h100", instance: "p5.48xlarge", duration: "1h" }],
+  ["unknown cloud", { cloud: "ibm", instance: "p5.48xlarge", duration: "1h" }],
+  ["unknown instance", { instance: "p9.huge", duration: "1h" }],
+  ["unknown region", { instance: "p5.48xlarge", region: "mars-1", duration: "1h" }],
+  [
+    "region and location",
+    { instance: "p5.48xlarge", region: "us-east-1", location: "FR", duration: "1h" },
+  ],
+  ["region without cloud", { hardware: [{ watts: 3 }], region: "us-east-1", duration: "1h" }],
+  ["machines without machine", { hardware: [{ watts: 3 }], machines: 2, duration: "1h" }],
 ];
 
 describe("the one error shape", () => {

@@ -1,3 +1,24 @@
+export {
+  CLOUD_NAMES,
+  CLOUD_PROVIDERS,
+  type CloudInstance,
+  type CloudProvider,
+  type CloudRegion,
+} from "./cloud/cloud.ts";
+export { cloudPue, instanceComponents, vcpusPerSocket } from "./cloud/components.ts";
+export { cloudSource, cloudSources } from "./cloud/data/cloud-sources.ts";
+export { cloudInstances } from "./cloud/data/instances.ts";
+export { CLOUD_PUE_PROFILE } from "./cloud/data/pue.ts";
+export { cloudRegions } from "./cloud/data/regions.ts";
+export {
+  type CloudLookupError,
+  type CloudLookupErrorKind,
+  findCloudInstance,
+  findCloudProvider,
+  findCloudRegion,
+  searchCloudInstances,
+  searchCloudRegions,
+} from "./cloud/lookup.ts";
 export { type Equivalent, equivalents } from "./equivalents.ts";
 export {
   type ComponentEstimate,
@@ -19,6 +40,7 @@ export {
   footprintRequestSchema,
 } from "./estimate/footprint.ts";
 export { estimateInference, type InferenceInput } from "./estimate/inference.ts";
+export { type LeftOut, type LeftOutPart, leftOut } from "./estimate/left-out.ts";
 export {
   type EpochMeasurement,
   type Prediction,
@@ -50,6 +72,9 @@ export {
   type InvalidMemory,
   type InvalidUtilisation,
   memoryPower,
+  memorySlicePower,
+  memorySources,
+  modulePowerW,
   type PowerEstimate,
   searchHardware,
 } from "./hardware/index.ts";
@@ -73,6 +98,11 @@ export {
   ZONES_HINT,
   type ZoneEntry,
 } from "./intensity/index.ts";
+export { machineComponents } from "./machines/components.ts";
+export { machineSource, machineSources } from "./machines/data/machine-sources.ts";
+export { machinePresets } from "./machines/data/machines.ts";
+export { findMachine, type MachineLookupError, searchMachines } from "./machines/lookup.ts";
+export type { MachinePreset } from "./machines/machine.ts";
 export { type Provenance, type Sourced, type SourceRef, userSupplied } from "./provenance.ts";
 export {
   DEFAULT_PUE_PROFILE_ID,

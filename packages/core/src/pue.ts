@@ -37,10 +37,24 @@ const GOOGLE_2024: SourceRef = {
   url: "https://www.google.com/about/datacenters/efficiency/",
   year: 2023,
 };
-const AWS_2023: SourceRef = {
-  id: "aws-sustainability-2023",
-  title: "Amazon 2023 Sustainability Report (AWS global PUE)",
-  url: "https://sustainability.aboutamazon.com/products-services/aws-cloud",
+const GOOGLE_2025: SourceRef = {
+  id: "google-env-report-2025",
+  title: "Google data centers, efficiency: fleet-wide trailing twelve-month PUE 1.09 in 2024",
+  url: "https://www.google.com/about/datacenters/efficiency/",
+  year: 2024,
+};
+const AWS_2024: SourceRef = {
+  id: "aws-sustainability-2024",
+  title: "AWS sustainability, data centers: global PUE 1.15 in 2024",
+  url: "https://aws.amazon.com/sustainability/data-centers/",
+  year: 2024,
+};
+const AZURE: SourceRef = {
+  id: "microsoft-datacenter-efficiency",
+  title:
+    "Microsoft datacenters, efficiency: worldwide operating PUE 1.18 (newest designs 1.12), " +
+    "as Microsoft reported it for 2023",
+  url: "https://datacenters.microsoft.com/sustainability/efficiency/",
   year: 2023,
 };
 const LOCAL: SourceRef = {
@@ -58,8 +72,15 @@ export const PUE_PROFILES: readonly PueProfile[] = [
     value: 1.58,
     source: UPTIME_2023,
   },
-  { id: "google", description: "Google data centres", value: 1.1, source: GOOGLE_2024 },
-  { id: "aws", description: "Amazon Web Services data centres", value: 1.15, source: AWS_2023 },
+  { id: "google", description: "Google data centres, 2023", value: 1.1, source: GOOGLE_2024 },
+  {
+    id: "gcp",
+    description: "Google Cloud data centres, 2024",
+    value: 1.09,
+    source: GOOGLE_2025,
+  },
+  { id: "aws", description: "Amazon Web Services data centres", value: 1.15, source: AWS_2024 },
+  { id: "azure", description: "Microsoft Azure data centres", value: 1.18, source: AZURE },
   { id: "local", description: "a workstation or laptop", value: 1.0, source: LOCAL },
 ];
 

@@ -16,6 +16,7 @@ import {
 } from "../units/quantity.ts";
 import type { EstimateInput, IntensityInput, PowerComponent, Work } from "./estimate-input.ts";
 import { firstInvalidInput } from "./input-checks.ts";
+import { type LeftOut, leftOut } from "./left-out.ts";
 
 export type { EstimateInput, IntensityInput, PowerComponent, Work } from "./estimate-input.ts";
 
@@ -42,6 +43,8 @@ export interface Estimate {
   /** One row per component plus the facility overhead; rows add up to `energy` and `carbon`. */
   readonly breakdown: readonly ComponentEstimate[];
   readonly formula: string;
+  /** The host parts an estimate of accelerators does not count, and how to add them. */
+  readonly leftOut?: LeftOut;
 }
 
 /** A quantity the estimate computes; named when one of them overflows. */
@@ -136,6 +139,7 @@ export function estimate(input: EstimateInput): Result<Estimate, EstimateError> 
   if (!Number.isFinite(energy.value * JOULES_PER_KWH)) return outOfRange("energy", input);
   const carbon = carbonOf(energy, input.intensity.intensity);
   if (!Number.isFinite(carbon.value)) return outOfRange("carbon", input);
+  const missing = leftOut(input.components);
   return ok({
     work: input.work,
     duration,
@@ -147,5 +151,6 @@ export function estimate(input: EstimateInput): Result<Estimate, EstimateError> 
     breakdown: rows,
     formula:
       "energy_kWh = sum(power_W x count) x duration_h / 1000 x PUE; carbon_g = energy_kWh x intensity_g/kWh",
+    ...(missing !== undefined ? { leftOut: missing } : {}),
   });
 }

@@ -57,7 +57,11 @@ describe("estimateFootprint", () => {
   });
 
   it.each([
-    [{ hardware: [], duration: "1h" }, "invalid-request", /at least one hardware item/],
+    [
+      { hardware: [], duration: "1h" },
+      "invalid-request",
+      /name the hardware, a machine or a cloud instance/,
+    ],
     [
       { hardware: [{ name: "A100", watts: 3 }], duration: "1h" },
       "invalid-request",

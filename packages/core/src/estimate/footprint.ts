@@ -1,13 +1,19 @@
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
+import type { CloudProvider, CloudRegion } from "../cloud/cloud.ts";
+import { cloudPue, instanceComponents } from "../cloud/components.ts";
+import { findCloudInstance, findCloudProvider, findCloudRegion } from "../cloud/lookup.ts";
 import { findHardware } from "../hardware/lookup.ts";
 import { memoryPower } from "../hardware/memory.ts";
 import { hardwarePower } from "../hardware/power.ts";
-import type { HardwareProfile } from "../hardware/profile.ts";
+import type { GridIntensity } from "../intensity/grid-intensity.ts";
 import { resolveGridIntensityLive } from "../intensity/live.ts";
 import type { IntensityProvider } from "../intensity/provider.ts";
+import { COMPONENT_KIND } from "../machines/bill.ts";
+import { machineComponents } from "../machines/components.ts";
+import { findMachine } from "../machines/lookup.ts";
 import { userSupplied } from "../provenance.ts";
-import { resolvePue } from "../pue.ts";
+import { type PueValue, resolvePue } from "../pue.ts";
 import { issuePath } from "../text/zod-issues.ts";
 import { parseDuration } from "../units/parse.ts";
 import { watts } from "../units/quantity.ts";
@@ -38,9 +44,25 @@ const hardwareItemSchema = z
     message: "give either a hardware name or watts, not both and not neither",
   });
 
+const named = (what: string) => z.string().trim().min(1, `${what} must not be empty`).optional();
+
 export const footprintRequestSchema = z
   .object({
-    hardware: z.array(hardwareItemSchema).min(1, "at least one hardware item is needed"),
+    hardware: z.array(hardwareItemSchema).default([]),
+    /** A machine preset (`dgx-h100`): its GPUs, CPUs, memory and the rest of the system. */
+    machine: named("machine"),
+    /** `aws`, `gcp` or `azure`; optional when the instance name says which. */
+    cloud: named("cloud"),
+    /** A cloud instance type (`p5.48xlarge`): accelerators, vCPU share, memory, provider PUE. */
+    instance: named("instance"),
+    /** The provider's region (`us-east-1`): the grid zone it sits in. */
+    region: named("region"),
+    /** How many machines or instances (default 1). */
+    machines: z
+      .number()
+      .int("machines must be a whole number")
+      .min(1, "machines must be at least 1")
+      .optional(),
     memoryGB: z.number().positive("memoryGB must be positive").optional(),
     duration: z.string().optional(),
     latency: z.string().optional(),
@@ -61,6 +83,21 @@ export const footprintRequestSchema = z
   })
   .refine((request) => request.count === undefined || request.latency !== undefined, {
     message: "count goes with latency (inferences); with a duration, leave it out",
+  })
+  .refine((r) => r.hardware.length > 0 || r.machine !== undefined || r.instance !== undefined, {
+    message: "name the hardware, a machine or a cloud instance",
+  })
+  .refine((r) => r.machine === undefined || r.instance === undefined, {
+    message: "give a machine or a cloud instance, not both",
+  })
+  .refine((r) => r.region === undefined || r.location === undefined, {
+    message: "give a location or a cloud region, not both: the region decides the grid zone",
+  })
+  .refine((r) => r.region === undefined || r.instance !== undefined || r.cloud !== undefined, {
+    message: "a region needs its cloud (or an instance that names it)",
+  })
+  .refine((r) => r.machines === undefined || r.machine !== undefined || r.instance !== undefined, {
+    message: "machines counts a machine preset or cloud instances; name one",
   });
 
 export type FootprintRequest = z.input<typeof footprintRequestSchema>;
@@ -84,20 +121,18 @@ export type FootprintError =
       readonly field: "location";
       readonly query: string;
       readonly suggestions: readonly string[];
+    })
+  /** A machine preset, cloud, instance type or region that the tables do not hold. */
+  | (Failure<"unknown-machine" | "unknown-cloud" | "unknown-instance" | "unknown-region"> & {
+      readonly field: "machine" | "cloud" | "instance" | "region";
+      readonly query: string;
+      readonly suggestions: readonly string[];
     });
 
 export interface FootprintOptions {
   readonly provider?: IntensityProvider;
   readonly signal?: AbortSignal;
 }
-
-const KIND_OF: Readonly<Record<HardwareProfile["kind"], PowerComponent["kind"]>> = {
-  cpu: "cpu",
-  soc: "cpu",
-  gpu: "gpu",
-  tpu: "accelerator",
-  npu: "accelerator",
-};
 
 /** The request member behind each intensity error. */
 const INTENSITY_FIELD = {
@@ -125,9 +160,7 @@ function toWork(request: z.output<typeof footprintRequestSchema>): Result<Work, 
   return ok({ kind: "inferences", latency: latency.value, count: request.count ?? 1 });
 }
 
-function toComponents(
-  request: z.output<typeof footprintRequestSchema>,
-): Result<PowerComponent[], FootprintError> {
+function toComponents(request: Request): Result<PowerComponent[], FootprintError> {
   const components: PowerComponent[] = [];
   for (const [index, item] of request.hardware.entries()) {
     if (item.watts !== undefined) {
@@ -163,7 +196,7 @@ function toComponents(
       .join("; ");
     components.push({
       name: match.value.profile.name,
-      kind: KIND_OF[match.value.profile.kind],
+      kind: COMPONENT_KIND[match.value.profile.kind],
       power: quantity,
       count: item.count,
       provenance: note === "" ? provenance : { ...provenance, note },
@@ -182,6 +215,66 @@ function toComponents(
     });
   }
   return ok(components);
+}
+
+type Request = z.output<typeof footprintRequestSchema>;
+
+/** What a machine preset or a cloud instance adds: rows, and for a cloud its PUE and region. */
+interface Bill {
+  readonly components: readonly PowerComponent[];
+  readonly pue?: PueValue;
+  readonly region?: CloudRegion;
+}
+
+function unknownName(
+  field: "machine" | "cloud" | "instance" | "region",
+  error: { kind: string; message: string; query: string; suggestions: readonly string[] },
+): Result<never, FootprintError> {
+  const kind = error.kind === "empty-query" ? `unknown-${field}` : error.kind;
+  const { message, query, suggestions } = error;
+  return err(failure(kind as `unknown-${typeof field}`, message, { field, query, suggestions }));
+}
+
+/** The rows of the named machine preset or cloud instance, with the cloud's PUE and region. */
+function toBill(request: Request): Result<Bill, FootprintError> {
+  const count = request.machines ?? 1;
+  if (request.machine !== undefined) {
+    const preset = findMachine(request.machine);
+    if (!preset.ok) return unknownName("machine", preset.error);
+    return ok({ components: machineComponents(preset.value, count) });
+  }
+  let provider: CloudProvider | undefined;
+  if (request.cloud !== undefined) {
+    const found = findCloudProvider(request.cloud);
+    if (!found.ok) return unknownName("cloud", found.error);
+    provider = found.value;
+  }
+  let components: readonly PowerComponent[] = [];
+  if (request.instance !== undefined) {
+    const instance = findCloudInstance(request.instance, provider);
+    if (!instance.ok) return unknownName("instance", instance.error);
+    provider = instance.value.provider;
+    components = instanceComponents(instance.value, count);
+  }
+  if (provider === undefined) return ok({ components });
+  const pue = cloudPue(provider);
+  if (request.region === undefined) return ok({ components, pue });
+  const region = findCloudRegion(provider, request.region);
+  if (!region.ok) return unknownName("region", region.error);
+  return ok({ components, pue, region: region.value });
+}
+
+/** The location the intensity is resolved for: the request's, or its cloud region's zone. */
+function locationOf(request: Request, region: CloudRegion | undefined): string | undefined {
+  return region?.zone ?? request.location;
+}
+
+/** The intensity of a region's zone, saying which region it stands for and why that zone. */
+function inRegion(value: GridIntensity, region: CloudRegion): GridIntensity {
+  const why = region.note === undefined ? "" : ` (${region.note})`;
+  const said = `${region.provider} ${region.id}, ${region.location}, is in zone ${region.zone}${why}`;
+  const note = [said, value.provenance.note].filter((n) => n !== undefined).join("; ");
+  return { ...value, provenance: { ...value.provenance, note } };
 }
 
 /** Validates a request, resolves its names against the embedded tables, and estimates it. */
@@ -203,10 +296,18 @@ export async function estimateFootprint(
   if (!work.ok) return work;
   const components = toComponents(request);
   if (!components.ok) return components;
-  const pue = resolvePue(request.pue);
+  const bill = toBill(request);
+  if (!bill.ok) return bill;
+  // A PUE the request gives wins over the cloud provider's published one.
+  const pue =
+    request.pue === undefined && bill.value.pue !== undefined
+      ? ok(bill.value.pue)
+      : resolvePue(request.pue);
   if (!pue.ok) return invalid(pue.error.message, "pue");
-  const intensity = await resolveGridIntensityLive({
-    ...(request.location !== undefined ? { location: request.location } : {}),
+  const { region } = bill.value;
+  const location = locationOf(request, region);
+  const resolved = await resolveGridIntensityLive({
+    ...(location !== undefined ? { location } : {}),
     ...(request.intensityGPerKWh !== undefined
       ? { overrideGPerKWh: request.intensityGPerKWh }
       : {}),
@@ -214,6 +315,8 @@ export async function estimateFootprint(
     ...(options.provider !== undefined ? { provider: options.provider } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
+  const intensity =
+    resolved.ok && region !== undefined ? ok(inRegion(resolved.value, region)) : resolved;
   if (!intensity.ok) {
     const error = intensity.error;
     if (error.kind === "unknown-location" || error.kind === "ambiguous-location") {
@@ -223,7 +326,7 @@ export async function estimateFootprint(
     return invalid(error.message, INTENSITY_FIELD[error.kind]);
   }
   const result = estimate({
-    components: components.value,
+    components: [...bill.value.components, ...components.value],
     work: work.value,
     intensity: intensity.value,
     pue: pue.value,

@@ -82,6 +82,14 @@ export const estimateReportSchema = z
         .strict(),
     ),
     formula: z.string(),
+    /** Present when an estimate of accelerators does not count its host's CPUs or memory. */
+    leftOut: z
+      .object({
+        parts: z.array(z.enum(["host-cpus", "host-memory"])).min(1),
+        message: z.string().min(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -136,5 +144,6 @@ export function toEstimateReport(result: Estimate): EstimateReport {
     })),
     equivalents: equivalents(result.carbon, result.energy),
     formula: result.formula,
+    ...(result.leftOut !== undefined ? { leftOut: result.leftOut } : {}),
   });
 }

@@ -141,3 +141,28 @@ export function memoryPower(
     },
   });
 }
+
+/** Module size assumed in a cloud host, whose population the provider does not publish. */
+export const HOST_MODULE_GB = 64;
+
+/**
+ * Memory of a slice of a shared host (a cloud VM): its GB at the per-GB power of the host's
+ * modules, assumed 64 GB RDIMMs. A VM has no modules of its own, so the per-module fixed part
+ * is shared out by capacity rather than counted once per VM.
+ */
+export function memorySlicePower(gigabytes: number): Result<PowerEstimate, InvalidMemory> {
+  if (!Number.isFinite(gigabytes) || gigabytes < 0) {
+    const message = `memory size must be a finite number of GB >= 0, got ${gigabytes}`;
+    return err(failure("invalid-memory", message, { field: "gigabytes", value: gigabytes }));
+  }
+  const perGb = modulePowerW(HOST_MODULE_GB) / HOST_MODULE_GB;
+  return ok({
+    ...watts(gigabytes * perGb),
+    provenance: {
+      source: memorySources.moduleLarge,
+      method:
+        `${gigabytes} GB × ${round(perGb, 4)} W/GB, a share of the host's ${HOST_MODULE_GB} GB ` +
+        `RDIMMs (${round(modulePowerW(HOST_MODULE_GB), 2)} W each on the per-module line)`,
+    },
+  });
+}

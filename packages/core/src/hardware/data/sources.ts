@@ -11,6 +11,10 @@ function spec<I extends string>(id: I, title: string, url: string, year: number)
   return { id, title, url, year, licence: SPEC } as const satisfies SourceRef;
 }
 
+function cloudEstimate<I extends string>(id: I, title: string, url: string, year: number) {
+  return { id, title, url, year, licence: "wattprint estimate (no vendor figure)" } as const;
+}
+
 export const hardwareSources = [
   // Intel: ARK publishes TDP (Processor Base Power from 12th gen Core on) per SKU.
   spec(
@@ -138,6 +142,72 @@ export const hardwareSources = [
     year: 2019,
     licence: "wattprint estimate (no vendor figure)",
   },
+  // Cloud providers' custom CPUs: the provider names the part, Intel/AMD publish no TDP for
+  // it. Each is a labelled estimate from the public sibling with the same core count.
+  cloudEstimate(
+    "aws-xeon-8275cl-estimate",
+    "AWS EC2 P4 names the Xeon Platinum 8275CL (Cascade Lake, 24 cores); Intel publishes no TDP. " +
+      "wattprint estimate: 205 W, the ARK TDP of the 24-core Xeon Platinum 8268",
+    "https://aws.amazon.com/ec2/instance-types/p4/",
+    2020,
+  ),
+  cloudEstimate(
+    "aws-xeon-8488c-estimate",
+    "AWS EC2 M7i/C7i name the Xeon Platinum 8488C (Sapphire Rapids, 48 cores); Intel publishes " +
+      "no TDP. wattprint estimate: 350 W, the ARK TDP of the 48-core Xeon Platinum 8468",
+    "https://aws.amazon.com/ec2/instance-types/m7i/",
+    2023,
+  ),
+  cloudEstimate(
+    "aws-epyc-7r13-estimate",
+    "AWS EC2 P5/G6 name the AMD EPYC 7R13 (Milan, 48 cores); AMD publishes no TDP. wattprint " +
+      "estimate: 225 W, AMD's default TDP of the 48-core EPYC 7643",
+    "https://aws.amazon.com/ec2/instance-types/p5/",
+    2023,
+  ),
+  cloudEstimate(
+    "azure-epyc-7v12-estimate",
+    "Azure ND A100 v4 names the AMD EPYC 7V12 (Rome, 64 cores); AMD publishes no TDP. wattprint " +
+      "estimate: 225 W, AMD's default TDP of the 64-core EPYC 7742",
+    "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndasra100v4-series",
+    2020,
+  ),
+  cloudEstimate(
+    "azure-epyc-7v13-estimate",
+    "Azure NC A100 v4 names the AMD EPYC 7V13 (Milan, 64 cores); AMD publishes no TDP. wattprint " +
+      "estimate: 280 W, AMD's default TDP of the 64-core EPYC 7763 (same 2.45 GHz base clock)",
+    "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/nca100v4-series",
+    2022,
+  ),
+  cloudEstimate(
+    "xeon-8480c-estimate",
+    "NVIDIA DGX H100 and Azure ND H100 v5 name the Xeon Platinum 8480C (Sapphire Rapids, 56 " +
+      "cores); Intel publishes no TDP. wattprint estimate: 350 W, the ARK TDP of the 56-core " +
+      "Xeon Platinum 8480+",
+    "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndh100v5-series",
+    2023,
+  ),
+  cloudEstimate(
+    "xeon-8481c-estimate",
+    "Google Cloud C3/A3 name the Xeon Platinum 8481C (Sapphire Rapids, 56 cores); Intel " +
+      "publishes no TDP. wattprint estimate: 350 W, the ARK TDP of the 56-core Xeon Platinum 8480+",
+    "https://cloud.google.com/compute/docs/cpu-platforms",
+    2023,
+  ),
+  cloudEstimate(
+    "azure-xeon-8370c-estimate",
+    "Azure Dv5/Ev5 name the Xeon Platinum 8370C (Ice Lake, 32 cores); Intel publishes no TDP. " +
+      "wattprint estimate: 250 W, the ARK TDP of the 32-core Xeon Platinum 8358",
+    "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/general-purpose/dv5-series",
+    2021,
+  ),
+  cloudEstimate(
+    "gcp-cascade-lake-estimate",
+    "Google Cloud A2/G2/N2 run on Intel Cascade Lake and name no SKU. wattprint estimate: a " +
+      "24-core, 48-thread socket at 205 W, the ARK TDP of the 24-core Xeon Platinum 8268",
+    "https://cloud.google.com/compute/docs/cpu-platforms",
+    2019,
+  ),
   spec(
     "nvidia-grace",
     "NVIDIA Grace CPU Superchip data sheet (TDP incl. LPDDR5X)",

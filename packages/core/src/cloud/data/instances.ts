@@ -1,0 +1,239 @@
+import type { CloudInstance, CloudProvider } from "../cloud.ts";
+
+/** `[name, vCPUs, memory GB, accelerators]` of one size in a family that shares the rest. */
+type Size = readonly [name: string, vcpus: number, memoryGB: number, accelerators?: number];
+
+interface Family {
+  readonly provider: CloudProvider;
+  readonly family: string;
+  readonly accelerator?: string;
+  readonly cpu: CloudInstance["cpu"];
+  readonly sourceId: string;
+  readonly note?: string;
+  readonly sizes: readonly Size[];
+}
+
+/** Sizes of a family as full rows; memory in GB as the provider writes it (GiB on AWS/Azure). */
+function expand(family: Family): CloudInstance[] {
+  return family.sizes.map(([name, vcpus, memoryGB, count]) => ({
+    provider: family.provider,
+    name,
+    family: family.family,
+    ...(family.accelerator !== undefined && count !== undefined
+      ? { accelerators: { hardware: family.accelerator, count } }
+      : {}),
+    vcpus,
+    cpu: family.cpu,
+    memoryGB,
+    sourceId: family.sourceId,
+    ...(family.note !== undefined ? { note: family.note } : {}),
+  }));
+}
+
+/** n sizes of a general-purpose family: vCPUs x GB per vCPU, names from a pattern. */
+function scaled(name: (vcpus: number) => string, vcpus: readonly number[], gbPerVcpu: number) {
+  return vcpus.map((n): Size => [name(n), n, n * gbPerVcpu]);
+}
+
+const AWS_SIZES = [2, 4, 8, 16, 32, 48, 64, 96, 192] as const;
+const awsSize = (n: number): string => {
+  if (n === 2) return "large";
+  if (n === 4) return "xlarge";
+  return `${n / 4}xlarge`;
+};
+
+/**
+ * Whole-host instances (8 GPUs) take every socket: their vCPUs per socket is half their vCPUs.
+ * Azure turns SMT off on its GPU hosts and keeps cores for the hypervisor, so its 96 vCPUs are
+ * the whole 2-socket host.
+ */
+const families: readonly Family[] = [
+  {
+    provider: "aws",
+    family: "p4",
+    accelerator: "NVIDIA A100 SXM4 40GB",
+    cpu: { hardware: "Intel Xeon Platinum 8275CL" },
+    sourceId: "aws-p4",
+    sizes: [["p4d.24xlarge", 96, 1152, 8]],
+  },
+  {
+    provider: "aws",
+    family: "p4",
+    accelerator: "NVIDIA A100 SXM4 80GB",
+    cpu: { hardware: "Intel Xeon Platinum 8275CL" },
+    sourceId: "aws-p4",
+    sizes: [["p4de.24xlarge", 96, 1152, 8]],
+  },
+  {
+    provider: "aws",
+    family: "p5",
+    accelerator: "NVIDIA H100 SXM5 80GB",
+    cpu: { hardware: "AMD EPYC 7R13" },
+    sourceId: "aws-p5",
+    sizes: [["p5.48xlarge", 192, 2048, 8]],
+  },
+  {
+    provider: "aws",
+    family: "p5",
+    accelerator: "NVIDIA H200 SXM 141GB",
+    cpu: { hardware: "AMD EPYC 7R13" },
+    sourceId: "aws-p5",
+    sizes: [["p5e.48xlarge", 192, 2048, 8]],
+  },
+  {
+    provider: "aws",
+    family: "g6",
+    accelerator: "NVIDIA L4",
+    cpu: { hardware: "AMD EPYC 7R13" },
+    sourceId: "aws-g6",
+    sizes: [
+      ["g6.xlarge", 4, 16, 1],
+      ["g6.2xlarge", 8, 32, 1],
+      ["g6.4xlarge", 16, 64, 1],
+      ["g6.8xlarge", 32, 128, 1],
+      ["g6.12xlarge", 48, 192, 4],
+      ["g6.16xlarge", 64, 256, 1],
+      ["g6.24xlarge", 96, 384, 4],
+      ["g6.48xlarge", 192, 768, 8],
+    ],
+  },
+  {
+    provider: "aws",
+    family: "m7i",
+    cpu: { hardware: "Intel Xeon Platinum 8488C" },
+    sourceId: "aws-m7i",
+    sizes: scaled((n) => `m7i.${awsSize(n)}`, AWS_SIZES, 4),
+  },
+  {
+    provider: "aws",
+    family: "c7i",
+    cpu: { hardware: "Intel Xeon Platinum 8488C" },
+    sourceId: "aws-c7i",
+    sizes: scaled((n) => `c7i.${awsSize(n)}`, AWS_SIZES, 2),
+  },
+  {
+    provider: "gcp",
+    family: "a2",
+    accelerator: "NVIDIA A100 SXM4 40GB",
+    cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
+    sourceId: "gcp-a2",
+    sizes: [
+      ["a2-highgpu-1g", 12, 85, 1],
+      ["a2-highgpu-2g", 24, 170, 2],
+      ["a2-highgpu-4g", 48, 340, 4],
+      ["a2-highgpu-8g", 96, 680, 8],
+      ["a2-megagpu-16g", 96, 1360, 16],
+    ],
+  },
+  {
+    provider: "gcp",
+    family: "a2",
+    accelerator: "NVIDIA A100 SXM4 80GB",
+    cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
+    sourceId: "gcp-a2",
+    sizes: [
+      ["a2-ultragpu-1g", 12, 170, 1],
+      ["a2-ultragpu-2g", 24, 340, 2],
+      ["a2-ultragpu-4g", 48, 680, 4],
+      ["a2-ultragpu-8g", 96, 1360, 8],
+    ],
+  },
+  {
+    provider: "gcp",
+    family: "a3",
+    accelerator: "NVIDIA H100 SXM5 80GB",
+    cpu: { hardware: "Intel Xeon Platinum 8481C", vcpusPerSocket: 104 },
+    sourceId: "gcp-a3",
+    note: "the whole 2-socket host: 208 vCPUs, some threads kept by the hypervisor",
+    sizes: [["a3-highgpu-8g", 208, 1872, 8]],
+  },
+  {
+    provider: "gcp",
+    family: "g2",
+    accelerator: "NVIDIA L4",
+    cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
+    sourceId: "gcp-g2",
+    sizes: [
+      ["g2-standard-4", 4, 16, 1],
+      ["g2-standard-8", 8, 32, 1],
+      ["g2-standard-12", 12, 48, 1],
+      ["g2-standard-16", 16, 64, 1],
+      ["g2-standard-24", 24, 96, 2],
+      ["g2-standard-32", 32, 128, 1],
+      ["g2-standard-48", 48, 192, 4],
+      ["g2-standard-96", 96, 384, 8],
+    ],
+  },
+  {
+    provider: "gcp",
+    family: "n2",
+    cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
+    sourceId: "gcp-n2",
+    note: "N2 above 80 vCPUs runs on Ice Lake only and is not listed",
+    sizes: scaled((n) => `n2-standard-${n}`, [2, 4, 8, 16, 32, 48, 64, 80], 4),
+  },
+  {
+    provider: "gcp",
+    family: "c3",
+    cpu: { hardware: "Intel Xeon Platinum 8481C", vcpusPerSocket: 88 },
+    sourceId: "gcp-c3",
+    note: "c3-standard-176 is the whole 2-socket host, so a socket gives 88 vCPUs",
+    sizes: scaled((n) => `c3-standard-${n}`, [4, 8, 22, 44, 88, 176], 4),
+  },
+  {
+    provider: "azure",
+    family: "nd-a100-v4",
+    accelerator: "NVIDIA A100 SXM4 40GB",
+    cpu: { hardware: "AMD EPYC 7V12", vcpusPerSocket: 48 },
+    sourceId: "azure-nd-a100-v4",
+    sizes: [["Standard_ND96asr_v4", 96, 900, 8]],
+  },
+  {
+    provider: "azure",
+    family: "ndm-a100-v4",
+    accelerator: "NVIDIA A100 SXM4 80GB",
+    cpu: { hardware: "AMD EPYC 7V12", vcpusPerSocket: 48 },
+    sourceId: "azure-ndm-a100-v4",
+    sizes: [["Standard_ND96amsr_A100_v4", 96, 1900, 8]],
+  },
+  {
+    provider: "azure",
+    family: "nd-h100-v5",
+    accelerator: "NVIDIA H100 SXM5 80GB",
+    cpu: { hardware: "Intel Xeon Platinum 8480C", vcpusPerSocket: 48 },
+    sourceId: "azure-nd-h100-v5",
+    sizes: [["Standard_ND96isr_H100_v5", 96, 1900, 8]],
+  },
+  {
+    provider: "azure",
+    family: "nc-a100-v4",
+    accelerator: "NVIDIA A100 PCIe 80GB",
+    cpu: { hardware: "AMD EPYC 7V13", vcpusPerSocket: 48 },
+    sourceId: "azure-nc-a100-v4",
+    note: "NC96ads is the whole 2-socket host, so a socket gives 48 vCPUs (SMT off)",
+    sizes: [
+      ["Standard_NC24ads_A100_v4", 24, 220, 1],
+      ["Standard_NC48ads_A100_v4", 48, 440, 2],
+      ["Standard_NC96ads_A100_v4", 96, 880, 4],
+    ],
+  },
+  {
+    provider: "azure",
+    family: "dsv5",
+    cpu: { hardware: "Intel Xeon Platinum 8370C" },
+    sourceId: "azure-dsv5",
+    sizes: scaled((n) => `Standard_D${n}s_v5`, [2, 4, 8, 16, 32, 48, 64, 96], 4),
+  },
+  {
+    provider: "azure",
+    family: "esv5",
+    cpu: { hardware: "Intel Xeon Platinum 8370C" },
+    sourceId: "azure-esv5",
+    sizes: [
+      ...scaled((n) => `Standard_E${n}s_v5`, [2, 4, 8, 16, 20, 32, 48, 64], 8),
+      ["Standard_E96s_v5", 96, 672],
+    ],
+  },
+];
+
+export const cloudInstances: readonly CloudInstance[] = families.flatMap(expand);
