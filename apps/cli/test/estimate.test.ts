@@ -54,6 +54,58 @@ describe("the issue's examples, as written", () => {
     expect(text.stdout).toMatch(new RegExp(`^Carbon\\s+${kg} kgCO2eq$`, "m"));
     expect(text.stdout).toMatch(/^Energy\s+629 kWh/m);
     expect(text.stdout).toMatch(/^Work\s+3 d$/m);
+    // Accelerators alone: the report says what it leaves out, and how to add it.
+    expect(json.leftOut?.parts).toEqual(["host-cpus", "host-memory"]);
+    expect(text.stdout).toMatch(/^Not included: .*host's CPUs and memory are not included/m);
+  });
+
+  it("the cloud example: p5.48xlarge in us-east-1 for 72 hours", async () => {
+    const args = [
+      "estimate",
+      "--cloud",
+      "aws",
+      "--instance",
+      "p5.48xlarge",
+      "--region",
+      "us-east-1",
+    ];
+    const text = await wattprint(...args, "--duration", "72h");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^8x NVIDIA H100 SXM5 80GB\s/m);
+    expect(text.stdout).toMatch(/aws us-east-1, US East \(N\. Virginia\), is in zone US-MIDA-PJM/);
+    expect(text.stdout).not.toMatch(/Not included/);
+    const json = report(await wattprint(...args, "--duration", "72h", "--json"));
+    expect(json.intensity.zone).toBe("US-MIDA-PJM");
+    expect(json.pue.source.title).toMatch(/AWS/);
+    expect(json.breakdown.map((row) => row.kind)).toEqual(
+      expect.arrayContaining(["gpu", "cpu", "memory"]),
+    );
+    expect(json.leftOut).toBeUndefined();
+    expect(json.work).toEqual({ kind: "duration", duration: { value: 259_200, unit: "s" } });
+  });
+
+  it("whole machines: dgx-h100, four of them, for 3 days in Virginia", async () => {
+    const args = ["estimate", "--machine", "dgx-h100", "--count", "4", "--duration", "3d"];
+    const json = report(await wattprint(...args, "--location", "Virginia", "--json"));
+    expect(json.breakdown[0]).toMatchObject({ name: "NVIDIA H100 SXM5 80GB", count: 32 });
+    expect(json.leftOut).toBeUndefined();
+    const same = report(
+      await wattprint(
+        ...args.slice(0, 3),
+        "--machines",
+        "4",
+        "--duration",
+        "3d",
+        "--location",
+        "Virginia",
+        "--json",
+      ),
+    );
+    expect(same.carbon.value).toBe(json.carbon.value);
+    const one = report(
+      await wattprint(...args.slice(0, 3), "--duration", "3d", "--location", "Virginia", "--json"),
+    );
+    expect(json.carbon.value).toBeCloseTo(4 * one.carbon.value, 6);
   });
 
   it("France vs Poland for the same job: one table, sorted, with the difference to the best", async () => {
@@ -130,6 +182,34 @@ describe("wattprint estimate comparisons", () => {
     expect(carbon).toEqual([...carbon].sort((a, b) => a - b));
   });
 
+  it("compares cloud regions for one instance, and instances in one region", async () => {
+    const regions = reports(
+      await wattprint(
+        "estimate",
+        "--instance",
+        "p5.48xlarge",
+        "--region",
+        "us-east-1,eu-west-3",
+        "--duration",
+        "1d",
+        "--json",
+      ),
+    );
+    expect(regions.map((r) => r.intensity.zone)).toEqual(["FR", "US-MIDA-PJM"]);
+    const table = await wattprint(
+      "estimate",
+      "--instance",
+      "p5.48xlarge,p4d.24xlarge",
+      "--region",
+      "us-east-1",
+      "--duration",
+      "1d",
+    );
+    expect(table.code).toBe(0);
+    expect(table.stdout.split("\n")[0]).toMatch(/^hardware\s+zone/);
+    expect(table.stdout).toMatch(/^p5\.48xlarge\s/m);
+  });
+
   it("writes CSV with the JSON's unrounded numbers, one row per estimate", async () => {
     const args = ["estimate", "--watts", "300", "--duration", "1h", "--location", "PL,FR"];
     const csv = await wattprint(...args, "--csv");
@@ -174,6 +254,9 @@ describe("wattprint estimate comparisons", () => {
     [["--json", "--csv"], /give --json or --csv, not both/],
     [["--location", "FR,Atlantis"], /unknown location "Atlantis"/],
     [["--live", "--intensity", "100"], /--live and --intensity contradict/],
+    [["--machines", "2"], /--machines counts a --machine or --instance/],
+    [["--count", "2"], /--count goes with --latency, --machine or --instance/],
+    [["--location", "FR", "--region", "us-east-1"], /give --location or --region, not both/],
   ])("refuses %j with one line", async (extra, pattern) => {
     expectUsageError(await wattprint(...ONE_HOUR_OF_100_W, ...extra), pattern);
   });

@@ -1,11 +1,15 @@
 import {
+  type CloudRegion,
+  cloudRegions,
   formatNumber,
   formatQuantity,
   resolveLocation,
+  searchCloudRegions,
   searchZones,
   type ZoneEntry,
 } from "@wattprint/core";
 import type { CliIo } from "../io.ts";
+import { REGION_COLUMNS, section } from "../render/catalogue-tables.ts";
 import { runSearchCommand, type SearchCommand } from "../render/search-command.ts";
 
 /** "Texas, 90 % of load, used for Texas" for a zone found through a US state. */
@@ -22,6 +26,22 @@ function intensityText(zone: ZoneEntry): string {
   return zone.valueLevel === undefined ? value : `${value} (${zone.valueLevel} value)`;
 }
 
+/**
+ * The cloud regions to list with the zones found: those in one of the zones (so `zones US`
+ * lists the US regions, not Australia's because "australia" contains "us"); when no zone
+ * matched, a region named exactly, else the regions whose id or location match.
+ */
+function regionsFor(query: string, zones: readonly ZoneEntry[]): readonly CloudRegion[] {
+  if (query.trim() === "") return cloudRegions;
+  if (zones.length > 0) {
+    const codes = new Set(zones.map((zone) => zone.code));
+    return cloudRegions.filter((region) => codes.has(region.zone));
+  }
+  const id = query.trim().toLowerCase();
+  const exact = cloudRegions.filter((region) => region.id.toLowerCase() === id);
+  return exact.length > 0 ? exact : searchCloudRegions(query);
+}
+
 const ZONES: SearchCommand<ZoneEntry> = {
   name: "zones",
   what: "zone",
@@ -31,7 +51,9 @@ Lists grid zones (countries, sub-national zones, continents, World) with their e
 annual carbon intensity, its year and its source. A code lists what it names (US: the United
 States and its zones); a US state name or code (Virginia, US-VA) lists the balancing areas
 serving it, with the share of its load where the operator publishes one; otherwise names
-and codes starting with the query come first, then those containing it.
+and codes starting with the query come first, then those containing it. Cloud regions
+(AWS, Google Cloud, Azure) whose id, location or zone match follow, with the zone each is
+estimated in. --json prints the zones.
 `,
   search: (query, limit) => searchZones(query, limit),
   header: (results) => [
@@ -52,11 +74,15 @@ and codes starting with the query come first, then those containing it.
     zone.source.id,
     ...(results.some((other) => other.serves !== undefined) ? [servesText(zone)] : []),
   ],
-  footer: (query) => {
+  footer: (query, zones) => {
     const resolved = query.trim() === "" ? undefined : resolveLocation(query);
-    return resolved?.ok === false && resolved.error.kind === "ambiguous-location"
-      ? `note: as a --location, ${resolved.error.message}`
-      : undefined;
+    const lines = [
+      ...(resolved?.ok === false && resolved.error.kind === "ambiguous-location"
+        ? [`note: as a --location, ${resolved.error.message}`]
+        : []),
+      ...section("cloud regions (--region)", REGION_COLUMNS, regionsFor(query, zones)),
+    ];
+    return lines.length === 0 ? undefined : lines.join("\n");
   },
 };
 

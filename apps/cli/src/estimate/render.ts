@@ -54,6 +54,7 @@ export function renderReport(report: EstimateReport, span?: TimeSpan): string {
     ...report.breakdown.flatMap((row) =>
       row.source.note ? [`  ${row.name}: ${row.source.note}`] : [],
     ),
+    ...(report.leftOut === undefined ? [] : ["", `Not included: ${report.leftOut.message}`]),
     "",
     ...report.equivalents.map(
       (e) =>
@@ -130,6 +131,9 @@ export function renderComparison(
         ]),
     ...[...sources.values()].map((title) => `Intensity  source: ${title}`),
     ...(notes.length > 0 ? ["notes:", ...notes] : []),
+    ...[...new Set(sorted.flatMap(({ report }) => report.leftOut?.message ?? []))].map(
+      (message) => `Not included: ${message}`,
+    ),
     "",
   ].join("\n");
 }

@@ -13,7 +13,7 @@ export interface SearchCommand<R> {
   readonly header: readonly string[] | ((results: readonly R[]) => readonly string[]);
   row(result: R, results: readonly R[]): readonly string[];
   /** A line after the table, e.g. why the query itself does not resolve. */
-  footer?(query: string): string | undefined;
+  footer?(query: string, results: readonly R[]): string | undefined;
 }
 
 export function runSearchCommand<R>(
@@ -36,11 +36,14 @@ export function runSearchCommand<R>(
   if (values.json) {
     io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   } else if (results.length === 0) {
-    io.stdout(`no ${command.what} matches "${query}"\n`);
+    const footer = command.footer?.(query, results);
+    io.stdout(
+      `no ${command.what} matches "${query}"\n${footer === undefined ? "" : `${footer}\n`}`,
+    );
   } else {
     const header = typeof command.header === "function" ? command.header(results) : command.header;
     const rows = results.map((result) => command.row(result, results));
-    const footer = command.footer?.(query);
+    const footer = command.footer?.(query, results);
     io.stdout(`${renderTable(header, rows)}\n${footer === undefined ? "" : `${footer}\n`}`);
   }
   return EXIT_OK;
