@@ -32,3 +32,17 @@ export function userSupplied(what: string, year = new Date().getUTCFullYear()): 
     method: "explicit override",
   };
 }
+
+/** The licence line of a figure a vendor or provider publishes on a public page. */
+export const PUBLIC_SPEC = "public specification fact";
+
+/** A source that is a public specification page; `I` keeps ids literal for typed tables. */
+export function specSource<I extends string>(id: I, title: string, url: string, year: number) {
+  return { id, title, url, year, licence: PUBLIC_SPEC } as const satisfies SourceRef;
+}
+
+/** A table's sources by id, for rows that name theirs by `sourceId`. */
+export function sourceIndex(sources: readonly SourceRef[]): (id: string) => SourceRef | undefined {
+  const byId = new Map<string, SourceRef>(sources.map((s) => [s.id, s]));
+  return (id) => byId.get(id);
+}

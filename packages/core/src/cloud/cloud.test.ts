@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { findHardware } from "../hardware/lookup.ts";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
+import { expectHardwareParts } from "../machines/bill.test-support.ts";
+import { expectSourcedTable } from "../provenance.test-support.ts";
 import { PUE_PROFILES } from "../pue.ts";
 import { CLOUD_PROVIDERS } from "./cloud.ts";
 import { cloudPue, instanceComponents, vcpusPerSocket } from "./components.ts";
@@ -17,32 +17,17 @@ import {
   searchCloudRegions,
 } from "./lookup.ts";
 
-const sourceRef = z
-  .object({
-    id: z.string().min(1),
-    title: z.string().min(10),
-    url: z.url(),
-    year: z.number().int().min(2010).max(2026),
-    licence: z.string().min(1),
-  })
-  .strict();
-
 describe("cloud tables", () => {
   it("cite a known provider page on every instance and region, and use every page", () => {
-    for (const s of cloudSources) expect(sourceRef.safeParse(s).success, s.id).toBe(true);
-    const rows = [...cloudInstances, ...cloudRegions];
-    for (const row of rows) expect(cloudSource(row.sourceId), row.sourceId).toBeDefined();
-    const used = new Set(rows.map((r) => r.sourceId));
-    for (const s of cloudSources) expect(used.has(s.id), s.id).toBe(true);
+    expectSourcedTable(cloudSources, [...cloudInstances, ...cloudRegions], cloudSource);
   });
 
   it("name only parts the hardware table holds, by their exact names", () => {
     for (const i of cloudInstances) {
-      const parts = [i.cpu.hardware, ...(i.accelerators ? [i.accelerators.hardware] : [])];
-      for (const part of parts) {
-        const match = findHardware(part);
-        expect(match.ok && match.value.confidence !== "fuzzy", `${i.name}: ${part}`).toBe(true);
-      }
+      expectHardwareParts(i.name, [
+        i.cpu.hardware,
+        ...(i.accelerators ? [i.accelerators.hardware] : []),
+      ]);
     }
   });
 

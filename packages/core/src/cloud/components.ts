@@ -1,6 +1,6 @@
 import type { PowerComponent } from "../estimate/estimate-input.ts";
 import { memorySlicePower } from "../hardware/memory.ts";
-import { billProfile, partComponent } from "../machines/bill.ts";
+import { billContext, billProfile, partComponent } from "../machines/bill.ts";
 import { type PueValue, resolvePue } from "../pue.ts";
 import type { CloudInstance, CloudProvider } from "./cloud.ts";
 import { cloudSource } from "./data/cloud-sources.ts";
@@ -21,9 +21,7 @@ export function vcpusPerSocket(instance: CloudInstance): number {
 export function instanceComponents(instance: CloudInstance, count: number): PowerComponent[] {
   const source = cloudSource(instance.sourceId);
   if (source === undefined) throw new Error(`instance ${instance.name} has no source`);
-  const context = [`part of ${count} x ${instance.name} (${source.url})`, instance.note]
-    .filter((text) => text !== undefined)
-    .join("; ");
+  const context = billContext(count, instance.name, source.url, instance.note);
   const rows: PowerComponent[] = [];
   if (instance.accelerators !== undefined) {
     const { hardware, count: perInstance } = instance.accelerators;

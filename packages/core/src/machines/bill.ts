@@ -70,3 +70,8 @@ export function memoryComponent(
     provenance: { ...provenance, note },
   };
 }
+
+/** The note every row of a bill carries: which machine or instance it is part of, and why. */
+export function billContext(count: number, name: string, url: string, note?: string): string {
+  return [`part of ${count} x ${name} (${url})`, note].filter((t) => t !== undefined).join("; ");
+}

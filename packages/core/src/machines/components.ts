@@ -1,6 +1,6 @@
 import type { PowerComponent } from "../estimate/estimate-input.ts";
 import { watts } from "../units/quantity.ts";
-import { memoryComponent, partComponent } from "./bill.ts";
+import { billContext, memoryComponent, partComponent } from "./bill.ts";
 import { machineSource } from "./data/machine-sources.ts";
 import type { MachinePreset } from "./machine.ts";
 
@@ -13,12 +13,7 @@ import type { MachinePreset } from "./machine.ts";
 export function machineComponents(preset: MachinePreset, count: number): PowerComponent[] {
   const source = machineSource(preset.sourceId);
   if (source === undefined) throw new Error(`machine ${preset.id} has no source`);
-  const context = [
-    `part of ${count} x ${preset.name} per its spec sheet (${source.url})`,
-    preset.note,
-  ]
-    .filter((text) => text !== undefined)
-    .join("; ");
+  const context = billContext(count, preset.name, source.url, preset.note);
   const rows: PowerComponent[] = [];
   if (preset.accelerators !== undefined) {
     const { hardware, count: perMachine } = preset.accelerators;

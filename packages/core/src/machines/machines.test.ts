@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { findHardware } from "../hardware/lookup.ts";
 import { modulePowerW } from "../hardware/memory.ts";
-import { billProfile } from "./bill.ts";
+import { expectSourcedTable } from "../provenance.test-support.ts";
+import { expectHardwareParts } from "./bill.test-support.ts";
 import { machineComponents } from "./components.ts";
 import { machineSource, machineSources } from "./data/machine-sources.ts";
 import { machinePresets } from "./data/machines.ts";
 import { findMachine, searchMachines } from "./lookup.ts";
-
-const sourceRef = z
-  .object({
-    id: z.string().min(1),
-    title: z.string().min(10),
-    url: z.url(),
-    year: z.number().int().min(2010).max(2026),
-    licence: z.string().min(1),
-  })
-  .strict();
 
 const perMachineW = (id: string): number => {
   const preset = machinePresets.find((p) => p.id === id);
@@ -26,20 +15,15 @@ const perMachineW = (id: string): number => {
 
 describe("machine presets", () => {
   it("cite a known spec sheet on every row, and use every spec sheet", () => {
-    for (const s of machineSources) expect(sourceRef.safeParse(s).success, s.id).toBe(true);
-    for (const p of machinePresets) expect(machineSource(p.sourceId), p.id).toBeDefined();
-    const used = new Set(machinePresets.map((p) => p.sourceId));
-    for (const s of machineSources) expect(used.has(s.id), s.id).toBe(true);
+    expectSourcedTable(machineSources, machinePresets, machineSource);
   });
 
   it("name only parts the hardware table holds, by their exact names", () => {
     for (const p of machinePresets) {
-      const parts = [p.cpus.hardware, ...(p.accelerators ? [p.accelerators.hardware] : [])];
-      for (const part of parts) {
-        const match = findHardware(part);
-        expect(match.ok && match.value.confidence !== "fuzzy", `${p.id}: ${part}`).toBe(true);
-        expect(billProfile(part).name).toBe(part);
-      }
+      expectHardwareParts(p.id, [
+        p.cpus.hardware,
+        ...(p.accelerators ? [p.accelerators.hardware] : []),
+      ]);
       expect(p.cpus.sockets).toBeGreaterThanOrEqual(1);
       expect(p.memory.gigabytes).toBeGreaterThan(0);
       if (p.memory.dimms !== undefined) expect(Number.isInteger(p.memory.dimms)).toBe(true);

@@ -143,7 +143,8 @@ export class ModelSource implements PowerSource {
         counter: { rangeJ: Number.POSITIVE_INFINITY },
         maxWatts: Math.max(1, this.dramWatts * 1.5),
         notes: [
-          `${power.value.provenance.method} = ${this.dramWatts} W, constant: module power barely follows load`,
+          // Two decimals: the model is no finer, and the note stays readable.
+          `${power.value.provenance.method} = ${Number(this.dramWatts.toFixed(2))} W, constant: module power barely follows load`,
           facts.origin[1] ?? "",
           "a VM or container sees its host's memory size; the module count is then assumed",
         ].filter((note) => note !== ""),

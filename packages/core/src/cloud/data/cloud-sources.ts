@@ -1,128 +1,122 @@
-import type { SourceRef } from "../../provenance.ts";
-
-const SPEC = "public specification fact";
-
-function page<I extends string>(id: I, title: string, url: string, year: number) {
-  return { id, title, url, year, licence: SPEC } as const satisfies SourceRef;
-}
+import { type SourceRef, sourceIndex, specSource } from "../../provenance.ts";
 
 /** The provider pages the instance, region and PUE rows are written from. */
 export const cloudSources = [
   // AWS instance families.
-  page(
+  specSource(
     "aws-p4",
     "Amazon EC2 P4 instances: p4d/p4de.24xlarge, 8x A100 (40/80 GB), 96 vCPUs of Xeon Platinum 8275CL, 1152 GiB",
     "https://aws.amazon.com/ec2/instance-types/p4/",
     2020,
   ),
-  page(
+  specSource(
     "aws-p5",
     "Amazon EC2 P5 instances: p5.48xlarge 8x H100, p5e.48xlarge 8x H200; 192 vCPUs of 3rd Gen AMD EPYC (7R13), 2 TiB",
     "https://aws.amazon.com/ec2/instance-types/p5/",
     2023,
   ),
-  page(
+  specSource(
     "aws-g6",
     "Amazon EC2 G6 instances: NVIDIA L4 GPUs, 3rd Gen AMD EPYC (7R13); sizes, vCPUs and memory",
     "https://aws.amazon.com/ec2/instance-types/g6/",
     2024,
   ),
-  page(
+  specSource(
     "aws-m7i",
     "Amazon EC2 M7i instances: 4th Gen Intel Xeon (8488C), 4 GiB per vCPU; sizes",
     "https://aws.amazon.com/ec2/instance-types/m7i/",
     2023,
   ),
-  page(
+  specSource(
     "aws-c7i",
     "Amazon EC2 C7i instances: 4th Gen Intel Xeon (8488C), 2 GiB per vCPU; sizes",
     "https://aws.amazon.com/ec2/instance-types/c7i/",
     2023,
   ),
   // Google Cloud machine families.
-  page(
+  specSource(
     "gcp-a2",
     "Google Cloud accelerator-optimized machines, A2: A100 40GB (highgpu, megagpu) and 80GB " +
       "(ultragpu), Intel Cascade Lake; vCPUs and memory per machine type",
     "https://cloud.google.com/compute/docs/accelerator-optimized-machines#a2-vms",
     2021,
   ),
-  page(
+  specSource(
     "gcp-a3",
     "Google Cloud accelerator-optimized machines, A3: a3-highgpu-8g, 8x H100 80GB, 208 vCPUs of " +
       "Intel Sapphire Rapids, 1872 GB",
     "https://cloud.google.com/compute/docs/accelerator-optimized-machines#a3-vms",
     2023,
   ),
-  page(
+  specSource(
     "gcp-g2",
     "Google Cloud accelerator-optimized machines, G2: NVIDIA L4, Intel Cascade Lake; vCPUs and memory",
     "https://cloud.google.com/compute/docs/accelerator-optimized-machines#g2-vms",
     2023,
   ),
-  page(
+  specSource(
     "gcp-n2",
     "Google Cloud general-purpose machines, N2 standard: 4 GB per vCPU, Intel Cascade Lake up to 80 vCPUs",
     "https://cloud.google.com/compute/docs/general-purpose-machines#n2_machines",
     2019,
   ),
-  page(
+  specSource(
     "gcp-c3",
     "Google Cloud general-purpose machines, C3 standard: 4 GB per vCPU, Intel Sapphire Rapids (8481C)",
     "https://cloud.google.com/compute/docs/general-purpose-machines#c3_series",
     2023,
   ),
   // Azure VM series.
-  page(
+  specSource(
     "azure-nd-a100-v4",
     "Azure ND A100 v4 series: ND96asr_v4, 8x A100 40GB, 96 vCPUs of AMD EPYC 7V12, 900 GiB",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndasra100v4-series",
     2020,
   ),
-  page(
+  specSource(
     "azure-ndm-a100-v4",
     "Azure NDm A100 v4 series: ND96amsr_A100_v4, 8x A100 80GB, 96 vCPUs of AMD EPYC 7V12, 1900 GiB",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndma100v4-series",
     2021,
   ),
-  page(
+  specSource(
     "azure-nd-h100-v5",
     "Azure ND H100 v5 series: ND96isr_H100_v5, 8x H100 80GB, 96 vCPUs of Xeon Platinum 8480C, 1900 GiB",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndh100v5-series",
     2023,
   ),
-  page(
+  specSource(
     "azure-nc-a100-v4",
     "Azure NC A100 v4 series: 1, 2 or 4 A100 80GB PCIe with 24 vCPUs of AMD EPYC 7V13 and 220 GiB each",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/nca100v4-series",
     2022,
   ),
-  page(
+  specSource(
     "azure-dsv5",
     "Azure Dsv5 series: Intel Xeon Platinum 8370C, 4 GiB per vCPU; sizes",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/general-purpose/dsv5-series",
     2021,
   ),
-  page(
+  specSource(
     "azure-esv5",
     "Azure Esv5 series: Intel Xeon Platinum 8370C, 8 GiB per vCPU (672 GiB at 96); sizes",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/memory-optimized/esv5-series",
     2021,
   ),
   // Regions: where each provider says its regions are.
-  page(
+  specSource(
     "aws-regions",
     "AWS Regions and Availability Zones: region codes and their locations",
     "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html",
     2025,
   ),
-  page(
+  specSource(
     "gcp-regions",
     "Google Cloud regions and zones: region names and their locations",
     "https://cloud.google.com/compute/docs/regions-zones",
     2025,
   ),
-  page(
+  specSource(
     "azure-regions",
     "Azure geographies and regions: region names and their locations",
     "https://datacenters.microsoft.com/globe/explore",
@@ -130,8 +124,5 @@ export const cloudSources = [
   ),
 ] as const satisfies readonly SourceRef[];
 
-const byId = new Map<string, SourceRef>(cloudSources.map((s) => [s.id, s]));
-
-export function cloudSource(id: string): SourceRef | undefined {
-  return byId.get(id);
-}
+/** The source of id `id`, if the table has one. */
+export const cloudSource = sourceIndex(cloudSources);

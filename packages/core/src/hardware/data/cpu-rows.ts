@@ -27,6 +27,7 @@ export function cpuRows(
   vendor: HardwareVendor,
   sourceId: string,
   tuples: readonly CpuTuple[],
+  extra: Partial<Pick<HardwareProfile, "basis" | "note">> = {},
 ): readonly HardwareProfile[] {
   return tuples.map(([model, cores, threads, tdpW, year, aliases = []]) => {
     const name = `${vendor} ${model}`;
@@ -44,6 +45,7 @@ export function cpuRows(
       aliases,
       sourceId,
       year,
+      ...extra,
     };
   });
 }

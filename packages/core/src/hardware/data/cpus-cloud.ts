@@ -1,5 +1,5 @@
 import type { HardwareProfile, HardwareVendor } from "../profile.ts";
-import { slug } from "./cpu-rows.ts";
+import { cpuRows } from "./cpu-rows.ts";
 
 type CloudCpu = readonly [
   vendor: HardwareVendor,
@@ -84,24 +84,10 @@ const ROWS: readonly CloudCpu[] = [
   ["AMD", "EPYC 7V13", 64, 128, 280, 2021, "azure-epyc-7v13-estimate", "EPYC 7763"],
 ];
 
-export const cloudCpus: readonly HardwareProfile[] = ROWS.map(
-  ([vendor, model, cores, threads, tdpW, year, sourceId, sibling]) => {
-    const name = `${vendor} ${model}`;
-    const id = slug(name);
-    return {
-      id,
-      name,
-      vendor,
-      kind: "cpu",
-      family: id,
-      tdpW,
+export const cloudCpus: readonly HardwareProfile[] = ROWS.flatMap(
+  ([vendor, model, cores, threads, tdpW, year, sourceId, sibling]) =>
+    cpuRows(vendor, sourceId, [[model, cores, threads, tdpW, year]], {
       basis: "estimate",
-      cores,
-      threads,
-      aliases: [],
-      sourceId,
-      year,
       note: `no published TDP for this custom part; ${tdpW} W is the ${vendor} ${sibling}'s (same core count)`,
-    };
-  },
+    }),
 );

@@ -1,133 +1,127 @@
-import type { SourceRef } from "../../provenance.ts";
+import { type SourceRef, sourceIndex, specSource } from "../../provenance.ts";
 
 /**
  * Publications the hardware rows are written from. Where a vendor has one page per SKU
  * (Intel ARK, AMD product pages) the ref names the family page and each row's figure is the
  * one on that SKU's page; the year is the launch year of the generation.
  */
-const SPEC = "public specification fact";
-
-function spec<I extends string>(id: I, title: string, url: string, year: number) {
-  return { id, title, url, year, licence: SPEC } as const satisfies SourceRef;
-}
-
 function cloudEstimate<I extends string>(id: I, title: string, url: string, year: number) {
   return { id, title, url, year, licence: "wattprint estimate (no vendor figure)" } as const;
 }
 
 export const hardwareSources = [
   // Intel: ARK publishes TDP (Processor Base Power from 12th gen Core on) per SKU.
-  spec(
+  specSource(
     "intel-ark-xeon-e5-v3-v4",
     "Intel ARK: Xeon E5 v3/v4 product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon.html",
     2016,
   ),
-  spec(
+  specSource(
     "intel-ark-xeon-scalable-1",
     "Intel ARK: 1st Gen Xeon Scalable (Skylake-SP) product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
     2017,
   ),
-  spec(
+  specSource(
     "intel-ark-xeon-scalable-2",
     "Intel ARK: 2nd Gen Xeon Scalable (Cascade Lake) product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
     2019,
   ),
-  spec(
+  specSource(
     "intel-ark-xeon-scalable-3",
     "Intel ARK: 3rd Gen Xeon Scalable (Ice Lake-SP) product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
     2021,
   ),
-  spec(
+  specSource(
     "intel-ark-xeon-scalable-4-5",
     "Intel ARK: 4th/5th Gen Xeon Scalable (Sapphire/Emerald Rapids) product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
     2023,
   ),
-  spec(
+  specSource(
     "intel-ark-xeon-6",
     "Intel ARK: Xeon 6 (Granite Rapids / Sierra Forest) product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon.html",
     2024,
   ),
-  spec(
+  specSource(
     "intel-ark-xeon-w",
     "Intel ARK: Xeon W product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon/w.html",
     2019,
   ),
-  spec(
+  specSource(
     "intel-ark-core",
     "Intel ARK: Core i5/i7/i9 product pages (TDP / Processor Base Power)",
     "https://www.intel.com/content/www/us/en/products/details/processors/core.html",
     2022,
   ),
-  spec(
+  specSource(
     "intel-ark-core-ultra",
     "Intel ARK: Core Ultra product pages (Processor Base Power)",
     "https://www.intel.com/content/www/us/en/products/details/processors/core-ultra.html",
     2024,
   ),
   // AMD: product pages state "Default TDP" per SKU.
-  spec(
+  specSource(
     "amd-epyc",
     "AMD EPYC server processors: product pages (Default TDP)",
     "https://www.amd.com/en/products/processors/server/epyc.html",
     2021,
   ),
-  spec(
+  specSource(
     "amd-ryzen",
     "AMD Ryzen desktop processors: product pages (Default TDP)",
     "https://www.amd.com/en/products/processors/desktops/ryzen.html",
     2022,
   ),
-  spec(
+  specSource(
     "amd-threadripper",
     "AMD Ryzen Threadripper processors: product pages (Default TDP)",
     "https://www.amd.com/en/products/processors/workstations/ryzen-threadripper.html",
     2022,
   ),
-  spec(
+  specSource(
     "amd-instinct-mi100",
     "AMD Instinct MI100 product page (TBP)",
     "https://www.amd.com/en/products/accelerators/instinct/mi100.html",
     2020,
   ),
-  spec(
+  specSource(
     "amd-instinct-mi210",
     "AMD Instinct MI210 product page (TBP)",
     "https://www.amd.com/en/products/accelerators/instinct/mi200/mi210.html",
     2022,
   ),
-  spec(
+  specSource(
     "amd-instinct-mi250",
     "AMD Instinct MI250 product page (500 W TDP, 560 W peak board power)",
     "https://www.amd.com/en/products/accelerators/instinct/mi200/mi250.html",
     2021,
   ),
-  spec(
+  specSource(
     "amd-instinct-mi250x",
     "AMD Instinct MI250X product page (500 W TDP, 560 W peak board power)",
     "https://www.amd.com/en/products/accelerators/instinct/mi200/mi250x.html",
     2021,
   ),
-  spec(
+  specSource(
     "amd-instinct-mi300x",
     "AMD Instinct MI300X product page (TBP)",
     "https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html",
     2023,
   ),
-  spec(
+  specSource(
     "amd-instinct-mi325x",
     "AMD Instinct MI325X product page (TBP)",
     "https://www.amd.com/en/products/accelerators/instinct/mi300/mi325x.html",
     2024,
   ),
   // Arm servers.
-  spec(
+  specSource(
     "ampere-altra",
     "Ampere Altra / Altra Max processors: product page (TDP per SKU)",
     "https://amperecomputing.com/products/processors",
@@ -208,149 +202,149 @@ export const hardwareSources = [
     "https://cloud.google.com/compute/docs/cpu-platforms",
     2019,
   ),
-  spec(
+  specSource(
     "nvidia-grace",
     "NVIDIA Grace CPU Superchip data sheet (TDP incl. LPDDR5X)",
     "https://www.nvidia.com/en-us/data-center/grace-cpu-superchip/",
     2023,
   ),
   // Apple publishes whole-Mac wall power, not a chip TDP.
-  spec(
+  specSource(
     "apple-mac-mini-power",
     "Apple Support: Mac mini power consumption and thermal output (BTU) information",
     "https://support.apple.com/en-us/103253",
     2024,
   ),
-  spec(
+  specSource(
     "apple-mac-studio-power",
     "Apple Support: Mac Studio power consumption and thermal output (BTU) information",
     "https://support.apple.com/en-us/102027",
     2023,
   ),
   // NVIDIA data-center product pages and data sheets.
-  spec(
+  specSource(
     "nvidia-v100",
     "NVIDIA V100 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/v100/",
     2017,
   ),
-  spec(
+  specSource(
     "nvidia-t4",
     "NVIDIA T4 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/tesla-t4/",
     2018,
   ),
-  spec(
+  specSource(
     "nvidia-a10",
     "NVIDIA A10 Tensor Core GPU product page (max TDP)",
     "https://www.nvidia.com/en-us/data-center/products/a10-gpu/",
     2021,
   ),
-  spec(
+  specSource(
     "nvidia-a30",
     "NVIDIA A30 Tensor Core GPU product page (max TDP)",
     "https://www.nvidia.com/en-us/data-center/products/a30-gpu/",
     2021,
   ),
-  spec(
+  specSource(
     "nvidia-a40",
     "NVIDIA A40 GPU product page (max power consumption)",
     "https://www.nvidia.com/en-us/data-center/a40/",
     2020,
   ),
-  spec(
+  specSource(
     "nvidia-a100",
     "NVIDIA A100 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/a100/",
     2020,
   ),
-  spec(
+  specSource(
     "nvidia-l4",
     "NVIDIA L4 Tensor Core GPU product page (max TDP)",
     "https://www.nvidia.com/en-us/data-center/l4/",
     2023,
   ),
-  spec(
+  specSource(
     "nvidia-l40",
     "NVIDIA L40 GPU product page (max power consumption)",
     "https://www.nvidia.com/en-us/data-center/l40/",
     2022,
   ),
-  spec(
+  specSource(
     "nvidia-l40s",
     "NVIDIA L40S GPU product page (max power consumption)",
     "https://www.nvidia.com/en-us/data-center/l40s/",
     2023,
   ),
-  spec(
+  specSource(
     "nvidia-h100",
     "NVIDIA H100 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/h100/",
     2022,
   ),
-  spec(
+  specSource(
     "nvidia-h200",
     "NVIDIA H200 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/h200/",
     2024,
   ),
-  spec(
+  specSource(
     "nvidia-blackwell",
     "NVIDIA HGX / DGX B200 and B100 data sheets (per-GPU power)",
     "https://www.nvidia.com/en-us/data-center/hgx/",
     2024,
   ),
-  spec(
+  specSource(
     "nvidia-rtx-a6000",
     "NVIDIA RTX A6000 product page (max power consumption)",
     "https://www.nvidia.com/en-us/design-visualization/rtx-a6000/",
     2020,
   ),
-  spec(
+  specSource(
     "nvidia-rtx-6000-ada",
     "NVIDIA RTX 6000 Ada Generation product page (max power consumption)",
     "https://www.nvidia.com/en-us/design-visualization/rtx-6000/",
     2022,
   ),
-  spec(
+  specSource(
     "nvidia-geforce-30",
     "NVIDIA GeForce RTX 30 series specifications (Total Graphics Power)",
     "https://www.nvidia.com/en-us/geforce/graphics-cards/30-series/",
     2020,
   ),
-  spec(
+  specSource(
     "nvidia-geforce-40",
     "NVIDIA GeForce RTX 40 series specifications (Total Graphics Power)",
     "https://www.nvidia.com/en-us/geforce/graphics-cards/40-series/",
     2022,
   ),
-  spec(
+  specSource(
     "nvidia-geforce-50",
     "NVIDIA GeForce RTX 50 series specifications (Total Graphics Power)",
     "https://www.nvidia.com/en-us/geforce/graphics-cards/50-series/",
     2025,
   ),
-  spec(
+  specSource(
     "nvidia-jetson",
     "NVIDIA Jetson module data sheets (power modes)",
     "https://developer.nvidia.com/embedded/jetson-modules",
     2023,
   ),
   // Google publishes TPU power only in its architecture papers.
-  spec(
+  specSource(
     "google-tpu-v4-paper",
     "Jouppi et al., TPU v4: An Optically Reconfigurable Supercomputer for Machine Learning " +
       "with Hardware Support for Embeddings, ISCA 2023",
     "https://arxiv.org/abs/2304.01433",
     2023,
   ),
-  spec(
+  specSource(
     "google-tpu-ten-lessons",
     "Jouppi et al., Ten Lessons From Three Generations Shaped Google's TPUv4i, ISCA 2021",
     "https://doi.org/10.1109/ISCA52012.2021.00010",
     2021,
   ),
-  spec(
+  specSource(
     "intel-gaudi",
     "Intel Gaudi 2 / Gaudi 3 AI accelerator product pages and white paper",
     "https://www.intel.com/content/www/us/en/products/details/processors/ai-accelerators/gaudi.html",
@@ -360,8 +354,5 @@ export const hardwareSources = [
 
 export type HardwareSourceId = (typeof hardwareSources)[number]["id"];
 
-const byId = new Map<string, SourceRef>(hardwareSources.map((s) => [s.id, s]));
-
-export function hardwareSource(id: string): SourceRef | undefined {
-  return byId.get(id);
-}
+/** The source of id `id`, if the table has one. */
+export const hardwareSource = sourceIndex(hardwareSources);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { sourceRefSchema } from "../../provenance.test-support.ts";
 import { normaliseName } from "../normalise.ts";
 import type { HardwareProfile } from "../profile.ts";
 import { acceleratorProfiles, cpuProfiles, hardwareProfiles } from "./catalogue.ts";
@@ -32,16 +33,6 @@ const row = z
   .refine((r) => r.idleW === undefined || r.idleW < r.tdpW, "idle must be below rated power")
   .refine((r) => r.threads === undefined || r.cores === undefined || r.threads >= r.cores);
 
-const sourceRef = z
-  .object({
-    id: z.string().min(1),
-    title: z.string().min(1),
-    url: z.url(),
-    year: z.number().int().min(2010).max(2026),
-    licence: z.string().min(1),
-  })
-  .strict();
-
 function validate(rows: readonly HardwareProfile[]): void {
   for (const r of rows) {
     const parsed = row.safeParse(r);
@@ -59,7 +50,7 @@ describe("hardware tables", () => {
   it("validates every accelerator row", () => validate(acceleratorProfiles));
 
   it("validates every source", () => {
-    for (const s of hardwareSources) expect(sourceRef.safeParse(s).success, s.id).toBe(true);
+    for (const s of hardwareSources) expect(sourceRefSchema.safeParse(s).success, s.id).toBe(true);
     expect(new Set(hardwareSources.map((s) => s.id)).size).toBe(hardwareSources.length);
   });
 
