@@ -6,6 +6,7 @@ import {
   parseFlags,
   parseNumberOption,
 } from "@wattprint/node/options";
+import { refuseRepeatedFlags } from "./flag-repeats.ts";
 import { UsageError } from "./usage-error.ts";
 
 /**
@@ -21,13 +22,20 @@ export function inCommand<T>(command: string, read: () => T): T {
   }
 }
 
-/** The shared flag parser (one-line errors, empty values refused), naming the command. */
+/**
+ * The shared flag parser (one-line errors, empty values refused, a single-valued flag given
+ * twice refused), naming the command.
+ */
 export function parseCommandArgs<O extends FlagSpec>(
   command: string,
   argv: readonly string[],
   options: O,
 ): ParsedFlags<O> {
-  return inCommand(command, () => parseFlags(argv, options));
+  return inCommand(command, () => {
+    const parsed = parseFlags(argv, options);
+    refuseRepeatedFlags(argv, options);
+    return parsed;
+  });
 }
 
 /** A numeric flag read by the shared rule (decimal, exponent allowed; no hex, Infinity or ""). */

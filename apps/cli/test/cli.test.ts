@@ -63,7 +63,7 @@ describe("wattprint estimate", () => {
       "1",
     );
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toMatch(/^Energy\s+0\.45 kWh/m);
+    expect(outcome.stdout).toMatch(/^Energy\s+450 Wh/m);
     expect(outcome.stdout).toMatch(/France, country, 2024/);
     expect(outcome.stdout).toMatch(/source: Ember/);
     expect(outcome.stdout).toMatch(/km driven by an average new car/);
@@ -119,7 +119,7 @@ describe("wattprint estimate", () => {
     [["--watts", "100", "--duration", "3"], /no time unit/],
     [
       ["--watts", "100", "--duration", "1h", "--latency", "1ms"],
-      /exactly one of --duration or --latency/,
+      /exactly one of --duration, --latency, or --from with --to/,
     ],
     [["--watts", "100", "--duration", "1h", "--pue", "0.5"], /PUE must be a number >= 1/],
     [
@@ -128,7 +128,7 @@ describe("wattprint estimate", () => {
     ],
     [["--watts", "abc", "--duration", "1h"], /--watts expects a number/],
     [["--wats", "100", "--duration", "1h"], /Unknown option '--wats'/],
-    [["--duration", "1h"], /give --hardware NAME or --watts W/],
+    [["--duration", "1h"], /give --hardware NAME, --watts W, --machine PRESET or --instance TYPE/],
     // Numbers as people write them: no hex, octal, binary, Infinity, NaN or empty values.
     [
       ["--watts", "0x10", "--duration", "1h"],

@@ -32,12 +32,14 @@ import {
   parseDuration,
   parseEnergy,
   parsePower,
+  parseTimeSpan,
   predictTotal,
   providerErrors,
   resolveGridIntensity,
   resolveGridIntensityLive,
   resolveLocation,
   resolvePue,
+  type TimeSpanError,
   type UnitParseError,
   userSupplied,
   watts,
@@ -69,6 +71,7 @@ interface ErrorTypes {
   prediction: PredictionError;
   provider: ProviderError;
   carbonTask: CarbonTaskError;
+  timeSpan: TimeSpanError;
   machine: MachineLookupError;
   cloud: CloudLookupError;
 }
@@ -86,6 +89,7 @@ const everyErrorTypeIsAFailure: { readonly [K in keyof ErrorTypes]: IsFailure<Er
   prediction: true,
   provider: true,
   carbonTask: true,
+  timeSpan: true,
   machine: true,
   cloud: true,
 };
@@ -150,6 +154,9 @@ const BAD_INPUTS: readonly (readonly [string, () => Result<unknown, unknown>])[]
   ["resolvePue above 5", () => resolvePue("9")],
   ["resolveLocation empty", () => resolveLocation("  ")],
   ["resolveLocation unknown", () => resolveLocation("Atlantis")],
+  ["resolveLocation ambiguous", () => resolveLocation("America")],
+  ["parseTimeSpan unparsable", () => parseTimeSpan("soon", "2026-03-01")],
+  ["parseTimeSpan reversed", () => parseTimeSpan("2026-03-02", "2026-03-01")],
   ["resolveGridIntensity override", () => resolveGridIntensity({ overrideGPerKWh: -1 })],
   ["resolveGridIntensity year", () => resolveGridIntensity({ location: "DE", year: 1990 })],
   ["resolveGridIntensity region", () => resolveGridIntensity({ region: "Mordor" })],
@@ -209,6 +216,8 @@ const BAD_REQUESTS: readonly (readonly [string, unknown])[] = [
   ["marks-only hardware", { hardware: [{ name: "(R)" }], duration: "1h" }],
   ["unknown location", { hardware: [{ watts: 3 }], duration: "1h", location: "Mordor" }],
   ["empty location", { hardware: [{ watts: 3 }], duration: "1h", location: " " }],
+  ["ambiguous location", { hardware: [{ watts: 3 }], duration: "1h", location: "America" }],
+  ["unknown year", { hardware: [{ watts: 3 }], duration: "1h", location: "DE", year: 1990 }],
   ["bad pue", { hardware: [{ watts: 3 }], duration: "1h", pue: "fast" }],
   ["overflow", { hardware: [{ watts: 1e308 }], duration: "1h" }],
   ["unknown machine", { machine: "dgx-z9", duration: "1h" }],

@@ -137,7 +137,12 @@ export {
 } from "./sustainml/input-limits.ts";
 export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
 export { type Candidate, type ClosestOptions, closest } from "./text/closest.ts";
-export { formatNumber, formatQuantity } from "./units/format.ts";
+export {
+  DEFAULT_SIGNIFICANT_DIGITS,
+  formatNumber,
+  formatQuantity,
+  readableUnit,
+} from "./units/format.ts";
 export {
   type NumberParseError,
   parseDecimal,
@@ -180,3 +185,9 @@ export {
   wattHours,
   watts,
 } from "./units/quantity.ts";
+export {
+  parseInstant,
+  parseTimeSpan,
+  type TimeSpan,
+  type TimeSpanError,
+} from "./units/time-span.ts";

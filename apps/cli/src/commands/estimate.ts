@@ -1,192 +1,98 @@
+import { estimateFootprint, estimateReportSchema } from "@wattprint/core";
+import { parseCommandArgs } from "../args.ts";
+import { ESTIMATE_OPTIONS } from "../estimate/flags.ts";
+import { liveProvider } from "../estimate/live.ts";
+import { type EstimatePlan, planEstimate } from "../estimate/plan.ts";
 import {
-  type EstimateReport,
-  estimateFootprint,
-  estimateReportSchema,
-  type FootprintRequest,
-  formatNumber,
-  formatQuantity,
-  parseDuration,
-  resolvePue,
-} from "@wattprint/core";
-import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+  byCarbon,
+  type Outcome,
+  renderComparison,
+  renderCsv,
+  renderReport,
+} from "../estimate/render.ts";
 import type { CliIo } from "../io.ts";
-import { renderTable } from "../render/table.ts";
 import { EXIT_OK, UsageError } from "../usage-error.ts";
 
-const HELP = `usage: wattprint estimate (--hardware NAME | --watts W)... (--duration 3h | --latency 120ms [--count N])
-                          [--utilisation 0..1] [--memory GB] [--location ES] [--intensity G_PER_KWH]
-                          [--pue 1.2|industry|google|aws|local] [--json]
+const HELP = `usage: wattprint estimate (--hardware NAME | --watts W)... (--duration D | --from T --to T | --latency L [--count N])
+                          [--location L[,L...]]... [--utilisation 0..1] [--memory GB]
+       wattprint estimate --machine PRESET[,PRESET...] [--count N] (--duration D | ...) [--location L]...
+       wattprint estimate [--cloud aws|gcp|azure] --instance TYPE[,TYPE...] [--count N] --region R[,R...] (--duration D | ...)
+                          [--intensity G_PER_KWH | --live] [--year YYYY]
+                          [--pue 1.2|industry|google|aws|local] [--json | --csv]
 
-  --hardware NAME   a CPU or accelerator from \`wattprint hardware\`; "4x NAME" for several
+  --hardware NAME   a CPU or accelerator from \`wattprint hardware\`; "8x NAME" for several.
+                    Repeat for each part of one machine; "A100,H100" compares alternatives
   --watts W         a device drawing W watts (instead of a named one)
+  --machine PRESET  a whole machine from \`wattprint hardware machines\` (dgx-h100): GPUs, CPUs,
+                    memory and the rest of the system; --count N (or --machines N) of them
+  --instance TYPE   a cloud instance type (p5.48xlarge) from \`wattprint hardware instances\`,
+                    with --cloud when the name does not say which, and --region (us-east-1),
+                    which decides the grid zone; the provider's published PUE applies
   --utilisation U   load in [0, 1] or a percentage (80%); default: rated power, an upper bound
-  --duration D      how long the work runs (3h, 90min, 1h30m)
+  --duration D      how long the work runs: 3h, 90min, 1h30m, 3d, 1w, 2d12h
+  --from T --to T   the span it ran, ISO 8601: 2026-03-01, 2026-03-01T08:00 (UTC unless
+                    an offset is given: 2026-03-01T08:00+01:00)
   --latency L       time per inference (120ms); with --count N inferences (default 1)
-  --location L      ISO code, country, zone id (US-CAL-CISO), continent or World
+  --location L      ISO code, country, US state, zone id (US-CAL-CISO), continent or World;
+                    "FR,PL,DE" or the flag repeated compares them side by side
   --intensity G     grid intensity override in gCO2eq/kWh
+  --live            current intensity from a live provider (ELECTRICITYMAPS_API_KEY for any
+                    zone; GB and DK need no key); the embedded value, with a warning, if it fails
+  --year YYYY       data year of the embedded grid data (default: the latest)
   --pue P           data-centre PUE, a number >= 1 or a profile (default: industry, 1.56)
-  --json            the full report as JSON (schema wattprint.estimate/v1)
+  --json            the report as JSON (schema wattprint.estimate/v1), unrounded; an array when comparing
+  --csv             one CSV row per estimate, unrounded
+
+Figures in tables are rounded to 3 significant digits; the inputs are not known better.
 `;
 
-const OPTIONS = {
-  hardware: { type: "string", multiple: true },
-  watts: { type: "string", multiple: true },
-  utilisation: { type: "string" },
-  duration: { type: "string" },
-  latency: { type: "string" },
-  count: { type: "string" },
-  memory: { type: "string" },
-  location: { type: "string" },
-  intensity: { type: "string" },
-  pue: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-/** Utilisation as a fraction ("0.8") or a percentage ("80%"). */
-const UTILISATION = { min: 0, max: 1 };
-const PERCENT = { min: 0, max: 100, unit: "%" };
-
-function parseUtilisation(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const text = raw.trim();
-  if (!text.endsWith("%")) return parseNumberFlag("estimate", "utilisation", text, UTILISATION);
-  const percent = parseNumberFlag("estimate", "utilisation", text.slice(0, -1), PERCENT);
-  return percent === undefined ? undefined : percent / 100;
-}
-function parseWatts(raw: string): number {
-  const text = raw.trim().replace(/\s*W$/i, "");
-  return parseNumberFlag("estimate", "watts", text, { min: 0 }) ?? 0;
-}
-
-/** "4x NVIDIA A100" or "4 x A100" -> count 4. */
-function parseHardware(raw: string): { name: string; count: number } {
-  const match = /^\s*(\d+)\s*[x×]\s+(.+)$/i.exec(raw);
-  if (!match?.[1] || !match[2]) return { name: raw, count: 1 };
-  const count = Number(match[1]);
-  if (!Number.isSafeInteger(count) || count < 1) {
-    throw new UsageError(
-      `estimate: --hardware expects NAME or "N x NAME" with N a whole number 1..${Number.MAX_SAFE_INTEGER}, got "${raw}"`,
-    );
+async function run(plan: EstimatePlan, io: CliIo): Promise<Outcome[]> {
+  const provider = plan.live ? liveProvider(io.env) : undefined;
+  const outcomes: Outcome[] = [];
+  for (const variant of plan.variants) {
+    const result = await estimateFootprint(variant.request, provider ? { provider } : {});
+    if (!result.ok && result.error.kind === "out-of-range") {
+      // Each number was valid alone; only together do they pass the largest double.
+      throw new UsageError(
+        `estimate: ${result.error.message}; lower one of: ${plan.numbersGiven.join(", ")}`,
+      );
+    }
+    if (!result.ok) {
+      throw new UsageError(`estimate: ${result.error.message}`);
+    }
+    // Validated again at the edge: what leaves the process is exactly the published schema.
+    const report = estimateReportSchema.parse(result.value);
+    if (plan.live && report.intensity.level !== "live") {
+      const why = report.intensity.source.note ?? "no live value";
+      io.stderr(`wattprint estimate: warning: ${report.intensity.zone}: ${why}\n`);
+    }
+    outcomes.push({ variant, report });
   }
-  return { name: match[2], count };
-}
-
-function buildRequest(
-  argv: readonly string[],
-): { request: FootprintRequest; numbersGiven: string[] } | "help" {
-  const { values, positionals } = parseCommandArgs("estimate", argv, OPTIONS);
-  if (values.help) return "help";
-  if (positionals.length > 0)
-    throw new UsageError(`estimate: unexpected argument "${positionals[0]}"`);
-  const utilisation = parseUtilisation(values.utilisation);
-  const withLoad = utilisation === undefined ? {} : { utilisation };
-  const named = (values.hardware ?? []).map((raw) => ({ raw, ...parseHardware(raw) }));
-  const hardware = [
-    ...named.map(({ name, count }) => ({ name, count, ...withLoad })),
-    ...(values.watts ?? []).map((raw) => ({ watts: parseWatts(raw), ...withLoad })),
-  ];
-  if (hardware.length === 0) throw new UsageError("estimate: give --hardware NAME or --watts W");
-  if ((values.duration === undefined) === (values.latency === undefined)) {
-    throw new UsageError("estimate: give exactly one of --duration or --latency");
-  }
-  // Read here as well as in core, so that a mistake names its flag.
-  for (const flag of ["duration", "latency"] as const) {
-    const text = values[flag];
-    const parsed = text === undefined ? undefined : parseDuration(text);
-    if (parsed && !parsed.ok) throw new UsageError(`estimate: --${flag}: ${parsed.error.message}`);
-  }
-  const pue = values.pue === undefined ? undefined : resolvePue(values.pue);
-  if (pue && !pue.ok) throw new UsageError(`estimate: --pue: ${pue.error.message}`);
-  const count = parseNumberFlag("estimate", "count", values.count, { min: 0, integer: true });
-  if (count !== undefined && values.latency === undefined) {
-    throw new UsageError("estimate: --count goes with --latency");
-  }
-  const memoryGB = parseNumberFlag("estimate", "memory", values.memory?.replace(/\s*GB$/i, ""), {
-    min: 0,
-  });
-  const intensity = parseNumberFlag("estimate", "intensity", values.intensity, { min: 0 });
-  // The numbers as typed, to name them if only their product overflows.
-  const numbersGiven = [
-    ...named.filter((item) => item.count > 1).map((item) => `--hardware "${item.raw}"`),
-    ...(values.watts ?? []).map((text) => `--watts ${text}`),
-    ...(["duration", "latency", "count", "memory", "intensity", "pue"] as const).flatMap((flag) =>
-      values[flag] === undefined ? [] : [`--${flag} ${values[flag]}`],
-    ),
-  ];
-  return {
-    request: {
-      hardware,
-      ...(values.duration !== undefined ? { duration: values.duration } : {}),
-      ...(values.latency !== undefined ? { latency: values.latency } : {}),
-      ...(count !== undefined ? { count } : {}),
-      ...(memoryGB !== undefined ? { memoryGB } : {}),
-      ...(values.location !== undefined ? { location: values.location } : {}),
-      ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
-      ...(values.pue !== undefined ? { pue: values.pue } : {}),
-    },
-    numbersGiven,
-  };
-}
-
-function renderReport(report: EstimateReport): string {
-  const { intensity, pue } = report;
-  const place = [intensity.zoneName ?? intensity.zone, intensity.level, intensity.year]
-    .filter(Boolean)
-    .join(", ");
-  const rows = report.breakdown.map((row) => [
-    row.count > 1 ? `${row.count}x ${row.name}` : row.name,
-    formatQuantity(row.power),
-    formatQuantity(row.energy),
-    formatQuantity(row.carbon),
-    row.source.title,
-  ]);
-  const work =
-    report.work.kind === "duration"
-      ? `${formatNumber(report.work.duration.value / 3600)} h`
-      : `${report.work.count} inference(s) x ${formatNumber(report.work.latency.value * 1000)} ms`;
-  const lines = [
-    `Energy     ${formatQuantity(report.energy)}  (hardware ${formatQuantity(report.itEnergy)} x PUE ${pue.value})`,
-    `Carbon     ${formatQuantity(report.carbon)}`,
-    `Intensity  ${formatQuantity(intensity)}  ${place}`,
-    `           source: ${intensity.source.title}${intensity.source.licence ? ` [${intensity.source.licence}]` : ""}`,
-    ...(intensity.source.note ? [`           note: ${intensity.source.note}`] : []),
-    `PUE        ${pue.value}  source: ${pue.source.title}`,
-    `Work       ${work}`,
-    "",
-    renderTable(["component", "power", "energy", "carbon", "source"], rows),
-    ...report.breakdown.flatMap((row) =>
-      row.source.note ? [`  ${row.name}: ${row.source.note}`] : [],
-    ),
-    "",
-    ...report.equivalents.map(
-      (e) =>
-        `= ${formatNumber(e.value, 3)} ${e.unit} ${e.description} (${e.basis}; ${e.source.title})`,
-    ),
-    "",
-  ];
-  return lines.join("\n");
+  return outcomes;
 }
 
 export async function runEstimate(argv: readonly string[], io: CliIo): Promise<number> {
-  const built = buildRequest(argv);
-  if (built === "help") {
+  const { values, positionals } = parseCommandArgs("estimate", argv, ESTIMATE_OPTIONS);
+  if (values.help) {
     io.stdout(HELP);
     return EXIT_OK;
   }
-  const result = await estimateFootprint(built.request);
-  if (!result.ok && result.error.kind === "out-of-range") {
-    // Each number was valid alone; only together do they pass the largest double.
-    throw new UsageError(
-      `estimate: ${result.error.message}; lower one of: ${built.numbersGiven.join(", ")}`,
-    );
+  if (positionals.length > 0) {
+    throw new UsageError(`estimate: unexpected argument "${positionals[0]}"`);
   }
-  if (!result.ok) throw new UsageError(`estimate: ${result.error.message}`);
-  if (argv.includes("--json")) {
-    // Validated again at the edge: what leaves the process is exactly the published schema.
-    io.stdout(`${JSON.stringify(estimateReportSchema.parse(result.value), null, 2)}\n`);
-  } else {
-    io.stdout(renderReport(result.value));
+  const plan = planEstimate(values);
+  const outcomes = await run(plan, io);
+  const comparing = plan.variants.length > 1;
+  const sorted = comparing ? byCarbon(outcomes) : outcomes;
+  if (plan.format === "json") {
+    const reports = sorted.map((outcome) => outcome.report);
+    io.stdout(`${JSON.stringify(comparing ? reports : reports[0], null, 2)}\n`);
+  } else if (plan.format === "csv") {
+    io.stdout(renderCsv(sorted));
+  } else if (comparing) {
+    io.stdout(renderComparison(sorted, plan.comparing, plan.span));
+  } else if (sorted[0] !== undefined) {
+    io.stdout(renderReport(sorted[0].report, plan.span));
   }
   return EXIT_OK;
 }

@@ -9,8 +9,11 @@ export interface SearchCommand<R> {
   readonly help: string;
   readonly what: string;
   search(query: string, limit: number | undefined): readonly R[];
-  readonly header: readonly string[];
-  row(result: R): readonly string[];
+  /** The columns; a function when some appear only for some results. */
+  readonly header: readonly string[] | ((results: readonly R[]) => readonly string[]);
+  row(result: R, results: readonly R[]): readonly string[];
+  /** A line after the table, e.g. why the query itself does not resolve. */
+  footer?(query: string, results: readonly R[]): string | undefined;
 }
 
 export function runSearchCommand<R>(
@@ -33,14 +36,15 @@ export function runSearchCommand<R>(
   if (values.json) {
     io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   } else if (results.length === 0) {
-    io.stdout(`no ${command.what} matches "${query}"\n`);
-  } else {
+    const footer = command.footer?.(query, results);
     io.stdout(
-      `${renderTable(
-        command.header,
-        results.map((result) => command.row(result)),
-      )}\n`,
+      `no ${command.what} matches "${query}"\n${footer === undefined ? "" : `${footer}\n`}`,
     );
+  } else {
+    const header = typeof command.header === "function" ? command.header(results) : command.header;
+    const rows = results.map((result) => command.row(result, results));
+    const footer = command.footer?.(query, results);
+    io.stdout(`${renderTable(header, rows)}\n${footer === undefined ? "" : `${footer}\n`}`);
   }
   return EXIT_OK;
 }

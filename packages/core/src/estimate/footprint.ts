@@ -73,6 +73,8 @@ export const footprintRequestSchema = z
       .optional(),
     location: z.string().optional(),
     intensityGPerKWh: z.number().nonnegative("intensity must not be negative").optional(),
+    /** Data year of the grid intensity (Electricity Maps vintage); default the latest. */
+    year: z.number().int("year must be a whole number").optional(),
     pue: z.union([z.number(), z.string()]).optional(),
   })
   .strict()
@@ -115,7 +117,7 @@ export type FootprintError =
       /** Up to five names to offer: the nearest ones, or the tied rows. */
       readonly suggestions: readonly string[];
     })
-  | (Failure<"unknown-location"> & {
+  | (Failure<"unknown-location" | "ambiguous-location"> & {
       readonly field: "location";
       readonly query: string;
       readonly suggestions: readonly string[];
@@ -132,11 +134,11 @@ export interface FootprintOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The request member behind each intensity error (a request names no year). */
+/** The request member behind each intensity error. */
 const INTENSITY_FIELD = {
   "empty-query": "location",
   "invalid-override": "intensityGPerKWh",
-  "unknown-year": undefined,
+  "unknown-year": "year",
 } as const;
 
 /** A refused request: with a member to blame, the message starts with its path. */
@@ -309,6 +311,7 @@ export async function estimateFootprint(
     ...(request.intensityGPerKWh !== undefined
       ? { overrideGPerKWh: request.intensityGPerKWh }
       : {}),
+    ...(request.year !== undefined ? { year: request.year } : {}),
     ...(options.provider !== undefined ? { provider: options.provider } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
@@ -316,9 +319,9 @@ export async function estimateFootprint(
     resolved.ok && region !== undefined ? ok(inRegion(resolved.value, region)) : resolved;
   if (!intensity.ok) {
     const error = intensity.error;
-    if (error.kind === "unknown-location") {
-      const { message, query, suggestions } = error;
-      return err(failure("unknown-location", message, { field: "location", query, suggestions }));
+    if (error.kind === "unknown-location" || error.kind === "ambiguous-location") {
+      const { kind, message, query, suggestions } = error;
+      return err(failure(kind, message, { field: "location", query, suggestions }));
     }
     return invalid(error.message, INTENSITY_FIELD[error.kind]);
   }

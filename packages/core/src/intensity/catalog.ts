@@ -3,6 +3,7 @@ import { aggregates, continentAggregate, WORLD_KEY } from "./data/aggregates.ts"
 import { countries, countryByIso2 } from "./data/countries.ts";
 import { regionAliases } from "./data/region-aliases.ts";
 import { LATEST_ELECTRICITY_MAPS_YEAR } from "./data/sources.ts";
+import { type UsState, usStates } from "./data/us-states.ts";
 import type { ResolvedLocation } from "./location.ts";
 import { nameKey } from "./normalize.ts";
 import { embeddedData } from "./tgwf-co2.ts";
@@ -21,6 +22,45 @@ export interface Catalog {
   /** Name keys (see nameKey) of names, alternative names, aliases and zone ids. */
   readonly byName: ReadonlyMap<string, ResolvedLocation>;
   readonly candidates: readonly Candidate[];
+  /**
+   * Name keys that name more than one place and so resolve to none: "America", and US states
+   * served by several balancing areas with none serving most of the state.
+   */
+  readonly ambiguous: ReadonlyMap<string, AmbiguousName>;
+  /** US states by name key and by ISO 3166-2 code ("US-VA"), for the zone search. */
+  readonly states: ReadonlyMap<string, UsState>;
+}
+
+export interface AmbiguousName {
+  readonly name: string;
+  /** Why the name is refused, as a clause: "spans North and South America". */
+  readonly why: string;
+  /** Queries that each resolve, to offer instead. */
+  readonly suggestions: readonly string[];
+}
+
+/**
+ * Continent names that SustainML and people send and that cover more than one Ember
+ * aggregate. "America" must never become the United States.
+ */
+const AMBIGUOUS_CONTINENTS: readonly AmbiguousName[] = [
+  ...["America", "Americas", "The Americas"].map((name) => ({
+    name,
+    why: "spans North and South America, which have separate averages",
+    suggestions: ["North America", "South America", "Latin America and Caribbean", "United States"],
+  })),
+];
+
+/** What a state's name or code resolves to: its primary zone, with a note naming the others. */
+function stateNote(state: UsState, zoneName: (id: string) => string): string {
+  const primary = state.zones.find((z) => z.zone === state.primary);
+  const others = state.zones.filter((z) => z.zone !== state.primary).map((z) => z.zone);
+  const share =
+    primary?.share === undefined
+      ? "serves all or most of the state"
+      : `serves about ${Math.round(primary.share * 100)} % of the state's load`;
+  const rest = others.length > 0 ? `; also served by ${others.join(", ")}` : "";
+  return `${state.name}: ${zoneName(state.primary ?? "")} (${state.primary}) ${share}${rest}`;
 }
 
 const isSubNational = (zone: string): boolean => zone.includes("-");
@@ -31,6 +71,8 @@ function build(): Catalog {
   const byCode = new Map<string, ResolvedLocation>();
   const byName = new Map<string, ResolvedLocation>();
   const candidates: Candidate[] = [];
+  const ambiguous = new Map<string, AmbiguousName>();
+  const states = new Map<string, UsState>();
   // First name wins, so the order below sets precedence: aggregates, countries, aliases, zones.
   const addName = (name: string, location: ResolvedLocation, label: string): void => {
     const key = nameKey(name);
@@ -63,6 +105,26 @@ function build(): Catalog {
     for (const name of [country.name, ...country.altNames]) {
       addName(name, { ...base, matchedBy: "name" }, country.name);
     }
+  }
+
+  for (const entry of AMBIGUOUS_CONTINENTS) ambiguous.set(nameKey(entry.name), entry);
+
+  // US states after countries, so "Georgia" stays the country; "Georgia US" or US-GA is the state.
+  for (const state of usStates) {
+    const code = `US-${state.code}`;
+    const names = [state.name, `${state.name} US`, `${state.name} USA`];
+    for (const key of [...names, code].map(nameKey)) states.set(key, state);
+    if (state.primary === undefined) {
+      const why = "is served by several balancing areas and none serves most of it";
+      const entry = { name: state.name, why, suggestions: state.zones.map((z) => z.zone) };
+      for (const name of names) if (!byName.has(nameKey(name))) ambiguous.set(nameKey(name), entry);
+      if (!byCode.has(code)) ambiguous.set(nameKey(code), entry);
+      continue;
+    }
+    const note = stateNote(state, (id) => zones[id]?.zone.zoneName ?? id);
+    const location: ResolvedLocation = { ...zoneLocation(state.primary), matchedBy: "alias", note };
+    if (!byCode.has(code)) byCode.set(code, location);
+    for (const name of names) addName(name, location, state.name);
   }
 
   for (const alias of regionAliases) {
@@ -98,7 +160,7 @@ function build(): Catalog {
   for (const [id, location] of byCode) {
     if (isSubNational(id) && !byName.has(nameKey(id))) byName.set(nameKey(id), location);
   }
-  return { byCode, byName, candidates };
+  return { byCode, byName, candidates, ambiguous, states };
 }
 
 let cached: Catalog | undefined;

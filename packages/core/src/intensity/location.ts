@@ -27,4 +27,10 @@ export type LocationError =
       readonly query: string;
       /** Closest codes and names by edit distance, each one a valid query, at most 5. */
       readonly suggestions: readonly string[];
+    })
+  /** A name for several places with different grids ("America", a split US state). */
+  | (Failure<"ambiguous-location"> & {
+      readonly query: string;
+      /** The places it could mean, each one a valid query. */
+      readonly suggestions: readonly string[];
     });

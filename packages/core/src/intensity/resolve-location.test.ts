@@ -124,3 +124,57 @@ describe("resolveLocation", () => {
     });
   });
 });
+
+describe("resolveLocation for US states and continents", () => {
+  it("resolves a state served mostly by one zone to it, naming the others", () => {
+    const virginia = resolveLocation("Virginia");
+    expect(virginia.ok && virginia.value).toMatchObject({ level: "zone", zone: "US-MIDA-PJM" });
+    expect(virginia.ok && virginia.value.note).toMatch(
+      /Virginia: PJM Interconnection .* also served by US-TEN-TVA/,
+    );
+    const texas = resolveLocation("US-TX");
+    expect(texas.ok && texas.value.zone).toBe("US-TEX-ERCO");
+    expect(texas.ok && texas.value.note).toMatch(/about 90 % of the state's load/);
+    const georgia = resolveLocation("Georgia US");
+    expect(georgia.ok && georgia.value.zone).toBe("US-SE-SOCO");
+    expect(resolveLocation("Georgia").ok && resolveLocation("GE").ok).toBe(true);
+  });
+
+  it("refuses a state no single zone serves, offering its zones", () => {
+    const arizona = resolveLocation("Arizona");
+    expect(arizona.ok).toBe(false);
+    if (arizona.ok) return;
+    expect(arizona.error.kind).toBe("ambiguous-location");
+    if (arizona.error.kind !== "ambiguous-location") return;
+    expect(arizona.error.suggestions).toContain("US-SW-AZPS");
+    expect(arizona.error.message).toMatch(/several balancing areas.*US-SW-SRP/);
+    for (const zone of arizona.error.suggestions) expect(resolveLocation(zone).ok).toBe(true);
+  });
+
+  it.each(["America", "america", "Americas", "the Americas"])(
+    "refuses %j, never resolving it to one country",
+    (query) => {
+      const result = resolveLocation(query);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.kind).toBe("ambiguous-location");
+      expect(result.error.message).toMatch(/North and South America/);
+      if (result.error.kind === "ambiguous-location") {
+        expect(result.error.suggestions).toEqual(
+          expect.arrayContaining(["North America", "South America"]),
+        );
+      }
+    },
+  );
+
+  it.each([
+    ["Europe", "EUROPE"],
+    ["Asia", "ASIA"],
+    ["Africa", "AFRICA"],
+    ["Oceania", "OCEANIA"],
+    ["North America", "NORTH AMERICA"],
+  ])("resolves the continent %j, as SustainML sends it, to its aggregate", (query, key) => {
+    const result = resolveLocation(query);
+    expect(result.ok && result.value).toMatchObject({ level: "continent", zone: key });
+  });
+});

@@ -13,9 +13,17 @@ export function resolveLocation(query: string): Result<ResolvedLocation, Locatio
   if (trimmed.length === 0) {
     return err(failure("empty-query", `empty location; ${ZONES_HINT}`, { query }));
   }
-  const { byCode, byName } = catalog();
-  const found = byCode.get(trimmed.toUpperCase()) ?? byName.get(nameKey(trimmed));
+  const { byCode, byName, ambiguous } = catalog();
+  const found = byCode.get(trimmed.toUpperCase());
   if (found !== undefined) return ok(found);
+  const several = ambiguous.get(nameKey(trimmed));
+  if (several !== undefined) {
+    const { suggestions } = several;
+    const message = `"${query}" ${several.why}; name one of: ${suggestions.join(", ")}`;
+    return err(failure("ambiguous-location", message, { query, suggestions }));
+  }
+  const named = byName.get(nameKey(trimmed));
+  if (named !== undefined) return ok(named);
   const suggestions = closestLabels(trimmed);
   const close = suggestions.length > 0 ? `; did you mean ${suggestions.join(", ")}?` : "";
   const message = `unknown location "${query}"${close} (${ZONES_HINT})`;

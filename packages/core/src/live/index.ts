@@ -4,6 +4,8 @@
  * `@wattprint/core` never brings them in. Hand one to `resolveGridIntensityLive` or
  * `estimateFootprint` as `provider`.
  */
+
+export { chainProviders } from "./chain.ts";
 export {
   createElectricityMapsProvider,
   ELECTRICITY_MAPS_API,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseDecimal, parseDuration, parseEnergy, parsePower } from "./parse.ts";
+import { convertDuration } from "./quantity.ts";
 
 describe("parseDecimal", () => {
   it.each([
@@ -79,6 +80,10 @@ describe("parseDuration", () => {
     ["1e3s", { value: 1000, unit: "s" }],
     ["2.5E2 ms", { value: 250, unit: "ms" }],
     ["1e300h", { value: 1e300, unit: "h" }],
+    ["3d", { value: 3, unit: "d" }],
+    ["2 days", { value: 2, unit: "d" }],
+    ["1w", { value: 1, unit: "wk" }],
+    ["3 weeks", { value: 3, unit: "wk" }],
   ])("reads %s", (input, expected) => {
     expect(parseDuration(input)).toEqual({ ok: true, value: expected });
   });
@@ -87,23 +92,44 @@ describe("parseDuration", () => {
     expect(parseDuration("1h30m")).toEqual({ ok: true, value: { value: 5_400, unit: "s" } });
     expect(parseDuration("2h 15min 10s")).toEqual({ ok: true, value: { value: 8_110, unit: "s" } });
     expect(parseDuration("1e1min 1e1s")).toEqual({ ok: true, value: { value: 610, unit: "s" } });
+    expect(parseDuration("2d12h")).toEqual({ ok: true, value: { value: 216_000, unit: "s" } });
+    expect(parseDuration("1w 1d")).toEqual({ ok: true, value: { value: 691_200, unit: "s" } });
   });
 
-  it.each(["", "3", "three hours", "3 parsecs", "-2h", "1h-", "h", "0x10h", "Infinityh", "1e3"])(
-    "rejects %j",
-    (input) => {
-      const result = parseDuration(input);
-      expect(result.ok).toBe(false);
-      if (!result.ok) {
-        expect(result.error.kind).toBe("unparsable-quantity");
-        expect(result.error.message.length).toBeGreaterThan(10);
-      }
-    },
-  );
+  it("counts a day as 24 h and a week as 7 days", () => {
+    const day = parseDuration("3d");
+    expect(day.ok && convertDuration(day.value, "h").value).toBe(72);
+    const week = parseDuration("1w");
+    expect(week.ok && convertDuration(week.value, "d").value).toBe(7);
+  });
+
+  it.each([
+    "",
+    "3",
+    "three hours",
+    "3 parsecs",
+    "2 months",
+    "3dd",
+    "-2h",
+    "1h-",
+    "h",
+    "0x10h",
+    "Infinityh",
+    "1e3",
+  ])("rejects %j", (input) => {
+    const result = parseDuration(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("unparsable-quantity");
+      expect(result.error.message.length).toBeGreaterThan(10);
+    }
+  });
 
   it("names the part without a unit, exponent included", () => {
     const bare = parseDuration("1e3");
-    expect(!bare.ok && bare.error.message).toBe('"1e3" has no time unit; use ms, s, min or h');
+    expect(!bare.ok && bare.error.message).toBe(
+      '"1e3" has no time unit; use ms, s, min, h, d or w',
+    );
     const hex = parseDuration("0x10h");
     expect(!hex.ok && hex.error.message).toMatch(/"x" in "0x10h" is not a time unit/);
   });

@@ -77,6 +77,14 @@ const DURATION_ALIASES: Readonly<Record<string, DurationUnit>> = {
   hrs: "h",
   hour: "h",
   hours: "h",
+  d: "d",
+  day: "d",
+  days: "d",
+  w: "wk",
+  wk: "wk",
+  wks: "wk",
+  week: "wk",
+  weeks: "wk",
 };
 const POWER_ALIASES: Readonly<Record<string, PowerUnit>> = { mw: "mW", w: "W", kw: "kW" };
 const ENERGY_ALIASES: Readonly<Record<string, EnergyUnit>> = {
@@ -95,14 +103,14 @@ function outOfRange(input: string, message: string): Result<never, UnitParseErro
 }
 
 /**
- * Parses "3h", "90min", "120ms", "1.5 s", "1e3 s" and compound forms such as "1h30m" or
- * "2h 15min 10s". A bare number is rejected: a duration without a unit is exactly the
+ * Parses "3h", "90min", "120ms", "1.5 s", "1e3 s", "3d", "1w" and compound forms such as
+ * "1h30m", "2d12h" or "2h 15min 10s". Days and weeks are 24 h and 7 x 24 h. A bare number is rejected: a duration without a unit is exactly the
  * ambiguity this API avoids. Any size is read as written as long as it is a finite number of
  * seconds (every estimate works in seconds): "1e300h" is 1e300 h, "1e305h" is out of range.
  */
 export function parseDuration(input: string): Result<Duration, UnitParseError> {
   const text = input.trim();
-  if (text === "") return unparsable(input, "empty duration; expected e.g. 3h, 90min, 120ms");
+  if (text === "") return unparsable(input, "empty duration; expected e.g. 3h, 90min, 120ms, 3d");
   const parts: { text: string; value: number; unit: string }[] = [];
   DURATION_PART.lastIndex = 0;
   while (DURATION_PART.lastIndex < text.length) {
@@ -110,7 +118,7 @@ export function parseDuration(input: string): Result<Duration, UnitParseError> {
     if (!match?.[1]) {
       return unparsable(
         input,
-        `cannot read duration "${input}"; expected e.g. 3h, 90min, 120ms, 1h30m`,
+        `cannot read duration "${input}"; expected e.g. 3h, 90min, 120ms, 1h30m, 3d, 1w, 2d12h`,
       );
     }
     parts.push({ text: match[0].trim(), value: Number(match[1]), unit: match[2] ?? "" });
@@ -119,12 +127,12 @@ export function parseDuration(input: string): Result<Duration, UnitParseError> {
   let lastUnit: DurationUnit = "s";
   for (const part of parts) {
     if (part.unit === "")
-      return unparsable(input, `"${part.text}" has no time unit; use ms, s, min or h`);
+      return unparsable(input, `"${part.text}" has no time unit; use ms, s, min, h, d or w`);
     const unit = DURATION_ALIASES[part.unit.toLowerCase()];
     if (!unit) {
       return unparsable(
         input,
-        `"${part.unit}" in "${input}" is not a time unit; use ms, s, min or h`,
+        `"${part.unit}" in "${input}" is not a time unit; use ms, s, min, h, d or w`,
       );
     }
     if (part.value < 0) return unparsable(input, `duration must not be negative: "${input}"`);

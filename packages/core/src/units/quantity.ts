@@ -10,7 +10,7 @@ export interface Quantity<U extends string> {
 
 export type EnergyUnit = "J" | "Wh" | "kWh" | "MWh";
 export type PowerUnit = "mW" | "W" | "kW";
-export type DurationUnit = "ms" | "s" | "min" | "h";
+export type DurationUnit = "ms" | "s" | "min" | "h" | "d" | "wk";
 export type CarbonUnit = "gCO2eq" | "kgCO2eq" | "tCO2eq";
 export type IntensityUnit = "gCO2eq/kWh";
 
@@ -33,6 +33,9 @@ const DURATION_IN_SECONDS: Readonly<Record<DurationUnit, number>> = {
   s: 1,
   min: 60,
   h: 3_600,
+  // Calendar days and weeks of 24 h: a job's wall-clock length, not civil days across a DST change.
+  d: 86_400,
+  wk: 604_800,
 };
 const CARBON_IN_GRAMS: Readonly<Record<CarbonUnit, number>> = {
   gCO2eq: 1,

@@ -289,7 +289,7 @@ const ROWS: readonly Row[] = [
   ["UA", "UKR", "Ukraine", "EU"],
   ["UG", "UGA", "Uganda", "AF"],
   ["UM", "UMI", "United States Minor Outlying Islands", "OC"],
-  ["US", "USA", "United States", "NA", ["United States of America", "America", "U.S.", "U.S.A."]],
+  ["US", "USA", "United States", "NA", ["United States of America", "U.S.", "U.S.A."]],
   ["UY", "URY", "Uruguay", "SA"],
   ["UZ", "UZB", "Uzbekistan", "AS"],
   ["VA", "VAT", "Vatican City", "EU", ["Holy See"]],

@@ -1,0 +1,324 @@
+import {
+  type FootprintRequest,
+  findHardware,
+  parseDuration,
+  parseTimeSpan,
+  resolveLocation,
+  resolvePue,
+  type TimeSpan,
+} from "@wattprint/core";
+import { parseNumberFlag } from "../args.ts";
+import { UsageError } from "../usage-error.ts";
+import type { EstimateFlags } from "./flags.ts";
+
+/** One estimate of a comparison: the location and hardware it stands for, and its request. */
+export interface Variant {
+  /** The location as typed, when the command compares locations or names one. */
+  readonly location?: string;
+  /** The hardware as typed ("8x H100 + Xeon"), when the command compares hardware. */
+  readonly hardware: string;
+  readonly request: FootprintRequest;
+}
+
+export type OutputFormat = "table" | "json" | "csv";
+
+export interface EstimatePlan {
+  readonly variants: readonly Variant[];
+  /** What the variants differ in; a plain estimate differs in nothing. */
+  readonly comparing: { readonly location: boolean; readonly hardware: boolean };
+  readonly format: OutputFormat;
+  readonly live: boolean;
+  /** The span the duration came from, to print with the work. */
+  readonly span?: TimeSpan;
+  /** The numbers as typed, to name them if only their product overflows. */
+  readonly numbersGiven: readonly string[];
+}
+
+/** Rows a comparison may have: each is a full estimate, and a table longer than this is unread. */
+export const MAX_VARIANTS = 64;
+
+const UTILISATION = { min: 0, max: 1 };
+const PERCENT = { min: 0, max: 100, unit: "%" };
+
+/** Utilisation as a fraction ("0.8") or a percentage ("80%"). */
+function parseUtilisation(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (!text.endsWith("%")) return parseNumberFlag("estimate", "utilisation", text, UTILISATION);
+  const percent = parseNumberFlag("estimate", "utilisation", text.slice(0, -1), PERCENT);
+  return percent === undefined ? undefined : percent / 100;
+}
+
+function parseWatts(raw: string): number {
+  const text = raw.trim().replace(/\s*W$/i, "");
+  return parseNumberFlag("estimate", "watts", text, { min: 0 }) ?? 0;
+}
+
+/** "4x NVIDIA A100" or "4 x A100" -> count 4. */
+function parseHardware(raw: string): { raw: string; name: string; count: number } {
+  const match = /^\s*(\d+)\s*[x×]\s+(.+)$/i.exec(raw);
+  if (!match?.[1] || !match[2]) return { raw: raw.trim(), name: raw.trim(), count: 1 };
+  const count = Number(match[1]);
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw new UsageError(
+      `estimate: --hardware expects NAME or "N x NAME" with N a whole number 1..${Number.MAX_SAFE_INTEGER}, got "${raw}"`,
+    );
+  }
+  return { raw: raw.trim(), name: match[2].trim(), count };
+}
+
+/**
+ * A flag value that lists alternatives, "FR,PL,DE". A value that is itself a known name is
+ * kept whole, so a name with a comma in it ("Bonaire, Sint Eustatius and Saba") still works.
+ */
+function alternatives(flag: string, raw: string, known: (text: string) => boolean): string[] {
+  if (!raw.includes(",") || known(raw)) return [raw.trim()];
+  const parts = raw.split(",").map((part) => part.trim());
+  if (parts.some((part) => part === "")) {
+    throw new UsageError(
+      `estimate: --${flag} "${raw}" has an empty item; separate names with one comma`,
+    );
+  }
+  return parts;
+}
+
+/** A whole name, not a token match: "H100 SXM,A100" must not count as one device. */
+function isHardwareName(text: string): boolean {
+  const match = findHardware(text);
+  return (
+    match.ok && (match.value.confidence === "exact" || match.value.confidence === "normalised")
+  );
+}
+
+/** Each item once: a list that names one twice is a typo, not a wish to see it twice. */
+function once(flag: string, items: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = item.toLowerCase();
+    if (seen.has(key)) throw new UsageError(`estimate: --${flag} lists "${item}" twice`);
+    seen.add(key);
+  }
+  return [...items];
+}
+
+/** Every combination of one item from each list. */
+function product<T>(lists: readonly (readonly T[])[]): T[][] {
+  return lists.reduce<T[][]>(
+    (combos, list) => combos.flatMap((combo) => list.map((item) => [...combo, item])),
+    [[]],
+  );
+}
+
+/** --duration, --latency, or --from with --to: exactly one way to say how long. */
+function readWork(values: EstimateFlags): {
+  work: Pick<FootprintRequest, "duration" | "latency">;
+  span?: TimeSpan;
+} {
+  const spanGiven = values.from !== undefined || values.to !== undefined;
+  const ways = [values.duration, values.latency].filter((v) => v !== undefined).length;
+  if (ways + (spanGiven ? 1 : 0) !== 1) {
+    throw new UsageError(
+      "estimate: give exactly one of --duration, --latency, or --from with --to",
+    );
+  }
+  if (spanGiven) {
+    if (values.from === undefined || values.to === undefined) {
+      throw new UsageError("estimate: --from and --to go together; give both");
+    }
+    const span = parseTimeSpan(values.from, values.to);
+    if (!span.ok) {
+      const error = span.error;
+      const flag = error.kind === "unparsable-date" ? `--${error.field}: ` : "";
+      throw new UsageError(
+        `estimate: ${flag}${error.message.replace("swap from and to", "swap --from and --to")}`,
+      );
+    }
+    return { work: { duration: `${span.value.duration.value}s` }, span: span.value };
+  }
+  // Read here as well as in core, so that a mistake names its flag.
+  for (const flag of ["duration", "latency"] as const) {
+    const text = values[flag];
+    const parsed = text === undefined ? undefined : parseDuration(text);
+    if (parsed && !parsed.ok) throw new UsageError(`estimate: --${flag}: ${parsed.error.message}`);
+  }
+  return {
+    work: {
+      ...(values.duration !== undefined ? { duration: values.duration } : {}),
+      ...(values.latency !== undefined ? { latency: values.latency } : {}),
+    },
+  };
+}
+
+function readFormat(values: EstimateFlags): OutputFormat {
+  if (values.json && values.csv) throw new UsageError("estimate: give --json or --csv, not both");
+  return values.json ? "json" : values.csv ? "csv" : "table";
+}
+
+/** A machine preset or cloud instance that an estimate is built on; commas list alternatives. */
+interface Base {
+  readonly kind: "machine" | "instance";
+  readonly name: string;
+}
+
+function readBases(values: EstimateFlags): Base[] {
+  if (values.machine !== undefined && values.instance !== undefined) {
+    throw new UsageError("estimate: give --machine or --instance, not both");
+  }
+  const kind = values.machine !== undefined ? "machine" : "instance";
+  const raw = values.machine ?? values.instance;
+  if (raw === undefined) return [];
+  return once(
+    kind,
+    alternatives(kind, raw, () => false),
+  ).map((name) => ({ kind, name }));
+}
+
+/**
+ * `--count` is the number of inferences with --latency, as before; with a machine or instance
+ * and a duration it is the number of machines (`--machine dgx-h100 --count 4`). `--machines`
+ * says the latter in any case.
+ */
+function readCounts(
+  values: EstimateFlags,
+  hasBase: boolean,
+): { count: number | undefined; machineCount: number } {
+  const count = parseNumberFlag("estimate", "count", values.count, { min: 0, integer: true });
+  const machines = parseNumberFlag("estimate", "machines", values.machines, {
+    min: 1,
+    integer: true,
+  });
+  if (machines !== undefined && !hasBase) {
+    throw new UsageError("estimate: --machines counts a --machine or --instance; name one");
+  }
+  if (values.latency !== undefined) return { count, machineCount: machines ?? 1 };
+  if (count === undefined) return { count: undefined, machineCount: machines ?? 1 };
+  if (!hasBase)
+    throw new UsageError("estimate: --count goes with --latency, --machine or --instance");
+  if (machines !== undefined) {
+    throw new UsageError("estimate: --count and --machines both count machines; give one");
+  }
+  if (count < 1)
+    throw new UsageError(`estimate: --count expects an integer >= 1, got "${values.count}"`);
+  return { count: undefined, machineCount: count };
+}
+
+/** Where: locations (--location) or cloud regions (--region), each possibly a list. */
+function readPlaces(values: EstimateFlags): {
+  field: "location" | "region";
+  list: readonly (string | undefined)[];
+} {
+  if (values.location !== undefined && values.region !== undefined) {
+    throw new UsageError(
+      "estimate: give --location or --region, not both: a cloud region decides the grid zone",
+    );
+  }
+  if (values.region !== undefined) {
+    return {
+      field: "region",
+      list: once(
+        "region",
+        values.region.flatMap((raw) => alternatives("region", raw, () => false)),
+      ),
+    };
+  }
+  const locations = once(
+    "location",
+    (values.location ?? []).flatMap((raw) =>
+      alternatives("location", raw, (text) => resolveLocation(text).ok),
+    ),
+  );
+  return { field: "location", list: locations.length > 0 ? locations : [undefined] };
+}
+
+/** Turns the parsed flags into the estimates to run. Throws UsageError for a bad command line. */
+export function planEstimate(values: EstimateFlags): EstimatePlan {
+  const utilisation = parseUtilisation(values.utilisation);
+  const withLoad = utilisation === undefined ? {} : { utilisation };
+  // Each --hardware is one part of the machine; commas in one list alternatives for that part.
+  const slots = (values.hardware ?? []).map((raw) =>
+    once(
+      "hardware",
+      alternatives("hardware", raw, (text) => isHardwareName(parseHardware(text).name)),
+    ).map(parseHardware),
+  );
+  const watts = (values.watts ?? []).map((raw) => ({ raw, watts: parseWatts(raw) }));
+  const bases = readBases(values);
+  if (slots.length === 0 && watts.length === 0 && bases.length === 0) {
+    throw new UsageError(
+      "estimate: give --hardware NAME, --watts W, --machine PRESET or --instance TYPE",
+    );
+  }
+  const { work, span } = readWork(values);
+  const pue = values.pue === undefined ? undefined : resolvePue(values.pue);
+  if (pue && !pue.ok) throw new UsageError(`estimate: --pue: ${pue.error.message}`);
+  const { count, machineCount } = readCounts(values, bases.length > 0);
+  const memoryGB = parseNumberFlag("estimate", "memory", values.memory?.replace(/\s*GB$/i, ""), {
+    min: 0,
+  });
+  const intensity = parseNumberFlag("estimate", "intensity", values.intensity, { min: 0 });
+  const year = parseNumberFlag("estimate", "year", values.year, { integer: true, min: 0 });
+  if (values.live && intensity !== undefined) {
+    throw new UsageError("estimate: --live and --intensity contradict each other; give one");
+  }
+  const places = readPlaces(values);
+  const machines = product(slots);
+  const combos = (bases.length > 0 ? bases : [undefined]).flatMap((base) =>
+    machines.flatMap((parts) => places.list.map((place) => ({ base, parts, place }))),
+  );
+  if (combos.length > MAX_VARIANTS) {
+    throw new UsageError(
+      `estimate: that compares ${combos.length} combinations; at most ${MAX_VARIANTS} at once`,
+    );
+  }
+  const variants = combos.map(({ base, parts, place }): Variant => {
+    const hardware = [
+      ...parts.map(({ name, count }) => ({ name, count, ...withLoad })),
+      ...watts.map((item) => ({ watts: item.watts, ...withLoad })),
+    ];
+    const baseLabel =
+      base === undefined ? [] : [machineCount > 1 ? `${machineCount}x ${base.name}` : base.name];
+    return {
+      ...(place === undefined ? {} : { location: place }),
+      hardware: [
+        ...baseLabel,
+        ...parts.map((p) => p.raw),
+        ...watts.map((w) => `${w.watts} W`),
+      ].join(" + "),
+      request: {
+        hardware,
+        ...(base === undefined ? {} : { [base.kind]: base.name }),
+        ...(base !== undefined && machineCount > 1 ? { machines: machineCount } : {}),
+        ...(values.cloud !== undefined ? { cloud: values.cloud } : {}),
+        ...work,
+        ...(count !== undefined ? { count } : {}),
+        ...(memoryGB !== undefined ? { memoryGB } : {}),
+        ...(place === undefined ? {} : { [places.field]: place }),
+        ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
+        ...(year !== undefined ? { year } : {}),
+        ...(values.pue !== undefined ? { pue: values.pue } : {}),
+      },
+    };
+  });
+  const numbersGiven = [
+    ...slots
+      .flat()
+      .filter((item) => item.count > 1)
+      .map((item) => `--hardware "${item.raw}"`),
+    ...watts.map((item) => `--watts ${item.raw}`),
+    ...(
+      ["duration", "latency", "count", "machines", "memory", "intensity", "pue"] as const
+    ).flatMap((flag) => (values[flag] === undefined ? [] : [`--${flag} ${values[flag]}`])),
+    ...(span === undefined ? [] : [`--from ${values.from} --to ${values.to}`]),
+  ];
+  return {
+    variants,
+    comparing: {
+      location: places.list.length > 1,
+      hardware: bases.length > 1 || slots.some((slot) => slot.length > 1),
+    },
+    format: readFormat(values),
+    live: values.live === true,
+    ...(span === undefined ? {} : { span }),
+    numbersGiven,
+  };
+}

@@ -1,0 +1,191 @@
+import { type EstimateReport, formatNumber, formatQuantity, type TimeSpan } from "@wattprint/core";
+import { renderTable } from "../render/table.ts";
+import type { Variant } from "./plan.ts";
+
+/** An estimate that ran: what it stood for and its report. */
+export interface Outcome {
+  readonly variant: Variant;
+  readonly report: EstimateReport;
+}
+
+const grams = (value: number) => formatQuantity({ value, unit: "gCO2eq" });
+
+function intensityText(report: EstimateReport): string {
+  const { intensity } = report;
+  return `${formatQuantity(intensity)} (${[intensity.level, intensity.year].filter(Boolean).join(" ")})`;
+}
+
+function workText(report: EstimateReport, span: TimeSpan | undefined): string {
+  const { work } = report;
+  if (work.kind === "inferences") {
+    return `${formatNumber(work.count)} inference(s) x ${formatQuantity(work.latency)}`;
+  }
+  const length = formatQuantity(work.duration);
+  return span === undefined ? length : `${length}, ${span.from} to ${span.to}`;
+}
+
+function sourceLine(title: string, licence: string | undefined): string {
+  return `${title}${licence ? ` [${licence}]` : ""}`;
+}
+
+/** One estimate: totals, intensity and its source, the parts and their sources, equivalents. */
+export function renderReport(report: EstimateReport, span?: TimeSpan): string {
+  const { intensity, pue } = report;
+  const place = [intensity.zoneName ?? intensity.zone, intensity.level, intensity.year]
+    .filter(Boolean)
+    .join(", ");
+  const rows = report.breakdown.map((row) => [
+    row.count > 1 ? `${row.count}x ${row.name}` : row.name,
+    formatQuantity(row.power),
+    formatQuantity(row.energy),
+    formatQuantity(row.carbon),
+    row.source.title,
+  ]);
+  const lines = [
+    `Energy     ${formatQuantity(report.energy)}  (hardware ${formatQuantity(report.itEnergy)} x PUE ${pue.value})`,
+    `Carbon     ${formatQuantity(report.carbon)}`,
+    `Intensity  ${formatQuantity(intensity)}  ${place}`,
+    `           source: ${sourceLine(intensity.source.title, intensity.source.licence)}`,
+    ...(intensity.source.note ? [`           note: ${intensity.source.note}`] : []),
+    `PUE        ${pue.value}  source: ${pue.source.title}`,
+    `Work       ${workText(report, span)}`,
+    "",
+    renderTable(["component", "power", "energy", "carbon", "source"], rows),
+    ...report.breakdown.flatMap((row) =>
+      row.source.note ? [`  ${row.name}: ${row.source.note}`] : [],
+    ),
+    ...(report.leftOut === undefined ? [] : ["", `Not included: ${report.leftOut.message}`]),
+    "",
+    ...report.equivalents.map(
+      (e) =>
+        `= ${formatNumber(e.value)} ${e.unit} ${e.description} (${e.basis}; ${e.source.title})`,
+    ),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** Cheapest first; equal footprints keep the order they were asked in. */
+export function byCarbon(outcomes: readonly Outcome[]): Outcome[] {
+  return outcomes
+    .map((outcome, index) => ({ outcome, index }))
+    .sort(
+      (a, b) => a.outcome.report.carbon.value - b.outcome.report.carbon.value || a.index - b.index,
+    )
+    .map(({ outcome }) => outcome);
+}
+
+/** "+75.2 kgCO2eq (+38.6 %)" for a row above the best; "best" for the best. */
+function overBest(carbonG: number, bestG: number): string {
+  if (carbonG === bestG) return "best";
+  const difference = `+${grams(carbonG - bestG)}`;
+  return bestG > 0
+    ? `${difference} (+${formatNumber(((carbonG - bestG) / bestG) * 100)} %)`
+    : difference;
+}
+
+/**
+ * Several estimates side by side, sorted by carbon, each with its difference to the best,
+ * then the intensity sources once each and any notes.
+ */
+export function renderComparison(
+  sorted: readonly Outcome[],
+  comparing: { readonly location: boolean; readonly hardware: boolean },
+  span?: TimeSpan,
+): string {
+  const best = sorted[0]?.report.carbon.value ?? 0;
+  const header = [
+    ...(comparing.location ? ["location"] : []),
+    ...(comparing.hardware ? ["hardware"] : []),
+    "zone",
+    "intensity",
+    "energy",
+    "carbon",
+    "vs best",
+  ];
+  const rows = sorted.map(({ variant, report }) => [
+    ...(comparing.location ? [variant.location ?? ""] : []),
+    ...(comparing.hardware ? [variant.hardware] : []),
+    report.intensity.zoneName ?? report.intensity.zone,
+    intensityText(report),
+    formatQuantity(report.energy),
+    formatQuantity(report.carbon),
+    overBest(report.carbon.value, best),
+  ]);
+  const first = sorted[0]?.report;
+  const sources = new Map<string, string>();
+  const notes: string[] = [];
+  for (const { variant, report } of sorted) {
+    const source = report.intensity.source;
+    sources.set(source.id, sourceLine(source.title, source.licence));
+    const label = variant.location ?? report.intensity.zone;
+    if (source.note) notes.push(`  ${label}: ${source.note}`);
+  }
+  return [
+    renderTable(header, rows),
+    "",
+    ...(first === undefined
+      ? []
+      : [
+          `Work       ${workText(first, span)}, PUE ${first.pue.value} (${first.pue.source.title})`,
+        ]),
+    ...[...sources.values()].map((title) => `Intensity  source: ${title}`),
+    ...(notes.length > 0 ? ["notes:", ...notes] : []),
+    ...[...new Set(sorted.flatMap(({ report }) => report.leftOut?.message ?? []))].map(
+      (message) => `Not included: ${message}`,
+    ),
+    "",
+  ].join("\n");
+}
+
+const CSV_HEADER = [
+  "location",
+  "hardware",
+  "zone",
+  "zone_name",
+  "intensity_level",
+  "intensity_year",
+  "intensity_gco2eq_per_kwh",
+  "intensity_source",
+  "pue",
+  "duration_s",
+  "it_energy_kwh",
+  "energy_kwh",
+  "carbon_gco2eq",
+  "carbon_over_best_gco2eq",
+];
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+function csvField(value: string | number | undefined): string {
+  const text = value === undefined ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One row per estimate, sorted as the table is, numbers unrounded in the report's units. */
+export function renderCsv(sorted: readonly Outcome[]): string {
+  const best = sorted[0]?.report.carbon.value ?? 0;
+  const rows = sorted.map(({ variant, report }) => {
+    const { intensity, work } = report;
+    const durationS =
+      work.kind === "duration" ? work.duration.value : work.latency.value * work.count;
+    return [
+      variant.location,
+      variant.hardware,
+      intensity.zone,
+      intensity.zoneName,
+      intensity.level,
+      intensity.year,
+      intensity.value,
+      intensity.source.id,
+      report.pue.value,
+      durationS,
+      report.itEnergy.value,
+      report.energy.value,
+      report.carbon.value,
+      report.carbon.value - best,
+    ]
+      .map(csvField)
+      .join(",");
+  });
+  return `${[CSV_HEADER.join(","), ...rows].join("\r\n")}\r\n`;
+}
