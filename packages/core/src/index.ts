@@ -106,6 +106,11 @@ export {
   MAX_REGION_CHARS,
 } from "./sustainml/input-limits.ts";
 export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
+export {
+  computeMeasuredFootprint,
+  MEASURED_FORMULA,
+  type MeasuredWork,
+} from "./sustainml/measured-task.ts";
 export { formatNumber, formatQuantity } from "./units/format.ts";
 export {
   type NumberParseError,

@@ -56,12 +56,14 @@ export interface CarbonTaskInputs {
 /**
  * Why a task has no footprint: an input over a size limit (`input-over-limit`), the model
  * NO_MODEL (`no-model`, the reference node's answer), a power or latency that is negative or
- * not finite (`invalid-hw-resource`), no grid intensity for the region, or an estimate error.
+ * not finite (`invalid-hw-resource`), a measurement without energy or inferences
+ * (`invalid-measurement`, see measured-task.ts), no grid intensity for the region, or an estimate error.
  */
 export type CarbonTaskErrorKind =
   | "input-over-limit"
   | "no-model"
   | "invalid-hw-resource"
+  | "invalid-measurement"
   | IntensityError["kind"]
   | EstimateError["kind"];
 
@@ -86,7 +88,7 @@ export interface CarbonTaskOutcome {
 /** The same few provenances every task (one per zone, one PUE): their JSON is built once. */
 const provenanceJsonCache = new WeakMap<Provenance, JsonObject>();
 
-function provenanceJson(provenance: Provenance): JsonObject {
+export function provenanceJson(provenance: Provenance): JsonObject {
   let json = provenanceJsonCache.get(provenance);
   if (!json) {
     json = Object.freeze(buildProvenanceJson(provenance));
@@ -98,7 +100,7 @@ function provenanceJson(provenance: Provenance): JsonObject {
 const intensityJsonCache = new WeakMap<IntensityInput, JsonObject>();
 
 /** The `intensity` member of extra_data; lookups are cached per region, so is this. */
-function intensityJson(intensity: IntensityInput): JsonObject {
+export function intensityJson(intensity: IntensityInput): JsonObject {
   let json = intensityJsonCache.get(intensity);
   if (!json) {
     json = Object.freeze({
@@ -148,7 +150,7 @@ function powerProvenance(hardwareName: string): Provenance {
 }
 
 /** A refusal before any work: the task's inputs are over a size limit (see input-limits.ts). */
-function refused(model: string, why: string): CarbonTaskOutcome {
+export function refused(model: string, why: string): CarbonTaskOutcome {
   const message = `${TASK_ERROR_PREFIX}${why}`;
   return {
     ok: false,
@@ -257,11 +259,16 @@ let lastExtra:
     }
   | undefined;
 
-function extraBase(model: string, userExtra: UserExtra): ExtraMerge {
+export function extraBase(model: string, userExtra: UserExtra): ExtraMerge {
   if (lastBase?.model === model && lastBase.userExtra === userExtra) return lastBase.merge;
   const merge = footprintExtraBase(model, userExtra);
   lastBase = { model, userExtra, merge };
   return merge;
+}
+
+/** `extra_data.grid_ci_source`: `env` for an override (the reference node's word), else where from. */
+export function gridCiSource(intensity: IntensityInput): string {
+  return intensity.level === "override" ? "env" : intensity.level === "live" ? "live" : "embedded";
 }
 
 function successExtra(
@@ -284,8 +291,7 @@ function successExtra(
   const extra: Record<string, JsonValue> = {
     ...base,
     mode,
-    grid_ci_source:
-      intensity.level === "override" ? "env" : intensity.level === "live" ? "live" : "embedded",
+    grid_ci_source: gridCiSource(intensity),
     latency_unit: options.latencyUnit,
     pue: options.pue.value,
     intensity: intensityJson(intensity),
