@@ -80,3 +80,4 @@ export {
   type WriterSubmessageTarget,
 } from "./rtps-datagrams.ts";
 export { type CompilerOutcome, runCompiler } from "./run-compiler.ts";
+export { type TestModelKind, testOnnxModel, writeTestOnnxModel } from "./onnx-models.ts";
