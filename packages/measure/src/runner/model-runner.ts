@@ -22,6 +22,8 @@ const STDERR_TAIL_CHARS = 2_000;
 type Prepared = Extract<RunnerReply, { type: "prepared" }>;
 type Ran = Extract<RunnerReply, { type: "ran" }>;
 type Awaited = {
+  /** The process the request went to: only its exit fails the request. */
+  readonly child: ChildProcess;
   readonly resolve: (reply: Result<RunnerReply, MeasureFailure>) => void;
   readonly timer: NodeJS.Timeout;
 };
@@ -108,15 +110,15 @@ export class ModelRunner {
     child.on("message", (raw: unknown) => this.onReply(raw));
     child.on("exit", (code, signal) => {
       if (this.child === child) this.child = undefined;
-      if (this.waiting.size === 0) return;
+      if (![...this.waiting.values()].some((w) => w.child === child)) return;
       this.counters.died += 1;
       const why = `the runner process exited (${signal ?? `status ${code}`})${
         this.stderrTail.trim() === "" ? "" : `: ${this.stderrTail.trim().split("\n").slice(-3).join(" | ")}`
       }`;
-      this.failAll(failure("run-failed", why));
+      this.failAll(child, failure("run-failed", why));
     });
     child.on("error", (error) => {
-      this.failAll(failure("run-failed", `the runner process failed: ${error.message}`));
+      this.failAll(child, failure("run-failed", `the runner process failed: ${error.message}`));
     });
     // The bus node may exit with a runner idle: the runner must not keep it alive.
     child.unref();
@@ -148,7 +150,7 @@ export class ModelRunner {
           ),
         });
       }, timeoutMs);
-      this.waiting.set(request.id, { resolve, timer });
+      this.waiting.set(request.id, { child, resolve, timer });
       child.channel?.ref();
       child.send(request, (error) => {
         if (error) {
@@ -184,8 +186,10 @@ export class ModelRunner {
     waiting.resolve(result);
   }
 
-  private failAll(error: MeasureFailure): void {
-    for (const id of [...this.waiting.keys()]) this.settle(id, { ok: false, error });
+  private failAll(child: ChildProcess, error: MeasureFailure): void {
+    for (const [id, waiting] of [...this.waiting]) {
+      if (waiting.child === child) this.settle(id, { ok: false, error });
+    }
   }
 }
 
