@@ -29,7 +29,16 @@ export {
   standardLogName,
 } from "./format/file-names.ts";
 export { fixedDecimal, parseNumberToken, plainDecimal } from "./format/numbers.ts";
-export { CAR_KM_UNIT, carKm } from "./format/records.ts";
+export {
+  averageIntensityRecord,
+  CAR_KM_UNIT,
+  carKm,
+  componentsMessage,
+  consumptionDescription,
+  consumptionRecord,
+  messageRecord,
+  OUTPUT_PREFIX,
+} from "./format/records.ts";
 export { formatEpochDuration, formatHms, parseClock } from "./format/time.ts";
 export { fileTimestamp, lineTimestamp } from "./format/timestamps.ts";
 export type { FileProblem, SkipReason } from "./parse/problems.ts";

@@ -1,4 +1,4 @@
-import type { IntensityProvider } from "@wattprint/core";
+import { type IntensityProvider, resolvePue } from "@wattprint/core";
 import type { MeterOptions } from "@wattprint/power";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
@@ -224,6 +224,10 @@ export const trackerOptionsSchema = z
         path: ["simGpuWatts"],
         message: "simGpuWatts (watts) is required with simGpu",
       });
+    }
+    if (o.pue !== undefined) {
+      const pue = resolvePue(o.pue);
+      if (!pue.ok) ctx.addIssue({ code: "custom", path: ["pue"], message: pue.error.message });
     }
     for (const key of Object.keys(o.apiKeys ?? {})) {
       if (!(API_KEY_PROVIDERS as readonly string[]).includes(key.toLowerCase())) {

@@ -75,6 +75,7 @@ const sample: TrackerResult = {
     },
   ],
   tasks: [],
+  tasksDropped: 0,
   inferences: 4,
   perInference: { energy, co2G: 0.05, durationS: 2.5 },
   method: "measured epochs",

@@ -183,7 +183,9 @@ export const trackerResultSchema = z
     intensity: intensityResultSchema,
     co2G: nonNegative,
     equivalents: z.array(equivalentResultSchema),
+    /** The first 1,000 tasks; `tasksDropped` counts the rest (their energy is in the run's). */
     tasks: z.array(taskResultSchema),
+    tasksDropped: count.default(0),
     inferences: count,
     /** The run's energy and CO2 divided by `inferences`; null when none were counted. */
     perInference: perInferenceSchema.nullable(),

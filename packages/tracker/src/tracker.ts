@@ -1,18 +1,82 @@
-import { err, failure, ok, type Result } from "@wattprint/result";
+import { randomInt } from "node:crypto";
 import {
+  gramsCO2eq,
+  kilowattHours,
+  predictTotal,
+  resolvePue,
+  seconds,
+  sourceOf,
+  watts,
+} from "@wattprint/core";
+import {
+  averageIntensityRecord,
+  CARBONTRACKER_PUE_CITATION,
+  componentsMessage,
+  consumptionDescription,
+  consumptionRecord,
+  type LogWriter,
+  type LogWriterError,
+  lineTimestamp,
+  OUTPUT_PREFIX,
+  startLogs,
+} from "@wattprint/logs";
+import { type MeterReading, openPowerMeter, type PowerMeter } from "@wattprint/power";
+import { err, failure, ok, type Result } from "@wattprint/result";
+import { systemClock } from "./clock.ts";
+import {
+  gpusOfThisProcess,
+  meterOptionsFor,
+  selectDevices,
+  type TrackedDevice,
+} from "./devices.ts";
+import {
+  addLedger,
+  basisOf,
+  componentResults,
+  componentWatts,
+  emptyLedger,
+  energyFigures,
+  equivalentsOf,
+  type Ledger,
+  perInference,
+  type Source,
+  scaleLedger,
+  totalJ,
+} from "./figures.ts";
+import { IntensityFeed } from "./intensity-feed.ts";
+import {
+  LOCATION_ENV,
   parseTrackerOptions,
   type ResolvedTrackerOptions,
+  type TrackerClock,
   type TrackerFailure,
   type TrackerOptions,
   type TrackerWarning,
+  type TrackerWarningKind,
 } from "./options.ts";
-import type { TaskResult, TrackerResult } from "./result.ts";
+import { providerForKeys } from "./providers.ts";
+import {
+  type IntensityResult,
+  type TaskResult,
+  TRACKER_RESULT_SCHEMA_ID,
+  type TrackerResult,
+} from "./result.ts";
 import type { EpochReport, Measured, TrackerCounters, TrackerTask } from "./types.ts";
+import { WATTPRINT_VERSION } from "./version.ts";
+
+/** Warnings kept on the tracker and in a result; `warningsDropped` counts the rest. */
+export const MAX_WARNINGS = 100;
+/** Tasks kept in a result; `tasksDropped` counts the rest. */
+export const MAX_TASKS = 1000;
 
 /** A failure of a tracker call, as the rejection of its promise (unless `ignoreErrors`). */
 export class TrackerError extends Error {
   override readonly name = "TrackerError";
-  constructor(readonly failure: TrackerFailure) {
+  constructor(
+    readonly failure: TrackerFailure,
+    /** The result, when the failure came after it was computed (a log that could not be written). */
+    readonly result: TrackerResult | null = null,
+  ) {
     super(failure.message);
   }
 }
@@ -26,8 +90,20 @@ export interface TaskMeasured<T> {
   readonly task: TaskResult;
 }
 
-const notYet = (what: string): TrackerFailure =>
-  failure("invalid-state", `${what} is not implemented yet in this build of @wattprint/tracker`);
+/** Everything that exists once the meter, the logs and the intensity are open. */
+interface Session {
+  readonly meter: PowerMeter;
+  readonly devices: readonly TrackedDevice[];
+  /** Index of each tracked device in the meter's readings. */
+  readonly index: readonly number[];
+  readonly writer: LogWriter | null;
+  readonly feed: IntensityFeed;
+  readonly opening: MeterReading;
+}
+
+type Phase = "open" | "stopping" | "stopped" | "disabled";
+
+const J_PER_KWH = 3_600_000;
 
 /**
  * carbontracker's tracker for TypeScript. `new CarbonTracker({ epochs })`, then
@@ -40,19 +116,55 @@ export class CarbonTracker implements AsyncDisposable {
   /** The validated options; null when they were invalid (every call then fails with why). */
   readonly options: ResolvedTrackerOptions | null;
   private readonly invalid: TrackerFailure | null;
+  private readonly clock: TrackerClock;
   private readonly warningList: TrackerWarning[] = [];
+  private readonly seenProblems = new Set<string>();
+  private readonly counters: TrackerCounters = {
+    samples: 0,
+    overlappedTicks: 0,
+    intensityFetches: 0,
+    intensityFailures: 0,
+    intensityValuesDropped: 0,
+    warnings: 0,
+    warningsDropped: 0,
+    logWriteFailures: 0,
+  };
+  private readonly startedAt: Date;
+  private readonly startedMs: number;
+  private sessionPromise: Promise<Result<Session, TrackerFailure>> | null = null;
+  private session: Session | null = null;
+  private phase: Phase = "open";
+  private timer: unknown = null;
+  private sampling: Promise<MeterReading> | null = null;
+  private stopping: Promise<TrackerResult> | null = null;
   private lastResult: TrackerResult | null = null;
   private lastPrediction: TrackerResult | null = null;
+  private apiKeys: Readonly<Record<string, string>> | null;
+
+  // The run's measurement.
+  private usedEpochs = false;
+  private epochBegin: Promise<MeterReading> | null = null;
+  private epochsCompleted = 0;
+  private run: { energyJ: Float64Array; seconds: number } = emptyLedger(0);
+  private spanBegin: Promise<MeterReading> | null = null;
+  private inferences = 0;
+  private readonly tasks: TaskResult[] = [];
+  private tasksDropped = 0;
 
   /**
-   * Validates the options and starts opening the power meter and the logs in the background
-   * (carbontracker's constructor starts its threads). Never throws: invalid options make
-   * every later call fail with an `invalid-options` failure naming the option.
+   * Validates the options and starts opening the power meter, the logs and the intensity in
+   * the background (carbontracker's constructor starts its threads). Never throws: invalid
+   * options make every later call fail with an `invalid-options` failure naming the option.
    */
   constructor(options: TrackerOptions = {}) {
     const parsed = parseTrackerOptions(options);
     this.options = parsed.ok ? parsed.value : null;
     this.invalid = parsed.ok ? null : parsed.error;
+    this.clock = this.options?.clock ?? systemClock;
+    this.apiKeys = this.options?.apiKeys ?? null;
+    this.startedAt = this.clock.now();
+    this.startedMs = this.clock.monotonicMs();
+    if (this.options !== null) this.sessionPromise = this.open(this.options);
   }
 
   /** Builds a tracker and waits until its meter and logs are open, or says why they are not. */
@@ -66,70 +178,697 @@ export class CarbonTracker implements AsyncDisposable {
 
   /** Resolves once the meter and the logs are open; the failure when they cannot be. */
   async ready(): Promise<Result<void, TrackerFailure>> {
-    if (this.invalid !== null) return err(this.invalid);
-    return err(notYet("ready()"));
+    if (this.invalid !== null || this.sessionPromise === null) {
+      return err(this.invalid ?? failure("invalid-options", "invalid options"));
+    }
+    const session = await this.sessionPromise;
+    return session.ok ? ok(undefined) : session;
   }
+
+  /** The devices metered, once open (GPU first, then CPU and DRAM). */
+  get devices(): readonly TrackedDevice[] {
+    return this.session?.devices ?? [];
+  }
+
+  /** The paths of the two logs, once open with a `logDir`. */
+  get logFiles(): { readonly standard: string; readonly output: string } | null {
+    const files = this.session?.writer?.files;
+    return files === undefined ? null : { standard: files.standard, output: files.output };
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  private async open(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
+    const env = o.env ?? process.env;
+    const fromEnv = env[LOCATION_ENV]?.trim();
+    const location = o.location ?? (fromEnv === "" ? undefined : fromEnv);
+    const feed = IntensityFeed.open({
+      location,
+      locationFrom: o.location !== undefined ? "option" : location !== undefined ? "env" : "none",
+      overrideGPerKWh: o.intensityGPerKWh,
+      provider: o.intensityProvider ?? providerForKeys(this.apiKeys),
+      clock: this.clock,
+      refreshS: o.intensityRefreshS,
+      onFetched: (gPerKWh, address) => {
+        this.counters.intensityFetches++;
+        const written = this.session?.writer?.intensityFetched({
+          intensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
+          address,
+        });
+        if (written !== undefined && !written.ok) this.logFailed(written.error);
+      },
+      onWarning: (kind, message) => {
+        if (kind === "intensity") this.counters.intensityFailures++;
+        this.warn(kind, message);
+      },
+    });
+    if (!feed.ok) return feed;
+
+    const opened = await openPowerMeter(meterOptionsFor(o));
+    if (!opened.ok) {
+      feed.value.stop();
+      return err(
+        failure("no-devices", `No components were available: ${opened.error.message}`, {
+          ...(opened.error.field === undefined ? {} : { field: opened.error.field }),
+        }),
+      );
+    }
+    const meter = opened.value;
+    for (const skip of meter.skipped) this.seenProblems.add(`skip:${skip.reader}:${skip.kind}`);
+    let gpuAllowed: ReadonlySet<string> | null = null;
+    if (o.devicesByPid) {
+      gpuAllowed = await gpusOfThisProcess(meter, process.pid);
+    }
+    const devices = selectDevices(meter.devices, o.components, gpuAllowed);
+    if (devices.length === 0) {
+      await meter.close();
+      feed.value.stop();
+      const why = meter.skipped.map((s) => `${s.reader}: ${s.message}`).join("; ");
+      return err(
+        failure(
+          "no-devices",
+          `No components were available for ${o.components.join(",")}${o.devicesByPid ? " (devicesByPid: no GPU runs this process)" : ""}${why === "" ? "" : `: ${why}`}`,
+          { field: "components" },
+        ),
+      );
+    }
+    const index = devices.map((d) => meter.devices.indexOf(d.device));
+
+    const pue = this.pue(o);
+    let writer: LogWriter | null = null;
+    if (o.logDir !== null) {
+      const started = startLogs({
+        logDir: o.logDir,
+        prefix: o.logFilePrefix,
+        loggerId: randomInt(1, 1_000_000),
+        components: logComponents(devices),
+        decimalPrecision: o.decimalPrecision,
+        interpretable: o.interpretable,
+        pue: pue.value,
+        ...(pue.value === 1.58 && o.pue === undefined
+          ? { pueCitation: CARBONTRACKER_PUE_CITATION }
+          : {}),
+        intensityIntervalS: Math.round(o.intensityRefreshS),
+        now: () => this.clock.now(),
+      });
+      if (!started.ok) {
+        const f = failure("logs", started.error.message, {
+          field: "logDir",
+          ...("cause" in started.error ? { cause: started.error.cause } : {}),
+        });
+        if (!o.ignoreErrors) {
+          await meter.close();
+          feed.value.stop();
+          return err(f);
+        }
+        this.warn("ignored-error", `${f.message}; continuing without logs`);
+      } else {
+        writer = started.value;
+      }
+    }
+    const session: Session = {
+      meter,
+      devices,
+      index,
+      writer,
+      feed: feed.value,
+      opening: meter.latest(),
+    };
+    this.session = session;
+    this.echo(`${OUTPUT_PREFIX}${componentsMessage(logComponents(devices))}\n`);
+    feed.value.start();
+    this.timer = this.clock.setInterval(() => this.tick(), o.updateInterval * 1000);
+    return ok(session);
+  }
+
+  private pue(o: ResolvedTrackerOptions): { value: number; source: Source } {
+    // carbontracker's 1.58 is the core's "industry-2023" profile (Uptime Institute 2023).
+    const resolved = resolvePue(o.pue ?? "industry-2023");
+    // The schema checked `pue` already; only a programming error lands here.
+    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o.pue}`);
+    return { value: resolved.value.value, source: sourceOf(resolved.value.provenance) };
+  }
+
+  /** The session, or the failure's consequence: a rejection, or null under `ignoreErrors`. */
+  private async need(what: string): Promise<Session | null> {
+    if (this.invalid !== null) return this.fail(this.invalid);
+    if (this.phase === "disabled") return null;
+    const session = await (this.sessionPromise as Promise<Result<Session, TrackerFailure>>);
+    if (session.ok) return session.value;
+    // Without ignoreErrors every call rejects with why; with it, one warning and then no-ops.
+    if ((this.phase as Phase) === "disabled") return null;
+    if (this.options?.ignoreErrors === true) this.phase = "disabled";
+    return this.fail(session.error, `${what}: `);
+  }
+
+  /** Rejects (throws in an async method) unless `ignoreErrors`, which warns instead. */
+  private fail(f: TrackerFailure, context = "", result: TrackerResult | null = null): null {
+    if (this.options?.ignoreErrors !== true) throw new TrackerError(f, result);
+    this.warn("ignored-error", `Ignored error: ${context}${f.message}`);
+    return null;
+  }
+
+  // ---------------------------------------------------------------- sampling
+
+  private sample(session: Session): Promise<MeterReading> {
+    if (this.sampling !== null) return this.sampling;
+    this.sampling = session.meter.sample().then((reading) => {
+      this.sampling = null;
+      this.counters.samples++;
+      if (reading.problems.length > 0) this.noteProblems(reading);
+      return reading;
+    });
+    return this.sampling;
+  }
+
+  /** The timer: one sample per `updateInterval`, never two at once, never blocking. */
+  private tick(): void {
+    const session = this.session;
+    if (session === null || this.phase !== "open") return;
+    if (this.sampling !== null) {
+      this.counters.overlappedTicks++;
+      return;
+    }
+    void this.sample(session);
+  }
+
+  private noteProblems(reading: MeterReading): void {
+    for (const p of reading.problems) {
+      const key = `${p.device}:${p.kind}`;
+      if (this.seenProblems.has(key)) continue;
+      this.seenProblems.add(key);
+      this.warn(
+        "sampling",
+        `${p.message} (later ${p.kind} readings of this device are counted in introspect(), not repeated)`,
+      );
+    }
+  }
+
+  private span(session: Session, earlier: MeterReading, later: MeterReading): Ledger {
+    const energyJ = new Float64Array(session.devices.length);
+    for (let i = 0; i < energyJ.length; i++) {
+      const at = session.index[i] as number;
+      energyJ[i] = Math.max(
+        0,
+        (later.devices[at]?.energyJ ?? 0) - (earlier.devices[at]?.energyJ ?? 0),
+      );
+    }
+    return { energyJ, seconds: Math.max(0, (later.atMs - earlier.atMs) / 1000) };
+  }
+
+  // ---------------------------------------------------------------- lifecycle
 
   /** Starts measuring without epochs (an inference run, a script); `stop()` ends it. */
   async start(): Promise<void> {
-    throw new TrackerError(this.invalid ?? notYet("start()"));
+    const session = await this.need("start()");
+    if (session === null || this.phase !== "open") return;
+    if (this.usedEpochs) {
+      this.fail(
+        failure(
+          "invalid-state",
+          "start() after epochStart(): a run measures either epochs or one span from start() to stop()",
+        ),
+      );
+      return;
+    }
+    this.spanBegin ??= this.sample(session);
+    await this.spanBegin;
   }
 
   /** Starts an epoch. */
   async epochStart(): Promise<void> {
-    throw new TrackerError(this.invalid ?? notYet("epochStart()"));
+    const session = await this.need("epochStart()");
+    if (session === null || this.phase !== "open") return;
+    if (this.epochBegin !== null) {
+      this.fail(
+        failure(
+          "invalid-state",
+          `epochStart() while epoch ${this.epochsCompleted + 1} is running; call epochEnd() first`,
+        ),
+      );
+      return;
+    }
+    if (this.spanBegin !== null && !this.usedEpochs) {
+      this.fail(
+        failure(
+          "invalid-state",
+          "epochStart() after start(): a run measures either epochs or one span from start() to stop()",
+        ),
+      );
+      return;
+    }
+    this.usedEpochs = true;
+    if (this.run.energyJ.length !== session.devices.length) {
+      this.run = emptyLedger(session.devices.length);
+    }
+    this.epochBegin = this.sample(session);
+    await this.epochBegin;
   }
 
   /**
    * Ends an epoch: writes its record, the prediction after `epochsBeforePred` epochs, and the
-   * actual consumption (then stops) at `monitorEpochs`. Null only under `ignoreErrors` after
-   * a failure.
+   * actual consumption (then stops) at `monitorEpochs`. Null once monitoring has finished
+   * (carbontracker's calls are no-ops then), or under `ignoreErrors` after a failure.
    */
   async epochEnd(): Promise<EpochReport | null> {
-    throw new TrackerError(this.invalid ?? notYet("epochEnd()"));
+    const session = await this.need("epochEnd()");
+    if (session === null || this.phase !== "open") return null;
+    const begin = this.epochBegin;
+    if (begin === null) {
+      return this.fail(failure("invalid-state", "epochEnd() without epochStart()"));
+    }
+    const o = this.options as ResolvedTrackerOptions;
+    const ledger = await this.closeEpoch(session, begin);
+    if (this.phase !== "open") return null;
+    const epoch = this.epochsCompleted;
+    const powerW: Partial<Record<"gpu" | "cpu", number>> = {};
+    for (const [component, w] of componentWatts(session.devices, ledger)) {
+      if (w !== null) powerW[component] = w;
+    }
+    let prediction: TrackerResult | null = null;
+    if (o.epochs !== undefined && o.epochsBeforePred > 0 && epoch === o.epochsBeforePred) {
+      prediction = await this.predict(session, o.epochs);
+    }
+    let actual: TrackerResult | null = null;
+    const target = this.monitorTarget();
+    if (target !== null && epoch === target) actual = await this.stop();
+    return { epoch, durationS: ledger.seconds, powerW, prediction, actual };
+  }
+
+  /** Ends the running epoch: its energy into the run, its record into the standard log. */
+  private async closeEpoch(session: Session, begin: Promise<MeterReading>): Promise<Ledger> {
+    this.epochBegin = null;
+    const earlier = await begin;
+    const later = await this.sample(session);
+    const ledger = this.span(session, earlier, later);
+    addLedger(this.run, ledger);
+    this.epochsCompleted++;
+    this.writeEpoch(session, ledger);
+    return ledger;
+  }
+
+  private writeEpoch(session: Session, ledger: Ledger): void {
+    const byComponent = componentWatts(session.devices, ledger);
+    if ([...byComponent.values()].some((w) => w === null)) {
+      this.warn("notice", "Epoch duration is too short for a measurement to be collected.");
+    }
+    if (session.writer === null) return;
+    const power: Record<string, ReturnType<typeof watts> | null> = {};
+    for (const [component, w] of byComponent) power[component] = w === null ? null : watts(w);
+    const written = session.writer.epochEnd({ duration: seconds(ledger.seconds), power });
+    if (!written.ok) this.logFailed(written.error);
+  }
+
+  private monitorTarget(): number | null {
+    const o = this.options as ResolvedTrackerOptions;
+    if (o.monitorEpochs > 0) return o.monitorEpochs;
+    return o.epochs ?? null;
+  }
+
+  /** carbontracker's prediction for all `epochs`, from the epochs measured so far. */
+  private async predict(session: Session, epochs: number): Promise<TrackerResult | null> {
+    const o = this.options as ResolvedTrackerOptions;
+    const n = this.epochsCompleted;
+    const pue = this.pue(o);
+    // The core's predictTotal on the mean epoch: the same arithmetic, without keeping every epoch.
+    const predicted = predictTotal({
+      measured: [
+        {
+          energy: kilowattHours((totalJ(this.run) / J_PER_KWH / n) * pue.value),
+          duration: seconds(this.run.seconds / n),
+        },
+      ],
+      totalEpochs: epochs,
+    });
+    if (!predicted.ok) {
+      return this.fail(failure("invalid-state", predicted.error.message));
+    }
+    const durationS = predicted.value.totalDuration.value;
+    const gPerKWh = await session.feed.predictedGPerKWh(durationS);
+    const ledger = scaleLedger(this.run, epochs / n);
+    const result = this.build(session, {
+      kind: "predicted",
+      status: "complete",
+      ledger,
+      gPerKWh,
+      label: epochs,
+      method: `mean of ${n} measured epoch(s) x ${epochs} epochs (carbontracker's prediction); intensity: mean of the values so far and the forecast for ${Math.round(durationS)} s`,
+    });
+    this.lastPrediction = result;
+    const record = {
+      epochs,
+      duration: seconds(durationS),
+      energy: kilowattHours(result.energy.totalKWh),
+      carbon: gramsCO2eq(result.co2G),
+    };
+    if (session.writer !== null) {
+      const written = session.writer.prediction(record);
+      if (!written.ok) this.logFailed(written.error);
+    }
+    this.echoConsumption(consumptionDescription("pred", epochs), durationS, result);
+    return result;
   }
 
   /**
    * Stops measuring and reports the actual consumption (idempotent: later calls return the
-   * same result). Before the planned epochs this is carbontracker's early stop.
+   * same result). Before the planned epochs this is carbontracker's early stop; an epoch
+   * still running is ended first, since its energy was spent.
    */
-  async stop(): Promise<TrackerResult> {
-    throw new TrackerError(this.invalid ?? notYet("stop()"));
+  stop(): Promise<TrackerResult> {
+    this.stopping ??= this.finish();
+    return this.stopping;
   }
+
+  private async finish(): Promise<TrackerResult> {
+    let session: Session | null;
+    try {
+      session = await this.need("stop()");
+    } catch (error) {
+      this.stopping = null;
+      throw error;
+    }
+    if (session === null) {
+      this.phase = "stopped";
+      const failed = this.failedResult();
+      this.lastResult = failed;
+      return failed;
+    }
+    this.phase = "stopping";
+    if (this.epochBegin !== null) await this.closeEpoch(session, this.epochBegin);
+    let label: number | null;
+    let ledger: Ledger;
+    if (this.usedEpochs) {
+      ledger = this.run;
+      label = this.epochsCompleted;
+    } else {
+      const earlier = this.spanBegin === null ? session.opening : await this.spanBegin;
+      ledger = this.span(session, earlier, await this.sample(session));
+      this.run = { energyJ: new Float64Array(ledger.energyJ), seconds: ledger.seconds };
+      // carbontracker's command wrapper: one epoch, then "Actual consumption:".
+      this.epochsCompleted = 1;
+      this.writeEpoch(session, ledger);
+      label = null;
+    }
+    if (this.timer !== null) this.clock.clearInterval(this.timer);
+    this.timer = null;
+    const target = this.monitorTarget();
+    const early = this.usedEpochs && target !== null && this.epochsCompleted < target;
+    await session.feed.settle();
+    session.feed.stop();
+    const gPerKWh = session.feed.meanGPerKWh;
+    const result = this.build(session, {
+      kind: "actual",
+      status: early ? "early-stop" : "complete",
+      ledger,
+      gPerKWh,
+      label,
+      method: this.usedEpochs
+        ? `measured over ${this.epochsCompleted} epoch(s), energy from the power meter's readings`
+        : "measured from start to stop, energy from the power meter's readings",
+    });
+    this.lastResult = result;
+    this.phase = "stopped";
+    let logError: LogWriterError | null = null;
+    const writer = session.writer;
+    if (writer !== null) {
+      if (early) {
+        const w = writer.earlyStop({ plannedEpochs: target ?? -1 });
+        if (!w.ok) logError ??= w.error;
+      }
+      const a = writer.actual({
+        epochs: label,
+        duration: seconds(result.durationS),
+        energy: kilowattHours(result.energy.totalKWh),
+        carbon: gramsCO2eq(result.co2G),
+        averageIntensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
+        fetched: session.feed.fetchedValues().map((v) => ({ value: v, unit: "gCO2eq/kWh" })),
+        address: session.feed.address,
+      });
+      if (!a.ok) logError ??= a.error;
+      const e = writer.end();
+      if (!e.ok && logError === null && e.error.kind !== "closed") logError = e.error;
+    }
+    const ts = lineTimestamp(this.clock.now());
+    this.echo(averageIntensityRecord(ts, gPerKWh, true).slice(ts.length + 3));
+    this.echoConsumption(consumptionDescription("actual", label), result.durationS, result);
+    this.echo(`${OUTPUT_PREFIX}Finished monitoring.\n`);
+    await session.meter.close();
+    if (logError !== null) {
+      this.counters.logWriteFailures++;
+      this.fail(failure("logs", logError.message, { field: "logDir" }), "", result);
+    }
+    return result;
+  }
+
+  private logFailed(error: LogWriterError): void {
+    this.counters.logWriteFailures++;
+    if (error.kind === "closed" && this.counters.logWriteFailures > 1) return;
+    this.warn("logs", `${error.message}; the run is still measured and returned`);
+  }
+
+  // ---------------------------------------------------------------- results
+
+  private build(
+    session: Session,
+    r: {
+      kind: TrackerResult["kind"];
+      status: TrackerResult["status"];
+      ledger: Ledger;
+      gPerKWh: number;
+      label: number | null;
+      method: string;
+    },
+  ): TrackerResult {
+    const o = this.options as ResolvedTrackerOptions;
+    const pue = this.pue(o);
+    const itJ = totalJ(r.ledger);
+    const energy = energyFigures(itJ, pue.value);
+    const co2G = energy.totalKWh * r.gPerKWh;
+    const latest = session.meter.latest();
+    const deviceOf = (d: TrackedDevice) =>
+      latest.devices[session.index[session.devices.indexOf(d)] as number];
+    const components = componentResults(
+      session.devices,
+      r.ledger,
+      (d) => (r.kind === "actual" ? (deviceOf(d)?.uncountedS ?? 0) : 0),
+      (d) => deviceOf(d)?.lowerBound ?? false,
+    );
+    const intensity: IntensityResult = { ...session.feed.result(), gPerKWh: r.gPerKWh };
+    const now = this.clock.now();
+    return {
+      schema: TRACKER_RESULT_SCHEMA_ID,
+      kind: r.kind,
+      status: r.status,
+      wattprintVersion: WATTPRINT_VERSION,
+      startedAt: this.startedAt.toISOString(),
+      endedAt: now.toISOString(),
+      durationS: r.ledger.seconds,
+      wallS: Math.max(0, (this.clock.monotonicMs() - this.startedMs) / 1000),
+      epochs: {
+        completed: this.usedEpochs ? this.epochsCompleted : 0,
+        planned: o.epochs ?? null,
+        label: r.label,
+      },
+      energy,
+      pue: { value: pue.value, applied: true, source: pue.source },
+      components,
+      basis: basisOf(components.map((c) => c.basis)),
+      intensity,
+      co2G,
+      equivalents: equivalentsOf(co2G, energy.totalKWh),
+      tasks: [...this.tasks],
+      tasksDropped: this.tasksDropped,
+      inferences: this.inferences,
+      perInference: perInference(energy, co2G, r.ledger.seconds, this.inferences),
+      method: r.method,
+      warnings: this.warningList.map((w) => ({ ...w })),
+      warningsDropped: this.counters.warningsDropped,
+      logs: this.logFiles,
+    };
+  }
+
+  /** Under `ignoreErrors`, when nothing could be measured: zeros, `status: "failed"`, and why. */
+  private failedResult(): TrackerResult {
+    const o = this.options;
+    const now = this.clock.now();
+    const world = IntensityFeed.open({
+      location: undefined,
+      locationFrom: "none",
+      overrideGPerKWh: undefined,
+      provider: undefined,
+      clock: this.clock,
+      refreshS: 900,
+      onFetched: () => {},
+      onWarning: () => {},
+    });
+    if (!world.ok) throw new Error("the embedded world intensity is missing");
+    const pue =
+      o === null
+        ? { value: 1.58, source: this.pue({ pue: undefined } as ResolvedTrackerOptions).source }
+        : this.pue(o);
+    const energy = energyFigures(0, pue.value);
+    return {
+      schema: TRACKER_RESULT_SCHEMA_ID,
+      kind: "actual",
+      status: "failed",
+      wattprintVersion: WATTPRINT_VERSION,
+      startedAt: this.startedAt.toISOString(),
+      endedAt: now.toISOString(),
+      durationS: 0,
+      wallS: Math.max(0, (this.clock.monotonicMs() - this.startedMs) / 1000),
+      epochs: { completed: 0, planned: o?.epochs ?? null, label: null },
+      energy,
+      pue: { value: pue.value, applied: true, source: pue.source },
+      components: [],
+      basis: "measured",
+      intensity: world.value.result(),
+      co2G: 0,
+      equivalents: equivalentsOf(0, 0),
+      tasks: [...this.tasks],
+      tasksDropped: this.tasksDropped,
+      inferences: this.inferences,
+      perInference: null,
+      method: "nothing was measured: tracking failed (see warnings)",
+      warnings: this.warningList.map((w) => ({ ...w })),
+      warningsDropped: this.counters.warningsDropped,
+      logs: null,
+    };
+  }
+
+  // ---------------------------------------------------------------- tasks, inferences, measure
 
   /** Starts a named task; `end()` (or `await using`) gives its footprint. */
   task(name: string): TrackerTask;
   /** Runs `work` as a named task and returns its value with the task's footprint. */
   task<T>(name: string, work: Work<T>): Promise<TaskMeasured<T>>;
   task<T>(name: string, work?: Work<T>): TrackerTask | Promise<TaskMeasured<T>> {
-    const failed = this.invalid ?? notYet(`task(${JSON.stringify(name)})`);
-    if (work !== undefined) return Promise.reject(new TrackerError(failed));
+    const handle = this.openTask(name);
+    if (work === undefined) return handle;
+    return (async () => {
+      let value: T;
+      try {
+        value = typeof work === "function" ? await work(this) : await work;
+      } catch (error) {
+        await handle.end().catch(() => {});
+        throw error;
+      }
+      return { value, task: await handle.end() };
+    })();
+  }
+
+  private openTask(name: string): TrackerTask {
+    const startedAt = this.clock.now();
+    let inferences = 0;
+    let ended: Promise<TaskResult> | null = null;
+    // The task starts when its first sample is back; a tracker not yet started starts here.
+    const begin = (async () => {
+      const session = await this.need(`task(${JSON.stringify(name)})`);
+      if (session === null) return null;
+      if (!this.usedEpochs && this.phase === "open") this.spanBegin ??= this.sample(session);
+      return { session, reading: await this.sample(session) };
+    })();
+    // Observed here so that a failure surfaces at end(), not as an unhandled rejection.
+    begin.catch(() => {});
+    const end = async (): Promise<TaskResult> => {
+      const start = await begin;
+      const endedAt = this.clock.now();
+      let ledger: Ledger = emptyLedger(0);
+      let components: TaskResult["components"] = [];
+      let pueValue = 1;
+      let gPerKWh = 0;
+      if (start !== null) {
+        const { session, reading } = start;
+        const later = this.phase === "open" ? await this.sample(session) : session.meter.latest();
+        ledger = this.span(session, reading, later);
+        components = componentResults(session.devices, ledger);
+        pueValue = this.pue(this.options as ResolvedTrackerOptions).value;
+        gPerKWh = session.feed.meanGPerKWh;
+      }
+      const energy = energyFigures(totalJ(ledger), pueValue);
+      const co2G = energy.totalKWh * gPerKWh;
+      const result: TaskResult = {
+        name,
+        startedAt: startedAt.toISOString(),
+        endedAt: endedAt.toISOString(),
+        durationS: ledger.seconds,
+        energy,
+        co2G,
+        inferences,
+        perInference: perInference(energy, co2G, ledger.seconds, inferences),
+        components,
+      };
+      if (this.tasks.length < MAX_TASKS) this.tasks.push(result);
+      else this.tasksDropped++;
+      return result;
+    };
     return {
       name,
-      countInferences: () => {},
-      end: () => Promise.reject(new TrackerError(failed)),
-      [Symbol.asyncDispose]: async () => {},
+      countInferences: (n = 1) => {
+        this.countInferences(n);
+        inferences += n;
+      },
+      end: () => {
+        ended ??= end();
+        return ended;
+      },
+      [Symbol.asyncDispose]: async () => {
+        ended ??= end();
+        await ended.catch((error: unknown) =>
+          this.warn("ignored-error", `task ${name}: ${String(error)}`),
+        );
+      },
     };
   }
 
   /** Counts inferences (default 1) so the result has a per-inference footprint. */
   countInferences(n = 1): void {
-    if (!Number.isInteger(n) || n < 0)
+    if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`countInferences: n must be a whole number >= 0, got ${n}`);
+    }
+    this.inferences += n;
   }
 
   /**
    * Measures `work` (a function given this tracker, or a promise already running) from now
-   * until it settles: starts the tracker if it is not running and stops it afterwards. A
-   * rejection of `work` is passed on after the tracker has stopped and written its logs.
+   * until it settles: starts the tracker and stops it afterwards. A rejection of `work` is
+   * passed on after the tracker has stopped and written its logs (the footprint is then in
+   * `result()`). On a tracker already running, use `task(name, work)`.
    */
-  async measure<T>(_work: Work<T>): Promise<Measured<T>> {
-    throw new TrackerError(this.invalid ?? notYet("measure()"));
+  async measure<T>(work: Work<T>): Promise<Measured<T>> {
+    if (this.usedEpochs || this.spanBegin !== null || this.phase !== "open") {
+      this.fail(
+        failure(
+          "invalid-state",
+          "measure() needs a fresh tracker; on one already running, use task(name, work)",
+        ),
+      );
+    }
+    await this.start();
+    let value: T;
+    try {
+      value = typeof work === "function" ? await work(this) : await work;
+    } catch (error) {
+      await this.stop().catch(() => {});
+      throw error;
+    }
+    return { value, result: await this.stop() };
   }
 
-  /** Changes the API keys (carbontracker's `set_api_keys`), honoured from the next fetch. */
-  setApiKeys(_keys: Readonly<Record<string, string>>): Result<void, TrackerFailure> {
-    return err(this.invalid ?? notYet("setApiKeys()"));
+  /**
+   * Changes the API keys (carbontracker's `set_api_keys`, which 2.4.3 ignores after
+   * construction). Here they apply to a tracker not yet open, and are checked either way.
+   */
+  setApiKeys(keys: Readonly<Record<string, string>>): Result<void, TrackerFailure> {
+    const parsed = parseTrackerOptions({ apiKeys: { ...keys } });
+    if (!parsed.ok) return parsed;
+    this.apiKeys = parsed.value.apiKeys;
+    if (this.session !== null) {
+      this.warn(
+        "notice",
+        "setApiKeys() after the tracker opened: the keys apply to the next tracker (pass apiKeys to the constructor)",
+      );
+    }
+    return ok(undefined);
   }
 
   /** The actual result once stopped, else null. */
@@ -142,26 +881,80 @@ export class CarbonTracker implements AsyncDisposable {
     return this.lastPrediction;
   }
 
-  /** Warnings so far (the latest 100). */
+  /** Warnings so far (the first 100; `introspect().warningsDropped` counts the rest). */
   get warnings(): readonly TrackerWarning[] {
     return this.warningList;
   }
 
   introspect(): TrackerCounters {
+    const feed = this.session?.feed.counters;
     return {
-      samples: 0,
-      overlappedTicks: 0,
-      intensityFetches: 0,
-      intensityFailures: 0,
-      intensityValuesDropped: 0,
-      warnings: this.warningList.length,
-      warningsDropped: 0,
-      logWriteFailures: 0,
+      ...this.counters,
+      intensityValuesDropped: feed?.dropped ?? 0,
     };
   }
 
   /** Stops the tracker if it runs; never throws (a failure becomes a warning). */
-  async [Symbol.asyncDispose](): Promise<void> {}
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.stop();
+    } catch (error) {
+      this.warn(
+        "ignored-error",
+        `stop() on dispose: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private warn(kind: TrackerWarningKind, message: string): void {
+    const warning: TrackerWarning = { kind, message, at: this.clock.now().toISOString() };
+    this.counters.warnings++;
+    if (this.warningList.length < MAX_WARNINGS) {
+      this.warningList.push(warning);
+      this.echo(`CarbonTracker: WARNING - ${message}\n`);
+    } else {
+      this.counters.warningsDropped++;
+    }
+    this.options?.onWarning?.(warning);
+  }
+
+  /** The output log's messages on stdout when `verbose > 0`, as carbontracker prints them. */
+  private echo(text: string): void {
+    const o = this.options;
+    if (o === null || o.verbose === 0) return;
+    if (o.stdout !== undefined) o.stdout(text);
+    else process.stdout.write(text);
+  }
+
+  private echoConsumption(description: string, durationS: number, result: TrackerResult): void {
+    const o = this.options as ResolvedTrackerOptions;
+    if (o.verbose === 0) return;
+    const ts = lineTimestamp(this.clock.now());
+    const record = consumptionRecord(
+      ts,
+      description,
+      { durationS, energyKWh: result.energy.totalKWh, co2eqG: result.co2G },
+      o.decimalPrecision,
+      o.interpretable,
+    );
+    this.echo(record.slice(ts.length + 3));
+  }
+}
+
+/** The logs' components line: GPU first, each with its devices' names. */
+function logComponents(devices: readonly TrackedDevice[]): { name: string; devices: string[] }[] {
+  const out: { name: string; devices: string[] }[] = [];
+  for (const d of devices) {
+    let entry = out.find((c) => c.name === d.component);
+    if (entry === undefined) {
+      entry = { name: d.component, devices: [] };
+      out.push(entry);
+    }
+    entry.devices.push(d.logName);
+  }
+  return out;
 }
 
 /**
@@ -172,6 +965,5 @@ export async function measure<T>(
   work: Work<T>,
   options: TrackerOptions = {},
 ): Promise<Measured<T>> {
-  const tracker = new CarbonTracker(options);
-  return tracker.measure(work);
+  return new CarbonTracker(options).measure(work);
 }

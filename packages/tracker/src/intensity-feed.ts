@@ -1,0 +1,253 @@
+import {
+  type GridIntensity,
+  type IntensityProvider,
+  type LiveIntensity,
+  type Provenance,
+  providerErrors,
+  resolveGridIntensity,
+  sourceOf,
+} from "@wattprint/core";
+import { err, failure, ok, type Result } from "@wattprint/result";
+import type { TrackerClock, TrackerFailure, TrackerWarningKind } from "./options.ts";
+import type { IntensityResult } from "./result.ts";
+
+/** Values kept for the result and the log's intensities line; the mean counts them all. */
+export const MAX_INTENSITY_VALUES = 10_000;
+
+type Level = IntensityResult["level"];
+
+export interface IntensityFeedOptions {
+  readonly location: string | undefined;
+  readonly locationFrom: IntensityResult["locationFrom"];
+  readonly overrideGPerKWh: number | undefined;
+  readonly provider: IntensityProvider | undefined;
+  readonly clock: TrackerClock;
+  readonly refreshS: number;
+  /** A live value arrived (the standard log's "Carbon intensity fetched" line). */
+  readonly onFetched: (gPerKWh: number, address: string) => void;
+  readonly onWarning: (kind: TrackerWarningKind, message: string) => void;
+}
+
+interface Value {
+  readonly at: string;
+  readonly gPerKWh: number;
+  readonly level: Level;
+}
+
+/**
+ * The grid intensity over a run, as carbontracker keeps it: the embedded annual value for the
+ * location, and with a live provider a fetch at start and every `refreshS` (900 s), keeping
+ * only the successful ones. The CO2 of the run uses their mean, or the embedded value when
+ * none succeeded. Never looks the location up from the network.
+ */
+export class IntensityFeed {
+  readonly counters = { fetches: 0, failures: 0, overlapped: 0, dropped: 0 };
+  /** Live values only: the embedded value is not a fetch (carbontracker keeps successes only). */
+  private readonly values: Value[] = [];
+  private liveSum = 0;
+  private liveCount = 0;
+  private latestLive: LiveIntensity | null = null;
+  private timer: unknown = null;
+  private inFlight: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+  private readonly provider: IntensityProvider | undefined;
+
+  private constructor(
+    private readonly options: IntensityFeedOptions,
+    private readonly embedded: GridIntensity,
+    /** carbontracker's "detected location" address, e.g. "Denmark, DK"; "Unknown" without one. */
+    readonly address: string,
+  ) {
+    this.provider = options.provider;
+  }
+
+  /** Resolves the embedded value (no I/O); an unknown location is a failure naming it. */
+  static open(options: IntensityFeedOptions): Result<IntensityFeed, TrackerFailure> {
+    const resolved = resolveGridIntensity({
+      ...(options.location === undefined ? {} : { location: options.location }),
+      ...(options.overrideGPerKWh === undefined
+        ? {}
+        : { overrideGPerKWh: options.overrideGPerKWh }),
+    });
+    if (!resolved.ok) {
+      const field = options.locationFrom === "env" ? "env.WATTPRINT_LOCATION" : "location";
+      return err(
+        failure("intensity", resolved.error.message, {
+          field: options.overrideGPerKWh === undefined ? field : "intensityGPerKWh",
+        }),
+      );
+    }
+    const embedded = resolved.value;
+    const address =
+      options.location === undefined ? "Unknown" : `${embedded.zoneName}, ${embedded.zone}`;
+    const feed = new IntensityFeed(options, embedded, address);
+    feed.announce();
+    return ok(feed);
+  }
+
+  /** carbontracker's warnings about where the intensity comes from. */
+  private announce(): void {
+    const { provider, location } = this.options;
+    const value = this.embedded.intensity.value.toFixed(2);
+    if (this.embedded.level === "override") return;
+    if (provider === undefined) {
+      this.options.onWarning(
+        "notice",
+        location === undefined
+          ? `No carbon intensity provider specified and no location given (option \`location\` or WATTPRINT_LOCATION). Using the world average carbon intensity for ${this.embedded.year}: ${value} gCO2eq/kWh.`
+          : `No carbon intensity provider specified. Using average carbon intensity for ${this.embedded.zoneName} (${this.embedded.year}): ${value} gCO2eq/kWh.`,
+      );
+    } else if (!provider.supports(this.embedded.zone)) {
+      this.options.onWarning(
+        "notice",
+        `The live provider ${provider.title} does not cover ${location === undefined ? "an unspecified location" : this.embedded.zone}. Using average carbon intensity for ${this.embedded.zoneName} (${this.embedded.year}): ${value} gCO2eq/kWh.`,
+      );
+    }
+  }
+
+  private get live(): IntensityProvider | undefined {
+    const p = this.provider;
+    return p !== undefined && this.embedded.level !== "override" && p.supports(this.embedded.zone)
+      ? p
+      : undefined;
+  }
+
+  /** Fetches now and then every `refreshS`; without a live provider there is nothing to do. */
+  start(): void {
+    if (this.live === undefined || this.timer !== null) return;
+    this.fetch();
+    this.timer = this.options.clock.setInterval(() => this.fetch(), this.options.refreshS * 1000);
+  }
+
+  stop(): void {
+    if (this.timer !== null) this.options.clock.clearInterval(this.timer);
+    this.timer = null;
+    this.abort.abort();
+  }
+
+  private fetch(): void {
+    const provider = this.live;
+    if (provider === undefined) return;
+    if (this.inFlight !== null) {
+      this.counters.overlapped++;
+      return;
+    }
+    this.inFlight = this.fetchOnce(provider).finally(() => {
+      this.inFlight = null;
+    });
+  }
+
+  private async fetchOnce(provider: IntensityProvider): Promise<void> {
+    let answer: Awaited<ReturnType<IntensityProvider["current"]>>;
+    try {
+      answer = await provider.current(this.embedded.zone, this.abort.signal);
+    } catch (error) {
+      // A provider is a port: one that throws is treated like one that failed.
+      answer = err(providerErrors.network(provider.id, 1, String(error)));
+    }
+    if (this.abort.signal.aborted) return;
+    if (!answer.ok) {
+      this.counters.failures++;
+      this.options.onWarning(
+        "intensity",
+        `${answer.error.message}; the run's CO2 uses ${this.liveCount > 0 ? "the values fetched so far" : `the embedded annual value (${this.embedded.intensity.value.toFixed(2)} gCO2eq/kWh)`}`,
+      );
+      return;
+    }
+    this.counters.fetches++;
+    const gPerKWh = answer.value.intensity.value;
+    this.latestLive = answer.value;
+    this.liveSum += gPerKWh;
+    this.liveCount++;
+    this.keep({ at: this.options.clock.now().toISOString(), gPerKWh, level: "live" });
+    this.options.onFetched(gPerKWh, this.address);
+  }
+
+  private keep(value: Value): void {
+    if (this.values.length < MAX_INTENSITY_VALUES) this.values.push(value);
+    else this.counters.dropped++;
+  }
+
+  /**
+   * Before reporting: carbontracker takes one fetch at reporting time when none succeeded
+   * during the run; a fetch still running is waited for instead of starting another.
+   */
+  async settle(): Promise<void> {
+    if (this.inFlight === null && this.liveCount === 0) this.fetch();
+    await this.inFlight;
+  }
+
+  /** The mean of the successful live values, or the embedded value. */
+  get meanGPerKWh(): number {
+    return this.liveCount > 0 ? this.liveSum / this.liveCount : this.embedded.intensity.value;
+  }
+
+  /** Live values fetched so far (for the log's intensities line), oldest first. */
+  fetchedValues(): number[] {
+    return this.values.map((v) => v.gPerKWh);
+  }
+
+  /**
+   * carbontracker's predicted intensity: the mean of the values fetched so far, plus one
+   * value `f` for the predicted duration, plus `f` again for each 900 s of it. `f` is the
+   * provider's forecast over that duration where it has one, else its latest value, else
+   * the embedded value.
+   */
+  async predictedGPerKWh(durationS: number): Promise<number> {
+    const f = await this.forecastFor(durationS);
+    const extra = 1 + Math.floor(durationS / this.options.refreshS);
+    return (this.liveSum + f * extra) / (this.liveCount + extra);
+  }
+
+  private async forecastFor(durationS: number): Promise<number> {
+    const provider = this.live;
+    if (provider?.forecast !== undefined) {
+      const hours = Math.max(1, Math.ceil(durationS / 3600));
+      try {
+        const points = await provider.forecast(this.embedded.zone, hours, this.abort.signal);
+        if (points.ok && points.value.length > 0) {
+          let sum = 0;
+          for (const p of points.value) sum += p.intensity.value;
+          return sum / points.value.length;
+        }
+        if (!points.ok) this.options.onWarning("intensity", points.error.message);
+      } catch (error) {
+        this.options.onWarning("intensity", `the forecast failed: ${String(error)}`);
+      }
+    }
+    return this.latestLive?.intensity.value ?? this.embedded.intensity.value;
+  }
+
+  result(): IntensityResult {
+    const live = this.latestLive;
+    const provenance: Provenance =
+      live === null
+        ? this.embedded.provenance
+        : {
+            source: live.source,
+            method: `mean of ${this.liveCount} live value(s) fetched every ${this.options.refreshS} s (${live.basis})`,
+            note: `latest at ${live.at}${live.estimated ? " (estimated by the provider)" : ""}; embedded annual value would be ${this.embedded.intensity.value} gCO2eq/kWh (${this.embedded.provenance.source.id})`,
+          };
+    const values =
+      this.values.length > 0
+        ? [...this.values]
+        : [
+            {
+              at: this.options.clock.now().toISOString(),
+              gPerKWh: this.embedded.intensity.value,
+              level: this.embedded.level,
+            },
+          ];
+    return {
+      gPerKWh: this.meanGPerKWh,
+      zone: this.embedded.zone,
+      zoneName: this.embedded.zoneName,
+      level: live === null ? this.embedded.level : "live",
+      year: live === null ? this.embedded.year : new Date(live.at).getUTCFullYear(),
+      locationFrom: this.options.locationFrom,
+      source: sourceOf(provenance),
+      values,
+      valuesDropped: this.counters.dropped,
+    };
+  }
+}

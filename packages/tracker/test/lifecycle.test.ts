@@ -1,0 +1,262 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getConsumption, getEarlyStop, getEpochDurations, parseLogs } from "@wattprint/logs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CarbonTracker, type TrackerOptions, trackerResultSchema } from "../src/index.ts";
+
+/**
+ * The lifecycle on simulated devices (carbontracker's sim_gpu/sim_cpu: watts × utilisation)
+ * with fake timers, checked against carbontracker's own arithmetic and regexes
+ * (carbontracker-compat.md §3, §5, §7, §8).
+ */
+
+const GPU_W = 240 * 0.5;
+const CPU_W = 100 * 0.5;
+const PUE = 1.58;
+const INTENSITY = 143.3;
+const EPOCH_S = 10;
+
+// carbontracker 2.4.3's parser regexes (compat §5), ported as §5 says: (?i) -> i, \Z -> $.
+const actualRe =
+  /Actual consumption(?:\s*for\s+\d+\s+epochs)?[\s\S]*?Time:\s*(.*)\n\s*Energy:\s*(.*)\s+kWh[\s\S]*?CO2eq:\s*(.*)\s+g(?:\s*This is equivalent to:\s*([\s\S]*?))?(?=\d{4}-\d{2}-\d{2}|$)/i;
+const predRe =
+  /Predicted consumption for (\d*) epoch\(s\):[\s\S]*?Time:\s*(.*)\n\s*Energy:\s*(.*)\s+kWh[\s\S]*?CO2eq:\s*(.*)\s+g(?:\s*This is equivalent to:\s*([\s\S]*?))?(?=\d{4}-\d{2}-\d{2}|$)/i;
+
+/** carbontracker's `_output_energy`, written from its description (compat §3), not from our writer. */
+function carbontrackerBlock(description: string, timeS: number, kWh: number, g: number): string {
+  const s = Math.round(timeS);
+  const hms = `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+  return (
+    `CarbonTracker: \n${description}\n\tTime:\t${hms}\n\tEnergy:\t${kWh.toFixed(12)} kWh\n` +
+    `\tCO2eq:\t${g.toFixed(12)} g\n\tThis is equivalent to:\n\t${(g / 106.8).toFixed(12)} km travelled by car\n`
+  );
+}
+
+/** carbontracker's energy for `epochs` epochs of EPOCH_S at the simulated power (compat §8). */
+const ctEnergyKWh = (epochs: number) =>
+  ((GPU_W * EPOCH_S) / 3_600_000 + (CPU_W * EPOCH_S) / 3_600_000) * PUE * epochs;
+
+let dir: string;
+let out: string[];
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date("2026-12-02T10:00:00Z") });
+  dir = mkdtempSync(join(tmpdir(), "tracker-lifecycle-"));
+  out = [];
+});
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function tracker(options: TrackerOptions): CarbonTracker {
+  return new CarbonTracker({
+    simGpu: "NVIDIA Sim",
+    simGpuWatts: 240,
+    simCpu: "Intel Xeon Test",
+    simCpuTdp: 100,
+    intensityGPerKWh: INTENSITY,
+    logDir: dir,
+    stdout: (text) => out.push(text),
+    ...options,
+  });
+}
+
+async function epoch(t: CarbonTracker) {
+  await t.epochStart();
+  await vi.advanceTimersByTimeAsync(EPOCH_S * 1000);
+  return t.epochEnd();
+}
+
+/** The output log without the line stamps, as carbontracker's console shows it. */
+const unstamped = (text: string) => text.replace(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - /gm, "");
+
+describe("carbontracker's lifecycle", () => {
+  it("writes the prediction after epochsBeforePred and the actual at the last epoch, byte for byte", async () => {
+    const t = tracker({ epochs: 5, epochsBeforePred: 2 });
+    const reports = [];
+    for (let i = 0; i < 5; i++) reports.push(await epoch(t));
+
+    expect(reports.map((r) => r?.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(reports[1]?.prediction?.kind).toBe("predicted");
+    expect(reports.filter((r) => r?.prediction !== null)).toHaveLength(1);
+    expect(reports[4]?.actual?.status).toBe("complete");
+    expect(reports[0]?.powerW.gpu).toBeCloseTo(GPU_W, 9);
+    expect(reports[0]?.powerW.cpu).toBeCloseTo(CPU_W, 9);
+
+    const files = t.logFiles;
+    if (files === null) throw new Error("no logs");
+    const output = readFileSync(files.output, "utf8");
+    const pred = carbontrackerBlock(
+      "Predicted consumption for 5 epoch(s):",
+      50,
+      ctEnergyKWh(5),
+      ctEnergyKWh(5) * INTENSITY,
+    );
+    const actual = carbontrackerBlock(
+      "Actual consumption for 5 epoch(s):",
+      50,
+      ctEnergyKWh(5),
+      ctEnergyKWh(5) * INTENSITY,
+    );
+    expect(unstamped(output)).toBe(
+      "CarbonTracker: The following components were found: GPU with device(s) NVIDIA Sim. CPU with device(s) Intel Xeon Test.\n" +
+        pred +
+        "CarbonTracker: Average carbon intensity during training was 143.30 gCO2eq/kWh. \n" +
+        actual +
+        "CarbonTracker: Finished monitoring.\n",
+    );
+    // The console shows the same messages (verbose 1).
+    expect(out.join("")).toContain(pred);
+    expect(out.join("")).toContain(actual);
+
+    // carbontracker's own regexes find both blocks...
+    const p = predRe.exec(output);
+    expect(p?.[1]).toBe("5");
+    expect(p?.[2]).toBe("0:00:50");
+    expect(Number(p?.[3])).toBeCloseTo(ctEnergyKWh(5), 12);
+    const a = actualRe.exec(output);
+    expect(Number(a?.[3])).toBeCloseTo(ctEnergyKWh(5) * INTENSITY, 11);
+    // ...and so does ours.
+    const consumption = getConsumption(output);
+    if (!consumption.ok) throw new Error(consumption.error.message);
+    expect(consumption.value[0]?.epochs).toBe(5);
+    expect(consumption.value[1]?.epochs).toBe(5);
+    const std = readFileSync(files.standard, "utf8");
+    expect(getEarlyStop(std)).toBe(false);
+    const durations = getEpochDurations(std);
+    expect(durations.ok && durations.value).toEqual([10, 10, 10, 10, 10]);
+    const components = parseLogs(dir, files.standard, files.output);
+    if (!components.ok) throw new Error(components.error.message);
+    expect(components.value.gpu?.devices).toEqual(["NVIDIA Sim"]);
+    expect(components.value.cpu?.["avg_power_usages (W)"]?.map((e) => e[0])).toEqual([
+      50, 50, 50, 50, 50,
+    ]);
+
+    // The typed result says the same, and survives JSON.
+    const result = await t.stop();
+    expect(result).toBe(reports[4]?.actual);
+    expect(result.energy.totalKWh).toBeCloseTo(ctEnergyKWh(5), 15);
+    expect(result.co2G).toBeCloseTo(ctEnergyKWh(5) * INTENSITY, 12);
+    expect(result.epochs).toEqual({ completed: 5, planned: 5, label: 5 });
+    expect(result.components.map((c) => [c.component, c.basis, c.devices.length])).toEqual([
+      ["gpu", "simulated", 1],
+      ["cpu", "simulated", 1],
+    ]);
+    expect(result.components[0]?.energyJ).toBeCloseTo(GPU_W * 50, 6);
+    expect(trackerResultSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
+  });
+
+  it("labels an early stop with the epochs measured, flags it, and does not write a second actual", async () => {
+    const t = tracker({ epochs: 5, epochsBeforePred: 2 });
+    for (let i = 0; i < 3; i++) await epoch(t);
+    const result = await t.stop();
+    expect(result.status).toBe("early-stop");
+    expect(result.epochs).toEqual({ completed: 3, planned: 5, label: 3 });
+    expect(await t.stop()).toBe(result);
+    const files = t.logFiles;
+    if (files === null) throw new Error("no logs");
+    const std = readFileSync(files.standard, "utf8");
+    expect(std).toContain("Training was interrupted before all 5 epochs were monitored.");
+    const output = readFileSync(files.output, "utf8");
+    expect(output.match(/Actual consumption/g)).toHaveLength(1);
+    const consumption = getConsumption(output);
+    expect(consumption.ok && consumption.value[0]?.epochs).toBe(3);
+    expect(result.energy.totalKWh).toBeCloseTo(ctEnergyKWh(3), 15);
+  });
+
+  it("stops at monitorEpochs and makes later calls no-ops while training goes on", async () => {
+    const t = tracker({ epochs: 10, epochsBeforePred: 1, monitorEpochs: 2 });
+    await epoch(t);
+    const second = await epoch(t);
+    expect(second?.actual?.epochs).toEqual({ completed: 2, planned: 10, label: 2 });
+    expect(second?.actual?.status).toBe("complete");
+    expect(await epoch(t)).toBeNull();
+    expect(await t.stop()).toBe(second?.actual);
+    const files = t.logFiles;
+    if (files === null) throw new Error("no logs");
+    expect(readFileSync(files.standard, "utf8")).not.toContain("interrupted");
+    expect(readFileSync(files.standard, "utf8").match(/^.* - Epoch \d+:$/gm)).toHaveLength(2);
+  });
+
+  it("counts a stop during an epoch as that epoch, with its energy", async () => {
+    const t = tracker({ epochs: 4, epochsBeforePred: 0 });
+    await epoch(t);
+    await t.epochStart();
+    await vi.advanceTimersByTimeAsync(5000);
+    const result = await t.stop();
+    expect(result.epochs.label).toBe(2);
+    expect(result.durationS).toBeCloseTo(15, 9);
+    expect(result.energy.itJ).toBeCloseTo((GPU_W + CPU_W) * 15, 6);
+    expect(result.status).toBe("early-stop");
+  });
+
+  it("measures start()/stop() without epochs as carbontracker's wrapper does", async () => {
+    const t = tracker({});
+    await t.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+    t.countInferences(3);
+    const result = await t.stop();
+    expect(result.epochs.label).toBeNull();
+    expect(result.durationS).toBeCloseTo(30, 9);
+    expect(result.inferences).toBe(3);
+    expect(result.perInference?.energy.itJ).toBeCloseTo(((GPU_W + CPU_W) * 30) / 3, 6);
+    expect(result.perInference?.co2G).toBeCloseTo(result.co2G / 3, 12);
+    const output = readFileSync(t.logFiles?.output ?? "", "utf8");
+    expect(output).toContain("\nActual consumption:\n");
+    expect(output).not.toContain("Predicted");
+  });
+});
+
+describe("errors", () => {
+  it("rejects the call that failed, naming the option, without ignoreErrors", async () => {
+    const t = new CarbonTracker({ epochs: 2, components: "tpu", stdout: () => {} });
+    await expect(t.epochStart()).rejects.toMatchObject({
+      name: "TrackerError",
+      failure: { kind: "invalid-options", field: "components" },
+    });
+    await expect(t.stop()).rejects.toMatchObject({ failure: { kind: "invalid-options" } });
+  });
+
+  it("rejects a missing log folder, and with ignoreErrors measures without logs", async () => {
+    const missing = join(dir, "nope");
+    const strict = tracker({ epochs: 1, logDir: missing });
+    await expect(strict.epochStart()).rejects.toMatchObject({
+      failure: { kind: "logs", field: "logDir" },
+    });
+    const lenient = tracker({ epochs: 1, logDir: missing, ignoreErrors: true });
+    const report = await epoch(lenient);
+    expect(report?.actual?.status).toBe("complete");
+    expect(report?.actual?.logs).toBeNull();
+    expect(lenient.warnings.map((w) => w.kind)).toContain("ignored-error");
+  });
+
+  it("rejects out-of-order calls unless ignoreErrors, which warns and carries on", async () => {
+    const strict = tracker({ epochs: 2 });
+    await expect(strict.epochEnd()).rejects.toMatchObject({ failure: { kind: "invalid-state" } });
+    await strict.stop();
+    const lenient = tracker({ epochs: 2, ignoreErrors: true });
+    expect(await lenient.epochEnd()).toBeNull();
+    expect(lenient.warnings.at(-1)?.message).toContain("epochEnd() without epochStart()");
+    await epoch(lenient);
+    expect((await lenient.stop()).epochs.completed).toBe(1);
+  });
+
+  it("with ignoreErrors and nothing to measure, stop() returns a failed result saying why", async () => {
+    const t = new CarbonTracker({
+      components: "gpu",
+      ignoreErrors: true,
+      power: { inject: { sources: [] } },
+      stdout: () => {},
+    });
+    await t.start();
+    const result = await t.stop();
+    expect(result.status).toBe("failed");
+    expect(result.energy.itJ).toBe(0);
+    expect(result.warnings.some((w) => w.message.includes("No components were available"))).toBe(
+      true,
+    );
+    expect(trackerResultSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
+  });
+});
