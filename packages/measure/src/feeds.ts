@@ -96,7 +96,10 @@ export function planFeeds(
   request: FeedRequest,
 ): Result<FeedPlan[], MeasureFailure> {
   if (inputs.length > MAX_INPUTS) {
-    return notFeedable(`the model has ${inputs.length} inputs, over the limit of ${MAX_INPUTS}`, "");
+    return notFeedable(
+      `the model has ${inputs.length} inputs, over the limit of ${MAX_INPUTS}`,
+      "",
+    );
   }
   const shapes = request.inputShapes ?? {};
   for (const name of Object.keys(shapes)) {
@@ -127,7 +130,11 @@ export function planFeeds(
       );
     }
     const override = shapes[input.name];
-    if (override !== undefined && input.shape.length > 0 && override.length !== input.shape.length) {
+    if (
+      override !== undefined &&
+      input.shape.length > 0 &&
+      override.length !== input.shape.length
+    ) {
       return {
         ok: false,
         error: failure(

@@ -1,3 +1,4 @@
+export type { MeasureFailure, MeasureFailureKind } from "./failures.ts";
 export {
   FEEDABLE_TYPES,
   type FeedPlan,
@@ -9,7 +10,6 @@ export {
   MAX_INPUTS,
   planFeeds,
 } from "./feeds.ts";
-export type { MeasureFailure, MeasureFailureKind } from "./failures.ts";
 export {
   isOnnxPath,
   MAX_HASHED_FILES,
@@ -24,11 +24,11 @@ export {
   MAX_WINDOW_S,
   type MeasuredComponent,
   type MeasuredDevice,
+  type Measurement,
+  type MeasureRequest,
   type MeasurerOpenError,
   type MeasurerReadiness,
   type MeasurerTrackerOptions,
-  type MeasureRequest,
-  type Measurement,
   ModelMeasurer,
   type ModelMeasurerOptions,
 } from "./model-measurer.ts";

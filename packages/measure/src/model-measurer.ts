@@ -214,7 +214,9 @@ export class ModelMeasurer {
         error: failure("unavailable", `nothing to measure on: ${this.ready.reason}`),
       };
     }
-    if (!(Number.isFinite(request.windowS) && request.windowS > 0 && request.windowS <= MAX_WINDOW_S)) {
+    if (
+      !(Number.isFinite(request.windowS) && request.windowS > 0 && request.windowS <= MAX_WINDOW_S)
+    ) {
       return {
         ok: false,
         error: failure(

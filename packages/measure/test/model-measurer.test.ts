@@ -42,7 +42,11 @@ describe("ModelMeasurer on simulated devices", () => {
   it("measures a window: the simulated watts x the tracker's window, over the passes run", async () => {
     const located = await measurer.locateModel("tiny-mlp");
     if (located.file === undefined) throw new Error("not located");
-    const measured = await measurer.measure({ modelFile: located.file, windowS: 0.3, batchSize: 2 });
+    const measured = await measurer.measure({
+      modelFile: located.file,
+      windowS: 0.3,
+      batchSize: 2,
+    });
     if (!measured.ok) throw new Error(measured.error.message);
     const m = measured.value;
     expect(m.inferences).toBeGreaterThan(0);
@@ -77,7 +81,9 @@ describe("ModelMeasurer on simulated devices", () => {
       ok: false,
       error: { kind: "model-not-loadable" },
     });
-    expect(await measurer.measure({ modelFile: join(dir, "gone.onnx"), windowS: 0.1 })).toMatchObject({
+    expect(
+      await measurer.measure({ modelFile: join(dir, "gone.onnx"), windowS: 0.1 }),
+    ).toMatchObject({
       ok: false,
       error: { kind: "model-not-found" },
     });
@@ -98,14 +104,21 @@ describe("ModelMeasurer on simulated devices", () => {
 describe("ModelMeasurer with nothing to measure on", () => {
   it("opens, says why it is not ready, and fails measurements with unavailable", async () => {
     const opened = await ModelMeasurer.open({
-      power: { fallback: "none", powercapRoot: join(dir, "no-powercap"), hwmonRoot: join(dir, "no-hwmon"), nvmlLibrary: join(dir, "no-nvml.so") },
+      power: {
+        fallback: "none",
+        powercapRoot: join(dir, "no-powercap"),
+        hwmonRoot: join(dir, "no-hwmon"),
+        nvmlLibrary: join(dir, "no-nvml.so"),
+      },
     });
     if (!opened.ok) throw new Error(opened.error.message);
     const lonely = opened.value;
     try {
       const readiness = lonely.readiness();
       expect(readiness.ready).toBe(false);
-      expect(await lonely.measure({ modelFile: join(dir, "tiny-mlp.onnx"), windowS: 0.1 })).toMatchObject({
+      expect(
+        await lonely.measure({ modelFile: join(dir, "tiny-mlp.onnx"), windowS: 0.1 }),
+      ).toMatchObject({
         ok: false,
         error: { kind: "unavailable", message: expect.stringMatching(/^nothing to measure on: /) },
       });

@@ -37,7 +37,11 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
     const first = await run.prepare(model.path, model.spec);
     expect(first).toMatchObject({
       ok: true,
-      value: { cached: false, inputs: [{ name: "x", type: "float32", dims: [3, 64] }], outputs: ["y"] },
+      value: {
+        cached: false,
+        inputs: [{ name: "x", type: "float32", dims: [3, 64] }],
+        outputs: ["y"],
+      },
     });
     const again = await run.prepare(model.path, model.spec);
     expect(again).toMatchObject({ ok: true, value: { cached: true } });
@@ -60,7 +64,10 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
     expect(notLoadable.ok || notLoadable.error.message).toMatch(/broken\.onnx/);
     expect(await run.prepare(sequence.path, sequence.spec)).toMatchObject({
       ok: false,
-      error: { kind: "inputs-not-feedable", message: expect.stringMatching(/"items" is not a tensor/) },
+      error: {
+        kind: "inputs-not-feedable",
+        message: expect.stringMatching(/"items" is not a tensor/),
+      },
     });
     expect(await run.prepare(huge.path, huge.spec)).toMatchObject({
       ok: false,

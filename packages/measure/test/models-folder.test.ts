@@ -49,7 +49,9 @@ describe("ModelsFolder", () => {
   it("follows models.json first, re-reads it when it changes, and says when it is unusable", async () => {
     const manifest = join(root, "models", "models.json");
     await writeFile(manifest, JSON.stringify({ "bert-base-uncased": "renamed.onnx" }));
-    expect((await folder.locate("bert-base-uncased")).file).toBe(join(root, "models", "renamed.onnx"));
+    expect((await folder.locate("bert-base-uncased")).file).toBe(
+      join(root, "models", "renamed.onnx"),
+    );
     // The convention still answers names the manifest does not list.
     expect((await folder.locate("tiny")).file).toBe(join(root, "models", "tiny.onnx"));
     await writeFile(manifest, JSON.stringify({ "bert-base-uncased": "../outside.onnx", x: 1 }));

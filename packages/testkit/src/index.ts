@@ -35,6 +35,7 @@ export {
   parseOrchestratorStatus,
   startOrchestrator,
 } from "./fastdds-orchestrator.ts";
+export { type TestModelKind, testOnnxModel, writeTestOnnxModel } from "./onnx-models.ts";
 export {
   assertInsidePrivateNetwork,
   insidePrivateNetwork,
@@ -80,4 +81,3 @@ export {
   type WriterSubmessageTarget,
 } from "./rtps-datagrams.ts";
 export { type CompilerOutcome, runCompiler } from "./run-compiler.ts";
-export { type TestModelKind, testOnnxModel, writeTestOnnxModel } from "./onnx-models.ts";

@@ -7,7 +7,11 @@ import { computeMeasuredFootprint, MEASURED_FORMULA, type MeasuredWork } from ".
 
 const pueOne = resolvePue("local");
 if (!pueOne.ok) throw new Error("local PUE");
-const options = { latencyUnit: "h" as const, pue: pueOne.value, intensity: embeddedIntensityLookup() };
+const options = {
+  latencyUnit: "h" as const,
+  pue: pueOne.value,
+  intensity: embeddedIntensityLookup(),
+};
 
 const spain = () => {
   const result = resolveGridIntensity({ location: "ES" });

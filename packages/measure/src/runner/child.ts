@@ -1,12 +1,7 @@
 import { performance } from "node:perf_hooks";
 import * as ort from "onnxruntime-node";
 import { type FeedPlan, planFeeds } from "../feeds.ts";
-import {
-  feedKey,
-  type RunnerReply,
-  type RunnerRequest,
-  runnerRequestSchema,
-} from "./protocol.ts";
+import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } from "./protocol.ts";
 
 /**
  * The runner process: loads models with onnxruntime-node and runs them for a window. It
@@ -164,7 +159,12 @@ async function run(request: Extract<RunnerRequest, { type: "run" }>): Promise<Ru
       message: `forward pass ${inferences + 1} failed: ${message(error)}`,
     };
   }
-  return { type: "ran", id: request.id, inferences, elapsedS: (performance.now() - started) / 1000 };
+  return {
+    type: "ran",
+    id: request.id,
+    inferences,
+    elapsedS: (performance.now() - started) / 1000,
+  };
 }
 
 /** One request at a time: the measurer never sends the next before this one's reply. */

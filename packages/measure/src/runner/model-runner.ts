@@ -113,7 +113,9 @@ export class ModelRunner {
       if (![...this.waiting.values()].some((w) => w.child === child)) return;
       this.counters.died += 1;
       const why = `the runner process exited (${signal ?? `status ${code}`})${
-        this.stderrTail.trim() === "" ? "" : `: ${this.stderrTail.trim().split("\n").slice(-3).join(" | ")}`
+        this.stderrTail.trim() === ""
+          ? ""
+          : `: ${this.stderrTail.trim().split("\n").slice(-3).join(" | ")}`
       }`;
       this.failAll(child, failure("run-failed", why));
     });

@@ -3,8 +3,8 @@ import { failure, type Result } from "@wattprint/result";
 import type {
   EnergyBasis,
   MeasureFailure,
-  MeasureRequest,
   Measurement,
+  MeasureRequest,
   Measurer,
   MeasurerReadiness,
 } from "../ports/measurer.ts";

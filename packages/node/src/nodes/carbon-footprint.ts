@@ -20,8 +20,8 @@ import {
   userInputImplCodec,
 } from "@wattprint/messages";
 import { z } from "zod";
-import type { NodeDefinition } from "../runtime/definition.ts";
 import type { Measurer } from "../ports/measurer.ts";
+import type { NodeDefinition } from "../runtime/definition.ts";
 import { CarbonPaths } from "./carbon-paths.ts";
 import { ExtraDataMemo } from "./extra-data-memo.ts";
 import { TASK_MODES, type TaskMode } from "./task-route.ts";

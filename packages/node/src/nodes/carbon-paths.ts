@@ -10,7 +10,13 @@ import type { MeasureFailure, Measurement, Measurer } from "../ports/measurer.ts
 import type { TaskOutcome } from "../runtime/definition.ts";
 import type { ExtraDataMemo } from "./extra-data-memo.ts";
 import { measureRequest } from "./measure-request.ts";
-import { decideRoute, type Route, type RouteTask, routeLookups, type TaskMode } from "./task-route.ts";
+import {
+  decideRoute,
+  type Route,
+  type RouteTask,
+  routeLookups,
+  type TaskMode,
+} from "./task-route.ts";
 
 export interface PathSettings {
   readonly mode: TaskMode;

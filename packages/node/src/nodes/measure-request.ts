@@ -13,7 +13,10 @@ export const MAX_BATCH_SIZE = 65_536;
 export const MAX_SHAPED_INPUTS = 64;
 export const MAX_SHAPE_RANK = 8;
 
-const dimension = z.int().min(1).max(2 ** 31 - 1);
+const dimension = z
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
 
 const userMeasureSchema = z.object({
   batch_size: z.int().min(1).max(MAX_BATCH_SIZE).optional(),
