@@ -83,8 +83,8 @@ export type {
   MeasuredDevice,
   MeasureFailure,
   MeasureFailureKind,
-  MeasureRequest,
   Measurement,
+  MeasureRequest,
   Measurer,
   MeasurerReadiness,
 } from "./ports/measurer.ts";
