@@ -207,6 +207,8 @@ describe("wattprint-node measure options", () => {
     expect(() => parseNodeOptions(["--sim-gpu-watts", "300"], {})).toThrow(
       /need --models-dir or --mode measure/,
     );
-    expect(() => parseNodeOptions(["--models-dir", " "], {})).toThrow(/--models-dir expects a value/);
+    expect(() => parseNodeOptions(["--models-dir", " "], {})).toThrow(
+      /--models-dir expects a value/,
+    );
   });
 });
