@@ -2,6 +2,7 @@ import { runBus } from "./commands/bus.ts";
 import { runEstimate } from "./commands/estimate.ts";
 import { runHardware } from "./commands/hardware.ts";
 import { runLogs } from "./commands/logs.ts";
+import { runMeasure } from "./commands/measure.ts";
 import { runZones } from "./commands/zones.ts";
 import type { CliIo } from "./io.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.ts";
@@ -17,6 +18,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   hardware: { run: runHardware, summary: "search the hardware power profiles" },
   bus: { run: runBus, summary: "SustainML bus tools: send-task plays a minimal orchestrator" },
   logs: { run: runLogs, summary: "carbontracker logs: parse, aggregate, HTML report" },
+  measure: {
+    run: runMeasure,
+    summary: "energy per inference of an ONNX model run on this machine",
+  },
 };
 
 export function usage(): string {
