@@ -89,11 +89,8 @@ async function answered(sent: number): Promise<{ output: CO2FootprintImpl; extra
   return { output, extra: extra.value };
 }
 
-const spain = () => {
-  const result = resolveGridIntensity({ location: "ES" });
-  if (!result.ok) throw new Error("ES");
-  return result.value.intensity.value;
-};
+const ES = resolveGridIntensity({ location: "ES" });
+const spain = () => (ES.ok ? ES.value.intensity.value : Number.NaN);
 
 describe("the carbon node measuring a real ONNX model", () => {
   it("answers per inference from the window's energy and the passes run", async () => {

@@ -111,6 +111,16 @@ export {
   MEASURED_FORMULA,
   type MeasuredWork,
 } from "./sustainml/measured-task.ts";
+export type {
+  EnergyBasis,
+  MeasuredComponent,
+  MeasuredDevice,
+  MeasureFailure,
+  MeasureFailureKind,
+  Measurement,
+  MeasureRequest,
+  MeasurerReadiness,
+} from "./sustainml/measurement.ts";
 export { formatNumber, formatQuantity } from "./units/format.ts";
 export {
   type NumberParseError,

@@ -1,3 +1,10 @@
+export type {
+  EnergyBasis,
+  MeasuredComponent,
+  MeasuredDevice,
+  MeasureRequest,
+  MeasurerReadiness,
+} from "@wattprint/core";
 export type { MeasureFailure, MeasureFailureKind } from "./failures.ts";
 export {
   FEEDABLE_TYPES,
@@ -20,14 +27,9 @@ export {
 } from "./model-file.ts";
 export {
   DEFAULT_SAMPLE_INTERVAL_S,
-  type EnergyBasis,
   MAX_WINDOW_S,
-  type MeasuredComponent,
-  type MeasuredDevice,
   type Measurement,
-  type MeasureRequest,
   type MeasurerOpenError,
-  type MeasurerReadiness,
   type MeasurerTrackerOptions,
   ModelMeasurer,
   type ModelMeasurerOptions,

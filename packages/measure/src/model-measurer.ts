@@ -1,3 +1,8 @@
+import type {
+  Measurement as CoreMeasurement,
+  MeasureRequest,
+  MeasurerReadiness,
+} from "@wattprint/core";
 import { gatherFacts, type MeterOptions } from "@wattprint/power";
 import { failure, type Result } from "@wattprint/result";
 import {
@@ -16,49 +21,13 @@ export const MAX_WINDOW_S = 300;
 /** Seconds between power samples inside a window. */
 export const DEFAULT_SAMPLE_INTERVAL_S = 0.1;
 
-export interface MeasureRequest {
-  readonly modelFile: string;
-  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
-  readonly batchSize?: number;
-  readonly windowS: number;
-}
-
-export type EnergyBasis = "measured" | "modelled" | "simulated" | "mixed";
-
-export interface MeasuredDevice {
-  readonly id: string;
-  readonly name: string;
-  readonly component: string;
-  readonly energyJ: number;
-  readonly basis: EnergyBasis;
-}
-
-export interface MeasuredComponent {
-  readonly component: string;
-  readonly energyJ: number;
-  readonly basis: EnergyBasis;
-}
-
-/** One window's figures. Energies are IT energy, as metered: no PUE (the caller applies it). */
-export interface Measurement {
-  readonly inferences: number;
-  /** The tracker's measured time of the window, seconds. */
-  readonly windowS: number;
-  /** Loading the model, building its inputs and one warm-up pass; 0 when it was loaded already. */
-  readonly loadS: number;
+/** The core's `Measurement`, with what a person running it wants to know besides. */
+export interface Measurement extends CoreMeasurement {
   /** Opening the tracker (its power meter) before the window. */
   readonly setupS: number;
-  readonly energyJ: number;
-  readonly components: readonly MeasuredComponent[];
-  readonly devices: readonly MeasuredDevice[];
-  readonly sha256: string;
-  readonly batchSize: number;
+  /** What was fed: each input's name, element type and dimensions. */
   readonly inputs: readonly { name: string; type: string; dims: readonly number[] }[];
 }
-
-export type MeasurerReadiness =
-  | { readonly ready: true; readonly devices: readonly string[] }
-  | { readonly ready: false; readonly reason: string };
 
 /** What the tracker is told; the measurer sets the rest (no logs, no CO2, its sample interval). */
 export type MeasurerTrackerOptions = Pick<

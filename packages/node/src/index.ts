@@ -77,17 +77,7 @@ export {
 } from "./options/option-values.ts";
 export { UsageError } from "./options/usage-error.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
-export type {
-  EnergyBasis,
-  MeasuredComponent,
-  MeasuredDevice,
-  MeasureFailure,
-  MeasureFailureKind,
-  Measurement,
-  MeasureRequest,
-  Measurer,
-  MeasurerReadiness,
-} from "./ports/measurer.ts";
+export type { Measurer } from "./ports/measurer.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {
   ConfigurationOutcome,

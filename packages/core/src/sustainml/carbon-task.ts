@@ -150,7 +150,7 @@ function powerProvenance(hardwareName: string): Provenance {
 }
 
 /** A refusal before any work: the task's inputs are over a size limit (see input-limits.ts). */
-export function refused(model: string, why: string): CarbonTaskOutcome {
+function refused(model: string, why: string): CarbonTaskOutcome {
   const message = `${TASK_ERROR_PREFIX}${why}`;
   return {
     ok: false,
@@ -164,6 +164,49 @@ export function refused(model: string, why: string): CarbonTaskOutcome {
 }
 
 /**
+ * A task's `extra_data` base, or its refusal when an input is over a size limit (checked
+ * before anything is done with them). One shape either way: this runs on every task.
+ */
+export function admitTask(inputs: CarbonTaskInputs): {
+  readonly merge: ExtraMerge;
+  readonly refusal: CarbonTaskOutcome | undefined;
+} {
+  const oversize = firstOversizeString(inputs);
+  if (oversize !== undefined) {
+    return { merge: NOT_ADMITTED, refusal: refused(inputs.model.model, oversize) };
+  }
+  const merge = extraBase(inputs.model.model, inputs.userExtra);
+  return {
+    merge,
+    refusal: merge.refused !== undefined ? refused(inputs.model.model, merge.refused) : undefined,
+  };
+}
+
+const NOT_ADMITTED: ExtraMerge = Object.freeze({
+  base: Object.freeze({ num_outputs: 1, model_restrains: [] }),
+  warnings: NO_WARNINGS,
+});
+
+/** A task that failed after its inputs were taken: zeros, the mode and the reason. */
+export function failedOutcome(
+  base: FootprintExtraBase,
+  warnings: readonly string[],
+  mode: string,
+  kind: CarbonTaskErrorKind,
+  message: string,
+): CarbonTaskOutcome {
+  return {
+    ok: false,
+    carbonFootprintG: 0,
+    energyConsumptionKWh: 0,
+    carbonIntensityGPerKWh: 0,
+    extra: { ...base, mode, error: message },
+    error: failure(kind, message),
+    warnings,
+  };
+}
+
+/**
  * The Carbontracker Node's task: footprint of one inference of `model` on `hw`.
  * energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity_g/kWh.
  * Never throws: every failure is an outcome with `mode: "error"` and the reason. Inputs over
@@ -173,20 +216,11 @@ export function computeCarbonFootprint(
   inputs: CarbonTaskInputs,
   options: CarbonTaskOptions,
 ): CarbonTaskOutcome {
-  const oversize = firstOversizeString(inputs);
-  if (oversize !== undefined) return refused(inputs.model.model, oversize);
-  const merge = extraBase(inputs.model.model, inputs.userExtra);
-  if (merge.refused !== undefined) return refused(inputs.model.model, merge.refused);
-  const { base, warnings } = merge;
-  const failed = (mode: string, kind: CarbonTaskErrorKind, message: string): CarbonTaskOutcome => ({
-    ok: false,
-    carbonFootprintG: 0,
-    energyConsumptionKWh: 0,
-    carbonIntensityGPerKWh: 0,
-    extra: { ...base, mode, error: message },
-    error: failure(kind, message),
-    warnings,
-  });
+  const admitted = admitTask(inputs);
+  if (admitted.refusal !== undefined) return admitted.refusal;
+  const { base, warnings } = admitted.merge;
+  const failed = (mode: string, kind: CarbonTaskErrorKind, message: string) =>
+    failedOutcome(base, warnings, mode, kind, message);
 
   if (inputs.model.model.trim().toUpperCase() === "NO_MODEL") {
     const message = "No model selected (NO_MODEL). Carbon footprint not computed.";
@@ -259,7 +293,7 @@ let lastExtra:
     }
   | undefined;
 
-export function extraBase(model: string, userExtra: UserExtra): ExtraMerge {
+function extraBase(model: string, userExtra: UserExtra): ExtraMerge {
   if (lastBase?.model === model && lastBase.userExtra === userExtra) return lastBase.merge;
   const merge = footprintExtraBase(model, userExtra);
   lastBase = { model, userExtra, merge };

@@ -13,11 +13,8 @@ const options = {
   intensity: embeddedIntensityLookup(),
 };
 
-const spain = () => {
-  const result = resolveGridIntensity({ location: "ES" });
-  if (!result.ok) throw new Error("ES");
-  return result.value.intensity.value;
-};
+const ES = resolveGridIntensity({ location: "ES" });
+const spain = () => (ES.ok ? ES.value.intensity.value : Number.NaN);
 
 function inputs(overrides: Partial<CarbonTaskInputs> = {}): CarbonTaskInputs {
   return {

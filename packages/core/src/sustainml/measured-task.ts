@@ -1,18 +1,17 @@
 import type { JsonObject, JsonValue } from "@wattprint/messages";
-import { failure } from "@wattprint/result";
 import {
+  admitTask,
   type CarbonTaskErrorKind,
   type CarbonTaskInputs,
   type CarbonTaskOptions,
   type CarbonTaskOutcome,
   computeCarbonFootprint,
-  extraBase,
+  failedOutcome,
   gridCiSource,
   intensityJson,
   provenanceJson,
-  refused,
 } from "./carbon-task.ts";
-import { firstOversizeString, TASK_ERROR_PREFIX } from "./input-limits.ts";
+import { TASK_ERROR_PREFIX } from "./input-limits.ts";
 
 /**
  * What a measurement window gave: the energy of the whole window and the forward passes run
@@ -46,23 +45,11 @@ export function computeMeasuredFootprint(
   work: MeasuredWork,
   options: CarbonTaskOptions,
 ): CarbonTaskOutcome {
-  const oversize = firstOversizeString(inputs);
-  if (oversize !== undefined) return refused(inputs.model.model, oversize);
-  const merge = extraBase(inputs.model.model, inputs.userExtra);
-  if (merge.refused !== undefined) return refused(inputs.model.model, merge.refused);
-  const { base, warnings } = merge;
-  const failed = (kind: CarbonTaskErrorKind, why: string): CarbonTaskOutcome => {
-    const message = `${TASK_ERROR_PREFIX}${why}`;
-    return {
-      ok: false,
-      carbonFootprintG: 0,
-      energyConsumptionKWh: 0,
-      carbonIntensityGPerKWh: 0,
-      extra: { ...base, mode: "error", error: message },
-      error: failure(kind, message),
-      warnings,
-    };
-  };
+  const admitted = admitTask(inputs);
+  if (admitted.refusal !== undefined) return admitted.refusal;
+  const { base, warnings } = admitted.merge;
+  const failed = (kind: CarbonTaskErrorKind, why: string) =>
+    failedOutcome(base, warnings, "error", kind, `${TASK_ERROR_PREFIX}${why}`);
   if (!Number.isFinite(work.energyJ) || work.energyJ < 0) {
     return failed("invalid-measurement", `measured energy ${work.energyJ} J is not usable`);
   }

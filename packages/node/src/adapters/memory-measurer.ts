@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
-import { failure, type Result } from "@wattprint/result";
 import type {
   EnergyBasis,
   MeasureFailure,
   Measurement,
   MeasureRequest,
-  Measurer,
   MeasurerReadiness,
-} from "../ports/measurer.ts";
+} from "@wattprint/core";
+import { failure, type Result } from "@wattprint/result";
+import type { Measurer } from "../ports/measurer.ts";
 
 export interface MemoryDevice {
   readonly id: string;

@@ -4,9 +4,11 @@ import {
   type CarbonTaskOutcome,
   computeCarbonFootprint,
   computeMeasuredFootprint,
+  type MeasureFailure,
+  type Measurement,
 } from "@wattprint/core";
 import type { CO2FootprintImpl, JsonObject, JsonValue, TaskIdImpl } from "@wattprint/messages";
-import type { MeasureFailure, Measurement, Measurer } from "../ports/measurer.ts";
+import type { Measurer } from "../ports/measurer.ts";
 import type { TaskOutcome } from "../runtime/definition.ts";
 import type { ExtraDataMemo } from "./extra-data-memo.ts";
 import { measureRequest } from "./measure-request.ts";

@@ -1,7 +1,6 @@
-import type { UserExtra } from "@wattprint/core";
+import type { MeasureFailure, MeasureRequest, UserExtra } from "@wattprint/core";
 import { failure, type Result } from "@wattprint/result";
 import { z } from "zod";
-import type { MeasureFailure, MeasureRequest } from "../ports/measurer.ts";
 
 /**
  * The user's say in a measurement, read from `UserInput.extra_data`: `batch_size` (what a

@@ -1,4 +1,4 @@
-import type { MeasurerReadiness } from "../ports/measurer.ts";
+import type { MeasurerReadiness } from "@wattprint/core";
 
 /**
  * Which path a carbon task takes, decided without I/O: first what must be looked up
