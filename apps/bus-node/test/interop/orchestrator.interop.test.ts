@@ -127,9 +127,11 @@ describe("wattprint-node with a Fast DDS SustainML orchestrator", () => {
         model: "tiny-mlp",
         modelPath: "hub/tiny-mlp",
         taskTimeoutS: 60,
+        fixedProblem: 11,
       });
       expect((await measured.waitForExit(90_000)).code, measured.output()).toBe(0);
-      const [tracker] = orchestratorOutputs(measured);
+      // A reader joining later also gets the node's earlier outputs (TRANSIENT_LOCAL): pick by task.
+      const tracker = orchestratorOutputs(measured).find((o) => o.problem === 11);
       const extra = JSON.parse(tracker?.extra ?? "") as {
         inferences: number;
         window_s: number;
@@ -153,10 +155,10 @@ describe("wattprint-node with a Fast DDS SustainML orchestrator", () => {
       const estimated = await startOrchestrator("sequential", {
         domain: DOMAIN,
         tasks: 1,
-        fixedProblem: 2,
+        fixedProblem: 12,
       });
       expect((await estimated.waitForExit(60_000)).code, estimated.output()).toBe(0);
-      const [hwOnly] = orchestratorOutputs(estimated);
+      const hwOnly = orchestratorOutputs(estimated).find((o) => o.problem === 12);
       expect(JSON.parse(hwOnly?.extra ?? "")).toMatchObject({ mode: "onnx_hw_only" });
       expect(hwOnly?.energy).toBeCloseTo(0.05, 12);
     } finally {
