@@ -66,11 +66,13 @@ export function selectDevices(
   for (const component of wanted) {
     for (const device of devices) {
       if (trackerComponentOf(device.kind) !== component) continue;
-      if (component === "gpu" && gpuAllowed !== null && !gpuAllowed.has(device.id)) continue;
+      // Only NVML knows which processes run on a GPU; other GPUs (simulated, amdgpu, Apple) stay.
+      const byPid = component === "gpu" && gpuAllowed !== null && device.reader === "nvml";
+      if (byPid && !gpuAllowed.has(device.id)) continue;
       out.push({
         device,
         component,
-        logName: device.name.replace(/[,\r\n]+/g, " ").trim() || device.id,
+        logName: device.name.replace(/\s*[,\r\n]+\s*/g, " ").trim() || device.id,
       });
     }
   }
@@ -79,7 +81,7 @@ export function selectDevices(
 
 /**
  * `devicesByPid`: the GPUs on which this process or one of its descendants runs, as seen now
- * (carbontracker looks once, at construction). Null when the meter has no NVML GPU to ask.
+ * (carbontracker looks once, at construction). Only NVML GPUs are filtered by it.
  */
 export async function gpusOfThisProcess(
   meter: PowerMeter,

@@ -43,5 +43,5 @@ export {
   TrackerError,
   type Work,
 } from "./tracker.ts";
-export type { EpochReport, Measured, TrackerCounters, TrackerTask } from "./types.ts";
+export type * from "./types.ts";
 export { WATTPRINT_VERSION } from "./version.ts";

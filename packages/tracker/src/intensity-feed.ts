@@ -50,7 +50,7 @@ export class IntensityFeed {
   private timer: unknown = null;
   private inFlight: Promise<void> | null = null;
   private readonly abort = new AbortController();
-  private readonly provider: IntensityProvider | undefined;
+  private provider: IntensityProvider | undefined;
 
   private constructor(
     private readonly options: IntensityFeedOptions,
@@ -87,7 +87,8 @@ export class IntensityFeed {
 
   /** carbontracker's warnings about where the intensity comes from. */
   private announce(): void {
-    const { provider, location } = this.options;
+    const { location } = this.options;
+    const provider = this.provider;
     const value = this.embedded.intensity.value.toFixed(2);
     if (this.embedded.level === "override") return;
     if (provider === undefined) {
@@ -119,6 +120,16 @@ export class IntensityFeed {
     this.timer = this.options.clock.setInterval(() => this.fetch(), this.options.refreshS * 1000);
   }
 
+  /** Another provider from now on (new API keys): fetches at once, then every `refreshS`. */
+  setProvider(provider: IntensityProvider | undefined): void {
+    const running = this.timer !== null;
+    if (this.timer !== null) this.options.clock.clearInterval(this.timer);
+    this.timer = null;
+    this.provider = provider;
+    this.announce();
+    if (running || provider !== undefined) this.start();
+  }
+
   stop(): void {
     if (this.timer !== null) this.options.clock.clearInterval(this.timer);
     this.timer = null;
@@ -132,9 +143,15 @@ export class IntensityFeed {
       this.counters.overlapped++;
       return;
     }
-    this.inFlight = this.fetchOnce(provider).finally(() => {
-      this.inFlight = null;
-    });
+    this.inFlight = this.fetchOnce(provider)
+      .catch((error: unknown) => {
+        // Only a throwing callback gets here; a timer's promise must never reject unobserved.
+        this.counters.failures++;
+        this.options.onWarning("intensity", `handling a fetched value failed: ${String(error)}`);
+      })
+      .finally(() => {
+        this.inFlight = null;
+      });
   }
 
   private async fetchOnce(provider: IntensityProvider): Promise<void> {

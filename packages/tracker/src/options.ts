@@ -44,6 +44,14 @@ const unitInterval = (name: string) =>
     .min(0, `${name} must be from 0 to 1`)
     .max(1, `${name} must be from 0 to 1`);
 
+/** A number in [min, max] whose every error says the same sentence: `${name} must be ${what}`. */
+const numberIn = (name: string, min: number, max: number, what: string) => {
+  const message = `${name} must be ${what}`;
+  return z.number({ error: message }).min(min, message).max(max, message);
+};
+const wholeIn = (name: string, min: number, max: number, what: string) =>
+  numberIn(name, min, max, what).int(`${name} must be ${what}`);
+
 const componentList = z
   .union([z.string(), z.array(z.string()).min(1).max(2)], {
     error: 'components must be "all", "cpu", "gpu", "gpu,cpu" or an array of "cpu" and "gpu"',
@@ -94,11 +102,12 @@ export const trackerOptionsSchema = z
       .min(-1, "monitorEpochs must be -1 or a whole number >= 1")
       .default(-1),
     /** Seconds between power samples (carbontracker's `update_interval`). */
-    updateInterval: z
-      .number({ error: "updateInterval must be a number of seconds from 0.01 to 3600" })
-      .min(0.01, "updateInterval must be a number of seconds from 0.01 to 3600")
-      .max(3600, "updateInterval must be a number of seconds from 0.01 to 3600")
-      .default(1),
+    updateInterval: numberIn(
+      "updateInterval",
+      0.01,
+      3600,
+      "a number of seconds from 0.01 to 3600",
+    ).default(1),
     /** Add the car-km equivalent to the consumption blocks. */
     interpretable: z.boolean({ error: "interpretable must be true or false" }).default(true),
     /** On a failure, warn and carry on (or stop measuring) instead of rejecting. */
@@ -114,18 +123,10 @@ export const trackerOptionsSchema = z
       .default(null),
     logFilePrefix: z.string({ error: "logFilePrefix must be a string" }).default(""),
     /** 0: silent; 1 and 2: echo the output log on stdout (carbontracker treats 2 as 1). */
-    verbose: z
-      .number({ error: "verbose must be 0, 1 or 2" })
-      .int("verbose must be 0, 1 or 2")
-      .min(0, "verbose must be 0, 1 or 2")
-      .max(2, "verbose must be 0, 1 or 2")
-      .default(1),
-    decimalPrecision: z
-      .number({ error: "decimalPrecision must be a whole number from 0 to 100" })
-      .int("decimalPrecision must be a whole number from 0 to 100")
-      .min(0, "decimalPrecision must be a whole number from 0 to 100")
-      .max(100, "decimalPrecision must be a whole number from 0 to 100")
-      .default(12),
+    verbose: wholeIn("verbose", 0, 2, "0, 1 or 2").default(1),
+    decimalPrecision: wholeIn("decimalPrecision", 0, 100, "a whole number from 0 to 100").default(
+      12,
+    ),
     /** e.g. `{ electricitymaps: "KEY" }`: selects the live intensity provider. */
     apiKeys: z
       .record(z.string(), z.string().min(1, "an API key may not be empty"), {
@@ -134,18 +135,15 @@ export const trackerOptionsSchema = z
       .nullable()
       .default(null),
     simCpu: z.string().trim().min(1, "simCpu must be a device name").max(200).optional(),
-    simCpuTdp: z
-      .number({ error: "simCpuTdp must be a number of watts from 0 to 100000" })
-      .min(0, "simCpuTdp must be a number of watts from 0 to 100000")
-      .max(100_000, "simCpuTdp must be a number of watts from 0 to 100000")
-      .optional(),
+    simCpuTdp: numberIn("simCpuTdp", 0, 100_000, "a number of watts from 0 to 100000").optional(),
     simCpuUtil: unitInterval("simCpuUtil").default(0.5),
     simGpu: z.string().trim().min(1, "simGpu must be a device name").max(200).optional(),
-    simGpuWatts: z
-      .number({ error: "simGpuWatts must be a number of watts from 0 to 100000" })
-      .min(0, "simGpuWatts must be a number of watts from 0 to 100000")
-      .max(100_000, "simGpuWatts must be a number of watts from 0 to 100000")
-      .optional(),
+    simGpuWatts: numberIn(
+      "simGpuWatts",
+      0,
+      100_000,
+      "a number of watts from 0 to 100000",
+    ).optional(),
     simGpuUtil: unitInterval("simGpuUtil").default(0.5),
     /** Anything the core's `resolveLocation` accepts ("DK", "Denmark", "DE", "US-CAL-CISO"). */
     location: z.string().trim().min(1, "location may not be empty").max(200).optional(),
@@ -159,11 +157,12 @@ export const trackerOptionsSchema = z
       .min(0, "intensityGPerKWh must be a number >= 0")
       .optional(),
     /** Seconds between live intensity fetches. */
-    intensityRefreshS: z
-      .number({ error: "intensityRefreshS must be a number of seconds from 1 to 86400" })
-      .min(1, "intensityRefreshS must be a number of seconds from 1 to 86400")
-      .max(86_400, "intensityRefreshS must be a number of seconds from 1 to 86400")
-      .default(DEFAULT_INTENSITY_REFRESH_S),
+    intensityRefreshS: numberIn(
+      "intensityRefreshS",
+      1,
+      86_400,
+      "a number of seconds from 1 to 86400",
+    ).default(DEFAULT_INTENSITY_REFRESH_S),
     /** The environment to read `WATTPRINT_LOCATION` from; default `process.env`. */
     env: z.record(z.string(), z.string().optional()).optional(),
     clock: z

@@ -103,15 +103,8 @@ export const equivalentResultSchema = z
     unit: z.string(),
     description: z.string(),
     basis: z.string(),
-    source: z
-      .object({
-        id: z.string(),
-        title: z.string(),
-        url: z.string(),
-        year: z.number().int(),
-        licence: z.string().optional(),
-      })
-      .strict(),
+    // The core's source without `method` and `note`: an equivalent's source is a publication.
+    source: sourceSchema.omit({ method: true, note: true }),
   })
   .strict();
 

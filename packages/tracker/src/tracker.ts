@@ -3,6 +3,7 @@ import {
   gramsCO2eq,
   kilowattHours,
   predictTotal,
+  resolveGridIntensity,
   resolvePue,
   seconds,
   sourceOf,
@@ -22,6 +23,7 @@ import {
 } from "@wattprint/logs";
 import { type MeterReading, openPowerMeter, type PowerMeter } from "@wattprint/power";
 import { err, failure, ok, type Result } from "@wattprint/result";
+import { buildResult, type Figures, type RunContext } from "./build-result.ts";
 import { systemClock } from "./clock.ts";
 import {
   gpusOfThisProcess,
@@ -36,9 +38,7 @@ import {
   componentWatts,
   emptyLedger,
   energyFigures,
-  equivalentsOf,
   type Ledger,
-  perInference,
   type Source,
   scaleLedger,
   totalJ,
@@ -55,14 +55,15 @@ import {
   type TrackerWarningKind,
 } from "./options.ts";
 import { providerForKeys } from "./providers.ts";
-import {
-  type IntensityResult,
-  type TaskResult,
-  TRACKER_RESULT_SCHEMA_ID,
-  type TrackerResult,
-} from "./result.ts";
-import type { EpochReport, Measured, TrackerCounters, TrackerTask } from "./types.ts";
-import { WATTPRINT_VERSION } from "./version.ts";
+import type { TaskResult, TrackerResult } from "./result.ts";
+import { openTask } from "./task.ts";
+import type {
+  EpochReport,
+  Measured,
+  TrackerCounters,
+  TrackerSnapshot,
+  TrackerTask,
+} from "./types.ts";
 
 /** Warnings kept on the tracker and in a result; `warningsDropped` counts the rest. */
 export const MAX_WARNINGS = 100;
@@ -147,6 +148,8 @@ export class CarbonTracker implements AsyncDisposable {
   private epochsCompleted = 0;
   private run: { energyJ: Float64Array; seconds: number } = emptyLedger(0);
   private spanBegin: Promise<MeterReading> | null = null;
+  /** The run's first reading (span start or first epoch start), for `live()`. */
+  private firstReading: MeterReading | null = null;
   private inferences = 0;
   private readonly tasks: TaskResult[] = [];
   private tasksDropped = 0;
@@ -164,7 +167,7 @@ export class CarbonTracker implements AsyncDisposable {
     this.apiKeys = this.options?.apiKeys ?? null;
     this.startedAt = this.clock.now();
     this.startedMs = this.clock.monotonicMs();
-    if (this.options !== null) this.sessionPromise = this.open(this.options);
+    if (this.options !== null) this.sessionPromise = this.openSafely(this.options);
   }
 
   /** Builds a tracker and waits until its meter and logs are open, or says why they are not. */
@@ -197,6 +200,19 @@ export class CarbonTracker implements AsyncDisposable {
   }
 
   // ---------------------------------------------------------------- opening
+
+  /** Never rejects: nobody may be awaiting it yet, and an unhandled rejection ends the host. */
+  private async openSafely(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
+    try {
+      return await this.open(o);
+    } catch (error) {
+      return err(
+        failure("no-devices", `opening the power meter failed: ${describe(error)}`, {
+          cause: describe(error),
+        }),
+      );
+    }
+  }
 
   private async open(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
     const env = o.env ?? process.env;
@@ -301,11 +317,11 @@ export class CarbonTracker implements AsyncDisposable {
     return ok(session);
   }
 
-  private pue(o: ResolvedTrackerOptions): { value: number; source: Source } {
+  private pue(o: ResolvedTrackerOptions | null): { value: number; source: Source } {
     // carbontracker's 1.58 is the core's "industry-2023" profile (Uptime Institute 2023).
-    const resolved = resolvePue(o.pue ?? "industry-2023");
+    const resolved = resolvePue(o?.pue ?? "industry-2023");
     // The schema checked `pue` already; only a programming error lands here.
-    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o.pue}`);
+    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o?.pue}`);
     return { value: resolved.value.value, source: sourceOf(resolved.value.provenance) };
   }
 
@@ -392,7 +408,7 @@ export class CarbonTracker implements AsyncDisposable {
       return;
     }
     this.spanBegin ??= this.sample(session);
-    await this.spanBegin;
+    this.firstReading ??= await this.spanBegin;
   }
 
   /** Starts an epoch. */
@@ -422,7 +438,8 @@ export class CarbonTracker implements AsyncDisposable {
       this.run = emptyLedger(session.devices.length);
     }
     this.epochBegin = this.sample(session);
-    await this.epochBegin;
+    const reading = await this.epochBegin;
+    this.firstReading ??= reading;
   }
 
   /**
@@ -628,111 +645,69 @@ export class CarbonTracker implements AsyncDisposable {
 
   // ---------------------------------------------------------------- results
 
-  private build(
-    session: Session,
-    r: {
-      kind: TrackerResult["kind"];
-      status: TrackerResult["status"];
-      ledger: Ledger;
-      gPerKWh: number;
-      label: number | null;
-      method: string;
-    },
-  ): TrackerResult {
-    const o = this.options as ResolvedTrackerOptions;
-    const pue = this.pue(o);
-    const itJ = totalJ(r.ledger);
-    const energy = energyFigures(itJ, pue.value);
-    const co2G = energy.totalKWh * r.gPerKWh;
-    const latest = session.meter.latest();
-    const deviceOf = (d: TrackedDevice) =>
-      latest.devices[session.index[session.devices.indexOf(d)] as number];
-    const components = componentResults(
-      session.devices,
-      r.ledger,
-      (d) => (r.kind === "actual" ? (deviceOf(d)?.uncountedS ?? 0) : 0),
-      (d) => deviceOf(d)?.lowerBound ?? false,
-    );
-    const intensity: IntensityResult = { ...session.feed.result(), gPerKWh: r.gPerKWh };
-    const now = this.clock.now();
+  private context(): RunContext {
     return {
-      schema: TRACKER_RESULT_SCHEMA_ID,
-      kind: r.kind,
-      status: r.status,
-      wattprintVersion: WATTPRINT_VERSION,
-      startedAt: this.startedAt.toISOString(),
-      endedAt: now.toISOString(),
-      durationS: r.ledger.seconds,
+      startedAt: this.startedAt,
+      endedAt: this.clock.now(),
       wallS: Math.max(0, (this.clock.monotonicMs() - this.startedMs) / 1000),
-      epochs: {
-        completed: this.usedEpochs ? this.epochsCompleted : 0,
-        planned: o.epochs ?? null,
-        label: r.label,
-      },
-      energy,
-      pue: { value: pue.value, applied: true, source: pue.source },
-      components,
-      basis: basisOf(components.map((c) => c.basis)),
-      intensity,
-      co2G,
-      equivalents: equivalentsOf(co2G, energy.totalKWh),
-      tasks: [...this.tasks],
+      epochsCompleted: this.usedEpochs ? this.epochsCompleted : 0,
+      plannedEpochs: this.options?.epochs ?? null,
+      pue: this.pue(this.options),
+      tasks: this.tasks,
       tasksDropped: this.tasksDropped,
       inferences: this.inferences,
-      perInference: perInference(energy, co2G, r.ledger.seconds, this.inferences),
-      method: r.method,
-      warnings: this.warningList.map((w) => ({ ...w })),
+      warnings: this.warningList,
       warningsDropped: this.counters.warningsDropped,
       logs: this.logFiles,
     };
   }
 
+  private build(
+    session: Session,
+    r: Omit<Figures, "devices" | "intensity" | "deviceState">,
+  ): TrackerResult {
+    const latest = session.meter.latest();
+    return buildResult(this.context(), {
+      ...r,
+      devices: session.devices,
+      intensity: session.feed.result(),
+      deviceState: (i) => {
+        const d = latest.devices[session.index[i] as number];
+        return {
+          // Seconds not counted are known since open: an actual result's, not a prediction's.
+          uncountedS: r.kind === "actual" ? (d?.uncountedS ?? 0) : 0,
+          lowerBound: d?.lowerBound ?? false,
+        };
+      },
+    });
+  }
+
   /** Under `ignoreErrors`, when nothing could be measured: zeros, `status: "failed"`, and why. */
   private failedResult(): TrackerResult {
-    const o = this.options;
-    const now = this.clock.now();
-    const world = IntensityFeed.open({
-      location: undefined,
-      locationFrom: "none",
-      overrideGPerKWh: undefined,
-      provider: undefined,
-      clock: this.clock,
-      refreshS: 900,
-      onFetched: () => {},
-      onWarning: () => {},
-    });
+    const world = resolveGridIntensity({});
     if (!world.ok) throw new Error("the embedded world intensity is missing");
-    const pue =
-      o === null
-        ? { value: 1.58, source: this.pue({ pue: undefined } as ResolvedTrackerOptions).source }
-        : this.pue(o);
-    const energy = energyFigures(0, pue.value);
-    return {
-      schema: TRACKER_RESULT_SCHEMA_ID,
+    const w = world.value;
+    const at = this.clock.now().toISOString();
+    return buildResult(this.context(), {
       kind: "actual",
       status: "failed",
-      wattprintVersion: WATTPRINT_VERSION,
-      startedAt: this.startedAt.toISOString(),
-      endedAt: now.toISOString(),
-      durationS: 0,
-      wallS: Math.max(0, (this.clock.monotonicMs() - this.startedMs) / 1000),
-      epochs: { completed: 0, planned: o?.epochs ?? null, label: null },
-      energy,
-      pue: { value: pue.value, applied: true, source: pue.source },
-      components: [],
-      basis: "measured",
-      intensity: world.value.result(),
-      co2G: 0,
-      equivalents: equivalentsOf(0, 0),
-      tasks: [...this.tasks],
-      tasksDropped: this.tasksDropped,
-      inferences: this.inferences,
-      perInference: null,
+      devices: [],
+      ledger: emptyLedger(0),
+      gPerKWh: w.intensity.value,
+      intensity: {
+        gPerKWh: w.intensity.value,
+        zone: w.zone,
+        zoneName: w.zoneName,
+        level: w.level,
+        year: w.year,
+        locationFrom: "none",
+        source: sourceOf(w.provenance),
+        values: [{ at, gPerKWh: w.intensity.value, level: w.level }],
+        valuesDropped: 0,
+      },
+      label: null,
       method: "nothing was measured: tracking failed (see warnings)",
-      warnings: this.warningList.map((w) => ({ ...w })),
-      warningsDropped: this.counters.warningsDropped,
-      logs: null,
-    };
+    });
   }
 
   // ---------------------------------------------------------------- tasks, inferences, measure
@@ -744,80 +719,46 @@ export class CarbonTracker implements AsyncDisposable {
   task<T>(name: string, work?: Work<T>): TrackerTask | Promise<TaskMeasured<T>> {
     const handle = this.openTask(name);
     if (work === undefined) return handle;
-    return (async () => {
-      let value: T;
-      try {
-        value = typeof work === "function" ? await work(this) : await work;
-      } catch (error) {
-        await handle.end().catch(() => {});
-        throw error;
-      }
-      return { value, task: await handle.end() };
-    })();
+    return settle(work, this, () => handle.end()).then(({ value, after }) => ({
+      value,
+      task: after,
+    }));
   }
 
   private openTask(name: string): TrackerTask {
-    const startedAt = this.clock.now();
-    let inferences = 0;
-    let ended: Promise<TaskResult> | null = null;
-    // The task starts when its first sample is back; a tracker not yet started starts here.
-    const begin = (async () => {
-      const session = await this.need(`task(${JSON.stringify(name)})`);
-      if (session === null) return null;
-      if (!this.usedEpochs && this.phase === "open") this.spanBegin ??= this.sample(session);
-      return { session, reading: await this.sample(session) };
-    })();
-    // Observed here so that a failure surfaces at end(), not as an unhandled rejection.
-    begin.catch(() => {});
-    const end = async (): Promise<TaskResult> => {
-      const start = await begin;
-      const endedAt = this.clock.now();
-      let ledger: Ledger = emptyLedger(0);
-      let components: TaskResult["components"] = [];
-      let pueValue = 1;
-      let gPerKWh = 0;
-      if (start !== null) {
-        const { session, reading } = start;
-        const later = this.phase === "open" ? await this.sample(session) : session.meter.latest();
-        ledger = this.span(session, reading, later);
-        components = componentResults(session.devices, ledger);
-        pueValue = this.pue(this.options as ResolvedTrackerOptions).value;
-        gPerKWh = session.feed.meanGPerKWh;
-      }
-      const energy = energyFigures(totalJ(ledger), pueValue);
-      const co2G = energy.totalKWh * gPerKWh;
-      const result: TaskResult = {
-        name,
-        startedAt: startedAt.toISOString(),
-        endedAt: endedAt.toISOString(),
-        durationS: ledger.seconds,
-        energy,
-        co2G,
-        inferences,
-        perInference: perInference(energy, co2G, ledger.seconds, inferences),
-        components,
-      };
-      if (this.tasks.length < MAX_TASKS) this.tasks.push(result);
-      else this.tasksDropped++;
-      return result;
-    };
-    return {
+    return openTask(
+      {
+        now: () => this.clock.now(),
+        begin: async () => {
+          const session = await this.need(`task(${JSON.stringify(name)})`);
+          if (session === null) return null;
+          // A tracker not yet started starts here.
+          if (!this.usedEpochs && this.phase === "open") {
+            this.spanBegin ??= this.sample(session);
+            this.firstReading ??= await this.spanBegin;
+          }
+          const first = await this.sample(session);
+          return async () => {
+            const later =
+              this.phase === "open" ? await this.sample(session) : session.meter.latest();
+            const ledger = this.span(session, first, later);
+            return {
+              ledger,
+              components: componentResults(session.devices, ledger),
+              pue: this.pue(this.options).value,
+              gPerKWh: session.feed.meanGPerKWh,
+            };
+          };
+        },
+        countInferences: (n) => this.countInferences(n),
+        record: (result) => {
+          if (this.tasks.length < MAX_TASKS) this.tasks.push(result);
+          else this.tasksDropped++;
+        },
+        warn: (message) => this.warn("ignored-error", message),
+      },
       name,
-      countInferences: (n = 1) => {
-        this.countInferences(n);
-        inferences += n;
-      },
-      end: () => {
-        ended ??= end();
-        return ended;
-      },
-      [Symbol.asyncDispose]: async () => {
-        ended ??= end();
-        await ended.catch((error: unknown) =>
-          this.warn("ignored-error", `task ${name}: ${String(error)}`),
-        );
-      },
-    };
+    );
   }
 
   /** Counts inferences (default 1) so the result has a per-inference footprint. */
@@ -844,31 +785,55 @@ export class CarbonTracker implements AsyncDisposable {
       );
     }
     await this.start();
-    let value: T;
-    try {
-      value = typeof work === "function" ? await work(this) : await work;
-    } catch (error) {
-      await this.stop().catch(() => {});
-      throw error;
-    }
-    return { value, result: await this.stop() };
+    const { value, after } = await settle(work, this, () => this.stop());
+    return { value, result: after };
   }
 
   /**
    * Changes the API keys (carbontracker's `set_api_keys`, which 2.4.3 ignores after
-   * construction). Here they apply to a tracker not yet open, and are checked either way.
+   * construction): the live provider they select replaces the current one, with a fetch at
+   * once and every 900 s after. Ignored, with a warning, when an `intensityProvider` was given.
    */
   setApiKeys(keys: Readonly<Record<string, string>>): Result<void, TrackerFailure> {
     const parsed = parseTrackerOptions({ apiKeys: { ...keys } });
     if (!parsed.ok) return parsed;
     this.apiKeys = parsed.value.apiKeys;
-    if (this.session !== null) {
-      this.warn(
-        "notice",
-        "setApiKeys() after the tracker opened: the keys apply to the next tracker (pass apiKeys to the constructor)",
-      );
+    if (this.options?.intensityProvider !== undefined) {
+      this.warn("notice", "setApiKeys(): an intensityProvider was given, and it stays in use");
+      return ok(undefined);
     }
+    const provider = providerForKeys(this.apiKeys);
+    void this.sessionPromise?.then((session) => {
+      if (session.ok && this.phase === "open") session.value.feed.setProvider(provider);
+    });
     return ok(undefined);
+  }
+
+  /**
+   * The run so far from the latest sample (the timer takes one per `updateInterval`): for a
+   * live status line. Null until the tracker is open.
+   */
+  live(): TrackerSnapshot | null {
+    const session = this.session;
+    if (session === null) return null;
+    const latest = session.meter.latest();
+    const first = this.firstReading ?? session.opening;
+    const span = this.span(session, first, latest);
+    const powerW: Partial<Record<"gpu" | "cpu", number>> = {};
+    session.devices.forEach((d, i) => {
+      const w = latest.devices[session.index[i] as number]?.watts ?? Number.NaN;
+      if (!Number.isNaN(w)) powerW[d.component] = (powerW[d.component] ?? 0) + w;
+    });
+    const energy = energyFigures(totalJ(span), this.pue(this.options).value);
+    return {
+      elapsedS: span.seconds,
+      powerW,
+      energyJ: energy.itJ,
+      totalKWh: energy.totalKWh,
+      co2G: energy.totalKWh * session.feed.meanGPerKWh,
+      basis: basisOf(session.devices.map((d) => d.device.basis)),
+      samples: this.counters.samples,
+    };
   }
 
   /** The actual result once stopped, else null. */
@@ -899,10 +864,7 @@ export class CarbonTracker implements AsyncDisposable {
     try {
       await this.stop();
     } catch (error) {
-      this.warn(
-        "ignored-error",
-        `stop() on dispose: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.warn("ignored-error", `stop() on dispose: ${describe(error)}`);
     }
   }
 
@@ -917,15 +879,23 @@ export class CarbonTracker implements AsyncDisposable {
     } else {
       this.counters.warningsDropped++;
     }
-    this.options?.onWarning?.(warning);
+    try {
+      this.options?.onWarning?.(warning);
+    } catch {
+      // A host's callback that throws must not break sampling, which may have called this.
+    }
   }
 
   /** The output log's messages on stdout when `verbose > 0`, as carbontracker prints them. */
   private echo(text: string): void {
     const o = this.options;
     if (o === null || o.verbose === 0) return;
-    if (o.stdout !== undefined) o.stdout(text);
-    else process.stdout.write(text);
+    try {
+      if (o.stdout !== undefined) o.stdout(text);
+      else process.stdout.write(text);
+    } catch {
+      // A closed stdout (EPIPE) or a throwing callback is not the tracker's failure.
+    }
   }
 
   private echoConsumption(description: string, durationS: number, result: TrackerResult): void {
@@ -942,6 +912,28 @@ export class CarbonTracker implements AsyncDisposable {
     this.echo(record.slice(ts.length + 3));
   }
 }
+
+/**
+ * Runs `work`, then `finish` whether it succeeded or not; a rejection of `work` is passed on
+ * after `finish` (whose own failure then stays second).
+ */
+async function settle<T, R>(
+  work: Work<T>,
+  tracker: CarbonTracker,
+  finish: () => Promise<R>,
+): Promise<{ value: T; after: R }> {
+  let value: T;
+  try {
+    value = typeof work === "function" ? await work(tracker) : await work;
+  } catch (error) {
+    await finish().catch(() => {});
+    throw error;
+  }
+  return { value, after: await finish() };
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /** The logs' components line: GPU first, each with its devices' names. */
 function logComponents(devices: readonly TrackedDevice[]): { name: string; devices: string[] }[] {

@@ -41,3 +41,19 @@ export interface TrackerCounters {
   warningsDropped: number;
   logWriteFailures: number;
 }
+
+/** `live()`: the run so far, from the latest sample, for a status line. No sampling, no I/O. */
+export interface TrackerSnapshot {
+  /** Seconds since the run's first reading (`start()`, the first epoch, or open). */
+  readonly elapsedS: number;
+  /** Power per component in the latest sample, W (absent while unknown). */
+  readonly powerW: Readonly<Partial<Record<TrackerComponent, number>>>;
+  /** IT energy since that first reading, J (between epochs too). */
+  readonly energyJ: number;
+  /** × PUE, kWh. */
+  readonly totalKWh: number;
+  /** `totalKWh` × the intensity so far. */
+  readonly co2G: number;
+  readonly basis: "measured" | "modelled" | "simulated" | "mixed";
+  readonly samples: number;
+}

@@ -192,6 +192,23 @@ describe("carbontracker's lifecycle", () => {
     expect(result.status).toBe("early-stop");
   });
 
+  it("writes None and warns for an epoch too short to measure, as carbontracker does", async () => {
+    const t = tracker({ epochs: 2, epochsBeforePred: 0 });
+    await t.epochStart();
+    const report = await t.epochEnd();
+    expect(report?.powerW).toEqual({});
+    expect(t.warnings.map((w) => w.message)).toContain(
+      "Epoch duration is too short for a measurement to be collected.",
+    );
+    await epoch(t);
+    const std = readFileSync(t.logFiles?.standard ?? "", "utf8");
+    expect(std).toMatch(
+      /Epoch 1:\n.* - Duration: 0:00:00\.00\n.* - Average power usage \(W\) for gpu: None\n/,
+    );
+    const components = parseLogs(dir, t.logFiles?.standard, t.logFiles?.output);
+    expect(components.ok && components.value.gpu?.["epoch_durations (s)"]).toEqual([0, 10]);
+  });
+
   it("measures start()/stop() without epochs as carbontracker's wrapper does", async () => {
     const t = tracker({});
     await t.start();

@@ -1,0 +1,72 @@
+import { emptyLedger, energyFigures, type Ledger, perInference, totalJ } from "./figures.ts";
+import type { TaskResult } from "./result.ts";
+import type { TrackerTask } from "./types.ts";
+
+/** What a task measures since it began. */
+export interface TaskSpan {
+  readonly ledger: Ledger;
+  readonly components: TaskResult["components"];
+  readonly pue: number;
+  readonly gPerKWh: number;
+}
+
+/** The tracker, as a task sees it. */
+export interface TaskHost {
+  now(): Date;
+  /**
+   * Resolves once the task's first sample is back, with a function that measures from there
+   * to its own call; null when tracking is off (a failure under `ignoreErrors`). Rejects
+   * with the tracker's failure otherwise.
+   */
+  begin(): Promise<(() => Promise<TaskSpan>) | null>;
+  countInferences(n: number): void;
+  record(result: TaskResult): void;
+  warn(message: string): void;
+}
+
+/** A named task: its own energy, CO2 and inferences, ended once by `end()` or disposal. */
+export function openTask(host: TaskHost, name: string): TrackerTask {
+  const startedAt = host.now();
+  let inferences = 0;
+  let ended: Promise<TaskResult> | null = null;
+  const begin = host.begin();
+  // Observed here so that a failure surfaces at end(), not as an unhandled rejection.
+  begin.catch(() => {});
+  const end = async (): Promise<TaskResult> => {
+    const measure = await begin;
+    const span: TaskSpan =
+      measure === null
+        ? { ledger: emptyLedger(0), components: [], pue: 1, gPerKWh: 0 }
+        : await measure();
+    const energy = energyFigures(totalJ(span.ledger), span.pue);
+    const co2G = energy.totalKWh * span.gPerKWh;
+    const result: TaskResult = {
+      name,
+      startedAt: startedAt.toISOString(),
+      endedAt: host.now().toISOString(),
+      durationS: span.ledger.seconds,
+      energy,
+      co2G,
+      inferences,
+      perInference: perInference(energy, co2G, span.ledger.seconds, inferences),
+      components: span.components,
+    };
+    host.record(result);
+    return result;
+  };
+  return {
+    name,
+    countInferences: (n = 1) => {
+      host.countInferences(n);
+      inferences += n;
+    },
+    end: () => {
+      ended ??= end();
+      return ended;
+    },
+    [Symbol.asyncDispose]: async () => {
+      ended ??= end();
+      await ended.catch((error: unknown) => host.warn(`task ${name}: ${String(error)}`));
+    },
+  };
+}

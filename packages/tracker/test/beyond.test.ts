@@ -1,0 +1,351 @@
+import { spawn } from "node:child_process";
+import { gramsPerKWh, type IntensityProvider } from "@wattprint/core";
+import type { PowerDevice } from "@wattprint/power";
+import { ok } from "@wattprint/result";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { descendants, selectDevices } from "../src/devices.ts";
+import { CarbonTracker, measure, type TrackerOptions, trackerResultSchema } from "../src/index.ts";
+import { providerForKeys } from "../src/providers.ts";
+
+/** What carbontracker never had: tasks, inferences, measure(), disposal, typed results. */
+
+const SIM: TrackerOptions = {
+  simGpu: "NVIDIA Sim",
+  simGpuWatts: 200,
+  simGpuUtil: 1,
+  simCpu: "Xeon Sim",
+  simCpuTdp: 100,
+  simCpuUtil: 1,
+  intensityGPerKWh: 400,
+  verbose: 0,
+};
+const W = 300;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date("2026-12-02T12:00:00Z") });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("tasks and inferences", () => {
+  it("gives each named task its own footprint and a per-inference figure", async () => {
+    const tracker = new CarbonTracker(SIM);
+    await tracker.start();
+    const pre = tracker.task("preprocess");
+    await vi.advanceTimersByTimeAsync(4000);
+    const preprocess = await pre.end();
+    const inference = tracker.task("inference");
+    await vi.advanceTimersByTimeAsync(6000);
+    inference.countInferences(12);
+    const infer = await inference.end();
+    const result = await tracker.stop();
+
+    expect(preprocess.durationS).toBeCloseTo(4, 9);
+    expect(preprocess.energy.itJ).toBeCloseTo(W * 4, 6);
+    expect(preprocess.inferences).toBe(0);
+    expect(preprocess.perInference).toBeNull();
+    expect(infer.energy.itJ).toBeCloseTo(W * 6, 6);
+    expect(infer.perInference?.energy.itJ).toBeCloseTo((W * 6) / 12, 6);
+    expect(infer.co2G).toBeCloseTo(((W * 6) / 3_600_000) * 1.58 * 400, 9);
+    expect(infer.components.map((c) => c.component)).toEqual(["gpu", "cpu"]);
+    expect(result.tasks.map((t) => t.name)).toEqual(["preprocess", "inference"]);
+    expect(result.inferences).toBe(12);
+    expect(result.perInference?.co2G).toBeCloseTo(result.co2G / 12, 12);
+    expect(await pre.end()).toBe(preprocess);
+  });
+
+  it("runs a function as a task and ends the task when it throws", async () => {
+    const tracker = new CarbonTracker(SIM);
+    const loading = tracker.task("load", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      return 42;
+    });
+    await vi.advanceTimersByTimeAsync(2000);
+    const { value, task } = await loading;
+    expect(value).toBe(42);
+    expect(task.durationS).toBeCloseTo(2, 9);
+    const boom = tracker.task("broken", () => {
+      throw new Error("model missing");
+    });
+    await expect(boom).rejects.toThrow("model missing");
+    const result = await tracker.stop();
+    expect(result.tasks.map((t) => t.name)).toEqual(["load", "broken"]);
+  });
+
+  it("disposes a task with await using", async () => {
+    const tracker = new CarbonTracker(SIM);
+    {
+      await using step = tracker.task("step");
+      step.countInferences();
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    const result = await tracker.stop();
+    expect(result.tasks[0]?.name).toBe("step");
+    expect(result.tasks[0]?.inferences).toBe(1);
+  });
+});
+
+describe("live()", () => {
+  it("gives the run so far from the timer's samples, for a status line", async () => {
+    const tracker = new CarbonTracker(SIM);
+    expect(tracker.live()).toBeNull();
+    await tracker.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const now = tracker.live();
+    expect(now?.elapsedS).toBeCloseTo(10, 6);
+    expect(now?.powerW).toEqual({ gpu: 200, cpu: 100 });
+    expect(now?.energyJ).toBeCloseTo(W * 10, 6);
+    expect(now?.co2G).toBeCloseTo(((W * 10) / 3_600_000) * 1.58 * 400, 12);
+    expect(now?.basis).toBe("simulated");
+    await tracker.stop();
+  });
+
+  it("survives host callbacks that throw", async () => {
+    const tracker = new CarbonTracker({
+      ...SIM,
+      verbose: 1,
+      stdout: () => {
+        throw new Error("stdout closed");
+      },
+      onWarning: () => {
+        throw new Error("host bug");
+      },
+    });
+    await tracker.start();
+    await tracker.epochEnd().catch(() => {});
+    await vi.advanceTimersByTimeAsync(2000);
+    expect((await tracker.stop()).durationS).toBeCloseTo(2, 6);
+  });
+});
+
+describe("measure()", () => {
+  it("measures a function from call to settle, with inferences it counts", async () => {
+    const running = measure(async (tracker) => {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        tracker.countInferences();
+      }
+      return "done";
+    }, SIM);
+    await vi.advanceTimersByTimeAsync(5000);
+    const measured = await running;
+    expect(measured.value).toBe("done");
+    expect(measured.result.durationS).toBeCloseTo(5, 9);
+    expect(measured.result.inferences).toBe(5);
+    expect(measured.result.perInference?.durationS).toBeCloseTo(1, 9);
+    expect(measured.result.energy.itJ).toBeCloseTo(W * 5, 6);
+  });
+
+  it("measures a promise already running, and passes a rejection on after stopping", async () => {
+    const work = new Promise<number>((resolve) => setTimeout(() => resolve(7), 3000));
+    const running = measure(work, SIM);
+    await vi.advanceTimersByTimeAsync(3000);
+    const measured = await running;
+    expect(measured.value).toBe(7);
+    expect(measured.result.durationS).toBeCloseTo(3, 9);
+
+    const tracker = new CarbonTracker(SIM);
+    const failing = tracker.measure(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      throw new Error("inference failed");
+    });
+    const settled = expect(failing).rejects.toThrow("inference failed");
+    await vi.advanceTimersByTimeAsync(1000);
+    await settled;
+    expect(tracker.result()?.durationS).toBeCloseTo(1, 9);
+  });
+
+  it("refuses measure() on a tracker already running", async () => {
+    const tracker = new CarbonTracker(SIM);
+    await tracker.start();
+    await expect(tracker.measure(() => 1)).rejects.toMatchObject({
+      failure: { kind: "invalid-state" },
+    });
+    await tracker.stop();
+  });
+});
+
+describe("disposal", () => {
+  it("stops on await using, and never throws from dispose", async () => {
+    let tracker: CarbonTracker;
+    {
+      await using t = new CarbonTracker(SIM);
+      tracker = t;
+      await t.start();
+      await vi.advanceTimersByTimeAsync(2000);
+    }
+    expect(tracker.result()?.durationS).toBeCloseTo(2, 9);
+    {
+      // Invalid options: stop() rejects, disposal swallows it as a warning.
+      await using bad = new CarbonTracker({ ...SIM, epochs: -1 });
+      expect(bad.options).toBeNull();
+    }
+  });
+});
+
+describe("intensity", () => {
+  it("takes the location from the option, else WATTPRINT_LOCATION, never from the network", async () => {
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    const fromEnv = await measure(() => 0, { ...sim, env: { WATTPRINT_LOCATION: "FR" } });
+    expect(fromEnv.result.intensity).toMatchObject({ zone: "FR", locationFrom: "env" });
+    const fromOption = await measure(() => 0, {
+      ...sim,
+      location: "DE",
+      env: { WATTPRINT_LOCATION: "FR" },
+    });
+    expect(fromOption.result.intensity).toMatchObject({ zone: "DE", locationFrom: "option" });
+    const none = await measure(() => 0, { ...sim, env: {} });
+    expect(none.result.intensity).toMatchObject({ level: "world", locationFrom: "none" });
+    expect(none.result.warnings.map((w) => w.message).join()).toContain("no location given");
+  });
+
+  it("selects live providers from apiKeys without touching the network", () => {
+    expect(providerForKeys(null)).toBeUndefined();
+    expect(providerForKeys({})).toBeUndefined();
+    const provider = providerForKeys({ ElectricityMaps: "k" });
+    expect(provider?.supports("DK")).toBe(true);
+    expect(provider?.supports("GB")).toBe(true);
+    expect(provider?.supports("DE")).toBe(true);
+    expect(provider?.supports("Atlantis")).toBe(false);
+  });
+
+  it("checks setApiKeys and keeps an explicit provider", async () => {
+    const tracker = new CarbonTracker({ ...SIM, intensityProvider: undefined });
+    const bad = tracker.setApiKeys({ wattTime: "k" });
+    expect(!bad.ok && bad.error).toMatchObject({
+      kind: "invalid-options",
+      field: "apiKeys.wattTime",
+    });
+    const fixed = new CarbonTracker({
+      ...SIM,
+      intensityProvider: {
+        id: "x",
+        title: "X",
+        supports: () => false,
+        current: async () => ({ ok: false, error: undefined as never }),
+      },
+    });
+    expect(fixed.setApiKeys({ electricitymaps: "k" }).ok).toBe(true);
+    expect(fixed.warnings.at(-1)?.message).toContain("intensityProvider was given");
+    await tracker.stop();
+    await fixed.stop();
+  });
+
+  it("names an unknown location", async () => {
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    const tracker = new CarbonTracker({ ...sim, location: "Atlantis" });
+    await expect(tracker.start()).rejects.toMatchObject({
+      failure: { kind: "intensity", field: "location" },
+    });
+  });
+
+  it("predicts CO2 with carbontracker's mix of fetched values and the forecast", async () => {
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    const provider: IntensityProvider = {
+      id: "fake",
+      title: "Fake",
+      supports: () => true,
+      current: async (zone) =>
+        ok({
+          zone,
+          intensity: gramsPerKWh(100),
+          at: new Date().toISOString(),
+          providerId: "fake",
+          source: { id: "fake", title: "Fake", url: "", year: 2026 },
+          basis: "test",
+          estimated: false,
+        }),
+      forecast: async () =>
+        ok([
+          { at: new Date().toISOString(), intensity: gramsPerKWh(200) },
+          { at: new Date().toISOString(), intensity: gramsPerKWh(400) },
+        ]),
+    };
+    const tracker = new CarbonTracker({
+      ...sim,
+      location: "DK",
+      intensityProvider: provider,
+      epochs: 10,
+      epochsBeforePred: 1,
+    });
+    await tracker.epochStart();
+    await vi.advanceTimersByTimeAsync(200_000);
+    const report = await tracker.epochEnd();
+    // Predicted 2000 s: [100] + f + f x floor(2000 / 900), f = mean forecast 300.
+    const expected = (100 + 300 * 3) / 4;
+    expect(report?.prediction?.intensity.gPerKWh).toBeCloseTo(expected, 9);
+    expect(report?.prediction?.durationS).toBeCloseTo(2000, 6);
+    expect(report?.prediction?.co2G).toBeCloseTo(
+      (report?.prediction?.energy.totalKWh ?? 0) * expected,
+      9,
+    );
+    await tracker.stop();
+  });
+});
+
+describe("devicesByPid", () => {
+  it("finds this process's descendants in /proc", async () => {
+    vi.useRealTimers();
+    const child = spawn("sleep", ["5"]);
+    try {
+      await new Promise((resolve) => child.once("spawn", resolve));
+      const pids = await descendants(process.pid);
+      expect(pids.has(process.pid)).toBe(true);
+      expect(pids.has(child.pid as number)).toBe(process.platform === "linux");
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+describe("results", () => {
+  it("are valid JSON documents of the schema", async () => {
+    const { result } = await measure(() => 0, SIM);
+    expect(trackerResultSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
+    expect(result.pue).toMatchObject({ value: 1.58, applied: true });
+    expect(result.pue.source.id).toBe("uptime-gdcs-2023");
+  });
+});
+
+describe("selectDevices", () => {
+  const device = (id: string, kind: "cpu" | "dram" | "gpu" | "psys", reader: string) =>
+    ({
+      id,
+      name: `${id}, rev. 2`,
+      kind,
+      reader,
+      basis: "measured",
+      confidence: "measured",
+      counter: null,
+      maxWatts: 100,
+      notes: [],
+      provenance: [],
+    }) as PowerDevice;
+  const all = [
+    device("rapl:0", "cpu", "rapl"),
+    device("rapl:0:dram", "dram", "rapl"),
+    device("rapl:psys", "psys", "rapl"),
+    device("nvml:GPU-a", "gpu", "nvml"),
+    device("nvml:GPU-b", "gpu", "nvml"),
+    device("sim_gpu:0", "gpu", "sim_gpu"),
+  ];
+
+  it("groups DRAM under cpu, leaves psys out, lists GPUs first, and keeps names a log can hold", () => {
+    const picked = selectDevices(all, ["gpu", "cpu"], null);
+    expect(picked.map((d) => [d.device.id, d.component])).toEqual([
+      ["nvml:GPU-a", "gpu"],
+      ["nvml:GPU-b", "gpu"],
+      ["sim_gpu:0", "gpu"],
+      ["rapl:0", "cpu"],
+      ["rapl:0:dram", "cpu"],
+    ]);
+    expect(picked[0]?.logName).toBe("nvml:GPU-a rev. 2");
+    expect(selectDevices(all, ["cpu"], null).map((d) => d.component)).toEqual(["cpu", "cpu"]);
+  });
+
+  it("with devicesByPid keeps only the NVML GPUs running the process", () => {
+    const picked = selectDevices(all, ["gpu"], new Set(["nvml:GPU-b"]));
+    expect(picked.map((d) => d.device.id)).toEqual(["nvml:GPU-b", "sim_gpu:0"]);
+  });
+});
