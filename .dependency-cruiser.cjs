@@ -88,6 +88,18 @@ module.exports = {
       "the tracker composes power, logs and core (and result); nothing else of the workspace.",
     ),
     notOn("node-not-on-testkit", "node", ["testkit"], "testkit is for tests only."),
+    notOn(
+      "node-on-messages-rtps-core",
+      "node",
+      ["(?!(messages|rtps|core|result)(/|$))[^/]+"],
+      "node owns the SustainML behaviour on messages, rtps and core; measuring reaches it through its Measurer port.",
+    ),
+    notOn(
+      "measure-on-tracker-power-core",
+      "measure",
+      ["(?!(tracker|power|core|result)(/|$))[^/]+"],
+      "measure runs ONNX models under the tracker; it knows nothing of the bus (the node's port is matched by shape).",
+    ),
     ...rtpsLayers,
     {
       name: "core-is-pure",

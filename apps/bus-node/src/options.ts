@@ -1,20 +1,25 @@
 import { type LatencyUnit, resolvePue } from "@wattprint/core";
+import { DEFAULT_MAX_MODELS } from "@wattprint/measure";
 import { DOMAIN_ID_ENV } from "@wattprint/messages";
 import {
   allowedPeersProblem,
   type CarbonNodeSettings,
+  DEFAULT_MEASURE_SECONDS,
   defaultCarbonNodeSettings,
   type Env,
   INTERFACE_ENV,
   isLogLevel,
   type LogLevel,
   MAX_DOMAIN_ID,
+  MAX_MEASURE_SECONDS,
   type NumberRule,
   optionText,
   parseBusOptions,
   parseFlags,
   parseNumberOption,
   type RtpsPeerLimits,
+  TASK_MODES,
+  type TaskMode,
   UsageError,
 } from "@wattprint/node";
 
@@ -29,6 +34,16 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
   --pue P               PUE applied to energy: a number >= 1 or a profile (default local = 1,
                         as the reference node applies none)
   --grid-ci G           gCO2eq/kWh for every task (env SUSTAINML_GRID_CI; 0 or unset: by region)
+  --mode M              which path a task takes (env WATTPRINT_MODE): auto (default: SustainML's
+                        routing, a model in the models folder is measured), measure (measure
+                        whatever is runnable) or estimate (never run a model)
+  --models-dir DIR      the models folder: model name -> DIR/<name>.onnx, or DIR/models.json
+                        (env WATTPRINT_MODELS_DIR; see the README)
+  --measure-seconds S   measurement window of the measured path (env CT_TARGET_SECONDS, as
+                        SustainML's; default 1, at most ${MAX_MEASURE_SECONDS})
+  --max-models N        models kept loaded for measuring (default ${DEFAULT_MAX_MODELS})
+  --sim-cpu-watts W     measure on a simulated CPU drawing W watts instead of this host's readers
+  --sim-gpu-watts W     and/or a simulated GPU (carbontracker's sim_cpu / sim_gpu)
   --max-pending N       pending inputs kept per input topic (default 50)
   --max-pending-age S   seconds an input waits for the rest of its task (default 600)
   --warm-up-tasks N     synthetic tasks run in-process before joining the bus, so the first
@@ -60,6 +75,15 @@ export interface NodeAppOptions {
   readonly notes: readonly string[];
   /** Limits on remote peers for the RTPS participant; omitted ones take its defaults. */
   readonly peerLimits: RtpsPeerLimits;
+  /** The measured path's wiring; undefined when no task can be measured (no folder, not measure mode). */
+  readonly measure: MeasureAppOptions | undefined;
+}
+
+export interface MeasureAppOptions {
+  readonly modelsDir?: string;
+  readonly maxModels: number;
+  readonly simCpuWatts?: number;
+  readonly simGpuWatts?: number;
 }
 
 /**
@@ -140,6 +164,19 @@ export function parseNodeOptions(
     { integer: true, min: 0, max: 1_000_000 },
   );
 
+  const mode = optionText("mode", values.mode, env, "WATTPRINT_MODE")?.text ?? "auto";
+  if (!(TASK_MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`--mode expects ${TASK_MODES.join(", ")}, got "${mode}"`);
+  }
+  const measureSeconds = numberOr(
+    DEFAULT_MEASURE_SECONDS,
+    "measure-seconds",
+    values["measure-seconds"],
+    env,
+    "CT_TARGET_SECONDS",
+    { above: 0, max: MAX_MEASURE_SECONDS, unit: "seconds" },
+  );
+
   return {
     domainId: bus.domainId,
     interfaceAddress: bus.interfaceAddress,
@@ -149,6 +186,8 @@ export function parseNodeOptions(
       pue,
       // As in the Python node, 0 means "not set": intensity then comes from the user's region.
       ...(grid > 0 ? { gridIntensityOverride: grid } : {}),
+      mode: mode as TaskMode,
+      measureSeconds,
     },
     maxPendingPerInput: numberOr(50, "max-pending", values["max-pending"], env, undefined, {
       integer: true,
@@ -165,8 +204,50 @@ export function parseNodeOptions(
     warmUpTasks,
     notes,
     peerLimits: peerLimits(values, env),
+    measure: measureOptions(values, env, mode as TaskMode),
   };
 }
+
+/** A measurer is wired when there is a models folder, or in measure mode (model_path files). */
+function measureOptions(
+  values: Readonly<Partial<Record<MeasureFlag, string>>>,
+  env: Env,
+  mode: TaskMode,
+): MeasureAppOptions | undefined {
+  const dir = optionText("models-dir", values["models-dir"], env, "WATTPRINT_MODELS_DIR");
+  const watts = (flag: "sim-cpu-watts" | "sim-gpu-watts") =>
+    optionalNumber(flag, values[flag], env, undefined, { min: 0, max: 100_000, unit: "W" });
+  const simCpuWatts = watts("sim-cpu-watts");
+  const simGpuWatts = watts("sim-gpu-watts");
+  const maxModels = numberOr(
+    DEFAULT_MAX_MODELS,
+    "max-models",
+    values["max-models"],
+    env,
+    undefined,
+    {
+      integer: true,
+      min: 1,
+      max: 64,
+    },
+  );
+  if (dir === undefined && mode !== "measure") {
+    if (simCpuWatts !== undefined || simGpuWatts !== undefined) {
+      throw new UsageError(
+        "--sim-cpu-watts and --sim-gpu-watts need --models-dir or --mode measure",
+      );
+    }
+    return undefined;
+  }
+  return {
+    ...(dir !== undefined ? { modelsDir: dir.text } : {}),
+    maxModels,
+    ...(simCpuWatts !== undefined ? { simCpuWatts } : {}),
+    ...(simGpuWatts !== undefined ? { simGpuWatts } : {}),
+  };
+}
+
+type MeasureFlag = "models-dir" | "sim-cpu-watts" | "sim-gpu-watts" | "max-models";
 
 /** The participant's hostile-input limits (rtps README, "Hostile input"); flags only. */
 function peerLimits(values: Readonly<Partial<Record<PeerFlag, string>>>, env: Env): RtpsPeerLimits {
@@ -199,6 +280,12 @@ const FLAGS = {
   "latency-unit": { type: "string" },
   pue: { type: "string" },
   "grid-ci": { type: "string" },
+  mode: { type: "string" },
+  "models-dir": { type: "string" },
+  "measure-seconds": { type: "string" },
+  "max-models": { type: "string" },
+  "sim-cpu-watts": { type: "string" },
+  "sim-gpu-watts": { type: "string" },
   "max-pending": { type: "string" },
   "max-pending-age": { type: "string" },
   "log-level": { type: "string" },

@@ -1,3 +1,4 @@
+import { ModelMeasurer } from "@wattprint/measure";
 import { PARTICIPANT_PROPERTIES } from "@wattprint/messages";
 import {
   type BusPort,
@@ -6,13 +7,14 @@ import {
   createJsonLogger,
   createRtpsBus,
   explainBusOpenError,
+  type Logger,
   NodeRuntime,
   packageVersion,
   UsageError,
   warmUpCarbonNode,
 } from "@wattprint/node";
 import type { NodeAppIo } from "./io.ts";
-import { HELP, parseNodeOptions } from "./options.ts";
+import { HELP, type MeasureAppOptions, parseNodeOptions } from "./options.ts";
 
 /** Wiring only: flags and env in, the carbon node on an RTPS bus, signals to a graceful stop. */
 export async function serve(argv: readonly string[], io: NodeAppIo): Promise<number> {
@@ -45,13 +47,23 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     },
   });
   for (const note of options.notes) logger.log("warn", note);
-  const definition = carbonFootprintNode(options.settings);
+  const measurer = options.measure ? await openMeasurer(options.measure, logger) : undefined;
+  if (typeof measurer === "string") {
+    io.stderr(`wattprint-node: ${measurer} (see --help)\n`);
+    return 2;
+  }
+  const definition = carbonFootprintNode(options.settings, measurer ? { measurer } : {});
   if (options.warmUpTasks > 0) {
     // Written before holding records back, so the write below has run once when V8 optimises.
     logger.log("info", "warming up", { tasks: options.warmUpTasks });
     warmingUp = true;
     try {
-      const warmUp = await warmUpCarbonNode(definition, { tasks: options.warmUpTasks, logger });
+      // The same code without the measurer: synthetic tasks must never run a model.
+      const warmUpDefinition = carbonFootprintNode({ ...options.settings, mode: "estimate" });
+      const warmUp = await warmUpCarbonNode(warmUpDefinition, {
+        tasks: options.warmUpTasks,
+        logger,
+      });
       warmingUp = false;
       if (warmUp.ok) {
         logger.log("info", "warmed up", {
@@ -87,6 +99,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     const reason = explainBusOpenError(error);
     if (reason === undefined) throw error;
     logger.log("error", "cannot join the bus", { reason });
+    await measurer?.close();
     return 1;
   }
   const runtime = await NodeRuntime.start(definition, {
@@ -100,8 +113,46 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     latencyUnit: options.settings.latencyUnit,
     pue: options.settings.pue.value,
     gridIntensityOverride: options.settings.gridIntensityOverride ?? null,
+    mode: options.settings.mode,
+    measureSeconds: options.settings.measureSeconds,
+    modelsDir: options.measure?.modelsDir ?? null,
   });
   io.onStopSignal((signal) => void runtime.stop(signal));
   await runtime.stopped;
+  await measurer?.close();
   return 0;
+}
+
+/**
+ * Opens the measured path: the models folder (a folder that is not there is a usage error,
+ * returned as its message: a typo must not make every task an estimate in silence) and the
+ * power readers. A host with nothing to read still starts, and says so here and in every
+ * measured task's extra_data.
+ */
+async function openMeasurer(
+  options: MeasureAppOptions,
+  logger: Logger,
+): Promise<ModelMeasurer | string> {
+  const opened = await ModelMeasurer.open({
+    ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
+    runner: { maxModels: options.maxModels },
+    tracker: {
+      ...(options.simCpuWatts !== undefined
+        ? { simCpu: "Simulated CPU", simCpuTdp: options.simCpuWatts, simCpuUtil: 1 }
+        : {}),
+      ...(options.simGpuWatts !== undefined
+        ? { simGpu: "Simulated GPU", simGpuWatts: options.simGpuWatts, simGpuUtil: 1 }
+        : {}),
+    },
+  });
+  if (!opened.ok) return `--models-dir: ${opened.error.message}`;
+  const readiness = opened.value.readiness();
+  if (readiness.ready) {
+    logger.log("info", "measuring on", { devices: readiness.devices });
+  } else {
+    logger.log("warn", "nothing to measure on: every task will be estimated", {
+      reason: readiness.reason,
+    });
+  }
+  return opened.value;
 }

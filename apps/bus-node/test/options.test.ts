@@ -180,3 +180,46 @@ describe("wattprint-node options", () => {
     expect(() => parse(["--max-peers", ""])).toThrow(/--max-peers/);
   });
 });
+
+describe("wattprint-node measure options", () => {
+  it("defaults to auto with a 1 s window and no measurer", () => {
+    const options = parse([]);
+    expect(options.settings).toMatchObject({ mode: "auto", measureSeconds: 1 });
+    expect(options.measure).toBeUndefined();
+  });
+
+  it("wires a measurer for a models folder (flag or variable) or measure mode", () => {
+    expect(parse(["--models-dir", "/srv/models"]).measure).toEqual({
+      modelsDir: "/srv/models",
+      maxModels: 4,
+    });
+    expect(parse([], { WATTPRINT_MODELS_DIR: "/m" }).measure?.modelsDir).toBe("/m");
+    expect(
+      parse(["--mode", "measure", "--sim-cpu-watts", "65", "--max-models", "2"]).measure,
+    ).toEqual({ maxModels: 2, simCpuWatts: 65 });
+    expect(
+      parse([], { WATTPRINT_MODE: "estimate", CT_TARGET_SECONDS: "2.5" }).settings,
+    ).toMatchObject({
+      mode: "estimate",
+      measureSeconds: 2.5,
+    });
+    expect(
+      parse(["--measure-seconds", "0.5"], { CT_TARGET_SECONDS: "9" }).settings.measureSeconds,
+    ).toBe(0.5);
+  });
+
+  it("refuses a bad mode, window or simulated device without a measurer", () => {
+    expect(() => parseNodeOptions(["--mode", "sometimes"], {})).toThrow(
+      new UsageError('--mode expects estimate, measure, auto, got "sometimes"'),
+    );
+    expect(() => parseNodeOptions([], { CT_TARGET_SECONDS: "0" })).toThrow(
+      new UsageError('CT_TARGET_SECONDS expects a number > 0 and <= 300 (seconds), got "0"'),
+    );
+    expect(() => parseNodeOptions(["--sim-gpu-watts", "300"], {})).toThrow(
+      /need --models-dir or --mode measure/,
+    );
+    expect(() => parseNodeOptions(["--models-dir", " "], {})).toThrow(
+      /--models-dir expects a value/,
+    );
+  });
+});

@@ -44,6 +44,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: lazy(() => import("./commands/track.ts").then((m) => m.runTrack)),
     summary: "run a command and measure its energy and carbon (wattprint track -- cmd ...)",
   },
+  measure: {
+    run: lazy(() => import("./commands/measure.ts").then((m) => m.runMeasure)),
+    summary: "energy per inference of an ONNX model run on this machine",
+  },
 };
 
 export function usage(): string {

@@ -136,6 +136,21 @@ export {
   MAX_REGION_CHARS,
 } from "./sustainml/input-limits.ts";
 export { embeddedIntensityLookup } from "./sustainml/intensity-lookup.ts";
+export {
+  computeMeasuredFootprint,
+  MEASURED_FORMULA,
+  type MeasuredWork,
+} from "./sustainml/measured-task.ts";
+export type {
+  EnergyBasis,
+  MeasuredComponent,
+  MeasuredDevice,
+  MeasureFailure,
+  MeasureFailureKind,
+  Measurement,
+  MeasureRequest,
+  MeasurerReadiness,
+} from "./sustainml/measurement.ts";
 export { type Candidate, type ClosestOptions, closest } from "./text/closest.ts";
 export {
   DEFAULT_SIGNIFICANT_DIGITS,

@@ -1,5 +1,10 @@
 export { MemoryDomain } from "./adapters/memory-bus.ts";
 export {
+  type MemoryDevice,
+  MemoryMeasurer,
+  type MemoryMeasurerOptions,
+} from "./adapters/memory-measurer.ts";
+export {
   allowedPeersProblem,
   createRtpsBus,
   RtpsBusError,
@@ -26,10 +31,29 @@ export {
 export {
   type CarbonFootprintNode,
   type CarbonNodeInputs,
+  type CarbonNodePorts,
   type CarbonNodeSettings,
   carbonFootprintNode,
+  DEFAULT_MEASURE_SECONDS,
   defaultCarbonNodeSettings,
+  MAX_MEASURE_SECONDS,
 } from "./nodes/carbon-footprint.ts";
+export {
+  MAX_BATCH_SIZE,
+  MAX_SHAPE_RANK,
+  MAX_SHAPED_INPUTS,
+  measureRequest,
+} from "./nodes/measure-request.ts";
+export {
+  decideRoute,
+  type Route,
+  type RouteFindings,
+  type RouteLookups,
+  type RouteTask,
+  routeLookups,
+  TASK_MODES,
+  type TaskMode,
+} from "./nodes/task-route.ts";
 export {
   type BusOptions,
   checkInterfaceOnThisMachine,
@@ -43,6 +67,7 @@ export {
 // The flag readers, also their own entry point (`@wattprint/node/options`) for fast start-up.
 export * from "./options/index.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
+export type { Measurer } from "./ports/measurer.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {
   ConfigurationOutcome,

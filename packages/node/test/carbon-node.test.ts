@@ -218,6 +218,8 @@ describe("configuration service", () => {
       latency_unit: "ms",
       pue: 1.1,
       grid_ci: null,
+      mode: "auto",
+      measure_seconds: 1,
     });
     expect(definition.settings().latencyUnit).toBe("ms");
   });

@@ -35,6 +35,7 @@ export {
   parseOrchestratorStatus,
   startOrchestrator,
 } from "./fastdds-orchestrator.ts";
+export { type TestModelKind, testOnnxModel, writeTestOnnxModel } from "./onnx-models.ts";
 export {
   assertInsidePrivateNetwork,
   insidePrivateNetwork,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveGridIntensity } from "@wattprint/core";
 import {
@@ -8,6 +11,7 @@ import {
   startOrchestrator,
   startProcess,
   stopAll,
+  writeTestOnnxModel,
 } from "@wattprint/testkit";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
@@ -103,9 +107,63 @@ describe("wattprint-node with a Fast DDS SustainML orchestrator", () => {
       latency_unit: "ms",
       pue: 1,
       grid_ci: null,
+      mode: "auto",
+      measure_seconds: 1,
     });
     // The task after the request already used milliseconds: 100 W x 0.5 ms.
     expect(orchestratorOutputs(orchestrator)[0]?.energy).toBeCloseTo((100 * 0.5e-3) / 3.6e6, 18);
+  });
+
+  it("measures a model from its models folder and estimates the next task", async () => {
+    const models = await mkdtemp(join(tmpdir(), "wattprint-interop-models-"));
+    try {
+      await writeTestOnnxModel(models, "tiny-mlp.onnx", "matmul-relu", 32);
+      const node = startNode("--models-dir", models, "--sim-cpu-watts", "65");
+      await node.waitForLine(/"message":"listening"/, 30_000);
+      // The first measured task also starts the runner process and loads the model.
+      const measured = await startOrchestrator("sequential", {
+        domain: DOMAIN,
+        tasks: 1,
+        model: "tiny-mlp",
+        modelPath: "hub/tiny-mlp",
+        taskTimeoutS: 60,
+        fixedProblem: 11,
+      });
+      expect((await measured.waitForExit(90_000)).code, measured.output()).toBe(0);
+      // A reader joining later also gets the node's earlier outputs (TRANSIENT_LOCAL): pick by task.
+      const tracker = orchestratorOutputs(measured).find((o) => o.problem === 11);
+      const extra = JSON.parse(tracker?.extra ?? "") as {
+        inferences: number;
+        window_s: number;
+        window_energy_j: number;
+        measurement: { devices: { id: string; basis: string }[] };
+      };
+      expect(extra).toMatchObject({
+        mode: "tracker",
+        num_outputs: 1,
+        model_restrains: ["tiny-mlp"],
+      });
+      expect(extra.inferences).toBeGreaterThan(0);
+      // Per inference: the window's energy / the passes run, at Spain's intensity, PUE 1.
+      expect(tracker?.energy).toBe(extra.window_energy_j / extra.inferences / 3.6e6);
+      expect(extra.window_energy_j / (65 * extra.window_s)).toBeCloseTo(1, 3);
+      expect(tracker?.intensity).toBe(spain());
+      expect(extra.measurement.devices).toEqual([
+        expect.objectContaining({ id: "sim_cpu:0", basis: "simulated" }),
+      ]);
+
+      const estimated = await startOrchestrator("sequential", {
+        domain: DOMAIN,
+        tasks: 1,
+        fixedProblem: 12,
+      });
+      expect((await estimated.waitForExit(60_000)).code, estimated.output()).toBe(0);
+      const hwOnly = orchestratorOutputs(estimated).find((o) => o.problem === 12);
+      expect(JSON.parse(hwOnly?.extra ?? "")).toMatchObject({ mode: "onnx_hw_only" });
+      expect(hwOnly?.energy).toBeCloseTo(0.05, 12);
+    } finally {
+      await rm(models, { recursive: true, force: true });
+    }
   });
 
   it("publishes ERROR before a NO_MODEL output and stops gracefully on SIGTERM", async () => {

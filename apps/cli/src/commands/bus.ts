@@ -218,7 +218,8 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
       say(`  carbon_footprint    ${formatNumber(output.carbon_footprint)} gCO2eq`);
       say(`  energy_consumption  ${formatNumber(output.energy_consumption)} kWh`);
       say(`  carbon_intensity    ${formatNumber(output.carbon_intensity)} gCO2eq/kWh${where}`);
-      for (const key of ["mode", "num_outputs", "model_restrains", "error", "warnings"]) {
+      const keys = ["mode", "mode_reason", "inferences", "window_s", "num_outputs"];
+      for (const key of [...keys, "model_restrains", "error", "warnings"]) {
         if (extraJson[key] !== undefined)
           say(`  ${key.padEnd(18)}  ${JSON.stringify(extraJson[key])}`);
       }

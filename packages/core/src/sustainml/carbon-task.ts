@@ -56,12 +56,14 @@ export interface CarbonTaskInputs {
 /**
  * Why a task has no footprint: an input over a size limit (`input-over-limit`), the model
  * NO_MODEL (`no-model`, the reference node's answer), a power or latency that is negative or
- * not finite (`invalid-hw-resource`), no grid intensity for the region, or an estimate error.
+ * not finite (`invalid-hw-resource`), a measurement without energy or inferences
+ * (`invalid-measurement`, see measured-task.ts), no grid intensity for the region, or an estimate error.
  */
 export type CarbonTaskErrorKind =
   | "input-over-limit"
   | "no-model"
   | "invalid-hw-resource"
+  | "invalid-measurement"
   | IntensityError["kind"]
   | EstimateError["kind"];
 
@@ -86,7 +88,7 @@ export interface CarbonTaskOutcome {
 /** The same few provenances every task (one per zone, one PUE): their JSON is built once. */
 const provenanceJsonCache = new WeakMap<Provenance, JsonObject>();
 
-function provenanceJson(provenance: Provenance): JsonObject {
+export function provenanceJson(provenance: Provenance): JsonObject {
   let json = provenanceJsonCache.get(provenance);
   if (!json) {
     json = Object.freeze(buildProvenanceJson(provenance));
@@ -98,7 +100,7 @@ function provenanceJson(provenance: Provenance): JsonObject {
 const intensityJsonCache = new WeakMap<IntensityInput, JsonObject>();
 
 /** The `intensity` member of extra_data; lookups are cached per region, so is this. */
-function intensityJson(intensity: IntensityInput): JsonObject {
+export function intensityJson(intensity: IntensityInput): JsonObject {
   let json = intensityJsonCache.get(intensity);
   if (!json) {
     json = Object.freeze({
@@ -162,6 +164,49 @@ function refused(model: string, why: string): CarbonTaskOutcome {
 }
 
 /**
+ * A task's `extra_data` base, or its refusal when an input is over a size limit (checked
+ * before anything is done with them). One shape either way: this runs on every task.
+ */
+export function admitTask(inputs: CarbonTaskInputs): {
+  readonly merge: ExtraMerge;
+  readonly refusal: CarbonTaskOutcome | undefined;
+} {
+  const oversize = firstOversizeString(inputs);
+  if (oversize !== undefined) {
+    return { merge: NOT_ADMITTED, refusal: refused(inputs.model.model, oversize) };
+  }
+  const merge = extraBase(inputs.model.model, inputs.userExtra);
+  return {
+    merge,
+    refusal: merge.refused !== undefined ? refused(inputs.model.model, merge.refused) : undefined,
+  };
+}
+
+const NOT_ADMITTED: ExtraMerge = Object.freeze({
+  base: Object.freeze({ num_outputs: 1, model_restrains: [] }),
+  warnings: NO_WARNINGS,
+});
+
+/** A task that failed after its inputs were taken: zeros, the mode and the reason. */
+export function failedOutcome(
+  base: FootprintExtraBase,
+  warnings: readonly string[],
+  mode: string,
+  kind: CarbonTaskErrorKind,
+  message: string,
+): CarbonTaskOutcome {
+  return {
+    ok: false,
+    carbonFootprintG: 0,
+    energyConsumptionKWh: 0,
+    carbonIntensityGPerKWh: 0,
+    extra: { ...base, mode, error: message },
+    error: failure(kind, message),
+    warnings,
+  };
+}
+
+/**
  * The Carbontracker Node's task: footprint of one inference of `model` on `hw`.
  * energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity_g/kWh.
  * Never throws: every failure is an outcome with `mode: "error"` and the reason. Inputs over
@@ -171,20 +216,11 @@ export function computeCarbonFootprint(
   inputs: CarbonTaskInputs,
   options: CarbonTaskOptions,
 ): CarbonTaskOutcome {
-  const oversize = firstOversizeString(inputs);
-  if (oversize !== undefined) return refused(inputs.model.model, oversize);
-  const merge = extraBase(inputs.model.model, inputs.userExtra);
-  if (merge.refused !== undefined) return refused(inputs.model.model, merge.refused);
-  const { base, warnings } = merge;
-  const failed = (mode: string, kind: CarbonTaskErrorKind, message: string): CarbonTaskOutcome => ({
-    ok: false,
-    carbonFootprintG: 0,
-    energyConsumptionKWh: 0,
-    carbonIntensityGPerKWh: 0,
-    extra: { ...base, mode, error: message },
-    error: failure(kind, message),
-    warnings,
-  });
+  const admitted = admitTask(inputs);
+  if (admitted.refusal !== undefined) return admitted.refusal;
+  const { base, warnings } = admitted.merge;
+  const failed = (mode: string, kind: CarbonTaskErrorKind, message: string) =>
+    failedOutcome(base, warnings, mode, kind, message);
 
   if (inputs.model.model.trim().toUpperCase() === "NO_MODEL") {
     const message = "No model selected (NO_MODEL). Carbon footprint not computed.";
@@ -264,6 +300,11 @@ function extraBase(model: string, userExtra: UserExtra): ExtraMerge {
   return merge;
 }
 
+/** `extra_data.grid_ci_source`: `env` for an override (the reference node's word), else where from. */
+export function gridCiSource(intensity: IntensityInput): string {
+  return intensity.level === "override" ? "env" : intensity.level === "live" ? "live" : "embedded";
+}
+
 function successExtra(
   base: FootprintExtraBase,
   warnings: readonly string[],
@@ -284,8 +325,7 @@ function successExtra(
   const extra: Record<string, JsonValue> = {
     ...base,
     mode,
-    grid_ci_source:
-      intensity.level === "override" ? "env" : intensity.level === "live" ? "live" : "embedded",
+    grid_ci_source: gridCiSource(intensity),
     latency_unit: options.latencyUnit,
     pue: options.pue.value,
     intensity: intensityJson(intensity),

@@ -1,5 +1,4 @@
 import {
-  computeCarbonFootprint,
   DEFAULT_LATENCY_UNIT,
   embeddedIntensityLookup,
   type LatencyUnit,
@@ -21,15 +20,26 @@ import {
   userInputImplCodec,
 } from "@wattprint/messages";
 import { z } from "zod";
+import type { Measurer } from "../ports/measurer.ts";
 import type { NodeDefinition } from "../runtime/definition.ts";
+import { CarbonPaths } from "./carbon-paths.ts";
 import { ExtraDataMemo } from "./extra-data-memo.ts";
+import { TASK_MODES, type TaskMode } from "./task-route.ts";
 
 export interface CarbonNodeSettings {
   readonly latencyUnit: LatencyUnit;
   readonly pue: PueValue;
   /** gCO2eq/kWh for every task (the Python node's `SUSTAINML_GRID_CI`); else by region. */
   readonly gridIntensityOverride?: number;
+  /** Which path a task takes (task-route.ts); `auto` is SustainML's routing. */
+  readonly mode: TaskMode;
+  /** The measured path's window (SustainML's `CT_TARGET_SECONDS`). */
+  readonly measureSeconds: number;
 }
+
+/** The longest measurement window a flag or a configuration request may ask for. */
+export const MAX_MEASURE_SECONDS = 300;
+export const DEFAULT_MEASURE_SECONDS = 1;
 
 export interface CarbonNodeInputs extends Record<string, unknown> {
   readonly model: MLModelImpl;
@@ -44,7 +54,12 @@ export interface CarbonNodeInputs extends Record<string, unknown> {
 export function defaultCarbonNodeSettings(): CarbonNodeSettings {
   const pue = resolvePue("local");
   if (!pue.ok) throw new Error("the local PUE profile is missing");
-  return { latencyUnit: DEFAULT_LATENCY_UNIT, pue: pue.value };
+  return {
+    latencyUnit: DEFAULT_LATENCY_UNIT,
+    pue: pue.value,
+    mode: "auto",
+    measureSeconds: DEFAULT_MEASURE_SECONDS,
+  };
 }
 
 /** Keys a configuration request may set; anything else is refused like the reference node. */
@@ -53,6 +68,8 @@ const configurationSchema = z
     latency_unit: z.enum(["h", "s", "ms"]).optional(),
     pue: z.union([z.number(), z.string()]).optional(),
     grid_ci: z.number().nonnegative().nullable().optional(),
+    mode: z.enum(TASK_MODES).optional(),
+    measure_seconds: z.number().positive().max(MAX_MEASURE_SECONDS).optional(),
   })
   .strict();
 
@@ -69,6 +86,8 @@ function settingsJson(settings: CarbonNodeSettings): string {
     latency_unit: settings.latencyUnit,
     pue: settings.pue.value,
     grid_ci: settings.gridIntensityOverride ?? null,
+    mode: settings.mode,
+    measure_seconds: settings.measureSeconds,
   });
 }
 
@@ -77,16 +96,27 @@ export type CarbonFootprintNode = NodeDefinition<CarbonNodeInputs, CO2FootprintI
   settings(): CarbonNodeSettings;
 };
 
+export interface CarbonNodePorts {
+  /** Runs models on this host for the measured (`tracker`) path; without one every task is estimated. */
+  readonly measurer?: Measurer;
+}
+
 /**
  * SustainML's Carbontracker Node (wp3 `carbon_footprint_node.py`) as a node definition: joins
  * the ML model, user input and HW resource of a task, answers with its CO2Footprint in
- * grams, kWh and g/kWh. It computes, it does not sleep or run the model, so a task takes
- * microseconds instead of seconds.
+ * grams, kWh and g/kWh. The estimate path computes from the HW node's power and latency in
+ * microseconds; the measured path (`tracker`, with a `Measurer`) runs the model on this host
+ * for a window and divides the energy read by the inferences run. Which path a task takes is
+ * `settings.mode` and task-route.ts.
  */
-export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprintNode {
+export function carbonFootprintNode(
+  initial: CarbonNodeSettings,
+  ports: CarbonNodePorts = {},
+): CarbonFootprintNode {
   let settings = initial;
   let lookup = embeddedIntensityLookup(settings.gridIntensityOverride);
   const extraData = new ExtraDataMemo();
+  const paths = new CarbonPaths(extraData, ports.measurer);
   // The embedded tables load on first use; do it now so the first task is not the slow one.
   lookup({ region: "", continent: "Europe" });
   return {
@@ -102,31 +132,21 @@ export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprin
     settings: () => settings,
 
     handleTask({ model, userInput, hw }, taskId) {
-      const outcome = computeCarbonFootprint(
+      return paths.answer(
         { model, userInput, hw, userExtra: extraData.parseUser(userInput.extra_data) },
+        taskId,
         {
-          latencyUnit: settings.latencyUnit,
-          pue: settings.pue,
-          intensity: lookup,
+          mode: settings.mode,
+          measureSeconds: settings.measureSeconds,
+          options: { latencyUnit: settings.latencyUnit, pue: settings.pue, intensity: lookup },
         },
       );
-      return {
-        ok: outcome.ok,
-        output: {
-          carbon_footprint: outcome.carbonFootprintG,
-          energy_consumption: outcome.energyConsumptionKWh,
-          carbon_intensity: outcome.carbonIntensityGPerKWh,
-          extra_data: extraData.write(outcome.extra),
-          task_id: taskId,
-        },
-        ...(outcome.error !== undefined ? { errorDescription: outcome.error.message } : {}),
-        warnings: outcome.warnings,
-      };
     },
 
     /**
      * The reference node refuses every request. This one accepts a JSON object setting
-     * `latency_unit`, `pue` or `grid_ci` (null clears it) and answers with the settings in
+     * `latency_unit`, `pue`, `grid_ci` (null clears it), `mode` (estimate, measure, auto)
+     * or `measure_seconds` and answers with the settings in
      * force; `{}` just reads them. Anything else gets the reference node's refusal.
      */
     handleConfiguration(configuration) {
@@ -158,6 +178,8 @@ export function carbonFootprintNode(initial: CarbonNodeSettings): CarbonFootprin
       settings = {
         latencyUnit: request.latency_unit ?? settings.latencyUnit,
         pue,
+        mode: request.mode ?? settings.mode,
+        measureSeconds: request.measure_seconds ?? settings.measureSeconds,
         ...(override !== undefined ? { gridIntensityOverride: override } : {}),
       };
       lookup = embeddedIntensityLookup(settings.gridIntensityOverride);

@@ -38,6 +38,11 @@ export interface NodeRuntimeOptions {
   readonly logger: Logger;
   /** Pending entries per input queue; SustainML's `sample_pool_size` is 50. */
   readonly maxPendingPerInput?: number;
+  /**
+   * Complete tasks waiting while one runs (a measured task runs for seconds); one more is
+   * dropped, counted as queue-full. Default: `maxPendingPerInput`.
+   */
+  readonly maxQueuedTasks?: number;
   /** How long an input waits for the rest of its task before it is dropped. */
   readonly maxPendingAgeMs?: number;
   /** Budget of log lines about per-input problems; default 50 per 10 s. */
@@ -71,7 +76,9 @@ export class NodeRuntime {
   /** Resolves once the node has stopped, by `stop()` or a TERMINATE_NODE command. */
   readonly stopped: Promise<void>;
   private resolveStopped: () => void = () => {};
-  private taskChain: Promise<void> = Promise.resolve();
+  /** Complete tasks waiting for the one running; bounded (`maxQueuedTasks`). */
+  private readonly queue: { taskId: TaskIdImpl; values: ReadonlyMap<string, unknown> }[] = [];
+  private draining: Promise<void> | undefined;
   private paused = false;
   private stopping = false;
   private readonly deferred: { taskId: TaskIdImpl; values: ReadonlyMap<string, unknown> }[] = [];
@@ -295,8 +302,31 @@ export class NodeRuntime {
     this.log("info", "task deferred while the node is stopped", { task: taskIdKey(taskId) });
   }
 
+  /**
+   * Tasks run one at a time in arrival order. A task arriving at a full queue is dropped, as
+   * SustainML drops a sample arriving at a full queue (§7).
+   */
   private enqueue(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): void {
-    this.taskChain = this.taskChain.then(() => this.runTask(taskId, values));
+    const limit =
+      this.options.maxQueuedTasks ?? this.options.maxPendingPerInput ?? SAMPLE_POOL_SIZE;
+    if (this.queue.length >= limit) {
+      this.noteDropped([{ input: "(complete task)", taskId, reason: "queue-full" }]);
+      return;
+    }
+    this.queue.push({ taskId, values });
+    this.draining ??= Promise.resolve().then(() => this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    for (let task = this.queue.shift(); task !== undefined; task = this.queue.shift()) {
+      await this.runTask(task.taskId, task.values);
+    }
+    this.draining = undefined;
+  }
+
+  /** Tasks complete but not started yet. */
+  queuedTasks(): number {
+    return this.queue.length;
   }
 
   private async runTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): Promise<void> {
@@ -377,7 +407,7 @@ export class NodeRuntime {
         case "reset":
           this.noteDropped(this.join.reset());
           this.noteDropped(
-            this.deferred.splice(0).map((task) => ({
+            [...this.deferred.splice(0), ...this.queue.splice(0)].map((task) => ({
               input: "(complete task)",
               taskId: task.taskId,
               reason: "reset" as const,
@@ -395,12 +425,14 @@ export class NodeRuntime {
 
   private dropTask(taskId: TaskIdImpl, remember: boolean): void {
     const key = taskIdKey(taskId);
-    const before = this.deferred.length;
-    const kept = this.deferred.filter((task) => taskIdKey(task.taskId) !== key);
-    this.deferred.splice(0, this.deferred.length, ...kept);
+    let removed = 0;
+    for (const waiting of [this.deferred, this.queue]) {
+      const kept = waiting.filter((task) => taskIdKey(task.taskId) !== key);
+      removed += waiting.length - kept.length;
+      waiting.splice(0, waiting.length, ...kept);
+    }
     this.noteDropped(this.join.cancel(taskId, remember));
-    if (before !== kept.length)
-      this.noteDropped([{ input: "(complete task)", taskId, reason: "cancelled" }]);
+    if (removed > 0) this.noteDropped([{ input: "(complete task)", taskId, reason: "cancelled" }]);
   }
 
   private resume(): void {
@@ -440,7 +472,7 @@ export class NodeRuntime {
     this.log("info", "node stopping", { reason, counters: this.counters });
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const reader of this.readers.splice(0)) await reader.close();
-    await this.taskChain;
+    await this.draining;
     this.reportSuppressed();
     await this.publishStatus(Status.NODE_TERMINATING);
     await this.options.bus.close();

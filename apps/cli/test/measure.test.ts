@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveGridIntensity } from "@wattprint/core";
+import { writeTestOnnxModel } from "@wattprint/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MeasureReport } from "../src/commands/measure.ts";
+import { wattprint } from "./helpers/in-process.ts";
+import { expectOneLineError } from "./helpers/outcome.ts";
+
+let dir: string;
+let model: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wattprint-cli-measure-"));
+  model = await writeTestOnnxModel(dir, "tiny-mlp.onnx", "matmul-relu", 16);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("wattprint measure", () => {
+  it("reports energy per inference from a window on a simulated CPU, as JSON", async () => {
+    const run = await wattprint([
+      "measure",
+      model,
+      "--seconds",
+      "0.2",
+      "--batch",
+      "2",
+      "--sim-cpu-watts",
+      "100",
+      "--location",
+      "ES",
+      "--json",
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as MeasureReport;
+    expect(report).toMatchObject({
+      schema: "wattprint.measure/v1",
+      model: { file: model, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      inputs: [{ name: "x", type: "float32", dims: [2, 16] }],
+      batchSize: 2,
+      devices: [{ id: "sim_cpu:0", component: "cpu", basis: "simulated" }],
+    });
+    expect(report.windowS).toBeGreaterThanOrEqual(0.2);
+    expect(report.energyJ / (100 * report.windowS)).toBeCloseTo(1, 3);
+    expect(report.perInference.energyJ).toBe(report.energyJ / report.inferences);
+    const spain = resolveGridIntensity({ location: "ES" });
+    if (!spain.ok) throw new Error("ES");
+    expect(report.perInference.co2G).toBe(
+      (report.perInference.energyKWh ?? 0) * spain.value.intensity.value,
+    );
+  });
+
+  it("prints a table that says the load is not in the window and the device is simulated", async () => {
+    const run = await wattprint(["measure", model, "--seconds", "0.1", "--sim-gpu-watts", "300"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^load .*\(before the window, not counted\)$/m);
+    expect(run.stdout).toMatch(/^per inference {2}\S+ J = \S+ kWh$/m);
+    expect(run.stdout).toMatch(/sim_gpu:0 is simulated/);
+  });
+
+  it("refuses a missing file, a bad window and a broken model in one line", async () => {
+    expectOneLineError(
+      await wattprint(["measure", join(dir, "missing.onnx")]),
+      2,
+      /missing\.onnx is not a readable \.onnx file/,
+    );
+    expectOneLineError(
+      await wattprint(["measure", model, "--seconds", "0"]),
+      2,
+      /--seconds expects a number > 0/,
+    );
+    const broken = join(dir, "broken.onnx");
+    await writeFile(broken, "garbage");
+    expectOneLineError(
+      await wattprint(["measure", broken, "--sim-cpu-watts", "10"]),
+      1,
+      /model-not-loadable: onnxruntime could not load/,
+    );
+  });
+});

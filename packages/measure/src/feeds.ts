@@ -1,0 +1,169 @@
+import { failure, type Result } from "@wattprint/result";
+import type { MeasureFailure } from "./failures.ts";
+
+/**
+ * What to feed a model, decided from its declared inputs without running anything: a shape
+ * and an element type per input. The runner builds zero-filled tensors from the plan.
+ *
+ * - A positive number in the declared shape is kept.
+ * - A dynamic dimension (a symbolic name such as "batch", or an unknown size) is the batch
+ *   size when it is the leading dimension, and 1 anywhere else (a sequence length of 1 is
+ *   the cheapest input the model accepts, and says nothing false about batching).
+ * - `inputShapes[name]` replaces the declared shape of that input; its rank must match a
+ *   declared rank.
+ * - Every input must be a tensor of a type onnxruntime-node can build from a typed array;
+ *   sequences, maps and 4-bit types cannot be fed.
+ */
+
+/** The declared input, as onnxruntime's `inputMetadata` gives it. */
+export type InputMetadata =
+  | { readonly name: string; readonly isTensor: false }
+  | {
+      readonly name: string;
+      readonly isTensor: true;
+      readonly type: string;
+      readonly shape: ReadonlyArray<number | string>;
+    };
+
+export const FEEDABLE_TYPES = [
+  "float32",
+  "float64",
+  "float16",
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "uint64",
+  "bool",
+  "string",
+] as const;
+export type FeedType = (typeof FEEDABLE_TYPES)[number];
+
+/** Bytes per element of each type; strings are fed empty and counted as a pointer. */
+const BYTES: Readonly<Record<FeedType, number>> = {
+  float32: 4,
+  float64: 8,
+  float16: 2,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  bool: 1,
+  string: 8,
+};
+
+/** The largest input the measurer builds: 64 Mi elements. */
+export const MAX_FEED_ELEMENTS = 64 * 1024 * 1024;
+/** All inputs of one model together. */
+export const MAX_FEED_BYTES = 512 * 1024 * 1024;
+/** Inputs of one model. */
+export const MAX_INPUTS = 256;
+
+export interface FeedPlan {
+  readonly name: string;
+  readonly type: FeedType;
+  readonly dims: readonly number[];
+  readonly elements: number;
+}
+
+export interface FeedRequest {
+  readonly batchSize: number;
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>> | undefined;
+}
+
+const notFeedable = (message: string, field: string): Result<never, MeasureFailure> => ({
+  ok: false,
+  error: failure("inputs-not-feedable", message, { field }),
+});
+
+function isFeedType(type: string): type is FeedType {
+  return (FEEDABLE_TYPES as readonly string[]).includes(type);
+}
+
+function isFixed(dim: number | string): dim is number {
+  return typeof dim === "number" && Number.isSafeInteger(dim) && dim >= 1;
+}
+
+export function planFeeds(
+  inputs: readonly InputMetadata[],
+  request: FeedRequest,
+): Result<FeedPlan[], MeasureFailure> {
+  if (inputs.length > MAX_INPUTS) {
+    return notFeedable(
+      `the model has ${inputs.length} inputs, over the limit of ${MAX_INPUTS}`,
+      "",
+    );
+  }
+  const shapes = request.inputShapes ?? {};
+  for (const name of Object.keys(shapes)) {
+    if (!inputs.some((input) => input.name === name)) {
+      return {
+        ok: false,
+        error: failure(
+          "invalid-request",
+          `input_shapes names "${name}", which is not an input of the model (inputs: ${inputs.map((i) => i.name).join(", ")})`,
+          { field: `input_shapes.${name}` },
+        ),
+      };
+    }
+  }
+  const plans: FeedPlan[] = [];
+  let bytes = 0;
+  for (const input of inputs) {
+    if (!input.isTensor) {
+      return notFeedable(
+        `input "${input.name}" is not a tensor (a sequence or a map); only tensor inputs can be fed`,
+        input.name,
+      );
+    }
+    if (!isFeedType(input.type)) {
+      return notFeedable(
+        `input "${input.name}" has element type ${input.type}, which cannot be fed (feedable: ${FEEDABLE_TYPES.join(", ")})`,
+        input.name,
+      );
+    }
+    const override = shapes[input.name];
+    if (
+      override !== undefined &&
+      input.shape.length > 0 &&
+      override.length !== input.shape.length
+    ) {
+      return {
+        ok: false,
+        error: failure(
+          "invalid-request",
+          `input_shapes.${input.name} has ${override.length} dimensions; the model declares ${input.shape.length} (${input.shape.join(" x ")})`,
+          { field: `input_shapes.${input.name}` },
+        ),
+      };
+    }
+    const dims =
+      override !== undefined
+        ? [...override]
+        : input.shape.map((dim, i) => (isFixed(dim) ? dim : i === 0 ? request.batchSize : 1));
+    let elements = 1;
+    for (const dim of dims) elements *= dim;
+    if (elements > MAX_FEED_ELEMENTS) {
+      return notFeedable(
+        `input "${input.name}" would be ${dims.join(" x ")} = ${elements} elements, over the limit of ${MAX_FEED_ELEMENTS}; give a smaller batch_size or input_shapes`,
+        input.name,
+      );
+    }
+    bytes += elements * BYTES[input.type];
+    if (bytes > MAX_FEED_BYTES) {
+      return notFeedable(
+        `the inputs up to "${input.name}" need ${bytes} bytes, over the limit of ${MAX_FEED_BYTES}`,
+        input.name,
+      );
+    }
+    plans.push({ name: input.name, type: input.type, dims, elements });
+  }
+  return { ok: true, value: plans };
+}

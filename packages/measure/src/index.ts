@@ -1,0 +1,51 @@
+export type {
+  EnergyBasis,
+  MeasuredComponent,
+  MeasuredDevice,
+  MeasureRequest,
+  MeasurerReadiness,
+} from "@wattprint/core";
+export type { MeasureFailure, MeasureFailureKind } from "./failures.ts";
+export {
+  FEEDABLE_TYPES,
+  type FeedPlan,
+  type FeedRequest,
+  type FeedType,
+  type InputMetadata,
+  MAX_FEED_BYTES,
+  MAX_FEED_ELEMENTS,
+  MAX_INPUTS,
+  planFeeds,
+} from "./feeds.ts";
+export {
+  isOnnxPath,
+  MAX_HASHED_FILES,
+  MAX_MODEL_BYTES,
+  type ModelFile,
+  ModelHashes,
+  readableOnnxFile,
+} from "./model-file.ts";
+export {
+  DEFAULT_SAMPLE_INTERVAL_S,
+  MAX_WINDOW_S,
+  type Measurement,
+  type MeasurerOpenError,
+  type MeasurerTrackerOptions,
+  ModelMeasurer,
+  type ModelMeasurerOptions,
+} from "./model-measurer.ts";
+export {
+  type LocatedModel,
+  MAX_MANIFEST_BYTES,
+  MAX_MANIFEST_ENTRIES,
+  MODELS_MANIFEST,
+  ModelsFolder,
+  type ModelsFolderError,
+} from "./models-folder.ts";
+export {
+  DEFAULT_LOAD_TIMEOUT_MS,
+  DEFAULT_MAX_MODELS,
+  DEFAULT_RUN_GRACE_MS,
+  ModelRunner,
+  type ModelRunnerOptions,
+} from "./runner/model-runner.ts";

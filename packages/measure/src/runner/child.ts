@@ -1,0 +1,188 @@
+import { performance } from "node:perf_hooks";
+import * as ort from "onnxruntime-node";
+import { type FeedPlan, planFeeds } from "../feeds.ts";
+import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } from "./protocol.ts";
+
+/**
+ * The runner process: loads models with onnxruntime-node and runs them for a window. It
+ * runs apart from the bus node so that a model that hangs or crashes onnxruntime (which
+ * aborts the process when a worker thread running it is terminated) costs only this
+ * process: the measurer kills it on a timeout and starts another.
+ *
+ * Sessions are cached by the file's sha256, at most `maxModels` (argv[2]), least recently
+ * used evicted and released; the feeds of each (model, batch, shapes) are built once.
+ */
+const maxModels = Math.max(1, Number.parseInt(process.argv[2] ?? "4", 10) || 4);
+const MAX_FEED_SETS = 16;
+
+type Feeds = Record<string, ort.Tensor>;
+
+const sessions = new Map<string, ort.InferenceSession>();
+const feedSets = new Map<string, { sha256: string; feeds: Feeds }>();
+
+function send(reply: RunnerReply): void {
+  process.send?.(reply);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function zeros(plan: FeedPlan): ort.Tensor {
+  const dims = plan.dims;
+  switch (plan.type) {
+    case "float32":
+      return new ort.Tensor("float32", new Float32Array(plan.elements), dims);
+    case "float64":
+      return new ort.Tensor("float64", new Float64Array(plan.elements), dims);
+    case "float16":
+      return new ort.Tensor("float16", new Uint16Array(plan.elements), dims);
+    case "int8":
+      return new ort.Tensor("int8", new Int8Array(plan.elements), dims);
+    case "uint8":
+      return new ort.Tensor("uint8", new Uint8Array(plan.elements), dims);
+    case "int16":
+      return new ort.Tensor("int16", new Int16Array(plan.elements), dims);
+    case "uint16":
+      return new ort.Tensor("uint16", new Uint16Array(plan.elements), dims);
+    case "int32":
+      return new ort.Tensor("int32", new Int32Array(plan.elements), dims);
+    case "uint32":
+      return new ort.Tensor("uint32", new Uint32Array(plan.elements), dims);
+    case "int64":
+      return new ort.Tensor("int64", new BigInt64Array(plan.elements), dims);
+    case "uint64":
+      return new ort.Tensor("uint64", new BigUint64Array(plan.elements), dims);
+    case "bool":
+      return new ort.Tensor("bool", new Uint8Array(plan.elements), dims);
+    case "string":
+      return new ort.Tensor("string", new Array<string>(plan.elements).fill(""), dims);
+  }
+}
+
+async function session(sha256: string, file: string): Promise<ort.InferenceSession> {
+  const cached = sessions.get(sha256);
+  if (cached) {
+    // Map order is the recency order: re-insert on use.
+    sessions.delete(sha256);
+    sessions.set(sha256, cached);
+    return cached;
+  }
+  const created = await ort.InferenceSession.create(file, { graphOptimizationLevel: "all" });
+  sessions.set(sha256, created);
+  while (sessions.size > maxModels) {
+    const [oldest, evicted] = sessions.entries().next().value as [string, ort.InferenceSession];
+    sessions.delete(oldest);
+    for (const [key, set] of feedSets) if (set.sha256 === oldest) feedSets.delete(key);
+    await evicted.release();
+  }
+  return created;
+}
+
+async function prepare(request: Extract<RunnerRequest, { type: "prepare" }>): Promise<RunnerReply> {
+  const started = performance.now();
+  const cached = sessions.has(request.sha256);
+  let loaded: ort.InferenceSession;
+  try {
+    loaded = await session(request.sha256, request.file);
+  } catch (error) {
+    return {
+      type: "failed",
+      id: request.id,
+      kind: "model-not-loadable",
+      message: `onnxruntime could not load ${request.file}: ${message(error)}`,
+    };
+  }
+  const plan = planFeeds(loaded.inputMetadata, request);
+  if (!plan.ok) {
+    const kind = plan.error.kind === "invalid-request" ? "invalid-request" : "inputs-not-feedable";
+    return { type: "failed", id: request.id, kind, message: plan.error.message };
+  }
+  const key = feedKey(request);
+  if (!feedSets.has(key)) {
+    const feeds: Feeds = {};
+    for (const input of plan.value) feeds[input.name] = zeros(input);
+    // One warm-up pass: a model whose inputs are accepted by the metadata but not by its
+    // operators fails here, before any window is measured.
+    try {
+      await loaded.run(feeds);
+    } catch (error) {
+      return {
+        type: "failed",
+        id: request.id,
+        kind: "run-failed",
+        message: `a forward pass with inputs ${plan.value.map((p) => `${p.name}: ${p.type}[${p.dims.join("x")}]`).join(", ")} failed: ${message(error)}`,
+      };
+    }
+    feedSets.set(key, { sha256: request.sha256, feeds });
+    while (feedSets.size > MAX_FEED_SETS) {
+      const oldest = feedSets.keys().next().value;
+      if (oldest === undefined) break;
+      feedSets.delete(oldest);
+    }
+  }
+  return {
+    type: "prepared",
+    id: request.id,
+    loadS: (performance.now() - started) / 1000,
+    cached,
+    inputs: plan.value.map((p) => ({ name: p.name, type: p.type, dims: [...p.dims] })),
+    outputs: [...loaded.outputNames],
+  };
+}
+
+/** Runs forward passes until the window is over; the pass running at the end completes. */
+async function run(request: Extract<RunnerRequest, { type: "run" }>): Promise<RunnerReply> {
+  const loaded = sessions.get(request.sha256);
+  const set = feedSets.get(feedKey(request));
+  if (!loaded || !set) {
+    return {
+      type: "failed",
+      id: request.id,
+      kind: "invalid-request",
+      message: "run before prepare: the model or its feeds are not loaded in the runner",
+    };
+  }
+  const started = performance.now();
+  const end = started + request.windowS * 1000;
+  let inferences = 0;
+  try {
+    do {
+      await loaded.run(set.feeds);
+      inferences++;
+    } while (performance.now() < end);
+  } catch (error) {
+    return {
+      type: "failed",
+      id: request.id,
+      kind: "run-failed",
+      message: `forward pass ${inferences + 1} failed: ${message(error)}`,
+    };
+  }
+  return {
+    type: "ran",
+    id: request.id,
+    inferences,
+    elapsedS: (performance.now() - started) / 1000,
+  };
+}
+
+/** One request at a time: the measurer never sends the next before this one's reply. */
+process.on("message", (raw: unknown) => {
+  const parsed = runnerRequestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const id = (raw as { id?: unknown } | null)?.id;
+    send({
+      type: "failed",
+      id: typeof id === "number" && Number.isInteger(id) ? id : -1,
+      kind: "invalid-request",
+      message: `the runner got a message it does not understand: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+    });
+    return;
+  }
+  const request = parsed.data;
+  void (request.type === "prepare" ? prepare(request) : run(request)).then(send, (error) =>
+    send({ type: "failed", id: request.id, kind: "run-failed", message: message(error) }),
+  );
+});
+process.on("disconnect", () => process.exit(0));

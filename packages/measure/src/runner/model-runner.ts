@@ -1,0 +1,218 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { failure, type Result } from "@wattprint/result";
+import type { MeasureFailure } from "../failures.ts";
+import { type RunnerReply, type RunnerRequest, runnerReplySchema } from "./protocol.ts";
+
+export interface ModelRunnerOptions {
+  /** Models kept loaded in the runner process; least recently used released first. */
+  readonly maxModels?: number;
+  /** How long loading a model (and its warm-up pass) may take. */
+  readonly loadTimeoutMs?: number;
+  /** How long past the window a run may take before the runner is killed. */
+  readonly runGraceMs?: number;
+}
+
+export const DEFAULT_MAX_MODELS = 4;
+export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
+export const DEFAULT_RUN_GRACE_MS = 10_000;
+/** The end of the runner's stderr kept for the message when it dies. */
+const STDERR_TAIL_CHARS = 2_000;
+
+type Prepared = Extract<RunnerReply, { type: "prepared" }>;
+type Ran = Extract<RunnerReply, { type: "ran" }>;
+type Awaited = {
+  /** The process the request went to: only its exit fails the request. */
+  readonly child: ChildProcess;
+  readonly resolve: (reply: Result<RunnerReply, MeasureFailure>) => void;
+  readonly timer: NodeJS.Timeout;
+};
+
+export interface FeedSpec {
+  readonly sha256: string;
+  readonly batchSize: number;
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>> | undefined;
+}
+
+/**
+ * The bus node's side of the runner process (runner/child.ts). Started on first use, one
+ * request at a time (the measurer serialises them), every request with a timeout: past it
+ * the process is killed with SIGKILL, the request fails with `timeout`, and the next
+ * request starts a fresh process (which loads its models again). A process that dies fails
+ * the request in flight with its exit status and the end of its stderr.
+ */
+export class ModelRunner {
+  private child: ChildProcess | undefined;
+  private stderrTail = "";
+  private nextId = 1;
+  private readonly waiting = new Map<number, Awaited>();
+  private closed = false;
+  /** Processes started, and killed on a timeout: for `introspect()` and the logs. */
+  readonly counters = { started: 0, killedOnTimeout: 0, died: 0, badReplies: 0 };
+
+  constructor(private readonly options: ModelRunnerOptions = {}) {}
+
+  async prepare(file: string, spec: FeedSpec): Promise<Result<Prepared, MeasureFailure>> {
+    const reply = await this.request(
+      { type: "prepare", id: this.nextId++, file, ...plain(spec) },
+      this.options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
+      `loading ${file}`,
+    );
+    if (!reply.ok) return reply;
+    return reply.value.type === "prepared"
+      ? { ok: true, value: reply.value }
+      : { ok: false, error: unexpected(reply.value) };
+  }
+
+  async run(spec: FeedSpec, windowS: number): Promise<Result<Ran, MeasureFailure>> {
+    const reply = await this.request(
+      { type: "run", id: this.nextId++, ...plain(spec), windowS },
+      windowS * 1000 + (this.options.runGraceMs ?? DEFAULT_RUN_GRACE_MS),
+      `running the model for ${windowS} s`,
+    );
+    if (!reply.ok) return reply;
+    return reply.value.type === "ran"
+      ? { ok: true, value: reply.value }
+      : { ok: false, error: unexpected(reply.value) };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.disconnect?.();
+      // A runner stuck in a native call does not see the disconnect.
+      const kill = setTimeout(() => child.kill("SIGKILL"), 2_000);
+      await exited;
+      clearTimeout(kill);
+    }
+  }
+
+  private start(): ChildProcess {
+    const here = fileURLToPath(import.meta.url);
+    // Under the workspace's source condition (tests, tsx) the runner is TypeScript too.
+    const fromSource = here.endsWith(".ts");
+    const script = fileURLToPath(new URL(`./child.${fromSource ? "ts" : "js"}`, import.meta.url));
+    const child = fork(script, [String(this.options.maxModels ?? DEFAULT_MAX_MODELS)], {
+      execArgv: fromSource ? ["--conditions=@wattprint/source", "--import", "tsx"] : [],
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "json",
+    });
+    this.counters.started += 1;
+    this.stderrTail = "";
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
+    });
+    child.on("message", (raw: unknown) => this.onReply(raw));
+    child.on("exit", (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      if (![...this.waiting.values()].some((w) => w.child === child)) return;
+      this.counters.died += 1;
+      const why = `the runner process exited (${signal ?? `status ${code}`})${
+        this.stderrTail.trim() === ""
+          ? ""
+          : `: ${this.stderrTail.trim().split("\n").slice(-3).join(" | ")}`
+      }`;
+      this.failAll(child, failure("run-failed", why));
+    });
+    child.on("error", (error) => {
+      this.failAll(child, failure("run-failed", `the runner process failed: ${error.message}`));
+    });
+    // The bus node may exit with a runner idle: the runner must not keep it alive.
+    child.unref();
+    child.channel?.unref();
+    return child;
+  }
+
+  private request(
+    request: RunnerRequest,
+    timeoutMs: number,
+    what: string,
+  ): Promise<Result<RunnerReply, MeasureFailure>> {
+    if (this.closed) {
+      return Promise.resolve({ ok: false, error: failure("closed", "the measurer is closed") });
+    }
+    this.child ??= this.start();
+    const child = this.child;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(request.id);
+        this.counters.killedOnTimeout += 1;
+        if (this.child === child) this.child = undefined;
+        child.kill("SIGKILL");
+        resolve({
+          ok: false,
+          error: failure(
+            "timeout",
+            `${what} took longer than ${(timeoutMs / 1000).toFixed(1)} s; the runner process was killed`,
+          ),
+        });
+      }, timeoutMs);
+      this.waiting.set(request.id, { child, resolve, timer });
+      child.channel?.ref();
+      child.send(request, (error) => {
+        if (error) {
+          this.settle(request.id, {
+            ok: false,
+            error: failure("run-failed", `could not reach the runner process: ${error.message}`),
+          });
+        }
+      });
+    });
+  }
+
+  private onReply(raw: unknown): void {
+    const parsed = runnerReplySchema.safeParse(raw);
+    if (!parsed.success) {
+      this.counters.badReplies += 1;
+      return;
+    }
+    const reply = parsed.data;
+    if (reply.type === "failed") {
+      this.settle(reply.id, { ok: false, error: failure(reply.kind, reply.message) });
+    } else {
+      this.settle(reply.id, { ok: true, value: reply });
+    }
+  }
+
+  private settle(id: number, result: Result<RunnerReply, MeasureFailure>): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    this.waiting.delete(id);
+    clearTimeout(waiting.timer);
+    if (this.waiting.size === 0) this.child?.channel?.unref();
+    waiting.resolve(result);
+  }
+
+  private failAll(child: ChildProcess, error: MeasureFailure): void {
+    for (const [id, waiting] of [...this.waiting]) {
+      if (waiting.child === child) this.settle(id, { ok: false, error });
+    }
+  }
+}
+
+function plain(spec: FeedSpec): {
+  sha256: string;
+  batchSize: number;
+  inputShapes?: Record<string, number[]>;
+} {
+  return {
+    sha256: spec.sha256,
+    batchSize: spec.batchSize,
+    ...(spec.inputShapes !== undefined
+      ? {
+          inputShapes: Object.fromEntries(
+            Object.entries(spec.inputShapes).map(([name, dims]) => [name, [...dims]]),
+          ),
+        }
+      : {}),
+  };
+}
+
+function unexpected(reply: RunnerReply): MeasureFailure {
+  return failure("run-failed", `the runner answered ${reply.type} out of turn`);
+}

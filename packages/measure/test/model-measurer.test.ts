@@ -1,0 +1,129 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeTestOnnxModel } from "@wattprint/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModelMeasurer } from "../src/model-measurer.ts";
+
+let dir: string;
+let measurer: ModelMeasurer;
+
+// Simulated devices draw constant power: the tracker integrates 50 W + 200 W exactly.
+const SIMULATED = {
+  simCpu: "Test CPU",
+  simCpuTdp: 100,
+  simCpuUtil: 0.5,
+  simGpu: "Test GPU",
+  simGpuWatts: 200,
+  simGpuUtil: 1,
+};
+const WATTS = 100 * 0.5 + 200 * 1;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wattprint-measurer-"));
+  await writeTestOnnxModel(dir, "tiny-mlp.onnx", "matmul-relu", 32);
+  const opened = await ModelMeasurer.open({ modelsDir: dir, tracker: SIMULATED });
+  if (!opened.ok) throw new Error(opened.error.message);
+  measurer = opened.value;
+});
+afterAll(async () => {
+  await measurer?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("ModelMeasurer on simulated devices", () => {
+  it("is ready and names the devices it reads", () => {
+    expect(measurer.readiness()).toEqual({
+      ready: true,
+      devices: ["sim_gpu:0 (gpu, simulated)", "sim_cpu:0 (cpu, simulated)"],
+    });
+  });
+
+  it("measures a window: the simulated watts x the tracker's window, over the passes run", async () => {
+    const located = await measurer.locateModel("tiny-mlp");
+    if (located.file === undefined) throw new Error("not located");
+    const measured = await measurer.measure({
+      modelFile: located.file,
+      windowS: 0.3,
+      batchSize: 2,
+    });
+    if (!measured.ok) throw new Error(measured.error.message);
+    const m = measured.value;
+    expect(m.inferences).toBeGreaterThan(0);
+    expect(m.windowS).toBeGreaterThanOrEqual(0.3);
+    // The meter samples at the window's start and end, microseconds from the tracker's own
+    // start and stop times: the energy is the watts x the window to 1 part in 1000.
+    const relative = (energyJ: number, watts: number) => energyJ / (watts * m.windowS);
+    expect(relative(m.energyJ, WATTS)).toBeCloseTo(1, 3);
+    expect(m.components.map((c) => [c.component, c.basis])).toEqual([
+      ["gpu", "simulated"],
+      ["cpu", "simulated"],
+    ]);
+    expect(relative(m.components[0]?.energyJ ?? 0, 200)).toBeCloseTo(1, 3);
+    expect(relative(m.components[1]?.energyJ ?? 0, 50)).toBeCloseTo(1, 3);
+    expect(m.devices.map((d) => [d.id, d.component, d.basis])).toEqual([
+      ["sim_gpu:0", "gpu", "simulated"],
+      ["sim_cpu:0", "cpu", "simulated"],
+    ]);
+    expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.batchSize).toBe(2);
+    expect(m.inputs).toEqual([{ name: "x", type: "float32", dims: [2, 32] }]);
+    expect(m.loadS).toBeGreaterThan(0);
+    // The same model again is not loaded again.
+    const again = await measurer.measure({ modelFile: located.file, windowS: 0.1, batchSize: 2 });
+    expect(again.ok && again.value.loadS).toBe(0);
+  });
+
+  it("fails a broken file, a missing one and a bad window with typed failures, and measures on", async () => {
+    const broken = join(dir, "broken.onnx");
+    await writeFile(broken, "not a model");
+    expect(await measurer.measure({ modelFile: broken, windowS: 0.1 })).toMatchObject({
+      ok: false,
+      error: { kind: "model-not-loadable" },
+    });
+    expect(
+      await measurer.measure({ modelFile: join(dir, "gone.onnx"), windowS: 0.1 }),
+    ).toMatchObject({
+      ok: false,
+      error: { kind: "model-not-found" },
+    });
+    const seq = await writeTestOnnxModel(dir, "seq.onnx", "sequence-input");
+    expect(await measurer.measure({ modelFile: seq, windowS: 0.1 })).toMatchObject({
+      ok: false,
+      error: { kind: "inputs-not-feedable" },
+    });
+    expect(
+      await measurer.measure({ modelFile: join(dir, "tiny-mlp.onnx"), windowS: 0 }),
+    ).toMatchObject({ ok: false, error: { kind: "invalid-request" } });
+    expect(
+      await measurer.measure({ modelFile: join(dir, "tiny-mlp.onnx"), windowS: 0.05 }),
+    ).toMatchObject({ ok: true });
+  });
+});
+
+describe("ModelMeasurer with nothing to measure on", () => {
+  it("opens, says why it is not ready, and fails measurements with unavailable", async () => {
+    const opened = await ModelMeasurer.open({
+      power: {
+        fallback: "none",
+        powercapRoot: join(dir, "no-powercap"),
+        hwmonRoot: join(dir, "no-hwmon"),
+        nvmlLibrary: join(dir, "no-nvml.so"),
+      },
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const lonely = opened.value;
+    try {
+      const readiness = lonely.readiness();
+      expect(readiness.ready).toBe(false);
+      expect(
+        await lonely.measure({ modelFile: join(dir, "tiny-mlp.onnx"), windowS: 0.1 }),
+      ).toMatchObject({
+        ok: false,
+        error: { kind: "unavailable", message: expect.stringMatching(/^nothing to measure on: /) },
+      });
+    } finally {
+      await lonely.close();
+    }
+  });
+});

@@ -1,0 +1,124 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeTestOnnxModel } from "@wattprint/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModelHashes } from "../src/model-file.ts";
+import { ModelRunner } from "../src/runner/model-runner.ts";
+
+let dir: string;
+const hashes = new ModelHashes();
+const runners: ModelRunner[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wattprint-runner-"));
+});
+afterAll(async () => {
+  for (const runner of runners) await runner.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function runner(options: ConstructorParameters<typeof ModelRunner>[0] = {}): ModelRunner {
+  const made = new ModelRunner(options);
+  runners.push(made);
+  return made;
+}
+
+async function spec(path: string, batchSize = 1) {
+  const file = await hashes.identify(path);
+  if (!file.ok) throw new Error(file.error.message);
+  return { path, spec: { sha256: file.value.sha256, batchSize } };
+}
+
+describe("ModelRunner (onnxruntime-node in a child process)", () => {
+  it("loads a MatMul+Relu model once, feeds the batch size to the dynamic dimension, and runs a window", async () => {
+    const model = await spec(await writeTestOnnxModel(dir, "mlp.onnx", "matmul-relu"), 3);
+    const run = runner();
+    const first = await run.prepare(model.path, model.spec);
+    expect(first).toMatchObject({
+      ok: true,
+      value: {
+        cached: false,
+        inputs: [{ name: "x", type: "float32", dims: [3, 64] }],
+        outputs: ["y"],
+      },
+    });
+    const again = await run.prepare(model.path, model.spec);
+    expect(again).toMatchObject({ ok: true, value: { cached: true } });
+    const ran = await run.run(model.spec, 0.2);
+    if (!ran.ok) throw new Error(ran.error.message);
+    expect(ran.value.inferences).toBeGreaterThan(0);
+    expect(ran.value.elapsedS).toBeGreaterThanOrEqual(0.2);
+    expect(run.counters.started).toBe(1);
+  });
+
+  it("answers a broken file and unfeedable inputs with typed failures, and goes on", async () => {
+    const broken = join(dir, "broken.onnx");
+    await writeFile(broken, "this is not a protobuf");
+    const sequence = await spec(await writeTestOnnxModel(dir, "seq.onnx", "sequence-input"));
+    const huge = await spec(await writeTestOnnxModel(dir, "huge.onnx", "huge-input"));
+    const good = await spec(await writeTestOnnxModel(dir, "good.onnx", "matmul-relu", 8));
+    const run = runner();
+    const notLoadable = await run.prepare(broken, (await spec(broken)).spec);
+    expect(notLoadable).toMatchObject({ ok: false, error: { kind: "model-not-loadable" } });
+    expect(notLoadable.ok || notLoadable.error.message).toMatch(/broken\.onnx/);
+    expect(await run.prepare(sequence.path, sequence.spec)).toMatchObject({
+      ok: false,
+      error: {
+        kind: "inputs-not-feedable",
+        message: expect.stringMatching(/"items" is not a tensor/),
+      },
+    });
+    expect(await run.prepare(huge.path, huge.spec)).toMatchObject({
+      ok: false,
+      error: { kind: "inputs-not-feedable", message: expect.stringMatching(/over the limit/) },
+    });
+    expect(await run.prepare(good.path, good.spec)).toMatchObject({ ok: true });
+    expect(await run.run(good.spec, 0.05)).toMatchObject({ ok: true });
+    expect(run.counters.started).toBe(1);
+  });
+
+  it("refuses a run before its model is prepared", async () => {
+    const model = await spec(await writeTestOnnxModel(dir, "unprepared.onnx", "matmul-relu", 4));
+    expect(await runner().run(model.spec, 0.05)).toMatchObject({
+      ok: false,
+      error: { kind: "invalid-request" },
+    });
+  });
+
+  it("keeps at most maxModels loaded, releasing the least recently used", async () => {
+    const a = await spec(await writeTestOnnxModel(dir, "a.onnx", "matmul-relu", 5));
+    const b = await spec(await writeTestOnnxModel(dir, "b.onnx", "matmul-relu", 6));
+    const run = runner({ maxModels: 1 });
+    expect(await run.prepare(a.path, a.spec)).toMatchObject({ ok: true, value: { cached: false } });
+    expect(await run.prepare(b.path, b.spec)).toMatchObject({ ok: true, value: { cached: false } });
+    expect(await run.prepare(a.path, a.spec)).toMatchObject({ ok: true, value: { cached: false } });
+    expect(await run.prepare(a.path, a.spec)).toMatchObject({ ok: true, value: { cached: true } });
+  });
+
+  it("kills a runner that overruns its timeout and starts a fresh one for the next request", async () => {
+    const model = await spec(await writeTestOnnxModel(dir, "slow.onnx", "matmul-relu", 16));
+    const run = runner({ runGraceMs: 0 });
+    expect(await run.prepare(model.path, model.spec)).toMatchObject({ ok: true });
+    // No grace: a window of 0.3 s cannot be answered within 0.3 s (the reply takes a moment).
+    const timedOut = await run.run(model.spec, 0.3);
+    expect(timedOut).toMatchObject({ ok: false, error: { kind: "timeout" } });
+    expect(run.counters.killedOnTimeout).toBe(1);
+    // A fresh process, with nothing loaded: the model is loaded again.
+    expect(await run.prepare(model.path, model.spec)).toMatchObject({
+      ok: true,
+      value: { cached: false },
+    });
+    expect(run.counters.started).toBe(2);
+  });
+
+  it("fails every request once closed", async () => {
+    const run = runner();
+    await run.close();
+    const model = await spec(await writeTestOnnxModel(dir, "closed.onnx", "matmul-relu", 4));
+    expect(await run.prepare(model.path, model.spec)).toMatchObject({
+      ok: false,
+      error: { kind: "closed" },
+    });
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readableOnnxFile } from "../src/model-file.ts";
+import { ModelsFolder } from "../src/models-folder.ts";
+
+let root: string;
+let folder: ModelsFolder;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "wattprint-models-"));
+  await mkdir(join(root, "models", "google"), { recursive: true });
+  await writeFile(join(root, "models", "tiny.onnx"), "x");
+  await writeFile(join(root, "models", "google", "flan-t5-small.onnx"), "x");
+  await writeFile(join(root, "models", "renamed.onnx"), "x");
+  await writeFile(join(root, "outside.onnx"), "x");
+  const opened = await ModelsFolder.open(join(root, "models"));
+  if (!opened.ok) throw new Error(opened.error.message);
+  folder = opened.value;
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("ModelsFolder", () => {
+  it("maps a model name to <folder>/<name>.onnx, sub-folders included", async () => {
+    expect(await folder.locate("tiny")).toEqual({
+      file: join(root, "models", "tiny.onnx"),
+      lookedFor: join(root, "models", "tiny.onnx"),
+    });
+    expect((await folder.locate("google/flan-t5-small")).file).toBe(
+      join(root, "models", "google", "flan-t5-small.onnx"),
+    );
+    expect((await folder.locate("tiny.onnx")).file).toBe(join(root, "models", "tiny.onnx"));
+    expect(await folder.locate("bert-base")).toEqual({
+      lookedFor: join(root, "models", "bert-base.onnx"),
+    });
+  });
+
+  it("never leaves the folder", async () => {
+    for (const name of ["../outside", "/etc/passwd", "google/../../outside", "a\0b"]) {
+      const located = await folder.locate(name);
+      expect(located.file).toBeUndefined();
+    }
+    expect((await folder.locate("../outside")).lookedFor).toMatch(/refused/);
+  });
+
+  it("follows models.json first, re-reads it when it changes, and says when it is unusable", async () => {
+    const manifest = join(root, "models", "models.json");
+    await writeFile(manifest, JSON.stringify({ "bert-base-uncased": "renamed.onnx" }));
+    expect((await folder.locate("bert-base-uncased")).file).toBe(
+      join(root, "models", "renamed.onnx"),
+    );
+    // The convention still answers names the manifest does not list.
+    expect((await folder.locate("tiny")).file).toBe(join(root, "models", "tiny.onnx"));
+    await writeFile(manifest, JSON.stringify({ "bert-base-uncased": "../outside.onnx", x: 1 }));
+    const bad = await folder.locate("bert-base-uncased");
+    expect(bad.file).toBeUndefined();
+    expect(bad.manifestProblem).toMatch(/models\.json is not a/);
+    await writeFile(manifest, "{ not json");
+    expect((await folder.locate("tiny")).manifestProblem).toMatch(/cannot be read as JSON/);
+    await rm(manifest);
+    expect((await folder.locate("tiny")).manifestProblem).toBeUndefined();
+  });
+
+  it("refuses a folder that does not exist", async () => {
+    expect(await ModelsFolder.open(join(root, "nope"))).toMatchObject({
+      ok: false,
+      error: { kind: "invalid-folder" },
+    });
+  });
+});
+
+describe("readableOnnxFile", () => {
+  it("takes readable .onnx files only", async () => {
+    expect(await readableOnnxFile(join(root, "outside.onnx"))).toBe(join(root, "outside.onnx"));
+    expect(await readableOnnxFile(join(root, "missing.onnx"))).toBeUndefined();
+    expect(await readableOnnxFile(join(root, "models"))).toBeUndefined();
+    await writeFile(join(root, "model.bin"), "x");
+    expect(await readableOnnxFile(join(root, "model.bin"))).toBeUndefined();
+    await symlink(join(root, "models"), join(root, "dir.onnx"));
+    expect(await readableOnnxFile(join(root, "dir.onnx"))).toBeUndefined();
+  });
+});
