@@ -82,10 +82,10 @@ module.exports = {
       "the log format knows units and equivalents, nothing of readers or the bus.",
     ),
     notOn(
-      "tracker-below-node",
+      "tracker-on-power-logs-core",
       "tracker",
-      ["messages", "rtps", "node", "testkit"],
-      "the tracker composes power, logs and core.",
+      ["(?!(power|logs|core|result)(/|$))[^/]+"],
+      "the tracker composes power, logs and core (and result); nothing else of the workspace.",
     ),
     notOn("node-not-on-testkit", "node", ["testkit"], "testkit is for tests only."),
     ...rtpsLayers,

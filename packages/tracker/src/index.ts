@@ -1,0 +1,47 @@
+export {
+  API_KEY_PROVIDERS,
+  type ApiKeyProvider,
+  CARBONTRACKER_DEFAULT_PUE,
+  DEFAULT_INTENSITY_REFRESH_S,
+  LOCATION_ENV,
+  parseTrackerOptions,
+  type ResolvedTrackerOptions,
+  TRACKER_COMPONENTS,
+  type TrackerClock,
+  type TrackerComponent,
+  type TrackerErrorKind,
+  type TrackerFailure,
+  type TrackerOptions,
+  type TrackerWarning,
+  type TrackerWarningKind,
+  trackerOptionsSchema,
+} from "./options.ts";
+export {
+  type ComponentResult,
+  componentResultSchema,
+  type DeviceResult,
+  deviceResultSchema,
+  type EnergyFigures,
+  energyFiguresSchema,
+  equivalentResultSchema,
+  type IntensityResult,
+  intensityResultSchema,
+  intensityValueSchema,
+  type PerInference,
+  perInferenceSchema,
+  type TaskResult,
+  TRACKER_RESULT_SCHEMA_ID,
+  type TrackerResult,
+  taskResultSchema,
+  trackerResultSchema,
+  warningResultSchema,
+} from "./result.ts";
+export {
+  CarbonTracker,
+  measure,
+  type TaskMeasured,
+  TrackerError,
+  type Work,
+} from "./tracker.ts";
+export type { EpochReport, Measured, TrackerCounters, TrackerTask } from "./types.ts";
+export { WATTPRINT_VERSION } from "./version.ts";

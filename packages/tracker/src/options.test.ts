@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { parseTrackerOptions } from "./options.ts";
+
+describe("tracker options", () => {
+  it("has carbontracker's defaults", () => {
+    const parsed = parseTrackerOptions({ epochs: 5 });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(parsed.value).toMatchObject({
+      epochs: 5,
+      epochsBeforePred: 1,
+      monitorEpochs: -1,
+      updateInterval: 1,
+      interpretable: true,
+      ignoreErrors: false,
+      components: ["gpu", "cpu"],
+      devicesByPid: false,
+      logDir: null,
+      logFilePrefix: "",
+      verbose: 1,
+      decimalPrecision: 12,
+      apiKeys: null,
+      simCpuUtil: 0.5,
+      simGpuUtil: 0.5,
+      intensityRefreshS: 900,
+    });
+  });
+
+  it("reads components as carbontracker does: trimmed, lower-cased, gpu before cpu", () => {
+    const parsed = parseTrackerOptions({ components: " CPU , gpu" });
+    expect(parsed.ok && parsed.value.components).toEqual(["gpu", "cpu"]);
+    const cpu = parseTrackerOptions({ components: ["cpu"] });
+    expect(cpu.ok && cpu.value.components).toEqual(["cpu"]);
+  });
+
+  it.each([
+    [{ epochs: 0 }, "epochs", ">= 1"],
+    [{ epochs: 2.5 }, "epochs", "whole number"],
+    [{ components: "tpu" }, "components", '"tpu" is not a component'],
+    [{ monitorEpochs: 0 }, "monitorEpochs", "got 0"],
+    [{ epochsBeforePred: 3, monitorEpochs: 2 }, "monitorEpochs", ">= epochsBeforePred"],
+    [{ simCpu: "Xeon" }, "simCpuTdp", "required with simCpu"],
+    [{ simGpu: "A100", simGpuWatts: 300, simGpuUtil: 2 }, "simGpuUtil", "from 0 to 1"],
+    [{ verbose: 3 }, "verbose", "0, 1 or 2"],
+    [{ apiKeys: { foo: "k" } }, "apiKeys.foo", "supported: electricitymaps"],
+    [{ epcohs: 3 }, "epcohs", "the options are epochs"],
+  ] as const)("rejects %j naming %s", (options, field, words) => {
+    const parsed = parseTrackerOptions(options as never);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.kind).toBe("invalid-options");
+    expect(parsed.error.field).toBe(field);
+    expect(parsed.error.message).toContain(words);
+  });
+});

@@ -1,0 +1,305 @@
+import type { IntensityProvider } from "@wattprint/core";
+import type { MeterOptions } from "@wattprint/power";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import { z } from "zod";
+
+/**
+ * The tracker's options: carbontracker's arguments and defaults in camelCase
+ * (carbontracker-compat.md §7), plus what wattprint adds (location, PUE, live intensity
+ * refresh, injected clock and parts for tests). Validated with zod at construction; a bad
+ * option is an `invalid-options` failure naming the option and what it accepts.
+ */
+
+/** carbontracker's PUE (Uptime Institute 2023), applied to predicted and actual energy only. */
+export const CARBONTRACKER_DEFAULT_PUE = 1.58;
+/** carbontracker fetches the intensity at start and then every 900 s. */
+export const DEFAULT_INTENSITY_REFRESH_S = 900;
+/** The environment variable that names the location when no `location` option is given. */
+export const LOCATION_ENV = "WATTPRINT_LOCATION";
+/** The `apiKeys` names the tracker knows; each selects a live intensity provider. */
+export const API_KEY_PROVIDERS = ["electricitymaps"] as const;
+export type ApiKeyProvider = (typeof API_KEY_PROVIDERS)[number];
+
+/** The components a tracker meters, named as carbontracker names them; `cpu` includes DRAM. */
+export const TRACKER_COMPONENTS = ["gpu", "cpu"] as const;
+export type TrackerComponent = (typeof TRACKER_COMPONENTS)[number];
+
+/**
+ * Time as the tracker sees it. Tests pass a fake; the default is the wall clock for
+ * timestamps and `setInterval` for the sampling and refresh timers.
+ */
+export interface TrackerClock {
+  /** Wall-clock time, for the ISO timestamps and the log lines (UTC). */
+  now(): Date;
+  /** Monotonic milliseconds, for durations. */
+  monotonicMs(): number;
+  /** A repeating timer that must not keep the process alive (the default `unref`s it). */
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const unitInterval = (name: string) =>
+  z
+    .number({ error: `${name} must be a number from 0 to 1` })
+    .min(0, `${name} must be from 0 to 1`)
+    .max(1, `${name} must be from 0 to 1`);
+
+const componentList = z
+  .union([z.string(), z.array(z.string()).min(1).max(2)], {
+    error: 'components must be "all", "cpu", "gpu", "gpu,cpu" or an array of "cpu" and "gpu"',
+  })
+  .transform((value, ctx): TrackerComponent[] => {
+    // carbontracker: a comma-separated list, trimmed and lower-cased; "all" means gpu,cpu.
+    const names = (typeof value === "string" ? value.split(",") : value).map((n) =>
+      n.trim().toLowerCase(),
+    );
+    if (names.includes("all")) return [...TRACKER_COMPONENTS];
+    const out: TrackerComponent[] = [];
+    for (const name of names) {
+      if (name !== "cpu" && name !== "gpu") {
+        ctx.addIssue({
+          code: "custom",
+          message: `components: "${name}" is not a component; use "all", "cpu", "gpu" or "gpu,cpu"`,
+        });
+        return z.NEVER;
+      }
+      if (!out.includes(name)) out.push(name);
+    }
+    // GPU before CPU, carbontracker's order in the logs.
+    return TRACKER_COMPONENTS.filter((c) => out.includes(c));
+  });
+
+const fn = <T>(name: string) =>
+  z.custom<T>((v) => typeof v === "function", `${name} must be a function`);
+
+export const trackerOptionsSchema = z
+  .object({
+    /** Total epochs; the prediction covers this many. Optional for `start()`/`stop()` runs. */
+    epochs: z
+      .number({ error: "epochs must be a whole number >= 1" })
+      .int("epochs must be a whole number >= 1")
+      .min(1, "epochs must be a whole number >= 1")
+      .max(1_000_000_000, "epochs must be at most 1e9")
+      .optional(),
+    /** Predict after this many epochs; 0 (or carbontracker's -1) never predicts. */
+    epochsBeforePred: z
+      .number({ error: "epochsBeforePred must be a whole number >= -1" })
+      .int("epochsBeforePred must be a whole number >= -1")
+      .min(-1, "epochsBeforePred must be a whole number >= -1")
+      .default(1),
+    /** Report the actual consumption after this epoch and stop; -1: after `epochs`. */
+    monitorEpochs: z
+      .number({ error: "monitorEpochs must be -1 or a whole number >= 1" })
+      .int("monitorEpochs must be -1 or a whole number >= 1")
+      .min(-1, "monitorEpochs must be -1 or a whole number >= 1")
+      .default(-1),
+    /** Seconds between power samples (carbontracker's `update_interval`). */
+    updateInterval: z
+      .number({ error: "updateInterval must be a number of seconds from 0.01 to 3600" })
+      .min(0.01, "updateInterval must be a number of seconds from 0.01 to 3600")
+      .max(3600, "updateInterval must be a number of seconds from 0.01 to 3600")
+      .default(1),
+    /** Add the car-km equivalent to the consumption blocks. */
+    interpretable: z.boolean({ error: "interpretable must be true or false" }).default(true),
+    /** On a failure, warn and carry on (or stop measuring) instead of rejecting. */
+    ignoreErrors: z.boolean({ error: "ignoreErrors must be true or false" }).default(false),
+    components: componentList.default(["gpu", "cpu"]),
+    /** Meter only the GPUs running this process or its children, as seen at start. */
+    devicesByPid: z.boolean({ error: "devicesByPid must be true or false" }).default(false),
+    /** The folder for the two logs; null (the default) writes no files. */
+    logDir: z
+      .string({ error: "logDir must be a folder path or null" })
+      .min(1, "logDir must be a folder path or null")
+      .nullable()
+      .default(null),
+    logFilePrefix: z.string({ error: "logFilePrefix must be a string" }).default(""),
+    /** 0: silent; 1 and 2: echo the output log on stdout (carbontracker treats 2 as 1). */
+    verbose: z
+      .number({ error: "verbose must be 0, 1 or 2" })
+      .int("verbose must be 0, 1 or 2")
+      .min(0, "verbose must be 0, 1 or 2")
+      .max(2, "verbose must be 0, 1 or 2")
+      .default(1),
+    decimalPrecision: z
+      .number({ error: "decimalPrecision must be a whole number from 0 to 100" })
+      .int("decimalPrecision must be a whole number from 0 to 100")
+      .min(0, "decimalPrecision must be a whole number from 0 to 100")
+      .max(100, "decimalPrecision must be a whole number from 0 to 100")
+      .default(12),
+    /** e.g. `{ electricitymaps: "KEY" }`: selects the live intensity provider. */
+    apiKeys: z
+      .record(z.string(), z.string().min(1, "an API key may not be empty"), {
+        error: 'apiKeys must be an object such as { electricitymaps: "KEY" }',
+      })
+      .nullable()
+      .default(null),
+    simCpu: z.string().trim().min(1, "simCpu must be a device name").max(200).optional(),
+    simCpuTdp: z
+      .number({ error: "simCpuTdp must be a number of watts from 0 to 100000" })
+      .min(0, "simCpuTdp must be a number of watts from 0 to 100000")
+      .max(100_000, "simCpuTdp must be a number of watts from 0 to 100000")
+      .optional(),
+    simCpuUtil: unitInterval("simCpuUtil").default(0.5),
+    simGpu: z.string().trim().min(1, "simGpu must be a device name").max(200).optional(),
+    simGpuWatts: z
+      .number({ error: "simGpuWatts must be a number of watts from 0 to 100000" })
+      .min(0, "simGpuWatts must be a number of watts from 0 to 100000")
+      .max(100_000, "simGpuWatts must be a number of watts from 0 to 100000")
+      .optional(),
+    simGpuUtil: unitInterval("simGpuUtil").default(0.5),
+    /** Anything the core's `resolveLocation` accepts ("DK", "Denmark", "DE", "US-CAL-CISO"). */
+    location: z.string().trim().min(1, "location may not be empty").max(200).optional(),
+    /** A number from 1 to 5 or a core PUE profile id; default carbontracker's 1.58. */
+    pue: z
+      .union([z.number(), z.string()], { error: "pue must be a number or a profile id" })
+      .optional(),
+    /** A fixed grid intensity in gCO2eq/kWh instead of the location's. */
+    intensityGPerKWh: z
+      .number({ error: "intensityGPerKWh must be a number >= 0" })
+      .min(0, "intensityGPerKWh must be a number >= 0")
+      .optional(),
+    /** Seconds between live intensity fetches. */
+    intensityRefreshS: z
+      .number({ error: "intensityRefreshS must be a number of seconds from 1 to 86400" })
+      .min(1, "intensityRefreshS must be a number of seconds from 1 to 86400")
+      .max(86_400, "intensityRefreshS must be a number of seconds from 1 to 86400")
+      .default(DEFAULT_INTENSITY_REFRESH_S),
+    /** The environment to read `WATTPRINT_LOCATION` from; default `process.env`. */
+    env: z.record(z.string(), z.string().optional()).optional(),
+    clock: z
+      .custom<TrackerClock>(
+        (v) => typeof v === "object" && v !== null,
+        "clock must be an object with now, monotonicMs, setInterval and clearInterval",
+      )
+      .optional(),
+    /** A live intensity provider (the core's port) instead of the one `apiKeys` selects. */
+    intensityProvider: z
+      .custom<IntensityProvider>(
+        (v) => typeof v === "object" && v !== null,
+        "intensityProvider must be an IntensityProvider",
+      )
+      .optional(),
+    /** Options for `@wattprint/power`'s meter (reader roots, injected sources). */
+    power: z
+      .custom<MeterOptions>((v) => typeof v === "object" && v !== null, "power must be an object")
+      .optional(),
+    /** Where the output log is echoed when `verbose > 0`; default `process.stdout`. */
+    stdout: fn<(text: string) => void>("stdout").optional(),
+    /** Called with each warning as it happens (they are also in the result). */
+    onWarning: fn<(warning: TrackerWarning) => void>("onWarning").optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.monitorEpochs === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitorEpochs"],
+        message: "monitorEpochs must be -1 or a whole number >= 1, got 0",
+      });
+    }
+    if (o.monitorEpochs > 0 && o.monitorEpochs < o.epochsBeforePred) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitorEpochs"],
+        message: `monitorEpochs (${o.monitorEpochs}) must be >= epochsBeforePred (${o.epochsBeforePred}), or -1`,
+      });
+    }
+    if (o.epochs !== undefined && o.monitorEpochs > o.epochs) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitorEpochs"],
+        message: `monitorEpochs (${o.monitorEpochs}) must be <= epochs (${o.epochs}), or -1`,
+      });
+    }
+    if (o.simCpu !== undefined && o.simCpuTdp === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["simCpuTdp"],
+        message: "simCpuTdp (watts) is required with simCpu",
+      });
+    }
+    if (o.simGpu !== undefined && o.simGpuWatts === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["simGpuWatts"],
+        message: "simGpuWatts (watts) is required with simGpu",
+      });
+    }
+    for (const key of Object.keys(o.apiKeys ?? {})) {
+      if (!(API_KEY_PROVIDERS as readonly string[]).includes(key.toLowerCase())) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["apiKeys", key],
+          message: `no intensity provider for API key "${key}"; supported: ${API_KEY_PROVIDERS.join(", ")}`,
+        });
+      }
+    }
+  });
+
+export type TrackerOptions = z.input<typeof trackerOptionsSchema>;
+export type ResolvedTrackerOptions = z.output<typeof trackerOptionsSchema>;
+
+export type TrackerWarningKind =
+  /** A sample, fetch or log write failed and was skipped. */
+  | "sampling"
+  | "intensity"
+  | "logs"
+  /** A failure that `ignoreErrors` turned into a warning. */
+  | "ignored-error"
+  /** Something carbontracker also warns about (an epoch too short for a sample, no provider). */
+  | "notice";
+
+export interface TrackerWarning {
+  readonly kind: TrackerWarningKind;
+  readonly message: string;
+  /** ISO 8601 UTC. */
+  readonly at: string;
+}
+
+export type TrackerErrorKind =
+  | "invalid-options"
+  /** A method called out of order (epochEnd without epochStart, start() during epochs). */
+  | "invalid-state"
+  /** No power source for the components asked for. */
+  | "no-devices"
+  /** The location or intensity could not be resolved. */
+  | "intensity"
+  /** The logs could not be created or written. */
+  | "logs";
+
+export interface TrackerFailure extends Failure<TrackerErrorKind> {
+  /** The option or input concerned. */
+  readonly field?: string;
+  readonly cause?: string;
+}
+
+/** The first zod issue as an `invalid-options` failure naming its option. */
+export function optionsFailure(error: z.ZodError): TrackerFailure {
+  const issue = error.issues[0];
+  const field = issue === undefined ? "" : issue.path.map(String).join(".");
+  const text = issue?.message ?? "invalid";
+  const unknownKeys =
+    issue?.code === "unrecognized_keys" ? (issue as { keys?: string[] }).keys : undefined;
+  if (unknownKeys !== undefined) {
+    return failure(
+      "invalid-options",
+      `unknown tracker option${unknownKeys.length === 1 ? "" : "s"} ${unknownKeys.map((k) => `"${k}"`).join(", ")}; the options are ${Object.keys(trackerOptionsSchema.shape).join(", ")}`,
+      { field: unknownKeys[0] ?? "" },
+    );
+  }
+  return failure(
+    "invalid-options",
+    `invalid tracker option${field === "" ? "" : ` "${field}"`}: ${text}`,
+    {
+      field,
+    },
+  );
+}
+
+/** Validates options without building a tracker. */
+export function parseTrackerOptions(
+  options: TrackerOptions,
+): Result<ResolvedTrackerOptions, TrackerFailure> {
+  const parsed = trackerOptionsSchema.safeParse(options);
+  return parsed.success ? ok(parsed.data) : err(optionsFailure(parsed.error));
+}
