@@ -99,6 +99,8 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler(metrics));
+  // Bodies are JSON (or multipart uploads): a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser("text/plain");
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,

@@ -27,7 +27,7 @@ describe("migrations", () => {
 
 interface Backend {
   readonly name: string;
-  readonly skip?: string;
+  readonly skip?: string | undefined;
   open(): Promise<SqlClient>;
   teardown(): Promise<void>;
 }
@@ -90,7 +90,10 @@ describe.each(backends)("run store on $name", (backend) => {
   });
 
   test("stores a run and reads it back whole", async () => {
-    const result = { ...runResult("2026-03-02T10:00:00Z", 1, 0.5, 70), extra: { nested: [1, "two"] } };
+    const result = {
+      ...runResult("2026-03-02T10:00:00Z", 1, 0.5, 70),
+      extra: { nested: [1, "two"] },
+    };
     const inserted = await store.insert({ project: "read-back", tags: ["gpu"], result });
     expect(inserted.ok).toBe(true);
     if (!inserted.ok) return;
@@ -114,9 +117,17 @@ describe.each(backends)("run store on $name", (backend) => {
 
   test("stores a run reported twice with the same id once", async () => {
     const id = randomUUID();
-    const run = { id, project: "retry", tags: [], result: runResult("2026-03-03T00:00:00Z", 1, 1, 1) };
+    const run = {
+      id,
+      project: "retry",
+      tags: [],
+      result: runResult("2026-03-03T00:00:00Z", 1, 1, 1),
+    };
     const first = await store.insert(run);
-    const second = await store.insert({ ...run, result: runResult("2026-03-04T00:00:00Z", 2, 2, 2) });
+    const second = await store.insert({
+      ...run,
+      result: runResult("2026-03-04T00:00:00Z", 2, 2, 2),
+    });
     expect(first.ok && first.value.created).toBe(true);
     expect(second.ok && second.value.created).toBe(false);
     expect(second.ok && second.value.run.startedAt).toBe("2026-03-03T00:00:00.000Z");
@@ -135,9 +146,14 @@ describe.each(backends)("run store on $name", (backend) => {
       });
       expect(inserted.ok).toBe(true);
     }
-    await store.insert({ project: `${project}-other`, tags: ["all"], result: runResult("2026-04-05T00:00:00Z", 1, 1, 1) });
+    await store.insert({
+      project: `${project}-other`,
+      tags: ["all"],
+      result: runResult("2026-04-05T00:00:00Z", 1, 1, 1),
+    });
 
-    const days = (runs: { startedAt: string }[]) => runs.map((r) => Number(r.startedAt.slice(8, 10)));
+    const days = (runs: { startedAt: string }[]) =>
+      runs.map((r) => Number(r.startedAt.slice(8, 10)));
     const seen: number[] = [];
     let cursor: { startedAt: string; id: string } | undefined;
     let pages = 0;
@@ -177,7 +193,9 @@ describe.each(backends)("run store on $name", (backend) => {
       await store.insert({ project, tags: [], result: runResult(at, 1, kwh, g) });
     }
     const byDay = await store.summary(project, "day", {});
-    expect(byDay.ok && byDay.value.periods.map((p) => [p.start.slice(0, 10), p.runs, p.energyKWh])).toEqual([
+    expect(
+      byDay.ok && byDay.value.periods.map((p) => [p.start.slice(0, 10), p.runs, p.energyKWh]),
+    ).toEqual([
       ["2026-06-01", 2, 3],
       ["2026-06-07", 1, 4],
       ["2026-06-08", 1, 8],
@@ -189,8 +207,12 @@ describe.each(backends)("run store on $name", (backend) => {
       ["2026-06-08", 80],
       ["2026-06-29", 160],
     ]);
-    const byMonth = await store.summary(project, "month", { since: new Date("2026-06-02T00:00:00Z") });
-    expect(byMonth.ok && byMonth.value.periods.map((p) => [p.start.slice(0, 7), p.runs, p.durationS])).toEqual([
+    const byMonth = await store.summary(project, "month", {
+      since: new Date("2026-06-02T00:00:00Z"),
+    });
+    expect(
+      byMonth.ok && byMonth.value.periods.map((p) => [p.start.slice(0, 7), p.runs, p.durationS]),
+    ).toEqual([
       ["2026-06", 2, 7200],
       ["2026-07", 1, 3600],
     ]);
@@ -215,7 +237,11 @@ describe("a store whose database is gone", () => {
       expect(ping.error.kind).toBe("store-unavailable");
       expect(ping.error.message).toMatch(/^the run store failed to answer: /);
     }
-    const insert = await store.insert({ project: "x", tags: [], result: runResult("2026-01-01T00:00:00Z", 1, 1, 1) });
+    const insert = await store.insert({
+      project: "x",
+      tags: [],
+      result: runResult("2026-01-01T00:00:00Z", 1, 1, 1),
+    });
     expect(insert.ok).toBe(false);
     await client.close();
   });

@@ -1,21 +1,8 @@
+import { trackerResultSchema } from "@wattprint/tracker";
 import { z } from "zod";
 
-/**
- * The tracker's result as `POST /v1/runs` takes it. PROVISIONAL until @wattprint/tracker's
- * contract lands: the figures the store indexes, the rest kept as sent.
- */
-export const runResultSchema = z
-  .object({
-    kind: z.string(),
-    status: z.string(),
-    startedAt: z.iso.datetime({ offset: false }),
-    endedAt: z.iso.datetime({ offset: false }),
-    durationS: z.number().min(0),
-    energy: z.object({ totalKWh: z.number().min(0) }).loose(),
-    co2G: z.number().min(0),
-    intensity: z.object({ zone: z.string() }).loose(),
-  })
-  .loose();
+/** The tracker's result as `POST /v1/runs` takes it: `@wattprint/tracker`'s own schema. */
+export const runResultSchema = trackerResultSchema.meta({ id: "TrackerResult" });
 
 const projectName = z
   .string()

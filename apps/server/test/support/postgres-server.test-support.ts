@@ -13,8 +13,10 @@ export const POSTGRES_BIN = process.env.WATTPRINT_POSTGRES_BIN ?? "/usr/lib/post
 
 /** Why a real PostgreSQL server cannot be started here, or undefined when it can. */
 export function postgresUnavailable(): string | undefined {
-  if (!existsSync(join(POSTGRES_BIN, "initdb"))) return `no initdb in ${POSTGRES_BIN} (apt-get install postgresql)`;
-  if (process.getuid?.() !== 0) return "not root: initdb must run as the postgres user through runuser";
+  if (!existsSync(join(POSTGRES_BIN, "initdb")))
+    return `no initdb in ${POSTGRES_BIN} (apt-get install postgresql)`;
+  if (process.getuid?.() !== 0)
+    return "not root: initdb must run as the postgres user through runuser";
   return undefined;
 }
 
@@ -53,7 +55,17 @@ export async function startPostgres(): Promise<PostgresServer> {
   const { uid, gid } = await postgresIds();
   await chown(dir, uid, gid);
   const data = join(dir, "data");
-  await asPostgres("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
+  await asPostgres("initdb", [
+    "-D",
+    data,
+    "-A",
+    "trust",
+    "-U",
+    "postgres",
+    "--no-sync",
+    "-E",
+    "UTF8",
+  ]);
   // Another test may take the port between freePort and the start: try a few.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
