@@ -1,5 +1,5 @@
-import { request } from "node:http";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,11 +53,27 @@ describe("wattprint-server usage", () => {
     [["--port", "http"], {}, /--port expects an integer 0\.\.65535, got "http"/],
     [["--rate-limit", "1.5"], {}, /--rate-limit expects an integer 0\.\.10000000, got "1\.5"/],
     [[], { WATTPRINT_PORT: "99999" }, /WATTPRINT_PORT expects an integer 0\.\.65535/],
-    [[], { DATABASE_URL: "mysql://db/wattprint" }, /DATABASE_URL expects a postgres:\/\/ or postgresql:\/\/ URL/],
+    [
+      [],
+      { DATABASE_URL: "mysql://db/wattprint" },
+      /DATABASE_URL expects a postgres:\/\/ or postgresql:\/\/ URL/,
+    ],
     [["--database-url", "mysql://me:secret@db/x"], {}, /got "mysql:\/\/me:\*\*\*@db\/x"/],
-    [["--cors-origin", "example.org"], {}, /--cors-origin expects origins such as https:\/\/example\.org/],
-    [["--api-keys-file", "/nonexistent/keys"], {}, /--api-keys-file: cannot read \/nonexistent\/keys/],
-    [["--log-level", "loud"], {}, /--log-level expects debug, info, warn, error, silent, got "loud"/],
+    [
+      ["--cors-origin", "example.org"],
+      {},
+      /--cors-origin expects origins such as https:\/\/example\.org/,
+    ],
+    [
+      ["--api-keys-file", "/nonexistent/keys"],
+      {},
+      /--api-keys-file: cannot read \/nonexistent\/keys/,
+    ],
+    [
+      ["--log-level", "loud"],
+      {},
+      /--log-level expects debug, info, warn, error, silent, got "loud"/,
+    ],
     [["serve"], {}, /unexpected argument "serve"/],
   ] as const)("%j %j exits 2 naming the setting", async (argv, env, message) => {
     const h = harness(env);
@@ -121,7 +137,11 @@ describe("wattprint-server on PGlite in --data-dir", () => {
     expect(stored.status).toBe(201);
     const { id } = (await stored.json()) as { id: string };
 
-    const inFlight = slowPost(url, "/v1/estimate", JSON.stringify({ hardware: [{ watts: 50 }], duration: "2h" }));
+    const inFlight = slowPost(
+      url,
+      "/v1/estimate",
+      JSON.stringify({ hardware: [{ watts: 50 }], duration: "2h" }),
+    );
     // The request has reached the server (its headers at least) before the signal.
     await new Promise((resolve) => setTimeout(resolve, 300));
     first.stop("SIGTERM");
@@ -132,17 +152,28 @@ describe("wattprint-server on PGlite in --data-dir", () => {
     expect(JSON.parse(answer.body).energy).toEqual({ value: 0.1 * 1.56, unit: "kWh" });
     expect(await served).toBe(0);
 
-    const logs = first.stderr.join("").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logs = first.stderr
+      .join("")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const messages = logs.map((line) => line.msg);
-    expect(messages).toEqual(expect.arrayContaining(["listening", "stopping: finishing requests in flight", "stopped"]));
-    expect(logs.find((line) => line.msg === "listening")).toMatchObject({ migrated: [1], store: `pglite:${dataDir}` });
+    expect(messages).toEqual(
+      expect.arrayContaining(["listening", "stopping: finishing requests in flight", "stopped"]),
+    );
+    expect(logs.find((line) => line.msg === "listening")).toMatchObject({
+      migrated: [1],
+      store: `pglite:${dataDir}`,
+    });
 
     const second = harness();
     const again = serve(["--port", "0", "--data-dir", dataDir, "--log-level", "info"], second.io);
     const url2 = await second.listening;
     const run = (await (await fetch(`${url2}/v1/runs/${id}`)).json()) as { project: string };
     expect(run.project).toBe("kept");
-    const listening = second.stderr.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === "listening");
+    const listening = second.stderr
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((l) => l.msg === "listening");
     expect(listening).toMatchObject({ migrated: [] });
     second.stop("SIGINT");
     expect(await again).toBe(0);
