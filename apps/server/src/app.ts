@@ -111,10 +111,11 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
   );
 
   // Metrics by route pattern (never the raw URL: ids would make a label per run).
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
 
   const keys = new ApiKeys(settings.apiKeys);
