@@ -5,12 +5,7 @@ import { parseKeysFile } from "./http/auth.ts";
 import type { ServerIo } from "./io.ts";
 import { HELP, parseServerOptions, redactUrl, type ServerOptions } from "./options.ts";
 import { openRunStore } from "./store/open-store.ts";
-
-/** One JSON line in pino's shape, for what happens before Fastify's logger exists. */
-function logLine(io: ServerIo, level: "info" | "error", msg: string, fields: object = {}): void {
-  const levels = { info: 30, error: 50 } as const;
-  io.stderr(`${JSON.stringify({ level: levels[level], time: Date.now(), msg, ...fields })}\n`);
-}
+import { OpeningStore } from "./store/opening-store.ts";
 
 async function apiKeys(options: ServerOptions): Promise<string[]> {
   if (options.apiKeysFile === undefined) return [...options.apiKeys];
@@ -52,19 +47,16 @@ export async function serve(argv: readonly string[], io: ServerIo): Promise<numb
     options.databaseUrl !== undefined
       ? redactUrl(options.databaseUrl)
       : `pglite:${options.dataDir}`;
-  const opened = await openRunStore(
-    options.databaseUrl !== undefined
-      ? { databaseUrl: options.databaseUrl }
-      : { dataDir: options.dataDir },
+  // Listening does not wait for the database: estimates need none, and /readyz answers 503
+  // until the store is open (a first PGlite start creates its files for several seconds).
+  const store = new OpeningStore(
+    options.databaseUrl !== undefined ? "postgres" : "pglite",
+    openRunStore(
+      options.databaseUrl !== undefined
+        ? { databaseUrl: options.databaseUrl }
+        : { dataDir: options.dataDir },
+    ),
   );
-  if (!opened.ok) {
-    logLine(io, "error", "cannot open the run store", {
-      store: where,
-      reason: opened.error.message,
-    });
-    return 1;
-  }
-  const { store, migrated } = opened.value;
   const { app } = await buildApp(store, {
     ...options,
     apiKeys: keys,
@@ -100,14 +92,24 @@ export async function serve(argv: readonly string[], io: ServerIo): Promise<numb
     {
       url,
       store: where,
-      migrated,
       auth: keys.length > 0 ? { keys: keys.length, openReads: options.openReads } : "off",
       rateLimitPerMinute: options.rateLimitPerMinute,
     },
     "listening",
   );
   io.onListening?.(url);
-  await new Promise<void>((resolve) => app.server.once("close", () => resolve()));
+  const opened = await store.settled;
+  if (opened.ok) {
+    app.log.info({ store: where, migrated: opened.value.migrated }, "run store ready");
+  } else {
+    app.log.error({ store: where, reason: opened.error.message }, "cannot open the run store");
+    await stop("store-open-failed");
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    if (!app.server.listening) resolve();
+    else app.server.once("close", () => resolve());
+  });
   await stopping;
   return 0;
 }

@@ -99,6 +99,17 @@ describe("wattprint-server usage", () => {
   });
 });
 
+/** Polls /readyz until 200; until then it must be the store-unavailable problem. */
+async function waitReady(url: string): Promise<void> {
+  for (;;) {
+    const response = await fetch(`${url}/readyz`);
+    if (response.status === 200) return;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { type: string }).type).toBe("/problems/store-unavailable");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** A POST whose body is sent in two halves, the second when `finish` is called. */
 function slowPost(url: string, path: string, body: string) {
   const half = Math.floor(body.length / 2);
@@ -128,6 +139,8 @@ describe("wattprint-server on PGlite in --data-dir", () => {
     const served = serve(["--port", "0", "--data-dir", dataDir, "--log-level", "info"], first.io);
     const url = await first.listening;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // Listening before the store is open: estimates work, /readyz says when runs can be taken.
+    await waitReady(url);
 
     const stored = await fetch(`${url}/v1/runs`, {
       method: "POST",
@@ -161,7 +174,7 @@ describe("wattprint-server on PGlite in --data-dir", () => {
     expect(messages).toEqual(
       expect.arrayContaining(["listening", "stopping: finishing requests in flight", "stopped"]),
     );
-    expect(logs.find((line) => line.msg === "listening")).toMatchObject({
+    expect(logs.find((line) => line.msg === "run store ready")).toMatchObject({
       migrated: [1],
       store: `pglite:${dataDir}`,
     });
@@ -169,12 +182,13 @@ describe("wattprint-server on PGlite in --data-dir", () => {
     const second = harness();
     const again = serve(["--port", "0", "--data-dir", dataDir, "--log-level", "info"], second.io);
     const url2 = await second.listening;
+    await waitReady(url2);
     const run = (await (await fetch(`${url2}/v1/runs/${id}`)).json()) as { project: string };
     expect(run.project).toBe("kept");
-    const listening = second.stderr
+    const ready = second.stderr
       .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((l) => l.msg === "listening");
-    expect(listening).toMatchObject({ migrated: [] });
+      .find((l) => l.msg === "run store ready");
+    expect(ready).toMatchObject({ migrated: [] });
     second.stop("SIGINT");
     expect(await again).toBe(0);
   }, 240_000);

@@ -14,10 +14,16 @@ export interface StoreLocation {
   readonly dataDir?: string;
 }
 
+export interface OpenedStore {
+  readonly store: RunStore;
+  /** Migrations this start applied. */
+  readonly migrated: readonly number[];
+}
+
 /** Opens the database the settings name and brings its schema up to date. */
 export async function openRunStore(
   location: StoreLocation,
-): Promise<Result<{ store: RunStore; migrated: readonly number[] }, OpenStoreError>> {
+): Promise<Result<OpenedStore, OpenStoreError>> {
   let client: SqlClient | undefined;
   try {
     client =

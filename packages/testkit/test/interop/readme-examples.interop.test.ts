@@ -23,7 +23,11 @@ function readmes(): string[] {
 // as executables on PATH. Not shell functions: `wattprint-node &` would then start a subshell,
 // and an example's `kill $!` would stop the subshell and leave the node running, holding this
 // test's stdout open.
-const APPS = { wattprint: "apps/cli/src/main.ts", "wattprint-node": "apps/bus-node/src/main.ts" };
+const APPS = {
+  wattprint: "apps/cli/src/main.ts",
+  "wattprint-node": "apps/bus-node/src/main.ts",
+  "wattprint-server": "apps/server/src/main.ts",
+};
 
 function installAppCommands(): string {
   const dir = mkdtempSync(join(tmpdir(), "wattprint-readme-bin-"));
@@ -46,9 +50,14 @@ describe("every README's example runs as written", () => {
   afterAll(() => rmSync(appBin, { recursive: true, force: true }));
 
   it("finds every package's and app's README", () => {
-    for (const name of ["packages/core/README.md", "packages/rtps/README.md", "apps/cli/README.md"])
+    for (const name of [
+      "packages/core/README.md",
+      "packages/rtps/README.md",
+      "apps/cli/README.md",
+      "apps/server/README.md",
+    ])
       expect(all).toContain(name);
-    expect(all.length).toBeGreaterThanOrEqual(10);
+    expect(all.length).toBeGreaterThanOrEqual(12);
   });
 
   for (const readme of all) {
