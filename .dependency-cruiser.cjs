@@ -88,6 +88,14 @@ module.exports = {
       "the tracker composes power, logs and core (and result); nothing else of the workspace.",
     ),
     notOn("node-not-on-testkit", "node", ["testkit"], "testkit is for tests only."),
+    {
+      name: "server-on-packages",
+      comment:
+        "The server is an app: it composes packages (core, node, logs, tracker, ...), never another app, rtps directly or testkit.",
+      severity: "error",
+      from: { path: "^apps/server/(src|public|bench|scripts)/" },
+      to: { path: "^(apps/(cli|bus-node)/|@wattprint/(cli|bus-node|rtps|testkit)(/|$))" },
+    },
     ...rtpsLayers,
     {
       name: "core-is-pure",

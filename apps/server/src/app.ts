@@ -2,13 +2,7 @@ import cors from "@fastify/cors";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -16,11 +10,12 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import type { AppSettings, RouteContext } from "./app-types.ts";
 import { ApiKeys } from "./http/auth.ts";
 import { errorHandler, sendProblem } from "./http/errors.ts";
 import { ServerMetrics } from "./http/metrics.ts";
 import { ProblemError } from "./http/problem.ts";
-import { MAX_UPLOAD_FILES, type ServerLogLevel } from "./options.ts";
+import { MAX_UPLOAD_FILES } from "./options.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { estimateRoutes } from "./routes/estimate.ts";
@@ -31,53 +26,18 @@ import { problemRoutes } from "./routes/problems.ts";
 import { runRoutes } from "./routes/runs.ts";
 import type { RunStore } from "./store/run-store.ts";
 
-export interface AppSettings {
-  readonly logLevel: ServerLogLevel;
-  /** Where pino's JSON lines go (stderr in the binary). */
-  readonly logWrite?: (line: string) => void;
-  readonly apiKeys: readonly string[];
-  readonly openReads: boolean;
-  readonly corsOrigins: true | readonly string[];
-  readonly rateLimitPerMinute: number;
-  readonly trustProxy: boolean;
-  readonly bodyLimitBytes: number;
-  readonly uploadLimitBytes: number;
-  readonly requestTimeoutMs: number;
-}
-
-export const DEFAULT_APP_SETTINGS: AppSettings = {
-  logLevel: "silent",
-  apiKeys: [],
-  openReads: false,
-  corsOrigins: [],
-  rateLimitPerMinute: 0,
-  trustProxy: false,
-  bodyLimitBytes: 1024 * 1024,
-  uploadLimitBytes: 10 * 1024 * 1024,
-  requestTimeoutMs: 30_000,
-};
+export {
+  type AppSettings,
+  DEFAULT_APP_SETTINGS,
+  type RouteContext,
+  type TypedApp,
+} from "./app-types.ts";
 
 /** The app and its metrics (an object: a Fastify instance is thenable, so it cannot be awaited bare). */
 export interface BuiltApp {
   readonly app: FastifyInstance;
   readonly metrics: ServerMetrics;
 }
-/** The app as route modules see it: request and reply types inferred from the zod schemas. */
-export type TypedApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
-
-/** What every route module gets: the app with the zod type provider, the store, the metrics. */
-export interface RouteContext {
-  readonly store: RunStore;
-  readonly metrics: ServerMetrics;
-  readonly settings: AppSettings;
-}
-
 /** The server's routes and policies on a Fastify instance; it does not listen. */
 export async function buildApp(store: RunStore, settings: AppSettings): Promise<BuiltApp> {
   const app = Fastify({

@@ -8,7 +8,7 @@ import {
   sourceSchema,
 } from "@wattprint/core";
 import { z } from "zod";
-import type { RouteContext, TypedApp } from "../app.ts";
+import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError, problemSchema } from "../http/problem.ts";
 

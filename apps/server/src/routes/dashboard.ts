@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TypedApp } from "../app.ts";
+import type { TypedApp } from "../app-types.ts";
 
 /** The dashboard's own files: `public/` beside `src/` and `dist/`, read once at start. */
 const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));

@@ -1,5 +1,5 @@
 import { estimateFootprint, estimateReportSchema, footprintRequestSchema } from "@wattprint/core";
-import type { RouteContext, TypedApp } from "../app.ts";
+import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError, problemSchema } from "../http/problem.ts";
 

@@ -19,7 +19,7 @@ import {
   defaultCarbonNodeSettings,
 } from "@wattprint/node";
 import { z } from "zod";
-import type { RouteContext, TypedApp } from "../app.ts";
+import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError } from "../http/problem.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RouteContext, TypedApp } from "../app.ts";
+import type { RouteContext, TypedApp } from "../app-types.ts";
 import { ProblemError, problemSchema } from "../http/problem.ts";
 
 /** Probes and metrics: open to every caller (no key, no rate limit), as probes need. */

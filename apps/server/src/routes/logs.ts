@@ -8,7 +8,7 @@ import {
   parsedLogPairSchema,
 } from "@wattprint/logs";
 import { z } from "zod";
-import type { RouteContext, TypedApp } from "../app.ts";
+import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError } from "../http/problem.ts";
 import { MAX_UPLOAD_FILES } from "../options.ts";

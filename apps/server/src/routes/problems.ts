@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TypedApp } from "../app.ts";
+import type { TypedApp } from "../app-types.ts";
 import { isProblemType, PROBLEMS, ProblemError } from "../http/problem.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { Result } from "@wattprint/result";
 import { z } from "zod";
-import type { RouteContext, TypedApp } from "../app.ts";
+import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError, problemSchema } from "../http/problem.ts";
 import {
