@@ -7,23 +7,26 @@ import type {
 } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { ServerMetrics } from "./http/metrics.ts";
-import type { ServerLogLevel } from "./options.ts";
+import type { ServerOptions } from "./options.ts";
 import type { RunStore } from "./store/run-store.ts";
 
 /** What the app and its route modules share; apart from app.ts so routes do not import it. */
-export interface AppSettings {
-  readonly logLevel: ServerLogLevel;
+/** The options the app itself uses (the rest open the store and listen), keys all loaded. */
+export type AppSettings = Pick<
+  ServerOptions,
+  | "logLevel"
+  | "apiKeys"
+  | "openReads"
+  | "corsOrigins"
+  | "rateLimitPerMinute"
+  | "trustProxy"
+  | "bodyLimitBytes"
+  | "uploadLimitBytes"
+  | "requestTimeoutMs"
+> & {
   /** Where pino's JSON lines go (stderr in the binary). */
   readonly logWrite?: (line: string) => void;
-  readonly apiKeys: readonly string[];
-  readonly openReads: boolean;
-  readonly corsOrigins: true | readonly string[];
-  readonly rateLimitPerMinute: number;
-  readonly trustProxy: boolean;
-  readonly bodyLimitBytes: number;
-  readonly uploadLimitBytes: number;
-  readonly requestTimeoutMs: number;
-}
+};
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
   logLevel: "silent",

@@ -30,6 +30,7 @@ export {
   carbonFootprintNode,
   defaultCarbonNodeSettings,
 } from "./nodes/carbon-footprint.ts";
+export { type AppIo, processAppIo } from "./options/app-io.ts";
 export {
   type BusOptions,
   checkInterfaceOnThisMachine,
