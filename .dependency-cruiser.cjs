@@ -100,6 +100,14 @@ module.exports = {
       ["(?!(tracker|power|core|result)(/|$))[^/]+"],
       "measure runs ONNX models under the tracker; it knows nothing of the bus (the node's port is matched by shape).",
     ),
+    {
+      name: "server-on-packages",
+      comment:
+        "The server is an app: it composes packages (core, node, logs, tracker, ...), never another app, rtps directly or testkit.",
+      severity: "error",
+      from: { path: "^apps/server/(src|public|bench|scripts)/" },
+      to: { path: "^(apps/(cli|bus-node)/|@wattprint/(cli|bus-node|rtps|testkit)(/|$))" },
+    },
     ...rtpsLayers,
     {
       name: "core-is-pure",

@@ -1,19 +1,6 @@
-/** What the node app may touch: injected so tests run `serve` in-process as well as spawned. */
-export interface NodeAppIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Calls `stop` on SIGINT and on SIGTERM (each at most once), naming the signal. */
-  readonly onStopSignal: (stop: (signal: "SIGINT" | "SIGTERM") => void) => void;
-}
+import { type AppIo, processAppIo } from "@wattprint/node";
 
-export function processIo(): NodeAppIo {
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    onStopSignal: (stop) => {
-      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop(signal));
-    },
-  };
-}
+/** What the node app may touch: injected so tests run `serve` in-process as well as spawned. */
+export type NodeAppIo = AppIo;
+
+export const processIo: () => NodeAppIo = processAppIo;

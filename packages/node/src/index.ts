@@ -54,6 +54,7 @@ export {
   TASK_MODES,
   type TaskMode,
 } from "./nodes/task-route.ts";
+export { type AppIo, processAppIo } from "./options/app-io.ts";
 export {
   type BusOptions,
   checkInterfaceOnThisMachine,

@@ -23,7 +23,11 @@ function readmes(): string[] {
 // as executables on PATH. Not shell functions: `wattprint-node &` would then start a subshell,
 // and an example's `kill $!` would stop the subshell and leave the node running, holding this
 // test's stdout open.
-const APPS = { wattprint: "apps/cli/src/main.ts", "wattprint-node": "apps/bus-node/src/main.ts" };
+const APPS = {
+  wattprint: "apps/cli/src/main.ts",
+  "wattprint-node": "apps/bus-node/src/main.ts",
+  "wattprint-server": "apps/server/src/main.ts",
+};
 
 function installAppCommands(): string {
   const dir = mkdtempSync(join(tmpdir(), "wattprint-readme-bin-"));
@@ -51,9 +55,10 @@ describe("every README's example runs as written", () => {
       "packages/rtps/README.md",
       "packages/measure/README.md",
       "apps/cli/README.md",
+      "apps/server/README.md",
     ])
       expect(all).toContain(name);
-    expect(all.length).toBeGreaterThanOrEqual(12);
+    expect(all.length).toBeGreaterThanOrEqual(13);
   });
 
   for (const readme of all) {

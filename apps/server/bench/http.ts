@@ -1,0 +1,139 @@
+// HTTP bench on loopback (pnpm --filter @wattprint/server bench): POST /v1/estimate beside a
+// bare Fastify handler returning a constant, in the same run and on the same request body;
+// then POST /v1/runs on PGlite and on a PostgreSQL server this script starts (root only).
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import autocannon from "autocannon";
+import {
+  type PostgresServer,
+  postgresUnavailable,
+  startPostgres,
+} from "../test/support/postgres-server.test-support.ts";
+import { runResult } from "../test/support/runs.test-support.ts";
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+interface Urls {
+  readonly bareUrl: string;
+  readonly appUrl: string;
+  readonly postgresUrl?: string;
+}
+
+async function startServers(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; urls: Urls }> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@wattprint/source", "--import", "tsx", "bench/servers.ts"],
+    {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout ?? process.stdin });
+  for await (const line of lines) return { child, urls: JSON.parse(line) as Urls };
+  throw new Error("the bench servers exited before printing their URLs");
+}
+
+/** CPU seconds (user + system) the servers' process has used, from /proc (Linux). */
+function processCpuS(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime are fields 14 and 15 of stat(5); here offset by the two cut off.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS_PER_S = 100;
+let serverPid: number | undefined;
+
+interface Figures {
+  readonly name: string;
+  /** Server CPU time per answered request: steadier than req/s on a loaded machine. */
+  readonly cpuUsPerRequest: number;
+  readonly requestsPerS: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function load(
+  name: string,
+  url: string,
+  body: string,
+  durationS = DURATION_S,
+): Promise<Figures> {
+  const cpuBefore = processCpuS(serverPid);
+  const result = await autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    connections: CONNECTIONS,
+    duration: durationS,
+  });
+  const cpuS = processCpuS(serverPid) - cpuBefore;
+  return {
+    name,
+    cpuUsPerRequest: Math.round((cpuS * 1e6) / Math.max(1, result.requests.total)),
+    requestsPerS: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+const estimate = JSON.stringify({
+  hardware: [{ name: "NVIDIA A100 SXM4 40GB", count: 8 }],
+  duration: "12h",
+  location: "ES",
+});
+const run = JSON.stringify({
+  project: "bench",
+  tags: ["bench"],
+  result: runResult("2026-06-01T00:00:00Z", 1, 1.2, 170),
+});
+
+let postgres: PostgresServer | undefined;
+const unavailable = postgresUnavailable();
+if (unavailable === undefined) postgres = await startPostgres();
+const { child, urls } = await startServers({
+  ...process.env,
+  ...(postgres ? { BENCH_DATABASE_URL: postgres.url } : {}),
+});
+serverPid = child.pid;
+try {
+  // Warm-up: V8 compiles the paths before the measured runs.
+  await load("warm-up bare", `${urls.bareUrl}/`, estimate, 2);
+  await load("warm-up estimate", `${urls.appUrl}/v1/estimate`, estimate, 3);
+  const bare = await load("bare Fastify, constant", `${urls.bareUrl}/`, estimate);
+  const app = await load("POST /v1/estimate", `${urls.appUrl}/v1/estimate`, estimate);
+  const runsPglite = await load("POST /v1/runs (PGlite)", `${urls.appUrl}/v1/runs`, run);
+  const runsPostgres =
+    urls.postgresUrl === undefined
+      ? undefined
+      : await load("POST /v1/runs (PostgreSQL 15)", `${urls.postgresUrl}/v1/runs`, run);
+  const rows = [bare, app, runsPglite, ...(runsPostgres ? [runsPostgres] : [])];
+  process.stdout.write(
+    `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback\n\n`,
+  );
+  process.stdout.write(
+    "| load | req/s | p50 ms | p99 ms | server CPU µs/request | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|\n",
+  );
+  for (const row of rows) {
+    process.stdout.write(
+      `| ${row.name} | ${row.requestsPerS} | ${row.p50Ms} | ${row.p99Ms} | ${row.cpuUsPerRequest} | ${row.non2xx} | ${row.errors} |\n`,
+    );
+  }
+  const ratio = app.requestsPerS / bare.requestsPerS;
+  process.stdout.write(
+    `\nestimate / bare: ${(ratio * 100).toFixed(0)}% of req/s (target >= 70%), ${((bare.cpuUsPerRequest / app.cpuUsPerRequest) * 100).toFixed(0)}% by server CPU per request; estimate p99 ${app.p99Ms} ms (target < 10 ms)\n`,
+  );
+  if (unavailable !== undefined) process.stdout.write(`PostgreSQL not measured: ${unavailable}\n`);
+} finally {
+  child.kill("SIGTERM");
+  await postgres?.stop();
+}

@@ -1,0 +1,25 @@
+// The servers the HTTP bench loads, in a process of their own so that autocannon (in the
+// parent) does not share their event loop. Prints one JSON line of URLs, then serves until
+// killed.
+import Fastify from "fastify";
+import { buildApp, DEFAULT_APP_SETTINGS } from "../src/app.ts";
+import { openRunStore } from "../src/store/open-store.ts";
+
+const bare = Fastify();
+bare.post("/", async () => ({ ok: true }));
+const bareUrl = await bare.listen({ host: "127.0.0.1", port: 0 });
+
+const pglite = await openRunStore({});
+if (!pglite.ok) throw new Error(pglite.error.message);
+const { app } = await buildApp(pglite.value.store, DEFAULT_APP_SETTINGS);
+const appUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+
+let postgresUrl: string | undefined;
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+if (databaseUrl !== undefined) {
+  const postgres = await openRunStore({ databaseUrl });
+  if (!postgres.ok) throw new Error(postgres.error.message);
+  const built = await buildApp(postgres.value.store, DEFAULT_APP_SETTINGS);
+  postgresUrl = await built.app.listen({ host: "127.0.0.1", port: 0 });
+}
+process.stdout.write(`${JSON.stringify({ bareUrl, appUrl, postgresUrl })}\n`);

@@ -1,0 +1,162 @@
+import cors from "@fastify/cors";
+import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { AppSettings, RouteContext } from "./app-types.ts";
+import { ApiKeys } from "./http/auth.ts";
+import { errorHandler, sendProblem } from "./http/errors.ts";
+import { ServerMetrics } from "./http/metrics.ts";
+import { ProblemError } from "./http/problem.ts";
+import { MAX_UPLOAD_FILES } from "./options.ts";
+import { catalogueRoutes } from "./routes/catalogue.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { estimateRoutes } from "./routes/estimate.ts";
+import { footprintRoutes } from "./routes/footprint.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { logsRoutes } from "./routes/logs.ts";
+import { problemRoutes } from "./routes/problems.ts";
+import { runRoutes } from "./routes/runs.ts";
+import type { RunStore } from "./store/run-store.ts";
+
+export {
+  type AppSettings,
+  DEFAULT_APP_SETTINGS,
+  type RouteContext,
+  type TypedApp,
+} from "./app-types.ts";
+
+/** The app and its metrics (an object: a Fastify instance is thenable, so it cannot be awaited bare). */
+export interface BuiltApp {
+  readonly app: FastifyInstance;
+  readonly metrics: ServerMetrics;
+}
+/** The server's routes and policies on a Fastify instance; it does not listen. */
+export async function buildApp(store: RunStore, settings: AppSettings): Promise<BuiltApp> {
+  const app = Fastify({
+    logger:
+      settings.logLevel === "silent"
+        ? false
+        : {
+            level: settings.logLevel,
+            ...(settings.logWrite !== undefined ? { stream: { write: settings.logWrite } } : {}),
+          },
+    bodyLimit: settings.bodyLimitBytes,
+    requestTimeout: settings.requestTimeoutMs,
+    // Keep-alive connections idle longer than a load balancer's (AWS ALB: 60 s) avoid resets.
+    keepAliveTimeout: 65_000,
+    trustProxy: settings.trustProxy,
+    return503OnClosing: true,
+  });
+  const metrics = new ServerMetrics();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler(metrics));
+  // Bodies are JSON (or multipart uploads): a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser("text/plain");
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      metrics,
+      "not-found",
+      `no route ${request.method} ${request.url.split("?")[0]}`,
+    ),
+  );
+
+  // Metrics by route pattern (never the raw URL: ids would make a label per run).
+  app.addHook("onResponse", (request, reply, done) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const keys = new ApiKeys(settings.apiKeys);
+  if (keys.enabled) {
+    app.addHook("onRequest", async (request) => {
+      if (!request.url.startsWith("/v1/")) return;
+      if (settings.openReads && (request.method === "GET" || request.method === "HEAD")) return;
+      if (!keys.accepts(request.headers.authorization)) {
+        throw new ProblemError(
+          "unauthorized",
+          request.headers.authorization === undefined
+            ? 'this server needs "Authorization: Bearer <key>" on /v1 routes'
+            : "the API key is not one this server accepts",
+        );
+      }
+    });
+  }
+
+  if (settings.corsOrigins === true || settings.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: settings.corsOrigins === true ? true : [...settings.corsOrigins],
+      methods: ["GET", "HEAD", "POST"],
+      allowedHeaders: ["Authorization", "Content-Type"],
+      maxAge: 600,
+    });
+  }
+  if (settings.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: settings.rateLimitPerMinute,
+      timeWindow: 60_000,
+      // A client may hold at most this many entries' worth of memory: the store is an LRU.
+      cache: 10_000,
+      errorResponseBuilder: (_request, context) =>
+        Object.assign(
+          new ProblemError(
+            "rate-limited",
+            `more than ${context.max} requests a minute; retry in ${Math.ceil(context.ttl / 1000)} s`,
+          ),
+          { statusCode: 429 },
+        ),
+    });
+  }
+  await app.register(multipart, {
+    limits: {
+      fileSize: settings.uploadLimitBytes,
+      files: MAX_UPLOAD_FILES,
+      fields: 10,
+      fieldSize: 1024,
+      parts: MAX_UPLOAD_FILES + 10,
+      headerPairs: 100,
+    },
+    throwFileSizeLimit: true,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "wattprint-server",
+        description:
+          "Carbon footprint estimates, SustainML footprints, carbontracker log parsing and a run store. Errors are RFC 9457 problem documents.",
+        version: "1.0.0",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const context: RouteContext = { store, metrics, settings };
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  healthRoutes(typed, context);
+  problemRoutes(typed);
+  estimateRoutes(typed, context);
+  footprintRoutes(typed, context);
+  catalogueRoutes(typed, context);
+  logsRoutes(typed, context);
+  runRoutes(typed, context);
+  dashboardRoutes(typed);
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return { app, metrics };
+}

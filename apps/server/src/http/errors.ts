@@ -1,0 +1,110 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import type { ServerMetrics } from "./metrics.ts";
+import {
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  ProblemError,
+  type ProblemType,
+  problem,
+} from "./problem.ts";
+
+/** Fastify's and its plugins' error codes, as the problem each one is. */
+const CODE_PROBLEMS: Readonly<Record<string, ProblemType>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: "body-too-large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported-media-type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid-request",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "malformed-json",
+  FST_ERR_CTP_INVALID_JSON_BODY: "malformed-json",
+  FST_REQ_FILE_TOO_LARGE: "body-too-large",
+  FST_FILES_LIMIT: "body-too-large",
+  FST_PARTS_LIMIT: "body-too-large",
+  FST_FIELDS_LIMIT: "body-too-large",
+  FST_INVALID_MULTIPART_CONTENT_TYPE: "unsupported-media-type",
+  FST_PROTO_VIOLATION: "malformed-upload",
+  FST_ERR_REQUEST_TIMEOUT: "request-timeout",
+};
+
+/** Where a validation error sits: the body member's path, or the parameter's name. */
+function validationField(error: FastifyError): string | undefined {
+  const first = error.validation?.[0];
+  if (first === undefined) return undefined;
+  const path = first.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  return path === "" ? undefined : path;
+}
+
+function validationDetail(error: FastifyError, field: string | undefined): string {
+  const first = error.validation?.[0];
+  const message = first?.message ?? "invalid";
+  const where = error.validationContext === "body" ? "" : `${error.validationContext ?? ""} `;
+  return field === undefined ? `${where}${message}`.trim() : `${where}${field}: ${message}`;
+}
+
+/** What a thrown error is, as a problem; anything unknown is internal, its text kept server-side. */
+export function toProblem(error: unknown): {
+  type: ProblemType;
+  detail: string;
+  details: ProblemDetails;
+} {
+  if (error instanceof ProblemError) {
+    return { type: error.type, detail: error.message, details: error.details };
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const field = validationField(error as FastifyError);
+    return {
+      type: "invalid-request",
+      detail: validationDetail(error as FastifyError, field),
+      details: { field },
+    };
+  }
+  const code = fastifyError.code;
+  const mapped = code === undefined ? undefined : CODE_PROBLEMS[code];
+  if (mapped !== undefined) {
+    return { type: mapped, detail: fastifyError.message ?? mapped, details: {} };
+  }
+  // JSON.parse's SyntaxError surfaces with status 400 and no code of Fastify's own.
+  if (error instanceof SyntaxError || fastifyError.statusCode === 400) {
+    return { type: "malformed-json", detail: fastifyError.message ?? "bad JSON", details: {} };
+  }
+  if (fastifyError.statusCode === 413) {
+    return { type: "body-too-large", detail: fastifyError.message ?? "too large", details: {} };
+  }
+  if (fastifyError.statusCode === 415) {
+    return {
+      type: "unsupported-media-type",
+      detail: fastifyError.message ?? "unsupported",
+      details: {},
+    };
+  }
+  return {
+    type: "internal",
+    detail: "internal error; the server log has the details",
+    details: {},
+  };
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  metrics: ServerMetrics,
+  type: ProblemType,
+  detail: string,
+  details: ProblemDetails = {},
+): FastifyReply {
+  metrics.errors.inc({ type });
+  const body = problem(type, detail, details, reply.request.url.split("?")[0]);
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** The app's one error handler: a problem document for everything, a stack only in the log. */
+export function errorHandler(metrics: ServerMetrics) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const { type, detail, details } = toProblem(error);
+    if (type === "internal") {
+      request.log.error({ err: error }, "request failed");
+    } else {
+      request.log.info({ problem: type, detail }, "request refused");
+    }
+    return sendProblem(reply, metrics, type, detail, details);
+  };
+}

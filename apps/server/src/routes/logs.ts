@@ -1,0 +1,148 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  AggregateAccumulator,
+  classifyLogFileName,
+  parseAllLogs,
+  parsedLogPairSchema,
+} from "@wattprint/logs";
+import { z } from "zod";
+import type { RouteContext, TypedApp } from "../app-types.ts";
+import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
+import { ProblemError } from "../http/problem.ts";
+import { MAX_UPLOAD_FILES } from "../options.ts";
+
+const parsedLogsSchema = z
+  .object({
+    logs: z
+      .array(parsedLogPairSchema)
+      .describe("carbontracker's parse_all_logs, by output file name"),
+    aggregate: z.object({
+      energyKWh: z.number(),
+      co2eqG: z.number(),
+      equivalents: z.record(z.string(), z.number()),
+      runsCounted: z.number().int(),
+      runsWithoutConsumption: z.number().int(),
+      runsWithUnknownCo2: z.number().int(),
+    }),
+    skipped: z.array(
+      z.object({
+        file: z.string(),
+        kind: z.string(),
+        message: z.string(),
+        line: z.number().optional(),
+      }),
+    ),
+  })
+  .meta({ id: "ParsedLogs" });
+
+/** Errors of the multipart reader that are limits (kept as they are) rather than bad forms. */
+const LIMIT_CODES = new Set([
+  "FST_REQ_FILE_TOO_LARGE",
+  "FST_FILES_LIMIT",
+  "FST_PARTS_LIMIT",
+  "FST_FIELDS_LIMIT",
+]);
+
+/**
+ * `POST /v1/logs/parse`: carbontracker (or wattprint) log files uploaded as multipart form
+ * files, parsed and aggregated by `@wattprint/logs`. The files are written under a folder the
+ * server creates for the request and removes after it; an uploaded file's name is used only
+ * when it is a carbontracker log name (no folder part), and no path in a request is ever read.
+ */
+export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
+  app.post(
+    "/v1/logs/parse",
+    {
+      schema: {
+        summary: "Parse and aggregate uploaded carbontracker logs (multipart/form-data files)",
+        tags: ["logs"],
+        consumes: ["multipart/form-data"],
+        response: { 200: parsedLogsSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) => {
+      if (!request.isMultipart()) {
+        throw new ProblemError(
+          "unsupported-media-type",
+          "upload the logs as multipart/form-data files",
+        );
+      }
+      const dir = await mkdtemp(join(tmpdir(), "wattprint-upload-"));
+      try {
+        const names = new Set<string>();
+        try {
+          for await (const part of request.files()) {
+            const name = part.filename;
+            const field = part.fieldname;
+            if (
+              classifyLogFileName(name) === undefined ||
+              name.includes("/") ||
+              name.includes("\\")
+            ) {
+              part.file.resume();
+              throw new ProblemError(
+                "malformed-upload",
+                `"${name}" is not a carbontracker log name (<stem>_carbontracker.log or <stem>_carbontracker_output.log)`,
+                { field },
+              );
+            }
+            if (names.has(name)) {
+              part.file.resume();
+              throw new ProblemError("malformed-upload", `"${name}" is uploaded twice`, { field });
+            }
+            names.add(name);
+            await writeFile(join(dir, name), await part.toBuffer());
+          }
+        } catch (error) {
+          if (error instanceof ProblemError) throw error;
+          const code = (error as { code?: string }).code;
+          if (code !== undefined && LIMIT_CODES.has(code)) throw error;
+          // busboy's "Unexpected end of form", a missing boundary, a bad part header.
+          throw new ProblemError(
+            "malformed-upload",
+            `the multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+        if (names.size === 0) {
+          throw new ProblemError("malformed-upload", "the form holds no files", { field: "files" });
+        }
+        const parsed = await parseAllLogs(dir, {
+          order: "name",
+          maxFileBytes: settings.uploadLimitBytes,
+          maxListedProblems: MAX_UPLOAD_FILES,
+        });
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        // Results name files as uploaded, never by the server's folder.
+        const strip = (text: string): string => text.replaceAll(`${dir}/`, "");
+        const accumulator = new AggregateAccumulator();
+        for (const pair of parsed.value.logs) accumulator.add(pair);
+        const totals = accumulator.totals();
+        return {
+          logs: parsed.value.logs.map((pair) => ({
+            ...pair,
+            output_filename: strip(pair.output_filename),
+            standard_filename: strip(pair.standard_filename),
+          })),
+          aggregate: {
+            energyKWh: totals.energyKWh,
+            co2eqG: totals.co2eqG,
+            equivalents: { ...totals.equivalents },
+            runsCounted: totals.runsCounted,
+            runsWithoutConsumption: totals.runsWithoutConsumption,
+            runsWithUnknownCo2: totals.runsWithUnknownCo2,
+          },
+          skipped: parsed.value.skipped.map((problem) => ({
+            file: strip(problem.path),
+            kind: problem.kind,
+            message: strip(problem.message),
+            ...(problem.line !== undefined ? { line: problem.line } : {}),
+          })),
+        };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+}

@@ -1,0 +1,115 @@
+import { readFile } from "node:fs/promises";
+import { UsageError } from "@wattprint/node";
+import { buildApp } from "./app.ts";
+import { parseKeysFile } from "./http/auth.ts";
+import type { ServerIo } from "./io.ts";
+import { HELP, parseServerOptions, redactUrl, type ServerOptions } from "./options.ts";
+import { openRunStore } from "./store/open-store.ts";
+import { OpeningStore } from "./store/opening-store.ts";
+
+async function apiKeys(options: ServerOptions): Promise<string[]> {
+  if (options.apiKeysFile === undefined) return [...options.apiKeys];
+  let text: string;
+  try {
+    text = await readFile(options.apiKeysFile, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `--api-keys-file: cannot read ${options.apiKeysFile}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const keys = parseKeysFile(text);
+  if (keys.length === 0)
+    throw new UsageError(`--api-keys-file: ${options.apiKeysFile} holds no key`);
+  return [...options.apiKeys, ...keys];
+}
+
+/**
+ * Wiring only: flags and env in, the store opened and migrated, the app listening, and on
+ * SIGINT/SIGTERM a graceful stop (requests in flight finish, then the database closes).
+ */
+export async function serve(argv: readonly string[], io: ServerIo): Promise<number> {
+  let options: ServerOptions;
+  let keys: string[];
+  try {
+    const parsed = parseServerOptions(argv, io.env);
+    if (parsed === "help") {
+      io.stdout(HELP);
+      return 0;
+    }
+    options = parsed;
+    keys = await apiKeys(options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`wattprint-server: ${error.message} (see --help)\n`);
+    return 2;
+  }
+  const where =
+    options.databaseUrl !== undefined
+      ? redactUrl(options.databaseUrl)
+      : `pglite:${options.dataDir}`;
+  // Listening does not wait for the database: estimates need none, and /readyz answers 503
+  // until the store is open (a first PGlite start creates its files for several seconds).
+  const store = new OpeningStore(
+    options.databaseUrl !== undefined ? "postgres" : "pglite",
+    openRunStore(
+      options.databaseUrl !== undefined
+        ? { databaseUrl: options.databaseUrl }
+        : { dataDir: options.dataDir },
+    ),
+  );
+  const { app } = await buildApp(store, {
+    ...options,
+    apiKeys: keys,
+    logWrite: (line) => io.stderr(line),
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string): Promise<void> => {
+    stopping ??= (async () => {
+      app.log.info({ signal }, "stopping: finishing requests in flight");
+      // close() stops accepting, waits for requests in flight, then runs onClose hooks.
+      await app.close();
+      await store.close();
+      app.log.info("stopped");
+    })();
+    return stopping;
+  };
+  io.onStopSignal((signal) => void stop(signal));
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    app.log.error(
+      { reason: error instanceof Error ? error.message : String(error) },
+      "cannot listen",
+    );
+    await store.close();
+    return 1;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  app.log.info(
+    {
+      url,
+      store: where,
+      auth: keys.length > 0 ? { keys: keys.length, openReads: options.openReads } : "off",
+      rateLimitPerMinute: options.rateLimitPerMinute,
+    },
+    "listening",
+  );
+  io.onListening?.(url);
+  const opened = await store.settled;
+  if (opened.ok) {
+    app.log.info({ store: where, migrated: opened.value.migrated }, "run store ready");
+  } else {
+    app.log.error({ store: where, reason: opened.error.message }, "cannot open the run store");
+    await stop("store-open-failed");
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    if (!app.server.listening) resolve();
+    else app.server.once("close", () => resolve());
+  });
+  await stopping;
+  return 0;
+}

@@ -1,0 +1,50 @@
+import pg from "pg";
+import type { SqlClient, SqlQuery } from "./sql-client.ts";
+
+/** Connections kept per server instance; Postgres' own default limit is 100 for all. */
+const POOL_SIZE = 10;
+
+/**
+ * A PostgreSQL server through node-postgres' pool. Timestamps and JSON come back as PGlite
+ * returns them (Date, parsed objects); bigint counts are cast to int in the SQL.
+ */
+export async function openPostgres(url: string): Promise<SqlClient> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    // A query the server does not answer in this time fails rather than holds a request.
+    query_timeout: 30_000,
+  });
+  // An idle client's error (the server restarted) must not crash the process; the pool
+  // drops that client and the next query opens a fresh one.
+  pool.on("error", () => {});
+  const on = (target: Pick<pg.Pool | pg.PoolClient, "query">): SqlQuery => ({
+    query: async <R>(sql: string, params: readonly unknown[] = []) =>
+      (await target.query(sql, [...params])).rows as R[],
+    // Without parameters node-postgres uses the simple protocol, which takes several statements.
+    exec: async (sql) => {
+      await target.query(sql);
+    },
+  });
+  return {
+    kind: "postgres",
+    ...on(pool),
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await work(on(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,327 @@
+import { randomUUID } from "node:crypto";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import type { SqlClient, SqlQuery } from "./sql-client.ts";
+
+/** The figures of a tracker result the store indexes; the whole result is kept beside them. */
+export interface RunFigures {
+  readonly kind: string;
+  readonly status: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationS: number;
+  readonly energy: { readonly totalKWh: number };
+  readonly co2G: number;
+  readonly intensity: { readonly zone: string };
+}
+
+export interface NewRun<R extends RunFigures = RunFigures> {
+  /** A client-chosen id makes a retried report land once; otherwise the store picks one. */
+  readonly id?: string | undefined;
+  readonly project: string;
+  readonly tags: readonly string[];
+  readonly result: R;
+}
+
+/** A run as lists show it: the indexed figures, not the whole result. */
+export interface RunSummary {
+  readonly id: string;
+  readonly project: string;
+  readonly tags: string[];
+  readonly kind: string;
+  readonly status: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationS: number;
+  readonly energyKWh: number;
+  readonly co2G: number;
+  readonly zone: string;
+  readonly receivedAt: string;
+}
+
+export interface StoredRun extends RunSummary {
+  readonly result: unknown;
+}
+
+export interface RunFilter {
+  readonly project?: string;
+  /** Runs that started at or after this instant. */
+  readonly since?: Date;
+  /** Runs that started before this instant. */
+  readonly until?: Date;
+  /** Runs carrying every one of these tags. */
+  readonly tags: readonly string[];
+  readonly limit: number;
+  readonly cursor?: RunCursor;
+}
+
+/** The last run of a page: the next page starts strictly after it (newest first). */
+export interface RunCursor {
+  readonly startedAt: string;
+  readonly id: string;
+}
+
+export type SummaryGroup = "day" | "week" | "month";
+
+export interface SummaryPeriod {
+  /** Start of the period, UTC (weeks start on Monday, as ISO 8601 and date_trunc say). */
+  readonly start: string;
+  readonly runs: number;
+  readonly energyKWh: number;
+  readonly co2G: number;
+  readonly durationS: number;
+}
+
+export interface ProjectTotals {
+  readonly project: string;
+  readonly runs: number;
+  readonly energyKWh: number;
+  readonly co2G: number;
+  readonly lastStartedAt: string;
+}
+
+export type StoreError = Failure<"store-unavailable">;
+
+/** Periods a summary returns at most (about 2.7 years of days); `truncated` says when it bit. */
+export const MAX_SUMMARY_PERIODS = 1000;
+/** Projects listed at most. */
+export const MAX_PROJECTS = 1000;
+
+export interface RunStore {
+  readonly kind: "pglite" | "postgres";
+  ping(): Promise<Result<true, StoreError>>;
+  /** `created` is false when a run with this id was stored before (that one is returned). */
+  insert(run: NewRun): Promise<Result<{ run: StoredRun; created: boolean }, StoreError>>;
+  get(id: string): Promise<Result<StoredRun | undefined, StoreError>>;
+  list(
+    filter: RunFilter,
+  ): Promise<Result<{ runs: RunSummary[]; next: RunCursor | undefined }, StoreError>>;
+  summary(
+    project: string,
+    group: SummaryGroup,
+    range: { since?: Date; until?: Date },
+  ): Promise<Result<{ periods: SummaryPeriod[]; truncated: boolean }, StoreError>>;
+  projects(): Promise<Result<ProjectTotals[], StoreError>>;
+  close(): Promise<void>;
+}
+
+interface RunRow {
+  id: string;
+  project: string;
+  tags: string[];
+  kind: string;
+  status: string;
+  started_at: Date | string;
+  ended_at: Date | string;
+  duration_s: number;
+  energy_kwh: number;
+  co2_g: number;
+  zone: string;
+  received_at: Date | string;
+  result?: unknown;
+}
+
+const iso = (value: Date | string): string => new Date(value).toISOString();
+
+const SUMMARY_COLUMNS =
+  "id, project, tags, kind, status, started_at, ended_at, duration_s, energy_kwh, co2_g, zone, received_at";
+
+function summaryOf(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    project: row.project,
+    tags: row.tags,
+    kind: row.kind,
+    status: row.status,
+    startedAt: iso(row.started_at),
+    endedAt: iso(row.ended_at),
+    durationS: row.duration_s,
+    energyKWh: row.energy_kwh,
+    co2G: row.co2_g,
+    zone: row.zone,
+    receivedAt: iso(row.received_at),
+  };
+}
+
+/** The run store on any `SqlClient`: the same SQL on PGlite and on a PostgreSQL server. */
+export class SqlRunStore implements RunStore {
+  constructor(private readonly client: SqlClient) {}
+
+  get kind(): "pglite" | "postgres" {
+    return this.client.kind;
+  }
+
+  /** A database error as the store's one failure; the cause stays for the server log. */
+  private async guard<T>(what: string, work: () => Promise<T>): Promise<Result<T, StoreError>> {
+    try {
+      return ok(await work());
+    } catch (error) {
+      const cause = error instanceof Error ? error.message : String(error);
+      return err(
+        failure("store-unavailable", `the run store failed to ${what}: ${cause}`, { cause }),
+      );
+    }
+  }
+
+  ping(): Promise<Result<true, StoreError>> {
+    return this.guard("answer", async () => {
+      await this.client.query("SELECT 1");
+      return true as const;
+    });
+  }
+
+  insert(run: NewRun): Promise<Result<{ run: StoredRun; created: boolean }, StoreError>> {
+    return this.guard("store the run", async () => {
+      const r = run.result;
+      const id = run.id ?? randomUUID();
+      const inserted = await this.client.query<RunRow>(
+        `INSERT INTO wattprint_runs
+           (id, project, tags, kind, status, started_at, ended_at, duration_s, energy_kwh, co2_g, zone, result)
+         VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING ${SUMMARY_COLUMNS}, result`,
+        [
+          id,
+          run.project,
+          [...run.tags],
+          r.kind,
+          r.status,
+          r.startedAt,
+          r.endedAt,
+          r.durationS,
+          r.energy.totalKWh,
+          r.co2G,
+          r.intensity.zone,
+          JSON.stringify(r),
+        ],
+      );
+      const row = inserted[0];
+      if (row !== undefined)
+        return { run: { ...summaryOf(row), result: row.result }, created: true };
+      const existing = await this.fetch(this.client, id);
+      if (existing === undefined) throw new Error(`run ${id} neither inserted nor found`);
+      return { run: existing, created: false };
+    });
+  }
+
+  private async fetch(on: SqlQuery, id: string): Promise<StoredRun | undefined> {
+    const rows = await on.query<RunRow>(
+      `SELECT ${SUMMARY_COLUMNS}, result FROM wattprint_runs WHERE id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { ...summaryOf(row), result: row.result };
+  }
+
+  get(id: string): Promise<Result<StoredRun | undefined, StoreError>> {
+    return this.guard("read the run", () => this.fetch(this.client, id));
+  }
+
+  list(
+    filter: RunFilter,
+  ): Promise<Result<{ runs: RunSummary[]; next: RunCursor | undefined }, StoreError>> {
+    return this.guard("list runs", async () => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const param = (value: unknown): string => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      if (filter.project !== undefined) where.push(`project = ${param(filter.project)}`);
+      if (filter.since !== undefined) where.push(`started_at >= ${param(filter.since)}`);
+      if (filter.until !== undefined) where.push(`started_at < ${param(filter.until)}`);
+      if (filter.tags.length > 0) where.push(`tags @> ${param([...filter.tags])}::text[]`);
+      if (filter.cursor !== undefined) {
+        where.push(
+          `(started_at, id) < (${param(filter.cursor.startedAt)}::timestamptz, ${param(filter.cursor.id)}::uuid)`,
+        );
+      }
+      // One more than the page: whether it exists decides the next cursor.
+      const rows = await this.client.query<RunRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM wattprint_runs
+         ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY started_at DESC, id DESC
+         LIMIT ${param(filter.limit + 1)}`,
+        params,
+      );
+      const runs = rows.slice(0, filter.limit).map(summaryOf);
+      const last = runs.at(-1);
+      const next =
+        rows.length > filter.limit && last !== undefined
+          ? { startedAt: last.startedAt, id: last.id }
+          : undefined;
+      return { runs, next };
+    });
+  }
+
+  summary(
+    project: string,
+    group: SummaryGroup,
+    range: { since?: Date; until?: Date },
+  ): Promise<Result<{ periods: SummaryPeriod[]; truncated: boolean }, StoreError>> {
+    return this.guard("summarise the project", async () => {
+      const params: unknown[] = [group, project];
+      const where = ["project = $2"];
+      if (range.since !== undefined) {
+        params.push(range.since);
+        where.push(`started_at >= $${params.length}`);
+      }
+      if (range.until !== undefined) {
+        params.push(range.until);
+        where.push(`started_at < $${params.length}`);
+      }
+      params.push(MAX_SUMMARY_PERIODS + 1);
+      const rows = await this.client.query<{
+        period: Date | string;
+        runs: number;
+        energy_kwh: number;
+        co2_g: number;
+        duration_s: number;
+      }>(
+        `SELECT date_trunc($1, started_at, 'UTC') AS period, count(*)::int AS runs,
+                sum(energy_kwh) AS energy_kwh, sum(co2_g) AS co2_g, sum(duration_s) AS duration_s
+         FROM wattprint_runs WHERE ${where.join(" AND ")}
+         GROUP BY period ORDER BY period
+         LIMIT $${params.length}`,
+        params,
+      );
+      return {
+        periods: rows.slice(0, MAX_SUMMARY_PERIODS).map((row) => ({
+          start: iso(row.period),
+          runs: row.runs,
+          energyKWh: row.energy_kwh,
+          co2G: row.co2_g,
+          durationS: row.duration_s,
+        })),
+        truncated: rows.length > MAX_SUMMARY_PERIODS,
+      };
+    });
+  }
+
+  projects(): Promise<Result<ProjectTotals[], StoreError>> {
+    return this.guard("list projects", async () => {
+      const rows = await this.client.query<{
+        project: string;
+        runs: number;
+        energy_kwh: number;
+        co2_g: number;
+        last_started_at: Date | string;
+      }>(
+        `SELECT project, count(*)::int AS runs, sum(energy_kwh) AS energy_kwh, sum(co2_g) AS co2_g,
+                max(started_at) AS last_started_at
+         FROM wattprint_runs GROUP BY project ORDER BY project LIMIT $1`,
+        [MAX_PROJECTS],
+      );
+      return rows.map((row) => ({
+        project: row.project,
+        runs: row.runs,
+        energyKWh: row.energy_kwh,
+        co2G: row.co2_g,
+        lastStartedAt: iso(row.last_started_at),
+      }));
+    });
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

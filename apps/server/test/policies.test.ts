@@ -1,0 +1,129 @@
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunStore } from "../src/store/run-store.ts";
+import { memoryStore, testApp } from "./support/app.test-support.ts";
+
+let store: RunStore;
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  store = await memoryStore();
+});
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  await store?.close();
+});
+
+async function app(overrides: Parameters<typeof testApp>[1]): Promise<FastifyInstance> {
+  const built = await testApp(store, overrides);
+  apps.push(built.app);
+  return built.app;
+}
+
+const estimate = { hardware: [{ watts: 100 }], duration: "1h" };
+
+describe("API keys", () => {
+  it("guard every /v1 route, and only /v1 routes", async () => {
+    const server = await app({ apiKeys: ["k-one", "k-two"] });
+    const none = await server.inject({ method: "POST", url: "/v1/estimate", payload: estimate });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(none.json()).toMatchObject({ type: "/problems/unauthorized", status: 401 });
+    const wrong = await server.inject({
+      method: "GET",
+      url: "/v1/zones",
+      headers: { authorization: "Bearer k-three" },
+    });
+    expect(wrong.json()).toMatchObject({
+      type: "/problems/unauthorized",
+      detail: expect.stringMatching(/not one this server accepts/),
+    });
+    const basic = await server.inject({
+      method: "GET",
+      url: "/v1/zones",
+      headers: { authorization: "Basic k-one" },
+    });
+    expect(basic.statusCode).toBe(401);
+    for (const key of ["k-one", "k-two"]) {
+      const ok = await server.inject({
+        method: "POST",
+        url: "/v1/estimate",
+        headers: { authorization: `Bearer ${key}` },
+        payload: estimate,
+      });
+      expect(ok.statusCode).toBe(200);
+    }
+    expect((await server.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+    expect((await server.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(200);
+    expect((await server.inject({ method: "GET", url: "/" })).statusCode).toBe(200);
+  });
+
+  it("leave reads open with openReads, writes still guarded", async () => {
+    const server = await app({ apiKeys: ["k"], openReads: true });
+    expect((await server.inject({ method: "GET", url: "/v1/zones?query=fr" })).statusCode).toBe(
+      200,
+    );
+    expect((await server.inject({ method: "GET", url: "/v1/runs" })).statusCode).toBe(200);
+    expect(
+      (await server.inject({ method: "POST", url: "/v1/estimate", payload: estimate })).statusCode,
+    ).toBe(401);
+  });
+
+  it("are off when none is configured", async () => {
+    const server = await app({});
+    expect(
+      (await server.inject({ method: "POST", url: "/v1/estimate", payload: estimate })).statusCode,
+    ).toBe(200);
+  });
+});
+
+describe("CORS", () => {
+  it("answers the configured origins and no other", async () => {
+    const server = await app({ corsOrigins: ["https://dash.example.org"] });
+    const preflight = await server.inject({
+      method: "OPTIONS",
+      url: "/v1/estimate",
+      headers: {
+        origin: "https://dash.example.org",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,authorization",
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe("https://dash.example.org");
+    const other = await server.inject({
+      method: "GET",
+      url: "/v1/zones",
+      headers: { origin: "https://evil.example.com" },
+    });
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("sends no CORS headers by default", async () => {
+    const server = await app({});
+    const response = await server.inject({
+      method: "GET",
+      url: "/v1/zones",
+      headers: { origin: "https://dash.example.org" },
+    });
+    expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+});
+
+describe("rate limit", () => {
+  it("answers 429 with a problem past the limit, and leaves the probes alone", async () => {
+    const server = await app({ rateLimitPerMinute: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await server.inject({ method: "GET", url: "/v1/zones?limit=1" })).statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const limited = await server.inject({ method: "GET", url: "/v1/zones?limit=1" });
+    expect(limited.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(limited.json()).toMatchObject({ type: "/problems/rate-limited", status: 429 });
+    expect(limited.headers["retry-after"]).toBeDefined();
+    for (let i = 0; i < 5; i++) {
+      expect((await server.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+    }
+  });
+});

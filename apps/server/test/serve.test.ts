@@ -1,0 +1,195 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ServerIo } from "../src/io.ts";
+import { serve } from "../src/serve.ts";
+import { runResult } from "./support/runs.test-support.ts";
+
+interface Harness {
+  readonly io: ServerIo;
+  readonly stderr: string[];
+  readonly stdout: string[];
+  readonly listening: Promise<string>;
+  stop(signal: "SIGINT" | "SIGTERM"): void;
+}
+
+function harness(env: Record<string, string> = {}): Harness {
+  const stderr: string[] = [];
+  const stdout: string[] = [];
+  let stopper: ((signal: "SIGINT" | "SIGTERM") => void) | undefined;
+  let resolveUrl: (url: string) => void = () => {};
+  const listening = new Promise<string>((resolve) => {
+    resolveUrl = resolve;
+  });
+  return {
+    io: {
+      stdout: (text) => stdout.push(text),
+      stderr: (text) => stderr.push(text),
+      env,
+      onStopSignal: (stop) => {
+        stopper = stop;
+      },
+      onListening: (url) => resolveUrl(url),
+    },
+    stderr,
+    stdout,
+    listening,
+    stop: (signal) => stopper?.(signal),
+  };
+}
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "wattprint-serve-"));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("wattprint-server usage", () => {
+  it.each([
+    [["--port", "http"], {}, /--port expects an integer 0\.\.65535, got "http"/],
+    [["--rate-limit", "1.5"], {}, /--rate-limit expects an integer 0\.\.10000000, got "1\.5"/],
+    [[], { WATTPRINT_PORT: "99999" }, /WATTPRINT_PORT expects an integer 0\.\.65535/],
+    [
+      [],
+      { DATABASE_URL: "mysql://db/wattprint" },
+      /DATABASE_URL expects a postgres:\/\/ or postgresql:\/\/ URL/,
+    ],
+    [["--database-url", "mysql://me:secret@db/x"], {}, /got "mysql:\/\/me:\*\*\*@db\/x"/],
+    [
+      ["--cors-origin", "example.org"],
+      {},
+      /--cors-origin expects origins such as https:\/\/example\.org/,
+    ],
+    [
+      ["--api-keys-file", "/nonexistent/keys"],
+      {},
+      /--api-keys-file: cannot read \/nonexistent\/keys/,
+    ],
+    [
+      ["--log-level", "loud"],
+      {},
+      /--log-level expects debug, info, warn, error, silent, got "loud"/,
+    ],
+    [["serve"], {}, /unexpected argument "serve"/],
+  ] as const)("%j %j exits 2 naming the setting", async (argv, env, message) => {
+    const h = harness(env);
+    expect(await serve(argv, h.io)).toBe(2);
+    const text = h.stderr.join("");
+    expect(text).toMatch(message);
+    expect(text).toMatch(/^wattprint-server: .* \(see --help\)\n$/);
+    expect(text).not.toMatch(/secret/);
+  });
+
+  it("--help prints the flags and exits 0", async () => {
+    const h = harness();
+    expect(await serve(["--help"], h.io)).toBe(0);
+    expect(h.stdout.join("")).toMatch(/--data-dir DIR/);
+  });
+
+  it("refuses an empty keys file", async () => {
+    const file = join(dataDir, "empty-keys");
+    await writeFile(file, "# no keys yet\n\n");
+    const h = harness();
+    expect(await serve(["--api-keys-file", file], h.io)).toBe(2);
+    expect(h.stderr.join("")).toMatch(/holds no key/);
+  });
+});
+
+/** Polls /readyz until 200; until then it must be the store-unavailable problem. */
+async function waitReady(url: string): Promise<void> {
+  for (;;) {
+    const response = await fetch(`${url}/readyz`);
+    if (response.status === 200) return;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { type: string }).type).toBe("/problems/store-unavailable");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A POST whose body is sent in two halves, the second when `finish` is called. */
+function slowPost(url: string, path: string, body: string) {
+  const half = Math.floor(body.length / 2);
+  let finish: () => void = () => {};
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => {
+        text += chunk.toString("utf8");
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.write(body.slice(0, half));
+    finish = () => req.end(body.slice(half));
+  });
+  return { response, finish: () => finish() };
+}
+
+describe("wattprint-server on PGlite in --data-dir", () => {
+  it("serves, finishes a request in flight on SIGTERM, closes the database, and keeps the runs for the next start", async () => {
+    const first = harness();
+    const served = serve(["--port", "0", "--data-dir", dataDir, "--log-level", "info"], first.io);
+    const url = await first.listening;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // Listening before the store is open: estimates work, /readyz says when runs can be taken.
+    await waitReady(url);
+
+    const stored = await fetch(`${url}/v1/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ project: "kept", result: runResult("2026-05-01T00:00:00Z", 1, 2, 3) }),
+    });
+    expect(stored.status).toBe(201);
+    const { id } = (await stored.json()) as { id: string };
+
+    const inFlight = slowPost(
+      url,
+      "/v1/estimate",
+      JSON.stringify({ hardware: [{ watts: 50 }], duration: "2h" }),
+    );
+    // The request has reached the server (its headers at least) before the signal.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    first.stop("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    inFlight.finish();
+    const answer = await inFlight.response;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).energy).toEqual({ value: 0.1 * 1.56, unit: "kWh" });
+    expect(await served).toBe(0);
+
+    const logs = first.stderr
+      .join("")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const messages = logs.map((line) => line.msg);
+    expect(messages).toEqual(
+      expect.arrayContaining(["listening", "stopping: finishing requests in flight", "stopped"]),
+    );
+    expect(logs.find((line) => line.msg === "run store ready")).toMatchObject({
+      migrated: [1],
+      store: `pglite:${dataDir}`,
+    });
+
+    const second = harness();
+    const again = serve(["--port", "0", "--data-dir", dataDir, "--log-level", "info"], second.io);
+    const url2 = await second.listening;
+    await waitReady(url2);
+    const run = (await (await fetch(`${url2}/v1/runs/${id}`)).json()) as { project: string };
+    expect(run.project).toBe("kept");
+    const ready = second.stderr
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((l) => l.msg === "run store ready");
+    expect(ready).toMatchObject({ migrated: [] });
+    second.stop("SIGINT");
+    expect(await again).toBe(0);
+  }, 240_000);
+});

@@ -1,0 +1,248 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS, migrate } from "../src/store/migrations.ts";
+import { openPglite } from "../src/store/pglite-client.ts";
+import { openPostgres } from "../src/store/postgres-client.ts";
+import { SqlRunStore } from "../src/store/run-store.ts";
+import type { SqlClient } from "../src/store/sql-client.ts";
+import {
+  type PostgresServer,
+  postgresUnavailable,
+  startPostgres,
+} from "./support/postgres-server.test-support.ts";
+import { runResult } from "./support/runs.test-support.ts";
+
+const HOOK_TIMEOUT_MS = 180_000;
+
+describe("migrations", () => {
+  it("never drop, truncate, delete or rewrite data", () => {
+    for (const migration of MIGRATIONS) {
+      expect(migration.sql).not.toMatch(/\b(drop|truncate|delete|update|rename)\b/i);
+    }
+  });
+  it("are numbered 1, 2, 3... without gaps", () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+});
+
+interface Backend {
+  readonly name: string;
+  readonly skip?: string | undefined;
+  open(): Promise<SqlClient>;
+  teardown(): Promise<void>;
+}
+
+let postgres: PostgresServer | undefined;
+const backends: Backend[] = [
+  { name: "PGlite", open: () => openPglite(undefined), teardown: async () => {} },
+  {
+    name: "PostgreSQL",
+    ...(postgresUnavailable() !== undefined ? { skip: postgresUnavailable() } : {}),
+    open: async () => {
+      postgres ??= await startPostgres();
+      return openPostgres(postgres.url);
+    },
+    teardown: async () => {
+      await postgres?.stop();
+    },
+  },
+];
+
+describe.each(backends)("run store on $name", (backend) => {
+  let client: SqlClient;
+  let store: SqlRunStore;
+
+  beforeAll(async () => {
+    if (backend.skip !== undefined) return;
+    client = await backend.open();
+    store = new SqlRunStore(client);
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    if (backend.skip !== undefined) return;
+    await client.close();
+    await backend.teardown();
+  }, HOOK_TIMEOUT_MS);
+
+  // A backend that cannot run here says so by name in the report, and fails where CI has it.
+  const test = backend.skip === undefined ? it : it.skip;
+  if (backend.skip !== undefined && process.env.CI) {
+    it("can start (CI installs postgresql)", () => {
+      expect.fail(backend.skip);
+    });
+  }
+
+  test("applies every migration once, and again none", async () => {
+    const first = await migrate(client);
+    expect(first.applied).toEqual(MIGRATIONS.map((m) => m.version));
+    const again = await migrate(client);
+    expect(again.applied).toEqual([]);
+    expect(again.version).toBe(MIGRATIONS.length);
+    const recorded = await client.query<{ version: number }>(
+      "SELECT version FROM wattprint_migrations ORDER BY version",
+    );
+    expect(recorded.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  test("refuses a database whose schema is newer than the server", async () => {
+    await expect(migrate(client, MIGRATIONS.slice(0, 0))).rejects.toThrow(
+      /newer than this server's 0: upgrade the server/,
+    );
+  });
+
+  test("stores a run and reads it back whole", async () => {
+    const result = {
+      ...runResult("2026-03-02T10:00:00Z", 1, 0.5, 70),
+      extra: { nested: [1, "two"] },
+    };
+    const inserted = await store.insert({ project: "read-back", tags: ["gpu"], result });
+    expect(inserted.ok).toBe(true);
+    if (!inserted.ok) return;
+    expect(inserted.value.created).toBe(true);
+    const { run } = inserted.value;
+    expect(run).toMatchObject({
+      project: "read-back",
+      tags: ["gpu"],
+      startedAt: "2026-03-02T10:00:00.000Z",
+      endedAt: "2026-03-02T11:00:00.000Z",
+      durationS: 3600,
+      energyKWh: 0.5,
+      co2G: 70,
+      zone: "ES",
+    });
+    const read = await store.get(run.id);
+    expect(read.ok && read.value?.result).toEqual(result);
+    const missing = await store.get(randomUUID());
+    expect(missing).toEqual({ ok: true, value: undefined });
+  });
+
+  test("stores a run reported twice with the same id once", async () => {
+    const id = randomUUID();
+    const run = {
+      id,
+      project: "retry",
+      tags: [],
+      result: runResult("2026-03-03T00:00:00Z", 1, 1, 1),
+    };
+    const first = await store.insert(run);
+    const second = await store.insert({
+      ...run,
+      result: runResult("2026-03-04T00:00:00Z", 2, 2, 2),
+    });
+    expect(first.ok && first.value.created).toBe(true);
+    expect(second.ok && second.value.created).toBe(false);
+    expect(second.ok && second.value.run.startedAt).toBe("2026-03-03T00:00:00.000Z");
+    const listed = await store.list({ project: "retry", tags: [], limit: 10 });
+    expect(listed.ok && listed.value.runs.length).toBe(1);
+  });
+
+  test("lists newest first, filtered by project, time and tags, a page at a time", async () => {
+    const project = `paged-${randomUUID()}`;
+    // 7 runs a day apart; the even ones tagged "even", every one tagged "all".
+    for (let day = 1; day <= 7; day++) {
+      const inserted = await store.insert({
+        project,
+        tags: day % 2 === 0 ? ["all", "even"] : ["all"],
+        result: runResult(`2026-04-0${day}T12:00:00Z`, 1, day, day * 10),
+      });
+      expect(inserted.ok).toBe(true);
+    }
+    await store.insert({
+      project: `${project}-other`,
+      tags: ["all"],
+      result: runResult("2026-04-05T00:00:00Z", 1, 1, 1),
+    });
+
+    const days = (runs: { startedAt: string }[]) =>
+      runs.map((r) => Number(r.startedAt.slice(8, 10)));
+    const seen: number[] = [];
+    let cursor: { startedAt: string; id: string } | undefined;
+    let pages = 0;
+    do {
+      const page = await store.list({ project, tags: [], limit: 3, ...(cursor ? { cursor } : {}) });
+      if (!page.ok) throw new Error(page.error.message);
+      seen.push(...days(page.value.runs));
+      cursor = page.value.next;
+      pages++;
+    } while (cursor !== undefined && pages < 10);
+    expect(seen).toEqual([7, 6, 5, 4, 3, 2, 1]);
+    expect(pages).toBe(3);
+
+    const tagged = await store.list({ project, tags: ["even", "all"], limit: 10 });
+    expect(tagged.ok && days(tagged.value.runs)).toEqual([6, 4, 2]);
+    const window = await store.list({
+      project,
+      since: new Date("2026-04-03T12:00:00Z"),
+      until: new Date("2026-04-06T12:00:00Z"),
+      tags: [],
+      limit: 10,
+    });
+    expect(window.ok && days(window.value.runs)).toEqual([5, 4, 3]);
+  });
+
+  test("summarises a project by day, week and month in UTC", async () => {
+    const project = `summary-${randomUUID()}`;
+    // Monday 2026-06-01 and Sunday 2026-06-07 share an ISO week; 2026-06-08 starts the next.
+    const runs = [
+      ["2026-06-01T00:30:00Z", 1, 10],
+      ["2026-06-01T23:30:00Z", 2, 20],
+      ["2026-06-07T12:00:00Z", 4, 40],
+      ["2026-06-08T12:00:00Z", 8, 80],
+      ["2026-07-01T00:00:00Z", 16, 160],
+    ] as const;
+    for (const [at, kwh, g] of runs) {
+      await store.insert({ project, tags: [], result: runResult(at, 1, kwh, g) });
+    }
+    const byDay = await store.summary(project, "day", {});
+    expect(
+      byDay.ok && byDay.value.periods.map((p) => [p.start.slice(0, 10), p.runs, p.energyKWh]),
+    ).toEqual([
+      ["2026-06-01", 2, 3],
+      ["2026-06-07", 1, 4],
+      ["2026-06-08", 1, 8],
+      ["2026-07-01", 1, 16],
+    ]);
+    const byWeek = await store.summary(project, "week", {});
+    expect(byWeek.ok && byWeek.value.periods.map((p) => [p.start.slice(0, 10), p.co2G])).toEqual([
+      ["2026-06-01", 70],
+      ["2026-06-08", 80],
+      ["2026-06-29", 160],
+    ]);
+    const byMonth = await store.summary(project, "month", {
+      since: new Date("2026-06-02T00:00:00Z"),
+    });
+    expect(
+      byMonth.ok && byMonth.value.periods.map((p) => [p.start.slice(0, 7), p.runs, p.durationS]),
+    ).toEqual([
+      ["2026-06", 2, 7200],
+      ["2026-07", 1, 3600],
+    ]);
+    const projects = await store.projects();
+    expect(projects.ok && projects.value.find((p) => p.project === project)).toMatchObject({
+      runs: 5,
+      energyKWh: 31,
+      co2G: 310,
+      lastStartedAt: "2026-07-01T00:00:00.000Z",
+    });
+  });
+});
+
+describe("a store whose database is gone", () => {
+  it("answers every call with store-unavailable, never a throw", async () => {
+    // A port nothing listens on: the pool's connection attempt is refused at once.
+    const client = await openPostgres("postgres://nobody@127.0.0.1:1/none");
+    const store = new SqlRunStore(client);
+    const ping = await store.ping();
+    expect(ping.ok).toBe(false);
+    if (!ping.ok) {
+      expect(ping.error.kind).toBe("store-unavailable");
+      expect(ping.error.message).toMatch(/^the run store failed to answer: /);
+    }
+    const insert = await store.insert({
+      project: "x",
+      tags: [],
+      result: runResult("2026-01-01T00:00:00Z", 1, 1, 1),
+    });
+    expect(insert.ok).toBe(false);
+    await client.close();
+  });
+});

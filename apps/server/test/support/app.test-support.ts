@@ -1,0 +1,31 @@
+import { type AppSettings, type BuiltApp, buildApp, DEFAULT_APP_SETTINGS } from "../../src/app.ts";
+import { migrate } from "../../src/store/migrations.ts";
+import { openPglite } from "../../src/store/pglite-client.ts";
+import { type RunStore, SqlRunStore } from "../../src/store/run-store.ts";
+
+/** An in-memory PGlite run store, migrated (PGlite takes seconds to start: one per file). */
+export async function memoryStore(): Promise<RunStore> {
+  const client = await openPglite(undefined);
+  await migrate(client);
+  return new SqlRunStore(client);
+}
+
+/** The app on `store` with the defaults of a test (no auth, no limit) and `overrides`. */
+export function testApp(store: RunStore, overrides: Partial<AppSettings> = {}): Promise<BuiltApp> {
+  return buildApp(store, { ...DEFAULT_APP_SETTINGS, ...overrides });
+}
+
+/** A multipart/form-data body of files, written by hand so a test can also break it. */
+export function multipart(
+  files: readonly { name: string; content: string; field?: string }[],
+  boundary = "----wattprint-test-boundary",
+): { body: Buffer; contentType: string } {
+  const parts = files.map(
+    (file) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? "files"}"; filename="${file.name}"\r\nContent-Type: text/plain\r\n\r\n${file.content}\r\n`,
+  );
+  return {
+    body: Buffer.from(`${parts.join("")}--${boundary}--\r\n`, "utf8"),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
+}
