@@ -34,6 +34,7 @@ Prometheus metrics and a dashboard at /.
   --upload-limit BYTES  largest uploaded log file (default 10485760; at most 20 files a request)
   --request-timeout S   seconds to receive a whole request (default 30)
   --help                this text
+  --version             the version of wattprint-server
 `;
 
 export type ServerLogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -104,9 +105,13 @@ function list(text: string): string[] {
 }
 
 /** Flags win over environment variables; every value is checked before the server starts. */
-export function parseServerOptions(argv: readonly string[], env: Env): ServerOptions | "help" {
+export function parseServerOptions(
+  argv: readonly string[],
+  env: Env,
+): ServerOptions | "help" | "version" {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help) return "help";
+  if (values.version) return "version";
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
 
   const host = optionText("host", values.host, env, "WATTPRINT_HOST")?.text.trim() ?? "127.0.0.1";
@@ -216,4 +221,5 @@ const FLAGS = {
   "upload-limit": { type: "string" },
   "request-timeout": { type: "string" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
 } as const;

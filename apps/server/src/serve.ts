@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { UsageError } from "@wattprint/node";
+import { packageVersion, UsageError } from "@wattprint/node";
 import { buildApp } from "./app.ts";
 import { parseKeysFile } from "./http/auth.ts";
 import type { ServerIo } from "./io.ts";
@@ -34,6 +34,11 @@ export async function serve(argv: readonly string[], io: ServerIo): Promise<numb
     const parsed = parseServerOptions(argv, io.env);
     if (parsed === "help") {
       io.stdout(HELP);
+      return 0;
+    }
+    if (parsed === "version") {
+      const version = packageVersion(new URL("../package.json", import.meta.url));
+      io.stdout(`${version.ok ? version.value : `unknown (${version.error.message})`}\n`);
       return 0;
     }
     options = parsed;

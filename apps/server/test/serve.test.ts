@@ -90,6 +90,12 @@ describe("wattprint-server usage", () => {
     expect(h.stdout.join("")).toMatch(/--data-dir DIR/);
   });
 
+  it("--version prints the package's version and exits 0", async () => {
+    const h = harness();
+    expect(await serve(["--version"], h.io)).toBe(0);
+    expect(h.stdout.join("")).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+  });
+
   it("refuses an empty keys file", async () => {
     const file = join(dataDir, "empty-keys");
     await writeFile(file, "# no keys yet\n\n");
