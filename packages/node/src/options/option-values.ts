@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { parseDecimal } from "@wattprint/core";
+import { parseDecimal } from "@wattprint/core/units";
 import { UsageError } from "./usage-error.ts";
 
 /** The environment as the apps read it (process.env, or a table in tests). */

@@ -1,0 +1,14 @@
+/**
+ * The `@wattprint/core/units` entry point: reading numbers as people write them, without the
+ * tables, schemas and zod behind the package's main entry. `@wattprint/node/options` imports
+ * it, so that `wattprint --help` and every flag parse stay within the start-up budget
+ * (issue 13).
+ */
+export {
+  type NumberParseError,
+  parseDecimal,
+  parseDuration,
+  parseEnergy,
+  parsePower,
+  type UnitParseError,
+} from "./parse.ts";
