@@ -4,11 +4,4 @@
  * it, so that `wattprint --help` and every flag parse stay within the start-up budget
  * (issue 13).
  */
-export {
-  type NumberParseError,
-  parseDecimal,
-  parseDuration,
-  parseEnergy,
-  parsePower,
-  type UnitParseError,
-} from "./parse.ts";
+export { type NumberParseError, parseDecimal } from "./parse.ts";
