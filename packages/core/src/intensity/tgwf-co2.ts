@@ -52,27 +52,19 @@ export interface RawEmbeddedData {
   readonly yearly: Readonly<Record<ElectricityMapsYear, unknown>>;
 }
 
-/**
- * Checks the shapes of the upstream modules. A throw here means the installed @tgwf/co2 no
- * longer matches what this wrapper was written for: a packaging mistake, not a user error.
- */
-export function parseEmbeddedData(raw: RawEmbeddedData): EmbeddedData {
-  const check = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new Error(
-        `@tgwf/co2 ${what} has an unexpected shape (upstream changed?): ${z.prettifyError(parsed.error)}`,
-      );
-    }
-    return parsed.data;
-  };
-  const electricityMaps = Object.fromEntries(
-    ELECTRICITY_MAPS_YEARS.map((year) => [
-      year,
-      check(yearlySchema, raw.yearly[year], `electricity-maps yearly${year}`).data,
-    ]),
-  ) as Record<ElectricityMapsYear, Record<string, ElectricityMapsZone>>;
-  const ember = check(emberSchema, raw.averageIntensity, "averageIntensity").data;
+/** Throws (see parseEmbeddedData) when `value` does not have the shape `schema` expects. */
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(
+      `@tgwf/co2 ${what} has an unexpected shape (upstream changed?): ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}
+
+function parseEmber(raw: unknown): EmbeddedData["ember"] {
+  const ember = check(emberSchema, raw, "averageIntensity").data;
   // A value the year table does not list with that value would be served without its real
   // year: refuse rather than label it with a year it may not be from.
   const unlabelled = emberRowsWithoutYear(ember);
@@ -83,22 +75,67 @@ export function parseEmbeddedData(raw: RawEmbeddedData): EmbeddedData {
         "regenerate it with scripts/write-ember-years.mjs from the new release's years",
     );
   }
-  return { ember, electricityMaps };
+  return ember;
 }
 
-let cached: EmbeddedData | undefined;
+function parseYear(raw: unknown, year: ElectricityMapsYear): Record<string, ElectricityMapsZone> {
+  return check(yearlySchema, raw, `electricity-maps yearly${year}`).data;
+}
 
-/** The validated embedded data, parsed once on first use so importing core stays cheap. */
+/**
+ * Checks the shapes of the upstream modules. A throw here means the installed @tgwf/co2 no
+ * longer matches what this wrapper was written for: a packaging mistake, not a user error.
+ */
+export function parseEmbeddedData(raw: RawEmbeddedData): EmbeddedData {
+  const electricityMaps = Object.fromEntries(
+    ELECTRICITY_MAPS_YEARS.map((year) => [year, parseYear(raw.yearly[year], year)]),
+  ) as Record<ElectricityMapsYear, Record<string, ElectricityMapsZone>>;
+  return { ember: parseEmber(raw.averageIntensity), electricityMaps };
+}
+
+const RAW: RawEmbeddedData = {
+  averageIntensity,
+  yearly: {
+    2021: yearly2021,
+    2022: yearly2022,
+    2023: yearly2023,
+    2024: yearly2024,
+    2025: yearly2025,
+  },
+};
+
+/** A getter that computes its value on first read and keeps it. */
+function once<T>(compute: () => T): () => T {
+  let value: { readonly v: T } | undefined;
+  return () => {
+    value ??= { v: compute() };
+    return value.v;
+  };
+}
+
+const emberOnce = once(() => parseEmber(RAW.averageIntensity));
+const yearOnce = Object.fromEntries(
+  ELECTRICITY_MAPS_YEARS.map((year) => [year, once(() => parseYear(RAW.yearly[year], year))]),
+) as Record<ElectricityMapsYear, () => Record<string, ElectricityMapsZone>>;
+
+/**
+ * The validated embedded data. Each part (the Ember table, each Electricity Maps year) is
+ * checked on its first read, not at import nor all at once: checking all five years of zones
+ * costs about 100 ms of CPU (the Ember table about 6 ms), and the world average a tracker
+ * without a location uses needs only the Ember table (issue 13).
+ */
+const lazyData: EmbeddedData = {
+  get ember() {
+    return emberOnce();
+  },
+  electricityMaps: Object.defineProperties(
+    {},
+    Object.fromEntries(
+      ELECTRICITY_MAPS_YEARS.map((year) => [year, { get: yearOnce[year], enumerable: true }]),
+    ),
+  ) as EmbeddedData["electricityMaps"],
+};
+
 export function embeddedData(): EmbeddedData {
-  cached ??= parseEmbeddedData({
-    averageIntensity,
-    yearly: {
-      2021: yearly2021,
-      2022: yearly2022,
-      2023: yearly2023,
-      2024: yearly2024,
-      2025: yearly2025,
-    },
-  });
-  return cached;
+  return lazyData;
 }

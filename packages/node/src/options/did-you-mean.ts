@@ -1,4 +1,4 @@
-import { closest } from "@wattprint/core";
+import { closest } from "@wattprint/core/units";
 
 /**
  * The names a mistyped word may have meant, by the workspace's one fuzzy rule (core's

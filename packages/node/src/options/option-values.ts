@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { parseDecimal } from "@wattprint/core";
+import { parseDecimal } from "@wattprint/core/units";
 import { unknownFlagMessage } from "./did-you-mean.ts";
 import { UsageError } from "./usage-error.ts";
 

@@ -1,5 +1,4 @@
 import { availableParallelism, cpus, totalmem } from "node:os";
-import { cpu as siCpu, mem as siMem, memLayout as siMemLayout } from "systeminformation";
 import type { CpuFacts } from "./cpu-model.ts";
 
 /** What the model needs to know about the machine, gathered once at detect time. */
@@ -41,10 +40,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
  */
 export async function gatherFacts(): Promise<MachineFacts> {
   const origin: string[] = [];
+  // Imported here, not at the top: systeminformation costs about 100 ms of CPU to load (issue
+  // 13), and a process that never models the CPU (measured or simulated devices) never needs it.
+  const si = await import("systeminformation");
   const [cpuInfo, memInfo, layout] = await Promise.all([
-    withTimeout(siCpu(), FACTS_TIMEOUT_MS),
-    withTimeout(siMem(), FACTS_TIMEOUT_MS),
-    withTimeout(siMemLayout(), FACTS_TIMEOUT_MS),
+    withTimeout(si.cpu(), FACTS_TIMEOUT_MS),
+    withTimeout(si.mem(), FACTS_TIMEOUT_MS),
+    withTimeout(si.memLayout(), FACTS_TIMEOUT_MS),
   ]);
   const osModel = cpus()[0]?.model?.trim() ?? "";
   const siBrand = cpuInfo === undefined ? "" : `${cpuInfo.manufacturer} ${cpuInfo.brand}`.trim();
