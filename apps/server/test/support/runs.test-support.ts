@@ -50,6 +50,7 @@ export function runResult(
     co2G,
     equivalents: [],
     tasks: [],
+    tasksDropped: 0,
     inferences: 0,
     perInference: null,
     method: "test run",
