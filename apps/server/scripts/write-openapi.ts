@@ -10,4 +10,6 @@ const { app } = await buildApp(opened.value.store, DEFAULT_APP_SETTINGS);
 await writeCheckedInOpenApi(await openApiText(app));
 await app.close();
 await opened.value.store.close();
-process.stdout.write(`wrote ${OPENAPI_FILE}; format it with pnpm exec biome format --write ${OPENAPI_FILE}\n`);
+process.stdout.write(
+  `wrote ${OPENAPI_FILE}; format it with pnpm exec biome format --write ${OPENAPI_FILE}\n`,
+);
