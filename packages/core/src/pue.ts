@@ -52,8 +52,9 @@ const AWS_2024: SourceRef = {
 const AZURE: SourceRef = {
   id: "microsoft-datacenter-efficiency",
   title:
-    "Microsoft datacenters, efficiency: worldwide operating PUE 1.18 (newest designs 1.12), " +
-    "as Microsoft reported it for 2023",
+    "Microsoft datacenters, efficiency: PUE and WUE by geography. The worldwide operating PUE " +
+    "1.18 was not confirmed on this page (seen only in trade press); the newest designs' 1.12 " +
+    "is reported by Windows Central from Microsoft's April 2022 Azure blog",
   url: "https://datacenters.microsoft.com/sustainability/efficiency/",
   year: 2023,
 };

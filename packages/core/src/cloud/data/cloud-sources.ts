@@ -5,13 +5,15 @@ export const cloudSources = [
   // AWS instance families.
   specSource(
     "aws-p4",
-    "Amazon EC2 P4 instances: p4d/p4de.24xlarge, 8x A100 (40/80 GB), 96 vCPUs of Xeon Platinum 8275CL, 1152 GiB",
+    "Amazon EC2 P4 instances: p4d/p4de.24xlarge, 8x A100 (40/80 GB) on Xeon Platinum 8275CL " +
+      "(sizes not re-checked on this page; see each row's note)",
     "https://aws.amazon.com/ec2/instance-types/p4/",
     2020,
   ),
   specSource(
     "aws-p5",
-    "Amazon EC2 P5 instances: p5.48xlarge 8x H100, p5e.48xlarge 8x H200; 192 vCPUs of 3rd Gen AMD EPYC (7R13), 2 TiB",
+    "Amazon EC2 P5 instances: p5.48xlarge 8x H100, p5e.48xlarge 8x H200 on 3rd Gen AMD EPYC " +
+      "(7R13) (sizes not re-checked on this page; see each row's note)",
     "https://aws.amazon.com/ec2/instance-types/p5/",
     2023,
   ),
@@ -43,8 +45,8 @@ export const cloudSources = [
   ),
   specSource(
     "gcp-a3",
-    "Google Cloud accelerator-optimized machines, A3: a3-highgpu-8g, 8x H100 80GB, 208 vCPUs of " +
-      "Intel Sapphire Rapids, 1872 GB",
+    "Google Cloud accelerator-optimized machines, A3: a3-highgpu-8g, 8x H100 80GB; 'The A3 " +
+      "machine series has 208 vCPUs, and 1,872 GB of memory' (seen 2026)",
     "https://cloud.google.com/compute/docs/accelerator-optimized-machines#a3-vms",
     2023,
   ),
@@ -69,19 +71,22 @@ export const cloudSources = [
   // Azure VM series.
   specSource(
     "azure-nd-a100-v4",
-    "Azure ND A100 v4 series: ND96asr_v4, 8x A100 40GB, 96 vCPUs of AMD EPYC 7V12, 900 GiB",
+    "Azure ND A100 v4 series: ND96asr_v4, eight A100 40GB with 96 physical AMD EPYC 7V12 " +
+      "(Rome) cores behind them (seen 2026; sizes in the row's note)",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndasra100v4-series",
     2020,
   ),
   specSource(
     "azure-ndm-a100-v4",
-    "Azure NDm A100 v4 series: ND96amsr_A100_v4, 8x A100 80GB, 96 vCPUs of AMD EPYC 7V12, 1900 GiB",
+    "Azure NDm A100 v4 series: ND96amsr_A100_v4, 8x A100 80GB on AMD EPYC 7V12 (page not " +
+      "seen; sizes in the row's note)",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndma100v4-series",
     2021,
   ),
   specSource(
     "azure-nd-h100-v5",
-    "Azure ND H100 v5 series: ND96isr_H100_v5, 8x H100 80GB, 96 vCPUs of Xeon Platinum 8480C, 1900 GiB",
+    "Azure ND H100 v5 series: ND96isr_H100_v5, eight H100 with 96 physical 4th Gen Xeon " +
+      "Scalable cores (seen 2026; the 8480C model not seen there; sizes in the row's note)",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndh100v5-series",
     2023,
   ),

@@ -35,6 +35,14 @@ function scaled(name: (vcpus: number) => string, vcpus: readonly number[], gbPer
   return vcpus.map((n): Size => [name(n), n, n * gbPerVcpu]);
 }
 
+/**
+ * Sizes written from memory and not yet seen on the cited page say so in their note (a check
+ * against public pages in 2026 found no page for them); a size seen on another public page
+ * names that page and what it says.
+ */
+const UNCONFIRMED =
+  "vCPUs, memory and GPU count not confirmed against the cited page (written from memory)";
+
 const AWS_SIZES = [2, 4, 8, 16, 32, 48, 64, 96, 192] as const;
 const awsSize = (n: number): string => {
   if (n === 2) return "large";
@@ -54,6 +62,9 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA A100 SXM4 40GB",
     cpu: { hardware: "Intel Xeon Platinum 8275CL" },
     sourceId: "aws-p4",
+    note:
+      "confirmed by AWS's launch post https://aws.amazon.com/blogs/compute/amazon-ec2-p4d-instances-deep-dive/ " +
+      "(2x Xeon Platinum 8275CL, 96 vCPUs, 1.1 TB RAM, 8x A100 40 GB)",
     sizes: [["p4d.24xlarge", 96, 1152, 8]],
   },
   {
@@ -62,6 +73,7 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA A100 SXM4 80GB",
     cpu: { hardware: "Intel Xeon Platinum 8275CL" },
     sourceId: "aws-p4",
+    note: UNCONFIRMED,
     sizes: [["p4de.24xlarge", 96, 1152, 8]],
   },
   {
@@ -70,6 +82,7 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA H100 SXM5 80GB",
     cpu: { hardware: "AMD EPYC 7R13" },
     sourceId: "aws-p5",
+    note: UNCONFIRMED,
     sizes: [["p5.48xlarge", 192, 2048, 8]],
   },
   {
@@ -78,6 +91,7 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA H200 SXM 141GB",
     cpu: { hardware: "AMD EPYC 7R13" },
     sourceId: "aws-p5",
+    note: UNCONFIRMED,
     sizes: [["p5e.48xlarge", 192, 2048, 8]],
   },
   {
@@ -86,6 +100,10 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA L4",
     cpu: { hardware: "AMD EPYC 7R13" },
     sourceId: "aws-g6",
+    note:
+      "xlarge to 16xlarge (GPUs, vCPUs, GiB) and 12xlarge's 4 GPUs confirmed by the AWS Batch " +
+      "GPU jobs table, https://docs.aws.amazon.com/batch/latest/userguide/gpu-jobs.html (seen " +
+      "in its Portuguese and Korean versions); 12xlarge memory, 24xlarge and 48xlarge not confirmed",
     sizes: [
       ["g6.xlarge", 4, 16, 1],
       ["g6.2xlarge", 8, 32, 1],
@@ -102,6 +120,7 @@ const families: readonly Family[] = [
     family: "m7i",
     cpu: { hardware: "Intel Xeon Platinum 8488C" },
     sourceId: "aws-m7i",
+    note: UNCONFIRMED,
     sizes: scaled((n) => `m7i.${awsSize(n)}`, AWS_SIZES, 4),
   },
   {
@@ -109,6 +128,7 @@ const families: readonly Family[] = [
     family: "c7i",
     cpu: { hardware: "Intel Xeon Platinum 8488C" },
     sourceId: "aws-c7i",
+    note: UNCONFIRMED,
     sizes: scaled((n) => `c7i.${awsSize(n)}`, AWS_SIZES, 2),
   },
   {
@@ -117,6 +137,7 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA A100 SXM4 40GB",
     cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
     sourceId: "gcp-a2",
+    note: UNCONFIRMED,
     sizes: [
       ["a2-highgpu-1g", 12, 85, 1],
       ["a2-highgpu-2g", 24, 170, 2],
@@ -131,6 +152,7 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA A100 SXM4 80GB",
     cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
     sourceId: "gcp-a2",
+    note: UNCONFIRMED,
     sizes: [
       ["a2-ultragpu-1g", 12, 170, 1],
       ["a2-ultragpu-2g", 24, 340, 2],
@@ -144,7 +166,9 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA H100 SXM5 80GB",
     cpu: { hardware: "Intel Xeon Platinum 8481C", vcpusPerSocket: 104 },
     sourceId: "gcp-a3",
-    note: "the whole 2-socket host: 208 vCPUs, some threads kept by the hypervisor",
+    note:
+      "the whole 2-socket host: 208 vCPUs, some threads kept by the hypervisor; 208 vCPUs and " +
+      "1,872 GB confirmed on the cited page",
     sizes: [["a3-highgpu-8g", 208, 1872, 8]],
   },
   {
@@ -153,6 +177,7 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA L4",
     cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
     sourceId: "gcp-g2",
+    note: UNCONFIRMED,
     sizes: [
       ["g2-standard-4", 4, 16, 1],
       ["g2-standard-8", 8, 32, 1],
@@ -169,7 +194,7 @@ const families: readonly Family[] = [
     family: "n2",
     cpu: { hardware: "Intel Xeon Cascade Lake (Google Cloud)" },
     sourceId: "gcp-n2",
-    note: "N2 above 80 vCPUs runs on Ice Lake only and is not listed",
+    note: `N2 above 80 vCPUs runs on Ice Lake only and is not listed; ${UNCONFIRMED}`,
     sizes: scaled((n) => `n2-standard-${n}`, [2, 4, 8, 16, 32, 48, 64, 80], 4),
   },
   {
@@ -177,7 +202,7 @@ const families: readonly Family[] = [
     family: "c3",
     cpu: { hardware: "Intel Xeon Platinum 8481C", vcpusPerSocket: 88 },
     sourceId: "gcp-c3",
-    note: "c3-standard-176 is the whole 2-socket host, so a socket gives 88 vCPUs",
+    note: `c3-standard-176 is the whole 2-socket host, so a socket gives 88 vCPUs; ${UNCONFIRMED}`,
     sizes: scaled((n) => `c3-standard-${n}`, [4, 8, 22, 44, 88, 176], 4),
   },
   {
@@ -186,6 +211,9 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA A100 SXM4 40GB",
     cpu: { hardware: "AMD EPYC 7V12", vcpusPerSocket: 48 },
     sourceId: "azure-nd-a100-v4",
+    note:
+      "96 vCPUs, 900 GB and 8 GPUs confirmed by Microsoft's AKS VM-size list, " +
+      "https://aspire.dev/reference/api/csharp/aspire.hosting.azure.kubernetes/standardndasv4a100/fields.md",
     sizes: [["Standard_ND96asr_v4", 96, 900, 8]],
   },
   {
@@ -194,7 +222,11 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA A100 SXM4 80GB",
     cpu: { hardware: "AMD EPYC 7V12", vcpusPerSocket: 48 },
     sourceId: "azure-ndm-a100-v4",
-    sizes: [["Standard_ND96amsr_A100_v4", 96, 1900, 8]],
+    note:
+      "memory corrected from 1900 to 1800 GB: Microsoft's AKS VM-size list, " +
+      "https://aspire.dev/reference/api/csharp/aspire.hosting.azure.kubernetes/standardndamsv4a100/fields.md, gives 96 vCPUs, 1800 GB RAM, 8 GPUs; the " +
+      "cited series page was not seen for the memory",
+    sizes: [["Standard_ND96amsr_A100_v4", 96, 1800, 8]],
   },
   {
     provider: "azure",
@@ -202,6 +234,9 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA H100 SXM5 80GB",
     cpu: { hardware: "Intel Xeon Platinum 8480C", vcpusPerSocket: 48 },
     sourceId: "azure-nd-h100-v5",
+    note:
+      "96 vCPUs, 1900 GB and 8 GPUs confirmed by Microsoft's AKS VM-size list, " +
+      "https://aspire.dev/reference/api/csharp/aspire.hosting.azure.kubernetes/standardndsh100v5/fields.md",
     sizes: [["Standard_ND96isr_H100_v5", 96, 1900, 8]],
   },
   {
@@ -210,7 +245,10 @@ const families: readonly Family[] = [
     accelerator: "NVIDIA A100 PCIe 80GB",
     cpu: { hardware: "AMD EPYC 7V13", vcpusPerSocket: 48 },
     sourceId: "azure-nc-a100-v4",
-    note: "NC96ads is the whole 2-socket host, so a socket gives 48 vCPUs (SMT off)",
+    note:
+      "NC96ads is the whole 2-socket host, so a socket gives 48 vCPUs (SMT off); 24/220, " +
+      "48/440 and 96/880 (vCPUs/GB) and 1, 2, 4 GPUs confirmed by Microsoft's AKS VM-size list, " +
+      "https://aspire.dev/reference/api/csharp/aspire.hosting.azure.kubernetes/standardncadsa100v4/fields/",
     sizes: [
       ["Standard_NC24ads_A100_v4", 24, 220, 1],
       ["Standard_NC48ads_A100_v4", 48, 440, 2],
@@ -222,6 +260,7 @@ const families: readonly Family[] = [
     family: "dsv5",
     cpu: { hardware: "Intel Xeon Platinum 8370C" },
     sourceId: "azure-dsv5",
+    note: UNCONFIRMED,
     sizes: scaled((n) => `Standard_D${n}s_v5`, [2, 4, 8, 16, 32, 48, 64, 96], 4),
   },
   {
@@ -229,6 +268,7 @@ const families: readonly Family[] = [
     family: "esv5",
     cpu: { hardware: "Intel Xeon Platinum 8370C" },
     sourceId: "azure-esv5",
+    note: UNCONFIRMED,
     sizes: [
       ...scaled((n) => `Standard_E${n}s_v5`, [2, 4, 8, 16, 20, 32, 48, 64], 8),
       ["Standard_E96s_v5", 96, 672],

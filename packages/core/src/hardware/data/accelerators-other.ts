@@ -3,8 +3,9 @@ import { acceleratorRows } from "./accelerator-rows.ts";
 
 /**
  * AMD Instinct: board power from each product page. The MI200 OAM modules list a 500 W TDP
- * and a 560 W peak board power, the same for MI250 and MI250X; the row takes the peak board
- * power, like NVIDIA's maximum board power, so the two are on one basis.
+ * and a 560 W peak board power (seen on the MI250X page; the MI250 takes the same figure, not
+ * confirmed on its own page); the row takes the peak board power, like NVIDIA's maximum board
+ * power, so the two are on one basis.
  */
 const MI200_NOTE = "AMD lists 500 W TDP and 560 W peak board power; the peak is used";
 const amdInstinct: readonly HardwareProfile[] = acceleratorRows(
@@ -33,7 +34,9 @@ const amdInstinct: readonly HardwareProfile[] = acceleratorRows(
       memoryGB: 128,
       year: 2021,
       sourceId: "amd-instinct-mi250",
-      note: MI200_NOTE,
+      note:
+        "560 W peak board power taken from the MI250X page; not confirmed on the MI250's own " +
+        "page (no public page found giving the MI250's power)",
     },
     {
       model: "Instinct MI250X",

@@ -68,7 +68,19 @@ const grace: HardwareProfile = {
   note: "two Grace CPUs and their LPDDR5X memory; do not add a separate memory model",
 };
 
-type AppleTuple = readonly [chip: string, idleW: number | undefined, maxW: number, mac: string];
+type AppleTuple = readonly [
+  chip: string,
+  idleW: number | undefined,
+  maxW: number,
+  mac: string,
+  /** Where the figures were seen when not on the cited Apple page itself. */
+  seen?: string,
+];
+
+/** Apple's page was not seen for the 2024 Mac mini; a report quoting it was. */
+const M4_SEEN =
+  "figures as quoted from Apple's page by https://applech2.com/archives/20241109-apple-m4-and-m4pro-mac-mini-2024-power-consumption.html " +
+  "(Mac mini 2024: 4 W idle, 65 W max; top configuration 5 W, 140 W)";
 
 /**
  * Apple publishes no chip TDP. Its support pages give idle and maximum wall power of each
@@ -82,8 +94,8 @@ const APPLE: readonly (readonly [string, readonly AppleTuple[]])[] = [
       ["M1", 6.8, 39, "Mac mini (M1, 2020)"],
       ["M2", 7, 50, "Mac mini (2023), M2, 24GB, 2TB SSD"],
       ["M2 Pro", 7, 100, "Mac mini (2023), M2 Pro, 32GB, 8TB SSD"],
-      ["M4", 4, 65, "Mac mini (2024), M4"],
-      ["M4 Pro", 5, 140, "Mac mini (2024), M4 Pro 14-core CPU, 64GB, 8TB SSD"],
+      ["M4", 4, 65, "Mac mini (2024), M4", M4_SEEN],
+      ["M4 Pro", 5, 140, "Mac mini (2024), M4 Pro 14-core CPU, 64GB, 8TB SSD", M4_SEEN],
     ],
   ],
   [
@@ -110,7 +122,7 @@ const LAUNCH_YEAR: Readonly<Record<string, number>> = {
 };
 
 const apple: readonly HardwareProfile[] = APPLE.flatMap(([sourceId, tuples]) =>
-  tuples.map(([chip, idleW, maxW, mac]): HardwareProfile => {
+  tuples.map(([chip, idleW, maxW, mac, seen]): HardwareProfile => {
     const id = `apple-${chip.toLowerCase().replace(/ /g, "-")}`;
     return {
       id,
@@ -124,7 +136,7 @@ const apple: readonly HardwareProfile[] = APPLE.flatMap(([sourceId, tuples]) =>
       aliases: [],
       sourceId,
       year: LAUNCH_YEAR[chip] ?? 0,
-      note: `whole-computer wall power of ${mac}; includes memory and storage`,
+      note: `whole-computer wall power of ${mac}; includes memory and storage${seen === undefined ? "" : `; ${seen}`}`,
     };
   }),
 );

@@ -98,7 +98,7 @@ export const hardwareSources = [
   ),
   specSource(
     "amd-instinct-mi250",
-    "AMD Instinct MI250 product page (500 W TDP, 560 W peak board power)",
+    "AMD Instinct MI250 product page (power figures not confirmed on this page)",
     "https://www.amd.com/en/products/accelerators/instinct/mi200/mi250.html",
     2021,
   ),

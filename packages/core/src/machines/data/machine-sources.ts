@@ -5,21 +5,23 @@ export const machineSources = [
   specSource(
     "nvidia-dgx-a100-datasheet",
     "NVIDIA DGX A100 data sheet: 8x A100 (320 GB or 640 GB GPU memory), 2x AMD EPYC 7742, " +
-      "1 TB or 2 TB system memory, 6.5 kW max system power",
+      "1 TB or 2 TB system memory, 6.5 kW max system power (not re-checked on this sheet; see " +
+      "the rows' notes)",
     "https://images.nvidia.com/aem-dam/Solutions/Data-Center/nvidia-dgx-a100-datasheet.pdf",
     2020,
   ),
   specSource(
     "nvidia-dgx-h100-user-guide",
     "NVIDIA DGX H100/H200 User Guide, hardware overview: 8x H100 80GB, 2x Intel Xeon Platinum " +
-      "8480C, 2 TB memory in 32 DIMMs, about 10.2 kW max system power",
+      "8480C, 2 TB memory in 32 DIMMs, about 10.2 kW max system power (memory not re-checked " +
+      "on this page; see the row's note)",
     "https://docs.nvidia.com/dgx/dgxh100-user-guide/introduction-to-dgxh100.html",
     2023,
   ),
   specSource(
     "nvidia-dgx-h200",
     "NVIDIA DGX H200 specifications: 8x H200 141GB, 2x Intel Xeon Platinum 8480C, 2 TB system " +
-      "memory, about 10.2 kW max system power",
+      "memory, about 10.2 kW max system power (memory not re-checked on this page)",
     "https://www.nvidia.com/en-us/data-center/dgx-h200/",
     2024,
   ),
@@ -33,7 +35,7 @@ export const machineSources = [
   specSource(
     "nvidia-dgx-station-a100",
     "NVIDIA DGX Station A100 specifications: 4x A100 80GB, 1x AMD EPYC 7742, 512 GB DDR4, " +
-      "1.5 kW max system power",
+      "1.5 kW max system power (not re-checked on this page)",
     "https://www.nvidia.com/en-us/data-center/dgx-station-a100/",
     2021,
   ),

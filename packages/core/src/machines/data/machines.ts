@@ -18,6 +18,10 @@ export const machinePresets: readonly MachinePreset[] = [
     maxSystemW: 6500,
     sourceId: "nvidia-dgx-a100-datasheet",
     year: 2020,
+    note:
+      "1 TB system memory not confirmed against the cited data sheet (written from memory); " +
+      "2x EPYC 7742, up to 2 TB and 6.5 kW maximum seen in a report of NVIDIA's documentation, " +
+      "https://pcnews.ru/news/vycislitelnaa_sistema_nvidia_dgx_a100_ampere_osnasaetsa_sestu_blokami_pitania_po_3_kvt-985106.html",
   },
   {
     id: "dgx-a100-640gb",
@@ -30,6 +34,10 @@ export const machinePresets: readonly MachinePreset[] = [
     maxSystemW: 6500,
     sourceId: "nvidia-dgx-a100-datasheet",
     year: 2020,
+    note:
+      "2 TB and 6.5 kW not re-checked on the cited data sheet; 2x EPYC 7742, up to 2 TB and " +
+      "6.5 kW maximum seen in a report of NVIDIA's documentation, " +
+      "https://pcnews.ru/news/vycislitelnaa_sistema_nvidia_dgx_a100_ampere_osnasaetsa_sestu_blokami_pitania_po_3_kvt-985106.html",
   },
   {
     id: "dgx-h100",
@@ -42,6 +50,10 @@ export const machinePresets: readonly MachinePreset[] = [
     maxSystemW: 10200,
     sourceId: "nvidia-dgx-h100-user-guide",
     year: 2023,
+    note:
+      "2 TB in 32 DIMMs not confirmed against the cited user guide (written from memory); the " +
+      "same host in NVIDIA's H200 MLPerf system (2x Xeon Platinum 8480C, 2 TB as 32x 64GB) is " +
+      "described at https://github.com/mlcommons/inference_results_v4.1/blob/main/closed/NVIDIA/systems/H200-SXM-141GBx8_TRT_MaxQ.json",
   },
   {
     id: "dgx-h200",
@@ -54,6 +66,10 @@ export const machinePresets: readonly MachinePreset[] = [
     maxSystemW: 10200,
     sourceId: "nvidia-dgx-h200",
     year: 2024,
+    note:
+      "2 TB not re-checked on the cited page; NVIDIA's 8x H200 MLPerf system (2x Xeon Platinum " +
+      "8480C, 2 TB as 32x 64GB) is described at " +
+      "https://github.com/mlcommons/inference_results_v4.1/blob/main/closed/NVIDIA/systems/H200-SXM-141GBx8_TRT_MaxQ.json",
   },
   {
     id: "hgx-h100-8gpu",
@@ -94,6 +110,7 @@ export const machinePresets: readonly MachinePreset[] = [
     maxSystemW: 1500,
     sourceId: "nvidia-dgx-station-a100",
     year: 2021,
+    note: "512 GB and 1.5 kW not confirmed against the cited page (written from memory)",
   },
   {
     id: "precision-7960-4x-rtx-6000-ada",
