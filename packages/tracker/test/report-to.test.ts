@@ -227,6 +227,32 @@ describe("reportTo", () => {
     expect(result.warnings.some((w) => w.message.includes("could not be reached"))).toBe(true);
   });
 
+  it("gives up on a server that accepts and never answers, attempt by attempt", async () => {
+    const silent = createServer(() => {
+      // Never answers: only the per-attempt timeout ends each attempt.
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const { result } = await run(undefined);
+    try {
+      const report = await reportRun({
+        url: `http://127.0.0.1:${port}`,
+        project: "p",
+        result,
+        retries: 1,
+        backoffMs: 1,
+        timeoutMs: 100,
+      });
+      expect(report.ok).toBe(false);
+      if (report.ok) return;
+      expect(report.error).toMatchObject({ kind: "unreachable", attempts: 2 });
+      expect(report.error.message).toContain("no answer within 100 ms");
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it("rejects a bad reportTo at construction, naming the option", async () => {
     const created = await CarbonTracker.create({
       simCpu: "x",
