@@ -17,6 +17,23 @@ export {
   trackerOptionsSchema,
 } from "./options.ts";
 export {
+  DEFAULT_REPORT_BACKOFF_MS,
+  DEFAULT_REPORT_RETRIES,
+  DEFAULT_REPORT_TIMEOUT_MS,
+  MAX_REPORT_BACKOFF_MS,
+  MAX_REPORT_RETRIES,
+  REPORT_API_KEY_ENV,
+  type ReportBody,
+  type ReportErrorKind,
+  type ReportFailure,
+  type ReportRunInput,
+  type ReportStored,
+  type ReportToOptions,
+  reportBodySchema,
+  reportRun,
+  reportToOptionsSchema,
+} from "./report-to.ts";
+export {
   type ComponentResult,
   componentResultSchema,
   type DeviceResult,

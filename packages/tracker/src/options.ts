@@ -2,6 +2,7 @@ import { type IntensityProvider, resolvePue } from "@wattprint/core";
 import type { MeterOptions } from "@wattprint/power";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
+import { reportToOptionsSchema } from "./report-to.ts";
 
 /**
  * The tracker's options: carbontracker's arguments and defaults in camelCase
@@ -184,6 +185,11 @@ export const trackerOptionsSchema = z
       .optional(),
     /** Where the output log is echoed when `verbose > 0`; default `process.stdout`. */
     stdout: fn<(text: string) => void>("stdout").optional(),
+    /**
+     * A wattprint server to post the result to when `stop()` has written the logs
+     * (`POST /v1/runs`, retried with one run id); a failure is a warning, never a throw.
+     */
+    reportTo: reportToOptionsSchema.optional(),
     /** Called with each warning as it happens (they are also in the result). */
     onWarning: fn<(warning: TrackerWarning) => void>("onWarning").optional(),
   })

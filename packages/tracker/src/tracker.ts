@@ -55,6 +55,7 @@ import {
   type TrackerWarningKind,
 } from "./options.ts";
 import { providerForKeys } from "./providers.ts";
+import { type ReportFailure, type ReportStored, reportRun } from "./report-to.ts";
 import type { TaskResult, TrackerResult } from "./result.ts";
 import { openTask } from "./task.ts";
 import type {
@@ -139,6 +140,7 @@ export class CarbonTracker implements AsyncDisposable {
   private sampling: Promise<MeterReading> | null = null;
   private stopping: Promise<TrackerResult> | null = null;
   private lastResult: TrackerResult | null = null;
+  private reported: Result<ReportStored, ReportFailure> | null = null;
   private lastPrediction: TrackerResult | null = null;
   private apiKeys: Readonly<Record<string, string>> | null;
 
@@ -191,6 +193,14 @@ export class CarbonTracker implements AsyncDisposable {
   /** The devices metered, once open (GPU first, then CPU and DRAM). */
   get devices(): readonly TrackedDevice[] {
     return this.session?.devices ?? [];
+  }
+
+  /**
+   * The outcome of the `reportTo` post, once `stop()` has made it: where the server stored
+   * the run, or why it did not (also a warning on the result). Null without `reportTo`.
+   */
+  get report(): Result<ReportStored, ReportFailure> | null {
+    return this.reported;
   }
 
   /** The paths of the two logs, once open with a `logDir`. */
@@ -630,11 +640,24 @@ export class CarbonTracker implements AsyncDisposable {
     this.echoConsumption(consumptionDescription("actual", label), result.durationS, result);
     this.echo(`${OUTPUT_PREFIX}Finished monitoring.\n`);
     await session.meter.close();
+    // After the logs: a server that cannot be reached must never cost the local record.
+    await this.reportResult(result);
     if (logError !== null) {
       this.counters.logWriteFailures++;
       this.fail(failure("logs", logError.message, { field: "logDir" }), "", result);
     }
     return result;
+  }
+
+  /** Posts the result to `reportTo`; a failure is a warning added to the result, never a throw. */
+  private async reportResult(result: TrackerResult): Promise<void> {
+    const reportTo = this.options?.reportTo;
+    if (reportTo === undefined) return;
+    this.reported = await reportRun({ ...reportTo, result });
+    if (this.reported.ok) return;
+    const message = `${this.reported.error.message}; the result was not stored there (the local logs and the returned result are complete)`;
+    this.warn("ignored-error", message);
+    result.warnings.push({ kind: "ignored-error", message, at: this.clock.now().toISOString() });
   }
 
   private logFailed(error: LogWriterError): void {

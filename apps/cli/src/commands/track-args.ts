@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { parseCommandArgs, parseIntervalFlag, parseNumberFlag } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -25,6 +26,9 @@ export const TRACK_OPTIONS = {
   intensity: { type: "string" },
   "sim-cpu": { type: "string" },
   "sim-gpu": { type: "string" },
+  "report-to": { type: "string" },
+  project: { type: "string" },
+  tag: { type: "string", multiple: true },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
@@ -47,6 +51,12 @@ export interface TrackArgs {
   readonly intensityGPerKWh: number | undefined;
   readonly simCpuW: number | undefined;
   readonly simGpuW: number | undefined;
+  /** `--report-to`: the server, its project and tags; null when the run stays local. */
+  readonly reportTo: {
+    readonly url: string;
+    readonly project: string;
+    readonly tags: string[];
+  } | null;
   readonly json: boolean;
   readonly quiet: boolean;
 }
@@ -89,6 +99,12 @@ export function parseTrackArgs(argv: readonly string[]): TrackArgs {
   if (values["no-logs"] === true && values["log-prefix"] !== undefined) {
     throw new UsageError(`${COMMAND}: --log-prefix needs logs; it makes no sense with --no-logs`);
   }
+  const tags = values.tag ?? [];
+  if (values["report-to"] === undefined && (values.project !== undefined || tags.length > 0)) {
+    throw new UsageError(
+      `${COMMAND}: --project and --tag describe the run for --report-to; give --report-to URL too`,
+    );
+  }
   const components = (values.components ?? "all").trim().toLowerCase().replace(/\s+/g, "");
   if (!COMPONENTS.includes(components)) {
     throw new UsageError(
@@ -117,6 +133,15 @@ export function parseTrackArgs(argv: readonly string[]): TrackArgs {
     }),
     simCpuW: parseWattsFlag("sim-cpu", values["sim-cpu"]),
     simGpuW: parseWattsFlag("sim-gpu", values["sim-gpu"]),
+    reportTo:
+      values["report-to"] === undefined
+        ? null
+        : {
+            url: values["report-to"],
+            // The folder's name, as a project is usually the repository it runs in.
+            project: values.project ?? (basename(process.cwd()) || "default"),
+            tags,
+          },
     json: values.json === true,
     quiet: values.quiet === true,
   };

@@ -3,6 +3,7 @@ import { constants } from "node:os";
 import { powerOptionsFromEnv } from "@wattprint/power";
 import {
   CarbonTracker,
+  REPORT_API_KEY_ENV,
   type TrackerComponent,
   TrackerError,
   type TrackerFailure,
@@ -21,7 +22,7 @@ import {
   terminalStatus,
   useColour,
 } from "../render/track-status.ts";
-import { trackSummary } from "../render/track-summary.ts";
+import { reportLine, trackSummary } from "../render/track-summary.ts";
 import { EXIT_OK, EXIT_USAGE } from "../usage-error.ts";
 import {
   DEFAULT_PLAIN_STATUS_MS,
@@ -51,12 +52,16 @@ them: every word after that belongs to the command.
   --intensity G        a fixed grid intensity in gCO2eq/kWh instead of the location's
   --sim-cpu W          a simulated CPU drawing W watts instead of the machine's readers
   --sim-gpu W          a simulated GPU drawing W watts
+  --report-to URL      post the result to a wattprint server (POST URL/v1/runs) once the logs
+                       are written; retried, and a failure is a warning (the exit code stands)
+  --project NAME       the run's project on the server (default: this folder's name)
+  --tag T              a tag for the run on the server; repeat for more
   --json               the result (wattprint.tracker/v1) as one JSON line on stdout at the end
   -q, --quiet          no status line and no consumption block (errors and warnings only)
 
 Exit codes: the command's own; 128+N when signal N ended it; 127 command not found; 126
 found but not executable; 2 a mistake in our options; 125 the tracker could not start.
-Environment: WATTPRINT_LOCATION, NO_COLOR, and the power readers' (wattprint hardware detect --help).
+Environment: WATTPRINT_LOCATION, WATTPRINT_API_KEY (the server's key for --report-to), NO_COLOR, and the power readers' (wattprint hardware detect --help).
 `;
 
 const COMMAND = "wattprint track";
@@ -74,6 +79,9 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   intensityGPerKWh: "--intensity",
   simCpuTdp: "--sim-cpu",
   simGpuWatts: "--sim-gpu",
+  reportTo: "--report-to",
+  "reportTo.url": "--report-to",
+  "reportTo.project": "--project",
 };
 
 export async function runTrack(argv: readonly string[], io: CliIo): Promise<number> {
@@ -128,6 +136,7 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
     const result = await stopTracker(tracker, io);
     if (result !== null) {
       if (!args.quiet) io.stderr(trackSummary(result, outcome, commandS));
+      if (!args.quiet && tracker.report !== null) io.stderr(reportLine(tracker.report));
       if (args.json) printJson(result, io);
     }
     return outcome.exitCode;
@@ -185,6 +194,14 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
     ...(args.simCpuW === undefined
       ? {}
       : { simCpu: "simulated CPU", simCpuTdp: args.simCpuW, simCpuUtil: 1 }),
+    ...(args.reportTo === null
+      ? {}
+      : {
+          reportTo: {
+            ...args.reportTo,
+            ...(io.env[REPORT_API_KEY_ENV] ? { apiKey: io.env[REPORT_API_KEY_ENV] } : {}),
+          },
+        }),
     ...(args.simGpuW === undefined
       ? {}
       : { simGpu: "simulated GPU", simGpuWatts: args.simGpuW, simGpuUtil: 1 }),

@@ -1,4 +1,4 @@
-import type { TrackerResult } from "@wattprint/tracker";
+import type { CarbonTracker, TrackerResult } from "@wattprint/tracker";
 import type { ChildOutcome } from "../process/run-child.ts";
 import { formatCo2G, formatElapsed, formatEnergyKWh, formatPowerW } from "./track-status.ts";
 
@@ -43,4 +43,11 @@ export function trackSummary(
   );
   if (result.logs !== null) lines.push(`  logs: ${result.logs.output}, ${result.logs.standard}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Where `--report-to` stored the run, or why it did not (the warning said it already). */
+export function reportLine(report: NonNullable<CarbonTracker["report"]>): string {
+  return report.ok
+    ? `wattprint track: stored on the server as ${report.value.location}${report.value.created ? "" : " (it had this run already)"}\n`
+    : `wattprint track: not stored on the server: ${report.error.message}\n`;
 }

@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import { z } from "zod";
+import { type TrackerResult, trackerResultSchema } from "./result.ts";
+
+/**
+ * Posts a tracker result to a wattprint server (`POST /v1/runs`). One run id is chosen before
+ * the first attempt and sent with every retry, so the server stores the run once however
+ * often the answer is lost (first write wins; a retry is answered 200 with the stored run).
+ */
+
+/** Retries after the first attempt, by default; each waits `backoffMs * 2^n`. */
+export const DEFAULT_REPORT_RETRIES = 3;
+export const DEFAULT_REPORT_BACKOFF_MS = 500;
+/** Per attempt: a server that accepts the connection and never answers must not hang a run. */
+export const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
+/** The limits chosen here, so that an option cannot make `stop()` wait for hours. */
+export const MAX_REPORT_RETRIES = 10;
+export const MAX_REPORT_BACKOFF_MS = 60_000;
+/** The environment variable the CLI reads the server's API key from. */
+export const REPORT_API_KEY_ENV = "WATTPRINT_API_KEY";
+
+const projectName = z
+  .string({ error: "project must be a string" })
+  .trim()
+  .min(1, "project must not be empty")
+  .max(200, "project must be at most 200 characters")
+  .regex(/^[^\p{Cc}]+$/u, "project must not hold control characters");
+
+const tag = z
+  .string({ error: "a tag must be a string" })
+  .trim()
+  .min(1, "a tag must not be empty")
+  .max(100, "a tag must be at most 100 characters")
+  .regex(/^[^\p{Cc},]+$/u, "a tag must not hold commas or control characters");
+
+/** The body `POST /v1/runs` takes, as the tracker sends it (the server checks it again). */
+export const reportBodySchema = z
+  .object({
+    id: z.uuid(),
+    project: projectName,
+    tags: z.array(tag).max(32, "at most 32 tags"),
+    result: trackerResultSchema,
+  })
+  .strict();
+export type ReportBody = z.infer<typeof reportBodySchema>;
+
+const httpUrl = z
+  .string({ error: "url must be an http(s) URL" })
+  .url("url must be an http(s) URL")
+  .refine((u) => /^https?:\/\//i.test(u), "url must be an http(s) URL");
+
+/** The tracker's `reportTo` option. */
+export const reportToOptionsSchema = z
+  .object({
+    /** The server's base URL (`http://host:8080`); `/v1/runs` is added. */
+    url: httpUrl,
+    project: projectName,
+    tags: z.array(tag).max(32, "at most 32 tags").default([]),
+    /** Sent as `Authorization: Bearer <key>`. */
+    apiKey: z.string().min(1, "apiKey must not be empty").optional(),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_REPORT_RETRIES, `retries must be from 0 to ${MAX_REPORT_RETRIES}`)
+      .default(DEFAULT_REPORT_RETRIES),
+    backoffMs: z
+      .number()
+      .min(0)
+      .max(MAX_REPORT_BACKOFF_MS, `backoffMs must be from 0 to ${MAX_REPORT_BACKOFF_MS}`)
+      .default(DEFAULT_REPORT_BACKOFF_MS),
+    timeoutMs: z.number().min(1).max(600_000).default(DEFAULT_REPORT_TIMEOUT_MS),
+  })
+  .strict();
+export type ReportToOptions = z.input<typeof reportToOptionsSchema>;
+
+export type ReportErrorKind =
+  /** The body did not pass the schema (a bad project or tag): nothing was sent. */
+  | "invalid-report"
+  /** The server answered 4xx: retrying cannot help. */
+  | "rejected"
+  /** Every attempt met a network error, a timeout, a 5xx or a 429. */
+  | "unreachable";
+
+export interface ReportFailure extends Failure<ReportErrorKind> {
+  readonly status?: number;
+  readonly field?: string;
+  readonly attempts: number;
+}
+
+export interface ReportStored {
+  readonly id: string;
+  /** The URL the run can be read back from (`GET /v1/runs/:id`). */
+  readonly location: string;
+  /** False when the server had it already (a retry whose first answer was lost). */
+  readonly created: boolean;
+  readonly attempts: number;
+}
+
+export interface ReportRunInput extends ReportToOptions {
+  readonly result: TrackerResult;
+  /** The run's id; default a fresh UUID, used by every attempt. */
+  readonly id?: string;
+  readonly fetch?: typeof fetch;
+  /** For tests: how to wait between attempts. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const problemBody = z.object({ detail: z.string().optional(), field: z.string().optional() });
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `POST {url}/v1/runs`, retried on network errors, timeouts, 5xx and 429; never throws. */
+export async function reportRun(
+  input: ReportRunInput,
+): Promise<Result<ReportStored, ReportFailure>> {
+  const { result, fetch: doFetch = fetch, sleep = sleepMs, id = randomUUID(), ...rest } = input;
+  const options = reportToOptionsSchema.safeParse(rest);
+  if (!options.success) return err(invalid(options.error));
+  const o = options.data;
+  const body = reportBodySchema.safeParse({ id, project: o.project, tags: o.tags, result });
+  if (!body.success) return err(invalid(body.error));
+  const base = o.url.endsWith("/") ? o.url : `${o.url}/`;
+  const endpoint = new URL("v1/runs", base).toString();
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (o.apiKey !== undefined) headers.authorization = `Bearer ${o.apiKey}`;
+  const text = JSON.stringify(body.data);
+  let last = "";
+  let attempts = 0;
+  for (let attempt = 0; attempt <= o.retries; attempt++) {
+    if (attempt > 0) await sleep(o.backoffMs * 2 ** (attempt - 1));
+    attempts++;
+    let response: Response;
+    try {
+      response = await doFetch(endpoint, {
+        method: "POST",
+        headers,
+        body: text,
+        signal: AbortSignal.timeout(o.timeoutMs),
+      });
+    } catch (error) {
+      last = networkWhy(error, o.timeoutMs);
+      continue;
+    }
+    const answer = await response.text().catch(() => "");
+    if (response.status === 200 || response.status === 201) {
+      return ok({
+        id,
+        location: new URL(`v1/runs/${id}`, base).toString(),
+        created: response.status === 201,
+        attempts,
+      });
+    }
+    const problem = parseProblem(answer);
+    if (response.status >= 500 || response.status === 429) {
+      last = `HTTP ${response.status}${problem.detail === undefined ? "" : `: ${problem.detail}`}`;
+      continue;
+    }
+    const field = problem.field === undefined ? "" : ` (field ${problem.field})`;
+    return err(
+      failure(
+        "rejected",
+        `${endpoint} refused the run: HTTP ${response.status}${problem.detail === undefined ? "" : `: ${problem.detail}`}${field}${response.status === 401 || response.status === 403 ? `; check the API key (${REPORT_API_KEY_ENV})` : ""}`,
+        {
+          status: response.status,
+          attempts,
+          ...(problem.field === undefined ? {} : { field: problem.field }),
+        },
+      ),
+    );
+  }
+  return err(
+    failure(
+      "unreachable",
+      `${endpoint} could not be reached after ${attempts} attempt(s): ${last}`,
+      { attempts },
+    ),
+  );
+}
+
+function invalid(error: z.ZodError): ReportFailure {
+  const issue = error.issues[0];
+  const field = issue === undefined ? "" : issue.path.map(String).join(".");
+  return failure(
+    "invalid-report",
+    `the run cannot be reported: ${field === "" ? "" : `${field}: `}${issue?.message ?? "invalid"}`,
+    { field, attempts: 0 },
+  );
+}
+
+function parseProblem(text: string): { detail?: string | undefined; field?: string | undefined } {
+  try {
+    const parsed = problemBody.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+/** fetch's TypeError hides the reason (ECONNREFUSED) in `cause`. */
+function networkWhy(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string }) : undefined;
+  if (cause?.code !== undefined) return cause.code;
+  if (cause?.message !== undefined) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

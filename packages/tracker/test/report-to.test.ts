@@ -1,0 +1,266 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CarbonTracker,
+  reportBodySchema,
+  reportRun,
+  type TrackerOptions,
+  trackerResultSchema,
+} from "../src/index.ts";
+
+/**
+ * `reportTo` against a real HTTP server on 127.0.0.1 (port 0) that answers as the wattprint
+ * server's `POST /v1/runs` does: the body checked, a Bearer key required, a run stored once
+ * per id (201, then 200 for the same id), problem+json for a 4xx. Its first `failFirst`
+ * answers are 503, to see the retries. (A package may not import apps/server; the CLI's
+ * tests cover the flags.)
+ */
+
+const KEY = "test-key";
+
+interface RunsServer {
+  readonly url: string;
+  /** Runs stored, by id. */
+  readonly runs: Map<string, unknown>;
+  /** Every POST seen, in order, with its body's id. */
+  readonly posts: { id: string; authorization: string | undefined }[];
+  close(): Promise<void>;
+}
+
+async function runsServer(behaviour: { failFirst?: number } = {}): Promise<RunsServer> {
+  const runs = new Map<string, unknown>();
+  const posts: RunsServer["posts"] = [];
+  let failures = behaviour.failFirst ?? 0;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (c: Buffer) => chunks.push(c));
+    request.on("end", () => {
+      const problem = (status: number, detail: string, field?: string) => {
+        response.writeHead(status, { "content-type": "application/problem+json" });
+        response.end(JSON.stringify({ type: "about:blank", status, detail, field }));
+      };
+      if (request.method !== "POST" || request.url !== "/v1/runs") return problem(404, "no route");
+      let json: unknown;
+      try {
+        json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        return problem(400, "body: not JSON");
+      }
+      const parsed = reportBodySchema.safeParse(json);
+      posts.push({
+        id: parsed.success ? parsed.data.id : "",
+        authorization: request.headers.authorization,
+      });
+      if (request.headers.authorization !== `Bearer ${KEY}`) {
+        return problem(401, "a valid API key is required");
+      }
+      if (failures > 0) {
+        failures--;
+        return problem(503, "the run store cannot be reached");
+      }
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return problem(400, issue?.message ?? "invalid", issue?.path.join("."));
+      }
+      const created = !runs.has(parsed.data.id);
+      if (created) runs.set(parsed.data.id, parsed.data);
+      response.writeHead(created ? 201 : 200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ id: parsed.data.id }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    runs,
+    posts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port nobody listens on: bound, then closed. */
+async function closedPortUrl(): Promise<string> {
+  const server = await runsServer();
+  await server.close();
+  return server.url;
+}
+
+let dir: string;
+let servers: RunsServer[];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "tracker-report-"));
+  servers = [];
+});
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function server(behaviour: { failFirst?: number } = {}): Promise<RunsServer> {
+  const s = await runsServer(behaviour);
+  servers.push(s);
+  return s;
+}
+
+async function run(reportTo: TrackerOptions["reportTo"]) {
+  const tracker = new CarbonTracker({
+    simCpu: "Intel Xeon Test",
+    simCpuTdp: 100,
+    components: "cpu",
+    intensityGPerKWh: 100,
+    updateInterval: 0.05,
+    logDir: dir,
+    verbose: 0,
+    reportTo,
+  });
+  await tracker.start();
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  const result = await tracker.stop();
+  return { tracker, result };
+}
+
+const fast = { backoffMs: 5, retries: 3 };
+
+describe("reportTo", () => {
+  it("posts the result once, after the logs are written, with the Bearer key", async () => {
+    const s = await server();
+    const { tracker, result } = await run({
+      url: s.url,
+      project: "vision",
+      tags: ["gpu-a", "nightly"],
+      apiKey: KEY,
+      ...fast,
+    });
+    const report = tracker.report;
+    expect(report?.ok).toBe(true);
+    if (!report?.ok) return;
+    expect(report.value).toMatchObject({ created: true, attempts: 1 });
+    expect(report.value.location).toBe(`${s.url}/v1/runs/${report.value.id}`);
+    expect([...s.runs.keys()]).toEqual([report.value.id]);
+    const stored = s.runs.get(report.value.id) as {
+      project: string;
+      tags: string[];
+      result: unknown;
+    };
+    expect(stored.project).toBe("vision");
+    expect(stored.tags).toEqual(["gpu-a", "nightly"]);
+    expect(stored.result).toEqual(result);
+    expect(result.warnings).toEqual([]);
+    expect(result.logs).not.toBeNull();
+    expect(readFileSync(result.logs?.output ?? "", "utf8")).toContain("Actual consumption");
+  });
+
+  it("retries a 5xx with the same run id, and the server stores one row", async () => {
+    const s = await server({ failFirst: 2 });
+    const { tracker } = await run({ url: s.url, project: "p", apiKey: KEY, ...fast });
+    expect(tracker.report?.ok).toBe(true);
+    expect(s.posts).toHaveLength(3);
+    expect(new Set(s.posts.map((p) => p.id)).size).toBe(1);
+    expect(s.runs.size).toBe(1);
+  });
+
+  it("stores a retried report once: the same id again is a 200, not a second row", async () => {
+    const s = await server();
+    const { result } = await run(undefined);
+    const id = "0d9e4b7e-5a57-4f3c-9a43-3e0e4b7b8a11";
+    const first = await reportRun({ url: s.url, project: "p", apiKey: KEY, result, id });
+    const again = await reportRun({ url: s.url, project: "p", apiKey: KEY, result, id });
+    expect(first.ok && first.value.created).toBe(true);
+    expect(again.ok && again.value.created).toBe(false);
+    expect(s.runs.size).toBe(1);
+  });
+
+  it("does not retry a 4xx, and names the status and the server's detail", async () => {
+    const s = await server();
+    const { tracker, result } = await run({ url: s.url, project: "p", apiKey: "wrong", ...fast });
+    const report = tracker.report;
+    expect(report?.ok).toBe(false);
+    if (report?.ok !== false) return;
+    expect(report.error).toMatchObject({ kind: "rejected", status: 401, attempts: 1 });
+    expect(report.error.message).toContain("HTTP 401: a valid API key is required");
+    expect(report.error.message).toContain("WATTPRINT_API_KEY");
+    expect(s.posts).toHaveLength(1);
+    // The failure is a warning on the returned result, which still validates.
+    expect(result.warnings.map((w) => w.message).join("\n")).toContain("HTTP 401");
+    expect(trackerResultSchema.safeParse(result).success).toBe(true);
+  });
+
+  it("names the field of a 400 problem", async () => {
+    const s = await server();
+    const { result } = await run(undefined);
+    // The body the tracker sends always passes its own schema, so a broken one is forged here.
+    const forged = await reportRun({
+      url: s.url,
+      project: "p",
+      apiKey: KEY,
+      result,
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          body: JSON.stringify({ id: "x", project: "p", tags: [], result }),
+        }),
+    });
+    expect(forged.ok).toBe(false);
+    if (forged.ok) return;
+    expect(forged.error).toMatchObject({ kind: "rejected", status: 400, field: "id" });
+  });
+
+  it("retries a refused connection, then says so; the logs and the result are kept", async () => {
+    const url = await closedPortUrl();
+    const { tracker, result } = await run({ url, project: "p", apiKey: KEY, ...fast });
+    const report = tracker.report;
+    expect(report?.ok).toBe(false);
+    if (report?.ok !== false) return;
+    expect(report.error.kind).toBe("unreachable");
+    expect(report.error.attempts).toBe(4);
+    expect(report.error.message).toContain("ECONNREFUSED");
+    expect(result.status).toBe("complete");
+    expect(readFileSync(result.logs?.output ?? "", "utf8")).toContain("Actual consumption");
+    expect(result.warnings.some((w) => w.message.includes("could not be reached"))).toBe(true);
+  });
+
+  it("gives up on a server that accepts and never answers, attempt by attempt", async () => {
+    const silent = createServer(() => {
+      // Never answers: only the per-attempt timeout ends each attempt.
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const { result } = await run(undefined);
+    try {
+      const report = await reportRun({
+        url: `http://127.0.0.1:${port}`,
+        project: "p",
+        result,
+        retries: 1,
+        backoffMs: 1,
+        timeoutMs: 100,
+      });
+      expect(report.ok).toBe(false);
+      if (report.ok) return;
+      expect(report.error).toMatchObject({ kind: "unreachable", attempts: 2 });
+      expect(report.error.message).toContain("no answer within 100 ms");
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it("rejects a bad reportTo at construction, naming the option", async () => {
+    const created = await CarbonTracker.create({
+      simCpu: "x",
+      simCpuTdp: 1,
+      reportTo: { url: "ftp://nowhere", project: "p" },
+    });
+    expect(created.ok).toBe(false);
+    if (created.ok) return;
+    expect(created.error).toMatchObject({ kind: "invalid-options", field: "reportTo.url" });
+  });
+});
