@@ -467,8 +467,13 @@ describe("wattprint estimate --live", () => {
           level: "country",
           value: intensityOf("DE"),
         });
-        expect(outcome.stderr).toMatch(
-          /^wattprint estimate: warning: DE: live provider electricity-maps failed: HTTP 401.*embedded annual value used\n$/,
+        // Under --json every stderr line is a JSON diagnostic; this warning is the only one.
+        const lines = outcome.stderr.trimEnd().split("\n");
+        expect(lines).toHaveLength(1);
+        const warning = JSON.parse(lines[0] ?? "");
+        expect(warning.kind).toBe("diagnostic");
+        expect(warning.message).toMatch(
+          /^wattprint estimate: warning: DE: live provider electricity-maps failed: HTTP 401.*embedded annual value used$/,
         );
       },
     );

@@ -227,7 +227,6 @@ describe.concurrent("wattprint track", () => {
 
   it.each([
     [[], /^wattprint track: no command to run; usage: wattprint track \[options\] -- <command>/],
-    [["--json", "--"], /^wattprint track: no command to run/],
     [
       ["--interval", "0", "--", "true"],
       /^wattprint track: --interval interval must be between 10ms and 1h, got "0"$/,
@@ -257,5 +256,16 @@ describe.concurrent("wattprint track", () => {
     [["--bogus", "--", "true"], /^wattprint track: Unknown option '--bogus'$/],
   ])("refuses %j with one line naming the flag (exit 2)", async (args, pattern) => {
     expectUsageError(await track(args as string[]), pattern);
+  });
+
+  it("refuses a missing command under --json as one JSON usage error (exit 2)", async () => {
+    const outcome = await track(["--json", "--"]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toBe("");
+    const lines = outcome.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    const error = JSON.parse(lines[0] ?? "");
+    expect(error.kind).toBe("usage-error");
+    expect(error.message).toMatch(/^wattprint track: no command to run/);
   });
 });

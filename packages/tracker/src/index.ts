@@ -22,6 +22,7 @@ export {
   DEFAULT_REPORT_TIMEOUT_MS,
   MAX_REPORT_BACKOFF_MS,
   MAX_REPORT_RETRIES,
+  MAX_RUN_TAGS,
   REPORT_API_KEY_ENV,
   type ReportBody,
   type ReportErrorKind,
@@ -32,6 +33,8 @@ export {
   reportBodySchema,
   reportRun,
   reportToOptionsSchema,
+  runProjectSchema,
+  runTagSchema,
 } from "./report-to.ts";
 export {
   type ComponentResult,

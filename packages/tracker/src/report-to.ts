@@ -20,26 +20,31 @@ export const MAX_REPORT_BACKOFF_MS = 60_000;
 /** The environment variable the CLI reads the server's API key from. */
 export const REPORT_API_KEY_ENV = "WATTPRINT_API_KEY";
 
-const projectName = z
+/** A run's project name, as the tracker sends it and the server's `POST /v1/runs` takes it. */
+export const runProjectSchema = z
   .string({ error: "project must be a string" })
   .trim()
   .min(1, "project must not be empty")
   .max(200, "project must be at most 200 characters")
   .regex(/^[^\p{Cc}]+$/u, "project must not hold control characters");
 
-const tag = z
+/** One of a run's tags (no commas: `GET /v1/runs?tag=` filters by one). */
+export const runTagSchema = z
   .string({ error: "a tag must be a string" })
   .trim()
   .min(1, "a tag must not be empty")
   .max(100, "a tag must be at most 100 characters")
   .regex(/^[^\p{Cc},]+$/u, "a tag must not hold commas or control characters");
 
+/** Tags a run carries at most. */
+export const MAX_RUN_TAGS = 32;
+
 /** The body `POST /v1/runs` takes, as the tracker sends it (the server checks it again). */
 export const reportBodySchema = z
   .object({
     id: z.uuid(),
-    project: projectName,
-    tags: z.array(tag).max(32, "at most 32 tags"),
+    project: runProjectSchema,
+    tags: z.array(runTagSchema).max(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`),
     result: trackerResultSchema,
   })
   .strict();
@@ -55,8 +60,8 @@ export const reportToOptionsSchema = z
   .object({
     /** The server's base URL (`http://host:8080`); `/v1/runs` is added. */
     url: httpUrl,
-    project: projectName,
-    tags: z.array(tag).max(32, "at most 32 tags").default([]),
+    project: runProjectSchema,
+    tags: z.array(runTagSchema).max(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`).default([]),
     /** Sent as `Authorization: Bearer <key>`. */
     apiKey: z.string().min(1, "apiKey must not be empty").optional(),
     retries: z

@@ -1,25 +1,18 @@
-import { trackerResultSchema } from "@wattprint/tracker";
+import {
+  MAX_RUN_TAGS,
+  runProjectSchema,
+  runTagSchema,
+  trackerResultSchema,
+} from "@wattprint/tracker";
 import { z } from "zod";
 
 /** The tracker's result as `POST /v1/runs` takes it: `@wattprint/tracker`'s own schema. */
 export const runResultSchema = trackerResultSchema.meta({ id: "TrackerResult" });
 
-const projectName = z
-  .string()
-  .trim()
-  .min(1, "project must not be empty")
-  .max(200)
-  .regex(/^[^\p{Cc}]+$/u, "project must not hold control characters");
-
-const tag = z
-  .string()
-  .trim()
-  .min(1, "a tag must not be empty")
-  .max(100)
-  .regex(/^[^\p{Cc},]+$/u, "a tag must not hold commas or control characters");
-
-/** Tags a run carries at most. */
-export const MAX_TAGS = 32;
+// The project and tag rules are the tracker's (`reportTo` sends what this route takes).
+const projectName = runProjectSchema;
+const tag = runTagSchema;
+export const MAX_TAGS = MAX_RUN_TAGS;
 
 export const newRunSchema = z
   .object({
