@@ -1,4 +1,4 @@
-import { ModelMeasurer } from "@wattprint/measure";
+import { ModelMeasurer, simulatedDeviceOptions } from "@wattprint/measure";
 import { PARTICIPANT_PROPERTIES } from "@wattprint/messages";
 import {
   type BusPort,
@@ -136,14 +136,7 @@ async function openMeasurer(
   const opened = await ModelMeasurer.open({
     ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
     runner: { maxModels: options.maxModels },
-    tracker: {
-      ...(options.simCpuWatts !== undefined
-        ? { simCpu: "Simulated CPU", simCpuTdp: options.simCpuWatts, simCpuUtil: 1 }
-        : {}),
-      ...(options.simGpuWatts !== undefined
-        ? { simGpu: "Simulated GPU", simGpuWatts: options.simGpuWatts, simGpuUtil: 1 }
-        : {}),
-    },
+    tracker: simulatedDeviceOptions({ cpuW: options.simCpuWatts, gpuW: options.simGpuWatts }),
   });
   if (!opened.ok) return `--models-dir: ${opened.error.message}`;
   const readiness = opened.value.readiness();

@@ -5,6 +5,8 @@ export type {
   MeasureRequest,
   MeasurerReadiness,
 } from "@wattprint/core";
+// The apps that wire a measurer take simulated watts on their command line; the mapping is the tracker's.
+export { type SimulatedWatts, simulatedDeviceOptions } from "@wattprint/tracker";
 export type { MeasureFailure, MeasureFailureKind } from "./failures.ts";
 export {
   FEEDABLE_TYPES,

@@ -56,6 +56,7 @@ export {
   trackerResultSchema,
   warningResultSchema,
 } from "./result.ts";
+export { type SimulatedWatts, simulatedDeviceOptions } from "./simulated.ts";
 export {
   CarbonTracker,
   measure,

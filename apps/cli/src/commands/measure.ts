@@ -4,6 +4,7 @@ import {
   type Measurement,
   ModelMeasurer,
   readableOnnxFile,
+  simulatedDeviceOptions,
 } from "@wattprint/measure";
 import { powerOptionsFromEnv } from "@wattprint/power";
 import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
@@ -74,12 +75,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   const opened = await ModelMeasurer.open({
     power: powerOptionsFromEnv(io.env),
     tracker: {
-      ...(simCpu !== undefined
-        ? { simCpu: "Simulated CPU", simCpuTdp: simCpu, simCpuUtil: 1 }
-        : {}),
-      ...(simGpu !== undefined
-        ? { simGpu: "Simulated GPU", simGpuWatts: simGpu, simGpuUtil: 1 }
-        : {}),
+      ...simulatedDeviceOptions({ cpuW: simCpu, gpuW: simGpu }),
     },
   });
   if (!opened.ok) {

@@ -4,6 +4,7 @@ import { powerOptionsFromEnv } from "@wattprint/power";
 import {
   CarbonTracker,
   REPORT_API_KEY_ENV,
+  simulatedDeviceOptions,
   type TrackerComponent,
   TrackerError,
   type TrackerFailure,
@@ -191,9 +192,10 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
     ...(args.location === undefined ? {} : { location: args.location }),
     ...(args.pue === undefined ? {} : { pue: args.pue }),
     ...(args.intensityGPerKWh === undefined ? {} : { intensityGPerKWh: args.intensityGPerKWh }),
-    ...(args.simCpuW === undefined
-      ? {}
-      : { simCpu: "simulated CPU", simCpuTdp: args.simCpuW, simCpuUtil: 1 }),
+    ...simulatedDeviceOptions(
+      { cpuW: args.simCpuW, gpuW: args.simGpuW },
+      { cpu: "simulated CPU", gpu: "simulated GPU" },
+    ),
     ...(args.reportTo === null
       ? {}
       : {
@@ -202,9 +204,6 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
             ...(io.env[REPORT_API_KEY_ENV] ? { apiKey: io.env[REPORT_API_KEY_ENV] } : {}),
           },
         }),
-    ...(args.simGpuW === undefined
-      ? {}
-      : { simGpu: "simulated GPU", simGpuWatts: args.simGpuW, simGpuUtil: 1 }),
   };
 }
 
