@@ -109,5 +109,6 @@ describe.skipIf(!available)("the HTML report in headless Chromium", () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "report.png"), fullPage: true });
     await context.close();
-  });
+    // A browser on a CI machine shared with a dozen other suites can take a minute to draw.
+  }, 120_000);
 });
