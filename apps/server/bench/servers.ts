@@ -1,12 +1,21 @@
 // The servers the HTTP bench loads, in a process of their own so that autocannon (in the
 // parent) does not share their event loop. Prints one JSON line of URLs, then serves until
 // killed.
+import { estimateFootprint } from "@wattprint/core";
 import Fastify from "fastify";
 import { buildApp, DEFAULT_APP_SETTINGS } from "../src/app.ts";
 import { openRunStore } from "../src/store/open-store.ts";
+import { ESTIMATE_REQUEST } from "./bodies.ts";
+
+// The estimate's answer to the bench's body, computed once: a bare handler that sends it
+// pays for the same response bytes as the route, and none of the route's work.
+const report = await estimateFootprint(ESTIMATE_REQUEST);
+if (!report.ok) throw new Error(report.error.message);
+const constantReport = report.value;
 
 const bare = Fastify();
 bare.post("/", async () => ({ ok: true }));
+bare.post("/report", async () => constantReport);
 const bareUrl = await bare.listen({ host: "127.0.0.1", port: 0 });
 
 const pglite = await openRunStore({});

@@ -34,10 +34,12 @@ export {
 } from "./estimate/estimate.ts";
 export {
   estimateFootprint,
+  estimateParsedFootprint,
   type FootprintError,
   type FootprintOptions,
   type FootprintRequest,
   footprintRequestSchema,
+  type ParsedFootprintRequest,
 } from "./estimate/footprint.ts";
 export { estimateInference, type InferenceInput } from "./estimate/inference.ts";
 export { type LeftOut, type LeftOutPart, leftOut } from "./estimate/left-out.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
-import { estimateFootprint } from "./footprint.ts";
+import { estimateFootprint, estimateParsedFootprint, footprintRequestSchema } from "./footprint.ts";
 
 describe("estimateFootprint", () => {
   it("resolves a named GPU and a country, and every number carries its source", async () => {
@@ -96,5 +96,29 @@ describe("estimateFootprint", () => {
       expect(result.error.kind).toBe(kind);
       expect(result.error.message).toMatch(message);
     }
+  });
+});
+
+describe("estimateParsedFootprint", () => {
+  it("answers a parsed request as estimateFootprint answers the raw one", async () => {
+    const raw = {
+      hardware: [{ name: "  Tesla V100-SXM2-16GB " }, { watts: 40 }],
+      latency: "15ms",
+      count: 200,
+      location: "SE",
+    };
+    const parsed = footprintRequestSchema.parse(raw);
+    // The schema trims names and fills counts: the parsed path must rely on that, not redo it.
+    expect(parsed.hardware[0]).toEqual({ name: "Tesla V100-SXM2-16GB", count: 1 });
+    expect(await estimateParsedFootprint(parsed)).toEqual(await estimateFootprint(raw));
+  });
+
+  it("still refuses what only the tables can refuse", async () => {
+    const parsed = footprintRequestSchema.parse({
+      hardware: [{ name: "GTX 9999" }],
+      duration: "1h",
+    });
+    const result = await estimateParsedFootprint(parsed);
+    expect(result.ok ? undefined : result.error.kind).toBe("unknown-hardware");
   });
 });

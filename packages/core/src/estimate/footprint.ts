@@ -217,7 +217,9 @@ function toComponents(request: Request): Result<PowerComponent[], FootprintError
   return ok(components);
 }
 
-type Request = z.output<typeof footprintRequestSchema>;
+/** A request as `footprintRequestSchema` hands it back: defaults filled, names trimmed. */
+export type ParsedFootprintRequest = z.output<typeof footprintRequestSchema>;
+type Request = ParsedFootprintRequest;
 
 /** What a machine preset or a cloud instance adds: rows, and for a cloud its PUE and region. */
 interface Bill {
@@ -291,7 +293,17 @@ export async function estimateFootprint(
       ? invalid(issue.message)
       : invalid(issue.message, issuePath(issue));
   }
-  const request = parsed.data;
+  return estimateParsedFootprint(parsed.data, options);
+}
+
+/**
+ * `estimateFootprint` for a request already parsed by `footprintRequestSchema` (an HTTP
+ * framework's body validation): the same answer without validating the body twice.
+ */
+export async function estimateParsedFootprint(
+  request: ParsedFootprintRequest,
+  options: FootprintOptions = {},
+): Promise<Result<EstimateReport, FootprintError>> {
   const work = toWork(request);
   if (!work.ok) return work;
   const components = toComponents(request);

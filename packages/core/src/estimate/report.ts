@@ -108,13 +108,27 @@ export function sourceOf(provenance: Provenance): z.infer<typeof sourceSchema> {
   };
 }
 
+/** A quantity as the report writes it: its value and unit, nothing a caller added. */
+function quantityOf<U extends string>(quantity: {
+  readonly value: number;
+  readonly unit: U;
+}): { value: number; unit: U } {
+  return { value: quantity.value, unit: quantity.unit };
+}
+
+/**
+ * The report of an estimate, built field by field so that it holds exactly what
+ * `estimateReportSchema` allows. It is not parsed against the schema here: that parse was a
+ * third of the HTTP estimate's cost, and the schema's tests hold every report the estimate
+ * tests build to it (report.test.ts).
+ */
 export function toEstimateReport(result: Estimate): EstimateReport {
   const { intensity, work } = result;
-  return estimateReportSchema.parse({
+  return {
     schema: "wattprint.estimate/v1",
-    energy: result.energy,
-    itEnergy: result.itEnergy,
-    carbon: result.carbon,
+    energy: quantityOf(result.energy),
+    itEnergy: quantityOf(result.itEnergy),
+    carbon: quantityOf(result.carbon),
     intensity: {
       value: intensity.intensity.value,
       unit: intensity.intensity.unit,
@@ -127,23 +141,37 @@ export function toEstimateReport(result: Estimate): EstimateReport {
     pue: { value: result.pue.value, source: sourceOf(result.pue.provenance) },
     work:
       work.kind === "duration"
-        ? { kind: "duration", duration: result.duration }
+        ? { kind: "duration", duration: quantityOf(result.duration) }
         : {
             kind: "inferences",
-            latency: convertDuration(work.latency, "s"),
+            latency: quantityOf(convertDuration(work.latency, "s")),
             count: work.count,
           },
     breakdown: result.breakdown.map((row) => ({
       name: row.name,
       kind: row.kind,
       count: row.count,
-      power: row.power,
-      energy: row.energy,
-      carbon: row.carbon,
+      power: quantityOf(row.power),
+      energy: quantityOf(row.energy),
+      carbon: quantityOf(row.carbon),
       source: sourceOf(row.provenance),
     })),
-    equivalents: equivalents(result.carbon, result.energy),
+    equivalents: equivalents(result.carbon, result.energy).map((equivalent) => ({
+      id: equivalent.id,
+      value: equivalent.value,
+      unit: equivalent.unit,
+      description: equivalent.description,
+      basis: equivalent.basis,
+      source: {
+        id: equivalent.source.id,
+        title: equivalent.source.title,
+        url: equivalent.source.url,
+        year: equivalent.source.year,
+      },
+    })),
     formula: result.formula,
-    ...(result.leftOut !== undefined ? { leftOut: result.leftOut } : {}),
-  });
+    ...(result.leftOut !== undefined
+      ? { leftOut: { parts: [...result.leftOut.parts], message: result.leftOut.message } }
+      : {}),
+  };
 }

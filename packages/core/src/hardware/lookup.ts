@@ -1,4 +1,5 @@
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import { boundedMemo } from "../text/bounded-memo.ts";
 import { closest } from "../text/closest.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
 import { type NameTokens, normaliseName, tokenise } from "./normalise.ts";
@@ -35,6 +36,8 @@ export interface HardwareLookupError extends Failure<HardwareLookupErrorKind> {
 export const HARDWARE_HINT = "run `wattprint hardware <query>` to search";
 
 const MAX_SUGGESTIONS = 5;
+/** Distinct hardware names whose answers are kept (a few hundred bytes each). */
+const MAX_REMEMBERED_LOOKUPS = 512;
 
 interface Entry {
   readonly profile: HardwareProfile;
@@ -179,7 +182,22 @@ function listed(names: readonly string[]): string {
 
 /** Resolves a device name as the OS or a driver reports it to one power profile. */
 export function findHardware(query: string): Result<HardwareMatch, HardwareLookupError> {
+  return rememberedLookups(query);
+}
+
+/**
+ * The tables never change in a process, so an answer holds for as long as it is kept; a
+ * service resolves the same few names request after request (a fifth of an estimate's time
+ * went into normalising them). Answers are frozen by type (readonly), never copied.
+ */
+const rememberedLookups = boundedMemo(MAX_REMEMBERED_LOOKUPS, lookUp);
+
+function lookUp(query: string): Result<HardwareMatch, HardwareLookupError> {
   const { literal, normalised } = getIndex();
+  // A name as the table spells it needs no normalising (eight regular expressions): the
+  // common case of a name picked from `wattprint hardware`, a form or an earlier answer.
+  const literalHit = literal.get(query.trim().toLowerCase());
+  if (literalHit !== undefined) return ok({ profile: literalHit, confidence: "exact" });
   const normalisedQuery = normaliseName(query);
   if (normalisedQuery.length === 0) {
     const message =
@@ -189,8 +207,6 @@ export function findHardware(query: string): Result<HardwareMatch, HardwareLooku
     return lookupError("empty-query", query, message, []);
   }
 
-  const literalHit = literal.get(query.trim().toLowerCase());
-  if (literalHit !== undefined) return ok({ profile: literalHit, confidence: "exact" });
   const normalisedHit = normalised.get(normalisedQuery);
   if (normalisedHit !== undefined) return ok({ profile: normalisedHit, confidence: "normalised" });
 

@@ -41,18 +41,19 @@ export function hardwarePower(
   profile: HardwareProfile,
   utilisation?: number,
 ): Result<PowerEstimate, InvalidUtilisation> {
-  const source = hardwareSource(profile.sourceId);
-  // Every row's source is checked by the table test; a miss here is a programming error.
-  if (source === undefined) throw new Error(`hardware row ${profile.id} has no source`);
-  const rated = `${BASIS_WORDS[profile.basis]} ${profile.tdpW} W of ${profile.name}`;
-  const note = profile.note === undefined ? {} : { note: profile.note };
-
   if (utilisation === undefined) {
-    return ok({
-      ...watts(profile.tdpW),
-      provenance: { source, method: `${rated} (no utilisation given)`, ...note },
-    });
+    let rated = ratedPower.get(profile);
+    if (rated === undefined) {
+      const { source, rated: words, note } = ratedWords(profile);
+      rated = ok({
+        ...watts(profile.tdpW),
+        provenance: { source, method: `${words} (no utilisation given)`, ...note },
+      });
+      ratedPower.set(profile, rated);
+    }
+    return rated;
   }
+  const { source, rated, note } = ratedWords(profile);
   if (!Number.isFinite(utilisation) || utilisation < 0 || utilisation > 1) {
     const message = `utilisation ${utilisation} must be between 0 and 1 (0.8 for 80 % load)`;
     return err(failure("invalid-utilisation", message, { utilisation }));
@@ -70,4 +71,19 @@ export function hardwarePower(
       ...note,
     },
   });
+}
+
+/**
+ * A row's rated power is the same answer every time (the rows never change in a process):
+ * built once per row, as a service asks for the same few rows request after request.
+ */
+const ratedPower = new WeakMap<HardwareProfile, Result<PowerEstimate, never>>();
+
+function ratedWords(profile: HardwareProfile) {
+  const source = hardwareSource(profile.sourceId);
+  // Every row's source is checked by the table test; a miss here is a programming error.
+  if (source === undefined) throw new Error(`hardware row ${profile.id} has no source`);
+  const rated = `${BASIS_WORDS[profile.basis]} ${profile.tdpW} W of ${profile.name}`;
+  const note = profile.note === undefined ? {} : { note: profile.note };
+  return { source, rated, note };
 }
