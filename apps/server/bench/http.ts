@@ -19,6 +19,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 interface Urls {
   readonly bareUrl: string;
   readonly appUrl: string;
+  readonly loggedUrl: string;
   readonly postgresUrl?: string;
 }
 
@@ -108,6 +109,7 @@ try {
   // Warm-up: V8 compiles the paths before the measured runs.
   await load("warm-up bare", `${urls.bareUrl}/`, estimate, 2);
   await load("warm-up estimate", `${urls.appUrl}/v1/estimate`, estimate, 3);
+  await load("warm-up logged estimate", `${urls.loggedUrl}/v1/estimate`, estimate, 2);
   const bare = await load("bare Fastify, constant", `${urls.bareUrl}/`, estimate);
   const bareReport = await load(
     "bare Fastify, the estimate's document as a constant",
@@ -115,12 +117,17 @@ try {
     estimate,
   );
   const app = await load("POST /v1/estimate", `${urls.appUrl}/v1/estimate`, estimate);
+  const logged = await load(
+    "POST /v1/estimate, request logs at info (the default)",
+    `${urls.loggedUrl}/v1/estimate`,
+    estimate,
+  );
   const runsPglite = await load("POST /v1/runs (PGlite)", `${urls.appUrl}/v1/runs`, run);
   const runsPostgres =
     urls.postgresUrl === undefined
       ? undefined
       : await load("POST /v1/runs (PostgreSQL 15)", `${urls.postgresUrl}/v1/runs`, run);
-  const rows = [bare, bareReport, app, runsPglite, ...(runsPostgres ? [runsPostgres] : [])];
+  const rows = [bare, bareReport, app, logged, runsPglite, ...(runsPostgres ? [runsPostgres] : [])];
   process.stdout.write(
     `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback\n\n`,
   );

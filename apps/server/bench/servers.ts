@@ -22,6 +22,14 @@ const pglite = await openRunStore({});
 if (!pglite.ok) throw new Error(pglite.error.message);
 const { app } = await buildApp(pglite.value.store, DEFAULT_APP_SETTINGS);
 const appUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+// The same app as wattprint-server runs it by default: a JSON log line as each request comes
+// and goes (pino), written here to nowhere so that the figure is the server's, not a pipe's.
+const logged = await buildApp(pglite.value.store, {
+  ...DEFAULT_APP_SETTINGS,
+  logLevel: "info",
+  logWrite: () => {},
+});
+const loggedUrl = await logged.app.listen({ host: "127.0.0.1", port: 0 });
 
 let postgresUrl: string | undefined;
 const databaseUrl = process.env.BENCH_DATABASE_URL;
@@ -31,4 +39,4 @@ if (databaseUrl !== undefined) {
   const built = await buildApp(postgres.value.store, DEFAULT_APP_SETTINGS);
   postgresUrl = await built.app.listen({ host: "127.0.0.1", port: 0 });
 }
-process.stdout.write(`${JSON.stringify({ bareUrl, appUrl, postgresUrl })}\n`);
+process.stdout.write(`${JSON.stringify({ bareUrl, appUrl, loggedUrl, postgresUrl })}\n`);
