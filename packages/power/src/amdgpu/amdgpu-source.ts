@@ -2,14 +2,11 @@ import { basename } from "node:path";
 import { monotonicMs } from "../clock.ts";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import { type FrameCallback, FrameSampler, ReadingFrame, RoundWaiters } from "../frame.ts";
 import {
-  countSample,
   type Detection,
-  type DeviceReading,
   emptySourceCounters,
-  failedReading,
   type PowerSource,
-  reading,
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
@@ -50,9 +47,18 @@ export class AmdgpuSource implements PowerSource {
   private readonly io: SysfsIo;
   private cards: Card[] = [];
   private readonly countdown = new Countdown();
-  private pending: Promise<SourceSample> | null = null;
   private closed = false;
   private readonly counters = emptySourceCounters();
+  private frame = new ReadingFrame(0);
+  private readonly waiters = new RoundWaiters();
+  private readonly sampler = new FrameSampler((done) => this.read(done), this.counters);
+  private roundAtMs = Number.NaN;
+  private readonly finishRound = (): void => {
+    const frame = this.frame;
+    frame.atMs = this.roundAtMs;
+    for (let i = 0; i < this.cards.length; i++) this.fill(frame, i, this.cards[i] as Card);
+    this.waiters.finish(frame, this.counters);
+  };
 
   constructor(private readonly options: AmdgpuOptions = {}) {
     this.root = options.root ?? DEFAULT_HWMON_ROOT;
@@ -116,6 +122,7 @@ export class AmdgpuSource implements PowerSource {
         ),
       );
     }
+    this.frame = new ReadingFrame(this.cards.length);
     return { devices: this.cards.map((c) => c.device), skipped };
   }
 
@@ -193,32 +200,38 @@ export class AmdgpuSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    if (this.pending !== null) {
-      this.counters.coalesced++;
-      return this.pending;
-    }
-    const atMs = monotonicMs();
-    this.pending = new Promise((resolve) => {
-      let live = 0;
-      for (const card of this.cards) if (card.vanished === null) live++;
-      this.countdown.start(this.closed ? 0 : live, () => {
-        this.pending = null;
-        const readings = this.cards.map((card) => this.readingOf(card));
-        countSample(this.counters, readings);
-        resolve({ atMs, readings });
-      });
-      if (this.closed) return;
-      for (const card of this.cards)
-        if (card.vanished === null) card.file.read(this.countdown.arrive);
-    });
-    return this.pending;
+    return this.sampler.sample();
   }
 
-  private readingOf(card: Card): DeviceReading {
+  /**
+   * Reads every card on the read thread, never on the calling thread: an amdgpu hwmon read
+   * asks the GPU's SMU firmware and waits for its answer (and on older kernels wakes a
+   * runtime-suspended GPU first), which can take milliseconds.
+   */
+  read(done: FrameCallback): void {
+    if (!this.waiters.join(done, this.counters)) return;
+    this.roundAtMs = monotonicMs();
+    let live = 0;
+    if (!this.closed) for (const card of this.cards) if (card.vanished === null) live++;
+    if (live === 0) {
+      this.finishRound();
+      return;
+    }
+    this.countdown.start(live, this.finishRound);
+    for (const card of this.cards)
+      if (card.vanished === null) card.file.read(this.countdown.arrive);
+  }
+
+  private fill(frame: ReadingFrame, i: number, card: Card): void {
     const { id, name } = card.device;
-    if (this.closed)
-      return failedReading(readingProblem("vanished", id, "the amdgpu reader is closed"));
-    if (card.vanished !== null) return failedReading(card.vanished);
+    if (this.closed) {
+      frame.fail(i, readingProblem("vanished", id, "the amdgpu reader is closed"));
+      return;
+    }
+    if (card.vanished !== null) {
+      frame.fail(i, card.vanished);
+      return;
+    }
     const code = card.file.lastErrorCode;
     if (code === "ENODEV" || code === "ENOENT" || code === "ENXIO") {
       card.vanished = readingProblem(
@@ -226,30 +239,34 @@ export class AmdgpuSource implements PowerSource {
         id,
         `amdgpu ${name}: ${card.file.path} is gone (${code}): the GPU was removed or its driver unloaded`,
       );
-      return failedReading(card.vanished);
+      frame.fail(i, card.vanished);
+      return;
     }
     if (code !== null) {
-      return failedReading(
+      frame.fail(
+        i,
         readingProblem(
           "unreadable",
           id,
           `amdgpu ${name}: reading ${card.file.path} failed (${code})`,
         ),
       );
+      return;
     }
     const value = card.file.integer();
     if (!Number.isFinite(value)) {
-      return failedReading(
+      frame.fail(
+        i,
         readingProblem(
           Number.isNaN(value) ? "malformed" : "out-of-range",
           id,
           `amdgpu ${name}: ${card.file.path} holds "${card.file.text()}", not a whole number of ${card.quantity === "energy" ? "microjoules" : "microwatts"}; this sample of the card is skipped`,
         ),
       );
+      return;
     }
-    return card.quantity === "energy"
-      ? reading(value / 1e6, Number.NaN, Number.NaN, null)
-      : reading(Number.NaN, value / 1e6, Number.NaN, null);
+    if (card.quantity === "energy") frame.set(i, value / 1e6, Number.NaN, Number.NaN);
+    else frame.set(i, Number.NaN, value / 1e6, Number.NaN);
   }
 
   close(): void {

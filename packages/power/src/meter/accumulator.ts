@@ -11,6 +11,9 @@ import type { DeviceReading } from "../source.ts";
 const PLAUSIBILITY_FACTOR = 1.25;
 const PLAUSIBILITY_SLACK_S = 0.1;
 
+/** A reading's own object, rewritten in place by `PowerMeter.sampleInto`. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface DeviceEnergy {
   readonly device: PowerDevice;
   /** Energy since the meter's first sample, in joules. */
@@ -59,14 +62,25 @@ export class DeviceAccumulator {
   }
 
   add(r: DeviceReading, atMs: number): void {
-    this.problem = r.problem;
-    if (r.problem !== null) {
+    this.addValues(r.energyJ, r.watts, r.utilisation, r.problem, atMs);
+  }
+
+  /** `add` without a reading object: the meter feeds a source's `ReadingFrame` slot by slot. */
+  addValues(
+    energyJ: number,
+    watts: number,
+    utilisation: number,
+    problem: ReadingProblem | null,
+    atMs: number,
+  ): void {
+    this.problem = problem;
+    if (problem !== null) {
       this.skipped++;
       return;
     }
-    this.utilisation = r.utilisation;
-    if (this.useCounter && !Number.isNaN(r.energyJ)) this.addCounter(r.energyJ, atMs);
-    else if (!Number.isNaN(r.watts)) this.addPower(r.watts, atMs);
+    this.utilisation = utilisation;
+    if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, atMs);
+    else if (!Number.isNaN(watts)) this.addPower(watts, atMs);
     else {
       this.skipped++;
       this.problem = readingProblem(
@@ -147,5 +161,18 @@ export class DeviceAccumulator {
       uncountedS: this.uncountedS,
       problem: this.problem,
     };
+  }
+
+  /** Rewrites `target` (a snapshot of this device) with the current figures, allocating nothing. */
+  snapshotInto(target: DeviceEnergy): void {
+    const t = target as Mutable<DeviceEnergy>;
+    t.energyJ = this.energyJ;
+    t.watts = this.watts;
+    t.utilisation = this.utilisation;
+    t.samples = this.samples;
+    t.skipped = this.skipped;
+    t.lowerBound = this.lowerBound;
+    t.uncountedS = this.uncountedS;
+    t.problem = this.problem;
   }
 }

@@ -19,6 +19,12 @@ export interface SysfsIo {
   open(path: string): Promise<number>;
   /** Positional read on the hot path: no promise, no closure per call. */
   read(fd: number, buffer: Buffer, length: number, position: number, callback: ReadCallback): void;
+  /**
+   * The same read done now, on the calling thread: the bytes read, or a negative errno. Only
+   * for files whose read cannot block (RAPL's `energy_uj`, `/proc/stat`; see the README's
+   * "Files and processes"); absent where a layer cannot offer it, and callers then use `read`.
+   */
+  readNow?(fd: number, buffer: Buffer, length: number, position: number): number;
   /** `dev:ino` of a path, to notice a zone that was removed (and maybe re-created). */
   identity(path: string): Promise<string>;
   close(fd: number): void;
@@ -45,6 +51,7 @@ export const nodeSysfsIo: SysfsIo = {
   // Every read of a sample goes to the read thread in one round (see read-thread.ts).
   read: (fd, buffer, length, position, callback) =>
     readThread.read(fd, buffer, length, position, callback),
+  readNow: (fd, buffer, length, position) => readThread.readNow(fd, buffer, length, position),
   identity: (path) =>
     new Promise((resolve, reject) =>
       stat(path, (error, stats) => (error ? reject(error) : resolve(statIdentity(stats)))),
