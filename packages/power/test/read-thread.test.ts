@@ -132,6 +132,30 @@ describe.runIf(process.platform === "linux")("the read thread", () => {
     expect(after.broken).toBeNull();
   });
 
+  it("runs a round asked for from the callback of the round before (a caller that reads again at once)", async () => {
+    const { root, fdsBefore } = await idleTree();
+    const hwmon = join(root, "hwmon");
+    await writeHwmon(hwmon, [
+      { hwmon: "hwmon0", name: "amdgpu", pci: "0000:03:00.0", files: { energy1_input: 7_000 } },
+    ]);
+    const source = new AmdgpuSource({ root: hwmon });
+    await source.detect();
+    const roundsBefore = readThreadStats().rounds;
+    const energies: number[] = [];
+    await new Promise<void>((resolve) => {
+      const onFrame = (frame: { energyJ: Float64Array }): void => {
+        energies.push(frame.energyJ[0] as number);
+        if (energies.length < 3) source.read(onFrame);
+        else resolve();
+      };
+      source.read(onFrame);
+    });
+    expect(energies).toEqual([0.007, 0.007, 0.007]);
+    expect(readThreadStats().rounds - roundsBefore).toBe(3);
+    source.close();
+    await expectReleased(fdsBefore);
+  });
+
   it("keeps the vanished zone's descriptor out of every later round, even when the zone comes back, and a new meter reads the new one", async () => {
     const { root, fdsBefore } = await idleTree();
     const meter = await meterOver(new RaplSource({ root, revalidateEvery: 1 }));

@@ -212,14 +212,19 @@ export class AmdgpuSource implements PowerSource {
     if (!this.waiters.join(done, this.counters)) return;
     this.roundAtMs = monotonicMs();
     let live = 0;
-    if (!this.closed) for (const card of this.cards) if (card.vanished === null) live++;
+    const cards = this.cards;
+    // Indexed loops on the sampling path (see RaplSource.read).
+    if (!this.closed)
+      for (let c = 0; c < cards.length; c++) if (cards[c]?.vanished === null) live++;
     if (live === 0) {
       this.finishRound();
       return;
     }
     this.countdown.start(live, this.finishRound);
-    for (const card of this.cards)
+    for (let c = 0; c < cards.length; c++) {
+      const card = cards[c] as Card;
       if (card.vanished === null) card.file.read(this.countdown.arrive);
+    }
   }
 
   private fill(frame: ReadingFrame, i: number, card: Card): void {

@@ -1,6 +1,7 @@
 import { type CounterStep, counterStep } from "../counter.ts";
 import type { PowerDevice } from "../device.ts";
 import { type ReadingProblem, readingProblem } from "../failures.ts";
+import type { ReadingFrame } from "../frame.ts";
 import type { DeviceReading } from "../source.ts";
 
 /**
@@ -65,8 +66,28 @@ export class DeviceAccumulator {
     this.addValues(r.energyJ, r.watts, r.utilisation, r.problem, atMs);
   }
 
-  /** `add` without a reading object: the meter feeds a source's `ReadingFrame` slot by slot. */
-  addValues(
+  /**
+   * `add` from slot `i` of a source's frame, without a reading object; the frame is passed,
+   * not its numbers, because a double passed to a call is boxed on the heap.
+   */
+  addSlot(frame: ReadingFrame, i: number): void {
+    const problem = frame.problems[i] ?? null;
+    this.problem = problem;
+    if (problem !== null) {
+      this.skipped++;
+      return;
+    }
+    this.utilisation = frame.utilisation[i] as number;
+    const energyJ = frame.energyJ[i] as number;
+    if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, frame.atMs);
+    else {
+      const watts = frame.watts[i] as number;
+      if (!Number.isNaN(watts)) this.addPower(watts, frame.atMs);
+      else this.neither();
+    }
+  }
+
+  private addValues(
     energyJ: number,
     watts: number,
     utilisation: number,
@@ -81,14 +102,16 @@ export class DeviceAccumulator {
     this.utilisation = utilisation;
     if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, atMs);
     else if (!Number.isNaN(watts)) this.addPower(watts, atMs);
-    else {
-      this.skipped++;
-      this.problem = readingProblem(
-        "malformed",
-        this.device.id,
-        `${this.device.reader} ${this.device.name}: the reading has neither energy nor power`,
-      );
-    }
+    else this.neither();
+  }
+
+  private neither(): void {
+    this.skipped++;
+    this.problem = readingProblem(
+      "malformed",
+      this.device.id,
+      `${this.device.reader} ${this.device.name}: the reading has neither energy nor power`,
+    );
   }
 
   private addCounter(energyJ: number, atMs: number): void {

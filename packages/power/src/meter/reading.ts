@@ -87,7 +87,8 @@ export function fillReading(
     (accumulators[i] as DeviceAccumulator).snapshotInto(device);
     if (device.problem !== null) problems.push(device.problem);
   }
-  for (const slot of t.components) sumComponent(slot, t.devices);
+  for (let c = 0; c < t.components.length; c++)
+    sumComponent(t.components[c] as ComponentEnergy, t.devices);
   sumTotals(t);
 }
 
@@ -98,7 +99,9 @@ function sumComponent(slot: ComponentEnergy, devices: readonly DeviceEnergy[]): 
   let count = 0;
   let basis: Basis | "mixed" | null = null;
   let lowerBound = false;
-  for (const d of devices) {
+  // Indexed loops: a for-of allocates until optimised, and at 1 Hz this may never be.
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i] as DeviceEnergy;
     if (d.device.kind !== slot.component) continue;
     count++;
     energyJ += d.energyJ;
@@ -118,7 +121,8 @@ function sumComponent(slot: ComponentEnergy, devices: readonly DeviceEnergy[]): 
 function sumTotals(reading: MeterReading): void {
   let energyJ = 0;
   let watts = 0;
-  for (const c of reading.components) {
+  for (let i = 0; i < reading.components.length; i++) {
+    const c = reading.components[i] as ComponentEnergy;
     if (!ADDITIVE_COMPONENTS.includes(c.component)) continue;
     energyJ += c.energyJ;
     if (!Number.isNaN(c.watts)) watts += c.watts;

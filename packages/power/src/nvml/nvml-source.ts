@@ -427,7 +427,9 @@ export class NvmlSource implements PowerSource {
     const withUtil = this.options.utilisation === true;
     let calls = 0;
     if (!this.closed && nvml !== null) {
-      for (const gpu of this.gpus) if (gpu.lost === null) calls += withUtil ? 2 : 1;
+      // Indexed loops on the sampling path (see RaplSource.read).
+      for (let g = 0; g < this.gpus.length; g++)
+        if (this.gpus[g]?.lost === null) calls += withUtil ? 2 : 1;
     }
     if (calls === 0 || nvml === null) {
       this.finishRound();
@@ -437,7 +439,8 @@ export class NvmlSource implements PowerSource {
     // On the read thread, with the sysfs reads of the same sample: one hand-off for all.
     // koffi's own threads (one hand-off per call) only when the read thread is unusable.
     const lib = readThread.usable ? this.threadLibrary : -1;
-    for (const gpu of this.gpus) {
+    for (let g = 0; g < this.gpus.length; g++) {
+      const gpu = this.gpus[g] as Gpu;
       if (gpu.lost !== null) continue;
       const fn = gpu.useCounter ? "totalEnergy" : "powerUsage";
       if (lib >= 0) readThread.call(lib, fn, gpu.handleLo, gpu.handleHi, gpu.out, gpu.onValue);

@@ -290,31 +290,44 @@ export class RaplSource implements PowerSource {
   }
 
   /**
-   * Reads every live zone's `energy_uj` into the frame. On the real file layer the reads run
-   * here, on the calling thread (`readNow`: a RAPL counter read is a register read that does
-   * not sleep; see the README), so the round ends before `read` returns, except on a
-   * revalidation sample, whose `stat`s go to the thread pool.
+   * Reads every live zone's `energy_uj` into the frame. On the real file layer the reads (and
+   * every `revalidateEvery` samples the `stat`s) run here, on the calling thread (`readNow`,
+   * `identityNow`: a RAPL counter read is a register read and a sysfs `stat` an in-memory
+   * lookup, neither sleeps; see the README), so the round ends before `read` returns. An
+   * injected file layer without them is read asynchronously.
    */
   read(done: FrameCallback): void {
     if (!this.waiters.join(done, this.counters)) return;
     this.roundAtMs = monotonicMs();
     const revalidate = ++this.samplesTaken % this.revalidateEvery === 0;
     const direct = this.io.readNow !== undefined;
+    const checkNow = revalidate && this.io.identityNow !== undefined;
     let live = 0;
-    if (!this.closed) for (const zone of this.zones) if (zone.vanished === null) live++;
-    const later = (direct ? 0 : live) + (revalidate ? live : 0);
+    const zones = this.zones;
+    // Indexed loops on the sampling path: a for-of allocates an iterator per loop and a result
+    // per step until the function is optimised, and at 1 Hz it may never be.
+    if (!this.closed)
+      for (let z = 0; z < zones.length; z++) if (zones[z]?.vanished === null) live++;
+    const later = (direct ? 0 : live) + (revalidate && !checkNow ? live : 0);
     if (later === 0) {
-      if (direct && live > 0)
-        for (const zone of this.zones) if (zone.vanished === null) zone.energy.readNow();
+      if (live > 0)
+        for (let z = 0; z < zones.length; z++) {
+          const zone = zones[z] as OpenZone;
+          if (zone.vanished !== null) continue;
+          zone.energy.readNow();
+          if (checkNow) zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
+        }
       this.finishRound();
       return;
     }
     this.countdown.start(later, this.finishRound);
-    for (const zone of this.zones) {
+    for (let z = 0; z < zones.length; z++) {
+      const zone = zones[z] as OpenZone;
       if (this.closed || zone.vanished !== null) continue;
       if (direct) zone.energy.readNow();
       else zone.energy.read(this.countdown.arrive);
-      if (revalidate) this.revalidate(zone);
+      if (checkNow) zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
+      else if (revalidate) this.revalidate(zone);
     }
   }
 

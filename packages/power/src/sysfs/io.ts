@@ -1,4 +1,4 @@
-import { open, type Stats, stat } from "node:fs";
+import { open, type Stats, stat, statSync } from "node:fs";
 import { readdir, readFile, realpath } from "node:fs/promises";
 import { type ReadCallback, readThread } from "./read-thread.ts";
 
@@ -27,6 +27,11 @@ export interface SysfsIo {
   readNow?(fd: number, buffer: Buffer, length: number, position: number): number;
   /** `dev:ino` of a path, to notice a zone that was removed (and maybe re-created). */
   identity(path: string): Promise<string>;
+  /**
+   * The same, now on the calling thread (a sysfs `stat` looks up an in-memory node and does
+   * not sleep); null when the path cannot be stat'ed. Absent where a layer cannot offer it.
+   */
+  identityNow?(path: string): string | null;
   close(fd: number): void;
 }
 
@@ -56,6 +61,14 @@ export const nodeSysfsIo: SysfsIo = {
     new Promise((resolve, reject) =>
       stat(path, (error, stats) => (error ? reject(error) : resolve(statIdentity(stats)))),
     ),
+  identityNow: (path) => {
+    try {
+      const stats = statSync(path, { throwIfNoEntry: false });
+      return stats === undefined ? null : statIdentity(stats);
+    } catch {
+      return null;
+    }
+  },
   // Closed once no round is running: the worker never reads a closed (maybe reused) number.
   close: (fd) => readThread.closeDescriptor(fd),
 };

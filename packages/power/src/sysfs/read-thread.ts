@@ -190,6 +190,14 @@ export class ReadThread {
     Atomics.notify(this.control, LAYOUT.GEN);
   };
 
+  /**
+   * The tick's round, unless one already started: a request made from a finishing round's
+   * callback (a caller that reads again at once) is started by that round's end directly.
+   */
+  private readonly scheduledStart = (): void => {
+    if (this.state === "scheduled") this.startRound();
+  };
+
   private readonly onDone = (): void => {
     // A stale wake (after the worker died and the round was failed) finds nothing running.
     if (this.state === "running" && Atomics.load(this.control, LAYOUT.DONE) === this.round) {
@@ -345,7 +353,7 @@ export class ReadThread {
       this.state = "scheduled";
       // A reaction on a settled promise, not queueMicrotask: Node wraps each queueMicrotask in
       // an async resource and a bound function (about 250 bytes a round, measured).
-      void this.settled.then(this.startRound);
+      void this.settled.then(this.scheduledStart);
     }
     return q;
   }
