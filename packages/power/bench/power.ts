@@ -15,12 +15,12 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { FrameCallback } from "../src/frame.ts";
-import { openPowerMeter, type PowerSource } from "../src/index.ts";
+import { type FrameCallback, openPowerMeter, type PowerSource } from "../src/index.ts";
 import { benchMachine } from "./fixtures.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
-const ALLOCATION_SAMPLES = 500;
+/** Samples in the heap window, tried in turn until one has no collection in it. */
+const ALLOCATION_WINDOWS = [3000, 1000, 300, 100, 100];
 const METER_S = Number(process.env.BENCH_METER_S ?? 60);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const PART = process.env.BENCH_PART ?? "all";
@@ -89,18 +89,22 @@ async function measure(step: Step): Promise<Figures> {
   const wallUs = ((performance.now() - t0) * 1000) / SAMPLES;
   const cpu = process.cpuUsage(cpu0);
   const cpuUs = (cpu.user + cpu.system) / SAMPLES;
-  // Bytes: the heap grown over a window short enough for no collection to run in it.
+  // Bytes: the heap grown over a window with no collection in it; the window shrinks until
+  // none runs (a sample that allocates kilobytes fills the young generation in a few thousand).
   let bytes = Number.NaN;
-  for (let attempt = 0; attempt < 5 && Number.isNaN(bytes); attempt++) {
+  for (const window of ALLOCATION_WINDOWS) {
     gc();
     // The observer hears of the forced collection a little later: let it, then start counting.
     await new Promise((resolve) => setTimeout(resolve, 20));
     gcDuringWindow = 0;
     const before = process.memoryUsage().heapUsed;
-    await chain(ALLOCATION_SAMPLES, step);
+    await chain(window, step);
     const after = process.memoryUsage().heapUsed;
     await new Promise((resolve) => setImmediate(resolve));
-    if (gcDuringWindow === 0) bytes = (after - before) / ALLOCATION_SAMPLES;
+    if (gcDuringWindow === 0) {
+      bytes = (after - before) / window;
+      break;
+    }
   }
   return { wallUs, cpuUs, bytes };
 }
@@ -170,7 +174,7 @@ async function partOne(): Promise<void> {
   await machine.dispose();
 
   console.log(
-    `Cost of one sample, ${SAMPLES} samples each (mean per sample); heap over ${ALLOCATION_SAMPLES}:\n`,
+    `Cost of one sample, ${SAMPLES} samples each (mean per sample); heap over up to ${ALLOCATION_WINDOWS[0]}:\n`,
   );
   console.log("| what | wall µs | CPU µs | heap bytes allocated |");
   console.log("| --- | ---: | ---: | ---: |");
@@ -182,21 +186,32 @@ interface ChildResult {
   cpuUs: number;
   wallS: number;
   samples: number;
+  windowUs: number;
   heapBytes: number | null;
   devices: number;
 }
 
 const CHILD = fileURLToPath(new URL("./one-hertz.ts", import.meta.url));
+/**
+ * An older copy of this package to measure beside this one (its `sample()` path), with this
+ * `bench/one-hertz.ts` and `bench/fixtures.ts` copied in; see the README's "Performance".
+ */
+const BEFORE = process.env.BENCH_BEFORE;
 
 function child(mode: string): Promise<ChildResult> {
+  const before = mode.startsWith("before:");
+  const script = before ? `${BEFORE}/bench/one-hertz.ts` : CHILD;
   return new Promise((resolve, reject) =>
     execFile(
       process.execPath,
-      [...process.execArgv, CHILD, mode, String(METER_S)],
+      [...process.execArgv, script, before ? mode.slice(7) : mode, String(METER_S)],
       { timeout: (METER_S + 120) * 1000 },
       (error, stdout) => {
         if (error) reject(error);
-        else resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as ChildResult);
+        else {
+          const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as ChildResult;
+          resolve({ ...result, mode });
+        }
       },
     ),
   );
@@ -211,10 +226,20 @@ const median = (values: readonly number[]): number => {
 };
 
 async function partTwo(): Promise<void> {
-  const modes = ["empty", "sampleInto", "sample", "rapl-sampleInto", "sim-sampleInto"];
+  const modes = [
+    "empty",
+    "sampleInto",
+    "sample",
+    "rapl-sampleInto",
+    "rapl-sample",
+    "sim-sampleInto",
+    "sim-sample",
+  ];
+  if (BEFORE !== undefined) modes.push("before:sample", "before:rapl-sample", "before:sim-sample");
   const extra: Record<string, number[]> = {};
   const raw: Record<string, number[]> = {};
   const heap: Record<string, number[]> = {};
+  const windows: Record<string, number[]> = {};
   const push = (table: Record<string, number[]>, mode: string, value: number): void => {
     const list = table[mode] ?? [];
     list.push(value);
@@ -229,6 +254,8 @@ async function partTwo(): Promise<void> {
     console.error(`repeat ${r + 1}/${REPEATS} (load ${load}): ${line}`);
     for (const c of results) {
       push(raw, c.mode, c.cpuUs / c.wallS);
+      // The empty timer's window is the two clock readings alone: take it off.
+      push(windows, c.mode, (c.windowUs - empty.windowUs) / Math.max(1, c.samples));
       if (c.heapBytes !== null && empty.heapBytes !== null && c.mode !== "empty")
         push(heap, c.mode, (c.heapBytes - empty.heapBytes) / Math.max(1, c.samples));
       if (c.mode !== "empty") {
@@ -243,18 +270,20 @@ async function partTwo(): Promise<void> {
       .join(" ")}:\n`,
   );
   console.log(
-    "| run | CPU µs per s | above the empty timer, per sample µs (each repeat) | % of one core | heap B per sample above the empty timer |",
+    "| run | process CPU µs per s | process CPU above the empty timer, µs per sample (each repeat) | CPU inside the sampling window, µs per sample (each repeat) | % of one core (window) | heap B per sample above the empty timer |",
   );
-  console.log("| --- | ---: | ---: | ---: | ---: |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   for (const mode of modes) {
     const perS = median(raw[mode] ?? []);
     if (mode === "empty") {
-      console.log(`| empty 1 Hz timer, meter open (the floor) | ${perS.toFixed(0)} | | | |`);
+      console.log(`| empty 1 Hz timer, meter open (the floor) | ${perS.toFixed(0)} | | | | |`);
       continue;
     }
     const above = median(extra[mode] ?? []);
+    const each = (list: number[] | undefined) => (list ?? []).map((v) => v.toFixed(0)).join(", ");
+    const inWindow = median(windows[mode] ?? []);
     console.log(
-      `| ${mode} | ${perS.toFixed(0)} | ${above.toFixed(0)} (${(extra[mode] ?? []).map((v) => v.toFixed(0)).join(", ")}) | ${(above / 1e4).toFixed(4)} | ${heap[mode] === undefined ? "n/a" : median(heap[mode]).toFixed(0)} |`,
+      `| ${mode} | ${perS.toFixed(0)} | ${above.toFixed(0)} (${each(extra[mode])}) | ${inWindow.toFixed(0)} (${each(windows[mode])}) | ${(inWindow / 1e4).toFixed(4)} | ${heap[mode] === undefined ? "n/a" : median(heap[mode]).toFixed(0)} |`,
     );
   }
 }

@@ -1,7 +1,8 @@
 import { monotonicMs } from "./clock.ts";
 import type { PowerDevice } from "./device.ts";
 import { readingProblem } from "./failures.ts";
-import { type FrameCallback, FrameSampler, ReadingFrame, RoundWaiters } from "./frame.ts";
+import type { FrameCallback, ReadingFrame } from "./frame.ts";
+import { SourceRounds } from "./rounds.ts";
 import {
   type Detection,
   emptySourceCounters,
@@ -32,9 +33,15 @@ export class SimulatedSource implements PowerSource {
   private readonly devices: PowerDevice[];
   private startedAtMs = Number.NaN;
   private readonly counters = emptySourceCounters();
-  private readonly frame: ReadingFrame;
-  private readonly waiters = new RoundWaiters();
-  private readonly sampler = new FrameSampler((done) => this.read(done), this.counters);
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      const elapsedS = (frame.atMs - this.startedAtMs) / 1000;
+      for (let i = 0; i < this.specs.length; i++)
+        this.fill(frame, this.specs[i] as SimulatedDeviceSpec, i, elapsedS);
+    },
+  );
 
   constructor(
     kind: "cpu" | "gpu",
@@ -65,7 +72,7 @@ export class SimulatedSource implements PowerSource {
         provenance: [],
       } satisfies PowerDevice;
     });
-    this.frame = new ReadingFrame(this.devices.length);
+    this.rounds.resize(this.devices.length);
   }
 
   async detect(): Promise<Detection> {
@@ -74,28 +81,27 @@ export class SimulatedSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    return this.sampler.sample();
+    return this.rounds.sample();
   }
 
   /** Synchronous: `done` runs before `read` returns. */
   read(done: FrameCallback): void {
-    if (!this.waiters.join(done, this.counters)) return;
-    const atMs = monotonicMs();
-    const elapsedS = (atMs - this.startedAtMs) / 1000;
-    this.frame.atMs = atMs;
-    for (let i = 0; i < this.specs.length; i++)
-      this.fill(this.specs[i] as SimulatedDeviceSpec, i, elapsedS);
-    this.waiters.finish(this.frame, this.counters);
+    if (this.rounds.begin(done)) this.rounds.finish();
   }
 
-  private fill(spec: SimulatedDeviceSpec, index: number, elapsedS: number): void {
+  private fill(
+    frame: ReadingFrame,
+    spec: SimulatedDeviceSpec,
+    index: number,
+    elapsedS: number,
+  ): void {
     const id = `${this.reader}:${index}`;
     let u: number;
     try {
       const curve = spec.utilisation ?? 1;
       u = typeof curve === "number" ? curve : curve(elapsedS);
     } catch (error) {
-      this.frame.fail(
+      frame.fail(
         index,
         readingProblem(
           "malformed",
@@ -106,7 +112,7 @@ export class SimulatedSource implements PowerSource {
       return;
     }
     if (!Number.isFinite(u) || u < 0 || u > 1) {
-      this.frame.fail(
+      frame.fail(
         index,
         readingProblem(
           "out-of-range",
@@ -116,7 +122,7 @@ export class SimulatedSource implements PowerSource {
       );
       return;
     }
-    this.frame.set(index, Number.NaN, spec.watts * u, u);
+    frame.set(index, Number.NaN, spec.watts * u, u);
   }
 
   close(): void {}

@@ -1,8 +1,8 @@
 import { basename } from "node:path";
-import { monotonicMs } from "../clock.ts";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
-import { type FrameCallback, FrameSampler, ReadingFrame, RoundWaiters } from "../frame.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
   type Detection,
   emptySourceCounters,
@@ -49,16 +49,13 @@ export class AmdgpuSource implements PowerSource {
   private readonly countdown = new Countdown();
   private closed = false;
   private readonly counters = emptySourceCounters();
-  private frame = new ReadingFrame(0);
-  private readonly waiters = new RoundWaiters();
-  private readonly sampler = new FrameSampler((done) => this.read(done), this.counters);
-  private roundAtMs = Number.NaN;
-  private readonly finishRound = (): void => {
-    const frame = this.frame;
-    frame.atMs = this.roundAtMs;
-    for (let i = 0; i < this.cards.length; i++) this.fill(frame, i, this.cards[i] as Card);
-    this.waiters.finish(frame, this.counters);
-  };
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      for (let i = 0; i < this.cards.length; i++) this.fill(frame, i, this.cards[i] as Card);
+    },
+  );
 
   constructor(private readonly options: AmdgpuOptions = {}) {
     this.root = options.root ?? DEFAULT_HWMON_ROOT;
@@ -122,7 +119,7 @@ export class AmdgpuSource implements PowerSource {
         ),
       );
     }
-    this.frame = new ReadingFrame(this.cards.length);
+    this.rounds.resize(this.cards.length);
     return { devices: this.cards.map((c) => c.device), skipped };
   }
 
@@ -200,7 +197,7 @@ export class AmdgpuSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    return this.sampler.sample();
+    return this.rounds.sample();
   }
 
   /**
@@ -209,18 +206,17 @@ export class AmdgpuSource implements PowerSource {
    * runtime-suspended GPU first), which can take milliseconds.
    */
   read(done: FrameCallback): void {
-    if (!this.waiters.join(done, this.counters)) return;
-    this.roundAtMs = monotonicMs();
+    if (!this.rounds.begin(done)) return;
     let live = 0;
     const cards = this.cards;
     // Indexed loops on the sampling path (see RaplSource.read).
     if (!this.closed)
       for (let c = 0; c < cards.length; c++) if (cards[c]?.vanished === null) live++;
     if (live === 0) {
-      this.finishRound();
+      this.rounds.finish();
       return;
     }
-    this.countdown.start(live, this.finishRound);
+    this.countdown.start(live, this.rounds.finish);
     for (let c = 0; c < cards.length; c++) {
       const card = cards[c] as Card;
       if (card.vanished === null) card.file.read(this.countdown.arrive);
@@ -229,14 +225,7 @@ export class AmdgpuSource implements PowerSource {
 
   private fill(frame: ReadingFrame, i: number, card: Card): void {
     const { id, name } = card.device;
-    if (this.closed) {
-      frame.fail(i, readingProblem("vanished", id, "the amdgpu reader is closed"));
-      return;
-    }
-    if (card.vanished !== null) {
-      frame.fail(i, card.vanished);
-      return;
-    }
+    if (frame.failGone(i, this.closed ? "amdgpu" : null, id, card.vanished)) return;
     const code = card.file.lastErrorCode;
     if (code === "ENODEV" || code === "ENOENT" || code === "ENXIO") {
       card.vanished = readingProblem(

@@ -3,7 +3,8 @@ import { memoryPower } from "@wattprint/core";
 import { monotonicMs } from "../clock.ts";
 import type { PowerDevice } from "../device.ts";
 import { readingProblem } from "../failures.ts";
-import { type FrameCallback, FrameSampler, ReadingFrame, RoundWaiters } from "../frame.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
   type Detection,
   emptySourceCounters,
@@ -109,14 +110,17 @@ export class ModelSource implements PowerSource {
   private cpuEnergyJ = 0;
   private dramEnergyJ = 0;
   private readonly counters = emptySourceCounters();
-  private frame = new ReadingFrame(0);
-  private readonly waiters = new RoundWaiters();
-  private readonly sampler = new FrameSampler((done) => this.read(done), this.counters);
+  private loadOk = false;
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => this.advance(this.loadOk, frame.atMs, frame),
+  );
+  /** The model's reading is as of when the load was read, not when it was asked for. */
   private readonly onLoad = (ok: boolean): void => {
-    const atMs = monotonicMs();
-    this.frame.atMs = atMs;
-    this.advance(ok, atMs, this.frame);
-    this.waiters.finish(this.frame, this.counters);
+    this.loadOk = ok;
+    this.rounds.atMs = monotonicMs();
+    this.rounds.finish();
   };
 
   constructor(private readonly options: ModelOptions) {}
@@ -174,7 +178,7 @@ export class ModelSource implements PowerSource {
         provenance: [power.value.provenance],
       });
     }
-    this.frame = new ReadingFrame(this.devices.length);
+    this.rounds.resize(this.devices.length);
     this.lastAtMs = monotonicMs();
     await this.baseline();
     return { devices: this.devices, skipped: [] };
@@ -209,11 +213,11 @@ export class ModelSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    return this.sampler.sample();
+    return this.rounds.sample();
   }
 
   read(done: FrameCallback): void {
-    if (!this.waiters.join(done, this.counters)) return;
+    if (!this.rounds.begin(done)) return;
     const probe = this.probe;
     if (probe === null) this.onLoad(true);
     else probe.read(this.times, this.onLoad);

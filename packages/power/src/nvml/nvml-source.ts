@@ -1,7 +1,7 @@
-import { monotonicMs } from "../clock.ts";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
-import { type FrameCallback, FrameSampler, ReadingFrame, RoundWaiters } from "../frame.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
   type Detection,
   emptySourceCounters,
@@ -103,16 +103,17 @@ export class NvmlSource implements PowerSource {
   private gpus: Gpu[] = [];
   private readonly countdown = new Countdown();
   private readonly counters = emptySourceCounters();
-  private frame = new ReadingFrame(0);
-  private readonly waiters = new RoundWaiters();
-  private readonly sampler = new FrameSampler((done) => this.read(done), this.counters);
-  private roundAtMs = Number.NaN;
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      const withUtil = this.options.utilisation === true;
+      for (let i = 0; i < this.gpus.length; i++) this.fill(frame, i, this.gpus[i] as Gpu, withUtil);
+    },
+  );
+  /** A close during a round shuts NVML down once the round is back. */
   private readonly finishRound = (): void => {
-    const frame = this.frame;
-    frame.atMs = this.roundAtMs;
-    const withUtil = this.options.utilisation === true;
-    for (let i = 0; i < this.gpus.length; i++) this.fill(frame, i, this.gpus[i] as Gpu, withUtil);
-    this.waiters.finish(frame, this.counters);
+    this.rounds.finish();
     if (this.closed) this.shutdown();
   };
   private readonly library: string;
@@ -171,7 +172,7 @@ export class NvmlSource implements PowerSource {
       readThread.acquire();
       this.threadLibrary = readThread.nvmlLibrary(this.library);
     }
-    this.frame = new ReadingFrame(this.gpus.length);
+    this.rounds.resize(this.gpus.length);
     return { devices: this.gpus.map((g) => g.device), skipped };
   }
 
@@ -416,13 +417,12 @@ export class NvmlSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    return this.sampler.sample();
+    return this.rounds.sample();
   }
 
   /** Reads every GPU on the read thread (an NVML query can take milliseconds, or hang on a lost GPU). */
   read(done: FrameCallback): void {
-    if (!this.waiters.join(done, this.counters)) return;
-    this.roundAtMs = monotonicMs();
+    if (!this.rounds.begin(done)) return;
     const nvml = this.bindings;
     const withUtil = this.options.utilisation === true;
     let calls = 0;
@@ -454,14 +454,7 @@ export class NvmlSource implements PowerSource {
 
   private fill(frame: ReadingFrame, i: number, gpu: Gpu, withUtil: boolean): void {
     const id = gpu.device.id;
-    if (this.closed) {
-      frame.fail(i, readingProblem("vanished", id, "the NVML reader is closed"));
-      return;
-    }
-    if (gpu.lost !== null) {
-      frame.fail(i, gpu.lost);
-      return;
-    }
+    if (frame.failGone(i, this.closed ? "NVML" : null, id, gpu.lost)) return;
     if (gpu.code !== NVML_SUCCESS) {
       const fix = nvmlFix(gpu.code);
       const call = gpu.useCounter
@@ -555,7 +548,7 @@ export class NvmlSource implements PowerSource {
     if (this.closed) return;
     this.closed = true;
     // A sample in flight still has calls on koffi's threads: shut down when it is back.
-    if (!this.waiters.running) this.shutdown();
+    if (!this.rounds.running) this.shutdown();
   }
 
   private shutdown(): void {

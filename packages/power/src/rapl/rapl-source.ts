@@ -1,7 +1,7 @@
-import { monotonicMs } from "../clock.ts";
 import { type Component, measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
-import { type FrameCallback, FrameSampler, ReadingFrame, RoundWaiters } from "../frame.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
   type Detection,
   emptySourceCounters,
@@ -72,16 +72,13 @@ export class RaplSource implements PowerSource {
   private samplesTaken = 0;
   private closed = false;
   private readonly counters = emptySourceCounters();
-  private frame = new ReadingFrame(0);
-  private readonly waiters = new RoundWaiters();
-  private readonly sampler = new FrameSampler((done) => this.read(done), this.counters);
-  private roundAtMs = Number.NaN;
-  private readonly finishRound = (): void => {
-    const frame = this.frame;
-    frame.atMs = this.roundAtMs;
-    for (let i = 0; i < this.zones.length; i++) this.fill(frame, i, this.zones[i] as OpenZone);
-    this.waiters.finish(frame, this.counters);
-  };
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      for (let i = 0; i < this.zones.length; i++) this.fill(frame, i, this.zones[i] as OpenZone);
+    },
+  );
 
   constructor(options: RaplOptions = {}) {
     this.root = options.root ?? DEFAULT_POWERCAP_ROOT;
@@ -199,7 +196,7 @@ export class RaplSource implements PowerSource {
       } else opened.push(outcome);
     }
     this.zones = opened;
-    this.frame = new ReadingFrame(opened.length);
+    this.rounds.resize(opened.length);
     return { devices: opened.map((z) => z.device), skipped };
   }
 
@@ -286,7 +283,7 @@ export class RaplSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    return this.sampler.sample();
+    return this.rounds.sample();
   }
 
   /**
@@ -297,8 +294,7 @@ export class RaplSource implements PowerSource {
    * injected file layer without them is read asynchronously.
    */
   read(done: FrameCallback): void {
-    if (!this.waiters.join(done, this.counters)) return;
-    this.roundAtMs = monotonicMs();
+    if (!this.rounds.begin(done)) return;
     const revalidate = ++this.samplesTaken % this.revalidateEvery === 0;
     const direct = this.io.readNow !== undefined;
     const checkNow = revalidate && this.io.identityNow !== undefined;
@@ -317,10 +313,10 @@ export class RaplSource implements PowerSource {
           zone.energy.readNow();
           if (checkNow) zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
         }
-      this.finishRound();
+      this.rounds.finish();
       return;
     }
-    this.countdown.start(later, this.finishRound);
+    this.countdown.start(later, this.rounds.finish);
     for (let z = 0; z < zones.length; z++) {
       const zone = zones[z] as OpenZone;
       if (this.closed || zone.vanished !== null) continue;
@@ -345,14 +341,7 @@ export class RaplSource implements PowerSource {
   }
 
   private fill(frame: ReadingFrame, i: number, zone: OpenZone): void {
-    if (this.closed) {
-      frame.fail(i, readingProblem("vanished", zone.device.id, "the RAPL reader is closed"));
-      return;
-    }
-    if (zone.vanished !== null) {
-      frame.fail(i, zone.vanished);
-      return;
-    }
+    if (frame.failGone(i, this.closed ? "RAPL" : null, zone.device.id, zone.vanished)) return;
     const code = zone.energy.lastErrorCode;
     if (zone.replaced || code === "ENODEV" || code === "ENOENT" || code === "ENXIO") {
       zone.vanished = readingProblem(
