@@ -1,30 +1,29 @@
 /**
- * What sampling costs. Part 1: one `sample()` of each reader and of all of them together, on
- * fake sysfs trees and the fake NVML library (wall and CPU time per sample, bytes allocated
- * per sample). Part 2: a meter over all of them sampling at 1 Hz for 60 s, measured as process
- * CPU time (`process.cpuUsage()`) beside the same process with an empty 1 Hz timer; the target
- * is at most 0.02 % of one core.
- * Run: `pnpm --filter @wattprint/power bench` (BENCH_METER_S shortens part 2).
+ * What sampling costs. Part 1: one sample of each reader and of a meter over all of them, on
+ * fake sysfs trees and the fake NVML library, by both paths: `sample()` (a new reading per
+ * sample) and the allocation-free one (a source's `read`, the meter's `sampleInto`), as wall
+ * and CPU time per sample and heap bytes allocated per sample. Part 2: a meter sampling at
+ * 1 Hz for 60 s, as process CPU time of child processes run side by side with one that only
+ * runs an empty 1 Hz timer (same modules, same open meter), repeated; the target is at most
+ * 0.02 % of one core, about 200 µs per sample.
+ * Run: `pnpm --filter @wattprint/power bench` (BENCH_METER_S shortens part 2, BENCH_REPEATS
+ * sets its repetitions, BENCH_PART=1 or 2 runs one part).
  */
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { loadavg } from "node:os";
 import { PerformanceObserver } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import {
-  AmdgpuSource,
-  ModelSource,
-  NvmlSource,
-  openPowerMeter,
-  type PowerSource,
-  RaplSource,
-} from "../src/index.ts";
-import { buildFakeNvml } from "../test/fake-nvml/build.ts";
-import { tempDir, twoSocketServer, writeHwmon, writePowercap } from "../test/helpers/trees.ts";
+import { type FrameCallback, openPowerMeter, type PowerSource } from "../src/index.ts";
+import { benchMachine } from "./fixtures.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
-const ALLOCATION_SAMPLES = 200;
+/** Samples in the heap window, tried in turn until one has no collection in it. */
+const ALLOCATION_WINDOWS = [3000, 1000, 300, 100, 100];
 const METER_S = Number(process.env.BENCH_METER_S ?? 60);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const PART = process.env.BENCH_PART ?? "all";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -34,54 +33,47 @@ new PerformanceObserver((list) => {
   gcDuringWindow += list.getEntries().length;
 }).observe({ entryTypes: ["gc"] });
 
-const dir = await tempDir("bench");
-const powercap = join(dir.path, "powercap");
-const hwmon = join(dir.path, "hwmon");
-const proc = join(dir.path, "proc");
-await writePowercap(powercap, twoSocketServer());
-await writeHwmon(hwmon, [
-  {
-    hwmon: "hwmon0",
-    name: "amdgpu",
-    pci: "0000:03:00.0",
-    files: { power1_average: 150_000_000, power1_cap: 300_000_000 },
-  },
-  { hwmon: "hwmon1", name: "amdgpu", pci: "0000:83:00.0", files: { energy1_input: 5_000_000 } },
-]);
-await writePowercap(proc, []);
-await writeFile(
-  join(proc, "stat"),
-  "cpu  93449 10 36391 141482 355 5 754 7 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n",
-);
-const library = await buildFakeNvml();
-const script = join(dir.path, "nvml.txt");
-await writeFile(
-  script,
-  [
-    "device GPU-aaaa1111-2222-3333-4444-555566667777 NVIDIA H100 80GB HBM3",
-    "energy 1000000",
-    "limit 700000",
-    "device GPU-bbbb1111-2222-3333-4444-555566667777 NVIDIA H100 80GB HBM3",
-    "energy 2000000",
-    "limit 700000",
-    "",
-  ].join("\n"),
-);
-process.env.FAKE_NVML_SCRIPT = script;
+/** One step of a benchmark loop: start a sample and call `done` when it is back (maybe at once). */
+type Step = (done: () => void) => void;
 
-const facts = {
-  cpu: { brand: "AMD EPYC 7763 64-Core Processor", logicalCpus: 128, sockets: 1 },
-  memoryBytes: 256 * 1024 ** 3,
-  dimms: 8,
-  origin: ["bench"],
-};
-const makers: Record<string, () => PowerSource> = {
-  "rapl (5 zones)": () => new RaplSource({ root: powercap }),
-  "nvml (2 GPUs, energy counter)": () => new NvmlSource({ library, cudaVisibleDevices: null }),
-  "amdgpu (2 cards)": () => new AmdgpuSource({ root: hwmon }),
-  "model (cpu load from /proc/stat + dram)": () =>
-    new ModelSource({ cpu: true, dram: true, facts, procRoot: proc, platform: "linux" }),
-};
+/**
+ * Runs `step` `n` times back to back without a promise per step (the loop must not allocate
+ * what it measures); a step that answers synchronously continues in the same loop, not deeper
+ * in the stack.
+ */
+function chain(n: number, step: Step): Promise<void> {
+  return new Promise((resolve) => {
+    let i = 0;
+    let looping = false;
+    let answered = false;
+    const loop = (): void => {
+      looping = true;
+      while (i < n) {
+        answered = false;
+        step(done);
+        if (!answered) {
+          looping = false;
+          return;
+        }
+      }
+      looping = false;
+      resolve();
+    };
+    const done = (): void => {
+      i++;
+      if (looping) answered = true;
+      else loop();
+    };
+    loop();
+  });
+}
+
+/** A promise-returning sample as a step (the promise is part of what `sample()` costs). */
+function promised(sample: () => Promise<unknown>): Step {
+  return (done) => {
+    void sample().then(done);
+  };
+}
 
 interface Figures {
   wallUs: number;
@@ -89,26 +81,30 @@ interface Figures {
   bytes: number;
 }
 
-async function measure(sample: () => Promise<unknown>): Promise<Figures> {
-  for (let i = 0; i < 200; i++) await sample();
+async function measure(step: Step): Promise<Figures> {
+  await chain(200, step);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < SAMPLES; i++) await sample();
+  await chain(SAMPLES, step);
   const wallUs = ((performance.now() - t0) * 1000) / SAMPLES;
   const cpu = process.cpuUsage(cpu0);
   const cpuUs = (cpu.user + cpu.system) / SAMPLES;
-  // Bytes: the heap grown over a window short enough for no collection to run in it.
+  // Bytes: the heap grown over a window with no collection in it; the window shrinks until
+  // none runs (a sample that allocates kilobytes fills the young generation in a few thousand).
   let bytes = Number.NaN;
-  for (let attempt = 0; attempt < 5 && Number.isNaN(bytes); attempt++) {
+  for (const window of ALLOCATION_WINDOWS) {
     gc();
     // The observer hears of the forced collection a little later: let it, then start counting.
     await new Promise((resolve) => setTimeout(resolve, 20));
     gcDuringWindow = 0;
     const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < ALLOCATION_SAMPLES; i++) await sample();
+    await chain(window, step);
     const after = process.memoryUsage().heapUsed;
     await new Promise((resolve) => setImmediate(resolve));
-    if (gcDuringWindow === 0) bytes = (after - before) / ALLOCATION_SAMPLES;
+    if (gcDuringWindow === 0) {
+      bytes = (after - before) / window;
+      break;
+    }
   }
   return { wallUs, cpuUs, bytes };
 }
@@ -119,80 +115,178 @@ const row = (name: string, f: Figures) =>
     `| ${name} | ${f.wallUs.toFixed(1)} | ${f.cpuUs.toFixed(1)} | ${Number.isNaN(f.bytes) ? "n/a" : f.bytes.toFixed(0)} |`,
   );
 
-const all: PowerSource[] = [];
-for (const [name, make] of Object.entries(makers)) {
-  const source = make();
-  await source.detect();
-  row(name, await measure(() => source.sample()));
-  all.push(source);
-}
-row("all four readers, in parallel", await measure(() => Promise.all(all.map((s) => s.sample()))));
-for (const source of all) source.close();
+async function partOne(): Promise<void> {
+  const machine = await benchMachine();
+  const makers: Record<string, () => PowerSource> = {
+    "rapl (5 zones)": machine.rapl,
+    "nvml (2 GPUs, energy counter)": machine.nvml,
+    "amdgpu (2 cards)": machine.amdgpu,
+    "model (CPU load from /proc/stat, plus DRAM)": machine.model,
+  };
+  const all: PowerSource[] = [];
+  for (const [name, make] of Object.entries(makers)) {
+    const source = make();
+    await source.detect();
+    row(`${name}: sample()`, await measure(promised(() => source.sample())));
+    const read = source.read?.bind(source);
+    if (read !== undefined) {
+      const step: Step = (done) => read(done as FrameCallback);
+      row(`${name}: read()`, await measure(step));
+    }
+    all.push(source);
+  }
+  row(
+    "all four readers in parallel: sample()",
+    await measure(promised(() => Promise.all(all.map((s) => s.sample())))),
+  );
+  for (const source of all) source.close();
 
-const opened = await openPowerMeter({
-  inject: {
-    sources: [
-      new RaplSource({ root: powercap }),
-      new NvmlSource({ library, cudaVisibleDevices: null }),
-      new AmdgpuSource({ root: hwmon }),
-    ],
-  },
-  fallback: "none",
-});
-if (!opened.ok) throw new Error(opened.error.message);
-const meter = opened.value;
-row(
-  `PowerMeter.sample() over rapl + nvml + amdgpu (${meter.devices.length} devices)`,
-  await measure(() => meter.sample()),
-);
-
-console.log(`sample() cost, ${SAMPLES} samples each (mean per sample):\n`);
-console.log("| what | wall µs | CPU µs | heap bytes allocated |");
-console.log("| --- | ---: | ---: | ---: |");
-console.log(rows.join("\n"));
-
-/** CPU of this process over `METER_S` seconds with a 1 Hz timer doing `tick`. */
-async function atOneHertz(tick: () => void): Promise<{ cpuUs: number; seconds: number }> {
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const timer = setInterval(tick, 1000);
-  await new Promise((resolve) => setTimeout(resolve, METER_S * 1000 + 100));
-  clearInterval(timer);
-  const cpu = process.cpuUsage(cpu0);
-  return { cpuUs: cpu.user + cpu.system, seconds: (performance.now() - t0) / 1000 };
-}
-const share = (r: { cpuUs: number; seconds: number }) => (r.cpuUs / (r.seconds * 1e6)) * 100;
-
-console.log(`\n1 Hz for ${METER_S} s, process CPU time (process.cpuUsage):\n`);
-const idle = await atOneHertz(() => {});
-let ticks = 0;
-// Also the CPU inside each sample's own window (from the tick to the reading), summed: the
-// process's other activity in the 60 s (the floor above, which varies by more than the target
-// from run to run) hardly reaches into these windows.
-let windowUs = 0;
-const metered = await atOneHertz(() => {
-  const c0 = process.cpuUsage();
-  void meter.sample().then(() => {
-    const c = process.cpuUsage(c0);
-    windowUs += c.user + c.system;
-    ticks++;
+  const opened = await openPowerMeter({
+    inject: { sources: [machine.rapl(), machine.nvml(), machine.amdgpu()] },
+    fallback: "none",
   });
-});
-console.log("| run | CPU µs | % of one core |");
-console.log("| --- | ---: | ---: |");
-console.log(
-  `| empty 1 Hz timer (this machine's floor) | ${idle.cpuUs} | ${share(idle).toFixed(4)} |`,
-);
-console.log(
-  `| PowerMeter.sample() at 1 Hz, ${ticks} samples, ${meter.devices.length} devices | ${metered.cpuUs} | ${share(metered).toFixed(4)} |`,
-);
-console.log(
-  `| difference: the meter's own cost | ${metered.cpuUs - idle.cpuUs} | ${(share(metered) - share(idle)).toFixed(4)} |  (target ≤ 0.02 %)`,
-);
-console.log(
-  `| CPU inside the ${ticks} sampling windows (all threads), per second | ${(windowUs / metered.seconds).toFixed(0)} per s, ${(windowUs / Math.max(1, ticks)).toFixed(0)} per sample | ${((windowUs / (metered.seconds * 1e6)) * 100).toFixed(4)} |`,
-);
-await meter.close();
-await dir.dispose();
+  if (!opened.ok) throw new Error(opened.error.message);
+  const meter = opened.value;
+  const n = meter.devices.length;
+  row(
+    `PowerMeter over rapl + nvml + amdgpu (${n} devices): sample()`,
+    await measure(promised(() => meter.sample())),
+  );
+  const reading = meter.createReading();
+  row(
+    `PowerMeter over rapl + nvml + amdgpu (${n} devices): sampleInto()`,
+    await measure((done) => meter.sampleInto(reading, done)),
+  );
+  await meter.close();
+
+  const raplOnly = await openPowerMeter({
+    inject: { sources: [machine.rapl()] },
+    fallback: "none",
+  });
+  if (!raplOnly.ok) throw new Error(raplOnly.error.message);
+  const raplMeter = raplOnly.value;
+  const raplReading = raplMeter.createReading();
+  row(
+    `PowerMeter over rapl (${raplMeter.devices.length} devices): sampleInto()`,
+    await measure((done) => raplMeter.sampleInto(raplReading, done)),
+  );
+  await raplMeter.close();
+  await machine.dispose();
+
+  console.log(
+    `Cost of one sample, ${SAMPLES} samples each (mean per sample); heap over up to ${ALLOCATION_WINDOWS[0]}:\n`,
+  );
+  console.log("| what | wall µs | CPU µs | heap bytes allocated |");
+  console.log("| --- | ---: | ---: | ---: |");
+  console.log(rows.join("\n"));
+}
+
+interface ChildResult {
+  mode: string;
+  cpuUs: number;
+  wallS: number;
+  samples: number;
+  windowUs: number;
+  heapBytes: number | null;
+  devices: number;
+}
+
+const CHILD = fileURLToPath(new URL("./one-hertz.ts", import.meta.url));
+/**
+ * An older copy of this package to measure beside this one (its `sample()` path), with this
+ * `bench/one-hertz.ts` and `bench/fixtures.ts` copied in; see the README's "Performance".
+ */
+const BEFORE = process.env.BENCH_BEFORE;
+
+function child(mode: string): Promise<ChildResult> {
+  const before = mode.startsWith("before:");
+  const script = before ? `${BEFORE}/bench/one-hertz.ts` : CHILD;
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [...process.execArgv, script, before ? mode.slice(7) : mode, String(METER_S)],
+      { timeout: (METER_S + 120) * 1000 },
+      (error, stdout) => {
+        if (error) reject(error);
+        else {
+          const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as ChildResult;
+          resolve({ ...result, mode });
+        }
+      },
+    ),
+  );
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+async function partTwo(): Promise<void> {
+  const modes = [
+    "empty",
+    "sampleInto",
+    "sample",
+    "rapl-sampleInto",
+    "rapl-sample",
+    "sim-sampleInto",
+    "sim-sample",
+  ];
+  if (BEFORE !== undefined) modes.push("before:sample", "before:rapl-sample", "before:sim-sample");
+  const extra: Record<string, number[]> = {};
+  const raw: Record<string, number[]> = {};
+  const heap: Record<string, number[]> = {};
+  const windows: Record<string, number[]> = {};
+  const push = (table: Record<string, number[]>, mode: string, value: number): void => {
+    const list = table[mode] ?? [];
+    list.push(value);
+    table[mode] = list;
+  };
+  for (let r = 0; r < REPEATS; r++) {
+    const load = loadavg()[0]?.toFixed(2);
+    // Side by side: every child sees the same load, and the difference is the sampling.
+    const results = await Promise.all(modes.map(child));
+    const empty = results[0] as ChildResult;
+    const line = results.map((c) => `${c.mode} ${(c.cpuUs / c.wallS).toFixed(0)} µs/s`).join(", ");
+    console.error(`repeat ${r + 1}/${REPEATS} (load ${load}): ${line}`);
+    for (const c of results) {
+      push(raw, c.mode, c.cpuUs / c.wallS);
+      // The empty timer's window is the two clock readings alone: take it off.
+      push(windows, c.mode, (c.windowUs - empty.windowUs) / Math.max(1, c.samples));
+      if (c.heapBytes !== null && empty.heapBytes !== null && c.mode !== "empty")
+        push(heap, c.mode, (c.heapBytes - empty.heapBytes) / Math.max(1, c.samples));
+      if (c.mode !== "empty") {
+        const perSample = (c.cpuUs / c.wallS - empty.cpuUs / empty.wallS) * (c.wallS / c.samples);
+        push(extra, c.mode, perSample);
+      }
+    }
+  }
+  console.log(
+    `\n1 Hz for ${METER_S} s, process CPU time, ${REPEATS} repeats side by side (median), load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}:\n`,
+  );
+  console.log(
+    "| run | process CPU µs per s | process CPU above the empty timer, µs per sample (each repeat) | CPU inside the sampling window, µs per sample (each repeat) | % of one core (window) | heap B per sample above the empty timer |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const mode of modes) {
+    const perS = median(raw[mode] ?? []);
+    if (mode === "empty") {
+      console.log(`| empty 1 Hz timer, meter open (the floor) | ${perS.toFixed(0)} | | | | |`);
+      continue;
+    }
+    const above = median(extra[mode] ?? []);
+    const each = (list: number[] | undefined) => (list ?? []).map((v) => v.toFixed(0)).join(", ");
+    const inWindow = median(windows[mode] ?? []);
+    console.log(
+      `| ${mode} | ${perS.toFixed(0)} | ${above.toFixed(0)} (${each(extra[mode])}) | ${inWindow.toFixed(0)} (${each(windows[mode])}) | ${(inWindow / 1e4).toFixed(4)} | ${heap[mode] === undefined ? "n/a" : median(heap[mode]).toFixed(0)} |`,
+    );
+  }
+}
+
+if (PART === "all" || PART === "1") await partOne();
+if (PART === "all" || PART === "2") await partTwo();

@@ -44,8 +44,14 @@ export {
   type ReadingProblem,
   type SkipKind,
 } from "./failures.ts";
+export { type FrameCallback, ReadingFrame } from "./frame.ts";
 export { DeviceAccumulator, type DeviceEnergy } from "./meter/accumulator.ts";
-export { type MeterCounters, openPowerMeter, PowerMeter } from "./meter/meter.ts";
+export {
+  type MeterCounters,
+  openPowerMeter,
+  PowerMeter,
+  type ReadingCallback,
+} from "./meter/meter.ts";
 export {
   type ComponentRequest,
   type MeterError,

@@ -1,14 +1,12 @@
 import { monotonicMs } from "./clock.ts";
 import type { PowerDevice } from "./device.ts";
 import { readingProblem } from "./failures.ts";
+import type { FrameCallback, ReadingFrame } from "./frame.ts";
+import { SourceRounds } from "./rounds.ts";
 import {
-  countSample,
   type Detection,
-  type DeviceReading,
   emptySourceCounters,
-  failedReading,
   type PowerSource,
-  reading,
   type SourceCounters,
   type SourceSample,
 } from "./source.ts";
@@ -35,6 +33,15 @@ export class SimulatedSource implements PowerSource {
   private readonly devices: PowerDevice[];
   private startedAtMs = Number.NaN;
   private readonly counters = emptySourceCounters();
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      const elapsedS = (frame.atMs - this.startedAtMs) / 1000;
+      for (let i = 0; i < this.specs.length; i++)
+        this.fill(frame, this.specs[i] as SimulatedDeviceSpec, i, elapsedS);
+    },
+  );
 
   constructor(
     kind: "cpu" | "gpu",
@@ -65,6 +72,7 @@ export class SimulatedSource implements PowerSource {
         provenance: [],
       } satisfies PowerDevice;
     });
+    this.rounds.resize(this.devices.length);
   }
 
   async detect(): Promise<Detection> {
@@ -72,39 +80,49 @@ export class SimulatedSource implements PowerSource {
     return { devices: this.devices, skipped: [] };
   }
 
-  async sample(): Promise<SourceSample> {
-    const atMs = monotonicMs();
-    const elapsedS = (atMs - this.startedAtMs) / 1000;
-    const readings = this.specs.map((spec, index) => this.readingOf(spec, index, elapsedS));
-    countSample(this.counters, readings);
-    return { atMs, readings };
+  sample(): Promise<SourceSample> {
+    return this.rounds.sample();
   }
 
-  private readingOf(spec: SimulatedDeviceSpec, index: number, elapsedS: number): DeviceReading {
+  /** Synchronous: `done` runs before `read` returns. */
+  read(done: FrameCallback): void {
+    if (this.rounds.begin(done)) this.rounds.finish();
+  }
+
+  private fill(
+    frame: ReadingFrame,
+    spec: SimulatedDeviceSpec,
+    index: number,
+    elapsedS: number,
+  ): void {
     const id = `${this.reader}:${index}`;
     let u: number;
     try {
       const curve = spec.utilisation ?? 1;
       u = typeof curve === "number" ? curve : curve(elapsedS);
     } catch (error) {
-      return failedReading(
+      frame.fail(
+        index,
         readingProblem(
           "malformed",
           id,
           `${this.reader} ${spec.name}: the utilisation curve threw: ${String(error)}`,
         ),
       );
+      return;
     }
     if (!Number.isFinite(u) || u < 0 || u > 1) {
-      return failedReading(
+      frame.fail(
+        index,
         readingProblem(
           "out-of-range",
           id,
           `${this.reader} ${spec.name}: utilisation ${u} at ${elapsedS.toFixed(1)} s is outside [0, 1]`,
         ),
       );
+      return;
     }
-    return reading(Number.NaN, spec.watts * u, u, null);
+    frame.set(index, Number.NaN, spec.watts * u, u);
   }
 
   close(): void {}

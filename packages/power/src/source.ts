@@ -5,6 +5,7 @@ import {
   type ReaderSkip,
   type ReadingProblem,
 } from "./failures.ts";
+import type { FrameCallback } from "./frame.ts";
 
 /**
  * One reading of one device. Every field is always present (NaN where absent) so that every
@@ -68,6 +69,13 @@ export interface PowerSource {
   readonly reader: ReaderId;
   detect(): Promise<Detection>;
   sample(): Promise<SourceSample>;
+  /**
+   * The allocation-free form of `sample()`, which the meter uses when a source has it: reads
+   * every device into the source's own `ReadingFrame` and calls `done(frame)`, synchronously
+   * when every read could be done at once, else later. The frame is valid until the next round;
+   * a `read` made while a round runs waits for that round. Never throws.
+   */
+  read?(done: FrameCallback): void;
   /** Releases files, libraries and child processes; safe to call twice. */
   close(): void;
   introspect(): SourceCounters;

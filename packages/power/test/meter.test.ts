@@ -187,12 +187,34 @@ describe("openPowerMeter choices", () => {
   });
 
   it("answers concurrent sample() calls with one sample", async () => {
-    const opened = await openPowerMeter({ simulated: [{ kind: "cpu", name: "c", watts: 1 }] });
+    const device = measuredDeviceForTests("rapl:a", "cpu");
+    let reads = 0;
+    const source = fakeSource("rapl", [device], async () => {
+      reads++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return {
+        atMs: performance.now(),
+        readings: [{ energyJ: reads, watts: Number.NaN, utilisation: Number.NaN, problem: null }],
+      };
+    });
+    const opened = await openPowerMeter({ inject: { sources: [source] }, fallback: "none" });
     if (!opened.ok) throw new Error(opened.error.message);
     await using meter = opened.value;
     const [a, b] = await Promise.all([meter.sample(), meter.sample()]);
     expect(a).toBe(b);
+    expect(reads).toBe(2);
     expect(meter.introspect().coalesced).toBe(1);
+  });
+
+  it("reads simulated devices at once: each sample() is its own sample", async () => {
+    const opened = await openPowerMeter({ simulated: [{ kind: "cpu", name: "c", watts: 1 }] });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const [a, b] = await Promise.all([meter.sample(), meter.sample()]);
+    expect(a).not.toBe(b);
+    expect(b.atMs).toBeGreaterThanOrEqual(a.atMs);
+    expect(meter.introspect().coalesced).toBe(0);
+    expect(meter.introspect().samples).toBe(3);
   });
 
   it("samples on a timer until stopped", async () => {

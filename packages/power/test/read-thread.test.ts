@@ -3,14 +3,16 @@ import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
+  AmdgpuSource,
   MAX_ROUND_REQUESTS,
   nodeSysfsIo,
   openPowerMeter,
   type PowerMeter,
+  type PowerSource,
   RaplSource,
   readThreadStats,
 } from "../src/index.ts";
-import { setEnergy, tempDir, twoSocketServer, writePowercap } from "./helpers/trees.ts";
+import { setEnergy, tempDir, twoSocketServer, writeHwmon, writePowercap } from "./helpers/trees.ts";
 
 /** A temporary folder for one test, removed when the test ends. */
 async function freshRoot(): Promise<string> {
@@ -60,8 +62,8 @@ async function expectReleased(fdsBefore: number): Promise<void> {
   expect(await descriptorsSettleAt(fdsBefore)).toBe(fdsBefore);
 }
 
-async function meterOver(source: RaplSource): Promise<PowerMeter> {
-  const opened = await openPowerMeter({ inject: { sources: [source] }, fallback: "none" });
+async function meterOver(...sources: PowerSource[]): Promise<PowerMeter> {
+  const opened = await openPowerMeter({ inject: { sources }, fallback: "none" });
   if (!opened.ok) throw new Error(opened.error.message);
   return opened.value;
 }
@@ -79,13 +81,39 @@ function readOnce(fd: number, length = 32): Promise<{ code: string | null; text:
 }
 
 describe.runIf(process.platform === "linux")("the read thread", () => {
-  it("starts with the first open descriptor, reads every zone of a sample in one round, and stops with the last close", async () => {
+  it("reads RAPL on the calling thread without starting the worker", async () => {
     const { root, fdsBefore } = await idleTree();
+    const before = readThreadStats();
+    const meter = await meterOver(new RaplSource({ root }));
+    await meter.sample();
+    await meter.sample();
+    const during = readThreadStats();
+    // RAPL's energy_uj is a register read that does not sleep: no hand-off to another thread.
+    expect(during.running).toBe(false);
+    expect(during.started).toBe(before.started);
+    expect(during.rounds).toBe(before.rounds);
+    expect(during.users).toBe(before.users + meter.devices.length);
+    expect(during.directReads - before.directReads).toBe(3 * meter.devices.length);
+
+    await meter.close();
+    await expectReleased(fdsBefore);
+    expect(readThreadStats().users).toBe(before.users);
+  });
+
+  it("starts with the first open descriptor, reads every amdgpu card of a sample in one round, and stops with the last close", async () => {
+    const { root, fdsBefore } = await idleTree();
+    const hwmon = join(root, "hwmon");
+    await writeHwmon(hwmon, [
+      { hwmon: "hwmon0", name: "amdgpu", pci: "0000:03:00.0", files: { power1_average: 1 } },
+      { hwmon: "hwmon1", name: "amdgpu", pci: "0000:83:00.0", files: { energy1_input: 1 } },
+    ]);
     const before = readThreadStats();
     expect(before.stopping).toBe(0);
     expect(before.running).toBe(false);
 
-    const meter = await meterOver(new RaplSource({ root }));
+    const meter = await meterOver(new RaplSource({ root }), new AmdgpuSource({ root: hwmon }));
+    const cards = meter.devices.filter((d) => d.reader === "amdgpu").length;
+    expect(cards).toBe(2);
     const roundsAtOpen = readThreadStats().rounds;
     await meter.sample();
     await meter.sample();
@@ -93,15 +121,39 @@ describe.runIf(process.platform === "linux")("the read thread", () => {
     expect(during.running).toBe(true);
     expect(during.started).toBe(before.started + 1);
     expect(during.users).toBe(before.users + meter.devices.length);
-    // Two samples, one round each, however many zones: that is the point of the thread.
+    // Two samples, one round each, however many cards: that is the point of the thread.
     expect(during.rounds - roundsAtOpen).toBe(2);
-    expect(during.reads - before.reads).toBe(3 * meter.devices.length);
+    expect(during.reads - before.reads).toBe(3 * cards);
 
     await meter.close();
     await expectReleased(fdsBefore);
     const after = readThreadStats();
     expect(after.users).toBe(before.users);
     expect(after.broken).toBeNull();
+  });
+
+  it("runs a round asked for from the callback of the round before (a caller that reads again at once)", async () => {
+    const { root, fdsBefore } = await idleTree();
+    const hwmon = join(root, "hwmon");
+    await writeHwmon(hwmon, [
+      { hwmon: "hwmon0", name: "amdgpu", pci: "0000:03:00.0", files: { energy1_input: 7_000 } },
+    ]);
+    const source = new AmdgpuSource({ root: hwmon });
+    await source.detect();
+    const roundsBefore = readThreadStats().rounds;
+    const energies: number[] = [];
+    await new Promise<void>((resolve) => {
+      const onFrame = (frame: { energyJ: Float64Array }): void => {
+        energies.push(frame.energyJ[0] as number);
+        if (energies.length < 3) source.read(onFrame);
+        else resolve();
+      };
+      source.read(onFrame);
+    });
+    expect(energies).toEqual([0.007, 0.007, 0.007]);
+    expect(readThreadStats().rounds - roundsBefore).toBe(3);
+    source.close();
+    await expectReleased(fdsBefore);
   });
 
   it("keeps the vanished zone's descriptor out of every later round, even when the zone comes back, and a new meter reads the new one", async () => {
@@ -121,9 +173,9 @@ describe.runIf(process.platform === "linux")("the read thread", () => {
       },
     ]);
     await setEnergy(root, "intel-rapl:0", 1_000_000 + 1_000_000);
-    const readsBefore = readThreadStats().reads;
+    const readsBefore = readThreadStats().directReads;
     const back = await meter.sample();
-    const readsInSample = readThreadStats().reads - readsBefore;
+    const readsInSample = readThreadStats().directReads - readsBefore;
 
     const id = "rapl:intel-rapl:1";
     expect(gone.devices.find((d) => d.device.id === id)?.problem?.kind).toBe("vanished");

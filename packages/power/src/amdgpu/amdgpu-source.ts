@@ -1,15 +1,12 @@
 import { basename } from "node:path";
-import { monotonicMs } from "../clock.ts";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
-  countSample,
   type Detection,
-  type DeviceReading,
   emptySourceCounters,
-  failedReading,
   type PowerSource,
-  reading,
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
@@ -50,9 +47,15 @@ export class AmdgpuSource implements PowerSource {
   private readonly io: SysfsIo;
   private cards: Card[] = [];
   private readonly countdown = new Countdown();
-  private pending: Promise<SourceSample> | null = null;
   private closed = false;
   private readonly counters = emptySourceCounters();
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      for (let i = 0; i < this.cards.length; i++) this.fill(frame, i, this.cards[i] as Card);
+    },
+  );
 
   constructor(private readonly options: AmdgpuOptions = {}) {
     this.root = options.root ?? DEFAULT_HWMON_ROOT;
@@ -116,6 +119,7 @@ export class AmdgpuSource implements PowerSource {
         ),
       );
     }
+    this.rounds.resize(this.cards.length);
     return { devices: this.cards.map((c) => c.device), skipped };
   }
 
@@ -193,32 +197,35 @@ export class AmdgpuSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    if (this.pending !== null) {
-      this.counters.coalesced++;
-      return this.pending;
-    }
-    const atMs = monotonicMs();
-    this.pending = new Promise((resolve) => {
-      let live = 0;
-      for (const card of this.cards) if (card.vanished === null) live++;
-      this.countdown.start(this.closed ? 0 : live, () => {
-        this.pending = null;
-        const readings = this.cards.map((card) => this.readingOf(card));
-        countSample(this.counters, readings);
-        resolve({ atMs, readings });
-      });
-      if (this.closed) return;
-      for (const card of this.cards)
-        if (card.vanished === null) card.file.read(this.countdown.arrive);
-    });
-    return this.pending;
+    return this.rounds.sample();
   }
 
-  private readingOf(card: Card): DeviceReading {
+  /**
+   * Reads every card on the read thread, never on the calling thread: an amdgpu hwmon read
+   * asks the GPU's SMU firmware and waits for its answer (and on older kernels wakes a
+   * runtime-suspended GPU first), which can take milliseconds.
+   */
+  read(done: FrameCallback): void {
+    if (!this.rounds.begin(done)) return;
+    let live = 0;
+    const cards = this.cards;
+    // Indexed loops on the sampling path (see RaplSource.read).
+    if (!this.closed)
+      for (let c = 0; c < cards.length; c++) if (cards[c]?.vanished === null) live++;
+    if (live === 0) {
+      this.rounds.finish();
+      return;
+    }
+    this.countdown.start(live, this.rounds.finish);
+    for (let c = 0; c < cards.length; c++) {
+      const card = cards[c] as Card;
+      if (card.vanished === null) card.file.read(this.countdown.arrive);
+    }
+  }
+
+  private fill(frame: ReadingFrame, i: number, card: Card): void {
     const { id, name } = card.device;
-    if (this.closed)
-      return failedReading(readingProblem("vanished", id, "the amdgpu reader is closed"));
-    if (card.vanished !== null) return failedReading(card.vanished);
+    if (frame.failGone(i, this.closed ? "amdgpu" : null, id, card.vanished)) return;
     const code = card.file.lastErrorCode;
     if (code === "ENODEV" || code === "ENOENT" || code === "ENXIO") {
       card.vanished = readingProblem(
@@ -226,30 +233,34 @@ export class AmdgpuSource implements PowerSource {
         id,
         `amdgpu ${name}: ${card.file.path} is gone (${code}): the GPU was removed or its driver unloaded`,
       );
-      return failedReading(card.vanished);
+      frame.fail(i, card.vanished);
+      return;
     }
     if (code !== null) {
-      return failedReading(
+      frame.fail(
+        i,
         readingProblem(
           "unreadable",
           id,
           `amdgpu ${name}: reading ${card.file.path} failed (${code})`,
         ),
       );
+      return;
     }
     const value = card.file.integer();
     if (!Number.isFinite(value)) {
-      return failedReading(
+      frame.fail(
+        i,
         readingProblem(
           Number.isNaN(value) ? "malformed" : "out-of-range",
           id,
           `amdgpu ${name}: ${card.file.path} holds "${card.file.text()}", not a whole number of ${card.quantity === "energy" ? "microjoules" : "microwatts"}; this sample of the card is skipped`,
         ),
       );
+      return;
     }
-    return card.quantity === "energy"
-      ? reading(value / 1e6, Number.NaN, Number.NaN, null)
-      : reading(Number.NaN, value / 1e6, Number.NaN, null);
+    if (card.quantity === "energy") frame.set(i, value / 1e6, Number.NaN, Number.NaN);
+    else frame.set(i, Number.NaN, value / 1e6, Number.NaN);
   }
 
   close(): void {

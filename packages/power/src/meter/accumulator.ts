@@ -1,6 +1,7 @@
 import { type CounterStep, counterStep } from "../counter.ts";
 import type { PowerDevice } from "../device.ts";
 import { type ReadingProblem, readingProblem } from "../failures.ts";
+import type { ReadingFrame } from "../frame.ts";
 import type { DeviceReading } from "../source.ts";
 
 /**
@@ -10,6 +11,9 @@ import type { DeviceReading } from "../source.ts";
  */
 const PLAUSIBILITY_FACTOR = 1.25;
 const PLAUSIBILITY_SLACK_S = 0.1;
+
+/** A reading's own object, rewritten in place by `PowerMeter.sampleInto`. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface DeviceEnergy {
   readonly device: PowerDevice;
@@ -59,22 +63,55 @@ export class DeviceAccumulator {
   }
 
   add(r: DeviceReading, atMs: number): void {
-    this.problem = r.problem;
-    if (r.problem !== null) {
+    this.addValues(r.energyJ, r.watts, r.utilisation, r.problem, atMs);
+  }
+
+  /**
+   * `add` from slot `i` of a source's frame, without a reading object; the frame is passed,
+   * not its numbers, because a double passed to a call is boxed on the heap.
+   */
+  addSlot(frame: ReadingFrame, i: number): void {
+    const problem = frame.problems[i] ?? null;
+    this.problem = problem;
+    if (problem !== null) {
       this.skipped++;
       return;
     }
-    this.utilisation = r.utilisation;
-    if (this.useCounter && !Number.isNaN(r.energyJ)) this.addCounter(r.energyJ, atMs);
-    else if (!Number.isNaN(r.watts)) this.addPower(r.watts, atMs);
+    this.utilisation = frame.utilisation[i] as number;
+    const energyJ = frame.energyJ[i] as number;
+    if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, frame.atMs);
     else {
-      this.skipped++;
-      this.problem = readingProblem(
-        "malformed",
-        this.device.id,
-        `${this.device.reader} ${this.device.name}: the reading has neither energy nor power`,
-      );
+      const watts = frame.watts[i] as number;
+      if (!Number.isNaN(watts)) this.addPower(watts, frame.atMs);
+      else this.neither();
     }
+  }
+
+  private addValues(
+    energyJ: number,
+    watts: number,
+    utilisation: number,
+    problem: ReadingProblem | null,
+    atMs: number,
+  ): void {
+    this.problem = problem;
+    if (problem !== null) {
+      this.skipped++;
+      return;
+    }
+    this.utilisation = utilisation;
+    if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, atMs);
+    else if (!Number.isNaN(watts)) this.addPower(watts, atMs);
+    else this.neither();
+  }
+
+  private neither(): void {
+    this.skipped++;
+    this.problem = readingProblem(
+      "malformed",
+      this.device.id,
+      `${this.device.reader} ${this.device.name}: the reading has neither energy nor power`,
+    );
   }
 
   private addCounter(energyJ: number, atMs: number): void {
@@ -147,5 +184,18 @@ export class DeviceAccumulator {
       uncountedS: this.uncountedS,
       problem: this.problem,
     };
+  }
+
+  /** Rewrites `target` (a snapshot of this device) with the current figures, allocating nothing. */
+  snapshotInto(target: DeviceEnergy): void {
+    const t = target as Mutable<DeviceEnergy>;
+    t.energyJ = this.energyJ;
+    t.watts = this.watts;
+    t.utilisation = this.utilisation;
+    t.samples = this.samples;
+    t.skipped = this.skipped;
+    t.lowerBound = this.lowerBound;
+    t.uncountedS = this.uncountedS;
+    t.problem = this.problem;
   }
 }

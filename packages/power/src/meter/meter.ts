@@ -7,10 +7,10 @@ import {
   emptyProblemCounters,
   type ProblemCounters,
   type ReaderSkip,
-  type ReadingProblem,
   readerSkip,
   readingProblem,
 } from "../failures.ts";
+import type { ReadingFrame } from "../frame.ts";
 import { ModelSource } from "../model/model-source.ts";
 import { type GpuProcesses, NvmlSource } from "../nvml/nvml-source.ts";
 import { RaplSource } from "../rapl/rapl-source.ts";
@@ -29,7 +29,7 @@ import {
   type MeterOptions,
   meterOptionsSchema,
 } from "./options.ts";
-import { componentsOf, type MeterReading, totalsOf } from "./reading.ts";
+import { fillReading, type MeterReading, newReading } from "./reading.ts";
 import { deviceMatches, READERS_OF } from "./select.ts";
 
 interface Picks {
@@ -38,18 +38,15 @@ interface Picks {
   readonly picks: readonly { readonly index: number; readonly acc: DeviceAccumulator }[];
 }
 
-/** A source as the meter drives it: its picks, its last outcome and handlers made once. */
+/** A source as the meter drives it: its picks and handlers made once. */
 interface Wired extends Picks {
-  /** The sample of the round in flight; null before it arrives or when the source rejected. */
-  outcome: SourceSample | null;
-  failure: unknown;
-  readonly fulfilled: (sample: SourceSample) => void;
-  readonly rejected: (reason: unknown) => void;
+  /** Starts the source's round; one of the handlers below answers it. */
+  readonly start: () => void;
 }
 
 export interface MeterCounters {
   samples: number;
-  /** `sample()` calls answered with the sample already running. */
+  /** `sample()` and `sampleInto()` calls answered with the sample already running. */
   coalesced: number;
   /** Ticks of `start()` that found the previous sample still running. */
   overlappedTicks: number;
@@ -58,19 +55,35 @@ export interface MeterCounters {
   readonly sources: Readonly<Record<string, SourceCounters>>;
 }
 
+/** Called by `sampleInto` with the reading it filled. */
+export type ReadingCallback = (reading: MeterReading) => void;
+
 /**
  * Composes the detected power sources into energy per device, per component and in total.
  * Open it with `openPowerMeter`; it starts metering at once. Dispose of it with `close()`,
  * `await using` or `using`: files, the NVML library (`nvmlShutdown`) and child processes are
  * released.
+ *
+ * Two ways to sample: `sample()` resolves to a new `MeterReading` the caller may keep, and
+ * `sampleInto(reading, done)` rewrites a reading made once by `createReading()`, which with
+ * the package's readers allocates nothing per sample (see the README's "Performance").
  */
 export class PowerMeter implements AsyncDisposable, Disposable {
   private readonly accumulators: DeviceAccumulator[];
-  private inFlight: Promise<MeterReading> | null = null;
   private readonly wired: readonly Wired[];
+  private running = false;
   private remaining = 0;
-  private finish: ((reading: MeterReading) => void) | null = null;
-  private last: MeterReading;
+  private latestMs = Number.NEGATIVE_INFINITY;
+  private lastAtMs: number;
+  /** The latest reading as a kept object: built on demand after a `sampleInto` round. */
+  private last: MeterReading | null;
+  /** The promise of the round in flight, made by the first `sample()` that joined it. */
+  private inFlight: Promise<MeterReading> | null = null;
+  private resolveInFlight: ((reading: MeterReading) => void) | null = null;
+  private waiters = new ReadingWaiters();
+  private spareWaiters = new ReadingWaiters();
+  private readonly idle: (() => void)[] = [];
+  private readonly mine = new WeakSet<MeterReading>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly counters = {
@@ -86,25 +99,10 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     readonly skipped: readonly ReaderSkip[],
     private readonly startedAtMs: number,
   ) {
-    this.wired = picks.map((p) => {
-      const w: Wired = {
-        ...p,
-        outcome: null,
-        failure: undefined,
-        fulfilled: (sample) => {
-          w.outcome = sample;
-          this.arrive();
-        },
-        rejected: (reason) => {
-          w.outcome = null;
-          w.failure = reason;
-          this.arrive();
-        },
-      };
-      return w;
-    });
+    this.wired = picks.map((p) => this.wire(p));
     this.accumulators = this.wired.flatMap((w) => w.picks.map((p) => p.acc));
-    this.last = this.build(startedAtMs);
+    this.lastAtMs = startedAtMs;
+    this.last = newReading(this.accumulators, startedAtMs, startedAtMs);
   }
 
   /** @internal Used by `openPowerMeter` once the selection is valid. */
@@ -119,6 +117,75 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     return meter;
   }
 
+  /**
+   * The handlers of one source, made once: a source with `read` fills its own frame, which is
+   * counted into the accumulators as it arrives; a source with only `sample()` is awaited.
+   */
+  private wire(p: Picks): Wired {
+    const { source, picks } = p;
+    const read = source.read;
+    if (read !== undefined) {
+      const onFrame = (frame: ReadingFrame): void => {
+        // Indexed: a for-of allocates until optimised, and at 1 Hz this may never be.
+        for (let p = 0; p < picks.length; p++) {
+          const pick = picks[p] as Picks["picks"][number];
+          if (pick.index < frame.size) pick.acc.addSlot(frame, pick.index);
+          else pick.acc.add(this.missing(pick.acc.device, false, undefined), frame.atMs);
+          this.countProblem(pick.acc);
+        }
+        this.arrive(frame.atMs);
+      };
+      return {
+        ...p,
+        start: () => {
+          try {
+            read.call(source, onFrame);
+          } catch (error) {
+            // A reader that throws (a bug): its devices get a driver-error, the round goes on.
+            this.rejected(picks, error);
+          }
+        },
+      };
+    }
+    const fulfilled = (sample: SourceSample): void => {
+      for (const pick of picks) {
+        pick.acc.add(
+          sample.readings[pick.index] ?? this.missing(pick.acc.device, false, undefined),
+          sample.atMs,
+        );
+        this.countProblem(pick.acc);
+      }
+      this.arrive(sample.atMs);
+    };
+    const rejected = (reason: unknown): void => this.rejected(picks, reason);
+    return {
+      ...p,
+      start: () => {
+        let pending: Promise<SourceSample>;
+        try {
+          pending = source.sample();
+        } catch (error) {
+          pending = Promise.reject(error);
+        }
+        pending.then(fulfilled, rejected);
+      },
+    };
+  }
+
+  private rejected(picks: Picks["picks"], reason: unknown): void {
+    const atMs = monotonicMs();
+    for (const pick of picks) {
+      pick.acc.add(this.missing(pick.acc.device, true, reason), atMs);
+      this.countProblem(pick.acc);
+    }
+    this.arrive(atMs);
+  }
+
+  private countProblem(acc: DeviceAccumulator): void {
+    const problem = acc.problem;
+    if (problem !== null) this.counters.problems[problem.kind]++;
+  }
+
   /** The components that have at least one device, in the order cpu, dram, gpu, psys, machine. */
   get components(): readonly Component[] {
     return COMPONENTS.filter((c) => this.devices.some((d) => d.kind === c));
@@ -126,70 +193,97 @@ export class PowerMeter implements AsyncDisposable, Disposable {
 
   /** Reads every device once and returns the energy since the meter opened. Never rejects. */
   sample(): Promise<MeterReading> {
-    if (this.closed) return Promise.resolve(this.last);
+    if (this.closed) return Promise.resolve(this.latest());
     if (this.inFlight !== null) {
       this.counters.coalesced++;
       return this.inFlight;
     }
-    this.inFlight = new Promise(this.begin);
-    return this.inFlight;
+    if (this.running) this.counters.coalesced++;
+    const joining = this.running;
+    this.inFlight = new Promise((resolve) => {
+      this.resolveInFlight = resolve;
+    });
+    const promise = this.inFlight;
+    if (!joining) this.startRound();
+    return promise;
+  }
+
+  /**
+   * A reading whose objects `sampleInto` rewrites in place: make one (or a few) and reuse it
+   * for every sample. It holds this meter's devices and components, as of the latest sample.
+   */
+  createReading(): MeterReading {
+    const reading = newReading(this.accumulators, this.lastAtMs, this.startedAtMs);
+    this.mine.add(reading);
+    return reading;
+  }
+
+  /**
+   * Reads every device once and rewrites `reading` (made by `createReading()`) with the energy
+   * since the meter opened, then calls `done(reading)`. With the package's readers it allocates
+   * nothing per sample; `done` runs before `sampleInto` returns when every device could be
+   * read at once on this thread (RAPL, the model, simulated devices), later otherwise. The
+   * reading changes on the next `sampleInto`: copy what must be kept. Never throws, except for
+   * a reading this meter did not make (a programmer error).
+   */
+  sampleInto(reading: MeterReading, done: ReadingCallback): void {
+    if (!this.mine.has(reading)) {
+      throw new Error("sampleInto: pass a reading made by this meter's createReading()");
+    }
+    if (this.closed) {
+      fillReading(reading, this.accumulators, this.lastAtMs, this.startedAtMs);
+      done(reading);
+      return;
+    }
+    this.waiters.add(reading, done);
+    if (this.running) this.counters.coalesced++;
+    else this.startRound();
   }
 
   /** The latest reading, without sampling. */
   latest(): MeterReading {
+    this.last ??= newReading(this.accumulators, this.lastAtMs, this.startedAtMs);
     return this.last;
   }
 
   /**
-   * Starts every source's sample and counts them back with handlers made once per source
-   * (not `Promise.allSettled` and an async function, which allocate arrays, result objects and
-   * a generator state per sample).
+   * Starts every source's round and counts them back with handlers made once per source (not
+   * `Promise.allSettled` and an async function, which allocate arrays, result objects and a
+   * generator state per sample).
    */
-  private readonly begin = (resolve: (reading: MeterReading) => void): void => {
-    this.finish = resolve;
+  private startRound(): void {
+    this.running = true;
+    this.latestMs = Number.NEGATIVE_INFINITY;
     this.remaining = this.wired.length;
     if (this.remaining === 0) {
       this.complete();
       return;
     }
-    for (let s = 0; s < this.wired.length; s++) {
-      const w = this.wired[s] as Wired;
-      let pending: Promise<SourceSample>;
-      try {
-        pending = w.source.sample();
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(w.fulfilled, w.rejected);
-    }
-  };
+    for (let s = 0; s < this.wired.length; s++) (this.wired[s] as Wired).start();
+  }
 
-  private arrive(): void {
+  private arrive(atMs: number): void {
+    if (atMs > this.latestMs) this.latestMs = atMs;
     if (--this.remaining === 0) this.complete();
   }
 
   private complete(): void {
-    let latestMs = Number.NEGATIVE_INFINITY;
-    for (const w of this.wired) {
-      const sample = w.outcome;
-      w.outcome = null;
-      const atMs = sample === null ? monotonicMs() : sample.atMs;
-      if (atMs > latestMs) latestMs = atMs;
-      for (const pick of w.picks) {
-        const r = sample === null ? undefined : sample.readings[pick.index];
-        pick.acc.add(r ?? this.missing(pick.acc.device, sample === null, w.failure), atMs);
-        const problem = pick.acc.problem;
-        if (problem !== null) this.counters.problems[problem.kind]++;
-      }
-      w.failure = undefined;
-    }
     this.counters.samples++;
     // The reading is as of its latest device reading, so intervals between readings match the energy in them.
-    this.last = this.build(Number.isFinite(latestMs) ? latestMs : monotonicMs());
-    const finish = this.finish;
-    this.finish = null;
+    this.lastAtMs = Number.isFinite(this.latestMs) ? this.latestMs : monotonicMs();
+    this.last = null;
+    this.running = false;
+    const resolve = this.resolveInFlight;
+    this.resolveInFlight = null;
     this.inFlight = null;
-    finish?.(this.last);
+    // Callbacks may sample again: the next round's waiters go to the other list (a new one only
+    // when that list is itself still being handed out, two rounds up the stack).
+    const waiters = this.waiters;
+    this.waiters = this.spareWaiters.handingOut ? new ReadingWaiters() : this.spareWaiters;
+    this.spareWaiters = waiters;
+    waiters.finish(this.accumulators, this.lastAtMs, this.startedAtMs);
+    if (resolve !== null) resolve(this.latest());
+    while (this.idle.length > 0 && !this.running) (this.idle.pop() as () => void)();
   }
 
   private missing(device: PowerDevice, rejected: boolean, reason: unknown): DeviceReading {
@@ -199,41 +293,33 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     return failedReading(readingProblem("driver-error", device.id, `${device.name}: ${why}`));
   }
 
-  private build(atMs: number): MeterReading {
-    const devices = this.accumulators.map((a) => a.snapshot());
-    const components = componentsOf(devices);
-    const totals = totalsOf(components);
-    const problems: ReadingProblem[] = [];
-    for (const d of devices) if (d.problem !== null) problems.push(d.problem);
-    return {
-      atMs,
-      elapsedS: (atMs - this.startedAtMs) / 1000,
-      devices,
-      components,
-      totalEnergyJ: totals.energyJ,
-      totalWatts: totals.watts,
-      problems,
-    };
-  }
-
   /**
    * Samples every `intervalMs` until `stop()` or `close()`, handing each reading to `onReading`.
-   * The timer does not keep the process alive unless `keepAlive` is set.
+   * With `into` (a reading from `createReading()`) every tick rewrites that one reading, which
+   * allocates nothing per sample; without it each tick gets a new reading. The timer does not
+   * keep the process alive unless `keepAlive` is set.
    */
   start(
     intervalMs: number,
     onReading: (reading: MeterReading) => void = () => {},
     keepAlive = false,
+    into?: MeterReading,
   ): void {
     if (!Number.isFinite(intervalMs) || intervalMs < 1)
       throw new Error(`start: intervalMs must be at least 1, got ${intervalMs}`);
+    if (into !== undefined && !this.mine.has(into)) {
+      throw new Error("start: pass a reading made by this meter's createReading()");
+    }
     this.stop();
+    const fresh: ReadingCallback = () => onReading(this.latest());
+    const target = into ?? this.createReading();
+    const done = into === undefined ? fresh : onReading;
     this.timer = setInterval(() => {
-      if (this.inFlight !== null) {
+      if (this.running) {
         this.counters.overlappedTicks++;
         return;
       }
-      void this.sample().then(onReading);
+      this.sampleInto(target, done);
     }, intervalMs);
     if (!keepAlive) this.timer.unref();
   }
@@ -263,7 +349,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.stop();
-    await this.inFlight;
+    if (this.running) await new Promise<void>((resolve) => this.idle.push(resolve));
     this.closeNow();
   }
 
@@ -281,6 +367,44 @@ export class PowerMeter implements AsyncDisposable, Disposable {
   /** Synchronous disposal: a sample still running finishes against closed readers. */
   [Symbol.dispose](): void {
     this.closeNow();
+  }
+}
+
+/** The `sampleInto` calls waiting for a round: slot arrays with a count, never shrunk. */
+class ReadingWaiters {
+  private readonly readings: (MeterReading | null)[] = [];
+  private readonly callbacks: (ReadingCallback | null)[] = [];
+  private count = 0;
+  handingOut = false;
+
+  add(reading: MeterReading, done: ReadingCallback): void {
+    if (this.count === this.readings.length) {
+      this.readings.push(reading);
+      this.callbacks.push(done);
+    } else {
+      this.readings[this.count] = reading;
+      this.callbacks[this.count] = done;
+    }
+    this.count++;
+  }
+
+  /** Fills each waiting reading and calls its callback (which may start the next round). */
+  finish(accumulators: readonly DeviceAccumulator[], atMs: number, startedAtMs: number): void {
+    const n = this.count;
+    this.count = 0;
+    this.handingOut = true;
+    try {
+      for (let i = 0; i < n; i++) {
+        const reading = this.readings[i] as MeterReading;
+        const done = this.callbacks[i] as ReadingCallback;
+        this.readings[i] = null;
+        this.callbacks[i] = null;
+        fillReading(reading, accumulators, atMs, startedAtMs);
+        done(reading);
+      }
+    } finally {
+      this.handingOut = false;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { ADDITIVE_COMPONENTS, type Basis, COMPONENTS, type Component } from "../device.ts";
 import type { ReadingProblem } from "../failures.ts";
-import type { DeviceEnergy } from "./accumulator.ts";
+import type { DeviceAccumulator, DeviceEnergy, Mutable } from "./accumulator.ts";
 
 export interface ComponentEnergy {
   readonly component: Component;
@@ -30,40 +30,106 @@ export interface MeterReading {
   readonly problems: readonly ReadingProblem[];
 }
 
-export function componentsOf(devices: readonly DeviceEnergy[]): ComponentEnergy[] {
-  const out: ComponentEnergy[] = [];
+/**
+ * A complete reading of `accumulators` as of `atMs`: fresh objects throughout, which a caller
+ * may keep (the `sample()` path), and the slots `fillReading` rewrites (the `sampleInto` path).
+ */
+export function newReading(
+  accumulators: readonly DeviceAccumulator[],
+  atMs: number,
+  startedAtMs: number,
+): MeterReading {
+  const devices = accumulators.map((a) => a.snapshot());
+  const components: ComponentEnergy[] = [];
   for (const component of COMPONENTS) {
-    let energyJ = 0;
-    let watts = Number.NaN;
-    let count = 0;
-    let basis: Basis | "mixed" | null = null;
-    let lowerBound = false;
-    for (const d of devices) {
-      if (d.device.kind !== component) continue;
-      count++;
-      energyJ += d.energyJ;
-      if (!Number.isNaN(d.watts)) watts = (Number.isNaN(watts) ? 0 : watts) + d.watts;
-      basis = basis === null || basis === d.device.basis ? d.device.basis : "mixed";
-      lowerBound ||= d.lowerBound;
-    }
-    if (count === 0 || basis === null) continue;
-    out.push({ component, energyJ, watts, devices: count, basis, lowerBound });
+    if (!devices.some((d) => d.device.kind === component)) continue;
+    const slot: ComponentEnergy = {
+      component,
+      energyJ: 0,
+      watts: Number.NaN,
+      devices: 0,
+      basis: "measured",
+      lowerBound: false,
+    };
+    sumComponent(slot, devices);
+    components.push(slot);
   }
-  return out;
+  const reading: MeterReading = {
+    atMs,
+    elapsedS: (atMs - startedAtMs) / 1000,
+    devices,
+    components,
+    totalEnergyJ: 0,
+    totalWatts: 0,
+    problems: devices.flatMap((d) => (d.problem === null ? [] : [d.problem])),
+  };
+  sumTotals(reading);
+  return reading;
 }
 
-export function totalsOf(components: readonly ComponentEnergy[]): {
-  energyJ: number;
-  watts: number;
-} {
+/**
+ * Rewrites a reading made by `newReading` over the same accumulators, allocating nothing
+ * unless a device has a problem (the `problems` list then grows).
+ */
+export function fillReading(
+  target: MeterReading,
+  accumulators: readonly DeviceAccumulator[],
+  atMs: number,
+  startedAtMs: number,
+): void {
+  const t = target as Mutable<MeterReading>;
+  t.atMs = atMs;
+  t.elapsedS = (atMs - startedAtMs) / 1000;
+  const problems = t.problems as ReadingProblem[];
+  if (problems.length > 0) problems.length = 0;
+  for (let i = 0; i < accumulators.length; i++) {
+    const device = t.devices[i] as DeviceEnergy;
+    (accumulators[i] as DeviceAccumulator).snapshotInto(device);
+    if (device.problem !== null) problems.push(device.problem);
+  }
+  for (let c = 0; c < t.components.length; c++)
+    sumComponent(t.components[c] as ComponentEnergy, t.devices);
+  sumTotals(t);
+}
+
+/** Sums a component's devices into its slot (carbontracker averages them; two GPUs draw twice one). */
+function sumComponent(slot: ComponentEnergy, devices: readonly DeviceEnergy[]): void {
+  let energyJ = 0;
+  let watts = Number.NaN;
+  let count = 0;
+  let basis: Basis | "mixed" | null = null;
+  let lowerBound = false;
+  // Indexed loops: a for-of allocates until optimised, and at 1 Hz this may never be.
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i] as DeviceEnergy;
+    if (d.device.kind !== slot.component) continue;
+    count++;
+    energyJ += d.energyJ;
+    if (!Number.isNaN(d.watts)) watts = (Number.isNaN(watts) ? 0 : watts) + d.watts;
+    basis = basis === null || basis === d.device.basis ? d.device.basis : "mixed";
+    lowerBound ||= d.lowerBound;
+  }
+  const s = slot as Mutable<ComponentEnergy>;
+  s.energyJ = energyJ;
+  s.watts = watts;
+  s.devices = count;
+  s.basis = basis ?? "measured";
+  s.lowerBound = lowerBound;
+}
+
+/** cpu + dram + gpu: psys and machine overlap them and stay out. */
+function sumTotals(reading: MeterReading): void {
   let energyJ = 0;
   let watts = 0;
-  for (const c of components) {
+  for (let i = 0; i < reading.components.length; i++) {
+    const c = reading.components[i] as ComponentEnergy;
     if (!ADDITIVE_COMPONENTS.includes(c.component)) continue;
     energyJ += c.energyJ;
     if (!Number.isNaN(c.watts)) watts += c.watts;
   }
-  return { energyJ, watts };
+  const r = reading as Mutable<MeterReading>;
+  r.totalEnergyJ = energyJ;
+  r.totalWatts = watts;
 }
 
 export interface EnergyInterval {

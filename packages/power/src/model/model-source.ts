@@ -3,14 +3,12 @@ import { memoryPower } from "@wattprint/core";
 import { monotonicMs } from "../clock.ts";
 import type { PowerDevice } from "../device.ts";
 import { readingProblem } from "../failures.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
-  countSample,
   type Detection,
-  type DeviceReading,
   emptySourceCounters,
-  failedReading,
   type PowerSource,
-  reading,
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
@@ -44,14 +42,32 @@ interface LoadProbe {
   close(): void;
 }
 
+/**
+ * `/proc/stat` is generated from the kernel's per-CPU counters without sleeping, so on the real
+ * file layer it is read at once on the calling thread (`readNow`); an injected layer without
+ * `readNow` reads through `read`.
+ */
 class ProcStatProbe implements LoadProbe {
+  private into: CpuTimes | null = null;
+  private done: ((ok: boolean) => void) | null = null;
+  private readonly onRead = (): void => {
+    const done = this.done;
+    this.done = null;
+    done?.(this.parse(this.into as CpuTimes));
+  };
   constructor(private readonly file: SysfsAttribute) {}
   read(into: CpuTimes, done: (ok: boolean) => void): void {
-    this.file.read(() =>
-      done(
-        this.file.lastErrorCode === null &&
-          parseProcStat(this.file.rawBytes, this.file.length, into),
-      ),
+    if (this.file.readNow()) {
+      done(this.parse(into));
+      return;
+    }
+    this.into = into;
+    this.done = done;
+    this.file.read(this.onRead);
+  }
+  private parse(into: CpuTimes): boolean {
+    return (
+      this.file.lastErrorCode === null && parseProcStat(this.file.rawBytes, this.file.length, into)
     );
   }
   close(): void {
@@ -93,8 +109,19 @@ export class ModelSource implements PowerSource {
   private lastAtMs = 0;
   private cpuEnergyJ = 0;
   private dramEnergyJ = 0;
-  private pending: Promise<SourceSample> | null = null;
   private readonly counters = emptySourceCounters();
+  private loadOk = false;
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => this.advance(this.loadOk, frame.atMs, frame),
+  );
+  /** The model's reading is as of when the load was read, not when it was asked for. */
+  private readonly onLoad = (ok: boolean): void => {
+    this.loadOk = ok;
+    this.rounds.atMs = monotonicMs();
+    this.rounds.finish();
+  };
 
   constructor(private readonly options: ModelOptions) {}
 
@@ -151,6 +178,7 @@ export class ModelSource implements PowerSource {
         provenance: [power.value.provenance],
       });
     }
+    this.rounds.resize(this.devices.length);
     this.lastAtMs = monotonicMs();
     await this.baseline();
     return { devices: this.devices, skipped: [] };
@@ -185,28 +213,19 @@ export class ModelSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    if (this.pending !== null) {
-      this.counters.coalesced++;
-      return this.pending;
-    }
-    const probe = this.probe;
-    this.pending = new Promise((resolve) => {
-      const finish = (ok: boolean) => {
-        this.pending = null;
-        const atMs = monotonicMs();
-        const readings = this.advance(ok, atMs);
-        countSample(this.counters, readings);
-        resolve({ atMs, readings });
-      };
-      if (probe === null) queueMicrotask(() => finish(true));
-      else probe.read(this.times, finish);
-    });
-    return this.pending;
+    return this.rounds.sample();
   }
 
-  private advance(loadOk: boolean, atMs: number): DeviceReading[] {
+  read(done: FrameCallback): void {
+    if (!this.rounds.begin(done)) return;
+    const probe = this.probe;
+    if (probe === null) this.onLoad(true);
+    else probe.read(this.times, this.onLoad);
+  }
+
+  private advance(loadOk: boolean, atMs: number, frame: ReadingFrame): void {
     const dt = Math.max(0, atMs - this.lastAtMs) / 1000;
-    const readings: DeviceReading[] = [];
+    let i = 0;
     const m = this.cpuModel;
     if (m !== null) {
       const dTotal = this.times.total - this.lastTotal;
@@ -217,28 +236,26 @@ export class ModelSource implements PowerSource {
         this.lastTotal = this.times.total;
         const watts = m.idleWatts + (m.ratedWatts - m.idleWatts) * this.lastLoad;
         this.cpuEnergyJ += watts * dt;
-        readings.push(reading(this.cpuEnergyJ, watts, this.lastLoad, null));
+        frame.set(i++, this.cpuEnergyJ, watts, this.lastLoad);
       } else {
         // Unknown load: assume the last one rather than lose the interval, and say so.
         const watts = m.idleWatts + (m.ratedWatts - m.idleWatts) * this.lastLoad;
         this.cpuEnergyJ += watts * dt;
-        readings.push(
-          failedReading(
-            readingProblem(
-              "malformed",
-              "model:cpu",
-              `model ${m.name}: the CPU load could not be read from ${this.options.procRoot ?? "/proc"}/stat; the previous load (${(this.lastLoad * 100).toFixed(0)} %) was assumed for this interval`,
-            ),
+        frame.fail(
+          i++,
+          readingProblem(
+            "malformed",
+            "model:cpu",
+            `model ${m.name}: the CPU load could not be read from ${this.options.procRoot ?? "/proc"}/stat; the previous load (${(this.lastLoad * 100).toFixed(0)} %) was assumed for this interval`,
           ),
         );
       }
     }
     if (this.options.dram) {
       this.dramEnergyJ += this.dramWatts * dt;
-      readings.push(reading(this.dramEnergyJ, this.dramWatts, Number.NaN, null));
+      frame.set(i, this.dramEnergyJ, this.dramWatts, Number.NaN);
     }
     this.lastAtMs = atMs;
-    return readings;
   }
 
   close(): void {

@@ -1,14 +1,11 @@
-import { monotonicMs } from "../clock.ts";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
-  countSample,
   type Detection,
-  type DeviceReading,
   emptySourceCounters,
-  failedReading,
   type PowerSource,
-  reading,
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
@@ -105,8 +102,20 @@ export class NvmlSource implements PowerSource {
   private closed = false;
   private gpus: Gpu[] = [];
   private readonly countdown = new Countdown();
-  private pending: Promise<SourceSample> | null = null;
   private readonly counters = emptySourceCounters();
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      const withUtil = this.options.utilisation === true;
+      for (let i = 0; i < this.gpus.length; i++) this.fill(frame, i, this.gpus[i] as Gpu, withUtil);
+    },
+  );
+  /** A close during a round shuts NVML down once the round is back. */
+  private readonly finishRound = (): void => {
+    this.rounds.finish();
+    if (this.closed) this.shutdown();
+  };
   private readonly library: string;
   /** The library's number on the read thread, or -1 while this reader does not use it. */
   private threadLibrary = -1;
@@ -163,6 +172,7 @@ export class NvmlSource implements PowerSource {
       readThread.acquire();
       this.threadLibrary = readThread.nvmlLibrary(this.library);
     }
+    this.rounds.resize(this.gpus.length);
     return { devices: this.gpus.map((g) => g.device), skipped };
   }
 
@@ -407,48 +417,44 @@ export class NvmlSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    if (this.pending !== null) {
-      this.counters.coalesced++;
-      return this.pending;
-    }
-    const atMs = monotonicMs();
-    const nvml = this.bindings;
-    const withUtil = this.options.utilisation === true;
-    this.pending = new Promise((resolve) => {
-      let calls = 0;
-      if (!this.closed && nvml !== null) {
-        for (const gpu of this.gpus) if (gpu.lost === null) calls += withUtil ? 2 : 1;
-      }
-      this.countdown.start(calls, () => {
-        this.pending = null;
-        const readings = this.gpus.map((gpu) => this.readingOf(gpu, withUtil));
-        countSample(this.counters, readings);
-        resolve({ atMs, readings });
-        if (this.closed) this.shutdown();
-      });
-      if (calls === 0 || nvml === null) return;
-      // On the read thread, with the sysfs reads of the same sample: one hand-off for all.
-      // koffi's own threads (one hand-off per call) only when the read thread is unusable.
-      const lib = readThread.usable ? this.threadLibrary : -1;
-      for (const gpu of this.gpus) {
-        if (gpu.lost !== null) continue;
-        const fn = gpu.useCounter ? "totalEnergy" : "powerUsage";
-        if (lib >= 0) readThread.call(lib, fn, gpu.handleLo, gpu.handleHi, gpu.out, gpu.onValue);
-        else nvml[fn].async(gpu.handle, gpu.out, gpu.onValue);
-        if (!withUtil) continue;
-        if (lib >= 0) {
-          readThread.call(lib, "utilisation", gpu.handleLo, gpu.handleHi, gpu.util, gpu.onUtil);
-        } else nvml.utilisation.async(gpu.handle, gpu.util, gpu.onUtil);
-      }
-    });
-    return this.pending;
+    return this.rounds.sample();
   }
 
-  private readingOf(gpu: Gpu, withUtil: boolean): DeviceReading {
+  /** Reads every GPU on the read thread (an NVML query can take milliseconds, or hang on a lost GPU). */
+  read(done: FrameCallback): void {
+    if (!this.rounds.begin(done)) return;
+    const nvml = this.bindings;
+    const withUtil = this.options.utilisation === true;
+    let calls = 0;
+    if (!this.closed && nvml !== null) {
+      // Indexed loops on the sampling path (see RaplSource.read).
+      for (let g = 0; g < this.gpus.length; g++)
+        if (this.gpus[g]?.lost === null) calls += withUtil ? 2 : 1;
+    }
+    if (calls === 0 || nvml === null) {
+      this.finishRound();
+      return;
+    }
+    this.countdown.start(calls, this.finishRound);
+    // On the read thread, with the sysfs reads of the same sample: one hand-off for all.
+    // koffi's own threads (one hand-off per call) only when the read thread is unusable.
+    const lib = readThread.usable ? this.threadLibrary : -1;
+    for (let g = 0; g < this.gpus.length; g++) {
+      const gpu = this.gpus[g] as Gpu;
+      if (gpu.lost !== null) continue;
+      const fn = gpu.useCounter ? "totalEnergy" : "powerUsage";
+      if (lib >= 0) readThread.call(lib, fn, gpu.handleLo, gpu.handleHi, gpu.out, gpu.onValue);
+      else nvml[fn].async(gpu.handle, gpu.out, gpu.onValue);
+      if (!withUtil) continue;
+      if (lib >= 0) {
+        readThread.call(lib, "utilisation", gpu.handleLo, gpu.handleHi, gpu.util, gpu.onUtil);
+      } else nvml.utilisation.async(gpu.handle, gpu.util, gpu.onUtil);
+    }
+  }
+
+  private fill(frame: ReadingFrame, i: number, gpu: Gpu, withUtil: boolean): void {
     const id = gpu.device.id;
-    if (this.closed)
-      return failedReading(readingProblem("vanished", id, "the NVML reader is closed"));
-    if (gpu.lost !== null) return failedReading(gpu.lost);
+    if (frame.failGone(i, this.closed ? "NVML" : null, id, gpu.lost)) return;
     if (gpu.code !== NVML_SUCCESS) {
       const fix = nvmlFix(gpu.code);
       const call = gpu.useCounter
@@ -462,17 +468,18 @@ export class NvmlSource implements PowerSource {
           `${message}. Its energy up to the last good sample is kept.`,
           fix,
         );
-        return failedReading(gpu.lost);
+        frame.fail(i, gpu.lost);
+        return;
       }
-      return failedReading(readingProblem("driver-error", id, message, fix));
+      frame.fail(i, readingProblem("driver-error", id, message, fix));
+      return;
     }
     const utilisation =
       withUtil && gpu.utilCode === NVML_SUCCESS ? (gpu.util[0] as number) / 100 : Number.NaN;
     if (gpu.useCounter) {
       const mj = (gpu.out[0] as number) + (gpu.out[1] as number) * TWO_POW_32;
-      return reading(mj / 1000, Number.NaN, utilisation, null);
-    }
-    return reading(Number.NaN, (gpu.out[0] as number) / 1000, utilisation, null);
+      frame.set(i, mj / 1000, Number.NaN, utilisation);
+    } else frame.set(i, Number.NaN, (gpu.out[0] as number) / 1000, utilisation);
   }
 
   /** Compute processes on each GPU and the GPU memory they hold (NVML has no per-process energy). */
@@ -541,7 +548,7 @@ export class NvmlSource implements PowerSource {
     if (this.closed) return;
     this.closed = true;
     // A sample in flight still has calls on koffi's threads: shut down when it is back.
-    if (this.pending === null) this.shutdown();
+    if (!this.rounds.running) this.shutdown();
   }
 
   private shutdown(): void {

@@ -1,14 +1,11 @@
-import { monotonicMs } from "../clock.ts";
 import { type Component, measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { SourceRounds } from "../rounds.ts";
 import {
-  countSample,
   type Detection,
-  type DeviceReading,
   emptySourceCounters,
-  failedReading,
   type PowerSource,
-  reading,
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
@@ -72,10 +69,16 @@ export class RaplSource implements PowerSource {
   private readonly revalidateEvery: number;
   private zones: OpenZone[] = [];
   private readonly countdown = new Countdown();
-  private pending: Promise<SourceSample> | null = null;
   private samplesTaken = 0;
   private closed = false;
   private readonly counters = emptySourceCounters();
+  private readonly rounds = new SourceRounds(
+    (done) => this.read(done),
+    this.counters,
+    (frame) => {
+      for (let i = 0; i < this.zones.length; i++) this.fill(frame, i, this.zones[i] as OpenZone);
+    },
+  );
 
   constructor(options: RaplOptions = {}) {
     this.root = options.root ?? DEFAULT_POWERCAP_ROOT;
@@ -193,6 +196,7 @@ export class RaplSource implements PowerSource {
       } else opened.push(outcome);
     }
     this.zones = opened;
+    this.rounds.resize(opened.length);
     return { devices: opened.map((z) => z.device), skipped };
   }
 
@@ -279,28 +283,48 @@ export class RaplSource implements PowerSource {
   }
 
   sample(): Promise<SourceSample> {
-    if (this.pending !== null) {
-      this.counters.coalesced++;
-      return this.pending;
-    }
-    const atMs = monotonicMs();
+    return this.rounds.sample();
+  }
+
+  /**
+   * Reads every live zone's `energy_uj` into the frame. On the real file layer the reads (and
+   * every `revalidateEvery` samples the `stat`s) run here, on the calling thread (`readNow`,
+   * `identityNow`: a RAPL counter read is a register read and a sysfs `stat` an in-memory
+   * lookup, neither sleeps; see the README), so the round ends before `read` returns. An
+   * injected file layer without them is read asynchronously.
+   */
+  read(done: FrameCallback): void {
+    if (!this.rounds.begin(done)) return;
     const revalidate = ++this.samplesTaken % this.revalidateEvery === 0;
-    this.pending = new Promise((resolve) => {
-      let live = 0;
-      if (!this.closed) for (const zone of this.zones) if (zone.vanished === null) live++;
-      this.countdown.start(live * (revalidate ? 2 : 1), () => {
-        this.pending = null;
-        const readings = this.zones.map((zone) => this.readingOf(zone));
-        countSample(this.counters, readings);
-        resolve({ atMs, readings });
-      });
-      for (const zone of this.zones) {
-        if (this.closed || zone.vanished !== null) continue;
-        zone.energy.read(this.countdown.arrive);
-        if (revalidate) this.revalidate(zone);
-      }
-    });
-    return this.pending;
+    const direct = this.io.readNow !== undefined;
+    const checkNow = revalidate && this.io.identityNow !== undefined;
+    let live = 0;
+    const zones = this.zones;
+    // Indexed loops on the sampling path: a for-of allocates an iterator per loop and a result
+    // per step until the function is optimised, and at 1 Hz it may never be.
+    if (!this.closed)
+      for (let z = 0; z < zones.length; z++) if (zones[z]?.vanished === null) live++;
+    const later = (direct ? 0 : live) + (revalidate && !checkNow ? live : 0);
+    if (later === 0) {
+      if (live > 0)
+        for (let z = 0; z < zones.length; z++) {
+          const zone = zones[z] as OpenZone;
+          if (zone.vanished !== null) continue;
+          zone.energy.readNow();
+          if (checkNow) zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
+        }
+      this.rounds.finish();
+      return;
+    }
+    this.countdown.start(later, this.rounds.finish);
+    for (let z = 0; z < zones.length; z++) {
+      const zone = zones[z] as OpenZone;
+      if (this.closed || zone.vanished !== null) continue;
+      if (direct) zone.energy.readNow();
+      else zone.energy.read(this.countdown.arrive);
+      if (checkNow) zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
+      else if (revalidate) this.revalidate(zone);
+    }
   }
 
   private revalidate(zone: OpenZone): void {
@@ -316,10 +340,8 @@ export class RaplSource implements PowerSource {
     );
   }
 
-  private readingOf(zone: OpenZone): DeviceReading {
-    if (this.closed)
-      return failedReading(readingProblem("vanished", zone.device.id, "the RAPL reader is closed"));
-    if (zone.vanished !== null) return failedReading(zone.vanished);
+  private fill(frame: ReadingFrame, i: number, zone: OpenZone): void {
+    if (frame.failGone(i, this.closed ? "RAPL" : null, zone.device.id, zone.vanished)) return;
     const code = zone.energy.lastErrorCode;
     if (zone.replaced || code === "ENODEV" || code === "ENOENT" || code === "ENXIO") {
       zone.vanished = readingProblem(
@@ -327,10 +349,12 @@ export class RaplSource implements PowerSource {
         zone.device.id,
         `RAPL zone ${zone.device.name}: ${zone.energy.path} is gone${code === null ? "" : ` (${code})`}; the zone was removed (driver unloaded or CPU offlined). Its energy up to the last good sample is kept; open a new meter to pick up a re-created zone.`,
       );
-      return failedReading(zone.vanished);
+      frame.fail(i, zone.vanished);
+      return;
     }
     if (code !== null) {
-      return failedReading(
+      frame.fail(
+        i,
         readingProblem(
           "unreadable",
           zone.device.id,
@@ -338,27 +362,32 @@ export class RaplSource implements PowerSource {
           code === "EACCES" || code === "EPERM" ? raplPermissionFix(zone.energy.path) : undefined,
         ),
       );
+      return;
     }
     const uj = zone.energy.integer();
     if (Number.isNaN(uj)) {
-      return failedReading(
+      frame.fail(
+        i,
         readingProblem(
           "malformed",
           zone.device.id,
           `RAPL zone ${zone.device.name}: ${zone.energy.path} holds "${zone.energy.text()}", not a whole number of microjoules; this sample of the zone is skipped and the next good one covers the gap.`,
         ),
       );
+      return;
     }
     if (uj > zone.maxEnergyRangeUj) {
-      return failedReading(
+      frame.fail(
+        i,
         readingProblem(
           "out-of-range",
           zone.device.id,
           `RAPL zone ${zone.device.name}: ${zone.energy.path} reads ${zone.energy.text()} µJ, above its max_energy_range_uj ${zone.maxEnergyRangeUj}; this sample of the zone is skipped.`,
         ),
       );
+      return;
     }
-    return reading(uj / 1e6, Number.NaN, Number.NaN, null);
+    frame.set(i, uj / 1e6, Number.NaN, Number.NaN);
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 import { errorCode, type SysfsIo } from "./io.ts";
 import { parseUnsignedAscii } from "./parse.ts";
+import { errnoName } from "./read-thread.ts";
 
 /** Enough for any sysfs integer (20 digits) plus a newline; a full buffer means a longer file. */
 const ATTRIBUTE_BYTES = 32;
@@ -45,6 +46,29 @@ export class SysfsAttribute {
   }
 
   /**
+   * Reads now, on this thread, when the file layer offers `readNow` (a file whose read cannot
+   * block); returns false without reading when it does not, and the caller uses `read`.
+   */
+  readNow(): boolean {
+    const io = this.io;
+    if (io.readNow === undefined) return false;
+    let result: number;
+    try {
+      result = io.readNow(this.fd, this.buffer, this.buffer.length, 0);
+    } catch (error) {
+      result = -(Math.abs((error as NodeJS.ErrnoException).errno ?? 0) || EIO);
+    }
+    if (result >= 0) {
+      this.lastErrorCode = null;
+      this.bytesRead = result;
+    } else {
+      this.lastErrorCode = errnoName(-result);
+      this.bytesRead = 0;
+    }
+    return true;
+  }
+
+  /**
    * The last read as an unsigned integer: NaN when malformed or when the read failed,
    * Infinity when too large. A full buffer is a value longer than any sysfs integer.
    */
@@ -72,6 +96,8 @@ export class SysfsAttribute {
     this.io.close(this.fd);
   }
 }
+
+const EIO = 5;
 
 /**
  * Waits for a fixed number of callbacks without a promise per read: each `arrive()` counts

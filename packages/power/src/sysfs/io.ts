@@ -1,4 +1,4 @@
-import { open, type Stats, stat } from "node:fs";
+import { open, type Stats, stat, statSync } from "node:fs";
 import { readdir, readFile, realpath } from "node:fs/promises";
 import { type ReadCallback, readThread } from "./read-thread.ts";
 
@@ -19,8 +19,19 @@ export interface SysfsIo {
   open(path: string): Promise<number>;
   /** Positional read on the hot path: no promise, no closure per call. */
   read(fd: number, buffer: Buffer, length: number, position: number, callback: ReadCallback): void;
+  /**
+   * The same read done now, on the calling thread: the bytes read, or a negative errno. Only
+   * for files whose read cannot block (RAPL's `energy_uj`, `/proc/stat`; see the README's
+   * "Files and processes"); absent where a layer cannot offer it, and callers then use `read`.
+   */
+  readNow?(fd: number, buffer: Buffer, length: number, position: number): number;
   /** `dev:ino` of a path, to notice a zone that was removed (and maybe re-created). */
   identity(path: string): Promise<string>;
+  /**
+   * The same, now on the calling thread (a sysfs `stat` looks up an in-memory node and does
+   * not sleep); null when the path cannot be stat'ed. Absent where a layer cannot offer it.
+   */
+  identityNow?(path: string): string | null;
   close(fd: number): void;
 }
 
@@ -45,10 +56,19 @@ export const nodeSysfsIo: SysfsIo = {
   // Every read of a sample goes to the read thread in one round (see read-thread.ts).
   read: (fd, buffer, length, position, callback) =>
     readThread.read(fd, buffer, length, position, callback),
+  readNow: (fd, buffer, length, position) => readThread.readNow(fd, buffer, length, position),
   identity: (path) =>
     new Promise((resolve, reject) =>
       stat(path, (error, stats) => (error ? reject(error) : resolve(statIdentity(stats)))),
     ),
+  identityNow: (path) => {
+    try {
+      const stats = statSync(path, { throwIfNoEntry: false });
+      return stats === undefined ? null : statIdentity(stats);
+    } catch {
+      return null;
+    }
+  },
   // Closed once no round is running: the worker never reads a closed (maybe reused) number.
   close: (fd) => readThread.closeDescriptor(fd),
 };

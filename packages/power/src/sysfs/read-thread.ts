@@ -1,4 +1,4 @@
-import { close as closeFd, read as readAsync } from "node:fs";
+import { close as closeFd, read as readAsync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { getSystemErrorName } from "node:util";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
@@ -62,6 +62,8 @@ export interface ReadThreadStats {
   deferred: number;
   /** Reads done on Node's thread pool because the worker could not start or died. */
   fallbackReads: number;
+  /** Reads done on the main thread (`readNow`: files whose read cannot block), outside any round. */
+  directReads: number;
   /** Why the worker is not used, when it is not; null while it works. */
   broken: string | null;
 }
@@ -92,13 +94,17 @@ function queue(): Queue {
   };
 }
 
-function errnoError(errno: number): NodeJS.ErrnoException {
-  let code = "EIO";
+/** `ENODEV` for 19; `EIO` for an errno the platform does not name. */
+export function errnoName(errno: number): string {
   try {
-    code = getSystemErrorName(-errno);
+    return getSystemErrorName(-errno);
   } catch {
-    // An errno the platform does not name: keep EIO.
+    return "EIO";
   }
+}
+
+function errnoError(errno: number): NodeJS.ErrnoException {
+  const code = errnoName(errno);
   const error: NodeJS.ErrnoException = new Error(`${code}: read failed`);
   error.code = code;
   error.errno = -errno;
@@ -143,6 +149,7 @@ export class ReadThread {
     calls: 0,
     deferred: 0,
     fallbackReads: 0,
+    directReads: 0,
   };
   private broken: string | null = null;
   private stopping = 0;
@@ -181,6 +188,14 @@ export class ReadThread {
     this.port?.ref();
     Atomics.store(this.control, LAYOUT.GEN, round);
     Atomics.notify(this.control, LAYOUT.GEN);
+  };
+
+  /**
+   * The tick's round, unless one already started: a request made from a finishing round's
+   * callback (a caller that reads again at once) is started by that round's end directly.
+   */
+  private readonly scheduledStart = (): void => {
+    if (this.state === "scheduled") this.startRound();
   };
 
   private readonly onDone = (): void => {
@@ -338,7 +353,7 @@ export class ReadThread {
       this.state = "scheduled";
       // A reaction on a settled promise, not queueMicrotask: Node wraps each queueMicrotask in
       // an async resource and a bound function (about 250 bytes a round, measured).
-      void this.settled.then(this.startRound);
+      void this.settled.then(this.scheduledStart);
     }
     return q;
   }
@@ -361,6 +376,21 @@ export class ReadThread {
     q.buffers[i] = buffer;
     q.readCallbacks[i] = callback;
     this.counters.reads++;
+  }
+
+  /**
+   * A positional read now, on the main thread: the bytes read, or a negative errno. For files
+   * whose read returns without sleeping (see `SysfsIo.readNow`); a descriptor this class closes
+   * is closed only between rounds, and a direct read never overlaps a round's use of it.
+   */
+  readNow(fd: number, buffer: Buffer, length: number, position: number): number {
+    this.counters.directReads++;
+    try {
+      return readSync(fd, buffer, 0, length, position);
+    } catch (error) {
+      const errno = (error as NodeJS.ErrnoException | null)?.errno;
+      return typeof errno === "number" && errno !== 0 ? -Math.abs(errno) : -LAYOUT.EIO;
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 import { nodeSysfsIo, type SysfsIo } from "../../src/index.ts";
 
 function errnoError(code: string, path: string): NodeJS.ErrnoException {
@@ -10,7 +11,8 @@ function errnoError(code: string, path: string): NodeJS.ErrnoException {
  * The real file layer with chosen errors on chosen paths. Tests run as root in CI, where
  * `chmod 000` does not stop a read; this produces the EACCES a non-root user gets from a
  * root-only `energy_uj`, and the ENODEV a removed sysfs node gives an open descriptor.
- * Everything else is real file I/O on a real temporary tree.
+ * Everything else is real file I/O on a real temporary tree. Both read paths carry the errors:
+ * `read` (the read thread) and `readNow` (the calling thread, which RAPL and /proc/stat use).
  */
 export function ioWithErrors(rules: {
   readonly openErrors?: Readonly<Record<string, string>>;
@@ -34,6 +36,13 @@ export function ioWithErrors(rules: {
         return;
       }
       nodeSysfsIo.read(fd, buffer, length, position, callback);
+    },
+    readNow(fd, buffer, length, position) {
+      const path = pathOfFd.get(fd);
+      const code = path === undefined ? undefined : rules.readErrors?.get(path);
+      if (code !== undefined)
+        return -((constants.errno as Record<string, number>)[code] ?? constants.errno.EIO);
+      return nodeSysfsIo.readNow?.(fd, buffer, length, position) ?? -constants.errno.EIO;
     },
   };
 }
