@@ -43,6 +43,17 @@ const COMPONENTS = "The following components were found:";
 const MAX_RAW_NAMES = 256;
 const INTERRUPTED = /training was interrupted/i;
 
+/** The last components line read and what it said: the logs of one folder mostly share it. */
+let lastComponents: { text: string; components: [string, string[]][] } | undefined;
+
+/** `parseComponentsLine`, remembered for the last text; fresh arrays for every log. */
+function componentsOf(text: string): [string, string[]][] {
+  if (lastComponents?.text !== text) {
+    lastComponents = { text, components: parseComponentsLine(text) };
+  }
+  return lastComponents.components.map(([name, devices]) => [name, [...devices]]);
+}
+
 /**
  * Reads a standard log line by line (a `LineSink`), holding only what it returns. Epochs
  * are blocks: `Epoch n:`, `Duration:`, one power line per component; a `Duration:` or a
@@ -118,7 +129,7 @@ export class StandardLogParser implements LineSink {
         break;
       case 84: // T
         if (this.devices === undefined && text.startsWith(COMPONENTS, start)) {
-          this.devices = new Map(parseComponentsLine(text.slice(start + COMPONENTS.length)));
+          this.devices = new Map(componentsOf(text.slice(start + COMPONENTS.length)));
           if (this.devices.size > this.limits.maxComponents) {
             this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
           }
