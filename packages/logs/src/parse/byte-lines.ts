@@ -7,6 +7,9 @@
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
+/** A stamp's shape: `0` stands for any digit, every other character for itself. */
+const STAMP_SHAPE = "0000-00-00 00:00:00";
+
 /**
  * Where the message starts (an index into `buf`) when the line opens with the stamp
  * `YYYY-MM-DD HH:MM:SS - ` (or `YYYY-MM-DD HH:MM:SS,mmm - `); -1 for anything else, which
@@ -14,31 +17,12 @@ const isDigit = (code: number): boolean => code >= 48 && code <= 57;
  */
 export function stampedMessageAt(buf: Uint8Array, start: number, end: number): number {
   if (end - start < 22) return -1;
-  const b = start;
-  if (
-    !isDigit(buf[b] as number) ||
-    !isDigit(buf[b + 1] as number) ||
-    !isDigit(buf[b + 2] as number) ||
-    !isDigit(buf[b + 3] as number) ||
-    buf[b + 4] !== 45 ||
-    !isDigit(buf[b + 5] as number) ||
-    !isDigit(buf[b + 6] as number) ||
-    buf[b + 7] !== 45 ||
-    !isDigit(buf[b + 8] as number) ||
-    !isDigit(buf[b + 9] as number) ||
-    buf[b + 10] !== 32 ||
-    !isDigit(buf[b + 11] as number) ||
-    !isDigit(buf[b + 12] as number) ||
-    buf[b + 13] !== 58 ||
-    !isDigit(buf[b + 14] as number) ||
-    !isDigit(buf[b + 15] as number) ||
-    buf[b + 16] !== 58 ||
-    !isDigit(buf[b + 17] as number) ||
-    !isDigit(buf[b + 18] as number)
-  ) {
-    return -1;
+  for (let k = 0; k < STAMP_SHAPE.length; k++) {
+    const shape = STAMP_SHAPE.charCodeAt(k);
+    const c = buf[start + k] as number;
+    if (shape === 48 ? !isDigit(c) : c !== shape) return -1;
   }
-  let i = b + 19;
+  let i = start + STAMP_SHAPE.length;
   if (buf[i] === 44) {
     i++;
     while (i < end && isDigit(buf[i] as number)) i++;

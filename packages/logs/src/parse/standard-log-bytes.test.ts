@@ -106,6 +106,16 @@ describe("StandardLogParser.lines (bytes)", () => {
     );
   });
 
+  it("leaves a header the string parser reads with a Unicode space to it, after an early stop", () => {
+    // Found by the property above: the byte path once skipped this line as "nothing new".
+    const bytes = Buffer.from(
+      `${STAMP}Training was interrupted before all 10 epochs were completed.\n${STAMP}Epoch 3:\u00a0\n`,
+    );
+    const read = byBytes(bytes);
+    expect(read).toEqual(byStrings(bytes));
+    expect(read.log.ok && read.log.value.droppedIncompleteEpoch).toBe(true);
+  });
+
   it("reads the common lines from their bytes to the same numbers", () => {
     const log = byBytes(
       Buffer.from(

@@ -198,7 +198,8 @@ export class StandardLogParser implements LineSink {
           this.nextEpoch(lineNumber);
           return true;
         }
-        break;
+        // Not an ASCII header; `\s` also takes Unicode spaces (`Epoch 3:\u00a0`): the string decides.
+        return false;
       case 84: // T
         return false;
     }
