@@ -6,6 +6,12 @@ import { isSystemError } from "./system-error.ts";
 /** Receives a file's lines in order, without their `\n` (and without a `\r` before it). */
 export interface LineSink {
   line(text: string, lineNumber: number): void;
+  /**
+   * Optional: the lines from `start` to `end` of `buf` (`end` is the last line's `\n`), read
+   * as `line` would read each; returns the last line number used. A sink that has it reads
+   * bytes, and the reader makes no string of the chunk.
+   */
+  lines?(buf: Buffer, start: number, end: number, lineNumber: number): number;
 }
 
 /**
@@ -130,7 +136,10 @@ export class LineReader {
         continue;
       }
       // A line break never falls inside a UTF-8 sequence, so decoding up to it is safe.
-      lineNumber = emitLines(this.buffer.toString("utf8", 0, lastNewline), sink, lineNumber);
+      lineNumber =
+        sink.lines === undefined
+          ? emitLines(this.buffer.toString("utf8", 0, lastNewline), sink, lineNumber)
+          : sink.lines(this.buffer, 0, lastNewline, lineNumber);
       carried = end - lastNewline - 1;
       if (carried > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
       if (atEnd) break;

@@ -1,5 +1,15 @@
 import { err, failure, ok, type Result } from "@wattprint/result";
 import { parseClock } from "../format/time.ts";
+import {
+  clockAt,
+  exactDecimalAt,
+  indexOfColonSpace,
+  isAscii,
+  isEpochHeader,
+  isPlainDecimal,
+  stampedMessageAt,
+  startsWithAscii,
+} from "./byte-lines.ts";
 import { parseComponentsLine } from "./devices.ts";
 import type { LineSink } from "./line-reader.ts";
 import { messageStart } from "./messages.ts";
@@ -33,6 +43,17 @@ const COMPONENTS = "The following components were found:";
 const MAX_RAW_NAMES = 256;
 const INTERRUPTED = /training was interrupted/i;
 
+/** The last components line read and what it said: the logs of one folder mostly share it. */
+let lastComponents: { text: string; components: [string, string[]][] } | undefined;
+
+/** `parseComponentsLine`, remembered for the last text; fresh arrays for every log. */
+function componentsOf(text: string): [string, string[]][] {
+  if (lastComponents?.text !== text) {
+    lastComponents = { text, components: parseComponentsLine(text) };
+  }
+  return lastComponents.components.map(([name, devices]) => [name, [...devices]]);
+}
+
 /**
  * Reads a standard log line by line (a `LineSink`), holding only what it returns. Epochs
  * are blocks: `Epoch n:`, `Duration:`, one power line per component; a `Duration:` or a
@@ -47,6 +68,8 @@ export class StandardLogParser implements LineSink {
   /** The same arrays by the name as written, so a line needs no trim or lower-casing. */
   private readonly byRawName = new Map<string, (number[] | undefined)[]>();
   private epoch = -1;
+  /** See `rawName`: most logs name one or two components, line after line. */
+  private lastRawName = "";
   private earlyStop = false;
   private problem: FileProblem | undefined;
   /** An array value spread over several lines (numpy wraps long arrays). */
@@ -93,9 +116,7 @@ export class StandardLogParser implements LineSink {
             );
             return;
           }
-          if (this.epoch < 0 || this.durations[this.epoch] !== undefined)
-            this.nextEpoch(lineNumber);
-          if (this.problem === undefined) this.durations[this.epoch] = seconds;
+          this.addDuration(seconds, lineNumber);
           return;
         }
         break;
@@ -108,7 +129,7 @@ export class StandardLogParser implements LineSink {
         break;
       case 84: // T
         if (this.devices === undefined && text.startsWith(COMPONENTS, start)) {
-          this.devices = new Map(parseComponentsLine(text.slice(start + COMPONENTS.length)));
+          this.devices = new Map(componentsOf(text.slice(start + COMPONENTS.length)));
           if (this.devices.size > this.limits.maxComponents) {
             this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
           }
@@ -117,6 +138,90 @@ export class StandardLogParser implements LineSink {
         break;
     }
     if (!this.earlyStop && INTERRUPTED.test(text)) this.earlyStop = true;
+  }
+
+  /**
+   * The lines from `start` to `end` of `buf` (`end` is the last line's `\n`), the same as
+   * `line` on each, without a string per line for the lines that make up most of a log
+   * (`Epoch n:`, `Duration:`, a plain power value): those are read from their bytes. Any
+   * other line, and every line while something is unusual (an array running over lines, a
+   * problem), is decoded and handed to `line`. Returns the last line number used.
+   */
+  lines(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    let line = lineNumber;
+    let from = start;
+    for (;;) {
+      let stop = buf.indexOf(10, from);
+      if (stop === -1 || stop > end) stop = end;
+      const next = stop + 1;
+      if (stop > from && buf[stop - 1] === 13) stop--;
+      line++;
+      if (this.problem === undefined && !this.lineFromBytes(buf, from, stop, line)) {
+        this.line(buf.toString("utf8", from, stop), line);
+      }
+      if (next > end) return line;
+      from = next;
+    }
+  }
+
+  /** One line read from its bytes when it is a common one; false: read it as a string. */
+  private lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
+    if (this.pending !== undefined) return false;
+    const at = stampedMessageAt(buf, start, end);
+    if (at < 0) return false;
+    switch (buf[at]) {
+      case 65: // A
+        if (startsWithAscii(buf, at, end, POWER_PREFIX)) {
+          const nameStart = at + POWER_PREFIX.length;
+          const colon = indexOfColonSpace(buf, nameStart, end);
+          if (colon < 0 || !isAscii(buf, nameStart, colon)) return false;
+          let value = exactDecimalAt(buf, colon + 2, end);
+          if (value === undefined) {
+            if (!isPlainDecimal(buf, colon + 2, end)) return false;
+            value = Number(buf.toString("latin1", colon + 2, end));
+          }
+          this.addValues(this.rawName(buf, nameStart, colon), [value], lineNumber);
+          return true;
+        }
+        break;
+      case 68: // D
+        if (startsWithAscii(buf, at, end, DURATION_PREFIX)) {
+          // Anything but a plain clock (and an unreadable one) is read by the string parser.
+          const seconds = clockAt(buf, at + DURATION_PREFIX.length, end);
+          if (seconds === undefined) return false;
+          this.addDuration(seconds, lineNumber);
+          return true;
+        }
+        break;
+      case 69: // E
+        if (isEpochHeader(buf, at, end)) {
+          this.nextEpoch(lineNumber);
+          return true;
+        }
+        // Not an ASCII header; `\s` also takes Unicode spaces (`Epoch 3:\u00a0`): the string decides.
+        return false;
+      case 84: // T
+        return false;
+    }
+    // Any other record matters only as the sign of an early stop, until one is seen.
+    return this.earlyStop;
+  }
+
+  /** The component's name as written, the previous line's string when the bytes are the same. */
+  private rawName(buf: Buffer, start: number, end: number): string {
+    const last = this.lastRawName;
+    if (last.length === end - start) {
+      let same = true;
+      for (let k = 0; k < last.length && same; k++) same = buf[start + k] === last.charCodeAt(k);
+      if (same) return last;
+    }
+    this.lastRawName = buf.toString("latin1", start, end);
+    return this.lastRawName;
+  }
+
+  private addDuration(seconds: number, lineNumber: number): void {
+    if (this.epoch < 0 || this.durations[this.epoch] !== undefined) this.nextEpoch(lineNumber);
+    if (this.problem === undefined) this.durations[this.epoch] = seconds;
   }
 
   /** `Average power usage (W) for {component}: {value}`, from just after `for `. */
@@ -204,6 +309,10 @@ export class StandardLogParser implements LineSink {
       this.fail("malformed", lineNumber, values.error);
       return;
     }
+    this.addValues(raw, values, lineNumber);
+  }
+
+  private addValues(raw: string, values: number[], lineNumber: number): void {
     let perEpoch = this.byRawName.get(raw);
     if (perEpoch === undefined) {
       const component = raw.trim().toLowerCase();
