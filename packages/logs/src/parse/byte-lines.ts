@@ -1,14 +1,14 @@
 /**
  * Byte-level tests on one line of a log held in a `Buffer` (`start` to `end`, no line break),
- * for the hot path of the standard-log parser: the line's kind is decided from its bytes
- * before any string is made. Each function answers only for what it is sure of; the caller
- * hands any other line to the string parser, which is the reference.
+ * for the hot paths of the line parsers: the line's kind is decided from its bytes before any
+ * string is made. Each function answers only for what it is sure of; the caller hands any
+ * other line to the string parser, which is the reference. Written as plain loops over
+ * fixed positions: they run on every line of every file of a folder, and a call into
+ * Node's native `Buffer` methods costs more than the few bytes each one looks at.
  */
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
-
-/** A stamp's shape: `0` stands for any digit, every other character for itself. */
-const STAMP_SHAPE = "0000-00-00 00:00:00";
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 /**
  * Where the message starts (an index into `buf`) when the line opens with the stamp
@@ -16,18 +16,41 @@ const STAMP_SHAPE = "0000-00-00 00:00:00";
  * the caller reads as a string (`messageStart` decides it there).
  */
 export function stampedMessageAt(buf: Uint8Array, start: number, end: number): number {
-  if (end - start < 22) return -1;
-  for (let k = 0; k < STAMP_SHAPE.length; k++) {
-    const shape = STAMP_SHAPE.charCodeAt(k);
-    const c = buf[start + k] as number;
-    if (shape === 48 ? !isDigit(c) : c !== shape) return -1;
+  const s = start;
+  if (
+    end - s < 22 ||
+    buf[s + 4] !== 45 ||
+    buf[s + 7] !== 45 ||
+    buf[s + 10] !== 32 ||
+    buf[s + 13] !== 58 ||
+    buf[s + 16] !== 58
+  ) {
+    return -1;
   }
-  let i = start + STAMP_SHAPE.length;
+  for (let k = 0; k < 19; k++) {
+    // Positions 4, 7, 10, 13 and 16 are the separators tested above.
+    if (k === 4 || k === 7 || k === 10 || k === 13 || k === 16) continue;
+    if (!isDigit(buf[s + k] as number)) return -1;
+  }
+  let i = s + 19;
   if (buf[i] === 44) {
     i++;
     while (i < end && isDigit(buf[i] as number)) i++;
   }
   return i + 2 < end && buf[i] === 32 && buf[i + 1] === 45 && buf[i + 2] === 32 ? i + 3 : -1;
+}
+
+/**
+ * Whether the line starts with a date `YYYY-MM-DD`, what makes it a record's first line
+ * (`messageStart` >= 0). Bytes 0 to 9 are ASCII whenever they match, so the decoded
+ * line's first ten characters match exactly when its first ten bytes do.
+ */
+export function startsWithDate(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) return false;
+  for (let k = 0; k < 10; k++) {
+    if (k !== 4 && k !== 7 && !isDigit(buf[start + k] as number)) return false;
+  }
+  return true;
 }
 
 /** `buf` holds the ASCII `prefix` at `at` (within `end`). */
@@ -37,22 +60,22 @@ export function startsWithAscii(buf: Uint8Array, at: number, end: number, prefix
   return true;
 }
 
-/** Every byte from `start` to `end` is ASCII, so latin1 and UTF-8 decode it alike. */
-export function isAscii(buf: Uint8Array, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if ((buf[k] as number) > 127) return false;
-  return true;
+/** `start` to `end` holds exactly the ASCII `text`. */
+export function equalsAscii(buf: Uint8Array, start: number, end: number, text: string): boolean {
+  return end - start === text.length && startsWithAscii(buf, start, end, text);
 }
 
-/** `start` to `end` is `\d+(\.\d+)?`, the plain decimal that writers print for a power. */
-export function isPlainDecimal(buf: Uint8Array, start: number, end: number): boolean {
-  let k = start;
-  while (k < end && isDigit(buf[k] as number)) k++;
-  if (k === start) return false;
-  if (k === end) return true;
-  if (buf[k] !== 46) return false;
-  const fraction = ++k;
-  while (k < end && isDigit(buf[k] as number)) k++;
-  return k === end && k > fraction;
+/**
+ * Index of the first `: ` from `from` before `end`; -1 when there is none or a byte before
+ * it is not ASCII (the name it ends would decode differently as latin1 and UTF-8).
+ */
+export function asciiUpToColonSpace(buf: Uint8Array, from: number, end: number): number {
+  for (let k = from; k + 1 < end; k++) {
+    const c = buf[k] as number;
+    if (c > 127) return -1;
+    if (c === 58 && buf[k + 1] === 32) return k;
+  }
+  return -1;
 }
 
 /** `Epoch {n}:` followed by nothing but ASCII whitespace, from `at` (the message's start). */
@@ -63,42 +86,68 @@ export function isEpochHeader(buf: Uint8Array, at: number, end: number): boolean
   while (k < end && isDigit(buf[k] as number)) k++;
   if (k === digits || buf[k] !== 58 || k >= end) return false;
   for (k++; k < end; k++) {
-    const c = buf[k] as number;
     // \s in ASCII: TAB, LF, VT, FF, CR, space.
-    if (c !== 32 && (c < 9 || c > 13)) return false;
+    if (!isSpace(buf[k] as number)) return false;
   }
   return true;
 }
 
-/** Index of the first `: ` from `from` before `end`, or -1. */
-export function indexOfColonSpace(buf: Uint8Array, from: number, end: number): number {
-  for (let k = from; k + 1 < end; k++) if (buf[k] === 58 && buf[k + 1] === 32) return k;
-  return -1;
+/** First index from `from` that is not ASCII whitespace (`end` if none). */
+export function skipSpaces(buf: Uint8Array, from: number, end: number): number {
+  let k = from;
+  while (k < end && isSpace(buf[k] as number)) k++;
+  return k;
 }
 
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-/** Integers up to this are exact doubles, so `digits / 10 ** k` rounds as `Number()` does. */
-const EXACT_DIGITS = 15;
+/** Index after the last byte before `end` that is not ASCII whitespace (`from` if none). */
+export function trimSpacesEnd(buf: Uint8Array, from: number, end: number): number {
+  let k = end;
+  while (k > from && isSpace(buf[k - 1] as number)) k--;
+  return k;
+}
+
+/** Exact powers of ten: every 10^k up to 10^22 is a double. */
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+  1e18, 1e19, 1e20, 1e21, 1e22,
+];
+/** Integers below this are exact doubles. */
+const EXACT_INTEGER = 2 ** 53;
 
 /**
- * `\d+(\.\d+)?` from `start` to `end` as `Number()` reads it, without a string: the digits
- * as an integer over a power of ten, one correctly rounded division of two exact doubles.
- * Undefined past 15 digits (the caller decodes the text then), or for anything else.
+ * `\d+(\.\d+)?` from `start` to `end` as `Number()` reads it; -1 for anything else (no
+ * sign, exponent, spaces). With fewer than 2^53 as digits and at most 22 decimals the value
+ * is one correctly rounded division of two exact doubles, the double `Number()` gives
+ * without a string; past that (17 digits, say) the digits are decoded and read by `Number`.
  */
-export function exactDecimalAt(buf: Uint8Array, start: number, end: number): number | undefined {
-  let digits = 0;
-  let count = 0;
-  let fraction = -1;
-  for (let k = start; k < end; k++) {
-    const c = buf[k] as number;
-    if (isDigit(c)) {
-      digits = digits * 10 + (c - 48);
-      count++;
-    } else if (c === 46 && fraction < 0 && k > start && k + 1 < end) fraction = end - k - 1;
-    else return undefined;
+export function plainDecimalAt(buf: Buffer, start: number, end: number): number {
+  let mantissa = 0;
+  let k = start;
+  while (k < end) {
+    const d = (buf[k] as number) - 48;
+    if (d < 0 || d > 9) break;
+    // Past 2^53 the sum rounds, but never back below 2^53: the test at the end still holds.
+    mantissa = mantissa * 10 + d;
+    k++;
   }
-  if (count === 0 || count > EXACT_DIGITS) return undefined;
-  return fraction > 0 ? digits / 10 ** fraction : digits;
+  if (k === start) return -1;
+  let decimals = 0;
+  if (k < end) {
+    if (buf[k] !== 46) return -1;
+    const first = ++k;
+    while (k < end) {
+      const d = (buf[k] as number) - 48;
+      if (d < 0 || d > 9) return -1;
+      mantissa = mantissa * 10 + d;
+      k++;
+    }
+    decimals = k - first;
+    if (decimals === 0) return -1;
+  }
+  if (mantissa < EXACT_INTEGER && decimals < POW10.length) {
+    return mantissa / (POW10[decimals] as number);
+  }
+  return Number(buf.toString("latin1", start, end));
 }
 
 /**
@@ -106,11 +155,9 @@ export function exactDecimalAt(buf: Uint8Array, start: number, end: number): num
  * `parseClock` gives for the trimmed text; undefined for anything else (a sign, long
  * fields): the caller reads those as text.
  */
-export function clockAt(buf: Uint8Array, start: number, end: number): number | undefined {
-  let from = start;
-  let to = end;
-  while (from < to && isSpace(buf[from] as number)) from++;
-  while (to > from && isSpace(buf[to - 1] as number)) to--;
+export function clockAt(buf: Buffer, start: number, end: number): number | undefined {
+  const from = skipSpaces(buf, start, end);
+  const to = trimSpacesEnd(buf, from, end);
   let hours = 0;
   let k = from;
   while (k < to && isDigit(buf[k] as number)) hours = hours * 10 + ((buf[k++] as number) - 48);
@@ -123,7 +170,7 @@ export function clockAt(buf: Uint8Array, start: number, end: number): number | u
   let wholeEnd = secondsStart;
   while (wholeEnd < to && isDigit(buf[wholeEnd] as number)) wholeEnd++;
   if (wholeEnd === secondsStart || wholeEnd - secondsStart > 2) return undefined;
-  const seconds = exactDecimalAt(buf, secondsStart, to);
-  if (seconds === undefined) return undefined;
+  const seconds = plainDecimalAt(buf, secondsStart, to);
+  if (seconds < 0) return undefined;
   return hours * 3600 + ((m1 - 48) * 10 + (m2 - 48)) * 60 + seconds;
 }

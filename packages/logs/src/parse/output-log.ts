@@ -2,6 +2,16 @@ import { err, failure, ok, type Result } from "@wattprint/result";
 import { parseNumberToken } from "../format/numbers.ts";
 import { OUTPUT_PREFIX } from "../format/records.ts";
 import { parseClock } from "../format/time.ts";
+import {
+  clockAt,
+  equalsAscii,
+  plainDecimalAt,
+  skipSpaces,
+  stampedMessageAt,
+  startsWithAscii,
+  startsWithDate,
+  trimSpacesEnd,
+} from "./byte-lines.ts";
 import type { LineSink } from "./line-reader.ts";
 import { messageOf } from "./messages.ts";
 import { excerpt } from "./power-values.ts";
@@ -22,6 +32,20 @@ const EQUIVALENT = /^(\S+)\s+(.+)$/;
 const EQUIVALENTS_HEADING = "This is equivalent to:";
 /** carbontracker has one; a list beyond this is not equivalents. */
 const MAX_EQUIVALENTS = 64;
+
+/**
+ * ` 0.25 kWh` (ASCII spaces, a plain decimal, ASCII spaces, the unit, the end) as the
+ * number; -1 for anything else, which the string parser reads (scientific notation, `nan`)
+ * or reports.
+ */
+function valueWithUnit(buf: Buffer, start: number, end: number, unit: string): number {
+  const unitStart = end - unit.length;
+  if (unitStart <= start || !startsWithAscii(buf, unitStart, end, unit)) return -1;
+  const numberEnd = trimSpacesEnd(buf, start, unitStart);
+  // At least one space between the number and its unit.
+  if (numberEnd === unitStart) return -1;
+  return plainDecimalAt(buf, skipSpaces(buf, start, numberEnd), numberEnd);
+}
 
 interface Block {
   readonly kind: "actual" | "pred";
@@ -69,6 +93,93 @@ export class OutputLogParser implements LineSink {
       return;
     }
     if (this.block !== undefined) this.blockLine(this.block, text.trim(), lineNumber);
+  }
+
+  /**
+   * The lines from `start` to `end` of `buf` (`end` is the last line's `\n`), the same as
+   * `line` on each, without a string per line for the lines most of a log is made of (the
+   * stamped records, `Time:`, `Energy:`, `CO2eq:`, the equivalents heading): those are read
+   * from their bytes. Any other line (a description, an equivalent, anything unusual) is
+   * decoded and handed to `line`. Returns the last line number used.
+   */
+  lines(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    let line = lineNumber;
+    let from = start;
+    for (;;) {
+      let stop = buf.indexOf(10, from);
+      if (stop === -1 || stop > end) stop = end;
+      const next = stop + 1;
+      if (stop > from && buf[stop - 1] === 13) stop--;
+      line++;
+      if (this.problem === undefined && !this.lineFromBytes(buf, from, stop, line)) {
+        this.line(buf.toString("utf8", from, stop), line);
+      }
+      if (next > end) return line;
+      from = next;
+    }
+  }
+
+  /** One line read from its bytes when it is a common one; false: read it as a string. */
+  private lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
+    if (startsWithDate(buf, start, end)) {
+      // A record's first line: closes the block, may open the next.
+      let at = stampedMessageAt(buf, start, end);
+      if (at < 0) return false;
+      if (startsWithAscii(buf, at, end, OUTPUT_PREFIX)) at += OUTPUT_PREFIX.length;
+      const from = skipSpaces(buf, at, end);
+      const to = trimSpacesEnd(buf, from, end);
+      // `trim()` also removes Unicode spaces: a body that starts or ends outside ASCII is
+      // left to the string parser, and so is anything that may be a description.
+      const first = buf[from] as number;
+      if (from < to && (first > 127 || (buf[to - 1] as number) > 127)) return false;
+      const description = first === 65 || first === 97 || first === 80 || first === 112;
+      if (from < to && description) return false;
+      this.closeBlock(false);
+      this.awaitingDescription =
+        from === to || equalsAscii(buf, from, to, "CarbonTracker:") ? lineNumber : undefined;
+      return true;
+    }
+    // A continuation line: the description after a bare stamp is read as a string.
+    if (this.awaitingDescription !== undefined) return false;
+    const block = this.block;
+    if (block === undefined) return true;
+    if (block.equivalents !== null) return false;
+    const from = skipSpaces(buf, start, end);
+    const to = trimSpacesEnd(buf, from, end);
+    if (from < to && ((buf[from] as number) > 127 || (buf[to - 1] as number) > 127)) return false;
+    switch (buf[from]) {
+      case 84: // T
+        if (startsWithAscii(buf, from, to, "Time:")) {
+          // A clock read from the bytes is one token after spaces, as TIME asks.
+          const seconds = clockAt(buf, from + 5, to);
+          if (seconds === undefined) return false;
+          block.time = seconds;
+          return true;
+        }
+        if (equalsAscii(buf, from, to, EQUIVALENTS_HEADING)) {
+          block.equivalents = {};
+          return true;
+        }
+        break;
+      case 69: // E
+        if (startsWithAscii(buf, from, to, "Energy:")) {
+          const kWh = valueWithUnit(buf, from + 7, to, "kWh");
+          if (kWh < 0) return false;
+          block.energy = kWh;
+          return true;
+        }
+        break;
+      case 67: // C
+        if (startsWithAscii(buf, from, to, "CO2eq:")) {
+          const grams = valueWithUnit(buf, from + 6, to, "g");
+          if (grams < 0) return false;
+          block.co2 = grams;
+          return true;
+        }
+        break;
+    }
+    // Not a field: the string parser decides (it skips what it does not know).
+    return false;
   }
 
   finish(): Result<OutputLog, FileProblem> {

@@ -59,6 +59,10 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
       fc.double({ min: 0, max: 1e6, noNaN: true }),
     )
     .map(([c, w]) => `${STAMP}Average power usage (W) for ${c}: ${w}`),
+  // Plain decimals of any length: the byte path reads them without a string up to 2^53.
+  fc
+    .stringMatching(/^\d{1,20}(\.\d{1,25})?$/)
+    .map((w) => `${STAMP}Average power usage (W) for cpu: ${w}`),
   fc.string({ maxLength: 30 }).map((s) => `${STAMP}${s}`),
   fc.string({ maxLength: 30 }),
 );

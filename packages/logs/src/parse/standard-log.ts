@@ -1,12 +1,10 @@
 import { err, failure, ok, type Result } from "@wattprint/result";
 import { parseClock } from "../format/time.ts";
 import {
+  asciiUpToColonSpace,
   clockAt,
-  exactDecimalAt,
-  indexOfColonSpace,
-  isAscii,
   isEpochHeader,
-  isPlainDecimal,
+  plainDecimalAt,
   stampedMessageAt,
   startsWithAscii,
 } from "./byte-lines.ts";
@@ -173,13 +171,10 @@ export class StandardLogParser implements LineSink {
       case 65: // A
         if (startsWithAscii(buf, at, end, POWER_PREFIX)) {
           const nameStart = at + POWER_PREFIX.length;
-          const colon = indexOfColonSpace(buf, nameStart, end);
-          if (colon < 0 || !isAscii(buf, nameStart, colon)) return false;
-          let value = exactDecimalAt(buf, colon + 2, end);
-          if (value === undefined) {
-            if (!isPlainDecimal(buf, colon + 2, end)) return false;
-            value = Number(buf.toString("latin1", colon + 2, end));
-          }
+          const colon = asciiUpToColonSpace(buf, nameStart, end);
+          if (colon < 0) return false;
+          const value = plainDecimalAt(buf, colon + 2, end);
+          if (value < 0) return false;
           this.addValues(this.rawName(buf, nameStart, colon), [value], lineNumber);
           return true;
         }
