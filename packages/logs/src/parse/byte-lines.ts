@@ -60,6 +60,24 @@ export function startsWithAscii(buf: Uint8Array, at: number, end: number, prefix
   return true;
 }
 
+/**
+ * `buf` holds the lower-case ASCII letters `prefix` at `at`, in any case: what a `/i` regular
+ * expression without `u` matches (it never folds a non-ASCII character to an ASCII one).
+ */
+export function startsWithAsciiIgnoringCase(
+  buf: Uint8Array,
+  at: number,
+  end: number,
+  prefix: string,
+): boolean {
+  if (end - at < prefix.length) return false;
+  // Setting bit 0x20 lower-cases A-Z and leaves a-z; no other byte lands on a letter.
+  for (let k = 0; k < prefix.length; k++) {
+    if (((buf[at + k] as number) | 0x20) !== prefix.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** `start` to `end` holds exactly the ASCII `text`. */
 export function equalsAscii(buf: Uint8Array, start: number, end: number, text: string): boolean {
   return end - start === text.length && startsWithAscii(buf, start, end, text);

@@ -78,6 +78,18 @@ export class LineReader {
     }
   }
 
+  /**
+   * Offset of the first NUL byte from `start` to `end`, relative to `start`; -1 if none. A NUL
+   * written at `end` bounds the native search, so the bytes left over from other files past
+   * it are never read, and no view is made per read.
+   */
+  private nulAt(start: number, end: number): number {
+    if (end >= this.buffer.length) return this.buffer.subarray(start, end).indexOf(0);
+    this.buffer[end] = 0;
+    const at = this.buffer.indexOf(0, start);
+    return at === end ? -1 : at - start;
+  }
+
   private readOpen(fd: number, path: string, sink: LineSink): Result<number, FileProblem> {
     let carried = 0; // bytes of an unfinished line at the start of the buffer
     let total = 0;
@@ -117,7 +129,7 @@ export class LineReader {
       }
       const end = carried + n;
       // Only the bytes just read: the rest of the shared buffer holds other files' bytes.
-      const nul = this.buffer.subarray(carried, end).indexOf(0);
+      const nul = this.nulAt(carried, end);
       if (nul !== -1) {
         return err(
           failure(

@@ -9,6 +9,7 @@ import {
   skipSpaces,
   stampedMessageAt,
   startsWithAscii,
+  startsWithAsciiIgnoringCase,
   startsWithDate,
   trimSpacesEnd,
 } from "./byte-lines.ts";
@@ -130,10 +131,15 @@ export class OutputLogParser implements LineSink {
       const to = trimSpacesEnd(buf, from, end);
       // `trim()` also removes Unicode spaces: a body that starts or ends outside ASCII is
       // left to the string parser, and so is anything that may be a description.
-      const first = buf[from] as number;
-      if (from < to && (first > 127 || (buf[to - 1] as number) > 127)) return false;
-      const description = first === 65 || first === 97 || first === 80 || first === 112;
-      if (from < to && description) return false;
+      if (from < to && ((buf[from] as number) > 127 || (buf[to - 1] as number) > 127)) {
+        return false;
+      }
+      if (
+        startsWithAsciiIgnoringCase(buf, from, to, "actual") ||
+        startsWithAsciiIgnoringCase(buf, from, to, "predicted")
+      ) {
+        return false;
+      }
       this.closeBlock(false);
       this.awaitingDescription =
         from === to || equalsAscii(buf, from, to, "CarbonTracker:") ? lineNumber : undefined;
