@@ -39,17 +39,29 @@ const POWER_PREFIX = "Average power usage (W) for ";
 const COMPONENTS = "The following components were found:";
 /** Spellings of component names remembered; past this, each line is normalised. */
 const MAX_RAW_NAMES = 256;
+/** Names the byte path compares a power line's name with before decoding it. */
+const MAX_COMPARED_NAMES = 8;
 const INTERRUPTED = /training was interrupted/i;
 
-/** The last components line read and what it said: the logs of one folder mostly share it. */
-let lastComponents: { text: string; components: [string, string[]][] } | undefined;
+/**
+ * Components lines parsed lately and what they said: the logs of one folder share a few
+ * (one machine's GPU + CPU, another's CPU alone). Bounded; the oldest is forgotten first.
+ */
+const recentComponents = new Map<string, [string, string[]][]>();
+const MAX_RECENT_COMPONENTS = 8;
 
-/** `parseComponentsLine`, remembered for the last text; fresh arrays for every log. */
+/** `parseComponentsLine`, remembered for recent texts; fresh arrays for every log. */
 function componentsOf(text: string): [string, string[]][] {
-  if (lastComponents?.text !== text) {
-    lastComponents = { text, components: parseComponentsLine(text) };
+  let components = recentComponents.get(text);
+  if (components === undefined) {
+    components = parseComponentsLine(text);
+    if (recentComponents.size >= MAX_RECENT_COMPONENTS) {
+      const oldest = recentComponents.keys().next().value;
+      if (oldest !== undefined) recentComponents.delete(oldest);
+    }
+    recentComponents.set(text, components);
   }
-  return lastComponents.components.map(([name, devices]) => [name, [...devices]]);
+  return components.map(([name, devices]) => [name, [...devices]]);
 }
 
 /**
@@ -66,8 +78,8 @@ export class StandardLogParser implements LineSink {
   /** The same arrays by the name as written, so a line needs no trim or lower-casing. */
   private readonly byRawName = new Map<string, (number[] | undefined)[]>();
   private epoch = -1;
-  /** See `rawName`: most logs name one or two components, line after line. */
-  private lastRawName = "";
+  /** See `rawName`: the names as written so far (most logs have one or two). */
+  private readonly rawNames: string[] = [];
   private earlyStop = false;
   private problem: FileProblem | undefined;
   /** An array value spread over several lines (numpy wraps long arrays). */
@@ -202,16 +214,20 @@ export class StandardLogParser implements LineSink {
     return this.earlyStop;
   }
 
-  /** The component's name as written, the previous line's string when the bytes are the same. */
+  /** The component's name as written: a string made for an earlier line when the bytes match. */
   private rawName(buf: Buffer, start: number, end: number): string {
-    const last = this.lastRawName;
-    if (last.length === end - start) {
-      let same = true;
-      for (let k = 0; k < last.length && same; k++) same = buf[start + k] === last.charCodeAt(k);
-      if (same) return last;
+    const names = this.rawNames;
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n] as string;
+      if (name.length !== end - start) continue;
+      let k = 0;
+      while (k < name.length && buf[start + k] === name.charCodeAt(k)) k++;
+      if (k === name.length) return name;
     }
-    this.lastRawName = buf.toString("latin1", start, end);
-    return this.lastRawName;
+    const name = buf.toString("latin1", start, end);
+    // A handful are compared per line; past that a name is decoded each time.
+    if (names.length < MAX_COMPARED_NAMES) names.push(name);
+    return name;
   }
 
   private addDuration(seconds: number, lineNumber: number): void {
