@@ -78,6 +78,32 @@ export function startsWithAsciiIgnoringCase(
   return true;
 }
 
+/**
+ * `start` to `end` holds `needle` (lower-case ASCII letters and spaces) in any case, as
+ * `/needle/i` finds it in the decoded line: without the `u` flag a regular expression never
+ * folds a non-ASCII character to an ASCII one, and an ASCII character is one byte in UTF-8.
+ */
+export function containsAsciiIgnoringCase(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  needle: string,
+): boolean {
+  const first = needle.charCodeAt(0);
+  for (let k = start; k + needle.length <= end; k++) {
+    if (((buf[k] as number) | 0x20) !== first) continue;
+    let j = 1;
+    for (; j < needle.length; j++) {
+      const c = needle.charCodeAt(j);
+      const b = buf[k + j] as number;
+      // Only letters are folded: a space must be a space (0x20 | 0x20 is also NUL's fold).
+      if (c === 32 ? b !== 32 : (b | 0x20) !== c) break;
+    }
+    if (j === needle.length) return true;
+  }
+  return false;
+}
+
 /** `start` to `end` holds exactly the ASCII `text`. */
 export function equalsAscii(buf: Uint8Array, start: number, end: number, text: string): boolean {
   return end - start === text.length && startsWithAscii(buf, start, end, text);

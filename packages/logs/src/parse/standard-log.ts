@@ -3,6 +3,7 @@ import { parseClock } from "../format/time.ts";
 import {
   asciiUpToColonSpace,
   clockAt,
+  containsAsciiIgnoringCase,
   isEpochHeader,
   plainDecimalAt,
   stampedMessageAt,
@@ -41,7 +42,8 @@ const COMPONENTS = "The following components were found:";
 const MAX_RAW_NAMES = 256;
 /** Names the byte path compares a power line's name with before decoding it. */
 const MAX_COMPARED_NAMES = 8;
-const INTERRUPTED = /training was interrupted/i;
+const INTERRUPTED_TEXT = "training was interrupted";
+const INTERRUPTED = new RegExp(INTERRUPTED_TEXT, "i");
 
 /**
  * Components lines parsed lately and what they said: the logs of one folder share a few
@@ -210,8 +212,9 @@ export class StandardLogParser implements LineSink {
       case 84: // T
         return false;
     }
-    // Any other record matters only as the sign of an early stop, until one is seen.
-    return this.earlyStop;
+    // Any other record matters only as the sign of an early stop, until one is seen: one
+    // that says so goes to the string parser, which sets it.
+    return this.earlyStop || !containsAsciiIgnoringCase(buf, start, end, INTERRUPTED_TEXT);
   }
 
   /** The component's name as written: a string made for an earlier line when the bytes match. */
