@@ -14,6 +14,47 @@ export interface LineSink {
   lines?(buf: Buffer, start: number, end: number, lineNumber: number): number;
 }
 
+/** A `LineSink` that reads the lines most of its logs are made of from their bytes. */
+export interface ByteLineSink extends LineSink {
+  /**
+   * One line, `start` to `end` of `buf` without its break: true when it was read from its
+   * bytes; false hands it, decoded, to `line` (the reference for every line).
+   */
+  lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean;
+  /** A problem was found: the remaining lines are counted, not read. */
+  readonly stopped: boolean;
+  /** `emitByteLines` over the sink itself. */
+  lines(buf: Buffer, start: number, end: number, lineNumber: number): number;
+}
+
+/**
+ * Hands the lines from `start` to `end` of `buf` (`end` is the last line's `\n`) to `sink`
+ * as `emitLines` would, without a string per line for those the sink reads from their bytes.
+ * Returns the last line number used.
+ */
+export function emitByteLines(
+  buf: Buffer,
+  start: number,
+  end: number,
+  sink: ByteLineSink,
+  lineNumber: number,
+): number {
+  let line = lineNumber;
+  let from = start;
+  for (;;) {
+    let stop = buf.indexOf(10, from);
+    if (stop === -1 || stop > end) stop = end;
+    const next = stop + 1;
+    if (stop > from && buf[stop - 1] === 13) stop--;
+    line++;
+    if (!sink.stopped && !sink.lineFromBytes(buf, from, stop, line)) {
+      sink.line(buf.toString("utf8", from, stop), line);
+    }
+    if (next > end) return line;
+    from = next;
+  }
+}
+
 /**
  * Hands every line of `text` to `sink`: each `\n`-separated part is a line (an empty text is
  * one empty line), without a `\r` before its break. Returns the last line number used.

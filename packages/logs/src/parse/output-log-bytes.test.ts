@@ -1,9 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { emitLines } from "./line-reader.ts";
+import { clockArb, readBothWays, STAMP, STRAY_LINES } from "./byte-lines.test-support.ts";
 import { OutputLogParser } from "./output-log.ts";
-
-const STAMP = "2026-01-01 00:00:00 - ";
 
 /** A number as logs print it, and the shapes around it that the byte path must leave alone. */
 const numberArb: fc.Arbitrary<string> = fc.oneof(
@@ -48,17 +46,9 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
     "\tEnergy:\t0.5kWh",
     "\tEnergy:kWh",
     "\tCO2eq:\tg",
-    "Traceback (most recent call last):",
-    "",
-    "\r",
-    "\uFFFD\u00e9",
+    ...STRAY_LINES,
   ),
-  fc
-    .tuple(fc.nat(99), fc.nat(59), fc.nat(59), fc.option(fc.nat(999), { nil: undefined }))
-    .map(
-      ([h, m, s, f]) =>
-        `\tTime:\t${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}${f === undefined ? "" : `.${f}`}`,
-    ),
+  clockArb(99, 999).map((clock) => `\tTime:\t${clock}`),
   fc
     .tuple(fc.constantFrom("\t", " ", "", "\t "), numberArb, fc.constantFrom(" ", "\t", "  "))
     .map(([a, n, b]) => `\tEnergy:${a}${n}${b}kWh`),
@@ -70,18 +60,7 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 30 }),
 );
 
-/** The reference: each line decoded as a string and handed to `line`. */
-function byStrings(bytes: Buffer) {
-  const parser = new OutputLogParser("log");
-  const lastLine = emitLines(bytes.toString("utf8", 0, bytes.lastIndexOf(10)), parser, 0);
-  return { lastLine, log: parser.finish() };
-}
-
-function byBytes(bytes: Buffer) {
-  const parser = new OutputLogParser("log");
-  const lastLine = parser.lines(bytes, 0, bytes.lastIndexOf(10), 0);
-  return { lastLine, log: parser.finish() };
-}
+const { byStrings, byBytes } = readBothWays(() => new OutputLogParser("log"));
 
 /** A record as carbontracker 2.4 writes it, with the values given. */
 const recordArb = fc

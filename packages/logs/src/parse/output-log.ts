@@ -13,7 +13,7 @@ import {
   startsWithDate,
   trimSpacesEnd,
 } from "./byte-lines.ts";
-import type { LineSink } from "./line-reader.ts";
+import { type ByteLineSink, emitByteLines } from "./line-reader.ts";
 import { messageOf } from "./messages.ts";
 import { excerpt } from "./power-values.ts";
 import type { FileProblem } from "./problems.ts";
@@ -48,6 +48,26 @@ function valueWithUnit(buf: Buffer, start: number, end: number, unit: string): n
   return plainDecimalAt(buf, skipSpaces(buf, start, numberEnd), numberEnd);
 }
 
+/**
+ * `{prefix} {value} {unit}` (a plain decimal between ASCII spaces) into the block's `field`;
+ * false when the line is anything else, for the string parser to read or report.
+ */
+function fieldWithUnit(
+  block: Block,
+  field: "energy" | "co2",
+  buf: Buffer,
+  from: number,
+  to: number,
+  prefix: string,
+  unit: string,
+): boolean {
+  if (!startsWithAscii(buf, from, to, prefix)) return false;
+  const value = valueWithUnit(buf, from + prefix.length, to, unit);
+  if (value < 0) return false;
+  block[field] = value;
+  return true;
+}
+
 interface Block {
   readonly kind: "actual" | "pred";
   readonly epochs: number;
@@ -65,7 +85,7 @@ interface Block {
  * to the next stamped line. It is read whether or not equivalents follow (carbontracker's
  * own parser loses records without them), and the epoch count is the one written.
  */
-export class OutputLogParser implements LineSink {
+export class OutputLogParser implements ByteLineSink {
   private actual: ConsumptionRecord | null = null;
   private pred: ConsumptionRecord | null = null;
   private block: Block | undefined;
@@ -104,24 +124,15 @@ export class OutputLogParser implements LineSink {
    * decoded and handed to `line`. Returns the last line number used.
    */
   lines(buf: Buffer, start: number, end: number, lineNumber: number): number {
-    let line = lineNumber;
-    let from = start;
-    for (;;) {
-      let stop = buf.indexOf(10, from);
-      if (stop === -1 || stop > end) stop = end;
-      const next = stop + 1;
-      if (stop > from && buf[stop - 1] === 13) stop--;
-      line++;
-      if (this.problem === undefined && !this.lineFromBytes(buf, from, stop, line)) {
-        this.line(buf.toString("utf8", from, stop), line);
-      }
-      if (next > end) return line;
-      from = next;
-    }
+    return emitByteLines(buf, start, end, this, lineNumber);
+  }
+
+  get stopped(): boolean {
+    return this.problem !== undefined;
   }
 
   /** One line read from its bytes when it is a common one; false: read it as a string. */
-  private lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
+  lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
     if (startsWithDate(buf, start, end)) {
       // A record's first line: closes the block, may open the next.
       let at = stampedMessageAt(buf, start, end);
@@ -168,21 +179,9 @@ export class OutputLogParser implements LineSink {
         }
         break;
       case 69: // E
-        if (startsWithAscii(buf, from, to, "Energy:")) {
-          const kWh = valueWithUnit(buf, from + 7, to, "kWh");
-          if (kWh < 0) return false;
-          block.energy = kWh;
-          return true;
-        }
-        break;
+        return fieldWithUnit(block, "energy", buf, from, to, "Energy:", "kWh");
       case 67: // C
-        if (startsWithAscii(buf, from, to, "CO2eq:")) {
-          const grams = valueWithUnit(buf, from + 6, to, "g");
-          if (grams < 0) return false;
-          block.co2 = grams;
-          return true;
-        }
-        break;
+        return fieldWithUnit(block, "co2", buf, from, to, "CO2eq:", "g");
     }
     // Not a field: the string parser decides (it skips what it does not know).
     return false;

@@ -1,10 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { emitLines } from "./line-reader.ts";
+import { clockArb, readBothWays, STAMP, STRAY_LINES } from "./byte-lines.test-support.ts";
 import { StandardLogParser } from "./standard-log.ts";
 
 const LIMITS = { maxEpochs: 50, maxComponents: 4 };
-const STAMP = "2026-01-01 00:00:00 - ";
 
 /** Lines of a standard log: the common ones, their near misses, and hostile ones. */
 const lineArb: fc.Arbitrary<string> = fc.oneof(
@@ -51,17 +50,9 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
     "2026-01-01 00:00:00,123 - Epoch 1:",
     "2026-01-01T00:00:00 - Epoch 1:",
     "2026-01-01 00:00:00 -Epoch 1:",
-    "Traceback (most recent call last):",
-    "",
-    "\r",
-    "\uFFFD\u00e9",
+    ...STRAY_LINES,
   ),
-  fc
-    .tuple(fc.nat(9), fc.nat(59), fc.nat(59), fc.option(fc.nat(999_999), { nil: undefined }))
-    .map(
-      ([h, m, s, f]) =>
-        `${STAMP}Duration: ${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}${f === undefined ? "" : `.${f}`}`,
-    ),
+  clockArb(9, 999_999).map((clock) => `${STAMP}Duration: ${clock}`),
   fc
     .tuple(
       fc.constantFrom("cpu", "gpu", "GPU", "dram"),
@@ -76,19 +67,7 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 30 }),
 );
 
-/** The reference: each line decoded as a string and handed to `line`. */
-function byStrings(bytes: Buffer) {
-  const parser = new StandardLogParser("log", LIMITS);
-  const last = bytes.lastIndexOf(10);
-  const lastLine = emitLines(bytes.toString("utf8", 0, last), parser, 0);
-  return { lastLine, log: parser.finish() };
-}
-
-function byBytes(bytes: Buffer) {
-  const parser = new StandardLogParser("log", LIMITS);
-  const lastLine = parser.lines(bytes, 0, bytes.lastIndexOf(10), 0);
-  return { lastLine, log: parser.finish() };
-}
+const { byStrings, byBytes } = readBothWays(() => new StandardLogParser("log", LIMITS));
 
 describe("StandardLogParser.lines (bytes)", () => {
   it("reads every generated log as the string parser does", () => {

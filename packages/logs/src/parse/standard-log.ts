@@ -10,7 +10,7 @@ import {
   startsWithAscii,
 } from "./byte-lines.ts";
 import { parseComponentsLine } from "./devices.ts";
-import type { LineSink } from "./line-reader.ts";
+import { type ByteLineSink, emitByteLines } from "./line-reader.ts";
 import { messageStart } from "./messages.ts";
 import { excerpt, MAX_VALUES_PER_LINE, parsePowerValues } from "./power-values.ts";
 import type { FileProblem } from "./problems.ts";
@@ -73,7 +73,7 @@ function componentsOf(text: string): [string, string[]][] {
  * the last epoch may be incomplete (the run stopped while writing it); it is dropped. A
  * component listed as found but with no power line at all gets null measurements.
  */
-export class StandardLogParser implements LineSink {
+export class StandardLogParser implements ByteLineSink {
   private devices: Map<string, string[]> | undefined;
   private readonly durations: (number | undefined)[] = [];
   private readonly powers = new Map<string, (number[] | undefined)[]>();
@@ -160,24 +160,15 @@ export class StandardLogParser implements LineSink {
    * problem), is decoded and handed to `line`. Returns the last line number used.
    */
   lines(buf: Buffer, start: number, end: number, lineNumber: number): number {
-    let line = lineNumber;
-    let from = start;
-    for (;;) {
-      let stop = buf.indexOf(10, from);
-      if (stop === -1 || stop > end) stop = end;
-      const next = stop + 1;
-      if (stop > from && buf[stop - 1] === 13) stop--;
-      line++;
-      if (this.problem === undefined && !this.lineFromBytes(buf, from, stop, line)) {
-        this.line(buf.toString("utf8", from, stop), line);
-      }
-      if (next > end) return line;
-      from = next;
-    }
+    return emitByteLines(buf, start, end, this, lineNumber);
+  }
+
+  get stopped(): boolean {
+    return this.problem !== undefined;
   }
 
   /** One line read from its bytes when it is a common one; false: read it as a string. */
-  private lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
+  lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
     if (this.pending !== undefined) return false;
     const at = stampedMessageAt(buf, start, end);
     if (at < 0) return false;
