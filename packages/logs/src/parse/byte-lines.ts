@@ -61,8 +61,9 @@ export function startsWithAscii(buf: Uint8Array, at: number, end: number, prefix
 }
 
 /**
- * `buf` holds the lower-case ASCII letters `prefix` at `at`, in any case: what a `/i` regular
- * expression without `u` matches (it never folds a non-ASCII character to an ASCII one).
+ * `buf` holds the ASCII `prefix` (lower-case letters and other characters) at `at`, its
+ * letters in any case: what a `/i` regular expression without `u` matches (it never folds a
+ * non-ASCII character to an ASCII one).
  */
 export function startsWithAsciiIgnoringCase(
   buf: Uint8Array,
@@ -71,9 +72,12 @@ export function startsWithAsciiIgnoringCase(
   prefix: string,
 ): boolean {
   if (end - at < prefix.length) return false;
-  // Setting bit 0x20 lower-cases A-Z and leaves a-z; no other byte lands on a letter.
   for (let k = 0; k < prefix.length; k++) {
-    if (((buf[at + k] as number) | 0x20) !== prefix.charCodeAt(k)) return false;
+    const c = prefix.charCodeAt(k);
+    const b = buf[at + k] as number;
+    // Setting bit 0x20 lower-cases A-Z and leaves a-z; no other byte lands on a letter. Any
+    // other character must be itself (0x20 | 0x20 is also NUL's fold).
+    if (c >= 97 && c <= 122 ? (b | 0x20) !== c : b !== c) return false;
   }
   return true;
 }

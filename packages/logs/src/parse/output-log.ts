@@ -68,6 +68,44 @@ function fieldWithUnit(
   return true;
 }
 
+/** What a record's description says: its kind and the epoch count written, if any. */
+interface Description {
+  readonly kind: "actual" | "pred";
+  readonly epochs: number | undefined;
+}
+
+/**
+ * DESCRIPTION matched against the trimmed bytes `from` to `to`, or undefined. Every part of
+ * the pattern is ASCII and it spans the whole text, so on a text whose ends are ASCII the
+ * bytes match exactly when the decoded string does.
+ */
+function descriptionAt(buf: Buffer, from: number, to: number): Description | undefined {
+  let kind: Description["kind"];
+  let k: number;
+  if (startsWithAsciiIgnoringCase(buf, from, to, "actual consumption")) {
+    kind = "actual";
+    k = from + 18;
+  } else if (startsWithAsciiIgnoringCase(buf, from, to, "predicted consumption")) {
+    kind = "pred";
+    k = from + 21;
+  } else {
+    return undefined;
+  }
+  let epochs: number | undefined;
+  if (startsWithAsciiIgnoringCase(buf, k, to, " for ")) {
+    k += 5;
+    const digits = k;
+    while (k < to && (buf[k] as number) >= 48 && (buf[k] as number) <= 57) k++;
+    if (k === digits || !startsWithAsciiIgnoringCase(buf, k, to, " epoch")) return undefined;
+    epochs = plainDecimalAt(buf, digits, k);
+    k += 6;
+    // `epochs?` then `(?:\(s\))?`: taking each when it is there never loses a match.
+    if (k < to && ((buf[k] as number) | 0x20) === 115) k++;
+    if (startsWithAsciiIgnoringCase(buf, k, to, "(s)")) k += 3;
+  }
+  return k === to - 1 && buf[k] === 58 ? { kind, epochs } : undefined;
+}
+
 interface Block {
   readonly kind: "actual" | "pred";
   readonly epochs: number;
@@ -145,25 +183,26 @@ export class OutputLogParser implements ByteLineSink {
       if (from < to && ((buf[from] as number) > 127 || (buf[to - 1] as number) > 127)) {
         return false;
       }
-      if (
-        startsWithAsciiIgnoringCase(buf, from, to, "actual") ||
-        startsWithAsciiIgnoringCase(buf, from, to, "predicted")
-      ) {
-        return false;
-      }
+      const description = descriptionAt(buf, from, to);
       this.closeBlock(false);
       this.awaitingDescription =
         from === to || equalsAscii(buf, from, to, "CarbonTracker:") ? lineNumber : undefined;
+      if (description !== undefined) this.startBlock(description, lineNumber);
       return true;
     }
-    // A continuation line: the description after a bare stamp is read as a string.
-    if (this.awaitingDescription !== undefined) return false;
-    const block = this.block;
-    if (block === undefined) return true;
-    if (block.equivalents !== null) return false;
     const from = skipSpaces(buf, start, end);
     const to = trimSpacesEnd(buf, from, end);
     if (from < to && ((buf[from] as number) > 127 || (buf[to - 1] as number) > 127)) return false;
+    if (this.awaitingDescription !== undefined) {
+      // The description after a bare stamp.
+      this.awaitingDescription = undefined;
+      const description = descriptionAt(buf, from, to);
+      if (description !== undefined) this.startBlock(description, lineNumber);
+      return true;
+    }
+    const block = this.block;
+    if (block === undefined) return true;
+    if (block.equivalents !== null) return false;
     switch (buf[from]) {
       case 84: // T
         if (startsWithAscii(buf, from, to, "Time:")) {
@@ -203,14 +242,22 @@ export class OutputLogParser implements ByteLineSink {
   private openBlock(text: string, lineNumber: number): void {
     const match = DESCRIPTION.exec(text);
     if (match === null) return;
-    const kind = (match[1] ?? "").toLowerCase() === "actual" ? "actual" : "pred";
-    if (match[2] === undefined && kind === "pred") {
+    this.startBlock(
+      {
+        kind: (match[1] ?? "").toLowerCase() === "actual" ? "actual" : "pred",
+        epochs: match[2] === undefined ? undefined : Number(match[2]),
+      },
+      lineNumber,
+    );
+  }
+
+  private startBlock({ kind, epochs }: Description, lineNumber: number): void {
+    if (epochs === undefined && kind === "pred") {
       this.fail("malformed", lineNumber, "a prediction without its epoch count");
       return;
     }
     // `Actual consumption:` is what carbontracker's command wrapper writes: one epoch.
-    const epochs = match[2] === undefined ? 1 : Number(match[2]);
-    this.block = { kind, epochs, line: lineNumber, equivalents: null };
+    this.block = { kind, epochs: epochs ?? 1, line: lineNumber, equivalents: null };
   }
 
   private blockLine(block: Block, text: string, lineNumber: number): void {
