@@ -8,7 +8,8 @@
  */
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+/** ASCII whitespace, what `\s` and `trim()` take below 128: TAB, LF, VT, FF, CR, space. */
+export const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 /**
  * Where the message starts (an index into `buf`) when the line opens with the stamp
@@ -135,7 +136,7 @@ export function isEpochHeader(buf: Uint8Array, at: number, end: number): boolean
   if (k === digits || buf[k] !== 58 || k >= end) return false;
   for (k++; k < end; k++) {
     // \s in ASCII: TAB, LF, VT, FF, CR, space.
-    if (!isSpace(buf[k] as number)) return false;
+    if (!isAsciiSpace(buf[k] as number)) return false;
   }
   return true;
 }
@@ -143,14 +144,14 @@ export function isEpochHeader(buf: Uint8Array, at: number, end: number): boolean
 /** First index from `from` that is not ASCII whitespace (`end` if none). */
 export function skipSpaces(buf: Uint8Array, from: number, end: number): number {
   let k = from;
-  while (k < end && isSpace(buf[k] as number)) k++;
+  while (k < end && isAsciiSpace(buf[k] as number)) k++;
   return k;
 }
 
 /** Index after the last byte before `end` that is not ASCII whitespace (`from` if none). */
 export function trimSpacesEnd(buf: Uint8Array, from: number, end: number): number {
   let k = end;
-  while (k > from && isSpace(buf[k - 1] as number)) k--;
+  while (k > from && isAsciiSpace(buf[k - 1] as number)) k--;
   return k;
 }
 

@@ -77,6 +77,23 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
 
 const { byStrings, byBytes } = readBothWays(() => new OutputLogParser("log"));
 
+/** Equivalent lines the byte path must read as the string parser does, or leave to it. */
+const EQUIVALENT_SHAPES = [
+  "\t0.5\u00a0km",
+  "\t0.5 \u00a0km",
+  "\t0.5 km\rx",
+  "\t0.5 \rkm",
+  "\t0.5\tkm  travelled ",
+  "\t1e-05 km",
+  "\t-2 km",
+  "\tinf km",
+  "\t5. km",
+  "\t0.5 k\u00e9m",
+  "\t0.5",
+  "\t\u00e90.5 km",
+  "\t12345678901234567890123 km",
+];
+
 /** A record as carbontracker 2.4 writes it, with the values given. */
 const recordArb = fc
   .tuple(fc.constantFrom("Actual", "Predicted"), fc.nat(50), numberArb, numberArb)
@@ -88,6 +105,7 @@ const recordArb = fc
     `\tCO2eq:\t${grams} g`,
     "\tThis is equivalent to:",
     "\t0.262908591221 km travelled by car",
+    ...EQUIVALENT_SHAPES,
   ]);
 
 describe("OutputLogParser.lines (bytes)", () => {

@@ -5,6 +5,7 @@ import { parseClock } from "../format/time.ts";
 import {
   clockAt,
   equalsAscii,
+  isAsciiSpace,
   plainDecimalAt,
   skipSpaces,
   stampedMessageAt,
@@ -106,6 +107,40 @@ function descriptionAt(buf: Buffer, from: number, to: number): Description | und
   return k === to - 1 && buf[k] === 58 ? { kind, epochs } : undefined;
 }
 
+function addEquivalent(equivalents: Record<string, number>, unit: string, value: number): void {
+  if (Object.keys(equivalents).length < MAX_EQUIVALENTS) equivalents[unit] = value;
+}
+
+/**
+ * An equivalent (`0.26 km travelled by car`) from the trimmed bytes `from` to `to`, as
+ * EQUIVALENT and `parseNumberToken` read it: a plain decimal, ASCII spaces, an ASCII unit.
+ * True when read or when EQUIVALENT cannot match (one token: the line is skipped); false for
+ * anything else (a Unicode space, another number shape), which the string parser reads.
+ */
+function equivalentFromBytes(
+  equivalents: Record<string, number>,
+  buf: Buffer,
+  from: number,
+  to: number,
+): boolean {
+  let k = from;
+  while (k < to && !isAsciiSpace(buf[k] as number)) {
+    if ((buf[k] as number) > 127) return false;
+    k++;
+  }
+  if (k === to) return true;
+  const value = plainDecimalAt(buf, from, k);
+  if (value < 0) return false;
+  const unit = skipSpaces(buf, k, to);
+  for (let u = unit; u < to; u++) {
+    // `.` stops at a CR; a byte past ASCII may be a Unicode space or line separator.
+    const c = buf[u] as number;
+    if (c === 13 || c > 127) return false;
+  }
+  if (Number.isFinite(value)) addEquivalent(equivalents, buf.toString("latin1", unit, to), value);
+  return true;
+}
+
 interface Block {
   readonly kind: "actual" | "pred";
   readonly epochs: number;
@@ -202,7 +237,7 @@ export class OutputLogParser implements ByteLineSink {
     }
     const block = this.block;
     if (block === undefined) return true;
-    if (block.equivalents !== null) return false;
+    if (block.equivalents !== null) return equivalentFromBytes(block.equivalents, buf, from, to);
     switch (buf[from]) {
       case 84: // T
         if (startsWithAscii(buf, from, to, "Time:")) {
@@ -266,9 +301,7 @@ export class OutputLogParser implements ByteLineSink {
       const value = match === null ? undefined : parseNumberToken(match[1] ?? "");
       // Lines without a value are skipped, as carbontracker does.
       if (match === null || value === undefined || !Number.isFinite(value)) return;
-      if (Object.keys(block.equivalents).length < MAX_EQUIVALENTS) {
-        block.equivalents[(match[2] ?? "").trim()] = value;
-      }
+      addEquivalent(block.equivalents, (match[2] ?? "").trim(), value);
       return;
     }
     if (text.startsWith("Time:")) {
