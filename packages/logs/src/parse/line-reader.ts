@@ -6,6 +6,53 @@ import { isSystemError } from "./system-error.ts";
 /** Receives a file's lines in order, without their `\n` (and without a `\r` before it). */
 export interface LineSink {
   line(text: string, lineNumber: number): void;
+  /**
+   * Optional: the lines from `start` to `end` of `buf` (`end` is the last line's `\n`), read
+   * as `line` would read each; returns the last line number used. A sink that has it reads
+   * bytes, and the reader makes no string of the chunk.
+   */
+  lines?(buf: Buffer, start: number, end: number, lineNumber: number): number;
+}
+
+/** A `LineSink` that reads the lines most of its logs are made of from their bytes. */
+export interface ByteLineSink extends LineSink {
+  /**
+   * One line, `start` to `end` of `buf` without its break: true when it was read from its
+   * bytes; false hands it, decoded, to `line` (the reference for every line).
+   */
+  lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean;
+  /** A problem was found: the remaining lines are counted, not read. */
+  readonly stopped: boolean;
+  /** `emitByteLines` over the sink itself. */
+  lines(buf: Buffer, start: number, end: number, lineNumber: number): number;
+}
+
+/**
+ * Hands the lines from `start` to `end` of `buf` (`end` is the last line's `\n`) to `sink`
+ * as `emitLines` would, without a string per line for those the sink reads from their bytes.
+ * Returns the last line number used.
+ */
+export function emitByteLines(
+  buf: Buffer,
+  start: number,
+  end: number,
+  sink: ByteLineSink,
+  lineNumber: number,
+): number {
+  let line = lineNumber;
+  let from = start;
+  for (;;) {
+    let stop = buf.indexOf(10, from);
+    if (stop === -1 || stop > end) stop = end;
+    const next = stop + 1;
+    if (stop > from && buf[stop - 1] === 13) stop--;
+    line++;
+    if (!sink.stopped && !sink.lineFromBytes(buf, from, stop, line)) {
+      sink.line(buf.toString("utf8", from, stop), line);
+    }
+    if (next > end) return line;
+    from = next;
+  }
 }
 
 /**
@@ -72,6 +119,18 @@ export class LineReader {
     }
   }
 
+  /**
+   * Offset of the first NUL byte from `start` to `end`, relative to `start`; -1 if none. A NUL
+   * written at `end` bounds the native search, so the bytes left over from other files past
+   * it are never read, and no view is made per read.
+   */
+  private nulAt(start: number, end: number): number {
+    if (end >= this.buffer.length) return this.buffer.subarray(start, end).indexOf(0);
+    this.buffer[end] = 0;
+    const at = this.buffer.indexOf(0, start);
+    return at === end ? -1 : at - start;
+  }
+
   private readOpen(fd: number, path: string, sink: LineSink): Result<number, FileProblem> {
     let carried = 0; // bytes of an unfinished line at the start of the buffer
     let total = 0;
@@ -111,7 +170,7 @@ export class LineReader {
       }
       const end = carried + n;
       // Only the bytes just read: the rest of the shared buffer holds other files' bytes.
-      const nul = this.buffer.subarray(carried, end).indexOf(0);
+      const nul = this.nulAt(carried, end);
       if (nul !== -1) {
         return err(
           failure(
@@ -130,7 +189,10 @@ export class LineReader {
         continue;
       }
       // A line break never falls inside a UTF-8 sequence, so decoding up to it is safe.
-      lineNumber = emitLines(this.buffer.toString("utf8", 0, lastNewline), sink, lineNumber);
+      lineNumber =
+        sink.lines === undefined
+          ? emitLines(this.buffer.toString("utf8", 0, lastNewline), sink, lineNumber)
+          : sink.lines(this.buffer, 0, lastNewline, lineNumber);
       carried = end - lastNewline - 1;
       if (carried > 0) this.buffer.copy(this.buffer, 0, lastNewline + 1, end);
       if (atEnd) break;

@@ -2,7 +2,19 @@ import { err, failure, ok, type Result } from "@wattprint/result";
 import { parseNumberToken } from "../format/numbers.ts";
 import { OUTPUT_PREFIX } from "../format/records.ts";
 import { parseClock } from "../format/time.ts";
-import type { LineSink } from "./line-reader.ts";
+import {
+  clockAt,
+  equalsAscii,
+  isAsciiSpace,
+  plainDecimalAt,
+  skipSpaces,
+  stampedMessageAt,
+  startsWithAscii,
+  startsWithAsciiIgnoringCase,
+  startsWithDate,
+  trimSpacesEnd,
+} from "./byte-lines.ts";
+import { type ByteLineSink, emitByteLines } from "./line-reader.ts";
 import { messageOf } from "./messages.ts";
 import { excerpt } from "./power-values.ts";
 import type { FileProblem } from "./problems.ts";
@@ -23,6 +35,112 @@ const EQUIVALENTS_HEADING = "This is equivalent to:";
 /** carbontracker has one; a list beyond this is not equivalents. */
 const MAX_EQUIVALENTS = 64;
 
+/**
+ * ` 0.25 kWh` (ASCII spaces, a plain decimal, ASCII spaces, the unit, the end) as the
+ * number; -1 for anything else, which the string parser reads (scientific notation, `nan`)
+ * or reports.
+ */
+function valueWithUnit(buf: Buffer, start: number, end: number, unit: string): number {
+  const unitStart = end - unit.length;
+  if (unitStart <= start || !startsWithAscii(buf, unitStart, end, unit)) return -1;
+  const numberEnd = trimSpacesEnd(buf, start, unitStart);
+  // At least one space between the number and its unit.
+  if (numberEnd === unitStart) return -1;
+  return plainDecimalAt(buf, skipSpaces(buf, start, numberEnd), numberEnd);
+}
+
+/**
+ * `{prefix} {value} {unit}` (a plain decimal between ASCII spaces) into the block's `field`;
+ * false when the line is anything else, for the string parser to read or report.
+ */
+function fieldWithUnit(
+  block: Block,
+  field: "energy" | "co2",
+  buf: Buffer,
+  from: number,
+  to: number,
+  prefix: string,
+  unit: string,
+): boolean {
+  if (!startsWithAscii(buf, from, to, prefix)) return false;
+  const value = valueWithUnit(buf, from + prefix.length, to, unit);
+  if (value < 0) return false;
+  block[field] = value;
+  return true;
+}
+
+/** What a record's description says: its kind and the epoch count written, if any. */
+interface Description {
+  readonly kind: "actual" | "pred";
+  readonly epochs: number | undefined;
+}
+
+/**
+ * DESCRIPTION matched against the trimmed bytes `from` to `to`, or undefined. Every part of
+ * the pattern is ASCII and it spans the whole text, so on a text whose ends are ASCII the
+ * bytes match exactly when the decoded string does.
+ */
+function descriptionAt(buf: Buffer, from: number, to: number): Description | undefined {
+  let kind: Description["kind"];
+  let k: number;
+  if (startsWithAsciiIgnoringCase(buf, from, to, "actual consumption")) {
+    kind = "actual";
+    k = from + 18;
+  } else if (startsWithAsciiIgnoringCase(buf, from, to, "predicted consumption")) {
+    kind = "pred";
+    k = from + 21;
+  } else {
+    return undefined;
+  }
+  let epochs: number | undefined;
+  if (startsWithAsciiIgnoringCase(buf, k, to, " for ")) {
+    k += 5;
+    const digits = k;
+    while (k < to && (buf[k] as number) >= 48 && (buf[k] as number) <= 57) k++;
+    if (k === digits || !startsWithAsciiIgnoringCase(buf, k, to, " epoch")) return undefined;
+    epochs = plainDecimalAt(buf, digits, k);
+    k += 6;
+    // `epochs?` then `(?:\(s\))?`: taking each when it is there never loses a match.
+    if (k < to && ((buf[k] as number) | 0x20) === 115) k++;
+    if (startsWithAsciiIgnoringCase(buf, k, to, "(s)")) k += 3;
+  }
+  return k === to - 1 && buf[k] === 58 ? { kind, epochs } : undefined;
+}
+
+function addEquivalent(equivalents: Record<string, number>, unit: string, value: number): void {
+  if (Object.keys(equivalents).length < MAX_EQUIVALENTS) equivalents[unit] = value;
+}
+
+/**
+ * An equivalent (`0.26 km travelled by car`) from the trimmed bytes `from` to `to`, as
+ * EQUIVALENT and `parseNumberToken` read it: a plain decimal, ASCII spaces, an ASCII unit.
+ * True when read or when EQUIVALENT cannot match (one token: the line is skipped); false for
+ * anything else (a Unicode space, another number shape), which the string parser reads.
+ */
+function equivalentFromBytes(
+  equivalents: Record<string, number>,
+  buf: Buffer,
+  from: number,
+  to: number,
+): boolean {
+  let k = from;
+  while (k < to && !isAsciiSpace(buf[k] as number)) {
+    if ((buf[k] as number) > 127) return false;
+    k++;
+  }
+  if (k === to) return true;
+  const value = plainDecimalAt(buf, from, k);
+  if (value < 0) return false;
+  const unit = skipSpaces(buf, k, to);
+  for (let u = unit; u < to; u++) {
+    // `.` stops at a CR; a byte past ASCII may be a Unicode space or line separator.
+    const c = buf[u] as number;
+    if (c === 13 || c > 127) return false;
+  }
+  if (Number.isFinite(value)) addEquivalent(equivalents, buf.toString("latin1", unit, to), value);
+  return true;
+}
+
 interface Block {
   readonly kind: "actual" | "pred";
   readonly epochs: number;
@@ -40,7 +158,7 @@ interface Block {
  * to the next stamped line. It is read whether or not equivalents follow (carbontracker's
  * own parser loses records without them), and the epoch count is the one written.
  */
-export class OutputLogParser implements LineSink {
+export class OutputLogParser implements ByteLineSink {
   private actual: ConsumptionRecord | null = null;
   private pred: ConsumptionRecord | null = null;
   private block: Block | undefined;
@@ -71,6 +189,78 @@ export class OutputLogParser implements LineSink {
     if (this.block !== undefined) this.blockLine(this.block, text.trim(), lineNumber);
   }
 
+  /**
+   * The lines from `start` to `end` of `buf` (`end` is the last line's `\n`), the same as
+   * `line` on each, without a string per line for the lines most of a log is made of (the
+   * stamped records, `Time:`, `Energy:`, `CO2eq:`, the equivalents heading): those are read
+   * from their bytes. Any other line (a description, an equivalent, anything unusual) is
+   * decoded and handed to `line`. Returns the last line number used.
+   */
+  lines(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    return emitByteLines(buf, start, end, this, lineNumber);
+  }
+
+  get stopped(): boolean {
+    return this.problem !== undefined;
+  }
+
+  /** One line read from its bytes when it is a common one; false: read it as a string. */
+  lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
+    if (startsWithDate(buf, start, end)) {
+      // A record's first line: closes the block, may open the next.
+      let at = stampedMessageAt(buf, start, end);
+      if (at < 0) return false;
+      if (startsWithAscii(buf, at, end, OUTPUT_PREFIX)) at += OUTPUT_PREFIX.length;
+      const from = skipSpaces(buf, at, end);
+      const to = trimSpacesEnd(buf, from, end);
+      // `trim()` also removes Unicode spaces: a body that starts or ends outside ASCII is
+      // left to the string parser, and so is anything that may be a description.
+      if (from < to && ((buf[from] as number) > 127 || (buf[to - 1] as number) > 127)) {
+        return false;
+      }
+      const description = descriptionAt(buf, from, to);
+      this.closeBlock(false);
+      this.awaitingDescription =
+        from === to || equalsAscii(buf, from, to, "CarbonTracker:") ? lineNumber : undefined;
+      if (description !== undefined) this.startBlock(description, lineNumber);
+      return true;
+    }
+    const from = skipSpaces(buf, start, end);
+    const to = trimSpacesEnd(buf, from, end);
+    if (from < to && ((buf[from] as number) > 127 || (buf[to - 1] as number) > 127)) return false;
+    if (this.awaitingDescription !== undefined) {
+      // The description after a bare stamp.
+      this.awaitingDescription = undefined;
+      const description = descriptionAt(buf, from, to);
+      if (description !== undefined) this.startBlock(description, lineNumber);
+      return true;
+    }
+    const block = this.block;
+    if (block === undefined) return true;
+    if (block.equivalents !== null) return equivalentFromBytes(block.equivalents, buf, from, to);
+    switch (buf[from]) {
+      case 84: // T
+        if (startsWithAscii(buf, from, to, "Time:")) {
+          // A clock read from the bytes is one token after spaces, as TIME asks.
+          const seconds = clockAt(buf, from + 5, to);
+          if (seconds === undefined) return false;
+          block.time = seconds;
+          return true;
+        }
+        if (equalsAscii(buf, from, to, EQUIVALENTS_HEADING)) {
+          block.equivalents = {};
+          return true;
+        }
+        break;
+      case 69: // E
+        return fieldWithUnit(block, "energy", buf, from, to, "Energy:", "kWh");
+      case 67: // C
+        return fieldWithUnit(block, "co2", buf, from, to, "CO2eq:", "g");
+    }
+    // Not a field: the string parser decides (it skips what it does not know).
+    return false;
+  }
+
   finish(): Result<OutputLog, FileProblem> {
     if (this.problem === undefined) this.closeBlock(true);
     if (this.problem === undefined && this.awaitingDescription !== undefined) {
@@ -87,14 +277,22 @@ export class OutputLogParser implements LineSink {
   private openBlock(text: string, lineNumber: number): void {
     const match = DESCRIPTION.exec(text);
     if (match === null) return;
-    const kind = (match[1] ?? "").toLowerCase() === "actual" ? "actual" : "pred";
-    if (match[2] === undefined && kind === "pred") {
+    this.startBlock(
+      {
+        kind: (match[1] ?? "").toLowerCase() === "actual" ? "actual" : "pred",
+        epochs: match[2] === undefined ? undefined : Number(match[2]),
+      },
+      lineNumber,
+    );
+  }
+
+  private startBlock({ kind, epochs }: Description, lineNumber: number): void {
+    if (epochs === undefined && kind === "pred") {
       this.fail("malformed", lineNumber, "a prediction without its epoch count");
       return;
     }
     // `Actual consumption:` is what carbontracker's command wrapper writes: one epoch.
-    const epochs = match[2] === undefined ? 1 : Number(match[2]);
-    this.block = { kind, epochs, line: lineNumber, equivalents: null };
+    this.block = { kind, epochs: epochs ?? 1, line: lineNumber, equivalents: null };
   }
 
   private blockLine(block: Block, text: string, lineNumber: number): void {
@@ -103,9 +301,7 @@ export class OutputLogParser implements LineSink {
       const value = match === null ? undefined : parseNumberToken(match[1] ?? "");
       // Lines without a value are skipped, as carbontracker does.
       if (match === null || value === undefined || !Number.isFinite(value)) return;
-      if (Object.keys(block.equivalents).length < MAX_EQUIVALENTS) {
-        block.equivalents[(match[2] ?? "").trim()] = value;
-      }
+      addEquivalent(block.equivalents, (match[2] ?? "").trim(), value);
       return;
     }
     if (text.startsWith("Time:")) {

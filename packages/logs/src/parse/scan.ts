@@ -147,12 +147,18 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
    * this map spares a stat per pair; it is bounded, and past the bound a stat does the job.
    */
   private readonly halfSeen = new Map<string, "standard" | "output">();
+  /**
+   * `join(logDir, name)` without its normalising per pair: a listed name has no `/` and is
+   * never `.` or `..`, so the joined path is the folder's normalised prefix and the name.
+   */
+  private readonly dirPrefix: string;
 
   constructor(
     readonly logDir: string,
     private readonly options: ResolvedScanOptions,
   ) {
     this.reader = new LineReader(options);
+    this.dirPrefix = join(logDir, "x").slice(0, -1);
   }
 
   introspect(): ScanIntrospection {
@@ -299,8 +305,8 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
       }
       return undefined;
     }
-    const outputPath = join(this.logDir, name);
-    const standardPath = join(this.logDir, standardLogName(log.stem));
+    const outputPath = this.dirPrefix + name;
+    const standardPath = this.dirPrefix + standardLogName(log.stem);
     const parsed = parseLogPairFiles(this.reader, standardPath, outputPath, this.options);
     if (!parsed.ok) {
       const problem = parsed.error;

@@ -1,7 +1,16 @@
 import { err, failure, ok, type Result } from "@wattprint/result";
 import { parseClock } from "../format/time.ts";
+import {
+  asciiUpToColonSpace,
+  clockAt,
+  containsAsciiIgnoringCase,
+  isEpochHeader,
+  plainDecimalAt,
+  stampedMessageAt,
+  startsWithAscii,
+} from "./byte-lines.ts";
 import { parseComponentsLine } from "./devices.ts";
-import type { LineSink } from "./line-reader.ts";
+import { type ByteLineSink, emitByteLines } from "./line-reader.ts";
 import { messageStart } from "./messages.ts";
 import { excerpt, MAX_VALUES_PER_LINE, parsePowerValues } from "./power-values.ts";
 import type { FileProblem } from "./problems.ts";
@@ -31,7 +40,31 @@ const POWER_PREFIX = "Average power usage (W) for ";
 const COMPONENTS = "The following components were found:";
 /** Spellings of component names remembered; past this, each line is normalised. */
 const MAX_RAW_NAMES = 256;
-const INTERRUPTED = /training was interrupted/i;
+/** Names the byte path compares a power line's name with before decoding it. */
+const MAX_COMPARED_NAMES = 8;
+const INTERRUPTED_TEXT = "training was interrupted";
+const INTERRUPTED = new RegExp(INTERRUPTED_TEXT, "i");
+
+/**
+ * Components lines parsed lately and what they said: the logs of one folder share a few
+ * (one machine's GPU + CPU, another's CPU alone). Bounded; the oldest is forgotten first.
+ */
+const recentComponents = new Map<string, [string, string[]][]>();
+const MAX_RECENT_COMPONENTS = 8;
+
+/** `parseComponentsLine`, remembered for recent texts; fresh arrays for every log. */
+function componentsOf(text: string): [string, string[]][] {
+  let components = recentComponents.get(text);
+  if (components === undefined) {
+    components = parseComponentsLine(text);
+    if (recentComponents.size >= MAX_RECENT_COMPONENTS) {
+      const oldest = recentComponents.keys().next().value;
+      if (oldest !== undefined) recentComponents.delete(oldest);
+    }
+    recentComponents.set(text, components);
+  }
+  return components.map(([name, devices]) => [name, [...devices]]);
+}
 
 /**
  * Reads a standard log line by line (a `LineSink`), holding only what it returns. Epochs
@@ -40,13 +73,15 @@ const INTERRUPTED = /training was interrupted/i;
  * the last epoch may be incomplete (the run stopped while writing it); it is dropped. A
  * component listed as found but with no power line at all gets null measurements.
  */
-export class StandardLogParser implements LineSink {
+export class StandardLogParser implements ByteLineSink {
   private devices: Map<string, string[]> | undefined;
   private readonly durations: (number | undefined)[] = [];
   private readonly powers = new Map<string, (number[] | undefined)[]>();
   /** The same arrays by the name as written, so a line needs no trim or lower-casing. */
   private readonly byRawName = new Map<string, (number[] | undefined)[]>();
   private epoch = -1;
+  /** See `rawName`: the names as written so far (most logs have one or two). */
+  private readonly rawNames: string[] = [];
   private earlyStop = false;
   private problem: FileProblem | undefined;
   /** An array value spread over several lines (numpy wraps long arrays). */
@@ -93,9 +128,7 @@ export class StandardLogParser implements LineSink {
             );
             return;
           }
-          if (this.epoch < 0 || this.durations[this.epoch] !== undefined)
-            this.nextEpoch(lineNumber);
-          if (this.problem === undefined) this.durations[this.epoch] = seconds;
+          this.addDuration(seconds, lineNumber);
           return;
         }
         break;
@@ -108,7 +141,7 @@ export class StandardLogParser implements LineSink {
         break;
       case 84: // T
         if (this.devices === undefined && text.startsWith(COMPONENTS, start)) {
-          this.devices = new Map(parseComponentsLine(text.slice(start + COMPONENTS.length)));
+          this.devices = new Map(componentsOf(text.slice(start + COMPONENTS.length)));
           if (this.devices.size > this.limits.maxComponents) {
             this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
           }
@@ -117,6 +150,83 @@ export class StandardLogParser implements LineSink {
         break;
     }
     if (!this.earlyStop && INTERRUPTED.test(text)) this.earlyStop = true;
+  }
+
+  /**
+   * The lines from `start` to `end` of `buf` (`end` is the last line's `\n`), the same as
+   * `line` on each, without a string per line for the lines that make up most of a log
+   * (`Epoch n:`, `Duration:`, a plain power value): those are read from their bytes. Any
+   * other line, and every line while something is unusual (an array running over lines, a
+   * problem), is decoded and handed to `line`. Returns the last line number used.
+   */
+  lines(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    return emitByteLines(buf, start, end, this, lineNumber);
+  }
+
+  get stopped(): boolean {
+    return this.problem !== undefined;
+  }
+
+  /** One line read from its bytes when it is a common one; false: read it as a string. */
+  lineFromBytes(buf: Buffer, start: number, end: number, lineNumber: number): boolean {
+    if (this.pending !== undefined) return false;
+    const at = stampedMessageAt(buf, start, end);
+    if (at < 0) return false;
+    switch (buf[at]) {
+      case 65: // A
+        if (startsWithAscii(buf, at, end, POWER_PREFIX)) {
+          const nameStart = at + POWER_PREFIX.length;
+          const colon = asciiUpToColonSpace(buf, nameStart, end);
+          if (colon < 0) return false;
+          const value = plainDecimalAt(buf, colon + 2, end);
+          if (value < 0) return false;
+          this.addValues(this.rawName(buf, nameStart, colon), [value], lineNumber);
+          return true;
+        }
+        break;
+      case 68: // D
+        if (startsWithAscii(buf, at, end, DURATION_PREFIX)) {
+          // Anything but a plain clock (and an unreadable one) is read by the string parser.
+          const seconds = clockAt(buf, at + DURATION_PREFIX.length, end);
+          if (seconds === undefined) return false;
+          this.addDuration(seconds, lineNumber);
+          return true;
+        }
+        break;
+      case 69: // E
+        if (isEpochHeader(buf, at, end)) {
+          this.nextEpoch(lineNumber);
+          return true;
+        }
+        // Not an ASCII header; `\s` also takes Unicode spaces (`Epoch 3:\u00a0`): the string decides.
+        return false;
+      case 84: // T
+        return false;
+    }
+    // Any other record matters only as the sign of an early stop, until one is seen: one
+    // that says so goes to the string parser, which sets it.
+    return this.earlyStop || !containsAsciiIgnoringCase(buf, start, end, INTERRUPTED_TEXT);
+  }
+
+  /** The component's name as written: a string made for an earlier line when the bytes match. */
+  private rawName(buf: Buffer, start: number, end: number): string {
+    const names = this.rawNames;
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n] as string;
+      if (name.length !== end - start) continue;
+      let k = 0;
+      while (k < name.length && buf[start + k] === name.charCodeAt(k)) k++;
+      if (k === name.length) return name;
+    }
+    const name = buf.toString("latin1", start, end);
+    // A handful are compared per line; past that a name is decoded each time.
+    if (names.length < MAX_COMPARED_NAMES) names.push(name);
+    return name;
+  }
+
+  private addDuration(seconds: number, lineNumber: number): void {
+    if (this.epoch < 0 || this.durations[this.epoch] !== undefined) this.nextEpoch(lineNumber);
+    if (this.problem === undefined) this.durations[this.epoch] = seconds;
   }
 
   /** `Average power usage (W) for {component}: {value}`, from just after `for `. */
@@ -204,6 +314,10 @@ export class StandardLogParser implements LineSink {
       this.fail("malformed", lineNumber, values.error);
       return;
     }
+    this.addValues(raw, values, lineNumber);
+  }
+
+  private addValues(raw: string, values: number[], lineNumber: number): void {
     let perEpoch = this.byRawName.get(raw);
     if (perEpoch === undefined) {
       const component = raw.trim().toLowerCase();
