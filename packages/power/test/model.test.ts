@@ -156,6 +156,25 @@ describe("ModelSource", () => {
     });
   });
 
+  it("reads /proc/stat on the thread pool and closes it only once a read in flight is back", async () => {
+    const stat = join(proc, "stat");
+    await writeFile(stat, "cpu  100 0 100 800 0 0 0 0 0 0\n");
+    const source = new ModelSource({
+      cpu: true,
+      dram: false,
+      facts,
+      procRoot: proc,
+      platform: "linux",
+    });
+    await source.detect();
+    await writeFile(stat, "cpu  200 0 100 900 0 0 0 0 0 0\n");
+    const pending = source.sample();
+    source.close(); // while the read is on the pool: it must still complete on an open descriptor
+    const s = await pending;
+    expect(s.readings[0]?.problem).toBeNull();
+    expect(s.readings[0]?.utilisation).toBe(0.5);
+  });
+
   it("describes this very machine without crashing, whatever its CPU", async () => {
     const source = new ModelSource({ cpu: true, dram: true });
     const { devices } = await source.detect();
