@@ -58,6 +58,7 @@ export {
 export {
   acceleratorProfiles,
   cpuProfiles,
+  type FindHardwareOptions,
   findHardware,
   HARDWARE_HINT,
   type HardwareKind,

@@ -177,8 +177,21 @@ function listed(names: readonly string[]): string {
     : shown;
 }
 
+export interface FindHardwareOptions {
+  /**
+   * Whether an unknown name gets "did you mean" suggestions (default true). A caller that
+   * only needs to know that the name is unknown (the power model, which then assumes a
+   * generic CPU) passes false: ranking every table name costs 15-30 ms of CPU on first use,
+   * on the start-up path of `wattprint track` (issue 13).
+   */
+  readonly suggest?: boolean;
+}
+
 /** Resolves a device name as the OS or a driver reports it to one power profile. */
-export function findHardware(query: string): Result<HardwareMatch, HardwareLookupError> {
+export function findHardware(
+  query: string,
+  options: FindHardwareOptions = {},
+): Result<HardwareMatch, HardwareLookupError> {
   const { literal, normalised } = getIndex();
   const normalisedQuery = normaliseName(query);
   if (normalisedQuery.length === 0) {
@@ -209,7 +222,7 @@ export function findHardware(query: string): Result<HardwareMatch, HardwareLooku
         `tells which), e.g. ${listed(names)}`;
       return lookupError("ambiguous-hardware", query, message, names);
     }
-    const nearest = nearestNames(normalisedQuery);
+    const nearest = options.suggest === false ? [] : nearestNames(normalisedQuery);
     const close = nearest.length > 0 ? `; did you mean ${nearest.join(", ")}?` : "";
     const message = `unknown hardware "${query}"${close} (${HARDWARE_HINT})`;
     return lookupError("unknown-hardware", query, message, nearest);
