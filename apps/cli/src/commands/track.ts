@@ -1,3 +1,5 @@
+// First: zod must be jitless before the packages below build their schemas.
+import "./zod-jitless.ts";
 import { mkdir } from "node:fs/promises";
 import { constants } from "node:os";
 import { powerOptionsFromEnv } from "@wattprint/power";
@@ -12,7 +14,6 @@ import {
   type TrackerResult,
   trackerResultSchema,
 } from "@wattprint/tracker";
-import { z } from "zod";
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
 import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
@@ -87,10 +88,6 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
 };
 
 export async function runTrack(argv: readonly string[], io: CliIo): Promise<number> {
-  // A command line parses each schema once or twice: zod's JIT (a `new Function` per object
-  // schema on its first parse) costs more than it saves then, about 20-30 ms of the start-up
-  // budget (issue 13). Samples are never parsed with zod, so the long run loses nothing.
-  z.config({ jitless: true });
   const args = parseTrackArgs(argv);
   if (args.help) {
     io.stdout(TRACK_HELP);
