@@ -156,7 +156,7 @@ describe("ModelSource", () => {
     });
   });
 
-  it("reads /proc/stat on the thread pool and closes it only once a read in flight is back", async () => {
+  it("completes a sample in flight when the source is closed meanwhile", async () => {
     const stat = join(proc, "stat");
     await writeFile(stat, "cpu  100 0 100 800 0 0 0 0 0 0\n");
     const source = new ModelSource({
@@ -169,7 +169,7 @@ describe("ModelSource", () => {
     await source.detect();
     await writeFile(stat, "cpu  200 0 100 900 0 0 0 0 0 0\n");
     const pending = source.sample();
-    source.close(); // while the read is on the pool: it must still complete on an open descriptor
+    source.close(); // before the sample has resolved: its reading must still be whole
     const s = await pending;
     expect(s.readings[0]?.problem).toBeNull();
     expect(s.readings[0]?.utilisation).toBe(0.5);
