@@ -1,25 +1,29 @@
 /**
- * Bundles the built `track` command (dist/commands/track.js and everything it imports: the
- * tracker, power, logs, core, zod, CO2.js data) into that one file, in place, after `tsc`.
+ * Bundles the two files `wattprint track -- true` loads, in place, after `tsc`:
+ * - dist/main.js with what it imports statically (cli.js, `@wattprint/node/options`, the
+ *   core's unit parsers, `@wattprint/result`: 19 small modules), every command left outside
+ *   as `./commands/<name>.js`, imported when it runs;
+ * - dist/commands/track.js with everything it imports: the tracker, power, logs, core, zod,
+ *   CO2.js's data.
  *
  * Why (issue 13: `wattprint track -- true` must add under 150 ms): Node 20 resolves, reads
  * and links each ES module on its own, and the command's ~270 module files cost more CPU
  * than everything the tracker then does. One file costs one read and one parse.
  *
- * What stays outside the bundle, imported as before:
- * - `@wattprint/node/options`: it holds `UsageError`, which cli.js catches with `instanceof`;
- *   a second copy of the class in the bundle would turn every usage error of `track` into an
- *   internal error. cli.js has loaded it already (14 small modules, no zod).
+ * Both bundles and the unbundled commands hold their own copy of `@wattprint/node/options`;
+ * its `UsageError` is recognised by `instanceof` across copies (a global-symbol brand), so
+ * cli.js still catches every command's usage errors.
+ *
+ * What stays outside:
+ * - the other commands: `measure` forks a runner found beside its own module, and none of
+ *   them has a start-up budget;
  * - `koffi` (a native addon, and power's read thread resolves it by name) and
  *   `systeminformation` (CommonJS, only loaded off Linux): dependencies of the CLI too, so
- *   they resolve from dist/ in the workspace and in an installed package alike.
+ *   they resolve from dist/ in the workspace and in an installed package alike;
  * - zod's 63 locales: every zod 4 entry re-exports them all (`z.locales`), and nothing in
  *   wattprint uses any but English, which zod registers itself; the bundle's `z.locales`
  *   holds `en` alone.
- *
- * Other commands are not bundled: `measure` forks a runner found beside its own module, and
- * none of them has a start-up budget.
- * Run by `pnpm build` (`node --import tsx scripts/bundle-track.ts`).
+ * Run by `pnpm build` (`node --import tsx scripts/bundle.ts`).
  */
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -28,7 +32,6 @@ import { isDeepStrictEqual } from "node:util";
 import { build, type Plugin } from "esbuild";
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
-const entry = join(dist, "commands", "track.js");
 
 const englishOnly: Plugin = {
   name: "wattprint-zod-english-only",
@@ -83,25 +86,37 @@ const co2DataAsJson: Plugin = {
   },
 };
 
-const result = await build({
-  entryPoints: [entry],
-  outfile: entry,
-  allowOverwrite: true,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  external: ["@wattprint/node/options", "koffi", "systeminformation"],
-  plugins: [englishOnly, co2DataAsJson],
-  // Whitespace and syntax only: stack traces of an internal error keep their names.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: "none",
-  sourcemap: "linked",
-  metafile: true,
-  logLevel: "warning",
-});
-const bytes =
-  result.metafile.outputs[Object.keys(result.metafile.outputs).find((p) => p.endsWith(".js")) ?? ""]
-    ?.bytes ?? 0;
-console.log(`bundled dist/commands/track.js: ${(bytes / 1024).toFixed(0)} KiB`);
+/** The commands main.js imports when they run: kept as files beside it. */
+const commandsOutside: Plugin = {
+  name: "wattprint-commands-outside",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\// }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+async function bundle(file: string, plugins: readonly Plugin[]): Promise<void> {
+  const result = await build({
+    entryPoints: [file],
+    outfile: file,
+    allowOverwrite: true,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["koffi", "systeminformation"],
+    plugins: [...plugins],
+    // Whitespace and syntax only: stack traces of an internal error keep their names.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
+  const kib = ((output?.[1].bytes ?? 0) / 1024).toFixed(0);
+  console.log(`bundled ${file.slice(dist.length - "dist/".length)}: ${kib} KiB`);
+}
+
+await bundle(join(dist, "main.js"), [commandsOutside]);
+await bundle(join(dist, "commands", "track.js"), [englishOnly, co2DataAsJson]);
