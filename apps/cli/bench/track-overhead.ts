@@ -1,10 +1,14 @@
 /**
  * What `wattprint track` adds to a command's wall time (issue 13: under 150 ms for `true`).
  * Runs each command line RUNS times (BENCH_RUNS, default 20) in turn, interleaved so that a
- * burst of load elsewhere hits every line alike, and prints the median wall time and the mean
- * CPU time (user + system of the finished children, from /proc/self/stat; Linux only, else
- * "n/a"). `node -e ""` and `wattprint --help` are there to show what part of the overhead is
- * Node's own start and what part is ours.
+ * burst of load elsewhere hits every line alike, and prints the median wall time, and the mean
+ * and median CPU time (user + system of the finished child, from /proc/self/stat in 10 ms
+ * ticks; Linux only, else "n/a"). `node -e ""` and `wattprint --help` are there to show what
+ * part of the overhead is Node's own start and what part is ours. `track -- true` is the
+ * issue's command (the CPU and memory model on a machine without RAPL or NVML);
+ * `--sim-cpu 10` skips the machine's readers.
+ * BENCH_BASE_BIN=path/to/other/dist/main.js adds the same track lines for another build (a
+ * checkout of main, say), interleaved with these: a before/after on one loaded machine.
  * Run: `pnpm --filter @wattprint/cli bench` (builds dist first).
  */
 import { spawnSync } from "node:child_process";
@@ -23,14 +27,25 @@ interface Line {
 }
 
 const node = process.execPath;
+const BASE_BIN = process.env.BENCH_BASE_BIN;
+
+function trackLines(bin: string, suffix: string): Line[] {
+  const track = [node, bin, "track", "--log-dir", logDir, "--quiet"];
+  return [
+    { label: `wattprint track -- true${suffix}`, argv: [...track, "--", "true"] },
+    {
+      label: `wattprint track --sim-cpu 10 -- true${suffix}`,
+      argv: [...track, "--sim-cpu", "10", "--", "true"],
+    },
+  ];
+}
+
 const LINES: readonly Line[] = [
   { label: "true", argv: ["true"] },
   { label: 'node -e ""', argv: [node, "-e", ""] },
   { label: "wattprint --help", argv: [node, BIN, "--help"] },
-  {
-    label: "wattprint track --sim-cpu 10 -- true",
-    argv: [node, BIN, "track", "--sim-cpu", "10", "--log-dir", logDir, "--quiet", "--", "true"],
-  },
+  ...trackLines(BIN, ""),
+  ...(BASE_BIN === undefined ? [] : trackLines(BASE_BIN, " (base)")),
 ];
 
 /** User + system CPU seconds of this process's waited-for children (cutime + cstime). */
@@ -55,7 +70,7 @@ function median(values: readonly number[]): number {
 }
 
 const wallMs = LINES.map(() => [] as number[]);
-const cpuS = LINES.map(() => 0);
+const cpuMs = LINES.map(() => [] as number[]);
 for (let run = 0; run < RUNS; run++) {
   LINES.forEach((line, i) => {
     const cpuBefore = childrenCpuS();
@@ -66,20 +81,23 @@ for (let run = 0; run < RUNS; run++) {
     if (result.status !== 0) throw new Error(`${line.label} exited ${result.status}`);
     (wallMs[i] as number[]).push(elapsed);
     if (cpuBefore !== undefined && cpuAfter !== undefined)
-      cpuS[i] = (cpuS[i] as number) + cpuAfter - cpuBefore;
+      (cpuMs[i] as number[]).push((cpuAfter - cpuBefore) * 1000);
   });
 }
 rmSync(logDir, { recursive: true, force: true });
 
 const base = median(wallMs[0] as number[]);
 console.log(`${RUNS} runs each, interleaved; load average ${readLoad()}`);
-console.log("command                                  median wall   vs true   mean CPU");
+console.log(`${"command".padEnd(48)} median wall    vs true  mean CPU  median CPU`);
 LINES.forEach((line, i) => {
   const wall = median(wallMs[i] as number[]);
+  const cpus = cpuMs[i] as number[];
   const cpu =
-    childrenCpuS() === undefined ? "n/a" : `${(((cpuS[i] as number) / RUNS) * 1000).toFixed(0)} ms`;
+    cpus.length === 0
+      ? "n/a".padStart(9)
+      : `${(cpus.reduce((a, b) => a + b, 0) / cpus.length).toFixed(0).padStart(6)} ms ${median(cpus).toFixed(0).padStart(8)} ms`;
   console.log(
-    `${line.label.padEnd(40)} ${wall.toFixed(1).padStart(8)} ms ${`+${(wall - base).toFixed(1)}`.padStart(8)} ms ${cpu.padStart(9)}`,
+    `${line.label.padEnd(48)} ${wall.toFixed(1).padStart(8)} ms ${`+${(wall - base).toFixed(1)}`.padStart(8)} ms ${cpu}`,
   );
 });
 

@@ -60,6 +60,7 @@ export {
 export {
   acceleratorProfiles,
   cpuProfiles,
+  type FindHardwareOptions,
   findHardware,
   HARDWARE_HINT,
   type HardwareKind,

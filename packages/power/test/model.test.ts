@@ -106,6 +106,21 @@ describe("ModelSource", () => {
     origin: ["test facts", "8 DIMM(s) from the SMBIOS table"],
   };
 
+  /** A CPU-only model over a /proc/stat of 200 busy in 1000 ticks, detected. */
+  async function cpuOnlySource(): Promise<{ stat: string; source: ModelSource }> {
+    const stat = join(proc, "stat");
+    await writeFile(stat, "cpu  100 0 100 800 0 0 0 0 0 0\n");
+    const source = new ModelSource({
+      cpu: true,
+      dram: false,
+      facts,
+      procRoot: proc,
+      platform: "linux",
+    });
+    await source.detect();
+    return { stat, source };
+  }
+
   it("models CPU power from the load between samples and DRAM from the module count, all flagged modelled", async () => {
     const stat = join(proc, "stat");
     await writeFile(stat, "cpu  100 0 100 800 0 0 0 0 0 0\nintr 5\n");
@@ -136,16 +151,7 @@ describe("ModelSource", () => {
   });
 
   it("reports an unreadable load and assumes the previous one for that interval", async () => {
-    const stat = join(proc, "stat");
-    await writeFile(stat, "cpu  100 0 100 800 0 0 0 0 0 0\n");
-    const source = new ModelSource({
-      cpu: true,
-      dram: false,
-      facts,
-      procRoot: proc,
-      platform: "linux",
-    });
-    await source.detect();
+    const { stat, source } = await cpuOnlySource();
     await writeFile(stat, "garbage\n");
     const s = await source.sample();
     source.close();
@@ -154,6 +160,16 @@ describe("ModelSource", () => {
       device: "model:cpu",
       message: expect.stringMatching(/previous load \(0 %\) was assumed/),
     });
+  });
+
+  it("completes a sample in flight when the source is closed meanwhile", async () => {
+    const { stat, source } = await cpuOnlySource();
+    await writeFile(stat, "cpu  200 0 100 900 0 0 0 0 0 0\n");
+    const pending = source.sample();
+    source.close(); // before the sample has resolved: its reading must still be whole
+    const s = await pending;
+    expect(s.readings[0]?.problem).toBeNull();
+    expect(s.readings[0]?.utilisation).toBe(0.5);
   });
 
   it("describes this very machine without crashing, whatever its CPU", async () => {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NvmlSource, openPowerMeter, type PowerMeter, readThreadStats } from "../src/index.ts";
@@ -186,6 +186,45 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     });
     expect(skipped[0]?.message).toMatch(/NVML_ERROR_DRIVER_NOT_LOADED \(9\) "Driver Not Loaded"/);
     expect(await calls()).toEqual(["init 9"]);
+  });
+
+  it("does not load NVML without an NVIDIA kernel driver, unless the library is named", async () => {
+    const root = join(dir.path, "no-driver");
+    await mkdir(join(root, "proc"), { recursive: true });
+    await mkdir(join(root, "dev"), { recursive: true });
+    const roots = {
+      procRoot: join(root, "proc"),
+      devRoot: join(root, "dev"),
+      platform: "linux",
+    } as const;
+    const source = new NvmlSource({ ...roots, cudaVisibleDevices: null });
+    const { devices, skipped } = await source.detect();
+    source.close();
+    expect(devices).toEqual([]);
+    expect(skipped).toEqual([
+      expect.objectContaining({
+        kind: "no-driver",
+        reader: "nvml",
+        message: expect.stringMatching(
+          /^no NVIDIA kernel driver is loaded \(neither .*driver\/nvidia nor .*dxg exists\), so libnvidia-ml\.so\.1 was not loaded/,
+        ),
+        fix: expect.stringMatching(/WATTPRINT_NVML_LIBRARY/),
+      }),
+    ]);
+    // WSL 2's /dev/dxg counts as a driver; a named library is tried whatever the tree says.
+    await writeFile(join(root, "dev", "dxg"), "");
+    const wsl = new NvmlSource({
+      ...roots,
+      library: join(dir.path, "none.so"),
+      cudaVisibleDevices: null,
+    });
+    const tried = await wsl.detect();
+    wsl.close();
+    expect(tried.skipped[0]?.message).toMatch(/^cannot load .*none\.so/);
+    const withDxg = new NvmlSource({ ...roots, cudaVisibleDevices: null });
+    const found = await withDxg.detect();
+    withDxg.close();
+    expect(found.skipped.map((s) => s.message).join()).not.toMatch(/no NVIDIA kernel driver/);
   });
 
   it("explains a missing library", async () => {

@@ -1,3 +1,5 @@
+// First: zod must be jitless before the packages below build their schemas.
+import "./zod-jitless.ts";
 import { mkdir } from "node:fs/promises";
 import { constants } from "node:os";
 import { powerOptionsFromEnv } from "@wattprint/power";

@@ -1,6 +1,7 @@
 export { acceleratorProfiles, cpuProfiles, hardwareProfiles } from "./data/catalogue.ts";
 export { type HardwareSourceId, hardwareSource, hardwareSources } from "./data/sources.ts";
 export {
+  type FindHardwareOptions,
   findHardware,
   HARDWARE_HINT,
   type HardwareLookupError,

@@ -125,6 +125,19 @@ describe("findHardware", () => {
     expect(result.error.suggestions.some((s) => s.includes("A100"))).toBe(true);
   });
 
+  it("leaves the suggestions out when asked to, and still says the name is unknown", () => {
+    const result = findHardware("A1000000", { suggest: false });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe("unknown-hardware");
+    expect(result.error.suggestions).toEqual([]);
+    expect(result.error.message).toBe(
+      'unknown hardware "A1000000" (run `wattprint hardware <query>` to search)',
+    );
+    // Everything else matches as before.
+    expect(findHardware("A100 SXM 80GB", { suggest: false }).ok).toBe(true);
+  });
+
   it("treats an Arm core name as ambiguous and lists the chips that use it", () => {
     const result = findHardware("Neoverse-N1");
     expect(result.ok).toBe(false);

@@ -180,9 +180,23 @@ function listed(names: readonly string[]): string {
     : shown;
 }
 
+export interface FindHardwareOptions {
+  /**
+   * Whether an unknown name gets "did you mean" suggestions (default true). A caller that
+   * only needs to know that the name is unknown (the power model, which then assumes a
+   * generic CPU) passes false: ranking every table name costs 15-30 ms of CPU on first use,
+   * on the start-up path of `wattprint track` (issue 13).
+   */
+  readonly suggest?: boolean;
+}
+
 /** Resolves a device name as the OS or a driver reports it to one power profile. */
-export function findHardware(query: string): Result<HardwareMatch, HardwareLookupError> {
-  return rememberedLookups(query);
+export function findHardware(
+  query: string,
+  options: FindHardwareOptions = {},
+): Result<HardwareMatch, HardwareLookupError> {
+  // Without suggestions an unknown name's answer differs: it is never kept.
+  return options.suggest === false ? lookUp(query, false) : rememberedLookups(query);
 }
 
 /**
@@ -190,9 +204,9 @@ export function findHardware(query: string): Result<HardwareMatch, HardwareLooku
  * service resolves the same few names request after request (a fifth of an estimate's time
  * went into normalising them). Answers are frozen by type (readonly), never copied.
  */
-const rememberedLookups = boundedMemo(MAX_REMEMBERED_LOOKUPS, lookUp);
+const rememberedLookups = boundedMemo(MAX_REMEMBERED_LOOKUPS, (query) => lookUp(query, true));
 
-function lookUp(query: string): Result<HardwareMatch, HardwareLookupError> {
+function lookUp(query: string, suggest: boolean): Result<HardwareMatch, HardwareLookupError> {
   const { literal, normalised } = getIndex();
   // A name as the table spells it needs no normalising (eight regular expressions): the
   // common case of a name picked from `wattprint hardware`, a form or an earlier answer.
@@ -225,7 +239,7 @@ function lookUp(query: string): Result<HardwareMatch, HardwareLookupError> {
         `tells which), e.g. ${listed(names)}`;
       return lookupError("ambiguous-hardware", query, message, names);
     }
-    const nearest = nearestNames(normalisedQuery);
+    const nearest = suggest ? nearestNames(normalisedQuery) : [];
     const close = nearest.length > 0 ? `; did you mean ${nearest.join(", ")}?` : "";
     const message = `unknown hardware "${query}"${close} (${HARDWARE_HINT})`;
     return lookupError("unknown-hardware", query, message, nearest);

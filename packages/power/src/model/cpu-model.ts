@@ -45,7 +45,8 @@ export function modelCpu(facts: CpuFacts): CpuPowerModel {
   const brand = facts.brand.trim().replace(/\s+/g, " ");
   const logical = Math.max(1, Math.floor(facts.logicalCpus));
   const sockets = Math.max(1, Math.floor(facts.sockets));
-  const match = brand === "" ? undefined : findHardware(brand);
+  // No "did you mean" list: an unknown brand only makes the model generic (issue 13 start-up).
+  const match = brand === "" ? undefined : findHardware(brand, { suggest: false });
   if (match?.ok && (match.value.profile.kind === "cpu" || match.value.profile.kind === "soc")) {
     return fromRow(
       brand,

@@ -1,5 +1,7 @@
+import { open, readdir, readFile } from "node:fs/promises";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import type { CpuFacts } from "./cpu-model.ts";
+import { smbiosMemoryModules } from "./smbios.ts";
 
 /** What the model needs to know about the machine, gathered once at detect time. */
 export interface MachineFacts {
@@ -7,12 +9,22 @@ export interface MachineFacts {
   readonly memoryBytes: number;
   /** Installed memory modules from the SMBIOS table, or undefined when it cannot be read. */
   readonly dimms: number | undefined;
-  /** Where each fact came from, for the notes. */
+  /** Where each fact came from, for the notes: [0] the CPU brand, [1] the memory modules. */
   readonly origin: readonly string[];
+}
+
+export interface FactsOptions {
+  /** Where sysfs is; tests point it at a temporary tree. Linux only. */
+  readonly sysRoot?: string;
+  readonly platform?: NodeJS.Platform;
 }
 
 /** systeminformation spawns `lscpu`/`dmidecode`; a machine that hangs there must not hang us. */
 const FACTS_TIMEOUT_MS = 10_000;
+/** CPU directories read for the socket count; a bigger machine is counted on its first ones. */
+export const MAX_CPU_DIRS = 8192;
+/** SMBIOS 3 tables are a few KiB to a few tens of KiB; more than this is not a DMI table. */
+const MAX_DMI_BYTES = 1 << 20;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
@@ -33,44 +45,137 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
 
 /**
  * The CPU brand comes from the kernel's model name (`os.cpus()`, i.e. /proc/cpuinfo), which
- * is what the hardware table's aliases are written against; systeminformation supplies the
- * socket count, the memory size and the DIMM list. systeminformation reports one module the
- * size of all memory when `dmidecode` is missing or not permitted; such an entry (no type,
- * bank or form factor) is not counted as a DIMM.
+ * is what the hardware table's aliases are written against. On Linux the socket count, the
+ * memory size and the module count are read in-process from sysfs (what `lscpu` and
+ * `dmidecode` read), because spawning them through systeminformation took over a second of
+ * wall time at every `wattprint track` (issue 13). Elsewhere systeminformation supplies them.
  */
-export async function gatherFacts(): Promise<MachineFacts> {
-  const origin: string[] = [];
-  // Imported here, not at the top: systeminformation costs about 100 ms of CPU to load (issue
-  // 13), and a process that never models the CPU (measured or simulated devices) never needs it.
+export async function gatherFacts(options: FactsOptions = {}): Promise<MachineFacts> {
+  const platform = options.platform ?? process.platform;
+  const osModel = cpus()[0]?.model?.trim() ?? "";
+  const gathered =
+    platform === "linux" ? await linuxFacts(options.sysRoot ?? "/sys") : await otherFacts();
+  const brand = osModel !== "" ? osModel : gathered.brand;
+  return {
+    cpu: { brand, logicalCpus: availableParallelism(), sockets: gathered.sockets },
+    memoryBytes: gathered.memoryBytes,
+    dimms: gathered.dimms,
+    origin: [
+      osModel !== "" ? "CPU model name from the kernel (/proc/cpuinfo)" : gathered.brandOrigin,
+      gathered.dimmsOrigin,
+    ],
+  };
+}
+
+interface Gathered {
+  readonly brand: string;
+  readonly brandOrigin: string;
+  readonly sockets: number;
+  readonly memoryBytes: number;
+  readonly dimms: number | undefined;
+  readonly dimmsOrigin: string;
+}
+
+async function linuxFacts(sysRoot: string): Promise<Gathered> {
+  const [sockets, dimms] = await Promise.all([
+    socketCount(`${sysRoot}/devices/system/cpu`),
+    dimmCount(`${sysRoot}/firmware/dmi/tables/DMI`),
+  ]);
+  return {
+    brand: "",
+    brandOrigin: "no CPU model name from the kernel (/proc/cpuinfo)",
+    sockets,
+    memoryBytes: totalmem(),
+    ...dimms,
+  };
+}
+
+/** Distinct `physical_package_id`s of the CPUs the kernel lists (what lscpu's Socket(s) counts); 1 when none reads. */
+async function socketCount(cpuDir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(cpuDir);
+  } catch {
+    return 1;
+  }
+  const dirs = names.filter((name) => /^cpu\d+$/.test(name)).slice(0, MAX_CPU_DIRS);
+  const ids = await Promise.all(
+    dirs.map((dir) =>
+      readFile(`${cpuDir}/${dir}/topology/physical_package_id`, "utf8").then(
+        (text) => Number.parseInt(text, 10),
+        () => Number.NaN, // an offline CPU has no topology directory
+      ),
+    ),
+  );
+  // Some ARM firmware reports -1 for every CPU: no socket is known, so one is assumed.
+  const packages = new Set(ids.filter((id) => Number.isInteger(id) && id >= 0));
+  return Math.max(1, packages.size);
+}
+
+async function dimmCount(path: string): Promise<Pick<Gathered, "dimms" | "dimmsOrigin">> {
+  let table: Uint8Array;
+  try {
+    const file = await open(path, "r");
+    try {
+      // sysfs gives the table's true size; 0 (unknown) reads up to the limit.
+      const size = Math.min((await file.stat()).size || MAX_DMI_BYTES, MAX_DMI_BYTES);
+      const buffer = Buffer.alloc(size);
+      const { bytesRead } = await file.read(buffer, 0, size, 0);
+      table = buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    return { dimms: undefined, dimmsOrigin: unreadableTable(path, error) };
+  }
+  const { modules, stoppedEarly } = smbiosMemoryModules(table);
+  const partial = stoppedEarly === undefined ? "" : `; the table stopped early: ${stoppedEarly}`;
+  return modules > 0
+    ? { dimms: modules, dimmsOrigin: `${modules} DIMM(s) from the SMBIOS table${partial}` }
+    : {
+        dimms: undefined,
+        dimmsOrigin: `no DIMM list (the SMBIOS table lists no installed memory module${partial})`,
+      };
+}
+
+/** Why there is no module count when the SMBIOS table does not read (exported for its test). */
+export function unreadableTable(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === "EACCES" || code === "EPERM"
+      ? `${path} is readable by root only`
+      : code === "ENOENT"
+        ? `no ${path}: this machine or VM exposes no SMBIOS table`
+        : `${path} could not be read: ${code ?? String(error)}`;
+  return `no DIMM list (${why})`;
+}
+
+/**
+ * macOS, Windows and the BSDs: systeminformation (system_profiler, wmic, sysctl). Imported
+ * here, not at the top: it costs about 100 ms of CPU to load (issue 13). It reports one
+ * module the size of all memory when it cannot list them; such an entry (no type, bank or
+ * form factor) is not counted as a DIMM.
+ */
+async function otherFacts(): Promise<Gathered> {
   const si = await import("systeminformation");
   const [cpuInfo, memInfo, layout] = await Promise.all([
     withTimeout(si.cpu(), FACTS_TIMEOUT_MS),
     withTimeout(si.mem(), FACTS_TIMEOUT_MS),
     withTimeout(si.memLayout(), FACTS_TIMEOUT_MS),
   ]);
-  const osModel = cpus()[0]?.model?.trim() ?? "";
-  const siBrand = cpuInfo === undefined ? "" : `${cpuInfo.manufacturer} ${cpuInfo.brand}`.trim();
-  const brand = osModel !== "" ? osModel : siBrand;
-  origin.push(
-    osModel !== ""
-      ? "CPU model name from the kernel (/proc/cpuinfo)"
-      : "CPU brand from systeminformation",
-  );
-  const sockets = cpuInfo !== undefined && cpuInfo.processors > 0 ? cpuInfo.processors : 1;
-  const memoryBytes = memInfo !== undefined && memInfo.total > 0 ? memInfo.total : totalmem();
   const modules = (layout ?? []).filter(
     (m) => m.size > 0 && (m.type !== "" || m.bank !== "" || m.formFactor !== ""),
   );
   const dimms = modules.length > 0 ? modules.length : undefined;
-  origin.push(
-    dimms === undefined
-      ? "no DIMM list (dmidecode missing or not permitted: it needs root)"
-      : `${dimms} DIMM(s) from the SMBIOS table`,
-  );
   return {
-    cpu: { brand, logicalCpus: availableParallelism(), sockets },
-    memoryBytes,
+    brand: cpuInfo === undefined ? "" : `${cpuInfo.manufacturer} ${cpuInfo.brand}`.trim(),
+    brandOrigin: "CPU brand from systeminformation",
+    sockets: cpuInfo !== undefined && cpuInfo.processors > 0 ? cpuInfo.processors : 1,
+    memoryBytes: memInfo !== undefined && memInfo.total > 0 ? memInfo.total : totalmem(),
     dimms,
-    origin,
+    dimmsOrigin:
+      dimms === undefined
+        ? "no DIMM list (the OS did not list the memory modules)"
+        : `${dimms} DIMM(s) from systeminformation`,
   };
 }

@@ -13,10 +13,11 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { SysfsAttribute } from "../sysfs/attribute.ts";
-import { nodeSysfsIo, type SysfsIo } from "../sysfs/io.ts";
+import type { SysfsIo } from "../sysfs/io.ts";
 import { type CpuPowerModel, modelCpu } from "./cpu-model.ts";
 import { gatherFacts, type MachineFacts } from "./facts.ts";
 import { type CpuTimes, parseProcStat } from "./proc-stat.ts";
+import { procStatIo } from "./proc-stat-io.ts";
 
 const BYTES_PER_GIB = 1024 ** 3;
 /** Long enough for the aggregate line of /proc/stat on any machine. */
@@ -187,7 +188,7 @@ export class ModelSource implements PowerSource {
   private async openProbe(): Promise<LoadProbe> {
     const platform = this.options.platform ?? process.platform;
     if (platform !== "linux") return osCpusProbe;
-    const io = this.options.io ?? nodeSysfsIo;
+    const io = this.options.io ?? procStatIo;
     const path = `${this.options.procRoot ?? "/proc"}/stat`;
     try {
       const fd = await io.open(path);

@@ -1,3 +1,4 @@
+import { access } from "node:fs/promises";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
 import type { FrameCallback, ReadingFrame } from "../frame.ts";
@@ -49,6 +50,12 @@ export interface NvmlOptions {
   /** Also read utilisation on every sample: one more NVML call per GPU. */
   readonly utilisation?: boolean;
   readonly platform?: NodeJS.Platform;
+  /**
+   * Where the kernel's driver files are looked for (`<procRoot>/driver/nvidia`, `<devRoot>/dxg`);
+   * tests point them at a temporary tree.
+   */
+  readonly procRoot?: string;
+  readonly devRoot?: string;
 }
 
 export interface GpuProcess {
@@ -136,6 +143,10 @@ export class NvmlSource implements PowerSource {
         ),
       );
     }
+    if (platform === "linux" && this.options.library === undefined) {
+      const noDriver = await this.noKernelDriver();
+      if (noDriver !== null) return skipOnly(noDriver);
+    }
     const bound = await bindNvml(this.library);
     if (!bound.ok) return skipOnly(this.bindSkip(bound.stage, bound.message));
     const nvml = bound.bindings;
@@ -174,6 +185,34 @@ export class NvmlSource implements PowerSource {
     }
     this.rounds.resize(this.gpus.length);
     return { devices: this.gpus.map((g) => g.device), skipped };
+  }
+
+  /**
+   * NVML answers only through the NVIDIA kernel driver, which shows itself as
+   * /proc/driver/nvidia (on a host, and in a container given GPUs) or, under WSL 2, as
+   * /dev/dxg. Without either, nvmlInit could only fail, so koffi and the library are not
+   * loaded at all: loading them cost about 20-50 ms of CPU at every `wattprint track` on a
+   * machine without a GPU (issue 13). A library named by the user is always tried.
+   */
+  private async noKernelDriver(): Promise<ReaderSkip | null> {
+    const proc = `${this.options.procRoot ?? "/proc"}/driver/nvidia`;
+    const dxg = `${this.options.devRoot ?? "/dev"}/dxg`;
+    const present = await Promise.all(
+      [proc, dxg].map((path) =>
+        access(path).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (present.includes(true)) return null;
+    const fix = `install the NVIDIA driver; in a container use the NVIDIA Container Toolkit (docker run --gpus all); or point WATTPRINT_NVML_LIBRARY at ${this.library} to try it anyway`;
+    return readerSkip(
+      "nvml",
+      "no-driver",
+      `no NVIDIA kernel driver is loaded (neither ${proc} nor ${dxg} exists), so ${this.library} was not loaded. Fix: ${fix}`,
+      { fix },
+    );
   }
 
   private bindSkip(stage: "koffi" | "library" | "symbol", message: string): ReaderSkip {

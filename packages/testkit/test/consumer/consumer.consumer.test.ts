@@ -237,6 +237,29 @@ console.log(specs.length);`;
     expect(JSON.stringify(report)).toContain("Ember");
   });
 
+  it("npx wattprint track runs a command through the bundled track command, which finds koffi", async () => {
+    // dist/commands/track.js is one esbuild bundle with koffi, systeminformation and
+    // @wattprint/node/options left outside: they must resolve from the installed package.
+    const track = ["--no", "--", "wattprint", "track", "--no-logs", "--quiet"];
+    const { stdout } = await sh("npx", [...track, "--json", "--", "node", "-e", ""], project);
+    const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
+    expect(result.schema).toBe("wattprint.tracker/v1");
+    expect(result.status).toBe("complete");
+    // A named NVML library makes the bundle import koffi, and a usage error must still be one.
+    const env = { ...process.env, WATTPRINT_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1" };
+    const outcome = (args: readonly string[]) =>
+      run("npx", [...track, ...args], { cwd: project, env, timeout: 120_000 }).then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr }),
+      );
+    const noGpu = await outcome(["--components", "gpu", "--", "node", "-e", ""]);
+    expect(noGpu.code).toBe(125);
+    expect(noGpu.stderr).toMatch(/cannot load \/nonexistent\/libnvidia-ml\.so\.1/);
+    const usage = await outcome(["--interval", "soon", "--", "node", "-e", ""]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--interval/);
+  });
+
   it("every bin answers --help and --version through npx", async () => {
     const bins = [...packed.values()].flatMap((pkg) => pkg.bins.map((bin) => ({ bin, pkg })));
     expect(bins.map(({ bin }) => bin)).toEqual(

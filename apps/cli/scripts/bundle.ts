@@ -1,0 +1,122 @@
+/**
+ * Bundles the two files `wattprint track -- true` loads, in place, after `tsc`:
+ * - dist/main.js with what it imports statically (cli.js, `@wattprint/node/options`, the
+ *   core's unit parsers, `@wattprint/result`: 19 small modules), every command left outside
+ *   as `./commands/<name>.js`, imported when it runs;
+ * - dist/commands/track.js with everything it imports: the tracker, power, logs, core, zod,
+ *   CO2.js's data.
+ *
+ * Why (issue 13: `wattprint track -- true` must add under 150 ms): Node 20 resolves, reads
+ * and links each ES module on its own, and the command's ~270 module files cost more CPU
+ * than everything the tracker then does. One file costs one read and one parse.
+ *
+ * Both bundles and the unbundled commands hold their own copy of `@wattprint/node/options`;
+ * its `UsageError` is recognised by `instanceof` across copies (a global-symbol brand), so
+ * cli.js still catches every command's usage errors.
+ *
+ * What stays outside:
+ * - the other commands: `measure` forks a runner found beside its own module, and none of
+ *   them has a start-up budget;
+ * - `koffi` (a native addon, and power's read thread resolves it by name) and
+ *   `systeminformation` (CommonJS, only loaded off Linux): dependencies of the CLI too, so
+ *   they resolve from dist/ in the workspace and in an installed package alike;
+ * - zod's 63 locales: every zod 4 entry re-exports them all (`z.locales`), and nothing in
+ *   wattprint uses any but English, which zod registers itself; the bundle's `z.locales`
+ *   holds `en` alone.
+ * Run by `pnpm build` (`node --import tsx scripts/bundle.ts`).
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { build, type Plugin } from "esbuild";
+
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+
+const englishOnly: Plugin = {
+  name: "wattprint-zod-english-only",
+  setup(b) {
+    // zod/v4/core and zod/v4/classic import "../locales/index.js".
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-en" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-en" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
+ * CO2.js's data modules are object literals (five Electricity Maps years, 78 kB each): V8
+ * parses a literal that size more slowly than `JSON.parse` reads the same text, so each
+ * module is rewritten as one `JSON.parse` of its default export, its named exports read from
+ * it (10-30 ms of CPU less at start on the development VM). Checked at build time: a module
+ * whose exports do not survive JSON unchanged, or that imports others, is bundled as it is.
+ */
+const co2DataAsJson: Plugin = {
+  name: "wattprint-co2-data-as-json",
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]@tgwf[\\/]co2[\\/]dist[\\/]esm[\\/]data[\\/].+\.js$/ },
+      async (args) => {
+        // Only the data files themselves: an index that imports them keeps its imports, or
+        // the bundle would hold every year twice.
+        if (/^\s*import\b/m.test(await readFile(args.path, "utf8"))) return undefined;
+        const module: Record<string, unknown> = await import(pathToFileURL(args.path).href);
+        const whole = module.default;
+        const named = Object.keys(module).filter((name) => name !== "default");
+        const fromWhole =
+          typeof whole === "object" &&
+          whole !== null &&
+          named.every((name) => (whole as Record<string, unknown>)[name] === module[name]);
+        if (!fromWhole || !isDeepStrictEqual(JSON.parse(JSON.stringify(whole)), whole)) {
+          return undefined;
+        }
+        const lines = [
+          `const d = JSON.parse(${JSON.stringify(JSON.stringify(whole))});`,
+          "export default d;",
+          ...named.map((name) => `export const ${name} = d[${JSON.stringify(name)}];`),
+        ];
+        return { contents: lines.join("\n"), loader: "js" };
+      },
+    );
+  },
+};
+
+/** The commands main.js imports when they run: kept as files beside it. */
+const commandsOutside: Plugin = {
+  name: "wattprint-commands-outside",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\// }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+async function bundle(file: string, plugins: readonly Plugin[]): Promise<void> {
+  const result = await build({
+    entryPoints: [file],
+    outfile: file,
+    allowOverwrite: true,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["koffi", "systeminformation"],
+    plugins: [...plugins],
+    // Whitespace and syntax only: stack traces of an internal error keep their names.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
+  const kib = ((output?.[1].bytes ?? 0) / 1024).toFixed(0);
+  console.log(`bundled ${file.slice(dist.length - "dist/".length)}: ${kib} KiB`);
+}
+
+await bundle(join(dist, "main.js"), [commandsOutside]);
+await bundle(join(dist, "commands", "track.js"), [englishOnly, co2DataAsJson]);
