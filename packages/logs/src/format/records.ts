@@ -1,4 +1,5 @@
-import { equivalents, gramsCO2eq, kilowattHours } from "@wattprint/core";
+import { equivalents } from "@wattprint/core/equivalents";
+import { gramsCO2eq, kilowattHours } from "@wattprint/core/units";
 import { fixedDecimal, plainDecimal } from "./numbers.ts";
 import { formatEpochDuration, formatHms } from "./time.ts";
 

@@ -1,4 +1,4 @@
-import type { Carbon, CarbonIntensity, Duration, Energy, Power } from "@wattprint/core";
+import type { Carbon, CarbonIntensity, Duration, Energy, Power } from "@wattprint/core/units";
 import { z } from "zod";
 
 /**

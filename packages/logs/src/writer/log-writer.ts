@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { PUE_PROFILES } from "@wattprint/core/pue";
 import {
   type Carbon,
   convertCarbon,
@@ -10,8 +11,7 @@ import {
   type Duration,
   type Energy,
   type Power,
-  PUE_PROFILES,
-} from "@wattprint/core";
+} from "@wattprint/core/units";
 import { err, failure, ok, type Result } from "@wattprint/result";
 import { outputLogName, runStem, standardLogName } from "../format/file-names.ts";
 import {
