@@ -91,7 +91,9 @@ export class SubmessageRouter implements ReceiverSink {
           break;
       }
     }
-    if (!handled) this.deps.counters.unknownWriter++;
+    // Counted without a branch: the node's warm-up never sends a submessage no reader takes,
+    // and a branch it never ran had V8 deoptimise this hot function at the first real one.
+    this.deps.counters.unknownWriter += handled ? 0 : 1;
   }
 
   onMessage(sourcePrefix: GuidPrefix, bytes: number): void {

@@ -7,13 +7,14 @@ import {
   SPDP_MULTICAST_ADDRESS,
   userUnicastPort,
 } from "./ports.ts";
-import type {
-  DatagramHandler,
-  DatagramSource,
-  Transport,
-  TransportError,
-  TransportFactory,
-  TransportOpenParams,
+import {
+  DatagramFrom,
+  type DatagramHandler,
+  type DatagramSource,
+  type Transport,
+  type TransportError,
+  type TransportFactory,
+  type TransportOpenParams,
 } from "./transport.ts";
 
 /**
@@ -52,7 +53,7 @@ export class MemoryNetwork {
     const key = `${address}:${port}`;
     if (this.unicast.has(key)) throw new Error(`${key} is already bound`);
     this.unicast.set(key, onDatagram);
-    const from: DatagramSource = { address, port };
+    const from: DatagramSource = new DatagramFrom(address, port);
     let closed = false;
     return {
       send: (datagram, to) => {
@@ -92,7 +93,10 @@ export class MemoryNetwork {
     this.groups.set(groupKey, members);
     let closed = false;
     // Like the UDP transport, everything leaves through the metatraffic socket.
-    const from: DatagramSource = { address, port: metatrafficUnicastPort(domainId, participantId) };
+    const from: DatagramSource = new DatagramFrom(
+      address,
+      metatrafficUnicastPort(domainId, participantId),
+    );
     return {
       locators: {
         participantId,

@@ -17,6 +17,19 @@ export interface DatagramSource {
   readonly port: number;
 }
 
+/**
+ * The one shape every transport gives its receivers a source in. node:dgram's `rinfo` is built
+ * in C++ with a hidden class no JavaScript object literal shares, so code warmed up on the
+ * memory network met a new one with the first real datagram and V8 deoptimised it mid-run
+ * (the amplification guard's `addressedToUs`, seen with `--trace-deopt` under the bus-node bench).
+ */
+export class DatagramFrom implements DatagramSource {
+  constructor(
+    readonly address: string,
+    readonly port: number,
+  ) {}
+}
+
 export type DatagramHandler = (data: Uint8Array, source: DatagramSource) => void;
 
 /** An open transport; sending never throws, failures are counted. */

@@ -8,11 +8,12 @@ import {
   SPDP_MULTICAST_ADDRESS,
   userUnicastPort,
 } from "./ports.ts";
-import type {
-  Transport,
-  TransportError,
-  TransportFactory,
-  TransportOpenParams,
+import {
+  DatagramFrom,
+  type Transport,
+  type TransportError,
+  type TransportFactory,
+  type TransportOpenParams,
 } from "./transport.ts";
 
 export interface UdpTransportOptions {
@@ -90,7 +91,10 @@ async function openUdp(
   const sockets: Socket[] = [];
   const counters = { sendErrors: 0 };
   const onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
-    onDatagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo);
+    onDatagram(
+      new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
+      new DatagramFrom(rinfo.address, rinfo.port),
+    );
   };
   const newSocket = (reuseAddr: boolean): Socket => {
     const s = createSocket({ type: "udp4", reuseAddr, lookup: literalLookup });

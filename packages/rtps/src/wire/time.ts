@@ -1,12 +1,17 @@
 import type { ByteReader, ByteWriter } from "./cursor.ts";
 
 const FRACTION = 0x1_0000_0000;
+/** A module constant: `Number.POSITIVE_INFINITY` is a property load V8 wants feedback for. */
+const INFINITE_MS = Number.POSITIVE_INFINITY;
 
 /** Duration_t/Time_t: seconds + fraction of 2^-32 s. `Infinity` maps to 7fffffff ffffffff. */
 export function readDurationMs(r: ByteReader): number {
   const seconds = r.i32();
   const fraction = r.u32();
-  if (seconds === 0x7fffffff && fraction === 0xffffffff) return Number.POSITIVE_INFINITY;
+  // Both words compared on every call (0x7fffffff and 0xffffffff as int32 XOR to zero), and
+  // no property read on the infinite path: the node's warm-up never reads an infinite
+  // duration, and a real peer's first one had V8 deoptimise the function mid-run.
+  if (((seconds ^ 0x7fffffff) | (fraction ^ 0xffffffff)) === 0) return INFINITE_MS;
   return seconds * 1000 + (fraction / FRACTION) * 1000;
 }
 

@@ -2,7 +2,10 @@ import { createSocket } from "node:dgram";
 import { assertInsidePrivateNetwork } from "@wattprint/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createParticipant } from "../../src/dds/participant.ts";
+import { MemoryNetwork } from "../../src/transport/memory.ts";
 import { metatrafficUnicastPort, userUnicastPort } from "../../src/transport/ports.ts";
+import { DatagramFrom, type DatagramSource } from "../../src/transport/transport.ts";
+import { udpTransport } from "../../src/transport/udp.ts";
 import { collect, keyHash, participant, readU32Payload, u32Payload } from "../helpers.ts";
 
 // Domains 70-79 belong to this file; each concurrent test takes its own.
@@ -100,4 +103,47 @@ describe.concurrent("TS <-> TS over real UDP (loopback, private namespace)", () 
     expect(readU32Payload(s?.payload ?? new Uint8Array(8))).toBe(7);
     expect(a.introspect().counters.receiver.dropped["own-message"]).toBe(0);
   });
+
+  it("hands receivers the same source class as the memory network (one hidden class for V8)", async () => {
+    const d = DOMAIN + 6;
+    const udp = firstSource();
+    const opened = await udpTransport({ interfaceAddress: "127.0.0.1" }).open({
+      domainId: d,
+      onDatagram: udp.handler,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const sender = createSocket("udp4");
+    await new Promise<void>((resolve) => sender.bind(0, "127.0.0.1", resolve));
+    try {
+      sender.send(Buffer.from("RTPS"), metatrafficUnicastPort(d, 0), "127.0.0.1");
+      const source = await udp.source;
+      expect(source).toBeInstanceOf(DatagramFrom);
+      expect({ ...source }).toEqual({ address: "127.0.0.1", port: sender.address().port });
+    } finally {
+      sender.close();
+      await opened.value.close();
+    }
+
+    const network = new MemoryNetwork();
+    const memory = firstSource();
+    const peer = network.socket("127.0.0.2", 7400);
+    const transport = await network.transport().open({ domainId: d, onDatagram: memory.handler });
+    if (!transport.ok) throw new Error(transport.error.message);
+    peer.send(new Uint8Array(4), transport.value.locators.metatrafficUnicast);
+    const source = await memory.source;
+    expect(source).toBeInstanceOf(DatagramFrom);
+    expect({ ...source }).toEqual({ address: "127.0.0.2", port: 7400 });
+    await transport.value.close();
+  });
 });
+
+function firstSource(): {
+  handler: (data: Uint8Array, source: DatagramSource) => void;
+  source: Promise<DatagramSource>;
+} {
+  let handler: (data: Uint8Array, source: DatagramSource) => void = () => {};
+  const source = new Promise<DatagramSource>((resolve) => {
+    handler = (_data, from) => resolve(from);
+  });
+  return { handler, source };
+}
