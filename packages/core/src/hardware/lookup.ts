@@ -36,8 +36,12 @@ export interface HardwareLookupError extends Failure<HardwareLookupErrorKind> {
 export const HARDWARE_HINT = "run `wattprint hardware <query>` to search";
 
 const MAX_SUGGESTIONS = 5;
-/** Distinct hardware names whose answers are kept (a few hundred bytes each). */
-const MAX_REMEMBERED_LOOKUPS = 512;
+/**
+ * Hardware names whose answers are kept (a few hundred bytes each): the distinct names, and
+ * the longest name kept (the table's longest is 38 characters; a longer query is looked up
+ * every time, so that a request's megabyte-long name is not held).
+ */
+const REMEMBERED_LOOKUPS = { entries: 512, keyChars: 128 } as const;
 
 interface Entry {
   readonly profile: HardwareProfile;
@@ -204,7 +208,7 @@ export function findHardware(
  * service resolves the same few names request after request (a fifth of an estimate's time
  * went into normalising them). Answers are frozen by type (readonly), never copied.
  */
-const rememberedLookups = boundedMemo(MAX_REMEMBERED_LOOKUPS, (query) => lookUp(query, true));
+const rememberedLookups = boundedMemo(REMEMBERED_LOOKUPS, (query) => lookUp(query, true));
 
 function lookUp(query: string, suggest: boolean): Result<HardwareMatch, HardwareLookupError> {
   const { literal, normalised } = getIndex();

@@ -4,7 +4,7 @@ import { boundedMemo } from "./bounded-memo.ts";
 describe("boundedMemo", () => {
   it("computes each key once while it is kept, and holds at most its limit", () => {
     const computed: string[] = [];
-    const upper = boundedMemo(2, (key) => {
+    const upper = boundedMemo({ entries: 2, keyChars: 8 }, (key) => {
       computed.push(key);
       return key.toUpperCase();
     });
@@ -19,12 +19,25 @@ describe("boundedMemo", () => {
 
   it("keeps an undefined answer as an answer", () => {
     let calls = 0;
-    const nothing = boundedMemo(4, () => {
+    const nothing = boundedMemo({ entries: 4, keyChars: 8 }, () => {
       calls += 1;
       return undefined;
     });
     nothing("x");
     nothing("x");
     expect(calls).toBe(1);
+  });
+
+  it("computes a key longer than its limit every time and keeps none of it", () => {
+    const computed: string[] = [];
+    const upper = boundedMemo({ entries: 1, keyChars: 3 }, (key) => {
+      computed.push(key);
+      return key.toUpperCase();
+    });
+    expect([upper("abc"), upper("abc")]).toEqual(["ABC", "ABC"]);
+    expect([upper("abcd"), upper("abcd")]).toEqual(["ABCD", "ABCD"]);
+    // The long key was not kept: "abc" is still the one entry, not dropped for it.
+    expect(upper("abc")).toBe("ABC");
+    expect(computed).toEqual(["abc", "abcd", "abcd"]);
   });
 });
