@@ -98,10 +98,12 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
 
   it("kills a runner that overruns its timeout and starts a fresh one for the next request", async () => {
     const model = await spec(await writeTestOnnxModel(dir, "slow.onnx", "matmul-relu", 16));
-    const run = runner({ runGraceMs: 0 });
+    // A limit 400 ms short of the window: the reply cannot exist before the window ends, so
+    // the timer fires first by that much. (With no grace at all the two raced: on a loaded CI
+    // machine the parent woke with both due, and the reply, read first, won.)
+    const run = runner({ runGraceMs: -400 });
     expect(await run.prepare(model.path, model.spec)).toMatchObject({ ok: true });
-    // No grace: a window of 0.3 s cannot be answered within 0.3 s (the reply takes a moment).
-    const timedOut = await run.run(model.spec, 0.3);
+    const timedOut = await run.run(model.spec, 0.5);
     expect(timedOut).toMatchObject({ ok: false, error: { kind: "timeout" } });
     expect(run.counters.killedOnTimeout).toBe(1);
     // A fresh process, with nothing loaded: the model is loaded again.
