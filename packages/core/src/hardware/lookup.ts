@@ -2,7 +2,7 @@ import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { boundedMemo } from "../text/bounded-memo.ts";
 import { closest } from "../text/closest.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
-import { type NameTokens, normaliseName, tokenise } from "./normalise.ts";
+import { type NameTokens, normaliseName, tokenise, tokensOfNormalised } from "./normalise.ts";
 import type { HardwareProfile } from "./profile.ts";
 
 /**
@@ -62,9 +62,12 @@ function buildIndex(): Index {
   const normalised = new Map<string, HardwareProfile>();
   const entries = hardwareProfiles.map((profile): Entry => {
     const spellings = [profile.name, ...profile.aliases];
+    const modelTokenSets: (readonly string[])[] = [];
     for (const spelling of spellings) {
       literal.set(spelling.trim().toLowerCase(), profile);
-      normalised.set(normaliseName(spelling), profile);
+      const name = normaliseName(spelling);
+      normalised.set(name, profile);
+      modelTokenSets.push(tokensOfNormalised(name).model);
     }
     const haystack = [
       ...spellings,
@@ -75,7 +78,7 @@ function buildIndex(): Index {
     ]
       .join(" ")
       .toLowerCase();
-    return { profile, modelTokenSets: spellings.map((s) => tokenise(s).model), haystack };
+    return { profile, modelTokenSets, haystack };
   });
   return { literal, normalised, entries };
 }

@@ -74,10 +74,19 @@ export interface NameTokens {
 }
 
 export function tokenise(raw: string): NameTokens {
+  return tokensOfNormalised(normaliseName(raw));
+}
+
+/**
+ * `tokenise` of a name already through `normaliseName`: the index normalises each of the
+ * table's spellings once for both of its maps (twice was a third of building it, which the
+ * first lookup of `wattprint track` pays).
+ */
+export function tokensOfNormalised(normalised: string): NameTokens {
   const model: string[] = [];
   let formFactor: FormFactor | undefined;
   let memoryGB: number | undefined;
-  for (const token of normaliseName(raw).split(" ")) {
+  for (const token of normalised.split(" ")) {
     if (token.length === 0) continue;
     const ff = FORM_FACTOR_TOKENS[token];
     const memory = MEMORY_TOKEN.exec(token);
