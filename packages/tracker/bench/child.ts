@@ -2,19 +2,22 @@
  * One process of the tracker benchmark (bench/tracker.ts runs three at once): `idle` (a 1 Hz
  * empty timer, the baseline), `model` (the tracker on the model fallback) or `sim` (on
  * simulated devices). It imports the tracker in every mode, so all three load the same code,
- * opens it, settles, then measures its own CPU time and memory over the window.
+ * opens it, settles, then measures its own CPU time and memory over the window, and counts the
+ * garbage collections in it: one full collection of this ~13 MB heap costs tens of ms, as much
+ * as a 1 Hz tracker costs in minutes, so whether one falls in the window decides the figure.
+ *
+ * No `gc()` before the window: a collection forced through `--expose-gc` set at run time left
+ * V8's collector busy afterwards (about 5 ms of CPU a second in an idle process, against 0.3
+ * ms without it), which was most of the noise of this bench's earlier figures.
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { constants, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import { CarbonTracker } from "../src/index.ts";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
 
 const mode = process.argv[2] ?? "idle";
 /** `warm`: first run a tracker at 100 Hz for 3 s, so the measured one runs JIT-compiled code, as in a long run. */
 const warm = process.argv[3] === "warm";
 const windowS = Number(process.env.BENCH_S ?? 30);
+const settleS = Number(process.env.BENCH_SETTLE_S ?? 45);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let tracker: CarbonTracker | null = null;
@@ -45,13 +48,23 @@ if (mode === "idle") {
   keepAlive = setInterval(() => {}, 1000);
 }
 const open = process.cpuUsage(openStart);
-await sleep(3000);
-gc();
+await sleep(settleS * 1000);
+const collections = { major: 0, minor: 0, ms: 0 };
+const observer = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.major += 1;
+    else collections.minor += 1;
+    collections.ms += entry.duration;
+  }
+});
+observer.observe({ entryTypes: ["gc"] });
 const before = process.cpuUsage();
 const t0 = performance.now();
 await sleep(windowS * 1000);
 const cpu = process.cpuUsage(before);
 const wallS = (performance.now() - t0) / 1000;
+observer.disconnect();
 const samples = tracker?.introspect().samples ?? 0;
 const memory = process.memoryUsage();
 const result = tracker === null ? null : await tracker.stop();
@@ -65,6 +78,7 @@ process.stdout.write(
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     samples,
+    collections,
     devices: result?.components.flatMap((c) => c.devices.map((d) => `${d.id} (${d.basis})`)) ?? [],
   })}\n`,
 );

@@ -3,7 +3,9 @@
  * and on simulated devices, each in its own process beside an idle Node process with a 1 Hz
  * empty timer. Reports CPU time above the idle process as a share of one core (target: at
  * most 0.02 %) and each process's RSS (target: under 73 MB, carbontracker's with simulated
- * devices). The three run at once, so a loaded machine loads them alike.
+ * devices). The five run at once, so a loaded machine loads them alike, BENCH_REPEATS times
+ * (default 3); the table gives each repeat's figure and their median, and the collections
+ * that fell in each window.
  * Run: `pnpm --filter @wattprint/tracker bench`.
  */
 import { spawn } from "node:child_process";
@@ -17,6 +19,7 @@ interface Figures {
   rssBytes: number;
   heapUsedBytes: number;
   samples: number;
+  collections: { major: number; minor: number; ms: number };
   devices: string[];
 }
 
@@ -39,24 +42,48 @@ function run(mode: string, warm = false): Promise<Figures> {
   });
 }
 
-const [idle, ...runs] = await Promise.all([
-  run("idle"),
-  run("model"),
-  run("sim"),
-  run("model", true),
-  run("sim", true),
-]);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const CONFIGS = [
+  ["model", false],
+  ["sim", false],
+  ["model", true],
+  ["sim", true],
+] as const;
+
+const repeats: { idle: Figures; runs: Figures[] }[] = [];
+for (let r = 0; r < REPEATS; r++) {
+  const [idle, ...runs] = await Promise.all([
+    run("idle"),
+    ...CONFIGS.map(([mode, warm]) => run(mode, warm)),
+  ]);
+  if (idle === undefined) throw new Error("the idle process gave no figures");
+  repeats.push({ idle, runs });
+}
+
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-const share = (f: Figures) => ((f.cpuUs - idle.cpuUs) / 1e6 / f.wallS) * 100;
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+};
+const gcs = (f: Figures) => `${f.collections.major}/${f.collections.minor}`;
+for (const [r, { idle }] of repeats.entries()) {
+  console.log(
+    `repeat ${r + 1}: window ${idle.wallS.toFixed(1)} s, idle Node ${(idle.cpuUs / 1000).toFixed(1)} ms CPU, collections (major/minor) ${gcs(idle)}, RSS ${mb(idle.rssBytes)} MB`,
+  );
+}
 console.log(
-  `window ${idle.wallS.toFixed(1)} s, idle Node: ${(idle.cpuUs / 1000).toFixed(1)} ms CPU, RSS ${mb(idle.rssBytes)} MB`,
-);
-console.log(
-  "| Devices | Samples | CPU above idle (% of one core) | CPU per sample (ms) | RSS (MB) | heap (MB) | Opening CPU (ms) |",
+  "| Devices | Samples | CPU above idle, each repeat (% of one core) | median | collections in the window (major/minor) | RSS (MB) | Opening CPU (ms) |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
-for (const f of runs) {
+for (const [c, [mode, warm]] of CONFIGS.entries()) {
+  const rows = repeats.map(({ idle, runs }) => ({ idle, f: runs[c] as Figures }));
+  const shares = rows.map(({ idle, f }) => ((f.cpuUs - idle.cpuUs) / 1e6 / f.wallS) * 100);
+  const first = rows[0]?.f;
+  const label = `${mode === "sim" ? "simulated" : "model fallback"}${warm ? " (warm)" : ""}`;
   console.log(
-    `| ${f.mode.replace(/^sim/, "simulated").replace(/^model/, "model fallback")}: ${f.devices.join(", ")} | ${f.samples} | ${share(f).toFixed(4)} | ${((f.cpuUs - idle.cpuUs) / 1000 / Math.max(1, f.samples)).toFixed(3)} | ${mb(f.rssBytes)} | ${mb(f.heapUsedBytes)} | ${(f.openCpuUs / 1000).toFixed(0)} |`,
+    `| ${label}: ${first?.devices.join(", ") ?? ""} | ${first?.samples ?? 0} | ${shares.map((v) => v.toFixed(4)).join(", ")} | ${median(shares).toFixed(4)} | ${rows.map(({ f }) => gcs(f)).join(", ")} | ${rows.map(({ f }) => mb(f.rssBytes)).join(", ")} | ${rows.map(({ f }) => (f.openCpuUs / 1000).toFixed(0)).join(", ")} |`,
   );
 }
