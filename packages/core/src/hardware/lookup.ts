@@ -1,6 +1,7 @@
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { boundedMemo } from "../text/bounded-memo.ts";
 import { closest } from "../text/closest.ts";
+import { compareNames } from "../text/compare-names.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
 import { type NameTokens, normaliseName, tokenise, tokensOfNormalised } from "./normalise.ts";
 import type { HardwareProfile } from "./profile.ts";
@@ -145,7 +146,7 @@ function rank(query: NameTokens): readonly Scored[] {
     (a, b) =>
       b.score - a.score ||
       (b.profile.preference ?? 0) - (a.profile.preference ?? 0) ||
-      a.profile.name.localeCompare(b.profile.name),
+      compareNames(a.profile.name, b.profile.name),
   );
 }
 
@@ -299,7 +300,7 @@ export function searchHardware(
   return entries
     .filter((e) => words.every((w) => e.haystack.includes(w)))
     .map((e) => ({ profile: e.profile, score: scoreEntry(e, tokens) ?? 0 }))
-    .sort((a, b) => b.score - a.score || a.profile.name.localeCompare(b.profile.name))
+    .sort((a, b) => b.score - a.score || compareNames(a.profile.name, b.profile.name))
     .slice(0, limit)
     .map((s) => s.profile);
 }
