@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { estimateReportSchema } from "@wattprint/core";
 import { describe, expect, it } from "vitest";
@@ -43,6 +44,17 @@ describe.concurrent("the built wattprint binary", () => {
     expect(report.energy.value).toBeCloseTo(0.78, 12);
     const fromSources = await inProcess([...args, "--location", "DE", "--json"]);
     expect(outcome).toEqual({ code: fromSources.code, stdout: fromSources.stdout, stderr: "" });
+  });
+
+  it("ships its two bundles as ASCII, which Node reads as one-byte strings", async () => {
+    // One non-ASCII character (a ® in a regular expression) made Node decode the 890 kB track
+    // bundle to UTF-16 and V8 parse it as such: about 4 ms of the start-up (README).
+    for (const file of ["../dist/main.js", "../dist/commands/track.js"]) {
+      const bytes = await readFile(new URL(file, import.meta.url));
+      const at = bytes.findIndex((byte) => byte > 0x7f);
+      const context = at < 0 ? "" : bytes.subarray(Math.max(0, at - 40), at + 10).toString();
+      expect({ file, at, context }).toEqual({ file, at: -1, context: "" });
+    }
   });
 
   it("exits 2 with one line for a usage error", async () => {
