@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { resolveGridIntensity } from "@wattprint/core";
 import { parseAllLogs } from "@wattprint/logs";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -38,6 +39,28 @@ describe.concurrent("the built wattprint track", { timeout: 2 * SPAWN_TIMEOUT_MS
     expect(outcome.stderr).toMatch(/the command exited 3 after/);
     expect(await logCount(logDir)).toBe(1);
   });
+
+  it.each(["US-CAL-CISO", "IN-WE"])(
+    "gives %s the Electricity Maps intensity the core's sources give (the bundle parses each year on first use)",
+    async (zone) => {
+      const expected = resolveGridIntensity({ location: zone });
+      if (!expected.ok) throw new Error(expected.error.message);
+      const logDir = join(root, `logs-${++runs}`);
+      const args = ["track", ...simulatedTo(logDir), "--location", zone, "--json", "--", "true"];
+      const outcome = await spawnBinary(args).closed;
+      expect(outcome.code).toBe(0);
+      const result = JSON.parse(outcome.stdout) as {
+        intensity: { gPerKWh: number; zone: string; year: number; source: { id: string } };
+      };
+      expect(result.intensity).toMatchObject({
+        gPerKWh: expected.value.intensity.value,
+        zone: expected.value.zone,
+        year: expected.value.year,
+        source: { id: expected.value.provenance.source.id },
+      });
+      expect(result.intensity.source.id).toMatch(/^electricity-maps-yearly-/);
+    },
+  );
 
   it("exits 143 when SIGTERM ends the command (sh -c 'kill -TERM $$'), and writes the logs", async () => {
     const logDir = join(root, `logs-${++runs}`);
