@@ -25,8 +25,8 @@
  *   holds `en` alone.
  * Run by `pnpm build` (`node --import tsx scripts/bundle.ts`).
  */
-import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { build, type Plugin } from "esbuild";
@@ -56,10 +56,11 @@ const englishOnly: Plugin = {
  * it (10-30 ms of CPU less at start on the development VM). Checked at build time: a module
  * whose exports do not survive JSON unchanged, or that imports others, is bundled as it is.
  *
- * The Electricity Maps years are parsed on first use, not at start: their objects are views
- * (`lazyJson`) that parse the text when a property is first read. A tracker reads at most the
- * year of its zone, and one without a zone none: `track -- true` 8 ms faster (median of 20,
- * the README). Their string exports are written as literals, which needs no parse.
+ * The Electricity Maps years are read on first use, not at start: each is written to a JSON
+ * file beside the bundle, and its objects are views (`lazyJson`) that read and parse the file
+ * when a property is first read. A tracker reads at most the year of its zone, and one
+ * without a zone none; the bundle is 340 kB smaller. Their string exports are written as
+ * literals.
  */
 const co2DataAsJson: Plugin = {
   name: "wattprint-co2-data-as-json",
@@ -90,10 +91,15 @@ const co2DataAsJson: Plugin = {
           return { contents: lines.join("\n"), loader: "js" };
         }
         const value = (name: string) => (whole as Record<string, unknown>)[name];
+        const file = `${basename(args.path, ".js")}.json`;
+        await mkdir(join(dist, "commands", TRACK_DATA), { recursive: true });
+        await writeFile(join(dist, "commands", TRACK_DATA, file), JSON.stringify(whole));
+        const url = JSON.stringify(`./${TRACK_DATA}/${file}`);
         const lines = [
+          'import { readFileSync } from "node:fs";',
           `import { lazyJson } from ${JSON.stringify(LAZY_JSON)};`,
           "let d;",
-          `const read = () => (d ??= JSON.parse(${text}));`,
+          `const read = () => (d ??= JSON.parse(readFileSync(new URL(${url}, import.meta.url), "utf8")));`,
           "export default lazyJson(read);",
           ...named.map((name) =>
             typeof value(name) === "object" && value(name) !== null
@@ -106,6 +112,12 @@ const co2DataAsJson: Plugin = {
     );
   },
 };
+
+/**
+ * Where the Electricity Maps years go, beside the `track` bundle (dist/commands/track-data/):
+ * JSON files read on first use, so V8 neither compiles nor keeps 340 kB of string literals.
+ */
+const TRACK_DATA = "track-data";
 
 /** The module the lazy Electricity Maps years import: one copy of the view in the bundle. */
 const LAZY_JSON = "wattprint:lazy-json";
@@ -172,5 +184,6 @@ async function bundle(file: string, plugins: readonly Plugin[]): Promise<void> {
   console.log(`bundled ${file.slice(dist.length - "dist/".length)}: ${kib} KiB`);
 }
 
+await rm(join(dist, "commands", TRACK_DATA), { recursive: true, force: true });
 await bundle(join(dist, "main.js"), [commandsOutside]);
 await bundle(join(dist, "commands", "track.js"), [englishOnly, co2DataAsJson, lazyJsonModule]);
