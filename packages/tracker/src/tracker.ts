@@ -374,7 +374,7 @@ export class CarbonTracker implements AsyncDisposable {
    * The timer: one sample per `updateInterval`, never two at once, never blocking. A tick keeps
    * no reading (the meter accumulates the energy; spans read it with `sample()`), so it uses
    * `sampleInto` on one reading made at open: no promise and no new reading per tick, which
-   * at 1 Hz was about half of what a tick cost (the tracker's README, "Performance"). A
+   * at 1 Hz was most of what a tick cost (the tracker's README, "Performance"). A
    * `sample()` made while a tick's round runs joins that round in the meter.
    */
   private tick(): void {
