@@ -4,7 +4,8 @@
  *   core's unit parsers, `@wattprint/result`: 19 small modules), every command left outside
  *   as `./commands/<name>.js`, imported when it runs;
  * - dist/commands/track.js with everything it imports: the tracker, power, logs, core, zod,
- *   CO2.js's data.
+ *   CO2.js's Ember table; its five Electricity Maps years go beside it as JSON files
+ *   (dist/commands/track-data/), read on first use.
  *
  * Why (issue 13: `wattprint track -- true` must add under 150 ms): Node 20 resolves, reads
  * and links each ES module on its own, and the command's ~270 module files cost more CPU
@@ -81,10 +82,9 @@ const co2DataAsJson: Plugin = {
         if (!fromWhole || !isDeepStrictEqual(JSON.parse(JSON.stringify(whole)), whole)) {
           return undefined;
         }
-        const text = JSON.stringify(JSON.stringify(whole));
         if (!/[\\/]electricity-maps[\\/]yearly_\d{4}\.js$/.test(args.path)) {
           const lines = [
-            `const d = JSON.parse(${text});`,
+            `const d = JSON.parse(${JSON.stringify(JSON.stringify(whole))});`,
             "export default d;",
             ...named.map((name) => `export const ${name} = d[${JSON.stringify(name)}];`),
           ];
@@ -99,7 +99,17 @@ const co2DataAsJson: Plugin = {
           'import { readFileSync } from "node:fs";',
           `import { lazyJson } from ${JSON.stringify(LAZY_JSON)};`,
           "let d;",
-          `const read = () => (d ??= JSON.parse(readFileSync(new URL(${url}, import.meta.url), "utf8")));`,
+          "function read() {",
+          "  if (d !== undefined) return d;",
+          `  const url = new URL(${url}, import.meta.url);`,
+          "  try {",
+          '    d = JSON.parse(readFileSync(url, "utf8"));',
+          "  } catch (error) {",
+          // A missing or damaged file is a broken install, not a user error: say which file.
+          '    throw new Error("cannot read CO2.js\'s Electricity Maps data from " + url.pathname + " (" + error.message + "); reinstall @wattprint/cli");',
+          "  }",
+          "  return d;",
+          "}",
           "export default lazyJson(read);",
           ...named.map((name) =>
             typeof value(name) === "object" && value(name) !== null
