@@ -51,16 +51,19 @@ describe("ModelMeasurer on simulated devices", () => {
     const m = measured.value;
     expect(m.inferences).toBeGreaterThan(0);
     expect(m.windowS).toBeGreaterThanOrEqual(0.3);
-    // The meter samples at the window's start and end, microseconds from the tracker's own
-    // start and stop times: the energy is the watts x the window to 1 part in 1000.
+    // The meter samples at the window's start and end, next to the tracker's own start and
+    // stop times: the energy is the watts x the window. Within 2 %: on a loaded machine the
+    // samples land a few ms from those times (0.5 % of this 0.3 s window once, beside two
+    // busy loops), and the point here is which energy is counted, not the clock.
     const relative = (energyJ: number, watts: number) => energyJ / (watts * m.windowS);
-    expect(relative(m.energyJ, WATTS)).toBeCloseTo(1, 3);
+    const near = (value: number) => expect(Math.abs(value - 1)).toBeLessThan(0.02);
+    near(relative(m.energyJ, WATTS));
     expect(m.components.map((c) => [c.component, c.basis])).toEqual([
       ["gpu", "simulated"],
       ["cpu", "simulated"],
     ]);
-    expect(relative(m.components[0]?.energyJ ?? 0, 200)).toBeCloseTo(1, 3);
-    expect(relative(m.components[1]?.energyJ ?? 0, 50)).toBeCloseTo(1, 3);
+    near(relative(m.components[0]?.energyJ ?? 0, 200));
+    near(relative(m.components[1]?.energyJ ?? 0, 50));
     expect(m.devices.map((d) => [d.id, d.component, d.basis])).toEqual([
       ["sim_gpu:0", "gpu", "simulated"],
       ["sim_cpu:0", "cpu", "simulated"],

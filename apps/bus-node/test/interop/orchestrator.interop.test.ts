@@ -146,7 +146,9 @@ describe("wattprint-node with a Fast DDS SustainML orchestrator", () => {
       expect(extra.inferences).toBeGreaterThan(0);
       // Per inference: the window's energy / the passes run, at Spain's intensity, PUE 1.
       expect(tracker?.energy).toBe(extra.window_energy_j / extra.inferences / 3.6e6);
-      expect(extra.window_energy_j / (65 * extra.window_s)).toBeCloseTo(1, 3);
+      // 65 W x the window, within 2 %: the meter samples land a few ms from the window's ends
+      // on a loaded machine.
+      expect(Math.abs(extra.window_energy_j / (65 * extra.window_s) - 1)).toBeLessThan(0.02);
       expect(tracker?.intensity).toBe(spain());
       expect(extra.measurement.devices).toEqual([
         expect.objectContaining({ id: "sim_cpu:0", basis: "simulated" }),
