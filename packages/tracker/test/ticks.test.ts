@@ -19,7 +19,7 @@ async function writeZone(energyUj: string): Promise<void> {
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), "wattprint-ticks-"));
-  await mkdir(join(root, "intel-rapl", ""), { recursive: true });
+  await mkdir(join(root, "intel-rapl"), { recursive: true });
   await writeFile(join(root, "intel-rapl", "enabled"), "1\n");
   await mkdir(join(root, "intel-rapl:0"), { recursive: true });
   await writeFile(join(root, "intel-rapl:0", "name"), "package-0\n");

@@ -9,7 +9,7 @@ import type { FormFactor } from "./profile.ts";
 /** Fragments that never identify a product: trademarks, clocks, core counts, APU suffixes. */
 const NOISE_PATTERNS: readonly RegExp[] = [
   // ® and ™ written as escapes: one non-ASCII character in the CLI's 890 kB `track` bundle
-  // made Node decode and V8 parse all of it as a two-byte string (10 ms more at start).
+  // made Node decode and V8 parse all of it as a two-byte string (about 4 ms more at start).
   /\((r|tm|c)\)|\u00ae|\u2122/g,
   /\bcpu\s*@\s*[\d.]+\s*[gm]hz\b/g,
   /@\s*[\d.]+\s*[gm]hz\b/g,
