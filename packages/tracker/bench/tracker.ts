@@ -19,7 +19,7 @@ interface Figures {
   rssBytes: number;
   heapUsedBytes: number;
   samples: number;
-  collections: { major: number; minor: number; ms: number };
+  collections: { major: number; minor: number };
   devices: string[];
 }
 
