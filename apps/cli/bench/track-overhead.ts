@@ -5,7 +5,8 @@
  * and median CPU time (user + system of the finished child, from /proc/self/stat in 10 ms
  * ticks; Linux only, else "n/a"). `node -e ""` and `wattprint --help` are there to show what
  * part of the overhead is Node's own start and what part is ours. `track -- true` is the
- * issue's command (the CPU and memory model on a machine without RAPL or NVML);
+ * issue's command as a user types it, summary printed (into /dev/null here): the CPU and
+ * memory model on a machine without RAPL or NVML;
  * `--sim-cpu 10` skips the machine's readers.
  * BENCH_BASE_BIN=path/to/other/dist/main.js adds the same track lines for another build (a
  * checkout of main, say), interleaved with these: a before/after on one loaded machine.
@@ -30,7 +31,9 @@ const node = process.execPath;
 const BASE_BIN = process.env.BENCH_BASE_BIN;
 
 function trackLines(bin: string, suffix: string): Line[] {
-  const track = [node, bin, "track", "--log-dir", logDir, "--quiet"];
+  // Without --quiet: the issue's line prints its summary, which is part of what it costs
+  // (the first Intl.NumberFormat alone was 20 ms of it until the core stopped using ICU).
+  const track = [node, bin, "track", "--log-dir", logDir];
   return [
     { label: `wattprint track -- true${suffix}`, argv: [...track, "--", "true"] },
     {

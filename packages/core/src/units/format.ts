@@ -1,3 +1,4 @@
+import { plainDecimal } from "./plain-decimal.ts";
 import {
   type CarbonUnit,
   convertCarbon,
@@ -24,21 +25,6 @@ export const DEFAULT_SIGNIFICANT_DIGITS = 3;
 const LARGEST_PLAIN = 1e15;
 const SMALLEST_PLAIN = 1e-4;
 
-const formatters = new Map<number, Intl.NumberFormat>();
-
-function grouped(significantDigits: number): Intl.NumberFormat {
-  let formatter = formatters.get(significantDigits);
-  if (formatter === undefined) {
-    // One fixed locale: output that scripts and tests can read does not change with $LANG.
-    formatter = new Intl.NumberFormat("en-US", {
-      maximumSignificantDigits: significantDigits,
-      useGrouping: true,
-    });
-    formatters.set(significantDigits, formatter);
-  }
-  return formatter;
-}
-
 /**
  * A number rounded to significant digits, not decimals (footprints span from micrograms per
  * inference to tonnes per training run, and fixed decimals hide one end), with thousands
@@ -63,7 +49,7 @@ export function formatNumber(
     // toExponential keeps trailing zeros ("1.50e+3"); drop them as the plain form does.
     return value.toExponential(significantDigits - 1).replace(/\.?0+e/, "e");
   }
-  return grouped(significantDigits).format(value);
+  return plainDecimal(value, significantDigits);
 }
 
 /** The units a dimension is shown in, smallest first; the largest that keeps the value >= 1 wins. */
