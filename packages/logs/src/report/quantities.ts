@@ -1,11 +1,17 @@
-/** Readable figures for the report: the unit scales with the value, three significant digits. */
+import { formatNumber } from "@wattprint/core/units";
+
+/**
+ * Readable figures for the report: the unit scales with the value, three significant digits,
+ * written by the core's `formatNumber` as every wattprint figure is (a value below the
+ * smallest unit's 0.0001 shows in exponent form, never as 0).
+ */
 function scaled(value: number, steps: readonly (readonly [number, string])[]): string {
   if (value === 0 || !Number.isFinite(value)) return `${value} ${steps[1]?.[1] ?? ""}`;
   const abs = Math.abs(value);
   let chosen = steps[0] ?? [1, ""];
   for (const step of steps) if (abs >= step[0]) chosen = step;
   const n = value / chosen[0];
-  return `${Number(n.toPrecision(3)).toLocaleString("en-US", { maximumFractionDigits: 6 })} ${chosen[1]}`;
+  return `${formatNumber(n, 3)} ${chosen[1]}`;
 }
 
 export const formatKWh = (kWh: number): string =>
