@@ -49,6 +49,7 @@ import {
   parseTrackerOptions,
   type ResolvedTrackerOptions,
   type TrackerClock,
+  type TrackerErrorKind,
   type TrackerFailure,
   type TrackerOptions,
   type TrackerWarning,
@@ -106,6 +107,22 @@ interface Session {
 }
 
 type Phase = "open" | "stopping" | "stopped" | "disabled";
+
+/** What `open` has reached, so that an exception thrown in it is named and its resources freed. */
+interface Opening {
+  stage: keyof typeof OPENING_STAGES;
+  feed: IntensityFeed | null;
+  meter: PowerMeter | null;
+  writer: LogWriter | null;
+}
+
+/** Each stage of opening, with the failure kind and the words its exception is reported with. */
+const OPENING_STAGES = {
+  intensity: { kind: "intensity", what: "carbon intensity" },
+  power: { kind: "no-devices", what: "power meter" },
+  logs: { kind: "logs", what: "logs" },
+  live: { kind: "intensity", what: "live carbon intensity feed" },
+} as const satisfies Record<string, { kind: TrackerErrorKind; what: string }>;
 
 const J_PER_KWH = 3_600_000;
 
@@ -215,18 +232,31 @@ export class CarbonTracker implements AsyncDisposable {
 
   /** Never rejects: nobody may be awaiting it yet, and an unhandled rejection ends the host. */
   private async openSafely(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
+    const opening: Opening = { stage: "intensity", feed: null, meter: null, writer: null };
     try {
-      return await this.open(o);
+      return await this.open(o, opening);
     } catch (error) {
+      // Something threw (a caller's intensity provider or power source, a damaged install's
+      // data file): say which part was opening, and release what was already open.
+      if (this.timer !== null) this.clock.clearInterval(this.timer);
+      this.timer = null;
+      this.session = null;
+      opening.feed?.stop();
+      opening.writer?.close();
+      await opening.meter?.close().catch(() => undefined);
+      const { kind, what } = OPENING_STAGES[opening.stage];
       return err(
-        failure("no-devices", `opening the power meter failed: ${describe(error)}`, {
+        failure(kind, `opening the ${what} failed: ${describe(error)}`, {
           cause: describe(error),
         }),
       );
     }
   }
 
-  private async open(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
+  private async open(
+    o: ResolvedTrackerOptions,
+    opening: Opening,
+  ): Promise<Result<Session, TrackerFailure>> {
     const env = o.env ?? process.env;
     const fromEnv = env[LOCATION_ENV]?.trim();
     const location = o.location ?? (fromEnv === "" ? undefined : fromEnv);
@@ -251,7 +281,9 @@ export class CarbonTracker implements AsyncDisposable {
       },
     });
     if (!feed.ok) return feed;
+    opening.feed = feed.value;
 
+    opening.stage = "power";
     const opened = await openPowerMeter(meterOptionsFor(o));
     if (!opened.ok) {
       feed.value.stop();
@@ -262,6 +294,7 @@ export class CarbonTracker implements AsyncDisposable {
       );
     }
     const meter = opened.value;
+    opening.meter = meter;
     for (const skip of meter.skipped) this.seenProblems.add(`skip:${skip.reader}:${skip.kind}`);
     let gpuAllowed: ReadonlySet<string> | null = null;
     if (o.devicesByPid) {
@@ -284,6 +317,7 @@ export class CarbonTracker implements AsyncDisposable {
 
     const pue = this.pue(o);
     let writer: LogWriter | null = null;
+    opening.stage = "logs";
     if (o.logDir !== null) {
       const started = startLogs({
         logDir: o.logDir,
@@ -312,8 +346,10 @@ export class CarbonTracker implements AsyncDisposable {
         this.warn("ignored-error", `${f.message}; continuing without logs`);
       } else {
         writer = started.value;
+        opening.writer = writer;
       }
     }
+    opening.stage = "power";
     const session: Session = {
       meter,
       devices,
@@ -324,7 +360,9 @@ export class CarbonTracker implements AsyncDisposable {
       tickReading: meter.createReading(),
     };
     this.session = session;
+    opening.stage = "logs";
     this.echo(`${OUTPUT_PREFIX}${componentsMessage(logComponents(devices))}\n`);
+    opening.stage = "live";
     feed.value.start();
     this.timer = this.clock.setInterval(() => this.tick(), o.updateInterval * 1000);
     return ok(session);
