@@ -6,10 +6,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertInsidePrivateNetwork } from "../../src/private-network.ts";
-import { extractReadmeExample } from "../../src/readme-example.ts";
+import { extractReadmeExamples } from "../../src/readme-example.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
 const run = promisify(execFile);
+/** An app's example runs several commands, each a cold start through tsx. */
+const EXAMPLE_TIMEOUT_MS = 60_000;
 
 function readmes(): string[] {
   return ["packages", "apps"].flatMap((group) =>
@@ -62,38 +64,51 @@ describe("every README's example runs as written", () => {
   });
 
   for (const readme of all) {
-    it(readme, async () => {
-      const extracted = extractReadmeExample(readFileSync(join(ROOT, readme), "utf8"));
-      if (!extracted.ok) throw new Error(`${readme}: ${extracted.error.message}`);
-      const example = extracted.value;
-      const packageDir = dirname(join(ROOT, readme));
-      // Inside the package, so the example imports the package by its own name (self-reference)
-      // and its dependencies as a user's code would.
-      const file = join(packageDir, `.readme-example-${process.pid}.${example.language}`);
-      writeFileSync(
-        file,
-        example.language === "sh" ? `set -euo pipefail\n${example.code}` : example.code,
-      );
-      try {
-        const [command, args] =
-          example.language === "sh"
-            ? ["bash", [file]]
-            : [process.execPath, ["--import", "tsx", "--conditions=@wattprint/source", file]];
-        const { stdout } = await run(command, args, {
-          cwd: packageDir,
-          timeout: 30_000,
-          env: { ...process.env, PATH: `${appBin}${delimiter}${process.env.PATH ?? ""}` },
-        }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-          throw new Error(
-            `${readme}:${example.line}: the example failed\n${error.stderr ?? error.message}`,
+    const extracted = extractReadmeExamples(readFileSync(join(ROOT, readme), "utf8"));
+    if (!extracted.ok) {
+      it(readme, () => {
+        throw new Error(`${readme}: ${extracted.error.message}`);
+      });
+      continue;
+    }
+    for (const example of extracted.value) {
+      it(
+        `${readme}:${example.line}`,
+        async () => {
+          const packageDir = dirname(join(ROOT, readme));
+          // Inside the package, so the example imports the package by its own name
+          // (self-reference) and its dependencies as a user's code would.
+          const file = join(
+            packageDir,
+            `.readme-example-${process.pid}-${example.line}.${example.language}`,
           );
-        });
-        if (example.expectedOutput !== undefined) {
-          expect(stdout.trim(), `${relative(ROOT, file)} output`).toBe(example.expectedOutput);
-        }
-      } finally {
-        rmSync(file, { force: true });
-      }
-    });
+          writeFileSync(
+            file,
+            example.language === "sh" ? `set -euo pipefail\n${example.code}` : example.code,
+          );
+          try {
+            const [command, args] =
+              example.language === "sh"
+                ? ["bash", [file]]
+                : [process.execPath, ["--import", "tsx", "--conditions=@wattprint/source", file]];
+            const { stdout } = await run(command, args, {
+              cwd: packageDir,
+              timeout: EXAMPLE_TIMEOUT_MS,
+              env: { ...process.env, PATH: `${appBin}${delimiter}${process.env.PATH ?? ""}` },
+            }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+              throw new Error(
+                `${readme}:${example.line}: the example failed\n${error.stderr ?? error.message}`,
+              );
+            });
+            if (example.expectedOutput !== undefined) {
+              expect(stdout.trim(), `${relative(ROOT, file)} output`).toBe(example.expectedOutput);
+            }
+          } finally {
+            rmSync(file, { force: true });
+          }
+        },
+        EXAMPLE_TIMEOUT_MS + 10_000,
+      );
+    }
   }
 });
