@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import {
   gramsCO2eq,
   kilowattHours,
@@ -322,7 +321,6 @@ export class CarbonTracker implements AsyncDisposable {
       const started = startLogs({
         logDir: o.logDir,
         prefix: o.logFilePrefix,
-        loggerId: randomInt(1, 1_000_000),
         components: logComponents(devices),
         decimalPrecision: o.decimalPrecision,
         interpretable: o.interpretable,
