@@ -17,6 +17,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type FrameCallback, openPowerMeter, type PowerSource } from "../src/index.ts";
 import { benchMachine } from "./fixtures.ts";
+import { median } from "./median.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
 /** Samples in the heap window, tried in turn until one has no collection in it. */
@@ -216,14 +217,6 @@ function child(mode: string): Promise<ChildResult> {
     ),
   );
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 async function partTwo(): Promise<void> {
   const modes = [

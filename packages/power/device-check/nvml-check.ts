@@ -22,6 +22,7 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { median } from "../bench/median.ts";
 import {
   type MeterReading,
   openPowerMeter,
@@ -101,14 +102,6 @@ async function windowsCpuUs(meter: PowerMeter | null, count: number): Promise<nu
   }
   return out;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 async function main(): Promise<number> {
   const report: Record<string, unknown> = { node: process.version, env: {} };
