@@ -182,6 +182,22 @@ describe.sequential("wattprint hardware detect", () => {
     expect(outcome.interruptListeners).toBe(0);
   });
 
+  it("--watch's total adds cpu, dram and gpu, and says psys is left out", async () => {
+    const outcome = await wattprint(
+      faked(),
+      "hardware",
+      "detect",
+      "--watch",
+      "0.2",
+      "--count",
+      "2",
+    );
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(
+      /^total\s+[\d.]+ J\s+[\d.]+ W\s+cpu \+ dram \+ gpu \(psys overlaps them: not added\)$/m,
+    );
+  });
+
   it("--watch stops on Ctrl-C with the energy so far, and shuts NVML down", async () => {
     const logged = (await readFile(nvmlLog, "utf8").catch(() => "")).length;
     let interrupted = false;
@@ -202,6 +218,8 @@ describe.sequential("wattprint hardware detect", () => {
     expect(outcome.stdout).toMatch(/watching 1 device\(s\) every 200 ms; Ctrl-C stops/);
     expect(outcome.stdout).toMatch(/over [\d.]+ s:/);
     expect(outcome.stdout).toMatch(/^gpu\s+[\d.]+ J/m);
+    // The total names what it adds: here the one component there is.
+    expect(outcome.stdout).toMatch(/^total\s+[\d.]+ J\s+[\d.]+ W\s+gpu$/m);
     expect(await nvmlLogSince(logged)).toEqual(["init 0", "shutdown"]);
     // Stopping unsubscribes, as the binary takes its SIGINT and SIGTERM handlers off.
     expect(outcome.interruptListeners).toBe(0);

@@ -1,4 +1,10 @@
-import type { GpuProcesses, MeterReading, PowerDevice, ReaderSkip } from "@wattprint/power";
+import {
+  ADDITIVE_COMPONENTS,
+  type GpuProcesses,
+  type MeterReading,
+  type PowerDevice,
+  type ReaderSkip,
+} from "@wattprint/power";
 import { renderTable } from "./table.ts";
 
 /** The `hardware detect` report: devices, their notes, and why each reader was skipped. */
@@ -88,9 +94,26 @@ export function renderWatchSummary(first: MeterReading, last: MeterReading): str
     "total",
     `${total.toFixed(1)} J`,
     seconds > 0 ? `${(total / seconds).toFixed(1)} W` : "-",
-    "cpu + dram + gpu",
+    totalBasis(last),
   ]);
   return `\nover ${seconds.toFixed(1)} s:\n${renderTable(["component", "energy", "mean power", "basis"], rows)}\n`;
+}
+
+/**
+ * What the total adds up, among the components this machine has (the meter's additive ones:
+ * cpu, dram, gpu); psys and machine are said to be left out where present, since they
+ * overlap the others.
+ */
+function totalBasis(reading: MeterReading): string {
+  const summed: string[] = [];
+  const overlapping: string[] = [];
+  for (const { component } of reading.components) {
+    (ADDITIVE_COMPONENTS.includes(component) ? summed : overlapping).push(component);
+  }
+  const sum = summed.length === 0 ? "nothing measured" : summed.join(" + ");
+  return overlapping.length === 0
+    ? sum
+    : `${sum} (${overlapping.join(" and ")} ${overlapping.length === 1 ? "overlaps" : "overlap"} them: not added)`;
 }
 
 /** JSON can hold neither Infinity nor NaN: a counter that never wraps has `rangeJ: null`, an unknown power `null`. */
