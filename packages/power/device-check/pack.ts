@@ -77,7 +77,7 @@ if [ -f "$here/node.xz" ]; then
   chmod +x /tmp/wattprint-node/node
   node=/tmp/wattprint-node/node
 fi
-nvidia-smi -L || true
+nvidia-smi -L >&2 || true
 exec "$node" "$here/nvml-check.mjs"
 `,
   { mode: 0o755 },

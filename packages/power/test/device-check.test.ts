@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,8 +74,9 @@ describe("the packed NVML check", () => {
       OUT: dir.path,
     };
     // Exit 1 when a check fails: the 1 Hz cost may, on a loaded machine; the rest may not.
-    const result = await run(process.execPath, [join(dir.path, "packed", "nvml-check.mjs")], {
-      env,
+    // Through run.sh, as on the GPU machine; without a packed Node it takes the one on PATH.
+    const result = await run("bash", [join(dir.path, "packed", "run.sh")], {
+      env: { ...env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` },
       timeout: 60_000,
     }).catch((error: { stdout?: string; code?: number }) => ({ stdout: error.stdout ?? "" }));
     const report = JSON.parse(result.stdout) as CheckReport;
