@@ -57,6 +57,22 @@ describe.concurrent("the built wattprint binary", () => {
     }
   });
 
+  it("turns on Node's compile cache where Node has one (22.1 and later)", async () => {
+    // Node 20 has no enableCompileCache: give it one that says it was called, before main.js.
+    const preload = [
+      'import Module from "node:module";',
+      "Module.enableCompileCache = () =>",
+      '  process.stderr.write("compile cache asked for\\n");',
+    ].join("\n");
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--import", `data:text/javascript,${encodeURIComponent(preload)}`, BIN, "--version"],
+      { env: cleanEnv(), timeout: SPAWN_TIMEOUT_MS },
+    );
+    expect(stderr).toBe("compile cache asked for\n");
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it("exits 2 with one line for a usage error", async () => {
     expectUsageError(
       await spawned("estimate", "--watts", "0x10", "--duration", "1h"),
