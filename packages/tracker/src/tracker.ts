@@ -107,7 +107,10 @@ interface Session {
 
 type Phase = "open" | "stopping" | "stopped" | "disabled";
 
-/** What `open` has reached, so that an exception thrown in it is named and its resources freed. */
+/**
+ * What `open` has reached: an exception thrown in it is named by its stage, and whatever it
+ * had opened is released (`abandon`) however it failed.
+ */
 interface Opening {
   stage: keyof typeof OPENING_STAGES;
   feed: IntensityFeed | null;
@@ -232,24 +235,31 @@ export class CarbonTracker implements AsyncDisposable {
   /** Never rejects: nobody may be awaiting it yet, and an unhandled rejection ends the host. */
   private async openSafely(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
     const opening: Opening = { stage: "intensity", feed: null, meter: null, writer: null };
+    let opened: Result<Session, TrackerFailure>;
     try {
-      return await this.open(o, opening);
+      opened = await this.open(o, opening);
     } catch (error) {
       // Something threw (a caller's intensity provider or power source, a damaged install's
-      // data file): say which part was opening, and release what was already open.
-      if (this.timer !== null) this.clock.clearInterval(this.timer);
-      this.timer = null;
-      this.session = null;
-      opening.feed?.stop();
-      opening.writer?.close();
-      await opening.meter?.close().catch(() => undefined);
+      // data file): say which part was opening.
       const { kind, what } = OPENING_STAGES[opening.stage];
-      return err(
+      opened = err(
         failure(kind, `opening the ${what} failed: ${describe(error)}`, {
           cause: describe(error),
         }),
       );
     }
+    if (!opened.ok) await this.abandon(opening);
+    return opened;
+  }
+
+  /** Releases what a failed `open` had opened, and drops its session if it got that far. */
+  private async abandon(opening: Opening): Promise<void> {
+    if (this.timer !== null) this.clock.clearInterval(this.timer);
+    this.timer = null;
+    this.session = null;
+    opening.feed?.stop();
+    opening.writer?.close();
+    await opening.meter?.close().catch(() => undefined);
   }
 
   private async open(
@@ -285,7 +295,6 @@ export class CarbonTracker implements AsyncDisposable {
     opening.stage = "power";
     const opened = await openPowerMeter(meterOptionsFor(o));
     if (!opened.ok) {
-      feed.value.stop();
       return err(
         failure("no-devices", `No components were available: ${opened.error.message}`, {
           ...(opened.error.field === undefined ? {} : { field: opened.error.field }),
@@ -301,8 +310,6 @@ export class CarbonTracker implements AsyncDisposable {
     }
     const devices = selectDevices(meter.devices, o.components, gpuAllowed);
     if (devices.length === 0) {
-      await meter.close();
-      feed.value.stop();
       const why = meter.skipped.map((s) => `${s.reader}: ${s.message}`).join("; ");
       return err(
         failure(
@@ -336,11 +343,7 @@ export class CarbonTracker implements AsyncDisposable {
           field: "logDir",
           ...("cause" in started.error ? { cause: started.error.cause } : {}),
         });
-        if (!o.ignoreErrors) {
-          await meter.close();
-          feed.value.stop();
-          return err(f);
-        }
+        if (!o.ignoreErrors) return err(f);
         this.warn("ignored-error", `${f.message}; continuing without logs`);
       } else {
         writer = started.value;
