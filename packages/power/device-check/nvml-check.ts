@@ -37,16 +37,21 @@ interface Check {
   readonly detail: string;
 }
 
-const seconds = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value < 0 || value > 120) {
-    throw new Error(`${name} must be a number of seconds from 0 to 120, got ${process.env[name]}`);
+/** A whole number of seconds from 0 to 120 in `name`, or `fallback` when it is unset or empty. */
+function secondsFromEnv(name: string, fallback: number): number {
+  const text = process.env[name]?.trim() ?? "";
+  const value = text === "" ? fallback : Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 120) {
+    process.stderr.write(
+      `${name} must be a whole number of seconds from 0 to 120, got "${text}"\n`,
+    );
+    process.exit(2);
   }
   return value;
-};
-const IDLE_S = seconds("NVML_CHECK_IDLE_S", 2);
-const LOAD_S = seconds("NVML_CHECK_LOAD_S", 8);
-const HZ_S = seconds("NVML_CHECK_HZ_S", 20);
+}
+const IDLE_S = secondsFromEnv("NVML_CHECK_IDLE_S", 2);
+const LOAD_S = secondsFromEnv("NVML_CHECK_LOAD_S", 8);
+const HZ_S = secondsFromEnv("NVML_CHECK_HZ_S", 20);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const checks: Check[] = [];
