@@ -13,8 +13,12 @@ import {
 import { runResult } from "../test/support/runs.test-support.ts";
 import { ESTIMATE_REQUEST } from "./bodies.ts";
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+// The estimate and the bare handlers are loaded in turns, this many rounds, and compared
+// within each round: this VM's speed drifts by half from one minute to the next, and a
+// ratio of loads taken minutes apart measured the drift as much as the route.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 interface Urls {
   readonly bareUrl: string;
@@ -90,6 +94,28 @@ async function load(
   };
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** One row for a load run in rounds: medians, and the worst round's p99. */
+function summarise(rounds: readonly Figures[]): Figures {
+  const first = rounds[0] as Figures;
+  return {
+    name: first.name,
+    cpuUsPerRequest: Math.round(median(rounds.map((f) => f.cpuUsPerRequest))),
+    requestsPerS: Math.round(median(rounds.map((f) => f.requestsPerS))),
+    p50Ms: median(rounds.map((f) => f.p50Ms)),
+    p99Ms: Math.max(...rounds.map((f) => f.p99Ms)),
+    non2xx: rounds.reduce((sum, f) => sum + f.non2xx, 0),
+    errors: rounds.reduce((sum, f) => sum + f.errors, 0),
+  };
+}
+
 const estimate = JSON.stringify(ESTIMATE_REQUEST);
 const run = JSON.stringify({
   project: "bench",
@@ -110,26 +136,40 @@ try {
   await load("warm-up bare", `${urls.bareUrl}/`, estimate, 2);
   await load("warm-up estimate", `${urls.appUrl}/v1/estimate`, estimate, 3);
   await load("warm-up logged estimate", `${urls.loggedUrl}/v1/estimate`, estimate, 2);
-  const bare = await load("bare Fastify, constant", `${urls.bareUrl}/`, estimate);
-  const bareReport = await load(
-    "bare Fastify, the estimate's document as a constant",
-    `${urls.bareUrl}/report`,
-    estimate,
-  );
-  const app = await load("POST /v1/estimate", `${urls.appUrl}/v1/estimate`, estimate);
-  const logged = await load(
-    "POST /v1/estimate, request logs at info (the default)",
-    `${urls.loggedUrl}/v1/estimate`,
-    estimate,
-  );
+  const turns: readonly (readonly [string, string])[] = [
+    ["bare Fastify, constant", `${urls.bareUrl}/`],
+    ["bare Fastify, the estimate's document as a constant", `${urls.bareUrl}/report`],
+    ["POST /v1/estimate", `${urls.appUrl}/v1/estimate`],
+    ["POST /v1/estimate, request logs at info (the default)", `${urls.loggedUrl}/v1/estimate`],
+  ];
+  const rounds: Figures[][] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const figures: Figures[] = [];
+    // Each round starts one load later, so no load always runs first or last.
+    for (let i = 0; i < turns.length; i++) {
+      const index = (i + round) % turns.length;
+      const [name, url] = turns[index] as readonly [string, string];
+      figures[index] = await load(name, url, estimate);
+    }
+    rounds.push(figures);
+  }
+  const of = (index: number) => rounds.map((figures) => figures[index] as Figures);
+  const [bare, bareReport, app, logged] = [0, 1, 2, 3].map((index) => summarise(of(index)));
   const runsPglite = await load("POST /v1/runs (PGlite)", `${urls.appUrl}/v1/runs`, run);
   const runsPostgres =
     urls.postgresUrl === undefined
       ? undefined
       : await load("POST /v1/runs (PostgreSQL 15)", `${urls.postgresUrl}/v1/runs`, run);
-  const rows = [bare, bareReport, app, logged, runsPglite, ...(runsPostgres ? [runsPostgres] : [])];
+  const rows = [
+    bare,
+    bareReport,
+    app,
+    logged,
+    runsPglite,
+    ...(runsPostgres ? [runsPostgres] : []),
+  ] as Figures[];
   process.stdout.write(
-    `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback\n\n`,
+    `autocannon: ${CONNECTIONS} connections, loopback; the first four loads in ${ROUNDS} rounds of ${DURATION_S} s each (medians; p99 the worst round), the runs ${DURATION_S} s\n\n`,
   );
   process.stdout.write(
     "| load | req/s | p50 ms | p99 ms | server CPU µs/request | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|\n",
@@ -139,12 +179,23 @@ try {
       `| ${row.name} | ${row.requestsPerS} | ${row.p50Ms} | ${row.p99Ms} | ${row.cpuUsPerRequest} | ${row.non2xx} | ${row.errors} |\n`,
     );
   }
-  const share = (of: Figures) =>
-    `${((app.requestsPerS / of.requestsPerS) * 100).toFixed(0)}% of req/s, ${((of.cpuUsPerRequest / app.cpuUsPerRequest) * 100).toFixed(0)}% by server CPU per request`;
+  /** The estimate against a bare load, round by round: the medians and each round's share. */
+  const share = (bareIndex: number) => {
+    const byRate = rounds.map(
+      (figures) =>
+        (figures[2] as Figures).requestsPerS / (figures[bareIndex] as Figures).requestsPerS,
+    );
+    const byCpu = rounds.map(
+      (figures) =>
+        (figures[bareIndex] as Figures).cpuUsPerRequest / (figures[2] as Figures).cpuUsPerRequest,
+    );
+    const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
+    return `${percent(median(byRate))} of req/s (rounds: ${byRate.map(percent).join(" ")}), ${percent(median(byCpu))} by server CPU per request (rounds: ${byCpu.map(percent).join(" ")})`;
+  };
   process.stdout.write(
-    `\nestimate / bare: ${share(bare)} (target >= 70%); estimate p99 ${app.p99Ms} ms (target < 10 ms)\n`,
+    `\nestimate / bare: ${share(0)} (target >= 70%); estimate p99 ${app?.p99Ms} ms (target < 10 ms)\n`,
   );
-  process.stdout.write(`estimate / bare sending the same document: ${share(bareReport)}\n`);
+  process.stdout.write(`estimate / bare sending the same document: ${share(1)}\n`);
   if (unavailable !== undefined) process.stdout.write(`PostgreSQL not measured: ${unavailable}\n`);
 } finally {
   child.kill("SIGTERM");

@@ -1,3 +1,4 @@
+import { estimateFootprint } from "@wattprint/core";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiText, readCheckedInOpenApi } from "../src/openapi.ts";
@@ -71,6 +72,23 @@ describe("POST /v1/estimate", () => {
     expect(report.intensity).toMatchObject({ zone: "ES", level: "country" });
     expect(report.intensity.source.url).toMatch(/^https:\/\//);
     expect(report.breakdown[0]).toMatchObject({ name: "NVIDIA A100 SXM4 40GB", count: 2 });
+  });
+
+  it("sends, byte for byte, what JSON.stringify writes for the core's report", async () => {
+    // The route writes its report with the core's estimateReportJson; any drift from the
+    // document the CLI prints (a member lost, reordered or written differently) fails here.
+    for (const request of [
+      { hardware: [{ name: "NVIDIA A100 SXM4 40GB", count: 8 }], duration: "12h", location: "ES" },
+      { hardware: [{ watts: 350, utilisation: 0.5 }], latency: "20ms", count: 1000 },
+      { cloud: "aws", instance: "p5.48xlarge", region: "us-east-1", duration: "3h" },
+    ]) {
+      const expected = await estimateFootprint(request);
+      if (!expected.ok) throw new Error(expected.error.message);
+      const response = await json("POST", "/v1/estimate", request);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["content-type"]).toMatch(/^application\/json/);
+      expect(response.body).toBe(JSON.stringify(expected.value));
+    }
   });
 
   it("counts estimates by zone", async () => {

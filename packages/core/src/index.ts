@@ -57,6 +57,7 @@ export {
   sourceSchema,
   toEstimateReport,
 } from "./estimate/report.ts";
+export { estimateReportJson, estimateReportJsonIntrospect } from "./estimate/report-json.ts";
 export {
   acceleratorProfiles,
   cpuProfiles,

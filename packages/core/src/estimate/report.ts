@@ -97,15 +97,19 @@ export type EstimateReport = z.infer<typeof estimateReportSchema>;
 
 export function sourceOf(provenance: Provenance): z.infer<typeof sourceSchema> {
   const { source } = provenance;
-  return {
-    id: source.id,
-    title: source.title,
-    url: source.url,
-    year: source.year,
-    ...(source.licence !== undefined ? { licence: source.licence } : {}),
-    method: provenance.method,
-    ...(provenance.note !== undefined ? { note: provenance.note } : {}),
-  };
+  const { id, title, url, year, licence } = source;
+  const { method, note } = provenance;
+  // One literal per combination of the optional members, in the schema's order, rather than
+  // spreads of conditional objects: this runs for every row of every report, and the spreads
+  // cost a fifth of the report.
+  if (licence === undefined) {
+    return note === undefined
+      ? { id, title, url, year, method }
+      : { id, title, url, year, method, note };
+  }
+  return note === undefined
+    ? { id, title, url, year, licence, method }
+    : { id, title, url, year, licence, method, note };
 }
 
 /** A quantity as the report writes it: its value and unit, nothing a caller added. */
@@ -124,7 +128,7 @@ function quantityOf<U extends string>(quantity: {
  */
 export function toEstimateReport(result: Estimate): EstimateReport {
   const { intensity, work } = result;
-  return {
+  const report: EstimateReport = {
     schema: "wattprint.estimate/v1",
     energy: quantityOf(result.energy),
     itEnergy: quantityOf(result.itEnergy),
@@ -170,8 +174,9 @@ export function toEstimateReport(result: Estimate): EstimateReport {
       },
     })),
     formula: result.formula,
-    ...(result.leftOut !== undefined
-      ? { leftOut: { parts: [...result.leftOut.parts], message: result.leftOut.message } }
-      : {}),
   };
+  if (result.leftOut !== undefined) {
+    report.leftOut = { parts: [...result.leftOut.parts], message: result.leftOut.message };
+  }
+  return report;
 }
