@@ -231,6 +231,17 @@ describe("POST /v1/estimate", () => {
     });
     expectProblem(response, status, type);
   });
+
+  it("refuses a multipart form: only the log upload reads one", async () => {
+    const { body, contentType } = multipart([{ name: "a.log", content: "{}" }]);
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/estimate",
+      headers: { "content-type": contentType },
+      payload: body,
+    });
+    expectProblem(response, 415, "unsupported-media-type");
+  });
 });
 
 describe("POST /v1/footprint", () => {
