@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compareNames } from "../text/compare-names.ts";
 import { editDistance } from "../text/edit-distance.ts";
 import { catalog, closestLabels, MAX_SUGGESTION_QUERY_CHARS } from "./catalog.ts";
 import { nameKey } from "./normalize.ts";
@@ -16,7 +17,7 @@ function exhaustive(query: string, limit = 5): string[] {
     if (previous === undefined || score < previous) best.set(candidate.label, score);
   }
   return [...best]
-    .sort(([la, a], [lb, b]) => a - b || la.localeCompare(lb))
+    .sort(([la, a], [lb, b]) => a - b || compareNames(la, lb))
     .slice(0, limit)
     .map(([label]) => label);
 }

@@ -1,3 +1,4 @@
+import { compareNames } from "./compare-names.ts";
 import { editDistanceWithin } from "./edit-distance.ts";
 
 /** Something a person may have meant: `key` is compared, `label` is shown. */
@@ -47,8 +48,12 @@ interface Scored {
   readonly score: number;
 }
 
+/**
+ * Ties go by `compareNames`, the same on every machine: `localeCompare` followed the user's
+ * locale, so two machines could suggest the same names in different orders.
+ */
 const ranksBefore = (a: Scored, b: Scored): boolean =>
-  a.score < b.score || (a.score === b.score && a.label.localeCompare(b.label) < 0);
+  a.score < b.score || (a.score === b.score && compareNames(a.label, b.label) < 0);
 
 /** Keeps `top` the best `limit` distinct labels, each at its lowest score, in rank order. */
 function offer(top: Scored[], label: string, score: number, limit: number): void {

@@ -23,6 +23,7 @@ describe("plainDecimal", () => {
     [-1_234_567.8, 4, "-1,235,000"],
     [0.1, 21, "0.1"],
     [123, 2, "120"],
+    [0.999_999_999_999_999_4, 15, "0.999999999999999"], // the printed digits, not ICU's "1"
   ])("writes %d to %d digits as %s", (value, digits, text) => {
     expect(plainDecimal(value, digits)).toBe(text);
   });
@@ -39,6 +40,10 @@ describe("plainDecimal", () => {
           const raw = 10 ** exponent * (negative ? -1 : 1);
           // Also numbers already round, and ties, where rounding rules differ.
           for (const value of [raw, Number(raw.toPrecision(roundTo)), tie(raw, roundTo)]) {
+            // ICU first cuts a double that needs 16 or 17 digits to fewer, then rounds:
+            // 0.9999999999999994 to 15 digits is "1" there and "0.999999999999999" from the
+            // printed digits. The two agree wherever 15 digits hold the number.
+            if (Number(value.toPrecision(15)) !== value) continue;
             expect(plainDecimal(value, digits)).toBe(icu[digits]?.format(value));
           }
         },

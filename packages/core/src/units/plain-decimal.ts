@@ -10,9 +10,10 @@
  * Rounding works on the digits JavaScript prints for the number (its shortest round-trip
  * form), half away from zero, as ICU does: 1.005 to three digits is 1.01 although the double
  * nearest 1.005 lies just below it. A test holds it equal to `Intl.NumberFormat` on random
- * numbers of every size in its range, for 1 to 15 digits. Past 15, where the printed form of a
- * double can have 16 or 17 digits, ICU rounds on fewer digits than JavaScript prints (it
- * writes 0.9999999999999999 as "1" at 16 digits) and this keeps JavaScript's digits.
+ * numbers of every size in its range, for 1 to 15 digits, wherever 15 digits hold the number.
+ * Where the printed form of a double has 16 or 17 digits, ICU first cuts it to fewer digits
+ * than JavaScript prints (it writes 0.9999999999999994 as "1" even at 15 digits) and this
+ * keeps JavaScript's digits.
  */
 export function plainDecimal(value: number, significantDigits: number): string {
   const shortest = String(Math.abs(value));
