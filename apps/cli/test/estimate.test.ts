@@ -74,7 +74,15 @@ describe("the issue's examples, as written", () => {
     expect(text.stdout).toMatch(/^8x NVIDIA H100 SXM5 80GB\s/m);
     expect(text.stdout).toMatch(/aws us-east-1, US East \(N\. Virginia\), is in zone US-MIDA-PJM/);
     expect(text.stdout).not.toMatch(/Not included/);
+    // Every part's note ends with the instance and how its sizes were checked: said once.
+    expect(text.stdout.match(/part of 1 x p5\.48xlarge/g)).toHaveLength(1);
+    expect(text.stdout).toMatch(/^ {2}all parts: part of 1 x p5\.48xlarge \(https:\/\//m);
+    expect(text.stdout).toMatch(/^ {2}AMD EPYC 7R13, 192 vCPUs[^:]*: no published TDP/m);
     const json = report(await wattprint(...args, "--duration", "72h", "--json"));
+    // The document keeps every row's whole note.
+    for (const row of json.breakdown.filter((r) => r.kind !== "facility")) {
+      expect(row.source.note).toMatch(/part of 1 x p5\.48xlarge/);
+    }
     expect(json.intensity.zone).toBe("US-MIDA-PJM");
     expect(json.pue.source.title).toMatch(/AWS/);
     expect(json.breakdown.map((row) => row.kind)).toEqual(

@@ -1,6 +1,7 @@
 import { type EstimateReport, formatNumber, formatQuantity, type TimeSpan } from "@wattprint/core";
 import { renderTable } from "../render/table.ts";
 import type { Variant } from "./plan.ts";
+import { sharedNotes } from "./shared-notes.ts";
 
 /** An estimate that ran: what it stood for and its report. */
 export interface Outcome {
@@ -51,9 +52,7 @@ export function renderReport(report: EstimateReport, span?: TimeSpan): string {
     `Work       ${workText(report, span)}`,
     "",
     renderTable(["component", "power", "energy", "carbon", "source"], rows),
-    ...report.breakdown.flatMap((row) =>
-      row.source.note ? [`  ${row.name}: ${row.source.note}`] : [],
-    ),
+    ...rowNotes(report),
     ...(report.leftOut === undefined ? [] : ["", `Not included: ${report.leftOut.message}`]),
     "",
     ...report.equivalents.map(
@@ -63,6 +62,25 @@ export function renderReport(report: EstimateReport, span?: TimeSpan): string {
     "",
   ];
   return lines.join("\n");
+}
+
+/** Each row's note, with what every noted row's note ends with (its machine) printed once. */
+function rowNotes(report: EstimateReport): string[] {
+  const { shared, own } = sharedNotes(report.breakdown.map((row) => row.source.note));
+  return [
+    ...report.breakdown.flatMap((row, i) => {
+      const note = own[i];
+      return note === undefined ? [] : [`  ${row.name}: ${note}`];
+    }),
+    ...(shared === undefined ? [] : [`  ${sharedLabel(report)}: ${shared}`]),
+  ];
+}
+
+/** Who the shared note is for: every part (the PUE's row is not a part), or the rows by name. */
+function sharedLabel(report: EstimateReport): string {
+  const parts = report.breakdown.filter((row) => row.kind !== "facility");
+  const noted = parts.filter((row) => row.source.note);
+  return noted.length === parts.length ? "all parts" : noted.map((row) => row.name).join(", ");
 }
 
 /** Cheapest first; equal footprints keep the order they were asked in. */
