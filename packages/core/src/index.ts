@@ -53,11 +53,10 @@ export {
 export {
   type EstimateReport,
   estimateReportSchema,
-  sourceOf,
-  sourceSchema,
   toEstimateReport,
 } from "./estimate/report.ts";
 export { estimateReportJson, estimateReportJsonIntrospect } from "./estimate/report-json.ts";
+export { type SourceJson, sourceOf, sourceSchema } from "./estimate/source.ts";
 export {
   acceleratorProfiles,
   cpuProfiles,

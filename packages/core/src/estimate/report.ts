@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { equivalents } from "../equivalents.ts";
-import type { Provenance } from "../provenance.ts";
 import { convertDuration } from "../units/quantity.ts";
 import type { Estimate } from "./estimate.ts";
+import { sourceOf, sourceSchema } from "./source.ts";
 
 /**
  * The JSON document every app prints or serves for an estimate. Apps validate what they emit
@@ -10,18 +10,6 @@ import type { Estimate } from "./estimate.ts";
  */
 const quantity = <U extends string>(unit: U) =>
   z.object({ value: z.number(), unit: z.literal(unit) }).strict();
-
-export const sourceSchema = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    url: z.string(),
-    year: z.number().int(),
-    licence: z.string().optional(),
-    method: z.string(),
-    note: z.string().optional(),
-  })
-  .strict();
 
 export const estimateReportSchema = z
   .object({
@@ -94,23 +82,6 @@ export const estimateReportSchema = z
   .strict();
 
 export type EstimateReport = z.infer<typeof estimateReportSchema>;
-
-export function sourceOf(provenance: Provenance): z.infer<typeof sourceSchema> {
-  const { source } = provenance;
-  const { id, title, url, year, licence } = source;
-  const { method, note } = provenance;
-  // One literal per combination of the optional members, in the schema's order, rather than
-  // spreads of conditional objects: this runs for every row of every report, and the spreads
-  // cost a fifth of the report.
-  if (licence === undefined) {
-    return note === undefined
-      ? { id, title, url, year, method }
-      : { id, title, url, year, method, note };
-  }
-  return note === undefined
-    ? { id, title, url, year, licence, method }
-    : { id, title, url, year, licence, method, note };
-}
 
 /** A quantity as the report writes it: its value and unit, nothing a caller added. */
 function quantityOf<U extends string>(quantity: {
