@@ -515,6 +515,18 @@ describe("runs", () => {
       { id: "run-1", project: "p", result: runResult("2026-01-01T00:00:00Z", 1, 1, 1) },
       "id",
     ],
+    [
+      // PostgreSQL's jsonb cannot hold U+0000: this was a 503, as if the store were down.
+      "a NUL character in the result",
+      {
+        project: "p",
+        result: {
+          ...runResult("2026-01-01T00:00:00Z", 1, 1, 1),
+          method: "measured\u0000",
+        },
+      },
+      "result.method",
+    ],
   ] as const)("POST refuses %s", async (_what, body, field) => {
     expectProblem(await json("POST", "/v1/runs", body), 400, "invalid-request", field);
   });

@@ -25,7 +25,43 @@ export const newRunSchema = z
     result: runResultSchema,
   })
   .strict()
+  .superRefine((run, context) => {
+    const path = nulPath(run.result);
+    if (path !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["result", ...path],
+        message:
+          "must not contain the NUL character (U+0000): PostgreSQL's JSON cannot store it",
+      });
+    }
+  })
   .meta({ id: "NewRun" });
+
+/**
+ * Where the first string (or key) holding U+0000 is in `value`, if one does. PostgreSQL's
+ * jsonb refuses the character, PGlite's too, and a run holding it failed to store as if the
+ * database were down (a 503). The walk is bounded by the tracker result's schema, which has
+ * parsed `value` before this runs.
+ */
+function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], [...path, i]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes("\u0000")) return [...path, key];
+      const found = nulPath(item, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
 
 export const runSummarySchema = z
   .object({
