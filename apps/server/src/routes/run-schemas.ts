@@ -31,8 +31,7 @@ export const newRunSchema = z
       context.addIssue({
         code: "custom",
         path: ["result", ...path],
-        message:
-          "must not contain the NUL character (U+0000): PostgreSQL's JSON cannot store it",
+        message: "must not contain the NUL character (U+0000): PostgreSQL's JSON cannot store it",
       });
     }
   })
