@@ -87,4 +87,5 @@ export {
   CARBONTRACKER_PUE_CITATION,
   type LogWriterError,
   type LogWriterOptions,
+  logFilePrefixSchema,
 } from "./writer/options.ts";

@@ -43,6 +43,8 @@ describe("tracker options", () => {
     [{ verbose: 3 }, "verbose", "0, 1 or 2"],
     [{ apiKeys: { foo: "k" } }, "apiKeys.foo", "supported: electricitymaps"],
     [{ epcohs: 3 }, "epcohs", "the options are epochs"],
+    [{ logFilePrefix: "../escape" }, "logFilePrefix", "may not contain a path separator"],
+    [{ logFilePrefix: 3 }, "logFilePrefix", "logFilePrefix must be a string"],
   ] as const)("rejects %j naming %s", (options, field, words) => {
     const parsed = parseTrackerOptions(options as never);
     expect(parsed.ok).toBe(false);

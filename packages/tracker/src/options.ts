@@ -1,4 +1,5 @@
 import { type IntensityProvider, resolvePue } from "@wattprint/core";
+import { logFilePrefixSchema } from "@wattprint/logs";
 import type { MeterOptions } from "@wattprint/power";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
@@ -122,7 +123,11 @@ export const trackerOptionsSchema = z
       .min(1, "logDir must be a folder path or null")
       .nullable()
       .default(null),
-    logFilePrefix: z.string({ error: "logFilePrefix must be a string" }).default(""),
+    /** The logs' own rule (no path separator, NUL or line break), checked here to name it. */
+    logFilePrefix: z
+      .string({ error: "logFilePrefix must be a string" })
+      .pipe(logFilePrefixSchema)
+      .default(""),
     /** 0: silent; 1 and 2: echo the output log on stdout (carbontracker treats 2 as 1). */
     verbose: wholeIn("verbose", 0, 2, "0, 1 or 2").default(1),
     decimalPrecision: wholeIn("decimalPrecision", 0, 100, "a whole number from 0 to 100").default(

@@ -24,15 +24,22 @@ const componentName = z
   )
   .transform((name) => name.toLowerCase());
 
+/**
+ * What a log file prefix may hold: it goes into a file name beside carbontracker's own, so no
+ * path separator (it would write outside the log folder), NUL or line break, and not
+ * `_carbontracker` (the parser finds the files by it). The tracker checks its
+ * `logFilePrefix` option with this too, so that the error names the option.
+ */
+export const logFilePrefixSchema = z
+  .string()
+  .regex(/^[^/\\\0\r\n]*$/, "the prefix may not contain a path separator, NUL or a line break")
+  .refine((p) => !p.includes("_carbontracker"), "the prefix may not contain `_carbontracker`");
+
 export const logWriterOptionsSchema = z.object({
   /** The folder the two files go into; it must exist. */
   logDir: z.string().min(1),
   /** carbontracker's `log_file_prefix`; the file name gets `{prefix}_` in front. */
-  prefix: z
-    .string()
-    .regex(/^[^/\\\0\r\n]*$/, "the prefix may not contain a path separator, NUL or a line break")
-    .refine((p) => !p.includes("_carbontracker"), "the prefix may not contain `_carbontracker`")
-    .default(""),
+  prefix: logFilePrefixSchema.default(""),
   pid: z.number().int().nonnegative().optional(),
   /** carbontracker draws one from 1 to 999999. */
   loggerId: z.number().int().min(1).max(999_999).optional(),
