@@ -76,6 +76,11 @@ describe("estimateFootprint", () => {
     [{ hardware: [{ watts: "3" }], duration: "1h" }, "invalid-request", /hardware\.0\.watts/],
     [{ hardware: [{ watts: 3 }], duration: "1h", colour: "red" }, "invalid-request", /colour/],
     [
+      { hardware: [{ watts: 3 }], latency: "1ms", count: 1e308 },
+      "invalid-request",
+      /count must be a whole number no larger than 2\^53 - 1/,
+    ],
+    [
       { hardware: [{ name: "Z80 Turbo" }], duration: "1h" },
       "unknown-hardware",
       /unknown hardware "Z80 Turbo"/,

@@ -24,15 +24,17 @@ import { type EstimateReport, toEstimateReport } from "./report.ts";
  * What a user asks for, in the words of a flag or a JSON body: hardware by name or watts,
  * work as a duration or latency x count, a location. The CLI and the HTTP API share it.
  */
+/**
+ * zod's `int()` takes safe integers only: 1e308 is whole but refused, and the message says
+ * where the limit is rather than leave "whole number" looking wrong.
+ */
+const whole = (what: string) => `${what} must be a whole number no larger than 2^53 - 1`;
+
 const hardwareItemSchema = z
   .object({
     name: z.string().trim().min(1, "hardware name must not be empty").optional(),
     watts: z.number().nonnegative("watts must not be negative").optional(),
-    count: z
-      .number()
-      .int("count must be a whole number")
-      .min(1, "count must be at least 1")
-      .default(1),
+    count: z.number().int(whole("count")).min(1, "count must be at least 1").default(1),
     utilisation: z
       .number()
       .min(0, "utilisation must be between 0 and 1")
@@ -58,23 +60,15 @@ export const footprintRequestSchema = z
     /** The provider's region (`us-east-1`): the grid zone it sits in. */
     region: named("region"),
     /** How many machines or instances (default 1). */
-    machines: z
-      .number()
-      .int("machines must be a whole number")
-      .min(1, "machines must be at least 1")
-      .optional(),
+    machines: z.number().int(whole("machines")).min(1, "machines must be at least 1").optional(),
     memoryGB: z.number().positive("memoryGB must be positive").optional(),
     duration: z.string().optional(),
     latency: z.string().optional(),
-    count: z
-      .number()
-      .int("count must be a whole number")
-      .nonnegative("count must not be negative")
-      .optional(),
+    count: z.number().int(whole("count")).nonnegative("count must not be negative").optional(),
     location: z.string().optional(),
     intensityGPerKWh: z.number().nonnegative("intensity must not be negative").optional(),
     /** Data year of the grid intensity (Electricity Maps vintage); default the latest. */
-    year: z.number().int("year must be a whole number").optional(),
+    year: z.number().int(whole("year")).optional(),
     pue: z.union([z.number(), z.string()]).optional(),
   })
   .strict()
