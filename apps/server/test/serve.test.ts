@@ -96,6 +96,19 @@ describe("wattprint-server usage", () => {
     expect(h.stdout.join("")).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
   });
 
+  it.runIf(process.platform === "linux")(
+    "stops with exit 1 and the system's reason when the data folder cannot be made",
+    async () => {
+      // Under /proc, Node's recursive mkdir never returns: the server used to hang there,
+      // deaf to SIGTERM, with a thread at 100% CPU.
+      const h = harness();
+      expect(await serve(["--port", "0", "--data-dir", "/proc/wattprint-test/data"], h.io)).toBe(1);
+      expect(h.stderr.join("")).toMatch(
+        /cannot open PGlite in \/proc\/wattprint-test\/data: ENOENT/,
+      );
+    },
+  );
+
   it("refuses an empty keys file", async () => {
     const file = join(dataDir, "empty-keys");
     await writeFile(file, "# no keys yet\n\n");

@@ -1,7 +1,7 @@
 // First: zod must be jitless before the packages below build their schemas.
 import "./zod-jitless.ts";
-import { mkdir } from "node:fs/promises";
 import { constants } from "node:os";
+import { makeDirectory } from "@wattprint/node/options";
 import { powerOptionsFromEnv } from "@wattprint/power";
 import {
   CarbonTracker,
@@ -102,7 +102,7 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
   if (args.logDir !== null) {
     // carbontracker's CLI writes to ./logs from the first run on: the folder is made here.
     try {
-      await mkdir(args.logDir, { recursive: true });
+      await makeDirectory(args.logDir);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       io.stderr(`${COMMAND}: --log-dir ${args.logDir} cannot be created: ${why}\n`);

@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import { makeDirectory } from "@wattprint/node/options";
 import type { SqlClient, SqlQuery } from "./sql-client.ts";
 
 /**
@@ -7,7 +7,7 @@ import type { SqlClient, SqlQuery } from "./sql-client.ts";
  * or in memory when it is undefined. One connection: queries run one at a time.
  */
 export async function openPglite(dataDir: string | undefined): Promise<SqlClient> {
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+  if (dataDir !== undefined) await makeDirectory(dataDir);
   const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
   const on = (target: Pick<PGlite, "query" | "exec">): SqlQuery => ({
     query: async <R>(sql: string, params: readonly unknown[] = []) =>

@@ -4,6 +4,7 @@
  * start-up for every command, so `wattprint track -- true` stays within its start-up budget.
  */
 export { didYouMean, suggestionSuffix } from "./did-you-mean.ts";
+export { makeDirectory } from "./make-directory.ts";
 export {
   describeNumberRule,
   type Env,
