@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { packageVersion, UsageError } from "@wattprint/node";
 import { buildApp } from "./app.ts";
 import { parseKeysFile } from "./http/auth.ts";
@@ -7,14 +7,42 @@ import { HELP, parseServerOptions, redactUrl, type ServerOptions } from "./optio
 import { openRunStore } from "./store/open-store.ts";
 import { OpeningStore } from "./store/opening-store.ts";
 
+/**
+ * A keys file holds a few lines; this much is far more than any, and the read stops there, so
+ * a file named by mistake (a log, /dev/zero) is an error rather than all of memory.
+ */
+const MAX_KEYS_FILE_BYTES = 1024 * 1024;
+
+/** The file's first `MAX_KEYS_FILE_BYTES` as UTF-8, or undefined when it holds more. */
+async function readKeysFile(path: string): Promise<string | undefined> {
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(MAX_KEYS_FILE_BYTES + 1);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled > MAX_KEYS_FILE_BYTES ? undefined : buffer.toString("utf8", 0, filled);
+  } finally {
+    await file.close();
+  }
+}
+
 async function apiKeys(options: ServerOptions): Promise<string[]> {
   if (options.apiKeysFile === undefined) return [...options.apiKeys];
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(options.apiKeysFile, "utf8");
+    text = await readKeysFile(options.apiKeysFile);
   } catch (error) {
     throw new UsageError(
       `--api-keys-file: cannot read ${options.apiKeysFile}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (text === undefined) {
+    throw new UsageError(
+      `--api-keys-file: ${options.apiKeysFile} holds more than ${MAX_KEYS_FILE_BYTES} bytes; a keys file is one key a line`,
     );
   }
   const keys = parseKeysFile(text);

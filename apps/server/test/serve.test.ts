@@ -109,6 +109,12 @@ describe("wattprint-server usage", () => {
     },
   );
 
+  it("refuses a keys file that never ends, without reading it all", async () => {
+    const h = harness();
+    expect(await serve(["--api-keys-file", "/dev/zero"], h.io)).toBe(2);
+    expect(h.stderr.join("")).toMatch(/\/dev\/zero holds more than 1048576 bytes/);
+  });
+
   it("refuses an empty keys file", async () => {
     const file = join(dataDir, "empty-keys");
     await writeFile(file, "# no keys yet\n\n");
