@@ -1,15 +1,16 @@
 import type { EstimateReport } from "./report.ts";
 
 /**
- * `JSON.stringify(report)` for an estimate report, byte for byte, in about a third of the
- * time (`pnpm --filter @wattprint/core bench`). Two thirds of a report's 3 to 4 kB are the
+ * `JSON.stringify(report)` for an estimate report, byte for byte, in a quarter of the time
+ * in a warm loop (`pnpm --filter @wattprint/core bench`), under half once the string is
+ * flattened and measured, as an HTTP response is. Two thirds of a report's 3 to 4 kB are the
  * citations of the embedded tables' sources and the fixed texts of the equivalents, the
  * same on every report: their JSON is kept, by source or equivalent id, and reused while
  * the object in hand still says the same thing (checked field by field, so a changed or
  * hand-built report is never given stale text). Everything else is written as it comes.
  *
  * The HTTP API serves reports through this; its tests hold it equal to `JSON.stringify` for
- * reports that reach every optional member, and `Members` below fails to compile when the
+ * reports that reach every optional member, and `MEMBERS` below fails to compile when the
  * schema gains a member this writer does not know.
  */
 export function estimateReportJson(report: EstimateReport): string {
