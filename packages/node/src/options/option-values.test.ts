@@ -4,6 +4,7 @@ import { UsageError } from "./usage-error.ts";
 
 const FLAGS = {
   model: { type: "string" },
+  domain: { type: "string", short: "d" },
   watts: { type: "string", multiple: true },
   json: { type: "boolean" },
 } as const;
@@ -35,6 +36,9 @@ describe("parseFlags", () => {
     [["--model="], '--model expects a value, got ""'],
     [["--model", "  "], '--model expects a value, got ""'],
     [["--watts", "3", "--watts", ""], '--watts expects a value, got ""'],
+    [["--watts", "-5"], '--watts takes a value, and "-5" looks like an option: write --watts=-5'],
+    [["-d", "-1"], '-d takes a value, and "-1" looks like an option: write --domain=-1'],
+    [["--model", "--json"], "--model expects a value before --json"],
   ])("refuses %j in one line: %s", (argv, message) => {
     const error = usageErrorOf(() => parseFlags(argv, FLAGS));
     expect(error.message).toMatch(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));

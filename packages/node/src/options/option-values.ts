@@ -25,6 +25,8 @@ export function parseFlags<O extends FlagSpec>(
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const ambiguous = ambiguousValueMessage(message, argv, options);
+    if (ambiguous !== undefined) throw new UsageError(ambiguous);
     // parseArgs explains over several lines; its first sentence is the one-line error.
     const line =
       message.split("\n")[0]?.replace(/\. To specify a positional.*$/, "") || "bad arguments";
@@ -38,6 +40,36 @@ export function parseFlags<O extends FlagSpec>(
     }
   }
   return parsed;
+}
+
+/**
+ * parseArgs refuses a value that starts with a dash (`--watts -5`) as "argument is ambiguous",
+ * and the line it gives first names neither the value nor the way out. This says both, using
+ * the flag's long name: `--watts takes a value, and "-5" looks like an option: write
+ * --watts=-5`.
+ */
+function ambiguousValueMessage(
+  message: string,
+  argv: readonly string[],
+  options: FlagSpec,
+): string | undefined {
+  const flag = /^Option '(-[^' ]+)' argument is ambiguous/.exec(message)?.[1];
+  if (flag === undefined) return undefined;
+  const at = argv.indexOf(flag);
+  const value = at >= 0 ? argv[at + 1] : undefined;
+  const long = flag.startsWith("--")
+    ? flag
+    : `--${Object.entries(options).find(([, spec]) => spec.short === flag.slice(1))?.[0] ?? flag.slice(1)}`;
+  if (value === undefined || isFlag(value, options)) {
+    return `${flag} expects a value${value === undefined ? "" : ` before ${value}`}`;
+  }
+  return `${flag} takes a value, and "${value}" looks like an option: write ${long}=${value}`;
+}
+
+/** Whether `text` is one of the flags `options` defines (`--json`, `--json=x`, `-j`). */
+function isFlag(text: string, options: FlagSpec): boolean {
+  if (text.startsWith("--")) return (text.slice(2).split("=")[0] ?? "") in options;
+  return Object.values(options).some((spec) => spec.short === text.slice(1));
 }
 
 /** A setting's text and where it came from ("--domain" or "SUSTAINML_DOMAIN_ID"), for errors. */
