@@ -235,6 +235,9 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
       kind: "no-driver",
       fix: expect.stringMatching(/WATTPRINT_NVML_LIBRARY/),
     });
+    // A library the user named is theirs to fix: the driver does not ship it.
+    expect(skipped[0]?.fix).toMatch(/was named as the NVML library .* point it at the driver's/);
+    expect(skipped[0]?.message).not.toMatch(/it ships/);
   });
 
   it("always shuts NVML down: close(), await using, using, and a close during a sample", async () => {

@@ -224,7 +224,12 @@ export class NvmlSource implements PowerSource {
       );
     }
     if (stage === "library") {
-      const fix = `install the NVIDIA driver (it ships ${this.library}); in a container use the NVIDIA Container Toolkit (docker run --gpus all); or point WATTPRINT_NVML_LIBRARY at the library`;
+      // A library the user named (WATTPRINT_NVML_LIBRARY, the `library` option) is theirs to
+      // fix; the driver does not ship a file of their choosing.
+      const fix =
+        this.options.library === undefined
+          ? `install the NVIDIA driver (it ships ${this.library}); in a container use the NVIDIA Container Toolkit (docker run --gpus all); or point WATTPRINT_NVML_LIBRARY at the library`
+          : `${this.library} was named as the NVML library (WATTPRINT_NVML_LIBRARY or the library option) and is not one: point it at the driver's libnvidia-ml.so.1, or unset it`;
       return readerSkip(
         "nvml",
         "no-driver",
