@@ -39,6 +39,10 @@ describe("parseFlags", () => {
     [["--watts", "-5"], '--watts takes a value, and "-5" looks like an option: write --watts=-5'],
     [["-d", "-1"], '-d takes a value, and "-1" looks like an option: write --domain=-1'],
     [["--model", "--json"], "--model expects a value before --json"],
+    [
+      ["--watts", "3", "--watts", "-6"],
+      '--watts takes a value, and "-6" looks like an option: write --watts=-6',
+    ],
   ])("refuses %j in one line: %s", (argv, message) => {
     const error = usageErrorOf(() => parseFlags(argv, FLAGS));
     expect(error.message).toMatch(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));

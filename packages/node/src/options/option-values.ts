@@ -55,7 +55,8 @@ function ambiguousValueMessage(
 ): string | undefined {
   const flag = /^Option '(-[^' ]+)' argument is ambiguous/.exec(message)?.[1];
   if (flag === undefined) return undefined;
-  const at = argv.indexOf(flag);
+  // The occurrence parseArgs refused: the flag may come earlier with a plain value.
+  const at = argv.findIndex((arg, i) => arg === flag && argv[i + 1]?.startsWith("-"));
   const value = at >= 0 ? argv[at + 1] : undefined;
   const long = flag.startsWith("--")
     ? flag
