@@ -21,15 +21,15 @@ import { type EstimatedQuantity, estimate, type PowerComponent, type Work } from
 import { type EstimateReport, toEstimateReport } from "./report.ts";
 
 /**
- * What a user asks for, in the words of a flag or a JSON body: hardware by name or watts,
- * work as a duration or latency x count, a location. The CLI and the HTTP API share it.
- */
-/**
  * zod's `int()` takes safe integers only: 1e308 is whole but refused, and the message says
  * where the limit is rather than leave "whole number" looking wrong.
  */
 const whole = (what: string) => `${what} must be a whole number no larger than 2^53 - 1`;
 
+/**
+ * What a user asks for, in the words of a flag or a JSON body: hardware by name or watts,
+ * work as a duration or latency x count, a location. The CLI and the HTTP API share it.
+ */
 const hardwareItemSchema = z
   .object({
     name: z.string().trim().min(1, "hardware name must not be empty").optional(),
