@@ -43,20 +43,21 @@ export const newRunSchema = z
  * database were down (a 503). The walk is bounded by the tracker result's schema, which has
  * parsed `value` before this runs.
  */
-function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
-  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+function nulPath(value: unknown): (string | number)[] | undefined {
+  // The path is built on the way back from a find, not copied at every step of the walk.
+  if (typeof value === "string") return value.includes("\u0000") ? [] : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], [...path, i]);
-      if (found !== undefined) return found;
+      const found = nulPath(value[i]);
+      if (found !== undefined) return [i, ...found];
     }
     return undefined;
   }
   if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes("\u0000")) return [...path, key];
-      const found = nulPath(item, [...path, key]);
-      if (found !== undefined) return found;
+      if (key.includes("\u0000")) return [key];
+      const found = nulPath(item);
+      if (found !== undefined) return [key, ...found];
     }
   }
   return undefined;
