@@ -10,9 +10,15 @@
  * `.0` on whole numbers) but never in scientific notation: `240.0`, `0.000012`.
  */
 export function plainDecimal(value: number): string {
+  if (!Number.isFinite(value)) return nonFinite(value);
   let text = String(value === 0 ? 0 : value);
   if (text.includes("e")) text = expandExponent(text);
   return text.includes(".") ? text : `${text}.0`;
+}
+
+/** NaN and the infinities as Python prints them: `BigInt` and `toFixed` have no digits for them. */
+function nonFinite(value: number): string {
+  return Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
 }
 
 /** `1.2e-5` -> `0.000012`, `1e+21` -> `1000000000000000000000`: same digits, no exponent. */
@@ -36,12 +42,16 @@ function expandExponent(text: string): string {
  * to exponent notation from 1e21 on; such a double is a whole number, printed digit by digit.
  */
 export function fixedDecimal(value: number, decimals: number): string {
+  if (!Number.isFinite(value)) return nonFinite(value);
   if (Math.abs(value) < 1e21) return value.toFixed(decimals);
   const whole = BigInt(value).toString();
   return decimals > 0 ? `${whole}.${"0".repeat(decimals)}` : whole;
 }
 
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: with the dot optional the two digit runs can split a
+// long run of digits in every way, and a token that then fails (`111...1x`) backtracks
+// through all of them, quadratic in its length (seconds for a 60 kB line).
+const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /**
  * Reads one number token the way Python's `float()` reads what carbontracker wrote: plain or

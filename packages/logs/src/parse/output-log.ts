@@ -32,6 +32,7 @@ const ENERGY = /^Energy:\s*(\S+)\s+kWh$/;
 const CO2EQ = /^CO2eq:\s*(\S+)\s+g$/;
 const EQUIVALENT = /^(\S+)\s+(.+)$/;
 const EQUIVALENTS_HEADING = "This is equivalent to:";
+const PROTO = "__proto__";
 /** carbontracker has one; a list beyond this is not equivalents. */
 const MAX_EQUIVALENTS = 64;
 
@@ -107,8 +108,9 @@ function descriptionAt(buf: Buffer, from: number, to: number): Description | und
   return k === to - 1 && buf[k] === 58 ? { kind, epochs } : undefined;
 }
 
-function addEquivalent(equivalents: Record<string, number>, unit: string, value: number): void {
-  if (Object.keys(equivalents).length < MAX_EQUIVALENTS) equivalents[unit] = value;
+/** Whether a record's equivalents can take this unit: one it has, or one more below the cap. */
+function hasRoomFor(equivalents: Record<string, number>, unit: string): boolean {
+  return Object.hasOwn(equivalents, unit) || Object.keys(equivalents).length < MAX_EQUIVALENTS;
 }
 
 /**
@@ -137,7 +139,10 @@ function equivalentFromBytes(
     const c = buf[u] as number;
     if (c === 13 || c > 127) return false;
   }
-  if (Number.isFinite(value)) addEquivalent(equivalents, buf.toString("latin1", unit, to), value);
+  const unitText = buf.toString("latin1", unit, to);
+  // Not a key a plain object can hold, or one too many: the string parser reports it.
+  if (unitText === PROTO || !hasRoomFor(equivalents, unitText)) return false;
+  if (Number.isFinite(value)) equivalents[unitText] = value;
   return true;
 }
 
@@ -301,7 +306,19 @@ export class OutputLogParser implements ByteLineSink {
       const value = match === null ? undefined : parseNumberToken(match[1] ?? "");
       // Lines without a value are skipped, as carbontracker does.
       if (match === null || value === undefined || !Number.isFinite(value)) return;
-      addEquivalent(block.equivalents, (match[2] ?? "").trim(), value);
+      const unit = (match[2] ?? "").trim();
+      if (unit === PROTO) {
+        // Assigned to the record's object it would replace its prototype: the unit is lost.
+        this.fail("malformed", lineNumber, `"${PROTO}" is not the unit of an equivalent`);
+        return;
+      }
+      if (!hasRoomFor(block.equivalents, unit)) {
+        // Reported rather than cut short: a record never loses an equivalent unsaid.
+        const message = `more than ${MAX_EQUIVALENTS} equivalents in one record`;
+        this.fail("malformed", lineNumber, message);
+        return;
+      }
+      block.equivalents[unit] = value;
       return;
     }
     if (text.startsWith("Time:")) {

@@ -3,7 +3,19 @@ import { parseNumberToken } from "../format/numbers.ts";
 /** More values than this on one power line is not a device list. */
 export const MAX_VALUES_PER_LINE = 4096;
 
+/**
+ * The largest power read, in watts: no device comes near it, and it keeps a power times an
+ * epoch's duration (at most 12 digits of hours) and any sum of those finite.
+ */
+export const MAX_POWER_W = 1e20;
+
 const PLAIN = /^\d+(?:\.\d+)?$/;
+// `[^()]*`, not `[^)]*`: an unclosed `np.float64(` would scan to the end of the line once per
+// occurrence, quadratic in the line's length.
+const NP_FLOAT = /np\.float(?:32|64)\(([^()]*)\)/g;
+
+/** A power in watts as read: a finite number from 0 to MAX_POWER_W (NaN fails both tests). */
+export const isPowerW = (n: number): boolean => n >= 0 && n <= MAX_POWER_W;
 
 export type PowerValues = number[] | { readonly error: string };
 
@@ -15,19 +27,21 @@ export type PowerValues = number[] | { readonly error: string };
  */
 export function parsePowerValues(text: string): PowerValues {
   // The common case first: one plain number, as carbontracker and this writer print it.
-  if (PLAIN.test(text)) return [Number(text)];
+  if (PLAIN.test(text)) {
+    const n = Number(text);
+    if (isPowerW(n)) return [n];
+    return { error: notAPower(text) };
+  }
   const value = text.trim();
   if (value === "None") return [0];
   if (!value.startsWith("[")) {
     const n = parseNumberToken(value);
-    return n !== undefined && Number.isFinite(n) && n >= 0
-      ? [n]
-      : { error: `"${excerpt(value)}" is not a power in watts` };
+    return n !== undefined && isPowerW(n) ? [n] : { error: notAPower(value) };
   }
   if (!value.endsWith("]")) return { error: `the array "${excerpt(value)}" is not closed` };
   const tokens = value
     .slice(1, -1)
-    .replace(/np\.float(?:32|64)\(([^)]*)\)/g, "$1")
+    .replace(NP_FLOAT, "$1")
     .split(/[\s,]+/)
     .filter((t) => t !== "");
   if (tokens.length === 0) return { error: "the array of powers is empty" };
@@ -41,12 +55,16 @@ export function parsePowerValues(text: string): PowerValues {
       continue;
     }
     const n = parseNumberToken(token);
-    if (n === undefined || !Number.isFinite(n) || n < 0) {
-      return { error: `"${excerpt(token)}" in the array is not a power in watts` };
+    if (n === undefined || !isPowerW(n)) {
+      return { error: `in the array, ${notAPower(token)}` };
     }
     values.push(n);
   }
   return values;
+}
+
+function notAPower(text: string): string {
+  return `"${excerpt(text)}" is not a power in watts (a number from 0 to 1e20)`;
 }
 
 /** At most 60 characters of hostile text in a message. */

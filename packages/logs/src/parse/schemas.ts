@@ -10,18 +10,39 @@ const finiteNonNegative = z
   .number()
   .refine((v) => Number.isFinite(v) && v >= 0, "must be a finite number >= 0");
 
+/**
+ * The largest energy (kWh), CO2 (g) or equivalent one record may hold: millions of times the
+ * world's yearly electricity use (about 3e13 kWh), and small enough that the sums over any
+ * folder (the aggregate, the report's totals) stay finite.
+ */
+export const MAX_RECORD_VALUE = 1e20;
+const recordFigure = z
+  .number()
+  .refine(
+    (v) => Number.isFinite(v) && v >= 0 && v <= MAX_RECORD_VALUE,
+    "must be a finite number from 0 to 1e20",
+  );
+
 export const consumptionRecordSchema = z.object({
   /** From `... for N epoch(s):`; 1 for `Actual consumption:` (a one-epoch wrapped command). */
   epochs: z.number().int().nonnegative(),
   /** The `Time:` field, whole seconds (negative only if the clock went back). */
   "duration (s)": z.number().refine(Number.isFinite, "must be finite"),
   /** PUE included. */
-  "energy (kWh)": finiteNonNegative,
+  "energy (kWh)": recordFigure,
   /** null when the log says `nan` (no intensity was known). */
-  "co2eq (g)": finiteNonNegative.nullable(),
+  "co2eq (g)": recordFigure.nullable(),
   /** `{ unit: value }` from "This is equivalent to:"; null when the record has none. */
   equivalents: z
-    .record(z.string(), z.number().refine(Number.isFinite, "must be finite"))
+    .record(
+      z.string(),
+      z
+        .number()
+        .refine(
+          (v) => Number.isFinite(v) && Math.abs(v) <= MAX_RECORD_VALUE,
+          "must be a finite number from -1e20 to 1e20",
+        ),
+    )
     .nullable(),
 });
 export type ConsumptionRecord = z.infer<typeof consumptionRecordSchema>;

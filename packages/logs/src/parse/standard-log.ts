@@ -12,7 +12,7 @@ import {
 import { parseComponentsLine } from "./devices.ts";
 import { type ByteLineSink, emitByteLines } from "./line-reader.ts";
 import { messageStart } from "./messages.ts";
-import { excerpt, MAX_VALUES_PER_LINE, parsePowerValues } from "./power-values.ts";
+import { excerpt, isPowerW, MAX_VALUES_PER_LINE, parsePowerValues } from "./power-values.ts";
 import type { FileProblem } from "./problems.ts";
 
 /** A standard log, read: the components and their devices, the epochs, the early stop. */
@@ -179,7 +179,9 @@ export class StandardLogParser implements ByteLineSink {
           const colon = asciiUpToColonSpace(buf, nameStart, end);
           if (colon < 0) return false;
           const value = plainDecimalAt(buf, colon + 2, end);
-          if (value < 0) return false;
+          // -1 (not a plain decimal) or past the cap (`1` and 400 zeros is Infinity): the
+          // string parser reads or reports it.
+          if (!isPowerW(value)) return false;
           this.addValues(this.rawName(buf, nameStart, colon), [value], lineNumber);
           return true;
         }
@@ -325,6 +327,12 @@ export class StandardLogParser implements ByteLineSink {
       if (perEpoch === undefined) {
         if (this.powers.size >= this.limits.maxComponents) {
           this.fail("malformed", lineNumber, `more than ${this.limits.maxComponents} components`);
+          return;
+        }
+        // The results are plain objects keyed by component: assigning `__proto__` would
+        // replace the object's prototype instead of adding the component.
+        if (component === "__proto__") {
+          this.fail("malformed", lineNumber, `"${component}" is not a component name`);
           return;
         }
         perEpoch = [];
