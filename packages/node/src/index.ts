@@ -12,8 +12,10 @@ export {
   type RtpsPeerLimits,
 } from "./adapters/rtps-bus.ts";
 export {
+  MAX_COLLECTED_PER_LIST,
   startTaskClient,
   type TaskClient,
+  type TaskClientDropped,
   type TaskClientEvent,
   type TaskOverrides,
   type TaskParts,
@@ -36,10 +38,12 @@ export {
   carbonFootprintNode,
   DEFAULT_MEASURE_SECONDS,
   defaultCarbonNodeSettings,
+  MAX_ECHOED_CONFIGURATION_CHARS,
   MAX_MEASURE_SECONDS,
 } from "./nodes/carbon-footprint.ts";
 export {
   MAX_BATCH_SIZE,
+  MAX_QUOTED_KEY_CHARS,
   MAX_SHAPE_RANK,
   MAX_SHAPED_INPUTS,
   measureRequest,
@@ -82,7 +86,9 @@ export {
   PROBLEM_LOG_LINES_PER_INTERVAL,
   type ProblemLogLimits,
 } from "./runtime/problem-log.ts";
+export { MAX_QUEUE_LIMIT } from "./runtime/runtime-limits.ts";
 export { type Dropped, type DropReason, type TaskId, TaskJoin } from "./runtime/task-join.ts";
+export { MAX_ERROR_DESCRIPTION_CHARS } from "./runtime/wire-text.ts";
 export {
   type WarmUpError,
   type WarmUpErrorKind,

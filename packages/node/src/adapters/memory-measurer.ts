@@ -52,7 +52,10 @@ export class MemoryMeasurer implements Measurer {
   }
 
   async locateModel(modelName: string): Promise<{ file?: string; lookedFor: string }> {
-    const file = this.options.models?.[modelName];
+    // Own keys only: a model name such as "__proto__" or "constructor" arrives on the bus.
+    const { models } = this.options;
+    const file =
+      models !== undefined && Object.hasOwn(models, modelName) ? models[modelName] : undefined;
     return { ...(file !== undefined ? { file } : {}), lookedFor: `memory:${modelName}` };
   }
 
@@ -76,7 +79,11 @@ export class MemoryMeasurer implements Measurer {
     if (this.closed) return { ok: false, error: failure("closed", "the measurer is closed") };
     this.requests.push(request);
     if (this.gate) await this.gate;
-    const failed = this.options.failures?.[request.modelFile];
+    const { failures } = this.options;
+    const failed =
+      failures !== undefined && Object.hasOwn(failures, request.modelFile)
+        ? failures[request.modelFile]
+        : undefined;
     if (failed) return { ok: false, error: failed };
     const devices = (this.options.devices ?? []).map((d) => ({
       id: d.id,

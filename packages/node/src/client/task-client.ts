@@ -37,6 +37,11 @@ export interface TaskClient {
   readonly responses: ResponseTypeImpl[];
   /** Samples from the node that did not decode, with the reason. */
   readonly decodeErrors: string[];
+  /**
+   * Entries each list above gave up, oldest first, to stay within MAX_COLLECTED_PER_LIST:
+   * any peer on the domain can publish on these topics, as fast as it likes.
+   */
+  readonly dropped: TaskClientDropped;
   sendTask(taskId: TaskIdImpl, overrides?: TaskOverrides): Promise<void>;
   /** Unregisters a finished task's three inputs, freeing their instances (500 at most). */
   releaseTask(taskId: TaskIdImpl): Promise<void>;
@@ -58,6 +63,25 @@ export interface TaskClient {
   waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Called for each status and output as it arrives (for live printing). */
   onEvent(listener: (event: TaskClientEvent) => void): void;
+}
+
+/** Entries kept in each of a client's lists; a flood past it drops the oldest, counted. */
+export const MAX_COLLECTED_PER_LIST = 10_000;
+
+export interface TaskClientDropped {
+  statuses: number;
+  outputs: number;
+  responses: number;
+  decodeErrors: number;
+}
+
+/** Appends `value`, dropping the oldest entries past the limit; returns how many went. */
+function pushBounded<V>(list: V[], value: V): number {
+  list.push(value);
+  const excess = list.length - MAX_COLLECTED_PER_LIST;
+  if (excess <= 0) return 0;
+  list.splice(0, excess);
+  return excess;
 }
 
 /** Nothing arrived in time: `timed out waiting for <what>`. */
@@ -138,30 +162,42 @@ export async function startTaskClient(bus: BusPort): Promise<TaskClient> {
   const responses: ResponseTypeImpl[] = [];
   const listeners: ((event: TaskClientEvent) => void)[] = [];
   const decodeErrors: string[] = [];
+  const dropped: TaskClientDropped = { statuses: 0, outputs: 0, responses: 0, decodeErrors: 0 };
   const collect =
-    <V>(codec: MessageCodec<V>, into: V[], toEvent: (value: V) => TaskClientEvent) =>
+    <V>(
+      codec: MessageCodec<V>,
+      into: V[],
+      list: keyof TaskClientDropped,
+      toEvent: (value: V) => TaskClientEvent,
+    ) =>
     (sample: { payload: Uint8Array; disposed: boolean }) => {
       if (sample.disposed) return;
       const decoded = codec.decode(sample.payload);
       // A peer's bad sample must not end the client: note it and carry on.
       if (!decoded.ok) {
-        decodeErrors.push(`${codec.typeName}: ${decoded.error.message}`);
+        dropped.decodeErrors += pushBounded(
+          decodeErrors,
+          `${codec.typeName}: ${decoded.error.message}`,
+        );
         return;
       }
-      into.push(decoded.value);
+      dropped[list] += pushBounded(into, decoded.value);
       for (const listener of listeners) listener(toEvent(decoded.value));
     };
   await bus.openReader(
     spec(TOPICS.status.name, TOPICS.status.typeName, TASK_DATA_QOS),
-    collect(nodeStatusImplCodec, statuses, (status) => ({ kind: "status", status })),
+    collect(nodeStatusImplCodec, statuses, "statuses", (status) => ({ kind: "status", status })),
   );
   await bus.openReader(
     spec(TOPICS.carbonOutput.name, TOPICS.carbonOutput.typeName, TASK_DATA_QOS),
-    collect(co2FootprintImplCodec, outputs, (output) => ({ kind: "output", output })),
+    collect(co2FootprintImplCodec, outputs, "outputs", (output) => ({ kind: "output", output })),
   );
   await bus.openReader(
     spec(TOPICS.configResponse.name, TOPICS.configResponse.typeName, CONFIG_TOPIC_QOS),
-    collect(responseTypeImplCodec, responses, (response) => ({ kind: "response", response })),
+    collect(responseTypeImplCodec, responses, "responses", (response) => ({
+      kind: "response",
+      response,
+    })),
   );
   const writers: Record<"model" | "userInput" | "hw", BusWriter> = {
     model: await bus.openWriter(
@@ -195,6 +231,7 @@ export async function startTaskClient(bus: BusPort): Promise<TaskClient> {
     outputs,
     responses,
     decodeErrors,
+    dropped,
     onEvent: (listener) => {
       listeners.push(listener);
     },

@@ -22,6 +22,7 @@ import {
 import { z } from "zod";
 import type { Measurer } from "../ports/measurer.ts";
 import type { NodeDefinition } from "../runtime/definition.ts";
+import { cutText } from "../runtime/wire-text.ts";
 import { CarbonPaths } from "./carbon-paths.ts";
 import { ExtraDataMemo } from "./extra-data-memo.ts";
 import { TASK_MODES, type TaskMode } from "./task-route.ts";
@@ -73,12 +74,22 @@ const configurationSchema = z
   })
   .strict();
 
+/**
+ * How much of a refused request (and of the reason, which may quote a key or a value from
+ * it) the refusal echoes. The reference node echoes all of it; a peer's 1 MB request would
+ * then be answered with up to 6 MB once non-ASCII is escaped.
+ */
+export const MAX_ECHOED_CONFIGURATION_CHARS = 256;
+
 function unsupported(
   configuration: string,
   reason?: string,
 ): { success: false; configuration: string } {
-  const error = `Unsupported configuration request: ${configuration}`;
-  return { success: false, configuration: asciiJson(reason ? { error, reason } : { error }) };
+  const error = `Unsupported configuration request: ${cutText(configuration, MAX_ECHOED_CONFIGURATION_CHARS)}`;
+  const refusal = reason
+    ? { error, reason: cutText(reason, MAX_ECHOED_CONFIGURATION_CHARS) }
+    : { error };
+  return { success: false, configuration: asciiJson(refusal) };
 }
 
 function settingsJson(settings: CarbonNodeSettings): string {

@@ -10,11 +10,13 @@ import {
 import type { CO2FootprintImpl, JsonObject, JsonValue, TaskIdImpl } from "@wattprint/messages";
 import type { Measurer } from "../ports/measurer.ts";
 import type { TaskOutcome } from "../runtime/definition.ts";
+import { cutText } from "../runtime/wire-text.ts";
 import type { ExtraDataMemo } from "./extra-data-memo.ts";
 import { measureRequest } from "./measure-request.ts";
 import {
   decideRoute,
   type Route,
+  type RouteFindings,
   type RouteTask,
   routeLookups,
   type TaskMode,
@@ -69,15 +71,27 @@ export class CarbonPaths {
   ): Promise<TaskOutcome<CO2FootprintImpl>> {
     const measurer = this.measurer;
     if (measurer === undefined) throw new Error("lookups asked for without a measurer");
-    const [folder, pathFile] = await Promise.all([
-      lookups.modelsFolder ? measurer.locateModel(task.modelName) : undefined,
-      lookups.modelPath ? measurer.runnablePath(task.modelPath) : undefined,
-    ]);
-    const route = decideRoute(task, {
-      folderFile: folder?.file,
-      folderLookedFor: folder?.lookedFor,
-      pathFile,
-    });
+    let found: RouteFindings;
+    try {
+      const [folder, pathFile] = await Promise.all([
+        lookups.modelsFolder ? measurer.locateModel(task.modelName) : undefined,
+        lookups.modelPath ? measurer.runnablePath(task.modelPath) : undefined,
+      ]);
+      // The names come from the bus; an adapter that indexes a plain object with one
+      // ("__proto__", "constructor") hands back something that is not a file name.
+      found = {
+        folderFile: typeof folder?.file === "string" ? folder.file : undefined,
+        folderLookedFor: typeof folder?.lookedFor === "string" ? folder.lookedFor : undefined,
+        pathFile: typeof pathFile === "string" ? pathFile : undefined,
+      };
+    } catch (error) {
+      // A lookup that throws is the adapter's bug, met on a peer's name: estimate, and say so.
+      const message = error instanceof Error ? error.message : String(error);
+      const route = decideRoute(task, {});
+      const reason = `${route.reason} (looking the model up failed: ${cutText(message, 200)})`;
+      return this.estimate(inputs, taskId, settings, { kind: "estimate", reason });
+    }
+    const route = decideRoute(task, found);
     if (route.kind === "estimate") return this.estimate(inputs, taskId, settings, route);
     const request = measureRequest(route.file, settings.measureSeconds, inputs.userExtra);
     const measured = request.ok ? await measurer.measure(request.value) : request;

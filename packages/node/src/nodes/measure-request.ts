@@ -27,6 +27,27 @@ const userMeasureSchema = z.object({
     .optional(),
 });
 
+/** Longest part of a user's key quoted back in a refusal: the key itself may be 64 KiB. */
+export const MAX_QUOTED_KEY_CHARS = 40;
+
+const PLAIN_SEGMENT = /^[A-Za-z0-9_]+$/;
+
+/**
+ * The dotted path of a refused field, safe to publish: keys come from the peer's JSON and
+ * may be 64 KiB long or hold NUL and lone surrogates, so any key that is not plain is quoted
+ * as JSON (ASCII escapes) and cut to MAX_QUOTED_KEY_CHARS.
+ */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment) => {
+      const text = String(segment);
+      if (text.length <= MAX_QUOTED_KEY_CHARS && PLAIN_SEGMENT.test(text)) return text;
+      if (text.length <= MAX_QUOTED_KEY_CHARS) return JSON.stringify(text);
+      return `${JSON.stringify(text.slice(0, MAX_QUOTED_KEY_CHARS))}...(${text.length} characters)`;
+    })
+    .join(".");
+}
+
 export function measureRequest(
   modelFile: string,
   windowS: number,
@@ -39,7 +60,7 @@ export function measureRequest(
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = `UserInput.extra_data.${issue?.path.join(".") ?? ""}`;
+    const field = `UserInput.extra_data.${fieldPath(issue?.path ?? [])}`;
     return {
       ok: false,
       error: failure(

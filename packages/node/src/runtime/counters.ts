@@ -11,6 +11,11 @@ export interface NodeCounters {
   tasksDeferred: number;
   configurationRequests: number;
   controlCommands: number;
+  /**
+   * Status error descriptions cut to MAX_ERROR_DESCRIPTION_CHARS, or with a NUL or lone
+   * surrogate (from a peer's JSON) replaced, so that they could be published at all.
+   */
+  errorDescriptionsCleaned: number;
   /** Log lines about per-input problems left out by the rate limit (the problems are counted above). */
   problemLinesSuppressed: number;
 }
@@ -28,6 +33,7 @@ export function emptyCounters(): NodeCounters {
     tasksDeferred: 0,
     configurationRequests: 0,
     controlCommands: 0,
+    errorDescriptionsCleaned: 0,
     problemLinesSuppressed: 0,
   };
 }

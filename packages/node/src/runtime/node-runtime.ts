@@ -30,8 +30,13 @@ import {
   ProblemLogLimiter,
   type ProblemLogLimits,
 } from "./problem-log.ts";
+import { checkRuntimeLimits } from "./runtime-limits.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import { type Dropped, TaskJoin } from "./task-join.ts";
+import { cutText } from "./wire-text.ts";
+
+/** How much of a peer's node name a log line quotes. */
+const MAX_LOGGED_NAME_CHARS = 64;
 
 export interface NodeRuntimeOptions {
   readonly bus: BusPort;
@@ -102,6 +107,7 @@ export class NodeRuntime {
     private readonly definition: AnyDefinition,
     private readonly options: NodeRuntimeOptions,
   ) {
+    checkRuntimeLimits(options);
     this.logger = options.logger;
     this.clock = options.now ?? Date.now;
     this.problemLog = new ProblemLogLimiter(
@@ -183,8 +189,13 @@ export class NodeRuntime {
     const statusWriter = await bus.openWriter(
       spec(TOPICS.status.name, TOPICS.status.typeName, STATUS_WRITER_QOS),
     );
-    this.statusPublisher = new StatusPublisher(statusWriter, definition.nodeName, (error) =>
-      this.log("error", "status not written", { error: String(error) }),
+    this.statusPublisher = new StatusPublisher(
+      statusWriter,
+      definition.nodeName,
+      (error) => this.log("error", "status not written", { error: String(error) }),
+      () => {
+        this.counters.errorDescriptionsCleaned += 1;
+      },
     );
     this.readers.push(
       await bus.openReader(
@@ -299,7 +310,7 @@ export class NodeRuntime {
           { input: "(complete task)", taskId: oldest.taskId, reason: "queue-full" },
         ]);
     }
-    this.log("info", "task deferred while the node is stopped", { task: taskIdKey(taskId) });
+    this.logProblem("info", "task deferred while the node is stopped", { task: taskIdKey(taskId) });
   }
 
   /**
@@ -319,7 +330,14 @@ export class NodeRuntime {
 
   private async drain(): Promise<void> {
     for (let task = this.queue.shift(); task !== undefined; task = this.queue.shift()) {
-      await this.runTask(task.taskId, task.values);
+      try {
+        await this.runTask(task.taskId, task.values);
+      } catch (error) {
+        // A bug past the handler's own catch: one task goes unanswered (logged), but the
+        // queue keeps draining; a rejection here used to leave `draining` set for good.
+        const message = error instanceof Error ? error.message : String(error);
+        this.log("error", "task not answered", { task: taskIdKey(task.taskId), error: message });
+      }
     }
     this.draining = undefined;
   }
@@ -375,11 +393,12 @@ export class NodeRuntime {
     if (sample.disposed) return;
     const command = this.decode(nodeControlImplCodec, sample, TOPICS.control.name);
     if (!command) return;
+    // Names are the peer's strings, of any length: logs quote their start only.
     const fields = {
       cmdNode: enumName(CmdNode, command.cmd_node),
       cmdTask: enumName(CmdTask, command.cmd_task),
-      target: command.target_node,
-      source: command.source_node,
+      target: cutText(command.target_node, MAX_LOGGED_NAME_CHARS),
+      source: cutText(command.source_node, MAX_LOGGED_NAME_CHARS),
       task: taskIdKey(command.task_id),
     };
     const actions = controlActions(command, this.definition);
@@ -388,14 +407,15 @@ export class NodeRuntime {
       return;
     }
     this.counters.controlCommands += 1;
-    this.log("info", "control command", fields);
+    // Anyone on the domain can send commands: one line each, within the problem-log budget.
+    this.logProblem("info", "control command", fields);
     for (const action of actions) {
       switch (action.kind) {
         case "drop-task":
           this.dropTask(action.taskId, action.refuseLater);
           break;
         case "unsupported":
-          this.log("warn", `not supported: ${action.what}`, fields);
+          this.logProblem("warn", `not supported: ${action.what}`, fields);
           break;
         case "pause":
           this.paused = true;
@@ -451,7 +471,7 @@ export class NodeRuntime {
     }
     this.counters.configurationRequests += 1;
     const response = answerConfiguration(this.definition, request);
-    this.log("info", "configuration request answered", {
+    this.logProblem("info", "configuration request answered", {
       transaction: request.transaction_id,
       success: response.success,
     });

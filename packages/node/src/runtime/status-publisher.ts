@@ -1,5 +1,6 @@
 import { ErrorCode, nodeStatusImplCodec, Status, TaskStatus } from "@wattprint/messages";
 import type { BusWriter } from "../ports/bus.ts";
+import { wireSafeText } from "./wire-text.ts";
 
 /**
  * Publishes a node's status as SustainML does: one instance per node (`task_id` {0,0}),
@@ -21,6 +22,8 @@ export class StatusPublisher {
     private readonly writer: BusWriter,
     private readonly nodeName: string,
     private readonly onError: (error: unknown) => void,
+    /** Called when a description had to be cut or cleaned before it could be published. */
+    private readonly onDescriptionChanged: () => void = () => {},
   ) {
     this.keyHash = nodeStatusImplCodec.keyHash({
       ...nodeStatusImplCodec.defaults(),
@@ -35,7 +38,11 @@ export class StatusPublisher {
 
   publish(status: Status, errorDescription = ""): Promise<void> {
     this.status = status;
-    const payload = this.payload(status, errorDescription);
+    // Descriptions quote task inputs: unchecked, a NUL from a peer's JSON made the encoder
+    // throw here, and the task that published it never answered.
+    const safe = wireSafeText(errorDescription);
+    if (safe.changed) this.onDescriptionChanged();
+    const payload = this.payload(status, safe.text);
     this.chain = this.chain.then(() =>
       this.writer.write(payload, this.keyHash).catch(this.onError),
     );

@@ -1,0 +1,87 @@
+import { CmdNode, CmdTask, NodeId, responseTypeImplCodec } from "@wattprint/messages";
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryDomain } from "../src/adapters/memory-bus.ts";
+import { startTaskClient } from "../src/client/task-client.ts";
+import { createMemoryLogger } from "../src/log.ts";
+import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
+import { NodeRuntime } from "../src/runtime/node-runtime.ts";
+
+const running: NodeRuntime[] = [];
+afterEach(async () => {
+  for (const runtime of running.splice(0)) await runtime.stop("test over");
+});
+
+async function setup() {
+  const domain = new MemoryDomain();
+  const logger = createMemoryLogger();
+  const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
+    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
+    logger,
+  });
+  running.push(runtime);
+  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+  return { logger, runtime, orchestrator };
+}
+
+const responseBytes = (response: Parameters<typeof responseTypeImplCodec.encode>[0]) =>
+  responseTypeImplCodec.encode(response).byteLength;
+
+describe("configuration requests from a hostile peer", () => {
+  const cases: [string, string][] = [
+    ["100,000 characters of text", "x".repeat(100_000)],
+    ["100,000 non-ASCII characters (6 bytes each once escaped)", "€".repeat(100_000)],
+    ["JSON with a 100,000-character unknown key", JSON.stringify({ ["k".repeat(100_000)]: 1 })],
+    ["JSON with a 100,000-character pue name", JSON.stringify({ pue: "p".repeat(100_000) })],
+  ];
+  for (const [what, configuration] of cases) {
+    it(`refuses ${what} with a response of bounded size`, async () => {
+      const { orchestrator } = await setup();
+      await orchestrator.configure({
+        node_id: NodeId.CARBON_FOOTPRINT,
+        transaction_id: 1,
+        configuration,
+      });
+      await orchestrator.waitFor(() => orchestrator.responses.length === 1, "the response");
+      const [response] = orchestrator.responses;
+      if (response === undefined) throw new Error("no response");
+      expect(response).toMatchObject({ success: false, err_code: 1, transaction_id: 1 });
+      const body = JSON.parse(response.configuration) as { error: string };
+      expect(body.error).toMatch(/^Unsupported configuration request: /);
+      expect(body.error).toMatch(/\(\d+ characters\)$/);
+      expect(responseBytes(response)).toBeLessThan(2_000);
+    });
+  }
+
+  it("keeps the reference refusal unchanged for a short request", async () => {
+    const { orchestrator } = await setup();
+    await orchestrator.configure({
+      node_id: NodeId.CARBON_FOOTPRINT,
+      transaction_id: 2,
+      configuration: "TestConfig",
+    });
+    await orchestrator.waitFor(() => orchestrator.responses.length === 1, "the response");
+    expect(JSON.parse(orchestrator.responses[0]?.configuration ?? "")).toEqual({
+      error: "Unsupported configuration request: TestConfig",
+    });
+  });
+});
+
+describe("a flood of control commands", () => {
+  it("costs the log a bounded number of lines, and every command is counted", async () => {
+    const { orchestrator, runtime, logger } = await setup();
+    const commands = 2_000;
+    for (let i = 1; i <= commands; i++) {
+      await orchestrator.control({
+        cmd_task: CmdTask.PREEMPT_TASK,
+        cmd_node: CmdNode.NO_CMD_NODE,
+        target_node: "CARBON_FOOTPRINT",
+        source_node: "s".repeat(1_000),
+        task_id: { problem_id: i, iteration_id: 1 },
+      });
+    }
+    await orchestrator.waitFor(() => runtime.counters.controlCommands === commands, "commands");
+    const lines = logger.records.filter((r) => r.level !== "debug").length;
+    expect(lines).toBeLessThan(200);
+    expect(runtime.counters.problemLinesSuppressed).toBeGreaterThan(0);
+  });
+});
