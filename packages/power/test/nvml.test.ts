@@ -370,3 +370,40 @@ describe.skipIf(!realDriver)(
     });
   },
 );
+
+describe("NVML with hostile environment input", () => {
+  it("refuses a named library that is a FIFO without blocking the event loop", async () => {
+    const { execFileSync, spawn } = await import("node:child_process");
+    const fifo = join(dir.path, "libnvidia-ml.fifo");
+    execFileSync("mkfifo", [fifo]);
+    // dlopen on the old code blocked this thread; a writer in another process frees it after
+    // 2 s, so the old code failed on the time below instead of hanging the run.
+    // Opened read-write, the writer never waits for a reader itself.
+    const writer = spawn("sh", ["-c", `sleep 2; exec 3<> '${fifo}'`], { stdio: "ignore" });
+    const started = performance.now();
+    const { devices, skipped } = await new NvmlSource({
+      library: fifo,
+      platform: "linux",
+    }).detect();
+    const elapsedMs = performance.now() - started;
+    await new Promise((resolve) => writer.on("exit", resolve));
+    expect(elapsedMs).toBeLessThan(1000);
+    expect(devices).toEqual([]);
+    expect(skipped[0]).toMatchObject({
+      kind: "no-driver",
+      message: expect.stringMatching(/a FIFO/),
+    });
+  }, 10_000);
+
+  it("quotes a CUDA_VISIBLE_DEVICES of 100,000 entries in a bounded message", async () => {
+    await writeScript(twoGpus);
+    const raw = ["0", ...Array.from({ length: 100_000 }, (_, i) => `x${i}`)].join(",");
+    const source = new NvmlSource({ library, cudaVisibleDevices: raw });
+    const { devices, skipped } = await source.detect();
+    source.close();
+    expect(devices).toHaveLength(1);
+    expect(skipped[0]?.kind).toBe("malformed");
+    expect(skipped[0]?.message.length).toBeLessThan(1000);
+    expect(skipped[0]?.message).toMatch(/"x0" is not a GPU/);
+  });
+});

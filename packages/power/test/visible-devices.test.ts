@@ -34,3 +34,14 @@ describe("parseVisibleDevices", () => {
     expect(parseVisibleDevices(many).entries).toHaveLength(MAX_VISIBLE_ENTRIES);
   });
 });
+
+describe("parseVisibleDevices on hostile input", () => {
+  it("keeps what lies beyond the entry limit as one remainder, not one string per entry", () => {
+    const huge = Array.from({ length: 200_000 }, (_, i) => String(i)).join(",");
+    const parsed = parseVisibleDevices(huge);
+    expect(parsed.entries).toHaveLength(MAX_VISIBLE_ENTRIES);
+    expect(parsed.invalid).toHaveLength(1);
+    expect(parsed.invalid[0]?.startsWith(`${MAX_VISIBLE_ENTRIES},`)).toBe(true);
+    expect(parseVisibleDevices(",,").invalid).toEqual(["", "", ""]);
+  });
+});

@@ -58,8 +58,41 @@ export function parsePlistSample(text: string): ParseOutcome {
   };
   if (Number.isNaN(sample.cpuJ) && Number.isNaN(sample.cpuWatts))
     return { ok: false, why: "the processor dictionary has no CPU energy or power" };
+  return checked(sample);
+}
+
+/**
+ * Refuses a sample whose figures no interval can hold: negative, or above what a Mac can draw
+ * (`MAX_SAMPLE_WATTS` over the interval, or over an hour when the interval is unknown). One
+ * such figure added into a channel's counter would otherwise hide every later interval's
+ * energy below its precision (1e300 + 1 is 1e300).
+ */
+function checked(sample: PowermetricsSample): ParseOutcome {
+  const seconds =
+    Number.isFinite(sample.elapsedS) && sample.elapsedS > 0
+      ? Math.min(sample.elapsedS, MAX_SAMPLE_S)
+      : MAX_SAMPLE_S;
+  const maxJ = MAX_SAMPLE_WATTS * seconds;
+  const figures: readonly [string, number, number][] = [
+    ["CPU energy", sample.cpuJ, maxJ],
+    ["GPU energy", sample.gpuJ, maxJ],
+    ["ANE energy", sample.aneJ, maxJ],
+    ["CPU power", sample.cpuWatts, MAX_SAMPLE_WATTS],
+    ["GPU power", sample.gpuWatts, MAX_SAMPLE_WATTS],
+    ["ANE power", sample.aneWatts, MAX_SAMPLE_WATTS],
+  ];
+  for (const [what, value, max] of figures) {
+    if (Number.isNaN(value)) continue;
+    if (!(value >= 0 && value <= max))
+      return { ok: false, why: `${what} ${value} is outside 0 to ${max}` };
+  }
   return { ok: true, sample };
 }
+
+/** Above any Mac's draw (a Mac Pro's supply is 1.4 kW): a figure beyond it is not a reading. */
+export const MAX_SAMPLE_WATTS = 2000;
+/** The longest interval believed; powermetrics' own `-i` is at most a minute here. */
+const MAX_SAMPLE_S = 3600;
 
 /**
  * A text sample (powermetrics' default output): `*** Sampled system activity (…) (1004.21ms elapsed) ***`
@@ -81,18 +114,15 @@ export function parseTextSample(text: string): ParseOutcome {
   const aneWatts = mw("ANE");
   if (Number.isNaN(cpuWatts)) return { ok: false, why: "no CPU Power line" };
   if (Number.isNaN(elapsedS)) return { ok: false, why: "no (… ms elapsed) in the sample header" };
-  return {
-    ok: true,
-    sample: {
-      elapsedS,
-      cpuJ: cpuWatts * elapsedS,
-      gpuJ: gpuWatts * elapsedS,
-      aneJ: aneWatts * elapsedS,
-      cpuWatts,
-      gpuWatts,
-      aneWatts,
-    },
-  };
+  return checked({
+    elapsedS,
+    cpuJ: cpuWatts * elapsedS,
+    gpuJ: gpuWatts * elapsedS,
+    aneJ: aneWatts * elapsedS,
+    cpuWatts,
+    gpuWatts,
+    aneWatts,
+  });
 }
 
 /** One sample is far below this; a stream that grows past it without a separator is dropped. */

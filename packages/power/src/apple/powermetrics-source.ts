@@ -18,6 +18,8 @@ import { PowermetricsSplitter, parseSample } from "./powermetrics-parse.ts";
 export const DEFAULT_POWERMETRICS_INTERVAL_MS = 1000;
 /** How long detect waits for the first sample beyond one interval. */
 const FIRST_SAMPLE_GRACE_MS = 5000;
+/** How long a child has to exit after SIGTERM before it is killed. */
+export const KILL_AFTER_MS = 2000;
 /** Last lines of stderr kept to explain an exit. */
 const STDERR_BYTES = 4096;
 
@@ -267,7 +269,18 @@ export class PowermetricsSource implements PowerSource {
   close(): void {
     const child = this.child;
     this.child = null;
-    child?.kill("SIGTERM");
+    if (child === null) return;
+    // Unreferenced first: a child that ignores SIGTERM (a hung powermetrics, a wrong command)
+    // must not keep this process alive, as it did when detect gave up on it.
+    this.child = child;
+    this.unrefChild();
+    this.child = null;
+    child.kill("SIGTERM");
+    const kill = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }, KILL_AFTER_MS);
+    kill.unref();
+    child.once("exit", () => clearTimeout(kill));
   }
 
   introspect(): SourceCounters & {

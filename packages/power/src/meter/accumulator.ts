@@ -77,14 +77,38 @@ export class DeviceAccumulator {
       this.skipped++;
       return;
     }
-    this.utilisation = frame.utilisation[i] as number;
     const energyJ = frame.energyJ[i] as number;
+    const watts = frame.watts[i] as number;
+    if (this.refused(energyJ, watts, frame.atMs)) return;
+    this.utilisation = frame.utilisation[i] as number;
     if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, frame.atMs);
-    else {
-      const watts = frame.watts[i] as number;
-      if (!Number.isNaN(watts)) this.addPower(watts, frame.atMs);
-      else this.neither();
+    else if (!Number.isNaN(watts)) this.addPower(watts, frame.atMs);
+    else this.neither();
+  }
+
+  /**
+   * Refuses, as this sample's problem, figures no device reports: an infinite counter, a
+   * negative or infinite power, a timestamp that is not a number or goes back. Counted as one
+   * would, they made the energy NaN (Infinity − Infinity), negative or counted time twice.
+   * The next good reading covers the gap, as after a failed read.
+   */
+  private refused(energyJ: number, watts: number, atMs: number): boolean {
+    let why: string | null = null;
+    if (!Number.isFinite(atMs) || atMs < this.lastAtMs) {
+      why = `the reading's timestamp ${atMs} ms is ${Number.isFinite(atMs) ? `before the previous one (${this.lastAtMs} ms)` : "not a number"}`;
+    } else if (energyJ === Number.POSITIVE_INFINITY || energyJ === Number.NEGATIVE_INFINITY) {
+      why = `the energy counter reads ${energyJ} J`;
+    } else if (!Number.isNaN(watts) && !(watts >= 0 && watts < Number.POSITIVE_INFINITY)) {
+      why = `the power reads ${watts} W`;
     }
+    if (why === null) return false;
+    this.skipped++;
+    this.problem = readingProblem(
+      "out-of-range",
+      this.device.id,
+      `${this.device.reader} ${this.device.name}: ${why}; this reading is skipped and the next good one covers the gap`,
+    );
+    return true;
   }
 
   private addValues(
@@ -99,6 +123,7 @@ export class DeviceAccumulator {
       this.skipped++;
       return;
     }
+    if (this.refused(energyJ, watts, atMs)) return;
     this.utilisation = utilisation;
     if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, atMs);
     else if (!Number.isNaN(watts)) this.addPower(watts, atMs);
@@ -116,8 +141,12 @@ export class DeviceAccumulator {
 
   private addCounter(energyJ: number, atMs: number): void {
     this.samples++;
-    if (Number.isNaN(this.lastAtMs)) {
-      this.uncountedS += Math.max(0, atMs - this.startedAtMs) / 1000;
+    // A counter device whose last good reading carried only power (or none) has no counter
+    // value to subtract from: NaN − x made the energy NaN. This reading starts the counter
+    // afresh, and the time since the last reading is not counted.
+    this.lastWatts = Number.NaN;
+    if (Number.isNaN(this.lastEnergyJ)) {
+      this.uncountedS += this.sinceLastS(atMs);
       this.lastEnergyJ = energyJ;
       this.lastAtMs = atMs;
       return;
@@ -162,14 +191,22 @@ export class DeviceAccumulator {
   private addPower(watts: number, atMs: number): void {
     this.samples++;
     this.watts = watts;
-    if (Number.isNaN(this.lastAtMs)) {
-      this.uncountedS += Math.max(0, atMs - this.startedAtMs) / 1000;
+    // The same for power after a counter reading: no earlier power to draw the line from.
+    this.lastEnergyJ = Number.NaN;
+    if (Number.isNaN(this.lastWatts)) {
+      this.uncountedS += this.sinceLastS(atMs);
     } else {
       const elapsedS = Math.max(0, atMs - this.lastAtMs) / 1000;
       this.energyJ += ((this.lastWatts + watts) / 2) * elapsedS;
     }
     this.lastWatts = watts;
     this.lastAtMs = atMs;
+  }
+
+  /** Seconds from the last reading (or the meter's start) to `atMs`. */
+  private sinceLastS(atMs: number): number {
+    const from = Number.isNaN(this.lastAtMs) ? this.startedAtMs : this.lastAtMs;
+    return Math.max(0, atMs - from) / 1000;
   }
 
   snapshot(): DeviceEnergy {

@@ -1,5 +1,5 @@
-import { close, open, readSync } from "node:fs";
-import { nodeSysfsIo, type SysfsIo } from "../sysfs/io.ts";
+import { close, readSync } from "node:fs";
+import { nodeSysfsIo, openRegularFile, type SysfsIo } from "../sysfs/io.ts";
 
 /**
  * `/proc/stat` read synchronously on the main thread, not on the power package's read thread
@@ -12,10 +12,8 @@ import { nodeSysfsIo, type SysfsIo } from "../sysfs/io.ts";
  */
 export const procStatIo: SysfsIo = {
   ...nodeSysfsIo,
-  open: (path) =>
-    new Promise((resolve, reject) =>
-      open(path, "r", (error, fd) => (error ? reject(error) : resolve(fd))),
-    ),
+  // A FIFO at `${procRoot}/stat` would block the open, and then every read on this thread.
+  open: openRegularFile,
   read: (fd, buffer, length, position, callback) => {
     let bytesRead = 0;
     let failed: NodeJS.ErrnoException | null = null;

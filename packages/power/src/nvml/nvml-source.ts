@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises";
+import { access, stat } from "node:fs/promises";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
 import type { FrameCallback, ReadingFrame } from "../frame.ts";
@@ -147,6 +147,8 @@ export class NvmlSource implements PowerSource {
       const noDriver = await this.noKernelDriver();
       if (noDriver !== null) return skipOnly(noDriver);
     }
+    const notLibrary = await this.notALibraryFile();
+    if (notLibrary !== null) return skipOnly(notLibrary);
     const bound = await bindNvml(this.library);
     if (!bound.ok) return skipOnly(this.bindSkip(bound.stage, bound.message));
     const nvml = bound.bindings;
@@ -213,6 +215,26 @@ export class NvmlSource implements PowerSource {
       `no NVIDIA kernel driver is loaded (neither ${proc} nor ${dxg} exists), so ${this.library} was not loaded. Fix: ${fix}`,
       { fix },
     );
+  }
+
+  /**
+   * A library path the user named that is a FIFO, a device or a directory: `dlopen` (koffi's
+   * load, synchronous on the main thread) would block on a FIFO until a writer came, freezing
+   * the event loop, perhaps forever. A bare name (`libnvidia-ml.so.1`) is left to the loader.
+   */
+  private async notALibraryFile(): Promise<ReaderSkip | null> {
+    if (this.options.library === undefined || !/[/\\]/.test(this.library)) return null;
+    const stats = await stat(this.library).catch(() => null);
+    if (stats === null || stats.isFile()) return null; // a missing file: the loader says so
+    const what = stats.isDirectory()
+      ? "a directory"
+      : stats.isFIFO()
+        ? "a FIFO"
+        : "not a regular file";
+    const fix = `${this.library} was named as the NVML library (WATTPRINT_NVML_LIBRARY or the library option) and is ${what}: point it at the driver's libnvidia-ml.so.1, or unset it`;
+    return readerSkip("nvml", "no-driver", `cannot load ${this.library}: ${what}. Fix: ${fix}`, {
+      fix,
+    });
   }
 
   private bindSkip(stage: "koffi" | "library" | "symbol", message: string): ReaderSkip {
@@ -318,9 +340,9 @@ export class NvmlSource implements PowerSource {
         readerSkip(
           "nvml",
           "malformed",
-          `CUDA_VISIBLE_DEVICES="${raw}": "${stoppedAt[0]}" is not a GPU of this machine (an index below ${all.length}, or a GPU-/MIG- UUID NVML knows); CUDA stops at it and ignores ${stoppedAt.length > 1 ? `it and ${stoppedAt.slice(1).join(", ")}` : "it"}, and so does this reader`,
+          `CUDA_VISIBLE_DEVICES="${clip(raw ?? "")}": "${clip(stoppedAt[0] ?? "")}" is not a GPU of this machine (an index below ${all.length}, or a GPU-/MIG- UUID NVML knows); CUDA stops at it and ignores ${stoppedAt.length > 1 ? `it and ${stoppedAt.length - 1} entries after it (${clip(stoppedAt.slice(1, 8).join(", "))}${stoppedAt.length > 8 ? ", …" : ""})` : "it"}, and so does this reader`,
           {
-            device: stoppedAt[0] ?? "",
+            device: clip(stoppedAt[0] ?? ""),
             fix: "list the GPUs with nvidia-smi -L and correct CUDA_VISIBLE_DEVICES",
           },
         ),
@@ -331,7 +353,7 @@ export class NvmlSource implements PowerSource {
         readerSkip(
           "nvml",
           "not-present",
-          `CUDA_VISIBLE_DEVICES="${raw ?? ""}" hides every GPU from this process`,
+          `CUDA_VISIBLE_DEVICES="${clip(raw ?? "")}" hides every GPU from this process`,
         ),
       );
     }
@@ -649,4 +671,12 @@ function decodeProcesses(records: Buffer, count: number): GpuProcess[] {
     });
   }
   return out;
+}
+
+/** Text from the environment as a message quotes it: at most `CLIP_CHARS` characters. */
+const CLIP_CHARS = 200;
+function clip(text: string): string {
+  return text.length <= CLIP_CHARS
+    ? text
+    : `${text.slice(0, CLIP_CHARS)}… (${text.length} characters)`;
 }

@@ -32,7 +32,13 @@ const LEGACY_MIG = /^MIG-(GPU-[0-9a-fA-F-]+)\/(\d+)\/(\d+)$/;
 
 export function parseVisibleDevices(value: string | undefined): VisibleDevices {
   if (value === undefined) return { all: true, entries: [], invalid: [] };
-  const parts = value.split(",").map((part) => part.trim());
+  // Split no further than the limit needs: a variable of a million entries must not become a
+  // million strings. What lies beyond is one invalid remainder, quoted clipped.
+  const parts = value.split(",", MAX_VISIBLE_ENTRIES + 1).map((part) => part.trim());
+  if (parts.length > MAX_VISIBLE_ENTRIES) {
+    const at = nthComma(value, MAX_VISIBLE_ENTRIES);
+    parts[MAX_VISIBLE_ENTRIES] = value.slice(at + 1).trim();
+  }
   if (parts.length === 1 && parts[0] === "") return { all: false, entries: [], invalid: [] };
   const entries: VisibleEntry[] = [];
   for (let i = 0; i < parts.length; i++) {
@@ -58,4 +64,11 @@ function parseEntry(text: string): VisibleEntry | undefined {
   if (/^MIG-[0-9a-fA-F-]+$/.test(text)) return { kind: "mig-uuid", text, uuid: text };
   if (/^GPU-[0-9a-fA-F-]+$/.test(text)) return { kind: "gpu-uuid", text, prefix: text };
   return undefined;
+}
+
+/** Index of the `n`th comma (1-based) of `text`. */
+function nthComma(text: string, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n; i++) at = text.indexOf(",", at + 1);
+  return at;
 }

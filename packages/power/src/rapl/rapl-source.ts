@@ -12,7 +12,14 @@ import {
 import { Countdown, SysfsAttribute } from "../sysfs/attribute.ts";
 import { errorCode, nodeSysfsIo, type SysfsIo } from "../sysfs/io.ts";
 import { RAPL_MISSING_FIX, raplPermissionFix } from "./permission.ts";
-import { listZones, MAX_ZONES, type RaplZone, zoneLimits, zoneRoles } from "./zones.ts";
+import {
+  listZones,
+  MAX_CONSTRAINT_FILES,
+  MAX_ZONES,
+  type RaplZone,
+  zoneLimits,
+  zoneRoles,
+} from "./zones.ts";
 
 export const DEFAULT_POWERCAP_ROOT = "/sys/class/powercap";
 
@@ -248,7 +255,7 @@ export class RaplSource implements PowerSource {
         },
       );
     }
-    const { maxEnergyRangeUj, declaredMaxWatts } = limits.limits;
+    const { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints } = limits.limits;
     const ceiling = CEILING_WATTS[component];
     const maxWatts = Number.isNaN(declaredMaxWatts)
       ? ceiling
@@ -258,6 +265,11 @@ export class RaplSource implements PowerSource {
       .map(([dir]) => dir);
     const notes = [`counter ${energyPath}, wraps after ${maxEnergyRangeUj} µJ`, ...extraNotes];
     if (inside.length > 0) notes.push(`includes sub-zones ${inside.join(", ")}, not counted again`);
+    if (ignoredConstraints > 0) {
+      notes.push(
+        `${ignoredConstraints} constraint files beyond the first ${MAX_CONSTRAINT_FILES} were not read`,
+      );
+    }
     if (component === "psys") {
       notes.push(
         "psys covers the whole platform (package, DRAM and more): reported alone, never added to a total",

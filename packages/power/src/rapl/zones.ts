@@ -8,6 +8,9 @@ const ZONE_DIR = /^(intel-rapl|intel-rapl-mmio):(\d+(?::\d+)*)$/;
 /** More zones than any machine has (8 sockets × 5 domains × 2 interfaces); the rest are counted and ignored. */
 export const MAX_ZONES = 128;
 
+/** Constraint files read per zone: RAPL has three constraints, two files each. */
+export const MAX_CONSTRAINT_FILES = 16;
+
 export type ControlType = "intel-rapl" | "intel-rapl-mmio";
 
 export interface RaplZone {
@@ -129,6 +132,8 @@ export interface ZoneLimits {
   readonly maxEnergyRangeUj: number;
   /** The largest power limit or maximum the zone declares, in watts; NaN if none. */
   readonly declaredMaxWatts: number;
+  /** Constraint files beyond `MAX_CONSTRAINT_FILES`, not read. */
+  readonly ignoredConstraints: number;
 }
 
 export type LimitsOutcome =
@@ -150,13 +155,18 @@ export async function zoneLimits(io: SysfsIo, zone: RaplZone): Promise<LimitsOut
   } catch {
     // No listing: the zone simply declares no limits.
   }
-  for (const entry of entries) {
-    if (!/^constraint_\d+_(max_power|power_limit)_uw$/.test(entry)) continue;
+  // RAPL declares at most three constraints (long term, short term, peak); a directory holding
+  // thousands of files named like them must not cost a read each.
+  const constraints = entries
+    .filter((entry) => /^constraint_\d+_(max_power|power_limit)_uw$/.test(entry))
+    .sort();
+  const ignoredConstraints = Math.max(0, constraints.length - MAX_CONSTRAINT_FILES);
+  for (const entry of constraints.slice(0, MAX_CONSTRAINT_FILES)) {
     const value = await readOptional(io, `${zone.path}/${entry}`);
     if ("code" in value) continue;
     const uw = parseUnsignedText(value.text);
     if (Number.isFinite(uw) && uw > 0 && !(uw / 1e6 <= declaredMaxWatts))
       declaredMaxWatts = uw / 1e6;
   }
-  return { ok: true, limits: { maxEnergyRangeUj, declaredMaxWatts } };
+  return { ok: true, limits: { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints } };
 }

@@ -1,5 +1,5 @@
-import { open, type Stats, stat, statSync } from "node:fs";
-import { readdir, readFile, realpath } from "node:fs/promises";
+import { close, constants, fstat, open, type Stats, stat, statSync } from "node:fs";
+import { open as openHandle, readdir, realpath } from "node:fs/promises";
 import { type ReadCallback, readThread } from "./read-thread.ts";
 
 export type { ReadCallback };
@@ -39,20 +39,103 @@ function statIdentity(stats: Stats): string {
   return `${stats.dev}:${stats.ino}`;
 }
 
+/**
+ * The most `readText` reads: sysfs caps an attribute at one page (4096 bytes), and every file
+ * read this way (a zone's `name`, `max_energy_range_uj`, a card's `product_name`) is far
+ * shorter. A longer file is refused with `EFBIG` instead of read whole: a root pointed at a
+ * multi-megabyte file, or a symlink to `/dev/zero`, must not fill memory.
+ */
+export const MAX_TEXT_BYTES = 4096;
+
+/**
+ * The code of a path that is not a regular file: a FIFO, a character device, a socket. Every
+ * sysfs attribute and procfs file is a regular file; a FIFO would block `open` (and every read)
+ * until a writer came, which could be never, and a device can stream without end.
+ */
+export const NOT_REGULAR_FILE = "ENOTREG";
+
+// O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer, forever, on a thread of
+// Node's pool. It changes nothing for a regular file (sysfs, procfs, a temporary tree).
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function fileError(code: string, path: string, why: string): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`${code}: ${why}, open '${path}'`);
+  error.code = code;
+  error.path = path;
+  return error;
+}
+
+function notRegular(path: string, stats: Stats): NodeJS.ErrnoException {
+  const what = stats.isDirectory()
+    ? "a directory"
+    : stats.isFIFO()
+      ? "a FIFO"
+      : stats.isCharacterDevice() || stats.isBlockDevice()
+        ? "a device"
+        : stats.isSocket()
+          ? "a socket"
+          : "not a regular file";
+  return fileError(
+    stats.isDirectory() ? "EISDIR" : NOT_REGULAR_FILE,
+    path,
+    `${what} where a regular file was expected`,
+  );
+}
+
+/** Opens a regular file without blocking (see `READ_FLAGS`); anything else is refused. */
+export function openRegularFile(path: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    open(path, READ_FLAGS, (error, fd) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      fstat(fd, (statError, stats) => {
+        if (statError === null && stats.isFile()) {
+          resolve(fd);
+          return;
+        }
+        close(fd, () => {
+          // Nothing to do: the descriptor was only opened to be checked.
+        });
+        reject(statError ?? notRegular(path, stats));
+      });
+    }),
+  );
+}
+
+/** A small text file, read whole up to `MAX_TEXT_BYTES` (never blocking, never unbounded). */
+export async function readSmallText(path: string): Promise<string> {
+  const handle = await openHandle(path, READ_FLAGS);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw notRegular(path, stats);
+    const buffer = Buffer.alloc(MAX_TEXT_BYTES + 1);
+    let length = 0;
+    // Bounded by the buffer: each pass reads at least one byte or ends the loop.
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_TEXT_BYTES) {
+      throw fileError("EFBIG", path, `longer than ${MAX_TEXT_BYTES} bytes`);
+    }
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 export const nodeSysfsIo: SysfsIo = {
-  readText: (path) => readFile(path, "utf8"),
+  readText: readSmallText,
   readDir: (path) => readdir(path),
   realPath: (path) => realpath(path),
   open: (path) =>
-    new Promise((resolve, reject) =>
-      open(path, "r", (error, fd) => {
-        if (error) reject(error);
-        else {
-          readThread.acquire();
-          resolve(fd);
-        }
-      }),
-    ),
+    openRegularFile(path).then((fd) => {
+      readThread.acquire();
+      return fd;
+    }),
   // Every read of a sample goes to the read thread in one round (see read-thread.ts).
   read: (fd, buffer, length, position, callback) =>
     readThread.read(fd, buffer, length, position, callback),

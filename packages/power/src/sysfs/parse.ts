@@ -25,6 +25,12 @@ export function parseUnsignedAscii(buffer: Uint8Array, length: number): number {
 
 /** The same rule for text read at detect time. */
 export function parseUnsignedText(text: string): number {
-  const bytes = Buffer.from(text, "latin1");
+  // Not `Buffer.from(text, "latin1")`: that keeps only the low byte of each character, so
+  // "İ" (U+0130) would read as the digit "0". A character beyond ASCII is malformed.
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    bytes[i] = c > 0x7f ? 0xff : c;
+  }
   return parseUnsignedAscii(bytes, bytes.length);
 }

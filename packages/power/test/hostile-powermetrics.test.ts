@@ -1,0 +1,103 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  openPowerMeter,
+  PowermetricsSource,
+  parsePlist,
+  parsePlistSample,
+  parseTextSample,
+} from "../src/index.ts";
+import { tempDir } from "./helpers/trees.ts";
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+let dir: string;
+let dispose: () => Promise<void>;
+beforeEach(async () => {
+  const made = await tempDir("powermetrics");
+  dir = made.path;
+  dispose = made.dispose;
+});
+afterEach(async () => {
+  await dispose();
+});
+
+describe("powermetrics parsing of hostile output", () => {
+  it("parses a sample of a megabyte of unclosed tags in linear time", () => {
+    // Each `<a` used to scan to the end of the text for its `>`: 80,000 of them took 3.7 s,
+    // these 500,000 about 143 s, so the old pattern fails here by the suite's test timeout (a
+    // hang detector: no clock is read).
+    const outcome = parsePlist(`<plist>${"<a".repeat(500_000)}`);
+    expect(outcome.ok).toBe(false);
+  });
+
+  it("refuses numbers out of range or not written in decimal", () => {
+    for (const text of ["1e400", "-1e400", "0x10", "Infinity", "1_0"]) {
+      expect(
+        parsePlist(`<plist><dict><key>a</key><real>${text}</real></dict></plist>`),
+        text,
+      ).toMatchObject({ ok: false });
+    }
+    expect(parsePlist("<plist><real>-1.5e3</real></plist>")).toEqual({ ok: true, value: -1500 });
+  });
+
+  it("refuses a sample with a negative or impossible energy, with the reason", () => {
+    const plist = (cpuEnergy: string) =>
+      `<plist><dict><key>elapsed_ns</key><integer>1000000000</integer><key>processor</key><dict><key>cpu_energy</key><integer>${cpuEnergy}</integer></dict></dict></plist>`;
+    expect(parsePlistSample(plist("-5"))).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/CPU energy -0.005 is outside/),
+    });
+    expect(parsePlistSample(plist("1e300"))).toMatchObject({ ok: false });
+    expect(parsePlistSample(plist("1850"))).toMatchObject({ ok: true });
+    const text = `*** Sampled system activity (Mon) (${"9".repeat(400)}ms elapsed) ***\nCPU Power: 5 mW\n`;
+    expect(parseTextSample(text)).toMatchObject({ ok: false });
+  });
+});
+
+describe("PowermetricsSource with a hostile child", () => {
+  it("keeps the meter's energy finite when a sample says 1e400 millijoules", async () => {
+    const good = await readFile(fixture("powermetrics-m2.plist"), "utf8");
+    const bad = join(dir, "bad.plist");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(bad, good.replace(/<integer>1850<\/integer>/, "<real>1e400</real>"));
+    const file = fixture("powermetrics-m2.plist");
+    const opened = await openPowerMeter({
+      platform: "darwin",
+      components: ["cpu"],
+      fallback: "none",
+      powermetricsCommand: [
+        "sh",
+        "-c",
+        `cat '${file}'; printf '\\0'; sleep 0.2; cat '${bad}'; printf '\\0'; sleep 0.2; cat '${bad}'; printf '\\0'; sleep 0.2; cat '${file}'; printf '\\0'; exec sleep 30`,
+      ],
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    let reading = await meter.sample();
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      reading = await meter.sample();
+    }
+    const cpu = reading.devices[0];
+    expect(Number.isFinite(cpu?.energyJ)).toBe(true);
+    expect(cpu?.energyJ).toBeCloseTo(1.85, 9);
+    expect(meter.introspect().sources.powermetrics).toMatchObject({ malformedSamples: 2 });
+  });
+
+  it("kills a child that ignores SIGTERM once detect gives up on it", async () => {
+    const pidFile = join(dir, "pid");
+    const source = new PowermetricsSource({
+      platform: "darwin",
+      intervalMs: 100,
+      command: ["sh", "-c", `trap '' TERM; echo $$ > '${pidFile}'; exec sleep 60`],
+    });
+    const { skipped } = await source.detect();
+    expect(skipped[0]).toMatchObject({ kind: "driver-error" });
+    const pid = Number(await readFile(pidFile, "utf8"));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  }, 15_000);
+});
