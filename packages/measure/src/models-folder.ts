@@ -76,7 +76,12 @@ export class ModelsFolder {
 
   async locate(modelName: string): Promise<LocatedModel> {
     await this.refreshManifest();
-    const listed = this.manifest?.[modelName];
+    // Own entries only: a name from the bus such as "constructor" must not reach the prototype.
+    const manifest = this.manifest;
+    const listed =
+      manifest !== undefined && Object.hasOwn(manifest, modelName)
+        ? manifest[modelName]
+        : undefined;
     const relativeFile =
       listed ?? (modelName.toLowerCase().endsWith(".onnx") ? modelName : `${modelName}.onnx`);
     const problem =

@@ -64,6 +64,21 @@ describe("ModelsFolder", () => {
     expect((await folder.locate("tiny")).manifestProblem).toBeUndefined();
   });
 
+  it("a model name that is a built-in key of an object is looked up as a file name", async () => {
+    const manifest = join(root, "models", "models.json");
+    await writeFile(manifest, JSON.stringify({ "bert-base-uncased": "renamed.onnx" }));
+    try {
+      // Names come from the bus: with a manifest, these used to index Object.prototype.
+      for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+        expect(await folder.locate(name)).toEqual({
+          lookedFor: join(root, "models", `${name}.onnx`),
+        });
+      }
+    } finally {
+      await rm(manifest);
+    }
+  });
+
   it("refuses a folder that does not exist", async () => {
     expect(await ModelsFolder.open(join(root, "nope"))).toMatchObject({
       ok: false,

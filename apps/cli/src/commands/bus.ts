@@ -23,6 +23,7 @@ import {
 import { z } from "zod";
 import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
+import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage-error.ts";
 
 /** A day: longer is a typo, and waits of 1e300 s would never end. */
@@ -146,7 +147,9 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
     const client: TaskClient = await startTaskClient(bus);
     client.onEvent((event) => {
       if (event.kind === "status" && event.status.node_name === NodeName.CARBON_FOOTPRINT_NODE) {
-        const detail = event.status.error_description ? `: ${event.status.error_description}` : "";
+        // The description is the peer's text: printed with its control characters escaped.
+        const description = terminalSafe(event.status.error_description);
+        const detail = description ? `: ${description}` : "";
         say(`status  ${statusName(event.status.node_status)}${detail}`);
       }
     });
@@ -213,7 +216,7 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
       say(`CO2Footprint for task (${output.task_id.problem_id},${output.task_id.iteration_id})`);
       const intensity = intensityShape.safeParse(extraJson.intensity);
       const where = intensity.success
-        ? ` (${[intensity.data.zone_name ?? intensity.data.zone, intensity.data.level, intensity.data.year].filter((x) => x !== undefined).join(", ")})`
+        ? ` (${terminalSafe([intensity.data.zone_name ?? intensity.data.zone, intensity.data.level, intensity.data.year].filter((x) => x !== undefined).join(", "))})`
         : "";
       say(`  carbon_footprint    ${formatNumber(output.carbon_footprint)} gCO2eq`);
       say(`  energy_consumption  ${formatNumber(output.energy_consumption)} kWh`);
