@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -121,5 +122,19 @@ describe("gatherFacts on Linux", () => {
     const facts = await gatherFacts({ sysRoot: sys, platform: "linux" });
     expect(facts.dimms).toBeUndefined();
     expect(facts.origin[1]).toBe(`no DIMM list (${table} could not be read: EISDIR)`);
+  });
+
+  it("a FIFO at the table or a topology file is refused, never waited on", async () => {
+    await cpu(0, 0);
+    await cpu(1, null);
+    await mkdir(join(sys, "devices/system/cpu/cpu1/topology"), { recursive: true });
+    execFileSync("mkfifo", [join(sys, "devices/system/cpu/cpu1/topology/physical_package_id")]);
+    const table = join(sys, "firmware/dmi/tables/DMI");
+    await mkdir(join(sys, "firmware/dmi/tables"), { recursive: true });
+    execFileSync("mkfifo", [table]);
+    // Opened as before, either FIFO held gatherFacts until the suite's test timeout.
+    const facts = await gatherFacts({ sysRoot: sys, platform: "linux" });
+    expect(facts.cpu.sockets).toBe(1);
+    expect(facts.origin[1]).toBe(`no DIMM list (${table} could not be read: ENOTREG)`);
   });
 });

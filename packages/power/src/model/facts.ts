@@ -1,5 +1,7 @@
-import { open, readdir, readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, readdir } from "node:fs/promises";
 import { availableParallelism, cpus, totalmem } from "node:os";
+import { NOT_REGULAR_FILE, readSmallText } from "../sysfs/io.ts";
 import type { CpuFacts } from "./cpu-model.ts";
 import { smbiosMemoryModules } from "./smbios.ts";
 
@@ -101,7 +103,8 @@ async function socketCount(cpuDir: string): Promise<number> {
   const dirs = names.filter((name) => /^cpu\d+$/.test(name)).slice(0, MAX_CPU_DIRS);
   const ids = await Promise.all(
     dirs.map((dir) =>
-      readFile(`${cpuDir}/${dir}/topology/physical_package_id`, "utf8").then(
+      // Bounded and non-blocking, as every sysfs read here: the root may be a test's tree.
+      readSmallText(`${cpuDir}/${dir}/topology/physical_package_id`).then(
         (text) => Number.parseInt(text, 10),
         () => Number.NaN, // an offline CPU has no topology directory
       ),
@@ -115,10 +118,16 @@ async function socketCount(cpuDir: string): Promise<number> {
 async function dimmCount(path: string): Promise<Pick<Gathered, "dimms" | "dimmsOrigin">> {
   let table: Uint8Array;
   try {
-    const file = await open(path, "r");
+    // Non-blocking: a FIFO at the path would otherwise hold the open until a writer came.
+    const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
+      const stats = await file.stat();
+      if (!stats.isFile()) {
+        const code = stats.isDirectory() ? "EISDIR" : NOT_REGULAR_FILE;
+        throw Object.assign(new Error(`${path} is not a regular file`), { code });
+      }
       // sysfs gives the table's true size; 0 (unknown) reads up to the limit.
-      const size = Math.min((await file.stat()).size || MAX_DMI_BYTES, MAX_DMI_BYTES);
+      const size = Math.min(stats.size || MAX_DMI_BYTES, MAX_DMI_BYTES);
       const buffer = Buffer.alloc(size);
       const { bytesRead } = await file.read(buffer, 0, size, 0);
       table = buffer.subarray(0, bytesRead);
