@@ -76,6 +76,7 @@ export { nvmlCodeName, nvmlFix } from "./nvml/errors.ts";
 export {
   type GpuProcess,
   type GpuProcesses,
+  MAX_NVML_GPUS,
   MAX_PROCESSES,
   type NvmlOptions,
   NvmlSource,

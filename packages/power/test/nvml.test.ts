@@ -1,7 +1,13 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { NvmlSource, openPowerMeter, type PowerMeter, readThreadStats } from "../src/index.ts";
+import {
+  MAX_NVML_GPUS,
+  NvmlSource,
+  openPowerMeter,
+  type PowerMeter,
+  readThreadStats,
+} from "../src/index.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
 import { tempDir } from "./helpers/trees.ts";
 
@@ -154,6 +160,22 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
       "driver-error": 1,
       vanished: 2,
     });
+  });
+
+  it("reads at most MAX_NVML_GPUS GPUs of a library that reports billions", async () => {
+    await writeScript([...twoGpus, "count 4000000000"]);
+    const source = new NvmlSource({ library, cudaVisibleDevices: null });
+    const { devices, skipped } = await source.detect();
+    source.close();
+    expect(devices.map((d) => d.id)).toEqual([`nvml:${H100}`, `nvml:${T4}`]);
+    expect(skipped[0]).toEqual(
+      expect.objectContaining({
+        kind: "malformed",
+        message: expect.stringMatching(/reports 4000000000 GPUs.*the first 64 are read/),
+      }),
+    );
+    // Each index the library then cannot hand out is one skip, up to the cap: not billions.
+    expect(skipped).toHaveLength(1 + MAX_NVML_GPUS - 2);
   });
 
   it("skips a GPU that reports neither energy nor power", async () => {

@@ -34,6 +34,9 @@ import { parseVisibleDevices, type VisibleEntry } from "./visible-devices.ts";
 const DEFAULT_MAX_WATTS = 2000;
 /** Power spikes run above the enforced limit for milliseconds. */
 const LIMIT_HEADROOM = 2;
+/** GPUs enumerated at most: more than one host holds (an HGX board has 8, NVL racks are many hosts). */
+export const MAX_NVML_GPUS = 64;
+
 /** Process records read per GPU at first; a busier GPU gets one retry at its own count, up to the cap. */
 const PROCESSES_FIRST_TRY = 64;
 export const MAX_PROCESSES = 1024;
@@ -281,9 +284,21 @@ export class NvmlSource implements PowerSource {
       );
       return [];
     }
+    const reported = count[0] as number;
+    if (reported > MAX_NVML_GPUS) {
+      // A driver that miscounts (or a library that is not the driver) must not drive a loop,
+      // and a skip per missing GPU, billions long.
+      skipped.push(
+        readerSkip(
+          "nvml",
+          "malformed",
+          `nvmlDeviceGetCount_v2 reports ${reported} GPUs, more than any machine holds; the first ${MAX_NVML_GPUS} are read`,
+        ),
+      );
+    }
     const out: Enumerated[] = [];
     const handle = new BigUint64Array(1);
-    for (let index = 0; index < (count[0] as number); index++) {
+    for (let index = 0; index < Math.min(reported, MAX_NVML_GPUS); index++) {
       const got = nvml.handleByIndex(index, handle);
       if (got !== NVML_SUCCESS) {
         const fix = nvmlFix(got);

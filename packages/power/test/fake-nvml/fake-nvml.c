@@ -57,6 +57,8 @@ typedef struct device {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static device_t devices[MAX_DEVICES];
 static int device_count = 0;
+/* What nvmlDeviceGetCount_v2 reports when the script says "count N"; -1: the devices listed. */
+static long long reported_count = -1;
 static int initialised = 0;
 static char log_path[512] = "";
 
@@ -87,6 +89,7 @@ static void parse_series(series_t *s, char *rest) {
 static int load_script(void) {
   memset(devices, 0, sizeof devices);
   device_count = 0;
+  reported_count = -1;
   log_path[0] = '\0';
   int init_code = 0;
   const char *path = getenv("FAKE_NVML_SCRIPT");
@@ -102,6 +105,8 @@ static int load_script(void) {
     char *rest = line + used;
     rest[strcspn(rest, "\n")] = '\0';
     if (strcmp(word, "init") == 0) init_code = atoi(rest);
+    /* "count N": the device count to report, whatever the script lists (a lying library). */
+    else if (strcmp(word, "count") == 0) reported_count = (long long)strtoull(rest, NULL, 10);
     else if (strcmp(word, "log") == 0) snprintf(log_path, sizeof log_path, "%s", rest);
     else if (strcmp(word, "device") == 0 && device_count < MAX_DEVICES) {
       d = &devices[device_count++];
@@ -201,7 +206,7 @@ const char *nvmlErrorString(int code) {
 
 int nvmlDeviceGetCount_v2(unsigned int *count) {
   GUARD();
-  *count = (unsigned int)device_count;
+  *count = reported_count >= 0 ? (unsigned int)reported_count : (unsigned int)device_count;
   DONE(0);
 }
 
