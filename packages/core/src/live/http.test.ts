@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type FakeServer, sendJson, startFakeServer } from "./fake-server.test-support.ts";
-import { getJson } from "./http.ts";
+import { getJson, MAX_RESPONSE_BYTES } from "./http.ts";
 
 const schema = z.object({ value: z.number() });
 const fast = { backoffMs: 1, timeoutMs: 2_000, maxAttempts: 3 } as const;
@@ -79,6 +79,46 @@ describe("getJson against a local HTTP server", () => {
     expect(!html.ok && html.error.kind === "bad-response" && html.error.message).toMatch(
       /not JSON/,
     );
+  });
+
+  it("refuses a body past MAX_RESPONSE_BYTES, declared or streamed, without buffering it", async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let written = 0;
+    server = await startFakeServer((_q, r, n) => {
+      if (n === 1) {
+        // Declared too large: refused before a byte of the body is read.
+        r.writeHead(200, { "content-length": String(MAX_RESPONSE_BYTES + 1) });
+        r.write("{");
+        return;
+      }
+      // No length, a stream without end: refused once the cap is passed, the rest cancelled.
+      r.writeHead(200, { "content-type": "application/json" });
+      const more = (): void => {
+        while (!r.destroyed && written < 64 * MAX_RESPONSE_BYTES) {
+          written += chunk.length;
+          if (!r.write(chunk)) {
+            r.once("drain", more);
+            return;
+          }
+        }
+      };
+      more();
+    });
+    for (let i = 0; i < 2; i++) {
+      const result = await get();
+      expect(!result.ok && result.error).toMatchObject({
+        kind: "bad-response",
+        message: `live provider test failed: unexpected response: the body is larger than ${MAX_RESPONSE_BYTES} bytes`,
+      });
+    }
+    expect(server.requests).toHaveLength(2);
+    expect(written).toBeLessThan(16 * MAX_RESPONSE_BYTES);
+  });
+
+  it("reads a body just under the cap", async () => {
+    const padding = " ".repeat(MAX_RESPONSE_BYTES - 20);
+    server = await startFakeServer((_q, r) => r.end(`{"value":5}${padding}`));
+    expect(await get()).toEqual({ ok: true, value: { value: 5 } });
   });
 
   it("retries network failures and reports them", async () => {

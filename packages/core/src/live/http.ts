@@ -59,11 +59,16 @@ export async function getJson<T>(
         continue;
       }
       if (!response.ok) {
-        const text = await response.text();
+        const text = (await readCapped(response, MAX_ERROR_BODY_BYTES)) ?? "";
         const body = text.slice(0, 200) || response.statusText;
         return err(providerErrors.http(providerId, response.status, attempt, body));
       }
-      body = await response.json();
+      const text = await readCapped(response, MAX_RESPONSE_BYTES);
+      if (text === undefined) {
+        const cause = `the body is larger than ${MAX_RESPONSE_BYTES} bytes`;
+        return err(providerErrors.badResponse(providerId, cause));
+      }
+      body = JSON.parse(text);
     } catch (error) {
       if (spec.signal?.aborted) return err(providerErrors.aborted(providerId));
       if (timeout.aborted) return err(providerErrors.timeout(providerId, timeoutMs));
@@ -80,6 +85,46 @@ export async function getJson<T>(
     return ok(parsed.data);
   }
   return err(last);
+}
+
+/**
+ * The most of a provider's answer that is read: theirs are a few kilobytes (a 48-hour forecast
+ * about 10 kB). A larger body, declared or streamed, is refused rather than buffered: a
+ * misbehaving or hostile endpoint must not fill the tracker's memory within the timeout.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Of an error's body only the first 200 characters are quoted. */
+const MAX_ERROR_BODY_BYTES = 4096;
+
+/** The body as text, or undefined (the rest cancelled) once it passes `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get("content-length") ?? "");
+  const body = response.body;
+  if (declared > maxBytes) {
+    await body?.cancel();
+    return undefined;
+  }
+  if (body === null) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 export const joinUrl = (base: string, path: string): string =>
