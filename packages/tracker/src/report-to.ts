@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readCappedText } from "@wattprint/core/live";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
 import { type TrackerResult, trackerResultSchema } from "./result.ts";
@@ -112,6 +113,15 @@ export interface ReportRunInput extends ReportToOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** A run server's answer read at most (a problem document is well under a kilobyte). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+/** Characters of a problem's detail or field quoted in a message. */
+const MAX_QUOTED_CHARS = 500;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+}
+
 const problemBody = z.object({ detail: z.string().optional(), field: z.string().optional() });
 
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -148,7 +158,8 @@ export async function reportRun(
       last = networkWhy(error, o.timeoutMs);
       continue;
     }
-    const answer = await response.text().catch(() => "");
+    // The server's answer is only a problem's detail and field: read a bounded start of it.
+    const answer = (await readCappedText(response, MAX_ANSWER_BYTES).catch(() => undefined)) ?? "";
     if (response.status === 200 || response.status === 201) {
       return ok({
         id,
@@ -197,7 +208,13 @@ function invalid(error: z.ZodError): ReportFailure {
 function parseProblem(text: string): { detail?: string | undefined; field?: string | undefined } {
   try {
     const parsed = problemBody.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : {};
+    if (!parsed.success) return {};
+    // Quoted in one message line: a server's essay is cut.
+    const { detail, field } = parsed.data;
+    return {
+      ...(detail === undefined ? {} : { detail: cut(detail, MAX_QUOTED_CHARS) }),
+      ...(field === undefined ? {} : { field: cut(field, MAX_QUOTED_CHARS) }),
+    };
   } catch {
     return {};
   }

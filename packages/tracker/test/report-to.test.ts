@@ -253,6 +253,68 @@ describe("reportTo", () => {
     }
   });
 
+  it("reads a bounded start of a server's answer and quotes a bounded part of its detail", async () => {
+    let written = 0;
+    const flood = createServer((_request, response) => {
+      // A 4xx whose problem detail is a megabyte, then an answer that never ends.
+      response.writeHead(400, { "content-type": "application/problem+json" });
+      const detail = "d".repeat(1024 * 1024);
+      response.write(`{"detail":"${detail}","field":"result.${"f".repeat(10_000)}"}`);
+      const more = (): void => {
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        while (!response.destroyed && written < 256 * 1024 * 1024) {
+          written += chunk.length;
+          if (!response.write(chunk)) {
+            response.once("drain", more);
+            return;
+          }
+        }
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => flood.listen(0, "127.0.0.1", resolve));
+    const { port } = flood.address() as AddressInfo;
+    const { result } = await run(undefined);
+    try {
+      const report = await reportRun({
+        url: `http://127.0.0.1:${port}`,
+        project: "p",
+        result,
+        retries: 0,
+        timeoutMs: 5_000,
+      });
+      expect(report.ok).toBe(false);
+      if (report.ok) return;
+      // Only the first 64 KiB are read, which hold no whole JSON document: no detail quoted.
+      expect(report.error).toMatchObject({ kind: "rejected", status: 400 });
+      expect(report.error.message.length).toBeLessThan(1_000);
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      flood.closeAllConnections();
+      await new Promise<void>((resolve) => flood.close(() => resolve()));
+    }
+  });
+
+  it("quotes at most 500 characters of a problem's detail and field", async () => {
+    const wordy = createServer((_request, response) => {
+      response.writeHead(422, { "content-type": "application/problem+json" });
+      response.end(JSON.stringify({ detail: "d".repeat(5_000), field: "f".repeat(700) }));
+    });
+    await new Promise<void>((resolve) => wordy.listen(0, "127.0.0.1", resolve));
+    const { port } = wordy.address() as AddressInfo;
+    const { result } = await run(undefined);
+    try {
+      const report = await reportRun({ url: `http://127.0.0.1:${port}`, project: "p", result });
+      expect(report.ok).toBe(false);
+      if (report.ok) return;
+      expect(report.error.message).toContain(`HTTP 422: ${"d".repeat(500)}... (5000 characters)`);
+      expect(report.error).toMatchObject({ field: `${"f".repeat(500)}... (700 characters)` });
+    } finally {
+      wordy.closeAllConnections();
+      await new Promise<void>((resolve) => wordy.close(() => resolve()));
+    }
+  });
+
   it("rejects a bad reportTo at construction, naming the option", async () => {
     const created = await CarbonTracker.create({
       simCpu: "x",

@@ -59,11 +59,11 @@ export async function getJson<T>(
         continue;
       }
       if (!response.ok) {
-        const text = (await readCapped(response, MAX_ERROR_BODY_BYTES)) ?? "";
+        const text = (await readCappedText(response, MAX_ERROR_BODY_BYTES)) ?? "";
         const body = text.slice(0, 200) || response.statusText;
         return err(providerErrors.http(providerId, response.status, attempt, body));
       }
-      const text = await readCapped(response, MAX_RESPONSE_BYTES);
+      const text = await readCappedText(response, MAX_RESPONSE_BYTES);
       if (text === undefined) {
         const cause = `the body is larger than ${MAX_RESPONSE_BYTES} bytes`;
         return err(providerErrors.badResponse(providerId, cause));
@@ -96,8 +96,14 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Of an error's body only the first 200 characters are quoted. */
 const MAX_ERROR_BODY_BYTES = 4096;
 
-/** The body as text, or undefined (the rest cancelled) once it passes `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+/**
+ * A response's body as text, or undefined (the rest cancelled) once it passes `maxBytes`:
+ * what a remote server sends is read up to a limit the reader chooses, never buffered whole.
+ */
+export async function readCappedText(
+  response: Response,
+  maxBytes: number,
+): Promise<string | undefined> {
   const declared = Number(response.headers.get("content-length") ?? "");
   const body = response.body;
   if (declared > maxBytes) {

@@ -12,5 +12,5 @@ export {
   type ElectricityMapsOptions,
 } from "./electricity-maps.ts";
 export { createEnergiDataServiceProvider, ENERGI_DATA_SERVICE_API } from "./energi-data-service.ts";
-export { MAX_RESPONSE_BYTES } from "./http.ts";
+export { MAX_RESPONSE_BYTES, readCappedText } from "./http.ts";
 export { createUkCarbonIntensityProvider, UK_CARBON_INTENSITY_API } from "./uk-carbon-intensity.ts";
