@@ -44,6 +44,8 @@ export interface PeerCounters extends AmplificationCounters {
   readonly endpointsRejected: number;
   /** SEDP endpoints whose participant we do not know. */
   readonly endpointsOfUnknownParticipants: number;
+  /** SEDP endpoints (or disposals) sent by a participant other than the one their GUID names. */
+  readonly endpointsNotTheirs: number;
   /** Announced locators never sent to: multicast/broadcast/0.0.0.0 as unicast, outside
    * `allowedPeers`, or beyond the per-list and per-participant caps. */
   readonly locatorsNotUnicast: number;
@@ -66,6 +68,7 @@ export type DropCounterReason =
   | "participants-evicted"
   | "endpoints-rejected"
   | "endpoints-of-unknown-participants"
+  | "endpoints-not-theirs"
   | "locators-refused"
   | "early-traffic-dropped"
   | "sends-withheld-unverified"

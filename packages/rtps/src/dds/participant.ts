@@ -140,6 +140,7 @@ export class Participant extends Emitter<ParticipantEvents> {
   private readonly refused = {
     endpointsRejected: 0,
     endpointsOfUnknownParticipants: 0,
+    endpointsNotTheirs: 0,
     locatorsNotUnicast: 0,
     locatorsNotAllowed: 0,
     locatorsOverLimit: 0,
@@ -169,11 +170,13 @@ export class Participant extends Emitter<ParticipantEvents> {
     this.outbox = {
       prefix: guidPrefix,
       vendorId: this.vendorId,
-      send: (datagram, locators) => {
+      send: (datagram, locators, recipient) => {
         // Metered per message, before batching: a small message (an ACKNACK, a heartbeat:
         // either proves us to the peer) goes out within the credit even when a large one in
         // the same turn (SEDP history) is withheld. One lookup for a verified peer.
-        for (const l of locators) if (guard.allows(l, datagram.length)) batcher.send(datagram, l);
+        for (const l of locators) {
+          if (guard.allows(l, datagram.length, recipient)) batcher.send(datagram, l);
+        }
       },
       beforeFlush: (fn) => batcher.beforeFlush(fn),
     };
@@ -202,6 +205,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       },
       onEndpointGone: (guid) => this.matcher.removeRemote(guid),
       onInvalid: () => this.counters.invalidDiscovery++,
+      onNotTheirs: () => this.refused.endpointsNotTheirs++,
     });
     const loc = transport.locators;
     const announceTo = [
@@ -405,6 +409,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "participants-evicted": s.participantsEvicted,
       "endpoints-rejected": this.refused.endpointsRejected,
       "endpoints-of-unknown-participants": this.refused.endpointsOfUnknownParticipants,
+      "endpoints-not-theirs": this.refused.endpointsNotTheirs,
       "locators-refused":
         this.refused.locatorsNotUnicast +
         this.refused.locatorsNotAllowed +

@@ -3,7 +3,7 @@ import type { Outbox } from "../endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
 import { RtpsWriter } from "../endpoints/writer.ts";
 import { UNLIMITED_RESOURCES } from "../qos/endpoint-qos.ts";
-import { type Guid, guidFromBytes, guidToBytes } from "../wire/guid.ts";
+import { type Guid, guidFromBytes, guidToBytes, prefixEquals } from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
 import { SEDP_TOPICS } from "./builtin-endpoints.ts";
 import type { EndpointDescription } from "./endpoint-description.ts";
@@ -19,6 +19,8 @@ export interface SedpConfig {
   readonly onEndpoint: (ep: EndpointDescription) => void;
   readonly onEndpointGone: (guid: Guid) => void;
   readonly onInvalid: () => void;
+  /** An endpoint (or its disposal) announced by a participant other than its own: ignored. */
+  readonly onNotTheirs: () => void;
 }
 
 type Side = "writer" | "reader";
@@ -105,16 +107,29 @@ export class SedpAgent {
     for (const r of this.readers) r.close();
   }
 
+  /**
+   * A participant announces only its own endpoints (its SEDP writers' prefix). Otherwise a
+   * forged participant could announce readers under a verified peer's prefix, with a victim's
+   * locators: that peer's credit with the amplification guard would pay for what we send them.
+   */
+  private isTheirs(s: ReceivedSample, guid: Guid): boolean {
+    if (prefixEquals(guid.prefix, s.writerGuid.prefix)) return true;
+    this.config.onNotTheirs();
+    return false;
+  }
+
   private onSample(side: Side, s: ReceivedSample): void {
     if (s.instanceState !== "alive") {
-      if (s.keyHash) this.config.onEndpointGone(guidFromBytes(s.keyHash));
+      if (!s.keyHash || s.keyHash.length < 16) return;
+      const guid = guidFromBytes(s.keyHash);
+      if (this.isTheirs(s, guid)) this.config.onEndpointGone(guid);
       return;
     }
     const list = readPlCdr(s.payload);
     const decoded = list.ok
       ? decodeEndpointData(list.value, { side, vendorId: 0, keyHash: s.keyHash })
       : list;
-    if (decoded.ok) this.config.onEndpoint(decoded.value);
-    else this.config.onInvalid();
+    if (!decoded.ok) this.config.onInvalid();
+    else if (this.isTheirs(s, decoded.value.guid)) this.config.onEndpoint(decoded.value);
   }
 }

@@ -38,7 +38,8 @@ export interface SpdpConfig {
   readonly initialPeriodMs: number;
   readonly announcementPeriodMs: number;
   readonly leaseCheckPeriodMs: number;
-  readonly send: (datagram: Uint8Array, to: readonly Locator[]) => void;
+  /** `recipient`: the remote participant a message is for (see `Outbox.send`). */
+  readonly send: (datagram: Uint8Array, to: readonly Locator[], recipient?: GuidPrefix) => void;
   readonly onDiscovered: (p: ParticipantData) => void;
   readonly onUpdated: (p: ParticipantData) => void;
   readonly onLost: (p: ParticipantData, reason: ParticipantLostReason) => void;
@@ -113,8 +114,8 @@ export class SpdpAgent {
     this.announce();
   }
 
-  /** Sends our participant data to the multicast group and every known peer. */
-  announce(only?: readonly Locator[]): void {
+  /** Sends our participant data to the multicast group and every known peer (or `only` one). */
+  announce(only?: ParticipantData): void {
     if (this.stopped) return;
     const keyHash = guidToBytes({
       prefix: this.config.self.guidPrefix,
@@ -128,17 +129,28 @@ export class SpdpAgent {
       inlineQos: encodeInlineQos(keyHash, "alive"),
       payload: this.payload,
     });
-    this.mb.sendTo(this.config.send, only ?? this.destinations());
+    this.sendToAll(only);
     this.counters.announcementsSent++;
   }
 
-  private destinations(): Locator[] {
-    const out = [...this.config.announceTo];
-    for (const r of this.remotes.values()) {
-      const l = r.data.metatrafficUnicast[0];
-      if (l) out.push(l);
-    }
-    return out;
+  /**
+   * Sends the message built in `mb` to our own destinations and to each known peer's first
+   * metatraffic locator, or to `only` that peer's; then resets `mb`. Each peer's copy is sent
+   * on its own account: a locator it shares with another peer is not covered by the other's
+   * proof or credit.
+   */
+  private sendToAll(only?: ParticipantData): void {
+    const message = this.mb.w.written();
+    if (only === undefined) {
+      this.config.send(message, this.config.announceTo);
+      for (const r of this.remotes.values()) this.sendToPeer(message, r.data);
+    } else this.sendToPeer(message, only);
+    this.mb.reset();
+  }
+
+  private sendToPeer(message: Uint8Array, p: ParticipantData): void {
+    const l = p.metatrafficUnicast[0];
+    if (l) this.config.send(message, [l], p.guidPrefix);
   }
 
   /** Announces that we are gone, then stops every timer. */
@@ -158,7 +170,7 @@ export class SpdpAgent {
       payload: plCdrPayload(key),
       payloadIsKey: true,
     });
-    this.mb.sendTo(this.config.send, this.destinations());
+    this.sendToAll();
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
@@ -244,7 +256,7 @@ export class SpdpAgent {
   }
 
   private answer(p: ParticipantData): void {
-    if (p.metatrafficUnicast.length > 0) this.announce(p.metatrafficUnicast.slice(0, 1));
+    if (p.metatrafficUnicast.length > 0) this.announce(p);
   }
 
   /**

@@ -8,9 +8,10 @@ export interface Outbox {
   /**
    * Queues a message; messages to one locator within one event-loop turn share a datagram.
    * The bytes are only read during the call (the outbox copies them), so a sender may pass a
-   * view into a buffer it reuses.
+   * view into a buffer it reuses. `recipient`: the remote participant the message is for, whose
+   * own proof or credit decides whether it may go (see `AmplificationGuard.allows`).
    */
-  send(datagram: Uint8Array, locators: readonly Locator[]): void;
+  send(datagram: Uint8Array, locators: readonly Locator[], recipient?: GuidPrefix): void;
   /** Runs `fn` once before this turn's datagrams leave, so what it sends joins them. */
   beforeFlush(fn: () => void): void;
 }

@@ -407,7 +407,7 @@ export class RtpsReader {
       final: options.final ?? missing.length === 0,
     });
     this.counters.ackNacksSent++;
-    this.mb.sendTo(this.config.outbox.send, proxy.info.locators);
+    this.mb.sendTo(this.config.outbox.send, proxy.info.locators, proxy.info.guid.prefix);
     for (const sn of partial) {
       const asm = proxy.fragments.get(sn);
       if (asm) this.sendNackFrag(proxy, sn, asm, asm.totalFragments);
@@ -438,6 +438,6 @@ export class RtpsReader {
       count: proxy.nackFragCount,
     });
     this.counters.nackFragsSent++;
-    this.mb.sendTo(this.config.outbox.send, proxy.info.locators);
+    this.mb.sendTo(this.config.outbox.send, proxy.info.locators, proxy.info.guid.prefix);
   }
 }

@@ -315,7 +315,8 @@ export class RtpsWriter {
   }
 
   private flush(proxy: ReaderProxy): void {
-    if (!this.mb.isEmpty) this.mb.sendTo(this.config.outbox.send, proxy.info.locators);
+    if (!this.mb.isEmpty)
+      this.mb.sendTo(this.config.outbox.send, proxy.info.locators, proxy.info.guid.prefix);
   }
 
   /** Sends DATA (or DATA_FRAG) for `changes`, packing several into one datagram. */

@@ -95,7 +95,7 @@ describe("AmplificationGuard", () => {
     const own = udpV4Locator("10.0.0.2", 7411);
     withPeer(g, 1, [shared, own], 0, "10.0.0.2", true);
     withPeer(g, 2, [shared], 0);
-    expect(g.allows(shared, 1000)).toBe(true);
+    expect(g.allows(shared, 1000, prefix(1))).toBe(true);
     g.removePeer(key(1));
     expect(g.allows(own, 1)).toBe(false);
     expect(g.counters.unknownDestination).toBe(1);
@@ -103,6 +103,24 @@ describe("AmplificationGuard", () => {
     expect(g.allows(shared, 1)).toBe(false);
     expect(g.counters.datagramsWithheld).toBe(1);
     expect(g.size).toBe(1);
+  });
+
+  it("does not extend a peer's proof to another peer announcing the same locator", () => {
+    const g = new AmplificationGuard();
+    const shared = udpV4Locator("10.0.0.2", 7410);
+    withPeer(g, 1, [shared], 0, "10.0.0.2", true);
+    // A forgery claiming the verified peer's locator, from elsewhere: its own 100 bytes only.
+    withPeer(g, 2, [shared], 100, "203.0.113.66");
+    expect(g.allows(shared, 60_000, prefix(1))).toBe(true);
+    expect(g.allows(shared, 100, prefix(2))).toBe(true);
+    expect(g.allows(shared, 1, prefix(2))).toBe(false);
+    expect(g.counters.datagramsWithheld).toBe(1);
+    // Our own destinations stay unlimited for our own sends, not for a peer claiming them.
+    const pinned = udpV4Locator("10.0.0.9", 7410);
+    g.pin(pinned);
+    withPeer(g, 3, [pinned], 0, "203.0.113.66");
+    expect(g.allows(pinned, 60_000)).toBe(true);
+    expect(g.allows(pinned, 1, prefix(3))).toBe(false);
   });
 
   it("registers at most MAX_DESTINATIONS_PER_PEER locators per peer", () => {

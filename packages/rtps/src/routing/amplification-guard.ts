@@ -24,6 +24,7 @@ export interface AmplificationCounters {
 }
 
 class Peer {
+  constructor(readonly prefix: GuidPrefix) {}
   /** Bytes received from this peer and not yet spent on its unverified destinations. */
   creditBytes = 0;
   readonly destinations: Destination[] = [];
@@ -37,8 +38,14 @@ class Peer {
 
 class Destination {
   readonly owners: Peer[] = [];
-  verified = false;
-  /** Ours (SPDP multicast, initial peers), not only announced by a peer: never limited. */
+  /**
+   * Owners that showed they receive here. A proof covers its own peer only: a forged
+   * participant announcing a verified peer's locator must not inherit that peer's proof.
+   */
+  readonly provers: Peer[] = [];
+  /** Every owner (at least one) proved: nothing sent here is metered (the common case). */
+  open = false;
+  /** Ours (SPDP multicast, initial peers): what we send on our own account is not limited. */
   pinned = false;
 
   constructor(
@@ -110,7 +117,6 @@ export class AmplificationGuard {
       this.destinations.set(key, d);
     }
     d.pinned = true;
-    d.verified = true;
   }
 
   /**
@@ -119,7 +125,7 @@ export class AmplificationGuard {
    */
   addPeer(prefixKey: string, prefix: GuidPrefix): void {
     if (this.peers.has(prefixKey)) return;
-    const peer = new Peer();
+    const peer = new Peer(prefix);
     this.peers.set(prefixKey, peer);
     const current = this.currentPrefix;
     if (this.currentPeer === undefined && current !== undefined && prefixEquals(current, prefix)) {
@@ -152,8 +158,10 @@ export class AmplificationGuard {
     for (const d of peer.destinations) {
       const i = d.owners.indexOf(peer);
       if (i >= 0) d.owners.splice(i, 1);
+      const j = d.provers.indexOf(peer);
+      if (j >= 0) d.provers.splice(j, 1);
       if (d.owners.length === 0 && !d.pinned) this.destinations.delete(d.key);
-      else if (!d.pinned) d.verified = d.owners.some((o) => o.provenIps.includes(d.ip));
+      else d.open = d.owners.length > 0 && d.provers.length === d.owners.length;
     }
     this.forgetCaches(peer);
   }
@@ -191,8 +199,12 @@ export class AmplificationGuard {
     }
   }
 
-  /** Whether a datagram of `bytes` may go to `to` now (and, if metered, spends the credit). */
-  allows(to: Locator, bytes: number): boolean {
+  /**
+   * Whether a datagram of `bytes` may go to `to` now (and, if metered, spends the credit).
+   * `recipient`: the remote participant it is for (every message to a remote endpoint is);
+   * undefined only for what we send on our own account (SPDP to our pinned destinations).
+   */
+  allows(to: Locator, bytes: number, recipient?: GuidPrefix): boolean {
     if (to.kind !== LocatorKind.udpV4) {
       this.counters.unknownDestination++;
       return false;
@@ -208,15 +220,31 @@ export class AmplificationGuard {
       this.lastKey = key;
       this.lastDestination = d;
     }
-    if (d.verified) return true;
-    for (const owner of d.owners) {
-      if (owner.creditBytes >= bytes) {
-        owner.creditBytes -= bytes;
-        this.counters.unverifiedDatagramsSent++;
-        this.counters.unverifiedBytesSent += bytes;
-        return true;
-      }
+    if (d.open) return true;
+    if (recipient === undefined) {
+      if (d.pinned) return true;
+      for (const owner of d.owners) if (this.spend(owner, bytes)) return true;
+      return this.withhold(bytes);
     }
+    // A destination several peers announced (one of them possibly forged): the recipient's
+    // own proof or credit decides, never another owner's.
+    for (const owner of d.owners) {
+      if (!prefixEquals(owner.prefix, recipient)) continue;
+      if (d.provers.includes(owner)) return true;
+      return this.spend(owner, bytes) || this.withhold(bytes);
+    }
+    return this.withhold(bytes);
+  }
+
+  private spend(owner: Peer, bytes: number): boolean {
+    if (owner.creditBytes < bytes) return false;
+    owner.creditBytes -= bytes;
+    this.counters.unverifiedDatagramsSent++;
+    this.counters.unverifiedBytesSent += bytes;
+    return true;
+  }
+
+  private withhold(bytes: number): false {
     this.counters.datagramsWithheld++;
     this.counters.bytesWithheld += bytes;
     return false;
@@ -240,6 +268,7 @@ export class AmplificationGuard {
     }
     d.owners.push(peer);
     peer.destinations.push(d);
+    d.open = false;
     if (peer.provenIps.includes(ip)) this.verify(peer, d);
     return true;
   }
@@ -258,7 +287,8 @@ export class AmplificationGuard {
       peer.verified = true;
       this.counters.peersVerified++;
     }
-    d.verified = true;
+    if (!d.provers.includes(peer)) d.provers.push(peer);
+    d.open = d.provers.length === d.owners.length;
   }
 
   private forgetCaches(removed: Peer): void {

@@ -75,10 +75,11 @@ export class MessageBuilder {
    * outbox, which copies what it keeps before returning (see `Outbox.send`).
    */
   sendTo(
-    send: (message: Uint8Array, locators: readonly Locator[]) => void,
+    send: (message: Uint8Array, locators: readonly Locator[], recipient?: GuidPrefix) => void,
     to: readonly Locator[],
+    recipient?: GuidPrefix,
   ): void {
-    send(this.w.written(), to);
+    send(this.w.written(), to, recipient);
     this.reset();
   }
 }
