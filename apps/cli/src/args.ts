@@ -49,6 +49,9 @@ export function parseNumberFlag(
   return inCommand(command, () => parseNumberOption({ name: `--${flag}`, text: raw }, rule));
 }
 
+/** A bare number of seconds as the shared number rule reads it: decimal, an exponent allowed. */
+const DECIMAL_SECONDS = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+
 /** The bounds of an interval flag, in milliseconds, and how to word them in an error. */
 export interface IntervalRule {
   readonly minMs: number;
@@ -67,10 +70,10 @@ export function parseIntervalFlag(
   raw: string,
   rule: IntervalRule,
 ): number {
-  const bare = Number(raw);
   let ms: number;
-  if (raw.trim() !== "" && Number.isFinite(bare)) {
-    ms = bare * 1000;
+  // Decimal only: Number() also reads "0x10", "0b11" and "0o7", which would be 16, 3 and 7 s.
+  if (DECIMAL_SECONDS.test(raw)) {
+    ms = Number(raw) * 1000;
   } else {
     const parsed = parseDuration(raw);
     if (!parsed.ok)

@@ -1,4 +1,5 @@
 import type { CliIo } from "./io.ts";
+import { terminalSafe } from "./render/terminal-text.ts";
 
 /**
  * How the command line reports what went wrong. Without `--json`, one line of text on stderr.
@@ -20,7 +21,14 @@ export function reportFailure(
   message: string,
   details: Readonly<Record<string, unknown>> = {},
 ): void {
-  io.stderr(json ? `${JSON.stringify({ kind, message, ...details })}\n` : `${message}\n`);
+  if (json) {
+    io.stderr(`${JSON.stringify({ kind, message, ...details })}\n`);
+    return;
+  }
+  // A usage error quotes what was typed (a value, a command's name), perhaps by a script: its
+  // control characters are escaped so the line stays one line and cannot drive the terminal.
+  // An internal error is ours, a message and a stack over several lines.
+  io.stderr(`${kind === "internal-error" ? message : terminalSafe(message)}\n`);
 }
 
 /**

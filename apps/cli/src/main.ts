@@ -2,6 +2,7 @@
 import { createRequire } from "node:module";
 import { runCli } from "./cli.ts";
 import { processIo } from "./io.ts";
+import { guardOutputStreams } from "./output-streams.ts";
 
 // Node 22.1 and later keep V8's compiled code of the modules imported from here on (each
 // command, `track`'s 560 kB bundle above all) in a cache on disk, os.tmpdir() unless
@@ -13,11 +14,11 @@ const { enableCompileCache } = createRequire(import.meta.url)("node:module") as 
 };
 enableCompileCache?.();
 
-// A reader that stops early (`wattprint logs parse --json | head`) closes the pipe: that is
-// the reader's choice, not an error to report with a stack trace.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
+guardOutputStreams({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  exit: (code) => process.exit(code),
+  exitCode: () => (typeof process.exitCode === "number" ? process.exitCode : undefined),
 });
 
 process.exitCode = await runCli(process.argv.slice(2), processIo());

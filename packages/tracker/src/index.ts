@@ -4,6 +4,7 @@ export {
   CARBONTRACKER_DEFAULT_PUE,
   DEFAULT_INTENSITY_REFRESH_S,
   LOCATION_ENV,
+  MAX_LOCATION_CHARS,
   parseTrackerOptions,
   type ResolvedTrackerOptions,
   TRACKER_COMPONENTS,

@@ -18,6 +18,12 @@ export const CARBONTRACKER_DEFAULT_PUE = 1.58;
 export const DEFAULT_INTENSITY_REFRESH_S = 900;
 /** The environment variable that names the location when no `location` option is given. */
 export const LOCATION_ENV = "WATTPRINT_LOCATION";
+/**
+ * The longest location, from the option or `WATTPRINT_LOCATION` (zone ids and country names
+ * are far shorter): a longer one is refused without being matched against every zone or
+ * quoted back whole.
+ */
+export const MAX_LOCATION_CHARS = 200;
 /** The `apiKeys` names the tracker knows; each selects a live intensity provider. */
 export const API_KEY_PROVIDERS = ["electricitymaps"] as const;
 export type ApiKeyProvider = (typeof API_KEY_PROVIDERS)[number];
@@ -152,7 +158,12 @@ export const trackerOptionsSchema = z
     ).optional(),
     simGpuUtil: unitInterval("simGpuUtil").default(0.5),
     /** Anything the core's `resolveLocation` accepts ("DK", "Denmark", "DE", "US-CAL-CISO"). */
-    location: z.string().trim().min(1, "location may not be empty").max(200).optional(),
+    location: z
+      .string()
+      .trim()
+      .min(1, "location may not be empty")
+      .max(MAX_LOCATION_CHARS, `location must be at most ${MAX_LOCATION_CHARS} characters`)
+      .optional(),
     /** A number from 1 to 5 or a core PUE profile id; default carbontracker's 1.58. */
     pue: z
       .union([z.number(), z.string()], { error: "pue must be a number or a profile id" })
@@ -314,6 +325,30 @@ export function optionsFailure(error: z.ZodError): TrackerFailure {
 export function parseTrackerOptions(
   options: TrackerOptions,
 ): Result<ResolvedTrackerOptions, TrackerFailure> {
-  const parsed = trackerOptionsSchema.safeParse(options);
+  let parsed: ReturnType<typeof trackerOptionsSchema.safeParse>;
+  try {
+    parsed = trackerOptionsSchema.safeParse(options);
+  } catch (error) {
+    // zod reads each option, and a getter or a Proxy trap may throw: the constructor promises
+    // never to throw, so that is a refusal like any other bad option.
+    return err(
+      failure(
+        "invalid-options",
+        `invalid tracker options: they could not be read: ${describeThrown(error)}`,
+        {
+          field: "",
+        },
+      ),
+    );
+  }
   return parsed.success ? ok(parsed.data) : err(optionsFailure(parsed.error));
+}
+
+/** What was thrown, in words, even when it is an object whose conversion to text throws too. */
+export function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "a value that cannot be converted to text";
+  }
 }

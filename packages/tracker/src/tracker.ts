@@ -44,7 +44,9 @@ import {
 } from "./figures.ts";
 import { IntensityFeed } from "./intensity-feed.ts";
 import {
+  describeThrown,
   LOCATION_ENV,
+  MAX_LOCATION_CHARS,
   parseTrackerOptions,
   type ResolvedTrackerOptions,
   type TrackerClock,
@@ -268,6 +270,16 @@ export class CarbonTracker implements AsyncDisposable {
   ): Promise<Result<Session, TrackerFailure>> {
     const env = o.env ?? process.env;
     const fromEnv = env[LOCATION_ENV]?.trim();
+    if (fromEnv !== undefined && fromEnv.length > MAX_LOCATION_CHARS) {
+      // The option has the same limit in its schema; the variable is only read here.
+      return err(
+        failure(
+          "intensity",
+          `${LOCATION_ENV} is ${fromEnv.length} characters long; a location is at most ${MAX_LOCATION_CHARS} (an ISO code, a country or a zone id such as DK, Germany or US-CAL-CISO)`,
+          { field: `env.${LOCATION_ENV}` },
+        ),
+      );
+    }
     const location = o.location ?? (fromEnv === "" ? undefined : fromEnv);
     const feed = IntensityFeed.open({
       location,
@@ -1011,8 +1023,7 @@ async function settle<T, R>(
   return { value, after: await finish() };
 }
 
-const describe = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
+const describe = describeThrown;
 
 /** The logs' components line: GPU first, each with its devices' names. */
 function logComponents(devices: readonly TrackedDevice[]): { name: string; devices: string[] }[] {

@@ -11,6 +11,7 @@ import {
   renderReport,
 } from "../estimate/render.ts";
 import type { CliIo } from "../io.ts";
+import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_OK, UsageError } from "../usage-error.ts";
 
 const HELP = `usage: wattprint estimate (--hardware NAME | --watts W)... (--duration D | --from T --to T | --latency L [--count N])
@@ -64,7 +65,8 @@ async function run(plan: EstimatePlan, io: CliIo): Promise<Outcome[]> {
     const report = estimateReportSchema.parse(result.value);
     if (plan.live && report.intensity.level !== "live") {
       const why = report.intensity.source.note ?? "no live value";
-      io.stderr(`wattprint estimate: warning: ${report.intensity.zone}: ${why}\n`);
+      // `why` may quote a live provider's answer.
+      io.stderr(`wattprint estimate: warning: ${report.intensity.zone}: ${terminalSafe(why)}\n`);
     }
     outcomes.push({ variant, report });
   }

@@ -13,6 +13,7 @@ import {
   renderWatchSummary,
   watchJson,
 } from "../render/power-detect.ts";
+import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../usage-error.ts";
 import { type DetectArgs, parseDetectArgs } from "./hardware-detect-args.ts";
 
@@ -56,7 +57,7 @@ export async function runHardwareDetect(argv: readonly string[], io: CliIo): Pro
     gpuUtilisation: args.watchIntervalMs !== undefined,
   });
   if (!opened.ok) {
-    io.stderr(`${COMMAND}: ${opened.error.message}\n`);
+    io.stderr(`${COMMAND}: ${terminalSafe(opened.error.message)}\n`);
     return opened.error.kind === "device-not-found" || opened.error.kind === "invalid-options"
       ? EXIT_USAGE
       : EXIT_FAILURE;

@@ -12,6 +12,7 @@ import {
 import { parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";
+import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
 
 const HELP = `usage: wattprint logs parse <dir> [--json] [--strict]
@@ -50,13 +51,19 @@ function dirFailure(error: LogDirError): never {
 
 class DirectoryUnreadable extends Error {}
 
+/**
+ * One skipped file. Its message quotes the file's name and what it held, and the folder may
+ * be someone else's: its control characters are escaped, so it is one line and inert.
+ */
+const skipLine = (problem: { readonly kind: string; readonly message: string }): string =>
+  `wattprint logs: skipped (${problem.kind}) ${terminalSafe(problem.message)}\n`;
+
 function openScan(dir: string, io: CliIo): LogScan {
   const scan = scanLogDir(dir, {
     // Runs in name order, as carbontracker lists them; only the names are held to sort.
     order: "name",
     // Each skipped file is reported as it is met, one line each.
-    onProblem: (problem) =>
-      io.stderr(`wattprint logs: skipped (${problem.kind}) ${problem.message}\n`),
+    onProblem: (problem) => io.stderr(skipLine(problem)),
   });
   if (!scan.ok) dirFailure(scan.error);
   return scan.value;
@@ -68,7 +75,7 @@ function finish(scan: LogScan, strict: boolean, io: CliIo): number {
   if (skipped > 0)
     io.stderr(`wattprint logs: ${counters.pairsParsed} pair(s) read, ${skipped} file(s) skipped\n`);
   else if (counters.pairsParsed === 0)
-    io.stderr(`wattprint logs: no carbontracker log pairs in ${scan.logDir}\n`);
+    io.stderr(`wattprint logs: no carbontracker log pairs in ${terminalSafe(scan.logDir)}\n`);
   return strict && skipped > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
@@ -131,7 +138,7 @@ async function report(
       ...(maxRuns === undefined ? {} : { maxRunsShown: maxRuns }),
       onProblem: (problem) => {
         skippedCount++;
-        io.stderr(`wattprint logs: skipped (${problem.kind}) ${problem.message}\n`);
+        io.stderr(skipLine(problem));
       },
     });
     if (!built.ok) dirFailure(built.error);
@@ -139,7 +146,7 @@ async function report(
       writeFileSync(fd, built.value.html);
     } catch (error) {
       const cause = error instanceof Error ? error.message : String(error);
-      io.stderr(`wattprint logs report: cannot write ${out}: ${cause}\n`);
+      io.stderr(`wattprint logs report: ${terminalSafe(`cannot write ${out}: ${cause}`)}\n`);
       return EXIT_FAILURE;
     }
     const { totals } = built.value;
@@ -191,7 +198,7 @@ export async function runLogs(argv: readonly string[], io: CliIo): Promise<numbe
     return await report(dir, values.html, maxRuns, strict, io);
   } catch (error) {
     if (error instanceof DirectoryUnreadable) {
-      io.stderr(`${error.message}\n`);
+      io.stderr(`${terminalSafe(error.message)}\n`);
       return EXIT_FAILURE;
     }
     throw error;

@@ -9,6 +9,7 @@ import {
 import { powerOptionsFromEnv } from "@wattprint/power";
 import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
+import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
 
 export const MEASURE_HELP = `usage: wattprint measure <model.onnx> [--seconds S] [--batch N] [--location L]
@@ -69,7 +70,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
 
   const file = await readableOnnxFile(model);
   if (file === undefined) {
-    io.stderr(`${COMMAND}: ${model} is not a readable .onnx file\n`);
+    io.stderr(`${COMMAND}: ${terminalSafe(model)} is not a readable .onnx file\n`);
     return EXIT_USAGE;
   }
   const opened = await ModelMeasurer.open({
@@ -79,14 +80,14 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
     },
   });
   if (!opened.ok) {
-    io.stderr(`${COMMAND}: ${opened.error.message}\n`);
+    io.stderr(`${COMMAND}: ${terminalSafe(opened.error.message)}\n`);
     return EXIT_FAILURE;
   }
   const measurer = opened.value;
   try {
     const measured = await measurer.measure({ modelFile: file, windowS: seconds, batchSize });
     if (!measured.ok) {
-      io.stderr(`${COMMAND}: ${measured.error.kind}: ${measured.error.message}\n`);
+      io.stderr(`${COMMAND}: ${measured.error.kind}: ${terminalSafe(measured.error.message)}\n`);
       return EXIT_FAILURE;
     }
     const report = measureReport(file, measured.value, intensity);

@@ -17,6 +17,7 @@ import {
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
 import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
+import { terminalSafe, terminalSafeLines } from "../render/terminal-text.ts";
 import {
   CLEAR_LINE,
   type LiveComponent,
@@ -96,7 +97,8 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
   const [file, ...rest] = args.command as [string, ...string[]];
   const missing = await findCommand(file, io.env, process.cwd());
   if (missing !== null) {
-    io.stderr(`${COMMAND}: ${missing.message}\n`);
+    // The command's name is the caller's text, perhaps a script's: never raw to the terminal.
+    io.stderr(`${COMMAND}: ${terminalSafe(missing.message)}\n`);
     return missing.exitCode;
   }
   if (args.logDir !== null) {
@@ -105,7 +107,9 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
       await makeDirectory(args.logDir);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      io.stderr(`${COMMAND}: --log-dir ${args.logDir} cannot be created: ${why}\n`);
+      io.stderr(
+        `${COMMAND}: ${terminalSafe(`--log-dir ${args.logDir} cannot be created: ${why}`)}\n`,
+      );
       return EXIT_TRACKER_FAILED;
     }
   }
@@ -135,11 +139,14 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
       status.stop();
     }
     const commandS = (performance.now() - startedMs) / 1000;
-    if (outcome.kind === "spawn-failed") io.stderr(`${COMMAND}: ${outcome.message}\n`);
+    if (outcome.kind === "spawn-failed")
+      io.stderr(`${COMMAND}: ${terminalSafe(outcome.message)}\n`);
     const result = await stopTracker(tracker, io);
     if (result !== null) {
-      if (!args.quiet) io.stderr(trackSummary(result, outcome, commandS));
-      if (!args.quiet && tracker.report !== null) io.stderr(reportLine(tracker.report));
+      if (!args.quiet) io.stderr(terminalSafeLines(trackSummary(result, outcome, commandS)));
+      // The server's answer is quoted there.
+      if (!args.quiet && tracker.report !== null)
+        io.stderr(terminalSafeLines(reportLine(tracker.report)));
       if (args.json) printJson(result, io);
     }
     return outcome.exitCode;
@@ -183,10 +190,14 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
     logFilePrefix: args.logPrefix,
     verbose: args.quiet ? 0 : 1,
     // The command owns stdout; carbontracker's block goes where `time` puts its report.
-    stdout: (text) => io.stderr(text),
+    // Its warnings quote a location, a path or a live provider's answer: escaped on the way.
+    stdout: (text) => io.stderr(terminalSafeLines(text)),
     // Verbose, the tracker echoes its warnings itself; --quiet still shows them, one line each.
     ...(args.quiet
-      ? { onWarning: (warning) => io.stderr(`${COMMAND}: warning: ${warning.message}\n`) }
+      ? {
+          onWarning: (warning) =>
+            io.stderr(`${COMMAND}: warning: ${terminalSafe(warning.message)}\n`),
+        }
       : {}),
     env: { ...io.env },
     power: powerOptionsFromEnv(io.env),
@@ -213,7 +224,7 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
 function refuse(failure: TrackerFailure, io: CliIo): number {
   const flag = failure.field === undefined ? undefined : FLAG_OF_OPTION[failure.field];
   const named = flag === undefined ? "" : ` (${flag})`;
-  io.stderr(`${COMMAND}: ${failure.message}${named}\n`);
+  io.stderr(`${COMMAND}: ${terminalSafe(failure.message)}${named}\n`);
   return failure.kind === "invalid-options" ? EXIT_USAGE : EXIT_TRACKER_FAILED;
 }
 
@@ -252,7 +263,7 @@ async function stopTracker(tracker: CarbonTracker, io: CliIo): Promise<TrackerRe
     return await tracker.stop();
   } catch (error) {
     if (!(error instanceof TrackerError)) throw error;
-    io.stderr(`${COMMAND}: the results could not be completed: ${error.message}\n`);
+    io.stderr(`${COMMAND}: the results could not be completed: ${terminalSafe(error.message)}\n`);
     return null;
   } finally {
     await tracker[Symbol.asyncDispose]();

@@ -22,6 +22,9 @@ export async function findCommand(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): Promise<CommandProblem | null> {
+  // An empty word is no command (a shell says "command not found"); looked up in PATH it
+  // would name each folder itself, found as a directory (126).
+  if (name === "") return notFound(name, "command not found");
   if (name.includes("/")) {
     const path = isAbsolute(name) ? name : resolve(cwd, name);
     const problem = await checkExecutable(path);

@@ -1,10 +1,14 @@
 import { basename } from "node:path";
 import { fixedDecimal, type ParsedLogPair, type SelectedConsumption } from "@wattprint/logs";
 import { renderTable } from "./table.ts";
+import { terminalSafe } from "./terminal-text.ts";
 
-/** The run's name: the output log's file name without `_carbontracker_output.log`. */
+/**
+ * The run's name: the output log's file name without `_carbontracker_output.log`. Names in a
+ * folder from someone else may hold control characters: escaped, as every name read from it.
+ */
 const runName = (pair: ParsedLogPair): string =>
-  basename(pair.output_filename).replace(/_carbontracker_output\.log$/, "");
+  terminalSafe(basename(pair.output_filename).replace(/_carbontracker_output\.log$/, ""));
 
 /** Energy and CO2 with carbontracker's 12 decimals: the numbers as the logs hold them. */
 const decimals = (value: number | null): string =>
@@ -32,7 +36,7 @@ export function formatPairTables(
       r.equivalents === null
         ? ""
         : Object.entries(r.equivalents)
-            .map(([unit, v]) => `${fixedDecimal(v, 12)} ${unit}`)
+            .map(([unit, v]) => `${fixedDecimal(v, 12)} ${terminalSafe(unit)}`)
             .join("; ");
     return [
       [
@@ -54,7 +58,7 @@ export function formatPairTables(
         ? "-"
         : String(Number((sum(watts.map(sum)) / watts.length).toPrecision(6)));
     const energyJ = joules === null ? "-" : String(Number(sum(joules.map(sum)).toPrecision(6)));
-    return [name, m.devices.join(", "), String(epochs), meanW, energyJ];
+    return [terminalSafe(name), terminalSafe(m.devices.join(", ")), String(epochs), meanW, energyJ];
   });
   let text = `== ${runName(pair)} (${flags}) ==\n`;
   text +=

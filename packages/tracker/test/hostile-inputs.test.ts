@@ -1,0 +1,89 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CarbonTracker, type TrackerOptions } from "../src/index.ts";
+
+/** A simulated CPU, no logs, silent: what is left to go wrong is the input under test. */
+const quiet = { verbose: 0, logDir: null, simCpu: "sim cpu", simCpuTdp: 10 } as const;
+
+describe("options objects that throw while they are read", () => {
+  it("a getter or Proxy trap that throws is an invalid-options failure, never a throw", async () => {
+    const throwing: readonly (() => TrackerOptions)[] = [
+      () => ({
+        ...quiet,
+        get location(): string {
+          throw new Error("getter boom");
+        },
+      }),
+      () =>
+        new Proxy({} as TrackerOptions, {
+          ownKeys() {
+            throw new Error("trap boom");
+          },
+        }),
+      // A thrown value whose conversion to text throws too.
+      () => ({
+        ...quiet,
+        get epochs(): number {
+          throw Object.create(null);
+        },
+      }),
+    ];
+    for (const make of throwing) {
+      const options = make();
+      let tracker: CarbonTracker | undefined;
+      expect(() => {
+        tracker = new CarbonTracker(options);
+      }).not.toThrow();
+      const ready = await (tracker as CarbonTracker).ready();
+      expect(ready.ok).toBe(false);
+      if (ready.ok) continue;
+      expect(ready.error.kind).toBe("invalid-options");
+      expect(ready.error.message).toMatch(/^invalid tracker options: they could not be read: /);
+      const created = await CarbonTracker.create(make());
+      expect(created.ok).toBe(false);
+    }
+  });
+
+  it("any option whose getter throws anything is refused by create()", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("epochs", "location", "logDir", "pue", "env", "reportTo", "nosuch"),
+        fc.anything({ maxDepth: 1 }),
+        async (key, thrown) => {
+          const options = { ...quiet };
+          Object.defineProperty(options, key, {
+            enumerable: true,
+            get() {
+              throw thrown;
+            },
+          });
+          const created = await CarbonTracker.create(options as TrackerOptions);
+          expect(created.ok).toBe(false);
+          if (!created.ok) expect(created.error.kind).toBe("invalid-options");
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("WATTPRINT_LOCATION", () => {
+  it("a value longer than a location can be is refused by its length, not quoted back", async () => {
+    const location = `DK${"\u001b[2J".repeat(100_000)}`;
+    const created = await CarbonTracker.create({ ...quiet, env: { WATTPRINT_LOCATION: location } });
+    expect(created.ok).toBe(false);
+    if (created.ok) return;
+    expect(created.error).toMatchObject({ kind: "intensity", field: "env.WATTPRINT_LOCATION" });
+    expect(created.error.message).toMatch(/^WATTPRINT_LOCATION is 400002 characters long/);
+    expect(created.error.message.length).toBeLessThan(300);
+  });
+
+  it("a value of 200 characters is still looked up (the option's own limit)", async () => {
+    const created = await CarbonTracker.create({
+      ...quiet,
+      env: { WATTPRINT_LOCATION: "x".repeat(200) },
+    });
+    expect(created.ok).toBe(false);
+    if (!created.ok) expect(created.error.message).toMatch(/^unknown location/);
+  });
+});
