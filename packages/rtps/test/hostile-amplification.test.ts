@@ -4,7 +4,13 @@ import { encodeEndpointData } from "../src/discovery/sedp-data.ts";
 import { encodeInlineQos } from "../src/endpoints/inline-qos.ts";
 import { resolveQos } from "../src/qos/endpoint-qos.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
-import { EntityIds, EntityKind, guidToBytes, makeEntityId } from "../src/wire/guid.ts";
+import {
+  EntityIds,
+  EntityKind,
+  guidToBytes,
+  makeEntityId,
+  prefixToString,
+} from "../src/wire/guid.ts";
 import { type Locator, locatorIpV4, udpV4Locator } from "../src/wire/locator.ts";
 import { MessageBuilder } from "../src/wire/message.ts";
 import { writeData } from "../src/wire/submessages/data.ts";
@@ -157,6 +163,33 @@ describe("amplification through shared or borrowed locators", () => {
     expect(bytesToVictim).toBeLessThanOrEqual(spdp.length + sedp.length);
     expect(w.matchedReaders).toHaveLength(0);
     expect(a.introspect().counters.peers.endpointsNotTheirs).toBe(1);
+    attacker.close();
+  }, 20_000);
+
+  it("ignores an SPDP dispose of a participant sent by another one", async () => {
+    const net = new MemoryNetwork();
+    const a = await make(net, "10.0.0.1", "A");
+    const b = await make(net, "10.0.0.2", "B");
+    expect(await until(() => a.participants.length === 1, 5000)).toBe(true);
+    // One datagram from a forged participant, disposing B by B's key.
+    const attacker = net.socket("203.0.113.66", 40_000);
+    const mb = new MessageBuilder(0x010f, forgedPrefix(1));
+    const key = guidToBytes({ prefix: b.guidPrefix, entityId: EntityIds.participant });
+    writeData(mb.w, {
+      readerId: EntityIds.spdpReader,
+      writerId: EntityIds.spdpWriter,
+      writerSN: 2,
+      inlineQos: encodeInlineQos(key, "disposed"),
+    });
+    attacker.send(mb.take(), a.transport.locators.metatrafficUnicast);
+    await sleep(200);
+    expect(a.participants.map((p) => p.guidPrefix)).toEqual([prefixToString(b.guidPrefix)]);
+    expect(a.introspect().counters.peers.disposesNotTheirs).toBe(1);
+    expect(a.dropCounters()["disposes-not-theirs"]).toBe(1);
+    // B's own dispose, as it closes, still removes it.
+    await b.close();
+    open.splice(open.indexOf(b), 1);
+    expect(await until(() => a.participants.length === 0, 5000)).toBe(true);
     attacker.close();
   }, 20_000);
 });

@@ -40,6 +40,8 @@ export interface PeerCounters extends AmplificationCounters {
   readonly participantsEvicted: number;
   /** Announced leases cut to `maxRemoteLeaseMs`. */
   readonly leasesCapped: number;
+  /** SPDP disposals naming a participant other than their sender: ignored. */
+  readonly disposesNotTheirs: number;
   /** SEDP endpoints beyond `maxEndpointsPerParticipant`. */
   readonly endpointsRejected: number;
   /** SEDP endpoints whose participant we do not know. */
@@ -69,6 +71,7 @@ export type DropCounterReason =
   | "endpoints-rejected"
   | "endpoints-of-unknown-participants"
   | "endpoints-not-theirs"
+  | "disposes-not-theirs"
   | "locators-refused"
   | "early-traffic-dropped"
   | "sends-withheld-unverified"

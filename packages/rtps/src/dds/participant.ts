@@ -410,6 +410,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "endpoints-rejected": this.refused.endpointsRejected,
       "endpoints-of-unknown-participants": this.refused.endpointsOfUnknownParticipants,
       "endpoints-not-theirs": this.refused.endpointsNotTheirs,
+      "disposes-not-theirs": s.disposesNotTheirs,
       "locators-refused":
         this.refused.locatorsNotUnicast +
         this.refused.locatorsNotAllowed +
@@ -482,6 +483,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       participantsRejected: this.spdp.counters.participantsRejected,
       participantsEvicted: this.spdp.counters.participantsEvicted,
       leasesCapped: this.spdp.counters.leasesCapped,
+      disposesNotTheirs: this.spdp.counters.disposesNotTheirs,
       ...this.refused,
       earlyTrafficDropped: this.router.earlyTrafficDropped,
       ...this.guard.counters,

@@ -4,6 +4,7 @@ import {
   type GuidPrefix,
   guidFromBytes,
   guidToBytes,
+  prefixEquals,
   prefixToString,
 } from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
@@ -82,6 +83,8 @@ export class SpdpAgent {
     participantsEvicted: 0,
     /** Participants whose announced lease was cut to `maxRemoteLeaseMs`. */
     leasesCapped: 0,
+    /** Disposals of a participant sent by another one: ignored. */
+    disposesNotTheirs: 0,
   };
 
   constructor(private readonly config: SpdpConfig) {
@@ -181,6 +184,12 @@ export class SpdpAgent {
     const { keyHash, instanceState } = sampleFields(m.inlineQos);
     if (instanceState !== "alive" || m.payloadIsKey) {
       const prefix = keyHash ? guidFromBytes(keyHash).prefix : ctx.sourcePrefix;
+      // A participant disposes only itself: anyone could otherwise remove a verified peer
+      // (and take its place in a full table) with one datagram naming its key.
+      if (!prefixEquals(prefix, ctx.sourcePrefix)) {
+        this.counters.disposesNotTheirs++;
+        return;
+      }
       this.remove(prefixToString(prefix), "disposed");
       return;
     }

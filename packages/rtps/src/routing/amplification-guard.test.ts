@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { udpV4Locator } from "../wire/locator.ts";
-import { AmplificationGuard, MAX_DESTINATIONS_PER_PEER } from "./amplification-guard.ts";
+import {
+  AmplificationGuard,
+  MAX_CREDIT_BYTES,
+  MAX_DESTINATIONS_PER_PEER,
+} from "./amplification-guard.ts";
 
 const prefix = (n: number) => Uint8Array.from({ length: 12 }, (_, i) => (i === 11 ? n : 7));
 const key = (n: number) => Buffer.from(prefix(n)).toString("hex");
@@ -38,6 +42,18 @@ describe("AmplificationGuard", () => {
     });
     g.received(prefix(1), 50);
     expect(g.allows(meta, 50)).toBe(true);
+  });
+
+  it("banks at most MAX_CREDIT_BYTES of a peer's traffic", () => {
+    const g = new AmplificationGuard();
+    const meta = udpV4Locator("10.0.0.2", 7410);
+    withPeer(g, 1, [meta], 60_000);
+    // A long session: far more received than the cap.
+    for (let i = 0; i < 1000; i++) g.received(prefix(1), 60_000);
+    let sent = 0;
+    while (g.allows(meta, 1024)) sent += 1024;
+    expect(sent).toBe(Math.floor(MAX_CREDIT_BYTES / 1024) * 1024);
+    expect(g.counters.unverifiedBytesSent).toBe(sent);
   });
 
   it("stops metering a locator once the peer names us from that locator's address", () => {

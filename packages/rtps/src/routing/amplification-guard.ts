@@ -7,6 +7,14 @@ import { ipv4ToNumber, type Locator, LocatorKind, locatorIpNumber } from "../wir
  * its endpoints' own): real peers use a handful, shared by all their endpoints.
  */
 export const MAX_DESTINATIONS_PER_PEER = 16;
+/**
+ * The most credit a peer banks. A verified peer never spends its credit (its own destinations
+ * are not metered), so over a long session it would grow to everything the peer ever sent:
+ * someone who gets an endpoint accepted under that peer's prefix could then spend it all on
+ * locators of their choosing. Capped, that is at most this much per peer, while the
+ * handshakes and repairs an unverified peer's traffic pays for stay far below it.
+ */
+export const MAX_CREDIT_BYTES = 256 * 1024;
 /** Source addresses remembered per peer as shown to receive our traffic. */
 const MAX_PROVEN_ADDRESSES = 8;
 
@@ -130,7 +138,7 @@ export class AmplificationGuard {
     const current = this.currentPrefix;
     if (this.currentPeer === undefined && current !== undefined && prefixEquals(current, prefix)) {
       this.currentPeer = peer;
-      peer.creditBytes += this.currentBytes;
+      peer.creditBytes = credited(peer.creditBytes, this.currentBytes);
       if (this.currentProof) this.addressedToUs();
     }
   }
@@ -186,7 +194,7 @@ export class AmplificationGuard {
     this.currentPeer = peer;
     this.currentBytes = bytes;
     this.currentProof = false;
-    if (peer !== undefined) peer.creditBytes += bytes;
+    if (peer !== undefined) peer.creditBytes = credited(peer.creditBytes, bytes);
   }
 
   /** That message names us in an INFO_DST: proof that its sender heard from us. */
@@ -298,4 +306,10 @@ export class AmplificationGuard {
     this.lastKey = -1;
     this.lastDestination = undefined;
   }
+}
+
+/** `credit` plus `bytes`, at most MAX_CREDIT_BYTES. */
+function credited(credit: number, bytes: number): number {
+  const sum = credit + bytes;
+  return sum < MAX_CREDIT_BYTES ? sum : MAX_CREDIT_BYTES;
 }
