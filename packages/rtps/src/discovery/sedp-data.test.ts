@@ -9,6 +9,7 @@ import {
 } from "../wire/parameter-list.ts";
 import { Pid } from "../wire/pids.ts";
 import type { EndpointDescription } from "./endpoint-description.ts";
+import { MAX_DISCOVERY_NAME_CHARS } from "./parameter-values.ts";
 import { decodeEndpointData, encodeEndpointData, readPlCdr } from "./sedp-data.ts";
 
 const prefix = new Uint8Array(12).fill(3);
@@ -101,6 +102,37 @@ describe("SEDP endpoint data", () => {
         deadlineMs: 1500,
       },
     });
+  });
+
+  it.each([
+    ["a topic name", { topicName: "t".repeat(MAX_DISCOVERY_NAME_CHARS + 1) }, /a name of 513/],
+    ["a type name", { typeName: "T".repeat(MAX_DISCOVERY_NAME_CHARS + 1) }, /a name of 513/],
+    ["65 partitions", { partitions: Array.from({ length: 65 }, (_, i) => `p${i}`) }, /65 names/],
+    ["a long partition", { partitions: ["p".repeat(MAX_DISCOVERY_NAME_CHARS + 1)] }, /513/],
+  ])("refuses an endpoint with %s past the discovery limits", (_what, change, message) => {
+    const { partitions, ...names } = change as { partitions?: string[]; topicName?: string };
+    const ep: EndpointDescription = {
+      guid: { prefix, entityId: 0x207 },
+      side: "reader",
+      topicName: "t",
+      typeName: "T",
+      keyed: true,
+      qos: resolveQos("reader", { reliability: "reliable", ...(partitions ? { partitions } : {}) }),
+      unicastLocators: [],
+      multicastLocators: [],
+      expectsInlineQos: false,
+      contentFiltered: false,
+      vendorId: 0,
+      ...names,
+    };
+    const list = readPlCdr(encodeEndpointData(ep));
+    if (!list.ok) throw new Error(list.error.message);
+    const back = decodeEndpointData(list.value, {
+      side: "reader",
+      vendorId: 0,
+      keyHash: undefined,
+    });
+    expect(!back.ok && back.error.message).toMatch(message);
   });
 
   it("rejects data without topic as a value, not an exception", () => {

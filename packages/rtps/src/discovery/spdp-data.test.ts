@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION } from "../wire/header.ts";
 import { LocatorKind, udpV4Locator, writeLocator } from "../wire/locator.ts";
 import { readParameterList } from "../wire/parameter-list.ts";
 import { Pid } from "../wire/pids.ts";
+import { MAX_DISCOVERY_NAME_CHARS } from "./parameter-values.ts";
 import { readPlCdr } from "./sedp-data.ts";
 import { decodeParticipantData, encodeParticipantData, type ParticipantData } from "./spdp-data.ts";
 
@@ -27,6 +28,29 @@ describe("SPDP participant data", () => {
     const list = readPlCdr(encodeParticipantData(data));
     if (!list.ok) throw new Error(list.error.message);
     expect(decodeParticipantData(list.value, 0)).toEqual({ ok: true, value: data });
+  });
+
+  it("keeps a property named __proto__ as a property, and leaves out overlong ones", () => {
+    const long = "x".repeat(MAX_DISCOVERY_NAME_CHARS + 1);
+    // A computed "__proto__" key is an own property (a plain `__proto__:` would set the prototype).
+    const properties = { ["__proto__"]: "p", [long]: "v", k: long, ok: "1" };
+    const list = readPlCdr(encodeParticipantData({ ...data, properties }));
+    if (!list.ok) throw new Error(list.error.message);
+    const back = decodeParticipantData(list.value, 0);
+    if (!back.ok) throw new Error(back.error.message);
+    expect(Object.entries(back.value.properties)).toEqual([
+      ["__proto__", "p"],
+      ["ok", "1"],
+    ]);
+  });
+
+  it("refuses a participant name past MAX_DISCOVERY_NAME_CHARS", () => {
+    const list = readPlCdr(
+      encodeParticipantData({ ...data, name: "n".repeat(MAX_DISCOVERY_NAME_CHARS + 1) }),
+    );
+    if (!list.ok) throw new Error(list.error.message);
+    const back = decodeParticipantData(list.value, 0);
+    expect(!back.ok && back.error.message).toMatch(/a name of 513 characters \(at most 512\)/);
   });
 
   it("keeps only UDPv4 locators (Fast DDS also announces SHM, kind 16)", () => {

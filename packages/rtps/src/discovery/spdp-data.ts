@@ -7,6 +7,7 @@ import { findParameter, type ParameterList, ParameterListBuilder } from "../wire
 import { Pid } from "../wire/pids.ts";
 import { writeDurationMs } from "../wire/time.ts";
 import {
+  MAX_DISCOVERY_NAME_CHARS,
   readDurationValue,
   readLocatorValue,
   readStringValue,
@@ -48,7 +49,8 @@ export const BuiltinEndpoint = {
 
 function readProperties(list: ParameterList): Record<string, string> {
   const p = findParameter(list, Pid.propertyList);
-  const out: Record<string, string> = {};
+  // No prototype: a property named "__proto__" is kept as one, not swallowed by the setter.
+  const out: Record<string, string> = Object.create(null);
   if (!p) return out;
   const r = valueReader(list, p);
   const n = Math.min(r.u32(), MAX_PROPERTIES);
@@ -57,6 +59,8 @@ function readProperties(list: ParameterList): Record<string, string> {
     const name = r.string();
     r.align(4, 0);
     const value = r.string();
+    // Kept for the participant's lifetime: an overlong property is left out, the rest kept.
+    if (name.length > MAX_DISCOVERY_NAME_CHARS || value.length > MAX_DISCOVERY_NAME_CHARS) continue;
     out[name] = value;
   }
   return out;
