@@ -15,7 +15,7 @@ import { type Locator, locatorIpV4, udpV4Locator } from "../src/wire/locator.ts"
 import { MessageBuilder } from "../src/wire/message.ts";
 import { writeData } from "../src/wire/submessages/data.ts";
 import { collect, keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
-import { forgedPrefix, forgedSpdp } from "./hostile-helpers.ts";
+import { forgedPrefix, forgedSpdp, sleep, until } from "./hostile-helpers.ts";
 
 /*
  * Amplification through locators a forged participant shares with someone else: a verified
@@ -36,17 +36,6 @@ async function make(net: MemoryNetwork, address: string, name: string): Promise<
   });
   open.push(p);
   return p;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await sleep(5);
-  }
-  return true;
 }
 
 /** Bytes of the submessages in `datagram` that follow an INFO_DST naming a forged prefix. */

@@ -70,3 +70,16 @@ export function floodParticipant(n: number): ForgedParticipant {
 export function isVictim(l: Locator): boolean {
   return l.address[12] === 198 && l.address[13] === 51;
 }
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 5 ms: true once it holds, false after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await sleep(5);
+  }
+  return true;
+}

@@ -4,7 +4,14 @@ import type { ParticipantOptions } from "../src/dds/participant-options.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import { type Locator, locatorIpV4, udpV4Locator } from "../src/wire/locator.ts";
 import { collect, keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
-import { floodParticipant, forgedPrefix, forgedSpdp, isVictim } from "./hostile-helpers.ts";
+import {
+  floodParticipant,
+  forgedPrefix,
+  forgedSpdp,
+  isVictim,
+  sleep,
+  until,
+} from "./hostile-helpers.ts";
 
 /*
  * Forged and misbehaving peers over the in-memory network (README, "Hostile input"). An
@@ -39,17 +46,6 @@ const topic = {
   keyed: true,
   qos: { reliability: "reliable", history: { kind: "keep-all" } },
 } as const;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await sleep(5);
-  }
-  return true;
-}
 
 /** Sends `count` forged participants' announcements to `target` from one attacker address. */
 function flood(

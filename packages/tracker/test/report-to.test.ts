@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +29,22 @@ interface RunsServer {
   /** Every POST seen, in order, with its body's id. */
   readonly posts: { id: string; authorization: string | undefined }[];
   close(): Promise<void>;
+}
+
+/** A server on 127.0.0.1 answering with `handler`, used by `use(url)` and then closed. */
+async function withServer(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  use: (url: string) => Promise<void>,
+): Promise<void> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await use(`http://127.0.0.1:${port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 async function runsServer(behaviour: { failFirst?: number } = {}): Promise<RunsServer> {
@@ -228,35 +244,31 @@ describe("reportTo", () => {
   });
 
   it("gives up on a server that accepts and never answers, attempt by attempt", async () => {
-    const silent = createServer(() => {
-      // Never answers: only the per-attempt timeout ends each attempt.
-    });
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    const { port } = silent.address() as AddressInfo;
     const { result } = await run(undefined);
-    try {
-      const report = await reportRun({
-        url: `http://127.0.0.1:${port}`,
-        project: "p",
-        result,
-        retries: 1,
-        backoffMs: 1,
-        timeoutMs: 100,
-      });
-      expect(report.ok).toBe(false);
-      if (report.ok) return;
-      expect(report.error).toMatchObject({ kind: "unreachable", attempts: 2 });
-      expect(report.error.message).toContain("no answer within 100 ms");
-    } finally {
-      silent.closeAllConnections();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
-    }
+    // Never answers: only the per-attempt timeout ends each attempt.
+    await withServer(
+      () => {},
+      async (url) => {
+        const report = await reportRun({
+          url,
+          project: "p",
+          result,
+          retries: 1,
+          backoffMs: 1,
+          timeoutMs: 100,
+        });
+        expect(report.ok).toBe(false);
+        if (report.ok) return;
+        expect(report.error).toMatchObject({ kind: "unreachable", attempts: 2 });
+        expect(report.error.message).toContain("no answer within 100 ms");
+      },
+    );
   });
 
   it("reads a bounded start of a server's answer and quotes a bounded part of its detail", async () => {
     let written = 0;
-    const flood = createServer((_request, response) => {
-      // A 4xx whose problem detail is a megabyte, then an answer that never ends.
+    // A 4xx whose problem detail is a megabyte, then an answer that never ends.
+    const flood = (_request: IncomingMessage, response: ServerResponse): void => {
       response.writeHead(400, { "content-type": "application/problem+json" });
       const detail = "d".repeat(1024 * 1024);
       response.write(`{"detail":"${detail}","field":"result.${"f".repeat(10_000)}"}`);
@@ -271,48 +283,32 @@ describe("reportTo", () => {
         }
       };
       more();
-    });
-    await new Promise<void>((resolve) => flood.listen(0, "127.0.0.1", resolve));
-    const { port } = flood.address() as AddressInfo;
+    };
     const { result } = await run(undefined);
-    try {
-      const report = await reportRun({
-        url: `http://127.0.0.1:${port}`,
-        project: "p",
-        result,
-        retries: 0,
-        timeoutMs: 5_000,
-      });
+    await withServer(flood, async (url) => {
+      const report = await reportRun({ url, project: "p", result, retries: 0, timeoutMs: 5_000 });
       expect(report.ok).toBe(false);
       if (report.ok) return;
       // Only the first 64 KiB are read, which hold no whole JSON document: no detail quoted.
       expect(report.error).toMatchObject({ kind: "rejected", status: 400 });
       expect(report.error.message.length).toBeLessThan(1_000);
       expect(written).toBeLessThan(64 * 1024 * 1024);
-    } finally {
-      flood.closeAllConnections();
-      await new Promise<void>((resolve) => flood.close(() => resolve()));
-    }
+    });
   });
 
   it("quotes at most 500 characters of a problem's detail and field", async () => {
-    const wordy = createServer((_request, response) => {
+    const { result } = await run(undefined);
+    const wordy = (_request: IncomingMessage, response: ServerResponse): void => {
       response.writeHead(422, { "content-type": "application/problem+json" });
       response.end(JSON.stringify({ detail: "d".repeat(5_000), field: "f".repeat(700) }));
-    });
-    await new Promise<void>((resolve) => wordy.listen(0, "127.0.0.1", resolve));
-    const { port } = wordy.address() as AddressInfo;
-    const { result } = await run(undefined);
-    try {
-      const report = await reportRun({ url: `http://127.0.0.1:${port}`, project: "p", result });
+    };
+    await withServer(wordy, async (url) => {
+      const report = await reportRun({ url, project: "p", result });
       expect(report.ok).toBe(false);
       if (report.ok) return;
       expect(report.error.message).toContain(`HTTP 422: ${"d".repeat(500)}... (5000 characters)`);
       expect(report.error).toMatchObject({ field: `${"f".repeat(500)}... (700 characters)` });
-    } finally {
-      wordy.closeAllConnections();
-      await new Promise<void>((resolve) => wordy.close(() => resolve()));
-    }
+    });
   });
 
   it("rejects a bad reportTo at construction, naming the option", async () => {
