@@ -41,6 +41,9 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
                         (env WATTPRINT_MODELS_DIR; see the README)
   --measure-seconds S   measurement window of the measured path (env CT_TARGET_SECONDS, as
                         SustainML's; default 1, at most ${MAX_MEASURE_SECONDS})
+  --model-path-root DIR run a task's model_path only when it resolves inside DIR (env
+                        WATTPRINT_MODEL_PATH_ROOT; default: any readable .onnx, as SustainML's
+                        node; set it on a shared network)
   --max-models N        models kept loaded for measuring (default ${DEFAULT_MAX_MODELS})
   --sim-cpu-watts W     measure on a simulated CPU drawing W watts instead of this host's readers
   --sim-gpu-watts W     and/or a simulated GPU (carbontracker's sim_cpu / sim_gpu)
@@ -81,6 +84,8 @@ export interface NodeAppOptions {
 
 export interface MeasureAppOptions {
   readonly modelsDir?: string;
+  /** Only a `model_path` inside this folder is run (see ModelMeasurer's modelPathRoot). */
+  readonly modelPathRoot?: string;
   readonly maxModels: number;
   readonly simCpuWatts?: number;
   readonly simGpuWatts?: number;
@@ -215,6 +220,12 @@ function measureOptions(
   mode: TaskMode,
 ): MeasureAppOptions | undefined {
   const dir = optionText("models-dir", values["models-dir"], env, "WATTPRINT_MODELS_DIR");
+  const pathRoot = optionText(
+    "model-path-root",
+    values["model-path-root"],
+    env,
+    "WATTPRINT_MODEL_PATH_ROOT",
+  );
   const watts = (flag: "sim-cpu-watts" | "sim-gpu-watts") =>
     optionalNumber(flag, values[flag], env, undefined, { min: 0, max: 100_000, unit: "W" });
   const simCpuWatts = watts("sim-cpu-watts");
@@ -241,13 +252,19 @@ function measureOptions(
   }
   return {
     ...(dir !== undefined ? { modelsDir: dir.text } : {}),
+    ...(pathRoot !== undefined ? { modelPathRoot: pathRoot.text } : {}),
     maxModels,
     ...(simCpuWatts !== undefined ? { simCpuWatts } : {}),
     ...(simGpuWatts !== undefined ? { simGpuWatts } : {}),
   };
 }
 
-type MeasureFlag = "models-dir" | "sim-cpu-watts" | "sim-gpu-watts" | "max-models";
+type MeasureFlag =
+  | "models-dir"
+  | "model-path-root"
+  | "sim-cpu-watts"
+  | "sim-gpu-watts"
+  | "max-models";
 
 /** The participant's hostile-input limits (rtps README, "Hostile input"); flags only. */
 function peerLimits(values: Readonly<Partial<Record<PeerFlag, string>>>, env: Env): RtpsPeerLimits {
@@ -282,6 +299,7 @@ const FLAGS = {
   "grid-ci": { type: "string" },
   mode: { type: "string" },
   "models-dir": { type: "string" },
+  "model-path-root": { type: "string" },
   "measure-seconds": { type: "string" },
   "max-models": { type: "string" },
   "sim-cpu-watts": { type: "string" },

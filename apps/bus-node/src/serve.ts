@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { ModelMeasurer, simulatedDeviceOptions } from "@wattprint/measure";
 import { PARTICIPANT_PROPERTIES } from "@wattprint/messages";
 import {
@@ -133,8 +134,17 @@ async function openMeasurer(
   options: MeasureAppOptions,
   logger: Logger,
 ): Promise<ModelMeasurer | string> {
+  // A typo must not make every model_path an estimate in silence, as for --models-dir.
+  if (options.modelPathRoot !== undefined) {
+    const isFolder = await stat(options.modelPathRoot).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) return `--model-path-root: ${options.modelPathRoot} is not a folder`;
+  }
   const opened = await ModelMeasurer.open({
     ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
+    ...(options.modelPathRoot !== undefined ? { modelPathRoot: options.modelPathRoot } : {}),
     runner: { maxModels: options.maxModels },
     tracker: simulatedDeviceOptions({ cpuW: options.simCpuWatts, gpuW: options.simGpuWatts }),
   });

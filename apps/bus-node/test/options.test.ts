@@ -195,6 +195,12 @@ describe("wattprint-node measure options", () => {
     });
     expect(parse([], { WATTPRINT_MODELS_DIR: "/m" }).measure?.modelsDir).toBe("/m");
     expect(
+      parse(["--mode", "measure", "--model-path-root", "/srv/shared"]).measure?.modelPathRoot,
+    ).toBe("/srv/shared");
+    expect(
+      parse(["--mode", "measure"], { WATTPRINT_MODEL_PATH_ROOT: "/r" }).measure?.modelPathRoot,
+    ).toBe("/r");
+    expect(
       parse(["--mode", "measure", "--sim-cpu-watts", "65", "--max-models", "2"]).measure,
     ).toEqual({ maxModels: 2, simCpuWatts: 65 });
     expect(

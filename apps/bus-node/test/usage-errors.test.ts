@@ -97,6 +97,11 @@ describe("wattprint-node usage errors", () => {
       /^WATTPRINT_WARM_UP_TASKS expects an integer 0\.\.1000000, got ""$/,
     ],
     [["--domain", ""], {}, /^--domain expects a value, got ""$/],
+    [
+      ["--mode", "measure", "--model-path-root", "/nonexistent/models"],
+      {},
+      /^--model-path-root: \/nonexistent\/models is not a folder$/,
+    ],
     [["--grid-ci", "0x10"], {}, /^--grid-ci expects a number >= 0 \(gCO2eq\/kWh\), got "0x10"$/],
   ])("exits 2 with one line for %j, env %j", async (args, env, message) => {
     expectUsageError(await node(args, env), message);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { access, constants, stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { access, constants, realpath, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { failure, type Result } from "@wattprint/result";
 import type { MeasureFailure } from "./failures.ts";
 
@@ -31,6 +31,20 @@ export async function readableOnnxFile(path: string): Promise<string | undefined
     return absolute;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether `file` lies inside `folder` once both are resolved, symlinks included: a link in the
+ * folder that leads out of it does not count as inside. A path that does not resolve is not.
+ */
+export async function insideFolder(file: string, folder: string): Promise<boolean> {
+  try {
+    const [real, root] = await Promise.all([realpath(file), realpath(folder)]);
+    const rel = relative(root, real);
+    return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  } catch {
+    return false;
   }
 }
 

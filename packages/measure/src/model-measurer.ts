@@ -12,7 +12,7 @@ import {
   type TrackerResult,
 } from "@wattprint/tracker";
 import type { MeasureFailure } from "./failures.ts";
-import { ModelHashes, readableOnnxFile } from "./model-file.ts";
+import { insideFolder, ModelHashes, readableOnnxFile } from "./model-file.ts";
 import { type LocatedModel, ModelsFolder, type ModelsFolderError } from "./models-folder.ts";
 import { type FeedSpec, ModelRunner, type ModelRunnerOptions } from "./runner/model-runner.ts";
 
@@ -51,6 +51,13 @@ export interface ModelMeasurerOptions {
   readonly power?: MeterOptions;
   readonly sampleIntervalS?: number;
   readonly runner?: ModelRunnerOptions;
+  /**
+   * Where a task's `model_path` may point: only a file that resolves (symlinks followed) inside
+   * this folder is run. Unset, any readable `.onnx` on the host is, as SustainML's node does;
+   * on a shared network a peer could then make the node load, hash and publish the hash of
+   * any model file it can name.
+   */
+  readonly modelPathRoot?: string;
 }
 
 export type MeasurerOpenError = ModelsFolderError;
@@ -80,6 +87,7 @@ export class ModelMeasurer {
     private readonly trackerOptions: TrackerOptions,
     private ready: MeasurerReadiness,
     runnerOptions: ModelRunnerOptions,
+    private readonly modelPathRoot: string | undefined,
   ) {
     this.runner = new ModelRunner(runnerOptions);
   }
@@ -122,6 +130,7 @@ export class ModelMeasurer {
       trackerOptions,
       { ready: false, reason: "not checked yet" },
       options.runner ?? {},
+      options.modelPathRoot,
     );
     measurer.ready = await measurer.checkReadiness();
     return { ok: true, value: measurer };
@@ -137,8 +146,10 @@ export class ModelMeasurer {
     return this.folder.locate(modelName);
   }
 
-  runnablePath(modelPath: string): Promise<string | undefined> {
-    return readableOnnxFile(modelPath);
+  async runnablePath(modelPath: string): Promise<string | undefined> {
+    const file = await readableOnnxFile(modelPath);
+    if (file === undefined || this.modelPathRoot === undefined) return file;
+    return (await insideFolder(file, this.modelPathRoot)) ? file : undefined;
   }
 
   measure(request: MeasureRequest): Promise<Result<Measurement, MeasureFailure>> {

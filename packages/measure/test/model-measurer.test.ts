@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTestOnnxModel } from "@wattprint/testkit";
@@ -127,6 +127,43 @@ describe("ModelMeasurer with nothing to measure on", () => {
       });
     } finally {
       await lonely.close();
+    }
+  });
+});
+
+describe("ModelMeasurer's model_path lookup", () => {
+  it("runs any readable .onnx by default, and only what resolves inside modelPathRoot when set", async () => {
+    const root = join(dir, "shared-models");
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, "inside.onnx"), "x");
+    await writeFile(join(dir, "outside.onnx"), "x");
+    await symlink(join(dir, "outside.onnx"), join(root, "link-out.onnx"));
+    const open = async (modelPathRoot?: string) => {
+      const opened = await ModelMeasurer.open({
+        tracker: SIMULATED,
+        ...(modelPathRoot === undefined ? {} : { modelPathRoot }),
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      return opened.value;
+    };
+    const anyPath = await open();
+    const rooted = await open(root);
+    try {
+      // SustainML's behaviour, unchanged without a root.
+      expect(await anyPath.runnablePath(join(dir, "outside.onnx"))).toBe(join(dir, "outside.onnx"));
+      expect(await rooted.runnablePath(join(root, "inside.onnx"))).toBe(join(root, "inside.onnx"));
+      // Outside the folder, by path, by `..`, or by a link in the folder that leads out.
+      for (const path of [
+        join(dir, "outside.onnx"),
+        join(root, "..", "outside.onnx"),
+        join(root, "link-out.onnx"),
+        "/nonexistent/x.onnx",
+      ]) {
+        expect(await rooted.runnablePath(path)).toBeUndefined();
+      }
+    } finally {
+      await anyPath.close();
+      await rooted.close();
     }
   });
 });
