@@ -1,7 +1,6 @@
-import { constants } from "node:fs";
-import { open, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { availableParallelism, cpus, totalmem } from "node:os";
-import { NOT_REGULAR_FILE, readSmallText } from "../sysfs/io.ts";
+import { openRegularHandle, readSmallText } from "../sysfs/io.ts";
 import type { CpuFacts } from "./cpu-model.ts";
 import { smbiosMemoryModules } from "./smbios.ts";
 
@@ -118,14 +117,9 @@ async function socketCount(cpuDir: string): Promise<number> {
 async function dimmCount(path: string): Promise<Pick<Gathered, "dimms" | "dimmsOrigin">> {
   let table: Uint8Array;
   try {
-    // Non-blocking: a FIFO at the path would otherwise hold the open until a writer came.
-    const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    // Non-blocking, regular files only: a FIFO at the path would hold the open until a writer came.
+    const { handle: file, stats } = await openRegularHandle(path);
     try {
-      const stats = await file.stat();
-      if (!stats.isFile()) {
-        const code = stats.isDirectory() ? "EISDIR" : NOT_REGULAR_FILE;
-        throw Object.assign(new Error(`${path} is not a regular file`), { code });
-      }
       // sysfs gives the table's true size; 0 (unknown) reads up to the limit.
       const size = Math.min(stats.size || MAX_DMI_BYTES, MAX_DMI_BYTES);
       const buffer = Buffer.alloc(size);

@@ -1,5 +1,5 @@
 import { close, constants, fstat, open, type Stats, stat, statSync } from "node:fs";
-import { open as openHandle, readdir, realpath } from "node:fs/promises";
+import { type FileHandle, open as openHandle, readdir, realpath } from "node:fs/promises";
 import { type ReadCallback, readThread } from "./read-thread.ts";
 
 export type { ReadCallback };
@@ -104,12 +104,28 @@ export function openRegularFile(path: string): Promise<number> {
   );
 }
 
-/** A small text file, read whole up to `MAX_TEXT_BYTES` (never blocking, never unbounded). */
-export async function readSmallText(path: string): Promise<string> {
+/**
+ * `openRegularFile` for a `FileHandle`, with the file's stats: a regular file opened without
+ * blocking, or a refusal (EISDIR, ENOTREG) after the handle is closed again.
+ */
+export async function openRegularHandle(
+  path: string,
+): Promise<{ readonly handle: FileHandle; readonly stats: Stats }> {
   const handle = await openHandle(path, READ_FLAGS);
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw notRegular(path, stats);
+    return { handle, stats };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** A small text file, read whole up to `MAX_TEXT_BYTES` (never blocking, never unbounded). */
+export async function readSmallText(path: string): Promise<string> {
+  const { handle } = await openRegularHandle(path);
+  try {
     const buffer = Buffer.alloc(MAX_TEXT_BYTES + 1);
     let length = 0;
     // Bounded by the buffer: each pass reads at least one byte or ends the loop.
