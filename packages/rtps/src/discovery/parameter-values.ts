@@ -16,9 +16,9 @@ export function valueReader(list: ParameterList, p: Parameter): ByteReader {
  */
 export const MAX_DISCOVERY_NAME_CHARS = 512;
 
-/** A name parameter; one longer than MAX_DISCOVERY_NAME_CHARS refuses the whole announcement. */
-export function readStringValue(list: ParameterList, p: Parameter): string {
-  const text = valueReader(list, p).string();
+/** The next string of `r` as a name; one longer than MAX_DISCOVERY_NAME_CHARS fails the decode. */
+function readName(r: ByteReader): string {
+  const text = r.string();
   if (text.length > MAX_DISCOVERY_NAME_CHARS) {
     fail(
       "invalid-value",
@@ -26,6 +26,11 @@ export function readStringValue(list: ParameterList, p: Parameter): string {
     );
   }
   return text;
+}
+
+/** A name parameter; one longer than MAX_DISCOVERY_NAME_CHARS refuses the whole announcement. */
+export function readStringValue(list: ParameterList, p: Parameter): string {
+  return readName(valueReader(list, p));
 }
 
 export function readU32Value(list: ParameterList, p: Parameter): number {
@@ -52,14 +57,7 @@ export function readStringSequence(list: ParameterList, p: Parameter): string[] 
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     r.align(4, 0);
-    const text = r.string();
-    if (text.length > MAX_DISCOVERY_NAME_CHARS) {
-      fail(
-        "invalid-value",
-        `a name of ${text.length} characters (at most ${MAX_DISCOVERY_NAME_CHARS})`,
-      );
-    }
-    out.push(text);
+    out.push(readName(r));
   }
   return out;
 }
