@@ -41,11 +41,16 @@ export async function readableOnnxFile(path: string): Promise<string | undefined
 export async function insideFolder(file: string, folder: string): Promise<boolean> {
   try {
     const [real, root] = await Promise.all([realpath(file), realpath(folder)]);
-    const rel = relative(root, real);
-    return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+    return isBelow(root, real);
   } catch {
     return false;
   }
+}
+
+/** Whether absolute `path` names something below absolute `root` (not `root` itself), by name. */
+export function isBelow(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
-import { isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, normalize, resolve } from "node:path";
 import { failure, type Result } from "@wattprint/result";
 import { z } from "zod";
-import { readableOnnxFile } from "./model-file.ts";
+import { isBelow, readableOnnxFile } from "./model-file.ts";
 
 /**
  * The models folder: which local `.onnx` file a SustainML model name (`MLModel.model`)
@@ -99,10 +99,7 @@ export class ModelsFolder {
   private inside(relativeFile: string): string | undefined {
     if (relativeFile.includes("\0") || isAbsolute(relativeFile)) return undefined;
     const file = resolve(this.root, normalize(relativeFile));
-    const rel = relative(this.root, file);
-    if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel))
-      return undefined;
-    return file;
+    return isBelow(this.root, file) ? file : undefined;
   }
 
   private async refreshManifest(): Promise<void> {
