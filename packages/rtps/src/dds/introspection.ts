@@ -76,7 +76,9 @@ export type DropCounterReason =
   | "early-traffic-dropped"
   | "sends-withheld-unverified"
   | "sends-to-unknown-destination"
-  | "reader-queue-full";
+  | "reader-queue-full"
+  /** Fragments NACK_FRAGs asked for over a writer's resend budget per turn (README). */
+  | "fragment-resends-over-limit";
 
 export interface Introspection {
   readonly guidPrefix: string;

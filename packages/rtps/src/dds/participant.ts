@@ -397,6 +397,10 @@ export class Participant extends Emitter<ParticipantEvents> {
     const g = this.guard.counters;
     let queueFull = 0;
     for (const r of this.readers.values()) queueFull += r.samplesDroppedQueueFull;
+    let resendsOverLimit = 0;
+    for (const w of this.writers.values())
+      resendsOverLimit += w.rtps.counters.fragmentResendsOverLimit;
+    for (const w of this.sedp.writers) resendsOverLimit += w.counters.fragmentResendsOverLimit;
     return {
       "not-rtps": d["not-rtps"],
       "truncated-header": d["truncated-header"],
@@ -419,6 +423,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "sends-withheld-unverified": g.datagramsWithheld,
       "sends-to-unknown-destination": g.unknownDestination,
       "reader-queue-full": queueFull,
+      "fragment-resends-over-limit": resendsOverLimit,
     };
   }
 

@@ -27,7 +27,8 @@ export type FragmentDropReason =
   | "participant-limit"
   /**
    * Its sampleSize or fragmentSize differ from the first fragment of that sample, it carries
-   * fragments past the sample's last, or fewer bytes than its fragments need.
+   * fragments past the sample's last, or fewer bytes than its fragments need (no fragment at
+   * all included).
    */
   | "layout-mismatch";
 
@@ -191,6 +192,11 @@ export class WriterFragments {
       counters.dropped["sample-too-large"]++;
       return undefined;
     }
+    if (!carriesFirstFragment(m)) {
+      // It would store nothing: it must not start a sample, which may evict one in progress.
+      counters.dropped["layout-mismatch"]++;
+      return undefined;
+    }
     let asm = this.assemblies.get(m.writerSN);
     if (!asm) {
       if (this.assemblies.size >= MAX_ASSEMBLIES_PER_WRITER) this.evictOldest();
@@ -275,6 +281,18 @@ export class WriterFragments {
       return;
     }
   }
+}
+
+/**
+ * Whether `m` holds its first fragment whole (the decoder checked that this fragment exists in
+ * the announced layout): a DATA_FRAG of 0 fragments, or of fewer bytes, stores nothing.
+ */
+function carriesFirstFragment(m: DataFragSubmessage): boolean {
+  const length = Math.min(
+    m.fragmentSize,
+    m.sampleSize - (m.fragmentStartingNum - 1) * m.fragmentSize,
+  );
+  return m.fragmentsInSubmessage > 0 && m.fragments.length >= length;
 }
 
 /** Bookkeeping charged per inline QoS parameter kept. */

@@ -2,6 +2,7 @@ import { EntityKind, type Guid, makeEntityId } from "../wire/guid.ts";
 import { decodeMessage } from "../wire/message.ts";
 import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
+import type { NackFragSubmessage } from "../wire/submessages/fragment-control.ts";
 import { FragmentPool } from "./fragments.ts";
 import type { Outbox } from "./outbox.ts";
 import { RtpsReader } from "./reader.ts";
@@ -14,9 +15,10 @@ export const writerGuid: Guid = {
   entityId: makeEntityId(1, EntityKind.writerWithKey),
 };
 
-/** A reader wired to an outbox that records ACKNACKs; `flush` runs the turn's hooks. */
+/** A reader wired to an outbox that records ACKNACKs and NACK_FRAGs; `flush` runs the turn's hooks. */
 export function rig() {
   const acks: AckNackSubmessage[] = [];
+  const nackFrags: NackFragSubmessage[] = [];
   const got: number[] = [];
   let hooks: Array<() => void> = [];
   const outbox: Outbox = {
@@ -24,7 +26,11 @@ export function rig() {
     vendorId: 0,
     send: (datagram) => {
       const m = decodeMessage(datagram);
-      if (m.ok) for (const i of m.value.items) if (i.kind === "acknack") acks.push(i);
+      if (!m.ok) return;
+      for (const i of m.value.items) {
+        if (i.kind === "acknack") acks.push(i);
+        else if (i.kind === "nack-frag") nackFrags.push(i);
+      }
     },
     beforeFlush: (fn) => hooks.push(fn),
   };
@@ -47,6 +53,7 @@ export function rig() {
   };
   flush();
   acks.length = 0;
+  nackFrags.length = 0;
   /** Runs `fn` then the turn's flush, and says how long both took. */
   const timed = (fn: () => void): number => {
     const t0 = performance.now();
@@ -54,7 +61,7 @@ export function rig() {
     flush();
     return performance.now() - t0;
   };
-  return { reader, acks, got, flush, timed };
+  return { reader, acks, nackFrags, got, flush, timed };
 }
 
 /** A DATA of `writerGuid` with a 4-byte payload. */

@@ -23,6 +23,7 @@ import {
   type FragmentAssembler,
   type FragmentPool,
   heldCost,
+  MAX_ASSEMBLIES_PER_WRITER,
   WriterFragments,
 } from "./fragments.ts";
 import { sampleFields } from "./inline-qos.ts";
@@ -101,6 +102,11 @@ export class RtpsReader {
   private readonly mb: MessageBuilder;
   /** Writers whose heartbeats this turn still await our ACKNACK. */
   private readonly ackNacksDue = new Set<WriterProxy>();
+  /**
+   * Samples whose HEARTBEAT_FRAGs this turn still await our NACK_FRAG, per writer, with the
+   * highest last fragment announced (at most MAX_ASSEMBLIES_PER_WRITER samples per writer).
+   */
+  private readonly nackFragsDue = new Map<WriterProxy, Map<SequenceNumber, number>>();
   private repairTimer: NodeJS.Timeout | undefined;
   counters = {
     samplesReceived: 0,
@@ -110,6 +116,12 @@ export class RtpsReader {
     beyondWindow: 0,
     ackNacksSent: 0,
     nackFragsSent: 0,
+    /**
+     * HEARTBEAT_FRAGs not answered: a count not newer than the writer's last one (a repeat,
+     * or an older one), from a best-effort writer (best-effort readers never NACK), or naming
+     * a sample past MAX_ASSEMBLIES_PER_WRITER in one turn.
+     */
+    heartbeatFragsIgnored: 0,
   };
 
   constructor(readonly config: ReaderConfig) {
@@ -156,6 +168,7 @@ export class RtpsReader {
     const proxy = this.proxies.get(key);
     if (!proxy) return false;
     this.ackNacksDue.delete(proxy);
+    this.nackFragsDue.delete(proxy);
     proxy.fragments.clear();
     this.config.fragments.releaseHeld(proxy.heldBytes);
     proxy.heldBytes = 0;
@@ -233,15 +246,53 @@ export class RtpsReader {
     return true;
   }
 
+  /**
+   * Only a sample being reassembled is answered, with a NACK_FRAG at the end of the turn: one
+   * never seen costs nothing, and whatever lastFragmentNum says, the NACK_FRAG lists at most
+   * the sample's own missing fragments, from a 256-number window.
+   */
   onHeartbeatFrag(m: HeartbeatFragSubmessage, writerGuid: Guid): boolean {
     const proxy = this.proxies.get(guidToString(writerGuid));
     if (!proxy) return false;
-    if (!isNewerCount(m.count, proxy.lastHeartbeatFragCount)) return true;
+    if (!proxy.info.reliable || !isNewerCount(m.count, proxy.lastHeartbeatFragCount)) {
+      this.counters.heartbeatFragsIgnored++;
+      return true;
+    }
     proxy.lastHeartbeatFragCount = m.count;
-    const asm = proxy.fragments.get(m.writerSN);
-    if (asm) this.sendNackFrag(proxy, m.writerSN, asm, m.lastFragmentNum);
+    if (proxy.fragments.has(m.writerSN)) this.nackFragAtFlush(proxy, m.writerSN, m.lastFragmentNum);
     return true;
   }
+
+  /**
+   * HEARTBEAT_FRAGs of one turn get one NACK_FRAG per sample, built after the turn's DATA_FRAGs
+   * were taken in (as heartbeats get one ACKNACK per writer): a datagram holds 2,000
+   * HEARTBEAT_FRAGs, each with a new count, and answered one by one they cost 2,000 NACK_FRAGs.
+   */
+  private nackFragAtFlush(proxy: WriterProxy, sn: SequenceNumber, upTo: number): void {
+    let due = this.nackFragsDue.get(proxy);
+    if (!due) {
+      if (this.nackFragsDue.size === 0) this.config.outbox.beforeFlush(this.sendNackFragsDue);
+      due = new Map();
+      this.nackFragsDue.set(proxy, due);
+    }
+    const before = due.get(sn);
+    if (before === undefined && due.size >= MAX_ASSEMBLIES_PER_WRITER) {
+      // Samples evicted and started again within the turn: the table stays at its bound.
+      this.counters.heartbeatFragsIgnored++;
+      return;
+    }
+    due.set(sn, before === undefined || upTo > before ? upTo : before);
+  }
+
+  private readonly sendNackFragsDue = (): void => {
+    for (const [proxy, due] of this.nackFragsDue) {
+      for (const [sn, upTo] of due) {
+        const asm = proxy.fragments.get(sn);
+        if (asm) this.sendNackFrag(proxy, sn, asm, upTo);
+      }
+    }
+    this.nackFragsDue.clear();
+  };
 
   /**
    * Declares what is still missing below `sn` lost, then drains what follows. Samples that
@@ -311,6 +362,7 @@ export class RtpsReader {
   /** Stops the repair timer and gives back the fragment bytes held (the reader is going away). */
   close(): void {
     this.stopRepair();
+    this.nackFragsDue.clear();
     for (const proxy of this.proxies.values()) {
       proxy.fragments.clear();
       this.config.fragments.releaseHeld(proxy.heldBytes);

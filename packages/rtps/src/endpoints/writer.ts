@@ -3,7 +3,7 @@ import type { DurabilityKind, HistoryQos, ResourceLimitsQos } from "../qos/endpo
 import { type Guid, guidToString } from "../wire/guid.ts";
 import { MessageBuilder } from "../wire/message.ts";
 import type { Parameter } from "../wire/parameter-list.ts";
-import type { SequenceNumber } from "../wire/sequence-number.ts";
+import { MAX_SET_BITS, type SequenceNumber } from "../wire/sequence-number.ts";
 import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
 import { writeData } from "../wire/submessages/data.ts";
 import { writeDataFrag } from "../wire/submessages/data-frag.ts";
@@ -49,6 +49,19 @@ export interface WriteOptions {
   readonly inlineQos?: readonly Parameter[] | undefined;
 }
 
+/**
+ * Fragments one writer resends for NACK_FRAGs in one event-loop turn, all readers together.
+ * A NACK_FRAG names at most 256 fragments (one bitmap), and a reader asks once per heartbeat
+ * or repair round, so a well-behaved reader asking for a whole window is never cut. But a
+ * 64 KB datagram holds 1,000 NACK_FRAGs, each with a new count, and a peer may announce many
+ * readers: without a cap, one datagram could make us resend 256,000 fragments of 60,000 bytes
+ * (15 GB; measured: 20,000 for a sample of 20 fragments). With it, a turn's resends are at
+ * most 256 × 60,000 bytes (15 MB: what one write of a 15 MB sample sends at once), withheld
+ * datagrams to an unverified peer included. Fragments over it are counted
+ * (`fragmentResendsOverLimit`) and sent when the reader asks again.
+ */
+export const MAX_FRAGMENT_RESENDS_PER_TURN = MAX_SET_BITS;
+
 /** A stateful RTPS writer: per-reader proxies, heartbeats, GAPs, fragments. */
 export class RtpsWriter {
   readonly history: WriterHistory;
@@ -64,13 +77,31 @@ export class RtpsWriter {
   private readonly waiters = new AckWaiters(() => this.allAcknowledged());
   private readonly inlineQos = inlineQosMemo();
   private closed = false;
+  /** Fragments resent for NACK_FRAGs this turn (see MAX_FRAGMENT_RESENDS_PER_TURN). */
+  private fragmentResendsThisTurn = 0;
   counters = {
     samplesWritten: 0,
     dataSent: 0,
+    /** DATA_FRAGs sent, resends included. */
     fragmentsSent: 0,
     resent: 0,
     gapsSent: 0,
     heartbeatsSent: 0,
+    /** DATA_FRAGs resent because a NACK_FRAG asked for them. */
+    fragmentsResent: 0,
+    /**
+     * NACK_FRAGs ignored as DDSI-RTPS says: a count not newer than that reader's last one (a
+     * repeat, or an older one), or from a best-effort reader (only reliable ones are repaired).
+     */
+    nackFragsIgnored: 0,
+    /** NACK_FRAGs naming an SN we never wrote: nothing to resend, nothing to GAP. */
+    nackFragsUnknownSample: 0,
+    /** NACK_FRAGs naming a sample we sent whole, as one DATA: ACKNACK repairs it, not them. */
+    nackFragsNotFragmented: 0,
+    /** Fragment numbers asked for past their sample's last fragment. */
+    fragmentsNotInSample: 0,
+    /** Fragments asked for over MAX_FRAGMENT_RESENDS_PER_TURN: not resent this turn. */
+    fragmentResendsOverLimit: 0,
   };
 
   constructor(readonly config: WriterConfig) {
@@ -180,16 +211,35 @@ export class RtpsWriter {
     this.pruneAcknowledged();
   }
 
+  /**
+   * Resends the fragments a NACK_FRAG asks for: at most its 256 set members, only those of a
+   * sample we sent as DATA_FRAGs, within MAX_FRAGMENT_RESENDS_PER_TURN; a GAP for a sample no
+   * longer held or written before the reader mattered. What it refuses is counted.
+   */
   onNackFrag(m: NackFragSubmessage, readerGuid: Guid): void {
     const proxy = this.proxies.get(guidToString(readerGuid));
-    if (!proxy || !isNewerCount(m.count, proxy.lastNackFragCount)) return;
-    proxy.lastNackFragCount = m.count;
-    const change = this.history.get(m.writerSN);
-    if (!change) {
-      this.resend(proxy, [m.writerSN]);
+    if (!proxy) return;
+    if (!proxy.info.reliable || !isNewerCount(m.count, proxy.lastNackFragCount)) {
+      this.counters.nackFragsIgnored++;
       return;
     }
-    this.sendFragments(proxy, change, m.fragmentNumberState.members);
+    proxy.lastNackFragCount = m.count;
+    const sn = m.writerSN;
+    if (sn > this.history.lastSN) {
+      this.counters.nackFragsUnknownSample++;
+      return;
+    }
+    // A volatile reader gets no sample written before it matched, fragments included.
+    const change = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
+    if (!change) {
+      this.resend(proxy, [sn]);
+      return;
+    }
+    if (change.payload.length <= MAX_UNFRAGMENTED_PAYLOAD) {
+      this.counters.nackFragsNotFragmented++;
+      return;
+    }
+    this.resendFragments(proxy, change, m.fragmentNumberState.members);
   }
 
   /** Resolves true once every reliable reader acknowledged everything written so far. */
@@ -330,7 +380,8 @@ export class RtpsWriter {
       if (c.payload.length > MAX_UNFRAGMENTED_PAYLOAD) {
         if (hasContent) this.flush(proxy);
         hasContent = false;
-        this.sendFragments(proxy, c, undefined);
+        const total = Math.ceil(c.payload.length / FRAGMENT_SIZE);
+        for (let num = 1; num <= total; num++) this.sendFragment(proxy, c, num);
         continue;
       }
       const size = c.payload.length + (c.inlineQos?.length ?? 0) + 64;
@@ -358,33 +409,48 @@ export class RtpsWriter {
     if (hasContent) this.flush(proxy);
   }
 
-  /** One fragment per datagram; `only` limits to the fragment numbers a NACK_FRAG asked for. */
-  private sendFragments(
-    proxy: ReaderProxy,
-    c: CacheChange,
-    only: readonly number[] | undefined,
-  ): void {
+  /**
+   * Resends the `requested` fragments of `c` (a NACK_FRAG's members: at most 256, ascending,
+   * from 1) that exist, within this turn's budget.
+   */
+  private resendFragments(proxy: ReaderProxy, c: CacheChange, requested: readonly number[]): void {
     const total = Math.ceil(c.payload.length / FRAGMENT_SIZE);
-    const numbers = only ?? Array.from({ length: total }, (_, i) => i + 1);
-    for (const num of numbers) {
-      if (num < 1 || num > total) continue;
-      const start = (num - 1) * FRAGMENT_SIZE;
-      this.mb.infoDst(proxy.info.guid.prefix);
-      this.mb.infoTs(c.sourceTimestampMs);
-      writeDataFrag(this.mb.w, {
-        readerId: proxy.info.guid.entityId,
-        writerId: this.config.guid.entityId,
-        writerSN: c.sn,
-        fragmentStartingNum: num,
-        fragmentsInSubmessage: 1,
-        fragmentSize: FRAGMENT_SIZE,
-        sampleSize: c.payload.length,
-        inlineQos: num === 1 ? c.inlineQos : undefined,
-        fragments: c.payload.subarray(start, start + FRAGMENT_SIZE),
-      });
-      this.counters.fragmentsSent++;
-      this.flush(proxy);
+    for (const num of requested) {
+      if (num > total) this.counters.fragmentsNotInSample++;
+      else if (this.fragmentResendsThisTurn >= MAX_FRAGMENT_RESENDS_PER_TURN)
+        this.counters.fragmentResendsOverLimit++;
+      else {
+        if (this.fragmentResendsThisTurn++ === 0)
+          this.config.outbox.beforeFlush(this.resetResendBudget);
+        this.sendFragment(proxy, c, num);
+        this.counters.fragmentsResent++;
+      }
     }
+  }
+
+  /** The turn's datagrams are leaving: the next turn has a resend budget of its own. */
+  private readonly resetResendBudget = (): void => {
+    this.fragmentResendsThisTurn = 0;
+  };
+
+  /** Fragment `num` (from 1, at most the sample's last) of `c`, in a datagram of its own. */
+  private sendFragment(proxy: ReaderProxy, c: CacheChange, num: number): void {
+    const start = (num - 1) * FRAGMENT_SIZE;
+    this.mb.infoDst(proxy.info.guid.prefix);
+    this.mb.infoTs(c.sourceTimestampMs);
+    writeDataFrag(this.mb.w, {
+      readerId: proxy.info.guid.entityId,
+      writerId: this.config.guid.entityId,
+      writerSN: c.sn,
+      fragmentStartingNum: num,
+      fragmentsInSubmessage: 1,
+      fragmentSize: FRAGMENT_SIZE,
+      sampleSize: c.payload.length,
+      inlineQos: num === 1 ? c.inlineQos : undefined,
+      fragments: c.payload.subarray(start, start + FRAGMENT_SIZE),
+    });
+    this.counters.fragmentsSent++;
+    this.flush(proxy);
   }
 
   /** Answers requested SNs: DATA for those held and relevant, GAP for the rest. */
