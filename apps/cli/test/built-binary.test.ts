@@ -57,6 +57,17 @@ describe.concurrent("the built wattprint binary", () => {
     }
   });
 
+  it("bundles zod/mini into track, never the classic zod", async () => {
+    // Classic zod cost `track -- true` about 40 ms of its start (README, "zod/mini"); one
+    // module on the track path importing "zod" instead of @wattprint/core/zod brings it back.
+    const map = JSON.parse(
+      await readFile(new URL("../dist/commands/track.js.map", import.meta.url), "utf8"),
+    ) as { sources: string[] };
+    const zod = map.sources.filter((source) => /[\\/]zod[\\/]/.test(source));
+    expect(zod.some((source) => /[\\/]v4[\\/]mini[\\/]/.test(source))).toBe(true);
+    expect(zod.filter((source) => /[\\/]v4[\\/]classic[\\/]/.test(source))).toEqual([]);
+  });
+
   it("turns on Node's compile cache where Node has one (22.1 and later)", async () => {
     // Node 20 has no enableCompileCache: give it one that says it was called, before main.js.
     const preload = [

@@ -1,5 +1,5 @@
 import { equivalents, gramsCO2eq, kilowattHours, type sourceSchema } from "@wattprint/core";
-import type { z } from "zod";
+import type * as z from "@wattprint/core/zod";
 import type { TrackedDevice } from "./devices.ts";
 import type { TrackerComponent } from "./options.ts";
 import type {

@@ -1,8 +1,8 @@
 import { type IntensityProvider, resolvePue } from "@wattprint/core";
+import * as z from "@wattprint/core/zod";
 import { logFilePrefixSchema } from "@wattprint/logs";
 import type { MeterOptions } from "@wattprint/power";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import { z } from "zod";
 import { reportToOptionsSchema } from "./report-to.ts";
 
 /**
@@ -49,22 +49,21 @@ export interface TrackerClock {
 const unitInterval = (name: string) =>
   z
     .number({ error: `${name} must be a number from 0 to 1` })
-    .min(0, `${name} must be from 0 to 1`)
-    .max(1, `${name} must be from 0 to 1`);
+    .check(z.gte(0, `${name} must be from 0 to 1`), z.lte(1, `${name} must be from 0 to 1`));
 
 /** A number in [min, max] whose every error says the same sentence: `${name} must be ${what}`. */
 const numberIn = (name: string, min: number, max: number, what: string) => {
   const message = `${name} must be ${what}`;
-  return z.number({ error: message }).min(min, message).max(max, message);
+  return z.number({ error: message }).check(z.gte(min, message), z.lte(max, message));
 };
 const wholeIn = (name: string, min: number, max: number, what: string) =>
-  numberIn(name, min, max, what).int(`${name} must be ${what}`);
+  numberIn(name, min, max, what).check(z.int(`${name} must be ${what}`));
 
-const componentList = z
-  .union([z.string(), z.array(z.string()).min(1).max(2)], {
+const componentList = z.pipe(
+  z.union([z.string(), z.array(z.string()).check(z.minLength(1), z.maxLength(2))], {
     error: 'components must be "all", "cpu", "gpu", "gpu,cpu" or an array of "cpu" and "gpu"',
-  })
-  .transform((value, ctx): TrackerComponent[] => {
+  }),
+  z.transform((value: string | string[], ctx): TrackerComponent[] => {
     // carbontracker: a comma-separated list, trimmed and lower-cased; "all" means gpu,cpu.
     const names = (typeof value === "string" ? value.split(",") : value).map((n) =>
       n.trim().toLowerCase(),
@@ -73,9 +72,11 @@ const componentList = z
     const out: TrackerComponent[] = [];
     for (const name of names) {
       if (name !== "cpu" && name !== "gpu") {
-        ctx.addIssue({
+        // zod/mini's transform has no `addIssue`: the issue classic zod's would push.
+        ctx.issues.push({
           code: "custom",
           message: `components: "${name}" is not a component; use "all", "cpu", "gpu" or "gpu,cpu"`,
+          input: value,
         });
         return z.NEVER;
       }
@@ -83,183 +84,206 @@ const componentList = z
     }
     // GPU before CPU, carbontracker's order in the logs.
     return TRACKER_COMPONENTS.filter((c) => out.includes(c));
-  });
+  }),
+);
 
 const fn = <T>(name: string) =>
   z.custom<T>((v) => typeof v === "function", `${name} must be a function`);
 
 export const trackerOptionsSchema = z
-  .object({
+  .strictObject({
     /** Total epochs; the prediction covers this many. Optional for `start()`/`stop()` runs. */
-    epochs: z
-      .number({ error: "epochs must be a whole number >= 1" })
-      .int("epochs must be a whole number >= 1")
-      .min(1, "epochs must be a whole number >= 1")
-      .max(1_000_000_000, "epochs must be at most 1e9")
-      .optional(),
+    epochs: z.optional(
+      z
+        .number({ error: "epochs must be a whole number >= 1" })
+        .check(
+          z.int("epochs must be a whole number >= 1"),
+          z.gte(1, "epochs must be a whole number >= 1"),
+          z.lte(1_000_000_000, "epochs must be at most 1e9"),
+        ),
+    ),
     /** Predict after this many epochs; 0 (or carbontracker's -1) never predicts. */
-    epochsBeforePred: z
-      .number({ error: "epochsBeforePred must be a whole number >= -1" })
-      .int("epochsBeforePred must be a whole number >= -1")
-      .min(-1, "epochsBeforePred must be a whole number >= -1")
-      .default(1),
+    epochsBeforePred: z._default(
+      z
+        .number({ error: "epochsBeforePred must be a whole number >= -1" })
+        .check(
+          z.int("epochsBeforePred must be a whole number >= -1"),
+          z.gte(-1, "epochsBeforePred must be a whole number >= -1"),
+        ),
+      1,
+    ),
     /** Report the actual consumption after this epoch and stop; -1: after `epochs`. */
-    monitorEpochs: z
-      .number({ error: "monitorEpochs must be -1 or a whole number >= 1" })
-      .int("monitorEpochs must be -1 or a whole number >= 1")
-      .min(-1, "monitorEpochs must be -1 or a whole number >= 1")
-      .default(-1),
+    monitorEpochs: z._default(
+      z
+        .number({ error: "monitorEpochs must be -1 or a whole number >= 1" })
+        .check(
+          z.int("monitorEpochs must be -1 or a whole number >= 1"),
+          z.gte(-1, "monitorEpochs must be -1 or a whole number >= 1"),
+        ),
+      -1,
+    ),
     /** Seconds between power samples (carbontracker's `update_interval`). */
-    updateInterval: numberIn(
-      "updateInterval",
-      0.01,
-      3600,
-      "a number of seconds from 0.01 to 3600",
-    ).default(1),
+    updateInterval: z._default(
+      numberIn("updateInterval", 0.01, 3600, "a number of seconds from 0.01 to 3600"),
+      1,
+    ),
     /** Add the car-km equivalent to the consumption blocks. */
-    interpretable: z.boolean({ error: "interpretable must be true or false" }).default(true),
+    interpretable: z._default(z.boolean({ error: "interpretable must be true or false" }), true),
     /** On a failure, warn and carry on (or stop measuring) instead of rejecting. */
-    ignoreErrors: z.boolean({ error: "ignoreErrors must be true or false" }).default(false),
-    components: componentList.default(["gpu", "cpu"]),
+    ignoreErrors: z._default(z.boolean({ error: "ignoreErrors must be true or false" }), false),
+    components: z._default(componentList, ["gpu", "cpu"]),
     /** Meter only the GPUs running this process or its children, as seen at start. */
-    devicesByPid: z.boolean({ error: "devicesByPid must be true or false" }).default(false),
+    devicesByPid: z._default(z.boolean({ error: "devicesByPid must be true or false" }), false),
     /** The folder for the two logs; null (the default) writes no files. */
-    logDir: z
-      .string({ error: "logDir must be a folder path or null" })
-      .min(1, "logDir must be a folder path or null")
-      .nullable()
-      .default(null),
+    logDir: z._default(
+      z.nullable(
+        z
+          .string({ error: "logDir must be a folder path or null" })
+          .check(z.minLength(1, "logDir must be a folder path or null")),
+      ),
+      null,
+    ),
     /** The logs' own rule (no path separator, NUL or line break), checked here to name it. */
-    logFilePrefix: z
-      .string({ error: "logFilePrefix must be a string" })
-      .pipe(logFilePrefixSchema)
-      .default(""),
+    logFilePrefix: z._default(
+      z.pipe(z.string({ error: "logFilePrefix must be a string" }), logFilePrefixSchema),
+      "",
+    ),
     /** 0: silent; 1 and 2: echo the output log on stdout (carbontracker treats 2 as 1). */
-    verbose: wholeIn("verbose", 0, 2, "0, 1 or 2").default(1),
-    decimalPrecision: wholeIn("decimalPrecision", 0, 100, "a whole number from 0 to 100").default(
+    verbose: z._default(wholeIn("verbose", 0, 2, "0, 1 or 2"), 1),
+    decimalPrecision: z._default(
+      wholeIn("decimalPrecision", 0, 100, "a whole number from 0 to 100"),
       12,
     ),
     /** e.g. `{ electricitymaps: "KEY" }`: selects the live intensity provider. */
-    apiKeys: z
-      .record(z.string(), z.string().min(1, "an API key may not be empty"), {
-        error: 'apiKeys must be an object such as { electricitymaps: "KEY" }',
-      })
-      .nullable()
-      .default(null),
-    simCpu: z.string().trim().min(1, "simCpu must be a device name").max(200).optional(),
-    simCpuTdp: numberIn("simCpuTdp", 0, 100_000, "a number of watts from 0 to 100000").optional(),
-    simCpuUtil: unitInterval("simCpuUtil").default(0.5),
-    simGpu: z.string().trim().min(1, "simGpu must be a device name").max(200).optional(),
-    simGpuWatts: numberIn(
-      "simGpuWatts",
-      0,
-      100_000,
-      "a number of watts from 0 to 100000",
-    ).optional(),
-    simGpuUtil: unitInterval("simGpuUtil").default(0.5),
+    apiKeys: z._default(
+      z.nullable(
+        z.record(z.string(), z.string().check(z.minLength(1, "an API key may not be empty")), {
+          error: 'apiKeys must be an object such as { electricitymaps: "KEY" }',
+        }),
+      ),
+      null,
+    ),
+    simCpu: z.optional(
+      z.string().check(z.trim(), z.minLength(1, "simCpu must be a device name"), z.maxLength(200)),
+    ),
+    simCpuTdp: z.optional(numberIn("simCpuTdp", 0, 100_000, "a number of watts from 0 to 100000")),
+    simCpuUtil: z._default(unitInterval("simCpuUtil"), 0.5),
+    simGpu: z.optional(
+      z.string().check(z.trim(), z.minLength(1, "simGpu must be a device name"), z.maxLength(200)),
+    ),
+    simGpuWatts: z.optional(
+      numberIn("simGpuWatts", 0, 100_000, "a number of watts from 0 to 100000"),
+    ),
+    simGpuUtil: z._default(unitInterval("simGpuUtil"), 0.5),
     /** Anything the core's `resolveLocation` accepts ("DK", "Denmark", "DE", "US-CAL-CISO"). */
-    location: z
-      .string()
-      .trim()
-      .min(1, "location may not be empty")
-      .max(MAX_LOCATION_CHARS, `location must be at most ${MAX_LOCATION_CHARS} characters`)
-      .optional(),
+    location: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1, "location may not be empty"),
+          z.maxLength(
+            MAX_LOCATION_CHARS,
+            `location must be at most ${MAX_LOCATION_CHARS} characters`,
+          ),
+        ),
+    ),
     /** A number from 1 to 5 or a core PUE profile id; default carbontracker's 1.58. */
-    pue: z
-      .union([z.number(), z.string()], { error: "pue must be a number or a profile id" })
-      .optional(),
+    pue: z.optional(
+      z.union([z.number(), z.string()], { error: "pue must be a number or a profile id" }),
+    ),
     /** A fixed grid intensity in gCO2eq/kWh instead of the location's. */
-    intensityGPerKWh: z
-      .number({ error: "intensityGPerKWh must be a number >= 0" })
-      .min(0, "intensityGPerKWh must be a number >= 0")
-      .optional(),
+    intensityGPerKWh: z.optional(
+      z
+        .number({ error: "intensityGPerKWh must be a number >= 0" })
+        .check(z.gte(0, "intensityGPerKWh must be a number >= 0")),
+    ),
     /** Seconds between live intensity fetches. */
-    intensityRefreshS: numberIn(
-      "intensityRefreshS",
-      1,
-      86_400,
-      "a number of seconds from 1 to 86400",
-    ).default(DEFAULT_INTENSITY_REFRESH_S),
+    intensityRefreshS: z._default(
+      numberIn("intensityRefreshS", 1, 86_400, "a number of seconds from 1 to 86400"),
+      DEFAULT_INTENSITY_REFRESH_S,
+    ),
     /** The environment to read `WATTPRINT_LOCATION` from; default `process.env`. */
-    env: z.record(z.string(), z.string().optional()).optional(),
-    clock: z
-      .custom<TrackerClock>(
+    env: z.optional(z.record(z.string(), z.optional(z.string()))),
+    clock: z.optional(
+      z.custom<TrackerClock>(
         (v) => typeof v === "object" && v !== null,
         "clock must be an object with now, monotonicMs, setInterval and clearInterval",
-      )
-      .optional(),
+      ),
+    ),
     /** A live intensity provider (the core's port) instead of the one `apiKeys` selects. */
-    intensityProvider: z
-      .custom<IntensityProvider>(
+    intensityProvider: z.optional(
+      z.custom<IntensityProvider>(
         (v) => typeof v === "object" && v !== null,
         "intensityProvider must be an IntensityProvider",
-      )
-      .optional(),
+      ),
+    ),
     /** Options for `@wattprint/power`'s meter (reader roots, injected sources). */
-    power: z
-      .custom<MeterOptions>((v) => typeof v === "object" && v !== null, "power must be an object")
-      .optional(),
+    power: z.optional(
+      z.custom<MeterOptions>((v) => typeof v === "object" && v !== null, "power must be an object"),
+    ),
     /** Where the output log is echoed when `verbose > 0`; default `process.stdout`. */
-    stdout: fn<(text: string) => void>("stdout").optional(),
+    stdout: z.optional(fn<(text: string) => void>("stdout")),
     /**
      * A wattprint server to post the result to when `stop()` has written the logs
      * (`POST /v1/runs`, retried with one run id); a failure is a warning, never a throw.
      */
-    reportTo: reportToOptionsSchema.optional(),
+    reportTo: z.optional(reportToOptionsSchema),
     /** Called with each warning as it happens (they are also in the result). */
-    onWarning: fn<(warning: TrackerWarning) => void>("onWarning").optional(),
+    onWarning: z.optional(fn<(warning: TrackerWarning) => void>("onWarning")),
   })
-  .strict()
-  .superRefine((o, ctx) => {
-    if (o.monitorEpochs === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["monitorEpochs"],
-        message: "monitorEpochs must be -1 or a whole number >= 1, got 0",
-      });
-    }
-    if (o.monitorEpochs > 0 && o.monitorEpochs < o.epochsBeforePred) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["monitorEpochs"],
-        message: `monitorEpochs (${o.monitorEpochs}) must be >= epochsBeforePred (${o.epochsBeforePred}), or -1`,
-      });
-    }
-    if (o.epochs !== undefined && o.monitorEpochs > o.epochs) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["monitorEpochs"],
-        message: `monitorEpochs (${o.monitorEpochs}) must be <= epochs (${o.epochs}), or -1`,
-      });
-    }
-    if (o.simCpu !== undefined && o.simCpuTdp === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["simCpuTdp"],
-        message: "simCpuTdp (watts) is required with simCpu",
-      });
-    }
-    if (o.simGpu !== undefined && o.simGpuWatts === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["simGpuWatts"],
-        message: "simGpuWatts (watts) is required with simGpu",
-      });
-    }
-    if (o.pue !== undefined) {
-      const pue = resolvePue(o.pue);
-      if (!pue.ok) ctx.addIssue({ code: "custom", path: ["pue"], message: pue.error.message });
-    }
-    for (const key of Object.keys(o.apiKeys ?? {})) {
-      if (!(API_KEY_PROVIDERS as readonly string[]).includes(key.toLowerCase())) {
+  .check(
+    z.superRefine((o, ctx) => {
+      if (o.monitorEpochs === 0) {
         ctx.addIssue({
           code: "custom",
-          path: ["apiKeys", key],
-          message: `no intensity provider for API key "${key}"; supported: ${API_KEY_PROVIDERS.join(", ")}`,
+          path: ["monitorEpochs"],
+          message: "monitorEpochs must be -1 or a whole number >= 1, got 0",
         });
       }
-    }
-  });
+      if (o.monitorEpochs > 0 && o.monitorEpochs < o.epochsBeforePred) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitorEpochs"],
+          message: `monitorEpochs (${o.monitorEpochs}) must be >= epochsBeforePred (${o.epochsBeforePred}), or -1`,
+        });
+      }
+      if (o.epochs !== undefined && o.monitorEpochs > o.epochs) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitorEpochs"],
+          message: `monitorEpochs (${o.monitorEpochs}) must be <= epochs (${o.epochs}), or -1`,
+        });
+      }
+      if (o.simCpu !== undefined && o.simCpuTdp === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["simCpuTdp"],
+          message: "simCpuTdp (watts) is required with simCpu",
+        });
+      }
+      if (o.simGpu !== undefined && o.simGpuWatts === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["simGpuWatts"],
+          message: "simGpuWatts (watts) is required with simGpu",
+        });
+      }
+      if (o.pue !== undefined) {
+        const pue = resolvePue(o.pue);
+        if (!pue.ok) ctx.addIssue({ code: "custom", path: ["pue"], message: pue.error.message });
+      }
+      for (const key of Object.keys(o.apiKeys ?? {})) {
+        if (!(API_KEY_PROVIDERS as readonly string[]).includes(key.toLowerCase())) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["apiKeys", key],
+            message: `no intensity provider for API key "${key}"; supported: ${API_KEY_PROVIDERS.join(", ")}`,
+          });
+        }
+      }
+    }),
+  );
 
 export type TrackerOptions = z.input<typeof trackerOptionsSchema>;
 export type ResolvedTrackerOptions = z.output<typeof trackerOptionsSchema>;
@@ -299,7 +323,7 @@ export interface TrackerFailure extends Failure<TrackerErrorKind> {
 }
 
 /** The first zod issue as an `invalid-options` failure naming its option. */
-export function optionsFailure(error: z.ZodError): TrackerFailure {
+export function optionsFailure(error: z.core.$ZodError): TrackerFailure {
   const issue = error.issues[0];
   const field = issue === undefined ? "" : issue.path.map(String).join(".");
   const text = issue?.message ?? "invalid";

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { readCappedText } from "@wattprint/core/live";
+import * as z from "@wattprint/core/zod";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import { z } from "zod";
 import { type TrackerResult, trackerResultSchema } from "./result.ts";
 
 /**
@@ -24,61 +23,72 @@ export const REPORT_API_KEY_ENV = "WATTPRINT_API_KEY";
 /** A run's project name, as the tracker sends it and the server's `POST /v1/runs` takes it. */
 export const runProjectSchema = z
   .string({ error: "project must be a string" })
-  .trim()
-  .min(1, "project must not be empty")
-  .max(200, "project must be at most 200 characters")
-  .regex(/^[^\p{Cc}]+$/u, "project must not hold control characters");
+  .check(
+    z.trim(),
+    z.minLength(1, "project must not be empty"),
+    z.maxLength(200, "project must be at most 200 characters"),
+    z.regex(/^[^\p{Cc}]+$/u, "project must not hold control characters"),
+  );
 
 /** One of a run's tags (no commas: `GET /v1/runs?tag=` filters by one). */
 export const runTagSchema = z
   .string({ error: "a tag must be a string" })
-  .trim()
-  .min(1, "a tag must not be empty")
-  .max(100, "a tag must be at most 100 characters")
-  .regex(/^[^\p{Cc},]+$/u, "a tag must not hold commas or control characters");
+  .check(
+    z.trim(),
+    z.minLength(1, "a tag must not be empty"),
+    z.maxLength(100, "a tag must be at most 100 characters"),
+    z.regex(/^[^\p{Cc},]+$/u, "a tag must not hold commas or control characters"),
+  );
 
 /** Tags a run carries at most. */
 export const MAX_RUN_TAGS = 32;
 
 /** The body `POST /v1/runs` takes, as the tracker sends it (the server checks it again). */
-export const reportBodySchema = z
-  .object({
-    id: z.uuid(),
-    project: runProjectSchema,
-    tags: z.array(runTagSchema).max(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`),
-    result: trackerResultSchema,
-  })
-  .strict();
+export const reportBodySchema = z.strictObject({
+  id: z.uuid(),
+  project: runProjectSchema,
+  tags: z.array(runTagSchema).check(z.maxLength(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`)),
+  result: trackerResultSchema,
+});
 export type ReportBody = z.infer<typeof reportBodySchema>;
 
-const httpUrl = z
-  .string({ error: "url must be an http(s) URL" })
-  .url("url must be an http(s) URL")
-  .refine((u) => /^https?:\/\//i.test(u), "url must be an http(s) URL");
+const httpUrl = z.string({ error: "url must be an http(s) URL" }).check(
+  z.url("url must be an http(s) URL"),
+  z.refine((u) => /^https?:\/\//i.test(u), "url must be an http(s) URL"),
+);
 
 /** The tracker's `reportTo` option. */
-export const reportToOptionsSchema = z
-  .object({
-    /** The server's base URL (`http://host:8080`); `/v1/runs` is added. */
-    url: httpUrl,
-    project: runProjectSchema,
-    tags: z.array(runTagSchema).max(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`).default([]),
-    /** Sent as `Authorization: Bearer <key>`. */
-    apiKey: z.string().min(1, "apiKey must not be empty").optional(),
-    retries: z
+export const reportToOptionsSchema = z.strictObject({
+  /** The server's base URL (`http://host:8080`); `/v1/runs` is added. */
+  url: httpUrl,
+  project: runProjectSchema,
+  tags: z._default(
+    z.array(runTagSchema).check(z.maxLength(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`)),
+    [],
+  ),
+  /** Sent as `Authorization: Bearer <key>`. */
+  apiKey: z.optional(z.string().check(z.minLength(1, "apiKey must not be empty"))),
+  retries: z._default(
+    z
       .number()
-      .int()
-      .min(0)
-      .max(MAX_REPORT_RETRIES, `retries must be from 0 to ${MAX_REPORT_RETRIES}`)
-      .default(DEFAULT_REPORT_RETRIES),
-    backoffMs: z
+      .check(
+        z.int(),
+        z.gte(0),
+        z.lte(MAX_REPORT_RETRIES, `retries must be from 0 to ${MAX_REPORT_RETRIES}`),
+      ),
+    DEFAULT_REPORT_RETRIES,
+  ),
+  backoffMs: z._default(
+    z
       .number()
-      .min(0)
-      .max(MAX_REPORT_BACKOFF_MS, `backoffMs must be from 0 to ${MAX_REPORT_BACKOFF_MS}`)
-      .default(DEFAULT_REPORT_BACKOFF_MS),
-    timeoutMs: z.number().min(1).max(600_000).default(DEFAULT_REPORT_TIMEOUT_MS),
-  })
-  .strict();
+      .check(
+        z.gte(0),
+        z.lte(MAX_REPORT_BACKOFF_MS, `backoffMs must be from 0 to ${MAX_REPORT_BACKOFF_MS}`),
+      ),
+    DEFAULT_REPORT_BACKOFF_MS,
+  ),
+  timeoutMs: z._default(z.number().check(z.gte(1), z.lte(600_000)), DEFAULT_REPORT_TIMEOUT_MS),
+});
 export type ReportToOptions = z.input<typeof reportToOptionsSchema>;
 
 export type ReportErrorKind =
@@ -122,7 +132,7 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
 }
 
-const problemBody = z.object({ detail: z.string().optional(), field: z.string().optional() });
+const problemBody = z.object({ detail: z.optional(z.string()), field: z.optional(z.string()) });
 
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -130,7 +140,15 @@ const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolv
 export async function reportRun(
   input: ReportRunInput,
 ): Promise<Result<ReportStored, ReportFailure>> {
-  const { result, fetch: doFetch = fetch, sleep = sleepMs, id = randomUUID(), ...rest } = input;
+  // The Web Crypto global, loaded when a run is reported: a static `node:crypto` import cost
+  // every `wattprint track` about 5 ms at start (issue 13), reporting or not.
+  const {
+    result,
+    fetch: doFetch = fetch,
+    sleep = sleepMs,
+    id = globalThis.crypto.randomUUID(),
+    ...rest
+  } = input;
   const options = reportToOptionsSchema.safeParse(rest);
   if (!options.success) return err(invalid(options.error));
   const o = options.data;
@@ -195,7 +213,7 @@ export async function reportRun(
   );
 }
 
-function invalid(error: z.ZodError): ReportFailure {
+function invalid(error: z.core.$ZodError): ReportFailure {
   const issue = error.issues[0];
   const field = issue === undefined ? "" : issue.path.map(String).join(".");
   return failure(

@@ -6,8 +6,14 @@ import {
 } from "@wattprint/tracker";
 import { z } from "zod";
 
-/** The tracker's result as `POST /v1/runs` takes it: `@wattprint/tracker`'s own schema. */
-export const runResultSchema = trackerResultSchema.meta({ id: "TrackerResult" });
+/**
+ * The tracker's result as `POST /v1/runs` takes it: `@wattprint/tracker`'s own schema. The
+ * tracker writes it with `zod/mini`, which has no `.meta()`: this is what classic's
+ * `.meta({ id })` does, a clone registered in zod's global registry under that id.
+ */
+export const runResultSchema = trackerResultSchema
+  .clone()
+  .register(z.globalRegistry, { id: "TrackerResult" });
 
 // The project and tag rules are the tracker's (`reportTo` sends what this route takes).
 const projectName = runProjectSchema;
@@ -86,7 +92,7 @@ export const storedRunSchema = runSummarySchema
 
 export const runListQuerySchema = z
   .object({
-    project: projectName.optional(),
+    project: z.optional(projectName),
     since: z.iso.datetime({ offset: true }).optional().describe("Runs started at or after"),
     until: z.iso.datetime({ offset: true }).optional().describe("Runs started before"),
     tag: z

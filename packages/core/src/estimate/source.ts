@@ -1,22 +1,20 @@
-import { z } from "zod";
 import type { Provenance } from "../provenance.ts";
+import * as z from "../zod.ts";
 
 /**
  * A figure's source as every document writes it: the estimate report, the tracker's result,
  * the HTTP API. In a file of its own so that a bundle of the tracker (which cites sources but
  * builds no estimate report) leaves the report's schema out, and its construction at start.
  */
-export const sourceSchema = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    url: z.string(),
-    year: z.number().int(),
-    licence: z.string().optional(),
-    method: z.string(),
-    note: z.string().optional(),
-  })
-  .strict();
+export const sourceSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  url: z.string(),
+  year: z.int(),
+  licence: z.optional(z.string()),
+  method: z.string(),
+  note: z.optional(z.string()),
+});
 
 export type SourceJson = z.infer<typeof sourceSchema>;
 

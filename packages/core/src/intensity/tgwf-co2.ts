@@ -7,29 +7,29 @@ import {
   yearly2024,
   yearly2025,
 } from "@tgwf/co2/data/electricity-maps";
-import { z } from "zod";
+import * as z from "../zod.ts";
 import { emberRowsWithoutYear } from "./data/ember-year.ts";
 import { ELECTRICITY_MAPS_YEARS, type ElectricityMapsYear } from "./data/sources.ts";
 
 const emberSchema = z.object({
-  data: z.record(z.string(), z.number().nonnegative().finite()),
+  data: z.record(z.string(), z.number().check(z.nonnegative())),
   type: z.literal("average"),
 });
 
-const percentSchema = z.object({ value: z.number().nullable(), unit: z.literal("%") });
+const percentSchema = z.object({ value: z.nullable(z.number()), unit: z.literal("%") });
 
 const zoneSchema = z.object({
   zone: z.object({
-    zoneName: z.string().min(1),
-    countryName: z.string().optional(),
-    displayName: z.string().optional(),
+    zoneName: z.string().check(z.minLength(1)),
+    countryName: z.optional(z.string()),
+    displayName: z.optional(z.string()),
   }),
   carbonIntensity: z.object({
-    value: z.number().nonnegative().finite(),
+    value: z.number().check(z.nonnegative()),
     unit: z.literal("gCO2eq/kWh"),
   }),
-  renewableEnergy: percentSchema.optional(),
-  carbonFreeEnergy: percentSchema.optional(),
+  renewableEnergy: z.optional(percentSchema),
+  carbonFreeEnergy: z.optional(percentSchema),
 });
 
 const yearlySchema = z.object({
@@ -53,7 +53,7 @@ export interface RawEmbeddedData {
 }
 
 /** Throws (see parseEmbeddedData) when `value` does not have the shape `schema` expects. */
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+function check<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new Error(

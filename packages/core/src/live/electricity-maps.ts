@@ -1,5 +1,4 @@
 import { err, ok } from "@wattprint/result";
-import { z } from "zod";
 import { LATEST_ELECTRICITY_MAPS_YEAR } from "../intensity/data/sources.ts";
 import {
   type IntensityProvider,
@@ -9,6 +8,7 @@ import {
 } from "../intensity/provider.ts";
 import { embeddedData } from "../intensity/tgwf-co2.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
+import * as z from "../zod.ts";
 import { getJson, joinUrl } from "./http.ts";
 import { withinHours } from "./window.ts";
 
@@ -17,12 +17,12 @@ export const ELECTRICITY_MAPS_API = "https://api.electricitymap.org";
 // GET /v3/carbon-intensity/latest?zone=DE
 const latestSchema = z.object({
   zone: z.string(),
-  carbonIntensity: z.number().nonnegative().nullable(),
+  carbonIntensity: z.nullable(z.number().check(z.nonnegative())),
   datetime: z.iso.datetime({ offset: true }),
-  updatedAt: z.string().optional(),
-  emissionFactorType: z.string().optional(),
-  isEstimated: z.boolean().nullable().optional(),
-  estimationMethod: z.string().nullable().optional(),
+  updatedAt: z.optional(z.string()),
+  emissionFactorType: z.optional(z.string()),
+  isEstimated: z.optional(z.nullable(z.boolean())),
+  estimationMethod: z.optional(z.nullable(z.string())),
 });
 
 // GET /v3/carbon-intensity/forecast?zone=DE
@@ -30,7 +30,7 @@ const forecastSchema = z.object({
   zone: z.string(),
   forecast: z.array(
     z.object({
-      carbonIntensity: z.number().nonnegative(),
+      carbonIntensity: z.number().check(z.nonnegative()),
       datetime: z.iso.datetime({ offset: true }),
     }),
   ),

@@ -1,11 +1,11 @@
 import { err, ok } from "@wattprint/result";
-import { z } from "zod";
 import {
   type IntensityProvider,
   type ProviderOptions,
   providerErrors,
 } from "../intensity/provider.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
+import * as z from "../zod.ts";
 import { getJson, joinUrl } from "./http.ts";
 import { withinHours } from "./window.ts";
 
@@ -14,9 +14,9 @@ export const ENERGI_DATA_SERVICE_API = "https://api.energidataservice.dk";
 // Datasets CO2Emis (measured) and CO2EmisProg (forecast): 5-minute rows per price area.
 const recordSchema = z.object({
   Minutes5UTC: z.string(),
-  Minutes5DK: z.string().optional(),
+  Minutes5DK: z.optional(z.string()),
   PriceArea: z.string(),
-  CO2Emission: z.number().nonnegative().nullable(),
+  CO2Emission: z.nullable(z.number().check(z.nonnegative())),
 });
 const responseSchema = z.object({ records: z.array(recordSchema) });
 

@@ -1,7 +1,7 @@
 import { err, ok, type Result } from "@wattprint/result";
-import type { z } from "zod";
 import { type ProviderError, type ProviderOptions, providerErrors } from "../intensity/provider.ts";
 import { describeIssues } from "../text/zod-issues.ts";
+import * as z from "../zod.ts";
 
 export interface RequestSpec {
   readonly providerId: string;
@@ -32,7 +32,7 @@ const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
  */
 export async function getJson<T>(
   spec: RequestSpec,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   options: ProviderOptions,
 ): Promise<Result<T, ProviderError>> {
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -78,7 +78,7 @@ export async function getJson<T>(
       last = providerErrors.network(providerId, attempt, String(error));
       continue;
     }
-    const parsed = schema.safeParse(body);
+    const parsed = z.safeParse(schema, body);
     if (!parsed.success) {
       return err(providerErrors.badResponse(providerId, describeIssues(parsed.error)));
     }

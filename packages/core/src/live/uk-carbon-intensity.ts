@@ -1,11 +1,11 @@
 import { err, ok } from "@wattprint/result";
-import { z } from "zod";
 import {
   type IntensityProvider,
   type ProviderOptions,
   providerErrors,
 } from "../intensity/provider.ts";
 import { gramsPerKWh } from "../units/quantity.ts";
+import * as z from "../zod.ts";
 import { getJson, joinUrl } from "./http.ts";
 import { utcMinute, withinHours } from "./window.ts";
 
@@ -16,8 +16,8 @@ const periodSchema = z.object({
   from: z.string(),
   to: z.string(),
   intensity: z.object({
-    forecast: z.number().nonnegative().nullable(),
-    actual: z.number().nonnegative().nullable(),
+    forecast: z.nullable(z.number().check(z.nonnegative())),
+    actual: z.nullable(z.number().check(z.nonnegative())),
     index: z.string(),
   }),
 });

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 
 /** Issues quoted in one message: enough to fix a body, short enough for one line. */
 export const MAX_QUOTED_ISSUES = 3;
@@ -12,7 +12,7 @@ export function issuePath(issue: z.core.$ZodIssue): string {
  * The first issues of a failed parse as one line, `path: message; path: message`, so that a
  * person reads which field was wrong rather than a ZodError. Further issues are counted.
  */
-export function describeIssues(error: z.ZodError, max = MAX_QUOTED_ISSUES): string {
+export function describeIssues(error: z.core.$ZodError, max = MAX_QUOTED_ISSUES): string {
   const quoted = error.issues.slice(0, max).map((issue) => `${issuePath(issue)}: ${issue.message}`);
   const more = error.issues.length - quoted.length;
   return more > 0 ? `${quoted.join("; ")} (and ${more} more)` : quoted.join("; ");

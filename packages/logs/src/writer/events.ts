@@ -1,13 +1,14 @@
 import type { Carbon, CarbonIntensity, Duration, Energy, Power } from "@wattprint/core/units";
-import { z } from "zod";
+import * as z from "@wattprint/core/zod";
 
 /**
  * The tracker's events, validated before anything is written: a NaN or a negative energy is
  * refused as `invalid-record` naming the field, and the log stays as it was.
  */
 const finite = (what: string) =>
-  z.number().refine(Number.isFinite, `${what} must be a finite number`);
-const nonNegative = (what: string) => finite(what).refine((v) => v >= 0, `${what} must be >= 0`);
+  z.number().check(z.refine(Number.isFinite, `${what} must be a finite number`));
+const nonNegative = (what: string) =>
+  finite(what).check(z.refine((v) => v >= 0, `${what} must be >= 0`));
 
 const energy = z.object({ value: nonNegative("energy"), unit: z.enum(["J", "Wh", "kWh", "MWh"]) });
 const carbon = z.object({
@@ -20,14 +21,17 @@ const duration = z.object({
 });
 const power = z.object({ value: nonNegative("power"), unit: z.enum(["mW", "W", "kW"]) });
 const intensity = z.object({ value: nonNegative("intensity"), unit: z.literal("gCO2eq/kWh") });
-const epochCount = z.number().int().nonnegative();
+const epochCount = z.int().check(z.nonnegative());
 // The address ends a line; a line break inside it would start a record of its own.
-const address = z.string().regex(/^[^\r\n]*$/, "the address may not contain a line break");
+const address = z.string().check(z.regex(/^[^\r\n]*$/, "the address may not contain a line break"));
 
 export const epochInputSchema = z.object({
   duration,
   /** Per component (as named at start): one power, the powers of its devices (summed), or null. */
-  power: z.record(z.string(), z.union([power, z.array(power).min(1).max(256), z.null()])),
+  power: z.record(
+    z.string(),
+    z.union([power, z.array(power).check(z.minLength(1), z.maxLength(256)), z.null()]),
+  ),
 });
 export interface EpochInput {
   readonly duration: Duration;
@@ -48,20 +52,20 @@ export interface IntensityFetchedInput {
   readonly address: string;
 }
 
-export const interruptedInputSchema = z.object({ plannedEpochs: z.number().int() });
+export const interruptedInputSchema = z.object({ plannedEpochs: z.int() });
 export interface InterruptedInput {
   /** The epochs the run was meant to monitor (carbontracker writes -1 when unknown). */
   readonly plannedEpochs: number;
 }
 
 export const actualInputSchema = z.object({
-  epochs: epochCount.nullable().optional(),
+  epochs: z.optional(z.nullable(epochCount)),
   duration,
   energy,
   carbon,
   averageIntensity: intensity,
-  fetched: z.array(intensity).max(100_000).default([]),
-  address: address.default("Unknown"),
+  fetched: z._default(z.array(intensity).check(z.maxLength(100_000)), []),
+  address: z._default(address, "Unknown"),
 });
 export interface ActualInput {
   /** Default: the epochs written; null: `Actual consumption:` with no count. */

@@ -1,5 +1,5 @@
+import * as z from "@wattprint/core/zod";
 import { type Failure, failure } from "@wattprint/result";
-import { z } from "zod";
 
 /** carbontracker's default: the Uptime Institute 2023 survey's industry average. */
 export const CARBONTRACKER_PUE = 1.58;
@@ -10,19 +10,26 @@ export const CARBONTRACKER_FORMAT_VERSION = "2.4.3";
 
 // A device name goes into `... with device(s) a, b.`: a comma would split it in two on the
 // way back and a line break would end the line.
-const deviceName = z
-  .string()
-  .trim()
-  .min(1, "a device name is empty")
-  .refine((name) => !/[,\r\n]/.test(name), "a device name may not contain a comma or a line break");
+const deviceName = z.string().check(
+  z.trim(),
+  z.minLength(1, "a device name is empty"),
+  z.refine(
+    (name) => !/[,\r\n]/.test(name),
+    "a device name may not contain a comma or a line break",
+  ),
+);
 
-const componentName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
-    "a component name is a letter then up to 31 of [A-Za-z0-9_-]",
-  )
-  .transform((name) => name.toLowerCase());
+const componentName = z.pipe(
+  z
+    .string()
+    .check(
+      z.regex(
+        /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
+        "a component name is a letter then up to 31 of [A-Za-z0-9_-]",
+      ),
+    ),
+  z.transform((name: string) => name.toLowerCase()),
+);
 
 /**
  * What a log file prefix may hold: it goes into a file name beside carbontracker's own, so no
@@ -30,42 +37,46 @@ const componentName = z
  * `_carbontracker` (the parser finds the files by it). The tracker checks its
  * `logFilePrefix` option with this too, so that the error names the option.
  */
-export const logFilePrefixSchema = z
-  .string()
-  .regex(/^[^/\\\0\r\n]*$/, "the prefix may not contain a path separator, NUL or a line break")
-  .refine((p) => !p.includes("_carbontracker"), "the prefix may not contain `_carbontracker`");
+export const logFilePrefixSchema = z.string().check(
+  z.regex(/^[^/\\\0\r\n]*$/, "the prefix may not contain a path separator, NUL or a line break"),
+  z.refine((p) => !p.includes("_carbontracker"), "the prefix may not contain `_carbontracker`"),
+);
 
 export const logWriterOptionsSchema = z.object({
   /** The folder the two files go into; it must exist. */
-  logDir: z.string().min(1),
+  logDir: z.string().check(z.minLength(1)),
   /** carbontracker's `log_file_prefix`; the file name gets `{prefix}_` in front. */
-  prefix: logFilePrefixSchema.default(""),
-  pid: z.number().int().nonnegative().optional(),
+  prefix: z._default(logFilePrefixSchema, ""),
+  pid: z.optional(z.int().check(z.nonnegative())),
   /** carbontracker draws one from 1 to 999999. */
-  loggerId: z.number().int().min(1).max(999_999).optional(),
+  loggerId: z.optional(z.int().check(z.gte(1), z.lte(999_999))),
   /** In carbontracker's order: GPU before CPU. At most 16. */
   components: z
-    .array(z.object({ name: componentName, devices: z.array(deviceName).min(1).max(256) }))
-    .max(16)
-    .refine(
-      (cs) => new Set(cs.map((c) => c.name)).size === cs.length,
-      "each component is listed once",
+    .array(
+      z.object({
+        name: componentName,
+        devices: z.array(deviceName).check(z.minLength(1), z.maxLength(256)),
+      }),
+    )
+    .check(
+      z.maxLength(16),
+      z.refine(
+        (cs) => new Set(cs.map((c) => c.name)).size === cs.length,
+        "each component is listed once",
+      ),
     ),
   /** Decimals of energy, CO2 and equivalents (carbontracker's `decimal_precision`). */
-  decimalPrecision: z.number().int().min(0).max(100).default(12),
+  decimalPrecision: z._default(z.int().check(z.gte(0), z.lte(100)), 12),
   /** Write the car-km equivalent under each consumption record. */
-  interpretable: z.boolean().default(true),
-  pue: z.number().min(1).max(5).default(CARBONTRACKER_PUE),
+  interpretable: z._default(z.boolean(), true),
+  pue: z._default(z.number().check(z.gte(1), z.lte(5)), CARBONTRACKER_PUE),
   /** The source of `pue`, in the PUE line's parentheses. */
-  pueCitation: z
-    .string()
-    .regex(/^[^\r\n]*$/)
-    .optional(),
+  pueCitation: z.optional(z.string().check(z.regex(/^[^\r\n]*$/))),
   /** Seconds between intensity fetches, as written on the intensities line. */
-  intensityIntervalS: z.number().int().positive().default(900),
+  intensityIntervalS: z._default(z.int().check(z.positive()), 900),
   /** `fdatasync` after each record: survives a power loss, not only a crash of the process. */
-  fsync: z.boolean().default(false),
-  now: z.custom<() => Date>((v) => typeof v === "function", "now must be a function").optional(),
+  fsync: z._default(z.boolean(), false),
+  now: z.optional(z.custom<() => Date>((v) => typeof v === "function", "now must be a function")),
 });
 
 export type LogWriterOptions = z.input<typeof logWriterOptionsSchema>;
@@ -81,7 +92,7 @@ export type LogWriterError =
 export function issueFailure<K extends "invalid-options" | "invalid-record">(
   kind: K,
   what: string,
-  error: z.ZodError,
+  error: z.core.$ZodError,
 ): Failure<K> & { readonly field: string } {
   const issue = error.issues[0];
   const field = issue ? issue.path.join(".") : "";

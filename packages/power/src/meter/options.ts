@@ -1,5 +1,5 @@
+import * as z from "@wattprint/core/zod";
 import { type Failure, failure } from "@wattprint/result";
-import { z } from "zod";
 import type { Component } from "../device.ts";
 import type { MachineFacts } from "../model/facts.ts";
 import type { UtilisationCurve } from "../simulated.ts";
@@ -11,41 +11,42 @@ export type ComponentRequest = "all" | Component;
 
 const componentSchema = z.enum(["all", "cpu", "dram", "gpu", "psys", "machine"]);
 
-const simulatedSchema = z
-  .object({
-    kind: z.enum(["cpu", "gpu"]),
-    name: z.string().min(1).max(200),
-    watts: z.number().finite().nonnegative().max(100_000),
-    utilisation: z
-      .union([
-        z.number().min(0).max(1),
-        z.custom<(elapsedS: number) => number>((v) => typeof v === "function"),
-      ])
-      .optional(),
-  })
-  .strict();
+// zod 4 numbers refuse Infinity and NaN themselves (classic's `.finite()` was a no-op).
+const simulatedSchema = z.strictObject({
+  kind: z.enum(["cpu", "gpu"]),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  watts: z.number().check(z.nonnegative(), z.lte(100_000)),
+  utilisation: z.optional(
+    z.union([
+      z.number().check(z.gte(0), z.lte(1)),
+      z.custom<(elapsedS: number) => number>((v) => typeof v === "function"),
+    ]),
+  ),
+});
 
 /** Everything in `MeterOptions` that is plain data, `components` as a list; checked with zod at `openPowerMeter`. */
-export const meterOptionsSchema = z
-  .object({
-    components: z.array(componentSchema).min(1).max(6).optional(),
-    devices: z.array(z.string().trim().min(1).max(200)).max(64).optional(),
-    fallback: z.enum(["model", "none"]).optional(),
-    powercapRoot: z.string().min(1).optional(),
-    hwmonRoot: z.string().min(1).optional(),
-    procRoot: z.string().min(1).optional(),
-    nvmlLibrary: z.string().min(1).optional(),
-    cudaVisibleDevices: z.string().nullable().optional(),
-    cudaDeviceOrder: z.string().optional(),
-    gpuUtilisation: z.boolean().optional(),
-    powermetricsCommand: z.array(z.string().min(1)).min(1).max(64).optional(),
-    powermetricsIntervalMs: z.number().int().min(100).max(60_000).optional(),
-    cpuName: z.string().trim().min(1).max(200).optional(),
-    revalidateEvery: z.number().int().min(1).max(1_000_000).optional(),
-    platform: z.string().min(1).optional(),
-    simulated: z.array(simulatedSchema).min(1).max(16).optional(),
-  })
-  .strict();
+export const meterOptionsSchema = z.strictObject({
+  components: z.optional(z.array(componentSchema).check(z.minLength(1), z.maxLength(6))),
+  devices: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(64)),
+  ),
+  fallback: z.optional(z.enum(["model", "none"])),
+  powercapRoot: z.optional(z.string().check(z.minLength(1))),
+  hwmonRoot: z.optional(z.string().check(z.minLength(1))),
+  procRoot: z.optional(z.string().check(z.minLength(1))),
+  nvmlLibrary: z.optional(z.string().check(z.minLength(1))),
+  cudaVisibleDevices: z.optional(z.nullable(z.string())),
+  cudaDeviceOrder: z.optional(z.string()),
+  gpuUtilisation: z.optional(z.boolean()),
+  powermetricsCommand: z.optional(
+    z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(64)),
+  ),
+  powermetricsIntervalMs: z.optional(z.int().check(z.gte(100), z.lte(60_000))),
+  cpuName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  revalidateEvery: z.optional(z.int().check(z.gte(1), z.lte(1_000_000))),
+  platform: z.optional(z.string().check(z.minLength(1))),
+  simulated: z.optional(z.array(simulatedSchema).check(z.minLength(1), z.maxLength(16))),
+});
 
 export interface SimulatedOption {
   readonly kind: "cpu" | "gpu";
@@ -104,7 +105,7 @@ export interface MeterError extends Failure<MeterErrorKind> {
   readonly skipped?: readonly string[];
 }
 
-export function invalidOptions(error: z.ZodError): MeterError {
+export function invalidOptions(error: z.core.$ZodError): MeterError {
   const issue = error.issues[0];
   const field = issue?.path.join(".") ?? "";
   return failure(
