@@ -1,4 +1,5 @@
 import type { CliIo } from "./io.ts";
+import { jsonText } from "./render/json-text.ts";
 import { terminalSafe } from "./render/terminal-text.ts";
 
 /**
@@ -22,7 +23,7 @@ export function reportFailure(
   details: Readonly<Record<string, unknown>> = {},
 ): void {
   if (json) {
-    io.stderr(`${JSON.stringify({ kind, message, ...details })}\n`);
+    io.stderr(`${jsonText({ kind, message, ...details })}\n`);
     return;
   }
   // A usage error quotes what was typed (a value, a command's name), perhaps by a script: its
@@ -39,7 +40,7 @@ export function reportFailure(
 export function jsonDiagnostics(io: CliIo): CliIo & { flush(): void } {
   let pending = "";
   const emit = (line: string) => {
-    if (line.trim() !== "") io.stderr(`${JSON.stringify({ kind: "diagnostic", message: line })}\n`);
+    if (line.trim() !== "") io.stderr(`${jsonText({ kind: "diagnostic", message: line })}\n`);
   };
   return {
     ...io,

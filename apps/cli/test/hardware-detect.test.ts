@@ -152,6 +152,25 @@ describe.sequential("wattprint hardware detect", () => {
     expect(report.gpuProcesses[0]?.processes[0]?.pid).toBe(77);
   });
 
+  it("prints names the machine supplies with their control characters escaped", async () => {
+    // A GPU name is whatever the driver (or a file under a --root tree) says: an ESC in it
+    // would drive the user's terminal.
+    const original = await readFile(nvmlScript, "utf8");
+    await writeFile(
+      nvmlScript,
+      original.replace("NVIDIA H100 80GB HBM3", "GPU\u001b[2J\u001b]0;pwned\u0007"),
+    );
+    try {
+      const outcome = await wattprint(faked(), "hardware", "detect");
+      expect(outcome.code).toBe(0);
+      expect(outcome.stdout).not.toContain("\u001b");
+      expect(outcome.stdout).not.toContain("\u0007");
+      expect(outcome.stdout).toContain("GPU\\u001b[2J\\u001b]0;pwned\\u0007");
+    } finally {
+      await writeFile(nvmlScript, original);
+    }
+  });
+
   it("--watch prints a line per reading and the energy at the end", async () => {
     const outcome = await wattprint(
       faked(),

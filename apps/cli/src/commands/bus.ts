@@ -23,6 +23,7 @@ import {
 import { z } from "zod";
 import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
+import { jsonText } from "../render/json-text.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage-error.ts";
 
@@ -199,7 +200,7 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
     const extraJson = extra.ok ? extra.value : { undecodable: extra.error.message };
     if (values.json) {
       io.stdout(
-        `${JSON.stringify(
+        `${jsonText(
           {
             task_id: output.task_id,
             statuses: client.statuses.map((s) => statusName(s.node_status)),
@@ -223,8 +224,7 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
       say(`  carbon_intensity    ${formatNumber(output.carbon_intensity)} gCO2eq/kWh${where}`);
       const keys = ["mode", "mode_reason", "inferences", "window_s", "num_outputs"];
       for (const key of [...keys, "model_restrains", "error", "warnings"]) {
-        if (extraJson[key] !== undefined)
-          say(`  ${key.padEnd(18)}  ${JSON.stringify(extraJson[key])}`);
+        if (extraJson[key] !== undefined) say(`  ${key.padEnd(18)}  ${jsonText(extraJson[key])}`);
       }
       say("  (--json prints the full extra_data with the sources of every figure)");
     }

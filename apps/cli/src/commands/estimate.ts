@@ -11,6 +11,7 @@ import {
   renderReport,
 } from "../estimate/render.ts";
 import type { CliIo } from "../io.ts";
+import { jsonText } from "../render/json-text.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_OK, UsageError } from "../usage-error.ts";
 
@@ -88,7 +89,7 @@ export async function runEstimate(argv: readonly string[], io: CliIo): Promise<n
   const sorted = comparing ? byCarbon(outcomes) : outcomes;
   if (plan.format === "json") {
     const reports = sorted.map((outcome) => outcome.report);
-    io.stdout(`${JSON.stringify(comparing ? reports : reports[0], null, 2)}\n`);
+    io.stdout(`${jsonText(comparing ? reports : reports[0], null, 2)}\n`);
   } else if (plan.format === "csv") {
     io.stdout(renderCsv(sorted));
   } else if (comparing) {

@@ -6,6 +6,7 @@ import {
   powerOptionsFromEnv,
 } from "@wattprint/power";
 import type { CliIo } from "../io.ts";
+import { jsonText } from "../render/json-text.ts";
 import {
   jsonReplacer,
   renderDetect,
@@ -68,7 +69,7 @@ export async function runHardwareDetect(argv: readonly string[], io: CliIo): Pro
       const processes = await meter.gpuProcesses();
       io.stdout(
         args.json
-          ? `${JSON.stringify({ devices: meter.devices, skipped: meter.skipped, gpuProcesses: processes }, jsonReplacer, 2)}\n`
+          ? `${jsonText({ devices: meter.devices, skipped: meter.skipped, gpuProcesses: processes }, jsonReplacer, 2)}\n`
           : renderDetect(meter.devices, meter.skipped, processes),
       );
       return EXIT_OK;
@@ -104,14 +105,12 @@ async function watch(
         break;
       }
       last = await meter.sample();
-      io.stdout(
-        args.json ? `${JSON.stringify(watchJson(last), jsonReplacer)}\n` : renderWatchLine(last),
-      );
+      io.stdout(args.json ? `${jsonText(watchJson(last), jsonReplacer)}\n` : renderWatchLine(last));
     }
     if (args.json) {
       const seconds = (last.atMs - first.atMs) / 1000;
       io.stdout(
-        `${JSON.stringify(
+        `${jsonText(
           {
             summary: true,
             seconds,

@@ -11,6 +11,7 @@ import {
 } from "@wattprint/logs";
 import { parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
+import { jsonText } from "../render/json-text.ts";
 import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
@@ -88,11 +89,11 @@ async function parse(dir: string, json: boolean, strict: boolean, io: CliIo): Pr
     let first = true;
     for await (const pair of scan) {
       total.add(pair);
-      io.stdout(`${first ? "\n" : ",\n"}${JSON.stringify(pair)}`);
+      io.stdout(`${first ? "\n" : ",\n"}${jsonText(pair)}`);
       first = false;
     }
     io.stdout(
-      `${first ? "" : "\n"}],\n"aggregate_consumption": ${JSON.stringify(aggregateTuple(total.totals()))}}\n`,
+      `${first ? "" : "\n"}],\n"aggregate_consumption": ${jsonText(aggregateTuple(total.totals()))}}\n`,
     );
   } else {
     for await (const pair of scan) {

@@ -9,6 +9,7 @@ import {
 import { powerOptionsFromEnv } from "@wattprint/power";
 import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
+import { jsonText } from "../render/json-text.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
 
@@ -91,7 +92,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
       return EXIT_FAILURE;
     }
     const report = measureReport(file, measured.value, intensity);
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+    io.stdout(values.json ? `${jsonText(report, null, 2)}\n` : renderReport(report));
     return EXIT_OK;
   } finally {
     await measurer.close();

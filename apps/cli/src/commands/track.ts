@@ -17,6 +17,7 @@ import {
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
 import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
+import { jsonText } from "../render/json-text.ts";
 import { terminalSafe, terminalSafeLines } from "../render/terminal-text.ts";
 import {
   CLEAR_LINE,
@@ -176,7 +177,7 @@ async function openTracker(args: TrackArgs, io: CliIo): Promise<CarbonTracker | 
  */
 function printJson(result: TrackerResult, io: CliIo): void {
   const checked = trackerResultSchema.safeParse(result);
-  if (checked.success) io.stdout(`${JSON.stringify(checked.data)}\n`);
+  if (checked.success) io.stdout(`${jsonText(checked.data)}\n`);
   else
     io.stderr(
       `${COMMAND}: internal error, please report it: the result does not match wattprint.tracker/v1: ${checked.error.message}\n`,

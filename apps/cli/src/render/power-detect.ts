@@ -6,8 +6,14 @@ import {
   type ReaderSkip,
 } from "@wattprint/power";
 import { renderTable } from "./table.ts";
+import { terminalSafe } from "./terminal-text.ts";
 
-/** The `hardware detect` report: devices, their notes, and why each reader was skipped. */
+/**
+ * The `hardware detect` report: devices, their notes, and why each reader was skipped. Names,
+ * ids and messages come from the machine (sysfs files, NVML, `powermetrics`, a fake tree a
+ * user points `--root` at), so each is printed through `terminalSafe`: one line, controls
+ * escaped.
+ */
 export function renderDetect(
   devices: readonly PowerDevice[],
   skipped: readonly ReaderSkip[],
@@ -17,7 +23,14 @@ export function renderDetect(
   lines.push(
     renderTable(
       ["device", "component", "reader", "basis", "confidence", "name"],
-      devices.map((d) => [d.id, d.kind, d.reader, d.basis, d.confidence, d.name]),
+      devices.map((d) => [
+        terminalSafe(d.id),
+        d.kind,
+        d.reader,
+        d.basis,
+        d.confidence,
+        terminalSafe(d.name),
+      ]),
     ),
   );
   const measured = devices.filter((d) => d.basis === "measured").length;
@@ -31,10 +44,11 @@ export function renderDetect(
   );
   lines.push("", "notes:");
   for (const d of devices) {
-    for (const note of d.notes) lines.push(`  ${d.id}: ${note}`);
+    const id = terminalSafe(d.id);
+    for (const note of d.notes) lines.push(`  ${id}: ${terminalSafe(note)}`);
     for (const p of d.provenance) {
       lines.push(
-        `  ${d.id}: source: ${p.source.title}${p.source.url === "" ? "" : ` <${p.source.url}>`} (${p.method})`,
+        `  ${id}: source: ${p.source.title}${p.source.url === "" ? "" : ` <${p.source.url}>`} (${terminalSafe(p.method)})`,
       );
     }
   }
@@ -50,14 +64,14 @@ export function renderDetect(
                 `pid ${q.pid}${q.usedMemoryBytes === null ? "" : ` (${(q.usedMemoryBytes / 2 ** 20).toFixed(0)} MiB)`}`,
             )
             .join(", ");
-      lines.push(`  ${p.device}: ${list}`);
+      lines.push(`  ${terminalSafe(p.device)}: ${list}`);
     }
   }
   if (skipped.length > 0) {
     lines.push("", "skipped:");
     for (const s of skipped)
       lines.push(
-        `  ${s.reader} (${s.kind})${s.device === undefined ? "" : ` ${s.device}`}: ${s.message}`,
+        `  ${s.reader} (${s.kind})${s.device === undefined ? "" : ` ${terminalSafe(s.device)}`}: ${terminalSafe(s.message)}`,
       );
   }
   return `${lines.join("\n")}\n`;
@@ -71,7 +85,10 @@ function watts(value: number): string {
 export function renderWatchLine(reading: MeterReading): string {
   const components = reading.components.map((c) => `${c.component} ${watts(c.watts)}`).join("  ");
   const devices = reading.devices
-    .map((d) => `${d.device.id} ${d.problem === null ? watts(d.watts) : `(${d.problem.kind})`}`)
+    .map(
+      (d) =>
+        `${terminalSafe(d.device.id)} ${d.problem === null ? watts(d.watts) : `(${d.problem.kind})`}`,
+    )
     .join(", ");
   return `${reading.elapsedS.toFixed(1).padStart(7)} s  ${components}  total ${watts(reading.totalWatts)}  [${devices}]\n`;
 }

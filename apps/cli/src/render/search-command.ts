@@ -1,6 +1,7 @@
 import { parseCommandArgs, parseNumberFlag } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { EXIT_OK } from "../usage-error.ts";
+import { jsonText } from "./json-text.ts";
 import { renderTable } from "./table.ts";
 
 /** What `zones` and `hardware` share: a query, `--limit`, `--json`, and a table of results. */
@@ -34,7 +35,7 @@ export function runSearchCommand<R>(
   const query = positionals.join(" ");
   const results = command.search(query, limit);
   if (values.json) {
-    io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+    io.stdout(`${jsonText(results, null, 2)}\n`);
   } else if (results.length === 0) {
     const footer = command.footer?.(query, results);
     io.stdout(

@@ -13,7 +13,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-const escaped = (c: string): string =>
+/** A character as a `\\u` escape, as JSON writes one: `\\u001b`. */
+export const escaped = (c: string): string =>
   `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`;
 
 /** One line: every control character escaped, line breaks included. */
