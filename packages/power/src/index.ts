@@ -103,7 +103,13 @@ export type {
   SourceCounters,
   SourceSample,
 } from "./source.ts";
-export { nodeSysfsIo, type ReadCallback, type SysfsIo } from "./sysfs/io.ts";
+export {
+  type DirListing,
+  MAX_DIR_ENTRIES,
+  nodeSysfsIo,
+  type ReadCallback,
+  type SysfsIo,
+} from "./sysfs/io.ts";
 export { parseUnsignedAscii } from "./sysfs/parse.ts";
 export {
   MAX_ROUND_REQUESTS,

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AmdgpuSource,
   type Detection,
+  MAX_DIR_ENTRIES,
   type MachineFacts,
   ModelSource,
   nodeSysfsIo,
@@ -54,6 +55,19 @@ async function detectWithin(source: { detect(): Promise<Detection> }, ms = 3000)
     return await Promise.race([source.detect(), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** `count` empty files named `extra-N` in `dir`: a directory larger than any sysfs one. */
+async function crowd(dir: string, count: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  // In batches: thousands of open files at once could meet the descriptor limit.
+  for (let i = 0; i < count; i += 256) {
+    await Promise.all(
+      Array.from({ length: Math.min(256, count - i) }, (_, j) =>
+        writeFile(join(dir, `extra-${i + j}`), ""),
+      ),
+    );
   }
 }
 
@@ -148,7 +162,7 @@ describe("RAPL over a hostile powercap tree", () => {
   it("reads at most a bounded number of constraint files per zone", async () => {
     await onePackage();
     await Promise.all(
-      Array.from({ length: 2000 }, (_, i) =>
+      Array.from({ length: 500 }, (_, i) =>
         writeFile(join(zoneDir(), `constraint_${i}_max_power_uw`), "100000000\n"),
       ),
     );
@@ -165,7 +179,82 @@ describe("RAPL over a hostile powercap tree", () => {
     source.close();
     expect(devices).toHaveLength(1);
     expect(reads).toBeLessThanOrEqual(2 + 16);
-    expect(devices[0]?.notes.join(" ")).toMatch(/1984 constraint files beyond the first 16/);
+    expect(devices[0]?.notes.join(" ")).toMatch(/484 constraint files beyond the first 16/);
+  });
+});
+
+describe("directory listings at detect", () => {
+  it("read a directory only up to the limit asked for, and say it was cut", async () => {
+    const dir = join(root, "big");
+    await crowd(dir, MAX_DIR_ENTRIES + 500);
+    const cut = await nodeSysfsIo.listDir(dir, MAX_DIR_ENTRIES);
+    expect(cut.names).toHaveLength(MAX_DIR_ENTRIES);
+    expect(cut.cut).toBe(true);
+    expect(new Set(cut.names).size).toBe(MAX_DIR_ENTRIES);
+    const whole = await nodeSysfsIo.listDir(dir, MAX_DIR_ENTRIES + 500);
+    expect(whole.cut).toBe(false);
+    expect([...whole.names].sort()).toEqual(
+      Array.from({ length: MAX_DIR_ENTRIES + 500 }, (_, i) => `extra-${i}`).sort(),
+    );
+    await expect(nodeSysfsIo.listDir(join(dir, "extra-0"), 8)).rejects.toMatchObject({
+      code: "ENOTDIR",
+    });
+  });
+
+  it("RAPL says so when the powercap root holds more entries than it lists", async () => {
+    await onePackage();
+    await crowd(root, MAX_DIR_ENTRIES + 10);
+    const source = new RaplSource({ root });
+    const { skipped } = await source.detect();
+    source.close();
+    expect(skipped).toContainEqual(
+      expect.objectContaining({
+        reader: "rapl",
+        kind: "malformed",
+        message: expect.stringContaining(
+          `${root} holds more than ${MAX_DIR_ENTRIES} entries; only the first ${MAX_DIR_ENTRIES} were looked at`,
+        ),
+      }),
+    );
+  });
+
+  it("RAPL notes a zone directory too large to list whole, and still counts the zone", async () => {
+    await onePackage();
+    await crowd(zoneDir(), MAX_DIR_ENTRIES + 10);
+    const source = new RaplSource({ root });
+    const { devices } = await source.detect();
+    source.close();
+    expect(devices).toHaveLength(1);
+    expect(devices[0]?.notes.join(" ")).toContain(
+      `${zoneDir()} holds more than ${MAX_DIR_ENTRIES} entries; constraint files past the first ${MAX_DIR_ENTRIES} were not looked at`,
+    );
+  });
+
+  it("amdgpu says so for a hwmon root and for a chip directory too large to list whole", async () => {
+    await writeHwmon(root, [{ hwmon: "hwmon0", name: "amdgpu", files: { power1_average: 1 } }]);
+    await crowd(join(root, "hwmon0"), MAX_DIR_ENTRIES + 10);
+    const first = new AmdgpuSource({ root });
+    const chip = await first.detect();
+    first.close();
+    // The chip's power file may or may not be among the names read: either way the cut is told.
+    const told = [...chip.devices.flatMap((d) => d.notes), ...chip.skipped.map((s) => s.message)];
+    expect(told.join("\n")).toContain(
+      `${join(root, "hwmon0")} holds more than ${MAX_DIR_ENTRIES} entries; files past the first ${MAX_DIR_ENTRIES} were not looked at`,
+    );
+
+    await crowd(root, MAX_DIR_ENTRIES + 10);
+    const second = new AmdgpuSource({ root });
+    const { skipped } = await second.detect();
+    second.close();
+    expect(skipped).toContainEqual(
+      expect.objectContaining({
+        reader: "amdgpu",
+        kind: "malformed",
+        message: expect.stringContaining(
+          `${root} holds more than ${MAX_DIR_ENTRIES} entries; only the first ${MAX_DIR_ENTRIES} were looked at`,
+        ),
+      }),
+    );
   });
 });
 

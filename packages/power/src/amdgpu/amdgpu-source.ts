@@ -11,7 +11,14 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { Countdown, SysfsAttribute } from "../sysfs/attribute.ts";
-import { errorCode, nodeSysfsIo, readOptional, type SysfsIo } from "../sysfs/io.ts";
+import {
+  type DirListing,
+  errorCode,
+  MAX_DIR_ENTRIES,
+  nodeSysfsIo,
+  readOptional,
+  type SysfsIo,
+} from "../sysfs/io.ts";
 import { parseUnsignedText } from "../sysfs/parse.ts";
 
 export const DEFAULT_HWMON_ROOT = "/sys/class/hwmon";
@@ -76,9 +83,9 @@ export class AmdgpuSource implements PowerSource {
         ],
       };
     }
-    let entries: string[];
+    let listing: DirListing;
     try {
-      entries = (await this.io.readDir(this.root)).filter((e) => /^hwmon\d+$/.test(e));
+      listing = await this.io.listDir(this.root, MAX_DIR_ENTRIES);
     } catch (error) {
       return {
         devices: [],
@@ -91,8 +98,18 @@ export class AmdgpuSource implements PowerSource {
         ],
       };
     }
+    const entries = listing.names.filter((e) => /^hwmon\d+$/.test(e));
     entries.sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
     const skipped: ReaderSkip[] = [];
+    if (listing.cut) {
+      skipped.push(
+        readerSkip(
+          "amdgpu",
+          "malformed",
+          `${this.root} holds more than ${MAX_DIR_ENTRIES} entries; only the first ${MAX_DIR_ENTRIES} were looked at, so AMD GPUs may be missing (is the hwmon root right?)`,
+        ),
+      );
+    }
     if (entries.length > MAX_HWMON) {
       skipped.push(
         readerSkip(
@@ -138,7 +155,13 @@ export class AmdgpuSource implements PowerSource {
         { device: id },
       );
     }
-    const files = await this.io.readDir(dir).catch(() => [] as string[]);
+    const listing = await this.io
+      .listDir(dir, MAX_DIR_ENTRIES)
+      .catch((): DirListing => ({ names: [], cut: false }));
+    const files = listing.names;
+    const cutNote = listing.cut
+      ? `${dir} holds more than ${MAX_DIR_ENTRIES} entries; files past the first ${MAX_DIR_ENTRIES} were not looked at`
+      : null;
     const energy = files.filter((f) => /^energy\d+_input$/.test(f)).sort()[0];
     const choice: { file: string; quantity: Quantity } | undefined =
       energy !== undefined
@@ -152,7 +175,7 @@ export class AmdgpuSource implements PowerSource {
       return readerSkip(
         "amdgpu",
         "not-supported",
-        `${name} (${dir}) has no energy*_input, power1_average or power1_input file`,
+        `${name} (${dir}) has no energy*_input, power1_average or power1_input file${cutNote === null ? "" : ` (${cutNote})`}`,
         { device: id },
       );
     }
@@ -188,6 +211,7 @@ export class AmdgpuSource implements PowerSource {
             ? `energy counter ${path} (µJ)`
             : `power ${path} (µW), integrated by the meter${choice.file === "power1_input" ? "; an instantaneous reading, so sample often" : "; averaged by the card's firmware"}`,
           Number.isFinite(capWatts) && capWatts > 0 ? `power cap ${capWatts} W` : "no power1_cap",
+          ...(cutNote === null ? [] : [cutNote]),
         ],
       }),
       file: new SysfsAttribute(path, fd, this.io),

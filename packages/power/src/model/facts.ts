@@ -1,6 +1,5 @@
-import { readdir } from "node:fs/promises";
 import { availableParallelism, cpus, totalmem } from "node:os";
-import { openRegularHandle, readSmallText } from "../sysfs/io.ts";
+import { listDirBounded, openRegularHandle, readSmallText } from "../sysfs/io.ts";
 import type { CpuFacts } from "./cpu-model.ts";
 import { smbiosMemoryModules } from "./smbios.ts";
 
@@ -24,6 +23,12 @@ export interface FactsOptions {
 const FACTS_TIMEOUT_MS = 10_000;
 /** CPU directories read for the socket count; a bigger machine is counted on its first ones. */
 export const MAX_CPU_DIRS = 8192;
+/**
+ * Names read from the CPU directory: the `cpuN` directories plus the two dozen other entries
+ * the kernel keeps beside them (`cpufreq`, `cpuidle`, `online`, `vulnerabilities`, ...), with
+ * room to spare. A root pointed at a larger directory is listed this far, not whole.
+ */
+const MAX_CPU_LISTING = MAX_CPU_DIRS + 256;
 /** SMBIOS 3 tables are a few KiB to a few tens of KiB; more than this is not a DMI table. */
 const MAX_DMI_BYTES = 1 << 20;
 
@@ -93,9 +98,9 @@ async function linuxFacts(sysRoot: string): Promise<Gathered> {
 
 /** Distinct `physical_package_id`s of the CPUs the kernel lists (what lscpu's Socket(s) counts); 1 when none reads. */
 async function socketCount(cpuDir: string): Promise<number> {
-  let names: string[];
+  let names: readonly string[];
   try {
-    names = await readdir(cpuDir);
+    names = (await listDirBounded(cpuDir, MAX_CPU_LISTING)).names;
   } catch {
     return 1;
   }

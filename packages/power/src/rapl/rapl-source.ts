@@ -10,7 +10,7 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { Countdown, SysfsAttribute } from "../sysfs/attribute.ts";
-import { errorCode, nodeSysfsIo, type SysfsIo } from "../sysfs/io.ts";
+import { errorCode, MAX_DIR_ENTRIES, nodeSysfsIo, type SysfsIo } from "../sysfs/io.ts";
 import { RAPL_MISSING_FIX, raplPermissionFix } from "./permission.ts";
 import {
   listZones,
@@ -142,6 +142,15 @@ export class RaplSource implements PowerSource {
         ),
       );
     }
+    if (listing.cut) {
+      skipped.push(
+        readerSkip(
+          "rapl",
+          "malformed",
+          `${this.root} holds more than ${MAX_DIR_ENTRIES} entries; only the first ${MAX_DIR_ENTRIES} were looked at, so RAPL zones may be missing (is the powercap root right?)`,
+        ),
+      );
+    }
     for (const { dir, code } of listing.unnamed) {
       skipped.push(
         readerSkip(
@@ -255,7 +264,7 @@ export class RaplSource implements PowerSource {
         },
       );
     }
-    const { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints } = limits.limits;
+    const { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints, listingCut } = limits.limits;
     const ceiling = CEILING_WATTS[component];
     const maxWatts = Number.isNaN(declaredMaxWatts)
       ? ceiling
@@ -268,6 +277,11 @@ export class RaplSource implements PowerSource {
     if (ignoredConstraints > 0) {
       notes.push(
         `${ignoredConstraints} constraint files beyond the first ${MAX_CONSTRAINT_FILES} were not read`,
+      );
+    }
+    if (listingCut) {
+      notes.push(
+        `${zone.path} holds more than ${MAX_DIR_ENTRIES} entries; constraint files past the first ${MAX_DIR_ENTRIES} were not looked at`,
       );
     }
     if (component === "psys") {

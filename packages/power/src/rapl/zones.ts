@@ -1,5 +1,5 @@
 import type { Component } from "../device.ts";
-import { readOptional, type SysfsIo } from "../sysfs/io.ts";
+import { MAX_DIR_ENTRIES, readOptional, type SysfsIo } from "../sysfs/io.ts";
 import { parseUnsignedText } from "../sysfs/parse.ts";
 
 /** Zone directories: `intel-rapl:0`, `intel-rapl:0:1`, `intel-rapl-mmio:0`. */
@@ -33,12 +33,15 @@ export interface ZoneListing {
   readonly zones: readonly RaplZone[];
   /** Zone directories beyond `MAX_ZONES`. */
   readonly ignored: number;
+  /** The root held more than `MAX_DIR_ENTRIES` entries: the rest were not looked at. */
+  readonly cut: boolean;
   /** Zones whose `name` could not be read: directory name and errno code. */
   readonly unnamed: readonly { readonly dir: string; readonly code: string }[];
 }
 
 export async function listZones(io: SysfsIo, root: string): Promise<ZoneListing> {
-  const entries = (await io.readDir(root)).filter((entry) => ZONE_DIR.test(entry)).sort(byZoneId);
+  const listing = await io.listDir(root, MAX_DIR_ENTRIES);
+  const entries = listing.names.filter((entry) => ZONE_DIR.test(entry)).sort(byZoneId);
   const kept = entries.slice(0, MAX_ZONES);
   const zones: RaplZone[] = [];
   const unnamed: { dir: string; code: string }[] = [];
@@ -55,7 +58,7 @@ export async function listZones(io: SysfsIo, root: string): Promise<ZoneListing>
     const parent = dir.indexOf(":") === lastColon ? null : dir.slice(0, lastColon);
     zones.push({ dir, path, controlType, parent, name: name.text.trim() });
   }
-  return { zones, ignored: entries.length - kept.length, unnamed };
+  return { zones, ignored: entries.length - kept.length, cut: listing.cut, unnamed };
 }
 
 /** Orders `intel-rapl:10` after `intel-rapl:9`, and each zone before its sub-zones. */
@@ -134,6 +137,8 @@ export interface ZoneLimits {
   readonly declaredMaxWatts: number;
   /** Constraint files beyond `MAX_CONSTRAINT_FILES`, not read. */
   readonly ignoredConstraints: number;
+  /** The zone's directory held more than `MAX_DIR_ENTRIES` entries: the rest were not looked at. */
+  readonly listingCut: boolean;
 }
 
 export type LimitsOutcome =
@@ -149,9 +154,12 @@ export async function zoneLimits(io: SysfsIo, zone: RaplZone): Promise<LimitsOut
     return { ok: false, text: range.text.trim(), code: null };
   }
   let declaredMaxWatts = Number.NaN;
-  let entries: string[] = [];
+  let entries: readonly string[] = [];
+  let listingCut = false;
   try {
-    entries = await io.readDir(zone.path);
+    const listing = await io.listDir(zone.path, MAX_DIR_ENTRIES);
+    entries = listing.names;
+    listingCut = listing.cut;
   } catch {
     // No listing: the zone simply declares no limits.
   }
@@ -168,5 +176,8 @@ export async function zoneLimits(io: SysfsIo, zone: RaplZone): Promise<LimitsOut
     if (Number.isFinite(uw) && uw > 0 && !(uw / 1e6 <= declaredMaxWatts))
       declaredMaxWatts = uw / 1e6;
   }
-  return { ok: true, limits: { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints } };
+  return {
+    ok: true,
+    limits: { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints, listingCut },
+  };
 }

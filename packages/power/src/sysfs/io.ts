@@ -1,5 +1,5 @@
 import { close, constants, fstat, open, type Stats, stat, statSync } from "node:fs";
-import { type FileHandle, open as openHandle, readdir, realpath } from "node:fs/promises";
+import { type FileHandle, opendir, open as openHandle, realpath } from "node:fs/promises";
 import { type ReadCallback, readThread } from "./read-thread.ts";
 
 export type { ReadCallback };
@@ -12,7 +12,11 @@ export type { ReadCallback };
 export interface SysfsIo {
   /** Whole small file, at detect time. */
   readText(path: string): Promise<string>;
-  readDir(path: string): Promise<string[]>;
+  /**
+   * A directory's names, at most `limit` of them (detect time only). A directory holding more
+   * is not read further: the listing says it was `cut`, and the caller reports it.
+   */
+  listDir(path: string, limit: number): Promise<DirListing>;
   /** Where a symlink (a hwmon `device` link) leads. */
   realPath(path: string): Promise<string>;
   /** Read-only file descriptor, kept open for the life of the reader. */
@@ -33,6 +37,53 @@ export interface SysfsIo {
    */
   identityNow?(path: string): string | null;
   close(fd: number): void;
+}
+
+/** What `SysfsIo.listDir` read of a directory. */
+export interface DirListing {
+  /** At most the limit asked for, in the order the file system gave them (callers sort). */
+  readonly names: readonly string[];
+  /** The directory held more entries than the limit; the rest were not read. */
+  readonly cut: boolean;
+}
+
+/**
+ * The most names one listing reads. Every directory the sysfs readers list is small: the
+ * powercap root holds a few entries per socket, a RAPL zone about fifteen files, a hwmon chip
+ * its attribute files (under 200 on any amdgpu card), `/sys/class/hwmon` one link per chip.
+ * The readers then keep at most `MAX_ZONES` (128) or `MAX_HWMON` (64) of what matches, so 1024
+ * leaves room for any real tree, while a root pointed at a directory of a million entries
+ * holds at most 1024 names (256 KiB at NAME_MAX) instead of all of them.
+ */
+export const MAX_DIR_ENTRIES = 1024;
+
+/**
+ * Lists `path` one entry at a time (`opendir`), stopping once `limit` names are held and one
+ * more exists: memory and time are bounded by the limit, not by the directory.
+ */
+export async function listDirBounded(path: string, limit: number): Promise<DirListing> {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`listDir limit must be a whole number ≥ 0, got ${limit}`);
+  }
+  // 32 entries per read, Node's default: the directories listed here fit in a few reads.
+  const dir = await opendir(path, { bufferSize: 32 });
+  const names: string[] = [];
+  let cut = false;
+  try {
+    // Bounded by `limit`: each pass adds a name or ends the loop.
+    for (;;) {
+      const entry = await dir.read();
+      if (entry === null) break;
+      if (names.length === limit) {
+        cut = true;
+        break;
+      }
+      names.push(entry.name);
+    }
+  } finally {
+    await dir.close();
+  }
+  return { names, cut };
 }
 
 function statIdentity(stats: Stats): string {
@@ -145,7 +196,7 @@ export async function readSmallText(path: string): Promise<string> {
 
 export const nodeSysfsIo: SysfsIo = {
   readText: readSmallText,
-  readDir: (path) => readdir(path),
+  listDir: listDirBounded,
   realPath: (path) => realpath(path),
   open: (path) =>
     openRegularFile(path).then((fd) => {
