@@ -98,6 +98,93 @@ describe("startLogs", () => {
   });
 });
 
+describe("an injected clock", () => {
+  it("is refused at start when it throws or gives no writable time, and nothing is created", () => {
+    const dir = newDir();
+    const clocks: [() => Date, RegExp][] = [
+      [
+        () => {
+          throw new Error("clock unplugged");
+        },
+        /now\(\) threw \(clock unplugged\)/,
+      ],
+      [() => new Date(Number.NaN), /invalid Date \(its time is NaN\)/],
+      [() => 1_700_000_000_000 as unknown as Date, /now\(\) returned number, not a Date/],
+      [() => new Date("+020000-01-01T00:00:00Z"), /outside the years 1000 to 9999/],
+    ];
+    for (const [now, message] of clocks) {
+      const started = startLogs({ logDir: dir, components: GPU_CPU, now, pid: 42, loggerId: 7 });
+      expect(started.ok ? null : started.error).toMatchObject({
+        kind: "invalid-options",
+        field: "now",
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("that fails later refuses that record, counted, and never writes NaN", async () => {
+    const dir = newDir();
+    let broken: "no" | "nan" | "throws" = "no";
+    const w = open(dir, {
+      now: () => {
+        if (broken === "throws") throw new Error("clock unplugged");
+        return broken === "nan" ? new Date(Number.NaN) : clock();
+      },
+    });
+    const epoch = { duration: seconds(1), power: { gpu: watts(1), cpu: watts(1) } };
+    const before = readFileSync(w.files.standard, "utf8");
+    broken = "nan";
+    const refused = w.epochEnd(epoch);
+    expect(refused.ok ? null : refused.error).toMatchObject({
+      kind: "invalid-clock",
+      field: "now",
+      message: expect.stringMatching(/^epoch: not written to .*: now\(\) returned an invalid Date/),
+    });
+    broken = "throws";
+    const intensity = w.intensityFetched({
+      intensity: gramsPerKWh(100),
+      address: "Denmark",
+    });
+    expect(intensity.ok ? null : intensity.error).toMatchObject({
+      kind: "invalid-clock",
+      cause: "clock unplugged",
+    });
+    expect(w.clockFailures).toBe(2);
+    expect(w.epochCount).toBe(0);
+    expect(readFileSync(w.files.standard, "utf8")).toBe(before);
+
+    broken = "no";
+    expect(w.epochEnd(epoch).ok).toBe(true);
+    expect(w.epochCount).toBe(1);
+    expect(
+      w.actual({
+        duration: seconds(1),
+        energy: kilowattHours(0.5),
+        carbon: gramsCO2eq(70),
+        averageIntensity: gramsPerKWh(140),
+      }).ok,
+    ).toBe(true);
+    broken = "nan";
+    const ended = w.end();
+    expect(ended.ok ? null : ended.error).toMatchObject({ kind: "invalid-clock", field: "now" });
+    expect(w.clockFailures).toBe(3);
+    // Closed all the same: nothing more is written.
+    broken = "no";
+    expect(w.epochEnd(epoch)).toMatchObject({ ok: false, error: { kind: "closed" } });
+
+    const standard = readFileSync(w.files.standard, "utf8");
+    const output = readFileSync(w.files.output, "utf8");
+    expect(standard + output).not.toMatch(/NaN/);
+    expect(standard).toContain("2026-03-01 23:30:05 - Epoch 1:\n");
+    expect(standard).not.toContain("Epoch 2:");
+    const parsed = await parseAllLogs(dir);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(parsed.value.skipped).toEqual([]);
+    expect(parsed.value.logs[0]).toMatchObject({ actual: { epochs: 1, "energy (kWh)": 0.5 } });
+  });
+});
+
 describe("LogWriter events", () => {
   it("sums the devices of a component and writes None for an epoch without a sample", () => {
     const dir = newDir();

@@ -54,6 +54,62 @@ import {
 type Written = Result<void, LogWriterError>;
 const OK: Written = ok(undefined);
 
+/**
+ * The years a line stamp can hold: every line starts `YYYY-MM-DD HH:MM:SS - `, four digits of
+ * year, and the parser here (`byte-lines.ts`) reads a record only after that exact prefix. A
+ * clock outside them (a valid `Date` in year 20000 or 12) would write lines it skips.
+ */
+const FIRST_WRITABLE_YEAR = 1000;
+const LAST_WRITABLE_YEAR = 9999;
+
+/** What the injected clock gave: a time a log line can hold, or why not. */
+type ClockReading =
+  | { readonly ok: true; readonly at: Date }
+  | { readonly ok: false; readonly why: string; readonly cause?: string };
+
+function shown(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "a value that cannot be shown as text";
+  }
+}
+
+/**
+ * Calls `now()` once and checks what it gave, never throwing: the writer stamps its lines with
+ * a copy of that time, so no code of the caller's runs while a line is formatted.
+ */
+function readClock(now: () => Date): ClockReading {
+  let value: unknown;
+  try {
+    value = now();
+  } catch (error) {
+    const cause = shown(error);
+    return { ok: false, why: `now() threw (${cause})`, cause };
+  }
+  let ms: number;
+  try {
+    // The time value of any Date, this realm's or another's, without calling its methods.
+    ms = Date.prototype.getTime.call(value);
+  } catch {
+    return {
+      ok: false,
+      why: `now() returned ${value === null ? "null" : typeof value}, not a Date`,
+    };
+  }
+  if (Number.isNaN(ms))
+    return { ok: false, why: "now() returned an invalid Date (its time is NaN)" };
+  const at = new Date(ms);
+  const year = at.getUTCFullYear();
+  if (year < FIRST_WRITABLE_YEAR || year > LAST_WRITABLE_YEAR) {
+    return {
+      ok: false,
+      why: `now() returned ${at.toISOString()}, outside the years ${FIRST_WRITABLE_YEAR} to ${LAST_WRITABLE_YEAR} that a log line's YYYY holds`,
+    };
+  }
+  return { ok: true, at };
+}
+
 /** The paths of a run's two logs. */
 export interface LogFiles {
   readonly stem: string;
@@ -104,7 +160,15 @@ export function startLogs(options: LogWriterOptions): Result<LogWriter, LogWrite
     return err(issueFailure("invalid-options", "log writer options", parsed.error));
   const resolved = parsed.data;
   const now = resolved.now ?? (() => new Date());
-  const started = now();
+  const clock = readClock(now);
+  if (!clock.ok) {
+    return err(
+      failure("invalid-options", `log writer options: now: ${clock.why}; no log was created`, {
+        field: "now",
+      }),
+    );
+  }
+  const started = clock.at;
   const stem = runStem(
     resolved.prefix,
     resolved.pid ?? process.pid,
@@ -133,6 +197,7 @@ export function startLogs(options: LogWriterOptions): Result<LogWriter, LogWrite
 
 export class LogWriter {
   private epochs = 0;
+  private clockRefusals = 0;
   private state: "open" | "closed" | LogWriterError = "open";
   private readonly components: readonly ComponentDevices[];
 
@@ -150,6 +215,14 @@ export class LogWriter {
   /** Epochs written so far. */
   get epochCount(): number {
     return this.epochs;
+  }
+
+  /**
+   * Records refused with `invalid-clock` because `now()` threw or gave a time a line cannot
+   * hold (an invalid Date, a year outside 1000 to 9999). Nothing of those records was written.
+   */
+  get clockFailures(): number {
+    return this.clockRefusals;
   }
 
   /** @internal The start event: called once by `startLogs`. */
@@ -206,7 +279,9 @@ export class LogWriter {
       );
     }
     const durationS = seconds(parsed.data.duration);
-    const record = epochRecord(lineTimestamp(this.now()), this.epochs + 1, durationS, watts);
+    const ts = this.stamp("epoch");
+    if (!ts.ok) return ts;
+    const record = epochRecord(ts.value, this.epochs + 1, durationS, watts);
     const written = this.append(this.standardFd, this.files.standard, record);
     if (written.ok) this.epochs++;
     return written;
@@ -216,8 +291,10 @@ export class LogWriter {
   intensityFetched(input: IntensityFetchedInput): Written {
     const parsed = intensityFetchedInputSchema.safeParse(input);
     if (!parsed.success) return err(issueFailure("invalid-record", "intensity", parsed.error));
+    const ts = this.stamp("intensity");
+    if (!ts.ok) return ts;
     const record = intensityFetchedRecord(
-      lineTimestamp(this.now()),
+      ts.value,
       parsed.data.intensity.value,
       parsed.data.address,
     );
@@ -229,10 +306,12 @@ export class LogWriter {
     const parsed = predictionInputSchema.safeParse(input);
     if (!parsed.success) return err(issueFailure("invalid-record", "prediction", parsed.error));
     const { epochs, duration, energy, carbon } = parsed.data;
+    const ts = this.stamp("prediction");
+    if (!ts.ok) return ts;
     return this.append(
       this.outputFd,
       this.files.output,
-      this.consumption(consumptionDescription("pred", epochs), duration, energy, carbon),
+      this.consumption(consumptionDescription("pred", epochs), duration, energy, carbon, ts.value),
     );
   }
 
@@ -240,10 +319,12 @@ export class LogWriter {
   earlyStop(input: InterruptedInput): Written {
     const parsed = interruptedInputSchema.safeParse(input);
     if (!parsed.success) return err(issueFailure("invalid-record", "early stop", parsed.error));
+    const ts = this.stamp("early stop");
+    if (!ts.ok) return ts;
     return this.append(
       this.standardFd,
       this.files.standard,
-      interruptedRecord(lineTimestamp(this.now()), parsed.data.plannedEpochs),
+      interruptedRecord(ts.value, parsed.data.plannedEpochs),
     );
   }
 
@@ -258,7 +339,9 @@ export class LogWriter {
     if (!parsed.success) return err(issueFailure("invalid-record", "actual", parsed.error));
     const { duration, energy, carbon, averageIntensity, fetched, address } = parsed.data;
     const epochs = parsed.data.epochs === undefined ? this.epochs : parsed.data.epochs;
-    const ts = lineTimestamp(this.now());
+    const stamped = this.stamp("actual");
+    if (!stamped.ok) return stamped;
+    const ts = stamped.value;
     let standard = "";
     if (fetched.length > 0) {
       standard += intensitiesRecord(
@@ -279,10 +362,18 @@ export class LogWriter {
     );
   }
 
-  /** "Monitoring thread ended." and "Finished monitoring.", then the files are closed. */
+  /**
+   * "Monitoring thread ended." and "Finished monitoring.", then the files are closed. With a
+   * failed clock the files are closed without them, and the `invalid-clock` error is returned.
+   */
   end(): Written {
     if (this.state !== "open") return this.refused();
-    const ts = lineTimestamp(this.now());
+    const stamped = this.stamp("end");
+    if (!stamped.ok) {
+      this.close();
+      return stamped;
+    }
+    const ts = stamped.value;
     const standard = this.append(
       this.standardFd,
       this.files.standard,
@@ -312,7 +403,7 @@ export class LogWriter {
     duration: Duration,
     energy: Energy,
     carbon: Carbon,
-    timestamp: string = lineTimestamp(this.now()),
+    timestamp: string,
   ): string {
     return consumptionRecord(
       timestamp,
@@ -324,6 +415,24 @@ export class LogWriter {
       },
       this.options.decimalPrecision,
       this.options.interpretable,
+    );
+  }
+
+  /**
+   * The stamp of the record about to be written: the clock's time as `YYYY-MM-DD HH:MM:SS`, or
+   * the refusal of the record (counted in `clockFailures`) when the clock failed. A record is
+   * never written with a made-up or unreadable time; the next one asks the clock again.
+   */
+  private stamp(what: string): Result<string, LogWriterError> {
+    if (this.state !== "open") return this.refused();
+    const clock = readClock(this.now);
+    if (clock.ok) return ok(lineTimestamp(clock.at));
+    this.clockRefusals++;
+    return err(
+      failure("invalid-clock", `${what}: not written to ${this.files.stem}: ${clock.why}`, {
+        field: "now" as const,
+        ...(clock.cause === undefined ? {} : { cause: clock.cause }),
+      }),
     );
   }
 

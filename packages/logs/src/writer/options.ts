@@ -85,6 +85,8 @@ export type ResolvedLogWriterOptions = z.output<typeof logWriterOptionsSchema>;
 export type LogWriterError =
   | (Failure<"invalid-options"> & { readonly field: string })
   | (Failure<"invalid-record"> & { readonly field: string })
+  /** `now()` threw or gave a time a log line cannot hold: the record was not written. */
+  | (Failure<"invalid-clock"> & { readonly field: "now"; readonly cause?: string })
   | (Failure<"exists" | "write-failed"> & { readonly path: string; readonly cause: string })
   | Failure<"closed">;
 
