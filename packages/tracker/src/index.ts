@@ -5,6 +5,7 @@ export {
   DEFAULT_INTENSITY_REFRESH_S,
   LOCATION_ENV,
   MAX_LOCATION_CHARS,
+  MAX_TASK_NAME_CHARS,
   parseTrackerOptions,
   type ResolvedTrackerOptions,
   TRACKER_COMPONENTS,

@@ -24,6 +24,12 @@ export const LOCATION_ENV = "WATTPRINT_LOCATION";
  * quoted back whole.
  */
 export const MAX_LOCATION_CHARS = 200;
+/**
+ * The longest task name (`task(name)`): names like `preprocess` or a model's file name are far
+ * shorter. Each name is kept in every `TaskResult` (up to `MAX_TASKS` of them) and quoted in
+ * messages, so a longer one is refused instead of stored and repeated whole.
+ */
+export const MAX_TASK_NAME_CHARS = 200;
 /** The `apiKeys` names the tracker knows; each selects a live intensity provider. */
 export const API_KEY_PROVIDERS = ["electricitymaps"] as const;
 export type ApiKeyProvider = (typeof API_KEY_PROVIDERS)[number];
@@ -309,6 +315,8 @@ export type TrackerErrorKind =
   | "invalid-options"
   /** A method called out of order (epochEnd without epochStart, start() during epochs). */
   | "invalid-state"
+  /** A value given to a call is wrong: a task name not a string or over `MAX_TASK_NAME_CHARS`. */
+  | "invalid-value"
   /** No power source for the components asked for. */
   | "no-devices"
   /** The location or intensity could not be resolved. */

@@ -19,7 +19,12 @@ export interface TaskHost {
    * with the tracker's failure otherwise.
    */
   begin(): Promise<(() => Promise<TaskSpan>) | null>;
-  countInferences(n: number): void;
+  /**
+   * Counts `n` towards the run (throwing a RangeError for a count that is not a whole number
+   * >= 0); false when the run's count would pass `Number.MAX_SAFE_INTEGER`, and nothing was
+   * added.
+   */
+  countInferences(n: number): boolean;
   record(result: TaskResult): void;
   warn(message: string): void;
 }
@@ -57,8 +62,8 @@ export function openTask(host: TaskHost, name: string): TrackerTask {
   return {
     name,
     countInferences: (n = 1) => {
-      host.countInferences(n);
-      inferences += n;
+      // A task's count is part of the run's: what the run refuses, the task does not count.
+      if (host.countInferences(n)) inferences += n;
     },
     end: () => {
       ended ??= end();

@@ -47,6 +47,7 @@ import {
   describeThrown,
   LOCATION_ENV,
   MAX_LOCATION_CHARS,
+  MAX_TASK_NAME_CHARS,
   parseTrackerOptions,
   type ResolvedTrackerOptions,
   type TrackerClock,
@@ -153,6 +154,7 @@ export class CarbonTracker implements AsyncDisposable {
     warnings: 0,
     warningsDropped: 0,
     logWriteFailures: 0,
+    inferencesRefused: 0,
   };
   private readonly startedAt: Date;
   private readonly startedMs: number;
@@ -808,12 +810,40 @@ export class CarbonTracker implements AsyncDisposable {
   /** Runs `work` as a named task and returns its value with the task's footprint. */
   task<T>(name: string, work: Work<T>): Promise<TaskMeasured<T>>;
   task<T>(name: string, work?: Work<T>): TrackerTask | Promise<TaskMeasured<T>> {
-    const handle = this.openTask(name);
-    if (work === undefined) return handle;
+    if (work === undefined) return this.openTask(this.taskName(name));
+    let handle: TrackerTask;
+    try {
+      handle = this.openTask(this.taskName(name));
+    } catch (error) {
+      // A refused name rejects the promise, as every other failure of an async call does.
+      return Promise.reject(error);
+    }
     return settle(work, this, () => handle.end()).then(({ value, after }) => ({
       value,
       task: after,
     }));
+  }
+
+  /**
+   * The name a task is kept under: the one given, when it is a string of at most
+   * `MAX_TASK_NAME_CHARS` characters. Otherwise an `invalid-value` failure (thrown as a
+   * `TrackerError`); under `ignoreErrors` a warning, and the task is measured under the name's
+   * first `MAX_TASK_NAME_CHARS` characters.
+   */
+  private taskName(name: unknown): string {
+    if (typeof name === "string" && name.length <= MAX_TASK_NAME_CHARS) return name;
+    const ignored = this.options?.ignoreErrors === true;
+    const message =
+      typeof name === "string"
+        ? `task(): a task name is at most ${MAX_TASK_NAME_CHARS} characters, and this one has ${name.length} (it starts ${JSON.stringify(name.slice(0, 40))})${ignored ? `; the task is measured under its first ${MAX_TASK_NAME_CHARS} characters` : ""}`
+        : `task(): a task name is a string, not ${name === null ? "null" : typeof name}${ignored ? '; the task is measured as "task"' : ""}`;
+    this.fail(failure("invalid-value", message, { field: "name" }));
+    if (typeof name !== "string") return "task";
+    // Not between the two halves of a surrogate pair.
+    const end = /[\uD800-\uDBFF]/.test(name.charAt(MAX_TASK_NAME_CHARS - 1))
+      ? MAX_TASK_NAME_CHARS - 1
+      : MAX_TASK_NAME_CHARS;
+    return name.slice(0, end);
   }
 
   private openTask(name: string): TrackerTask {
@@ -841,7 +871,7 @@ export class CarbonTracker implements AsyncDisposable {
             };
           };
         },
-        countInferences: (n) => this.countInferences(n),
+        countInferences: (n) => this.addInferences(n),
         record: (result) => {
           if (this.tasks.length < MAX_TASKS) this.tasks.push(result);
           else this.tasksDropped++;
@@ -852,12 +882,37 @@ export class CarbonTracker implements AsyncDisposable {
     );
   }
 
-  /** Counts inferences (default 1) so the result has a per-inference footprint. */
+  /**
+   * Counts inferences (default 1) so the result has a per-inference footprint. A count that is
+   * not a whole number >= 0 is a RangeError; one that would take the run's count past
+   * `Number.MAX_SAFE_INTEGER` is refused (see `addInferences`).
+   */
   countInferences(n = 1): void {
+    this.addInferences(n);
+  }
+
+  /**
+   * Adds `n` to the run's count and says whether it did. Past `Number.MAX_SAFE_INTEGER` a
+   * number no longer counts one by one (2^53 + 1 reads back as 2^53), so a count that would
+   * pass it is refused: the total stays the last exact one, `inferencesRefused` counts the
+   * refusal, and the first one is a warning.
+   */
+  private addInferences(n: number): boolean {
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`countInferences: n must be a whole number >= 0, got ${n}`);
     }
-    this.inferences += n;
+    if (n <= Number.MAX_SAFE_INTEGER - this.inferences) {
+      this.inferences += n;
+      return true;
+    }
+    this.counters.inferencesRefused++;
+    if (this.counters.inferencesRefused === 1) {
+      this.warn(
+        "notice",
+        `countInferences(${n}): the run's count would pass ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER), beyond which it could not stay exact; it stays at ${this.inferences}, and this and every later count that would pass it are refused (introspect().inferencesRefused)`,
+      );
+    }
+    return false;
   }
 
   /**

@@ -40,6 +40,11 @@ export interface TrackerCounters {
   warnings: number;
   warningsDropped: number;
   logWriteFailures: number;
+  /**
+   * `countInferences` calls refused because the run's count would have passed
+   * `Number.MAX_SAFE_INTEGER`, past which it could no longer be exact (a warning the first time).
+   */
+  inferencesRefused: number;
 }
 
 /** `live()`: the run so far, from the latest sample, for a status line. No sampling, no I/O. */

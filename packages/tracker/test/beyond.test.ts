@@ -4,8 +4,15 @@ import type { PowerDevice } from "@wattprint/power";
 import { ok } from "@wattprint/result";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { descendants, selectDevices } from "../src/devices.ts";
-import { CarbonTracker, measure, type TrackerOptions, trackerResultSchema } from "../src/index.ts";
+import {
+  CarbonTracker,
+  MAX_TASK_NAME_CHARS,
+  measure,
+  type TrackerOptions,
+  trackerResultSchema,
+} from "../src/index.ts";
 import { providerForKeys } from "../src/providers.ts";
+import { MAX_TASKS } from "../src/tracker.ts";
 
 /** What carbontracker never had: tasks, inferences, measure(), disposal, typed results. */
 
@@ -83,6 +90,99 @@ describe("tasks and inferences", () => {
     const result = await tracker.stop();
     expect(result.tasks[0]?.name).toBe("step");
     expect(result.tasks[0]?.inferences).toBe(1);
+  });
+});
+
+describe("what tasks and inference counts accept", () => {
+  it("refuses a count that is not a whole number >= 0, counting nothing", async () => {
+    const tracker = new CarbonTracker(SIM);
+    await tracker.start();
+    const step = tracker.task("step");
+    for (const n of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      expect(() => tracker.countInferences(n)).toThrow(RangeError);
+      expect(() => step.countInferences(n)).toThrow(/n must be a whole number >= 0/);
+    }
+    expect((await step.end()).inferences).toBe(0);
+    expect((await tracker.stop()).inferences).toBe(0);
+  });
+
+  it("keeps the last exact total instead of passing Number.MAX_SAFE_INTEGER, and says so once", async () => {
+    const tracker = new CarbonTracker(SIM);
+    await tracker.start();
+    const step = tracker.task("step");
+    tracker.countInferences(Number.MAX_SAFE_INTEGER - 10);
+    step.countInferences(10); // exactly the largest safe total: accepted
+    step.countInferences(1); // one more: refused, for the run and for the task
+    tracker.countInferences(Number.MAX_SAFE_INTEGER);
+    tracker.countInferences(); // the default 1
+    const task = await step.end();
+    const result = await tracker.stop();
+    expect(result.inferences).toBe(Number.MAX_SAFE_INTEGER);
+    expect(task.inferences).toBe(10);
+    expect(tracker.introspect().inferencesRefused).toBe(3);
+    const notices = result.warnings.filter((w) => /MAX_SAFE_INTEGER/.test(w.message));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.message).toContain(`stays at ${Number.MAX_SAFE_INTEGER}`);
+    // Still a valid wattprint.tracker/v1 result (its counts are safe integers).
+    expect(trackerResultSchema.safeParse(JSON.parse(JSON.stringify(result))).success).toBe(true);
+  });
+
+  it(`refuses a task name longer than ${MAX_TASK_NAME_CHARS} characters, naming the limit`, async () => {
+    const tracker = new CarbonTracker(SIM);
+    await tracker.start();
+    const long = "n".repeat(MAX_TASK_NAME_CHARS + 1);
+    expect(() => tracker.task(long)).toThrow(
+      expect.objectContaining({
+        name: "TrackerError",
+        failure: expect.objectContaining({
+          kind: "invalid-value",
+          field: "name",
+          message: expect.stringContaining(
+            `a task name is at most ${MAX_TASK_NAME_CHARS} characters, and this one has ${MAX_TASK_NAME_CHARS + 1}`,
+          ),
+        }),
+      }),
+    );
+    let ran = false;
+    await expect(
+      tracker.task(long, () => {
+        ran = true;
+      }),
+    ).rejects.toMatchObject({ failure: { kind: "invalid-value", field: "name" } });
+    expect(ran).toBe(false);
+    expect(() => tracker.task(42 as unknown as string)).toThrow(/a task name is a string/);
+    const longest = "m".repeat(MAX_TASK_NAME_CHARS);
+    await tracker.task(longest).end();
+    const result = await tracker.stop();
+    expect(result.tasks.map((t) => t.name)).toEqual([longest]);
+  });
+
+  it("under ignoreErrors measures a too-long task name cut to the limit, with a warning", async () => {
+    const tracker = new CarbonTracker({ ...SIM, ignoreErrors: true });
+    await tracker.start();
+    // A pair of surrogates across the limit is not split.
+    const long = `${"a".repeat(MAX_TASK_NAME_CHARS - 1)}😀${"b".repeat(500)}`;
+    const task = await tracker.task(long).end();
+    expect(task.name).toBe("a".repeat(MAX_TASK_NAME_CHARS - 1));
+    const result = await tracker.stop();
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({
+        kind: "ignored-error",
+        message: expect.stringContaining(
+          `the task is measured under its first ${MAX_TASK_NAME_CHARS} characters`,
+        ),
+      }),
+    );
+  });
+
+  it(`keeps at most ${MAX_TASKS} tasks in a result and counts the rest`, async () => {
+    const tracker = new CarbonTracker(SIM);
+    await tracker.start();
+    for (let i = 0; i < MAX_TASKS + 3; i++) await tracker.task(`t${i}`).end();
+    const result = await tracker.stop();
+    expect(result.tasks).toHaveLength(MAX_TASKS);
+    expect(result.tasks.at(-1)?.name).toBe(`t${MAX_TASKS - 1}`);
+    expect(result.tasksDropped).toBe(3);
   });
 });
 
