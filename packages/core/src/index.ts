@@ -155,6 +155,7 @@ export type {
   MeasurerReadiness,
 } from "./sustainml/measurement.ts";
 export { type Candidate, type ClosestOptions, closest } from "./text/closest.ts";
+export { cutText } from "./text/cut-text.ts";
 export {
   DEFAULT_SIGNIFICANT_DIGITS,
   formatNumber,

@@ -1,3 +1,4 @@
+import { cutText } from "@wattprint/core";
 import { readCappedText } from "@wattprint/core/live";
 import * as z from "@wattprint/core/zod";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
@@ -128,10 +129,6 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /** Characters of a problem's detail or field quoted in a message. */
 const MAX_QUOTED_CHARS = 500;
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
-}
-
 const problemBody = z.object({ detail: z.optional(z.string()), field: z.optional(z.string()) });
 
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -230,8 +227,8 @@ function parseProblem(text: string): { detail?: string | undefined; field?: stri
     // Quoted in one message line: a server's essay is cut.
     const { detail, field } = parsed.data;
     return {
-      ...(detail === undefined ? {} : { detail: cut(detail, MAX_QUOTED_CHARS) }),
-      ...(field === undefined ? {} : { field: cut(field, MAX_QUOTED_CHARS) }),
+      ...(detail === undefined ? {} : { detail: cutText(detail, MAX_QUOTED_CHARS) }),
+      ...(field === undefined ? {} : { field: cutText(field, MAX_QUOTED_CHARS) }),
     };
   } catch {
     return {};

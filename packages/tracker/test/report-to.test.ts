@@ -306,8 +306,12 @@ describe("reportTo", () => {
       const report = await reportRun({ url, project: "p", result });
       expect(report.ok).toBe(false);
       if (report.ok) return;
-      expect(report.error.message).toContain(`HTTP 422: ${"d".repeat(500)}... (5000 characters)`);
-      expect(report.error).toMatchObject({ field: `${"f".repeat(500)}... (700 characters)` });
+      expect(report.error.message).toContain(
+        `HTTP 422: ${"d".repeat(500 - "... (5000 characters)".length)}... (5000 characters)`,
+      );
+      expect(report.error).toMatchObject({
+        field: `${"f".repeat(500 - "... (700 characters)".length)}... (700 characters)`,
+      });
     });
   });
 

@@ -1,4 +1,5 @@
 import {
+  cutText,
   DEFAULT_LATENCY_UNIT,
   embeddedIntensityLookup,
   type LatencyUnit,
@@ -22,7 +23,6 @@ import {
 import { z } from "zod";
 import type { Measurer } from "../ports/measurer.ts";
 import type { NodeDefinition } from "../runtime/definition.ts";
-import { cutText } from "../runtime/wire-text.ts";
 import { CarbonPaths } from "./carbon-paths.ts";
 import { ExtraDataMemo } from "./extra-data-memo.ts";
 import { TASK_MODES, type TaskMode } from "./task-route.ts";

@@ -4,13 +4,13 @@ import {
   type CarbonTaskOutcome,
   computeCarbonFootprint,
   computeMeasuredFootprint,
+  cutText,
   type MeasureFailure,
   type Measurement,
 } from "@wattprint/core";
 import type { CO2FootprintImpl, JsonObject, JsonValue, TaskIdImpl } from "@wattprint/messages";
 import type { Measurer } from "../ports/measurer.ts";
 import type { TaskOutcome } from "../runtime/definition.ts";
-import { cutText } from "../runtime/wire-text.ts";
 import type { ExtraDataMemo } from "./extra-data-memo.ts";
 import { measureRequest } from "./measure-request.ts";
 import {

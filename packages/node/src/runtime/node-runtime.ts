@@ -1,3 +1,4 @@
+import { cutText } from "@wattprint/core";
 import {
   CmdNode,
   CmdTask,
@@ -33,7 +34,6 @@ import {
 import { checkRuntimeLimits } from "./runtime-limits.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import { type Dropped, TaskJoin } from "./task-join.ts";
-import { cutText } from "./wire-text.ts";
 
 /** How much of a peer's node name a log line quotes. */
 const MAX_LOGGED_NAME_CHARS = 64;

@@ -4,6 +4,7 @@
  * surrogates that the decoder's UTF-8 never produces. CDR strings cannot carry either (the
  * encoder throws), so such text is made wire-safe here, and cut to a limit the node chooses.
  */
+import { cutText } from "@wattprint/core";
 
 /** SustainML's own descriptions are one sentence; a longer one is cut with a note. */
 export const MAX_ERROR_DESCRIPTION_CHARS = 2048;
@@ -21,20 +22,6 @@ const UNSAFE_SOURCE =
   "\\u0000|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]";
 const UNSAFE_ALL = new RegExp(UNSAFE_SOURCE, "g");
 const UNSAFE = new RegExp(UNSAFE_SOURCE);
-
-/**
- * `text` when it has at most `maxChars` UTF-16 units, else its start and a note of its
- * length, `maxChars` long in all (the note alone when `maxChars` is shorter than it). The
- * cut never splits a surrogate pair.
- */
-export function cutText(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  const note = `... (${text.length} characters)`;
-  let end = Math.max(0, maxChars - note.length);
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}${note}`;
-}
 
 /** `text` with NUL and lone surrogates as U+FFFD, cut to at most `maxChars` (`cutText`). */
 export function wireSafeText(

@@ -1,4 +1,5 @@
 import { access, stat } from "node:fs/promises";
+import { cutText } from "@wattprint/core";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
 import type { FrameCallback, ReadingFrame } from "../frame.ts";
@@ -690,8 +691,4 @@ function decodeProcesses(records: Buffer, count: number): GpuProcess[] {
 
 /** Text from the environment as a message quotes it: at most `CLIP_CHARS` characters. */
 const CLIP_CHARS = 200;
-function clip(text: string): string {
-  return text.length <= CLIP_CHARS
-    ? text
-    : `${text.slice(0, CLIP_CHARS)}… (${text.length} characters)`;
-}
+const clip = (text: string): string => cutText(text, CLIP_CHARS);
