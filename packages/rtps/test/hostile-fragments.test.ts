@@ -2,115 +2,25 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Participant } from "../src/dds/participant.ts";
 import { FRAGMENT_SIZE } from "../src/endpoints/outbox.ts";
 import { MAX_FRAGMENT_RESENDS_PER_TURN } from "../src/endpoints/writer.ts";
-import { MemoryNetwork } from "../src/transport/memory.ts";
 import type { ByteWriter } from "../src/wire/cursor.ts";
-import { EntityIds, guidToString } from "../src/wire/guid.ts";
-import { locatorIpV4 } from "../src/wire/locator.ts";
-import { decodeMessage } from "../src/wire/message.ts";
+import { EntityIds } from "../src/wire/guid.ts";
 import { writeDataFrag } from "../src/wire/submessages/data-frag.ts";
 import { writeHeartbeatFrag, writeNackFrag } from "../src/wire/submessages/fragment-control.ts";
 import { writeInfoDst } from "../src/wire/submessages/info.ts";
-import {
-  type FakePeer,
-  fakeHost,
-  fakePeer,
-  servedBothWays,
-  turn,
-  until,
-  type WellBehavedPair,
-  wellBehavedPair,
-} from "./fake-peer.ts";
+import { servedBothWays, turn } from "./fake-peer.ts";
 import { collect } from "./helpers.ts";
+import { endpointCounters, hostileRig, type HostileRig as Rig } from "./hostile-rig.ts";
 
 // A matched peer that is nothing but bytes sends NACK_FRAGs, HEARTBEAT_FRAGs and DATA_FRAGs
 // to a participant (A) through its socket entry point; what A sends back to the peer's host
 // is counted on the memory network. A flood that never returned would fail by the timeout.
-
-const HOST = "127.0.0.2";
-const FROM_HOST = { address: HOST, port: 7410 } as const;
-/** Where a peer that claims the host's locators without being there sends from. */
-const FROM_ELSEWHERE = { address: "203.0.113.66", port: 40_000 } as const;
 
 const opened: Participant[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((p) => p.close()));
 });
 
-/** What A sent the fake peer's host: bytes, and DATA_FRAG / NACK_FRAG submessages. */
-interface ToHost {
-  bytes: number;
-  dataFrags: number;
-  nackFrags: number[][];
-}
-
-interface Rig {
-  readonly pair: WellBehavedPair;
-  readonly peer: FakePeer;
-  readonly toHost: ToHost;
-  /** Bytes the fake peer sent A, discovery included. */
-  sentByPeer: number;
-  /** Sends A one datagram from the fake peer and lets A's replies of that turn leave. */
-  send(fill: (w: ByteWriter) => void): Promise<void>;
-}
-
-/**
- * A with B (well-behaved) and a fake peer announcing the host's locators. `verified`: the peer
- * sends from the host and names A (the amplification guard's proof); otherwise it sends from
- * elsewhere, so what A sends the host stays metered by what the peer sent.
- */
-async function setup(o: { verified: boolean }): Promise<Rig> {
-  const from = o.verified ? FROM_HOST : FROM_ELSEWHERE;
-  const net = new MemoryNetwork();
-  const pair = await wellBehavedPair(net, "f");
-  opened.push(pair.a, pair.b);
-  const host = await fakeHost(net, HOST);
-  const peer = fakePeer(host, { index: 1, topicName: "f", typeName: "T" });
-  const toHost: ToHost = { bytes: 0, dataFrags: 0, nackFrags: [] };
-  // What A sends the host is counted, then dropped: the fake peer reads nothing.
-  net.dropPolicy = (d, to) => {
-    if (locatorIpV4(to) !== HOST) return false;
-    toHost.bytes += d.length;
-    const m = decodeMessage(d);
-    if (m.ok)
-      for (const i of m.value.items) {
-        if (i.kind === "data-frag") toHost.dataFrags++;
-        else if (i.kind === "nack-frag") toHost.nackFrags.push([...i.fragmentNumberState.members]);
-      }
-    return true;
-  };
-  const rig: Rig = {
-    pair,
-    peer,
-    toHost,
-    sentByPeer: 0,
-    async send(fill) {
-      const d = peer.datagram(fill);
-      rig.sentByPeer += d.length;
-      pair.a.receiveDatagram(d, from);
-      await turn();
-    },
-  };
-  for (const d of peer.discovery) {
-    rig.sentByPeer += d.length;
-    pair.a.receiveDatagram(d, from);
-  }
-  const writer = guidToString({ prefix: peer.prefix, entityId: peer.writerId });
-  const reader = guidToString({ prefix: peer.prefix, entityId: peer.readerId });
-  await until(
-    () =>
-      pair.aReader.matchedWriters.some((m) => m.guid === writer) &&
-      pair.aWriter.matchedReaders.some((m) => m.guid === reader),
-    "A matching the fake peer's endpoints",
-  );
-  if (o.verified) {
-    // A message naming A, from the address the peer announced: the amplification guard's proof.
-    await rig.send((w) => writeInfoDst(w, pair.a.guidPrefix));
-    const verified = () =>
-      pair.a.introspect().participants.some((p) => p.name === "hostile" && p.verified);
-    await until(verified, "the fake peer verified");
-  }
-  return rig;
-}
+const setup = (o: { verified: boolean }): Promise<Rig> => hostileRig({ ...o, opened });
 
 /** Writes a sample of `fragments` full fragments from A, and waits until B has it. */
 async function writeBig(rig: Rig, fragments: number): Promise<number> {
@@ -138,8 +48,7 @@ const nackFrags =
       });
   };
 
-const writerCounters = (rig: Rig) =>
-  rig.pair.a.introspect().endpoints.find((e) => e.guid === rig.pair.aWriter.guid)?.counters ?? {};
+const writerCounters = (rig: Rig) => endpointCounters(rig, rig.pair.aWriter.guid);
 
 describe("NACK_FRAG floods", () => {
   it("a verified peer's 1,000 NACK_FRAGs in one datagram get one turn's resend budget", async () => {

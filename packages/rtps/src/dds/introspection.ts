@@ -78,7 +78,9 @@ export type DropCounterReason =
   | "sends-to-unknown-destination"
   | "reader-queue-full"
   /** Fragments NACK_FRAGs asked for over a writer's resend budget per turn (README). */
-  | "fragment-resends-over-limit";
+  | "fragment-resends-over-limit"
+  /** SNs ACKNACKs asked for over a writer's resend budget per turn (README). */
+  | "sample-resends-over-limit";
 
 export interface Introspection {
   readonly guidPrefix: string;

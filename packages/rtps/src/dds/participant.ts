@@ -397,10 +397,16 @@ export class Participant extends Emitter<ParticipantEvents> {
     const g = this.guard.counters;
     let queueFull = 0;
     for (const r of this.readers.values()) queueFull += r.samplesDroppedQueueFull;
-    let resendsOverLimit = 0;
-    for (const w of this.writers.values())
-      resendsOverLimit += w.rtps.counters.fragmentResendsOverLimit;
-    for (const w of this.sedp.writers) resendsOverLimit += w.counters.fragmentResendsOverLimit;
+    let fragmentsOverLimit = 0;
+    let samplesOverLimit = 0;
+    for (const { rtps } of this.writers.values()) {
+      fragmentsOverLimit += rtps.counters.fragmentResendsOverLimit;
+      samplesOverLimit += rtps.counters.sampleResendsOverLimit;
+    }
+    for (const w of this.sedp.writers) {
+      fragmentsOverLimit += w.counters.fragmentResendsOverLimit;
+      samplesOverLimit += w.counters.sampleResendsOverLimit;
+    }
     return {
       "not-rtps": d["not-rtps"],
       "truncated-header": d["truncated-header"],
@@ -423,7 +429,8 @@ export class Participant extends Emitter<ParticipantEvents> {
       "sends-withheld-unverified": g.datagramsWithheld,
       "sends-to-unknown-destination": g.unknownDestination,
       "reader-queue-full": queueFull,
-      "fragment-resends-over-limit": resendsOverLimit,
+      "fragment-resends-over-limit": fragmentsOverLimit,
+      "sample-resends-over-limit": samplesOverLimit,
     };
   }
 

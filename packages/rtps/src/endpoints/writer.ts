@@ -58,9 +58,25 @@ export interface WriteOptions {
  * (15 GB; measured: 20,000 for a sample of 20 fragments). With it, a turn's resends are at
  * most 256 × 60,000 bytes (15 MB: what one write of a 15 MB sample sends at once), withheld
  * datagrams to an unverified peer included. Fragments over it are counted
- * (`fragmentResendsOverLimit`) and sent when the reader asks again.
+ * (`fragmentResendsOverLimit`) and sent when the reader asks again. A fragmented sample an
+ * ACKNACK asks for is resent whole while this budget is not spent, and spends it (see
+ * MAX_SAMPLE_RESENDS_PER_TURN): a turn may pass it by one sample, never by more.
  */
 export const MAX_FRAGMENT_RESENDS_PER_TURN = MAX_SET_BITS;
+
+/**
+ * SNs one writer answers for ACKNACKs (and NACK_FRAGs naming a sample no longer held) in one
+ * event-loop turn, all readers together: each resent as DATA (or as the whole sample's
+ * DATA_FRAGs, which also spend the fragment budget) or GAPped. An ACKNACK names at most 256
+ * SNs (one bitmap) and a reader sends one per heartbeat, so a reader asking for a whole
+ * window is never cut. But a 64 KB datagram holds 1,000 ACKNACKs, each with a new count: one
+ * datagram of them made us resend 20,000 DATA of 60,000 bytes (1.2 GB), and one naming SNs
+ * no longer held, scattered, 127,000 GAPs. With the cap, a turn's resends are at most 256
+ * DATA (16 MB of 62,000-byte samples), what one ACKNACK may ask for. SNs over it are counted
+ * (`sampleResendsOverLimit`) and answered when the reader asks again: the reader is sent a
+ * heartbeat (at most one a turn) so that it asks at once.
+ */
+export const MAX_SAMPLE_RESENDS_PER_TURN = MAX_SET_BITS;
 
 /** A stateful RTPS writer: per-reader proxies, heartbeats, GAPs, fragments. */
 export class RtpsWriter {
@@ -77,8 +93,15 @@ export class RtpsWriter {
   private readonly waiters = new AckWaiters(() => this.allAcknowledged());
   private readonly inlineQos = inlineQosMemo();
   private closed = false;
-  /** Fragments resent for NACK_FRAGs this turn (see MAX_FRAGMENT_RESENDS_PER_TURN). */
+  /**
+   * This turn's resend budget: SNs answered for ACKNACKs (see MAX_SAMPLE_RESENDS_PER_TURN) and
+   * fragments resent (MAX_FRAGMENT_RESENDS_PER_TURN). The first charge of a turn schedules
+   * `resetResendBudget`, which zeroes both as the turn's datagrams leave.
+   */
+  private sampleResendsThisTurn = 0;
   private fragmentResendsThisTurn = 0;
+  /** Turns whose resend budget was reset: tells a reader's cut heartbeat from the last turn's. */
+  private resendTurn = 0;
   counters = {
     samplesWritten: 0,
     dataSent: 0,
@@ -102,6 +125,11 @@ export class RtpsWriter {
     fragmentsNotInSample: 0,
     /** Fragments asked for over MAX_FRAGMENT_RESENDS_PER_TURN: not resent this turn. */
     fragmentResendsOverLimit: 0,
+    /**
+     * SNs asked for over MAX_SAMPLE_RESENDS_PER_TURN (or whose fragments found the fragment
+     * budget spent): neither resent nor GAPped this turn.
+     */
+    sampleResendsOverLimit: 0,
   };
 
   constructor(readonly config: WriterConfig) {
@@ -171,6 +199,7 @@ export class RtpsWriter {
       lastAckNackCount: NO_COUNT,
       lastNackFragCount: NO_COUNT,
       probesLeft: info.reliable ? PROBES : 0,
+      cutHeartbeatTurn: -1,
     };
     this.proxies.set(key, proxy);
     if (proxy.probesLeft > 0) this.startProbing();
@@ -420,17 +449,26 @@ export class RtpsWriter {
       else if (this.fragmentResendsThisTurn >= MAX_FRAGMENT_RESENDS_PER_TURN)
         this.counters.fragmentResendsOverLimit++;
       else {
-        if (this.fragmentResendsThisTurn++ === 0)
-          this.config.outbox.beforeFlush(this.resetResendBudget);
+        this.chargeResend(0, 1);
         this.sendFragment(proxy, c, num);
         this.counters.fragmentsResent++;
       }
     }
   }
 
+  /** Spends resend budget; the turn's first charge schedules the reset. */
+  private chargeResend(samples: number, fragments: number): void {
+    if (this.sampleResendsThisTurn === 0 && this.fragmentResendsThisTurn === 0)
+      this.config.outbox.beforeFlush(this.resetResendBudget);
+    this.sampleResendsThisTurn += samples;
+    this.fragmentResendsThisTurn += fragments;
+  }
+
   /** The turn's datagrams are leaving: the next turn has a resend budget of its own. */
   private readonly resetResendBudget = (): void => {
+    this.sampleResendsThisTurn = 0;
     this.fragmentResendsThisTurn = 0;
+    this.resendTurn++;
   };
 
   /** Fragment `num` (from 1, at most the sample's last) of `c`, in a datagram of its own. */
@@ -453,19 +491,46 @@ export class RtpsWriter {
     this.flush(proxy);
   }
 
-  /** Answers requested SNs: DATA for those held and relevant, GAP for the rest. */
+  /**
+   * Answers requested SNs, lowest first, within this turn's budget: DATA for those held and
+   * relevant, GAP for the rest written. What the budget cuts is counted, and the reader sent a
+   * heartbeat (with the DATA, or once a turn on its own) so that it asks again.
+   */
   private resend(proxy: ReaderProxy, requested: readonly SequenceNumber[]): void {
     const sorted = [...requested].sort((a, b) => a - b);
     const present: CacheChange[] = [];
     const gone: SequenceNumber[] = [];
+    let cut = 0;
     for (const sn of sorted) {
+      if (sn > this.history.lastSN) continue;
+      if (this.sampleResendsThisTurn >= MAX_SAMPLE_RESENDS_PER_TURN) {
+        cut++;
+        continue;
+      }
       const c = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
-      if (c) present.push(c);
-      else if (sn <= this.history.lastSN) gone.push(sn);
+      if (c === undefined) {
+        this.chargeResend(1, 0);
+        gone.push(sn);
+      } else if (c.payload.length <= MAX_UNFRAGMENTED_PAYLOAD) {
+        this.chargeResend(1, 0);
+        present.push(c);
+      } else if (this.fragmentResendsThisTurn < MAX_FRAGMENT_RESENDS_PER_TURN) {
+        // Whole, even past the budget: a sample of more fragments is resent once a turn.
+        this.chargeResend(1, Math.ceil(c.payload.length / FRAGMENT_SIZE));
+        present.push(c);
+      } else cut++;
     }
     if (gone.length > 0) this.sendGapRuns(proxy, toRuns(gone));
     this.counters.resent += present.length;
-    this.sendChanges(proxy, present, present.length > 0);
+    let heartbeat = present.length > 0;
+    if (cut > 0) {
+      this.counters.sampleResendsOverLimit += cut;
+      if (proxy.cutHeartbeatTurn !== this.resendTurn) {
+        proxy.cutHeartbeatTurn = this.resendTurn;
+        heartbeat = true;
+      }
+    }
+    this.sendChanges(proxy, present, heartbeat);
   }
 
   /** One GAP per inclusive run [start, end], with an empty list after it. */
