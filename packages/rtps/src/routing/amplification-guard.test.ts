@@ -54,6 +54,8 @@ describe("AmplificationGuard", () => {
     while (g.allows(meta, 1024)) sent += 1024;
     expect(sent).toBe(Math.floor(MAX_CREDIT_BYTES / 1024) * 1024);
     expect(g.counters.unverifiedBytesSent).toBe(sent);
+    // What the cap left out is counted: 1,001 datagrams of 60,000 bytes, 256 KiB banked.
+    expect(g.counters.creditBytesForgone).toBe(1001 * 60_000 - MAX_CREDIT_BYTES);
   });
 
   it("stops metering a locator once the peer names us from that locator's address", () => {

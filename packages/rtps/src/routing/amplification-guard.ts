@@ -29,6 +29,12 @@ export interface AmplificationCounters {
   unknownDestination: number;
   /** Remote participants that showed they receive our traffic. */
   peersVerified: number;
+  /**
+   * Bytes received from peers whose unspent credit was already MAX_CREDIT_BYTES: not banked.
+   * A verified peer that keeps talking adds to it on every datagram; an unverified one only
+   * once it has sent 256 KiB more than we sent it.
+   */
+  creditBytesForgone: number;
 }
 
 class Peer {
@@ -112,6 +118,7 @@ export class AmplificationGuard {
     unverifiedBytesSent: 0,
     unknownDestination: 0,
     peersVerified: 0,
+    creditBytesForgone: 0,
   };
 
   /** One of our own destinations (multicast group, initial peers): sent to without limit. */
@@ -138,7 +145,7 @@ export class AmplificationGuard {
     const current = this.currentPrefix;
     if (this.currentPeer === undefined && current !== undefined && prefixEquals(current, prefix)) {
       this.currentPeer = peer;
-      peer.creditBytes = credited(peer.creditBytes, this.currentBytes);
+      peer.creditBytes = this.credited(peer.creditBytes, this.currentBytes);
       if (this.currentProof) this.addressedToUs();
     }
   }
@@ -194,7 +201,15 @@ export class AmplificationGuard {
     this.currentPeer = peer;
     this.currentBytes = bytes;
     this.currentProof = false;
-    if (peer !== undefined) peer.creditBytes = credited(peer.creditBytes, bytes);
+    if (peer !== undefined) peer.creditBytes = this.credited(peer.creditBytes, bytes);
+  }
+
+  /** `credit` plus `bytes`, at most MAX_CREDIT_BYTES; what the cap leaves out is counted. */
+  private credited(credit: number, bytes: number): number {
+    const sum = credit + bytes;
+    if (sum < MAX_CREDIT_BYTES) return sum;
+    this.counters.creditBytesForgone += sum - MAX_CREDIT_BYTES;
+    return MAX_CREDIT_BYTES;
   }
 
   /** That message names us in an INFO_DST: proof that its sender heard from us. */
@@ -306,10 +321,4 @@ export class AmplificationGuard {
     this.lastKey = -1;
     this.lastDestination = undefined;
   }
-}
-
-/** `credit` plus `bytes`, at most MAX_CREDIT_BYTES. */
-function credited(credit: number, bytes: number): number {
-  const sum = credit + bytes;
-  return sum < MAX_CREDIT_BYTES ? sum : MAX_CREDIT_BYTES;
 }
