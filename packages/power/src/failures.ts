@@ -102,3 +102,21 @@ export function emptyProblemCounters(): ProblemCounters {
     "counter-reset": 0,
   };
 }
+
+/**
+ * A reader's skip when the listing of its root stopped at `limit` entries (sysfs/io's
+ * MAX_DIR_ENTRIES): what may be missing, and the root to check.
+ */
+export function rootListingCut(
+  reader: ReaderId,
+  root: string,
+  limit: number,
+  missing: string,
+  rootKind: string,
+): ReaderSkip {
+  return readerSkip(
+    reader,
+    "malformed",
+    `${root} holds more than ${limit} entries; only the first ${limit} were looked at, so ${missing} may be missing (is the ${rootKind} right?)`,
+  );
+}

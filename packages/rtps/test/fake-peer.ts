@@ -15,6 +15,7 @@ import {
   EntityKind,
   type GuidPrefix,
   guidToBytes,
+  guidToString,
   makeEntityId,
 } from "../src/wire/guid.ts";
 import { PROTOCOL_VERSION } from "../src/wire/header.ts";
@@ -166,6 +167,22 @@ export interface WellBehavedPair {
   readonly aWriter: DataWriter;
   readonly bReader: DataReader;
   readonly bWriter: DataWriter;
+}
+
+/** Waits until A's user reader and writer matched `peer`'s writer and reader. */
+export async function untilMatched(
+  pair: WellBehavedPair,
+  peer: FakePeer,
+  what: string,
+): Promise<void> {
+  const writer = guidToString({ prefix: peer.prefix, entityId: peer.writerId });
+  const reader = guidToString({ prefix: peer.prefix, entityId: peer.readerId });
+  await until(
+    () =>
+      pair.aReader.matchedWriters.some((m) => m.guid === writer) &&
+      pair.aWriter.matchedReaders.some((m) => m.guid === reader),
+    what,
+  );
 }
 
 const RELIABLE = { reliability: "reliable", durability: "volatile" } as const;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Participant } from "../src/dds/participant.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import type { ByteWriter } from "../src/wire/cursor.ts";
-import { type EntityId, EntityIds, guidToString } from "../src/wire/guid.ts";
+import { type EntityId, EntityIds } from "../src/wire/guid.ts";
 import { SubmessageId } from "../src/wire/submessages/framing.ts";
 import {
   type FakePeer,
@@ -13,7 +13,7 @@ import {
   fakePeer,
   servedBothWays,
   turn,
-  until,
+  untilMatched,
   type WellBehavedPair,
   wellBehavedPair,
 } from "./fake-peer.ts";
@@ -361,14 +361,7 @@ function targetsFor(pair: WellBehavedPair, peer: FakePeer): Targets {
 /** Announces `peer` to A and waits until A's user endpoints matched its writer and reader. */
 async function matchPeer(pair: WellBehavedPair, peer: FakePeer): Promise<void> {
   for (const d of peer.discovery) pair.a.receiveDatagram(d, FROM_HOST);
-  const writer = guidToString({ prefix: peer.prefix, entityId: peer.writerId });
-  const reader = guidToString({ prefix: peer.prefix, entityId: peer.readerId });
-  await until(
-    () =>
-      pair.aReader.matchedWriters.some((m) => m.guid === writer) &&
-      pair.aWriter.matchedReaders.some((m) => m.guid === reader),
-    "A matching the hostile peer's endpoints",
-  );
+  await untilMatched(pair, peer, "A matching the hostile peer's endpoints");
 }
 
 const peerPrefixes = (a: Participant): string[] =>

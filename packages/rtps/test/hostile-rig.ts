@@ -1,7 +1,7 @@
 import type { Participant } from "../src/dds/participant.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import type { ByteWriter } from "../src/wire/cursor.ts";
-import { guidToString, isBuiltinEntity } from "../src/wire/guid.ts";
+import { isBuiltinEntity } from "../src/wire/guid.ts";
 import { locatorIpV4 } from "../src/wire/locator.ts";
 import { decodeMessage } from "../src/wire/message.ts";
 import { writeInfoDst } from "../src/wire/submessages/info.ts";
@@ -11,6 +11,7 @@ import {
   fakePeer,
   turn,
   until,
+  untilMatched,
   type WellBehavedPair,
   wellBehavedPair,
 } from "./fake-peer.ts";
@@ -98,14 +99,7 @@ export async function hostileRig(o: {
     rig.sentByPeer += d.length;
     pair.a.receiveDatagram(d, from);
   }
-  const writer = guidToString({ prefix: peer.prefix, entityId: peer.writerId });
-  const reader = guidToString({ prefix: peer.prefix, entityId: peer.readerId });
-  await until(
-    () =>
-      pair.aReader.matchedWriters.some((m) => m.guid === writer) &&
-      pair.aWriter.matchedReaders.some((m) => m.guid === reader),
-    "A matching the fake peer's endpoints",
-  );
+  await untilMatched(pair, peer, "A matching the fake peer's endpoints");
   if (o.verified) {
     // A message naming A, from the address the peer announced: the amplification guard's proof.
     await rig.send((w) => writeInfoDst(w, pair.a.guidPrefix));

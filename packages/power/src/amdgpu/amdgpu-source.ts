@@ -1,6 +1,12 @@
 import { basename } from "node:path";
 import { measuredDevice, type PowerDevice } from "../device.ts";
-import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import {
+  type ReaderSkip,
+  type ReadingProblem,
+  readerSkip,
+  readingProblem,
+  rootListingCut,
+} from "../failures.ts";
 import type { FrameCallback, ReadingFrame } from "../frame.ts";
 import { SourceRounds } from "../rounds.ts";
 import {
@@ -102,13 +108,7 @@ export class AmdgpuSource implements PowerSource {
     entries.sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
     const skipped: ReaderSkip[] = [];
     if (listing.cut) {
-      skipped.push(
-        readerSkip(
-          "amdgpu",
-          "malformed",
-          `${this.root} holds more than ${MAX_DIR_ENTRIES} entries; only the first ${MAX_DIR_ENTRIES} were looked at, so AMD GPUs may be missing (is the hwmon root right?)`,
-        ),
-      );
+      skipped.push(rootListingCut("amdgpu", this.root, MAX_DIR_ENTRIES, "AMD GPUs", "hwmon root"));
     }
     if (entries.length > MAX_HWMON) {
       skipped.push(

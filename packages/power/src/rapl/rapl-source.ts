@@ -1,5 +1,11 @@
 import { type Component, measuredDevice, type PowerDevice } from "../device.ts";
-import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import {
+  type ReaderSkip,
+  type ReadingProblem,
+  readerSkip,
+  readingProblem,
+  rootListingCut,
+} from "../failures.ts";
 import type { FrameCallback, ReadingFrame } from "../frame.ts";
 import { SourceRounds } from "../rounds.ts";
 import {
@@ -144,11 +150,7 @@ export class RaplSource implements PowerSource {
     }
     if (listing.cut) {
       skipped.push(
-        readerSkip(
-          "rapl",
-          "malformed",
-          `${this.root} holds more than ${MAX_DIR_ENTRIES} entries; only the first ${MAX_DIR_ENTRIES} were looked at, so RAPL zones may be missing (is the powercap root right?)`,
-        ),
+        rootListingCut("rapl", this.root, MAX_DIR_ENTRIES, "RAPL zones", "powercap root"),
       );
     }
     for (const { dir, code } of listing.unnamed) {
