@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_SET_BITS } from "../wire/sequence-number.ts";
+import { COUNTS_ANSWERED, COUNTS_IGNORED, COUNTS_IN_ORDER } from "./count-order.test-support.ts";
 import { MAX_FRAGMENT_RESENDS_PER_TURN, MAX_SAMPLE_RESENDS_PER_TURN } from "./writer.ts";
 import {
   closeWriters,
@@ -136,5 +137,17 @@ describe("writer answering ACKNACK floods", () => {
     r.ack({ readerSNState: { base: 1, numBits: 0, members: [] }, count: 1000 });
     expect(r.sent).toEqual([{ kind: "gap", to: 2, gap: [1, 1] }]);
     expect(r.heartbeats.at(-1)).toBe(2);
+  });
+
+  it("ignores ACKNACK counts that repeat or go backwards, counted, and hears them across the wrap", () => {
+    const r = holding(2, 100);
+    const answered = (count: number): boolean => {
+      r.flush(); // each in a turn of its own: only the count decides
+      r.sent.length = 0;
+      r.ack({ readerSNState: every(1, 2), count });
+      return dataOf(r.sent).length > 0;
+    };
+    expect(COUNTS_IN_ORDER.map(answered)).toEqual(COUNTS_ANSWERED);
+    expect(r.writer.counters.ackNacksIgnored).toBe(COUNTS_IGNORED);
   });
 });

@@ -110,6 +110,11 @@ export class RtpsWriter {
     resent: 0,
     gapsSent: 0,
     heartbeatsSent: 0,
+    /**
+     * ACKNACKs ignored as DDSI-RTPS says: a count not newer than that reader's last one (a
+     * repeat, or an older one), or from a best-effort reader (only reliable ones are repaired).
+     */
+    ackNacksIgnored: 0,
     /** DATA_FRAGs resent because a NACK_FRAG asked for them. */
     fragmentsResent: 0,
     /**
@@ -217,7 +222,11 @@ export class RtpsWriter {
 
   onAckNack(m: AckNackSubmessage, readerGuid: Guid): void {
     const proxy = this.proxies.get(guidToString(readerGuid));
-    if (!proxy?.info.reliable || !isNewerCount(m.count, proxy.lastAckNackCount)) return;
+    if (!proxy) return;
+    if (!proxy.info.reliable || !isNewerCount(m.count, proxy.lastAckNackCount)) {
+      this.counters.ackNacksIgnored++;
+      return;
+    }
     proxy.lastAckNackCount = m.count;
     proxy.probesLeft = 0;
     const base = m.readerSNState.base;
