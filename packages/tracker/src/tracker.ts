@@ -23,7 +23,7 @@ import {
 import { type MeterReading, openPowerMeter, type PowerMeter } from "@wattprint/power";
 import { err, failure, ok, type Result } from "@wattprint/result";
 import { buildResult, type Figures, type RunContext } from "./build-result.ts";
-import { systemClock } from "./clock.ts";
+import { guardedClock, systemClock } from "./clock.ts";
 import {
   gpusOfThisProcess,
   meterOptionsFor,
@@ -143,6 +143,7 @@ export class CarbonTracker implements AsyncDisposable {
   readonly options: ResolvedTrackerOptions | null;
   private readonly invalid: TrackerFailure | null;
   private readonly clock: TrackerClock;
+  private readonly clockGuard: ReturnType<typeof guardedClock>;
   private readonly warningList: TrackerWarning[] = [];
   private readonly seenProblems = new Set<string>();
   private readonly counters: TrackerCounters = {
@@ -155,6 +156,7 @@ export class CarbonTracker implements AsyncDisposable {
     warningsDropped: 0,
     logWriteFailures: 0,
     inferencesRefused: 0,
+    clockFailures: 0,
   };
   private readonly startedAt: Date;
   private readonly startedMs: number;
@@ -190,7 +192,14 @@ export class CarbonTracker implements AsyncDisposable {
     const parsed = parseTrackerOptions(options);
     this.options = parsed.ok ? parsed.value : null;
     this.invalid = parsed.ok ? null : parsed.error;
-    this.clock = this.options?.clock ?? systemClock;
+    // An injected clock is read inside timer callbacks, where a throw would end the process.
+    this.clockGuard = guardedClock(this.options?.clock ?? systemClock, (what) =>
+      this.warn(
+        "ignored-error",
+        `${what}; the tracker used the system's wall time or the last good monotonic reading instead (introspect().clockFailures counts each)`,
+      ),
+    );
+    this.clock = this.clockGuard.clock;
     this.apiKeys = this.options?.apiKeys ?? null;
     this.startedAt = this.clock.now();
     this.startedMs = this.clock.monotonicMs();
@@ -1002,6 +1011,7 @@ export class CarbonTracker implements AsyncDisposable {
     return {
       ...this.counters,
       intensityValuesDropped: feed?.dropped ?? 0,
+      clockFailures: this.clockGuard.failures(),
     };
   }
 

@@ -45,6 +45,11 @@ export interface TrackerCounters {
    * `Number.MAX_SAFE_INTEGER`, past which it could no longer be exact (a warning the first time).
    */
   inferencesRefused: number;
+  /**
+   * Readings of an injected clock that threw or gave an invalid time, answered from the
+   * system's wall time or the last good monotonic reading instead (a warning the first time).
+   */
+  clockFailures: number;
 }
 
 /** `live()`: the run so far, from the latest sample, for a status line. No sampling, no I/O. */

@@ -87,3 +87,50 @@ describe("WATTPRINT_LOCATION", () => {
     if (!created.ok) expect(created.error.message).toMatch(/^unknown location/);
   });
 });
+
+describe("an injected clock that breaks", () => {
+  it("is answered from the system clock or the last good reading, counted and warned once; nothing throws", async () => {
+    let reads = 0;
+    let ms = 0;
+    const clock = {
+      // Good for the first readings, then every kind of wrong.
+      now: (): Date => {
+        reads++;
+        if (reads <= 2) return new Date("2026-01-01T00:00:00Z");
+        if (reads % 2 === 0) throw new Error("clock boom");
+        return new Date(Number.NaN);
+      },
+      monotonicMs: (): number => {
+        ms += 1000;
+        return ms > 3000 ? Number.NaN : ms;
+      },
+      setInterval: (callback: () => void, every: number) => {
+        const handle = setInterval(callback, every);
+        handle.unref();
+        return handle;
+      },
+      clearInterval: (handle: unknown) => clearInterval(handle as NodeJS.Timeout),
+    };
+    const warnings: string[] = [];
+    const created = await CarbonTracker.create({
+      ...quiet,
+      clock,
+      onWarning: (w) => warnings.push(w.message),
+    });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    const tracker = created.value;
+    const measured = await tracker.measure(async () => "done");
+    expect(measured.value).toBe("done");
+    const counters = tracker.introspect();
+    expect(counters.clockFailures).toBeGreaterThan(0);
+    const clockWarnings = warnings.filter((m) => m.startsWith("clock."));
+    expect(clockWarnings).toHaveLength(1);
+    expect(clockWarnings[0]).toMatch(/clockFailures/);
+    // Every timestamp the result carries is a real time.
+    const result = measured.result;
+    expect(JSON.stringify(result)).not.toMatch(/NaN|Invalid Date/);
+    expect(result.warnings.length).toBeGreaterThan(0);
+    for (const w of result.warnings) expect(Number.isNaN(Date.parse(w.at))).toBe(false);
+  });
+});
