@@ -45,7 +45,14 @@ export function guardedClock(
           failed(`clock.now() threw (${error instanceof Error ? error.message : "a non-error"})`);
           return new Date();
         }
-        if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+        let ms = Number.NaN;
+        try {
+          // The time of any Date, this realm's or another's, without calling its own methods.
+          ms = Date.prototype.getTime.call(value);
+        } catch {
+          // not a Date: ms stays NaN
+        }
+        if (!Number.isNaN(ms)) return new Date(ms);
         failed("clock.now() returned something other than a valid Date");
         return new Date();
       },
