@@ -1,15 +1,20 @@
 /**
- * Bundles the two files `wattprint track -- true` loads, in place, after `tsc`:
- * - dist/main.js with what it imports statically (cli.js, `@wattprint/node/options`, the
- *   core's unit parsers, `@wattprint/result`: 19 small modules), every command left outside
- *   as `./commands/<name>.js`, imported when it runs;
- * - dist/commands/track.js with everything it imports: the tracker, power, logs, core, zod,
- *   CO2.js's Ember table; its five Electricity Maps years go beside it as JSON files
- *   (dist/commands/track-data/), read on first use.
+ * Bundles the two files `wattprint track -- true` loads, after `tsc`:
+ * - dist/main.js, in place, with what it imports statically (cli.js, `@wattprint/node/options`,
+ *   the core's unit parsers, `@wattprint/result`: 19 small modules) and the loader of the
+ *   `track` bundle; every other command left outside as `./commands/<name>.js`, imported when
+ *   it runs;
+ * - dist/commands/track.cjs, from tsc's track.js (removed), with everything it imports: the
+ *   tracker, power, logs, core, zod, CO2.js's Ember table; its five Electricity Maps years go
+ *   beside it as JSON files (dist/commands/track-data/), read on first use. CommonJS, because
+ *   on Node 20 only a script compiled through `vm` takes a V8 code cache, and beside it
+ *   dist/commands/track.code-cache, that cache, taken after one run of the command
+ *   (`src/load-command-bundle.ts` says how it is used).
  *
  * Why (issue 13: `wattprint track -- true` must add under 150 ms): Node 20 resolves, reads
  * and links each ES module on its own, and the command's ~270 module files cost more CPU
- * than everything the tracker then does. One file costs one read and one parse.
+ * than everything the tracker then does. One file costs one read and one parse, and with its
+ * code cache not even the parse.
  *
  * Both bundles and the unbundled commands hold their own copy of `@wattprint/node/options`;
  * its `UsageError` is recognised by `instanceof` across copies (a global-symbol brand), so
@@ -26,11 +31,13 @@
  *   holds `en` alone.
  * Run by `pnpm build` (`node --import tsx scripts/bundle.ts`).
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isDeepStrictEqual } from "node:util";
-import { build, type Plugin } from "esbuild";
+import { isDeepStrictEqual, promisify } from "node:util";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
 
@@ -162,6 +169,34 @@ const lazyJsonModule: Plugin = {
   },
 };
 
+/**
+ * `./commands/track.js` in main.js becomes a module that loads track.cjs with its code cache
+ * (`src/load-command-bundle.ts`), evaluated when `track` runs (esbuild wraps a module only
+ * reached by `import()` in a function called then).
+ */
+const trackThroughLoader: Plugin = {
+  name: "wattprint-track-through-loader",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/track\.js$/ }, (args) => ({
+      path: args.path,
+      namespace: "wattprint-track-loader",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "wattprint-track-loader" }, () => ({
+      contents: [
+        'import { fileURLToPath } from "node:url";',
+        `import { loadCommandBundle } from ${JSON.stringify(join(dist, "load-command-bundle.js"))};`,
+        "const loaded = loadCommandBundle(",
+        `  fileURLToPath(new URL(${JSON.stringify(`./commands/${TRACK_BUNDLE}`)}, import.meta.url)),`,
+        `  fileURLToPath(new URL(${JSON.stringify(`./commands/${TRACK_CODE_CACHE}`)}, import.meta.url)),`,
+        ");",
+        "export const runTrack = loaded.exports.runTrack;",
+      ].join("\n"),
+      resolveDir: dist,
+      loader: "js",
+    }));
+  },
+};
+
 /** The commands main.js imports when they run: kept as files beside it. */
 const commandsOutside: Plugin = {
   name: "wattprint-commands-outside",
@@ -170,14 +205,37 @@ const commandsOutside: Plugin = {
   },
 };
 
-async function bundle(file: string, plugins: readonly Plugin[]): Promise<void> {
+const TRACK_BUNDLE = "track.cjs";
+const TRACK_CODE_CACHE = "track.code-cache";
+
+/**
+ * The `track` bundle as CommonJS: `import.meta.url` is the file's own URL (a banner computes
+ * it), `import()` of koffi and systeminformation becomes `require` (a script compiled through
+ * `vm` has no loader for `import()`), and the banner's "use strict" keeps the ES modules'
+ * strict mode.
+ */
+const TRACK_AS_COMMONJS: BuildOptions = {
+  format: "cjs",
+  supported: { "dynamic-import": false },
+  define: { "import.meta.url": "__wattprintBundleUrl" },
+  banner: {
+    js: '"use strict";var __wattprintBundleUrl=require("node:url").pathToFileURL(__filename).href;',
+  },
+};
+
+async function bundle(
+  file: string,
+  plugins: readonly Plugin[],
+  outfile = file,
+  options: BuildOptions = { format: "esm" },
+): Promise<void> {
   const result = await build({
+    ...options,
     entryPoints: [file],
-    outfile: file,
+    outfile,
     allowOverwrite: true,
     bundle: true,
     platform: "node",
-    format: "esm",
     target: "node20",
     external: ["koffi", "systeminformation"],
     plugins: [...plugins],
@@ -189,11 +247,69 @@ async function bundle(file: string, plugins: readonly Plugin[]): Promise<void> {
     metafile: true,
     logLevel: "warning",
   });
-  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".js"));
+  const output = Object.entries(result.metafile.outputs).find(([path]) => !path.endsWith(".map"));
   const kib = ((output?.[1].bytes ?? 0) / 1024).toFixed(0);
-  console.log(`bundled ${file.slice(dist.length - "dist/".length)}: ${kib} KiB`);
+  console.log(`bundled ${outfile.slice(dist.length - "dist/".length)}: ${kib} KiB`);
 }
 
+/**
+ * Runs `track` once through the loader, in a plain Node process (the V8 flags a user's run
+ * has) in a scratch folder, and writes the code cache V8 then gives: the bundle's top level
+ * and every function that run compiled. A run on another machine compiles what it needs
+ * beyond that as usual. Under Node 22.1 and later the loader leaves caching to Node, and no
+ * cache is written.
+ */
+async function writeTrackCodeCache(): Promise<void> {
+  const scratch = await mkdtemp(join(tmpdir(), "wattprint-code-cache-"));
+  const program = [
+    'import { readFileSync, writeFileSync } from "node:fs";',
+    "const [loaderUrl, ioUrl, bundle, cache, logDir] = process.argv.slice(1);",
+    "const { codeCacheFile, loadCommandBundle } = await import(loaderUrl);",
+    "const { processIo } = await import(ioUrl);",
+    'const loaded = loadCommandBundle(bundle, cache + ".none");',
+    "if (loaded.script !== null) {",
+    '  const code = await loaded.exports.runTrack(["--log-dir", logDir, "--", process.execPath, "-e", ""], processIo());',
+    '  if (code !== 0) throw new Error("wattprint track exited " + code);',
+    "  writeFileSync(cache, codeCacheFile(readFileSync(bundle), loaded.script.createCachedData()));",
+    "}",
+  ].join("\n");
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        program,
+        pathToFileURL(join(dist, "load-command-bundle.js")).href,
+        pathToFileURL(join(dist, "io.js")).href,
+        join(dist, "commands", TRACK_BUNDLE),
+        join(dist, "commands", TRACK_CODE_CACHE),
+        join(scratch, "logs"),
+      ],
+      { cwd: scratch, env: { ...process.env, NODE_OPTIONS: "" } },
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  console.log(`wrote dist/commands/${TRACK_CODE_CACHE}`);
+}
+
+const trackJs = join(dist, "commands", "track.js");
 await rm(join(dist, "commands", TRACK_DATA), { recursive: true, force: true });
-await bundle(join(dist, "main.js"), [commandsOutside]);
-await bundle(join(dist, "commands", "track.js"), [englishOnly, co2DataAsJson, lazyJsonModule]);
+await rm(join(dist, "commands", TRACK_CODE_CACHE), { force: true });
+await bundle(join(dist, "main.js"), [trackThroughLoader, commandsOutside]);
+await bundle(
+  trackJs,
+  [englishOnly, co2DataAsJson, lazyJsonModule],
+  join(dist, "commands", TRACK_BUNDLE),
+  TRACK_AS_COMMONJS,
+);
+// tsc's unbundled track.js is replaced by the bundle; nothing imports it.
+for (const leftover of ["track.js", "track.js.map", "track.d.ts"]) {
+  await rm(join(dist, "commands", leftover), { force: true });
+}
+const bundled = await readFile(join(dist, "commands", TRACK_BUNDLE), "utf8");
+if (/\bimport\(/.test(bundled)) {
+  throw new Error(`dist/commands/${TRACK_BUNDLE} still calls import(), which a vm script cannot`);
+}
+await writeTrackCodeCache();

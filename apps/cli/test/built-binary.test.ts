@@ -49,7 +49,7 @@ describe.concurrent("the built wattprint binary", () => {
   it("ships its two bundles as ASCII, which Node reads as one-byte strings", async () => {
     // One non-ASCII character (a ® in a regular expression) made Node decode the 890 kB track
     // bundle to UTF-16 and V8 parse it as such: about 4 ms of the start-up (README).
-    for (const file of ["../dist/main.js", "../dist/commands/track.js"]) {
+    for (const file of ["../dist/main.js", "../dist/commands/track.cjs"]) {
       const bytes = await readFile(new URL(file, import.meta.url));
       const at = bytes.findIndex((byte) => byte > 0x7f);
       const context = at < 0 ? "" : bytes.subarray(Math.max(0, at - 40), at + 10).toString();
@@ -61,7 +61,7 @@ describe.concurrent("the built wattprint binary", () => {
     // Classic zod cost `track -- true` about 40 ms of its start (README, "zod/mini"); one
     // module on the track path importing "zod" instead of @wattprint/core/zod brings it back.
     const map = JSON.parse(
-      await readFile(new URL("../dist/commands/track.js.map", import.meta.url), "utf8"),
+      await readFile(new URL("../dist/commands/track.cjs.map", import.meta.url), "utf8"),
     ) as { sources: string[] };
     const zod = map.sources.filter((source) => /[\\/]zod[\\/]/.test(source));
     expect(zod.some((source) => /[\\/]v4[\\/]mini[\\/]/.test(source))).toBe(true);

@@ -238,8 +238,8 @@ console.log(specs.length);`;
   });
 
   it("npx wattprint track runs a command through the bundled track command, which finds koffi", async () => {
-    // dist/commands/track.js is one esbuild bundle with koffi, systeminformation and
-    // @wattprint/node/options left outside: they must resolve from the installed package.
+    // dist/commands/track.cjs is one esbuild bundle (loaded with its code cache) with koffi
+    // and systeminformation left outside: they must resolve from the installed package.
     const track = ["--no", "--", "wattprint", "track", "--no-logs", "--quiet"];
     const { stdout } = await sh("npx", [...track, "--json", "--", "node", "-e", ""], project);
     const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
