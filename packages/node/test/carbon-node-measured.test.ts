@@ -221,6 +221,67 @@ describe("the measured (tracker) path", () => {
     expect(orchestrator.responses[2]?.success).toBe(false);
   });
 
+  it("lets a configuration request narrow the mode, never widen it past the operator's", async () => {
+    // Started in auto: a peer asking for measure would have the node run any model_path.
+    const { answer, orchestrator, measurer } = await setup({
+      models: { "tiny-mlp": "/models/tiny-mlp.onnx" },
+      runnablePaths: ["/data/resnet.onnx"],
+    });
+    const configure = async (configuration: string) => {
+      const before = orchestrator.responses.length;
+      await orchestrator.configure({
+        node_id: NodeId.CARBON_FOOTPRINT,
+        transaction_id: before + 1,
+        configuration,
+      });
+      await orchestrator.waitFor(() => orchestrator.responses.length === before + 1, "response");
+      const response = orchestrator.responses[before];
+      return { success: response?.success, body: JSON.parse(response?.configuration ?? "") };
+    };
+    expect(await configure('{"mode":"measure"}')).toEqual({
+      success: false,
+      body: {
+        error: 'Unsupported configuration request: {"mode":"measure"}',
+        reason:
+          'mode: "measure" would let the node run more than it was started to (mode auto); only its operator can allow that (--mode measure)',
+      },
+    });
+    const refused = await answer({ model: { model: "resnet", model_path: "/data/resnet.onnx" } });
+    expect(refused.extra).toMatchObject({ mode: "onnx_hw_only" });
+    expect(measurer.requests).toEqual([]);
+    // Narrowing is fine, and so is coming back up to the mode the node started in.
+    expect(await configure('{"mode":"estimate"}')).toMatchObject({
+      success: true,
+      body: { mode: "estimate" },
+    });
+    expect(await configure('{"mode":"measure"}')).toMatchObject({ success: false });
+    expect(await configure('{"mode":"auto"}')).toMatchObject({
+      success: true,
+      body: { mode: "auto" },
+    });
+  });
+
+  it("lets a node started in measure mode be switched down and back up by configuration", async () => {
+    const { answer, orchestrator, measurer } = await setup(
+      { runnablePaths: ["/data/resnet.onnx"] },
+      { mode: "measure" },
+    );
+    for (const [id, mode] of [
+      [1, "auto"],
+      [2, "measure"],
+    ] as const) {
+      await orchestrator.configure({
+        node_id: NodeId.CARBON_FOOTPRINT,
+        transaction_id: id,
+        configuration: JSON.stringify({ mode }),
+      });
+      await orchestrator.waitFor(() => orchestrator.responses.length === id, "response");
+      expect(orchestrator.responses[id - 1]?.success).toBe(true);
+    }
+    await answer({ model: { model: "resnet", model_path: "/data/resnet.onnx" } });
+    expect(measurer.requests.map((r) => r.modelFile)).toEqual(["/data/resnet.onnx"]);
+  });
+
   it("answers a failed measurement with the estimate, the reason and ERROR, and measures the next task", async () => {
     const { answer } = await setup({
       models: { "tiny-mlp": "/models/tiny-mlp.onnx", broken: "/models/broken.onnx" },

@@ -25,7 +25,7 @@ import type { Measurer } from "../ports/measurer.ts";
 import type { NodeDefinition } from "../runtime/definition.ts";
 import { CarbonPaths } from "./carbon-paths.ts";
 import { ExtraDataMemo } from "./extra-data-memo.ts";
-import { TASK_MODES, type TaskMode } from "./task-route.ts";
+import { modeAllowed, TASK_MODES, type TaskMode } from "./task-route.ts";
 
 export interface CarbonNodeSettings {
   readonly latencyUnit: LatencyUnit;
@@ -156,7 +156,8 @@ export function carbonFootprintNode(
 
     /**
      * The reference node refuses every request. This one accepts a JSON object setting
-     * `latency_unit`, `pue`, `grid_ci` (null clears it), `mode` (estimate, measure, auto)
+     * `latency_unit`, `pue`, `grid_ci` (null clears it), `mode` (estimate, measure, auto;
+     * never one that runs more than the mode the node was started in: `modeAllowed`)
      * or `measure_seconds` and answers with the settings in
      * force; `{}` just reads them. Anything else gets the reference node's refusal.
      */
@@ -176,6 +177,13 @@ export function carbonFootprintNode(
         );
       }
       const request = parsed.data;
+      if (request.mode !== undefined && !modeAllowed(request.mode, initial.mode)) {
+        return unsupported(
+          configuration,
+          `mode: "${request.mode}" would let the node run more than it was started to ` +
+            `(mode ${initial.mode}); only its operator can allow that (--mode ${request.mode})`,
+        );
+      }
       let pue = settings.pue;
       if (request.pue !== undefined) {
         const resolved = resolvePue(request.pue);

@@ -17,6 +17,22 @@ export type TaskMode = "estimate" | "measure" | "auto";
 
 export const TASK_MODES: readonly TaskMode[] = ["estimate", "measure", "auto"];
 
+/**
+ * What a mode lets the node run, least first: `estimate` nothing, `auto` the operator's models
+ * folder, `measure` also a file any peer names in `model_path`.
+ */
+const MODE_REACH: Readonly<Record<TaskMode, number>> = { estimate: 0, auto: 1, measure: 2 };
+
+/**
+ * Whether a configuration request may switch to `requested` on a node its operator started in
+ * `started`: it may narrow what the node runs, never widen it. Any peer that can reach the
+ * node can send one, and `measure` would let it make the node load (and fingerprint) any
+ * `.onnx` file it can name; only the operator's `--mode measure` allows that.
+ */
+export function modeAllowed(requested: TaskMode, started: TaskMode): boolean {
+  return MODE_REACH[requested] <= MODE_REACH[started];
+}
+
 export interface RouteTask {
   readonly mode: TaskMode;
   readonly modelName: string;
