@@ -259,6 +259,20 @@ describe("the measured (tracker) path", () => {
       success: true,
       body: { mode: "auto" },
     });
+    // The window likewise: shorter than the operator's 1 s, and back, but never longer.
+    expect(await configure('{"measure_seconds":300}')).toEqual({
+      success: false,
+      body: {
+        error: 'Unsupported configuration request: {"measure_seconds":300}',
+        reason:
+          "measure_seconds: 300 s is longer than the 1 s the node was started with; only its operator can allow that (--measure-seconds)",
+      },
+    });
+    expect(await configure('{"measure_seconds":0.25}')).toMatchObject({
+      success: true,
+      body: { measure_seconds: 0.25 },
+    });
+    expect(await configure('{"measure_seconds":1}')).toMatchObject({ success: true });
   });
 
   it("lets a node started in measure mode be switched down and back up by configuration", async () => {

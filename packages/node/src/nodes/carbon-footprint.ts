@@ -158,7 +158,7 @@ export function carbonFootprintNode(
      * The reference node refuses every request. This one accepts a JSON object setting
      * `latency_unit`, `pue`, `grid_ci` (null clears it), `mode` (estimate, measure, auto;
      * never one that runs more than the mode the node was started in: `modeAllowed`)
-     * or `measure_seconds` and answers with the settings in
+     * or `measure_seconds` (at most the window it was started with) and answers with the settings in
      * force; `{}` just reads them. Anything else gets the reference node's refusal.
      */
     handleConfiguration(configuration) {
@@ -182,6 +182,17 @@ export function carbonFootprintNode(
           configuration,
           `mode: "${request.mode}" would let the node run more than it was started to ` +
             `(mode ${initial.mode}); only its operator can allow that (--mode ${request.mode})`,
+        );
+      }
+      if (
+        request.measure_seconds !== undefined &&
+        request.measure_seconds > initial.measureSeconds
+      ) {
+        // The window is how long the node is busy with each measured task.
+        return unsupported(
+          configuration,
+          `measure_seconds: ${request.measure_seconds} s is longer than the ${initial.measureSeconds} s ` +
+            "the node was started with; only its operator can allow that (--measure-seconds)",
         );
       }
       let pue = settings.pue;
