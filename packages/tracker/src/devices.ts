@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { opendir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type {
   Component,
@@ -11,6 +11,11 @@ import type { ResolvedTrackerOptions, TrackerComponent } from "./options.ts";
 
 /** The most descendant processes `devicesByPid` follows; a larger tree is cut there. */
 export const MAX_TRACKED_PIDS = 4096;
+/**
+ * The most `/proc/<pid>/task/<tid>/children` files one look reads (one per thread of each
+ * process followed): a process with 100,000 threads would otherwise cost as many reads.
+ */
+export const MAX_TASK_FILES_READ = 16_384;
 
 /** A metered device and the carbontracker component its energy counts towards. */
 export interface TrackedDevice {
@@ -81,49 +86,72 @@ export function selectDevices(
 
 /**
  * `devicesByPid`: the GPUs on which this process or one of its descendants runs, as seen now
- * (carbontracker looks once, at construction). Only NVML GPUs are filtered by it.
+ * (carbontracker looks once, at construction). Only NVML GPUs are filtered by it. `cut` says a
+ * limit stopped the walk of the process tree (`descendants`), so a GPU used only by a process
+ * beyond it is left out.
  */
 export async function gpusOfThisProcess(
   meter: PowerMeter,
   pid: number,
   procRoot = "/proc",
-): Promise<ReadonlySet<string>> {
-  const pids = await descendants(pid, procRoot);
+): Promise<{ readonly gpus: ReadonlySet<string>; readonly cut: boolean }> {
+  const { pids, cut } = await descendants(pid, procRoot);
   const lists = await meter.gpuProcesses();
-  const out = new Set<string>();
+  const gpus = new Set<string>();
   for (const list of lists) {
-    if (list.processes.some((p) => pids.has(p.pid))) out.add(list.device);
+    if (list.processes.some((p) => pids.has(p.pid))) gpus.add(list.device);
   }
-  return out;
+  return { gpus, cut };
 }
 
-/** `pid` and its descendants from `/proc/<pid>/task/<tid>/children` (Linux); `pid` alone elsewhere. */
-export async function descendants(pid: number, procRoot = "/proc"): Promise<Set<number>> {
-  const seen = new Set<number>([pid]);
+/**
+ * `pid` and its descendants from `/proc/<pid>/task/<tid>/children` (Linux); `pid` alone
+ * elsewhere. At most `MAX_TRACKED_PIDS` processes and `MAX_TASK_FILES_READ` files (`limits`,
+ * for tests); `cut` says one of them was reached with more left to read.
+ */
+export async function descendants(
+  pid: number,
+  procRoot = "/proc",
+  limits: { readonly pids: number; readonly taskFiles: number } = {
+    pids: MAX_TRACKED_PIDS,
+    taskFiles: MAX_TASK_FILES_READ,
+  },
+): Promise<{ readonly pids: Set<number>; readonly cut: boolean }> {
+  const pids = new Set<number>([pid]);
   const queue = [pid];
-  while (queue.length > 0 && seen.size < MAX_TRACKED_PIDS) {
-    const next = queue.shift() as number;
-    let tasks: string[];
+  let reads = 0;
+  for (let at = 0; at < queue.length; at++) {
+    const next = queue[at] as number;
+    let tasks: Awaited<ReturnType<typeof opendir>>;
     try {
-      tasks = await readdir(join(procRoot, String(next), "task"));
+      tasks = await opendir(join(procRoot, String(next), "task"));
     } catch {
       continue; // gone, or not Linux
     }
-    for (const tid of tasks) {
-      let text: string;
-      try {
-        text = await readFile(join(procRoot, String(next), "task", tid, "children"), "utf8");
-      } catch {
-        continue;
+    try {
+      for await (const task of tasks) {
+        if (reads >= limits.taskFiles || pids.size >= limits.pids) return { pids, cut: true };
+        reads++;
+        let text: string;
+        try {
+          text = await readFile(
+            join(procRoot, String(next), "task", task.name, "children"),
+            "utf8",
+          );
+        } catch {
+          continue;
+        }
+        for (const word of text.split(/\s+/)) {
+          const child = Number(word);
+          if (word === "" || !Number.isSafeInteger(child) || pids.has(child)) continue;
+          if (pids.size >= limits.pids) return { pids, cut: true };
+          pids.add(child);
+          queue.push(child);
+        }
       }
-      for (const word of text.split(/\s+/)) {
-        const child = Number(word);
-        if (word === "" || !Number.isSafeInteger(child) || seen.has(child)) continue;
-        if (seen.size >= MAX_TRACKED_PIDS) break;
-        seen.add(child);
-        queue.push(child);
-      }
+    } catch {
+      // The process ended while its tasks were listed: what was read stands.
     }
   }
-  return seen;
+  return { pids, cut: false };
 }

@@ -26,6 +26,8 @@ import { buildResult, type Figures, type RunContext } from "./build-result.ts";
 import { guardedClock, systemClock } from "./clock.ts";
 import {
   gpusOfThisProcess,
+  MAX_TASK_FILES_READ,
+  MAX_TRACKED_PIDS,
   meterOptionsFor,
   selectDevices,
   type TrackedDevice,
@@ -329,7 +331,14 @@ export class CarbonTracker implements AsyncDisposable {
     for (const skip of meter.skipped) this.seenProblems.add(`skip:${skip.reader}:${skip.kind}`);
     let gpuAllowed: ReadonlySet<string> | null = null;
     if (o.devicesByPid) {
-      gpuAllowed = await gpusOfThisProcess(meter, process.pid);
+      const own = await gpusOfThisProcess(meter, process.pid);
+      gpuAllowed = own.gpus;
+      if (own.cut) {
+        this.warn(
+          "notice",
+          `devicesByPid: this process tree is larger than wattprint follows (${MAX_TRACKED_PIDS} processes, ${MAX_TASK_FILES_READ} thread files); a GPU used only beyond that is not counted`,
+        );
+      }
     }
     const devices = selectDevices(meter.devices, o.components, gpuAllowed);
     if (devices.length === 0) {

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gramsPerKWh, type IntensityProvider } from "@wattprint/core";
 import type { PowerDevice } from "@wattprint/power";
 import { ok } from "@wattprint/result";
@@ -390,12 +393,63 @@ describe("devicesByPid", () => {
     const child = spawn("sleep", ["5"]);
     try {
       await new Promise((resolve) => child.once("spawn", resolve));
-      const pids = await descendants(process.pid);
+      const { pids, cut } = await descendants(process.pid);
       expect(pids.has(process.pid)).toBe(true);
       expect(pids.has(child.pid as number)).toBe(process.platform === "linux");
+      expect(cut).toBe(false);
     } finally {
       child.kill();
     }
+  });
+});
+
+describe("devicesByPid on a fake /proc", () => {
+  const roots: string[] = [];
+  beforeEach(() => {
+    vi.useRealTimers();
+  });
+  afterEach(async () => {
+    for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+  });
+
+  /** `tree`: pid -> its threads' `children` files (each a list of child pids). */
+  async function fakeProc(tree: Record<number, readonly (readonly number[])[]>): Promise<string> {
+    const root = await mkdtemp(join(tmpdir(), "wattprint-proc-"));
+    roots.push(root);
+    for (const [pid, threads] of Object.entries(tree)) {
+      for (const [i, children] of threads.entries()) {
+        const dir = join(root, pid, "task", String(Number(pid) + i));
+        await mkdir(dir, { recursive: true });
+        await writeFile(
+          join(dir, "children"),
+          children.length === 0 ? "" : `${children.join(" ")} `,
+        );
+      }
+    }
+    return root;
+  }
+
+  it("follows children of every thread, ignores junk and loops, and is not cut", async () => {
+    const root = await fakeProc({
+      100: [[200], [300, 300]],
+      200: [[400, Number.NaN, 100]],
+      300: [[]],
+      400: [[]],
+    });
+    const { pids, cut } = await descendants(100, root);
+    expect([...pids].sort()).toEqual([100, 200, 300, 400]);
+    expect(cut).toBe(false);
+  });
+
+  it("stops at its limits and says so", async () => {
+    const root = await fakeProc({ 1: [[2, 3, 4, 5]], 2: [[]], 3: [[]], 4: [[]], 5: [[]] });
+    const byPids = await descendants(1, root, { pids: 3, taskFiles: 100 });
+    expect(byPids).toEqual({ pids: new Set([1, 2, 3]), cut: true });
+    // One process with six threads, two of whose files may be read.
+    const threads = await fakeProc({ 10: [[], [], [], [], [], [11]], 11: [[]] });
+    const byFiles = await descendants(10, threads, { pids: 100, taskFiles: 2 });
+    expect(byFiles.cut).toBe(true);
+    expect(byFiles.pids.has(10)).toBe(true);
   });
 });
 
