@@ -95,7 +95,7 @@ export function codeCacheFile(bundle: Uint8Array, v8CachedData: Uint8Array): Buf
 function readCache(
   cacheFile: string,
   bundle: Uint8Array,
-): { v8: Buffer; use: "used" } | { v8: undefined; use: "absent" | "stale" } {
+): { v8: Buffer; use: "fresh" } | { v8: undefined; use: "absent" | "stale" } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(cacheFile);
@@ -108,7 +108,7 @@ function readCache(
     bytes.toString("latin1", 0, MAGIC.length) === MAGIC &&
     bytes.readUInt32LE(MAGIC.length) === crc32(bundle);
   return fresh
-    ? { v8: bytes.subarray(HEADER_BYTES), use: "used" }
+    ? { v8: bytes.subarray(HEADER_BYTES), use: "fresh" }
     : { v8: undefined, use: "stale" };
 }
 
