@@ -104,6 +104,15 @@ LINES.forEach((line, i) => {
   );
 });
 
+// Issue 13's line, against its target: the command as typed, less `true` alone.
+const TARGET_MS = 150;
+const issueLine = LINES.findIndex((line) => line.label === "wattprint track -- true");
+const addedMs = median(wallMs[issueLine] as number[]) - base;
+console.log(
+  `\nwattprint track -- true adds ${addedMs.toFixed(1)} ms to true (target < ${TARGET_MS} ms): ` +
+    `${addedMs < TARGET_MS ? "met" : "not met"} on this run`,
+);
+
 function readLoad(): string {
   try {
     return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
