@@ -1,3 +1,4 @@
+import { dateTimeMs } from "@wattprint/core/units";
 import type { TrackerClock } from "./options.ts";
 
 /**
@@ -45,14 +46,8 @@ export function guardedClock(
           failed(`clock.now() threw (${error instanceof Error ? error.message : "a non-error"})`);
           return new Date();
         }
-        let ms = Number.NaN;
-        try {
-          // The time of any Date, this realm's or another's, without calling its own methods.
-          ms = Date.prototype.getTime.call(value);
-        } catch {
-          // not a Date: ms stays NaN
-        }
-        if (!Number.isNaN(ms)) return new Date(ms);
+        const ms = dateTimeMs(value);
+        if (ms !== undefined && !Number.isNaN(ms)) return new Date(ms);
         failed("clock.now() returned something other than a valid Date");
         return new Date();
       },

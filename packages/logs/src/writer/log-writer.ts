@@ -8,6 +8,7 @@ import {
   convertEnergy,
   convertPower,
   type Duration,
+  dateTimeMs,
   type Energy,
   type Power,
 } from "@wattprint/core/units";
@@ -87,11 +88,8 @@ function readClock(now: () => Date): ClockReading {
     const cause = shown(error);
     return { ok: false, why: `now() threw (${cause})`, cause };
   }
-  let ms: number;
-  try {
-    // The time value of any Date, this realm's or another's, without calling its methods.
-    ms = Date.prototype.getTime.call(value);
-  } catch {
+  const ms = dateTimeMs(value);
+  if (ms === undefined) {
     return {
       ok: false,
       why: `now() returned ${value === null ? "null" : typeof value}, not a Date`,
