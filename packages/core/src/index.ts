@@ -131,6 +131,7 @@ export {
 } from "./sustainml/carbon-task.ts";
 export type { UserExtra } from "./sustainml/extra-data.ts";
 export {
+  firstOversizeString,
   MAX_CONTINENT_CHARS,
   MAX_HW_DESCRIPTION_CHARS,
   MAX_MODEL_NAME_CHARS,

@@ -221,6 +221,26 @@ describe("the measured (tracker) path", () => {
     expect(orchestrator.responses[2]?.success).toBe(false);
   });
 
+  it("refuses inputs over the core's limits before looking anything up or quoting them", async () => {
+    // A name path normalisation could still turn into a model of the folder.
+    const long = `${"x/../".repeat(120)}tiny-mlp`;
+    let lookups = 0;
+    const { answer, measurer } = await setup({ models: { [long]: "/models/tiny-mlp.onnx" } });
+    const locate = measurer.locateModel.bind(measurer);
+    measurer.locateModel = (name) => {
+      lookups++;
+      return locate(name);
+    };
+    const { output, extra } = await answer({ model: { model: long, model_path: "hub/x" } });
+    expect(lookups).toBe(0);
+    expect(measurer.requests).toEqual([]);
+    expect(output.extra_data.byteLength).toBeLessThan(2_000);
+    expect(String(extra.error)).toMatch(
+      /MLModel\.model is 608 characters long, over the limit of 512 \(MAX_MODEL_NAME_CHARS\)/,
+    );
+    expect(JSON.stringify(extra)).not.toContain(long);
+  });
+
   it("lets a configuration request narrow the mode, never widen it past the operator's", async () => {
     // Started in auto: a peer asking for measure would have the node run any model_path.
     const { answer, orchestrator, measurer } = await setup({

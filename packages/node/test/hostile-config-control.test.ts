@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MemoryDomain } from "../src/adapters/memory-bus.ts";
 import { startTaskClient } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
-import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
+import {
+  carbonFootprintNode,
+  defaultCarbonNodeSettings,
+  MAX_CONFIGURATION_CHARS,
+} from "../src/nodes/carbon-footprint.ts";
 import { NodeRuntime } from "../src/runtime/node-runtime.ts";
 
 const running: NodeRuntime[] = [];
@@ -51,6 +55,34 @@ describe("configuration requests from a hostile peer", () => {
       expect(responseBytes(response)).toBeLessThan(2_000);
     });
   }
+
+  it("does not read a request over MAX_CONFIGURATION_CHARS, and reads one at the limit", async () => {
+    const { orchestrator } = await setup();
+    const configure = async (transaction: number, configuration: string) => {
+      await orchestrator.configure({
+        node_id: NodeId.CARBON_FOOTPRINT,
+        transaction_id: transaction,
+        configuration,
+      });
+      await orchestrator.waitFor(() => orchestrator.responses.length === transaction, "response");
+      const response = orchestrator.responses[transaction - 1];
+      return { success: response?.success, body: JSON.parse(response?.configuration ?? "") };
+    };
+    // Valid JSON that would parse to a valid request: refused for its size alone.
+    const valid = '{"latency_unit":"ms"}';
+    const atLimit = valid + " ".repeat(MAX_CONFIGURATION_CHARS - valid.length);
+    const over = `${atLimit} `;
+    expect(await configure(1, over)).toMatchObject({
+      success: false,
+      body: {
+        reason: `the request is ${MAX_CONFIGURATION_CHARS + 1} characters long, over the limit of ${MAX_CONFIGURATION_CHARS} (MAX_CONFIGURATION_CHARS); it was not read`,
+      },
+    });
+    expect(await configure(2, atLimit)).toMatchObject({
+      success: true,
+      body: { latency_unit: "ms" },
+    });
+  });
 
   it("keeps the reference refusal unchanged for a short request", async () => {
     const { orchestrator } = await setup();

@@ -81,6 +81,12 @@ const configurationSchema = z
  */
 export const MAX_ECHOED_CONFIGURATION_CHARS = 256;
 
+/**
+ * The longest configuration request read at all. Its five keys fit in under 200 characters;
+ * a peer's 64 MB request took `JSON.parse` 9 to 23 s on the event loop, stalling every task.
+ */
+export const MAX_CONFIGURATION_CHARS = 4096;
+
 function unsupported(
   configuration: string,
   reason?: string,
@@ -162,6 +168,12 @@ export function carbonFootprintNode(
      * force; `{}` just reads them. Anything else gets the reference node's refusal.
      */
     handleConfiguration(configuration) {
+      if (configuration.length > MAX_CONFIGURATION_CHARS) {
+        return unsupported(
+          configuration,
+          `the request is ${configuration.length} characters long, over the limit of ${MAX_CONFIGURATION_CHARS} (MAX_CONFIGURATION_CHARS); it was not read`,
+        );
+      }
       let json: unknown;
       try {
         json = JSON.parse(configuration);

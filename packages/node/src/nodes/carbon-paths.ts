@@ -5,6 +5,7 @@ import {
   computeCarbonFootprint,
   computeMeasuredFootprint,
   cutText,
+  firstOversizeString,
   type MeasureFailure,
   type Measurement,
 } from "@wattprint/core";
@@ -34,6 +35,9 @@ export interface PathSettings {
  * `estimate` mode or without a measurer, an `.onnx` model_path in `auto`) is answered
  * synchronously, so the estimate path keeps its latency.
  */
+/** The route of a task refused for its size: the estimate path's refusal says why. */
+const OVERSIZE_ROUTE: Route = { kind: "estimate", reason: "inputs over their size limits" };
+
 export class CarbonPaths {
   /** One-entry memo: the same estimate extra with the same reason is the same object, so
    * the ExtraDataMemo keeps writing its bytes once per burst. */
@@ -49,6 +53,12 @@ export class CarbonPaths {
     taskId: TaskIdImpl,
     settings: PathSettings,
   ): TaskOutcome<CO2FootprintImpl> | Promise<TaskOutcome<CO2FootprintImpl>> {
+    // Inputs over the core's limits are refused before anything is looked up or quoted: a
+    // peer's megabyte-long model name (which path normalisation may still turn into a model
+    // of the folder) would otherwise be copied into the answer's reasons.
+    if (firstOversizeString(inputs) !== undefined) {
+      return this.estimate(inputs, taskId, settings, OVERSIZE_ROUTE);
+    }
     const task: RouteTask = {
       mode: settings.mode,
       modelName: inputs.model.model,
