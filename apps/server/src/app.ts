@@ -81,7 +81,10 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
   const keys = new ApiKeys(settings.apiKeys);
   if (keys.enabled) {
     app.addHook("onRequest", async (request) => {
-      if (!request.url.startsWith("/v1/")) return;
+      // The route Fastify matched, never the raw URL: the router decodes the path first, so
+      // "/%761/runs" is the /v1/runs route while its text does not start with "/v1/". A
+      // request that matched no route gets a 404 and reads nothing.
+      if (!request.routeOptions.url?.startsWith("/v1/")) return;
       if (settings.openReads && (request.method === "GET" || request.method === "HEAD")) return;
       if (!keys.accepts(request.headers.authorization)) {
         throw new ProblemError(

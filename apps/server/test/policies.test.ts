@@ -58,6 +58,35 @@ describe("API keys", () => {
     expect((await server.inject({ method: "GET", url: "/" })).statusCode).toBe(200);
   });
 
+  it("guard a /v1 route however its path is spelled", async () => {
+    // The router decodes percent-escapes: these are the /v1 routes, and were let through when
+    // the guard read the raw URL.
+    const server = await app({ apiKeys: ["k"] });
+    const spellings = [
+      { method: "POST", url: "/%761/runs", payload: {} },
+      { method: "POST", url: "/v%31/estimate", payload: estimate },
+      { method: "GET", url: "/%761/projects" },
+      { method: "GET", url: "/%76%31/zones?query=fr" },
+    ] as const;
+    for (const request of spellings) {
+      const answer = await server.inject(request);
+      expect({ url: request.url, status: answer.statusCode }).toEqual({
+        url: request.url,
+        status: 401,
+      });
+      expect(answer.json()).toMatchObject({ type: "/problems/unauthorized" });
+    }
+    const keyed = await server.inject({
+      method: "POST",
+      url: "/v%31/estimate",
+      headers: { authorization: "Bearer k" },
+      payload: estimate,
+    });
+    expect(keyed.statusCode).toBe(200);
+    // No route, nothing read: a 404 whether or not a key came with it.
+    expect((await server.inject({ method: "GET", url: "/v1/nothing-here" })).statusCode).toBe(404);
+  });
+
   it("leave reads open with openReads, writes still guarded", async () => {
     const server = await app({ apiKeys: ["k"], openReads: true });
     expect((await server.inject({ method: "GET", url: "/v1/zones?query=fr" })).statusCode).toBe(
