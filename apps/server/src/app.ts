@@ -38,8 +38,12 @@ export interface BuiltApp {
   readonly app: FastifyInstance;
   readonly metrics: ServerMetrics;
 }
+/** The longest path parameter the router reads (a zone, a project name, an id). */
+export const MAX_PATH_PARAMETER_CHARS = 1024;
+
 /** The server's routes and policies on a Fastify instance; it does not listen. */
 export async function buildApp(store: RunStore, settings: AppSettings): Promise<BuiltApp> {
+  const metrics = new ServerMetrics();
   const app = Fastify({
     logger:
       settings.logLevel === "silent"
@@ -54,8 +58,20 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
     keepAliveTimeout: 65_000,
     trustProxy: settings.trustProxy,
     return503OnClosing: true,
+    // Fastify's default, 100, answered a longer path parameter (a project name may be 200
+    // characters) with its own 414 before any schema saw it; past this, `frameworkErrors`.
+    maxParamLength: MAX_PATH_PARAMETER_CHARS,
+    // URLs the router cannot read: problem documents too, counted like every other.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(
+        reply,
+        metrics,
+        "invalid-request",
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? `a path parameter is longer than ${MAX_PATH_PARAMETER_CHARS} characters`
+          : "the path is not a valid URL (a malformed percent-escape)",
+      ),
   });
-  const metrics = new ServerMetrics();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler(metrics));

@@ -527,6 +527,12 @@ describe("runs", () => {
       },
       "result.method",
     ],
+    [
+      // PostgreSQL keeps no year 0 (nor 10000): this was a 503 quoting the database.
+      "a start in the year 0",
+      { project: "p", result: runResult("0000-06-01T00:00:00Z", 1, 1, 1) },
+      "result.startedAt",
+    ],
   ] as const)("POST refuses %s", async (_what, body, field) => {
     expectProblem(await json("POST", "/v1/runs", body), 400, "invalid-request", field);
   });
@@ -541,6 +547,27 @@ describe("runs", () => {
       "until",
     ],
     ["/v1/projects/x/summary?group=year", 400, "invalid-request", "group"],
+    // Each of these reached PostgreSQL, which refused it: a 503 quoting the database.
+    ["/v1/runs?since=0000-01-01T00:00:00Z", 400, "invalid-request", "since"],
+    ["/v1/runs?until=9999-12-31T23:59:59-23:59", 400, "invalid-request", "until"],
+    ["/v1/projects/x/summary?since=0000-01-01T00:00:00Z", 400, "invalid-request", "since"],
+    ["/v1/projects/a%00b/summary", 400, "invalid-request", "name"],
+    [
+      `/v1/runs?cursor=${Buffer.from(
+        JSON.stringify({
+          startedAt: "0000-01-01T00:00:00Z",
+          id: "0b6f8a52-2d1b-4c47-9a59-000000000000",
+        }),
+      ).toString("base64url")}`,
+      400,
+      "invalid-request",
+      "cursor",
+    ],
+    // A project name as long as a stored one may be reaches the route; a longer one is refused.
+    [`/v1/projects/${"p".repeat(201)}/summary`, 400, "invalid-request", "name"],
+    // URLs the router cannot read are problem documents too.
+    ["/v1/runs/%c0", 400, "invalid-request", undefined],
+    [`/v1/projects/${"p".repeat(1025)}/summary`, 400, "invalid-request", undefined],
     ["/v1/runs/not-a-uuid", 400, "invalid-request", "id"],
     ["/v1/runs/0b6f8a52-2d1b-4c47-9a59-000000000000", 404, "run-not-found", "id"],
   ] as const)("GET %s is %i %s", async (url, status, type, field) => {
@@ -558,6 +585,48 @@ describe("operations", () => {
       /wattprint_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/healthz"\}/,
     );
     expect(metrics.body).toMatch(/wattprint_errors_total\{type="invalid-request"\}/);
+  });
+
+  it("keeps the database's own words for the log: a client reads that the store failed", async () => {
+    // A store whose database fails every query, as a broken connection would.
+    const failed = async () =>
+      ({
+        ok: false,
+        error: {
+          kind: "store-unavailable",
+          message: "the run store failed to answer; the server log says why",
+          cause: 'password authentication failed for user "wattprint"',
+        },
+      }) as const;
+    const failing: RunStore = {
+      kind: "postgres",
+      ping: failed,
+      insert: failed,
+      get: failed,
+      list: failed,
+      summary: failed,
+      projects: failed,
+      close: async () => {},
+    };
+    const lines: string[] = [];
+    const { app: broken } = await testApp(failing, {
+      logLevel: "info",
+      logWrite: (line: string) => lines.push(line),
+    });
+    try {
+      const response = await broken.inject({ method: "GET", url: "/readyz" });
+      const body = expectProblem(response, 503, "store-unavailable");
+      expect(body.detail).toBe("the run store failed to answer; the server log says why");
+      expect(response.body).not.toContain("password");
+      expect(lines.join("\n")).toContain('password authentication failed for user \\"wattprint\\"');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it("answers a project summary for a 200-character name", async () => {
+    const response = await json("GET", `/v1/projects/${"p".repeat(200)}/summary`);
+    expect(response.statusCode).toBe(200);
   });
 
   it("answers an unknown route with a not-found problem, and describes problem types", async () => {

@@ -102,6 +102,8 @@ export function errorHandler(metrics: ServerMetrics) {
     const { type, detail, details } = toProblem(error);
     if (type === "internal") {
       request.log.error({ err: error }, "request failed");
+    } else if (error instanceof ProblemError && error.logCause !== undefined) {
+      request.log.error({ problem: type, detail, cause: error.logCause }, "request failed");
     } else {
       request.log.info({ problem: type, detail }, "request refused");
     }

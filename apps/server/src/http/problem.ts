@@ -81,10 +81,15 @@ export function problem(
 
 /** Thrown by handlers for an expected refusal; the error handler turns it into its document. */
 export class ProblemError extends Error {
+  /**
+   * `logCause`: what went wrong behind the problem, in words for the server log only (a
+   * database's error message); the client gets `detail`.
+   */
   constructor(
     readonly type: ProblemType,
     detail: string,
     readonly details: ProblemDetails = {},
+    readonly logCause?: string,
   ) {
     super(detail);
   }

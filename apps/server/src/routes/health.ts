@@ -32,7 +32,10 @@ export function healthRoutes(app: TypedApp, { store, metrics }: RouteContext): v
     },
     async () => {
       const reachable = await store.ping();
-      if (!reachable.ok) throw new ProblemError("store-unavailable", reachable.error.message);
+      if (!reachable.ok) {
+        const { message, cause } = reachable.error;
+        throw new ProblemError("store-unavailable", message, {}, cause);
+      }
       return { status: "ready" as const, store: store.kind };
     },
   );

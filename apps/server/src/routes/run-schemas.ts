@@ -17,6 +17,27 @@ export const runResultSchema = trackerResultSchema
 
 // The project and tag rules are the tracker's (`reportTo` sends what this route takes).
 const projectName = runProjectSchema;
+/** A project named in a path (`/v1/projects/{name}/summary`): the same rules as a stored one. */
+export const runProjectNameSchema = runProjectSchema;
+
+/** The years a timestamp of the store may fall in: PostgreSQL takes no year 0 and no 10000. */
+const FIRST_YEAR = 1;
+const LAST_YEAR = 9999;
+
+/**
+ * An ISO 8601 instant the store can compare with (years 1 to 9999 once its offset is
+ * applied: "9999-12-31T23:59:59-23:59" is in the year 10000). Outside them PostgreSQL refused
+ * the query, which read as the store being down.
+ */
+export function storableInstant(offset = true) {
+  return z.iso.datetime({ offset }).refine(
+    (text) => {
+      const year = new Date(text).getUTCFullYear();
+      return year >= FIRST_YEAR && year <= LAST_YEAR;
+    },
+    { message: `must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC)` },
+  );
+}
 const tag = runTagSchema;
 export const MAX_TAGS = MAX_RUN_TAGS;
 
@@ -32,6 +53,16 @@ export const newRunSchema = z
   })
   .strict()
   .superRefine((run, context) => {
+    for (const field of ["startedAt", "endedAt"] as const) {
+      const year = new Date(run.result[field]).getUTCFullYear();
+      if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+        context.addIssue({
+          code: "custom",
+          path: ["result", field],
+          message: `must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC): the store keeps no other`,
+        });
+      }
+    }
     const path = nulPath(run.result);
     if (path !== undefined) {
       context.addIssue({
@@ -93,8 +124,8 @@ export const storedRunSchema = runSummarySchema
 export const runListQuerySchema = z
   .object({
     project: z.optional(projectName),
-    since: z.iso.datetime({ offset: true }).optional().describe("Runs started at or after"),
-    until: z.iso.datetime({ offset: true }).optional().describe("Runs started before"),
+    since: storableInstant().optional().describe("Runs started at or after"),
+    until: storableInstant().optional().describe("Runs started before"),
     tag: z
       .union([tag, z.array(tag).max(MAX_TAGS)])
       .optional()
@@ -107,7 +138,7 @@ export const runListQuerySchema = z
 export const summaryQuerySchema = z
   .object({
     group: z.enum(["day", "week", "month"]).default("day"),
-    since: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
+    since: storableInstant().optional(),
+    until: storableInstant().optional(),
   })
   .strict();

@@ -12,18 +12,22 @@ import {
 import {
   newRunSchema,
   runListQuerySchema,
+  runProjectNameSchema,
   runSummarySchema,
+  storableInstant,
   storedRunSchema,
   summaryQuerySchema,
 } from "./run-schemas.ts";
 
 /** The store's value, or the 503 problem its failure is. */
 function stored<T>(result: Result<T, StoreError>): T {
-  if (!result.ok) throw new ProblemError("store-unavailable", result.error.message);
+  if (!result.ok) {
+    throw new ProblemError("store-unavailable", result.error.message, {}, result.error.cause);
+  }
   return result.value;
 }
 
-const cursorSchema = z.object({ startedAt: z.iso.datetime(), id: z.uuid() }).strict();
+const cursorSchema = z.object({ startedAt: storableInstant(false), id: z.uuid() }).strict();
 
 export function encodeCursor(cursor: RunCursor): string {
   return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
@@ -170,7 +174,7 @@ export function runRoutes(app: TypedApp, { store, metrics }: RouteContext): void
       schema: {
         summary: `Energy and CO2 of a project's runs by day, week or month (UTC; at most ${MAX_SUMMARY_PERIODS} periods)`,
         tags: ["runs"],
-        params: z.object({ name: z.string().min(1).max(200) }),
+        params: z.object({ name: runProjectNameSchema }),
         querystring: summaryQuerySchema,
         response: {
           200: z.object({

@@ -79,7 +79,12 @@ export interface ProjectTotals {
   readonly lastStartedAt: string;
 }
 
-export type StoreError = Failure<"store-unavailable">;
+/**
+ * The store's one failure. `message` is fit for a client (it never quotes the database);
+ * `cause`, when there is one, is the database's own words, for the server log only: they can
+ * name tables, settings, hosts or users.
+ */
+export type StoreError = Failure<"store-unavailable"> & { readonly cause?: string };
 
 /** Periods a summary returns at most (about 2.7 years of days); `truncated` says when it bit. */
 export const MAX_SUMMARY_PERIODS = 1000;
@@ -157,7 +162,9 @@ export class SqlRunStore implements RunStore {
     } catch (error) {
       const cause = error instanceof Error ? error.message : String(error);
       return err(
-        failure("store-unavailable", `the run store failed to ${what}: ${cause}`, { cause }),
+        failure("store-unavailable", `the run store failed to ${what}; the server log says why`, {
+          cause,
+        }),
       );
     }
   }
