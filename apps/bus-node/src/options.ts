@@ -4,6 +4,7 @@ import { DOMAIN_ID_ENV } from "@wattprint/messages";
 import {
   allowedPeersProblem,
   type CarbonNodeSettings,
+  DEFAULT_MAX_SAMPLE_BYTES,
   DEFAULT_MEASURE_SECONDS,
   defaultCarbonNodeSettings,
   type Env,
@@ -59,6 +60,8 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
   --max-peer-endpoints N
                         endpoints kept per remote participant (default 512)
   --max-peer-lease S    longest lease honoured from a peer, in seconds (default 100)
+  --max-sample-size B   largest sample taken from a peer, in bytes (default ${DEFAULT_MAX_SAMPLE_BYTES});
+                        a larger one is dropped and counted (sample-too-large)
   --help                this text
   --version             the version of wattprint-node
 `;
@@ -281,15 +284,27 @@ function peerLimits(values: Readonly<Partial<Record<PeerFlag, string>>>, env: En
   const maxRemoteParticipants = number("max-peers", count);
   const maxEndpointsPerParticipant = number("max-peer-endpoints", count);
   const leaseS = number("max-peer-lease", { above: 0, max: 86_400, unit: "seconds" });
+  // 1 KiB fits every SustainML message's fixed part; 64 MiB is the participant's own ceiling.
+  const maxSampleSize = number("max-sample-size", {
+    integer: true,
+    min: 1024,
+    max: 64 * 1024 * 1024,
+  });
   return {
     ...(allowedPeers ? { allowedPeers } : {}),
     ...(maxRemoteParticipants === undefined ? {} : { maxRemoteParticipants }),
     ...(maxEndpointsPerParticipant === undefined ? {} : { maxEndpointsPerParticipant }),
     ...(leaseS === undefined ? {} : { maxRemoteLeaseMs: leaseS * 1000 }),
+    ...(maxSampleSize === undefined ? {} : { maxSampleSize }),
   };
 }
 
-type PeerFlag = "allow-peers" | "max-peers" | "max-peer-endpoints" | "max-peer-lease";
+type PeerFlag =
+  | "allow-peers"
+  | "max-peers"
+  | "max-peer-endpoints"
+  | "max-peer-lease"
+  | "max-sample-size";
 
 const FLAGS = {
   domain: { type: "string" },
@@ -312,6 +327,7 @@ const FLAGS = {
   "max-peers": { type: "string" },
   "max-peer-endpoints": { type: "string" },
   "max-peer-lease": { type: "string" },
+  "max-sample-size": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;

@@ -178,6 +178,12 @@ describe("wattprint-node options", () => {
       '--max-peer-lease expects a number > 0 and <= 86400 (seconds), got "0"',
     );
     expect(() => parse(["--max-peers", ""])).toThrow(/--max-peers/);
+    expect(parse(["--max-sample-size", "1048576"]).peerLimits).toEqual({
+      maxSampleSize: 1_048_576,
+    });
+    expect(() => parse(["--max-sample-size", "512"])).toThrow(
+      /--max-sample-size expects an integer 1024\.\.67108864/,
+    );
   });
 });
 

@@ -7,6 +7,7 @@ export {
 export {
   allowedPeersProblem,
   createRtpsBus,
+  DEFAULT_MAX_SAMPLE_BYTES,
   RtpsBusError,
   type RtpsBusOptions,
   type RtpsPeerLimits,

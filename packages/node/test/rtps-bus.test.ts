@@ -3,7 +3,7 @@ import { createParticipant, metatrafficUnicastPort, udpV4Locator } from "@wattpr
 import { MemoryNetwork } from "@wattprint/rtps/memory";
 import { afterEach, describe, expect, it } from "vitest";
 import { PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
-import { createRtpsBus } from "../src/adapters/rtps-bus.ts";
+import { createRtpsBus, DEFAULT_MAX_SAMPLE_BYTES } from "../src/adapters/rtps-bus.ts";
 import { startTaskClient } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
@@ -107,6 +107,45 @@ describe("carbon node over the RTPS bus", () => {
     }
     expect((await announced(TOPICS.control.name))?.qos.reliability).toBe("best-effort");
     expect((await announced(TOPICS.carbonOutput.name))?.qos.durability).toBe("transient-local");
+  });
+
+  it("drops a task input over the node's sample limit, counts it, and answers the next task", async () => {
+    const network = new MemoryNetwork();
+    const orchestrator = await startTaskClient(await bus(network, "ORCHESTRATOR_NODE", "10.0.0.1"));
+    const logger = createMemoryLogger();
+    const nodeBus = await createRtpsBus({
+      participantName: "CARBON_FOOTPRINT_NODE",
+      domainId: 0,
+      interfaceAddress: "10.0.0.2",
+      properties: PARTICIPANT_PROPERTIES,
+      transport: network.transport("10.0.0.2"),
+      logger,
+      dropLogIntervalMs: 100,
+    });
+    closers.push(() => nodeBus.close());
+    const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      bus: nodeBus,
+      logger: createMemoryLogger(),
+    });
+    closers.push(() => runtime.stop("test over"));
+    // One byte of text over the limit is more than the limit once encoded.
+    const huge = "x".repeat(DEFAULT_MAX_SAMPLE_BYTES);
+    await orchestrator.sendTask(
+      { problem_id: 1, iteration_id: 1 },
+      { model: { model_properties: huge } },
+    );
+    await orchestrator.sendTask({ problem_id: 1, iteration_id: 2 });
+    await orchestrator.waitFor(() => orchestrator.outputs.length >= 1, "an output", 15_000);
+    const dropped = () =>
+      logger.records
+        .filter((r) => r.message === "dropped peer traffic")
+        .reduce(
+          (n, r) => n + ((r.fields.dropped as Record<string, number>)["sample-too-large"] ?? 0),
+          0,
+        );
+    await orchestrator.waitFor(() => dropped() > 0, "the drop counted", 5_000);
+    expect(orchestrator.outputs.map((o) => o.task_id.iteration_id)).toEqual([2]);
+    expect(runtime.counters.tasksCompleted).toBe(1);
   });
 
   it("passes peer limits to its participant and logs what it drops once per interval", async () => {

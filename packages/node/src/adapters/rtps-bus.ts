@@ -19,8 +19,38 @@ import { DEFAULT_DROP_LOG_INTERVAL_MS, startDropLog } from "./drop-log.ts";
 /** The participant's hostile-input limits a node may set (rtps README, "Hostile input"). */
 export type RtpsPeerLimits = Pick<
   ParticipantOptions,
-  "allowedPeers" | "maxRemoteParticipants" | "maxRemoteLeaseMs" | "maxEndpointsPerParticipant"
+  | "allowedPeers"
+  | "maxRemoteParticipants"
+  | "maxRemoteLeaseMs"
+  | "maxEndpointsPerParticipant"
+  | "maxSampleSize"
 >;
+
+/**
+ * The largest sample a node's bus takes, 256 KiB. SustainML's task inputs are a few kilobytes
+ * (names, a short problem text, `extra_data` of at most 64 KiB); the participant's own
+ * default, 64 MiB, let a peer park 50 samples per input of that size in the task join, gigabytes
+ * of strings once decoded. Larger samples are dropped in reassembly and counted
+ * (`sample-too-large` in the drop log).
+ */
+export const DEFAULT_MAX_SAMPLE_BYTES = 256 * 1024;
+
+/**
+ * Reassembly buffers scaled to the sample limit: four samples in flight per remote writer,
+ * sixteen in all (the participant's defaults, 96 and 192 MiB, suit its 64 MiB samples).
+ */
+export function sampleLimits(
+  maxSampleSize: number,
+): Pick<
+  ParticipantOptions,
+  "maxSampleSize" | "maxPendingFragmentBytesPerWriter" | "maxPendingFragmentBytes"
+> {
+  return {
+    maxSampleSize,
+    maxPendingFragmentBytesPerWriter: 4 * maxSampleSize,
+    maxPendingFragmentBytes: 16 * maxSampleSize,
+  };
+}
 
 /** Checks `allowedPeers` entries as the participant will: the reason when one is unreadable. */
 export function allowedPeersProblem(entries: readonly string[]): string | undefined {
@@ -119,6 +149,7 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
     ...(options.properties ? { properties: options.properties } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
     ...options.peerLimits,
+    ...sampleLimits(options.peerLimits?.maxSampleSize ?? DEFAULT_MAX_SAMPLE_BYTES),
   });
   if (!created.ok) {
     throw new RtpsBusError(

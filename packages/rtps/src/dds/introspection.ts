@@ -80,7 +80,16 @@ export type DropCounterReason =
   /** Fragments NACK_FRAGs asked for over a writer's resend budget per turn (README). */
   | "fragment-resends-over-limit"
   /** SNs ACKNACKs asked for over a writer's resend budget per turn (README). */
-  | "sample-resends-over-limit";
+  | "sample-resends-over-limit"
+  /**
+   * DATA_FRAGs (parts of) not stored, by the fragment pool's reasons (`counters.fragments`):
+   * a sample over `maxSampleSize` (passed over, so later samples still come), over the
+   * pending-byte limits, or whose layout does not add up.
+   */
+  | "sample-too-large"
+  | "fragments-over-writer-limit"
+  | "fragments-over-participant-limit"
+  | "fragment-layout-mismatch";
 
 export interface Introspection {
   readonly guidPrefix: string;

@@ -395,6 +395,7 @@ export class Participant extends Emitter<ParticipantEvents> {
     const d = this.receiver.counters.dropped;
     const s = this.spdp.counters;
     const g = this.guard.counters;
+    const f = this.fragments.counters.dropped;
     let queueFull = 0;
     for (const r of this.readers.values()) queueFull += r.samplesDroppedQueueFull;
     let fragmentsOverLimit = 0;
@@ -431,6 +432,10 @@ export class Participant extends Emitter<ParticipantEvents> {
       "reader-queue-full": queueFull,
       "fragment-resends-over-limit": fragmentsOverLimit,
       "sample-resends-over-limit": samplesOverLimit,
+      "sample-too-large": f["sample-too-large"],
+      "fragments-over-writer-limit": f["writer-limit"],
+      "fragments-over-participant-limit": f["participant-limit"],
+      "fragment-layout-mismatch": f["layout-mismatch"],
     };
   }
 

@@ -11,7 +11,7 @@ import {
 } from "../wire/submessages/fragment-control.ts";
 import { COUNTS_ANSWERED, COUNTS_IGNORED, COUNTS_IN_ORDER } from "./count-order.test-support.ts";
 import { FRAGMENT_OVERHEAD_BYTES, MAX_ASSEMBLIES_PER_WRITER } from "./fragments.ts";
-import { rig, writerGuid } from "./reader-rig.test-support.ts";
+import { data, heartbeat, rig, writerGuid } from "./reader-rig.test-support.ts";
 
 // A matched writer's HEARTBEAT_FRAGs and DATA_FRAGs, built as bytes and decoded, at the
 // reader that reassembles and NACKs: what they may make it store or send. A call that never
@@ -162,6 +162,24 @@ describe("reader given DATA_FRAGs whose layout does not add up", () => {
     r.flush();
     expect(pool.counters.dropped["sample-too-large"]).toBe(1);
     expect(pool.counters.pendingBytes).toBe(0);
+    expect(r.nackFrags).toEqual([]);
+  });
+
+  it("passes over a sample too large to take, so the writer's next samples are not held behind it", () => {
+    // 2 MiB announced against the rig's 1 MiB limit, sent in two DATA_FRAGs, then SN 2.
+    const r = rig();
+    const pool = r.reader.config.fragments;
+    const big = { sampleSize: 2 << 20, fragmentSize: 60_000 };
+    r.reader.onDataFrag(dataFrag(1, big), writerGuid, 0);
+    r.reader.onDataFrag(dataFrag(1, { ...big, start: 2 }), writerGuid, 0);
+    r.reader.onData(data(2), writerGuid, 0);
+    r.reader.onHeartbeat(heartbeat(1, 2, 1), writerGuid);
+    r.flush();
+    expect(r.got).toEqual([2]);
+    expect(pool.counters.dropped["sample-too-large"]).toBe(1);
+    expect(pool.counters.pendingBytes).toBe(0);
+    // Acknowledged, never asked for again.
+    expect(r.acks.at(-1)?.readerSNState.base).toBe(3);
     expect(r.nackFrags).toEqual([]);
   });
 

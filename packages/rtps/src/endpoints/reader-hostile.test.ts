@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_SEQUENCE_NUMBER } from "../wire/sequence-number.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
 import type { GapSubmessage } from "../wire/submessages/gap.ts";
-import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
-import { data, rig, writerGuid } from "./reader-rig.test-support.ts";
+import { data, heartbeat, rig, writerGuid } from "./reader-rig.test-support.ts";
 import { REORDER_WINDOW } from "./reorder-buffer.ts";
 
 // A matched writer's extreme (but decodable) SNs and counts, at the reader where the loops
@@ -14,17 +13,6 @@ import { REORDER_WINDOW } from "./reorder-buffer.ts";
  * far above the microseconds a call takes that a loaded CI machine cannot decide it.
  */
 const HANG_MS = 1_000;
-
-const heartbeat = (firstSN: number, lastSN: number, count: number): HeartbeatSubmessage => ({
-  kind: "heartbeat",
-  readerId: 0,
-  writerId: writerGuid.entityId,
-  firstSN,
-  lastSN,
-  count,
-  final: false,
-  liveliness: false,
-});
 
 const gap = (gapStart: number, base: number, members: number[] = []): GapSubmessage => ({
   kind: "gap",

@@ -3,6 +3,7 @@ import { decodeMessage } from "../wire/message.ts";
 import type { AckNackSubmessage } from "../wire/submessages/acknack.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
 import type { NackFragSubmessage } from "../wire/submessages/fragment-control.ts";
+import type { HeartbeatSubmessage } from "../wire/submessages/heartbeat.ts";
 import { FragmentPool } from "./fragments.ts";
 import type { Outbox } from "./outbox.ts";
 import { RtpsReader } from "./reader.ts";
@@ -73,4 +74,16 @@ export const data = (sn: number): DataSubmessage => ({
   inlineQos: undefined,
   payload: Uint8Array.of(0, 1, 0, 0),
   payloadIsKey: false,
+});
+
+/** A HEARTBEAT of `writerGuid`, not final. */
+export const heartbeat = (firstSN: number, lastSN: number, count: number): HeartbeatSubmessage => ({
+  kind: "heartbeat",
+  readerId: 0,
+  writerId: writerGuid.entityId,
+  firstSN,
+  lastSN,
+  count,
+  final: false,
+  liveliness: false,
 });

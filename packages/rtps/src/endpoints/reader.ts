@@ -202,6 +202,14 @@ export class RtpsReader {
       this.counters.beyondWindow++;
       return true;
     }
+    if (m.sampleSize > this.config.fragments.limits.maxSampleSize) {
+      // A sample this reader will never take, however often it is resent: passed over as a
+      // GAP would pass it, so the writer's later samples are not held behind it forever (and
+      // it is acknowledged). Counted once: its other fragments now fall below `order.next`.
+      this.config.fragments.counters.dropped["sample-too-large"]++;
+      this.accept(proxy, m.writerSN, null);
+      return true;
+    }
     const asm = proxy.fragments.add(m);
     if (!asm) return true;
     const { keyHash, instanceState } = sampleFields(asm.inlineQos);
