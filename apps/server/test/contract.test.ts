@@ -1,7 +1,9 @@
 import { estimateFootprint } from "@wattprint/core";
+import type { ParsedLogPair } from "@wattprint/logs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiText, readCheckedInOpenApi } from "../src/openapi.ts";
+import { answerValues } from "../src/routes/logs.ts";
 import type { RunStore } from "../src/store/run-store.ts";
 import { memoryStore, multipart, testApp } from "./support/app.test-support.ts";
 import { writtenRunLogs } from "./support/logs.test-support.ts";
@@ -403,6 +405,14 @@ describe("POST /v1/logs/parse", () => {
     ],
     ["no file at all", [], 400, "malformed-upload", "files"],
     [
+      // Longer than a file name may be on disk: it was a 400 quoting the server's temp folder.
+      "a file name over 200 characters",
+      [{ name: `${"a".repeat(200)}_carbontracker.log`, content: "x" }],
+      400,
+      "malformed-upload",
+      "files",
+    ],
+    [
       "a file over the upload limit",
       [{ name: "big_carbontracker.log", content: "x".repeat(20_000) }],
       413,
@@ -411,6 +421,24 @@ describe("POST /v1/logs/parse", () => {
     ],
   ] as const)("refuses %s", async (_what, files, status, type, field) => {
     expectProblem(await upload(files), status, type, field);
+  });
+
+  it("counts an answer's figures as the answer holds them (the upload's answer limit reads it)", async () => {
+    const response = await upload(writtenRunLogs(1, 1));
+    expect(response.statusCode).toBe(200);
+    const [pair] = response.json().logs as ParsedLogPair[];
+    if (pair === undefined) throw new Error("no pair parsed");
+    // Every number under the pair's components, counted from the JSON itself.
+    const numbers = (value: unknown): number =>
+      typeof value === "number"
+        ? 1
+        : Array.isArray(value)
+          ? value.reduce((n: number, v) => n + numbers(v), 0)
+          : typeof value === "object" && value !== null
+            ? Object.values(value).reduce((n: number, v) => n + numbers(v), 0)
+            : 0;
+    expect(answerValues(pair)).toBe(numbers(pair.components));
+    expect(answerValues(pair)).toBeGreaterThan(0);
   });
 
   it("refuses a truncated multipart body and a body that is not multipart", async () => {

@@ -1,9 +1,12 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import {
   AggregateAccumulator,
   classifyLogFileName,
+  type ParsedLogPair,
   parseAllLogs,
   parsedLogPairSchema,
 } from "@wattprint/logs";
@@ -37,6 +40,35 @@ const parsedLogsSchema = z
   })
   .meta({ id: "ParsedLogs" });
 
+/**
+ * What one upload may make the server parse and answer. carbontracker's format repeats each
+ * epoch's duration for every component, and the answer holds a power and an energy per device
+ * per epoch: one 10 MB log of 64 components and 220,000 epochs made a 127 MB answer, a
+ * gigabyte of memory and 18 s of CPU, and five such a 500. Real runs have a few components
+ * and at most thousands of epochs.
+ */
+export const UPLOAD_LIMITS = {
+  /** Epochs read per log (the parser's own default is 1,000,000). */
+  maxEpochs: 100_000,
+  /** Components per log (the parser's default, 64). */
+  maxComponents: 16,
+  /** Numbers in one answer, every pair together: about 20 MB of JSON. */
+  maxAnswerValues: 1_000_000,
+  /** Characters of an uploaded file's name (a longer one cannot be a file on disk). */
+  maxFileNameChars: 200,
+} as const;
+
+/** The numbers a parsed pair puts in the answer: per component, durations and per-device figures. */
+export function answerValues(pair: ParsedLogPair): number {
+  let values = 0;
+  for (const component of Object.values(pair.components)) {
+    values += component["epoch_durations (s)"]?.length ?? 0;
+    for (const figures of [component["avg_power_usages (W)"], component["avg_energy_usages (J)"]])
+      for (const epoch of figures ?? []) values += epoch.length;
+  }
+  return values;
+}
+
 /** Errors of the multipart reader that are limits (kept as they are) rather than bad forms. */
 const LIMIT_CODES = new Set([
   "FST_REQ_FILE_TOO_LARGE",
@@ -55,6 +87,9 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
   app.post(
     "/v1/logs/parse",
     {
+      // The answer is built here from the parser's typed pairs; checking it against its schema
+      // again cost as much as writing it (the estimate route decides the same).
+      serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
         summary: "Parse and aggregate uploaded carbontracker logs (multipart/form-data files)",
         tags: ["logs"],
@@ -76,6 +111,14 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
           for await (const part of request.files()) {
             const name = part.filename;
             const field = part.fieldname;
+            if (name.length > UPLOAD_LIMITS.maxFileNameChars) {
+              part.file.resume();
+              throw new ProblemError(
+                "malformed-upload",
+                `a file name is ${name.length} characters long, over the limit of ${UPLOAD_LIMITS.maxFileNameChars}`,
+                { field },
+              );
+            }
             if (
               classifyLogFileName(name) === undefined ||
               name.includes("/") ||
@@ -93,7 +136,8 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
               throw new ProblemError("malformed-upload", `"${name}" is uploaded twice`, { field });
             }
             names.add(name);
-            await writeFile(join(dir, name), await part.toBuffer());
+            // Streamed to disk, never held whole; the multipart limits stop it at the upload limit.
+            await pipeline(part.file, createWriteStream(join(dir, name), { flags: "wx" }));
           }
         } catch (error) {
           if (error instanceof ProblemError) throw error;
@@ -112,8 +156,17 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
           order: "name",
           maxFileBytes: settings.uploadLimitBytes,
           maxListedProblems: MAX_UPLOAD_FILES,
+          maxEpochs: UPLOAD_LIMITS.maxEpochs,
+          maxComponents: UPLOAD_LIMITS.maxComponents,
         });
         if (!parsed.ok) throw new Error(parsed.error.message);
+        const values = parsed.value.logs.reduce((sum, pair) => sum + answerValues(pair), 0);
+        if (values > UPLOAD_LIMITS.maxAnswerValues) {
+          throw new ProblemError(
+            "body-too-large",
+            `the answer would hold ${values} figures, over the limit of ${UPLOAD_LIMITS.maxAnswerValues}; upload fewer or shorter logs`,
+          );
+        }
         // Results name files as uploaded, never by the server's folder.
         const strip = (text: string): string => text.replaceAll(`${dir}/`, "");
         const accumulator = new AggregateAccumulator();
