@@ -188,8 +188,32 @@ describe("POST /v1/estimate", () => {
       "out-of-range",
       undefined,
     ],
+    // Sizes a request cannot need: 80,000 items answered 23 MB; a long name was echoed twice.
+    [
+      "65 hardware items",
+      { hardware: Array.from({ length: 65 }, () => ({ watts: 1 })), duration: "1h" },
+      400,
+      "invalid-request",
+      "hardware",
+    ],
+    [
+      "a hardware name of 201 characters",
+      { hardware: [{ name: "A".repeat(201) }], duration: "1h" },
+      400,
+      "invalid-request",
+      "hardware.0.name",
+    ],
+    [
+      "a location of 201 characters",
+      { hardware: [{ watts: 1 }], duration: "1h", location: "x".repeat(201) },
+      400,
+      "invalid-request",
+      "location",
+    ],
   ] as const)("refuses %s with %i %s", async (_what, body, status, type, field) => {
-    expectProblem(await json("POST", "/v1/estimate", body), status, type, field);
+    const response = await json("POST", "/v1/estimate", body);
+    expectProblem(response, status, type, field);
+    expect(response.body.length).toBeLessThan(1_000);
   });
 
   it("offers suggestions for unknown hardware and locations", async () => {

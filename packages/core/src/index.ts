@@ -39,6 +39,8 @@ export {
   type FootprintOptions,
   type FootprintRequest,
   footprintRequestSchema,
+  MAX_HARDWARE_ITEMS,
+  MAX_REQUEST_TEXT_CHARS,
   type ParsedFootprintRequest,
 } from "./estimate/footprint.ts";
 export { estimateInference, type InferenceInput } from "./estimate/inference.ts";

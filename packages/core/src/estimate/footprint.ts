@@ -27,12 +27,25 @@ import { type EstimateReport, toEstimateReport } from "./report.ts";
 const whole = (what: string) => `${what} must be a whole number no larger than 2^53 - 1`;
 
 /**
+ * Text a request field may hold: every table name is under 64 characters, and a service
+ * answering a megabyte name would repeat it in its answer (twice in a 422).
+ */
+export const MAX_REQUEST_TEXT_CHARS = 200;
+/** Hardware items in one request: a machine has a handful of kinds of device. */
+export const MAX_HARDWARE_ITEMS = 64;
+
+const text = (what: string) =>
+  z
+    .string()
+    .max(MAX_REQUEST_TEXT_CHARS, `${what} must be at most ${MAX_REQUEST_TEXT_CHARS} characters`);
+
+/**
  * What a user asks for, in the words of a flag or a JSON body: hardware by name or watts,
  * work as a duration or latency x count, a location. The CLI and the HTTP API share it.
  */
 const hardwareItemSchema = z
   .object({
-    name: z.string().trim().min(1, "hardware name must not be empty").optional(),
+    name: text("hardware name").trim().min(1, "hardware name must not be empty").optional(),
     watts: z.number().nonnegative("watts must not be negative").optional(),
     count: z.number().int(whole("count")).min(1, "count must be at least 1").default(1),
     utilisation: z
@@ -46,11 +59,14 @@ const hardwareItemSchema = z
     message: "give either a hardware name or watts, not both and not neither",
   });
 
-const named = (what: string) => z.string().trim().min(1, `${what} must not be empty`).optional();
+const named = (what: string) => text(what).trim().min(1, `${what} must not be empty`).optional();
 
 export const footprintRequestSchema = z
   .object({
-    hardware: z.array(hardwareItemSchema).default([]),
+    hardware: z
+      .array(hardwareItemSchema)
+      .max(MAX_HARDWARE_ITEMS, `at most ${MAX_HARDWARE_ITEMS} hardware items`)
+      .default([]),
     /** A machine preset (`dgx-h100`): its GPUs, CPUs, memory and the rest of the system. */
     machine: named("machine"),
     /** `aws`, `gcp` or `azure`; optional when the instance name says which. */
@@ -62,14 +78,14 @@ export const footprintRequestSchema = z
     /** How many machines or instances (default 1). */
     machines: z.number().int(whole("machines")).min(1, "machines must be at least 1").optional(),
     memoryGB: z.number().positive("memoryGB must be positive").optional(),
-    duration: z.string().optional(),
-    latency: z.string().optional(),
+    duration: text("duration").optional(),
+    latency: text("latency").optional(),
     count: z.number().int(whole("count")).nonnegative("count must not be negative").optional(),
-    location: z.string().optional(),
+    location: text("location").optional(),
     intensityGPerKWh: z.number().nonnegative("intensity must not be negative").optional(),
     /** Data year of the grid intensity (Electricity Maps vintage); default the latest. */
     year: z.number().int(whole("year")).optional(),
-    pue: z.union([z.number(), z.string()]).optional(),
+    pue: z.union([z.number(), text("pue")]).optional(),
   })
   .strict()
   .refine((request) => (request.duration === undefined) !== (request.latency === undefined), {
