@@ -38,6 +38,9 @@ export interface BuiltApp {
   readonly app: FastifyInstance;
   readonly metrics: ServerMetrics;
 }
+/** Hop 0 is the peer of the socket, the proxy: trusted; the hops it forwards are not. */
+const trustNearestProxyOnly = (_address: string, hop: number): boolean => hop === 0;
+
 /** The longest path parameter the router reads (a zone, a project name, an id). */
 export const MAX_PATH_PARAMETER_CHARS = 1024;
 
@@ -56,7 +59,10 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
     requestTimeout: settings.requestTimeoutMs,
     // Keep-alive connections idle longer than a load balancer's (AWS ALB: 60 s) avoid resets.
     keepAliveTimeout: 65_000,
-    trustProxy: settings.trustProxy,
+    // One hop: the client address is the one the nearest proxy saw (the last X-Forwarded-For
+    // entry, which it wrote); entries before it are the client's own and may be anything.
+    // Trusting every hop (`true`) took the first, so a client chose its rate-limit bucket.
+    trustProxy: settings.trustProxy ? trustNearestProxyOnly : false,
     return503OnClosing: true,
     // Fastify's default, 100, answered a longer path parameter (a project name may be 200
     // characters) with its own 414 before any schema saw it; past this, `frameworkErrors`.

@@ -28,8 +28,8 @@ Prometheus metrics and a dashboard at /.
                         default: none, same origin only)
   --rate-limit N        requests per minute per client address, 0 for no limit
                         (env WATTPRINT_RATE_LIMIT; default 1200)
-  --trust-proxy         take the client address from X-Forwarded-For (behind a load balancer)
-                        (env WATTPRINT_TRUST_PROXY=1)
+  --trust-proxy         behind one proxy or load balancer: the client address is the one it saw
+                        (the last X-Forwarded-For entry) (env WATTPRINT_TRUST_PROXY=1)
   --body-limit BYTES    largest JSON body (default 1048576)
   --upload-limit BYTES  largest uploaded log file (default 10485760; at most 20 files a request)
   --request-timeout S   seconds to receive a whole request (default 30)

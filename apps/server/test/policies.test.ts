@@ -155,4 +155,21 @@ describe("rate limit", () => {
       expect((await server.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
     }
   });
+
+  it("behind a proxy, counts the address the proxy saw, not what the client wrote before it", async () => {
+    // The proxy appends the address it was reached from; entries before it are the client's
+    // own. Trusting every hop took the first: a new one each request dodged the limit.
+    const server = await app({ rateLimitPerMinute: 2, trustProxy: true });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const forwarded = `10.9.8.${i}, 198.51.100.7`;
+      const answer = await server.inject({
+        method: "GET",
+        url: "/v1/zones?limit=1",
+        headers: { "x-forwarded-for": forwarded },
+      });
+      statuses.push(answer.statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+  });
 });
