@@ -513,6 +513,7 @@ describe("runs", () => {
     expect(projects.projects).toContainEqual(
       expect.objectContaining({ project: "contract", runs: 1 }),
     );
+    expect(projects.truncated).toBe(false);
     const metrics = await json("GET", "/metrics");
     expect(metrics.body).toMatch(/wattprint_runs_stored_total [1-9]/);
   });

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../src/store/migrations.ts";
 import { openPglite } from "../src/store/pglite-client.ts";
 import { openPostgres } from "../src/store/postgres-client.ts";
-import { SqlRunStore } from "../src/store/run-store.ts";
+import { MAX_PROJECTS, SqlRunStore } from "../src/store/run-store.ts";
 import type { SqlClient } from "../src/store/sql-client.ts";
+import { memoryStore } from "./support/app.test-support.ts";
 import {
   type PostgresServer,
   postgresUnavailable,
@@ -217,12 +218,41 @@ describe.each(backends)("run store on $name", (backend) => {
       ["2026-07", 1, 3600],
     ]);
     const projects = await store.projects();
-    expect(projects.ok && projects.value.find((p) => p.project === project)).toMatchObject({
-      runs: 5,
-      energyKWh: 31,
-      co2G: 310,
-      lastStartedAt: "2026-07-01T00:00:00.000Z",
-    });
+    expect(projects.ok && projects.value.truncated).toBe(false);
+    expect(projects.ok && projects.value.projects.find((p) => p.project === project)).toMatchObject(
+      {
+        runs: 5,
+        energyKWh: 31,
+        co2G: 310,
+        lastStartedAt: "2026-07-01T00:00:00.000Z",
+      },
+    );
+  });
+});
+
+describe("the project list", () => {
+  it("says when it was cut at MAX_PROJECTS", async () => {
+    const store = await memoryStore();
+    try {
+      for (let first = 0; first <= MAX_PROJECTS; first += 100) {
+        await Promise.all(
+          Array.from({ length: Math.min(100, MAX_PROJECTS + 1 - first) }, (_, i) =>
+            store.insert({
+              project: `p${String(first + i).padStart(4, "0")}`,
+              tags: [],
+              result: runResult("2026-01-01T00:00:00Z", 1, 1, 1),
+            }),
+          ),
+        );
+      }
+      const listed = await store.projects();
+      if (!listed.ok) throw new Error(listed.error.message);
+      expect(listed.value.projects).toHaveLength(MAX_PROJECTS);
+      expect(listed.value.truncated).toBe(true);
+      expect(listed.value.projects.at(-1)?.project).toBe("p0999");
+    } finally {
+      await store.close();
+    }
   });
 });
 

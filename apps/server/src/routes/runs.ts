@@ -160,13 +160,16 @@ export function runRoutes(app: TypedApp, { store, metrics }: RouteContext): void
                 lastStartedAt: z.string(),
               }),
             ),
+            truncated: z
+              .boolean()
+              .describe(`True when there are more than ${MAX_PROJECTS} projects`),
           }),
           ...PROBLEM_RESPONSES,
           503: problemSchema,
         },
       },
     },
-    async () => ({ projects: stored(await store.projects()) }),
+    async () => stored(await store.projects()),
   );
   app.get(
     "/v1/projects/:name/summary",

@@ -105,7 +105,8 @@ export interface RunStore {
     group: SummaryGroup,
     range: { since?: Date; until?: Date },
   ): Promise<Result<{ periods: SummaryPeriod[]; truncated: boolean }, StoreError>>;
-  projects(): Promise<Result<ProjectTotals[], StoreError>>;
+  /** At most MAX_PROJECTS, by name; `truncated` says there were more. */
+  projects(): Promise<Result<{ projects: ProjectTotals[]; truncated: boolean }, StoreError>>;
   close(): Promise<void>;
 }
 
@@ -304,7 +305,7 @@ export class SqlRunStore implements RunStore {
     });
   }
 
-  projects(): Promise<Result<ProjectTotals[], StoreError>> {
+  projects(): Promise<Result<{ projects: ProjectTotals[]; truncated: boolean }, StoreError>> {
     return this.guard("list projects", async () => {
       const rows = await this.client.query<{
         project: string;
@@ -316,15 +317,19 @@ export class SqlRunStore implements RunStore {
         `SELECT project, count(*)::int AS runs, sum(energy_kwh) AS energy_kwh, sum(co2_g) AS co2_g,
                 max(started_at) AS last_started_at
          FROM wattprint_runs GROUP BY project ORDER BY project LIMIT $1`,
-        [MAX_PROJECTS],
+        // One more than is listed: whether the list was cut.
+        [MAX_PROJECTS + 1],
       );
-      return rows.map((row) => ({
-        project: row.project,
-        runs: row.runs,
-        energyKWh: row.energy_kwh,
-        co2G: row.co2_g,
-        lastStartedAt: iso(row.last_started_at),
-      }));
+      return {
+        projects: rows.slice(0, MAX_PROJECTS).map((row) => ({
+          project: row.project,
+          runs: row.runs,
+          energyKWh: row.energy_kwh,
+          co2G: row.co2_g,
+          lastStartedAt: iso(row.last_started_at),
+        })),
+        truncated: rows.length > MAX_PROJECTS,
+      };
     });
   }
 
