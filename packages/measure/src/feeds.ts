@@ -59,6 +59,11 @@ const BYTES: Readonly<Record<FeedType, number>> = {
   string: 8,
 };
 
+/** The bytes a planned input takes once built. */
+export function feedBytes(plan: Pick<FeedPlan, "type" | "elements">): number {
+  return plan.elements * BYTES[plan.type];
+}
+
 /** The largest input the measurer builds: 64 Mi elements. */
 export const MAX_FEED_ELEMENTS = 64 * 1024 * 1024;
 /** All inputs of one model together. */

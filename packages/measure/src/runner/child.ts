@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import * as ort from "onnxruntime-node";
-import { type FeedPlan, planFeeds } from "../feeds.ts";
+import { type FeedPlan, feedBytes, planFeeds } from "../feeds.ts";
+import { FeedCache } from "./feed-cache.ts";
 import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } from "./protocol.ts";
 
 /**
@@ -13,12 +14,11 @@ import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } fr
  * used evicted and released; the feeds of each (model, batch, shapes) are built once.
  */
 const maxModels = Math.max(1, Number.parseInt(process.argv[2] ?? "4", 10) || 4);
-const MAX_FEED_SETS = 16;
 
 type Feeds = Record<string, ort.Tensor>;
 
 const sessions = new Map<string, ort.InferenceSession>();
-const feedSets = new Map<string, { sha256: string; feeds: Feeds }>();
+const feedSets = new FeedCache<Feeds>();
 
 function send(reply: RunnerReply): void {
   process.send?.(reply);
@@ -73,7 +73,7 @@ async function session(sha256: string, file: string): Promise<ort.InferenceSessi
   while (sessions.size > maxModels) {
     const [oldest, evicted] = sessions.entries().next().value as [string, ort.InferenceSession];
     sessions.delete(oldest);
-    for (const [key, set] of feedSets) if (set.sha256 === oldest) feedSets.delete(key);
+    feedSets.dropModel(oldest);
     await evicted.release();
   }
   return created;
@@ -114,12 +114,8 @@ async function prepare(request: Extract<RunnerRequest, { type: "prepare" }>): Pr
         message: `a forward pass with inputs ${plan.value.map((p) => `${p.name}: ${p.type}[${p.dims.join("x")}]`).join(", ")} failed: ${message(error)}`,
       };
     }
-    feedSets.set(key, { sha256: request.sha256, feeds });
-    while (feedSets.size > MAX_FEED_SETS) {
-      const oldest = feedSets.keys().next().value;
-      if (oldest === undefined) break;
-      feedSets.delete(oldest);
-    }
+    const bytes = plan.value.reduce((sum, input) => sum + feedBytes(input), 0);
+    feedSets.set(key, request.sha256, feeds, bytes);
   }
   return {
     type: "prepared",
@@ -148,7 +144,7 @@ async function run(request: Extract<RunnerRequest, { type: "run" }>): Promise<Ru
   let inferences = 0;
   try {
     do {
-      await loaded.run(set.feeds);
+      await loaded.run(set);
       inferences++;
     } while (performance.now() < end);
   } catch (error) {
