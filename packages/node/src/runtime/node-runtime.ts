@@ -85,6 +85,8 @@ export class NodeRuntime {
   private readonly queue: { taskId: TaskIdImpl; values: ReadonlyMap<string, unknown> }[] = [];
   private draining: Promise<void> | undefined;
   private paused = false;
+  /** A task's handler is running (its status is RUNNING whatever the commands meanwhile). */
+  private running = false;
   private stopping = false;
   private readonly deferred: { taskId: TaskIdImpl; values: ReadonlyMap<string, unknown> }[] = [];
   private readonly join: TaskJoin<unknown>;
@@ -330,6 +332,7 @@ export class NodeRuntime {
 
   private async drain(): Promise<void> {
     for (let task = this.queue.shift(); task !== undefined; task = this.queue.shift()) {
+      this.running = true;
       try {
         await this.runTask(task.taskId, task.values);
       } catch (error) {
@@ -337,6 +340,8 @@ export class NodeRuntime {
         // queue keeps draining; a rejection here used to leave `draining` set for good.
         const message = error instanceof Error ? error.message : String(error);
         this.log("error", "task not answered", { task: taskIdKey(task.taskId), error: message });
+      } finally {
+        this.running = false;
       }
     }
     this.draining = undefined;
@@ -345,6 +350,14 @@ export class NodeRuntime {
   /** Tasks complete but not started yet. */
   queuedTasks(): number {
     return this.queue.length;
+  }
+
+  /**
+   * The status of a node with no task running: INACTIVE while stopped (a task that was already
+   * running when STOP_NODE came still answers, and must not report the node IDLE), else IDLE.
+   */
+  private restingStatus(): Status {
+    return this.paused ? Status.NODE_INACTIVE : Status.NODE_IDLE;
   }
 
   private async runTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): Promise<void> {
@@ -366,7 +379,7 @@ export class NodeRuntime {
     }
     for (const warning of outcome.warnings ?? []) this.logProblem("warn", warning, { task });
     const output = { ...outcome.output, task_id: taskId };
-    const next = outcome.ok ? Status.NODE_IDLE : Status.NODE_ERROR;
+    const next = outcome.ok ? this.restingStatus() : Status.NODE_ERROR;
     const statusSent = this.publishStatus(
       next,
       outcome.ok ? "" : (outcome.errorDescription ?? "task failed"),
@@ -418,8 +431,7 @@ export class NodeRuntime {
           this.logProblem("warn", `not supported: ${action.what}`, fields);
           break;
         case "pause":
-          this.paused = true;
-          void this.publishStatus(Status.NODE_INACTIVE);
+          this.pause();
           break;
         case "resume":
           this.resume();
@@ -434,7 +446,7 @@ export class NodeRuntime {
             })),
           );
           this.paused = false;
-          void this.publishStatus(Status.NODE_IDLE);
+          void this.publishStatus(this.running ? Status.NODE_RUNNING : Status.NODE_IDLE);
           break;
         case "terminate":
           void this.stop("TERMINATE_NODE command");
@@ -455,9 +467,22 @@ export class NodeRuntime {
     if (removed > 0) this.noteDropped([{ input: "(complete task)", taskId, reason: "cancelled" }]);
   }
 
+  /**
+   * STOP_NODE: the task running (if any) finishes and answers; tasks queued behind it wait
+   * with those completing from now on, until START_NODE (they were run regardless before).
+   */
+  private pause(): void {
+    this.paused = true;
+    const waiting = this.queue.splice(0);
+    for (const queued of waiting.reverse()) this.deferred.unshift(queued);
+    this.counters.tasksDeferred += waiting.length;
+    // At once, as SustainML's nodes answer STOP_NODE, a running task or not.
+    void this.publishStatus(Status.NODE_INACTIVE);
+  }
+
   private resume(): void {
     this.paused = false;
-    void this.publishStatus(Status.NODE_IDLE);
+    void this.publishStatus(this.running ? Status.NODE_RUNNING : Status.NODE_IDLE);
     for (const task of this.deferred.splice(0)) this.enqueue(task.taskId, task.values);
   }
 

@@ -1,0 +1,89 @@
+import { CmdNode, Status } from "@wattprint/messages";
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryDomain } from "../src/adapters/memory-bus.ts";
+import { startTaskClient } from "../src/client/task-client.ts";
+import { createMemoryLogger } from "../src/log.ts";
+import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
+import { NodeRuntime } from "../src/runtime/node-runtime.ts";
+
+const running: NodeRuntime[] = [];
+afterEach(async () => {
+  for (const runtime of running.splice(0)) await runtime.stop("test over");
+});
+
+/** The carbon node whose tasks wait for `open()` before they run. */
+async function gatedNode() {
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const carbon = carbonFootprintNode(defaultCarbonNodeSettings());
+  const definition: typeof carbon = {
+    ...carbon,
+    handleTask: async (inputs, taskId) => {
+      await gate;
+      return carbon.handleTask(inputs, taskId);
+    },
+  };
+  const domain = new MemoryDomain();
+  const runtime = await NodeRuntime.start(definition, {
+    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
+    logger: createMemoryLogger(),
+  });
+  running.push(runtime);
+  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+  const control = (cmd_node: CmdNode) =>
+    orchestrator.control({ cmd_node, target_node: "CARBON_FOOTPRINT_NODE" });
+  return {
+    runtime,
+    orchestrator,
+    control,
+    open: () => open(),
+  };
+}
+
+describe("STOP_NODE while a task runs", () => {
+  it("lets the running task answer, holds the queued one until START_NODE, and never says IDLE while stopped", async () => {
+    const { runtime, orchestrator, control, open } = await gatedNode();
+    await orchestrator.sendTask({ problem_id: 1, iteration_id: 1 });
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_RUNNING, "running");
+    await orchestrator.sendTask({ problem_id: 1, iteration_id: 2 });
+    await orchestrator.waitFor(() => runtime.queuedTasks() === 1, "one task queued");
+    await control(CmdNode.STOP_NODE);
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_INACTIVE, "stopped");
+    open();
+    await orchestrator.waitFor(
+      () => orchestrator.outputs.length === 1,
+      "the running task's answer",
+    );
+    // Give a queued task every chance to (wrongly) run.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(orchestrator.outputs.map((o) => o.task_id.iteration_id)).toEqual([1]);
+    expect(runtime.currentStatus).toBe(Status.NODE_INACTIVE);
+    expect(runtime.counters.tasksDeferred).toBe(1);
+    await control(CmdNode.START_NODE);
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 2, "the held task's answer");
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_IDLE, "idle");
+  });
+
+  it("says RUNNING, not IDLE, on START_NODE or RESET_NODE while a task runs", async () => {
+    const { runtime, orchestrator, control, open } = await gatedNode();
+    await orchestrator.sendTask({ problem_id: 2, iteration_id: 1 });
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_RUNNING, "running");
+    for (const command of [CmdNode.STOP_NODE, CmdNode.START_NODE]) await control(command);
+    await orchestrator.waitFor(
+      () => orchestrator.statuses.filter((s) => s.node_status === Status.NODE_INACTIVE).length > 0,
+      "the stop seen",
+    );
+    await orchestrator.waitFor(
+      () => runtime.currentStatus === Status.NODE_RUNNING,
+      "running again",
+    );
+    await control(CmdNode.RESET_NODE);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runtime.currentStatus).toBe(Status.NODE_RUNNING);
+    open();
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "the answer");
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_IDLE, "idle");
+  });
+});
