@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../src/store/migrations.ts";
+import { OpeningStore } from "../src/store/opening-store.ts";
 import { openPglite } from "../src/store/pglite-client.ts";
 import { openPostgres } from "../src/store/postgres-client.ts";
 import { MAX_PROJECTS, SqlRunStore } from "../src/store/run-store.ts";
@@ -253,6 +254,36 @@ describe("the project list", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe("a store still opening, or that failed to open", () => {
+  it("says so to clients, and keeps the reason for the log", async () => {
+    let finish: (result: Awaited<ConstructorParameters<typeof OpeningStore>[1]>) => void = () => {};
+    const opening = new OpeningStore(
+      "pglite",
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const early = await opening.ping();
+    expect(!early.ok && early.error).toMatchObject({
+      message: "the run store is still opening; retry shortly",
+    });
+    finish({
+      ok: false,
+      error: {
+        kind: "store-open-failed",
+        message: "cannot open PGlite in /srv/secret/data: EACCES",
+      },
+    });
+    await opening.settled;
+    const failed = await opening.ping();
+    expect(!failed.ok && failed.error).toEqual({
+      kind: "store-unavailable",
+      message: "the run store could not be opened; the server log says why",
+      cause: "cannot open PGlite in /srv/secret/data: EACCES",
+    });
   });
 });
 

@@ -25,8 +25,15 @@ export class OpeningStore implements RunStore {
   }
 
   private unavailable(): Result<never, StoreError> {
-    const message = this.failed?.message ?? "the run store is still opening; retry shortly";
-    return err(failure("store-unavailable", message));
+    if (this.failed === undefined) {
+      return err(failure("store-unavailable", "the run store is still opening; retry shortly"));
+    }
+    // The reason names a folder or the database's own words: for the log, not the client.
+    return err(
+      failure("store-unavailable", "the run store could not be opened; the server log says why", {
+        cause: this.failed.message,
+      }),
+    );
   }
 
   async ping() {
