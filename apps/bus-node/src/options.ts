@@ -13,6 +13,8 @@ import {
   type LogLevel,
   MAX_DOMAIN_ID,
   MAX_MEASURE_SECONDS,
+  NODE_COMMAND_POLICIES,
+  type NodeCommandPolicy,
   type NumberRule,
   optionText,
   parseBusOptions,
@@ -62,6 +64,8 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
   --max-peer-lease S    longest lease honoured from a peer, in seconds (default 100)
   --max-sample-size B   largest sample taken from a peer, in bytes (default ${DEFAULT_MAX_SAMPLE_BYTES});
                         a larger one is dropped and counted (sample-too-large)
+  --node-commands P     accept (default) or ignore START/STOP/RESET/TERMINATE_NODE from the bus
+                        (env WATTPRINT_NODE_COMMANDS); task commands are honoured either way
   --help                this text
   --version             the version of wattprint-node
 `;
@@ -74,6 +78,8 @@ export interface NodeAppOptions {
   readonly settings: CarbonNodeSettings;
   readonly maxPendingPerInput: number;
   readonly maxPendingAgeMs: number;
+  /** Whether node commands from the bus are acted on (any peer can send TERMINATE_NODE). */
+  readonly nodeCommands: NodeCommandPolicy;
   readonly logLevel: LogLevel;
   /** Synthetic tasks before the node joins the bus (0: none). */
   readonly warmUpTasks: number;
@@ -172,6 +178,14 @@ export function parseNodeOptions(
     { integer: true, min: 0, max: 1_000_000 },
   );
 
+  const nodeCommands =
+    optionText("node-commands", values["node-commands"], env, "WATTPRINT_NODE_COMMANDS")?.text ??
+    "accept";
+  if (!(NODE_COMMAND_POLICIES as readonly string[]).includes(nodeCommands)) {
+    throw new UsageError(
+      `--node-commands expects ${NODE_COMMAND_POLICIES.join(" or ")}, got "${nodeCommands}"`,
+    );
+  }
   const mode = optionText("mode", values.mode, env, "WATTPRINT_MODE")?.text ?? "auto";
   if (!(TASK_MODES as readonly string[]).includes(mode)) {
     throw new UsageError(`--mode expects ${TASK_MODES.join(", ")}, got "${mode}"`);
@@ -208,6 +222,7 @@ export function parseNodeOptions(
         max: 604_800,
         unit: "seconds",
       }) * 1000,
+    nodeCommands: nodeCommands as NodeCommandPolicy,
     logLevel,
     warmUpTasks,
     notes,
@@ -313,6 +328,7 @@ const FLAGS = {
   pue: { type: "string" },
   "grid-ci": { type: "string" },
   mode: { type: "string" },
+  "node-commands": { type: "string" },
   "models-dir": { type: "string" },
   "model-path-root": { type: "string" },
   "measure-seconds": { type: "string" },

@@ -108,6 +108,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     logger,
     maxPendingPerInput: options.maxPendingPerInput,
     maxPendingAgeMs: options.maxPendingAgeMs,
+    nodeCommands: options.nodeCommands,
   });
   logger.log("info", "listening", {
     bus: bus.describe(),
@@ -115,6 +116,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     pue: options.settings.pue.value,
     gridIntensityOverride: options.settings.gridIntensityOverride ?? null,
     mode: options.settings.mode,
+    nodeCommands: options.nodeCommands,
     measureSeconds: options.settings.measureSeconds,
     modelsDir: options.measure?.modelsDir ?? null,
   });

@@ -178,6 +178,12 @@ describe("wattprint-node options", () => {
       '--max-peer-lease expects a number > 0 and <= 86400 (seconds), got "0"',
     );
     expect(() => parse(["--max-peers", ""])).toThrow(/--max-peers/);
+    expect(parse([]).nodeCommands).toBe("accept");
+    expect(parse(["--node-commands", "ignore"]).nodeCommands).toBe("ignore");
+    expect(parseNodeOptions([], { WATTPRINT_NODE_COMMANDS: "ignore" }).nodeCommands).toBe("ignore");
+    expect(() => parse(["--node-commands", "some"])).toThrow(
+      '--node-commands expects accept or ignore, got "some"',
+    );
     expect(parse(["--max-sample-size", "1048576"]).peerLimits).toEqual({
       maxSampleSize: 1_048_576,
     });

@@ -74,6 +74,10 @@ export {
 export * from "./options/index.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { Measurer } from "./ports/measurer.ts";
+export {
+  NODE_COMMAND_POLICIES,
+  type NodeCommandPolicy,
+} from "./runtime/control.ts";
 export type { NodeCounters } from "./runtime/counters.ts";
 export type {
   ConfigurationOutcome,

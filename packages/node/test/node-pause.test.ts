@@ -4,7 +4,7 @@ import { MemoryDomain } from "../src/adapters/memory-bus.ts";
 import { startTaskClient } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime } from "../src/runtime/node-runtime.ts";
+import { NodeRuntime, type NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
 
 const running: NodeRuntime[] = [];
 afterEach(async () => {
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 /** The carbon node whose tasks wait for `open()` before they run. */
-async function gatedNode() {
+async function gatedNode(options: Pick<NodeRuntimeOptions, "nodeCommands"> = {}) {
   let open: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     open = resolve;
@@ -29,6 +29,7 @@ async function gatedNode() {
   const runtime = await NodeRuntime.start(definition, {
     bus: domain.connect("CARBON_FOOTPRINT_NODE"),
     logger: createMemoryLogger(),
+    ...options,
   });
   running.push(runtime);
   const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
@@ -85,5 +86,19 @@ describe("STOP_NODE while a task runs", () => {
     open();
     await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "the answer");
     await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_IDLE, "idle");
+  });
+});
+
+describe("a node that takes no node commands from the bus", () => {
+  it("stays up through TERMINATE_NODE and STOP_NODE, counting them, and answers tasks", async () => {
+    const { runtime, orchestrator, control, open } = await gatedNode({ nodeCommands: "ignore" });
+    open();
+    await control(CmdNode.TERMINATE_NODE);
+    await control(CmdNode.STOP_NODE);
+    await orchestrator.waitFor(() => runtime.counters.nodeCommandsIgnored === 2, "both counted");
+    await orchestrator.sendTask({ problem_id: 3, iteration_id: 1 });
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "an answer");
+    expect(runtime.currentStatus).toBe(Status.NODE_IDLE);
+    expect(runtime.counters.controlCommands).toBe(2);
   });
 });

@@ -25,6 +25,26 @@ describe("controlActions", () => {
     ).toEqual([{ kind: "pause" }]);
   });
 
+  it("with node commands ignored, keeps task commands and says which node command it ignored", () => {
+    const taskId = { problem_id: 3, iteration_id: 2 };
+    expect(
+      controlActions(
+        command({ cmd_task: CmdTask.STOP_TASK, cmd_node: CmdNode.TERMINATE_NODE, task_id: taskId }),
+        node,
+        "ignore",
+      ),
+    ).toEqual([
+      { kind: "drop-task", taskId, refuseLater: true },
+      {
+        kind: "ignored",
+        what: "TERMINATE_NODE: this node takes no node commands from the bus (--node-commands ignore)",
+      },
+    ]);
+    expect(
+      controlActions(command({ cmd_task: CmdTask.RESET_TASK, task_id: taskId }), node, "ignore"),
+    ).toEqual([{ kind: "drop-task", taskId, refuseLater: false }]);
+  });
+
   it("maps task commands before node commands", () => {
     const taskId = { problem_id: 3, iteration_id: 2 };
     expect(

@@ -11,6 +11,8 @@ export interface NodeCounters {
   tasksDeferred: number;
   configurationRequests: number;
   controlCommands: number;
+  /** Node commands not acted on because the node was started with `nodeCommands: "ignore"`. */
+  nodeCommandsIgnored: number;
   /**
    * Status error descriptions cut to MAX_ERROR_DESCRIPTION_CHARS, or with a NUL or lone
    * surrogate (from a peer's JSON) replaced, so that they could be published at all.
@@ -33,6 +35,7 @@ export function emptyCounters(): NodeCounters {
     tasksDeferred: 0,
     configurationRequests: 0,
     controlCommands: 0,
+    nodeCommandsIgnored: 0,
     errorDescriptionsCleaned: 0,
     problemLinesSuppressed: 0,
   };

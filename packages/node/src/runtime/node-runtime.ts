@@ -21,7 +21,7 @@ import {
 import type { Logger } from "../log.ts";
 import type { BusPort, BusReader, BusSample, BusWriter } from "../ports/bus.ts";
 import { answerConfiguration } from "./configuration.ts";
-import { controlActions } from "./control.ts";
+import { controlActions, type NodeCommandPolicy } from "./control.ts";
 import { emptyCounters, type NodeCounters } from "./counters.ts";
 import type { NodeDefinition } from "./definition.ts";
 import { OutputInstanceWindow } from "./output-instances.ts";
@@ -52,6 +52,8 @@ export interface NodeRuntimeOptions {
   readonly maxPendingAgeMs?: number;
   /** Budget of log lines about per-input problems; default 50 per 10 s. */
   readonly problemLog?: ProblemLogLimits;
+  /** Whether START/STOP/RESET/TERMINATE_NODE from the bus are acted on (default accept). */
+  readonly nodeCommands?: NodeCommandPolicy;
   readonly now?: () => number;
 }
 
@@ -414,7 +416,7 @@ export class NodeRuntime {
       source: cutText(command.source_node, MAX_LOGGED_NAME_CHARS),
       task: taskIdKey(command.task_id),
     };
-    const actions = controlActions(command, this.definition);
+    const actions = controlActions(command, this.definition, this.options.nodeCommands);
     if (!actions) {
       this.log("debug", "control command for another node", fields);
       return;
@@ -429,6 +431,10 @@ export class NodeRuntime {
           break;
         case "unsupported":
           this.logProblem("warn", `not supported: ${action.what}`, fields);
+          break;
+        case "ignored":
+          this.counters.nodeCommandsIgnored += 1;
+          this.logProblem("warn", `ignored: ${action.what}`, fields);
           break;
         case "pause":
           this.pause();
