@@ -69,14 +69,26 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
     maxParamLength: MAX_PATH_PARAMETER_CHARS,
     // URLs the router cannot read: problem documents too, counted like every other.
     frameworkErrors: (error, _request, reply) =>
-      sendProblem(
-        reply,
-        metrics,
-        "invalid-request",
-        error.code === "FST_ERR_MAX_PARAM_LENGTH"
-          ? `a path parameter is longer than ${MAX_PATH_PARAMETER_CHARS} characters`
-          : "the path is not a valid URL (a malformed percent-escape)",
-      ),
+      error.code === "FST_ERR_MAX_PARAM_LENGTH"
+        ? sendProblem(
+            reply,
+            metrics,
+            "invalid-request",
+            `a path parameter is longer than ${MAX_PATH_PARAMETER_CHARS} characters`,
+          )
+        : error.code === "FST_ERR_BAD_URL"
+          ? sendProblem(
+              reply,
+              metrics,
+              "invalid-request",
+              "the path is not a valid URL (a malformed percent-escape)",
+            )
+          : sendProblem(
+              reply,
+              metrics,
+              "internal",
+              "internal error; the server log has the details",
+            ),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
