@@ -306,6 +306,12 @@ export class NodeRuntime {
   private deferTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): void {
     this.deferred.push({ taskId, values });
     this.counters.tasksDeferred += 1;
+    this.trimDeferred();
+    this.logProblem("info", "task deferred while the node is stopped", { task: taskIdKey(taskId) });
+  }
+
+  /** Deferred tasks are bounded as a queue is: the oldest go first, counted as queue-full. */
+  private trimDeferred(): void {
     const limit = this.options.maxPendingPerInput ?? SAMPLE_POOL_SIZE;
     while (this.deferred.length > limit) {
       const oldest = this.deferred.shift();
@@ -314,7 +320,6 @@ export class NodeRuntime {
           { input: "(complete task)", taskId: oldest.taskId, reason: "queue-full" },
         ]);
     }
-    this.logProblem("info", "task deferred while the node is stopped", { task: taskIdKey(taskId) });
   }
 
   /**
@@ -482,6 +487,7 @@ export class NodeRuntime {
     const waiting = this.queue.splice(0);
     for (const queued of waiting.reverse()) this.deferred.unshift(queued);
     this.counters.tasksDeferred += waiting.length;
+    this.trimDeferred();
     // At once, as SustainML's nodes answer STOP_NODE, a running task or not.
     void this.publishStatus(Status.NODE_INACTIVE);
   }
