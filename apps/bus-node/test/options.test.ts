@@ -180,7 +180,7 @@ describe("wattprint-node options", () => {
     expect(() => parse(["--max-peers", ""])).toThrow(/--max-peers/);
     expect(parse([]).nodeCommands).toBe("accept");
     expect(parse(["--node-commands", "ignore"]).nodeCommands).toBe("ignore");
-    expect(parseNodeOptions([], { WATTPRINT_NODE_COMMANDS: "ignore" }).nodeCommands).toBe("ignore");
+    expect(parse([], { WATTPRINT_NODE_COMMANDS: "ignore" }).nodeCommands).toBe("ignore");
     expect(() => parse(["--node-commands", "some"])).toThrow(
       '--node-commands expects accept or ignore, got "some"',
     );
