@@ -7,6 +7,7 @@ import {
   type FragmentLimits,
   FragmentPool,
   MAX_ASSEMBLIES_PER_WRITER,
+  NEVER_TAKEN,
   WriterFragments,
 } from "./fragments.ts";
 
@@ -93,7 +94,7 @@ describe("fragment reassembly under limits", () => {
             const bytes = sample.subarray(from, Math.min(sampleSize, from + fragmentSize));
             seen.add(num);
             const asm = w.add(frag(5, num, bytes, { sampleSize, fragmentSize }));
-            if (asm) {
+            if (asm !== undefined && asm !== NEVER_TAKEN) {
               // Complete exactly when the last distinct fragment arrived.
               expect(seen.size).toBe(total);
               done = asm.sample();
@@ -143,7 +144,9 @@ describe("fragment reassembly under limits", () => {
   it("refuses samples above maxSampleSize before storing anything", () => {
     const pool = new FragmentPool({ ...DEFAULT_LIKE, maxSampleSize: 1000 });
     const w = new WriterFragments(pool);
-    w.add(frag(1, 1, new Uint8Array(100), { sampleSize: 1001, fragmentSize: 100 }));
+    expect(w.add(frag(1, 1, new Uint8Array(100), { sampleSize: 1001, fragmentSize: 100 }))).toBe(
+      NEVER_TAKEN,
+    );
     expect(pool.counters.dropped["sample-too-large"]).toBe(1);
     expect(pool.counters.pendingBytes).toBe(0);
     expect(w.has(1)).toBe(false);
@@ -190,6 +193,7 @@ describe("fragment reassembly under limits", () => {
     expect(pool.counters.pendingBytes).toBeGreaterThan(100 + FRAGMENT_OVERHEAD_BYTES + 16);
     datagram.fill(0); // the socket reuses its buffer
     const done = w.add(frag(1, 2, new Uint8Array(100), layout));
+    if (done === NEVER_TAKEN) throw new Error("a 200-byte sample refused as too large");
     expect(done?.inlineQos?.parameters[0]?.value).toEqual(new Uint8Array(16).fill(9));
     expect(pool.counters.pendingBytes).toBe(0);
   });

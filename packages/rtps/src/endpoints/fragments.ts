@@ -17,6 +17,9 @@ export interface FragmentLimits {
   readonly maxPendingBytes: number;
 }
 
+/** What `WriterFragments.add` returns for a sample above `maxSampleSize`. */
+export const NEVER_TAKEN = "never-taken";
+
 /** Why (part of) a DATA_FRAG was not stored. */
 export type FragmentDropReason =
   /** Its sampleSize is above maxSampleSize. */
@@ -184,13 +187,14 @@ export class WriterFragments {
 
   /**
    * Takes in a DATA_FRAG; returns the sample's assembler once its last fragment arrived (the
-   * assembler then leaves this table). What does not fit a limit is dropped and counted.
+   * assembler then leaves this table). What does not fit a limit is dropped and counted; a
+   * sample over `maxSampleSize`, which no resend will ever make fit, is `NEVER_TAKEN`.
    */
-  add(m: DataFragSubmessage): FragmentAssembler | undefined {
+  add(m: DataFragSubmessage): FragmentAssembler | typeof NEVER_TAKEN | undefined {
     const { counters, limits } = this.pool;
     if (m.sampleSize > limits.maxSampleSize) {
       counters.dropped["sample-too-large"]++;
-      return undefined;
+      return NEVER_TAKEN;
     }
     if (!carriesFirstFragment(m)) {
       // It would store nothing: it must not start a sample, which may evict one in progress.

@@ -24,6 +24,7 @@ import {
   type FragmentPool,
   heldCost,
   MAX_ASSEMBLIES_PER_WRITER,
+  NEVER_TAKEN,
   WriterFragments,
 } from "./fragments.ts";
 import { sampleFields } from "./inline-qos.ts";
@@ -202,15 +203,14 @@ export class RtpsReader {
       this.counters.beyondWindow++;
       return true;
     }
-    if (m.sampleSize > this.config.fragments.limits.maxSampleSize) {
+    const asm = proxy.fragments.add(m);
+    if (asm === NEVER_TAKEN) {
       // A sample this reader will never take, however often it is resent: passed over as a
       // GAP would pass it, so the writer's later samples are not held behind it forever (and
       // it is acknowledged). Counted once: its other fragments now fall below `order.next`.
-      this.config.fragments.counters.dropped["sample-too-large"]++;
       this.accept(proxy, m.writerSN, null);
       return true;
     }
-    const asm = proxy.fragments.add(m);
     if (!asm) return true;
     const { keyHash, instanceState } = sampleFields(asm.inlineQos);
     this.accept(proxy, m.writerSN, {
