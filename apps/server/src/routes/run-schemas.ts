@@ -30,13 +30,15 @@ const LAST_YEAR = 9999;
  * the query, which read as the store being down.
  */
 export function storableInstant(offset = true) {
-  return z.iso.datetime({ offset }).refine(
-    (text) => {
-      const year = new Date(text).getUTCFullYear();
-      return year >= FIRST_YEAR && year <= LAST_YEAR;
-    },
-    { message: `must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC)` },
-  );
+  return z.iso.datetime({ offset }).refine(inStoreYears, {
+    message: `must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC)`,
+  });
+}
+
+/** Whether an ISO 8601 instant falls in the years the store keeps, its offset applied. */
+function inStoreYears(text: string): boolean {
+  const year = new Date(text).getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
 }
 const tag = runTagSchema;
 export const MAX_TAGS = MAX_RUN_TAGS;
@@ -54,8 +56,7 @@ export const newRunSchema = z
   .strict()
   .superRefine((run, context) => {
     for (const field of ["startedAt", "endedAt"] as const) {
-      const year = new Date(run.result[field]).getUTCFullYear();
-      if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) {
+      if (!inStoreYears(run.result[field])) {
         context.addIssue({
           code: "custom",
           path: ["result", field],
