@@ -78,6 +78,11 @@ export const MAX_FRAGMENT_RESENDS_PER_TURN = MAX_SET_BITS;
  */
 export const MAX_SAMPLE_RESENDS_PER_TURN = MAX_SET_BITS;
 
+/** How many DATA_FRAGs carry `c` (sent whole, or resent whole for an ACKNACK). */
+function fragmentsOf(c: CacheChange): number {
+  return Math.ceil(c.payload.length / FRAGMENT_SIZE);
+}
+
 /** A stateful RTPS writer: per-reader proxies, heartbeats, GAPs, fragments. */
 export class RtpsWriter {
   readonly history: WriterHistory;
@@ -418,7 +423,7 @@ export class RtpsWriter {
       if (c.payload.length > MAX_UNFRAGMENTED_PAYLOAD) {
         if (hasContent) this.flush(proxy);
         hasContent = false;
-        const total = Math.ceil(c.payload.length / FRAGMENT_SIZE);
+        const total = fragmentsOf(c);
         for (let num = 1; num <= total; num++) this.sendFragment(proxy, c, num);
         continue;
       }
@@ -452,7 +457,7 @@ export class RtpsWriter {
    * from 1) that exist, within this turn's budget.
    */
   private resendFragments(proxy: ReaderProxy, c: CacheChange, requested: readonly number[]): void {
-    const total = Math.ceil(c.payload.length / FRAGMENT_SIZE);
+    const total = fragmentsOf(c);
     for (const num of requested) {
       if (num > total) this.counters.fragmentsNotInSample++;
       else if (this.fragmentResendsThisTurn >= MAX_FRAGMENT_RESENDS_PER_TURN)
@@ -525,7 +530,7 @@ export class RtpsWriter {
         present.push(c);
       } else if (this.fragmentResendsThisTurn < MAX_FRAGMENT_RESENDS_PER_TURN) {
         // Whole, even past the budget: a sample of more fragments is resent once a turn.
-        this.chargeResend(1, Math.ceil(c.payload.length / FRAGMENT_SIZE));
+        this.chargeResend(1, fragmentsOf(c));
         present.push(c);
       } else cut++;
     }
