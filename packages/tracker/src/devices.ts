@@ -1,11 +1,13 @@
-import { opendir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type {
-  Component,
-  MeterOptions,
-  PowerDevice,
-  PowerMeter,
-  SimulatedOption,
+import {
+  type Component,
+  type DirListing,
+  type MeterOptions,
+  nodeSysfsIo,
+  type PowerDevice,
+  type PowerMeter,
+  type SimulatedOption,
 } from "@wattprint/power";
 import type { ResolvedTrackerOptions, TrackerComponent } from "./options.ts";
 
@@ -122,36 +124,32 @@ export async function descendants(
   let reads = 0;
   for (let at = 0; at < queue.length; at++) {
     const next = queue[at] as number;
-    let tasks: Awaited<ReturnType<typeof opendir>>;
+    const tasks = join(procRoot, String(next), "task");
+    let listing: DirListing;
     try {
-      tasks = await opendir(join(procRoot, String(next), "task"));
+      // Listed within what is left of the read budget: a huge thread list is never held.
+      listing = await nodeSysfsIo.listDir(tasks, limits.taskFiles - reads);
     } catch {
       continue; // gone, or not Linux
     }
-    try {
-      for await (const task of tasks) {
-        if (reads >= limits.taskFiles || pids.size >= limits.pids) return { pids, cut: true };
-        reads++;
-        let text: string;
-        try {
-          text = await readFile(
-            join(procRoot, String(next), "task", task.name, "children"),
-            "utf8",
-          );
-        } catch {
-          continue;
-        }
-        for (const word of text.split(/\s+/)) {
-          const child = Number(word);
-          if (word === "" || !Number.isSafeInteger(child) || pids.has(child)) continue;
-          if (pids.size >= limits.pids) return { pids, cut: true };
-          pids.add(child);
-          queue.push(child);
-        }
+    for (const tid of listing.names) {
+      if (pids.size >= limits.pids) return { pids, cut: true };
+      reads++;
+      let text: string;
+      try {
+        text = await readFile(join(tasks, tid, "children"), "utf8");
+      } catch {
+        continue;
       }
-    } catch {
-      // The process ended while its tasks were listed: what was read stands.
+      for (const word of text.split(/\s+/)) {
+        const child = Number(word);
+        if (word === "" || !Number.isSafeInteger(child) || pids.has(child)) continue;
+        if (pids.size >= limits.pids) return { pids, cut: true };
+        pids.add(child);
+        queue.push(child);
+      }
     }
+    if (listing.cut) return { pids, cut: true };
   }
   return { pids, cut: false };
 }
