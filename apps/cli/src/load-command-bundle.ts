@@ -58,7 +58,7 @@ type CommonJsBody = (
  */
 export function loadCommandBundle(file: string, cacheFile: string): LoadedBundle {
   const require = createRequire(file);
-  if (hasNodeCompileCache(require)) {
+  if (nodeEnableCompileCache() !== undefined) {
     return { exports: require(file) as Record<string, unknown>, codeCache: "node", script: null };
   }
   const bytes = readFileSync(file);
@@ -120,8 +120,15 @@ function crc32(bytes: Uint8Array): number {
   return zlib.crc32(bytes);
 }
 
-/** Read from the CommonJS object, as `main.js` does, so that both agree on what Node has. */
-function hasNodeCompileCache(require: NodeJS.Require): boolean {
-  const nodeModule = require("node:module") as { enableCompileCache?: unknown };
-  return typeof nodeModule.enableCompileCache === "function";
+/**
+ * Node's `module.enableCompileCache` (Node 22.1 and later), or undefined: `main.js` calls it,
+ * and the loader leaves caching to Node when it exists. Read from the CommonJS object, where a
+ * test's preload may set it.
+ */
+export function nodeEnableCompileCache(): (() => unknown) | undefined {
+  const nodeModule = createRequire(import.meta.url)("node:module") as {
+    enableCompileCache?: unknown;
+  };
+  const enable = nodeModule.enableCompileCache;
+  return typeof enable === "function" ? () => enable() : undefined;
 }

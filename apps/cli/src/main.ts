@@ -1,18 +1,16 @@
 #!/usr/bin/env node
-import { createRequire } from "node:module";
 import { runCli } from "./cli.ts";
 import { processIo } from "./io.ts";
+import { nodeEnableCompileCache } from "./load-command-bundle.ts";
 import { guardOutputStreams } from "./output-streams.ts";
 
 // Node 22.1 and later keep V8's compiled code of the modules imported from here on (each
-// command, `track`'s 560 kB bundle above all) in a cache on disk, os.tmpdir() unless
+// command, `track`'s bundle above all) in a cache on disk, os.tmpdir() unless
 // NODE_COMPILE_CACHE says otherwise, checked against each file's contents; npm and Vite do
 // the same. `track -- true` starts 21 ms sooner on Node 22 (apps/cli/README.md). Node 20
-// has no such cache: nothing happens there. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-const { enableCompileCache } = createRequire(import.meta.url)("node:module") as {
-  enableCompileCache?: () => unknown;
-};
-enableCompileCache?.();
+// has no such cache: there `track` loads with the code cache the build ships beside it
+// (load-command-bundle.ts). NODE_DISABLE_COMPILE_CACHE=1 turns Node's off.
+nodeEnableCompileCache()?.();
 
 guardOutputStreams({
   stdout: process.stdout,
