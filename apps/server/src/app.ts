@@ -66,7 +66,8 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
     return503OnClosing: true,
     // Fastify's default, 100, answered a longer path parameter (a project name may be 200
     // characters) with its own 414 before any schema saw it; past this, `frameworkErrors`.
-    maxParamLength: MAX_PATH_PARAMETER_CHARS,
+    // Under routerOptions: Fastify 5.12 warns (FSTDEP022) at every start when it is top-level.
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_CHARS },
     // URLs the router cannot read: problem documents too, counted like every other.
     frameworkErrors: (error, _request, reply) =>
       error.code === "FST_ERR_MAX_PARAM_LENGTH"
