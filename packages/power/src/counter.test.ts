@@ -28,6 +28,11 @@ describe("counterStep", () => {
       joules: 0,
       verdict: "implausible-delta",
     });
+    // Readings past the range are not the counter's: never a negative energy.
+    expect(counterStep(150, 10, 100, 1e9, step())).toEqual({
+      joules: 0,
+      verdict: "implausible-delta",
+    });
   });
 
   it("recovers every joule of any sequence sampled often enough, whatever the wraps", () => {
@@ -141,7 +146,8 @@ describe("DeviceAccumulator", () => {
     expect(acc.lowerBound).toBe(true);
     expect(acc.problem).toMatchObject({
       kind: "ambiguous-wraps",
-      fix: "sample at least every 10 s",
+      // (1000 J / 100 W − 0.1 s) / 1.25 = 7.92 s; "every 10 s" (range ÷ power) was flagged too.
+      fix: "sample at least every 7 s",
     });
   });
 

@@ -44,6 +44,9 @@ export function counterStep(
   }
   const wrapped = raw < 0;
   const d = wrapped ? raw + rangeJ : raw;
+  // Readings outside [0, rangeJ) are not this counter's (the meter refuses them first): no
+  // energy can be told from them, and a negative one must never be counted.
+  if (!(d >= 0 && d < rangeJ)) return set(into, 0, "implausible-delta");
   if (d + rangeJ <= maxJ) return set(into, d, "ambiguous-wraps");
   if (d > maxJ) return set(into, 0, "implausible-delta");
   return set(into, d, wrapped ? "wrapped" : "ok");

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DeviceAccumulator } from "../src/index.ts";
+import { safeIntervalFix } from "../src/meter/accumulator.ts";
 import { measuredDeviceForTests } from "./helpers/meter-fixtures.ts";
 
 /** What a reader may hand the meter: good numbers, and the ones a broken reader gives. */
@@ -15,10 +16,15 @@ const step = fc.record({
   atMs: fc.oneof(fc.double({ min: 0, max: 1e7, noNaN: true }), fc.constant(Number.NaN)),
 });
 
-function run(counter: boolean, steps: readonly { energyJ: number; watts: number; atMs: number }[]) {
+function run(
+  counter: boolean | number,
+  steps: readonly { energyJ: number; watts: number; atMs: number }[],
+) {
   const device = {
     ...measuredDeviceForTests("dev", "cpu"),
-    counter: counter ? { rangeJ: Number.POSITIVE_INFINITY } : null,
+    // A number: a counter that wraps at that many joules.
+    counter:
+      counter === false ? null : { rangeJ: counter === true ? Number.POSITIVE_INFINITY : counter },
   };
   const acc = new DeviceAccumulator(device, 0);
   for (const s of steps)
@@ -29,11 +35,15 @@ function run(counter: boolean, steps: readonly { energyJ: number; watts: number;
 describe("the meter's accumulation of hostile readings", () => {
   it("never makes energy or uncounted time NaN, infinite or negative (property)", () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.array(step, { maxLength: 30 }), (counter, steps) => {
-        const acc = run(counter, steps);
-        expect(Number.isFinite(acc.energyJ) && acc.energyJ >= 0).toBe(true);
-        expect(Number.isFinite(acc.uncountedS) && acc.uncountedS >= 0).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.boolean(), fc.constantFrom(100, 262_143.33)),
+        fc.array(step, { maxLength: 30 }),
+        (counter, steps) => {
+          const acc = run(counter, steps);
+          expect(Number.isFinite(acc.energyJ) && acc.energyJ >= 0).toBe(true);
+          expect(Number.isFinite(acc.uncountedS) && acc.uncountedS >= 0).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -61,5 +71,60 @@ describe("the meter's accumulation of hostile readings", () => {
     ]);
     expect(clock.energyJ).toBeCloseTo(10, 9);
     expect(clock.skipped).toBe(1);
+  });
+
+  it("refuses a counter reading outside its own range instead of counting negative energy", () => {
+    // 150 J is past a 100 J range: (10 − 150) + 100 was counted as −40 J.
+    const acc = run(100, [
+      { energyJ: 150, watts: Number.NaN, atMs: 0 },
+      { energyJ: 10, watts: Number.NaN, atMs: 1000 },
+      { energyJ: 30, watts: Number.NaN, atMs: 2000 },
+    ]);
+    expect(acc.energyJ).toBe(20);
+    expect(acc.skipped).toBe(1);
+    const negative = run(true, [
+      { energyJ: -5, watts: Number.NaN, atMs: 0 },
+      { energyJ: 10, watts: Number.NaN, atMs: 1000 },
+    ]);
+    expect(negative.energyJ).toBe(0);
+    expect(negative.skipped).toBe(1);
+    expect(run(100, [{ energyJ: 150, watts: Number.NaN, atMs: 0 }]).problem).toMatchObject({
+      kind: "out-of-range",
+      message: expect.stringMatching(/reads 150 J, outside its range \[0, 100 J\)/),
+    });
+  });
+
+  it("refuses a power reading above what the device can draw, and bridges it", () => {
+    // One glitched amdgpu power1_average of all ones (4,294,967 W) at 1000 W max.
+    const acc = run(false, [
+      { energyJ: Number.NaN, watts: 150, atMs: 0 },
+      { energyJ: Number.NaN, watts: 4_294_967.295, atMs: 1000 },
+      { energyJ: Number.NaN, watts: 150, atMs: 2000 },
+    ]);
+    expect(acc.energyJ).toBeCloseTo(300, 9);
+    expect(acc.skipped).toBe(1);
+    const glitch = run(false, [{ energyJ: Number.NaN, watts: 4_294_967.295, atMs: 0 }]);
+    expect(glitch.problem?.message).toMatch(/more than the 1000 W this device can draw/);
+  });
+
+  it("advises an interval the wrap check accepts", () => {
+    // Intel's usual RAPL range at a 1000 W ceiling: "every 262 s" was flagged again at 262 s.
+    const rangeJ = 262_143.328851;
+    const acc = run(rangeJ, [
+      { energyJ: 0, watts: Number.NaN, atMs: 0 },
+      { energyJ: 30_000, watts: Number.NaN, atMs: 400_000 },
+    ]);
+    expect(acc.problem?.kind).toBe("ambiguous-wraps");
+    const every = Number(/every (\d+) s/.exec(acc.problem?.fix ?? "")?.[1]);
+    expect(every).toBe(209);
+    const followed = run(rangeJ, [
+      { energyJ: 0, watts: Number.NaN, atMs: 0 },
+      { energyJ: 75 * every, watts: Number.NaN, atMs: every * 1000 },
+    ]);
+    expect(followed.problem).toBeNull();
+    expect(safeIntervalFix(500, 50)).toBe("sample at least every 7 s");
+    expect(safeIntervalFix(1000, 1000)).toBe("sample at least every 719 ms");
+    // The check's 0.1 s of slack alone covers the range: no interval is safe.
+    expect(safeIntervalFix(100, 1000)).toMatch(/wraps too fast/);
   });
 });

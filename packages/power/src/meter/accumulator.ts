@@ -12,6 +12,21 @@ import type { DeviceReading } from "../source.ts";
 const PLAUSIBILITY_FACTOR = 1.25;
 const PLAUSIBILITY_SLACK_S = 0.1;
 
+/**
+ * The fix for an ambiguous interval: the longest interval the check above never flags, from
+ * the same bound (`maxWatts × (elapsed × FACTOR + SLACK) < rangeJ`), rounded down.
+ */
+export function safeIntervalFix(rangeJ: number, maxWatts: number): string {
+  const limitS = (rangeJ / maxWatts - PLAUSIBILITY_SLACK_S) / PLAUSIBILITY_FACTOR;
+  if (!(limitS > 0.001)) {
+    return `this counter (${rangeJ} J at up to ${maxWatts} W) wraps too fast to sample reliably; its energy stays a lower bound`;
+  }
+  // Strictly under the bound: the check flags an interval equal to it.
+  return limitS >= 2
+    ? `sample at least every ${Math.ceil(limitS) - 1} s`
+    : `sample at least every ${Math.max(1, Math.ceil(limitS * 1000) - 1)} ms`;
+}
+
 /** A reading's own object, rewritten in place by `PowerMeter.sampleInto`. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -54,12 +69,17 @@ export class DeviceAccumulator {
   private lastAtMs = Number.NaN;
   private readonly step: CounterStep = { joules: 0, verdict: "ok" };
   private readonly useCounter: boolean;
+  /** The counter's wrap range (Infinity when it never wraps): a reading at or past it is not the counter's. */
+  private readonly rangeJ: number;
+  private readonly maxWatts: number;
 
   constructor(
     readonly device: PowerDevice,
     private readonly startedAtMs: number,
   ) {
     this.useCounter = device.counter !== null;
+    this.rangeJ = device.counter?.rangeJ ?? Number.POSITIVE_INFINITY;
+    this.maxWatts = device.maxWatts;
   }
 
   add(r: DeviceReading, atMs: number): void {
@@ -87,7 +107,9 @@ export class DeviceAccumulator {
     if (
       atMs - atMs !== 0 ||
       atMs < this.lastAtMs ||
-      (counted ? energyJ - energyJ !== 0 : watts < 0 || watts === Number.POSITIVE_INFINITY)
+      (counted
+        ? energyJ - energyJ !== 0 || energyJ < 0 || energyJ >= this.rangeJ
+        : watts < 0 || watts > this.maxWatts)
     ) {
       this.refuse(energyJ, watts, atMs);
       return;
@@ -99,22 +121,30 @@ export class DeviceAccumulator {
   }
 
   /**
-   * Why a reading holds figures no device reports, or null: an infinite counter, a negative or
-   * infinite power, a timestamp that is not a number or goes back. Counted as they come, they
-   * made the energy NaN (Infinity − Infinity), negative, or counted time twice.
+   * Why a reading holds figures no device reports, or null: an infinite counter, a counter
+   * outside its own range, a negative power or one above what the device can draw, a
+   * timestamp that is not a number or goes back. Counted as they come, they made the energy
+   * NaN (Infinity − Infinity), negative, megajoules from one glitched power reading (an
+   * amdgpu `power1_average` of all ones), or counted time twice.
    */
   private refusal(energyJ: number, watts: number, atMs: number): string | null {
     if (!Number.isFinite(atMs) || atMs < this.lastAtMs) {
       return `the reading's timestamp ${atMs} ms is ${Number.isFinite(atMs) ? `before the previous one (${this.lastAtMs} ms)` : "not a number"}`;
     }
-    if (
-      this.useCounter &&
-      (energyJ === Number.POSITIVE_INFINITY || energyJ === Number.NEGATIVE_INFINITY)
-    ) {
-      return `the energy counter reads ${energyJ} J`;
+    if (this.useCounter && !Number.isNaN(energyJ)) {
+      if (energyJ === Number.POSITIVE_INFINITY || energyJ === Number.NEGATIVE_INFINITY) {
+        return `the energy counter reads ${energyJ} J`;
+      }
+      if (energyJ < 0 || energyJ >= this.rangeJ) {
+        return `the energy counter reads ${energyJ} J, outside its range [0, ${this.rangeJ} J)`;
+      }
+      return null;
     }
     if (!Number.isNaN(watts) && !(watts >= 0 && watts < Number.POSITIVE_INFINITY)) {
       return `the power reads ${watts} W`;
+    }
+    if (watts > this.maxWatts) {
+      return `the power reads ${watts} W, more than the ${this.maxWatts} W this device can draw (its limit with headroom)`;
     }
     return null;
   }
@@ -189,7 +219,7 @@ export class DeviceAccumulator {
           "ambiguous-wraps",
           this.device.id,
           `${this.device.reader} ${this.device.name}: ${elapsedS.toFixed(1)} s passed between two readings of a counter that wraps every ${rangeJ.toFixed(0)} J; at up to ${this.device.maxWatts} W it may have wrapped more than once, so ${step.joules.toFixed(3)} J (the least it can be) was counted and the device's energy is now a lower bound.`,
-          `sample at least every ${Math.floor(rangeJ / this.device.maxWatts)} s`,
+          safeIntervalFix(rangeJ, this.device.maxWatts),
         );
         break;
       case "implausible-delta":
