@@ -241,4 +241,18 @@ describe("openPowerMeter choices", () => {
     expect(count).toBeGreaterThanOrEqual(3);
     expect(seen.length).toBe(count);
   });
+
+  it("refuses a timer interval Node cannot keep", async () => {
+    // 30 days became 1 ms (Node's timers stop at 2^31 − 1 ms): 174 samples in 200 ms.
+    const opened = await openPowerMeter({ simulated: [{ kind: "cpu", name: "c", watts: 1 }] });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const samples = meter.introspect().samples;
+    expect(() => meter.start(30 * 24 * 3600 * 1000)).toThrow(
+      /intervalMs must be from 1 to 2147483647 \(about 24\.8 days\), got 2592000000/,
+    );
+    expect(() => meter.start(0)).toThrow(/intervalMs must be from 1/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(meter.introspect().samples).toBe(samples);
+  });
 });

@@ -1,7 +1,14 @@
+import { readdirSync } from "node:fs";
 import { chmod, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openPowerMeter, type PowerMeter, RaplSource } from "../src/index.ts";
+import {
+  nodeSysfsIo,
+  openPowerMeter,
+  type PowerMeter,
+  RaplSource,
+  readThreadStats,
+} from "../src/index.ts";
 import { ioWithErrors } from "./helpers/io.ts";
 import {
   INTEL_RANGE_UJ,
@@ -115,6 +122,41 @@ describe("RAPL detection", () => {
     expect(skip?.fix).toMatch(/cap_dac_read_search/);
   });
 
+  it("releases a zone opened and gone before its stat, and does not stand its sub-zones in", async () => {
+    // The descriptor and its hold on the read thread leaked, and the skip said the file
+    // could not be opened, which sent the package to its core/uncore sub-zones (leaked too).
+    await writePowercap(root, twoSocketServer());
+    const descriptors = (): number => readdirSync("/proc/self/fd").length;
+    const before = descriptors();
+    const source = new RaplSource({
+      root,
+      io: {
+        ...nodeSysfsIo,
+        identity: (path) =>
+          Promise.reject(Object.assign(new Error(`ENOENT: stat '${path}'`), { code: "ENOENT" })),
+      },
+    });
+    const { devices, skipped } = await source.detect();
+    source.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(devices).toEqual([]);
+    expect(skipped.length).toBeGreaterThan(0);
+    // The counted zones, each once: packages, DRAM, psys; never the core/uncore stand-ins.
+    expect(skipped.map((skip) => skip.device).sort()).toEqual([
+      "rapl:intel-rapl:0",
+      "rapl:intel-rapl:0:2",
+      "rapl:intel-rapl:1",
+      "rapl:intel-rapl:1:0",
+      "rapl:intel-rapl:2",
+    ]);
+    for (const skip of skipped) {
+      expect(skip).toMatchObject({ kind: "malformed", reader: "rapl" });
+      expect(skip.message).toMatch(/was opened but its stat failed \(ENOENT\)/);
+    }
+    expect(descriptors()).toBe(before);
+    expect(readThreadStats().users).toBe(0);
+  });
+
   it.skipIf(process.getuid?.() === 0)(
     "refuses a real chmod 000 energy_uj with the same explanation (skipped as root: root reads it anyway)",
     async () => {
@@ -131,6 +173,29 @@ describe("RAPL detection", () => {
 });
 
 describe("RAPL sampling through the meter", () => {
+  it("ignores a declared limit under 1 W, which would leave every interval uncounted", async () => {
+    // 2 µW declared: maxWatts became 4 µW and each 50 J interval was "implausible" for good.
+    await writePowercap(root, [
+      {
+        dir: "intel-rapl:0",
+        name: "package-0",
+        energyUj: 0,
+        maxEnergyRangeUj: 262_143_328_850,
+        maxPowerUw: 2,
+      },
+    ]);
+    const meter = await meterOver(new RaplSource({ root }));
+    expect(meter.devices[0]?.maxWatts).toBe(1000);
+    expect(meter.devices[0]?.notes.join("\n")).toMatch(
+      /2 declared power limit\(s\) under 1 W ignored; the limit used is the cpu ceiling, 1000 W/,
+    );
+    await setEnergy(root, "intel-rapl:0", 50_000_000);
+    const r = await meter.sample();
+    await meter.close();
+    expect(r.problems).toEqual([]);
+    expect(r.devices[0]?.energyJ).toBe(50);
+  });
+
   it("reads counter deltas and sums packages within the cpu component", async () => {
     await writePowercap(root, twoSocketServer());
     const meter = await meterOver(new RaplSource({ root }));

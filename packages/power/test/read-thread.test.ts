@@ -236,3 +236,34 @@ describe.runIf(process.platform === "linux")("the read thread", () => {
     expect(readThreadStats().running).toBe(false);
   });
 });
+
+describe("a read thread that dies of an error", () => {
+  it("keeps its stopping count at zero, and the next round falls back to the thread pool", async () => {
+    // 'error' (the worker out of memory under its limit) then 'exit': the exit was counted
+    // as a stop that never began, and `stopping` went to -1.
+    const root = await freshRoot();
+    await writeHwmon(root, [
+      {
+        hwmon: "hwmon0",
+        name: "amdgpu",
+        pci: "0000:03:00.0",
+        files: { power1_average: 150_000_000 },
+      },
+    ]);
+    const source = new AmdgpuSource({ root, platform: "linux" });
+    onTestFinished(() => source.close());
+    await source.detect();
+    await source.sample();
+    const { readThread } = await import("../src/sysfs/read-thread.ts");
+    // The real Worker, reached past its privacy only to make it fail as V8 would.
+    const worker = (readThread as unknown as { worker: import("node:worker_threads").Worker })
+      .worker;
+    expect(worker).not.toBeNull();
+    worker.emit("error", new Error("simulated: ERR_WORKER_OUT_OF_MEMORY"));
+    await worker.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readThreadStats().stopping).toBe(0);
+    const after = await source.sample();
+    expect(after.readings[0]?.watts).toBe(150);
+  });
+});

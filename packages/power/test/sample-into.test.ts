@@ -7,6 +7,7 @@ import {
   type PowerMeter,
   type PowerSource,
   RaplSource,
+  readThreadStats,
   SimulatedSource,
 } from "../src/index.ts";
 import { measuredDeviceForTests, type SourceSample } from "./helpers/meter-fixtures.ts";
@@ -173,5 +174,37 @@ describe("PowerMeter.sampleInto", () => {
     expect(kept).toEqual(reading);
     expect(meter.introspect().coalesced).toBe(2);
     await meter.close();
+  });
+
+  it("closes while a callback samples again, and answers a closed meter on a later turn", async () => {
+    // A caller that samples again from each callback (as the README allows) kept close()
+    // pending for ever before: close() waited for an idle moment no round left, and the
+    // read thread's descriptors were never released.
+    const { meter } = await raplAndAmdgpu();
+    const reading = meter.createReading();
+    let answers = 0;
+    let looping = true;
+    const again = (): void => {
+      answers++;
+      if (looping) meter.sampleInto(reading, again);
+    };
+    meter.sampleInto(reading, again);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answers).toBeGreaterThan(0);
+    const closing = meter.close();
+    expect(meter.closed).toBe(true);
+    await closing;
+    expect(readThreadStats().users).toBe(0);
+    const samples = meter.introspect().samples;
+    const energy = reading.totalEnergyJ;
+    expect(energy).toBeGreaterThan(0);
+    const answered = answers;
+    // The loop goes on against the closed meter: answered on later turns (no recursion), with
+    // the final figures, and no device is read again.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answers).toBeGreaterThan(answered);
+    expect(reading.totalEnergyJ).toBe(energy);
+    expect(meter.introspect().samples).toBe(samples);
+    looping = false;
   });
 });

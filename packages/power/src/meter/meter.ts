@@ -85,7 +85,9 @@ export class PowerMeter implements AsyncDisposable, Disposable {
   private readonly idle: (() => void)[] = [];
   private readonly mine = new WeakSet<MeterReading>();
   private timer: NodeJS.Timeout | null = null;
-  private closed = false;
+  /** Set when `close()` begins: no round starts after it, so a caller sampling again from its callback cannot keep the meter open. */
+  private closing = false;
+  private released = false;
   private readonly counters = {
     samples: 0,
     coalesced: 0,
@@ -191,9 +193,14 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     return COMPONENTS.filter((c) => this.devices.some((d) => d.kind === c));
   }
 
+  /** True once `close()` (or disposal) has begun: samples then answer the final figures without reading. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
   /** Reads every device once and returns the energy since the meter opened. Never rejects. */
   sample(): Promise<MeterReading> {
-    if (this.closed) return Promise.resolve(this.latest());
+    if (this.closing && this.inFlight === null) return Promise.resolve(this.latest());
     if (this.inFlight !== null) {
       this.counters.coalesced++;
       return this.inFlight;
@@ -230,9 +237,14 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     if (!this.mine.has(reading)) {
       throw new Error("sampleInto: pass a reading made by this meter's createReading()");
     }
-    if (this.closed) {
-      fillReading(reading, this.accumulators, this.lastAtMs, this.startedAtMs);
-      done(reading);
+    if (this.closing && !this.running) {
+      // The final figures, on a later turn: answered at once, a callback that samples again
+      // on a closed meter would recurse until the stack overflowed. The timer does not keep
+      // the process alive.
+      setTimeout(() => {
+        fillReading(reading, this.accumulators, this.lastAtMs, this.startedAtMs);
+        done(reading);
+      }, 0).unref();
       return;
     }
     this.waiters.add(reading, done);
@@ -305,8 +317,11 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     keepAlive = false,
     into?: MeterReading,
   ): void {
-    if (!Number.isFinite(intervalMs) || intervalMs < 1)
-      throw new Error(`start: intervalMs must be at least 1, got ${intervalMs}`);
+    // Past 2^31 − 1 ms Node's timers fire every millisecond instead (with a warning).
+    if (!Number.isFinite(intervalMs) || intervalMs < 1 || intervalMs > MAX_TIMER_MS)
+      throw new Error(
+        `start: intervalMs must be from 1 to ${MAX_TIMER_MS} (about 24.8 days), got ${intervalMs}`,
+      );
     if (into !== undefined && !this.mine.has(into)) {
       throw new Error("start: pass a reading made by this meter's createReading()");
     }
@@ -347,15 +362,17 @@ export class PowerMeter implements AsyncDisposable, Disposable {
 
   /** Waits for a running sample, then releases every reader. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.released) return;
+    this.closing = true;
     this.stop();
     if (this.running) await new Promise<void>((resolve) => this.idle.push(resolve));
     this.closeNow();
   }
 
   private closeNow(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.released) return;
+    this.closing = true;
+    this.released = true;
     this.stop();
     for (const w of this.wired) w.source.close();
   }
@@ -369,6 +386,9 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     this.closeNow();
   }
 }
+
+/** The longest delay Node's timers keep. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** The `sampleInto` calls waiting for a round: slot arrays with a count, never shrunk. */
 class ReadingWaiters {

@@ -22,6 +22,7 @@ import {
   listZones,
   MAX_CONSTRAINT_FILES,
   MAX_ZONES,
+  MIN_DECLARED_WATTS,
   type RaplZone,
   zoneLimits,
   zoneRoles,
@@ -239,10 +240,8 @@ export class RaplSource implements PowerSource {
       );
     }
     let fd: number;
-    let identity: string;
     try {
       fd = await this.io.open(energyPath);
-      identity = await this.io.identity(energyPath);
     } catch (error) {
       const code = errorCode(error);
       if (code === "EACCES" || code === "EPERM") {
@@ -266,7 +265,23 @@ export class RaplSource implements PowerSource {
         },
       );
     }
-    const { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints, listingCut } = limits.limits;
+    let identity: string;
+    try {
+      identity = await this.io.identity(energyPath);
+    } catch (error) {
+      // Opened, then gone before its stat (a CPU offlined or the module unloaded mid-detect):
+      // the descriptor is released here, and the zone is not taken for one without a counter
+      // (whose sub-zones would stand in).
+      this.io.close(fd);
+      return readerSkip(
+        "rapl",
+        "malformed",
+        `RAPL zone ${label}: ${energyPath} was opened but its stat failed (${errorCode(error)}); the zone went away while being detected and is skipped. Open a new meter to pick it up if it comes back.`,
+        { device: id },
+      );
+    }
+    const { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints, listingCut, belowFloor } =
+      limits.limits;
     const ceiling = CEILING_WATTS[component];
     const maxWatts = Number.isNaN(declaredMaxWatts)
       ? ceiling
@@ -276,6 +291,11 @@ export class RaplSource implements PowerSource {
       .map(([dir]) => dir);
     const notes = [`counter ${energyPath}, wraps after ${maxEnergyRangeUj} µJ`, ...extraNotes];
     if (inside.length > 0) notes.push(`includes sub-zones ${inside.join(", ")}, not counted again`);
+    if (belowFloor > 0) {
+      notes.push(
+        `${belowFloor} declared power limit(s) under ${MIN_DECLARED_WATTS} W ignored; the limit used is ${Number.isNaN(declaredMaxWatts) ? `the ${component} ceiling, ${ceiling} W` : `${declaredMaxWatts} W declared`}`,
+      );
+    }
     if (ignoredConstraints > 0) {
       notes.push(
         `${ignoredConstraints} constraint files beyond the first ${MAX_CONSTRAINT_FILES} were not read`,

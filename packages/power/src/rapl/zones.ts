@@ -130,6 +130,13 @@ function roleOf(zone: RaplZone, top: RaplZone): ZoneRole {
   return { counted: false, why: `unknown sub-zone name "${zone.name}" of ${top.name}` };
 }
 
+/**
+ * Declared limits below this are ignored: no RAPL zone runs on under a watt, and a limit
+ * of 2 µW (a firmware's placeholder, or a value written by hand) made every interval of the
+ * zone "implausible", so it was never counted.
+ */
+export const MIN_DECLARED_WATTS = 1;
+
 export interface ZoneLimits {
   /** `max_energy_range_uj`: the counter wraps to 0 after this value. */
   readonly maxEnergyRangeUj: number;
@@ -139,6 +146,8 @@ export interface ZoneLimits {
   readonly ignoredConstraints: number;
   /** The zone's directory held more than `MAX_DIR_ENTRIES` entries: the rest were not looked at. */
   readonly listingCut: boolean;
+  /** Declared limits under `MIN_DECLARED_WATTS`, ignored. */
+  readonly belowFloor: number;
 }
 
 export type LimitsOutcome =
@@ -169,15 +178,20 @@ export async function zoneLimits(io: SysfsIo, zone: RaplZone): Promise<LimitsOut
     .filter((entry) => /^constraint_\d+_(max_power|power_limit)_uw$/.test(entry))
     .sort();
   const ignoredConstraints = Math.max(0, constraints.length - MAX_CONSTRAINT_FILES);
+  let belowFloor = 0;
   for (const entry of constraints.slice(0, MAX_CONSTRAINT_FILES)) {
     const value = await readOptional(io, `${zone.path}/${entry}`);
     if ("code" in value) continue;
     const uw = parseUnsignedText(value.text);
-    if (Number.isFinite(uw) && uw > 0 && !(uw / 1e6 <= declaredMaxWatts))
-      declaredMaxWatts = uw / 1e6;
+    if (!Number.isFinite(uw) || uw === 0) continue;
+    if (uw / 1e6 < MIN_DECLARED_WATTS) {
+      belowFloor++;
+      continue;
+    }
+    if (!(uw / 1e6 <= declaredMaxWatts)) declaredMaxWatts = uw / 1e6;
   }
   return {
     ok: true,
-    limits: { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints, listingCut },
+    limits: { maxEnergyRangeUj, declaredMaxWatts, ignoredConstraints, listingCut, belowFloor },
   };
 }

@@ -162,6 +162,7 @@ export class ReadThread {
   };
   private broken: string | null = null;
   private stopping = 0;
+  private readonly toldToStop = new WeakSet<Worker>();
   private readonly settled = Promise.resolve();
 
   private readonly startRound = (): void => {
@@ -284,7 +285,9 @@ export class ReadThread {
       worker.on("error", (error) => this.died(worker, `the read thread failed: ${error.message}`));
       worker.on("exit", (code) => {
         if (this.worker === worker) this.died(worker, `the read thread exited (code ${code})`);
-        else this.stopping--;
+        // Only a worker told to stop was counted as stopping: one that died of an 'error'
+        // first (out of memory under its limit) was not, and took the count below zero.
+        else if (this.toldToStop.delete(worker)) this.stopping--;
       });
       this.worker = worker;
       this.port = channel.port1;
@@ -322,6 +325,7 @@ export class ReadThread {
     if (worker === null) return;
     this.worker = null;
     this.stopping++;
+    this.toldToStop.add(worker);
     this.port?.close();
     this.port = null;
     Atomics.store(this.control, LAYOUT.STOP, 1);
