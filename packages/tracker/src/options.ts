@@ -232,7 +232,9 @@ export const trackerOptionsSchema = z
     stdout: z.optional(fn<(text: string) => void>("stdout")),
     /**
      * A wattprint server to post the result to when `stop()` has written the logs
-     * (`POST /v1/runs`, retried with one run id); a failure is a warning, never a throw.
+     * (`POST /v1/runs`, retried with one run id, never redirected); a failure is a warning,
+     * never a throw. `stop()` awaits it for at most `MAX_REPORT_TOTAL_MS` (5 minutes), each
+     * wait between attempts at most `MAX_REPORT_WAIT_MS` (60 s).
      */
     reportTo: z.optional(reportToOptionsSchema),
     /** Called with each warning as it happens (they are also in the result). */

@@ -10,14 +10,28 @@ import { type TrackerResult, trackerResultSchema } from "./result.ts";
  * often the answer is lost (first write wins; a retry is answered 200 with the stored run).
  */
 
-/** Retries after the first attempt, by default; each waits `backoffMs * 2^n`. */
+/**
+ * Retries after the first attempt, by default; the n-th waits `backoffMs * 2^(n-1)`, or what
+ * the server's `Retry-After` asks when that is longer, never more than `MAX_REPORT_WAIT_MS`.
+ */
 export const DEFAULT_REPORT_RETRIES = 3;
 export const DEFAULT_REPORT_BACKOFF_MS = 500;
 /** Per attempt: a server that accepts the connection and never answers must not hang a run. */
 export const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
-/** The limits chosen here, so that an option cannot make `stop()` wait for hours. */
+/** The bounds of the options. */
 export const MAX_REPORT_RETRIES = 10;
 export const MAX_REPORT_BACKOFF_MS = 60_000;
+/**
+ * The longest one wait between attempts, whatever `backoffMs * 2^n` or `Retry-After` says:
+ * without it 10 retries doubling from 60 s would wait 17 hours.
+ */
+export const MAX_REPORT_WAIT_MS = 60_000;
+/**
+ * The longest a report takes in all, attempts and waits together (a later attempt's timeout is
+ * cut to what is left): `stop()` awaits the report, and must not wait for hours whatever the
+ * options or the server say. No attempt starts once a wait would end past it.
+ */
+export const MAX_REPORT_TOTAL_MS = 300_000;
 /** The environment variable the CLI reads the server's API key from. */
 export const REPORT_API_KEY_ENV = "WATTPRINT_API_KEY";
 
@@ -69,6 +83,10 @@ export const reportToOptionsSchema = z.strictObject({
   ),
   /** Sent as `Authorization: Bearer <key>`. */
   apiKey: z.optional(z.string().check(z.minLength(1, "apiKey must not be empty"))),
+  /**
+   * Retries after the first attempt (0 to 10), while `MAX_REPORT_TOTAL_MS` (5 minutes, the
+   * whole report) lasts.
+   */
   retries: z._default(
     z
       .number()
@@ -79,6 +97,10 @@ export const reportToOptionsSchema = z.strictObject({
       ),
     DEFAULT_REPORT_RETRIES,
   ),
+  /**
+   * The first wait, doubled for each later one (0 to 60 000); a longer `Retry-After` is
+   * honoured instead, and no wait is longer than `MAX_REPORT_WAIT_MS` (60 s).
+   */
   backoffMs: z._default(
     z
       .number()
@@ -88,16 +110,31 @@ export const reportToOptionsSchema = z.strictObject({
       ),
     DEFAULT_REPORT_BACKOFF_MS,
   ),
-  timeoutMs: z._default(z.number().check(z.gte(1), z.lte(600_000)), DEFAULT_REPORT_TIMEOUT_MS),
+  /** Per attempt, at most `MAX_REPORT_TOTAL_MS` (the whole report's limit). */
+  timeoutMs: z._default(
+    z
+      .number()
+      .check(
+        z.gte(1),
+        z.lte(MAX_REPORT_TOTAL_MS, `timeoutMs must be from 1 to ${MAX_REPORT_TOTAL_MS}`),
+      ),
+    DEFAULT_REPORT_TIMEOUT_MS,
+  ),
 });
 export type ReportToOptions = z.input<typeof reportToOptionsSchema>;
 
 export type ReportErrorKind =
   /** The body did not pass the schema (a bad project or tag): nothing was sent. */
   | "invalid-report"
-  /** The server answered 4xx: retrying cannot help. */
+  /**
+   * The server answered 4xx, or 3xx (a redirect is not followed: fetch would turn the POST
+   * into a GET, whose 200 would read as stored): retrying cannot help.
+   */
   | "rejected"
-  /** Every attempt met a network error, a timeout, a 5xx or a 429. */
+  /**
+   * Every attempt met a network error, a timeout, a 5xx or a 429, until the retries or
+   * `MAX_REPORT_TOTAL_MS` ran out.
+   */
   | "unreachable";
 
 export interface ReportFailure extends Failure<ReportErrorKind> {
@@ -122,6 +159,8 @@ export interface ReportRunInput extends ReportToOptions {
   readonly fetch?: typeof fetch;
   /** For tests: how to wait between attempts. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** For tests: the monotonic milliseconds `MAX_REPORT_TOTAL_MS` is kept by (default `performance.now`). */
+  readonly monotonicMs?: () => number;
 }
 
 /** A run server's answer read at most (a problem document is well under a kilobyte). */
@@ -133,7 +172,10 @@ const problemBody = z.object({ detail: z.optional(z.string()), field: z.optional
 
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** `POST {url}/v1/runs`, retried on network errors, timeouts, 5xx and 429; never throws. */
+/**
+ * `POST {url}/v1/runs`, retried on network errors, timeouts, 5xx and 429 within
+ * `MAX_REPORT_TOTAL_MS`; a redirect is refused, not followed. Never throws.
+ */
 export async function reportRun(
   input: ReportRunInput,
 ): Promise<Result<ReportStored, ReportFailure>> {
@@ -143,6 +185,7 @@ export async function reportRun(
     result,
     fetch: doFetch = fetch,
     sleep = sleepMs,
+    monotonicMs = () => performance.now(),
     id = globalThis.crypto.randomUUID(),
     ...rest
   } = input;
@@ -156,21 +199,48 @@ export async function reportRun(
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (o.apiKey !== undefined) headers.authorization = `Bearer ${o.apiKey}`;
   const text = JSON.stringify(body.data);
+  const deadline = monotonicMs() + MAX_REPORT_TOTAL_MS;
   let last = "";
   let attempts = 0;
+  /** The server's `Retry-After` on the last answer, in ms. */
+  let retryAfterMs: number | undefined;
+  /** Why the retries stopped before `o.retries` ran out, when the time limit stopped them. */
+  let outOfTime = "";
   for (let attempt = 0; attempt <= o.retries; attempt++) {
-    if (attempt > 0) await sleep(o.backoffMs * 2 ** (attempt - 1));
+    if (attempt > 0) {
+      // Never sooner than the server asked, never longer than one wait may be.
+      const wait = Math.min(
+        MAX_REPORT_WAIT_MS,
+        Math.max(o.backoffMs * 2 ** (attempt - 1), retryAfterMs ?? 0),
+      );
+      if (monotonicMs() + wait >= deadline) {
+        outOfTime = `; no further attempt: waiting ${wait} ms for it would pass the ${MAX_REPORT_TOTAL_MS / 1000} s limit on reporting`;
+        break;
+      }
+      await sleep(wait);
+    }
+    const left = Math.ceil(deadline - monotonicMs());
+    if (left <= 0) {
+      outOfTime = `; no further attempt: the ${MAX_REPORT_TOTAL_MS / 1000} s limit on reporting has passed`;
+      break;
+    }
+    // The last attempt ends with the time limit, however long timeoutMs is.
+    const timeoutMs = Math.min(o.timeoutMs, left);
     attempts++;
+    retryAfterMs = undefined;
     let response: Response;
     try {
       response = await doFetch(endpoint, {
         method: "POST",
         headers,
         body: text,
-        signal: AbortSignal.timeout(o.timeoutMs),
+        // Followed, a 301/302/303 would turn the POST into a GET: `GET /v1/runs` lists runs
+        // with a 200, and the run would be counted as stored without ever being sent.
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      last = networkWhy(error, o.timeoutMs);
+      last = networkWhy(error, timeoutMs);
       continue;
     }
     // The server's answer is only a problem's detail and field: read a bounded start of it.
@@ -183,9 +253,19 @@ export async function reportRun(
         attempts,
       });
     }
+    if (response.status >= 300 && response.status < 400) {
+      return err(
+        failure(
+          "rejected",
+          `${endpoint} answered HTTP ${response.status}, a redirect ${redirectTarget(response, endpoint)}, which is not followed (it would turn the POST into a GET): set the url to the server's own address`,
+          { status: response.status, attempts },
+        ),
+      );
+    }
     const problem = parseProblem(answer);
     if (response.status >= 500 || response.status === 429) {
       last = `HTTP ${response.status}${problem.detail === undefined ? "" : `: ${problem.detail}`}`;
+      retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
       continue;
     }
     const field = problem.field === undefined ? "" : ` (field ${problem.field})`;
@@ -204,10 +284,35 @@ export async function reportRun(
   return err(
     failure(
       "unreachable",
-      `${endpoint} could not be reached after ${attempts} attempt(s): ${last}`,
+      `${endpoint} could not be reached after ${attempts} attempt(s): ${last}${outOfTime}`,
       { attempts },
     ),
   );
+}
+
+/** Where a redirect points, for its message: the Location quoted in part, resolved when relative. */
+function redirectTarget(response: Response, endpoint: string): string {
+  const location = response.headers.get("location");
+  if (location === null || location === "") return "without a Location";
+  let target = location;
+  try {
+    target = new URL(location, endpoint).toString();
+  } catch {
+    // Not a URL: quoted as the server sent it.
+  }
+  return `to ${cutText(target, MAX_QUOTED_CHARS)}`;
+}
+
+/**
+ * `Retry-After` in ms: delay-seconds or an HTTP date; undefined when absent or unreadable.
+ * The caller caps it (a server's "come back tomorrow" must not hold `stop()`).
+ */
+function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function invalid(error: z.core.$ZodError): ReportFailure {

@@ -176,6 +176,11 @@ export class CarbonTracker implements AsyncDisposable {
   // The run's measurement.
   private usedEpochs = false;
   private epochBegin: Promise<MeterReading> | null = null;
+  /**
+   * The latest epoch being closed (`closeEpoch`), kept so that a `stop()` racing an
+   * `epochEnd()` waits for that epoch to reach the ledger and the log before it reads them.
+   */
+  private closing: Promise<Ledger> | null = null;
   private epochsCompleted = 0;
   private run: { energyJ: Float64Array; seconds: number } = emptyLedger(0);
   private spanBegin: Promise<MeterReading> | null = null;
@@ -543,7 +548,8 @@ export class CarbonTracker implements AsyncDisposable {
   /**
    * Ends an epoch: writes its record, the prediction after `epochsBeforePred` epochs, and the
    * actual consumption (then stops) at `monitorEpochs`. Null once monitoring has finished
-   * (carbontracker's calls are no-ops then), or under `ignoreErrors` after a failure.
+   * (carbontracker's calls are no-ops then), or under `ignoreErrors` after a failure; null too
+   * when a `stop()` overtook it while it closed its epoch, which that stop's result counts.
    */
   async epochEnd(): Promise<EpochReport | null> {
     const session = await this.need("epochEnd()");
@@ -570,9 +576,21 @@ export class CarbonTracker implements AsyncDisposable {
     return { epoch, durationS: ledger.seconds, powerW, prediction, actual };
   }
 
-  /** Ends the running epoch: its energy into the run, its record into the standard log. */
-  private async closeEpoch(session: Session, begin: Promise<MeterReading>): Promise<Ledger> {
+  /**
+   * Ends the running epoch: its energy into the run, its record into the standard log. The
+   * epoch leaves `epochBegin` at once (a second `epochEnd()` must not close it again) but is
+   * only counted after two awaits; `closing` is what `finish()` waits on in between, or a
+   * `stop()` arriving then would see no epoch running, miss this one and write a false early
+   * stop to logs it then closes under the epoch's record.
+   */
+  private closeEpoch(session: Session, begin: Promise<MeterReading>): Promise<Ledger> {
     this.epochBegin = null;
+    const closing = this.countEpoch(session, begin);
+    this.closing = closing;
+    return closing;
+  }
+
+  private async countEpoch(session: Session, begin: Promise<MeterReading>): Promise<Ledger> {
     const earlier = await begin;
     const later = await this.sample(session);
     const ledger = this.span(session, earlier, later);
@@ -669,7 +687,13 @@ export class CarbonTracker implements AsyncDisposable {
       return failed;
     }
     this.phase = "stopping";
+    // An epochEnd() that began before this stop() may still be closing its epoch: its energy
+    // and its log record belong to this result, so it is awaited before the ledger is read
+    // and the logs are closed. If closing it failed, that epochEnd() rejects with why; the
+    // stop still reports the epochs that were counted.
+    const inFlight = this.closing;
     if (this.epochBegin !== null) await this.closeEpoch(session, this.epochBegin);
+    if (inFlight !== null) await inFlight.catch(() => undefined);
     let label: number | null;
     let ledger: Ledger;
     if (this.usedEpochs) {
@@ -794,12 +818,15 @@ export class CarbonTracker implements AsyncDisposable {
   }
 
   /** Under `ignoreErrors`, when nothing could be measured: zeros, `status: "failed"`, and why. */
-  private failedResult(): TrackerResult {
+  private failedResult(
+    method = "nothing was measured: tracking failed (see warnings)",
+    run: RunContext = this.context(),
+  ): TrackerResult {
     const world = resolveGridIntensity({});
     if (!world.ok) throw new Error("the embedded world intensity is missing");
     const w = world.value;
     const at = this.clock.now().toISOString();
-    return buildResult(this.context(), {
+    return buildResult(run, {
       kind: "actual",
       status: "failed",
       devices: [],
@@ -817,7 +844,7 @@ export class CarbonTracker implements AsyncDisposable {
         valuesDropped: 0,
       },
       label: null,
-      method: "nothing was measured: tracking failed (see warnings)",
+      method,
     });
   }
 
@@ -937,7 +964,9 @@ export class CarbonTracker implements AsyncDisposable {
    * Measures `work` (a function given this tracker, or a promise already running) from now
    * until it settles: starts the tracker and stops it afterwards. A rejection of `work` is
    * passed on after the tracker has stopped and written its logs (the footprint is then in
-   * `result()`). On a tracker already running, use `task(name, work)`.
+   * `result()`). On a tracker already running, use `task(name, work)`: `measure()` there is an
+   * `invalid-state` failure, and under `ignoreErrors` a warning, after which `work` still runs
+   * but is not measured (a `status: "failed"` result) and the running tracker is left alone.
    */
   async measure<T>(work: Work<T>): Promise<Measured<T>> {
     if (this.usedEpochs || this.spanBegin !== null || this.phase !== "open") {
@@ -947,6 +976,25 @@ export class CarbonTracker implements AsyncDisposable {
           "measure() needs a fresh tracker; on one already running, use task(name, work)",
         ),
       );
+      // Only under ignoreErrors (fail() threw otherwise). Going on would stop a run that is
+      // not this call's: its remaining epochs would be no-ops and it would end as an early
+      // stop. The caller's work is still theirs to have run, so it runs, unmeasured.
+      const value = typeof work === "function" ? await work(this) : await work;
+      return {
+        value,
+        // None of the running tracker's epochs, tasks, inferences or logs: they are not this call's.
+        result: this.failedResult(
+          "nothing was measured: measure() needs a fresh tracker (see warnings); the tracker's own run goes on",
+          {
+            ...this.context(),
+            epochsCompleted: 0,
+            tasks: [],
+            tasksDropped: 0,
+            inferences: 0,
+            logs: null,
+          },
+        ),
+      };
     }
     await this.start();
     const { value, after } = await settle(work, this, () => this.stop());

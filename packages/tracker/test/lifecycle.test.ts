@@ -192,6 +192,30 @@ describe("carbontracker's lifecycle", () => {
     expect(result.status).toBe("early-stop");
   });
 
+  it("counts the epoch an epochEnd() is closing when a stop() arrives meanwhile", async () => {
+    // A SIGINT handler or an `await using` scope exit racing the training loop's last epochEnd().
+    const t = tracker({ epochs: 2, epochsBeforePred: 0 });
+    await epoch(t);
+    await t.epochStart();
+    await vi.advanceTimersByTimeAsync(EPOCH_S * 1000);
+    const [report, result] = await Promise.all([t.epochEnd(), t.stop()]);
+    expect(report).toBeNull();
+    expect(result.status).toBe("complete");
+    expect(result.epochs).toEqual({ completed: 2, planned: 2, label: 2 });
+    expect(result.durationS).toBeCloseTo(2 * EPOCH_S, 9);
+    expect(result.energy.totalKWh).toBeCloseTo(ctEnergyKWh(2), 15);
+    expect(t.warnings).toEqual([]);
+    expect(t.introspect().logWriteFailures).toBe(0);
+    const files = t.logFiles;
+    if (files === null) throw new Error("no logs");
+    const std = readFileSync(files.standard, "utf8");
+    expect(std.match(/^.* - Epoch \d+:$/gm)).toHaveLength(2);
+    expect(std).not.toContain("interrupted");
+    expect(getEarlyStop(std)).toBe(false);
+    const consumption = getConsumption(readFileSync(files.output, "utf8"));
+    expect(consumption.ok && consumption.value[0]?.epochs).toBe(2);
+  });
+
   it("writes None and warns for an epoch too short to measure, as carbontracker does", async () => {
     const t = tracker({ epochs: 2, epochsBeforePred: 0 });
     await t.epochStart();
@@ -258,6 +282,33 @@ describe("errors", () => {
     expect(lenient.warnings.at(-1)?.message).toContain("epochEnd() without epochStart()");
     await epoch(lenient);
     expect((await lenient.stop()).epochs.completed).toBe(1);
+  });
+
+  it("with ignoreErrors, measure() on a running tracker warns, runs the work and leaves the run going", async () => {
+    const t = tracker({ epochs: 3, epochsBeforePred: 0, ignoreErrors: true });
+    await epoch(t);
+    let ran = 0;
+    const measured = await t.measure(() => {
+      ran++;
+      return 42;
+    });
+    expect(ran).toBe(1);
+    expect(measured.value).toBe(42);
+    // Nothing of this call was measured, and none of the running tracker's run is claimed.
+    expect(measured.result.status).toBe("failed");
+    expect(measured.result.epochs.completed).toBe(0);
+    expect(measured.result.energy.itJ).toBe(0);
+    expect(trackerResultSchema.safeParse(measured.result).success).toBe(true);
+    expect(t.warnings.map((w) => w.message)).toEqual([
+      "Ignored error: measure() needs a fresh tracker; on one already running, use task(name, work)",
+    ]);
+    expect(t.result()).toBeNull();
+    // The run goes on: its remaining epochs are measured and it completes.
+    expect((await epoch(t))?.epoch).toBe(2);
+    const last = await epoch(t);
+    expect(last?.actual?.status).toBe("complete");
+    expect(last?.actual?.epochs).toEqual({ completed: 3, planned: 3, label: 3 });
+    expect(readFileSync(t.logFiles?.standard ?? "", "utf8")).not.toContain("interrupted");
   });
 
   it("with ignoreErrors and nothing to measure, stop() returns a failed result saying why", async () => {

@@ -6,6 +6,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CarbonTracker,
+  MAX_REPORT_BACKOFF_MS,
+  MAX_REPORT_RETRIES,
+  MAX_REPORT_TOTAL_MS,
+  MAX_REPORT_WAIT_MS,
   reportBodySchema,
   reportRun,
   type TrackerOptions,
@@ -313,6 +317,176 @@ describe("reportTo", () => {
         field: `${"f".repeat(500 - "... (700 characters)".length)}... (700 characters)`,
       });
     });
+  });
+
+  it("refuses a redirect instead of following it: the POST never becomes a GET", async () => {
+    const { result } = await run(undefined);
+    for (const status of [301, 302, 303, 307, 308]) {
+      const seen: string[] = [];
+      // A moved base URL or an http->https proxy in front of the server; a GET of the runs
+      // answers 200, as `GET /v1/runs` (the list) does.
+      const moved = (request: IncomingMessage, response: ServerResponse): void => {
+        seen.push(`${request.method} ${request.url}`);
+        if (request.url === "/v1/runs") {
+          response.writeHead(status, { location: "/moved/v1/runs" });
+          response.end();
+          return;
+        }
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end('{"runs":[]}');
+      };
+      await withServer(moved, async (url) => {
+        const report = await reportRun({ url, project: "p", result, ...fast });
+        expect(report.ok).toBe(false);
+        if (report.ok) return;
+        expect(report.error).toMatchObject({ kind: "rejected", status, attempts: 1 });
+        expect(report.error.message).toContain(`HTTP ${status}`);
+        expect(report.error.message).toContain(`to ${url}/moved/v1/runs`);
+        expect(seen).toEqual(["POST /v1/runs"]);
+      });
+    }
+  });
+
+  it("says so on the tracker's result when reportTo's url redirects", async () => {
+    const seen: string[] = [];
+    await withServer(
+      (request, response) => {
+        seen.push(`${request.method} ${request.url}`);
+        response.writeHead(request.method === "POST" ? 302 : 200, { location: "/elsewhere" });
+        response.end();
+      },
+      async (url) => {
+        const { tracker, result } = await run({ url, project: "p", apiKey: KEY, ...fast });
+        expect(tracker.report?.ok).toBe(false);
+        expect(result.status).toBe("complete");
+        expect(result.warnings.map((w) => w.message).join("\n")).toContain(
+          `HTTP 302, a redirect to ${url}/elsewhere`,
+        );
+        expect(seen).toEqual(["POST /v1/runs"]);
+      },
+    );
+  });
+
+  /**
+   * A clock that only the injected sleep moves: the waits are recorded, none is waited, and
+   * the time limit is reached as a run that really waited would reach it.
+   */
+  function pretendTime(): {
+    waits: number[];
+    sleep: (ms: number) => Promise<void>;
+    monotonicMs: () => number;
+  } {
+    let now = 1_000;
+    const waits: number[] = [];
+    return {
+      waits,
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+      monotonicMs: () => now,
+    };
+  }
+
+  it("caps each wait at MAX_REPORT_WAIT_MS and the whole report at MAX_REPORT_TOTAL_MS", async () => {
+    expect(MAX_REPORT_WAIT_MS).toBe(60_000);
+    expect(MAX_REPORT_TOTAL_MS).toBe(300_000);
+    const s = await server({ failFirst: 1_000 });
+    const { result } = await run(undefined);
+    const time = pretendTime();
+    // The options' worst case: without the caps, waits of 60 s doubling ten times (17 hours).
+    const report = await reportRun({
+      url: s.url,
+      project: "p",
+      apiKey: KEY,
+      result,
+      retries: MAX_REPORT_RETRIES,
+      backoffMs: MAX_REPORT_BACKOFF_MS,
+      sleep: time.sleep,
+      monotonicMs: time.monotonicMs,
+    });
+    expect(report.ok).toBe(false);
+    if (report.ok) return;
+    expect(time.waits).toEqual([60_000, 60_000, 60_000, 60_000]);
+    expect(report.error).toMatchObject({ kind: "unreachable", attempts: 5 });
+    expect(report.error.message).toContain("HTTP 503: the run store cannot be reached");
+    expect(report.error.message).toContain("300 s limit on reporting");
+    expect(s.posts).toHaveLength(5);
+  });
+
+  it("waits as long as Retry-After asks, within MAX_REPORT_WAIT_MS", async () => {
+    const { result } = await run(undefined);
+    const answers: { status: number; retryAfter?: string }[] = [
+      { status: 503, retryAfter: "2" },
+      { status: 429, retryAfter: "3600" },
+      { status: 503, retryAfter: new Date(Date.now() + 86_400_000).toUTCString() },
+      { status: 503, retryAfter: "soon" },
+      { status: 201 },
+    ];
+    const seen: string[] = [];
+    const busy = (request: IncomingMessage, response: ServerResponse): void => {
+      seen.push(`${request.method} ${request.url}`);
+      const answer = answers.shift() ?? { status: 500 };
+      response.writeHead(answer.status, {
+        "content-type": "application/json",
+        ...(answer.retryAfter === undefined ? {} : { "retry-after": answer.retryAfter }),
+      });
+      response.end("{}");
+    };
+    await withServer(busy, async (url) => {
+      const time = pretendTime();
+      const report = await reportRun({
+        url,
+        project: "p",
+        result,
+        retries: 4,
+        backoffMs: 5,
+        sleep: time.sleep,
+        monotonicMs: time.monotonicMs,
+      });
+      expect(report.ok).toBe(true);
+      if (!report.ok) return;
+      expect(report.value).toMatchObject({ created: true, attempts: 5 });
+      // The server's 2 s, its hour and its day cut to 60 s, then the backoff (5 ms × 2^3).
+      expect(time.waits).toEqual([2_000, 60_000, 60_000, 40]);
+      expect(seen).toHaveLength(5);
+    });
+  });
+
+  it("cuts an attempt's timeout to what is left of MAX_REPORT_TOTAL_MS", async () => {
+    const { result } = await run(undefined);
+    const tooLong = await reportRun({
+      url: "http://127.0.0.1:1",
+      project: "p",
+      result,
+      timeoutMs: MAX_REPORT_TOTAL_MS + 1,
+    });
+    expect(tooLong.ok).toBe(false);
+    if (tooLong.ok) return;
+    expect(tooLong.error).toMatchObject({
+      kind: "invalid-report",
+      field: "timeoutMs",
+      attempts: 0,
+    });
+    // The report began 100 ms before its limit: the attempt gets those 100 ms, not timeoutMs.
+    const clock = [0];
+    await withServer(
+      () => {},
+      async (url) => {
+        const report = await reportRun({
+          url,
+          project: "p",
+          result,
+          retries: 0,
+          timeoutMs: MAX_REPORT_TOTAL_MS,
+          monotonicMs: () => clock.shift() ?? MAX_REPORT_TOTAL_MS - 100,
+        });
+        expect(report.ok).toBe(false);
+        if (report.ok) return;
+        expect(report.error).toMatchObject({ kind: "unreachable", attempts: 1 });
+        expect(report.error.message).toContain("no answer within 100 ms");
+      },
+    );
   });
 
   it("rejects a bad reportTo at construction, naming the option", async () => {
