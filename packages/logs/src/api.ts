@@ -1,4 +1,4 @@
-import { opendirSync, statSync } from "node:fs";
+import { opendirSync, Stats, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { err, failure, ok, type Result } from "@wattprint/result";
 import {
@@ -22,7 +22,11 @@ import {
   scanOptionsSchema,
 } from "./parse/scan.ts";
 import type { Components, ConsumptionRecord, ParsedLogPair } from "./parse/schemas.ts";
-import { type StandardLog, StandardLogParser } from "./parse/standard-log.ts";
+import {
+  DEFAULT_MAX_POWER_VALUES,
+  type StandardLog,
+  StandardLogParser,
+} from "./parse/standard-log.ts";
 import { isSystemError } from "./parse/system-error.ts";
 
 /**
@@ -126,13 +130,18 @@ export function parseLogs(
   return parsed.ok ? ok(parsed.value.pair.components) : parsed;
 }
 
-/** The newest pair of the folder by modification time (carbontracker's `get_most_recent_logs`). */
+/**
+ * The newest pair of the folder by modification time (carbontracker's `get_most_recent_logs`).
+ * A pair whose file cannot be stat'ed (a symlink loop, no permission) is passed over, never
+ * thrown: when no other pair is left, the first such file is the `unreadable` failure.
+ */
 export function mostRecentPair(
   logDir: string,
 ): Result<{ readonly standard: string; readonly output: string }, LogDirError | FileProblem> {
   const checked = checkLogDir(logDir);
   if (!checked.ok) return checked;
   let best: { standard: string; output: string; mtimeMs: number } | undefined;
+  let unreadable: FileProblem | undefined;
   let names: string[];
   try {
     names = listNames(logDir);
@@ -145,18 +154,42 @@ export function mostRecentPair(
     if (log?.kind !== "output") continue;
     const output = join(logDir, name);
     const standard = join(logDir, standardLogName(log.stem));
-    const outputStat = statSync(output, { throwIfNoEntry: false });
-    const standardStat = statSync(standard, { throwIfNoEntry: false });
-    if (!outputStat?.isFile() || !standardStat?.isFile()) continue;
+    const outputStat = statLog(output);
+    if (!(outputStat instanceof Stats)) {
+      unreadable ??= outputStat;
+      continue;
+    }
+    const standardStat = statLog(standard);
+    if (!(standardStat instanceof Stats)) {
+      unreadable ??= standardStat;
+      continue;
+    }
+    if (!outputStat.isFile() || !standardStat.isFile()) continue;
     const mtimeMs = Math.max(outputStat.mtimeMs, standardStat.mtimeMs);
     if (best === undefined || mtimeMs > best.mtimeMs) best = { standard, output, mtimeMs };
   }
   if (best === undefined) {
     return err(
-      failure("unpaired", `${logDir} holds no pair of carbontracker logs`, { path: logDir }),
+      unreadable ??
+        failure("unpaired", `${logDir} holds no pair of carbontracker logs`, { path: logDir }),
     );
   }
   return ok({ standard: best.standard, output: best.output });
+}
+
+/**
+ * A log's stat; undefined when there is none: missing, or a name too long for the file system
+ * (a listed output log's standard log has a shorter name, but a caller's folder may not be
+ * ours). Any other system error is the file's `unreadable` problem, for the caller to report.
+ */
+function statLog(path: string): Stats | undefined | FileProblem {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if (!isSystemError(error)) throw error;
+    if (error.code === "ENAMETOOLONG") return undefined;
+    return failure("unreadable", `cannot stat ${path}: ${error.message}`, { path });
+  }
 }
 
 function listNames(logDir: string): string[] {
@@ -183,7 +216,11 @@ export function pairedPath(path: string): string | undefined {
 const TEXT = "<text>";
 
 function readStandardText(stdLogData: string): Result<StandardLog, FileProblem> {
-  const parser = new StandardLogParser(TEXT, { maxEpochs: 1_000_000, maxComponents: 64 });
+  const parser = new StandardLogParser(TEXT, {
+    maxEpochs: 1_000_000,
+    maxComponents: 64,
+    maxPowerValues: DEFAULT_MAX_POWER_VALUES,
+  });
   feedText(stdLogData, parser);
   return parser.finish();
 }

@@ -71,12 +71,13 @@ const slowLines: [string, string, string, "reported" | "read"][] = [
     outputWithActual("1.0", `${"1".repeat(LONG)}.x`),
     "reported",
   ],
-  // An equivalent without a number is skipped, as carbontracker skips it: the record is read.
+  // An equivalent whose value is not a number is reported: skipped, as carbontracker skips
+  // it, the run's car-km would leave the folder's total with nothing to say so.
   [
     "an equivalent of digits then a letter",
     GOOD_STD,
     outputWithActual("1.0", "1.0", `${"1".repeat(LONG)}x`),
-    "read",
+    "reported",
   ],
 ];
 
@@ -160,6 +161,7 @@ describe("numbers that overflow are reported, never returned", () => {
       runsWithoutConsumption: 0,
       runsWithUnknownCo2: 0,
       runsWithComputedEquivalents: 0,
+      equivalentUnitsDropped: 0,
     });
     expect(sentence).toContain("use nan kWh");
   });

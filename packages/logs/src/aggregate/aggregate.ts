@@ -1,6 +1,17 @@
 import { fixedDecimal } from "../format/numbers.ts";
 import { CAR_KM_UNIT, carKm } from "../format/records.ts";
+import { MAX_EQUIVALENT_UNIT_CHARS } from "../parse/output-log.ts";
+import { excerpt } from "../parse/power-values.ts";
 import type { AggregateTuple, ConsumptionRecord, ParsedLogPair } from "../parse/schemas.ts";
+
+/**
+ * Distinct equivalent units a folder's totals hold besides carbontracker's car-km, which is
+ * always kept (it is the one every run gets). carbontracker writes one unit; each unit holds
+ * a sum, so without a cap the totals grew with every new unit of a folder.
+ */
+export const MAX_AGGREGATE_EQUIVALENT_UNITS = 256;
+/** Equivalents the sentence prints; the rest are counted in it, and all are in the totals. */
+export const MAX_SENTENCE_EQUIVALENTS = 16;
 
 /** Which record of a run counts, and why. */
 export interface SelectedConsumption {
@@ -53,8 +64,17 @@ export interface AggregateTotals {
   readonly runsWithoutConsumption: number;
   /** Runs whose CO2 was `nan`: their energy counts, their CO2 cannot. */
   readonly runsWithUnknownCo2: number;
-  /** Runs whose record had no equivalents (`interpretable=False`): computed from their CO2. */
+  /**
+   * Runs whose record had no equivalents (`interpretable=False`, or none with a value):
+   * computed from their CO2.
+   */
   readonly runsWithComputedEquivalents: number;
+  /**
+   * Equivalents (one unit of one run each) left out of `equivalents`: their unit was new once
+   * the totals held `MAX_AGGREGATE_EQUIVALENT_UNITS` units, or longer than
+   * `MAX_EQUIVALENT_UNIT_CHARS` (a record the parser did not make).
+   */
+  readonly equivalentUnitsDropped: number;
 }
 
 /** Adds runs one at a time, holding only the totals. */
@@ -66,6 +86,7 @@ export class AggregateAccumulator {
   private runsWithoutConsumption = 0;
   private runsWithUnknownCo2 = 0;
   private runsWithComputedEquivalents = 0;
+  private equivalentUnitsDropped = 0;
 
   /**
    * Counts one run and returns the record it used. A record without equivalents gets the
@@ -87,12 +108,14 @@ export class AggregateAccumulator {
       return selected;
     }
     this.co2.add(grams);
-    if (record.equivalents === null) {
+    const logged = record.equivalents === null ? [] : Object.entries(record.equivalents);
+    if (logged.length === 0) {
+      // No equivalent to sum (none written, or only `nan` ones): the run still counts in
+      // the car-km total, computed.
       this.runsWithComputedEquivalents++;
       this.addEquivalent(CAR_KM_UNIT, carKm(grams, record["energy (kWh)"]));
     } else {
-      for (const [unit, value] of Object.entries(record.equivalents))
-        this.addEquivalent(unit, value);
+      for (const [unit, value] of logged) this.addEquivalent(unit, value);
     }
     return selected;
   }
@@ -108,12 +131,21 @@ export class AggregateAccumulator {
       runsWithoutConsumption: this.runsWithoutConsumption,
       runsWithUnknownCo2: this.runsWithUnknownCo2,
       runsWithComputedEquivalents: this.runsWithComputedEquivalents,
+      equivalentUnitsDropped: this.equivalentUnitsDropped,
     };
   }
 
   private addEquivalent(unit: string, value: number): void {
     let sum = this.equivalents.get(unit);
     if (sum === undefined) {
+      const full =
+        unit !== CAR_KM_UNIT &&
+        this.equivalents.size - (this.equivalents.has(CAR_KM_UNIT) ? 1 : 0) >=
+          MAX_AGGREGATE_EQUIVALENT_UNITS;
+      if (full || unit.length > MAX_EQUIVALENT_UNIT_CHARS) {
+        this.equivalentUnitsDropped++;
+        return;
+      }
       sum = new CompensatedSum();
       this.equivalents.set(unit, sum);
     }
@@ -128,12 +160,23 @@ export function aggregateTuple(totals: AggregateTotals): AggregateTuple {
 
 /**
  * carbontracker's sentence for a paper, 16 decimals as in 2.4 (kg, not g), the equivalents
- * joined by " or ", and its citation line unchanged.
+ * joined by " or ", and its citation line unchanged. Bounded whatever the totals hold (they
+ * may be a caller's): at most `MAX_SENTENCE_EQUIVALENTS` equivalents, then how many more
+ * there are; a unit longer than `MAX_EQUIVALENT_UNIT_CHARS` is cut to its first 57
+ * characters. Unbounded, ten runs of 64 units of 1 MB made a sentence past V8's longest
+ * string, and it threw.
  */
 export function aggregateSentence(totals: AggregateTotals): string {
-  const equivalents = Object.entries(totals.equivalents)
-    .map(([unit, value]) => `${fixedDecimal(value, 16)} ${unit}`)
-    .join(" or ");
+  const units = Object.keys(totals.equivalents);
+  const more = units.length - MAX_SENTENCE_EQUIVALENTS;
+  const equivalents =
+    units
+      .slice(0, MAX_SENTENCE_EQUIVALENTS)
+      .map((unit) => {
+        const shown = unit.length > MAX_EQUIVALENT_UNIT_CHARS ? excerpt(unit) : unit;
+        return `${fixedDecimal(totals.equivalents[unit] ?? Number.NaN, 16)} ${shown}`;
+      })
+      .join(" or ") + (more > 0 ? ` (and ${more} more, not printed)` : "");
   return (
     `The training of models in this work is estimated to use ${fixedDecimal(totals.energyKWh, 16)} kWh of electricity ` +
     `contributing to ${fixedDecimal(totals.co2eqG / 1000, 16)} kg of CO2eq. ` +

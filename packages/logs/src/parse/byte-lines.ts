@@ -127,18 +127,22 @@ export function asciiUpToColonSpace(buf: Uint8Array, from: number, end: number):
   return -1;
 }
 
-/** `Epoch {n}:` followed by nothing but ASCII whitespace, from `at` (the message's start). */
-export function isEpochHeader(buf: Uint8Array, at: number, end: number): boolean {
-  if (!startsWithAscii(buf, at, end, "Epoch ")) return false;
+/**
+ * `Epoch {n}:` followed by nothing but ASCII whitespace, from `at` (the message's start): its
+ * `n` as `Number()` reads the digits; -1 when the line is not such a header.
+ */
+export function epochHeaderNumber(buf: Buffer, at: number, end: number): number {
+  if (!startsWithAscii(buf, at, end, "Epoch ")) return -1;
   let k = at + 6;
   const digits = k;
   while (k < end && isDigit(buf[k] as number)) k++;
-  if (k === digits || buf[k] !== 58 || k >= end) return false;
+  if (k === digits || buf[k] !== 58 || k >= end) return -1;
+  const colon = k;
   for (k++; k < end; k++) {
     // \s in ASCII: TAB, LF, VT, FF, CR, space.
-    if (!isAsciiSpace(buf[k] as number)) return false;
+    if (!isAsciiSpace(buf[k] as number)) return -1;
   }
-  return true;
+  return plainDecimalAt(buf, digits, colon);
 }
 
 /** First index from `from` that is not ASCII whitespace (`end` if none). */

@@ -52,7 +52,17 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
     "\tThis is equivalent to:\u00a0",
     "\t0.262908591221 km travelled by car",
     "\tnan km travelled by car",
+    "\t0.0000106.06667 km travelled by car",
+    `\t${"9".repeat(400)} km travelled by car`,
+    `\t0.5 ${"u".repeat(200)}`,
+    `\t0.5 ${"u".repeat(201)}`,
     "\tkm",
+    "Actual consumption for 2e0 epoch(s):",
+    "Actual consumption for -2 epoch(s):",
+    `${STAMP}CarbonTracker: Actual consumption for 2e0 epoch(s):`,
+    `${STAMP}CarbonTracker: Predicted consumption for 2 epoch(s) :`,
+    `${STAMP}CarbonTracker: aCTUAL cONSUMPTION of 3`,
+    `${STAMP}CarbonTracker: Actual consumption for 2 ep\u00f6ch(s):`,
     "\tTime:\t-0:00:01",
     "\tTime:\t1:18:50 x",
     "\tTime:\u00a01:18:50",
@@ -92,20 +102,36 @@ const EQUIVALENT_SHAPES = [
   "\t0.5",
   "\t\u00e90.5 km",
   "\t12345678901234567890123 km",
+  "\tnan km travelled by car",
+  `\t${"9".repeat(400)} km travelled by car`,
+  "\t0.0000106.06667 km travelled by car",
+  `\t0.5 ${"u".repeat(200)}`,
+  `\t0.5 ${"u".repeat(201)}`,
+  "",
 ];
 
-/** A record as carbontracker 2.4 writes it, with the values given. */
+/**
+ * A record as carbontracker 2.4 writes it, with the values given and some of the shapes
+ * above (some of which make the record malformed: a subset, so that records are also read).
+ */
 const recordArb = fc
-  .tuple(fc.constantFrom("Actual", "Predicted"), fc.nat(50), numberArb, numberArb)
-  .map(([kind, epochs, kWh, grams]) => [
+  .tuple(
+    fc.constantFrom("Actual", "Predicted"),
+    fc.nat(50),
+    numberArb,
+    numberArb,
+    fc.boolean(),
+    fc.subarray(EQUIVALENT_SHAPES, { maxLength: 3 }),
+  )
+  .map(([kind, epochs, kWh, grams, carKm, shapes]) => [
     `${STAMP}CarbonTracker: `,
     `${kind} consumption for ${epochs} epoch(s):`,
     "\tTime:\t1:18:50",
     `\tEnergy:\t${kWh} kWh`,
     `\tCO2eq:\t${grams} g`,
     "\tThis is equivalent to:",
-    "\t0.262908591221 km travelled by car",
-    ...EQUIVALENT_SHAPES,
+    ...(carKm ? ["\t0.262908591221 km travelled by car"] : []),
+    ...shapes,
   ]);
 
 describe("OutputLogParser.lines (bytes)", () => {

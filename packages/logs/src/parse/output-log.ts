@@ -27,6 +27,9 @@ export interface OutputLog {
 }
 
 const DESCRIPTION = /^(predicted|actual) consumption(?: for (\d+) epochs?(?:\(s\))?)?:$/i;
+/** How a description starts: a line that does and fails DESCRIPTION is a damaged one. */
+const DESCRIPTION_START = /^(?:predicted|actual) consumption/i;
+const DESCRIPTION_STARTS = ["actual consumption", "predicted consumption"];
 const TIME = /^Time:\s*(\S+)$/;
 const ENERGY = /^Energy:\s*(\S+)\s+kWh$/;
 const CO2EQ = /^CO2eq:\s*(\S+)\s+g$/;
@@ -35,6 +38,13 @@ const EQUIVALENTS_HEADING = "This is equivalent to:";
 const PROTO = "__proto__";
 /** carbontracker has one; a list beyond this is not equivalents. */
 const MAX_EQUIVALENTS = 64;
+/**
+ * The longest unit of an equivalent, in characters (carbontracker's is `km travelled by car`,
+ * 19). Units are keys of the record and of a folder's totals, and printed in its sentence:
+ * unbounded, a folder of 1 MiB units held gigabytes and made a sentence past the longest
+ * string V8 can build.
+ */
+export const MAX_EQUIVALENT_UNIT_CHARS = 200;
 
 /**
  * ` 0.25 kWh` (ASCII spaces, a plain decimal, ASCII spaces, the unit, the end) as the
@@ -108,6 +118,17 @@ function descriptionAt(buf: Buffer, from: number, to: number): Description | und
   return k === to - 1 && buf[k] === 58 ? { kind, epochs } : undefined;
 }
 
+/**
+ * Whether the trimmed bytes `from` to `to` start as a description does (DESCRIPTION_START,
+ * ASCII in any case): one that then fails DESCRIPTION is for the string parser to report.
+ */
+function startsAsDescription(buf: Buffer, from: number, to: number): boolean {
+  for (const start of DESCRIPTION_STARTS) {
+    if (startsWithAsciiIgnoringCase(buf, from, to, start)) return true;
+  }
+  return false;
+}
+
 /** Whether a record's equivalents can take this unit: one it has, or one more below the cap. */
 function hasRoomFor(equivalents: Record<string, number>, unit: string): boolean {
   return Object.hasOwn(equivalents, unit) || Object.keys(equivalents).length < MAX_EQUIVALENTS;
@@ -115,9 +136,10 @@ function hasRoomFor(equivalents: Record<string, number>, unit: string): boolean 
 
 /**
  * An equivalent (`0.26 km travelled by car`) from the trimmed bytes `from` to `to`, as
- * EQUIVALENT and `parseNumberToken` read it: a plain decimal, ASCII spaces, an ASCII unit.
- * True when read or when EQUIVALENT cannot match (one token: the line is skipped); false for
- * anything else (a Unicode space, another number shape), which the string parser reads.
+ * EQUIVALENT and `parseNumberToken` read it: a finite plain decimal, ASCII spaces, an ASCII
+ * unit. True when read or when the line is empty (skipped); false for anything else (one
+ * token, a Unicode space, another number shape, a unit too long), which the string parser
+ * reads or reports.
  */
 function equivalentFromBytes(
   equivalents: Record<string, number>,
@@ -125,15 +147,18 @@ function equivalentFromBytes(
   from: number,
   to: number,
 ): boolean {
+  if (from === to) return true;
   let k = from;
   while (k < to && !isAsciiSpace(buf[k] as number)) {
     if ((buf[k] as number) > 127) return false;
     k++;
   }
-  if (k === to) return true;
+  if (k === to) return false;
   const value = plainDecimalAt(buf, from, k);
-  if (value < 0) return false;
+  // Infinity (400 digits) is skipped by the string parser, which notes it was there.
+  if (value < 0 || !Number.isFinite(value)) return false;
   const unit = skipSpaces(buf, k, to);
+  if (to - unit > MAX_EQUIVALENT_UNIT_CHARS) return false;
   for (let u = unit; u < to; u++) {
     // `.` stops at a CR; a byte past ASCII may be a Unicode space or line separator.
     const c = buf[u] as number;
@@ -142,7 +167,7 @@ function equivalentFromBytes(
   const unitText = buf.toString("latin1", unit, to);
   // Not a key a plain object can hold, or one too many: the string parser reports it.
   if (unitText === PROTO || !hasRoomFor(equivalents, unitText)) return false;
-  if (Number.isFinite(value)) equivalents[unitText] = value;
+  equivalents[unitText] = value;
   return true;
 }
 
@@ -154,6 +179,11 @@ interface Block {
   energy?: number;
   co2?: number | null;
   equivalents: Record<string, number> | null;
+  /**
+   * An equivalent line whose value was `nan` or infinite was skipped (carbontracker writes
+   * `nan km` when the CO2 is unknown): the block had a line, so it is not empty.
+   */
+  skippedEquivalent?: true;
 }
 
 /**
@@ -224,6 +254,8 @@ export class OutputLogParser implements ByteLineSink {
         return false;
       }
       const description = descriptionAt(buf, from, to);
+      // A damaged description: the string parser reports it (before any state changes here).
+      if (description === undefined && startsAsDescription(buf, from, to)) return false;
       this.closeBlock(false);
       this.awaitingDescription =
         from === to || equalsAscii(buf, from, to, "CarbonTracker:") ? lineNumber : undefined;
@@ -235,8 +267,9 @@ export class OutputLogParser implements ByteLineSink {
     if (from < to && ((buf[from] as number) > 127 || (buf[to - 1] as number) > 127)) return false;
     if (this.awaitingDescription !== undefined) {
       // The description after a bare stamp.
-      this.awaitingDescription = undefined;
       const description = descriptionAt(buf, from, to);
+      if (description === undefined && startsAsDescription(buf, from, to)) return false;
+      this.awaitingDescription = undefined;
       if (description !== undefined) this.startBlock(description, lineNumber);
       return true;
     }
@@ -281,7 +314,14 @@ export class OutputLogParser implements ByteLineSink {
 
   private openBlock(text: string, lineNumber: number): void {
     const match = DESCRIPTION.exec(text);
-    if (match === null) return;
+    if (match === null) {
+      // Any other record is no description; one that starts as a description and is not one
+      // (`for 2e0 epoch(s)`, `for -2 epoch(s)`) would lose its record unsaid.
+      if (DESCRIPTION_START.test(text)) {
+        this.fail("malformed", lineNumber, `unreadable description "${excerpt(text)}"`);
+      }
+      return;
+    }
     this.startBlock(
       {
         kind: (match[1] ?? "").toLowerCase() === "actual" ? "actual" : "pred",
@@ -302,11 +342,26 @@ export class OutputLogParser implements ByteLineSink {
 
   private blockLine(block: Block, text: string, lineNumber: number): void {
     if (block.equivalents !== null) {
+      // carbontracker writes no empty line here; one is skipped as it always was.
+      if (text === "") return;
       const match = EQUIVALENT.exec(text);
       const value = match === null ? undefined : parseNumberToken(match[1] ?? "");
-      // Lines without a value are skipped, as carbontracker does.
-      if (match === null || value === undefined || !Number.isFinite(value)) return;
+      if (match === null || value === undefined) {
+        // Dropped unsaid, the run's car-km would leave the folder's total uncounted.
+        this.fail("malformed", lineNumber, `unreadable equivalent "${excerpt(text)}"`);
+        return;
+      }
+      // `nan km travelled by car` (no CO2 known) is skipped, as carbontracker does.
+      if (!Number.isFinite(value)) {
+        block.skippedEquivalent = true;
+        return;
+      }
       const unit = (match[2] ?? "").trim();
+      if (unit.length > MAX_EQUIVALENT_UNIT_CHARS) {
+        const message = `an equivalent's unit is longer than ${MAX_EQUIVALENT_UNIT_CHARS} characters`;
+        this.fail("malformed", lineNumber, message);
+        return;
+      }
       if (unit === PROTO) {
         // Assigned to the record's object it would replace its prototype: the unit is lost.
         this.fail("malformed", lineNumber, `"${PROTO}" is not the unit of an equivalent`);
@@ -363,6 +418,22 @@ export class OutputLogParser implements ByteLineSink {
             ? "CO2eq"
             : undefined;
     const what = block.kind === "actual" ? "the actual consumption" : "the predicted consumption";
+    if (
+      missing === undefined &&
+      block.equivalents !== null &&
+      block.skippedEquivalent === undefined &&
+      Object.keys(block.equivalents).length === 0
+    ) {
+      // A heading with nothing under it: at the end of the file the run stopped writing
+      // there; elsewhere its lines were lost. Read as "no equivalents" the run would drop
+      // out of the folder's car-km total without a trace.
+      this.fail(
+        atEnd ? "truncated" : "malformed",
+        block.line,
+        `${what} stops after "${EQUIVALENTS_HEADING}", before its first equivalent`,
+      );
+      return;
+    }
     if (missing !== undefined) {
       // At the end of the file: the run stopped while writing it. Elsewhere: damaged.
       this.fail(

@@ -9,6 +9,8 @@ export interface ParsedPairOutcome {
   readonly pair: ParsedLogPair;
   /** The standard log's last epoch was incomplete and left out. */
   readonly droppedIncompleteEpoch: boolean;
+  /** `Epoch n:` headers of the standard log numbered out of sequence (see `StandardLog`). */
+  readonly epochHeadersOutOfSequence: number;
 }
 
 /** Reads one run's two logs (output first: it is the smaller) into carbontracker's entry. */
@@ -31,6 +33,7 @@ export function parseLogPairFiles(
   return ok({
     pair: toPair(outputPath, standardPath, standard.value, output.value),
     droppedIncompleteEpoch: standard.value.droppedIncompleteEpoch,
+    epochHeadersOutOfSequence: standard.value.epochHeadersOutOfSequence,
   });
 }
 

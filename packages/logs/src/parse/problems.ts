@@ -21,6 +21,8 @@ export type SkipReason =
   | "too-large"
   | "line-too-long"
   | "too-many-epochs"
+  /** Its power lines hold more values than `maxPowerValues` (one log's memory is bounded by it). */
+  | "too-many-values"
   /** Opening or reading it failed (permissions, a directory named like a log). */
   | "unreadable";
 
@@ -35,6 +37,7 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   "too-large",
   "line-too-long",
   "too-many-epochs",
+  "too-many-values",
   "unreadable",
 ];
 

@@ -14,6 +14,7 @@ import { parseLogPairFiles } from "./pair.ts";
 import { type FileProblem, SKIP_REASONS, type SkipReason } from "./problems.ts";
 import type { ParsedLogPair } from "./schemas.ts";
 import { SortedNames } from "./sorted-names.ts";
+import { DEFAULT_MAX_POWER_VALUES } from "./standard-log.ts";
 import { isSystemError } from "./system-error.ts";
 
 export const scanOptionsSchema = z.object({
@@ -36,6 +37,11 @@ export const scanOptionsSchema = z.object({
     .default(1024 * 1024),
   maxEpochs: z.number().int().positive().default(1_000_000),
   maxComponents: z.number().int().positive().default(64),
+  /**
+   * Power values held per standard log, every component and epoch together (an array line
+   * holds many); a log with more is skipped as `too-many-values`. See `DEFAULT_MAX_POWER_VALUES`.
+   */
+  maxPowerValues: z.number().int().positive().default(DEFAULT_MAX_POWER_VALUES),
   /** Skipped files kept for `introspect()`; beyond this they are counted only. */
   maxListedProblems: z.number().int().nonnegative().default(10_000),
   /** With `order: "name"`: output logs held for sorting; beyond this they are left out, counted. */
@@ -60,6 +66,13 @@ export interface ScanCounters {
   notLogs: number;
   /** Pairs read whose standard log ended inside an epoch; that epoch was left out. */
   droppedIncompleteEpochs: number;
+  /**
+   * Pairs read whose standard log numbers its `Epoch n:` headers other than 1, 2, 3, ... (a
+   * block written twice, a number skipped or repeated). Read as carbontracker reads them, one
+   * epoch per block whatever its number, and counted here: the figures may hold an epoch
+   * twice or miss one.
+   */
+  pairsWithEpochsOutOfSequence: number;
   /** Files skipped, by reason. */
   skipped: Record<SkipReason, number>;
   /** Skipped files beyond `maxListedProblems`: counted above, not listed. */
@@ -82,6 +95,7 @@ function emptyCounters(): ScanCounters {
     errorLogs: 0,
     notLogs: 0,
     droppedIncompleteEpochs: 0,
+    pairsWithEpochsOutOfSequence: 0,
     skipped,
     problemsNotListed: 0,
     entriesNotSorted: 0,
@@ -272,11 +286,19 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
   }
 
-  /** Name order, after the pairs: the standard logs whose output log is not among the names. */
+  /**
+   * Name order, after the pairs: the standard logs whose output log is not among the names.
+   * When `maxSortedEntries` left output logs out of the sort, a name missing from the sorted
+   * ones may be one of those (already counted in `entriesNotSorted`; their names are not
+   * held, or the cap would not bound memory): the disk says whether the output log is there,
+   * so such a pair is not also reported as a standard log without its output log.
+   */
   private reportLoneStandardsListed(sorted: SortedNames): void {
+    const someNotSorted = this.counters.entriesNotSorted > 0;
     this.listLogs((_name, log) => {
       if (log?.kind === "standard" && !sorted.has(outputLogName(log.stem))) {
-        this.reportLoneStandard(log.stem);
+        if (someNotSorted) this.reportIfLone(log.stem, false);
+        else this.reportLoneStandard(log.stem);
       }
     });
   }
@@ -301,7 +323,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
         // Its output log is not listed yet: remember the stem while there is room, else
         // ask the file system now.
         if (this.halfSeen.size < MAX_HALF_SEEN) this.halfSeen.set(log.stem, "standard");
-        else if (!this.outputExists(log.stem)) this.reportLoneStandard(log.stem);
+        else this.reportIfLone(log.stem, false);
       }
       return undefined;
     }
@@ -327,6 +349,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     }
     this.counters.pairsParsed++;
     if (parsed.value.droppedIncompleteEpoch) this.counters.droppedIncompleteEpochs++;
+    if (parsed.value.epochHeadersOutOfSequence > 0) this.counters.pairsWithEpochsOutOfSequence++;
     if (!byName) this.outputSeen(log.stem);
     return parsed.value.pair;
   }
@@ -340,17 +363,40 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
 
   /** After the listing: standard logs whose output log never came, checked once more on disk. */
   private reportUnmatchedStandards(): void {
+    // The listing is over: an output log still unmatched was never visited, so a stat error
+    // on it is reported here or nowhere.
     for (const [stem, kind] of this.halfSeen) {
-      if (kind === "standard" && !this.outputExists(stem)) this.reportLoneStandard(stem);
+      if (kind === "standard") this.reportIfLone(stem, true);
     }
     this.halfSeen.clear();
   }
 
-  /** A folder named like the output log does not pair: stat, not access. */
-  private outputExists(stem: string): boolean {
-    return (
-      statSync(join(this.logDir, outputLogName(stem)), { throwIfNoEntry: false })?.isFile() === true
-    );
+  /**
+   * Reports the standard log of `stem` `unpaired` when its output log is not a file on disk
+   * (stat, not access: a folder named like the output log does not pair). The stat can fail
+   * for more than a missing file, and none of it may escape the scan (it would end the whole
+   * folder's pass): a name too long for the file system (a 255-byte standard log's output log
+   * needs 262) cannot exist, so the standard log has no output log. Any other error (`ELOOP`
+   * on a symlink loop, `EACCES`, `EIO`) means the name is there but cannot be used: it is
+   * counted `unreadable` when `reportErrors`; during the listing it is not, since the output
+   * log's own entry is listed too, and reading it counts the same error once.
+   */
+  private reportIfLone(stem: string, reportErrors: boolean): void {
+    const path = join(this.logDir, outputLogName(stem));
+    let isFile: boolean;
+    try {
+      isFile = statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      if (error.code !== "ENAMETOOLONG") {
+        if (reportErrors) {
+          this.report(failure("unreadable", `cannot stat ${path}: ${error.message}`, { path }));
+        }
+        return;
+      }
+      isFile = false;
+    }
+    if (!isFile) this.reportLoneStandard(stem);
   }
 
   private reportLoneStandard(stem: string): void {

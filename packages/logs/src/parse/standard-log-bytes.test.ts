@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { clockArb, readBothWays, STAMP, STRAY_LINES } from "./byte-lines.test-support.ts";
 import { StandardLogParser } from "./standard-log.ts";
 
-const LIMITS = { maxEpochs: 50, maxComponents: 4 };
+const LIMITS = { maxEpochs: 50, maxComponents: 4, maxPowerValues: 40 };
 
 /** Lines of a standard log: the common ones, their near misses, and hostile ones. */
 const lineArb: fc.Arbitrary<string> = fc.oneof(

@@ -4,7 +4,7 @@ import {
   asciiUpToColonSpace,
   clockAt,
   containsAsciiIgnoringCase,
-  isEpochHeader,
+  epochHeaderNumber,
   plainDecimalAt,
   stampedMessageAt,
   startsWithAscii,
@@ -25,16 +25,38 @@ export interface StandardLog {
   readonly earlyStop: boolean;
   /** The last epoch lacked its duration or a power line (the run stopped inside it) and was left out. */
   readonly droppedIncompleteEpoch: boolean;
+  /**
+   * `Epoch n:` headers whose `n` is not the previous header's plus one (the first: 1): a
+   * block written twice, epochs renumbered or skipped. The figures are read as carbontracker
+   * reads them, one epoch per block whatever its number; this says they may not be what the
+   * run measured.
+   */
+  readonly epochHeadersOutOfSequence: number;
 }
+
+/**
+ * The default `maxPowerValues`: four times what the default `maxEpochs` (1,000,000) gives a
+ * log of carbontracker's one value per component, GPU and CPU, so no log the other limits
+ * accept for its epochs is refused for its values. At 8 bytes a number, held twice (the
+ * power and its energy), that is 64 MiB at most, against the 2 GiB a 256 MiB log of arrays
+ * took without it.
+ */
+export const DEFAULT_MAX_POWER_VALUES = 4 * 1024 * 1024;
 
 export interface StandardLogLimits {
   readonly maxEpochs: number;
   /** Components in one log (carbontracker has two). */
   readonly maxComponents: number;
+  /**
+   * Power values held for one log, every component and epoch together. Each value read costs
+   * about 16 bytes held (the number, and its energy in the parsed pair) against 2 bytes of
+   * file (`0 ` in an array), so the file-size cap alone let one 256 MiB log take 2 GiB.
+   */
+  readonly maxPowerValues: number;
 }
 
 // Sticky: tested at the message's start without slicing the line.
-const EPOCH = /Epoch \d+:\s*$/y;
+const EPOCH = /Epoch (\d+):\s*$/y;
 const DURATION_PREFIX = "Duration: ";
 const POWER_PREFIX = "Average power usage (W) for ";
 const COMPONENTS = "The following components were found:";
@@ -83,6 +105,11 @@ export class StandardLogParser implements ByteLineSink {
   /** See `rawName`: the names as written so far (most logs have one or two). */
   private readonly rawNames: string[] = [];
   private earlyStop = false;
+  /** The number of the last `Epoch n:` header read (0 before the first). */
+  private lastEpochHeader = 0;
+  private epochHeadersOutOfSequence = 0;
+  /** Power values held so far, against `limits.maxPowerValues`. */
+  private valuesHeld = 0;
   private problem: FileProblem | undefined;
   /** An array value spread over several lines (numpy wraps long arrays). */
   private pending: { component: string; text: string; line: number } | undefined;
@@ -132,13 +159,16 @@ export class StandardLogParser implements ByteLineSink {
           return;
         }
         break;
-      case 69: // E
+      case 69: {
+        // E
         EPOCH.lastIndex = start;
-        if (EPOCH.test(text)) {
-          this.nextEpoch(lineNumber);
+        const header = EPOCH.exec(text);
+        if (header !== null) {
+          this.epochHeader(Number(header[1]), lineNumber);
           return;
         }
         break;
+      }
       case 84: // T
         if (this.devices === undefined && text.startsWith(COMPONENTS, start)) {
           this.devices = new Map(componentsOf(text.slice(start + COMPONENTS.length)));
@@ -195,13 +225,16 @@ export class StandardLogParser implements ByteLineSink {
           return true;
         }
         break;
-      case 69: // E
-        if (isEpochHeader(buf, at, end)) {
-          this.nextEpoch(lineNumber);
+      case 69: {
+        // E
+        const n = epochHeaderNumber(buf, at, end);
+        if (n >= 0) {
+          this.epochHeader(n, lineNumber);
           return true;
         }
         // Not an ASCII header; `\s` also takes Unicode spaces (`Epoch 3:\u00a0`): the string decides.
         return false;
+      }
       case 84: // T
         return false;
     }
@@ -292,6 +325,7 @@ export class StandardLogParser implements ByteLineSink {
       powerW,
       earlyStop: this.earlyStop,
       droppedIncompleteEpoch,
+      epochHeadersOutOfSequence: this.epochHeadersOutOfSequence,
     });
   }
 
@@ -299,6 +333,16 @@ export class StandardLogParser implements ByteLineSink {
     if (this.durations[epoch] === undefined) return false;
     for (const values of this.powers.values()) if (values[epoch] === undefined) return false;
     return true;
+  }
+
+  /**
+   * `Epoch n:` opens the next epoch whatever `n` says, as carbontracker counts its blocks;
+   * a number out of sequence is only counted, for the caller to flag the log.
+   */
+  private epochHeader(n: number, lineNumber: number): void {
+    if (n !== this.lastEpochHeader + 1) this.epochHeadersOutOfSequence++;
+    this.lastEpochHeader = n;
+    this.nextEpoch(lineNumber);
   }
 
   private nextEpoch(lineNumber: number): void {
@@ -339,6 +383,17 @@ export class StandardLogParser implements ByteLineSink {
         this.powers.set(component, perEpoch);
       }
       if (this.byRawName.size < MAX_RAW_NAMES) this.byRawName.set(raw, perEpoch);
+    }
+    // Checked before the values are kept, so a log's memory stays bounded by the cap, not
+    // by its size on disk.
+    this.valuesHeld += values.length;
+    if (this.valuesHeld > this.limits.maxPowerValues) {
+      this.fail(
+        "too-many-values",
+        lineNumber,
+        `more than ${this.limits.maxPowerValues} power values in one log`,
+      );
+      return;
     }
     if (this.epoch < 0 || perEpoch[this.epoch] !== undefined) this.nextEpoch(lineNumber);
     if (this.problem === undefined) perEpoch[this.epoch] = values;

@@ -34,12 +34,19 @@ const componentName = z.pipe(
 /**
  * What a log file prefix may hold: it goes into a file name beside carbontracker's own, so no
  * path separator (it would write outside the log folder), NUL or line break, and not
- * `_carbontracker` (the parser finds the files by it). The tracker checks its
- * `logFilePrefix` option with this too, so that the error names the option.
+ * `carbontracker` anywhere. Our parser splits a name at `_carbontracker`, and carbontracker's
+ * `get_all_logs` takes any name matching `.*carbontracker_output.log` or `.*carbontracker.log`
+ * (case-sensitive, the dot unescaped) for a log: with the prefix `carbontracker_output.log` it
+ * took our standard log for an output log and failed to pair the folder. Forbidding the word,
+ * not only the spellings known to break, leaves no name for its patterns to misread. The
+ * tracker checks its `logFilePrefix` option with this too, so that the error names the option.
  */
 export const logFilePrefixSchema = z.string().check(
   z.regex(/^[^/\\\0\r\n]*$/, "the prefix may not contain a path separator, NUL or a line break"),
-  z.refine((p) => !p.includes("_carbontracker"), "the prefix may not contain `_carbontracker`"),
+  z.refine(
+    (p) => !p.includes("carbontracker"),
+    "the prefix may not contain `carbontracker`: carbontracker's parser would take the run's standard log for another kind of log",
+  ),
 );
 
 export const logWriterOptionsSchema = z.object({
