@@ -181,6 +181,8 @@ export class CarbonTracker implements AsyncDisposable {
    * `epochEnd()` waits for that epoch to reach the ledger and the log before it reads them.
    */
   private closing: Promise<Ledger> | null = null;
+  /** The prediction an `epochEnd()` is making (it may await a forecast), kept for the same reason. */
+  private predicting: Promise<TrackerResult | null> | null = null;
   private epochsCompleted = 0;
   private run: { energyJ: Float64Array; seconds: number } = emptyLedger(0);
   private spanBegin: Promise<MeterReading> | null = null;
@@ -568,7 +570,9 @@ export class CarbonTracker implements AsyncDisposable {
     }
     let prediction: TrackerResult | null = null;
     if (o.epochs !== undefined && o.epochsBeforePred > 0 && epoch === o.epochsBeforePred) {
-      prediction = await this.predict(session, o.epochs);
+      const predicting = this.predict(session, o.epochs);
+      this.predicting = predicting;
+      prediction = await predicting;
     }
     let actual: TrackerResult | null = null;
     const target = this.monitorTarget();
@@ -694,6 +698,11 @@ export class CarbonTracker implements AsyncDisposable {
     const inFlight = this.closing;
     if (this.epochBegin !== null) await this.closeEpoch(session, this.epochBegin);
     if (inFlight !== null) await inFlight.catch(() => undefined);
+    // Likewise a prediction still waiting for its forecast: its record goes into the output
+    // log before the logs close (it wrote to closed logs, a warning, and the log lacked it).
+    // The forecast is bounded by its provider's own timeout.
+    const predicting = this.predicting;
+    if (predicting !== null) await predicting.catch(() => undefined);
     let label: number | null;
     let ledger: Ledger;
     if (this.usedEpochs) {

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -384,6 +385,70 @@ describe("intensity", () => {
       9,
     );
     await tracker.stop();
+  });
+});
+
+describe("a stop() while an epochEnd() waits for its forecast", () => {
+  it("waits for the prediction, so its record is in the output log", async () => {
+    // The prediction was written after stop() had closed the logs: a warning, and an output
+    // log without it.
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    const logDir = await mkdtemp(join(tmpdir(), "wattprint-forecast-race-"));
+    let asked: () => void = () => {};
+    const forecastAsked = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    let answer: () => void = () => {};
+    const provider: IntensityProvider = {
+      id: "fake",
+      title: "Fake",
+      supports: () => true,
+      current: async (zone) =>
+        ok({
+          zone,
+          intensity: gramsPerKWh(100),
+          at: new Date().toISOString(),
+          providerId: "fake",
+          source: { id: "fake", title: "Fake", url: "", year: 2026 },
+          basis: "test",
+          estimated: false,
+        }),
+      // A forecast that answers only when the test says: the stop() comes while it waits.
+      forecast: () => {
+        asked();
+        return new Promise((resolve) => {
+          answer = () =>
+            resolve(ok([{ at: new Date().toISOString(), intensity: gramsPerKWh(200) }]));
+        });
+      },
+    };
+    try {
+      const tracker = new CarbonTracker({
+        ...sim,
+        location: "DK",
+        intensityProvider: provider,
+        epochs: 10,
+        epochsBeforePred: 1,
+        logDir,
+      });
+      await tracker.epochStart();
+      await vi.advanceTimersByTimeAsync(200_000);
+      const ending = tracker.epochEnd();
+      await forecastAsked;
+      const stopping = tracker.stop();
+      // Time for the stop to run as far as it goes before the forecast answers.
+      await vi.advanceTimersByTimeAsync(1000);
+      answer();
+      const [report, result] = await Promise.all([ending, stopping]);
+      expect(report?.prediction?.intensity.gPerKWh).toBeCloseTo((100 + 200 * 3) / 4, 9);
+      expect(result.status).toBe("early-stop");
+      expect(tracker.warnings).toEqual([]);
+      expect(tracker.introspect().logWriteFailures).toBe(0);
+      const output = readFileSync(tracker.logFiles?.output ?? "", "utf8");
+      expect(output).toMatch(/Predicted consumption for 10 epoch\(s\):/);
+    } finally {
+      await rm(logDir, { recursive: true, force: true });
+    }
   });
 });
 
