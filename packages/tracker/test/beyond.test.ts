@@ -32,6 +32,26 @@ const SIM: TrackerOptions = {
 };
 const W = 300;
 
+/** A live provider answering 100 g/kWh now, and `forecast` for what is to come. */
+function fakeProvider(forecast: NonNullable<IntensityProvider["forecast"]>): IntensityProvider {
+  return {
+    id: "fake",
+    title: "Fake",
+    supports: () => true,
+    current: async (zone) =>
+      ok({
+        zone,
+        intensity: gramsPerKWh(100),
+        at: new Date().toISOString(),
+        providerId: "fake",
+        source: { id: "fake", title: "Fake", url: "", year: 2026 },
+        basis: "test",
+        estimated: false,
+      }),
+    forecast,
+  };
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date("2026-12-02T12:00:00Z") });
 });
@@ -346,26 +366,12 @@ describe("intensity", () => {
 
   it("predicts CO2 with carbontracker's mix of fetched values and the forecast", async () => {
     const { intensityGPerKWh: _, ...sim } = SIM;
-    const provider: IntensityProvider = {
-      id: "fake",
-      title: "Fake",
-      supports: () => true,
-      current: async (zone) =>
-        ok({
-          zone,
-          intensity: gramsPerKWh(100),
-          at: new Date().toISOString(),
-          providerId: "fake",
-          source: { id: "fake", title: "Fake", url: "", year: 2026 },
-          basis: "test",
-          estimated: false,
-        }),
-      forecast: async () =>
-        ok([
-          { at: new Date().toISOString(), intensity: gramsPerKWh(200) },
-          { at: new Date().toISOString(), intensity: gramsPerKWh(400) },
-        ]),
-    };
+    const provider = fakeProvider(async () =>
+      ok([
+        { at: new Date().toISOString(), intensity: gramsPerKWh(200) },
+        { at: new Date().toISOString(), intensity: gramsPerKWh(400) },
+      ]),
+    );
     const tracker = new CarbonTracker({
       ...sim,
       location: "DK",
@@ -399,29 +405,13 @@ describe("a stop() while an epochEnd() waits for its forecast", () => {
       asked = resolve;
     });
     let answer: () => void = () => {};
-    const provider: IntensityProvider = {
-      id: "fake",
-      title: "Fake",
-      supports: () => true,
-      current: async (zone) =>
-        ok({
-          zone,
-          intensity: gramsPerKWh(100),
-          at: new Date().toISOString(),
-          providerId: "fake",
-          source: { id: "fake", title: "Fake", url: "", year: 2026 },
-          basis: "test",
-          estimated: false,
-        }),
-      // A forecast that answers only when the test says: the stop() comes while it waits.
-      forecast: () => {
-        asked();
-        return new Promise((resolve) => {
-          answer = () =>
-            resolve(ok([{ at: new Date().toISOString(), intensity: gramsPerKWh(200) }]));
-        });
-      },
-    };
+    // A forecast that answers only when the test says: the stop() comes while it waits.
+    const provider = fakeProvider(() => {
+      asked();
+      return new Promise((resolve) => {
+        answer = () => resolve(ok([{ at: new Date().toISOString(), intensity: gramsPerKWh(200) }]));
+      });
+    });
     try {
       const tracker = new CarbonTracker({
         ...sim,
