@@ -58,4 +58,25 @@ describe("planFeeds", () => {
       ),
     ).toMatchObject({ ok: false, error: { kind: "inputs-not-feedable", field: "c" } });
   });
+
+  it("counts a string element at what the runner and onnxruntime hold for it", () => {
+    // At 8 bytes each, 64 Mi empty strings passed the 512 MiB limit and took 7.7 GiB.
+    const strings = planFeeds([tensor("text", "string", [64 * 1024 * 1024])], { batchSize: 1 });
+    expect(strings).toMatchObject({
+      ok: false,
+      error: { kind: "inputs-not-feedable", message: expect.stringMatching(/over the limit/) },
+    });
+    expect(planFeeds([tensor("text", "string", [1024 * 1024])], { batchSize: 1 }).ok).toBe(true);
+  });
+
+  it("quotes at most 16 of a model's input names, each cut, in a message", () => {
+    // 256 names of 256 KiB made a 67 MB message, which the bus node would have published.
+    const inputs = Array.from({ length: 256 }, (_, i) =>
+      tensor(`${String(i).padStart(3, "0")}${"n".repeat(256 * 1024)}`, "float32", [1]),
+    );
+    const plan = planFeeds(inputs, { batchSize: 1, inputShapes: { nope: [1] } });
+    if (plan.ok) throw new Error("planned");
+    expect(plan.error.message.length).toBeLessThan(2000);
+    expect(plan.error.message).toMatch(/inputs: 000n+…, 001n+…, .* and 240 more\)/);
+  });
 });

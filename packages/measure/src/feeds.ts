@@ -56,8 +56,29 @@ const BYTES: Readonly<Record<FeedType, number>> = {
   int64: 8,
   uint64: 8,
   bool: 1,
-  string: 8,
+  // Not a pointer's 8: the runner holds a JavaScript string per element and onnxruntime
+  // copies each into a native std::string (32 bytes and more) on every pass. At 8, a 64 Mi
+  // element string input passed the 512 MiB limit and took 7.7 GiB.
+  string: 48,
 };
+
+/** Names quoted in one message, and characters of each: a model may hold 256 inputs of any length. */
+const QUOTED_NAMES = 16;
+const QUOTED_NAME_CHARS = 64;
+
+/** A model's name for an input, cut for a message. */
+export function cutName(name: string): string {
+  return name.length <= QUOTED_NAME_CHARS ? name : `${name.slice(0, QUOTED_NAME_CHARS - 1)}…`;
+}
+
+/**
+ * Names for a message: the first `QUOTED_NAMES`, each cut, and how many more. Quoted whole,
+ * 256 names of 256 KiB made a 67 MB message that the bus node would have published.
+ */
+export function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, QUOTED_NAMES).map(cutName).join(", ");
+  return names.length > QUOTED_NAMES ? `${shown} and ${names.length - QUOTED_NAMES} more` : shown;
+}
 
 /** The bytes a planned input takes once built. */
 export function feedBytes(plan: Pick<FeedPlan, "type" | "elements">): number {
@@ -113,7 +134,7 @@ export function planFeeds(
         ok: false,
         error: failure(
           "invalid-request",
-          `input_shapes names "${name}", which is not an input of the model (inputs: ${inputs.map((i) => i.name).join(", ")})`,
+          `input_shapes names "${cutName(name)}", which is not an input of the model (inputs: ${listNames(inputs.map((i) => i.name))})`,
           { field: `input_shapes.${name}` },
         ),
       };
@@ -124,13 +145,13 @@ export function planFeeds(
   for (const input of inputs) {
     if (!input.isTensor) {
       return notFeedable(
-        `input "${input.name}" is not a tensor (a sequence or a map); only tensor inputs can be fed`,
+        `input "${cutName(input.name)}" is not a tensor (a sequence or a map); only tensor inputs can be fed`,
         input.name,
       );
     }
     if (!isFeedType(input.type)) {
       return notFeedable(
-        `input "${input.name}" has element type ${input.type}, which cannot be fed (feedable: ${FEEDABLE_TYPES.join(", ")})`,
+        `input "${cutName(input.name)}" has element type ${input.type}, which cannot be fed (feedable: ${FEEDABLE_TYPES.join(", ")})`,
         input.name,
       );
     }
@@ -144,7 +165,7 @@ export function planFeeds(
         ok: false,
         error: failure(
           "invalid-request",
-          `input_shapes.${input.name} has ${override.length} dimensions; the model declares ${input.shape.length} (${input.shape.join(" x ")})`,
+          `input_shapes.${cutName(input.name)} has ${override.length} dimensions; the model declares ${input.shape.length} (${input.shape.join(" x ")})`,
           { field: `input_shapes.${input.name}` },
         ),
       };
@@ -157,14 +178,14 @@ export function planFeeds(
     for (const dim of dims) elements *= dim;
     if (elements > MAX_FEED_ELEMENTS) {
       return notFeedable(
-        `input "${input.name}" would be ${dims.join(" x ")} = ${elements} elements, over the limit of ${MAX_FEED_ELEMENTS}; give a smaller batch_size or input_shapes`,
+        `input "${cutName(input.name)}" would be ${dims.join(" x ")} = ${elements} elements, over the limit of ${MAX_FEED_ELEMENTS}; give a smaller batch_size or input_shapes`,
         input.name,
       );
     }
     bytes += elements * BYTES[input.type];
     if (bytes > MAX_FEED_BYTES) {
       return notFeedable(
-        `the inputs up to "${input.name}" need ${bytes} bytes, over the limit of ${MAX_FEED_BYTES}`,
+        `the inputs up to "${cutName(input.name)}" need ${bytes} bytes, over the limit of ${MAX_FEED_BYTES}`,
         input.name,
       );
     }

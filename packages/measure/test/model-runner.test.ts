@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,7 +77,9 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
     });
     expect(await run.prepare(good.path, good.spec)).toMatchObject({ ok: true });
     expect(await run.run(good.spec, 0.05)).toMatchObject({ ok: true });
-    expect(run.counters.started).toBe(1);
+    // The runner that failed to load a file is retired (whatever onnxruntime made of it is
+    // not released); one more runner serves the rest, and none died.
+    expect(run.counters).toMatchObject({ started: 2, retired: 1, died: 0 });
   });
 
   it("refuses a run before its model is prepared", async () => {
@@ -122,5 +126,105 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
       ok: false,
       error: { kind: "closed" },
     });
+  });
+});
+
+/** The runner processes whose parent is `pid`, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      // The runner, not tsx's esbuild service, which the parent also starts.
+      const command = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (ppid === pid && command.includes("child.ts")) found.push(Number(entry));
+    } catch {
+      // Gone while listed.
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // A zombie has exited; only its entry is left until it is reaped.
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(process.platform !== "linux")("the runner's lifetime", () => {
+  it.each(["exit", "wait"] as const)(
+    "ends with its parent (%s), even inside a forward pass that never ends",
+    async (how) => {
+      // A runner whose parent exited or was killed mid-pass went on under PID 1, using a
+      // core until the pass ended: with this model, never.
+      const model = await writeTestOnnxModel(dir, `endless-${how}.onnx`, "endless-loop");
+      const parent = spawn(
+        process.execPath,
+        [
+          "--conditions=@wattprint/source",
+          "--import",
+          "tsx",
+          join(import.meta.dirname, "support", "orphan-parent.ts"),
+          model,
+          how,
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      const parentPid = parent.pid as number;
+      await new Promise<void>((resolve, reject) => {
+        parent.stdout?.on("data", (chunk: Buffer) => {
+          if (chunk.toString().includes("started")) resolve();
+        });
+        parent.once("exit", () => reject(new Error("the parent exited before it started")));
+      });
+      let runners: number[] = [];
+      for (let i = 0; i < 200 && runners.length === 0; i++) {
+        runners = childrenOf(parentPid);
+        if (runners.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(runners).toHaveLength(1);
+      const runner = runners[0] as number;
+      const parentGone = new Promise((resolve) => parent.once("exit", resolve));
+      // Inside the pass: the parent has waited for the model to load.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      if (how === "wait") parent.kill("SIGKILL");
+      await parentGone;
+      // A hang detector, not a timing bound: the watchdog looks every half second.
+      for (let i = 0; i < 300 && alive(runner); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const left = alive(runner);
+      if (left) process.kill(runner, "SIGKILL");
+      expect(left).toBe(false);
+    },
+    30_000,
+  );
+});
+
+describe("a model onnxruntime-node loads but cannot describe", () => {
+  it("is inputs-not-feedable, and the runner holding its session is retired", async () => {
+    // The session onnxruntime made before refusing the type is never released: 200 MB a try
+    // for a 200 MB model, kept by a runner that went on.
+    const bfloat = await spec(await writeTestOnnxModel(dir, "bf16.onnx", "bfloat16-input"));
+    const good = await spec(await writeTestOnnxModel(dir, "after-bf16.onnx", "matmul-relu", 8));
+    const run = runner();
+    const refused = await run.prepare(bfloat.path, bfloat.spec);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        kind: "inputs-not-feedable",
+        message: expect.stringMatching(/Unsupported data type/),
+      },
+    });
+    expect(run.counters.retired).toBe(1);
+    const next = await run.prepare(good.path, good.spec);
+    expect(next.ok).toBe(true);
+    expect(run.counters).toMatchObject({ started: 2, died: 0 });
   });
 });

@@ -12,18 +12,30 @@ import onnxProto from "onnx-proto";
  * - `sequence-input`: its one input is a sequence of tensors, which the measurer cannot
  *   feed (SequenceLength of it is the output).
  * - `huge-input`: a float32 input of a fixed 65536 × 65536 shape, over any feed limit.
+ * - `endless-loop`: one forward pass that does not end (a Loop of 4·10¹² trips).
+ * - `bfloat16-input`: a bfloat16 input, which onnxruntime-node loads and then refuses to
+ *   describe to JavaScript.
  */
-export type TestModelKind = "matmul-relu" | "sequence-input" | "huge-input";
+export type TestModelKind =
+  | "matmul-relu"
+  | "sequence-input"
+  | "huge-input"
+  | "endless-loop"
+  | "bfloat16-input";
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
-function tensorInput(name: string, dims: readonly (number | string)[]): OnnxTypes.IValueInfoProto {
+function tensorInput(
+  name: string,
+  dims: readonly (number | string)[],
+  elemType: number = FLOAT,
+): OnnxTypes.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: FLOAT,
+        elemType,
         shape: {
           dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })),
         },
@@ -75,6 +87,50 @@ function graph(kind: TestModelKind, size: number): OnnxTypes.IGraphProto {
         input: [tensorInput("x", [65_536, 65_536])],
         output: [tensorInput("y", [65_536, 65_536])],
       };
+    case "endless-loop": {
+      const INT64 = onnx.TensorProto.DataType.INT64;
+      const BOOL = onnx.TensorProto.DataType.BOOL;
+      const body: OnnxTypes.IGraphProto = {
+        name: "body",
+        node: [
+          { opType: "Identity", input: ["cond_in"], output: ["cond_out"] },
+          { opType: "Add", input: ["v_in", "one"], output: ["v_out"] },
+        ],
+        initializer: [{ name: "one", dims: [1], dataType: FLOAT, floatData: [1] }],
+        input: [
+          tensorInput("iter", [], INT64),
+          tensorInput("cond_in", [], BOOL),
+          tensorInput("v_in", [1]),
+        ],
+        output: [tensorInput("cond_out", [], BOOL), tensorInput("v_out", [1])],
+      };
+      return {
+        name: "endless_loop",
+        initializer: [
+          { name: "trips", dims: [], dataType: INT64, int64Data: [4_000_000_000_000] },
+          { name: "go", dims: [], dataType: BOOL, int32Data: [1] },
+        ],
+        node: [
+          {
+            opType: "Loop",
+            input: ["trips", "go", "x"],
+            output: ["y"],
+            attribute: [{ name: "body", type: onnx.AttributeProto.AttributeType.GRAPH, g: body }],
+          },
+        ],
+        input: [tensorInput("x", [1])],
+        output: [tensorInput("y", [1])],
+      };
+    }
+    case "bfloat16-input": {
+      const BFLOAT16 = onnx.TensorProto.DataType.BFLOAT16;
+      return {
+        name: "bfloat16_input",
+        node: [{ opType: "Identity", input: ["x"], output: ["y"] }],
+        input: [tensorInput("x", [1, 4], BFLOAT16)],
+        output: [tensorInput("y", [1, 4], BFLOAT16)],
+      };
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import { type FeedPlan, feedBytes, planFeeds } from "../feeds.ts";
+import { cutName, FEEDABLE_TYPES, type FeedPlan, feedBytes, planFeeds } from "../feeds.ts";
 import { FeedCache } from "./feed-cache.ts";
 import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } from "./protocol.ts";
 
@@ -14,6 +15,25 @@ import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } fr
  * used evicted and released; the feeds of each (model, batch, shapes) are built once.
  */
 const maxModels = Math.max(1, Number.parseInt(process.argv[2] ?? "4", 10) || 4);
+
+/**
+ * A watchdog on a thread of its own: onnxruntime's forward pass holds this process's main
+ * thread, so a runner whose parent died mid-pass (killed, or exited on an error) kept a core
+ * busy under PID 1 until the pass ended, and a hostile model's pass need never end. The
+ * parent's timers, which kill a pass that runs too long, died with it. Polling the parent's
+ * pid costs one syscall every half second.
+ */
+const parentPid = Number(process.argv[3]) || process.ppid;
+const watchdog = new Worker(
+  `const { workerData } = require("node:worker_threads");
+const check = () => { if (process.ppid !== workerData) process.kill(process.pid, "SIGKILL"); };
+check();
+setInterval(check, 500);`,
+  // The parent's pid as it gave it, not ppid now: a parent gone before this line ran left
+  // the runner under PID 1 already.
+  { eval: true, workerData: parentPid, execArgv: [] },
+);
+watchdog.unref();
 
 type Feeds = Record<string, ort.Tensor>;
 
@@ -86,11 +106,20 @@ async function prepare(request: Extract<RunnerRequest, { type: "prepare" }>): Pr
   try {
     loaded = await session(request.sha256, request.file);
   } catch (error) {
+    const why = message(error);
+    // onnxruntime-node reads the inputs' types after loading the model natively, and throws
+    // for types it cannot hand to JavaScript (bfloat16, float8, complex): an input the
+    // measurer cannot feed, not a broken file. Either way the native session it made is
+    // never released (200 MB a try for a 200 MB model), so this runner is retired.
+    const unsupported = /Unsupported data type/i.test(why);
     return {
       type: "failed",
       id: request.id,
-      kind: "model-not-loadable",
-      message: `onnxruntime could not load ${request.file}: ${message(error)}`,
+      kind: unsupported ? "inputs-not-feedable" : "model-not-loadable",
+      message: unsupported
+        ? `${request.file} has an input or output of a type onnxruntime-node cannot pass to JavaScript (${why}); only tensors of ${FEEDABLE_TYPES.join(", ")} can be fed`
+        : `onnxruntime could not load ${request.file}: ${why}`,
+      retire: true,
     };
   }
   const plan = planFeeds(loaded.inputMetadata, request);
@@ -111,7 +140,12 @@ async function prepare(request: Extract<RunnerRequest, { type: "prepare" }>): Pr
         type: "failed",
         id: request.id,
         kind: "run-failed",
-        message: `a forward pass with inputs ${plan.value.map((p) => `${p.name}: ${p.type}[${p.dims.join("x")}]`).join(", ")} failed: ${message(error)}`,
+        message: `a forward pass with inputs ${plan.value
+          .slice(0, 16)
+          .map((p) => `${cutName(p.name)}: ${p.type}[${p.dims.join("x")}]`)
+          .join(
+            ", ",
+          )}${plan.value.length > 16 ? ` and ${plan.value.length - 16} more` : ""} failed: ${message(error)}`,
       };
     }
     const bytes = plan.value.reduce((sum, input) => sum + feedBytes(input), 0);

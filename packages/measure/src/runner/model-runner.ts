@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { cutText } from "@wattprint/core";
 import { failure, type Result } from "@wattprint/result";
 import type { MeasureFailure } from "../failures.ts";
 import { type RunnerReply, type RunnerRequest, runnerReplySchema } from "./protocol.ts";
@@ -41,6 +42,9 @@ export interface FeedSpec {
  * request starts a fresh process (which loads its models again). A process that dies fails
  * the request in flight with its exit status and the end of its stderr.
  */
+/** The longest failure message passed on from the runner. */
+export const MAX_FAILURE_MESSAGE_CHARS = 2000;
+
 export class ModelRunner {
   private child: ChildProcess | undefined;
   private stderrTail = "";
@@ -48,7 +52,7 @@ export class ModelRunner {
   private readonly waiting = new Map<number, Awaited>();
   private closed = false;
   /** Processes started, and killed on a timeout: for `introspect()` and the logs. */
-  readonly counters = { started: 0, killedOnTimeout: 0, died: 0, badReplies: 0 };
+  readonly counters = { started: 0, killedOnTimeout: 0, died: 0, badReplies: 0, retired: 0 };
 
   constructor(private readonly options: ModelRunnerOptions = {}) {}
 
@@ -95,12 +99,16 @@ export class ModelRunner {
     // Under the workspace's source condition (tests, tsx) the runner is TypeScript too.
     const fromSource = here.endsWith(".ts");
     const script = fileURLToPath(new URL(`./child.${fromSource ? "ts" : "js"}`, import.meta.url));
-    const child = fork(script, [String(this.options.maxModels ?? DEFAULT_MAX_MODELS)], {
-      execArgv: fromSource ? ["--conditions=@wattprint/source", "--import", "tsx"] : [],
-      cwd: fileURLToPath(new URL("../..", import.meta.url)),
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "json",
-    });
+    const child = fork(
+      script,
+      [String(this.options.maxModels ?? DEFAULT_MAX_MODELS), String(process.pid)],
+      {
+        execArgv: fromSource ? ["--conditions=@wattprint/source", "--import", "tsx"] : [],
+        cwd: fileURLToPath(new URL("../..", import.meta.url)),
+        stdio: ["ignore", "ignore", "pipe", "ipc"],
+        serialization: "json",
+      },
+    );
     this.counters.started += 1;
     this.stderrTail = "";
     child.stderr?.setEncoding("utf8");
@@ -122,7 +130,14 @@ export class ModelRunner {
     child.on("error", (error) => {
       this.failAll(child, failure("run-failed", `the runner process failed: ${error.message}`));
     });
-    // The bus node may exit with a runner idle: the runner must not keep it alive.
+    // The bus node may exit with a runner idle: the runner must not keep it alive, and must
+    // not outlive it either (a pass in flight would go on under PID 1). This covers an exit
+    // and an uncaught error; the runner's own watchdog covers a SIGKILL.
+    const killOnExit = (): void => {
+      child.kill("SIGKILL");
+    };
+    process.once("exit", killOnExit);
+    child.once("exit", () => process.off("exit", killOnExit));
     child.unref();
     child.channel?.unref();
     return child;
@@ -173,10 +188,25 @@ export class ModelRunner {
     }
     const reply = parsed.data;
     if (reply.type === "failed") {
-      this.settle(reply.id, { ok: false, error: failure(reply.kind, reply.message) });
+      if (reply.retire === true) this.retire();
+      // onnxruntime's own words may quote a model's names at any length: bounded here, since
+      // the bus node publishes the message.
+      this.settle(reply.id, {
+        ok: false,
+        error: failure(reply.kind, cutText(reply.message, MAX_FAILURE_MESSAGE_CHARS)),
+      });
     } else {
       this.settle(reply.id, { ok: true, value: reply });
     }
+  }
+
+  /** Kills the runner (it holds memory it cannot free); the next request starts another. */
+  private retire(): void {
+    const child = this.child;
+    if (child === undefined) return;
+    this.child = undefined;
+    this.counters.retired += 1;
+    child.kill("SIGKILL");
   }
 
   private settle(id: number, result: Result<RunnerReply, MeasureFailure>): void {

@@ -62,6 +62,8 @@ export const runnerReplySchema = z.discriminatedUnion("type", [
     id: z.int(),
     kind: failureKinds,
     message: z.string(),
+    /** The runner holds memory it cannot free (a session onnxruntime made and never released): start another. */
+    retire: z.optional(z.boolean()),
   }),
 ]);
 export type RunnerReply = z.infer<typeof runnerReplySchema>;
