@@ -1,4 +1,4 @@
-import { convertDuration, parseDuration } from "@wattprint/core";
+import { convertDuration, cutText, parseDuration } from "@wattprint/core";
 import {
   type FlagSpec,
   type NumberRule,
@@ -38,6 +38,54 @@ export function parseCommandArgs<O extends FlagSpec>(
   });
 }
 
+/**
+ * Characters of a typed value an error quotes. A value may be a script's 100 KB; the start
+ * says which value is meant, and the length note says why it was refused.
+ */
+export const MAX_QUOTED_CHARS = 80;
+
+/** A typed value quoted in an error: its first characters only, so a message stays one short line. */
+export function quoted(text: string): string {
+  return `"${cutText(text, MAX_QUOTED_CHARS)}"`;
+}
+
+/**
+ * The most a user's mistake prints. No usage message of ours comes near it; one quoting a
+ * typed value whole (as the core's and the tracker's messages do) is cut to this.
+ */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/**
+ * `message` with each "quoted" span cut as `quoted` cuts it, then the whole to
+ * MAX_MESSAGE_CHARS: for messages written elsewhere (the core's `cannot read duration "..."`,
+ * the tracker's options) that quote what was typed whole. A plain scan, no regex.
+ */
+export function boundMessage(message: string): string {
+  let bounded = "";
+  let at = 0;
+  for (;;) {
+    const open = message.indexOf('"', at);
+    const close = open < 0 ? -1 : message.indexOf('"', open + 1);
+    if (close < 0) break;
+    bounded += `${message.slice(at, open)}${quoted(message.slice(open + 1, close))}`;
+    at = close + 1;
+  }
+  return cutText(`${bounded}${message.slice(at)}`, MAX_MESSAGE_CHARS);
+}
+
+/**
+ * `text` less one trailing `unit` ("10W", "10 w", "64GB" -> "10", "10", "64"), blanks
+ * around it trimmed. No regex: `/\s*W$/` backtracks over every blank run, so a value of
+ * 100,000 spaces took tens of seconds to refuse.
+ */
+export function stripUnit(text: string, unit: string): string {
+  const trimmed = text.trim();
+  const tail = trimmed.slice(-unit.length);
+  return tail.toLowerCase() === unit.toLowerCase()
+    ? trimmed.slice(0, -unit.length).trimEnd()
+    : trimmed;
+}
+
 /** A numeric flag read by the shared rule (decimal, exponent allowed; no hex, Infinity or ""). */
 export function parseNumberFlag(
   command: string,
@@ -46,7 +94,15 @@ export function parseNumberFlag(
   rule: NumberRule = {},
 ): number | undefined {
   if (raw === undefined) return undefined;
-  return inCommand(command, () => parseNumberOption({ name: `--${flag}`, text: raw }, rule));
+  return inCommand(command, () => {
+    try {
+      return parseNumberOption({ name: `--${flag}`, text: raw }, rule);
+    } catch (error) {
+      // The shared parser quotes the whole value; a long one is cut to its start here.
+      if (!(error instanceof UsageError) || raw.length <= MAX_QUOTED_CHARS) throw error;
+      throw new UsageError(error.message.split(`"${raw}"`).join(quoted(raw)));
+    }
+  });
 }
 
 /** A bare number of seconds as the shared number rule reads it: decimal, an exponent allowed. */
@@ -84,7 +140,7 @@ export function parseIntervalFlag(
   }
   if (!(ms >= rule.minMs && ms <= rule.maxMs)) {
     throw new UsageError(
-      `${command}: --${flag} interval must be between ${rule.words}, got "${raw}"`,
+      `${command}: --${flag} interval must be between ${rule.words}, got ${quoted(raw)}`,
     );
   }
   return ms;

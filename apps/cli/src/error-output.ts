@@ -1,3 +1,4 @@
+import { boundMessage } from "./args.ts";
 import type { CliIo } from "./io.ts";
 import { jsonText } from "./render/json-text.ts";
 import { terminalSafe } from "./render/terminal-text.ts";
@@ -22,14 +23,16 @@ export function reportFailure(
   message: string,
   details: Readonly<Record<string, unknown>> = {},
 ): void {
+  // A user's mistake may quote 100 KB they typed (here or in the core's message): bounded.
+  const text = kind === "internal-error" ? message : boundMessage(message);
   if (json) {
-    io.stderr(`${jsonText({ kind, message, ...details })}\n`);
+    io.stderr(`${jsonText({ kind, message: text, ...details })}\n`);
     return;
   }
   // A usage error quotes what was typed (a value, a command's name), perhaps by a script: its
   // control characters are escaped so the line stays one line and cannot drive the terminal.
   // An internal error is ours, a message and a stack over several lines.
-  io.stderr(`${kind === "internal-error" ? message : terminalSafe(message)}\n`);
+  io.stderr(`${kind === "internal-error" ? text : terminalSafe(text)}\n`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { didYouMean, packageVersion, suggestionSuffix } from "@wattprint/node/options";
+import { quoted } from "./args.ts";
 
 /**
  * The command line's own words, answered before any command runs: the version (from this
@@ -30,5 +31,5 @@ export function helpRequest(
 
 /** `unknown command "estimat"; did you mean estimate?` and the list of commands. */
 export function unknownCommandMessage(name: string, commands: readonly string[]): string {
-  return `wattprint: unknown command "${name}"${suggestionSuffix(didYouMean(name, commands))}; commands: ${commands.join(", ")}`;
+  return `wattprint: unknown command ${quoted(name)}${suggestionSuffix(didYouMean(name, commands))}; commands: ${commands.join(", ")}`;
 }

@@ -269,6 +269,76 @@ describe("wattprint estimate comparisons", () => {
     expectUsageError(await wattprint(...ONE_HOUR_OF_100_W, ...extra), pattern);
   });
 
+  it.each([
+    [
+      ["--machine", "dgx-h100", "--utilisation", "0"],
+      /--utilisation applies to --hardware and --watts only: a machine preset \(--machine\) is counted at rated power/,
+    ],
+    [
+      ["--instance", "p5.48xlarge", "--utilisation", "50%"],
+      /--utilisation applies to --hardware and --watts only: a cloud instance \(--instance\)/,
+    ],
+    [
+      ["--machine", "dgx-h100", "--hardware", "H100 SXM", "--utilisation", "0.5"],
+      /--utilisation applies to --hardware and --watts only/,
+    ],
+    [
+      ["--machine", "dgx-h100", "--memory", "64"],
+      /--memory applies to --hardware and --watts only: a machine preset \(--machine\) already counts its own memory/,
+    ],
+    [
+      ["--instance", "p5.48xlarge", "--memory", "64GB"],
+      /--memory applies to --hardware and --watts only/,
+    ],
+  ])("refuses a machine-level %j: it was ignored (or counted twice)", async (extra, pattern) => {
+    // `--machine dgx-h100 --utilisation 0` gave the DGX's full power with exit 0.
+    expectUsageError(await wattprint("estimate", ...extra, "--duration", "1h"), pattern);
+  });
+
+  it("still scales --hardware and --watts parts by --utilisation and adds --memory to them", async () => {
+    const json = report(
+      await wattprint(
+        "estimate",
+        "--watts",
+        "200 W",
+        "--utilisation",
+        "50%",
+        "--memory",
+        "64 GB",
+        "--duration",
+        "1h",
+        "--json",
+      ),
+    );
+    expect(json.breakdown.map((row) => row.name)).toContain("64 GB memory");
+    expect(json.breakdown[0]?.power.value).toBe(100);
+  });
+
+  it("shows each row's PUE and each source when the rows differ in PUE", async () => {
+    const args = ["estimate", "--instance", "p5.48xlarge,a3-highgpu-8g", "--duration", "1h"];
+    const json = reports(await wattprint(...args, "--json"));
+    const pues = json.map((r) => r.pue.value);
+    expect(new Set(pues).size).toBe(2);
+    const table = await wattprint(...args);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split("\n");
+    expect(lines[0]).toMatch(/^hardware\s+zone\s+intensity\s+pue\s+energy/);
+    json.forEach((r, i) => {
+      // Rows are in the JSON's order (both sorted by carbon): each shows its own PUE.
+      expect(lines[i + 2]).toMatch(new RegExp(`\\s${r.pue.value}\\s`));
+      expect(table.stdout).toContain(`PUE        ${r.pue.value}  source: ${r.pue.source.title}`);
+    });
+    // The Work line no longer names one PUE for all.
+    expect(table.stdout).toMatch(/^Work\s+1 h$/m);
+  });
+
+  it("keeps one PUE on the Work line when every row has the same", async () => {
+    const table = await wattprint(...ONE_HOUR_OF_100_W, "--location", "PL,FR");
+    expect(table.code).toBe(0);
+    expect(table.stdout.split("\n")[0]).not.toMatch(/\bpue\b/);
+    expect(table.stdout).toMatch(/^Work\s+1 h, PUE 1\.56 \(Uptime Institute/m);
+  });
+
   it("refuses more combinations than it will show", async () => {
     const many = Array.from({ length: 65 }, (_, i) => `${i + 1}x H100 SXM`).join(",");
     expectUsageError(

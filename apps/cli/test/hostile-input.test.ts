@@ -162,4 +162,77 @@ describe.concurrent("hostile input to the built wattprint", {
       "wattprint: cannot write the output: ENOSPC: no space left on device, write\n",
     );
   });
+
+  it("estimate: ten --hardware lists of six are refused by their count, before any is built", async () => {
+    // 6^10 combinations: built before the limit was checked, they ran the heap out (exit 134).
+    const lists = Array.from({ length: 10 }, () => ["--hardware", "A100,H100,V100,T4,L4,A10"]);
+    const outcome = await spawnBinary(["estimate", ...lists.flat(), "--duration", "1h"]).closed;
+    expectUsageError(
+      { ...outcome, code: outcome.code ?? -1 },
+      /^wattprint estimate: that compares 60466176 combinations; at most 64 at once$/,
+    );
+  });
+
+  /** A number, 131,000 blanks and a letter: `/\s*W$/` backtracked over the blanks for 20 s. */
+  const LONG_BLANKS = `1${" ".repeat(131_000)}x`;
+
+  it.each([
+    [["estimate", "--watts", LONG_BLANKS, "--duration", "1h"], /--watts expects a number >= 0/],
+    [["estimate", "--watts", "1", "--memory", LONG_BLANKS, "--duration", "1h"], /--memory/],
+    [["track", "--no-logs", "--sim-cpu", LONG_BLANKS, "--", "true"], /--sim-cpu expects/],
+    [["track", "--no-logs", "--sim-gpu", LONG_BLANKS, "--", "true"], /--sim-gpu expects/],
+  ])(
+    "%# a long value is refused quickly, its error quoting a bounded start of it",
+    async (args, pattern) => {
+      const outcome = await spawnBinary(args).closed;
+      expectUsageError({ ...outcome, code: outcome.code ?? -1 }, pattern);
+      expect(outcome.stderr).toContain("... (131002 characters)");
+      expect(outcome.stderr.length).toBeLessThan(300);
+    },
+  );
+
+  it("estimate: a long value in a refused list or count is quoted in part", async () => {
+    const long = "x".repeat(60_000);
+    for (const args of [
+      ["--hardware", `${long},,H100`],
+      ["--watts", "1", "--location", `${long},${long}`],
+      ["--machine", "dgx-h100", "--count", `0${" ".repeat(100_000)}`],
+    ]) {
+      const outcome = await spawnBinary(["estimate", ...args, "--duration", "1h"]).closed;
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toMatch(/characters\)/);
+      expect(outcome.stderr.length).toBeLessThan(300);
+    }
+  });
+
+  it("a long value quoted by the core's or the tracker's own message is cut there too", async () => {
+    const long = "z".repeat(100_000);
+    for (const args of [
+      ["estimate", "--watts", "1", "--duration", long],
+      ["estimate", "--watts", "1", "--duration", "1h", "--pue", long],
+      ["estimate", "--watts", "1", "--from", long, "--to", "2026-01-01"],
+      ["estimate", "--json", "--watts", "1", "--latency", long],
+      ["track", "--no-logs", "--interval", long, "--", "true"],
+      ["track", "--no-logs", "--sim-cpu", "1", "--pue", long, "--", "true"],
+      [long],
+    ]) {
+      const outcome = await spawnBinary(args).closed;
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toContain("... (100000 characters)");
+      expect(outcome.stderr.length).toBeLessThan(400);
+    }
+  });
+
+  it("hardware: a query longer than any name is refused, quoted in part", async () => {
+    const outcome = await spawnBinary(["hardware", "a".repeat(131_000)]).closed;
+    expectUsageError(
+      { ...outcome, code: outcome.code ?? -1 },
+      /^wattprint hardware: the query "a+\.\.\. \(131000 characters\)" is longer than 200 characters/,
+    );
+    expect(outcome.stderr.length).toBeLessThan(300);
+    // A query within the limit still searches, its "no match" line quoting a bounded start.
+    const miss = await spawnBinary(["hardware", "q".repeat(200)]).closed;
+    expect(miss.code).toBe(0);
+    expect(miss.stdout).toMatch(/^no hardware matches "q+\.\.\. \(200 characters\)"/);
+  });
 });

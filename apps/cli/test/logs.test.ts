@@ -141,6 +141,21 @@ describe("wattprint logs report", () => {
 });
 
 describe("wattprint logs: user mistakes exit 2 with one line", () => {
+  it("report --max-runs is bounded: each drawn run is held in memory until the page is written", async () => {
+    const dir = mixedFolder();
+    const out = join(dir, "r.html");
+    for (const value of ["1001", "1e12"]) {
+      expectUsageError(
+        await wattprint("logs", "report", dir, "--html", out, "--max-runs", value),
+        new RegExp(
+          `^wattprint logs report: --max-runs expects an integer 0\\.\\.1000, got "${value}"$`,
+        ),
+      );
+    }
+    const most = await wattprint("logs", "report", dir, "--html", out, "--max-runs", "1000");
+    expect(most.code).toBe(0);
+  });
+
   it("no such folder, not a folder, no folder, no --html, unknown subcommand, stray flag", async () => {
     const dir = mixedFolder();
     expectUsageError(

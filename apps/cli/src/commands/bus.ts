@@ -21,7 +21,7 @@ import {
   type TaskClient,
 } from "@wattprint/node";
 import { z } from "zod";
-import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
+import { inCommand, parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
@@ -88,7 +88,7 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (positionals.length > 0)
-    throw new UsageError(`bus send-task: unexpected argument "${positionals[0]}"`);
+    throw new UsageError(`bus send-task: unexpected argument ${quoted(positionals[0] ?? "")}`);
   const u32 = { min: 0, max: U32_MAX, integer: true };
   // The same rule and messages as wattprint-node: flag, else variable, else default.
   const { domainId, interfaceAddress: address } = inCommand("bus send-task", () => {
@@ -245,5 +245,7 @@ export async function runBus(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(HELP);
     return sub === undefined ? 2 : EXIT_OK;
   }
-  throw new UsageError(`bus: unknown subcommand "${sub}"; try: wattprint bus send-task --help`);
+  throw new UsageError(
+    `bus: unknown subcommand ${quoted(sub ?? "")}; try: wattprint bus send-task --help`,
+  );
 }

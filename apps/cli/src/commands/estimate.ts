@@ -1,5 +1,5 @@
 import { estimateFootprint, estimateReportSchema } from "@wattprint/core";
-import { parseCommandArgs } from "../args.ts";
+import { parseCommandArgs, quoted } from "../args.ts";
 import { ESTIMATE_OPTIONS } from "../estimate/flags.ts";
 import { liveProvider } from "../estimate/live.ts";
 import { type EstimatePlan, planEstimate } from "../estimate/plan.ts";
@@ -30,7 +30,11 @@ const HELP = `usage: wattprint estimate (--hardware NAME | --watts W)... (--dura
   --instance TYPE   a cloud instance type (p5.48xlarge) from \`wattprint hardware instances\`,
                     with --cloud when the name does not say which, and --region (us-east-1),
                     which decides the grid zone; the provider's published PUE applies
-  --utilisation U   load in [0, 1] or a percentage (80%); default: rated power, an upper bound
+  --utilisation U   load of the --hardware and --watts parts, in [0, 1] or a percentage (80%);
+                    default: rated power, an upper bound. Not with --machine or --instance:
+                    those are counted at rated power, so a load would be ignored
+  --memory GB       the host's memory, with --hardware or --watts; not with --machine or
+                    --instance, which count their own
   --duration D      how long the work runs: 3h, 90min, 1h30m, 3d, 1w, 2d12h
   --from T --to T   the span it ran, ISO 8601: 2026-03-01, 2026-03-01T08:00 (UTC unless
                     an offset is given: 2026-03-01T08:00+01:00)
@@ -81,7 +85,7 @@ export async function runEstimate(argv: readonly string[], io: CliIo): Promise<n
     return EXIT_OK;
   }
   if (positionals.length > 0) {
-    throw new UsageError(`estimate: unexpected argument "${positionals[0]}"`);
+    throw new UsageError(`estimate: unexpected argument ${quoted(positionals[0] ?? "")}`);
   }
   const plan = planEstimate(values);
   const outcomes = await run(plan, io);

@@ -1,5 +1,5 @@
 import type { ComponentRequest } from "@wattprint/power";
-import { parseCommandArgs, parseIntervalFlag, parseNumberFlag } from "../args.ts";
+import { parseCommandArgs, parseIntervalFlag, parseNumberFlag, quoted } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 
 const COMMAND = "hardware detect";
@@ -58,7 +58,7 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
   });
   if (positionals.length > 0) {
     throw new UsageError(
-      `${COMMAND}: unexpected argument "${positionals[0]}" (see wattprint hardware detect --help)`,
+      `${COMMAND}: unexpected argument ${quoted(positionals[0] ?? "")} (see wattprint hardware detect --help)`,
     );
   }
   const count = parseNumberFlag(COMMAND, "count", values.count, { min: 1, integer: true });
@@ -83,7 +83,7 @@ function parseComponents(raw: string | undefined): readonly ComponentRequest[] {
   for (const name of names) {
     if (!(COMPONENT_NAMES as readonly string[]).includes(name)) {
       throw new UsageError(
-        `${COMMAND}: --components takes ${COMPONENT_NAMES.join(", ")}; got "${name}"`,
+        `${COMMAND}: --components takes ${COMPONENT_NAMES.join(", ")}; got ${quoted(name)}`,
       );
     }
   }

@@ -9,12 +9,19 @@ import {
   type LogScan,
   scanLogDir,
 } from "@wattprint/logs";
-import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+import { parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
+
+/**
+ * The most runs `logs report --max-runs` draws. Each drawn run's parsed logs (up to millions
+ * of power values) stay in memory until the page is written, and a page of more charts than
+ * this is not read; the runs past it still count in the totals.
+ */
+export const MAX_REPORT_RUNS = 1000;
 
 const HELP = `usage: wattprint logs parse <dir> [--json] [--strict]
        wattprint logs aggregate <dir> [--strict]
@@ -31,7 +38,7 @@ equivalents, device names, numbers).
   report      a self-contained HTML report (charts inline; opens offline)
 
   --strict    exit 1 when a file was skipped (each skip is one line on stderr either way)
-  --max-runs  runs drawn in the report (default 200; every run counts in its totals)
+  --max-runs  runs drawn in the report, 0..${MAX_REPORT_RUNS} (default 200; every run counts in its totals)
 `;
 
 const OPTIONS = {
@@ -168,7 +175,7 @@ export async function runLogs(argv: readonly string[], io: CliIo): Promise<numbe
   }
   if (sub !== "parse" && sub !== "aggregate" && sub !== "report") {
     throw new UsageError(
-      `logs: unknown subcommand "${sub}"; subcommands: parse, aggregate, report`,
+      `logs: unknown subcommand ${quoted(sub)}; subcommands: parse, aggregate, report`,
     );
   }
   const { values, positionals } = parseCommandArgs(`logs ${sub}`, rest, OPTIONS);
@@ -179,7 +186,8 @@ export async function runLogs(argv: readonly string[], io: CliIo): Promise<numbe
   const [dir, extra] = positionals;
   if (dir === undefined)
     throw new UsageError(`logs ${sub}: which folder? usage: wattprint logs ${sub} <dir>`);
-  if (extra !== undefined) throw new UsageError(`logs ${sub}: unexpected argument "${extra}"`);
+  if (extra !== undefined)
+    throw new UsageError(`logs ${sub}: unexpected argument ${quoted(extra)}`);
   if (sub !== "parse" && values.json)
     throw new UsageError(`logs ${sub}: --json belongs to logs parse`);
   if (sub !== "report" && (values.html !== undefined || values["max-runs"] !== undefined)) {
@@ -194,6 +202,7 @@ export async function runLogs(argv: readonly string[], io: CliIo): Promise<numbe
     }
     const maxRuns = parseNumberFlag("logs report", "max-runs", values["max-runs"], {
       min: 0,
+      max: MAX_REPORT_RUNS,
       integer: true,
     });
     return await report(dir, values.html, maxRuns, strict, io);

@@ -7,7 +7,7 @@ import {
   simulatedDeviceOptions,
 } from "@wattprint/measure";
 import { powerOptionsFromEnv } from "@wattprint/power";
-import { inCommand, parseCommandArgs, parseNumberFlag } from "../args.ts";
+import { inCommand, parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
@@ -54,7 +54,8 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   }
   const [model, ...extra] = positionals;
   if (model === undefined) throw new UsageError(`${COMMAND}: give the model file (model.onnx)`);
-  if (extra.length > 0) throw new UsageError(`${COMMAND}: unexpected argument "${extra[0]}"`);
+  if (extra.length > 0)
+    throw new UsageError(`${COMMAND}: unexpected argument ${quoted(extra[0] ?? "")}`);
   const seconds =
     parseNumberFlag(COMMAND, "seconds", values.seconds, {
       above: 0,

@@ -1,5 +1,11 @@
 import { basename } from "node:path";
-import { parseCommandArgs, parseIntervalFlag, parseNumberFlag } from "../args.ts";
+import {
+  parseCommandArgs,
+  parseIntervalFlag,
+  parseNumberFlag,
+  quoted,
+  stripUnit,
+} from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 
 const COMMAND = "track";
@@ -108,7 +114,7 @@ export function parseTrackArgs(argv: readonly string[]): TrackArgs {
   const components = (values.components ?? "all").trim().toLowerCase().replace(/\s+/g, "");
   if (!COMPONENTS.includes(components)) {
     throw new UsageError(
-      `${COMMAND}: --components takes all, cpu, gpu or gpu,cpu; got "${values.components}"`,
+      `${COMMAND}: --components takes all, cpu, gpu or gpu,cpu; got ${quoted(values.components ?? "")}`,
     );
   }
   return {
@@ -157,7 +163,7 @@ function parsePue(raw: string | undefined): number | string | undefined {
 /** `--sim-cpu 10` or `--sim-cpu 10W`: a simulated device drawing that many watts. */
 function parseWattsFlag(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  return parseNumberFlag(COMMAND, flag, raw.trim().replace(/\s*W$/i, ""), {
+  return parseNumberFlag(COMMAND, flag, stripUnit(raw, "W"), {
     min: 0,
     max: 100_000,
     unit: "watts",

@@ -14,6 +14,7 @@ import {
   type TrackerResult,
   trackerResultSchema,
 } from "@wattprint/tracker";
+import { boundMessage } from "../args.ts";
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
 import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
@@ -225,7 +226,8 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
 function refuse(failure: TrackerFailure, io: CliIo): number {
   const flag = failure.field === undefined ? undefined : FLAG_OF_OPTION[failure.field];
   const named = flag === undefined ? "" : ` (${flag})`;
-  io.stderr(`${COMMAND}: ${terminalSafe(failure.message)}${named}\n`);
+  // The tracker's message quotes the option's value whole, and it may be 100 KB typed.
+  io.stderr(`${COMMAND}: ${terminalSafe(boundMessage(failure.message))}${named}\n`);
   return failure.kind === "invalid-options" ? EXIT_USAGE : EXIT_TRACKER_FAILED;
 }
 

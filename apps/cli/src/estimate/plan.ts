@@ -1,4 +1,5 @@
 import {
+  cutText,
   type FootprintRequest,
   findHardware,
   parseDuration,
@@ -7,7 +8,7 @@ import {
   resolvePue,
   type TimeSpan,
 } from "@wattprint/core";
-import { parseNumberFlag } from "../args.ts";
+import { MAX_QUOTED_CHARS, parseNumberFlag, quoted, stripUnit } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 import type { EstimateFlags } from "./flags.ts";
 
@@ -50,8 +51,7 @@ function parseUtilisation(raw: string | undefined): number | undefined {
 }
 
 function parseWatts(raw: string): number {
-  const text = raw.trim().replace(/\s*W$/i, "");
-  return parseNumberFlag("estimate", "watts", text, { min: 0 }) ?? 0;
+  return parseNumberFlag("estimate", "watts", stripUnit(raw, "W"), { min: 0 }) ?? 0;
 }
 
 /** "4x NVIDIA A100" or "4 x A100" -> count 4. */
@@ -61,7 +61,7 @@ function parseHardware(raw: string): { raw: string; name: string; count: number 
   const count = Number(match[1]);
   if (!Number.isSafeInteger(count) || count < 1) {
     throw new UsageError(
-      `estimate: --hardware expects NAME or "N x NAME" with N a whole number 1..${Number.MAX_SAFE_INTEGER}, got "${raw}"`,
+      `estimate: --hardware expects NAME or "N x NAME" with N a whole number 1..${Number.MAX_SAFE_INTEGER}, got ${quoted(raw)}`,
     );
   }
   return { raw: raw.trim(), name: match[2].trim(), count };
@@ -76,7 +76,7 @@ function alternatives(flag: string, raw: string, known: (text: string) => boolea
   const parts = raw.split(",").map((part) => part.trim());
   if (parts.some((part) => part === "")) {
     throw new UsageError(
-      `estimate: --${flag} "${raw}" has an empty item; separate names with one comma`,
+      `estimate: --${flag} ${quoted(raw)} has an empty item; separate names with one comma`,
     );
   }
   return parts;
@@ -95,10 +95,18 @@ function once(flag: string, items: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const item of items) {
     const key = item.toLowerCase();
-    if (seen.has(key)) throw new UsageError(`estimate: --${flag} lists "${item}" twice`);
+    if (seen.has(key)) throw new UsageError(`estimate: --${flag} lists ${quoted(item)} twice`);
     seen.add(key);
   }
   return [...items];
+}
+
+/**
+ * How many combinations `product` and the bases and places would make, exactly: a BigInt, as
+ * a hundred lists of six overflow a double, and the refusal names the number.
+ */
+function combinationCount(lengths: readonly number[]): bigint {
+  return lengths.reduce((total, length) => total * BigInt(length), 1n);
 }
 
 /** Every combination of one item from each list. */
@@ -174,6 +182,29 @@ function readBases(values: EstimateFlags): Base[] {
 }
 
 /**
+ * --utilisation and --memory describe the parts named with --hardware and --watts. A machine
+ * preset or cloud instance is a fixed bill of parts at rated power, memory included, and the
+ * request has no load for it: --utilisation was silently dropped for it (a DGX at 0% drew its
+ * full 10.2 kW), and --memory added a second memory row to the one it has.
+ */
+function refuseMachineLevel(values: EstimateFlags, bases: readonly Base[]): void {
+  const base = bases[0];
+  if (base === undefined) return;
+  const named =
+    base.kind === "machine" ? "machine preset (--machine)" : "cloud instance (--instance)";
+  if (values.utilisation !== undefined) {
+    throw new UsageError(
+      `estimate: --utilisation applies to --hardware and --watts only: a ${named} is counted at rated power (no load can be set for a whole machine), so it would be ignored; leave it out, or name the parts with --hardware`,
+    );
+  }
+  if (values.memory !== undefined) {
+    throw new UsageError(
+      `estimate: --memory applies to --hardware and --watts only: a ${named} already counts its own memory, so it would be counted twice; leave it out`,
+    );
+  }
+}
+
+/**
  * `--count` is the number of inferences with --latency, as before; with a machine or instance
  * and a duration it is the number of machines (`--machine dgx-h100 --count 4`). `--machines`
  * says the latter in any case.
@@ -198,7 +229,9 @@ function readCounts(
     throw new UsageError("estimate: --count and --machines both count machines; give one");
   }
   if (count < 1)
-    throw new UsageError(`estimate: --count expects an integer >= 1, got "${values.count}"`);
+    throw new UsageError(
+      `estimate: --count expects an integer >= 1, got ${quoted(values.count ?? "")}`,
+    );
   return { count: undefined, machineCount: count };
 }
 
@@ -243,6 +276,7 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
   );
   const watts = (values.watts ?? []).map((raw) => ({ raw, watts: parseWatts(raw) }));
   const bases = readBases(values);
+  refuseMachineLevel(values, bases);
   if (slots.length === 0 && watts.length === 0 && bases.length === 0) {
     throw new UsageError(
       "estimate: give --hardware NAME, --watts W, --machine PRESET or --instance TYPE",
@@ -252,24 +286,34 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
   const pue = values.pue === undefined ? undefined : resolvePue(values.pue);
   if (pue && !pue.ok) throw new UsageError(`estimate: --pue: ${pue.error.message}`);
   const { count, machineCount } = readCounts(values, bases.length > 0);
-  const memoryGB = parseNumberFlag("estimate", "memory", values.memory?.replace(/\s*GB$/i, ""), {
-    min: 0,
-  });
+  const memoryGB = parseNumberFlag(
+    "estimate",
+    "memory",
+    values.memory === undefined ? undefined : stripUnit(values.memory, "GB"),
+    { min: 0 },
+  );
   const intensity = parseNumberFlag("estimate", "intensity", values.intensity, { min: 0 });
   const year = parseNumberFlag("estimate", "year", values.year, { integer: true, min: 0 });
   if (values.live && intensity !== undefined) {
     throw new UsageError("estimate: --live and --intensity contradict each other; give one");
   }
   const places = readPlaces(values);
+  // Counted before any is built: ten --hardware lists of six names are 6^10 combinations,
+  // which ran the heap out of memory before the limit below was ever checked.
+  const comboCount = combinationCount([
+    Math.max(bases.length, 1),
+    ...slots.map((slot) => slot.length),
+    places.list.length,
+  ]);
+  if (comboCount > BigInt(MAX_VARIANTS)) {
+    throw new UsageError(
+      `estimate: that compares ${comboCount} combinations; at most ${MAX_VARIANTS} at once`,
+    );
+  }
   const machines = product(slots);
   const combos = (bases.length > 0 ? bases : [undefined]).flatMap((base) =>
     machines.flatMap((parts) => places.list.map((place) => ({ base, parts, place }))),
   );
-  if (combos.length > MAX_VARIANTS) {
-    throw new UsageError(
-      `estimate: that compares ${combos.length} combinations; at most ${MAX_VARIANTS} at once`,
-    );
-  }
   const variants = combos.map(({ base, parts, place }): Variant => {
     const hardware = [
       ...parts.map(({ name, count }) => ({ name, count, ...withLoad })),
@@ -303,13 +347,14 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
     ...slots
       .flat()
       .filter((item) => item.count > 1)
-      .map((item) => `--hardware "${item.raw}"`),
+      .map((item) => `--hardware ${quoted(item.raw)}`),
     ...watts.map((item) => `--watts ${item.raw}`),
     ...(
       ["duration", "latency", "count", "machines", "memory", "intensity", "pue"] as const
     ).flatMap((flag) => (values[flag] === undefined ? [] : [`--${flag} ${values[flag]}`])),
     ...(span === undefined ? [] : [`--from ${values.from} --to ${values.to}`]),
-  ];
+    // A value that parsed may still be long ("1" and 100,000 blanks): each is quoted in part.
+  ].map((given) => cutText(given, MAX_QUOTED_CHARS));
   return {
     variants,
     comparing: {

@@ -93,6 +93,15 @@ export function byCarbon(outcomes: readonly Outcome[]): Outcome[] {
     .map(({ outcome }) => outcome);
 }
 
+/** Each PUE the rows used, once per value and source, in row order. */
+function distinctPues(outcomes: readonly Outcome[]): EstimateReport["pue"][] {
+  const seen = new Map<string, EstimateReport["pue"]>();
+  for (const { report } of outcomes) {
+    seen.set(`${report.pue.value} ${report.pue.source.id}`, report.pue);
+  }
+  return [...seen.values()];
+}
+
 /** "+75.2 kgCO2eq (+38.6 %)" for a row above the best; "best" for the best. */
 function overBest(carbonG: number, bestG: number): string {
   if (carbonG === bestG) return "best";
@@ -112,11 +121,16 @@ export function renderComparison(
   span?: TimeSpan,
 ): string {
   const best = sorted[0]?.report.carbon.value ?? 0;
+  // Rows may differ in PUE (an AWS instance at 1.15 beside a Google one at 1.09): then each
+  // row shows its own, as the JSON does, and the Work line names none.
+  const pues = distinctPues(sorted);
+  const pueColumn = pues.length > 1;
   const header = [
     ...(comparing.location ? ["location"] : []),
     ...(comparing.hardware ? ["hardware"] : []),
     "zone",
     "intensity",
+    ...(pueColumn ? ["pue"] : []),
     "energy",
     "carbon",
     "vs best",
@@ -126,6 +140,7 @@ export function renderComparison(
     ...(comparing.hardware ? [variant.hardware] : []),
     report.intensity.zoneName ?? report.intensity.zone,
     intensityText(report),
+    ...(pueColumn ? [String(report.pue.value)] : []),
     formatQuantity(report.energy),
     formatQuantity(report.carbon),
     overBest(report.carbon.value, best),
@@ -144,9 +159,12 @@ export function renderComparison(
     "",
     ...(first === undefined
       ? []
-      : [
-          `Work       ${workText(first, span)}, PUE ${first.pue.value} (${first.pue.source.title})`,
-        ]),
+      : pueColumn
+        ? [`Work       ${workText(first, span)}`]
+        : [
+            `Work       ${workText(first, span)}, PUE ${first.pue.value} (${first.pue.source.title})`,
+          ]),
+    ...(pueColumn ? pues.map((pue) => `PUE        ${pue.value}  source: ${pue.source.title}`) : []),
     ...[...sources.values()].map((title) => `Intensity  source: ${title}`),
     ...(notes.length > 0 ? ["notes:", ...notes] : []),
     ...[...new Set(sorted.flatMap(({ report }) => report.leftOut?.message ?? []))].map(

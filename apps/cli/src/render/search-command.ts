@@ -1,6 +1,7 @@
-import { parseCommandArgs, parseNumberFlag } from "../args.ts";
+import { MAX_REQUEST_TEXT_CHARS } from "@wattprint/core";
+import { parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
 import type { CliIo } from "../io.ts";
-import { EXIT_OK } from "../usage-error.ts";
+import { EXIT_OK, UsageError } from "../usage-error.ts";
 import { jsonText } from "./json-text.ts";
 import { renderTable } from "./table.ts";
 
@@ -33,13 +34,20 @@ export function runSearchCommand<R>(
   }
   const limit = parseNumberFlag(command.name, "limit", values.limit, { min: 1, integer: true });
   const query = positionals.join(" ");
+  // No name in the tables is this long, and an estimate refuses one (the core's request
+  // limit): refused before the search, which would echo the whole query in "no match".
+  if (query.length > MAX_REQUEST_TEXT_CHARS) {
+    throw new UsageError(
+      `${command.name}: the query ${quoted(query)} is longer than ${MAX_REQUEST_TEXT_CHARS} characters; no ${command.what} name is`,
+    );
+  }
   const results = command.search(query, limit);
   if (values.json) {
     io.stdout(`${jsonText(results, null, 2)}\n`);
   } else if (results.length === 0) {
     const footer = command.footer?.(query, results);
     io.stdout(
-      `no ${command.what} matches "${query}"\n${footer === undefined ? "" : `${footer}\n`}`,
+      `no ${command.what} matches ${quoted(query)}\n${footer === undefined ? "" : `${footer}\n`}`,
     );
   } else {
     const header = typeof command.header === "function" ? command.header(results) : command.header;
