@@ -59,7 +59,9 @@ function sourceItem(label, source) {
     title.rel = "noreferrer";
   }
   title.textContent = source.title;
-  item.append(`${label}: `, title, ` (${source.year}; ${source.method})`);
+  // A value the user gave (an intensity override, a power in watts) has no data year.
+  const year = source.year === undefined ? "" : `${source.year}; `;
+  item.append(`${label}: `, title, ` (${year}${source.method})`);
   if (source.note) item.append(`. ${source.note}`);
   return item;
 }

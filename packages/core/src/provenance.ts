@@ -12,11 +12,30 @@ export interface SourceRef {
   readonly licence?: string;
 }
 
+/**
+ * The source of a value the user typed in (a flag, an environment variable, a request member).
+ * It cites no publication and has no data year: a year here would claim the figure describes a
+ * year the user never said, so `year` is absent (and typed so that reading it says so).
+ */
+export interface UserSource {
+  readonly id: "user";
+  readonly title: string;
+  readonly url: "";
+  readonly year?: undefined;
+  readonly licence?: undefined;
+}
+
 export interface Provenance {
-  readonly source: SourceRef;
+  /** A publication, or the user; read `source.year` as absent for the user. */
+  readonly source: SourceRef | UserSource;
   /** How the value was obtained from the source, in a few words, e.g. "country annual average". */
   readonly method: string;
   readonly note?: string;
+}
+
+/** The provenance of a figure from a publication (every embedded table's): it has a year. */
+export interface CitedProvenance extends Provenance {
+  readonly source: SourceRef;
 }
 
 /** A value together with its provenance. */
@@ -25,10 +44,10 @@ export interface Sourced<T> {
   readonly provenance: Provenance;
 }
 
-/** Values the user typed in (a flag, an environment variable) are sourced too. */
-export function userSupplied(what: string, year = new Date().getUTCFullYear()): Provenance {
+/** Values the user typed in (a flag, an environment variable) are sourced too, without a year. */
+export function userSupplied(what: string): Provenance {
   return {
-    source: { id: "user", title: `supplied by the user (${what})`, url: "", year },
+    source: { id: "user", title: `supplied by the user (${what})`, url: "" },
     method: "explicit override",
   };
 }

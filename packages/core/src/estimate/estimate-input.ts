@@ -26,6 +26,14 @@ export interface IntensityInput {
   readonly provenance: Provenance;
 }
 
+/**
+ * The year an intensity's figures describe, for a document to print: none for a value the user
+ * supplied (an override carries a year only because `GridIntensity` requires one).
+ */
+export function dataYearOf(intensity: IntensityInput): number | undefined {
+  return intensity.provenance.source.id === "user" ? undefined : intensity.year;
+}
+
 export interface EstimateInput {
   readonly components: readonly PowerComponent[];
   readonly work: Work;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resolveGridIntensity } from "../intensity/grid-intensity.ts";
 import { estimateFootprint, estimateParsedFootprint, footprintRequestSchema } from "./footprint.ts";
+import { estimateReportSchema } from "./report.ts";
+import { estimateReportJson } from "./report-json.ts";
 
 describe("estimateFootprint", () => {
   it("resolves a named GPU and a country, and every number carries its source", async () => {
@@ -22,6 +24,40 @@ describe("estimateFootprint", () => {
     expect(report.intensity.value).toBe(sweden.value.intensity.value);
     expect(report.carbon.value).toBeCloseTo(0.36 * sweden.value.intensity.value, 9);
     for (const row of report.breakdown) expect(row.source.title.length).toBeGreaterThan(0);
+  });
+
+  it("writes no data year for an overridden intensity or a power in watts", async () => {
+    const result = await estimateFootprint({
+      hardware: [{ watts: 1 }],
+      duration: "1h",
+      intensityGPerKWh: 100,
+      location: "Spain",
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    const report = result.value;
+    expect(report.intensity).toMatchObject({ level: "override", zone: "Spain" });
+    expect(report.intensity).not.toHaveProperty("year");
+    expect(report.intensity.source).not.toHaveProperty("year");
+    expect(report.breakdown[0]?.source).not.toHaveProperty("year");
+    expect(estimateReportJson(report)).toBe(JSON.stringify(report));
+    expect(estimateReportSchema.safeParse(report).success).toBe(true);
+  });
+
+  it("refuses an unknown location or year with an overridden intensity", async () => {
+    const place = await estimateFootprint({
+      hardware: [{ watts: 1 }],
+      duration: "1h",
+      intensityGPerKWh: 100,
+      location: "Atlantis",
+    });
+    expect(!place.ok && place.error).toMatchObject({ kind: "unknown-location", field: "location" });
+    const year = await estimateFootprint({
+      hardware: [{ watts: 1 }],
+      duration: "1h",
+      intensityGPerKWh: 100,
+      year: 1800,
+    });
+    expect(!year.ok && year.error).toMatchObject({ kind: "invalid-request", field: "year" });
   });
 
   it("scales named hardware by utilisation and adds memory", async () => {

@@ -154,7 +154,7 @@ function source(value: Source): string {
   if (entry === undefined || !sameCitation(entry.cited, value)) {
     entry = {
       cited: { ...value },
-      head: `{"id":${quote(value.id)},"title":${quote(value.title)},"url":${quote(value.url)},"year":${number(value.year)}${value.licence !== undefined ? `,"licence":${quote(value.licence)}` : ""}`,
+      head: `{"id":${quote(value.id)},"title":${quote(value.title)},"url":${quote(value.url)}${value.year !== undefined ? `,"year":${number(value.year)}` : ""}${value.licence !== undefined ? `,"licence":${quote(value.licence)}` : ""}`,
       method: value.method,
       note: value.note,
       tail: sourceTail(value.method, value.note),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { equivalents } from "../equivalents.ts";
 import { convertDuration } from "../units/quantity.ts";
 import type { Estimate } from "./estimate.ts";
+import { dataYearOf } from "./estimate-input.ts";
 import { sourceOf, sourceSchema } from "./source.ts";
 
 /**
@@ -99,6 +100,7 @@ function quantityOf<U extends string>(quantity: {
  */
 export function toEstimateReport(result: Estimate): EstimateReport {
   const { intensity, work } = result;
+  const year = dataYearOf(intensity);
   const report: EstimateReport = {
     schema: "wattprint.estimate/v1",
     energy: quantityOf(result.energy),
@@ -110,7 +112,7 @@ export function toEstimateReport(result: Estimate): EstimateReport {
       zone: intensity.zone,
       ...(intensity.zoneName !== undefined ? { zoneName: intensity.zoneName } : {}),
       ...(intensity.level !== undefined ? { level: intensity.level } : {}),
-      ...(intensity.year !== undefined ? { year: intensity.year } : {}),
+      ...(year !== undefined ? { year } : {}),
       source: sourceOf(intensity.provenance),
     },
     pue: { value: result.pue.value, source: sourceOf(result.pue.provenance) },

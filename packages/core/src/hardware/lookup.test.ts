@@ -163,6 +163,36 @@ describe("findHardware", () => {
     for (const name of result.error.suggestions) expect(result.error.message).toContain(name);
   });
 
+  it.each([
+    [
+      "A100 SXM4 40GB PCIe",
+      "form factors, sxm4 and pcie",
+      ["NVIDIA A100 SXM4 40GB", "NVIDIA A100 PCIe 40GB"],
+    ],
+    [
+      "H100 PCIe SXM",
+      "form factors, pcie and sxm",
+      ["NVIDIA H100 PCIe 80GB", "NVIDIA H100 SXM5 80GB"],
+    ],
+    [
+      "A100 40GB 80GB",
+      "memory sizes, 40gb and 80gb",
+      ["NVIDIA A100 SXM4 40GB", "NVIDIA A100 SXM4 80GB"],
+    ],
+  ])("refuses %j, which names two variants, offering a row for each", (query, named, rows) => {
+    const result = findHardware(query);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe("ambiguous-hardware");
+    expect(result.error.message).toContain(`ambiguous hardware "${query}": it names two ${named}`);
+    expect(result.error.suggestions).toEqual(rows);
+  });
+
+  it("reads one variant written twice as that variant", () => {
+    const result = findHardware("A100 SXM4 SXM 40GB 40 GB");
+    expect(result.ok && result.value.profile.name).toBe("NVIDIA A100 SXM4 40GB");
+  });
+
   it("rejects an empty query", () => {
     expect(findHardware("  (R) ")).toMatchObject({
       ok: false,

@@ -3,7 +3,13 @@ import { boundedMemo } from "../text/bounded-memo.ts";
 import { closest } from "../text/closest.ts";
 import { compareNames } from "../text/compare-names.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
-import { type NameTokens, normaliseName, tokenise, tokensOfNormalised } from "./normalise.ts";
+import {
+  type NameTokens,
+  normaliseName,
+  tokenise,
+  tokensOfNormalised,
+  type VariantConflict,
+} from "./normalise.ts";
 import type { HardwareProfile } from "./profile.ts";
 
 /**
@@ -232,7 +238,9 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
   const normalisedHit = normalised.get(normalisedQuery);
   if (normalisedHit !== undefined) return ok({ profile: normalisedHit, confidence: "normalised" });
 
-  const ranked = rank(tokenise(query));
+  const tokens = tokenise(query);
+  if (tokens.conflict !== undefined) return conflicting(query, tokens.conflict);
+  const ranked = rank(tokens);
   const top = ranked[0];
   if (top === undefined) {
     const cores = hardwareProfiles.filter(
@@ -279,6 +287,25 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
   const message =
     `ambiguous hardware "${query}": it fits several rows with different power; ` +
     `name one of ${listed(names)} (${HARDWARE_HINT})`;
+  return lookupError("ambiguous-hardware", query, message, names);
+}
+
+/**
+ * A name that states two variants: the best row for each reading is offered, and none chosen
+ * (keeping the last word, as the lookup once did, read "A100 SXM4 40GB PCIe" as the PCIe card).
+ */
+function conflicting(
+  query: string,
+  conflict: VariantConflict,
+): Result<HardwareMatch, HardwareLookupError> {
+  const names = [...new Set(conflict.readings.flatMap((reading) => rank(reading).slice(0, 1)))].map(
+    (s) => s.profile.name,
+  );
+  const [first, second] = conflict.written;
+  const offered = names.length > 0 ? `, e.g. ${names.join(" or ")}` : "";
+  const message =
+    `ambiguous hardware "${query}": it names two ${conflict.what}s, ${first} and ${second}; ` +
+    `name one${offered} (${HARDWARE_HINT})`;
   return lookupError("ambiguous-hardware", query, message, names);
 }
 

@@ -73,6 +73,20 @@ export interface NameTokens {
   readonly model: readonly string[];
   readonly formFactor?: FormFactor;
   readonly memoryGB?: number;
+  /** Set when the name states two different form factors or memory sizes. */
+  readonly conflict?: VariantConflict;
+}
+
+/**
+ * A name that states two different variants ("A100 SXM4 40GB PCIe", "A100 40GB 80GB"). Either
+ * word may be the slip, so which row was meant is a guess: the lookup refuses it, naming both.
+ */
+export interface VariantConflict {
+  readonly what: "form factor" | "memory size";
+  /** The two words as normalised, in the order written ("sxm4", "pcie"). */
+  readonly written: readonly [string, string];
+  /** The name read with the first word, and with the second (the other variant as stated). */
+  readonly readings: readonly [NameTokens, NameTokens];
 }
 
 export function tokenise(raw: string): NameTokens {
@@ -86,19 +100,49 @@ export function tokenise(raw: string): NameTokens {
  */
 export function tokensOfNormalised(normalised: string): NameTokens {
   const model: string[] = [];
-  let formFactor: FormFactor | undefined;
-  let memoryGB: number | undefined;
+  // A Set, not model.includes: a long pasted name made the dedup quadratic (128 kB, 2.4 s).
+  const seen = new Set<string>();
+  let formFactor: { readonly value: FormFactor; readonly word: string } | undefined;
+  let memory: { readonly value: number; readonly word: string } | undefined;
+  let formFactorClash: { readonly value: FormFactor; readonly word: string } | undefined;
+  let memoryClash: { readonly value: number; readonly word: string } | undefined;
   for (const token of normalised.split(" ")) {
     if (token.length === 0) continue;
     const ff = FORM_FACTOR_TOKENS[token];
-    const memory = MEMORY_TOKEN.exec(token);
-    if (ff !== undefined) formFactor = ff;
-    else if (memory?.[1] !== undefined) memoryGB = Number(memory[1]);
-    else if (!model.includes(token)) model.push(token);
+    const gb = MEMORY_TOKEN.exec(token)?.[1];
+    if (ff !== undefined) {
+      // The first stated variant is kept; a different second one is remembered, not obeyed.
+      if (formFactor === undefined) formFactor = { value: ff, word: token };
+      else if (ff !== formFactor.value) formFactorClash ??= { value: ff, word: token };
+    } else if (gb !== undefined) {
+      const value = Number(gb);
+      if (memory === undefined) memory = { value, word: token };
+      else if (value !== memory.value) memoryClash ??= { value, word: token };
+    } else if (!seen.has(token)) {
+      seen.add(token);
+      model.push(token);
+    }
   }
-  return {
+  const tokens: NameTokens = {
     model,
-    ...(formFactor === undefined ? {} : { formFactor }),
-    ...(memoryGB === undefined ? {} : { memoryGB }),
+    ...(formFactor === undefined ? {} : { formFactor: formFactor.value }),
+    ...(memory === undefined ? {} : { memoryGB: memory.value }),
   };
+  if (formFactor !== undefined && formFactorClash !== undefined) {
+    const conflict: VariantConflict = {
+      what: "form factor",
+      written: [formFactor.word, formFactorClash.word],
+      readings: [tokens, { ...tokens, formFactor: formFactorClash.value }],
+    };
+    return { ...tokens, conflict };
+  }
+  if (memory !== undefined && memoryClash !== undefined) {
+    const conflict: VariantConflict = {
+      what: "memory size",
+      written: [memory.word, memoryClash.word],
+      readings: [tokens, { ...tokens, memoryGB: memoryClash.value }],
+    };
+    return { ...tokens, conflict };
+  }
+  return tokens;
 }

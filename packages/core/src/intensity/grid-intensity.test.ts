@@ -65,7 +65,30 @@ describe("resolveGridIntensity", () => {
     expect(result).toMatchObject({ level: "override", zone: "Spain" });
     expect(result.intensity).toEqual({ value: 42, unit: "gCO2eq/kWh" });
     expect(result.provenance.source.id).toBe("user");
-    expect(value({ location: "Atlantis", overrideGPerKWh: 0 }).intensity.value).toBe(0);
+    expect(value({ overrideGPerKWh: 0 }).intensity.value).toBe(0);
+  });
+
+  it("claims no data year for an override: its source has none", () => {
+    const result = value({ location: "Spain", overrideGPerKWh: 42 });
+    expect(result.provenance.source).not.toHaveProperty("year");
+    expect(result.provenance.note).toBeUndefined();
+  });
+
+  it("refuses an unknown location with an override, as without one", () => {
+    const without = resolveGridIntensity({ location: "Atlantis" });
+    const withOverride = resolveGridIntensity({ location: "Atlantis", overrideGPerKWh: 100 });
+    expect(withOverride.ok).toBe(false);
+    expect(withOverride).toEqual(without);
+    expect(!withOverride.ok && withOverride.error.kind).toBe("unknown-location");
+  });
+
+  it("refuses an unknown year with an override, and notes that a known one does not apply", () => {
+    const refused = resolveGridIntensity({ overrideGPerKWh: 100, year: 1800 });
+    expect(!refused.ok && refused.error).toMatchObject({ kind: "unknown-year", year: 1800 });
+    const noted = value({ overrideGPerKWh: 100, year: 2023 });
+    expect(noted.provenance.note).toBe(
+      "year 2023 does not apply: a user-supplied intensity has no data year",
+    );
   });
 
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])("rejects override %d", (bad) => {

@@ -1,5 +1,5 @@
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
-import { type Provenance, userSupplied } from "../provenance.ts";
+import { type CitedProvenance, type Provenance, userSupplied } from "../provenance.ts";
 import { type CarbonIntensity, gramsPerKWh } from "../units/quantity.ts";
 import { catalog } from "./catalog.ts";
 import { continentAggregate, WORLD_KEY } from "./data/aggregates.ts";
@@ -24,6 +24,11 @@ export interface GridIntensity {
   readonly zone: string;
   readonly zoneName: string;
   readonly intensity: CarbonIntensity;
+  /**
+   * The year the figures describe. An override has none (its provenance names no year): there
+   * it is the UTC year the value was resolved in, kept because the tracker's result requires a
+   * number; an estimate report leaves it out for an override.
+   */
   readonly year: number;
   readonly level: IntensityLevel;
   readonly provenance: Provenance;
@@ -69,26 +74,24 @@ export function resolveGridIntensity(
   options: GridIntensityOptions,
 ): Result<GridIntensity, IntensityError> {
   const override = options.overrideGPerKWh;
-  if (override !== undefined) {
-    if (!Number.isFinite(override) || override < 0) {
-      const message = `grid intensity override ${override} must be a non-negative number`;
-      return err(failure("invalid-override", message, { value: override }));
-    }
-    const provenance = userSupplied("grid intensity override, gCO2eq/kWh");
-    return ok({
-      zone: notEmpty(options.location) ? options.location.trim() : "USER",
-      zoneName: "user-supplied value",
-      intensity: gramsPerKWh(override),
-      year: provenance.source.year,
-      level: "override",
-      provenance,
-    });
+  if (override !== undefined && (!Number.isFinite(override) || override < 0)) {
+    const message = `grid intensity override ${override} must be a non-negative number`;
+    return err(failure("invalid-override", message, { value: override }));
   }
+  // Checked with an override too: an override replaces the value, not the question of where
+  // and when, so an unknown place or year is the same mistake with or without one.
   const year = options.year ?? LATEST_ELECTRICITY_MAPS_YEAR;
   if (!isElectricityMapsYear(year)) {
     const available = ELECTRICITY_MAPS_YEARS;
     const message = `no grid data for ${year}; available: ${available.join(", ")}`;
     return err(failure("unknown-year", message, { year, available }));
+  }
+  if (override !== undefined) {
+    // Only `location` is checked: SustainML's region and continent are not read at all with a
+    // fixed intensity, as in the Python node (docs/sustainml-wire.md, 12.4).
+    const named =
+      options.location === undefined ? ok(undefined) : resolveLocation(options.location);
+    return named.ok ? ok(overrideIntensity(override, options)) : named;
   }
   const location = selectLocation(options);
   if (!location.ok) return location;
@@ -101,10 +104,31 @@ export function resolveGridIntensity(
   return ok(withNotes(value, notes));
 }
 
+function overrideIntensity(override: number, options: GridIntensityOptions): GridIntensity {
+  const provenance = userSupplied("grid intensity override, gCO2eq/kWh");
+  const note =
+    options.year === undefined
+      ? undefined
+      : `year ${options.year} does not apply: a user-supplied intensity has no data year`;
+  return {
+    zone: notEmpty(options.location) ? options.location.trim() : "USER",
+    zoneName: "user-supplied value",
+    intensity: gramsPerKWh(override),
+    year: new Date().getUTCFullYear(),
+    level: "override",
+    provenance: note === undefined ? provenance : { ...provenance, note },
+  };
+}
+
 function withNotes(value: GridIntensity, notes: readonly string[]): GridIntensity {
   const all = [value.provenance.note, ...notes].filter((n) => n !== undefined);
   if (all.length === 0) return value;
   return { ...value, provenance: { ...value.provenance, note: all.join("; ") } };
+}
+
+/** An intensity from the embedded tables, which always cite a publication with a year. */
+export interface EmbeddedIntensity extends GridIntensity {
+  readonly provenance: CitedProvenance;
 }
 
 /** Walks down the chain from the resolved level until a value exists. */
@@ -112,7 +136,7 @@ export function embeddedIntensity(
   location: ResolvedLocation | undefined,
   year: ElectricityMapsYear,
   notes: string[],
-): GridIntensity {
+): EmbeddedIntensity {
   const data = embeddedData();
   if (location?.note !== undefined) notes.push(location.note);
   if (location?.level === "zone") {
@@ -185,7 +209,7 @@ export function embeddedIntensity(
  * The year and provenance of the Ember row `key`: its own data year, which for some countries
  * is 2022 or 2023 (the latest Ember has for them), never a newer one.
  */
-function emberLabel(key: string, method: string): Pick<GridIntensity, "year" | "provenance"> {
+function emberLabel(key: string, method: string): Pick<EmbeddedIntensity, "year" | "provenance"> {
   const year = emberYear(key);
   // parseEmbeddedData refuses data whose rows the year table lacks, so this is a bug.
   if (year === undefined) throw new Error(`Ember row ${key} has no data year`);
@@ -195,7 +219,7 @@ function emberLabel(key: string, method: string): Pick<GridIntensity, "year" | "
   return { year, provenance: { source, method, note } };
 }
 
-function world(): GridIntensity {
+function world(): EmbeddedIntensity {
   const value = embeddedData().ember[WORLD_KEY];
   if (value === undefined) throw new Error("@tgwf/co2 averageIntensity has no WORLD row");
   return {

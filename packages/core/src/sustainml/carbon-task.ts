@@ -7,6 +7,7 @@ import type {
 } from "@wattprint/messages";
 import { type Failure, failure, type Result } from "@wattprint/result";
 import type { EstimateError, IntensityInput } from "../estimate/estimate.ts";
+import { dataYearOf } from "../estimate/estimate-input.ts";
 import { estimateInference } from "../estimate/inference.ts";
 import type { IntensityError } from "../intensity/grid-intensity.ts";
 import type { Provenance } from "../provenance.ts";
@@ -103,11 +104,12 @@ const intensityJsonCache = new WeakMap<IntensityInput, JsonObject>();
 export function intensityJson(intensity: IntensityInput): JsonObject {
   let json = intensityJsonCache.get(intensity);
   if (!json) {
+    const year = dataYearOf(intensity);
     json = Object.freeze({
       zone: intensity.zone,
       ...(intensity.zoneName !== undefined ? { zone_name: intensity.zoneName } : {}),
       ...(intensity.level !== undefined ? { level: intensity.level } : {}),
-      ...(intensity.year !== undefined ? { year: intensity.year } : {}),
+      ...(year !== undefined ? { year } : {}),
       source: provenanceJson(intensity.provenance),
     });
     intensityJsonCache.set(intensity, json);
@@ -117,11 +119,13 @@ export function intensityJson(intensity: IntensityInput): JsonObject {
 
 function buildProvenanceJson(provenance: Provenance): JsonObject {
   const { source } = provenance;
+  // A user-supplied value (SUSTAINML_GRID_CI) has no data year: the member is left out,
+  // and the others keep their order.
   const json: Record<string, JsonValue> = {
     id: source.id,
     title: source.title,
     url: source.url,
-    year: source.year,
+    ...(source.year !== undefined ? { year: source.year } : {}),
     method: provenance.method,
   };
   if (source.licence !== undefined) json.licence = source.licence;

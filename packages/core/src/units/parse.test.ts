@@ -134,7 +134,7 @@ describe("parseDuration", () => {
     expect(!hex.ok && hex.error.message).toMatch(/"x" in "0x10h" is not a time unit/);
   });
 
-  it.each(["1e305h", "1e400s", "1e308h 1e308h"])(
+  it.each(["1e305h", "1e400s", "4e304h 1.5e308s"])(
     "refuses %j, whose length in seconds overflows, as out of range",
     (input) => {
       const result = parseDuration(input);
@@ -147,12 +147,96 @@ describe("parseDuration", () => {
   );
 });
 
+describe("parseDuration refuses slips that used to be summed or zeroed", () => {
+  it.each([
+    ["1h 1h", /"1h" and "1h" in "1h 1h" name the same unit twice/],
+    ["1h 1hr", /"1h" and "1hr" in "1h 1hr" name the same unit twice/],
+    ["30m1h", /"1h" comes after "30m" in "30m1h"; write the larger unit first/],
+    ["10s 2d", /"2d" comes after "10s"/],
+  ])("refuses %j, a repeated or out-of-order unit", (input, message) => {
+    const result = parseDuration(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("unparsable-quantity");
+      expect(result.error.message).toMatch(message);
+    }
+  });
+
+  it.each(["0h", "0h0m", "0.0e5s", "00 ms"])("refuses %j, a zero duration", (input) => {
+    const result = parseDuration(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("unparsable-quantity");
+      expect(result.error.message).toMatch(/is zero; an estimate needs a duration above zero/);
+    }
+  });
+
+  it.each([
+    ["1e-400h", 'duration "1e-400h" is too small to represent (it rounds to 0 h)'],
+    ["1h 1e-400s", '"1e-400s" in "1h 1e-400s" is too small to represent (it rounds to 0 s)'],
+    ["1e-323ms", 'duration "1e-323ms" is too small to represent (it rounds to 0 seconds)'],
+  ])("refuses %j, which underflows to zero, as out of range", (input, message) => {
+    const result = parseDuration(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("quantity-out-of-range");
+      expect(result.error.message).toBe(message);
+    }
+  });
+
+  it("still reads a zero part beside a nonzero one, largest unit first", () => {
+    expect(parseDuration("0h30m")).toEqual({ ok: true, value: { value: 1_800, unit: "s" } });
+    expect(parseDuration("1d 1h 1min 1s 1ms")).toEqual({
+      ok: true,
+      value: { value: 90_061.001, unit: "s" },
+    });
+  });
+});
+
 describe("parsePower and parseEnergy", () => {
-  it("reads units case-insensitively", () => {
+  it("reads units whose case carries no prefix in any case", () => {
     expect(parsePower("300W")).toEqual({ ok: true, value: { value: 300, unit: "W" } });
+    expect(parsePower("300 w")).toEqual({ ok: true, value: { value: 300, unit: "W" } });
     expect(parsePower("0.3 kw")).toEqual({ ok: true, value: { value: 0.3, unit: "kW" } });
+    expect(parsePower("3KW")).toEqual({ ok: true, value: { value: 3, unit: "kW" } });
     expect(parseEnergy("1.5kWh")).toEqual({ ok: true, value: { value: 1.5, unit: "kWh" } });
+    expect(parseEnergy("1.5KWH")).toEqual({ ok: true, value: { value: 1.5, unit: "kWh" } });
     expect(parseEnergy("200 wh")).toEqual({ ok: true, value: { value: 200, unit: "Wh" } });
+    expect(parseEnergy("3600j")).toEqual({ ok: true, value: { value: 3600, unit: "J" } });
+  });
+
+  it("reads m as milli and M as mega, 10^9 apart, as SI writes them", () => {
+    expect(parsePower("5mW")).toEqual({ ok: true, value: { value: 5, unit: "mW" } });
+    // The power type stops at kW: a megawatt is 1000 kW, not 5 milliwatts.
+    expect(parsePower("5MW")).toEqual({ ok: true, value: { value: 5_000, unit: "kW" } });
+    expect(parseEnergy("2MWh")).toEqual({ ok: true, value: { value: 2, unit: "MWh" } });
+    // The energy type starts at Wh: a milliwatt-hour is 0.001 Wh, not a megawatt-hour.
+    expect(parseEnergy("1mWh")).toEqual({ ok: true, value: { value: 0.001, unit: "Wh" } });
+  });
+
+  it.each([
+    ["5mw", "power"],
+    ["5Mw", "power"],
+    ["1mwh", "energy"],
+    ["1MWH", "energy"],
+    ["1Mwh", "energy"],
+    ["1mWH", "energy"],
+  ] as const)("refuses %j, which reads as milli or mega by case, naming both", (input, what) => {
+    const result = what === "power" ? parsePower(input) : parseEnergy(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.kind).toBe("unparsable-quantity");
+      expect(result.error.message).toMatch(
+        what === "power"
+          ? /could be mW \(milliwatts\) or MW \(megawatts\); write one of those exactly/
+          : /could be mWh \(milliwatt-hours\) or MWh \(megawatt-hours\); write one of those exactly/,
+      );
+    }
+  });
+
+  it("refuses a megawatt too large for kW as out of range", () => {
+    const result = parsePower("1e306MW");
+    expect(!result.ok && result.error.kind).toBe("quantity-out-of-range");
   });
 
   it("reads exponents and refuses hex", () => {

@@ -5,8 +5,6 @@ import {
   type DurationUnit,
   type Energy,
   type EnergyUnit,
-  isEnergyUnit,
-  isPowerUnit,
   type Power,
   type PowerUnit,
 } from "./quantity.ts";
@@ -86,12 +84,45 @@ const DURATION_ALIASES: Readonly<Record<string, DurationUnit>> = {
   week: "wk",
   weeks: "wk",
 };
-const POWER_ALIASES: Readonly<Record<string, PowerUnit>> = { mw: "mW", w: "W", kw: "kW" };
-const ENERGY_ALIASES: Readonly<Record<string, EnergyUnit>> = {
-  j: "J",
-  wh: "Wh",
-  kwh: "kWh",
-  mwh: "MWh",
+/**
+ * How a unit may be written. Case carries meaning in SI symbols ("mW" is a milliwatt, "MW" a
+ * megawatt, 10^9 apart), so exact symbols are read first and as written; a spelling in another
+ * case is read only where no prefix hangs on it ("KWH" can only be kWh), and one that could be
+ * either prefix ("mwh", "MWH") is refused, naming both readings, rather than guessed.
+ */
+interface UnitSpellings<U extends string> {
+  /** Exact, case-sensitive symbols; `scale` takes a symbol the type lacks into one it has. */
+  readonly exact: Readonly<
+    Record<string, { readonly unit: U; readonly scale?: (v: number) => number }>
+  >;
+  /** Lower-cased spellings that read the same whatever their case. */
+  readonly anyCase: Readonly<Record<string, U>>;
+  /** Lower-cased spellings whose reading depends on case: the two exact symbols and names. */
+  readonly ambiguous: Readonly<Record<string, readonly [string, string]>>;
+}
+
+const POWER_SPELLINGS: UnitSpellings<PowerUnit> = {
+  exact: {
+    mW: { unit: "mW" },
+    W: { unit: "W" },
+    kW: { unit: "kW" },
+    // The power type stops at kW; a megawatt is read exactly as 1000 kW (an integer product).
+    MW: { unit: "kW", scale: (v) => v * 1_000 },
+  },
+  anyCase: { w: "W", kw: "kW" },
+  ambiguous: { mw: ["mW (milliwatts)", "MW (megawatts)"] },
+};
+const ENERGY_SPELLINGS: UnitSpellings<EnergyUnit> = {
+  exact: {
+    J: { unit: "J" },
+    Wh: { unit: "Wh" },
+    kWh: { unit: "kWh" },
+    MWh: { unit: "MWh" },
+    // The energy type starts at Wh; a division by 1000 is the nearest double to the true value.
+    mWh: { unit: "Wh", scale: (v) => v / 1_000 },
+  },
+  anyCase: { j: "J", wh: "Wh", kwh: "kWh" },
+  ambiguous: { mwh: ["mWh (milliwatt-hours)", "MWh (megawatt-hours)"] },
 };
 
 function unparsable(input: string, message: string): Result<never, UnitParseError> {
@@ -102,16 +133,25 @@ function outOfRange(input: string, message: string): Result<never, UnitParseErro
   return err(failure("quantity-out-of-range", message, { input }));
 }
 
+/** Duration units from the largest down: a compound duration names each at most once, in this order. */
+const DURATION_ORDER: readonly DurationUnit[] = ["wk", "d", "h", "min", "s", "ms"];
+
+/** A nonzero digit before any exponent: the number written is not zero, whatever it reads as. */
+const NONZERO_MANTISSA = /^[+-]?[0.]*[1-9]/;
+
 /**
  * Parses "3h", "90min", "120ms", "1.5 s", "1e3 s", "3d", "1w" and compound forms such as
- * "1h30m", "2d12h" or "2h 15min 10s". Days and weeks are 24 h and 7 x 24 h. A bare number is rejected: a duration without a unit is exactly the
- * ambiguity this API avoids. Any size is read as written as long as it is a finite number of
- * seconds (every estimate works in seconds): "1e300h" is 1e300 h, "1e305h" is out of range.
+ * "1h30m", "2d12h" or "2h 15min 10s". Days and weeks are 24 h and 7 x 24 h. A bare number is
+ * rejected: a duration without a unit is exactly the ambiguity this API avoids. A compound names
+ * each unit once, largest first ("1h 1h" and "30m1h" are refused: both read as typing slips, not
+ * as sums). Any size is read as written as long as it is a finite, nonzero number of seconds
+ * (every estimate works in seconds): "1e300h" is 1e300 h, "1e305h" is out of range, "0h" and
+ * "1e-400h" (which a double rounds to 0) are refused, as an empty --from/--to span is.
  */
 export function parseDuration(input: string): Result<Duration, UnitParseError> {
   const text = input.trim();
   if (text === "") return unparsable(input, "empty duration; expected e.g. 3h, 90min, 120ms, 3d");
-  const parts: { text: string; value: number; unit: string }[] = [];
+  const parts: { text: string; number: string; value: number; unit: string }[] = [];
   DURATION_PART.lastIndex = 0;
   while (DURATION_PART.lastIndex < text.length) {
     const match = DURATION_PART.exec(text);
@@ -121,10 +161,16 @@ export function parseDuration(input: string): Result<Duration, UnitParseError> {
         `cannot read duration "${input}"; expected e.g. 3h, 90min, 120ms, 1h30m, 3d, 1w, 2d12h`,
       );
     }
-    parts.push({ text: match[0].trim(), value: Number(match[1]), unit: match[2] ?? "" });
+    parts.push({
+      text: match[0].trim(),
+      number: match[1],
+      value: Number(match[1]),
+      unit: match[2] ?? "",
+    });
   }
   let totalSeconds = 0;
   let lastUnit: DurationUnit = "s";
+  let previous: { text: string; unit: DurationUnit } | undefined;
   for (const part of parts) {
     if (part.unit === "")
       return unparsable(input, `"${part.text}" has no time unit; use ms, s, min, h, d or w`);
@@ -136,13 +182,47 @@ export function parseDuration(input: string): Result<Duration, UnitParseError> {
       );
     }
     if (part.value < 0) return unparsable(input, `duration must not be negative: "${input}"`);
+    if (part.value === 0 && NONZERO_MANTISSA.test(part.number)) {
+      return outOfRange(
+        input,
+        `${parts.length === 1 ? "duration" : `"${part.text}" in`} "${input}" is too small to represent (it rounds to 0 ${unit})`,
+      );
+    }
+    if (previous) {
+      if (previous.unit === unit) {
+        return unparsable(
+          input,
+          `"${previous.text}" and "${part.text}" in "${input}" name the same unit twice; write each unit once`,
+        );
+      }
+      if (DURATION_ORDER.indexOf(previous.unit) > DURATION_ORDER.indexOf(unit)) {
+        return unparsable(
+          input,
+          `"${part.text}" comes after "${previous.text}" in "${input}"; write the larger unit first, e.g. 1h30m`,
+        );
+      }
+    }
     totalSeconds += convertDuration({ value: part.value, unit }, "s").value;
     lastUnit = unit;
+    previous = { text: part.text, unit };
   }
   if (!Number.isFinite(totalSeconds)) {
     return outOfRange(
       input,
       `duration "${input}" is out of range (at most ${MAX_NUMBER_TEXT} seconds)`,
+    );
+  }
+  if (totalSeconds === 0) {
+    if (parts.every((part) => part.value === 0)) {
+      return unparsable(
+        input,
+        `duration "${input}" is zero; an estimate needs a duration above zero`,
+      );
+    }
+    // Each part was nonzero, yet the sum in seconds vanished ("1e-323ms" is below the least double).
+    return outOfRange(
+      input,
+      `duration "${input}" is too small to represent (it rounds to 0 seconds)`,
     );
   }
   const single = parts.length === 1 ? parts[0] : undefined;
@@ -153,8 +233,7 @@ export function parseDuration(input: string): Result<Duration, UnitParseError> {
 
 function parseSimple<U extends string>(
   input: string,
-  aliases: Readonly<Record<string, U>>,
-  isUnit: (unit: string) => unit is U,
+  spellings: UnitSpellings<U>,
   what: string,
   example: string,
 ): Result<{ value: number; unit: U }, UnitParseError> {
@@ -162,13 +241,27 @@ function parseSimple<U extends string>(
   if (!match?.[1]) {
     return unparsable(input, `cannot read ${what} "${input}"; expected e.g. ${example}`);
   }
-  const value = Number(match[1]);
   const written = match[2] ?? "";
-  const unit = isUnit(written) ? written : aliases[written.toLowerCase()];
+  const exact = Object.hasOwn(spellings.exact, written) ? spellings.exact[written] : undefined;
+  const folded = written.toLowerCase();
+  const readings = Object.hasOwn(spellings.ambiguous, folded)
+    ? spellings.ambiguous[folded]
+    : undefined;
+  if (!exact && readings) {
+    return unparsable(
+      input,
+      `"${written}" in "${input}" could be ${readings[0]} or ${readings[1]}; write one of those exactly, in that case`,
+    );
+  }
+  const unit =
+    exact?.unit ??
+    (Object.hasOwn(spellings.anyCase, folded) ? spellings.anyCase[folded] : undefined);
   if (!unit) {
-    const known = [...new Set(Object.values(aliases))].join(", ");
+    const known = Object.keys(spellings.exact).join(", ");
     return unparsable(input, `"${input}" needs a ${what} unit (${known}); e.g. ${example}`);
   }
+  const number = Number(match[1]);
+  const value = exact?.scale ? exact.scale(number) : number;
   if (!Number.isFinite(value)) {
     return outOfRange(input, `${what} "${input}" is out of range (at most ${MAX_NUMBER_TEXT})`);
   }
@@ -176,10 +269,19 @@ function parseSimple<U extends string>(
   return ok({ value, unit });
 }
 
+/**
+ * Reads "300W", "0.3kW", "500mW", "5MW" (as 5000 kW). SI symbols are case-sensitive: "mW" is
+ * milliwatts and "MW" megawatts; other cases of "w" and "kw" are read, "mw" and "Mw" refused.
+ */
 export function parsePower(input: string): Result<Power, UnitParseError> {
-  return parseSimple(input, POWER_ALIASES, isPowerUnit, "power", "300W or 0.3kW");
+  return parseSimple(input, POWER_SPELLINGS, "power", "300W or 0.3kW");
 }
 
+/**
+ * Reads "1.5kWh", "200Wh", "3600J", "2MWh", "5mWh" (as 0.005 Wh). SI symbols are case-sensitive:
+ * "MWh" is megawatt-hours and "mWh" milliwatt-hours; other cases of "j", "wh" and "kwh" are read,
+ * "mwh", "MWH" and the like refused.
+ */
 export function parseEnergy(input: string): Result<Energy, UnitParseError> {
-  return parseSimple(input, ENERGY_ALIASES, isEnergyUnit, "energy", "1.5kWh or 200Wh");
+  return parseSimple(input, ENERGY_SPELLINGS, "energy", "1.5kWh or 200Wh");
 }

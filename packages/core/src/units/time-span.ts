@@ -41,9 +41,14 @@ export function parseInstant(input: string): Result<Date, string> {
     number,
   ];
   const [year, month, day, hour, minute, second] = parts;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(ms.padEnd(3, "0")));
-  const check = new Date(utc);
-  // Date.UTC rolls 2026-02-30 over into March; a date that does not round-trip does not exist.
+  // Not Date.UTC: it reads years 0-99 as 1900-1999, so "0050-01-01" became 1950 and
+  // "0000-02-29" (a leap day) was called a date that does not exist. setUTCFullYear takes the
+  // year as written.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second, Number(ms.padEnd(3, "0")));
+  const utc = check.getTime();
+  // The setters roll 2026-02-30 over into March; a date that does not round-trip does not exist.
   if (
     check.getUTCFullYear() !== year ||
     check.getUTCMonth() !== month - 1 ||
