@@ -57,6 +57,20 @@ describe.concurrent("wattprint track", () => {
     expect(logs[0]?.actual).not.toBeNull();
   });
 
+  it("names no data year for a typed --intensity, in the summary or the JSON", async () => {
+    // The summary said "(…, override, undefined; …)" once an override had no year, and the
+    // year the run was made before that.
+    const args = ["--sim-cpu", "10", "--no-logs", "--intensity", "100", "--", "true"];
+    const text = await track(args);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(/at 100\.0 gCO2eq\/kWh \(user-supplied value, override; /);
+    expect(text.stderr).not.toMatch(/undefined/);
+    const json = await track(["--json", ...args]);
+    const result = trackerResultSchema.parse(JSON.parse(json.stdout));
+    expect(result.intensity.level).toBe("override");
+    expect(result.intensity).not.toHaveProperty("year");
+  });
+
   it("prints a result that validates against the tracker's schema with --json", async () => {
     const logDir = freshDir();
     const outcome = await track([

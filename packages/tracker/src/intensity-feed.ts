@@ -260,7 +260,12 @@ export class IntensityFeed {
       zone: this.embedded.zone,
       zoneName: this.embedded.zoneName,
       level: live === null ? this.embedded.level : "live",
-      year: live === null ? this.embedded.year : new Date(live.at).getUTCFullYear(),
+      // A live value is of the year it was read in; an override (user-supplied) has no year.
+      ...(live !== null
+        ? { year: new Date(live.at).getUTCFullYear() }
+        : this.embedded.year === undefined
+          ? {}
+          : { year: this.embedded.year }),
       locationFrom: this.options.locationFrom,
       source: sourceOf(provenance),
       values,

@@ -75,8 +75,8 @@ export const intensityResultSchema = z.strictObject({
   zoneName: z.string(),
   /** The level of the latest value: `live` when a provider answered, else the embedded chain's. */
   level: z.enum(["override", "live", "zone", "country", "continent", "world"]),
-  /** The year the data describes. */
-  year: z.number().check(z.int()),
+  /** The year the data describes; absent for a user-supplied intensity, which has none. */
+  year: z.optional(z.number().check(z.int())),
   /** Where the location came from. */
   locationFrom: z.enum(["option", "env", "none"]),
   source: sourceSchema,

@@ -846,7 +846,7 @@ export class CarbonTracker implements AsyncDisposable {
         zone: w.zone,
         zoneName: w.zoneName,
         level: w.level,
-        year: w.year,
+        ...(w.year === undefined ? {} : { year: w.year }),
         locationFrom: "none",
         source: sourceOf(w.provenance),
         values: [{ at, gPerKWh: w.intensity.value, level: w.level }],

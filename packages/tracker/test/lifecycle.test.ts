@@ -192,6 +192,15 @@ describe("carbontracker's lifecycle", () => {
     expect(result.status).toBe("early-stop");
   });
 
+  it("gives an overridden intensity no data year (it was the year the run was made)", async () => {
+    const t = tracker({ epochs: 1, epochsBeforePred: 0 });
+    await epoch(t);
+    const result = await t.stop();
+    expect(result.intensity).toMatchObject({ level: "override", gPerKWh: INTENSITY });
+    expect(result.intensity).not.toHaveProperty("year");
+    expect(trackerResultSchema.safeParse(result).success).toBe(true);
+  });
+
   it("counts the epoch an epochEnd() is closing when a stop() arrives meanwhile", async () => {
     // A SIGINT handler or an `await using` scope exit racing the training loop's last epochEnd().
     const t = tracker({ epochs: 2, epochsBeforePred: 0 });

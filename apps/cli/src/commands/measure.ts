@@ -136,7 +136,8 @@ function measureReport(file: string, m: Measurement, intensity: GridIntensity | 
           intensity: {
             gPerKWh: intensity.intensity.value,
             zone: intensity.zone,
-            year: intensity.year,
+            // None for a user-supplied intensity: it has no data year.
+            ...(intensity.year === undefined ? {} : { year: intensity.year }),
             source: intensity.provenance.source.title,
           },
         }
@@ -159,7 +160,7 @@ function renderReport(r: MeasureReport): string {
   ];
   if (r.intensity !== undefined && r.perInference.co2G !== undefined) {
     lines.push(
-      `carbon         ${formatNumber(r.perInference.co2G, 4)} gCO2e per inference at ${formatNumber(r.intensity.gPerKWh, 4)} gCO2e/kWh (${r.intensity.zone}, ${r.intensity.year}, ${r.intensity.source})`,
+      `carbon         ${formatNumber(r.perInference.co2G, 4)} gCO2e per inference at ${formatNumber(r.intensity.gPerKWh, 4)} gCO2e/kWh (${[r.intensity.zone, r.intensity.year, r.intensity.source].filter((part) => part !== undefined).join(", ")})`,
     );
   }
   const modelled = r.devices.filter((d) => d.basis !== "measured");

@@ -120,13 +120,17 @@ export function catalogueRoutes(app: TypedApp, _context: RouteContext): void {
         });
       }
       const value = resolved.value;
+      // Only an override lacks a year, and this route takes none: every value here is from
+      // the embedded tables, which cite a publication with its year.
+      const year = value.year;
+      if (year === undefined) throw new Error(`the intensity of ${value.zone} has no data year`);
       return {
         zone: value.zone,
         zoneName: value.zoneName,
         level: value.level,
         value: value.intensity.value,
         unit: value.intensity.unit,
-        year: value.year,
+        year,
         source: sourceOf(value.provenance),
       };
     },

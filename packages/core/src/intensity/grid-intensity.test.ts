@@ -71,6 +71,8 @@ describe("resolveGridIntensity", () => {
   it("claims no data year for an override: its source has none", () => {
     const result = value({ location: "Spain", overrideGPerKWh: 42 });
     expect(result.provenance.source).not.toHaveProperty("year");
+    // Nor the value itself: it was labelled with the year it was typed in.
+    expect(result).not.toHaveProperty("year");
     expect(result.provenance.note).toBeUndefined();
   });
 

@@ -25,11 +25,10 @@ export interface GridIntensity {
   readonly zoneName: string;
   readonly intensity: CarbonIntensity;
   /**
-   * The year the figures describe. An override has none (its provenance names no year): there
-   * it is the UTC year the value was resolved in, kept because the tracker's result requires a
-   * number; an estimate report leaves it out for an override.
+   * The year the figures describe; absent for an override, which has no data year (labelling
+   * it with the year it was typed in claimed a vintage it does not have).
    */
-  readonly year: number;
+  readonly year?: number;
   readonly level: IntensityLevel;
   readonly provenance: Provenance;
 }
@@ -114,7 +113,6 @@ function overrideIntensity(override: number, options: GridIntensityOptions): Gri
     zone: notEmpty(options.location) ? options.location.trim() : "USER",
     zoneName: "user-supplied value",
     intensity: gramsPerKWh(override),
-    year: new Date().getUTCFullYear(),
     level: "override",
     provenance: note === undefined ? provenance : { ...provenance, note },
   };
@@ -128,6 +126,7 @@ function withNotes(value: GridIntensity, notes: readonly string[]): GridIntensit
 
 /** An intensity from the embedded tables, which always cite a publication with a year. */
 export interface EmbeddedIntensity extends GridIntensity {
+  readonly year: number;
   readonly provenance: CitedProvenance;
 }
 
