@@ -35,6 +35,9 @@ export interface FeedSpec {
   readonly inputShapes?: Readonly<Record<string, readonly number[]>> | undefined;
 }
 
+/** The longest failure message passed on from the runner. */
+export const MAX_FAILURE_MESSAGE_CHARS = 2000;
+
 /**
  * The bus node's side of the runner process (runner/child.ts). Started on first use, one
  * request at a time (the measurer serialises them), every request with a timeout: past it
@@ -42,9 +45,6 @@ export interface FeedSpec {
  * request starts a fresh process (which loads its models again). A process that dies fails
  * the request in flight with its exit status and the end of its stderr.
  */
-/** The longest failure message passed on from the runner. */
-export const MAX_FAILURE_MESSAGE_CHARS = 2000;
-
 export class ModelRunner {
   private child: ChildProcess | undefined;
   private stderrTail = "";
