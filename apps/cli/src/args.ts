@@ -1,10 +1,12 @@
 import { convertDuration, cutText, parseDuration } from "@wattprint/core";
 import {
   type FlagSpec,
+  MAX_QUOTED_VALUE_CHARS,
   type NumberRule,
   type ParsedFlags,
   parseFlags,
   parseNumberOption,
+  quotedValue,
 } from "@wattprint/node/options";
 import { refuseRepeatedFlags } from "./flag-repeats.ts";
 import { UsageError } from "./usage-error.ts";
@@ -38,16 +40,11 @@ export function parseCommandArgs<O extends FlagSpec>(
   });
 }
 
-/**
- * Characters of a typed value an error quotes. A value may be a script's 100 KB; the start
- * says which value is meant, and the length note says why it was refused.
- */
-export const MAX_QUOTED_CHARS = 80;
+/** Characters of a typed value an error quotes: the shared option parser's bound. */
+export const MAX_QUOTED_CHARS = MAX_QUOTED_VALUE_CHARS;
 
-/** A typed value quoted in an error: its first characters only, so a message stays one short line. */
-export function quoted(text: string): string {
-  return `"${cutText(text, MAX_QUOTED_CHARS)}"`;
-}
+/** A typed value quoted in an error, as the shared option parser quotes one. */
+export const quoted = quotedValue;
 
 /**
  * The most a user's mistake prints. No usage message of ours comes near it; one quoting a
@@ -94,15 +91,7 @@ export function parseNumberFlag(
   rule: NumberRule = {},
 ): number | undefined {
   if (raw === undefined) return undefined;
-  return inCommand(command, () => {
-    try {
-      return parseNumberOption({ name: `--${flag}`, text: raw }, rule);
-    } catch (error) {
-      // The shared parser quotes the whole value; a long one is cut to its start here.
-      if (!(error instanceof UsageError) || raw.length <= MAX_QUOTED_CHARS) throw error;
-      throw new UsageError(error.message.split(`"${raw}"`).join(quoted(raw)));
-    }
-  });
+  return inCommand(command, () => parseNumberOption({ name: `--${flag}`, text: raw }, rule));
 }
 
 /** A bare number of seconds as the shared number rule reads it: decimal, an exponent allowed. */

@@ -3,7 +3,7 @@ import { type NetworkInterfaceInfo, networkInterfaces } from "node:os";
 import { DOMAIN_ID_ENV } from "@wattprint/messages";
 import { isValidDomainId } from "@wattprint/rtps";
 import { RtpsBusError } from "../adapters/rtps-bus.ts";
-import { type Env, optionText, parseNumberOption } from "./option-values.ts";
+import { type Env, optionText, parseNumberOption, quotedValue } from "./option-values.ts";
 import { UsageError } from "./usage-error.ts";
 
 /**
@@ -49,7 +49,7 @@ export function parseBusOptions(
   const interfaceAddress = address.text.trim();
   if (!isIPv4(interfaceAddress)) {
     throw new UsageError(
-      `${address.name} expects the IPv4 address of one of this machine's interfaces (e.g. 192.168.1.20), got "${address.text}"`,
+      `${address.name} expects the IPv4 address of one of this machine's interfaces (e.g. 192.168.1.20), got ${quotedValue(address.text)}`,
     );
   }
   return { domainId, interfaceAddress, interfaceFrom: address.name };

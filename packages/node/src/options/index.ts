@@ -9,12 +9,14 @@ export {
   describeNumberRule,
   type Env,
   type FlagSpec,
+  MAX_QUOTED_VALUE_CHARS,
   type NumberRule,
   type OptionText,
   optionText,
   type ParsedFlags,
   parseFlags,
   parseNumberOption,
+  quotedValue,
 } from "./option-values.ts";
 export { packageVersion } from "./package-version.ts";
 export { UsageError } from "./usage-error.ts";

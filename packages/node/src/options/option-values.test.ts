@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { describeNumberRule, optionText, parseFlags, parseNumberOption } from "./option-values.ts";
+import {
+  describeNumberRule,
+  MAX_QUOTED_VALUE_CHARS,
+  optionText,
+  parseFlags,
+  parseNumberOption,
+  quotedValue,
+} from "./option-values.ts";
 import { UsageError } from "./usage-error.ts";
 
 const FLAGS = {
@@ -97,6 +104,15 @@ describe("parseNumberOption", () => {
     expect(() => parseNumberOption(at(text), domain)).toThrow(
       new UsageError(`--domain expects an integer 0..232, got "${text}"${why}`),
     );
+  });
+
+  it("quotes a long refused value by its start and length", () => {
+    const text = `1${" ".repeat(100_000)}x`;
+    expect(() => parseNumberOption(at(text), domain)).toThrow(
+      new UsageError(`--domain expects an integer 0..232, got ${quotedValue(text)}`),
+    );
+    expect(quotedValue(text)).toHaveLength(MAX_QUOTED_VALUE_CHARS + 2);
+    expect(quotedValue(text)).toMatch(/^"1 +\.\.\. \(100002 characters\)"$/);
   });
 
   it("names an environment variable when the text came from one", () => {

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { cutText } from "@wattprint/core";
 import { parseDecimal } from "@wattprint/core/units";
 import { unknownFlagMessage } from "./did-you-mean.ts";
 import { UsageError } from "./usage-error.ts";
@@ -121,6 +122,17 @@ export function describeNumberRule(rule: NumberRule): string {
 }
 
 /**
+ * Characters of a typed value an error quotes. A value may be a script's 100 KB; the start
+ * says which value is meant, and the length note says why it was refused.
+ */
+export const MAX_QUOTED_VALUE_CHARS = 80;
+
+/** A typed value quoted in an error: its first characters only, so a message stays one short line. */
+export function quotedValue(text: string): string {
+  return `"${cutText(text, MAX_QUOTED_VALUE_CHARS)}"`;
+}
+
+/**
  * Reads a number as people write it (parseDecimal: 12, 1.5, 2e3; no hex, Infinity or empty)
  * and checks it against `rule`. Every failure is one line naming the setting, the value and
  * what is allowed: `--domain expects an integer 0..232, got "300"`.
@@ -129,7 +141,7 @@ export function parseNumberOption(option: OptionText, rule: NumberRule): number 
   const parsed = parseDecimal(option.text);
   const fail = (why = ""): never => {
     throw new UsageError(
-      `${option.name} expects ${describeNumberRule(rule)}, got "${option.text}"${why}`,
+      `${option.name} expects ${describeNumberRule(rule)}, got ${quotedValue(option.text)}${why}`,
     );
   };
   if (!parsed.ok) return fail(parsed.error.kind === "out-of-range" ? " (out of range)" : "");
