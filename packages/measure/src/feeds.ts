@@ -72,12 +72,13 @@ export function cutName(name: string): string {
 }
 
 /**
- * Names for a message: the first `QUOTED_NAMES`, each cut, and how many more. Quoted whole,
- * 256 names of 256 KiB made a 67 MB message that the bus node would have published.
+ * Inputs for a message: the first `QUOTED_NAMES`, each written by `describe` (which cuts its
+ * name), and how many more. Quoted whole, 256 names of 256 KiB made a 67 MB message that the
+ * bus node would have published.
  */
-export function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, QUOTED_NAMES).map(cutName).join(", ");
-  return names.length > QUOTED_NAMES ? `${shown} and ${names.length - QUOTED_NAMES} more` : shown;
+export function listInputs<T>(inputs: readonly T[], describe: (input: T) => string): string {
+  const shown = inputs.slice(0, QUOTED_NAMES).map(describe).join(", ");
+  return inputs.length > QUOTED_NAMES ? `${shown} and ${inputs.length - QUOTED_NAMES} more` : shown;
 }
 
 /** The bytes a planned input takes once built. */
@@ -134,7 +135,7 @@ export function planFeeds(
         ok: false,
         error: failure(
           "invalid-request",
-          `input_shapes names "${cutName(name)}", which is not an input of the model (inputs: ${listNames(inputs.map((i) => i.name))})`,
+          `input_shapes names "${cutName(name)}", which is not an input of the model (inputs: ${listInputs(inputs, (i) => cutName(i.name))})`,
           { field: `input_shapes.${name}` },
         ),
       };

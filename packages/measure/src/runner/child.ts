@@ -1,7 +1,14 @@
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import { cutName, FEEDABLE_TYPES, type FeedPlan, feedBytes, planFeeds } from "../feeds.ts";
+import {
+  cutName,
+  FEEDABLE_TYPES,
+  type FeedPlan,
+  feedBytes,
+  listInputs,
+  planFeeds,
+} from "../feeds.ts";
 import { FeedCache } from "./feed-cache.ts";
 import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } from "./protocol.ts";
 
@@ -140,12 +147,7 @@ async function prepare(request: Extract<RunnerRequest, { type: "prepare" }>): Pr
         type: "failed",
         id: request.id,
         kind: "run-failed",
-        message: `a forward pass with inputs ${plan.value
-          .slice(0, 16)
-          .map((p) => `${cutName(p.name)}: ${p.type}[${p.dims.join("x")}]`)
-          .join(
-            ", ",
-          )}${plan.value.length > 16 ? ` and ${plan.value.length - 16} more` : ""} failed: ${message(error)}`,
+        message: `a forward pass with inputs ${listInputs(plan.value, (p) => `${cutName(p.name)}: ${p.type}[${p.dims.join("x")}]`)} failed: ${message(error)}`,
       };
     }
     const bytes = plan.value.reduce((sum, input) => sum + feedBytes(input), 0);
