@@ -102,47 +102,53 @@ export function tokensOfNormalised(normalised: string): NameTokens {
   const model: string[] = [];
   // A Set, not model.includes: a long pasted name made the dedup quadratic (128 kB, 2.4 s).
   const seen = new Set<string>();
-  let formFactor: { readonly value: FormFactor; readonly word: string } | undefined;
-  let memory: { readonly value: number; readonly word: string } | undefined;
-  let formFactorClash: { readonly value: FormFactor; readonly word: string } | undefined;
-  let memoryClash: { readonly value: number; readonly word: string } | undefined;
+  const formFactor = new StatedVariant<FormFactor>();
+  const memory = new StatedVariant<number>();
   for (const token of normalised.split(" ")) {
     if (token.length === 0) continue;
     const ff = FORM_FACTOR_TOKENS[token];
     const gb = MEMORY_TOKEN.exec(token)?.[1];
-    if (ff !== undefined) {
-      // The first stated variant is kept; a different second one is remembered, not obeyed.
-      if (formFactor === undefined) formFactor = { value: ff, word: token };
-      else if (ff !== formFactor.value) formFactorClash ??= { value: ff, word: token };
-    } else if (gb !== undefined) {
-      const value = Number(gb);
-      if (memory === undefined) memory = { value, word: token };
-      else if (value !== memory.value) memoryClash ??= { value, word: token };
-    } else if (!seen.has(token)) {
+    if (ff !== undefined) formFactor.state(ff, token);
+    else if (gb !== undefined) memory.state(Number(gb), token);
+    else if (!seen.has(token)) {
       seen.add(token);
       model.push(token);
     }
   }
   const tokens: NameTokens = {
     model,
-    ...(formFactor === undefined ? {} : { formFactor: formFactor.value }),
-    ...(memory === undefined ? {} : { memoryGB: memory.value }),
+    ...(formFactor.first === undefined ? {} : { formFactor: formFactor.first.value }),
+    ...(memory.first === undefined ? {} : { memoryGB: memory.first.value }),
   };
-  if (formFactor !== undefined && formFactorClash !== undefined) {
-    const conflict: VariantConflict = {
-      what: "form factor",
-      written: [formFactor.word, formFactorClash.word],
-      readings: [tokens, { ...tokens, formFactor: formFactorClash.value }],
-    };
-    return { ...tokens, conflict };
+  const conflict =
+    formFactor.conflict("form factor", tokens, (value) => ({ ...tokens, formFactor: value })) ??
+    memory.conflict("memory size", tokens, (value) => ({ ...tokens, memoryGB: value }));
+  return conflict === undefined ? tokens : { ...tokens, conflict };
+}
+
+/**
+ * One kind of variant as a name states it: the first value is kept; a different second one
+ * is remembered, not obeyed, so the lookup can refuse the name naming both.
+ */
+class StatedVariant<T> {
+  first: { readonly value: T; readonly word: string } | undefined;
+  private clash: { readonly value: T; readonly word: string } | undefined;
+
+  state(value: T, word: string): void {
+    if (this.first === undefined) this.first = { value, word };
+    else if (value !== this.first.value) this.clash ??= { value, word };
   }
-  if (memory !== undefined && memoryClash !== undefined) {
-    const conflict: VariantConflict = {
-      what: "memory size",
-      written: [memory.word, memoryClash.word],
-      readings: [tokens, { ...tokens, memoryGB: memoryClash.value }],
+
+  conflict(
+    what: VariantConflict["what"],
+    tokens: NameTokens,
+    withClash: (value: T) => NameTokens,
+  ): VariantConflict | undefined {
+    if (this.first === undefined || this.clash === undefined) return undefined;
+    return {
+      what,
+      written: [this.first.word, this.clash.word],
+      readings: [tokens, withClash(this.clash.value)],
     };
-    return { ...tokens, conflict };
   }
-  return tokens;
 }
