@@ -9,6 +9,7 @@ import {
   AmdgpuSource,
   ModelSource,
   NvmlSource,
+  nodeSysfsIo,
   type PowerSource,
   RaplSource,
 } from "../src/index.ts";
@@ -17,6 +18,11 @@ import { tempDir, twoSocketServer, writeHwmon, writePowercap } from "../test/hel
 
 export interface BenchMachine {
   readonly rapl: () => PowerSource;
+  /**
+   * The same tree read as RAPL reads sysfs: the file layer says the zones are on sysfs, so the
+   * reader makes no `stat` checks (a removed zone answers ENODEV there; see `SysfsIo.isSysfs`).
+   */
+  readonly raplAsOnSysfs: () => PowerSource;
   readonly nvml: () => PowerSource;
   readonly amdgpu: () => PowerSource;
   readonly model: () => PowerSource;
@@ -66,6 +72,8 @@ export async function benchMachine(): Promise<BenchMachine> {
   };
   return {
     rapl: () => new RaplSource({ root: powercap }),
+    raplAsOnSysfs: () =>
+      new RaplSource({ root: powercap, io: { ...nodeSysfsIo, isSysfs: () => true } }),
     nvml: () => new NvmlSource({ library, cudaVisibleDevices: null }),
     amdgpu: () => new AmdgpuSource({ root: hwmon }),
     model: () =>

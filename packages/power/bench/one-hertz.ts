@@ -3,8 +3,8 @@
  * machine, then for `seconds` either samples it once a second or only runs an empty 1 Hz timer,
  * and prints the process CPU time (`process.cpuUsage()`, every thread) as one JSON line.
  * Usage: one-hertz.ts <mode> <seconds>. Mode `empty` only runs the timer; otherwise an
- * optional prefix picks the devices (`rapl-`: RAPL alone, `sim-`: two simulated devices, none:
- * rapl + nvml + amdgpu) and the rest the path: `sample` (a new reading each second) or
+ * optional prefix picks the devices (`rapl-`: RAPL alone, `sysrapl-`: RAPL alone read as on
+ * sysfs, with no `stat` checks, `sim-`: two simulated devices, none: rapl + nvml + amdgpu) and the rest the path: `sample` (a new reading each second) or
  * `sampleInto` (one reading rewritten by `sampleInto`).
  */
 import { PerformanceObserver } from "node:perf_hooks";
@@ -16,12 +16,14 @@ const seconds = Number(process.argv[3] ?? 60);
 const machine = await benchMachine();
 const sources: PowerSource[] = mode.startsWith("rapl")
   ? [machine.rapl()]
-  : mode.startsWith("sim")
-    ? [
-        new SimulatedSource("cpu", [{ name: "sim cpu", watts: 150 }]),
-        new SimulatedSource("gpu", [{ name: "sim gpu", watts: 300, utilisation: 0.5 }]),
-      ]
-    : [machine.rapl(), machine.nvml(), machine.amdgpu()];
+  : mode.startsWith("sysrapl")
+    ? [machine.raplAsOnSysfs()]
+    : mode.startsWith("sim")
+      ? [
+          new SimulatedSource("cpu", [{ name: "sim cpu", watts: 150 }]),
+          new SimulatedSource("gpu", [{ name: "sim gpu", watts: 300, utilisation: 0.5 }]),
+        ]
+      : [machine.rapl(), machine.nvml(), machine.amdgpu()];
 const opened = await openPowerMeter({ inject: { sources }, fallback: "none" });
 if (!opened.ok) throw new Error(opened.error.message);
 const meter = opened.value;

@@ -172,6 +172,19 @@ async function partOne(): Promise<void> {
     await measure((done) => raplMeter.sampleInto(raplReading, done)),
   );
   await raplMeter.close();
+
+  const sysfsOnly = await openPowerMeter({
+    inject: { sources: [machine.raplAsOnSysfs()] },
+    fallback: "none",
+  });
+  if (!sysfsOnly.ok) throw new Error(sysfsOnly.error.message);
+  const sysfsMeter = sysfsOnly.value;
+  const sysfsReading = sysfsMeter.createReading();
+  row(
+    `PowerMeter over rapl (${sysfsMeter.devices.length} devices) read as on sysfs (no stat checks): sampleInto()`,
+    await measure((done) => sysfsMeter.sampleInto(sysfsReading, done)),
+  );
+  await sysfsMeter.close();
   await machine.dispose();
 
   console.log(
@@ -225,6 +238,7 @@ async function partTwo(): Promise<void> {
     "sample",
     "rapl-sampleInto",
     "rapl-sample",
+    "sysrapl-sampleInto",
     "sim-sampleInto",
     "sim-sample",
   ];

@@ -24,6 +24,14 @@ export interface CounterStep {
   verdict: CounterVerdict;
 }
 
+/** One step held in one object: its inputs beside its result (see `stepCounter`). */
+export interface CounterStepState extends CounterStep {
+  previousJ: number;
+  nextJ: number;
+  rangeJ: number;
+  maxJ: number;
+}
+
 /**
  * The energy between two counter readings, written into `into` (one object per device, reused
  * every sample). `maxJ` is the most energy the device can plausibly have used in the interval
@@ -36,24 +44,51 @@ export function counterStep(
   maxJ: number,
   into: CounterStep,
 ): CounterStep {
+  const state = SCRATCH;
+  state.previousJ = previousJ;
+  state.nextJ = nextJ;
+  state.rangeJ = rangeJ;
+  state.maxJ = maxJ;
+  stepCounter(state);
+  into.joules = state.joules;
+  into.verdict = state.verdict;
+  return into;
+}
+
+const SCRATCH: CounterStepState = {
+  previousJ: Number.NaN,
+  nextJ: Number.NaN,
+  rangeJ: Number.NaN,
+  maxJ: Number.NaN,
+  joules: Number.NaN,
+  verdict: "ok",
+};
+
+/**
+ * `counterStep` on the inputs held in `state`, its result written back there. The meter keeps
+ * one state per device and so passes no double to the call: V8 boxes each double passed to a
+ * call it did not inline in a new heap number, even in optimised code.
+ */
+export function stepCounter(state: CounterStepState): void {
+  const { previousJ, nextJ, rangeJ, maxJ } = state;
   const raw = nextJ - previousJ;
   if (rangeJ === Number.POSITIVE_INFINITY) {
-    if (raw < 0) return set(into, 0, "counter-reset");
-    if (raw > maxJ) return set(into, 0, "implausible-delta");
-    return set(into, raw, "ok");
+    if (raw < 0) set(state, 0, "counter-reset");
+    else if (raw > maxJ) set(state, 0, "implausible-delta");
+    else set(state, raw, "ok");
+    return;
   }
   const wrapped = raw < 0;
   const d = wrapped ? raw + rangeJ : raw;
   // Readings outside [0, rangeJ) are not this counter's (the meter refuses them first): no
   // energy can be told from them, and a negative one must never be counted.
-  if (!(d >= 0 && d < rangeJ)) return set(into, 0, "implausible-delta");
-  if (d + rangeJ <= maxJ) return set(into, d, "ambiguous-wraps");
-  if (d > maxJ) return set(into, 0, "implausible-delta");
-  return set(into, d, wrapped ? "wrapped" : "ok");
+  if (!(d >= 0 && d < rangeJ)) set(state, 0, "implausible-delta");
+  else if (d + rangeJ <= maxJ) set(state, d, "ambiguous-wraps");
+  else if (d > maxJ) set(state, 0, "implausible-delta");
+  else set(state, d, wrapped ? "wrapped" : "ok");
 }
 
-function set(into: CounterStep, joules: number, verdict: CounterVerdict): CounterStep {
+function set(into: CounterStep, joules: number, verdict: CounterVerdict): void {
   into.joules = joules;
   into.verdict = verdict;
-  return into;
 }

@@ -8,6 +8,7 @@ import {
   type PowerMeter,
   readThreadStats,
 } from "../src/index.ts";
+import { handleHalves } from "../src/nvml/nvml-source.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
 import { tempDir } from "./helpers/trees.ts";
 
@@ -427,5 +428,28 @@ describe("NVML with hostile environment input", () => {
     expect(skipped[0]?.kind).toBe("malformed");
     expect(skipped[0]?.message.length).toBeLessThan(1000);
     expect(skipped[0]?.message).toMatch(/"x0" is not a GPU/);
+  });
+});
+
+describe("a device handle for the read thread", () => {
+  it("splits into two signed 32-bit halves that the thread's reading joins back", () => {
+    for (const handle of [
+      0n,
+      1n,
+      0x7fff_ffffn,
+      0x8000_0000n,
+      0xffff_ffff_ffff_ffffn,
+      0x7f12_8000_0001n,
+    ]) {
+      const { handleLo, handleHi } = handleHalves(handle);
+      for (const half of [handleLo, handleHi]) {
+        expect(Number.isInteger(half) && half >= -(2 ** 31) && half < 2 ** 31).toBe(true);
+      }
+      // The worker's join (read-worker-source.ts), over the Int32Array slots.
+      const slots = Int32Array.of(handleLo, handleHi);
+      const joined =
+        (BigInt((slots[1] as number) >>> 0) << 32n) | BigInt((slots[0] as number) >>> 0);
+      expect(joined).toBe(handle);
+    }
   });
 });

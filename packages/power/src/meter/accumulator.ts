@@ -1,7 +1,7 @@
-import { type CounterStep, counterStep } from "../counter.ts";
+import { type CounterStepState, stepCounter } from "../counter.ts";
 import type { PowerDevice } from "../device.ts";
 import { type ReadingProblem, readingProblem } from "../failures.ts";
-import type { ReadingFrame } from "../frame.ts";
+import { ReadingFrame } from "../frame.ts";
 import type { DeviceReading } from "../source.ts";
 
 /**
@@ -67,11 +67,20 @@ export class DeviceAccumulator {
   private lastEnergyJ = Number.NaN;
   private lastWatts = Number.NaN;
   private lastAtMs = Number.NaN;
-  private readonly step: CounterStep = { joules: 0, verdict: "ok" };
+  private readonly step: CounterStepState = {
+    previousJ: Number.NaN,
+    nextJ: Number.NaN,
+    rangeJ: Number.NaN,
+    maxJ: Number.NaN,
+    joules: Number.NaN,
+    verdict: "ok",
+  };
   private readonly useCounter: boolean;
   /** The counter's wrap range (Infinity when it never wraps): a reading at or past it is not the counter's. */
   private readonly rangeJ: number;
   private readonly maxWatts: number;
+  /** The one slot `add` copies a reading object into, made on first use. */
+  private scratch: ReadingFrame | null = null;
 
   constructor(
     readonly device: PowerDevice,
@@ -82,13 +91,20 @@ export class DeviceAccumulator {
     this.maxWatts = device.maxWatts;
   }
 
+  /** A reading object (a source without `read`): counted through a one-slot frame, as `addSlot`. */
   add(r: DeviceReading, atMs: number): void {
-    this.addValues(r.energyJ, r.watts, r.utilisation, r.problem, atMs);
+    if (this.scratch === null) this.scratch = new ReadingFrame(1);
+    const scratch = this.scratch;
+    scratch.atMs = atMs;
+    if (r.problem === null) scratch.set(0, r.energyJ, r.watts, r.utilisation);
+    else scratch.fail(0, r.problem);
+    this.addSlot(scratch, 0);
   }
 
   /**
-   * `add` from slot `i` of a source's frame, without a reading object; the frame is passed,
-   * not its numbers, because a double passed to a call is boxed on the heap.
+   * Counts slot `i` of a source's frame. The frame and the index are passed down, never its
+   * numbers: V8 boxes a double passed to a call it did not inline in a new heap number, even
+   * in optimised code, and `addCounter` is too large to inline.
    */
   addSlot(frame: ReadingFrame, i: number): void {
     const problem = frame.problems[i] ?? null;
@@ -115,8 +131,8 @@ export class DeviceAccumulator {
       return;
     }
     this.utilisation = frame.utilisation[i] as number;
-    if (counted) this.addCounter(energyJ, atMs);
-    else if (!Number.isNaN(watts)) this.addPower(watts, atMs);
+    if (counted) this.addCounter(frame, i);
+    else if (!Number.isNaN(watts)) this.addPower(frame, i);
     else this.neither();
   }
 
@@ -162,25 +178,6 @@ export class DeviceAccumulator {
     return true;
   }
 
-  private addValues(
-    energyJ: number,
-    watts: number,
-    utilisation: number,
-    problem: ReadingProblem | null,
-    atMs: number,
-  ): void {
-    this.problem = problem;
-    if (problem !== null) {
-      this.skipped++;
-      return;
-    }
-    if (this.refuse(energyJ, watts, atMs)) return;
-    this.utilisation = utilisation;
-    if (this.useCounter && !Number.isNaN(energyJ)) this.addCounter(energyJ, atMs);
-    else if (!Number.isNaN(watts)) this.addPower(watts, atMs);
-    else this.neither();
-  }
-
   private neither(): void {
     this.skipped++;
     this.problem = readingProblem(
@@ -190,7 +187,10 @@ export class DeviceAccumulator {
     );
   }
 
-  private addCounter(energyJ: number, atMs: number): void {
+  /** Slot `i` of `frame`, whose counter reading `addSlot` has checked. */
+  private addCounter(frame: ReadingFrame, i: number): void {
+    const energyJ = frame.energyJ[i] as number;
+    const atMs = frame.atMs;
     this.samples++;
     // A counter device whose last good reading carried only power (or none) has no counter
     // value to subtract from: NaN − x made the energy NaN. This reading starts the counter
@@ -203,9 +203,16 @@ export class DeviceAccumulator {
       return;
     }
     const elapsedS = Math.max(0, atMs - this.lastAtMs) / 1000;
-    const maxJ = this.device.maxWatts * (elapsedS * PLAUSIBILITY_FACTOR + PLAUSIBILITY_SLACK_S);
-    const rangeJ = this.device.counter?.rangeJ ?? Number.POSITIVE_INFINITY;
-    const step = counterStep(this.lastEnergyJ, energyJ, rangeJ, maxJ, this.step);
+    // The accumulator's own copies, not the device's: a meter over several readers sees device
+    // objects of several shapes, and V8 boxed the double such a load gives, once a sample.
+    const maxJ = this.maxWatts * (elapsedS * PLAUSIBILITY_FACTOR + PLAUSIBILITY_SLACK_S);
+    const rangeJ = this.rangeJ;
+    const step = this.step;
+    step.previousJ = this.lastEnergyJ;
+    step.nextJ = energyJ;
+    step.rangeJ = rangeJ;
+    step.maxJ = maxJ;
+    stepCounter(step);
     this.energyJ += step.joules;
     switch (step.verdict) {
       case "ok":
@@ -239,7 +246,10 @@ export class DeviceAccumulator {
     this.lastAtMs = atMs;
   }
 
-  private addPower(watts: number, atMs: number): void {
+  /** Slot `i` of `frame`, whose power reading `addSlot` has checked. */
+  private addPower(frame: ReadingFrame, i: number): void {
+    const watts = frame.watts[i] as number;
+    const atMs = frame.atMs;
     this.samples++;
     this.watts = watts;
     // The same for power after a counter reading: no earlier power to draw the line from.

@@ -22,14 +22,14 @@ import {
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
-import { DeviceAccumulator } from "./accumulator.ts";
+import { DeviceAccumulator, type Mutable } from "./accumulator.ts";
 import {
   invalidOptions,
   type MeterError,
   type MeterOptions,
   meterOptionsSchema,
 } from "./options.ts";
-import { fillReading, type MeterReading, newReading } from "./reading.ts";
+import { fillReading, type MeterReading, type MeterTimes, newReading } from "./reading.ts";
 import { deviceMatches, READERS_OF } from "./select.ts";
 
 interface Picks {
@@ -74,7 +74,8 @@ export class PowerMeter implements AsyncDisposable, Disposable {
   private running = false;
   private remaining = 0;
   private latestMs = Number.NEGATIVE_INFINITY;
-  private lastAtMs: number;
+  /** When the meter opened and when the latest round's readings were taken. */
+  private readonly times: Mutable<MeterTimes>;
   /** The latest reading as a kept object: built on demand after a `sampleInto` round. */
   private last: MeterReading | null;
   /** The promise of the round in flight, made by the first `sample()` that joined it. */
@@ -99,12 +100,12 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     picks: readonly Picks[],
     readonly devices: readonly PowerDevice[],
     readonly skipped: readonly ReaderSkip[],
-    private readonly startedAtMs: number,
+    startedAtMs: number,
   ) {
     this.wired = picks.map((p) => this.wire(p));
     this.accumulators = this.wired.flatMap((w) => w.picks.map((p) => p.acc));
-    this.lastAtMs = startedAtMs;
-    this.last = newReading(this.accumulators, startedAtMs, startedAtMs);
+    this.times = { startedAtMs, atMs: startedAtMs };
+    this.last = newReading(this.accumulators, this.times);
   }
 
   /** @internal Used by `openPowerMeter` once the selection is valid. */
@@ -135,7 +136,9 @@ export class PowerMeter implements AsyncDisposable, Disposable {
           else pick.acc.add(this.missing(pick.acc.device, false, undefined), frame.atMs);
           this.countProblem(pick.acc);
         }
-        this.arrive(frame.atMs);
+        // Compared here rather than passed to `arrive`: a double passed to a call is boxed.
+        if (frame.atMs > this.latestMs) this.latestMs = frame.atMs;
+        this.sourceDone();
       };
       return {
         ...p,
@@ -220,7 +223,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
    * for every sample. It holds this meter's devices and components, as of the latest sample.
    */
   createReading(): MeterReading {
-    const reading = newReading(this.accumulators, this.lastAtMs, this.startedAtMs);
+    const reading = newReading(this.accumulators, this.times);
     this.mine.add(reading);
     return reading;
   }
@@ -242,7 +245,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
       // on a closed meter would recurse until the stack overflowed. The timer does not keep
       // the process alive.
       setTimeout(() => {
-        fillReading(reading, this.accumulators, this.lastAtMs, this.startedAtMs);
+        fillReading(reading, this.accumulators, this.times);
         done(reading);
       }, 0).unref();
       return;
@@ -254,7 +257,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
 
   /** The latest reading, without sampling. */
   latest(): MeterReading {
-    this.last ??= newReading(this.accumulators, this.lastAtMs, this.startedAtMs);
+    this.last ??= newReading(this.accumulators, this.times);
     return this.last;
   }
 
@@ -276,13 +279,18 @@ export class PowerMeter implements AsyncDisposable, Disposable {
 
   private arrive(atMs: number): void {
     if (atMs > this.latestMs) this.latestMs = atMs;
+    this.sourceDone();
+  }
+
+  /** A source's readings are all counted; the round completes with the last source. */
+  private sourceDone(): void {
     if (--this.remaining === 0) this.complete();
   }
 
   private complete(): void {
     this.counters.samples++;
     // The reading is as of its latest device reading, so intervals between readings match the energy in them.
-    this.lastAtMs = Number.isFinite(this.latestMs) ? this.latestMs : monotonicMs();
+    this.times.atMs = Number.isFinite(this.latestMs) ? this.latestMs : monotonicMs();
     this.last = null;
     this.running = false;
     const resolve = this.resolveInFlight;
@@ -293,7 +301,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     const waiters = this.waiters;
     this.waiters = this.spareWaiters.handingOut ? new ReadingWaiters() : this.spareWaiters;
     this.spareWaiters = waiters;
-    waiters.finish(this.accumulators, this.lastAtMs, this.startedAtMs);
+    waiters.finish(this.accumulators, this.times);
     if (resolve !== null) resolve(this.latest());
     while (this.idle.length > 0 && !this.running) (this.idle.pop() as () => void)();
   }
@@ -409,7 +417,7 @@ class ReadingWaiters {
   }
 
   /** Fills each waiting reading and calls its callback (which may start the next round). */
-  finish(accumulators: readonly DeviceAccumulator[], atMs: number, startedAtMs: number): void {
+  finish(accumulators: readonly DeviceAccumulator[], times: MeterTimes): void {
     const n = this.count;
     this.count = 0;
     this.handingOut = true;
@@ -419,7 +427,7 @@ class ReadingWaiters {
         const done = this.callbacks[i] as ReadingCallback;
         this.readings[i] = null;
         this.callbacks[i] = null;
-        fillReading(reading, accumulators, atMs, startedAtMs);
+        fillReading(reading, accumulators, times);
         done(reading);
       }
     } finally {

@@ -76,10 +76,28 @@ export interface GpuProcesses {
   readonly problem: ReadingProblem | null;
 }
 
+/**
+ * A device handle as the read thread's two Int32Array slots take it: the low and high 32 bits,
+ * each as a signed 32-bit integer (the thread reads them back with `>>> 0`).
+ */
+export function handleHalves(handle: bigint): {
+  readonly handleLo: number;
+  readonly handleHi: number;
+} {
+  return {
+    handleLo: Number(BigInt.asIntN(32, handle)),
+    handleHi: Number(BigInt.asIntN(32, handle >> 32n)),
+  };
+}
+
 interface Gpu {
   readonly device: PowerDevice;
   readonly handle: bigint;
-  /** The handle as two 32-bit halves, for the read thread (no BigInt per call). */
+  /**
+   * The handle as two 32-bit halves, for the read thread (no BigInt per call), each as a signed
+   * 32-bit integer (the read thread's Int32Array holds it so): V8 passes such a number to a call
+   * as it is, where a half of 2^31 or more would be boxed in a new heap number on every sample.
+   */
   readonly handleLo: number;
   readonly handleHi: number;
   readonly useCounter: boolean;
@@ -478,8 +496,7 @@ export class NvmlSource implements PowerSource {
         notes: allNotes,
       }),
       handle: gpu.handle,
-      handleLo: Number(gpu.handle & 0xffffffffn),
-      handleHi: Number(gpu.handle >> 32n),
+      ...handleHalves(gpu.handle),
       useCounter,
       out,
       util: new Uint32Array(2),

@@ -30,7 +30,10 @@ import {
 
 export const DEFAULT_POWERCAP_ROOT = "/sys/class/powercap";
 
-/** Samples between checks that each zone's file is still the one opened at detect time. */
+/**
+ * Samples between checks that each zone's file is still the one opened at detect time, for
+ * zones off sysfs (a test tree); on sysfs the reads themselves tell (see `SysfsIo.isSysfs`).
+ */
 export const DEFAULT_REVALIDATE_EVERY = 30;
 
 /**
@@ -62,7 +65,11 @@ interface OpenZone {
   readonly device: PowerDevice;
   readonly energy: SysfsAttribute;
   readonly maxEnergyRangeUj: number;
-  readonly identity: string;
+  /**
+   * `dev:ino` of the energy file at detect time, checked every `revalidateEvery` samples;
+   * null on sysfs, where a removed zone's reads answer ENODEV and no check is needed.
+   */
+  readonly identity: string | null;
   /** Set once the zone's file is gone: later samples do not read it. */
   vanished: ReadingProblem | null;
   /** Set during a revalidation sample when the identity no longer matches. */
@@ -265,9 +272,9 @@ export class RaplSource implements PowerSource {
         },
       );
     }
-    let identity: string;
+    let identity: string | null = null;
     try {
-      identity = await this.io.identity(energyPath);
+      if (this.io.isSysfs?.(energyPath) !== true) identity = await this.io.identity(energyPath);
     } catch (error) {
       // Opened, then gone before its stat (a CPU offlined or the module unloaded mid-detect):
       // the descriptor is released here, and the zone is not taken for one without a counter
@@ -347,19 +354,26 @@ export class RaplSource implements PowerSource {
     const direct = this.io.readNow !== undefined;
     const checkNow = revalidate && this.io.identityNow !== undefined;
     let live = 0;
+    /** Live zones with an identity to check (none on sysfs). */
+    let checked = 0;
     const zones = this.zones;
     // Indexed loops on the sampling path: a for-of allocates an iterator per loop and a result
     // per step until the function is optimised, and at 1 Hz it may never be.
     if (!this.closed)
-      for (let z = 0; z < zones.length; z++) if (zones[z]?.vanished === null) live++;
-    const later = (direct ? 0 : live) + (revalidate && !checkNow ? live : 0);
+      for (let z = 0; z < zones.length; z++) {
+        const zone = zones[z] as OpenZone;
+        if (zone.vanished !== null) continue;
+        live++;
+        if (zone.identity !== null) checked++;
+      }
+    const later = (direct ? 0 : live) + (revalidate && !checkNow ? checked : 0);
     if (later === 0) {
       if (live > 0)
         for (let z = 0; z < zones.length; z++) {
           const zone = zones[z] as OpenZone;
           if (zone.vanished !== null) continue;
           zone.energy.readNow();
-          if (checkNow) zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
+          if (checkNow) this.checkNow(zone);
         }
       this.rounds.finish();
       return;
@@ -370,12 +384,18 @@ export class RaplSource implements PowerSource {
       if (this.closed || zone.vanished !== null) continue;
       if (direct) zone.energy.readNow();
       else zone.energy.read(this.countdown.arrive);
-      if (checkNow) zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
+      if (checkNow) this.checkNow(zone);
       else if (revalidate) this.revalidate(zone);
     }
   }
 
+  private checkNow(zone: OpenZone): void {
+    if (zone.identity === null) return;
+    zone.replaced = this.io.identityNow?.(zone.energy.path) !== zone.identity;
+  }
+
   private revalidate(zone: OpenZone): void {
+    if (zone.identity === null) return;
     this.io.identity(zone.energy.path).then(
       (identity) => {
         zone.replaced = identity !== zone.identity;

@@ -1,4 +1,4 @@
-import { close, constants, fstat, open, type Stats, stat, statSync } from "node:fs";
+import { close, constants, fstat, open, type Stats, stat, statfsSync, statSync } from "node:fs";
 import { type FileHandle, opendir, open as openHandle, realpath } from "node:fs/promises";
 import { type ReadCallback, readThread } from "./read-thread.ts";
 
@@ -36,7 +36,27 @@ export interface SysfsIo {
    * not sleep); null when the path cannot be stat'ed. Absent where a layer cannot offer it.
    */
   identityNow?(path: string): string | null;
+  /**
+   * Whether `path` (symlinks followed) lies on sysfs. There the kernel answers ENODEV to every
+   * read of an open attribute whose node it has removed, even once a node of the same name is
+   * re-created, so a reader learns of a removed zone from its own reads and needs no `stat`.
+   * Elsewhere (a temporary test tree) an unlinked or replaced file stays readable through its
+   * descriptor. Absent where a layer cannot tell, which counts as not sysfs.
+   */
+  isSysfs?(path: string): boolean;
   close(fd: number): void;
+}
+
+/** `f_type` of a sysfs mount (`SYSFS_MAGIC`, linux/magic.h). */
+export const SYSFS_MAGIC = 0x62656572;
+
+/** `SysfsIo.isSysfs` on Linux: the file system type `statfs` reports; false when it fails. */
+export function isSysfsPath(path: string): boolean {
+  try {
+    return statfsSync(path).type === SYSFS_MAGIC;
+  } catch {
+    return false;
+  }
 }
 
 /** What `SysfsIo.listDir` read of a directory. */
@@ -219,6 +239,7 @@ export const nodeSysfsIo: SysfsIo = {
       return null;
     }
   },
+  isSysfs: isSysfsPath,
   // Closed once no round is running: the worker never reads a closed (maybe reused) number.
   close: (fd) => readThread.closeDescriptor(fd),
 };
