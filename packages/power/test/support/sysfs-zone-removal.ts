@@ -1,8 +1,8 @@
 /**
  * Run by `sysfs-removal.test.ts` inside a private network and mount namespace with sysfs
- * mounted afresh, where it may add and delete a bridge: a RAPL zone whose `energy_uj` is a
- * link to the bridge's `mtu` attribute, a real sysfs file the kernel removes when the bridge
- * goes. Prints one JSON line: what each sample said and how often the reader stat'ed a zone.
+ * mounted afresh, where it may add and delete a network device: a RAPL zone whose `energy_uj`
+ * is a link to the device's `mtu` attribute, a real sysfs file the kernel removes when the
+ * device goes. Prints one JSON line: what each sample said and how often the reader stat'ed a zone.
  */
 import { execFileSync } from "node:child_process";
 import { rm, symlink } from "node:fs/promises";
@@ -11,9 +11,17 @@ import { nodeSysfsIo, RaplSource, type SysfsIo } from "../../src/index.ts";
 import { tempDir, writePowercap } from "../helpers/trees.ts";
 
 const BRIDGE = "wptest0";
-const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "inherit" });
+const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });
+/** A bridge, or a tun device where the kernel has no bridges: either has an `mtu` attribute. */
+const addDevice = (): void => {
+  try {
+    ip("link", "add", BRIDGE, "type", "bridge");
+  } catch {
+    ip("tuntap", "add", BRIDGE, "mode", "tun");
+  }
+};
 
-ip("link", "add", BRIDGE, "type", "bridge");
+addDevice();
 const dir = await tempDir("sysfs-removal");
 const root = join(dir.path, "powercap");
 await writePowercap(root, [
@@ -49,7 +57,7 @@ const sample = async () => {
 const before = await sample();
 ip("link", "del", BRIDGE);
 const removed = await sample();
-ip("link", "add", BRIDGE, "type", "bridge");
+addDevice();
 const recreated = await sample();
 source.close();
 ip("link", "del", BRIDGE);
