@@ -124,6 +124,23 @@ describe("computeCarbonFootprint", () => {
       options,
     );
     expect(numeric.extra.num_outputs).toBe(2);
+    expect(
+      computeCarbonFootprint(
+        inputs({ userExtra: { ok: true, value: { num_outputs: " 3 " } } }),
+        options,
+      ).extra.num_outputs,
+    ).toBe(3);
+  });
+
+  it("reads a num_outputs string as decimal digits only, never hex, binary or an exponent", () => {
+    for (const text of ["0x10", "0b101", "0o17", "1e3", "1.0", "+2", "2 3"]) {
+      const outcome = computeCarbonFootprint(
+        inputs({ userExtra: { ok: true, value: { num_outputs: text } } }),
+        options,
+      );
+      expect(outcome.extra.num_outputs, text).toBe(1);
+      expect(outcome.warnings.join(), text).toMatch(/num_outputs/);
+    }
   });
 
   it("only warns about bad user JSON", () => {

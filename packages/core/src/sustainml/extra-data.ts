@@ -39,8 +39,13 @@ function refusal(modelName: string, reason: string): ExtraMerge {
   return { base: refusedBase(modelName), warnings: NO_WARNINGS, refused: reason };
 }
 
+/** "A string of" a positive integer: decimal digits only, blanks around them allowed. */
+const INTEGER_TEXT = /^\s*[0-9]+\s*$/;
+
 function positiveInteger(value: JsonValue | undefined): number | undefined {
-  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  // Number() alone read "0x10" as 16, "1e3" as 1000 and "0b101" as 5: an orchestrator then
+  // started that many extra iterations for a value nobody wrote as a count.
+  const number = typeof value === "string" && INTEGER_TEXT.test(value) ? Number(value) : value;
   // Safe integers only: 1e300 is an "integer" that JSON writes as 1e+300, which no
   // orchestrator reads as an int.
   return typeof number === "number" && Number.isSafeInteger(number) && number >= 1
