@@ -67,6 +67,26 @@ describe("parseDecimal", () => {
       }
     },
   );
+
+  it.each(["1e-400", "-2.5e-330", `0.${"0".repeat(400)}1`])(
+    "refuses %j, which a double holds only as 0, instead of reading 0",
+    (input) => {
+      const result = parseDecimal(input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.kind).toBe("out-of-range");
+        expect(result.error.message).toMatch(/smallest number above 0 is about 4\.9e-324/);
+      }
+    },
+  );
+
+  it.each([
+    ["0e-400", 0],
+    ["0.000", 0],
+    ["1e-320", 1e-320],
+  ])("still reads %j (a zero, or a number a double holds) as %d", (input, expected) => {
+    expect(parseDecimal(input)).toEqual({ ok: true, value: expected });
+  });
 });
 
 describe("parseDuration", () => {

@@ -50,9 +50,20 @@ export function parseDecimal(input: string): Result<number, NumberParseError> {
     const message = `"${input}" is out of range (the largest number is ${MAX_NUMBER_TEXT})`;
     return err(failure("out-of-range", message, { input }));
   }
+  // A number below the smallest double ("1e-400") became 0 and meant "not set" wherever 0
+  // does (a grid intensity of 0): a value written as non-zero never reads as zero.
+  if (value === 0 && NONZERO_DIGIT.test(text.replace(EXPONENT, ""))) {
+    const message = `"${input}" is out of range (the smallest number above 0 is ${MIN_NUMBER_TEXT})`;
+    return err(failure("out-of-range", message, { input }));
+  }
   // -0 prints as "0" but compares oddly (Object.is); nobody means it.
   return ok(value === 0 ? 0 : value);
 }
+
+const NONZERO_DIGIT = /[1-9]/;
+const EXPONENT = /[eE].*$/;
+/** The smallest positive double (subnormal), as error messages quote it. */
+const MIN_NUMBER_TEXT = "about 4.9e-324";
 
 /** Spellings people type, mapped to the canonical unit symbols. */
 const DURATION_ALIASES: Readonly<Record<string, DurationUnit>> = {
