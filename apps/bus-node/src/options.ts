@@ -217,8 +217,10 @@ export function parseNodeOptions(
       max: 100_000,
     }),
     maxPendingAgeMs:
+      // At least a second: a shorter age expires an input before its task's other inputs,
+      // published together, can arrive, and every task is then dropped as expired.
       numberOr(600, "max-pending-age", values["max-pending-age"], env, undefined, {
-        above: 0,
+        min: 1,
         max: 604_800,
         unit: "seconds",
       }) * 1000,
@@ -298,7 +300,8 @@ function peerLimits(values: Readonly<Partial<Record<PeerFlag, string>>>, env: En
   const count: NumberRule = { integer: true, min: 1, max: 1_000_000 };
   const maxRemoteParticipants = number("max-peers", count);
   const maxEndpointsPerParticipant = number("max-peer-endpoints", count);
-  const leaseS = number("max-peer-lease", { above: 0, max: 86_400, unit: "seconds" });
+  // At least a second: a shorter cap would drop a peer between its announcements.
+  const leaseS = number("max-peer-lease", { min: 1, max: 86_400, unit: "seconds" });
   // 1 KiB fits every SustainML message's fixed part; 64 MiB is the participant's own ceiling.
   const maxSampleSize = number("max-sample-size", {
     integer: true,

@@ -102,13 +102,22 @@ describe("wattprint-node options", () => {
     [["--grid-ci", "lots"], /--grid-ci expects a number >= 0 \(gCO2eq\/kWh\)/],
     [["--grid-ci", "0x10"], '--grid-ci expects a number >= 0 (gCO2eq/kWh), got "0x10"'],
     [["--max-pending", "0"], /--max-pending expects an integer 1\.\.100000/],
+    [["--max-pending-age", "0"], '--max-pending-age expects a number 1..604800 (seconds), got "0"'],
     [
-      ["--max-pending-age", "0"],
-      '--max-pending-age expects a number > 0 and <= 604800 (seconds), got "0"',
+      ["--max-pending-age", "0.5"],
+      '--max-pending-age expects a number 1..604800 (seconds), got "0.5"',
+    ],
+    [
+      ["--max-pending-age", "1e-9"],
+      '--max-pending-age expects a number 1..604800 (seconds), got "1e-9"',
     ],
     [
       ["--max-pending-age", "1e400"],
-      '--max-pending-age expects a number > 0 and <= 604800 (seconds), got "1e400" (out of range)',
+      '--max-pending-age expects a number 1..604800 (seconds), got "1e400" (out of range)',
+    ],
+    [
+      ["--grid-ci", "1e-400"],
+      '--grid-ci expects a number >= 0 (gCO2eq/kWh), got "1e-400" (out of range)',
     ],
     [["--pue", ""], '--pue expects a value, got ""'],
     [["--pue", "0x2"], /PUE "0x2" is neither a number nor one of/],
@@ -175,7 +184,10 @@ describe("wattprint-node options", () => {
       /--max-peers expects an integer 1\.\.1000000/,
     );
     expect(() => parse(["--max-peer-lease", "0"])).toThrow(
-      '--max-peer-lease expects a number > 0 and <= 86400 (seconds), got "0"',
+      '--max-peer-lease expects a number 1..86400 (seconds), got "0"',
+    );
+    expect(() => parse(["--max-peer-lease", "1e-9"])).toThrow(
+      '--max-peer-lease expects a number 1..86400 (seconds), got "1e-9"',
     );
     expect(() => parse(["--max-peers", ""])).toThrow(/--max-peers/);
     expect(parse([]).nodeCommands).toBe("accept");
