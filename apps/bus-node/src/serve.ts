@@ -54,6 +54,14 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     return 2;
   }
   const definition = carbonFootprintNode(options.settings, measurer ? { measurer } : {});
+  // Heard from here on: a signal during start-up (the warm-up alone may take 30 s) used to kill
+  // the process outright, with no log line and the measurer's runner left to its watchdog.
+  let stopRequested: "SIGINT" | "SIGTERM" | null = null;
+  let stopRuntime: ((signal: "SIGINT" | "SIGTERM") => void) | null = null;
+  io.onStopSignal((signal) => {
+    stopRequested = signal;
+    stopRuntime?.(signal);
+  });
   if (options.warmUpTasks > 0) {
     // Written before holding records back, so the write below has run once when V8 optimises.
     logger.log("info", "warming up", { tasks: options.warmUpTasks });
@@ -84,6 +92,11 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     }
+  }
+  if (stopRequested !== null) {
+    logger.log("info", "stopped before joining the bus", { signal: stopRequested });
+    await measurer?.close();
+    return 0;
   }
   let bus: BusPort;
   try {
@@ -120,7 +133,9 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     measureSeconds: options.settings.measureSeconds,
     modelsDir: options.measure?.modelsDir ?? null,
   });
-  io.onStopSignal((signal) => void runtime.stop(signal));
+  stopRuntime = (signal) => void runtime.stop(signal);
+  // A signal heard while the bus opened or the runtime started: stop now, gracefully.
+  if (stopRequested !== null) stopRuntime(stopRequested);
   await runtime.stopped;
   await measurer?.close();
   return 0;
