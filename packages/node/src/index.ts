@@ -83,6 +83,7 @@ export type {
   ConfigurationOutcome,
   NodeDefinition,
   NodeInput,
+  TaskContext,
   TaskOutcome,
 } from "./runtime/definition.ts";
 export { NodeRuntime, type NodeRuntimeOptions } from "./runtime/node-runtime.ts";

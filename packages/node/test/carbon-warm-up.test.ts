@@ -36,6 +36,38 @@ describe("warmUpCarbonNode", () => {
     });
   });
 
+  it("ends when its caller's signal aborts, with fewer tasks run than asked", async () => {
+    const controller = new AbortController();
+    // Aborted once the first tasks are answered; without the signal this warm-up would run
+    // to its 30 s time limit and answer "timeout".
+    let answered = 0;
+    const result = await warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      tasks: 1_000_000,
+      logger: {
+        enabled: () => true,
+        log: (_level, message) => {
+          if (message === "task done" && ++answered === 30) controller.abort();
+        },
+      },
+      signal: controller.signal,
+    });
+    expect(!result.ok && result.error).toEqual({
+      kind: "aborted",
+      message: "warm-up failed: stopped by its caller",
+    });
+    expect(answered).toBeGreaterThanOrEqual(30);
+    expect(answered).toBeLessThan(1_000_000);
+  });
+
+  it("does not start when its caller's signal has already aborted", async () => {
+    const result = await warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      tasks: 100,
+      logger: createMemoryLogger(),
+      signal: AbortSignal.abort(),
+    });
+    expect(!result.ok && result.error.kind).toBe("aborted");
+  });
+
   it("gives up after its time limit instead of holding the start back", async () => {
     const result = await warmUpCarbonNode(carbonFootprintNode(defaultCarbonNodeSettings()), {
       tasks: 100_000,

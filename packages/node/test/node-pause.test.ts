@@ -89,6 +89,58 @@ describe("STOP_NODE while a task runs", () => {
   });
 });
 
+describe("status around STOP_NODE and START_NODE (sustainml-wire.md §8.2, §9)", () => {
+  it("stays INACTIVE after a task that fails while the node is stopped, its ERROR sent first", async () => {
+    const { runtime, orchestrator, control, open } = await gatedNode();
+    await orchestrator.sendTask(
+      { problem_id: 4, iteration_id: 1 },
+      { model: { model: "NO_MODEL" } },
+    );
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_RUNNING, "running");
+    await control(CmdNode.STOP_NODE);
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_INACTIVE, "stopped");
+    open();
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "the failed task's answer");
+    await orchestrator.waitFor(
+      () => orchestrator.statuses.at(-1)?.node_status === Status.NODE_INACTIVE,
+      "inactive again",
+      1_000,
+    );
+    expect(orchestrator.statuses.slice(-4).map((s) => s.node_status)).toEqual([
+      Status.NODE_RUNNING,
+      Status.NODE_INACTIVE,
+      Status.NODE_ERROR,
+      Status.NODE_INACTIVE,
+    ]);
+    expect(orchestrator.statuses.at(-2)?.error_description).toMatch(/NO_MODEL/);
+    expect(runtime.currentStatus).toBe(Status.NODE_INACTIVE);
+  });
+
+  it("keeps an ERROR through START_NODE on a node that is not stopped", async () => {
+    const { runtime, orchestrator, control, open } = await gatedNode();
+    open();
+    await orchestrator.sendTask(
+      { problem_id: 5, iteration_id: 1 },
+      { model: { model: "NO_MODEL" } },
+    );
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "the failed task's answer");
+    expect(runtime.currentStatus).toBe(Status.NODE_ERROR);
+    const published = orchestrator.statuses.length;
+    await control(CmdNode.START_NODE);
+    await orchestrator.waitFor(() => runtime.counters.controlCommands === 1, "the command");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runtime.currentStatus).toBe(Status.NODE_ERROR);
+    expect(orchestrator.statuses).toHaveLength(published);
+    // The error persists until the next task says RUNNING.
+    await orchestrator.sendTask({ problem_id: 5, iteration_id: 2 });
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 2, "the next answer");
+    expect(orchestrator.statuses.slice(-2).map((s) => s.node_status)).toEqual([
+      Status.NODE_RUNNING,
+      Status.NODE_IDLE,
+    ]);
+  });
+});
+
 describe("a node that takes no node commands from the bus", () => {
   it("stays up through TERMINATE_NODE and STOP_NODE, counting them, and answers tasks", async () => {
     const { runtime, orchestrator, control, open } = await gatedNode({ nodeCommands: "ignore" });

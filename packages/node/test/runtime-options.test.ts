@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryDomain } from "../src/adapters/memory-bus.ts";
+import { startTaskClient } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
 import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
 import { NodeRuntime, type NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
@@ -30,6 +31,8 @@ describe("NodeRuntime.start options", () => {
     ["maxPendingPerInput", { maxPendingPerInput: 2.5 }],
     ["maxQueuedTasks", { maxQueuedTasks: Number.NaN }],
     ["maxQueuedTasks", { maxQueuedTasks: -1 }],
+    // A complete task waits in this queue before it runs: 0 passed the check, then ran none.
+    ["maxQueuedTasks", { maxQueuedTasks: 0 }],
     ["maxPendingAgeMs", { maxPendingAgeMs: Number.NaN }],
     ["maxPendingAgeMs", { maxPendingAgeMs: 0 }],
     ["maxPendingAgeMs", { maxPendingAgeMs: Number.POSITIVE_INFINITY }],
@@ -45,10 +48,26 @@ describe("NodeRuntime.start options", () => {
     });
   }
 
+  it("says the smallest maxQueuedTasks it takes, and answers tasks with it", async () => {
+    await expect(start({ maxQueuedTasks: 0 })).rejects.toThrow(
+      "NodeRuntime option maxQueuedTasks must be an integer from 1 to 1000000, got 0",
+    );
+    const domain = new MemoryDomain();
+    const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
+      bus: domain.connect("CARBON_FOOTPRINT_NODE"),
+      logger: createMemoryLogger(),
+      maxQueuedTasks: 1,
+    });
+    const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+    await orchestrator.sendTask({ problem_id: 1, iteration_id: 1 });
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "the answer");
+    await runtime.stop("test over");
+  });
+
   it("accepts the limits the apps pass", async () => {
     const runtime = await start({
       maxPendingPerInput: 50,
-      maxQueuedTasks: 0,
+      maxQueuedTasks: 1,
       maxPendingAgeMs: 600_000,
       problemLog: { linesPerInterval: 0, intervalMs: 10_000 },
     });

@@ -30,7 +30,10 @@ import { modeAllowed, TASK_MODES, type TaskMode } from "./task-route.ts";
 export interface CarbonNodeSettings {
   readonly latencyUnit: LatencyUnit;
   readonly pue: PueValue;
-  /** gCO2eq/kWh for every task (the Python node's `SUSTAINML_GRID_CI`); else by region. */
+  /**
+   * gCO2eq/kWh for every task (the Python node's `SUSTAINML_GRID_CI`); else by region. 0 means
+   * "not set", as it does for `SUSTAINML_GRID_CI` in the Python node (sustainml-wire.md §12.4).
+   */
   readonly gridIntensityOverride?: number;
   /** Which path a task takes (task-route.ts); `auto` is SustainML's routing. */
   readonly mode: TaskMode;
@@ -98,6 +101,24 @@ function unsupported(
   return { success: false, configuration: asciiJson(refusal) };
 }
 
+/**
+ * The override in force for a value given at start or by a configuration request: 0 is "not
+ * set" wherever an intensity can be given (the flag, `SUSTAINML_GRID_CI`, configuration), as
+ * in the Python node, so a deployment that writes 0 for "none" gets the regional figure, not a
+ * footprint of zero.
+ */
+function gridOverride(value: number | null | undefined): number | undefined {
+  return value === null || value === 0 ? undefined : value;
+}
+
+function withGridOverride(
+  settings: CarbonNodeSettings,
+  override: number | undefined,
+): CarbonNodeSettings {
+  const { gridIntensityOverride: _, ...rest } = settings;
+  return override === undefined ? rest : { ...rest, gridIntensityOverride: override };
+}
+
 function settingsJson(settings: CarbonNodeSettings): string {
   return asciiJson({
     latency_unit: settings.latencyUnit,
@@ -130,7 +151,7 @@ export function carbonFootprintNode(
   initial: CarbonNodeSettings,
   ports: CarbonNodePorts = {},
 ): CarbonFootprintNode {
-  let settings = initial;
+  let settings = withGridOverride(initial, gridOverride(initial.gridIntensityOverride));
   let lookup = embeddedIntensityLookup(settings.gridIntensityOverride);
   const extraData = new ExtraDataMemo();
   const paths = new CarbonPaths(extraData, ports.measurer);
@@ -148,13 +169,14 @@ export function carbonFootprintNode(
     output: { topic: TOPICS.carbonOutput.name, codec: co2FootprintImplCodec },
     settings: () => settings,
 
-    handleTask({ model, userInput, hw }, taskId) {
+    handleTask({ model, userInput, hw }, taskId, context) {
       return paths.answer(
         { model, userInput, hw, userExtra: extraData.parseUser(userInput.extra_data) },
         taskId,
         {
           mode: settings.mode,
           measureSeconds: settings.measureSeconds,
+          stopping: context?.stopping ?? false,
           options: { latencyUnit: settings.latencyUnit, pue: settings.pue, intensity: lookup },
         },
       );
@@ -162,7 +184,7 @@ export function carbonFootprintNode(
 
     /**
      * The reference node refuses every request. This one accepts a JSON object setting
-     * `latency_unit`, `pue`, `grid_ci` (null clears it), `mode` (estimate, measure, auto;
+     * `latency_unit`, `pue`, `grid_ci` (null or 0 clears it), `mode` (estimate, measure, auto;
      * never one that runs more than the mode the node was started in: `modeAllowed`)
      * or `measure_seconds` (at most the window it was started with) and answers with the settings in
      * force; `{}` just reads them. Anything else gets the reference node's refusal.
@@ -216,14 +238,16 @@ export function carbonFootprintNode(
       const override =
         request.grid_ci === undefined
           ? settings.gridIntensityOverride
-          : (request.grid_ci ?? undefined);
-      settings = {
-        latencyUnit: request.latency_unit ?? settings.latencyUnit,
-        pue,
-        mode: request.mode ?? settings.mode,
-        measureSeconds: request.measure_seconds ?? settings.measureSeconds,
-        ...(override !== undefined ? { gridIntensityOverride: override } : {}),
-      };
+          : gridOverride(request.grid_ci);
+      settings = withGridOverride(
+        {
+          latencyUnit: request.latency_unit ?? settings.latencyUnit,
+          pue,
+          mode: request.mode ?? settings.mode,
+          measureSeconds: request.measure_seconds ?? settings.measureSeconds,
+        },
+        override,
+      );
       lookup = embeddedIntensityLookup(settings.gridIntensityOverride);
       return { success: true, configuration: settingsJson(settings) };
     },

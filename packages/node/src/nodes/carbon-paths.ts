@@ -26,6 +26,8 @@ import {
 export interface PathSettings {
   readonly mode: TaskMode;
   readonly measureSeconds: number;
+  /** The node is stopping: nothing is measured (`RouteTask.stopping`). */
+  readonly stopping: boolean;
   readonly options: CarbonTaskOptions;
 }
 
@@ -64,6 +66,7 @@ export class CarbonPaths {
       modelName: inputs.model.model,
       modelPath: inputs.model.model_path,
       measurer: this.measurer?.readiness(),
+      stopping: settings.stopping,
     };
     const lookups = routeLookups(task);
     if (!lookups.modelsFolder && !lookups.modelPath) {

@@ -7,6 +7,7 @@ const task = (overrides: Partial<RouteTask>): RouteTask => ({
   modelName: "tiny",
   modelPath: "",
   measurer: ready,
+  stopping: false,
   ...overrides,
 });
 
@@ -73,6 +74,20 @@ describe("decideRoute", () => {
     expect(decideRoute(task({ modelName: "NO_MODEL" }), {}).reason).toMatch(/NO_MODEL/);
     expect(decideRoute(task({ mode: "measure" }), {}).reason).toBe(
       'mode measure: model "tiny" is not in the models folder, and model_path is empty; estimated instead',
+    );
+  });
+
+  it("measures nothing while the node stops, and looks nothing up for it", () => {
+    const stopping = task({ stopping: true, mode: "measure", modelPath: "/data/tiny.onnx" });
+    expect(routeLookups(stopping)).toEqual({ modelsFolder: false, modelPath: false });
+    expect(decideRoute(stopping, { folderFile: "/m/tiny.onnx" })).toEqual({
+      kind: "estimate",
+      reason:
+        "the node is stopping: a task queued before the stop is estimated, not measured, so the stop waits for no measurement window",
+    });
+    // A task estimated anyway keeps its own reason.
+    expect(decideRoute(task({ stopping: true, mode: "estimate" }), {}).reason).toBe(
+      "mode is estimate: the model is never run here",
     );
   });
 });

@@ -39,6 +39,11 @@ export interface RouteTask {
   readonly modelPath: string;
   /** Undefined when the node has no measurer at all (no models folder, no `measure` mode). */
   readonly measurer: MeasurerReadiness | undefined;
+  /**
+   * The node is stopping and this task was queued before the stop: it is estimated, since a
+   * measurement would hold the stop for its window, once per queued task.
+   */
+  readonly stopping: boolean;
 }
 
 /** What the shell must look up before `decideRoute`; both false means nothing. */
@@ -58,7 +63,12 @@ function isOnnxPath(path: string): boolean {
 }
 
 export function routeLookups(task: RouteTask): RouteLookups {
-  if (task.mode === "estimate" || !task.measurer?.ready || isNoModel(task.modelName))
+  if (
+    task.mode === "estimate" ||
+    task.stopping ||
+    !task.measurer?.ready ||
+    isNoModel(task.modelName)
+  )
     return NO_LOOKUPS;
   if (task.mode === "auto") {
     return isOnnxPath(task.modelPath) ? NO_LOOKUPS : { modelsFolder: true, modelPath: false };
@@ -97,6 +107,12 @@ export function decideRoute(task: RouteTask, found: RouteFindings): Route {
   if (task.mode === "auto" && isOnnxPath(task.modelPath)) {
     return estimate(
       "mode auto: a model_path ending in .onnx is a model for the selected hardware, so its figures come from the HW node (SustainML's onnx_hw_only)",
+    );
+  }
+  // After the reasons that estimate a task anyway: those stay true at a stop.
+  if (task.stopping) {
+    return estimate(
+      "the node is stopping: a task queued before the stop is estimated, not measured, so the stop waits for no measurement window",
     );
   }
   if (found.folderFile !== undefined) {

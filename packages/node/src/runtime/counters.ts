@@ -5,7 +5,17 @@ export interface NodeCounters {
   invalidTaskIds: number;
   cancelledTaskInputs: number;
   duplicateInputsReplaced: number;
-  inputsDropped: { queueFull: number; expired: number; cancelled: number; reset: number };
+  /**
+   * Inputs and complete tasks dropped, by reason; `stopped`: deferred tasks and waiting inputs
+   * left when the node stopped.
+   */
+  inputsDropped: {
+    queueFull: number;
+    expired: number;
+    cancelled: number;
+    reset: number;
+    stopped: number;
+  };
   tasksCompleted: number;
   tasksFailed: number;
   tasksDeferred: number;
@@ -29,7 +39,7 @@ export function emptyCounters(): NodeCounters {
     invalidTaskIds: 0,
     cancelledTaskInputs: 0,
     duplicateInputsReplaced: 0,
-    inputsDropped: { queueFull: 0, expired: 0, cancelled: 0, reset: 0 },
+    inputsDropped: { queueFull: 0, expired: 0, cancelled: 0, reset: 0, stopped: 0 },
     tasksCompleted: 0,
     tasksFailed: 0,
     tasksDeferred: 0,

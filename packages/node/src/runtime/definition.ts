@@ -20,6 +20,15 @@ export interface TaskOutcome<O> {
   readonly warnings?: readonly string[];
 }
 
+/** What the runtime tells a task's handler beyond the task's inputs. */
+export interface TaskContext {
+  /**
+   * The node is stopping: a graceful stop waits for the tasks queued before it, so the handler
+   * should answer without long work (the carbon node estimates instead of measuring).
+   */
+  readonly stopping: boolean;
+}
+
 export interface ConfigurationOutcome {
   readonly success: boolean;
   readonly configuration: string;
@@ -37,6 +46,11 @@ export interface NodeDefinition<
   readonly nodeId: number;
   readonly inputs: { readonly [K in keyof I]: NodeInput<I[K]> };
   readonly output: NodeInput<O>;
-  handleTask(inputs: I, taskId: TaskIdImpl): Promise<TaskOutcome<O>> | TaskOutcome<O>;
+  /** `context` is optional so a caller outside the runtime (a bench, a server route) can omit it. */
+  handleTask(
+    inputs: I,
+    taskId: TaskIdImpl,
+    context?: TaskContext,
+  ): Promise<TaskOutcome<O>> | TaskOutcome<O>;
   handleConfiguration(configuration: string): ConfigurationOutcome;
 }

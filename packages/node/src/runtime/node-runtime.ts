@@ -23,7 +23,7 @@ import type { BusPort, BusReader, BusSample, BusWriter } from "../ports/bus.ts";
 import { answerConfiguration } from "./configuration.ts";
 import { controlActions, type NodeCommandPolicy } from "./control.ts";
 import { emptyCounters, type NodeCounters } from "./counters.ts";
-import type { NodeDefinition } from "./definition.ts";
+import type { NodeDefinition, TaskContext } from "./definition.ts";
 import { OutputInstanceWindow } from "./output-instances.ts";
 import {
   PROBLEM_LOG_INTERVAL_MS,
@@ -33,6 +33,12 @@ import {
 } from "./problem-log.ts";
 import { checkRuntimeLimits } from "./runtime-limits.ts";
 import { StatusPublisher } from "./status-publisher.ts";
+import {
+  statusAfterOutput,
+  statusBeforeOutput,
+  statusOnReset,
+  statusOnStart,
+} from "./status-rules.ts";
 import { type Dropped, TaskJoin } from "./task-join.ts";
 
 /** How much of a peer's node name a log line quotes. */
@@ -45,7 +51,8 @@ export interface NodeRuntimeOptions {
   readonly maxPendingPerInput?: number;
   /**
    * Complete tasks waiting while one runs (a measured task runs for seconds); one more is
-   * dropped, counted as queue-full. Default: `maxPendingPerInput`.
+   * dropped, counted as queue-full. From 1: a task waits here before it runs, so 0 would run
+   * none. Default: `maxPendingPerInput`.
    */
   readonly maxQueuedTasks?: number;
   /** How long an input waits for the rest of its task before it is dropped. */
@@ -64,7 +71,12 @@ const DROP_COUNTER: Readonly<Record<Dropped["reason"], keyof NodeCounters["input
   expired: "expired",
   cancelled: "cancelled",
   reset: "reset",
+  stopped: "stopped",
 };
+
+/** One object each, so the task path allocates no context per task. */
+const RUNNING: TaskContext = Object.freeze({ stopping: false });
+const STOPPING: TaskContext = Object.freeze({ stopping: true });
 
 const spec = (topicName: string, typeName: string, qos: EndpointQos) => ({
   topicName,
@@ -359,21 +371,15 @@ export class NodeRuntime {
     return this.queue.length;
   }
 
-  /**
-   * The status of a node with no task running: INACTIVE while stopped (a task that was already
-   * running when STOP_NODE came still answers, and must not report the node IDLE), else IDLE.
-   */
-  private restingStatus(): Status {
-    return this.paused ? Status.NODE_INACTIVE : Status.NODE_IDLE;
-  }
-
   private async runTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): Promise<void> {
     const task = taskIdKey(taskId);
     if (this.currentStatus !== Status.NODE_RUNNING) void this.publishStatus(Status.NODE_RUNNING);
     const { definition } = this;
     let outcome: Awaited<ReturnType<AnyDefinition["handleTask"]>>;
     try {
-      outcome = await definition.handleTask(Object.fromEntries(values), taskId);
+      // Tasks run after stop() began were queued before it: the stop waits for them.
+      const context = this.stopping ? STOPPING : RUNNING;
+      outcome = await definition.handleTask(Object.fromEntries(values), taskId, context);
     } catch (error) {
       // A handler that throws is a bug in the handler; the task still ends with an answer.
       const message = error instanceof Error ? error.message : String(error);
@@ -386,9 +392,8 @@ export class NodeRuntime {
     }
     for (const warning of outcome.warnings ?? []) this.logProblem("warn", warning, { task });
     const output = { ...outcome.output, task_id: taskId };
-    const next = outcome.ok ? this.restingStatus() : Status.NODE_ERROR;
     const statusSent = this.publishStatus(
-      next,
+      statusBeforeOutput(outcome.ok, this.paused),
       outcome.ok ? "" : (outcome.errorDescription ?? "task failed"),
     );
     if (outcome.ok) this.counters.tasksCompleted += 1;
@@ -407,10 +412,14 @@ export class NodeRuntime {
       const message = error instanceof Error ? error.message : String(error);
       this.log("error", "output not written", { task, error: message });
     }
+    // Read after the output: a START_NODE or RESET_NODE meanwhile has un-stopped the node.
+    const after = statusAfterOutput(outcome.ok, this.paused);
+    if (after !== undefined) await this.publishStatus(after);
   }
 
   private onControl(sample: BusSample): void {
-    if (sample.disposed) return;
+    // A stopping node takes no command: what is left to run or drop is settled at stop().
+    if (sample.disposed || this.stopping) return;
     const command = this.decode(nodeControlImplCodec, sample, TOPICS.control.name);
     if (!command) return;
     // Names are the peer's strings, of any length: logs quote their start only.
@@ -457,7 +466,7 @@ export class NodeRuntime {
             })),
           );
           this.paused = false;
-          void this.publishStatus(this.running ? Status.NODE_RUNNING : Status.NODE_IDLE);
+          void this.publishStatus(statusOnReset(this.running));
           break;
         case "terminate":
           void this.stop("TERMINATE_NODE command");
@@ -475,7 +484,10 @@ export class NodeRuntime {
       waiting.splice(0, waiting.length, ...kept);
     }
     this.noteDropped(this.join.cancel(taskId, remember));
-    if (removed > 0) this.noteDropped([{ input: "(complete task)", taskId, reason: "cancelled" }]);
+    // One task id can be queued or deferred more than once (its inputs sent again after it
+    // completed): each entry removed is a task dropped.
+    for (let i = 0; i < removed; i += 1)
+      this.noteDropped([{ input: "(complete task)", taskId, reason: "cancelled" }]);
   }
 
   /**
@@ -492,9 +504,12 @@ export class NodeRuntime {
     void this.publishStatus(Status.NODE_INACTIVE);
   }
 
+  /** START_NODE: only a stopped node has anything to resume (`statusOnStart`). */
   private resume(): void {
+    const status = statusOnStart(this.paused, this.running);
+    if (status === undefined) return;
     this.paused = false;
-    void this.publishStatus(this.running ? Status.NODE_RUNNING : Status.NODE_IDLE);
+    void this.publishStatus(status);
     for (const task of this.deferred.splice(0)) this.enqueue(task.taskId, task.values);
   }
 
@@ -520,21 +535,44 @@ export class NodeRuntime {
   }
 
   /**
-   * Graceful stop: refuse new inputs, let the running and queued tasks answer, publish the
-   * last status (NODE_TERMINATING, which SustainML itself never sends), then close the bus.
+   * Graceful stop: refuse new inputs and commands; the running task answers, and the tasks
+   * queued behind it answer too (sustainml-wire.md §8.5) but with `stopping` set, which tells
+   * the handler to answer at once (the carbon node estimates instead of measuring), so the stop
+   * waits for one measurement at most, not one per queued task. Tasks deferred by STOP_NODE
+   * and inputs still waiting for their task are dropped (`stopped`). Then the last status
+   * (NODE_TERMINATING, which SustainML itself never sends) goes out and the bus closes.
    */
   async stop(reason = "stop requested"): Promise<void> {
     if (this.stopping) return this.stopped;
     this.stopping = true;
-    this.log("info", "node stopping", { reason, counters: this.counters });
+    this.log("info", "node stopping", {
+      reason,
+      queuedTasks: this.queue.length,
+      counters: this.counters,
+    });
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const reader of this.readers.splice(0)) await reader.close();
+    this.dropAtStop();
     await this.draining;
     this.reportSuppressed();
     await this.publishStatus(Status.NODE_TERMINATING);
     await this.options.bus.close();
-    this.log("info", "node stopped", { reason });
+    this.log("info", "node stopped", { reason, counters: this.counters });
     this.resolveStopped();
     return this.stopped;
+  }
+
+  /**
+   * What can no longer run once the node stops: tasks deferred by STOP_NODE (no START_NODE
+   * will come) and inputs waiting for the rest of their task. Counted as dropped (`stopped`)
+   * and logged as one line with the numbers: a line per input would spend the problem-log
+   * budget, and the reader wants the totals.
+   */
+  private dropAtStop(): void {
+    const deferredTasks = this.deferred.splice(0).length;
+    const pendingInputs = this.join.dropAll().length;
+    if (deferredTasks + pendingInputs === 0) return;
+    this.counters.inputsDropped.stopped += deferredTasks + pendingInputs;
+    this.log("warn", "dropped at stop", { reason: "stopped", deferredTasks, pendingInputs });
   }
 }

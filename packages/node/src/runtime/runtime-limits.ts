@@ -37,7 +37,8 @@ function positiveFinite(name: string, value: number | undefined): void {
 
 export function checkRuntimeLimits(limits: RuntimeLimits): void {
   integerIn("maxPendingPerInput", limits.maxPendingPerInput, 1, MAX_QUEUE_LIMIT);
-  integerIn("maxQueuedTasks", limits.maxQueuedTasks, 0, MAX_QUEUE_LIMIT);
+  // A complete task waits in this queue before it runs, so a limit of 0 ran no task at all.
+  integerIn("maxQueuedTasks", limits.maxQueuedTasks, 1, MAX_QUEUE_LIMIT);
   positiveFinite("maxPendingAgeMs", limits.maxPendingAgeMs);
   if (limits.problemLog !== undefined) {
     integerIn(

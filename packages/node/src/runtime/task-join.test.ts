@@ -68,4 +68,19 @@ describe("TaskJoin", () => {
     expect(join.offer("b", id(1), "y").kind).toBe("pending");
     expect(join.reset()).toHaveLength(1);
   });
+
+  it("accepts a stopped task again after RESET_TASK or a reset of the node", () => {
+    const join = new TaskJoin<string>({
+      inputs: ["a", "b"],
+      maxPendingPerInput: 5,
+      maxAgeMs: 1_000,
+    });
+    join.cancel(id(1), true);
+    join.cancel(id(1), false);
+    expect(join.offer("a", id(1), "x").kind).toBe("pending");
+    join.cancel(id(2), true);
+    expect(join.reset()).toEqual([{ input: "a", taskId: id(1), reason: "reset" }]);
+    expect(join.offer("a", id(2), "x").kind).toBe("pending");
+    expect(join.dropAll()).toEqual([{ input: "a", taskId: id(2), reason: "stopped" }]);
+  });
 });

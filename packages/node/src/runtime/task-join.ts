@@ -8,7 +8,7 @@ import { type TaskIdImpl as TaskId, taskIdKey as taskKey } from "@wattprint/mess
 
 export type { TaskId };
 
-export type DropReason = "queue-full" | "expired" | "cancelled" | "reset";
+export type DropReason = "queue-full" | "expired" | "cancelled" | "reset" | "stopped";
 
 export interface Dropped {
   readonly input: string;
@@ -103,7 +103,11 @@ export class TaskJoin<V> {
     return { kind: "complete", taskId, values, replaced, dropped };
   }
 
-  /** Drops every input held for the task; with `remember`, refuses its later inputs too. */
+  /**
+   * Drops every input held for the task. With `remember` (STOP_TASK) its later inputs are
+   * refused too; without (RESET_TASK) they are accepted again, a stop before included
+   * (sustainml-wire.md §9), so a task once stopped can be run again.
+   */
   cancel(taskId: TaskId, remember: boolean): Dropped[] {
     const key = taskKey(taskId);
     if (remember) {
@@ -113,12 +117,24 @@ export class TaskJoin<V> {
         if (this.cancelled.size <= limit) break;
         this.cancelled.delete(old);
       }
+    } else {
+      this.cancelled.delete(key);
     }
     return this.removeWhere((entryKey) => entryKey === key, "cancelled");
   }
 
+  /**
+   * RESET_NODE: drops every pending input and forgets the stopped tasks, so the node is as it
+   * started and accepts any task again (a reset of each task at once, as RESET_TASK is of one).
+   */
   reset(): Dropped[] {
+    this.cancelled.clear();
     return this.removeWhere(() => true, "reset");
+  }
+
+  /** At the node's stop: every pending input is dropped, reported with the reason `stopped`. */
+  dropAll(): Dropped[] {
+    return this.removeWhere(() => true, "stopped");
   }
 
   expire(): readonly Dropped[] {

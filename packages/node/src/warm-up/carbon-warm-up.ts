@@ -17,6 +17,8 @@ export interface WarmUpOptions {
   readonly burstSize?: number;
   /** Gives up (and says so) after this long; the node then starts cold. */
   readonly timeoutMs?: number;
+  /** Ends the warm-up early (`aborted`): a process told to stop while warming up. */
+  readonly signal?: AbortSignal;
   /**
    * The logger the node will serve with. The synthetic tasks log through it, so V8 optimises
    * the node's logging as it will run; the caller decides what of those records to keep.
@@ -34,9 +36,10 @@ export interface WarmUpReport {
 /**
  * Why the warm-up gave up: its time limit passed (`timeout`), the node answered a synthetic
  * task with an ERROR status (`task-failed`), or with an output that cannot be right
- * (`wrong-answer`). The node still serves, only cold; the message starts `warm-up failed:`.
+ * (`wrong-answer`), or its caller's signal aborted it (`aborted`). The node still serves,
+ * only cold; the message starts `warm-up failed:`.
  */
-export type WarmUpErrorKind = "timeout" | "task-failed" | "wrong-answer";
+export type WarmUpErrorKind = "timeout" | "task-failed" | "wrong-answer" | "aborted";
 
 export type WarmUpError = Failure<WarmUpErrorKind>;
 
@@ -100,6 +103,9 @@ export async function warmUpCarbonNode(
   };
   let runtime: NodeRuntime | undefined;
   const answers = new Answers(started + (options.timeoutMs ?? 30_000));
+  const abort = (): void => answers.fail("aborted", "stopped by its caller");
+  if (options.signal?.aborted) abort();
+  options.signal?.addEventListener("abort", abort, { once: true });
   try {
     runtime = await NodeRuntime.start(definition, {
       bus: await open(NodeName.CARBON_FOOTPRINT_NODE, NODE_IP, network.transport(NODE_IP)),
@@ -129,6 +135,7 @@ export async function warmUpCarbonNode(
     if (thrown instanceof WarmUpAbort) return err(thrown.failure);
     throw thrown;
   } finally {
+    options.signal?.removeEventListener("abort", abort);
     answers.close();
     await runtime?.stop("warm-up done");
     for (const bus of buses) await bus.close();
