@@ -58,8 +58,10 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
   // the process outright, with no log line and the measurer's runner left to its watchdog.
   let stopRequested: "SIGINT" | "SIGTERM" | null = null;
   let stopRuntime: ((signal: "SIGINT" | "SIGTERM") => void) | null = null;
+  const startUp = new AbortController();
   io.onStopSignal((signal) => {
     stopRequested = signal;
+    startUp.abort();
     stopRuntime?.(signal);
   });
   if (options.warmUpTasks > 0) {
@@ -72,6 +74,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
       const warmUp = await warmUpCarbonNode(warmUpDefinition, {
         tasks: options.warmUpTasks,
         logger,
+        signal: startUp.signal,
       });
       warmingUp = false;
       if (warmUp.ok) {
@@ -80,7 +83,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
           elapsedMs: Math.round(warmUp.value.elapsedMs),
           lostDatagrams: warmUp.value.lostDatagrams,
         });
-      } else {
+      } else if (warmUp.error.kind !== "aborted") {
         // An optimisation, not a precondition: the node still serves, only its first tasks slower.
         logger.log("warn", "warm-up skipped", { reason: warmUp.error.message });
       }
