@@ -15,6 +15,7 @@ import { ApiKeys } from "./http/auth.ts";
 import { errorHandler, sendProblem } from "./http/errors.ts";
 import { ServerMetrics } from "./http/metrics.ts";
 import { ProblemError } from "./http/problem.ts";
+import { RouteMethods } from "./http/route-methods.ts";
 import { MAX_UPLOAD_FILES } from "./options.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
@@ -96,14 +97,22 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
   app.setErrorHandler(errorHandler(metrics));
   // Bodies are JSON (or multipart uploads): a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser("text/plain");
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  const routeMethods = new RouteMethods();
+  app.addHook("onRoute", (route) => routeMethods.add(route.url, route.method));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    const allowed = routeMethods.allowed(path);
+    if (allowed.length === 0) {
+      return sendProblem(reply, metrics, "not-found", `no route ${request.method} ${path}`);
+    }
+    reply.header("allow", allowed.join(", "));
+    return sendProblem(
       reply,
       metrics,
-      "not-found",
-      `no route ${request.method} ${request.url.split("?")[0]}`,
-    ),
-  );
+      "method-not-allowed",
+      `${path} does not take ${request.method}; it takes ${allowed.join(", ")}`,
+    );
+  });
 
   // Metrics by route pattern (never the raw URL: ids would make a label per run).
   app.addHook("onResponse", (request, reply, done) => {

@@ -682,6 +682,23 @@ describe("operations", () => {
     expect(response.statusCode).toBe(200);
   });
 
+  it("answers a method a path does not take with 405 and the methods it does take", async () => {
+    for (const [method, url, allow] of [
+      ["DELETE", "/v1/estimate", "POST"],
+      ["PUT", "/v1/runs/0b6f8a52-2d1b-4c47-9a59-000000000000", "GET, HEAD"],
+      ["PATCH", "/v1/runs", "GET, HEAD, POST"],
+      ["POST", "/v1/projects/some-project/summary", "GET, HEAD"],
+    ] as const) {
+      const response = await app.inject({ method, url });
+      const body = expectProblem(response, 405, "method-not-allowed");
+      expect(response.headers.allow, `${method} ${url}`).toBe(allow);
+      expect(body.detail).toBe(`${url} does not take ${method}; it takes ${allow}`);
+    }
+    // A path no route has stays a 404, whatever the method.
+    expectProblem(await app.inject({ method: "DELETE", url: "/v1/nothing" }), 404, "not-found");
+    expectProblem(await app.inject({ method: "GET", url: "/v1/runs/a/b" }), 404, "not-found");
+  });
+
   it("answers an unknown route with a not-found problem, and describes problem types", async () => {
     expectProblem(await json("GET", "/v1/nothing"), 404, "not-found");
     expect((await json("GET", "/problems/unknown-zone")).json()).toEqual({

@@ -126,6 +126,11 @@ describe("CORS", () => {
       headers: { origin: "https://evil.example.com" },
     });
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+    // The preflight's catch-all route does not make every unknown path a 405.
+    const unknown = await server.inject({ method: "GET", url: "/v1/nothing" });
+    expect(unknown.statusCode).toBe(404);
+    const wrongMethod = await server.inject({ method: "DELETE", url: "/v1/estimate" });
+    expect([wrongMethod.statusCode, wrongMethod.headers.allow]).toEqual([405, "POST"]);
   });
 
   it("sends no CORS headers by default", async () => {
