@@ -55,14 +55,19 @@ export function counterStep(
   return into;
 }
 
-const SCRATCH: CounterStepState = {
-  previousJ: Number.NaN,
-  nextJ: Number.NaN,
-  rangeJ: Number.NaN,
-  maxJ: Number.NaN,
-  joules: Number.NaN,
-  verdict: "ok",
-};
+/** A state for `stepCounter`, every number NaN until set: one per device, reused. */
+export function newCounterStepState(): CounterStepState {
+  return {
+    previousJ: Number.NaN,
+    nextJ: Number.NaN,
+    rangeJ: Number.NaN,
+    maxJ: Number.NaN,
+    joules: Number.NaN,
+    verdict: "ok",
+  };
+}
+
+const SCRATCH = newCounterStepState();
 
 /**
  * `counterStep` on the inputs held in `state`, its result written back there. The meter keeps

@@ -1,4 +1,4 @@
-import { type CounterStepState, stepCounter } from "../counter.ts";
+import { type CounterStepState, newCounterStepState, stepCounter } from "../counter.ts";
 import type { PowerDevice } from "../device.ts";
 import { type ReadingProblem, readingProblem } from "../failures.ts";
 import { ReadingFrame } from "../frame.ts";
@@ -67,14 +67,7 @@ export class DeviceAccumulator {
   private lastEnergyJ = Number.NaN;
   private lastWatts = Number.NaN;
   private lastAtMs = Number.NaN;
-  private readonly step: CounterStepState = {
-    previousJ: Number.NaN,
-    nextJ: Number.NaN,
-    rangeJ: Number.NaN,
-    maxJ: Number.NaN,
-    joules: Number.NaN,
-    verdict: "ok",
-  };
+  private readonly step: CounterStepState = newCounterStepState();
   private readonly useCounter: boolean;
   /** The counter's wrap range (Infinity when it never wraps): a reading at or past it is not the counter's. */
   private readonly rangeJ: number;
