@@ -48,11 +48,20 @@ export interface PeerCounters extends AmplificationCounters {
   readonly endpointsOfUnknownParticipants: number;
   /** SEDP endpoints (or disposals) sent by a participant other than the one their GUID names. */
   readonly endpointsNotTheirs: number;
+  /**
+   * SEDP endpoints (or disposals) whose GUID's entity kind does not fit their topic (a reader
+   * as a publication, or the reverse), and known GUIDs announced again on the other side.
+   */
+  readonly endpointsWrongSide: number;
+  /** SEDP endpoints (or updates) over MAX_ENDPOINT_NAME_BYTES_PER_PARTICIPANT of names. */
+  readonly endpointsOverNameBudget: number;
   /** Announced locators never sent to: multicast/broadcast/0.0.0.0 as unicast, outside
    * `allowedPeers`, or beyond the per-list and per-participant caps. */
   readonly locatorsNotUnicast: number;
   readonly locatorsNotAllowed: number;
   readonly locatorsOverLimit: number;
+  /** Multicast locators SEDP endpoints announced: none kept (user multicast is not implemented). */
+  readonly multicastLocatorsIgnored: number;
   /** Held traffic of not yet matched writers dropped: expired, or over the limits. */
   readonly earlyTrafficDropped: number;
 }
@@ -63,6 +72,8 @@ export type DropCounterReason =
   | "truncated-header"
   | "bad-version"
   | "invalid-submessage"
+  /** A submessage carrying a number the stack does not count (an SN above 2^52). */
+  | "out-of-range"
   | "handler-error"
   | "peer-not-allowed"
   | "invalid-discovery"
@@ -71,6 +82,8 @@ export type DropCounterReason =
   | "endpoints-rejected"
   | "endpoints-of-unknown-participants"
   | "endpoints-not-theirs"
+  | "endpoints-wrong-side"
+  | "endpoints-over-name-budget"
   | "disposes-not-theirs"
   | "locators-refused"
   | "early-traffic-dropped"
@@ -89,7 +102,11 @@ export type DropCounterReason =
   | "sample-too-large"
   | "fragments-over-writer-limit"
   | "fragments-over-participant-limit"
-  | "fragment-layout-mismatch";
+  | "fragment-layout-mismatch"
+  /** Out-of-order samples (or GAP'ed SNs) not held: the held-sample budget was spent. */
+  | "held-samples-dropped"
+  /** Out-of-order samples more than the reorder window ahead, all readers (SEDP's included). */
+  | "beyond-window";
 
 export interface Introspection {
   readonly guidPrefix: string;

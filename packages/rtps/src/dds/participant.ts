@@ -141,9 +141,12 @@ export class Participant extends Emitter<ParticipantEvents> {
     endpointsRejected: 0,
     endpointsOfUnknownParticipants: 0,
     endpointsNotTheirs: 0,
+    endpointsWrongSide: 0,
+    endpointsOverNameBudget: 0,
     locatorsNotUnicast: 0,
     locatorsNotAllowed: 0,
     locatorsOverLimit: 0,
+    multicastLocatorsIgnored: 0,
   };
   private readonly router: SubmessageRouter;
   private readonly guard = new AmplificationGuard();
@@ -202,10 +205,13 @@ export class Participant extends Emitter<ParticipantEvents> {
         const outcome = this.matcher.addRemote(this.admitEndpoint(ep));
         if (outcome === "too-many") this.refused.endpointsRejected++;
         else if (outcome === "unknown-participant") this.refused.endpointsOfUnknownParticipants++;
+        else if (outcome === "wrong-side") this.refused.endpointsWrongSide++;
+        else if (outcome === "over-name-budget") this.refused.endpointsOverNameBudget++;
       },
       onEndpointGone: (guid) => this.matcher.removeRemote(guid),
       onInvalid: () => this.counters.invalidDiscovery++,
       onNotTheirs: () => this.refused.endpointsNotTheirs++,
+      onWrongSide: () => this.refused.endpointsWrongSide++,
     });
     const loc = transport.locators;
     const announceTo = [
@@ -397,7 +403,12 @@ export class Participant extends Emitter<ParticipantEvents> {
     const g = this.guard.counters;
     const f = this.fragments.counters.dropped;
     let queueFull = 0;
-    for (const r of this.readers.values()) queueFull += r.samplesDroppedQueueFull;
+    let beyondWindow = 0;
+    for (const r of this.readers.values()) {
+      queueFull += r.samplesDroppedQueueFull;
+      beyondWindow += r.rtps.counters.beyondWindow;
+    }
+    for (const r of this.sedp.readers) beyondWindow += r.counters.beyondWindow;
     let fragmentsOverLimit = 0;
     let samplesOverLimit = 0;
     for (const { rtps } of this.writers.values()) {
@@ -413,6 +424,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "truncated-header": d["truncated-header"],
       "bad-version": d["bad-version"],
       "invalid-submessage": d["invalid-submessage"],
+      "out-of-range": d["out-of-range"],
       "handler-error": d["handler-error"],
       "peer-not-allowed": d["peer-not-allowed"],
       "invalid-discovery": s.invalid + this.counters.invalidDiscovery,
@@ -421,6 +433,8 @@ export class Participant extends Emitter<ParticipantEvents> {
       "endpoints-rejected": this.refused.endpointsRejected,
       "endpoints-of-unknown-participants": this.refused.endpointsOfUnknownParticipants,
       "endpoints-not-theirs": this.refused.endpointsNotTheirs,
+      "endpoints-wrong-side": this.refused.endpointsWrongSide,
+      "endpoints-over-name-budget": this.refused.endpointsOverNameBudget,
       "disposes-not-theirs": s.disposesNotTheirs,
       "locators-refused":
         this.refused.locatorsNotUnicast +
@@ -436,6 +450,8 @@ export class Participant extends Emitter<ParticipantEvents> {
       "fragments-over-writer-limit": f["writer-limit"],
       "fragments-over-participant-limit": f["participant-limit"],
       "fragment-layout-mismatch": f["layout-mismatch"],
+      "held-samples-dropped": this.fragments.counters.heldSamplesDropped,
+      "beyond-window": beyondWindow,
     };
   }
 
@@ -545,10 +561,15 @@ export class Participant extends Emitter<ParticipantEvents> {
   }
 
   private admitEndpoint(ep: EndpointDescription): EndpointDescription {
+    // Nothing reads them (user multicast is not implemented: we send to none, as for SPDP's).
+    // Kept, 2,300 on each of 512 endpoints held 307 MB for one peer. Counted, not kept.
+    const multicast = ep.multicastLocators.length;
+    this.refused.multicastLocatorsIgnored += multicast;
+    const kept = multicast === 0 ? ep : { ...ep, multicastLocators: [] };
     // An unknown participant's endpoint is refused by the matcher, locators and all.
-    if (ep.unicastLocators.length === 0 || !this.spdp.get(ep.guid.prefix)) return ep;
-    const unicastLocators = this.usable(prefixToString(ep.guid.prefix), ep.unicastLocators);
-    return unicastLocators === ep.unicastLocators ? ep : { ...ep, unicastLocators };
+    if (kept.unicastLocators.length === 0 || !this.spdp.get(kept.guid.prefix)) return kept;
+    const unicastLocators = this.usable(prefixToString(kept.guid.prefix), kept.unicastLocators);
+    return unicastLocators === kept.unicastLocators ? kept : { ...kept, unicastLocators };
   }
 
   private assertOpen(): void {

@@ -3,7 +3,14 @@ import type { Outbox } from "../endpoints/outbox.ts";
 import { type ReceivedSample, RtpsReader } from "../endpoints/reader.ts";
 import { RtpsWriter } from "../endpoints/writer.ts";
 import { UNLIMITED_RESOURCES } from "../qos/endpoint-qos.ts";
-import { type Guid, guidFromBytes, guidToBytes, prefixEquals } from "../wire/guid.ts";
+import {
+  type Guid,
+  guidFromBytes,
+  guidToBytes,
+  isReaderEntity,
+  isWriterEntity,
+  prefixEquals,
+} from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
 import { SEDP_TOPICS } from "./builtin-endpoints.ts";
 import type { EndpointDescription } from "./endpoint-description.ts";
@@ -21,6 +28,8 @@ export interface SedpConfig {
   readonly onInvalid: () => void;
   /** An endpoint (or its disposal) announced by a participant other than its own: ignored. */
   readonly onNotTheirs: () => void;
+  /** An endpoint (or its disposal) on the other side's topic (a reader as a publication). */
+  readonly onWrongSide: () => void;
 }
 
 type Side = "writer" | "reader";
@@ -118,11 +127,24 @@ export class SedpAgent {
     return false;
   }
 
+  /**
+   * The entity kind in a GUID says writer or reader, and the topic it came on says it too: they
+   * must agree. Otherwise one GUID could be announced as a writer on one topic and as a reader
+   * on the other, and the matcher, which keys endpoints by GUID, would hold one side's
+   * description for matches made on the other side: they outlived their participant.
+   */
+  private fitsSide(side: Side, guid: Guid): boolean {
+    if (side === "writer" ? isWriterEntity(guid.entityId) : isReaderEntity(guid.entityId))
+      return true;
+    this.config.onWrongSide();
+    return false;
+  }
+
   private onSample(side: Side, s: ReceivedSample): void {
     if (s.instanceState !== "alive") {
       if (!s.keyHash || s.keyHash.length < 16) return;
       const guid = guidFromBytes(s.keyHash);
-      if (this.isTheirs(s, guid)) this.config.onEndpointGone(guid);
+      if (this.isTheirs(s, guid) && this.fitsSide(side, guid)) this.config.onEndpointGone(guid);
       return;
     }
     const list = readPlCdr(s.payload);
@@ -130,6 +152,7 @@ export class SedpAgent {
       ? decodeEndpointData(list.value, { side, vendorId: 0, keyHash: s.keyHash })
       : list;
     if (!decoded.ok) this.config.onInvalid();
-    else if (this.isTheirs(s, decoded.value.guid)) this.config.onEndpoint(decoded.value);
+    else if (this.isTheirs(s, decoded.value.guid) && this.fitsSide(side, decoded.value.guid))
+      this.config.onEndpoint(decoded.value);
   }
 }

@@ -85,6 +85,11 @@ export class SpdpAgent {
     leasesCapped: 0,
     /** Disposals of a participant sent by another one: ignored. */
     disposesNotTheirs: 0,
+    /**
+     * DATA_FRAG, GAP, HEARTBEAT and HEARTBEAT_FRAG from an SPDP writer: ignored. SPDP is best
+     * effort (nothing to repair) and an announcement here fits one DATA.
+     */
+    notData: 0,
   };
 
   constructor(private readonly config: SpdpConfig) {
@@ -179,6 +184,11 @@ export class SpdpAgent {
     this.timers = [];
   }
 
+  /** A submessage other than DATA from an SPDP writer: counted, nothing else. */
+  onNotData(): void {
+    this.counters.notData++;
+  }
+
   onData(m: DataSubmessage, ctx: ReceiveContext): void {
     this.counters.received++;
     const { keyHash, instanceState } = sampleFields(m.inlineQos);
@@ -193,7 +203,11 @@ export class SpdpAgent {
       this.remove(prefixToString(prefix), "disposed");
       return;
     }
-    if (!m.payload) return;
+    if (!m.payload) {
+      // Alive, yet nothing announced: nothing to read.
+      this.counters.invalid++;
+      return;
+    }
     const limits = this.config.limits;
     const now = this.config.now();
     // A full table and a sender we do not know: refused before the payload is even decoded,

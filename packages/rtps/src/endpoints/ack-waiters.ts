@@ -38,13 +38,19 @@ export class AckWaiters {
     });
   }
 
-  /** Called after every acknowledgement or unmatch. */
-  notify(): void {
-    if (this.progress.length > 0) {
-      const progress = this.progress;
-      this.progress = [];
-      for (const w of progress) w();
-    }
+  /** Called after every acknowledgement or unmatch: cheap, it walks no reader. */
+  notifyProgress(): void {
+    if (this.progress.length === 0) return;
+    const progress = this.progress;
+    this.progress = [];
+    for (const w of progress) w();
+  }
+
+  /**
+   * Resolves the "everything acknowledged" waiters if it is so. `allAcknowledged` walks every
+   * reader: the writer calls this once a turn, not per acknowledgement.
+   */
+  notifyAll(): void {
     if (this.all.length === 0 || !this.allAcknowledged()) return;
     const all = this.all;
     this.all = [];

@@ -55,9 +55,12 @@ export interface FragmentCounters {
   assembliesEvicted: number;
   /** DATA_FRAG submessages refused in whole or in part, by reason. */
   dropped: Record<FragmentDropReason, number>;
-  /** Bytes kept alive now by samples held out of order (see MAX_HELD_SAMPLE_BYTES). */
+  /**
+   * Bytes kept alive now by samples held out of order, and by the reorder slots grown to hold
+   * them (or SNs a GAP declared irrelevant): see MAX_HELD_SAMPLE_BYTES and SLOT_BYTES.
+   */
   heldSampleBytes: number;
-  /** Out-of-order samples not held because MAX_HELD_SAMPLE_BYTES would be passed. */
+  /** Out-of-order samples (or irrelevant SNs) not held: MAX_HELD_SAMPLE_BYTES would be passed. */
   heldSamplesDropped: number;
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { EntityKind, makeEntityId } from "../wire/guid.ts";
 import { MAX_SEQUENCE_NUMBER } from "../wire/sequence-number.ts";
 import type { DataSubmessage } from "../wire/submessages/data.ts";
 import type { GapSubmessage } from "../wire/submessages/gap.ts";
-import { data, heartbeat, rig, writerGuid } from "./reader-rig.test-support.ts";
-import { REORDER_WINDOW } from "./reorder-buffer.ts";
+import { data, heartbeat, prefix, rig, writerGuid } from "./reader-rig.test-support.ts";
+import { REORDER_WINDOW, SLOT_BYTES } from "./reorder-buffer.ts";
 
 // A matched writer's extreme (but decodable) SNs and counts, at the reader where the loops
 // over them live: every call returns at once and leaves the reader usable.
@@ -114,13 +115,18 @@ describe("samples held out of order", () => {
     for (let sn = 2; sn <= REORDER_WINDOW; sn++) reader.onData(inDatagram(sn), writerGuid, 0);
     const held = pool.counters.heldSampleBytes;
     // 64 MiB of 64 KB datagrams: about 1,020 held, the rest dropped and counted.
+    const samples = REORDER_WINDOW - 1 - pool.counters.heldSamplesDropped;
+    expect(samples).toBeGreaterThan(1_000);
+    // SNs 2 to samples + 1 are held: the slots, doubled from 16 until past them, are charged too.
+    let slots = 16;
+    while (slots <= samples) slots *= 2;
+    expect(held).toBe(samples * (65_536 + 128) + (slots - 16) * SLOT_BYTES);
     expect(held).toBeLessThanOrEqual(pool.maxHeldSampleBytes);
-    expect(held).toBeGreaterThan(pool.maxHeldSampleBytes - 65_536 - 128);
-    expect(pool.counters.heldSamplesDropped).toBe(REORDER_WINDOW - 1 - held / (65_536 + 128));
+    expect(held).toBeGreaterThan(pool.maxHeldSampleBytes - 65_536 - 128 - slots * SLOT_BYTES);
     expect(got).toEqual([]);
     // The hole closes: what was held is delivered in order and its bytes come back.
     reader.onData(data(1), writerGuid, 0);
-    expect(got.length).toBe(1 + held / (65_536 + 128));
+    expect(got.length).toBe(1 + samples);
     expect(got.slice(0, 3)).toEqual([1, 2, 3]);
     expect(pool.counters.heldSampleBytes).toBe(0);
   });
@@ -131,6 +137,35 @@ describe("samples held out of order", () => {
     for (let sn = 2; sn <= 10; sn++) reader.onData(inDatagram(sn), writerGuid, 0);
     expect(pool.counters.heldSampleBytes).toBe(9 * (65_536 + 128));
     reader.unmatchWriter(writerGuid);
+    expect(pool.counters.heldSampleBytes).toBe(0);
+  });
+
+  it("charges the slots a GAP far ahead grows, bounded over every writer, and gives them back", () => {
+    const { reader } = rig();
+    const pool = reader.config.fragments;
+    // 256 SNs irrelevant at the window's end, SN 1 missing: 4,096 slots, 32 KB for 32 bytes of
+    // GAP. Before, uncharged: 512 writers a participant, 128 participants, 2 GB.
+    const perWriter = (REORDER_WINDOW - 16) * SLOT_BYTES;
+    const writers = Array.from(
+      { length: Math.ceil(pool.maxHeldSampleBytes / perWriter) + 10 },
+      (_, i) => ({
+        prefix: prefix(3),
+        entityId: makeEntityId(10 + i, EntityKind.writerNoKey),
+      }),
+    );
+    for (const guid of writers) {
+      reader.matchWriter({ guid, locators: [], reliable: true });
+      reader.onGap(
+        { ...gap(REORDER_WINDOW - 255, REORDER_WINDOW + 1), writerId: guid.entityId },
+        guid,
+      );
+    }
+    const held = pool.counters.heldSampleBytes;
+    expect(held).toBeLessThanOrEqual(pool.maxHeldSampleBytes);
+    expect(held % perWriter).toBe(0);
+    // Each writer refused is counted once per SN it could not hold.
+    expect(pool.counters.heldSamplesDropped).toBe((writers.length - held / perWriter) * 256);
+    for (const guid of writers) reader.unmatchWriter(guid);
     expect(pool.counters.heldSampleBytes).toBe(0);
   });
 });

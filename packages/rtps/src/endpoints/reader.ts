@@ -82,6 +82,8 @@ interface WriterProxy {
   readonly fragments: WriterFragments;
   /** Charged to the participant's pool for the samples `order` holds (see heldCost). */
   heldBytes: number;
+  /** Charged to the same pool for the slots `order` grew (its `extraSlotBytes`). */
+  slotBytes: number;
 }
 
 /**
@@ -156,6 +158,7 @@ export class RtpsReader {
       repairTriesLeft: 0,
       fragments: new WriterFragments(this.config.fragments),
       heldBytes: 0,
+      slotBytes: 0,
     };
     this.proxies.set(key, proxy);
     // An initial ACKNACK without the Final flag asks the writer to heartbeat now (DDSI-RTPS
@@ -171,8 +174,9 @@ export class RtpsReader {
     this.ackNacksDue.delete(proxy);
     this.nackFragsDue.delete(proxy);
     proxy.fragments.clear();
-    this.config.fragments.releaseHeld(proxy.heldBytes);
+    this.config.fragments.releaseHeld(proxy.heldBytes + proxy.slotBytes);
     proxy.heldBytes = 0;
+    proxy.slotBytes = 0;
     return this.proxies.delete(key);
   }
 
@@ -349,13 +353,17 @@ export class RtpsReader {
       return;
     }
     const cost = sample ? heldCost(sample.payload) : 0;
-    if (sample && !this.config.fragments.chargeHeld(cost)) return;
+    // An SN a GAP declared irrelevant is held as a null, free in the slots there are; but a GAP
+    // far ahead grows them to 4,096 (32 KB) per writer, so growth is charged like samples are.
+    const growth = order.growthBytesFor(sn);
+    if (cost + growth > 0 && !this.config.fragments.chargeHeld(cost + growth)) return;
     if (!order.hold(sn, sample)) {
-      this.config.fragments.releaseHeld(cost);
+      this.config.fragments.releaseHeld(cost + growth);
       this.counters.beyondWindow++;
       return;
     }
     proxy.heldBytes += cost;
+    proxy.slotBytes += growth;
     // A new hole just below this SN: ask for it now. A Fast DDS writer heartbeats every
     // 3 s, and every later sample of the writer waits for the lost one until then; a burst
     // with one loss repaired that late makes every later task in it miss a 10 s deadline.
@@ -373,8 +381,9 @@ export class RtpsReader {
     this.nackFragsDue.clear();
     for (const proxy of this.proxies.values()) {
       proxy.fragments.clear();
-      this.config.fragments.releaseHeld(proxy.heldBytes);
+      this.config.fragments.releaseHeld(proxy.heldBytes + proxy.slotBytes);
       proxy.heldBytes = 0;
+      proxy.slotBytes = 0;
     }
   }
 
@@ -412,6 +421,11 @@ export class RtpsReader {
     while (order.size > 0 && order.has(order.next)) {
       const s = order.shift();
       if (s) this.deliverHeld(proxy, s);
+    }
+    // Emptied, `order` went back to its initial slots: their charge is given back.
+    if (proxy.slotBytes !== order.extraSlotBytes) {
+      this.config.fragments.releaseHeld(proxy.slotBytes - order.extraSlotBytes);
+      proxy.slotBytes = order.extraSlotBytes;
     }
   }
 

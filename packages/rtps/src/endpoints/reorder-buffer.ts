@@ -7,13 +7,19 @@ import type { SequenceNumber } from "../wire/sequence-number.ts";
  */
 export const REORDER_WINDOW = 4096;
 const INITIAL_SLOTS = 16;
+/**
+ * What one slot beyond the initial ones is charged (a pointer, uncompressed): a GAP far ahead of
+ * a hole grows the slots to 4,096 (32 KB) for a few nulls, so growth is charged like held samples.
+ */
+export const SLOT_BYTES = 8;
 
 /**
  * A reliable reader's in-order state for one writer: `next`, the first SN neither delivered
  * nor known irrelevant, and what arrived in [next + 1, next + REORDER_WINDOW) — a value, or
  * `null` for an SN the writer declared irrelevant. Slots are indexed by SN modulo their
- * number (a power of two, grown on demand up to the window), so every operation is O(1) and a
- * walk from `next` never passes the window, whatever SNs a peer sends.
+ * number (a power of two, grown on demand up to the window, back to the initial count once
+ * empty), so every operation is O(1) and a walk from `next` never passes the window, whatever
+ * SNs a peer sends.
  */
 export class ReorderBuffer<T> {
   next: SequenceNumber = 1;
@@ -28,6 +34,18 @@ export class ReorderBuffer<T> {
     const ahead = sn - this.next;
     // `sn & mask` is sn modulo the slot count: ToInt32 keeps the low 32 bits of any SN.
     return ahead >= 0 && ahead <= this.mask && this.slots[sn & this.mask] !== undefined;
+  }
+
+  /** Bytes the slots take beyond the initial ones (see SLOT_BYTES). */
+  get extraSlotBytes(): number {
+    return (this.mask + 1 - INITIAL_SLOTS) * SLOT_BYTES;
+  }
+
+  /** Bytes `extraSlotBytes` would grow by to hold `sn` (0 when it fits, or is past the window). */
+  growthBytesFor(sn: SequenceNumber): number {
+    const ahead = sn - this.next;
+    if (ahead <= this.mask || ahead >= REORDER_WINDOW) return 0;
+    return (slotCountFor(this.mask + 1, ahead) - (this.mask + 1)) * SLOT_BYTES;
   }
 
   /** Holds `value` for `sn` (> next, not held yet); false when `sn` is past the window. */
@@ -46,7 +64,9 @@ export class ReorderBuffer<T> {
     const held = this.size > 0 ? this.slots[at] : undefined;
     if (held !== undefined) {
       this.slots[at] = undefined;
-      this.size--;
+      // Emptied after a burst (or a GAP far ahead): back to the initial slots, so the grown ones
+      // are not kept for the life of the match.
+      if (--this.size === 0 && this.mask >= INITIAL_SLOTS) this.shrink();
     }
     this.next++;
     return held;
@@ -57,9 +77,13 @@ export class ReorderBuffer<T> {
     if (sn > this.next) this.next = sn;
   }
 
+  private shrink(): void {
+    this.slots = new Array(INITIAL_SLOTS).fill(undefined);
+    this.mask = INITIAL_SLOTS - 1;
+  }
+
   private grow(ahead: number): void {
-    let count = this.slots.length * 2;
-    while (count <= ahead) count *= 2;
+    const count = slotCountFor(this.slots.length, ahead);
     const slots = new Array<T | null | undefined>(count).fill(undefined);
     const mask = count - 1;
     // Each held SN lies in [next, next + old count): recover it from its old slot.
@@ -72,4 +96,11 @@ export class ReorderBuffer<T> {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/** The slot count `hold` grows `count` to for an SN `ahead` of `next`: doubled until above it. */
+function slotCountFor(count: number, ahead: number): number {
+  let grown = count * 2;
+  while (grown <= ahead) grown *= 2;
+  return grown;
 }

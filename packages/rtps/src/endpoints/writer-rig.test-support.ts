@@ -1,4 +1,9 @@
-import { type DurabilityKind, type HistoryQos, UNLIMITED_RESOURCES } from "../qos/endpoint-qos.ts";
+import {
+  type DurabilityKind,
+  type HistoryQos,
+  type ResourceLimitsQos,
+  UNLIMITED_RESOURCES,
+} from "../qos/endpoint-qos.ts";
 import { EntityKind, type Guid, makeEntityId } from "../wire/guid.ts";
 import { decodeMessage, MessageBuilder } from "../wire/message.ts";
 import { type AckNackSubmessage, writeAckNack } from "../wire/submessages/acknack.ts";
@@ -44,6 +49,7 @@ export function writerRig(
     history?: HistoryQos;
     readerReliable?: boolean;
     keyed?: boolean;
+    resourceLimits?: ResourceLimitsQos;
   } = {},
 ) {
   const sent: Sent[] = [];
@@ -73,7 +79,7 @@ export function writerRig(
     reliable: true,
     durability: o.durability ?? "transient-local",
     history: o.history ?? { kind: "keep-all" },
-    resourceLimits: UNLIMITED_RESOURCES,
+    resourceLimits: o.resourceLimits ?? UNLIMITED_RESOURCES,
     keyed: o.keyed ?? false,
     heartbeatPeriodMs: 60_000,
     outbox,

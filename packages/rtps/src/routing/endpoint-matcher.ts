@@ -20,7 +20,34 @@ export interface MatcherDeps {
 }
 
 /** What became of a remote endpoint SEDP announced. */
-export type AddRemoteOutcome = "added" | "updated" | "too-many" | "unknown-participant";
+export type AddRemoteOutcome =
+  | "added"
+  | "updated"
+  | "too-many"
+  | "unknown-participant"
+  /** A GUID known as a writer announced as a reader, or the reverse: refused, the first stays. */
+  | "wrong-side"
+  /** Its names would pass MAX_ENDPOINT_NAME_BYTES_PER_PARTICIPANT: refused (an update too). */
+  | "over-name-budget";
+
+/**
+ * Bytes of names (topic, type, partitions) the endpoints of one remote participant may keep,
+ * counted by `endpointNameBytes`. Names are capped one by one (512 characters, 64 partitions),
+ * but 512 endpoints of 64 two-byte partitions of 512 characters kept 33 MB per participant,
+ * 4 GB for a full table. 1 MiB is five times what 512 endpoints with 100-character topic and
+ * type names are charged, and bounds a full table of 128 participants at 128 MiB of names.
+ */
+export const MAX_ENDPOINT_NAME_BYTES_PER_PARTICIPANT = 1024 * 1024;
+
+/**
+ * What the names of `ep` may keep alive: two bytes per UTF-16 code unit, as V8 stores a string
+ * holding any character above U+00FF, whatever representation a given string has.
+ */
+export function endpointNameBytes(ep: EndpointDescription): number {
+  let units = ep.topicName.length + ep.typeName.length;
+  for (const p of ep.qos.partitions) units += p.length;
+  return 2 * units;
+}
 
 /** What the matcher needs of one of our user endpoints (the DDS API's DataWriter, DataReader). */
 interface LocalEndpoint {
@@ -41,6 +68,13 @@ export interface LocalReader extends LocalEndpoint {
 
 type Local = LocalWriter | LocalReader;
 
+/** One remote participant's endpoints: the per-participant limits, and removal without a scan. */
+interface ParticipantEndpoints {
+  readonly keys: Set<string>;
+  /** `endpointNameBytes` of those endpoints together. */
+  nameBytes: number;
+}
+
 const NO_READERS: ReadonlySet<RtpsReader> = new Set();
 
 /**
@@ -51,10 +85,14 @@ export class EndpointMatcher {
   private readonly remotes = new Map<string, EndpointDescription>();
   /** local guid -> remote guids it is matched with. */
   private readonly matches = new Map<string, Set<string>>();
+  /**
+   * remote guid -> local endpoints matched with it: a remote endpoint goes away through the
+   * matches it made, whatever its description says now, and without a scan of every local one.
+   */
+  private readonly matchedWith = new Map<string, Set<Local>>();
   private readonly readersByWriter = new Map<string, Set<RtpsReader>>();
-  /** Remote participant prefix -> its endpoints' guids: the per-participant limit, and
-   * removal of a participant without scanning every endpoint. */
-  private readonly byParticipant = new Map<string, Set<string>>();
+  /** Remote participant prefix -> its endpoints. */
+  private readonly byParticipant = new Map<string, ParticipantEndpoints>();
 
   constructor(private readonly deps: MatcherDeps) {}
 
@@ -69,24 +107,30 @@ export class EndpointMatcher {
 
   addRemote(ep: EndpointDescription): AddRemoteOutcome {
     const key = guidToString(ep.guid);
-    const known = this.remotes.has(key);
-    if (!known) {
-      // Only a discovered participant's endpoints: SEDP data naming any other prefix would
-      // otherwise grow the table outside the remote participant limit.
-      if (!this.deps.remoteParticipant(ep.guid.prefix)) return "unknown-participant";
-      const prefixKey = prefixToString(ep.guid.prefix);
-      let own = this.byParticipant.get(prefixKey);
-      if (!own) {
-        own = new Set();
-        this.byParticipant.set(prefixKey, own);
-      }
-      if (own.size >= this.deps.maxEndpointsPerParticipant) return "too-many";
-      own.add(key);
-    }
+    const known = this.remotes.get(key);
+    // Refused rather than replaced: a GUID's kind fixes its side (SEDP refuses announcements
+    // where they disagree), so a flip is forged or broken, and the first announcement stays,
+    // as a participant's first locators do. Replacing it would let one datagram tear down the
+    // matches made on one side and make others on the other.
+    if (known && known.side !== ep.side) return "wrong-side";
+    // Only a discovered participant's endpoints: SEDP data naming any other prefix would
+    // otherwise grow the table outside the remote participant limit.
+    if (!known && !this.deps.remoteParticipant(ep.guid.prefix)) return "unknown-participant";
+    const prefixKey = prefixToString(ep.guid.prefix);
+    const own = this.byParticipant.get(prefixKey) ?? { keys: new Set<string>(), nameBytes: 0 };
+    if (!known && own.keys.size >= this.deps.maxEndpointsPerParticipant) return "too-many";
+    const nameBytes =
+      own.nameBytes - (known ? endpointNameBytes(known) : 0) + endpointNameBytes(ep);
+    if (nameBytes > MAX_ENDPOINT_NAME_BYTES_PER_PARTICIPANT) return "over-name-budget";
+    own.keys.add(key);
+    own.nameBytes = nameBytes;
+    this.byParticipant.set(prefixKey, own);
+    // Re-announced on another topic: the matches made on the old one end with it.
+    if (known && known.topicName !== ep.topicName) this.unmatchAll(key, known);
     this.remotes.set(key, ep);
     const locals: Iterable<Local> =
       ep.side === "writer" ? this.deps.readers() : this.deps.writers();
-    for (const local of locals) this.evaluate(local, ep);
+    for (const local of locals) this.evaluate(local, ep, key);
     return known ? "updated" : "added";
   }
 
@@ -97,17 +141,15 @@ export class EndpointMatcher {
     this.remotes.delete(key);
     const prefixKey = prefixToString(guid.prefix);
     const own = this.byParticipant.get(prefixKey);
-    own?.delete(key);
-    if (own?.size === 0) this.byParticipant.delete(prefixKey);
-    const locals: Iterable<Local> =
-      ep.side === "writer" ? this.deps.readers() : this.deps.writers();
-    for (const local of locals) this.unmatch(local, ep);
+    if (own?.keys.delete(key)) own.nameBytes -= endpointNameBytes(ep);
+    if (own?.keys.size === 0) this.byParticipant.delete(prefixKey);
+    this.unmatchAll(key, ep);
   }
 
   removeParticipant(prefix: GuidPrefix): void {
     const own = this.byParticipant.get(prefixToString(prefix));
     if (!own) return;
-    for (const key of [...own]) {
+    for (const key of [...own.keys]) {
       const ep = this.remotes.get(key);
       if (ep) this.removeRemote(ep.guid);
     }
@@ -118,7 +160,7 @@ export class EndpointMatcher {
   remoteEndpointsOf(prefix: GuidPrefix): EndpointDescription[] {
     const own = this.byParticipant.get(prefixToString(prefix));
     const out: EndpointDescription[] = [];
-    for (const key of own ?? []) {
+    for (const key of own?.keys ?? []) {
       const ep = this.remotes.get(key);
       if (ep) out.push(ep);
     }
@@ -127,7 +169,7 @@ export class EndpointMatcher {
 
   addLocal(local: Local): void {
     const side = local.description.side === "writer" ? "reader" : "writer";
-    for (const ep of this.remotes.values()) if (ep.side === side) this.evaluate(local, ep);
+    for (const [key, ep] of this.remotes) if (ep.side === side) this.evaluate(local, ep, key);
   }
 
   removeLocal(local: Local): void {
@@ -152,9 +194,15 @@ export class EndpointMatcher {
     return p.defaultUnicast.length > 0 ? p.defaultUnicast : p.metatrafficUnicast;
   }
 
-  private evaluate(local: Local, remote: EndpointDescription): void {
+  /** Ends every match `remote` (stored under `remoteKey`) made, with whichever local endpoints. */
+  private unmatchAll(remoteKey: string, remote: EndpointDescription): void {
+    const locals = this.matchedWith.get(remoteKey);
+    // A copy: `handleUnmatched` runs the application's listeners, which may close endpoints.
+    if (locals) for (const local of [...locals]) this.unmatch(local, remote);
+  }
+
+  private evaluate(local: Local, remote: EndpointDescription, remoteKey: string): void {
     if (local.description.topicName !== remote.topicName) return;
-    const remoteKey = guidToString(remote.guid);
     const matched = this.matches.get(local.guid) ?? new Set<string>();
     const writer = local.description.side === "writer" ? local.description : remote;
     const reader = local.description.side === "writer" ? remote : local.description;
@@ -167,6 +215,9 @@ export class EndpointMatcher {
     if (matched.has(remoteKey)) return;
     matched.add(remoteKey);
     this.matches.set(local.guid, matched);
+    const withLocals = this.matchedWith.get(remoteKey);
+    if (withLocals) withLocals.add(local);
+    else this.matchedWith.set(remoteKey, new Set([local]));
     const locators = this.locatorsOf(remote);
     if (local.description.side === "writer") {
       (local as LocalWriter).rtps.matchReader({
@@ -195,6 +246,9 @@ export class EndpointMatcher {
     const remoteKey = guidToString(remote.guid);
     const matched = this.matches.get(local.guid);
     if (!matched?.delete(remoteKey)) return;
+    const withLocals = this.matchedWith.get(remoteKey);
+    withLocals?.delete(local);
+    if (withLocals?.size === 0) this.matchedWith.delete(remoteKey);
     if (local.description.side === "writer") {
       (local as LocalWriter).rtps.unmatchReader(remote.guid);
     } else {

@@ -14,14 +14,16 @@ import { type EarlyTrafficLimits, EarlyWriterTraffic } from "./early-writer-traf
 import type { ReceiverSink } from "./receiver.ts";
 
 export interface RouterCounters {
+  /** Writer-side submessages from a writer none of our readers is matched with. */
   unknownWriter: number;
+  /** ACKNACKs and NACK_FRAGs for a writer we lack, or from a reader it is not matched with. */
   unknownReader: number;
   /** Submessages from a writer not yet matched, delivered once it was. */
   replayedAfterMatch: number;
 }
 
 export interface RouterDeps {
-  readonly spdp: Pick<SpdpAgent, "onData">;
+  readonly spdp: Pick<SpdpAgent, "onData" | "onNotData">;
   /** SEDP's builtin endpoints: publications first, then subscriptions. */
   readonly sedpReaders: readonly RtpsReader[];
   readonly sedpWriters: readonly RtpsWriter[];
@@ -56,6 +58,7 @@ export class SubmessageRouter implements ReceiverSink {
   onWriterSubmessage(m: WriterSubmessage, ctx: ReceiveContext): void {
     if (m.writerId === EntityIds.spdpWriter) {
       if (m.kind === "data") this.deps.spdp.onData(m, ctx);
+      else this.deps.spdp.onNotData();
       return;
     }
     const writerGuid = { prefix: ctx.sourcePrefix, entityId: m.writerId };
@@ -119,8 +122,10 @@ export class SubmessageRouter implements ReceiverSink {
       return;
     }
     const readerGuid = { prefix: ctx.sourcePrefix, entityId: m.readerId };
-    if (m.kind === "acknack") writer.onAckNack(m, readerGuid);
-    else writer.onNackFrag(m, readerGuid);
+    const handled =
+      m.kind === "acknack" ? writer.onAckNack(m, readerGuid) : writer.onNackFrag(m, readerGuid);
+    // A reader our writer is not matched with: counted without a branch (see onWriterSubmessage).
+    this.deps.counters.unknownReader += handled ? 0 : 1;
   }
 
   /** Delivers what `writer` sent before it was matched (call once the match is complete). */

@@ -48,6 +48,11 @@ export function isWriterEntity(id: EntityId): boolean {
   return k === 0x02 || k === 0x03;
 }
 
+export function isReaderEntity(id: EntityId): boolean {
+  const k = id & 0x0f;
+  return k === 0x04 || k === 0x07;
+}
+
 export function isKeyedEntity(id: EntityId): boolean {
   const k = id & 0x0f;
   return k === 0x02 || k === 0x07;
