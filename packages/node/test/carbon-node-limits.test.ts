@@ -5,13 +5,11 @@ import {
   readExtraData,
   Status,
 } from "@wattprint/messages";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
-import { startTaskClient, type TaskOverrides } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime, type NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
+import { describe, expect, it } from "vitest";
+import type { TaskOverrides } from "../src/client/task-client.ts";
+import type { NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
 import { PROBLEM_LOG_LINES_PER_INTERVAL } from "../src/runtime/problem-log.ts";
+import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
 /*
  * Each reproduction of a hostile task input, driven end to end over the in-memory bus: the
@@ -19,21 +17,10 @@ import { PROBLEM_LOG_LINES_PER_INTERVAL } from "../src/runtime/problem-log.ts";
  * `num_outputs` for the orchestrator, and carries finite numbers.
  */
 
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
+const rig = carbonNodeRig();
 
 async function setup(options: Partial<NodeRuntimeOptions> = {}) {
-  const domain = new MemoryDomain();
-  const logger = createMemoryLogger();
-  const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
-    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-    logger,
-    ...options,
-  });
-  running.push(runtime);
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+  const { logger, runtime, orchestrator } = await rig({ runtime: options });
   let iteration = 0;
   /** Sends one task of problem 1 and returns its output and the status before it. */
   const answer = async (overrides: TaskOverrides) => {

@@ -1,4 +1,4 @@
-import { resolveGridIntensity, resolvePue } from "@wattprint/core";
+import { resolvePue } from "@wattprint/core";
 import {
   CmdTask,
   type CO2FootprintImpl,
@@ -9,26 +9,18 @@ import {
   writeExtraData,
 } from "@wattprint/messages";
 import { failure } from "@wattprint/result";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
+import { describe, expect, it } from "vitest";
 import {
   type MemoryDevice,
   MemoryMeasurer,
   type MemoryMeasurerOptions,
 } from "../src/adapters/memory-measurer.ts";
-import { startTaskClient, type TaskOverrides } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import {
-  type CarbonNodeSettings,
-  carbonFootprintNode,
-  defaultCarbonNodeSettings,
-} from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime, type NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
+import type { TaskOverrides } from "../src/client/task-client.ts";
+import type { CarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
+import type { NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
+import { carbonNodeRig, spain } from "./support/carbon-node.test-support.ts";
 
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
+const rig = carbonNodeRig();
 
 const DEVICES: readonly MemoryDevice[] = [
   { id: "nvml:GPU-0", name: "Test GPU", component: "gpu", watts: 200, basis: "measured" },
@@ -40,19 +32,12 @@ async function setup(
   settings: Partial<CarbonNodeSettings> = {},
   runtimeOptions: Partial<NodeRuntimeOptions> = {},
 ) {
-  const domain = new MemoryDomain();
   const measurer = new MemoryMeasurer({ devices: DEVICES, ...measurerOptions });
-  const definition = carbonFootprintNode(
-    { ...defaultCarbonNodeSettings(), ...settings },
-    { measurer },
-  );
-  const runtime = await NodeRuntime.start(definition, {
-    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-    logger: createMemoryLogger(),
-    ...runtimeOptions,
+  const { definition, runtime, orchestrator } = await rig({
+    settings,
+    ports: { measurer },
+    runtime: runtimeOptions,
   });
-  running.push(runtime);
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
   // Status is KEEP_LAST 1: a reader that joins after the node sees its last status only.
   await orchestrator.waitFor(
     () => orchestrator.statuses.at(-1)?.node_status === Status.NODE_IDLE,
@@ -83,9 +68,6 @@ function extraOf(output: CO2FootprintImpl): JsonObject {
   if (!extra.ok) throw new Error(extra.error.message);
   return extra.value;
 }
-
-const ES = resolveGridIntensity({ location: "ES" });
-const spain = () => (ES.ok ? ES.value.intensity.value : Number.NaN);
 
 /** A task whose model is not an .onnx path: auto mode looks in the models folder. */
 const tiny: TaskOverrides = { model: { model: "tiny-mlp", model_path: "hub/tiny-mlp" } };

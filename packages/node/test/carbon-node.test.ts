@@ -1,51 +1,20 @@
-import { resolveGridIntensity } from "@wattprint/core";
 import { CmdNode, CmdTask, NodeId, readExtraData, Status } from "@wattprint/messages";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
-import { startTaskClient, taskParts } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime, type NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
+import { describe, expect, it } from "vitest";
+import { taskParts } from "../src/client/task-client.ts";
+import {
+  type CarbonNodeRigOptions,
+  carbonNodeRig,
+  spain,
+} from "./support/carbon-node.test-support.ts";
 
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
-
-async function setup(options: Partial<NodeRuntimeOptions> = {}, startNodeFirst = true) {
-  const domain = new MemoryDomain();
-  const logger = createMemoryLogger();
-  const definition = carbonFootprintNode(defaultCarbonNodeSettings());
-  const startNode = async () => {
-    const runtime = await NodeRuntime.start(definition, {
-      bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-      logger,
-      ...options,
-    });
-    running.push(runtime);
-    return runtime;
-  };
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
-  const runtime = startNodeFirst ? await startNode() : undefined;
-  return { domain, logger, definition, runtime, orchestrator, startNode };
-}
-
-const spain = () => {
-  const result = resolveGridIntensity({ location: "ES" });
-  if (!result.ok) throw new Error("ES");
-  return result.value.intensity.value;
-};
+const rig = carbonNodeRig();
+/** This file's orchestrator joins before the node, so it sees every status the node sends. */
+const setup = (options: CarbonNodeRigOptions = {}) => rig({ orchestratorFirst: true, ...options });
 
 describe("the carbon footprint node on a bus", () => {
   it("keeps only the last status for a late status reader (one instance, KEEP_LAST 1)", async () => {
-    const domain = new MemoryDomain();
-    const definition = carbonFootprintNode(defaultCarbonNodeSettings());
-    const runtime = await NodeRuntime.start(definition, {
-      bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-      logger: createMemoryLogger(),
-    });
-    running.push(runtime);
-    const late = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+    // The rig's default order: the node starts, then the orchestrator joins, late.
+    const { orchestrator: late } = await rig();
     await late.waitFor(() => late.statuses.length === 1, "replayed status");
     expect(late.statuses[0]?.node_status).toBe(Status.NODE_IDLE);
   });
@@ -80,7 +49,7 @@ describe("the carbon footprint node on a bus", () => {
       model_restrains: ["bert-base"],
       mode: "onnx_hw_only",
     });
-    expect(runtime?.counters.tasksCompleted).toBe(1);
+    expect(runtime.counters.tasksCompleted).toBe(1);
   });
 
   it("answers tasks whatever the order of their inputs, and stamps each output with its task id", async () => {
@@ -102,10 +71,12 @@ describe("the carbon footprint node on a bus", () => {
   });
 
   it("receives tasks written before it started (TRANSIENT_LOCAL)", async () => {
-    const { orchestrator, startNode } = await setup({}, false);
-    await orchestrator.sendTask({ problem_id: 4, iteration_id: 1 });
-    await orchestrator.sendTask({ problem_id: 4, iteration_id: 2 });
-    await startNode();
+    const { orchestrator } = await setup({
+      beforeNode: async (early) => {
+        await early.sendTask({ problem_id: 4, iteration_id: 1 });
+        await early.sendTask({ problem_id: 4, iteration_id: 2 });
+      },
+    });
     await orchestrator.waitFor(() => orchestrator.outputs.length === 2, "late-join outputs");
     expect(orchestrator.outputs.map((o) => o.task_id.iteration_id).sort()).toEqual([1, 2]);
   });
@@ -154,7 +125,7 @@ describe("the carbon footprint node on a bus", () => {
     await orchestrator.send("userInput", first.userInput);
     await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "output after duplicates");
     expect(orchestrator.outputs[0]?.energy_consumption).toBeCloseTo(0.004, 15);
-    expect(runtime?.counters).toMatchObject({
+    expect(runtime.counters).toMatchObject({
       invalidTaskIds: 3,
       duplicateInputsReplaced: 1,
       decodeErrors: 2,
@@ -164,28 +135,30 @@ describe("the carbon footprint node on a bus", () => {
   });
 
   it("bounds each input queue and drops the oldest pending task, logged and counted", async () => {
-    const { orchestrator, runtime, logger } = await setup({ maxPendingPerInput: 3 });
+    const { orchestrator, runtime, logger } = await setup({ runtime: { maxPendingPerInput: 3 } });
     for (let i = 1; i <= 5; i += 1) {
       await orchestrator.send("hw", taskParts({ problem_id: 7, iteration_id: i }).hw);
     }
     await orchestrator.waitFor(
-      () => (runtime?.counters.inputsDropped.queueFull ?? 0) === 2,
+      () => (runtime.counters.inputsDropped.queueFull ?? 0) === 2,
       "queue-full drops",
     );
-    expect(runtime?.pending()).toEqual({ model: 0, userInput: 0, hw: 3 });
+    expect(runtime.pending()).toEqual({ model: 0, userInput: 0, hw: 3 });
     const drops = logger.records.filter((r) => r.message === "pending input dropped");
     expect(drops.map((d) => d.fields.task)).toEqual(["7/1", "7/2"]);
   });
 
   it("drops inputs that waited longer than the age limit", async () => {
     let now = 0;
-    const { orchestrator, runtime } = await setup({ maxPendingAgeMs: 1_000, now: () => now });
+    const { orchestrator, runtime } = await setup({
+      runtime: { maxPendingAgeMs: 1_000, now: () => now },
+    });
     await orchestrator.send("hw", taskParts({ problem_id: 8, iteration_id: 1 }).hw);
-    await orchestrator.waitFor(() => runtime?.pending().hw === 1, "pending input");
+    await orchestrator.waitFor(() => runtime.pending().hw === 1, "pending input");
     now = 5_000;
     await orchestrator.send("hw", taskParts({ problem_id: 8, iteration_id: 2 }).hw);
-    await orchestrator.waitFor(() => runtime?.counters.inputsDropped.expired === 1, "expiry");
-    expect(runtime?.pending().hw).toBe(1);
+    await orchestrator.waitFor(() => runtime.counters.inputsDropped.expired === 1, "expiry");
+    expect(runtime.pending().hw).toBe(1);
   });
 });
 
@@ -229,9 +202,9 @@ describe("node control", () => {
   it("defers tasks while stopped and runs them on START_NODE", async () => {
     const { orchestrator, runtime } = await setup();
     await orchestrator.control({ cmd_node: CmdNode.STOP_NODE, target_node: "CARBON_FOOTPRINT" });
-    await orchestrator.waitFor(() => runtime?.currentStatus === Status.NODE_INACTIVE, "stopped");
+    await orchestrator.waitFor(() => runtime.currentStatus === Status.NODE_INACTIVE, "stopped");
     await orchestrator.sendTask({ problem_id: 9, iteration_id: 1 });
-    await orchestrator.waitFor(() => runtime?.counters.tasksDeferred === 1, "deferred task");
+    await orchestrator.waitFor(() => runtime.counters.tasksDeferred === 1, "deferred task");
     expect(orchestrator.outputs).toHaveLength(0);
     await orchestrator.control({
       cmd_node: CmdNode.START_NODE,
@@ -254,14 +227,14 @@ describe("node control", () => {
       target_node: "CARBON_FOOTPRINT",
       task_id: parts.model.task_id,
     });
-    await orchestrator.waitFor(() => runtime?.counters.inputsDropped.cancelled === 1, "cancel");
+    await orchestrator.waitFor(() => runtime.counters.inputsDropped.cancelled === 1, "cancel");
     await orchestrator.send("userInput", parts.userInput);
     await orchestrator.send("hw", parts.hw);
     await orchestrator.waitFor(
-      () => runtime?.counters.cancelledTaskInputs === 2,
+      () => runtime.counters.cancelledTaskInputs === 2,
       "late inputs refused",
     );
-    expect(runtime?.counters.controlCommands).toBe(1);
+    expect(runtime.counters.controlCommands).toBe(1);
     expect(orchestrator.outputs).toHaveLength(0);
   });
 
@@ -271,7 +244,7 @@ describe("node control", () => {
       cmd_node: CmdNode.TERMINATE_NODE,
       target_node: "CARBON_FOOTPRINT",
     });
-    await runtime?.stopped;
+    await runtime.stopped;
     await orchestrator.waitFor(
       () => orchestrator.statuses.at(-1)?.node_status === Status.NODE_TERMINATING,
       "terminating",

@@ -1,35 +1,17 @@
-import { resolveGridIntensity } from "@wattprint/core";
 import { NodeId, readExtraData } from "@wattprint/messages";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
-import { startTaskClient } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import {
-  type CarbonNodeSettings,
-  carbonFootprintNode,
-  defaultCarbonNodeSettings,
-} from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime } from "../src/runtime/node-runtime.ts";
+import { describe, expect, it } from "vitest";
+import type { CarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
+import { carbonNodeRig, spain } from "./support/carbon-node.test-support.ts";
 
 /*
  * sustainml-wire.md §12.4: a grid intensity of 0 means "not set" (`--grid-ci`,
  * `SUSTAINML_GRID_CI`, configuration), as in the Python node. A configuration request
  * `{"grid_ci":0}` used to fix the intensity at 0, so every footprint read 0 g.
  */
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
+const rig = carbonNodeRig();
 
 async function setup(settings: Partial<CarbonNodeSettings> = {}) {
-  const domain = new MemoryDomain();
-  const definition = carbonFootprintNode({ ...defaultCarbonNodeSettings(), ...settings });
-  const runtime = await NodeRuntime.start(definition, {
-    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-    logger: createMemoryLogger(),
-  });
-  running.push(runtime);
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+  const { definition, orchestrator } = await rig({ settings });
   let iteration = 0;
   const intensityOfTask = async () => {
     iteration += 1;
@@ -67,12 +49,6 @@ async function setup(settings: Partial<CarbonNodeSettings> = {}) {
   };
   return { definition, intensityOfTask, configure };
 }
-
-const spain = () => {
-  const result = resolveGridIntensity({ location: "ES" });
-  if (!result.ok) throw new Error("ES");
-  return result.value.intensity.value;
-};
 
 describe("a grid intensity of 0 means not set", () => {
   it("in a configuration request: it clears an override, as null does", async () => {

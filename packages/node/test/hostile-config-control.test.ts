@@ -1,31 +1,9 @@
 import { CmdNode, CmdTask, NodeId, responseTypeImplCodec } from "@wattprint/messages";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
-import { startTaskClient } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import {
-  carbonFootprintNode,
-  defaultCarbonNodeSettings,
-  MAX_CONFIGURATION_CHARS,
-} from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime } from "../src/runtime/node-runtime.ts";
+import { describe, expect, it } from "vitest";
+import { MAX_CONFIGURATION_CHARS } from "../src/nodes/carbon-footprint.ts";
+import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
-
-async function setup() {
-  const domain = new MemoryDomain();
-  const logger = createMemoryLogger();
-  const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
-    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-    logger,
-  });
-  running.push(runtime);
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
-  return { logger, runtime, orchestrator };
-}
+const setup = carbonNodeRig();
 
 const responseBytes = (response: Parameters<typeof responseTypeImplCodec.encode>[0]) =>
   responseTypeImplCodec.encode(response).byteLength;

@@ -4,42 +4,27 @@ import {
   Status,
   writeExtraData,
 } from "@wattprint/messages";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
+import { describe, expect, it } from "vitest";
 import { MemoryMeasurer } from "../src/adapters/memory-measurer.ts";
-import { startTaskClient, type TaskOverrides } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import {
-  type CarbonFootprintNode,
-  carbonFootprintNode,
-  defaultCarbonNodeSettings,
-} from "../src/nodes/carbon-footprint.ts";
+import type { TaskOverrides } from "../src/client/task-client.ts";
+import type { CarbonFootprintNode } from "../src/nodes/carbon-footprint.ts";
 import type { Measurer } from "../src/ports/measurer.ts";
-import { NodeRuntime } from "../src/runtime/node-runtime.ts";
 import { MAX_ERROR_DESCRIPTION_CHARS } from "../src/runtime/wire-text.ts";
+import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
+const rig = carbonNodeRig();
 
 async function setup(
   wrap: (node: CarbonFootprintNode) => CarbonFootprintNode = (n) => n,
   port: (twin: MemoryMeasurer) => Measurer = (twin) => twin,
 ) {
-  const domain = new MemoryDomain();
   const measurer = port(
     new MemoryMeasurer({
       models: { "tiny-mlp": "/models/tiny-mlp.onnx" },
       devices: [{ id: "cpu", name: "CPU", component: "cpu", watts: 50, basis: "measured" }],
     }),
   );
-  const runtime = await NodeRuntime.start(
-    wrap(carbonFootprintNode(defaultCarbonNodeSettings(), { measurer })),
-    { bus: domain.connect("CARBON_FOOTPRINT_NODE"), logger: createMemoryLogger() },
-  );
-  running.push(runtime);
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+  const { runtime, orchestrator } = await rig({ ports: { measurer }, wrap });
   let iteration = 0;
   const answer = async (overrides: TaskOverrides) => {
     iteration += 1;

@@ -1,15 +1,9 @@
 import { CmdNode, Status } from "@wattprint/messages";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
-import { startTaskClient } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime, type NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
+import { describe, expect, it } from "vitest";
+import type { NodeRuntimeOptions } from "../src/runtime/node-runtime.ts";
+import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
+const rig = carbonNodeRig();
 
 /** The carbon node whose tasks wait for `open()` before they run. */
 async function gatedNode(options: Pick<NodeRuntimeOptions, "nodeCommands"> = {}) {
@@ -17,22 +11,16 @@ async function gatedNode(options: Pick<NodeRuntimeOptions, "nodeCommands"> = {})
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
-  const carbon = carbonFootprintNode(defaultCarbonNodeSettings());
-  const definition: typeof carbon = {
-    ...carbon,
-    handleTask: async (inputs, taskId) => {
-      await gate;
-      return carbon.handleTask(inputs, taskId);
-    },
-  };
-  const domain = new MemoryDomain();
-  const runtime = await NodeRuntime.start(definition, {
-    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-    logger: createMemoryLogger(),
-    ...options,
+  const { runtime, orchestrator } = await rig({
+    runtime: options,
+    wrap: (carbon) => ({
+      ...carbon,
+      handleTask: async (inputs, taskId) => {
+        await gate;
+        return carbon.handleTask(inputs, taskId);
+      },
+    }),
   });
-  running.push(runtime);
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
   const control = (cmd_node: CmdNode) =>
     orchestrator.control({ cmd_node, target_node: "CARBON_FOOTPRINT_NODE" });
   return {

@@ -1,30 +1,24 @@
 import { CmdNode, type CO2FootprintImpl, readExtraData, Status } from "@wattprint/messages";
 import { describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
 import { MemoryMeasurer } from "../src/adapters/memory-measurer.ts";
-import { startTaskClient, type TaskOverrides, taskParts } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime } from "../src/runtime/node-runtime.ts";
+import { type TaskOverrides, taskParts } from "../src/client/task-client.ts";
+import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
 /*
  * A graceful stop (SIGTERM, TERMINATE_NODE): the running task answers and so do the tasks
  * queued behind it (sustainml-wire.md §8.5), but on the estimate path; what cannot run any
  * more (tasks deferred by STOP_NODE, inputs waiting for their task) is counted and logged.
- * Every test stops its node itself.
+ * Every test stops its node itself; the rig's stop after each test is then a no-op, there
+ * only for a test that fails before its own stop.
  */
+const rig = carbonNodeRig();
+
 async function setup() {
-  const domain = new MemoryDomain();
-  const logger = createMemoryLogger();
   const measurer = new MemoryMeasurer({
     models: { "tiny-mlp": "/models/tiny-mlp.onnx" },
     devices: [{ id: "sim:cpu", name: "CPU", component: "cpu", watts: 50, basis: "simulated" }],
   });
-  const runtime = await NodeRuntime.start(
-    carbonFootprintNode(defaultCarbonNodeSettings(), { measurer }),
-    { bus: domain.connect("CARBON_FOOTPRINT_NODE"), logger },
-  );
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+  const { runtime, orchestrator, logger } = await rig({ ports: { measurer } });
   return { runtime, orchestrator, logger, measurer };
 }
 

@@ -1,26 +1,12 @@
 import { CmdNode, CmdTask, type TaskIdImpl } from "@wattprint/messages";
-import { afterEach, describe, expect, it } from "vitest";
-import { MemoryDomain } from "../src/adapters/memory-bus.ts";
-import { startTaskClient } from "../src/client/task-client.ts";
-import { createMemoryLogger } from "../src/log.ts";
-import { carbonFootprintNode, defaultCarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { NodeRuntime } from "../src/runtime/node-runtime.ts";
+import { describe, expect, it } from "vitest";
+import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
 /* STOP_TASK, RESET_TASK and RESET_NODE as sustainml-wire.md §9 says, on the real runtime. */
-const running: NodeRuntime[] = [];
-afterEach(async () => {
-  for (const runtime of running.splice(0)) await runtime.stop("test over");
-});
+const rig = carbonNodeRig();
 
 async function setup() {
-  const domain = new MemoryDomain();
-  const logger = createMemoryLogger();
-  const runtime = await NodeRuntime.start(carbonFootprintNode(defaultCarbonNodeSettings()), {
-    bus: domain.connect("CARBON_FOOTPRINT_NODE"),
-    logger,
-  });
-  running.push(runtime);
-  const orchestrator = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+  const { runtime, orchestrator, logger } = await rig();
   let commands = 0;
   /** Sends one command and waits until the node has acted on it. */
   const command = async (
