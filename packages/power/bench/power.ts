@@ -116,6 +116,19 @@ const row = (name: string, f: Figures) =>
     `| ${name} | ${f.wallUs.toFixed(1)} | ${f.cpuUs.toFixed(1)} | ${Number.isNaN(f.bytes) ? "n/a" : f.bytes.toFixed(0)} |`,
   );
 
+/** A row for `sampleInto` on a meter over RAPL alone, `how` saying how its tree is read. */
+async function sampleIntoRow(how: string, rapl: PowerSource): Promise<void> {
+  const opened = await openPowerMeter({ inject: { sources: [rapl] }, fallback: "none" });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const meter = opened.value;
+  const reading = meter.createReading();
+  row(
+    `PowerMeter over rapl (${meter.devices.length} devices)${how}: sampleInto()`,
+    await measure((done) => meter.sampleInto(reading, done)),
+  );
+  await meter.close();
+}
+
 async function partOne(): Promise<void> {
   const machine = await benchMachine();
   const makers: Record<string, () => PowerSource> = {
@@ -160,31 +173,8 @@ async function partOne(): Promise<void> {
   );
   await meter.close();
 
-  const raplOnly = await openPowerMeter({
-    inject: { sources: [machine.rapl()] },
-    fallback: "none",
-  });
-  if (!raplOnly.ok) throw new Error(raplOnly.error.message);
-  const raplMeter = raplOnly.value;
-  const raplReading = raplMeter.createReading();
-  row(
-    `PowerMeter over rapl (${raplMeter.devices.length} devices): sampleInto()`,
-    await measure((done) => raplMeter.sampleInto(raplReading, done)),
-  );
-  await raplMeter.close();
-
-  const sysfsOnly = await openPowerMeter({
-    inject: { sources: [machine.raplAsOnSysfs()] },
-    fallback: "none",
-  });
-  if (!sysfsOnly.ok) throw new Error(sysfsOnly.error.message);
-  const sysfsMeter = sysfsOnly.value;
-  const sysfsReading = sysfsMeter.createReading();
-  row(
-    `PowerMeter over rapl (${sysfsMeter.devices.length} devices) read as on sysfs (no stat checks): sampleInto()`,
-    await measure((done) => sysfsMeter.sampleInto(sysfsReading, done)),
-  );
-  await sysfsMeter.close();
+  await sampleIntoRow("", machine.rapl());
+  await sampleIntoRow(" read as on sysfs (no stat checks)", machine.raplAsOnSysfs());
   await machine.dispose();
 
   console.log(

@@ -17,6 +17,15 @@ export const writerGuid: Guid = {
 };
 
 /** A reader wired to an outbox that records ACKNACKs and NACK_FRAGs; `flush` runs the turn's hooks. */
+/** A reader's fragment pool with room for any sample these tests send (1 MiB). */
+export function testFragmentPool(): FragmentPool {
+  return new FragmentPool({
+    maxSampleSize: 1 << 20,
+    maxPendingBytesPerWriter: 1 << 21,
+    maxPendingBytes: 1 << 22,
+  });
+}
+
 export function rig() {
   const acks: AckNackSubmessage[] = [];
   const nackFrags: NackFragSubmessage[] = [];
@@ -39,11 +48,7 @@ export function rig() {
     guid: { prefix: prefix(1), entityId: makeEntityId(1, EntityKind.readerWithKey) },
     reliable: true,
     outbox,
-    fragments: new FragmentPool({
-      maxSampleSize: 1 << 20,
-      maxPendingBytesPerWriter: 1 << 21,
-      maxPendingBytes: 1 << 22,
-    }),
+    fragments: testFragmentPool(),
     onSample: (s) => got.push(s.sequenceNumber),
   });
   reader.matchWriter({ guid: writerGuid, locators: [], reliable: true });

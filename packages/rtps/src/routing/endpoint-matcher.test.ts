@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EndpointDescription } from "../discovery/endpoint-description.ts";
 import type { ParticipantData } from "../discovery/spdp-data.ts";
-import { FragmentPool } from "../endpoints/fragments.ts";
 import type { Outbox } from "../endpoints/outbox.ts";
 import { RtpsReader } from "../endpoints/reader.ts";
+import { testFragmentPool } from "../endpoints/reader-rig.test-support.ts";
 import { RtpsWriter } from "../endpoints/writer.ts";
 import { resolveQos } from "../qos/endpoint-qos.ts";
 import { EntityKind, type Guid, guidToString, makeEntityId } from "../wire/guid.ts";
@@ -79,11 +79,7 @@ function setup() {
       guid: readerGuid,
       reliable: true,
       outbox,
-      fragments: new FragmentPool({
-        maxSampleSize: 1 << 20,
-        maxPendingBytesPerWriter: 1 << 21,
-        maxPendingBytes: 1 << 22,
-      }),
+      fragments: testFragmentPool(),
       onSample: () => {},
     }),
     ...handlers("reader"),
