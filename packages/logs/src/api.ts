@@ -40,6 +40,8 @@ export interface ParsedLogs {
   /** carbontracker's `parse_all_logs` list, sorted by output file name. */
   readonly logs: readonly ParsedLogPair[];
   readonly skipped: readonly FileProblem[];
+  /** Problems of a pair still read: its standard log (`counters.standardLogsUnread`). */
+  readonly warnings: readonly FileProblem[];
   readonly counters: ScanCounters;
 }
 
@@ -52,12 +54,14 @@ export async function parseAllLogs(
   if (!scan.ok) return scan;
   const logs: ParsedLogPair[] = [];
   for await (const pair of scan.value) logs.push(pair);
-  const { counters, problems } = scan.value.introspect();
-  return ok({ logs, skipped: problems, counters });
+  const { counters, problems, warnings } = scan.value.introspect();
+  return ok({ logs, skipped: problems, warnings, counters });
 }
 
 export interface Aggregate extends AggregateTotals {
   readonly skipped: readonly FileProblem[];
+  /** Problems of a pair still counted: its standard log (`counters.standardLogsUnread`). */
+  readonly warnings: readonly FileProblem[];
   readonly counters: ScanCounters;
 }
 
@@ -70,8 +74,8 @@ export async function aggregateConsumption(
   if (!scan.ok) return scan;
   const accumulator = new AggregateAccumulator();
   for await (const pair of scan.value) accumulator.add(pair);
-  const { counters, problems } = scan.value.introspect();
-  return ok({ ...accumulator.totals(), skipped: problems, counters });
+  const { counters, problems, warnings } = scan.value.introspect();
+  return ok({ ...accumulator.totals(), skipped: problems, warnings, counters });
 }
 
 /**
@@ -127,7 +131,10 @@ export function parseLogs(
     files.output,
     resolved,
   );
-  return parsed.ok ? ok(parsed.value.pair.components) : parsed;
+  if (!parsed.ok) return parsed;
+  // The components are all this returns, and an unread standard log has none.
+  const { standardProblem } = parsed.value;
+  return standardProblem === undefined ? ok(parsed.value.pair.components) : err(standardProblem);
 }
 
 /**

@@ -89,10 +89,14 @@ describe("no line takes long to parse (no catastrophic backtracking)", () => {
       writePair(dir, "slow", std, out);
       const parsed = await parseAllLogs(dir);
       if (!parsed.ok) throw new Error(parsed.error.message);
-      expect(parsed.value.logs).toHaveLength(outcome === "read" ? 1 : 0);
-      expect(parsed.value.skipped).toEqual(
+      // A standard log's problem is a warning: the run is kept, from its output log.
+      const { logs, skipped, warnings } = parsed.value;
+      expect([...skipped, ...warnings]).toEqual(
         outcome === "read" ? [] : [expect.objectContaining({ kind: "malformed" })],
       );
+      const standardUnread = warnings.length > 0;
+      expect(logs).toHaveLength(outcome === "read" || standardUnread ? 1 : 0);
+      if (standardUnread) expect(logs[0]?.components).toEqual({});
     },
   );
 
@@ -120,11 +124,13 @@ describe("numbers that overflow are reported, never returned", () => {
     );
     const parsed = await parseAllLogs(dir);
     if (!parsed.ok) throw new Error(parsed.error.message);
-    expect(parsed.value.logs).toHaveLength(1);
-    expect(parsed.value.skipped).toEqual([
+    // The run is still read from its output log; the standard log is a warning.
+    expect(parsed.value.logs).toHaveLength(2);
+    expect(parsed.value.skipped).toEqual([]);
+    expect(parsed.value.warnings).toEqual([
       expect.objectContaining({ kind: "malformed", path: bad.standard, line: 7 }),
     ]);
-    expect(parsed.value.skipped[0]?.message).toMatch(/not a power in watts/);
+    expect(parsed.value.warnings[0]?.message).toMatch(/not a power in watts/);
     expect(getAvgPowerUsages(standardLog({ epochs: [{ gpu: value }] })).ok).toBe(false);
   });
 
@@ -182,11 +188,12 @@ describe("names a plain object cannot hold are reported, not lost", () => {
     );
     const parsed = await parseAllLogs(dir);
     if (!parsed.ok) throw new Error(parsed.error.message);
-    expect(parsed.value.logs).toHaveLength(1);
-    expect(parsed.value.skipped).toEqual([
+    expect(parsed.value.logs).toHaveLength(2);
+    expect(parsed.value.skipped).toEqual([]);
+    expect(parsed.value.warnings).toEqual([
       expect.objectContaining({ kind: "malformed", path: bad.standard, line: 9 }),
     ]);
-    expect(parsed.value.skipped[0]?.message).toMatch(/__proto__/);
+    expect(parsed.value.warnings[0]?.message).toMatch(/__proto__/);
   });
 
   it("an equivalent in unit __proto__: malformed", () => {

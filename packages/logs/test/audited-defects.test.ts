@@ -221,17 +221,18 @@ describe("the power values one standard log may hold are capped", () => {
     ],
   });
 
-  it("more than maxPowerValues: too-many-values, the rest of the folder read", async () => {
+  it("more than maxPowerValues: too-many-values, the run kept from its output log", async () => {
     const dir = newDir();
     samplePair(dir, "0.good"); // 4 values
     const many = writePair(dir, "many", arrays, GOOD_OUTPUT); // 8 values
-    for (const { skipped, counters } of [
+    for (const { skipped, warnings, counters } of [
       await aggregated(dir, { maxPowerValues: 7 }),
       await parsed(dir, { maxPowerValues: 7 }),
     ]) {
-      expectSkip(skipped, "too-many-values", many.standard, /more than 7 power values in one log/);
-      expect(counters.skipped["too-many-values"]).toBe(1);
-      expect(counters.pairsParsed).toBe(1);
+      expect(skipped).toEqual([]);
+      expectSkip(warnings, "too-many-values", many.standard, /more than 7 power values in one log/);
+      expect(counters.standardLogsUnread).toBe(1);
+      expect(counters.pairsParsed).toBe(2);
     }
     expect((await parsed(dir, { maxPowerValues: 8 })).logs).toHaveLength(2);
   });
@@ -249,7 +250,7 @@ describe("a damaged description is reported, not read as no record", () => {
   it.each([
     "Actual consumption for 2e0 epoch(s):",
     "Actual consumption for 2 epoch(s) :",
-    "Actual consumption for -2 epoch(s):",
+    "Actual consumption for --2 epoch(s):",
     "actual consumption for two epochs:",
   ])("%s: malformed, with its line", async (bad) => {
     const text = GOOD_OUTPUT.replace("Actual consumption for 2 epoch(s):", bad);
@@ -335,5 +336,154 @@ describe("a log file prefix may not contain `carbontracker`", () => {
 
   it("other prefixes are kept", () => {
     expect(logFilePrefixSchema.safeParse("bert-tracker").success).toBe(true);
+  });
+});
+
+describe("a run whose standard log alone is damaged still counts, as in carbontracker's aggregate", () => {
+  const interruptedStd = standardLog({
+    epochs: [
+      { gpu: "240.0", cpu: "50.0" },
+      { gpu: "240.0", cpu: "50.0" },
+    ],
+    interrupted: true,
+  });
+  it.each([
+    [
+      "an epoch in the middle without its cpu line",
+      GOOD_STD.replace(`${TS} - Average power usage (W) for cpu: 50.0\n`, ""),
+      "mismatched-epochs",
+    ],
+    ["a cut last line", GOOD_STD.slice(0, -10), "truncated"],
+    ["`for gpu: nan`", GOOD_STD.replace("for gpu: 240.0", "for gpu: nan"), "malformed"],
+  ])(
+    "%s: the run read from its output log, the standard log a warning",
+    async (_name, std, kind) => {
+      const dir = newDir();
+      samplePair(dir, "0.good");
+      const bad = writePair(dir, "bad", std, GOOD_OUTPUT);
+      const total = await aggregated(dir);
+      expect(total.runsCounted).toBe(2);
+      expect(total.energyKWh).toBeCloseTo(0.002, 12);
+      expect(total.skipped).toEqual([]);
+      expect(total.counters.standardLogsUnread).toBe(1);
+      expectSkip(total.warnings, kind as FileProblem["kind"], bad.standard, /./);
+      const { logs, skipped, warnings } = await parsed(dir);
+      expect(skipped).toEqual([]);
+      expect(warnings).toHaveLength(1);
+      expect(logs[1]).toEqual({
+        output_filename: bad.output,
+        standard_filename: bad.standard,
+        components: {},
+        early_stop: false,
+        actual: expect.objectContaining({ epochs: 2, "energy (kWh)": 0.001 }),
+        pred: expect.objectContaining({ epochs: 2 }),
+      });
+      // parseLogs returns the components only, which this log does not give.
+      expect(parseLogs(dir, bad.standard, bad.output)).toMatchObject({
+        ok: false,
+        error: { kind },
+      });
+    },
+  );
+
+  it("early_stop is read past the problem, by a plain scan as carbontracker's", async () => {
+    const dir = newDir();
+    const std = interruptedStd.replace("for gpu: 240.0", "for gpu: 2x0");
+    const bad = writePair(dir, "bad", std, GOOD_OUTPUT);
+    const { logs, warnings } = await parsed(dir);
+    expect(warnings.map((w) => w.path)).toEqual([bad.standard]);
+    expect(logs[0]?.early_stop).toBe(true);
+  });
+
+  it("a standard log that cannot be read at all still skips the pair", async () => {
+    const dir = newDir();
+    const bad = writePair(dir, "bin", "\0\n", GOOD_OUTPUT);
+    const { logs, skipped, warnings } = await parsed(dir);
+    expect(logs).toEqual([]);
+    expect(warnings).toEqual([]);
+    expectSkip(skipped, "binary", bad.standard, /NUL byte/);
+  });
+});
+
+describe("an output log's last line without a line break is read as Python reads it", () => {
+  it("a complete last line without its break: read, nothing counted", async () => {
+    const dir = newDir();
+    writePair(dir, "nonl", GOOD_STD, GOOD_OUTPUT.slice(0, -1));
+    const total = await aggregated(dir);
+    expect(total.skipped).toEqual([]);
+    expect(total.runsCounted).toBe(1);
+    expect(total.counters.cutLastLinesDropped).toBe(0);
+  });
+
+  it("a stamp cut after a complete record: that line left out and counted, the run read", async () => {
+    const dir = newDir();
+    // Shorter than a date: not a record's first line (one with a date is read as one).
+    const text = GOOD_OUTPUT.replace(/[^\n]*\n$/, "2026-11");
+    writePair(dir, "cut", GOOD_STD, text);
+    for (const { skipped, counters } of [await aggregated(dir), await parsed(dir)]) {
+      expect(skipped).toEqual([]);
+      expect(counters.cutLastLinesDropped).toBe(1);
+    }
+    expect((await parsed(dir)).logs[0]?.actual).toMatchObject({ epochs: 2, "energy (kWh)": 0.001 });
+  });
+
+  it.each([
+    ["an equivalent cut short", GOOD_OUTPUT.replace(/ km travelled by car\n[^\n]*\n$/, " km trav")],
+    ["a description cut short", `${GOOD_OUTPUT}${TS} - CarbonTracker: Actual consumption for 2 ep`],
+    [
+      "a field of an open record",
+      GOOD_OUTPUT.replace(/\tCO2eq:\t0\.1433[\s\S]*$/, "\tCO2eq:\t0.14"),
+    ],
+  ])("%s: truncated", async (_name, text) => {
+    const dir = newDir();
+    const cut = writePair(dir, "cut", GOOD_STD, text);
+    expectSkip((await aggregated(dir)).skipped, "truncated", cut.output, /no line break/);
+  });
+
+  it("lone CR line ends (old Mac): read as line breaks, across read boundaries too", async () => {
+    const dir = newDir();
+    writePair(dir, "cr", GOOD_STD.replaceAll("\n", "\r"), GOOD_OUTPUT.replaceAll("\n", "\r"));
+    const expected = (await parsed(newDirWith(GOOD_STD, GOOD_OUTPUT))).logs[0];
+    // Small line limits make the reader's buffer small: some `\r` falls on a read's last byte.
+    for (let maxLineBytes = 180; maxLineBytes < 200; maxLineBytes++) {
+      const { logs, skipped } = await parsed(dir, { maxLineBytes });
+      expect(skipped).toEqual([]);
+      expect(logs[0]?.components).toEqual(expected?.components);
+      expect(logs[0]?.actual).toEqual(expected?.actual);
+    }
+    expect(getConsumption(GOOD_OUTPUT.replaceAll("\n", "\r"))).toEqual(getConsumption(GOOD_OUTPUT));
+  });
+
+  function newDirWith(std: string, output: string): string {
+    const dir = newDir();
+    writePair(dir, "cr", std, output);
+    return dir;
+  }
+});
+
+describe("a negative epoch count is what carbontracker writes when stop() runs before the first epoch", () => {
+  it("`Actual consumption for -1 epoch(s):` is read as written, by both paths", async () => {
+    const text = GOOD_OUTPUT.replace(
+      "Actual consumption for 2 epoch(s):",
+      "Actual consumption for -1 epoch(s):",
+    );
+    const read = getConsumption(text);
+    expect(read.ok && read.value[0]?.epochs).toBe(-1);
+    const dir = newDir();
+    writePair(dir, "stop", GOOD_STD, text);
+    for (const { skipped } of [await aggregated(dir), await parsed(dir)])
+      expect(skipped).toEqual([]);
+    expect((await parsed(dir)).logs[0]?.actual?.epochs).toBe(-1);
+  });
+});
+
+describe("file names join the folder as given, as os.path.join does", () => {
+  it("`dir/./` keeps its `./`; a folder without a trailing separator gets one", async () => {
+    const dir = newDir();
+    const pair = writePair(dir, "run", GOOD_STD, GOOD_OUTPUT);
+    const dotted = (await parsed(`${dir}/./`)).logs[0];
+    expect(dotted?.output_filename).toBe(`${dir}/./run_carbontracker_output.log`);
+    expect(dotted?.standard_filename).toBe(`${dir}/./run_carbontracker.log`);
+    expect((await parsed(dir)).logs[0]?.output_filename).toBe(pair.output);
   });
 });

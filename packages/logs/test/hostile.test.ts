@@ -63,11 +63,18 @@ describe("damaged files are reported and skipped, the rest parsed", () => {
       standardLog({ epochs: [{ gpu: "2x0", cpu: "50.0" }] }),
       GOOD_OUTPUT,
     );
-    const { logs, skipped, counters } = await parseWithOneGoodPair(dir);
-    expect(logs).toHaveLength(1);
-    expectOneSkip(skipped, "malformed", bad.standard, /:7: "2x0" is not a power in watts/);
-    expect(skipped[0]?.line).toBe(7);
-    expect(counters.skipped.malformed).toBe(1);
+    const { logs, skipped, warnings, counters } = await parseWithOneGoodPair(dir);
+    // Only the standard log is damaged: the run is read from its output log, as
+    // carbontracker's aggregate reads it, and the standard log's problem is a warning.
+    expect(skipped).toEqual([]);
+    expect(logs.find((l) => l.output_filename === bad.output)).toMatchObject({
+      components: {},
+      actual: { epochs: 2 },
+    });
+    expectOneSkip(warnings, "malformed", bad.standard, /:7: "2x0" is not a power in watts/);
+    expect(warnings[0]?.line).toBe(7);
+    expect(counters.skipped.malformed).toBe(0);
+    expect(counters.standardLogsUnread).toBe(1);
   });
 
   it("an output log cut inside a record: truncated", async () => {
@@ -118,8 +125,10 @@ describe("damaged files are reported and skipped, the rest parsed", () => {
   it("an empty log: empty", async () => {
     const dir = newDir();
     const bad = writePair(dir, "empty", "", GOOD_OUTPUT);
-    const { skipped } = await parseWithOneGoodPair(dir);
-    expectOneSkip(skipped, "empty", bad.standard, /is empty/);
+    const { skipped, warnings, logs } = await parseWithOneGoodPair(dir);
+    expect(skipped).toEqual([]);
+    expect(logs).toHaveLength(2);
+    expectOneSkip(warnings, "empty", bad.standard, /is empty/);
   });
 
   it("logs without their other half: unpaired, whichever half is left", async () => {
@@ -142,8 +151,10 @@ describe("damaged files are reported and skipped, the rest parsed", () => {
       epochs: [{ gpu: "240.0", cpu: "50.0" }, { cpu: "50.0" }, { gpu: "240.0", cpu: "50.0" }],
     });
     const bad = writePair(dir, "hole", std, GOOD_OUTPUT);
-    const { skipped } = await parseWithOneGoodPair(dir);
-    expectOneSkip(skipped, "mismatched-epochs", bad.standard, /epoch 2 has no power line for gpu/);
+    const { skipped, warnings, logs } = await parseWithOneGoodPair(dir);
+    expect(skipped).toEqual([]);
+    expect(logs).toHaveLength(2);
+    expectOneSkip(warnings, "mismatched-epochs", bad.standard, /epoch 2 has no power line for gpu/);
   });
 
   it("a run that stopped inside its last epoch: that epoch is left out, the pair kept and counted", async () => {
@@ -179,20 +190,21 @@ describe("damaged files are reported and skipped, the rest parsed", () => {
       GOOD_OUTPUT,
     );
     const seen: FileProblem[] = [];
-    const { skipped, counters } = await parseWithOneGoodPair(dir, {
+    const { skipped, warnings, counters } = await parseWithOneGoodPair(dir, {
       maxFileBytes: 4096,
       maxLineBytes: 2048,
       maxEpochs: 3,
-      maxListedProblems: 2,
+      maxListedProblems: 1,
       onProblem: (p: FileProblem) => seen.push(p),
     });
     expect(seen.map((p) => [p.kind, p.path]).sort()).toEqual([
       ["line-too-long", long.standard],
       ["too-large", big.output],
-      ["too-many-epochs", many.standard],
     ]);
-    expect(skipped).toHaveLength(2);
+    expect(skipped).toHaveLength(1);
     expect(counters.problemsNotListed).toBe(1);
+    // Too many epochs is the standard log's content: the run is kept, the problem a warning.
+    expect(warnings.map((p) => [p.kind, p.path])).toEqual([["too-many-epochs", many.standard]]);
   });
 
   it("a folder named like a log is not a log: its standard log is unpaired", async () => {

@@ -12,6 +12,12 @@ export interface LineSink {
    * bytes, and the reader makes no string of the chunk.
    */
   lines?(buf: Buffer, start: number, end: number, lineNumber: number): number;
+  /**
+   * Optional: the file's last line, which has no line break (without a final `\r`). A sink
+   * that has it decides whether the line was cut inside something it reads; without it, such
+   * a file is `truncated`.
+   */
+  lastLineWithoutBreak?(text: string, lineNumber: number): void;
 }
 
 /** A `LineSink` that reads the lines most of its logs are made of from their bytes. */
@@ -96,8 +102,9 @@ export class LineReader {
   /**
    * Streams `path` into `sink` chunk by chunk. Fails (and the caller discards what the sink
    * saw) on a file that cannot be read, is empty, holds a NUL byte (binary), exceeds a limit,
-   * or does not end in `\n`: every record carbontracker or this package writes ends a line,
-   * so a last line without one is a record cut short.
+   * or does not end in `\n` while the sink has no `lastLineWithoutBreak`: every record
+   * carbontracker or this package writes ends a line, so a last line without one may be a
+   * record cut short. A lone `\r` ends a line too, as in Python's universal newlines.
    */
   read(path: string, sink: LineSink): Result<number, FileProblem> {
     let fd: number;
@@ -129,6 +136,28 @@ export class LineReader {
     this.buffer[end] = 0;
     const at = this.buffer.indexOf(0, start);
     return at === end ? -1 : at - start;
+  }
+
+  /**
+   * Turns each lone `\r` (one not followed by `\n`) of the bytes from `carried` to `end` into
+   * `\n`, in place: Python reads old Mac line ends as line breaks, and the lines then take the
+   * same paths as any. A `\r` that is the last byte read is kept until the next read says
+   * whether a `\n` follows (it stays in the unfinished line carried over); `\r\n` is left as it
+   * is, its `\r` dropped with the line break.
+   */
+  private loneCarriageReturns(carried: number, end: number, atEnd: boolean): void {
+    const buf = this.buffer;
+    // A `\r` written at `end` bounds the native search, as `nulAt`'s NUL does.
+    if (end < buf.length) buf[end] = 13;
+    let at = carried > 0 && buf[carried - 1] === 13 ? carried - 1 : carried;
+    for (;;) {
+      const cr = buf.indexOf(13, at);
+      if (cr === -1 || cr >= end) return;
+      if (cr + 1 < end) {
+        if (buf[cr + 1] !== 10) buf[cr] = 10;
+      } else if (atEnd) buf[cr] = 10;
+      at = cr + 1;
+    }
   }
 
   private readOpen(fd: number, path: string, sink: LineSink): Result<number, FileProblem> {
@@ -182,6 +211,7 @@ export class LineReader {
           ),
         );
       }
+      this.loneCarriageReturns(carried, end, atEnd);
       const lastNewline = this.buffer.lastIndexOf(10, end - 1);
       if (lastNewline < 0) {
         carried = end;
@@ -198,6 +228,14 @@ export class LineReader {
       if (atEnd) break;
     }
     if (total === 0) return err(failure("empty", `${path} is empty`, { path }));
+    if (carried > 0 && this.buffer[carried - 1] === 13) {
+      // A lone `\r` held back for the next read, which found the end: it ended the line.
+      return ok(emitLines(this.buffer.toString("utf8", 0, carried - 1), sink, lineNumber));
+    }
+    if (carried > 0 && sink.lastLineWithoutBreak !== undefined) {
+      sink.lastLineWithoutBreak(this.buffer.toString("utf8", 0, carried), lineNumber + 1);
+      return ok(lineNumber + 1);
+    }
     if (carried > 0) {
       return err(
         failure(

@@ -63,3 +63,7 @@ export function messageOf(line: string): string | undefined {
   const start = messageStart(line);
   return start < 0 ? undefined : line.slice(start);
 }
+
+/** The standard log's early-stop sign, matched as carbontracker's `get_early_stop` does. */
+export const INTERRUPTED_TEXT = "training was interrupted";
+export const INTERRUPTED = new RegExp(INTERRUPTED_TEXT, "i");

@@ -24,9 +24,13 @@ import { type ConsumptionRecord, consumptionRecordSchema } from "./schemas.ts";
 export interface OutputLog {
   readonly actual: ConsumptionRecord | null;
   readonly pred: ConsumptionRecord | null;
+  /** The last line had no line break and was outside any record: left out (see `lastLineWithoutBreak`). */
+  readonly droppedLastLine?: true;
 }
 
-const DESCRIPTION = /^(predicted|actual) consumption(?: for (\d+) epochs?(?:\(s\))?)?:$/i;
+// `-?`: carbontracker's stop() before the first epoch writes `for -1 epoch(s)` (its
+// epoch_counter -= 1 is unguarded); the count is kept as written.
+const DESCRIPTION = /^(predicted|actual) consumption(?: for (-?\d+) epochs?(?:\(s\))?)?:$/i;
 /** How a description starts: a line that does and fails DESCRIPTION is a damaged one. */
 const DESCRIPTION_START = /^(?:predicted|actual) consumption/i;
 const DESCRIPTION_STARTS = ["actual consumption", "predicted consumption"];
@@ -106,10 +110,14 @@ function descriptionAt(buf: Buffer, from: number, to: number): Description | und
   let epochs: number | undefined;
   if (startsWithAsciiIgnoringCase(buf, k, to, " for ")) {
     k += 5;
+    // A `-` as DESCRIPTION's `-?` (see there).
+    const negative = buf[k] === 45;
+    if (negative) k++;
     const digits = k;
     while (k < to && (buf[k] as number) >= 48 && (buf[k] as number) <= 57) k++;
     if (k === digits || !startsWithAsciiIgnoringCase(buf, k, to, " epoch")) return undefined;
     epochs = plainDecimalAt(buf, digits, k);
+    if (negative) epochs = -epochs;
     k += 6;
     // `epochs?` then `(?:\(s\))?`: taking each when it is there never loses a match.
     if (k < to && ((buf[k] as number) | 0x20) === 115) k++;
@@ -171,6 +179,18 @@ function equivalentFromBytes(
   return true;
 }
 
+/** Every field a record needs is read (and an equivalent under its heading, if it has one). */
+function isComplete(block: Block): boolean {
+  return (
+    block.time !== undefined &&
+    block.energy !== undefined &&
+    block.co2 !== undefined &&
+    (block.equivalents === null ||
+      block.skippedEquivalent === true ||
+      Object.keys(block.equivalents).length > 0)
+  );
+}
+
 interface Block {
   readonly kind: "actual" | "pred";
   readonly epochs: number;
@@ -200,8 +220,47 @@ export class OutputLogParser implements ByteLineSink {
   /** The line of a bare `CarbonTracker: ` whose description is on the next line. */
   private awaitingDescription: number | undefined;
   private problem: FileProblem | undefined;
+  private droppedLastLine = false;
 
   constructor(private readonly path: string) {}
+
+  /**
+   * The file's last line, without a line break: Python reads it, and so does this unless it
+   * may have been cut inside a record. A stamped line is read (a record it opens is then
+   * `truncated` by `finish` for lack of its fields; a description cut short is `truncated`
+   * here). Any other line is a record's field when a record is open and still lacks one, or
+   * is indented as fields are (`\tCO2eq:\t0.14` may be `0.1432...` cut): `truncated`, the
+   * value unknown. Otherwise it follows a complete record or none (a stamp cut short, the
+   * end of a traceback) and holds nothing read: it is left out, and counted by the caller.
+   */
+  lastLineWithoutBreak(text: string, lineNumber: number): void {
+    if (this.problem !== undefined) return;
+    const cut = (): void =>
+      this.fail(
+        "truncated",
+        lineNumber,
+        "the last line has no line break: the run stopped while writing it",
+      );
+    const line = text.endsWith("\r") ? text.slice(0, -1) : text;
+    const message = messageOf(line);
+    if (message !== undefined) {
+      const body = (
+        message.startsWith(OUTPUT_PREFIX) ? message.slice(OUTPUT_PREFIX.length) : message
+      ).trim();
+      if (DESCRIPTION_START.test(body) && !DESCRIPTION.test(body)) cut();
+      else this.line(line, lineNumber);
+      return;
+    }
+    const block = this.block;
+    if (
+      this.awaitingDescription !== undefined ||
+      (block !== undefined && (!isComplete(block) || /^\s/.test(line)))
+    ) {
+      cut();
+      return;
+    }
+    this.droppedLastLine = true;
+  }
 
   line(text: string, lineNumber: number): void {
     if (this.problem !== undefined) return;
@@ -309,14 +368,15 @@ export class OutputLogParser implements ByteLineSink {
       );
     }
     if (this.problem !== undefined) return err(this.problem);
-    return ok({ actual: this.actual, pred: this.pred });
+    const read = { actual: this.actual, pred: this.pred };
+    return ok(this.droppedLastLine ? { ...read, droppedLastLine: true } : read);
   }
 
   private openBlock(text: string, lineNumber: number): void {
     const match = DESCRIPTION.exec(text);
     if (match === null) {
       // Any other record is no description; one that starts as a description and is not one
-      // (`for 2e0 epoch(s)`, `for -2 epoch(s)`) would lose its record unsaid.
+      // (`for 2e0 epoch(s)`, `for --2 epoch(s)`) would lose its record unsaid.
       if (DESCRIPTION_START.test(text)) {
         this.fail("malformed", lineNumber, `unreadable description "${excerpt(text)}"`);
       }

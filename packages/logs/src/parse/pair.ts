@@ -1,5 +1,6 @@
 import { ok, type Result } from "@wattprint/result";
 import { emitLines, type LineReader, type LineSink } from "./line-reader.ts";
+import { INTERRUPTED } from "./messages.ts";
 import { type OutputLog, OutputLogParser } from "./output-log.ts";
 import type { FileProblem } from "./problems.ts";
 import type { ComponentMeasurements, Components, ParsedLogPair } from "./schemas.ts";
@@ -11,6 +12,38 @@ export interface ParsedPairOutcome {
   readonly droppedIncompleteEpoch: boolean;
   /** `Epoch n:` headers of the standard log numbered out of sequence (see `StandardLog`). */
   readonly epochHeadersOutOfSequence: number;
+  /** The output log's last line had no line break, followed no open record, and was left out. */
+  readonly droppedLastLine: boolean;
+  /**
+   * The standard log could not be read for its content (see `STANDARD_CONTENT_PROBLEMS`): the
+   * pair holds the output log's records, `early_stop` from a plain scan, and no components.
+   */
+  readonly standardProblem?: FileProblem;
+}
+
+/**
+ * What a standard log's content can be wrong with. carbontracker's `aggregate_consumption`
+ * reads only the output log and the "Training was interrupted" flag of the standard log, so
+ * a run whose standard log has one of these still counts: the problem is a warning. The
+ * rest (the file missing, unreadable, binary, too large, a line too long) leave nothing to
+ * scan for the flag, and skip the pair as before.
+ */
+const STANDARD_CONTENT_PROBLEMS: ReadonlySet<FileProblem["kind"]> = new Set([
+  "empty",
+  "truncated",
+  "malformed",
+  "mismatched-epochs",
+  "too-many-epochs",
+  "too-many-values",
+]);
+
+/** carbontracker's `get_early_stop` over the lines: "Training was interrupted" anywhere. */
+class EarlyStopScan implements LineSink {
+  earlyStop = false;
+
+  line(text: string): void {
+    if (!this.earlyStop && INTERRUPTED.test(text)) this.earlyStop = true;
+  }
 }
 
 /** Reads one run's two logs (output first: it is the smaller) into carbontracker's entry. */
@@ -27,13 +60,33 @@ export function parseLogPairFiles(
   if (!output.ok) return output;
   const standardParser = new StandardLogParser(standardPath, limits);
   const standardRead = reader.read(standardPath, standardParser);
-  if (!standardRead.ok) return standardRead;
-  const standard = standardParser.finish();
-  if (!standard.ok) return standard;
+  const standard = standardRead.ok ? standardParser.finish() : standardRead;
+  if (!standard.ok) {
+    if (!STANDARD_CONTENT_PROBLEMS.has(standard.error.kind)) return standard;
+    // The parser stops at its problem; the flag may come after it, so the file is read again
+    // (only for such a log) the way carbontracker reads it: any line that says so.
+    const scan = new EarlyStopScan();
+    reader.read(standardPath, scan);
+    return ok({
+      pair: {
+        output_filename: outputPath,
+        standard_filename: standardPath,
+        components: {},
+        early_stop: scan.earlyStop,
+        actual: output.value.actual,
+        pred: output.value.pred,
+      },
+      droppedIncompleteEpoch: false,
+      epochHeadersOutOfSequence: 0,
+      droppedLastLine: output.value.droppedLastLine === true,
+      standardProblem: standard.error,
+    });
+  }
   return ok({
     pair: toPair(outputPath, standardPath, standard.value, output.value),
     droppedIncompleteEpoch: standard.value.droppedIncompleteEpoch,
     epochHeadersOutOfSequence: standard.value.epochHeadersOutOfSequence,
+    droppedLastLine: output.value.droppedLastLine === true,
   });
 }
 
@@ -89,6 +142,8 @@ export function toComponents(standard: StandardLog): Components {
 
 /** Feeds a text already in memory to a line parser (the text-level functions of the API). */
 export function feedText(text: string, sink: LineSink): void {
+  // A lone `\r` ends a line, as in Python's universal newlines (and in `LineReader`).
+  const lines = text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
   // A final line break ends the last line; it does not start an empty one.
-  if (text.length > 0) emitLines(text.endsWith("\n") ? text.slice(0, -1) : text, sink, 0);
+  if (lines.length > 0) emitLines(lines.endsWith("\n") ? lines.slice(0, -1) : lines, sink, 0);
 }

@@ -1,5 +1,5 @@
 import { opendirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { sep } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
@@ -73,9 +73,20 @@ export interface ScanCounters {
    * twice or miss one.
    */
   pairsWithEpochsOutOfSequence: number;
+  /**
+   * Pairs read whose standard log could not be (cut, damaged, an epoch with a hole, too
+   * many values...): the run is kept with its output log's records, as carbontracker's
+   * aggregate counts it, with no components; the problem is listed in `warnings`.
+   */
+  standardLogsUnread: number;
+  /**
+   * Pairs read whose output log's last line had no line break and came after a complete
+   * record or none: that line (a stamp cut short, say) was left out, the rest read.
+   */
+  cutLastLinesDropped: number;
   /** Files skipped, by reason. */
   skipped: Record<SkipReason, number>;
-  /** Skipped files beyond `maxListedProblems`: counted above, not listed. */
+  /** Skipped files and warnings beyond `maxListedProblems`: counted above, not listed. */
   problemsNotListed: number;
   /** Entries not sorted because `maxSortedEntries` was reached (`order: "name"` only). */
   entriesNotSorted: number;
@@ -84,6 +95,8 @@ export interface ScanCounters {
 export interface ScanIntrospection {
   readonly counters: ScanCounters;
   readonly problems: readonly FileProblem[];
+  /** Problems of files whose pair was still read (`standardLogsUnread`); not skips. */
+  readonly warnings: readonly FileProblem[];
 }
 
 function emptyCounters(): ScanCounters {
@@ -96,6 +109,8 @@ function emptyCounters(): ScanCounters {
     notLogs: 0,
     droppedIncompleteEpochs: 0,
     pairsWithEpochsOutOfSequence: 0,
+    standardLogsUnread: 0,
+    cutLastLinesDropped: 0,
     skipped,
     problemsNotListed: 0,
     entriesNotSorted: 0,
@@ -154,6 +169,7 @@ export function checkLogDir(path: string): Result<void, LogDirError> {
 export class LogScan implements AsyncIterable<ParsedLogPair> {
   private readonly counters = emptyCounters();
   private readonly problems: FileProblem[] = [];
+  private readonly warnings: FileProblem[] = [];
   private started = false;
   private readonly reader: LineReader;
   /**
@@ -162,8 +178,8 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
    */
   private readonly halfSeen = new Map<string, "standard" | "output">();
   /**
-   * `join(logDir, name)` without its normalising per pair: a listed name has no `/` and is
-   * never `.` or `..`, so the joined path is the folder's normalised prefix and the name.
+   * The folder as given and a separator: the paths are carbontracker's `os.path.join`, which
+   * does not normalise (`./dir/` gives `./dir/x`, where `path.join` gives `dir/x`).
    */
   private readonly dirPrefix: string;
 
@@ -172,13 +188,14 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     private readonly options: ResolvedScanOptions,
   ) {
     this.reader = new LineReader(options);
-    this.dirPrefix = join(logDir, "x").slice(0, -1);
+    this.dirPrefix = logDir === "" || /[\\/]$/.test(logDir) ? logDir : logDir + sep;
   }
 
   introspect(): ScanIntrospection {
     return {
       counters: { ...this.counters, skipped: { ...this.counters.skipped } },
       problems: [...this.problems],
+      warnings: [...this.warnings],
     };
   }
 
@@ -350,6 +367,13 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     this.counters.pairsParsed++;
     if (parsed.value.droppedIncompleteEpoch) this.counters.droppedIncompleteEpochs++;
     if (parsed.value.epochHeadersOutOfSequence > 0) this.counters.pairsWithEpochsOutOfSequence++;
+    if (parsed.value.droppedLastLine) this.counters.cutLastLinesDropped++;
+    if (parsed.value.standardProblem !== undefined) {
+      this.counters.standardLogsUnread++;
+      if (this.warnings.length < this.options.maxListedProblems) {
+        this.warnings.push(parsed.value.standardProblem);
+      } else this.counters.problemsNotListed++;
+    }
     if (!byName) this.outputSeen(log.stem);
     return parsed.value.pair;
   }
@@ -382,7 +406,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
    * log's own entry is listed too, and reading it counts the same error once.
    */
   private reportIfLone(stem: string, reportErrors: boolean): void {
-    const path = join(this.logDir, outputLogName(stem));
+    const path = this.dirPrefix + outputLogName(stem);
     let isFile: boolean;
     try {
       isFile = statSync(path, { throwIfNoEntry: false })?.isFile() === true;
@@ -400,7 +424,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
   }
 
   private reportLoneStandard(stem: string): void {
-    const path = join(this.logDir, standardLogName(stem));
+    const path = this.dirPrefix + standardLogName(stem);
     this.report(
       failure("unpaired", `${path} has no output log (${outputLogName(stem)})`, { path }),
     );

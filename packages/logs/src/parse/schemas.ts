@@ -24,8 +24,12 @@ const recordFigure = z
   );
 
 export const consumptionRecordSchema = z.object({
-  /** From `... for N epoch(s):`; 1 for `Actual consumption:` (a one-epoch wrapped command). */
-  epochs: z.number().int().nonnegative(),
+  /**
+   * From `... for N epoch(s):`; 1 for `Actual consumption:` (a one-epoch wrapped command).
+   * Negative as written: carbontracker writes `for -1 epoch(s)` when stop() runs before the
+   * first epoch.
+   */
+  epochs: z.number().int(),
   /** The `Time:` field, whole seconds (negative only if the clock went back). */
   "duration (s)": z.number().refine(Number.isFinite, "must be finite"),
   /** PUE included. */

@@ -3,8 +3,28 @@ const CHUNK_NAMES = 4096;
 /** NUL ends each packed name: the one byte a file name cannot hold. */
 const SEPARATOR = 0;
 
-/** Code-unit order, as Python sorts carbontracker's file lists. */
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Code-point order, as Python sorts carbontracker's file lists (its `str` compares code
+ * points). JavaScript's `<` compares UTF-16 code units, which differs only where a surrogate
+ * (a character past U+FFFF) meets a unit from U+E000 to U+FFFF: the surrogate is the smaller
+ * unit and the larger code point. Those two ranges are swapped before comparing (the same
+ * order as the names' UTF-8 bytes, without making them).
+ */
+export function byCodePoint(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let ca = a.charCodeAt(i);
+    let cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (ca >= 0xd800 && cb >= 0xd800) {
+      ca = ca >= 0xe000 ? ca - 0x800 : ca + 0x2000;
+      cb = cb >= 0xe000 ? cb - 0x800 : cb + 0x2000;
+    }
+    return ca - cb;
+  }
+  return a.length - b.length;
+}
 
 /**
  * A set of file names, handed back in sorted order, that holds them as bytes rather than as
@@ -60,7 +80,7 @@ export class SortedNames {
     return false;
   }
 
-  /** The names in code-unit order, merged from the chunks one at a time. */
+  /** The names in code-point order, merged from the chunks one at a time. */
   *[Symbol.iterator](): Generator<string> {
     this.seal();
     const cursors = this.chunks.map((buffer) => ({ buffer, at: 0, head: "" as string | null }));
@@ -69,7 +89,9 @@ export class SortedNames {
       let best = -1;
       for (let i = 0; i < cursors.length; i++) {
         const head = cursors[i]?.head ?? null;
-        if (head !== null && (best < 0 || head < (cursors[best]?.head as string))) best = i;
+        if (head !== null && (best < 0 || byCodePoint(head, cursors[best]?.head as string) < 0)) {
+          best = i;
+        }
       }
       if (best < 0) return;
       const cursor = cursors[best] as (typeof cursors)[number];
@@ -87,7 +109,7 @@ export class SortedNames {
   }
 
   private pack(): void {
-    this.filling.sort(byCodeUnit);
+    this.filling.sort(byCodePoint);
     const cut = this.suffix.length;
     let packed = "";
     for (const name of this.filling) packed += `${name.slice(0, name.length - cut)}\0`;

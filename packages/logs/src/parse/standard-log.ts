@@ -11,7 +11,7 @@ import {
 } from "./byte-lines.ts";
 import { parseComponentsLine } from "./devices.ts";
 import { type ByteLineSink, emitByteLines } from "./line-reader.ts";
-import { messageStart } from "./messages.ts";
+import { INTERRUPTED, INTERRUPTED_TEXT, messageStart } from "./messages.ts";
 import { excerpt, isPowerW, MAX_VALUES_PER_LINE, parsePowerValues } from "./power-values.ts";
 import type { FileProblem } from "./problems.ts";
 
@@ -64,8 +64,6 @@ const COMPONENTS = "The following components were found:";
 const MAX_RAW_NAMES = 256;
 /** Names the byte path compares a power line's name with before decoding it. */
 const MAX_COMPARED_NAMES = 8;
-const INTERRUPTED_TEXT = "training was interrupted";
-const INTERRUPTED = new RegExp(INTERRUPTED_TEXT, "i");
 
 /**
  * Components lines parsed lately and what they said: the logs of one folder share a few
