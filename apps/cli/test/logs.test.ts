@@ -103,6 +103,30 @@ describe("wattprint logs parse", () => {
   });
 });
 
+describe("a run whose standard log is damaged", () => {
+  it("is counted from its output log, said on stderr, and fails --strict", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));
+    dirs.push(dir);
+    cpSync(join(FIXTURES, "v243-cpu-only"), dir, { recursive: true });
+    const standard = join(dir, "1823.993592_2026-11-28T225326Z_carbontracker.log");
+    // A power line that is not a number: the standard log cannot be read for its components.
+    writeFileSync(
+      standard,
+      readFileSync(standard, "utf8").replace(/(for cpu: )\S+/, "$1not-a-number"),
+    );
+    const outcome = await wattprint("logs", "aggregate", dir);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/ actual /);
+    expect(outcome.stderr).toMatch(
+      /^wattprint logs: read without its standard log \(malformed\) /m,
+    );
+    expect(outcome.stderr).toContain(
+      "wattprint logs: 1 pair(s) read, 1 run(s) counted from the output log alone",
+    );
+    expect((await wattprint("logs", "aggregate", dir, "--strict")).code).toBe(1);
+  });
+});
+
 describe("wattprint logs aggregate", () => {
   it("prints a row per run and carbontracker's sentence with the corrected totals", async () => {
     const dir = mixedFolder();

@@ -37,7 +37,8 @@ equivalents, device names, numbers).
   aggregate   a table of the runs, then carbontracker's sentence for a paper
   report      a self-contained HTML report (charts inline; opens offline)
 
-  --strict    exit 1 when a file was skipped (each skip is one line on stderr either way)
+  --strict    exit 1 when a file was skipped or a run was read without its standard log
+              (each is one line on stderr either way)
   --max-runs  runs drawn in the report, 0..${MAX_REPORT_RUNS} (default 200; every run counts in its totals)
 `;
 
@@ -78,13 +79,29 @@ function openScan(dir: string, io: CliIo): LogScan {
 }
 
 function finish(scan: LogScan, strict: boolean, io: CliIo): number {
-  const { counters } = scan.introspect();
+  const { counters, warnings } = scan.introspect();
+  // A run whose standard log is damaged is still counted from its output log, as
+  // carbontracker's aggregate counts it; the reader is told which and why, one line each.
+  for (const warning of warnings) {
+    io.stderr(
+      `wattprint logs: read without its standard log (${warning.kind}) ${terminalSafe(warning.message)}\n`,
+    );
+  }
   const skipped = Object.values(counters.skipped).reduce((a, b) => a + b, 0);
-  if (skipped > 0)
-    io.stderr(`wattprint logs: ${counters.pairsParsed} pair(s) read, ${skipped} file(s) skipped\n`);
-  else if (counters.pairsParsed === 0)
+  const notes = [
+    [counters.standardLogsUnread, "run(s) counted from the output log alone"],
+    [counters.pairsWithEpochsOutOfSequence, "pair(s) with epochs numbered out of sequence"],
+    [counters.droppedIncompleteEpochs, "incomplete last epoch(s) left out"],
+    [counters.cutLastLinesDropped, "cut last line(s) left out"],
+  ] as const;
+  const noted = notes.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  if (skipped > 0 || noted.length > 0) {
+    const parts = [`${counters.pairsParsed} pair(s) read`];
+    if (skipped > 0) parts.push(`${skipped} file(s) skipped`);
+    io.stderr(`wattprint logs: ${[...parts, ...noted].join(", ")}\n`);
+  } else if (counters.pairsParsed === 0)
     io.stderr(`wattprint logs: no carbontracker log pairs in ${terminalSafe(scan.logDir)}\n`);
-  return strict && skipped > 0 ? EXIT_FAILURE : EXIT_OK;
+  return strict && (skipped > 0 || counters.standardLogsUnread > 0) ? EXIT_FAILURE : EXIT_OK;
 }
 
 async function parse(dir: string, json: boolean, strict: boolean, io: CliIo): Promise<number> {
