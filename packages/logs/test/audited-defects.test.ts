@@ -403,6 +403,16 @@ describe("a run whose standard log alone is damaged still counts, as in carbontr
     expect(warnings).toEqual([]);
     expectSkip(skipped, "binary", bad.standard, /NUL byte/);
   });
+
+  it("a damaged standard log beside an output log with no consumption record skips the pair", async () => {
+    const dir = newDir();
+    // Nothing to count from the output log: the pair is skipped for its standard log, as before.
+    const bad = writePair(dir, "nothing", "x", "y\n");
+    const { logs, skipped, warnings } = await parsed(dir);
+    expect(logs).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(skipped.map((p) => p.path)).toContain(bad.standard);
+  });
 });
 
 describe("an output log's last line without a line break is read as Python reads it", () => {

@@ -63,6 +63,9 @@ export function parseLogPairFiles(
   const standard = standardRead.ok ? standardParser.finish() : standardRead;
   if (!standard.ok) {
     if (!STANDARD_CONTENT_PROBLEMS.has(standard.error.kind)) return standard;
+    // Kept for the output log's figures: with no consumption record there is nothing to count,
+    // and the pair is skipped for its standard log as before.
+    if (output.value.actual === null && output.value.pred === null) return standard;
     // The parser stops at its problem; the flag may come after it, so the file is read again
     // (only for such a log) the way carbontracker reads it: any line that says so.
     const scan = new EarlyStopScan();
