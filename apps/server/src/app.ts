@@ -2,7 +2,7 @@ import cors from "@fastify/cors";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -122,24 +122,20 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
     done();
   });
 
-  const keys = new ApiKeys(settings.apiKeys);
-  if (keys.enabled) {
-    app.addHook("onRequest", async (request) => {
-      // The route Fastify matched, never the raw URL: the router decodes the path first, so
-      // "/%761/runs" is the /v1/runs route while its text does not start with "/v1/". A
-      // request that matched no route gets a 404 and reads nothing.
-      if (!request.routeOptions.url?.startsWith("/v1/")) return;
-      if (settings.openReads && (request.method === "GET" || request.method === "HEAD")) return;
-      if (!keys.accepts(request.headers.authorization)) {
-        throw new ProblemError(
-          "unauthorized",
-          request.headers.authorization === undefined
-            ? 'this server needs "Authorization: Bearer <key>" on /v1 routes'
-            : "the API key is not one this server accepts",
-        );
-      }
-    });
-  }
+  // Once close() has begun, every answer closes its connection: close() only ends the
+  // connections idle at that moment, so a keep-alive client whose request was in flight kept
+  // the server (and the stop) waiting for keepAliveTimeout, 65 s. `Connection: close` rather
+  // than a short keep-alive timeout, so no client reuses a connection about to be cut. A
+  // callback hook: it runs on every answer, and an async one costs a promise each time.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
 
   if (settings.corsOrigins === true || settings.corsOrigins.length > 0) {
     await app.register(cors, {
@@ -165,6 +161,35 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
         ),
     });
   }
+  const keys = new ApiKeys(settings.apiKeys);
+  if (keys.enabled) {
+    const authenticate = async (request: FastifyRequest): Promise<void> => {
+      if (settings.openReads && (request.method === "GET" || request.method === "HEAD")) return;
+      if (!keys.accepts(request.headers.authorization)) {
+        throw new ProblemError(
+          "unauthorized",
+          request.headers.authorization === undefined
+            ? 'this server needs "Authorization: Bearer <key>" on /v1 routes'
+            : "the API key is not one this server accepts",
+        );
+      }
+    };
+    // A route's own hook, added after the rate limiter's (its onRoute hook runs first, as it
+    // was registered first): an app-wide onRequest hook ran before every route's, so a refused
+    // key was never counted and API keys could be guessed without limit. The route pattern,
+    // never the raw URL: the router decodes the path first, so "/%761/runs" is the /v1/runs
+    // route while its text does not start with "/v1/". An unmatched URL is a 404 and reads
+    // nothing.
+    app.addHook("onRoute", (route) => {
+      if (!route.url.startsWith("/v1/")) return;
+      const own = route.onRequest;
+      route.onRequest = [
+        ...(own === undefined ? [] : Array.isArray(own) ? own : [own]),
+        authenticate,
+      ];
+    });
+  }
+
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",

@@ -30,6 +30,9 @@ async function readKeysFile(path: string): Promise<string | undefined> {
   }
 }
 
+/** How long a stop waits for requests in flight before it cuts their connections. */
+const STOP_DEADLINE_MS = 30_000;
+
 async function apiKeys(options: ServerOptions): Promise<string[]> {
   if (options.apiKeysFile === undefined) return [...options.apiKeys];
   let text: string | undefined;
@@ -99,8 +102,27 @@ export async function serve(argv: readonly string[], io: ServerIo): Promise<numb
   const stop = (signal: string): Promise<void> => {
     stopping ??= (async () => {
       app.log.info({ signal }, "stopping: finishing requests in flight");
-      // close() stops accepting, waits for requests in flight, then runs onClose hooks.
-      await app.close();
+      // close() stops accepting, waits for requests in flight, then runs onClose hooks. A
+      // request that never ends (a client trickling its body) must not hold the stop for ever:
+      // past the deadline every connection is cut, and the log says so.
+      let deadline: NodeJS.Timeout | undefined;
+      const closed = app.close();
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => {
+          deadline = setTimeout(() => {
+            app.log.warn(
+              { deadlineMs: STOP_DEADLINE_MS },
+              "stopping: requests still in flight at the deadline; closing their connections",
+            );
+            app.server.closeAllConnections();
+            resolve();
+          }, STOP_DEADLINE_MS);
+          deadline.unref();
+        }),
+      ]);
+      await closed;
+      clearTimeout(deadline);
       await store.close();
       app.log.info("stopped");
     })();

@@ -123,7 +123,7 @@ describe("POST /v1/estimate", () => {
       { hardware: [{ watts: 5 }], duration: "1h", colour: "green" },
       400,
       "invalid-request",
-      undefined,
+      "colour",
     ],
     [
       "a bad duration",
@@ -325,7 +325,7 @@ describe("POST /v1/footprint", () => {
       { ...task, task_id: { problem_id: -1, iteration_id: 0 } },
       "task_id.problem_id",
     ],
-    ["an unknown setting", { ...task, settings: { colour: "green" } }, "settings"],
+    ["an unknown setting", { ...task, settings: { colour: "green" } }, "settings.colour"],
     ["a bad PUE", { ...task, settings: { pue: 0.5 } }, "settings"],
   ] as const)("refuses %s naming %s", async (_what, body, field) => {
     expectProblem(await json("POST", "/v1/footprint", body), 400, "invalid-request", field);
@@ -367,7 +367,7 @@ describe("catalogue routes", () => {
     }
     expectProblem(await json("GET", "/v1/zones?limit=0"), 400, "invalid-request", "limit");
     expectProblem(await json("GET", "/v1/hardware?limit=many"), 400, "invalid-request", "limit");
-    expectProblem(await json("GET", "/v1/zones?colour=green"), 400, "invalid-request", undefined);
+    expectProblem(await json("GET", "/v1/zones?colour=green"), 400, "invalid-request", "colour");
   });
 });
 

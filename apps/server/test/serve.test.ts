@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -217,4 +217,55 @@ describe("wattprint-server on PGlite in --data-dir", () => {
     second.stop("SIGINT");
     expect(await again).toBe(0);
   }, 240_000);
+});
+
+describe("wattprint-server stopping with a keep-alive client", () => {
+  it("answers a request in flight with Connection: close and returns without waiting for keep-alive", async () => {
+    const h = harness();
+    const served = serve(
+      ["--port", "0", "--data-dir", join(dataDir, "keep-alive"), "--log-level", "info"],
+      h.io,
+    );
+    const url = await h.listening;
+    await waitReady(url);
+    const agent = new Agent({ keepAlive: true });
+    const body = JSON.stringify({ hardware: [{ watts: 50 }], duration: "2h" });
+    let finish: () => void = () => {};
+    let socketClosed: Promise<void> = Promise.resolve();
+    const answer = new Promise<{ status: number; connection: string | undefined }>(
+      (resolve, reject) => {
+        const req = request(`${url}/v1/estimate`, {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": body.length },
+        });
+        req.on("socket", (socket) => {
+          socketClosed = new Promise((closed) => socket.once("close", () => closed()));
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }),
+          );
+        });
+        req.on("error", reject);
+        req.write(body.slice(0, 10));
+        finish = () => req.end(body.slice(10));
+      },
+    );
+    // The request has reached the server before the signal; its body ends after it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    h.stop("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    finish();
+    try {
+      expect(await answer).toEqual({ status: 200, connection: "close" });
+      // Before the fix the server kept this connection for keepAliveTimeout (65 s), past the
+      // test's timeout, and serve() did not return until it lapsed.
+      await socketClosed;
+      expect(await served).toBe(0);
+    } finally {
+      agent.destroy();
+    }
+  }, 40_000);
 });

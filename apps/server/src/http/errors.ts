@@ -30,7 +30,11 @@ function validationField(error: FastifyError): string | undefined {
   const first = error.validation?.[0];
   if (first === undefined) return undefined;
   const path = first.instancePath.replace(/^\//, "").replaceAll("/", ".");
-  return path === "" ? undefined : path;
+  // An unknown member's issue sits on its parent (the body's is ""): name the member itself.
+  const keys = first.keyword === "unrecognized_keys" ? first.params.keys : undefined;
+  const key = Array.isArray(keys) && typeof keys[0] === "string" ? keys[0] : undefined;
+  const field = key === undefined ? path : path === "" ? key : `${path}.${key}`;
+  return field === "" ? undefined : field;
 }
 
 function validationDetail(error: FastifyError, field: string | undefined): string {

@@ -21,6 +21,7 @@ import {
 import { z } from "zod";
 import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
+import { refuseDeepJson } from "../http/json-depth.ts";
 import { ProblemError } from "../http/problem.ts";
 
 const jsonObject = z.record(z.string(), z.json());
@@ -139,6 +140,7 @@ export function footprintRoutes(app: TypedApp, _context: RouteContext): void {
   app.post(
     "/v1/footprint",
     {
+      preValidation: refuseDeepJson,
       schema: {
         summary: "The SustainML carbon node's answer to one task",
         tags: ["sustainml"],

@@ -56,7 +56,21 @@ export const UPLOAD_LIMITS = {
   maxAnswerValues: 1_000_000,
   /** Characters of an uploaded file's name (a longer one cannot be a file on disk). */
   maxFileNameChars: 200,
+  /**
+   * Bytes of an uploaded file's name in UTF-8: a file system takes at most 255 (NAME_MAX), and
+   * 150 "é" (under the character limit) failed with ENAMETOOLONG.
+   */
+  maxFileNameBytes: 255,
 } as const;
+
+/** Control characters (NUL among them): no log is named with one, and NUL ends a path. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** The numbers a parsed pair puts in the answer: per component, durations and per-device figures. */
 export function answerValues(pair: ParsedLogPair): number {
@@ -119,6 +133,23 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
                 { field },
               );
             }
+            const bytes = Buffer.byteLength(name, "utf8");
+            if (bytes > UPLOAD_LIMITS.maxFileNameBytes) {
+              part.file.resume();
+              throw new ProblemError(
+                "malformed-upload",
+                `a file name is ${bytes} bytes long in UTF-8, over the limit of ${UPLOAD_LIMITS.maxFileNameBytes}`,
+                { field },
+              );
+            }
+            if (hasControlCharacter(name)) {
+              part.file.resume();
+              throw new ProblemError(
+                "malformed-upload",
+                "a file name holds a control character (NUL, a line break or another)",
+                { field },
+              );
+            }
             if (
               classifyLogFileName(name) === undefined ||
               name.includes("/") ||
@@ -143,10 +174,21 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
           if (error instanceof ProblemError) throw error;
           const code = (error as { code?: string }).code;
           if (code !== undefined && LIMIT_CODES.has(code)) throw error;
+          const message = error instanceof Error ? error.message : String(error);
+          // A file system's error names the server's temporary folder: its message goes to the
+          // log only, and the upload is not called malformed for the server's own failure.
+          if (code !== undefined && /^E[A-Z]+$/.test(code)) {
+            throw new ProblemError(
+              "internal",
+              "an uploaded file could not be stored; the server log says why",
+              {},
+              message,
+            );
+          }
           // busboy's "Unexpected end of form", a missing boundary, a bad part header.
           throw new ProblemError(
             "malformed-upload",
-            `the multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+            `the multipart body cannot be read: ${message}`,
           );
         }
         if (names.size === 0) {

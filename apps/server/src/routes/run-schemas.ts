@@ -43,6 +43,35 @@ function inStoreYears(text: string): boolean {
 const tag = runTagSchema;
 export const MAX_TAGS = MAX_RUN_TAGS;
 
+/**
+ * The largest figures a stored run may hold. The project totals and the summary add them up
+ * in SQL (`sum(float8)`), and two runs of 1e308 overflowed it: the query failed, and every
+ * client's project list answered 503. These bounds are far above any real run (a terawatt-hour,
+ * a million tonnes of CO2 a million times over, three centuries) yet leave room for 1e290 runs
+ * to be added before the sum could overflow.
+ */
+export const MAX_RUN_FIGURES = {
+  "energy.totalKWh": 1e12,
+  co2G: 1e18,
+  durationS: 1e10,
+} as const;
+
+/**
+ * The fractional digits a run's timestamps may carry. The store keeps microseconds but the
+ * cursor (a JavaScript Date) only milliseconds, so runs apart by less were skipped when
+ * paging, and 9999-12-31T23:59:59.9999999Z was rounded into the year 10000. Refused rather than
+ * rounded: the stored result must be the one sent, and the tracker writes milliseconds.
+ */
+const MAX_FRACTION_DIGITS = 3;
+const FRACTION = /\.(\d+)/;
+
+/**
+ * An unpaired UTF-16 surrogate (with the `u` flag a class of surrogates matches only lone
+ * ones). PostgreSQL's jsonb refuses it (a 503, as if the store were down) and its text columns
+ * silently turn it into U+FFFD, so a project or tag was stored under another name.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 export const newRunSchema = z
   .object({
     id: z
@@ -64,37 +93,82 @@ export const newRunSchema = z
         });
       }
     }
-    const path = nulPath(run.result);
+    for (const field of ["startedAt", "endedAt"] as const) {
+      const digits = FRACTION.exec(run.result[field])?.[1]?.length ?? 0;
+      if (digits > MAX_FRACTION_DIGITS) {
+        context.addIssue({
+          code: "custom",
+          path: ["result", field],
+          message: `must have at most ${MAX_FRACTION_DIGITS} fractional digits (milliseconds): the store pages runs by the millisecond`,
+        });
+      }
+    }
+    const figures = {
+      "energy.totalKWh": run.result.energy.totalKWh,
+      co2G: run.result.co2G,
+      durationS: run.result.durationS,
+    };
+    for (const [field, limit] of Object.entries(MAX_RUN_FIGURES)) {
+      const value = figures[field as keyof typeof figures];
+      if (value > limit) {
+        context.addIssue({
+          code: "custom",
+          path: ["result", ...field.split(".")],
+          message: `must be at most ${limit}: the store adds runs' figures up, and larger ones overflow the sum`,
+        });
+      }
+    }
+    if (LONE_SURROGATE.test(run.project)) {
+      context.addIssue({
+        code: "custom",
+        path: ["project"],
+        message: "must be well-formed UTF-16 (no unpaired surrogate): the store cannot keep one",
+      });
+    }
+    run.tags.forEach((tag, index) => {
+      if (LONE_SURROGATE.test(tag)) {
+        context.addIssue({
+          code: "custom",
+          path: ["tags", index],
+          message: "must be well-formed UTF-16 (no unpaired surrogate): the store cannot keep one",
+        });
+      }
+    });
+    const path = unstorablePath(run.result);
     if (path !== undefined) {
       context.addIssue({
         code: "custom",
         path: ["result", ...path],
-        message: "must not contain the NUL character (U+0000): PostgreSQL's JSON cannot store it",
+        message:
+          "must not contain the NUL character (U+0000) or an unpaired UTF-16 surrogate: PostgreSQL's JSON cannot store them",
       });
     }
   })
   .meta({ id: "NewRun" });
 
+/** Whether PostgreSQL's jsonb can keep `text`: no U+0000, no unpaired surrogate. */
+const unstorable = (text: string): boolean => text.includes("\u0000") || LONE_SURROGATE.test(text);
+
 /**
- * Where the first string (or key) holding U+0000 is in `value`, if one does. PostgreSQL's
- * jsonb refuses the character, PGlite's too, and a run holding it failed to store as if the
- * database were down (a 503). The walk is bounded by the tracker result's schema, which has
- * parsed `value` before this runs.
+ * Where the first string (or key) jsonb cannot keep is in `value`, if one is. PostgreSQL's
+ * jsonb refuses U+0000 and unpaired surrogates, PGlite's too, and a run holding one failed to
+ * store as if the database were down (a 503). The walk is bounded by the tracker result's
+ * schema, which has parsed `value` before this runs.
  */
-function nulPath(value: unknown): (string | number)[] | undefined {
+function unstorablePath(value: unknown): (string | number)[] | undefined {
   // The path is built on the way back from a find, not copied at every step of the walk.
-  if (typeof value === "string") return value.includes("\u0000") ? [] : undefined;
+  if (typeof value === "string") return unstorable(value) ? [] : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i]);
+      const found = unstorablePath(value[i]);
       if (found !== undefined) return [i, ...found];
     }
     return undefined;
   }
   if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes("\u0000")) return [key];
-      const found = nulPath(item);
+      if (unstorable(key)) return [key];
+      const found = unstorablePath(item);
       if (found !== undefined) return [key, ...found];
     }
   }

@@ -2,6 +2,7 @@ import type { Result } from "@wattprint/result";
 import { z } from "zod";
 import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
+import { refuseDeepJson } from "../http/json-depth.ts";
 import { ProblemError, problemSchema } from "../http/problem.ts";
 import {
   MAX_PROJECTS,
@@ -66,6 +67,7 @@ export function runRoutes(app: TypedApp, { store, metrics }: RouteContext): void
   app.post(
     "/v1/runs",
     {
+      preValidation: refuseDeepJson,
       schema: {
         summary: "Store a tracked run (the tracker's result, a project and tags)",
         tags: ["runs"],
