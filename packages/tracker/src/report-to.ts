@@ -35,25 +35,30 @@ export const MAX_REPORT_TOTAL_MS = 300_000;
 /** The environment variable the CLI reads the server's API key from. */
 export const REPORT_API_KEY_ENV = "WATTPRINT_API_KEY";
 
+/**
+ * An unpaired UTF-16 surrogate (with the `u` flag a class of surrogates matches only lone
+ * ones). PostgreSQL's text columns turn it into U+FFFD, so a project or tag holding one was
+ * stored under another name; refused where the name is first checked, by the tracker.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** A run's project name, as the tracker sends it and the server's `POST /v1/runs` takes it. */
-export const runProjectSchema = z
-  .string({ error: "project must be a string" })
-  .check(
-    z.trim(),
-    z.minLength(1, "project must not be empty"),
-    z.maxLength(200, "project must be at most 200 characters"),
-    z.regex(/^[^\p{Cc}]+$/u, "project must not hold control characters"),
-  );
+export const runProjectSchema = z.string({ error: "project must be a string" }).check(
+  z.trim(),
+  z.minLength(1, "project must not be empty"),
+  z.maxLength(200, "project must be at most 200 characters"),
+  z.regex(/^[^\p{Cc}]+$/u, "project must not hold control characters"),
+  z.refine((name) => !LONE_SURROGATE.test(name), "project must not hold an unpaired surrogate"),
+);
 
 /** One of a run's tags (no commas: `GET /v1/runs?tag=` filters by one). */
-export const runTagSchema = z
-  .string({ error: "a tag must be a string" })
-  .check(
-    z.trim(),
-    z.minLength(1, "a tag must not be empty"),
-    z.maxLength(100, "a tag must be at most 100 characters"),
-    z.regex(/^[^\p{Cc},]+$/u, "a tag must not hold commas or control characters"),
-  );
+export const runTagSchema = z.string({ error: "a tag must be a string" }).check(
+  z.trim(),
+  z.minLength(1, "a tag must not be empty"),
+  z.maxLength(100, "a tag must be at most 100 characters"),
+  z.regex(/^[^\p{Cc},]+$/u, "a tag must not hold commas or control characters"),
+  z.refine((tag) => !LONE_SURROGATE.test(tag), "a tag must not hold an unpaired surrogate"),
+);
 
 /** Tags a run carries at most. */
 export const MAX_RUN_TAGS = 32;

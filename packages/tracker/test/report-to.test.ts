@@ -12,6 +12,8 @@ import {
   MAX_REPORT_WAIT_MS,
   reportBodySchema,
   reportRun,
+  runProjectSchema,
+  runTagSchema,
   type TrackerOptions,
   trackerResultSchema,
 } from "../src/index.ts";
@@ -498,5 +500,15 @@ describe("reportTo", () => {
     expect(created.ok).toBe(false);
     if (created.ok) return;
     expect(created.error).toMatchObject({ kind: "invalid-options", field: "reportTo.url" });
+  });
+});
+
+describe("a run's project and tags", () => {
+  it("refuse an unpaired surrogate, which the server's store would turn into U+FFFD", () => {
+    expect(runProjectSchema.safeParse("q\ud800").success).toBe(false);
+    expect(runTagSchema.safeParse("t\udc00").success).toBe(false);
+    // A pair is a character like any other.
+    expect(runProjectSchema.safeParse("q\ud83d\ude00").success).toBe(true);
+    expect(runTagSchema.safeParse("t\ud83d\ude00").success).toBe(true);
   });
 });
