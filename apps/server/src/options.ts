@@ -8,6 +8,7 @@ import {
   parseNumberOption,
   UsageError,
 } from "@wattprint/node";
+import { keyProblem } from "./http/auth.ts";
 
 export const HELP = `usage: wattprint-server [options]
 
@@ -140,6 +141,11 @@ export function parseServerOptions(
   const inlineKeys = env.WATTPRINT_API_KEYS === undefined ? [] : list(env.WATTPRINT_API_KEYS);
   if (env.WATTPRINT_API_KEYS !== undefined && inlineKeys.length === 0) {
     throw new UsageError('WATTPRINT_API_KEYS expects keys separated by commas, got ""');
+  }
+  for (const [index, key] of inlineKeys.entries()) {
+    const problem = keyProblem(key);
+    if (problem !== undefined)
+      throw new UsageError(`WATTPRINT_API_KEYS: key ${index + 1} ${problem}`);
   }
   const cors = optionText("cors-origin", values["cors-origin"], env, "WATTPRINT_CORS_ORIGIN");
   const corsOrigins = cors === undefined ? [] : cors.text.trim() === "*" ? true : list(cors.text);

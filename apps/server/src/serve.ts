@@ -48,7 +48,14 @@ async function apiKeys(options: ServerOptions): Promise<string[]> {
       `--api-keys-file: ${options.apiKeysFile} holds more than ${MAX_KEYS_FILE_BYTES} bytes; a keys file is one key a line`,
     );
   }
-  const keys = parseKeysFile(text);
+  const parsed = parseKeysFile(text);
+  if ("problem" in parsed) {
+    // The key itself is never echoed: the line number is enough to find it.
+    throw new UsageError(
+      `--api-keys-file: the key on line ${parsed.line} of ${options.apiKeysFile} ${parsed.problem}`,
+    );
+  }
+  const keys = parsed.keys;
   if (keys.length === 0)
     throw new UsageError(`--api-keys-file: ${options.apiKeysFile} holds no key`);
   return [...options.apiKeys, ...keys];

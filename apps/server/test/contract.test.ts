@@ -381,6 +381,7 @@ describe("POST /v1/logs/parse", () => {
     expect(parsed.logs[0].actual).toMatchObject({ "energy (kWh)": 0.25, "co2eq (g)": 40 });
     expect(parsed.aggregate).toMatchObject({ energyKWh: 0.25, co2eqG: 40, runsCounted: 1 });
     expect(parsed.skipped).toEqual([]);
+    expect(parsed.warnings).toEqual([]);
   });
 
   it("reports a damaged log as skipped and parses the rest", async () => {

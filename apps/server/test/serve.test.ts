@@ -115,6 +115,29 @@ describe("wattprint-server usage", () => {
     expect(h.stderr.join("")).toMatch(/\/dev\/zero holds more than 1048576 bytes/);
   });
 
+  it.each([
+    ["a space inside a key", "good-key\nbad key\n", /the key on line 2 of .* holds a space/],
+    ["a tab inside a key", "# keys\n\nbad\tkey\n", /the key on line 3 of .* holds a space/],
+    ["a key outside ASCII", "clé-secrète\n", /the key on line 1 of .* outside ASCII/],
+  ])(
+    "refuses a keys file with %s, naming the line, never the key",
+    async (_what, text, message) => {
+      // Such a key was loaded and then matched no request: every client was refused.
+      const file = join(dataDir, "odd-keys");
+      await writeFile(file, text);
+      const h = harness();
+      expect(await serve(["--api-keys-file", file], h.io)).toBe(2);
+      expect(h.stderr.join("")).toMatch(message);
+      expect(h.stderr.join("")).not.toMatch(/bad|clé/);
+    },
+  );
+
+  it("refuses an inline key that no Authorization header can carry", async () => {
+    const h = harness({ WATTPRINT_API_KEYS: "fine,not fine" });
+    expect(await serve([], h.io)).toBe(2);
+    expect(h.stderr.join("")).toMatch(/WATTPRINT_API_KEYS: key 2 holds a space/);
+  });
+
   it("refuses an empty keys file", async () => {
     const file = join(dataDir, "empty-keys");
     await writeFile(file, "# no keys yet\n\n");

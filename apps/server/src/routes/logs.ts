@@ -6,15 +6,23 @@ import { pipeline } from "node:stream/promises";
 import {
   AggregateAccumulator,
   classifyLogFileName,
+  type FileProblem,
   type ParsedLogPair,
-  parseAllLogs,
   parsedLogPairSchema,
+  scanLogDir,
 } from "@wattprint/logs";
 import { z } from "zod";
 import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError } from "../http/problem.ts";
 import { MAX_UPLOAD_FILES } from "../options.ts";
+
+const fileProblemSchema = z.object({
+  file: z.string(),
+  kind: z.string(),
+  message: z.string(),
+  line: z.number().optional(),
+});
 
 const parsedLogsSchema = z
   .object({
@@ -29,14 +37,12 @@ const parsedLogsSchema = z
       runsWithoutConsumption: z.number().int(),
       runsWithUnknownCo2: z.number().int(),
     }),
-    skipped: z.array(
-      z.object({
-        file: z.string(),
-        kind: z.string(),
-        message: z.string(),
-        line: z.number().optional(),
-      }),
-    ),
+    skipped: z.array(fileProblemSchema).describe("Files that could not be used, and why"),
+    warnings: z
+      .array(fileProblemSchema)
+      .describe(
+        "Problems of runs still read: a damaged standard log (the run is counted from its output log, with no components)",
+      ),
   })
   .meta({ id: "ParsedLogs" });
 
@@ -194,28 +200,44 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
         if (names.size === 0) {
           throw new ProblemError("malformed-upload", "the form holds no files", { field: "files" });
         }
-        const parsed = await parseAllLogs(dir, {
+        const scan = scanLogDir(dir, {
           order: "name",
           maxFileBytes: settings.uploadLimitBytes,
           maxListedProblems: MAX_UPLOAD_FILES,
           maxEpochs: UPLOAD_LIMITS.maxEpochs,
           maxComponents: UPLOAD_LIMITS.maxComponents,
+          // One log can never fill an answer on its own; a longer one is skipped by the parser.
+          maxPowerValues: UPLOAD_LIMITS.maxAnswerValues,
         });
-        if (!parsed.ok) throw new Error(parsed.error.message);
-        const values = parsed.value.logs.reduce((sum, pair) => sum + answerValues(pair), 0);
-        if (values > UPLOAD_LIMITS.maxAnswerValues) {
-          throw new ProblemError(
-            "body-too-large",
-            `the answer would hold ${values} figures, over the limit of ${UPLOAD_LIMITS.maxAnswerValues}; upload fewer or shorter logs`,
-          );
+        if (!scan.ok) throw new Error(scan.error.message);
+        // Pairs are parsed one at a time and the answer's size is counted as they come, so
+        // the upload stops at the first pair over the limit instead of after parsing them all.
+        const logs: ParsedLogPair[] = [];
+        const accumulator = new AggregateAccumulator();
+        let values = 0;
+        for await (const pair of scan.value) {
+          values += answerValues(pair);
+          if (values > UPLOAD_LIMITS.maxAnswerValues) {
+            throw new ProblemError(
+              "body-too-large",
+              `the answer would hold more than ${UPLOAD_LIMITS.maxAnswerValues} figures (${values} by the log ${logs.length + 1} of ${names.size} files); upload fewer or shorter logs`,
+            );
+          }
+          logs.push(pair);
+          accumulator.add(pair);
         }
+        const { problems, warnings } = scan.value.introspect();
         // Results name files as uploaded, never by the server's folder.
         const strip = (text: string): string => text.replaceAll(`${dir}/`, "");
-        const accumulator = new AggregateAccumulator();
-        for (const pair of parsed.value.logs) accumulator.add(pair);
+        const described = (problem: FileProblem) => ({
+          file: strip(problem.path),
+          kind: problem.kind,
+          message: strip(problem.message),
+          ...(problem.line !== undefined ? { line: problem.line } : {}),
+        });
         const totals = accumulator.totals();
         return {
-          logs: parsed.value.logs.map((pair) => ({
+          logs: logs.map((pair) => ({
             ...pair,
             output_filename: strip(pair.output_filename),
             standard_filename: strip(pair.standard_filename),
@@ -228,12 +250,8 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
             runsWithoutConsumption: totals.runsWithoutConsumption,
             runsWithUnknownCo2: totals.runsWithUnknownCo2,
           },
-          skipped: parsed.value.skipped.map((problem) => ({
-            file: strip(problem.path),
-            kind: problem.kind,
-            message: strip(problem.message),
-            ...(problem.line !== undefined ? { line: problem.line } : {}),
-          })),
+          skipped: problems.map(described),
+          warnings: warnings.map(described),
         };
       } finally {
         await rm(dir, { recursive: true, force: true });

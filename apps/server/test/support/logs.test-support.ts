@@ -35,3 +35,33 @@ export function writtenRunLogs(
     rmSync(logDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * One run's two log files whose standard log holds `epochs` epochs of one GPU component with
+ * `devices` devices each: an answer of `epochs × (1 + 2 × devices)` figures (a duration, and a
+ * power and an energy per device, per epoch).
+ */
+export function runLogsWithFigures(
+  stem: string,
+  devices: number,
+  epochs: number,
+): { name: string; content: string }[] {
+  const [standard, output] = writtenRunLogs(1, 2);
+  if (standard === undefined || output === undefined) throw new Error("no logs written");
+  const at = "2026-05-04 10:00:00 - ";
+  const powers = `[${Array.from({ length: devices }, () => "300.0").join(" ")}]`;
+  const epochLines = Array.from(
+    { length: epochs },
+    (_, i) =>
+      `${at}Epoch ${i + 1}:\n${at}Duration: 0:10:00.00\n${at}Average power usage (W) for gpu: ${powers}\n`,
+  ).join("");
+  const content = standard.content.replace(
+    /^.* - Epoch 1:\n.*\n.*Average power usage.*\n/m,
+    () => epochLines,
+  );
+  if (content === standard.content) throw new Error("the written standard log changed shape");
+  return [
+    { name: `${stem}_carbontracker.log`, content },
+    { name: `${stem}_carbontracker_output.log`, content: output.content },
+  ];
+}

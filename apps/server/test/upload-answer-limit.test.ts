@@ -1,0 +1,69 @@
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UPLOAD_LIMITS } from "../src/routes/logs.ts";
+import type { RunStore } from "../src/store/run-store.ts";
+import { memoryStore, multipart, testApp } from "./support/app.test-support.ts";
+import { runLogsWithFigures, writtenRunLogs } from "./support/logs.test-support.ts";
+
+let store: RunStore;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  store = await memoryStore();
+  ({ app } = await testApp(store, { uploadLimitBytes: 8 * 1024 * 1024 }));
+});
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+});
+
+const upload = (files: { name: string; content: string }[]) => {
+  const { body, contentType } = multipart(files);
+  return app.inject({
+    method: "POST",
+    url: "/v1/logs/parse",
+    headers: { "content-type": contentType },
+    payload: body,
+  });
+};
+
+// 300 epochs of 1,000 devices: 600,300 figures a log, so two of them pass the answer's limit.
+const DEVICES = 1000;
+const EPOCHS = 300;
+
+describe("the figures one upload's answer may hold", () => {
+  it("stops at the log that takes the answer over its limit, with a 413 saying so", async () => {
+    expect(2 * EPOCHS * (1 + 2 * DEVICES)).toBeGreaterThan(UPLOAD_LIMITS.maxAnswerValues);
+    const response = await upload([
+      ...runLogsWithFigures("1.1_a", DEVICES, EPOCHS),
+      ...runLogsWithFigures("1.2_b", DEVICES, EPOCHS),
+    ]);
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ type: expect.stringMatching(/body-too-large$/) });
+    expect(response.json().detail).toMatch(/more than 1000000 figures \(1200600 by the log 2 /);
+  });
+
+  it("one log alone over the limit is read from its output log, its standard log a warning", async () => {
+    const devices = Math.ceil(UPLOAD_LIMITS.maxAnswerValues / EPOCHS) + 1;
+    const response = await upload([
+      ...runLogsWithFigures("1.1_huge", devices, EPOCHS),
+      ...writtenRunLogs(0.5, 10),
+    ]);
+    expect(response.statusCode).toBe(200);
+    const answer = response.json();
+    expect(answer.aggregate).toMatchObject({ energyKWh: 1.5, runsCounted: 2 });
+    expect(answer.skipped).toEqual([]);
+    expect(answer.warnings).toEqual([
+      expect.objectContaining({
+        file: "1.1_huge_carbontracker.log",
+        kind: "too-many-values",
+        message: expect.stringMatching(/more than 1000000 power values/),
+      }),
+    ]);
+    const huge = answer.logs.find(
+      (pair: { output_filename: string }) =>
+        pair.output_filename === "1.1_huge_carbontracker_output.log",
+    );
+    expect(huge.components).toEqual({});
+  });
+});
