@@ -155,6 +155,24 @@ describe("amplification through shared or borrowed locators", () => {
     attacker.close();
   }, 20_000);
 
+  it("ignores and counts an SPDP announcement of our own prefix from another sender", async () => {
+    const net = new MemoryNetwork();
+    const a = await make(net, "10.0.0.1", "A");
+    const attacker = net.socket("203.0.113.66", 40_000);
+    const spdp = forgedSpdp({
+      prefix: a.guidPrefix,
+      sourcePrefix: forgedPrefix(2),
+      locators: [udpV4Locator("203.0.113.66", 40_000)],
+    });
+    attacker.send(spdp, a.transport.locators.metatrafficUnicast);
+    expect(await until(() => a.introspect().counters.peers.ownPrefixAnnounced === 1, 2000)).toBe(
+      true,
+    );
+    expect(a.participants).toEqual([]);
+    expect(a.dropCounters()["own-prefix-announced"]).toBe(1);
+    attacker.close();
+  });
+
   it("ignores an SPDP dispose of a participant sent by another one", async () => {
     const net = new MemoryNetwork();
     const a = await make(net, "10.0.0.1", "A");

@@ -25,6 +25,8 @@ export interface ForgedParticipant {
   /** Announced lease; Infinity is sent as DDSI's infinite duration. */
   readonly leaseMs?: number;
   readonly domainId?: number;
+  /** The message header's prefix, when the sender is not the participant announced. */
+  readonly sourcePrefix?: Uint8Array;
 }
 
 /**
@@ -46,7 +48,7 @@ export function forgedSpdp(p: ForgedParticipant): Uint8Array {
     name: undefined,
     properties: {},
   });
-  const mb = new MessageBuilder(0x010f, p.prefix);
+  const mb = new MessageBuilder(0x010f, p.sourcePrefix ?? p.prefix);
   mb.infoTs(Date.now());
   writeData(mb.w, {
     readerId: EntityIds.spdpReader,

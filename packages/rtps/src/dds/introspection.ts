@@ -42,6 +42,8 @@ export interface PeerCounters extends AmplificationCounters {
   readonly leasesCapped: number;
   /** SPDP disposals naming a participant other than their sender: ignored. */
   readonly disposesNotTheirs: number;
+  /** SPDP announcements of a participant with our own GUID prefix, from another sender: ignored. */
+  readonly ownPrefixAnnounced: number;
   /** SEDP endpoints beyond `maxEndpointsPerParticipant`. */
   readonly endpointsRejected: number;
   /** SEDP endpoints whose participant we do not know. */
@@ -85,6 +87,8 @@ export type DropCounterReason =
   | "endpoints-wrong-side"
   | "endpoints-over-name-budget"
   | "disposes-not-theirs"
+  /** SPDP announcements of our own GUID prefix from another sender. */
+  | "own-prefix-announced"
   | "locators-refused"
   | "early-traffic-dropped"
   | "sends-withheld-unverified"

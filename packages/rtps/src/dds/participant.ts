@@ -436,6 +436,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "endpoints-wrong-side": this.refused.endpointsWrongSide,
       "endpoints-over-name-budget": this.refused.endpointsOverNameBudget,
       "disposes-not-theirs": s.disposesNotTheirs,
+      "own-prefix-announced": s.ownPrefixAnnounced,
       "locators-refused":
         this.refused.locatorsNotUnicast +
         this.refused.locatorsNotAllowed +
@@ -517,6 +518,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       participantsEvicted: this.spdp.counters.participantsEvicted,
       leasesCapped: this.spdp.counters.leasesCapped,
       disposesNotTheirs: this.spdp.counters.disposesNotTheirs,
+      ownPrefixAnnounced: this.spdp.counters.ownPrefixAnnounced,
       ...this.refused,
       earlyTrafficDropped: this.router.earlyTrafficDropped,
       ...this.guard.counters,

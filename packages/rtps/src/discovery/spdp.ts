@@ -90,6 +90,12 @@ export class SpdpAgent {
      * effort (nothing to repair) and an announcement here fits one DATA.
      */
     notData: 0,
+    /**
+     * Announcements of a participant with our own GUID prefix from another sender: ignored.
+     * Two participants with one prefix (a copied configuration, a forger) would otherwise
+     * pass unnoticed; our own looped-back traffic is dropped earlier, by its header.
+     */
+    ownPrefixAnnounced: 0,
   };
 
   constructor(private readonly config: SpdpConfig) {
@@ -231,8 +237,11 @@ export class SpdpAgent {
       this.counters.otherDomain++;
       return;
     }
+    if (prefixEquals(announced.guidPrefix, this.config.self.guidPrefix)) {
+      this.counters.ownPrefixAnnounced++;
+      return;
+    }
     const key = prefixToString(announced.guidPrefix);
-    if (key === prefixToString(this.config.self.guidPrefix)) return;
     const leaseDurationMs = Math.min(announced.leaseDurationMs, limits.maxRemoteLeaseMs);
     const known = this.remotes.get(key);
     if (known) {
