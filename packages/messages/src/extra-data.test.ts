@@ -72,6 +72,19 @@ describe("extra_data", () => {
     );
     expect(co2ExtraDataSchema.safeParse({ model_restrains: [] }).success).toBe(false);
   });
+
+  it("co2ExtraDataSchema takes the modes and intensity sources wattprint writes, and no others", () => {
+    const extra = (more: Record<string, string>) =>
+      co2ExtraDataSchema.safeParse({ num_outputs: 1, model_restrains: ["m"], ...more }).success;
+    for (const mode of ["hw_only", "onnx_hw_only", "tracker", "no_model", "error"]) {
+      expect(extra({ mode }), mode).toBe(true);
+    }
+    for (const source of ["embedded", "live", "env", "calibrated_or_fallback"]) {
+      expect(extra({ grid_ci_source: source }), source).toBe(true);
+    }
+    expect(extra({ mode: "measured" })).toBe(false);
+    expect(extra({ grid_ci_source: "guess" })).toBe(false);
+  });
 });
 
 describe("extra_data limits", () => {

@@ -184,15 +184,31 @@ export function writeExtraData(value: JsonObject): Uint8Array {
 }
 
 /**
- * What the orchestrator requires of `CO2FootprintImpl.extra_data` (§11.2): a non-empty object
- * with `num_outputs` (integer ≥ 1; reiteration while > 1) and `model_restrains` (string[]).
- * Other keys (`mode`, `error`, `grid_ci_source`, …) pass through.
+ * `extra_data.mode` as either carbon node writes it (docs/sustainml-wire.md §11.3, §12.5):
+ * the Python node writes all but `hw_only`; wattprint writes all of them (`tracker` for a
+ * measured task, `hw_only` for a model it estimated that is not ONNX).
+ */
+export const CO2_EXTRA_MODES = ["no_model", "onnx_hw_only", "hw_only", "tracker", "error"] as const;
+
+/**
+ * `extra_data.grid_ci_source`: `env` (a fixed intensity) from both nodes;
+ * `calibrated_or_fallback` only from the Python node; `embedded` and `live` only from
+ * wattprint (the embedded annual tables, or a live provider).
+ */
+export const CO2_GRID_CI_SOURCES = ["env", "calibrated_or_fallback", "embedded", "live"] as const;
+
+/**
+ * A `CO2FootprintImpl.extra_data` from either carbon node. What the orchestrator requires
+ * (§11.2): a non-empty object with `num_outputs` (integer ≥ 1; reiteration while > 1) and
+ * `model_restrains` (string[]). `mode` and `grid_ci_source` take either node's values, so
+ * that wattprint's own output passes; other keys (wattprint's `intensity`, `formula`, …) pass
+ * through.
  */
 export const co2ExtraDataSchema = z.looseObject({
   num_outputs: z.int().min(1),
   model_restrains: z.array(z.string()),
-  mode: z.enum(["no_model", "onnx_hw_only", "tracker", "error"]).optional(),
+  mode: z.enum(CO2_EXTRA_MODES).optional(),
   error: z.string().optional(),
-  grid_ci_source: z.enum(["env", "calibrated_or_fallback"]).optional(),
+  grid_ci_source: z.enum(CO2_GRID_CI_SOURCES).optional(),
 });
 export type CO2ExtraData = z.infer<typeof co2ExtraDataSchema>;

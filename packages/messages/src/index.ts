@@ -26,6 +26,8 @@ export {
 } from "./errors.ts";
 export {
   asciiJson,
+  CO2_EXTRA_MODES,
+  CO2_GRID_CI_SOURCES,
   type CO2ExtraData,
   co2ExtraDataSchema,
   EXTRA_DATA_LIMITS,

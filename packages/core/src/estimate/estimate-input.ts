@@ -28,7 +28,7 @@ export interface IntensityInput {
 
 /**
  * The year an intensity's figures describe, for a document to print: none for a value the user
- * supplied (an override carries a year only because `GridIntensity` requires one).
+ * supplied, whose source names no year, even where the caller's input carries one.
  */
 export function dataYearOf(intensity: IntensityInput): number | undefined {
   return intensity.provenance.source.id === "user" ? undefined : intensity.year;

@@ -193,6 +193,89 @@ describe("findHardware", () => {
     expect(result.ok && result.value.profile.name).toBe("NVIDIA A100 SXM4 40GB");
   });
 
+  it.each([
+    ["RTX 3060 8GB", "NVIDIA GeForce RTX 3060", "NVIDIA GeForce RTX 3060 Ti"],
+    ["RTX 3080 12GB", "NVIDIA GeForce RTX 3080", "NVIDIA GeForce RTX 3080 Ti"],
+    ["RTX 4060 16GB", "NVIDIA GeForce RTX 4060", "NVIDIA GeForce RTX 4060 Ti 16GB"],
+  ])("never answers a Ti sibling when %j rules out the only plain row", (query, plain, sibling) => {
+    const result = findHardware(query);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe("unknown-hardware");
+    expect(result.error.suggestions).toEqual([plain]);
+    expect(result.error.suggestions).not.toContain(sibling);
+    expect(result.error.message).toMatch(/no row of that model has \d+ GB; the table has NVIDIA/);
+  });
+
+  it.each([
+    ["155H", "Intel Core Ultra 7 155H"],
+    ["Core 7 155H", "Intel Core Ultra 7 155H"],
+    ["Altra M128-30", "Ampere Altra Max M128-30"],
+  ])(
+    "still reaches a qualified row from %j when the table has no part without it",
+    (query, name) => {
+      const result = findHardware(query);
+      expect(result.ok && result.value.profile.name).toBe(name);
+    },
+  );
+
+  it.each([
+    ["L40 S", "nvidia-l40s"],
+    ["NVIDIA L40 S", "nvidia-l40s"],
+    ["Xeon Gold 6248 R", "intel-xeon-gold-6248r"],
+  ])("joins the variant letter written apart in %j to its number", (query, id) => {
+    const result = findHardware(query);
+    expect(result.ok && result.value.profile.id).toBe(id);
+    expect(result.ok && result.value.note).toMatch(/^read ".*" as ".*"$/);
+  });
+
+  it.each([
+    ["RTX 4090 D", "NVIDIA GeForce RTX 4090"],
+    ["NVIDIA A10 G", "NVIDIA A10"],
+    ["EPYC 7763 X", "AMD EPYC 7763"],
+  ])("refuses %j, a letter after the number that no row has, offering the row", (query, row) => {
+    const result = findHardware(query);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe("ambiguous-hardware");
+    expect(result.error.suggestions).toEqual([row]);
+    // A word some row has (Ti) after the number is read as that word, not refused.
+    expect(idOf("RTX 3080 Ti")).toBe("nvidia-geforce-rtx-3080-ti");
+  });
+
+  it("never gives the Quadro RTX 6000 (Turing) the RTX 6000 Ada's row", () => {
+    const result = findHardware("Quadro RTX 6000");
+    expect(result.ok).toBe(false);
+    expect(result.ok || result.error.kind).toBe("unknown-hardware");
+  });
+
+  it("reads full-width and other compatibility characters as ASCII, and still drops \u2122", () => {
+    expect(findHardware("\uff21\uff11\uff10\uff10")).toMatchObject({
+      ok: true,
+      value: { profile: { family: "a100" } },
+    });
+    expect(idOf("13th Gen Intel\u00ae Core\u2122 i9-13900K")).toBe("intel-core-i9-13900k");
+  });
+
+  it("quotes at most 80 characters of a long name in messages and notes", () => {
+    const padded = `Xeon Gold 6248 ${"x".repeat(900)}`;
+    const fuzzy = findHardware(padded);
+    expect(fuzzy.ok && fuzzy.value.profile.id).toBe("intel-xeon-gold-6248");
+    expect(fuzzy.ok && fuzzy.value.note?.length).toBeLessThan(200);
+    const unknown = findHardware("q".repeat(900));
+    expect(unknown.ok || unknown.error.message.length).toBeLessThan(200);
+  });
+
+  it("refuses a name over 1024 characters unread, with a short message", () => {
+    const result = findHardware(`A100 ${"x1 ".repeat(400_000)}`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe("unknown-hardware");
+    expect(result.error.message).toContain("over 1024 characters");
+    expect(result.error.message.length).toBeLessThan(250);
+    expect(result.error.suggestions).toEqual([]);
+  });
+
   it("rejects an empty query", () => {
     expect(findHardware("  (R) ")).toMatchObject({
       ok: false,

@@ -2,6 +2,7 @@ import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { boundedMemo } from "../text/bounded-memo.ts";
 import { closest } from "../text/closest.ts";
 import { compareNames } from "../text/compare-names.ts";
+import { MAX_NAME_CHARS, quoteName } from "../text/quote-name.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
 import {
   type NameTokens,
@@ -11,6 +12,7 @@ import {
   type VariantConflict,
 } from "./normalise.ts";
 import type { HardwareProfile } from "./profile.ts";
+import { readVariantLetters } from "./variant-letters.ts";
 
 /**
  * Name -> profile. Order of trust: the literal spelling, then the normalised spelling, then
@@ -60,6 +62,10 @@ interface Index {
   readonly literal: ReadonlyMap<string, HardwareProfile>;
   readonly normalised: ReadonlyMap<string, HardwareProfile>;
   readonly entries: readonly Entry[];
+  /** Every model token of every spelling, to read a variant letter written apart. */
+  readonly rowTokens: ReadonlySet<string>;
+  /** Every spelling's model tokens, joined by spaces: whether a row has a sibling. */
+  readonly rowModels: ReadonlySet<string>;
 }
 
 let index: Index | undefined;
@@ -67,6 +73,8 @@ let index: Index | undefined;
 function buildIndex(): Index {
   const literal = new Map<string, HardwareProfile>();
   const normalised = new Map<string, HardwareProfile>();
+  const rowTokens = new Set<string>();
+  const rowModels = new Set<string>();
   const entries = hardwareProfiles.map((profile): Entry => {
     const spellings = [profile.name, ...profile.aliases];
     const modelTokenSets: (readonly string[])[] = [];
@@ -74,7 +82,10 @@ function buildIndex(): Index {
       literal.set(spelling.trim().toLowerCase(), profile);
       const name = normaliseName(spelling);
       normalised.set(name, profile);
-      modelTokenSets.push(tokensOfNormalised(name).model);
+      const { model } = tokensOfNormalised(name);
+      modelTokenSets.push(model);
+      rowModels.add(model.join(" "));
+      for (const token of model) rowTokens.add(token);
     }
     const haystack = [
       ...spellings,
@@ -87,7 +98,7 @@ function buildIndex(): Index {
       .toLowerCase();
     return { profile, modelTokenSets, haystack };
   });
-  return { literal, normalised, entries };
+  return { literal, normalised, entries, rowTokens, rowModels };
 }
 
 function getIndex(): Index {
@@ -105,16 +116,29 @@ const QUALIFIERS = new Set(["laptop", "mobile", "max", "maxq", "ti", "super", "p
 
 /**
  * 10 per shared model token; extra query words cost 1 (they may be noise we do not know),
- * missing candidate words cost 3 (the query is less specific than the row).
+ * missing candidate words cost 3 (the query is less specific than the row). A qualifier
+ * counts both ways: the query's must be in the row, and a row whose qualifier the query lacks
+ * is not reached by containment when the table has the part without it, or "RTX 3060 8GB"
+ * (the 12GB row ruled out) became the 3060 Ti. A qualified row with no such sibling is still
+ * reached: "155H" is only ever a Core Ultra 7 155H.
  */
 function modelScore(candidate: readonly string[], query: readonly string[]): number | undefined {
   if (query.some((t) => QUALIFIERS.has(t) && !candidate.includes(t))) return undefined;
   const shared = candidate.filter((t) => query.includes(t)).length;
   if (shared === candidate.length && shared > 0) return 10 * shared - (query.length - shared);
   if (shared === query.length && query.some(hasDigit)) {
+    if (hasUnqualifiedSibling(candidate, query)) return undefined;
     return 10 * shared - 3 * (candidate.length - shared);
   }
   return undefined;
+}
+
+/** Whether the table holds the row's part without the qualifiers the query leaves out. */
+function hasUnqualifiedSibling(candidate: readonly string[], query: readonly string[]): boolean {
+  const unsaid = (t: string): boolean => QUALIFIERS.has(t) && !query.includes(t);
+  if (!candidate.some(unsaid)) return false;
+  const sibling = candidate.filter((t) => !unsaid(t)).join(" ");
+  return sibling !== "" && getIndex().rowModels.has(sibling);
 }
 
 /** A stated form factor or memory size that contradicts the row rules the row out. */
@@ -221,52 +245,49 @@ export function findHardware(
 const rememberedLookups = boundedMemo(REMEMBERED_LOOKUPS, (query) => lookUp(query, true));
 
 function lookUp(query: string, suggest: boolean): Result<HardwareMatch, HardwareLookupError> {
-  const { literal, normalised } = getIndex();
+  if (query.length > MAX_NAME_CHARS) {
+    const message =
+      `unknown hardware ${quoteName(query)}: a name over ${MAX_NAME_CHARS} characters names ` +
+      `no device (${HARDWARE_HINT})`;
+    return lookupError("unknown-hardware", query, message, []);
+  }
+  const { literal, normalised, rowTokens } = getIndex();
   // A name as the table spells it needs no normalising (eight regular expressions): the
   // common case of a name picked from `wattprint hardware`, a form or an earlier answer.
   const literalHit = literal.get(query.trim().toLowerCase());
   if (literalHit !== undefined) return ok({ profile: literalHit, confidence: "exact" });
-  const normalisedQuery = normaliseName(query);
-  if (normalisedQuery.length === 0) {
+  const written = normaliseName(query);
+  if (written.length === 0) {
     const message =
       query.trim() === ""
         ? `empty hardware name; ${HARDWARE_HINT}`
-        : `hardware name "${query}" has no model in it (only vendor marks or words such as CPU); ${HARDWARE_HINT}`;
+        : `hardware name ${quoteName(query)} has no model in it (only vendor marks or words such as CPU); ${HARDWARE_HINT}`;
     return lookupError("empty-query", query, message, []);
   }
+  const letters = readVariantLetters(written, rowTokens);
+  const normalisedQuery = letters.text;
+  const joinedNote = letters.joined
+    ? { note: `read ${quoteName(written)} as ${quoteName(normalisedQuery)}` }
+    : {};
 
   const normalisedHit = normalised.get(normalisedQuery);
-  if (normalisedHit !== undefined) return ok({ profile: normalisedHit, confidence: "normalised" });
+  if (normalisedHit !== undefined) {
+    return ok({ profile: normalisedHit, confidence: "normalised", ...joinedNote });
+  }
 
-  const tokens = tokenise(query);
+  const tokens = tokensOfNormalised(normalisedQuery);
   if (tokens.conflict !== undefined) return conflicting(query, tokens.conflict);
   const ranked = rank(tokens);
   const top = ranked[0];
-  if (top === undefined) {
-    const cores = hardwareProfiles.filter(
-      (p) =>
-        p.microarchitecture !== undefined && normaliseName(p.microarchitecture) === normalisedQuery,
-    );
-    if (cores.length > 0) {
-      const names = cores.map((p) => p.name);
-      const message =
-        `ambiguous hardware "${query}": ${cores[0]?.microarchitecture} is a CPU core design ` +
-        "used by several chips with different power; name the chip (the cloud instance type " +
-        `tells which), e.g. ${listed(names)}`;
-      return lookupError("ambiguous-hardware", query, message, names);
-    }
-    const nearest = suggest ? nearestNames(normalisedQuery) : [];
-    const close = nearest.length > 0 ? `; did you mean ${nearest.join(", ")}?` : "";
-    const message = `unknown hardware "${query}"${close} (${HARDWARE_HINT})`;
-    return lookupError("unknown-hardware", query, message, nearest);
-  }
+  if (top === undefined) return unmatched(query, normalisedQuery, tokens, suggest);
 
   const tied = ranked.filter((s) => s.score === top.score);
+  if (letters.unread !== undefined) return unreadLetter(query, letters.unread, tied);
   if (tied.length === 1) {
     return ok({
       profile: top.profile,
       confidence: "fuzzy",
-      note: `matched "${normalisedQuery}" to ${top.profile.name} by name tokens`,
+      note: `matched ${quoteName(normalisedQuery)} to ${top.profile.name} by name tokens`,
     });
   }
   const topPreference = top.profile.preference ?? 0;
@@ -278,15 +299,83 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
       profile: top.profile,
       confidence: "fuzzy",
       note:
-        `"${query}" does not say which variant; chose ${describe(top.profile)}, ` +
+        `${quoteName(query)} does not say which variant; chose ${describe(top.profile)}, ` +
         `${preferred.length === 1 ? "the most common one" : "same power as the others"} ` +
         `(also possible: ${others.join(", ")})`,
     });
   }
   const names = tied.map((s) => s.profile.name);
   const message =
-    `ambiguous hardware "${query}": it fits several rows with different power; ` +
+    `ambiguous hardware ${quoteName(query)}: it fits several rows with different power; ` +
     `name one of ${listed(names)} (${HARDWARE_HINT})`;
+  return lookupError("ambiguous-hardware", query, message, names);
+}
+
+/** No row fits: a core design shared by chips, a variant the table lacks, or an unknown name. */
+function unmatched(
+  query: string,
+  normalisedQuery: string,
+  tokens: NameTokens,
+  suggest: boolean,
+): Result<HardwareMatch, HardwareLookupError> {
+  const cores = hardwareProfiles.filter(
+    (p) =>
+      p.microarchitecture !== undefined && normaliseName(p.microarchitecture) === normalisedQuery,
+  );
+  if (cores.length > 0) {
+    const names = cores.map((p) => p.name);
+    const message =
+      `ambiguous hardware ${quoteName(query)}: ${cores[0]?.microarchitecture} is a CPU core ` +
+      "design used by several chips with different power; name the chip (the cloud instance " +
+      `type tells which), e.g. ${listed(names)}`;
+    return lookupError("ambiguous-hardware", query, message, names);
+  }
+  const variantMissing = rowsWithoutVariant(tokens);
+  if (variantMissing.length > 0) {
+    const stated = [
+      tokens.memoryGB === undefined ? undefined : `${tokens.memoryGB} GB`,
+      tokens.formFactor,
+    ].filter((word) => word !== undefined);
+    const names = variantMissing.map((p) => p.name);
+    const message =
+      `unknown hardware ${quoteName(query)}: no row of that model has ${stated.join(" and ")}; ` +
+      `the table has ${listed(variantMissing.map(describeVariant))} (${HARDWARE_HINT})`;
+    return lookupError("unknown-hardware", query, message, names);
+  }
+  const nearest = suggest ? nearestNames(normalisedQuery) : [];
+  const close = nearest.length > 0 ? `; did you mean ${nearest.join(", ")}?` : "";
+  const message = `unknown hardware ${quoteName(query)}${close} (${HARDWARE_HINT})`;
+  return lookupError("unknown-hardware", query, message, nearest);
+}
+
+/**
+ * The rows the model tokens alone fit when a stated memory size or form factor ruled them all
+ * out: "RTX 3060 8GB" names a card the table lacks, and its sibling is not it.
+ */
+function rowsWithoutVariant(tokens: NameTokens): readonly HardwareProfile[] {
+  if (tokens.memoryGB === undefined && tokens.formFactor === undefined) return [];
+  return rank({ model: tokens.model }).map((s) => s.profile);
+}
+
+const describeVariant = (p: HardwareProfile): string => {
+  const variant = [p.memoryGB === undefined ? undefined : `${p.memoryGB} GB`, p.formFactor];
+  return `${p.name} (${[...variant.filter((word) => word !== undefined), `${p.tdpW} W`].join(", ")})`;
+};
+
+/**
+ * A letter after the model number that completes no row ("RTX 4090 D"): it may name a part
+ * with other power, so the rows that fit without it are offered, not chosen.
+ */
+function unreadLetter(
+  query: string,
+  [number, letter]: readonly [string, string],
+  tied: readonly Scored[],
+): Result<HardwareMatch, HardwareLookupError> {
+  const names = tied.map((s) => s.profile.name);
+  const message =
+    `ambiguous hardware ${quoteName(query)}: "${letter}" after ${quoteName(number)} may name a ` +
+    `variant the table does not hold; if it is ${listed(tied.map((s) => describe(s.profile)))}, ` +
+    `name it (${HARDWARE_HINT})`;
   return lookupError("ambiguous-hardware", query, message, names);
 }
 
@@ -304,7 +393,7 @@ function conflicting(
   const [first, second] = conflict.written;
   const offered = names.length > 0 ? `, e.g. ${names.join(" or ")}` : "";
   const message =
-    `ambiguous hardware "${query}": it names two ${conflict.what}s, ${first} and ${second}; ` +
+    `ambiguous hardware ${quoteName(query)}: it names two ${conflict.what}s, ${first} and ${second}; ` +
     `name one${offered} (${HARDWARE_HINT})`;
   return lookupError("ambiguous-hardware", query, message, names);
 }

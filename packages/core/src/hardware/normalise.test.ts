@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tokenise } from "./normalise.ts";
+import { normaliseName, tokenise } from "./normalise.ts";
 
 describe("tokenise", () => {
   it("keeps each model word once, in the order first written", () => {
@@ -18,5 +18,14 @@ describe("tokenise", () => {
       ],
     });
     expect(tokenise("A100 SXM4 SXM").conflict).toBeUndefined();
+  });
+});
+
+describe("normaliseName", () => {
+  it("folds compatibility characters (NFKC) and drops the trade mark sign as a mark", () => {
+    expect(normaliseName("\uff2e\uff36\uff29\uff24\uff29\uff21 \uff21\uff11\uff10\uff10")).toBe(
+      "a100",
+    );
+    expect(normaliseName("Intel Core\u2122 i7-12700K")).toBe("core i7 12700k");
   });
 });

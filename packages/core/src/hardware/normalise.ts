@@ -18,12 +18,15 @@ const NOISE_PATTERNS: readonly RegExp[] = [
   /\b\d+(st|nd|rd|th)\s+gen(eration)?\b/g,
 ];
 
-/** Vendor and marketing words that appear in some reports of a device and not in others. */
+/**
+ * Vendor and marketing words that appear in some reports of a device and not in others.
+ * Not "quadro": the Quadro RTX 6000 (Turing) is another card than the RTX 6000 Ada, and
+ * dropping the word matched the one to the other.
+ */
 const NOISE_WORDS = new Set([
   "nvidia",
   "tesla",
   "geforce",
-  "quadro",
   "intel",
   "amd",
   "apple",
@@ -57,7 +60,13 @@ const MEMORY_TOKEN = /^(\d+)gb$/;
 
 /** Lower-cased, noise-free, single-spaced form used for exact and token comparison. */
 export function normaliseName(raw: string): string {
-  let text = raw.toLowerCase();
+  // NFKC folds full-width and other compatibility forms ("\uff21\uff11\uff10\uff10" -> "A100"),
+  // which the ASCII filter below would otherwise drop whole. It also writes the trade mark
+  // sign as "TM", glued to the word before it ("Core\u2122" -> "CoreTM"), so that sign goes first.
+  let text = raw
+    .replace(/\u2122/g, " ")
+    .normalize("NFKC")
+    .toLowerCase();
   for (const pattern of NOISE_PATTERNS) text = text.replace(pattern, " ");
   text = text.replace(/[^a-z0-9]+/g, " ");
   // "80 GB" and "80GB" must compare equal; nvidia-smi uses both.

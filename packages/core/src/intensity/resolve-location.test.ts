@@ -103,6 +103,18 @@ describe("resolveLocation", () => {
     expect(result).not.toHaveProperty("value");
   });
 
+  it("quotes at most 80 characters of a long name, and refuses one over 1024 unread", () => {
+    const long = resolveLocation("Atlantis ".repeat(100));
+    expect(long.ok || long.error.kind).toBe("unknown-location");
+    expect(long.ok || long.error.message.length).toBeLessThan(250);
+    const huge = resolveLocation("a".repeat(1 << 20));
+    expect(huge.ok).toBe(false);
+    if (huge.ok) return;
+    expect(huge.error.kind).toBe("unknown-location");
+    expect(huge.error.message).toContain("over 1024 characters");
+    expect(huge.error.message.length).toBeLessThan(250);
+  });
+
   it("suggests the likely intent first, and every suggestion resolves", () => {
     const spian = resolveLocation("Spian");
     expect(!spian.ok && spian.error.kind === "unknown-location" && spian.error.suggestions[0]).toBe(

@@ -93,6 +93,27 @@ describe("computeCarbonFootprint", () => {
     expect(ms.extra).toMatchObject({ latency_unit: "ms", pue: 1.56, mode: "onnx_hw_only" });
   });
 
+  it.each([
+    ["h", 0.01],
+    ["s", 36],
+    ["ms", 36_000],
+  ] as const)(
+    "writes the formula in the latency's own unit (%s), reproducing the energy",
+    (unit, latency) => {
+      const outcome = computeCarbonFootprint(
+        inputs({ hw: { hw_description: "x", power_consumption: 100, latency } }),
+        { ...options, latencyUnit: unit },
+      );
+      const formula = String(outcome.extra.formula);
+      // "energy_kWh = power_W x latency_<unit> / <divisor> x PUE; ..."
+      const stated = /latency_(\w+) \/ ([\d.e]+) x PUE/.exec(formula);
+      expect(stated?.[1]).toBe(unit);
+      // 100 W for 36 s (0.01 h) is 0.001 kWh in every unit; the PUE is 1.
+      expect(outcome.energyConsumptionKWh).toBeCloseTo(0.001, 15);
+      expect((100 * latency) / Number(stated?.[2])).toBeCloseTo(outcome.energyConsumptionKWh, 15);
+    },
+  );
+
   it("builds extra_data as the Python node does: user num_outputs, restrains appended and de-duplicated", () => {
     const outcome = computeCarbonFootprint(
       inputs({

@@ -212,7 +212,8 @@ export function failedOutcome(
 
 /**
  * The Carbontracker Node's task: footprint of one inference of `model` on `hw`.
- * energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity_g/kWh.
+ * energy_kWh = power_W x latency_h / 1000 x PUE (estimateFormula for other latency units);
+ * carbon_g = energy_kWh x intensity_g/kWh.
  * Never throws: every failure is an outcome with `mode: "error"` and the reason. Inputs over
  * a size limit are refused before anything is done with them.
  */
@@ -309,6 +310,24 @@ export function gridCiSource(intensity: IntensityInput): string {
   return intensity.level === "override" ? "env" : intensity.level === "live" ? "live" : "embedded";
 }
 
+/**
+ * What the latency is divided by to turn W x latency into kWh: 1000 W per kW, times 3600 s
+ * per hour for seconds and 3.6e6 ms per hour for milliseconds.
+ */
+const KWH_DIVISOR_TEXT: Readonly<Record<LatencyUnit, string>> = {
+  h: "1000",
+  s: "3.6e6",
+  ms: "3.6e9",
+};
+
+/** `extra_data.formula` in the unit the latency was read in, so the text matches the numbers. */
+export function estimateFormula(latencyUnit: LatencyUnit): string {
+  return (
+    `energy_kWh = power_W x latency_${latencyUnit} / ${KWH_DIVISOR_TEXT[latencyUnit]} x PUE; ` +
+    "carbon_g = energy_kWh x intensity"
+  );
+}
+
 function successExtra(
   base: FootprintExtraBase,
   warnings: readonly string[],
@@ -334,7 +353,7 @@ function successExtra(
     pue: options.pue.value,
     intensity: intensityJson(intensity),
     pue_source: provenanceJson(options.pue.provenance),
-    formula: "energy_kWh = power_W x latency_h / 1000 x PUE; carbon_g = energy_kWh x intensity",
+    formula: estimateFormula(options.latencyUnit),
   };
   if (warnings.length > 0) extra.warnings = [...warnings];
   Object.freeze(extra);
