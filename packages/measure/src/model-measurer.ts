@@ -123,6 +123,9 @@ export class ModelMeasurer {
       // The caller applies its own PUE and intensity to the IT energy; the tracker's CO2 is unused.
       pue: 1,
       intensityGPerKWh: 0,
+      // Nor is its location: the host's WATTPRINT_LOCATION (one mistyped once made every
+      // measurement "nothing to measure on") is the caller's business, not read here.
+      env: {},
       power,
     };
     const measurer = new ModelMeasurer(

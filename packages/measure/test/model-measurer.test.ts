@@ -167,3 +167,25 @@ describe("ModelMeasurer's model_path lookup", () => {
     }
   });
 });
+
+describe("ModelMeasurer and the host's WATTPRINT_LOCATION", () => {
+  it("measures although the variable names no known place (its CO2 is the caller's)", async () => {
+    const before = process.env.WATTPRINT_LOCATION;
+    process.env.WATTPRINT_LOCATION = "Atlantis";
+    try {
+      const opened = await ModelMeasurer.open({ tracker: SIMULATED });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const m = opened.value;
+      try {
+        expect(m.readiness()).toMatchObject({ ready: true });
+        const measured = await m.measure({ modelFile: join(dir, "tiny-mlp.onnx"), windowS: 0.05 });
+        expect(measured).toMatchObject({ ok: true });
+      } finally {
+        await m.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env.WATTPRINT_LOCATION;
+      else process.env.WATTPRINT_LOCATION = before;
+    }
+  });
+});

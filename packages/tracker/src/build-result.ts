@@ -45,6 +45,13 @@ export interface Figures {
   /** The N of the log's `… for N epoch(s):`; null for `Actual consumption:`. */
   readonly label: number | null;
   readonly method: string;
+  /**
+   * What the run's inference count is multiplied by: a prediction scales the energy measured
+   * so far to all epochs (`epochs / measured`), and its count the same, so that its
+   * per-inference figures are the measured ones rather than `epochs / measured` times them.
+   * 1 (the default) for an actual result.
+   */
+  readonly inferenceScale?: number;
   /** Per device (same order): seconds not counted, and whether the energy is a lower bound. */
   readonly deviceState?: (index: number) => { uncountedS: number; lowerBound: boolean };
 }
@@ -53,6 +60,7 @@ export interface Figures {
 export function buildResult(run: RunContext, f: Figures): TrackerResult {
   const energy = energyFigures(totalJ(f.ledger), run.pue.value);
   const co2G = energy.totalKWh * f.gPerKWh;
+  const inferences = run.inferences * (f.inferenceScale ?? 1);
   const state = f.deviceState;
   const indexOf = (d: TrackedDevice) => f.devices.indexOf(d);
   const components = componentResults(
@@ -80,8 +88,10 @@ export function buildResult(run: RunContext, f: Figures): TrackerResult {
     equivalents: equivalentsOf(co2G, energy.totalKWh),
     tasks: [...run.tasks],
     tasksDropped: run.tasksDropped,
-    inferences: run.inferences,
-    perInference: perInference(energy, co2G, f.ledger.seconds, run.inferences),
+    // The predicted count is rounded to a whole number; the per-inference figures divide by
+    // the unrounded one, which keeps them the measured ones exactly.
+    inferences: Math.min(Math.round(inferences), Number.MAX_SAFE_INTEGER),
+    perInference: perInference(energy, co2G, f.ledger.seconds, inferences),
     method: f.method,
     warnings: run.warnings.map((w) => ({ ...w })),
     warningsDropped: run.warningsDropped,

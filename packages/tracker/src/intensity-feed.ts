@@ -8,13 +8,26 @@ import {
   sourceOf,
 } from "@wattprint/core";
 import { err, failure, ok, type Result } from "@wattprint/result";
-import type { TrackerClock, TrackerFailure, TrackerWarningKind } from "./options.ts";
+import {
+  LOCATION_ENV,
+  type TrackerClock,
+  type TrackerFailure,
+  type TrackerWarningKind,
+} from "./options.ts";
 import type { IntensityResult } from "./result.ts";
 
 /** Values kept for the result and the log's intensities line; the mean counts them all. */
 export const MAX_INTENSITY_VALUES = 10_000;
 
+/** The predicted intensity counts the forecast once more for each this many seconds. */
+export const FORECAST_WEIGHT_S = 900;
+
 type Level = IntensityResult["level"];
+
+/** What a grid's intensity can be: a finite number of g/kWh, not below zero. */
+function isIntensity(gPerKWh: number): boolean {
+  return Number.isFinite(gPerKWh) && gPerKWh >= 0;
+}
 
 export interface IntensityFeedOptions {
   readonly location: string | undefined;
@@ -70,12 +83,15 @@ export class IntensityFeed {
         : { overrideGPerKWh: options.overrideGPerKWh }),
     });
     if (!resolved.ok) {
-      const field = options.locationFrom === "env" ? "env.WATTPRINT_LOCATION" : "location";
-      return err(
-        failure("intensity", resolved.error.message, {
-          field: options.overrideGPerKWh === undefined ? field : "intensityGPerKWh",
-        }),
-      );
+      // Named by what was wrong: the override only when it was the override, else wherever
+      // the location came from (an override does not make a bad location the override's fault).
+      const field =
+        resolved.error.kind === "invalid-override"
+          ? "intensityGPerKWh"
+          : options.locationFrom === "env"
+            ? `env.${LOCATION_ENV}`
+            : "location";
+      return err(failure("intensity", resolved.error.message, { field }));
     }
     const embedded = resolved.value;
     const address =
@@ -171,8 +187,18 @@ export class IntensityFeed {
       );
       return;
     }
-    this.counters.fetches++;
     const gPerKWh = answer.value.intensity.value;
+    if (!isIntensity(gPerKWh)) {
+      // An injected provider is a port too: a value no grid has would make the mean (and the
+      // CO2) NaN or negative, which the log writer then refuses, so it is a failed fetch.
+      this.counters.failures++;
+      this.options.onWarning(
+        "intensity",
+        `${provider.title} returned ${gPerKWh} gCO2eq/kWh, not a number >= 0; the value is not used, and the run's CO2 uses ${this.liveCount > 0 ? "the values fetched so far" : `the embedded annual value (${this.embedded.intensity.value.toFixed(2)} gCO2eq/kWh)`}`,
+      );
+      return;
+    }
+    this.counters.fetches++;
     this.latestLive = answer.value;
     this.liveSum += gPerKWh;
     this.liveCount++;
@@ -208,11 +234,13 @@ export class IntensityFeed {
    * carbontracker's predicted intensity: the mean of the values fetched so far, plus one
    * value `f` for the predicted duration, plus `f` again for each 900 s of it. `f` is the
    * provider's forecast over that duration where it has one, else its latest value, else
-   * the embedded value.
+   * the embedded value. The 900 s is carbontracker's fixed weight (a fetch's worth of time at
+   * its refresh rate), not `refreshS`: a faster refresh fetches more values during the run,
+   * it does not make the forecast count more against them.
    */
   async predictedGPerKWh(durationS: number): Promise<number> {
     const f = await this.forecastFor(durationS);
-    const extra = 1 + Math.floor(durationS / this.options.refreshS);
+    const extra = 1 + Math.floor(durationS / FORECAST_WEIGHT_S);
     return (this.liveSum + f * extra) / (this.liveCount + extra);
   }
 
@@ -225,7 +253,12 @@ export class IntensityFeed {
         if (points.ok && points.value.length > 0) {
           let sum = 0;
           for (const p of points.value) sum += p.intensity.value;
-          return sum / points.value.length;
+          const bad = points.value.find((p) => !isIntensity(p.intensity.value));
+          if (bad === undefined) return sum / points.value.length;
+          this.options.onWarning(
+            "intensity",
+            `${provider.title}'s forecast holds ${bad.intensity.value} gCO2eq/kWh, not a number >= 0; the prediction uses ${this.latestLive === null ? "the embedded annual value" : "the latest value fetched"} instead`,
+          );
         }
         if (!points.ok) this.options.onWarning("intensity", points.error.message);
       } catch (error) {

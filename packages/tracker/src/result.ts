@@ -160,6 +160,10 @@ export const trackerResultSchema = z.strictObject({
   /** The first 1,000 tasks; `tasksDropped` counts the rest (their energy is in the run's). */
   tasks: z.array(taskResultSchema),
   tasksDropped: z._default(count, 0),
+  /**
+   * The inferences counted; in a prediction, the count predicted for all epochs (the counted
+   * ones × epochs / epochs measured, rounded), as its energy is.
+   */
   inferences: count,
   /** The run's energy and CO2 divided by `inferences`; null when none were counted. */
   perInference: z.nullable(perInferenceSchema),

@@ -45,10 +45,9 @@ import {
   totalJ,
 } from "./figures.ts";
 import { IntensityFeed } from "./intensity-feed.ts";
+import { type RunLocation, runLocation } from "./location.ts";
 import {
   describeThrown,
-  LOCATION_ENV,
-  MAX_LOCATION_CHARS,
   MAX_TASK_NAME_CHARS,
   parseTrackerOptions,
   type ResolvedTrackerOptions,
@@ -132,6 +131,8 @@ const OPENING_STAGES = {
 } as const satisfies Record<string, { kind: TrackerErrorKind; what: string }>;
 
 const J_PER_KWH = 3_600_000;
+/** The PUE line's source for a number given as `pue`, as the log writer words it. */
+const USER_PUE_CITATION = "user-supplied";
 
 /**
  * carbontracker's tracker for TypeScript. `new CarbonTracker({ epochs })`, then
@@ -185,6 +186,11 @@ export class CarbonTracker implements AsyncDisposable {
   private predicting: Promise<TrackerResult | null> | null = null;
   private epochsCompleted = 0;
   private run: { energyJ: Float64Array; seconds: number } = emptyLedger(0);
+  /**
+   * Per tracked device, the seconds the meter could not count within the run (its epochs, or
+   * its span): the meter's own count runs from open, before the run began and between epochs.
+   */
+  private runUncountedS = new Float64Array(0);
   private spanBegin: Promise<MeterReading> | null = null;
   /** The run's first reading (span start or first epoch start), for `live()`. */
   private firstReading: MeterReading | null = null;
@@ -288,39 +294,7 @@ export class CarbonTracker implements AsyncDisposable {
     o: ResolvedTrackerOptions,
     opening: Opening,
   ): Promise<Result<Session, TrackerFailure>> {
-    const env = o.env ?? process.env;
-    const fromEnv = env[LOCATION_ENV]?.trim();
-    if (fromEnv !== undefined && fromEnv.length > MAX_LOCATION_CHARS) {
-      // The option has the same limit in its schema; the variable is only read here.
-      return err(
-        failure(
-          "intensity",
-          `${LOCATION_ENV} is ${fromEnv.length} characters long; a location is at most ${MAX_LOCATION_CHARS} (an ISO code, a country or a zone id such as DK, Germany or US-CAL-CISO)`,
-          { field: `env.${LOCATION_ENV}` },
-        ),
-      );
-    }
-    const location = o.location ?? (fromEnv === "" ? undefined : fromEnv);
-    const feed = IntensityFeed.open({
-      location,
-      locationFrom: o.location !== undefined ? "option" : location !== undefined ? "env" : "none",
-      overrideGPerKWh: o.intensityGPerKWh,
-      provider: o.intensityProvider ?? providerForKeys(this.apiKeys),
-      clock: this.clock,
-      refreshS: o.intensityRefreshS,
-      onFetched: (gPerKWh, address) => {
-        this.counters.intensityFetches++;
-        const written = this.session?.writer?.intensityFetched({
-          intensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
-          address,
-        });
-        if (written !== undefined && !written.ok) this.logFailed(written.error);
-      },
-      onWarning: (kind, message) => {
-        if (kind === "intensity") this.counters.intensityFailures++;
-        this.warn(kind, message);
-      },
-    });
+    const feed = this.openFeed(o);
     if (!feed.ok) return feed;
     opening.feed = feed.value;
 
@@ -371,9 +345,13 @@ export class CarbonTracker implements AsyncDisposable {
         decimalPrecision: o.decimalPrecision,
         interpretable: o.interpretable,
         pue: pue.value,
-        ...(pue.value === 1.58 && o.pue === undefined
-          ? { pueCitation: CARBONTRACKER_PUE_CITATION }
-          : {}),
+        // A number the user gave is theirs, also when it is carbontracker's 1.58 (the log
+        // writer would otherwise cite the Uptime Institute for it, as the result does not).
+        ...(typeof o.pue === "number"
+          ? { pueCitation: USER_PUE_CITATION }
+          : pue.value === 1.58 && o.pue === undefined
+            ? { pueCitation: CARBONTRACKER_PUE_CITATION }
+            : {}),
         intensityIntervalS: Math.round(o.intensityRefreshS),
         now: () => this.clock.now(),
       });
@@ -406,6 +384,46 @@ export class CarbonTracker implements AsyncDisposable {
     feed.value.start();
     this.timer = this.clock.setInterval(() => this.tick(), o.updateInterval * 1000);
     return ok(session);
+  }
+
+  /**
+   * The run's intensity. With `intensityGPerKWh` the location only labels the result (the CO2
+   * does not depend on it), so one that cannot be used, most often a stray or mistyped
+   * `WATTPRINT_LOCATION` in the host's environment, is a warning and the run goes on with the
+   * fixed value; without it, it fails the open, naming the option or the variable it came from.
+   */
+  private openFeed(o: ResolvedTrackerOptions): Result<IntensityFeed, TrackerFailure> {
+    const located = runLocation(o.location, o.env ?? process.env);
+    const open = (where: RunLocation) =>
+      IntensityFeed.open({
+        location: where.location,
+        locationFrom: where.from,
+        overrideGPerKWh: o.intensityGPerKWh,
+        provider: o.intensityProvider ?? providerForKeys(this.apiKeys),
+        clock: this.clock,
+        refreshS: o.intensityRefreshS,
+        onFetched: (gPerKWh, address) => {
+          this.counters.intensityFetches++;
+          const written = this.session?.writer?.intensityFetched({
+            intensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
+            address,
+          });
+          if (written !== undefined && !written.ok) this.logFailed(written.error);
+        },
+        onWarning: (kind, message) => {
+          if (kind === "intensity") this.counters.intensityFailures++;
+          this.warn(kind, message);
+        },
+      });
+    const feed = located.ok ? open(located.value) : located;
+    if (feed.ok || o.intensityGPerKWh === undefined || feed.error.field === "intensityGPerKWh") {
+      return feed;
+    }
+    this.warn(
+      "notice",
+      `${feed.error.field ?? "location"}: ${feed.error.message}; the location is not used, and the fixed intensityGPerKWh (${o.intensityGPerKWh} gCO2eq/kWh) is`,
+    );
+    return open({ location: undefined, from: "none" });
   }
 
   private pue(o: ResolvedTrackerOptions | null): { value: number; source: Source } {
@@ -495,6 +513,18 @@ export class CarbonTracker implements AsyncDisposable {
       );
     }
     return { energyJ, seconds: Math.max(0, (later.atMs - earlier.atMs) / 1000) };
+  }
+
+  /** Adds the seconds each device's meter could not count between two readings to the run's. */
+  private addUncounted(session: Session, earlier: MeterReading, later: MeterReading): void {
+    if (this.runUncountedS.length !== session.devices.length) {
+      this.runUncountedS = new Float64Array(session.devices.length);
+    }
+    for (let i = 0; i < this.runUncountedS.length; i++) {
+      const at = session.index[i] as number;
+      const gap = (later.devices[at]?.uncountedS ?? 0) - (earlier.devices[at]?.uncountedS ?? 0);
+      this.runUncountedS[i] = (this.runUncountedS[i] as number) + Math.max(0, gap);
+    }
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -599,6 +629,7 @@ export class CarbonTracker implements AsyncDisposable {
     const later = await this.sample(session);
     const ledger = this.span(session, earlier, later);
     addLedger(this.run, ledger);
+    this.addUncounted(session, earlier, later);
     this.epochsCompleted++;
     this.writeEpoch(session, ledger);
     return ledger;
@@ -647,6 +678,7 @@ export class CarbonTracker implements AsyncDisposable {
       kind: "predicted",
       status: "complete",
       ledger,
+      inferenceScale: epochs / n,
       gPerKWh,
       label: epochs,
       method: `mean of ${n} measured epoch(s) x ${epochs} epochs (carbontracker's prediction); intensity: mean of the values so far and the forecast for ${Math.round(durationS)} s`,
@@ -705,12 +737,19 @@ export class CarbonTracker implements AsyncDisposable {
     if (predicting !== null) await predicting.catch(() => undefined);
     let label: number | null;
     let ledger: Ledger;
-    if (this.usedEpochs) {
+    // Epochs planned but none started (training failed while loading): carbontracker's early
+    // stop with 0 epochs, not a one-epoch span that never ran as an epoch.
+    const noEpoch =
+      !this.usedEpochs && this.spanBegin === null && this.options?.epochs !== undefined;
+    if (this.usedEpochs || noEpoch) {
+      if (noEpoch) this.run = emptyLedger(session.devices.length);
       ledger = this.run;
       label = this.epochsCompleted;
     } else {
       const earlier = this.spanBegin === null ? session.opening : await this.spanBegin;
-      ledger = this.span(session, earlier, await this.sample(session));
+      const later = await this.sample(session);
+      ledger = this.span(session, earlier, later);
+      this.addUncounted(session, earlier, later);
       this.run = { energyJ: new Float64Array(ledger.energyJ), seconds: ledger.seconds };
       // carbontracker's command wrapper: one epoch, then "Actual consumption:".
       this.epochsCompleted = 1;
@@ -720,7 +759,7 @@ export class CarbonTracker implements AsyncDisposable {
     if (this.timer !== null) this.clock.clearInterval(this.timer);
     this.timer = null;
     const target = this.monitorTarget();
-    const early = this.usedEpochs && target !== null && this.epochsCompleted < target;
+    const early = (this.usedEpochs || noEpoch) && target !== null && this.epochsCompleted < target;
     await session.feed.settle();
     session.feed.stop();
     const gPerKWh = session.feed.meanGPerKWh;
@@ -730,9 +769,11 @@ export class CarbonTracker implements AsyncDisposable {
       ledger,
       gPerKWh,
       label,
-      method: this.usedEpochs
-        ? `measured over ${this.epochsCompleted} epoch(s), energy from the power meter's readings`
-        : "measured from start to stop, energy from the power meter's readings",
+      method: noEpoch
+        ? "stopped before the first epoch: no epoch was measured (tasks, if any, are measured on their own)"
+        : this.usedEpochs
+          ? `measured over ${this.epochsCompleted} epoch(s), energy from the power meter's readings`
+          : "measured from start to stop, energy from the power meter's readings",
     });
     this.lastResult = result;
     this.phase = "stopped";
@@ -818,8 +859,8 @@ export class CarbonTracker implements AsyncDisposable {
       deviceState: (i) => {
         const d = latest.devices[session.index[i] as number];
         return {
-          // Seconds not counted are known since open: an actual result's, not a prediction's.
-          uncountedS: r.kind === "actual" ? (d?.uncountedS ?? 0) : 0,
+          // The run's seconds not counted: an actual result's, not a prediction's.
+          uncountedS: r.kind === "actual" ? (this.runUncountedS[i] ?? 0) : 0,
           lowerBound: d?.lowerBound ?? false,
         };
       },
@@ -907,8 +948,10 @@ export class CarbonTracker implements AsyncDisposable {
         begin: async () => {
           const session = await this.need(`task(${JSON.stringify(name)})`);
           if (session === null) return null;
-          // A tracker not yet started starts here.
-          if (!this.usedEpochs && this.phase === "open") {
+          // A tracker not yet started starts its span here, unless it plans epochs: a task
+          // before the first epoch (loading data) is measured on its own, and the epochs
+          // that follow are still the run.
+          if (!this.usedEpochs && this.options?.epochs === undefined && this.phase === "open") {
             this.spanBegin ??= this.sample(session);
             this.firstReading ??= await this.spanBegin;
           }
@@ -978,6 +1021,10 @@ export class CarbonTracker implements AsyncDisposable {
    * but is not measured (a `status: "failed"` result) and the running tracker is left alone.
    */
   async measure<T>(work: Work<T>): Promise<Measured<T>> {
+    // A promise already running may reject while the meter opens (or before a refusal below):
+    // unobserved until then, that rejection would end the host. Observed here at once; it is
+    // still passed on by `settle` after the tracker stops.
+    if (typeof work !== "function") Promise.resolve(work).catch(() => undefined);
     if (this.usedEpochs || this.spanBegin !== null || this.phase !== "open") {
       this.fail(
         failure(

@@ -52,6 +52,23 @@ function fakeProvider(forecast: NonNullable<IntensityProvider["forecast"]>): Int
   };
 }
 
+/** A live provider answering `gPerKWh` now, whatever it is (a port's caller may be wrong). */
+function answering(gPerKWh: number): IntensityProvider {
+  return {
+    ...fakeProvider(async () => ok([])),
+    current: async (zone) =>
+      ok({
+        zone,
+        intensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
+        at: new Date().toISOString(),
+        providerId: "fake",
+        source: { id: "fake", title: "Fake", url: "", year: 2026 },
+        basis: "test",
+        estimated: false,
+      }),
+  };
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date("2026-12-02T12:00:00Z") });
 });
@@ -390,6 +407,87 @@ describe("intensity", () => {
       (report?.prediction?.energy.totalKWh ?? 0) * expected,
       9,
     );
+    await tracker.stop();
+  });
+
+  it("counts the forecast once per 900 s of the prediction, whatever intensityRefreshS is", async () => {
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    const provider = fakeProvider(async () =>
+      ok([{ at: new Date().toISOString(), intensity: gramsPerKWh(300) }]),
+    );
+    const tracker = new CarbonTracker({
+      ...sim,
+      location: "DK",
+      intensityProvider: provider,
+      intensityRefreshS: 100,
+      epochs: 10,
+    });
+    await tracker.epochStart();
+    await vi.advanceTimersByTimeAsync(200_000);
+    const report = await tracker.epochEnd();
+    // k values of 100 fetched every 100 s; predicted 2000 s: f + f x floor(2000 / 900), f = 300.
+    const k = report?.prediction?.intensity.values.length ?? 0;
+    expect(k).toBeGreaterThan(1);
+    expect(report?.prediction?.intensity.gPerKWh).toBeCloseTo((100 * k + 300 * 3) / (k + 3), 9);
+    await tracker.stop();
+  });
+});
+
+describe("live values no grid has", () => {
+  it("are failed fetches with a warning: the CO2 and the logs use the embedded value", async () => {
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    for (const bad of [-100, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const logDir = await mkdtemp(join(tmpdir(), "wattprint-bad-intensity-"));
+      try {
+        const tracker = new CarbonTracker({
+          ...sim,
+          location: "DK",
+          intensityProvider: answering(bad),
+          logDir,
+        });
+        await tracker.start();
+        await vi.advanceTimersByTimeAsync(1000);
+        const result = await tracker.stop();
+        expect(result.intensity).toMatchObject({
+          gPerKWh: 143.3,
+          zone: "DK",
+          values: [{ gPerKWh: 143.3 }],
+        });
+        expect(result.co2G).toBeCloseTo(result.energy.totalKWh * result.intensity.gPerKWh, 12);
+        // The fetch at open, and carbontracker's one more at reporting when none succeeded.
+        const why = [
+          "intensity",
+          expect.stringContaining(`returned ${bad} gCO2eq/kWh, not a number >= 0`),
+        ];
+        expect(result.warnings.map((w) => [w.kind, w.message])).toEqual([why, why]);
+        expect(tracker.introspect()).toMatchObject({ intensityFailures: 2, logWriteFailures: 0 });
+        expect(readFileSync(tracker.logFiles?.output ?? "", "utf8")).toContain(
+          "Actual consumption",
+        );
+      } finally {
+        await rm(logDir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("in a forecast leave the prediction to the latest value fetched, with a warning", async () => {
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    const provider = fakeProvider(async () =>
+      ok([{ at: new Date().toISOString(), intensity: { value: Number.NaN, unit: "gCO2eq/kWh" } }]),
+    );
+    const tracker = new CarbonTracker({
+      ...sim,
+      location: "DK",
+      intensityProvider: provider,
+      epochs: 10,
+    });
+    await tracker.epochStart();
+    await vi.advanceTimersByTimeAsync(200_000);
+    const report = await tracker.epochEnd();
+    expect(report?.prediction?.intensity.gPerKWh).toBe(100);
+    expect(tracker.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining("forecast holds NaN gCO2eq/kWh"),
+    ]);
     await tracker.stop();
   });
 });

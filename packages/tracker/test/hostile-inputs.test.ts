@@ -88,6 +88,40 @@ describe("WATTPRINT_LOCATION", () => {
   });
 });
 
+describe("a location with intensityGPerKWh", () => {
+  it("only labels the result: one that names no known place is a warning naming it, not a failure", async () => {
+    const atlantis = { WATTPRINT_LOCATION: "Atlantis" };
+    const tracker = new CarbonTracker({ ...quiet, intensityGPerKWh: 100, env: atlantis });
+    expect(await tracker.ready()).toEqual({ ok: true, value: undefined });
+    await tracker.start();
+    const result = await tracker.stop();
+    expect(result.intensity).toMatchObject({
+      gPerKWh: 100,
+      level: "override",
+      locationFrom: "none",
+    });
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(
+        /^env\.WATTPRINT_LOCATION: unknown location "Atlantis".*intensityGPerKWh/,
+      ),
+    ]);
+
+    // A known one still labels it; without the override the unknown one fails, named.
+    const labelled = new CarbonTracker({
+      ...quiet,
+      intensityGPerKWh: 100,
+      env: { WATTPRINT_LOCATION: "DK" },
+    });
+    await labelled.start();
+    expect((await labelled.stop()).intensity).toMatchObject({ zone: "DK", locationFrom: "env" });
+    const without = await CarbonTracker.create({ ...quiet, env: atlantis });
+    expect(!without.ok && without.error).toMatchObject({
+      kind: "intensity",
+      field: "env.WATTPRINT_LOCATION",
+    });
+  });
+});
+
 describe("an injected clock that breaks", () => {
   it("is answered from the system clock or the last good reading, counted and warned once; nothing throws", async () => {
     let reads = 0;

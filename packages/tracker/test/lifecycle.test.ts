@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getConsumption, getEarlyStop, getEpochDurations, parseLogs } from "@wattprint/logs";
+import {
+  getConsumption,
+  getEarlyStop,
+  getEpochDurations,
+  parseAllLogs,
+  parseLogs,
+} from "@wattprint/logs";
+import { SimulatedSource } from "@wattprint/power";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CarbonTracker, type TrackerOptions, trackerResultSchema } from "../src/index.ts";
 
@@ -256,6 +263,86 @@ describe("carbontracker's lifecycle", () => {
     const output = readFileSync(t.logFiles?.output ?? "", "utf8");
     expect(output).toContain("\nActual consumption:\n");
     expect(output).not.toContain("Predicted");
+  });
+});
+
+describe("runs that do not go as planned", () => {
+  it("gives a prediction the per-inference figures measured, predicting the count as the energy", async () => {
+    const t = tracker({ epochs: 5, epochsBeforePred: 2 });
+    let prediction = null;
+    for (let i = 0; i < 2; i++) {
+      await t.epochStart();
+      await vi.advanceTimersByTimeAsync(EPOCH_S * 1000);
+      t.countInferences(10);
+      prediction = (await t.epochEnd())?.prediction ?? null;
+    }
+    // 20 inferences in 2 epochs of 10 s at GPU_W + CPU_W: so many joules each, in 5 epochs too.
+    expect(prediction?.inferences).toBe(50);
+    expect(prediction?.perInference?.energy.itJ).toBeCloseTo(((GPU_W + CPU_W) * EPOCH_S) / 10, 6);
+    expect(prediction?.perInference?.durationS).toBeCloseTo(EPOCH_S / 10, 9);
+    expect(prediction && trackerResultSchema.safeParse(prediction).success).toBe(true);
+    await t.stop();
+  });
+
+  it("is an early stop with 0 epochs when stopped before the first epoch, as the logs read back", async () => {
+    const t = tracker({ epochs: 10 });
+    await vi.advanceTimersByTimeAsync(30_000); // loading the data, which then failed
+    const result = await t.stop();
+    expect(result.status).toBe("early-stop");
+    expect(result.epochs).toEqual({ completed: 0, planned: 10, label: 0 });
+    expect(result.durationS).toBe(0);
+    const std = readFileSync(t.logFiles?.standard ?? "", "utf8");
+    expect(std).not.toMatch(/ - Epoch \d+:$/m);
+    const parsed = await parseAllLogs(dir);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(parsed.value.logs).toHaveLength(1);
+    const pair = parsed.value.logs[0];
+    expect(pair?.early_stop).toBe(true);
+    expect(pair?.actual?.epochs).toBe(0);
+    expect(pair?.components.cpu?.["epoch_durations (s)"] ?? []).toEqual([]);
+  });
+
+  it("measures a task before the first epoch on its own, and the epochs as the run", async () => {
+    const t = tracker({ epochs: 2, epochsBeforePred: 0 });
+    const loading = t.task("load-data", () => vi.advanceTimersByTimeAsync(5000));
+    const { task } = await loading;
+    expect(task.durationS).toBeCloseTo(5, 9);
+    await epoch(t);
+    const last = await epoch(t);
+    const result = last?.actual;
+    expect(result?.status).toBe("complete");
+    expect(result?.epochs).toEqual({ completed: 2, planned: 2, label: 2 });
+    expect(result?.durationS).toBeCloseTo(2 * EPOCH_S, 9);
+    expect(result?.tasks.map((x) => x.name)).toEqual(["load-data"]);
+  });
+
+  it("writes a PUE the user gave as theirs, even carbontracker's 1.58", async () => {
+    const t = tracker({ pue: 1.58 });
+    await t.start();
+    const result = await t.stop();
+    expect(result.pue.source.id).toBe("user");
+    const std = readFileSync(t.logFiles?.standard ?? "", "utf8");
+    expect(std).toContain("multiplied by a PUE coefficient of 1.58 (user-supplied).");
+  });
+
+  it("counts in uncountedS only the run's seconds, not those before it began", async () => {
+    // A CPU whose readings fail for its first 20 s: the meter cannot count them.
+    const source = new SimulatedSource("cpu", [
+      { name: "flaky cpu", watts: 100, utilisation: (s) => (s < 20 ? Number.NaN : 1) },
+    ]);
+    const t = new CarbonTracker({
+      verbose: 0,
+      logDir: null,
+      intensityGPerKWh: INTENSITY,
+      power: { inject: { sources: [source] }, fallback: "none" },
+    });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await t.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const result = await t.stop();
+    expect(result.durationS).toBeCloseTo(10, 9);
+    expect(result.energy.itJ).toBeCloseTo(100 * 10, 6);
+    expect(result.components[0]?.devices[0]?.uncountedS).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { IntensityProvider } from "@wattprint/core";
 import { type PowerSource, SimulatedSource } from "@wattprint/power";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CarbonTracker, type TrackerOptions } from "../src/index.ts";
+import { CarbonTracker, measure, type TrackerOptions } from "../src/index.ts";
 
 let dir: string;
 beforeEach(() => {
@@ -46,6 +46,18 @@ function countedSource(): { source: PowerSource; closed: () => number; detected:
     },
   };
   return { source, closed: () => closed, detected: () => detected };
+}
+
+/** A simulated CPU whose detection takes `delayMs` of real time: an open that is not instant. */
+function slowSource(delayMs: number): PowerSource {
+  const inner = countedSource().source;
+  return {
+    ...inner,
+    detect: async () => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return inner.detect();
+    },
+  };
 }
 
 /** A provider whose `supports` throws from its `failOn`-th call on (a caller's bug). */
@@ -117,5 +129,26 @@ describe("an exception while the tracker opens", () => {
     // The two logs had been created before the failure; no descriptor is left open on them.
     expect(readdirSync(dir).length).toBe(2);
     expect(openDescriptorsUnder(dir)).toEqual([]);
+  });
+});
+
+describe("measure() of a promise that rejects while the tracker opens", () => {
+  it("observes the rejection at once and passes it on after stopping, never unhandled", async () => {
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", note);
+    try {
+      const work = Promise.reject(new Error("inference failed early"));
+      await expect(measure(work, options(slowSource(50), {}))).rejects.toThrow(
+        "inference failed early",
+      );
+      // Node reports an unhandled rejection after a turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off("unhandledRejection", note);
+    }
+    expect(unhandled).toEqual([]);
+    // The run was measured and its logs written before the rejection was passed on.
+    expect(readdirSync(dir).length).toBe(2);
   });
 });
