@@ -17,9 +17,17 @@ import { runResult } from "./support/runs.test-support.ts";
 const HOOK_TIMEOUT_MS = 180_000;
 
 describe("migrations", () => {
-  it("never drop, truncate, delete or rewrite data", () => {
+  it("never drop, truncate, delete or rewrite a run or the history", () => {
     for (const migration of MIGRATIONS) {
-      expect(migration.sql).not.toMatch(/\b(drop|truncate|delete|update|rename)\b/i);
+      // No migration removes anything, anywhere.
+      expect(migration.sql).not.toMatch(/\b(drop|rename)\b/i);
+      // A TRUNCATE statement, not a trigger AFTER TRUNCATE ON a table.
+      expect(migration.sql).not.toMatch(/\btruncate\s+(?!on\b)\w/i);
+      // Only derived tables (the project totals, kept by triggers) are ever updated.
+      expect(migration.sql).not.toMatch(
+        /\b(delete\s+from|update)\s+(only\s+)?wattprint_(runs|migrations)\b/i,
+      );
+      expect(migration.sql).not.toMatch(/\bdelete\s+from\b/i);
     }
   });
   it("are numbered 1, 2, 3... without gaps", () => {
@@ -137,6 +145,43 @@ describe.each(backends)("run store on $name", (backend) => {
     expect(listed.ok && listed.value.runs.length).toBe(1);
   });
 
+  test("keeps each project's totals as runs are written, stored twice, changed or removed by hand", async () => {
+    const project = `totals-${randomUUID()}`;
+    const moved = `${project}-moved`;
+    const totals = async (name: string) => {
+      const listed = await store.projects();
+      if (!listed.ok) throw new Error(listed.error.message);
+      return listed.value.projects.find((p) => p.project === name);
+    };
+    const id = randomUUID();
+    const first = { id, project, tags: [], result: runResult("2026-05-01T00:00:00Z", 1, 2, 20) };
+    await store.insert(first);
+    await store.insert(first); // The same run reported twice is stored, and counted, once.
+    await store.insert({ project, tags: [], result: runResult("2026-05-03T00:00:00Z", 1, 4, 40) });
+    expect(await totals(project)).toEqual({
+      project,
+      runs: 2,
+      energyKWh: 6,
+      co2G: 60,
+      lastStartedAt: "2026-05-03T00:00:00.000Z",
+    });
+    // An operator's own SQL: the trigger keeps the totals, whoever writes the runs.
+    await client.query(
+      "UPDATE wattprint_runs SET project = $1, energy_kwh = 8, co2_g = 80 WHERE id = $2",
+      [moved, id],
+    );
+    expect(await totals(project)).toMatchObject({
+      runs: 1,
+      energyKWh: 4,
+      co2G: 40,
+      lastStartedAt: "2026-05-03T00:00:00.000Z",
+    });
+    expect(await totals(moved)).toMatchObject({ runs: 1, energyKWh: 8, co2G: 80 });
+    await client.query("DELETE FROM wattprint_runs WHERE project = $1", [moved]);
+    expect(await totals(moved)).toBeUndefined();
+    expect(await totals(project)).toMatchObject({ runs: 1, energyKWh: 4 });
+  });
+
   test("lists newest first, filtered by project, time and tags, a page at a time", async () => {
     const project = `paged-${randomUUID()}`;
     // 7 runs a day apart; the even ones tagged "even", every one tagged "all".
@@ -228,6 +273,43 @@ describe.each(backends)("run store on $name", (backend) => {
         lastStartedAt: "2026-07-01T00:00:00.000Z",
       },
     );
+  });
+});
+
+describe("migration 2, the project totals", () => {
+  it("starts from the runs a version-1 database already holds, and a TRUNCATE empties them", async () => {
+    const client = await openPglite(undefined);
+    try {
+      await migrate(client, MIGRATIONS.slice(0, 1));
+      const store = new SqlRunStore(client);
+      for (const [at, kwh] of [
+        ["2026-01-01T00:00:00Z", 1],
+        ["2026-01-05T00:00:00Z", 2],
+      ] as const) {
+        const inserted = await store.insert({
+          project: "old",
+          tags: [],
+          result: runResult(at, 1, kwh, kwh * 10),
+        });
+        expect(inserted.ok).toBe(true);
+      }
+      expect((await migrate(client)).applied).toEqual([2]);
+      const listed = await store.projects();
+      expect(listed.ok && listed.value.projects).toEqual([
+        {
+          project: "old",
+          runs: 2,
+          energyKWh: 3,
+          co2G: 30,
+          lastStartedAt: "2026-01-05T00:00:00.000Z",
+        },
+      ]);
+      await client.query("TRUNCATE wattprint_runs");
+      const emptied = await store.projects();
+      expect(emptied.ok && emptied.value.projects).toEqual([]);
+    } finally {
+      await client.close();
+    }
   });
 });
 
