@@ -1,5 +1,8 @@
 import { monotonicMs } from "./clock.ts";
+import { describeValue } from "./describe.ts";
+import { readingProblem } from "./failures.ts";
 import { type FrameCallback, ReadingFrame } from "./frame.ts";
+import { rethrowLater } from "./rethrow.ts";
 import {
   type DeviceReading,
   failedReading,
@@ -59,7 +62,12 @@ export class RoundWaiters {
       for (let i = 0; i < n; i++) {
         const done = list[i] as FrameCallback;
         list[i] = null;
-        done(frame);
+        try {
+          done(frame);
+        } catch (error) {
+          // One caller's bug must not skip the others' callbacks.
+          rethrowLater(error);
+        }
       }
     } finally {
       this.handingOut = outer;
@@ -133,6 +141,8 @@ export class SourceRounds {
   atMs = Number.NaN;
   private readonly waiters = new RoundWaiters();
   private readonly sampler: FrameSampler;
+  /** Each slot's device id, for the problem of a `fill` that threw. */
+  private ids: readonly string[] = [];
 
   constructor(
     read: (done: FrameCallback) => void,
@@ -142,9 +152,10 @@ export class SourceRounds {
     this.sampler = new FrameSampler(read, counters);
   }
 
-  /** Sizes the frame once the reader knows its devices (at `detect()`). */
-  resize(devices: number): void {
-    this.frame = new ReadingFrame(devices);
+  /** Sizes the frame once the reader knows its devices (at `detect()`), by their ids. */
+  resize(ids: readonly string[]): void {
+    this.frame = new ReadingFrame(ids.length);
+    this.ids = ids;
   }
 
   get running(): boolean {
@@ -165,7 +176,18 @@ export class SourceRounds {
   readonly finish = (): void => {
     const frame = this.frame;
     frame.atMs = this.atMs;
-    this.fill(frame);
-    this.waiters.finish(frame, this.counters);
+    try {
+      this.fill(frame);
+    } catch (error) {
+      // A reader's bug (or a caller's curve) must not leave the round running: every later
+      // caller would wait on it forever. Its devices report the error for this round.
+      const why = `the reader failed while filling its readings: ${describeValue(error)}`;
+      for (let i = 0; i < frame.size; i++) {
+        const id = this.ids[i] ?? `slot ${i}`;
+        frame.fail(i, readingProblem("driver-error", id, `${id}: ${why}`));
+      }
+    } finally {
+      this.waiters.finish(frame, this.counters);
+    }
   };
 }

@@ -1,4 +1,5 @@
 import { monotonicMs } from "./clock.ts";
+import { describeValue } from "./describe.ts";
 import type { PowerDevice } from "./device.ts";
 import { readingProblem } from "./failures.ts";
 import type { FrameCallback, ReadingFrame } from "./frame.ts";
@@ -72,7 +73,7 @@ export class SimulatedSource implements PowerSource {
         provenance: [],
       } satisfies PowerDevice;
     });
-    this.rounds.resize(this.devices.length);
+    this.rounds.resize(this.devices.map((d) => d.id));
   }
 
   async detect(): Promise<Detection> {
@@ -106,7 +107,7 @@ export class SimulatedSource implements PowerSource {
         readingProblem(
           "malformed",
           id,
-          `${this.reader} ${spec.name}: the utilisation curve threw: ${String(error)}`,
+          `${this.reader} ${spec.name}: the utilisation curve threw: ${describeValue(error)}`,
         ),
       );
       return;
@@ -117,7 +118,7 @@ export class SimulatedSource implements PowerSource {
         readingProblem(
           "out-of-range",
           id,
-          `${this.reader} ${spec.name}: utilisation ${u} at ${elapsedS.toFixed(1)} s is outside [0, 1]`,
+          `${this.reader} ${spec.name}: utilisation ${describeValue(u)} at ${elapsedS.toFixed(1)} s is outside [0, 1]`,
         ),
       );
       return;

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gatherFacts, unreadableTable } from "../src/model/facts.ts";
@@ -28,6 +29,8 @@ function memoryDevice(sizeWord: number, locator: string): Buffer {
 
 const BIOS = structure(0, [1, 2, 0, 0xe8, 3, 0x1f], ["Vendor", "1.0", "01/01/2026"]);
 const END = structure(127, []);
+/** A sysfs binary attribute any user may read, over 1 MiB, where the kernel has BTF. */
+const SYSFS_BINARY = "/sys/kernel/btf/vmlinux";
 
 describe("smbiosMemoryModules", () => {
   it("counts installed memory devices of known size and skips empty slots and unknown sizes", () => {
@@ -101,6 +104,32 @@ describe("gatherFacts on Linux", () => {
     expect(facts.dimms).toBe(2);
     expect(facts.origin[1]).toBe("2 DIMM(s) from the SMBIOS table");
     expect(facts.memoryBytes).toBeGreaterThan(0);
+  });
+
+  it("reads a table over one page whole, and refuses a sysfs file longer than any table", async () => {
+    await cpu(0, 0);
+    await mkdir(join(sys, "firmware/dmi/tables"), { recursive: true });
+    const table = join(sys, "firmware/dmi/tables/DMI");
+    // 16 modules behind 5 KiB of other structures: past the first page.
+    const modules = Array.from({ length: 16 }, (_, i) => memoryDevice(16384, `DIMM${i}`));
+    const padding = Array.from({ length: 160 }, () => BIOS);
+    const big = Buffer.concat([...padding, ...modules, END]);
+    expect(big.length).toBeGreaterThan(4096);
+    await writeFile(table, big);
+    expect((await gatherFacts({ sysRoot: sys, platform: "linux" })).dimms).toBe(16);
+    // The same table cut at one page, as one read of sysfs returned it: no count at all.
+    await writeFile(table, big.subarray(0, 4096));
+    const cut = await gatherFacts({ sysRoot: sys, platform: "linux" });
+    expect(cut.dimms).toBeUndefined();
+    expect(cut.origin[1]).toMatch(/^no DIMM list \(the SMBIOS table stopped early: /);
+    if (!existsSync(SYSFS_BINARY)) return;
+    // A real sysfs binary attribute, which answers one page per read: read as one read, the
+    // first 4 KiB were taken for the whole file.
+    await rm(table);
+    await symlink(SYSFS_BINARY, table);
+    const facts = await gatherFacts({ sysRoot: sys, platform: "linux" });
+    expect(facts.dimms).toBeUndefined();
+    expect(facts.origin[1]).toMatch(/bytes, more than the 1048576 an SMBIOS table can be/);
   });
 
   it("assumes one socket and no module count when sysfs has neither", async () => {

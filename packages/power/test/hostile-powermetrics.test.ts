@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MAX_TAG_CHARS } from "../src/apple/plist.ts";
 import {
   openPowerMeter,
   PowermetricsSource,
@@ -31,6 +32,26 @@ describe("powermetrics parsing of hostile output", () => {
     // hang detector: no clock is read).
     const outcome = parsePlist(`<plist>${"<a".repeat(500_000)}`);
     expect(outcome.ok).toBe(false);
+  });
+
+  it("parses a mebibyte-long unclosed tag name or run of spaces in linear time", () => {
+    // The old tag pattern split such a run between its parts in every way: 200,000 characters
+    // took 17 s, a mebibyte minutes; the 5 s bound is a hang detector (no clock is read).
+    const mebibyte = 1 << 20;
+    expect(parsePlist(`<plist><${"a".repeat(mebibyte)}<`).ok).toBe(false);
+    expect(parsePlist(`<plist><a${" ".repeat(mebibyte)}<`).ok).toBe(false);
+  }, 5000);
+
+  it("refuses a tag longer than MAX_TAG_CHARS and still reads spaced self-closing tags", () => {
+    const long = `<plist><dict${" ".repeat(MAX_TAG_CHARS)}/></plist>`;
+    expect(parsePlist(long)).toEqual({
+      ok: false,
+      why: `a tag longer than ${MAX_TAG_CHARS} characters`,
+    });
+    expect(parsePlist('<plist version="1.0"><array><dict /><true/></array></plist>')).toEqual({
+      ok: true,
+      value: [{}, true],
+    });
   });
 
   it("refuses numbers out of range or not written in decimal", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SimulatedSource } from "../src/index.ts";
 import {
   type Detection,
   energyBetween,
@@ -62,6 +63,61 @@ describe("PowerMeter over simulated devices", () => {
     await using meter = opened.value;
     const r = await meter.sample();
     expect(r.problems[0]).toMatchObject({ kind: "out-of-range", device: "sim_cpu:0" });
+  });
+
+  it("answers a curve returning a Symbol with a problem, and keeps sampling", async () => {
+    // Building the message with `${u}` threw for a Symbol inside the round, which then never
+    // finished: every later sample() waited forever.
+    let calls = 0;
+    const curve = (): number => (++calls > 1 ? (Symbol("x") as unknown as number) : 0.5);
+    const opened = await openPowerMeter({
+      simulated: [{ kind: "cpu", name: "odd", watts: 10, utilisation: curve }],
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const second = await meter.sample();
+    expect(second.problems[0]).toMatchObject({
+      kind: "out-of-range",
+      message: expect.stringContaining("Symbol(x)"),
+    });
+    const third = await meter.sample();
+    expect(third.problems[0]).toMatchObject({ kind: "out-of-range" });
+  });
+
+  it("counts elapsedS and uncountedS from the first sample, not from before detection", async () => {
+    const opened = await openPowerMeter({ simulated: [{ kind: "cpu", name: "c", watts: 10 }] });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const first = meter.latest();
+    expect(first.elapsedS).toBe(0);
+    expect(first.devices[0]?.uncountedS).toBe(0);
+    const second = await meter.sample();
+    expect(second.elapsedS).toBe((second.atMs - first.atMs) / 1000);
+  });
+
+  it("releases a round whose fill throws, failing its devices for that round only", async () => {
+    let broken = false;
+    const spec = {
+      name: "flaky",
+      utilisation: 0.5,
+      // A getter standing for any bug inside a reader's fill: it throws once sampling has begun.
+      get watts(): number {
+        if (broken) throw new Error("watts are gone");
+        return 10;
+      },
+    };
+    const source = new SimulatedSource("cpu", [spec]);
+    await source.detect();
+    broken = true;
+    const failed = await source.sample();
+    expect(failed.readings[0]?.problem).toMatchObject({
+      kind: "driver-error",
+      device: "sim_cpu:0",
+      message: expect.stringContaining("watts are gone"),
+    });
+    broken = false;
+    const next = await source.sample();
+    expect(next.readings[0]).toMatchObject({ watts: 5, problem: null });
   });
 });
 

@@ -69,6 +69,34 @@ describe("RAPL detection", () => {
     expect(devices.map((d) => d.id)).toEqual(["rapl:intel-rapl-mmio:0"]);
   });
 
+  it("counts the MMIO twin of an MSR package that has no counter, not its core and uncore", async () => {
+    await writePowercap(root, [
+      { dir: "intel-rapl:0", name: "package-0", maxEnergyRangeUj: INTEL_RANGE_UJ },
+      { dir: "intel-rapl:0:0", name: "core", energyUj: 0, maxEnergyRangeUj: INTEL_RANGE_UJ },
+      { dir: "intel-rapl:0:1", name: "uncore", energyUj: 0, maxEnergyRangeUj: INTEL_RANGE_UJ },
+      {
+        dir: "intel-rapl-mmio:0",
+        name: "package-0",
+        energyUj: 0,
+        maxEnergyRangeUj: INTEL_RANGE_UJ,
+      },
+    ]);
+    const meter = await meterOver(new RaplSource({ root }));
+    try {
+      expect(meter.devices.map((d) => d.id)).toEqual(["rapl:intel-rapl-mmio:0"]);
+      expect(meter.skipped.map((s) => s.message).join(" ")).toMatch(
+        /its MMIO twin intel-rapl-mmio:0 is counted instead/,
+      );
+      await setEnergy(root, "intel-rapl:0:0", 10_000_000);
+      await setEnergy(root, "intel-rapl-mmio:0", 20_000_000);
+      const reading = await meter.sample();
+      // The whole package's 20 J, not the core's 10 J standing in for it.
+      expect(reading.totalEnergyJ).toBeCloseTo(20, 6);
+    } finally {
+      await meter.close();
+    }
+  });
+
   it("says why when there is no RAPL: no tree, an empty tree, not Linux", async () => {
     const missing = new RaplSource({ root: join(root, "nope") });
     const a = await missing.detect();

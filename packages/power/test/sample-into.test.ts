@@ -208,3 +208,38 @@ describe("PowerMeter.sampleInto", () => {
     looping = false;
   });
 });
+
+describe("a sampleInto callback that throws", () => {
+  it("strands no other caller: sample() resolves, later callbacks run, the error resurfaces", async () => {
+    const { meter } = await raplAndAmdgpu();
+    // The bug must still surface as an uncaught exception; the test takes it from the runner
+    // for the time being, so that it is an assertion here rather than a failed run.
+    const runners = process.listeners("uncaughtException");
+    const surfaced: unknown[] = [];
+    const take = (error: unknown): void => {
+      surfaced.push(error);
+    };
+    process.removeAllListeners("uncaughtException");
+    process.on("uncaughtException", take);
+    try {
+      const pending = meter.sample();
+      const calledAfter: string[] = [];
+      meter.sampleInto(meter.createReading(), () => {
+        throw new Error("bug in a sampleInto callback");
+      });
+      meter.sampleInto(meter.createReading(), () => calledAfter.push("second"));
+      const reading = await pending;
+      expect(reading.devices.length).toBeGreaterThan(0);
+      expect(calledAfter).toEqual(["second"]);
+      const next = await meter.sample();
+      expect(next.atMs).toBeGreaterThanOrEqual(reading.atMs);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(surfaced).toEqual([
+        expect.objectContaining({ message: "bug in a sampleInto callback" }),
+      ]);
+    } finally {
+      process.off("uncaughtException", take);
+      for (const runner of runners) process.on("uncaughtException", runner);
+    }
+  });
+});

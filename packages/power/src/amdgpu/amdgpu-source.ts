@@ -136,7 +136,7 @@ export class AmdgpuSource implements PowerSource {
         ),
       );
     }
-    this.rounds.resize(this.cards.length);
+    this.rounds.resize(this.cards.map((c) => c.device.id));
     return { devices: this.cards.map((c) => c.device), skipped };
   }
 

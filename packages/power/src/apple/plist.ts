@@ -9,9 +9,15 @@ export type PlistValue = string | number | boolean | PlistValue[] | { [key: stri
 export const MAX_DEPTH = 32;
 export const MAX_NODES = 200_000;
 
+/** The longest tag accepted (`<plist version="1.0">` is 21); a longer one refuses the sample. */
+export const MAX_TAG_CHARS = 1024;
+
 // `[^<>]`, not `[^>]`: an unclosed `<a` then scans only to the next `<`. With `[^>]` each of
 // 500,000 `<a` in a 1 MiB sample scanned to the end: minutes of CPU on the event loop.
-const TAG = /<(\/?)([a-zA-Z]+)\s*[^<>]*?(\/?)>/g;
+// The name must be followed by whitespace, `/` or `>`: with `\s*[^<>]*?` after it, a long
+// unclosed name or run of spaces could be split between the parts in every way, and 200,000
+// characters took 17 s (quadratic). Now each `<` is tried once, to the next `<` or `>`.
+const TAG = /<(\/?)([a-zA-Z]+)(?:\s[^<>]*?)?(\/?)>/g;
 
 /** A decimal number as plists write one; not `Number()`'s hex, `Infinity` or `1e400`. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
@@ -36,6 +42,8 @@ export function parsePlist(text: string): PlistOutcome {
   TAG.lastIndex = 0;
   for (let m = TAG.exec(text); m !== null; m = TAG.exec(text)) {
     const [whole, closing, tagName, selfClosing] = m;
+    if (whole.length > MAX_TAG_CHARS)
+      return { ok: false, why: `a tag longer than ${MAX_TAG_CHARS} characters` };
     const tag = (tagName ?? "").toLowerCase();
     if (++nodes > MAX_NODES) return { ok: false, why: `more than ${MAX_NODES} elements` };
     if (scalar !== null) {

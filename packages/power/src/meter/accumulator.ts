@@ -75,9 +75,13 @@ export class DeviceAccumulator {
   /** The one slot `add` copies a reading object into, made on first use. */
   private scratch: ReadingFrame | null = null;
 
+  /**
+   * @param startedAtMs where metered time begins; NaN until the meter's first sample sets it
+   * (`startAt`), a reading before then counting no uncounted time.
+   */
   constructor(
     readonly device: PowerDevice,
-    private readonly startedAtMs: number,
+    private startedAtMs: number,
   ) {
     this.useCounter = device.counter !== null;
     this.rangeJ = device.counter?.rangeJ ?? Number.POSITIVE_INFINITY;
@@ -260,7 +264,12 @@ export class DeviceAccumulator {
   /** Seconds from the last reading (or the meter's start) to `atMs`. */
   private sinceLastS(atMs: number): number {
     const from = Number.isNaN(this.lastAtMs) ? this.startedAtMs : this.lastAtMs;
-    return Math.max(0, atMs - from) / 1000;
+    return Number.isNaN(from) ? 0 : Math.max(0, atMs - from) / 1000;
+  }
+
+  /** Sets where metered time begins (the meter's first sample), once. */
+  startAt(ms: number): void {
+    if (Number.isNaN(this.startedAtMs)) this.startedAtMs = ms;
   }
 
   snapshot(): DeviceEnergy {

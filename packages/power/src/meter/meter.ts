@@ -2,6 +2,7 @@ import { err, failure, ok, type Result } from "@wattprint/result";
 import { AmdgpuSource } from "../amdgpu/amdgpu-source.ts";
 import { PowermetricsSource } from "../apple/powermetrics-source.ts";
 import { monotonicMs } from "../clock.ts";
+import { describeValue } from "../describe.ts";
 import { COMPONENTS, type Component, type PowerDevice } from "../device.ts";
 import {
   emptyProblemCounters,
@@ -14,6 +15,7 @@ import type { ReadingFrame } from "../frame.ts";
 import { ModelSource } from "../model/model-source.ts";
 import { type GpuProcesses, NvmlSource } from "../nvml/nvml-source.ts";
 import { RaplSource } from "../rapl/rapl-source.ts";
+import { rethrowLater } from "../rethrow.ts";
 import { SimulatedSource } from "../simulated.ts";
 import {
   type DeviceReading,
@@ -22,6 +24,7 @@ import {
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
+import { readThread } from "../sysfs/read-thread.ts";
 import { DeviceAccumulator, type Mutable } from "./accumulator.ts";
 import {
   invalidOptions,
@@ -291,6 +294,14 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     this.counters.samples++;
     // The reading is as of its latest device reading, so intervals between readings match the energy in them.
     this.times.atMs = Number.isFinite(this.latestMs) ? this.latestMs : monotonicMs();
+    if (this.counters.samples === 1) {
+      // Metered time, `elapsedS` and `uncountedS`, starts at the first sample as documented,
+      // not at `openPowerMeter` (detection can take seconds: NVML's init, powermetrics).
+      this.times.startedAtMs = this.times.atMs;
+      for (let a = 0; a < this.accumulators.length; a++) {
+        (this.accumulators[a] as DeviceAccumulator).startAt(this.times.atMs);
+      }
+    }
     this.last = null;
     this.running = false;
     const resolve = this.resolveInFlight;
@@ -301,14 +312,15 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     const waiters = this.waiters;
     this.waiters = this.spareWaiters.handingOut ? new ReadingWaiters() : this.spareWaiters;
     this.spareWaiters = waiters;
-    waiters.finish(this.accumulators, this.times);
+    // Resolved before any callback runs: a callback that throws must not strand a sample().
     if (resolve !== null) resolve(this.latest());
+    waiters.finish(this.accumulators, this.times);
     while (this.idle.length > 0 && !this.running) (this.idle.pop() as () => void)();
   }
 
   private missing(device: PowerDevice, rejected: boolean, reason: unknown): DeviceReading {
     const why = rejected
-      ? `the ${device.reader} reader failed: ${reason instanceof Error ? reason.message : String(reason)}`
+      ? `the ${device.reader} reader failed: ${describeValue(reason)}`
       : `the ${device.reader} reader returned no reading for it`;
     return failedReading(readingProblem("driver-error", device.id, `${device.name}: ${why}`));
   }
@@ -373,7 +385,14 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     if (this.released) return;
     this.closing = true;
     this.stop();
-    if (this.running) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.running) {
+      await new Promise<void>((resolve) => {
+        this.idle.push(resolve);
+        // A round the read thread gave up on ends at its deadline; a source that never answers
+        // at all (an injected one) must not hold close() either. The timer keeps nothing alive.
+        setTimeout(resolve, readThread.roundDeadlineMs + CLOSE_SLACK_MS).unref();
+      });
+    }
     this.closeNow();
   }
 
@@ -394,6 +413,18 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     this.closeNow();
   }
 }
+
+/** A caller's callback whose throw reaches neither the meter nor the round's other callers. */
+function callGuarded(done: ReadingCallback, reading: MeterReading): void {
+  try {
+    done(reading);
+  } catch (error) {
+    rethrowLater(error);
+  }
+}
+
+/** How much longer than the read thread's deadline `close()` waits for a running sample. */
+const CLOSE_SLACK_MS = 1000;
 
 /** The longest delay Node's timers keep. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -428,7 +459,7 @@ class ReadingWaiters {
         this.readings[i] = null;
         this.callbacks[i] = null;
         fillReading(reading, accumulators, times);
-        done(reading);
+        callGuarded(done, reading);
       }
     } finally {
       this.handingOut = false;
@@ -462,6 +493,7 @@ export async function openPowerMeter(
   const all = requested.includes("all");
   const wanted = new Set<Component>(all ? COMPONENTS : (requested as Component[]));
 
+  if (options.readDeadlineMs !== undefined) readThread.setRoundDeadline(options.readDeadlineMs);
   const sources = buildSources(options, wanted);
   const startedAtMs = monotonicMs();
   const detections = await Promise.all(sources.map((s) => s.detect()));
@@ -563,7 +595,8 @@ export async function openPowerMeter(
       .filter(({ device }) => keep(device))
       .map(({ device, index }) => {
         devices.push(device);
-        return { index, acc: new DeviceAccumulator(device, startedAtMs) };
+        // NaN: the meter's first sample sets where metered time begins (see `complete`).
+        return { index, acc: new DeviceAccumulator(device, Number.NaN) };
       });
     if (picks.length === 0) f.source.close();
     else wired.push({ source: f.source, picks });
@@ -607,6 +640,9 @@ function buildSources(options: MeterOptions, wanted: ReadonlySet<Component>): Po
           ? {}
           : { cudaDeviceOrder: options.cudaDeviceOrder }),
         ...(options.gpuUtilisation === undefined ? {} : { utilisation: options.gpuUtilisation }),
+        ...(options.nvmlInitTimeoutMs === undefined
+          ? {}
+          : { initTimeoutMs: options.nvmlInitTimeoutMs }),
         ...(platform === undefined ? {} : { platform }),
       }),
     );

@@ -46,6 +46,8 @@ export const meterOptionsSchema = z.strictObject({
   revalidateEvery: z.optional(z.int().check(z.gte(1), z.lte(1_000_000))),
   platform: z.optional(z.string().check(z.minLength(1))),
   simulated: z.optional(z.array(simulatedSchema).check(z.minLength(1), z.maxLength(16))),
+  readDeadlineMs: z.optional(z.int().check(z.gte(10), z.lte(600_000))),
+  nvmlInitTimeoutMs: z.optional(z.int().check(z.gte(10), z.lte(600_000))),
 });
 
 export interface SimulatedOption {
@@ -80,6 +82,14 @@ export interface MeterOptions {
   readonly cpuName?: string;
   readonly revalidateEvery?: number;
   readonly platform?: NodeJS.Platform;
+  /**
+   * How long one round of the read thread (every sysfs read and NVML call of a sample) may
+   * run before what is still out fails as `driver-error` (default 5000 ms). Process-wide: the
+   * thread serves every meter, so the latest meter opened with it sets it.
+   */
+  readonly readDeadlineMs?: number;
+  /** How long `nvmlInit_v2` may take before NVML is skipped as `driver-error` (default 10000 ms). */
+  readonly nvmlInitTimeoutMs?: number;
   /** Simulated devices instead of every reader (carbontracker's `sim_cpu`/`sim_gpu`). */
   readonly simulated?: readonly SimulatedOption[];
   /** Injected parts for tests: a sysfs layer, facts for the model, or the sources themselves. */

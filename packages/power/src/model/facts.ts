@@ -128,8 +128,28 @@ async function dimmCount(path: string): Promise<Pick<Gathered, "dimms" | "dimmsO
       // sysfs gives the table's true size; 0 (unknown) reads up to the limit.
       const size = Math.min(stats.size || MAX_DMI_BYTES, MAX_DMI_BYTES);
       const buffer = Buffer.alloc(size);
-      const { bytesRead } = await file.read(buffer, 0, size, 0);
-      table = buffer.subarray(0, bytesRead);
+      // A sysfs binary attribute answers at most one page per read: one read cut every table
+      // over 4 KiB, and the DIMMs past the cut went uncounted. Bounded by the buffer: each
+      // pass reads at least one byte or ends the loop.
+      let length = 0;
+      while (length < size) {
+        const { bytesRead } = await file.read(buffer, length, size - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (stats.size > MAX_DMI_BYTES) {
+        return {
+          dimms: undefined,
+          dimmsOrigin: `no DIMM list (${path} is ${stats.size} bytes, more than the ${MAX_DMI_BYTES} an SMBIOS table can be; it is not read as one)`,
+        };
+      }
+      if (stats.size > 0 && length < stats.size) {
+        return {
+          dimms: undefined,
+          dimmsOrigin: `no DIMM list (${path} ended after ${length} of its ${stats.size} bytes; a part of the table would undercount the modules)`,
+        };
+      }
+      table = buffer.subarray(0, length);
     } finally {
       await file.close();
     }
@@ -137,12 +157,19 @@ async function dimmCount(path: string): Promise<Pick<Gathered, "dimms" | "dimmsO
     return { dimms: undefined, dimmsOrigin: unreadableTable(path, error) };
   }
   const { modules, stoppedEarly } = smbiosMemoryModules(table);
-  const partial = stoppedEarly === undefined ? "" : `; the table stopped early: ${stoppedEarly}`;
+  if (stoppedEarly !== undefined) {
+    // The modules past the point where the walk stopped are unknown: a count would undercount
+    // them and still read as measured (high confidence); none is given instead.
+    return {
+      dimms: undefined,
+      dimmsOrigin: `no DIMM list (the SMBIOS table stopped early: ${stoppedEarly}, after ${modules} module(s); a part of the table would undercount the modules)`,
+    };
+  }
   return modules > 0
-    ? { dimms: modules, dimmsOrigin: `${modules} DIMM(s) from the SMBIOS table${partial}` }
+    ? { dimms: modules, dimmsOrigin: `${modules} DIMM(s) from the SMBIOS table` }
     : {
         dimms: undefined,
-        dimmsOrigin: `no DIMM list (the SMBIOS table lists no installed memory module${partial})`,
+        dimmsOrigin: "no DIMM list (the SMBIOS table lists no installed memory module)",
       };
 }
 

@@ -179,7 +179,7 @@ export class ModelSource implements PowerSource {
         provenance: [power.value.provenance],
       });
     }
-    this.rounds.resize(this.devices.length);
+    this.rounds.resize(this.devices.map((d) => d.id));
     this.lastAtMs = monotonicMs();
     await this.baseline();
     return { devices: this.devices, skipped: [] };

@@ -12,7 +12,7 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { Countdown } from "../sysfs/attribute.ts";
-import { readThread } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
 import {
   bindNvml,
   type NvmlBindings,
@@ -43,6 +43,14 @@ const PROCESSES_FIRST_TRY = 64;
 export const MAX_PROCESSES = 1024;
 const TEXT_BYTES = 96;
 const TWO_POW_32 = 2 ** 32;
+/**
+ * How long `nvmlInit_v2` may take: a second or two with persistence mode off, far more only
+ * when the driver does not answer at all.
+ */
+export const DEFAULT_NVML_INIT_TIMEOUT_MS = 10_000;
+/** What to do about a driver that does not answer. */
+const HUNG_FIX =
+  "check nvidia-smi and dmesg for Xid errors; the GPU may need a reset (nvidia-smi -r) or a reboot, then start this process again";
 
 export interface NvmlOptions {
   /** Path or name of the NVML library; `libnvidia-ml.so.1` on Linux, `nvml.dll` on Windows. */
@@ -54,6 +62,8 @@ export interface NvmlOptions {
   /** Also read utilisation on every sample: one more NVML call per GPU. */
   readonly utilisation?: boolean;
   readonly platform?: NodeJS.Platform;
+  /** How long `nvmlInit_v2` may take before NVML is skipped (default `DEFAULT_NVML_INIT_TIMEOUT_MS`). */
+  readonly initTimeoutMs?: number;
   /**
    * Where the kernel's driver files are looked for (`<procRoot>/driver/nvidia`, `<devRoot>/dxg`);
    * tests point them at a temporary tree.
@@ -148,6 +158,12 @@ export class NvmlSource implements PowerSource {
   private readonly library: string;
   /** The library's number on the read thread, or -1 while this reader does not use it. */
   private threadLibrary = -1;
+  /**
+   * Set once a call outlived the read thread's deadline: why NVML is no longer called. The
+   * driver may hold its lock inside that call, so every later call (`nvmlShutdown` included)
+   * could hang as well, this time perhaps on the event loop.
+   */
+  private hungWhy: string | null = null;
 
   constructor(private readonly options: NvmlOptions = {}) {
     const platform = options.platform ?? process.platform;
@@ -175,9 +191,18 @@ export class NvmlSource implements PowerSource {
     if (!bound.ok) return skipOnly(this.bindSkip(bound.stage, bound.message));
     const nvml = bound.bindings;
     this.bindings = nvml;
-    const initCode = await new Promise<number>((resolve) =>
-      nvml.init.async((_error, code) => resolve(typeof code === "number" ? code : -1)),
-    );
+    const initCode = await this.initWithTimeout(nvml);
+    if (initCode === "timed-out") {
+      const ms = this.options.initTimeoutMs ?? DEFAULT_NVML_INIT_TIMEOUT_MS;
+      return skipOnly(
+        readerSkip(
+          "nvml",
+          "driver-error",
+          `nvmlInit_v2 in ${this.library} did not return within ${ms} ms: the NVIDIA driver is not answering, and NVML is skipped. Fix: ${HUNG_FIX}`,
+          { fix: HUNG_FIX },
+        ),
+      );
+    }
     if (initCode !== NVML_SUCCESS) {
       const fix = nvmlFix(initCode);
       return skipOnly(
@@ -207,8 +232,32 @@ export class NvmlSource implements PowerSource {
       readThread.acquire();
       this.threadLibrary = readThread.nvmlLibrary(this.library);
     }
-    this.rounds.resize(this.gpus.length);
+    this.rounds.resize(this.gpus.map((g) => g.device.id));
     return { devices: this.gpus.map((g) => g.device), skipped };
+  }
+
+  /**
+   * `nvmlInit_v2` on koffi's thread (it is never called on the event loop), raced against
+   * `initTimeoutMs`: a driver that never answers must not keep `openPowerMeter` from returning.
+   * An init that returns after the timeout and succeeded is shut down again, keeping NVML's
+   * init count balanced. Its thread stays blocked until the driver answers; nothing can end a
+   * C call from outside.
+   */
+  private initWithTimeout(nvml: NvmlBindings): Promise<number | "timed-out"> {
+    const ms = this.options.initTimeoutMs ?? DEFAULT_NVML_INIT_TIMEOUT_MS;
+    return new Promise((resolve) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        resolve("timed-out");
+      }, ms);
+      nvml.init.async((_error, code) => {
+        clearTimeout(timer);
+        const result = typeof code === "number" ? code : -1;
+        if (!timedOut) resolve(result);
+        else if (result === NVML_SUCCESS) nvml.shutdown();
+      });
+    });
   }
 
   /**
@@ -525,7 +574,7 @@ export class NvmlSource implements PowerSource {
     const nvml = this.bindings;
     const withUtil = this.options.utilisation === true;
     let calls = 0;
-    if (!this.closed && nvml !== null) {
+    if (!this.closed && nvml !== null && this.hungWhy === null) {
       // Indexed loops on the sampling path (see RaplSource.read).
       for (let g = 0; g < this.gpus.length; g++)
         if (this.gpus[g]?.lost === null) calls += withUtil ? 2 : 1;
@@ -554,6 +603,24 @@ export class NvmlSource implements PowerSource {
   private fill(frame: ReadingFrame, i: number, gpu: Gpu, withUtil: boolean): void {
     const id = gpu.device.id;
     if (frame.failGone(i, this.closed ? "NVML" : null, id, gpu.lost)) return;
+    if (gpu.code === NVML_CALL_TIMED_OUT && this.hungWhy === null) {
+      const call = gpu.useCounter
+        ? "nvmlDeviceGetTotalEnergyConsumption"
+        : "nvmlDeviceGetPowerUsage";
+      this.hungWhy = `${call} for ${gpu.device.name} (${id}) did not return within ${readThread.roundDeadlineMs} ms: the GPU or its driver is hung, and NVML is not called again by this reader`;
+    }
+    if (this.hungWhy !== null) {
+      frame.fail(
+        i,
+        readingProblem(
+          "driver-error",
+          id,
+          `NVML ${gpu.device.name} (${id}): ${this.hungWhy}. Fix: ${HUNG_FIX}`,
+          HUNG_FIX,
+        ),
+      );
+      return;
+    }
     if (gpu.code !== NVML_SUCCESS) {
       const fix = nvmlFix(gpu.code);
       const call = gpu.useCounter
@@ -588,7 +655,7 @@ export class NvmlSource implements PowerSource {
     return Promise.all(
       this.gpus.map(async (gpu): Promise<GpuProcesses> => {
         const id = gpu.device.id;
-        if (call === undefined || this.closed) {
+        if (call === undefined || this.closed || this.hungWhy !== null) {
           return {
             device: id,
             processes: [],
@@ -598,7 +665,10 @@ export class NvmlSource implements PowerSource {
               id,
               this.closed
                 ? "the NVML reader is closed"
-                : "this driver has no nvmlDeviceGetComputeRunningProcesses: update the NVIDIA driver",
+                : this.hungWhy !== null
+                  ? `NVML ${gpu.device.name}: ${this.hungWhy}`
+                  : "this driver has no nvmlDeviceGetComputeRunningProcesses: update the NVIDIA driver",
+              this.hungWhy === null ? undefined : HUNG_FIX,
             ),
           };
         }
@@ -653,7 +723,8 @@ export class NvmlSource implements PowerSource {
   private shutdown(): void {
     if (!this.initialised || this.bindings === null) return;
     this.initialised = false;
-    this.bindings.shutdown();
+    // Not after a hung call: nvmlShutdown would wait on the driver on the event loop, for good.
+    if (this.hungWhy === null && !readThread.isHung(this.library)) this.bindings.shutdown();
     if (this.gpus.length > 0) readThread.release(); // acquired at detect
     this.threadLibrary = -1;
   }

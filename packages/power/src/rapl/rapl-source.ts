@@ -193,7 +193,10 @@ export class RaplSource implements PowerSource {
     const opened: OpenZone[] = [];
     /** Packages without a counter of their own: their core/uncore sub-zones stand in. */
     const hollow = new Set<string>();
+    /** MMIO twins opened in place of an MSR package with no counter (see below). */
+    const standIns = new Set<string>();
     for (const zone of listing.zones) {
+      if (standIns.has(zone.dir)) continue;
       const role = roles.get(zone.dir);
       const inHollow = zone.parent !== null && hollow.has(zone.parent);
       if (role === undefined || (!role.counted && !inHollow)) continue;
@@ -212,7 +215,31 @@ export class RaplSource implements PowerSource {
       if ("kind" in outcome) {
         const noCounter =
           outcome.kind === "not-supported" && zone.parent === null && counted.component === "cpu";
-        if (noCounter && listing.zones.some((z) => z.parent === zone.dir)) {
+        // The same package through the MMIO interface, left out as its twin (`zoneRoles`):
+        // with no MSR counter, it is the whole package's counter, better than core + uncore.
+        const twin = noCounter
+          ? listing.zones.find(
+              (z) =>
+                z.controlType === "intel-rapl-mmio" &&
+                z.parent === null &&
+                z.name === zone.name &&
+                zone.controlType === "intel-rapl",
+            )
+          : undefined;
+        const twinOutcome =
+          twin === undefined
+            ? undefined
+            : await this.openZone(twin, "cpu", twin.name, roles, [
+                `stands in for ${zone.dir} (${zone.name}), the same package through the MSR interface, which has no energy counter`,
+              ]);
+        if (twin !== undefined && twinOutcome !== undefined && !("kind" in twinOutcome)) {
+          standIns.add(twin.dir);
+          opened.push(twinOutcome);
+          skipped.push({
+            ...outcome,
+            message: `${outcome.message}; its MMIO twin ${twin.dir} is counted instead`,
+          });
+        } else if (noCounter && listing.zones.some((z) => z.parent === zone.dir)) {
           hollow.add(zone.dir);
           skipped.push({
             ...outcome,
@@ -222,7 +249,7 @@ export class RaplSource implements PowerSource {
       } else opened.push(outcome);
     }
     this.zones = opened;
-    this.rounds.resize(opened.length);
+    this.rounds.resize(opened.map((z) => z.device.id));
     return { devices: opened.map((z) => z.device), skipped };
   }
 

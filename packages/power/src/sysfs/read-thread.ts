@@ -2,6 +2,8 @@ import { close as closeFd, read as readAsync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { getSystemErrorName } from "node:util";
 import type { MessagePort, Worker } from "node:worker_threads";
+import { monotonicMs } from "../clock.ts";
+import { rethrowLater } from "../rethrow.ts";
 import { READ_WORKER_SOURCE } from "./read-worker-source.ts";
 
 /** Callback of a positional read: an errno-carrying error, or the bytes read. */
@@ -22,6 +24,19 @@ export const SLOT_BYTES = 512;
 function workerThreads(): typeof import("node:worker_threads") {
   return createRequire(import.meta.url)("node:worker_threads");
 }
+
+/**
+ * How long a round may run before its requests still out are failed: far above any real round
+ * (microseconds for sysfs, milliseconds for NVML), short enough that a caller notices a hung
+ * GPU within a few samples.
+ */
+export const DEFAULT_ROUND_DEADLINE_MS = 5000;
+/** The code an NVML call answers when the deadline passed before it returned, or its library hung earlier. */
+export const NVML_CALL_TIMED_OUT = -2;
+/** What a request's result slot holds until the worker answers it (no real result is this low). */
+const PENDING = -0x80000000;
+/** `ETIMEDOUT` on Linux: what a read still out at the deadline reports. */
+const ETIMEDOUT = 110;
 
 /** NVML functions the thread can call, by their index in the worker's table. */
 export type NvmlFunction = "totalEnergy" | "powerUsage" | "utilisation";
@@ -75,6 +90,12 @@ export interface ReadThreadStats {
   directReads: number;
   /** Why the worker is not used, when it is not; null while it works. */
   broken: string | null;
+  /** Rounds given up at the deadline: their worker was left behind and a new one serves later rounds. */
+  abandoned: number;
+  /** The deadline of one round now. */
+  deadlineMs: number;
+  /** NVML libraries a call hung in: never called on the thread again (their calls answer at once). */
+  hungLibraries: string[];
 }
 
 interface Queue {
@@ -161,6 +182,15 @@ export class ReadThread {
     directReads: 0,
   };
   private broken: string | null = null;
+  private abandoned = 0;
+  private deadlineMs = DEFAULT_ROUND_DEADLINE_MS;
+  /** One timer, re-armed with `refresh()` (no allocation per round) while rounds keep coming. */
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private deadlineTimerMs = 0;
+  private deadlineArmed = false;
+  private roundStartedMs = 0;
+  private readonly hungLibraries = new Set<string>();
+  private koffiPath: string | null = null;
   private stopping = 0;
   private readonly toldToStop = new WeakSet<Worker>();
   private readonly settled = Promise.resolve();
@@ -188,9 +218,11 @@ export class ReadThread {
       meta[at + 2] = q.b[i] as number;
       meta[at + 3] = q.c[i] as number;
       meta[at + 5] = q.d[i] as number;
-      meta[at + LAYOUT.RESULT] = 0;
+      meta[at + LAYOUT.RESULT] = PENDING;
     }
     this.state = "running";
+    this.roundStartedMs = monotonicMs();
+    this.armDeadline();
     this.counters.rounds++;
     const round = ++this.round;
     Atomics.store(this.control, LAYOUT.COUNT, q.count);
@@ -215,6 +247,77 @@ export class ReadThread {
     }
   };
 
+  private armDeadline(): void {
+    if (this.deadlineArmed) return;
+    this.deadlineArmed = true;
+    if (this.deadlineTimer !== null && this.deadlineTimerMs === this.deadlineMs) {
+      this.deadlineTimer.refresh();
+      return;
+    }
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(this.onDeadline, this.deadlineMs);
+    this.deadlineTimerMs = this.deadlineMs;
+    // The port keeps the process alive while a round runs; the timer never does.
+    this.deadlineTimer.unref();
+  }
+
+  /** The timer armed by some earlier round: gives up on the round running now if it is that old. */
+  private readonly onDeadline = (): void => {
+    this.deadlineArmed = false;
+    if (this.state !== "running") return;
+    const waitedMs = monotonicMs() - this.roundStartedMs;
+    // 1 ms of slack: the timer runs on the event loop's cached clock, not on this one.
+    if (waitedMs + 1 < this.deadlineMs) {
+      this.deadlineArmed = true;
+      this.deadlineTimer = setTimeout(this.onDeadline, this.deadlineMs - waitedMs);
+      this.deadlineTimerMs = -1; // not the full deadline: the next round makes a new timer
+      this.deadlineTimer.unref();
+      return;
+    }
+    this.abandon();
+  };
+
+  /**
+   * A round that outlived its deadline: a call inside it hung (an NVML call on a lost GPU can
+   * block in the driver for good). The requests still out fail (reads with ETIMEDOUT, NVML
+   * calls with `NVML_CALL_TIMED_OUT`), and the NVML library they were in is never called on
+   * the thread again: a hung call may hold the library's lock, so any later call could hang too.
+   *
+   * The worker is left behind, not waited for: it is told to stop (it checks between requests,
+   * so it reads nothing more once the call returns) and `terminate()`d, which V8 carries out
+   * when the thread comes back from C; nothing can stop a thread inside a C call safely. Its
+   * port is closed, so it no longer keeps the event loop alive, and later rounds get a new
+   * worker with new shared tables (the old one can never write into them). Node still waits
+   * for every thread at process exit, so the process ends once the hung call returns.
+   */
+  private abandon(): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    const q = this.current;
+    const meta = this.meta;
+    for (let i = 0; i < q.count; i++) {
+      const at = i * LAYOUT.META + LAYOUT.RESULT;
+      if (Atomics.load(meta, at) !== PENDING) continue;
+      if (q.op[i] === LAYOUT.OP_PREAD) meta[at] = -ETIMEDOUT;
+      else {
+        meta[at] = NVML_CALL_TIMED_OUT;
+        const library = this.libraries[q.a[i] as number];
+        if (library !== undefined) this.hungLibraries.add(library);
+      }
+    }
+    this.abandoned++;
+    this.worker = null;
+    this.stopping++;
+    this.toldToStop.add(worker);
+    Atomics.store(this.control, LAYOUT.STOP, 1);
+    this.port?.close();
+    this.port = null;
+    worker.terminate().catch(() => {
+      // Nothing to do: the thread is already going, or gone.
+    });
+    this.finishRound();
+  }
+
   private finishRound(): void {
     const q = this.current;
     const n = q.count;
@@ -228,13 +331,13 @@ export class ReadThread {
       if (q.op[i] === LAYOUT.OP_PREAD) {
         const callback = q.readCallbacks[i] as ReadCallback;
         q.readCallbacks[i] = null;
-        if (result < 0) callback(errnoError(-result), 0);
+        if (result < 0) this.answerRead(callback, errnoError(-result), 0);
         else {
           // A byte loop, not `set(subarray(...))`: a view per read would be an allocation per read.
           const bytes = target as Buffer;
           const from = i * SLOT_BYTES;
           for (let k = 0; k < result; k++) bytes[k] = this.data[from + k] as number;
-          callback(null, result);
+          this.answerRead(callback, null, result);
         }
       } else {
         const callback = q.callCallbacks[i] as CallCallback;
@@ -242,11 +345,28 @@ export class ReadThread {
         const out = target as Uint32Array;
         out[0] = this.words[(i * SLOT_BYTES) / 4] as number;
         out[1] = this.words[(i * SLOT_BYTES) / 4 + 1] as number;
-        callback(null, result);
+        try {
+          callback(null, result);
+        } catch (error) {
+          rethrowLater(error);
+        }
       }
     }
     if (this.next.count > 0) this.startRound();
     else this.settle();
+  }
+
+  /** A read's callback, whose throw must not skip the rest of the round's callbacks. */
+  private answerRead(
+    callback: ReadCallback,
+    error: NodeJS.ErrnoException | null,
+    bytesRead: number,
+  ): void {
+    try {
+      callback(error, bytesRead);
+    } catch (thrown) {
+      rethrowLater(thrown);
+    }
   }
 
   /** Between rounds: close what waited for the worker to be idle, and stop it when unused. */
@@ -297,7 +417,9 @@ export class ReadThread {
       this.words = new Uint32Array(data);
       this.round = 0;
       this.counters.started++;
-      this.libraries.length = 0;
+      // A worker that replaces an abandoned or dead one keeps the library numbers callers hold;
+      // a hung library keeps its number but is never loaded again.
+      for (const library of this.libraries) this.postLibrary(library);
       return worker;
     } catch (error) {
       this.broken = `the read thread cannot start: ${error instanceof Error ? error.message : String(error)}`;
@@ -328,6 +450,8 @@ export class ReadThread {
     this.toldToStop.add(worker);
     this.port?.close();
     this.port = null;
+    // Stopped because nobody holds it: no caller keeps a library number for the next worker.
+    this.libraries.length = 0;
     Atomics.store(this.control, LAYOUT.STOP, 1);
     Atomics.add(this.control, LAYOUT.GEN, 1);
     Atomics.notify(this.control, LAYOUT.GEN);
@@ -413,13 +537,35 @@ export class ReadThread {
    * worker's handle reaches the same state and the device handles are valid there.
    */
   nvmlLibrary(library: string): number {
-    const known = this.libraries.indexOf(library);
-    if (known >= 0 && this.worker !== null) return known;
     const worker = this.ensureWorker();
     if (worker === null || this.port === null) return -1;
-    this.port.postMessage({ library, koffi: createRequire(import.meta.url).resolve("koffi") });
+    const known = this.libraries.indexOf(library);
+    if (known >= 0) return known;
     this.libraries.push(library);
+    this.postLibrary(library);
     return this.libraries.length - 1;
+  }
+
+  private postLibrary(library: string): void {
+    this.koffiPath ??= createRequire(import.meta.url).resolve("koffi");
+    const usable = !this.hungLibraries.has(library);
+    this.port?.postMessage({ library: usable ? library : null, koffi: this.koffiPath });
+  }
+
+  /** True once a call into `library` outlived a round's deadline (see `abandon`). */
+  isHung(library: string): boolean {
+    return this.hungLibraries.has(library);
+  }
+
+  /** The deadline of one round, process-wide: the thread serves every reader of the process. */
+  get roundDeadlineMs(): number {
+    return this.deadlineMs;
+  }
+
+  setRoundDeadline(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 1)
+      throw new RangeError(`round deadline must be ≥ 1 ms, got ${ms}`);
+    this.deadlineMs = ms;
   }
 
   /**
@@ -437,6 +583,11 @@ export class ReadThread {
     const q = this.enqueue();
     if (q.count >= MAX_ROUND_REQUESTS || library < 0) {
       queueMicrotask(() => callback(null, -1));
+      return;
+    }
+    if (this.hungLibraries.size > 0 && this.hungLibraries.has(this.libraries[library] ?? "")) {
+      // A call into this library hung before: this one would wait on the same lock.
+      queueMicrotask(() => callback(null, NVML_CALL_TIMED_OUT));
       return;
     }
     const i = q.count++;
@@ -478,6 +629,9 @@ export class ReadThread {
       stopping: this.stopping,
       users: this.users,
       broken: this.broken,
+      abandoned: this.abandoned,
+      deadlineMs: this.deadlineMs,
+      hungLibraries: [...this.hungLibraries],
       ...this.counters,
     };
   }

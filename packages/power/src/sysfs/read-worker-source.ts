@@ -8,7 +8,8 @@
  * round synchronously (a positional `readSync` into the shared data area, or an NVML call),
  * write each result into the shared table, publish the round as done and tell the main thread
  * with one small message.
- * Nothing here allocates per request on the success path.
+ * Nothing here allocates per request on the success path. Results are stored with
+ * `Atomics.store`: a main thread that gives up on a hung round reads which requests finished.
  *
  * Layout constants are passed in `workerData` so that they are written once, in `read-thread.ts`.
  */
@@ -27,7 +28,12 @@ const libraries = [];
 const outputs = [];
 
 function bind(message) {
-  // One entry per library path, in the order the main thread numbered them.
+  // One entry per library path, in the order the main thread numbered them; null holds the
+  // place of a library a hung call left unusable (never loaded again).
+  if (message.library === null) {
+    libraries.push(null);
+    return;
+  }
   try {
     const koffi = require(message.koffi);
     const lib = koffi.load(message.library);
@@ -46,20 +52,22 @@ for (;;) {
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) bind(m.message);
   const count = Atomics.load(control, L.COUNT);
   for (let i = 0; i < count; i++) {
+    // Told to stop while a call hung (the main thread gave up on this round): read nothing more.
+    if (Atomics.load(control, L.STOP) === 1) break;
     const at = i * L.META;
     const op = meta[at + L.OP];
     if (op === L.OP_PREAD) {
       try {
-        meta[at + L.RESULT] = readSync(meta[at + L.FD], data, i * L.SLOT_BYTES, meta[at + L.LENGTH], meta[at + L.POSITION]);
+        Atomics.store(meta, at + L.RESULT, readSync(meta[at + L.FD], data, i * L.SLOT_BYTES, meta[at + L.LENGTH], meta[at + L.POSITION]));
       } catch (error) {
         const errno = error !== null && typeof error === "object" && typeof error.errno === "number" ? Math.abs(error.errno) : L.EIO;
-        meta[at + L.RESULT] = -(errno === 0 ? L.EIO : errno);
+        Atomics.store(meta, at + L.RESULT, -(errno === 0 ? L.EIO : errno));
       }
     } else if (op === L.OP_NVML) {
       const lib = libraries[meta[at + L.LIBRARY]];
       const fn = lib === undefined || lib === null ? undefined : lib[meta[at + L.FUNCTION]];
       if (fn === undefined) {
-        meta[at + L.RESULT] = -1;
+        Atomics.store(meta, at + L.RESULT, -1);
         continue;
       }
       const handle = (BigInt(meta[at + L.HANDLE_HI] >>> 0) << 32n) | BigInt(meta[at + L.HANDLE_LO] >>> 0);
@@ -68,9 +76,9 @@ for (;;) {
       words[out] = 0;
       words[out + 1] = 0;
       try {
-        meta[at + L.RESULT] = fn(handle, outputs[i]);
+        Atomics.store(meta, at + L.RESULT, fn(handle, outputs[i]));
       } catch (error) {
-        meta[at + L.RESULT] = -1;
+        Atomics.store(meta, at + L.RESULT, -1);
       }
     }
   }

@@ -12,6 +12,8 @@
  *   util <gpu> <memory>          nvmlDeviceGetUtilizationRates, percent
  *   mig <uuid>                   a MIG instance of this GPU (also turns MIG mode on)
  *   process <pid> <bytes>        a compute process on this GPU
+ *   hang-init <ms>               nvmlInit_v2 sleeps this long first (a driver that does not answer)
+ *   hang-energy <after> <ms>     the energy calls after the first <after> sleep this long (a hung GPU)
  *
  * A value written !<code> makes that call return the NVML error <code> instead (3 = not
  * supported, 15 = GPU lost); after the last value, the last one repeats. A missing energy,
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_DEVICES 16
 #define MAX_VALUES 64
@@ -52,6 +55,9 @@ typedef struct device {
   unsigned int pids[MAX_PROCS];
   unsigned long long bytes[MAX_PROCS];
   int proc_count;
+  int hang_after;
+  unsigned int hang_ms;
+  int energy_calls;
 } device_t;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -60,6 +66,7 @@ static int device_count = 0;
 /* What nvmlDeviceGetCount_v2 reports when the script says "count N"; -1: the devices listed. */
 static long long reported_count = -1;
 static int initialised = 0;
+static unsigned int init_hang_ms = 0;
 static char log_path[512] = "";
 
 static void log_line(const char *line) {
@@ -91,6 +98,7 @@ static int load_script(void) {
   device_count = 0;
   reported_count = -1;
   log_path[0] = '\0';
+  init_hang_ms = 0;
   int init_code = 0;
   const char *path = getenv("FAKE_NVML_SCRIPT");
   if (path == NULL) return 12; /* NVML_ERROR_LIBRARY_NOT_FOUND: nothing to fake */
@@ -105,6 +113,10 @@ static int load_script(void) {
     char *rest = line + used;
     rest[strcspn(rest, "\n")] = '\0';
     if (strcmp(word, "init") == 0) init_code = atoi(rest);
+    else if (strcmp(word, "hang-init") == 0) init_hang_ms = (unsigned int)strtoul(rest, NULL, 10);
+    else if (d != NULL && strcmp(word, "hang-energy") == 0) {
+      if (sscanf(rest, "%d %u", &d->hang_after, &d->hang_ms) != 2) d->hang_ms = 0;
+    }
     /* "count N": the device count to report, whatever the script lists (a lying library). */
     else if (strcmp(word, "count") == 0) reported_count = (long long)strtoull(rest, NULL, 10);
     else if (strcmp(word, "log") == 0) snprintf(log_path, sizeof log_path, "%s", rest);
@@ -164,7 +176,10 @@ int nvmlInit_v2(void) {
   snprintf(line, sizeof line, "init %d", code);
   log_line(line);
   if (code == 0) initialised++;
+  unsigned int hang_ms = init_hang_ms;
   pthread_mutex_unlock(&lock);
+  /* Outside the lock: a later test's init is not held up by this one. */
+  if (hang_ms > 0) usleep(hang_ms * 1000u);
   return code;
 }
 
@@ -258,6 +273,15 @@ int nvmlDeviceGetTotalEnergyConsumption(void *handle, unsigned long long *energy
   GUARD();
   device_t *d = as_device(handle);
   if (d == NULL) DONE(as_mig(handle) != NULL ? NOT_SUPPORTED : 2);
+  unsigned int hang_ms = d->hang_ms > 0 && ++d->energy_calls > d->hang_after ? d->hang_ms : 0;
+  if (hang_ms > 0) {
+    /* Outside the lock, as the other calls then still answer; logged when it returns. */
+    pthread_mutex_unlock(&lock);
+    log_line("energy hang begins");
+    usleep(hang_ms * 1000u);
+    log_line("energy hang ends");
+    pthread_mutex_lock(&lock);
+  }
   DONE(take(&d->energy, energy));
 }
 

@@ -1,0 +1,107 @@
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NvmlSource, openPowerMeter, readThreadStats } from "../src/index.ts";
+import { DEFAULT_ROUND_DEADLINE_MS, readThread } from "../src/sysfs/read-thread.ts";
+import { buildFakeNvml } from "./fake-nvml/build.ts";
+import { tempDir } from "./helpers/trees.ts";
+
+const GPU = "GPU-eeee1111-2222-3333-4444-555566667777";
+
+let dir: { path: string; dispose(): Promise<void> };
+let built: string;
+
+beforeAll(async () => {
+  built = await buildFakeNvml();
+  dir = await tempDir("nvml-hang");
+}, 120_000);
+afterAll(async () => {
+  delete process.env.FAKE_NVML_SCRIPT;
+  readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
+  await dir.dispose();
+});
+
+/**
+ * A copy of the fake library under its own path, with its own script and log: a library a
+ * call hung in is never called again by this process, and a copy is a separate library (its
+ * own globals), so the other NVML tests' library stays usable.
+ */
+async function library(name: string, lines: string[]): Promise<{ path: string; log: string }> {
+  const folder = join(dir.path, name);
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, "libnvidia-ml.so.1");
+  await copyFile(built, path);
+  const log = join(folder, "log.txt");
+  const script = join(folder, "script.txt");
+  await writeFile(script, `log ${log}\n${lines.join("\n")}\n`);
+  process.env.FAKE_NVML_SCRIPT = script;
+  return { path, log };
+}
+
+async function logLines(log: string): Promise<string[]> {
+  return (await readFile(log, "utf8").catch(() => "")).split("\n").filter((l) => l !== "");
+}
+
+describe("NVML calls that never return", () => {
+  it("fails a hung call at the read thread's deadline, then calls NVML no more", async () => {
+    // Calls 1 (detect) and 2 (the meter's first sample) answer; the third hangs for 3 s, far
+    // past the 300 ms deadline. The sample must answer while the call still hangs.
+    const lib = await library("hang-energy", [
+      `device ${GPU} Fake H100`,
+      "energy 1000000 1000500 1001000",
+      "limit 700000",
+      "hang-energy 2 3000",
+    ]);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    const opened = await openPowerMeter({
+      inject: { sources: [source] },
+      fallback: "none",
+      readDeadlineMs: 300,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const meter = opened.value;
+    const hung = await meter.sample();
+    expect(hung.problems[0]).toMatchObject({
+      kind: "driver-error",
+      device: `nvml:${GPU}`,
+      message: expect.stringMatching(/Fake H100 .*did not return within 300 ms.*Xid/),
+    });
+    // Answered while the call was still inside the library.
+    expect(await logLines(lib.log)).not.toContain("energy hang ends");
+    const stats = readThreadStats();
+    expect(stats.abandoned).toBeGreaterThanOrEqual(1);
+    expect(stats.hungLibraries).toContain(lib.path);
+    // Later samples fail at once with the same problem, without another call into NVML.
+    const later = await meter.sample();
+    expect(later.problems[0]).toMatchObject({ kind: "driver-error", device: `nvml:${GPU}` });
+    expect((await logLines(lib.log)).filter((l) => l === "energy hang begins")).toHaveLength(1);
+    expect((await meter.gpuProcesses())[0]?.problem).toMatchObject({ kind: "driver-error" });
+    await meter.close();
+    // No nvmlShutdown: it could wait on the lock the hung call holds, on the event loop.
+    expect(await logLines(lib.log)).not.toContain("shutdown");
+  });
+
+  it("skips NVML when nvmlInit_v2 does not return within initTimeoutMs", async () => {
+    const lib = await library("hang-init", [
+      "hang-init 3000",
+      `device ${GPU} Fake H100`,
+      "energy 1000000",
+    ]);
+    const source = new NvmlSource({
+      library: lib.path,
+      cudaVisibleDevices: null,
+      initTimeoutMs: 200,
+    });
+    const { devices, skipped } = await source.detect();
+    source.close();
+    expect(devices).toEqual([]);
+    expect(skipped).toEqual([
+      expect.objectContaining({
+        kind: "driver-error",
+        message: expect.stringMatching(
+          new RegExp(`nvmlInit_v2 in ${lib.path} did not return within 200 ms.*Xid`),
+        ),
+      }),
+    ]);
+  });
+});
