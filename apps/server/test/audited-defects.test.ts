@@ -1,25 +1,13 @@
 import { tmpdir } from "node:os";
-import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parsePgTimestamp } from "../src/store/pglite-client.ts";
-import type { RunStore } from "../src/store/run-store.ts";
-import { memoryStore, multipart, testApp } from "./support/app.test-support.ts";
+import { appForFile, multipart, testApp } from "./support/app.test-support.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
-/** Defects an audit found, each with the request that showed it, on the real app and store. */
-let store: RunStore;
-let app: FastifyInstance;
+/** Defects an audit found, each with the request that showed it, on the real app and rig.store. */
+const rig = appForFile();
 
-beforeAll(async () => {
-  store = await memoryStore();
-  ({ app } = await testApp(store));
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-});
-
-const postRun = (payload: object) => app.inject({ method: "POST", url: "/v1/runs", payload });
+const postRun = (payload: object) => rig.app.inject({ method: "POST", url: "/v1/runs", payload });
 
 /** Every run of `project`, page by page, `limit` a page; stops after `maxPages`. */
 async function pageAll(project: string, limit: number, maxPages = 20): Promise<string[]> {
@@ -27,7 +15,7 @@ async function pageAll(project: string, limit: number, maxPages = 20): Promise<s
   let cursor: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const query = `project=${project}&limit=${limit}${cursor === undefined ? "" : `&cursor=${cursor}`}`;
-    const response = await app.inject(`/v1/runs?${query}`);
+    const response = await rig.app.inject(`/v1/runs?${query}`);
     expect(response.statusCode, response.body).toBe(200);
     const body = response.json<{ runs: { id: string }[]; next?: string }>();
     seen.push(...body.runs.map((run) => run.id));
@@ -76,8 +64,8 @@ describe("run figures the store cannot add up", () => {
         })
       ).statusCode,
     ).toBe(201);
-    expect((await app.inject("/v1/projects")).statusCode).toBe(200);
-    expect((await app.inject("/v1/projects/huge/summary?group=month")).statusCode).toBe(200);
+    expect((await rig.app.inject("/v1/projects")).statusCode).toBe(200);
+    expect((await rig.app.inject("/v1/projects/huge/summary?group=month")).statusCode).toBe(200);
   });
 });
 
@@ -104,7 +92,7 @@ describe("timestamps in the years 1 to 99 on PGlite", () => {
     expect(stored.json().startedAt).toBe("0050-03-01T00:00:00.000Z");
     expect((await postRun({ project: "old", result: base })).statusCode).toBe(201);
     expect(await pageAll("old", 1)).toHaveLength(2);
-    const summary = await app.inject("/v1/projects/old/summary?group=month");
+    const summary = await rig.app.inject("/v1/projects/old/summary?group=month");
     expect(summary.json().periods[0].start).toBe("0050-03-01T00:00:00.000Z");
   });
 });
@@ -161,7 +149,7 @@ describe("deeply nested JSON bodies", () => {
       // No free-form member here: the schema stops at the unknown member, and names it.
       ["/v1/estimate", `{"hardware":[{"watts":1}],"duration":"1h","x":${nested(5000)}}`, "x"],
     ] as const) {
-      const response = await app.inject({
+      const response = await rig.app.inject({
         method: "POST",
         url,
         headers: { "content-type": "application/json" },
@@ -174,7 +162,7 @@ describe("deeply nested JSON bodies", () => {
   });
 
   it("still takes free-form JSON a few levels deep", async () => {
-    const response = await app.inject({
+    const response = await rig.app.inject({
       method: "POST",
       url: "/v1/footprint",
       headers: { "content-type": "application/json" },
@@ -186,7 +174,7 @@ describe("deeply nested JSON bodies", () => {
 
 describe("the rate limit and API keys", () => {
   it("counts requests with a wrong key, so keys cannot be guessed without limit; probes stay open", async () => {
-    const limited = await testApp(store, { apiKeys: ["secret-key"], rateLimitPerMinute: 3 });
+    const limited = await testApp(rig.store, { apiKeys: ["secret-key"], rateLimitPerMinute: 3 });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
@@ -232,7 +220,7 @@ describe("uploaded file names", () => {
   it("refuses names too long in bytes or holding a control character, naming the field and no folder", async () => {
     for (const name of [`${"é".repeat(150)}_carbontracker.log`, "a\u0000b_carbontracker.log"]) {
       const { body, contentType } = multipart([{ name, content: "hello" }]);
-      const response = await app.inject({
+      const response = await rig.app.inject({
         method: "POST",
         url: "/v1/logs/parse",
         headers: { "content-type": contentType },

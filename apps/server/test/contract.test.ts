@@ -1,33 +1,22 @@
 import { estimateFootprint } from "@wattprint/core";
 import type { ParsedLogPair } from "@wattprint/logs";
-import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openApiText, readCheckedInOpenApi } from "../src/openapi.ts";
 import { answerValues } from "../src/routes/logs.ts";
 import type { RunStore } from "../src/store/run-store.ts";
-import { memoryStore, multipart, testApp } from "./support/app.test-support.ts";
+import { appForFile, multipart, testApp } from "./support/app.test-support.ts";
 import { writtenRunLogs } from "./support/logs.test-support.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
-let store: RunStore;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  store = await memoryStore();
-  ({ app } = await testApp(store, { bodyLimitBytes: 64 * 1024, uploadLimitBytes: 16 * 1024 }));
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-});
+const rig = appForFile({ bodyLimitBytes: 64 * 1024, uploadLimitBytes: 16 * 1024 });
 
 const json = (method: "GET" | "POST", url: string, payload?: unknown) =>
-  app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  rig.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
 /** POSTs files to /v1/logs/parse as a multipart form (`cut` bytes dropped from its end). */
 const upload = (files: Parameters<typeof multipart>[0], cut = 0) => {
   const { body, contentType } = multipart(files);
-  return app.inject({
+  return rig.app.inject({
     method: "POST",
     url: "/v1/logs/parse",
     headers: { "content-type": contentType },
@@ -249,7 +238,7 @@ describe("POST /v1/estimate", () => {
     ],
     ["a body that is not JSON", "text/plain", "estimate please", 415, "unsupported-media-type"],
   ] as const)("refuses %s", async (_what, contentType, payload, status, type) => {
-    const response = await app.inject({
+    const response = await rig.app.inject({
       method: "POST",
       url: "/v1/estimate",
       headers: { "content-type": contentType },
@@ -260,7 +249,7 @@ describe("POST /v1/estimate", () => {
 
   it("refuses a multipart form: only the log upload reads one", async () => {
     const { body, contentType } = multipart([{ name: "a.log", content: "{}" }]);
-    const response = await app.inject({
+    const response = await rig.app.inject({
       method: "POST",
       url: "/v1/estimate",
       headers: { "content-type": contentType },
@@ -469,7 +458,7 @@ describe("POST /v1/logs/parse", () => {
   it("refuses a truncated multipart body and a body that is not multipart", async () => {
     expectProblem(await upload(writtenRunLogs(1, 1), 60), 400, "malformed-upload");
     expectProblem(
-      await app.inject({
+      await rig.app.inject({
         method: "POST",
         url: "/v1/logs/parse",
         headers: { "content-type": "application/json" },
@@ -690,14 +679,14 @@ describe("operations", () => {
       ["PATCH", "/v1/runs", "GET, HEAD, POST"],
       ["POST", "/v1/projects/some-project/summary", "GET, HEAD"],
     ] as const) {
-      const response = await app.inject({ method, url });
+      const response = await rig.app.inject({ method, url });
       const body = expectProblem(response, 405, "method-not-allowed");
       expect(response.headers.allow, `${method} ${url}`).toBe(allow);
       expect(body.detail).toBe(`${url} does not take ${method}; it takes ${allow}`);
     }
     // A path no route has stays a 404, whatever the method.
-    expectProblem(await app.inject({ method: "DELETE", url: "/v1/nothing" }), 404, "not-found");
-    expectProblem(await app.inject({ method: "GET", url: "/v1/runs/a/b" }), 404, "not-found");
+    expectProblem(await rig.app.inject({ method: "DELETE", url: "/v1/nothing" }), 404, "not-found");
+    expectProblem(await rig.app.inject({ method: "GET", url: "/v1/runs/a/b" }), 404, "not-found");
   });
 
   it("answers an unknown route with a not-found problem, and describes problem types", async () => {
@@ -713,12 +702,12 @@ describe("operations", () => {
 describe("GET /openapi.json", () => {
   it("is the checked-in apps/server/openapi.json (run `pnpm --filter @wattprint/server openapi` after a schema change)", async () => {
     // Compared as JSON: the file may be formatted (Biome formats JSON), the content may not differ.
-    const served = JSON.parse(await openApiText(app));
+    const served = JSON.parse(await openApiText(rig.app));
     expect(served).toEqual(JSON.parse(await readCheckedInOpenApi()));
   });
 
   it("documents every route the server answers, with its problem responses", async () => {
-    const document = JSON.parse(await openApiText(app));
+    const document = JSON.parse(await openApiText(rig.app));
     expect(document.openapi).toBe("3.1.0");
     expect(Object.keys(document.paths).sort()).toEqual(
       [

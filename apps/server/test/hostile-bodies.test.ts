@@ -1,8 +1,6 @@
 import fc from "fast-check";
-import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunStore } from "../src/store/run-store.ts";
-import { memoryStore, testApp } from "./support/app.test-support.ts";
+import { describe, expect, it } from "vitest";
+import { appForFile } from "./support/app.test-support.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
 /**
@@ -12,17 +10,7 @@ import { runResult } from "./support/runs.test-support.ts";
  * a long or odd string, a near-miss name) or by any JSON, so that they reach the estimate,
  * the SustainML task and the run store; the test checks that they do.
  */
-let store: RunStore;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  store = await memoryStore();
-  ({ app } = await testApp(store));
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-});
+const rig = appForFile();
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -128,7 +116,7 @@ describe("hostile bodies", () => {
       const statuses = new Map<number, number>();
       await fc.assert(
         fc.asyncProperty(mutants(bases), async (payload) => {
-          const response = await app.inject({
+          const response = await rig.app.inject({
             method: "POST",
             url,
             headers: { "content-type": "application/json" },
@@ -167,7 +155,7 @@ describe("hostile bodies", () => {
             ? `${encodeURIComponent(segment)}${route === "/v1/projects/" ? "/summary" : ""}`
             : "";
           const url = `${route}${tail}?${new URLSearchParams(query).toString()}`;
-          const response = await app.inject({ method: "GET", url });
+          const response = await rig.app.inject({ method: "GET", url });
           expect(response.statusCode, `${url}: ${response.body}`).toBeLessThan(500);
           expect(response.body).not.toMatch(/\n\s+at /);
         },

@@ -1,25 +1,13 @@
-import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UPLOAD_LIMITS } from "../src/routes/logs.ts";
-import type { RunStore } from "../src/store/run-store.ts";
-import { memoryStore, multipart, testApp } from "./support/app.test-support.ts";
+import { appForFile, multipart } from "./support/app.test-support.ts";
 import { runLogsWithFigures, writtenRunLogs } from "./support/logs.test-support.ts";
 
-let store: RunStore;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  store = await memoryStore();
-  ({ app } = await testApp(store, { uploadLimitBytes: 8 * 1024 * 1024 }));
-});
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-});
+const rig = appForFile({ uploadLimitBytes: 8 * 1024 * 1024 });
 
 const upload = (files: { name: string; content: string }[]) => {
   const { body, contentType } = multipart(files);
-  return app.inject({
+  return rig.app.inject({
     method: "POST",
     url: "/v1/logs/parse",
     headers: { "content-type": contentType },

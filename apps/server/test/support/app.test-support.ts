@@ -1,3 +1,5 @@
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll } from "vitest";
 import { type AppSettings, type BuiltApp, buildApp, DEFAULT_APP_SETTINGS } from "../../src/app.ts";
 import { migrate } from "../../src/store/migrations.ts";
 import { openPglite } from "../../src/store/pglite-client.ts";
@@ -13,6 +15,38 @@ export async function memoryStore(): Promise<RunStore> {
 /** The app on `store` with the defaults of a test (no auth, no limit) and `overrides`. */
 export function testApp(store: RunStore, overrides: Partial<AppSettings> = {}): Promise<BuiltApp> {
   return buildApp(store, { ...DEFAULT_APP_SETTINGS, ...overrides });
+}
+
+/**
+ * One app over its own in-memory store for a test file: opened before the file's tests,
+ * closed after them. Read `app` and `store` inside tests (they exist once `beforeAll` ran).
+ */
+export function appForFile(overrides: Partial<AppSettings> = {}): {
+  readonly app: FastifyInstance;
+  readonly store: RunStore;
+} {
+  let store: RunStore | undefined;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    store = await memoryStore();
+    ({ app } = await testApp(store, overrides));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+  const opened = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the file's app is read before beforeAll opened it");
+    return value;
+  };
+  return {
+    get app() {
+      return opened(app);
+    },
+    get store() {
+      return opened(store);
+    },
+  };
 }
 
 /** A multipart/form-data body of files, written by hand so a test can also break it. */
