@@ -79,6 +79,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const json = wantsJson(argv);
   const command = COMMANDS[name];
+  // `--version extra` was "unknown command --version", as if --version were not a word here.
+  if (!command && isVersionRequest([name])) {
+    reportFailure(io, json, "usage-error", `wattprint: ${name} takes no arguments`);
+    return EXIT_USAGE;
+  }
   if (!command) {
     reportFailure(io, json, "unknown-command", unknownCommandMessage(name, Object.keys(COMMANDS)));
     return EXIT_USAGE;

@@ -17,12 +17,25 @@ export interface CliIo {
   readonly onSignal: (handler: (signal: ForwardedSignal) => void) => () => void;
   /** Where stderr is a terminal, its width: a live status line is redrawn in place there. */
   readonly stderrTerminal: { readonly columns: number } | null;
+  /**
+   * Says that work still running (a report to a server, abandoned on a signal) must not keep
+   * the process alive: once the command returns, its output is flushed and the process exits.
+   */
+  readonly abandon: () => void;
   /** Whether stdin is a terminal, i.e. Ctrl-C reaches a child in our process group directly. */
   readonly stdinIsTerminal: boolean;
 }
 
 export const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 export type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
+
+/** Set by processIo's `abandon`: main.ts then exits rather than wait for the event loop. */
+let workAbandoned = false;
+
+/** Whether the command left work running that the process must not wait for. */
+export function abandonedWork(): boolean {
+  return workAbandoned;
+}
 
 export function processIo(): CliIo {
   return {
@@ -44,6 +57,9 @@ export function processIo(): CliIo {
       };
     },
     stderrTerminal: process.stderr.isTTY ? { columns: process.stderr.columns || 80 } : null,
+    abandon: () => {
+      workAbandoned = true;
+    },
     stdinIsTerminal: process.stdin.isTTY === true,
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.ts";
-import { processIo } from "./io.ts";
+import { abandonedWork, processIo } from "./io.ts";
 import { nodeEnableCompileCache } from "./load-command-bundle.ts";
 import { guardOutputStreams } from "./output-streams.ts";
 
@@ -20,3 +20,9 @@ guardOutputStreams({
 });
 
 process.exitCode = await runCli(process.argv.slice(2), processIo());
+// `track` gave up a report on a signal: its retries' timers and sockets would hold the process
+// for up to a minute, so it exits once what it wrote has been flushed.
+if (abandonedWork()) {
+  const code = process.exitCode;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}

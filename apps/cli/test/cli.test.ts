@@ -166,7 +166,7 @@ describe("wattprint estimate", () => {
     ],
     [
       ["--hardware", "99999999999999999999x A100", "--duration", "1h"],
-      /--hardware expects NAME or "N x NAME" with N a whole number/,
+      /--hardware "99999999999999999999x A100" has count 99999999999999999999, not a whole number 1\.\.9007199254740991; write a count as "N x NAME"/,
     ],
   ])("exits 2 with one line for %j", async (args, pattern) => {
     expectUsageError(await wattprint("estimate", ...args), pattern);

@@ -567,3 +567,58 @@ describe("wattprint estimate --live", () => {
     );
   });
 });
+
+describe("--hardware counts, however the count is written", () => {
+  /** IT energy of one hour: an H100 SXM draws 700 W, so each counted one is 0.7 kWh. */
+  async function itKWh(hardware: string): Promise<number> {
+    return report(await wattprint("estimate", "--hardware", hardware, "--duration", "1h", "--json"))
+      .itEnergy.value;
+  }
+
+  it.each([
+    "3x H100",
+    "3 x H100",
+    "3×H100",
+    "3 × H100",
+    "3*H100",
+    "3 * H100",
+    "H100 x3",
+    "H100 ×3",
+  ])("reads %j as three H100s", async (hardware) => {
+    expect(await itKWh(hardware)).toBeCloseTo(2.1, 9);
+  });
+
+  it.each(["3090", "3090 Ti", "Jetson TX2", "RTX 3060"])(
+    "keeps %j, whose number is part of its name, as one device",
+    async (hardware) => {
+      const json = report(
+        await wattprint("estimate", "--hardware", hardware, "--duration", "1h", "--json"),
+      );
+      expect(json.breakdown[0]?.count).toBe(1);
+    },
+  );
+
+  it.each([
+    [
+      "3 H100",
+      /--hardware "3 H100" starts with "3", which is not part of the hardware's name; write a count as "N x NAME"/,
+    ],
+    ["2 RTX 3090", /--hardware "2 RTX 3090" starts with "2"/],
+    [
+      "2.5x H100",
+      /--hardware "2\.5x H100" has a count that is not a whole number; write a count as "N x NAME"/,
+    ],
+    ["1e3x H100", /--hardware "1e3x H100" has a count that is not a whole number/],
+    ["H100 x2.5", /--hardware "H100 x2\.5" has a count that is not a whole number/],
+    [
+      "H100x2",
+      /--hardware "H100x2" ends in "x2", which is not part of a hardware name; write a count as/,
+    ],
+    ["0x H100", /--hardware "0x H100" has count 0, not a whole number 1\.\./],
+  ])("refuses %j, naming the form to use", async (hardware, message) => {
+    expectUsageError(
+      await wattprint("estimate", "--hardware", hardware, "--duration", "1h"),
+      new RegExp(`^wattprint estimate: ${message.source}`),
+    );
+  });
+});

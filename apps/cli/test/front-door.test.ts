@@ -15,6 +15,16 @@ describe("wattprint --version", () => {
   it.each([["--version"], ["-V"], ["version"]])("%s prints the package's version", async (flag) => {
     expect(await wattprint([flag])).toMatchObject({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
   });
+
+  it.each([["--version"], ["-V"], ["version"]])(
+    "%s with an argument says it takes none",
+    async (flag) => {
+      expectUsageError(
+        await wattprint([flag, "extra"]),
+        new RegExp(`^wattprint: ${flag} takes no arguments$`),
+      );
+    },
+  );
 });
 
 describe("wattprint help <command>", () => {

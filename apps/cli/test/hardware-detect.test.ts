@@ -260,6 +260,18 @@ describe.sequential("wattprint hardware detect", () => {
       2,
       /--watch takes an interval such as 2s/,
     );
+    // Taken out before the shared parser, --watch was the one flag whose repeat was kept.
+    for (const twice of [
+      ["--watch", "1s", "--watch", "2s"],
+      ["--watch", "--watch=2s"],
+      ["--watch=1s", "--watch"],
+    ]) {
+      expectOneLineError(
+        await wattprint(bare, "hardware", "detect", ...twice, "--count", "1"),
+        2,
+        /^wattprint hardware detect: --watch was given more than once; give it once$/,
+      );
+    }
     expectOneLineError(
       await wattprint(bare, "hardware", "detect", "--watch", "10ms"),
       2,

@@ -1,9 +1,18 @@
-import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { formatNumber } from "@wattprint/core";
 import { parseJsonSchema } from "@wattprint/logs";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -161,6 +170,76 @@ describe("wattprint logs report", () => {
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).toContain('data-testid="power-chart"');
     expect(html).not.toMatch(/<script|src=|href=/i);
+  });
+});
+
+describe("wattprint logs report: its target and --strict", () => {
+  it("--strict fails on a run read without its standard log, as parse and aggregate do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));
+    dirs.push(dir);
+    cpSync(join(FIXTURES, "v243-cpu-only"), dir, { recursive: true });
+    const standard = join(dir, "1823.993592_2026-11-28T225326Z_carbontracker.log");
+    writeFileSync(
+      standard,
+      readFileSync(standard, "utf8").replace(/(for cpu: )\S+/, "$1not-a-number"),
+    );
+    const out = join(dir, "report.html");
+    const lenient = await wattprint("logs", "report", dir, "--html", out);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(
+      /^wattprint logs: read without its standard log \(malformed\) /m,
+    );
+    expect(lenient.stderr).toContain("1 run(s) counted from the output log alone");
+    const strict = await wattprint("logs", "report", dir, "--html", out, "--strict");
+    expect(strict.code).toBe(1);
+  });
+
+  it("refuses to write over a log of the folder it reads, leaving the log whole", async () => {
+    const dir = mixedFolder();
+    const log = join(dir, "1823.993592_2026-11-28T225326Z_carbontracker.log");
+    const before = readFileSync(log, "utf8");
+    for (const named of [log, join(dir, "new_carbontracker_output.log")]) {
+      expectUsageError(
+        await wattprint("logs", "report", dir, "--html", named),
+        /^wattprint logs report: --html .*_carbontracker(_output)?\.log is a carbontracker log name in the folder being read/,
+      );
+    }
+    expect(readFileSync(log, "utf8")).toBe(before);
+    expect(readdirSync(dir)).not.toContain("new_carbontracker_output.log");
+  });
+
+  it("refuses a FIFO or a folder as --html instead of hanging or failing late", async () => {
+    const dir = mixedFolder();
+    const elsewhere = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-out-"));
+    dirs.push(elsewhere);
+    const fifo = join(elsewhere, "report.html");
+    execFileSync("mkfifo", [fifo]);
+    expectUsageError(
+      await wattprint("logs", "report", dir, "--html", fifo),
+      /^wattprint logs report: --html .*report\.html is not a regular file/,
+    );
+    const folder = join(elsewhere, "sub.html");
+    mkdirSync(folder);
+    expectUsageError(
+      await wattprint("logs", "report", dir, "--html", folder),
+      /is not a regular file/,
+    );
+  });
+
+  it("replaces an existing report whole, leaving no temporary file", async () => {
+    const dir = mixedFolder();
+    const elsewhere = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-out-"));
+    dirs.push(elsewhere);
+    const out = join(elsewhere, "report.html");
+    writeFileSync(out, "old");
+    const outcome = await wattprint("logs", "report", dir, "--html", out);
+    expect(outcome.code).toBe(0);
+    expect(readFileSync(out, "utf8").startsWith("<!doctype html>")).toBe(true);
+    expect(readdirSync(elsewhere)).toEqual(["report.html"]);
+    // Three significant digits, the core's number format, as the README documents.
+    const kWh = formatNumber(ACTUAL_KWH.reduce((a, b) => a + b, 0));
+    const g = formatNumber(ACTUAL_G.reduce((a, b) => a + b, 0));
+    expect(outcome.stdout).toContain(`: 6 run(s), ${kWh} kWh, ${g} g CO2eq`);
   });
 });
 

@@ -75,6 +75,18 @@ describe("wattprint measure", () => {
       2,
       /--seconds expects a number > 0/,
     );
+    // "wattprint " is put before a usage error once: it was "wattprint wattprint measure:".
+    expectOneLineError(await wattprint(["measure"]), 2, /^wattprint measure: give the model file/);
+    expectOneLineError(
+      await wattprint(["measure", model, "--batch", "0"]),
+      2,
+      /^wattprint measure: --batch expects an integer 1\.\.65536, got "0"$/,
+    );
+    expectOneLineError(
+      await wattprint(["measure", join(dir, "missing.onnx")]),
+      2,
+      /^wattprint measure: \S*missing\.onnx is not a readable/,
+    );
     const broken = join(dir, "broken.onnx");
     await writeFile(broken, "garbage");
     expectOneLineError(

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveGridIntensity } from "@wattprint/core";
@@ -10,6 +12,7 @@ import {
   simulatedTo,
   spawnBinary,
   waitForReady,
+  waitUntil,
 } from "./helpers/spawned.ts";
 
 /*
@@ -91,4 +94,42 @@ describe.concurrent("the built wattprint track", { timeout: 2 * SPAWN_TIMEOUT_MS
       expect(await logCount(logDir)).toBe(1);
     },
   );
+});
+
+describe("the built wattprint track, signalled while it reports", () => {
+  it("gives the report up on SIGTERM once the command has ended, logs written, exit 143", {
+    timeout: 2 * SPAWN_TIMEOUT_MS,
+  }, async () => {
+    // A server that takes the request and never answers: each attempt waits out its timeout
+    // and the retries follow, ~44 s in all, through which a signal used to be ignored.
+    const held: ServerResponse[] = [];
+    const server = createServer((_request, response) => {
+      held.push(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const logDir = join(root, `logs-${++runs}`);
+      const args = [
+        "track",
+        ...simulatedTo(logDir),
+        ...["--report-to", `http://127.0.0.1:${port}`, "--", NODE, "-e", "process.exit(3)"],
+      ];
+      const run = spawnBinary(args);
+      await waitUntil(() => held.length > 0);
+      expect(held.length).toBeGreaterThan(0);
+      run.child.kill("SIGTERM");
+      const outcome = await run.closed;
+      expect(outcome.code).toBe(143);
+      expect(outcome.stderr).toContain(
+        "wattprint track: SIGTERM: the report to the server was given up; the run's logs are written",
+      );
+      expect(outcome.stderr).toMatch(/the command exited 3 after/);
+      expect(held).toHaveLength(1);
+      expect(await logCount(logDir)).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });

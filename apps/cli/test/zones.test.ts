@@ -77,3 +77,27 @@ describe("wattprint zones and hardware list cloud regions, machines and instance
     expect(none.stdout).toBe('no machine preset matches "toaster"\n');
   });
 });
+
+describe("a query with nothing to match", () => {
+  it.each([
+    ["zones", "中国"],
+    ["zones", "!!!"],
+    ["hardware", "中国"],
+    ["hardware", "!!!"],
+    ["hardware machines", "!!!"],
+    ["hardware instances", "中国"],
+  ])("%s %j matches nothing and suggests nothing", async (command, query) => {
+    const text = await wattprint([...command.split(" "), query]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      new RegExp(`^no [a-z ]+ matches "${query.replace(/[!]/g, "\\!")}"\\n$`),
+    );
+    const json = await wattprint([...command.split(" "), query, "--json"]);
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+
+  it("shows a control character in the query escaped, not sent to the terminal", async () => {
+    const text = await wattprint(["zones", "zz\u001b[31m"]);
+    expect(text.stdout).toBe('no zone matches "zz\\u001b[31m"\n');
+  });
+});

@@ -35,6 +35,10 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
   let watch: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
+    // Taken out before the shared parser, which refuses a repeated flag: refused here alike.
+    if ((token === "--watch" || token.startsWith("--watch=")) && watch !== undefined) {
+      throw new UsageError(`${COMMAND}: --watch was given more than once; give it once`);
+    }
     if (token === "--watch") {
       const next = argv[i + 1];
       watch = next !== undefined && !next.startsWith("-") ? next : "";

@@ -1,12 +1,13 @@
-import { closeSync, openSync, writeFileSync } from "node:fs";
+import { formatNumber } from "@wattprint/core";
 import {
   AggregateAccumulator,
   aggregateSentence,
   aggregateTuple,
-  buildHtmlReport,
   checkLogDir,
   type LogDirError,
   type LogScan,
+  type ReportRun,
+  renderHtmlReport,
   scanLogDir,
 } from "@wattprint/logs";
 import { parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
@@ -15,6 +16,7 @@ import { jsonText } from "../render/json-text.ts";
 import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
+import { checkReportTarget, writeReportFile } from "./report-target.ts";
 
 /**
  * The most runs `logs report --max-runs` draws. Each drawn run's parsed logs (up to millions
@@ -22,6 +24,8 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts
  * this is not read; the runs past it still count in the totals.
  */
 export const MAX_REPORT_RUNS = 1000;
+/** Runs drawn when --max-runs is not given: buildHtmlReport's default. */
+const DEFAULT_REPORT_RUNS = 200;
 
 const HELP = `usage: wattprint logs parse <dir> [--json] [--strict]
        wattprint logs aggregate <dir> [--strict]
@@ -137,16 +141,6 @@ async function aggregate(dir: string, strict: boolean, io: CliIo): Promise<numbe
   return finish(scan, strict, io);
 }
 
-/** Opens the report's file before reading the folder, so that a wrong path fails at once. */
-function openOutput(out: string): number {
-  try {
-    return openSync(out, "w");
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`logs report: cannot write ${out}: ${cause}`);
-  }
-}
-
 async function report(
   dir: string,
   out: string,
@@ -156,32 +150,43 @@ async function report(
 ): Promise<number> {
   const checked = checkLogDir(dir);
   if (!checked.ok) dirFailure(checked.error);
-  const fd = openOutput(out);
-  try {
-    let skippedCount = 0;
-    const built = await buildHtmlReport(dir, {
-      ...(maxRuns === undefined ? {} : { maxRunsShown: maxRuns }),
-      onProblem: (problem) => {
-        skippedCount++;
-        io.stderr(skipLine(problem));
-      },
-    });
-    if (!built.ok) dirFailure(built.error);
-    try {
-      writeFileSync(fd, built.value.html);
-    } catch (error) {
-      const cause = error instanceof Error ? error.message : String(error);
-      io.stderr(`wattprint logs report: ${terminalSafe(`cannot write ${out}: ${cause}`)}\n`);
-      return EXIT_FAILURE;
-    }
-    const { totals } = built.value;
-    io.stdout(
-      `wrote ${out}: ${totals.runsCounted} run(s), ${totals.energyKWh.toPrecision(4)} kWh, ${totals.co2eqG.toPrecision(4)} g CO2eq${skippedCount > 0 ? `, ${skippedCount} file(s) skipped` : ""}\n`,
-    );
-    return strict && skippedCount > 0 ? EXIT_FAILURE : EXIT_OK;
-  } finally {
-    closeSync(fd);
+  // Checked before the folder is read; written only once it has been, then renamed into place.
+  const target = checkReportTarget(out, dir);
+  // The scan is read here, not in buildHtmlReport, so that its warnings and counters (runs read
+  // without their standard log) reach --strict as they do for parse and aggregate.
+  const scan = openScan(dir, io);
+  const accumulator = new AggregateAccumulator();
+  const runs: ReportRun[] = [];
+  let runsNotShown = 0;
+  const shown = maxRuns ?? DEFAULT_REPORT_RUNS;
+  for await (const pair of scan) {
+    const selected = accumulator.add(pair);
+    if (runs.length < shown) runs.push({ pair, selected });
+    else runsNotShown++;
   }
+  const { problems, counters } = scan.introspect();
+  const totals = accumulator.totals();
+  const html = renderHtmlReport({
+    logDir: dir,
+    generatedAt: new Date(),
+    runs,
+    totals,
+    runsNotShown,
+    skipped: problems,
+    skippedNotListed: counters.problemsNotListed,
+  });
+  try {
+    writeReportFile(target, html);
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    io.stderr(`wattprint logs report: ${terminalSafe(`cannot write ${out}: ${cause}`)}\n`);
+    return EXIT_FAILURE;
+  }
+  const skipped = Object.values(counters.skipped).reduce((a, b) => a + b, 0);
+  io.stdout(
+    `wrote ${terminalSafe(out)}: ${totals.runsCounted} run(s), ${formatNumber(totals.energyKWh)} kWh, ${formatNumber(totals.co2eqG)} g CO2eq${skipped > 0 ? `, ${skipped} file(s) skipped` : ""}\n`,
+  );
+  return finish(scan, strict, io);
 }
 
 export async function runLogs(argv: readonly string[], io: CliIo): Promise<number> {

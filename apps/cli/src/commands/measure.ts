@@ -33,7 +33,9 @@ Energies are IT energy, as metered (no PUE). Environment: the power readers' var
 for \`wattprint hardware detect\`.
 `;
 
-const COMMAND = "wattprint measure";
+/** Usage errors are printed after "wattprint " (error-output.ts); other lines say it here. */
+const COMMAND = "measure";
+const PREFIX = `wattprint ${COMMAND}`;
 export const MEASURE_SCHEMA_ID = "wattprint.measure/v1";
 
 const FLAGS = {
@@ -72,7 +74,7 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
 
   const file = await readableOnnxFile(model);
   if (file === undefined) {
-    io.stderr(`${COMMAND}: ${terminalSafe(model)} is not a readable .onnx file\n`);
+    io.stderr(`${PREFIX}: ${terminalSafe(model)} is not a readable .onnx file\n`);
     return EXIT_USAGE;
   }
   const opened = await ModelMeasurer.open({
@@ -82,14 +84,14 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
     },
   });
   if (!opened.ok) {
-    io.stderr(`${COMMAND}: ${terminalSafe(opened.error.message)}\n`);
+    io.stderr(`${PREFIX}: ${terminalSafe(opened.error.message)}\n`);
     return EXIT_FAILURE;
   }
   const measurer = opened.value;
   try {
     const measured = await measurer.measure({ modelFile: file, windowS: seconds, batchSize });
     if (!measured.ok) {
-      io.stderr(`${COMMAND}: ${measured.error.kind}: ${terminalSafe(measured.error.message)}\n`);
+      io.stderr(`${PREFIX}: ${measured.error.kind}: ${terminalSafe(measured.error.message)}\n`);
       return EXIT_FAILURE;
     }
     const report = measureReport(file, measured.value, intensity);

@@ -119,8 +119,11 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
   // command starts; from the spawn on, each signal is passed on to the command.
   let child: RunningChild | null = null;
   let early: ForwardedSignal | null = null;
+  // Set once the command has ended: a signal then gives up the report (see abortOnSignal).
+  let afterChild: ((signal: ForwardedSignal) => void) | null = null;
   const unsubscribe = io.onSignal((signal) => {
-    if (child === null) early ??= signal;
+    if (afterChild !== null) afterChild(signal);
+    else if (child === null) early ??= signal;
     else forward(signal, child.kill, io);
   });
   try {
@@ -143,7 +146,25 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
     const commandS = (performance.now() - startedMs) / 1000;
     if (outcome.kind === "spawn-failed")
       io.stderr(`${COMMAND}: ${terminalSafe(outcome.message)}\n`);
-    const result = await stopTracker(tracker, io);
+    const signalled = new Promise<ForwardedSignal>((settle) => {
+      afterChild = abortOnSignal(tracker, args.reportTo !== null, settle);
+    });
+    const stopped = await Promise.race([
+      stopTracker(tracker, io).then((result) => ({ result, signal: null })),
+      signalled.then((signal) => ({ result: tracker.result(), signal })),
+    ]);
+    const { result, signal } = stopped;
+    if (signal !== null) {
+      io.stderr(
+        `${COMMAND}: ${signal}: the report to the server was given up; the run's logs are written\n`,
+      );
+      if (!args.quiet && result !== null) {
+        io.stderr(terminalSafeLines(trackSummary(result, outcome, commandS)));
+      }
+      if (args.json && result !== null) printJson(result, io);
+      io.abandon();
+      return 128 + (constants.signals[signal] ?? 0);
+    }
     if (result !== null) {
       if (!args.quiet) io.stderr(terminalSafeLines(trackSummary(result, outcome, commandS)));
       // The server's answer is quoted there.
@@ -155,6 +176,33 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
   } finally {
     unsubscribe();
   }
+}
+
+/**
+ * What a signal does once the command has ended. Without --report-to, stopping takes
+ * milliseconds and the signal is let go. With it, the report's retries could take ~44 s with
+ * every signal ignored: the signal gives up the report (`settle`) as soon as the tracker holds
+ * its result, which it sets in the same step as it writes the logs, so they are never cut.
+ */
+function abortOnSignal(
+  tracker: CarbonTracker,
+  reporting: boolean,
+  settle: (signal: ForwardedSignal) => void,
+): (signal: ForwardedSignal) => void {
+  return (signal) => {
+    if (!reporting) return;
+    if (tracker.result() !== null) {
+      settle(signal);
+      return;
+    }
+    // Still closing the meter or settling the intensity: checked again shortly.
+    const timer = setInterval(() => {
+      if (tracker.result() === null) return;
+      clearInterval(timer);
+      settle(signal);
+    }, 20);
+    timer.unref();
+  };
 }
 
 /** The tracker, started; or the exit code when it cannot be (its failure already printed). */

@@ -11,6 +11,7 @@ import {
 import { MAX_QUOTED_CHARS, parseNumberFlag, quoted, stripUnit } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 import type { EstimateFlags } from "./flags.ts";
+import { parseHardwareCount, tryParseHardwareCount } from "./hardware-count.ts";
 
 /** One estimate of a comparison: the location and hardware it stands for, and its request. */
 export interface Variant {
@@ -52,19 +53,6 @@ function parseUtilisation(raw: string | undefined): number | undefined {
 
 function parseWatts(raw: string): number {
   return parseNumberFlag("estimate", "watts", stripUnit(raw, "W"), { min: 0 }) ?? 0;
-}
-
-/** "4x NVIDIA A100" or "4 x A100" -> count 4. */
-function parseHardware(raw: string): { raw: string; name: string; count: number } {
-  const match = /^\s*(\d+)\s*[x×]\s+(.+)$/i.exec(raw);
-  if (!match?.[1] || !match[2]) return { raw: raw.trim(), name: raw.trim(), count: 1 };
-  const count = Number(match[1]);
-  if (!Number.isSafeInteger(count) || count < 1) {
-    throw new UsageError(
-      `estimate: --hardware expects NAME or "N x NAME" with N a whole number 1..${Number.MAX_SAFE_INTEGER}, got ${quoted(raw)}`,
-    );
-  }
-  return { raw: raw.trim(), name: match[2].trim(), count };
 }
 
 /**
@@ -271,8 +259,12 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
   const slots = (values.hardware ?? []).map((raw) =>
     once(
       "hardware",
-      alternatives("hardware", raw, (text) => isHardwareName(parseHardware(text).name)),
-    ).map(parseHardware),
+      alternatives("hardware", raw, (text) => {
+        // Only asks whether the whole value is one name; a bad count is refused per item below.
+        const item = tryParseHardwareCount(text);
+        return item !== undefined && isHardwareName(item.name);
+      }),
+    ).map(parseHardwareCount),
   );
   const watts = (values.watts ?? []).map((raw) => ({ raw, watts: parseWatts(raw) }));
   const bases = readBases(values);

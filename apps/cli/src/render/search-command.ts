@@ -4,6 +4,17 @@ import type { CliIo } from "../io.ts";
 import { EXIT_OK, UsageError } from "../usage-error.ts";
 import { jsonText } from "./json-text.ts";
 import { renderTable } from "./table.ts";
+import { terminalSafe } from "./terminal-text.ts";
+
+/**
+ * Whether a query has something the tables' searches can match: each reads only Latin letters
+ * and digits (accents folded), so "中国" or "!!!" were read as no query at all and listed every
+ * row. A blank query still lists everything, as asked.
+ */
+function searchable(query: string): boolean {
+  if (query.trim() === "") return true;
+  return /[a-z0-9]/.test(query.normalize("NFKD").toLowerCase());
+}
 
 /** What `zones` and `hardware` share: a query, `--limit`, `--json`, and a table of results. */
 export interface SearchCommand<R> {
@@ -41,13 +52,16 @@ export function runSearchCommand<R>(
       `${command.name}: the query ${quoted(query)} is longer than ${MAX_REQUEST_TEXT_CHARS} characters; no ${command.what} name is`,
     );
   }
-  const results = command.search(query, limit);
+  const canMatch = searchable(query);
+  const results = canMatch ? command.search(query, limit) : [];
   if (values.json) {
     io.stdout(`${jsonText(results, null, 2)}\n`);
   } else if (results.length === 0) {
-    const footer = command.footer?.(query, results);
+    // The footer's regions, machines and instances are searched the same way: none for it.
+    const footer = canMatch ? command.footer?.(query, results) : undefined;
+    // The query is the user's (or a script's) text: control characters are shown, not run.
     io.stdout(
-      `no ${command.what} matches ${quoted(query)}\n${footer === undefined ? "" : `${footer}\n`}`,
+      `no ${command.what} matches ${terminalSafe(quoted(query))}\n${footer === undefined ? "" : `${footer}\n`}`,
     );
   } else {
     const header = typeof command.header === "function" ? command.header(results) : command.header;

@@ -67,6 +67,8 @@ export async function wattprint(
     },
     stderrTerminal:
       options.terminalColumns === undefined ? null : { columns: options.terminalColumns },
+    // In-process there is no process to end early; the test's own hang detector bounds it.
+    abandon: () => {},
     stdinIsTerminal: false,
   };
   const code = await runCli(args, io);

@@ -295,6 +295,14 @@ describe("findHardware", () => {
 });
 
 describe("searchHardware", () => {
+  it.each(["中国", "!!!"])("finds nothing for %j, which has no word to match", (query) => {
+    expect(searchHardware(query)).toEqual([]);
+  });
+
+  it("still lists everything for a blank query", () => {
+    expect(searchHardware("  ")).toEqual(searchHardware(""));
+  });
+
   it("lists everything for an empty query and honours the limit", () => {
     expect(searchHardware("").length).toBeGreaterThan(140);
     expect(searchHardware("", 7)).toHaveLength(7);

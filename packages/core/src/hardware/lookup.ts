@@ -400,7 +400,8 @@ function conflicting(
 
 /**
  * Profiles for a listing such as `wattprint hardware [query]`: every query word must occur
- * in the row's names, vendor, kind or core design; an empty query lists everything.
+ * in the row's names, vendor, kind or core design; a blank query lists everything, one with
+ * no Latin letter or digit nothing.
  */
 export function searchHardware(
   query: string,
@@ -411,7 +412,9 @@ export function searchHardware(
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0);
   const { entries } = getIndex();
-  if (words.length === 0) return entries.slice(0, limit).map((e) => e.profile);
+  if (query.trim() === "") return entries.slice(0, limit).map((e) => e.profile);
+  // Non-blank yet no word ("中国", "!!!"): it names no row, so it lists none, not every one.
+  if (words.length === 0) return [];
   const tokens = tokenise(query);
   return entries
     .filter((e) => words.every((w) => e.haystack.includes(w)))

@@ -28,6 +28,17 @@ describe("searchZones", () => {
     expect(searchZones("US", 3)).toHaveLength(3);
     expect(searchZones("atlantis")).toEqual([]);
   });
+
+  it.each(["中国", "!!!", "  ?  "])(
+    "finds nothing for %j, which is not blank but has no letter or digit to match",
+    (query) => {
+      expect(searchZones(query)).toEqual([]);
+    },
+  );
+
+  it("still lists everything for a blank query", () => {
+    expect(searchZones("   ")).toEqual(searchZones());
+  });
 });
 
 describe("searchZones finds what a code names", () => {

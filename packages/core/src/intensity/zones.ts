@@ -114,12 +114,16 @@ function stateZones(state: UsState, all: readonly Indexed[]): ZoneEntry[] {
  *    its zones, never Australia or Belarus because their names contain "us".
  * 2. otherwise names and codes that start with the query, then those that contain it.
  *
- * Accent and case blind; an empty query lists everything; at most `limit` rows.
+ * Accent and case blind; an empty (blank) query lists everything, one with no Latin letter or
+ * digit lists nothing; at most `limit` rows.
  */
 export function searchZones(query = "", limit = Number.POSITIVE_INFINITY): ZoneEntry[] {
   const all = indexed();
+  if (query.trim() === "") return all.slice(0, limit).map((item) => item.entry);
   const key = nameKey(query);
-  if (key === "") return all.slice(0, limit).map((item) => item.entry);
+  // A query of other scripts or punctuation alone ("中国", "!!!") keys to nothing: it names
+  // no zone, and listing every zone for it read as if each one matched.
+  if (key === "") return [];
   const code = query.trim().toUpperCase();
   const exact: ZoneEntry[] = [];
   for (const item of all) {

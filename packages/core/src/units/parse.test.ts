@@ -167,6 +167,21 @@ describe("parseDuration", () => {
   );
 });
 
+describe("parseDuration and the capital M", () => {
+  it.each(["1M", "2 M", "1h 30M"])("refuses %j: M is the month symbol, not minutes", (input) => {
+    const result = parseDuration(input);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.message).toMatch(
+      /"M" in ".*" is not minutes \(m or min\); months and years are refused, give hours or days/,
+    );
+  });
+
+  it.each(["1m", "1min", "1MIN", "1Min", "1h30m"])("still reads %j as minutes", (input) => {
+    const result = parseDuration(input);
+    expect(result.ok).toBe(true);
+  });
+});
+
 describe("parseDuration refuses slips that used to be summed or zeroed", () => {
   it.each([
     ["1h 1h", /"1h" and "1h" in "1h 1h" name the same unit twice/],

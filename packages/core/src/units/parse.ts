@@ -185,6 +185,14 @@ export function parseDuration(input: string): Result<Duration, UnitParseError> {
   for (const part of parts) {
     if (part.unit === "")
       return unparsable(input, `"${part.text}" has no time unit; use ms, s, min, h, d or w`);
+    // Lower-cased below so "3H" and "90MIN" read, but a capital M alone is the month symbol
+    // ("1M" is a month, not a minute): refused rather than read 43,200 times too short.
+    if (part.unit === "M") {
+      return unparsable(
+        input,
+        `"M" in "${input}" is not minutes (m or min); months and years are refused, give hours or days (e.g. 30d)`,
+      );
+    }
     const unit = DURATION_ALIASES[part.unit.toLowerCase()];
     if (!unit) {
       return unparsable(

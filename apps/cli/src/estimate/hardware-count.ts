@@ -1,0 +1,108 @@
+import { findHardware } from "@wattprint/core";
+import { quoted } from "../args.ts";
+import { UsageError } from "../usage-error.ts";
+
+/** One `--hardware` item: as typed, the name to look up, and how many of it. */
+export interface CountedHardware {
+  readonly raw: string;
+  readonly name: string;
+  readonly count: number;
+}
+
+const COUNT_FORMS = '"N x NAME" (e.g. "3x H100") or "NAME xN" (e.g. "H100 x3")';
+
+/**
+ * A count before the name: "4x A100", "4 x A100", "4×A100", "4*A100". No hardware name starts
+ * with a digit followed by x, × or *, so this never eats part of a name.
+ */
+const LEADING = /^(\d+)\s*[x×*]\s*(\S.*)$/i;
+/**
+ * A count after the name, as its own word: "A100 x4", "A100 ×4", "A100 x 4". The word before
+ * the x must end in a blank, so "RTX 3060" and "Jetson TX2" stay names.
+ */
+const TRAILING = /^(.*\S)\s+[x×*]\s*(\d+)$/i;
+/** Something written as a count that is not a whole number: "2.5x H100", "1e3x", "-2x", "H100 x2.5". */
+const LEADING_NUMBER_COUNT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*[x×*]/i;
+const TRAILING_NUMBER_COUNT = /\s[x×*]\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** A value that starts with a number ("3 H100", "3090 Ti") or ends in x and digits ("H100x2"). */
+const STARTS_WITH_NUMBER = /^[+-]?\.?\d/;
+const ENDS_WITH_X_DIGITS = /x\d+$/i;
+
+const WORDS = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== "");
+
+/**
+ * Whether `word` is a word of the hardware `text` resolves to: "3090 Ti" starts with 3090, the
+ * RTX 3090 Ti's own number, while "3 H100" starts with 3, no word of any H100's name.
+ */
+function partOfName(text: string, word: string): boolean {
+  const match = findHardware(text);
+  if (!match.ok) return false;
+  const { profile } = match.value;
+  return [profile.name, ...(profile.aliases ?? [])].some((name) => WORDS(name).includes(word));
+}
+
+function refuse(raw: string, why: string): never {
+  throw new UsageError(
+    `estimate: --hardware ${quoted(raw)} ${why}; write a count as ${COUNT_FORMS}`,
+  );
+}
+
+function counted(raw: string, digits: string, name: string): CountedHardware {
+  const count = Number(digits);
+  if (!Number.isSafeInteger(count) || count < 1) {
+    refuse(raw, `has count ${digits}, not a whole number 1..${Number.MAX_SAFE_INTEGER}`);
+  }
+  return { raw, name: name.trim(), count };
+}
+
+/**
+ * How many of which hardware a `--hardware` item names. A count the reading does not take
+ * is refused rather than passed to the fuzzy lookup, which ignored it and counted one: "3
+ * H100" is refused (a bare leading number is also how model numbers start, "3090 Ti"), as are
+ * "2.5x H100", "1e3x H100" and "H100x2". A number that is the start or end of the hardware's
+ * own name ("3090", "3090 Ti", "Jetson TX2") is the name.
+ */
+export function parseHardwareCount(input: string): CountedHardware {
+  const raw = input.trim();
+  const leading = LEADING.exec(raw);
+  if (leading?.[1] !== undefined && leading[2] !== undefined) {
+    return counted(raw, leading[1], leading[2]);
+  }
+  const trailing = TRAILING.exec(raw);
+  if (trailing?.[1] !== undefined && trailing[2] !== undefined) {
+    return counted(raw, trailing[2], trailing[1]);
+  }
+  if (LEADING_NUMBER_COUNT.test(raw) || TRAILING_NUMBER_COUNT.test(raw)) {
+    refuse(raw, "has a count that is not a whole number");
+  }
+  const first = WORDS(raw)[0];
+  if (STARTS_WITH_NUMBER.test(raw) && first !== undefined && !partOfName(raw, first)) {
+    // A number before a name the table knows ("3 H100", "3 4090") was meant as a count. An
+    // unknown model number ("4090 Ti") is left to the lookup, whose refusal suggests names.
+    const rest = raw.replace(/^[+-]?[\d.]+(e[+-]?\d+)?\s*/i, "");
+    if (findHardware(raw).ok || (rest !== "" && findHardware(rest).ok)) {
+      refuse(raw, `starts with ${quoted(first)}, which is not part of the hardware's name`);
+    }
+  }
+  const last = WORDS(raw).at(-1);
+  if (ENDS_WITH_X_DIGITS.test(raw) && last !== undefined && !partOfName(raw, last)) {
+    refuse(
+      raw,
+      `ends in ${quoted(last.slice(last.search(/x\d+$/)))}, which is not part of a hardware name`,
+    );
+  }
+  return { raw, name: raw, count: 1 };
+}
+
+/** The same reading for a check that must not throw (is this whole value one name?). */
+export function tryParseHardwareCount(input: string): CountedHardware | undefined {
+  try {
+    return parseHardwareCount(input);
+  } catch {
+    return undefined;
+  }
+}
