@@ -48,6 +48,8 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
                         WATTPRINT_MODEL_PATH_ROOT; default: any readable .onnx, as SustainML's
                         node; set it on a shared network)
   --max-models N        models kept loaded for measuring (default ${DEFAULT_MAX_MODELS})
+  --max-runner-mib N    memory the model runner may reach before it is killed and the
+                        task answers on the estimate path (default half the host's memory)
   --sim-cpu-watts W     measure on a simulated CPU drawing W watts instead of this host's readers
   --sim-gpu-watts W     and/or a simulated GPU (carbontracker's sim_cpu / sim_gpu)
   --max-pending N       pending inputs kept per input topic (default 50)
@@ -96,6 +98,8 @@ export interface MeasureAppOptions {
   /** Only a `model_path` inside this folder is run (see ModelMeasurer's modelPathRoot). */
   readonly modelPathRoot?: string;
   readonly maxModels: number;
+  /** The runner's memory ceiling (ModelRunner's maxRssBytes); its default when undefined. */
+  readonly maxRunnerBytes?: number;
   readonly simCpuWatts?: number;
   readonly simGpuWatts?: number;
 }
@@ -262,6 +266,12 @@ function measureOptions(
       max: 64,
     },
   );
+  const maxRunnerMiB = optionalNumber("max-runner-mib", values["max-runner-mib"], env, undefined, {
+    integer: true,
+    min: 64,
+    max: 1_048_576,
+    unit: "MiB",
+  });
   if (dir === undefined && mode !== "measure") {
     if (simCpuWatts !== undefined || simGpuWatts !== undefined) {
       throw new UsageError(
@@ -274,6 +284,7 @@ function measureOptions(
     ...(dir !== undefined ? { modelsDir: dir.text } : {}),
     ...(pathRoot !== undefined ? { modelPathRoot: pathRoot.text } : {}),
     maxModels,
+    ...(maxRunnerMiB !== undefined ? { maxRunnerBytes: maxRunnerMiB * 1024 * 1024 } : {}),
     ...(simCpuWatts !== undefined ? { simCpuWatts } : {}),
     ...(simGpuWatts !== undefined ? { simGpuWatts } : {}),
   };
@@ -284,7 +295,8 @@ type MeasureFlag =
   | "model-path-root"
   | "sim-cpu-watts"
   | "sim-gpu-watts"
-  | "max-models";
+  | "max-models"
+  | "max-runner-mib";
 
 /** The participant's hostile-input limits (rtps README, "Hostile input"); flags only. */
 function peerLimits(values: Readonly<Partial<Record<PeerFlag, string>>>, env: Env): RtpsPeerLimits {
@@ -336,6 +348,7 @@ const FLAGS = {
   "model-path-root": { type: "string" },
   "measure-seconds": { type: "string" },
   "max-models": { type: "string" },
+  "max-runner-mib": { type: "string" },
   "sim-cpu-watts": { type: "string" },
   "sim-gpu-watts": { type: "string" },
   "max-pending": { type: "string" },

@@ -165,7 +165,10 @@ async function openMeasurer(
   const opened = await ModelMeasurer.open({
     ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
     ...(options.modelPathRoot !== undefined ? { modelPathRoot: options.modelPathRoot } : {}),
-    runner: { maxModels: options.maxModels },
+    runner: {
+      maxModels: options.maxModels,
+      ...(options.maxRunnerBytes !== undefined ? { maxRssBytes: options.maxRunnerBytes } : {}),
+    },
     tracker: simulatedDeviceOptions({ cpuW: options.simCpuWatts, gpuW: options.simGpuWatts }),
   });
   if (!opened.ok) return `--models-dir: ${opened.error.message}`;

@@ -89,6 +89,7 @@ describe("wattprint-node options", () => {
     [["--domain", "300"], /--domain/],
     // rtps opens no ports for 232 (its highest participant ids would pass 65535).
     [["--domain", "232"], '--domain expects an integer 0..231, got "232"'],
+    [["--mode", "measure", "--max-runner-mib", "10"], /^--max-runner-mib expects .*64.*got "10"$/],
     [["--domain", "0x10"], '--domain expects an integer 0..231, got "0x10"'],
     [["--domain", ""], '--domain expects a value, got ""'],
     [["--interface", "eth0"], /IPv4 address/],
@@ -227,6 +228,10 @@ describe("wattprint-node measure options", () => {
     expect(
       parse(["--mode", "measure", "--sim-cpu-watts", "65", "--max-models", "2"]).measure,
     ).toEqual({ maxModels: 2, simCpuWatts: 65 });
+    expect(parse(["--mode", "measure", "--max-runner-mib", "512"]).measure).toEqual({
+      maxModels: 4,
+      maxRunnerBytes: 512 * 1024 * 1024,
+    });
     expect(
       parse([], { WATTPRINT_MODE: "estimate", CT_TARGET_SECONDS: "2.5" }).settings,
     ).toMatchObject({

@@ -48,6 +48,8 @@ export {
   DEFAULT_LOAD_TIMEOUT_MS,
   DEFAULT_MAX_MODELS,
   DEFAULT_RUN_GRACE_MS,
+  defaultMaxRunnerRssBytes,
   ModelRunner,
   type ModelRunnerOptions,
+  RSS_CHECK_INTERVAL_MS,
 } from "./runner/model-runner.ts";

@@ -54,6 +54,30 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
     expect(run.counters.started).toBe(1);
   });
 
+  it("kills a runner whose memory passes maxRssBytes, fails the request saying so, and goes on", async () => {
+    // One input element expanded to 512 × 4 MiB: the feed limits cannot see it coming.
+    const expanding = await spec(
+      await writeTestOnnxModel(dir, "expand.onnx", "expanding-output", 512),
+    );
+    const good = await spec(await writeTestOnnxModel(dir, "small.onnx", "matmul-relu", 8));
+    const run = runner({ maxRssBytes: 400 * 1024 * 1024 });
+    const prepared = await run.prepare(expanding.path, expanding.spec);
+    const failed = prepared.ok ? await run.run(expanding.spec, 1) : prepared;
+    expect(failed).toMatchObject({
+      ok: false,
+      error: {
+        kind: "run-failed",
+        message: expect.stringMatching(
+          /reached \d+ MiB, over its limit of 400 MiB, and was killed/,
+        ),
+      },
+    });
+    expect(run.counters.killedOverMemory).toBe(1);
+    expect(await run.prepare(good.path, good.spec)).toMatchObject({ ok: true });
+    expect(await run.run(good.spec, 0.05)).toMatchObject({ ok: true });
+    expect(run.counters.started).toBe(2);
+  });
+
   it("answers a broken file and unfeedable inputs with typed failures, and goes on", async () => {
     const broken = join(dir, "broken.onnx");
     await writeFile(broken, "this is not a protobuf");

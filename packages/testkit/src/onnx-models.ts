@@ -15,13 +15,16 @@ import onnxProto from "onnx-proto";
  * - `endless-loop`: one forward pass that does not end (a Loop of 4·10¹² trips).
  * - `bfloat16-input`: a bfloat16 input, which onnxruntime-node loads and then refuses to
  *   describe to JavaScript.
+ * - `expanding-output`: one float32 input element expanded to a [size, 1048576] output
+ *   (size × 4 MiB), the memory a model can make from a tiny feed.
  */
 export type TestModelKind =
   | "matmul-relu"
   | "sequence-input"
   | "huge-input"
   | "endless-loop"
-  | "bfloat16-input";
+  | "bfloat16-input"
+  | "expanding-output";
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -122,6 +125,21 @@ function graph(kind: TestModelKind, size: number): OnnxTypes.IGraphProto {
         output: [tensorInput("y", [1])],
       };
     }
+    case "expanding-output":
+      return {
+        name: "expanding_output",
+        initializer: [
+          {
+            name: "shape",
+            dims: [2],
+            dataType: onnx.TensorProto.DataType.INT64,
+            int64Data: [size, 1_048_576],
+          },
+        ],
+        node: [{ opType: "Expand", input: ["x", "shape"], output: ["y"] }],
+        input: [tensorInput("x", [1])],
+        output: [tensorInput("y", [size, 1_048_576])],
+      };
     case "bfloat16-input": {
       const BFLOAT16 = onnx.TensorProto.DataType.BFLOAT16;
       return {

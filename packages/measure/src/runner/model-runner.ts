@@ -1,8 +1,10 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cutText } from "@wattprint/core";
 import { failure, type Result } from "@wattprint/result";
 import type { MeasureFailure } from "../failures.ts";
+import { processRssBytes } from "./process-rss.ts";
 import { type RunnerReply, type RunnerRequest, runnerReplySchema } from "./protocol.ts";
 
 export interface ModelRunnerOptions {
@@ -12,11 +14,26 @@ export interface ModelRunnerOptions {
   readonly loadTimeoutMs?: number;
   /** How long past the window a run may take before the runner is killed. */
   readonly runGraceMs?: number;
+  /**
+   * Resident memory the runner may reach while it loads or runs a model; past it the runner is
+   * killed and the request fails. What a model computes from its inputs is not bounded by
+   * the feed limits (a 4-byte input expanded to 8 GiB of output), and the host's memory is
+   * shared with the bus node and everything else. Default: half of the host's memory.
+   */
+  readonly maxRssBytes?: number;
 }
 
 export const DEFAULT_MAX_MODELS = 4;
 export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
 export const DEFAULT_RUN_GRACE_MS = 10_000;
+/** Half of the host's memory: the runner's default ceiling (`maxRssBytes`). */
+export const defaultMaxRunnerRssBytes = (): number => Math.floor(totalmem() / 2);
+/**
+ * How often the runner's memory is read while a request is out. A model fills memory at a few
+ * GB/s, so the ceiling can be passed by about that much times this before the kill.
+ */
+export const RSS_CHECK_INTERVAL_MS = 100;
+const MIB = 1024 * 1024;
 /** The end of the runner's stderr kept for the message when it dies. */
 const STDERR_TAIL_CHARS = 2_000;
 
@@ -52,9 +69,22 @@ export class ModelRunner {
   private readonly waiting = new Map<number, Awaited>();
   private closed = false;
   /** Processes started, and killed on a timeout: for `introspect()` and the logs. */
-  readonly counters = { started: 0, killedOnTimeout: 0, died: 0, badReplies: 0, retired: 0 };
+  readonly counters = {
+    started: 0,
+    killedOnTimeout: 0,
+    /** Runners killed for passing `maxRssBytes`. */
+    killedOverMemory: 0,
+    died: 0,
+    badReplies: 0,
+    retired: 0,
+  };
+  private readonly maxRssBytes: number;
+  private rssTimer: NodeJS.Timeout | undefined;
+  private rssReading = false;
 
-  constructor(private readonly options: ModelRunnerOptions = {}) {}
+  constructor(private readonly options: ModelRunnerOptions = {}) {
+    this.maxRssBytes = options.maxRssBytes ?? defaultMaxRunnerRssBytes();
+  }
 
   async prepare(file: string, spec: FeedSpec): Promise<Result<Prepared, MeasureFailure>> {
     const reply = await this.request(
@@ -82,6 +112,7 @@ export class ModelRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopWatchingMemory();
     const child = this.child;
     this.child = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -168,6 +199,7 @@ export class ModelRunner {
         });
       }, timeoutMs);
       this.waiting.set(request.id, { child, resolve, timer });
+      this.watchMemory();
       child.channel?.ref();
       child.send(request, (error) => {
         if (error) {
@@ -214,8 +246,46 @@ export class ModelRunner {
     if (!waiting) return;
     this.waiting.delete(id);
     clearTimeout(waiting.timer);
-    if (this.waiting.size === 0) this.child?.channel?.unref();
+    if (this.waiting.size === 0) {
+      this.child?.channel?.unref();
+      this.stopWatchingMemory();
+    }
     waiting.resolve(result);
+  }
+
+  /** Reads the runner's memory every RSS_CHECK_INTERVAL_MS while a request is out. */
+  private watchMemory(): void {
+    if (this.rssTimer !== undefined) return;
+    this.rssTimer = setInterval(() => void this.checkMemory(), RSS_CHECK_INTERVAL_MS);
+    this.rssTimer.unref();
+  }
+
+  private stopWatchingMemory(): void {
+    if (this.rssTimer === undefined) return;
+    clearInterval(this.rssTimer);
+    this.rssTimer = undefined;
+  }
+
+  private async checkMemory(): Promise<void> {
+    const child = this.child;
+    if (this.rssReading || child?.pid === undefined) return;
+    this.rssReading = true;
+    try {
+      const rss = await processRssBytes(child.pid);
+      if (rss === undefined || rss <= this.maxRssBytes || this.child !== child) return;
+      this.counters.killedOverMemory += 1;
+      this.child = undefined;
+      child.kill("SIGKILL");
+      this.failAll(
+        child,
+        failure(
+          "run-failed",
+          `the runner process reached ${Math.round(rss / MIB)} MiB, over its limit of ${Math.round(this.maxRssBytes / MIB)} MiB, and was killed: the model's outputs or intermediate tensors are too large for this host (the limit is maxRssBytes, half the host's memory by default)`,
+        ),
+      );
+    } finally {
+      this.rssReading = false;
+    }
   }
 
   private failAll(child: ChildProcess, error: MeasureFailure): void {
