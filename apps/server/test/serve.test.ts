@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerIo } from "../src/io.ts";
 import { serve } from "../src/serve.ts";
+import { MIGRATIONS } from "../src/store/migrations.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
 interface Harness {
@@ -223,7 +224,7 @@ describe("wattprint-server on PGlite in --data-dir", () => {
       expect.arrayContaining(["listening", "stopping: finishing requests in flight", "stopped"]),
     );
     expect(logs.find((line) => line.msg === "run store ready")).toMatchObject({
-      migrated: [1],
+      migrated: MIGRATIONS.map((m) => m.version),
       store: `pglite:${dataDir}`,
     });
 
