@@ -566,6 +566,41 @@ describe("wattprint estimate --live", () => {
       /warning: FR: live provider .* does not cover FR; embedded annual value used/,
     );
   });
+
+  // Such a value was retried three times and ended in an exit-0 warning. The key is set only
+  // where the value is bad too, so no case can reach the real service whatever the code does.
+  it.each([
+    ["ELECTRICITYMAPS_API_URL", "notaurl", { ELECTRICITYMAPS_API_KEY: "test-key" }],
+    ["ELECTRICITYMAPS_API_URL", "", {}],
+    ["UK_CARBON_INTENSITY_API_URL", "ftp://example.org/", {}],
+    ["ENERGI_DATA_SERVICE_API_URL", "file:///etc/passwd", {}],
+  ])(
+    "refuses %s=%j as a usage error naming the variable and the value",
+    async (name, value, key) => {
+      const outcome = await runInProcess([...ONE_HOUR_OF_100_W, "--location", "DE", "--live"], {
+        env: { ...key, [name]: value },
+      });
+      expect(outcome).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `wattprint estimate: ${name} must be an http: or https: URL, got "${value}"\n`,
+        interruptListeners: 0,
+      });
+    },
+  );
+
+  it("quotes only the start of a long bad *_API_URL", async () => {
+    const value = `notaurl${"x".repeat(500)}`;
+    const outcome = await runInProcess([...ONE_HOUR_OF_100_W, "--location", "DE", "--live"], {
+      env: { ELECTRICITYMAPS_API_KEY: "test-key", ELECTRICITYMAPS_API_URL: value },
+    });
+    expectUsageError(
+      outcome,
+      /ELECTRICITYMAPS_API_URL must be an http: or https: URL, got "notaurl/,
+    );
+    const quotedValue = /got (".*")$/.exec(outcome.stderr.trimEnd())?.[1] ?? "";
+    expect(quotedValue.length).toBeLessThanOrEqual(82);
+  });
 });
 
 describe("--hardware counts, however the count is written", () => {

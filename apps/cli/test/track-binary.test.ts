@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -41,6 +41,17 @@ describe.concurrent("the built wattprint track", { timeout: 2 * SPAWN_TIMEOUT_MS
     expect(outcome.stdout).toBe("hello\n");
     expect(outcome.stderr).toMatch(/the command exited 3 after/);
     expect(await logCount(logDir)).toBe(1);
+  });
+
+  it("keeps --json-file apart from a command whose output has no final newline", async () => {
+    // With --json the result ran into `abc` on the same line; a file cannot.
+    const target = join(root, `result-${++runs}.json`);
+    const args = ["track", "--sim-cpu", "10", "--no-logs", "--json-file", target];
+    const outcome = await spawnBinary([...args, "--", "printf", "abc"]).closed;
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toBe("abc");
+    const result = JSON.parse(readFileSync(target, "utf8")) as { schema: string };
+    expect(result.schema).toBe("wattprint.tracker/v1");
   });
 
   it.each(["US-CAL-CISO", "IN-WE"])(

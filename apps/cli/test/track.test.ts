@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllLogs } from "@wattprint/logs";
@@ -63,7 +73,7 @@ describe.concurrent("wattprint track", () => {
     const args = ["--sim-cpu", "10", "--no-logs", "--intensity", "100", "--", "true"];
     const text = await track(args);
     expect(text.code).toBe(0);
-    expect(text.stderr).toMatch(/at 100\.0 gCO2eq\/kWh \(user-supplied value, override; /);
+    expect(text.stderr).toMatch(/at 100 gCO2eq\/kWh \(user-supplied value, override; /);
     expect(text.stderr).not.toMatch(/undefined/);
     const json = await track(["--json", ...args]);
     const result = trackerResultSchema.parse(JSON.parse(json.stdout));
@@ -270,6 +280,91 @@ describe.concurrent("wattprint track", () => {
     [["--bogus", "--", "true"], /^wattprint track: Unknown option '--bogus'$/],
   ])("refuses %j with one line naming the flag (exit 2)", async (args, pattern) => {
     expectUsageError(await track(args as string[]), pattern);
+  });
+
+  it("shows a small --intensity with its significant digits, not as 0.0", async () => {
+    // toFixed(1) printed `at 0.0 gCO2eq/kWh` beside a CO2 that was not zero.
+    const outcome = await track([
+      "--sim-cpu",
+      "10",
+      "--no-logs",
+      "--intensity",
+      "0.00004",
+      "--",
+      "true",
+    ]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toMatch(/ at 4e-5 gCO2eq\/kWh \(user-supplied value/);
+  });
+
+  it("gives the same h:mm:ss in the summary as in the consumption block's Time:", async () => {
+    // About 1.6 s: the block rounds it to 0:00:02, and the summary once floored it to 0:00:01.
+    const args = ["--sim-cpu", "10", "--no-logs", "--", NODE, "-e", "setTimeout(() => {}, 1600)"];
+    const outcome = await track(args);
+    expect(outcome.code).toBe(0);
+    const block = /\tTime:\t(\S+)\n/.exec(outcome.stderr)?.[1];
+    const summary = /the command exited 0 after (\S+) \(/.exec(outcome.stderr)?.[1];
+    expect(block).toMatch(/^0:00:0\d$/);
+    expect(summary).toBe(block);
+  });
+
+  it("writes --json-file whole, replacing a regular file, and leaves no temp file", async () => {
+    const folder = freshDir();
+    mkdirSync(folder);
+    const target = join(folder, "result.json");
+    writeFileSync(target, "an older run\n");
+    const outcome = await track([
+      "--sim-cpu",
+      "10",
+      "--no-logs",
+      "--json-file",
+      target,
+      "--",
+      "true",
+    ]);
+    expect(outcome.code).toBe(0);
+    // Nothing on stdout: the file is the result's only copy unless --json is given too.
+    expect(outcome.stdout).toBe("");
+    const text = readFileSync(target, "utf8");
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(trackerResultSchema.parse(JSON.parse(text)).kind).toBe("actual");
+    expect(readdirSync(folder)).toEqual(["result.json"]);
+  });
+
+  it("refuses a --json-file that is not a regular file before running the command", async () => {
+    const folder = freshDir();
+    mkdirSync(join(folder, "a-folder"), { recursive: true });
+    writeFileSync(join(folder, "real.json"), "");
+    symlinkSync(join(folder, "real.json"), join(folder, "link.json"));
+    const ran = join(folder, "ran");
+    const probe = [NODE, "-e", `require("node:fs").writeFileSync(${JSON.stringify(ran)}, "")`];
+    const cases: [string, RegExp][] = [
+      [
+        join(folder, "a-folder"),
+        /--json-file ".*a-folder" is a directory; give a regular file or a new name$/,
+      ],
+      [
+        join(folder, "link.json"),
+        /--json-file ".*link\.json" is a symbolic link; give a regular file/,
+      ],
+      [
+        join(folder, "none", "r.json"),
+        /--json-file ".*r\.json": its folder ".*none" does not exist$/,
+      ],
+    ];
+    for (const [target, pattern] of cases) {
+      const outcome = await track([
+        "--no-logs",
+        "--sim-cpu",
+        "10",
+        "--json-file",
+        target,
+        "--",
+        ...probe,
+      ]);
+      expectUsageError(outcome, new RegExp(`^wattprint track: ${pattern.source}`));
+    }
+    expect(existsSync(ran)).toBe(false);
   });
 
   it("refuses a missing command under --json as one JSON usage error (exit 2)", async () => {

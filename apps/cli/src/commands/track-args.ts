@@ -36,6 +36,7 @@ export const TRACK_OPTIONS = {
   project: { type: "string" },
   tag: { type: "string", multiple: true },
   json: { type: "boolean" },
+  "json-file": { type: "string" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -64,6 +65,8 @@ export interface TrackArgs {
     readonly tags: string[];
   } | null;
   readonly json: boolean;
+  /** `--json-file PATH`: the result written there; null when not asked for. */
+  readonly jsonFile: string | null;
   readonly quiet: boolean;
 }
 
@@ -149,6 +152,7 @@ export function parseTrackArgs(argv: readonly string[]): TrackArgs {
             tags,
           },
     json: values.json === true,
+    jsonFile: values["json-file"] ?? null,
     quiet: values.quiet === true,
   };
 }

@@ -14,7 +14,7 @@ import {
   type TrackerResult,
   trackerResultSchema,
 } from "@wattprint/tracker";
-import { boundMessage } from "../args.ts";
+import { boundMessage, inCommand, quoted } from "../args.ts";
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
 import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
@@ -29,6 +29,7 @@ import {
   useColour,
 } from "../render/track-status.ts";
 import { reportLine, trackSummary } from "../render/track-summary.ts";
+import { checkResultFileTarget, writeResultFile } from "../result-file.ts";
 import { EXIT_OK, EXIT_USAGE } from "../usage-error.ts";
 import {
   DEFAULT_PLAIN_STATUS_MS,
@@ -62,7 +63,11 @@ them: every word after that belongs to the command.
                        are written; retried, and a failure is a warning (the exit code stands)
   --project NAME       the run's project on the server (default: this folder's name)
   --tag T              a tag for the run on the server; repeat for more
-  --json               the result (wattprint.tracker/v1) as one JSON line on stdout at the end
+  --json               the result (wattprint.tracker/v1) as one JSON line on stdout at the end;
+                       it is the last line only when the command's own output ends with a
+                       newline (printf abc runs into it): scripts should use --json-file
+  --json-file PATH     the result written to PATH, replaced whole (temp file + rename); PATH
+                       must be a regular file or a new name in an existing folder
   -q, --quiet          no status line and no consumption block (errors and warnings only)
 
 Exit codes: the command's own; 128+N when signal N ended it; 127 command not found; 126
@@ -96,6 +101,9 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout(TRACK_HELP);
     return EXIT_OK;
   }
+  // Checked before anything runs: a bad target found after an hour's run would lose it.
+  const jsonFile = args.jsonFile;
+  if (jsonFile !== null) inCommand("track", () => checkResultFileTarget("--json-file", jsonFile));
   const [file, ...rest] = args.command as [string, ...string[]];
   const missing = await findCommand(file, io.env, process.cwd());
   if (missing !== null) {
@@ -161,7 +169,7 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
       if (!args.quiet && result !== null) {
         io.stderr(terminalSafeLines(trackSummary(result, outcome, commandS)));
       }
-      if (args.json && result !== null) printJson(result, io);
+      if (result !== null) await printJson(result, args, io);
       io.abandon();
       return 128 + (constants.signals[signal] ?? 0);
     }
@@ -170,7 +178,7 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
       // The server's answer is quoted there.
       if (!args.quiet && tracker.report !== null)
         io.stderr(terminalSafeLines(reportLine(tracker.report)));
-      if (args.json) printJson(result, io);
+      await printJson(result, args, io);
     }
     return outcome.exitCode;
   } finally {
@@ -221,16 +229,31 @@ async function openTracker(args: TrackArgs, io: CliIo): Promise<CarbonTracker | 
 }
 
 /**
- * The result as one JSON line, checked against its schema first. A result that fails the
- * check is our bug: said on stderr, and the command's exit code still stands.
+ * The result as one JSON line on stdout (--json) and in a file (--json-file), checked against
+ * its schema first. A result that fails the check is our bug, and a file that cannot be
+ * written the machine's: either is said on stderr, and the command's exit code still stands,
+ * as it does for every failure after the command has run.
  */
-function printJson(result: TrackerResult, io: CliIo): void {
+async function printJson(result: TrackerResult, args: TrackArgs, io: CliIo): Promise<void> {
+  if (!args.json && args.jsonFile === null) return;
   const checked = trackerResultSchema.safeParse(result);
-  if (checked.success) io.stdout(`${jsonText(checked.data)}\n`);
-  else
+  if (!checked.success) {
     io.stderr(
       `${COMMAND}: internal error, please report it: the result does not match wattprint.tracker/v1: ${checked.error.message}\n`,
     );
+    return;
+  }
+  const line = `${jsonText(checked.data)}\n`;
+  if (args.json) io.stdout(line);
+  if (args.jsonFile === null) return;
+  try {
+    await writeResultFile("--json-file", args.jsonFile, line);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    io.stderr(
+      `${COMMAND}: ${terminalSafe(boundMessage(`the result was not written to --json-file ${quoted(args.jsonFile)}: ${why}`))}\n`,
+    );
+  }
 }
 
 function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {

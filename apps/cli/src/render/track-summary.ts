@@ -1,6 +1,8 @@
+import { formatNumber } from "@wattprint/core";
+import { formatHms } from "@wattprint/logs";
 import type { CarbonTracker, TrackerResult } from "@wattprint/tracker";
 import type { ChildOutcome } from "../process/run-child.ts";
-import { formatCo2G, formatElapsed, formatEnergyKWh, formatPowerW } from "./track-status.ts";
+import { formatCo2G, formatEnergyKWh, formatPowerW } from "./track-status.ts";
 
 /** How the command ended, in words: `exited 3`, `killed by SIGTERM (exit 143)`. */
 export function outcomeWords(outcome: ChildOutcome): string {
@@ -26,7 +28,9 @@ export function trackSummary(
   commandS: number,
 ): string {
   const lines = [
-    `wattprint track: the command ${outcomeWords(outcome)} after ${formatElapsed(commandS)} (${commandS.toFixed(2)} s)`,
+    // formatHms rounds as the consumption block's `Time:` above does (half to even, Python's
+    // round); the live clock's floor gave `0:00:01` under a block saying `0:00:02`.
+    `wattprint track: the command ${outcomeWords(outcome)} after ${formatHms(commandS)} (${formatNumber(commandS, 3)} s)`,
   ];
   for (const component of result.components) {
     const power = component.meanPowerW === null ? "no sample" : formatPowerW(component.meanPowerW);
@@ -39,7 +43,7 @@ export function trackSummary(
   }
   const intensity = result.intensity;
   lines.push(
-    `  total ${formatEnergyKWh(result.energy.totalKWh)} (PUE ${result.pue.value}${result.pue.applied ? "" : ", not applied"}), ${formatCo2G(result.co2G)} at ${intensity.gPerKWh.toFixed(1)} gCO2eq/kWh (${[intensity.zoneName, intensity.level, intensity.year].filter((part) => part !== undefined).join(", ")}; ${intensity.source.title})`,
+    `  total ${formatEnergyKWh(result.energy.totalKWh)} (PUE ${result.pue.value}${result.pue.applied ? "" : ", not applied"}), ${formatCo2G(result.co2G)} at ${formatNumber(intensity.gPerKWh, 3)} gCO2eq/kWh (${[intensity.zoneName, intensity.level, intensity.year].filter((part) => part !== undefined).join(", ")}; ${intensity.source.title})`,
   );
   if (result.logs !== null) lines.push(`  logs: ${result.logs.output}, ${result.logs.standard}`);
   return `${lines.join("\n")}\n`;
