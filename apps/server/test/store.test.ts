@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../src/store/migrations.ts";
 import { OpeningStore } from "../src/store/opening-store.ts";
@@ -181,6 +182,56 @@ describe.each(backends)("run store on $name", (backend) => {
     expect(await totals(moved)).toBeUndefined();
     expect(await totals(project)).toMatchObject({ runs: 1, energyKWh: 4 });
   });
+
+  // Two connections at once: PGlite has one.
+  (backend.name === "PostgreSQL" ? test : it.skip)(
+    "keeps a project's latest start when a run is deleted while another is being stored",
+    async () => {
+      const url = postgres?.url;
+      if (url === undefined) throw new Error("no PostgreSQL server");
+      const a = new pg.Client(url);
+      const b = new pg.Client(url);
+      await a.connect();
+      await b.connect();
+      try {
+        const project = `race-${randomUUID()}`;
+        // Three runs in one totals row (shard), so the delete waits for the insert's lock.
+        const ids: string[] = [];
+        let shard: number | undefined;
+        while (ids.length < 3) {
+          const id = randomUUID();
+          const rows = await a.query("SELECT wattprint_shard($1::uuid) AS s", [id]);
+          shard ??= rows.rows[0].s;
+          if (rows.rows[0].s === shard) ids.push(id);
+        }
+        const insert = (c: pg.Client, id: string | undefined, at: string) =>
+          c.query(
+            `INSERT INTO wattprint_runs (id, project, tags, kind, status, started_at, ended_at,
+               duration_s, energy_kwh, co2_g, zone, result)
+             VALUES ($1, $2, '{}', 'actual', 'complete', $3, $3, 1, 1, 1, 'ES', '{}')`,
+            [id, project, at],
+          );
+        await insert(a, ids[0], "2024-01-01T00:00:00Z");
+        await insert(a, ids[1], "2024-02-01T00:00:00Z");
+        await b.query("BEGIN");
+        await insert(b, ids[2], "2024-12-01T00:00:00Z");
+        const deleted = a.query("DELETE FROM wattprint_runs WHERE id = $1", [ids[1]]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await b.query("COMMIT");
+        await deleted;
+        const listed = await store.projects();
+        expect(listed.ok && listed.value.projects.find((p) => p.project === project)).toMatchObject(
+          {
+            runs: 2,
+            lastStartedAt: "2024-12-01T00:00:00.000Z",
+          },
+        );
+      } finally {
+        await a.end();
+        await b.end();
+      }
+    },
+  );
 
   test("lists newest first, filtered by project, time and tags, a page at a time", async () => {
     const project = `paged-${randomUUID()}`;

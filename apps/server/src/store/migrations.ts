@@ -69,13 +69,18 @@ BEGIN
     UPDATE wattprint_project_totals AS t
        SET runs = t.runs - gone.runs,
            energy_kwh = t.energy_kwh - gone.energy_kwh,
-           co2_g = t.co2_g - gone.co2_g,
-           last_started_at = (SELECT max(r.started_at) FROM wattprint_runs AS r
-                               WHERE r.project = t.project AND wattprint_shard(r.id) = t.shard)
+           co2_g = t.co2_g - gone.co2_g
       FROM (SELECT project, wattprint_shard(id) AS shard, count(*) AS runs,
                    sum(energy_kwh) AS energy_kwh, sum(co2_g) AS co2_g
               FROM old_runs GROUP BY 1, 2) AS gone
      WHERE t.project = gone.project AND t.shard = gone.shard;
+    -- The latest start, in a statement of its own: the one above may have waited for a writer
+    -- of the same rows, and only a later statement's snapshot sees that writer's runs (in one
+    -- statement a run inserted meanwhile was missed, and the date stayed old).
+    UPDATE wattprint_project_totals AS t
+       SET last_started_at = (SELECT max(r.started_at) FROM wattprint_runs AS r
+                               WHERE r.project = t.project AND wattprint_shard(r.id) = t.shard)
+     WHERE (t.project, t.shard) IN (SELECT project, wattprint_shard(id) FROM old_runs);
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     INSERT INTO wattprint_project_totals AS t
