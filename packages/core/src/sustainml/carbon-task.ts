@@ -320,12 +320,20 @@ const KWH_DIVISOR_TEXT: Readonly<Record<LatencyUnit, string>> = {
   ms: "3.6e9",
 };
 
+const formulaIn = (latencyUnit: LatencyUnit): string =>
+  `energy_kWh = power_W x latency_${latencyUnit} / ${KWH_DIVISOR_TEXT[latencyUnit]} x PUE; ` +
+  "carbon_g = energy_kWh x intensity";
+
+/** Built once per unit: a task's extra_data is on the bus node's per-task path. */
+const FORMULA_TEXT: Readonly<Record<LatencyUnit, string>> = {
+  h: formulaIn("h"),
+  s: formulaIn("s"),
+  ms: formulaIn("ms"),
+};
+
 /** `extra_data.formula` in the unit the latency was read in, so the text matches the numbers. */
 export function estimateFormula(latencyUnit: LatencyUnit): string {
-  return (
-    `energy_kWh = power_W x latency_${latencyUnit} / ${KWH_DIVISOR_TEXT[latencyUnit]} x PUE; ` +
-    "carbon_g = energy_kWh x intensity"
-  );
+  return FORMULA_TEXT[latencyUnit];
 }
 
 function successExtra(
