@@ -112,17 +112,22 @@ describe("wattprint logs parse", () => {
   });
 });
 
+/** The v2.4.3 CPU-only run with a power line that is not a number: its standard log cannot be read. */
+function damagedStandardLogFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));
+  dirs.push(dir);
+  cpSync(join(FIXTURES, "v243-cpu-only"), dir, { recursive: true });
+  const standard = join(dir, "1823.993592_2026-11-28T225326Z_carbontracker.log");
+  writeFileSync(
+    standard,
+    readFileSync(standard, "utf8").replace(/(for cpu: )\S+/, "$1not-a-number"),
+  );
+  return dir;
+}
+
 describe("a run whose standard log is damaged", () => {
   it("is counted from its output log, said on stderr, and fails --strict", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));
-    dirs.push(dir);
-    cpSync(join(FIXTURES, "v243-cpu-only"), dir, { recursive: true });
-    const standard = join(dir, "1823.993592_2026-11-28T225326Z_carbontracker.log");
-    // A power line that is not a number: the standard log cannot be read for its components.
-    writeFileSync(
-      standard,
-      readFileSync(standard, "utf8").replace(/(for cpu: )\S+/, "$1not-a-number"),
-    );
+    const dir = damagedStandardLogFolder();
     const outcome = await wattprint("logs", "aggregate", dir);
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toMatch(/ actual /);
@@ -175,14 +180,7 @@ describe("wattprint logs report", () => {
 
 describe("wattprint logs report: its target and --strict", () => {
   it("--strict fails on a run read without its standard log, as parse and aggregate do", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));
-    dirs.push(dir);
-    cpSync(join(FIXTURES, "v243-cpu-only"), dir, { recursive: true });
-    const standard = join(dir, "1823.993592_2026-11-28T225326Z_carbontracker.log");
-    writeFileSync(
-      standard,
-      readFileSync(standard, "utf8").replace(/(for cpu: )\S+/, "$1not-a-number"),
-    );
+    const dir = damagedStandardLogFolder();
     const out = join(dir, "report.html");
     const lenient = await wattprint("logs", "report", dir, "--html", out);
     expect(lenient.code).toBe(0);
