@@ -121,31 +121,97 @@ async function estimate(event) {
   }
 }
 
+/** Shows `text` in the element `id`, or hides it when `text` is empty. */
+function say(id, text) {
+  $(id).textContent = text;
+  show($(id), text !== "");
+}
+
+/**
+ * Names a URL path cannot hold as a segment. A browser resolves "." and ".." (and their
+ * percent-encoded forms, %2E, as the URL standard says) before sending: the summary of a
+ * project named ".." was fetched from /v1/summary. The server refuses them for new runs; one
+ * stored before cannot be summarised here.
+ */
+const DOT_SEGMENTS = new Set([".", ".."]);
 async function loadProjects() {
   try {
-    const { projects } = await api("/v1/projects");
-    const select = $("project");
-    select.replaceChildren(
-      ...projects.map((p) => {
-        const option = document.createElement("option");
-        option.value = p.project;
-        option.textContent = `${p.project} (${p.runs} runs)`;
-        return option;
-      }),
+    const { projects, truncated } = await api("/v1/projects");
+    say("runs-error", "");
+    $("project-list").replaceChildren(
+      ...projects.map((p) =>
+        Object.assign(document.createElement("option"), {
+          value: p.project,
+          label: `${p.runs} runs`,
+        }),
+      ),
+    );
+    // The list holds the first projects by name only; a typed name reaches any other.
+    say(
+      "projects-note",
+      truncated
+        ? `Only the first ${projects.length.toLocaleString("en")} projects by name are suggested: type another project's name to see it.`
+        : "",
     );
     show($("runs-empty"), projects.length === 0);
-    if (projects.length > 0) await loadSummary();
+    const input = $("project");
+    const first = projects.find((p) => !DOT_SEGMENTS.has(p.project));
+    if (input.value.trim() === "" && first !== undefined) input.value = first.project;
+    await loadSummary();
   } catch (error) {
-    $("runs-empty").textContent = error.message;
-    show($("runs-empty"), true);
+    show($("runs-empty"), false);
+    say("runs-error", error.message);
   }
 }
 
+// Only the latest summary asked for is drawn: an answer to an older choice arrives late.
+let summaryAsked = 0;
+
+/** Draws the chosen project's summary, or shows why it cannot (never a stale chart). */
 async function loadSummary() {
-  const project = $("project").value;
-  if (!project) return;
+  const asked = ++summaryAsked;
+  const project = $("project").value.trim();
   const group = $("group").value;
-  const summary = await api(`/v1/projects/${encodeURIComponent(project)}/summary?group=${group}`);
+  if (project === "") {
+    forget("runs-chart");
+    say("summary-note", "");
+    return;
+  }
+  try {
+    if (DOT_SEGMENTS.has(project)) {
+      throw new Error(
+        `The project "${project}" cannot be summarised from a browser: a URL cannot hold "${project}" as a name. GET /v1/runs?project=${project} lists its runs.`,
+      );
+    }
+    const summary = await api(
+      `/v1/projects/${encodeURIComponent(project)}/summary?group=${encodeURIComponent(group)}`,
+    );
+    if (asked !== summaryAsked) return;
+    say("runs-error", "");
+    say(
+      "summary-note",
+      summary.periods.length === 0
+        ? `No runs stored for the project "${project}".`
+        : summary.truncated
+          ? `Showing the newest ${summary.periods.length.toLocaleString("en")} periods: older ones are left out (group by a longer period to see them).`
+          : "",
+    );
+    drawSummary(summary, group);
+  } catch (error) {
+    if (asked !== summaryAsked) return;
+    forget("runs-chart");
+    say("summary-note", "");
+    say("runs-error", error.message);
+  }
+}
+
+/** Removes a chart, so a failed reload does not leave the previous one's figures up. */
+function forget(id) {
+  charts[id]?.destroy();
+  delete charts[id];
+}
+
+function drawSummary(summary, group) {
   draw("runs-chart", {
     type: "bar",
     data: {
@@ -190,9 +256,11 @@ async function loadZones(event) {
     names.map((name) => api(`/v1/intensity/${encodeURIComponent(name)}`)),
   );
   const found = results.filter((r) => r.status === "fulfilled").map((r) => r.value);
-  const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason.message);
-  $("zones-error").textContent = failed.join(" ");
-  show($("zones-error"), failed.length > 0);
+  // Once each: without a key every zone fails with the same 401, which read seven times over.
+  const failed = [
+    ...new Set(results.filter((r) => r.status === "rejected").map((r) => r.reason.message)),
+  ];
+  say("zones-error", failed.join(" "));
   draw("zones-chart", {
     type: "bar",
     data: {
@@ -238,8 +306,13 @@ function start() {
   });
   $("estimate-form").addEventListener("submit", estimate);
   $("zones-form").addEventListener("submit", loadZones);
+  // loadSummary shows its own errors: a failed reload says why instead of keeping the chart.
   $("project").addEventListener("change", () => void loadSummary());
   $("group").addEventListener("change", () => void loadSummary());
+  $("runs-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    void loadSummary();
+  });
   void fillLists();
   void loadProjects();
   void loadZones();

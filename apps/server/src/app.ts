@@ -2,7 +2,7 @@ import cors from "@fastify/cors";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -45,6 +45,20 @@ const trustNearestProxyOnly = (_address: string, hop: number): boolean => hop ==
 /** The longest path parameter the router reads (a zone, a project name, an id). */
 export const MAX_PATH_PARAMETER_CHARS = 1024;
 
+/** The route label of a request no route took (a 404, or a URL the router cannot read). */
+const UNMATCHED_ROUTE = "unmatched";
+
+/** An answered request in the request counter and the latency histogram. */
+function countRequest(
+  metrics: ServerMetrics,
+  method: string,
+  route: string,
+  reply: FastifyReply,
+): void {
+  metrics.requests.inc({ method, route, status: String(reply.statusCode) });
+  metrics.latency.observe({ method, route }, reply.elapsedTime / 1000);
+}
+
 /** The server's routes and policies on a Fastify instance; it does not listen. */
 export async function buildApp(store: RunStore, settings: AppSettings): Promise<BuiltApp> {
   const metrics = new ServerMetrics();
@@ -69,28 +83,33 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
     // characters) with its own 414 before any schema saw it; past this, `frameworkErrors`.
     // Under routerOptions: Fastify 5.12 warns (FSTDEP022) at every start when it is top-level.
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_CHARS },
-    // URLs the router cannot read: problem documents too, counted like every other.
-    frameworkErrors: (error, _request, reply) =>
-      error.code === "FST_ERR_MAX_PARAM_LENGTH"
-        ? sendProblem(
-            reply,
-            metrics,
-            "invalid-request",
-            `a path parameter is longer than ${MAX_PATH_PARAMETER_CHARS} characters`,
-          )
-        : error.code === "FST_ERR_BAD_URL"
+    // URLs the router cannot read: problem documents too, counted like every other. Fastify
+    // answers them before routing, so no onResponse hook runs: they are counted here.
+    frameworkErrors: (error, request, reply) => {
+      const sent =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
           ? sendProblem(
               reply,
               metrics,
               "invalid-request",
-              "the path is not a valid URL (a malformed percent-escape)",
+              `a path parameter is longer than ${MAX_PATH_PARAMETER_CHARS} characters`,
             )
-          : sendProblem(
-              reply,
-              metrics,
-              "internal",
-              "internal error; the server log has the details",
-            ),
+          : error.code === "FST_ERR_BAD_URL"
+            ? sendProblem(
+                reply,
+                metrics,
+                "invalid-request",
+                "the path is not a valid URL (a malformed percent-escape)",
+              )
+            : sendProblem(
+                reply,
+                metrics,
+                "internal",
+                "internal error; the server log has the details",
+              );
+      countRequest(metrics, request.method, UNMATCHED_ROUTE, reply);
+      return sent;
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -116,9 +135,7 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
 
   // Metrics by route pattern (never the raw URL: ids would make a label per run).
   app.addHook("onResponse", (request, reply, done) => {
-    const route = request.routeOptions.url ?? "unmatched";
-    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    countRequest(metrics, request.method, request.routeOptions.url ?? UNMATCHED_ROUTE, reply);
     done();
   });
 

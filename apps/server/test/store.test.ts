@@ -325,6 +325,52 @@ describe.each(backends)("run store on $name", (backend) => {
       },
     );
   });
+
+  // A database whose default isolation is REPEATABLE READ: every insert updates the project's
+  // shared totals row, and concurrent ones failed with SQLSTATE 40001 (a 503 to the client).
+  const onPostgres = backend.name === "PostgreSQL" ? test : it.skip;
+  onPostgres("stores concurrent runs of one project under default repeatable read", async () => {
+    const database = `wattprint_rr_${randomUUID().replaceAll("-", "")}`;
+    await client.exec(`CREATE DATABASE ${database}`);
+    await client.exec(
+      `ALTER DATABASE ${database} SET default_transaction_isolation = 'repeatable read'`,
+    );
+    const url = new URL(postgres?.url ?? "");
+    url.pathname = `/${database}`;
+    const strict = await openPostgres(url.toString());
+    try {
+      await migrate(strict);
+      // The database's default is REPEATABLE READ; the server's connections run at READ COMMITTED.
+      const [setting] = await strict.query<{ config: string[] }>(
+        `SELECT s.setconfig AS config FROM pg_db_role_setting AS s
+           JOIN pg_database AS d ON d.oid = s.setdatabase WHERE d.datname = $1`,
+        [database],
+      );
+      expect(setting?.config).toContain("default_transaction_isolation=repeatable read");
+      const [level] = await strict.query<{ level: string }>(
+        "SELECT current_setting('transaction_isolation') AS level",
+      );
+      expect(level?.level).toBe("read committed");
+      const rrStore = new SqlRunStore(strict);
+      const runs = 40;
+      const results = await Promise.all(
+        Array.from({ length: runs }, (_, i) =>
+          rrStore.insert({
+            project: "busy",
+            tags: [],
+            result: runResult(new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), 1, 1, 1),
+          }),
+        ),
+      );
+      expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.cause)).toEqual([]);
+      const projects = await rrStore.projects();
+      expect(projects.ok && projects.value.projects).toEqual([
+        expect.objectContaining({ project: "busy", runs }),
+      ]);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe("migration 2, the project totals", () => {

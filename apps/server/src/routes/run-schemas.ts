@@ -20,6 +20,18 @@ const projectName = runProjectSchema;
 /** A project named in a path (`/v1/projects/{name}/summary`): the same rules as a stored one. */
 export const runProjectNameSchema = runProjectSchema;
 
+/**
+ * The fractional digits a run's timestamps may carry. The store keeps microseconds but the
+ * cursor (a JavaScript Date) only milliseconds, so runs apart by less were skipped when
+ * paging, and 9999-12-31T23:59:59.9999999Z was rounded into the year 10000. Refused rather than
+ * rounded: the stored result must be the one sent, and the tracker writes milliseconds.
+ */
+const MAX_FRACTION_DIGITS = 3;
+const FRACTION = /\.(\d+)/;
+
+/** Project names a URL path cannot carry as a segment. */
+const DOT_SEGMENTS: ReadonlySet<string> = new Set([".", ".."]);
+
 /** The years a timestamp of the store may fall in: PostgreSQL takes no year 0 and no 10000. */
 const FIRST_YEAR = 1;
 const LAST_YEAR = 9999;
@@ -30,9 +42,23 @@ const LAST_YEAR = 9999;
  * the query, which read as the store being down.
  */
 export function storableInstant(offset = true) {
-  return z.iso.datetime({ offset }).refine(inStoreYears, {
-    message: `must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC)`,
-  });
+  return z.iso
+    .datetime({ offset })
+    .refine(inStoreYears, {
+      message: `must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC)`,
+    })
+    .refine(withinMilliseconds, {
+      message: `must have at most ${MAX_FRACTION_DIGITS} fractional digits (milliseconds): the store compares by the millisecond`,
+    });
+}
+
+/**
+ * Whether an instant has at most MAX_FRACTION_DIGITS fractional digits. A JavaScript Date
+ * keeps milliseconds, so `since=...00.0009Z` became `...00.000Z` and the range took runs
+ * before the edge it was given: refused, as a run's own timestamps are.
+ */
+function withinMilliseconds(text: string): boolean {
+  return (FRACTION.exec(text)?.[1]?.length ?? 0) <= MAX_FRACTION_DIGITS;
 }
 
 /** Whether an ISO 8601 instant falls in the years the store keeps, its offset applied. */
@@ -57,15 +83,6 @@ export const MAX_RUN_FIGURES = {
 } as const;
 
 /**
- * The fractional digits a run's timestamps may carry. The store keeps microseconds but the
- * cursor (a JavaScript Date) only milliseconds, so runs apart by less were skipped when
- * paging, and 9999-12-31T23:59:59.9999999Z was rounded into the year 10000. Refused rather than
- * rounded: the stored result must be the one sent, and the tracker writes milliseconds.
- */
-const MAX_FRACTION_DIGITS = 3;
-const FRACTION = /\.(\d+)/;
-
-/**
  * An unpaired UTF-16 surrogate (with the `u` flag a class of surrogates matches only lone
  * ones). PostgreSQL's jsonb refuses it, a 503 as if the store were down. (Project and tag
  * names refuse it in the tracker's own schemas, which this route takes.)
@@ -84,6 +101,16 @@ export const newRunSchema = z
   })
   .strict()
   .superRefine((run, context) => {
+    // `.` and `..` are path segments, not names: a client's URL for the project's summary
+    // (`/v1/projects/../summary`) is normalised into another route. The tracker's shared
+    // schema takes them, so they are refused here, where runs are stored.
+    if (DOT_SEGMENTS.has(run.project)) {
+      context.addIssue({
+        code: "custom",
+        path: ["project"],
+        message: 'must not be "." or "..": they are path segments in a project\'s URL',
+      });
+    }
     for (const field of ["startedAt", "endedAt"] as const) {
       if (!inStoreYears(run.result[field])) {
         context.addIssue({
@@ -92,8 +119,7 @@ export const newRunSchema = z
           message: `must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC): the store keeps no other`,
         });
       }
-      const digits = FRACTION.exec(run.result[field])?.[1]?.length ?? 0;
-      if (digits > MAX_FRACTION_DIGITS) {
+      if (!withinMilliseconds(run.result[field])) {
         context.addIssue({
           code: "custom",
           path: ["result", field],

@@ -28,7 +28,15 @@ function stored<T>(result: Result<T, StoreError>): T {
   return result.value;
 }
 
-const cursorSchema = z.object({ startedAt: storableInstant(false), id: z.uuid() }).strict();
+/**
+ * A run id as PostgreSQL's uuid type holds it: any hex 8-4-4-4-12, whatever its version and
+ * variant bits. z.uuid() takes only RFC 9562's, so an id an operator's SQL or another writer
+ * stored (00000000-0000-0000-0000-000000000002) could be listed but not read, and the cursor
+ * this server gave after it was refused.
+ */
+const runId = z.guid();
+
+const cursorSchema = z.object({ startedAt: storableInstant(false), id: runId }).strict();
 
 export function encodeCursor(cursor: RunCursor): string {
   return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
@@ -128,7 +136,7 @@ export function runRoutes(app: TypedApp, { store, metrics }: RouteContext): void
       schema: {
         summary: "One run with the tracker's whole result",
         tags: ["runs"],
-        params: z.object({ id: z.uuid() }),
+        params: z.object({ id: runId }),
         response: {
           200: storedRunSchema,
           ...PROBLEM_RESPONSES,
@@ -177,7 +185,7 @@ export function runRoutes(app: TypedApp, { store, metrics }: RouteContext): void
     "/v1/projects/:name/summary",
     {
       schema: {
-        summary: `Energy and CO2 of a project's runs by day, week or month (UTC; at most ${MAX_SUMMARY_PERIODS} periods)`,
+        summary: `Energy and CO2 of a project's runs by day, week or month (UTC; the newest ${MAX_SUMMARY_PERIODS} periods at most, oldest first)`,
         tags: ["runs"],
         params: z.object({ name: runProjectNameSchema }),
         querystring: summaryQuerySchema,
@@ -194,7 +202,11 @@ export function runRoutes(app: TypedApp, { store, metrics }: RouteContext): void
                 durationS: z.number(),
               }),
             ),
-            truncated: z.boolean(),
+            truncated: z
+              .boolean()
+              .describe(
+                `True when more than ${MAX_SUMMARY_PERIODS} periods matched: the older ones are left out (narrow the range with until to see them)`,
+              ),
           }),
           ...PROBLEM_RESPONSES,
           503: problemSchema,

@@ -16,6 +16,11 @@ export async function openPostgres(url: string): Promise<SqlClient> {
     idleTimeoutMillis: 30_000,
     // A query the server does not answer in this time fails rather than holds a request.
     query_timeout: 30_000,
+    // READ COMMITTED whatever the database's default: every insert updates a shared
+    // project-totals row (a trigger), and under a `repeatable read` default two concurrent
+    // inserts failed with SQLSTATE 40001 (a 503). At READ COMMITTED the second waits for the
+    // first and adds to the row it wrote. Set per connection, so an insert stays one statement.
+    options: "-c default_transaction_isolation=read\\ committed",
   });
   // An idle client's error (the server restarted) must not crash the process; the pool
   // drops that client and the next query opens a fresh one.

@@ -86,7 +86,10 @@ export interface ProjectTotals {
  */
 export type StoreError = Failure<"store-unavailable"> & { readonly cause?: string };
 
-/** Periods a summary returns at most (about 2.7 years of days); `truncated` says when it bit. */
+/**
+ * Periods a summary returns at most (about 2.7 years of days), the newest; `truncated` says
+ * older ones were left out.
+ */
 export const MAX_SUMMARY_PERIODS = 1000;
 /** Projects listed at most. */
 export const MAX_PROJECTS = 1000;
@@ -178,37 +181,40 @@ export class SqlRunStore implements RunStore {
   }
 
   insert(run: NewRun): Promise<Result<{ run: StoredRun; created: boolean }, StoreError>> {
-    return this.guard("store the run", async () => {
-      const r = run.result;
-      const id = run.id ?? randomUUID();
-      const inserted = await this.client.query<RunRow>(
-        `INSERT INTO wattprint_runs
-           (id, project, tags, kind, status, started_at, ended_at, duration_s, energy_kwh, co2_g, zone, result)
-         VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING ${SUMMARY_COLUMNS}, result`,
-        [
-          id,
-          run.project,
-          [...run.tags],
-          r.kind,
-          r.status,
-          r.startedAt,
-          r.endedAt,
-          r.durationS,
-          r.energy.totalKWh,
-          r.co2G,
-          r.intensity.zone,
-          JSON.stringify(r),
-        ],
-      );
-      const row = inserted[0];
-      if (row !== undefined)
-        return { run: { ...summaryOf(row), result: row.result }, created: true };
-      const existing = await this.fetch(this.client, id);
-      if (existing === undefined) throw new Error(`run ${id} neither inserted nor found`);
-      return { run: existing, created: false };
-    });
+    // One statement (its trigger keeps the project totals); PostgreSQL connections run at READ
+    // COMMITTED (postgres-client.ts), so concurrent inserts of one project wait, never fail.
+    return this.guard("store the run", () => this.insertIn(this.client, run));
+  }
+
+  private async insertIn(on: SqlQuery, run: NewRun): Promise<{ run: StoredRun; created: boolean }> {
+    const r = run.result;
+    const id = run.id ?? randomUUID();
+    const inserted = await on.query<RunRow>(
+      `INSERT INTO wattprint_runs
+         (id, project, tags, kind, status, started_at, ended_at, duration_s, energy_kwh, co2_g, zone, result)
+       VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${SUMMARY_COLUMNS}, result`,
+      [
+        id,
+        run.project,
+        [...run.tags],
+        r.kind,
+        r.status,
+        r.startedAt,
+        r.endedAt,
+        r.durationS,
+        r.energy.totalKWh,
+        r.co2G,
+        r.intensity.zone,
+        JSON.stringify(r),
+      ],
+    );
+    const row = inserted[0];
+    if (row !== undefined) return { run: { ...summaryOf(row), result: row.result }, created: true };
+    const existing = await this.fetch(on, id);
+    if (existing === undefined) throw new Error(`run ${id} neither inserted nor found`);
+    return { run: existing, created: false };
   }
 
   private async fetch(on: SqlQuery, id: string): Promise<StoredRun | undefined> {
@@ -288,18 +294,23 @@ export class SqlRunStore implements RunStore {
         `SELECT date_trunc($1, started_at, 'UTC') AS period, count(*)::int AS runs,
                 sum(energy_kwh) AS energy_kwh, sum(co2_g) AS co2_g, sum(duration_s) AS duration_s
          FROM wattprint_runs WHERE ${where.join(" AND ")}
-         GROUP BY period ORDER BY period
+         GROUP BY period ORDER BY period DESC
          LIMIT $${params.length}`,
         params,
       );
+      // The newest periods, oldest first: keeping the oldest hid a long-lived project's
+      // recent runs for good. One more than is kept says whether older ones were cut.
       return {
-        periods: rows.slice(0, MAX_SUMMARY_PERIODS).map((row) => ({
-          start: iso(row.period),
-          runs: row.runs,
-          energyKWh: row.energy_kwh,
-          co2G: row.co2_g,
-          durationS: row.duration_s,
-        })),
+        periods: rows
+          .slice(0, MAX_SUMMARY_PERIODS)
+          .reverse()
+          .map((row) => ({
+            start: iso(row.period),
+            runs: row.runs,
+            energyKWh: row.energy_kwh,
+            co2G: row.co2_g,
+            durationS: row.duration_s,
+          })),
         truncated: rows.length > MAX_SUMMARY_PERIODS,
       };
     });
