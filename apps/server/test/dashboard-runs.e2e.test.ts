@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_PROJECTS, MAX_SUMMARY_PERIODS, type RunStore } from "../src/store/run-store.ts";
 import { memoryStore, testApp } from "./support/app.test-support.ts";
+import { chartData } from "./support/chart-data.test-support.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
 /**
@@ -62,21 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard's runs by project", () => 
   });
 
   /** The runs chart's labels and CO2 values, or undefined when none is drawn. */
-  const runsChart = (page: Page) =>
-    page.evaluate(() => {
-      const chart = (
-        window as unknown as {
-          Chart: {
-            getChart(
-              id: string,
-            ): { data: { labels: string[]; datasets: { data: number[] }[] } } | undefined;
-          };
-        }
-      ).Chart.getChart("runs-chart");
-      return chart
-        ? { labels: chart.data.labels, values: chart.data.datasets[0]?.data }
-        : undefined;
-    });
+  const runsChart = (page: Page) => chartData(page, "runs-chart");
 
   /** Waits until the chart `id` is drawn with `labels` labels (any number when undefined). */
   const drawn = (page: Page, id: string, labels?: number) =>

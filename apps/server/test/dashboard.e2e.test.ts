@@ -8,6 +8,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunStore } from "../src/store/run-store.ts";
 import { memoryStore, testApp } from "./support/app.test-support.ts";
+import { chartData } from "./support/chart-data.test-support.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
 /**
@@ -101,27 +102,13 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
     expect(provenance).toContain(expected.breakdown[0].source.title);
 
     // Charts drawn by Chart.js with the data: the breakdown, the project's weeks, the zones.
-    const chartData = (id: string) =>
-      page.evaluate((canvasId) => {
-        const chart = (
-          window as unknown as {
-            Chart: {
-              getChart(
-                id: string,
-              ): { data: { labels: string[]; datasets: { data: number[] }[] } } | undefined;
-            };
-          }
-        ).Chart.getChart(canvasId);
-        return chart
-          ? { labels: chart.data.labels, values: chart.data.datasets[0]?.data }
-          : undefined;
-      }, id);
+    const chartOf = (id: string) => chartData(page, id);
     const breakdown = expected.breakdown as {
       name: string;
       count: number;
       carbon: { value: number };
     }[];
-    expect(await chartData("breakdown-chart")).toEqual({
+    expect(await chartOf("breakdown-chart")).toEqual({
       labels: breakdown.map((row) => (row.count > 1 ? `${row.count}x ${row.name}` : row.name)),
       values: breakdown.map((row) => row.carbon.value),
     });
@@ -133,7 +120,7 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
         ),
       ),
     );
-    expect(await chartData("runs-chart")).toEqual({
+    expect(await chartOf("runs-chart")).toEqual({
       labels: ["2026-03-02", "2026-03-09", "2026-03-16"],
       values: [210, 350, 70],
     });
@@ -144,7 +131,7 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
         ),
       ),
     );
-    const zones = await chartData("zones-chart");
+    const zones = await chartOf("zones-chart");
     expect(zones?.labels).toEqual(expect.arrayContaining(["France", "Germany", "Spain", "World"]));
     // A drawn canvas has coloured pixels; a blank one is all transparent.
     const painted = await page.evaluate(() => {
