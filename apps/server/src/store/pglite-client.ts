@@ -1,10 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
+import { createRequire } from "node:module";
 import { makeDirectory } from "@wattprint/node/options";
+import { PGLITE_WORKER_SOURCE } from "./pglite-worker-source.ts";
 import type { SqlClient, SqlQuery } from "./sql-client.ts";
-
-/** PostgreSQL's type ids for `timestamptz` and `timestamp`. */
-const TIMESTAMPTZ_OID = 1184;
-const TIMESTAMP_OID = 1114;
 
 /** PostgreSQL's ISO output: "0050-06-15 10:00:00.123456+00", the offset only on timestamptz. */
 const PG_TIMESTAMP =
@@ -41,28 +38,134 @@ export function parsePgTimestamp(text: string): Date {
   return date;
 }
 
+/** A message the PGlite thread answers; `id` 0 is its start. */
+type Request =
+  | { readonly op: "query"; readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly op: "exec"; readonly sql: string }
+  | { readonly op: "close" };
+
+interface Reply {
+  readonly id: number;
+  readonly error?: string;
+  readonly rows?: Record<string, unknown>[];
+  /** The result's timestamp columns, sent as text (see PGLITE_WORKER_SOURCE). */
+  readonly timestamps?: readonly string[];
+}
+
 /**
- * PGlite (PostgreSQL compiled to WebAssembly, in this process) with its files in `dataDir`,
- * or in memory when it is undefined. One connection: queries run one at a time.
+ * PGlite (PostgreSQL compiled to WebAssembly) on a thread of its own, with its files in
+ * `dataDir`, or in memory when it is undefined. In this thread it created a new database on
+ * the event loop for about 12 s, and ran every query there: nothing answered meanwhile, not
+ * even /healthz. One connection: the thread answers requests in order, and a transaction
+ * holds back other requests until it ends, so none runs inside another's transaction.
  */
 export async function openPglite(dataDir: string | undefined): Promise<SqlClient> {
   if (dataDir !== undefined) await makeDirectory(dataDir);
-  const parsers = { [TIMESTAMPTZ_OID]: parsePgTimestamp, [TIMESTAMP_OID]: parsePgTimestamp };
-  const db =
-    dataDir === undefined
-      ? await PGlite.create({ parsers })
-      : await PGlite.create(dataDir, { parsers });
-  const on = (target: Pick<PGlite, "query" | "exec">): SqlQuery => ({
-    query: async <R>(sql: string, params: readonly unknown[] = []) =>
-      (await target.query<R>(sql, [...params])).rows,
-    exec: async (sql) => {
-      await target.exec(sql);
-    },
+  const { Worker } = await import("node:worker_threads");
+  const pglite = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const worker = new Worker(PGLITE_WORKER_SOURCE, {
+    eval: true,
+    workerData: { pglite, dataDir: dataDir ?? null },
+    // The thread needs no loader or flags of the main process (`--import tsx`, test runners).
+    execArgv: [],
   });
+  const waiting = new Map<
+    number,
+    { resolve: (reply: Reply) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 1;
+  let gone: Error | undefined;
+  const fail = (error: Error): void => {
+    gone ??= error;
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  worker.on("error", (error) => fail(new Error(`the PGlite thread failed: ${error.message}`)));
+  worker.on("exit", (code) => fail(new Error(`the PGlite thread exited (code ${code})`)));
+  const started = new Promise<Reply>((resolve, reject) => waiting.set(0, { resolve, reject }));
+  worker.on("message", (reply: Reply) => {
+    const entry = waiting.get(reply.id);
+    if (entry === undefined) return;
+    waiting.delete(reply.id);
+    // Idle, the thread does not keep the process alive (an open store is not work to wait for).
+    if (waiting.size === 0) worker.unref();
+    if (reply.error !== undefined) entry.reject(new Error(reply.error));
+    else entry.resolve(reply);
+  });
+  const opened = await started.catch((error: Error) => error);
+  if (opened instanceof Error) {
+    await worker.terminate();
+    throw opened;
+  }
+  worker.unref();
+
+  const send = (request: Request): Promise<Reply> => {
+    if (gone !== undefined) return Promise.reject(gone);
+    const id = nextId++;
+    const reply = new Promise<Reply>((resolve, reject) => waiting.set(id, { resolve, reject }));
+    worker.ref();
+    worker.postMessage({ id, ...request });
+    return reply;
+  };
+  const rowsOf = <R>(reply: Reply): R[] => {
+    const rows = reply.rows ?? [];
+    for (const column of reply.timestamps ?? []) {
+      for (const row of rows) {
+        const value = row[column];
+        if (typeof value === "string") row[column] = parsePgTimestamp(value);
+      }
+    }
+    return rows as R[];
+  };
+  const direct: SqlQuery = {
+    query: async <R>(sql: string, params: readonly unknown[] = []) =>
+      rowsOf<R>(await send({ op: "query", sql, params: [...params] })),
+    exec: async (sql) => {
+      await send({ op: "exec", sql });
+    },
+  };
+  /** The transaction running now: requests outside it wait for its end. */
+  let inTransaction: Promise<void> | null = null;
+  /**
+   * `act` once no transaction runs, called in the same turn as the last check: with a turn
+   * between them, a transaction could begin in it and the request run inside it (a test
+   * caught an insert rolled back with another caller's transaction).
+   */
+  const outside = async <T>(act: () => Promise<T>): Promise<T> => {
+    while (inTransaction !== null) await inTransaction;
+    return act();
+  };
   return {
     kind: "pglite",
-    ...on(db),
-    transaction: (work) => db.transaction((tx) => work(on(tx))),
-    close: () => db.close(),
+    query: <R>(sql: string, params: readonly unknown[] = []) =>
+      outside(() => direct.query<R>(sql, params)),
+    exec: (sql) => outside(() => direct.exec(sql)),
+    transaction: (work) =>
+      outside(async () => {
+        // Set, and BEGIN sent, before this function's first wait.
+        let end = (): void => {};
+        inTransaction = new Promise<void>((resolve) => {
+          end = resolve;
+        });
+        try {
+          await direct.exec("BEGIN");
+          try {
+            const result = await work(direct);
+            await direct.exec("COMMIT");
+            return result;
+          } catch (error) {
+            await direct.exec("ROLLBACK").catch(() => {});
+            throw error;
+          }
+        } finally {
+          inTransaction = null;
+          end();
+        }
+      }),
+    close: () =>
+      outside(async () => {
+        if (gone === undefined) await send({ op: "close" }).catch(() => {});
+        await worker.terminate();
+      }),
   };
 }
