@@ -54,9 +54,9 @@ interface Reply {
 
 /**
  * PGlite (PostgreSQL compiled to WebAssembly) on a thread of its own, with its files in
- * `dataDir`, or in memory when it is undefined. In this thread it created a new database on
- * the event loop for about 12 s, and ran every query there: nothing answered meanwhile, not
- * even /healthz. One connection: the thread answers requests in order, and a transaction
+ * `dataDir`, or in memory when it is undefined. On the main thread, creating a new database
+ * held the event loop for seconds (12 s on a loaded VM), and every query held it for its own
+ * time: nothing answered meanwhile, not even /healthz. One connection: the thread answers requests in order, and a transaction
  * holds back other requests until it ends, so none runs inside another's transaction.
  */
 export async function openPglite(dataDir: string | undefined): Promise<SqlClient> {
