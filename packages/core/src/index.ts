@@ -159,6 +159,7 @@ export type {
 } from "./sustainml/measurement.ts";
 export { type Candidate, type ClosestOptions, closest } from "./text/closest.ts";
 export { cutText } from "./text/cut-text.ts";
+export { describeThrown } from "./text/describe-thrown.ts";
 export { dateTimeMs } from "./time/date-time-ms.ts";
 export {
   DEFAULT_SIGNIFICANT_DIGITS,

@@ -1,5 +1,5 @@
+import { describeThrown } from "@wattprint/core";
 import { monotonicMs } from "./clock.ts";
-import { describeValue } from "./describe.ts";
 import { readingProblem } from "./failures.ts";
 import { type FrameCallback, ReadingFrame } from "./frame.ts";
 import { rethrowLater } from "./rethrow.ts";
@@ -181,7 +181,7 @@ export class SourceRounds {
     } catch (error) {
       // A reader's bug (or a caller's curve) must not leave the round running: every later
       // caller would wait on it forever. Its devices report the error for this round.
-      const why = `the reader failed while filling its readings: ${describeValue(error)}`;
+      const why = `the reader failed while filling its readings: ${describeThrown(error)}`;
       for (let i = 0; i < frame.size; i++) {
         const id = this.ids[i] ?? `slot ${i}`;
         frame.fail(i, readingProblem("driver-error", id, `${id}: ${why}`));

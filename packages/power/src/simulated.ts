@@ -1,5 +1,5 @@
+import { describeThrown } from "@wattprint/core";
 import { monotonicMs } from "./clock.ts";
-import { describeValue } from "./describe.ts";
 import type { PowerDevice } from "./device.ts";
 import { readingProblem } from "./failures.ts";
 import type { FrameCallback, ReadingFrame } from "./frame.ts";
@@ -107,7 +107,7 @@ export class SimulatedSource implements PowerSource {
         readingProblem(
           "malformed",
           id,
-          `${this.reader} ${spec.name}: the utilisation curve threw: ${describeValue(error)}`,
+          `${this.reader} ${spec.name}: the utilisation curve threw: ${describeThrown(error)}`,
         ),
       );
       return;
@@ -118,7 +118,7 @@ export class SimulatedSource implements PowerSource {
         readingProblem(
           "out-of-range",
           id,
-          `${this.reader} ${spec.name}: utilisation ${describeValue(u)} at ${elapsedS.toFixed(1)} s is outside [0, 1]`,
+          `${this.reader} ${spec.name}: utilisation ${describeThrown(u)} at ${elapsedS.toFixed(1)} s is outside [0, 1]`,
         ),
       );
       return;

@@ -1,4 +1,4 @@
-import { type IntensityProvider, resolvePue } from "@wattprint/core";
+import { describeThrown, type IntensityProvider, resolvePue } from "@wattprint/core";
 import * as z from "@wattprint/core/zod";
 import { logFilePrefixSchema } from "@wattprint/logs";
 import type { MeterOptions } from "@wattprint/power";
@@ -376,13 +376,4 @@ export function parseTrackerOptions(
     );
   }
   return parsed.success ? ok(parsed.data) : err(optionsFailure(parsed.error));
-}
-
-/** What was thrown, in words, even when it is an object whose conversion to text throws too. */
-export function describeThrown(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return "a value that cannot be converted to text";
-  }
 }

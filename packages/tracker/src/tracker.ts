@@ -1,4 +1,5 @@
 import {
+  describeThrown,
   gramsCO2eq,
   kilowattHours,
   predictTotal,
@@ -47,7 +48,6 @@ import {
 import { IntensityFeed } from "./intensity-feed.ts";
 import { type RunLocation, runLocation } from "./location.ts";
 import {
-  describeThrown,
   MAX_TASK_NAME_CHARS,
   parseTrackerOptions,
   type ResolvedTrackerOptions,

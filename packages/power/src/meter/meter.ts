@@ -1,8 +1,8 @@
+import { describeThrown } from "@wattprint/core";
 import { err, failure, ok, type Result } from "@wattprint/result";
 import { AmdgpuSource } from "../amdgpu/amdgpu-source.ts";
 import { PowermetricsSource } from "../apple/powermetrics-source.ts";
 import { monotonicMs } from "../clock.ts";
-import { describeValue } from "../describe.ts";
 import { COMPONENTS, type Component, type PowerDevice } from "../device.ts";
 import {
   emptyProblemCounters,
@@ -320,7 +320,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
 
   private missing(device: PowerDevice, rejected: boolean, reason: unknown): DeviceReading {
     const why = rejected
-      ? `the ${device.reader} reader failed: ${describeValue(reason)}`
+      ? `the ${device.reader} reader failed: ${describeThrown(reason)}`
       : `the ${device.reader} reader returned no reading for it`;
     return failedReading(readingProblem("driver-error", device.id, `${device.name}: ${why}`));
   }
