@@ -3,11 +3,10 @@
  * command runs, so a mistake costs no run, and replaced whole at the end, so a reader never
  * sees half a document and the command's own output can never run into it.
  */
-import { randomBytes } from "node:crypto";
-import { accessSync, constants, lstatSync, type Stats, statSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { lstatSync, type Stats } from "node:fs";
+import { dirname } from "node:path";
 import { quoted } from "./args.ts";
+import { folderProblem, replaceFile } from "./replace-file.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** What a path holds, in words, for one that is not a regular file. */
@@ -42,46 +41,17 @@ export function checkResultFileTarget(flag: string, path: string): void {
     );
   }
   const folder = dirname(path);
-  const folderStats = (() => {
-    try {
-      return statSync(folder);
-    } catch {
-      return null;
-    }
-  })();
-  if (folderStats === null || !folderStats.isDirectory()) {
-    throw new UsageError(`${flag} ${quoted(path)}: its folder ${quoted(folder)} does not exist`);
-  }
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    throw new UsageError(`${flag} ${quoted(path)}: its folder ${quoted(folder)} is not writable`);
+  const problem = folderProblem(folder);
+  if (problem !== undefined) {
+    throw new UsageError(`${flag} ${quoted(path)}: its folder ${quoted(folder)} ${problem}`);
   }
 }
 
 /**
- * Writes `text` to a new file beside `path`, flushed, then renames it over `path`: readers see
- * the old file or the new one, never a part. The target is checked again first, as it may
- * have changed while the command ran.
+ * Writes `text` over `path` whole (see `replaceFile`). The target is checked again first, as
+ * it may have changed while the command ran.
  */
 export async function writeResultFile(flag: string, path: string, text: string): Promise<void> {
   checkResultFileTarget(flag, path);
-  // Hidden, and unique per process and call, so two runs sharing a target never share a temp.
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  try {
-    const file = await open(temp, "wx");
-    try {
-      await file.writeFile(text);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await replaceFile(path, text);
 }

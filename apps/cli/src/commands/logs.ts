@@ -15,8 +15,9 @@ import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
+import { replaceFile } from "../replace-file.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
-import { checkReportTarget, writeReportFile } from "./report-target.ts";
+import { checkReportTarget } from "./report-target.ts";
 
 /**
  * The most runs `logs report --max-runs` draws. Each drawn run's parsed logs (up to millions
@@ -176,7 +177,7 @@ async function report(
     skippedNotListed: counters.problemsNotListed,
   });
   try {
-    writeReportFile(target, html);
+    await replaceFile(target, html);
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     io.stderr(`wattprint logs report: ${terminalSafe(`cannot write ${out}: ${cause}`)}\n`);

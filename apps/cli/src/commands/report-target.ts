@@ -1,19 +1,8 @@
-import { randomBytes } from "node:crypto";
-import {
-  accessSync,
-  constants,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { realpathSync, statSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { classifyLogFileName } from "@wattprint/logs";
+import { folderProblem } from "../replace-file.ts";
 import { UsageError } from "../usage-error.ts";
-
-const errorText = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 /** `path`, its links followed; a path that does not exist yet stays as given. */
 function resolved(path: string): string {
@@ -46,11 +35,9 @@ export function checkReportTarget(out: string, logDir: string): string {
     exists = false;
   }
   const folder = dirname(target);
-  try {
-    if (!statSync(folder).isDirectory()) throw new Error(`${folder} is not a directory`);
-    accessSync(folder, constants.W_OK);
-  } catch (error) {
-    throw new UsageError(`logs report: cannot write ${out}: ${errorText(error)}`);
+  const problem = folderProblem(folder);
+  if (problem !== undefined) {
+    throw new UsageError(`logs report: cannot write ${out}: its folder ${folder} ${problem}`);
   }
   if (
     classifyLogFileName(basename(target)) !== undefined &&
@@ -61,23 +48,4 @@ export function checkReportTarget(out: string, logDir: string): string {
     );
   }
   return target;
-}
-
-/**
- * Writes the page beside `target` and renames it into place: a reader of `target` sees the old
- * file or the whole new one, and a failed write leaves the old file as it was.
- */
-export function writeReportFile(target: string, html: string): void {
-  const temporary = join(
-    dirname(target),
-    `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  try {
-    // "wx": never through a file (or FIFO) that appeared under the temporary name.
-    writeFileSync(temporary, html, { flag: "wx" });
-    renameSync(temporary, target);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
