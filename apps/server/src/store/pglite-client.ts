@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { makeDirectory } from "@wattprint/node/options";
 import { PGLITE_WORKER_SOURCE } from "./pglite-worker-source.ts";
-import type { SqlClient, SqlQuery } from "./sql-client.ts";
+import { runTransaction, type SqlClient, type SqlQuery } from "./sql-client.ts";
 
 /** PostgreSQL's ISO output: "0050-06-15 10:00:00.123456+00", the offset only on timestamptz. */
 const PG_TIMESTAMP =
@@ -148,15 +148,7 @@ export async function openPglite(dataDir: string | undefined): Promise<SqlClient
           end = resolve;
         });
         try {
-          await direct.exec("BEGIN");
-          try {
-            const result = await work(direct);
-            await direct.exec("COMMIT");
-            return result;
-          } catch (error) {
-            await direct.exec("ROLLBACK").catch(() => {});
-            throw error;
-          }
+          return await runTransaction(direct, work);
         } finally {
           inTransaction = null;
           end();

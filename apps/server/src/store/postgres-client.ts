@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { SqlClient, SqlQuery } from "./sql-client.ts";
+import { runTransaction, type SqlClient, type SqlQuery } from "./sql-client.ts";
 
 /** Connections kept per server instance; Postgres' own default limit is 100 for all. */
 const POOL_SIZE = 10;
@@ -39,13 +39,7 @@ export async function openPostgres(url: string): Promise<SqlClient> {
     transaction: async (work) => {
       const client = await pool.connect();
       try {
-        await client.query("BEGIN");
-        const result = await work(on(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
+        return await runTransaction(on(client), work);
       } finally {
         client.release();
       }

@@ -15,3 +15,22 @@ export interface SqlClient extends SqlQuery {
   transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * `work` between BEGIN and COMMIT on one connection (`on`), rolled back when it or the COMMIT
+ * throws; both clients hold their connection (a pooled client, PGlite's one) around it.
+ */
+export async function runTransaction<T>(
+  on: SqlQuery,
+  work: (tx: SqlQuery) => Promise<T>,
+): Promise<T> {
+  await on.exec("BEGIN");
+  try {
+    const result = await work(on);
+    await on.exec("COMMIT");
+    return result;
+  } catch (error) {
+    await on.exec("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
