@@ -28,6 +28,8 @@ const TRAILING_NUMBER_COUNT = /\s[x×*]\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const STARTS_WITH_NUMBER = /^[+-]?\.?\d/;
 const ENDS_WITH_X_DIGITS = /x\d+$/i;
 
+type HardwareLookup = ReturnType<typeof findHardware>;
+
 const WORDS = (text: string): string[] =>
   text
     .toLowerCase()
@@ -35,11 +37,10 @@ const WORDS = (text: string): string[] =>
     .filter((word) => word !== "");
 
 /**
- * Whether `word` is a word of the hardware `text` resolves to: "3090 Ti" starts with 3090, the
+ * Whether `word` is a word of the hardware a value resolved to (`match`): "3090 Ti" starts with 3090, the
  * RTX 3090 Ti's own number, while "3 H100" starts with 3, no word of any H100's name.
  */
-function partOfName(text: string, word: string): boolean {
-  const match = findHardware(text);
+function partOfName(match: HardwareLookup, word: string): boolean {
   if (!match.ok) return false;
   const { profile } = match.value;
   return [profile.name, ...(profile.aliases ?? [])].some((name) => WORDS(name).includes(word));
@@ -79,17 +80,23 @@ export function parseHardwareCount(input: string): CountedHardware {
   if (LEADING_NUMBER_COUNT.test(raw) || TRAILING_NUMBER_COUNT.test(raw)) {
     refuse(raw, "has a count that is not a whole number");
   }
+  // The whole value's lookup, made once and only when a number at either end needs it.
+  let whole: HardwareLookup | undefined;
+  const lookUpWhole = (): HardwareLookup => {
+    whole ??= findHardware(raw);
+    return whole;
+  };
   const first = WORDS(raw)[0];
-  if (STARTS_WITH_NUMBER.test(raw) && first !== undefined && !partOfName(raw, first)) {
+  if (STARTS_WITH_NUMBER.test(raw) && first !== undefined && !partOfName(lookUpWhole(), first)) {
     // A number before a name the table knows ("3 H100", "3 4090") was meant as a count. An
     // unknown model number ("4090 Ti") is left to the lookup, whose refusal suggests names.
     const rest = raw.replace(/^[+-]?[\d.]+(e[+-]?\d+)?\s*/i, "");
-    if (findHardware(raw).ok || (rest !== "" && findHardware(rest).ok)) {
+    if (lookUpWhole().ok || (rest !== "" && findHardware(rest).ok)) {
       refuse(raw, `starts with ${quoted(first)}, which is not part of the hardware's name`);
     }
   }
   const last = WORDS(raw).at(-1);
-  if (ENDS_WITH_X_DIGITS.test(raw) && last !== undefined && !partOfName(raw, last)) {
+  if (ENDS_WITH_X_DIGITS.test(raw) && last !== undefined && !partOfName(lookUpWhole(), last)) {
     refuse(
       raw,
       `ends in ${quoted(last.slice(last.search(/x\d+$/)))}, which is not part of a hardware name`,
