@@ -45,6 +45,7 @@ export {
   type SkipKind,
 } from "./failures.ts";
 export { type FrameCallback, ReadingFrame } from "./frame.ts";
+export { type HungCallStats, hungCallStats } from "./hung-calls.ts";
 export { DeviceAccumulator, type DeviceEnergy } from "./meter/accumulator.ts";
 export {
   type MeterCounters,

@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NvmlSource, openPowerMeter, readThreadStats } from "../src/index.ts";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { hungCallStats, NvmlSource, openPowerMeter, readThreadStats } from "../src/index.ts";
 import { DEFAULT_ROUND_DEADLINE_MS, readThread } from "../src/sysfs/read-thread.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
 import { tempDir } from "./helpers/trees.ts";
@@ -44,13 +46,13 @@ async function logLines(log: string): Promise<string[]> {
 
 describe("NVML calls that never return", () => {
   it("fails a hung call at the read thread's deadline, then calls NVML no more", async () => {
-    // Calls 1 (detect) and 2 (the meter's first sample) answer; the third hangs for 3 s, far
+    // Calls 1 (detect) and 2 (the meter's first sample) answer; the third hangs for 1.5 s, far
     // past the 300 ms deadline. The sample must answer while the call still hangs.
     const lib = await library("hang-energy", [
       `device ${GPU} Fake H100`,
       "energy 1000000 1000500 1001000",
       "limit 700000",
-      "hang-energy 2 3000",
+      "hang-energy 2 1500",
     ]);
     const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
     const opened = await openPowerMeter({
@@ -70,6 +72,7 @@ describe("NVML calls that never return", () => {
     expect(await logLines(lib.log)).not.toContain("energy hang ends");
     const stats = readThreadStats();
     expect(stats.abandoned).toBeGreaterThanOrEqual(1);
+    expect(hungCallStats().outstanding).toBe(1);
     expect(stats.hungLibraries).toContain(lib.path);
     // Later samples fail at once with the same problem, without another call into NVML.
     const later = await meter.sample();
@@ -79,7 +82,51 @@ describe("NVML calls that never return", () => {
     await meter.close();
     // No nvmlShutdown: it could wait on the lock the hung call holds, on the event loop.
     expect(await logLines(lib.log)).not.toContain("shutdown");
-  });
+    // Once the call returns, the thread left in it ends and the process may end as Node ends it.
+    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(await logLines(lib.log)).toContain("energy hang ends");
+  }, 15_000);
+
+  it("answers a process listing that hangs at the deadline, then calls NVML no more", async () => {
+    const lib = await library("hang-processes", [
+      `device ${GPU} Fake H100`,
+      "energy 1000000 1000500 1001000",
+      "process 4242 1048576",
+      "hang-processes 1500",
+    ]);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    const opened = await openPowerMeter({
+      inject: { sources: [source] },
+      fallback: "none",
+      readDeadlineMs: 300,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const meter = opened.value;
+    const [listing] = await meter.gpuProcesses();
+    expect(listing).toMatchObject({
+      device: `nvml:${GPU}`,
+      processes: [],
+      problem: {
+        kind: "driver-error",
+        message: expect.stringMatching(
+          /listing processes for Fake H100 .*did not return within 300 ms/,
+        ),
+      },
+    });
+    expect(await logLines(lib.log)).not.toContain("processes hang ends");
+    expect(hungCallStats().outstanding).toBe(1);
+    // The driver's lock may be held: the next sample does not call NVML either.
+    const later = await meter.sample();
+    expect(later.problems[0]).toMatchObject({ kind: "driver-error", device: `nvml:${GPU}` });
+    await meter.close();
+    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
+      timeout: 10_000,
+      interval: 50,
+    });
+  }, 15_000);
 
   it("skips NVML when nvmlInit_v2 does not return within initTimeoutMs", async () => {
     const lib = await library("hang-init", [
@@ -104,4 +151,70 @@ describe("NVML calls that never return", () => {
       }),
     ]);
   });
+});
+
+const HUNG_EXIT = fileURLToPath(new URL("./support/hung-exit.ts", import.meta.url));
+/** Far longer than any run of the suite: the call never returns while the process is watched. */
+const FOR_GOOD_MS = 600_000;
+
+/**
+ * Runs `support/hung-exit.ts` with a call that hangs for ten minutes. Node waits for every
+ * thread before a process ends, so before `hung-calls.ts` these processes never ended: the
+ * spawn's timeout (a guard, not a measurement) killed them.
+ */
+function runHung(name: string, hungAt: "sample" | "init", end: "natural" | "exit") {
+  return async () => {
+    const lib = await library(name, [
+      ...(hungAt === "init" ? [`hang-init ${FOR_GOOD_MS}`] : []),
+      `device ${GPU} Fake H100`,
+      "energy 1000000 1000500",
+      ...(hungAt === "sample" ? [`hang-energy 1 ${FOR_GOOD_MS}`] : []),
+    ]);
+    const child = spawnSync(
+      process.execPath,
+      ["--conditions=@wattprint/source", "--import", "tsx", HUNG_EXIT],
+      {
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
+        env: { ...process.env, FAKE_NVML_LIBRARY: lib.path, HUNG_END: end },
+        encoding: "utf8",
+        timeout: 30_000,
+        killSignal: "SIGKILL",
+      },
+    );
+    return { child, log: await logLines(lib.log) };
+  };
+}
+
+describe("a process whose NVML call never returns", () => {
+  it("ends by itself, with its exit code, once its work is done", async () => {
+    const { child, log } = await runHung("end-natural", "sample", "natural")();
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(3);
+    const [seen, listener] = child.stdout.trim().split("\n");
+    expect(JSON.parse(seen ?? "")).toEqual({
+      skipped: [],
+      problems: ["driver-error"],
+      hung: { outstanding: 1, ever: 1 },
+    });
+    // Exit listeners registered after the hang still ran.
+    expect(listener).toBe("later exit listener ran with 3");
+    expect(log).toContain("energy hang begins");
+    expect(log).not.toContain("energy hang ends");
+  }, 60_000);
+
+  it("ends on process.exit() with the code it was given", async () => {
+    const { child } = await runHung("end-exit", "sample", "exit")();
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(5);
+    expect(child.stdout).toContain("later exit listener ran with 5");
+  }, 60_000);
+
+  it("ends when nvmlInit_v2 itself never returned", async () => {
+    const { child, log } = await runHung("end-init", "init", "natural")();
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(3);
+    const seen = JSON.parse(child.stdout.trim().split("\n")[0] ?? "");
+    expect(seen.hung).toEqual({ outstanding: 1, ever: 1 });
+    expect(log).not.toContain("shutdown");
+  }, 60_000);
 });

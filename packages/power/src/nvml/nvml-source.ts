@@ -3,6 +3,7 @@ import { cutText } from "@wattprint/core";
 import { measuredDevice, type PowerDevice } from "../device.ts";
 import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
 import type { FrameCallback, ReadingFrame } from "../frame.ts";
+import { hungCallBegan } from "../hung-calls.ts";
 import { SourceRounds } from "../rounds.ts";
 import {
   type Detection,
@@ -20,6 +21,7 @@ import {
   PROCESS_INFO_BYTES,
   VALUE_NOT_AVAILABLE,
 } from "./bindings.ts";
+import { callWithin } from "./call-within.ts";
 import {
   initSkipKind,
   NVML_ERROR_GPU_IS_LOST,
@@ -48,6 +50,8 @@ const TWO_POW_32 = 2 ** 32;
  * when the driver does not answer at all.
  */
 export const DEFAULT_NVML_INIT_TIMEOUT_MS = 10_000;
+/** What a GPU's code holds while its call on koffi's thread pool is out (no NVML code is negative). */
+const CALL_PENDING = -3;
 /** What to do about a driver that does not answer. */
 const HUNG_FIX =
   "check nvidia-smi and dmesg for Xid errors; the GPU may need a reset (nvidia-smi -r) or a reboot, then start this process again";
@@ -130,9 +134,10 @@ interface Enumerated {
  * NVIDIA GPUs through NVML (`libnvidia-ml.so.1`, loaded with koffi). The total-energy counter
  * (millijoules since the driver loaded, Volta and later) where the GPU has one, the power
  * reading otherwise. `CUDA_VISIBLE_DEVICES` is honoured as CUDA reads it; a MIG instance is
- * measured through its parent GPU, which is the only thing NVML can measure. Calls on the
- * sampling path run on koffi's worker threads: an NVML query can take a millisecond, which the
- * event loop must not wait for. `close()` always ends with `nvmlShutdown`.
+ * measured through its parent GPU, which is the only thing NVML can measure. `nvmlInit_v2`
+ * and the calls on the sampling path run on the read thread (`sysfs/read-thread.ts`): an NVML
+ * query can take a millisecond, or hang on a lost GPU, and the event loop must not wait for
+ * it. `close()` ends with `nvmlShutdown` unless a call hung.
  */
 export class NvmlSource implements PowerSource {
   readonly reader = "nvml";
@@ -158,6 +163,8 @@ export class NvmlSource implements PowerSource {
   private readonly library: string;
   /** The library's number on the read thread, or -1 while this reader does not use it. */
   private threadLibrary = -1;
+  /** Whether this reader holds the read thread (from its `nvmlInit_v2` until shutdown). */
+  private holdsThread = false;
   /**
    * Set once a call outlived the read thread's deadline: why NVML is no longer called. The
    * driver may hold its lock inside that call, so every later call (`nvmlShutdown` included)
@@ -192,6 +199,7 @@ export class NvmlSource implements PowerSource {
     const nvml = bound.bindings;
     this.bindings = nvml;
     const initCode = await this.initWithTimeout(nvml);
+    if (initCode !== NVML_SUCCESS) this.letGoOfThread();
     if (initCode === "timed-out") {
       const ms = this.options.initTimeoutMs ?? DEFAULT_NVML_INIT_TIMEOUT_MS;
       return skipOnly(
@@ -228,8 +236,10 @@ export class NvmlSource implements PowerSource {
         skipped.push(readerSkip("nvml", "not-present", "NVML is loaded but reports no GPU"));
       }
       this.shutdown();
-    } else {
+    } else if (this.threadLibrary < 0 && !this.holdsThread) {
+      // nvmlInit_v2 ran on koffi's thread (the read thread could not be used then): try again.
       readThread.acquire();
+      this.holdsThread = true;
       this.threadLibrary = readThread.nvmlLibrary(this.library);
     }
     this.rounds.resize(this.gpus.map((g) => g.device.id));
@@ -237,27 +247,55 @@ export class NvmlSource implements PowerSource {
   }
 
   /**
-   * `nvmlInit_v2` on koffi's thread (it is never called on the event loop), raced against
-   * `initTimeoutMs`: a driver that never answers must not keep `openPowerMeter` from returning.
-   * An init that returns after the timeout and succeeded is shut down again, keeping NVML's
-   * init count balanced. Its thread stays blocked until the driver answers; nothing can end a
-   * C call from outside.
+   * `nvmlInit_v2`, never on the event loop, given `initTimeoutMs`: a driver that never answers
+   * must not keep `openPowerMeter` from returning. It runs on the read thread, which this
+   * reader then holds for its samples: a call that outlives the deadline leaves the thread
+   * behind and the library is never called again (`ReadThread.abandon`). Nothing can end a C
+   * call from outside; a thread left inside one no longer keeps the event loop alive, and
+   * `hung-calls.ts` ends the process past it at exit.
    */
-  private initWithTimeout(nvml: NvmlBindings): Promise<number | "timed-out"> {
+  private async initWithTimeout(nvml: NvmlBindings): Promise<number | "timed-out"> {
     const ms = this.options.initTimeoutMs ?? DEFAULT_NVML_INIT_TIMEOUT_MS;
-    return new Promise((resolve) => {
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        resolve("timed-out");
-      }, ms);
-      nvml.init.async((_error, code) => {
-        clearTimeout(timer);
-        const result = typeof code === "number" ? code : -1;
-        if (!timedOut) resolve(result);
-        else if (result === NVML_SUCCESS) nvml.shutdown();
-      });
-    });
+    if (readThread.usable) {
+      readThread.acquire();
+      this.holdsThread = true;
+      const lib = readThread.nvmlLibrary(this.library);
+      if (lib >= 0) {
+        this.threadLibrary = lib;
+        const code = await new Promise<number>((resolve) =>
+          readThread.call(
+            lib,
+            "init",
+            0,
+            0,
+            new Uint32Array(2),
+            (_error, result) => resolve(result),
+            ms,
+          ),
+        );
+        if (code === NVML_CALL_TIMED_OUT) return "timed-out";
+        // -1: the thread could not load the library or died; koffi's thread pool is left.
+        if (code !== -1) return code;
+      }
+      this.letGoOfThread();
+    }
+    // On koffi's thread pool: until a hung init returns, its pending call keeps the event loop
+    // alive, so a program that must end then calls `process.exit()` (see `hung-calls.ts`).
+    // An init that succeeds after the timeout is shut down again, keeping NVML's count balanced.
+    return callWithin(
+      ms,
+      (done) => nvml.init.async(done),
+      (late) => {
+        if (late === NVML_SUCCESS) nvml.shutdown();
+      },
+    );
+  }
+
+  private letGoOfThread(): void {
+    this.threadLibrary = -1;
+    if (!this.holdsThread) return;
+    this.holdsThread = false;
+    readThread.release();
   }
 
   /**
@@ -583,22 +621,63 @@ export class NvmlSource implements PowerSource {
       this.finishRound();
       return;
     }
-    this.countdown.start(calls, this.finishRound);
     // On the read thread, with the sysfs reads of the same sample: one hand-off for all.
-    // koffi's own threads (one hand-off per call) only when the read thread is unusable.
     const lib = readThread.usable ? this.threadLibrary : -1;
+    if (lib < 0) {
+      this.readOnKoffiThreads(nvml, withUtil, calls);
+      return;
+    }
+    this.countdown.start(calls, this.finishRound);
     for (let g = 0; g < this.gpus.length; g++) {
       const gpu = this.gpus[g] as Gpu;
       if (gpu.lost !== null) continue;
       const fn = gpu.useCounter ? "totalEnergy" : "powerUsage";
-      if (lib >= 0) readThread.call(lib, fn, gpu.handleLo, gpu.handleHi, gpu.out, gpu.onValue);
-      else nvml[fn].async(gpu.handle, gpu.out, gpu.onValue);
-      if (!withUtil) continue;
-      if (lib >= 0) {
+      readThread.call(lib, fn, gpu.handleLo, gpu.handleHi, gpu.out, gpu.onValue);
+      if (withUtil) {
         readThread.call(lib, "utilisation", gpu.handleLo, gpu.handleHi, gpu.util, gpu.onUtil);
-      } else nvml.utilisation.async(gpu.handle, gpu.util, gpu.onUtil);
+      }
     }
   }
+
+  /**
+   * Without the read thread (it could not start, or died): each call on koffi's thread pool,
+   * one hand-off per call, held to the thread's deadline all the same. A call still out then
+   * fails the round as the thread's deadline would, and NVML is not called again.
+   */
+  private readOnKoffiThreads(nvml: NvmlBindings, withUtil: boolean, calls: number): void {
+    const timer = setTimeout(this.koffiRoundTimedOut, readThread.roundDeadlineMs);
+    this.countdown.start(calls, () => {
+      clearTimeout(timer);
+      this.finishRound();
+    });
+    for (let g = 0; g < this.gpus.length; g++) {
+      const gpu = this.gpus[g] as Gpu;
+      if (gpu.lost !== null) continue;
+      gpu.code = CALL_PENDING;
+      nvml[gpu.useCounter ? "totalEnergy" : "powerUsage"].async(gpu.handle, gpu.out, gpu.onValue);
+      if (!withUtil) continue;
+      gpu.utilCode = CALL_PENDING;
+      nvml.utilisation.async(gpu.handle, gpu.util, gpu.onUtil);
+    }
+  }
+
+  private readonly koffiRoundTimedOut = (): void => {
+    for (const gpu of this.gpus) {
+      if (this.hungWhy !== null) break;
+      const call =
+        gpu.code === CALL_PENDING
+          ? gpu.useCounter
+            ? "nvmlDeviceGetTotalEnergyConsumption"
+            : "nvmlDeviceGetPowerUsage"
+          : gpu.utilCode === CALL_PENDING
+            ? "nvmlDeviceGetUtilizationRates"
+            : null;
+      if (call !== null) this.hungWhy = hungText(call, gpu.device, readThread.roundDeadlineMs);
+    }
+    // The calls still out count as hung until they are all back.
+    this.countdown.abandon(hungCallBegan());
+    this.finishRound();
+  };
 
   private fill(frame: ReadingFrame, i: number, gpu: Gpu, withUtil: boolean): void {
     const id = gpu.device.id;
@@ -607,7 +686,7 @@ export class NvmlSource implements PowerSource {
       const call = gpu.useCounter
         ? "nvmlDeviceGetTotalEnergyConsumption"
         : "nvmlDeviceGetPowerUsage";
-      this.hungWhy = `${call} for ${gpu.device.name} (${id}) did not return within ${readThread.roundDeadlineMs} ms: the GPU or its driver is hung, and NVML is not called again by this reader`;
+      this.hungWhy = hungText(call, gpu.device, readThread.roundDeadlineMs);
     }
     if (this.hungWhy !== null) {
       frame.fail(
@@ -676,11 +755,24 @@ export class NvmlSource implements PowerSource {
         for (let attempt = 0; attempt < 2; attempt++) {
           const count = new Uint32Array([capacity]);
           const records = Buffer.alloc(capacity * PROCESS_INFO_BYTES);
-          const code = await new Promise<number>((resolve) =>
-            call.async(gpu.handle, count, records, (_error, result) =>
-              resolve(typeof result === "number" ? result : -1),
-            ),
+          const code = await callWithin(readThread.roundDeadlineMs, (done) =>
+            call.async(gpu.handle, count, records, done),
           );
+          if (code === "timed-out") {
+            const ms = readThread.roundDeadlineMs;
+            this.hungWhy ??= hungText("listing processes", gpu.device, ms);
+            return {
+              device: id,
+              processes: [],
+              truncated: false,
+              problem: readingProblem(
+                "driver-error",
+                id,
+                `NVML ${gpu.device.name}: ${this.hungWhy}`,
+                HUNG_FIX,
+              ),
+            };
+          }
           if (code === NVML_SUCCESS) {
             return {
               device: id,
@@ -725,8 +817,7 @@ export class NvmlSource implements PowerSource {
     this.initialised = false;
     // Not after a hung call: nvmlShutdown would wait on the driver on the event loop, for good.
     if (this.hungWhy === null && !readThread.isHung(this.library)) this.bindings.shutdown();
-    if (this.gpus.length > 0) readThread.release(); // acquired at detect
-    this.threadLibrary = -1;
+    this.letGoOfThread();
   }
 
   introspect(): SourceCounters {
@@ -780,3 +871,8 @@ function decodeProcesses(records: Buffer, count: number): GpuProcess[] {
 /** Text from the environment as a message quotes it: at most `CLIP_CHARS` characters. */
 const CLIP_CHARS = 200;
 const clip = (text: string): string => cutText(text, CLIP_CHARS);
+
+/** Why NVML is no longer called, once a call outlived its deadline. */
+function hungText(call: string, device: PowerDevice, ms: number): string {
+  return `${call} for ${device.name} (${device.id}) did not return within ${ms} ms: the GPU or its driver is hung, and NVML is not called again by this reader`;
+}

@@ -115,6 +115,16 @@ export class Countdown {
     }
   };
 
+  /**
+   * Gives up waiting: `finish` will not run, and `then` runs once the callbacks still out have
+   * all arrived (at once if none is).
+   */
+  abandon(then: () => void): void {
+    this.finish = null;
+    if (this.remaining <= 0) then();
+    else this.finish = then;
+  }
+
   start(count: number, finish: () => void): void {
     if (count === 0) {
       queueMicrotask(finish);

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { getSystemErrorName } from "node:util";
 import type { MessagePort, Worker } from "node:worker_threads";
 import { monotonicMs } from "../clock.ts";
+import { hungCallBegan } from "../hung-calls.ts";
 import { rethrowLater } from "../rethrow.ts";
 import { READ_WORKER_SOURCE } from "./read-worker-source.ts";
 
@@ -38,12 +39,16 @@ const PENDING = -0x80000000;
 /** `ETIMEDOUT` on Linux: what a read still out at the deadline reports. */
 const ETIMEDOUT = 110;
 
-/** NVML functions the thread can call, by their index in the worker's table. */
-export type NvmlFunction = "totalEnergy" | "powerUsage" | "utilisation";
+/**
+ * NVML functions the thread can call, by their index in the worker's table. `init`
+ * (`nvmlInit_v2`) takes no argument: the handle and output are ignored.
+ */
+export type NvmlFunction = "totalEnergy" | "powerUsage" | "utilisation" | "init";
 const NVML_FUNCTIONS: Readonly<Record<NvmlFunction, number>> = {
   totalEnergy: 0,
   powerUsage: 1,
   utilisation: 2,
+  init: 3,
 };
 
 /** The shared tables' layout, passed to the worker so that it is written once. */
@@ -66,6 +71,7 @@ const LAYOUT = {
   HANDLE_HI: 5,
   OP_PREAD: 1,
   OP_NVML: 2,
+  FN_INIT: 3,
   SLOT_BYTES,
   EIO: 5,
 } as const;
@@ -100,6 +106,8 @@ export interface ReadThreadStats {
 
 interface Queue {
   count: number;
+  /** The deadline a request of the round asked for instead of the thread's (0: none did). */
+  deadlineMs: number;
   readonly op: Int32Array;
   readonly a: Int32Array;
   readonly b: Int32Array;
@@ -113,6 +121,7 @@ interface Queue {
 function queue(): Queue {
   return {
     count: 0,
+    deadlineMs: 0,
     op: new Int32Array(MAX_ROUND_REQUESTS),
     a: new Int32Array(MAX_ROUND_REQUESTS),
     b: new Int32Array(MAX_ROUND_REQUESTS),
@@ -188,11 +197,17 @@ export class ReadThread {
   private deadlineTimer: NodeJS.Timeout | null = null;
   private deadlineTimerMs = 0;
   private deadlineArmed = false;
+  /** When the armed timer fires, on `monotonicMs`'s clock. */
+  private deadlineDueMs = 0;
   private roundStartedMs = 0;
+  /** The deadline of the round running now: the thread's, or one a request asked for. */
+  private roundDeadline = DEFAULT_ROUND_DEADLINE_MS;
   private readonly hungLibraries = new Set<string>();
   private koffiPath: string | null = null;
   private stopping = 0;
   private readonly toldToStop = new WeakSet<Worker>();
+  /** Workers left inside a hung call, each with what to call once its thread ends. */
+  private readonly hungWorkers = new Map<Worker, () => void>();
   private readonly settled = Promise.resolve();
 
   private readonly startRound = (): void => {
@@ -222,6 +237,8 @@ export class ReadThread {
     }
     this.state = "running";
     this.roundStartedMs = monotonicMs();
+    this.roundDeadline = q.deadlineMs > 0 ? q.deadlineMs : this.deadlineMs;
+    q.deadlineMs = 0;
     this.armDeadline();
     this.counters.rounds++;
     const round = ++this.round;
@@ -248,15 +265,19 @@ export class ReadThread {
   };
 
   private armDeadline(): void {
-    if (this.deadlineArmed) return;
+    const ms = this.roundDeadline;
+    const dueMs = this.roundStartedMs + ms;
+    // A timer armed by an earlier round that fires by then checks this round (`onDeadline`).
+    if (this.deadlineArmed && this.deadlineDueMs <= dueMs) return;
     this.deadlineArmed = true;
-    if (this.deadlineTimer !== null && this.deadlineTimerMs === this.deadlineMs) {
+    this.deadlineDueMs = dueMs;
+    if (this.deadlineTimer !== null && this.deadlineTimerMs === ms) {
       this.deadlineTimer.refresh();
       return;
     }
     if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = setTimeout(this.onDeadline, this.deadlineMs);
-    this.deadlineTimerMs = this.deadlineMs;
+    this.deadlineTimer = setTimeout(this.onDeadline, ms);
+    this.deadlineTimerMs = ms;
     // The port keeps the process alive while a round runs; the timer never does.
     this.deadlineTimer.unref();
   }
@@ -267,9 +288,10 @@ export class ReadThread {
     if (this.state !== "running") return;
     const waitedMs = monotonicMs() - this.roundStartedMs;
     // 1 ms of slack: the timer runs on the event loop's cached clock, not on this one.
-    if (waitedMs + 1 < this.deadlineMs) {
+    if (waitedMs + 1 < this.roundDeadline) {
       this.deadlineArmed = true;
-      this.deadlineTimer = setTimeout(this.onDeadline, this.deadlineMs - waitedMs);
+      this.deadlineDueMs = this.roundStartedMs + this.roundDeadline;
+      this.deadlineTimer = setTimeout(this.onDeadline, this.roundDeadline - waitedMs);
       this.deadlineTimerMs = -1; // not the full deadline: the next round makes a new timer
       this.deadlineTimer.unref();
       return;
@@ -283,12 +305,14 @@ export class ReadThread {
    * calls with `NVML_CALL_TIMED_OUT`), and the NVML library they were in is never called on
    * the thread again: a hung call may hold the library's lock, so any later call could hang too.
    *
-   * The worker is left behind, not waited for: it is told to stop (it checks between requests,
-   * so it reads nothing more once the call returns) and `terminate()`d, which V8 carries out
-   * when the thread comes back from C; nothing can stop a thread inside a C call safely. Its
-   * port is closed, so it no longer keeps the event loop alive, and later rounds get a new
-   * worker with new shared tables (the old one can never write into them). Node still waits
-   * for every thread at process exit, so the process ends once the hung call returns.
+   * The worker is left behind, not waited for: it is told to stop, which it sees once the
+   * call returns (it reads nothing more, and ends); nothing can stop a thread inside a C call
+   * safely. It is not `terminate()`d: a worker being terminated keeps the event loop alive
+   * until its thread ends (checked on Node 20), so a process with a hung call never reached
+   * its exit. Its port is closed, so it no longer keeps the event loop alive either, and later
+   * rounds get a new worker with new shared tables (the old one can never write into them).
+   * Node still waits for every thread when the process ends, so until the hung call returns
+   * the process ends through `hung-calls.ts` instead.
    */
   private abandon(): void {
     const worker = this.worker;
@@ -309,12 +333,13 @@ export class ReadThread {
     this.worker = null;
     this.stopping++;
     this.toldToStop.add(worker);
+    this.hungWorkers.set(worker, hungCallBegan());
     Atomics.store(this.control, LAYOUT.STOP, 1);
+    // Past the round it is in, the worker finds the stop at once instead of waiting for a round.
+    Atomics.add(this.control, LAYOUT.GEN, 1);
+    Atomics.notify(this.control, LAYOUT.GEN);
     this.port?.close();
     this.port = null;
-    worker.terminate().catch(() => {
-      // Nothing to do: the thread is already going, or gone.
-    });
     this.finishRound();
   }
 
@@ -408,6 +433,8 @@ export class ReadThread {
         // Only a worker told to stop was counted as stopping: one that died of an 'error'
         // first (out of memory under its limit) was not, and took the count below zero.
         else if (this.toldToStop.delete(worker)) this.stopping--;
+        this.hungWorkers.get(worker)?.();
+        this.hungWorkers.delete(worker);
       });
       this.worker = worker;
       this.port = channel.port1;
@@ -570,7 +597,8 @@ export class ReadThread {
 
   /**
    * An NVML call on the worker: `fn(handle, out)` with the handle as two 32-bit halves (no
-   * BigInt per call) and two 32-bit output words. `callback(null, code)` runs later.
+   * BigInt per call) and two 32-bit output words. `callback(null, code)` runs later. A
+   * `deadlineMs` replaces the thread's deadline for the round that carries the call.
    */
   call(
     library: number,
@@ -579,6 +607,7 @@ export class ReadThread {
     handleHi: number,
     out: Uint32Array,
     callback: CallCallback,
+    deadlineMs = 0,
   ): void {
     const q = this.enqueue();
     if (q.count >= MAX_ROUND_REQUESTS || library < 0) {
@@ -598,6 +627,7 @@ export class ReadThread {
     q.d[i] = handleHi | 0;
     q.buffers[i] = out;
     q.callCallbacks[i] = callback;
+    if (deadlineMs > q.deadlineMs) q.deadlineMs = deadlineMs;
     this.counters.calls++;
   }
 

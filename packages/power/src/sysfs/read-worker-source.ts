@@ -38,7 +38,7 @@ function bind(message) {
     const koffi = require(message.koffi);
     const lib = koffi.load(message.library);
     const f = (name) => lib.func(name, "int", ["void *", "void *"]);
-    libraries.push([f("nvmlDeviceGetTotalEnergyConsumption"), f("nvmlDeviceGetPowerUsage"), f("nvmlDeviceGetUtilizationRates")]);
+    libraries.push([f("nvmlDeviceGetTotalEnergyConsumption"), f("nvmlDeviceGetPowerUsage"), f("nvmlDeviceGetUtilizationRates"), lib.func("nvmlInit_v2", "int", [])]);
   } catch (error) {
     libraries.push(null);
   }
@@ -76,7 +76,7 @@ for (;;) {
       words[out] = 0;
       words[out + 1] = 0;
       try {
-        Atomics.store(meta, at + L.RESULT, fn(handle, outputs[i]));
+        Atomics.store(meta, at + L.RESULT, meta[at + L.FUNCTION] === L.FN_INIT ? fn() : fn(handle, outputs[i]));
       } catch (error) {
         Atomics.store(meta, at + L.RESULT, -1);
       }

@@ -14,6 +14,7 @@
  *   process <pid> <bytes>        a compute process on this GPU
  *   hang-init <ms>               nvmlInit_v2 sleeps this long first (a driver that does not answer)
  *   hang-energy <after> <ms>     the energy calls after the first <after> sleep this long (a hung GPU)
+ *   hang-processes <ms>          listing this GPU's compute processes sleeps this long
  *
  * A value written !<code> makes that call return the NVML error <code> instead (3 = not
  * supported, 15 = GPU lost); after the last value, the last one repeats. A missing energy,
@@ -58,6 +59,7 @@ typedef struct device {
   int hang_after;
   unsigned int hang_ms;
   int energy_calls;
+  unsigned int processes_hang_ms;
 } device_t;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -114,6 +116,8 @@ static int load_script(void) {
     rest[strcspn(rest, "\n")] = '\0';
     if (strcmp(word, "init") == 0) init_code = atoi(rest);
     else if (strcmp(word, "hang-init") == 0) init_hang_ms = (unsigned int)strtoul(rest, NULL, 10);
+    else if (d != NULL && strcmp(word, "hang-processes") == 0)
+      d->processes_hang_ms = (unsigned int)strtoul(rest, NULL, 10);
     else if (d != NULL && strcmp(word, "hang-energy") == 0) {
       if (sscanf(rest, "%d %u", &d->hang_after, &d->hang_ms) != 2) d->hang_ms = 0;
     }
@@ -332,6 +336,14 @@ int nvmlDeviceGetComputeRunningProcesses_v3(void *handle, unsigned int *count,
   GUARD();
   device_t *d = as_device(handle);
   if (d == NULL) DONE(2);
+  if (d->processes_hang_ms > 0) {
+    unsigned int hang_ms = d->processes_hang_ms;
+    pthread_mutex_unlock(&lock);
+    log_line("processes hang begins");
+    usleep(hang_ms * 1000u);
+    log_line("processes hang ends");
+    pthread_mutex_lock(&lock);
+  }
   if (*count < (unsigned int)d->proc_count) {
     *count = (unsigned int)d->proc_count;
     DONE(7);

@@ -1,0 +1,96 @@
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { hungCallStats, NvmlSource, openPowerMeter, readThreadStats } from "../src/index.ts";
+import { readThread } from "../src/sysfs/read-thread.ts";
+import { buildFakeNvml } from "./fake-nvml/build.ts";
+import { tempDir } from "./helpers/trees.ts";
+
+const GPU = "GPU-aaaa1111-2222-3333-4444-555566667777";
+
+let dir: { path: string; dispose(): Promise<void> };
+let built: string;
+
+beforeAll(async () => {
+  built = await buildFakeNvml();
+  dir = await tempDir("nvml-no-read-thread");
+}, 120_000);
+afterAll(async () => {
+  delete process.env.FAKE_NVML_SCRIPT;
+  await dir.dispose();
+});
+
+/** A copy of the fake library with its own script and log (see nvml-hang.test.ts). */
+async function library(name: string, lines: string[]): Promise<{ path: string; log: string }> {
+  const folder = join(dir.path, name);
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, "libnvidia-ml.so.1");
+  await copyFile(built, path);
+  const log = join(folder, "log.txt");
+  const script = join(folder, "script.txt");
+  await writeFile(script, `log ${log}\n${lines.join("\n")}\n`);
+  process.env.FAKE_NVML_SCRIPT = script;
+  return { path, log };
+}
+
+/** Kills the process's read thread as V8 would (an error, then exit): it is not started again. */
+async function breakReadThread(): Promise<void> {
+  const lib = await library("healthy", [`device ${GPU} Fake A100`, "energy 1000000"]);
+  const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+  await source.detect();
+  // The real Worker, reached past its privacy only to make it fail.
+  const worker = (readThread as unknown as { worker: Worker | null }).worker;
+  if (worker === null) throw new Error("the read thread did not start");
+  worker.emit("error", new Error("simulated: ERR_WORKER_OUT_OF_MEMORY"));
+  await worker.terminate();
+  source.close();
+  expect(readThreadStats().broken).toMatch(/simulated/);
+}
+
+describe("NVML without the read thread (it died)", () => {
+  it("still reads on koffi's thread pool, and gives up on a hung call at the deadline", async () => {
+    await breakReadThread();
+    const lib = await library("hang-on-pool", [
+      `device ${GPU} Fake A100`,
+      "energy 1000000 1000500 1001000 1001500",
+      "limit 400000",
+      "hang-energy 3 1500",
+    ]);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    const opened = await openPowerMeter({
+      inject: { sources: [source] },
+      fallback: "none",
+      readDeadlineMs: 300,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const meter = opened.value;
+    // The first sample is read on the thread pool: no thread round ran for it.
+    const roundsBefore = readThreadStats().rounds;
+    const first = await meter.sample();
+    expect(first.problems).toEqual([]);
+    expect(readThreadStats().rounds).toBe(roundsBefore);
+    // Before, the second one waited for the hung call: 1.5 s here, for ever on a lost GPU.
+    const hung = await meter.sample();
+    expect(hung.problems[0]).toMatchObject({
+      kind: "driver-error",
+      device: `nvml:${GPU}`,
+      message: expect.stringMatching(
+        /nvmlDeviceGetTotalEnergyConsumption for Fake A100 .*did not return within 300 ms/,
+      ),
+    });
+    expect(await readFile(lib.log, "utf8")).not.toContain("energy hang ends");
+    expect(hungCallStats().outstanding).toBe(1);
+    const later = await meter.sample();
+    expect(later.problems[0]).toMatchObject({ kind: "driver-error" });
+    await meter.close();
+    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    // NVML was called no more after the hung call: one hang, and no shutdown.
+    const log = await readFile(lib.log, "utf8");
+    expect(log.match(/energy hang begins/g)).toHaveLength(1);
+    expect(log).not.toContain("shutdown");
+  }, 15_000);
+});

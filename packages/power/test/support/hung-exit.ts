@@ -1,0 +1,28 @@
+/**
+ * Run by `nvml-hang.test.ts` as a process of its own, whose end is what is tested: a meter over
+ * the fake NVML library (FAKE_NVML_LIBRARY, scripted by FAKE_NVML_SCRIPT) in which a call
+ * hangs for minutes. HUNG_AT says which call hangs ("sample" or "init"), HUNG_END how the
+ * program ends ("natural": it returns, with exit code 3; "exit": `process.exit(5)`).
+ * Prints one JSON line of what it saw; an `exit` listener registered after the hang prints
+ * "later exit listener ran" when it runs.
+ */
+import { hungCallStats, NvmlSource, openPowerMeter } from "../../src/index.ts";
+
+const library = process.env.FAKE_NVML_LIBRARY ?? "";
+const source = new NvmlSource({ library, cudaVisibleDevices: null, initTimeoutMs: 300 });
+const opened = await openPowerMeter({
+  inject: { sources: [source] },
+  fallback: "none",
+  readDeadlineMs: 300,
+});
+const seen: { skipped: string[]; problems: string[] } = { skipped: [], problems: [] };
+if (opened.ok) {
+  const meter = opened.value;
+  const reading = await meter.sample();
+  seen.problems = reading.problems.map((p) => p.kind);
+  await meter.close();
+} else seen.skipped = [opened.error.kind];
+console.log(JSON.stringify({ ...seen, hung: hungCallStats() }));
+process.on("exit", (code) => console.log(`later exit listener ran with ${code}`));
+if (process.env.HUNG_END === "exit") process.exit(5);
+process.exitCode = 3;
