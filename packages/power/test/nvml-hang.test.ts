@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { hungCallStats, NvmlSource, openPowerMeter, readThreadStats } from "../src/index.ts";
+import { hungCallStats, NvmlSource, readThreadStats } from "../src/index.ts";
 import { DEFAULT_ROUND_DEADLINE_MS, readThread } from "../src/sysfs/read-thread.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
+import { logLines, meterGivingUpAt300Ms, scriptedCopy } from "./helpers/hung-nvml.ts";
 import { tempDir } from "./helpers/trees.ts";
 
 const GPU = "GPU-eeee1111-2222-3333-4444-555566667777";
@@ -23,26 +23,7 @@ afterAll(async () => {
   await dir.dispose();
 });
 
-/**
- * A copy of the fake library under its own path, with its own script and log: a library a
- * call hung in is never called again by this process, and a copy is a separate library (its
- * own globals), so the other NVML tests' library stays usable.
- */
-async function library(name: string, lines: string[]): Promise<{ path: string; log: string }> {
-  const folder = join(dir.path, name);
-  await mkdir(folder, { recursive: true });
-  const path = join(folder, "libnvidia-ml.so.1");
-  await copyFile(built, path);
-  const log = join(folder, "log.txt");
-  const script = join(folder, "script.txt");
-  await writeFile(script, `log ${log}\n${lines.join("\n")}\n`);
-  process.env.FAKE_NVML_SCRIPT = script;
-  return { path, log };
-}
-
-async function logLines(log: string): Promise<string[]> {
-  return (await readFile(log, "utf8").catch(() => "")).split("\n").filter((l) => l !== "");
-}
+const library = (name: string, lines: string[]) => scriptedCopy(built, join(dir.path, name), lines);
 
 describe("NVML calls that never return", () => {
   it("fails a hung call at the read thread's deadline, then calls NVML no more", async () => {
@@ -55,13 +36,7 @@ describe("NVML calls that never return", () => {
       "hang-energy 2 1500",
     ]);
     const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
-    const opened = await openPowerMeter({
-      inject: { sources: [source] },
-      fallback: "none",
-      readDeadlineMs: 300,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
-    const meter = opened.value;
+    const meter = await meterGivingUpAt300Ms(source);
     const hung = await meter.sample();
     expect(hung.problems[0]).toMatchObject({
       kind: "driver-error",
@@ -98,13 +73,7 @@ describe("NVML calls that never return", () => {
       "hang-processes 1500",
     ]);
     const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
-    const opened = await openPowerMeter({
-      inject: { sources: [source] },
-      fallback: "none",
-      readDeadlineMs: 300,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
-    const meter = opened.value;
+    const meter = await meterGivingUpAt300Ms(source);
     const [listing] = await meter.gpuProcesses();
     expect(listing).toMatchObject({
       device: `nvml:${GPU}`,

@@ -1,10 +1,11 @@
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { hungCallStats, NvmlSource, openPowerMeter, readThreadStats } from "../src/index.ts";
+import { hungCallStats, NvmlSource, readThreadStats } from "../src/index.ts";
 import { readThread } from "../src/sysfs/read-thread.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
+import { meterGivingUpAt300Ms, scriptedCopy } from "./helpers/hung-nvml.ts";
 import { tempDir } from "./helpers/trees.ts";
 
 const GPU = "GPU-aaaa1111-2222-3333-4444-555566667777";
@@ -21,18 +22,7 @@ afterAll(async () => {
   await dir.dispose();
 });
 
-/** A copy of the fake library with its own script and log (see nvml-hang.test.ts). */
-async function library(name: string, lines: string[]): Promise<{ path: string; log: string }> {
-  const folder = join(dir.path, name);
-  await mkdir(folder, { recursive: true });
-  const path = join(folder, "libnvidia-ml.so.1");
-  await copyFile(built, path);
-  const log = join(folder, "log.txt");
-  const script = join(folder, "script.txt");
-  await writeFile(script, `log ${log}\n${lines.join("\n")}\n`);
-  process.env.FAKE_NVML_SCRIPT = script;
-  return { path, log };
-}
+const library = (name: string, lines: string[]) => scriptedCopy(built, join(dir.path, name), lines);
 
 /** Kills the process's read thread as V8 would (an error, then exit): it is not started again. */
 async function breakReadThread(): Promise<void> {
@@ -58,13 +48,7 @@ describe("NVML without the read thread (it died)", () => {
       "hang-energy 3 1500",
     ]);
     const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
-    const opened = await openPowerMeter({
-      inject: { sources: [source] },
-      fallback: "none",
-      readDeadlineMs: 300,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
-    const meter = opened.value;
+    const meter = await meterGivingUpAt300Ms(source);
     // The first sample is read on the thread pool: no thread round ran for it.
     const roundsBefore = readThreadStats().rounds;
     const first = await meter.sample();
