@@ -22,8 +22,8 @@ export const memorySources = {
   moduleLarge: {
     id: "micron-ddr5-128gb-rdimm-10w",
     title:
-      "Micron at NVIDIA GTC 2024, reported by Tom's Hardware: its 128 GB DDR5-8000 RDIMM draws " +
-      "10 W at DDR5-4800; the tall 256 GB DDR5-8800 MCRDIMM about 20 W",
+      "Micron at NVIDIA GTC 2024, reported by Tom's Hardware as quoted by APH Networks: its " +
+      "128 GB DDR5-8000 RDIMM draws 10 W at DDR5-4800; the tall 256 GB DDR5-8800 MCRDIMM about 20 W",
     url: "https://www.aphnetworks.com/news/28479-micron-shows-massive-256gb-ddr5-8800-memory-sticks",
     year: 2024,
     licence: "public specification fact",
