@@ -73,15 +73,10 @@ export { type CpuFacts, type CpuPowerModel, modelCpu } from "./model/cpu-model.t
 export { gatherFacts, type MachineFacts } from "./model/facts.ts";
 export { type ModelOptions, ModelSource } from "./model/model-source.ts";
 export { type CpuTimes, parseProcStat } from "./model/proc-stat.ts";
+export { MAX_NVML_GPUS } from "./nvml/enumerate.ts";
 export { nvmlCodeName, nvmlFix } from "./nvml/errors.ts";
-export {
-  type GpuProcess,
-  type GpuProcesses,
-  MAX_NVML_GPUS,
-  MAX_PROCESSES,
-  type NvmlOptions,
-  NvmlSource,
-} from "./nvml/nvml-source.ts";
+export { type GpuProcess, type GpuProcesses, MAX_PROCESSES } from "./nvml/gpu-processes.ts";
+export { type NvmlOptions, NvmlSource } from "./nvml/nvml-source.ts";
 export {
   MAX_VISIBLE_ENTRIES,
   parseVisibleDevices,

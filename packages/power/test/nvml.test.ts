@@ -8,7 +8,7 @@ import {
   type PowerMeter,
   readThreadStats,
 } from "../src/index.ts";
-import { handleHalves } from "../src/nvml/nvml-source.ts";
+import { handleHalves } from "../src/nvml/gpu.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
 import { tempDir } from "./helpers/trees.ts";
 

@@ -13,7 +13,8 @@ import {
 } from "../failures.ts";
 import type { ReadingFrame } from "../frame.ts";
 import { ModelSource } from "../model/model-source.ts";
-import { type GpuProcesses, NvmlSource } from "../nvml/nvml-source.ts";
+import type { GpuProcesses } from "../nvml/gpu-processes.ts";
+import { NvmlSource } from "../nvml/nvml-source.ts";
 import { RaplSource } from "../rapl/rapl-source.ts";
 import { rethrowLater } from "../rethrow.ts";
 import { SimulatedSource } from "../simulated.ts";

@@ -1,7 +1,4 @@
-import { access, stat } from "node:fs/promises";
-import { cutText } from "@wattprint/core";
-import { measuredDevice, type PowerDevice } from "../device.ts";
-import { type ReaderSkip, type ReadingProblem, readerSkip, readingProblem } from "../failures.ts";
+import { type ReaderSkip, readerSkip, readingProblem } from "../failures.ts";
 import type { FrameCallback, ReadingFrame } from "../frame.ts";
 import { hungCallBegan } from "../hung-calls.ts";
 import { SourceRounds } from "../rounds.ts";
@@ -14,36 +11,25 @@ import {
 } from "../source.ts";
 import { Countdown } from "../sysfs/attribute.ts";
 import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
-import {
-  bindNvml,
-  type NvmlBindings,
-  type NvmlCallback,
-  PROCESS_INFO_BYTES,
-  VALUE_NOT_AVAILABLE,
-} from "./bindings.ts";
+import { bindNvml, type NvmlBindings } from "./bindings.ts";
 import { callWithin } from "./call-within.ts";
+import { chooseGpus } from "./choose-gpus.ts";
 import {
-  initSkipKind,
-  NVML_ERROR_GPU_IS_LOST,
-  NVML_ERROR_INSUFFICIENT_SIZE,
-  NVML_ERROR_NOT_SUPPORTED,
-  NVML_SUCCESS,
-  nvmlCodeName,
-  nvmlFix,
-} from "./errors.ts";
-import { parseVisibleDevices, type VisibleEntry } from "./visible-devices.ts";
+  bindSkip,
+  initFailedSkip,
+  initTimedOutSkip,
+  type LibraryChoice,
+  noKernelDriver,
+  notALibraryFile,
+  skipOnly,
+} from "./detect-skips.ts";
+import { enumerateGpus } from "./enumerate.ts";
+import { NVML_ERROR_GPU_IS_LOST, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
+import type { Gpu } from "./gpu.ts";
+import { type GpuProcesses, listProcesses, unlistedProcesses } from "./gpu-processes.ts";
+import { HUNG_FIX, hungText } from "./hung.ts";
+import { probeGpu } from "./probe.ts";
 
-/** Above any board's enforced limit × the headroom below, when the driver does not say. */
-const DEFAULT_MAX_WATTS = 2000;
-/** Power spikes run above the enforced limit for milliseconds. */
-const LIMIT_HEADROOM = 2;
-/** GPUs enumerated at most: more than one host holds (an HGX board has 8, NVL racks are many hosts). */
-export const MAX_NVML_GPUS = 64;
-
-/** Process records read per GPU at first; a busier GPU gets one retry at its own count, up to the cap. */
-const PROCESSES_FIRST_TRY = 64;
-export const MAX_PROCESSES = 1024;
-const TEXT_BYTES = 96;
 const TWO_POW_32 = 2 ** 32;
 /**
  * How long `nvmlInit_v2` may take: a second or two with persistence mode off, far more only
@@ -52,9 +38,6 @@ const TWO_POW_32 = 2 ** 32;
 export const DEFAULT_NVML_INIT_TIMEOUT_MS = 10_000;
 /** What a GPU's code holds while its call on koffi's thread pool is out (no NVML code is negative). */
 const CALL_PENDING = -3;
-/** What to do about a driver that does not answer. */
-const HUNG_FIX =
-  "check nvidia-smi and dmesg for Xid errors; the GPU may need a reset (nvidia-smi -r) or a reboot, then start this process again";
 
 export interface NvmlOptions {
   /** Path or name of the NVML library; `libnvidia-ml.so.1` on Linux, `nvml.dll` on Windows. */
@@ -74,60 +57,6 @@ export interface NvmlOptions {
    */
   readonly procRoot?: string;
   readonly devRoot?: string;
-}
-
-export interface GpuProcess {
-  readonly pid: number;
-  /** GPU memory the process holds; null where the driver does not report it (MIG, some drivers). */
-  readonly usedMemoryBytes: number | null;
-}
-
-export interface GpuProcesses {
-  readonly device: string;
-  readonly processes: readonly GpuProcess[];
-  /** True when more processes ran than `MAX_PROCESSES`; the list is then empty. */
-  readonly truncated: boolean;
-  readonly problem: ReadingProblem | null;
-}
-
-/**
- * A device handle as the read thread's two Int32Array slots take it: the low and high 32 bits,
- * each as a signed 32-bit integer (the thread reads them back with `>>> 0`).
- */
-export function handleHalves(handle: bigint): {
-  readonly handleLo: number;
-  readonly handleHi: number;
-} {
-  return {
-    handleLo: Number(BigInt.asIntN(32, handle)),
-    handleHi: Number(BigInt.asIntN(32, handle >> 32n)),
-  };
-}
-
-interface Gpu {
-  readonly device: PowerDevice;
-  readonly handle: bigint;
-  /**
-   * The handle as two 32-bit halves, for the read thread (no BigInt per call), each as a signed
-   * 32-bit integer (the read thread's Int32Array holds it so): V8 passes such a number to a call
-   * as it is, where a half of 2^31 or more would be boxed in a new heap number on every sample.
-   */
-  readonly handleLo: number;
-  readonly handleHi: number;
-  readonly useCounter: boolean;
-  readonly out: Uint32Array;
-  readonly util: Uint32Array;
-  code: number;
-  utilCode: number;
-  lost: ReadingProblem | null;
-  readonly onValue: NvmlCallback;
-  readonly onUtil: NvmlCallback;
-}
-
-interface Enumerated {
-  readonly index: number;
-  readonly handle: bigint;
-  readonly uuid: string;
 }
 
 /**
@@ -177,6 +106,11 @@ export class NvmlSource implements PowerSource {
     this.library = options.library ?? (platform === "win32" ? "nvml.dll" : "libnvidia-ml.so.1");
   }
 
+  /** The library and whether the user named it, as the skips at detect word them. */
+  private get libraryChoice(): LibraryChoice {
+    return { library: this.library, named: this.options.library !== undefined };
+  }
+
   async detect(): Promise<Detection> {
     const platform = this.options.platform ?? process.platform;
     if (platform !== "linux" && platform !== "win32") {
@@ -189,45 +123,29 @@ export class NvmlSource implements PowerSource {
       );
     }
     if (platform === "linux" && this.options.library === undefined) {
-      const noDriver = await this.noKernelDriver();
+      const { procRoot, devRoot } = this.options;
+      const noDriver = await noKernelDriver(this.library, procRoot, devRoot);
       if (noDriver !== null) return skipOnly(noDriver);
     }
-    const notLibrary = await this.notALibraryFile();
+    const notLibrary = await notALibraryFile(this.libraryChoice);
     if (notLibrary !== null) return skipOnly(notLibrary);
     const bound = await bindNvml(this.library);
-    if (!bound.ok) return skipOnly(this.bindSkip(bound.stage, bound.message));
+    if (!bound.ok) return skipOnly(bindSkip(this.libraryChoice, bound.stage, bound.message));
     const nvml = bound.bindings;
     this.bindings = nvml;
     const initCode = await this.initWithTimeout(nvml);
     if (initCode !== NVML_SUCCESS) this.letGoOfThread();
     if (initCode === "timed-out") {
       const ms = this.options.initTimeoutMs ?? DEFAULT_NVML_INIT_TIMEOUT_MS;
-      return skipOnly(
-        readerSkip(
-          "nvml",
-          "driver-error",
-          `nvmlInit_v2 in ${this.library} did not return within ${ms} ms: the NVIDIA driver is not answering, and NVML is skipped. Fix: ${HUNG_FIX}`,
-          { fix: HUNG_FIX },
-        ),
-      );
+      return skipOnly(initTimedOutSkip(this.library, ms));
     }
-    if (initCode !== NVML_SUCCESS) {
-      const fix = nvmlFix(initCode);
-      return skipOnly(
-        readerSkip(
-          "nvml",
-          initSkipKind(initCode),
-          `nvmlInit_v2 failed with ${nvmlCodeName(initCode)} "${safeErrorString(nvml, initCode)}"${fix === undefined ? "" : `: ${fix}`}`,
-          fix === undefined ? {} : { fix },
-        ),
-      );
-    }
+    if (initCode !== NVML_SUCCESS) return skipOnly(initFailedSkip(nvml, initCode));
     this.initialised = true;
     const skipped: ReaderSkip[] = [];
-    const all = this.enumerate(skipped);
-    const chosen = this.choose(all, skipped);
+    const all = enumerateGpus(nvml, skipped);
+    const chosen = chooseGpus(nvml, all, skipped, this.options);
     for (const { gpu, notes } of chosen) {
-      const outcome = this.probe(gpu, notes);
+      const outcome = probeGpu(nvml, gpu, notes, this.countdown);
       if ("kind" in outcome) skipped.push(outcome);
       else this.gpus.push(outcome);
     }
@@ -296,310 +214,6 @@ export class NvmlSource implements PowerSource {
     if (!this.holdsThread) return;
     this.holdsThread = false;
     readThread.release();
-  }
-
-  /**
-   * NVML answers only through the NVIDIA kernel driver, which shows itself as
-   * /proc/driver/nvidia (on a host, and in a container given GPUs) or, under WSL 2, as
-   * /dev/dxg. Without either, nvmlInit could only fail, so koffi and the library are not
-   * loaded at all: loading them cost about 20-50 ms of CPU at every `wattprint track` on a
-   * machine without a GPU (issue 13). A library named by the user is always tried.
-   */
-  private async noKernelDriver(): Promise<ReaderSkip | null> {
-    const proc = `${this.options.procRoot ?? "/proc"}/driver/nvidia`;
-    const dxg = `${this.options.devRoot ?? "/dev"}/dxg`;
-    const present = await Promise.all(
-      [proc, dxg].map((path) =>
-        access(path).then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (present.includes(true)) return null;
-    const fix = `install the NVIDIA driver; in a container use the NVIDIA Container Toolkit (docker run --gpus all); or point WATTPRINT_NVML_LIBRARY at ${this.library} to try it anyway`;
-    return readerSkip(
-      "nvml",
-      "no-driver",
-      `no NVIDIA kernel driver is loaded (neither ${proc} nor ${dxg} exists), so ${this.library} was not loaded. Fix: ${fix}`,
-      { fix },
-    );
-  }
-
-  /**
-   * A library path the user named that is a FIFO, a device or a directory: `dlopen` (koffi's
-   * load, synchronous on the main thread) would block on a FIFO until a writer came, freezing
-   * the event loop, perhaps forever. A bare name (`libnvidia-ml.so.1`) is left to the loader.
-   */
-  private async notALibraryFile(): Promise<ReaderSkip | null> {
-    if (this.options.library === undefined || !/[/\\]/.test(this.library)) return null;
-    const stats = await stat(this.library).catch(() => null);
-    if (stats === null || stats.isFile()) return null; // a missing file: the loader says so
-    const what = stats.isDirectory()
-      ? "a directory"
-      : stats.isFIFO()
-        ? "a FIFO"
-        : "not a regular file";
-    const fix = `${this.library} was named as the NVML library (WATTPRINT_NVML_LIBRARY or the library option) and is ${what}: point it at the driver's libnvidia-ml.so.1, or unset it`;
-    return readerSkip("nvml", "no-driver", `cannot load ${this.library}: ${what}. Fix: ${fix}`, {
-      fix,
-    });
-  }
-
-  private bindSkip(stage: "koffi" | "library" | "symbol", message: string): ReaderSkip {
-    if (stage === "koffi") {
-      return readerSkip(
-        "nvml",
-        "unsupported-platform",
-        `koffi, which calls NVML, has no binary for ${process.platform}-${process.arch}: ${message}`,
-      );
-    }
-    if (stage === "library") {
-      // A library the user named (WATTPRINT_NVML_LIBRARY, the `library` option) is theirs to
-      // fix; the driver does not ship a file of their choosing.
-      const fix =
-        this.options.library === undefined
-          ? `install the NVIDIA driver (it ships ${this.library}); in a container use the NVIDIA Container Toolkit (docker run --gpus all); or point WATTPRINT_NVML_LIBRARY at the library`
-          : `${this.library} was named as the NVML library (WATTPRINT_NVML_LIBRARY or the library option) and is not one: point it at the driver's libnvidia-ml.so.1, or unset it`;
-      return readerSkip(
-        "nvml",
-        "no-driver",
-        `cannot load ${this.library}: ${firstLine(message)}. Fix: ${fix}`,
-        { fix },
-      );
-    }
-    return readerSkip(
-      "nvml",
-      "driver-error",
-      `${this.library} lacks a function NVML has had since driver R410 (${firstLine(message)}): update the NVIDIA driver`,
-      { fix: "update the NVIDIA driver" },
-    );
-  }
-
-  private enumerate(skipped: ReaderSkip[]): Enumerated[] {
-    const nvml = this.bindings as NvmlBindings;
-    const count = new Uint32Array(1);
-    const code = nvml.deviceCount(count);
-    if (code !== NVML_SUCCESS) {
-      skipped.push(
-        readerSkip(
-          "nvml",
-          "driver-error",
-          `nvmlDeviceGetCount_v2 failed with ${nvmlCodeName(code)}`,
-        ),
-      );
-      return [];
-    }
-    const reported = count[0] as number;
-    if (reported > MAX_NVML_GPUS) {
-      // A driver that miscounts (or a library that is not the driver) must not drive a loop,
-      // and a skip per missing GPU, billions long.
-      skipped.push(
-        readerSkip(
-          "nvml",
-          "malformed",
-          `nvmlDeviceGetCount_v2 reports ${reported} GPUs, more than any machine holds; the first ${MAX_NVML_GPUS} are read`,
-        ),
-      );
-    }
-    const out: Enumerated[] = [];
-    const handle = new BigUint64Array(1);
-    for (let index = 0; index < Math.min(reported, MAX_NVML_GPUS); index++) {
-      const got = nvml.handleByIndex(index, handle);
-      if (got !== NVML_SUCCESS) {
-        const fix = nvmlFix(got);
-        skipped.push(
-          readerSkip(
-            "nvml",
-            got === NVML_ERROR_GPU_IS_LOST ? "not-present" : "driver-error",
-            `GPU ${index}: nvmlDeviceGetHandleByIndex_v2 failed with ${nvmlCodeName(got)}${fix === undefined ? "" : `: ${fix}`}`,
-            { device: `nvml:${index}` },
-          ),
-        );
-        continue;
-      }
-      const h = handle[0] as bigint;
-      out.push({ index, handle: h, uuid: readText(nvml.uuid, h) ?? `index-${index}` });
-    }
-    return out;
-  }
-
-  /** Applies CUDA_VISIBLE_DEVICES; returns each chosen GPU once with its MIG notes. */
-  private choose(
-    all: readonly Enumerated[],
-    skipped: ReaderSkip[],
-  ): { gpu: Enumerated; notes: string[] }[] {
-    const raw =
-      this.options.cudaVisibleDevices === undefined
-        ? process.env.CUDA_VISIBLE_DEVICES
-        : this.options.cudaVisibleDevices;
-    const visible = parseVisibleDevices(raw ?? undefined);
-    if (visible.all) {
-      return all.map((gpu) => ({ gpu, notes: this.migModeNote(gpu) }));
-    }
-    const chosen = new Map<string, { gpu: Enumerated; notes: string[] }>();
-    let stoppedAt: string[] = [...visible.invalid];
-    let usedIndex = false;
-    for (let i = 0; i < visible.entries.length; i++) {
-      const entry = visible.entries[i] as VisibleEntry;
-      const resolved = this.resolve(entry, all);
-      if (resolved === undefined) {
-        stoppedAt = visible.entries
-          .slice(i)
-          .map((e) => e.text)
-          .concat(visible.invalid);
-        break;
-      }
-      usedIndex ||= entry.kind === "index";
-      const existing = chosen.get(resolved.gpu.uuid);
-      if (existing === undefined)
-        chosen.set(resolved.gpu.uuid, { gpu: resolved.gpu, notes: [...resolved.notes] });
-      else existing.notes.push(...resolved.notes);
-    }
-    if (stoppedAt.length > 0) {
-      skipped.push(
-        readerSkip(
-          "nvml",
-          "malformed",
-          `CUDA_VISIBLE_DEVICES="${clip(raw ?? "")}": "${clip(stoppedAt[0] ?? "")}" is not a GPU of this machine (an index below ${all.length}, or a GPU-/MIG- UUID NVML knows); CUDA stops at it and ignores ${stoppedAt.length > 1 ? `it and ${stoppedAt.length - 1} entries after it (${clip(stoppedAt.slice(1, 8).join(", "))}${stoppedAt.length > 8 ? ", …" : ""})` : "it"}, and so does this reader`,
-          {
-            device: clip(stoppedAt[0] ?? ""),
-            fix: "list the GPUs with nvidia-smi -L and correct CUDA_VISIBLE_DEVICES",
-          },
-        ),
-      );
-    }
-    if (chosen.size === 0 && stoppedAt.length === 0) {
-      skipped.push(
-        readerSkip(
-          "nvml",
-          "not-present",
-          `CUDA_VISIBLE_DEVICES="${clip(raw ?? "")}" hides every GPU from this process`,
-        ),
-      );
-    }
-    const order = this.options.cudaDeviceOrder ?? process.env.CUDA_DEVICE_ORDER;
-    if (usedIndex && all.length > 1 && order !== "PCI_BUS_ID") {
-      for (const entry of chosen.values()) {
-        entry.notes.push(
-          "CUDA_VISIBLE_DEVICES indices are read as NVML indices (PCI bus order); CUDA numbers GPUs fastest first unless CUDA_DEVICE_ORDER=PCI_BUS_ID: set it so both agree",
-        );
-      }
-    }
-    return [...chosen.values()];
-  }
-
-  private resolve(
-    entry: VisibleEntry,
-    all: readonly Enumerated[],
-  ): { gpu: Enumerated; notes: string[] } | undefined {
-    const nvml = this.bindings as NvmlBindings;
-    switch (entry.kind) {
-      case "index": {
-        const gpu = all.find((g) => g.index === entry.index);
-        return gpu === undefined ? undefined : { gpu, notes: this.migModeNote(gpu) };
-      }
-      case "gpu-uuid": {
-        const matches = all.filter((g) =>
-          g.uuid.toLowerCase().startsWith(entry.prefix.toLowerCase()),
-        );
-        return matches.length === 1
-          ? { gpu: matches[0] as Enumerated, notes: this.migModeNote(matches[0] as Enumerated) }
-          : undefined;
-      }
-      case "mig-legacy": {
-        const gpu = all.find((g) => g.uuid.toLowerCase() === entry.gpuUuid.toLowerCase());
-        return gpu === undefined ? undefined : { gpu, notes: [migNote(entry.text, gpu.uuid)] };
-      }
-      case "mig-uuid": {
-        if (nvml.parentOfMig === undefined) return undefined;
-        const handle = new BigUint64Array(1);
-        if (nvml.handleByUuid(entry.uuid, handle) !== NVML_SUCCESS) return undefined;
-        const parent = new BigUint64Array(1);
-        if (nvml.parentOfMig(handle[0] as bigint, parent) !== NVML_SUCCESS) return undefined;
-        const parentUuid = readText(nvml.uuid, parent[0] as bigint);
-        const gpu = all.find((g) => g.uuid === parentUuid);
-        return gpu === undefined ? undefined : { gpu, notes: [migNote(entry.uuid, gpu.uuid)] };
-      }
-    }
-  }
-
-  private migModeNote(gpu: Enumerated): string[] {
-    const nvml = this.bindings as NvmlBindings;
-    if (nvml.migMode === undefined) return [];
-    const current = new Uint32Array(1);
-    const pending = new Uint32Array(1);
-    if (nvml.migMode(gpu.handle, current, pending) !== NVML_SUCCESS || current[0] !== 1) return [];
-    return ["MIG mode is on: the energy is the whole GPU's, shared by all its instances"];
-  }
-
-  private probe(gpu: Enumerated, notes: string[]): Gpu | ReaderSkip {
-    const nvml = this.bindings as NvmlBindings;
-    const id = `nvml:${gpu.uuid}`;
-    const name = readText(nvml.name, gpu.handle) ?? `NVIDIA GPU ${gpu.index}`;
-    const out = new Uint32Array(2);
-    let useCounter = true;
-    let code = nvml.totalEnergy(gpu.handle, out);
-    if (code === NVML_ERROR_NOT_SUPPORTED) {
-      useCounter = false;
-      code = nvml.powerUsage(gpu.handle, out);
-    }
-    if (code !== NVML_SUCCESS) {
-      const fix = nvmlFix(code);
-      return readerSkip(
-        "nvml",
-        code === NVML_ERROR_NOT_SUPPORTED ? "not-supported" : "driver-error",
-        code === NVML_ERROR_NOT_SUPPORTED
-          ? `${name} (${gpu.uuid}) reports neither a total-energy counter nor power usage (${nvmlCodeName(code)}); it is not measured`
-          : `${name} (${gpu.uuid}): reading energy failed with ${nvmlCodeName(code)}${fix === undefined ? "" : `: ${fix}`}`,
-        fix === undefined ? { device: id } : { device: id, fix },
-      );
-    }
-    const limit = new Uint32Array(1);
-    const limitWatts =
-      nvml.enforcedPowerLimit(gpu.handle, limit) === NVML_SUCCESS
-        ? (limit[0] as number) / 1000
-        : Number.NaN;
-    const allNotes = [
-      useCounter
-        ? "energy from nvmlDeviceGetTotalEnergyConsumption (millijoules since the driver loaded)"
-        : "no energy counter on this GPU (before Volta): power from nvmlDeviceGetPowerUsage, integrated by the meter",
-      Number.isNaN(limitWatts)
-        ? "enforced power limit not reported"
-        : `enforced power limit ${limitWatts} W`,
-      ...notes,
-    ];
-    const source: Gpu = {
-      device: measuredDevice({
-        id,
-        name,
-        kind: "gpu",
-        reader: "nvml",
-        counter: useCounter ? { rangeJ: Number.POSITIVE_INFINITY } : null,
-        maxWatts:
-          Number.isNaN(limitWatts) || limitWatts <= 0
-            ? DEFAULT_MAX_WATTS
-            : limitWatts * LIMIT_HEADROOM,
-        notes: allNotes,
-      }),
-      handle: gpu.handle,
-      ...handleHalves(gpu.handle),
-      useCounter,
-      out,
-      util: new Uint32Array(2),
-      code: NVML_SUCCESS,
-      utilCode: NVML_ERROR_NOT_SUPPORTED,
-      lost: null,
-      onValue: (_error, result) => {
-        source.code = typeof result === "number" ? result : -1;
-        this.countdown.arrive();
-      },
-      onUtil: (_error, result) => {
-        source.utilCode = typeof result === "number" ? result : -1;
-        this.countdown.arrive();
-      },
-    };
-    return source;
   }
 
   sample(): Promise<SourceSample> {
@@ -733,77 +347,19 @@ export class NvmlSource implements PowerSource {
     const call = nvml?.computeProcesses;
     return Promise.all(
       this.gpus.map(async (gpu): Promise<GpuProcesses> => {
-        const id = gpu.device.id;
         if (call === undefined || this.closed || this.hungWhy !== null) {
-          return {
-            device: id,
-            processes: [],
-            truncated: false,
-            problem: readingProblem(
-              "driver-error",
-              id,
-              this.closed
-                ? "the NVML reader is closed"
-                : this.hungWhy !== null
-                  ? `NVML ${gpu.device.name}: ${this.hungWhy}`
-                  : "this driver has no nvmlDeviceGetComputeRunningProcesses: update the NVIDIA driver",
-              this.hungWhy === null ? undefined : HUNG_FIX,
-            ),
-          };
+          return unlistedProcesses(gpu.device, this.closed, this.hungWhy);
         }
-        let capacity = PROCESSES_FIRST_TRY;
-        for (let attempt = 0; attempt < 2; attempt++) {
-          const count = new Uint32Array([capacity]);
-          const records = Buffer.alloc(capacity * PROCESS_INFO_BYTES);
-          const code = await callWithin(readThread.roundDeadlineMs, (done) =>
-            call.async(gpu.handle, count, records, done),
-          );
-          if (code === "timed-out") {
-            const ms = readThread.roundDeadlineMs;
-            this.hungWhy ??= hungText("listing processes", gpu.device, ms);
-            return {
-              device: id,
-              processes: [],
-              truncated: false,
-              problem: readingProblem(
-                "driver-error",
-                id,
-                `NVML ${gpu.device.name}: ${this.hungWhy}`,
-                HUNG_FIX,
-              ),
-            };
-          }
-          if (code === NVML_SUCCESS) {
-            return {
-              device: id,
-              processes: decodeProcesses(records, count[0] as number),
-              truncated: false,
-              problem: null,
-            };
-          }
-          if (code === NVML_ERROR_INSUFFICIENT_SIZE && (count[0] as number) > capacity) {
-            if ((count[0] as number) > MAX_PROCESSES) {
-              return { device: id, processes: [], truncated: true, problem: null };
-            }
-            capacity = count[0] as number;
-            continue;
-          }
-          return {
-            device: id,
-            processes: [],
-            truncated: false,
-            problem: readingProblem(
-              "driver-error",
-              id,
-              `NVML ${gpu.device.name}: listing processes returned ${nvmlCodeName(code)}`,
-              nvmlFix(code),
-            ),
-          };
-        }
-        return { device: id, processes: [], truncated: true, problem: null };
+        return listProcesses(call, gpu.device, gpu.handle, this.noteHung);
       }),
     );
   }
+
+  /** Keeps the first reason NVML is no longer called, and answers it. */
+  private readonly noteHung = (why: string): string => {
+    this.hungWhy ??= why;
+    return this.hungWhy;
+  };
 
   close(): void {
     if (this.closed) return;
@@ -823,56 +379,4 @@ export class NvmlSource implements PowerSource {
   introspect(): SourceCounters {
     return structuredClone(this.counters);
   }
-}
-
-function skipOnly(skip: ReaderSkip): Detection {
-  return { devices: [], skipped: [skip] };
-}
-
-function migNote(instance: string, parentUuid: string): string {
-  return `MIG instance ${instance} runs on this GPU (${parentUuid}); NVML measures only whole GPUs, so the energy includes every instance's work`;
-}
-
-function readText(
-  call: (device: bigint, out: Buffer, length: number) => number,
-  handle: bigint,
-): string | undefined {
-  const buffer = Buffer.alloc(TEXT_BYTES);
-  if (call(handle, buffer, TEXT_BYTES) !== NVML_SUCCESS) return undefined;
-  const end = buffer.indexOf(0);
-  return buffer.toString("utf8", 0, end < 0 ? TEXT_BYTES : end);
-}
-
-function safeErrorString(nvml: NvmlBindings, code: number): string {
-  try {
-    return nvml.errorString(code);
-  } catch {
-    return "unknown";
-  }
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0] ?? text;
-}
-
-function decodeProcesses(records: Buffer, count: number): GpuProcess[] {
-  const out: GpuProcess[] = [];
-  for (let i = 0; i < count && (i + 1) * PROCESS_INFO_BYTES <= records.length; i++) {
-    const offset = i * PROCESS_INFO_BYTES;
-    const memory = records.readBigUInt64LE(offset + 8);
-    out.push({
-      pid: records.readUInt32LE(offset),
-      usedMemoryBytes: memory === VALUE_NOT_AVAILABLE ? null : Number(memory),
-    });
-  }
-  return out;
-}
-
-/** Text from the environment as a message quotes it: at most `CLIP_CHARS` characters. */
-const CLIP_CHARS = 200;
-const clip = (text: string): string => cutText(text, CLIP_CHARS);
-
-/** Why NVML is no longer called, once a call outlived its deadline. */
-function hungText(call: string, device: PowerDevice, ms: number): string {
-  return `${call} for ${device.name} (${device.id}) did not return within ${ms} ms: the GPU or its driver is hung, and NVML is not called again by this reader`;
 }

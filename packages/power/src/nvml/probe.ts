@@ -1,0 +1,96 @@
+/**
+ * The probe at detect that makes a GPU's device record: which reading it has (the energy
+ * counter, or power where there is none), its enforced limit, and the `Gpu` the sampling path
+ * reads it through.
+ */
+
+import { measuredDevice } from "../device.ts";
+import { type ReaderSkip, readerSkip } from "../failures.ts";
+import type { Countdown } from "../sysfs/attribute.ts";
+import type { NvmlBindings } from "./bindings.ts";
+import type { Enumerated } from "./enumerate.ts";
+import { NVML_ERROR_NOT_SUPPORTED, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
+import { type Gpu, handleHalves } from "./gpu.ts";
+import { readText } from "./text.ts";
+
+/** Above any board's enforced limit × the headroom below, when the driver does not say. */
+const DEFAULT_MAX_WATTS = 2000;
+/** Power spikes run above the enforced limit for milliseconds. */
+const LIMIT_HEADROOM = 2;
+
+/**
+ * Reads `gpu` once, as a sample will; a GPU that cannot be read is a skip. The `Gpu`'s
+ * callbacks arrive at `countdown`, the reader's one countdown for a round of samples.
+ */
+export function probeGpu(
+  nvml: NvmlBindings,
+  gpu: Enumerated,
+  notes: readonly string[],
+  countdown: Countdown,
+): Gpu | ReaderSkip {
+  const id = `nvml:${gpu.uuid}`;
+  const name = readText(nvml.name, gpu.handle) ?? `NVIDIA GPU ${gpu.index}`;
+  const out = new Uint32Array(2);
+  let useCounter = true;
+  let code = nvml.totalEnergy(gpu.handle, out);
+  if (code === NVML_ERROR_NOT_SUPPORTED) {
+    useCounter = false;
+    code = nvml.powerUsage(gpu.handle, out);
+  }
+  if (code !== NVML_SUCCESS) {
+    const fix = nvmlFix(code);
+    return readerSkip(
+      "nvml",
+      code === NVML_ERROR_NOT_SUPPORTED ? "not-supported" : "driver-error",
+      code === NVML_ERROR_NOT_SUPPORTED
+        ? `${name} (${gpu.uuid}) reports neither a total-energy counter nor power usage (${nvmlCodeName(code)}); it is not measured`
+        : `${name} (${gpu.uuid}): reading energy failed with ${nvmlCodeName(code)}${fix === undefined ? "" : `: ${fix}`}`,
+      fix === undefined ? { device: id } : { device: id, fix },
+    );
+  }
+  const limit = new Uint32Array(1);
+  const limitWatts =
+    nvml.enforcedPowerLimit(gpu.handle, limit) === NVML_SUCCESS
+      ? (limit[0] as number) / 1000
+      : Number.NaN;
+  const allNotes = [
+    useCounter
+      ? "energy from nvmlDeviceGetTotalEnergyConsumption (millijoules since the driver loaded)"
+      : "no energy counter on this GPU (before Volta): power from nvmlDeviceGetPowerUsage, integrated by the meter",
+    Number.isNaN(limitWatts)
+      ? "enforced power limit not reported"
+      : `enforced power limit ${limitWatts} W`,
+    ...notes,
+  ];
+  const source: Gpu = {
+    device: measuredDevice({
+      id,
+      name,
+      kind: "gpu",
+      reader: "nvml",
+      counter: useCounter ? { rangeJ: Number.POSITIVE_INFINITY } : null,
+      maxWatts:
+        Number.isNaN(limitWatts) || limitWatts <= 0
+          ? DEFAULT_MAX_WATTS
+          : limitWatts * LIMIT_HEADROOM,
+      notes: allNotes,
+    }),
+    handle: gpu.handle,
+    ...handleHalves(gpu.handle),
+    useCounter,
+    out,
+    util: new Uint32Array(2),
+    code: NVML_SUCCESS,
+    utilCode: NVML_ERROR_NOT_SUPPORTED,
+    lost: null,
+    onValue: (_error, result) => {
+      source.code = typeof result === "number" ? result : -1;
+      countdown.arrive();
+    },
+    onUtil: (_error, result) => {
+      source.utilCode = typeof result === "number" ? result : -1;
+      countdown.arrive();
+    },
+  };
+  return source;
+}
