@@ -97,6 +97,43 @@ describe("NVML calls that never return", () => {
     });
   }, 15_000);
 
+  it("fails detect at the deadline when a GPU's first reading hangs, then calls NVML no more", async () => {
+    // The probe's energy call is the first that asks the GPU itself; it ran on the event loop.
+    const lib = await library("hang-probe", [
+      `device ${GPU} Fake H100`,
+      "energy 1000000",
+      "hang-energy 0 1500",
+    ]);
+    readThread.setRoundDeadline(300);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    const detecting = source.detect();
+    // The event loop still turns while the call hangs.
+    const turned = await Promise.race([
+      new Promise((resolve) => setTimeout(() => resolve("turned"), 50)),
+      detecting.then(() => "detected"),
+    ]);
+    expect(turned).toBe("turned");
+    const { devices, skipped } = await detecting;
+    expect(devices).toEqual([]);
+    expect(skipped).toEqual([
+      expect.objectContaining({
+        kind: "driver-error",
+        device: `nvml:${GPU}`,
+        message: expect.stringMatching(
+          /nvmlDeviceGetTotalEnergyConsumption for GPU 0 .*did not return within 300 ms at detect/,
+        ),
+      }),
+    ]);
+    expect(await logLines(lib.log)).not.toContain("energy hang ends");
+    source.close();
+    expect(await logLines(lib.log)).not.toContain("shutdown");
+    readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
+    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
+      timeout: 10_000,
+      interval: 50,
+    });
+  }, 15_000);
+
   it("skips NVML when nvmlInit_v2 does not return within initTimeoutMs", async () => {
     const lib = await library("hang-init", [
       "hang-init 3000",

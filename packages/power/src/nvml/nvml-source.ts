@@ -23,12 +23,18 @@ import {
   notALibraryFile,
   skipOnly,
 } from "./detect-skips.ts";
-import { enumerateGpus } from "./enumerate.ts";
-import { NVML_ERROR_GPU_IS_LOST, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
-import type { Gpu } from "./gpu.ts";
+import { type Enumerated, enumerateGpus } from "./enumerate.ts";
+import {
+  NVML_ERROR_GPU_IS_LOST,
+  NVML_ERROR_NOT_SUPPORTED,
+  NVML_SUCCESS,
+  nvmlCodeName,
+  nvmlFix,
+} from "./errors.ts";
+import { type Gpu, handleHalves } from "./gpu.ts";
 import { type GpuProcesses, listProcesses, unlistedProcesses } from "./gpu-processes.ts";
 import { HUNG_FIX, hungText } from "./hung.ts";
-import { probeGpu } from "./probe.ts";
+import { type FirstReading, probeGpu } from "./probe.ts";
 
 const TWO_POW_32 = 2 ** 32;
 /**
@@ -144,10 +150,30 @@ export class NvmlSource implements PowerSource {
     const skipped: ReaderSkip[] = [];
     const all = enumerateGpus(nvml, skipped);
     const chosen = chooseGpus(nvml, all, skipped, this.options);
-    for (const { gpu, notes } of chosen) {
-      const outcome = probeGpu(nvml, gpu, notes, this.countdown);
-      if ("kind" in outcome) skipped.push(outcome);
-      else this.gpus.push(outcome);
+    const firsts = await this.firstReadings(
+      nvml,
+      chosen.map((c) => c.gpu),
+    );
+    const hung = chosen.findIndex((_, i) => firsts[i]?.code === NVML_CALL_TIMED_OUT);
+    if (hung >= 0) {
+      // The driver may hold its lock inside that call: nothing more is asked of it.
+      const gpu = chosen[hung]?.gpu as Enumerated;
+      const call = firsts[hung]?.useCounter
+        ? "nvmlDeviceGetTotalEnergyConsumption"
+        : "nvmlDeviceGetPowerUsage";
+      this.hungWhy = `${call} for GPU ${gpu.index} (${gpu.uuid}) did not return within ${readThread.roundDeadlineMs} ms at detect: the GPU or its driver is hung, and NVML is not called again by this reader`;
+      skipped.push(
+        readerSkip("nvml", "driver-error", `NVML: ${this.hungWhy}. Fix: ${HUNG_FIX}`, {
+          device: `nvml:${gpu.uuid}`,
+          fix: HUNG_FIX,
+        }),
+      );
+    } else {
+      for (const [i, { gpu, notes }] of chosen.entries()) {
+        const outcome = probeGpu(nvml, gpu, notes, this.countdown, firsts[i] as FirstReading);
+        if ("kind" in outcome) skipped.push(outcome);
+        else this.gpus.push(outcome);
+      }
     }
     if (this.gpus.length === 0) {
       if (skipped.length === 0) {
@@ -162,6 +188,59 @@ export class NvmlSource implements PowerSource {
     }
     this.rounds.resize(this.gpus.map((g) => g.device.id));
     return { devices: this.gpus.map((g) => g.device), skipped };
+  }
+
+  /**
+   * Each GPU's first energy reading (power's where it has no counter), which tells its probe
+   * what the GPU has. It is the first call that asks the GPU itself, so it runs on the read
+   * thread when this reader holds it: a GPU whose driver hangs there fails detect at the
+   * thread's deadline instead of hanging the event loop for good.
+   */
+  private async firstReadings(
+    nvml: NvmlBindings,
+    gpus: readonly Enumerated[],
+  ): Promise<FirstReading[]> {
+    const firsts: FirstReading[] = gpus.map(() => ({
+      useCounter: true,
+      code: NVML_SUCCESS,
+      out: new Uint32Array(2),
+    }));
+    await this.readEach(nvml, gpus, firsts, "totalEnergy");
+    const noCounter = firsts.flatMap((f, i) => (f.code === NVML_ERROR_NOT_SUPPORTED ? [i] : []));
+    for (const i of noCounter) (firsts[i] as FirstReading).useCounter = false;
+    await this.readEach(
+      nvml,
+      noCounter.map((i) => gpus[i] as Enumerated),
+      noCounter.map((i) => firsts[i] as FirstReading),
+      "powerUsage",
+    );
+    return firsts;
+  }
+
+  /** `fn` for each GPU into its reading, in one round of the read thread (or here, without it). */
+  private async readEach(
+    nvml: NvmlBindings,
+    gpus: readonly Enumerated[],
+    into: readonly FirstReading[],
+    fn: "totalEnergy" | "powerUsage",
+  ): Promise<void> {
+    const lib = this.threadLibrary;
+    await Promise.all(
+      gpus.map((gpu, i) => {
+        const first = into[i] as FirstReading;
+        if (lib < 0 || !readThread.usable) {
+          first.code = nvml[fn](gpu.handle, first.out);
+          return Promise.resolve();
+        }
+        const { handleLo, handleHi } = handleHalves(gpu.handle);
+        return new Promise<void>((resolve) =>
+          readThread.call(lib, fn, handleLo, handleHi, first.out, (_error, code) => {
+            first.code = code;
+            resolve();
+          }),
+        );
+      }),
+    );
   }
 
   /**

@@ -19,24 +19,29 @@ const DEFAULT_MAX_WATTS = 2000;
 const LIMIT_HEADROOM = 2;
 
 /**
- * Reads `gpu` once, as a sample will; a GPU that cannot be read is a skip. The `Gpu`'s
- * callbacks arrive at `countdown`, the reader's one countdown for a round of samples.
+ * A GPU's first reading, taken before its probe (`NvmlSource.firstReadings`): the energy
+ * counter's, or power's where the counter is not supported.
+ */
+export interface FirstReading {
+  useCounter: boolean;
+  code: number;
+  readonly out: Uint32Array;
+}
+
+/**
+ * Makes `gpu`'s record from its first reading; a GPU that cannot be read is a skip. The
+ * `Gpu`'s callbacks arrive at `countdown`, the reader's one countdown for a round of samples.
  */
 export function probeGpu(
   nvml: NvmlBindings,
   gpu: Enumerated,
   notes: readonly string[],
   countdown: Countdown,
+  first: FirstReading,
 ): Gpu | ReaderSkip {
   const id = `nvml:${gpu.uuid}`;
   const name = readText(nvml.name, gpu.handle) ?? `NVIDIA GPU ${gpu.index}`;
-  const out = new Uint32Array(2);
-  let useCounter = true;
-  let code = nvml.totalEnergy(gpu.handle, out);
-  if (code === NVML_ERROR_NOT_SUPPORTED) {
-    useCounter = false;
-    code = nvml.powerUsage(gpu.handle, out);
-  }
+  const { useCounter, code, out } = first;
   if (code !== NVML_SUCCESS) {
     const fix = nvmlFix(code);
     return readerSkip(
