@@ -1,3 +1,4 @@
+export { measure } from "./measure.ts";
 export {
   API_KEY_PROVIDERS,
   type ApiKeyProvider,
@@ -61,12 +62,8 @@ export {
   warningResultSchema,
 } from "./result.ts";
 export { type SimulatedWatts, simulatedDeviceOptions } from "./simulated.ts";
-export {
-  CarbonTracker,
-  measure,
-  type TaskMeasured,
-  TrackerError,
-  type Work,
-} from "./tracker.ts";
+export type { TaskMeasured } from "./task.ts";
+export { CarbonTracker, type Work } from "./tracker.ts";
+export { TrackerError } from "./tracker-error.ts";
 export type * from "./types.ts";
 export { WATTPRINT_VERSION } from "./version.ts";

@@ -1,6 +1,14 @@
+import { failure } from "@wattprint/result";
 import { emptyLedger, energyFigures, type Ledger, perInference, totalJ } from "./figures.ts";
+import { MAX_TASK_NAME_CHARS, type TrackerFailure } from "./options.ts";
 import type { TaskResult } from "./result.ts";
 import type { TrackerTask } from "./types.ts";
+
+/** `task(name, fn)`'s answer. */
+export interface TaskMeasured<T> {
+  readonly value: T;
+  readonly task: TaskResult;
+}
 
 /** What a task measures since it began. */
 export interface TaskSpan {
@@ -74,4 +82,29 @@ export function openTask(host: TaskHost, name: string): TrackerTask {
       await ended.catch((error: unknown) => host.warn(`task ${name}: ${String(error)}`));
     },
   };
+}
+
+/**
+ * The name a task is kept under: the one given, when it is a string of at most
+ * `MAX_TASK_NAME_CHARS` characters. Otherwise an `invalid-value` failure, given to `fail`
+ * (the tracker's, which throws it as a `TrackerError`); under `ignoreErrors` (`ignored`) a
+ * warning, and the task is measured under the name's first `MAX_TASK_NAME_CHARS` characters.
+ */
+export function taskName(
+  name: unknown,
+  ignored: boolean,
+  fail: (f: TrackerFailure) => void,
+): string {
+  if (typeof name === "string" && name.length <= MAX_TASK_NAME_CHARS) return name;
+  const message =
+    typeof name === "string"
+      ? `task(): a task name is at most ${MAX_TASK_NAME_CHARS} characters, and this one has ${name.length} (it starts ${JSON.stringify(name.slice(0, 40))})${ignored ? `; the task is measured under its first ${MAX_TASK_NAME_CHARS} characters` : ""}`
+      : `task(): a task name is a string, not ${name === null ? "null" : typeof name}${ignored ? '; the task is measured as "task"' : ""}`;
+  fail(failure("invalid-value", message, { field: "name" }));
+  if (typeof name !== "string") return "task";
+  // Not between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(name.charAt(MAX_TASK_NAME_CHARS - 1))
+    ? MAX_TASK_NAME_CHARS - 1
+    : MAX_TASK_NAME_CHARS;
+  return name.slice(0, end);
 }

@@ -1,67 +1,40 @@
-import {
-  describeThrown,
-  gramsCO2eq,
-  kilowattHours,
-  predictTotal,
-  resolveGridIntensity,
-  resolvePue,
-  seconds,
-  sourceOf,
-  watts,
-} from "@wattprint/core";
-import {
-  averageIntensityRecord,
-  CARBONTRACKER_PUE_CITATION,
-  componentsMessage,
-  consumptionDescription,
-  consumptionRecord,
-  type LogWriter,
-  type LogWriterError,
-  lineTimestamp,
-  OUTPUT_PREFIX,
-  startLogs,
-} from "@wattprint/logs";
-import { type MeterReading, openPowerMeter, type PowerMeter } from "@wattprint/power";
+import { describeThrown } from "@wattprint/core";
+import { consumptionDescription, type LogWriterError } from "@wattprint/logs";
+import type { MeterReading } from "@wattprint/power";
 import { err, failure, ok, type Result } from "@wattprint/result";
-import { buildResult, type Figures, type RunContext } from "./build-result.ts";
+import type { Figures, RunContext } from "./build-result.ts";
 import { guardedClock, systemClock } from "./clock.ts";
-import {
-  gpusOfThisProcess,
-  MAX_TASK_FILES_READ,
-  MAX_TRACKED_PIDS,
-  meterOptionsFor,
-  selectDevices,
-  type TrackedDevice,
-} from "./devices.ts";
+import type { TrackedDevice } from "./devices.ts";
+import { echo, echoActual, echoConsumption } from "./echo.ts";
 import {
   addLedger,
-  basisOf,
   componentResults,
   componentWatts,
   emptyLedger,
-  energyFigures,
   type Ledger,
-  type Source,
-  scaleLedger,
-  totalJ,
 } from "./figures.ts";
-import { IntensityFeed } from "./intensity-feed.ts";
-import { type RunLocation, runLocation } from "./location.ts";
+import { MAX_TASKS, MAX_WARNINGS } from "./limits.ts";
+import { epochRecord, predictionRecord, writeRunEnd } from "./log-records.ts";
 import {
-  MAX_TASK_NAME_CHARS,
   parseTrackerOptions,
   type ResolvedTrackerOptions,
   type TrackerClock,
-  type TrackerErrorKind,
   type TrackerFailure,
   type TrackerOptions,
   type TrackerWarning,
   type TrackerWarningKind,
 } from "./options.ts";
+import { predictFromMean, predictionFigures } from "./prediction.ts";
 import { providerForKeys } from "./providers.ts";
+import { runPue } from "./pue.ts";
 import { type ReportFailure, type ReportStored, reportRun } from "./report-to.ts";
 import type { TaskResult, TrackerResult } from "./result.ts";
-import { openTask } from "./task.ts";
+import { type OpeningHost, openSession, type Session } from "./session.ts";
+import { settle } from "./settle.ts";
+import { liveSnapshot } from "./snapshot.ts";
+import { openTask, type TaskMeasured, taskName } from "./task.ts";
+import { TrackerError } from "./tracker-error.ts";
+import { failedResult, refusedMeasureResult, sessionResult } from "./tracker-results.ts";
 import type {
   EpochReport,
   Measured,
@@ -70,69 +43,10 @@ import type {
   TrackerTask,
 } from "./types.ts";
 
-/** Warnings kept on the tracker and in a result; `warningsDropped` counts the rest. */
-export const MAX_WARNINGS = 100;
-/** Tasks kept in a result; `tasksDropped` counts the rest. */
-export const MAX_TASKS = 1000;
-
-/** A failure of a tracker call, as the rejection of its promise (unless `ignoreErrors`). */
-export class TrackerError extends Error {
-  override readonly name = "TrackerError";
-  constructor(
-    readonly failure: TrackerFailure,
-    /** The result, when the failure came after it was computed (a log that could not be written). */
-    readonly result: TrackerResult | null = null,
-  ) {
-    super(failure.message);
-  }
-}
-
 /** What the work given to `measure()` or `task(name, fn)` may be. */
 export type Work<T> = Promise<T> | ((tracker: CarbonTracker) => T | Promise<T>);
 
-/** `task(name, fn)`'s answer. */
-export interface TaskMeasured<T> {
-  readonly value: T;
-  readonly task: TaskResult;
-}
-
-/** Everything that exists once the meter, the logs and the intensity are open. */
-interface Session {
-  readonly meter: PowerMeter;
-  readonly devices: readonly TrackedDevice[];
-  /** Index of each tracked device in the meter's readings. */
-  readonly index: readonly number[];
-  readonly writer: LogWriter | null;
-  readonly feed: IntensityFeed;
-  readonly opening: MeterReading;
-  /** The reading every timer tick rewrites in place (`sampleInto`): a tick allocates no reading. */
-  readonly tickReading: MeterReading;
-}
-
 type Phase = "open" | "stopping" | "stopped" | "disabled";
-
-/**
- * What `open` has reached: an exception thrown in it is named by its stage, and whatever it
- * had opened is released (`abandon`) however it failed.
- */
-interface Opening {
-  stage: keyof typeof OPENING_STAGES;
-  feed: IntensityFeed | null;
-  meter: PowerMeter | null;
-  writer: LogWriter | null;
-}
-
-/** Each stage of opening, with the failure kind and the words its exception is reported with. */
-const OPENING_STAGES = {
-  intensity: { kind: "intensity", what: "carbon intensity" },
-  power: { kind: "no-devices", what: "power meter" },
-  logs: { kind: "logs", what: "logs" },
-  live: { kind: "intensity", what: "live carbon intensity feed" },
-} as const satisfies Record<string, { kind: TrackerErrorKind; what: string }>;
-
-const J_PER_KWH = 3_600_000;
-/** The PUE line's source for a number given as `pue`, as the log writer words it. */
-const USER_PUE_CITATION = "user-supplied";
 
 /**
  * carbontracker's tracker for TypeScript. `new CarbonTracker({ epochs })`, then
@@ -218,7 +132,9 @@ export class CarbonTracker implements AsyncDisposable {
     this.apiKeys = this.options?.apiKeys ?? null;
     this.startedAt = this.clock.now();
     this.startedMs = this.clock.monotonicMs();
-    if (this.options !== null) this.sessionPromise = this.openSafely(this.options);
+    if (this.options !== null) {
+      this.sessionPromise = openSession(this.options, this.openingHost());
+    }
   }
 
   /** Builds a tracker and waits until its meter and logs are open, or says why they are not. */
@@ -260,178 +176,38 @@ export class CarbonTracker implements AsyncDisposable {
 
   // ---------------------------------------------------------------- opening
 
-  /** Never rejects: nobody may be awaiting it yet, and an unhandled rejection ends the host. */
-  private async openSafely(o: ResolvedTrackerOptions): Promise<Result<Session, TrackerFailure>> {
-    const opening: Opening = { stage: "intensity", feed: null, meter: null, writer: null };
-    let opened: Result<Session, TrackerFailure>;
-    try {
-      opened = await this.open(o, opening);
-    } catch (error) {
-      // Something threw (a caller's intensity provider or power source, a damaged install's
-      // data file): say which part was opening.
-      const { kind, what } = OPENING_STAGES[opening.stage];
-      opened = err(
-        failure(kind, `opening the ${what} failed: ${describe(error)}`, {
-          cause: describe(error),
-        }),
-      );
-    }
-    if (!opened.ok) await this.abandon(opening);
-    return opened;
-  }
-
-  /** Releases what a failed `open` had opened, and drops its session if it got that far. */
-  private async abandon(opening: Opening): Promise<void> {
-    if (this.timer !== null) this.clock.clearInterval(this.timer);
-    this.timer = null;
-    this.session = null;
-    opening.feed?.stop();
-    opening.writer?.close();
-    await opening.meter?.close().catch(() => undefined);
-  }
-
-  private async open(
-    o: ResolvedTrackerOptions,
-    opening: Opening,
-  ): Promise<Result<Session, TrackerFailure>> {
-    const feed = this.openFeed(o);
-    if (!feed.ok) return feed;
-    opening.feed = feed.value;
-
-    opening.stage = "power";
-    const opened = await openPowerMeter(meterOptionsFor(o));
-    if (!opened.ok) {
-      return err(
-        failure("no-devices", `No components were available: ${opened.error.message}`, {
-          ...(opened.error.field === undefined ? {} : { field: opened.error.field }),
-        }),
-      );
-    }
-    const meter = opened.value;
-    opening.meter = meter;
-    for (const skip of meter.skipped) this.seenProblems.add(`skip:${skip.reader}:${skip.kind}`);
-    let gpuAllowed: ReadonlySet<string> | null = null;
-    if (o.devicesByPid) {
-      const own = await gpusOfThisProcess(meter, process.pid);
-      gpuAllowed = own.gpus;
-      if (own.cut) {
-        this.warn(
-          "notice",
-          `devicesByPid: this process tree is larger than wattprint follows (${MAX_TRACKED_PIDS} processes, ${MAX_TASK_FILES_READ} thread files); a GPU used only beyond that is not counted`,
-        );
-      }
-    }
-    const devices = selectDevices(meter.devices, o.components, gpuAllowed);
-    if (devices.length === 0) {
-      const why = meter.skipped.map((s) => `${s.reader}: ${s.message}`).join("; ");
-      return err(
-        failure(
-          "no-devices",
-          `No components were available for ${o.components.join(",")}${o.devicesByPid ? " (devicesByPid: no GPU runs this process)" : ""}${why === "" ? "" : `: ${why}`}`,
-          { field: "components" },
-        ),
-      );
-    }
-    const index = devices.map((d) => meter.devices.indexOf(d.device));
-
-    const pue = this.pue(o);
-    let writer: LogWriter | null = null;
-    opening.stage = "logs";
-    if (o.logDir !== null) {
-      const started = startLogs({
-        logDir: o.logDir,
-        prefix: o.logFilePrefix,
-        components: logComponents(devices),
-        decimalPrecision: o.decimalPrecision,
-        interpretable: o.interpretable,
-        pue: pue.value,
-        // A number the user gave is theirs, also when it is carbontracker's 1.58 (the log
-        // writer would otherwise cite the Uptime Institute for it, as the result does not).
-        ...(typeof o.pue === "number"
-          ? { pueCitation: USER_PUE_CITATION }
-          : pue.value === 1.58 && o.pue === undefined
-            ? { pueCitation: CARBONTRACKER_PUE_CITATION }
-            : {}),
-        intensityIntervalS: Math.round(o.intensityRefreshS),
-        now: () => this.clock.now(),
-      });
-      if (!started.ok) {
-        const f = failure("logs", started.error.message, {
-          field: "logDir",
-          ...("cause" in started.error ? { cause: started.error.cause } : {}),
+  /** What opening the session (`openSession`) reads and changes of the tracker. */
+  private openingHost(): OpeningHost {
+    return {
+      clock: this.clock,
+      apiKeys: () => this.apiKeys,
+      warn: (kind, message) => this.warn(kind, message),
+      skipped: (key) => this.seenProblems.add(key),
+      intensityFetched: (gPerKWh, address) => {
+        this.counters.intensityFetches++;
+        const written = this.session?.writer?.intensityFetched({
+          intensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
+          address,
         });
-        if (!o.ignoreErrors) return err(f);
-        this.warn("ignored-error", `${f.message}; continuing without logs`);
-      } else {
-        writer = started.value;
-        opening.writer = writer;
-      }
-    }
-    opening.stage = "power";
-    const session: Session = {
-      meter,
-      devices,
-      index,
-      writer,
-      feed: feed.value,
-      opening: meter.latest(),
-      tickReading: meter.createReading(),
+        if (written !== undefined && !written.ok) this.logFailed(written.error);
+      },
+      intensityWarning: (kind, message) => {
+        if (kind === "intensity") this.counters.intensityFailures++;
+        this.warn(kind, message);
+      },
+      echo: (text) => echo(this.options, text),
+      opened: (session) => {
+        this.session = session;
+      },
+      startTimer: (ms) => {
+        this.timer = this.clock.setInterval(() => this.tick(), ms);
+      },
+      abandoned: () => {
+        if (this.timer !== null) this.clock.clearInterval(this.timer);
+        this.timer = null;
+        this.session = null;
+      },
     };
-    this.session = session;
-    opening.stage = "logs";
-    this.echo(`${OUTPUT_PREFIX}${componentsMessage(logComponents(devices))}\n`);
-    opening.stage = "live";
-    feed.value.start();
-    this.timer = this.clock.setInterval(() => this.tick(), o.updateInterval * 1000);
-    return ok(session);
-  }
-
-  /**
-   * The run's intensity. With `intensityGPerKWh` the location only labels the result (the CO2
-   * does not depend on it), so one that cannot be used, most often a stray or mistyped
-   * `WATTPRINT_LOCATION` in the host's environment, is a warning and the run goes on with the
-   * fixed value; without it, it fails the open, naming the option or the variable it came from.
-   */
-  private openFeed(o: ResolvedTrackerOptions): Result<IntensityFeed, TrackerFailure> {
-    const located = runLocation(o.location, o.env ?? process.env);
-    const open = (where: RunLocation) =>
-      IntensityFeed.open({
-        location: where.location,
-        locationFrom: where.from,
-        overrideGPerKWh: o.intensityGPerKWh,
-        provider: o.intensityProvider ?? providerForKeys(this.apiKeys),
-        clock: this.clock,
-        refreshS: o.intensityRefreshS,
-        onFetched: (gPerKWh, address) => {
-          this.counters.intensityFetches++;
-          const written = this.session?.writer?.intensityFetched({
-            intensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
-            address,
-          });
-          if (written !== undefined && !written.ok) this.logFailed(written.error);
-        },
-        onWarning: (kind, message) => {
-          if (kind === "intensity") this.counters.intensityFailures++;
-          this.warn(kind, message);
-        },
-      });
-    const feed = located.ok ? open(located.value) : located;
-    if (feed.ok || o.intensityGPerKWh === undefined || feed.error.field === "intensityGPerKWh") {
-      return feed;
-    }
-    this.warn(
-      "notice",
-      `${feed.error.field ?? "location"}: ${feed.error.message}; the location is not used, and the fixed intensityGPerKWh (${o.intensityGPerKWh} gCO2eq/kWh) is`,
-    );
-    return open({ location: undefined, from: "none" });
-  }
-
-  private pue(o: ResolvedTrackerOptions | null): { value: number; source: Source } {
-    // carbontracker's 1.58 is the core's "industry-2023" profile (Uptime Institute 2023).
-    const resolved = resolvePue(o?.pue ?? "industry-2023");
-    // The schema checked `pue` already; only a programming error lands here.
-    if (!resolved.ok) throw new Error(`pue passed validation but not resolvePue: ${o?.pue}`);
-    return { value: resolved.value.value, source: sourceOf(resolved.value.provenance) };
   }
 
   /** The session, or the failure's consequence: a rejection, or null under `ignoreErrors`. */
@@ -641,9 +417,7 @@ export class CarbonTracker implements AsyncDisposable {
       this.warn("notice", "Epoch duration is too short for a measurement to be collected.");
     }
     if (session.writer === null) return;
-    const power: Record<string, ReturnType<typeof watts> | null> = {};
-    for (const [component, w] of byComponent) power[component] = w === null ? null : watts(w);
-    const written = session.writer.epochEnd({ duration: seconds(ledger.seconds), power });
+    const written = session.writer.epochEnd(epochRecord(ledger, byComponent));
     if (!written.ok) this.logFailed(written.error);
   }
 
@@ -657,44 +431,20 @@ export class CarbonTracker implements AsyncDisposable {
   private async predict(session: Session, epochs: number): Promise<TrackerResult | null> {
     const o = this.options as ResolvedTrackerOptions;
     const n = this.epochsCompleted;
-    const pue = this.pue(o);
-    // The core's predictTotal on the mean epoch: the same arithmetic, without keeping every epoch.
-    const predicted = predictTotal({
-      measured: [
-        {
-          energy: kilowattHours((totalJ(this.run) / J_PER_KWH / n) * pue.value),
-          duration: seconds(this.run.seconds / n),
-        },
-      ],
-      totalEpochs: epochs,
-    });
+    const predicted = predictFromMean(this.run, n, epochs, runPue(o).value);
     if (!predicted.ok) {
       return this.fail(failure("invalid-state", predicted.error.message));
     }
     const durationS = predicted.value.totalDuration.value;
     const gPerKWh = await session.feed.predictedGPerKWh(durationS);
-    const ledger = scaleLedger(this.run, epochs / n);
-    const result = this.build(session, {
-      kind: "predicted",
-      status: "complete",
-      ledger,
-      inferenceScale: epochs / n,
-      gPerKWh,
-      label: epochs,
-      method: `mean of ${n} measured epoch(s) x ${epochs} epochs (carbontracker's prediction); intensity: mean of the values so far and the forecast for ${Math.round(durationS)} s`,
-    });
+    const result = this.build(session, predictionFigures(this.run, n, epochs, durationS, gPerKWh));
     this.lastPrediction = result;
-    const record = {
-      epochs,
-      duration: seconds(durationS),
-      energy: kilowattHours(result.energy.totalKWh),
-      carbon: gramsCO2eq(result.co2G),
-    };
+    const record = predictionRecord(epochs, durationS, result);
     if (session.writer !== null) {
       const written = session.writer.prediction(record);
       if (!written.ok) this.logFailed(written.error);
     }
-    this.echoConsumption(consumptionDescription("pred", epochs), durationS, result);
+    echoConsumption(o, this.clock, consumptionDescription("pred", epochs), durationS, result);
     return result;
   }
 
@@ -718,7 +468,7 @@ export class CarbonTracker implements AsyncDisposable {
     }
     if (session === null) {
       this.phase = "stopped";
-      const failed = this.failedResult();
+      const failed = failedResult(this.context(), this.clock);
       this.lastResult = failed;
       return failed;
     }
@@ -777,30 +527,18 @@ export class CarbonTracker implements AsyncDisposable {
     });
     this.lastResult = result;
     this.phase = "stopped";
-    let logError: LogWriterError | null = null;
-    const writer = session.writer;
-    if (writer !== null) {
-      if (early) {
-        const w = writer.earlyStop({ plannedEpochs: target ?? -1 });
-        if (!w.ok) logError ??= w.error;
-      }
-      const a = writer.actual({
-        epochs: label,
-        duration: seconds(result.durationS),
-        energy: kilowattHours(result.energy.totalKWh),
-        carbon: gramsCO2eq(result.co2G),
-        averageIntensity: { value: gPerKWh, unit: "gCO2eq/kWh" },
-        fetched: session.feed.fetchedValues().map((v) => ({ value: v, unit: "gCO2eq/kWh" })),
-        address: session.feed.address,
-      });
-      if (!a.ok) logError ??= a.error;
-      const e = writer.end();
-      if (!e.ok && logError === null && e.error.kind !== "closed") logError = e.error;
-    }
-    const ts = lineTimestamp(this.clock.now());
-    this.echo(averageIntensityRecord(ts, gPerKWh, true).slice(ts.length + 3));
-    this.echoConsumption(consumptionDescription("actual", label), result.durationS, result);
-    this.echo(`${OUTPUT_PREFIX}Finished monitoring.\n`);
+    const logError =
+      session.writer === null
+        ? null
+        : writeRunEnd(session.writer, {
+            early,
+            plannedEpochs: target,
+            label,
+            result,
+            gPerKWh,
+            feed: session.feed,
+          });
+    echoActual(this.options as ResolvedTrackerOptions, this.clock, gPerKWh, label, result);
     await session.meter.close();
     // After the logs: a server that cannot be reached must never cost the local record.
     await this.reportResult(result);
@@ -837,7 +575,7 @@ export class CarbonTracker implements AsyncDisposable {
       wallS: Math.max(0, (this.clock.monotonicMs() - this.startedMs) / 1000),
       epochsCompleted: this.usedEpochs ? this.epochsCompleted : 0,
       plannedEpochs: this.options?.epochs ?? null,
-      pue: this.pue(this.options),
+      pue: runPue(this.options),
       tasks: this.tasks,
       tasksDropped: this.tasksDropped,
       inferences: this.inferences,
@@ -851,51 +589,7 @@ export class CarbonTracker implements AsyncDisposable {
     session: Session,
     r: Omit<Figures, "devices" | "intensity" | "deviceState">,
   ): TrackerResult {
-    const latest = session.meter.latest();
-    return buildResult(this.context(), {
-      ...r,
-      devices: session.devices,
-      intensity: session.feed.result(),
-      deviceState: (i) => {
-        const d = latest.devices[session.index[i] as number];
-        return {
-          // The run's seconds not counted: an actual result's, not a prediction's.
-          uncountedS: r.kind === "actual" ? (this.runUncountedS[i] ?? 0) : 0,
-          lowerBound: d?.lowerBound ?? false,
-        };
-      },
-    });
-  }
-
-  /** Under `ignoreErrors`, when nothing could be measured: zeros, `status: "failed"`, and why. */
-  private failedResult(
-    method = "nothing was measured: tracking failed (see warnings)",
-    run: RunContext = this.context(),
-  ): TrackerResult {
-    const world = resolveGridIntensity({});
-    if (!world.ok) throw new Error("the embedded world intensity is missing");
-    const w = world.value;
-    const at = this.clock.now().toISOString();
-    return buildResult(run, {
-      kind: "actual",
-      status: "failed",
-      devices: [],
-      ledger: emptyLedger(0),
-      gPerKWh: w.intensity.value,
-      intensity: {
-        gPerKWh: w.intensity.value,
-        zone: w.zone,
-        zoneName: w.zoneName,
-        level: w.level,
-        ...(w.year === undefined ? {} : { year: w.year }),
-        locationFrom: "none",
-        source: sourceOf(w.provenance),
-        values: [{ at, gPerKWh: w.intensity.value, level: w.level }],
-        valuesDropped: 0,
-      },
-      label: null,
-      method,
-    });
+    return sessionResult(session, this.context(), this.runUncountedS, r);
   }
 
   // ---------------------------------------------------------------- tasks, inferences, measure
@@ -919,26 +613,9 @@ export class CarbonTracker implements AsyncDisposable {
     }));
   }
 
-  /**
-   * The name a task is kept under: the one given, when it is a string of at most
-   * `MAX_TASK_NAME_CHARS` characters. Otherwise an `invalid-value` failure (thrown as a
-   * `TrackerError`); under `ignoreErrors` a warning, and the task is measured under the name's
-   * first `MAX_TASK_NAME_CHARS` characters.
-   */
+  /** The name a task is kept under (`taskName`); a refused one fails as every call does. */
   private taskName(name: unknown): string {
-    if (typeof name === "string" && name.length <= MAX_TASK_NAME_CHARS) return name;
-    const ignored = this.options?.ignoreErrors === true;
-    const message =
-      typeof name === "string"
-        ? `task(): a task name is at most ${MAX_TASK_NAME_CHARS} characters, and this one has ${name.length} (it starts ${JSON.stringify(name.slice(0, 40))})${ignored ? `; the task is measured under its first ${MAX_TASK_NAME_CHARS} characters` : ""}`
-        : `task(): a task name is a string, not ${name === null ? "null" : typeof name}${ignored ? '; the task is measured as "task"' : ""}`;
-    this.fail(failure("invalid-value", message, { field: "name" }));
-    if (typeof name !== "string") return "task";
-    // Not between the two halves of a surrogate pair.
-    const end = /[\uD800-\uDBFF]/.test(name.charAt(MAX_TASK_NAME_CHARS - 1))
-      ? MAX_TASK_NAME_CHARS - 1
-      : MAX_TASK_NAME_CHARS;
-    return name.slice(0, end);
+    return taskName(name, this.options?.ignoreErrors === true, (f) => this.fail(f));
   }
 
   private openTask(name: string): TrackerTask {
@@ -963,7 +640,7 @@ export class CarbonTracker implements AsyncDisposable {
             return {
               ledger,
               components: componentResults(session.devices, ledger),
-              pue: this.pue(this.options).value,
+              pue: runPue(this.options).value,
               gPerKWh: session.feed.meanGPerKWh,
             };
           };
@@ -1038,18 +715,7 @@ export class CarbonTracker implements AsyncDisposable {
       const value = typeof work === "function" ? await work(this) : await work;
       return {
         value,
-        // None of the running tracker's epochs, tasks, inferences or logs: they are not this call's.
-        result: this.failedResult(
-          "nothing was measured: measure() needs a fresh tracker (see warnings); the tracker's own run goes on",
-          {
-            ...this.context(),
-            epochsCompleted: 0,
-            tasks: [],
-            tasksDropped: 0,
-            inferences: 0,
-            logs: null,
-          },
-        ),
+        result: refusedMeasureResult(this.context(), this.clock),
       };
     }
     await this.start();
@@ -1087,21 +753,8 @@ export class CarbonTracker implements AsyncDisposable {
     const latest = session.meter.latest();
     const first = this.firstReading ?? session.opening;
     const span = this.span(session, first, latest);
-    const powerW: Partial<Record<"gpu" | "cpu", number>> = {};
-    session.devices.forEach((d, i) => {
-      const w = latest.devices[session.index[i] as number]?.watts ?? Number.NaN;
-      if (!Number.isNaN(w)) powerW[d.component] = (powerW[d.component] ?? 0) + w;
-    });
-    const energy = energyFigures(totalJ(span), this.pue(this.options).value);
-    return {
-      elapsedS: span.seconds,
-      powerW,
-      energyJ: energy.itJ,
-      totalKWh: energy.totalKWh,
-      co2G: energy.totalKWh * session.feed.meanGPerKWh,
-      basis: basisOf(session.devices.map((d) => d.device.basis)),
-      samples: this.counters.samples,
-    };
+    const pue = runPue(this.options).value;
+    return liveSnapshot(session, latest, span, pue, this.counters.samples);
   }
 
   /** The actual result once stopped, else null. */
@@ -1133,7 +786,7 @@ export class CarbonTracker implements AsyncDisposable {
     try {
       await this.stop();
     } catch (error) {
-      this.warn("ignored-error", `stop() on dispose: ${describe(error)}`);
+      this.warn("ignored-error", `stop() on dispose: ${describeThrown(error)}`);
     }
   }
 
@@ -1144,7 +797,7 @@ export class CarbonTracker implements AsyncDisposable {
     this.counters.warnings++;
     if (this.warningList.length < MAX_WARNINGS) {
       this.warningList.push(warning);
-      this.echo(`CarbonTracker: WARNING - ${message}\n`);
+      echo(this.options, `CarbonTracker: WARNING - ${message}\n`);
     } else {
       this.counters.warningsDropped++;
     }
@@ -1154,76 +807,4 @@ export class CarbonTracker implements AsyncDisposable {
       // A host's callback that throws must not break sampling, which may have called this.
     }
   }
-
-  /** The output log's messages on stdout when `verbose > 0`, as carbontracker prints them. */
-  private echo(text: string): void {
-    const o = this.options;
-    if (o === null || o.verbose === 0) return;
-    try {
-      if (o.stdout !== undefined) o.stdout(text);
-      else process.stdout.write(text);
-    } catch {
-      // A closed stdout (EPIPE) or a throwing callback is not the tracker's failure.
-    }
-  }
-
-  private echoConsumption(description: string, durationS: number, result: TrackerResult): void {
-    const o = this.options as ResolvedTrackerOptions;
-    if (o.verbose === 0) return;
-    const ts = lineTimestamp(this.clock.now());
-    const record = consumptionRecord(
-      ts,
-      description,
-      { durationS, energyKWh: result.energy.totalKWh, co2eqG: result.co2G },
-      o.decimalPrecision,
-      o.interpretable,
-    );
-    this.echo(record.slice(ts.length + 3));
-  }
-}
-
-/**
- * Runs `work`, then `finish` whether it succeeded or not; a rejection of `work` is passed on
- * after `finish` (whose own failure then stays second).
- */
-async function settle<T, R>(
-  work: Work<T>,
-  tracker: CarbonTracker,
-  finish: () => Promise<R>,
-): Promise<{ value: T; after: R }> {
-  let value: T;
-  try {
-    value = typeof work === "function" ? await work(tracker) : await work;
-  } catch (error) {
-    await finish().catch(() => {});
-    throw error;
-  }
-  return { value, after: await finish() };
-}
-
-const describe = describeThrown;
-
-/** The logs' components line: GPU first, each with its devices' names. */
-function logComponents(devices: readonly TrackedDevice[]): { name: string; devices: string[] }[] {
-  const out: { name: string; devices: string[] }[] = [];
-  for (const d of devices) {
-    let entry = out.find((c) => c.name === d.component);
-    if (entry === undefined) {
-      entry = { name: d.component, devices: [] };
-      out.push(entry);
-    }
-    entry.devices.push(d.logName);
-  }
-  return out;
-}
-
-/**
- * Measures one piece of work with a tracker of its own: `await measure(() => session.run(feeds),
- * { location: "DE" })`. The function gets the tracker, to count inferences or name tasks.
- */
-export async function measure<T>(
-  work: Work<T>,
-  options: TrackerOptions = {},
-): Promise<Measured<T>> {
-  return new CarbonTracker(options).measure(work);
 }

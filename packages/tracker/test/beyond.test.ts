@@ -15,8 +15,8 @@ import {
   type TrackerOptions,
   trackerResultSchema,
 } from "../src/index.ts";
+import { MAX_TASKS } from "../src/limits.ts";
 import { providerForKeys } from "../src/providers.ts";
-import { MAX_TASKS } from "../src/tracker.ts";
 
 /** What carbontracker never had: tasks, inferences, measure(), disposal, typed results. */
 

@@ -1,0 +1,80 @@
+/**
+ * The tracker's two ways to a `TrackerResult`: from its session (a prediction or the actual
+ * consumption), and the failed one, zeros at the world's intensity, when nothing could be
+ * measured under `ignoreErrors`. Both take the run's context from the tracker and leave the
+ * arithmetic to `buildResult`.
+ */
+import { resolveGridIntensity, sourceOf } from "@wattprint/core";
+import { buildResult, type Figures, type RunContext } from "./build-result.ts";
+import { emptyLedger } from "./figures.ts";
+import type { TrackerClock } from "./options.ts";
+import type { TrackerResult } from "./result.ts";
+import type { Session } from "./session.ts";
+
+/**
+ * A result from the session's devices and intensity. `runUncountedS` holds, per tracked device,
+ * the seconds the meter could not count within the run.
+ */
+export function sessionResult(
+  session: Session,
+  run: RunContext,
+  runUncountedS: Float64Array,
+  r: Omit<Figures, "devices" | "intensity" | "deviceState">,
+): TrackerResult {
+  const latest = session.meter.latest();
+  return buildResult(run, {
+    ...r,
+    devices: session.devices,
+    intensity: session.feed.result(),
+    deviceState: (i) => {
+      const d = latest.devices[session.index[i] as number];
+      return {
+        // The run's seconds not counted: an actual result's, not a prediction's.
+        uncountedS: r.kind === "actual" ? (runUncountedS[i] ?? 0) : 0,
+        lowerBound: d?.lowerBound ?? false,
+      };
+    },
+  });
+}
+
+/** Under `ignoreErrors`, when nothing could be measured: zeros, `status: "failed"`, and why. */
+export function failedResult(
+  run: RunContext,
+  clock: TrackerClock,
+  method = "nothing was measured: tracking failed (see warnings)",
+): TrackerResult {
+  const world = resolveGridIntensity({});
+  if (!world.ok) throw new Error("the embedded world intensity is missing");
+  const w = world.value;
+  const at = clock.now().toISOString();
+  return buildResult(run, {
+    kind: "actual",
+    status: "failed",
+    devices: [],
+    ledger: emptyLedger(0),
+    gPerKWh: w.intensity.value,
+    intensity: {
+      gPerKWh: w.intensity.value,
+      zone: w.zone,
+      zoneName: w.zoneName,
+      level: w.level,
+      ...(w.year === undefined ? {} : { year: w.year }),
+      locationFrom: "none",
+      source: sourceOf(w.provenance),
+      values: [{ at, gPerKWh: w.intensity.value, level: w.level }],
+      valuesDropped: 0,
+    },
+    label: null,
+    method,
+  });
+}
+
+/** The result of a `measure()` refused on a running tracker (under `ignoreErrors`). */
+export function refusedMeasureResult(run: RunContext, clock: TrackerClock): TrackerResult {
+  return failedResult(
+    // None of the running tracker's epochs, tasks, inferences or logs: they are not this call's.
+    { ...run, epochsCompleted: 0, tasks: [], tasksDropped: 0, inferences: 0, logs: null },
+    clock,
+    "nothing was measured: measure() needs a fresh tracker (see warnings); the tracker's own run goes on",
+  );
+}
