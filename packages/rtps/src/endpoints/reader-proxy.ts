@@ -21,11 +21,6 @@ export interface ReaderProxy {
   lastNackFragCount: number;
   /** Fast heartbeats left before this reader has answered once (see `probeUnheard`). */
   probesLeft: number;
-  /**
-   * The writer's resend turn in which this reader was last sent a heartbeat because resends it
-   * asked for were over the turn's budget: one such heartbeat a turn, however many ACKNACKs.
-   */
-  cutHeartbeatTurn: number;
 }
 
 /**

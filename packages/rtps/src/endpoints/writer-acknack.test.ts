@@ -8,6 +8,8 @@ import {
   every,
   fragmentsOf,
   otherReaderGuid,
+  readerGuid,
+  readerOf,
   type Sent,
   writerRig,
 } from "./writer-rig.test-support.ts";
@@ -33,78 +35,111 @@ function holding(n: number, bytes: number) {
 }
 
 describe("writer answering ACKNACK floods", () => {
-  it("answers at most MAX_SAMPLE_RESENDS_PER_TURN SNs a turn, and the rest when asked again", () => {
+  it("answers one reader's flood of ACKNACKs once: its latest replaces the earlier ones", () => {
     const r = holding(20, 60_000);
     // 1,000 ACKNACKs in one turn (a 64 KB datagram holds 2,000 of these 32 bytes), each with a
-    // new count, each asking for all 20 SNs: 20,000 DATA of 60,000 bytes (1.2 GB) before.
+    // new count, each asking for all 20 SNs: 20,000 DATA of 60,000 bytes (1.2 GB) before the
+    // caps, 256 after them, 20 now.
     for (let count = 1; count <= 1000; count++) r.ack({ readerSNState: every(1, 20), count });
-    expect(dataOf(r.sent)).toHaveLength(MAX_SAMPLE_RESENDS_PER_TURN);
-    expect(r.writer.counters.resent).toBe(MAX_SAMPLE_RESENDS_PER_TURN);
-    expect(r.writer.counters.sampleResendsOverLimit).toBe(20_000 - MAX_SAMPLE_RESENDS_PER_TURN);
-    // The reader was told to ask again: a heartbeat went with the DATA of each ACKNACK served.
-    expect(r.heartbeats.length).toBeGreaterThan(0);
-    expect(r.heartbeats.length).toBeLessThanOrEqual(MAX_SAMPLE_RESENDS_PER_TURN / 20 + 2);
-    // The next turn has a budget of its own: the reader asking again is served in full.
+    expect(dataOf(r.sent)).toEqual([]); // answered at the turn's end
     r.flush();
-    r.sent.length = 0;
-    r.ack({ readerSNState: every(1, 20), count: 1001 });
     expect(dataOf(r.sent)).toEqual(every(1, 20).members);
+    expect(r.writer.counters.resent).toBe(20);
+    expect(r.writer.counters.repairsSuperseded).toBe(999 * 20);
+    expect(r.writer.counters.sampleResendsOverLimit).toBe(0);
+    // One heartbeat went with the DATA.
+    expect(r.heartbeats).toEqual([2]);
   });
 
-  it("never cuts a reader asking for a whole window once; readers of one turn share the budget", () => {
+  it("answers at most MAX_SAMPLE_RESENDS_PER_TURN SNs a turn, all participants together, and the rest when asked again", () => {
     const r = holding(MAX_SET_BITS, 100);
-    r.match(otherReaderGuid);
+    const readers = [readerOf(3), readerOf(4)];
+    for (const reader of readers) r.match(reader);
     r.flush();
     r.sent.length = 0;
     r.heartbeats.length = 0;
-    // One ACKNACK for all 256 SNs (the most one can ask for): answered in full.
-    r.ack({ readerSNState: every(1, MAX_SET_BITS), count: 1 });
-    expect(dataOf(r.sent, 2)).toEqual(every(1, MAX_SET_BITS).members);
-    expect(r.writer.counters.sampleResendsOverLimit).toBe(0);
-    // Another reader asking in the same turn is cut, counted, and sent a heartbeat so that it
-    // asks again at once; one ACKNACK or a thousand, one heartbeat a turn.
-    for (let count = 1; count <= 1000; count++)
-      r.ack({ readerSNState: every(1, 10), count }, otherReaderGuid);
-    expect(dataOf(r.sent, 3)).toEqual([]);
-    expect(r.writer.counters.sampleResendsOverLimit).toBe(10_000);
-    expect(r.heartbeats.filter((to) => to === 3)).toHaveLength(1);
-    // Its next ACKNACK, in the next turn, is answered.
+    // Three participants each ask for the whole window: 768 SNs, 256 answered.
+    for (const reader of [readerOf(2), ...readers])
+      r.ack({ readerSNState: every(1, MAX_SET_BITS), count: 1 }, reader);
     r.flush();
-    r.ack({ readerSNState: every(1, 10), count: 1001 }, otherReaderGuid);
-    expect(dataOf(r.sent, 3)).toEqual(every(1, 10).members);
+    expect(dataOf(r.sent)).toHaveLength(MAX_SAMPLE_RESENDS_PER_TURN);
+    expect(r.writer.counters.sampleResendsOverLimit).toBe(
+      3 * MAX_SET_BITS - MAX_SAMPLE_RESENDS_PER_TURN,
+    );
+    // Each got its share, lowest SNs first, and a heartbeat to ask again for the rest.
+    for (const to of [2, 3, 4]) expect(dataOf(r.sent, to).length).toBeGreaterThanOrEqual(85);
+    expect(dataOf(r.sent, 2)).toEqual(every(1, dataOf(r.sent, 2).length).members);
+    expect([...r.heartbeats].sort()).toEqual([2, 3, 4]);
+    // The next turn has a budget of its own: one reader asking again is served in full.
+    r.sent.length = 0;
+    r.ack({ readerSNState: every(1, MAX_SET_BITS), count: 2 });
+    r.flush();
+    expect(dataOf(r.sent, 2)).toEqual(every(1, MAX_SET_BITS).members);
+  });
+
+  it("keeps a share of the turn for a reader however much another participant floods", () => {
+    const r = holding(MAX_SET_BITS, 100);
+    // A participant with 8 readers, each asking for the whole window in every ACKNACK, and
+    // its ACKNACKs read first in each turn. Before, the turn's budget went in the order they
+    // came: the other reader's repairs were cut for as long as the flood lasted.
+    const flooders = Array.from({ length: 8 }, (_, i) => readerOf(3, i + 1));
+    for (const reader of flooders) r.match(reader);
+    r.flush();
+    r.sent.length = 0;
+    const got: number[] = [];
+    for (let turn = 1; got.length < MAX_SET_BITS && turn <= 4; turn++) {
+      for (const reader of flooders)
+        r.ack({ readerSNState: every(1, MAX_SET_BITS), count: turn }, reader);
+      // The reader asks for what it still misses, as its ACKNACK would.
+      const missing = every(1, MAX_SET_BITS).members.filter((sn) => !got.includes(sn));
+      r.ack({ readerSNState: { base: 1, numBits: MAX_SET_BITS, members: missing }, count: turn });
+      r.sent.length = 0;
+      r.flush();
+      got.push(...dataOf(r.sent, 2));
+      // Half the turn each: the flooding participant's readers share its half.
+      expect(dataOf(r.sent, 2)).toHaveLength(MAX_SAMPLE_RESENDS_PER_TURN / 2);
+      expect(dataOf(r.sent, 3)).toHaveLength(MAX_SAMPLE_RESENDS_PER_TURN / 2);
+    }
+    expect(got.sort((a, b) => a - b)).toEqual(every(1, MAX_SET_BITS).members);
+    // What a participant asks for beyond one budget's worth in a turn is cut when it comes.
+    expect(r.writer.counters.sampleResendsOverLimit).toBeGreaterThanOrEqual(
+      2 * (8 * MAX_SET_BITS - MAX_SAMPLE_RESENDS_PER_TURN),
+    );
   });
 
   it("counts a sample sent as fragments against the fragment budget too", () => {
     const r = writerRig();
     r.match();
-    const sn = r.write({ fragments: 20 });
+    for (let i = 0; i < 20; i++) r.write({ fragments: 20 });
     r.sent.length = 0;
-    // 1,000 ACKNACKs naming one sample of 20 fragments: 20,000 fragments (1.2 GB) before, the
-    // NACK_FRAG cap of f703ccd bypassed.
-    for (let count = 1; count <= 1000; count++) r.ack({ readerSNState: every(sn, 1), count });
+    // One ACKNACK naming 20 samples of 20 fragments: 400 fragments, past the fragment budget
+    // of 256 (an ACKNACK for a fragmented sample got past the NACK_FRAG cap of f703ccd).
+    r.ack({ readerSNState: every(1, 20), count: 1 });
+    // A NACK_FRAG of the same turn is answered after them, and finds the budget spent.
+    r.nackInTurn({ writerSN: 20, fragmentNumberState: every(1, 20), count: 1 });
+    r.flush();
     // Whole samples while the fragment budget is not spent: 13 of 20 fragments.
     const whole = Math.ceil(MAX_FRAGMENT_RESENDS_PER_TURN / 20);
     expect(fragmentsOf(r.sent)).toHaveLength(whole * 20);
-    expect(r.writer.counters.sampleResendsOverLimit).toBe(1000 - whole);
-    // A NACK_FRAG of the same turn finds the budget spent.
-    expect(
-      fragmentsOf(r.nack({ writerSN: sn, fragmentNumberState: every(1, 20), count: 1 })),
-    ).toEqual([]);
+    expect(r.writer.counters.sampleResendsOverLimit).toBe(20 - whole);
     expect(r.writer.counters.fragmentResendsOverLimit).toBe(20);
   });
 
   it("resends a sample of more fragments than the budget whole, once a turn", () => {
     const r = writerRig();
     r.match();
+    r.match(otherReaderGuid);
     const big = MAX_FRAGMENT_RESENDS_PER_TURN + 44;
     const sn = r.write({ fragments: big });
     r.sent.length = 0;
-    for (let count = 1; count <= 3; count++) r.ack({ readerSNState: every(sn, 1), count });
-    expect(fragmentsOf(r.sent)).toHaveLength(big);
-    expect(r.writer.counters.sampleResendsOverLimit).toBe(2);
+    r.ack({ readerSNState: every(sn, 1), count: 1 });
+    r.ack({ readerSNState: every(sn, 1), count: 1 }, otherReaderGuid);
     r.flush();
+    expect(fragmentsOf(r.sent)).toHaveLength(big);
+    expect(r.writer.counters.sampleResendsOverLimit).toBe(1);
     r.sent.length = 0;
-    r.ack({ readerSNState: every(sn, 1), count: 4 });
+    r.ack({ readerSNState: every(sn, 1), count: 2 }, otherReaderGuid);
+    r.flush();
     expect(fragmentsOf(r.sent)).toHaveLength(big);
   });
 
@@ -113,15 +148,19 @@ describe("writer answering ACKNACK floods", () => {
     // (gone but the last): every other SN is gone, so each ACKNACK for them costs 127 GAPs
     // (4 KB) for its 60 bytes.
     const r = writerRig({ keyed: true, history: { kind: "keep-last", depth: 1 } });
-    r.match();
+    const readers = [readerGuid, readerOf(3), readerOf(4)];
+    for (const reader of readers) r.match(reader);
     for (let sn = 1; sn <= MAX_SET_BITS; sn++) r.write({ bytes: 4, key: sn % 2 === 1 ? sn : 0 });
     r.sent.length = 0;
     const gone = every(1, MAX_SET_BITS).members.filter((sn) => sn % 2 === 0 && sn < MAX_SET_BITS);
     const readerSNState = { base: 1, numBits: MAX_SET_BITS, members: gone };
-    for (let count = 1; count <= 1000; count++) r.ack({ readerSNState, count });
-    // 127,000 GAPs before.
+    // 1,000 ACKNACKs from each of three participants' readers: 381,000 GAPs before the caps.
+    for (let count = 1; count <= 1000; count++)
+      for (const reader of readers) r.ack({ readerSNState, count }, reader);
+    r.flush();
     expect(gapsOf(r.sent)).toHaveLength(MAX_SAMPLE_RESENDS_PER_TURN);
-    expect(r.writer.counters.sampleResendsOverLimit).toBe(127_000 - MAX_SAMPLE_RESENDS_PER_TURN);
+    expect(r.writer.counters.sampleResendsOverLimit).toBe(3 * 127 - MAX_SAMPLE_RESENDS_PER_TURN);
+    expect(r.writer.counters.repairsSuperseded).toBe(3 * 999 * 127);
   });
 
   it("still GAPs a reader below the window and heartbeats a non-final ACKNACK asking nothing", () => {
@@ -131,7 +170,7 @@ describe("writer answering ACKNACK floods", () => {
     r.write({ bytes: 4 });
     r.sent.length = 0;
     r.heartbeats.length = 0;
-    // Spend the turn's budget first: neither answer is a resend, so neither is cut.
+    // Ask for repairs first: neither answer is a repair, so neither waits for the turn's end.
     for (let count = 1; count <= MAX_SAMPLE_RESENDS_PER_TURN; count++)
       r.ack({ readerSNState: every(2, 1), count, final: true });
     r.sent.length = 0;
@@ -146,6 +185,7 @@ describe("writer answering ACKNACK floods", () => {
       r.flush(); // each in a turn of its own: only the count decides
       r.sent.length = 0;
       r.ack({ readerSNState: every(1, 2), count });
+      r.flush();
       return dataOf(r.sent).length > 0;
     };
     expect(COUNTS_IN_ORDER.map(answered)).toEqual(COUNTS_ANSWERED);

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MAX_SEQUENCE_NUMBER, MAX_SET_BITS } from "../wire/sequence-number.ts";
 import { COUNTS_ANSWERED, COUNTS_IGNORED, COUNTS_IN_ORDER } from "./count-order.test-support.ts";
 import { MAX_FRAGMENT_RESENDS_PER_TURN } from "./writer.ts";
-import { closeWriters, every, fragmentsOf, writerRig } from "./writer-rig.test-support.ts";
+import {
+  closeWriters,
+  every,
+  fragmentsOf,
+  readerOf,
+  writerRig,
+} from "./writer-rig.test-support.ts";
 
 // A matched reader's NACK_FRAGs, built as bytes and decoded, at the writer where the resends
 // they ask for are made: what a NACK_FRAG may make us send, and what it may not.
@@ -37,23 +43,52 @@ describe("writer answering hostile NACK_FRAGs", () => {
     expect(r.writer.counters.fragmentsResent).toBe(0);
   });
 
-  it("resends at most MAX_FRAGMENT_RESENDS_PER_TURN fragments per turn, counting the rest", () => {
+  it("answers one reader's flood of NACK_FRAGs for a sample once: its latest replaces the rest", () => {
     const r = writerRig();
     r.match();
     const sn = r.write({ fragments: 20 });
+    r.sent.length = 0;
     // 100 NACK_FRAGs in one turn (a datagram holds 1,000), each with a new count, each
-    // asking for the whole sample: 2,000 fragments, 120 MB, for 3.6 KB received.
-    let resent = 0;
+    // asking for the whole sample: 2,000 fragments, 120 MB, for 3.6 KB received before the
+    // caps; 256 after them; 20 now.
     for (let count = 1; count <= 100; count++)
-      resent += fragmentsOf(
-        r.nack({ writerSN: sn, fragmentNumberState: every(1, 20), count }),
-      ).length;
-    expect(resent).toBe(MAX_FRAGMENT_RESENDS_PER_TURN);
-    expect(r.writer.counters.fragmentResendsOverLimit).toBe(2000 - MAX_FRAGMENT_RESENDS_PER_TURN);
+      r.nackInTurn({ writerSN: sn, fragmentNumberState: every(1, 20), count });
+    expect(fragmentsOf(r.answered())).toEqual(every(1, 20).members);
+    expect(r.writer.counters.repairsSuperseded).toBe(99 * 20);
+    expect(r.writer.counters.fragmentResendsOverLimit).toBe(0);
+  });
+
+  it("resends at most MAX_FRAGMENT_RESENDS_PER_TURN fragments per turn, counting the rest", () => {
+    const r = writerRig();
+    r.match();
+    for (let i = 0; i < 20; i++) r.write({ fragments: 20 });
+    r.sent.length = 0;
+    // A NACK_FRAG for each of 20 samples of 20 fragments: 400 fragments, 24 MB.
+    for (let sn = 1; sn <= 20; sn++)
+      r.nackInTurn({ writerSN: sn, fragmentNumberState: every(1, 20), count: sn });
+    expect(fragmentsOf(r.answered())).toHaveLength(MAX_FRAGMENT_RESENDS_PER_TURN);
+    expect(r.writer.counters.fragmentResendsOverLimit).toBe(400 - MAX_FRAGMENT_RESENDS_PER_TURN);
     // The next turn has a budget of its own: a reader asking again is served.
-    r.flush();
-    const next = r.nack({ writerSN: sn, fragmentNumberState: every(1, 20), count: 101 });
+    const next = r.nack({ writerSN: 20, fragmentNumberState: every(1, 20), count: 21 });
     expect(fragmentsOf(next)).toHaveLength(20);
+  });
+
+  it("keeps a share of the fragment budget for a reader however much another participant floods", () => {
+    const r = writerRig();
+    r.match();
+    const flooders = Array.from({ length: 4 }, (_, i) => readerOf(3, i + 1));
+    for (const reader of flooders) r.match(reader);
+    for (let i = 0; i < 20; i++) r.write({ fragments: 20 });
+    r.sent.length = 0;
+    // The flooding participant's NACK_FRAGs come first: every sample, every fragment, from
+    // each of its readers (1,600 fragments); then the reader's one for one sample.
+    for (const reader of flooders)
+      for (let sn = 1; sn <= 20; sn++)
+        r.nackInTurn({ writerSN: sn, fragmentNumberState: every(1, 20), count: sn }, reader);
+    r.nackInTurn({ writerSN: 7, fragmentNumberState: every(1, 20), count: 1 });
+    const sent = r.answered();
+    expect(sent.filter((s) => s.kind === "data-frag" && s.to === 2)).toHaveLength(20);
+    expect(fragmentsOf(sent)).toHaveLength(MAX_FRAGMENT_RESENDS_PER_TURN);
   });
 
   it("sends nothing for an SN never written, and a GAP for one no longer held", () => {

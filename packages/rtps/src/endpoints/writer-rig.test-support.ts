@@ -26,6 +26,12 @@ export const otherReaderGuid: Guid = {
   entityId: makeEntityId(1, EntityKind.readerNoKey),
 };
 
+/** Reader `key` of participant `participant` (the first byte of its GUID prefix). */
+export const readerOf = (participant: number, key = 1): Guid => ({
+  prefix: prefix(participant),
+  entityId: makeEntityId(key, EntityKind.readerNoKey),
+});
+
 /** What the writer sent, reduced to what the tests look at (no views into reused buffers). */
 export interface Sent {
   readonly kind: string;
@@ -112,11 +118,26 @@ export function writerRig(
     flush();
     return r.value;
   };
-  /** Hands the writer a NACK_FRAG as the reader's bytes carry it, and what the writer sent for it. */
+  /**
+   * Hands the writer a NACK_FRAG of `from` as its bytes carry it (the turn is not ended:
+   * repairs are answered at its end, see `answered`).
+   */
+  const nackInTurn = (
+    m: Omit<NackFragSubmessage, "kind" | "readerId" | "writerId">,
+    from: Guid = readerGuid,
+  ): void => {
+    writer.onNackFrag(nackFrag(m, from), from);
+  };
+  /** Ends the turn (its repairs are answered then) and says what was sent since `sent` was last emptied. */
+  const answered = (): Sent[] => {
+    flush();
+    return sent;
+  };
+  /** Hands the writer a NACK_FRAG in a turn of its own, and what the writer sent for it. */
   const nack = (m: Omit<NackFragSubmessage, "kind" | "readerId" | "writerId">): Sent[] => {
     sent.length = 0;
-    writer.onNackFrag(nackFrag(m), readerGuid);
-    return sent;
+    nackInTurn(m);
+    return answered();
   };
   /** Hands the writer an ACKNACK of `from` as its bytes carry it (the turn is not ended). */
   const ack = (
@@ -125,15 +146,16 @@ export function writerRig(
   ): void => {
     writer.onAckNack(ackNack(m, from), from);
   };
-  return { writer, sent, heartbeats, flush, match, write, nack, ack };
+  return { writer, sent, heartbeats, flush, match, write, nack, nackInTurn, answered, ack };
 }
 
-/** Encodes a NACK_FRAG from `readerGuid` and decodes it again, as the receiver would. */
+/** Encodes a NACK_FRAG from `from` and decodes it again, as the receiver would. */
 export function nackFrag(
   m: Omit<NackFragSubmessage, "kind" | "readerId" | "writerId">,
+  from: Guid = readerGuid,
 ): NackFragSubmessage {
-  const mb = new MessageBuilder(0x010f, readerGuid.prefix);
-  writeNackFrag(mb.w, { ...m, readerId: readerGuid.entityId, writerId });
+  const mb = new MessageBuilder(0x010f, from.prefix);
+  writeNackFrag(mb.w, { ...m, readerId: from.entityId, writerId });
   const decoded = decodeMessage(mb.take());
   const item = decoded.ok ? decoded.value.items[0] : undefined;
   if (item?.kind !== "nack-frag") throw new Error(`not decoded as a NACK_FRAG: ${item?.kind}`);

@@ -24,6 +24,7 @@ import {
   type ReaderProxy,
   toRuns,
 } from "./reader-proxy.ts";
+import { type RepairCost, RepairTurn } from "./repair-turn.ts";
 
 export type { MatchedReader } from "./reader-proxy.ts";
 
@@ -52,12 +53,13 @@ export interface WriteOptions {
 /**
  * Fragments one writer resends for NACK_FRAGs in one event-loop turn, all readers together.
  * A NACK_FRAG names at most 256 fragments (one bitmap), and a reader asks once per heartbeat
- * or repair round, so a well-behaved reader asking for a whole window is never cut. But a
- * 64 KB datagram holds 1,000 NACK_FRAGs, each with a new count, and a peer may announce many
+ * or repair round, so a reader alone asking for a whole window is never cut. But a 64 KB
+ * datagram holds 1,000 NACK_FRAGs, each with a new count, and a peer may announce many
  * readers: without a cap, one datagram could make us resend 256,000 fragments of 60,000 bytes
  * (15 GB; measured: 20,000 for a sample of 20 fragments). With it, a turn's resends are at
  * most 256 × 60,000 bytes (15 MB: what one write of a 15 MB sample sends at once), withheld
- * datagrams to an unverified peer included. Fragments over it are counted
+ * datagrams to an unverified peer included. The budget is dealt fairly over the participants
+ * that asked in the turn (`RepairTurn`). Fragments over it are counted
  * (`fragmentResendsOverLimit`) and sent when the reader asks again. A fragmented sample an
  * ACKNACK asks for is resent whole while this budget is not spent, and spends it (see
  * MAX_SAMPLE_RESENDS_PER_TURN): a turn may pass it by one sample, never by more.
@@ -72,11 +74,15 @@ export const MAX_FRAGMENT_RESENDS_PER_TURN = MAX_SET_BITS;
  * window is never cut. But a 64 KB datagram holds 1,000 ACKNACKs, each with a new count: one
  * datagram of them made us resend 20,000 DATA of 60,000 bytes (1.2 GB), and one naming SNs
  * no longer held, scattered, 127,000 GAPs. With the cap, a turn's resends are at most 256
- * DATA (16 MB of 62,000-byte samples), what one ACKNACK may ask for. SNs over it are counted
+ * DATA (16 MB of 62,000-byte samples), what one ACKNACK may ask for. The budget is dealt fairly over
+ * the participants that asked in the turn (`RepairTurn`). SNs over it are counted
  * (`sampleResendsOverLimit`) and answered when the reader asks again: the reader is sent a
- * heartbeat (at most one a turn) so that it asks at once.
+ * heartbeat (one a turn) so that it asks at once.
  */
 export const MAX_SAMPLE_RESENDS_PER_TURN = MAX_SET_BITS;
+
+/** What resending an unfragmented sample, or GAPping an SN, costs a turn's budget. */
+const ONE_SAMPLE: RepairCost = { samples: 1, fragments: 0 };
 
 /** How many DATA_FRAGs carry `c` (sent whole, or resent whole for an ACKNACK). */
 function fragmentsOf(c: CacheChange): number {
@@ -101,15 +107,11 @@ export class RtpsWriter {
   private settleScheduled = false;
   private readonly inlineQos = inlineQosMemo();
   private closed = false;
-  /**
-   * This turn's resend budget: SNs answered for ACKNACKs (see MAX_SAMPLE_RESENDS_PER_TURN) and
-   * fragments resent (MAX_FRAGMENT_RESENDS_PER_TURN). The first charge of a turn schedules
-   * `resetResendBudget`, which zeroes both as the turn's datagrams leave.
-   */
-  private sampleResendsThisTurn = 0;
-  private fragmentResendsThisTurn = 0;
-  /** Turns whose resend budget was reset: tells a reader's cut heartbeat from the last turn's. */
-  private resendTurn = 0;
+  /** This turn's repair requests, answered as its datagrams leave (`answerRepairs`). */
+  private readonly repairs = new RepairTurn(
+    MAX_SAMPLE_RESENDS_PER_TURN,
+    MAX_FRAGMENT_RESENDS_PER_TURN,
+  );
   counters = {
     samplesWritten: 0,
     dataSent: 0,
@@ -143,6 +145,11 @@ export class RtpsWriter {
      * budget spent): neither resent nor GAPped this turn.
      */
     sampleResendsOverLimit: 0,
+    /**
+     * Requested SNs and fragments a reader's later ACKNACK (or NACK_FRAG for the same sample)
+     * in the same turn replaced: it asks for what it misses now.
+     */
+    repairsSuperseded: 0,
   };
 
   constructor(readonly config: WriterConfig) {
@@ -215,7 +222,6 @@ export class RtpsWriter {
       lastAckNackCount: NO_COUNT,
       lastNackFragCount: NO_COUNT,
       probesLeft: info.reliable ? PROBES : 0,
-      cutHeartbeatTurn: -1,
     };
     this.proxies.set(key, proxy);
     if (proxy.probesLeft > 0) this.startProbing();
@@ -252,8 +258,13 @@ export class RtpsWriter {
     // Not for a base of 0 (Fast DDS's first ACKNACK): that would be an empty GAP [1, 0].
     const gapFrom = Math.max(1, base);
     if (gapFrom < first) this.sendGapRuns(proxy, [[gapFrom, first - 1]]);
-    const requested = m.readerSNState.members.filter((sn) => sn >= first);
-    if (requested.length > 0) this.resend(proxy, requested);
+    const last = this.history.lastSN;
+    const requested = m.readerSNState.members.filter((sn) => sn >= first && sn <= last);
+    if (requested.length > 0) {
+      this.turnHasRepairs();
+      const { superseded } = this.repairs.askSamples(proxy, requested);
+      this.counters.repairsSuperseded += superseded;
+    }
     // A non-final ACKNACK must be answered (DDSI-RTPS 8.3.7.1): a reader that just matched us
     // learns at once what we hold instead of at our next periodic heartbeat. The answer is a
     // final heartbeat, so a reader missing nothing stays quiet and the two never ping-pong.
@@ -263,9 +274,10 @@ export class RtpsWriter {
   }
 
   /**
-   * Resends the fragments a NACK_FRAG asks for: at most its 256 set members, only those of a
-   * sample we sent as DATA_FRAGs, within MAX_FRAGMENT_RESENDS_PER_TURN; a GAP for a sample no
-   * longer held or written before the reader mattered. What it refuses is counted.
+   * Asks for the fragments a NACK_FRAG names, answered at the turn's end: at most its 256 set
+   * members, only those of a sample we sent as DATA_FRAGs, within MAX_FRAGMENT_RESENDS_PER_TURN;
+   * a GAP for a sample no longer held or written before the reader mattered. What it refuses
+   * is counted.
    */
   onNackFrag(m: NackFragSubmessage, readerGuid: Guid): boolean {
     const proxy = this.proxies.get(guidToString(readerGuid));
@@ -280,10 +292,12 @@ export class RtpsWriter {
     else {
       // A volatile reader gets no sample written before it matched, fragments included.
       const change = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
-      if (!change) this.resend(proxy, [sn]);
-      else if (change.payload.length <= MAX_UNFRAGMENTED_PAYLOAD)
+      if (!change) {
+        this.turnHasRepairs();
+        this.repairs.askGap(proxy, sn);
+      } else if (change.payload.length <= MAX_UNFRAGMENTED_PAYLOAD)
         this.counters.nackFragsNotFragmented++;
-      else this.resendFragments(proxy, change, m.fragmentNumberState.members);
+      else this.askFragments(proxy, change, m.fragmentNumberState.members);
     }
     return true;
   }
@@ -477,37 +491,63 @@ export class RtpsWriter {
     if (hasContent) this.flush(proxy);
   }
 
-  /**
-   * Resends the `requested` fragments of `c` (a NACK_FRAG's members: at most 256, ascending,
-   * from 1) that exist, within this turn's budget.
-   */
-  private resendFragments(proxy: ReaderProxy, c: CacheChange, requested: readonly number[]): void {
+  /** Asks for the `requested` fragments of `c` (a NACK_FRAG's members: at most 256, ascending, from 1) that exist. */
+  private askFragments(proxy: ReaderProxy, c: CacheChange, requested: readonly number[]): void {
     const total = fragmentsOf(c);
-    for (const num of requested) {
-      if (num > total) this.counters.fragmentsNotInSample++;
-      else if (this.fragmentResendsThisTurn >= MAX_FRAGMENT_RESENDS_PER_TURN)
-        this.counters.fragmentResendsOverLimit++;
-      else {
-        this.chargeResend(0, 1);
-        this.sendFragment(proxy, c, num);
-        this.counters.fragmentsResent++;
+    let inSample = requested.length;
+    while (inSample > 0 && (requested[inSample - 1] as number) > total) inSample--;
+    this.counters.fragmentsNotInSample += requested.length - inSample;
+    if (inSample === 0) return;
+    this.turnHasRepairs();
+    const { superseded } = this.repairs.askFragments(proxy, c.sn, requested.slice(0, inSample));
+    this.counters.repairsSuperseded += superseded;
+  }
+
+  /** The turn's first repair request schedules their answer, just before its datagrams leave. */
+  private turnHasRepairs(): void {
+    if (this.repairs.empty) this.config.outbox.beforeFlush(this.answerRepairs);
+  }
+
+  /** What an SN's repair costs: one sample, and a fragmented sample's fragments besides. */
+  private readonly priceOf = (proxy: ReaderProxy, sn: SequenceNumber): RepairCost => {
+    const c = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
+    if (c === undefined || c.payload.length <= MAX_UNFRAGMENTED_PAYLOAD) return ONE_SAMPLE;
+    return { samples: 1, fragments: fragmentsOf(c) };
+  };
+
+  /**
+   * Answers the turn's repair requests within its budget, dealt fairly over the participants
+   * that asked (`RepairTurn.deal`): DATA for the SNs held and relevant, GAPs for the rest,
+   * the fragments asked for. What the budget cuts is counted, and a reader whose SNs were cut
+   * is sent a heartbeat with its answer so that it asks again.
+   */
+  private readonly answerRepairs = (): void => {
+    const answers = this.repairs.deal(this.priceOf);
+    if (this.closed) return;
+    for (const a of answers) {
+      const proxy = a.repairs.proxy;
+      // A reader that left during the turn is owed nothing.
+      if (this.proxies.get(guidToString(proxy.info.guid)) !== proxy) continue;
+      const present: CacheChange[] = [];
+      const gone: SequenceNumber[] = [];
+      for (const sn of [...new Set(a.sns)].sort((x, y) => x - y)) {
+        const c = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
+        if (c === undefined) gone.push(sn);
+        else present.push(c);
       }
+      if (gone.length > 0) this.sendGapRuns(proxy, toRuns(gone));
+      for (const [sn, fragments] of a.fragments) {
+        const c = this.history.get(sn);
+        // Dropped from the history since it was asked for: the reader's next ask gets a GAP.
+        if (c === undefined) continue;
+        for (const num of fragments) this.sendFragment(proxy, c, num);
+        this.counters.fragmentsResent += fragments.length;
+      }
+      this.counters.resent += present.length;
+      this.counters.sampleResendsOverLimit += a.cutSamples;
+      this.counters.fragmentResendsOverLimit += a.cutFragments;
+      this.sendChanges(proxy, present, present.length > 0 || a.cutSamples > 0);
     }
-  }
-
-  /** Spends resend budget; the turn's first charge schedules the reset. */
-  private chargeResend(samples: number, fragments: number): void {
-    if (this.sampleResendsThisTurn === 0 && this.fragmentResendsThisTurn === 0)
-      this.config.outbox.beforeFlush(this.resetResendBudget);
-    this.sampleResendsThisTurn += samples;
-    this.fragmentResendsThisTurn += fragments;
-  }
-
-  /** The turn's datagrams are leaving: the next turn has a resend budget of its own. */
-  private readonly resetResendBudget = (): void => {
-    this.sampleResendsThisTurn = 0;
-    this.fragmentResendsThisTurn = 0;
-    this.resendTurn++;
   };
 
   /** Fragment `num` (from 1, at most the sample's last) of `c`, in a datagram of its own. */
@@ -528,48 +568,6 @@ export class RtpsWriter {
     });
     this.counters.fragmentsSent++;
     this.flush(proxy);
-  }
-
-  /**
-   * Answers requested SNs, lowest first, within this turn's budget: DATA for those held and
-   * relevant, GAP for the rest written. What the budget cuts is counted, and the reader sent a
-   * heartbeat (with the DATA, or once a turn on its own) so that it asks again.
-   */
-  private resend(proxy: ReaderProxy, requested: readonly SequenceNumber[]): void {
-    const sorted = [...requested].sort((a, b) => a - b);
-    const present: CacheChange[] = [];
-    const gone: SequenceNumber[] = [];
-    let cut = 0;
-    for (const sn of sorted) {
-      if (sn > this.history.lastSN) continue;
-      if (this.sampleResendsThisTurn >= MAX_SAMPLE_RESENDS_PER_TURN) {
-        cut++;
-        continue;
-      }
-      const c = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
-      if (c === undefined) {
-        this.chargeResend(1, 0);
-        gone.push(sn);
-      } else if (c.payload.length <= MAX_UNFRAGMENTED_PAYLOAD) {
-        this.chargeResend(1, 0);
-        present.push(c);
-      } else if (this.fragmentResendsThisTurn < MAX_FRAGMENT_RESENDS_PER_TURN) {
-        // Whole, even past the budget: a sample of more fragments is resent once a turn.
-        this.chargeResend(1, fragmentsOf(c));
-        present.push(c);
-      } else cut++;
-    }
-    if (gone.length > 0) this.sendGapRuns(proxy, toRuns(gone));
-    this.counters.resent += present.length;
-    let heartbeat = present.length > 0;
-    if (cut > 0) {
-      this.counters.sampleResendsOverLimit += cut;
-      if (proxy.cutHeartbeatTurn !== this.resendTurn) {
-        proxy.cutHeartbeatTurn = this.resendTurn;
-        heartbeat = true;
-      }
-    }
-    this.sendChanges(proxy, present, heartbeat);
   }
 
   /** One GAP per inclusive run [start, end], with an empty list after it. */
