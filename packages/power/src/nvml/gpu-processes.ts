@@ -42,21 +42,15 @@ export function unlistedProcesses(
   hungWhy: string | null,
 ): GpuProcesses {
   const id = device.id;
-  return {
-    device: id,
-    processes: [],
-    truncated: false,
-    problem: readingProblem(
-      "driver-error",
-      id,
-      closed
-        ? "the NVML reader is closed"
-        : hungWhy !== null
-          ? `NVML ${device.name}: ${hungWhy}`
-          : "this driver has no nvmlDeviceGetComputeRunningProcesses: update the NVIDIA driver",
-      hungWhy === null ? undefined : HUNG_FIX,
-    ),
-  };
+  return failedListing(
+    id,
+    closed
+      ? "the NVML reader is closed"
+      : hungWhy !== null
+        ? `NVML ${device.name}: ${hungWhy}`
+        : "this driver has no nvmlDeviceGetComputeRunningProcesses: update the NVIDIA driver",
+    hungWhy === null ? undefined : HUNG_FIX,
+  );
 }
 
 /**
@@ -81,12 +75,7 @@ export async function listProcesses(
     if (code === "timed-out") {
       const ms = readThread.roundDeadlineMs;
       const hungWhy = noteHung(hungText("listing processes", device, ms));
-      return {
-        device: id,
-        processes: [],
-        truncated: false,
-        problem: readingProblem("driver-error", id, `NVML ${device.name}: ${hungWhy}`, HUNG_FIX),
-      };
+      return failedListing(id, `NVML ${device.name}: ${hungWhy}`, HUNG_FIX);
     }
     if (code === NVML_SUCCESS) {
       return {
@@ -103,17 +92,11 @@ export async function listProcesses(
       capacity = count[0] as number;
       continue;
     }
-    return {
-      device: id,
-      processes: [],
-      truncated: false,
-      problem: readingProblem(
-        "driver-error",
-        id,
-        `NVML ${device.name}: listing processes returned ${nvmlCodeName(code)}`,
-        nvmlFix(code),
-      ),
-    };
+    return failedListing(
+      id,
+      `NVML ${device.name}: listing processes returned ${nvmlCodeName(code)}`,
+      nvmlFix(code),
+    );
   }
   return { device: id, processes: [], truncated: true, problem: null };
 }
@@ -129,4 +112,14 @@ function decodeProcesses(records: Buffer, count: number): GpuProcess[] {
     });
   }
   return out;
+}
+
+/** A GPU whose processes could not be listed, and why. */
+function failedListing(id: string, message: string, fix?: string): GpuProcesses {
+  return {
+    device: id,
+    processes: [],
+    truncated: false,
+    problem: readingProblem("driver-error", id, message, fix),
+  };
 }
