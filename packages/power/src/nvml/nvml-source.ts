@@ -10,7 +10,7 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { Countdown } from "../sysfs/attribute.ts";
-import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, type NvmlFunction, readThread } from "../sysfs/read-thread.ts";
 import { bindNvml, type NvmlBindings } from "./bindings.ts";
 import { callWithin } from "./call-within.ts";
 import { chooseGpus } from "./choose-gpus.ts";
@@ -33,7 +33,7 @@ import {
 } from "./errors.ts";
 import { type Gpu, handleHalves } from "./gpu.ts";
 import { type GpuProcesses, listProcesses, unlistedProcesses } from "./gpu-processes.ts";
-import { HUNG_FIX, hungText } from "./hung.ts";
+import { HUNG_FIX, hungText, readingCall } from "./hung.ts";
 import { type FirstReading, probeGpu } from "./probe.ts";
 
 const TWO_POW_32 = 2 ** 32;
@@ -158,10 +158,12 @@ export class NvmlSource implements PowerSource {
     if (hung >= 0) {
       // The driver may hold its lock inside that call: nothing more is asked of it.
       const gpu = chosen[hung]?.gpu as Enumerated;
-      const call = firsts[hung]?.useCounter
-        ? "nvmlDeviceGetTotalEnergyConsumption"
-        : "nvmlDeviceGetPowerUsage";
-      this.hungWhy = `${call} for GPU ${gpu.index} (${gpu.uuid}) did not return within ${readThread.roundDeadlineMs} ms at detect: the GPU or its driver is hung, and NVML is not called again by this reader`;
+      this.hungWhy = hungText(
+        readingCall(firsts[hung]?.useCounter === true),
+        { name: `GPU ${gpu.index}`, id: gpu.uuid },
+        readThread.roundDeadlineMs,
+        " at detect",
+      );
       skipped.push(
         readerSkip("nvml", "driver-error", `NVML: ${this.hungWhy}. Fix: ${HUNG_FIX}`, {
           device: `nvml:${gpu.uuid}`,
@@ -233,12 +235,9 @@ export class NvmlSource implements PowerSource {
           return Promise.resolve();
         }
         const { handleLo, handleHi } = handleHalves(gpu.handle);
-        return new Promise<void>((resolve) =>
-          readThread.call(lib, fn, handleLo, handleHi, first.out, (_error, code) => {
-            first.code = code;
-            resolve();
-          }),
-        );
+        return callOnThread(lib, fn, handleLo, handleHi, first.out).then((code) => {
+          first.code = code;
+        });
       }),
     );
   }
@@ -259,17 +258,7 @@ export class NvmlSource implements PowerSource {
       const lib = readThread.nvmlLibrary(this.library);
       if (lib >= 0) {
         this.threadLibrary = lib;
-        const code = await new Promise<number>((resolve) =>
-          readThread.call(
-            lib,
-            "init",
-            0,
-            0,
-            new Uint32Array(2),
-            (_error, result) => resolve(result),
-            ms,
-          ),
-        );
+        const code = await callOnThread(lib, "init", 0, 0, new Uint32Array(2), ms);
         if (code === NVML_CALL_TIMED_OUT) return "timed-out";
         // -1: the thread could not load the library or died; koffi's thread pool is left.
         if (code !== -1) return code;
@@ -359,9 +348,7 @@ export class NvmlSource implements PowerSource {
       if (this.hungWhy !== null) break;
       const call =
         gpu.code === CALL_PENDING
-          ? gpu.useCounter
-            ? "nvmlDeviceGetTotalEnergyConsumption"
-            : "nvmlDeviceGetPowerUsage"
+          ? readingCall(gpu.useCounter)
           : gpu.utilCode === CALL_PENDING
             ? "nvmlDeviceGetUtilizationRates"
             : null;
@@ -376,10 +363,7 @@ export class NvmlSource implements PowerSource {
     const id = gpu.device.id;
     if (frame.failGone(i, this.closed ? "NVML" : null, id, gpu.lost)) return;
     if (gpu.code === NVML_CALL_TIMED_OUT && this.hungWhy === null) {
-      const call = gpu.useCounter
-        ? "nvmlDeviceGetTotalEnergyConsumption"
-        : "nvmlDeviceGetPowerUsage";
-      this.hungWhy = hungText(call, gpu.device, readThread.roundDeadlineMs);
+      this.hungWhy = hungText(readingCall(gpu.useCounter), gpu.device, readThread.roundDeadlineMs);
     }
     if (this.hungWhy !== null) {
       frame.fail(
@@ -395,10 +379,7 @@ export class NvmlSource implements PowerSource {
     }
     if (gpu.code !== NVML_SUCCESS) {
       const fix = nvmlFix(gpu.code);
-      const call = gpu.useCounter
-        ? "nvmlDeviceGetTotalEnergyConsumption"
-        : "nvmlDeviceGetPowerUsage";
-      const message = `NVML ${gpu.device.name} (${id}): ${call} returned ${nvmlCodeName(gpu.code)}${fix === undefined ? "" : `: ${fix}`}`;
+      const message = `NVML ${gpu.device.name} (${id}): ${readingCall(gpu.useCounter)} returned ${nvmlCodeName(gpu.code)}${fix === undefined ? "" : `: ${fix}`}`;
       if (gpu.code === NVML_ERROR_GPU_IS_LOST) {
         gpu.lost = readingProblem(
           "vanished",
@@ -458,4 +439,26 @@ export class NvmlSource implements PowerSource {
   introspect(): SourceCounters {
     return structuredClone(this.counters);
   }
+}
+
+/** One NVML call on the read thread, outside the sampling path: its code, when it answers. */
+function callOnThread(
+  library: number,
+  fn: NvmlFunction,
+  handleLo: number,
+  handleHi: number,
+  out: Uint32Array,
+  deadlineMs?: number,
+): Promise<number> {
+  return new Promise((resolve) =>
+    readThread.call(
+      library,
+      fn,
+      handleLo,
+      handleHi,
+      out,
+      (_error, code) => resolve(code),
+      deadlineMs,
+    ),
+  );
 }
