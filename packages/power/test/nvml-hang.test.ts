@@ -159,6 +159,78 @@ describe("NVML calls that never return", () => {
   });
 });
 
+describe("NVML calls at detect", () => {
+  // Each call that asks the driver at detect, hung far past a 300 ms deadline: detect answers
+  // at the deadline with a skip naming the call and its GPU, while the call is still inside
+  // the library, and NVML is called no more (no nvmlShutdown either).
+  it.each([
+    ["nvmlDeviceGetCount_v2", "nvml", "the driver \\(.*libnvidia-ml\\.so\\.1\\)"],
+    ["nvmlDeviceGetHandleByIndex_v2", "nvml:0", "GPU 0 \\(index 0\\)"],
+    ["nvmlDeviceGetMigMode", `nvml:${GPU}`, `GPU 0 \\(${GPU}\\)`],
+    ["nvmlDeviceGetName", `nvml:${GPU}`, `GPU 0 \\(${GPU}\\)`],
+    ["nvmlDeviceGetEnforcedPowerLimit", `nvml:${GPU}`, `GPU 0 \\(${GPU}\\)`],
+  ])(
+    "fails detect at the deadline when %s hangs",
+    async (symbol, device, subject) => {
+      const lib = await library(`hang-${symbol}`, [
+        `device ${GPU} Fake H100`,
+        "energy 1000000",
+        "limit 700000",
+        `hang-call ${symbol} 1500`,
+      ]);
+      readThread.setRoundDeadline(300);
+      const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+      const { devices, skipped } = await source.detect();
+      expect(devices).toEqual([]);
+      expect(skipped).toEqual([
+        expect.objectContaining({
+          kind: "driver-error",
+          device,
+          message: expect.stringMatching(
+            new RegExp(`${symbol} for ${subject} did not return within 300 ms at detect.*Xid`),
+          ),
+        }),
+      ]);
+      expect(await logLines(lib.log)).toContain(`${symbol} hang begins`);
+      expect(await logLines(lib.log)).not.toContain(`${symbol} hang ends`);
+      source.close();
+      expect(await logLines(lib.log)).not.toContain("shutdown");
+      readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
+      await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
+        timeout: 10_000,
+        interval: 50,
+      });
+    },
+    15_000,
+  );
+
+  it("finds a GPU that is slow to hand over its handle, with the event loop turning meanwhile", async () => {
+    // Persistence mode off: the first call that touches a GPU waits while the driver sets it
+    // up, a second or more per GPU. Here 1 s, within the 5 s deadline.
+    const lib = await library("slow-handle", [
+      `device ${GPU} Fake H100`,
+      "energy 1000000",
+      "limit 700000",
+      "hang-call nvmlDeviceGetHandleByIndex_v2 1000",
+    ]);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    const detecting = source.detect();
+    // This test's own code runs while the call is inside the library: the event loop is free.
+    await vi.waitFor(
+      async () =>
+        expect(await logLines(lib.log)).toContain("nvmlDeviceGetHandleByIndex_v2 hang begins"),
+      { timeout: 5_000, interval: 20 },
+    );
+    expect(await logLines(lib.log)).not.toContain("nvmlDeviceGetHandleByIndex_v2 hang ends");
+    const { devices, skipped } = await detecting;
+    expect(skipped).toEqual([]);
+    expect(devices.map((d) => d.id)).toEqual([`nvml:${GPU}`]);
+    expect(devices[0]?.notes).toContain("enforced power limit 700 W");
+    source.close();
+    expect(await logLines(lib.log)).toContain("shutdown");
+  }, 15_000);
+});
+
 const HUNG_EXIT = fileURLToPath(new URL("./support/hung-exit.ts", import.meta.url));
 /** Far longer than any run of the suite: the call never returns while the process is watched. */
 const FOR_GOOD_MS = 600_000;
@@ -168,10 +240,11 @@ const FOR_GOOD_MS = 600_000;
  * thread before a process ends, so before `hung-calls.ts` these processes never ended: the
  * spawn's timeout (a guard, not a measurement) killed them.
  */
-function runHung(name: string, hungAt: "sample" | "init", end: "natural" | "exit") {
+function runHung(name: string, hungAt: "sample" | "init" | "detect", end: "natural" | "exit") {
   return async () => {
     const lib = await library(name, [
       ...(hungAt === "init" ? [`hang-init ${FOR_GOOD_MS}`] : []),
+      ...(hungAt === "detect" ? [`hang-call nvmlDeviceGetName ${FOR_GOOD_MS}`] : []),
       `device ${GPU} Fake H100`,
       "energy 1000000 1000500",
       ...(hungAt === "sample" ? [`hang-energy 1 ${FOR_GOOD_MS}`] : []),
@@ -221,6 +294,21 @@ describe("a process whose NVML call never returns", () => {
     expect(child.status).toBe(3);
     const seen = JSON.parse(child.stdout.trim().split("\n")[0] ?? "");
     expect(seen.hung).toEqual({ outstanding: 1, ever: 1 });
+    expect(log).not.toContain("shutdown");
+  }, 60_000);
+
+  it("ends when a call at detect never returned", async () => {
+    const { child, log } = await runHung("end-detect", "detect", "natural")();
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(3);
+    const seen = JSON.parse(child.stdout.trim().split("\n")[0] ?? "");
+    // The meter had no device left to open.
+    expect(seen).toEqual({
+      skipped: [expect.any(String)],
+      problems: [],
+      hung: { outstanding: 1, ever: 1 },
+    });
+    expect(log).toContain("nvmlDeviceGetName hang begins");
     expect(log).not.toContain("shutdown");
   }, 60_000);
 });

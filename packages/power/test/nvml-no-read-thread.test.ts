@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hungCallStats, NvmlSource, readThreadStats } from "../src/index.ts";
-import { readThread } from "../src/sysfs/read-thread.ts";
+import { DEFAULT_ROUND_DEADLINE_MS, readThread } from "../src/sysfs/read-thread.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
 import { meterGivingUpAt300Ms, scriptedCopy } from "./helpers/hung-nvml.ts";
 import { tempDir } from "./helpers/trees.ts";
@@ -26,6 +26,7 @@ const library = (name: string, lines: string[]) => scriptedCopy(built, join(dir.
 
 /** Kills the process's read thread as V8 would (an error, then exit): it is not started again. */
 async function breakReadThread(): Promise<void> {
+  if (readThreadStats().broken !== null) return;
   const lib = await library("healthy", [`device ${GPU} Fake A100`, "energy 1000000"]);
   const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
   await source.detect();
@@ -75,6 +76,41 @@ describe("NVML without the read thread (it died)", () => {
     // NVML was called no more after the hung call: one hang, and no shutdown.
     const log = await readFile(lib.log, "utf8");
     expect(log.match(/energy hang begins/g)).toHaveLength(1);
+    expect(log).not.toContain("shutdown");
+  }, 15_000);
+});
+
+describe("NVML at detect without the read thread", () => {
+  it("asks on koffi's thread pool, and gives up on a hung call at the deadline", async () => {
+    await breakReadThread();
+    readThread.setRoundDeadline(300);
+    const lib = await library("hang-handle-on-pool", [
+      `device ${GPU} Fake A100`,
+      "energy 1000000",
+      "hang-call nvmlDeviceGetHandleByIndex_v2 1500",
+    ]);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    const { devices, skipped } = await source.detect();
+    expect(devices).toEqual([]);
+    expect(skipped).toEqual([
+      expect.objectContaining({
+        kind: "driver-error",
+        device: "nvml:0",
+        message: expect.stringMatching(
+          /nvmlDeviceGetHandleByIndex_v2 for GPU 0 \(index 0\) did not return within 300 ms at detect/,
+        ),
+      }),
+    ]);
+    expect(await readFile(lib.log, "utf8")).not.toContain("hang ends");
+    expect(hungCallStats().outstanding).toBe(1);
+    source.close();
+    readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
+    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    const log = await readFile(lib.log, "utf8");
+    expect(log.match(/hang begins/g)).toHaveLength(1);
     expect(log).not.toContain("shutdown");
   }, 15_000);
 });

@@ -96,10 +96,10 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     const first = await meter.sample();
     const second = await meter.sample();
     await meter.close();
-    // nvmlInit_v2, the first readings at detect (both counters, then power for the GPU with
-    // none) and every per-sample call ran on the read thread: the opening sample and two
-    // more, two GPUs.
-    expect(readThreadStats().calls - threadBefore.calls).toBe(1 + 3 + 6);
+    // Every call ran on the read thread: nvmlInit_v2; at detect the GPU count, then for each
+    // GPU its handle, UUID, MIG mode, name and power limit, and the first readings (both
+    // counters, then power for the GPU with none); the opening sample and two more, two GPUs.
+    expect(readThreadStats().calls - threadBefore.calls).toBe(1 + 1 + 2 * 5 + 3 + 6);
     expect(readThreadStats().broken).toBeNull();
     // Counter: detect read 1000000 mJ, the baseline 1010000, then 1030000 and 1060000.
     const h100 = second.devices.find((d) => d.device.id === `nvml:${H100}`);

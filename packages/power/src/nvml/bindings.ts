@@ -20,27 +20,26 @@ export interface NvmlBindings {
   readonly init: AsyncCall<[]>;
   readonly shutdown: () => number;
   readonly errorString: (code: number) => string;
-  readonly deviceCount: (out: Uint32Array) => number;
-  readonly handleByIndex: (index: number, out: BigUint64Array) => number;
-  readonly handleByUuid: (uuid: string, out: BigUint64Array) => number;
+  // The calls at detect run on the read thread (by symbol, `read-thread.ts`) or, without it,
+  // here on koffi's thread pool (`detect-calls.ts`); a handle comes out as two 32-bit words.
+  readonly deviceCount: AsyncCall<[Uint32Array]>;
+  readonly handleByIndex: AsyncCall<[number, Uint32Array]>;
+  readonly handleByUuid: AsyncCall<[string, Uint32Array]>;
   /** Text into a byte buffer: `nvmlDeviceGetName`, `nvmlDeviceGetUUID`. */
-  readonly name: (device: bigint, out: Buffer, length: number) => number;
-  readonly uuid: (device: bigint, out: Buffer, length: number) => number;
+  readonly name: AsyncCall<[bigint, Uint8Array, number]>;
+  readonly uuid: AsyncCall<[bigint, Uint8Array, number]>;
   /** Millijoules since the driver loaded, into two 32-bit halves (no BigInt per read). */
   readonly totalEnergy: AsyncCall<[bigint, Uint32Array]>;
   /** Milliwatts. */
   readonly powerUsage: AsyncCall<[bigint, Uint32Array]>;
   /** Milliwatts. */
-  readonly enforcedPowerLimit: (device: bigint, out: Uint32Array) => number;
+  readonly enforcedPowerLimit: AsyncCall<[bigint, Uint32Array]>;
   /** Percent busy of the GPU and of its memory, into two 32-bit slots. */
   readonly utilisation: AsyncCall<[bigint, Uint32Array]>;
   /** `nvmlDeviceGetComputeRunningProcesses_v3` (or `_v2`): count in, count out, 24-byte records. */
   readonly computeProcesses: AsyncCall<[bigint, Uint32Array, Buffer]> | undefined;
-  readonly migMode:
-    | ((device: bigint, current: Uint32Array, pending: Uint32Array) => number)
-    | undefined;
-  readonly isMigHandle: ((device: bigint, out: Uint32Array) => number) | undefined;
-  readonly parentOfMig: ((device: bigint, out: BigUint64Array) => number) | undefined;
+  readonly migMode: AsyncCall<[bigint, Uint32Array, Uint32Array]> | undefined;
+  readonly parentOfMig: AsyncCall<[bigint, Uint32Array]> | undefined;
 }
 
 export type BindOutcome =
@@ -97,7 +96,6 @@ export async function bindNvml(libraryPath: string): Promise<BindOutcome> {
         ) ??
         optional(() => f("nvmlDeviceGetComputeRunningProcesses_v2", [device, "void *", "void *"])),
       migMode: optional(() => f("nvmlDeviceGetMigMode", [device, "void *", "void *"])),
-      isMigHandle: optional(() => f("nvmlDeviceIsMigDeviceHandle", [device, "void *"])),
       parentOfMig: optional(() =>
         f("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", [device, "void *"]),
       ),

@@ -5,10 +5,10 @@
  */
 
 import { type ReaderSkip, readerSkip } from "../failures.ts";
-import type { NvmlBindings } from "./bindings.ts";
+import { type DetectCalls, gpuSubject } from "./detect-calls.ts";
 import type { Enumerated } from "./enumerate.ts";
 import { NVML_SUCCESS } from "./errors.ts";
-import { clip, readText } from "./text.ts";
+import { clip } from "./text.ts";
 import { parseVisibleDevices, type VisibleEntry } from "./visible-devices.ts";
 
 /** A GPU to measure, with the notes its device record will carry. */
@@ -23,27 +23,33 @@ export interface VisibleOptions {
   readonly cudaDeviceOrder?: string;
 }
 
-/** Applies CUDA_VISIBLE_DEVICES; returns each chosen GPU once with its MIG notes. */
-export function chooseGpus(
-  nvml: NvmlBindings,
+/**
+ * Applies CUDA_VISIBLE_DEVICES; returns each chosen GPU once with its MIG notes. A call that
+ * hangs ends the choice (`calls.hung` says so).
+ */
+export async function chooseGpus(
+  calls: DetectCalls,
   all: readonly Enumerated[],
   skipped: ReaderSkip[],
   options: VisibleOptions,
-): ChosenGpu[] {
+): Promise<ChosenGpu[]> {
   const raw =
     options.cudaVisibleDevices === undefined
       ? process.env.CUDA_VISIBLE_DEVICES
       : options.cudaVisibleDevices;
   const visible = parseVisibleDevices(raw ?? undefined);
   if (visible.all) {
-    return all.map((gpu) => ({ gpu, notes: migModeNote(nvml, gpu) }));
+    const chosen: ChosenGpu[] = [];
+    for (const gpu of all) chosen.push({ gpu, notes: await migModeNote(calls, gpu) });
+    return chosen;
   }
   const chosen = new Map<string, ChosenGpu>();
   let stoppedAt: string[] = [...visible.invalid];
   let usedIndex = false;
   for (let i = 0; i < visible.entries.length; i++) {
     const entry = visible.entries[i] as VisibleEntry;
-    const resolved = resolve(nvml, entry, all);
+    const resolved = await resolve(calls, entry, all);
+    if (calls.hung !== null) return [];
     if (resolved === undefined) {
       stoppedAt = visible.entries
         .slice(i)
@@ -90,22 +96,23 @@ export function chooseGpus(
   return [...chosen.values()];
 }
 
-function resolve(
-  nvml: NvmlBindings,
+async function resolve(
+  calls: DetectCalls,
   entry: VisibleEntry,
   all: readonly Enumerated[],
-): ChosenGpu | undefined {
+): Promise<ChosenGpu | undefined> {
   switch (entry.kind) {
     case "index": {
       const gpu = all.find((g) => g.index === entry.index);
-      return gpu === undefined ? undefined : { gpu, notes: migModeNote(nvml, gpu) };
+      return gpu === undefined ? undefined : { gpu, notes: await migModeNote(calls, gpu) };
     }
     case "gpu-uuid": {
       const matches = all.filter((g) =>
         g.uuid.toLowerCase().startsWith(entry.prefix.toLowerCase()),
       );
-      return matches.length === 1
-        ? { gpu: matches[0] as Enumerated, notes: migModeNote(nvml, matches[0] as Enumerated) }
+      const gpu = matches[0];
+      return matches.length === 1 && gpu !== undefined
+        ? { gpu, notes: await migModeNote(calls, gpu) }
         : undefined;
     }
     case "mig-legacy": {
@@ -113,24 +120,22 @@ function resolve(
       return gpu === undefined ? undefined : { gpu, notes: [migNote(entry.text, gpu.uuid)] };
     }
     case "mig-uuid": {
-      if (nvml.parentOfMig === undefined) return undefined;
-      const handle = new BigUint64Array(1);
-      if (nvml.handleByUuid(entry.uuid, handle) !== NVML_SUCCESS) return undefined;
-      const parent = new BigUint64Array(1);
-      if (nvml.parentOfMig(handle[0] as bigint, parent) !== NVML_SUCCESS) return undefined;
-      const parentUuid = readText(nvml.uuid, parent[0] as bigint);
+      if (!calls.findsMigParents) return undefined;
+      const instance = await calls.handleByUuid(entry.uuid);
+      if (instance.code !== NVML_SUCCESS) return undefined;
+      const subject = { name: "MIG instance", id: entry.uuid, device: `nvml:${entry.uuid}` };
+      const parent = await calls.parentOfMig(instance.handle, subject);
+      if (parent === undefined || parent.code !== NVML_SUCCESS) return undefined;
+      const parentUuid = await calls.text("uuid", parent.handle, subject);
       const gpu = all.find((g) => g.uuid === parentUuid);
       return gpu === undefined ? undefined : { gpu, notes: [migNote(entry.uuid, gpu.uuid)] };
     }
   }
 }
 
-function migModeNote(nvml: NvmlBindings, gpu: Enumerated): string[] {
-  if (nvml.migMode === undefined) return [];
-  const current = new Uint32Array(1);
-  const pending = new Uint32Array(1);
-  if (nvml.migMode(gpu.handle, current, pending) !== NVML_SUCCESS || current[0] !== 1) return [];
-  return ["MIG mode is on: the energy is the whole GPU's, shared by all its instances"];
+async function migModeNote(calls: DetectCalls, gpu: Enumerated): Promise<string[]> {
+  const on = await calls.migEnabled(gpu.handle, gpuSubject(gpu));
+  return on ? ["MIG mode is on: the energy is the whole GPU's, shared by all its instances"] : [];
 }
 
 function migNote(instance: string, parentUuid: string): string {

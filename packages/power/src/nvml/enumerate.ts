@@ -1,9 +1,8 @@
 /** The GPUs NVML reports, by index, handle and UUID, before `CUDA_VISIBLE_DEVICES` chooses among them. */
 
 import { type ReaderSkip, readerSkip } from "../failures.ts";
-import type { NvmlBindings } from "./bindings.ts";
+import type { DetectCalls } from "./detect-calls.ts";
 import { NVML_ERROR_GPU_IS_LOST, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
-import { readText } from "./text.ts";
 
 /** GPUs enumerated at most: more than one host holds (an HGX board has 8, NVL racks are many hosts). */
 export const MAX_NVML_GPUS = 64;
@@ -14,17 +13,22 @@ export interface Enumerated {
   readonly uuid: string;
 }
 
-/** Every GPU NVML reports, up to `MAX_NVML_GPUS`; one it cannot hand over is a skip. */
-export function enumerateGpus(nvml: NvmlBindings, skipped: ReaderSkip[]): Enumerated[] {
-  const count = new Uint32Array(1);
-  const code = nvml.deviceCount(count);
+/**
+ * Every GPU NVML reports, up to `MAX_NVML_GPUS`; one it cannot hand over is a skip. A call
+ * that hangs ends the list (`calls.hung` says so).
+ */
+export async function enumerateGpus(
+  calls: DetectCalls,
+  skipped: ReaderSkip[],
+): Promise<Enumerated[]> {
+  const { code, count: reported } = await calls.deviceCount();
+  if (calls.hung !== null) return [];
   if (code !== NVML_SUCCESS) {
     skipped.push(
       readerSkip("nvml", "driver-error", `nvmlDeviceGetCount_v2 failed with ${nvmlCodeName(code)}`),
     );
     return [];
   }
-  const reported = count[0] as number;
   if (reported > MAX_NVML_GPUS) {
     // A driver that miscounts (or a library that is not the driver) must not drive a loop,
     // and a skip per missing GPU, billions long.
@@ -37,9 +41,9 @@ export function enumerateGpus(nvml: NvmlBindings, skipped: ReaderSkip[]): Enumer
     );
   }
   const out: Enumerated[] = [];
-  const handle = new BigUint64Array(1);
   for (let index = 0; index < Math.min(reported, MAX_NVML_GPUS); index++) {
-    const got = nvml.handleByIndex(index, handle);
+    const { code: got, handle } = await calls.handleByIndex(index);
+    if (calls.hung !== null) return [];
     if (got !== NVML_SUCCESS) {
       const fix = nvmlFix(got);
       skipped.push(
@@ -52,8 +56,13 @@ export function enumerateGpus(nvml: NvmlBindings, skipped: ReaderSkip[]): Enumer
       );
       continue;
     }
-    const h = handle[0] as bigint;
-    out.push({ index, handle: h, uuid: readText(nvml.uuid, h) ?? `index-${index}` });
+    const uuid = await calls.text("uuid", handle, {
+      name: `GPU ${index}`,
+      id: `index ${index}`,
+      device: `nvml:${index}`,
+    });
+    if (calls.hung !== null) return [];
+    out.push({ index, handle, uuid: uuid ?? `index-${index}` });
   }
   return out;
 }

@@ -10,10 +10,11 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { Countdown } from "../sysfs/attribute.ts";
-import { NVML_CALL_TIMED_OUT, type NvmlFunction, readThread } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
 import { bindNvml, type NvmlBindings } from "./bindings.ts";
 import { callWithin } from "./call-within.ts";
 import { chooseGpus } from "./choose-gpus.ts";
+import { callOnThread, DetectCalls, gpuSubject } from "./detect-calls.ts";
 import {
   bindSkip,
   initFailedSkip,
@@ -31,7 +32,7 @@ import {
   nvmlCodeName,
   nvmlFix,
 } from "./errors.ts";
-import { type Gpu, handleHalves } from "./gpu.ts";
+import type { Gpu } from "./gpu.ts";
 import { type GpuProcesses, listProcesses, unlistedProcesses } from "./gpu-processes.ts";
 import { HUNG_FIX, hungText, readingCall } from "./hung.ts";
 import { type FirstReading, probeGpu } from "./probe.ts";
@@ -69,10 +70,11 @@ export interface NvmlOptions {
  * NVIDIA GPUs through NVML (`libnvidia-ml.so.1`, loaded with koffi). The total-energy counter
  * (millijoules since the driver loaded, Volta and later) where the GPU has one, the power
  * reading otherwise. `CUDA_VISIBLE_DEVICES` is honoured as CUDA reads it; a MIG instance is
- * measured through its parent GPU, which is the only thing NVML can measure. `nvmlInit_v2`
- * and the calls on the sampling path run on the read thread (`sysfs/read-thread.ts`): an NVML
- * query can take a millisecond, or hang on a lost GPU, and the event loop must not wait for
- * it. `close()` ends with `nvmlShutdown` unless a call hung.
+ * measured through its parent GPU, which is the only thing NVML can measure. `nvmlInit_v2`,
+ * the calls at detect (`detect-calls.ts`) and those on the sampling path run on the read
+ * thread (`sysfs/read-thread.ts`): an NVML query can take a millisecond, a second on a GPU
+ * without persistence mode, or hang on a lost GPU, and the event loop must not wait for it.
+ * `close()` ends with `nvmlShutdown` unless a call hung.
  */
 export class NvmlSource implements PowerSource {
   readonly reader = "nvml";
@@ -148,35 +150,35 @@ export class NvmlSource implements PowerSource {
     if (initCode !== NVML_SUCCESS) return skipOnly(initFailedSkip(nvml, initCode));
     this.initialised = true;
     const skipped: ReaderSkip[] = [];
-    const all = enumerateGpus(nvml, skipped);
-    const chosen = chooseGpus(nvml, all, skipped, this.options);
-    const firsts = await this.firstReadings(
+    const calls = new DetectCalls(
       nvml,
+      this.threadLibrary,
+      this.library,
+      readThread.roundDeadlineMs,
+    );
+    const all = await enumerateGpus(calls, skipped);
+    const chosen = calls.hung === null ? await chooseGpus(calls, all, skipped, this.options) : [];
+    const firsts = await firstReadings(
+      calls,
       chosen.map((c) => c.gpu),
     );
-    const hung = chosen.findIndex((_, i) => firsts[i]?.code === NVML_CALL_TIMED_OUT);
-    if (hung >= 0) {
+    const found: Gpu[] = [];
+    for (const [i, { gpu, notes }] of chosen.entries()) {
+      if (calls.hung !== null) break;
+      const outcome = await probeGpu(calls, gpu, notes, this.countdown, firsts[i] as FirstReading);
+      if ("kind" in outcome) skipped.push(outcome);
+      else found.push(outcome);
+    }
+    if (calls.hung !== null) {
       // The driver may hold its lock inside that call: nothing more is asked of it.
-      const gpu = chosen[hung]?.gpu as Enumerated;
-      this.hungWhy = hungText(
-        readingCall(firsts[hung]?.useCounter === true),
-        { name: `GPU ${gpu.index}`, id: gpu.uuid },
-        readThread.roundDeadlineMs,
-        " at detect",
-      );
+      this.hungWhy = calls.hung;
       skipped.push(
         readerSkip("nvml", "driver-error", `NVML: ${this.hungWhy}. Fix: ${HUNG_FIX}`, {
-          device: `nvml:${gpu.uuid}`,
+          device: calls.hungDevice,
           fix: HUNG_FIX,
         }),
       );
-    } else {
-      for (const [i, { gpu, notes }] of chosen.entries()) {
-        const outcome = probeGpu(nvml, gpu, notes, this.countdown, firsts[i] as FirstReading);
-        if ("kind" in outcome) skipped.push(outcome);
-        else this.gpus.push(outcome);
-      }
-    }
+    } else this.gpus.push(...found);
     if (this.gpus.length === 0) {
       if (skipped.length === 0) {
         skipped.push(readerSkip("nvml", "not-present", "NVML is loaded but reports no GPU"));
@@ -190,56 +192,6 @@ export class NvmlSource implements PowerSource {
     }
     this.rounds.resize(this.gpus.map((g) => g.device.id));
     return { devices: this.gpus.map((g) => g.device), skipped };
-  }
-
-  /**
-   * Each GPU's first energy reading (power's where it has no counter), which tells its probe
-   * what the GPU has. It is the first call that asks the GPU itself, so it runs on the read
-   * thread when this reader holds it: a GPU whose driver hangs there fails detect at the
-   * thread's deadline instead of hanging the event loop for good.
-   */
-  private async firstReadings(
-    nvml: NvmlBindings,
-    gpus: readonly Enumerated[],
-  ): Promise<FirstReading[]> {
-    const firsts: FirstReading[] = gpus.map(() => ({
-      useCounter: true,
-      code: NVML_SUCCESS,
-      out: new Uint32Array(2),
-    }));
-    await this.readEach(nvml, gpus, firsts, "totalEnergy");
-    const noCounter = firsts.flatMap((f, i) => (f.code === NVML_ERROR_NOT_SUPPORTED ? [i] : []));
-    for (const i of noCounter) (firsts[i] as FirstReading).useCounter = false;
-    await this.readEach(
-      nvml,
-      noCounter.map((i) => gpus[i] as Enumerated),
-      noCounter.map((i) => firsts[i] as FirstReading),
-      "powerUsage",
-    );
-    return firsts;
-  }
-
-  /** `fn` for each GPU into its reading, in one round of the read thread (or here, without it). */
-  private async readEach(
-    nvml: NvmlBindings,
-    gpus: readonly Enumerated[],
-    into: readonly FirstReading[],
-    fn: "totalEnergy" | "powerUsage",
-  ): Promise<void> {
-    const lib = this.threadLibrary;
-    await Promise.all(
-      gpus.map((gpu, i) => {
-        const first = into[i] as FirstReading;
-        if (lib < 0 || !readThread.usable) {
-          first.code = nvml[fn](gpu.handle, first.out);
-          return Promise.resolve();
-        }
-        const { handleLo, handleHi } = handleHalves(gpu.handle);
-        return callOnThread(lib, fn, handleLo, handleHi, first.out).then((code) => {
-          first.code = code;
-        });
-      }),
-    );
   }
 
   /**
@@ -441,24 +393,24 @@ export class NvmlSource implements PowerSource {
   }
 }
 
-/** One NVML call on the read thread, outside the sampling path: its code, when it answers. */
-function callOnThread(
-  library: number,
-  fn: NvmlFunction,
-  handleLo: number,
-  handleHi: number,
-  out: Uint32Array,
-  deadlineMs?: number,
-): Promise<number> {
-  return new Promise((resolve) =>
-    readThread.call(
-      library,
-      fn,
-      handleLo,
-      handleHi,
-      out,
-      (_error, code) => resolve(code),
-      deadlineMs,
-    ),
-  );
+/**
+ * Each GPU's first energy reading (power's where it has no counter), which tells its probe
+ * what the GPU has: the first call that asks the GPU itself for a figure.
+ */
+async function firstReadings(
+  calls: DetectCalls,
+  gpus: readonly Enumerated[],
+): Promise<FirstReading[]> {
+  const firsts: FirstReading[] = [];
+  for (const gpu of gpus) {
+    const first: FirstReading = { useCounter: true, code: NVML_SUCCESS, out: new Uint32Array(2) };
+    const subject = gpuSubject(gpu);
+    first.code = await calls.reading("totalEnergy", gpu.handle, first.out, subject);
+    if (first.code === NVML_ERROR_NOT_SUPPORTED) {
+      first.useCounter = false;
+      first.code = await calls.reading("powerUsage", gpu.handle, first.out, subject);
+    }
+    firsts.push(first);
+  }
+  return firsts;
 }

@@ -7,11 +7,10 @@
 import { measuredDevice } from "../device.ts";
 import { type ReaderSkip, readerSkip } from "../failures.ts";
 import type { Countdown } from "../sysfs/attribute.ts";
-import type { NvmlBindings } from "./bindings.ts";
+import { type DetectCalls, gpuSubject } from "./detect-calls.ts";
 import type { Enumerated } from "./enumerate.ts";
 import { NVML_ERROR_NOT_SUPPORTED, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
 import { type Gpu, handleHalves } from "./gpu.ts";
-import { readText } from "./text.ts";
 
 /** Above any board's enforced limit × the headroom below, when the driver does not say. */
 const DEFAULT_MAX_WATTS = 2000;
@@ -31,16 +30,18 @@ export interface FirstReading {
 /**
  * Makes `gpu`'s record from its first reading; a GPU that cannot be read is a skip. The
  * `Gpu`'s callbacks arrive at `countdown`, the reader's one countdown for a round of samples.
+ * A call that hangs leaves the record unmade (`calls.hung` says so).
  */
-export function probeGpu(
-  nvml: NvmlBindings,
+export async function probeGpu(
+  calls: DetectCalls,
   gpu: Enumerated,
   notes: readonly string[],
   countdown: Countdown,
   first: FirstReading,
-): Gpu | ReaderSkip {
+): Promise<Gpu | ReaderSkip> {
   const id = `nvml:${gpu.uuid}`;
-  const name = readText(nvml.name, gpu.handle) ?? `NVIDIA GPU ${gpu.index}`;
+  const subject = gpuSubject(gpu);
+  const name = (await calls.text("name", gpu.handle, subject)) ?? `NVIDIA GPU ${gpu.index}`;
   const { useCounter, code, out } = first;
   if (code !== NVML_SUCCESS) {
     const fix = nvmlFix(code);
@@ -53,11 +54,7 @@ export function probeGpu(
       fix === undefined ? { device: id } : { device: id, fix },
     );
   }
-  const limit = new Uint32Array(1);
-  const limitWatts =
-    nvml.enforcedPowerLimit(gpu.handle, limit) === NVML_SUCCESS
-      ? (limit[0] as number) / 1000
-      : Number.NaN;
+  const limitWatts = await calls.powerLimitWatts(gpu.handle, subject);
   const allNotes = [
     useCounter
       ? "energy from nvmlDeviceGetTotalEnergyConsumption (millijoules since the driver loaded)"

@@ -40,16 +40,56 @@ const PENDING = -0x80000000;
 const ETIMEDOUT = 110;
 
 /**
- * NVML functions the thread can call, by their index in the worker's table. `init`
- * (`nvmlInit_v2`) takes no argument: the handle and output are ignored.
+ * How the worker passes a call's arguments: `handle` and `out` are the request's device handle
+ * and its words of shared memory (the caller's `out`, copied in before and back after).
  */
-export type NvmlFunction = "totalEnergy" | "powerUsage" | "utilisation" | "init";
-const NVML_FUNCTIONS: Readonly<Record<NvmlFunction, number>> = {
-  totalEnergy: 0,
-  powerUsage: 1,
-  utilisation: 2,
-  init: 3,
-};
+const ARGS = {
+  /** `fn(handle, out)` */
+  HANDLE_OUT: 0,
+  /** `fn()`: `nvmlInit_v2` */
+  NONE: 1,
+  /** `fn(out)` */
+  OUT: 2,
+  /** `fn(index, out)`: the index travels as the handle's low half */
+  INDEX_OUT: 3,
+  /** `fn(text, out)`: NUL-terminated text from the third word on, the output in the first two */
+  TEXT_OUT: 4,
+  /** `fn(handle, text, bytes)`: text written into all of `out` */
+  HANDLE_TEXT: 5,
+  /** `fn(handle, &out[0], &out[1])` */
+  HANDLE_OUT_OUT: 6,
+} as const;
+
+/**
+ * NVML functions the thread can call, in the order of the worker's table, with their symbols
+ * and how their arguments are passed. The first three are the sampling path's; the rest run
+ * at detect. A symbol the library lacks is a call that answers -1.
+ */
+const NVML_TABLE = {
+  totalEnergy: ["nvmlDeviceGetTotalEnergyConsumption", ARGS.HANDLE_OUT],
+  powerUsage: ["nvmlDeviceGetPowerUsage", ARGS.HANDLE_OUT],
+  utilisation: ["nvmlDeviceGetUtilizationRates", ARGS.HANDLE_OUT],
+  init: ["nvmlInit_v2", ARGS.NONE],
+  deviceCount: ["nvmlDeviceGetCount_v2", ARGS.OUT],
+  handleByIndex: ["nvmlDeviceGetHandleByIndex_v2", ARGS.INDEX_OUT],
+  handleByUuid: ["nvmlDeviceGetHandleByUUID", ARGS.TEXT_OUT],
+  name: ["nvmlDeviceGetName", ARGS.HANDLE_TEXT],
+  uuid: ["nvmlDeviceGetUUID", ARGS.HANDLE_TEXT],
+  enforcedPowerLimit: ["nvmlDeviceGetEnforcedPowerLimit", ARGS.HANDLE_OUT],
+  migMode: ["nvmlDeviceGetMigMode", ARGS.HANDLE_OUT_OUT],
+  parentOfMig: ["nvmlDeviceGetDeviceHandleFromMigDeviceHandle", ARGS.HANDLE_OUT],
+} as const satisfies Record<string, readonly [string, number]>;
+
+export type NvmlFunction = keyof typeof NVML_TABLE;
+const NVML_FUNCTIONS = Object.fromEntries(
+  Object.keys(NVML_TABLE).map((name, i) => [name, i]),
+) as Readonly<Record<NvmlFunction, number>>;
+/** The library's symbol of an NVML function, as messages name it. */
+export function nvmlSymbol(fn: NvmlFunction): string {
+  return NVML_TABLE[fn][0];
+}
+/** The words of shared memory one call can carry in and out: its slot. */
+export const MAX_CALL_WORDS = SLOT_BYTES / 4;
 
 /** The shared tables' layout, passed to the worker so that it is written once. */
 const LAYOUT = {
@@ -69,11 +109,15 @@ const LAYOUT = {
   FUNCTION: 2,
   HANDLE_LO: 3,
   HANDLE_HI: 5,
+  /** Words of `out` an NVML call carries (copied into its slot, and back). */
+  WORDS: 6,
   OP_PREAD: 1,
   OP_NVML: 2,
-  FN_INIT: 3,
   SLOT_BYTES,
   EIO: 5,
+  ARGS,
+  /** The worker's table: symbol and argument shape, by function number. */
+  NVML: Object.values(NVML_TABLE),
 } as const;
 
 export interface ReadThreadStats {
@@ -234,6 +278,13 @@ export class ReadThread {
       meta[at + 3] = q.c[i] as number;
       meta[at + 5] = q.d[i] as number;
       meta[at + LAYOUT.RESULT] = PENDING;
+      if (q.op[i] === LAYOUT.OP_NVML) {
+        // The call's words in: outputs start from what the caller holds (zeros, or its input text).
+        const out = q.buffers[i] as Uint32Array;
+        const from = (i * SLOT_BYTES) / 4;
+        meta[at + LAYOUT.WORDS] = out.length;
+        for (let k = 0; k < out.length; k++) this.words[from + k] = out[k] as number;
+      }
     }
     this.state = "running";
     this.roundStartedMs = monotonicMs();
@@ -368,8 +419,8 @@ export class ReadThread {
         const callback = q.callCallbacks[i] as CallCallback;
         q.callCallbacks[i] = null;
         const out = target as Uint32Array;
-        out[0] = this.words[(i * SLOT_BYTES) / 4] as number;
-        out[1] = this.words[(i * SLOT_BYTES) / 4 + 1] as number;
+        const from = (i * SLOT_BYTES) / 4;
+        for (let k = 0; k < out.length; k++) out[k] = this.words[from + k] as number;
         try {
           callback(null, result);
         } catch (error) {
@@ -596,8 +647,10 @@ export class ReadThread {
   }
 
   /**
-   * An NVML call on the worker: `fn(handle, out)` with the handle as two 32-bit halves (no
-   * BigInt per call) and two 32-bit output words. `callback(null, code)` runs later. A
+   * An NVML call on the worker, with the handle as two 32-bit halves (no BigInt per call; an
+   * index in the low half for `handleByIndex`). `out`'s words are the call's shared memory:
+   * copied in before the call (zeros for an output, or the input text), and back after it;
+   * two for a reading, at most `MAX_CALL_WORDS`. `callback(null, code)` runs later. A
    * `deadlineMs` replaces the thread's deadline for the round that carries the call.
    */
   call(
@@ -610,7 +663,7 @@ export class ReadThread {
     deadlineMs = 0,
   ): void {
     const q = this.enqueue();
-    if (q.count >= MAX_ROUND_REQUESTS || library < 0) {
+    if (q.count >= MAX_ROUND_REQUESTS || library < 0 || out.length > MAX_CALL_WORDS) {
       queueMicrotask(() => callback(null, -1));
       return;
     }

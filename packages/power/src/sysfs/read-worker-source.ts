@@ -8,7 +8,8 @@
  * round synchronously (a positional `readSync` into the shared data area, or an NVML call),
  * write each result into the shared table, publish the round as done and tell the main thread
  * with one small message.
- * Nothing here allocates per request on the success path. Results are stored with
+ * Nothing here allocates per request on the sampling path (reads and readings); the calls
+ * made once at detect (names, handles, MIG state) make their views of shared memory per call. Results are stored with
  * `Atomics.store`: a main thread that gives up on a hung round reads which requests finished.
  *
  * Layout constants are passed in `workerData` so that they are written once, in `read-thread.ts`.
@@ -21,10 +22,10 @@ const L = workerData.layout;
 const control = new Int32Array(workerData.control);
 const meta = new Int32Array(workerData.meta);
 const data = Buffer.from(workerData.data);
-const words = new Uint32Array(workerData.data);
+const wordsView = new Uint32Array(workerData.data);
 const port = workerData.port;
 const libraries = [];
-/** One two-word view per slot for NVML outputs, made the first time the slot carries a call. */
+/** One two-word view per slot for a reading's output, made the first time the slot carries one. */
 const outputs = [];
 
 function bind(message) {
@@ -34,13 +35,51 @@ function bind(message) {
     libraries.push(null);
     return;
   }
+  let lib;
   try {
-    const koffi = require(message.koffi);
-    const lib = koffi.load(message.library);
-    const f = (name) => lib.func(name, "int", ["void *", "void *"]);
-    libraries.push([f("nvmlDeviceGetTotalEnergyConsumption"), f("nvmlDeviceGetPowerUsage"), f("nvmlDeviceGetUtilizationRates"), lib.func("nvmlInit_v2", "int", [])]);
+    lib = require(message.koffi).load(message.library);
   } catch (error) {
     libraries.push(null);
+    return;
+  }
+  // Each function by its number; one the library lacks (an older driver) is null and answers -1.
+  libraries.push(L.NVML.map(([symbol, args]) => {
+    try {
+      return lib.func(symbol, "int", PARAMETERS[args]);
+    } catch (error) {
+      return null;
+    }
+  }));
+}
+
+const A = L.ARGS;
+const PARAMETERS = [];
+PARAMETERS[A.HANDLE_OUT] = ["void *", "void *"];
+PARAMETERS[A.NONE] = [];
+PARAMETERS[A.OUT] = ["void *"];
+PARAMETERS[A.INDEX_OUT] = ["uint", "void *"];
+PARAMETERS[A.TEXT_OUT] = ["void *", "void *"];
+PARAMETERS[A.HANDLE_TEXT] = ["void *", "void *", "uint"];
+PARAMETERS[A.HANDLE_OUT_OUT] = ["void *", "void *", "void *"];
+
+/** A detect-time call (any shape but a reading's): views made per call, which is rare. */
+function callOnce(fn, args, handle, i, words) {
+  const from = (i * L.SLOT_BYTES) / 4;
+  switch (args) {
+    case A.NONE:
+      return fn();
+    case A.OUT:
+      return fn(wordsView.subarray(from, from + words));
+    case A.INDEX_OUT:
+      return fn(meta[i * L.META + L.HANDLE_LO] >>> 0, wordsView.subarray(from, from + 2));
+    case A.TEXT_OUT:
+      return fn(data.subarray(i * L.SLOT_BYTES + 8, i * L.SLOT_BYTES + words * 4), wordsView.subarray(from, from + 2));
+    case A.HANDLE_TEXT:
+      return fn(handle, data.subarray(i * L.SLOT_BYTES, i * L.SLOT_BYTES + words * 4), words * 4);
+    case A.HANDLE_OUT_OUT:
+      return fn(handle, wordsView.subarray(from, from + 1), wordsView.subarray(from + 1, from + 2));
+    default:
+      return -1;
   }
 }
 
@@ -65,18 +104,21 @@ for (;;) {
       }
     } else if (op === L.OP_NVML) {
       const lib = libraries[meta[at + L.LIBRARY]];
-      const fn = lib === undefined || lib === null ? undefined : lib[meta[at + L.FUNCTION]];
-      if (fn === undefined) {
+      const number = meta[at + L.FUNCTION];
+      const fn = lib === undefined || lib === null ? null : lib[number];
+      if (fn === null || fn === undefined) {
         Atomics.store(meta, at + L.RESULT, -1);
         continue;
       }
       const handle = (BigInt(meta[at + L.HANDLE_HI] >>> 0) << 32n) | BigInt(meta[at + L.HANDLE_LO] >>> 0);
-      const out = (i * L.SLOT_BYTES) / 4;
-      if (outputs[i] === undefined) outputs[i] = words.subarray(out, out + 2);
-      words[out] = 0;
-      words[out + 1] = 0;
+      const args = L.NVML[number][1];
       try {
-        Atomics.store(meta, at + L.RESULT, meta[at + L.FUNCTION] === L.FN_INIT ? fn() : fn(handle, outputs[i]));
+        if (args === A.HANDLE_OUT) {
+          // The sampling path's shape: one view per slot, made the first time, then reused.
+          const out = (i * L.SLOT_BYTES) / 4;
+          if (outputs[i] === undefined) outputs[i] = wordsView.subarray(out, out + 2);
+          Atomics.store(meta, at + L.RESULT, fn(handle, outputs[i]));
+        } else Atomics.store(meta, at + L.RESULT, callOnce(fn, args, handle, i, meta[at + L.WORDS]));
       } catch (error) {
         Atomics.store(meta, at + L.RESULT, -1);
       }

@@ -15,6 +15,8 @@
  *   hang-init <ms>               nvmlInit_v2 sleeps this long first (a driver that does not answer)
  *   hang-energy <after> <ms>     the energy calls after the first <after> sleep this long (a hung GPU)
  *   hang-processes <ms>          listing this GPU's compute processes sleeps this long
+ *   hang-call <symbol> <ms>      every call of that function sleeps this long first (a GPU slow
+ *                                to set up with persistence mode off, or one that hangs)
  *
  * A value written !<code> makes that call return the NVML error <code> instead (3 = not
  * supported, 15 = GPU lost); after the last value, the last one repeats. A missing energy,
@@ -69,6 +71,8 @@ static int device_count = 0;
 static long long reported_count = -1;
 static int initialised = 0;
 static unsigned int init_hang_ms = 0;
+static char hang_symbol[64] = "";
+static unsigned int hang_call_ms = 0;
 static char log_path[512] = "";
 
 static void log_line(const char *line) {
@@ -101,6 +105,8 @@ static int load_script(void) {
   reported_count = -1;
   log_path[0] = '\0';
   init_hang_ms = 0;
+  hang_symbol[0] = '\0';
+  hang_call_ms = 0;
   int init_code = 0;
   const char *path = getenv("FAKE_NVML_SCRIPT");
   if (path == NULL) return 12; /* NVML_ERROR_LIBRARY_NOT_FOUND: nothing to fake */
@@ -116,6 +122,9 @@ static int load_script(void) {
     rest[strcspn(rest, "\n")] = '\0';
     if (strcmp(word, "init") == 0) init_code = atoi(rest);
     else if (strcmp(word, "hang-init") == 0) init_hang_ms = (unsigned int)strtoul(rest, NULL, 10);
+    else if (strcmp(word, "hang-call") == 0) {
+      if (sscanf(rest, "%63s %u", hang_symbol, &hang_call_ms) != 2) hang_call_ms = 0;
+    }
     else if (d != NULL && strcmp(word, "hang-processes") == 0)
       d->processes_hang_ms = (unsigned int)strtoul(rest, NULL, 10);
     else if (d != NULL && strcmp(word, "hang-energy") == 0) {
@@ -210,7 +219,23 @@ const char *nvmlErrorString(int code) {
   }
 }
 
+/* "hang-call": sleeps first when `symbol` is the function named, outside the lock as a
+ * driver's other calls then still answer; logged when it begins and when it returns. */
+static void hang_if(const char *symbol) {
+  pthread_mutex_lock(&lock);
+  unsigned int ms = strcmp(hang_symbol, symbol) == 0 ? hang_call_ms : 0;
+  pthread_mutex_unlock(&lock);
+  if (ms == 0) return;
+  char line[128];
+  snprintf(line, sizeof line, "%s hang begins", symbol);
+  log_line(line);
+  usleep(ms * 1000u);
+  snprintf(line, sizeof line, "%s hang ends", symbol);
+  log_line(line);
+}
+
 #define GUARD()                      \
+  hang_if(__func__);                 \
   pthread_mutex_lock(&lock);         \
   if (!initialised) {                \
     pthread_mutex_unlock(&lock);     \
@@ -364,12 +389,6 @@ int nvmlDeviceGetMigMode(void *handle, unsigned int *current, unsigned int *pend
   if (d == NULL) DONE(2);
   *current = d->mig_count > 0;
   *pending = d->mig_count > 0;
-  DONE(0);
-}
-
-int nvmlDeviceIsMigDeviceHandle(void *handle, unsigned int *is_mig) {
-  GUARD();
-  *is_mig = as_mig(handle) != NULL;
   DONE(0);
 }
 

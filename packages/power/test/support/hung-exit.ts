@@ -1,8 +1,8 @@
 /**
  * Run by `nvml-hang.test.ts` as a process of its own, whose end is what is tested: a meter over
  * the fake NVML library (FAKE_NVML_LIBRARY, scripted by FAKE_NVML_SCRIPT) in which a call
- * hangs for minutes. HUNG_AT says which call hangs ("sample" or "init"), HUNG_END how the
- * program ends ("natural": it returns, with exit code 3; "exit": `process.exit(5)`).
+ * hangs for minutes (the script says which: at init, at detect or in a sample). HUNG_END how
+ * the program ends ("natural": it returns, with exit code 3; "exit": `process.exit(5)`).
  * Prints one JSON line of what it saw; an `exit` listener registered after the hang prints
  * "later exit listener ran" when it runs.
  */
