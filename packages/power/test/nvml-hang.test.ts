@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hungCallStats, NvmlSource, readThreadStats } from "../src/index.ts";
 import { DEFAULT_ROUND_DEADLINE_MS, readThread } from "../src/sysfs/read-thread.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
-import { logLines, meterGivingUpAt300Ms, scriptedCopy } from "./helpers/hung-nvml.ts";
+import {
+  hungCallsReturned,
+  logLines,
+  meterGivingUpAt300Ms,
+  scriptedCopy,
+} from "./helpers/hung-nvml.ts";
 import { tempDir } from "./helpers/trees.ts";
 
 const GPU = "GPU-eeee1111-2222-3333-4444-555566667777";
@@ -58,10 +63,7 @@ describe("NVML calls that never return", () => {
     // No nvmlShutdown: it could wait on the lock the hung call holds, on the event loop.
     expect(await logLines(lib.log)).not.toContain("shutdown");
     // Once the call returns, the thread left in it ends and the process may end as Node ends it.
-    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
-      timeout: 10_000,
-      interval: 50,
-    });
+    await hungCallsReturned();
     expect(await logLines(lib.log)).toContain("energy hang ends");
   }, 15_000);
 
@@ -91,10 +93,7 @@ describe("NVML calls that never return", () => {
     const later = await meter.sample();
     expect(later.problems[0]).toMatchObject({ kind: "driver-error", device: `nvml:${GPU}` });
     await meter.close();
-    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
-      timeout: 10_000,
-      interval: 50,
-    });
+    await hungCallsReturned();
   }, 15_000);
 
   it("fails detect at the deadline when a GPU's first reading hangs, then calls NVML no more", async () => {
@@ -128,10 +127,7 @@ describe("NVML calls that never return", () => {
     source.close();
     expect(await logLines(lib.log)).not.toContain("shutdown");
     readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
-    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
-      timeout: 10_000,
-      interval: 50,
-    });
+    await hungCallsReturned();
   }, 15_000);
 
   it("skips NVML when nvmlInit_v2 does not return within initTimeoutMs", async () => {
@@ -196,10 +192,7 @@ describe("NVML calls at detect", () => {
       source.close();
       expect(await logLines(lib.log)).not.toContain("shutdown");
       readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
-      await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
-        timeout: 10_000,
-        interval: 50,
-      });
+      await hungCallsReturned();
     },
     15_000,
   );

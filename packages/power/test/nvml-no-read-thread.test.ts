@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hungCallStats, NvmlSource, readThreadStats } from "../src/index.ts";
 import { DEFAULT_ROUND_DEADLINE_MS, readThread } from "../src/sysfs/read-thread.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
-import { meterGivingUpAt300Ms, scriptedCopy } from "./helpers/hung-nvml.ts";
+import { hungCallsReturned, meterGivingUpAt300Ms, scriptedCopy } from "./helpers/hung-nvml.ts";
 import { tempDir } from "./helpers/trees.ts";
 
 const GPU = "GPU-aaaa1111-2222-3333-4444-555566667777";
@@ -69,10 +69,7 @@ describe("NVML without the read thread (it died)", () => {
     const later = await meter.sample();
     expect(later.problems[0]).toMatchObject({ kind: "driver-error" });
     await meter.close();
-    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
-      timeout: 10_000,
-      interval: 50,
-    });
+    await hungCallsReturned();
     // NVML was called no more after the hung call: one hang, and no shutdown.
     const log = await readFile(lib.log, "utf8");
     expect(log.match(/energy hang begins/g)).toHaveLength(1);
@@ -105,10 +102,7 @@ describe("NVML at detect without the read thread", () => {
     expect(hungCallStats().outstanding).toBe(1);
     source.close();
     readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
-    await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
-      timeout: 10_000,
-      interval: 50,
-    });
+    await hungCallsReturned();
     const log = await readFile(lib.log, "utf8");
     expect(log.match(/hang begins/g)).toHaveLength(1);
     expect(log).not.toContain("shutdown");

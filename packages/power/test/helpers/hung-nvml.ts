@@ -1,6 +1,12 @@
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type NvmlSource, openPowerMeter, type PowerMeter } from "../../src/index.ts";
+import { expect, vi } from "vitest";
+import {
+  hungCallStats,
+  type NvmlSource,
+  openPowerMeter,
+  type PowerMeter,
+} from "../../src/index.ts";
 
 /**
  * A copy of the fake library (`built`) in `folder`, with its own script and log, the script
@@ -37,4 +43,15 @@ export async function meterGivingUpAt300Ms(source: NvmlSource): Promise<PowerMet
   });
   if (!opened.ok) throw new Error(opened.error.message);
   return opened.value;
+}
+
+/**
+ * Waits until every call the package gave up on has returned (the fake's hangs last 1.5 s), so
+ * that the next test starts with none out.
+ */
+export async function hungCallsReturned(): Promise<void> {
+  await vi.waitFor(() => expect(hungCallStats().outstanding).toBe(0), {
+    timeout: 10_000,
+    interval: 50,
+  });
 }
