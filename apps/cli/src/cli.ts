@@ -6,6 +6,12 @@ import {
   isVersionRequest,
   unknownCommandMessage,
 } from "./meta-commands.ts";
+import {
+  isMissingPackage,
+  MEASURE_PACKAGE,
+  MissingPackageError,
+  type OptionalPackage,
+} from "./optional-package.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.ts";
 
 export type Command = (argv: readonly string[], io: CliIo) => Promise<number> | number;
@@ -13,10 +19,22 @@ export type Command = (argv: readonly string[], io: CliIo) => Promise<number> | 
 /**
  * A command whose module is imported when it runs, not when the binary starts: each command
  * pulls in different packages (power loads systeminformation, bus the RTPS stack), and
- * `wattprint track -- true` has a startup budget (apps/cli/README.md).
+ * `wattprint track -- true` has a startup budget (apps/cli/README.md). A command that needs
+ * an `optional` package says how to install it when it is missing.
  */
-function lazy(load: () => Promise<Command>): Command {
-  return async (argv, io) => (await load())(argv, io);
+function lazy(load: () => Promise<Command>, optional?: OptionalPackage): Command {
+  return async (argv, io) => {
+    let command: Command;
+    try {
+      command = await load();
+    } catch (error) {
+      if (optional !== undefined && isMissingPackage(error, optional.name)) {
+        throw new MissingPackageError(optional);
+      }
+      throw error;
+    }
+    return command(argv, io);
+  };
 }
 
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
@@ -45,7 +63,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     summary: "run a command and measure its energy and carbon (wattprint track -- cmd ...)",
   },
   measure: {
-    run: lazy(() => import("./commands/measure.ts").then((m) => m.runMeasure)),
+    run: lazy(() => import("./commands/measure.ts").then((m) => m.runMeasure), MEASURE_PACKAGE),
     summary: "energy per inference of an ONNX model run on this machine",
   },
 };
@@ -95,6 +113,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof UsageError) {
       reportFailure(io, json, "usage-error", `wattprint ${error.message}`);
       return EXIT_USAGE;
+    }
+    if (error instanceof MissingPackageError) {
+      reportFailure(io, json, "missing-package", `wattprint ${name} ${error.message}`, {
+        package: error.pkg.name,
+      });
+      return EXIT_FAILURE;
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     reportFailure(

@@ -9,7 +9,11 @@ import { terminalSafe } from "./render/terminal-text.ts";
  * (`{"kind":"usage-error","message":"..."}`), so a script that asked for JSON never has to
  * parse prose: stdout stays the command's result, the exit code says whether there is one.
  */
-export type CliFailureKind = "usage-error" | "unknown-command" | "internal-error";
+export type CliFailureKind =
+  | "usage-error"
+  | "unknown-command"
+  | "missing-package"
+  | "internal-error";
 
 export function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf("--");

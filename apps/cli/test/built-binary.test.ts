@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { estimateReportSchema } from "@wattprint/core";
 import { describe, expect, it } from "vitest";
@@ -106,5 +109,66 @@ describe.concurrent("the built wattprint binary", () => {
     expect(stdout).toMatch(/watching 1 device\(s\) every 200 ms; Ctrl-C stops/);
     expect(stdout).toMatch(/over [\d.]+ s:/);
     expect(stdout).toMatch(/^cpu\s+[\d.]+ J/m);
+  });
+});
+
+/**
+ * The built CLI as npm installs it alone: its dist and its dependencies, without the optional
+ * `@wattprint/measure` (and its 290 MB onnxruntime-node). Resolution from the copy never
+ * reaches this workspace's node_modules, which do have it.
+ */
+async function installedAlone(): Promise<{ bin: string; dispose(): Promise<void> }> {
+  const cli = fileURLToPath(new URL("..", import.meta.url));
+  const root = await mkdtemp(join(tmpdir(), "wattprint-cli-alone-"));
+  const copy = join(root, "cli");
+  await cp(join(cli, "dist"), join(copy, "dist"), { recursive: true });
+  await cp(join(cli, "package.json"), join(copy, "package.json"));
+  const manifest = JSON.parse(await readFile(join(cli, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  for (const name of Object.keys(manifest.dependencies)) {
+    const link = join(copy, "node_modules", name);
+    await mkdir(dirname(link), { recursive: true });
+    await symlink(await realpath(join(cli, "node_modules", name)), link, "dir");
+  }
+  return {
+    bin: join(copy, "dist", "main.js"),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+describe("the built wattprint binary without @wattprint/measure", () => {
+  it("says what to install for measure, and still estimates", async () => {
+    const alone = await installedAlone();
+    const outcome = async (...args: string[]): Promise<Outcome> =>
+      run(process.execPath, [alone.bin, ...args], { env: cleanEnv(), timeout: SPAWN_TIMEOUT_MS })
+        .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
+        .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: error.code ?? -1,
+          stdout: error.stdout ?? "",
+          stderr: error.stderr ?? "",
+        }));
+    try {
+      const measure = await outcome("measure", "model.onnx");
+      expect(measure.code).toBe(1);
+      expect(measure.stdout).toBe("");
+      expect(measure.stderr).toMatch(
+        /^wattprint measure needs @wattprint\/measure, which is not installed \(it runs ONNX models with onnxruntime-node.*npm install --global @wattprint\/measure/,
+      );
+      expect(measure.stderr.trim().split("\n")).toHaveLength(1);
+      const json = await outcome("measure", "model.onnx", "--json");
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stderr)).toMatchObject({
+        kind: "missing-package",
+        package: "@wattprint/measure",
+      });
+      const estimate = await outcome("estimate", "--watts", "300", "--duration", "1h", "--json");
+      expect(estimate.code).toBe(0);
+      expect(estimateReportSchema.parse(JSON.parse(estimate.stdout)).energy.value).toBeGreaterThan(
+        0,
+      );
+    } finally {
+      await alone.dispose();
+    }
   });
 });
