@@ -76,7 +76,10 @@ describe("NVML calls that never return", () => {
     ]);
     const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
     const meter = await meterGivingUpAt300Ms(source);
+    const abandoned = readThreadStats().abandoned;
     const [listing] = await meter.gpuProcesses();
+    // Listed on the read thread, whose round was given up on: the process can still end.
+    expect(readThreadStats().abandoned).toBe(abandoned + 1);
     expect(listing).toMatchObject({
       device: `nvml:${GPU}`,
       processes: [],
@@ -233,7 +236,11 @@ const FOR_GOOD_MS = 600_000;
  * thread before a process ends, so before `hung-calls.ts` these processes never ended: the
  * spawn's timeout (a guard, not a measurement) killed them.
  */
-function runHung(name: string, hungAt: "sample" | "init" | "detect", end: "natural" | "exit") {
+function runHung(
+  name: string,
+  hungAt: "sample" | "init" | "detect" | "processes",
+  end: "natural" | "exit",
+) {
   return async () => {
     const lib = await library(name, [
       ...(hungAt === "init" ? [`hang-init ${FOR_GOOD_MS}`] : []),
@@ -241,13 +248,19 @@ function runHung(name: string, hungAt: "sample" | "init" | "detect", end: "natur
       `device ${GPU} Fake H100`,
       "energy 1000000 1000500",
       ...(hungAt === "sample" ? [`hang-energy 1 ${FOR_GOOD_MS}`] : []),
+      ...(hungAt === "processes" ? ["process 4242 1024", `hang-processes ${FOR_GOOD_MS}`] : []),
     ]);
     const child = spawnSync(
       process.execPath,
       ["--conditions=@wattprint/source", "--import", "tsx", HUNG_EXIT],
       {
         cwd: fileURLToPath(new URL("..", import.meta.url)),
-        env: { ...process.env, FAKE_NVML_LIBRARY: lib.path, HUNG_END: end },
+        env: {
+          ...process.env,
+          FAKE_NVML_LIBRARY: lib.path,
+          HUNG_END: end,
+          LIST_PROCESSES: hungAt === "processes" ? "1" : "0",
+        },
         encoding: "utf8",
         timeout: 30_000,
         killSignal: "SIGKILL",
@@ -287,6 +300,19 @@ describe("a process whose NVML call never returns", () => {
     expect(child.status).toBe(3);
     const seen = JSON.parse(child.stdout.trim().split("\n")[0] ?? "");
     expect(seen.hung).toEqual({ outstanding: 1, ever: 1 });
+    expect(log).not.toContain("shutdown");
+  }, 60_000);
+
+  it("ends when listing a GPU's processes never returned", async () => {
+    // On koffi's thread pool, as the listing was before, the pending call kept the event loop
+    // alive: the process never ended by itself.
+    const { child, log } = await runHung("end-processes", "processes", "natural")();
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(3);
+    const seen = JSON.parse(child.stdout.trim().split("\n")[0] ?? "");
+    expect(seen.listed).toEqual(["driver-error"]);
+    expect(seen.hung).toEqual({ outstanding: 1, ever: 1 });
+    expect(log).toContain("processes hang begins");
     expect(log).not.toContain("shutdown");
   }, 60_000);
 

@@ -135,6 +135,37 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     ]);
   });
 
+  it("lists a busy GPU's processes at their count, and says when more run than it lists", async () => {
+    // 100 processes: more than the first try's 64, so a second call at their count, whose
+    // records span several of the read thread's slots. 1,500: more than MAX_PROCESSES.
+    await writeScript([
+      `device ${H100} NVIDIA H100 80GB HBM3`,
+      "energy 1000000",
+      "processes 100 5000 2097152",
+      `device ${T4} Tesla T4`,
+      "power 70000",
+      "processes 1500 9000 1024",
+    ]);
+    const source = new NvmlSource({ library, cudaVisibleDevices: null });
+    await source.detect();
+    const callsBefore = readThreadStats().calls;
+    const [busy, busier] = await source.processes();
+    source.close();
+    // On the read thread: two first tries and the busy GPU's second call.
+    expect(readThreadStats().calls - callsBefore).toBe(3);
+    expect(busy?.problem).toBeNull();
+    expect(busy?.truncated).toBe(false);
+    expect(busy?.processes).toEqual(
+      Array.from({ length: 100 }, (_, k) => ({ pid: 5000 + k, usedMemoryBytes: 2097152 })),
+    );
+    expect(busier).toEqual({
+      device: `nvml:${T4}`,
+      processes: [],
+      truncated: true,
+      problem: null,
+    });
+  });
+
   it("turns NVML error codes into problems naming the GPU and the fix; a lost GPU stays lost", async () => {
     await writeScript([
       `device ${H100} NVIDIA H100 80GB HBM3`,

@@ -36,8 +36,13 @@ export interface NvmlBindings {
   readonly enforcedPowerLimit: AsyncCall<[bigint, Uint32Array]>;
   /** Percent busy of the GPU and of its memory, into two 32-bit slots. */
   readonly utilisation: AsyncCall<[bigint, Uint32Array]>;
-  /** `nvmlDeviceGetComputeRunningProcesses_v3` (or `_v2`): count in, count out, 24-byte records. */
-  readonly computeProcesses: AsyncCall<[bigint, Uint32Array, Buffer]> | undefined;
+  /**
+   * `nvmlDeviceGetComputeRunningProcesses_v3` (`_v2` on drivers without it): count in, count
+   * out, 24-byte records; the version says which, for the read thread to bind the same one.
+   */
+  readonly computeProcesses:
+    | { readonly version: 3 | 2; readonly call: AsyncCall<[bigint, Uint32Array, Uint8Array]> }
+    | undefined;
   readonly migMode: AsyncCall<[bigint, Uint32Array, Uint32Array]> | undefined;
   readonly parentOfMig: AsyncCall<[bigint, Uint32Array]> | undefined;
 }
@@ -90,11 +95,9 @@ export async function bindNvml(libraryPath: string): Promise<BindOutcome> {
       powerUsage: f("nvmlDeviceGetPowerUsage", [device, "void *"]),
       enforcedPowerLimit: f("nvmlDeviceGetEnforcedPowerLimit", [device, "void *"]),
       utilisation: f("nvmlDeviceGetUtilizationRates", [device, "void *"]),
-      computeProcesses:
-        optional(() =>
-          f("nvmlDeviceGetComputeRunningProcesses_v3", [device, "void *", "void *"]),
-        ) ??
-        optional(() => f("nvmlDeviceGetComputeRunningProcesses_v2", [device, "void *", "void *"])),
+      computeProcesses: processesBinding((version) =>
+        f(`nvmlDeviceGetComputeRunningProcesses_v${version}`, [device, "void *", "void *"]),
+      ),
       migMode: optional(() => f("nvmlDeviceGetMigMode", [device, "void *", "void *"])),
       parentOfMig: optional(() =>
         f("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", [device, "void *"]),
@@ -104,6 +107,18 @@ export async function bindNvml(libraryPath: string): Promise<BindOutcome> {
   } catch (error) {
     return { ok: false, stage: "symbol", message: messageOf(error) };
   }
+}
+
+/** The process listing of the newest version the library has, or undefined. */
+function processesBinding<T>(bind: (version: 3 | 2) => T): { version: 3 | 2; call: T } | undefined {
+  for (const version of [3, 2] as const) {
+    try {
+      return { version, call: bind(version) };
+    } catch {
+      // Not in this library: an older version, or none.
+    }
+  }
+  return undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,5 @@
 import { hungCallBegan } from "../hung-calls.ts";
+import { type NvmlFunction, readThread } from "../sysfs/read-thread.ts";
 import type { NvmlCallback } from "./bindings.ts";
 
 /**
@@ -27,4 +28,26 @@ export function callWithin(
       }
     });
   });
+}
+
+/** One NVML call on the read thread, outside the sampling path: its code, when it answers. */
+export function callOnThread(
+  library: number,
+  fn: NvmlFunction,
+  handleLo: number,
+  handleHi: number,
+  out: Uint32Array,
+  deadlineMs?: number,
+): Promise<number> {
+  return new Promise((resolve) =>
+    readThread.call(
+      library,
+      fn,
+      handleLo,
+      handleHi,
+      out,
+      (_error, code) => resolve(code),
+      deadlineMs,
+    ),
+  );
 }

@@ -17,7 +17,7 @@ import {
   readThread,
 } from "../sysfs/read-thread.ts";
 import type { NvmlBindings, NvmlCallback } from "./bindings.ts";
-import { callWithin } from "./call-within.ts";
+import { callOnThread, callWithin } from "./call-within.ts";
 import { NVML_SUCCESS } from "./errors.ts";
 import { handleHalves } from "./gpu.ts";
 import { hungText } from "./hung.ts";
@@ -206,26 +206,4 @@ export class DetectCalls {
 /** A handle from the two 32-bit words a call wrote it into (little-endian: every platform NVML runs on). */
 function handleOf(out: Uint32Array): bigint {
   return BigInt(out[0] as number) | (BigInt(out[1] as number) << 32n);
-}
-
-/** One NVML call on the read thread, outside the sampling path: its code, when it answers. */
-export function callOnThread(
-  library: number,
-  fn: NvmlFunction,
-  handleLo: number,
-  handleHi: number,
-  out: Uint32Array,
-  deadlineMs?: number,
-): Promise<number> {
-  return new Promise((resolve) =>
-    readThread.call(
-      library,
-      fn,
-      handleLo,
-      handleHi,
-      out,
-      (_error, code) => resolve(code),
-      deadlineMs,
-    ),
-  );
 }

@@ -5,9 +5,9 @@
 
 import type { PowerDevice } from "../device.ts";
 import { type ReadingProblem, readingProblem } from "../failures.ts";
-import { readThread } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
 import { type NvmlBindings, PROCESS_INFO_BYTES, VALUE_NOT_AVAILABLE } from "./bindings.ts";
-import { callWithin } from "./call-within.ts";
+import { callOnThread, callWithin } from "./call-within.ts";
 import { NVML_ERROR_INSUFFICIENT_SIZE, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
 import { HUNG_FIX, hungText } from "./hung.ts";
 
@@ -30,7 +30,59 @@ export interface GpuProcesses {
 }
 
 /** `nvmlDeviceGetComputeRunningProcesses`, where the driver has it. */
-export type ComputeProcessesCall = NonNullable<NvmlBindings["computeProcesses"]>;
+export type ComputeProcesses = NonNullable<NvmlBindings["computeProcesses"]>;
+
+/** One call of the listing with room for `capacity` records: its code, the count and the records. */
+export type ListCall = (capacity: number) => Promise<{
+  readonly code: number | "timed-out";
+  readonly count: number;
+  readonly records: Uint8Array;
+}>;
+
+/** The GPU a listing is for, as the read thread and koffi take its handle. */
+export interface ListedGpu {
+  readonly handle: bigint;
+  readonly handleLo: number;
+  readonly handleHi: number;
+}
+
+const RECORD_WORDS = PROCESS_INFO_BYTES / 4;
+
+/**
+ * The listing on the read thread (`threadLibrary`, its number there), where a call that hangs
+ * is left behind and the process can still end; on koffi's thread pool where the thread
+ * cannot be used (-1, or it died), held to the same deadline, its hung call keeping the event
+ * loop alive until it returns.
+ */
+export function listCall(
+  processes: ComputeProcesses,
+  threadLibrary: number,
+  gpu: ListedGpu,
+): ListCall {
+  const onPool: ListCall = async (capacity) => {
+    const count = new Uint32Array([capacity]);
+    const records = new Uint8Array(capacity * PROCESS_INFO_BYTES);
+    const code = await callWithin(readThread.roundDeadlineMs, (done) =>
+      processes.call.async(gpu.handle, count, records, done),
+    );
+    return { code, count: count[0] as number, records };
+  };
+  return async (capacity) => {
+    if (threadLibrary < 0 || !readThread.usable) return onPool(capacity);
+    // The count in the first word, the records from the third on (8-byte aligned).
+    const out = new Uint32Array(2 + capacity * RECORD_WORDS);
+    out[0] = capacity;
+    const fn = processes.version === 3 ? "computeProcessesV3" : "computeProcessesV2";
+    const code = await callOnThread(threadLibrary, fn, gpu.handleLo, gpu.handleHi, out);
+    // -1 with the thread gone (it died while the call was out): the pool asks again.
+    if (code === -1 && !readThread.usable) return onPool(capacity);
+    return {
+      code: code === NVML_CALL_TIMED_OUT ? "timed-out" : code,
+      count: out[0] as number,
+      records: new Uint8Array(out.buffer, 8),
+    };
+  };
+}
 
 /**
  * The answer for a GPU whose processes are not asked for: the reader is closed, a call hung
@@ -54,24 +106,19 @@ export function unlistedProcesses(
 }
 
 /**
- * Lists the processes on one GPU, off the event loop and within the read thread's deadline.
- * A call that outlives it goes to `noteHung` with why, which answers the reader's reason for
- * no longer calling NVML (the first one noted, this one or an earlier).
+ * Lists the processes on one GPU through `list`, off the event loop and within the read
+ * thread's deadline. A call that outlives it goes to `noteHung` with why, which answers the
+ * reader's reason for no longer calling NVML (the first one noted, this one or an earlier).
  */
 export async function listProcesses(
-  call: ComputeProcessesCall,
+  list: ListCall,
   device: PowerDevice,
-  handle: bigint,
   noteHung: (why: string) => string,
 ): Promise<GpuProcesses> {
   const id = device.id;
   let capacity = PROCESSES_FIRST_TRY;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const count = new Uint32Array([capacity]);
-    const records = Buffer.alloc(capacity * PROCESS_INFO_BYTES);
-    const code = await callWithin(readThread.roundDeadlineMs, (done) =>
-      call.async(handle, count, records, done),
-    );
+    const { code, count, records } = await list(capacity);
     if (code === "timed-out") {
       const ms = readThread.roundDeadlineMs;
       const hungWhy = noteHung(hungText("listing processes", device, ms));
@@ -80,16 +127,16 @@ export async function listProcesses(
     if (code === NVML_SUCCESS) {
       return {
         device: id,
-        processes: decodeProcesses(records, count[0] as number),
+        processes: decodeProcesses(records, Math.min(count, capacity)),
         truncated: false,
         problem: null,
       };
     }
-    if (code === NVML_ERROR_INSUFFICIENT_SIZE && (count[0] as number) > capacity) {
-      if ((count[0] as number) > MAX_PROCESSES) {
+    if (code === NVML_ERROR_INSUFFICIENT_SIZE && count > capacity) {
+      if (count > MAX_PROCESSES) {
         return { device: id, processes: [], truncated: true, problem: null };
       }
-      capacity = count[0] as number;
+      capacity = count;
       continue;
     }
     return failedListing(
@@ -101,13 +148,14 @@ export async function listProcesses(
   return { device: id, processes: [], truncated: true, problem: null };
 }
 
-function decodeProcesses(records: Buffer, count: number): GpuProcess[] {
+function decodeProcesses(records: Uint8Array, count: number): GpuProcess[] {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
   const out: GpuProcess[] = [];
   for (let i = 0; i < count && (i + 1) * PROCESS_INFO_BYTES <= records.length; i++) {
     const offset = i * PROCESS_INFO_BYTES;
-    const memory = records.readBigUInt64LE(offset + 8);
+    const memory = view.getBigUint64(offset + 8, true);
     out.push({
-      pid: records.readUInt32LE(offset),
+      pid: view.getUint32(offset, true),
       usedMemoryBytes: memory === VALUE_NOT_AVAILABLE ? null : Number(memory),
     });
   }

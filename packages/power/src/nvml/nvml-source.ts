@@ -12,9 +12,9 @@ import {
 import { Countdown } from "../sysfs/attribute.ts";
 import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
 import { bindNvml, type NvmlBindings } from "./bindings.ts";
-import { callWithin } from "./call-within.ts";
+import { callOnThread, callWithin } from "./call-within.ts";
 import { chooseGpus } from "./choose-gpus.ts";
-import { callOnThread, DetectCalls, gpuSubject } from "./detect-calls.ts";
+import { DetectCalls, gpuSubject } from "./detect-calls.ts";
 import {
   bindSkip,
   initFailedSkip,
@@ -33,7 +33,7 @@ import {
   nvmlFix,
 } from "./errors.ts";
 import type { Gpu } from "./gpu.ts";
-import { type GpuProcesses, listProcesses, unlistedProcesses } from "./gpu-processes.ts";
+import { type GpuProcesses, listCall, listProcesses, unlistedProcesses } from "./gpu-processes.ts";
 import { HUNG_FIX, hungText, readingCall } from "./hung.ts";
 import { type FirstReading, probeGpu } from "./probe.ts";
 
@@ -355,16 +355,19 @@ export class NvmlSource implements PowerSource {
 
   /** Compute processes on each GPU and the GPU memory they hold (NVML has no per-process energy). */
   async processes(): Promise<readonly GpuProcesses[]> {
-    const nvml = this.bindings;
-    const call = nvml?.computeProcesses;
-    return Promise.all(
-      this.gpus.map(async (gpu): Promise<GpuProcesses> => {
-        if (call === undefined || this.closed || this.hungWhy !== null) {
-          return unlistedProcesses(gpu.device, this.closed, this.hungWhy);
-        }
-        return listProcesses(call, gpu.device, gpu.handle, this.noteHung);
-      }),
-    );
+    const processes = this.bindings?.computeProcesses;
+    const lists: GpuProcesses[] = [];
+    // One GPU at a time: a round of the read thread holds any one list (up to 49 slots), not
+    // every GPU's at once; and after a listing that hung, the next GPU's is not asked for.
+    for (const gpu of this.gpus) {
+      if (processes === undefined || this.closed || this.hungWhy !== null) {
+        lists.push(unlistedProcesses(gpu.device, this.closed, this.hungWhy));
+        continue;
+      }
+      const lib = readThread.usable ? this.threadLibrary : -1;
+      lists.push(await listProcesses(listCall(processes, lib, gpu), gpu.device, this.noteHung));
+    }
+    return lists;
   }
 
   /** Keeps the first reason NVML is no longer called, and answers it. */

@@ -58,6 +58,8 @@ const ARGS = {
   HANDLE_TEXT: 5,
   /** `fn(handle, &out[0], &out[1])` */
   HANDLE_OUT_OUT: 6,
+  /** `fn(handle, &out[0], records)`: a count in the first word, records from the third on */
+  HANDLE_COUNT_RECORDS: 7,
 } as const;
 
 /**
@@ -78,6 +80,8 @@ const NVML_TABLE = {
   enforcedPowerLimit: ["nvmlDeviceGetEnforcedPowerLimit", ARGS.HANDLE_OUT],
   migMode: ["nvmlDeviceGetMigMode", ARGS.HANDLE_OUT_OUT],
   parentOfMig: ["nvmlDeviceGetDeviceHandleFromMigDeviceHandle", ARGS.HANDLE_OUT],
+  computeProcessesV3: ["nvmlDeviceGetComputeRunningProcesses_v3", ARGS.HANDLE_COUNT_RECORDS],
+  computeProcessesV2: ["nvmlDeviceGetComputeRunningProcesses_v2", ARGS.HANDLE_COUNT_RECORDS],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type NvmlFunction = keyof typeof NVML_TABLE;
@@ -88,8 +92,15 @@ const NVML_FUNCTIONS = Object.fromEntries(
 export function nvmlSymbol(fn: NvmlFunction): string {
   return NVML_TABLE[fn][0];
 }
-/** The words of shared memory one call can carry in and out: its slot. */
-export const MAX_CALL_WORDS = SLOT_BYTES / 4;
+const SLOT_WORDS = SLOT_BYTES / 4;
+/**
+ * Slots one call may span: a call with more words than one slot holds takes the rows after
+ * its own too, so its words run on through their slots (a GPU's process list: 1,024 records
+ * of 24 bytes take 49).
+ */
+export const MAX_CALL_SLOTS = 64;
+/** The words of shared memory one call can carry in and out. */
+export const MAX_CALL_WORDS = MAX_CALL_SLOTS * SLOT_WORDS;
 
 /** The shared tables' layout, passed to the worker so that it is written once. */
 const LAYOUT = {
@@ -113,6 +124,8 @@ const LAYOUT = {
   WORDS: 6,
   OP_PREAD: 1,
   OP_NVML: 2,
+  /** A row whose slot the call before it spans: nothing to run, nothing to answer. */
+  OP_SPAN: 3,
   SLOT_BYTES,
   EIO: 5,
   ARGS,
@@ -277,7 +290,7 @@ export class ReadThread {
       meta[at + 2] = q.b[i] as number;
       meta[at + 3] = q.c[i] as number;
       meta[at + 5] = q.d[i] as number;
-      meta[at + LAYOUT.RESULT] = PENDING;
+      meta[at + LAYOUT.RESULT] = q.op[i] === LAYOUT.OP_SPAN ? 0 : PENDING;
       if (q.op[i] === LAYOUT.OP_NVML) {
         // The call's words in: outputs start from what the caller holds (zeros, or its input text).
         const out = q.buffers[i] as Uint32Array;
@@ -415,7 +428,7 @@ export class ReadThread {
           for (let k = 0; k < result; k++) bytes[k] = this.data[from + k] as number;
           this.answerRead(callback, null, result);
         }
-      } else {
+      } else if (q.op[i] === LAYOUT.OP_NVML) {
         const callback = q.callCallbacks[i] as CallCallback;
         q.callCallbacks[i] = null;
         const out = target as Uint32Array;
@@ -553,7 +566,7 @@ export class ReadThread {
           q.c[i] as number,
           callback,
         );
-      } else {
+      } else if (q.op[i] === LAYOUT.OP_NVML) {
         const callback = q.callCallbacks[i] as CallCallback;
         q.callCallbacks[i] = null;
         queueMicrotask(() => callback(null, -1));
@@ -650,8 +663,9 @@ export class ReadThread {
    * An NVML call on the worker, with the handle as two 32-bit halves (no BigInt per call; an
    * index in the low half for `handleByIndex`). `out`'s words are the call's shared memory:
    * copied in before the call (zeros for an output, or the input text), and back after it;
-   * two for a reading, at most `MAX_CALL_WORDS`. `callback(null, code)` runs later. A
-   * `deadlineMs` replaces the thread's deadline for the round that carries the call.
+   * two for a reading, at most `MAX_CALL_WORDS` (past one slot's, the call spans the rows
+   * after its own). `callback(null, code)` runs later, with -1 when the round has no room left.
+   * A `deadlineMs` replaces the thread's deadline for the round that carries the call.
    */
   call(
     library: number,
@@ -663,7 +677,8 @@ export class ReadThread {
     deadlineMs = 0,
   ): void {
     const q = this.enqueue();
-    if (q.count >= MAX_ROUND_REQUESTS || library < 0 || out.length > MAX_CALL_WORDS) {
+    const slots = out.length <= SLOT_WORDS ? 1 : Math.ceil(out.length / SLOT_WORDS);
+    if (q.count + slots > MAX_ROUND_REQUESTS || library < 0 || out.length > MAX_CALL_WORDS) {
       queueMicrotask(() => callback(null, -1));
       return;
     }
@@ -672,7 +687,9 @@ export class ReadThread {
       queueMicrotask(() => callback(null, NVML_CALL_TIMED_OUT));
       return;
     }
-    const i = q.count++;
+    const i = q.count;
+    q.count += slots;
+    for (let k = 1; k < slots; k++) q.op[i + k] = LAYOUT.OP_SPAN;
     q.op[i] = LAYOUT.OP_NVML;
     q.a[i] = library;
     q.b[i] = NVML_FUNCTIONS[fn];

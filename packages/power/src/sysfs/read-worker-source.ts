@@ -61,6 +61,7 @@ PARAMETERS[A.INDEX_OUT] = ["uint", "void *"];
 PARAMETERS[A.TEXT_OUT] = ["void *", "void *"];
 PARAMETERS[A.HANDLE_TEXT] = ["void *", "void *", "uint"];
 PARAMETERS[A.HANDLE_OUT_OUT] = ["void *", "void *", "void *"];
+PARAMETERS[A.HANDLE_COUNT_RECORDS] = ["void *", "void *", "void *"];
 
 /** A detect-time call (any shape but a reading's): views made per call, which is rare. */
 function callOnce(fn, args, handle, i, words) {
@@ -78,6 +79,9 @@ function callOnce(fn, args, handle, i, words) {
       return fn(handle, data.subarray(i * L.SLOT_BYTES, i * L.SLOT_BYTES + words * 4), words * 4);
     case A.HANDLE_OUT_OUT:
       return fn(handle, wordsView.subarray(from, from + 1), wordsView.subarray(from + 1, from + 2));
+    case A.HANDLE_COUNT_RECORDS:
+      // The records run on through the slots of the rows after this one (spans).
+      return fn(handle, wordsView.subarray(from, from + 1), data.subarray(i * L.SLOT_BYTES + 8, i * L.SLOT_BYTES + words * 4));
     default:
       return -1;
   }

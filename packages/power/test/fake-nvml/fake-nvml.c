@@ -12,6 +12,7 @@
  *   util <gpu> <memory>          nvmlDeviceGetUtilizationRates, percent
  *   mig <uuid>                   a MIG instance of this GPU (also turns MIG mode on)
  *   process <pid> <bytes>        a compute process on this GPU
+ *   processes <n> <pid> <bytes>  n compute processes, pids from <pid> on (a busy GPU)
  *   hang-init <ms>               nvmlInit_v2 sleeps this long first (a driver that does not answer)
  *   hang-energy <after> <ms>     the energy calls after the first <after> sleep this long (a hung GPU)
  *   hang-processes <ms>          listing this GPU's compute processes sleeps this long
@@ -31,7 +32,7 @@
 #define MAX_DEVICES 16
 #define MAX_VALUES 64
 #define MAX_MIG 8
-#define MAX_PROCS 8
+#define MAX_PROCS 2048
 #define NOT_SUPPORTED 3
 
 typedef struct {
@@ -150,6 +151,16 @@ static int load_script(void) {
       mig_t *m = &d->migs[d->mig_count++];
       snprintf(m->uuid, sizeof m->uuid, "%s", rest);
       m->parent = d;
+    } else if (d != NULL && strcmp(word, "processes") == 0) {
+      unsigned int n = 0, pid = 0;
+      unsigned long long bytes = 0;
+      if (sscanf(rest, "%u %u %llu", &n, &pid, &bytes) == 3) {
+        for (unsigned int k = 0; k < n && d->proc_count < MAX_PROCS; k++) {
+          d->pids[d->proc_count] = pid + k;
+          d->bytes[d->proc_count] = bytes;
+          d->proc_count++;
+        }
+      }
     } else if (d != NULL && strcmp(word, "process") == 0 && d->proc_count < MAX_PROCS) {
       if (sscanf(rest, "%u %llu", &d->pids[d->proc_count], &d->bytes[d->proc_count]) == 2)
         d->proc_count++;

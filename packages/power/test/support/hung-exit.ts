@@ -1,7 +1,8 @@
 /**
  * Run by `nvml-hang.test.ts` as a process of its own, whose end is what is tested: a meter over
  * the fake NVML library (FAKE_NVML_LIBRARY, scripted by FAKE_NVML_SCRIPT) in which a call
- * hangs for minutes (the script says which: at init, at detect or in a sample). HUNG_END how
+ * hangs for minutes (the script says which: at init, at detect, in a sample, or listing
+ * processes, which LIST_PROCESSES=1 asks for before the sample). HUNG_END how
  * the program ends ("natural": it returns, with exit code 3; "exit": `process.exit(5)`).
  * Prints one JSON line of what it saw; an `exit` listener registered after the hang prints
  * "later exit listener ran" when it runs.
@@ -15,9 +16,15 @@ const opened = await openPowerMeter({
   fallback: "none",
   readDeadlineMs: 300,
 });
-const seen: { skipped: string[]; problems: string[] } = { skipped: [], problems: [] };
+const seen: { skipped: string[]; problems: string[]; listed?: string[] } = {
+  skipped: [],
+  problems: [],
+};
 if (opened.ok) {
   const meter = opened.value;
+  if (process.env.LIST_PROCESSES === "1") {
+    seen.listed = (await meter.gpuProcesses()).map((list) => list.problem?.kind ?? "listed");
+  }
   const reading = await meter.sample();
   seen.problems = reading.problems.map((p) => p.kind);
   await meter.close();
