@@ -76,8 +76,12 @@ export interface PowerSource {
    * a `read` made while a round runs waits for that round. Never throws.
    */
   read?(done: FrameCallback): void;
-  /** Releases files, libraries and child processes; safe to call twice. */
-  close(): void;
+  /**
+   * Releases files, libraries and child processes; safe to call twice. A source whose release
+   * is a driver call (NVML's `nvmlShutdown`) answers a promise that settles once it has
+   * returned; it never rejects.
+   */
+  close(): void | Promise<void>;
   introspect(): SourceCounters;
 }
 

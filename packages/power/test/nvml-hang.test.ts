@@ -127,7 +127,7 @@ describe("NVML calls that never return", () => {
       }),
     ]);
     expect(await logLines(lib.log)).not.toContain("energy hang ends");
-    source.close();
+    await source.close();
     expect(await logLines(lib.log)).not.toContain("shutdown");
     readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
     await hungCallsReturned();
@@ -145,7 +145,7 @@ describe("NVML calls that never return", () => {
       initTimeoutMs: 200,
     });
     const { devices, skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(devices).toEqual([]);
     expect(skipped).toEqual([
       expect.objectContaining({
@@ -192,7 +192,7 @@ describe("NVML calls at detect", () => {
       ]);
       expect(await logLines(lib.log)).toContain(`${symbol} hang begins`);
       expect(await logLines(lib.log)).not.toContain(`${symbol} hang ends`);
-      source.close();
+      await source.close();
       expect(await logLines(lib.log)).not.toContain("shutdown");
       readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
       await hungCallsReturned();
@@ -222,8 +222,45 @@ describe("NVML calls at detect", () => {
     expect(skipped).toEqual([]);
     expect(devices.map((d) => d.id)).toEqual([`nvml:${GPU}`]);
     expect(devices[0]?.notes).toContain("enforced power limit 700 W");
-    source.close();
+    await source.close();
     expect(await logLines(lib.log)).toContain("shutdown");
+  }, 15_000);
+});
+
+describe("nvmlShutdown", () => {
+  it("runs off the event loop, and close() settles once it has returned", async () => {
+    // Persistence mode off: the driver tears the GPU's state down at nvmlShutdown (1 s here).
+    const lib = await library("slow-shutdown", [
+      `device ${GPU} Fake H100`,
+      "energy 1000000",
+      "hang-call nvmlShutdown 1000",
+    ]);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    await source.detect();
+    const closing = source.close();
+    await vi.waitFor(
+      async () => expect(await logLines(lib.log)).toContain("nvmlShutdown hang begins"),
+      { timeout: 5_000, interval: 20 },
+    );
+    expect(await logLines(lib.log)).not.toContain("shutdown");
+    await closing;
+    expect((await logLines(lib.log)).slice(-2)).toEqual(["nvmlShutdown hang ends", "shutdown"]);
+  }, 15_000);
+
+  it("is given up on at the read deadline when it hangs", async () => {
+    const lib = await library("hung-shutdown", [
+      `device ${GPU} Fake H100`,
+      "energy 1000000",
+      "hang-call nvmlShutdown 1500",
+    ]);
+    readThread.setRoundDeadline(300);
+    const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
+    await source.detect();
+    await source.close();
+    expect(await logLines(lib.log)).not.toContain("nvmlShutdown hang ends");
+    expect(hungCallStats().outstanding).toBe(1);
+    readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
+    await hungCallsReturned();
   }, 15_000);
 });
 

@@ -35,7 +35,7 @@ async function breakReadThread(): Promise<void> {
   if (worker === null) throw new Error("the read thread did not start");
   worker.emit("error", new Error("simulated: ERR_WORKER_OUT_OF_MEMORY"));
   await worker.terminate();
-  source.close();
+  await source.close();
   expect(readThreadStats().broken).toMatch(/simulated/);
 }
 
@@ -100,7 +100,7 @@ describe("NVML at detect without the read thread", () => {
     ]);
     expect(await readFile(lib.log, "utf8")).not.toContain("hang ends");
     expect(hungCallStats().outstanding).toBe(1);
-    source.close();
+    await source.close();
     readThread.setRoundDeadline(DEFAULT_ROUND_DEADLINE_MS);
     await hungCallsReturned();
     const log = await readFile(lib.log, "utf8");

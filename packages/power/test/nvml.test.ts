@@ -75,7 +75,7 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     await writeScript(twoGpus);
     const source = new NvmlSource({ library, cudaVisibleDevices: null });
     const { devices, skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(skipped).toEqual([]);
     expect(
       devices.map((d) => [d.id, d.name, d.kind, d.basis, d.counter === null ? "power" : "counter"]),
@@ -98,8 +98,9 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     await meter.close();
     // Every call ran on the read thread: nvmlInit_v2; at detect the GPU count, then for each
     // GPU its handle, UUID, MIG mode, name and power limit, and the first readings (both
-    // counters, then power for the GPU with none); the opening sample and two more, two GPUs.
-    expect(readThreadStats().calls - threadBefore.calls).toBe(1 + 1 + 2 * 5 + 3 + 6);
+    // counters, then power for the GPU with none); the opening sample and two more, two GPUs;
+    // nvmlShutdown.
+    expect(readThreadStats().calls - threadBefore.calls).toBe(1 + 1 + 2 * 5 + 3 + 6 + 1);
     expect(readThreadStats().broken).toBeNull();
     // Counter: detect read 1000000 mJ, the baseline 1010000, then 1030000 and 1060000.
     const h100 = second.devices.find((d) => d.device.id === `nvml:${H100}`);
@@ -121,7 +122,7 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     await source.detect();
     const sample = await source.sample();
     const processes = await source.processes();
-    source.close();
+    await source.close();
     expect(sample.readings[0]?.utilisation).toBeCloseTo(0.55, 12);
     expect(sample.readings[1]?.utilisation).toBeNaN();
     expect(processes).toEqual([
@@ -150,9 +151,9 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     await source.detect();
     const callsBefore = readThreadStats().calls;
     const [busy, busier] = await source.processes();
-    source.close();
     // On the read thread: two first tries and the busy GPU's second call.
     expect(readThreadStats().calls - callsBefore).toBe(3);
+    await source.close();
     expect(busy?.problem).toBeNull();
     expect(busy?.truncated).toBe(false);
     expect(busy?.processes).toEqual(
@@ -200,7 +201,7 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     await writeScript([...twoGpus, "count 4000000000"]);
     const source = new NvmlSource({ library, cudaVisibleDevices: null });
     const { devices, skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(devices.map((d) => d.id)).toEqual([`nvml:${H100}`, `nvml:${T4}`]);
     expect(skipped[0]).toEqual(
       expect.objectContaining({
@@ -216,7 +217,7 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     await writeScript([`device ${H100} Old GPU`, `device ${T4} Tesla T4`, "power 70000"]);
     const source = new NvmlSource({ library, cudaVisibleDevices: null });
     const { devices, skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(devices.map((d) => d.id)).toEqual([`nvml:${T4}`]);
     expect(skipped).toEqual([
       expect.objectContaining({
@@ -233,7 +234,7 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     await writeScript(["init 9", `device ${H100} NVIDIA H100 80GB HBM3`]);
     const source = new NvmlSource({ library, cudaVisibleDevices: null });
     const { devices, skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(devices).toEqual([]);
     expect(skipped[0]).toMatchObject({
       kind: "no-driver",
@@ -255,7 +256,7 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
     } as const;
     const source = new NvmlSource({ ...roots, cudaVisibleDevices: null });
     const { devices, skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(devices).toEqual([]);
     expect(skipped).toEqual([
       expect.objectContaining({
@@ -275,18 +276,18 @@ describe("NVML against a scripted libnvidia-ml.so.1", () => {
       cudaVisibleDevices: null,
     });
     const tried = await wsl.detect();
-    wsl.close();
+    await wsl.close();
     expect(tried.skipped[0]?.message).toMatch(/^cannot load .*none\.so/);
     const withDxg = new NvmlSource({ ...roots, cudaVisibleDevices: null });
     const found = await withDxg.detect();
-    withDxg.close();
+    await withDxg.close();
     expect(found.skipped.map((s) => s.message).join()).not.toMatch(/no NVIDIA kernel driver/);
   });
 
   it("explains a missing library", async () => {
     const source = new NvmlSource({ library: join(dir.path, "no-such", "libnvidia-ml.so.1") });
     const { skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(skipped[0]).toMatchObject({
       kind: "no-driver",
       fix: expect.stringMatching(/WATTPRINT_NVML_LIBRARY/),
@@ -339,7 +340,7 @@ describe("CUDA_VISIBLE_DEVICES", () => {
       ...(order === undefined ? {} : { cudaDeviceOrder: order }),
     });
     const detection = await source.detect();
-    source.close();
+    await source.close();
     return detection;
   }
 
@@ -456,7 +457,7 @@ describe("NVML with hostile environment input", () => {
     const raw = ["0", ...Array.from({ length: 100_000 }, (_, i) => `x${i}`)].join(",");
     const source = new NvmlSource({ library, cudaVisibleDevices: raw });
     const { devices, skipped } = await source.detect();
-    source.close();
+    await source.close();
     expect(devices).toHaveLength(1);
     expect(skipped[0]?.kind).toBe("malformed");
     expect(skipped[0]?.message.length).toBeLessThan(1000);

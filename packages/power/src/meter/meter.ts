@@ -93,6 +93,8 @@ export class PowerMeter implements AsyncDisposable, Disposable {
   /** Set when `close()` begins: no round starts after it, so a caller sampling again from its callback cannot keep the meter open. */
   private closing = false;
   private released = false;
+  /** Settles once every reader is released (see `close`). */
+  private sourcesClosed: Promise<void> = Promise.resolve();
   private readonly counters = {
     samples: 0,
     coalesced: 0,
@@ -381,9 +383,12 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     return { ...structuredClone(this.counters), sources };
   }
 
-  /** Waits for a running sample, then releases every reader. */
+  /**
+   * Waits for a running sample, then releases every reader, and settles once they are
+   * released (NVML's `nvmlShutdown` included, which runs off the event loop).
+   */
   async close(): Promise<void> {
-    if (this.released) return;
+    if (this.released) return this.sourcesClosed;
     this.closing = true;
     this.stop();
     if (this.running) {
@@ -395,6 +400,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
       });
     }
     this.closeNow();
+    await this.sourcesClosed;
   }
 
   private closeNow(): void {
@@ -402,17 +408,25 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     this.closing = true;
     this.released = true;
     this.stop();
-    for (const w of this.wired) w.source.close();
+    this.sourcesClosed = closeSources(this.wired.map((w) => w.source));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
 
-  /** Synchronous disposal: a sample still running finishes against closed readers. */
+  /**
+   * Synchronous disposal: a sample still running finishes against closed readers, and NVML
+   * is shut down after it returns (the process stays alive until it is).
+   */
   [Symbol.dispose](): void {
     this.closeNow();
   }
+}
+
+/** Closes every source; settles once those that release through a driver call have. */
+async function closeSources(sources: readonly PowerSource[]): Promise<void> {
+  await Promise.all(sources.map((source) => source.close()));
 }
 
 /** A caller's callback whose throw reaches neither the meter nor the round's other callers. */
@@ -537,14 +551,12 @@ export async function openPowerMeter(
     }
   }
 
-  const closeAll = () => {
-    for (const f of found) f.source.close();
-  };
+  const closeAll = () => closeSources(found.map((f) => f.source));
   const candidates = found.flatMap((f) => f.detection.devices.filter((d) => wanted.has(d.kind)));
   const filters = options.devices ?? [];
   for (const filter of filters) {
     if (!candidates.some((d) => deviceMatches(filter, d))) {
-      closeAll();
+      await closeAll();
       const ids = candidates.map((d) => d.id);
       return err(
         failure(
@@ -562,7 +574,7 @@ export async function openPowerMeter(
   if (!all) {
     for (const component of wanted) {
       if (selected.some((d) => d.kind === component)) continue;
-      closeAll();
+      await closeAll();
       const why = skipped
         .filter((s) => READERS_OF[component].includes(s.reader))
         .map((s) => `${s.reader}: ${s.message}`);
@@ -576,7 +588,7 @@ export async function openPowerMeter(
     }
   }
   if (selected.length === 0) {
-    closeAll();
+    await closeAll();
     return err(
       failure(
         "no-devices",
@@ -599,7 +611,7 @@ export async function openPowerMeter(
         // NaN: the meter's first sample sets where metered time begins (see `complete`).
         return { index, acc: new DeviceAccumulator(device, Number.NaN) };
       });
-    if (picks.length === 0) f.source.close();
+    if (picks.length === 0) await f.source.close();
     else wired.push({ source: f.source, picks });
   }
   return ok(await PowerMeter.create(wired, devices, skipped, startedAtMs));

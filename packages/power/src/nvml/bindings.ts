@@ -18,7 +18,8 @@ export interface AsyncCall<A extends unknown[]> {
 export interface NvmlBindings {
   /** `nvmlInit_v2`: can take a second with persistence mode off, so it is called asynchronously. */
   readonly init: AsyncCall<[]>;
-  readonly shutdown: () => number;
+  /** `nvmlShutdown`: on the read thread or koffi's pool, never here (the driver may tear GPUs down). */
+  readonly shutdown: AsyncCall<[]>;
   readonly errorString: (code: number) => string;
   // The calls at detect run on the read thread (by symbol, `read-thread.ts`) or, without it,
   // here on koffi's thread pool (`detect-calls.ts`); a handle comes out as two 32-bit words.

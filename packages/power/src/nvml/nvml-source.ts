@@ -38,6 +38,8 @@ import { HUNG_FIX, hungText, readingCall } from "./hung.ts";
 import { type FirstReading, probeGpu } from "./probe.ts";
 
 const TWO_POW_32 = 2 ** 32;
+/** The shared memory of a call that has no argument or output (`nvmlShutdown`). */
+const NO_WORDS = new Uint32Array(0);
 /**
  * How long `nvmlInit_v2` may take: a second or two with persistence mode off, far more only
  * when the driver does not answer at all.
@@ -95,8 +97,16 @@ export class NvmlSource implements PowerSource {
   /** A close during a round shuts NVML down once the round is back. */
   private readonly finishRound = (): void => {
     this.rounds.finish();
-    if (this.closed) this.shutdown();
+    if (!this.closed) return;
+    const closedDown = this.onClosedDown;
+    this.onClosedDown = null;
+    void this.shutdown().then(closedDown ?? undefined);
   };
+  /** What `close()` answers: settles once NVML is shut down, or was not to be. */
+  private closedDown: Promise<void> | null = null;
+  private onClosedDown: (() => void) | null = null;
+  /** `nvmlShutdown`, asked for once. */
+  private shutDown: Promise<void> | null = null;
   private readonly library: string;
   /** The library's number on the read thread, or -1 while this reader does not use it. */
   private threadLibrary = -1;
@@ -183,7 +193,7 @@ export class NvmlSource implements PowerSource {
       if (skipped.length === 0) {
         skipped.push(readerSkip("nvml", "not-present", "NVML is loaded but reports no GPU"));
       }
-      this.shutdown();
+      await this.shutdown();
     } else if (this.threadLibrary < 0 && !this.holdsThread) {
       // nvmlInit_v2 ran on koffi's thread (the read thread could not be used then): try again.
       readThread.acquire();
@@ -224,7 +234,7 @@ export class NvmlSource implements PowerSource {
       ms,
       (done) => nvml.init.async(done),
       (late) => {
-        if (late === NVML_SUCCESS) nvml.shutdown();
+        if (late === NVML_SUCCESS) nvml.shutdown.async(() => {});
       },
     );
   }
@@ -376,18 +386,39 @@ export class NvmlSource implements PowerSource {
     return this.hungWhy;
   };
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    // A sample in flight still has calls on koffi's threads: shut down when it is back.
-    if (!this.rounds.running) this.shutdown();
+  /**
+   * Shuts NVML down, off the event loop: with persistence mode off the driver tears the GPUs'
+   * state down then, which can take a second. The promise settles once it has returned (or
+   * outlived the read deadline); it never rejects.
+   */
+  close(): Promise<void> {
+    if (this.closedDown === null) {
+      this.closed = true;
+      // A sample in flight still has calls out: NVML is shut down once it is back.
+      this.closedDown = this.rounds.running
+        ? new Promise((resolve) => {
+            this.onClosedDown = resolve;
+          })
+        : this.shutdown();
+    }
+    return this.closedDown;
   }
 
-  private shutdown(): void {
-    if (!this.initialised || this.bindings === null) return;
+  private shutdown(): Promise<void> {
+    this.shutDown ??= this.shutNvmlDown();
+    return this.shutDown;
+  }
+
+  private async shutNvmlDown(): Promise<void> {
+    const nvml = this.bindings;
+    if (!this.initialised || nvml === null) return;
     this.initialised = false;
-    // Not after a hung call: nvmlShutdown would wait on the driver on the event loop, for good.
-    if (this.hungWhy === null && !readThread.isHung(this.library)) this.bindings.shutdown();
+    // Not after a hung call: nvmlShutdown would wait on the lock the hung call may hold.
+    if (this.hungWhy === null && !readThread.isHung(this.library)) {
+      const lib = readThread.usable ? this.threadLibrary : -1;
+      if (lib >= 0) await callOnThread(lib, "shutdown", 0, 0, NO_WORDS);
+      else await callWithin(readThread.roundDeadlineMs, (done) => nvml.shutdown.async(done));
+    }
     this.letGoOfThread();
   }
 

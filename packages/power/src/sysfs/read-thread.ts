@@ -72,6 +72,7 @@ const NVML_TABLE = {
   powerUsage: ["nvmlDeviceGetPowerUsage", ARGS.HANDLE_OUT],
   utilisation: ["nvmlDeviceGetUtilizationRates", ARGS.HANDLE_OUT],
   init: ["nvmlInit_v2", ARGS.NONE],
+  shutdown: ["nvmlShutdown", ARGS.NONE],
   deviceCount: ["nvmlDeviceGetCount_v2", ARGS.OUT],
   handleByIndex: ["nvmlDeviceGetHandleByIndex_v2", ARGS.INDEX_OUT],
   handleByUuid: ["nvmlDeviceGetHandleByUUID", ARGS.TEXT_OUT],
