@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hungCallStats, NvmlSource, readThreadStats } from "../src/index.ts";
 import { DEFAULT_ROUND_DEADLINE_MS, readThread } from "../src/sysfs/read-thread.ts";
 import { buildFakeNvml } from "./fake-nvml/build.ts";
@@ -10,6 +10,7 @@ import {
   logLines,
   meterGivingUpAt300Ms,
   scriptedCopy,
+  untilLogged,
 } from "./helpers/hung-nvml.ts";
 import { tempDir } from "./helpers/trees.ts";
 
@@ -212,11 +213,7 @@ describe("NVML calls at detect", () => {
     const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
     const detecting = source.detect();
     // This test's own code runs while the call is inside the library: the event loop is free.
-    await vi.waitFor(
-      async () =>
-        expect(await logLines(lib.log)).toContain("nvmlDeviceGetHandleByIndex_v2 hang begins"),
-      { timeout: 5_000, interval: 20 },
-    );
+    await untilLogged(lib.log, "nvmlDeviceGetHandleByIndex_v2 hang begins");
     expect(await logLines(lib.log)).not.toContain("nvmlDeviceGetHandleByIndex_v2 hang ends");
     const { devices, skipped } = await detecting;
     expect(skipped).toEqual([]);
@@ -238,10 +235,7 @@ describe("nvmlShutdown", () => {
     const source = new NvmlSource({ library: lib.path, cudaVisibleDevices: null });
     await source.detect();
     const closing = source.close();
-    await vi.waitFor(
-      async () => expect(await logLines(lib.log)).toContain("nvmlShutdown hang begins"),
-      { timeout: 5_000, interval: 20 },
-    );
+    await untilLogged(lib.log, "nvmlShutdown hang begins");
     expect(await logLines(lib.log)).not.toContain("shutdown");
     await closing;
     expect((await logLines(lib.log)).slice(-2)).toEqual(["nvmlShutdown hang ends", "shutdown"]);

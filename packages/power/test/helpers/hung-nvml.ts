@@ -34,6 +34,17 @@ export async function logLines(log: string): Promise<string[]> {
   return (await readFile(log, "utf8").catch(() => "")).split("\n").filter((l) => l !== "");
 }
 
+/**
+ * Waits until the fake library has logged `line` (a hang's beginning): the caller's code runs
+ * while a call is inside the library, so the event loop was free during it.
+ */
+export async function untilLogged(log: string, line: string): Promise<void> {
+  await vi.waitFor(async () => expect(await logLines(log)).toContain(line), {
+    timeout: 5_000,
+    interval: 20,
+  });
+}
+
 /** A meter over `source` alone whose read rounds give up after 300 ms. */
 export async function meterGivingUpAt300Ms(source: NvmlSource): Promise<PowerMeter> {
   const opened = await openPowerMeter({
