@@ -41,7 +41,7 @@ export function gpuSubject(gpu: { readonly index: number; readonly uuid: string 
 const NVML_ERROR_INVALID_ARGUMENT = 2;
 /** 96 bytes: `NVML_DEVICE_NAME_V2_BUFFER_SIZE`, above the UUID's 80. */
 const TEXT_WORDS = 24;
-/** A UUID longer than this is no GPU's or MIG instance's (they take 40 to 44 bytes). */
+/** A UUID longer than this is no GPU's or MIG instance's (`GPU-` and `MIG-` UUIDs take 40 bytes). */
 const MAX_UUID_BYTES = 96;
 
 export interface HandleAnswer {

@@ -46,7 +46,7 @@ const ETIMEDOUT = 110;
 const ARGS = {
   /** `fn(handle, out)` */
   HANDLE_OUT: 0,
-  /** `fn()`: `nvmlInit_v2` */
+  /** `fn()`: `nvmlInit_v2`, `nvmlShutdown` */
   NONE: 1,
   /** `fn(out)` */
   OUT: 2,
@@ -65,7 +65,8 @@ const ARGS = {
 /**
  * NVML functions the thread can call, in the order of the worker's table, with their symbols
  * and how their arguments are passed. The first three are the sampling path's; the rest run
- * at detect. A symbol the library lacks is a call that answers -1.
+ * at detect, at close and when processes are listed. A symbol the library lacks is a call
+ * that answers -1.
  */
 const NVML_TABLE = {
   totalEnergy: ["nvmlDeviceGetTotalEnergyConsumption", ARGS.HANDLE_OUT],

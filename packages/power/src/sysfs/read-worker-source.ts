@@ -63,7 +63,7 @@ PARAMETERS[A.HANDLE_TEXT] = ["void *", "void *", "uint"];
 PARAMETERS[A.HANDLE_OUT_OUT] = ["void *", "void *", "void *"];
 PARAMETERS[A.HANDLE_COUNT_RECORDS] = ["void *", "void *", "void *"];
 
-/** A detect-time call (any shape but a reading's): views made per call, which is rare. */
+/** Any call but a reading (at detect, at close, a process list): views made per call, which is rare. */
 function callOnce(fn, args, handle, i, words) {
   const from = (i * L.SLOT_BYTES) / 4;
   switch (args) {
