@@ -132,6 +132,23 @@ describe.runIf(process.platform === "linux")("the read thread", () => {
     expect(after.broken).toBeNull();
   });
 
+  it("starts a meter's round as the meter asks its sources, not after the tick", async () => {
+    const { root, fdsBefore } = await idleTree();
+    const hwmon = join(root, "hwmon");
+    await writeHwmon(hwmon, [
+      { hwmon: "hwmon0", name: "amdgpu", pci: "0000:03:00.0", files: { power1_average: 1 } },
+    ]);
+    const meter = await meterOver(new RaplSource({ root }), new AmdgpuSource({ root: hwmon }));
+    const before = readThreadStats().rounds;
+    const sampling = meter.sample();
+    // Already started, synchronously: no promise reaction (an allocation a sample) started it.
+    expect(readThreadStats().rounds).toBe(before + 1);
+    const reading = await sampling;
+    expect(reading.problems).toEqual([]);
+    await meter.close();
+    await expectReleased(fdsBefore);
+  });
+
   it("runs a round asked for from the callback of the round before (a caller that reads again at once)", async () => {
     const { root, fdsBefore } = await idleTree();
     const hwmon = join(root, "hwmon");

@@ -280,7 +280,14 @@ export class PowerMeter implements AsyncDisposable, Disposable {
       this.complete();
       return;
     }
-    for (let s = 0; s < this.wired.length; s++) (this.wired[s] as Wired).start();
+    // The read thread's round starts once every source has asked, here, rather than from a
+    // promise reaction after this tick: one allocation less per sample.
+    readThread.holdRound();
+    try {
+      for (let s = 0; s < this.wired.length; s++) (this.wired[s] as Wired).start();
+    } finally {
+      readThread.releaseRound();
+    }
   }
 
   private arrive(atMs: number): void {

@@ -268,6 +268,8 @@ export class ReadThread {
   /** Workers left inside a hung call, each with what to call once its thread ends. */
   private readonly hungWorkers = new Map<Worker, () => void>();
   private readonly settled = Promise.resolve();
+  /** Callers holding the next round (`holdRound`). */
+  private holds = 0;
 
   private readonly startRound = (): void => {
     const q = this.next;
@@ -582,11 +584,27 @@ export class ReadThread {
     if (this.state === "running") this.counters.deferred++;
     else if (this.state === "idle") {
       this.state = "scheduled";
-      // A reaction on a settled promise, not queueMicrotask: Node wraps each queueMicrotask in
-      // an async resource and a bound function (about 250 bytes a round, measured).
-      void this.settled.then(this.scheduledStart);
+      // Held (`holdRound`): the holder starts it. Else a reaction on a settled promise, not
+      // queueMicrotask: Node wraps each queueMicrotask in an async resource and a bound
+      // function (about 250 bytes a round, measured).
+      if (this.holds === 0) void this.settled.then(this.scheduledStart);
     }
     return q;
+  }
+
+  /**
+   * Holds the next round while a caller asks for several reads and calls (a meter's sources,
+   * one after another): they join one round that `releaseRound` starts at once, with no
+   * promise reaction to start it after the tick. Calls nest; each hold needs its release.
+   */
+  holdRound(): void {
+    this.holds++;
+  }
+
+  releaseRound(): void {
+    if (this.holds === 0) return;
+    this.holds--;
+    if (this.holds === 0 && this.state === "scheduled") this.startRound();
   }
 
   /** A positional read of `length` bytes at `position` into `buffer`; `callback` runs later, never synchronously. */
