@@ -1,6 +1,7 @@
 import { hungCallBegan } from "../hung-calls.ts";
-import { type NvmlFunction, readThread } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, type NvmlFunction, readThread } from "../sysfs/read-thread.ts";
 import type { NvmlCallback } from "./bindings.ts";
+import { handleHalves } from "./gpu.ts";
 
 /**
  * One NVML call on koffi's thread pool, given `ms` to return. Past that the caller hears
@@ -50,4 +51,29 @@ export function callOnThread(
       deadlineMs,
     ),
   );
+}
+
+/**
+ * One NVML call off the event loop, held to a deadline: on the read thread where the reader
+ * holds it (`library`, its number there, or -1), else on koffi's thread pool through
+ * `onPool`. A thread that dies while the call is out hands it to the pool, so only calls that
+ * may be made twice come here (queries, not `nvmlInit_v2` or `nvmlShutdown`). "timed-out"
+ * when it outlived the deadline, or its library hung before.
+ */
+export async function callOffLoop(
+  library: number,
+  fn: NvmlFunction,
+  handle: bigint,
+  out: Uint32Array,
+  onPool: (done: NvmlCallback) => void,
+  deadlineMs = readThread.roundDeadlineMs,
+): Promise<number | "timed-out"> {
+  if (library >= 0 && readThread.usable) {
+    const { handleLo, handleHi } = handleHalves(handle);
+    const code = await callOnThread(library, fn, handleLo, handleHi, out);
+    if (code === NVML_CALL_TIMED_OUT) return "timed-out";
+    // -1 with the thread gone (it died): the pool takes the call.
+    if (code !== -1 || readThread.usable) return code;
+  }
+  return callWithin(deadlineMs, onPool);
 }

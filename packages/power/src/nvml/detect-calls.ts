@@ -10,16 +10,10 @@
  * the driver may hold its lock inside the one that hung.
  */
 
-import {
-  NVML_CALL_TIMED_OUT,
-  type NvmlFunction,
-  nvmlSymbol,
-  readThread,
-} from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, type NvmlFunction, nvmlSymbol } from "../sysfs/read-thread.ts";
 import type { NvmlBindings, NvmlCallback } from "./bindings.ts";
-import { callOnThread, callWithin } from "./call-within.ts";
+import { callOffLoop } from "./call-within.ts";
 import { NVML_SUCCESS } from "./errors.ts";
-import { handleHalves } from "./gpu.ts";
 import { hungText } from "./hung.ts";
 
 /**
@@ -30,6 +24,11 @@ export interface CallSubject {
   readonly name: string;
   readonly id: string;
   readonly device: string;
+}
+
+/** A GPU by its index, before NVML has given its UUID. */
+export function indexSubject(index: number): CallSubject {
+  return { name: `GPU ${index}`, id: `index ${index}`, device: `nvml:${index}` };
 }
 
 /** A GPU once NVML has given its UUID. */
@@ -52,17 +51,14 @@ export interface HandleAnswer {
 export class DetectCalls {
   private hungWhy: string | null = null;
   private hungSubject: CallSubject | null = null;
-  /** The library's number on the read thread, or -1: koffi's thread pool. */
-  private threadLibrary: number;
 
+  /** `threadLibrary`: the library's number on the read thread, or -1 for koffi's thread pool. */
   constructor(
     private readonly nvml: NvmlBindings,
-    threadLibrary: number,
+    private readonly threadLibrary: number,
     private readonly library: string,
     private readonly deadlineMs: number,
-  ) {
-    this.threadLibrary = threadLibrary;
-  }
+  ) {}
 
   /** Why NVML is no longer called, once a call outlived the deadline; null until then. */
   get hung(): string | null {
@@ -89,8 +85,7 @@ export class DetectCalls {
 
   async handleByIndex(index: number): Promise<HandleAnswer> {
     const out = new Uint32Array(2);
-    const subject = { name: `GPU ${index}`, id: `index ${index}`, device: `nvml:${index}` };
-    const code = await this.ask("handleByIndex", BigInt(index), out, subject, (done) =>
+    const code = await this.ask("handleByIndex", BigInt(index), out, indexSubject(index), (done) =>
       this.nvml.handleByIndex.async(index, out, done),
     );
     return { code, handle: handleOf(out) };
@@ -182,15 +177,7 @@ export class DetectCalls {
     onPool: (done: NvmlCallback) => void,
   ): Promise<number> {
     if (this.hungWhy !== null) return NVML_CALL_TIMED_OUT;
-    if (this.threadLibrary >= 0 && readThread.usable) {
-      const { handleLo, handleHi } = handleHalves(handle);
-      const code = await callOnThread(this.threadLibrary, fn, handleLo, handleHi, out);
-      if (code === NVML_CALL_TIMED_OUT) return this.timedOut(fn, subject);
-      // -1 with the thread gone (it died): the pool takes this call and the ones after it.
-      if (code !== -1 || readThread.usable) return code;
-      this.threadLibrary = -1;
-    }
-    const code = await callWithin(this.deadlineMs, onPool);
+    const code = await callOffLoop(this.threadLibrary, fn, handle, out, onPool, this.deadlineMs);
     return code === "timed-out" ? this.timedOut(fn, subject) : code;
   }
 

@@ -1,7 +1,7 @@
 /** The GPUs NVML reports, by index, handle and UUID, before `CUDA_VISIBLE_DEVICES` chooses among them. */
 
 import { type ReaderSkip, readerSkip } from "../failures.ts";
-import type { DetectCalls } from "./detect-calls.ts";
+import { type DetectCalls, indexSubject } from "./detect-calls.ts";
 import { NVML_ERROR_GPU_IS_LOST, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
 
 /** GPUs enumerated at most: more than one host holds (an HGX board has 8, NVL racks are many hosts). */
@@ -56,11 +56,7 @@ export async function enumerateGpus(
       );
       continue;
     }
-    const uuid = await calls.text("uuid", handle, {
-      name: `GPU ${index}`,
-      id: `index ${index}`,
-      device: `nvml:${index}`,
-    });
+    const uuid = await calls.text("uuid", handle, indexSubject(index));
     if (calls.hung !== null) return [];
     out.push({ index, handle, uuid: uuid ?? `index-${index}` });
   }

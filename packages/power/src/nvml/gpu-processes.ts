@@ -5,9 +5,9 @@
 
 import type { PowerDevice } from "../device.ts";
 import { type ReadingProblem, readingProblem } from "../failures.ts";
-import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
+import { readThread } from "../sysfs/read-thread.ts";
 import { type NvmlBindings, PROCESS_INFO_BYTES, VALUE_NOT_AVAILABLE } from "./bindings.ts";
-import { callOnThread, callWithin } from "./call-within.ts";
+import { callOffLoop } from "./call-within.ts";
 import { NVML_ERROR_INSUFFICIENT_SIZE, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
 import { HUNG_FIX, hungText } from "./hung.ts";
 
@@ -39,48 +39,32 @@ export type ListCall = (capacity: number) => Promise<{
   readonly records: Uint8Array;
 }>;
 
-/** The GPU a listing is for, as the read thread and koffi take its handle. */
-export interface ListedGpu {
-  readonly handle: bigint;
-  readonly handleLo: number;
-  readonly handleHi: number;
-}
-
 const RECORD_WORDS = PROCESS_INFO_BYTES / 4;
 
 /**
- * The listing on the read thread (`threadLibrary`, its number there), where a call that hangs
- * is left behind and the process can still end; on koffi's thread pool where the thread
- * cannot be used (-1, or it died), held to the same deadline, its hung call keeping the event
- * loop alive until it returns.
+ * The listing of the GPU `handle`, off the event loop (`callOffLoop`): on the read thread
+ * (`threadLibrary`, its number there), where a call that hangs is left behind and the process
+ * can still end; on koffi's thread pool where the thread cannot be used, held to the same
+ * deadline, its hung call keeping the event loop alive until it returns.
  */
 export function listCall(
   processes: ComputeProcesses,
   threadLibrary: number,
-  gpu: ListedGpu,
+  handle: bigint,
 ): ListCall {
-  const onPool: ListCall = async (capacity) => {
-    const count = new Uint32Array([capacity]);
-    const records = new Uint8Array(capacity * PROCESS_INFO_BYTES);
-    const code = await callWithin(readThread.roundDeadlineMs, (done) =>
-      processes.call.async(gpu.handle, count, records, done),
-    );
-    return { code, count: count[0] as number, records };
-  };
+  const fn = processes.version === 3 ? "computeProcessesV3" : "computeProcessesV2";
   return async (capacity) => {
-    if (threadLibrary < 0 || !readThread.usable) return onPool(capacity);
-    // The count in the first word, the records from the third on (8-byte aligned).
+    // The count in the first word, the records from the third on (8-byte aligned), on the
+    // thread and on the pool alike.
     const out = new Uint32Array(2 + capacity * RECORD_WORDS);
     out[0] = capacity;
-    const fn = processes.version === 3 ? "computeProcessesV3" : "computeProcessesV2";
-    const code = await callOnThread(threadLibrary, fn, gpu.handleLo, gpu.handleHi, out);
-    // -1 with the thread gone (it died while the call was out): the pool asks again.
-    if (code === -1 && !readThread.usable) return onPool(capacity);
-    return {
-      code: code === NVML_CALL_TIMED_OUT ? "timed-out" : code,
-      count: out[0] as number,
-      records: new Uint8Array(out.buffer, 8),
-    };
+    const records = new Uint8Array(out.buffer, 8);
+    const code = await callOffLoop(threadLibrary, fn, handle, out, (done) => {
+      // Asked again after a thread that died, which may have written the count.
+      out[0] = capacity;
+      processes.call.async(handle, out.subarray(0, 1), records, done);
+    });
+    return { code, count: out[0] as number, records };
   };
 }
 

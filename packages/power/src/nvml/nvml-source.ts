@@ -14,7 +14,7 @@ import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
 import { bindNvml, type NvmlBindings } from "./bindings.ts";
 import { callOnThread, callWithin } from "./call-within.ts";
 import { chooseGpus } from "./choose-gpus.ts";
-import { DetectCalls, gpuSubject } from "./detect-calls.ts";
+import { DetectCalls } from "./detect-calls.ts";
 import {
   bindSkip,
   initFailedSkip,
@@ -24,18 +24,12 @@ import {
   notALibraryFile,
   skipOnly,
 } from "./detect-skips.ts";
-import { type Enumerated, enumerateGpus } from "./enumerate.ts";
-import {
-  NVML_ERROR_GPU_IS_LOST,
-  NVML_ERROR_NOT_SUPPORTED,
-  NVML_SUCCESS,
-  nvmlCodeName,
-  nvmlFix,
-} from "./errors.ts";
+import { enumerateGpus } from "./enumerate.ts";
+import { NVML_ERROR_GPU_IS_LOST, NVML_SUCCESS, nvmlCodeName, nvmlFix } from "./errors.ts";
 import type { Gpu } from "./gpu.ts";
 import { type GpuProcesses, listCall, listProcesses, unlistedProcesses } from "./gpu-processes.ts";
 import { HUNG_FIX, hungText, readingCall } from "./hung.ts";
-import { type FirstReading, probeGpu } from "./probe.ts";
+import { type FirstReading, firstReadings, probeGpu } from "./probe.ts";
 
 const TWO_POW_32 = 2 ** 32;
 /** The shared memory of a call that has no argument or output (`nvmlShutdown`). */
@@ -374,8 +368,8 @@ export class NvmlSource implements PowerSource {
         lists.push(unlistedProcesses(gpu.device, this.closed, this.hungWhy));
         continue;
       }
-      const lib = readThread.usable ? this.threadLibrary : -1;
-      lists.push(await listProcesses(listCall(processes, lib, gpu), gpu.device, this.noteHung));
+      const list = listCall(processes, this.threadLibrary, gpu.handle);
+      lists.push(await listProcesses(list, gpu.device, this.noteHung));
     }
     return lists;
   }
@@ -415,6 +409,8 @@ export class NvmlSource implements PowerSource {
     this.initialised = false;
     // Not after a hung call: nvmlShutdown would wait on the lock the hung call may hold.
     if (this.hungWhy === null && !readThread.isHung(this.library)) {
+      // Not `callOffLoop`: a thread that died in it may have counted NVML's users down
+      // already, and a second nvmlShutdown would end another reader's NVML.
       const lib = readThread.usable ? this.threadLibrary : -1;
       if (lib >= 0) await callOnThread(lib, "shutdown", 0, 0, NO_WORDS);
       else await callWithin(readThread.roundDeadlineMs, (done) => nvml.shutdown.async(done));
@@ -425,26 +421,4 @@ export class NvmlSource implements PowerSource {
   introspect(): SourceCounters {
     return structuredClone(this.counters);
   }
-}
-
-/**
- * Each GPU's first energy reading (power's where it has no counter), which tells its probe
- * what the GPU has: the first call that asks the GPU itself for a figure.
- */
-async function firstReadings(
-  calls: DetectCalls,
-  gpus: readonly Enumerated[],
-): Promise<FirstReading[]> {
-  const firsts: FirstReading[] = [];
-  for (const gpu of gpus) {
-    const first: FirstReading = { useCounter: true, code: NVML_SUCCESS, out: new Uint32Array(2) };
-    const subject = gpuSubject(gpu);
-    first.code = await calls.reading("totalEnergy", gpu.handle, first.out, subject);
-    if (first.code === NVML_ERROR_NOT_SUPPORTED) {
-      first.useCounter = false;
-      first.code = await calls.reading("powerUsage", gpu.handle, first.out, subject);
-    }
-    firsts.push(first);
-  }
-  return firsts;
 }

@@ -18,13 +18,35 @@ const DEFAULT_MAX_WATTS = 2000;
 const LIMIT_HEADROOM = 2;
 
 /**
- * A GPU's first reading, taken before its probe (`NvmlSource.firstReadings`): the energy
+ * A GPU's first reading, taken before its probe (`firstReadings`): the energy
  * counter's, or power's where the counter is not supported.
  */
 export interface FirstReading {
   useCounter: boolean;
   code: number;
   readonly out: Uint32Array;
+}
+
+/**
+ * Each GPU's first energy reading (power's where it has no counter), which tells its probe
+ * what the GPU has: the first call that asks the GPU itself for a figure.
+ */
+export async function firstReadings(
+  calls: DetectCalls,
+  gpus: readonly Enumerated[],
+): Promise<FirstReading[]> {
+  const firsts: FirstReading[] = [];
+  for (const gpu of gpus) {
+    const first: FirstReading = { useCounter: true, code: NVML_SUCCESS, out: new Uint32Array(2) };
+    const subject = gpuSubject(gpu);
+    first.code = await calls.reading("totalEnergy", gpu.handle, first.out, subject);
+    if (first.code === NVML_ERROR_NOT_SUPPORTED) {
+      first.useCounter = false;
+      first.code = await calls.reading("powerUsage", gpu.handle, first.out, subject);
+    }
+    firsts.push(first);
+  }
+  return firsts;
 }
 
 /**
