@@ -107,8 +107,5 @@ export {
   type SysfsIo,
 } from "./sysfs/io.ts";
 export { parseUnsignedAscii } from "./sysfs/parse.ts";
-export {
-  MAX_ROUND_REQUESTS,
-  type ReadThreadStats,
-  readThreadStats,
-} from "./sysfs/read-thread.ts";
+export { type ReadThreadStats, readThreadStats } from "./sysfs/read-thread.ts";
+export { MAX_ROUND_REQUESTS } from "./sysfs/read-thread-layout.ts";

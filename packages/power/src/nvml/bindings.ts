@@ -21,7 +21,7 @@ export interface NvmlBindings {
   /** `nvmlShutdown`: on the read thread or koffi's pool, never here (the driver may tear GPUs down). */
   readonly shutdown: AsyncCall<[]>;
   readonly errorString: (code: number) => string;
-  // The calls at detect run on the read thread (by symbol, `read-thread.ts`) or, without it,
+  // The calls at detect run on the read thread (by symbol, `read-thread-layout.ts`) or, without it,
   // here on koffi's thread pool (`detect-calls.ts`); a handle comes out as two 32-bit words.
   readonly deviceCount: AsyncCall<[Uint32Array]>;
   readonly handleByIndex: AsyncCall<[number, Uint32Array]>;

@@ -1,5 +1,6 @@
 import { hungCallBegan } from "../hung-calls.ts";
-import { NVML_CALL_TIMED_OUT, type NvmlFunction, readThread } from "../sysfs/read-thread.ts";
+import { readThread } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, type NvmlFunction } from "../sysfs/read-thread-layout.ts";
 import type { NvmlCallback } from "./bindings.ts";
 import { handleHalves } from "./gpu.ts";
 

@@ -10,7 +10,7 @@
  * the driver may hold its lock inside the one that hung.
  */
 
-import { NVML_CALL_TIMED_OUT, type NvmlFunction, nvmlSymbol } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT, type NvmlFunction, nvmlSymbol } from "../sysfs/read-thread-layout.ts";
 import type { NvmlBindings, NvmlCallback } from "./bindings.ts";
 import { callOffLoop } from "./call-within.ts";
 import { NVML_SUCCESS } from "./errors.ts";

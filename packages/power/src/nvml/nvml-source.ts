@@ -10,7 +10,8 @@ import {
   type SourceSample,
 } from "../source.ts";
 import { Countdown } from "../sysfs/attribute.ts";
-import { NVML_CALL_TIMED_OUT, readThread } from "../sysfs/read-thread.ts";
+import { readThread } from "../sysfs/read-thread.ts";
+import { NVML_CALL_TIMED_OUT } from "../sysfs/read-thread-layout.ts";
 import { bindNvml, type NvmlBindings } from "./bindings.ts";
 import { callOnThread, callWithin } from "./call-within.ts";
 import { chooseGpus } from "./choose-gpus.ts";

@@ -1,6 +1,6 @@
+import { errnoName } from "./errno.ts";
 import { errorCode, type SysfsIo } from "./io.ts";
 import { parseUnsignedAscii } from "./parse.ts";
-import { errnoName } from "./read-thread.ts";
 
 /** Enough for any sysfs integer (20 digits) plus a newline; a full buffer means a longer file. */
 const ATTRIBUTE_BYTES = 32;

@@ -1,21 +1,26 @@
 import { close as closeFd, read as readAsync, readSync } from "node:fs";
 import { createRequire } from "node:module";
-import { getSystemErrorName } from "node:util";
 import type { MessagePort, Worker } from "node:worker_threads";
 import { monotonicMs } from "../clock.ts";
 import { hungCallBegan } from "../hung-calls.ts";
 import { rethrowLater } from "../rethrow.ts";
+import { errnoError } from "./errno.ts";
+import {
+  LAYOUT,
+  MAX_CALL_WORDS,
+  MAX_ROUND_REQUESTS,
+  NVML_CALL_TIMED_OUT,
+  NVML_FUNCTIONS,
+  type NvmlFunction,
+  SLOT_BYTES,
+  SLOT_WORDS,
+} from "./read-thread-layout.ts";
 import { READ_WORKER_SOURCE } from "./read-worker-source.ts";
 
 /** Callback of a positional read: an errno-carrying error, or the bytes read. */
 export type ReadCallback = (error: NodeJS.ErrnoException | null, bytesRead: number) => void;
 /** Callback of an NVML call: koffi's error (always null here) and the `nvmlReturn_t`. */
 export type CallCallback = (error: unknown, code: number) => void;
-
-/** Requests one round carries; more wait for the next round (counted as `deferred`). */
-export const MAX_ROUND_REQUESTS = 256;
-/** Bytes of shared data per request: the longest read (`/proc/stat`'s first line) fits. */
-export const SLOT_BYTES = 512;
 
 /**
  * `node:worker_threads`, loaded when the first thread starts: a process that reads only RAPL,
@@ -32,108 +37,10 @@ function workerThreads(): typeof import("node:worker_threads") {
  * GPU within a few samples.
  */
 export const DEFAULT_ROUND_DEADLINE_MS = 5000;
-/** The code an NVML call answers when the deadline passed before it returned, or its library hung earlier. */
-export const NVML_CALL_TIMED_OUT = -2;
 /** What a request's result slot holds until the worker answers it (no real result is this low). */
 const PENDING = -0x80000000;
 /** `ETIMEDOUT` on Linux: what a read still out at the deadline reports. */
 const ETIMEDOUT = 110;
-
-/**
- * How the worker passes a call's arguments: `handle` and `out` are the request's device handle
- * and its words of shared memory (the caller's `out`, copied in before and back after).
- */
-const ARGS = {
-  /** `fn(handle, out)` */
-  HANDLE_OUT: 0,
-  /** `fn()`: `nvmlInit_v2`, `nvmlShutdown` */
-  NONE: 1,
-  /** `fn(out)` */
-  OUT: 2,
-  /** `fn(index, out)`: the index travels as the handle's low half */
-  INDEX_OUT: 3,
-  /** `fn(text, out)`: NUL-terminated text from the third word on, the output in the first two */
-  TEXT_OUT: 4,
-  /** `fn(handle, text, bytes)`: text written into all of `out` */
-  HANDLE_TEXT: 5,
-  /** `fn(handle, &out[0], &out[1])` */
-  HANDLE_OUT_OUT: 6,
-  /** `fn(handle, &out[0], records)`: a count in the first word, records from the third on */
-  HANDLE_COUNT_RECORDS: 7,
-} as const;
-
-/**
- * NVML functions the thread can call, in the order of the worker's table, with their symbols
- * and how their arguments are passed. The first three are the sampling path's; the rest run
- * at detect, at close and when processes are listed. A symbol the library lacks is a call
- * that answers -1.
- */
-const NVML_TABLE = {
-  totalEnergy: ["nvmlDeviceGetTotalEnergyConsumption", ARGS.HANDLE_OUT],
-  powerUsage: ["nvmlDeviceGetPowerUsage", ARGS.HANDLE_OUT],
-  utilisation: ["nvmlDeviceGetUtilizationRates", ARGS.HANDLE_OUT],
-  init: ["nvmlInit_v2", ARGS.NONE],
-  shutdown: ["nvmlShutdown", ARGS.NONE],
-  deviceCount: ["nvmlDeviceGetCount_v2", ARGS.OUT],
-  handleByIndex: ["nvmlDeviceGetHandleByIndex_v2", ARGS.INDEX_OUT],
-  handleByUuid: ["nvmlDeviceGetHandleByUUID", ARGS.TEXT_OUT],
-  name: ["nvmlDeviceGetName", ARGS.HANDLE_TEXT],
-  uuid: ["nvmlDeviceGetUUID", ARGS.HANDLE_TEXT],
-  enforcedPowerLimit: ["nvmlDeviceGetEnforcedPowerLimit", ARGS.HANDLE_OUT],
-  migMode: ["nvmlDeviceGetMigMode", ARGS.HANDLE_OUT_OUT],
-  parentOfMig: ["nvmlDeviceGetDeviceHandleFromMigDeviceHandle", ARGS.HANDLE_OUT],
-  computeProcessesV3: ["nvmlDeviceGetComputeRunningProcesses_v3", ARGS.HANDLE_COUNT_RECORDS],
-  computeProcessesV2: ["nvmlDeviceGetComputeRunningProcesses_v2", ARGS.HANDLE_COUNT_RECORDS],
-} as const satisfies Record<string, readonly [string, number]>;
-
-export type NvmlFunction = keyof typeof NVML_TABLE;
-const NVML_FUNCTIONS = Object.fromEntries(
-  Object.keys(NVML_TABLE).map((name, i) => [name, i]),
-) as Readonly<Record<NvmlFunction, number>>;
-/** The library's symbol of an NVML function, as messages name it. */
-export function nvmlSymbol(fn: NvmlFunction): string {
-  return NVML_TABLE[fn][0];
-}
-const SLOT_WORDS = SLOT_BYTES / 4;
-/**
- * Slots one call may span: a call with more words than one slot holds takes the rows after
- * its own too, so its words run on through their slots (a GPU's process list: 1,024 records
- * of 24 bytes take 49).
- */
-export const MAX_CALL_SLOTS = 64;
-/** The words of shared memory one call can carry in and out. */
-export const MAX_CALL_WORDS = MAX_CALL_SLOTS * SLOT_WORDS;
-
-/** The shared tables' layout, passed to the worker so that it is written once. */
-const LAYOUT = {
-  // control: Int32Array
-  GEN: 0,
-  DONE: 1,
-  COUNT: 2,
-  STOP: 3,
-  // meta: Int32Array, META words per request
-  META: 8,
-  OP: 0,
-  FD: 1,
-  LENGTH: 2,
-  POSITION: 3,
-  RESULT: 4,
-  LIBRARY: 1,
-  FUNCTION: 2,
-  HANDLE_LO: 3,
-  HANDLE_HI: 5,
-  /** Words of `out` an NVML call carries (copied into its slot, and back). */
-  WORDS: 6,
-  OP_PREAD: 1,
-  OP_NVML: 2,
-  /** A row whose slot the call before it spans: nothing to run, nothing to answer. */
-  OP_SPAN: 3,
-  SLOT_BYTES,
-  EIO: 5,
-  ARGS,
-  /** The worker's table: symbol and argument shape, by function number. */
-  NVML: Object.values(NVML_TABLE),
-} as const;
 
 export interface ReadThreadStats {
   /** Whether the worker thread is running now. */
@@ -190,23 +97,6 @@ function queue(): Queue {
     readCallbacks: new Array(MAX_ROUND_REQUESTS).fill(null),
     callCallbacks: new Array(MAX_ROUND_REQUESTS).fill(null),
   };
-}
-
-/** `ENODEV` for 19; `EIO` for an errno the platform does not name. */
-export function errnoName(errno: number): string {
-  try {
-    return getSystemErrorName(-errno);
-  } catch {
-    return "EIO";
-  }
-}
-
-function errnoError(errno: number): NodeJS.ErrnoException {
-  const code = errnoName(errno);
-  const error: NodeJS.ErrnoException = new Error(`${code}: read failed`);
-  error.code = code;
-  error.errno = -errno;
-  return error;
 }
 
 /**

@@ -12,7 +12,8 @@
  * made once at detect (names, handles, MIG state) make their views of shared memory per call. Results are stored with
  * `Atomics.store`: a main thread that gives up on a hung round reads which requests finished.
  *
- * Layout constants are passed in `workerData` so that they are written once, in `read-thread.ts`.
+ * Layout constants are passed in `workerData` so that they are written once, in
+ * `read-thread-layout.ts`.
  */
 export const READ_WORKER_SOURCE = `
 "use strict";
