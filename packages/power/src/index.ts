@@ -47,12 +47,8 @@ export {
 export { type FrameCallback, ReadingFrame } from "./frame.ts";
 export { type HungCallStats, hungCallStats } from "./hung-calls.ts";
 export { DeviceAccumulator, type DeviceEnergy } from "./meter/accumulator.ts";
-export {
-  type MeterCounters,
-  openPowerMeter,
-  PowerMeter,
-  type ReadingCallback,
-} from "./meter/meter.ts";
+export { type MeterCounters, PowerMeter, type ReadingCallback } from "./meter/meter.ts";
+export { openPowerMeter } from "./meter/open-meter.ts";
 export {
   type ComponentRequest,
   type MeterError,
