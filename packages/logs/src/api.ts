@@ -228,8 +228,8 @@ function readStandardText(stdLogData: string): Result<StandardLog, FileProblem> 
     maxComponents: 64,
     maxPowerValues: DEFAULT_MAX_POWER_VALUES,
   });
-  feedText(stdLogData, parser);
-  return parser.finish();
+  const cut = feedText(stdLogData, parser, TEXT);
+  return cut === undefined ? parser.finish() : err(cut);
 }
 
 /**
@@ -243,8 +243,8 @@ export function getConsumption(
   FileProblem
 > {
   const parser = new OutputLogParser(TEXT);
-  feedText(outputLogData, parser);
-  const parsed = parser.finish();
+  const cut = feedText(outputLogData, parser, TEXT);
+  const parsed = cut === undefined ? parser.finish() : err(cut);
   return parsed.ok ? ok([parsed.value.actual, parsed.value.pred] as const) : parsed;
 }
 
@@ -257,7 +257,8 @@ export function getEarlyStop(stdLogData: string): boolean {
 export function getDevices(stdLogData: string): Record<string, string[]> {
   const devices: Record<string, string[]> = {};
   const prefix = "The following components were found:";
-  for (const line of stdLogData.split("\n")) {
+  // `\r\n` and a lone `\r` end a line too, as everywhere in this package.
+  for (const line of stdLogData.split(/\r\n|\r|\n/)) {
     const message = messageOf(line) ?? line;
     if (!message.startsWith(prefix)) continue;
     for (const [name, list] of parseComponentsLine(message.slice(prefix.length).trimEnd())) {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { gramsCO2eq, gramsPerKWh, kilowattHours, seconds, watts } from "@wattprint/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { epochRecord, POWER_SIGNIFICANT_DIGITS } from "../src/format/records.ts";
 import {
   carKm,
   fixedDecimal,
@@ -69,6 +70,9 @@ const run = fc.record({
 
 const sum = (p: number | number[] | null): number | null =>
   p === null ? null : Array.isArray(p) ? p.reduce((a, b) => a + b, 0) : p;
+/** A power as the writer prints it: `POWER_SIGNIFICANT_DIGITS` significant digits. */
+const asPowerWritten = (watts: number): number =>
+  Number(watts.toPrecision(POWER_SIGNIFICANT_DIGITS));
 const asWritten = (value: number, decimals: number): number =>
   Number(fixedDecimal(value, decimals));
 
@@ -142,7 +146,8 @@ describe("round trip: what the writer writes parses back to the same numbers", (
               }
             : null,
         });
-        const expectedPowers = (i: number) => r.epochs.map((e) => [sum(e.powers[i] ?? null) ?? 0]);
+        const expectedPowers = (i: number) =>
+          r.epochs.map((e) => [asPowerWritten(sum(e.powers[i] ?? null) ?? 0)]);
 
         const parsed = await parseAllLogs(dir);
         if (!parsed.ok) throw new Error(parsed.error.message);
@@ -192,6 +197,19 @@ describe("round trip: what the writer writes parses back to the same numbers", (
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("prints a mean power without the noise of its division: 240 W for 1.1 s is 240.0", () => {
+    const meanW = (240 * 1.1) / 1.1; // 239.99999999999997
+    expect(meanW).not.toBe(240);
+    const text = epochRecord("2026-11-28 22:53:24", 1, 1.1, [
+      ["gpu", meanW],
+      ["cpu", 49.98548759339903],
+      ["dram", 1.2e-5],
+    ]);
+    expect(text).toContain("Average power usage (W) for gpu: 240.0\n");
+    expect(text).toContain("Average power usage (W) for cpu: 49.9854875934\n");
+    expect(text).toContain("Average power usage (W) for dram: 0.000012\n");
   });
 
   it("never writes scientific notation, and every plain decimal reads back as the same double", () => {

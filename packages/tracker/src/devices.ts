@@ -79,7 +79,7 @@ export function selectDevices(
       out.push({
         device,
         component,
-        logName: device.name.replace(/\s*[,\r\n]+\s*/g, " ").trim() || device.id,
+        logName: logName(device),
       });
     }
   }
@@ -152,4 +152,17 @@ export async function descendants(
     if (listing.cut) return { pids, cut: true };
   }
   return { pids, cut: false };
+}
+
+/**
+ * A device's name as the logs can hold it and read it back: commas and line breaks become
+ * spaces, and `with device(s)` (which starts a component on the components line) becomes
+ * `with devices`; the id when nothing is left.
+ */
+function logName(device: PowerDevice): string {
+  const name = device.name
+    .replace(/\s*[,\r\n]+\s*/g, " ")
+    .replaceAll("with device(s)", "with devices")
+    .trim();
+  return name === "" ? device.id : name;
 }

@@ -651,6 +651,12 @@ describe("selectDevices", () => {
     expect(selectDevices(all, ["cpu"], null).map((d) => d.component)).toEqual(["cpu", "cpu"]);
   });
 
+  it("names a device so that the components line reads it back as one device", () => {
+    const odd = { ...device("sim_cpu:0", "cpu", "sim_cpu"), name: "Acme X with device(s) Y" };
+    const [picked] = selectDevices([odd], ["cpu"], null);
+    expect(picked?.logName).toBe("Acme X with devices Y");
+  });
+
   it("with devicesByPid keeps only the NVML GPUs running the process", () => {
     const picked = selectDevices(all, ["gpu"], new Set(["nvml:GPU-b"]));
     expect(picked.map((d) => d.device.id)).toEqual(["nvml:GPU-b", "sim_gpu:0"]);

@@ -98,6 +98,7 @@ function finish(scan: LogScan, strict: boolean, io: CliIo): number {
     [counters.pairsWithEpochsOutOfSequence, "pair(s) with epochs numbered out of sequence"],
     [counters.droppedIncompleteEpochs, "incomplete last epoch(s) left out"],
     [counters.cutLastLinesDropped, "cut last line(s) left out"],
+    [counters.pairsWithRepeats, "output log(s) repeating a record or a field (the first read)"],
   ] as const;
   const noted = notes.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
   if (skipped > 0 || noted.length > 0) {
@@ -165,7 +166,7 @@ async function report(
     if (runs.length < shown) runs.push({ pair, selected });
     else runsNotShown++;
   }
-  const { problems, counters } = scan.introspect();
+  const { problems, warnings, counters } = scan.introspect();
   const totals = accumulator.totals();
   const html = renderHtmlReport({
     logDir: dir,
@@ -174,6 +175,7 @@ async function report(
     totals,
     runsNotShown,
     skipped: problems,
+    warnings,
     skippedNotListed: counters.problemsNotListed,
   });
   try {
@@ -185,7 +187,7 @@ async function report(
   }
   const skipped = Object.values(counters.skipped).reduce((a, b) => a + b, 0);
   io.stdout(
-    `wrote ${terminalSafe(out)}: ${totals.runsCounted} run(s), ${formatNumber(totals.energyKWh)} kWh, ${formatNumber(totals.co2eqG)} g CO2eq${skipped > 0 ? `, ${skipped} file(s) skipped` : ""}\n`,
+    `wrote ${terminalSafe(out)}: ${totals.runsCounted} run(s), ${formatNumber(totals.energyKWh)} kWh, ${formatNumber(totals.co2eqG)} g CO2eq${totals.runsWithUnknownCo2 > 0 ? ` (${totals.runsWithUnknownCo2} run(s) with unknown CO2eq not in it)` : ""}${skipped > 0 ? `, ${skipped} file(s) skipped` : ""}\n`,
   );
   return finish(scan, strict, io);
 }

@@ -72,10 +72,22 @@ export function epochRecord(
   for (const [name, watts] of wattsByComponent) {
     text += line(
       timestamp,
-      `Average power usage (W) for ${name.toLowerCase()}: ${watts === null ? "None" : plainDecimal(watts)}`,
+      `Average power usage (W) for ${name.toLowerCase()}: ${watts === null ? "None" : plainDecimal(powerDigits(watts))}`,
     );
   }
   return text;
+}
+
+/** Significant digits of a power line: more than any meter resolves, fewer than a double has. */
+export const POWER_SIGNIFICANT_DIGITS = 12;
+
+/**
+ * A mean power is energy over time, and its last binary digits are the division's noise
+ * (240 W metered for 3 s is 239.99999999999997): cut to `POWER_SIGNIFICANT_DIGITS`, it
+ * prints `240.0`, as carbontracker prints the same device.
+ */
+function powerDigits(watts: number): number {
+  return Number.isFinite(watts) ? Number(watts.toPrecision(POWER_SIGNIFICANT_DIGITS)) : watts;
 }
 
 export function intensityFetchedRecord(

@@ -26,6 +26,13 @@ export interface OutputLog {
   readonly pred: ConsumptionRecord | null;
   /** The last line had no line break and was outside any record: left out (see `lastLineWithoutBreak`). */
   readonly droppedLastLine?: true;
+  /**
+   * Lines read past because they repeat what was already read: a record's `Time:`,
+   * `Energy:` or `CO2eq:` written twice (the first is kept), a second record of a kind (the
+   * first is kept) or an equivalent's unit written twice (the last is kept). Each is what
+   * carbontracker's parser keeps; the count says the log was not as carbontracker writes it.
+   */
+  readonly repeatsIgnored?: number;
 }
 
 // `-?`: carbontracker's stop() before the first epoch writes `for -1 epoch(s)` (its
@@ -80,7 +87,8 @@ function fieldWithUnit(
   if (!startsWithAscii(buf, from, to, prefix)) return false;
   const value = valueWithUnit(buf, from + prefix.length, to, unit);
   if (value < 0) return false;
-  block[field] = value;
+  if (block[field] === undefined) block[field] = value;
+  else block.repeats++;
   return true;
 }
 
@@ -175,6 +183,8 @@ function equivalentFromBytes(
   const unitText = buf.toString("latin1", unit, to);
   // Not a key a plain object can hold, or one too many: the string parser reports it.
   if (unitText === PROTO || !hasRoomFor(equivalents, unitText)) return false;
+  // A repeated unit: the string parser counts it.
+  if (Object.hasOwn(equivalents, unitText)) return false;
   equivalents[unitText] = value;
   return true;
 }
@@ -195,6 +205,8 @@ interface Block {
   readonly kind: "actual" | "pred";
   readonly epochs: number;
   readonly line: number;
+  /** Fields and equivalents written again (see `OutputLog.repeatsIgnored`). */
+  repeats: number;
   time?: number;
   energy?: number;
   co2?: number | null;
@@ -221,6 +233,7 @@ export class OutputLogParser implements ByteLineSink {
   private awaitingDescription: number | undefined;
   private problem: FileProblem | undefined;
   private droppedLastLine = false;
+  private repeatsIgnored = 0;
 
   constructor(private readonly path: string) {}
 
@@ -341,7 +354,8 @@ export class OutputLogParser implements ByteLineSink {
           // A clock read from the bytes is one token after spaces, as TIME asks.
           const seconds = clockAt(buf, from + 5, to);
           if (seconds === undefined) return false;
-          block.time = seconds;
+          if (block.time === undefined) block.time = seconds;
+          else block.repeats++;
           return true;
         }
         if (equalsAscii(buf, from, to, EQUIVALENTS_HEADING)) {
@@ -368,8 +382,12 @@ export class OutputLogParser implements ByteLineSink {
       );
     }
     if (this.problem !== undefined) return err(this.problem);
-    const read = { actual: this.actual, pred: this.pred };
-    return ok(this.droppedLastLine ? { ...read, droppedLastLine: true } : read);
+    return ok({
+      actual: this.actual,
+      pred: this.pred,
+      ...(this.droppedLastLine ? { droppedLastLine: true } : {}),
+      ...(this.repeatsIgnored > 0 ? { repeatsIgnored: this.repeatsIgnored } : {}),
+    });
   }
 
   private openBlock(text: string, lineNumber: number): void {
@@ -396,8 +414,9 @@ export class OutputLogParser implements ByteLineSink {
       this.fail("malformed", lineNumber, "a prediction without its epoch count");
       return;
     }
-    // `Actual consumption:` is what carbontracker's command wrapper writes: one epoch.
-    this.block = { kind, epochs: epochs ?? 1, line: lineNumber, equivalents: null };
+    // `Actual consumption:` (a tracker with epochs_before_pred=0) holds no count: one epoch,
+    // as carbontracker's parser reads it; the standard log's epochs say how many ran.
+    this.block = { kind, epochs: epochs ?? 1, line: lineNumber, repeats: 0, equivalents: null };
   }
 
   private blockLine(block: Block, text: string, lineNumber: number): void {
@@ -433,6 +452,8 @@ export class OutputLogParser implements ByteLineSink {
         this.fail("malformed", lineNumber, message);
         return;
       }
+      // carbontracker's dict keeps a repeated unit's last value; so does this, and counts it.
+      if (Object.hasOwn(block.equivalents, unit)) block.repeats++;
       block.equivalents[unit] = value;
       return;
     }
@@ -443,7 +464,8 @@ export class OutputLogParser implements ByteLineSink {
         this.fail("malformed", lineNumber, `unreadable time "${excerpt(text)}"`);
         return;
       }
-      block.time = seconds;
+      if (block.time === undefined) block.time = seconds;
+      else block.repeats++;
     } else if (text.startsWith("Energy:")) {
       const energy = ENERGY.exec(text);
       const kWh = energy === null ? undefined : parseNumberToken(energy[1] ?? "");
@@ -451,7 +473,8 @@ export class OutputLogParser implements ByteLineSink {
         this.fail("malformed", lineNumber, `unreadable energy "${excerpt(text)}"`);
         return;
       }
-      block.energy = kWh;
+      if (block.energy === undefined) block.energy = kWh;
+      else block.repeats++;
     } else if (text.startsWith("CO2eq:")) {
       const co2 = CO2EQ.exec(text);
       const grams = co2 === null ? undefined : parseNumberToken(co2[1] ?? "");
@@ -459,7 +482,8 @@ export class OutputLogParser implements ByteLineSink {
         this.fail("malformed", lineNumber, `unreadable CO2eq "${excerpt(text)}"`);
         return;
       }
-      block.co2 = Number.isNaN(grams) ? null : grams;
+      if (block.co2 === undefined) block.co2 = Number.isNaN(grams) ? null : grams;
+      else block.repeats++;
     } else if (text === EQUIVALENTS_HEADING) {
       block.equivalents = {};
     }
@@ -519,9 +543,11 @@ export class OutputLogParser implements ByteLineSink {
       );
       return;
     }
-    // carbontracker reads the first record of each kind; so does this.
-    if (block.kind === "actual") this.actual ??= checked.data;
-    else this.pred ??= checked.data;
+    // carbontracker reads the first record of each kind; so does this, counting the others.
+    this.repeatsIgnored += block.repeats;
+    if (block.kind === "actual" ? this.actual !== null : this.pred !== null) this.repeatsIgnored++;
+    else if (block.kind === "actual") this.actual = checked.data;
+    else this.pred = checked.data;
   }
 
   private fail(kind: FileProblem["kind"], line: number, what: string): void {

@@ -1,4 +1,4 @@
-import { ok, type Result } from "@wattprint/result";
+import { failure, ok, type Result } from "@wattprint/result";
 import { emitLines, type LineReader, type LineSink } from "./line-reader.ts";
 import { INTERRUPTED } from "./messages.ts";
 import { type OutputLog, OutputLogParser } from "./output-log.ts";
@@ -14,6 +14,8 @@ export interface ParsedPairOutcome {
   readonly epochHeadersOutOfSequence: number;
   /** The output log's last line had no line break, followed no open record, and was left out. */
   readonly droppedLastLine: boolean;
+  /** Lines of the output log read past as repeats (see `OutputLog.repeatsIgnored`). */
+  readonly repeatsIgnored: number;
   /**
    * The standard log could not be read for its content (see `STANDARD_CONTENT_PROBLEMS`): the
    * pair holds the output log's records, `early_stop` from a plain scan, and no components.
@@ -82,6 +84,7 @@ export function parseLogPairFiles(
       droppedIncompleteEpoch: false,
       epochHeadersOutOfSequence: 0,
       droppedLastLine: output.value.droppedLastLine === true,
+      repeatsIgnored: output.value.repeatsIgnored ?? 0,
       standardProblem: standard.error,
     });
   }
@@ -90,6 +93,7 @@ export function parseLogPairFiles(
     droppedIncompleteEpoch: standard.value.droppedIncompleteEpoch,
     epochHeadersOutOfSequence: standard.value.epochHeadersOutOfSequence,
     droppedLastLine: output.value.droppedLastLine === true,
+    repeatsIgnored: output.value.repeatsIgnored ?? 0,
   });
 }
 
@@ -143,10 +147,30 @@ export function toComponents(standard: StandardLog): Components {
   return components;
 }
 
-/** Feeds a text already in memory to a line parser (the text-level functions of the API). */
-export function feedText(text: string, sink: LineSink): void {
+/**
+ * Feeds a text already in memory to a line parser (the text-level functions of the API), as
+ * `LineReader` feeds a file: a text whose last line has no line break is read as that file
+ * would be (the sink's `lastLineWithoutBreak`, else `truncated`).
+ */
+export function feedText(text: string, sink: LineSink, path: string): FileProblem | undefined {
   // A lone `\r` ends a line, as in Python's universal newlines (and in `LineReader`).
   const lines = text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+  if (lines.length === 0) return undefined;
   // A final line break ends the last line; it does not start an empty one.
-  if (lines.length > 0) emitLines(lines.endsWith("\n") ? lines.slice(0, -1) : lines, sink, 0);
+  if (lines.endsWith("\n")) {
+    emitLines(lines.slice(0, -1), sink, 0);
+    return undefined;
+  }
+  const lastBreak = lines.lastIndexOf("\n");
+  const lineNumber = lastBreak < 0 ? 0 : emitLines(lines.slice(0, lastBreak), sink, 0);
+  const last = lines.slice(lastBreak + 1);
+  if (sink.lastLineWithoutBreak !== undefined) {
+    sink.lastLineWithoutBreak(last, lineNumber + 1);
+    return undefined;
+  }
+  return failure(
+    "truncated",
+    `${path}: the last line (${lineNumber + 1}) has no line break: the run stopped while writing it`,
+    { path, line: lineNumber + 1 },
+  );
 }

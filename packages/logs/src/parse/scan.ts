@@ -84,6 +84,11 @@ export interface ScanCounters {
    * record or none: that line (a stamp cut short, say) was left out, the rest read.
    */
   cutLastLinesDropped: number;
+  /**
+   * Pairs read whose output log repeats a record's field, a record or an equivalent's unit:
+   * read as carbontracker reads it (see `OutputLog.repeatsIgnored`), and counted here.
+   */
+  pairsWithRepeats: number;
   /** Files skipped, by reason. */
   skipped: Record<SkipReason, number>;
   /** Skipped files and warnings beyond `maxListedProblems`: counted above, not listed. */
@@ -111,6 +116,7 @@ function emptyCounters(): ScanCounters {
     pairsWithEpochsOutOfSequence: 0,
     standardLogsUnread: 0,
     cutLastLinesDropped: 0,
+    pairsWithRepeats: 0,
     skipped,
     problemsNotListed: 0,
     entriesNotSorted: 0,
@@ -312,7 +318,8 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
    */
   private reportLoneStandardsListed(sorted: SortedNames): void {
     const someNotSorted = this.counters.entriesNotSorted > 0;
-    this.listLogs((_name, log) => {
+    this.listLogs((name, log) => {
+      if (log?.kind === "standard" && this.undecodableName(name)) return;
       if (log?.kind === "standard" && !sorted.has(outputLogName(log.stem))) {
         if (someNotSorted) this.reportIfLone(log.stem, false);
         else this.reportLoneStandard(log.stem);
@@ -332,6 +339,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
       this.counters.errorLogs++;
       return undefined;
     }
+    if (this.undecodableName(name)) return undefined;
     if (log.kind === "standard") {
       // The pair is read from its output log's entry; a standard log alone is reported.
       // Name order lists only output logs (see sortedNames).
@@ -368,6 +376,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (parsed.value.droppedIncompleteEpoch) this.counters.droppedIncompleteEpochs++;
     if (parsed.value.epochHeadersOutOfSequence > 0) this.counters.pairsWithEpochsOutOfSequence++;
     if (parsed.value.droppedLastLine) this.counters.cutLastLinesDropped++;
+    if (parsed.value.repeatsIgnored > 0) this.counters.pairsWithRepeats++;
     if (parsed.value.standardProblem !== undefined) {
       this.counters.standardLogsUnread++;
       if (this.warnings.length < this.options.maxListedProblems) {
@@ -421,6 +430,31 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
       isFile = false;
     }
     if (!isFile) this.reportLoneStandard(stem);
+  }
+
+  /**
+   * A name that is not UTF-8 (Linux allows any bytes but `/` and NUL) reaches this code with
+   * U+FFFD in place of its bad bytes, and no file has that name: it is reported `unreadable`,
+   * and what to do, rather than `missing` or `unpaired`. Only a name holding U+FFFD is checked
+   * on disk (a name may hold U+FFFD itself, encoded).
+   */
+  private undecodableName(name: string): boolean {
+    if (!name.includes("\uFFFD")) return false;
+    const path = this.dirPrefix + name;
+    try {
+      if (statSync(path, { throwIfNoEntry: false }) !== undefined) return false;
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      return false;
+    }
+    this.report(
+      failure(
+        "unreadable",
+        `${path}: the file name is not UTF-8 (its bad bytes shown as U+FFFD), so it cannot be opened by name here; rename the file to read it`,
+        { path },
+      ),
+    );
+    return true;
   }
 
   private reportLoneStandard(stem: string): void {

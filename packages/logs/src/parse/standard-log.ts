@@ -133,7 +133,11 @@ export class StandardLogParser implements ByteLineSink {
       this.completePending();
       if (this.problem !== undefined) return;
     }
-    if (start < 0) return;
+    if (start < 0) {
+      // carbontracker finds the early stop anywhere in the file, stamped or not (`re.search`).
+      if (!this.earlyStop && INTERRUPTED.test(text)) this.earlyStop = true;
+      return;
+    }
     // Dispatch on the message's first letter: one character test for most lines.
     switch (text.charCodeAt(start)) {
       case 65: // A

@@ -7,7 +7,12 @@ import {
   type SelectedConsumption,
 } from "../aggregate/aggregate.ts";
 import type { FileProblem } from "../parse/problems.ts";
-import { type LogDirError, type ScanOptions, scanLogDir } from "../parse/scan.ts";
+import {
+  type LogDirError,
+  type ScanCounters,
+  type ScanOptions,
+  scanLogDir,
+} from "../parse/scan.ts";
 import type { ParsedLogPair } from "../parse/schemas.ts";
 import { escapeHtml } from "./escape.ts";
 import { formatGrams, formatKWh, formatSeconds, formatWatts } from "./quantities.ts";
@@ -27,6 +32,9 @@ export interface HtmlReportInput {
   readonly totals: AggregateTotals;
   readonly runsNotShown: number;
   readonly skipped: readonly FileProblem[];
+  /** Problems of runs still counted: a standard log that could not be read. */
+  readonly warnings: readonly FileProblem[];
+  /** Skipped files and warnings past the listing limit. */
   readonly skippedNotListed: number;
 }
 
@@ -83,7 +91,7 @@ function recordCells(run: ReportRun): string {
   );
 }
 
-function runSection(run: ReportRun, index: number): string {
+function runSection(run: ReportRun, index: number, unread: FileProblem | undefined): string {
   const { pair } = run;
   const components = Object.entries(pair.components);
   const power: Series[] = [];
@@ -122,7 +130,9 @@ function runSection(run: ReportRun, index: number): string {
   let html = `<section class="run" data-testid="run" data-run="${escapeHtml(runName(pair))}">`;
   html += `<h3>${index + 1}. ${escapeHtml(runName(pair))}</h3>`;
   html += `<p class="run-meta">${escapeHtml(devices)}. ${epochs} epoch(s) measured${pair.early_stop ? ", stopped early" : ""}.</p>`;
-  if (power.length === 0) {
+  if (unread !== undefined) {
+    html += `<p class="note" data-testid="standard-unread">This run's standard log could not be read (${escapeHtml(unread.kind)}): ${escapeHtml(unread.message)}. Its figures come from the output log alone.</p>`;
+  } else if (power.length === 0) {
     html += `<p class="note" data-testid="no-power">No power lines in this run's standard log.</p>`;
   } else {
     html += `<div class="row">${lineChart({
@@ -154,7 +164,10 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     label: runName(r.pair),
     value: r.selected?.record["energy (kWh)"] ?? 0,
   }));
-  const co2Rows = counted.map((r) => ({
+  // A run whose CO2eq carbontracker wrote as `nan` is no bar and adds nothing (as in the
+  // total, carbontracker's aggregate skips it): drawn as 0 g it would read as a run that emitted nothing.
+  const co2Known = counted.filter((r) => typeof r.selected?.record["co2eq (g)"] === "number");
+  const co2Rows = co2Known.map((r) => ({
     label: runName(r.pair),
     value: r.selected?.record["co2eq (g)"] ?? 0,
   }));
@@ -164,10 +177,18 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const cumulativeCo2: [number, number][] = [];
   counted.forEach((r, i) => {
     kWh += r.selected?.record["energy (kWh)"] ?? 0;
-    g += r.selected?.record["co2eq (g)"] ?? 0;
     cumulativeEnergy.push([i + 1, kWh]);
+    const grams = r.selected?.record["co2eq (g)"];
+    if (typeof grams !== "number") return;
+    g += grams;
     cumulativeCo2.push([i + 1, g]);
   });
+  const unknownCo2 = totals.runsWithUnknownCo2;
+  const unknownCo2Note =
+    unknownCo2 > 0
+      ? `<p class="note" data-testid="unknown-co2">${unknownCo2} run(s) have an unknown CO2eq (written <code>nan</code>): they are in the energy, but not in any CO2eq figure or chart here.</p>`
+      : "";
+  const unreadByPath = new Map(input.warnings.map((w) => [w.path, w] as const));
   const equivalents = Object.entries(totals.equivalents)
     .map(([unit, value]) => `${Number(value.toPrecision(3))} ${unit}`)
     .join(", ");
@@ -183,7 +204,11 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   html += `<section data-testid="summary"><h2>Summary</h2><div class="cards">`;
   html += card("total-runs", String(totals.runsCounted), "runs counted");
   html += card("total-energy", formatKWh(totals.energyKWh), "energy");
-  html += card("total-co2", formatGrams(totals.co2eqG), "CO2eq");
+  html += card(
+    "total-co2",
+    formatGrams(totals.co2eqG),
+    unknownCo2 > 0 ? `CO2eq of the runs it is known for (${unknownCo2} unknown)` : "CO2eq",
+  );
   if (equivalents !== "") html += card("total-equivalents", equivalents, "equivalent to");
   html += card(
     "skipped-count",
@@ -193,6 +218,10 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   html += `</div><p class="sentence" data-testid="sentence">${escapeHtml(aggregateSentence(totals))}</p>`;
   if (totals.runsWithoutConsumption > 0) {
     html += `<p class="note">${totals.runsWithoutConsumption} run(s) have neither an actual nor a predicted consumption and count for nothing.</p>`;
+  }
+  html += unknownCo2Note;
+  if (input.warnings.length > 0) {
+    html += `<p class="note" data-testid="standard-unread-count">${input.warnings.length} run(s) are counted from their output log alone: their standard log could not be read (listed below).</p>`;
   }
   html += `</section>`;
 
@@ -232,7 +261,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       wholeX: true,
       formatY: formatGrams,
     });
-    html += `</div></section>`;
+    html += `</div>${unknownCo2Note}</section>`;
   }
 
   html += `<section data-testid="runs-table"><h2>Runs</h2><table><thead><tr><th>run</th><th>counted</th><th>epochs</th><th>time</th><th>energy</th><th>CO2eq</th><th>stopped early</th></tr></thead><tbody>`;
@@ -245,15 +274,27 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   }
   html += `</section>`;
 
-  html += runs.map((run, i) => runSection(run, i)).join("");
+  html += runs
+    .map((run, i) => runSection(run, i, unreadByPath.get(run.pair.standard_filename)))
+    .join("");
 
+  html += problemList("warnings", "Runs counted without their standard log", input.warnings);
   if (input.skipped.length > 0) {
-    html += `<section data-testid="skipped"><h2>Files skipped</h2><ul>`;
-    for (const p of input.skipped)
-      html += `<li><code>${escapeHtml(p.kind)}</code> ${escapeHtml(p.message)}</li>`;
-    html += `</ul>${input.skippedNotListed > 0 ? `<p class="note">and ${input.skippedNotListed} more.</p>` : ""}</section>`;
+    html += problemList("skipped", "Files skipped", input.skipped);
+  }
+  if (input.skippedNotListed > 0) {
+    html += `<p class="note" data-testid="not-listed">and ${input.skippedNotListed} more skipped file(s) or warning(s), counted but not listed.</p>`;
   }
   return `${html}</main></body></html>\n`;
+}
+
+function problemList(testId: string, title: string, problems: readonly FileProblem[]): string {
+  if (problems.length === 0) return "";
+  let html = `<section data-testid="${testId}"><h2>${escapeHtml(title)}</h2><ul>`;
+  for (const p of problems) {
+    html += `<li><code>${escapeHtml(p.kind)}</code> ${escapeHtml(p.message)}</li>`;
+  }
+  return `${html}</ul></section>`;
 }
 
 export interface HtmlReportOptions extends ScanOptions {
@@ -272,6 +313,9 @@ export async function buildHtmlReport(
       readonly html: string;
       readonly totals: AggregateTotals;
       readonly skipped: readonly FileProblem[];
+      /** Runs counted from their output log alone (their standard log could not be read). */
+      readonly warnings: readonly FileProblem[];
+      readonly counters: ScanCounters;
     },
     LogDirError
   >
@@ -287,7 +331,7 @@ export async function buildHtmlReport(
     if (runs.length < maxRunsShown) runs.push({ pair, selected });
     else runsNotShown++;
   }
-  const { problems, counters } = scan.value.introspect();
+  const { problems, warnings, counters } = scan.value.introspect();
   const totals = accumulator.totals();
   const html = renderHtmlReport({
     logDir,
@@ -296,7 +340,8 @@ export async function buildHtmlReport(
     totals,
     runsNotShown,
     skipped: problems,
+    warnings,
     skippedNotListed: counters.problemsNotListed,
   });
-  return ok({ html, totals, skipped: problems });
+  return ok({ html, totals, skipped: problems, warnings, counters });
 }

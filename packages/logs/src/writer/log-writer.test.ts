@@ -66,6 +66,11 @@ describe("startLogs", () => {
     const cases: [object, string][] = [
       [{ components: [{ name: "GPU 1", devices: ["x"] }] }, "components.0.name"],
       [{ components: [{ name: "gpu", devices: ["A, B"] }] }, "components.0.devices.0"],
+      // Read back, `Acme X with device(s) Y` would be a component `x` with a device `Y`.
+      [
+        { components: [{ name: "cpu", devices: ["Acme X with device(s) Y"] }] },
+        "components.0.devices.0",
+      ],
       [{ components: GPU_CPU, prefix: "a/b" }, "prefix"],
       [{ components: GPU_CPU, loggerId: 0 }, "loggerId"],
       [{ components: GPU_CPU, decimalPrecision: 101 }, "decimalPrecision"],

@@ -5,17 +5,24 @@ import { type Failure, failure } from "@wattprint/result";
 export const CARBONTRACKER_PUE = 1.58;
 export const CARBONTRACKER_PUE_CITATION =
   "Daniel Bizo, 2023, Uptime Institute Global Data Center Survey";
+/** What introduces a component's devices on the components line. */
+export const COMPONENT_MARK = "with device(s)";
 /** The release whose format the writer copies, written on the version line. */
 export const CARBONTRACKER_FORMAT_VERSION = "2.4.3";
 
 // A device name goes into `... with device(s) a, b.`: a comma would split it in two on the
-// way back and a line break would end the line.
+// way back, a line break would end the line, and `with device(s)` would start a component
+// (`Acme X with device(s) Y` reads back as a component `x` with a device `Y`).
 const deviceName = z.string().check(
   z.trim(),
   z.minLength(1, "a device name is empty"),
   z.refine(
     (name) => !/[,\r\n]/.test(name),
     "a device name may not contain a comma or a line break",
+  ),
+  z.refine(
+    (name) => !name.includes(COMPONENT_MARK),
+    `a device name may not contain "${COMPONENT_MARK}"`,
   ),
 );
 
