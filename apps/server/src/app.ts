@@ -12,8 +12,10 @@ import {
 } from "fastify-type-provider-zod";
 import type { AppSettings, RouteContext } from "./app-types.ts";
 import { ApiKeys } from "./http/auth.ts";
+import { clientErrorHandler } from "./http/client-errors.ts";
 import { errorHandler, sendProblem } from "./http/errors.ts";
 import { ServerMetrics } from "./http/metrics.ts";
+import { finishOpenApi } from "./http/openapi-document.ts";
 import { ProblemError } from "./http/problem.ts";
 import { RouteMethods } from "./http/route-methods.ts";
 import { MAX_UPLOAD_FILES } from "./options.ts";
@@ -45,6 +47,11 @@ const trustNearestProxyOnly = (_address: string, hop: number): boolean => hop ==
 /** The longest path parameter the router reads (a zone, a project name, an id). */
 export const MAX_PATH_PARAMETER_CHARS = 1024;
 
+/** How long the headers of a request may take (Node's default), never longer than the whole request. */
+const HEADERS_TIMEOUT_MS = 60_000;
+/** How often Node looks for requests past their timeout (its default, 30 s, let one run on that much longer). */
+const CONNECTIONS_CHECK_MS = 1000;
+
 /** The route label of a request no route took (a 404, or a URL the router cannot read). */
 const UNMATCHED_ROUTE = "unmatched";
 
@@ -72,13 +79,23 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
           },
     bodyLimit: settings.bodyLimitBytes,
     requestTimeout: settings.requestTimeoutMs,
+    // Node reads these when the server is made: set afterwards (as Fastify sets
+    // requestTimeout), a body that stalled was answered after 60 to 90 s whatever the
+    // setting. Connections are checked every second, not every 30 s.
+    http: {
+      requestTimeout: settings.requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, settings.requestTimeoutMs),
+      connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+    },
+    clientErrorHandler: clientErrorHandler(metrics),
     // Keep-alive connections idle longer than a load balancer's (AWS ALB: 60 s) avoid resets.
     keepAliveTimeout: 65_000,
     // One hop: the client address is the one the nearest proxy saw (the last X-Forwarded-For
     // entry, which it wrote); entries before it are the client's own and may be anything.
     // Trusting every hop (`true`) took the first, so a client chose its rate-limit bucket.
     trustProxy: settings.trustProxy ? trustNearestProxyOnly : false,
-    return503OnClosing: true,
+    // Answered below as a problem document (Fastify's own 503 is another JSON shape).
+    return503OnClosing: false,
     // Fastify's default, 100, answered a longer path parameter (a project name may be 200
     // characters) with its own 414 before any schema saw it; past this, `frameworkErrors`.
     // Under routerOptions: Fastify 5.12 warns (FSTDEP022) at every start when it is top-level.
@@ -149,6 +166,21 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
     closing = true;
     done();
   });
+  // A request that arrives on an open connection once close() has begun: the run store may
+  // be closing under it. A callback hook, for the same reason as the one below.
+  app.addHook("onRequest", (_request, reply, done) => {
+    if (!closing) {
+      done();
+      return;
+    }
+    reply.header("connection", "close");
+    sendProblem(
+      reply,
+      metrics,
+      "shutting-down",
+      "this instance is stopping; send the request again (to another instance)",
+    );
+  });
   app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
     done(null, payload);
@@ -159,6 +191,14 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
       origin: settings.corsOrigins === true ? true : [...settings.corsOrigins],
       methods: ["GET", "HEAD", "POST"],
       allowedHeaders: ["Authorization", "Content-Type"],
+      // What a browser's script may read of an answer beyond the CORS-safelisted headers: when
+      // to retry after a 429, and the rate limit's state.
+      exposedHeaders: [
+        "Retry-After",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+      ],
       maxAge: 600,
     });
   }
@@ -217,11 +257,18 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
         version: "1.0.0",
       },
       components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+        securitySchemes: {
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "An API key from WATTPRINT_API_KEYS or --api-keys-file, when the deployment sets any; reads may be left open (--open-reads)",
+          },
+        },
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => finishOpenApi(jsonSchemaTransformObject(input)),
   });
 
   const context: RouteContext = { store, metrics, settings };

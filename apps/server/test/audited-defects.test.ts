@@ -40,7 +40,10 @@ describe("run figures the store cannot add up", () => {
       expect(response.json().field).toMatch(/^result\.(energy\.totalKWh|co2G|durationS)$/);
     }
     for (const [field, result] of [
-      ["result.energy.totalKWh", { ...base, energy: { ...base.energy, totalKWh: 2e12 } }],
+      [
+        "result.energy.totalKWh",
+        { ...base, energy: { ...base.energy, totalJ: 2e12 * 3.6e6, totalKWh: 2e12 } },
+      ],
       ["result.co2G", { ...base, co2G: 2e18 }],
       ["result.durationS", { ...base, durationS: 2e10 }],
     ] as const) {
@@ -51,16 +54,21 @@ describe("run figures the store cannot add up", () => {
     // At the bounds a run is stored, and two of them still add up.
     const atBounds = {
       ...base,
-      energy: { ...base.energy, totalKWh: 1e12 },
+      energy: { ...base.energy, totalJ: 1e12 * 3.6e6, totalKWh: 1e12 },
       co2G: 1e18,
       durationS: 1e10,
     };
-    expect((await postRun({ project: "huge", result: atBounds })).statusCode).toBe(201);
+    const stored = await postRun({ project: "huge", result: atBounds });
+    expect(stored.statusCode, stored.body).toBe(201);
     expect(
       (
         await postRun({
           project: "huge",
-          result: { ...atBounds, startedAt: "2026-05-04T12:00:00.000Z" },
+          result: {
+            ...atBounds,
+            startedAt: "2026-05-04T12:00:00.000Z",
+            endedAt: "2026-05-04T13:00:00.000Z",
+          },
         })
       ).statusCode,
     ).toBe(201);

@@ -126,7 +126,7 @@ describe("POST /v1/estimate", () => {
       { hardware: [{ watts: 5 }], duration: "1h", latency: "3ms" },
       400,
       "invalid-request",
-      undefined,
+      "duration",
     ],
     [
       "an unknown location",

@@ -29,6 +29,7 @@ describe("API keys", () => {
     expect(none.statusCode).toBe(401);
     expect(none.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(none.json()).toMatchObject({ type: "/problems/unauthorized", status: 401 });
+    expect(none.headers["www-authenticate"]).toBe('Bearer realm="wattprint"');
     const wrong = await server.inject({
       method: "GET",
       url: "/v1/zones",
@@ -126,6 +127,15 @@ describe("CORS", () => {
       headers: { origin: "https://evil.example.com" },
     });
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+    // A page's script may read when to retry after a 429 and the rate limit's state.
+    const allowed = await server.inject({
+      method: "GET",
+      url: "/v1/zones",
+      headers: { origin: "https://dash.example.org" },
+    });
+    expect(allowed.headers["access-control-expose-headers"]?.toString().toLowerCase()).toBe(
+      "retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
+    );
     // The preflight's catch-all route does not make every unknown path a 405.
     const unknown = await server.inject({ method: "GET", url: "/v1/nothing" });
     expect(unknown.statusCode).toBe(404);

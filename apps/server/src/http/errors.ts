@@ -96,6 +96,8 @@ export function sendProblem(
   details: ProblemDetails = {},
 ): FastifyReply {
   metrics.errors.inc({ type });
+  // RFC 9110 §15.5.2: a 401 names the scheme it wants (RFC 6750's Bearer).
+  if (type === "unauthorized") reply.header("www-authenticate", 'Bearer realm="wattprint"');
   const body = problem(type, detail, details, reply.request.url.split("?")[0]);
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

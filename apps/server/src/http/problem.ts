@@ -16,6 +16,7 @@ export const PROBLEMS = {
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   "request-timeout": { status: 408, title: "The request took too long to arrive" },
   "body-too-large": { status: 413, title: "The body is larger than this server accepts" },
+  "headers-too-large": { status: 431, title: "The request's headers are too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported content type" },
   "unknown-hardware": { status: 422, title: "No hardware by that name" },
   "ambiguous-hardware": { status: 422, title: "The hardware name matches several models" },
@@ -29,6 +30,7 @@ export const PROBLEMS = {
   "rate-limited": { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Internal error" },
   "store-unavailable": { status: 503, title: "The run store cannot be reached" },
+  "shutting-down": { status: 503, title: "This server is stopping; send the request again" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemType = keyof typeof PROBLEMS;

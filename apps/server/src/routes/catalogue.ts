@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError, problemSchema } from "../http/problem.ts";
+import { queryLimit } from "./query-limit.ts";
 
 /** Results a search returns at most, whatever `limit` asks (the zone table has ~400 rows). */
 const MAX_RESULTS = 500;
@@ -18,7 +19,7 @@ const MAX_RESULTS = 500;
 const searchQuery = z
   .object({
     query: z.string().max(200).default("").describe("Matches codes and names; empty lists all"),
-    limit: z.coerce.number().int().min(1).max(MAX_RESULTS).default(50),
+    limit: queryLimit(MAX_RESULTS, 50),
   })
   .strict();
 

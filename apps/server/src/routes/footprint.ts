@@ -24,7 +24,25 @@ import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { refuseDeepJson } from "../http/json-depth.ts";
 import { ProblemError } from "../http/problem.ts";
 
-const jsonObject = z.record(z.string(), z.json());
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/**
+ * Any JSON value (zod's `z.json()`), written out so that its recursion refers to the named
+ * schema itself: `z.json()`'s came out in the OpenAPI document as
+ * `#/components/schemas/__shared#/$defs/schema0`, a `$ref` with two fragments no tool resolves.
+ */
+const jsonValue: z.ZodType<JsonValue> = z
+  .lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(jsonValue),
+      z.record(z.string(), jsonValue),
+    ]),
+  )
+  .meta({ id: "JsonValue" });
+const jsonObject = z.record(z.string(), jsonValue);
 const u32 = z.number().int().min(0).max(4_294_967_295);
 
 /**

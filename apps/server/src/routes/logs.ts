@@ -181,6 +181,18 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
           const code = (error as { code?: string }).code;
           if (code !== undefined && LIMIT_CODES.has(code)) throw error;
           const message = error instanceof Error ? error.message : String(error);
+          // The client closed its connection mid-upload (Node's "aborted" is an ECONNRESET):
+          // its fault, not the server's, so no internal error a client could count up.
+          if (
+            request.raw.destroyed ||
+            code === "ECONNRESET" ||
+            code === "ERR_STREAM_PREMATURE_CLOSE"
+          ) {
+            throw new ProblemError(
+              "malformed-upload",
+              "the upload was cut off: the client closed its connection before the form's end",
+            );
+          }
           // A file system's error names the server's temporary folder: its message goes to the
           // log only, and the upload is not called malformed for the server's own failure.
           if (code !== undefined && /^E[A-Z]+$/.test(code)) {

@@ -5,6 +5,7 @@ import {
   trackerResultSchema,
 } from "@wattprint/tracker";
 import { z } from "zod";
+import { queryLimit } from "./query-limit.ts";
 
 /**
  * The tracker's result as `POST /v1/runs` takes it: `@wattprint/tracker`'s own schema. The
@@ -35,6 +36,8 @@ const DOT_SEGMENTS: ReadonlySet<string> = new Set([".", ".."]);
 /** The years a timestamp of the store may fall in: PostgreSQL takes no year 0 and no 10000. */
 const FIRST_YEAR = 1;
 const LAST_YEAR = 9999;
+/** What a query's instant must be, for the OpenAPI document (its pattern says less). */
+const INSTANT_RULE = `ISO 8601 with an offset, at most ${MAX_FRACTION_DIGITS} fractional digits, years ${String(FIRST_YEAR).padStart(4, "0")} to ${LAST_YEAR}`;
 
 /**
  * An ISO 8601 instant the store can compare with (years 1 to 9999 once its offset is
@@ -142,6 +145,32 @@ export const newRunSchema = z
         });
       }
     }
+    // A run that contradicts itself would be summed and charted as if it were true.
+    if (Date.parse(run.result.endedAt) < Date.parse(run.result.startedAt)) {
+      context.addIssue({
+        code: "custom",
+        path: ["result", "endedAt"],
+        message: "must not be before startedAt",
+      });
+    }
+    const energy = run.result.energy;
+    for (const [joules, kWh] of [
+      ["itJ", "itKWh"],
+      ["totalJ", "totalKWh"],
+    ] as const) {
+      if (!sameEnergy(energy[joules], energy[kWh])) {
+        context.addIssue({
+          code: "custom",
+          path: ["result", "energy", joules],
+          message: `must be ${kWh} × 3,600,000 (${energy[kWh]} kWh is ${energy[kWh] * J_PER_KWH} J, not ${energy[joules]})`,
+        });
+      }
+    }
+    run.tags.forEach((tag, i) => {
+      if (run.tags.indexOf(tag) !== i) {
+        context.addIssue({ code: "custom", path: ["tags", i], message: `"${tag}" is given twice` });
+      }
+    });
     const path = unstorablePath(run.result);
     if (path !== undefined) {
       context.addIssue({
@@ -153,6 +182,16 @@ export const newRunSchema = z
     }
   })
   .meta({ id: "NewRun" });
+
+const J_PER_KWH = 3_600_000;
+/**
+ * Joules and kilowatt-hours of the same energy, to within the rounding of one division (the
+ * tracker writes kWh as J / 3.6e6).
+ */
+function sameEnergy(joules: number, kWh: number): boolean {
+  const fromKWh = kWh * J_PER_KWH;
+  return Math.abs(joules - fromKWh) <= 1e-9 * Math.max(Math.abs(joules), Math.abs(fromKWh));
+}
 
 /** Whether PostgreSQL's jsonb can keep `text`: no U+0000, no unpaired surrogate. */
 const unstorable = (text: string): boolean => text.includes("\u0000") || LONE_SURROGATE.test(text);
@@ -207,13 +246,13 @@ export const storedRunSchema = runSummarySchema
 export const runListQuerySchema = z
   .object({
     project: z.optional(projectName),
-    since: storableInstant().optional().describe("Runs started at or after"),
-    until: storableInstant().optional().describe("Runs started before"),
+    since: storableInstant().optional().describe(`Runs started at or after (${INSTANT_RULE})`),
+    until: storableInstant().optional().describe(`Runs started before (${INSTANT_RULE})`),
     tag: z
       .union([tag, z.array(tag).max(MAX_TAGS)])
       .optional()
       .describe("Repeat for runs carrying every tag"),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: queryLimit(500, 50),
     cursor: z.string().max(200).optional().describe("`next` of the previous page"),
   })
   .strict();
@@ -221,7 +260,7 @@ export const runListQuerySchema = z
 export const summaryQuerySchema = z
   .object({
     group: z.enum(["day", "week", "month"]).default("day"),
-    since: storableInstant().optional(),
-    until: storableInstant().optional(),
+    since: storableInstant().optional().describe(`Runs started at or after (${INSTANT_RULE})`),
+    until: storableInstant().optional().describe(`Runs started before (${INSTANT_RULE})`),
   })
   .strict();

@@ -89,7 +89,10 @@ describe("cloud lookups", () => {
     expect(findCloudProvider("AWS")).toEqual({ ok: true, value: "aws" });
     expect(findCloudProvider("Google Cloud")).toEqual({ ok: true, value: "gcp" });
     expect(findCloudProvider("Microsoft Azure")).toEqual({ ok: true, value: "azure" });
-    expect(findCloudProvider("ibm")).toMatchObject({ ok: false, error: { kind: "unknown-cloud" } });
+    expect(findCloudProvider("ibm")).toMatchObject({
+      ok: false,
+      error: { kind: "unknown-cloud", suggestions: ["aws", "gcp", "azure"] },
+    });
   });
 
   it("find instances blind to case, with or without Azure's Standard_ prefix", () => {

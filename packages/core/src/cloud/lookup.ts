@@ -50,7 +50,16 @@ export function findCloudProvider(query: string): Result<CloudProvider, CloudLoo
   for (const provider of CLOUD_PROVIDERS) {
     if (PROVIDER_NAMES[provider].some((name) => nameKeyOf(name) === key)) return ok(provider);
   }
-  return lookupError("unknown-cloud", query, "cloud", [], `one of ${CLOUD_PROVIDERS.join(", ")}`);
+  const hint = `one of ${CLOUD_PROVIDERS.join(", ")}`;
+  const message =
+    query.trim() === "" ? `empty cloud; ${hint}` : `unknown cloud "${query}" (${hint})`;
+  // Three providers: each is a suggestion (the message names them once, as the hint).
+  return err(
+    failure(query.trim() === "" ? "empty-query" : "unknown-cloud", message, {
+      query,
+      suggestions: [...CLOUD_PROVIDERS],
+    }),
+  );
 }
 
 /** Azure sizes are written with and without `Standard_`. */

@@ -138,6 +138,21 @@ describe("estimateFootprint", () => {
       expect(result.error.message).toMatch(message);
     }
   });
+
+  it.each([
+    [{ hardware: [{ watts: 3 }] }, "duration"],
+    [{ hardware: [], duration: "1h" }, "hardware"],
+    [{ hardware: [{ watts: 3 }], duration: "1h", count: 3 }, "count"],
+    [{ machine: "dgx-a100", instance: "p4d.24xlarge", duration: "1h" }, "instance"],
+    [{ hardware: [{ watts: 3 }], duration: "1h", region: "us-east-1" }, "cloud"],
+    [{ hardware: [{ watts: 3 }], duration: "1h", machines: 2 }, "machines"],
+  ])(
+    "names the member to give or remove when a rule between members fails: %j",
+    async (request, field) => {
+      const result = await estimateFootprint(request);
+      expect(result.ok ? null : result.error).toMatchObject({ kind: "invalid-request", field });
+    },
+  );
 });
 
 describe("estimateParsedFootprint", () => {

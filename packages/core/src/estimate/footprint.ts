@@ -90,31 +90,39 @@ export const footprintRequestSchema = z
   .strict()
   .refine((request) => (request.duration === undefined) !== (request.latency === undefined), {
     message: "give either a duration or a latency (with a count), not both and not neither",
+    path: ["duration"],
   })
   .refine((request) => request.count === undefined || request.latency !== undefined, {
     message: "count goes with latency (inferences); with a duration, leave it out",
+    path: ["count"],
   })
   .refine((r) => r.hardware.length > 0 || r.machine !== undefined || r.instance !== undefined, {
     message: "name the hardware, a machine or a cloud instance",
+    path: ["hardware"],
   })
   .refine((r) => r.machine === undefined || r.instance === undefined, {
     message: "give a machine or a cloud instance, not both",
+    path: ["instance"],
   })
   .refine((r) => r.region === undefined || r.location === undefined, {
     message: "give a location or a cloud region, not both: the region decides the grid zone",
+    path: ["region"],
   })
   .refine((r) => r.region === undefined || r.instance !== undefined || r.cloud !== undefined, {
     message: "a region needs its cloud (or an instance that names it)",
+    path: ["cloud"],
   })
   .refine((r) => r.machines === undefined || r.machine !== undefined || r.instance !== undefined, {
     message: "machines counts a machine preset or cloud instances; name one",
+    path: ["machines"],
   });
 
 export type FootprintRequest = z.input<typeof footprintRequestSchema>;
 
 /**
  * What was wrong with a request. `field` is the path of the member to blame (`duration`,
- * `hardware.0.watts`, `location`); a rule between members (a duration or a latency) has none.
+ * `hardware.0.watts`, `location`); a rule between members names the one to give or remove
+ * (`duration` for "a duration or a latency", `region` for "a location or a region").
  */
 export type FootprintError =
   | (Failure<"invalid-request"> & { readonly field?: string })
