@@ -623,6 +623,30 @@ describe("--hardware counts, however the count is written", () => {
     expect(await itKWh(hardware)).toBeCloseTo(2.1, 9);
   });
 
+  it.each([
+    ["4090 x3", 3],
+    ["4090 x 3", 3],
+    ["2 x 4090", 2],
+    ["2x 4090", 2],
+  ])("reads %j, a model number and a count, as that many RTX 4090s", async (hardware, count) => {
+    const json = report(
+      await wattprint("estimate", "--hardware", hardware, "--duration", "1h", "--json"),
+    );
+    expect(json.breakdown[0]?.count).toBe(count);
+    expect(json.breakdown[0]?.name).toMatch(/RTX 4090/);
+  });
+
+  it.each(["7800X3D", "7950X", "5900X"])(
+    "keeps %j, a name that starts with digits and an x, as one device",
+    async (hardware) => {
+      const json = report(
+        await wattprint("estimate", "--hardware", hardware, "--duration", "1h", "--json"),
+      );
+      expect(json.breakdown[0]?.count).toBe(1);
+      expect(json.breakdown[0]?.name).toContain(hardware);
+    },
+  );
+
   it.each(["3090", "3090 Ti", "Jetson TX2", "RTX 3060"])(
     "keeps %j, whose number is part of its name, as one device",
     async (hardware) => {
@@ -650,6 +674,11 @@ describe("--hardware counts, however the count is written", () => {
       /--hardware "H100x2" ends in "x2", which is not part of a hardware name; write a count as/,
     ],
     ["0x H100", /--hardware "0x H100" has count 0, not a whole number 1\.\./],
+    ["3", /--hardware "3" is a number alone, not a hardware name/],
+    [
+      "4090 x 3090",
+      /--hardware "4090 x 3090" reads as 4090 × NVIDIA GeForce RTX 3090 or 3090 × NVIDIA GeForce RTX 4090/,
+    ],
   ])("refuses %j, naming the form to use", async (hardware, message) => {
     expectUsageError(
       await wattprint("estimate", "--hardware", hardware, "--duration", "1h"),

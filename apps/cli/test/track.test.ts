@@ -278,8 +278,19 @@ describe.concurrent("wattprint track", () => {
       /^wattprint track: --no-logs and --log-dir contradict each other$/,
     ],
     [["--bogus", "--", "true"], /^wattprint track: Unknown option '--bogus'$/],
+    [
+      ["--no-logs", "--location", "Nowhere", "--", "true"],
+      /^wattprint track: unknown location "Nowhere".* \(--location\)$/,
+    ],
   ])("refuses %j with one line naming the flag (exit 2)", async (args, pattern) => {
     expectUsageError(await track(args as string[]), pattern);
+  });
+
+  it("refuses a WATTPRINT_LOCATION that names no grid, saying where it came from (exit 2)", async () => {
+    expectUsageError(
+      await track(["--no-logs", "--", "true"], { env: { ...ENV, WATTPRINT_LOCATION: "Nowhere" } }),
+      /^wattprint track: unknown location "Nowhere".* \(from WATTPRINT_LOCATION\)$/,
+    );
   });
 
   it("shows a small --intensity with its significant digits, not as 0.0", async () => {

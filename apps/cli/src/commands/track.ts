@@ -93,6 +93,8 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   reportTo: "--report-to",
   "reportTo.url": "--report-to",
   "reportTo.project": "--project",
+  // Not a flag, but where the value came from: the reader can find it.
+  "env.WATTPRINT_LOCATION": "from WATTPRINT_LOCATION",
 };
 
 export async function runTrack(argv: readonly string[], io: CliIo): Promise<number> {
@@ -293,13 +295,19 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
   };
 }
 
-/** A tracker that cannot start: a bad option is ours to name (exit 2), anything else exit 125. */
+/**
+ * A tracker that cannot start: a bad option, or a location or intensity the user gave that
+ * names no grid (an `intensity` failure with its field), is ours to name (exit 2); anything
+ * else exit 125.
+ */
 function refuse(failure: TrackerFailure, io: CliIo): number {
   const flag = failure.field === undefined ? undefined : FLAG_OF_OPTION[failure.field];
   const named = flag === undefined ? "" : ` (${flag})`;
   // The tracker's message quotes the option's value whole, and it may be 100 KB typed.
   io.stderr(`${COMMAND}: ${terminalSafe(boundMessage(failure.message))}${named}\n`);
-  return failure.kind === "invalid-options" ? EXIT_USAGE : EXIT_TRACKER_FAILED;
+  const usersInput =
+    failure.kind === "invalid-options" || (failure.kind === "intensity" && flag !== undefined);
+  return usersInput ? EXIT_USAGE : EXIT_TRACKER_FAILED;
 }
 
 /**

@@ -12,8 +12,8 @@ export interface CountedHardware {
 const COUNT_FORMS = '"N x NAME" (e.g. "3x H100") or "NAME xN" (e.g. "H100 x3")';
 
 /**
- * A count before the name: "4x A100", "4 x A100", "4×A100", "4*A100". No hardware name starts
- * with a digit followed by x, × or *, so this never eats part of a name.
+ * A count before the name: "4x A100", "4 x A100", "4×A100", "4*A100". Some names start so
+ * (AMD's "7800X3D"): a value the table knows whole, by its first word, is a name.
  */
 const LEADING = /^(\d+)\s*[x×*]\s*(\S.*)$/i;
 /**
@@ -26,6 +26,8 @@ const LEADING_NUMBER_COUNT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*[x×*]/i;
 const TRAILING_NUMBER_COUNT = /\s[x×*]\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** A value that starts with a number ("3 H100", "3090 Ti") or ends in x and digits ("H100x2"). */
 const STARTS_WITH_NUMBER = /^[+-]?\.?\d/;
+/** One or two digits alone: a count, never a hardware name ("4090 x3" is 3 × RTX 4090, not 4090 × "3"). */
+const SMALL_NUMBER = /^\d{1,2}$/;
 const ENDS_WITH_X_DIGITS = /x\d+$/i;
 
 type HardwareLookup = ReturnType<typeof findHardware>;
@@ -69,17 +71,7 @@ function counted(raw: string, digits: string, name: string): CountedHardware {
  */
 export function parseHardwareCount(input: string): CountedHardware {
   const raw = input.trim();
-  const leading = LEADING.exec(raw);
-  if (leading?.[1] !== undefined && leading[2] !== undefined) {
-    return counted(raw, leading[1], leading[2]);
-  }
-  const trailing = TRAILING.exec(raw);
-  if (trailing?.[1] !== undefined && trailing[2] !== undefined) {
-    return counted(raw, trailing[2], trailing[1]);
-  }
-  if (LEADING_NUMBER_COUNT.test(raw) || TRAILING_NUMBER_COUNT.test(raw)) {
-    refuse(raw, "has a count that is not a whole number");
-  }
+  if (SMALL_NUMBER.test(raw)) refuse(raw, "is a number alone, not a hardware name");
   // The whole value's lookup, made once and only when a number at either end needs it.
   let whole: HardwareLookup | undefined;
   const lookUpWhole = (): HardwareLookup => {
@@ -87,6 +79,41 @@ export function parseHardwareCount(input: string): CountedHardware {
     return whole;
   };
   const first = WORDS(raw)[0];
+  /** The value is a name the table knows, starting with that name's own first word ("7950X"). */
+  const wholeName = (): boolean => first !== undefined && partOfName(lookUpWhole(), first);
+  const trailing = TRAILING.exec(raw);
+  const leading = LEADING.exec(raw);
+  // Each reading, unless its name would be one or two digits (then it is the count).
+  const after =
+    trailing?.[1] !== undefined && trailing[2] !== undefined && !SMALL_NUMBER.test(trailing[1])
+      ? { digits: trailing[2], name: trailing[1] }
+      : undefined;
+  const before =
+    leading?.[1] !== undefined && leading[2] !== undefined && !SMALL_NUMBER.test(leading[2].trim())
+      ? { digits: leading[1], name: leading[2] }
+      : undefined;
+  if (after !== undefined && before !== undefined) {
+    // "4090 x 3090": a count of either and a name of the other.
+    const afterMatch = findHardware(after.name);
+    const beforeMatch = findHardware(before.name);
+    if (afterMatch.ok && beforeMatch.ok) {
+      refuse(
+        raw,
+        `reads as ${before.digits} × ${beforeMatch.value.profile.name} or ${after.digits} × ${afterMatch.value.profile.name}`,
+      );
+    }
+    const reading = afterMatch.ok ? after : before;
+    return counted(raw, reading.digits, reading.name);
+  }
+  if (after !== undefined) return counted(raw, after.digits, after.name);
+  if (leading !== null) {
+    if (wholeName()) return { raw, name: raw, count: 1 };
+    if (before !== undefined) return counted(raw, before.digits, before.name);
+    refuse(raw, "has a count but no hardware name");
+  }
+  if ((LEADING_NUMBER_COUNT.test(raw) && !wholeName()) || TRAILING_NUMBER_COUNT.test(raw)) {
+    refuse(raw, "has a count that is not a whole number");
+  }
   if (STARTS_WITH_NUMBER.test(raw) && first !== undefined && !partOfName(lookUpWhole(), first)) {
     // A number before a name the table knows ("3 H100", "3 4090") was meant as a count. An
     // unknown model number ("4090 Ti") is left to the lookup, whose refusal suggests names.
