@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The fake libnvidia-ml.so.1 and the fake sysfs trees are the power package's test fixtures.
@@ -214,6 +214,29 @@ describe.sequential("wattprint hardware detect", () => {
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toMatch(
       /^total\s+[\d.]+ J\s+[\d.]+ W\s+cpu \+ dram \+ gpu \(psys overlaps them: not added\)$/m,
+    );
+  });
+
+  it("--watch says a zone that never read well counted nothing, not that it drew 0 W", async () => {
+    const zone = join(dir.path, "garbage-powercap", "intel-rapl:0");
+    await mkdir(zone, { recursive: true });
+    await writeFile(join(zone, "name"), "package-0\n");
+    await writeFile(join(zone, "energy_uj"), "abc");
+    await writeFile(join(zone, "max_energy_range_uj"), "262143328850\n");
+    const outcome = await wattprint(
+      { ...bare, WATTPRINT_POWERCAP_ROOT: join(dir.path, "garbage-powercap") },
+      "hardware",
+      "detect",
+      "--components",
+      "cpu",
+      "--watch",
+      "0.2",
+      "--count",
+      "2",
+    );
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(
+      /^cpu\s+0\.0 J\s+0\.0 W\s+measured \([\d.]+ s of it not counted: no good reading\)$/m,
     );
   });
 

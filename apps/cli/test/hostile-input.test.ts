@@ -75,8 +75,10 @@ describe.concurrent("hostile input to the built wattprint", {
     const outcome = await spawnBinary(["track", "--no-logs", "--sim-cpu", "1", "--", "true"], {
       env,
     }).closed;
-    expect(outcome.code).toBe(125);
+    // The user's own input: a usage error (exit 2), saying where the value came from.
+    expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/unknown location "XX\\u001b\]0;owned\\u0007"/);
+    expect(outcome.stderr).toMatch(/\(from WATTPRINT_LOCATION\)$/m);
     expect(outcome.stderr).not.toMatch(RAW_CONTROL);
   });
 

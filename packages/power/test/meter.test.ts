@@ -95,6 +95,41 @@ describe("PowerMeter over simulated devices", () => {
     expect(second.elapsedS).toBe((second.atMs - first.atMs) / 1000);
   });
 
+  it("holds the time of a device that never reads well as pending, not as a silent 0 J", async () => {
+    const opened = await openPowerMeter({
+      simulated: [{ kind: "cpu", name: "never", watts: 10, utilisation: () => 2 }],
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const r = await meter.sample();
+    expect(r.devices[0]?.energyJ).toBe(0);
+    expect(r.devices[0]?.samples).toBe(0);
+    expect(r.elapsedS).toBeGreaterThan(0);
+    expect(r.devices[0]?.pendingS).toBeCloseTo(r.elapsedS, 9);
+    expect(r.devices[0]?.uncountedS).toBe(0);
+  });
+
+  it("holds the gap after failed readings as pending until a good reading bridges it", async () => {
+    let good = true;
+    const opened = await openPowerMeter({
+      simulated: [{ kind: "cpu", name: "flaky", watts: 10, utilisation: () => (good ? 1 : 2) }],
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await using meter = opened.value;
+    const first = meter.latest();
+    good = false;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const failed = await meter.sample();
+    expect(failed.devices[0]?.pendingS).toBeCloseTo((failed.atMs - first.atMs) / 1000, 9);
+    good = true;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const bridged = await meter.sample();
+    expect(bridged.devices[0]?.pendingS).toBe(0);
+    expect(bridged.devices[0]?.uncountedS).toBe(0);
+    expect(bridged.devices[0]?.energyJ).toBeCloseTo(10 * bridged.elapsedS, 6);
+  });
+
   it("releases a round whose fill throws, failing its devices for that round only", async () => {
     let broken = false;
     const spec = {

@@ -28,9 +28,12 @@ export function sessionResult(
     intensity: session.feed.result(),
     deviceState: (i) => {
       const d = latest.devices[session.index[i] as number];
+      // The device's readings failed from its last good one to the run's end: that time was
+      // not counted either (within the run: the gap may have begun before it).
+      const pendingS = Math.min(d?.pendingS ?? 0, r.ledger.seconds);
       return {
         // The run's seconds not counted: an actual result's, not a prediction's.
-        uncountedS: r.kind === "actual" ? (runUncountedS[i] ?? 0) : 0,
+        uncountedS: r.kind === "actual" ? (runUncountedS[i] ?? 0) + pendingS : 0,
         lowerBound: d?.lowerBound ?? false,
       };
     },

@@ -344,6 +344,30 @@ describe("runs that do not go as planned", () => {
     expect(result.energy.itJ).toBeCloseTo(100 * 10, 6);
     expect(result.components[0]?.devices[0]?.uncountedS).toBe(0);
   });
+
+  it.each([
+    ["from within the run to its end", 34],
+    ["from before the run to its end (counted from the run's start)", 25],
+  ])("counts in uncountedS a CPU whose readings fail %s", async (_when, failsAtS) => {
+    const source = new SimulatedSource("cpu", [
+      { name: "failing cpu", watts: 100, utilisation: (s) => (s < failsAtS ? 1 : Number.NaN) },
+    ]);
+    const t = new CarbonTracker({
+      verbose: 0,
+      logDir: null,
+      intensityGPerKWh: INTENSITY,
+      power: { inject: { sources: [source] }, fallback: "none" },
+    });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await t.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const result = await t.stop();
+    expect(result.durationS).toBeCloseTo(10, 9);
+    const uncounted = result.components[0]?.devices[0]?.uncountedS ?? 0;
+    // Every second of the run is either counted (at 100 W) or said not to be.
+    expect(result.energy.itJ / 100 + uncounted).toBeCloseTo(10, 6);
+    expect(uncounted).toBeGreaterThan(failsAtS < 30 ? 9.999 : 0);
+  });
 });
 
 describe("errors", () => {

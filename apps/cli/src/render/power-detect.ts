@@ -99,11 +99,14 @@ export function renderWatchSummary(first: MeterReading, last: MeterReading): str
   const before = new Map(first.components.map((c) => [c.component, c.energyJ]));
   const rows = last.components.map((c) => {
     const joules = c.energyJ - (before.get(c.component) ?? 0);
+    const notCounted = uncountedDuring(first, last, c.component, seconds);
     return [
       c.component,
       `${joules.toFixed(1)} J`,
       seconds > 0 ? `${(joules / seconds).toFixed(1)} W` : "-",
-      c.basis + (c.lowerBound ? " (lower bound)" : ""),
+      c.basis +
+        (c.lowerBound ? " (lower bound)" : "") +
+        (notCounted > 0 ? ` (${notCounted.toFixed(1)} s of it not counted: no good reading)` : ""),
     ];
   });
   const total = last.totalEnergyJ - first.totalEnergyJ;
@@ -114,6 +117,26 @@ export function renderWatchSummary(first: MeterReading, last: MeterReading): str
     totalBasis(last),
   ]);
   return `\nover ${seconds.toFixed(1)} s:\n${renderTable(["component", "energy", "mean power", "basis"], rows)}\n`;
+}
+
+/**
+ * The most seconds of the watch a device of `component` could not count: time the meter
+ * says was not counted, and the gap since a device's last good reading when readings failed
+ * to the end (a device that never read well counted nothing, which is not 0 W).
+ */
+function uncountedDuring(
+  first: MeterReading,
+  last: MeterReading,
+  component: string,
+  seconds: number,
+): number {
+  let most = 0;
+  last.devices.forEach((d, i) => {
+    if (d.device.kind !== component) return;
+    const earlier = first.devices[i]?.uncountedS ?? 0;
+    most = Math.max(most, Math.min(seconds, d.uncountedS - earlier + d.pendingS));
+  });
+  return most;
 }
 
 /**
@@ -152,6 +175,8 @@ export function watchJson(reading: MeterReading): object {
       energyJ: d.energyJ,
       utilisation: d.utilisation,
       lowerBound: d.lowerBound,
+      uncountedS: d.uncountedS,
+      pendingS: d.pendingS,
       problem: d.problem,
     })),
   };

@@ -46,6 +46,13 @@ export interface DeviceEnergy {
   readonly lowerBound: boolean;
   /** Seconds of the metered time whose energy is not in `energyJ` (before the first good reading, resets, implausible deltas). */
   readonly uncountedS: number;
+  /**
+   * Seconds since the device's last good reading (or the meter's start) while the readings
+   * after it fail; 0 once a good reading covers the gap (a counter's delta) or bridges it
+   * (power). Metering that ends here did not count this time: a device that never reads well
+   * has all its time here, not a silent 0 J.
+   */
+  readonly pendingS: number;
   /** What went wrong with this device in the latest sample, or null. */
   readonly problem: ReadingProblem | null;
 }
@@ -63,6 +70,8 @@ export class DeviceAccumulator {
   skipped = 0;
   lowerBound = false;
   uncountedS = 0;
+  /** See `DeviceEnergy.pendingS`. */
+  pendingS = 0;
   problem: ReadingProblem | null = null;
   private lastEnergyJ = Number.NaN;
   private lastWatts = Number.NaN;
@@ -108,6 +117,7 @@ export class DeviceAccumulator {
     this.problem = problem;
     if (problem !== null) {
       this.skipped++;
+      this.pendingS = this.sinceLastS(frame.atMs);
       return;
     }
     const atMs = frame.atMs;
@@ -130,7 +140,7 @@ export class DeviceAccumulator {
     this.utilisation = frame.utilisation[i] as number;
     if (counted) this.addCounter(frame, i);
     else if (!Number.isNaN(watts)) this.addPower(frame, i);
-    else this.neither();
+    else this.neither(atMs);
   }
 
   /**
@@ -167,6 +177,7 @@ export class DeviceAccumulator {
     const why = this.refusal(energyJ, watts, atMs);
     if (why === null) return false;
     this.skipped++;
+    this.pendingS = this.sinceLastS(atMs);
     this.problem = readingProblem(
       "out-of-range",
       this.device.id,
@@ -175,8 +186,9 @@ export class DeviceAccumulator {
     return true;
   }
 
-  private neither(): void {
+  private neither(atMs: number): void {
     this.skipped++;
+    this.pendingS = this.sinceLastS(atMs);
     this.problem = readingProblem(
       "malformed",
       this.device.id,
@@ -189,6 +201,7 @@ export class DeviceAccumulator {
     const energyJ = frame.energyJ[i] as number;
     const atMs = frame.atMs;
     this.samples++;
+    this.pendingS = 0;
     // A counter device whose last good reading carried only power (or none) has no counter
     // value to subtract from: NaN − x made the energy NaN. This reading starts the counter
     // afresh, and the time since the last reading is not counted.
@@ -248,6 +261,7 @@ export class DeviceAccumulator {
     const watts = frame.watts[i] as number;
     const atMs = frame.atMs;
     this.samples++;
+    this.pendingS = 0;
     this.watts = watts;
     // The same for power after a counter reading: no earlier power to draw the line from.
     this.lastEnergyJ = Number.NaN;
@@ -282,6 +296,7 @@ export class DeviceAccumulator {
       skipped: this.skipped,
       lowerBound: this.lowerBound,
       uncountedS: this.uncountedS,
+      pendingS: this.pendingS,
       problem: this.problem,
     };
   }
@@ -296,6 +311,7 @@ export class DeviceAccumulator {
     t.skipped = this.skipped;
     t.lowerBound = this.lowerBound;
     t.uncountedS = this.uncountedS;
+    t.pendingS = this.pendingS;
     t.problem = this.problem;
   }
 }
