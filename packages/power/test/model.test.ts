@@ -49,6 +49,8 @@ describe("modelCpu", () => {
       ),
     );
     expect(m.notes[1]).toMatch(/WATTPRINT_CPU_NAME/);
+    // A command that exists: `hardware detect` takes --cpu.
+    expect(m.notes[1]).toContain("`wattprint hardware detect --cpu NAME`");
     expect(m.provenance[0]?.source.id).toBe("wattprint-cpu-median-per-thread");
   });
 
@@ -138,6 +140,11 @@ describe("ModelSource", () => {
     ]);
     expect(devices[1]?.notes[0]).toMatch(
       /8 module\(s\) × 3\.33 W \+ 0\.0521 W\/GB × 256 GB .* = 40 W/,
+    );
+    // The OS's GiB are what the model calls GB, as DIMMs are named: said, not left to guess.
+    expect(devices[1]?.name).toBe("memory (256.0 GiB)");
+    expect(devices[1]?.notes[1]).toBe(
+      "GB here are the GiB the OS reports (256.0 GiB = 274.9 GB decimal), as module sizes are named",
     );
     expect(devices[0]?.notes.join(" ")).toMatch(/linear curve/);
     // 300 busy of 600 ticks: 50 % load.

@@ -84,6 +84,13 @@ describe("findHardware", () => {
     expect(result.value.note).toContain("A100 PCIe 40GB (250 W)");
   });
 
+  it("reads the bare family name H200 as its SXM card with a note naming the NVL, as H100", () => {
+    const result = findHardware("H200");
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.profile.name).toBe("NVIDIA H200 SXM 141GB");
+    expect(result.value.note).toContain("also possible: NVIDIA H200 NVL 141GB (600 W)");
+  });
+
   it("honours a stated form factor or memory size", () => {
     expect(idOf("A100 80GB")).toBe("nvidia-a100-sxm4-80gb");
     expect(idOf("A100 PCIe")).toBe("nvidia-a100-pcie-80gb");

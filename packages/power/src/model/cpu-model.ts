@@ -106,7 +106,7 @@ function generic(brand: string, why: string, logical: number): CpuPowerModel {
   const rated = perThread * logical;
   const notes = [
     `${why}: assumed ${perThread.toFixed(2)} W per logical CPU, the median TDP per logical CPU of ${rows.length} ${label} rows of the table, × ${logical} logical CPU(s) = ${rated.toFixed(1)} W rated, ${GENERIC_IDLE_FRACTION * 100} % of it at idle`,
-    "low confidence: name the CPU (wattprint --cpu NAME, WATTPRINT_CPU_NAME, or the cpuName option) to use its own TDP",
+    "low confidence: name the CPU (`wattprint hardware detect --cpu NAME`, the WATTPRINT_CPU_NAME variable, or the cpuName option) to use its own TDP",
     CURVE_NOTE,
   ];
   const year = rows.reduce((latest, row) => Math.max(latest, row.year), 0);

@@ -173,6 +173,9 @@ export class ModelSource implements PowerSource {
         notes: [
           // Two decimals: the model is no finer, and the note stays readable.
           `${power.value.provenance.method} = ${Number(this.dramWatts.toFixed(2))} W, constant: module power barely follows load`,
+          // The OS reports bytes; DIMMs are sold in binary sizes named "GB" (a "32 GB" module
+          // holds 32 GiB), so the model's GB are these GiB.
+          `GB here are the GiB the OS reports (${gib.toFixed(1)} GiB = ${(facts.memoryBytes / 1e9).toFixed(1)} GB decimal), as module sizes are named`,
           facts.origin[1] ?? "",
           "a VM or container sees its host's memory size; the module count is then assumed",
         ].filter((note) => note !== ""),

@@ -205,7 +205,9 @@ const dataCenter: readonly HardwareProfile[] = [
       memoryGB: 141,
       formFactor: "sxm",
       preference: 1,
-      aliases: ["H200"],
+      // No bare "H200": the family name is both variants, and it is read as the SXM with a
+      // note naming the NVL (600 W), as "H100" is.
+      aliases: ["H200 SXM"],
       year: 2024,
     },
     {

@@ -3,7 +3,9 @@ import { type SourceRef, sourceIndex, specSource } from "../../provenance.ts";
 /**
  * Publications the hardware rows are written from. Where a vendor has one page per SKU
  * (Intel ARK, AMD product pages) the ref names the family page and each row's figure is the
- * one on that SKU's page; the year is the launch year of the generation.
+ * one on that SKU's page; the year is the launch year of the newest SKU read from it (a page
+ * cannot describe a chip launched after it; a test holds every row to it). A wattprint
+ * estimate keeps the year of the figure it reuses.
  */
 function cloudEstimate<I extends string>(id: I, title: string, url: string, year: number) {
   return { id, title, url, year, licence: "wattprint estimate (no vendor figure)" } as const;
@@ -27,7 +29,7 @@ export const hardwareSources = [
     "intel-ark-xeon-scalable-2",
     "Intel ARK: 2nd Gen Xeon Scalable (Cascade Lake) product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon/scalable.html",
-    2019,
+    2020,
   ),
   specSource(
     "intel-ark-xeon-scalable-3",
@@ -51,13 +53,13 @@ export const hardwareSources = [
     "intel-ark-xeon-w",
     "Intel ARK: Xeon W product pages (TDP)",
     "https://www.intel.com/content/www/us/en/products/details/processors/xeon/w.html",
-    2019,
+    2023,
   ),
   specSource(
     "intel-ark-core",
     "Intel ARK: Core i5/i7/i9 product pages (TDP / Processor Base Power)",
     "https://www.intel.com/content/www/us/en/products/details/processors/core.html",
-    2022,
+    2023,
   ),
   specSource(
     "intel-ark-core-ultra",
@@ -70,19 +72,19 @@ export const hardwareSources = [
     "amd-epyc",
     "AMD EPYC server processors: product pages (Default TDP)",
     "https://www.amd.com/en/products/processors/server/epyc.html",
-    2021,
+    2024,
   ),
   specSource(
     "amd-ryzen",
     "AMD Ryzen desktop processors: product pages (Default TDP)",
     "https://www.amd.com/en/products/processors/desktops/ryzen.html",
-    2022,
+    2024,
   ),
   specSource(
     "amd-threadripper",
     "AMD Ryzen Threadripper processors: product pages (Default TDP)",
     "https://www.amd.com/en/products/processors/workstations/ryzen-threadripper.html",
-    2022,
+    2023,
   ),
   specSource(
     "amd-instinct-mi100",
@@ -125,7 +127,7 @@ export const hardwareSources = [
     "ampere-altra",
     "Ampere Altra / Altra Max processors: product page (TDP per SKU)",
     "https://amperecomputing.com/products/processors",
-    2020,
+    2021,
   ),
   {
     id: "aws-graviton-estimate" as const,
@@ -226,7 +228,7 @@ export const hardwareSources = [
     "nvidia-v100",
     "NVIDIA V100 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/v100/",
-    2017,
+    2019,
   ),
   specSource(
     "nvidia-t4",
@@ -256,7 +258,7 @@ export const hardwareSources = [
     "nvidia-a100",
     "NVIDIA A100 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/a100/",
-    2020,
+    2021,
   ),
   specSource(
     "nvidia-l4",
@@ -280,7 +282,7 @@ export const hardwareSources = [
     "nvidia-h100",
     "NVIDIA H100 Tensor Core GPU data sheet",
     "https://www.nvidia.com/en-us/data-center/h100/",
-    2022,
+    2023,
   ),
   specSource(
     "nvidia-h200",
@@ -310,13 +312,13 @@ export const hardwareSources = [
     "nvidia-geforce-30",
     "NVIDIA GeForce RTX 30 series specifications (Total Graphics Power)",
     "https://www.nvidia.com/en-us/geforce/graphics-cards/30-series/",
-    2020,
+    2022,
   ),
   specSource(
     "nvidia-geforce-40",
     "NVIDIA GeForce RTX 40 series specifications (Total Graphics Power)",
     "https://www.nvidia.com/en-us/geforce/graphics-cards/40-series/",
-    2022,
+    2024,
   ),
   specSource(
     "nvidia-geforce-50",

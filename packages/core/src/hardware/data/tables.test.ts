@@ -54,6 +54,17 @@ describe("hardware tables", () => {
     expect(new Set(hardwareSources.map((s) => s.id)).size).toBe(hardwareSources.length);
   });
 
+  it("cites for each row a source no older than the hardware (an estimate keeps its figure's year)", () => {
+    const newer = hardwareProfiles.flatMap((p) => {
+      const source = hardwareSource(p.sourceId);
+      const estimate = source.licence?.startsWith("wattprint estimate") === true;
+      return !estimate && source.year < p.year
+        ? [`${p.name} ${p.year} cites ${source.id} ${source.year}`]
+        : [];
+    });
+    expect(newer).toEqual([]);
+  });
+
   it("uses every source at least once", () => {
     const used = new Set(hardwareProfiles.map((p) => p.sourceId));
     for (const s of hardwareSources) expect(used.has(s.id), s.id).toBe(true);
