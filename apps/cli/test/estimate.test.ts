@@ -172,6 +172,43 @@ describe("wattprint estimate comparisons", () => {
     expect(table.stdout.split("\n")[0]).toMatch(/^hardware\s+zone/);
   });
 
+  it("names what each alternative resolved to, its power, source and notes, once each", async () => {
+    const table = await wattprint(
+      "estimate",
+      "--hardware",
+      "H100,A100",
+      "--duration",
+      "1h",
+      "--location",
+      "FR",
+    );
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split("\n");
+    expect(lines).toContain(
+      "Hardware   H100: NVIDIA H100 SXM5 80GB 700 W (NVIDIA H100 Tensor Core GPU data sheet)",
+    );
+    expect(lines).toContain(
+      "Hardware   A100: NVIDIA A100 SXM4 40GB 400 W (NVIDIA A100 Tensor Core GPU data sheet)",
+    );
+    expect(
+      lines.filter((l) =>
+        l.startsWith('  H100, NVIDIA H100 SXM5 80GB: "H100" does not say which variant'),
+      ),
+    ).toHaveLength(1);
+    const instances = await wattprint(
+      "estimate",
+      "--instance",
+      "p5.48xlarge,p4d.24xlarge",
+      "--region",
+      "us-east-1",
+      "--duration",
+      "1h",
+    );
+    expect(instances.code).toBe(0);
+    // Both rows are in us-east-1: its note once, not once per row.
+    expect(instances.stdout.match(/^ {2}us-east-1: /gm)).toHaveLength(1);
+  });
+
   it("crosses locations with hardware alternatives", async () => {
     const json = reports(
       await wattprint(

@@ -93,6 +93,33 @@ export function byCarbon(outcomes: readonly Outcome[]): Outcome[] {
     .map(({ outcome }) => outcome);
 }
 
+/**
+ * What each hardware alternative resolved to, with its power and source, once per
+ * alternative (the table shows the names as typed); each part's note (which variant a family
+ * name was read as) goes to `notes`.
+ */
+function hardwareLines(outcomes: readonly Outcome[], notes: Set<string>): string[] {
+  const lines = new Map<string, string>();
+  for (const { variant, report } of outcomes) {
+    const parts = report.breakdown.filter((row) => row.kind !== "facility");
+    const described = parts
+      .map(
+        (row) =>
+          `${row.count > 1 ? `${row.count}x ` : ""}${row.name} ${formatQuantity(row.power)} (${row.source.title})`,
+      )
+      .join(" + ");
+    lines.set(variant.hardware, `Hardware   ${variant.hardware}: ${described}`);
+    // A machine's or an instance's parts end their notes alike: that context once.
+    const { shared, own } = sharedNotes(parts.map((row) => row.source.note));
+    parts.forEach((row, i) => {
+      const note = own[i];
+      if (note !== undefined) notes.add(`  ${variant.hardware}, ${row.name}: ${note}`);
+    });
+    if (shared !== undefined) notes.add(`  ${variant.hardware}: ${shared}`);
+  }
+  return [...lines.values()];
+}
+
 /** Each PUE the rows used, once per value and source, in row order. */
 function distinctPues(outcomes: readonly Outcome[]): EstimateReport["pue"][] {
   const seen = new Map<string, EstimateReport["pue"]>();
@@ -147,13 +174,15 @@ export function renderComparison(
   ]);
   const first = sorted[0]?.report;
   const sources = new Map<string, string>();
-  const notes: string[] = [];
+  // A set: rows that share a location (an instance compared in one region) share its note.
+  const notes = new Set<string>();
   for (const { variant, report } of sorted) {
     const source = report.intensity.source;
     sources.set(source.id, sourceLine(source.title, source.licence));
     const label = variant.location ?? report.intensity.zone;
-    if (source.note) notes.push(`  ${label}: ${source.note}`);
+    if (source.note) notes.add(`  ${label}: ${source.note}`);
   }
+  const hardware = comparing.hardware ? hardwareLines(sorted, notes) : [];
   return [
     renderTable(header, rows),
     "",
@@ -166,7 +195,8 @@ export function renderComparison(
           ]),
     ...(pueColumn ? pues.map((pue) => `PUE        ${pue.value}  source: ${pue.source.title}`) : []),
     ...[...sources.values()].map((title) => `Intensity  source: ${title}`),
-    ...(notes.length > 0 ? ["notes:", ...notes] : []),
+    ...hardware,
+    ...(notes.size > 0 ? ["notes:", ...notes] : []),
     ...[...new Set(sorted.flatMap(({ report }) => report.leftOut?.message ?? []))].map(
       (message) => `Not included: ${message}`,
     ),
