@@ -141,6 +141,37 @@ describe("the issue's examples, as written", () => {
   });
 });
 
+describe("wattprint estimate with a utilisation", () => {
+  it("says how the utilisation made the power, for a named part and for given watts alike", async () => {
+    const named = await wattprint(
+      "estimate",
+      "--hardware",
+      "H100 SXM",
+      "--utilisation",
+      "0",
+      "--duration",
+      "1h",
+    );
+    expect(named.stdout).toMatch(/^NVIDIA H100 SXM5 80GB\s+70 W\s/m);
+    expect(named.stdout).toContain(
+      "  NVIDIA H100 SXM5 80GB: linear in utilisation 0 from 10 % of rated at idle to maximum board power 700 W",
+    );
+    const given = await wattprint(
+      "estimate",
+      "--watts",
+      "100",
+      "--utilisation",
+      "0.5",
+      "--duration",
+      "1h",
+    );
+    expect(given.stdout).toMatch(/^100 W device\s+55 W\s/m);
+    expect(given.stdout).toContain(
+      "  100 W device: linear in utilisation 0.5 from 10 % of the given 100 W at idle to all of it",
+    );
+  });
+});
+
 describe("wattprint estimate comparisons", () => {
   it("compares hardware alternatives for one part, keeping the other parts", async () => {
     const outcome = await wattprint(
@@ -348,7 +379,8 @@ describe("wattprint estimate comparisons", () => {
       ),
     );
     expect(json.breakdown.map((row) => row.name)).toContain("64 GB memory");
-    expect(json.breakdown[0]?.power.value).toBe(100);
+    // A rated 200 W at half load: 10 % at idle, then linear, as a named part (20 + 180 x 0.5).
+    expect(json.breakdown[0]?.power.value).toBe(110);
   });
 
   it("shows each row's PUE and each source when the rows differ in PUE", async () => {

@@ -53,6 +53,7 @@ export function renderReport(report: EstimateReport, span?: TimeSpan): string {
     "",
     renderTable(["component", "power", "energy", "carbon", "source"], rows),
     ...rowNotes(report),
+    ...utilisationLines(report),
     ...(report.leftOut === undefined ? [] : ["", `Not included: ${report.leftOut.message}`]),
     "",
     ...report.equivalents.map(
@@ -74,6 +75,20 @@ function rowNotes(report: EstimateReport): string[] {
     }),
     ...(shared === undefined ? [] : [`  ${sharedLabel(report)}: ${shared}`]),
   ];
+}
+
+/**
+ * How a utilisation turned rated power into the row's power (idle floor and all), which the
+ * source column cannot say: 70 W for an H100 at 0 % is 10 % of its 700 W, not a data-sheet
+ * figure.
+ */
+function utilisationLines(report: EstimateReport): string[] {
+  const lines = report.breakdown.flatMap((row) =>
+    row.source.method?.startsWith("linear in utilisation") === true
+      ? [`  ${row.name}: ${row.source.method}`]
+      : [],
+  );
+  return [...new Set(lines)];
 }
 
 /** Who the shared note is for: every part (the PUE's row is not a part), or the rows by name. */

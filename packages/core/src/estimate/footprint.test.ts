@@ -83,6 +83,32 @@ describe("estimateFootprint", () => {
     expect(half.value.carbon.value).toBe(0);
   });
 
+  it("scales given watts by utilisation on the same line as a named part of that power", async () => {
+    const given = await estimateFootprint({
+      hardware: [{ watts: 280, utilisation: 0.5 }],
+      duration: "1h",
+      intensityGPerKWh: 0,
+      pue: 1,
+    });
+    const named = await estimateFootprint({
+      hardware: [{ name: "AMD EPYC 7763", utilisation: 0.5 }],
+      duration: "1h",
+      intensityGPerKWh: 0,
+      pue: 1,
+    });
+    if (!given.ok || !named.ok) throw new Error("estimate failed");
+    const row = given.value.breakdown[0];
+    expect(row?.power.value).toBeCloseTo(named.value.breakdown[0]?.power.value ?? 0, 9);
+    expect(row?.source.method).toBe(
+      "linear in utilisation 0.5 from 10 % of the given 280 W at idle to all of it",
+    );
+    const idle = await estimateFootprint({
+      hardware: [{ watts: 100, utilisation: 0 }],
+      duration: "1h",
+    });
+    expect(idle.ok && idle.value.breakdown[0]?.power.value).toBeCloseTo(10, 9);
+  });
+
   it("states the world average when no location is given", async () => {
     const result = await estimateFootprint({ hardware: [{ watts: 100 }], duration: "1h" });
     if (!result.ok) throw new Error(result.error.message);

@@ -5,7 +5,7 @@ import { cloudPue, instanceComponents } from "../cloud/components.ts";
 import { findCloudInstance, findCloudProvider, findCloudRegion } from "../cloud/lookup.ts";
 import { findHardware } from "../hardware/lookup.ts";
 import { memoryPower } from "../hardware/memory.ts";
-import { hardwarePower } from "../hardware/power.ts";
+import { hardwarePower, IDLE_FRACTION } from "../hardware/power.ts";
 import type { GridIntensity } from "../intensity/grid-intensity.ts";
 import { resolveGridIntensityLive } from "../intensity/live.ts";
 import type { IntensityProvider } from "../intensity/provider.ts";
@@ -182,18 +182,24 @@ function toComponents(request: Request): Result<PowerComponent[], FootprintError
   const components: PowerComponent[] = [];
   for (const [index, item] of request.hardware.entries()) {
     if (item.watts !== undefined) {
-      const utilisation = item.utilisation ?? 1;
+      // With a utilisation, the given watts are the device's rated power, on the same line
+      // as a named device's: 10 % of it at idle, all of it at full load (a rated 100 W at
+      // half load is 55 W, as a named 100 W part is, not 50 W).
+      const utilisation = item.utilisation;
+      const idle = IDLE_FRACTION * item.watts;
       components.push({
         name: `${item.watts} W device`,
         kind: "other",
-        power: watts(item.watts * utilisation),
+        power: watts(
+          utilisation === undefined ? item.watts : idle + (item.watts - idle) * utilisation,
+        ),
         count: item.count,
         provenance: {
           ...userSupplied("power in watts"),
           method:
-            utilisation === 1
+            utilisation === undefined
               ? "power given by the user"
-              : `power given by the user x utilisation ${utilisation}`,
+              : `linear in utilisation ${utilisation} from ${IDLE_FRACTION * 100} % of the given ${item.watts} W at idle to all of it`,
         },
       });
       continue;

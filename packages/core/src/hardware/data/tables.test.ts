@@ -57,6 +57,7 @@ describe("hardware tables", () => {
   it("cites for each row a source no older than the hardware (an estimate keeps its figure's year)", () => {
     const newer = hardwareProfiles.flatMap((p) => {
       const source = hardwareSource(p.sourceId);
+      if (source === undefined) return [`${p.name} cites no known source (${p.sourceId})`];
       const estimate = source.licence?.startsWith("wattprint estimate") === true;
       return !estimate && source.year < p.year
         ? [`${p.name} ${p.year} cites ${source.id} ${source.year}`]
