@@ -3,6 +3,8 @@ export {
   type AggregateTotals,
   aggregateSentence,
   aggregateTuple,
+  CARBONTRACKER_ATTRIBUTION,
+  FORMAT_ATTRIBUTION,
   type SelectedConsumption,
   selectConsumption,
 } from "./aggregate/aggregate.ts";

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aggregateSentence, buildHtmlReport } from "../src/index.ts";
+import { aggregateSentence, buildHtmlReport, FORMAT_ATTRIBUTION } from "../src/index.ts";
 import { outputLog, SAMPLE_ACTUAL, standardLog, writePair } from "./crafted-logs.test-support.ts";
 import { FIXTURES } from "./helpers.test-support.ts";
 
@@ -76,7 +76,7 @@ describe.skipIf(!available)("the HTML report in headless Chromium", () => {
     expect(await runs.count()).toBe(7);
     expect(await page.getByTestId("total-runs").locator("b").textContent()).toBe("7");
     expect(await page.getByTestId("sentence").textContent()).toBe(
-      aggregateSentence(built.value.totals),
+      aggregateSentence(built.value.totals, FORMAT_ATTRIBUTION),
     );
     expect(await page.getByTestId("skipped-count").locator("b").textContent()).toBe("1");
     expect(await page.getByTestId("skipped").textContent()).toContain("damaged_carbontracker.log");

@@ -2,6 +2,7 @@ import { formatNumber } from "@wattprint/core";
 import {
   AggregateAccumulator,
   aggregateSentence,
+  FORMAT_ATTRIBUTION,
   aggregateTuple,
   checkLogDir,
   type LogDirError,
@@ -139,7 +140,8 @@ async function aggregate(dir: string, strict: boolean, io: CliIo): Promise<numbe
   const total = new AggregateAccumulator();
   io.stdout(`${RUN_TABLE_HEADER}\n`);
   for await (const pair of scan) io.stdout(`${formatRunRow(pair, total.add(pair))}\n`);
-  io.stdout(`\n${aggregateSentence(total.totals())}\n`);
+  // wattprint read these logs; whether carbontracker or wattprint measured them, it cannot tell.
+  io.stdout(`\n${aggregateSentence(total.totals(), FORMAT_ATTRIBUTION)}\n`);
   return finish(scan, strict, io);
 }
 

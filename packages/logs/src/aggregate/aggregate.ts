@@ -160,13 +160,16 @@ export function aggregateTuple(totals: AggregateTotals): AggregateTuple {
 
 /**
  * carbontracker's sentence for a paper, 16 decimals as in 2.4 (kg, not g), the equivalents
- * joined by " or ", and its citation line unchanged. Bounded whatever the totals hold (they
+ * joined by " or ", and its citation line (`attribution`, carbontracker's by default). Bounded whatever the totals hold (they
  * may be a caller's): at most `MAX_SENTENCE_EQUIVALENTS` equivalents, then how many more
  * there are; a unit longer than `MAX_EQUIVALENT_UNIT_CHARS` is cut to its first 57
  * characters. Unbounded, ten runs of 64 units of 1 MB made a sentence past V8's longest
  * string, and it threw.
  */
-export function aggregateSentence(totals: AggregateTotals): string {
+export function aggregateSentence(
+  totals: AggregateTotals,
+  attribution: string = CARBONTRACKER_ATTRIBUTION,
+): string {
   const units = Object.keys(totals.equivalents);
   const more = units.length - MAX_SENTENCE_EQUIVALENTS;
   const equivalents =
@@ -181,6 +184,17 @@ export function aggregateSentence(totals: AggregateTotals): string {
     `The training of models in this work is estimated to use ${fixedDecimal(totals.energyKWh, 16)} kWh of electricity ` +
     `contributing to ${fixedDecimal(totals.co2eqG / 1000, 16)} kg of CO2eq. ` +
     (equivalents === "" ? "" : `This is equivalent to ${equivalents}. `) +
-    "Measured by carbontracker (https://github.com/lfwa/carbontracker)."
+    attribution
   );
 }
+
+/** carbontracker's citation line, which `printAggregate` keeps as carbontracker prints it. */
+export const CARBONTRACKER_ATTRIBUTION =
+  "Measured by carbontracker (https://github.com/lfwa/carbontracker).";
+
+/**
+ * What a reader of any folder can say truthfully: it cannot tell carbontracker's logs from
+ * wattprint's, which write the same format, so it names neither as the measurer.
+ */
+export const FORMAT_ATTRIBUTION =
+  "Read from logs in carbontracker's format (https://github.com/lfwa/carbontracker); each standard log's first line says what wrote it.";

@@ -30,7 +30,9 @@ export interface ConsumptionFigures {
 const line = (timestamp: string, message: string): string => `${timestamp} - ${message}\n`;
 
 export function versionRecord(timestamp: string, version: string): string {
-  return line(timestamp, `carbontracker version ${version}`);
+  // The version of the format, then who wrote it: carbontracker's report reads the version
+  // with `carbontracker version ([\d\.]+)`, which the words after it leave alone.
+  return line(timestamp, `carbontracker version ${version} (${WRITTEN_BY})`);
 }
 
 export function pueRecord(timestamp: string, pue: number, citation: string): string {
@@ -58,6 +60,9 @@ export function componentsRecord(
 export function messageRecord(timestamp: string, message: string, output: boolean): string {
   return line(timestamp, (output ? OUTPUT_PREFIX : "") + message);
 }
+
+/** What the version line says of its writer: the format is carbontracker's, the log is not. */
+export const WRITTEN_BY = "its log format, written by wattprint";
 
 /** `Epoch n:`, `Duration:`, then one power line per component (`None`: no sample). */
 export function epochRecord(

@@ -4,6 +4,7 @@ import {
   AggregateAccumulator,
   type AggregateTotals,
   aggregateSentence,
+  FORMAT_ATTRIBUTION,
   type SelectedConsumption,
 } from "../aggregate/aggregate.ts";
 import type { FileProblem } from "../parse/problems.ts";
@@ -215,7 +216,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     String(input.skipped.length + input.skippedNotListed),
     "files skipped",
   );
-  html += `</div><p class="sentence" data-testid="sentence">${escapeHtml(aggregateSentence(totals))}</p>`;
+  html += `</div><p class="sentence" data-testid="sentence">${escapeHtml(aggregateSentence(totals, FORMAT_ATTRIBUTION))}</p>`;
   if (totals.runsWithoutConsumption > 0) {
     html += `<p class="note">${totals.runsWithoutConsumption} run(s) have neither an actual nor a predicted consumption and count for nothing.</p>`;
   }

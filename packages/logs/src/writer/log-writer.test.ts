@@ -53,7 +53,7 @@ describe("startLogs", () => {
       "bert_42.7_2026-03-01T233005Z_carbontracker_output.log",
     ]);
     expect(readFileSync(w.files.standard, "utf8")).toBe(
-      "2026-03-01 23:30:05 - carbontracker version 2.4.3\n" +
+      "2026-03-01 23:30:05 - carbontracker version 2.4.3 (its log format, written by wattprint)\n" +
         "2026-03-01 23:30:05 - Only predicted and actual consumptions are multiplied by a PUE coefficient of 1.58 (Daniel Bizo, 2023, Uptime Institute Global Data Center Survey).\n" +
         "2026-03-01 23:30:05 - The following components were found: GPU with device(s) NVIDIA A100, NVIDIA A100. CPU with device(s) cpu:0, dram:0.\n" +
         "2026-03-01 23:30:05 - Monitoring thread started.\n",
