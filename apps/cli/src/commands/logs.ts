@@ -2,9 +2,9 @@ import { formatNumber } from "@wattprint/core";
 import {
   AggregateAccumulator,
   aggregateSentence,
-  FORMAT_ATTRIBUTION,
   aggregateTuple,
   checkLogDir,
+  FORMAT_ATTRIBUTION,
   type LogDirError,
   type LogScan,
   type ReportRun,
