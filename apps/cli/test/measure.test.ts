@@ -62,6 +62,22 @@ describe("wattprint measure", () => {
     expect(run.stdout).toMatch(/^load .*\(before the window, not counted\)$/m);
     expect(run.stdout).toMatch(/^per inference {2}\S+ J = \S+ kWh$/m);
     expect(run.stdout).toMatch(/sim_gpu:0 is simulated/);
+    // Three significant digits, and the CLI's one spelling of the unit.
+    const energy = /^energy {9}(\S+) J in the window$/m.exec(run.stdout)?.[1] ?? "";
+    expect(energy.replace(/^0\.0*|\.|e.*$/g, "").replace(/^0+/, "").length).toBeLessThanOrEqual(3);
+    const withIntensity = await wattprint([
+      "measure",
+      model,
+      "--seconds",
+      "0.1",
+      "--sim-gpu-watts",
+      "300",
+      "--location",
+      "FR",
+    ]);
+    expect(withIntensity.stdout).toMatch(
+      /^carbon {9}\S+ gCO2eq per inference at \S+ gCO2eq\/kWh \(FR, /m,
+    );
   });
 
   it("refuses a missing file, a bad window and a broken model in one line", async () => {

@@ -154,15 +154,16 @@ function renderReport(r: MeasureReport): string {
     `inputs         ${r.inputs.map((i) => `${i.name}: ${i.type}[${i.dims.join("x")}]`).join(", ")}`,
     `load           ${formatNumber(r.loadS, 3)} s (before the window, not counted)`,
     `window         ${formatNumber(r.windowS, 4)} s, ${r.inferences} inferences (${formatNumber(r.perInference.durationS * 1000, 3)} ms each)`,
-    `energy         ${formatNumber(r.energyJ, 4)} J in the window`,
+    // Three significant digits, as every figure of the CLI: a meter (let alone a model) is no finer.
+    `energy         ${formatNumber(r.energyJ)} J in the window`,
     ...r.components.map(
-      (c) => `  ${c.component.padEnd(12)} ${formatNumber(c.energyJ, 4)} J (${c.basis})`,
+      (c) => `  ${c.component.padEnd(12)} ${formatNumber(c.energyJ)} J (${c.basis})`,
     ),
-    `per inference  ${formatNumber(r.perInference.energyJ, 4)} J = ${formatNumber(r.perInference.energyKWh, 4)} kWh`,
+    `per inference  ${formatNumber(r.perInference.energyJ)} J = ${formatNumber(r.perInference.energyKWh)} kWh`,
   ];
   if (r.intensity !== undefined && r.perInference.co2G !== undefined) {
     lines.push(
-      `carbon         ${formatNumber(r.perInference.co2G, 4)} gCO2e per inference at ${formatNumber(r.intensity.gPerKWh, 4)} gCO2e/kWh (${[r.intensity.zone, r.intensity.year, r.intensity.source].filter((part) => part !== undefined).join(", ")})`,
+      `carbon         ${formatNumber(r.perInference.co2G)} gCO2eq per inference at ${formatNumber(r.intensity.gPerKWh)} gCO2eq/kWh (${[r.intensity.zone, r.intensity.year, r.intensity.source].filter((part) => part !== undefined).join(", ")})`,
     );
   }
   const modelled = r.devices.filter((d) => d.basis !== "measured");
