@@ -58,6 +58,9 @@ describe("resolveGridIntensity", () => {
     const antarctica = value({ location: "Antarctica" });
     expect(antarctica).toMatchObject({ level: "world", zone: "WORLD" });
     expect(antarctica.provenance.note).toMatch(/Antarctica/);
+    // Where it fell to, once: not "Antarctica aggregate used" beside "the world average is used".
+    expect(antarctica.provenance.note).not.toMatch(/Antarctica aggregate used/);
+    expect(antarctica.provenance.note).toMatch(/world average is used/);
   });
 
   it("puts an explicit override first, sourced to the user", () => {

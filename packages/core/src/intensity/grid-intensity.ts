@@ -184,8 +184,13 @@ export function embeddedIntensity(
       };
     }
     const fallback = continentAggregate[country.continent];
-    notes.push(`no annual value for ${country.name}; ${country.continent} aggregate used`);
-    if (fallback.note !== undefined) notes.push(fallback.note);
+    // A continent without its own aggregate (Antarctica) falls back further, and its note
+    // says where: "Antarctica aggregate used" beside it contradicted that.
+    notes.push(
+      fallback.note === undefined
+        ? `no annual value for ${country.name}; ${country.continent} aggregate used`
+        : `no annual value for ${country.name}; ${fallback.note}`,
+    );
     const aggregate = catalog().byCode.get(fallback.key);
     return embeddedIntensity(aggregate, year, notes);
   }
