@@ -333,6 +333,7 @@ describe("wattprint estimate comparisons", () => {
     [["--machines", "2"], /--machines counts a --machine or --instance/],
     [["--count", "2"], /--count goes with --latency, --machine or --instance/],
     [["--location", "FR", "--region", "us-east-1"], /give --location or --region, not both/],
+    [["--memory", "0"], /^wattprint estimate: --memory expects a number > 0 \(GB\), got "0"$/],
   ])("refuses %j with one line", async (extra, pattern) => {
     expectUsageError(await wattprint(...ONE_HOUR_OF_100_W, ...extra), pattern);
   });
@@ -406,6 +407,25 @@ describe("wattprint estimate comparisons", () => {
     expect(table.code).toBe(0);
     expect(table.stdout.split("\n")[0]).not.toMatch(/\bpue\b/);
     expect(table.stdout).toMatch(/^Work\s+1 h, PUE 1\.56 \(Uptime Institute/m);
+  });
+
+  it("names the flag behind a member the core refuses", async () => {
+    expectUsageError(
+      await wattprint(
+        "estimate",
+        "--hardware",
+        "H100",
+        "--latency",
+        "1s",
+        "--count",
+        "99999999999999999999",
+      ),
+      /^wattprint estimate: count: .* \(--count\)$/,
+    );
+    expectUsageError(
+      await wattprint("estimate", "--hardware", "x".repeat(201), "--duration", "1h"),
+      /^wattprint estimate: hardware\.0\.name: .* \(--hardware\)$/,
+    );
   });
 
   it("refuses more combinations than it will show", async () => {

@@ -64,7 +64,11 @@ async function run(plan: EstimatePlan, io: CliIo): Promise<Outcome[]> {
       );
     }
     if (!result.ok) {
-      throw new UsageError(`estimate: ${result.error.message}`);
+      // The core names the request's member (`memoryGB`, `hardware.0.name`): the flag too.
+      const flag = "field" in result.error ? flagOfField(result.error.field) : undefined;
+      throw new UsageError(
+        `estimate: ${result.error.message}${flag === undefined ? "" : ` (${flag})`}`,
+      );
     }
     // Validated again at the edge: what leaves the process is exactly the published schema.
     const report = estimateReportSchema.parse(result.value);
@@ -76,6 +80,31 @@ async function run(plan: EstimatePlan, io: CliIo): Promise<Outcome[]> {
     outcomes.push({ variant, report });
   }
   return outcomes;
+}
+
+/** The flag that sets a member of the core's request, by the member's path. */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  duration: "--duration",
+  latency: "--latency",
+  count: "--count",
+  memoryGB: "--memory",
+  location: "--location",
+  intensityGPerKWh: "--intensity",
+  year: "--year",
+  pue: "--pue",
+  machine: "--machine",
+  machines: "--count",
+  instance: "--instance",
+  region: "--region",
+  cloud: "--cloud",
+};
+
+function flagOfField(field: string | undefined): string | undefined {
+  if (field === undefined) return undefined;
+  // hardware.0.name, hardware.0.watts, hardware.0.utilisation
+  const part = /^hardware\.\d+\.(name|watts|utilisation)$/.exec(field)?.[1];
+  if (part !== undefined) return part === "name" ? "--hardware" : `--${part}`;
+  return FLAG_OF_FIELD[field];
 }
 
 export async function runEstimate(argv: readonly string[], io: CliIo): Promise<number> {

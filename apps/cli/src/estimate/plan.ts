@@ -282,7 +282,8 @@ export function planEstimate(values: EstimateFlags): EstimatePlan {
     "estimate",
     "memory",
     values.memory === undefined ? undefined : stripUnit(values.memory, "GB"),
-    { min: 0 },
+    // The core takes a memory size above 0 (0 GB is no memory: leave the flag out).
+    { above: 0, unit: "GB" },
   );
   const intensity = parseNumberFlag("estimate", "intensity", values.intensity, { min: 0 });
   const year = parseNumberFlag("estimate", "year", values.year, { integer: true, min: 0 });
