@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appForFile } from "./support/app.test-support.ts";
@@ -162,5 +163,34 @@ describe("hostile bodies", () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("a JSON body the parser refuses", () => {
+  it("compressed (Content-Encoding: gzip) is a 415 naming the coding, not malformed JSON", async () => {
+    const answer = await rig.app.inject({
+      method: "POST",
+      url: "/v1/estimate",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      payload: gzipSync(JSON.stringify({ hardware: [{ watts: 5 }], duration: "1h" })),
+    });
+    expect(answer.statusCode).toBe(415);
+    expect(answer.headers["accept-encoding"]).toBe("identity");
+    expect(answer.json()).toMatchObject({
+      type: "/problems/unsupported-media-type",
+      field: "content-encoding",
+      detail: expect.stringContaining('Content-Encoding "gzip"'),
+    });
+  });
+
+  it("with a __proto__ member says so, as the parser cannot tell it from bad JSON", async () => {
+    const answer = await rig.app.inject({
+      method: "POST",
+      url: "/v1/estimate",
+      headers: { "content-type": "application/json" },
+      payload: '{"__proto__":{"x":1},"hardware":[{"watts":5}],"duration":"1h"}',
+    });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json().detail).toContain("__proto__");
   });
 });

@@ -102,10 +102,39 @@ export function sendProblem(
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/**
+ * A JSON body Fastify's parser refused, told apart by what the request says: a compressed
+ * body (Content-Encoding: gzip) is a 415 naming the coding (RFC 9110 §15.5.16), not "not valid
+ * JSON"; otherwise the parser refuses both bad JSON and a `__proto__` member (prototype
+ * poisoning), and cannot say which, so the detail names both.
+ */
+function bodyProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): ReturnType<typeof toProblem> | undefined {
+  if ((error as Partial<FastifyError>).code !== "FST_ERR_CTP_INVALID_JSON_BODY") return undefined;
+  const coding = request.headers["content-encoding"];
+  if (coding !== undefined && coding.trim().toLowerCase() !== "identity") {
+    reply.header("accept-encoding", "identity");
+    return {
+      type: "unsupported-media-type",
+      detail: `the body is sent with Content-Encoding ${JSON.stringify(coding.slice(0, 40))}; this server reads bodies uncompressed`,
+      details: { field: "content-encoding" },
+    };
+  }
+  return {
+    type: "malformed-json",
+    detail:
+      "the body is not valid JSON, or holds a member named __proto__ (or constructor.prototype), which is refused",
+    details: {},
+  };
+}
+
 /** The app's one error handler: a problem document for everything, a stack only in the log. */
 export function errorHandler(metrics: ServerMetrics) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    const { type, detail, details } = toProblem(error);
+    const { type, detail, details } = bodyProblem(error, request, reply) ?? toProblem(error);
     if (type === "internal") {
       request.log.error({ err: error }, "request failed");
     } else if (error instanceof ProblemError && error.logCause !== undefined) {
