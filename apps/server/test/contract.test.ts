@@ -369,6 +369,12 @@ describe("POST /v1/logs/parse", () => {
     expect(parsed.logs[0].output_filename).toMatch(/^[^/]+_carbontracker_output\.log$/);
     expect(parsed.logs[0].actual).toMatchObject({ "energy (kWh)": 0.25, "co2eq (g)": 40 });
     expect(parsed.aggregate).toMatchObject({ energyKWh: 0.25, co2eqG: 40, runsCounted: 1 });
+    // The equivalents say where they come from: the logs' own, or computed here from a source.
+    expect(parsed.aggregate.equivalentsBasis.fromLogs).toMatch(/106\.8 gCO2\/km, EEA 2024/);
+    expect(parsed.aggregate.equivalentsBasis.computed).toMatchObject({
+      runs: expect.any(Number),
+      source: { year: 2024, url: expect.stringMatching(/^https:\/\//) },
+    });
     expect(parsed.skipped).toEqual([]);
     expect(parsed.warnings).toEqual([]);
   });

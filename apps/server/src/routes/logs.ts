@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { EEA_NEW_CAR_2024 } from "@wattprint/core/equivalents";
 import {
   AggregateAccumulator,
   classifyLogFileName,
@@ -16,6 +17,10 @@ import type { RouteContext, TypedApp } from "../app-types.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError } from "../http/problem.ts";
 import { MAX_UPLOAD_FILES } from "../options.ts";
+
+/** How carbontracker made the equivalents its logs hold: its own factor, by version. */
+const FROM_LOGS =
+  "as each output log wrote them: carbontracker's car km at its version's factor (2.4.3: 106.8 gCO2/km, EEA 2024; 2.3.1: 107.5 gCO2/km); a run whose log has none (interpretable=False) gets car km computed here, counted in computed.runs";
 
 const fileProblemSchema = z.object({
   file: z.string(),
@@ -33,6 +38,20 @@ const parsedLogsSchema = z
       energyKWh: z.number(),
       co2eqG: z.number(),
       equivalents: z.record(z.string(), z.number()),
+      equivalentsBasis: z
+        .object({
+          fromLogs: z.string(),
+          computed: z.object({
+            runs: z.number().int(),
+            source: z.object({
+              id: z.string(),
+              title: z.string(),
+              url: z.string(),
+              year: z.number().int(),
+            }),
+          }),
+        })
+        .describe("Where the equivalents come from: as each log wrote them, or computed here"),
       runsCounted: z.number().int(),
       runsWithoutConsumption: z.number().int(),
       runsWithUnknownCo2: z.number().int(),
@@ -258,6 +277,18 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
             energyKWh: totals.energyKWh,
             co2eqG: totals.co2eqG,
             equivalents: { ...totals.equivalents },
+            equivalentsBasis: {
+              fromLogs: FROM_LOGS,
+              computed: {
+                runs: totals.runsWithComputedEquivalents,
+                source: {
+                  id: EEA_NEW_CAR_2024.id,
+                  title: EEA_NEW_CAR_2024.title,
+                  url: EEA_NEW_CAR_2024.url,
+                  year: EEA_NEW_CAR_2024.year,
+                },
+              },
+            },
             runsCounted: totals.runsCounted,
             runsWithoutConsumption: totals.runsWithoutConsumption,
             runsWithUnknownCo2: totals.runsWithUnknownCo2,
