@@ -179,3 +179,24 @@ describe("a log whose file name is not UTF-8", () => {
     }
   });
 });
+
+describe("a log whose content is not UTF-8", () => {
+  it("is read with U+FFFD for its bad bytes, and the pair counted", async () => {
+    const dir = newDir();
+    const at = STANDARD.indexOf("NVIDIA Sim");
+    expect(at).toBeGreaterThan(0);
+    const standard = Buffer.concat([
+      Buffer.from(STANDARD.slice(0, at)),
+      Buffer.from([0x4e, 0xff, 0x53]),
+      Buffer.from(STANDARD.slice(at + "NVIDIA Sim".length)),
+    ]);
+    writePair(dir, STEM, standard.toString("latin1"), OUTPUT);
+    writeFileSync(join(dir, `${STEM}_carbontracker.log`), standard);
+    const { parsed, aggregate } = await readBothWays(dir);
+    expect(parsed.logs[0]?.components.gpu?.devices).toEqual(["N\uFFFDS"]);
+    expect(parsed.counters.pairsNotUtf8).toBe(1);
+    expect(aggregate.counters.pairsNotUtf8).toBe(1);
+    const { parsed: clean } = await readBothWays(RUN);
+    expect(clean.counters.pairsNotUtf8).toBe(0);
+  });
+});

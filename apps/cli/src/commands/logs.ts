@@ -100,6 +100,7 @@ function finish(scan: LogScan, strict: boolean, io: CliIo): number {
     [counters.droppedIncompleteEpochs, "incomplete last epoch(s) left out"],
     [counters.cutLastLinesDropped, "cut last line(s) left out"],
     [counters.pairsWithRepeats, "output log(s) repeating a record or a field (the first read)"],
+    [counters.pairsNotUtf8, "pair(s) holding bytes that are not UTF-8 (read as U+FFFD)"],
   ] as const;
   const noted = notes.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
   if (skipped > 0 || noted.length > 0) {

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { closeSync, constants, openSync, readSync } from "node:fs";
 import { err, failure, ok, type Result } from "@wattprint/result";
 import type { FileProblem } from "./problems.ts";
@@ -91,6 +92,15 @@ export interface ReadLimits {
  */
 export class LineReader {
   private buffer: Buffer;
+  private notUtf8 = false;
+
+  /**
+   * The last file read held bytes that are not UTF-8: they were read as U+FFFD (a device name
+   * `N\xffS` as `N\uFFFDS`). Said, so that a caller can count it rather than lose it unsaid.
+   */
+  get lastReadWasNotUtf8(): boolean {
+    return this.notUtf8;
+  }
 
   constructor(
     private readonly limits: ReadLimits,
@@ -107,6 +117,7 @@ export class LineReader {
    * record cut short. A lone `\r` ends a line too, as in Python's universal newlines.
    */
   read(path: string, sink: LineSink): Result<number, FileProblem> {
+    this.notUtf8 = false;
     let fd: number;
     try {
       // Non-blocking: a FIFO named like a log must not hang the scan waiting for a writer.
@@ -219,6 +230,7 @@ export class LineReader {
         continue;
       }
       // A line break never falls inside a UTF-8 sequence, so decoding up to it is safe.
+      if (!this.notUtf8 && !isUtf8(this.buffer.subarray(0, lastNewline))) this.notUtf8 = true;
       lineNumber =
         sink.lines === undefined
           ? emitLines(this.buffer.toString("utf8", 0, lastNewline), sink, lineNumber)
@@ -228,6 +240,9 @@ export class LineReader {
       if (atEnd) break;
     }
     if (total === 0) return err(failure("empty", `${path} is empty`, { path }));
+    if (carried > 0 && !this.notUtf8 && !isUtf8(this.buffer.subarray(0, carried))) {
+      this.notUtf8 = true;
+    }
     if (carried > 0 && this.buffer[carried - 1] === 13) {
       // A lone `\r` held back for the next read, which found the end: it ended the line.
       return ok(emitLines(this.buffer.toString("utf8", 0, carried - 1), sink, lineNumber));

@@ -16,6 +16,8 @@ export interface ParsedPairOutcome {
   readonly droppedLastLine: boolean;
   /** Lines of the output log read past as repeats (see `OutputLog.repeatsIgnored`). */
   readonly repeatsIgnored: number;
+  /** Either file held bytes that are not UTF-8, read as U+FFFD (see `LineReader`). */
+  readonly notUtf8: boolean;
   /**
    * The standard log could not be read for its content (see `STANDARD_CONTENT_PROBLEMS`): the
    * pair holds the output log's records, `early_stop` from a plain scan, and no components.
@@ -58,10 +60,12 @@ export function parseLogPairFiles(
   const outputParser = new OutputLogParser(outputPath);
   const outputRead = reader.read(outputPath, outputParser);
   if (!outputRead.ok) return outputRead;
+  const outputNotUtf8 = reader.lastReadWasNotUtf8;
   const output = outputParser.finish();
   if (!output.ok) return output;
   const standardParser = new StandardLogParser(standardPath, limits);
   const standardRead = reader.read(standardPath, standardParser);
+  const notUtf8 = outputNotUtf8 || reader.lastReadWasNotUtf8;
   const standard = standardRead.ok ? standardParser.finish() : standardRead;
   if (!standard.ok) {
     if (!STANDARD_CONTENT_PROBLEMS.has(standard.error.kind)) return standard;
@@ -85,6 +89,7 @@ export function parseLogPairFiles(
       epochHeadersOutOfSequence: 0,
       droppedLastLine: output.value.droppedLastLine === true,
       repeatsIgnored: output.value.repeatsIgnored ?? 0,
+      notUtf8,
       standardProblem: standard.error,
     });
   }
@@ -94,6 +99,7 @@ export function parseLogPairFiles(
     epochHeadersOutOfSequence: standard.value.epochHeadersOutOfSequence,
     droppedLastLine: output.value.droppedLastLine === true,
     repeatsIgnored: output.value.repeatsIgnored ?? 0,
+    notUtf8,
   });
 }
 

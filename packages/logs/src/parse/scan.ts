@@ -89,6 +89,8 @@ export interface ScanCounters {
    * read as carbontracker reads it (see `OutputLog.repeatsIgnored`), and counted here.
    */
   pairsWithRepeats: number;
+  /** Pairs read whose files held bytes that are not UTF-8: read as U+FFFD, and counted here. */
+  pairsNotUtf8: number;
   /** Files skipped, by reason. */
   skipped: Record<SkipReason, number>;
   /** Skipped files and warnings beyond `maxListedProblems`: counted above, not listed. */
@@ -117,6 +119,7 @@ function emptyCounters(): ScanCounters {
     standardLogsUnread: 0,
     cutLastLinesDropped: 0,
     pairsWithRepeats: 0,
+    pairsNotUtf8: 0,
     skipped,
     problemsNotListed: 0,
     entriesNotSorted: 0,
@@ -377,6 +380,7 @@ export class LogScan implements AsyncIterable<ParsedLogPair> {
     if (parsed.value.epochHeadersOutOfSequence > 0) this.counters.pairsWithEpochsOutOfSequence++;
     if (parsed.value.droppedLastLine) this.counters.cutLastLinesDropped++;
     if (parsed.value.repeatsIgnored > 0) this.counters.pairsWithRepeats++;
+    if (parsed.value.notUtf8) this.counters.pairsNotUtf8++;
     if (parsed.value.standardProblem !== undefined) {
       this.counters.standardLogsUnread++;
       if (this.warnings.length < this.options.maxListedProblems) {
