@@ -325,11 +325,12 @@ describe("runs that do not go as planned", () => {
     expect(std).toContain("multiplied by a PUE coefficient of 1.58 (user-supplied).");
   });
 
-  it("counts in uncountedS only the run's seconds, not those before it began", async () => {
-    // A CPU whose readings fail for its first 20 s: the meter cannot count them.
-    const source = new SimulatedSource("cpu", [
-      { name: "flaky cpu", watts: 100, utilisation: (s) => (s < 20 ? Number.NaN : 1) },
-    ]);
+  /**
+   * A 100 W simulated CPU whose readings are `utilisation(s)` (NaN: a failed reading), its
+   * tracker open for 30 s before a 10 s run: the run's result.
+   */
+  async function tenSecondRun(utilisation: (s: number) => number) {
+    const source = new SimulatedSource("cpu", [{ name: "cpu", watts: 100, utilisation }]);
     const t = new CarbonTracker({
       verbose: 0,
       logDir: null,
@@ -341,32 +342,24 @@ describe("runs that do not go as planned", () => {
     await vi.advanceTimersByTimeAsync(10_000);
     const result = await t.stop();
     expect(result.durationS).toBeCloseTo(10, 9);
+    return { result, uncountedS: result.components[0]?.devices[0]?.uncountedS ?? 0 };
+  }
+
+  it("counts in uncountedS only the run's seconds, not those before it began", async () => {
+    // Readings fail for the first 20 s, before the run: the run counts every second.
+    const { result, uncountedS } = await tenSecondRun((s) => (s < 20 ? Number.NaN : 1));
     expect(result.energy.itJ).toBeCloseTo(100 * 10, 6);
-    expect(result.components[0]?.devices[0]?.uncountedS).toBe(0);
+    expect(uncountedS).toBe(0);
   });
 
   it.each([
     ["from within the run to its end", 34],
     ["from before the run to its end (counted from the run's start)", 25],
   ])("counts in uncountedS a CPU whose readings fail %s", async (_when, failsAtS) => {
-    const source = new SimulatedSource("cpu", [
-      { name: "failing cpu", watts: 100, utilisation: (s) => (s < failsAtS ? 1 : Number.NaN) },
-    ]);
-    const t = new CarbonTracker({
-      verbose: 0,
-      logDir: null,
-      intensityGPerKWh: INTENSITY,
-      power: { inject: { sources: [source] }, fallback: "none" },
-    });
-    await vi.advanceTimersByTimeAsync(30_000);
-    await t.start();
-    await vi.advanceTimersByTimeAsync(10_000);
-    const result = await t.stop();
-    expect(result.durationS).toBeCloseTo(10, 9);
-    const uncounted = result.components[0]?.devices[0]?.uncountedS ?? 0;
+    const { result, uncountedS } = await tenSecondRun((s) => (s < failsAtS ? 1 : Number.NaN));
     // Every second of the run is either counted (at 100 W) or said not to be.
-    expect(result.energy.itJ / 100 + uncounted).toBeCloseTo(10, 6);
-    expect(uncounted).toBeGreaterThan(failsAtS < 30 ? 9.999 : 0);
+    expect(result.energy.itJ / 100 + uncountedS).toBeCloseTo(10, 6);
+    expect(uncountedS).toBeGreaterThan(failsAtS < 30 ? 9.999 : 0);
   });
 });
 
