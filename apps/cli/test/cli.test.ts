@@ -272,3 +272,18 @@ describe("wattprint zones and hardware", () => {
     expectUsageError(await wattprint("frobnicate"), /unknown command "frobnicate"/);
   });
 });
+
+describe("a command that needs a subcommand and got none", () => {
+  it.each(["logs", "bus"])(
+    "wattprint %s prints its usage to stderr and exits 2; --help to stdout",
+    async (command) => {
+      const bare = await wattprint(command);
+      expect(bare.code).toBe(2);
+      expect(bare.stdout).toBe("");
+      expect(bare.stderr).toMatch(/^usage: wattprint /);
+      const asked = await wattprint(command, "--help");
+      expect(asked.code).toBe(0);
+      expect(asked.stdout).toBe(bare.stderr);
+    },
+  );
+});

@@ -326,6 +326,7 @@ describe("wattprint estimate comparisons", () => {
     [["--duration", "2h"], /--duration was given more than once/],
     [["--json", "--json"], /--json was given more than once/],
     [["--location", "FR,fr"], /--location lists "fr" twice/],
+    [["--location", "France,FR"], /--location lists "France" and "FR", the same place \(FR\)/],
     [["--location", "FR,,PL"], /has an empty item/],
     [["--json", "--csv"], /give --json or --csv, not both/],
     [["--location", "FR,Atlantis"], /unknown location "Atlantis"/],

@@ -25,7 +25,7 @@ import { inCommand, parseCommandArgs, parseNumberFlag, quoted } from "../args.ts
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
-import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage-error.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
 
 /** A day: longer is a typo, and waits of 1e300 s would never end. */
 const MAX_TIMEOUT_S = 86_400;
@@ -242,8 +242,10 @@ export async function runBus(argv: readonly string[], io: CliIo): Promise<number
   const [sub, ...rest] = argv;
   if (sub === "send-task") return sendTask(rest, io);
   if (sub === undefined || sub === "--help" || sub === "-h") {
-    io.stdout(HELP);
-    return sub === undefined ? 2 : EXIT_OK;
+    // Asked for, the help is the output; without a subcommand it is a usage error's text.
+    if (sub === undefined) io.stderr(HELP);
+    else io.stdout(HELP);
+    return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   throw new UsageError(
     `bus: unknown subcommand ${quoted(sub ?? "")}; try: wattprint bus send-task --help`,

@@ -198,7 +198,9 @@ async function report(
 export async function runLogs(argv: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    io.stdout(HELP);
+    // Asked for, the help is the output; without a subcommand it is a usage error's text.
+    if (sub === undefined) io.stderr(HELP);
+    else io.stdout(HELP);
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (sub !== "parse" && sub !== "aggregate" && sub !== "report") {

@@ -78,15 +78,37 @@ function isHardwareName(text: string): boolean {
   );
 }
 
-/** Each item once: a list that names one twice is a typo, not a wish to see it twice. */
-function once(flag: string, items: readonly string[]): string[] {
-  const seen = new Set<string>();
+/**
+ * Each item once: a list that names one twice is a typo, not a wish to see it twice. `keyOf`
+ * says what an item names (a location's zone: "France" and "FR" are one), the text itself
+ * by default.
+ */
+function once(
+  flag: string,
+  items: readonly string[],
+  keyOf: (item: string) => string = (item) => item.toLowerCase(),
+): string[] {
+  const seen = new Map<string, string>();
   for (const item of items) {
-    const key = item.toLowerCase();
-    if (seen.has(key)) throw new UsageError(`estimate: --${flag} lists ${quoted(item)} twice`);
-    seen.add(key);
+    const key = keyOf(item);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      const same = earlier.toLowerCase() === item.toLowerCase();
+      throw new UsageError(
+        same
+          ? `estimate: --${flag} lists ${quoted(item)} twice`
+          : `estimate: --${flag} lists ${quoted(earlier)} and ${quoted(item)}, the same place (${key}); give it once`,
+      );
+    }
+    seen.set(key, item);
   }
   return [...items];
+}
+
+/** The zone a location resolves to, or its text when it resolves to none (refused later). */
+function zoneOf(location: string): string {
+  const resolved = resolveLocation(location);
+  return resolved.ok ? resolved.value.zone : location.toLowerCase();
 }
 
 /**
@@ -247,6 +269,7 @@ function readPlaces(values: EstimateFlags): {
     (values.location ?? []).flatMap((raw) =>
       alternatives("location", raw, (text) => resolveLocation(text).ok),
     ),
+    zoneOf,
   );
   return { field: "location", list: locations.length > 0 ? locations : [undefined] };
 }
