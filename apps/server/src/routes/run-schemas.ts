@@ -1,3 +1,4 @@
+import { convertEnergy, kilowattHours } from "@wattprint/core";
 import {
   MAX_RUN_TAGS,
   runProjectSchema,
@@ -162,7 +163,7 @@ export const newRunSchema = z
         context.addIssue({
           code: "custom",
           path: ["result", "energy", joules],
-          message: `must be ${kWh} × 3,600,000 (${energy[kWh]} kWh is ${energy[kWh] * J_PER_KWH} J, not ${energy[joules]})`,
+          message: `must be ${kWh} × 3,600,000 (${energy[kWh]} kWh is ${joulesOf(energy[kWh])} J, not ${energy[joules]})`,
         });
       }
     }
@@ -183,13 +184,15 @@ export const newRunSchema = z
   })
   .meta({ id: "NewRun" });
 
-const J_PER_KWH = 3_600_000;
+/** `kWh` in joules, by the core's unit table. */
+const joulesOf = (kWh: number): number => convertEnergy(kilowattHours(kWh), "J").value;
+
 /**
  * Joules and kilowatt-hours of the same energy, to within the rounding of one division (the
  * tracker writes kWh as J / 3.6e6).
  */
 function sameEnergy(joules: number, kWh: number): boolean {
-  const fromKWh = kWh * J_PER_KWH;
+  const fromKWh = joulesOf(kWh);
   return Math.abs(joules - fromKWh) <= 1e-9 * Math.max(Math.abs(joules), Math.abs(fromKWh));
 }
 

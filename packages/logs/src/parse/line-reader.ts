@@ -252,19 +252,19 @@ export class LineReader {
       return ok(lineNumber + 1);
     }
     if (carried > 0) {
-      return err(
-        failure(
-          "truncated",
-          `${path}: the last line (${lineNumber + 1}) has no line break: the run stopped while writing it`,
-          {
-            path,
-            line: lineNumber + 1,
-          },
-        ),
-      );
+      return err(lastLineCut(path, lineNumber + 1));
     }
     return ok(lineNumber);
   }
+}
+
+/** A file (or text) whose last line, `line`, has no line break: cut while it was written. */
+export function lastLineCut(path: string, line: number): FileProblem {
+  return failure(
+    "truncated",
+    `${path}: the last line (${line}) has no line break: the run stopped while writing it`,
+    { path, line },
+  );
 }
 
 function unreadable(path: string, error: NodeJS.ErrnoException): FileProblem {

@@ -87,9 +87,21 @@ function fieldWithUnit(
   if (!startsWithAscii(buf, from, to, prefix)) return false;
   const value = valueWithUnit(buf, from + prefix.length, to, unit);
   if (value < 0) return false;
+  keepFirst(block, field, value);
+  return true;
+}
+
+/**
+ * A record's field as carbontracker's regular expressions read it: the first written. A
+ * field written again is counted in the block's `repeats`.
+ */
+function keepFirst<F extends "time" | "energy" | "co2">(
+  block: Block,
+  field: F,
+  value: Block[F],
+): void {
   if (block[field] === undefined) block[field] = value;
   else block.repeats++;
-  return true;
 }
 
 /** What a record's description says: its kind and the epoch count written, if any. */
@@ -354,8 +366,7 @@ export class OutputLogParser implements ByteLineSink {
           // A clock read from the bytes is one token after spaces, as TIME asks.
           const seconds = clockAt(buf, from + 5, to);
           if (seconds === undefined) return false;
-          if (block.time === undefined) block.time = seconds;
-          else block.repeats++;
+          keepFirst(block, "time", seconds);
           return true;
         }
         if (equalsAscii(buf, from, to, EQUIVALENTS_HEADING)) {
@@ -464,8 +475,7 @@ export class OutputLogParser implements ByteLineSink {
         this.fail("malformed", lineNumber, `unreadable time "${excerpt(text)}"`);
         return;
       }
-      if (block.time === undefined) block.time = seconds;
-      else block.repeats++;
+      keepFirst(block, "time", seconds);
     } else if (text.startsWith("Energy:")) {
       const energy = ENERGY.exec(text);
       const kWh = energy === null ? undefined : parseNumberToken(energy[1] ?? "");
@@ -473,8 +483,7 @@ export class OutputLogParser implements ByteLineSink {
         this.fail("malformed", lineNumber, `unreadable energy "${excerpt(text)}"`);
         return;
       }
-      if (block.energy === undefined) block.energy = kWh;
-      else block.repeats++;
+      keepFirst(block, "energy", kWh);
     } else if (text.startsWith("CO2eq:")) {
       const co2 = CO2EQ.exec(text);
       const grams = co2 === null ? undefined : parseNumberToken(co2[1] ?? "");
@@ -482,8 +491,7 @@ export class OutputLogParser implements ByteLineSink {
         this.fail("malformed", lineNumber, `unreadable CO2eq "${excerpt(text)}"`);
         return;
       }
-      if (block.co2 === undefined) block.co2 = Number.isNaN(grams) ? null : grams;
-      else block.repeats++;
+      keepFirst(block, "co2", Number.isNaN(grams) ? null : grams);
     } else if (text === EQUIVALENTS_HEADING) {
       block.equivalents = {};
     }

@@ -1,5 +1,5 @@
-import { failure, ok, type Result } from "@wattprint/result";
-import { emitLines, type LineReader, type LineSink } from "./line-reader.ts";
+import { ok, type Result } from "@wattprint/result";
+import { emitLines, type LineReader, type LineSink, lastLineCut } from "./line-reader.ts";
 import { INTERRUPTED } from "./messages.ts";
 import { type OutputLog, OutputLogParser } from "./output-log.ts";
 import type { FileProblem } from "./problems.ts";
@@ -174,9 +174,5 @@ export function feedText(text: string, sink: LineSink, path: string): FileProble
     sink.lastLineWithoutBreak(last, lineNumber + 1);
     return undefined;
   }
-  return failure(
-    "truncated",
-    `${path}: the last line (${lineNumber + 1}) has no line break: the run stopped while writing it`,
-    { path, line: lineNumber + 1 },
-  );
+  return lastLineCut(path, lineNumber + 1);
 }

@@ -280,9 +280,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     .join("");
 
   html += problemList("warnings", "Runs counted without their standard log", input.warnings);
-  if (input.skipped.length > 0) {
-    html += problemList("skipped", "Files skipped", input.skipped);
-  }
+  html += problemList("skipped", "Files skipped", input.skipped);
   if (input.skippedNotListed > 0) {
     html += `<p class="note" data-testid="not-listed">and ${input.skippedNotListed} more skipped file(s) or warning(s), counted but not listed.</p>`;
   }
