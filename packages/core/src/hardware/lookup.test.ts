@@ -91,6 +91,31 @@ describe("findHardware", () => {
     expect(result.value.note).toContain("also possible: NVIDIA H200 NVL 141GB (600 W)");
   });
 
+  it("reads Gaudi3 written as one word as Gaudi 3: the OAM card, with a note naming the PCIe", () => {
+    for (const name of ["Gaudi3", "Intel Gaudi3", "Gaudi 3"]) {
+      const result = findHardware(name);
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.value.profile.name).toBe("Intel Gaudi 3 OAM");
+      expect(result.value.note).toContain("also possible: Intel Gaudi 3 PCIe (600 W)");
+    }
+    expect(idOf("Gaudi3 PCIe")).toBe("intel-gaudi-3-pcie");
+  });
+
+  it("reads a bare number that is a row's memory size as its GB", () => {
+    const sxm = findHardware("A100 SXM 80");
+    if (!sxm.ok) throw new Error(sxm.error.message);
+    expect(sxm.value.profile.name).toBe("NVIDIA A100 SXM4 80GB");
+    expect(idOf("A100 SXM 40")).toBe("nvidia-a100-sxm4-40gb");
+    expect(idOf("A100 PCIe 80")).toBe("nvidia-a100-pcie-80gb");
+    // As "A100 80GB": the SXM4 card, with a note naming the PCIe one (it chose the 40 GB card).
+    const bare = findHardware("A100 80");
+    if (!bare.ok) throw new Error(bare.error.message);
+    expect(bare.value.profile.name).toBe("NVIDIA A100 SXM4 80GB");
+    expect(bare.value.note).toContain("also possible: NVIDIA A100 PCIe 80GB (300 W)");
+    // A number that is no row's memory is still an unknown word.
+    expect(idOf("A100 SXM 48")).toBe("nvidia-a100-sxm4-40gb");
+  });
+
   it("honours a stated form factor or memory size", () => {
     expect(idOf("A100 80GB")).toBe("nvidia-a100-sxm4-80gb");
     expect(idOf("A100 PCIe")).toBe("nvidia-a100-pcie-80gb");

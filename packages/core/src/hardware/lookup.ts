@@ -141,9 +141,24 @@ function hasUnqualifiedSibling(candidate: readonly string[], query: readonly str
   return sibling !== "" && getIndex().rowModels.has(sibling);
 }
 
+/**
+ * A bare number that is the row's memory size and none of its model words ("A100 SXM 80",
+ * "H100 80") read as that size in GB: without this it was one more unknown word, both
+ * A100 SXM4 rows tied, and the 40 GB card was chosen with a note that the name was vague.
+ */
+function withMemoryWord(entry: Entry, query: NameTokens): NameTokens {
+  const memoryGB = entry.profile.memoryGB;
+  if (query.memoryGB !== undefined || memoryGB === undefined) return query;
+  const word = String(memoryGB);
+  if (!query.model.includes(word)) return query;
+  if (entry.modelTokenSets.some((tokens) => tokens.includes(word))) return query;
+  return { ...query, model: query.model.filter((t) => t !== word), memoryGB };
+}
+
 /** A stated form factor or memory size that contradicts the row rules the row out. */
-function scoreEntry(entry: Entry, query: NameTokens): number | undefined {
+function scoreEntry(entry: Entry, stated: NameTokens): number | undefined {
   const { profile } = entry;
+  const query = withMemoryWord(entry, stated);
   if (query.formFactor !== undefined && profile.formFactor !== undefined) {
     if (query.formFactor !== profile.formFactor) return undefined;
   }

@@ -113,7 +113,9 @@ const intelGaudi: readonly HardwareProfile[] = acceleratorRows(
       memoryGB: 128,
       formFactor: "oam",
       preference: 1,
-      aliases: ["Gaudi3", "HL-325L"],
+      // No bare "Gaudi3": it is both cards, read as this one with a note naming the PCIe
+      // card (600 W), as "Gaudi 3" is.
+      aliases: ["Gaudi3 OAM", "HL-325L"],
       year: 2024,
     },
     {
@@ -122,7 +124,7 @@ const intelGaudi: readonly HardwareProfile[] = acceleratorRows(
       tdpW: 600,
       memoryGB: 128,
       formFactor: "pcie",
-      aliases: ["HL-338"],
+      aliases: ["Gaudi3 PCIe", "HL-338"],
       year: 2024,
     },
   ],
