@@ -273,9 +273,18 @@ function measureOptions(
     unit: "MiB",
   });
   if (dir === undefined && mode !== "measure") {
-    if (simCpuWatts !== undefined || simGpuWatts !== undefined) {
+    // Without a measurer no model runs, so these would be taken and then dropped in silence.
+    const unused = [
+      simCpuWatts !== undefined || simGpuWatts !== undefined
+        ? "--sim-cpu-watts and --sim-gpu-watts"
+        : undefined,
+      pathRoot?.name,
+      values["max-models"] !== undefined ? "--max-models" : undefined,
+      maxRunnerMiB !== undefined ? "--max-runner-mib" : undefined,
+    ].filter((name) => name !== undefined);
+    if (unused.length > 0) {
       throw new UsageError(
-        "--sim-cpu-watts and --sim-gpu-watts need --models-dir or --mode measure",
+        `${unused.join(", ")}: only with --models-dir or --mode measure (without either, the node runs no model)`,
       );
     }
     return undefined;

@@ -251,8 +251,25 @@ describe("wattprint-node measure options", () => {
       new UsageError('CT_TARGET_SECONDS expects a number > 0 and <= 300 (seconds), got "0"'),
     );
     expect(() => parseNodeOptions(["--sim-gpu-watts", "300"], {})).toThrow(
-      /need --models-dir or --mode measure/,
+      /^--sim-cpu-watts and --sim-gpu-watts: only with --models-dir or --mode measure/,
     );
+    // Taken and then dropped in silence before: no measurer, so no model is ever run.
+    expect(() =>
+      parseNodeOptions(["--model-path-root", "/srv/models", "--max-models", "2"], {}),
+    ).toThrow(
+      new UsageError(
+        "--model-path-root, --max-models: only with --models-dir or --mode measure (without either, the node runs no model)",
+      ),
+    );
+    expect(() => parseNodeOptions(["--max-runner-mib", "512"], {})).toThrow(
+      /^--max-runner-mib: only with/,
+    );
+    expect(() => parseNodeOptions([], { WATTPRINT_MODEL_PATH_ROOT: "/srv/models" })).toThrow(
+      /^WATTPRINT_MODEL_PATH_ROOT: only with/,
+    );
+    expect(
+      parse(["--mode", "measure", "--model-path-root", "/srv/models"]).measure?.modelPathRoot,
+    ).toBe("/srv/models");
     expect(() => parseNodeOptions(["--models-dir", " "], {})).toThrow(
       /--models-dir expects a value/,
     );

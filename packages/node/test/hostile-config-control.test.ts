@@ -1,6 +1,8 @@
 import { CmdNode, CmdTask, NodeId, responseTypeImplCodec } from "@wattprint/messages";
 import { describe, expect, it } from "vitest";
+import { startTaskClient } from "../src/client/task-client.ts";
 import { MAX_CONFIGURATION_CHARS } from "../src/nodes/carbon-footprint.ts";
+import { MAX_RESPONSE_INSTANCES } from "../src/runtime/node-runtime.ts";
 import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
 const setup = carbonNodeRig();
@@ -73,6 +75,57 @@ describe("configuration requests from a hostile peer", () => {
     expect(JSON.parse(orchestrator.responses[0]?.configuration ?? "")).toEqual({
       error: "Unsupported configuration request: TestConfig",
     });
+  });
+
+  it("keeps the latest MAX_RESPONSE_INSTANCES responses for late readers, and counts the rest", async () => {
+    const { orchestrator, runtime, domain } = await setup();
+    const total = MAX_RESPONSE_INSTANCES + 10;
+    for (let transaction = 1; transaction <= total; transaction++) {
+      await orchestrator.configure({
+        node_id: NodeId.CARBON_FOOTPRINT,
+        transaction_id: transaction,
+        configuration: "{}",
+      });
+    }
+    await orchestrator.waitFor(() => orchestrator.responses.length === total, "every response");
+    expect(runtime.counters.instancesRetired.responses).toBe(10);
+    // A reader that joins now gets the kept ones: before, every response ever written.
+    const late = await startTaskClient(domain.connect("LATE_READER"));
+    await late.waitFor(() => late.responses.length === MAX_RESPONSE_INSTANCES, "kept responses");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(late.responses.map((r) => r.transaction_id)).toEqual(
+      Array.from(
+        { length: MAX_RESPONSE_INSTANCES },
+        (_, i) => total - MAX_RESPONSE_INSTANCES + 1 + i,
+      ),
+    );
+  });
+
+  it("logs what a request changes, with the settings before and after, at warn", async () => {
+    const { orchestrator, logger } = await setup({ settings: { latencyUnit: "h" } });
+    const configure = async (transaction: number, configuration: string) => {
+      await orchestrator.configure({
+        node_id: NodeId.CARBON_FOOTPRINT,
+        transaction_id: transaction,
+        configuration,
+      });
+      await orchestrator.waitFor(
+        () => orchestrator.responses.length === transaction,
+        "the response",
+      );
+    };
+    await configure(1, "{}");
+    await configure(2, JSON.stringify({ latency_unit: "ms", grid_ci: 999 }));
+    await configure(3, JSON.stringify({ latency_unit: "ms" }));
+    const changes = logger.records.filter(
+      (r) => r.message === "configuration changed by a request",
+    );
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.level).toBe("warn");
+    const { before, after, transaction } = changes[0]?.fields ?? {};
+    expect(transaction).toBe(2);
+    expect(JSON.parse(String(before))).toMatchObject({ latency_unit: "h", grid_ci: null });
+    expect(JSON.parse(String(after))).toMatchObject({ latency_unit: "ms", grid_ci: 999 });
   });
 });
 

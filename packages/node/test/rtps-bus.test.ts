@@ -2,7 +2,7 @@ import { PARTICIPANT_PROPERTIES, Status, TOPICS } from "@wattprint/messages";
 import { createParticipant, metatrafficUnicastPort, udpV4Locator } from "@wattprint/rtps";
 import { MemoryNetwork } from "@wattprint/rtps/memory";
 import { afterEach, describe, expect, it } from "vitest";
-import { PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
+import { MATCH_LINES_PER_INTERVAL, PEER_LINES_PER_INTERVAL } from "../src/adapters/drop-log.ts";
 import { createRtpsBus, DEFAULT_MAX_SAMPLE_BYTES } from "../src/adapters/rtps-bus.ts";
 import { startTaskClient } from "../src/client/task-client.ts";
 import { createMemoryLogger } from "../src/log.ts";
@@ -190,6 +190,48 @@ describe("carbon node over the RTPS bus", () => {
     expect(summaries.reduce((n, r) => n + Number(r.fields.peerLinesLeftOut ?? 0), 0)).toBe(
       30 - PEER_LINES_PER_INTERVAL,
     );
+  });
+
+  it("holds the lines of a peer's endpoint churn to the match budget", async () => {
+    const network = new MemoryNetwork();
+    const logger = createMemoryLogger();
+    const node = await createRtpsBus({
+      participantName: "CARBON_FOOTPRINT_NODE",
+      domainId: 0,
+      interfaceAddress: "10.0.0.2",
+      transport: network.transport("10.0.0.2"),
+      logger,
+      // No summary during the test: one interval's budget.
+      dropLogIntervalMs: 600_000,
+    });
+    closers.push(() => node.close());
+    const spec = {
+      topicName: TOPICS.userInput.name,
+      typeName: TOPICS.userInput.typeName,
+      keyed: true,
+      qos: TOPICS.userInput.carbonNode.qos,
+    };
+    await node.openReader(spec, () => {});
+    const peer = await bus(network, "CHURN", "10.0.0.9");
+    const matchLines = () =>
+      logger.records.filter(
+        (r) => r.message === "reader matched" || r.message === "reader unmatched",
+      ).length;
+    // 70 writers opened and closed: 140 match events, each a line before the budget.
+    for (let i = 0; i < 70; i++) {
+      const writer = await peer.openWriter(spec);
+      const before = matchLines();
+      const deadline = Date.now() + 5_000;
+      while (
+        matchLines() === before &&
+        matchLines() < MATCH_LINES_PER_INTERVAL &&
+        Date.now() < deadline
+      )
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      await writer.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(matchLines()).toBe(MATCH_LINES_PER_INTERVAL);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMemoryLogger } from "../log.ts";
-import { PEER_LINES_PER_INTERVAL, startDropLog } from "./drop-log.ts";
+import { MATCH_LINES_PER_INTERVAL, PEER_LINES_PER_INTERVAL, startDropLog } from "./drop-log.ts";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -42,6 +42,28 @@ describe("drop log", () => {
         level: "warn",
         message: "dropped peer traffic",
         fields: { intervalS: 1, total: 0, dropped: {}, peerLinesLeftOut: 7 },
+      },
+    ]);
+  });
+
+  it("holds match lines to a budget of their own, beside the peer lines", () => {
+    vi.useFakeTimers();
+    const logger = createMemoryLogger();
+    const log = startDropLog(() => ({}), logger, 1000);
+    const matches = Array.from({ length: MATCH_LINES_PER_INTERVAL + 3 }, () =>
+      log.admitMatchLine(),
+    );
+    expect(matches.filter(Boolean)).toHaveLength(MATCH_LINES_PER_INTERVAL);
+    // A start's many match lines leave discovery lines their own budget.
+    expect(log.admitPeerLine()).toBe(true);
+    vi.advanceTimersByTime(1000);
+    expect(log.admitMatchLine()).toBe(true);
+    log.stop();
+    expect(logger.records).toEqual([
+      {
+        level: "warn",
+        message: "dropped peer traffic",
+        fields: { intervalS: 1, total: 0, dropped: {}, matchLinesLeftOut: 3 },
       },
     ]);
   });

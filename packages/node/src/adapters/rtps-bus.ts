@@ -158,6 +158,12 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
   }
   const participant: Participant = created.value;
   const { logger } = options;
+  // Before any endpoint opens: discovery and match lines are held to its budgets.
+  const dropLog = startDropLog(
+    () => participant.dropCounters(),
+    logger,
+    options.dropLogIntervalMs ?? DEFAULT_DROP_LOG_INTERVAL_MS,
+  );
   const endpoints = new Set<DataWriter | DataReader>();
   /** Opens an endpoint for `spec` and logs its matches; writers and readers alike. */
   const open = <E extends DataWriter | DataReader>(
@@ -174,23 +180,24 @@ export async function createRtpsBus(options: RtpsBusOptions): Promise<BusPort> {
     });
     const events: MatchEvents = endpoint;
     const fields = (remote: RemoteEndpointInfo) => ({ topic: spec.topicName, remote: remote.guid });
-    events.on("matched", (remote) => logger.log("info", `${role} matched`, fields(remote)));
-    events.on("unmatched", (remote) => logger.log("info", `${role} unmatched`, fields(remote)));
-    events.on("incompatible", (remote, reasons) =>
+    // Within a budget: one peer opening and closing endpoints in a loop wrote three lines per
+    // endpoint, as many as it liked (6,000 in 6.6 s).
+    events.on("matched", (remote) => {
+      if (dropLog.admitMatchLine()) logger.log("info", `${role} matched`, fields(remote));
+    });
+    events.on("unmatched", (remote) => {
+      if (dropLog.admitMatchLine()) logger.log("info", `${role} unmatched`, fields(remote));
+    });
+    events.on("incompatible", (remote, reasons) => {
+      if (!dropLog.admitMatchLine()) return;
       logger.log("warn", `${role} incompatible with a remote endpoint`, {
         ...fields(remote),
         reasons,
-      }),
-    );
+      });
+    });
     endpoints.add(endpoint);
     return endpoint;
   };
-  // Started first: discovery lines share its per-interval budget.
-  const dropLog = startDropLog(
-    () => participant.dropCounters(),
-    logger,
-    options.dropLogIntervalMs ?? DEFAULT_DROP_LOG_INTERVAL_MS,
-  );
   participant.on("participantDiscovered", (info) => {
     if (dropLog.admitPeerLine())
       logger.log("info", "participant discovered", {

@@ -20,6 +20,11 @@ export interface NodeCounters {
   tasksFailed: number;
   tasksDeferred: number;
   configurationRequests: number;
+  /**
+   * Instances unregistered to keep a writer's history bounded: outputs past SustainML's 500
+   * (the oldest task's), configuration responses past `MAX_RESPONSE_INSTANCES`.
+   */
+  instancesRetired: { outputs: number; responses: number };
   controlCommands: number;
   /** Node commands not acted on because the node was started with `nodeCommands: "ignore"`. */
   nodeCommandsIgnored: number;
@@ -44,6 +49,7 @@ export function emptyCounters(): NodeCounters {
     tasksFailed: 0,
     tasksDeferred: 0,
     configurationRequests: 0,
+    instancesRetired: { outputs: 0, responses: 0 },
     controlCommands: 0,
     nodeCommandsIgnored: 0,
     errorDescriptionsCleaned: 0,

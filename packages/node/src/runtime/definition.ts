@@ -52,5 +52,10 @@ export interface NodeDefinition<
     taskId: TaskIdImpl,
     context?: TaskContext,
   ): Promise<TaskOutcome<O>> | TaskOutcome<O>;
+  /**
+   * A configuration request's text; the answer's `configuration` is sent back. `"{}"` asks
+   * for the settings in force and must change nothing: the runtime asks it at start, so that
+   * it can log what a later request changes.
+   */
   handleConfiguration(configuration: string): ConfigurationOutcome;
 }

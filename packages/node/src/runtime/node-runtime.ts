@@ -8,6 +8,7 @@ import {
   enumName,
   type MessageCodec,
   nodeControlImplCodec,
+  type ResponseTypeImpl,
   requestTypeImplCodec,
   responseTypeImplCodec,
   SAMPLE_POOL_SIZE,
@@ -40,6 +41,12 @@ import {
   statusOnStart,
 } from "./status-rules.ts";
 import { type Dropped, TaskJoin } from "./task-join.ts";
+
+/**
+ * Configuration responses kept for late readers, newest first: the orchestrator reads each as
+ * it is written, so only the latest few can serve anyone.
+ */
+export const MAX_RESPONSE_INSTANCES = 64;
 
 /** How much of a peer's node name a log line quotes. */
 const MAX_LOGGED_NAME_CHARS = 64;
@@ -112,6 +119,9 @@ export class NodeRuntime {
   private readonly outputInstances = new OutputInstanceWindow(
     TASK_DATA_QOS.resourceLimits?.maxInstances ?? Number.POSITIVE_INFINITY,
   );
+  private readonly responseInstances = new OutputInstanceWindow(MAX_RESPONSE_INSTANCES);
+  /** The settings a `{}` request reads, as last answered; undefined if the node refuses it. */
+  private configurationInForce: string | undefined;
 
   /** Held apart from `options`: callers pass option objects of different shapes, and the
    * task path reads the logger on every task (one shape keeps V8's optimised code valid). */
@@ -141,6 +151,12 @@ export class NodeRuntime {
       maxAgeMs: options.maxPendingAgeMs ?? 10 * 60_000,
       ...(options.now ? { now: options.now } : {}),
     });
+    const read = answerConfiguration(definition, {
+      node_id: definition.nodeId,
+      transaction_id: 0,
+      configuration: "{}",
+    });
+    if (read.success) this.configurationInForce = read.configuration;
   }
 
   /** Opens every endpoint in SustainML's order and publishes INITIALIZING then IDLE. */
@@ -404,7 +420,10 @@ export class NodeRuntime {
       const keyHash = codec.keyHash(output);
       await statusSent;
       const retired = this.outputInstances.admit(keyHash);
-      if (retired) await this.outputWriter?.unregister(retired);
+      if (retired) {
+        this.counters.instancesRetired.outputs += 1;
+        await this.outputWriter?.unregister(retired);
+      }
       await this.outputWriter?.write(payload, keyHash);
       if (!outcome.ok) this.log("info", "task failed", { task, error: outcome.errorDescription });
       else if (this.logger.enabled("info")) this.log("info", "task done", { task });
@@ -523,15 +542,44 @@ export class NodeRuntime {
     }
     this.counters.configurationRequests += 1;
     const response = answerConfiguration(this.definition, request);
-    this.logProblem("info", "configuration request answered", {
-      transaction: request.transaction_id,
-      success: response.success,
-    });
-    void this.responseWriter
-      ?.write(responseTypeImplCodec.encode(response), responseTypeImplCodec.keyHash(response))
-      .catch((error: unknown) =>
-        this.log("error", "configuration response not written", { error: String(error) }),
-      );
+    const before = this.configurationInForce;
+    if (response.success && response.configuration !== before) {
+      // Not rate-limited: a change of what every later task uses. Such a request may be one an
+      // orchestrator wrote before this node started (the topic is TRANSIENT_LOCAL), and it
+      // overrides the command line: the line says so with both.
+      this.configurationInForce = response.configuration;
+      this.log("warn", "configuration changed by a request", {
+        transaction: request.transaction_id,
+        writer: sample.writer,
+        before: before ?? "(not readable)",
+        after: response.configuration,
+      });
+    } else {
+      this.logProblem("info", "configuration request answered", {
+        transaction: request.transaction_id,
+        success: response.success,
+      });
+    }
+    void this.writeResponse(response).catch((error: unknown) =>
+      this.log("error", "configuration response not written", { error: String(error) }),
+    );
+  }
+
+  /**
+   * Each (node_id, transaction_id) is an instance of a TRANSIENT_LOCAL writer, kept until it
+   * is unregistered: without the window, a peer sending requests with new transaction ids
+   * grew the node by a response each (30,000 requests: +57 MB, all replayed to a late reader).
+   */
+  private async writeResponse(response: ResponseTypeImpl): Promise<void> {
+    const writer = this.responseWriter;
+    if (writer === undefined) return;
+    const keyHash = responseTypeImplCodec.keyHash(response);
+    const retired = this.responseInstances.admit(keyHash);
+    if (retired) {
+      this.counters.instancesRetired.responses += 1;
+      await writer.unregister(retired);
+    }
+    await writer.write(responseTypeImplCodec.encode(response), keyHash);
   }
 
   /**
