@@ -37,14 +37,23 @@ export interface TaskHost {
   warn(message: string): void;
 }
 
+/** A task as opened: the handle, and when its first reading is in (never rejects). */
+export interface OpenedTask {
+  readonly task: TrackerTask;
+  readonly began: Promise<void>;
+}
+
 /** A named task: its own energy, CO2 and inferences, ended once by `end()` or disposal. */
-export function openTask(host: TaskHost, name: string): TrackerTask {
+export function openTask(host: TaskHost, name: string): OpenedTask {
   const startedAt = host.now();
   let inferences = 0;
   let ended: Promise<TaskResult> | null = null;
   const begin = host.begin();
   // Observed here so that a failure surfaces at end(), not as an unhandled rejection.
-  begin.catch(() => {});
+  const began = begin.then(
+    () => undefined,
+    () => undefined,
+  );
   const end = async (): Promise<TaskResult> => {
     const measure = await begin;
     const span: TaskSpan =
@@ -67,7 +76,7 @@ export function openTask(host: TaskHost, name: string): TrackerTask {
     host.record(result);
     return result;
   };
-  return {
+  const task: TrackerTask = {
     name,
     countInferences: (n = 1) => {
       // A task's count is part of the run's: what the run refuses, the task does not count.
@@ -82,6 +91,7 @@ export function openTask(host: TaskHost, name: string): TrackerTask {
       await ended.catch((error: unknown) => host.warn(`task ${name}: ${String(error)}`));
     },
   };
+  return { task, began };
 }
 
 /**

@@ -32,7 +32,7 @@ import type { TaskResult, TrackerResult } from "./result.ts";
 import { type OpeningHost, openSession, type Session } from "./session.ts";
 import { settle } from "./settle.ts";
 import { liveSnapshot } from "./snapshot.ts";
-import { openTask, type TaskMeasured, taskName } from "./task.ts";
+import { type OpenedTask, openTask, type TaskMeasured, type TaskSpan, taskName } from "./task.ts";
 import { TrackerError } from "./tracker-error.ts";
 import { failedResult, refusedMeasureResult, sessionResult } from "./tracker-results.ts";
 import type {
@@ -599,18 +599,21 @@ export class CarbonTracker implements AsyncDisposable {
   /** Runs `work` as a named task and returns its value with the task's footprint. */
   task<T>(name: string, work: Work<T>): Promise<TaskMeasured<T>>;
   task<T>(name: string, work?: Work<T>): TrackerTask | Promise<TaskMeasured<T>> {
-    if (work === undefined) return this.openTask(this.taskName(name));
-    let handle: TrackerTask;
+    if (work === undefined) return this.openTask(this.taskName(name)).task;
+    let opened: OpenedTask;
     try {
-      handle = this.openTask(this.taskName(name));
+      opened = this.openTask(this.taskName(name));
     } catch (error) {
       // A refused name rejects the promise, as every other failure of an async call does.
       return Promise.reject(error);
     }
-    return settle(work, this, () => handle.end()).then(({ value, after }) => ({
-      value,
-      task: after,
-    }));
+    // The work runs once the task's first reading is in, as measure()'s runs once start() is
+    // done: on a tracker still opening, work run at once was over before the task began.
+    // A failure to begin is end()'s to report; the work runs either way, as it did before.
+    const { task, began } = opened;
+    return began
+      .then(() => settle(work, this, () => task.end()))
+      .then(({ value, after }) => ({ value, task: after }));
   }
 
   /** The name a task is kept under (`taskName`); a refused one fails as every call does. */
@@ -618,32 +621,22 @@ export class CarbonTracker implements AsyncDisposable {
     return taskName(name, this.options?.ignoreErrors === true, (f) => this.fail(f));
   }
 
-  private openTask(name: string): TrackerTask {
+  private openTask(name: string): OpenedTask {
     return openTask(
       {
         now: () => this.clock.now(),
-        begin: async () => {
-          const session = await this.need(`task(${JSON.stringify(name)})`);
-          if (session === null) return null;
-          // A tracker not yet started starts its span here, unless it plans epochs: a task
-          // before the first epoch (loading data) is measured on its own, and the epochs
-          // that follow are still the run.
-          if (!this.usedEpochs && this.options?.epochs === undefined && this.phase === "open") {
-            this.spanBegin ??= this.sample(session);
-            this.firstReading ??= await this.spanBegin;
+        begin: () => {
+          // Open and running: the first reading is taken now, before the caller's next
+          // statement (RAPL, the model and simulated devices are read on this thread). Begun
+          // after an await, a task around synchronous work measured none of it (0.03 J for a
+          // second at 100 W), and neither did a run the task started.
+          const open = this.session;
+          if (open !== null && this.invalid === null && this.phase === "open") {
+            return this.beginTask(open);
           }
-          const first = await this.sample(session);
-          return async () => {
-            const later =
-              this.phase === "open" ? await this.sample(session) : session.meter.latest();
-            const ledger = this.span(session, first, later);
-            return {
-              ledger,
-              components: componentResults(session.devices, ledger),
-              pue: runPue(this.options).value,
-              gPerKWh: session.feed.meanGPerKWh,
-            };
-          };
+          return this.need(`task(${JSON.stringify(name)})`).then((session) =>
+            session === null ? null : this.beginTask(session),
+          );
         },
         countInferences: (n) => this.addInferences(n),
         record: (result) => {
@@ -654,6 +647,32 @@ export class CarbonTracker implements AsyncDisposable {
       },
       name,
     );
+  }
+
+  /** A task's first reading, asked for before this returns; then what measures its span. */
+  private beginTask(session: Session): Promise<() => Promise<TaskSpan>> {
+    // A tracker not yet started starts its span here, unless it plans epochs: a task before
+    // the first epoch (loading data) is measured on its own, and the epochs that follow are
+    // still the run. Asked in the same tick, the two share one reading.
+    const startsRun =
+      !this.usedEpochs && this.options?.epochs === undefined && this.phase === "open";
+    if (startsRun) this.spanBegin ??= this.sample(session);
+    const spanBegin = startsRun ? this.spanBegin : null;
+    const firstSample = this.sample(session);
+    return (async () => {
+      if (spanBegin !== null) this.firstReading ??= await spanBegin;
+      const first = await firstSample;
+      return async (): Promise<TaskSpan> => {
+        const later = this.phase === "open" ? await this.sample(session) : session.meter.latest();
+        const ledger = this.span(session, first, later);
+        return {
+          ledger,
+          components: componentResults(session.devices, ledger),
+          pue: runPue(this.options).value,
+          gPerKWh: session.feed.meanGPerKWh,
+        };
+      };
+    })();
   }
 
   /**

@@ -121,6 +121,32 @@ describe("tasks and inferences", () => {
     expect(result.tasks.map((t) => t.name)).toEqual(["load", "broken"]);
   });
 
+  it("measures synchronous work from the task's own first line, and the run with it", async () => {
+    const tracker = new CarbonTracker(SIM);
+    await tracker.ready();
+    // The fake clock moved synchronously stands for work that never awaits (a training step,
+    // a busy loop): before, the task's first reading came after it, and the task had ~0 J.
+    const handle = tracker.task("handle");
+    vi.advanceTimersByTime(2000);
+    expect((await handle.end()).energy.itJ).toBeCloseTo(W * 2, 6);
+    const { task } = await tracker.task("function", () => {
+      vi.advanceTimersByTime(3000);
+    });
+    expect(task.energy.itJ).toBeCloseTo(W * 3, 6);
+    // The first task started the run: both tasks are in it.
+    expect((await tracker.stop()).energy.itJ).toBeCloseTo(W * 5, 6);
+
+    // On a tracker still opening, the work waits for the task's first reading.
+    const opening = new CarbonTracker(SIM);
+    const early = await opening.task("while opening", () => {
+      vi.advanceTimersByTime(1000);
+      return "done";
+    });
+    expect(early.value).toBe("done");
+    expect(early.task.energy.itJ).toBeCloseTo(W, 6);
+    await opening.stop();
+  });
+
   it("disposes a task with await using", async () => {
     const tracker = new CarbonTracker(SIM);
     {
