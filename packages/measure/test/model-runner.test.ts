@@ -231,6 +231,35 @@ describe.skipIf(process.platform !== "linux")("the runner's lifetime", () => {
   );
 });
 
+describe("a host that never closes its runner", () => {
+  it("exits by itself once its last measurement is done", async () => {
+    const model = await writeTestOnnxModel(dir, "idle.onnx", "matmul-relu");
+    const host = spawn(
+      process.execPath,
+      [
+        "--conditions=@wattprint/source",
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "support", "idle-parent.ts"),
+        model,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let stdout = "";
+    host.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    // A hang detector, not a timing bound: before, the stderr pipe kept the host alive.
+    const guard = setTimeout(() => host.kill("SIGKILL"), 25_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      host.once("exit", (c, s) => resolve([c, s])),
+    );
+    clearTimeout(guard);
+    expect(stdout).toContain("measured");
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  }, 30_000);
+});
+
 describe("a model onnxruntime-node loads but cannot describe", () => {
   it("is inputs-not-feedable, and the runner holding its session is retired", async () => {
     // The session onnxruntime made before refusing the type is never released: 200 MB a try

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import type { Socket } from "node:net";
 import { totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cutText } from "@wattprint/core";
@@ -171,6 +172,9 @@ export class ModelRunner {
     child.once("exit", () => process.off("exit", killOnExit));
     child.unref();
     child.channel?.unref();
+    // The stderr pipe too (still read): it alone kept a host that never closed its measurer
+    // running for ever after its last measurement.
+    (child.stderr as Socket | null)?.unref();
     return child;
   }
 
