@@ -1,3 +1,4 @@
+import { splitCommand } from "./commands/track-args.ts";
 import { jsonDiagnostics, reportFailure, wantsJson } from "./error-output.ts";
 import type { CliIo } from "./io.ts";
 import {
@@ -95,7 +96,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(usage());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const json = wantsJson(argv);
+  // The words after `track`'s own options are the command it runs: a `--json` there is that
+  // command's (`python train.py --json`), and turned wattprint's stderr into JSON lines.
+  const json = wantsJson(name === "track" ? splitCommand(rest).options : argv);
   const command = COMMANDS[name];
   // `--version extra` was "unknown command --version", as if --version were not a word here.
   if (!command && isVersionRequest([name])) {

@@ -54,6 +54,34 @@ describe("wattprint measure", () => {
     expect(report.perInference.co2G).toBe(
       (report.perInference.energyKWh ?? 0) * spain.value.intensity.value,
     );
+    // An inference is a forward pass of a batch of 2: per item is half of it.
+    expect(report.items).toBe(report.inferences * 2);
+    expect(report.perItem.energyJ).toBeCloseTo(report.perInference.energyJ / 2, 12);
+    expect(report.perItem.co2G).toBeCloseTo((report.perInference.co2G ?? 0) / 2, 12);
+  });
+
+  it("says an inference of a batch is a forward pass of that many items, with a figure per item", async () => {
+    const run = await wattprint([
+      "measure",
+      model,
+      "--seconds",
+      "0.1",
+      "--batch",
+      "8",
+      "--sim-cpu-watts",
+      "65",
+      "--location",
+      "DE",
+    ]);
+    expect(run.code).toBe(0);
+    const [, passes, items] =
+      /^window .* (\d+) inferences, forward passes of a batch of 8 \((\d+) items; /m.exec(
+        run.stdout,
+      ) ?? [];
+    expect(Number(items)).toBe(Number(passes) * 8);
+    expect(run.stdout).toMatch(/^per inference {2}\S+ J = \S+ kWh \(a batch of 8\)$/m);
+    expect(run.stdout).toMatch(/^per item {7}\S+ J = \S+ kWh$/m);
+    expect(run.stdout).toMatch(/^carbon {9}\S+ gCO2eq per inference \(\S+ per item\) at /m);
   });
 
   it("prints a table that says the load is not in the window and the device is simulated", async () => {

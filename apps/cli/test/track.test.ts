@@ -81,6 +81,16 @@ describe.concurrent("wattprint track", () => {
     expect(result.intensity).not.toHaveProperty("year");
   });
 
+  it("leaves a --json after the command to the command, and its own output text", async () => {
+    const outcome = await track(["--sim-cpu", "10", "--no-logs", "true", "--json"]);
+    expect(outcome.code).toBe(0);
+    // wattprint's own lines stay text (they were {"kind":"diagnostic",...} lines), and no
+    // result JSON goes to stdout.
+    expect(outcome.stderr).toMatch(/the command exited 0 after/);
+    expect(outcome.stderr).not.toMatch(/"kind":"diagnostic"/);
+    expect(outcome.stdout).toBe("");
+  });
+
   it("prints a result that validates against the tracker's schema with --json", async () => {
     const logDir = freshDir();
     const outcome = await track([

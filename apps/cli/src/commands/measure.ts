@@ -115,6 +115,10 @@ export type MeasureReport = ReturnType<typeof measureReport>;
 function measureReport(file: string, m: Measurement, intensity: GridIntensity | undefined) {
   const perInferenceJ = m.energyJ / m.inferences;
   const perInferenceKWh = perInferenceJ / 3.6e6;
+  // An inference is one forward pass, of `batchSize` items: with --batch 8, a figure per
+  // inference is one per 8 items, and was shown as if per item.
+  const items = m.inferences * m.batchSize;
+  const perItemKWh = perInferenceKWh / m.batchSize;
   return {
     schema: MEASURE_SCHEMA_ID,
     model: { file, sha256: m.sha256 },
@@ -123,13 +127,20 @@ function measureReport(file: string, m: Measurement, intensity: GridIntensity | 
     loadS: m.loadS,
     setupS: m.setupS,
     windowS: m.windowS,
+    /** Forward passes in the window, each of `batchSize` items. */
     inferences: m.inferences,
+    items,
     energyJ: m.energyJ,
     perInference: {
       energyJ: perInferenceJ,
       energyKWh: perInferenceKWh,
       durationS: m.windowS / m.inferences,
       ...(intensity !== undefined ? { co2G: perInferenceKWh * intensity.intensity.value } : {}),
+    },
+    perItem: {
+      energyJ: perInferenceJ / m.batchSize,
+      energyKWh: perItemKWh,
+      ...(intensity !== undefined ? { co2G: perItemKWh * intensity.intensity.value } : {}),
     },
     components: m.components,
     devices: m.devices,
@@ -148,22 +159,33 @@ function measureReport(file: string, m: Measurement, intensity: GridIntensity | 
 }
 
 function renderReport(r: MeasureReport): string {
+  const batched = r.batchSize > 1;
+  const passes = batched
+    ? `${r.inferences} inferences, forward passes of a batch of ${r.batchSize} (${r.items} items; ${formatNumber(r.perInference.durationS * 1000, 3)} ms a pass)`
+    : `${r.inferences} inferences (${formatNumber(r.perInference.durationS * 1000, 3)} ms each)`;
   const lines = [
     `model          ${r.model.file}`,
     `sha256         ${r.model.sha256}`,
     `inputs         ${r.inputs.map((i) => `${i.name}: ${i.type}[${i.dims.join("x")}]`).join(", ")}`,
     `load           ${formatNumber(r.loadS, 3)} s (before the window, not counted)`,
-    `window         ${formatNumber(r.windowS, 4)} s, ${r.inferences} inferences (${formatNumber(r.perInference.durationS * 1000, 3)} ms each)`,
+    `window         ${formatNumber(r.windowS, 4)} s, ${passes}`,
     // Three significant digits, as every figure of the CLI: a meter (let alone a model) is no finer.
     `energy         ${formatNumber(r.energyJ)} J in the window`,
     ...r.components.map(
       (c) => `  ${c.component.padEnd(12)} ${formatNumber(c.energyJ)} J (${c.basis})`,
     ),
-    `per inference  ${formatNumber(r.perInference.energyJ)} J = ${formatNumber(r.perInference.energyKWh)} kWh`,
+    `per inference  ${formatNumber(r.perInference.energyJ)} J = ${formatNumber(r.perInference.energyKWh)} kWh${batched ? ` (a batch of ${r.batchSize})` : ""}`,
+    ...(batched
+      ? [
+          `per item       ${formatNumber(r.perItem.energyJ)} J = ${formatNumber(r.perItem.energyKWh)} kWh`,
+        ]
+      : []),
   ];
   if (r.intensity !== undefined && r.perInference.co2G !== undefined) {
+    const perItem =
+      batched && r.perItem.co2G !== undefined ? ` (${formatNumber(r.perItem.co2G)} per item)` : "";
     lines.push(
-      `carbon         ${formatNumber(r.perInference.co2G)} gCO2eq per inference at ${formatNumber(r.intensity.gPerKWh)} gCO2eq/kWh (${[r.intensity.zone, r.intensity.year, r.intensity.source].filter((part) => part !== undefined).join(", ")})`,
+      `carbon         ${formatNumber(r.perInference.co2G)} gCO2eq per inference${perItem} at ${formatNumber(r.intensity.gPerKWh)} gCO2eq/kWh (${[r.intensity.zone, r.intensity.year, r.intensity.source].filter((part) => part !== undefined).join(", ")})`,
     );
   }
   const modelled = r.devices.filter((d) => d.basis !== "measured");
