@@ -544,11 +544,11 @@ export class NodeRuntime {
     const response = answerConfiguration(this.definition, request);
     const before = this.configurationInForce;
     if (response.success && response.configuration !== before) {
-      // Not rate-limited: a change of what every later task uses. Such a request may be one an
-      // orchestrator wrote before this node started (the topic is TRANSIENT_LOCAL), and it
-      // overrides the command line: the line says so with both.
+      // Such a request may be one an orchestrator wrote before this node started (the topic
+      // is TRANSIENT_LOCAL), and it overrides the command line: the line says so with both.
+      // Within the problem-log budget, as any line a peer can cause at will.
       this.configurationInForce = response.configuration;
-      this.log("warn", "configuration changed by a request", {
+      this.logProblem("warn", "configuration changed by a request", {
         transaction: request.transaction_id,
         writer: sample.writer,
         before: before ?? "(not readable)",
