@@ -153,6 +153,21 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
   });
 });
 
+/** A script of test/support/ in a process of its own, on the workspace's sources. */
+function spawnSupport(script: string, args: readonly string[]) {
+  return spawn(
+    process.execPath,
+    [
+      "--conditions=@wattprint/source",
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "support", script),
+      ...args,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+}
+
 /** The runner processes whose parent is `pid`, from /proc (Linux). */
 function childrenOf(pid: number): number[] {
   const found: number[] = [];
@@ -188,18 +203,7 @@ describe.skipIf(process.platform !== "linux")("the runner's lifetime", () => {
       // A runner whose parent exited or was killed mid-pass went on under PID 1, using a
       // core until the pass ended: with this model, never.
       const model = await writeTestOnnxModel(dir, `endless-${how}.onnx`, "endless-loop");
-      const parent = spawn(
-        process.execPath,
-        [
-          "--conditions=@wattprint/source",
-          "--import",
-          "tsx",
-          join(import.meta.dirname, "support", "orphan-parent.ts"),
-          model,
-          how,
-        ],
-        { stdio: ["ignore", "pipe", "inherit"] },
-      );
+      const parent = spawnSupport("orphan-parent.ts", [model, how]);
       const parentPid = parent.pid as number;
       await new Promise<void>((resolve, reject) => {
         parent.stdout?.on("data", (chunk: Buffer) => {
@@ -234,17 +238,7 @@ describe.skipIf(process.platform !== "linux")("the runner's lifetime", () => {
 describe("a host that never closes its runner", () => {
   it("exits by itself once its last measurement is done", async () => {
     const model = await writeTestOnnxModel(dir, "idle.onnx", "matmul-relu");
-    const host = spawn(
-      process.execPath,
-      [
-        "--conditions=@wattprint/source",
-        "--import",
-        "tsx",
-        join(import.meta.dirname, "support", "idle-parent.ts"),
-        model,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
+    const host = spawnSupport("idle-parent.ts", [model]);
     let stdout = "";
     host.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();

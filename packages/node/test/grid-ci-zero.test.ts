@@ -1,7 +1,7 @@
-import { NodeId, readExtraData } from "@wattprint/messages";
+import { readExtraData } from "@wattprint/messages";
 import { describe, expect, it } from "vitest";
 import type { CarbonNodeSettings } from "../src/nodes/carbon-footprint.ts";
-import { carbonNodeRig, spain } from "./support/carbon-node.test-support.ts";
+import { carbonNodeRig, configureNode, spain } from "./support/carbon-node.test-support.ts";
 
 /*
  * sustainml-wire.md §12.4: a grid intensity of 0 means "not set" (`--grid-ci`,
@@ -36,16 +36,8 @@ async function setup(settings: Partial<CarbonNodeSettings> = {}) {
   let transaction = 0;
   const configure = async (configuration: string) => {
     transaction += 1;
-    await orchestrator.configure({
-      node_id: NodeId.CARBON_FOOTPRINT,
-      transaction_id: transaction,
-      configuration,
-    });
-    await orchestrator.waitFor(
-      () => orchestrator.responses.length === transaction,
-      `response ${transaction}`,
-    );
-    return JSON.parse(orchestrator.responses.at(-1)?.configuration ?? "") as { grid_ci: unknown };
+    const response = await configureNode(orchestrator, transaction, configuration);
+    return JSON.parse(response.configuration) as { grid_ci: unknown };
   };
   return { definition, intensityOfTask, configure };
 }

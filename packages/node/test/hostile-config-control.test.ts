@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { startTaskClient } from "../src/client/task-client.ts";
 import { MAX_CONFIGURATION_CHARS } from "../src/nodes/carbon-footprint.ts";
 import { MAX_RESPONSE_INSTANCES } from "../src/runtime/node-runtime.ts";
-import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
+import { carbonNodeRig, configureNode } from "./support/carbon-node.test-support.ts";
 
 const setup = carbonNodeRig();
 
@@ -39,14 +39,8 @@ describe("configuration requests from a hostile peer", () => {
   it("does not read a request over MAX_CONFIGURATION_CHARS, and reads one at the limit", async () => {
     const { orchestrator } = await setup();
     const configure = async (transaction: number, configuration: string) => {
-      await orchestrator.configure({
-        node_id: NodeId.CARBON_FOOTPRINT,
-        transaction_id: transaction,
-        configuration,
-      });
-      await orchestrator.waitFor(() => orchestrator.responses.length === transaction, "response");
-      const response = orchestrator.responses[transaction - 1];
-      return { success: response?.success, body: JSON.parse(response?.configuration ?? "") };
+      const response = await configureNode(orchestrator, transaction, configuration);
+      return { success: response.success, body: JSON.parse(response.configuration) };
     };
     // Valid JSON that would parse to a valid request: refused for its size alone.
     const valid = '{"latency_unit":"ms"}';
@@ -103,20 +97,9 @@ describe("configuration requests from a hostile peer", () => {
 
   it("logs what a request changes, with the settings before and after, at warn", async () => {
     const { orchestrator, logger } = await setup({ settings: { latencyUnit: "h" } });
-    const configure = async (transaction: number, configuration: string) => {
-      await orchestrator.configure({
-        node_id: NodeId.CARBON_FOOTPRINT,
-        transaction_id: transaction,
-        configuration,
-      });
-      await orchestrator.waitFor(
-        () => orchestrator.responses.length === transaction,
-        "the response",
-      );
-    };
-    await configure(1, "{}");
-    await configure(2, JSON.stringify({ latency_unit: "ms", grid_ci: 999 }));
-    await configure(3, JSON.stringify({ latency_unit: "ms" }));
+    await configureNode(orchestrator, 1, "{}");
+    await configureNode(orchestrator, 2, JSON.stringify({ latency_unit: "ms", grid_ci: 999 }));
+    await configureNode(orchestrator, 3, JSON.stringify({ latency_unit: "ms" }));
     const changes = logger.records.filter(
       (r) => r.message === "configuration changed by a request",
     );

@@ -1,4 +1,5 @@
 import { resolveGridIntensity } from "@wattprint/core";
+import { NodeId, type ResponseTypeImpl } from "@wattprint/messages";
 import { afterEach } from "vitest";
 import { MemoryDomain } from "../../src/adapters/memory-bus.ts";
 import { startTaskClient, type TaskClient } from "../../src/client/task-client.ts";
@@ -96,3 +97,19 @@ export const spain = (): number => {
   if (!result.ok) throw new Error("ES");
   return result.value.intensity.value;
 };
+
+/** Sends the carbon node a configuration request and waits for the response to it. */
+export async function configureNode(
+  orchestrator: TaskClient,
+  transaction: number,
+  configuration: string,
+): Promise<ResponseTypeImpl> {
+  await orchestrator.configure({
+    node_id: NodeId.CARBON_FOOTPRINT,
+    transaction_id: transaction,
+    configuration,
+  });
+  const answer = () => orchestrator.responses.find((r) => r.transaction_id === transaction);
+  await orchestrator.waitFor(() => answer() !== undefined, `response ${transaction}`);
+  return answer() as ResponseTypeImpl;
+}
