@@ -226,6 +226,17 @@ export class WriterFragments {
     return asm;
   }
 
+  /** Incomplete samples held now (at most MAX_ASSEMBLIES_PER_WRITER). */
+  get size(): number {
+    return this.assemblies.size;
+  }
+
+  /** Forgets the incomplete sample `sn`, if one is held (it arrived whole). */
+  drop(sn: SequenceNumber): void {
+    const asm = this.assemblies.get(sn);
+    if (asm) this.release(sn, asm);
+  }
+
   /** Forgets incomplete samples below `sn` (the writer moved past them). */
   dropBelow(sn: SequenceNumber): void {
     for (const [key, asm] of this.assemblies) if (key < sn) this.release(key, asm);

@@ -51,6 +51,22 @@ describe("writer history", () => {
     expect(h.firstSN).toBe(2);
   });
 
+  it("keeps the depth per instance when maxSamples evicts an instance's last change", () => {
+    // SN 1 (A's only change) evicted for SN 4 left A's list out of the table: A's later
+    // changes went onto the detached list, past the depth, and B was pushed out instead.
+    const h = new WriterHistory(
+      { kind: "keep-last", depth: 2 },
+      { ...UNLIMITED_RESOURCES, maxSamples: 3, maxInstances: 2 },
+    );
+    for (const n of [1, 2, 2, 1, 1, 1, 1, 1]) h.add(change(n));
+    const held = [...h.from(1)].map((c) => [c.sn, c.keyHash?.[0]]);
+    expect(held).toEqual([
+      [3, 2],
+      [7, 1],
+      [8, 1],
+    ]);
+  });
+
   it("treats a KEEP_LAST depth of 0 as 1 instead of looping", () => {
     const h = new WriterHistory({ kind: "keep-last", depth: 0 }, UNLIMITED_RESOURCES);
     h.add(change(1));

@@ -52,7 +52,7 @@ export class WriterHistory {
    */
   add(change: Omit<CacheChange, "sn">): Result<CacheChange, HistoryError> {
     const key = keyHashToString(change.keyHash);
-    const instance = this.instances.get(key);
+    let instance = this.instances.get(key);
     if (!instance) {
       if (this.instances.size >= this.limits.maxInstances && !this.evictRetiredInstance()) {
         return err(failure("out-of-resources", `max instances ${this.limits.maxInstances}`));
@@ -80,6 +80,10 @@ export class WriterHistory {
         return err(failure("out-of-resources", `max samples ${this.limits.maxSamples}`));
       }
       this.evictOldest();
+      // The oldest change may have been this instance's last: its list then left the table,
+      // and an SN pushed onto it was held with no instance (past the depth, and never evicted
+      // by it), while the instance started again empty.
+      instance = this.instances.get(key);
     }
     const full: CacheChange = {
       sn: ++this.last,

@@ -206,6 +206,21 @@ describe("reader given DATA_FRAGs whose layout does not add up", () => {
     expect(frag(100, 10, 10)).toBe("data-frag");
   });
 
+  it("drops a partial sample once its SN arrives whole, and asks for it no more", () => {
+    const r = rig();
+    r.reader.onDataFrag(dataFrag(2, { sampleSize: 100_000, fragmentSize: 1_000 }), writerGuid, 0);
+    expect(r.fragments.counters.pendingBytes).toBeGreaterThan(0);
+    r.reader.onData(data(2), writerGuid, undefined);
+    r.reader.onData(data(1), writerGuid, undefined);
+    expect(r.got).toEqual([1, 2]);
+    // Held, it was NACK_FRAGed after every heartbeat and its bytes stayed charged.
+    expect(r.fragments.counters.pendingBytes).toBe(0);
+    r.nackFrags.length = 0;
+    r.reader.onHeartbeat(heartbeat(1, 2, 1), writerGuid);
+    r.flush();
+    expect(r.nackFrags).toEqual([]);
+  });
+
   it("evicts no sample being reassembled for a DATA_FRAG that carries no fragment", () => {
     const r = rig();
     const pool = r.reader.config.fragments;

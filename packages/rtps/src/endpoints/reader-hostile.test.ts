@@ -88,6 +88,47 @@ describe("reader with a writer's extreme SNs", () => {
     expect(r.got.at(-1)).toBe(REORDER_WINDOW);
   });
 
+  it("asks only for what the writer's latest heartbeat says it wrote, whatever DATA said", () => {
+    // A forged DATA far ahead (the writer is at SN 1) showed a hole 2..9: asked for once, then
+    // after every heartbeat, and the writer answered each ask with a heartbeat.
+    const r = rig();
+    r.reader.onData(data(1), writerGuid, undefined);
+    r.reader.onData(data(10), writerGuid, undefined);
+    r.flush();
+    expect(r.acks.at(-1)?.readerSNState.members).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    r.reader.onHeartbeat(heartbeat(1, 1, 1), writerGuid);
+    r.flush();
+    expect(r.acks.at(-1)).toMatchObject({ final: true, readerSNState: { base: 2, members: [] } });
+    // The writer goes on: SNs it now says it wrote are asked for again.
+    r.reader.onHeartbeat(heartbeat(1, 3, 2), writerGuid);
+    r.flush();
+    expect(r.acks.at(-1)?.readerSNState.members).toEqual([2, 3]);
+  });
+
+  it("counts SNs a GAP declares irrelevant as lost neither way, with or without a hole first", () => {
+    const gap = (gapStart: number, end: number) => ({
+      kind: "gap" as const,
+      readerId: 0,
+      writerId: writerGuid.entityId,
+      gapStart,
+      gapList: { base: end, numBits: 0, members: [] },
+    });
+    const inOrder = rig();
+    inOrder.reader.onData(data(1), writerGuid, undefined);
+    inOrder.reader.onGap(gap(2, 5), writerGuid);
+    const aheadOfHole = rig();
+    aheadOfHole.reader.onGap(gap(2, 5), writerGuid);
+    aheadOfHole.reader.onData(data(1), writerGuid, undefined);
+    for (const r of [inOrder, aheadOfHole]) {
+      r.reader.onData(data(5), writerGuid, undefined);
+      expect(r.got).toEqual([1, 5]);
+      expect(r.reader.counters.samplesLost).toBe(0);
+    }
+    // A heartbeat that moves past a hole still counts it lost.
+    inOrder.reader.onHeartbeat(heartbeat(9, 9, 1), writerGuid);
+    expect(inOrder.reader.counters.samplesLost).toBe(3);
+  });
+
   it("hears heartbeat counts across the int32 wrap, and ignores older ones", () => {
     const r = rig();
     r.reader.onData(data(2), writerGuid, undefined); // hole at 1: every heartbeat is answered

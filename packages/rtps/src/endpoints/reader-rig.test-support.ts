@@ -44,11 +44,12 @@ export function rig() {
     },
     beforeFlush: (fn) => hooks.push(fn),
   };
+  const fragments = testFragmentPool();
   const reader = new RtpsReader({
     guid: { prefix: prefix(1), entityId: makeEntityId(1, EntityKind.readerWithKey) },
     reliable: true,
     outbox,
-    fragments: testFragmentPool(),
+    fragments,
     onSample: (s) => got.push(s.sequenceNumber),
   });
   reader.matchWriter({ guid: writerGuid, locators: [], reliable: true });
@@ -67,7 +68,7 @@ export function rig() {
     flush();
     return performance.now() - t0;
   };
-  return { reader, acks, nackFrags, got, flush, timed };
+  return { reader, acks, nackFrags, got, flush, timed, fragments };
 }
 
 /** A DATA of `writerGuid` with a 4-byte payload. */

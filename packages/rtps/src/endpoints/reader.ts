@@ -235,7 +235,8 @@ export class RtpsReader {
     const next = proxy.order.next;
     const end = m.gapList.base;
     if (m.gapStart <= next) {
-      if (end > next) this.skipTo(proxy, end);
+      // Irrelevant, not lost: the same GAP ahead of a hole (below) counts nothing either.
+      if (end > next) this.skipTo(proxy, end, false);
     } else {
       // [gapStart, end) lies ahead of a hole. A count, not an SN bound, ends the loop.
       const n = Math.min(end - m.gapStart, MAX_GAP_RANGE);
@@ -252,7 +253,11 @@ export class RtpsReader {
     if (!proxy.info.reliable || !isNewerCount(m.count, proxy.lastHeartbeatCount)) return true;
     proxy.lastHeartbeatCount = m.count;
     if (m.firstSN > proxy.order.next) this.skipTo(proxy, m.firstSN);
-    proxy.highestAnnounced = Math.max(proxy.highestAnnounced, m.lastSN);
+    // The writer's own word on what it has written, not the highest ever heard: one forged
+    // DATA far ahead (its GUID prefix is in every SPDP announcement) had this reader ask for
+    // SNs the writer never wrote after every heartbeat, and the two ping-ponged at round-trip
+    // speed (20,000 heartbeats and ACKNACKs a second) until the writer caught up.
+    proxy.highestAnnounced = m.lastSN;
     // Final heartbeats are answered too: Fast DDS waits a period otherwise (docs/rtps-notes.md §6.3).
     this.answerAtFlush(proxy);
     return true;
@@ -307,25 +312,26 @@ export class RtpsReader {
   };
 
   /**
-   * Declares what is still missing below `sn` lost, then drains what follows. Samples that
+   * Declares what is still missing below `sn` lost (a heartbeat's firstSN: counted in
+   * `samplesLost`) or irrelevant (a GAP: not counted), then drains what follows. Samples that
    * did arrive below `sn` are delivered, in order: the writer dropping them from its history
    * (KEEP_LAST replaced them) makes them unrepairable for others, not invalid for us.
    */
-  private skipTo(proxy: WriterProxy, sn: SequenceNumber): void {
+  private skipTo(proxy: WriterProxy, sn: SequenceNumber, lost = true): void {
     const order = proxy.order;
-    let lost = 0;
+    let missing = 0;
     // One step per SN, only while something is held: never past the reorder window.
     for (let i = 0; i < REORDER_WINDOW && order.size > 0 && order.next < sn; i++) {
       const held = order.shift();
-      if (held === undefined) lost++;
+      if (held === undefined) missing++;
       else if (held) this.deliverHeld(proxy, held);
     }
     if (sn > order.next) {
-      lost += sn - order.next;
+      missing += sn - order.next;
       order.jumpTo(sn);
     }
     proxy.fragments.dropBelow(sn);
-    this.countLost(lost);
+    if (lost) this.countLost(missing);
     this.drain(proxy);
   }
 
@@ -340,6 +346,9 @@ export class RtpsReader {
       if (sample) this.counters.duplicates++;
       return;
     }
+    // The SN is settled whole (or declared irrelevant): fragments of it held from before (a
+    // forged first fragment, or an earlier try) serve nothing and would keep it out of ACKNACKs.
+    if (proxy.fragments.size > 0) proxy.fragments.drop(sn);
     if (!proxy.info.reliable) {
       // Best effort: deliver what arrives, never wait for what did not.
       if (sample) this.deliver(sample);

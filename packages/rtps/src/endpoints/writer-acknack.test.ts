@@ -179,6 +179,22 @@ describe("writer answering ACKNACK floods", () => {
     expect(r.heartbeats.at(-1)).toBe(2);
   });
 
+  it("does not answer at once a non-final ACKNACK asking only for SNs it never wrote", () => {
+    // A reader that took a forged DATA far ahead asks for SNs up to it after each heartbeat:
+    // answering each at once, the two looped at round-trip speed. It hears our periodic one.
+    const r = writerRig();
+    r.match();
+    r.write({ bytes: 4 });
+    r.heartbeats.length = 0;
+    r.ack({ readerSNState: every(2, 8), count: 1 });
+    r.flush();
+    expect(r.heartbeats).toEqual([]);
+    expect(r.writer.counters.ackNacksBeyondLastSN).toBe(1);
+    // One asking for nothing is answered still, as DDSI-RTPS says.
+    r.ack({ readerSNState: { base: 2, numBits: 0, members: [] }, count: 2 });
+    expect(r.heartbeats).toEqual([2]);
+  });
+
   it("ignores ACKNACK counts that repeat or go backwards, counted, and hears them across the wrap", () => {
     const r = holding(2, 100);
     const answered = (count: number): boolean => {

@@ -106,13 +106,19 @@ describe("writer answering hostile NACK_FRAGs", () => {
     ]);
   });
 
-  it("resends nothing for a sample it sent whole (no DATA_FRAG): that is ACKNACK's to repair", () => {
+  it("resends a sample it sent whole (no DATA_FRAG) whole, as DATA, when a NACK_FRAG asks", () => {
+    // A reader holding a stray first fragment of that SN (forged, or from a writer that
+    // fragments differently) asks for it only by NACK_FRAG: ignored, it waited for ever.
     const r = writerRig();
     r.match();
     const small = r.write({ bytes: 100 });
     const justUnder = r.write({ bytes: 61_000 }); // one DATA, though two fragments long
-    expect(r.nack({ writerSN: small, fragmentNumberState: every(1, 1), count: 1 })).toEqual([]);
-    expect(r.nack({ writerSN: justUnder, fragmentNumberState: every(1, 2), count: 2 })).toEqual([]);
+    expect(r.nack({ writerSN: small, fragmentNumberState: every(1, 1), count: 1 })).toEqual([
+      { kind: "data", to: 2, sn: small },
+    ]);
+    expect(r.nack({ writerSN: justUnder, fragmentNumberState: every(1, 2), count: 2 })).toEqual([
+      { kind: "data", to: 2, sn: justUnder },
+    ]);
     expect(r.writer.counters.nackFragsNotFragmented).toBe(2);
     expect(r.writer.counters.fragmentsResent).toBe(0);
   });

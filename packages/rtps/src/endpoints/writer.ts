@@ -134,8 +134,13 @@ export class RtpsWriter {
     nackFragsIgnored: 0,
     /** NACK_FRAGs naming an SN we never wrote: nothing to resend, nothing to GAP. */
     nackFragsUnknownSample: 0,
-    /** NACK_FRAGs naming a sample we sent whole, as one DATA: ACKNACK repairs it, not them. */
+    /**
+     * NACK_FRAGs naming a sample we sent whole, as one DATA: it is resent whole (a reader that
+     * holds a stray first fragment of that SN asks for it only this way).
+     */
     nackFragsNotFragmented: 0,
+    /** Non-final ACKNACKs asking only for SNs this writer never wrote: not answered at once. */
+    ackNacksBeyondLastSN: 0,
     /** Fragment numbers asked for past their sample's last fragment. */
     fragmentsNotInSample: 0,
     /** Fragments asked for over MAX_FRAGMENT_RESENDS_PER_TURN: not resent this turn. */
@@ -259,11 +264,16 @@ export class RtpsWriter {
     const gapFrom = Math.max(1, base);
     if (gapFrom < first) this.sendGapRuns(proxy, [[gapFrom, first - 1]]);
     const last = this.history.lastSN;
-    const requested = m.readerSNState.members.filter((sn) => sn >= first && sn <= last);
+    const members = m.readerSNState.members;
+    const requested = members.filter((sn) => sn >= first && sn <= last);
     if (requested.length > 0) {
       this.turnHasRepairs();
       const { superseded } = this.repairs.askSamples(proxy, requested);
       this.counters.repairsSuperseded += superseded;
+    } else if (members.length > 0 && (members.at(-1) as SequenceNumber) > last) {
+      // It asks only for SNs we never wrote (it took a forged DATA for ours): an answer at once
+      // made a round-trip-speed loop with such a reader. Our periodic heartbeat tells it.
+      this.counters.ackNacksBeyondLastSN++;
     }
     // A non-final ACKNACK must be answered (DDSI-RTPS 8.3.7.1): a reader that just matched us
     // learns at once what we hold instead of at our next periodic heartbeat. The answer is a
@@ -295,9 +305,13 @@ export class RtpsWriter {
       if (!change) {
         this.turnHasRepairs();
         this.repairs.askGap(proxy, sn);
-      } else if (change.payload.length <= MAX_UNFRAGMENTED_PAYLOAD)
+      } else if (change.payload.length <= MAX_UNFRAGMENTED_PAYLOAD) {
+        // Ignored, such a reader waited for that SN for ever, and every later sample with it.
         this.counters.nackFragsNotFragmented++;
-      else this.askFragments(proxy, change, m.fragmentNumberState.members);
+        this.turnHasRepairs();
+        const { superseded } = this.repairs.askSamples(proxy, [sn]);
+        this.counters.repairsSuperseded += superseded;
+      } else this.askFragments(proxy, change, m.fragmentNumberState.members);
     }
     return true;
   }
