@@ -127,6 +127,12 @@ describe("wattprint estimate", () => {
       /--utilisation expects a number 0\.\.1, got "1\.5"$/,
     ],
     [["--watts", "abc", "--duration", "1h"], /--watts expects a number/],
+    // Quoted as typed (it said got "1.5k"), with the one unit taken.
+    [
+      ["--watts", "1.5kW", "--duration", "1h"],
+      /--watts expects a number of watts >= 0 \(only W: "1500" or "1500W", not kW or mW\), got "1\.5kW"$/,
+    ],
+    [["--watts", "300mW", "--duration", "1h"], /, got "300mW"$/],
     [["--wats", "100", "--duration", "1h"], /Unknown option '--wats'/],
     [["--duration", "1h"], /give --hardware NAME, --watts W, --machine PRESET or --instance TYPE/],
     // Numbers as people write them: no hex, octal, binary, Infinity, NaN or empty values.

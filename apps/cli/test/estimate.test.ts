@@ -737,6 +737,17 @@ describe("--hardware counts, however the count is written", () => {
     },
   );
 
+  it.each([
+    ["13th Gen Intel(R) Core(TM) i9-13900K", "Intel Core i9-13900K"],
+    ["12th Gen Intel(R) Core(TM) i7-12700H", "Intel Core i7-12700H"],
+  ])("reads %j, the name /proc/cpuinfo gives, as one %s", async (hardware, name) => {
+    // "13th" was taken for a count, and the name refused.
+    const json = report(
+      await wattprint("estimate", "--hardware", hardware, "--duration", "1h", "--json"),
+    );
+    expect(json.breakdown[0]).toMatchObject({ count: 1, name });
+  });
+
   it.each(["3090", "3090 Ti", "Jetson TX2", "RTX 3060"])(
     "keeps %j, whose number is part of its name, as one device",
     async (hardware) => {

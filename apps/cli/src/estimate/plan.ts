@@ -52,7 +52,14 @@ function parseUtilisation(raw: string | undefined): number | undefined {
 }
 
 function parseWatts(raw: string): number {
-  return parseNumberFlag("estimate", "watts", stripUnit(raw, "W"), { min: 0 }) ?? 0;
+  const text = stripUnit(raw, "W");
+  // "1.5kW" was refused as got "1.5k": the message quoted what was left once W was cut.
+  if (/\d\s*[kmgtµu]$/i.test(text)) {
+    throw new UsageError(
+      `estimate: --watts expects a number of watts >= 0 (only W: "1500" or "1500W", not kW or mW), got ${quoted(raw.trim())}`,
+    );
+  }
+  return parseNumberFlag("estimate", "watts", text, { min: 0 }) ?? 0;
 }
 
 /**

@@ -116,6 +116,23 @@ describe("findHardware", () => {
     expect(idOf("A100 SXM 48")).toBe("nvidia-a100-sxm4-40gb");
   });
 
+  it("refuses a DGX or HGX name, a system of several accelerators, naming the accelerator", () => {
+    // Read as its accelerator alone (the word was dropped), "DGX H100" was one 700 W GPU.
+    for (const [name, accelerator] of [
+      ["DGX H100", "NVIDIA H100 SXM5 80GB"],
+      ["NVIDIA HGX A100 80GB", "NVIDIA A100 SXM4 80GB"],
+      ["dgx-b200", "NVIDIA B200"],
+    ] as const) {
+      const result = findHardware(name);
+      expect(result.ok, name).toBe(false);
+      if (result.ok) continue;
+      expect(result.error.kind).toBe("ambiguous-hardware");
+      expect(result.error.message).toContain("names a system of several accelerators");
+      expect(result.error.message).toContain(`("N x ${accelerator}")`);
+      expect(result.error.suggestions).toEqual([accelerator]);
+    }
+  });
+
   it("honours a stated form factor or memory size", () => {
     expect(idOf("A100 80GB")).toBe("nvidia-a100-sxm4-80gb");
     expect(idOf("A100 PCIe")).toBe("nvidia-a100-pcie-80gb");
@@ -346,5 +363,14 @@ describe("searchHardware", () => {
     expect(searchHardware("jetson").every((p) => p.name.includes("Jetson"))).toBe(true);
     expect(searchHardware("neoverse").length).toBeGreaterThanOrEqual(4);
     expect(searchHardware("epyc 7763")[0]?.id).toBe("amd-epyc-7763");
+  });
+
+  it("finds a name as the OS or a driver reports it, as estimates resolve it", () => {
+    // Each found nothing: "r", "tm", "tesla", "64" and "core" are in no row.
+    expect(searchHardware("AMD EPYC 7763 64-Core Processor")[0]?.id).toBe("amd-epyc-7763");
+    expect(searchHardware("Tesla V100-SXM2-16GB")[0]?.id).toBe("nvidia-v100-sxm2-16gb");
+    const xeon = searchHardware("Intel(R) Xeon(R) Platinum 8480+");
+    expect(xeon.map((p) => p.name)).toContain("Intel Xeon Platinum 8480+");
+    expect(searchHardware("Tesla V100-SXM2-16GB", 0)).toEqual([]);
   });
 });

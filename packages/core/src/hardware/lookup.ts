@@ -266,6 +266,8 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
       `no device (${HARDWARE_HINT})`;
     return lookupError("unknown-hardware", query, message, []);
   }
+  const system = SYSTEM_WORD.exec(query);
+  if (system !== null) return systemName(query, system[0], suggest);
   const { literal, normalised, rowTokens } = getIndex();
   // A name as the table spells it needs no normalising (eight regular expressions): the
   // common case of a name picked from `wattprint hardware`, a form or an earlier answer.
@@ -324,6 +326,28 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
     `ambiguous hardware ${quoteName(query)}: it fits several rows with different power; ` +
     `name one of ${listed(names)} (${HARDWARE_HINT})`;
   return lookupError("ambiguous-hardware", query, message, names);
+}
+
+/** NVIDIA's names for systems of several accelerators: DGX machines, HGX baseboards. */
+const SYSTEM_WORD = /\b[dh]gx\b/i;
+
+/**
+ * "DGX H100" is eight H100s with their host, not one device: read as the accelerator alone
+ * (the word was dropped as noise), it was estimated as one GPU, 15 times too low.
+ */
+function systemName(
+  query: string,
+  word: string,
+  suggest: boolean,
+): Result<HardwareMatch, HardwareLookupError> {
+  const accelerator = lookUp(query.replace(SYSTEM_WORD, " "), suggest);
+  const named = accelerator.ok ? accelerator.value.profile.name : undefined;
+  const message =
+    `hardware ${quoteName(query)} names a system of several accelerators ` +
+    `(${word.toUpperCase()}), not one device: give it as a machine (\`wattprint hardware ` +
+    "machines` lists the presets), or name the accelerator with a count" +
+    (named === undefined ? "" : ` ("N x ${named}")`);
+  return lookupError("ambiguous-hardware", query, message, named === undefined ? [] : [named]);
 }
 
 /** No row fits: a core design shared by chips, a variant the table lacks, or an unknown name. */
@@ -422,19 +446,34 @@ export function searchHardware(
   query: string,
   limit = Number.POSITIVE_INFINITY,
 ): readonly HardwareProfile[] {
-  const words = query
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
+  const words = wordsOf(query);
   const { entries } = getIndex();
   if (query.trim() === "") return entries.slice(0, limit).map((e) => e.profile);
   // Non-blank yet no word ("中国", "!!!"): it names no row, so it lists none, not every one.
   if (words.length === 0) return [];
   const tokens = tokenise(query);
-  return entries
-    .filter((e) => words.every((w) => e.haystack.includes(w)))
-    .map((e) => ({ profile: e.profile, score: scoreEntry(e, tokens) ?? 0 }))
-    .sort((a, b) => b.score - a.score || compareNames(a.profile.name, b.profile.name))
-    .slice(0, limit)
-    .map((s) => s.profile);
+  const having = (wanted: readonly string[]) =>
+    entries
+      .filter((e) => wanted.every((w) => e.haystack.includes(w)))
+      .map((e) => ({ profile: e.profile, score: scoreEntry(e, tokens) ?? 0 }))
+      .sort((a, b) => b.score - a.score || compareNames(a.profile.name, b.profile.name))
+      .slice(0, limit)
+      .map((s) => s.profile);
+  const found = having(words);
+  if (found.length > 0) return found;
+  // A name as a driver or the OS reports it ("Intel(R) Xeon(R) Platinum 8480+", "Tesla
+  // V100-SXM2-16GB") has words no row has ("r", "tesla"): it found nothing, while estimates
+  // resolved it. Its normalised words, then the row it resolves to, are searched instead.
+  const normalisedWords = wordsOf(normaliseName(query));
+  const again = normalisedWords.length > 0 ? having(normalisedWords) : [];
+  if (again.length > 0) return again;
+  const resolved = findHardware(query, { suggest: false });
+  return resolved.ok && limit > 0 ? [resolved.value.profile] : [];
+}
+
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
 }

@@ -145,7 +145,7 @@ export const hardwareSources = [
     "AWS EC2 P4 names the Xeon Platinum 8275CL (Cascade Lake, 24 cores); Intel publishes no TDP. " +
       "wattprint estimate: 205 W, the ARK TDP of the 24-core Xeon Platinum 8268",
     "https://aws.amazon.com/ec2/instance-types/p4/",
-    2020,
+    2019,
   ),
   cloudEstimate(
     "aws-xeon-8488c-estimate",
@@ -159,21 +159,21 @@ export const hardwareSources = [
     "AWS EC2 P5/G6 name the AMD EPYC 7R13 (Milan, 48 cores); AMD publishes no TDP. wattprint " +
       "estimate: 225 W, AMD's default TDP of the 48-core EPYC 7643",
     "https://aws.amazon.com/ec2/instance-types/p5/",
-    2023,
+    2021,
   ),
   cloudEstimate(
     "azure-epyc-7v12-estimate",
     "Azure ND A100 v4 names the AMD EPYC 7V12 (Rome, 64 cores); AMD publishes no TDP. wattprint " +
       "estimate: 225 W, AMD's default TDP of the 64-core EPYC 7742",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/ndasra100v4-series",
-    2020,
+    2019,
   ),
   cloudEstimate(
     "azure-epyc-7v13-estimate",
     "Azure NC A100 v4 names the AMD EPYC 7V13 (Milan, 64 cores); AMD publishes no TDP. wattprint " +
       "estimate: 280 W, AMD's default TDP of the 64-core EPYC 7763 (same 2.45 GHz base clock)",
     "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/nca100v4-series",
-    2022,
+    2021,
   ),
   cloudEstimate(
     "xeon-8480c-estimate",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { sourceRefSchema } from "../../provenance.test-support.ts";
+import { findHardware } from "../lookup.ts";
 import { normaliseName } from "../normalise.ts";
 import type { HardwareProfile } from "../profile.ts";
 import { acceleratorProfiles, cpuProfiles, hardwareProfiles } from "./catalogue.ts";
@@ -64,6 +65,20 @@ describe("hardware tables", () => {
         : [];
     });
     expect(newer).toEqual([]);
+  });
+
+  it("gives a cloud CPU estimate the year of the public part whose figure it reuses", () => {
+    const wrong = hardwareProfiles.flatMap((p) => {
+      const sibling = /W is the (.+)'s \(same core count\)/.exec(p.note ?? "")?.[1];
+      if (p.basis !== "estimate" || sibling === undefined) return [];
+      const found = findHardware(sibling);
+      const source = hardwareSource(p.sourceId);
+      if (!found.ok) return [`${p.name}: its sibling ${sibling} is not in the tables`];
+      return source?.year === found.value.profile.year
+        ? []
+        : [`${p.sourceId} ${source?.year} reuses ${sibling} ${found.value.profile.year}`];
+    });
+    expect(wrong).toEqual([]);
   });
 
   it("uses every source at least once", () => {
