@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildPeer } from "../../src/build-peer.ts";
 import { assertInsidePrivateNetwork } from "../../src/private-network.ts";
 import { startProcess } from "../../src/process.ts";
@@ -10,9 +10,15 @@ const CO2_KEY = "00000007000000010000000000000000";
 const STATUS_KEY = "a00cb8bb7bb456f8d8e135d40d4a0684";
 
 describe("hand-written Fast DDS types", () => {
+  let binary: string;
+  // Built in the hook, as every other peer is (its timeout allows a compile on a loaded
+  // machine): inside the test, a cold g++ build ran past the test's 40 s in CI.
+  beforeAll(async () => {
+    binary = await buildPeer("fastdds-type-vectors");
+  });
+
   it("serialise and hash keys as docs/sustainml-wire.md §7 says, and round-trip", async () => {
     assertInsidePrivateNetwork();
-    const binary = await buildPeer("fastdds-type-vectors");
     await using vectors = startProcess(binary, []);
     expect((await vectors.waitForExit(10_000)).code).toBe(0);
 
