@@ -28,10 +28,19 @@ beforeEach(async () => {
       files: { energy1_input: 5_000_000, power1_input: 90_000_000 },
     },
     {
+      // An APU on a current kernel: its power1 is labelled "PPT", as a discrete card's is;
+      // only APUs have the vddnb rail.
       hwmon: "hwmon3",
       name: "amdgpu",
       pci: "0000:c1:00.0",
-      files: { power1_input: 20_000_000, power1_label: "slowPPT" },
+      files: { power1_input: 20_000_000, power1_label: "PPT", in1_input: 950, in1_label: "vddnb" },
+    },
+    {
+      // A discrete card on a kernel that labelled every power1 "slowPPT": it was skipped as an APU.
+      hwmon: "hwmon4",
+      name: "amdgpu",
+      pci: "0000:44:00.0",
+      files: { power1_average: 200_000_000, power1_label: "slowPPT", in0_label: "vddgfx" },
     },
   ]);
 });
@@ -49,13 +58,14 @@ describe("amdgpu hwmon", () => {
     ).toEqual([
       ["amdgpu:0000:03:00.0", "AMD Instinct MI210", "power", 600],
       ["amdgpu:0000:83:00.0", "AMD GPU 0000:83:00.0", "counter", 1500],
+      ["amdgpu:0000:44:00.0", "AMD GPU 0000:44:00.0", "power", 1500],
     ]);
     expect(devices[0]?.notes[0]).toMatch(/power1_average \(µW\)/);
     expect(skipped).toEqual([
       expect.objectContaining({
         kind: "not-supported",
         device: "amdgpu:0000:c1:00.0",
-        message: expect.stringMatching(/APU.*slowPPT/),
+        message: expect.stringMatching(/is an APU \(its driver reports the vddnb rail\)/),
       }),
     ]);
   });
@@ -73,9 +83,13 @@ describe("amdgpu hwmon", () => {
     await meter.close();
     expect(r.devices[0]?.watts).toBe(150);
     expect(r.devices[1]?.energyJ).toBeCloseTo(4, 9);
+    expect(r.devices[2]?.watts).toBe(200);
     const gpu = r.components[0];
     expect(gpu?.component).toBe("gpu");
-    expect(gpu?.energyJ).toBeCloseTo((r.devices[0]?.energyJ ?? 0) + 4, 9);
+    expect(gpu?.energyJ).toBeCloseTo(
+      (r.devices[0]?.energyJ ?? 0) + 4 + (r.devices[2]?.energyJ ?? 0),
+      9,
+    );
   });
 
   it("names the card in a malformed reading and in a removed device", async () => {

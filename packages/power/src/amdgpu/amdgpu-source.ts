@@ -146,12 +146,16 @@ export class AmdgpuSource implements PowerSource {
     const product = await readOptional(this.io, `${dir}/device/product_name`);
     const name =
       "text" in product && product.text.trim() !== "" ? product.text.trim() : `AMD GPU ${pci}`;
-    const label = await readOptional(this.io, `${dir}/power1_label`);
-    if ("text" in label && /^(slow|fast)PPT$/i.test(label.text.trim())) {
+    // The driver shows the northbridge voltage (in1, "vddnb") on APUs alone ("only APUs have
+    // vddnb", amdgpu_pm.c). power1_label is no sign: older kernels label every chip's
+    // power1 "slowPPT" (a discrete card was skipped as an APU), and later ones label every
+    // chip but Van Gogh "PPT" (an APU's whole-chip power was counted again beside RAPL's).
+    const vddnb = await readOptional(this.io, `${dir}/in1_label`);
+    if ("text" in vddnb && vddnb.text.trim().toLowerCase() === "vddnb") {
       return readerSkip(
         "amdgpu",
         "not-supported",
-        `${name} (${dir}) is an APU: its power1 is the whole chip's (${label.text.trim()}), which RAPL's package zone already counts; not counted twice`,
+        `${name} (${dir}) is an APU (its driver reports the vddnb rail): its power is the whole chip's, which RAPL's package zone already counts; not counted twice`,
         { device: id },
       );
     }
