@@ -78,6 +78,61 @@ describe("powermetrics parsing of hostile output", () => {
   });
 });
 
+describe("powermetrics samples that lose a channel", () => {
+  it("refuses a text sample whose figure is not a number, naming the line", () => {
+    const text = "*** Sampled system activity (x) (1000.0ms elapsed) ***\nCPU Power: 100 mW\n";
+    expect(parseTextSample(`${text}GPU Power: 1.2.3 mW\n`)).toEqual({
+      ok: false,
+      why: "GPU Power is not a number (1.2.3)",
+    });
+    // Read as an absent GPU line, that interval's GPU energy was lost without a word.
+    expect(parseTextSample(`${text}GPU Power: 12 mW\n`).ok).toBe(true);
+  });
+
+  it("calls a sample lacking a channel the first one had malformed, and says its interval is lost", async () => {
+    const good = fixture("powermetrics-m2.txt");
+    const noGpu = join(dir, "no-gpu.txt");
+    const { writeFile } = await import("node:fs/promises");
+    const text = await readFile(good, "utf8");
+    await writeFile(noGpu, text.replace(/^GPU Power: .*$/gm, ""));
+    const source = new PowermetricsSource({
+      platform: "darwin",
+      // A text sample ends where the next begins: the last good one closes the one without GPU.
+      command: ["sh", "-c", `cat '${good}'; sleep 0.2; cat '${noGpu}' '${good}'; exec sleep 30`],
+    });
+    const { devices } = await source.detect();
+    expect(devices.map((d) => d.id)).toContain("powermetrics:gpu");
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const after = await source.sample();
+    source.close();
+    // Before: cpu counted, gpu 0 J for that interval, no problem and no malformed count.
+    expect(after.readings[1]?.problem).toMatchObject({
+      kind: "malformed",
+      message: expect.stringContaining("no GPU figure, which the first sample had"),
+    });
+    expect(source.introspect().malformedSamples).toBe(1);
+  });
+
+  it("answers a command with a NUL byte or no word with a refusal, never a throw", async () => {
+    const opened = await openPowerMeter({
+      platform: "darwin",
+      components: ["gpu"],
+      fallback: "none",
+      powermetricsCommand: ["power\0metrics"],
+    });
+    expect(opened.ok).toBe(false);
+    if (!opened.ok) expect(opened.error.message).toMatch(/NUL byte/);
+    for (const command of [["power\0metrics"], []]) {
+      const { devices, skipped } = await new PowermetricsSource({
+        platform: "darwin",
+        command,
+      }).detect();
+      expect(devices).toEqual([]);
+      expect(skipped[0]).toMatchObject({ kind: "driver-error", reader: "powermetrics" });
+    }
+  });
+});
+
 describe("PowermetricsSource with a hostile child", () => {
   it("keeps the meter's energy finite when a sample says 1e400 millijoules", async () => {
     const good = await readFile(fixture("powermetrics-m2.plist"), "utf8");

@@ -77,6 +77,14 @@ describe("powermetrics output", () => {
       ok: false,
       why: "the document ends before </plist>",
     });
+    // Each was read, the key without a value and the second value dropped in silence.
+    expect(
+      parsePlist("<plist><dict><key>a</key><key>b</key><integer>1</integer></dict></plist>"),
+    ).toEqual({ ok: false, why: "<key>a</key> has no value" });
+    expect(parsePlist("<plist><dict></dict><dict></dict></plist>")).toEqual({
+      ok: false,
+      why: "<plist> holds more than one value",
+    });
     expect(parsePlistSample("<plist><dict><key>gpu</key><dict/></dict></plist>")).toMatchObject({
       ok: false,
       why: expect.stringMatching(/no processor/),

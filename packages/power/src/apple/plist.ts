@@ -62,6 +62,9 @@ export function parsePlist(text: string): PlistOutcome {
         const top = stack[stack.length - 1];
         if (top === undefined || top.kind !== "dict")
           return { ok: false, why: "<key> outside a <dict>" };
+        // Two keys in a row: the first one's value is missing (it was dropped in silence).
+        if (top.pendingKey !== null)
+          return { ok: false, why: `<key>${top.pendingKey.slice(0, 40)}</key> has no value` };
         top.pendingKey = String(value);
         continue;
       }
@@ -73,6 +76,8 @@ export function parsePlist(text: string): PlistOutcome {
       if (closing === "/") {
         const frame = stack.pop();
         if (frame?.kind !== "plist") return { ok: false, why: "unbalanced </plist>" };
+        // A plist holds one value; a second was ignored in silence, and the first one used.
+        if (frame.items.length > 1) return { ok: false, why: "<plist> holds more than one value" };
         root = frame.items[0];
       } else if (selfClosing !== "/") {
         stack.push({ kind: "plist", items: [], keys: [], pendingKey: null });

@@ -102,9 +102,15 @@ const MAX_SAMPLE_S = 3600;
 export function parseTextSample(text: string): ParseOutcome {
   const elapsedMs = Number(/\(([\d.]+)ms elapsed\)/.exec(text)?.[1] ?? NAN);
   const elapsedS = elapsedMs / 1000;
+  let garbled: string | null = null;
   const mw = (label: string): number => {
-    const m = new RegExp(`^${label} Power:\\s*([\\d.]+)\\s*mW`, "m").exec(text);
-    return m === null ? NAN : Number(m[1]) / 1000;
+    const m = new RegExp(`^${label} Power:\\s*([\\d.]+)\\s*mW\\b`, "m").exec(text);
+    if (m === null) return NAN;
+    const watts = Number(m[1]) / 1000;
+    // A line that is there but not a number ("1.2.3 mW") is a garbled sample, not an absent
+    // channel: read as absent, that channel's interval was lost without a word.
+    if (Number.isNaN(watts)) garbled ??= `${label} Power is not a number (${m[1]})`;
+    return watts;
   };
   const intel = /^Intel energy model derived package power \(CPUs\+GT\+SA\):\s*([\d.]+)\s*W/m.exec(
     text,
@@ -112,6 +118,7 @@ export function parseTextSample(text: string): ParseOutcome {
   const cpuWatts = intel !== null ? Number(intel[1]) : mw("CPU");
   const gpuWatts = mw("GPU");
   const aneWatts = mw("ANE");
+  if (garbled !== null) return { ok: false, why: garbled };
   if (Number.isNaN(cpuWatts)) return { ok: false, why: "no CPU Power line" };
   if (Number.isNaN(elapsedS)) return { ok: false, why: "no (… ms elapsed) in the sample header" };
   return checked({

@@ -13,7 +13,11 @@ import {
   type SourceCounters,
   type SourceSample,
 } from "../source.ts";
-import { PowermetricsSplitter, parseSample } from "./powermetrics-parse.ts";
+import {
+  type PowermetricsSample,
+  PowermetricsSplitter,
+  parseSample,
+} from "./powermetrics-parse.ts";
 
 export const DEFAULT_POWERMETRICS_INTERVAL_MS = 1000;
 /** How long detect waits for the first sample beyond one interval. */
@@ -93,7 +97,11 @@ export class PowermetricsSource implements PowerSource {
       );
     }
     const [program, ...args] = this.commandLine();
-    if (program === undefined) throw new Error("powermetrics command line is empty");
+    if (program === undefined) {
+      return skipOnly(
+        readerSkip("powermetrics", "driver-error", "the powermetrics command line is empty"),
+      );
+    }
     const first = new Promise<void>((resolve) => {
       this.firstSample = resolve;
     });
@@ -103,7 +111,16 @@ export class PowermetricsSource implements PowerSource {
       spawnError: string | null;
     } | null = null;
     const exit = new Promise<void>((resolve) => {
-      const child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let child: ChildProcessByStdio<null, Readable, Readable>;
+      try {
+        child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
+      } catch (error) {
+        // Arguments Node refuses before starting anything (a NUL byte): a skip, where the
+        // throw rejected detect() and with it openPowerMeter.
+        exited = { code: null, signal: null, spawnError: (error as Error).message };
+        resolve();
+        return;
+      }
       this.child = child;
       child.stdout.setEncoding("latin1");
       child.stdout.on("data", (chunk: string) => this.onData(chunk));
@@ -200,6 +217,15 @@ export class PowermetricsSource implements PowerSource {
         this.channels = ["cpu"];
         if (!Number.isNaN(s.gpuJ)) this.channels.push("gpu");
         if (!Number.isNaN(s.aneJ)) this.channels.push("ane");
+      } else {
+        // A channel the first sample had and this one lacks: its interval would be lost in
+        // silence (it read as 0 J) while the others were counted.
+        const missing = this.channels.find((channel) => Number.isNaN(joulesOf(s, channel)));
+        if (missing !== undefined) {
+          this.malformed++;
+          this.lastMalformed = `no ${missing.toUpperCase()} figure, which the first sample had`;
+          continue;
+        }
       }
       this.samplesSeen++;
       this.add("cpu", s.cpuJ, s.cpuWatts);
@@ -323,4 +349,9 @@ function skipOnly(skip: ReaderSkip): Detection {
 
 function firstLine(text: string): string {
   return text.split("\n")[0] ?? text;
+}
+
+/** A parsed sample's joules for one channel. */
+function joulesOf(s: PowermetricsSample, channel: Channel): number {
+  return channel === "cpu" ? s.cpuJ : channel === "gpu" ? s.gpuJ : s.aneJ;
 }

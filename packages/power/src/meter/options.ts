@@ -39,7 +39,14 @@ export const meterOptionsSchema = z.strictObject({
   cudaDeviceOrder: z.optional(z.string()),
   gpuUtilisation: z.optional(z.boolean()),
   powermetricsCommand: z.optional(
-    z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(64)),
+    z
+      .array(
+        z.string().check(
+          z.minLength(1),
+          z.refine((word) => !word.includes("\0"), "a command word cannot hold a NUL byte"),
+        ),
+      )
+      .check(z.minLength(1), z.maxLength(64)),
   ),
   powermetricsIntervalMs: z.optional(z.int().check(z.gte(100), z.lte(60_000))),
   cpuName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
