@@ -10,11 +10,15 @@
 import { hungCallStats, NvmlSource, openPowerMeter } from "../../src/index.ts";
 
 const library = process.env.FAKE_NVML_LIBRARY ?? "";
-const source = new NvmlSource({ library, cudaVisibleDevices: null, initTimeoutMs: 300 });
+// Two seconds, not 300 ms: in a loaded CI run, this cold process's healthy calls at detect
+// (the read thread starting, the library loading) outlived 300 ms, and the GPU was skipped
+// before the hung call was reached. The hung call outlives any deadline.
+const DEADLINE_MS = 2000;
+const source = new NvmlSource({ library, cudaVisibleDevices: null, initTimeoutMs: DEADLINE_MS });
 const opened = await openPowerMeter({
   inject: { sources: [source] },
   fallback: "none",
-  readDeadlineMs: 300,
+  readDeadlineMs: DEADLINE_MS,
 });
 const seen: { skipped: string[]; problems: string[]; listed?: string[] } = {
   skipped: [],
