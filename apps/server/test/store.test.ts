@@ -433,7 +433,8 @@ describe("the project list", () => {
     } finally {
       await store.close();
     }
-  });
+    // 1,001 inserts into PGlite: a loaded CI run took past the default 20 s.
+  }, 90_000);
 });
 
 describe("a store still opening, or that failed to open", () => {
