@@ -82,6 +82,7 @@ export {
   modulePowerW,
   type PowerEstimate,
   searchHardware,
+  startsWithGeneration,
 } from "./hardware/index.ts";
 export {
   type GridIntensity,

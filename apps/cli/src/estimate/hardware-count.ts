@@ -1,4 +1,4 @@
-import { findHardware } from "@wattprint/core";
+import { findHardware, startsWithGeneration } from "@wattprint/core";
 import { quoted } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -26,8 +26,6 @@ const LEADING_NUMBER_COUNT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*[x×*]/i;
 const TRAILING_NUMBER_COUNT = /\s[x×*]\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** A value that starts with a number ("3 H100", "3090 Ti") or ends in x and digits ("H100x2"). */
 const STARTS_WITH_NUMBER = /^[+-]?\.?\d/;
-/** Intel's generation prefix as /proc/cpuinfo writes it ("13th Gen Intel(R) Core(TM) i9-13900K"): no count. */
-const GENERATION = /^\d+(st|nd|rd|th)\s+gen(eration)?\b/i;
 /** One or two digits alone: a count, never a hardware name ("4090 x3" is 3 × RTX 4090, not 4090 × "3"). */
 const SMALL_NUMBER = /^\d{1,2}$/;
 const ENDS_WITH_X_DIGITS = /x\d+$/i;
@@ -118,7 +116,7 @@ export function parseHardwareCount(input: string): CountedHardware {
   }
   if (
     STARTS_WITH_NUMBER.test(raw) &&
-    !GENERATION.test(raw) &&
+    !startsWithGeneration(raw) &&
     first !== undefined &&
     !partOfName(lookUpWhole(), first)
   ) {

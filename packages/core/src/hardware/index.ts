@@ -27,7 +27,7 @@ export {
   modulePowerW,
   WATTS_PER_GB,
 } from "./memory.ts";
-export { normaliseName } from "./normalise.ts";
+export { normaliseName, startsWithGeneration } from "./normalise.ts";
 export {
   hardwarePower,
   IDLE_FRACTION,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normaliseName, tokenise } from "./normalise.ts";
+import { normaliseName, startsWithGeneration, tokenise } from "./normalise.ts";
 
 describe("tokenise", () => {
   it("keeps each model word once, in the order first written", () => {
@@ -27,5 +27,21 @@ describe("normaliseName", () => {
       "a100",
     );
     expect(normaliseName("Intel Core\u2122 i7-12700K")).toBe("core i7 12700k");
+  });
+});
+
+describe("startsWithGeneration", () => {
+  it("reads Intel's generation prefix as part of the name, in any case, and nothing else", () => {
+    expect(startsWithGeneration("13th Gen Intel(R) Core(TM) i9-13900K")).toBe(true);
+    expect(startsWithGeneration("12TH GENERATION Core i7")).toBe(true);
+    expect(startsWithGeneration("1st gen Xeon")).toBe(true);
+    expect(startsWithGeneration("3 H100")).toBe(false);
+    expect(startsWithGeneration("13th Genoa")).toBe(false);
+    expect(startsWithGeneration("Core i9 13th Gen")).toBe(false);
+  });
+
+  it("is the pattern the normalisation drops, so both read a name alike", () => {
+    expect(normaliseName("13th Gen Intel(R) Core(TM) i9-13900K")).toBe("core i9 13900k");
+    expect(normaliseName("Core i9 13th Gen")).toBe("core i9");
   });
 });

@@ -1,5 +1,15 @@
 import type { FormFactor } from "./profile.ts";
 
+/** Intel's generation words as /proc/cpuinfo writes them: "13th Gen", "12th Generation". */
+const GENERATION_WORDS = String.raw`\d+(st|nd|rd|th)\s+gen(eration)?\b`;
+const LEADING_GENERATION = new RegExp(`^${GENERATION_WORDS}`, "i");
+
+/**
+ * Whether a name starts with Intel's generation prefix ("13th Gen Intel(R) Core(TM) i9-13900K"):
+ * its number is part of the name as the OS reports it, never a count of devices.
+ */
+export const startsWithGeneration = (name: string): boolean => LEADING_GENERATION.test(name);
+
 /**
  * Hardware names arrive as `nvidia-smi`, `/proc/cpuinfo` or `lscpu` print them, full of
  * trademarks, clock speeds and vendor prefixes. Both the table and the query go through the
@@ -15,7 +25,7 @@ const NOISE_PATTERNS: readonly RegExp[] = [
   /@\s*[\d.]+\s*[gm]hz\b/g,
   /\b\d+-core\s+processor\b/g,
   /\bwith\s+radeon(\s+\w+)?\s+graphics\b/g,
-  /\b\d+(st|nd|rd|th)\s+gen(eration)?\b/g,
+  new RegExp(String.raw`\b${GENERATION_WORDS}`, "g"),
 ];
 
 /**
