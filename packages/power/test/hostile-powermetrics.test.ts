@@ -113,6 +113,29 @@ describe("powermetrics samples that lose a channel", () => {
     expect(source.introspect().malformedSamples).toBe(1);
   });
 
+  it("holds the sample still buffered when powermetrics exits to the same checks", async () => {
+    const good = fixture("powermetrics-m2.txt");
+    const noGpu = join(dir, "no-gpu-last.txt");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(noGpu, (await readFile(good, "utf8")).replace(/^GPU Power: .*$/gm, ""));
+    const source = new PowermetricsSource({
+      platform: "darwin",
+      // The sample without GPU is the last: nothing after it closes it but the exit.
+      command: ["sh", "-c", `cat '${good}'; sleep 0.2; cat '${noGpu}'`],
+    });
+    const { devices } = await source.detect();
+    expect(devices.map((d) => d.id)).toContain("powermetrics:gpu");
+    const deadline = Date.now() + 10_000;
+    while (source.introspect().malformedSamples === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const after = await source.sample();
+    source.close();
+    // Before: the flushed sample's CPU figure was added and its missing GPU went uncounted.
+    expect(source.introspect().malformedSamples).toBe(1);
+    expect(after.readings[0]?.problem).toMatchObject({ kind: "vanished" });
+  });
+
   it("answers a command with a NUL byte or no word with a refusal, never a throw", async () => {
     const opened = await openPowerMeter({
       platform: "darwin",

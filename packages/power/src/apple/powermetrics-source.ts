@@ -205,37 +205,40 @@ export class PowermetricsSource implements PowerSource {
   }
 
   private onData(chunk: string): void {
-    for (const piece of this.splitter.push(chunk)) {
-      const parsed = parseSample(piece);
-      if (!parsed.ok) {
-        this.malformed++;
-        this.lastMalformed = parsed.why;
-        continue;
-      }
-      const s = parsed.sample;
-      if (this.samplesSeen === 0) {
-        this.channels = ["cpu"];
-        if (!Number.isNaN(s.gpuJ)) this.channels.push("gpu");
-        if (!Number.isNaN(s.aneJ)) this.channels.push("ane");
-      } else {
-        // A channel the first sample had and this one lacks: its interval would be lost in
-        // silence (it read as 0 J) while the others were counted.
-        const missing = this.channels.find((channel) => Number.isNaN(joulesOf(s, channel)));
-        if (missing !== undefined) {
-          this.malformed++;
-          this.lastMalformed = `no ${missing.toUpperCase()} figure, which the first sample had`;
-          continue;
-        }
-      }
-      this.samplesSeen++;
-      this.add("cpu", s.cpuJ, s.cpuWatts);
-      this.add("gpu", s.gpuJ, s.gpuWatts);
-      this.add("ane", s.aneJ, s.aneWatts);
-      this.lastAtMs = monotonicMs();
-      const first = this.firstSample;
-      this.firstSample = null;
-      first?.();
+    for (const piece of this.splitter.push(chunk)) this.takeSample(piece);
+  }
+
+  /** One sample's text, from the stream or from what was still buffered at exit. */
+  private takeSample(piece: string): void {
+    const parsed = parseSample(piece);
+    if (!parsed.ok) {
+      this.malformed++;
+      this.lastMalformed = parsed.why;
+      return;
     }
+    const s = parsed.sample;
+    if (this.samplesSeen === 0) {
+      this.channels = ["cpu"];
+      if (!Number.isNaN(s.gpuJ)) this.channels.push("gpu");
+      if (!Number.isNaN(s.aneJ)) this.channels.push("ane");
+    } else {
+      // A channel the first sample had and this one lacks: its interval would be lost in
+      // silence (it read as 0 J) while the others were counted.
+      const missing = this.channels.find((channel) => Number.isNaN(joulesOf(s, channel)));
+      if (missing !== undefined) {
+        this.malformed++;
+        this.lastMalformed = `no ${missing.toUpperCase()} figure, which the first sample had`;
+        return;
+      }
+    }
+    this.samplesSeen++;
+    this.add("cpu", s.cpuJ, s.cpuWatts);
+    this.add("gpu", s.gpuJ, s.gpuWatts);
+    this.add("ane", s.aneJ, s.aneWatts);
+    this.lastAtMs = monotonicMs();
+    const first = this.firstSample;
+    this.firstSample = null;
+    first?.();
   }
 
   private add(channel: Channel, joules: number, watts: number): void {
@@ -244,15 +247,7 @@ export class PowermetricsSource implements PowerSource {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    for (const piece of this.splitter.flush()) {
-      const parsed = parseSample(piece);
-      if (parsed.ok) {
-        this.add("cpu", parsed.sample.cpuJ, parsed.sample.cpuWatts);
-        this.add("gpu", parsed.sample.gpuJ, parsed.sample.gpuWatts);
-        this.add("ane", parsed.sample.aneJ, parsed.sample.aneWatts);
-        this.lastAtMs = monotonicMs();
-      }
-    }
+    for (const piece of this.splitter.flush()) this.takeSample(piece);
     if (this.child === null) return;
     this.child = null;
     this.exitProblem = readingProblem(
