@@ -129,6 +129,7 @@ export {
   DEFAULT_LATENCY_UNIT,
   type IntensityLookup,
   type IntensityQuery,
+  internalFailure,
   type LatencyUnit,
   UNDESCRIBED_HARDWARE,
 } from "./sustainml/carbon-task.ts";

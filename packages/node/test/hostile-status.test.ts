@@ -1,6 +1,7 @@
 import {
   type CO2FootprintImpl,
   co2FootprintImplCodec,
+  readExtraData,
   Status,
   writeExtraData,
 } from "@wattprint/messages";
@@ -96,6 +97,19 @@ describe("an error description the status cannot carry as it is", () => {
     );
     expect(first.status?.error_description.length).toBe(MAX_ERROR_DESCRIPTION_CHARS);
     expect(runtime.counters.errorDescriptionsCleaned).toBe(1);
+    // The output still carries the JSON SustainML's orchestrator parses (it was empty bytes).
+    const extra = readExtraData(first.output.extra_data);
+    expect(extra).toMatchObject({
+      ok: true,
+      value: { num_outputs: 1, model_restrains: ["bert-base"], mode: "error" },
+    });
+    const error = extra.ok ? String(extra.value.error) : "";
+    expect(
+      error.startsWith(
+        "Failed to obtain carbon footprint information: internal error: a\u0000b\ud800x",
+      ),
+    ).toBe(true);
+    expect(error).toMatch(/x\.\.\. \(10004 characters\)$/);
     const second = await answer({ model: tiny });
     expect(second.status?.node_status).toBe(Status.NODE_IDLE);
   });
@@ -134,5 +148,33 @@ describe("a measurer whose model lookup throws on a peer's name", () => {
       mode_reason: string;
     };
     expect(extra.mode_reason).toMatch(/looking the model up failed: relativeFile\.includes/);
+  });
+});
+
+describe("a measurer whose measure rejects instead of answering a failure", () => {
+  it("estimates the task and says why, instead of an empty extra_data", async () => {
+    const { answer } = await setup(
+      (n) => n,
+      (twin) => ({
+        readiness: () => twin.readiness(),
+        locateModel: (name) => twin.locateModel(name),
+        runnablePath: (path) => twin.runnablePath(path),
+        measure: async () => {
+          throw new Error("runner crashed");
+        },
+        close: () => twin.close(),
+      }),
+    );
+    const { status, output } = await answer({ model: tiny });
+    expect(output.carbon_footprint).toBeGreaterThan(0);
+    const extra = readExtraData(output.extra_data);
+    expect(extra).toMatchObject({
+      ok: true,
+      value: {
+        model_restrains: ["tiny-mlp"],
+        mode_reason: expect.stringMatching(/the measurer threw: runner crashed; estimated instead/),
+      },
+    });
+    expect(status?.error_description ?? "").not.toMatch(/internal error/);
   });
 });

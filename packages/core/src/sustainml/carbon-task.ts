@@ -58,10 +58,12 @@ export interface CarbonTaskInputs {
  * Why a task has no footprint: an input over a size limit (`input-over-limit`), the model
  * NO_MODEL (`no-model`, the reference node's answer), a power or latency that is negative or
  * not finite (`invalid-hw-resource`), a measurement without energy or inferences
- * (`invalid-measurement`, see measured-task.ts), no grid intensity for the region, or an estimate error.
+ * (`invalid-measurement`, see measured-task.ts), no grid intensity for the region, an estimate
+ * error, or a fault in the code that handled the task (`internal-error`, `internalFailure`).
  */
 export type CarbonTaskErrorKind =
   | "input-over-limit"
+  | "internal-error"
   | "no-model"
   | "invalid-hw-resource"
   | "invalid-measurement"
@@ -163,6 +165,24 @@ function refused(model: string, why: string): CarbonTaskOutcome {
     carbonIntensityGPerKWh: 0,
     extra: { ...refusedBase(model), mode: "error", error: message },
     error: failure("input-over-limit", message),
+    warnings: NO_WARNINGS,
+  };
+}
+
+/**
+ * A task whose handling failed where nothing foresaw it (a bug, an adapter that threw): zeros
+ * and the reference node's message, as its catch-all `except` publishes, so the orchestrator
+ * still reads a JSON `extra_data` with `num_outputs` and `model_restrains`.
+ */
+export function internalFailure(model: string, why: string): CarbonTaskOutcome {
+  const message = `${TASK_ERROR_PREFIX}${why}`;
+  return {
+    ok: false,
+    carbonFootprintG: 0,
+    energyConsumptionKWh: 0,
+    carbonIntensityGPerKWh: 0,
+    extra: { ...refusedBase(model), mode: "error", error: message },
+    error: failure("internal-error", message),
     warnings: NO_WARNINGS,
   };
 }

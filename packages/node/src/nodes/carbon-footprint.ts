@@ -182,6 +182,10 @@ export function carbonFootprintNode(
       );
     },
 
+    faultOutput({ model }, taskId, message) {
+      return paths.fault(model.model, taskId, message);
+    },
+
     /**
      * The reference node refuses every request. This one accepts a JSON object setting
      * `latency_unit`, `pue`, `grid_ci` (null or 0 clears it), `mode` (estimate, measure, auto;

@@ -6,10 +6,13 @@ import {
   computeMeasuredFootprint,
   cutText,
   firstOversizeString,
+  internalFailure,
   type MeasureFailure,
   type Measurement,
+  type MeasureRequest,
 } from "@wattprint/core";
 import type { CO2FootprintImpl, JsonObject, JsonValue, TaskIdImpl } from "@wattprint/messages";
+import { err, failure, type Result } from "@wattprint/result";
 import type { Measurer } from "../ports/measurer.ts";
 import type { TaskOutcome } from "../runtime/definition.ts";
 import type { ExtraDataMemo } from "./extra-data-memo.ts";
@@ -107,7 +110,7 @@ export class CarbonPaths {
     const route = decideRoute(task, found);
     if (route.kind === "estimate") return this.estimate(inputs, taskId, settings, route);
     const request = measureRequest(route.file, settings.measureSeconds, inputs.userExtra);
-    const measured = request.ok ? await measurer.measure(request.value) : request;
+    const measured = request.ok ? await measureGuarded(measurer, request.value) : request;
     if (!measured.ok) return this.measureFailed(inputs, taskId, settings, route, measured.error);
     const outcome = computeMeasuredFootprint(
       inputs,
@@ -173,6 +176,12 @@ export class CarbonPaths {
     return extra;
   }
 
+  /** The output of a task whose handling threw: zeros and the reason, as the reference's catch-all. */
+  fault(model: string, taskId: TaskIdImpl, why: string): CO2FootprintImpl {
+    const outcome = internalFailure(model, `internal error: ${cutText(why, 200)}`);
+    return this.toTaskOutcome(outcome, outcome.extra, taskId).output;
+  }
+
   private toTaskOutcome(
     outcome: CarbonTaskOutcome,
     extra: JsonObject,
@@ -217,4 +226,21 @@ function measurementDetail(
       basis: d.basis,
     })),
   };
+}
+
+/**
+ * The port says `measure` answers failures as a `Result`; an adapter that rejects anyway is
+ * met on a peer's task, so its rejection is a failed measurement (estimated instead), not a
+ * task answered with an empty `extra_data`.
+ */
+async function measureGuarded(
+  measurer: Measurer,
+  request: MeasureRequest,
+): Promise<Result<Measurement, MeasureFailure>> {
+  try {
+    return await measurer.measure(request);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return err(failure("measurement-failed", `the measurer threw: ${cutText(message, 200)}`));
+  }
 }

@@ -53,6 +53,13 @@ export interface NodeDefinition<
     context?: TaskContext,
   ): Promise<TaskOutcome<O>> | TaskOutcome<O>;
   /**
+   * The output for a task whose `handleTask` threw (a bug, an adapter that threw); the status
+   * says `internal error: <message>`. Without it, or if it throws too, the output is the
+   * codec's defaults: an empty `extra_data`, which SustainML's orchestrator cannot parse, so
+   * a node whose output carries JSON gives one.
+   */
+  faultOutput?(inputs: I, taskId: TaskIdImpl, message: string): O;
+  /**
    * A configuration request's text; the answer's `configuration` is sent back. `"{}"` asks
    * for the settings in force and must change nothing: the runtime asks it at start, so that
    * it can log what a later request changes.

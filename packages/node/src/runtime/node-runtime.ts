@@ -387,24 +387,40 @@ export class NodeRuntime {
     return this.queue.length;
   }
 
+  /** The answer to a task its handler threw on: the definition's output, or the codec's defaults. */
+  private faultOutcome(
+    inputs: Record<string, unknown>,
+    taskId: TaskIdImpl,
+    message: string,
+  ): Awaited<ReturnType<AnyDefinition["handleTask"]>> {
+    const { definition } = this;
+    let output = { ...definition.output.codec.defaults(), task_id: taskId };
+    if (definition.faultOutput !== undefined) {
+      try {
+        output = definition.faultOutput(inputs, taskId, message);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        this.log("error", "task fault output threw", { task: taskIdKey(taskId), error: why });
+      }
+    }
+    return { ok: false, output, errorDescription: `internal error: ${message}` };
+  }
+
   private async runTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): Promise<void> {
     const task = taskIdKey(taskId);
     if (this.currentStatus !== Status.NODE_RUNNING) void this.publishStatus(Status.NODE_RUNNING);
     const { definition } = this;
     let outcome: Awaited<ReturnType<AnyDefinition["handleTask"]>>;
+    const inputs = Object.fromEntries(values);
     try {
       // Tasks run after stop() began were queued before it: the stop waits for them.
       const context = this.stopping ? STOPPING : RUNNING;
-      outcome = await definition.handleTask(Object.fromEntries(values), taskId, context);
+      outcome = await definition.handleTask(inputs, taskId, context);
     } catch (error) {
       // A handler that throws is a bug in the handler; the task still ends with an answer.
       const message = error instanceof Error ? error.message : String(error);
       this.log("error", "task handler threw", { task, error: message });
-      outcome = {
-        ok: false,
-        output: { ...definition.output.codec.defaults(), task_id: taskId },
-        errorDescription: `internal error: ${message}`,
-      };
+      outcome = this.faultOutcome(inputs, taskId, message);
     }
     for (const warning of outcome.warnings ?? []) this.logProblem("warn", warning, { task });
     const output = { ...outcome.output, task_id: taskId };
