@@ -314,6 +314,11 @@ describe("POST /v1/footprint", () => {
       { ...task, task_id: { problem_id: -1, iteration_id: 0 } },
       "task_id.problem_id",
     ],
+    [
+      "the task id (0, 0), which the bus node drops",
+      { ...task, task_id: { problem_id: 0, iteration_id: 0 } },
+      "task_id",
+    ],
     ["an unknown setting", { ...task, settings: { colour: "green" } }, "settings.colour"],
     ["a bad PUE", { ...task, settings: { pue: 0.5 } }, "settings"],
   ] as const)("refuses %s naming %s", async (_what, body, field) => {

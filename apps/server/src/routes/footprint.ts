@@ -7,6 +7,7 @@ import {
 } from "@wattprint/core";
 import {
   type HWResourceImpl,
+  isValidTaskId,
   type JsonObject,
   type MLModelImpl,
   readExtraData,
@@ -90,6 +91,10 @@ const footprintTaskSchema = z
     task_id: z
       .object({ problem_id: u32, iteration_id: u32 })
       .strict()
+      // The node drops inputs stamped (0,0), "no task", and never answers them.
+      .refine(isValidTaskId, {
+        message: "(0, 0) means no task: a bus node drops such inputs and never answers",
+      })
       .default({ problem_id: 1, iteration_id: 1 }),
     settings: z
       .object({
