@@ -223,18 +223,24 @@ describe("the power values one standard log may hold are capped", () => {
 
   it("more than maxPowerValues: too-many-values, the run kept from its output log", async () => {
     const dir = newDir();
-    samplePair(dir, "0.good"); // 4 values
-    const many = writePair(dir, "many", arrays, GOOD_OUTPUT); // 8 values
+    samplePair(dir, "0.good"); // 4 values on 4 lines: 4 + 4 x 8 counted
+    // 8 values on 4 lines, each line counting LINE_OVERHEAD_VALUES (8) more: 40.
+    const many = writePair(dir, "many", arrays, GOOD_OUTPUT);
     for (const { skipped, warnings, counters } of [
-      await aggregated(dir, { maxPowerValues: 7 }),
-      await parsed(dir, { maxPowerValues: 7 }),
+      await aggregated(dir, { maxPowerValues: 39 }),
+      await parsed(dir, { maxPowerValues: 39 }),
     ]) {
       expect(skipped).toEqual([]);
-      expectSkip(warnings, "too-many-values", many.standard, /more than 7 power values in one log/);
+      expectSkip(
+        warnings,
+        "too-many-values",
+        many.standard,
+        /more than 39 power values in one log/,
+      );
       expect(counters.standardLogsUnread).toBe(1);
       expect(counters.pairsParsed).toBe(2);
     }
-    expect((await parsed(dir, { maxPowerValues: 8 })).logs).toHaveLength(2);
+    expect((await parsed(dir, { maxPowerValues: 40 })).logs).toHaveLength(2);
   });
 
   it("the option is checked", () => {

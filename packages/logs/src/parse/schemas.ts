@@ -10,12 +10,10 @@ const finiteNonNegative = z
   .number()
   .refine((v) => Number.isFinite(v) && v >= 0, "must be a finite number >= 0");
 
-/**
- * The largest energy (kWh), CO2 (g) or equivalent one record may hold: millions of times the
- * world's yearly electricity use (about 3e13 kWh), and small enough that the sums over any
- * folder (the aggregate, the report's totals) stay finite.
- */
-export const MAX_RECORD_VALUE = 1e20;
+import { MAX_RECORD_VALUE } from "./record-value.ts";
+
+export { MAX_RECORD_VALUE };
+
 const recordFigure = z
   .number()
   .refine(

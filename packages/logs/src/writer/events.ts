@@ -1,5 +1,6 @@
 import type { Carbon, CarbonIntensity, Duration, Energy, Power } from "@wattprint/core/units";
 import * as z from "@wattprint/core/zod";
+import { MAX_RECORD_VALUE } from "../parse/record-value.ts";
 
 /**
  * The tracker's events, validated before anything is written: a NaN or a negative energy is
@@ -20,7 +21,13 @@ const duration = z.object({
   unit: z.enum(["ms", "s", "min", "h"]),
 });
 const power = z.object({ value: nonNegative("power"), unit: z.enum(["mW", "W", "kW"]) });
-const intensity = z.object({ value: nonNegative("intensity"), unit: z.literal("gCO2eq/kWh") });
+// Written as given (no conversion), so its limit is the schema's: the reader's record limit.
+const intensity = z.object({
+  value: nonNegative("intensity").check(
+    z.refine((v) => v <= MAX_RECORD_VALUE, `intensity must be at most ${MAX_RECORD_VALUE}`),
+  ),
+  unit: z.literal("gCO2eq/kWh"),
+});
 const epochCount = z.int().check(z.nonnegative());
 // The address ends a line; a line break inside it would start a record of its own.
 const address = z.string().check(z.regex(/^[^\r\n]*$/, "the address may not contain a line break"));

@@ -290,6 +290,116 @@ describe("LogWriter events", () => {
   });
 });
 
+describe("figures that pass the reader's limits once converted or summed", () => {
+  it("are refused naming the field, and nothing is written (it wrote inf, NaN and 1e21)", () => {
+    const dir = newDir();
+    const w = open(dir);
+    const sizes = () => [statSync(w.files.standard).size, statSync(w.files.output).size];
+    const before = sizes();
+    const refusals = [
+      w.epochEnd({
+        duration: seconds(1),
+        power: { gpu: [watts(1e308), watts(1e308)], cpu: watts(1) },
+      }),
+      w.epochEnd({ duration: seconds(1), power: { gpu: { value: 1e307, unit: "kW" }, cpu: null } }),
+      w.epochEnd({ duration: seconds(1), power: { gpu: watts(1e21), cpu: null } }),
+      w.epochEnd({ duration: { value: 1e13, unit: "h" }, power: { gpu: watts(1), cpu: null } }),
+      w.prediction({
+        epochs: 1,
+        duration: seconds(1),
+        energy: { value: 1e307, unit: "MWh" },
+        carbon: gramsCO2eq(1),
+      }),
+      w.actual({
+        duration: seconds(1),
+        energy: kilowattHours(1),
+        carbon: { value: 1e307, unit: "tCO2eq" },
+        averageIntensity: gramsPerKWh(1),
+      }),
+      w.actual({
+        duration: seconds(1),
+        energy: kilowattHours(1),
+        carbon: gramsCO2eq(1),
+        averageIntensity: gramsPerKWh(1e21),
+      }),
+    ];
+    expect(
+      refusals.map((r) =>
+        r.ok ? "ok" : `${r.error.kind} ${"field" in r.error ? r.error.field : ""}`,
+      ),
+    ).toEqual([
+      "invalid-record power.gpu",
+      "invalid-record power.gpu",
+      "invalid-record power.gpu",
+      "invalid-record duration",
+      "invalid-record energy",
+      "invalid-record carbon",
+      "invalid-record averageIntensity.value",
+    ]);
+    expect(refusals[0]?.ok ? "" : refusals[0]?.error.message).toMatch(
+      /^epoch: power\.gpu is Infinity W as written, outside 0 to 100000000000000000000 W/,
+    );
+    expect(sizes()).toEqual(before);
+    expect(w.epochCount).toBe(0);
+    w.close();
+  });
+
+  it("are written up to the limits, and read back", async () => {
+    const dir = newDir();
+    const w = open(dir);
+    const written = w.epochEnd({
+      duration: { value: 999_999_999_999, unit: "h" },
+      power: { gpu: [watts(5e19), watts(5e19)], cpu: watts(0) },
+    });
+    expect(written.ok).toBe(true);
+    const actual = w.actual({
+      duration: { value: 999_999_999_999, unit: "h" },
+      energy: kilowattHours(1e20),
+      carbon: gramsCO2eq(1e20),
+      averageIntensity: gramsPerKWh(1e20),
+    });
+    expect(actual.ok).toBe(true);
+    expect(w.end().ok).toBe(true);
+    const parsed = await parseAllLogs(dir);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(parsed.value.skipped).toEqual([]);
+    expect(parsed.value.logs[0]?.components.gpu?.["avg_power_usages (W)"]).toEqual([[1e20]]);
+    expect(parsed.value.logs[0]?.actual).toMatchObject({ "energy (kWh)": 1e20, "co2eq (g)": 1e20 });
+  });
+});
+
+describe("end() after a failed write", () => {
+  it("returns the failure and closes both files (it left them open)", async () => {
+    const dir = newDir();
+    const support = fileURLToPath(
+      new URL("../../test/full-disk-writer.test-support.ts", import.meta.url),
+    );
+    const child = spawn(
+      "bash",
+      [
+        "-c",
+        // A 4 KiB file size limit: the write that passes it fails with EFBIG.
+        `trap '' XFSZ; ulimit -f 4; exec "$0" --import tsx --conditions=@wattprint/source "$1" "$2"`,
+        process.execPath,
+        support,
+        dir,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    await new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    expect(JSON.parse(out)).toEqual({
+      failed: "write-failed",
+      before: 2,
+      ended: "write-failed",
+      after: 0,
+    });
+  });
+});
+
 describe("a crash loses at most the record being written", () => {
   it("every epoch the killed tracker reported is in its log, and the log parses", async () => {
     const dir = newDir();

@@ -17,6 +17,7 @@ import { outputLogName, runStem, standardLogName } from "../format/file-names.ts
 import {
   averageIntensityRecord,
   type ComponentDevices,
+  type ConsumptionFigures,
   componentsRecord,
   consumptionDescription,
   consumptionRecord,
@@ -51,6 +52,7 @@ import {
   logWriterOptionsSchema,
   type ResolvedLogWriterOptions,
 } from "./options.ts";
+import { unwritable, type WrittenFigure } from "./written-limits.ts";
 
 type Written = Result<void, LogWriterError>;
 const OK: Written = ok(undefined);
@@ -197,6 +199,7 @@ export class LogWriter {
   private epochs = 0;
   private clockRefusals = 0;
   private state: "open" | "closed" | LogWriterError = "open";
+  private filesReleased = false;
   private readonly components: readonly ComponentDevices[];
 
   /** Use `startLogs`. */
@@ -260,7 +263,12 @@ export class LogWriter {
           ),
         );
       }
-      watts.push([component.name, sumWatts(parsed.data.power[component.name] ?? null)]);
+      const summed = sumWatts(parsed.data.power[component.name] ?? null);
+      if (summed !== null) {
+        const refused = refuseUnwritable("epoch", `power.${component.name}`, "powerW", summed);
+        if (refused !== undefined) return refused;
+      }
+      watts.push([component.name, summed]);
     }
     const unknown = Object.keys(parsed.data.power).find(
       (name) => !this.components.some((c) => c.name === name),
@@ -277,6 +285,8 @@ export class LogWriter {
       );
     }
     const durationS = seconds(parsed.data.duration);
+    const badDuration = refuseUnwritable("epoch", "duration", "durationS", durationS);
+    if (badDuration !== undefined) return badDuration;
     const ts = this.stamp("epoch");
     if (!ts.ok) return ts;
     const record = epochRecord(ts.value, this.epochs + 1, durationS, watts);
@@ -304,12 +314,14 @@ export class LogWriter {
     const parsed = predictionInputSchema.safeParse(input);
     if (!parsed.success) return err(issueFailure("invalid-record", "prediction", parsed.error));
     const { epochs, duration, energy, carbon } = parsed.data;
+    const figures = consumptionFigures("prediction", duration, energy, carbon);
+    if (!figures.ok) return figures;
     const ts = this.stamp("prediction");
     if (!ts.ok) return ts;
     return this.append(
       this.outputFd,
       this.files.output,
-      this.consumption(consumptionDescription("pred", epochs), duration, energy, carbon, ts.value),
+      this.consumption(consumptionDescription("pred", epochs), figures.value, ts.value),
     );
   }
 
@@ -337,6 +349,8 @@ export class LogWriter {
     if (!parsed.success) return err(issueFailure("invalid-record", "actual", parsed.error));
     const { duration, energy, carbon, averageIntensity, fetched, address } = parsed.data;
     const epochs = parsed.data.epochs === undefined ? this.epochs : parsed.data.epochs;
+    const figures = consumptionFigures("actual", duration, energy, carbon);
+    if (!figures.ok) return figures;
     const stamped = this.stamp("actual");
     if (!stamped.ok) return stamped;
     const ts = stamped.value;
@@ -356,7 +370,7 @@ export class LogWriter {
       this.outputFd,
       this.files.output,
       averageIntensityRecord(ts, averageIntensity.value, true) +
-        this.consumption(consumptionDescription("actual", epochs), duration, energy, carbon, ts),
+        this.consumption(consumptionDescription("actual", epochs), figures.value, ts),
     );
   }
 
@@ -365,7 +379,13 @@ export class LogWriter {
    * failed clock the files are closed without them, and the `invalid-clock` error is returned.
    */
   end(): Written {
-    if (this.state !== "open") return this.refused();
+    if (this.state !== "open") {
+      // After a failed write the files are still open: end() is the last call a caller makes
+      // (the tracker's), so it releases them and says why the log stopped.
+      const refusal = this.refused();
+      this.releaseFiles();
+      return refusal;
+    }
     const stamped = this.stamp("end");
     if (!stamped.ok) {
       this.close();
@@ -390,27 +410,22 @@ export class LogWriter {
 
   /** Closes both files without the closing records (idempotent). */
   close(): void {
-    if (this.state === "closed") return;
     this.state = "closed";
+    this.releaseFiles();
+  }
+
+  private releaseFiles(): void {
+    if (this.filesReleased) return;
+    this.filesReleased = true;
     closeSync(this.standardFd);
     closeSync(this.outputFd);
   }
 
-  private consumption(
-    description: string,
-    duration: Duration,
-    energy: Energy,
-    carbon: Carbon,
-    timestamp: string,
-  ): string {
+  private consumption(description: string, figures: ConsumptionFigures, timestamp: string): string {
     return consumptionRecord(
       timestamp,
       description,
-      {
-        durationS: seconds(duration),
-        energyKWh: energy.unit === "kWh" ? energy.value : convertEnergy(energy, "kWh").value,
-        co2eqG: carbon.unit === "gCO2eq" ? carbon.value : convertCarbon(carbon, "gCO2eq").value,
-      },
+      figures,
       this.options.decimalPrecision,
       this.options.interpretable,
     );
@@ -474,4 +489,35 @@ function sumWatts(power: Power | readonly Power[] | null): number | null {
   let total = 0;
   for (const p of power as readonly Power[]) total += wattsOf(p);
   return total;
+}
+
+/** A consumption record's figures in the units written, or the refusal of the one that cannot be. */
+function consumptionFigures(
+  what: string,
+  duration: Duration,
+  energy: Energy,
+  carbon: Carbon,
+): Result<ConsumptionFigures, LogWriterError> {
+  const figures: ConsumptionFigures = {
+    durationS: seconds(duration),
+    energyKWh: energy.unit === "kWh" ? energy.value : convertEnergy(energy, "kWh").value,
+    co2eqG: carbon.unit === "gCO2eq" ? carbon.value : convertCarbon(carbon, "gCO2eq").value,
+  };
+  const refused =
+    refuseUnwritable(what, "duration", "durationS", figures.durationS) ??
+    refuseUnwritable(what, "energy", "energyKWh", figures.energyKWh) ??
+    refuseUnwritable(what, "carbon", "co2eqG", figures.co2eqG);
+  return refused ?? ok(figures);
+}
+
+/** `invalid-record` naming the field when `value` cannot be written as `figure`. */
+function refuseUnwritable(
+  what: string,
+  field: string,
+  figure: WrittenFigure,
+  value: number,
+): Err | undefined {
+  const why = unwritable(figure, value);
+  if (why === undefined) return undefined;
+  return err(failure("invalid-record", `${what}: ${field} ${why}; nothing was written`, { field }));
 }
