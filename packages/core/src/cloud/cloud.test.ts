@@ -126,6 +126,19 @@ describe("cloud lookups", () => {
       ok: true,
       value: { zone: "NL" },
     });
+    expect(findCloudRegion("gcp", "US East1")).toMatchObject({
+      ok: true,
+      value: { id: "us-east1" },
+    });
+    // AWS's N. Virginia, not GCP's South Carolina, whose id differs by a dash.
+    const otherCloud = findCloudRegion("gcp", "US-EAST-1");
+    expect(otherCloud).toMatchObject({
+      ok: false,
+      error: { kind: "unknown-region", suggestions: ["us-east1"] },
+    });
+    expect(!otherCloud.ok && otherCloud.error.message).toMatch(
+      /^unknown gcp region "US-EAST-1": that is Amazon Web Services's .*; did you mean us-east1 \(/,
+    );
     const typo = findCloudRegion("aws", "us-east-9");
     expect(typo).toMatchObject({ ok: false, error: { kind: "unknown-region" } });
     expect(!typo.ok && typo.error.suggestions).toContain("us-east-1");

@@ -125,7 +125,21 @@ export function findCloudRegion(
   query: string,
 ): Result<CloudRegion, CloudLookupError> {
   const hit = regions(provider).exact(query);
-  if (hit !== undefined) return ok(hit);
+  if (hit !== undefined) {
+    // The index ignores punctuation, so "us east1" finds GCP's us-east1; but "us-east-1" is
+    // AWS's N. Virginia, another grid than GCP's South Carolina: a hit that is written as
+    // another provider's region id is a mistake to name, never an answer.
+    const typed = query.trim().toLowerCase();
+    const elsewhere =
+      hit.id.toLowerCase() === typed
+        ? undefined
+        : cloudRegions.find((r) => r.provider !== provider && r.id.toLowerCase() === typed);
+    if (elsewhere === undefined) return ok(hit);
+    const message =
+      `unknown ${provider} region "${query}": that is ${CLOUD_NAMES[elsewhere.provider]}'s ` +
+      `${elsewhere.location}; did you mean ${hit.id} (${hit.location})? (${REGION_HINT})`;
+    return err(failure("unknown-region", message, { query, suggestions: [hit.id] }));
+  }
   const suggestions = regions(provider).suggest(query, MAX_SUGGESTIONS);
   return lookupError("unknown-region", query, `${provider} region`, suggestions, REGION_HINT);
 }
