@@ -216,10 +216,10 @@ describe("wattprint estimate comparisons", () => {
     expect(table.code).toBe(0);
     const lines = table.stdout.split("\n");
     expect(lines).toContain(
-      "Hardware   H100: NVIDIA H100 SXM5 80GB 700 W (NVIDIA H100 Tensor Core GPU data sheet)",
+      "Hardware   H100: NVIDIA H100 SXM5 80GB 700 W (NVIDIA H100 Tensor Core GPU data sheet, 2023)",
     );
     expect(lines).toContain(
-      "Hardware   A100: NVIDIA A100 SXM4 40GB 400 W (NVIDIA A100 Tensor Core GPU data sheet)",
+      "Hardware   A100: NVIDIA A100 SXM4 40GB 400 W (NVIDIA A100 Tensor Core GPU data sheet, 2021)",
     );
     expect(
       lines.filter((l) =>
@@ -238,6 +238,27 @@ describe("wattprint estimate comparisons", () => {
     expect(instances.code).toBe(0);
     // Both rows are in us-east-1: its note once, not once per row.
     expect(instances.stdout.match(/^ {2}us-east-1: /gm)).toHaveLength(1);
+  });
+
+  it("names what the hardware resolved to when only locations are compared", async () => {
+    const table = await wattprint(
+      "estimate",
+      "--hardware",
+      "8x H100",
+      "--duration",
+      "3d",
+      "--location",
+      "FR,PL",
+    );
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split("\n");
+    // Before: no line said what "H100" became, its power, source or the variant it chose.
+    expect(lines).toContain(
+      "Hardware   8x H100: 8x NVIDIA H100 SXM5 80GB 5.6 kW (NVIDIA H100 Tensor Core GPU data sheet, 2023)",
+    );
+    expect(
+      lines.filter((l) => l.startsWith('  8x H100, NVIDIA H100 SXM5 80GB: "H100" does not say')),
+    ).toHaveLength(1);
   });
 
   it("crosses locations with hardware alternatives", async () => {

@@ -25,6 +25,15 @@ function workText(report: EstimateReport, span: TimeSpan | undefined): string {
   return span === undefined ? length : `${length}, ${span.from} to ${span.to}`;
 }
 
+/** A source's title with its data year, where the title does not already say it. */
+function titleWithYear(source: {
+  readonly title: string;
+  readonly year?: number | undefined;
+}): string {
+  const { title, year } = source;
+  return year === undefined || title.includes(String(year)) ? title : `${title}, ${year}`;
+}
+
 function sourceLine(title: string, licence: string | undefined): string {
   return `${title}${licence ? ` [${licence}]` : ""}`;
 }
@@ -40,7 +49,7 @@ export function renderReport(report: EstimateReport, span?: TimeSpan): string {
     formatQuantity(row.power),
     formatQuantity(row.energy),
     formatQuantity(row.carbon),
-    row.source.title,
+    titleWithYear(row.source),
   ]);
   const lines = [
     `Energy     ${formatQuantity(report.energy)}  (hardware ${formatQuantity(report.itEnergy)} x PUE ${pue.value})`,
@@ -120,7 +129,7 @@ function hardwareLines(outcomes: readonly Outcome[], notes: Set<string>): string
     const described = parts
       .map(
         (row) =>
-          `${row.count > 1 ? `${row.count}x ` : ""}${row.name} ${formatQuantity(row.power)} (${row.source.title})`,
+          `${row.count > 1 ? `${row.count}x ` : ""}${row.name} ${formatQuantity(row.power)} (${titleWithYear(row.source)})`,
       )
       .join(" + ");
     lines.set(variant.hardware, `Hardware   ${variant.hardware}: ${described}`);
@@ -197,7 +206,9 @@ export function renderComparison(
     const label = variant.location ?? report.intensity.zone;
     if (source.note) notes.add(`  ${label}: ${source.note}`);
   }
-  const hardware = comparing.hardware ? hardwareLines(sorted, notes) : [];
+  // Also when only locations are compared: what the hardware was read as, its power and
+  // source, and which variant a vague name chose, hold for every row.
+  const hardware = hardwareLines(sorted, notes);
   return [
     renderTable(header, rows),
     "",
