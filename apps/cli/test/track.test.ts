@@ -81,6 +81,15 @@ describe.concurrent("wattprint track", () => {
     expect(result.intensity).not.toHaveProperty("year");
   });
 
+  it("says where the PUE in the summary came from", async () => {
+    // It said only "(PUE 1.1)": every other figure in the line names its source.
+    const named = await track(["--sim-cpu", "10", "--no-logs", "--pue", "google", "--", "true"]);
+    expect(named.code).toBe(0);
+    expect(named.stderr).toMatch(/\(PUE 1\.1; Google \d{4} Environmental Report [^)]*\)+, /);
+    const typed = await track(["--sim-cpu", "10", "--no-logs", "--pue", "1.2", "--", "true"]);
+    expect(typed.stderr).toMatch(/\(PUE 1\.2; supplied by the user \(PUE\)\), /);
+  });
+
   it("leaves a --json after the command to the command, and its own output text", async () => {
     const outcome = await track(["--sim-cpu", "10", "--no-logs", "true", "--json"]);
     expect(outcome.code).toBe(0);

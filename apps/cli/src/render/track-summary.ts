@@ -43,7 +43,7 @@ export function trackSummary(
   }
   const intensity = result.intensity;
   lines.push(
-    `  total ${formatEnergyKWh(result.energy.totalKWh)} (PUE ${result.pue.value}${result.pue.applied ? "" : ", not applied"}), ${formatCo2G(result.co2G)} at ${formatNumber(intensity.gPerKWh, 3)} gCO2eq/kWh (${[intensity.zoneName, intensity.level, intensity.year].filter((part) => part !== undefined).join(", ")}; ${intensity.source.title})`,
+    `  total ${formatEnergyKWh(result.energy.totalKWh)} (PUE ${result.pue.value}${result.pue.applied ? "" : ", not applied"}; ${result.pue.source.title}), ${formatCo2G(result.co2G)} at ${formatNumber(intensity.gPerKWh, 3)} gCO2eq/kWh (${[intensity.zoneName, intensity.level, intensity.year].filter((part) => part !== undefined).join(", ")}; ${intensity.source.title})`,
   );
   if (result.logs !== null) lines.push(`  logs: ${result.logs.output}, ${result.logs.standard}`);
   return `${lines.join("\n")}\n`;
