@@ -200,6 +200,24 @@ describe("findHardware", () => {
     expect(result.error.message).toContain("AWS Graviton2");
   });
 
+  it("refuses a name that names two models, in either order, though one model is preferred", () => {
+    // "H100 A100" chose the A100 SXM4 40GB, with a note that the name "does not say which variant".
+    for (const query of ["H100 A100", "A100 H100"]) {
+      const result = findHardware(query);
+      expect(result).toMatchObject({ ok: false, error: { kind: "ambiguous-hardware" } });
+      if (result.ok) continue;
+      expect(result.error.message).toMatch(/names more than one model \((a100, h100|h100, a100)\)/);
+      expect(result.error.suggestions).toEqual(
+        expect.arrayContaining(["NVIDIA A100 SXM4 40GB", "NVIDIA H100 SXM5 80GB"]),
+      );
+    }
+    // One model's variants are still a choice with a note.
+    expect(findHardware("A100")).toMatchObject({
+      ok: true,
+      value: { profile: { name: "NVIDIA A100 SXM4 40GB" } },
+    });
+  });
+
   it("reports ties between different powers as ambiguous", () => {
     const result = findHardware("Ryzen 9");
     expect(result.ok).toBe(false);

@@ -300,6 +300,17 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
 
   const tied = ranked.filter((s) => s.score === top.score);
   if (letters.unread !== undefined) return unreadLetter(query, letters.unread, tied);
+  const families = new Set(tied.map((s) => s.profile.family));
+  if (families.size > 1 && !tied.every((s) => s.profile.tdpW === top.profile.tdpW)) {
+    // "H100 A100" tied both models' rows, and the preference for the commonest A100 then
+    // chose it with a note about variants: two products named at once is no variant choice.
+    const names = tied.map((s) => s.profile.name);
+    const message =
+      `ambiguous hardware ${quoteName(query)}: it names more than one model ` +
+      `(${[...families].join(", ")}) with different power; name one of ${listed(names)} ` +
+      `(${HARDWARE_HINT})`;
+    return lookupError("ambiguous-hardware", query, message, names);
+  }
   if (tied.length === 1) {
     return ok({
       profile: top.profile,
