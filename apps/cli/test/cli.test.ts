@@ -156,7 +156,12 @@ describe("wattprint estimate", () => {
     ],
     [
       ["--watts", "100", "--duration", "1h", "--count", "0o7"],
-      /--count expects an integer >= 0, got "0o7"$/,
+      /--count expects an integer >= 1, got "0o7"$/,
+    ],
+    [
+      // Zero inferences answered 0 kWh as if that were a finding.
+      ["--hardware", "T4", "--latency", "20ms", "--count", "0"],
+      /--count expects an integer >= 1, got "0"$/,
     ],
     [
       ["--watts", "1e400", "--duration", "1h"],

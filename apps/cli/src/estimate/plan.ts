@@ -230,7 +230,8 @@ function readCounts(
   values: EstimateFlags,
   hasBase: boolean,
 ): { count: number | undefined; machineCount: number } {
-  const count = parseNumberFlag("estimate", "count", values.count, { min: 0, integer: true });
+  // Zero inferences or machines is no estimate: it answered 0 kWh as if something were measured.
+  const count = parseNumberFlag("estimate", "count", values.count, { min: 1, integer: true });
   const machines = parseNumberFlag("estimate", "machines", values.machines, {
     min: 1,
     integer: true,
@@ -245,10 +246,6 @@ function readCounts(
   if (machines !== undefined) {
     throw new UsageError("estimate: --count and --machines both count machines; give one");
   }
-  if (count < 1)
-    throw new UsageError(
-      `estimate: --count expects an integer >= 1, got ${quoted(values.count ?? "")}`,
-    );
   return { count: undefined, machineCount: count };
 }
 
