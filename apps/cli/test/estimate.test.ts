@@ -730,6 +730,10 @@ describe("--hardware counts, however the count is written", () => {
     "3 * H100",
     "H100 x3",
     "H100 ×3",
+    // Bracketed: read as one H100 before, the brackets dropped by the lookup.
+    "H100 (x3)",
+    "H100 (3x)",
+    "H100(×3)",
   ])("reads %j as three H100s", async (hardware) => {
     expect(await itKWh(hardware)).toBeCloseTo(2.1, 9);
   });

@@ -21,6 +21,11 @@ const LEADING = /^(\d+)\s*[x×*]\s*(\S.*)$/i;
  * the x must end in a blank, so "RTX 3060" and "Jetson TX2" stay names.
  */
 const TRAILING = /^(.*\S)\s+[x×*]\s*(\d+)$/i;
+/**
+ * A count in brackets after the name: "A100 (x2)", "A100 (2x)", "A100 (×2)". No model name
+ * ends so; the lookup dropped the brackets and counted one.
+ */
+const BRACKETED = /^(.*\S)\s*\(\s*(?:[x×*]\s*(\d+)|(\d+)\s*[x×*])\s*\)$/i;
 /** Something written as a count that is not a whole number: "2.5x H100", "1e3x", "-2x", "H100 x2.5". */
 const LEADING_NUMBER_COUNT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*[x×*]/i;
 const TRAILING_NUMBER_COUNT = /\s[x×*]\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -72,6 +77,10 @@ function counted(raw: string, digits: string, name: string): CountedHardware {
 export function parseHardwareCount(input: string): CountedHardware {
   const raw = input.trim();
   if (SMALL_NUMBER.test(raw)) refuse(raw, "is a number alone, not a hardware name");
+  const bracketed = BRACKETED.exec(raw);
+  if (bracketed?.[1] !== undefined && !SMALL_NUMBER.test(bracketed[1])) {
+    return counted(raw, bracketed[2] ?? bracketed[3] ?? "", bracketed[1]);
+  }
   // The whole value's lookup, made once and only when a number at either end needs it.
   let whole: HardwareLookup | undefined;
   const lookUpWhole = (): HardwareLookup => {
