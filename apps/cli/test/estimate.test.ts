@@ -325,6 +325,18 @@ describe("wattprint estimate comparisons", () => {
     });
   });
 
+  it("names the cloud region a location that is a region id stands for, not near zone names", async () => {
+    // It suggested "RU-AS, SE-SE1, ASEAN" for us-east-1.
+    expectUsageError(
+      await wattprint(...ONE_HOUR_OF_100_W, "--location", "us-east-1"),
+      /unknown location "us-east-1": it is the cloud region id of Amazon Web Services's US East \(N\. Virginia\); give --cloud aws --region us-east-1 \(--location\)$/,
+    );
+    expectUsageError(
+      await wattprint(...ONE_HOUR_OF_100_W, "--location", "Spian"),
+      /unknown location "Spian"; did you mean Spain/,
+    );
+  });
+
   it("keeps a location whose name holds a comma whole", async () => {
     const json = report(
       await wattprint(

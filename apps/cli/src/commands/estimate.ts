@@ -1,4 +1,9 @@
-import { estimateFootprint, estimateReportSchema } from "@wattprint/core";
+import {
+  CLOUD_NAMES,
+  cloudRegions,
+  estimateFootprint,
+  estimateReportSchema,
+} from "@wattprint/core";
 import { parseCommandArgs, quoted } from "../args.ts";
 import { ESTIMATE_OPTIONS } from "../estimate/flags.ts";
 import { liveProvider } from "../estimate/live.ts";
@@ -66,9 +71,14 @@ async function run(plan: EstimatePlan, io: CliIo): Promise<Outcome[]> {
     if (!result.ok) {
       // The core names the request's member (`memoryGB`, `hardware.0.name`): the flag too.
       const flag = "field" in result.error ? flagOfField(result.error.field) : undefined;
-      throw new UsageError(
-        `estimate: ${result.error.message}${flag === undefined ? "" : ` (${flag})`}`,
-      );
+      const region =
+        result.error.kind === "unknown-location" ? regionHint(variant.request.location) : "";
+      // A region id's near zone names ("RU-AS" for "us-east-1") would mislead: only the hint.
+      const message =
+        region === ""
+          ? result.error.message
+          : `unknown location ${quoted(variant.request.location ?? "")}: ${region}`;
+      throw new UsageError(`estimate: ${message}${flag === undefined ? "" : ` (${flag})`}`);
     }
     // Validated again at the edge: what leaves the process is exactly the published schema.
     const report = estimateReportSchema.parse(result.value);
@@ -80,6 +90,19 @@ async function run(plan: EstimatePlan, io: CliIo): Promise<Outcome[]> {
     outcomes.push({ variant, report });
   }
   return outcomes;
+}
+
+/**
+ * A location that is a cloud region's id ("us-east-1", "eastus") was meant as that region:
+ * said so, where the suggestions of near zone names ("RU-AS") would mislead.
+ */
+function regionHint(location: string | undefined): string {
+  const id = location?.trim().toLowerCase();
+  const regions = cloudRegions.filter((r) => r.id.toLowerCase() === id);
+  if (regions.length === 0) return "";
+  const named = regions.map((r) => `${CLOUD_NAMES[r.provider]}'s ${r.location}`).join(", ");
+  const cloud = regions.length === 1 ? (regions[0]?.provider ?? "") : "CLOUD";
+  return `it is the cloud region id of ${named}; give --cloud ${cloud} --region ${location?.trim()}`;
 }
 
 /** The flag that sets a member of the core's request, by the member's path. */
