@@ -15,6 +15,12 @@ import { promisify } from "node:util";
 import { formatNumber } from "@wattprint/core";
 import { parseJsonSchema } from "@wattprint/logs";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  outputLog,
+  SAMPLE_ACTUAL,
+  standardLog,
+  writePair,
+} from "../../../packages/logs/test/crafted-logs.test-support.ts";
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -109,6 +115,30 @@ describe("wattprint logs parse", () => {
     expect(outcome.stderr).toContain("6 pair(s) read, 1 file(s) skipped");
     const strict = await wattprint("logs", "parse", dir, "--strict");
     expect(strict.code).toBe(1);
+  });
+});
+
+/** A folder of its own for a test's crafted logs, removed after the test. */
+function emptyFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));
+  dirs.push(dir);
+  return dir;
+}
+
+describe("wattprint logs parse's component table", () => {
+  it("gives the mean power weighted by epoch duration, agreeing with the energy column", async () => {
+    const dir = emptyFolder();
+    // Epoch 1: 10 s at 100 W; epoch 2: 1,000 s at 300 W. 301,000 J over 1,010 s = 298.0 W;
+    // the equal-weight mean of the epochs' powers would be 200 W.
+    const standard = standardLog({
+      components: "GPU with device(s) NVIDIA Sim.",
+      epochs: [{ gpu: "100.0" }, { gpu: "300.0" }],
+    }).replace(/(Epoch 2:\n[^\n]*Duration: )0:00:10\.00/, "$10:16:40.00");
+    expect(standard).toContain("Duration: 0:16:40.00");
+    writePair(dir, "weighted", standard, outputLog({ actual: SAMPLE_ACTUAL }));
+    const outcome = await wattprint("logs", "parse", dir);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/^gpu\s+NVIDIA Sim\s+2\s+298\.02\s+301000$/m);
   });
 });
 

@@ -53,11 +53,16 @@ export function formatPairTables(
     const watts = m["avg_power_usages (W)"];
     const joules = m["avg_energy_usages (J)"];
     const epochs = m["epoch_durations (s)"]?.length ?? 0;
+    const durations = m["epoch_durations (s)"];
+    const totalJ = joules === null ? undefined : sum(joules.map(sum));
+    const totalS = durations === null ? 0 : sum(durations);
+    // Weighted by each epoch's duration (joules over seconds), as the energy column is: an
+    // equal-weight mean of epoch powers let a 10 s epoch count as much as a 1,000 s one.
     const meanW =
-      watts === null || watts.length === 0
+      totalJ === undefined || totalS <= 0 || watts === null || watts.length === 0
         ? "-"
-        : String(Number((sum(watts.map(sum)) / watts.length).toPrecision(6)));
-    const energyJ = joules === null ? "-" : String(Number(sum(joules.map(sum)).toPrecision(6)));
+        : String(Number((totalJ / totalS).toPrecision(6)));
+    const energyJ = totalJ === undefined ? "-" : String(Number(totalJ.toPrecision(6)));
     return [terminalSafe(name), terminalSafe(m.devices.join(", ")), String(epochs), meanW, energyJ];
   });
   let text = `== ${runName(pair)} (${flags}) ==\n`;
