@@ -142,6 +142,49 @@ describe("wattprint logs parse's component table", () => {
   });
 });
 
+describe("a folder where no log pair is read", () => {
+  it("is nothing to report: exit 1, no 0 kWh sentence, table or page, strict or not", async () => {
+    const dir = emptyFolder();
+    const line = `wattprint logs: nothing to report: no carbontracker log pair read in ${dir}`;
+    for (const strict of [[], ["--strict"]]) {
+      const aggregated = await wattprint("logs", "aggregate", dir, ...strict);
+      expect(aggregated).toEqual({ code: 1, stdout: "", stderr: `${line}\n` });
+      const parsed = await wattprint("logs", "parse", dir, ...strict);
+      expect(parsed).toEqual({ code: 1, stdout: "", stderr: `${line}\n` });
+    }
+    const html = join(emptyFolder(), "e.html");
+    const reported = await wattprint("logs", "report", dir, "--html", html);
+    expect(reported).toEqual({ code: 1, stdout: "", stderr: `${line}\n` });
+    expect(() => readFileSync(html)).toThrow(/ENOENT/);
+  });
+
+  it("--json still prints its document, with no pair in it, and exits 1", async () => {
+    const dir = emptyFolder();
+    const outcome = await wattprint("logs", "parse", dir, "--json");
+    expect(outcome.code).toBe(1);
+    expect(parseJsonSchema.parse(JSON.parse(outcome.stdout)).parse_all_logs).toEqual([]);
+    // With --json, stderr's lines are JSON diagnostics too.
+    expect(JSON.parse(outcome.stderr)).toEqual({
+      kind: "diagnostic",
+      message: `wattprint logs: nothing to report: no carbontracker log pair read in ${dir}`,
+    });
+  });
+
+  it("names the subfolders that hold logs when given the folder above them", async () => {
+    const parent = emptyFolder();
+    for (const run of ["v231-pred1-e3", "v243-cpu-only"]) {
+      cpSync(join(FIXTURES, run), join(parent, run), { recursive: true });
+    }
+    mkdirSync(join(parent, "notes"));
+    const outcome = await wattprint("logs", "parse", parent);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toBe("");
+    expect(outcome.stderr).toBe(
+      `wattprint logs: nothing to report: no carbontracker log pair read in ${parent}; logs are in its subfolder(s) ${join(parent, "v231-pred1-e3")}, ${join(parent, "v243-cpu-only")} (it does not look into subfolders: name one)\n`,
+    );
+  });
+});
+
 /** The v2.4.3 CPU-only run with a power line that is not a number: its standard log cannot be read. */
 function damagedStandardLogFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));

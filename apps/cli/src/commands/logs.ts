@@ -1,9 +1,12 @@
+import { opendirSync } from "node:fs";
+import { join } from "node:path";
 import { formatNumber } from "@wattprint/core";
 import {
   AggregateAccumulator,
   aggregateSentence,
   aggregateTuple,
   checkLogDir,
+  classifyLogFileName,
   FORMAT_ATTRIBUTION,
   type LogDirError,
   type LogScan,
@@ -45,6 +48,11 @@ equivalents, device names, numbers).
 
   --strict    exit 1 when a file was skipped or a run was read without its standard log
               (each is one line on stderr either way)
+
+A folder where no log pair could be read is exit 1 ("nothing to report"), with or without
+--strict: no table, no sentence and no report claim 0 kWh for it; the line on stderr names
+the subfolders holding logs, if any. --json still prints its document, with an empty
+"parse_all_logs".
   --max-runs  runs drawn in the report, 0..${MAX_REPORT_RUNS} (default 200; every run counts in its totals)
 `;
 
@@ -84,6 +92,65 @@ function openScan(dir: string, io: CliIo): LogScan {
   return scan.value;
 }
 
+/** Subfolders named in "nothing to report"; more are counted, not listed. */
+const SUBFOLDERS_NAMED = 3;
+/** Entries read per subfolder looking for a log: the hint must not read a huge tree. */
+const ENTRIES_READ_PER_SUBFOLDER = 10_000;
+/** Subfolders looked into: past these, the hint says no more than what it found. */
+const SUBFOLDERS_READ = 1_000;
+
+/** Whether `dir` holds a carbontracker log among its first entries; false when unreadable. */
+function holdsLogs(dir: string): boolean {
+  try {
+    const handle = opendirSync(dir);
+    try {
+      for (let i = 0; i < ENTRIES_READ_PER_SUBFOLDER; i++) {
+        const entry = handle.readSync();
+        if (entry === null) return false;
+        if (entry.isFile() && classifyLogFileName(entry.name) !== undefined) return true;
+      }
+      return false;
+    } finally {
+      handle.closeSync();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The subfolders of `dir` that hold logs, in name order: a user who names the folder above
+ * the runs' folders (the reader does not descend) is told where the logs are.
+ */
+function subfoldersWithLogs(dir: string): string[] {
+  const found: string[] = [];
+  try {
+    const handle = opendirSync(dir);
+    try {
+      for (let i = 0; i < SUBFOLDERS_READ; i++) {
+        const entry = handle.readSync();
+        if (entry === null) break;
+        if (entry.isDirectory() && holdsLogs(join(dir, entry.name))) found.push(entry.name);
+      }
+    } finally {
+      handle.closeSync();
+    }
+  } catch {
+    // The folder was read a moment ago; if it cannot be now, there is no hint to give.
+  }
+  return found.sort();
+}
+
+/** The line for a folder where no pair was read, naming the subfolders that hold logs. */
+function nothingToReport(dir: string): string {
+  const subfolders = subfoldersWithLogs(dir);
+  const where = `wattprint logs: nothing to report: no carbontracker log pair read in ${terminalSafe(dir)}`;
+  if (subfolders.length === 0) return `${where}\n`;
+  const named = subfolders.slice(0, SUBFOLDERS_NAMED).map((name) => terminalSafe(join(dir, name)));
+  const more = subfolders.length - named.length;
+  return `${where}; logs are in its subfolder(s) ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""} (it does not look into subfolders: name one)\n`;
+}
+
 function finish(scan: LogScan, strict: boolean, io: CliIo): number {
   const { counters, warnings } = scan.introspect();
   // A run whose standard log is damaged is still counted from its output log, as
@@ -107,8 +174,12 @@ function finish(scan: LogScan, strict: boolean, io: CliIo): number {
     const parts = [`${counters.pairsParsed} pair(s) read`];
     if (skipped > 0) parts.push(`${skipped} file(s) skipped`);
     io.stderr(`wattprint logs: ${[...parts, ...noted].join(", ")}\n`);
-  } else if (counters.pairsParsed === 0)
-    io.stderr(`wattprint logs: no carbontracker log pairs in ${terminalSafe(scan.logDir)}\n`);
+  }
+  // Nothing read is nothing to report, not a total of 0 kWh: a failure, strict or not.
+  if (counters.pairsParsed === 0) {
+    io.stderr(nothingToReport(scan.logDir));
+    return EXIT_FAILURE;
+  }
   return strict && (skipped > 0 || counters.standardLogsUnread > 0) ? EXIT_FAILURE : EXIT_OK;
 }
 
@@ -139,10 +210,15 @@ async function parse(dir: string, json: boolean, strict: boolean, io: CliIo): Pr
 async function aggregate(dir: string, strict: boolean, io: CliIo): Promise<number> {
   const scan = openScan(dir, io);
   const total = new AggregateAccumulator();
-  io.stdout(`${RUN_TABLE_HEADER}\n`);
-  for await (const pair of scan) io.stdout(`${formatRunRow(pair, total.add(pair))}\n`);
+  // The header waits for the first run, and the sentence needs one: a folder where nothing
+  // was read prints neither (a sentence would claim 0 kWh for runs never read).
+  let rows = 0;
+  for await (const pair of scan) {
+    if (rows++ === 0) io.stdout(`${RUN_TABLE_HEADER}\n`);
+    io.stdout(`${formatRunRow(pair, total.add(pair))}\n`);
+  }
   // wattprint read these logs; whether carbontracker or wattprint measured them, it cannot tell.
-  io.stdout(`\n${aggregateSentence(total.totals(), FORMAT_ATTRIBUTION)}\n`);
+  if (rows > 0) io.stdout(`\n${aggregateSentence(total.totals(), FORMAT_ATTRIBUTION)}\n`);
   return finish(scan, strict, io);
 }
 
@@ -170,6 +246,8 @@ async function report(
     else runsNotShown++;
   }
   const { problems, warnings, counters } = scan.introspect();
+  // No page for a folder where nothing was read: its totals would claim 0 kWh.
+  if (counters.pairsParsed === 0) return finish(scan, strict, io);
   const totals = accumulator.totals();
   const html = renderHtmlReport({
     logDir: dir,
