@@ -1,4 +1,9 @@
-import { estimateReportSchema, resolveGridIntensity } from "@wattprint/core";
+import {
+  estimateReportSchema,
+  resolveGridIntensity,
+  searchCloudInstances,
+  searchHardware,
+} from "@wattprint/core";
 import { describe, expect, it } from "vitest";
 import { wattprint as runInProcess } from "./helpers/in-process.ts";
 import { expectUsageError, type Outcome } from "./helpers/outcome.ts";
@@ -275,6 +280,49 @@ describe("wattprint zones and hardware", () => {
       await wattprint("zones", "--limit", "0"),
       /--limit expects an integer >= 1, got "0"$/,
     );
+  });
+
+  it("--limit cuts every section of the listing, and says on stderr how many rows it left out", async () => {
+    /** The data rows of the table under `title` (the first table when no title is given). */
+    const rowsOf = (stdout: string, title?: string): string[] => {
+      const lines = stdout.split("\n");
+      const start = title === undefined ? 0 : lines.indexOf(`${title}:`) + 1;
+      expect(start).toBeGreaterThanOrEqual(0);
+      const end = lines.indexOf("", start);
+      return lines.slice(start + 2, end === -1 ? undefined : end);
+    };
+    const epyc = searchHardware("epyc").length;
+    const instances = searchCloudInstances("epyc").length;
+    expect(epyc).toBeGreaterThan(5);
+    expect(instances).toBeGreaterThan(5);
+    const hardware = await wattprint("hardware", "epyc", "--limit", "5");
+    expect(hardware.code).toBe(0);
+    expect(rowsOf(hardware.stdout)).toHaveLength(5);
+    expect(rowsOf(hardware.stdout, "cloud instances (--instance)")).toHaveLength(5);
+    expect(hardware.stderr).toBe(
+      `wattprint hardware: --limit 5 left out ${epyc - 5} of ${epyc} hardware rows, ${instances - 5} of ${instances} cloud instance rows; raise --limit to see them\n`,
+    );
+
+    const zones = await wattprint("zones", "--limit", "3");
+    expect(zones.code).toBe(0);
+    expect(rowsOf(zones.stdout)).toHaveLength(3);
+    expect(rowsOf(zones.stdout, "cloud regions (--region)")).toHaveLength(3);
+    expect(zones.stderr).toMatch(
+      /^wattprint zones: --limit 3 left out \d+ of \d+ zone rows, \d+ of \d+ cloud region rows; raise --limit to see them\n$/,
+    );
+
+    // --json prints the first table alone: its cut is counted, as a JSON diagnostic.
+    const json = await wattprint("hardware", "epyc", "--limit", "5", "--json");
+    expect(JSON.parse(json.stdout)).toHaveLength(5);
+    expect(JSON.parse(json.stderr)).toEqual({
+      kind: "diagnostic",
+      message: `wattprint hardware: --limit 5 left out ${epyc - 5} of ${epyc} hardware rows; raise --limit to see them`,
+    });
+
+    // A limit that cuts nothing says nothing.
+    const all = await wattprint("hardware", "epyc", "--limit", "1000");
+    expect(all.stderr).toBe("");
+    expect(rowsOf(all.stdout)).toHaveLength(epyc);
   });
 
   it("answers help with 0, no command and unknown commands with 2", async () => {

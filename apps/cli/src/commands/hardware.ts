@@ -24,8 +24,9 @@ Lists the hardware power profiles (CPUs and accelerators) with their rated power
 vendor publication each figure comes from, then the machine presets (--machine) and cloud
 instance types (--instance) that match. The query matches names and aliases. --json prints
 the power profiles; \`hardware machines --json\` and \`hardware instances --json\` the others.
+--limit N cuts each table to N rows; a line on stderr counts the rows left out.
 `,
-  search: (query, limit) => searchHardware(query, limit),
+  search: (query) => searchHardware(query),
   header: ["name", "kind", "power", "basis", "source"],
   row: (profile) => [
     profile.name,
@@ -34,13 +35,23 @@ the power profiles; \`hardware machines --json\` and \`hardware instances --json
     profile.basis,
     hardwareSource(profile.sourceId)?.title ?? profile.sourceId,
   ],
-  footer: (query) => {
-    const lines = [
-      ...section("machine presets (--machine)", MACHINE_COLUMNS, searchMachines(query)),
-      ...section("cloud instances (--instance)", INSTANCE_COLUMNS, searchCloudInstances(query)),
-    ];
-    return lines.length === 0 ? undefined : lines.join("\n");
-  },
+  footer: (query) => ({
+    notes: [],
+    sections: [
+      section(
+        "machine presets (--machine)",
+        "machine preset",
+        MACHINE_COLUMNS,
+        searchMachines(query),
+      ),
+      section(
+        "cloud instances (--instance)",
+        "cloud instance",
+        INSTANCE_COLUMNS,
+        searchCloudInstances(query),
+      ),
+    ],
+  }),
 };
 
 const MACHINES: SearchCommand<MachinePreset> = {
@@ -52,7 +63,7 @@ Lists the machine presets \`wattprint estimate --machine ID\` takes: each a bill
 (accelerators, CPUs, memory, the rest up to the spec sheet's maximum power) from the
 vendor's spec sheet.
 `,
-  search: (query, limit) => searchMachines(query).slice(0, limit),
+  search: (query) => searchMachines(query),
   ...MACHINE_COLUMNS,
 };
 
@@ -65,7 +76,7 @@ Lists the cloud instance types \`wattprint estimate --instance TYPE\` takes (AWS
 Cloud, Azure): accelerators, vCPUs and the CPU they are a share of, memory, and the
 provider's page each comes from. The query matches names, families, providers and parts.
 `,
-  search: (query, limit) => searchCloudInstances(query).slice(0, limit),
+  search: (query) => searchCloudInstances(query),
   ...INSTANCE_COLUMNS,
 };
 

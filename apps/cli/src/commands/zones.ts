@@ -53,9 +53,10 @@ States and its zones); a US state name or code (Virginia, US-VA) lists the balan
 serving it, with the share of its load where the operator publishes one; otherwise names
 and codes starting with the query come first, then those containing it. Cloud regions
 (AWS, Google Cloud, Azure) whose id, location or zone match follow, with the zone each is
-estimated in. --json prints the zones.
+estimated in. --json prints the zones. --limit N cuts each table to N rows; a line on
+stderr counts the rows left out.
 `,
-  search: (query, limit) => searchZones(query, limit),
+  search: (query) => searchZones(query),
   header: (results) => [
     "code",
     "name",
@@ -76,13 +77,20 @@ estimated in. --json prints the zones.
   ],
   footer: (query, zones) => {
     const resolved = query.trim() === "" ? undefined : resolveLocation(query);
-    const lines = [
-      ...(resolved?.ok === false && resolved.error.kind === "ambiguous-location"
-        ? [`note: as a --location, ${resolved.error.message}`]
-        : []),
-      ...section("cloud regions (--region)", REGION_COLUMNS, regionsFor(query, zones)),
-    ];
-    return lines.length === 0 ? undefined : lines.join("\n");
+    return {
+      notes:
+        resolved?.ok === false && resolved.error.kind === "ambiguous-location"
+          ? [`note: as a --location, ${resolved.error.message}`]
+          : [],
+      sections: [
+        section(
+          "cloud regions (--region)",
+          "cloud region",
+          REGION_COLUMNS,
+          regionsFor(query, zones),
+        ),
+      ],
+    };
   },
 };
 

@@ -45,20 +45,41 @@ export const REGION_COLUMNS: Pick<SearchCommand<CloudRegion>, "header" | "row"> 
   row: (r) => [r.provider, r.id, r.location, r.zone, cloudSource(r.sourceId)?.title ?? r.sourceId],
 };
 
-/** A titled table for a listing's second part, or nothing when no row matches. */
+/**
+ * A listing's second part (the machine presets after the hardware, the cloud regions after the
+ * zones): every row that matched, drawn up to a limit, so that `--limit` cuts it as it cuts
+ * the first table and the rows cut are counted.
+ */
+export interface ListingSection {
+  /** What a row is, for the line that counts the rows cut: "cloud region". */
+  readonly what: string;
+  /** Every row that matched. */
+  readonly total: number;
+  /** The titled table of the first `limit` rows, or nothing when no row matches. */
+  lines(limit: number): string[];
+}
+
 export function section<R>(
   title: string,
+  what: string,
   columns: Pick<SearchCommand<R>, "header" | "row">,
-  rows: readonly R[],
-): string[] {
-  if (rows.length === 0) return [];
-  const header = typeof columns.header === "function" ? columns.header(rows) : columns.header;
-  return [
-    "",
-    `${title}:`,
-    renderTable(
-      header,
-      rows.map((row) => columns.row(row, rows)),
-    ),
-  ];
+  matched: readonly R[],
+): ListingSection {
+  return {
+    what,
+    total: matched.length,
+    lines: (limit) => {
+      const rows = matched.slice(0, limit);
+      if (rows.length === 0) return [];
+      const header = typeof columns.header === "function" ? columns.header(rows) : columns.header;
+      return [
+        "",
+        `${title}:`,
+        renderTable(
+          header,
+          rows.map((row) => columns.row(row, rows)),
+        ),
+      ];
+    },
+  };
 }
