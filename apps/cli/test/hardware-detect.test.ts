@@ -267,6 +267,27 @@ describe.sequential("wattprint hardware detect", () => {
     expect(outcome.interruptListeners).toBe(0);
   });
 
+  it("--cpu refuses a name the table does not know, with suggestions, and keeps a vague known one", async () => {
+    // It was modelled as the median of every CPU of the table, with exit 0.
+    expectOneLineError(
+      await wattprint(bare, "hardware", "detect", "--cpu", "bogus"),
+      2,
+      /^wattprint hardware detect: unknown hardware "bogus"; did you mean [^?]+\? .*\(--cpu\)$/,
+    );
+    expectOneLineError(
+      await wattprint(bare, "hardware", "detect", "--cpu", "NVIDIA A100 40GB PCIe"),
+      2,
+      /^wattprint hardware detect: --cpu "NVIDIA A100 40GB PCIe" names NVIDIA A100 PCIe 40GB, a \w+, not a CPU/,
+    );
+    const vague = await wattprint(bare, "hardware", "detect", "--cpu", "AMD EPYC");
+    expect(vague.code).toBe(0);
+    expect(vague.stdout).toMatch(/^model:cpu\s+cpu\s+model\s+modelled\s+low\s+AMD EPYC$/m);
+    expect(vague.stdout).toMatch(/CPU name "AMD EPYC" given by the user/);
+    const named = await wattprint(bare, "hardware", "detect", "--cpu", "AMD EPYC 7763");
+    expect(named.code).toBe(0);
+    expect(named.stdout).toMatch(/^model:cpu\s+cpu\s+model\s+modelled\s+high\s+AMD EPYC 7763$/m);
+  });
+
   it("refuses what it cannot do with one line: a missing component, an unknown device, a bad interval", async () => {
     expectOneLineError(
       await wattprint(bare, "hardware", "detect", "--components", "gpu"),

@@ -1,3 +1,4 @@
+import { findHardware, searchHardware } from "@wattprint/core";
 import type { ComponentRequest } from "@wattprint/power";
 import { parseCommandArgs, parseIntervalFlag, parseNumberFlag, quoted } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
@@ -75,10 +76,30 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
     components: parseComponents(values.components),
     devices: values.device ?? [],
     fallback: values["no-model"] === true ? "none" : "model",
-    cpuName: values.cpu,
+    cpuName: values.cpu === undefined ? undefined : checkCpuName(values.cpu),
     watchIntervalMs: watch === undefined ? undefined : parseInterval(watch),
     count,
   };
+}
+
+/**
+ * `--cpu NAME`, checked before anything is read: an unknown name was modelled as the median
+ * of every CPU of the table, with exit 0, as if the user had named it. Refused as
+ * `estimate --hardware` refuses one, through the same lookup and its suggestions. A vague
+ * name the table's CPU rows match ("AMD EPYC", "Intel Xeon") is kept: the model takes the
+ * median of those rows and says so (low confidence).
+ */
+function checkCpuName(name: string): string {
+  const match = findHardware(name);
+  if (match.ok) {
+    const { profile } = match.value;
+    if (profile.kind === "cpu" || profile.kind === "soc") return name;
+    throw new UsageError(
+      `${COMMAND}: --cpu ${quoted(name)} names ${profile.name}, a ${profile.kind}, not a CPU (run \`wattprint hardware <query>\` to search)`,
+    );
+  }
+  if (searchHardware(name).some((row) => row.kind === "cpu")) return name;
+  throw new UsageError(`${COMMAND}: ${match.error.message} (--cpu)`);
 }
 
 function parseComponents(raw: string | undefined): readonly ComponentRequest[] {

@@ -29,7 +29,8 @@ table and the OS load unless --no-model is given.
 
   --components LIST  only these components; one that is not there is an error
   --device ID        only devices with this id or name, or matching an id pattern (nvml:*)
-  --cpu NAME         the CPU to model when the OS names it vaguely (e.g. "AMD EPYC 7763")
+  --cpu NAME         the CPU to model when the OS names it vaguely (e.g. "AMD EPYC 7763");
+                     a name no CPU row of the hardware table matches is refused (exit 2)
   --watch [INTERVAL] print live power per component and device every INTERVAL (default 1s,
                      a bare number is seconds) until interrupted, then the energy used
   --count N          with --watch: stop after N readings
