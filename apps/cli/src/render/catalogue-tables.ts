@@ -5,7 +5,7 @@ import {
   type MachinePreset,
   machineSource,
 } from "@wattprint/core";
-import type { SearchCommand } from "./search-command.ts";
+import type { ListingSection, SearchCommand } from "./search-command.ts";
 import { renderTable } from "./table.ts";
 
 const parts = (accelerators: { hardware: string; count: number } | undefined): string =>
@@ -50,15 +50,6 @@ export const REGION_COLUMNS: Pick<SearchCommand<CloudRegion>, "header" | "row"> 
  * zones): every row that matched, drawn up to a limit, so that `--limit` cuts it as it cuts
  * the first table and the rows cut are counted.
  */
-export interface ListingSection {
-  /** What a row is, for the line that counts the rows cut: "cloud region". */
-  readonly what: string;
-  /** Every row that matched. */
-  readonly total: number;
-  /** The titled table of the first `limit` rows, or nothing when no row matches. */
-  lines(limit: number): string[];
-}
-
 export function section<R>(
   title: string,
   what: string,

@@ -2,7 +2,6 @@ import { MAX_REQUEST_TEXT_CHARS } from "@wattprint/core";
 import { parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
 import type { CliIo } from "../io.ts";
 import { EXIT_OK, UsageError } from "../usage-error.ts";
-import type { ListingSection } from "./catalogue-tables.ts";
 import { jsonText } from "./json-text.ts";
 import { renderTable } from "./table.ts";
 import { terminalSafe } from "./terminal-text.ts";
@@ -18,6 +17,16 @@ function searchable(query: string): boolean {
 }
 
 /** What `zones` and `hardware` share: a query, `--limit`, `--json`, and a table of results. */
+/** A table after the first, cut to the same `--limit` (catalogue-tables.ts builds them). */
+export interface ListingSection {
+  /** What a row is, for the line that counts the rows cut: "cloud region". */
+  readonly what: string;
+  /** Every row that matched. */
+  readonly total: number;
+  /** The titled table of the first `limit` rows, or nothing when no row matches. */
+  lines(limit: number): string[];
+}
+
 export interface SearchCommand<R> {
   readonly name: string;
   readonly help: string;
