@@ -33,7 +33,8 @@ Prometheus metrics and a dashboard at /.
                         (the last X-Forwarded-For entry) (env WATTPRINT_TRUST_PROXY=1)
   --body-limit BYTES    largest JSON body (default 1048576)
   --upload-limit BYTES  largest uploaded log file (default 10485760; at most 20 files a request)
-  --request-timeout S   seconds to receive a whole request (default 30)
+  --request-timeout S   seconds to receive a whole request, 0.001..3600, counted in whole
+                        milliseconds (default 30)
   --help                this text
   --version             the version of wattprint-server
 `;
@@ -193,16 +194,26 @@ export function parseServerOptions(
       { integer: true, min: 1024, max: 1024 * 1024 * 1024, unit: "bytes" },
       10 * 1024 * 1024,
     ),
-    requestTimeoutMs:
+    requestTimeoutMs: secondsToMs(
       numberOption(
         "request-timeout",
         values["request-timeout"],
         env,
         undefined,
-        { above: 0, max: 3600, unit: "seconds" },
+        { min: 0.001, max: 3600, unit: "seconds" },
         30,
-      ) * 1000,
+      ),
+    ),
   };
+}
+
+/**
+ * Seconds as whole milliseconds: Fastify refuses a request timeout that is not an integer (it
+ * stopped the server at start), and Node's timers count whole milliseconds anyway. The rule's
+ * minimum, 1 ms, keeps it above 0, which Node reads as no timeout at all.
+ */
+function secondsToMs(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 const PORT_RULE: NumberRule = { integer: true, min: 0, max: 65_535 };

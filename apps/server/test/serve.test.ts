@@ -76,6 +76,12 @@ describe("wattprint-server usage", () => {
       /--log-level expects debug, info, warn, error, silent, got "loud"/,
     ],
     [["serve"], {}, /unexpected argument "serve"/],
+    // Below a millisecond: Node reads a 0 ms timeout as none, and Fastify stopped at start.
+    [
+      ["--request-timeout", "0.0001"],
+      {},
+      /--request-timeout expects a number 0\.001\.\.3600 \(seconds\), got "0\.0001"/,
+    ],
   ] as const)("%j %j exits 2 naming the setting", async (argv, env, message) => {
     const h = harness(env);
     expect(await serve(argv, h.io)).toBe(2);
@@ -241,6 +247,35 @@ describe("wattprint-server on PGlite in --data-dir", () => {
     second.stop("SIGINT");
     expect(await again).toBe(0);
   }, 240_000);
+});
+
+describe("wattprint-server --request-timeout in fractions of a second", () => {
+  it("counts whole milliseconds: 2.0001 starts the server and a stalled body is a 408", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wattprint-timeout-"));
+    try {
+      const h = harness();
+      const served = serve(
+        ["--port", "0", "--data-dir", dir, "--log-level", "silent", "--request-timeout", "2.0001"],
+        h.io,
+      );
+      // Before the fix the server stopped at start (exit 1): fail then, rather than wait.
+      const url = await Promise.race([
+        h.listening,
+        served.then((code): never => {
+          throw new Error(`exited ${code}: ${h.stderr.join("")}`);
+        }),
+      ]);
+      await waitReady(url);
+      const stalled = slowPost(url, "/v1/estimate", JSON.stringify({ hardware: [{ watts: 5 }] }));
+      const answer = await stalled.response;
+      expect(answer.status).toBe(408);
+      expect(JSON.parse(answer.body).type).toBe("/problems/request-timeout");
+      h.stop("SIGTERM");
+      expect(await served).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("wattprint-server stopping with a keep-alive client", () => {
