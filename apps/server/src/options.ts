@@ -150,14 +150,8 @@ export function parseServerOptions(
   }
   const cors = optionText("cors-origin", values["cors-origin"], env, "WATTPRINT_CORS_ORIGIN");
   const corsOrigins = cors === undefined ? [] : cors.text.trim() === "*" ? true : list(cors.text);
-  if (corsOrigins !== true) {
-    for (const origin of corsOrigins) {
-      if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
-        throw new UsageError(
-          `${cors?.name} expects origins such as https://example.org (no path), got "${origin}"`,
-        );
-      }
-    }
+  if (corsOrigins !== true && cors !== undefined) {
+    for (const origin of corsOrigins) checkCorsOrigin(cors.name, origin);
   }
   return {
     host,
@@ -205,6 +199,28 @@ export function parseServerOptions(
       ),
     ),
   };
+}
+
+/**
+ * One `--cors-origin` entry, as a browser writes the `Origin` header: the CORS plugin compares
+ * the text exactly, so `https://Good.Example` or `https://b.example:443` never matched and
+ * CORS failed without a word. WHATWG URL gives the form browsers send (lower-case host,
+ * punycode, no default port); an entry that is not already in it is refused, naming it.
+ */
+function checkCorsOrigin(name: string, origin: string): void {
+  const expected = `${name} expects origins such as https://example.org (no path)`;
+  if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new UsageError(`${expected}, got "${origin}"`);
+  let canonical: string;
+  try {
+    canonical = new URL(origin).origin;
+  } catch {
+    throw new UsageError(`${expected}, got "${origin}", which is not a URL`);
+  }
+  if (canonical !== origin) {
+    throw new UsageError(
+      `${name}: "${origin}" is not an origin as browsers send it (lower-case, no default port, nothing after the port); write "${canonical}"`,
+    );
+  }
 }
 
 /**

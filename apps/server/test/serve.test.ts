@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerIo } from "../src/io.ts";
+import { parseServerOptions } from "../src/options.ts";
 import { serve } from "../src/serve.ts";
 import { MIGRATIONS } from "../src/store/migrations.ts";
 import { runResult } from "./support/runs.test-support.ts";
@@ -65,6 +66,27 @@ describe("wattprint-server usage", () => {
       {},
       /--cors-origin expects origins such as https:\/\/example\.org/,
     ],
+    // Origins no browser sends never match (the comparison is exact): refused, naming the form to write.
+    [
+      ["--cors-origin", "https://Good.Example"],
+      {},
+      /--cors-origin: "https:\/\/Good\.Example" is not an origin .*; write "https:\/\/good\.example"/,
+    ],
+    [
+      ["--cors-origin", "https://a.example,https://b.example:443"],
+      {},
+      /--cors-origin: "https:\/\/b\.example:443" is not an origin .*; write "https:\/\/b\.example"/,
+    ],
+    [
+      [],
+      { WATTPRINT_CORS_ORIGIN: "http://user@c.example:8080" },
+      /WATTPRINT_CORS_ORIGIN: "http:\/\/user@c\.example:8080" is not an origin .*; write "http:\/\/c\.example:8080"/,
+    ],
+    [
+      ["--cors-origin", "https://d.example:99999"],
+      {},
+      /--cors-origin expects origins such as https:\/\/example\.org \(no path\), got "https:\/\/d\.example:99999", which is not a URL/,
+    ],
     [
       ["--api-keys-file", "/nonexistent/keys"],
       {},
@@ -89,6 +111,16 @@ describe("wattprint-server usage", () => {
     expect(text).toMatch(message);
     expect(text).toMatch(/^wattprint-server: .* \(see --help\)\n$/);
     expect(text).not.toMatch(/secret/);
+  });
+
+  it("--cors-origin keeps origins written as browsers send them", () => {
+    const options = parseServerOptions(
+      ["--cors-origin", "https://a.example, http://localhost:5173,https://[::1]:8443"],
+      {},
+    );
+    expect(options).toMatchObject({
+      corsOrigins: ["https://a.example", "http://localhost:5173", "https://[::1]:8443"],
+    });
   });
 
   it("--help prints the flags and exits 0", async () => {
