@@ -12,6 +12,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { AppSettings, RouteContext } from "./app-types.ts";
 import { ApiKeys } from "./http/auth.ts";
+import { useCheckedJsonParser } from "./http/body-encoding.ts";
 import { clientErrorHandler } from "./http/client-errors.ts";
 import { errorHandler, sendProblem } from "./http/errors.ts";
 import { ServerMetrics } from "./http/metrics.ts";
@@ -133,6 +134,8 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
   app.setErrorHandler(errorHandler(metrics));
   // Bodies are JSON (or multipart uploads): a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser("text/plain");
+  // A compressed body, or one in another charset than UTF-8, is a 415 before it is parsed.
+  useCheckedJsonParser(app);
   const routeMethods = new RouteMethods();
   app.addHook("onRoute", (route) => routeMethods.add(route.url, route.method));
   app.setNotFoundHandler((request, reply) => {

@@ -1,7 +1,8 @@
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { appForFile } from "./support/app.test-support.ts";
+import { appForFile, multipart } from "./support/app.test-support.ts";
+import { writtenRunLogs } from "./support/logs.test-support.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
 /**
@@ -182,6 +183,110 @@ describe("a JSON body the parser refuses", () => {
       detail: expect.stringContaining('Content-Encoding "gzip"'),
     });
   });
+
+  it.each([
+    ["/v1/estimate", "gzip", { hardware: [{ watts: 5 }], duration: "1h" }],
+    [
+      "/v1/footprint",
+      "br",
+      {
+        ml_model: { model: "bert-base" },
+        user_input: { geo_location_region: "Spain" },
+        hw: { hw_description: "a workstation", power_consumption: 300, latency: 0.5 },
+        task_id: { problem_id: 7, iteration_id: 2 },
+      },
+    ],
+    [
+      "/v1/runs",
+      "identity, deflate",
+      { project: "sent-compressed", result: runResult("2026-05-01T00:00:00Z", 1, 2, 3) },
+    ],
+  ])(
+    "%s: a body that parses but says Content-Encoding %j is a 415 all the same",
+    async (url, coding, body) => {
+      const answer = await rig.app.inject({
+        method: "POST",
+        url,
+        headers: { "content-type": "application/json", "content-encoding": coding },
+        payload: JSON.stringify(body),
+      });
+      expect(answer.statusCode).toBe(415);
+      expect(answer.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(answer.headers["accept-encoding"]).toBe("identity");
+      expect(answer.json()).toMatchObject({
+        type: "/problems/unsupported-media-type",
+        field: "content-encoding",
+        detail: expect.stringContaining(`Content-Encoding ${JSON.stringify(coding)}`),
+      });
+    },
+  );
+
+  it("a compressed run is not stored", async () => {
+    await rig.app.inject({
+      method: "POST",
+      url: "/v1/runs",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      payload: JSON.stringify({
+        project: "never-stored",
+        result: runResult("2026-05-01T00:00:00Z", 1, 2, 3),
+      }),
+    });
+    const runs = await rig.app.inject({ method: "GET", url: "/v1/runs?project=never-stored" });
+    expect(runs.statusCode).toBe(200);
+    expect(JSON.stringify(runs.json())).not.toContain("never-stored");
+  });
+
+  it("an upload with Content-Encoding gzip is a 415 before the form is read", async () => {
+    const form = multipart(writtenRunLogs(1, 2));
+    const answer = await rig.app.inject({
+      method: "POST",
+      url: "/v1/logs/parse",
+      headers: { "content-type": form.contentType, "content-encoding": "gzip" },
+      payload: form.body,
+    });
+    expect(answer.statusCode).toBe(415);
+    expect(answer.headers["accept-encoding"]).toBe("identity");
+    expect(answer.json()).toMatchObject({
+      type: "/problems/unsupported-media-type",
+      field: "content-encoding",
+    });
+  });
+
+  it.each([
+    ["identity", "application/json"],
+    ["IDENTITY", "application/json; charset=UTF-8"],
+    [undefined, 'application/json; charset="utf-8"'],
+    [undefined, "application/json; charset=us-ascii"],
+  ])("Content-Encoding %j with %j is read as before", async (coding, type) => {
+    const answer = await rig.app.inject({
+      method: "POST",
+      url: "/v1/estimate",
+      headers: {
+        "content-type": type,
+        ...(coding === undefined ? {} : { "content-encoding": coding }),
+      },
+      payload: JSON.stringify({ hardware: [{ watts: 5 }], duration: "1h" }),
+    });
+    expect(answer.statusCode, answer.body).toBe(200);
+  });
+
+  it.each(["utf-16", "ISO-8859-1", '"latin1"'])(
+    "declared as charset %s is a 415 naming the content type: it would be read as UTF-8",
+    async (charset) => {
+      const answer = await rig.app.inject({
+        method: "POST",
+        url: "/v1/estimate",
+        headers: { "content-type": `application/json; charset=${charset}` },
+        payload: JSON.stringify({ hardware: [{ watts: 5 }], duration: "1h" }),
+      });
+      expect(answer.statusCode).toBe(415);
+      expect(answer.json()).toMatchObject({
+        type: "/problems/unsupported-media-type",
+        field: "content-type",
+        detail: expect.stringContaining(JSON.stringify(charset.replaceAll('"', ""))),
+      });
+    },
+  );
 
   it("with a __proto__ member says so, as the parser cannot tell it from bad JSON", async () => {
     const answer = await rig.app.inject({

@@ -98,31 +98,20 @@ export function sendProblem(
   metrics.errors.inc({ type });
   // RFC 9110 §15.5.2: a 401 names the scheme it wants (RFC 6750's Bearer).
   if (type === "unauthorized") reply.header("www-authenticate", 'Bearer realm="wattprint"');
+  // RFC 9110 §15.5.16: a body refused for its content coding names the coding taken.
+  if (type === "unsupported-media-type" && details.field === "content-encoding")
+    reply.header("accept-encoding", "identity");
   const body = problem(type, detail, details, reply.request.url.split("?")[0]);
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 /**
- * A JSON body Fastify's parser refused, told apart by what the request says: a compressed
- * body (Content-Encoding: gzip) is a 415 naming the coding (RFC 9110 §15.5.16), not "not valid
- * JSON"; otherwise the parser refuses both bad JSON and a `__proto__` member (prototype
- * poisoning), and cannot say which, so the detail names both.
+ * A JSON body Fastify's parser refused. It refuses both bad JSON and a `__proto__` member
+ * (prototype poisoning), and cannot say which, so the detail names both. (A compressed body
+ * never gets here: the JSON parser refuses it first, see body-encoding.ts.)
  */
-function bodyProblem(
-  error: unknown,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): ReturnType<typeof toProblem> | undefined {
+function bodyProblem(error: unknown): ReturnType<typeof toProblem> | undefined {
   if ((error as Partial<FastifyError>).code !== "FST_ERR_CTP_INVALID_JSON_BODY") return undefined;
-  const coding = request.headers["content-encoding"];
-  if (coding !== undefined && coding.trim().toLowerCase() !== "identity") {
-    reply.header("accept-encoding", "identity");
-    return {
-      type: "unsupported-media-type",
-      detail: `the body is sent with Content-Encoding ${JSON.stringify(coding.slice(0, 40))}; this server reads bodies uncompressed`,
-      details: { field: "content-encoding" },
-    };
-  }
   return {
     type: "malformed-json",
     detail:
@@ -134,7 +123,7 @@ function bodyProblem(
 /** The app's one error handler: a problem document for everything, a stack only in the log. */
 export function errorHandler(metrics: ServerMetrics) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    const { type, detail, details } = bodyProblem(error, request, reply) ?? toProblem(error);
+    const { type, detail, details } = bodyProblem(error) ?? toProblem(error);
     if (type === "internal") {
       request.log.error({ err: error }, "request failed");
     } else if (error instanceof ProblemError && error.logCause !== undefined) {

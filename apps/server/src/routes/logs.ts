@@ -14,6 +14,7 @@ import {
 } from "@wattprint/logs";
 import { z } from "zod";
 import type { RouteContext, TypedApp } from "../app-types.ts";
+import { contentEncodingProblem } from "../http/body-encoding.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError } from "../http/problem.ts";
 import { MAX_UPLOAD_FILES } from "../options.ts";
@@ -137,6 +138,9 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
       },
     },
     async (request) => {
+      // Before the form is read: busboy would read a compressed form as a broken one.
+      const compressed = contentEncodingProblem(request);
+      if (compressed !== undefined) throw compressed;
       if (!request.isMultipart()) {
         throw new ProblemError(
           "unsupported-media-type",
