@@ -98,6 +98,10 @@ describe.sequential("wattprint hardware detect", () => {
     expect(outcome.stdout).toMatch(
       /model:cpu: "AMD EPYC" names no single CPU of the hardware table: assumed [\d.]+ W per logical CPU/,
     );
+    // A name no CPU row matches: refused, naming the variable (it modelled the median CPU).
+    const bogus = await wattprint({ ...bare, WATTPRINT_CPU_NAME: "bogus" }, "hardware", "detect");
+    expect(bogus.code).not.toBe(0);
+    expect(bogus.stderr).toMatch(/"cpuName": unknown hardware "bogus";.*WATTPRINT_CPU_NAME\)$/m);
     expect(outcome.stdout).toMatch(
       /model:dram: \d+ module\(s\) assumed \([\d.]+ GB each\) × [\d.]+ W \+ [\d.]+ W\/GB/,
     );
@@ -277,7 +281,7 @@ describe.sequential("wattprint hardware detect", () => {
     expectOneLineError(
       await wattprint(bare, "hardware", "detect", "--cpu", "NVIDIA A100 40GB PCIe"),
       2,
-      /^wattprint hardware detect: --cpu "NVIDIA A100 40GB PCIe" names NVIDIA A100 PCIe 40GB, a \w+, not a CPU/,
+      /^wattprint hardware detect: "NVIDIA A100 40GB PCIe" names NVIDIA A100 PCIe 40GB, a gpu, not a CPU \(--cpu\)$/,
     );
     const vague = await wattprint(bare, "hardware", "detect", "--cpu", "AMD EPYC");
     expect(vague.code).toBe(0);

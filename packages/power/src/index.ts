@@ -66,6 +66,7 @@ export {
 } from "./meter/reading.ts";
 export { deviceMatches } from "./meter/select.ts";
 export { type CpuFacts, type CpuPowerModel, modelCpu } from "./model/cpu-model.ts";
+export { cpuNameProblem } from "./model/cpu-name.ts";
 export { gatherFacts, type MachineFacts } from "./model/facts.ts";
 export { type ModelOptions, ModelSource } from "./model/model-source.ts";
 export { type CpuTimes, parseProcStat } from "./model/proc-stat.ts";

@@ -227,6 +227,47 @@ describe("openPowerMeter choices", () => {
     expect(!negative.ok && negative.error.field).toBe("simulated.0.watts");
   });
 
+  it("refuses a cpuName no CPU row matches, naming the option and the variable", async () => {
+    // It was modelled as the median of every CPU of the table, as if the user had named one.
+    const facts = {
+      cpu: { brand: "AMD EPYC", logicalCpus: 2, sockets: 1 },
+      memoryBytes: 16 * 1024 ** 3,
+      dimms: undefined,
+      origin: ["test"],
+    };
+    const quiet = {
+      powercapRoot: "/nonexistent/powercap",
+      hwmonRoot: "/nonexistent/hwmon",
+      nvmlLibrary: "/nonexistent/libnvidia-ml.so.1",
+    };
+    for (const [cpuName, why] of [
+      ["bogus", /unknown hardware "bogus"/],
+      ["NVIDIA A100 40GB PCIe", /names NVIDIA A100 PCIe 40GB, a gpu, not a CPU/],
+    ] as const) {
+      const opened = await openPowerMeter({ ...quiet, cpuName, inject: { facts } });
+      expect(opened.ok ? null : opened.error).toMatchObject({
+        kind: "invalid-options",
+        field: "cpuName",
+        message: expect.stringMatching(why),
+      });
+      expect(opened.ok ? "" : opened.error.message).toContain("WATTPRINT_CPU_NAME");
+    }
+    for (const [cpuName, confidence] of [
+      ["AMD EPYC", "low"],
+      ["AMD EPYC 7763", "high"],
+    ] as const) {
+      const opened = await openPowerMeter({
+        ...quiet,
+        cpuName,
+        components: ["cpu"],
+        inject: { facts },
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      await using meter = opened.value;
+      expect(meter.devices.map((d) => d.confidence)).toEqual([confidence]);
+    }
+  });
+
   it("models an unmeasured cpu and dram when everything is asked for, and says so", async () => {
     const opened = await openPowerMeter({
       powercapRoot: "/nonexistent/powercap",

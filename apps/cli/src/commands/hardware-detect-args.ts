@@ -1,5 +1,4 @@
-import { findHardware, searchHardware } from "@wattprint/core";
-import type { ComponentRequest } from "@wattprint/power";
+import { type ComponentRequest, cpuNameProblem } from "@wattprint/power";
 import { parseCommandArgs, parseIntervalFlag, parseNumberFlag, quoted } from "../args.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -90,16 +89,9 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs {
  * median of those rows and says so (low confidence).
  */
 function checkCpuName(name: string): string {
-  const match = findHardware(name);
-  if (match.ok) {
-    const { profile } = match.value;
-    if (profile.kind === "cpu" || profile.kind === "soc") return name;
-    throw new UsageError(
-      `${COMMAND}: --cpu ${quoted(name)} names ${profile.name}, a ${profile.kind}, not a CPU (run \`wattprint hardware <query>\` to search)`,
-    );
-  }
-  if (searchHardware(name).some((row) => row.kind === "cpu")) return name;
-  throw new UsageError(`${COMMAND}: ${match.error.message} (--cpu)`);
+  const problem = cpuNameProblem(name);
+  if (problem === undefined) return name;
+  throw new UsageError(`${COMMAND}: ${problem} (--cpu)`);
 }
 
 function parseComponents(raw: string | undefined): readonly ComponentRequest[] {

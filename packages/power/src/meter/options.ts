@@ -1,6 +1,7 @@
 import * as z from "@wattprint/core/zod";
 import { type Failure, failure } from "@wattprint/result";
 import type { Component } from "../device.ts";
+import { cpuNameProblem } from "../model/cpu-name.ts";
 import type { MachineFacts } from "../model/facts.ts";
 import type { UtilisationCurve } from "../simulated.ts";
 import type { PowerSource } from "../source.ts";
@@ -49,7 +50,24 @@ export const meterOptionsSchema = z.strictObject({
       .check(z.minLength(1), z.maxLength(64)),
   ),
   powermetricsIntervalMs: z.optional(z.int().check(z.gte(100), z.lte(60_000))),
-  cpuName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  cpuName: z.optional(
+    z.string().check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(200),
+      z.superRefine((name, context) => {
+        const problem = cpuNameProblem(name);
+        // Named for both ways in: the option, and the variable the apps map onto it.
+        if (problem !== undefined) {
+          context.addIssue({
+            code: "custom",
+            message: `${problem} (the cpuName option, or ${POWER_ENV.cpuName})`,
+            input: name,
+          });
+        }
+      }),
+    ),
+  ),
   revalidateEvery: z.optional(z.int().check(z.gte(1), z.lte(1_000_000))),
   platform: z.optional(z.string().check(z.minLength(1))),
   simulated: z.optional(z.array(simulatedSchema).check(z.minLength(1), z.maxLength(16))),
