@@ -325,6 +325,31 @@ describe("wattprint estimate comparisons", () => {
     });
   });
 
+  it("names in the CSV what the hardware resolved to, its power and sources", async () => {
+    // The hardware column is the name as typed: "H100" said neither variant nor power.
+    const csv = await wattprint(
+      "estimate",
+      "--hardware",
+      "8x H100",
+      "--duration",
+      "1h",
+      "--location",
+      "FR,PL",
+      "--csv",
+    );
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.stdout.trimEnd().split("\r\n");
+    const columns = header?.split(",") ?? [];
+    expect(columns.slice(-3)).toEqual([
+      "hardware_resolved",
+      "hardware_power_w",
+      "hardware_sources",
+    ]);
+    for (const row of rows) {
+      expect(row.split(",").slice(-3)).toEqual(["8x NVIDIA H100 SXM5 80GB", "5600", "nvidia-h100"]);
+    }
+  });
+
   it("names the cloud region a location that is a region id stands for, not near zone names", async () => {
     // It suggested "RU-AS, SE-SE1, ASEAN" for us-east-1.
     expectUsageError(

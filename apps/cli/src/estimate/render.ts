@@ -245,7 +245,25 @@ const CSV_HEADER = [
   "energy_kwh",
   "carbon_gco2eq",
   "carbon_over_best_gco2eq",
+  // Last, so the columns before keep their places: what the hardware resolved to.
+  "hardware_resolved",
+  "hardware_power_w",
+  "hardware_sources",
 ];
+
+/**
+ * The parts the row's hardware resolved to ("8x NVIDIA H100 SXM5 80GB + ..."), their power
+ * together in W, and their sources' ids (";"-separated): the `hardware` column is the name as
+ * typed, and a vague one ("H100") left the row's power unsaid.
+ */
+function resolvedHardware(report: EstimateReport): [string, number, string] {
+  const parts = report.breakdown.filter((row) => row.kind !== "facility");
+  return [
+    parts.map((row) => `${row.count > 1 ? `${row.count}x ` : ""}${row.name}`).join(" + "),
+    parts.reduce((watts, row) => watts + row.power.value, 0),
+    [...new Set(parts.map((row) => row.source.id))].join(";"),
+  ];
+}
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvField(value: string | number | undefined): string {
@@ -275,6 +293,7 @@ export function renderCsv(sorted: readonly Outcome[]): string {
       report.energy.value,
       report.carbon.value,
       report.carbon.value - best,
+      ...resolvedHardware(report),
     ]
       .map(csvField)
       .join(",");
