@@ -218,6 +218,27 @@ describe("findHardware", () => {
     });
   });
 
+  it("says which words of the name the match did not read", () => {
+    // "A100 banana" was one A100 at full power, with nothing said of "banana".
+    const match = findHardware("A100 banana");
+    expect(match.ok && match.value.note).toMatch(/; a word not in its name ignored: "banana"$/);
+    expect(findHardware("a100 40gb pcie idle")).toMatchObject({
+      ok: true,
+      value: {
+        profile: { name: "NVIDIA A100 PCIe 40GB" },
+        note: expect.stringMatching(/by name tokens; a word not in its name ignored: "idle"$/),
+      },
+    });
+    // Every word read: no clause, whether the match is fuzzy or a memory size given bare.
+    expect(findHardware("A100 SXM 80")).toMatchObject({
+      ok: true,
+      value: { note: expect.not.stringContaining("ignored") },
+    });
+    expect(findHardware("H100").ok && findHardware("H100")).toMatchObject({
+      value: { note: expect.not.stringContaining("ignored") },
+    });
+  });
+
   it("reports ties between different powers as ambiguous", () => {
     const result = findHardware("Ryzen 9");
     expect(result.ok).toBe(false);
@@ -328,7 +349,8 @@ describe("findHardware", () => {
     const padded = `Xeon Gold 6248 ${"x".repeat(900)}`;
     const fuzzy = findHardware(padded);
     expect(fuzzy.ok && fuzzy.value.profile.id).toBe("intel-xeon-gold-6248");
-    expect(fuzzy.ok && fuzzy.value.note?.length).toBeLessThan(200);
+    // The name quoted (80), the row, and the ignored words quoted (40): bounded, not 900.
+    expect(fuzzy.ok && fuzzy.value.note?.length).toBeLessThan(250);
     const unknown = findHardware("q".repeat(900));
     expect(unknown.ok || unknown.error.message.length).toBeLessThan(200);
   });

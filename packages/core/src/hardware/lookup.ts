@@ -2,6 +2,7 @@ import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
 import { boundedMemo } from "../text/bounded-memo.ts";
 import { closest } from "../text/closest.ts";
 import { compareNames } from "../text/compare-names.ts";
+import { cutText } from "../text/cut-text.ts";
 import { MAX_NAME_CHARS, quoteName } from "../text/quote-name.ts";
 import { hardwareProfiles } from "./data/catalogue.ts";
 import {
@@ -311,11 +312,12 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
       `(${HARDWARE_HINT})`;
     return lookupError("ambiguous-hardware", query, message, names);
   }
+  const ignored = ignoredWords(top.profile, tokens);
   if (tied.length === 1) {
     return ok({
       profile: top.profile,
       confidence: "fuzzy",
-      note: `matched ${quoteName(normalisedQuery)} to ${top.profile.name} by name tokens`,
+      note: `matched ${quoteName(normalisedQuery)} to ${top.profile.name} by name tokens${ignored}`,
     });
   }
   const topPreference = top.profile.preference ?? 0;
@@ -329,7 +331,7 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
       note:
         `${quoteName(query)} does not say which variant; chose ${describe(top.profile)}, ` +
         `${preferred.length === 1 ? "the most common one" : "same power as the others"} ` +
-        `(also possible: ${others.join(", ")})`,
+        `(also possible: ${others.join(", ")})${ignored}`,
     });
   }
   const names = tied.map((s) => s.profile.name);
@@ -337,6 +339,24 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
     `ambiguous hardware ${quoteName(query)}: it fits several rows with different power; ` +
     `name one of ${listed(names)} (${HARDWARE_HINT})`;
   return lookupError("ambiguous-hardware", query, message, names);
+}
+
+/**
+ * The query's model words that are no word of the chosen row ("A100 banana", "RTX 4090
+ * Laptop"), as a clause for the match's note: the match stood on the other words, and the
+ * user sees what was not read rather than a full-power card with nothing said.
+ */
+/** How much of the ignored words a note quotes: the note already quotes the name (80). */
+const IGNORED_WORDS_CHARS = 40;
+
+function ignoredWords(profile: HardwareProfile, query: NameTokens): string {
+  const entry = getIndex().entries.find((e) => e.profile === profile);
+  const own = new Set(entry?.modelTokenSets.flat() ?? []);
+  const memoryWord = profile.memoryGB === undefined ? undefined : String(profile.memoryGB);
+  const ignored = query.model.filter((word) => !own.has(word) && word !== memoryWord);
+  return ignored.length === 0
+    ? ""
+    : `; ${ignored.length === 1 ? "a word" : "words"} not in its name ignored: "${cutText(ignored.join(" "), IGNORED_WORDS_CHARS)}"`;
 }
 
 /** NVIDIA's names for systems of several accelerators: DGX machines, HGX baseboards. */
