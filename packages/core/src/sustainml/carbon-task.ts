@@ -155,8 +155,12 @@ function powerProvenance(hardwareName: string): Provenance {
   };
 }
 
-/** A refusal before any work: the task's inputs are over a size limit (see input-limits.ts). */
-function refused(model: string, why: string): CarbonTaskOutcome {
+/** Zeros and the reference node's message, with no input read beyond the model's name. */
+function failedWithoutInputs(
+  model: string,
+  kind: CarbonTaskErrorKind,
+  why: string,
+): CarbonTaskOutcome {
   const message = `${TASK_ERROR_PREFIX}${why}`;
   return {
     ok: false,
@@ -164,9 +168,14 @@ function refused(model: string, why: string): CarbonTaskOutcome {
     energyConsumptionKWh: 0,
     carbonIntensityGPerKWh: 0,
     extra: { ...refusedBase(model), mode: "error", error: message },
-    error: failure("input-over-limit", message),
+    error: failure(kind, message),
     warnings: NO_WARNINGS,
   };
+}
+
+/** A refusal before any work: the task's inputs are over a size limit (see input-limits.ts). */
+function refused(model: string, why: string): CarbonTaskOutcome {
+  return failedWithoutInputs(model, "input-over-limit", why);
 }
 
 /**
@@ -175,16 +184,7 @@ function refused(model: string, why: string): CarbonTaskOutcome {
  * still reads a JSON `extra_data` with `num_outputs` and `model_restrains`.
  */
 export function internalFailure(model: string, why: string): CarbonTaskOutcome {
-  const message = `${TASK_ERROR_PREFIX}${why}`;
-  return {
-    ok: false,
-    carbonFootprintG: 0,
-    energyConsumptionKWh: 0,
-    carbonIntensityGPerKWh: 0,
-    extra: { ...refusedBase(model), mode: "error", error: message },
-    error: failure("internal-error", message),
-    warnings: NO_WARNINGS,
-  };
+  return failedWithoutInputs(model, "internal-error", why);
 }
 
 /**
