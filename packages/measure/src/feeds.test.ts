@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_FEED_BYTES, MAX_FEED_ELEMENTS, planFeeds } from "./feeds.ts";
+import { batchFed, MAX_FEED_BYTES, MAX_FEED_ELEMENTS, planFeeds } from "./feeds.ts";
 
 const tensor = (name: string, type: string, shape: (number | string)[]) =>
   ({ name, isTensor: true, type, shape }) as const;
@@ -19,6 +19,33 @@ describe("planFeeds", () => {
     });
     const unknown = planFeeds([tensor("x", "float32", [-1, 3, "h", 0])], { batchSize: 2 });
     expect(unknown.ok && unknown.value[0]?.dims).toEqual([2, 3, 1, 1]);
+  });
+
+  it("refuses a batch size no input can take, naming the shapes (it was reported, not fed)", () => {
+    const fixed = planFeeds([tensor("x", "float32", [1, 64])], { batchSize: 8 });
+    expect(fixed).toMatchObject({
+      ok: false,
+      error: {
+        kind: "invalid-request",
+        field: "batch_size",
+        message: expect.stringMatching(/^batch_size 8 cannot be fed: .*x: float32\[1x64\]/),
+      },
+    });
+    const overridden = planFeeds([tensor("x", "float32", ["batch", 64])], {
+      batchSize: 8,
+      inputShapes: { x: [3, 64] },
+    });
+    expect(overridden).toMatchObject({ ok: false, error: { field: "batch_size" } });
+    // A batch of 1 asks for nothing, and a fixed leading dimension stays.
+    expect(planFeeds([tensor("x", "float32", [1, 64])], { batchSize: 1 }).ok).toBe(true);
+  });
+
+  it("reads the batch fed from the leading dimension the inputs share", () => {
+    expect(batchFed([{ dims: [3, 64] }, { dims: [3] }, { dims: [] }])).toBe(3);
+    expect(batchFed([{ dims: [8, 64] }])).toBe(8);
+    // Inputs that disagree, or none with a dimension: per-item figures are per pass.
+    expect(batchFed([{ dims: [2, 4] }, { dims: [5] }])).toBe(1);
+    expect(batchFed([{ dims: [] }])).toBe(1);
   });
 
   it("takes input_shapes over the declared shape when the rank matches", () => {

@@ -143,6 +143,9 @@ export function planFeeds(
   }
   const plans: FeedPlan[] = [];
   let bytes = 0;
+  // Whether the batch size went into some input's leading dimension: a fixed or overridden
+  // one takes none, and a batch reported but not fed divided the energy per item by it.
+  let batchFilled = false;
   for (const input of inputs) {
     if (!input.isTensor) {
       return notFeedable(
@@ -175,6 +178,9 @@ export function planFeeds(
       override !== undefined
         ? [...override]
         : input.shape.map((dim, i) => (isFixed(dim) ? dim : i === 0 ? request.batchSize : 1));
+    if (override === undefined && input.shape.length > 0 && !isFixed(input.shape[0] ?? 0)) {
+      batchFilled = true;
+    }
     let elements = 1;
     for (const dim of dims) elements *= dim;
     if (elements > MAX_FEED_ELEMENTS) {
@@ -192,5 +198,31 @@ export function planFeeds(
     }
     plans.push({ name: input.name, type: input.type, dims, elements });
   }
+  if (request.batchSize > 1 && !batchFilled) {
+    return {
+      ok: false,
+      error: failure(
+        "invalid-request",
+        `batch_size ${request.batchSize} cannot be fed: no input has a dynamic leading dimension left for it (inputs: ${listInputs(plans, (p) => `${cutName(p.name)}: ${p.type}[${p.dims.join("x")}]`)}); leave the batch size out, or set the shapes with input_shapes`,
+        { field: "batch_size" },
+      ),
+    };
+  }
   return { ok: true, value: plans };
+}
+
+/**
+ * The batch a set of feeds holds: the leading dimension every input of rank 1 or more shares
+ * (a fixed 1, a batch size filled in, or input_shapes' first number); 1 when they differ or
+ * no input has one, so that per-item figures are never divided by a batch not fed.
+ */
+export function batchFed(inputs: readonly { readonly dims: readonly number[] }[]): number {
+  let batch: number | undefined;
+  for (const { dims } of inputs) {
+    const leading = dims[0];
+    if (leading === undefined) continue;
+    if (batch !== undefined && batch !== leading) return 1;
+    batch = leading;
+  }
+  return batch === undefined || batch < 1 ? 1 : batch;
 }

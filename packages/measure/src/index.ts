@@ -9,6 +9,7 @@ export type {
 export { type SimulatedWatts, simulatedDeviceOptions } from "@wattprint/tracker";
 export type { MeasureFailure, MeasureFailureKind } from "./failures.ts";
 export {
+  batchFed,
   FEEDABLE_TYPES,
   type FeedPlan,
   type FeedRequest,

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type {
   Measurement as CoreMeasurement,
   MeasureRequest,
@@ -12,6 +13,7 @@ import {
   type TrackerResult,
 } from "@wattprint/tracker";
 import type { MeasureFailure } from "./failures.ts";
+import { batchFed } from "./feeds.ts";
 import { insideFolder, ModelHashes, readableOnnxFile } from "./model-file.ts";
 import { type LocatedModel, ModelsFolder, type ModelsFolderError } from "./models-folder.ts";
 import { type FeedSpec, ModelRunner, type ModelRunnerOptions } from "./runner/model-runner.ts";
@@ -209,7 +211,9 @@ export class ModelMeasurer {
         ),
       };
     }
-    const file = await this.hashes.identify(request.modelFile);
+    // Absolute here: the runner runs in another working directory, and a relative name was
+    // hashed in this one and loaded from that one (the sha256 of one file, the run of another).
+    const file = await this.hashes.identify(resolve(request.modelFile));
     if (!file.ok) return file;
     const spec: FeedSpec = {
       sha256: file.value.sha256,
@@ -256,7 +260,8 @@ export class ModelMeasurer {
             basis: d.basis,
           })),
           sha256: file.value.sha256,
-          batchSize: spec.batchSize,
+          // What was fed, not what was asked: input_shapes or a fixed leading dimension decide.
+          batchSize: batchFed(prepared.value.inputs),
           inputs: prepared.value.inputs,
         },
       };

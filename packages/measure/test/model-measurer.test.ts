@@ -77,6 +77,35 @@ describe("ModelMeasurer on simulated devices", () => {
     expect(again.ok && again.value.loadS).toBe(0);
   });
 
+  it("reports the batch fed: input_shapes' leading dimension, not the batch size asked", async () => {
+    const measured = await measurer.measure({
+      modelFile: join(dir, "tiny-mlp.onnx"),
+      windowS: 0.05,
+      inputShapes: { x: [3, 32] },
+    });
+    if (!measured.ok) throw new Error(measured.error.message);
+    // It said 1: the per-item energy was that of three items.
+    expect(measured.value.batchSize).toBe(3);
+    expect(measured.value.inputs).toEqual([{ name: "x", type: "float32", dims: [3, 32] }]);
+  });
+
+  it("hashes and runs the same file for a relative path (the runner works in another folder)", async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), "wattprint-measurer-cwd-"));
+    const home = process.cwd();
+    try {
+      await writeTestOnnxModel(elsewhere, "relative.onnx", "matmul-relu", 8);
+      process.chdir(elsewhere);
+      const measured = await measurer.measure({ modelFile: "relative.onnx", windowS: 0.05 });
+      if (!measured.ok) throw new Error(measured.error.message);
+      // It hashed ./relative.onnx here and asked the runner, in the package folder, to load a
+      // file of that name there: none, so model-not-loadable.
+      expect(measured.value.inputs).toEqual([{ name: "x", type: "float32", dims: [1, 8] }]);
+    } finally {
+      process.chdir(home);
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it("fails a broken file, a missing one and a bad window with typed failures, and measures on", async () => {
     const broken = join(dir, "broken.onnx");
     await writeFile(broken, "not a model");
