@@ -49,7 +49,8 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
                         node; set it on a shared network)
   --max-models N        models kept loaded for measuring (default ${DEFAULT_MAX_MODELS})
   --max-runner-mib N    memory the model runner may reach before it is killed and the
-                        task answers on the estimate path (default half the host's memory)
+                        task answers on the estimate path (default half the host's memory;
+                        at least 256: an idle runner holds about 100 MiB)
   --sim-cpu-watts W     measure on a simulated CPU drawing W watts instead of this host's readers
   --sim-gpu-watts W     and/or a simulated GPU (carbontracker's sim_cpu / sim_gpu)
   --max-pending N       pending inputs kept per input topic (default 50)
@@ -268,7 +269,9 @@ function measureOptions(
   );
   const maxRunnerMiB = optionalNumber("max-runner-mib", values["max-runner-mib"], env, undefined, {
     integer: true,
-    min: 64,
+    // An idle runner holds onnxruntime and Node: about 85 to 100 MiB here. Below this, every
+    // measurement was killed and blamed on the model.
+    min: 256,
     max: 1_048_576,
     unit: "MiB",
   });

@@ -89,7 +89,12 @@ describe("wattprint-node options", () => {
     [["--domain", "300"], /--domain/],
     // rtps opens no ports for 232 (its highest participant ids would pass 65535).
     [["--domain", "232"], '--domain expects an integer 0..231, got "232"'],
-    [["--mode", "measure", "--max-runner-mib", "10"], /^--max-runner-mib expects .*64.*got "10"$/],
+    [["--mode", "measure", "--max-runner-mib", "10"], /^--max-runner-mib expects .*256.*got "10"$/],
+    // An idle runner alone holds about 100 MiB: 128 was accepted, and every model killed.
+    [
+      ["--mode", "measure", "--max-runner-mib", "128"],
+      /^--max-runner-mib expects .*256.*got "128"$/,
+    ],
     [["--domain", "0x10"], '--domain expects an integer 0..231, got "0x10"'],
     [["--domain", ""], '--domain expects a value, got ""'],
     [["--interface", "eth0"], /IPv4 address/],

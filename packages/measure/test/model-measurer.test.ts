@@ -106,6 +106,34 @@ describe("ModelMeasurer on simulated devices", () => {
     }
   });
 
+  it("measures a model the runner's ceiling fits alone, when others loaded before it do not", async () => {
+    // Each model holds 64 MiB of weights: one fits a 400 MiB runner, two do not. Switching
+    // models failed every other task, blaming the model's own tensors.
+    const weights = await mkdtemp(join(tmpdir(), "wattprint-measurer-weights-"));
+    const opened = await ModelMeasurer.open({
+      tracker: SIMULATED,
+      runner: { maxRssBytes: 400 * 1024 * 1024 },
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const small = opened.value;
+    try {
+      const files = [];
+      for (const seed of [1, 2, 3]) {
+        files.push(await writeTestOnnxModel(weights, `w${seed}.onnx`, "large-weights", 64, seed));
+      }
+      const [a, b, c] = files as [string, string, string];
+      for (const file of [a, b, a, c]) {
+        const measured = await small.measure({ modelFile: file, windowS: 0.05 });
+        expect(measured.ok ? "ok" : measured.error.message).toBe("ok");
+      }
+      // The ceiling was passed (with another model in the runner), and tried again alone.
+      expect(small.introspect().runner.killedOverMemory).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+      await rm(weights, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("fails a broken file, a missing one and a bad window with typed failures, and measures on", async () => {
     const broken = join(dir, "broken.onnx");
     await writeFile(broken, "not a model");

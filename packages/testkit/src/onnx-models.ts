@@ -17,6 +17,9 @@ import onnxProto from "onnx-proto";
  *   describe to JavaScript.
  * - `expanding-output`: one float32 input element expanded to a [size, 1048576] output
  *   (size × 4 MiB), the memory a model can make from a tiny feed.
+ * - `large-weights`: a float32 initializer of `size` MiB added to its one input and summed,
+ *   a model whose weights alone take memory once loaded. Models of this kind written with
+ *   different `size`s, or the same one under `seed`s, hash differently.
  */
 export type TestModelKind =
   | "matmul-relu"
@@ -24,7 +27,8 @@ export type TestModelKind =
   | "huge-input"
   | "endless-loop"
   | "bfloat16-input"
-  | "expanding-output";
+  | "expanding-output"
+  | "large-weights";
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -47,7 +51,7 @@ function tensorInput(
   };
 }
 
-function graph(kind: TestModelKind, size: number): OnnxTypes.IGraphProto {
+function graph(kind: TestModelKind, size: number, seed: number): OnnxTypes.IGraphProto {
   switch (kind) {
     case "matmul-relu": {
       const weights = Array.from({ length: size * size }, (_, i) =>
@@ -140,6 +144,28 @@ function graph(kind: TestModelKind, size: number): OnnxTypes.IGraphProto {
         input: [tensorInput("x", [1])],
         output: [tensorInput("y", [size, 1_048_576])],
       };
+    case "large-weights": {
+      const values = (size * 1024 * 1024) / 4;
+      const raw = new Uint8Array(values * 4);
+      // Little-endian 1.0 as the first value, and a byte of `seed` after it: distinct files.
+      raw.set([0, 0, 128, 63], 0);
+      raw[4] = seed;
+      return {
+        name: "large_weights",
+        initializer: [{ name: "W", dims: [values], dataType: FLOAT, rawData: raw }],
+        node: [
+          { opType: "Add", input: ["x", "W"], output: ["xw"] },
+          {
+            opType: "ReduceSum",
+            input: ["xw"],
+            output: ["y"],
+            attribute: [{ name: "keepdims", type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+          },
+        ],
+        input: [tensorInput("x", [1])],
+        output: [tensorInput("y", [])],
+      };
+    }
     case "bfloat16-input": {
       const BFLOAT16 = onnx.TensorProto.DataType.BFLOAT16;
       return {
@@ -152,13 +178,13 @@ function graph(kind: TestModelKind, size: number): OnnxTypes.IGraphProto {
   }
 }
 
-/** The model's bytes. `size` is the matmul's width (default 64). */
-export function testOnnxModel(kind: TestModelKind, size = 64): Uint8Array {
+/** The model's bytes. `size` is the matmul's width, or the weights' MiB (default 64). */
+export function testOnnxModel(kind: TestModelKind, size = 64, seed = 0): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 7,
     opsetImport: [{ domain: "", version: 13 }],
     producerName: "wattprint-testkit",
-    graph: graph(kind, size),
+    graph: graph(kind, size, seed),
   });
   return onnx.ModelProto.encode(model).finish();
 }
@@ -169,8 +195,9 @@ export async function writeTestOnnxModel(
   fileName: string,
   kind: TestModelKind,
   size?: number,
+  seed?: number,
 ): Promise<string> {
   const path = join(dir, fileName);
-  await writeFile(path, testOnnxModel(kind, size));
+  await writeFile(path, testOnnxModel(kind, size, seed));
   return path;
 }

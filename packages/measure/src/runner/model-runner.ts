@@ -80,6 +80,8 @@ export class ModelRunner {
     retired: 0,
   };
   private readonly maxRssBytes: number;
+  /** The models (sha256) prepared in the current runner: all count against `maxRssBytes`. */
+  private readonly modelsInChild = new Set<string>();
   private rssTimer: NodeJS.Timeout | undefined;
   private rssReading = false;
 
@@ -88,11 +90,16 @@ export class ModelRunner {
   }
 
   async prepare(file: string, spec: FeedSpec): Promise<Result<Prepared, MeasureFailure>> {
+    // Counted from the request on: a load that passes the ceiling is this model's too.
+    const wasLoaded = this.modelsInChild.has(spec.sha256);
     const reply = await this.request(
       { type: "prepare", id: this.nextId++, file, ...plain(spec) },
       this.options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
       `loading ${file}`,
     );
+    if (!(reply.ok && reply.value.type === "prepared") && !wasLoaded) {
+      this.modelsInChild.delete(spec.sha256);
+    }
     if (!reply.ok) return reply;
     return reply.value.type === "prepared"
       ? { ok: true, value: reply.value }
@@ -142,6 +149,7 @@ export class ModelRunner {
       },
     );
     this.counters.started += 1;
+    this.modelsInChild.clear();
     this.stderrTail = "";
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (text: string) => {
@@ -188,6 +196,7 @@ export class ModelRunner {
     }
     this.child ??= this.start();
     const child = this.child;
+    if (request.type === "prepare") this.modelsInChild.add(request.sha256);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(request.id);
@@ -280,11 +289,19 @@ export class ModelRunner {
       this.counters.killedOverMemory += 1;
       this.child = undefined;
       child.kill("SIGKILL");
+      // Other models kept loaded in the runner count too: the measurer then tries once more
+      // in a fresh runner holding this model alone (`otherModelsLoaded`).
+      const others = Math.max(
+        0,
+        Math.min(this.modelsInChild.size, this.options.maxModels ?? DEFAULT_MAX_MODELS) - 1,
+      );
+      const held = others === 0 ? "" : ` with ${others} other model(s) loaded in it`;
       this.failAll(
         child,
         failure(
           "run-failed",
-          `the runner process reached ${Math.round(rss / MIB)} MiB, over its limit of ${Math.round(this.maxRssBytes / MIB)} MiB, and was killed: the model's outputs or intermediate tensors are too large for this host (the limit is maxRssBytes, half the host's memory by default)`,
+          `the runner process reached ${Math.round(rss / MIB)} MiB${held}, over its limit of ${Math.round(this.maxRssBytes / MIB)} MiB, and was killed: the model's outputs or intermediate tensors are too large for that limit (maxRssBytes, the bus node's --max-runner-mib; half the host's memory by default)`,
+          { otherModelsLoaded: others },
         ),
       );
     } finally {
