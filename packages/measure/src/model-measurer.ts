@@ -242,7 +242,7 @@ export class ModelMeasurer {
       if (!ready.ok) return { ok: false, error: trackerFailure(ready.error) };
       const setupS = (performance.now() - setupStarted) / 1000;
       const { value: ran, result } = await tracker.measure(() =>
-        this.runner.run(spec, request.windowS),
+        this.runner.run(spec, request.windowS, prepared.value.passS),
       );
       if (!ran.ok) return ran;
       if (ran.value.inferences < 1) {

@@ -142,6 +142,19 @@ describe("ModelRunner (onnxruntime-node in a child process)", () => {
     expect(run.counters.started).toBe(2);
   });
 
+  it("gives a run time for passes as long as the warm-up pass, beyond the grace", async () => {
+    // A model whose one pass outlasted the grace was killed on every run, and reloaded.
+    const model = await spec(await writeTestOnnxModel(dir, "slow-loop.onnx", "slow-loop", 300));
+    const run = runner({ runGraceMs: 100 });
+    const prepared = await run.prepare(model.path, model.spec);
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    // What the test is about: one pass longer than the grace.
+    expect(prepared.value.passS).toBeGreaterThan(0.1);
+    const ran = await run.run(model.spec, 0.05, prepared.value.passS);
+    expect(ran).toMatchObject({ ok: true });
+    expect(run.counters.killedOnTimeout).toBe(0);
+  }, 60_000);
+
   it("fails every request once closed", async () => {
     const run = runner();
     await run.close();

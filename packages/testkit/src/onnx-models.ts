@@ -17,6 +17,7 @@ import onnxProto from "onnx-proto";
  *   describe to JavaScript.
  * - `expanding-output`: one float32 input element expanded to a [size, 1048576] output
  *   (size × 4 MiB), the memory a model can make from a tiny feed.
+ * - `slow-loop`: the same Loop of `size` thousand trips: one pass as slow as wanted.
  * - `large-weights`: a float32 initializer of `size` MiB added to its one input and summed,
  *   a model whose weights alone take memory once loaded. Models of this kind written with
  *   different `size`s, or the same one under `seed`s, hash differently.
@@ -28,7 +29,8 @@ export type TestModelKind =
   | "endless-loop"
   | "bfloat16-input"
   | "expanding-output"
-  | "large-weights";
+  | "large-weights"
+  | "slow-loop";
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -48,6 +50,43 @@ function tensorInput(
         },
       },
     },
+  };
+}
+
+/** A Loop of `trips` additions of 1: the runtime a trip takes, times `trips`, in one pass. */
+function loopGraph(name: string, trips: number): OnnxTypes.IGraphProto {
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  const BOOL = onnx.TensorProto.DataType.BOOL;
+  const body: OnnxTypes.IGraphProto = {
+    name: "body",
+    node: [
+      { opType: "Identity", input: ["cond_in"], output: ["cond_out"] },
+      { opType: "Add", input: ["v_in", "one"], output: ["v_out"] },
+    ],
+    initializer: [{ name: "one", dims: [1], dataType: FLOAT, floatData: [1] }],
+    input: [
+      tensorInput("iter", [], INT64),
+      tensorInput("cond_in", [], BOOL),
+      tensorInput("v_in", [1]),
+    ],
+    output: [tensorInput("cond_out", [], BOOL), tensorInput("v_out", [1])],
+  };
+  return {
+    name,
+    initializer: [
+      { name: "trips", dims: [], dataType: INT64, int64Data: [trips] },
+      { name: "go", dims: [], dataType: BOOL, int32Data: [1] },
+    ],
+    node: [
+      {
+        opType: "Loop",
+        input: ["trips", "go", "x"],
+        output: ["y"],
+        attribute: [{ name: "body", type: onnx.AttributeProto.AttributeType.GRAPH, g: body }],
+      },
+    ],
+    input: [tensorInput("x", [1])],
+    output: [tensorInput("y", [1])],
   };
 }
 
@@ -94,41 +133,10 @@ function graph(kind: TestModelKind, size: number, seed: number): OnnxTypes.IGrap
         input: [tensorInput("x", [65_536, 65_536])],
         output: [tensorInput("y", [65_536, 65_536])],
       };
-    case "endless-loop": {
-      const INT64 = onnx.TensorProto.DataType.INT64;
-      const BOOL = onnx.TensorProto.DataType.BOOL;
-      const body: OnnxTypes.IGraphProto = {
-        name: "body",
-        node: [
-          { opType: "Identity", input: ["cond_in"], output: ["cond_out"] },
-          { opType: "Add", input: ["v_in", "one"], output: ["v_out"] },
-        ],
-        initializer: [{ name: "one", dims: [1], dataType: FLOAT, floatData: [1] }],
-        input: [
-          tensorInput("iter", [], INT64),
-          tensorInput("cond_in", [], BOOL),
-          tensorInput("v_in", [1]),
-        ],
-        output: [tensorInput("cond_out", [], BOOL), tensorInput("v_out", [1])],
-      };
-      return {
-        name: "endless_loop",
-        initializer: [
-          { name: "trips", dims: [], dataType: INT64, int64Data: [4_000_000_000_000] },
-          { name: "go", dims: [], dataType: BOOL, int32Data: [1] },
-        ],
-        node: [
-          {
-            opType: "Loop",
-            input: ["trips", "go", "x"],
-            output: ["y"],
-            attribute: [{ name: "body", type: onnx.AttributeProto.AttributeType.GRAPH, g: body }],
-          },
-        ],
-        input: [tensorInput("x", [1])],
-        output: [tensorInput("y", [1])],
-      };
-    }
+    case "endless-loop":
+      return loopGraph("endless_loop", 4_000_000_000_000);
+    case "slow-loop":
+      return loopGraph("slow_loop", size * 1000);
     case "expanding-output":
       return {
         name: "expanding_output",

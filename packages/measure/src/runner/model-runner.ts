@@ -106,10 +106,15 @@ export class ModelRunner {
       : { ok: false, error: unexpected(reply.value) };
   }
 
-  async run(spec: FeedSpec, windowS: number): Promise<Result<Ran, MeasureFailure>> {
+  /**
+   * Passes until `windowS` is over, the last one completing. `passS` is the warm-up pass's
+   * time (`prepare`'s answer): the deadline allows two such passes beyond the window and the
+   * grace, so a model whose one pass outlasts the grace is measured, not killed every time.
+   */
+  async run(spec: FeedSpec, windowS: number, passS = 0): Promise<Result<Ran, MeasureFailure>> {
     const reply = await this.request(
       { type: "run", id: this.nextId++, ...plain(spec), windowS },
-      windowS * 1000 + (this.options.runGraceMs ?? DEFAULT_RUN_GRACE_MS),
+      (windowS + 2 * passS) * 1000 + (this.options.runGraceMs ?? DEFAULT_RUN_GRACE_MS),
       `running the model for ${windowS} s`,
     );
     if (!reply.ok) return reply;

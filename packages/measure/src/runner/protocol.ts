@@ -47,6 +47,8 @@ export const runnerReplySchema = z.discriminatedUnion("type", [
     loadS: z.number().min(0),
     /** True when the session was already loaded (only the feeds were built, if new). */
     cached: z.boolean(),
+    /** Seconds the warm-up pass of these feeds took: a run's deadline allows for passes this long. */
+    passS: z.number().min(0),
     inputs: z.array(z.object({ name: z.string(), type: z.string(), dims: z.array(z.int()) })),
     outputs: z.array(z.string()),
   }),
