@@ -136,7 +136,13 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     measureSeconds: options.settings.measureSeconds,
     modelsDir: options.measure?.modelsDir ?? null,
   });
-  stopRuntime = (signal) => void runtime.stop(signal);
+  stopRuntime = (signal) => {
+    void runtime.stop(signal);
+    // A measurement in flight ends now, answered on the estimate path with the reason: a pass
+    // may run for minutes, past a service manager's stop timeout. Tasks queued behind it are
+    // estimated anyway once the node is stopping.
+    void measurer?.close();
+  };
   // A signal heard while the bus opened or the runtime started: stop now, gracefully.
   if (stopRequested !== null) stopRuntime(stopRequested);
   await runtime.stopped;

@@ -169,3 +169,48 @@ describe("the carbon node measuring a real ONNX model", () => {
     expect(order).toEqual([measured, estimated]);
   });
 });
+
+describe("a stop while a model runs", () => {
+  it("ends the measurement at once and answers the task on the estimate path, saying why", async () => {
+    // serve.ts closes the measurer as the stop begins: the node waited for the runner's
+    // 60 s load timeout on a model whose pass never ends, past a service manager's patience.
+    const loops = await mkdtemp(join(tmpdir(), "wattprint-stop-measuring-"));
+    await writeTestOnnxModel(loops, "endless.onnx", "endless-loop");
+    const opened = await ModelMeasurer.open({
+      modelsDir: loops,
+      tracker: { simCpu: "Test CPU", simCpuTdp: 50, simCpuUtil: 1 },
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const stopping = opened.value;
+    const domain = new MemoryDomain();
+    const node = await NodeRuntime.start(
+      carbonFootprintNode(defaultCarbonNodeSettings(), { measurer: stopping }),
+      { bus: domain.connect("CARBON_FOOTPRINT_NODE"), logger: createMemoryLogger() },
+    );
+    const client = await startTaskClient(domain.connect("ORCHESTRATOR_NODE"));
+    try {
+      await client.sendTask(
+        { problem_id: 9, iteration_id: 1 },
+        { model: { model: "endless", model_path: "hub/endless" } },
+      );
+      await client.waitFor(
+        () => client.statuses.some((s) => s.node_status === Status.NODE_RUNNING),
+        "RUNNING",
+        30_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      void node.stop("test stop");
+      void stopping.close();
+      await client.waitFor(() => client.outputs.length > 0, "the task's answer", 30_000);
+      const output = client.outputs[0] as CO2FootprintImpl;
+      expect(output.carbon_footprint).toBeGreaterThan(0);
+      const extra = readExtraData(output.extra_data);
+      expect(extra.ok && extra.value.mode_reason).toMatch(/failed \(closed\).*estimated instead/);
+      await node.stopped;
+    } finally {
+      await node.stop("test over");
+      await stopping.close();
+      await rm(loops, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

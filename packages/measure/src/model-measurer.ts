@@ -163,10 +163,14 @@ export class ModelMeasurer {
     return next;
   }
 
+  /**
+   * Stops measuring: a measurement in flight ends at once as `closed` (its runner is
+   * stopped, not waited for: one pass may run for minutes), queued ones fail `closed`.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await this.chain;
     await this.runner.close();
+    await this.chain;
   }
 
   /** Counters of the runner process (started, killed on a timeout, died). */

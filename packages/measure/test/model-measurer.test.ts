@@ -134,6 +134,25 @@ describe("ModelMeasurer on simulated devices", () => {
     }
   }, 120_000);
 
+  it("ends a measurement in flight at close, without waiting for its pass", async () => {
+    // A stopping bus node waited for the load timeout (60 s) of a model whose pass never ends.
+    const loops = await mkdtemp(join(tmpdir(), "wattprint-measurer-close-"));
+    const opened = await ModelMeasurer.open({ tracker: SIMULATED });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const closing = opened.value;
+    try {
+      const file = await writeTestOnnxModel(loops, "endless.onnx", "endless-loop");
+      const measuring = closing.measure({ modelFile: file, windowS: 0.05 });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await closing.close();
+      // Before, close waited for the load timeout, and the measurement ended as `timeout`.
+      expect(await measuring).toMatchObject({ ok: false, error: { kind: "closed" } });
+    } finally {
+      await closing.close();
+      await rm(loops, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("fails a broken file, a missing one and a bad window with typed failures, and measures on", async () => {
     const broken = join(dir, "broken.onnx");
     await writeFile(broken, "not a model");

@@ -123,11 +123,18 @@ export class ModelRunner {
       : { ok: false, error: unexpected(reply.value) };
   }
 
+  /**
+   * Stops the runner. A request still out fails as `closed` at once: a pass may run for
+   * minutes, and a stopping bus node must not wait for it (it answers the task otherwise).
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.stopWatchingMemory();
     const child = this.child;
     this.child = undefined;
+    if (child) {
+      this.failAll(child, failure("closed", "the measurer was closed while the model ran"));
+    }
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.disconnect?.();
