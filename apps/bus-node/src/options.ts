@@ -275,6 +275,13 @@ function measureOptions(
     max: 1_048_576,
     unit: "MiB",
   });
+  if (pathRoot !== undefined && dir !== undefined && mode === "auto") {
+    // In auto mode a model_path is never run (only the models folder is), and no request may
+    // raise the mode to measure: the root would be taken and then ignored.
+    throw new UsageError(
+      `${pathRoot.name}: only with --mode measure (in auto mode a model_path is never run; only --models-dir's models are)`,
+    );
+  }
   if (dir === undefined && mode !== "measure") {
     // Without a measurer no model runs, so these would be taken and then dropped in silence.
     const unused = [

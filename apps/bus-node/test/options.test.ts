@@ -275,6 +275,15 @@ describe("wattprint-node measure options", () => {
     expect(
       parse(["--mode", "measure", "--model-path-root", "/srv/models"]).measure?.modelPathRoot,
     ).toBe("/srv/models");
+    // In auto mode (the default) a model_path is never run: the root was taken and ignored.
+    expect(() =>
+      parseNodeOptions(["--models-dir", "/srv/models", "--model-path-root", "/srv/shared"], {}),
+    ).toThrow(
+      /^--model-path-root: only with --mode measure \(in auto mode a model_path is never run/,
+    );
+    expect(() =>
+      parseNodeOptions(["--models-dir", "/srv/models"], { WATTPRINT_MODEL_PATH_ROOT: "/srv/x" }),
+    ).toThrow(/^WATTPRINT_MODEL_PATH_ROOT: only with --mode measure/);
     expect(() => parseNodeOptions(["--models-dir", " "], {})).toThrow(
       /--models-dir expects a value/,
     );

@@ -161,7 +161,7 @@ describe("the measured (tracker) path", () => {
     expect(notRunnable.extra).toMatchObject({
       mode: "onnx_hw_only",
       mode_reason: expect.stringMatching(
-        /^mode measure: .*"\/data\/vit\.onnx" is not a readable local \.onnx file; estimated instead$/,
+        /^mode measure: .*"\/data\/vit\.onnx" is not a readable local \.onnx file \(or lies outside the node's model path root, where one is set\); estimated instead$/,
       ),
     });
     expect(measurer.requests.map((r) => r.modelFile)).toEqual(["/data/resnet.onnx"]);

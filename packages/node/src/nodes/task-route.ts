@@ -136,7 +136,7 @@ export function decideRoute(task: RouteTask, found: RouteFindings): Route {
   }
   if (task.mode === "measure") {
     return estimate(
-      `mode measure: ${notInFolder}, and model_path ${task.modelPath === "" ? "is empty" : `"${task.modelPath}" is not a readable local .onnx file`}; estimated instead`,
+      `mode measure: ${notInFolder}, and model_path ${task.modelPath === "" ? "is empty" : `"${task.modelPath}" is not a readable local .onnx file (or lies outside the node's model path root, where one is set)`}; estimated instead`,
     );
   }
   return estimate(`mode auto: ${notInFolder}; estimated`);
