@@ -17,8 +17,10 @@ describe("planFeeds", () => {
         { name: "scale", type: "float32", dims: [], elements: 1 },
       ],
     });
-    const unknown = planFeeds([tensor("x", "float32", [-1, 3, "h", 0])], { batchSize: 2 });
-    expect(unknown.ok && unknown.value[0]?.dims).toEqual([2, 3, 1, 1]);
+    // An unknown dimension as onnxruntime-node reports it (""), a negative one, a named one:
+    // dynamic. A declared 0 is the model's (it was fed as 1, and every pass failed).
+    const unknown = planFeeds([tensor("x", "float32", ["", -1, 3, "h", 0])], { batchSize: 2 });
+    expect(unknown.ok && unknown.value[0]?.dims).toEqual([2, 1, 3, 1, 0]);
   });
 
   it("refuses a batch size no input can take, naming the shapes (it was reported, not fed)", () => {

@@ -114,8 +114,12 @@ function isFeedType(type: string): type is FeedType {
   return (FEEDABLE_TYPES as readonly string[]).includes(type);
 }
 
+/**
+ * A dimension the model declares: a number, 0 included. onnxruntime-node reports an unknown
+ * one as "" and a symbolic one by its name; a declared 0 fed as 1 failed every pass.
+ */
 function isFixed(dim: number | string): dim is number {
-  return typeof dim === "number" && Number.isSafeInteger(dim) && dim >= 1;
+  return typeof dim === "number" && Number.isSafeInteger(dim) && dim >= 0;
 }
 
 export function planFeeds(

@@ -89,6 +89,15 @@ describe("ModelMeasurer on simulated devices", () => {
     expect(measured.value.inputs).toEqual([{ name: "x", type: "float32", dims: [3, 32] }]);
   });
 
+  it("feeds a dimension the model declares as 0 as 0", async () => {
+    // It was fed as 1, and onnxruntime refused every pass ("Got: 1 Expected: 0").
+    const file = await writeTestOnnxModel(dir, "zero-dim.onnx", "zero-dim");
+    const measured = await measurer.measure({ modelFile: file, windowS: 0.05 });
+    if (!measured.ok) throw new Error(measured.error.message);
+    expect(measured.value.inputs).toEqual([{ name: "x", type: "float32", dims: [0, 4] }]);
+    expect(measured.value.inferences).toBeGreaterThan(0);
+  });
+
   it("hashes and runs the same file for a relative path (the runner works in another folder)", async () => {
     const elsewhere = await mkdtemp(join(tmpdir(), "wattprint-measurer-cwd-"));
     const home = process.cwd();

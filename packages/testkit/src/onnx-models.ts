@@ -17,6 +17,7 @@ import onnxProto from "onnx-proto";
  *   describe to JavaScript.
  * - `expanding-output`: one float32 input element expanded to a [size, 1048576] output
  *   (size × 4 MiB), the memory a model can make from a tiny feed.
+ * - `zero-dim`: a Relu whose input declares a dimension of 0 ([0, 4]): an empty tensor.
  * - `slow-loop`: the same Loop of `size` thousand trips: one pass as slow as wanted.
  * - `large-weights`: a float32 initializer of `size` MiB added to its one input and summed,
  *   a model whose weights alone take memory once loaded. Models of this kind written with
@@ -30,7 +31,8 @@ export type TestModelKind =
   | "bfloat16-input"
   | "expanding-output"
   | "large-weights"
-  | "slow-loop";
+  | "slow-loop"
+  | "zero-dim";
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -137,6 +139,13 @@ function graph(kind: TestModelKind, size: number, seed: number): OnnxTypes.IGrap
       return loopGraph("endless_loop", 4_000_000_000_000);
     case "slow-loop":
       return loopGraph("slow_loop", size * 1000);
+    case "zero-dim":
+      return {
+        name: "zero_dim",
+        node: [{ opType: "Relu", input: ["x"], output: ["y"] }],
+        input: [tensorInput("x", [0, 4])],
+        output: [tensorInput("y", [0, 4])],
+      };
     case "expanding-output":
       return {
         name: "expanding_output",
