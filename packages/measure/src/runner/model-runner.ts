@@ -198,6 +198,21 @@ export class ModelRunner {
     return child;
   }
 
+  /**
+   * Mirrors the runner's session cache: the most recently prepared last, at most `maxModels`,
+   * the least recently used let go as the runner releases it (the set grew with every model a
+   * peer named).
+   */
+  private holdModel(sha256: string): void {
+    this.modelsInChild.delete(sha256);
+    this.modelsInChild.add(sha256);
+    const max = this.options.maxModels ?? DEFAULT_MAX_MODELS;
+    for (const oldest of this.modelsInChild) {
+      if (this.modelsInChild.size <= max) break;
+      this.modelsInChild.delete(oldest);
+    }
+  }
+
   private request(
     request: RunnerRequest,
     timeoutMs: number,
@@ -208,7 +223,7 @@ export class ModelRunner {
     }
     this.child ??= this.start();
     const child = this.child;
-    if (request.type === "prepare") this.modelsInChild.add(request.sha256);
+    if (request.type === "prepare") this.holdModel(request.sha256);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(request.id);
@@ -303,10 +318,7 @@ export class ModelRunner {
       child.kill("SIGKILL");
       // Other models kept loaded in the runner count too: the measurer then tries once more
       // in a fresh runner holding this model alone (`otherModelsLoaded`).
-      const others = Math.max(
-        0,
-        Math.min(this.modelsInChild.size, this.options.maxModels ?? DEFAULT_MAX_MODELS) - 1,
-      );
+      const others = Math.max(0, this.modelsInChild.size - 1);
       const held = others === 0 ? "" : ` with ${others} other model(s) loaded in it`;
       this.failAll(
         child,
