@@ -180,13 +180,15 @@ function scoreEntry(entry: Entry, stated: NameTokens): number | undefined {
 interface Scored {
   readonly profile: HardwareProfile;
   readonly score: number;
+  /** The index entry scored: its model words tell which of the query's words it read. */
+  readonly entry: Entry;
 }
 
 function rank(query: NameTokens): readonly Scored[] {
   const scored: Scored[] = [];
   for (const entry of getIndex().entries) {
     const score = scoreEntry(entry, query);
-    if (score !== undefined) scored.push({ profile: entry.profile, score });
+    if (score !== undefined) scored.push({ profile: entry.profile, score, entry });
   }
   return scored.sort(
     (a, b) =>
@@ -312,7 +314,7 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
       `(${HARDWARE_HINT})`;
     return lookupError("ambiguous-hardware", query, message, names);
   }
-  const ignored = ignoredWords(top.profile, tokens);
+  const ignored = ignoredWords(top.entry, tokens);
   if (tied.length === 1) {
     return ok({
       profile: top.profile,
@@ -349,9 +351,9 @@ function lookUp(query: string, suggest: boolean): Result<HardwareMatch, Hardware
 /** How much of the ignored words a note quotes: the note already quotes the name (80). */
 const IGNORED_WORDS_CHARS = 40;
 
-function ignoredWords(profile: HardwareProfile, query: NameTokens): string {
-  const entry = getIndex().entries.find((e) => e.profile === profile);
-  const own = new Set(entry?.modelTokenSets.flat() ?? []);
+function ignoredWords(entry: Entry, query: NameTokens): string {
+  const { profile } = entry;
+  const own = new Set(entry.modelTokenSets.flat());
   const memoryWord = profile.memoryGB === undefined ? undefined : String(profile.memoryGB);
   const ignored = query.model.filter((word) => !own.has(word) && word !== memoryWord);
   return ignored.length === 0
