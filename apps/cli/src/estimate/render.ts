@@ -25,6 +25,16 @@ function workText(report: EstimateReport, span: TimeSpan | undefined): string {
   return span === undefined ? length : `${length}, ${span.from} to ${span.to}`;
 }
 
+/** A breakdown row's name with its count: "8x NVIDIA H100 SXM5 80GB". */
+function countedName(row: EstimateReport["breakdown"][number]): string {
+  return row.count > 1 ? `${row.count}x ${row.name}` : row.name;
+}
+
+/** The rows that are hardware: every one but the facility overhead (PUE) row. */
+function hardwareParts(report: EstimateReport): EstimateReport["breakdown"] {
+  return report.breakdown.filter((row) => row.kind !== "facility");
+}
+
 /** A source's title with its data year, where the title does not already say it. */
 function titleWithYear(source: {
   readonly title: string;
@@ -45,7 +55,7 @@ export function renderReport(report: EstimateReport, span?: TimeSpan): string {
     .filter(Boolean)
     .join(", ");
   const rows = report.breakdown.map((row) => [
-    row.count > 1 ? `${row.count}x ${row.name}` : row.name,
+    countedName(row),
     formatQuantity(row.power),
     formatQuantity(row.energy),
     formatQuantity(row.carbon),
@@ -102,7 +112,7 @@ function utilisationLines(report: EstimateReport): string[] {
 
 /** Who the shared note is for: every part (the PUE's row is not a part), or the rows by name. */
 function sharedLabel(report: EstimateReport): string {
-  const parts = report.breakdown.filter((row) => row.kind !== "facility");
+  const parts = hardwareParts(report);
   const noted = parts.filter((row) => row.source.note);
   return noted.length === parts.length ? "all parts" : noted.map((row) => row.name).join(", ");
 }
@@ -125,11 +135,10 @@ export function byCarbon(outcomes: readonly Outcome[]): Outcome[] {
 function hardwareLines(outcomes: readonly Outcome[], notes: Set<string>): string[] {
   const lines = new Map<string, string>();
   for (const { variant, report } of outcomes) {
-    const parts = report.breakdown.filter((row) => row.kind !== "facility");
+    const parts = hardwareParts(report);
     const described = parts
       .map(
-        (row) =>
-          `${row.count > 1 ? `${row.count}x ` : ""}${row.name} ${formatQuantity(row.power)} (${titleWithYear(row.source)})`,
+        (row) => `${countedName(row)} ${formatQuantity(row.power)} (${titleWithYear(row.source)})`,
       )
       .join(" + ");
     lines.set(variant.hardware, `Hardware   ${variant.hardware}: ${described}`);
@@ -257,9 +266,9 @@ const CSV_HEADER = [
  * typed, and a vague one ("H100") left the row's power unsaid.
  */
 function resolvedHardware(report: EstimateReport): [string, number, string] {
-  const parts = report.breakdown.filter((row) => row.kind !== "facility");
+  const parts = hardwareParts(report);
   return [
-    parts.map((row) => `${row.count > 1 ? `${row.count}x ` : ""}${row.name}`).join(" + "),
+    parts.map(countedName).join(" + "),
     parts.reduce((watts, row) => watts + row.power.value, 0),
     [...new Set(parts.map((row) => row.source.id))].join(";"),
   ];

@@ -52,8 +52,8 @@ export function formatPairTables(
   const components = Object.entries(pair.components).map(([name, m]) => {
     const watts = m["avg_power_usages (W)"];
     const joules = m["avg_energy_usages (J)"];
-    const epochs = m["epoch_durations (s)"]?.length ?? 0;
     const durations = m["epoch_durations (s)"];
+    const epochs = durations?.length ?? 0;
     const totalJ = joules === null ? undefined : sum(joules.map(sum));
     const totalS = durations === null ? 0 : sum(durations);
     // Weighted by each epoch's duration (joules over seconds), as the energy column is: an

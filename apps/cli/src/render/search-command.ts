@@ -16,7 +16,6 @@ function searchable(query: string): boolean {
   return /[a-z0-9]/.test(query.normalize("NFKD").toLowerCase());
 }
 
-/** What `zones` and `hardware` share: a query, `--limit`, `--json`, and a table of results. */
 /** A table after the first, cut to the same `--limit` (catalogue-tables.ts builds them). */
 export interface ListingSection {
   /** What a row is, for the line that counts the rows cut: "cloud region". */
@@ -27,6 +26,7 @@ export interface ListingSection {
   lines(limit: number): string[];
 }
 
+/** What `zones` and `hardware` share: a query, `--limit`, `--json`, and a table of results. */
 export interface SearchCommand<R> {
   readonly name: string;
   readonly help: string;

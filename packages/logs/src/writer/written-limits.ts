@@ -18,7 +18,6 @@ export const WRITTEN_LIMITS = {
   durationS: MAX_WRITTEN_DURATION_S,
   energyKWh: MAX_RECORD_VALUE,
   co2eqG: MAX_RECORD_VALUE,
-  intensityGPerKWh: MAX_RECORD_VALUE,
 } as const;
 
 export type WrittenFigure = keyof typeof WRITTEN_LIMITS;
@@ -28,7 +27,6 @@ const UNITS: Readonly<Record<WrittenFigure, string>> = {
   durationS: "s",
   energyKWh: "kWh",
   co2eqG: "g",
-  intensityGPerKWh: "gCO2eq/kWh",
 };
 
 /**
