@@ -43,6 +43,12 @@ export {
 } from "./format/records.ts";
 export { formatEpochDuration, formatHms, parseClock } from "./format/time.ts";
 export { fileTimestamp, lineTimestamp } from "./format/timestamps.ts";
+export {
+  findLogSubfolders,
+  LOG_SUBFOLDER_ENTRIES_READ,
+  LOG_SUBFOLDERS_READ,
+  type LogSubfolders,
+} from "./parse/log-subfolders.ts";
 export type { FileProblem, SkipReason } from "./parse/problems.ts";
 export { SKIP_REASONS } from "./parse/problems.ts";
 export {

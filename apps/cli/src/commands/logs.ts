@@ -1,4 +1,3 @@
-import { opendirSync } from "node:fs";
 import { join } from "node:path";
 import { formatNumber } from "@wattprint/core";
 import {
@@ -6,8 +5,8 @@ import {
   aggregateSentence,
   aggregateTuple,
   checkLogDir,
-  classifyLogFileName,
   FORMAT_ATTRIBUTION,
+  findLogSubfolders,
   type LogDirError,
   type LogScan,
   type ReportRun,
@@ -94,61 +93,18 @@ function openScan(dir: string, io: CliIo): LogScan {
 
 /** Subfolders named in "nothing to report"; more are counted, not listed. */
 const SUBFOLDERS_NAMED = 3;
-/** Entries read per subfolder looking for a log: the hint must not read a huge tree. */
-const ENTRIES_READ_PER_SUBFOLDER = 10_000;
-/** Subfolders looked into: past these, the hint says no more than what it found. */
-const SUBFOLDERS_READ = 1_000;
-
-/** Whether `dir` holds a carbontracker log among its first entries; false when unreadable. */
-function holdsLogs(dir: string): boolean {
-  try {
-    const handle = opendirSync(dir);
-    try {
-      for (let i = 0; i < ENTRIES_READ_PER_SUBFOLDER; i++) {
-        const entry = handle.readSync();
-        if (entry === null) return false;
-        if (entry.isFile() && classifyLogFileName(entry.name) !== undefined) return true;
-      }
-      return false;
-    } finally {
-      handle.closeSync();
-    }
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The subfolders of `dir` that hold logs, in name order: a user who names the folder above
- * the runs' folders (the reader does not descend) is told where the logs are.
- */
-function subfoldersWithLogs(dir: string): string[] {
-  const found: string[] = [];
-  try {
-    const handle = opendirSync(dir);
-    try {
-      for (let i = 0; i < SUBFOLDERS_READ; i++) {
-        const entry = handle.readSync();
-        if (entry === null) break;
-        if (entry.isDirectory() && holdsLogs(join(dir, entry.name))) found.push(entry.name);
-      }
-    } finally {
-      handle.closeSync();
-    }
-  } catch {
-    // The folder was read a moment ago; if it cannot be now, there is no hint to give.
-  }
-  return found.sort();
-}
 
 /** The line for a folder where no pair was read, naming the subfolders that hold logs. */
 function nothingToReport(dir: string): string {
-  const subfolders = subfoldersWithLogs(dir);
+  const { names: subfolders, cut } = findLogSubfolders(dir);
   const where = `wattprint logs: nothing to report: no carbontracker log pair read in ${terminalSafe(dir)}`;
   if (subfolders.length === 0) return `${where}\n`;
   const named = subfolders.slice(0, SUBFOLDERS_NAMED).map((name) => terminalSafe(join(dir, name)));
   const more = subfolders.length - named.length;
-  return `${where}; logs are in its subfolder(s) ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""} (it does not look into subfolders: name one)\n`;
+  // Past the subfolders looked into, the count is a floor, and there may be more unnamed.
+  const andMore =
+    more > 0 ? ` and ${cut ? "at least " : ""}${more} more` : cut ? " and maybe more" : "";
+  return `${where}; logs are in its subfolder(s) ${named.join(", ")}${andMore} (it does not look into subfolders: name one)\n`;
 }
 
 function finish(scan: LogScan, strict: boolean, io: CliIo): number {
