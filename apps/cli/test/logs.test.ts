@@ -185,6 +185,47 @@ describe("a folder where no log pair is read", () => {
   });
 });
 
+describe("logs on runs with no consumption record", () => {
+  // A run stopped before its first epoch ended (or was predicted) writes a pair with no
+  // record: read, but nothing to sum.
+  function recordlessPair(dir: string, stem: string): void {
+    writePair(dir, stem, standardLog({ epochs: [{ cpu: "10.0" }] }), outputLog({}));
+  }
+
+  it("aggregate and report have nothing to report when no run read has a record", async () => {
+    const dir = emptyFolder();
+    recordlessPair(dir, "stopped");
+    const aggregate = await wattprint("logs", "aggregate", dir);
+    expect(aggregate.code).toBe(1);
+    expect(aggregate.stdout).not.toMatch(/estimated to use/);
+    expect(aggregate.stderr).toContain(
+      `wattprint logs: nothing to report: 1 pair(s) read in ${dir}, none with a consumption record`,
+    );
+    const html = join(emptyFolder(), "report.html");
+    const report = await wattprint("logs", "report", dir, "--html", html);
+    expect(report.code).toBe(1);
+    expect(report.stdout).toBe("");
+    expect(readdirSync(join(html, ".."))).toEqual([]);
+  });
+
+  it("aggregate counts the runs left out of the total beside those in it", async () => {
+    const dir = emptyFolder();
+    recordlessPair(dir, "a-stopped");
+    writePair(
+      dir,
+      "b-done",
+      standardLog({ epochs: [{ cpu: "10.0" }] }),
+      outputLog({ actual: SAMPLE_ACTUAL }),
+    );
+    const outcome = await wattprint("logs", "aggregate", dir);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/estimated to use/);
+    expect(outcome.stderr).toBe(
+      "wattprint logs: 2 pair(s) read, 1 run(s) with no consumption record, actual or predicted (not in the total)\n",
+    );
+  });
+});
+
 /** The v2.4.3 CPU-only run with a power line that is not a number: its standard log cannot be read. */
 function damagedStandardLogFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), "wattprint-cli-logs-"));

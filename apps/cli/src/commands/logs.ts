@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { formatNumber } from "@wattprint/core";
 import {
   AggregateAccumulator,
+  type AggregateTotals,
   aggregateSentence,
   aggregateTuple,
   checkLogDir,
@@ -51,7 +52,7 @@ equivalents, device names, numbers).
 A folder where no log pair could be read is exit 1 ("nothing to report"), with or without
 --strict: no table, no sentence and no report claim 0 kWh for it; the line on stderr names
 the subfolders holding logs, if any. --json still prints its document, with an empty
-"parse_all_logs".
+"parse_all_logs". So are aggregate and report where no run read has a consumption record.
   --max-runs  runs drawn in the report, 0..${MAX_REPORT_RUNS} (default 200; every run counts in its totals)
 `;
 
@@ -107,7 +108,12 @@ function nothingToReport(dir: string): string {
   return `${where}; logs are in its subfolder(s) ${named.join(", ")}${andMore} (it does not look into subfolders: name one)\n`;
 }
 
-function finish(scan: LogScan, strict: boolean, io: CliIo): number {
+/**
+ * Closes a command over `scan`: notes on stderr, then the exit code. `totals` is given by the
+ * commands that sum runs (aggregate, report): pairs read with no consumption record among them
+ * are nothing to report either.
+ */
+function finish(scan: LogScan, strict: boolean, io: CliIo, totals?: AggregateTotals): number {
   const { counters, warnings } = scan.introspect();
   // A run whose standard log is damaged is still counted from its output log, as
   // carbontracker's aggregate counts it; the reader is told which and why, one line each.
@@ -124,6 +130,10 @@ function finish(scan: LogScan, strict: boolean, io: CliIo): number {
     [counters.cutLastLinesDropped, "cut last line(s) left out"],
     [counters.pairsWithRepeats, "output log(s) repeating a record or a field (the first read)"],
     [counters.pairsNotUtf8, "pair(s) holding bytes that are not UTF-8 (read as U+FFFD)"],
+    [
+      totals?.runsWithoutConsumption ?? 0,
+      "run(s) with no consumption record, actual or predicted (not in the total)",
+    ],
   ] as const;
   const noted = notes.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
   if (skipped > 0 || noted.length > 0) {
@@ -134,6 +144,14 @@ function finish(scan: LogScan, strict: boolean, io: CliIo): number {
   // Nothing read is nothing to report, not a total of 0 kWh: a failure, strict or not.
   if (counters.pairsParsed === 0) {
     io.stderr(nothingToReport(scan.logDir));
+    return EXIT_FAILURE;
+  }
+  // Runs read, none with a record (each stopped before its first epoch ended or was
+  // predicted): a total of 0 kWh would claim what the logs do not say.
+  if (totals !== undefined && totals.runsCounted === 0) {
+    io.stderr(
+      `wattprint logs: nothing to report: ${counters.pairsParsed} pair(s) read in ${terminalSafe(scan.logDir)}, none with a consumption record (a run writes one once its first epoch ends, or is predicted)\n`,
+    );
     return EXIT_FAILURE;
   }
   return strict && (skipped > 0 || counters.standardLogsUnread > 0) ? EXIT_FAILURE : EXIT_OK;
@@ -173,9 +191,10 @@ async function aggregate(dir: string, strict: boolean, io: CliIo): Promise<numbe
     if (rows++ === 0) io.stdout(`${RUN_TABLE_HEADER}\n`);
     io.stdout(`${formatRunRow(pair, total.add(pair))}\n`);
   }
+  const totals = total.totals();
   // wattprint read these logs; whether carbontracker or wattprint measured them, it cannot tell.
-  if (rows > 0) io.stdout(`\n${aggregateSentence(total.totals(), FORMAT_ATTRIBUTION)}\n`);
-  return finish(scan, strict, io);
+  if (totals.runsCounted > 0) io.stdout(`\n${aggregateSentence(totals, FORMAT_ATTRIBUTION)}\n`);
+  return finish(scan, strict, io, totals);
 }
 
 async function report(
@@ -202,9 +221,10 @@ async function report(
     else runsNotShown++;
   }
   const { problems, warnings, counters } = scan.introspect();
-  // No page for a folder where nothing was read: its totals would claim 0 kWh.
-  if (counters.pairsParsed === 0) return finish(scan, strict, io);
   const totals = accumulator.totals();
+  // No page for a folder where nothing was read, or no run with a record: its totals would
+  // claim 0 kWh.
+  if (totals.runsCounted === 0) return finish(scan, strict, io, totals);
   const html = renderHtmlReport({
     logDir: dir,
     generatedAt: new Date(),
@@ -226,7 +246,7 @@ async function report(
   io.stdout(
     `wrote ${terminalSafe(out)}: ${totals.runsCounted} run(s), ${formatNumber(totals.energyKWh)} kWh, ${formatNumber(totals.co2eqG)} g CO2eq${totals.runsWithUnknownCo2 > 0 ? ` (${totals.runsWithUnknownCo2} run(s) with unknown CO2eq not in it)` : ""}${skipped > 0 ? `, ${skipped} file(s) skipped` : ""}\n`,
   );
-  return finish(scan, strict, io);
+  return finish(scan, strict, io, totals);
 }
 
 export async function runLogs(argv: readonly string[], io: CliIo): Promise<number> {
