@@ -72,4 +72,19 @@ describe("Energi Data Service provider", () => {
     );
     expect(!empty.ok && empty.error.kind).toBe("no-data");
   });
+
+  it("refuses a timestamp that is not an ISO date and time, naming the field", async () => {
+    for (const minutes of ["5", "2026-11-28 22:55", "2026-11-28T22:55:00+0100"]) {
+      server = await startFakeServer((_q, r) =>
+        sendJson(r, 200, { records: [record(minutes, 87)] }),
+      );
+      const result = await createEnergiDataServiceProvider({ baseUrl: server.baseUrl }).current(
+        "DK-DK1",
+      );
+      expect(!result.ok && result.error.kind).toBe("bad-response");
+      expect(!result.ok && result.error.message).toMatch(/records\.0\.Minutes5UTC/);
+      await server.close();
+      server = undefined;
+    }
+  });
 });

@@ -7,13 +7,14 @@ import {
 import { gramsPerKWh } from "../units/quantity.ts";
 import * as z from "../zod.ts";
 import { getJson, joinUrl } from "./http.ts";
+import { isoInstant, utcTimestampSchema } from "./timestamps.ts";
 import { withinHours } from "./window.ts";
 
 export const ENERGI_DATA_SERVICE_API = "https://api.energidataservice.dk";
 
 // Datasets CO2Emis (measured) and CO2EmisProg (forecast): 5-minute rows per price area.
 const recordSchema = z.object({
-  Minutes5UTC: z.string(),
+  Minutes5UTC: utcTimestampSchema,
   Minutes5DK: z.optional(z.string()),
   PriceArea: z.string(),
   CO2Emission: z.nullable(z.number().check(z.nonnegative())),
@@ -21,12 +22,6 @@ const recordSchema = z.object({
 const responseSchema = z.object({ records: z.array(recordSchema) });
 
 const PRICE_AREAS: Readonly<Record<string, string>> = { "DK-DK1": "DK1", "DK-DK2": "DK2" };
-
-/** Timestamps come without an offset but are UTC, as the column name says. */
-const utcInstant = (text: string): string | undefined => {
-  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-};
 
 /** Energinet's Energi Data Service: Danish price areas DK1 (west) and DK2 (east). */
 export function createEnergiDataServiceProvider(options: ProviderOptions = {}): IntensityProvider {
@@ -53,10 +48,9 @@ export function createEnergiDataServiceProvider(options: ProviderOptions = {}): 
       const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
       if (!body.ok) return body;
       const row = body.value.records[0];
-      const at = row && utcInstant(row.Minutes5UTC);
-      if (row?.CO2Emission == null || at === undefined) {
-        return err(providerErrors.noData(id, zone));
-      }
+      if (row?.CO2Emission == null) return err(providerErrors.noData(id, zone));
+      // Timestamps come without an offset but are UTC, as the column name says.
+      const at = isoInstant(row.Minutes5UTC);
       return ok({
         zone,
         intensity: gramsPerKWh(row.CO2Emission),
@@ -82,10 +76,9 @@ export function createEnergiDataServiceProvider(options: ProviderOptions = {}): 
       const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
       if (!body.ok) return body;
       const points = body.value.records.flatMap((r) => {
-        const at = utcInstant(r.Minutes5UTC);
-        return at === undefined || r.CO2Emission === null
+        return r.CO2Emission === null
           ? []
-          : [{ at, intensity: gramsPerKWh(r.CO2Emission) }];
+          : [{ at: isoInstant(r.Minutes5UTC), intensity: gramsPerKWh(r.CO2Emission) }];
       });
       return ok(withinHours(points, hours, () => now));
     },

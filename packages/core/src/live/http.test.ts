@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type FakeServer, sendJson, startFakeServer } from "./fake-server.test-support.ts";
@@ -36,6 +37,15 @@ describe("getJson against a local HTTP server", () => {
     const result = await get();
     expect(!result.ok && result.error).toMatchObject({ kind: "http", status: 503, attempts: 3 });
     expect(server.requests).toHaveLength(3);
+  });
+
+  it("leaves no listener on the caller's signal after retried failures", async () => {
+    // The tracker passes one signal for a whole run: each retry's wait left a listener on it.
+    server = await startFakeServer((_q, r) => sendJson(r, 503, {}));
+    const run = new AbortController();
+    for (let i = 0; i < 12; i++) expect((await get(fast, run.signal)).ok).toBe(false);
+    expect(server.requests).toHaveLength(36);
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
   });
 
   it("does not retry a 401", async () => {

@@ -12,18 +12,50 @@ export interface RequestSpec {
 
 const DEFAULTS = { timeoutMs: 5_000, maxAttempts: 3, backoffMs: 250 } as const;
 
+/**
+ * Waits `ms`, or less if `signal` aborts. The abort listener goes once the wait ends: the
+ * tracker passes one signal for a whole run, and a listener left per retried fetch piled up
+ * (Node warns past 10) through a provider's outage.
+ */
 const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
+
+/**
+ * One attempt's signal: aborted when the caller's is, or after `timeoutMs`. `end()` drops the
+ * timer and the listener on the caller's signal. Not `AbortSignal.any([caller, timeout])`:
+ * on Node 20 each call leaves about 65 bytes on a long-lived source signal for good (measured:
+ * 20 MB after 300,000 calls), and the tracker passes one signal for a whole run.
+ */
+function attemptSignal(
+  caller: AbortSignal | undefined,
+  timeoutMs: number,
+): { readonly signal: AbortSignal; timedOut(): boolean; end(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError"));
+  }, timeoutMs);
+  const forward = (): void => controller.abort(caller?.reason);
+  if (caller?.aborted) forward();
+  else caller?.addEventListener("abort", forward, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    end: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", forward);
+    },
+  };
+}
 
 /**
  * GET JSON and check its shape. Retries 5xx and network failures with exponential backoff,
@@ -45,8 +77,8 @@ export async function getJson<T>(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2), spec.signal);
     if (spec.signal?.aborted) return err(providerErrors.aborted(providerId));
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+    const scope = attemptSignal(spec.signal, timeoutMs);
+    const { signal } = scope;
     let body: unknown;
     try {
       const response = await doFetch(spec.url, {
@@ -71,12 +103,14 @@ export async function getJson<T>(
       body = JSON.parse(text);
     } catch (error) {
       if (spec.signal?.aborted) return err(providerErrors.aborted(providerId));
-      if (timeout.aborted) return err(providerErrors.timeout(providerId, timeoutMs));
+      if (scope.timedOut()) return err(providerErrors.timeout(providerId, timeoutMs));
       if (error instanceof SyntaxError) {
         return err(providerErrors.badResponse(providerId, `not JSON: ${error.message}`));
       }
       last = providerErrors.network(providerId, attempt, String(error));
       continue;
+    } finally {
+      scope.end();
     }
     const parsed = z.safeParse(schema, body);
     if (!parsed.success) {

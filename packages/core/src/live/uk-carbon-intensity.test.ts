@@ -70,4 +70,20 @@ describe("UK Carbon Intensity provider", () => {
     const result = await createUkCarbonIntensityProvider({ baseUrl: server.baseUrl }).current("GB");
     expect(!result.ok && result.error.kind).toBe("no-data");
   });
+
+  it("refuses a timestamp that is not an ISO date and time, naming the field", async () => {
+    // Date.parse alone read "1" as 2001-01-01, which then dated the value and its source.
+    for (const from of ["1", "bogus 2", "2026-13-28T22:30Z", "2026-11-28T22:30"]) {
+      server = await startFakeServer((_q, r) =>
+        sendJson(r, 200, { data: [period(from, "2026-11-28T23:00Z", 190, 183)] }),
+      );
+      const result = await createUkCarbonIntensityProvider({ baseUrl: server.baseUrl }).current(
+        "GB",
+      );
+      expect(!result.ok && result.error.kind).toBe("bad-response");
+      expect(!result.ok && result.error.message).toMatch(/data\.0\.from/);
+      await server.close();
+      server = undefined;
+    }
+  });
 });

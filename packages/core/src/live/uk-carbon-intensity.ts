@@ -7,14 +7,15 @@ import {
 import { gramsPerKWh } from "../units/quantity.ts";
 import * as z from "../zod.ts";
 import { getJson, joinUrl } from "./http.ts";
+import { isoInstant, zonedTimestampSchema } from "./timestamps.ts";
 import { utcMinute, withinHours } from "./window.ts";
 
 export const UK_CARBON_INTENSITY_API = "https://api.carbonintensity.org.uk";
 
 // GET /intensity and /intensity/{from}/fw48h: half-hour intervals, actual may be null.
 const periodSchema = z.object({
-  from: z.string(),
-  to: z.string(),
+  from: zonedTimestampSchema,
+  to: zonedTimestampSchema,
   intensity: z.object({
     forecast: z.nullable(z.number().check(z.nonnegative())),
     actual: z.nullable(z.number().check(z.nonnegative())),
@@ -22,12 +23,6 @@ const periodSchema = z.object({
   }),
 });
 const responseSchema = z.object({ data: z.array(periodSchema) });
-
-/** The API writes minute precision ("2026-11-28T23:00Z"); outputs use full ISO instants. */
-const instant = (text: string): string | undefined => {
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-};
 
 /** NESO Carbon Intensity API: Great Britain only (Electricity Maps zone "GB"). */
 export function createUkCarbonIntensityProvider(options: ProviderOptions = {}): IntensityProvider {
@@ -51,8 +46,9 @@ export function createUkCarbonIntensityProvider(options: ProviderOptions = {}): 
       if (!body.ok) return body;
       const period = body.value.data[0];
       const value = period?.intensity.actual ?? period?.intensity.forecast;
-      const at = period && instant(period.from);
-      if (value == null || at === undefined) return err(providerErrors.noData(id, zone));
+      if (period === undefined || value == null) return err(providerErrors.noData(id, zone));
+      // The API writes minute precision ("2026-11-28T23:00Z"); outputs use full ISO instants.
+      const at = isoInstant(period.from);
       return ok({
         zone,
         intensity: gramsPerKWh(value),
@@ -70,9 +66,8 @@ export function createUkCarbonIntensityProvider(options: ProviderOptions = {}): 
       const body = await getJson({ providerId: id, url, signal }, responseSchema, options);
       if (!body.ok) return body;
       const points = body.value.data.flatMap((p) => {
-        const at = instant(p.from);
         const value = p.intensity.forecast ?? p.intensity.actual;
-        return at === undefined || value === null ? [] : [{ at, intensity: gramsPerKWh(value) }];
+        return value === null ? [] : [{ at: isoInstant(p.from), intensity: gramsPerKWh(value) }];
       });
       return ok(withinHours(points, hours, () => now));
     },
