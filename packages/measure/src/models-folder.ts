@@ -24,11 +24,29 @@ export const MODELS_MANIFEST = "models.json";
 export const MAX_MANIFEST_ENTRIES = 10_000;
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
-const manifestSchema = z
-  .record(z.string().min(1).max(512), z.string().min(1).max(4096))
-  .refine((entries) => Object.keys(entries).length <= MAX_MANIFEST_ENTRIES, {
-    message: `at most ${MAX_MANIFEST_ENTRIES} entries`,
-  });
+// Checked as [name, file] pairs, read into a Map: a record schema copied each key onto a
+// plain object, where an entry named "__proto__" set the prototype instead and was lost.
+const manifestEntriesSchema = z
+  .array(z.tuple([z.string().min(1).max(512), z.string().min(1).max(4096)]))
+  .max(MAX_MANIFEST_ENTRIES, { message: `at most ${MAX_MANIFEST_ENTRIES} entries` });
+
+/** The manifest's entries, or what is wrong with it (naming the entry). */
+function readManifest(raw: unknown): { entries: Map<string, string> } | { problem: string } {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { problem: "the top level is not an object" };
+  }
+  const pairs = Object.entries(raw);
+  const parsed = manifestEntriesSchema.safeParse(pairs);
+  if (parsed.success) return { entries: new Map(parsed.data) };
+  const issue = parsed.error.issues[0];
+  const [index, part] = issue?.path ?? [];
+  const name = typeof index === "number" ? pairs[index]?.[0] : undefined;
+  const where =
+    name === undefined
+      ? ""
+      : `${part === 0 ? "the name " : "the entry "}${JSON.stringify(name.slice(0, 80))}: `;
+  return { problem: `${where}${issue?.message ?? "invalid"}` };
+}
 
 export type ModelsFolderError = { kind: "invalid-folder"; message: string; path: string };
 
@@ -42,7 +60,7 @@ export interface LocatedModel {
 }
 
 export class ModelsFolder {
-  private manifest: Readonly<Record<string, string>> | undefined;
+  private manifest: ReadonlyMap<string, string> | undefined;
   private manifestProblem: string | undefined;
   /** size/mtime/inode of the manifest last read, good or bad: it is read again only when it changes. */
   private manifestStamp: string | undefined;
@@ -76,12 +94,8 @@ export class ModelsFolder {
 
   async locate(modelName: string): Promise<LocatedModel> {
     await this.refreshManifest();
-    // Own entries only: a name from the bus such as "constructor" must not reach the prototype.
-    const manifest = this.manifest;
-    const listed =
-      manifest !== undefined && Object.hasOwn(manifest, modelName)
-        ? manifest[modelName]
-        : undefined;
+    // A Map: a name from the bus such as "constructor" finds only what the manifest lists.
+    const listed = this.manifest?.get(modelName);
     const relativeFile =
       listed ?? (modelName.toLowerCase().endsWith(".onnx") ? modelName : `${modelName}.onnx`);
     const problem =
@@ -124,14 +138,13 @@ export class ModelsFolder {
       return;
     }
     try {
-      const parsed = manifestSchema.safeParse(JSON.parse(await readFile(path, "utf8")));
-      if (parsed.success) {
-        this.manifest = parsed.data;
+      const read = readManifest(JSON.parse(await readFile(path, "utf8")));
+      if ("entries" in read) {
+        this.manifest = read.entries;
         this.manifestProblem = undefined;
       } else {
-        const issue = parsed.error.issues[0];
         this.manifest = undefined;
-        this.manifestProblem = `${path} is not a { "model name": "file.onnx" } object (${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}); ignored`;
+        this.manifestProblem = `${path} is not a { "model name": "file.onnx" } object (${read.problem}); ignored`;
       }
     } catch (error) {
       this.manifest = undefined;

@@ -79,6 +79,24 @@ describe("ModelsFolder", () => {
     }
   });
 
+  it("lists a model named __proto__ as any other, and names the entry that is wrong", async () => {
+    const manifest = join(root, "models", "models.json");
+    // JSON.parse makes "__proto__" an own key; copied onto a plain object it set the
+    // prototype and the entry was lost without a word.
+    await writeFile(manifest, '{ "__proto__": "renamed.onnx", "tiny": "tiny.onnx" }');
+    try {
+      expect((await folder.locate("__proto__")).file).toBe(join(root, "models", "renamed.onnx"));
+      await writeFile(manifest, JSON.stringify({ tiny: "tiny.onnx", "bert-base-uncased": 7 }));
+      expect((await folder.locate("tiny")).manifestProblem).toMatch(
+        /models\.json is not a .*\(the entry "bert-base-uncased": .*\); ignored$/,
+      );
+      await writeFile(manifest, "[]");
+      expect((await folder.locate("tiny")).manifestProblem).toMatch(/top level is not an object/);
+    } finally {
+      await rm(manifest);
+    }
+  });
+
   it("refuses a folder that does not exist", async () => {
     expect(await ModelsFolder.open(join(root, "nope"))).toMatchObject({
       ok: false,
