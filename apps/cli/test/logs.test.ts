@@ -208,6 +208,22 @@ describe("logs on runs with no consumption record", () => {
     expect(readdirSync(join(html, ".."))).toEqual([]);
   });
 
+  it("parse and aggregate print figures as the log holds them, not padded to 12 decimals", async () => {
+    const dir = emptyFolder();
+    writePair(
+      dir,
+      "short",
+      standardLog({ epochs: [{ cpu: "10.0" }] }),
+      outputLog({ actual: { epochs: 1, kWh: "2.5", g: "345.678", km: "3.2" } }),
+    );
+    const parse = await wattprint("logs", "parse", dir);
+    expect(parse.code).toBe(0);
+    expect(parse.stdout).toMatch(/actual +1 +20 +2\.5 +345\.678 +3\.2 km travelled by car\n/);
+    expect(parse.stdout).not.toMatch(/345\.6780/);
+    const aggregate = await wattprint("logs", "aggregate", dir);
+    expect(aggregate.stdout).toMatch(/short +actual +1 +2\.5 +345\.678 +no\n/);
+  });
+
   it("aggregate counts the runs left out of the total beside those in it", async () => {
     const dir = emptyFolder();
     recordlessPair(dir, "a-stopped");
@@ -265,7 +281,12 @@ describe("wattprint logs aggregate", () => {
     for (const row of rows) expect(row).toMatch(/ actual /);
     const kWh = ACTUAL_KWH.reduce((a, b) => a + b, 0);
     const kg = ACTUAL_G.reduce((a, b) => a + b, 0) / 1000;
-    const sentence = outcome.stdout.trimEnd().split("\n").at(-1) ?? "";
+    const [sentence = "", note = ""] = outcome.stdout.trimEnd().split("\n").slice(-2);
+    // Some of the fixtures' runs log no equivalent: the line after the sentence says theirs
+    // is computed, at what rate and from which source.
+    expect(note).toMatch(
+      /^\d of 6 run\(s\) hold no equivalent in their logs: their km travelled by car is computed from their CO2eq by wattprint, after EEA, .*106\.8 gCO2\/km.*\(https:\/\/www\.eea\.europa\.eu\/.*\)\.$/,
+    );
     const match =
       /^The training of models in this work is estimated to use (\d+\.\d{16}) kWh of electricity contributing to (\d+\.\d{16}) kg of CO2eq\. This is equivalent to (\d+\.\d{16}) km travelled by car\. Read from logs in carbontracker's format \(https:\/\/github\.com\/lfwa\/carbontracker\); each standard log's first line says what wrote it\.$/.exec(
         sentence,

@@ -4,6 +4,7 @@ export {
   aggregateSentence,
   aggregateTuple,
   CARBONTRACKER_ATTRIBUTION,
+  computedEquivalentsNote,
   FORMAT_ATTRIBUTION,
   type SelectedConsumption,
   selectConsumption,

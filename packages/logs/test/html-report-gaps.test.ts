@@ -68,3 +68,34 @@ describe("a run counted without its standard log", () => {
     expect(textOf(built.html, "warnings")).toContain(paths.standard);
   });
 });
+
+describe("equivalents the logs do not hold", () => {
+  it("says how many runs' car-km is computed, at what rate and from which source", async () => {
+    const dir = newDir();
+    writePair(
+      dir,
+      "logged",
+      standardLog({ epochs: [{ cpu: "10.0" }] }),
+      outputLog({ actual: SAMPLE_ACTUAL }),
+    );
+    const { km: _km, ...withoutKm } = SAMPLE_ACTUAL;
+    writePair(
+      dir,
+      "bare",
+      standardLog({ epochs: [{ cpu: "10.0" }] }),
+      outputLog({ actual: withoutKm }),
+    );
+    const { html } = await report(dir);
+    expect(html).toMatch(
+      /data-testid="computed-equivalents">1 of 2 run\(s\) hold no equivalent in their logs: .*106\.8 gCO2\/km/,
+    );
+    const logged = newDir();
+    writePair(
+      logged,
+      "logged",
+      standardLog({ epochs: [{ cpu: "10.0" }] }),
+      outputLog({ actual: SAMPLE_ACTUAL }),
+    );
+    expect((await report(logged)).html).not.toMatch(/computed-equivalents/);
+  });
+});

@@ -6,6 +6,7 @@ import {
   aggregateSentence,
   aggregateTuple,
   checkLogDir,
+  computedEquivalentsNote,
   FORMAT_ATTRIBUTION,
   findLogSubfolders,
   type LogDirError,
@@ -193,7 +194,11 @@ async function aggregate(dir: string, strict: boolean, io: CliIo): Promise<numbe
   }
   const totals = total.totals();
   // wattprint read these logs; whether carbontracker or wattprint measured them, it cannot tell.
-  if (totals.runsCounted > 0) io.stdout(`\n${aggregateSentence(totals, FORMAT_ATTRIBUTION)}\n`);
+  if (totals.runsCounted > 0) {
+    io.stdout(`\n${aggregateSentence(totals, FORMAT_ATTRIBUTION)}\n`);
+    const note = computedEquivalentsNote(totals);
+    if (note !== undefined) io.stdout(`${note}\n`);
+  }
   return finish(scan, strict, io, totals);
 }
 

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { fixedDecimal, type ParsedLogPair, type SelectedConsumption } from "@wattprint/logs";
+import { type ParsedLogPair, plainDecimal, type SelectedConsumption } from "@wattprint/logs";
 import { renderTable } from "./table.ts";
 import { terminalSafe } from "./terminal-text.ts";
 
@@ -10,9 +10,12 @@ import { terminalSafe } from "./terminal-text.ts";
 const runName = (pair: ParsedLogPair): string =>
   terminalSafe(basename(pair.output_filename).replace(/_carbontracker_output\.log$/, ""));
 
-/** Energy and CO2 with carbontracker's 12 decimals: the numbers as the logs hold them. */
-const decimals = (value: number | null): string =>
-  value === null ? "nan" : fixedDecimal(value, 12);
+/**
+ * Energy and CO2 as the log holds them: the shortest decimal that reads back as the same
+ * number. carbontracker writes 12 decimals, which this prints as written; padding every
+ * figure to 12 showed a log's `345.678 g` as `345.678000000000`, digits the log never held.
+ */
+const decimals = (value: number | null): string => (value === null ? "nan" : plainDecimal(value));
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
@@ -36,7 +39,7 @@ export function formatPairTables(
       r.equivalents === null
         ? ""
         : Object.entries(r.equivalents)
-            .map(([unit, v]) => `${fixedDecimal(v, 12)} ${terminalSafe(unit)}`)
+            .map(([unit, v]) => `${plainDecimal(v)} ${terminalSafe(unit)}`)
             .join("; ");
     return [
       [

@@ -1,3 +1,4 @@
+import { EEA_NEW_CAR_2024 } from "@wattprint/core/equivalents";
 import { fixedDecimal } from "../format/numbers.ts";
 import { CAR_KM_UNIT, carKm } from "../format/records.ts";
 import { MAX_EQUIVALENT_UNIT_CHARS } from "../parse/output-log.ts";
@@ -186,6 +187,18 @@ export function aggregateSentence(
     (equivalents === "" ? "" : `This is equivalent to ${equivalents}. `) +
     attribution
   );
+}
+
+/**
+ * What the totals' car-km rests on when some runs' logs hold no equivalent: theirs is
+ * computed here from their CO2eq, and a reader of the sentence must be told at what rate and
+ * from which source (the logs' own rate may have been another: carbontracker 2.3 wrote its
+ * own). Undefined when every run's equivalents came from its log.
+ */
+export function computedEquivalentsNote(totals: AggregateTotals): string | undefined {
+  const runs = totals.runsWithComputedEquivalents;
+  if (runs === 0) return undefined;
+  return `${runs} of ${totals.runsCounted} run(s) hold no equivalent in their logs: their ${CAR_KM_UNIT} is computed from their CO2eq by wattprint, after ${EEA_NEW_CAR_2024.title} (${EEA_NEW_CAR_2024.url}).`;
 }
 
 /** carbontracker's citation line, which `printAggregate` keeps as carbontracker prints it. */

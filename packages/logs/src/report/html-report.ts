@@ -4,6 +4,7 @@ import {
   AggregateAccumulator,
   type AggregateTotals,
   aggregateSentence,
+  computedEquivalentsNote,
   FORMAT_ATTRIBUTION,
   type SelectedConsumption,
 } from "../aggregate/aggregate.ts";
@@ -219,6 +220,10 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   html += `</div><p class="sentence" data-testid="sentence">${escapeHtml(aggregateSentence(totals, FORMAT_ATTRIBUTION))}</p>`;
   if (totals.runsWithoutConsumption > 0) {
     html += `<p class="note">${totals.runsWithoutConsumption} run(s) have neither an actual nor a predicted consumption and count for nothing.</p>`;
+  }
+  const computedNote = computedEquivalentsNote(totals);
+  if (computedNote !== undefined) {
+    html += `<p class="note" data-testid="computed-equivalents">${escapeHtml(computedNote)}</p>`;
   }
   html += unknownCo2Note;
   if (input.warnings.length > 0) {
