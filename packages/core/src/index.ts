@@ -61,10 +61,12 @@ export { estimateReportJson, estimateReportJsonIntrospect } from "./estimate/rep
 export { type SourceJson, sourceOf, sourceSchema } from "./estimate/source.ts";
 export {
   acceleratorProfiles,
+  type CountedHardware,
   cpuProfiles,
   type FindHardwareOptions,
   findHardware,
   HARDWARE_HINT,
+  type HardwareCountError,
   type HardwareKind,
   type HardwareLookupError,
   type HardwareLookupErrorKind,
@@ -81,6 +83,7 @@ export {
   memorySources,
   modulePowerW,
   type PowerEstimate,
+  readHardwareCount,
   searchHardware,
   startsWithGeneration,
 } from "./hardware/index.ts";

@@ -109,6 +109,39 @@ describe("estimateFootprint", () => {
     expect(idle.ok && idle.value.breakdown[0]?.power.value).toBeCloseTo(10, 9);
   });
 
+  it("reads a count written in a hardware name, and refuses one it cannot read", async () => {
+    // The fuzzy lookup ignored "4x" and counted one: four A100s were estimated as one.
+    const one = await estimateFootprint({ hardware: [{ name: "A100" }], duration: "1h" });
+    for (const name of ["4x A100", "A100 x4"]) {
+      const four = await estimateFootprint({ hardware: [{ name }], duration: "1h" });
+      if (!four.ok || !one.ok) throw new Error("A100 must resolve");
+      expect(four.value.breakdown[0]).toMatchObject({
+        name: one.value.breakdown[0]?.name,
+        count: 4,
+      });
+      expect(four.value.itEnergy.value).toBeCloseTo(4 * one.value.itEnergy.value, 12);
+    }
+    const both = await estimateFootprint({
+      hardware: [{ name: "4x A100", count: 2 }],
+      duration: "1h",
+    });
+    expect(!both.ok && both.error).toMatchObject({
+      kind: "invalid-request",
+      field: "hardware.0.name",
+    });
+    expect(!both.ok && both.error.message).toMatch(
+      /carries a count \(4\) and count is 2: give one/,
+    );
+    const unreadable = await estimateFootprint({
+      hardware: [{ name: "2.5x H100" }],
+      duration: "1h",
+    });
+    expect(!unreadable.ok && unreadable.error).toMatchObject({
+      kind: "invalid-request",
+      field: "hardware.0.name",
+    });
+  });
+
   it("states the world average when no location is given", async () => {
     const result = await estimateFootprint({ hardware: [{ watts: 100 }], duration: "1h" });
     if (!result.ok) throw new Error(result.error.message);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { CloudProvider, CloudRegion } from "../cloud/cloud.ts";
 import { cloudPue, instanceComponents } from "../cloud/components.ts";
 import { findCloudInstance, findCloudProvider, findCloudRegion } from "../cloud/lookup.ts";
+import { readHardwareCount } from "../hardware/counted-name.ts";
 import { findHardware } from "../hardware/lookup.ts";
 import { memoryPower } from "../hardware/memory.ts";
 import { hardwarePower, IDLE_FRACTION } from "../hardware/power.ts";
@@ -14,6 +15,7 @@ import { machineComponents } from "../machines/components.ts";
 import { findMachine } from "../machines/lookup.ts";
 import { userSupplied } from "../provenance.ts";
 import { type PueValue, resolvePue } from "../pue.ts";
+import { quoteName } from "../text/quote-name.ts";
 import { issuePath } from "../text/zod-issues.ts";
 import { parseDuration } from "../units/parse.ts";
 import { watts } from "../units/quantity.ts";
@@ -205,7 +207,18 @@ function toComponents(request: Request): Result<PowerComponent[], FootprintError
       continue;
     }
     const field = `hardware.${index}.name`;
-    const match = findHardware(item.name ?? "");
+    // A count written in the name ("4x A100", "A100 (x2)") is read, not dropped by the fuzzy
+    // lookup, which counted one: a request for 4 A100s was estimated as 1.
+    const counted = readHardwareCount(item.name ?? "");
+    if (!counted.ok) return invalid(`hardware name ${counted.error.message}`, field);
+    if (counted.value.count > 1 && item.count > 1) {
+      return invalid(
+        `hardware name ${quoteName(counted.value.raw)} carries a count (${counted.value.count}) and count is ${item.count}: give one`,
+        field,
+      );
+    }
+    const count = Math.max(counted.value.count, item.count);
+    const match = findHardware(counted.value.name);
     if (!match.ok) {
       const { kind, message, query, suggestions } = match.error;
       // A name with nothing left once marks such as (R) are dropped is unknown hardware too.
@@ -222,7 +235,7 @@ function toComponents(request: Request): Result<PowerComponent[], FootprintError
       name: match.value.profile.name,
       kind: COMPONENT_KIND[match.value.profile.kind],
       power: quantity,
-      count: item.count,
+      count,
       provenance: note === "" ? provenance : { ...provenance, note },
     });
   }

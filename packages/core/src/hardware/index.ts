@@ -1,3 +1,8 @@
+export {
+  type CountedHardware,
+  type HardwareCountError,
+  readHardwareCount,
+} from "./counted-name.ts";
 export { acceleratorProfiles, cpuProfiles, hardwareProfiles } from "./data/catalogue.ts";
 export { type HardwareSourceId, hardwareSource, hardwareSources } from "./data/sources.ts";
 export {
