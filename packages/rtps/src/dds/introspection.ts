@@ -107,6 +107,8 @@ export type DropCounterReason =
   | "fragments-over-writer-limit"
   | "fragments-over-participant-limit"
   | "fragment-layout-mismatch"
+  /** Incomplete fragmented samples given up after a time without a new fragment (README). */
+  | "fragment-assemblies-expired"
   /** Out-of-order samples (or GAP'ed SNs) not held: the held-sample budget was spent. */
   | "held-samples-dropped"
   /** Out-of-order samples more than the reorder window ahead, all readers (SEDP's included). */

@@ -451,6 +451,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "fragments-over-writer-limit": f["writer-limit"],
       "fragments-over-participant-limit": f["participant-limit"],
       "fragment-layout-mismatch": f["layout-mismatch"],
+      "fragment-assemblies-expired": this.fragments.counters.assembliesExpired,
       "held-samples-dropped": this.fragments.counters.heldSamplesDropped,
       "beyond-window": beyondWindow,
     };

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { ParameterList } from "../wire/parameter-list.ts";
 import type { DataFragSubmessage } from "../wire/submessages/data-frag.ts";
 import {
+  ASSEMBLY_IDLE_TIMEOUT_MS,
+  EXPIRY_SWEEP_PERIOD_MS,
   FRAGMENT_OVERHEAD_BYTES,
   type FragmentLimits,
   FragmentPool,
@@ -196,6 +198,58 @@ describe("fragment reassembly under limits", () => {
     if (done === NEVER_TAKEN) throw new Error("a 200-byte sample refused as too large");
     expect(done?.inlineQos?.parameters[0]?.value).toEqual(new Uint8Array(16).fill(9));
     expect(pool.counters.pendingBytes).toBe(0);
+  });
+
+  it("gives up samples that got no new fragment for a while, and keeps those that progress", () => {
+    let now = 0;
+    const pool = new FragmentPool(DEFAULT_LIKE, { now: () => now });
+    const idle = new WriterFragments(pool);
+    const busy = new WriterFragments(pool);
+    const layout = { sampleSize: 1000, fragmentSize: 100 };
+    for (const sn of [1, 2]) idle.add(frag(sn, 1, new Uint8Array(100), layout));
+    busy.add(frag(1, 1, new Uint8Array(100), layout));
+    // A fragment stored just before the timeout keeps its sample; a repeated one does not.
+    now = ASSEMBLY_IDLE_TIMEOUT_MS - 1;
+    busy.add(frag(1, 2, new Uint8Array(100), layout));
+    idle.add(frag(1, 1, new Uint8Array(100), layout));
+    now = ASSEMBLY_IDLE_TIMEOUT_MS + EXPIRY_SWEEP_PERIOD_MS;
+    busy.add(frag(1, 3, new Uint8Array(100), layout));
+    expect(pool.counters.assembliesExpired).toBe(2);
+    expect(idle.size).toBe(0);
+    expect(idle.pendingBytes).toBe(0);
+    expect(busy.has(1)).toBe(true);
+    expect(pool.counters.pendingBytes).toBe(3 * (100 + FRAGMENT_OVERHEAD_BYTES));
+    expect(pool.holders.size).toBe(1);
+  });
+
+  it("looks for idle samples at most once per sweep period", () => {
+    let now = 0;
+    const pool = new FragmentPool(DEFAULT_LIKE, { now: () => now });
+    const w = new WriterFragments(pool);
+    const layout = { sampleSize: 1000, fragmentSize: 100 };
+    w.add(frag(1, 1, new Uint8Array(100), layout));
+    now = ASSEMBLY_IDLE_TIMEOUT_MS - 1;
+    w.add(frag(2, 1, new Uint8Array(100), layout)); // a sweep: nothing idle yet
+    now = ASSEMBLY_IDLE_TIMEOUT_MS + 1;
+    w.add(frag(3, 1, new Uint8Array(100), layout)); // within the period: no sweep
+    expect(pool.counters.assembliesExpired).toBe(0);
+    now = ASSEMBLY_IDLE_TIMEOUT_MS - 1 + EXPIRY_SWEEP_PERIOD_MS;
+    w.add(frag(4, 1, new Uint8Array(100), layout));
+    expect(pool.counters.assembliesExpired).toBe(1);
+    expect(w.has(1)).toBe(false);
+  });
+
+  it("lets go of a writer that holds nothing any more", () => {
+    const pool = new FragmentPool(DEFAULT_LIKE);
+    const writers = Array.from({ length: 3 }, () => new WriterFragments(pool));
+    const layout = { sampleSize: 200, fragmentSize: 100 };
+    for (const w of writers) w.add(frag(1, 1, new Uint8Array(100), layout));
+    expect(pool.holders.size).toBe(3);
+    writers[0]?.add(frag(1, 2, new Uint8Array(100), layout)); // completes
+    writers[1]?.clear();
+    expect(pool.holders.size).toBe(1);
+    writers[2]?.dropBelow(2);
+    expect(pool.holders.size).toBe(0);
   });
 
   it("lists missing fragments from the first one missing, at most 256 of them", () => {

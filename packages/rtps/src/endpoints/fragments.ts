@@ -1,6 +1,7 @@
 import type { Parameter, ParameterList } from "../wire/parameter-list.ts";
 import { MAX_SET_BITS, type SequenceNumber } from "../wire/sequence-number.ts";
 import type { DataFragSubmessage } from "../wire/submessages/data-frag.ts";
+import { type FragmentHolder, FragmentHolders } from "./fragment-holders.ts";
 
 /**
  * Fragment reassembly commits memory only for bytes that arrived: each new fragment is copied
@@ -53,6 +54,8 @@ export interface FragmentCounters {
   samplesReassembled: number;
   /** Incomplete samples given up for a newer one of the same writer (at most 8 are kept). */
   assembliesEvicted: number;
+  /** Incomplete samples given up after ASSEMBLY_IDLE_TIMEOUT_MS without a new fragment. */
+  assembliesExpired: number;
   /** DATA_FRAG submessages refused in whole or in part, by reason. */
   dropped: Record<FragmentDropReason, number>;
   /**
@@ -72,6 +75,31 @@ export const FRAGMENT_OVERHEAD_BYTES = 256;
 /** Incomplete samples kept per writer; a new one evicts the oldest. */
 export const MAX_ASSEMBLIES_PER_WRITER = 8;
 
+/**
+ * An incomplete sample that received no new fragment for this long is given up: its bytes go
+ * back to the pool, counted as `assembliesExpired`. Before, nothing aged out, and a peer that
+ * sent part of a few samples once held the pool for as long as it stayed matched. Over three
+ * heartbeat periods of Fast DDS (3 s, the slowest writer we meet; ours beat every second): a
+ * sample whose repair was lost twice still completes. One given up too early is not lost
+ * either: its SN is then missing, and our next ACKNACK asks the writer for it whole.
+ */
+export const ASSEMBLY_IDLE_TIMEOUT_MS = 10_000;
+/**
+ * How often at most arriving DATA_FRAGs look for idle samples. A look walks every writer
+ * holding some (at most one per matched writer, 8 samples each): done per DATA_FRAG, 1,000 of
+ * them in a datagram would walk them 1,000 times. Idle samples go within a second of their time.
+ */
+export const EXPIRY_SWEEP_PERIOD_MS = 1_000;
+
+export interface FragmentPoolOptions {
+  /** Budget of samples held out of order (default MAX_HELD_SAMPLE_BYTES). */
+  readonly maxHeldSampleBytes?: number;
+  /** Default ASSEMBLY_IDLE_TIMEOUT_MS. */
+  readonly assemblyIdleTimeoutMs?: number;
+  /** Monotonic milliseconds idle samples are timed by (default `performance.now`; tests pass theirs). */
+  readonly now?: () => number;
+}
+
 /** Participant-wide: the limits and the bytes held under them. */
 export class FragmentPool {
   readonly counters: FragmentCounters = {
@@ -79,6 +107,7 @@ export class FragmentPool {
     fragmentsStored: 0,
     samplesReassembled: 0,
     assembliesEvicted: 0,
+    assembliesExpired: 0,
     dropped: {
       "sample-too-large": 0,
       "writer-limit": 0,
@@ -89,10 +118,34 @@ export class FragmentPool {
     heldSamplesDropped: 0,
   };
 
+  readonly maxHeldSampleBytes: number;
+  readonly assemblyIdleTimeoutMs: number;
+  readonly now: () => number;
+  /** @internal The writers holding incomplete samples now (kept by `WriterFragments`). */
+  readonly holders = new FragmentHolders();
+  private nextSweepMs = Number.NEGATIVE_INFINITY;
+
   constructor(
     readonly limits: FragmentLimits,
-    readonly maxHeldSampleBytes = MAX_HELD_SAMPLE_BYTES,
-  ) {}
+    options: FragmentPoolOptions = {},
+  ) {
+    this.maxHeldSampleBytes = options.maxHeldSampleBytes ?? MAX_HELD_SAMPLE_BYTES;
+    this.assemblyIdleTimeoutMs = options.assemblyIdleTimeoutMs ?? ASSEMBLY_IDLE_TIMEOUT_MS;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /**
+   * Gives up, over all writers, the incomplete samples idle for `assemblyIdleTimeoutMs`, at
+   * most once per EXPIRY_SWEEP_PERIOD_MS (see there).
+   */
+  expireIdle(now: number): void {
+    if (now < this.nextSweepMs) return;
+    this.nextSweepMs = now + EXPIRY_SWEEP_PERIOD_MS;
+    const before = now - this.assemblyIdleTimeoutMs;
+    this.holders.forEach((h) => {
+      this.counters.assembliesExpired += h.expireIdleSince(before);
+    });
+  }
 
   /** Charges holding a sample whose payload keeps `buffer` alive; false (counted) past the limit. */
   chargeHeld(cost: number): boolean {
@@ -122,13 +175,17 @@ export class FragmentAssembler {
   readonly totalFragments: number;
   /** What this sample is charged. */
   bytes = 0;
+  /** When a new fragment of it was last stored (the pool's clock). */
+  lastProgressMs: number;
   inlineQos: ParameterList | undefined;
 
   constructor(
     readonly sampleSize: number,
     readonly fragmentSize: number,
+    startedMs: number,
   ) {
     this.totalFragments = Math.ceil(sampleSize / fragmentSize);
+    this.lastProgressMs = startedMs;
   }
 
   has(num: number): boolean {
@@ -139,10 +196,11 @@ export class FragmentAssembler {
     return this.fragments.size === this.totalFragments;
   }
 
-  /** @internal Stores a fragment's own copy; the caller charged it. */
-  store(num: number, bytes: Uint8Array, charge: number): void {
+  /** @internal Stores a fragment's own copy, received at `nowMs`; the caller charged it. */
+  store(num: number, bytes: Uint8Array, charge: number, nowMs: number): void {
     this.fragments.set(num, bytes);
     this.bytes += charge;
+    this.lastProgressMs = nowMs;
   }
 
   /**
@@ -169,9 +227,10 @@ export class FragmentAssembler {
 }
 
 /** The incomplete samples of one remote writer, and what they are charged. */
-export class WriterFragments {
+export class WriterFragments implements FragmentHolder {
   private readonly assemblies = new Map<SequenceNumber, FragmentAssembler>();
   private bytes = 0;
+  holderIndex = -1;
 
   constructor(private readonly pool: FragmentPool) {}
 
@@ -204,20 +263,23 @@ export class WriterFragments {
       counters.dropped["layout-mismatch"]++;
       return undefined;
     }
+    const now = this.pool.now();
+    this.pool.expireIdle(now);
     let asm = this.assemblies.get(m.writerSN);
     if (!asm) {
       if (this.assemblies.size >= MAX_ASSEMBLIES_PER_WRITER) this.evictOldest();
-      asm = new FragmentAssembler(m.sampleSize, m.fragmentSize);
+      asm = new FragmentAssembler(m.sampleSize, m.fragmentSize, now);
       this.assemblies.set(m.writerSN, asm);
+      this.pool.holders.add(this);
     } else if (asm.sampleSize !== m.sampleSize || asm.fragmentSize !== m.fragmentSize) {
       counters.dropped["layout-mismatch"]++;
       return undefined;
     }
-    const refused = this.storeAll(asm, m);
+    const refused = this.storeAll(asm, m, now);
     if (refused) counters.dropped[refused]++;
     if (asm.bytes === 0) {
       // Nothing of it fit: keep no empty entry (it would only evict a real one later).
-      this.assemblies.delete(m.writerSN);
+      this.release(m.writerSN, asm);
       return undefined;
     }
     if (!asm.complete) return undefined;
@@ -247,8 +309,23 @@ export class WriterFragments {
     for (const [key, asm] of this.assemblies) this.release(key, asm);
   }
 
+  /** @internal The pool's sweep: gives up the samples with no new fragment since `before`. */
+  expireIdleSince(before: number): number {
+    let expired = 0;
+    for (const [key, asm] of this.assemblies) {
+      if (asm.lastProgressMs > before) continue;
+      this.release(key, asm);
+      expired++;
+    }
+    return expired;
+  }
+
   /** Stores the new fragments of `m` until one does not fit; returns why one did not. */
-  private storeAll(asm: FragmentAssembler, m: DataFragSubmessage): FragmentDropReason | undefined {
+  private storeAll(
+    asm: FragmentAssembler,
+    m: DataFragSubmessage,
+    now: number,
+  ): FragmentDropReason | undefined {
     if (m.inlineQos && !asm.inlineQos) {
       const charge = detachedSize(m.inlineQos);
       const refused = this.reserve(charge);
@@ -270,7 +347,7 @@ export class WriterFragments {
       const refused = this.reserve(charge);
       if (refused) return refused;
       // A copy: a view would keep the whole datagram alive for a few bytes of it.
-      asm.store(num, data.slice(from, from + length), charge);
+      asm.store(num, data.slice(from, from + length), charge, now);
       this.pool.counters.fragmentsStored++;
     }
     return undefined;
@@ -290,6 +367,8 @@ export class WriterFragments {
     this.assemblies.delete(sn);
     this.bytes -= asm.bytes;
     this.pool.counters.pendingBytes -= asm.bytes;
+    // A writer holding nothing leaves the pool's list: unmatched, it is not kept alive by it.
+    if (this.assemblies.size === 0) this.pool.holders.remove(this);
   }
 
   private evictOldest(): void {

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Participant } from "../src/dds/participant.ts";
+import { ASSEMBLY_IDLE_TIMEOUT_MS, EXPIRY_SWEEP_PERIOD_MS } from "../src/endpoints/fragments.ts";
+import { MemoryNetwork } from "../src/transport/memory.ts";
+import { locatorIpV4 } from "../src/wire/locator.ts";
+import { until, type WellBehavedPair, wellBehavedPair } from "./fake-peer.ts";
+import { collect } from "./helpers.ts";
+import { HOG_ADDRESS, type PoolHog, poolHog } from "./pool-hog.ts";
+
+// A peer fills the participant's fragment pool once with samples it never completes (audit
+// defect 2); a genuine writer's fragmented sample must still get through. The pool's clock is
+// `performance.now`, faked here (and only it): it stands still unless a test moves it, so
+// nothing expires by the wall clock while a test runs slowly.
+
+const KIB = 1024;
+/** wattprint-node's limits (packages/node/src/adapters/rtps-bus.ts). */
+const NODE_LIMITS = {
+  maxSampleSize: 256 * KIB,
+  maxPendingFragmentBytesPerWriter: 1024 * KIB,
+  maxPendingFragmentBytes: 4096 * KIB,
+} as const;
+/** A payload of two fragments (60,000 + 40,000 bytes). */
+const GENUINE = 100_000;
+
+const opened: Participant[] = [];
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["performance"] });
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await Promise.all(opened.splice(0).map((p) => p.close()));
+});
+
+async function setup(): Promise<WellBehavedPair> {
+  const net = new MemoryNetwork();
+  // The hog reads nothing: what A sends it is dropped.
+  net.dropPolicy = (_d, to) => locatorIpV4(to) === HOG_ADDRESS;
+  const pair = await wellBehavedPair(net, "pool", NODE_LIMITS);
+  opened.push(pair.a, pair.b);
+  return pair;
+}
+
+async function hog(pair: WellBehavedPair, writers: number): Promise<PoolHog> {
+  const h = poolHog(pair.a, "pool", writers);
+  await until(() => pair.aReader.matchedWriters.length === writers + 1, "the hog's writers");
+  return h;
+}
+
+/**
+ * 69 writers holding the first 60,000-byte fragment of a sample each (60,256 bytes charged):
+ * the pool is full (36,640 bytes left), and no writer holds more than a genuine writer's first
+ * fragment would, so no fairness rule may take from them. Only time frees it.
+ */
+async function fillEvenly(pair: WellBehavedPair): Promise<void> {
+  const h = await hog(pair, 69);
+  h.fill({ samples: 1, first: 1, last: 1, fragmentSize: 60_000, sampleSize: 256 * KIB });
+  expect(pair.a.introspect().counters.fragments.pendingBytes).toBe(69 * 60_256);
+}
+
+const fragmentCounters = (p: Participant) => p.introspect().counters.fragments;
+
+describe("a fragment pool filled by one peer", () => {
+  it("gives up samples with no new fragment for a while, and a genuine one gets through", async () => {
+    const pair = await setup();
+    await fillEvenly(pair);
+    let delivered = 0;
+    pair.aReader.on("sample", () => delivered++);
+    const got = collect(pair.aReader, 1, 10_000);
+    pair.bWriter.write(new Uint8Array(GENUINE).fill(1));
+    await until(() => fragmentCounters(pair.a).dropped["participant-limit"] > 0, "a refusal");
+    expect(delivered).toBe(0);
+    // Time passes for the pool only: the hog's samples went idle, B's resends come on.
+    vi.advanceTimersByTime(ASSEMBLY_IDLE_TIMEOUT_MS + EXPIRY_SWEEP_PERIOD_MS);
+    const [sample] = await got;
+    expect(sample?.payload.length).toBe(GENUINE);
+    expect(fragmentCounters(pair.a).assembliesExpired).toBe(69);
+    expect(pair.a.dropCounters()["fragment-assemblies-expired"]).toBe(69);
+    expect(fragmentCounters(pair.a).pendingBytes).toBe(0);
+  });
+});
