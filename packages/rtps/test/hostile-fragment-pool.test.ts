@@ -77,4 +77,29 @@ describe("a fragment pool filled by one peer", () => {
     expect(pair.a.dropCounters()["fragment-assemblies-expired"]).toBe(69);
     expect(fragmentCounters(pair.a).pendingBytes).toBe(0);
   });
+
+  it("takes room from the writer holding the most: a genuine sample gets through at once", async () => {
+    const pair = await setup();
+    // The audit's probe: 5 writers, fragments 1..4 of 8 samples of 256 KiB each (9.6 MB sent).
+    const h = await hog(pair, 5);
+    h.fill({ samples: 8, first: 1, last: 4, fragmentSize: 60_000, sampleSize: 256 * KIB });
+    expect(fragmentCounters(pair.a).pendingBytes).toBeGreaterThan(4000 * KIB);
+    const reclaimedByHog = fragmentCounters(pair.a).assembliesReclaimed;
+    // The pool's clock stands still: nothing expires, only fairness can let B's sample in.
+    const got = collect(pair.aReader, 1, 5_000);
+    pair.bWriter.write(new Uint8Array(GENUINE).fill(2));
+    const [sample] = await got;
+    expect(sample?.payload.length).toBe(GENUINE);
+    const counters = fragmentCounters(pair.a);
+    expect(counters.assembliesExpired).toBe(0);
+    expect(counters.assembliesReclaimed).toBeGreaterThan(reclaimedByHog);
+    expect(pair.a.dropCounters()["fragment-assemblies-reclaimed"]).toBe(
+      counters.assembliesReclaimed,
+    );
+    // The hog sending again cannot take B's next sample's room back.
+    h.fill({ samples: 8, first: 1, last: 4, fragmentSize: 60_000, sampleSize: 256 * KIB });
+    const next = collect(pair.aReader, 1, 5_000);
+    pair.bWriter.write(new Uint8Array(GENUINE).fill(3));
+    expect((await next)[0]?.payload[0]).toBe(3);
+  });
 });

@@ -109,6 +109,8 @@ export type DropCounterReason =
   | "fragment-layout-mismatch"
   /** Incomplete fragmented samples given up after a time without a new fragment (README). */
   | "fragment-assemblies-expired"
+  /** Incomplete fragmented samples given up to make room for a writer holding less (README). */
+  | "fragment-assemblies-reclaimed"
   /** Out-of-order samples (or GAP'ed SNs) not held: the held-sample budget was spent. */
   | "held-samples-dropped"
   /** Out-of-order samples more than the reorder window ahead, all readers (SEDP's included). */

@@ -452,6 +452,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "fragments-over-participant-limit": f["participant-limit"],
       "fragment-layout-mismatch": f["layout-mismatch"],
       "fragment-assemblies-expired": this.fragments.counters.assembliesExpired,
+      "fragment-assemblies-reclaimed": this.fragments.counters.assembliesReclaimed,
       "held-samples-dropped": this.fragments.counters.heldSamplesDropped,
       "beyond-window": beyondWindow,
     };

@@ -143,6 +143,42 @@ describe("fragment reassembly under limits", () => {
     expect(writers[4]?.pendingBytes).toBe(each);
   });
 
+  it("takes room from the writer holding the most, its least recently progressing sample first", () => {
+    const each = 100 + FRAGMENT_OVERHEAD_BYTES;
+    let now = 0;
+    const pool = new FragmentPool(
+      { ...DEFAULT_LIKE, maxPendingBytes: 4 * each },
+      { now: () => now },
+    );
+    const hog = new WriterFragments(pool);
+    const layout = { sampleSize: 100_000, fragmentSize: 100 };
+    for (const sn of [1, 2, 3]) {
+      now = sn;
+      hog.add(frag(sn, 1, new Uint8Array(100), layout));
+    }
+    now = 4;
+    hog.add(frag(1, 2, new Uint8Array(100), layout)); // sample 1 progressed last
+    expect(pool.counters.pendingBytes).toBe(4 * each);
+    const newcomer = new WriterFragments(pool);
+    newcomer.add(frag(1, 1, new Uint8Array(100), layout));
+    expect(newcomer.pendingBytes).toBe(each);
+    expect(pool.counters.assembliesReclaimed).toBe(1);
+    expect(pool.counters.dropped["participant-limit"]).toBe(0);
+    expect([1, 2, 3].map((sn) => hog.has(sn))).toEqual([true, false, true]);
+    // The hog, holding more, may not take it back; the newcomer may grow to an even share.
+    hog.add(frag(4, 1, new Uint8Array(100), layout));
+    expect(pool.counters.dropped["participant-limit"]).toBe(1);
+    expect(newcomer.has(1)).toBe(true);
+    newcomer.add(frag(1, 2, new Uint8Array(100), layout));
+    expect(newcomer.pendingBytes).toBe(2 * each);
+    expect(hog.pendingBytes).toBe(2 * each);
+    expect(pool.counters.assembliesReclaimed).toBe(2);
+    // Even shares: neither takes from the other.
+    newcomer.add(frag(1, 3, new Uint8Array(100), layout));
+    expect(pool.counters.dropped["participant-limit"]).toBe(2);
+    expect(pool.counters.assembliesReclaimed).toBe(2);
+  });
+
   it("refuses samples above maxSampleSize before storing anything", () => {
     const pool = new FragmentPool({ ...DEFAULT_LIKE, maxSampleSize: 1000 });
     const w = new WriterFragments(pool);

@@ -56,6 +56,11 @@ export interface FragmentCounters {
   assembliesEvicted: number;
   /** Incomplete samples given up after ASSEMBLY_IDLE_TIMEOUT_MS without a new fragment. */
   assembliesExpired: number;
+  /**
+   * Incomplete samples given up to make room under the participant limit for a writer holding
+   * less: each the least recently progressing sample of the writer holding the most.
+   */
+  assembliesReclaimed: number;
   /** DATA_FRAG submessages refused in whole or in part, by reason. */
   dropped: Record<FragmentDropReason, number>;
   /**
@@ -91,6 +96,14 @@ export const ASSEMBLY_IDLE_TIMEOUT_MS = 10_000;
  */
 export const EXPIRY_SWEEP_PERIOD_MS = 1_000;
 
+/**
+ * Samples given up at most for one fragment that the participant limit would refuse (see
+ * `FragmentPool.makeRoom`): a 60,000-byte fragment may need many small samples of a writer
+ * given up, and each costs a scan of MAX_HOLDERS_SCANNED writers. What still does not fit is
+ * refused and counted, and comes again with the writer's next repair.
+ */
+export const MAX_RECLAIMS_PER_FRAGMENT = 64;
+
 export interface FragmentPoolOptions {
   /** Budget of samples held out of order (default MAX_HELD_SAMPLE_BYTES). */
   readonly maxHeldSampleBytes?: number;
@@ -108,6 +121,7 @@ export class FragmentPool {
     samplesReassembled: 0,
     assembliesEvicted: 0,
     assembliesExpired: 0,
+    assembliesReclaimed: 0,
     dropped: {
       "sample-too-large": 0,
       "writer-limit": 0,
@@ -145,6 +159,27 @@ export class FragmentPool {
     this.holders.forEach((h) => {
       this.counters.assembliesExpired += h.expireIdleSince(before);
     });
+  }
+
+  /**
+   * Makes room under the participant limit for `bytes` more of `requester`, by giving up the
+   * least recently progressing sample of the writer holding the most, while that writer holds
+   * more than `requester` would with them; answers whether they fit now. First come, first
+   * served, a peer that filled the pool once had every other writer's sample refused for good.
+   * Now a writer holding less than the others always gets room, and what writers hold tends
+   * to even shares; two writers holding about as much refuse each other, as before, so neither
+   * loses a sample it nearly has.
+   */
+  makeRoom(requester: FragmentHolder, bytes: number): boolean {
+    const { counters, limits } = this;
+    for (let i = 0; i < MAX_RECLAIMS_PER_FRAGMENT; i++) {
+      if (counters.pendingBytes + bytes <= limits.maxPendingBytes) return true;
+      const victim = this.holders.largest(requester);
+      if (!victim || victim.pendingBytes <= requester.pendingBytes + bytes) return false;
+      if (!victim.evictStalest()) return false;
+      counters.assembliesReclaimed++;
+    }
+    return counters.pendingBytes + bytes <= limits.maxPendingBytes;
   }
 
   /** Charges holding a sample whose payload keeps `buffer` alive; false (counted) past the limit. */
@@ -320,6 +355,16 @@ export class WriterFragments implements FragmentHolder {
     return expired;
   }
 
+  /** @internal The pool's reclaim: gives up the sample that least recently got a new fragment. */
+  evictStalest(): boolean {
+    let stalest: [SequenceNumber, FragmentAssembler] | undefined;
+    for (const entry of this.assemblies)
+      if (!stalest || entry[1].lastProgressMs < stalest[1].lastProgressMs) stalest = entry;
+    if (!stalest) return false;
+    this.release(stalest[0], stalest[1]);
+    return true;
+  }
+
   /** Stores the new fragments of `m` until one does not fit; returns why one did not. */
   private storeAll(
     asm: FragmentAssembler,
@@ -357,7 +402,8 @@ export class WriterFragments implements FragmentHolder {
   private reserve(bytes: number): FragmentDropReason | undefined {
     const { counters, limits } = this.pool;
     if (this.bytes + bytes > limits.maxPendingBytesPerWriter) return "writer-limit";
-    if (counters.pendingBytes + bytes > limits.maxPendingBytes) return "participant-limit";
+    if (counters.pendingBytes + bytes > limits.maxPendingBytes && !this.pool.makeRoom(this, bytes))
+      return "participant-limit";
     this.bytes += bytes;
     counters.pendingBytes += bytes;
     return undefined;
