@@ -47,22 +47,28 @@ async function hog(pair: WellBehavedPair, writers: number): Promise<PoolHog> {
 }
 
 /**
- * 69 writers holding the first 60,000-byte fragment of a sample each (60,256 bytes charged):
- * the pool is full (36,640 bytes left), and no writer holds more than a genuine writer's first
- * fragment would, so no fairness rule may take from them. Only time frees it.
+ * Writers holding one `fragmentSize` fragment of a sample each, as many as the pool takes:
+ * none holds more than a genuine writer's fragment of that size would, so the fairness rule
+ * may not take from them for it. 60,000 bytes: 69 writers (36,640 bytes left), B's first
+ * fragment is refused and its last (40,000) taken. 40,000 bytes: 104 writers (7,680 left),
+ * nothing of B's sample fits. Only time frees the pool.
  */
-async function fillEvenly(pair: WellBehavedPair): Promise<void> {
-  const h = await hog(pair, 69);
-  h.fill({ samples: 1, first: 1, last: 1, fragmentSize: 60_000, sampleSize: 256 * KIB });
-  expect(pair.a.introspect().counters.fragments.pendingBytes).toBe(69 * 60_256);
+async function fillEvenly(pair: WellBehavedPair, fragmentSize: number): Promise<void> {
+  const charge = fragmentSize + 256;
+  const writers = Math.floor(NODE_LIMITS.maxPendingFragmentBytes / charge);
+  const h = await hog(pair, writers);
+  h.fill({ samples: 1, first: 1, last: 1, fragmentSize, sampleSize: 256 * KIB });
+  expect(pair.a.introspect().counters.fragments.pendingBytes).toBe(writers * charge);
 }
 
 const fragmentCounters = (p: Participant) => p.introspect().counters.fragments;
+const endpointCounters = (p: Participant, guid: string): Readonly<Record<string, number>> =>
+  p.introspect().endpoints.find((e) => e.guid === guid)?.counters ?? {};
 
 describe("a fragment pool filled by one peer", () => {
   it("gives up samples with no new fragment for a while, and a genuine one gets through", async () => {
     const pair = await setup();
-    await fillEvenly(pair);
+    await fillEvenly(pair, 60_000);
     let delivered = 0;
     pair.aReader.on("sample", () => delivered++);
     const got = collect(pair.aReader, 1, 10_000);
@@ -101,5 +107,24 @@ describe("a fragment pool filled by one peer", () => {
     const next = collect(pair.aReader, 1, 5_000);
     pair.bWriter.write(new Uint8Array(GENUINE).fill(3));
     expect((await next)[0]?.payload[0]).toBe(3);
+  });
+
+  it("does not loop resending a sample the reader cannot take", async () => {
+    // Real time here: the writer's resend suppression is what is under test.
+    vi.useRealTimers();
+    const pair = await setup();
+    await fillEvenly(pair, 40_000);
+    const resent = () => endpointCounters(pair.b, pair.bWriter.guid).resent ?? 0;
+    pair.bWriter.write(new Uint8Array(GENUINE).fill(4));
+    await until(() => resent() > 0, "a first resend");
+    const before = resent();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Before, the reader asked again at once after each resend's heartbeat: 3,800 resends of
+    // 100 KB a second in the audit's probe. Now one per heartbeat period (1 s), and never more
+    // than one per RESEND_SUPPRESSION_MS; the bound is loose so a slow machine passes too.
+    expect(resent() - before).toBeLessThanOrEqual(5);
+    expect(endpointCounters(pair.b, pair.bWriter.guid).resendsSuppressed).toBeGreaterThan(0);
+    expect(pair.b.dropCounters()["resends-suppressed"]).toBeGreaterThan(0);
+    expect(fragmentCounters(pair.a).samplesReassembled).toBe(0);
   });
 });

@@ -99,6 +99,11 @@ export type DropCounterReason =
   /** SNs ACKNACKs asked for over a writer's resend budget per turn (README). */
   | "sample-resends-over-limit"
   /**
+   * SNs ACKNACKs asked for again within RESEND_SUPPRESSION_MS of their resend to the same
+   * reader: not resent (README). A reader that cannot take a sample shows here.
+   */
+  | "resends-suppressed"
+  /**
    * DATA_FRAGs (parts of) not stored, by the fragment pool's reasons (`counters.fragments`):
    * a sample over `maxSampleSize` (passed over, so later samples still come), over the
    * pending-byte limits, or whose layout does not add up.

@@ -411,13 +411,16 @@ export class Participant extends Emitter<ParticipantEvents> {
     for (const r of this.sedp.readers) beyondWindow += r.counters.beyondWindow;
     let fragmentsOverLimit = 0;
     let samplesOverLimit = 0;
+    let resendsSuppressed = 0;
     for (const { rtps } of this.writers.values()) {
       fragmentsOverLimit += rtps.counters.fragmentResendsOverLimit;
       samplesOverLimit += rtps.counters.sampleResendsOverLimit;
+      resendsSuppressed += rtps.counters.resendsSuppressed;
     }
     for (const w of this.sedp.writers) {
       fragmentsOverLimit += w.counters.fragmentResendsOverLimit;
       samplesOverLimit += w.counters.sampleResendsOverLimit;
+      resendsSuppressed += w.counters.resendsSuppressed;
     }
     return {
       "not-rtps": d["not-rtps"],
@@ -447,6 +450,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "reader-queue-full": queueFull,
       "fragment-resends-over-limit": fragmentsOverLimit,
       "sample-resends-over-limit": samplesOverLimit,
+      "resends-suppressed": resendsSuppressed,
       "sample-too-large": f["sample-too-large"],
       "fragments-over-writer-limit": f["writer-limit"],
       "fragments-over-participant-limit": f["participant-limit"],

@@ -1,6 +1,6 @@
 import type { Guid } from "../wire/guid.ts";
 import type { Locator } from "../wire/locator.ts";
-import type { SequenceNumber } from "../wire/sequence-number.ts";
+import { MAX_SET_BITS, type SequenceNumber } from "../wire/sequence-number.ts";
 
 export interface MatchedReader {
   readonly guid: Guid;
@@ -21,6 +21,46 @@ export interface ReaderProxy {
   lastNackFragCount: number;
   /** Fast heartbeats left before this reader has answered once (see `probeUnheard`). */
   probesLeft: number;
+  /**
+   * SNs resent to this reader lately, with when (the writer's clock), oldest first: see
+   * RESEND_SUPPRESSION_MS. At most MAX_RESENDS_REMEMBERED.
+   */
+  readonly recentResends: Map<SequenceNumber, number>;
+}
+
+/**
+ * An SN resent to a reader is not resent to it again for this long (counted as
+ * `resendsSuppressed`), as Fast DDS's `nack_suppression_duration` does. A resend goes with a
+ * heartbeat, and a reader answers every heartbeat at once: a reader that could not take the
+ * sample (its fragment pool full) asked for it again at once, and the two looped at round-trip
+ * speed (3,800 resends of a 100 KB sample a second in the audit's probe). A reader asking
+ * again for a resend that was lost is answered at its next ask after this: its repair timer
+ * asks every 100 ms (REPAIR_PERIOD_MS, the same period), and our heartbeats ask for it too.
+ */
+export const RESEND_SUPPRESSION_MS = 100;
+/**
+ * Resends remembered per reader: one ACKNACK window. Those older than RESEND_SUPPRESSION_MS go
+ * as new ones come, and past this the oldest goes (it may then be resent early): a reader
+ * that was resent many SNs once and stopped asking keeps no more than this.
+ */
+export const MAX_RESENDS_REMEMBERED = MAX_SET_BITS;
+
+/**
+ * Whether `sn` may be resent to `proxy` now (`nowMs`, the writer's clock): not when it was
+ * within RESEND_SUPPRESSION_MS. A resend it allows is remembered.
+ */
+export function mayResend(proxy: ReaderProxy, sn: SequenceNumber, nowMs: number): boolean {
+  const recent = proxy.recentResends;
+  const last = recent.get(sn);
+  if (last !== undefined && nowMs - last < RESEND_SUPPRESSION_MS) return false;
+  // Oldest first: the first one still recent ends the look.
+  for (const [old, at] of recent) {
+    if (nowMs - at < RESEND_SUPPRESSION_MS && recent.size < MAX_RESENDS_REMEMBERED) break;
+    recent.delete(old);
+  }
+  recent.delete(sn);
+  recent.set(sn, nowMs);
+  return true;
 }
 
 /**

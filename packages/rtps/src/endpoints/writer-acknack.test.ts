@@ -2,6 +2,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ResourceLimitsQos } from "../qos/endpoint-qos.ts";
 import { MAX_SET_BITS } from "../wire/sequence-number.ts";
 import { COUNTS_ANSWERED, COUNTS_IGNORED, COUNTS_IN_ORDER } from "./count-order.test-support.ts";
+import {
+  MAX_RESENDS_REMEMBERED,
+  mayResend,
+  RESEND_SUPPRESSION_MS,
+  type ReaderProxy,
+} from "./reader-proxy.ts";
 import { MAX_FRAGMENT_RESENDS_PER_TURN, MAX_SAMPLE_RESENDS_PER_TURN } from "./writer.ts";
 import {
   closeWriters,
@@ -71,6 +77,7 @@ describe("writer answering ACKNACK floods", () => {
     expect(dataOf(r.sent, 2)).toEqual(every(1, dataOf(r.sent, 2).length).members);
     expect([...r.heartbeats].sort()).toEqual([2, 3, 4]);
     // The next turn has a budget of its own: one reader asking again is served in full.
+    r.later();
     r.sent.length = 0;
     r.ack({ readerSNState: every(1, MAX_SET_BITS), count: 2 });
     r.flush();
@@ -88,6 +95,7 @@ describe("writer answering ACKNACK floods", () => {
     r.sent.length = 0;
     const got: number[] = [];
     for (let turn = 1; got.length < MAX_SET_BITS && turn <= 4; turn++) {
+      r.later(); // turns a repair period apart: nothing resent is suppressed
       for (const reader of flooders)
         r.ack({ readerSNState: every(1, MAX_SET_BITS), count: turn }, reader);
       // The reader asks for what it still misses, as its ACKNACK would.
@@ -198,7 +206,8 @@ describe("writer answering ACKNACK floods", () => {
   it("ignores ACKNACK counts that repeat or go backwards, counted, and hears them across the wrap", () => {
     const r = holding(2, 100);
     const answered = (count: number): boolean => {
-      r.flush(); // each in a turn of its own: only the count decides
+      r.flush(); // each in a turn of its own, a repair period apart: only the count decides
+      r.later();
       r.sent.length = 0;
       r.ack({ readerSNState: every(1, 2), count });
       r.flush();
@@ -206,6 +215,63 @@ describe("writer answering ACKNACK floods", () => {
     };
     expect(COUNTS_IN_ORDER.map(answered)).toEqual(COUNTS_ANSWERED);
     expect(r.writer.counters.ackNacksIgnored).toBe(COUNTS_IGNORED);
+  });
+});
+
+describe("writer resending the same SN to the same reader", () => {
+  it("resends it once per suppression period, with no heartbeat when it resends nothing", () => {
+    const r = holding(3, 100_000); // fragmented samples, resent whole for an ACKNACK
+    const asks = (members: number[], count: number): Sent[] => {
+      r.sent.length = 0;
+      r.heartbeats.length = 0;
+      r.ack({ readerSNState: { base: 1, numBits: 3, members }, count });
+      return r.answered();
+    };
+    const snsOf = (sent: readonly Sent[]) => [
+      ...new Set(sent.filter((s) => s.kind === "data-frag").map((s) => s.sn)),
+    ];
+    expect(snsOf(asks([1], 1))).toEqual([1]);
+    expect(r.heartbeats).toEqual([2]);
+    // The reader could not take it and asks at once, again and again (the audit's loop, at
+    // round-trip speed): nothing is resent, and no heartbeat makes it ask once more.
+    for (let count = 2; count <= 100; count++) expect(asks([1], count)).toEqual([]);
+    expect(r.heartbeats).toEqual([]);
+    expect(r.writer.counters.resendsSuppressed).toBe(99);
+    // Another SN, or another reader, is not held back by it.
+    expect(snsOf(asks([1, 2], 101))).toEqual([2]);
+    r.match(otherReaderGuid);
+    r.sent.length = 0;
+    r.ack({ readerSNState: { base: 1, numBits: 1, members: [1] }, count: 1 }, otherReaderGuid);
+    expect(snsOf(r.answered())).toEqual([1]);
+    // Once the period is over, the reader's next ask is answered.
+    r.later(RESEND_SUPPRESSION_MS - 1);
+    expect(asks([1], 102)).toEqual([]);
+    r.later(1);
+    expect(snsOf(asks([1], 103))).toEqual([1]);
+    expect(r.writer.counters.resent).toBe(4);
+  });
+
+  it("remembers at most one ACKNACK window of resends per reader, the oldest going first", () => {
+    const proxy: ReaderProxy = {
+      info: { guid: readerGuid, locators: [], reliable: true, wantsHistory: false },
+      ackedBelow: 1,
+      minRelevant: 1,
+      lastAckNackCount: 0,
+      lastNackFragCount: 0,
+      probesLeft: 0,
+      recentResends: new Map(),
+    };
+    for (let sn = 1; sn <= MAX_RESENDS_REMEMBERED + 10; sn++)
+      expect(mayResend(proxy, sn, 0)).toBe(true);
+    expect(proxy.recentResends.size).toBe(MAX_RESENDS_REMEMBERED);
+    // The 10 oldest were let go (they may go again early, each pushing out the next oldest);
+    // the others are still held back.
+    expect(mayResend(proxy, 1, 1)).toBe(true);
+    expect(mayResend(proxy, 12, 1)).toBe(false);
+    expect(mayResend(proxy, MAX_RESENDS_REMEMBERED + 10, 1)).toBe(false);
+    // Once they are old, the next resend lets go of them all but itself.
+    expect(mayResend(proxy, 5_000, RESEND_SUPPRESSION_MS + 1)).toBe(true);
+    expect(proxy.recentResends.size).toBe(1);
   });
 });
 

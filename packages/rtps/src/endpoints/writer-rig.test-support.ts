@@ -9,6 +9,7 @@ import { decodeMessage, MessageBuilder } from "../wire/message.ts";
 import { type AckNackSubmessage, writeAckNack } from "../wire/submessages/acknack.ts";
 import { type NackFragSubmessage, writeNackFrag } from "../wire/submessages/fragment-control.ts";
 import { FRAGMENT_SIZE, type Outbox } from "./outbox.ts";
+import { RESEND_SUPPRESSION_MS } from "./reader-proxy.ts";
 import { RtpsWriter } from "./writer.ts";
 
 // One reliable writer with matched readers, driven by hand: what the writer tests share. The
@@ -61,6 +62,8 @@ export function writerRig(
   const sent: Sent[] = [];
   /** Heartbeats sent, each as the first byte of its reader's GUID prefix. */
   const heartbeats: number[] = [];
+  /** The writer's clock: it stands still unless a test moves it (`later`). */
+  let nowMs = 0;
   let hooks: Array<() => void> = [];
   const outbox: Outbox = {
     prefix: prefix(1),
@@ -89,6 +92,7 @@ export function writerRig(
     keyed: o.keyed ?? false,
     heartbeatPeriodMs: 60_000,
     outbox,
+    now: () => nowMs,
   });
   open.push(writer);
   /** Ends the turn: runs the hooks its sends registered (the resend budgets' reset among them). */
@@ -146,7 +150,11 @@ export function writerRig(
   ): void => {
     writer.onAckNack(ackNack(m, from), from);
   };
-  return { writer, sent, heartbeats, flush, match, write, nack, nackInTurn, answered, ack };
+  /** Moves the writer's clock on (by default past the resend suppression). */
+  const later = (ms = RESEND_SUPPRESSION_MS): void => {
+    nowMs += ms;
+  };
+  return { writer, sent, heartbeats, flush, match, write, nack, nackInTurn, answered, ack, later };
 }
 
 /** Encodes a NACK_FRAG from `from` and decodes it again, as the receiver would. */

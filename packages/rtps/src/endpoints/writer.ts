@@ -19,6 +19,7 @@ import { FRAGMENT_SIZE, MAX_DATAGRAM, MAX_UNFRAGMENTED_PAYLOAD, type Outbox } fr
 import {
   FOLLOW_UP_HEARTBEAT_MS,
   type MatchedReader,
+  mayResend,
   PROBE_PERIOD_MS,
   PROBES,
   type ReaderProxy,
@@ -37,6 +38,8 @@ export interface WriterConfig {
   readonly keyed: boolean;
   readonly heartbeatPeriodMs: number;
   readonly outbox: Outbox;
+  /** Monotonic milliseconds resends are timed by (default `performance.now`; tests pass theirs). */
+  readonly now?: () => number;
 }
 
 export type WriteErrorKind = "closed" | "out-of-resources" | "bad-key";
@@ -155,11 +158,18 @@ export class RtpsWriter {
      * in the same turn replaced: it asks for what it misses now.
      */
     repairsSuperseded: 0,
+    /**
+     * SNs an ACKNACK asked for that were resent to the same reader within
+     * RESEND_SUPPRESSION_MS: not resent again, nor heartbeated for (it asks again later).
+     */
+    resendsSuppressed: 0,
   };
+  private readonly now: () => number;
 
   constructor(readonly config: WriterConfig) {
     this.history = new WriterHistory(config.history, config.resourceLimits);
     this.mb = new MessageBuilder(config.outbox.vendorId, config.outbox.prefix);
+    this.now = config.now ?? (() => performance.now());
     if (config.reliable) {
       this.heartbeatTimer = setInterval(() => this.periodicHeartbeat(), config.heartbeatPeriodMs);
     }
@@ -227,6 +237,7 @@ export class RtpsWriter {
       lastAckNackCount: NO_COUNT,
       lastNackFragCount: NO_COUNT,
       probesLeft: info.reliable ? PROBES : 0,
+      recentResends: new Map(),
     };
     this.proxies.set(key, proxy);
     if (proxy.probesLeft > 0) this.startProbing();
@@ -538,6 +549,7 @@ export class RtpsWriter {
   private readonly answerRepairs = (): void => {
     const answers = this.repairs.deal(this.priceOf);
     if (this.closed) return;
+    const now = this.now();
     for (const a of answers) {
       const proxy = a.repairs.proxy;
       // A reader that left during the turn is owed nothing.
@@ -547,7 +559,8 @@ export class RtpsWriter {
       for (const sn of [...new Set(a.sns)].sort((x, y) => x - y)) {
         const c = sn >= proxy.minRelevant ? this.history.get(sn) : undefined;
         if (c === undefined) gone.push(sn);
-        else present.push(c);
+        else if (mayResend(proxy, sn, now)) present.push(c);
+        else this.counters.resendsSuppressed++;
       }
       if (gone.length > 0) this.sendGapRuns(proxy, toRuns(gone));
       for (const [sn, fragments] of a.fragments) {
