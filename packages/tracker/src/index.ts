@@ -1,3 +1,4 @@
+export { INTENSITY_CALL_DEADLINE_MS } from "./deadline.ts";
 export { measure } from "./measure.ts";
 export {
   API_KEY_PROVIDERS,

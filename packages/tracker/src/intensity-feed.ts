@@ -8,6 +8,7 @@ import {
   sourceOf,
 } from "@wattprint/core";
 import { err, failure, ok, type Result } from "@wattprint/result";
+import { callWithDeadline, INTENSITY_CALL_DEADLINE_MS } from "./deadline.ts";
 import {
   LOCATION_ENV,
   type TrackerClock,
@@ -170,10 +171,37 @@ export class IntensityFeed {
       });
   }
 
+  /** What the run's CO2 falls back on when a fetch fails, in words. */
+  private fallback(): string {
+    return this.liveCount > 0
+      ? "the values fetched so far"
+      : `the embedded annual value (${this.embedded.intensity.value.toFixed(2)} gCO2eq/kWh)`;
+  }
+
+  /** A provider's call, bounded by the tracker's own deadline (`callWithDeadline`). */
+  private bounded<T>(call: (signal: AbortSignal) => Promise<T>) {
+    return callWithDeadline(
+      call,
+      INTENSITY_CALL_DEADLINE_MS,
+      this.options.clock,
+      this.abort.signal,
+    );
+  }
+
   private async fetchOnce(provider: IntensityProvider): Promise<void> {
     let answer: Awaited<ReturnType<IntensityProvider["current"]>>;
     try {
-      answer = await provider.current(this.embedded.zone, this.abort.signal);
+      const raced = await this.bounded((signal) => provider.current(this.embedded.zone, signal));
+      if (!raced.ok) {
+        if (this.abort.signal.aborted) return;
+        this.counters.failures++;
+        this.options.onWarning(
+          "intensity",
+          `${provider.title} did not answer within ${raced.error.deadlineMs / 1000} s (the tracker's deadline for a provider's call; the call was aborted); the run's CO2 uses ${this.fallback()}`,
+        );
+        return;
+      }
+      answer = raced.value;
     } catch (error) {
       // A provider is a port: one that throws is treated like one that failed.
       answer = err(providerErrors.network(provider.id, 1, String(error)));
@@ -183,7 +211,7 @@ export class IntensityFeed {
       this.counters.failures++;
       this.options.onWarning(
         "intensity",
-        `${answer.error.message}; the run's CO2 uses ${this.liveCount > 0 ? "the values fetched so far" : `the embedded annual value (${this.embedded.intensity.value.toFixed(2)} gCO2eq/kWh)`}`,
+        `${answer.error.message}; the run's CO2 uses ${this.fallback()}`,
       );
       return;
     }
@@ -194,7 +222,7 @@ export class IntensityFeed {
       this.counters.failures++;
       this.options.onWarning(
         "intensity",
-        `${provider.title} returned ${gPerKWh} gCO2eq/kWh, not a number >= 0; the value is not used, and the run's CO2 uses ${this.liveCount > 0 ? "the values fetched so far" : `the embedded annual value (${this.embedded.intensity.value.toFixed(2)} gCO2eq/kWh)`}`,
+        `${provider.title} returned ${gPerKWh} gCO2eq/kWh, not a number >= 0; the value is not used, and the run's CO2 uses ${this.fallback()}`,
       );
       return;
     }
@@ -213,7 +241,8 @@ export class IntensityFeed {
 
   /**
    * Before reporting: carbontracker takes one fetch at reporting time when none succeeded
-   * during the run; a fetch still running is waited for instead of starting another.
+   * during the run; a fetch still running is waited for instead of starting another. Either
+   * is bounded by `INTENSITY_CALL_DEADLINE_MS`, after which it is aborted and counted failed.
    */
   async settle(): Promise<void> {
     if (this.inFlight === null && this.liveCount === 0) this.fetch();
@@ -248,8 +277,17 @@ export class IntensityFeed {
     const provider = this.live;
     if (provider?.forecast !== undefined) {
       const hours = Math.max(1, Math.ceil(durationS / 3600));
+      const forecast = provider.forecast.bind(provider);
       try {
-        const points = await provider.forecast(this.embedded.zone, hours, this.abort.signal);
+        const raced = await this.bounded((signal) => forecast(this.embedded.zone, hours, signal));
+        if (!raced.ok) {
+          this.options.onWarning(
+            "intensity",
+            `${provider.title}'s forecast did not answer within ${raced.error.deadlineMs / 1000} s (the tracker's deadline for a provider's call; the call was aborted); the prediction uses ${this.latestLive === null ? "the embedded annual value" : "the latest value fetched"} instead`,
+          );
+          return this.latestLive?.intensity.value ?? this.embedded.intensity.value;
+        }
+        const points = raced.value;
         if (points.ok && points.value.length > 0) {
           let sum = 0;
           for (const p of points.value) sum += p.intensity.value;

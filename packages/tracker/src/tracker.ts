@@ -482,7 +482,8 @@ export class CarbonTracker implements AsyncDisposable {
     if (inFlight !== null) await inFlight.catch(() => undefined);
     // Likewise a prediction still waiting for its forecast: its record goes into the output
     // log before the logs close (it wrote to closed logs, a warning, and the log lacked it).
-    // The forecast is bounded by its provider's own timeout.
+    // The forecast is bounded by the feed's own deadline (INTENSITY_CALL_DEADLINE_MS), not
+    // by its provider, which may have none: a forecast that never answers is then aborted.
     const predicting = this.predicting;
     if (predicting !== null) await predicting.catch(() => undefined);
     let label: number | null;
@@ -510,7 +511,7 @@ export class CarbonTracker implements AsyncDisposable {
     this.timer = null;
     const target = this.monitorTarget();
     const early = (this.usedEpochs || noEpoch) && target !== null && this.epochsCompleted < target;
-    await session.feed.settle();
+    await session.feed.settle(); // at most INTENSITY_CALL_DEADLINE_MS, whatever the provider does
     session.feed.stop();
     const gPerKWh = session.feed.meanGPerKWh;
     const result = this.build(session, {
