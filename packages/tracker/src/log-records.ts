@@ -1,7 +1,7 @@
 /**
  * The run's records as the log writer takes them: an epoch's powers, the prediction, and the
  * end of the run (early stop, actual consumption, closing the logs). The tracker decides when
- * each is written and what a failed write costs (`logFailed`, or the failure of `stop()`).
+ * each is written and what a failed write costs (`logFailed`: a warning, never a rejection).
  */
 import { gramsCO2eq, kilowattHours, seconds, watts } from "@wattprint/core";
 import type { EpochInput, LogWriter, LogWriterError, PredictionInput } from "@wattprint/logs";

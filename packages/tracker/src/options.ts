@@ -323,7 +323,7 @@ export type TrackerErrorKind =
   | "no-devices"
   /** The location or intensity could not be resolved. */
   | "intensity"
-  /** The logs could not be created or written. */
+  /** The logs could not be created (a write failing later is a `logs` warning, not a failure). */
   | "logs";
 
 export interface TrackerFailure extends Failure<TrackerErrorKind> {

@@ -14,6 +14,7 @@ import {
   type Ledger,
 } from "./figures.ts";
 import { MAX_TASKS, MAX_WARNINGS } from "./limits.ts";
+import { LogFailures } from "./log-failures.ts";
 import { epochRecord, predictionRecord, writeRunEnd } from "./log-records.ts";
 import {
   parseTrackerOptions,
@@ -63,6 +64,7 @@ export class CarbonTracker implements AsyncDisposable {
   private readonly clockGuard: ReturnType<typeof guardedClock>;
   private readonly warningList: TrackerWarning[] = [];
   private readonly seenProblems = new Set<string>();
+  private readonly logFailures = new LogFailures();
   private readonly counters: TrackerCounters = {
     samples: 0,
     overlappedTicks: 0,
@@ -544,8 +546,10 @@ export class CarbonTracker implements AsyncDisposable {
     // After the logs: a server that cannot be reached must never cost the local record.
     await this.reportResult(result);
     if (logError !== null) {
-      this.counters.logWriteFailures++;
-      this.fail(failure("logs", logError.message, { field: "logDir" }), "", result);
+      // A warning like every other failed write (never a rejection of the run it measured);
+      // given after the result was built, so the result is told too.
+      const warning = this.logFailed(logError);
+      if (warning !== null) result.warnings.push({ ...warning });
     }
     return result;
   }
@@ -561,10 +565,11 @@ export class CarbonTracker implements AsyncDisposable {
     result.warnings.push({ kind: "ignored-error", message, at: this.clock.now().toISOString() });
   }
 
-  private logFailed(error: LogWriterError): void {
-    this.counters.logWriteFailures++;
-    if (error.kind === "closed" && this.counters.logWriteFailures > 1) return;
-    this.warn("logs", `${error.message}; the run is still measured and returned`);
+  /** A failed log write: counted, and warned once per distinct failure (the warning, if given). */
+  private logFailed(error: LogWriterError): TrackerWarning | null {
+    const message = this.logFailures.note(error);
+    this.counters.logWriteFailures = this.logFailures.failures;
+    return message === null ? null : this.warn("logs", message);
   }
 
   // ---------------------------------------------------------------- results
@@ -812,7 +817,7 @@ export class CarbonTracker implements AsyncDisposable {
 
   // ---------------------------------------------------------------- output
 
-  private warn(kind: TrackerWarningKind, message: string): void {
+  private warn(kind: TrackerWarningKind, message: string): TrackerWarning {
     const warning: TrackerWarning = { kind, message, at: this.clock.now().toISOString() };
     this.counters.warnings++;
     if (this.warningList.length < MAX_WARNINGS) {
@@ -826,5 +831,6 @@ export class CarbonTracker implements AsyncDisposable {
     } catch {
       // A host's callback that throws must not break sampling, which may have called this.
     }
+    return warning;
   }
 }
