@@ -15,13 +15,11 @@ import {
   type TrackerFailure,
   type TrackerWarningKind,
 } from "./options.ts";
+import { type ForecastValue, predictedIntensity } from "./predicted-intensity.ts";
 import type { IntensityResult } from "./result.ts";
 
 /** Values kept for the result and the log's intensities line; the mean counts them all. */
 export const MAX_INTENSITY_VALUES = 10_000;
-
-/** The predicted intensity counts the forecast once more for each this many seconds. */
-export const FORECAST_WEIGHT_S = 900;
 
 type Level = IntensityResult["level"];
 
@@ -260,50 +258,87 @@ export class IntensityFeed {
   }
 
   /**
-   * carbontracker's predicted intensity: the mean of the values fetched so far, plus one
+   * carbontracker's predicted intensity, as the prediction's `intensity` block (its values,
+   * `f` among them, and a method giving the weights): the mean of the values fetched so far, plus one
    * value `f` for the predicted duration, plus `f` again for each 900 s of it. `f` is the
    * provider's forecast over that duration where it has one, else its latest value, else
    * the embedded value. The 900 s is carbontracker's fixed weight (a fetch's worth of time at
    * its refresh rate), not `refreshS`: a faster refresh fetches more values during the run,
    * it does not make the forecast count more against them.
    */
-  async predictedGPerKWh(durationS: number): Promise<number> {
+  async predicted(durationS: number): Promise<IntensityResult> {
     const f = await this.forecastFor(durationS);
-    const extra = 1 + Math.floor(durationS / FORECAST_WEIGHT_S);
-    return (this.liveSum + f * extra) / (this.liveCount + extra);
+    return predictedIntensity(
+      this.result(),
+      { sum: this.liveSum, count: this.liveCount, kept: [...this.values] },
+      f,
+      durationS,
+      this.options.clock.now().toISOString(),
+    );
   }
 
-  private async forecastFor(durationS: number): Promise<number> {
-    const provider = this.live;
-    if (provider?.forecast !== undefined) {
-      const hours = Math.max(1, Math.ceil(durationS / 3600));
-      const forecast = provider.forecast.bind(provider);
-      try {
-        const raced = await this.bounded((signal) => forecast(this.embedded.zone, hours, signal));
-        if (!raced.ok) {
-          this.options.onWarning(
-            "intensity",
-            `${provider.title}'s forecast did not answer within ${raced.error.deadlineMs / 1000} s (the tracker's deadline for a provider's call; the call was aborted); the prediction uses ${this.latestLive === null ? "the embedded annual value" : "the latest value fetched"} instead`,
-          );
-          return this.latestLive?.intensity.value ?? this.embedded.intensity.value;
-        }
-        const points = raced.value;
-        if (points.ok && points.value.length > 0) {
-          let sum = 0;
-          for (const p of points.value) sum += p.intensity.value;
-          const bad = points.value.find((p) => !isIntensity(p.intensity.value));
-          if (bad === undefined) return sum / points.value.length;
-          this.options.onWarning(
-            "intensity",
-            `${provider.title}'s forecast holds ${bad.intensity.value} gCO2eq/kWh, not a number >= 0; the prediction uses ${this.latestLive === null ? "the embedded annual value" : "the latest value fetched"} instead`,
-          );
-        }
-        if (!points.ok) this.options.onWarning("intensity", points.error.message);
-      } catch (error) {
-        this.options.onWarning("intensity", `the forecast failed: ${String(error)}`);
-      }
+  /** `f` without a forecast: the latest value fetched, else the embedded value; `why` says why. */
+  private withoutForecast(why: string): ForecastValue {
+    const live = this.latestLive;
+    if (live !== null) {
+      const title = this.provider?.title ?? live.providerId;
+      return {
+        gPerKWh: live.intensity.value,
+        level: "live",
+        what: `the latest value fetched from ${title} (${why})`,
+      };
     }
-    return this.latestLive?.intensity.value ?? this.embedded.intensity.value;
+    const e = this.embedded;
+    return {
+      gPerKWh: e.intensity.value,
+      level: e.level,
+      what: `the embedded value for ${e.zoneName} (${e.provenance.method}; no live value was fetched${why === "" ? "" : `, and ${why}`})`,
+    };
+  }
+
+  private async forecastFor(durationS: number): Promise<ForecastValue> {
+    const provider = this.live;
+    if (provider === undefined) return this.withoutForecast("");
+    if (provider.forecast === undefined)
+      return this.withoutForecast(`${provider.title} has no forecast`);
+    const hours = Math.max(1, Math.ceil(durationS / 3600));
+    const forecast = provider.forecast.bind(provider);
+    try {
+      const raced = await this.bounded((signal) => forecast(this.embedded.zone, hours, signal));
+      if (!raced.ok) {
+        this.options.onWarning(
+          "intensity",
+          `${provider.title}'s forecast did not answer within ${raced.error.deadlineMs / 1000} s (the tracker's deadline for a provider's call; the call was aborted); the prediction uses ${this.latestLive === null ? "the embedded annual value" : "the latest value fetched"} instead`,
+        );
+        return this.withoutForecast(`its forecast did not answer in time`);
+      }
+      const points = raced.value;
+      if (points.ok && points.value.length > 0) {
+        let sum = 0;
+        for (const p of points.value) sum += p.intensity.value;
+        const bad = points.value.find((p) => !isIntensity(p.intensity.value));
+        if (bad === undefined) {
+          return {
+            gPerKWh: sum / points.value.length,
+            level: "live",
+            what: `the mean of ${points.value.length} forecast point(s) from ${provider.title} over the next ${hours} h`,
+          };
+        }
+        this.options.onWarning(
+          "intensity",
+          `${provider.title}'s forecast holds ${bad.intensity.value} gCO2eq/kWh, not a number >= 0; the prediction uses ${this.latestLive === null ? "the embedded annual value" : "the latest value fetched"} instead`,
+        );
+        return this.withoutForecast("its forecast held a value no grid has");
+      }
+      if (!points.ok) {
+        this.options.onWarning("intensity", points.error.message);
+        return this.withoutForecast("its forecast failed");
+      }
+      return this.withoutForecast("its forecast was empty");
+    } catch (error) {
+      this.options.onWarning("intensity", `the forecast failed: ${String(error)}`);
+      return this.withoutForecast("its forecast failed");
+    }
   }
 
   result(): IntensityResult {

@@ -6,6 +6,7 @@
 import { kilowattHours, predictTotal, seconds } from "@wattprint/core";
 import type { Figures } from "./build-result.ts";
 import { type Ledger, scaleLedger, totalJ } from "./figures.ts";
+import type { IntensityResult } from "./result.ts";
 
 const J_PER_KWH = 3_600_000;
 
@@ -29,16 +30,17 @@ export function predictionFigures(
   n: number,
   epochs: number,
   durationS: number,
-  gPerKWh: number,
-): Omit<Figures, "devices" | "intensity" | "deviceState"> {
+  intensity: IntensityResult,
+): Omit<Figures, "devices" | "deviceState"> {
   const ledger = scaleLedger(run, epochs / n);
   return {
     kind: "predicted",
     status: "complete",
     ledger,
     inferenceScale: epochs / n,
-    gPerKWh,
+    gPerKWh: intensity.gPerKWh,
+    intensity,
     label: epochs,
-    method: `mean of ${n} measured epoch(s) x ${epochs} epochs (carbontracker's prediction); intensity: mean of the values so far and the forecast for ${Math.round(durationS)} s`,
+    method: `mean of ${n} measured epoch(s) x ${epochs} epochs (carbontracker's prediction); intensity: carbontracker's mix of the values so far and the forecast for ${Math.round(durationS)} s (see intensity.source.method)`,
   };
 }

@@ -8,8 +8,14 @@ import { resolveGridIntensity, sourceOf } from "@wattprint/core";
 import { buildResult, type Figures, type RunContext } from "./build-result.ts";
 import { emptyLedger } from "./figures.ts";
 import type { TrackerClock } from "./options.ts";
-import type { TrackerResult } from "./result.ts";
+import type { IntensityResult, TrackerResult } from "./result.ts";
 import type { Session } from "./session.ts";
+
+/** A result's figures as the tracker gives them: the session adds its devices (and intensity). */
+export type SessionFigures = Omit<Figures, "devices" | "intensity" | "deviceState"> & {
+  /** The intensity block, when not the run's own (a prediction's mix); else the feed's. */
+  readonly intensity?: IntensityResult;
+};
 
 /**
  * A result from the session's devices and intensity. `runUncountedS` holds, per tracked device,
@@ -19,13 +25,13 @@ export function sessionResult(
   session: Session,
   run: RunContext,
   runUncountedS: Float64Array,
-  r: Omit<Figures, "devices" | "intensity" | "deviceState">,
+  r: SessionFigures,
 ): TrackerResult {
   const latest = session.meter.latest();
   return buildResult(run, {
     ...r,
     devices: session.devices,
-    intensity: session.feed.result(),
+    intensity: r.intensity ?? session.feed.result(),
     deviceState: (i) => {
       const d = latest.devices[session.index[i] as number];
       // The device's readings failed from its last good one to the run's end: that time was

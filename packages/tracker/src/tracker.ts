@@ -2,7 +2,7 @@ import { describeThrown } from "@wattprint/core";
 import { consumptionDescription, type LogWriterError } from "@wattprint/logs";
 import type { MeterReading } from "@wattprint/power";
 import { err, failure, ok, type Result } from "@wattprint/result";
-import type { Figures, RunContext } from "./build-result.ts";
+import type { RunContext } from "./build-result.ts";
 import { guardedClock, systemClock } from "./clock.ts";
 import type { TrackedDevice } from "./devices.ts";
 import { echo, echoActual, echoConsumption } from "./echo.ts";
@@ -35,7 +35,12 @@ import { settle } from "./settle.ts";
 import { liveSnapshot } from "./snapshot.ts";
 import { type OpenedTask, openTask, type TaskMeasured, type TaskSpan, taskName } from "./task.ts";
 import { TrackerError } from "./tracker-error.ts";
-import { failedResult, refusedMeasureResult, sessionResult } from "./tracker-results.ts";
+import {
+  failedResult,
+  refusedMeasureResult,
+  type SessionFigures,
+  sessionResult,
+} from "./tracker-results.ts";
 import type {
   EpochReport,
   Measured,
@@ -438,8 +443,11 @@ export class CarbonTracker implements AsyncDisposable {
       return this.fail(failure("invalid-state", predicted.error.message));
     }
     const durationS = predicted.value.totalDuration.value;
-    const gPerKWh = await session.feed.predictedGPerKWh(durationS);
-    const result = this.build(session, predictionFigures(this.run, n, epochs, durationS, gPerKWh));
+    const intensity = await session.feed.predicted(durationS);
+    const result = this.build(
+      session,
+      predictionFigures(this.run, n, epochs, durationS, intensity),
+    );
     this.lastPrediction = result;
     const record = predictionRecord(epochs, durationS, result);
     if (session.writer !== null) {
@@ -591,10 +599,7 @@ export class CarbonTracker implements AsyncDisposable {
     };
   }
 
-  private build(
-    session: Session,
-    r: Omit<Figures, "devices" | "intensity" | "deviceState">,
-  ): TrackerResult {
+  private build(session: Session, r: SessionFigures): TrackerResult {
     return sessionResult(session, this.context(), this.runUncountedS, r);
   }
 

@@ -436,6 +436,53 @@ describe("intensity", () => {
     await tracker.stop();
   });
 
+  it("describes the predicted mix in the prediction's intensity block: values, forecast, weights", async () => {
+    // The block was the run's actual one with only gPerKWh replaced: its values and method
+    // described the mean of the values fetched (100), not the mix it carried.
+    const { intensityGPerKWh: _, ...sim } = SIM;
+    const provider = fakeProvider(async () =>
+      ok([{ at: new Date().toISOString(), intensity: gramsPerKWh(300) }]),
+    );
+    const tracker = new CarbonTracker({
+      ...sim,
+      location: "DK",
+      intensityProvider: provider,
+      epochs: 10,
+    });
+    await tracker.epochStart();
+    await vi.advanceTimersByTimeAsync(200_000);
+    const prediction = (await tracker.epochEnd())?.prediction;
+    expect(trackerResultSchema.safeParse(prediction).success).toBe(true);
+    const predicted = prediction?.intensity;
+    // Predicted 2000 s: ([100] + 300 x 3) / (1 + 3).
+    expect(predicted?.gPerKWh).toBeCloseTo((100 + 300 * 3) / 4, 9);
+    expect(predicted?.values.map((v) => [v.gPerKWh, v.level])).toEqual([
+      [100, "live"],
+      [300, "live"],
+    ]);
+    expect(predicted?.source.method).toContain("carbontracker's predicted mix for 2000 s");
+    expect(predicted?.source.method).toContain("f x 3) / (1 + 3)");
+    expect(predicted?.source.method).toContain(
+      "f = 300 gCO2eq/kWh is the mean of 1 forecast point(s) from Fake",
+    );
+    expect(predicted?.source.note).toContain("the values fetched: mean of 1 live value(s)");
+    // The run's own block is still the values fetched.
+    const actual = (await tracker.stop()).intensity;
+    expect(actual.gPerKWh).toBe(100);
+    expect(actual.values.map((v) => v.gPerKWh)).toEqual([100]);
+    expect(actual.source.method).toMatch(/^mean of 1 live value\(s\)/);
+
+    // Without a provider, f is the embedded value, and the block says so.
+    const offline = new CarbonTracker({ ...sim, location: "DK", epochs: 10 });
+    await offline.epochStart();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const embedded = (await offline.epochEnd())?.prediction?.intensity;
+    expect(embedded?.gPerKWh).toBeCloseTo(143.3, 9);
+    expect(embedded?.values.map((v) => v.gPerKWh)).toEqual([143.3]);
+    expect(embedded?.source.method).toContain("is the embedded value for Denmark");
+    await offline.stop();
+  });
+
   it("counts the forecast once per 900 s of the prediction, whatever intensityRefreshS is", async () => {
     const { intensityGPerKWh: _, ...sim } = SIM;
     const provider = fakeProvider(async () =>
@@ -452,7 +499,10 @@ describe("intensity", () => {
     await vi.advanceTimersByTimeAsync(200_000);
     const report = await tracker.epochEnd();
     // k values of 100 fetched every 100 s; predicted 2000 s: f + f x floor(2000 / 900), f = 300.
-    const k = report?.prediction?.intensity.values.length ?? 0;
+    // The prediction's values are the k fetched, then f.
+    const values = report?.prediction?.intensity.values ?? [];
+    expect(values.at(-1)?.gPerKWh).toBe(300);
+    const k = values.length - 1;
     expect(k).toBeGreaterThan(1);
     expect(report?.prediction?.intensity.gPerKWh).toBeCloseTo((100 * k + 300 * 3) / (k + 3), 9);
     await tracker.stop();
