@@ -32,12 +32,22 @@ describe("tracker options", () => {
     expect(cpu.ok && cpu.value.components).toEqual(["cpu"]);
   });
 
+  it("accepts epochsBeforePred up to epochs, and 0 or -1 with any epochs", () => {
+    for (const epochsBeforePred of [3, 0, -1]) {
+      expect(parseTrackerOptions({ epochs: 3, epochsBeforePred }).ok).toBe(true);
+    }
+    // Without epochs there is no prediction to refuse.
+    expect(parseTrackerOptions({ epochsBeforePred: 4 }).ok).toBe(true);
+  });
+
   it.each([
     [{ epochs: 0 }, "epochs", ">= 1"],
     [{ epochs: 2.5 }, "epochs", "whole number"],
     [{ components: "tpu" }, "components", '"tpu" is not a component'],
     [{ monitorEpochs: 0 }, "monitorEpochs", "got 0"],
     [{ epochsBeforePred: 3, monitorEpochs: 2 }, "monitorEpochs", ">= epochsBeforePred"],
+    [{ epochs: 3, epochsBeforePred: 4 }, "epochsBeforePred", "(4) must be <= epochs (3), or 0"],
+    [{ epochs: 3, monitorEpochs: -1, epochsBeforePred: 5 }, "epochsBeforePred", "<= epochs (3)"],
     [{ simCpu: "Xeon" }, "simCpuTdp", "required with simCpu"],
     [{ simGpu: "A100", simGpuWatts: 300, simGpuUtil: 2 }, "simGpuUtil", "from 0 to 1"],
     [{ verbose: 3 }, "verbose", "0, 1 or 2"],

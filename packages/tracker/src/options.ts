@@ -256,6 +256,15 @@ export const trackerOptionsSchema = z
           message: `monitorEpochs (${o.monitorEpochs}) must be >= epochsBeforePred (${o.epochsBeforePred}), or -1`,
         });
       }
+      // carbontracker 2.4.3 maps monitor_epochs -1 to epochs and then refuses one below
+      // epochs_before_pred: a prediction after more epochs than the run has is never made.
+      if (o.epochs !== undefined && o.epochsBeforePred > o.epochs) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["epochsBeforePred"],
+          message: `epochsBeforePred (${o.epochsBeforePred}) must be <= epochs (${o.epochs}), or 0 or -1 to never predict`,
+        });
+      }
       if (o.epochs !== undefined && o.monitorEpochs > o.epochs) {
         ctx.addIssue({
           code: "custom",
