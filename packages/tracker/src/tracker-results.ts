@@ -1,13 +1,14 @@
 /**
  * The tracker's two ways to a `TrackerResult`: from its session (a prediction or the actual
- * consumption), and the failed one, zeros at the world's intensity, when nothing could be
+ * consumption), and the failed one, zeros at the run's own intensity, when nothing could be
  * measured under `ignoreErrors`. Both take the run's context from the tracker and leave the
  * arithmetic to `buildResult`.
  */
-import { resolveGridIntensity, sourceOf } from "@wattprint/core";
+import { type GridIntensity, resolveGridIntensity, sourceOf } from "@wattprint/core";
 import { buildResult, type Figures, type RunContext } from "./build-result.ts";
 import { emptyLedger } from "./figures.ts";
-import type { TrackerClock } from "./options.ts";
+import { type RunLocation, runLocation } from "./location.ts";
+import type { ResolvedTrackerOptions, TrackerClock } from "./options.ts";
 import type { IntensityResult, TrackerResult } from "./result.ts";
 import type { Session } from "./session.ts";
 
@@ -46,15 +47,43 @@ export function sessionResult(
   });
 }
 
+/**
+ * The intensity the run would have used, without opening anything: the `intensityGPerKWh`
+ * given, else the embedded value for the location given (option or `WATTPRINT_LOCATION`),
+ * with where it came from. The world's, from nowhere, only when none was given or the one
+ * given cannot be resolved (which may be what failed). The failed result named the world's
+ * even for a run given a location, whose own warning had named that location's.
+ */
+function runGrid(o: ResolvedTrackerOptions | null): {
+  grid: GridIntensity;
+  from: RunLocation["from"];
+} {
+  const override = o?.intensityGPerKWh;
+  const resolve = (location: string | undefined) =>
+    resolveGridIntensity({
+      ...(location === undefined ? {} : { location }),
+      ...(override === undefined ? {} : { overrideGPerKWh: override }),
+    });
+  const located = o === null ? null : runLocation(o.location, o.env ?? process.env);
+  if (located?.ok === true && located.value.location !== undefined) {
+    const given = resolve(located.value.location);
+    if (given.ok) return { grid: given.value, from: located.value.from };
+  }
+  const none = resolve(undefined);
+  if (none.ok) return { grid: none.value, from: "none" };
+  const world = resolveGridIntensity({});
+  if (!world.ok) throw new Error("the embedded world intensity is missing");
+  return { grid: world.value, from: "none" };
+}
+
 /** Under `ignoreErrors`, when nothing could be measured: zeros, `status: "failed"`, and why. */
 export function failedResult(
   run: RunContext,
   clock: TrackerClock,
+  options: ResolvedTrackerOptions | null,
   method = "nothing was measured: tracking failed (see warnings)",
 ): TrackerResult {
-  const world = resolveGridIntensity({});
-  if (!world.ok) throw new Error("the embedded world intensity is missing");
-  const w = world.value;
+  const { grid: w, from } = runGrid(options);
   const at = clock.now().toISOString();
   return buildResult(run, {
     kind: "actual",
@@ -68,7 +97,7 @@ export function failedResult(
       zoneName: w.zoneName,
       level: w.level,
       ...(w.year === undefined ? {} : { year: w.year }),
-      locationFrom: "none",
+      locationFrom: from,
       source: sourceOf(w.provenance),
       values: [{ at, gPerKWh: w.intensity.value, level: w.level }],
       valuesDropped: 0,
@@ -79,11 +108,16 @@ export function failedResult(
 }
 
 /** The result of a `measure()` refused on a running tracker (under `ignoreErrors`). */
-export function refusedMeasureResult(run: RunContext, clock: TrackerClock): TrackerResult {
+export function refusedMeasureResult(
+  run: RunContext,
+  clock: TrackerClock,
+  options: ResolvedTrackerOptions | null,
+): TrackerResult {
   return failedResult(
     // None of the running tracker's epochs, tasks, inferences or logs: they are not this call's.
     { ...run, epochsCompleted: 0, tasks: [], tasksDropped: 0, inferences: 0, logs: null },
     clock,
+    options,
     "nothing was measured: measure() needs a fresh tracker (see warnings); the tracker's own run goes on",
   );
 }

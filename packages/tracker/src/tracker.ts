@@ -478,7 +478,7 @@ export class CarbonTracker implements AsyncDisposable {
     }
     if (session === null) {
       this.phase = "stopped";
-      const failed = failedResult(this.context(), this.clock);
+      const failed = failedResult(this.context(), this.clock, this.options);
       this.lastResult = failed;
       return failed;
     }
@@ -745,7 +745,7 @@ export class CarbonTracker implements AsyncDisposable {
       const value = typeof work === "function" ? await work(this) : await work;
       return {
         value,
-        result: refusedMeasureResult(this.context(), this.clock),
+        result: refusedMeasureResult(this.context(), this.clock, this.options),
       };
     }
     await this.start();

@@ -440,4 +440,35 @@ describe("errors", () => {
     );
     expect(trackerResultSchema.parse(JSON.parse(JSON.stringify(result)))).toEqual(result);
   });
+
+  it("with ignoreErrors and nothing to measure, the failed result names the location given", async () => {
+    // It named the world's intensity, from nowhere, while the run's own warning named Denmark's.
+    const failed = async (options: TrackerOptions) => {
+      const t = new CarbonTracker({
+        components: "gpu",
+        ignoreErrors: true,
+        power: { inject: { sources: [] } },
+        stdout: () => {},
+        ...options,
+      });
+      await t.start();
+      return (await t.stop()).intensity;
+    };
+    expect(await failed({ location: "DK" })).toMatchObject({
+      zone: "DK",
+      gPerKWh: 143.3,
+      locationFrom: "option",
+      values: [{ gPerKWh: 143.3 }],
+    });
+    expect(await failed({ env: { WATTPRINT_LOCATION: "DE" } })).toMatchObject({
+      zone: "DE",
+      locationFrom: "env",
+    });
+    expect(await failed({ location: "DK", intensityGPerKWh: 50 })).toMatchObject({
+      gPerKWh: 50,
+      level: "override",
+    });
+    // None given (or one that cannot be resolved): the world's, from nowhere, as before.
+    expect(await failed({ env: {} })).toMatchObject({ level: "world", locationFrom: "none" });
+  });
 });
