@@ -51,6 +51,8 @@ describe("tracker options", () => {
     [{ simCpu: "Xeon" }, "simCpuTdp", "required with simCpu"],
     [{ simGpu: "A100", simGpuWatts: 300, simGpuUtil: 2 }, "simGpuUtil", "from 0 to 1"],
     [{ verbose: 3 }, "verbose", "0, 1 or 2"],
+    [{ intensityGPerKWh: 1e300 }, "intensityGPerKWh", "from 0 to 1e20 (MAX_INTENSITY_G_PER_KWH"],
+    [{ intensityGPerKWh: -1 }, "intensityGPerKWh", "from 0 to 1e20"],
     [{ apiKeys: { foo: "k" } }, "apiKeys.foo", "supported: electricitymaps"],
     [{ epcohs: 3 }, "epcohs", "the options are epochs"],
     [{ logFilePrefix: "../escape" }, "logFilePrefix", "may not contain a path separator"],

@@ -10,7 +10,12 @@ import {
 } from "@wattprint/logs";
 import { SimulatedSource } from "@wattprint/power";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CarbonTracker, type TrackerOptions, trackerResultSchema } from "../src/index.ts";
+import {
+  CarbonTracker,
+  MAX_INTENSITY_G_PER_KWH,
+  type TrackerOptions,
+  trackerResultSchema,
+} from "../src/index.ts";
 
 /**
  * The lifecycle on simulated devices (carbontracker's sim_gpu/sim_cpu: watts × utilisation)
@@ -197,6 +202,26 @@ describe("carbontracker's lifecycle", () => {
     expect(result.durationS).toBeCloseTo(15, 9);
     expect(result.energy.itJ).toBeCloseTo((GPU_W + CPU_W) * 15, 6);
     expect(result.status).toBe("early-stop");
+  });
+
+  it("refuses an intensityGPerKWh above what the logs hold, and writes a run at that limit", async () => {
+    // 1e300 passed the option; the writer refused it at stop(), which rejected, and the output
+    // log had no consumption.
+    const over = tracker({ intensityGPerKWh: 1e21 });
+    await expect(over.start()).rejects.toMatchObject({
+      failure: { kind: "invalid-options", field: "intensityGPerKWh" },
+    });
+    // The writer's limit (MAX_RECORD_VALUE in @wattprint/logs), which the option copies.
+    expect(MAX_INTENSITY_G_PER_KWH).toBe(1e20);
+    const at = tracker({ intensityGPerKWh: 1e20 });
+    await at.start();
+    await vi.advanceTimersByTimeAsync(EPOCH_S * 1000);
+    const result = await at.stop();
+    expect(result.intensity.gPerKWh).toBe(1e20);
+    expect(at.warnings.filter((w) => w.kind === "logs")).toEqual([]);
+    const consumption = getConsumption(readFileSync(at.logFiles?.output ?? "", "utf8"));
+    if (!consumption.ok) throw new Error(consumption.error.message);
+    expect(consumption.value[0]?.["co2eq (g)"]).toBe(Number(result.co2G.toFixed(12)));
   });
 
   it("gives an overridden intensity no data year (it was the year the run was made)", async () => {
