@@ -25,6 +25,13 @@ describe("tracker options", () => {
     });
   });
 
+  it("takes carbontracker's verbose=True as 1 and False as 0", () => {
+    const on = parseTrackerOptions({ verbose: true });
+    expect(on.ok && on.value.verbose).toBe(1);
+    const off = parseTrackerOptions({ verbose: false });
+    expect(off.ok && off.value.verbose).toBe(0);
+  });
+
   it("reads components as carbontracker does: trimmed, lower-cased, gpu before cpu", () => {
     const parsed = parseTrackerOptions({ components: " CPU , gpu" });
     expect(parsed.ok && parsed.value.components).toEqual(["gpu", "cpu"]);
@@ -50,7 +57,8 @@ describe("tracker options", () => {
     [{ epochs: 3, monitorEpochs: -1, epochsBeforePred: 5 }, "epochsBeforePred", "<= epochs (3)"],
     [{ simCpu: "Xeon" }, "simCpuTdp", "required with simCpu"],
     [{ simGpu: "A100", simGpuWatts: 300, simGpuUtil: 2 }, "simGpuUtil", "from 0 to 1"],
-    [{ verbose: 3 }, "verbose", "0, 1 or 2"],
+    [{ verbose: 3 }, "verbose", "0, 1 or 2, or true (1) or false (0)"],
+    [{ verbose: "yes" }, "verbose", "0, 1 or 2, or true (1) or false (0)"],
     [{ intensityGPerKWh: 1e300 }, "intensityGPerKWh", "from 0 to 1e20 (MAX_INTENSITY_G_PER_KWH"],
     [{ intensityGPerKWh: -1 }, "intensityGPerKWh", "from 0 to 1e20"],
     [{ apiKeys: { foo: "k" } }, "apiKeys.foo", "supported: electricitymaps"],

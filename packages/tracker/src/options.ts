@@ -101,6 +101,9 @@ const componentList = z.pipe(
   }),
 );
 
+/** What `verbose` takes, as its every refusal says. */
+const VERBOSE_VALUES = "0, 1 or 2, or true (1) or false (0)";
+
 const fn = <T>(name: string) =>
   z.custom<T>((v) => typeof v === "function", `${name} must be a function`);
 
@@ -162,8 +165,20 @@ export const trackerOptionsSchema = z
       z.pipe(z.string({ error: "logFilePrefix must be a string" }), logFilePrefixSchema),
       "",
     ),
-    /** 0: silent; 1 and 2: echo the output log on stdout (carbontracker treats 2 as 1). */
-    verbose: z._default(wholeIn("verbose", 0, 2, "0, 1 or 2"), 1),
+    /**
+     * 0: silent; 1 and 2: echo the output log on stdout (carbontracker treats 2 as 1). `true`
+     * is 1 and `false` 0, as Python reads carbontracker's common `verbose=True`: nothing more
+     * than the default output.
+     */
+    verbose: z._default(
+      z.pipe(
+        z.union([z.boolean(), wholeIn("verbose", 0, 2, VERBOSE_VALUES)], {
+          error: `verbose must be ${VERBOSE_VALUES}`,
+        }),
+        z.transform((v: boolean | number): number => (typeof v === "boolean" ? Number(v) : v)),
+      ),
+      1,
+    ),
     decimalPrecision: z._default(
       wholeIn("decimalPrecision", 0, 100, "a whole number from 0 to 100"),
       12,
