@@ -12,6 +12,35 @@ import {
   type SourceSample,
 } from "./source.ts";
 
+/**
+ * How far apart two simulated readings of one synchronous turn may be and still share a time.
+ * The meter reads its sources one after another in one loop, microseconds apart; a test that
+ * moves fake time synchronously within a turn moves it by far more, and gets fresh times.
+ */
+const SHARED_STAMP_MS = 1;
+
+/** The time shared by the simulated readings of this turn (NaN: none taken yet). */
+let turnStampMs = Number.NaN;
+const endTurn = (): void => {
+  turnStampMs = Number.NaN;
+};
+
+/**
+ * The time of a simulated reading: the one the first simulated source read in this turn took,
+ * while it is under `SHARED_STAMP_MS` old, else now. A simulated CPU and GPU are two sources;
+ * each stamped its own time, so the CPU's energy (read first) ended microseconds before the
+ * meter's reading, which is as of its latest source, and a constant 100 W CPU read back as
+ * 99.6 to 100.7 W over 5 ms epochs while the GPU read back 100 W exactly. One time for both
+ * makes every constant device read back its exact wattage.
+ */
+function sharedStamp(): number {
+  const now = monotonicMs();
+  if (!Number.isNaN(turnStampMs) && now - turnStampMs < SHARED_STAMP_MS) return turnStampMs;
+  if (Number.isNaN(turnStampMs)) queueMicrotask(endTurn);
+  turnStampMs = now;
+  return now;
+}
+
 /** Utilisation in [0, 1], fixed or as a function of the seconds since `detect()`. */
 export type UtilisationCurve = number | ((elapsedS: number) => number);
 
@@ -38,7 +67,8 @@ export class SimulatedSource implements PowerSource {
     (done) => this.read(done),
     this.counters,
     (frame) => {
-      const elapsedS = (frame.atMs - this.startedAtMs) / 1000;
+      // Not below 0: a time shared with a source read earlier in the turn may precede detect().
+      const elapsedS = Math.max(0, (frame.atMs - this.startedAtMs) / 1000);
       for (let i = 0; i < this.specs.length; i++)
         this.fill(frame, this.specs[i] as SimulatedDeviceSpec, i, elapsedS);
     },
@@ -87,7 +117,9 @@ export class SimulatedSource implements PowerSource {
 
   /** Synchronous: `done` runs before `read` returns. */
   read(done: FrameCallback): void {
-    if (this.rounds.begin(done)) this.rounds.finish();
+    if (!this.rounds.begin(done)) return;
+    this.rounds.atMs = sharedStamp();
+    this.rounds.finish();
   }
 
   private fill(
