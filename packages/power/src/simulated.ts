@@ -12,13 +12,6 @@ import {
   type SourceSample,
 } from "./source.ts";
 
-/**
- * How far apart two simulated readings of one synchronous turn may be and still share a time.
- * The meter reads its sources one after another in one loop, microseconds apart; a test that
- * moves fake time synchronously within a turn moves it by far more, and gets fresh times.
- */
-const SHARED_STAMP_MS = 1;
-
 /** The time shared by the simulated readings of this turn (NaN: none taken yet). */
 let turnStampMs = Number.NaN;
 const endTurn = (): void => {
@@ -26,19 +19,19 @@ const endTurn = (): void => {
 };
 
 /**
- * The time of a simulated reading: the one the first simulated source read in this turn took,
- * while it is under `SHARED_STAMP_MS` old, else now. A simulated CPU and GPU are two sources;
- * each stamped its own time, so the CPU's energy (read first) ended microseconds before the
- * meter's reading, which is as of its latest source, and a constant 100 W CPU read back as
- * 99.6 to 100.7 W over 5 ms epochs while the GPU read back 100 W exactly. One time for both
- * makes every constant device read back its exact wattage.
+ * The time of a simulated reading: the one the first simulated source read in this
+ * synchronous turn took (the meter reads its sources in one loop). A simulated CPU and GPU are
+ * two sources; each stamped its own time, so the CPU's energy (read first) ended microseconds
+ * before the meter's reading, which is as of its latest source, and a constant 100 W CPU read
+ * back as 99.6 to 100.7 W over 5 ms epochs while the GPU read back 100 W exactly. One time
+ * for the turn makes every constant device read back its exact wattage. Not "within 1 ms":
+ * a turn slowed past that (a collection, a loaded machine) gave the sources two times again.
  */
 function sharedStamp(): number {
-  const now = monotonicMs();
-  if (!Number.isNaN(turnStampMs) && now - turnStampMs < SHARED_STAMP_MS) return turnStampMs;
-  if (Number.isNaN(turnStampMs)) queueMicrotask(endTurn);
-  turnStampMs = now;
-  return now;
+  if (!Number.isNaN(turnStampMs)) return turnStampMs;
+  queueMicrotask(endTurn);
+  turnStampMs = monotonicMs();
+  return turnStampMs;
 }
 
 /** Utilisation in [0, 1], fixed or as a function of the seconds since `detect()`. */
