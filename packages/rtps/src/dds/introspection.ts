@@ -119,7 +119,17 @@ export type DropCounterReason =
   /** Out-of-order samples (or GAP'ed SNs) not held: the held-sample budget was spent. */
   | "held-samples-dropped"
   /** Out-of-order samples more than the reorder window ahead, all readers (SEDP's included). */
-  | "beyond-window";
+  | "beyond-window"
+  /**
+   * GAPs, HEARTBEATs and best-effort DATA that would have moved a reader's next expected SN
+   * further than a writer showed it got (README, "Sequence numbers and fragments"): ignored.
+   */
+  | "sn-jumps-refused"
+  /**
+   * Readers reset to what a writer says it wrote after something moved them past it (its
+   * genuine samples were dropped as duplicates until then): a forged jump undone.
+   */
+  | "sn-jumps-undone";
 
 export interface Introspection {
   readonly guidPrefix: string;

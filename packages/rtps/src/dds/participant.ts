@@ -404,11 +404,18 @@ export class Participant extends Emitter<ParticipantEvents> {
     const f = this.fragments.counters.dropped;
     let queueFull = 0;
     let beyondWindow = 0;
+    let jumpsRefused = 0;
+    let jumpsUndone = 0;
+    const readerCounters = this.sedp.readers.map((r) => r.counters);
     for (const r of this.readers.values()) {
       queueFull += r.samplesDroppedQueueFull;
-      beyondWindow += r.rtps.counters.beyondWindow;
+      readerCounters.push(r.rtps.counters);
     }
-    for (const r of this.sedp.readers) beyondWindow += r.counters.beyondWindow;
+    for (const c of readerCounters) {
+      beyondWindow += c.beyondWindow;
+      jumpsRefused += c.jumpsRefused;
+      jumpsUndone += c.jumpsUndone;
+    }
     let fragmentsOverLimit = 0;
     let samplesOverLimit = 0;
     let resendsSuppressed = 0;
@@ -459,6 +466,8 @@ export class Participant extends Emitter<ParticipantEvents> {
       "fragment-assemblies-reclaimed": this.fragments.counters.assembliesReclaimed,
       "held-samples-dropped": this.fragments.counters.heldSamplesDropped,
       "beyond-window": beyondWindow,
+      "sn-jumps-refused": jumpsRefused,
+      "sn-jumps-undone": jumpsUndone,
     };
   }
 

@@ -30,6 +30,7 @@ import {
 import { sampleFields } from "./inline-qos.ts";
 import type { Outbox } from "./outbox.ts";
 import { REORDER_WINDOW, ReorderBuffer } from "./reorder-buffer.ts";
+import { heardHeartbeatCount, SnJumps } from "./sn-jumps.ts";
 
 /** A sample as handed to the application. */
 export interface ReceivedSample {
@@ -84,6 +85,8 @@ interface WriterProxy {
   heldBytes: number;
   /** Charged to the same pool for the slots `order` grew (its `extraSlotBytes`). */
   slotBytes: number;
+  /** How far a GAP, HEARTBEAT or best-effort DATA may move `order.next` (see SnJumps). */
+  readonly jumps: SnJumps;
 }
 
 /**
@@ -125,6 +128,19 @@ export class RtpsReader {
      * a sample past MAX_ASSEMBLIES_PER_WRITER in one turn.
      */
     heartbeatFragsIgnored: 0,
+    /**
+     * GAPs, HEARTBEATs and best-effort DATA (or GAPped SNs) that would have moved the next
+     * expected SN further than SnJumps allows: ignored (a forger's, or a writer's jump not yet
+     * confirmed).
+     */
+    jumpsRefused: 0,
+    /**
+     * Resets to what the writer says it wrote, after something moved us past it: a heartbeat
+     * whose lastSN is below the next expected SN - 1, or (best effort) a run of DATA below it.
+     */
+    jumpsUndone: 0,
+    /** HEARTBEATs heard although their count was far behind the last one (COUNT_REORDER_SPAN). */
+    heartbeatCountsBehind: 0,
   };
 
   constructor(readonly config: ReaderConfig) {
@@ -159,6 +175,7 @@ export class RtpsReader {
       fragments: new WriterFragments(this.config.fragments),
       heldBytes: 0,
       slotBytes: 0,
+      jumps: new SnJumps(),
     };
     this.proxies.set(key, proxy);
     // An initial ACKNACK without the Final flag asks the writer to heartbeat now (DDSI-RTPS
@@ -236,7 +253,8 @@ export class RtpsReader {
     const end = m.gapList.base;
     if (m.gapStart <= next) {
       // Irrelevant, not lost: the same GAP ahead of a hole (below) counts nothing either.
-      if (end > next) this.skipTo(proxy, end, false);
+      if (end > next && proxy.jumps.mayJump(next, end)) this.skipTo(proxy, end, false);
+      else if (end > next) this.counters.jumpsRefused++;
     } else {
       // [gapStart, end) lies ahead of a hole. A count, not an SN bound, ends the loop.
       const n = Math.min(end - m.gapStart, MAX_GAP_RANGE);
@@ -250,9 +268,16 @@ export class RtpsReader {
   onHeartbeat(m: HeartbeatSubmessage, writerGuid: Guid): boolean {
     const proxy = this.proxies.get(guidToString(writerGuid));
     if (!proxy) return false;
-    if (!proxy.info.reliable || !isNewerCount(m.count, proxy.lastHeartbeatCount)) return true;
+    if (!proxy.info.reliable || !heardHeartbeatCount(m.count, proxy.lastHeartbeatCount))
+      return true;
+    if (!isNewerCount(m.count, proxy.lastHeartbeatCount)) this.counters.heartbeatCountsBehind++;
     proxy.lastHeartbeatCount = m.count;
-    if (m.firstSN > proxy.order.next) this.skipTo(proxy, m.firstSN);
+    const next = proxy.order.next;
+    const back = proxy.jumps.rewindTarget(next, m.firstSN, m.lastSN);
+    if (back !== undefined) this.rewind(proxy, back);
+    else if (m.firstSN <= next) proxy.jumps.heartbeatNear();
+    else if (proxy.jumps.heartbeatMayJump(next, m.firstSN)) this.skipTo(proxy, m.firstSN);
+    else this.counters.jumpsRefused++;
     // The writer's own word on what it has written, not the highest ever heard: one forged
     // DATA far ahead (its GUID prefix is in every SPDP announcement) had this reader ask for
     // SNs the writer never wrote after every heartbeat, and the two ping-ponged at round-trip
@@ -335,6 +360,21 @@ export class RtpsReader {
     this.drain(proxy);
   }
 
+  /**
+   * The writer says it wrote less than we expect: something (a forged GAP, HEARTBEAT or DATA)
+   * moved us past it, and its genuine samples were dropped as duplicates since. Back to `sn`:
+   * what was held is beyond what it wrote, so dropped, and the next ACKNACK asks from `sn`.
+   */
+  private rewind(proxy: WriterProxy, sn: SequenceNumber): void {
+    this.counters.jumpsUndone++;
+    this.config.fragments.releaseHeld(proxy.heldBytes + proxy.slotBytes);
+    proxy.heldBytes = 0;
+    proxy.slotBytes = 0;
+    proxy.order.reset(sn);
+    proxy.jumps.rewound(sn);
+    proxy.repairFrom = 0;
+  }
+
   /** A writer may skip up to 2^52 SNs; the counter saturates instead of losing precision. */
   private countLost(n: number): void {
     this.counters.samplesLost = Math.min(MAX_SEQUENCE_NUMBER, this.counters.samplesLost + n);
@@ -343,21 +383,33 @@ export class RtpsReader {
   private accept(proxy: WriterProxy, sn: SequenceNumber, sample: ReceivedSample | null): void {
     const order = proxy.order;
     if (sn < order.next || order.has(sn)) {
-      if (sample) this.counters.duplicates++;
-      return;
+      if (!sample) return;
+      if (!proxy.info.reliable && proxy.jumps.behind(sn)) {
+        // Best effort: the writer is behind us. Heartbeats undo this for reliable writers.
+        this.counters.jumpsUndone++;
+        proxy.order.reset(sn);
+        proxy.jumps.rewound(sn);
+      } else {
+        this.counters.duplicates++;
+        return;
+      }
     }
     // The SN is settled whole (or declared irrelevant): fragments of it held from before (a
     // forged first fragment, or an earlier try) serve nothing and would keep it out of ACKNACKs.
     if (proxy.fragments.size > 0) proxy.fragments.drop(sn);
     if (!proxy.info.reliable) {
+      if (!proxy.jumps.bestEffortMayTake(order.next, sn)) {
+        this.counters.jumpsRefused++;
+        return;
+      }
       // Best effort: deliver what arrives, never wait for what did not.
-      if (sample) this.deliver(sample);
+      if (sample) this.deliver(proxy, sample);
       order.jumpTo(sn + 1);
       return;
     }
     if (sn === order.next) {
       order.next++;
-      if (sample) this.deliver(sample);
+      if (sample) this.deliver(proxy, sample);
       this.drain(proxy);
       return;
     }
@@ -373,6 +425,7 @@ export class RtpsReader {
     }
     proxy.heldBytes += cost;
     proxy.slotBytes += growth;
+    if (sample) proxy.jumps.taken(sn, false);
     // A new hole just below this SN: ask for it now. A Fast DDS writer heartbeats every
     // 3 s, and every later sample of the writer waits for the lost one until then; a burst
     // with one loss repaired that late makes every later task in it miss a 10 s deadline.
@@ -443,10 +496,11 @@ export class RtpsReader {
     const cost = heldCost(sample.payload);
     proxy.heldBytes -= cost;
     this.config.fragments.releaseHeld(cost);
-    this.deliver(sample);
+    this.deliver(proxy, sample);
   }
 
-  private deliver(sample: ReceivedSample): void {
+  private deliver(proxy: WriterProxy, sample: ReceivedSample): void {
+    proxy.jumps.taken(sample.sequenceNumber, true);
     this.counters.samplesReceived++;
     this.config.onSample(sample);
   }
@@ -480,6 +534,7 @@ export class RtpsReader {
       else missing.push(sn);
     }
     proxy.ackNackCount = nextCount(proxy.ackNackCount);
+    proxy.jumps.answered();
     this.mb.infoDst(proxy.info.guid.prefix);
     writeAckNack(this.mb.w, {
       readerId: this.config.guid.entityId,

@@ -77,6 +77,16 @@ export class ReorderBuffer<T> {
     if (sn > this.next) this.next = sn;
   }
 
+  /**
+   * Empties the buffer and sets `next` to `sn`, backwards too: the writer said it wrote less
+   * than we expected (see SnJumps). The caller gives back what the held values were charged.
+   */
+  reset(sn: SequenceNumber): void {
+    this.shrink();
+    this.size = 0;
+    this.next = sn;
+  }
+
   private shrink(): void {
     this.slots = new Array(INITIAL_SLOTS).fill(undefined);
     this.mask = INITIAL_SLOTS - 1;
