@@ -44,6 +44,11 @@ export interface PeerCounters extends AmplificationCounters {
   readonly disposesNotTheirs: number;
   /** SPDP announcements of a participant with our own GUID prefix, from another sender: ignored. */
   readonly ownPrefixAnnounced: number;
+  /**
+   * SPDP announcements naming a participant other than their sender, and renewals or disposals
+   * of a verified participant from an address it did not prove: ignored.
+   */
+  readonly spdpNotFromPeer: number;
   /** SEDP endpoints beyond `maxEndpointsPerParticipant`. */
   readonly endpointsRejected: number;
   /** SEDP endpoints whose participant we do not know. */
@@ -89,6 +94,8 @@ export type DropCounterReason =
   | "disposes-not-theirs"
   /** SPDP announcements of our own GUID prefix from another sender. */
   | "own-prefix-announced"
+  /** SPDP naming a participant other than its sender, or a verified one from elsewhere. */
+  | "spdp-not-from-peer"
   | "locators-refused"
   | "early-traffic-dropped"
   | "sends-withheld-unverified"

@@ -259,6 +259,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       },
       limits,
       isVerified: (key) => guard.isVerified(key),
+      speaksFor: (key) => guard.speaksFor(key),
       admit: (d) => this.admitParticipant(d),
     });
     this.router = new SubmessageRouter({
@@ -447,6 +448,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "endpoints-over-name-budget": this.refused.endpointsOverNameBudget,
       "disposes-not-theirs": s.disposesNotTheirs,
       "own-prefix-announced": s.ownPrefixAnnounced,
+      "spdp-not-from-peer": s.notFromPeer,
       "locators-refused":
         this.refused.locatorsNotUnicast +
         this.refused.locatorsNotAllowed +
@@ -534,6 +536,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       leasesCapped: this.spdp.counters.leasesCapped,
       disposesNotTheirs: this.spdp.counters.disposesNotTheirs,
       ownPrefixAnnounced: this.spdp.counters.ownPrefixAnnounced,
+      spdpNotFromPeer: this.spdp.counters.notFromPeer,
       ...this.refused,
       earlyTrafficDropped: this.router.earlyTrafficDropped,
       ...this.guard.counters,

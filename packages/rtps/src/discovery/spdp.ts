@@ -48,6 +48,11 @@ export interface SpdpConfig {
   readonly limits: SpdpLimits;
   /** Whether the participant showed it receives what we send it (AmplificationGuard). */
   readonly isVerified: (prefixKey: string) => boolean;
+  /**
+   * Whether the datagram being received may renew or dispose that participant: a verified one
+   * only from an address it proved (AmplificationGuard.speaksFor).
+   */
+  readonly speaksFor: (prefixKey: string) => boolean;
   /** A newcomer's data as kept: locators we may send to (allowlist, unicast only, capped). */
   readonly admit: (p: ParticipantData) => ParticipantData;
 }
@@ -96,6 +101,12 @@ export class SpdpAgent {
      * pass unnoticed; our own looped-back traffic is dropped earlier, by its header.
      */
     ownPrefixAnnounced: 0,
+    /**
+     * Announcements whose sender (header or INFO_SRC prefix) is not the participant they
+     * announce, and renewals or disposals of a verified participant from an address it never
+     * proved: ignored. Anyone can put a peer's prefix in a header, or replay its SPDP.
+     */
+    notFromPeer: 0,
   };
 
   constructor(private readonly config: SpdpConfig) {
@@ -206,7 +217,14 @@ export class SpdpAgent {
         this.counters.disposesNotTheirs++;
         return;
       }
-      this.remove(prefixToString(prefix), "disposed");
+      // The header's prefix is the sender's word: a verified peer is disposed only from an
+      // address it proved, or one datagram with its prefix would tear it down.
+      const key = prefixToString(prefix);
+      if (!this.config.speaksFor(key)) {
+        this.counters.notFromPeer++;
+        return;
+      }
+      this.remove(key, "disposed");
       return;
     }
     if (!m.payload) {
@@ -241,9 +259,19 @@ export class SpdpAgent {
       this.counters.ownPrefixAnnounced++;
       return;
     }
+    // A participant announces only itself (relaying is Discovery Server's, not simple SPDP).
+    if (!prefixEquals(announced.guidPrefix, ctx.sourcePrefix)) {
+      this.counters.notFromPeer++;
+      return;
+    }
     const key = prefixToString(announced.guidPrefix);
     const leaseDurationMs = Math.min(announced.leaseDurationMs, limits.maxRemoteLeaseMs);
     const known = this.remotes.get(key);
+    if (known && !this.config.speaksFor(key)) {
+      // Its captured announcement replayed from elsewhere: no renewal, so a dead peer expires.
+      this.counters.notFromPeer++;
+      return;
+    }
     if (known) {
       // Locators stay those of the discovery: the send path registered (and meters) them.
       const k = known.data;

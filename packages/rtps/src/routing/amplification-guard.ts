@@ -186,6 +186,19 @@ export class AmplificationGuard {
     return this.peers.get(prefixKey)?.verified ?? false;
   }
 
+  /**
+   * Whether the datagram being received may speak for the peer (renew or end it in SPDP): from
+   * any source while it is not verified (nothing ties it to an address yet), else only from an
+   * address it proved. Its captured SPDP, replayed from elsewhere, kept a dead verified peer
+   * alive (and sent to, unmetered); its prefix in a header disposed it.
+   */
+  speaksFor(prefixKey: string): boolean {
+    const peer = this.peers.get(prefixKey);
+    if (peer === undefined || !peer.verified) return true;
+    const source = this.source;
+    return source !== undefined && peer.provenIps.includes(ipv4ToNumber(source.address));
+  }
+
   /** A message from `prefix` is being received (see `ReceiverSink.onMessage`): its credit. */
   received(prefix: GuidPrefix, bytes: number): void {
     // Header prefixes are interned: the same peer's datagrams usually bring the same object.
