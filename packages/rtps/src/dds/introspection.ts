@@ -36,8 +36,14 @@ export interface PeerCounters extends AmplificationCounters {
   readonly remoteParticipants: number;
   /** Newcomers refused: the table was full (`maxRemoteParticipants`). */
   readonly participantsRejected: number;
-  /** Unverified participants that made room for a newcomer. */
+  /**
+   * Participants that made room for a newcomer: unverified ones, or (verified or not) the least
+   * recently heard of the most represented address (`participantsEvictedFromCrowdedAddress`).
+   */
   readonly participantsEvicted: number;
+  readonly participantsEvictedFromCrowdedAddress: number;
+  /** Newcomers refused: their source address had `maxParticipantsPerAddress` already. */
+  readonly participantsOverAddressLimit: number;
   /** Announced leases cut to `maxRemoteLeaseMs`. */
   readonly leasesCapped: number;
   /** SPDP disposals naming a participant other than their sender: ignored. */
@@ -86,6 +92,8 @@ export type DropCounterReason =
   | "invalid-discovery"
   | "participants-rejected"
   | "participants-evicted"
+  /** SPDP newcomers refused: their source address had `maxParticipantsPerAddress` already. */
+  | "participants-over-address-limit"
   | "endpoints-rejected"
   | "endpoints-of-unknown-participants"
   | "endpoints-not-theirs"

@@ -71,6 +71,14 @@ export interface ParticipantOptions {
   /** See `maxRemoteParticipants`. Default 5 s. */
   readonly evictUnverifiedAfterMs?: number;
   /**
+   * Remote participants kept per source address (that of the datagram that first announced
+   * each): a newcomer beyond it is refused. When the table is full and no unverified
+   * participant can go, a newcomer from another address takes the place of the least recently
+   * heard participant of the address holding the most (more than 8), verified or not.
+   * Default 32.
+   */
+  readonly maxParticipantsPerAddress?: number;
+  /**
    * Longest lease honoured from a remote participant: a longer (or infinite) announced lease
    * is cut to it, so a participant that stops announcing is forgotten. Default 100 s (the
    * DDSI-RTPS default lease, above Fast DDS's 20 s and Cyclone's 10 s).
@@ -113,6 +121,8 @@ export const PARTICIPANT_DEFAULTS = {
   // Hostile input: discovery, peers and amplification.
   maxRemoteParticipants: 128,
   evictUnverifiedAfterMs: 5_000,
+  // Real hosts run a handful (a ROS 2 machine a few tens): one address cannot fill the table.
+  maxParticipantsPerAddress: 32,
   maxRemoteLeaseMs: 100_000,
   maxEndpointsPerParticipant: 512,
   maxEarlyTrafficPerWriter: EARLY_TRAFFIC_PER_WRITER,
@@ -165,6 +175,7 @@ export function initialPeerLocators(options: ParticipantOptions, domainId: numbe
 export interface PeerLimits {
   readonly maxRemoteParticipants: number;
   readonly evictUnverifiedAfterMs: number;
+  readonly maxParticipantsPerAddress: number;
   readonly maxRemoteLeaseMs: number;
   readonly maxEndpointsPerParticipant: number;
   readonly maxEarlyTrafficPerWriter: number;
@@ -175,6 +186,7 @@ export interface PeerLimits {
 
 type CountOption =
   | "maxRemoteParticipants"
+  | "maxParticipantsPerAddress"
   | "maxEndpointsPerParticipant"
   | "maxEarlyTrafficPerWriter"
   | "maxEarlyTraffic"
@@ -193,6 +205,7 @@ export function resolvePeerLimits(options: ParticipantOptions): Result<PeerLimit
   const values = {
     maxRemoteParticipants: count("maxRemoteParticipants"),
     evictUnverifiedAfterMs: duration("evictUnverifiedAfterMs"),
+    maxParticipantsPerAddress: count("maxParticipantsPerAddress"),
     maxRemoteLeaseMs: duration("maxRemoteLeaseMs"),
     maxEndpointsPerParticipant: count("maxEndpointsPerParticipant"),
     maxEarlyTrafficPerWriter: count("maxEarlyTrafficPerWriter"),

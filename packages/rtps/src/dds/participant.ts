@@ -260,6 +260,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       limits,
       isVerified: (key) => guard.isVerified(key),
       speaksFor: (key) => guard.speaksFor(key),
+      sourceAddress: () => guard.source?.address,
       admit: (d) => this.admitParticipant(d),
     });
     this.router = new SubmessageRouter({
@@ -441,6 +442,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       "invalid-discovery": s.invalid + this.counters.invalidDiscovery,
       "participants-rejected": s.participantsRejected,
       "participants-evicted": s.participantsEvicted,
+      "participants-over-address-limit": s.participantsOverAddressLimit,
       "endpoints-rejected": this.refused.endpointsRejected,
       "endpoints-of-unknown-participants": this.refused.endpointsOfUnknownParticipants,
       "endpoints-not-theirs": this.refused.endpointsNotTheirs,
@@ -533,6 +535,9 @@ export class Participant extends Emitter<ParticipantEvents> {
       remoteParticipants: this.spdp.participants.length,
       participantsRejected: this.spdp.counters.participantsRejected,
       participantsEvicted: this.spdp.counters.participantsEvicted,
+      participantsOverAddressLimit: this.spdp.counters.participantsOverAddressLimit,
+      participantsEvictedFromCrowdedAddress:
+        this.spdp.counters.participantsEvictedFromCrowdedAddress,
       leasesCapped: this.spdp.counters.leasesCapped,
       disposesNotTheirs: this.spdp.counters.disposesNotTheirs,
       ownPrefixAnnounced: this.spdp.counters.ownPrefixAnnounced,

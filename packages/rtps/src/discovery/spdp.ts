@@ -13,10 +13,14 @@ import { ParameterListBuilder } from "../wire/parameter-list.ts";
 import { Pid } from "../wire/pids.ts";
 import type { ReceiveContext } from "../wire/receive-context.ts";
 import { type DataSubmessage, writeData } from "../wire/submessages/data.ts";
+import { AddressShare } from "./address-share.ts";
 import { plCdrPayload, readPlCdr } from "./sedp-data.ts";
 import { decodeParticipantData, encodeParticipantData, type ParticipantData } from "./spdp-data.ts";
 
-/** `evicted`: it had not shown it receives our traffic, and a newcomer needed its place. */
+/**
+ * `evicted`: a newcomer needed its place, and it had not shown it receives our traffic, or its
+ * source address held more participants than any other (see `maxParticipantsPerAddress`).
+ */
 export type ParticipantLostReason = "lease-expired" | "disposed" | "evicted";
 
 export interface SpdpLimits {
@@ -29,6 +33,13 @@ export interface SpdpLimits {
    * not verified (see `isVerified`) and was discovered at least this long ago.
    */
   readonly evictUnverifiedAfterMs: number;
+  /**
+   * Participants kept per source address (that of the datagram that first announced each): a
+   * newcomer beyond it is refused. When the table is full and no unverified participant can
+   * go, a newcomer from another address takes the place of the least recently heard
+   * participant of the most represented address, verified or not (AddressShare.crowdedOver).
+   */
+  readonly maxParticipantsPerAddress: number;
 }
 
 export interface SpdpConfig {
@@ -53,6 +64,8 @@ export interface SpdpConfig {
    * only from an address it proved (AmplificationGuard.speaksFor).
    */
   readonly speaksFor: (prefixKey: string) => boolean;
+  /** The source address of the datagram being received (undefined when not known). */
+  readonly sourceAddress: () => string | undefined;
   /** A newcomer's data as kept: locators we may send to (allowlist, unicast only, capped). */
   readonly admit: (p: ParticipantData) => ParticipantData;
 }
@@ -61,6 +74,8 @@ interface RemoteParticipant {
   data: ParticipantData;
   lastSeenMs: number;
   readonly discoveredAtMs: number;
+  /** Where its first announcement came from (see `maxParticipantsPerAddress`). */
+  readonly address: string;
   /** When we last answered one of its announcements directly. */
   answeredAtMs: number;
 }
@@ -71,6 +86,7 @@ interface RemoteParticipant {
  */
 export class SpdpAgent {
   private readonly remotes = new Map<string, RemoteParticipant>();
+  private readonly shares = new AddressShare();
   private readonly mb: MessageBuilder;
   private readonly payload: Uint8Array;
   private sequence = 0;
@@ -86,6 +102,10 @@ export class SpdpAgent {
     /** Newcomers refused: the table was full of verified or recent participants. */
     participantsRejected: 0,
     participantsEvicted: 0,
+    /** Newcomers refused: their address already had `maxParticipantsPerAddress`. */
+    participantsOverAddressLimit: 0,
+    /** Of `participantsEvicted`: verified or not, from the most represented address. */
+    participantsEvictedFromCrowdedAddress: 0,
     /** Participants whose announced lease was cut to `maxRemoteLeaseMs`. */
     leasesCapped: 0,
     /** Disposals of a participant sent by another one: ignored. */
@@ -234,15 +254,23 @@ export class SpdpAgent {
     }
     const limits = this.config.limits;
     const now = this.config.now();
-    // A full table and a sender we do not know: refused before the payload is even decoded,
-    // so a flood of forged participants costs a lookup each.
-    if (
-      this.remotes.size >= limits.maxRemoteParticipants &&
-      !this.remotes.has(prefixToString(ctx.sourcePrefix)) &&
-      this.evictionCandidate(now) === undefined
-    ) {
-      this.counters.participantsRejected++;
-      return;
+    const address = this.config.sourceAddress() ?? "";
+    // A sender we do not know, from an address at its limit or to a full table that has no
+    // room for it: refused before the payload is even decoded, so a flood of forged
+    // participants costs a lookup each (and a walk of the addresses when the table is full).
+    if (!this.remotes.has(prefixToString(ctx.sourcePrefix))) {
+      if (this.shares.count(address) >= limits.maxParticipantsPerAddress) {
+        this.counters.participantsOverAddressLimit++;
+        return;
+      }
+      if (
+        this.remotes.size >= limits.maxRemoteParticipants &&
+        this.evictionCandidate(now) === undefined &&
+        this.shares.crowdedOver(address) === undefined
+      ) {
+        this.counters.participantsRejected++;
+        return;
+      }
     }
     const list = readPlCdr(m.payload);
     const decoded = list.ok ? decodeParticipantData(list.value, ctx.sourceVendorId) : list;
@@ -294,18 +322,20 @@ export class SpdpAgent {
       }
       return;
     }
-    if (this.remotes.size >= limits.maxRemoteParticipants) {
-      const victim = this.evictionCandidate(now);
-      if (victim === undefined) {
-        this.counters.participantsRejected++;
-        return;
-      }
-      this.counters.participantsEvicted++;
-      this.remove(victim, "evicted");
+    if (this.remotes.size >= limits.maxRemoteParticipants && !this.makeRoom(now, address)) {
+      this.counters.participantsRejected++;
+      return;
     }
     if (leaseDurationMs < announced.leaseDurationMs) this.counters.leasesCapped++;
     const data = this.config.admit({ ...announced, leaseDurationMs });
-    this.remotes.set(key, { data, lastSeenMs: now, discoveredAtMs: now, answeredAtMs: now });
+    this.remotes.set(key, {
+      data,
+      lastSeenMs: now,
+      discoveredAtMs: now,
+      answeredAtMs: now,
+      address,
+    });
+    this.shares.add(address);
     this.noEvictionBeforeMs = Math.min(
       this.noEvictionBeforeMs,
       now + this.config.limits.evictUnverifiedAfterMs,
@@ -317,6 +347,36 @@ export class SpdpAgent {
 
   private answer(p: ParticipantData): void {
     if (p.metatrafficUnicast.length > 0) this.announce(p);
+  }
+
+  /**
+   * Evicts a participant for a newcomer from `address`: the oldest unverified one (see
+   * `evictionCandidate`), else the least recently heard of the most represented address.
+   */
+  private makeRoom(now: number, address: string): boolean {
+    let victim = this.evictionCandidate(now);
+    if (victim === undefined) {
+      const crowded = this.shares.crowdedOver(address);
+      if (crowded === undefined) return false;
+      victim = this.leastRecentlyHeard(crowded);
+      if (victim === undefined) return false;
+      this.counters.participantsEvictedFromCrowdedAddress++;
+    }
+    this.counters.participantsEvicted++;
+    this.remove(victim, "evicted");
+    return true;
+  }
+
+  private leastRecentlyHeard(address: string): string | undefined {
+    let found: string | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [key, r] of this.remotes) {
+      if (r.address === address && r.lastSeenMs < oldest) {
+        found = key;
+        oldest = r.lastSeenMs;
+      }
+    }
+    return found;
   }
 
   /**
@@ -351,5 +411,6 @@ export class SpdpAgent {
     // Listeners still see the peer (its name) while its endpoints are torn down.
     this.config.onLost(r.data, reason);
     this.remotes.delete(key);
+    this.shares.remove(r.address);
   }
 }
