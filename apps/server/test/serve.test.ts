@@ -360,3 +360,32 @@ describe("wattprint-server stopping with a keep-alive client", () => {
     }
   }, 40_000);
 });
+
+describe("wattprint-server on a --data-dir another server holds", () => {
+  it("refuses to start (exit 1), naming the folder and the holder's pid, and leaves the first serving", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wattprint-serve-lock-"));
+    try {
+      const first = harness();
+      const served = serve(["--port", "0", "--data-dir", dir, "--log-level", "warn"], first.io);
+      const url = await first.listening;
+      await waitReady(url);
+
+      const second = harness();
+      const refused = serve(["--port", "0", "--data-dir", dir, "--log-level", "warn"], second.io);
+      expect(await refused).toBe(1);
+      const reasons = second.stderr
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.msg === "cannot open the run store")
+        .map((line) => String(line.reason));
+      expect(reasons).toEqual([
+        expect.stringContaining(`${dir} is in use by another wattprint-server (pid ${process.pid}`),
+      ]);
+
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      first.stop("SIGTERM");
+      expect(await served).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { makeDirectory } from "@wattprint/node/options";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 import { PGLITE_WORKER_SOURCE } from "./pglite-worker-source.ts";
 import { runTransaction, type SqlClient, type SqlQuery } from "./sql-client.ts";
 
@@ -57,10 +58,30 @@ interface Reply {
  * `dataDir`, or in memory when it is undefined. On the main thread, creating a new database
  * held the event loop for seconds (12 s on a loaded VM), and every query held it for its own
  * time: nothing answered meanwhile, not even /healthz. One connection: the thread answers requests in order, and a transaction
- * holds back other requests until it ends, so none runs inside another's transaction.
+ * holds back other requests until it ends, so none runs inside another's transaction. A
+ * folder is locked for this process until `close` (see data-dir-lock.ts): a second server on
+ * it is refused, naming the folder and the holder's pid.
  */
 export async function openPglite(dataDir: string | undefined): Promise<SqlClient> {
-  if (dataDir !== undefined) await makeDirectory(dataDir);
+  let lock: DataDirLock | undefined;
+  if (dataDir !== undefined) {
+    await makeDirectory(dataDir);
+    const locked = await lockDataDir(dataDir);
+    if (!locked.ok) throw new Error(locked.error.message);
+    lock = locked.value;
+  }
+  try {
+    return await startPglite(dataDir, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function startPglite(
+  dataDir: string | undefined,
+  lock: DataDirLock | undefined,
+): Promise<SqlClient> {
   const { Worker } = await import("node:worker_threads");
   const pglite = createRequire(import.meta.url).resolve("@electric-sql/pglite");
   const worker = new Worker(PGLITE_WORKER_SOURCE, {
@@ -158,6 +179,8 @@ export async function openPglite(dataDir: string | undefined): Promise<SqlClient
       outside(async () => {
         if (gone === undefined) await send({ op: "close" }).catch(() => {});
         await worker.terminate();
+        // Only once the thread has written its files and stopped may another process open them.
+        await lock?.release();
       }),
   };
 }
