@@ -138,6 +138,11 @@ export async function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<{ readonly applied: readonly number[]; readonly version: number }> {
   return client.transaction(async (tx) => {
+    // Before the lock, whatever the connection's default: at REPEATABLE READ the snapshot was
+    // taken as the lock was asked for, so a server that waited for another's migration still
+    // read an empty history, ran migration 1 again and failed on wattprint_migrations_pkey.
+    // At READ COMMITTED every statement after the lock sees what the winner committed.
+    await tx.exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
     await tx.query(`CREATE TABLE IF NOT EXISTS wattprint_migrations (
       version integer PRIMARY KEY,

@@ -4,6 +4,8 @@ import { runTransaction, type SqlClient, type SqlQuery } from "./sql-client.ts";
 /** Connections kept per server instance; Postgres' own default limit is 100 for all. */
 const POOL_SIZE = 10;
 
+const READ_COMMITTED = "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED";
+
 /**
  * A PostgreSQL server through node-postgres' pool. Timestamps and JSON come back as PGlite
  * returns them (Date, parsed objects); bigint counts are cast to int in the SQL.
@@ -19,8 +21,12 @@ export async function openPostgres(url: string): Promise<SqlClient> {
     // READ COMMITTED whatever the database's default: every insert updates a shared
     // project-totals row (a trigger), and under a `repeatable read` default two concurrent
     // inserts failed with SQLSTATE 40001 (a 503). At READ COMMITTED the second waits for the
-    // first and adds to the row it wrote. Set per connection, so an insert stays one statement.
-    options: "-c default_transaction_isolation=read\\ committed",
+    // first and adds to the row it wrote. Set per connection, so an insert stays one statement;
+    // by a statement the pool awaits before handing the connection out, not by the `options`
+    // startup parameter, which an `options=` in the URL replaced.
+    onConnect: async (client) => {
+      await client.query(READ_COMMITTED);
+    },
   });
   // An idle client's error (the server restarted) must not crash the process; the pool
   // drops that client and the next query opens a fresh one.

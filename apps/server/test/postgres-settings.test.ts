@@ -1,0 +1,123 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS, migrate } from "../src/store/migrations.ts";
+import { openPostgres } from "../src/store/postgres-client.ts";
+import { SqlRunStore } from "../src/store/run-store.ts";
+import { runTransaction, type SqlClient, type SqlQuery } from "../src/store/sql-client.ts";
+import {
+  type PostgresServer,
+  postgresUnavailable,
+  startPostgres,
+} from "./support/postgres-server.test-support.ts";
+import { runResult } from "./support/runs.test-support.ts";
+
+/**
+ * The store against a PostgreSQL server whose databases default to REPEATABLE READ, reached
+ * through URLs that carry their own `options`: what the server must hold whatever the
+ * database and its URL say.
+ */
+const HOOK_TIMEOUT_MS = 180_000;
+const skip = postgresUnavailable();
+const test = skip === undefined ? it : it.skip;
+
+let server: PostgresServer | undefined;
+let admin: pg.Client | undefined;
+
+/** A fresh database defaulting to REPEATABLE READ; its URL with `query` appended. */
+async function repeatableReadDatabase(name: string, query = ""): Promise<string> {
+  if (server === undefined || admin === undefined) throw new Error("no server");
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`ALTER DATABASE ${name} SET default_transaction_isolation = 'repeatable read'`);
+  return `${server.url.replace(/\/postgres$/, `/${name}`)}${query}`;
+}
+
+/** A SqlClient on a pool with no setting of its own: the database's default isolation. */
+function barePool(url: string): SqlClient {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const on = (target: Pick<pg.Pool | pg.PoolClient, "query">): SqlQuery => ({
+    query: async <R>(sql: string, params: readonly unknown[] = []) =>
+      (await target.query(sql, [...params])).rows as R[],
+    exec: async (sql) => {
+      await target.query(sql);
+    },
+  });
+  return {
+    kind: "postgres",
+    ...on(pool),
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        return await runTransaction(on(client), work);
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+beforeAll(async () => {
+  if (skip !== undefined) return;
+  server = await startPostgres();
+  admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+}, HOOK_TIMEOUT_MS);
+afterAll(async () => {
+  await admin?.end();
+  await server?.stop();
+}, HOOK_TIMEOUT_MS);
+
+describe("PostgreSQL under a REPEATABLE READ default", () => {
+  if (skip !== undefined && process.env.CI) {
+    it("can start (CI installs postgresql)", () => {
+      throw new Error(skip);
+    });
+  }
+
+  test("runs at READ COMMITTED when the URL carries options of its own, and concurrent inserts of one project all land", async () => {
+    const url = await repeatableReadDatabase(
+      "with_options",
+      `?options=${encodeURIComponent("-c search_path=public")}`,
+    );
+    const client = await openPostgres(url);
+    try {
+      const [setting] = await client.query<{ transaction_isolation: string }>(
+        "SHOW transaction_isolation",
+      );
+      expect(setting?.transaction_isolation).toBe("read committed");
+      // The URL's own option still applies.
+      const [path] = await client.query<{ search_path: string }>("SHOW search_path");
+      expect(path?.search_path).toBe("public");
+      await migrate(client);
+      const store = new SqlRunStore(client);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.insert({
+            project: "busy",
+            tags: [],
+            result: runResult(`2026-05-01T00:00:${String(i).padStart(2, "0")}Z`, 1, 1, 1),
+          }),
+        ),
+      );
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+      const projects = await store.projects();
+      expect(projects.ok && projects.value.projects[0]?.runs).toBe(20);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("servers migrating a fresh database together apply each migration once, and all start", async () => {
+    const url = await repeatableReadDatabase("fresh");
+    const clients = [barePool(url), barePool(url), barePool(url)];
+    try {
+      const outcomes = await Promise.allSettled(clients.map((client) => migrate(client)));
+      const failed = outcomes.flatMap((o) => (o.status === "rejected" ? [String(o.reason)] : []));
+      expect(failed).toEqual([]);
+      const applied = outcomes.flatMap((o) => (o.status === "fulfilled" ? o.value.applied : []));
+      expect(applied.sort()).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+  });
+});
