@@ -13,8 +13,8 @@ import { runResult } from "./support/runs.test-support.ts";
 
 /**
  * The store against a PostgreSQL server whose databases default to REPEATABLE READ, reached
- * through URLs that carry their own `options`: what the server must hold whatever the
- * database and its URL say.
+ * through URLs that carry their own `options`, and from a process whose TZ is not UTC: what
+ * the server must hold whatever the database, its URL and the process' zone say.
  */
 const HOOK_TIMEOUT_MS = 180_000;
 const skip = postgresUnavailable();
@@ -118,6 +118,54 @@ describe("PostgreSQL under a REPEATABLE READ default", () => {
       expect(applied.sort()).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await Promise.all(clients.map((client) => client.close()));
+    }
+  });
+});
+
+describe("PostgreSQL with the server's TZ at a zone whose offset had seconds", () => {
+  test("since and until are the instants asked for (Africa/Monrovia was -0:44:30 in 1970)", async () => {
+    if (server === undefined || admin === undefined) throw new Error("no server");
+    await admin.query("CREATE DATABASE zoned");
+    const client = await openPostgres(server.url.replace(/\/postgres$/, "/zoned"));
+    const zone = process.env.TZ;
+    // Node reads TZ again when it is assigned: node-postgres' Date writer sees the new zone.
+    process.env.TZ = "Africa/Monrovia";
+    try {
+      await migrate(client);
+      const store = new SqlRunStore(client);
+      for (const at of ["00:00:10", "00:00:40", "00:01:00"]) {
+        const stored = await store.insert({
+          project: "monrovia",
+          tags: [],
+          result: runResult(`1970-01-01T${at}Z`, 1, 1, 1),
+        });
+        expect(stored.ok).toBe(true);
+      }
+      const until = await store.list({
+        project: "monrovia",
+        until: new Date("1970-01-01T00:00:30Z"),
+        tags: [],
+        limit: 10,
+      });
+      expect(until.ok && until.value.runs.map((r) => r.startedAt)).toEqual([
+        "1970-01-01T00:00:10.000Z",
+      ]);
+      const since = await store.list({
+        project: "monrovia",
+        since: new Date("1970-01-01T00:00:30Z"),
+        tags: [],
+        limit: 10,
+      });
+      expect(since.ok && since.value.runs.length).toBe(2);
+      const summary = await store.summary("monrovia", "day", {
+        since: new Date("1970-01-01T00:00:00Z"),
+        until: new Date("1970-01-01T00:00:50Z"),
+      });
+      expect(summary.ok && summary.value.periods.map((p) => p.runs)).toEqual([2]);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+      await client.close();
     }
   });
 });

@@ -42,6 +42,11 @@ export interface StoredRun extends RunSummary {
   readonly result: unknown;
 }
 
+/**
+ * Instants go to the database as ISO strings with `::timestamptz`, never as Dates:
+ * node-postgres writes a Date in the process' local time with a whole-minute offset, so under
+ * a zone whose offset had seconds (Africa/Monrovia until 1972) `until` moved by up to a minute.
+ */
 export interface RunFilter {
   readonly project?: string;
   /** Runs that started at or after this instant. */
@@ -240,9 +245,10 @@ export class SqlRunStore implements RunStore {
         params.push(value);
         return `$${params.length}`;
       };
+      const instant = (date: Date): string => `${param(date.toISOString())}::timestamptz`;
       if (filter.project !== undefined) where.push(`project = ${param(filter.project)}`);
-      if (filter.since !== undefined) where.push(`started_at >= ${param(filter.since)}`);
-      if (filter.until !== undefined) where.push(`started_at < ${param(filter.until)}`);
+      if (filter.since !== undefined) where.push(`started_at >= ${instant(filter.since)}`);
+      if (filter.until !== undefined) where.push(`started_at < ${instant(filter.until)}`);
       if (filter.tags.length > 0) where.push(`tags @> ${param([...filter.tags])}::text[]`);
       if (filter.cursor !== undefined) {
         where.push(
@@ -276,12 +282,12 @@ export class SqlRunStore implements RunStore {
       const params: unknown[] = [group, project];
       const where = ["project = $2"];
       if (range.since !== undefined) {
-        params.push(range.since);
-        where.push(`started_at >= $${params.length}`);
+        params.push(range.since.toISOString());
+        where.push(`started_at >= $${params.length}::timestamptz`);
       }
       if (range.until !== undefined) {
-        params.push(range.until);
-        where.push(`started_at < $${params.length}`);
+        params.push(range.until.toISOString());
+        where.push(`started_at < $${params.length}::timestamptz`);
       }
       params.push(MAX_SUMMARY_PERIODS + 1);
       const rows = await this.client.query<{
