@@ -121,6 +121,62 @@ SELECT project, wattprint_shard(id), count(*), sum(energy_kwh), sum(co2_g), max(
   FROM wattprint_runs GROUP BY 1, 2;
 `,
   },
+  {
+    // Float sums depend on the order of the additions: the same runs gave 7.740000000000002
+    // kWh for a month on PGlite, ...001 on PostgreSQL and 7.74 in the project list. Totals are
+    // now exact (numeric) and rounded once, when read. Each value goes through its text,
+    // PostgreSQL's shortest exact form: a float8 cast straight to numeric keeps 15 digits.
+    version: 3,
+    name: "exact project totals",
+    sql: `
+ALTER TABLE wattprint_project_totals
+  ALTER COLUMN energy_kwh TYPE numeric,
+  ALTER COLUMN co2_g TYPE numeric;
+CREATE OR REPLACE FUNCTION wattprint_project_totals_track() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    UPDATE wattprint_project_totals AS t
+       SET runs = t.runs - gone.runs,
+           energy_kwh = t.energy_kwh - gone.energy_kwh,
+           co2_g = t.co2_g - gone.co2_g
+      FROM (SELECT project, wattprint_shard(id) AS shard, count(*) AS runs,
+                   sum(energy_kwh::text::numeric) AS energy_kwh,
+                   sum(co2_g::text::numeric) AS co2_g
+              FROM old_runs GROUP BY 1, 2) AS gone
+     WHERE t.project = gone.project AND t.shard = gone.shard;
+    -- In a statement of its own, as in migration 2: it sees writers the one above waited for.
+    UPDATE wattprint_project_totals AS t
+       SET last_started_at = (SELECT max(r.started_at) FROM wattprint_runs AS r
+                               WHERE r.project = t.project AND wattprint_shard(r.id) = t.shard)
+     WHERE (t.project, t.shard) IN (SELECT project, wattprint_shard(id) FROM old_runs);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO wattprint_project_totals AS t
+           (project, shard, runs, energy_kwh, co2_g, last_started_at)
+    SELECT project, wattprint_shard(id), count(*), sum(energy_kwh::text::numeric),
+           sum(co2_g::text::numeric), max(started_at)
+      FROM new_runs GROUP BY 1, 2
+    ON CONFLICT (project, shard) DO UPDATE
+       SET runs = t.runs + EXCLUDED.runs,
+           energy_kwh = t.energy_kwh + EXCLUDED.energy_kwh,
+           co2_g = t.co2_g + EXCLUDED.co2_g,
+           last_started_at = GREATEST(t.last_started_at, EXCLUDED.last_started_at);
+  END IF;
+  RETURN NULL;
+END
+$$;
+-- The ALTER above locks the totals, so a writer's trigger waits for this transaction and adds
+-- its run after these sums, which hold every run committed before.
+UPDATE wattprint_project_totals SET energy_kwh = 0, co2_g = 0;
+UPDATE wattprint_project_totals AS t
+   SET energy_kwh = s.energy_kwh, co2_g = s.co2_g
+  FROM (SELECT project, wattprint_shard(id) AS shard, sum(energy_kwh::text::numeric) AS energy_kwh,
+               sum(co2_g::text::numeric) AS co2_g
+          FROM wattprint_runs GROUP BY 1, 2) AS s
+ WHERE t.project = s.project AND t.shard = s.shard;
+`,
+  },
 ];
 
 /** Any number: one lock for every wattprint server sharing the database. */

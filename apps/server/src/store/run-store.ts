@@ -136,6 +136,13 @@ interface RunRow {
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
 
+/**
+ * A float column summed exactly and rounded once (numeric, through each value's shortest exact
+ * text), as the project totals are (migration 3): a float8 sum depends on the scan order, and
+ * the backends and routes disagreed in the last digits.
+ */
+const exactSum = (column: string): string => `sum(${column}::text::numeric)::float8 AS ${column}`;
+
 const SUMMARY_COLUMNS =
   "id, project, tags, kind, status, started_at, ended_at, duration_s, energy_kwh, co2_g, zone, received_at";
 
@@ -298,7 +305,7 @@ export class SqlRunStore implements RunStore {
         duration_s: number;
       }>(
         `SELECT date_trunc($1, started_at, 'UTC') AS period, count(*)::int AS runs,
-                sum(energy_kwh) AS energy_kwh, sum(co2_g) AS co2_g, sum(duration_s) AS duration_s
+                ${exactSum("energy_kwh")}, ${exactSum("co2_g")}, ${exactSum("duration_s")}
          FROM wattprint_runs WHERE ${where.join(" AND ")}
          GROUP BY period ORDER BY period DESC
          LIMIT $${params.length}`,
@@ -333,8 +340,8 @@ export class SqlRunStore implements RunStore {
       }>(
         // Kept by triggers as runs are written (migration 2): at most 8 rows a project, not
         // a pass over every run.
-        `SELECT project, sum(runs)::int AS runs, sum(energy_kwh) AS energy_kwh,
-                sum(co2_g) AS co2_g, max(last_started_at) AS last_started_at
+        `SELECT project, sum(runs)::int AS runs, sum(energy_kwh)::float8 AS energy_kwh,
+                sum(co2_g)::float8 AS co2_g, max(last_started_at) AS last_started_at
          FROM wattprint_project_totals GROUP BY project HAVING sum(runs) > 0
          ORDER BY project LIMIT $1`,
         // One more than is listed: whether the list was cut.
