@@ -135,13 +135,20 @@ describe.each(backends)("run store on $name", (backend) => {
       result: runResult("2026-03-03T00:00:00Z", 1, 1, 1),
     };
     const first = await store.insert(run);
-    const second = await store.insert({
-      ...run,
-      result: runResult("2026-03-04T00:00:00Z", 2, 2, 2),
-    });
+    const second = await store.insert(run);
     expect(first.ok && first.value.created).toBe(true);
     expect(second.ok && second.value.created).toBe(false);
     expect(second.ok && second.value.run.startedAt).toBe("2026-03-03T00:00:00.000Z");
+    // Another run under the same id is not a retry: refused, naming what differs.
+    const other = await store.insert({
+      ...run,
+      result: runResult("2026-03-04T00:00:00Z", 2, 2, 2),
+    });
+    expect(!other.ok && other.error).toMatchObject({
+      kind: "run-id-conflict",
+      id,
+      differs: ["result"],
+    });
     const listed = await store.list({ project: "retry", tags: [], limit: 10 });
     expect(listed.ok && listed.value.runs.length).toBe(1);
   });
@@ -362,7 +369,7 @@ describe.each(backends)("run store on $name", (backend) => {
           }),
         ),
       );
-      expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.cause)).toEqual([]);
+      expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error)).toEqual([]);
       const projects = await rrStore.projects();
       expect(projects.ok && projects.value.projects).toEqual([
         expect.objectContaining({ project: "busy", runs }),

@@ -15,6 +15,10 @@ export const PROBLEMS = {
   "run-not-found": { status: 404, title: "No run with that id" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   "request-timeout": { status: 408, title: "The request took too long to arrive" },
+  "run-id-conflict": {
+    status: 409,
+    title: "A run with this id was stored before with other content",
+  },
   "body-too-large": { status: 413, title: "The body is larger than this server accepts" },
   "headers-too-large": { status: 431, title: "The request's headers are too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported content type" },

@@ -82,14 +82,27 @@ export function runRoutes(app: TypedApp, { store, metrics }: RouteContext): void
         body: newRunSchema,
         response: {
           201: storedRunSchema.describe("Stored"),
-          200: storedRunSchema.describe("A run with this id was stored before; that one"),
+          200: storedRunSchema.describe(
+            "This run was stored before under its id (a retry); the stored one",
+          ),
           ...PROBLEM_RESPONSES,
+          409: problemSchema.describe(
+            "A run with this id was stored before with another project, tags or result (run-id-conflict)",
+          ),
           503: problemSchema.describe("The run store cannot be reached"),
         },
       },
     },
     async (request, reply) => {
-      const { run, created } = stored(await store.insert(request.body));
+      const inserted = await store.insert(request.body);
+      if (!inserted.ok) {
+        const { error } = inserted;
+        if (error.kind === "run-id-conflict") {
+          throw new ProblemError("run-id-conflict", error.message, { field: "id" });
+        }
+        throw new ProblemError("store-unavailable", error.message, {}, error.cause);
+      }
+      const { run, created } = inserted.value;
       if (created) metrics.runsStored.inc();
       return reply.code(created ? 201 : 200).send(run);
     },

@@ -92,6 +92,16 @@ export interface ProjectTotals {
 export type StoreError = Failure<"store-unavailable"> & { readonly cause?: string };
 
 /**
+ * A run id stored before with another project, tags or result: a retry sends the same report,
+ * so this is a second run under a reused id, which must not be answered as if it were stored.
+ */
+export type RunIdConflict = Failure<"run-id-conflict"> & {
+  readonly id: string;
+  /** The members that differ from the stored run's. */
+  readonly differs: readonly ("project" | "tags" | "result")[];
+};
+
+/**
  * Periods a summary returns at most (about 2.7 years of days), the newest; `truncated` says
  * older ones were left out.
  */
@@ -102,8 +112,13 @@ export const MAX_PROJECTS = 1000;
 export interface RunStore {
   readonly kind: "pglite" | "postgres";
   ping(): Promise<Result<true, StoreError>>;
-  /** `created` is false when a run with this id was stored before (that one is returned). */
-  insert(run: NewRun): Promise<Result<{ run: StoredRun; created: boolean }, StoreError>>;
+  /**
+   * `created` is false when this very run was stored before under its id (that one is
+   * returned); the same id with another project, tags or result is a `run-id-conflict`.
+   */
+  insert(
+    run: NewRun,
+  ): Promise<Result<{ run: StoredRun; created: boolean }, StoreError | RunIdConflict>>;
   get(id: string): Promise<Result<StoredRun | undefined, StoreError>>;
   list(
     filter: RunFilter,
@@ -192,13 +207,27 @@ export class SqlRunStore implements RunStore {
     });
   }
 
-  insert(run: NewRun): Promise<Result<{ run: StoredRun; created: boolean }, StoreError>> {
+  async insert(
+    run: NewRun,
+  ): Promise<Result<{ run: StoredRun; created: boolean }, StoreError | RunIdConflict>> {
     // One statement (its trigger keeps the project totals); PostgreSQL connections run at READ
     // COMMITTED (postgres-client.ts), so concurrent inserts of one project wait, never fail.
-    return this.guard("store the run", () => this.insertIn(this.client, run));
+    const outcome = await this.guard("store the run", () => this.insertIn(this.client, run));
+    if (!outcome.ok || outcome.value.differs.length === 0) return outcome;
+    const { run: stored, differs } = outcome.value;
+    return err(
+      failure(
+        "run-id-conflict",
+        `id: run ${stored.id} was stored before with another ${differs.join(", ")}; a retry must send the same report, and a new run needs a new id (or none)`,
+        { id: stored.id, differs },
+      ),
+    );
   }
 
-  private async insertIn(on: SqlQuery, run: NewRun): Promise<{ run: StoredRun; created: boolean }> {
+  private async insertIn(
+    on: SqlQuery,
+    run: NewRun,
+  ): Promise<{ run: StoredRun; created: boolean; differs: RunIdConflict["differs"] }> {
     const r = run.result;
     const id = run.id ?? randomUUID();
     const inserted = await on.query<RunRow>(
@@ -223,10 +252,33 @@ export class SqlRunStore implements RunStore {
       ],
     );
     const row = inserted[0];
-    if (row !== undefined) return { run: { ...summaryOf(row), result: row.result }, created: true };
-    const existing = await this.fetch(on, id);
+    if (row !== undefined) {
+      return { run: { ...summaryOf(row), result: row.result }, created: true, differs: [] };
+    }
+    // Compared in SQL as stored: jsonb equality ignores member order and number spelling, so
+    // a retry of the same report always matches.
+    const rows = await on.query<
+      RunRow & { same_project: boolean; same_tags: boolean; same_result: boolean }
+    >(
+      `SELECT ${SUMMARY_COLUMNS}, result, project = $2 AS same_project,
+              tags = $3::text[] AS same_tags, result = $4::jsonb AS same_result
+       FROM wattprint_runs WHERE id = $1`,
+      [id, run.project, [...run.tags], JSON.stringify(r)],
+    );
+    const existing = rows[0];
     if (existing === undefined) throw new Error(`run ${id} neither inserted nor found`);
-    return { run: existing, created: false };
+    const differs = (
+      [
+        ["project", existing.same_project],
+        ["tags", existing.same_tags],
+        ["result", existing.same_result],
+      ] as const
+    ).flatMap(([member, same]) => (same ? [] : [member]));
+    return {
+      run: { ...summaryOf(existing), result: existing.result },
+      created: false,
+      differs,
+    };
   }
 
   private async fetch(on: SqlQuery, id: string): Promise<StoredRun | undefined> {
