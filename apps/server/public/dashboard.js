@@ -24,12 +24,23 @@ async function api(path, body) {
   });
   const payload = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const suggestions = payload.suggestions?.length
-      ? ` Did you mean: ${payload.suggestions.join(", ")}?`
-      : "";
-    throw new Error(`${payload.detail ?? `HTTP ${response.status}`}${suggestions}`);
+    const detail = forThePage(payload.detail ?? `HTTP ${response.status}`);
+    // Most details already say "did you mean ..."; the list is added only where one does not.
+    const suggestions =
+      payload.suggestions?.length && !/did you mean/i.test(detail)
+        ? ` Did you mean: ${payload.suggestions.join(", ")}?`
+        : "";
+    throw new Error(`${detail}${suggestions}`);
   }
   return payload;
+}
+
+/**
+ * A detail without the advice the estimation core writes for its command line ("(run
+ * `wattprint zones <query>` to list zones)"): on this page the form's lists do that.
+ */
+function forThePage(detail) {
+  return detail.replace(/[;,]?\s*\(?run `wattprint [^`]*`[^();]*\)?/g, "");
 }
 
 function draw(id, config) {
@@ -47,6 +58,10 @@ function show(element, visible) {
 function formatNumber(value) {
   if (value === 0) return "0";
   const magnitude = Math.abs(value);
+  // Past a double's exact integers every further digit is noise, and 1e300 took 400 characters.
+  if (magnitude >= 1e15) {
+    return value.toLocaleString("en", { notation: "scientific", maximumSignificantDigits: 4 });
+  }
   if (magnitude >= 1000) return value.toLocaleString("en", { maximumFractionDigits: 0 });
   return value.toLocaleString("en", { maximumSignificantDigits: 4 });
 }
@@ -211,21 +226,58 @@ function forget(id) {
   delete charts[id];
 }
 
+/** Periods drawn at most once the empty ones are filled in; past it the gaps are not drawn. */
+const MAX_DRAWN_PERIODS = 5000;
+
+/** The start of the period after `start` (UTC), as the summary writes starts. */
+function nextPeriod(start, group) {
+  const date = new Date(start);
+  if (group === "month") date.setUTCMonth(date.getUTCMonth() + 1);
+  else date.setUTCDate(date.getUTCDate() + (group === "week" ? 7 : 1));
+  return date.toISOString();
+}
+
+/**
+ * The summary's periods with the empty ones between them as zeros: the API returns only
+ * periods with runs, and as bare categories 2024-02-29 and 2024-12-29 stood side by side as
+ * if they were consecutive days. Undefined when that would be more than MAX_DRAWN_PERIODS.
+ */
+function withEmptyPeriods(periods, group) {
+  if (periods.length === 0) return periods;
+  const byStart = new Map(periods.map((p) => [new Date(p.start).toISOString(), p]));
+  const last = new Date(periods.at(-1).start).toISOString();
+  const filled = [];
+  for (let start = new Date(periods[0].start).toISOString(); start <= last; ) {
+    if (filled.length >= MAX_DRAWN_PERIODS) return undefined;
+    filled.push(byStart.get(start) ?? { start, runs: 0, energyKWh: 0, co2G: 0, durationS: 0 });
+    start = nextPeriod(start, group);
+  }
+  return filled;
+}
+
 function drawSummary(summary, group) {
+  const filled = withEmptyPeriods(summary.periods, group);
+  const periods = filled ?? summary.periods;
+  if (filled === undefined) {
+    say(
+      "summary-note",
+      `${$("summary-note").textContent} Periods without runs are not drawn (too many to show).`.trim(),
+    );
+  }
   draw("runs-chart", {
     type: "bar",
     data: {
-      labels: summary.periods.map((p) => p.start.slice(0, group === "month" ? 7 : 10)),
+      labels: periods.map((p) => p.start.slice(0, group === "month" ? 7 : 10)),
       datasets: [
         {
           label: "gCO₂eq",
-          data: summary.periods.map((p) => p.co2G),
+          data: periods.map((p) => p.co2G),
           backgroundColor: "#2f6b45",
           yAxisID: "co2",
         },
         {
           label: "kWh",
-          data: summary.periods.map((p) => p.energyKWh),
+          data: periods.map((p) => p.energyKWh),
           backgroundColor: "#9cc5a1",
           yAxisID: "energy",
         },
