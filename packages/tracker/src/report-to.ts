@@ -49,6 +49,13 @@ export const runProjectSchema = z.string({ error: "project must be a string" }).
   z.maxLength(200, "project must be at most 200 characters"),
   z.regex(/^[^\p{Cc}]+$/u, "project must not hold control characters"),
   z.refine((name) => !LONE_SURROGATE.test(name), "project must not hold an unpaired surrogate"),
+  // `.` and `..` are path segments, not names: a URL for the project's summary
+  // (`/v1/projects/../summary`) is normalised into another route, so the server refuses them.
+  // Refused here too, when the tracker is made, not after the job has run.
+  z.refine(
+    (name) => name !== "." && name !== "..",
+    'project must not be "." or "..": they are path segments in a project\'s URL',
+  ),
 );
 
 /** One of a run's tags (no commas: `GET /v1/runs?tag=` filters by one). */
@@ -63,11 +70,31 @@ export const runTagSchema = z.string({ error: "a tag must be a string" }).check(
 /** Tags a run carries at most. */
 export const MAX_RUN_TAGS = 32;
 
+/**
+ * A run's tags: at most MAX_RUN_TAGS, each once after trimming (`gpu` and ` gpu` are one tag,
+ * which the server refuses to store twice).
+ */
+export const runTagsSchema = z.array(runTagSchema).check(
+  z.maxLength(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`),
+  z.superRefine((tags, context) => {
+    tags.forEach((tag, i) => {
+      if (tags.indexOf(tag) !== i) {
+        context.issues.push({
+          code: "custom",
+          input: tags,
+          path: [i],
+          message: `tag "${tag}" is given twice`,
+        });
+      }
+    });
+  }),
+);
+
 /** The body `POST /v1/runs` takes, as the tracker sends it (the server checks it again). */
 export const reportBodySchema = z.strictObject({
   id: z.uuid(),
   project: runProjectSchema,
-  tags: z.array(runTagSchema).check(z.maxLength(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`)),
+  tags: runTagsSchema,
   result: trackerResultSchema,
 });
 export type ReportBody = z.infer<typeof reportBodySchema>;
@@ -82,10 +109,7 @@ export const reportToOptionsSchema = z.strictObject({
   /** The server's base URL (`http://host:8080`); `/v1/runs` is added. */
   url: httpUrl,
   project: runProjectSchema,
-  tags: z._default(
-    z.array(runTagSchema).check(z.maxLength(MAX_RUN_TAGS, `at most ${MAX_RUN_TAGS} tags`)),
-    [],
-  ),
+  tags: z._default(runTagsSchema, []),
   /** Sent as `Authorization: Bearer <key>`. */
   apiKey: z.optional(z.string().check(z.minLength(1, "apiKey must not be empty"))),
   /**
@@ -137,7 +161,7 @@ export type ReportErrorKind =
    */
   | "rejected"
   /**
-   * Every attempt met a network error, a timeout, a 5xx or a 429, until the retries or
+   * Every attempt met a network error, a timeout, a 5xx, a 408 or a 429, until the retries or
    * `MAX_REPORT_TOTAL_MS` ran out.
    */
   | "unreachable";
@@ -178,7 +202,7 @@ const problemBody = z.object({ detail: z.optional(z.string()), field: z.optional
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * `POST {url}/v1/runs`, retried on network errors, timeouts, 5xx and 429 within
+ * `POST {url}/v1/runs`, retried on network errors, timeouts, 5xx, 408 and 429 within
  * `MAX_REPORT_TOTAL_MS`; a redirect is refused, not followed. Never throws.
  */
 export async function reportRun(
@@ -268,7 +292,9 @@ export async function reportRun(
       );
     }
     const problem = parseProblem(answer);
-    if (response.status >= 500 || response.status === 429) {
+    // 408: the server gave up waiting for the body (a slow link); every attempt carries the
+    // same run id, so sending it again cannot store the run twice.
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
       last = `HTTP ${response.status}${problem.detail === undefined ? "" : `: ${problem.detail}`}`;
       retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
       continue;

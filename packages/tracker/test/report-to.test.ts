@@ -53,7 +53,9 @@ async function withServer(
   }
 }
 
-async function runsServer(behaviour: { failFirst?: number } = {}): Promise<RunsServer> {
+async function runsServer(
+  behaviour: { failFirst?: number; failStatus?: number } = {},
+): Promise<RunsServer> {
   const runs = new Map<string, unknown>();
   const posts: RunsServer["posts"] = [];
   let failures = behaviour.failFirst ?? 0;
@@ -82,7 +84,9 @@ async function runsServer(behaviour: { failFirst?: number } = {}): Promise<RunsS
       }
       if (failures > 0) {
         failures--;
-        return problem(503, "the run store cannot be reached");
+        return behaviour.failStatus === 408
+          ? problem(408, "the request body took too long")
+          : problem(503, "the run store cannot be reached");
       }
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -126,7 +130,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function server(behaviour: { failFirst?: number } = {}): Promise<RunsServer> {
+async function server(
+  behaviour: { failFirst?: number; failStatus?: number } = {},
+): Promise<RunsServer> {
   const s = await runsServer(behaviour);
   servers.push(s);
   return s;
@@ -185,6 +191,15 @@ describe("reportTo", () => {
     const { tracker } = await run({ url: s.url, project: "p", apiKey: KEY, ...fast });
     expect(tracker.report?.ok).toBe(true);
     expect(s.posts).toHaveLength(3);
+    expect(new Set(s.posts.map((p) => p.id)).size).toBe(1);
+    expect(s.runs.size).toBe(1);
+  });
+
+  it("retries a 408 with the same run id: the server gave up on a slow body", async () => {
+    const s = await server({ failFirst: 1, failStatus: 408 });
+    const { tracker } = await run({ url: s.url, project: "p", apiKey: KEY, ...fast });
+    expect(tracker.report?.ok).toBe(true);
+    expect(s.posts).toHaveLength(2);
     expect(new Set(s.posts.map((p) => p.id)).size).toBe(1);
     expect(s.runs.size).toBe(1);
   });
@@ -504,6 +519,20 @@ describe("reportTo", () => {
 });
 
 describe("a run's project and tags", () => {
+  it("are refused when the tracker is made if the server would refuse them: . and .., a tag twice", async () => {
+    // Checked only by the server, they were refused after the job had run, and the run was
+    // not stored.
+    const cases: [{ url: string; project: string; tags?: string[] }, string][] = [
+      [{ url: "http://127.0.0.1:9", project: ".." }, "reportTo.project"],
+      [{ url: "http://127.0.0.1:9", project: "p", tags: ["gpu", " gpu"] }, "reportTo.tags.1"],
+    ];
+    for (const [reportTo, field] of cases) {
+      const created = await CarbonTracker.create({ simCpu: "x", simCpuTdp: 1, reportTo });
+      expect(created.ok).toBe(false);
+      expect(!created.ok && created.error).toMatchObject({ kind: "invalid-options", field });
+    }
+  });
+
   it("refuse an unpaired surrogate, which the server's store would turn into U+FFFD", () => {
     expect(runProjectSchema.safeParse("q\ud800").success).toBe(false);
     expect(runTagSchema.safeParse("t\udc00").success).toBe(false);

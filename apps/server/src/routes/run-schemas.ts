@@ -17,7 +17,8 @@ export const runResultSchema = trackerResultSchema
   .clone()
   .register(z.globalRegistry, { id: "TrackerResult" });
 
-// The project and tag rules are the tracker's (`reportTo` sends what this route takes).
+// The project and tag rules are the tracker's (`reportTo` sends what this route takes), which
+// refuse "." and ".." as project names: path segments, normalised into another route.
 const projectName = runProjectSchema;
 /** A project named in a path (`/v1/projects/{name}/summary`): the same rules as a stored one. */
 export const runProjectNameSchema = runProjectSchema;
@@ -30,9 +31,6 @@ export const runProjectNameSchema = runProjectSchema;
  */
 const MAX_FRACTION_DIGITS = 3;
 const FRACTION = /\.(\d+)/;
-
-/** Project names a URL path cannot carry as a segment. */
-const DOT_SEGMENTS: ReadonlySet<string> = new Set([".", ".."]);
 
 /** The years a timestamp of the store may fall in: PostgreSQL takes no year 0 and no 10000. */
 const FIRST_YEAR = 1;
@@ -105,16 +103,6 @@ export const newRunSchema = z
   })
   .strict()
   .superRefine((run, context) => {
-    // `.` and `..` are path segments, not names: a client's URL for the project's summary
-    // (`/v1/projects/../summary`) is normalised into another route. The tracker's shared
-    // schema takes them, so they are refused here, where runs are stored.
-    if (DOT_SEGMENTS.has(run.project)) {
-      context.addIssue({
-        code: "custom",
-        path: ["project"],
-        message: 'must not be "." or "..": they are path segments in a project\'s URL',
-      });
-    }
     for (const field of ["startedAt", "endedAt"] as const) {
       if (!inStoreYears(run.result[field])) {
         context.addIssue({
