@@ -1,9 +1,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../src/store/migrations.ts";
-import { openPostgres } from "../src/store/postgres-client.ts";
+import { openPostgres, sqlClientOnPool } from "../src/store/postgres-client.ts";
 import { SqlRunStore } from "../src/store/run-store.ts";
-import { runTransaction, type SqlClient, type SqlQuery } from "../src/store/sql-client.ts";
+import type { SqlClient } from "../src/store/sql-client.ts";
 import {
   type PostgresServer,
   postgresUnavailable,
@@ -33,27 +33,7 @@ async function repeatableReadDatabase(name: string, query = ""): Promise<string>
 
 /** A SqlClient on a pool with no setting of its own: the database's default isolation. */
 function barePool(url: string): SqlClient {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const on = (target: Pick<pg.Pool | pg.PoolClient, "query">): SqlQuery => ({
-    query: async <R>(sql: string, params: readonly unknown[] = []) =>
-      (await target.query(sql, [...params])).rows as R[],
-    exec: async (sql) => {
-      await target.query(sql);
-    },
-  });
-  return {
-    kind: "postgres",
-    ...on(pool),
-    transaction: async (work) => {
-      const client = await pool.connect();
-      try {
-        return await runTransaction(on(client), work);
-      } finally {
-        client.release();
-      }
-    },
-    close: () => pool.end(),
-  };
+  return sqlClientOnPool(new pg.Pool({ connectionString: url, max: 2 }));
 }
 
 beforeAll(async () => {

@@ -31,6 +31,11 @@ export async function openPostgres(url: string): Promise<SqlClient> {
   // An idle client's error (the server restarted) must not crash the process; the pool
   // drops that client and the next query opens a fresh one.
   pool.on("error", () => {});
+  return sqlClientOnPool(pool);
+}
+
+/** The store's SqlClient over a node-postgres pool (tests pass one of their own). */
+export function sqlClientOnPool(pool: pg.Pool): SqlClient {
   const on = (target: Pick<pg.Pool | pg.PoolClient, "query">): SqlQuery => ({
     query: async <R>(sql: string, params: readonly unknown[] = []) =>
       (await target.query(sql, [...params])).rows as R[],
