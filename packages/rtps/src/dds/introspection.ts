@@ -75,8 +75,11 @@ export interface PeerCounters extends AmplificationCounters {
   readonly locatorsOverLimit: number;
   /** Multicast locators SEDP endpoints announced: none kept (user multicast is not implemented). */
   readonly multicastLocatorsIgnored: number;
-  /** Held traffic of not yet matched writers dropped: expired, or over the limits. */
+  /** Held traffic of not yet matched writers dropped: expired, over the limits, or giving
+   * up its place to a participant holding less. */
   readonly earlyTrafficDropped: number;
+  /** Traffic of unmatched writers not held: their participant is not discovered by SPDP. */
+  readonly earlyTrafficUndiscovered: number;
 }
 
 /** The reasons `Participant.dropCounters()` reports. */
@@ -106,6 +109,8 @@ export type DropCounterReason =
   | "spdp-not-from-peer"
   | "locators-refused"
   | "early-traffic-dropped"
+  /** Submessages of unknown writers whose participant SPDP has not discovered: not held. */
+  | "early-traffic-undiscovered"
   | "sends-withheld-unverified"
   | "sends-to-unknown-destination"
   | "reader-queue-full"

@@ -270,6 +270,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       readersOf: (writer) => this.matcher.readersOf(writer),
       userWriter: (entityId) => this.writers.get(entityId)?.rtps,
       hasUserReaders: () => this.readers.size > 0,
+      isDiscovered: (prefix) => this.spdp.get(prefix) !== undefined,
       counters: this.counters,
       earlyTrafficLimits: {
         perWriter: limits.maxEarlyTrafficPerWriter,
@@ -456,6 +457,7 @@ export class Participant extends Emitter<ParticipantEvents> {
         this.refused.locatorsNotAllowed +
         this.refused.locatorsOverLimit,
       "early-traffic-dropped": this.router.earlyTrafficDropped,
+      "early-traffic-undiscovered": this.router.earlyTrafficUndiscovered,
       "sends-withheld-unverified": g.datagramsWithheld,
       "sends-to-unknown-destination": g.unknownDestination,
       "reader-queue-full": queueFull,
@@ -544,6 +546,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       spdpNotFromPeer: this.spdp.counters.notFromPeer,
       ...this.refused,
       earlyTrafficDropped: this.router.earlyTrafficDropped,
+      earlyTrafficUndiscovered: this.router.earlyTrafficUndiscovered,
       ...this.guard.counters,
     };
   }

@@ -31,6 +31,8 @@ export interface RouterDeps {
   readonly readersOf: (writer: Guid) => ReadonlySet<RtpsReader>;
   readonly userWriter: (entityId: EntityId) => RtpsWriter | undefined;
   readonly hasUserReaders: () => boolean;
+  /** Whether SPDP has discovered (and still holds) the participant with this prefix. */
+  readonly isDiscovered: (prefix: GuidPrefix) => boolean;
   readonly counters: RouterCounters;
   readonly earlyTrafficLimits: EarlyTrafficLimits;
   /** See `ReceiverSink.onMessage` and `onAddressedToUs`. */
@@ -45,6 +47,7 @@ export interface RouterDeps {
  */
 export class SubmessageRouter implements ReceiverSink {
   private readonly earlyTraffic: EarlyWriterTraffic;
+  private undiscoveredEarlyTraffic = 0;
   // Sets, like the user readers of a writer: the routing loop then meets one iterable shape.
   private readonly sedpPublications: ReadonlySet<RtpsReader>;
   private readonly sedpSubscriptions: ReadonlySet<RtpsReader>;
@@ -69,7 +72,11 @@ export class SubmessageRouter implements ReceiverSink {
       readers = this.deps.readersOf(writerGuid);
       if (readers.size === 0 && !isBuiltinEntity(m.writerId) && this.deps.hasUserReaders()) {
         this.deps.counters.unknownWriter++;
-        this.earlyTraffic.hold(m, ctx);
+        // Only a participant SPDP knows can have a writer whose SEDP announcement is on its
+        // way (SEDP endpoints of unknown participants are ignored anyway); anything else held
+        // would be an invented prefix taking the slots genuine early traffic needs.
+        if (this.deps.isDiscovered(ctx.sourcePrefix)) this.earlyTraffic.hold(m, ctx);
+        else this.undiscoveredEarlyTraffic++;
         return;
       }
     }
@@ -110,6 +117,11 @@ export class SubmessageRouter implements ReceiverSink {
   /** Held submessages dropped unreplayed: expired, or over the limits. */
   get earlyTrafficDropped(): number {
     return this.earlyTraffic.dropped;
+  }
+
+  /** Submessages of unmatched writers not held: their participant is not discovered. */
+  get earlyTrafficUndiscovered(): number {
+    return this.undiscoveredEarlyTraffic;
   }
 
   onReaderSubmessage(m: ReaderSubmessage, ctx: ReceiveContext): void {
