@@ -80,6 +80,8 @@ export interface PeerCounters extends AmplificationCounters {
   readonly earlyTrafficDropped: number;
   /** Traffic of unmatched writers not held: their participant is not discovered by SPDP. */
   readonly earlyTrafficUndiscovered: number;
+  /** Remote readers not matched: the local writer had MAX_MATCHED_READERS_PER_WRITER. */
+  readonly readersOverWriterLimit: number;
 }
 
 /** The reasons `Participant.dropCounters()` reports. */
@@ -123,6 +125,13 @@ export type DropCounterReason =
    * reader: not resent (README). A reader that cannot take a sample shows here.
    */
   | "resends-suppressed"
+  /**
+   * Reliable remote readers that let a writer's probes go by without an ACKNACK: sent no
+   * samples nor periodic heartbeats until they answer (`readersUnresponsive`, README).
+   */
+  | "readers-unresponsive"
+  /** Remote readers not matched: the writer had MAX_MATCHED_READERS_PER_WRITER already. */
+  | "readers-over-writer-limit"
   /**
    * DATA_FRAGs (parts of) not stored, by the fragment pool's reasons (`counters.fragments`):
    * a sample over `maxSampleSize` (passed over, so later samples still come), over the

@@ -422,15 +422,12 @@ export class Participant extends Emitter<ParticipantEvents> {
     let fragmentsOverLimit = 0;
     let samplesOverLimit = 0;
     let resendsSuppressed = 0;
-    for (const { rtps } of this.writers.values()) {
-      fragmentsOverLimit += rtps.counters.fragmentResendsOverLimit;
-      samplesOverLimit += rtps.counters.sampleResendsOverLimit;
-      resendsSuppressed += rtps.counters.resendsSuppressed;
-    }
-    for (const w of this.sedp.writers) {
+    let readersUnresponsive = 0;
+    for (const w of [...[...this.writers.values()].map((w) => w.rtps), ...this.sedp.writers]) {
       fragmentsOverLimit += w.counters.fragmentResendsOverLimit;
       samplesOverLimit += w.counters.sampleResendsOverLimit;
       resendsSuppressed += w.counters.resendsSuppressed;
+      readersUnresponsive += w.counters.readersUnresponsive;
     }
     return {
       "not-rtps": d["not-rtps"],
@@ -464,6 +461,8 @@ export class Participant extends Emitter<ParticipantEvents> {
       "fragment-resends-over-limit": fragmentsOverLimit,
       "sample-resends-over-limit": samplesOverLimit,
       "resends-suppressed": resendsSuppressed,
+      "readers-unresponsive": readersUnresponsive,
+      "readers-over-writer-limit": this.matcher.counters.readersOverWriterLimit,
       "sample-too-large": f["sample-too-large"],
       "fragments-over-writer-limit": f["writer-limit"],
       "fragments-over-participant-limit": f["participant-limit"],
@@ -547,6 +546,7 @@ export class Participant extends Emitter<ParticipantEvents> {
       ...this.refused,
       earlyTrafficDropped: this.router.earlyTrafficDropped,
       earlyTrafficUndiscovered: this.router.earlyTrafficUndiscovered,
+      readersOverWriterLimit: this.matcher.counters.readersOverWriterLimit,
       ...this.guard.counters,
     };
   }

@@ -21,6 +21,8 @@ export interface ReaderProxy {
   lastNackFragCount: number;
   /** Fast heartbeats left before this reader has answered once (see `probeUnheard`). */
   probesLeft: number;
+  /** It let every probe go by without an ACKNACK: see UNRESPONSIVE_PROBE_MS. */
+  unresponsive: boolean;
   /**
    * SNs resent to this reader lately, with when (the writer's clock), oldest first: see
    * RESEND_SUPPRESSION_MS. At most MAX_RESENDS_REMEMBERED.
@@ -73,6 +75,17 @@ export function mayResend(proxy: ReaderProxy, sn: SequenceNumber, nowMs: number)
  */
 export const PROBE_PERIOD_MS = 100;
 export const PROBES = 50;
+
+/**
+ * A reliable reader that let all PROBES go by without a single ACKNACK is unresponsive: it is
+ * sent no samples and no periodic or follow-up heartbeats, only a heartbeat this often, and it
+ * is back at its first ACKNACK (which asks for what it lacks, repaired as usual). A peer may
+ * announce 128 × 512 such readers: each kept getting every sample and a heartbeat a period for
+ * ever (3.8 MB/s of heartbeats in the audit's probe, 13 MB per 100-byte write). A genuine
+ * reader that matches us late ACKNACKs on its own (ours and Fast DDS's send one at the match),
+ * and this heartbeat, non-final, makes one that missed that answer.
+ */
+export const UNRESPONSIVE_PROBE_MS = 5_000;
 
 /**
  * A turn's writes are heartbeated again this long after, to readers that have not

@@ -259,6 +259,7 @@ describe("writer resending the same SN to the same reader", () => {
       lastAckNackCount: 0,
       lastNackFragCount: 0,
       probesLeft: 0,
+      unresponsive: false,
       recentResends: new Map(),
     };
     for (let sn = 1; sn <= MAX_RESENDS_REMEMBERED + 10; sn++)

@@ -24,6 +24,7 @@ import {
   PROBES,
   type ReaderProxy,
   toRuns,
+  UNRESPONSIVE_PROBE_MS,
 } from "./reader-proxy.ts";
 import { type RepairCost, RepairTurn } from "./repair-turn.ts";
 
@@ -104,6 +105,8 @@ export class RtpsWriter {
   private followUpTimer: NodeJS.Timeout | undefined;
   /** The last SN the pending follow-up heartbeat covers (later turns raise it). */
   private followUpSN: SequenceNumber = 0;
+  /** When unresponsive readers were last heartbeated (`this.now()`; see UNRESPONSIVE_PROBE_MS). */
+  private lastUnresponsiveProbeMs = Number.NEGATIVE_INFINITY;
   private readonly waiters = new AckWaiters(() => this.allAcknowledged());
   /** Acknowledgements arrived since the history was last pruned (see `ackProgress`). */
   private pruneDue = false;
@@ -163,6 +166,13 @@ export class RtpsWriter {
      * RESEND_SUPPRESSION_MS: not resent again, nor heartbeated for (it asks again later).
      */
     resendsSuppressed: 0,
+    /**
+     * Reliable readers that let every probe go by without an ACKNACK: sent no samples nor
+     * periodic heartbeats since, only a heartbeat every UNRESPONSIVE_PROBE_MS.
+     */
+    readersUnresponsive: 0,
+    /** Unresponsive readers that sent an ACKNACK at last: served again. */
+    readersResponsiveAgain: 0,
   };
   private readonly now: () => number;
 
@@ -219,7 +229,9 @@ export class RtpsWriter {
     if (!added.ok) return err(added.error);
     const change = added.value;
     this.counters.samplesWritten++;
-    for (const proxy of this.proxies.values()) this.sendChanges(proxy, [change], false);
+    for (const proxy of this.proxies.values()) {
+      if (!proxy.unresponsive) this.sendChanges(proxy, [change], false);
+    }
     if (this.config.reliable) this.scheduleHeartbeat();
     this.pruneAcknowledged();
     return ok(change.sn);
@@ -237,6 +249,7 @@ export class RtpsWriter {
       lastAckNackCount: NO_COUNT,
       lastNackFragCount: NO_COUNT,
       probesLeft: info.reliable ? PROBES : 0,
+      unresponsive: false,
       recentResends: new Map(),
     };
     this.proxies.set(key, proxy);
@@ -264,6 +277,10 @@ export class RtpsWriter {
     }
     proxy.lastAckNackCount = m.count;
     proxy.probesLeft = 0;
+    if (proxy.unresponsive) {
+      proxy.unresponsive = false;
+      this.counters.readersResponsiveAgain++;
+    }
     const base = m.readerSNState.base;
     if (base > proxy.ackedBelow) proxy.ackedBelow = Math.min(base, this.history.lastSN + 1);
     // A reader below our window still needs a GAP to move on, listed or not.
@@ -400,6 +417,11 @@ export class RtpsWriter {
       p.probesLeft--;
       this.sendHeartbeat(p, false);
       pending = true;
+      // Only a best-effort reader never answers, and it is never probed.
+      if (p.probesLeft === 0 && p.lastAckNackCount === NO_COUNT) {
+        p.unresponsive = true;
+        this.counters.readersUnresponsive++;
+      }
     }
     if (!pending && this.probeTimer) {
       clearInterval(this.probeTimer);
@@ -420,7 +442,8 @@ export class RtpsWriter {
       if (this.closed) return;
       const last = this.history.lastSN;
       for (const p of this.proxies.values()) {
-        if (p.info.reliable && p.ackedBelow <= last) this.sendHeartbeat(p, false);
+        if (p.info.reliable && !p.unresponsive && p.ackedBelow <= last)
+          this.sendHeartbeat(p, false);
       }
       this.scheduleFollowUp(last);
     });
@@ -436,7 +459,9 @@ export class RtpsWriter {
       // Only readers still missing what those turns wrote: a steady stream, acknowledged as
       // it goes, costs no extra heartbeat.
       for (const p of this.proxies.values()) {
-        if (p.info.reliable && p.ackedBelow <= covered) this.sendHeartbeat(p, false);
+        if (p.info.reliable && !p.unresponsive && p.ackedBelow <= covered) {
+          this.sendHeartbeat(p, false);
+        }
       }
     }, FOLLOW_UP_HEARTBEAT_MS);
     this.followUpTimer.unref();
@@ -444,8 +469,15 @@ export class RtpsWriter {
 
   private periodicHeartbeat(): void {
     const last = this.history.lastSN;
+    const now = this.now();
+    const probeUnresponsive = now - this.lastUnresponsiveProbeMs >= UNRESPONSIVE_PROBE_MS;
+    if (probeUnresponsive) this.lastUnresponsiveProbeMs = now;
     for (const p of this.proxies.values()) {
-      if (p.info.reliable && p.ackedBelow <= last) this.sendHeartbeat(p, false);
+      // An unresponsive reader is heartbeated even with nothing to acknowledge: its answer,
+      // whatever it says, is what brings it back.
+      if (p.unresponsive) {
+        if (probeUnresponsive) this.sendHeartbeat(p, false);
+      } else if (p.info.reliable && p.ackedBelow <= last) this.sendHeartbeat(p, false);
     }
   }
 

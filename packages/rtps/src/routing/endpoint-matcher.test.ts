@@ -63,7 +63,7 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-function setup() {
+function setup(maxMatchedReadersPerWriter?: number) {
   const events: string[] = [];
   const handlers = (name: string) => ({
     handleMatched: () => events.push(`${name} matched`),
@@ -108,6 +108,7 @@ function setup() {
     writers: () => [writer],
     readers: () => [reader],
     maxEndpointsPerParticipant: 512,
+    maxMatchedReadersPerWriter,
   });
   matcher.addLocal(reader);
   matcher.addLocal(writer);
@@ -167,6 +168,23 @@ describe("EndpointMatcher", () => {
     // And back on "f", matched again.
     matcher.addRemote(describeEndpoint(remoteWriter, "writer"));
     expect(reader.rtps.isMatched(remoteWriter)).toBe(true);
+  });
+
+  it("matches a local writer with at most maxMatchedReadersPerWriter remote readers, counting the rest", () => {
+    const { matcher, writer } = setup(3);
+    const remoteReader = (n: number) =>
+      describeEndpoint(
+        { prefix: theirs, entityId: makeEntityId(10 + n, EntityKind.readerNoKey) },
+        "reader",
+      );
+    for (let n = 0; n < 5; n++) matcher.addRemote(remoteReader(n));
+    expect(writer.rtps.matchedReaders).toHaveLength(3);
+    expect(matcher.counters.readersOverWriterLimit).toBe(2);
+    // A reader that leaves makes room for one announced again.
+    matcher.removeRemote(remoteReader(0).guid);
+    matcher.addRemote(remoteReader(4));
+    expect(writer.rtps.matchedReaders).toHaveLength(3);
+    expect(matcher.counters.readersOverWriterLimit).toBe(2);
   });
 
   it("keeps at most MAX_ENDPOINT_NAME_BYTES_PER_PARTICIPANT of names per participant", () => {

@@ -17,7 +17,18 @@ export interface MatcherDeps {
   readonly writerMatched?: (writer: Guid) => void;
   /** SEDP endpoints kept per remote participant; more are refused. */
   readonly maxEndpointsPerParticipant: number;
+  /** Remote readers one local writer is matched with; MAX_MATCHED_READERS_PER_WRITER when absent. */
+  readonly maxMatchedReadersPerWriter?: number | undefined;
 }
+
+/**
+ * Remote readers matched with one local writer, all participants together. Each costs the
+ * writer a send per sample and per heartbeat: 128 participants × 512 readers is 65,536, which
+ * made one 100-byte write send 13 MB (the audit's probe). A ROS 2 or SustainML topic has a
+ * handful of readers; past this one, a reader is not matched (counted as
+ * `readersOverWriterLimit`) and is tried again when it is announced again.
+ */
+export const MAX_MATCHED_READERS_PER_WRITER = 1_024;
 
 /** What became of a remote endpoint SEDP announced. */
 export type AddRemoteOutcome =
@@ -93,6 +104,11 @@ export class EndpointMatcher {
   private readonly readersByWriter = new Map<string, Set<RtpsReader>>();
   /** Remote participant prefix -> its endpoints. */
   private readonly byParticipant = new Map<string, ParticipantEndpoints>();
+
+  readonly counters = {
+    /** Remote readers not matched: the writer had MAX_MATCHED_READERS_PER_WRITER already. */
+    readersOverWriterLimit: 0,
+  };
 
   constructor(private readonly deps: MatcherDeps) {}
 
@@ -213,6 +229,11 @@ export class EndpointMatcher {
       return;
     }
     if (matched.has(remoteKey)) return;
+    const cap = this.deps.maxMatchedReadersPerWriter ?? MAX_MATCHED_READERS_PER_WRITER;
+    if (local.description.side === "writer" && matched.size >= cap) {
+      this.counters.readersOverWriterLimit++;
+      return;
+    }
     matched.add(remoteKey);
     this.matches.set(local.guid, matched);
     const withLocals = this.matchedWith.get(remoteKey);
