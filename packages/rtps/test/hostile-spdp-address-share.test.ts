@@ -99,6 +99,32 @@ describe("participants per source address", () => {
     close();
   });
 
+  it("takes a genuine newcomer in place of its own address's unverified participants once they may go", async () => {
+    // On loopback a hostile process shares the genuine peers' address: its forged, unverified
+    // participants filled the address's share, and the orchestrator was refused for good.
+    const net = new MemoryNetwork();
+    const a = await make(net, "10.0.0.1", "A", {
+      maxParticipantsPerAddress: 4,
+      evictUnverifiedAfterMs: 200,
+    });
+    const socket = net.socket(SQUATTER, 7410);
+    const to = a.transport.locators.metatrafficUnicast;
+    for (let n = 0; n < 4; n++) {
+      const prefix = forgedPrefix(n);
+      socket.send(
+        forgedSpdp({ prefix, locators: [udpV4Locator(SQUATTER, 7410)], leaseMs: 100_000 }),
+        to,
+      );
+    }
+    expect(await until(() => a.participants.length === 4, 5_000)).toBe(true);
+    await sleep(300);
+    await make(net, SQUATTER, "C");
+    expect(await until(() => a.participants.some((p) => p.name === "C"), 5_000)).toBe(true);
+    expect(a.participants).toHaveLength(4);
+    expect(a.dropCounters()["participants-evicted"]).toBeGreaterThan(0);
+    socket.close();
+  });
+
   it("rejects a maxParticipantsPerAddress below 1", () => {
     const resolved = resolvePeerLimits({ maxParticipantsPerAddress: 0 });
     expect(resolved.ok ? "" : resolved.error.message).toMatch(/maxParticipantsPerAddress/);

@@ -259,7 +259,10 @@ export class SpdpAgent {
     // room for it: refused before the payload is even decoded, so a flood of forged
     // participants costs a lookup each (and a walk of the addresses when the table is full).
     if (!this.remotes.has(prefixToString(ctx.sourcePrefix))) {
-      if (this.shares.count(address) >= limits.maxParticipantsPerAddress) {
+      if (
+        this.shares.count(address) >= limits.maxParticipantsPerAddress &&
+        this.unverifiedOf(address, now) === undefined
+      ) {
         this.counters.participantsOverAddressLimit++;
         return;
       }
@@ -322,6 +325,18 @@ export class SpdpAgent {
       }
       return;
     }
+    if (this.shares.count(address) >= limits.maxParticipantsPerAddress) {
+      // At its address's limit: room only in place of one of that address's unverified
+      // participants old enough to go (a flood of forged ones from the host a genuine peer
+      // shares, loopback, must not keep that peer out), never a verified one.
+      const victim = this.unverifiedOf(address, now);
+      if (victim === undefined) {
+        this.counters.participantsOverAddressLimit++;
+        return;
+      }
+      this.counters.participantsEvicted++;
+      this.remove(victim, "evicted");
+    }
     if (this.remotes.size >= limits.maxRemoteParticipants && !this.makeRoom(now, address)) {
       this.counters.participantsRejected++;
       return;
@@ -365,6 +380,27 @@ export class SpdpAgent {
     this.counters.participantsEvicted++;
     this.remove(victim, "evicted");
     return true;
+  }
+
+  /**
+   * The oldest unverified participant first heard from `address` at least
+   * `evictUnverifiedAfterMs` ago, if any. Skipped without a scan while no unverified
+   * participant anywhere can be old enough (`noEvictionBeforeMs`), so a flood from one address
+   * costs a comparison per datagram.
+   */
+  private unverifiedOf(address: string, now: number): string | undefined {
+    if (now < this.noEvictionBeforeMs) return undefined;
+    const after = this.config.limits.evictUnverifiedAfterMs;
+    let found: string | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [key, r] of this.remotes) {
+      if (r.address !== address || this.config.isVerified(key)) continue;
+      if (now - r.discoveredAtMs >= after && r.discoveredAtMs < oldest) {
+        found = key;
+        oldest = r.discoveredAtMs;
+      }
+    }
+    return found;
   }
 
   private leastRecentlyHeard(address: string): string | undefined {
