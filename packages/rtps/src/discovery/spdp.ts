@@ -261,7 +261,7 @@ export class SpdpAgent {
     if (!this.remotes.has(prefixToString(ctx.sourcePrefix))) {
       if (
         this.shares.count(address) >= limits.maxParticipantsPerAddress &&
-        this.unverifiedOf(address, now) === undefined
+        this.evictionCandidate(now, address) === undefined
       ) {
         this.counters.participantsOverAddressLimit++;
         return;
@@ -329,7 +329,7 @@ export class SpdpAgent {
       // At its address's limit: room only in place of one of that address's unverified
       // participants old enough to go (a flood of forged ones from the host a genuine peer
       // shares, loopback, must not keep that peer out), never a verified one.
-      const victim = this.unverifiedOf(address, now);
+      const victim = this.evictionCandidate(now, address);
       if (victim === undefined) {
         this.counters.participantsOverAddressLimit++;
         return;
@@ -382,27 +382,6 @@ export class SpdpAgent {
     return true;
   }
 
-  /**
-   * The oldest unverified participant first heard from `address` at least
-   * `evictUnverifiedAfterMs` ago, if any. Skipped without a scan while no unverified
-   * participant anywhere can be old enough (`noEvictionBeforeMs`), so a flood from one address
-   * costs a comparison per datagram.
-   */
-  private unverifiedOf(address: string, now: number): string | undefined {
-    if (now < this.noEvictionBeforeMs) return undefined;
-    const after = this.config.limits.evictUnverifiedAfterMs;
-    let found: string | undefined;
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const [key, r] of this.remotes) {
-      if (r.address !== address || this.config.isVerified(key)) continue;
-      if (now - r.discoveredAtMs >= after && r.discoveredAtMs < oldest) {
-        found = key;
-        oldest = r.discoveredAtMs;
-      }
-    }
-    return found;
-  }
-
   private leastRecentlyHeard(address: string): string | undefined {
     let found: string | undefined;
     let oldest = Number.POSITIVE_INFINITY;
@@ -417,20 +396,25 @@ export class SpdpAgent {
 
   /**
    * The key of the oldest participant that is not verified and was discovered at least
-   * `evictUnverifiedAfterMs` ago, if any. When there is none, the earliest time one could
-   * become so is remembered: until then a flood is refused without scanning the table.
+   * `evictUnverifiedAfterMs` ago, if any; with `address`, the oldest of those heard first from
+   * there. The table holds participants in the order they were discovered, so the first
+   * match is the oldest. When a scan of the whole table finds none, the earliest time one
+   * could become so is remembered: until then a flood (from one address or many) is refused
+   * without scanning the table.
    */
-  private evictionCandidate(now: number): string | undefined {
+  private evictionCandidate(now: number, address?: string): string | undefined {
     if (now < this.noEvictionBeforeMs) return undefined;
     const after = this.config.limits.evictUnverifiedAfterMs;
     let earliest = Number.POSITIVE_INFINITY;
     for (const [key, r] of this.remotes) {
       if (this.config.isVerified(key)) continue;
+      if (address !== undefined && r.address !== address) continue;
       if (now - r.discoveredAtMs >= after) return key;
       earliest = Math.min(earliest, r.discoveredAtMs + after);
     }
-    // Later newcomers are younger, and verification only removes candidates.
-    this.noEvictionBeforeMs = earliest;
+    // Later newcomers are younger, and verification only removes candidates. Only a scan of
+    // every address says when the next one anywhere becomes old enough.
+    if (address === undefined) this.noEvictionBeforeMs = earliest;
     return undefined;
   }
 
