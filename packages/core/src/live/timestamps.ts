@@ -6,9 +6,10 @@ const DATE_TIME = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})
 const ZONE = String.raw`(?:Z|[+-]\d{2}:\d{2})`;
 const ZONED = new RegExp(`^${DATE_TIME}${ZONE}$`);
 const ZONE_OPTIONAL = new RegExp(`^${DATE_TIME}${ZONE}?$`);
+const ENDS_IN_ZONE = new RegExp(`${ZONE}$`);
 
 /** Text with no zone is UTC here: the providers that write it say so (`Minutes5UTC`). */
-const asUtc = (text: string): string => (/(?:Z|[+-]\d{2}:\d{2})$/.test(text) ? text : `${text}Z`);
+const asUtc = (text: string): string => (ENDS_IN_ZONE.test(text) ? text : `${text}Z`);
 const isDateTime = (text: string): boolean => !Number.isNaN(Date.parse(asUtc(text)));
 
 /**
