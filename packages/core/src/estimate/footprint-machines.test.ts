@@ -124,4 +124,18 @@ describe("estimateFootprint for a cloud instance", () => {
       }),
     ).toMatchObject({ ok: false, error: { kind: "invalid-request" } });
   });
+
+  it("refuses host memory beside a machine preset or an instance, which count their own", async () => {
+    for (const whole of [
+      { machine: "dgx-h100" },
+      { instance: "p5.48xlarge", region: "us-east-1" },
+    ]) {
+      const refused = await estimateFootprint({ ...whole, memoryGB: 5, duration: "1h" });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { kind: "invalid-request", field: "memoryGB" },
+      });
+      if (!refused.ok) expect(refused.error.message).toMatch(/counted twice/);
+    }
+  });
 });

@@ -117,7 +117,17 @@ export const footprintRequestSchema = z
   .refine((r) => r.machines === undefined || r.machine !== undefined || r.instance !== undefined, {
     message: "machines counts a machine preset or cloud instances; name one",
     path: ["machines"],
-  });
+  })
+  // A preset or an instance is a whole bill of parts, its memory among them: memoryGB added a
+  // second memory row beside it (a DGX H100 with memoryGB 5 counted 2,048 GB and 5 GB).
+  .refine(
+    (r) => r.memoryGB === undefined || (r.machine === undefined && r.instance === undefined),
+    {
+      message:
+        "memoryGB is the host memory of the hardware items; a machine preset or cloud instance already counts its own, so it would be counted twice: leave it out",
+      path: ["memoryGB"],
+    },
+  );
 
 export type FootprintRequest = z.input<typeof footprintRequestSchema>;
 
