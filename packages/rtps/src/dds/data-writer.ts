@@ -36,10 +36,10 @@ export class DataWriter extends UserEndpoint<DataWriterEvents> {
     payload: Uint8Array,
     options: WriteOptions = {},
   ): Promise<Result<SequenceNumber, WriteError>> {
-    const deadline = Date.now() + this.description.qos.maxBlockingTimeMs;
+    const deadline = performance.now() + this.description.qos.maxBlockingTimeMs;
     for (;;) {
       const r = this.rtps.write(payload, options);
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (r.ok || r.error.kind !== "out-of-resources" || left <= 0) return r;
       await this.rtps.nextAckProgress(left);
     }

@@ -245,7 +245,8 @@ export class Participant extends Emitter<ParticipantEvents> {
         options.announcementPeriodMs ?? PARTICIPANT_DEFAULTS.announcementPeriodMs,
       leaseCheckPeriodMs: 250,
       send: this.outbox.send,
-      now: () => Date.now(),
+      now: () => performance.now(),
+      wallNow: () => Date.now(),
       onDiscovered: (d) => {
         this.sedp.addParticipant(d);
         this.emit("participantDiscovered", participantInfo(d));

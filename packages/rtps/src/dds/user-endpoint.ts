@@ -36,9 +36,9 @@ export abstract class UserEndpoint<
 
   /** Resolves true when at least `count` remote endpoints are matched, false after `timeoutMs`. */
   async waitForMatched(count: number, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     while (this.matchedRemotes.size < count) {
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0 || (await this.once("matched", left)) === undefined)
         return this.matchedRemotes.size >= count;
     }

@@ -55,7 +55,14 @@ export interface SpdpConfig {
   readonly onDiscovered: (p: ParticipantData) => void;
   readonly onUpdated: (p: ParticipantData) => void;
   readonly onLost: (p: ParticipantData, reason: ParticipantLostReason) => void;
+  /**
+   * Milliseconds on a clock that never steps (`performance.now()`): leases and ages. On the wall
+   * clock an NTP step forward expired every live peer at once, and one back kept dead peers
+   * for the size of the step.
+   */
   readonly now: () => number;
+  /** Milliseconds since the epoch, for the INFO_TS our announcements carry. */
+  readonly wallNow: () => number;
   readonly limits: SpdpLimits;
   /** Whether the participant showed it receives what we send it (AmplificationGuard). */
   readonly isVerified: (prefixKey: string) => boolean;
@@ -166,7 +173,7 @@ export class SpdpAgent {
       prefix: this.config.self.guidPrefix,
       entityId: EntityIds.participant,
     });
-    this.mb.infoTs(this.config.now());
+    this.mb.infoTs(this.config.wallNow());
     writeData(this.mb.w, {
       readerId: EntityIds.spdpReader,
       writerId: EntityIds.spdpWriter,
@@ -206,7 +213,7 @@ export class SpdpAgent {
       entityId: EntityIds.participant,
     });
     const key = new ParameterListBuilder().addBytes(Pid.participantGuid, keyHash).finish();
-    this.mb.infoTs(this.config.now());
+    this.mb.infoTs(this.config.wallNow());
     writeData(this.mb.w, {
       readerId: EntityIds.spdpReader,
       writerId: EntityIds.spdpWriter,

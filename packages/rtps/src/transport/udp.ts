@@ -207,8 +207,8 @@ async function openUdp(
       if (closed) return;
       closed = true;
       // Let the goodbyes (SEDP and SPDP disposals) leave before the sockets go.
-      const deadline = Date.now() + CLOSE_DRAIN_MS;
-      while (sender.getSendQueueCount() > 0 && Date.now() < deadline) {
+      const deadline = performance.now() + CLOSE_DRAIN_MS;
+      while (sender.getSendQueueCount() > 0 && performance.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await Promise.all(sockets.map(closeSocket));
