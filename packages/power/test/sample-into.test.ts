@@ -39,6 +39,15 @@ async function raplAndAmdgpu(): Promise<{ meter: PowerMeter; powercap: string }>
   return { meter, powercap };
 }
 
+/** Frames on the stack here, counted up to 200. */
+function stackDepth(): number {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+  const frames = new Error().stack?.split("\n").length ?? 0;
+  Error.stackTraceLimit = limit;
+  return frames;
+}
+
 function sampleInto(meter: PowerMeter, reading: MeterReading): Promise<MeterReading> {
   return new Promise((resolve) => meter.sampleInto(reading, resolve));
 }
@@ -85,6 +94,27 @@ describe("PowerMeter.sampleInto", () => {
     expect(answered).toBe(reading);
     expect(reading.totalWatts).toBe(110);
     expect(meter.introspect().samples).toBe(2);
+  });
+
+  it("samples again from its own callback without recursing, however many times", async () => {
+    // Readers on this thread complete a round before sampleInto returns: a callback that
+    // sampled again recursed, and the stack overflowed after about 645 samples, an uncaught
+    // RangeError that ended the process.
+    const meter = await meterOver(new SimulatedSource("cpu", [{ name: "c", watts: 100 }]));
+    const reading = meter.createReading();
+    const wanted = 20_000;
+    let answers = 0;
+    let deepest = 0;
+    const again = (): void => {
+      answers++;
+      if (answers % 1000 === 0) deepest = Math.max(deepest, stackDepth());
+      if (answers < wanted) meter.sampleInto(reading, again);
+    };
+    meter.sampleInto(reading, again);
+    // All of them on this turn, as a loop would; the stack stays as deep as one sample's.
+    expect(answers).toBe(wanted);
+    expect(deepest).toBeLessThan(30);
+    expect(meter.introspect().samples).toBe(wanted + 1);
   });
 
   it("lists a device's problem while it lasts and clears it after", async () => {

@@ -70,6 +70,9 @@ export class PowerMeter implements AsyncDisposable, Disposable {
   private last: MeterReading | null;
   /** The promise of the round in flight, made by the first `sample()` that joined it. */
   private inFlight: Promise<MeterReading> | null = null;
+  /** `kick` is starting rounds: a sample asked for meanwhile is started by its loop. */
+  private starting = false;
+  private roundWanted = false;
   private resolveInFlight: ((reading: MeterReading) => void) | null = null;
   private waiters = new ReadingWaiters();
   private spareWaiters = new ReadingWaiters();
@@ -206,7 +209,7 @@ export class PowerMeter implements AsyncDisposable, Disposable {
       this.resolveInFlight = resolve;
     });
     const promise = this.inFlight;
-    if (!joining) this.startRound();
+    if (!joining) this.kick();
     return promise;
   }
 
@@ -244,13 +247,36 @@ export class PowerMeter implements AsyncDisposable, Disposable {
     }
     this.waiters.add(reading, done);
     if (this.running) this.counters.coalesced++;
-    else this.startRound();
+    else this.kick();
   }
 
   /** The latest reading, without sampling. */
   latest(): MeterReading {
     this.last ??= newReading(this.accumulators, this.times);
     return this.last;
+  }
+
+  /**
+   * Starts a round, or, when called while one is being started (a callback that samples again
+   * from a round that completed at once), asks the loop below for the next. Readers that answer
+   * on this thread complete a round before `startRound` returns: a `done` that sampled again
+   * recursed, and a loop sampling as fast as it could overflowed the stack after about 645
+   * samples.
+   */
+  private kick(): void {
+    if (this.starting) {
+      this.roundWanted = true;
+      return;
+    }
+    this.starting = true;
+    try {
+      do {
+        this.roundWanted = false;
+        this.startRound();
+      } while (this.roundWanted && !this.running);
+    } finally {
+      this.starting = false;
+    }
   }
 
   /**
