@@ -77,7 +77,10 @@ export function createJsonLogger(options: JsonLoggerOptions): Logger {
   return new JsonLogger(options);
 }
 
-/** Keeps records in memory: for tests and for an HTTP status page. */
+/**
+ * Keeps every record in memory, without bound: for tests and short-lived commands (`wattprint
+ * bus send-task`), never for a long-running node (about 1 KB a task).
+ */
 export function createMemoryLogger(): Logger & {
   readonly records: { level: LogLevel; message: string; fields: LogFields }[];
 } {
