@@ -19,7 +19,7 @@ import { ServerMetrics } from "./http/metrics.ts";
 import { finishOpenApi } from "./http/openapi-document.ts";
 import { ProblemError } from "./http/problem.ts";
 import { RouteMethods } from "./http/route-methods.ts";
-import { MAX_UPLOAD_FILES } from "./options.ts";
+import { MAX_UPLOAD_FIELDS, MAX_UPLOAD_FILES } from "./options.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { estimateRoutes } from "./routes/estimate.ts";
@@ -289,9 +289,9 @@ export async function buildApp(store: RunStore, settings: AppSettings): Promise<
       limits: {
         fileSize: settings.uploadLimitBytes,
         files: MAX_UPLOAD_FILES,
-        fields: 10,
+        fields: MAX_UPLOAD_FIELDS,
         fieldSize: 1024,
-        parts: MAX_UPLOAD_FILES + 10,
+        parts: MAX_UPLOAD_FILES + MAX_UPLOAD_FIELDS,
         headerPairs: 100,
       },
       throwFileSizeLimit: true,

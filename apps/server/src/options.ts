@@ -65,6 +65,8 @@ export interface ServerOptions {
 
 export const DEFAULT_PORT = 8080;
 export const MAX_UPLOAD_FILES = 20;
+/** Form fields besides the files an upload may hold (the route reads none of them). */
+export const MAX_UPLOAD_FIELDS = 10;
 
 /** The user's data directory, as XDG says (Linux) with the usual fallbacks elsewhere. */
 export function defaultDataDir(env: Env): string {

@@ -120,10 +120,24 @@ function bodyProblem(error: unknown): ReturnType<typeof toProblem> | undefined {
   };
 }
 
+/** A body over the route's limit, with the limit (Fastify's own text named none). */
+function tooLarge(
+  error: unknown,
+  request: FastifyRequest,
+): ReturnType<typeof toProblem> | undefined {
+  if ((error as Partial<FastifyError>).code !== "FST_ERR_CTP_BODY_TOO_LARGE") return undefined;
+  return {
+    type: "body-too-large",
+    detail: `the body is larger than this server takes here, ${request.routeOptions.bodyLimit} bytes`,
+    details: {},
+  };
+}
+
 /** The app's one error handler: a problem document for everything, a stack only in the log. */
 export function errorHandler(metrics: ServerMetrics) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    const { type, detail, details } = bodyProblem(error) ?? toProblem(error);
+    const { type, detail, details } =
+      bodyProblem(error) ?? tooLarge(error, request) ?? toProblem(error);
     if (type === "internal") {
       request.log.error({ err: error }, "request failed");
     } else if (error instanceof ProblemError && error.logCause !== undefined) {

@@ -17,7 +17,7 @@ import type { RouteContext, TypedApp } from "../app-types.ts";
 import { contentEncodingProblem } from "../http/body-encoding.ts";
 import { PROBLEM_RESPONSES } from "../http/common-responses.ts";
 import { ProblemError } from "../http/problem.ts";
-import { MAX_UPLOAD_FILES } from "../options.ts";
+import { MAX_UPLOAD_FIELDS, MAX_UPLOAD_FILES } from "../options.ts";
 
 /** How carbontracker made the equivalents its logs hold: its own factor, by version. */
 const FROM_LOGS =
@@ -109,13 +109,33 @@ export function answerValues(pair: ParsedLogPair): number {
   return values;
 }
 
-/** Errors of the multipart reader that are limits (kept as they are) rather than bad forms. */
-const LIMIT_CODES = new Set([
-  "FST_REQ_FILE_TOO_LARGE",
-  "FST_FILES_LIMIT",
-  "FST_PARTS_LIMIT",
-  "FST_FIELDS_LIMIT",
-]);
+/**
+ * The multipart reader's limits, as what the client sent too much of (its own messages, such
+ * as busboy's "reach files limit", named neither the file nor the limit). `file` is the file
+ * being read, when there is one.
+ */
+function limitProblem(code: string, file: string | undefined, uploadLimitBytes: number) {
+  switch (code) {
+    case "FST_REQ_FILE_TOO_LARGE":
+      return new ProblemError(
+        "body-too-large",
+        `${file === undefined ? "an uploaded file" : `"${file}"`} is larger than this server takes, ${uploadLimitBytes} bytes a file`,
+      );
+    case "FST_FILES_LIMIT":
+      return new ProblemError(
+        "body-too-large",
+        `more than ${MAX_UPLOAD_FILES} files in one upload; send them in several requests`,
+      );
+    case "FST_PARTS_LIMIT":
+    case "FST_FIELDS_LIMIT":
+      return new ProblemError(
+        "body-too-large",
+        `too many parts in one upload: at most ${MAX_UPLOAD_FILES} files and ${MAX_UPLOAD_FIELDS} other fields`,
+      );
+    default:
+      return undefined;
+  }
+}
 
 /**
  * `POST /v1/logs/parse`: carbontracker (or wattprint) log files uploaded as multipart form
@@ -150,9 +170,12 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
       const dir = await mkdtemp(join(tmpdir(), "wattprint-upload-"));
       try {
         const names = new Set<string>();
+        // The file being read, for the message if it turns out over the limit.
+        let current: string | undefined;
         try {
           for await (const part of request.files()) {
             const name = part.filename;
+            current = undefined;
             const field = part.fieldname;
             if (name.length > UPLOAD_LIMITS.maxFileNameChars) {
               part.file.resume();
@@ -196,13 +219,16 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
               throw new ProblemError("malformed-upload", `"${name}" is uploaded twice`, { field });
             }
             names.add(name);
+            current = name;
             // Streamed to disk, never held whole; the multipart limits stop it at the upload limit.
             await pipeline(part.file, createWriteStream(join(dir, name), { flags: "wx" }));
           }
         } catch (error) {
           if (error instanceof ProblemError) throw error;
           const code = (error as { code?: string }).code;
-          if (code !== undefined && LIMIT_CODES.has(code)) throw error;
+          const limited =
+            code === undefined ? undefined : limitProblem(code, current, settings.uploadLimitBytes);
+          if (limited !== undefined) throw limited;
           const message = error instanceof Error ? error.message : String(error);
           // The client closed its connection mid-upload (Node's "aborted" is an ECONNRESET):
           // its fault, not the server's, so no internal error a client could count up.
@@ -229,7 +255,7 @@ export function logsRoutes(app: TypedApp, { settings }: RouteContext): void {
           // busboy's "Unexpected end of form", a missing boundary, a bad part header.
           throw new ProblemError(
             "malformed-upload",
-            `the multipart body cannot be read: ${message}`,
+            `the multipart body cannot be read (${message}): send the files as multipart/form-data, one part per file, as \`curl -F files=@<file>\` does`,
           );
         }
         if (names.size === 0) {
