@@ -51,7 +51,10 @@ export type TrackerComponent = (typeof TRACKER_COMPONENTS)[number];
  * timestamps and `setInterval` for the sampling and refresh timers.
  */
 export interface TrackerClock {
-  /** Wall-clock time, for the ISO timestamps and the log lines (UTC). */
+  /**
+   * Wall-clock time, for the ISO timestamps and the log lines (UTC). A run's or a task's end
+   * is its start plus the monotonic time since, so a step of this clock cannot reorder them.
+   */
   now(): Date;
   /** Monotonic milliseconds, for durations. */
   monotonicMs(): number;

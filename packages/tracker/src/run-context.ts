@@ -10,12 +10,17 @@ import type { Session } from "./session.ts";
 import type { TrackerCore } from "./tracker-core.ts";
 import { type SessionFigures, sessionResult } from "./tracker-results.ts";
 
-/** The run's context now: the clock is read for its end and wall time. */
+/**
+ * The run's context now. Its end is its start plus the monotonic time since: read from the wall
+ * clock, an NTP step back during the run put the end before the start (and a run server
+ * refused the result), and one forward made the span disagree with `wallS`.
+ */
 export function runContext(core: TrackerCore): RunContext {
+  const wallS = Math.max(0, (core.clock.monotonicMs() - core.startedMs) / 1000);
   return {
     startedAt: core.startedAt,
-    endedAt: core.clock.now(),
-    wallS: Math.max(0, (core.clock.monotonicMs() - core.startedMs) / 1000),
+    endedAt: new Date(core.startedAt.getTime() + wallS * 1000),
+    wallS,
     epochsCompleted: core.usedEpochs ? core.epochsCompleted : 0,
     plannedEpochs: core.options?.epochs ?? null,
     pue: runPue(core.options),

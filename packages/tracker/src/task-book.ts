@@ -59,6 +59,7 @@ function openTaskOn(core: TrackerCore, name: string): OpenedTask {
   return openTask(
     {
       now: () => core.clock.now(),
+      monotonicMs: () => core.clock.monotonicMs(),
       begin: () => {
         // Open and running: the first reading is taken now, before the caller's next
         // statement (RAPL, the model and simulated devices are read on this thread). Begun

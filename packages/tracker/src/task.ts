@@ -21,6 +21,8 @@ export interface TaskSpan {
 /** The tracker, as a task sees it. */
 export interface TaskHost {
   now(): Date;
+  /** Milliseconds on a clock that never steps: the task's end is its start plus these. */
+  monotonicMs(): number;
   /**
    * Resolves once the task's first sample is back, with a function that measures from there
    * to its own call; null when tracking is off (a failure under `ignoreErrors`). Rejects
@@ -46,6 +48,7 @@ export interface OpenedTask {
 /** A named task: its own energy, CO2 and inferences, ended once by `end()` or disposal. */
 export function openTask(host: TaskHost, name: string): OpenedTask {
   const startedAt = host.now();
+  const startedMs = host.monotonicMs();
   let inferences = 0;
   let ended: Promise<TaskResult> | null = null;
   const begin = host.begin();
@@ -65,7 +68,9 @@ export function openTask(host: TaskHost, name: string): OpenedTask {
     const result: TaskResult = {
       name,
       startedAt: startedAt.toISOString(),
-      endedAt: host.now().toISOString(),
+      endedAt: new Date(
+        startedAt.getTime() + Math.max(0, host.monotonicMs() - startedMs),
+      ).toISOString(),
       durationS: span.ledger.seconds,
       energy,
       co2G,
