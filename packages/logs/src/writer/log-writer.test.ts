@@ -400,6 +400,32 @@ describe("end() after a failed write", () => {
   });
 });
 
+describe("a start whose opening lines cannot be written", () => {
+  it("fails and leaves no empty pair of logs behind (later reports skipped them as empty)", async () => {
+    const dir = newDir();
+    const support = fileURLToPath(
+      new URL("../../test/full-disk-start.test-support.ts", import.meta.url),
+    );
+    const child = spawn(
+      "bash",
+      [
+        "-c",
+        `trap '' XFSZ; ulimit -f 0; exec "$0" --import tsx --conditions=@wattprint/source "$1" "$2"`,
+        process.execPath,
+        support,
+        dir,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    await new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    expect(JSON.parse(out)).toEqual({ started: "write-failed", files: [] });
+  });
+});
+
 describe("a crash loses at most the record being written", () => {
   it("every epoch the killed tracker reported is in its log, and the log parses", async () => {
     const dir = newDir();

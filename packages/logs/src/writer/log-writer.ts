@@ -185,14 +185,27 @@ export function startLogs(options: LogWriterOptions): Result<LogWriter, LogWrite
   const outputFd = createExclusive(files.output);
   if (!outputFd.ok) {
     closeSync(standardFd.value);
-    unlinkSync(files.standard);
+    removeQuietly(files.standard);
     return outputFd;
   }
   const writer = new LogWriter(resolved, files, standardFd.value, outputFd.value, now);
   const opened = writer.writeOpening(started);
   if (opened.ok) return ok(writer);
   writer.close();
+  // They hold at most part of the opening lines, nothing of a run: left behind, an empty pair
+  // was a run every later report skipped as empty (and `--strict` failed on).
+  removeQuietly(files.standard);
+  removeQuietly(files.output);
   return opened;
+}
+
+/** Removes a file this writer created; one that cannot be removed stays (the error said why). */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // The failure being returned already names the folder and its problem.
+  }
 }
 
 export class LogWriter {
