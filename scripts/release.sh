@@ -3,7 +3,7 @@
 # Publishing goes through pnpm (changeset publish runs `pnpm publish` in each package), which
 # rewrites `workspace:*` to the real version and swaps in each package's publishConfig.exports
 # (the export map without the development-only @wattprint/source condition). Versions come
-# from `pnpm changeset version`, run before this. --dry-run packs and reports every public
+# from `pnpm version-packages`, run before this. --dry-run packs and reports every public
 # package without uploading anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
