@@ -8,6 +8,9 @@ import { terminalSafe } from "./render/terminal-text.ts";
  * With `--json`, one JSON object per line on stderr in the workspace's failure shape
  * (`{"kind":"usage-error","message":"..."}`), so a script that asked for JSON never has to
  * parse prose: stdout stays the command's result, the exit code says whether there is one.
+ * These kinds are the CLI's own; a command's failure carries its library's kind
+ * (`model-not-loadable`, `no-devices`, ...: see `commandFailure`), and `diagnostic` is a
+ * warning or a note that does not end the command.
  */
 export type CliFailureKind =
   | "usage-error"
@@ -40,6 +43,24 @@ export function reportFailure(
 }
 
 /**
+ * A failure that ends a command, with the kind its library gave it (or the command's own),
+ * so a `--json` reader can switch on it: without this it reached stderr as one more line, a
+ * `diagnostic` whose real kind was lost. Plain, the line is made terminal-safe; in JSON it is
+ * not, since JSON.stringify escapes control characters itself and a JSON reader wants the
+ * text, not `\u000a` spelled out.
+ */
+export function commandFailure(
+  io: CliIo,
+  kind: string,
+  message: string,
+  details: Readonly<Record<string, unknown>> = {},
+): void {
+  const text = boundMessage(message);
+  if (io.failure !== undefined) io.failure(kind, text, details);
+  else io.stderr(`${terminalSafe(text)}\n`);
+}
+
+/**
  * The io a command gets under `--json`: each line it writes to stderr (a skipped file, a
  * refused device) becomes `{"kind":"diagnostic","message":"..."}`. Partial lines are held until
  * their newline, so a message written in pieces is still one object.
@@ -61,6 +82,12 @@ export function jsonDiagnostics(io: CliIo): CliIo & { flush(): void } {
     flush: () => {
       emit(pending);
       pending = "";
+    },
+    failure: (kind, message, details) => {
+      // Whatever was written before it keeps its place before it.
+      emit(pending);
+      pending = "";
+      io.stderr(`${jsonText({ kind, message, ...details })}\n`);
     },
   };
 }

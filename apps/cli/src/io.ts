@@ -24,6 +24,15 @@ export interface CliIo {
   readonly abandon: () => void;
   /** Whether stdin is a terminal, i.e. Ctrl-C reaches a child in our process group directly. */
   readonly stdinIsTerminal: boolean;
+  /**
+   * Under `--json`, how a failure that ends the command is written (one JSON object with its
+   * kind); absent, it is a line of text. Commands call `commandFailure`, not this.
+   */
+  readonly failure?: (
+    kind: string,
+    message: string,
+    details: Readonly<Record<string, unknown>>,
+  ) => void;
 }
 
 export const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;

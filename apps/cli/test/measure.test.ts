@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveGridIntensity } from "@wattprint/core";
@@ -112,7 +112,7 @@ describe("wattprint measure", () => {
     expectOneLineError(
       await wattprint(["measure", join(dir, "missing.onnx")]),
       2,
-      /missing\.onnx is not a readable \.onnx file/,
+      /missing\.onnx cannot be read: it does not exist: check the path$/,
     );
     expectOneLineError(
       await wattprint(["measure", model, "--seconds", "0"]),
@@ -126,17 +126,54 @@ describe("wattprint measure", () => {
       2,
       /^wattprint measure: --batch expects an integer 1\.\.65536, got "0"$/,
     );
-    expectOneLineError(
-      await wattprint(["measure", join(dir, "missing.onnx")]),
-      2,
-      /^wattprint measure: \S*missing\.onnx is not a readable/,
-    );
     const broken = join(dir, "broken.onnx");
     await writeFile(broken, "garbage");
     expectOneLineError(
       await wattprint(["measure", broken, "--sim-cpu-watts", "10"]),
       1,
-      /model-not-loadable: onnxruntime could not load/,
+      /model-not-loadable: \S*broken\.onnx is not a loadable ONNX model: Protobuf parsing failed\.$/,
     );
+  });
+
+  it("says which problem a model file has: each has its own fix", async () => {
+    await writeFile(join(dir, "tiny.bin"), "x");
+    expectOneLineError(
+      await wattprint(["measure", join(dir, "tiny.bin")]),
+      2,
+      /tiny\.bin: the model file's name must end in \.onnx \(rename or link it\)$/,
+    );
+    expectOneLineError(await wattprint(["measure", dir]), 2, /is a folder, not a model file$/);
+    expectOneLineError(await wattprint(["measure", "/etc/passwd"]), 2, /must end in \.onnx/);
+    const folder = join(dir, "folder.onnx");
+    await mkdir(folder, { recursive: true });
+    expectOneLineError(await wattprint(["measure", folder]), 2, /is a folder, not a model file$/);
+  });
+
+  it("keeps onnxruntime's reason and drops its source location and C++ signature", async () => {
+    const empty = join(dir, "empty.onnx");
+    await writeFile(empty, "");
+    const run = await wattprint(["measure", empty, "--sim-cpu-watts", "10"]);
+    expectOneLineError(
+      run,
+      1,
+      /empty\.onnx is not a loadable ONNX model: ModelProto does not have a graph\.$/,
+    );
+    expect(run.stderr).not.toMatch(/onnxruntime_src|::|\.cc:/);
+  });
+
+  it("with --json, a failure carries its kind, and its message is text, not escapes", async () => {
+    const run = await wattprint(["measure", join(dir, "missing\nname.onnx"), "--json"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    const reported = JSON.parse(lines[0] ?? "") as { kind: string; message: string };
+    expect(reported.kind).toBe("model-not-found");
+    expect(reported.message).toContain("missing\nname.onnx cannot be read");
+    const broken = join(dir, "broken-json.onnx");
+    await writeFile(broken, "garbage");
+    const loaded = await wattprint(["measure", broken, "--sim-cpu-watts", "10", "--json"]);
+    expect(loaded.code).toBe(1);
+    expect(JSON.parse(loaded.stderr)).toMatchObject({ kind: "model-not-loadable" });
   });
 });

@@ -20,7 +20,9 @@ export {
   MAX_INPUTS,
   planFeeds,
 } from "./feeds.ts";
+export { fileErrorSentence } from "./file-error.ts";
 export {
+  checkOnnxFile,
   isOnnxPath,
   MAX_HASHED_FILES,
   MAX_MODEL_BYTES,

@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { access, constants, realpath, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { failure, type Result } from "@wattprint/result";
+import { type Failure, failure, type Result } from "@wattprint/result";
 import type { MeasureFailure } from "./failures.ts";
+import { fileErrorSentence } from "./file-error.ts";
 
 /** onnxruntime reads a model as one protobuf, which cannot exceed 2 GiB. */
 export const MAX_MODEL_BYTES = 2 * 1024 * 1024 * 1024;
@@ -22,16 +23,42 @@ export function isOnnxPath(path: string): boolean {
 
 /** `path` (relative to the working directory) as an absolute file when it is a readable `.onnx` file. */
 export async function readableOnnxFile(path: string): Promise<string | undefined> {
-  if (!isOnnxPath(path) || path.includes("\0")) return undefined;
+  const checked = await checkOnnxFile(path);
+  return checked.ok ? checked.value : undefined;
+}
+
+/**
+ * `path` (relative to the working directory) as an absolute, readable `.onnx` file, or why
+ * it is not one: a missing file, a folder, a device and a file without read permission each
+ * have their own fix, and one sentence for all of them left the user guessing.
+ */
+export async function checkOnnxFile(
+  path: string,
+): Promise<Result<string, Failure<"model-not-found">>> {
+  const refuse = (message: string) =>
+    ({ ok: false, error: failure("model-not-found", message, { path }) }) as const;
+  if (path.includes("\0")) return refuse("the path contains a NUL character");
   const absolute = resolve(path);
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
-    const info = await stat(absolute);
-    if (!info.isFile()) return undefined;
-    await access(absolute, constants.R_OK);
-    return absolute;
-  } catch {
-    return undefined;
+    info = await stat(absolute);
+  } catch (error) {
+    return refuse(`${path} cannot be read: ${fileErrorSentence(error)}`);
   }
+  if (info.isDirectory()) return refuse(`${path} is a folder, not a model file`);
+  if (!info.isFile())
+    return refuse(
+      `${path} is not a regular file (a device, a pipe or a socket): give a model file`,
+    );
+  // After the kind of file: a folder is said as one whatever its name.
+  if (!isOnnxPath(path))
+    return refuse(`${path}: the model file's name must end in .onnx (rename or link it)`);
+  try {
+    await access(absolute, constants.R_OK);
+  } catch (error) {
+    return refuse(`${path} cannot be read: ${fileErrorSentence(error)}`);
+  }
+  return { ok: true, value: absolute };
 }
 
 /**

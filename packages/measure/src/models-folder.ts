@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, resolve } from "node:path";
 import { failure, type Result } from "@wattprint/result";
 import { z } from "zod";
+import { fileErrorSentence } from "./file-error.ts";
 import { isBelow, readableOnnxFile } from "./model-file.ts";
 
 /**
@@ -81,12 +82,15 @@ export class ModelsFolder {
         };
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
       return {
         ok: false,
-        error: failure("invalid-folder", `the models folder ${root} cannot be read: ${message}`, {
-          path: root,
-        }),
+        error: failure(
+          "invalid-folder",
+          `the models folder ${root} cannot be read: ${fileErrorSentence(error)}`,
+          {
+            path: root,
+          },
+        ),
       };
     }
     return { ok: true, value: new ModelsFolder(root) };

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readableOnnxFile } from "../src/model-file.ts";
+import { checkOnnxFile, readableOnnxFile } from "../src/model-file.ts";
 import { ModelsFolder } from "../src/models-folder.ts";
 
 let root: string;
@@ -100,7 +100,11 @@ describe("ModelsFolder", () => {
   it("refuses a folder that does not exist", async () => {
     expect(await ModelsFolder.open(join(root, "nope"))).toMatchObject({
       ok: false,
-      error: { kind: "invalid-folder" },
+      error: {
+        kind: "invalid-folder",
+        // A sentence and the fix, not Node's `ENOENT: no such file or directory, stat`.
+        message: `the models folder ${join(root, "nope")} cannot be read: it does not exist: check the path`,
+      },
     });
   });
 });
@@ -114,5 +118,32 @@ describe("readableOnnxFile", () => {
     expect(await readableOnnxFile(join(root, "model.bin"))).toBeUndefined();
     await symlink(join(root, "models"), join(root, "dir.onnx"));
     expect(await readableOnnxFile(join(root, "dir.onnx"))).toBeUndefined();
+  });
+});
+
+describe("checkOnnxFile", () => {
+  const why = async (path: string) => {
+    const checked = await checkOnnxFile(path);
+    return checked.ok ? "ok" : `${checked.error.kind}: ${checked.error.message}`;
+  };
+
+  it("says which of the problems it is", async () => {
+    expect(await why(join(root, "outside.onnx"))).toBe("ok");
+    expect(await why(join(root, "missing.onnx"))).toMatch(/^model-not-found: .*does not exist/);
+    expect(await why(join(root, "dir.onnx"))).toMatch(/is a folder, not a model file$/);
+    expect(await why("/dev/null.onnx")).toMatch(/does not exist/);
+    expect(await why("/dev/null")).toMatch(/not a regular file/);
+    expect(await why(root)).toMatch(/is a folder/);
+    expect(await why("/etc/passwd")).toMatch(/name must end in \.onnx/);
+    await writeFile(join(root, "tiny.bin"), "x");
+    expect(await why(join(root, "tiny.bin"))).toMatch(/name must end in \.onnx/);
+    await symlink("/dev/zero", join(root, "zero.onnx"));
+    expect(await why(join(root, "zero.onnx"))).toMatch(/not a regular file/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("says a file it may not read is not permitted", async () => {
+    await writeFile(join(root, "locked.onnx"), "x");
+    await chmod(join(root, "locked.onnx"), 0o000);
+    expect(await why(join(root, "locked.onnx"))).toMatch(/permission denied/);
   });
 });

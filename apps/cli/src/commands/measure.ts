@@ -1,16 +1,16 @@
 import { formatNumber, type GridIntensity, resolveGridIntensity } from "@wattprint/core";
 import {
+  checkOnnxFile,
   MAX_WINDOW_S,
   type Measurement,
   ModelMeasurer,
-  readableOnnxFile,
   simulatedDeviceOptions,
 } from "@wattprint/measure";
 import { powerOptionsFromEnv } from "@wattprint/power";
 import { inCommand, parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
+import { commandFailure } from "../error-output.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
-import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../usage-error.ts";
 
 export const MEASURE_HELP = `usage: wattprint measure <model.onnx> [--seconds S] [--batch N] [--location L]
@@ -72,11 +72,15 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
   const simGpu = watts("sim-gpu-watts");
   const intensity = values.location === undefined ? undefined : locate(values.location);
 
-  const file = await readableOnnxFile(model);
-  if (file === undefined) {
-    io.stderr(`${PREFIX}: ${terminalSafe(model)} is not a readable .onnx file\n`);
+  const checked = await checkOnnxFile(model);
+  if (!checked.ok) {
+    // Which problem it is (missing, a folder, no permission, the name) says the fix.
+    commandFailure(io, checked.error.kind, `${PREFIX}: ${checked.error.message}`, {
+      path: model,
+    });
     return EXIT_USAGE;
   }
+  const file = checked.value;
   const opened = await ModelMeasurer.open({
     power: powerOptionsFromEnv(io.env),
     tracker: {
@@ -84,15 +88,17 @@ export async function runMeasure(argv: readonly string[], io: CliIo): Promise<nu
     },
   });
   if (!opened.ok) {
-    io.stderr(`${PREFIX}: ${terminalSafe(opened.error.message)}\n`);
+    commandFailure(io, opened.error.kind, `${PREFIX}: ${opened.error.message}`);
     return EXIT_FAILURE;
   }
   const measurer = opened.value;
   try {
     const measured = await measurer.measure({ modelFile: file, windowS: seconds, batchSize });
     if (!measured.ok) {
-      io.stderr(`${PREFIX}: ${measured.error.kind}: ${terminalSafe(measured.error.message)}\n`);
-      return EXIT_FAILURE;
+      const { kind, message } = measured.error;
+      commandFailure(io, kind, `${PREFIX}: ${kind}: ${message}`);
+      // The request is the command line here (--batch): a mistake in it is a usage error.
+      return kind === "invalid-request" ? EXIT_USAGE : EXIT_FAILURE;
     }
     const report = measureReport(file, measured.value, intensity);
     io.stdout(values.json ? `${jsonText(report, null, 2)}\n` : renderReport(report));

@@ -10,6 +10,7 @@ import {
   planFeeds,
 } from "../feeds.ts";
 import { FeedCache } from "./feed-cache.ts";
+import { onnxruntimeMessage } from "./ort-message.ts";
 import { feedKey, type RunnerReply, type RunnerRequest, runnerRequestSchema } from "./protocol.ts";
 
 /**
@@ -52,8 +53,9 @@ function send(reply: RunnerReply): void {
   process.send?.(reply);
 }
 
+/** onnxruntime's text, its source locations and C++ signatures left out (ort-message.ts). */
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return onnxruntimeMessage(error instanceof Error ? error.message : String(error));
 }
 
 function zeros(plan: FeedPlan): ort.Tensor {
@@ -126,7 +128,7 @@ async function prepare(request: Extract<RunnerRequest, { type: "prepare" }>): Pr
       kind: unsupported ? "inputs-not-feedable" : "model-not-loadable",
       message: unsupported
         ? `${request.file} has an input or output of a type onnxruntime-node cannot pass to JavaScript (${why}); only tensors of ${FEEDABLE_TYPES.join(", ")} can be fed`
-        : `onnxruntime could not load ${request.file}: ${why}`,
+        : `${request.file} is not a loadable ONNX model: ${why}`,
       retire: true,
     };
   }
