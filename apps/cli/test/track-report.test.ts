@@ -158,9 +158,34 @@ describe.concurrent("wattprint track --report-to", () => {
     );
   });
 
-  it("names --report-to when the URL is not http(s)", async () => {
+  it("names --report-to and its value when the URL is not http(s)", async () => {
     const outcome = await track(["--report-to", "ftp://x", "--", "true"]);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toMatch(/url must be an http\(s\) URL \(--report-to\)/);
+    // The flag and the value typed, not the tracker's option path "reportTo.url".
+    expect(outcome.stderr).toMatch(
+      /^wattprint track: --report-to "ftp:\/\/x": url must be an http\(s\) URL/,
+    );
+    expect(outcome.stderr).not.toMatch(/reportTo/);
+  });
+
+  it("names --tag and --project, not the tracker's option paths", async () => {
+    const url = "http://127.0.0.1:9";
+    const twice = await track(["--report-to", url, "--tag", "a", "--tag", "a", "--", "true"]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/^wattprint track: --tag "a": .*given twice/);
+    expect(twice.stderr).not.toMatch(/reportTo/);
+    const long = await track(["--report-to", url, "--project", "p".repeat(300), "--", "true"]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/^wattprint track: --project "p+/);
+    expect(long.stderr).not.toMatch(/reportTo/);
+  });
+
+  it("with --json, a refused option is one object with the tracker's kind and the flag", async () => {
+    const outcome = await track(["--report-to", "ftp://x", "--json", "--", "true"]);
+    expect(outcome.code).toBe(2);
+    expect(JSON.parse(outcome.stderr)).toMatchObject({
+      kind: "invalid-options",
+      flag: "--report-to",
+    });
   });
 });

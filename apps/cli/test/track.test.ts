@@ -305,6 +305,23 @@ describe.concurrent("wattprint track", () => {
     expectUsageError(await track(args as string[]), pattern);
   });
 
+  it("says why --log-dir cannot be made, and the fix, not Node's errno text", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wattprint-track-logdir-"));
+    try {
+      const file = join(dir, "file");
+      writeFileSync(file, "x");
+      const outcome = await track(["--log-dir", join(file, "logs"), "--", "true"]);
+      expectOneLineError(
+        outcome,
+        125,
+        /--log-dir "\S+logs" cannot be created: a part of the path is a file, not a folder: check the path \(or --no-logs\)$/,
+      );
+      expect(outcome.stderr).not.toMatch(/ENOTDIR|mkdir/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a WATTPRINT_LOCATION that names no grid, saying where it came from (exit 2)", async () => {
     expectUsageError(
       await track(["--no-logs", "--", "true"], { env: { ...ENV, WATTPRINT_LOCATION: "Nowhere" } }),

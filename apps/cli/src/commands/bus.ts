@@ -22,6 +22,7 @@ import {
 } from "@wattprint/node";
 import { z } from "zod";
 import { inCommand, parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
+import { commandFailure } from "../error-output.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { terminalSafe } from "../render/terminal-text.ts";
@@ -132,15 +133,17 @@ async function sendTask(argv: readonly string[], io: CliIo): Promise<number> {
     // Ports taken or sockets refused: the environment, not the flags (those were checked).
     const reason = explainBusOpenError(error);
     if (reason === undefined) throw error;
-    io.stderr(`wattprint bus send-task: ${reason}\n`);
+    commandFailure(io, "bus-unavailable", `wattprint bus send-task: ${reason}`);
     return EXIT_FAILURE;
   }
   const say = (line: string) => {
     if (!values.json) io.stdout(`${line}\n`);
   };
   const noNode = (message: string): number => {
-    io.stderr(
-      `wattprint bus send-task: ${message} (is wattprint-node running on domain ${domainId}, interface ${address}?)\n`,
+    commandFailure(
+      io,
+      "no-node",
+      `wattprint bus send-task: ${message} (is wattprint-node running on domain ${domainId}, interface ${address}?)`,
     );
     return EXIT_FAILURE;
   };

@@ -5,6 +5,7 @@ import {
   type PowerMeter,
   powerOptionsFromEnv,
 } from "@wattprint/power";
+import { commandFailure } from "../error-output.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import {
@@ -14,7 +15,6 @@ import {
   renderWatchSummary,
   watchJson,
 } from "../render/power-detect.ts";
-import { terminalSafe } from "../render/terminal-text.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../usage-error.ts";
 import { type DetectArgs, parseDetectArgs } from "./hardware-detect-args.ts";
 
@@ -59,7 +59,7 @@ export async function runHardwareDetect(argv: readonly string[], io: CliIo): Pro
     gpuUtilisation: args.watchIntervalMs !== undefined,
   });
   if (!opened.ok) {
-    io.stderr(`${COMMAND}: ${terminalSafe(opened.error.message)}\n`);
+    commandFailure(io, opened.error.kind, `${COMMAND}: ${opened.error.message}`);
     return opened.error.kind === "device-not-found" || opened.error.kind === "invalid-options"
       ? EXIT_USAGE
       : EXIT_FAILURE;

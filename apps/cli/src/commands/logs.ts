@@ -16,6 +16,8 @@ import {
   scanLogDir,
 } from "@wattprint/logs";
 import { parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
+import { commandFailure } from "../error-output.ts";
+import { fileErrorSentence } from "../file-error.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";
@@ -96,12 +98,15 @@ function openScan(dir: string, io: CliIo): LogScan {
 /** Subfolders named in "nothing to report"; more are counted, not listed. */
 const SUBFOLDERS_NAMED = 3;
 
-/** The line for a folder where no pair was read, naming the subfolders that hold logs. */
+/**
+ * The line for a folder where no pair was read, naming the subfolders that hold logs; raw,
+ * commandFailure makes it terminal-safe (in JSON it stays text).
+ */
 function nothingToReport(dir: string): string {
   const { names: subfolders, cut } = findLogSubfolders(dir);
-  const where = `wattprint logs: nothing to report: no carbontracker log pair read in ${terminalSafe(dir)}`;
+  const where = `wattprint logs: nothing to report: no carbontracker log pair read in ${dir}`;
   if (subfolders.length === 0) return `${where}\n`;
-  const named = subfolders.slice(0, SUBFOLDERS_NAMED).map((name) => terminalSafe(join(dir, name)));
+  const named = subfolders.slice(0, SUBFOLDERS_NAMED).map((name) => join(dir, name));
   const more = subfolders.length - named.length;
   // Past the subfolders looked into, the count is a floor, and there may be more unnamed.
   const andMore =
@@ -144,7 +149,7 @@ function finish(scan: LogScan, strict: boolean, io: CliIo, totals?: AggregateTot
   }
   // Nothing read is nothing to report, not a total of 0 kWh: a failure, strict or not.
   if (counters.pairsParsed === 0) {
-    io.stderr(nothingToReport(scan.logDir));
+    commandFailure(io, "nothing-to-report", nothingToReport(scan.logDir).trimEnd());
     return EXIT_FAILURE;
   }
   // Runs read, none with a record (each stopped before its first epoch ended or was
@@ -243,8 +248,10 @@ async function report(
   try {
     await replaceFile(target, html);
   } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    io.stderr(`wattprint logs report: ${terminalSafe(`cannot write ${out}: ${cause}`)}\n`);
+    const cause = fileErrorSentence(error);
+    commandFailure(io, "unwritable", `wattprint logs report: cannot write ${out}: ${cause}`, {
+      path: out,
+    });
     return EXIT_FAILURE;
   }
   const skipped = Object.values(counters.skipped).reduce((a, b) => a + b, 0);
@@ -297,7 +304,7 @@ export async function runLogs(argv: readonly string[], io: CliIo): Promise<numbe
     return await report(dir, values.html, maxRuns, strict, io);
   } catch (error) {
     if (error instanceof DirectoryUnreadable) {
-      io.stderr(`${terminalSafe(error.message)}\n`);
+      commandFailure(io, "unreadable", error.message);
       return EXIT_FAILURE;
     }
     throw error;

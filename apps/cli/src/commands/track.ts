@@ -15,6 +15,8 @@ import {
   trackerResultSchema,
 } from "@wattprint/tracker";
 import { boundMessage, inCommand, quoted } from "../args.ts";
+import { commandFailure } from "../error-output.ts";
+import { fileErrorSentence } from "../file-error.ts";
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
 import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";
@@ -93,6 +95,8 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   reportTo: "--report-to",
   "reportTo.url": "--report-to",
   "reportTo.project": "--project",
+  // Each tag is checked at its index (reportTo.tags.1): looked up by its prefix.
+  "reportTo.tags": "--tag",
   // Not a flag, but where the value came from: the reader can find it.
   "env.WATTPRINT_LOCATION": "from WATTPRINT_LOCATION",
 };
@@ -110,7 +114,7 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
   const missing = await findCommand(file, io.env, process.cwd());
   if (missing !== null) {
     // The command's name is the caller's text, perhaps a script's: never raw to the terminal.
-    io.stderr(`${COMMAND}: ${terminalSafe(missing.message)}\n`);
+    commandFailure(io, `command-${missing.kind}`, `${COMMAND}: ${missing.message}`);
     return missing.exitCode;
   }
   if (args.logDir !== null) {
@@ -118,9 +122,11 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
     try {
       await makeDirectory(args.logDir);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      io.stderr(
-        `${COMMAND}: ${terminalSafe(`--log-dir ${args.logDir} cannot be created: ${why}`)}\n`,
+      commandFailure(
+        io,
+        "log-dir-unwritable",
+        `${COMMAND}: --log-dir ${quoted(args.logDir)} cannot be created: ${fileErrorSentence(error)} (or --no-logs)`,
+        { path: args.logDir },
       );
       return EXIT_TRACKER_FAILED;
     }
@@ -218,14 +224,14 @@ function abortOnSignal(
 /** The tracker, started; or the exit code when it cannot be (its failure already printed). */
 async function openTracker(args: TrackArgs, io: CliIo): Promise<CarbonTracker | number> {
   const created = await CarbonTracker.create(trackerOptions(args, io));
-  if (!created.ok) return refuse(created.error, io);
+  if (!created.ok) return refuse(created.error, args, io);
   const tracker = created.value;
   try {
     await tracker.start();
     return tracker;
   } catch (error) {
     await tracker[Symbol.asyncDispose]();
-    if (error instanceof TrackerError) return refuse(error.failure, io);
+    if (error instanceof TrackerError) return refuse(error.failure, args, io);
     throw error;
   }
 }
@@ -300,14 +306,43 @@ function trackerOptions(args: TrackArgs, io: CliIo): TrackerOptions {
  * names no grid (an `intensity` failure with its field), is ours to name (exit 2); anything
  * else exit 125.
  */
-function refuse(failure: TrackerFailure, io: CliIo): number {
-  const flag = failure.field === undefined ? undefined : FLAG_OF_OPTION[failure.field];
-  const named = flag === undefined ? "" : ` (${flag})`;
-  // The tracker's message quotes the option's value whole, and it may be 100 KB typed.
-  io.stderr(`${COMMAND}: ${terminalSafe(boundMessage(failure.message))}${named}\n`);
+function refuse(failure: TrackerFailure, args: TrackArgs, io: CliIo): number {
+  const flag = flagOf(failure.field);
+  // The tracker names its option path (`invalid tracker option "reportTo.url": ...`); the
+  // user typed a flag and a value, so those are said instead, with the tracker's reason.
+  const reason = failure.message.replace(/^invalid tracker option "[^"]*": /, "");
+  const value = flag === undefined ? undefined : valueOf(flag, failure.field ?? "", args);
+  // The other options' messages quote the value themselves: the flag is put after them.
+  const text =
+    flag === undefined
+      ? failure.message
+      : value === undefined
+        ? `${failure.message} (${flag})`
+        : `${flag} ${quoted(value)}: ${reason}`;
+  // The tracker's message quotes the option's value whole, and it may be 100 KB typed:
+  // commandFailure bounds it.
+  commandFailure(io, failure.kind, `${COMMAND}: ${text}`, flag === undefined ? {} : { flag });
   const usersInput =
     failure.kind === "invalid-options" || (failure.kind === "intensity" && flag !== undefined);
   return usersInput ? EXIT_USAGE : EXIT_TRACKER_FAILED;
+}
+
+/** The flag that sets a tracker option path, an indexed path by its prefix (reportTo.tags.1). */
+function flagOf(field: string | undefined): string | undefined {
+  if (field === undefined) return undefined;
+  const exact = FLAG_OF_OPTION[field];
+  if (exact !== undefined) return exact;
+  const parent = field.replace(/\.\d+$/, "");
+  return parent === field ? undefined : FLAG_OF_OPTION[parent];
+}
+
+/** What the user gave for the refused option, where a flag took it as text. */
+function valueOf(flag: string, field: string, args: TrackArgs): string | undefined {
+  const index = /\.(\d+)$/.exec(field)?.[1];
+  if (flag === "--tag" && index !== undefined) return args.reportTo?.tags[Number(index)];
+  if (flag === "--report-to") return args.reportTo?.url;
+  if (flag === "--project") return args.reportTo?.project;
+  return undefined;
 }
 
 /**
