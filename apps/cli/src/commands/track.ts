@@ -311,7 +311,7 @@ function refuse(failure: TrackerFailure, args: TrackArgs, io: CliIo): number {
   // The tracker names its option path (`invalid tracker option "reportTo.url": ...`); the
   // user typed a flag and a value, so those are said instead, with the tracker's reason.
   const reason = failure.message.replace(/^invalid tracker option "[^"]*": /, "");
-  const value = flag === undefined ? undefined : valueOf(flag, failure.field ?? "", args);
+  const value = flag === undefined ? undefined : typedValue(flag, failure.field ?? "", args);
   // The other options' messages quote the value themselves: the flag is put after them.
   const text =
     flag === undefined
@@ -337,7 +337,7 @@ function flagOf(field: string | undefined): string | undefined {
 }
 
 /** What the user gave for the refused option, where a flag took it as text. */
-function valueOf(flag: string, field: string, args: TrackArgs): string | undefined {
+function typedValue(flag: string, field: string, args: TrackArgs): string | undefined {
   const index = /\.(\d+)$/.exec(field)?.[1];
   if (flag === "--tag" && index !== undefined) return args.reportTo?.tags[Number(index)];
   if (flag === "--report-to") return args.reportTo?.url;
