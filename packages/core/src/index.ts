@@ -16,6 +16,8 @@ export {
   findCloudInstance,
   findCloudProvider,
   findCloudRegion,
+  INSTANCE_HINT,
+  REGION_HINT,
   searchCloudInstances,
   searchCloudRegions,
 } from "./cloud/lookup.ts";
@@ -78,6 +80,7 @@ export {
   hardwareSources,
   type InvalidMemory,
   type InvalidUtilisation,
+  MACHINES_HINT,
   memoryPower,
   memorySlicePower,
   memorySources,

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { forApiClients } from "./api-hints.ts";
 import type { ServerMetrics } from "./metrics.ts";
 import {
   PROBLEM_CONTENT_TYPE,
@@ -101,7 +102,7 @@ export function sendProblem(
   // RFC 9110 §15.5.16: a body refused for its content coding names the coding taken.
   if (type === "unsupported-media-type" && details.field === "content-encoding")
     reply.header("accept-encoding", "identity");
-  const body = problem(type, detail, details, reply.request.url.split("?")[0]);
+  const body = problem(type, forApiClients(detail), details, reply.request.url.split("?")[0]);
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 

@@ -92,8 +92,10 @@ function regions(provider: CloudProvider) {
   return index;
 }
 
-const INSTANCE_HINT = "run `wattprint hardware <query>` to search instances";
-const REGION_HINT = "run `wattprint zones <query>` to search regions";
+/** How to look instance types up, for messages that found none (the CLI's words: see HARDWARE_HINT). */
+export const INSTANCE_HINT = "run `wattprint hardware <query>` to search instances";
+/** How to look regions up, for messages that found none. */
+export const REGION_HINT = "run `wattprint zones <query>` to search regions";
 
 /**
  * An instance type by name, case and punctuation blind. With a provider, an instance of

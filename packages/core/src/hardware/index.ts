@@ -12,6 +12,7 @@ export {
   type HardwareLookupError,
   type HardwareLookupErrorKind,
   type HardwareMatch,
+  MACHINES_HINT,
   type MatchConfidence,
   searchHardware,
 } from "./lookup.ts";

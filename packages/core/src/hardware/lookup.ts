@@ -42,8 +42,14 @@ export interface HardwareLookupError extends Failure<HardwareLookupErrorKind> {
   readonly suggestions: readonly string[];
 }
 
-/** How to look names up, for messages that found none. */
+/**
+ * How to look names up, for messages that found none. These hints are the CLI's words, whose
+ * users read most of these messages; a surface without the CLI (the HTTP server) replaces each
+ * exported hint with its own.
+ */
 export const HARDWARE_HINT = "run `wattprint hardware <query>` to search";
+/** Where machine presets are listed, for a name that is a whole system. */
+export const MACHINES_HINT = "`wattprint hardware machines` lists the presets";
 
 const MAX_SUGGESTIONS = 5;
 /**
@@ -377,8 +383,8 @@ function systemName(
   const named = accelerator.ok ? accelerator.value.profile.name : undefined;
   const message =
     `hardware ${quoteName(query)} names a system of several accelerators ` +
-    `(${word.toUpperCase()}), not one device: give it as a machine (\`wattprint hardware ` +
-    "machines` lists the presets), or name the accelerator with a count" +
+    `(${word.toUpperCase()}), not one device: give it as a machine (${MACHINES_HINT}), ` +
+    "or name the accelerator with a count" +
     (named === undefined ? "" : ` ("N x ${named}")`);
   return lookupError("ambiguous-hardware", query, message, named === undefined ? [] : [named]);
 }
