@@ -184,7 +184,9 @@ const trackThroughLoader: Plugin = {
     b.onLoad({ filter: /.*/, namespace: "wattprint-track-loader" }, () => ({
       contents: [
         'import { fileURLToPath } from "node:url";',
-        `import { loadCommandBundle } from ${JSON.stringify(join(dist, "load-command-bundle.js"))};`,
+        // Relative to resolveDir (dist): an absolute path put the builder's folder in the
+        // published source map.
+        'import { loadCommandBundle } from "./load-command-bundle.js";',
         "const loaded = loadCommandBundle(",
         `  fileURLToPath(new URL(${JSON.stringify(`./commands/${TRACK_BUNDLE}`)}, import.meta.url)),`,
         `  fileURLToPath(new URL(${JSON.stringify(`./commands/${TRACK_CODE_CACHE}`)}, import.meta.url)),`,

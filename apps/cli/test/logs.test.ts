@@ -163,9 +163,9 @@ describe("a folder where no log pair is read", () => {
     const outcome = await wattprint("logs", "parse", dir, "--json");
     expect(outcome.code).toBe(1);
     expect(parseJsonSchema.parse(JSON.parse(outcome.stdout)).parse_all_logs).toEqual([]);
-    // With --json, stderr's lines are JSON diagnostics too.
+    // With --json, the failure on stderr is JSON too, with its own kind.
     expect(JSON.parse(outcome.stderr)).toEqual({
-      kind: "diagnostic",
+      kind: "nothing-to-report",
       message: `wattprint logs: nothing to report: no carbontracker log pair read in ${dir}`,
     });
   });
