@@ -94,6 +94,31 @@ describe("computeMeasuredFootprint", () => {
     }
   });
 
+  it("refuses figures past the largest double as the estimate path does, naming the quantity", () => {
+    const huge = { ...options, intensity: embeddedIntensityLookup(1e308) };
+    const carbon = computeMeasuredFootprint(
+      inputs(),
+      { ...work, energyJ: 3.6e12, inferences: 1 },
+      huge,
+    );
+    expect(carbon).toMatchObject({
+      ok: false,
+      carbonFootprintG: 0,
+      energyConsumptionKWh: 0,
+      extra: { mode: "error" },
+      error: { kind: "result-out-of-range", message: expect.stringMatching(/the carbon of/) },
+    });
+    const energy = computeMeasuredFootprint(
+      inputs(),
+      { ...work, energyJ: 3.6e12, inferences: 1 },
+      { ...options, pue: { ...options.pue, value: 1e303 } },
+    );
+    expect(energy).toMatchObject({
+      ok: false,
+      error: { kind: "result-out-of-range", message: expect.stringMatching(/the energy of/) },
+    });
+  });
+
   it("fails an unknown region like the estimate path", () => {
     const outcome = computeMeasuredFootprint(
       inputs({ userInput: { geo_location_region: "Atlantis", geo_location_continent: "" } }),

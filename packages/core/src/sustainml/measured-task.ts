@@ -71,6 +71,22 @@ export function computeMeasuredFootprint(
   const energyKWh = (work.energyJ / work.inferences / JOULES_PER_KWH) * options.pue.value;
   const intensityG = intensity.value.intensity.value;
   const carbonG = energyKWh * intensityG;
+  // The estimate path refuses a figure past the largest double (estimate.ts, `outOfRange`);
+  // this one published `Infinity` as a success (a huge window energy, or an intensity from a
+  // lookup with no upper bound). The same refusal, naming the quantity that overflowed.
+  const overflowed = !Number.isFinite(energyKWh)
+    ? "energy"
+    : !Number.isFinite(carbonG)
+      ? "carbon"
+      : undefined;
+  if (overflowed !== undefined) {
+    return failed(
+      "result-out-of-range",
+      `result out of range: the ${overflowed} of ${work.energyJ} J over ${work.inferences} ` +
+        `inferences at PUE ${options.pue.value} and ${intensityG} gCO2eq/kWh is beyond the ` +
+        `largest number (about 1.8e308 ${overflowed === "energy" ? "kWh" : "g"})`,
+    );
+  }
   const extra: Record<string, JsonValue> = {
     ...base,
     mode: "tracker",
