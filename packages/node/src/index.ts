@@ -40,6 +40,7 @@ export {
   DEFAULT_MEASURE_SECONDS,
   defaultCarbonNodeSettings,
   MAX_ECHOED_CONFIGURATION_CHARS,
+  MAX_GRID_CI,
   MAX_MEASURE_SECONDS,
 } from "./nodes/carbon-footprint.ts";
 export {
@@ -75,6 +76,10 @@ export * from "./options/index.ts";
 export type { BusPort, BusReader, BusSample, BusWriter, TopicSpec } from "./ports/bus.ts";
 export type { Measurer } from "./ports/measurer.ts";
 export {
+  CONFIGURATION_POLICIES,
+  type ConfigurationPolicy,
+} from "./runtime/configuration.ts";
+export {
   NODE_COMMAND_POLICIES,
   type NodeCommandPolicy,
 } from "./runtime/control.ts";
@@ -92,7 +97,7 @@ export {
   PROBLEM_LOG_LINES_PER_INTERVAL,
   type ProblemLogLimits,
 } from "./runtime/problem-log.ts";
-export { MAX_QUEUE_LIMIT } from "./runtime/runtime-limits.ts";
+export { MAX_QUEUE_LIMIT, MAX_READY_TASKS } from "./runtime/runtime-limits.ts";
 export { type Dropped, type DropReason, type TaskId, TaskJoin } from "./runtime/task-join.ts";
 export { MAX_ERROR_DESCRIPTION_CHARS } from "./runtime/wire-text.ts";
 export {

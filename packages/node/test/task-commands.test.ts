@@ -1,12 +1,13 @@
 import { CmdNode, CmdTask, type TaskIdImpl } from "@wattprint/messages";
 import { describe, expect, it } from "vitest";
+import { startTaskClient, taskParts } from "../src/client/task-client.ts";
 import { carbonNodeRig } from "./support/carbon-node.test-support.ts";
 
 /* STOP_TASK, RESET_TASK and RESET_NODE as sustainml-wire.md §9 says, on the real runtime. */
 const rig = carbonNodeRig();
 
-async function setup() {
-  const { runtime, orchestrator, logger } = await rig();
+async function setup(options: Parameters<typeof rig>[0] = {}) {
+  const { runtime, orchestrator, logger, domain } = await rig(options);
   let commands = 0;
   /** Sends one command and waits until the node has acted on it. */
   const command = async (
@@ -29,7 +30,7 @@ async function setup() {
       "an answer or a refusal",
     );
   };
-  return { runtime, orchestrator, logger, command, sendAndSettle };
+  return { runtime, orchestrator, logger, domain, command, sendAndSettle };
 }
 
 describe("a task stopped, then reset", () => {
@@ -37,6 +38,9 @@ describe("a task stopped, then reset", () => {
 
   it("runs again after RESET_TASK: later inputs are accepted again", async () => {
     const { runtime, orchestrator, command, sendAndSettle } = await setup();
+    // A stop acts on a task the node holds: here, one input waiting for the other two.
+    await orchestrator.send("model", taskParts(task).model);
+    await orchestrator.waitFor(() => runtime.pending().model === 1, "the model input held");
     await command({ cmd_task: CmdTask.STOP_TASK }, task);
     await sendAndSettle(task);
     expect(orchestrator.outputs).toHaveLength(0);
@@ -63,11 +67,16 @@ describe("a task stopped, then reset", () => {
 
 describe("STOP_TASK of a task held more than once", () => {
   it("counts and logs one drop per copy", async () => {
-    const { runtime, orchestrator, logger, command } = await setup();
+    // A completed id is remembered for the age limit: past it, the id runs again.
+    let now = 0;
+    const { runtime, orchestrator, logger, command } = await setup({
+      runtime: { now: () => now, maxPendingAgeMs: 1_000 },
+    });
     const task = { problem_id: 7, iteration_id: 1 };
     await command({ cmd_node: CmdNode.STOP_NODE });
-    // The same task's inputs sent again after it completed: each completion is deferred.
+    // The same task's inputs sent again once its completion was forgotten: each is deferred.
     for (let copy = 1; copy <= 3; copy += 1) {
+      now += 2_000;
       await orchestrator.sendTask(task);
       await orchestrator.waitFor(() => runtime.counters.tasksDeferred === copy, `copy ${copy}`);
     }
@@ -80,5 +89,60 @@ describe("STOP_TASK of a task held more than once", () => {
     await command({ cmd_node: CmdNode.START_NODE });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(orchestrator.outputs).toHaveLength(0);
+  });
+});
+
+describe("a stop for a task the node does not hold", () => {
+  it("is counted and forgotten: a peer stopping ids 1..1000 blocks no later task", async () => {
+    const { runtime, orchestrator, domain } = await rig();
+    const peer = await startTaskClient(domain.connect("PEER"));
+    for (let problem = 1; problem <= 1_000; problem += 1) {
+      await peer.control({
+        cmd_task: CmdTask.STOP_TASK,
+        target_node: "CARBON_FOOTPRINT",
+        task_id: { problem_id: problem, iteration_id: 1 },
+      });
+    }
+    await peer.waitFor(() => runtime.counters.controlCommands === 1_000, "the stops");
+    expect(runtime.counters.taskCommandsNotHeld).toBe(1_000);
+    for (let problem = 1; problem <= 5; problem += 1)
+      await orchestrator.sendTask({ problem_id: problem, iteration_id: 1 });
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 5, "five answers");
+    expect(runtime.counters.cancelledTaskInputs).toBe(0);
+  });
+
+  it("with node commands ignored, a stop of a held task is ignored too", async () => {
+    const { runtime, orchestrator } = await rig({ runtime: { nodeCommands: "ignore" } });
+    const task = { problem_id: 4, iteration_id: 1 };
+    await orchestrator.send("model", taskParts(task).model);
+    await orchestrator.waitFor(() => runtime.pending().model === 1, "the model input held");
+    await orchestrator.control({
+      cmd_task: CmdTask.STOP_TASK,
+      target_node: "CARBON_FOOTPRINT",
+      task_id: task,
+    });
+    await orchestrator.waitFor(() => runtime.counters.nodeCommandsIgnored === 1, "ignored");
+    await orchestrator.sendTask(task);
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "the task answered");
+  });
+});
+
+describe("an input arriving after its task completed", () => {
+  it("is refused, so it cannot answer the next run of the id; RESET_TASK lets it run again", async () => {
+    const { runtime, orchestrator, command } = await setup();
+    const task = { problem_id: 5, iteration_id: 1 };
+    await orchestrator.sendTask(task, { hw: { power_consumption: 100 } });
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 1, "the first answer");
+    await orchestrator.send("hw", taskParts(task, { hw: { power_consumption: 999_999 } }).hw);
+    await orchestrator.waitFor(() => runtime.counters.completedTaskInputs === 1, "refused");
+    expect(runtime.pending()).toEqual({ model: 0, userInput: 0, hw: 0 });
+    await command({ cmd_task: CmdTask.RESET_TASK }, task);
+    const rerun = taskParts(task, { hw: { power_consumption: 10 } });
+    await orchestrator.send("model", rerun.model);
+    await orchestrator.send("userInput", rerun.userInput);
+    await orchestrator.send("hw", rerun.hw);
+    await orchestrator.waitFor(() => orchestrator.outputs.length === 2, "the second answer");
+    const [first, second] = orchestrator.outputs;
+    expect(second?.energy_consumption).toBeCloseTo((first?.energy_consumption ?? 0) / 10);
   });
 });

@@ -45,6 +45,14 @@ export interface CarbonNodeSettings {
 export const MAX_MEASURE_SECONDS = 300;
 export const DEFAULT_MEASURE_SECONDS = 1;
 
+/**
+ * The highest fixed grid intensity a flag, `SUSTAINML_GRID_CI` or a configuration request may
+ * set, in gCO2eq/kWh. Every national grid sits under about 1,000 and a lignite plant alone near
+ * 1,100 to 1,300; 5,000 leaves room for any real figure (a diesel island grid included) while
+ * refusing a peer's 1e308, which made every footprint a meaningless (or infinite) number.
+ */
+export const MAX_GRID_CI = 5_000;
+
 export interface CarbonNodeInputs extends Record<string, unknown> {
   readonly model: MLModelImpl;
   readonly userInput: UserInputImpl;
@@ -71,7 +79,7 @@ const configurationSchema = z
   .object({
     latency_unit: z.enum(["h", "s", "ms"]).optional(),
     pue: z.union([z.number(), z.string()]).optional(),
-    grid_ci: z.number().nonnegative().nullable().optional(),
+    grid_ci: z.number().nonnegative().max(MAX_GRID_CI).nullable().optional(),
     mode: z.enum(TASK_MODES).optional(),
     measure_seconds: z.number().positive().max(MAX_MEASURE_SECONDS).optional(),
   })

@@ -25,7 +25,7 @@ describe("controlActions", () => {
     ).toEqual([{ kind: "pause" }]);
   });
 
-  it("with node commands ignored, keeps task commands and says which node command it ignored", () => {
+  it("with commands ignored, acts on none, task commands included, and names them", () => {
     const taskId = { problem_id: 3, iteration_id: 2 };
     expect(
       controlActions(
@@ -34,14 +34,36 @@ describe("controlActions", () => {
         "ignore",
       ),
     ).toEqual([
-      { kind: "drop-task", taskId, refuseLater: true },
       {
         kind: "ignored",
-        what: "TERMINATE_NODE: this node takes no node commands from the bus (--node-commands ignore)",
+        what: "STOP_TASK, TERMINATE_NODE: this node takes no commands from the bus (--node-commands ignore)",
       },
     ]);
     expect(
       controlActions(command({ cmd_task: CmdTask.RESET_TASK, task_id: taskId }), node, "ignore"),
+    ).toEqual([
+      {
+        kind: "ignored",
+        what: "RESET_TASK: this node takes no commands from the bus (--node-commands ignore)",
+      },
+    ]);
+    expect(controlActions(command({}), node, "ignore")).toEqual([]);
+  });
+
+  it("stops only a task the node holds; a reset needs none", () => {
+    const taskId = { problem_id: 3, iteration_id: 2 };
+    for (const cmd_task of [CmdTask.STOP_TASK, CmdTask.TERMINATE_TASK]) {
+      expect(controlActions(command({ cmd_task, task_id: taskId }), node, "accept", false)).toEqual(
+        [{ kind: "not-held", what: expect.stringMatching(/holds no such task/) }],
+      );
+    }
+    expect(
+      controlActions(
+        command({ cmd_task: CmdTask.RESET_TASK, task_id: taskId }),
+        node,
+        "accept",
+        false,
+      ),
     ).toEqual([{ kind: "drop-task", taskId, refuseLater: false }]);
   });
 

@@ -21,10 +21,15 @@ import {
 } from "@wattprint/messages";
 import type { Logger } from "../log.ts";
 import type { BusPort, BusReader, BusSample, BusWriter } from "../ports/bus.ts";
-import { answerConfiguration } from "./configuration.ts";
+import {
+  answerConfiguration,
+  type ConfigurationPolicy,
+  refuseConfiguration,
+} from "./configuration.ts";
 import { controlActions, type NodeCommandPolicy } from "./control.ts";
 import { emptyCounters, type NodeCounters } from "./counters.ts";
 import type { NodeDefinition, TaskContext } from "./definition.ts";
+import { busiestWriter } from "./fair-share.ts";
 import { OutputInstanceWindow } from "./output-instances.ts";
 import {
   PROBLEM_LOG_INTERVAL_MS,
@@ -32,7 +37,7 @@ import {
   ProblemLogLimiter,
   type ProblemLogLimits,
 } from "./problem-log.ts";
-import { checkRuntimeLimits } from "./runtime-limits.ts";
+import { checkRuntimeLimits, MAX_READY_TASKS } from "./runtime-limits.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import {
   statusAfterOutput,
@@ -57,17 +62,21 @@ export interface NodeRuntimeOptions {
   /** Pending entries per input queue; SustainML's `sample_pool_size` is 50. */
   readonly maxPendingPerInput?: number;
   /**
-   * Complete tasks waiting while one runs (a measured task runs for seconds); one more is
-   * dropped, counted as queue-full. From 1: a task waits here before it runs, so 0 would run
-   * none. Default: `maxPendingPerInput`.
+   * Complete tasks waiting behind a task whose handler is awaited (a measured task runs for
+   * seconds); when full, the writer holding the most gives way (its newest task; the newcomer
+   * if that is its own writer), counted as queue-full or fair-share. Tasks behind a handler that
+   * answers at once are a burst about to run, bounded by `MAX_READY_TASKS` instead. From 1.
+   * Default: `maxPendingPerInput`.
    */
   readonly maxQueuedTasks?: number;
   /** How long an input waits for the rest of its task before it is dropped. */
   readonly maxPendingAgeMs?: number;
   /** Budget of log lines about per-input problems; default 50 per 10 s. */
   readonly problemLog?: ProblemLogLimits;
-  /** Whether START/STOP/RESET/TERMINATE_NODE from the bus are acted on (default accept). */
+  /** Whether NodeControl commands from the bus are acted on (default accept). */
   readonly nodeCommands?: NodeCommandPolicy;
+  /** Whether configuration requests from the bus are acted on (default accept). */
+  readonly configuration?: ConfigurationPolicy;
   readonly now?: () => number;
 }
 
@@ -75,6 +84,7 @@ type AnyDefinition = NodeDefinition<Record<string, unknown>, { task_id: TaskIdIm
 
 const DROP_COUNTER: Readonly<Record<Dropped["reason"], keyof NodeCounters["inputsDropped"]>> = {
   "queue-full": "queueFull",
+  "fair-share": "fairShare",
   expired: "expired",
   cancelled: "cancelled",
   reset: "reset",
@@ -84,6 +94,13 @@ const DROP_COUNTER: Readonly<Record<Dropped["reason"], keyof NodeCounters["input
 /** One object each, so the task path allocates no context per task. */
 const RUNNING: TaskContext = Object.freeze({ stopping: false });
 const STOPPING: TaskContext = Object.freeze({ stopping: true });
+
+/** A complete task not yet running; `writer` is the one whose sample completed it. */
+interface WaitingTask {
+  readonly taskId: TaskIdImpl;
+  readonly values: ReadonlyMap<string, unknown>;
+  readonly writer: string;
+}
 
 const spec = (topicName: string, typeName: string, qos: EndpointQos) => ({
   topicName,
@@ -103,13 +120,17 @@ export class NodeRuntime {
   readonly stopped: Promise<void>;
   private resolveStopped: () => void = () => {};
   /** Complete tasks waiting for the one running; bounded (`maxQueuedTasks`). */
-  private readonly queue: { taskId: TaskIdImpl; values: ReadonlyMap<string, unknown> }[] = [];
+  private readonly queue: WaitingTask[] = [];
   private draining: Promise<void> | undefined;
   private paused = false;
   /** A task's handler is running (its status is RUNNING whatever the commands meanwhile). */
   private running = false;
+  /** The running task, for task commands: a stop for it is honoured. */
+  private runningTask: TaskIdImpl | undefined;
+  /** The running task's handler returned a promise: tasks behind it are a real backlog. */
+  private awaiting = false;
   private stopping = false;
-  private readonly deferred: { taskId: TaskIdImpl; values: ReadonlyMap<string, unknown> }[] = [];
+  private readonly deferred: WaitingTask[] = [];
   private readonly join: TaskJoin<unknown>;
   private readonly readers: BusReader[] = [];
   private statusPublisher: StatusPublisher | undefined;
@@ -304,9 +325,10 @@ export class NodeRuntime {
     const value = this.decode(codec, sample, name);
     if (value === undefined) return;
     const taskId = (value as { task_id: TaskIdImpl }).task_id;
-    const offer = this.join.offer(name, taskId, value);
+    const offer = this.join.offer(name, taskId, value, sample.writer);
     if (offer.kind === "rejected") {
       if (offer.reason === "invalid-task-id") this.counters.invalidTaskIds += 1;
+      else if (offer.reason === "completed-task") this.counters.completedTaskInputs += 1;
       else this.counters.cancelledTaskInputs += 1;
       this.logProblem("warn", "input refused", {
         input: name,
@@ -324,15 +346,17 @@ export class NodeRuntime {
       });
     }
     if (offer.kind !== "complete") return;
+    const task = { taskId: offer.taskId, values: offer.values, writer: sample.writer };
     if (this.paused) {
-      this.deferTask(offer.taskId, offer.values);
+      this.deferTask(task);
       return;
     }
-    this.enqueue(offer.taskId, offer.values);
+    this.enqueue(task);
   }
 
-  private deferTask(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): void {
-    this.deferred.push({ taskId, values });
+  private deferTask(task: WaitingTask): void {
+    const { taskId } = task;
+    this.deferred.push(task);
     this.counters.tasksDeferred += 1;
     this.trimDeferred();
     this.logProblem("info", "task deferred while the node is stopped", { task: taskIdKey(taskId) });
@@ -350,24 +374,66 @@ export class NodeRuntime {
     }
   }
 
+  private backlogLimit(): number {
+    return this.options.maxQueuedTasks ?? this.options.maxPendingPerInput ?? SAMPLE_POOL_SIZE;
+  }
+
   /**
-   * Tasks run one at a time in arrival order. A task arriving at a full queue is dropped, as
-   * SustainML drops a sample arriving at a full queue (§7).
+   * Tasks run one at a time in arrival order. Behind an awaited handler the queue holds
+   * `maxQueuedTasks`; otherwise the tasks are a burst that completed inside one bus callback
+   * (drain() runs after it) and each runs in microseconds, so up to MAX_READY_TASKS wait. At the
+   * bound, the writer holding the most queued tasks gives way (fair-share.ts): its newest task,
+   * which is the newcomer when that writer is its own, as SustainML drops a sample arriving at a
+   * full queue (§7).
    */
-  private enqueue(taskId: TaskIdImpl, values: ReadonlyMap<string, unknown>): void {
-    const limit =
-      this.options.maxQueuedTasks ?? this.options.maxPendingPerInput ?? SAMPLE_POOL_SIZE;
+  private enqueue(task: WaitingTask): void {
+    const backlog = this.backlogLimit();
+    const limit = this.awaiting ? backlog : Math.max(backlog, MAX_READY_TASKS);
     if (this.queue.length >= limit) {
-      this.noteDropped([{ input: "(complete task)", taskId, reason: "queue-full" }]);
-      return;
+      const victim = busiestWriter(
+        this.queue.map((queued) => queued.writer),
+        task.writer,
+      );
+      if (victim === task.writer || !this.dropNewestOf(victim, "fair-share")) {
+        this.noteDropped([{ input: "(complete task)", taskId: task.taskId, reason: "queue-full" }]);
+        return;
+      }
     }
-    this.queue.push({ taskId, values });
+    this.queue.push(task);
     this.draining ??= Promise.resolve().then(() => this.drain());
+  }
+
+  /** Drops the newest queued task of `writer`; false when it has none queued. */
+  private dropNewestOf(writer: string | undefined, reason: "queue-full" | "fair-share"): boolean {
+    for (let i = this.queue.length - 1; i >= 0; i -= 1) {
+      const queued = this.queue[i];
+      if (queued === undefined || queued.writer !== writer) continue;
+      this.queue.splice(i, 1);
+      this.noteDropped([{ input: "(complete task)", taskId: queued.taskId, reason }]);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The running task's handler is awaited: what waits behind it is now a backlog, held to
+   * `maxQueuedTasks` as any arriving later is; the writers holding the most give way.
+   */
+  private trimBacklog(): void {
+    const limit = this.backlogLimit();
+    while (this.queue.length > limit) {
+      const victim = busiestWriter(
+        this.queue.map((queued) => queued.writer),
+        undefined,
+      );
+      if (!this.dropNewestOf(victim, "queue-full")) break;
+    }
   }
 
   private async drain(): Promise<void> {
     for (let task = this.queue.shift(); task !== undefined; task = this.queue.shift()) {
       this.running = true;
+      this.runningTask = task.taskId;
       try {
         await this.runTask(task.taskId, task.values);
       } catch (error) {
@@ -377,6 +443,8 @@ export class NodeRuntime {
         this.log("error", "task not answered", { task: taskIdKey(task.taskId), error: message });
       } finally {
         this.running = false;
+        this.runningTask = undefined;
+        this.awaiting = false;
       }
     }
     this.draining = undefined;
@@ -415,7 +483,16 @@ export class NodeRuntime {
     try {
       // Tasks run after stop() began were queued before it: the stop waits for them.
       const context = this.stopping ? STOPPING : RUNNING;
-      outcome = await definition.handleTask(inputs, taskId, context);
+      const answer = definition.handleTask(inputs, taskId, context);
+      if (answer instanceof Promise) {
+        // Only now is what waits behind this task a backlog (a measurement runs for seconds);
+        // a handler that answers at once lets a burst run through without a drop.
+        this.awaiting = true;
+        this.trimBacklog();
+        outcome = await answer;
+      } else {
+        outcome = answer;
+      }
     } catch (error) {
       // A handler that throws is a bug in the handler; the task still ends with an answer.
       const message = error instanceof Error ? error.message : String(error);
@@ -465,7 +542,12 @@ export class NodeRuntime {
       source: cutText(command.source_node, MAX_LOGGED_NAME_CHARS),
       task: taskIdKey(command.task_id),
     };
-    const actions = controlActions(command, this.definition, this.options.nodeCommands);
+    const actions = controlActions(
+      command,
+      this.definition,
+      this.options.nodeCommands,
+      this.holdsTask(command.task_id),
+    );
     if (!actions) {
       this.log("debug", "control command for another node", fields);
       return;
@@ -483,6 +565,10 @@ export class NodeRuntime {
           break;
         case "ignored":
           this.counters.nodeCommandsIgnored += 1;
+          this.logProblem("warn", `ignored: ${action.what}`, fields);
+          break;
+        case "not-held":
+          this.counters.taskCommandsNotHeld += 1;
           this.logProblem("warn", `ignored: ${action.what}`, fields);
           break;
         case "pause":
@@ -510,6 +596,16 @@ export class NodeRuntime {
     }
   }
 
+  /** Whether the task is pending, queued, deferred or running: what a stop can act on. */
+  private holdsTask(taskId: TaskIdImpl): boolean {
+    const key = taskIdKey(taskId);
+    if (this.runningTask !== undefined && taskIdKey(this.runningTask) === key) return true;
+    for (const waiting of [this.queue, this.deferred]) {
+      if (waiting.some((task) => taskIdKey(task.taskId) === key)) return true;
+    }
+    return this.join.holds(taskId);
+  }
+
   private dropTask(taskId: TaskIdImpl, remember: boolean): void {
     const key = taskIdKey(taskId);
     let removed = 0;
@@ -519,8 +615,8 @@ export class NodeRuntime {
       waiting.splice(0, waiting.length, ...kept);
     }
     this.noteDropped(this.join.cancel(taskId, remember));
-    // One task id can be queued or deferred more than once (its inputs sent again after it
-    // completed): each entry removed is a task dropped.
+    // One task id can be queued or deferred more than once (run again after RESET_TASK while
+    // still queued): each entry removed is a task dropped.
     for (let i = 0; i < removed; i += 1)
       this.noteDropped([{ input: "(complete task)", taskId, reason: "cancelled" }]);
   }
@@ -545,7 +641,7 @@ export class NodeRuntime {
     if (status === undefined) return;
     this.paused = false;
     void this.publishStatus(status);
-    for (const task of this.deferred.splice(0)) this.enqueue(task.taskId, task.values);
+    for (const task of this.deferred.splice(0)) this.enqueue(task);
   }
 
   private onConfigurationRequest(sample: BusSample): void {
@@ -557,6 +653,18 @@ export class NodeRuntime {
       return;
     }
     this.counters.configurationRequests += 1;
+    if (this.options.configuration === "ignore") {
+      // Refused unread: a peer's request changed the figures published for everyone.
+      this.counters.configurationRequestsRefused += 1;
+      this.logProblem("warn", "configuration request refused (configuration: ignore)", {
+        transaction: request.transaction_id,
+        writer: sample.writer,
+      });
+      void this.writeResponse(refuseConfiguration(request)).catch((error: unknown) =>
+        this.log("error", "configuration response not written", { error: String(error) }),
+      );
+      return;
+    }
     const response = answerConfiguration(this.definition, request);
     const before = this.configurationInForce;
     if (response.success && response.configuration !== before) {

@@ -14,6 +14,16 @@ export interface RuntimeLimits {
   readonly problemLog?: ProblemLogLimits | undefined;
 }
 
+/**
+ * Complete tasks waiting while no handler is awaited: a burst completes inside one callback of
+ * the bus (rtps delivers a datagram's samples synchronously, and drain() runs only after it),
+ * and each of them is answered within microseconds once it runs. `maxQueuedTasks` bounds the
+ * real backlog, behind a task whose handler is awaited (a measurement). One 64 KiB datagram
+ * holds at most about 1,300 DATA submessages of the smallest input, so one callback completes
+ * fewer tasks than this; the bound is there for a reader releasing many held samples at once.
+ */
+export const MAX_READY_TASKS = 4_096;
+
 /** Far above any deployment (SustainML's queues hold 50) and far below memory trouble. */
 export const MAX_QUEUE_LIMIT = 1_000_000;
 

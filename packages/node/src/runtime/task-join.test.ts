@@ -83,4 +83,43 @@ describe("TaskJoin", () => {
     expect(join.offer("a", id(2), "x").kind).toBe("pending");
     expect(join.dropAll()).toEqual([{ input: "a", taskId: id(2), reason: "stopped" }]);
   });
+
+  it("refuses an input for a task that completed, until RESET_TASK or the age limit", () => {
+    let now = 0;
+    const join = new TaskJoin<string>({
+      inputs: ["a", "b"],
+      maxPendingPerInput: 5,
+      maxAgeMs: 1_000,
+      now: () => now,
+    });
+    join.offer("a", id(5), "a");
+    expect(join.offer("b", id(5), "b").kind).toBe("complete");
+    // A duplicate after completion is not held: it would answer the next run of the id.
+    expect(join.offer("b", id(5), "stale")).toEqual({ kind: "rejected", reason: "completed-task" });
+    expect(join.pending()).toEqual({ a: 0, b: 0 });
+    join.cancel(id(5), false);
+    join.offer("a", id(5), "a2");
+    const rerun = join.offer("b", id(5), "b2");
+    expect(rerun.kind === "complete" && Object.fromEntries(rerun.values)).toEqual({
+      a: "a2",
+      b: "b2",
+    });
+    now = 1_001;
+    expect(join.offer("a", id(5), "a3").kind).toBe("pending");
+  });
+
+  it("makes room in a full queue from the writer holding the most entries", () => {
+    const join = new TaskJoin<string>({ inputs: ["a", "b"], maxPendingPerInput: 4, maxAgeMs: 1e9 });
+    join.offer("a", id(1), "genuine", "orchestrator");
+    for (const problem of [100, 101, 102]) join.offer("a", id(problem), "x", "flooder");
+    // The flooder's own oldest gives way to its newcomer, not the orchestrator's older entry.
+    expect(join.offer("a", id(103), "x", "flooder")).toMatchObject({
+      kind: "pending",
+      dropped: [{ input: "a", taskId: id(100), reason: "queue-full" }],
+    });
+    expect(join.offer("a", id(2), "genuine", "orchestrator")).toMatchObject({
+      dropped: [{ input: "a", taskId: id(101), reason: "fair-share" }],
+    });
+    expect(join.offer("b", id(1), "b", "orchestrator").kind).toBe("complete");
+  });
 });

@@ -1,14 +1,26 @@
 import { type TaskIdImpl as TaskId, taskIdKey as taskKey } from "@wattprint/messages";
+import { busiestWriter } from "./fair-share.ts";
 
 /**
  * Joins a node's inputs by task id. SustainML's queues (SamplesQueue.cpp) wait forever and
  * drop the newest sample when full; here every queue is bounded in size and in age, the
- * oldest entry gives way, and everything dropped is reported so the runtime logs and counts it.
+ * oldest entry of the writer holding the most gives way (fair-share.ts), and everything
+ * dropped is reported so the runtime logs and counts it.
  */
 
 export type { TaskId };
 
-export type DropReason = "queue-full" | "expired" | "cancelled" | "reset" | "stopped";
+/**
+ * `queue-full`: the newcomer's own writer gave way (its oldest entry, or for the task queue
+ * the newcomer); `fair-share`: another writer's entry gave way, that writer holding the most.
+ */
+export type DropReason =
+  | "queue-full"
+  | "fair-share"
+  | "expired"
+  | "cancelled"
+  | "reset"
+  | "stopped";
 
 export interface Dropped {
   readonly input: string;
@@ -27,7 +39,7 @@ export type Offer<V> =
     }
   | {
       readonly kind: "rejected";
-      readonly reason: "invalid-task-id" | "cancelled-task" | "unknown-input";
+      readonly reason: "invalid-task-id" | "cancelled-task" | "completed-task" | "unknown-input";
     };
 
 export interface TaskJoinOptions {
@@ -38,6 +50,11 @@ export interface TaskJoinOptions {
   readonly maxAgeMs: number;
   /** Stopped tasks remembered so their late inputs are refused. */
   readonly maxCancelled?: number;
+  /**
+   * Completed tasks remembered (for `maxAgeMs` at most) so that an input arriving after its
+   * task completed is refused as a duplicate, not held to complete a later run of the id.
+   */
+  readonly maxCompleted?: number;
   readonly now?: () => number;
 }
 
@@ -46,6 +63,8 @@ interface Entry<V> {
   readonly taskId: TaskId;
   readonly value: V;
   readonly arrivedAt: number;
+  /** `BusSample.writer`: who gives way when the queue is full (fair-share.ts). */
+  readonly writer: string;
 }
 
 interface Queue<V> {
@@ -62,6 +81,8 @@ export class TaskJoin<V> {
   private readonly queues: readonly Queue<V>[];
   private readonly byInput = new Map<string, Queue<V>>();
   private readonly cancelled = new Set<string>();
+  /** Task key -> when it completed, oldest first; bounded by `maxCompleted` and `maxAgeMs`. */
+  private readonly completed = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly options: TaskJoinOptions) {
@@ -71,7 +92,7 @@ export class TaskJoin<V> {
     this.now = options.now ?? Date.now;
   }
 
-  offer(input: string, taskId: TaskId, value: V): Offer<V> {
+  offer(input: string, taskId: TaskId, value: V, writer = ""): Offer<V> {
     const queue = this.byInput.get(input)?.entries;
     if (!queue) return { kind: "rejected", reason: "unknown-input" };
     if (taskId.problem_id === 0 && taskId.iteration_id === 0)
@@ -80,16 +101,15 @@ export class TaskJoin<V> {
     if (this.cancelled.has(key)) return { kind: "rejected", reason: "cancelled-task" };
 
     let dropped = this.expire();
+    // After expire(): a completion older than the age limit is forgotten, so an orchestrator
+    // that restarted and numbers its tasks from 1 again is served once that horizon passed.
+    if (this.completed.has(key)) return { kind: "rejected", reason: "completed-task" };
     const replaced = queue.delete(key);
     if (!replaced && queue.size >= this.options.maxPendingPerInput) {
-      for (const oldest of queue.values()) {
-        queue.delete(oldest.key);
-        dropped = [...dropped, { input, taskId: oldest.taskId, reason: "queue-full" }];
-        break;
-      }
+      dropped = [...dropped, evictForWriter(input, queue, writer)];
     }
     // Map order is insertion order: re-inserting keeps the oldest entry first.
-    queue.set(key, { key, taskId, value, arrivedAt: this.now() });
+    queue.set(key, { key, taskId, value, arrivedAt: this.now(), writer });
 
     for (const other of this.queues) {
       if (!other.entries.has(key)) return { kind: "pending", replaced, dropped };
@@ -100,7 +120,25 @@ export class TaskJoin<V> {
       if (entry) values.set(other.input, entry.value);
       other.entries.delete(key);
     }
+    this.rememberCompleted(key);
     return { kind: "complete", taskId, values, replaced, dropped };
+  }
+
+  /** Whether an input of the task is held: a task command acts only on such a task. */
+  holds(taskId: TaskId): boolean {
+    const key = taskKey(taskId);
+    for (const { entries } of this.queues) if (entries.has(key)) return true;
+    return false;
+  }
+
+  private rememberCompleted(key: string): void {
+    this.completed.delete(key);
+    this.completed.set(key, this.now());
+    const limit = this.options.maxCompleted ?? 1_000;
+    for (const old of this.completed.keys()) {
+      if (this.completed.size <= limit) break;
+      this.completed.delete(old);
+    }
   }
 
   /**
@@ -118,7 +156,9 @@ export class TaskJoin<V> {
         this.cancelled.delete(old);
       }
     } else {
+      // RESET_TASK is how a task id is run again: a completed one included.
       this.cancelled.delete(key);
+      this.completed.delete(key);
     }
     return this.removeWhere((entryKey) => entryKey === key, "cancelled");
   }
@@ -129,6 +169,7 @@ export class TaskJoin<V> {
    */
   reset(): Dropped[] {
     this.cancelled.clear();
+    this.completed.clear();
     return this.removeWhere(() => true, "reset");
   }
 
@@ -149,6 +190,10 @@ export class TaskJoin<V> {
         dropped.push({ input, taskId: entry.taskId, reason: "expired" });
       }
     }
+    for (const [key, completedAt] of this.completed) {
+      if (completedAt > deadline) break;
+      this.completed.delete(key);
+    }
     return dropped ?? NOTHING_DROPPED;
   }
 
@@ -167,4 +212,32 @@ export class TaskJoin<V> {
     }
     return dropped;
   }
+}
+
+/**
+ * Makes room in a full queue for `writer`'s newcomer: the oldest entry of the writer holding
+ * the most (fair-share.ts) goes; when that is the newcomer's writer and it holds nothing here
+ * (every writer holds one), the oldest entry goes, as before fairness.
+ */
+function evictForWriter<V>(input: string, queue: Map<string, Entry<V>>, writer: string): Dropped {
+  const victim = busiestWriter(
+    Array.from(queue.values(), (entry) => entry.writer),
+    writer,
+  );
+  let evicted: Entry<V> | undefined;
+  for (const entry of queue.values()) {
+    evicted ??= entry;
+    if (entry.writer === victim) {
+      evicted = entry;
+      break;
+    }
+  }
+  // The queue is full, so it holds an entry.
+  const gone = evicted as Entry<V>;
+  queue.delete(gone.key);
+  return {
+    input,
+    taskId: gone.taskId,
+    reason: victim !== writer && gone.writer === victim ? "fair-share" : "queue-full",
+  };
 }
