@@ -4,6 +4,8 @@ import { DOMAIN_ID_ENV } from "@wattprint/messages";
 import {
   allowedPeersProblem,
   type CarbonNodeSettings,
+  CONFIGURATION_POLICIES,
+  type ConfigurationPolicy,
   DEFAULT_MAX_SAMPLE_BYTES,
   DEFAULT_MEASURE_SECONDS,
   defaultCarbonNodeSettings,
@@ -12,6 +14,7 @@ import {
   isLogLevel,
   type LogLevel,
   MAX_DOMAIN_ID,
+  MAX_GRID_CI,
   MAX_MEASURE_SECONDS,
   NODE_COMMAND_POLICIES,
   type NodeCommandPolicy,
@@ -36,7 +39,8 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
   --latency-unit U      unit of HWResource.latency: h (SustainML main, default), s, or ms (v0.1/v0.2)
   --pue P               PUE applied to energy: a number >= 1 or a profile (default local = 1,
                         as the reference node applies none)
-  --grid-ci G           gCO2eq/kWh for every task (env SUSTAINML_GRID_CI; 0 or unset: by region)
+  --grid-ci G           gCO2eq/kWh for every task, at most ${MAX_GRID_CI} (env SUSTAINML_GRID_CI;
+                        0 or unset: by region)
   --mode M              which path a task takes (env WATTPRINT_MODE): auto (default: SustainML's
                         routing, a model in the models folder is measured), measure (measure
                         whatever is runnable) or estimate (never run a model)
@@ -67,8 +71,10 @@ Runs the SustainML Carbontracker Node (participant CARBON_FOOTPRINT_NODE) on a D
   --max-peer-lease S    longest lease honoured from a peer, in seconds (default 100)
   --max-sample-size B   largest sample taken from a peer, in bytes (default ${DEFAULT_MAX_SAMPLE_BYTES});
                         a larger one is dropped and counted (sample-too-large)
-  --node-commands P     accept (default) or ignore START/STOP/RESET/TERMINATE_NODE from the bus
-                        (env WATTPRINT_NODE_COMMANDS); task commands are honoured either way
+  --node-commands P     accept (default) or ignore NodeControl commands from the bus, task
+                        commands included (env WATTPRINT_NODE_COMMANDS)
+  --configuration P     accept (default) or ignore configuration requests from the bus; ignored
+                        ones are answered with a refusal (env WATTPRINT_CONFIGURATION)
   --help                this text
   --version             the version of wattprint-node
 `;
@@ -83,6 +89,8 @@ export interface NodeAppOptions {
   readonly maxPendingAgeMs: number;
   /** Whether node commands from the bus are acted on (any peer can send TERMINATE_NODE). */
   readonly nodeCommands: NodeCommandPolicy;
+  /** Whether configuration requests from the bus are acted on (any peer can send one). */
+  readonly configuration: ConfigurationPolicy;
   readonly logLevel: LogLevel;
   /** Synthetic tasks before the node joins the bus (0: none). */
   readonly warmUpTasks: number;
@@ -163,6 +171,7 @@ export function parseNodeOptions(
   }
   const grid = numberOr(0, "grid-ci", values["grid-ci"], env, "SUSTAINML_GRID_CI", {
     min: 0,
+    max: MAX_GRID_CI,
     unit: "gCO2eq/kWh",
   });
 
@@ -189,6 +198,14 @@ export function parseNodeOptions(
   if (!(NODE_COMMAND_POLICIES as readonly string[]).includes(nodeCommands)) {
     throw new UsageError(
       `--node-commands expects ${NODE_COMMAND_POLICIES.join(" or ")}, got "${nodeCommands}"`,
+    );
+  }
+  const configuration =
+    optionText("configuration", values.configuration, env, "WATTPRINT_CONFIGURATION")?.text ??
+    "accept";
+  if (!(CONFIGURATION_POLICIES as readonly string[]).includes(configuration)) {
+    throw new UsageError(
+      `--configuration expects ${CONFIGURATION_POLICIES.join(" or ")}, got "${configuration}"`,
     );
   }
   const mode = optionText("mode", values.mode, env, "WATTPRINT_MODE")?.text ?? "auto";
@@ -230,6 +247,7 @@ export function parseNodeOptions(
         unit: "seconds",
       }) * 1000,
     nodeCommands: nodeCommands as NodeCommandPolicy,
+    configuration: configuration as ConfigurationPolicy,
     logLevel,
     warmUpTasks,
     notes,
@@ -363,6 +381,7 @@ const FLAGS = {
   "grid-ci": { type: "string" },
   mode: { type: "string" },
   "node-commands": { type: "string" },
+  configuration: { type: "string" },
   "models-dir": { type: "string" },
   "model-path-root": { type: "string" },
   "measure-seconds": { type: "string" },

@@ -14,6 +14,7 @@ import {
   UsageError,
   warmUpCarbonNode,
 } from "@wattprint/node";
+import { COUNTERS_LOG_INTERVAL_MS, changedCounters } from "./counters-line.ts";
 import type { NodeAppIo } from "./io.ts";
 import { HELP, type MeasureAppOptions, parseNodeOptions } from "./options.ts";
 
@@ -125,6 +126,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     maxPendingPerInput: options.maxPendingPerInput,
     maxPendingAgeMs: options.maxPendingAgeMs,
     nodeCommands: options.nodeCommands,
+    configuration: options.configuration,
   });
   logger.log("info", "listening", {
     bus: bus.describe(),
@@ -133,9 +135,23 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
     gridIntensityOverride: options.settings.gridIntensityOverride ?? null,
     mode: options.settings.mode,
     nodeCommands: options.nodeCommands,
+    configuration: options.configuration,
     measureSeconds: options.settings.measureSeconds,
     modelsDir: options.measure?.modelsDir ?? null,
   });
+  // The counters while the node runs, the measurer's included, when they changed.
+  let loggedCounters: string | undefined;
+  const countersTimer = setInterval(() => {
+    const snapshot = {
+      counters: runtime.counters,
+      ...(measurer ? { measurer: measurer.introspect() } : {}),
+    };
+    const text = changedCounters(loggedCounters, snapshot);
+    if (text === undefined) return;
+    loggedCounters = text;
+    logger.log("info", "counters", snapshot);
+  }, COUNTERS_LOG_INTERVAL_MS);
+  countersTimer.unref();
   stopRuntime = (signal) => {
     void runtime.stop(signal);
     // A measurement in flight ends now, answered on the estimate path with the reason: a pass
@@ -146,6 +162,7 @@ export async function serve(argv: readonly string[], io: NodeAppIo): Promise<num
   // A signal heard while the bus opened or the runtime started: stop now, gracefully.
   if (stopRequested !== null) stopRuntime(stopRequested);
   await runtime.stopped;
+  clearInterval(countersTimer);
   await measurer?.close();
   return 0;
 }

@@ -47,8 +47,8 @@ describe("wattprint-node options", () => {
       ["SUSTAINML_DOMAIN_ID", "banana", "an integer 0..231"],
       ["SUSTAINML_DOMAIN_ID", "", "an integer 0..231"],
       ["SUSTAINML_DOMAIN_ID", "0x10", "an integer 0..231"],
-      ["SUSTAINML_GRID_CI", "lots", "a number >= 0 (gCO2eq/kWh)"],
-      ["SUSTAINML_GRID_CI", "", "a number >= 0 (gCO2eq/kWh)"],
+      ["SUSTAINML_GRID_CI", "lots", "a number 0..5000 (gCO2eq/kWh)"],
+      ["SUSTAINML_GRID_CI", "", "a number 0..5000 (gCO2eq/kWh)"],
       ["WATTPRINT_WARM_UP_TASKS", "Infinity", "an integer 0..1000000"],
       ["WATTPRINT_LOG_LEVEL", "chatty", "debug, info, warn or error"],
       ["WATTPRINT_LOG_LEVEL", "", "debug, info, warn or error"],
@@ -105,8 +105,8 @@ describe("wattprint-node options", () => {
     [["--interface="], '--interface expects a value, got ""'],
     [["--latency-unit", "days"], /h, s or ms/],
     [["--pue", "0.5"], /PUE must be a number >= 1/],
-    [["--grid-ci", "lots"], /--grid-ci expects a number >= 0 \(gCO2eq\/kWh\)/],
-    [["--grid-ci", "0x10"], '--grid-ci expects a number >= 0 (gCO2eq/kWh), got "0x10"'],
+    [["--grid-ci", "lots"], /--grid-ci expects a number 0\.\.5000 \(gCO2eq\/kWh\)/],
+    [["--grid-ci", "0x10"], '--grid-ci expects a number 0..5000 (gCO2eq/kWh), got "0x10"'],
     [["--max-pending", "0"], /--max-pending expects an integer 1\.\.100000/],
     [["--max-pending-age", "0"], '--max-pending-age expects a number 1..604800 (seconds), got "0"'],
     [
@@ -123,7 +123,7 @@ describe("wattprint-node options", () => {
     ],
     [
       ["--grid-ci", "1e-400"],
-      '--grid-ci expects a number >= 0 (gCO2eq/kWh), got "1e-400" (out of range)',
+      '--grid-ci expects a number 0..5000 (gCO2eq/kWh), got "1e-400" (out of range)',
     ],
     [["--pue", ""], '--pue expects a value, got ""'],
     [["--pue", "0x2"], /PUE "0x2" is neither a number nor one of/],
@@ -202,6 +202,16 @@ describe("wattprint-node options", () => {
     expect(() => parse(["--node-commands", "some"])).toThrow(
       '--node-commands expects accept or ignore, got "some"',
     );
+    expect(parse([]).configuration).toBe("accept");
+    expect(parse(["--configuration", "ignore"]).configuration).toBe("ignore");
+    expect(parse([], { WATTPRINT_CONFIGURATION: "ignore" }).configuration).toBe("ignore");
+    expect(() => parse(["--configuration", "some"])).toThrow(
+      '--configuration expects accept or ignore, got "some"',
+    );
+    // Every grid sits under about 1,000 gCO2eq/kWh; a figure past the cap is a mistake.
+    expect(parse(["--grid-ci", "5000"]).settings.gridIntensityOverride).toBe(5000);
+    expect(() => parse(["--grid-ci", "1e308"])).toThrow(/--grid-ci expects a number 0\.\.5000/);
+    expect(() => parse([], { SUSTAINML_GRID_CI: "5001" })).toThrow(/SUSTAINML_GRID_CI/);
     expect(parse(["--max-sample-size", "1048576"]).peerLimits).toEqual({
       maxSampleSize: 1_048_576,
     });

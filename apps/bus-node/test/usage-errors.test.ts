@@ -102,7 +102,11 @@ describe("wattprint-node usage errors", () => {
       {},
       /^--model-path-root: \/nonexistent\/models is not a folder$/,
     ],
-    [["--grid-ci", "0x10"], {}, /^--grid-ci expects a number >= 0 \(gCO2eq\/kWh\), got "0x10"$/],
+    [
+      ["--grid-ci", "0x10"],
+      {},
+      /^--grid-ci expects a number 0\.\.5000 \(gCO2eq\/kWh\), got "0x10"$/,
+    ],
   ])("exits 2 with one line for %j, env %j", async (args, env, message) => {
     expectUsageError(await node(args, env), message);
   });
@@ -129,7 +133,7 @@ describe.concurrent("the built wattprint-node binary", () => {
   it("exits 2 with one line for a bad flag", async () => {
     expectUsageError(
       await spawned(["--grid-ci", "0x10"]),
-      /^--grid-ci expects a number >= 0 \(gCO2eq\/kWh\), got "0x10"$/,
+      /^--grid-ci expects a number 0\.\.5000 \(gCO2eq\/kWh\), got "0x10"$/,
     );
   });
 });
