@@ -45,7 +45,7 @@ import {
   statusOnReset,
   statusOnStart,
 } from "./status-rules.ts";
-import { type Dropped, TaskJoin } from "./task-join.ts";
+import { type Dropped, monotonicMs, TaskJoin } from "./task-join.ts";
 
 /**
  * Configuration responses kept for late readers, newest first: the orchestrator reads each as
@@ -77,6 +77,10 @@ export interface NodeRuntimeOptions {
   readonly nodeCommands?: NodeCommandPolicy;
   /** Whether configuration requests from the bus are acted on (default accept). */
   readonly configuration?: ConfigurationPolicy;
+  /**
+   * Milliseconds on a clock that never steps, for inputs' ages and the log budget (default
+   * `performance.now()`: on the wall clock an NTP step forward expired every pending input).
+   */
   readonly now?: () => number;
 }
 
@@ -156,7 +160,7 @@ export class NodeRuntime {
   ) {
     checkRuntimeLimits(options);
     this.logger = options.logger;
-    this.clock = options.now ?? Date.now;
+    this.clock = options.now ?? monotonicMs;
     this.problemLog = new ProblemLogLimiter(
       options.problemLog ?? {
         linesPerInterval: PROBLEM_LOG_LINES_PER_INTERVAL,

@@ -55,6 +55,7 @@ export interface TaskJoinOptions {
    * task completed is refused as a duplicate, not held to complete a later run of the id.
    */
   readonly maxCompleted?: number;
+  /** Milliseconds on a clock that never steps (default `performance.now()`). */
   readonly now?: () => number;
 }
 
@@ -76,6 +77,9 @@ interface Queue<V> {
 /** What most offers drop: nothing, without an array each time. */
 const NOTHING_DROPPED: readonly Dropped[] = Object.freeze([]);
 
+/** The default clock of ages: one that an NTP step or `date -s` does not move. */
+export const monotonicMs = (): number => performance.now();
+
 export class TaskJoin<V> {
   // An array of queues rather than a Map of them: three inputs are checked on every sample.
   private readonly queues: readonly Queue<V>[];
@@ -89,7 +93,7 @@ export class TaskJoin<V> {
     if (options.inputs.length === 0) throw new Error("a node needs at least one input");
     this.queues = options.inputs.map((input) => ({ input, entries: new Map() }));
     for (const queue of this.queues) this.byInput.set(queue.input, queue);
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicMs;
   }
 
   offer(input: string, taskId: TaskId, value: V, writer = ""): Offer<V> {
