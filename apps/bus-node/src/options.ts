@@ -106,6 +106,9 @@ export interface MeasureAppOptions {
   readonly modelsDir?: string;
   /** Only a `model_path` inside this folder is run (see ModelMeasurer's modelPathRoot). */
   readonly modelPathRoot?: string;
+  /** Where each folder was given (`--models-dir` or `WATTPRINT_MODELS_DIR`), for its errors. */
+  readonly modelsDirFrom?: string;
+  readonly modelPathRootFrom?: string;
   readonly maxModels: number;
   /** The runner's memory ceiling (ModelRunner's maxRssBytes); its default when undefined. */
   readonly maxRunnerBytes?: number;
@@ -192,25 +195,35 @@ export function parseNodeOptions(
     { integer: true, min: 0, max: 1_000_000 },
   );
 
-  const nodeCommands =
-    optionText("node-commands", values["node-commands"], env, "WATTPRINT_NODE_COMMANDS")?.text ??
-    "accept";
+  // Each error names where the value came from: a flag, or the variable the user set.
+  const nodeCommandsGiven = optionText(
+    "node-commands",
+    values["node-commands"],
+    env,
+    "WATTPRINT_NODE_COMMANDS",
+  );
+  const nodeCommands = nodeCommandsGiven?.text ?? "accept";
   if (!(NODE_COMMAND_POLICIES as readonly string[]).includes(nodeCommands)) {
     throw new UsageError(
-      `--node-commands expects ${NODE_COMMAND_POLICIES.join(" or ")}, got "${nodeCommands}"`,
+      `${nodeCommandsGiven?.name} expects ${NODE_COMMAND_POLICIES.join(" or ")}, got "${nodeCommands}"`,
     );
   }
-  const configuration =
-    optionText("configuration", values.configuration, env, "WATTPRINT_CONFIGURATION")?.text ??
-    "accept";
+  const configurationGiven = optionText(
+    "configuration",
+    values.configuration,
+    env,
+    "WATTPRINT_CONFIGURATION",
+  );
+  const configuration = configurationGiven?.text ?? "accept";
   if (!(CONFIGURATION_POLICIES as readonly string[]).includes(configuration)) {
     throw new UsageError(
-      `--configuration expects ${CONFIGURATION_POLICIES.join(" or ")}, got "${configuration}"`,
+      `${configurationGiven?.name} expects ${CONFIGURATION_POLICIES.join(" or ")}, got "${configuration}"`,
     );
   }
-  const mode = optionText("mode", values.mode, env, "WATTPRINT_MODE")?.text ?? "auto";
+  const modeGiven = optionText("mode", values.mode, env, "WATTPRINT_MODE");
+  const mode = modeGiven?.text ?? "auto";
   if (!(TASK_MODES as readonly string[]).includes(mode)) {
-    throw new UsageError(`--mode expects ${TASK_MODES.join(", ")}, got "${mode}"`);
+    throw new UsageError(`${modeGiven?.name} expects ${TASK_MODES.join(", ")}, got "${mode}"`);
   }
   const measureSeconds = numberOr(
     DEFAULT_MEASURE_SECONDS,
@@ -318,8 +331,10 @@ function measureOptions(
     return undefined;
   }
   return {
-    ...(dir !== undefined ? { modelsDir: dir.text } : {}),
-    ...(pathRoot !== undefined ? { modelPathRoot: pathRoot.text } : {}),
+    ...(dir !== undefined ? { modelsDir: dir.text, modelsDirFrom: dir.name } : {}),
+    ...(pathRoot !== undefined
+      ? { modelPathRoot: pathRoot.text, modelPathRootFrom: pathRoot.name }
+      : {}),
     maxModels,
     ...(maxRunnerMiB !== undefined ? { maxRunnerBytes: maxRunnerMiB * 1024 * 1024 } : {}),
     ...(simCpuWatts !== undefined ? { simCpuWatts } : {}),

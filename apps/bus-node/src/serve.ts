@@ -183,7 +183,9 @@ async function openMeasurer(
       (info) => info.isDirectory(),
       () => false,
     );
-    if (!isFolder) return `--model-path-root: ${options.modelPathRoot} is not a folder`;
+    if (!isFolder) {
+      return `${options.modelPathRootFrom ?? "--model-path-root"}: ${options.modelPathRoot} is not a folder`;
+    }
   }
   const opened = await ModelMeasurer.open({
     ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
@@ -194,7 +196,7 @@ async function openMeasurer(
     },
     tracker: simulatedDeviceOptions({ cpuW: options.simCpuWatts, gpuW: options.simGpuWatts }),
   });
-  if (!opened.ok) return `--models-dir: ${opened.error.message}`;
+  if (!opened.ok) return `${options.modelsDirFrom ?? "--models-dir"}: ${opened.error.message}`;
   const readiness = opened.value.readiness();
   if (readiness.ready) {
     logger.log("info", "measuring on", { devices: readiness.devices });

@@ -202,6 +202,16 @@ describe("wattprint-node options", () => {
     expect(() => parse(["--node-commands", "some"])).toThrow(
       '--node-commands expects accept or ignore, got "some"',
     );
+    // From the environment, the variable is named: the user typed no flag.
+    expect(() => parse([], { WATTPRINT_NODE_COMMANDS: "maybe" })).toThrow(
+      'WATTPRINT_NODE_COMMANDS expects accept or ignore, got "maybe"',
+    );
+    expect(() => parse([], { WATTPRINT_CONFIGURATION: "maybe" })).toThrow(
+      'WATTPRINT_CONFIGURATION expects accept or ignore, got "maybe"',
+    );
+    expect(() => parse([], { WATTPRINT_MODE: "xx" })).toThrow(
+      'WATTPRINT_MODE expects estimate, measure, auto, got "xx"',
+    );
     expect(parse([]).configuration).toBe("accept");
     expect(parse(["--configuration", "ignore"]).configuration).toBe("ignore");
     expect(parse([], { WATTPRINT_CONFIGURATION: "ignore" }).configuration).toBe("ignore");
@@ -231,9 +241,13 @@ describe("wattprint-node measure options", () => {
   it("wires a measurer for a models folder (flag or variable) or measure mode", () => {
     expect(parse(["--models-dir", "/srv/models"]).measure).toEqual({
       modelsDir: "/srv/models",
+      modelsDirFrom: "--models-dir",
       maxModels: 4,
     });
-    expect(parse([], { WATTPRINT_MODELS_DIR: "/m" }).measure?.modelsDir).toBe("/m");
+    expect(parse([], { WATTPRINT_MODELS_DIR: "/m" }).measure).toMatchObject({
+      modelsDir: "/m",
+      modelsDirFrom: "WATTPRINT_MODELS_DIR",
+    });
     expect(
       parse(["--mode", "measure", "--model-path-root", "/srv/shared"]).measure?.modelPathRoot,
     ).toBe("/srv/shared");

@@ -107,6 +107,13 @@ describe("wattprint-node usage errors", () => {
       {},
       /^--grid-ci expects a number 0\.\.5000 \(gCO2eq\/kWh\), got "0x10"$/,
     ],
+    // A value from the environment is blamed on its variable: the user typed no flag.
+    [
+      [],
+      { WATTPRINT_MODE: "measure", WATTPRINT_MODEL_PATH_ROOT: "/nonexistent/models" },
+      /^WATTPRINT_MODEL_PATH_ROOT: \/nonexistent\/models is not a folder$/,
+    ],
+    [[], { WATTPRINT_MODELS_DIR: "/nonexistent/models" }, /^WATTPRINT_MODELS_DIR: /],
   ])("exits 2 with one line for %j, env %j", async (args, env, message) => {
     expectUsageError(await node(args, env), message);
   });
