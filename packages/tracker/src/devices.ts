@@ -7,6 +7,8 @@ import {
   nodeSysfsIo,
   type PowerDevice,
   type PowerMeter,
+  type ReaderId,
+  type ReaderSkip,
   type SimulatedOption,
 } from "@wattprint/power";
 import type { ResolvedTrackerOptions, TrackerComponent } from "./options.ts";
@@ -165,4 +167,38 @@ function logName(device: PowerDevice): string {
     .replaceAll("with device(s)", "with devices")
     .trim();
   return name === "" ? device.id : name;
+}
+
+/** The components each reader can give: a skip of another reader says nothing of a request. */
+const READER_COMPONENTS: Readonly<Record<ReaderId, readonly TrackerComponent[]>> = {
+  rapl: ["cpu"],
+  model: ["cpu"],
+  sim_cpu: ["cpu"],
+  nvml: ["gpu"],
+  amdgpu: ["gpu"],
+  sim_gpu: ["gpu"],
+  powermetrics: ["cpu", "gpu"],
+};
+
+/**
+ * Why no device was found for the components asked for: the skips of the readers that could
+ * have given them (a RAPL skip explains no missing GPU), what was found instead, and how to
+ * simulate a GPU where none is.
+ */
+export function noDevicesMessage(
+  options: ResolvedTrackerOptions,
+  found: readonly PowerDevice[],
+  skipped: readonly ReaderSkip[],
+): string {
+  const wanted = options.components;
+  const why = skipped
+    .filter((s) => READER_COMPONENTS[s.reader].some((c) => wanted.includes(c)))
+    .map((s) => `${s.reader}: ${s.message}`);
+  const kinds = [...new Set(found.map((d) => d.kind))];
+  const instead = kinds.length === 0 ? "" : `; found only ${kinds.join(", ")} devices`;
+  const simulate =
+    wanted.includes("gpu") && options.simGpu === undefined
+      ? "; simGpu with simGpuWatts simulates a GPU"
+      : "";
+  return `No components were available for ${wanted.join(",")}${options.devicesByPid ? " (devicesByPid: no GPU runs this process)" : ""}${why.length === 0 ? "" : `: ${why.join("; ")}`}${instead}${simulate}`;
 }

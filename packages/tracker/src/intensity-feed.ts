@@ -73,6 +73,9 @@ export class IntensityFeed {
     this.provider = options.provider;
   }
 
+  /** The notice of `open`, until `sayOpeningNotice` says it. */
+  private openingNotice: string | undefined;
+
   /** Resolves the embedded value (no I/O); an unknown location is a failure naming it. */
   static open(options: IntensityFeedOptions): Result<IntensityFeed, TrackerFailure> {
     const resolved = resolveGridIntensity({
@@ -96,29 +99,43 @@ export class IntensityFeed {
     const address =
       options.location === undefined ? "Unknown" : `${embedded.zoneName}, ${embedded.zone}`;
     const feed = new IntensityFeed(options, embedded, address);
-    feed.announce();
+    // The provider is asked now, so that a broken one fails the intensity stage before any
+    // device is opened; the notice itself waits for `sayOpeningNotice`.
+    feed.openingNotice = feed.notice();
     return ok(feed);
   }
 
-  /** carbontracker's warnings about where the intensity comes from. */
+  /**
+   * carbontracker's notice of where the intensity comes from, said once the session has found
+   * devices to measure: said at open, it came before a failure that measured nothing.
+   */
+  sayOpeningNotice(): void {
+    const notice = this.openingNotice;
+    this.openingNotice = undefined;
+    if (notice !== undefined) this.options.onWarning("notice", notice);
+  }
+
+  /** carbontracker's warnings about where the intensity comes from, said now. */
   private announce(): void {
+    const notice = this.notice();
+    if (notice !== undefined) this.options.onWarning("notice", notice);
+  }
+
+  /** Where the intensity comes from, when it is not a live provider's or an override. */
+  private notice(): string | undefined {
     const { location } = this.options;
     const provider = this.provider;
     const value = this.embedded.intensity.value.toFixed(2);
-    if (this.embedded.level === "override") return;
+    if (this.embedded.level === "override") return undefined;
     if (provider === undefined) {
-      this.options.onWarning(
-        "notice",
-        location === undefined
-          ? `No carbon intensity provider specified and no location given (option \`location\` or WATTPRINT_LOCATION). Using the world average carbon intensity for ${this.embedded.year}: ${value} gCO2eq/kWh.`
-          : `No carbon intensity provider specified. Using average carbon intensity for ${this.embedded.zoneName} (${this.embedded.year}): ${value} gCO2eq/kWh.`,
-      );
-    } else if (!provider.supports(this.embedded.zone)) {
-      this.options.onWarning(
-        "notice",
-        `The live provider ${provider.title} does not cover ${location === undefined ? "an unspecified location" : this.embedded.zone}. Using average carbon intensity for ${this.embedded.zoneName} (${this.embedded.year}): ${value} gCO2eq/kWh.`,
-      );
+      return location === undefined
+        ? `No carbon intensity provider specified and no location given (option \`location\` or WATTPRINT_LOCATION). Using the world average carbon intensity for ${this.embedded.year}: ${value} gCO2eq/kWh.`
+        : `No carbon intensity provider specified. Using average carbon intensity for ${this.embedded.zoneName} (${this.embedded.year}): ${value} gCO2eq/kWh.`;
     }
+    if (!provider.supports(this.embedded.zone)) {
+      return `The live provider ${provider.title} does not cover ${location === undefined ? "an unspecified location" : this.embedded.zone}. Using average carbon intensity for ${this.embedded.zoneName} (${this.embedded.year}): ${value} gCO2eq/kWh.`;
+    }
+    return undefined;
   }
 
   private get live(): IntensityProvider | undefined {

@@ -19,6 +19,7 @@ import {
   MAX_TASK_FILES_READ,
   MAX_TRACKED_PIDS,
   meterOptionsFor,
+  noDevicesMessage,
   selectDevices,
   type TrackedDevice,
 } from "./devices.ts";
@@ -158,15 +159,13 @@ async function open(
   }
   const devices = selectDevices(meter.devices, o.components, gpuAllowed);
   if (devices.length === 0) {
-    const why = meter.skipped.map((s) => `${s.reader}: ${s.message}`).join("; ");
     return err(
-      failure(
-        "no-devices",
-        `No components were available for ${o.components.join(",")}${o.devicesByPid ? " (devicesByPid: no GPU runs this process)" : ""}${why === "" ? "" : `: ${why}`}`,
-        { field: "components" },
-      ),
+      failure("no-devices", noDevicesMessage(o, meter.devices, meter.skipped), {
+        field: "components",
+      }),
     );
   }
+  feed.value.sayOpeningNotice();
   const index = devices.map((d) => meter.devices.indexOf(d.device));
 
   const pue = runPue(o);
