@@ -33,6 +33,13 @@ export interface CliIo {
     message: string,
     details: Readonly<Record<string, unknown>>,
   ) => void;
+  /**
+   * Says what the process exits with if its own output then fails (a full disk under stdout):
+   * `track`, once its command has exited, keeps the command's status (its README's rule for
+   * every failure after the command ran), and under `--json` says so as JSON. Without it, a
+   * lost output exits 1.
+   */
+  readonly keepExitCode?: (exitCode: number, json: boolean) => void;
 }
 
 export const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -44,6 +51,19 @@ let workAbandoned = false;
 /** Whether the command left work running that the process must not wait for. */
 export function abandonedWork(): boolean {
   return workAbandoned;
+}
+
+/** Set by processIo's `keepExitCode`, read by the output guard (output-streams.ts). */
+let outputFailure: OutputFailurePolicy | undefined;
+
+export interface OutputFailurePolicy {
+  readonly exitCode: number;
+  readonly json: boolean;
+}
+
+/** What a failed write of our own output exits with, once a command has said; else undefined. */
+export function outputFailurePolicy(): OutputFailurePolicy | undefined {
+  return outputFailure;
 }
 
 export function processIo(): CliIo {
@@ -70,5 +90,8 @@ export function processIo(): CliIo {
       workAbandoned = true;
     },
     stdinIsTerminal: process.stdin.isTTY === true,
+    keepExitCode: (exitCode, json) => {
+      outputFailure = { exitCode, json };
+    },
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.ts";
-import { abandonedWork, processIo } from "./io.ts";
+import { abandonedWork, outputFailurePolicy, processIo } from "./io.ts";
 import { nodeEnableCompileCache } from "./load-command-bundle.ts";
 import { guardOutputStreams } from "./output-streams.ts";
 
@@ -17,6 +17,7 @@ guardOutputStreams({
   stderr: process.stderr,
   exit: (code) => process.exit(code),
   exitCode: () => (typeof process.exitCode === "number" ? process.exitCode : undefined),
+  policy: outputFailurePolicy,
 });
 
 process.exitCode = await runCli(process.argv.slice(2), processIo());

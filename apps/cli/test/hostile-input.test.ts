@@ -165,6 +165,41 @@ describe.concurrent("hostile input to the built wattprint", {
     );
   });
 
+  it("track: a stdout on a full device keeps the command's exit status, and --json says so as JSON", async () => {
+    // The track README: after the command ran, the exit status stays the command's for every
+    // failure; a lost output exited 1 and the command's 3 was lost.
+    const full = openSync("/dev/full", "w");
+    const child = spawn(
+      NODE,
+      [
+        BIN,
+        "track",
+        "--sim-cpu",
+        "1",
+        "--no-logs",
+        "-q",
+        "--location",
+        "FR",
+        "--json",
+        "--",
+        "sh",
+        "-c",
+        "exit 3",
+      ],
+      { env: cleanEnv(NO_READERS_ENV), stdio: ["ignore", full, "pipe"], timeout: SPAWN_TIMEOUT_MS },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(3);
+    expect(JSON.parse(stderr.trim().split("\n").at(-1) ?? "")).toEqual({
+      kind: "output-failed",
+      message: "wattprint: cannot write the output: ENOSPC: no space left on device, write",
+    });
+  });
+
   it("estimate: ten --hardware lists of six are refused by their count, before any is built", async () => {
     // 6^10 combinations: built before the limit was checked, they ran the heap out (exit 134).
     const lists = Array.from({ length: 10 }, () => ["--hardware", "A100,H100,V100,T4,L4,A10"]);

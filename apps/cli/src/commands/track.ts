@@ -160,6 +160,8 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
       status.stop();
     }
     const commandS = (performance.now() - startedMs) / 1000;
+    // From here the exit status is the command's, even if our own output then fails.
+    io.keepExitCode?.(outcome.exitCode, args.json);
     if (outcome.kind === "spawn-failed")
       io.stderr(`${COMMAND}: ${terminalSafe(outcome.message)}\n`);
     const signalled = new Promise<ForwardedSignal>((settle) => {
@@ -177,9 +179,11 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
       if (!args.quiet && result !== null) {
         io.stderr(terminalSafeLines(trackSummary(result, outcome, commandS)));
       }
+      const code = 128 + (constants.signals[signal] ?? 0);
+      io.keepExitCode?.(code, args.json);
       if (result !== null) await printJson(result, args, io);
       io.abandon();
-      return 128 + (constants.signals[signal] ?? 0);
+      return code;
     }
     if (result !== null) {
       if (!args.quiet) io.stderr(terminalSafeLines(trackSummary(result, outcome, commandS)));
