@@ -20,7 +20,6 @@ export {
   MAX_INPUTS,
   planFeeds,
 } from "./feeds.ts";
-export { fileErrorSentence } from "./file-error.ts";
 export {
   checkOnnxFile,
   isOnnxPath,

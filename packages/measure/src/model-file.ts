@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { access, constants, realpath, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { type Failure, failure, type Result } from "@wattprint/result";
+import { type Failure, failure, fileErrorSentence, type Result } from "@wattprint/result";
 import type { MeasureFailure } from "./failures.ts";
-import { fileErrorSentence } from "./file-error.ts";
 
 /** onnxruntime reads a model as one protobuf, which cannot exceed 2 GiB. */
 export const MAX_MODEL_BYTES = 2 * 1024 * 1024 * 1024;

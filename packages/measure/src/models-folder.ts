@@ -1,8 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, resolve } from "node:path";
-import { failure, type Result } from "@wattprint/result";
+import { failure, fileErrorSentence, type Result } from "@wattprint/result";
 import { z } from "zod";
-import { fileErrorSentence } from "./file-error.ts";
 import { isBelow, readableOnnxFile } from "./model-file.ts";
 
 /**

@@ -1,2 +1,3 @@
 export { type Failure, failure, isFailure } from "./failure.ts";
+export { errorCode, fileErrorSentence } from "./file-error.ts";
 export { type Err, err, mapResult, type Ok, ok, type Result, unwrapOr } from "./result.ts";

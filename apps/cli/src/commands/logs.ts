@@ -15,9 +15,9 @@ import {
   renderHtmlReport,
   scanLogDir,
 } from "@wattprint/logs";
+import { fileErrorSentence } from "@wattprint/result";
 import { parseCommandArgs, parseNumberFlag, quoted } from "../args.ts";
 import { commandFailure } from "../error-output.ts";
-import { fileErrorSentence } from "../file-error.ts";
 import type { CliIo } from "../io.ts";
 import { jsonText } from "../render/json-text.ts";
 import { formatPairTables, formatRunRow, RUN_TABLE_HEADER } from "../render/logs-tables.ts";

@@ -3,6 +3,7 @@ import "./zod-jitless.ts";
 import { constants } from "node:os";
 import { makeDirectory } from "@wattprint/node/options";
 import { powerOptionsFromEnv } from "@wattprint/power";
+import { fileErrorSentence } from "@wattprint/result";
 import {
   CarbonTracker,
   REPORT_API_KEY_ENV,
@@ -16,7 +17,6 @@ import {
 } from "@wattprint/tracker";
 import { boundMessage, inCommand, quoted } from "../args.ts";
 import { commandFailure } from "../error-output.ts";
-import { fileErrorSentence } from "../file-error.ts";
 import type { CliIo, ForwardedSignal } from "../io.ts";
 import { findCommand } from "../process/find-command.ts";
 import { type ChildOutcome, type RunningChild, startChild } from "../process/run-child.ts";

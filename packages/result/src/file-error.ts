@@ -1,7 +1,8 @@
 /**
  * A file operation's error as a sentence a person can act on. Node's own text
- * (`EACCES: permission denied, mkdir '/x'`) names the system call, not what to do; the
- * codes a user can fix get the fix, any other keeps Node's message.
+ * (`EACCES: permission denied, mkdir '/x'`) names the system call, not what to do; the codes
+ * a user can fix get the fix, any other keeps Node's message. Shared by the CLI and
+ * `@wattprint/measure` (the bus node's models folder).
  */
 const SENTENCES: Readonly<Record<string, string>> = {
   EACCES: "permission denied: give this user access to it, or choose another path",
@@ -15,10 +16,17 @@ const SENTENCES: Readonly<Record<string, string>> = {
   EROFS: "the file system is read-only: choose a writable path",
 };
 
-export function fileErrorSentence(error: unknown): string {
+/** The `code` of a Node system error (`ENOENT`), or undefined for anything else. */
+export function errorCode(error: unknown): string | undefined {
   const code =
     typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-  const sentence = typeof code === "string" ? SENTENCES[code] : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** What went wrong and the fix, for the codes a user can fix; Node's message otherwise. */
+export function fileErrorSentence(error: unknown): string {
+  const code = errorCode(error);
+  const sentence = code === undefined ? undefined : SENTENCES[code];
   if (sentence !== undefined) return sentence;
   return error instanceof Error ? error.message : String(error);
 }
