@@ -96,6 +96,16 @@ export function derivedFields(dir: string, manifest: Manifest): Record<string, u
 const SHAREABLE_RANGE = /^(workspace:[*^~]|[\^~]\d|>=\d)/;
 
 /**
+ * Dependencies pinned on purpose, with why. `@tgwf/co2` carries the grid data the core's tables
+ * are checked against and labelled with (its version is in every Ember and Electricity Maps
+ * source id): a patch release with new figures would be served under the old label, or stop
+ * every estimate at the year-table check.
+ */
+const PINNED_ON_PURPOSE: Readonly<Record<string, string>> = {
+  "@tgwf/co2": "its data are the core's tables, labelled with its version",
+};
+
+/**
  * Every rule a package.json must meet; `hasLicense` says whether the package folder holds a
  * copy of the root LICENSE. Returns the problems, empty when the manifest is fit to publish
  * (or, for a private package, fit to live in the workspace).
@@ -157,7 +167,7 @@ export function checkManifest(
     }
   }
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
-    if (!SHAREABLE_RANGE.test(range)) {
+    if (!SHAREABLE_RANGE.test(range) && PINNED_ON_PURPOSE[name] === undefined) {
       problems.push(
         problem(
           `dependencies.${name}`,

@@ -109,6 +109,11 @@ describe("checkManifest", () => {
     expect(fields(pinned)).toEqual(["dependencies.zod"]);
   });
 
+  it("accepts the one pin made on purpose: the grid data the core's tables are labelled with", () => {
+    const data = { ...fit, dependencies: { "@tgwf/co2": "0.19.0", zod: "4.6.7" } };
+    expect(fields(data)).toEqual(["dependencies.zod"]);
+  });
+
   it("wants types in every export and default last, and bins in dist", () => {
     const unordered = {
       ...fit,
