@@ -1,6 +1,6 @@
 import { opendirSync, Stats, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { err, failure, ok, type Result } from "@wattprint/result";
+import { err, failure, fileErrorSentence, ok, type Result } from "@wattprint/result";
 import {
   AggregateAccumulator,
   type AggregateTotals,
@@ -154,7 +154,9 @@ export function mostRecentPair(
     names = listNames(logDir);
   } catch (error) {
     if (!isSystemError(error)) throw error;
-    return err(failure("unreadable", `cannot list ${logDir}: ${error.message}`, { path: logDir }));
+    return err(
+      failure("unreadable", `cannot list ${logDir}: ${fileErrorSentence(error)}`, { path: logDir }),
+    );
   }
   for (const name of names) {
     const log = classifyLogFileName(name);

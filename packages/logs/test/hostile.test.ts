@@ -231,6 +231,13 @@ describe("damaged files are reported and skipped, the rest parsed", () => {
     writeFileSync(join(dir, "file"), "x");
     const file = await aggregateConsumption(join(dir, "file"));
     expect(file.ok ? null : file.error).toMatchObject({ kind: "not-a-directory" });
+    // A path through a file: what went wrong and the fix, not `ENOTDIR: not a directory, stat`.
+    const through = await parseAllLogs(join(dir, "file", "logs"));
+    expect(through.ok ? null : through.error).toEqual({
+      kind: "unreadable",
+      message: `cannot list ${join(dir, "file", "logs")}: a part of the path is a file, not a folder: check the path`,
+      path: join(dir, "file", "logs"),
+    });
     const options = scanLogDir(dir, { maxEpochs: -1 });
     expect(options.ok ? null : options.error).toMatchObject({
       kind: "invalid-options",

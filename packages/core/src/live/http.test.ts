@@ -138,6 +138,8 @@ describe("getJson against a local HTTP server", () => {
     server = undefined;
     const result = await getJson({ providerId: "test", url: `${baseUrl}/x` }, schema, fast);
     expect(!result.ok && result.error).toMatchObject({ kind: "network", attempts: 3 });
+    // The system error under Node's bare "fetch failed": here nothing listens on the port.
+    expect(!result.ok && result.error.message).toMatch(/fetch failed \(connect ECONNREFUSED /);
   });
 
   it("uses the injected fetch", async () => {

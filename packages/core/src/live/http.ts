@@ -107,7 +107,7 @@ export async function getJson<T>(
       if (error instanceof SyntaxError) {
         return err(providerErrors.badResponse(providerId, `not JSON: ${error.message}`));
       }
-      last = providerErrors.network(providerId, attempt, String(error));
+      last = providerErrors.network(providerId, attempt, networkCause(error));
       continue;
     } finally {
       scope.end();
@@ -169,3 +169,14 @@ export async function readCappedText(
 
 export const joinUrl = (base: string, path: string): string =>
   `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+
+/**
+ * What a failed fetch ran into. Node's fetch says only "TypeError: fetch failed"; the system
+ * error it wraps (`getaddrinfo ENOTFOUND api.electricitymap.org`, `connect ECONNREFUSED …`)
+ * is what tells a user whether the name, the network or the server is at fault.
+ */
+function networkCause(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error && cause.message !== "") return `${String(error)} (${cause.message})`;
+  return String(error);
+}

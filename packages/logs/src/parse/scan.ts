@@ -1,7 +1,7 @@
 import { opendirSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { err, type Failure, failure, ok, type Result } from "@wattprint/result";
+import { err, type Failure, failure, fileErrorSentence, ok, type Result } from "@wattprint/result";
 import { z } from "zod";
 import {
   classifyLogFileName,
@@ -165,8 +165,9 @@ export function checkLogDir(path: string): Result<void, LogDirError> {
     opendirSync(path).closeSync();
     return ok(undefined);
   } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return err(failure("unreadable", `cannot list ${path}: ${cause}`, { path }));
+    // What the system said, as what went wrong and the fix (EACCES: "permission denied: give
+    // this user access to it, …"), not the system call's text.
+    return err(failure("unreadable", `cannot list ${path}: ${fileErrorSentence(error)}`, { path }));
   }
 }
 
