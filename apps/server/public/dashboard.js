@@ -36,11 +36,14 @@ async function api(path, body) {
 }
 
 /**
- * A detail without the advice the estimation core writes for its command line ("(run
- * `wattprint zones <query>` to list zones)"): on this page the form's lists do that.
+ * A detail without the advice to search the tables, which the API words for its own routes
+ * ("(GET /v1/zones?query=<name> lists zones)") and the estimation core for its command line
+ * ("(run `wattprint zones <query>` to list zones)"): on this page the form's lists do that.
  */
 function forThePage(detail) {
-  return detail.replace(/[;,]?\s*\(?run `wattprint [^`]*`[^();]*\)?/g, "");
+  return detail
+    .replace(/[;,]?\s*\(?GET \/v1\/[^();]*\)?/g, "")
+    .replace(/[;,]?\s*\(?run `wattprint [^`]*`[^();]*\)?/g, "");
 }
 
 function draw(id, config) {
