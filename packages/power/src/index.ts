@@ -64,7 +64,7 @@ export {
   energyBetween,
   type MeterReading,
 } from "./meter/reading.ts";
-export { deviceMatches } from "./meter/select.ts";
+export { deviceMatches, READERS_OF } from "./meter/select.ts";
 export { type CpuFacts, type CpuPowerModel, modelCpu } from "./model/cpu-model.ts";
 export { cpuNameProblem } from "./model/cpu-name.ts";
 export { gatherFacts, type MachineFacts } from "./model/facts.ts";

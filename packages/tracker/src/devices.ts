@@ -7,7 +7,7 @@ import {
   nodeSysfsIo,
   type PowerDevice,
   type PowerMeter,
-  type ReaderId,
+  READERS_OF,
   type ReaderSkip,
   type SimulatedOption,
 } from "@wattprint/power";
@@ -169,17 +169,6 @@ function logName(device: PowerDevice): string {
   return name === "" ? device.id : name;
 }
 
-/** The components each reader can give: a skip of another reader says nothing of a request. */
-const READER_COMPONENTS: Readonly<Record<ReaderId, readonly TrackerComponent[]>> = {
-  rapl: ["cpu"],
-  model: ["cpu"],
-  sim_cpu: ["cpu"],
-  nvml: ["gpu"],
-  amdgpu: ["gpu"],
-  sim_gpu: ["gpu"],
-  powermetrics: ["cpu", "gpu"],
-};
-
 /**
  * Why no device was found for the components asked for: the skips of the readers that could
  * have given them (a RAPL skip explains no missing GPU), what was found instead, and how to
@@ -192,7 +181,7 @@ export function noDevicesMessage(
 ): string {
   const wanted = options.components;
   const why = skipped
-    .filter((s) => READER_COMPONENTS[s.reader].some((c) => wanted.includes(c)))
+    .filter((s) => wanted.some((c) => READERS_OF[c].includes(s.reader)))
     .map((s) => `${s.reader}: ${s.message}`);
   const kinds = [...new Set(found.map((d) => d.kind))];
   const instead = kinds.length === 0 ? "" : `; found only ${kinds.join(", ")} devices`;
