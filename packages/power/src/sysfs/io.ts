@@ -1,5 +1,6 @@
 import { close, constants, fstat, open, type Stats, stat, statfsSync, statSync } from "node:fs";
 import { type FileHandle, opendir, open as openHandle, realpath } from "node:fs/promises";
+import { errorCode as systemErrorCode } from "@wattprint/result";
 import { type ReadCallback, readThread } from "./read-thread.ts";
 
 export type { ReadCallback };
@@ -246,8 +247,7 @@ export const nodeSysfsIo: SysfsIo = {
 
 /** The errno code of a caught error (`ENOENT`), or `EUNKNOWN`. */
 export function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return typeof code === "string" ? code : "EUNKNOWN";
+  return systemErrorCode(error) ?? "EUNKNOWN";
 }
 
 /** Reads a small text attribute; `undefined` when it does not exist. Other errors propagate as codes. */
