@@ -1,11 +1,12 @@
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Participant } from "../src/dds/participant.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import { keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
 
 const open: Participant[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   await Promise.all(open.splice(0).map((p) => p.close()));
 });
 
@@ -23,6 +24,12 @@ async function make(
   });
   open.push(p);
   return p;
+}
+
+/** Drops every datagram `p` sends from here on: it goes silent without a goodbye. */
+function silence(net: MemoryNetwork, p: Participant): void {
+  const prefix = p.guidPrefix;
+  net.dropPolicy = (d) => d.subarray(8, 20).every((x, i) => x === prefix[i]);
 }
 
 const topic = {
@@ -43,8 +50,7 @@ describe("participant lifecycle over the memory network", () => {
     const unmatched = w.once("unmatched", 5000);
     const lost = a.once("participantLost", 5000);
     // B goes silent without saying goodbye.
-    const bPrefix = b.guidPrefix;
-    net.dropPolicy = (d) => d.subarray(8, 20).every((x, i) => x === bPrefix[i]);
+    silence(net, b);
     expect((await lost)?.[1]).toBe("lease-expired");
     expect((await unmatched)?.[0].participantName).toBe("B");
     expect(a.participants).toHaveLength(0);
@@ -204,5 +210,48 @@ describe("participant lifecycle over the memory network", () => {
     // Well-formed forgeries may legitimately change protocol state (DDSI has no
     // authentication without DDS-Security), so only crash-freedom is asserted.
     expect(b.introspect().counters.receiver.datagramsReceived).toBeGreaterThan(3000);
+  });
+});
+
+// An NTP step or an operator's `date -s` moves the wall clock, not the time that passed:
+// leases must not notice it.
+/** Moves Date.now by `offsetMs` from here on, as a stepped system clock does. */
+function stepWallClock(offsetMs: number): void {
+  const real = Date.now.bind(Date);
+  vi.spyOn(Date, "now").mockImplementation(() => real() + offsetMs);
+}
+
+describe("leases across a wall-clock step", () => {
+  it("keeps a live peer and its match when the wall clock jumps a minute ahead", async () => {
+    const net = new MemoryNetwork();
+    const a = await make(net, "A", 2000);
+    const b = await make(net, "B", 2000);
+    const writer = a.createWriter(topic);
+    b.createReader(topic);
+    expect(await writer.waitForMatched(1, 5000)).toBe(true);
+    const lost: string[] = [];
+    a.on("participantLost", (_info, reason) => lost.push(reason));
+    // B is not heard for 700 ms (well within its 2 s lease), so the lease checks (every
+    // 250 ms) run before any announcement of B's could renew it on the stepped clock.
+    silence(net, b);
+    stepWallClock(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    net.dropPolicy = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(lost).toEqual([]);
+    expect(writer.matchedReaders).toHaveLength(1);
+  });
+
+  it("still expires a peer that went silent after the wall clock jumped an hour back", async () => {
+    const net = new MemoryNetwork();
+    const a = await make(net, "A", 20_000);
+    const b = await make(net, "B", 600);
+    const writer = a.createWriter(topic);
+    b.createReader(topic);
+    expect(await writer.waitForMatched(1, 5000)).toBe(true);
+    stepWallClock(-3_600_000);
+    const lost = a.once("participantLost", 5000);
+    silence(net, b);
+    expect((await lost)?.[1]).toBe("lease-expired");
   });
 });
