@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { openApiText, readCheckedInOpenApi } from "../src/openapi.ts";
 import { answerValues } from "../src/routes/logs.ts";
 import type { RunStore } from "../src/store/run-store.ts";
-import { appForFile, multipart, testApp } from "./support/app.test-support.ts";
+import { appForFile, multipart, testApp, uploadLogs } from "./support/app.test-support.ts";
 import { writtenRunLogs } from "./support/logs.test-support.ts";
 import { runResult } from "./support/runs.test-support.ts";
 
@@ -13,16 +13,8 @@ const rig = appForFile({ bodyLimitBytes: 64 * 1024, uploadLimitBytes: 16 * 1024 
 const json = (method: "GET" | "POST", url: string, payload?: unknown) =>
   rig.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
-/** POSTs files to /v1/logs/parse as a multipart form (`cut` bytes dropped from its end). */
-const upload = (files: Parameters<typeof multipart>[0], cut = 0) => {
-  const { body, contentType } = multipart(files);
-  return rig.app.inject({
-    method: "POST",
-    url: "/v1/logs/parse",
-    headers: { "content-type": contentType },
-    payload: body.subarray(0, body.length - cut),
-  });
-};
+const upload = (files: Parameters<typeof uploadLogs>[1], cut = 0) =>
+  uploadLogs(rig.app, files, cut);
 
 /** A problem document: its content type, status, type and (when given) the field at fault. */
 function expectProblem(

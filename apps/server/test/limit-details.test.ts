@@ -1,21 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { MAX_UPLOAD_FILES } from "../src/options.ts";
-import { appForFile, multipart } from "./support/app.test-support.ts";
+import { appForFile, uploadLogs } from "./support/app.test-support.ts";
 
 // The limits' problem details name what was over which limit: Fastify's and busboy's own
 // texts ("request file too large", "reach files limit", "Request body is too large") named
 // neither.
 const rig = appForFile({ uploadLimitBytes: 2000, bodyLimitBytes: 4096 });
 
-const upload = (files: { name: string; content: string }[]) => {
-  const { body, contentType } = multipart(files);
-  return rig.app.inject({
-    method: "POST",
-    url: "/v1/logs/parse",
-    headers: { "content-type": contentType },
-    payload: body,
-  });
-};
+const upload = (files: Parameters<typeof uploadLogs>[1]) => uploadLogs(rig.app, files);
 
 describe("a request over a limit", () => {
   it("names the uploaded file over the upload limit, and the limit", async () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { UPLOAD_LIMITS } from "../src/routes/logs.ts";
-import { appForFile, multipart } from "./support/app.test-support.ts";
+import { appForFile, uploadLogs } from "./support/app.test-support.ts";
 import { runLogsWithFigures, writtenRunLogs } from "./support/logs.test-support.ts";
 
 const rig = appForFile({ uploadLimitBytes: 8 * 1024 * 1024 });
 
-const upload = (files: { name: string; content: string }[]) => {
-  const { body, contentType } = multipart(files);
-  return rig.app.inject({
-    method: "POST",
-    url: "/v1/logs/parse",
-    headers: { "content-type": contentType },
-    payload: body,
-  });
-};
+const upload = (files: Parameters<typeof uploadLogs>[1]) => uploadLogs(rig.app, files);
 
 // 300 epochs of 1,000 devices: 600,300 figures a log, so two of them pass the answer's limit.
 const DEVICES = 1000;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll } from "vitest";
 import { type AppSettings, type BuiltApp, buildApp, DEFAULT_APP_SETTINGS } from "../../src/app.ts";
 import { migrate } from "../../src/store/migrations.ts";
@@ -62,4 +62,19 @@ export function multipart(
     body: Buffer.from(`${parts.join("")}--${boundary}--\r\n`, "utf8"),
     contentType: `multipart/form-data; boundary=${boundary}`,
   };
+}
+
+/** POSTs `files` to /v1/logs/parse on `app` as a multipart form, `cut` bytes dropped from its end. */
+export function uploadLogs(
+  app: FastifyInstance,
+  files: Parameters<typeof multipart>[0],
+  cut = 0,
+): Promise<LightMyRequestResponse> {
+  const { body, contentType } = multipart(files);
+  return app.inject({
+    method: "POST",
+    url: "/v1/logs/parse",
+    headers: { "content-type": contentType },
+    payload: body.subarray(0, body.length - cut),
+  });
 }
