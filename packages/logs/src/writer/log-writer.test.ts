@@ -368,30 +368,33 @@ describe("figures that pass the reader's limits once converted or summed", () =>
   });
 });
 
+/**
+ * What `support` (a script in ../../test) prints about `dir`, run under a file size limit of
+ * `kib` KiB (SIGXFSZ ignored): the write that passes it fails with EFBIG.
+ */
+async function underFileSizeLimit(kib: number, support: string, dir: string): Promise<unknown> {
+  const child = spawn(
+    "bash",
+    [
+      "-c",
+      `trap '' XFSZ; ulimit -f ${kib}; exec "$0" --import tsx --conditions=@wattprint/source "$1" "$2"`,
+      process.execPath,
+      fileURLToPath(new URL(`../../test/${support}`, import.meta.url)),
+      dir,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  await new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  return JSON.parse(out);
+}
+
 describe("end() after a failed write", () => {
   it("returns the failure and closes both files (it left them open)", async () => {
-    const dir = newDir();
-    const support = fileURLToPath(
-      new URL("../../test/full-disk-writer.test-support.ts", import.meta.url),
-    );
-    const child = spawn(
-      "bash",
-      [
-        "-c",
-        // A 4 KiB file size limit: the write that passes it fails with EFBIG.
-        `trap '' XFSZ; ulimit -f 4; exec "$0" --import tsx --conditions=@wattprint/source "$1" "$2"`,
-        process.execPath,
-        support,
-        dir,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    await new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    expect(JSON.parse(out)).toEqual({
+    expect(await underFileSizeLimit(4, "full-disk-writer.test-support.ts", newDir())).toEqual({
       failed: "write-failed",
       before: 2,
       ended: "write-failed",
@@ -402,27 +405,10 @@ describe("end() after a failed write", () => {
 
 describe("a start whose opening lines cannot be written", () => {
   it("fails and leaves no empty pair of logs behind (later reports skipped them as empty)", async () => {
-    const dir = newDir();
-    const support = fileURLToPath(
-      new URL("../../test/full-disk-start.test-support.ts", import.meta.url),
-    );
-    const child = spawn(
-      "bash",
-      [
-        "-c",
-        `trap '' XFSZ; ulimit -f 0; exec "$0" --import tsx --conditions=@wattprint/source "$1" "$2"`,
-        process.execPath,
-        support,
-        dir,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
+    expect(await underFileSizeLimit(0, "full-disk-start.test-support.ts", newDir())).toEqual({
+      started: "write-failed",
+      files: [],
     });
-    await new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    expect(JSON.parse(out)).toEqual({ started: "write-failed", files: [] });
   });
 });
 
