@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Participant } from "../src/dds/participant.ts";
 import type { ParticipantOptions } from "../src/dds/participant-options.ts";
 import { EARLY_TRAFFIC_TOTAL } from "../src/routing/early-writer-traffic.ts";
@@ -8,7 +8,14 @@ import type { Locator } from "../src/wire/locator.ts";
 import { udpV4Locator } from "../src/wire/locator.ts";
 import { MessageBuilder } from "../src/wire/message.ts";
 import { writeData } from "../src/wire/submessages/data.ts";
-import { collect, keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
+import {
+  collect,
+  keyHash,
+  memoryParticipants,
+  RELIABLE_TOPIC,
+  readU32Payload,
+  u32Payload,
+} from "./helpers.ts";
 import { forgedPrefix, forgedSpdp, sleep, until } from "./hostile-helpers.ts";
 
 /*
@@ -16,34 +23,16 @@ import { forgedPrefix, forgedSpdp, sleep, until } from "./hostile-helpers.ts";
  * of writers not matched yet, sent by prefixes SPDP never announced, or by one discovered
  * participant without end, must not take the place of a genuine writer's first samples.
  */
-const open: Participant[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close()));
-});
 
-const topic = {
-  topicName: "t",
-  typeName: "T",
-  keyed: true,
-  qos: { reliability: "reliable", history: { kind: "keep-all" } },
-} as const;
+const topic = RELIABLE_TOPIC;
 
-async function make(
+const participantOn = memoryParticipants({ heartbeatPeriodMs: 100, announcementPeriodMs: 300 });
+const make = (
   net: MemoryNetwork,
   address: string,
   name: string,
   options: Partial<ParticipantOptions> = {},
-): Promise<Participant> {
-  const p = await participant({
-    transport: net.transport(address),
-    name,
-    heartbeatPeriodMs: 100,
-    announcementPeriodMs: 300,
-    ...options,
-  });
-  open.push(p);
-  return p;
-}
+): Promise<Participant> => participantOn(net, name, options, address);
 
 /** One DATA of an unmatched writer `writerKey` of the participant with `prefix`. */
 function unknownWriterData(prefix: Uint8Array, writerKey: number, sn: number): Uint8Array {

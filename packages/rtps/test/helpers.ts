@@ -1,13 +1,51 @@
+import { afterEach } from "vitest";
 import type { DataReader } from "../src/dds/data-reader.ts";
 import { createParticipant, type Participant } from "../src/dds/participant.ts";
 import type { ParticipantOptions } from "../src/dds/participant-options.ts";
 import type { ReceivedSample } from "../src/endpoints/reader.ts";
+import type { MemoryNetwork } from "../src/transport/memory.ts";
 
 /** Creates a participant or fails the test with the reason. */
 export async function participant(options: ParticipantOptions): Promise<Participant> {
   const r = await createParticipant(options);
   if (!r.ok) throw new Error(`createParticipant: ${r.error.kind}: ${r.error.message}`);
   return r.value;
+}
+
+/** A keyed, reliable, KEEP_ALL topic: what the memory-network tests write on. */
+export const RELIABLE_TOPIC = {
+  topicName: "t",
+  typeName: "T",
+  keyed: true,
+  qos: { reliability: "reliable", history: { kind: "keep-all" } },
+} as const;
+
+/**
+ * A maker of participants on a memory network (at `address`, or the network's next one) with
+ * `defaults` under each call's options; every one it made is closed after each test.
+ */
+export function memoryParticipants(
+  defaults: Partial<ParticipantOptions>,
+): (
+  net: MemoryNetwork,
+  name: string,
+  options?: Partial<ParticipantOptions>,
+  address?: string,
+) => Promise<Participant> {
+  const open: Participant[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((p) => p.close()));
+  });
+  return async (net, name, options = {}, address) => {
+    const p = await participant({
+      transport: net.transport(address),
+      name,
+      ...defaults,
+      ...options,
+    });
+    open.push(p);
+    return p;
+  };
 }
 
 /** Collects `count` samples from a reader, or rejects after `timeoutMs` with what arrived. */

@@ -1,9 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createParticipant, type Participant } from "../src/dds/participant.ts";
 import type { ParticipantOptions } from "../src/dds/participant-options.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
 import { type Locator, locatorIpV4, udpV4Locator } from "../src/wire/locator.ts";
-import { collect, keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
+import {
+  collect,
+  keyHash,
+  memoryParticipants,
+  RELIABLE_TOPIC,
+  readU32Payload,
+  u32Payload,
+} from "./helpers.ts";
 import {
   floodParticipant,
   forgedPrefix,
@@ -18,34 +25,16 @@ import {
  * attacker here is a bare memory socket sending hand-built SPDP; the traffic the participant
  * sends to the addresses the forgeries claim is counted by the network's drop policy.
  */
-const open: Participant[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close()));
-});
 
-async function make(
+const participantOn = memoryParticipants({ heartbeatPeriodMs: 100, announcementPeriodMs: 300 });
+const make = (
   net: MemoryNetwork,
   address: string,
   name: string,
   options: Partial<ParticipantOptions> = {},
-): Promise<Participant> {
-  const p = await participant({
-    transport: net.transport(address),
-    name,
-    heartbeatPeriodMs: 100,
-    announcementPeriodMs: 300,
-    ...options,
-  });
-  open.push(p);
-  return p;
-}
+): Promise<Participant> => participantOn(net, name, options, address);
 
-const topic = {
-  topicName: "t",
-  typeName: "T",
-  keyed: true,
-  qos: { reliability: "reliable", history: { kind: "keep-all" } },
-} as const;
+const topic = RELIABLE_TOPIC;
 
 /** Sends `count` forged participants' announcements to `target` from one attacker address. */
 function flood(

@@ -2,29 +2,22 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Participant } from "../src/dds/participant.ts";
 import { MemoryNetwork } from "../src/transport/memory.ts";
-import { keyHash, participant, readU32Payload, u32Payload } from "./helpers.ts";
+import {
+  keyHash,
+  memoryParticipants,
+  participant,
+  RELIABLE_TOPIC,
+  readU32Payload,
+  u32Payload,
+} from "./helpers.ts";
 
-const open: Participant[] = [];
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(open.splice(0).map((p) => p.close()));
 });
 
-async function make(
-  net: MemoryNetwork,
-  name: string,
-  leaseDurationMs = 20_000,
-): Promise<Participant> {
-  const p = await participant({
-    transport: net.transport(),
-    name,
-    leaseDurationMs,
-    announcementPeriodMs: 200,
-    heartbeatPeriodMs: 100,
-  });
-  open.push(p);
-  return p;
-}
+const made = memoryParticipants({ announcementPeriodMs: 200, heartbeatPeriodMs: 100 });
+const make = (net: MemoryNetwork, name: string, leaseDurationMs = 20_000): Promise<Participant> =>
+  made(net, name, { leaseDurationMs });
 
 /** Drops every datagram `p` sends from here on: it goes silent without a goodbye. */
 function silence(net: MemoryNetwork, p: Participant): void {
@@ -32,12 +25,7 @@ function silence(net: MemoryNetwork, p: Participant): void {
   net.dropPolicy = (d) => d.subarray(8, 20).every((x, i) => x === prefix[i]);
 }
 
-const topic = {
-  topicName: "t",
-  typeName: "T",
-  keyed: true,
-  qos: { reliability: "reliable", history: { kind: "keep-all" } },
-} as const;
+const topic = RELIABLE_TOPIC;
 
 describe("participant lifecycle over the memory network", () => {
   it("expires a silent peer by lease and unmatches its endpoints", async () => {
