@@ -1,6 +1,7 @@
 import { type Failure, failure, type Result } from "@wattprint/result";
+import { boundedMemo } from "../text/bounded-memo.ts";
 import { quoteName } from "../text/quote-name.ts";
-import { findHardware } from "./lookup.ts";
+import { findHardware, REMEMBERED_LOOKUPS } from "./lookup.ts";
 import { startsWithGeneration } from "./normalise.ts";
 
 /** One hardware value as typed: the name to look up, and how many of it the value says. */
@@ -167,7 +168,17 @@ function readCount(input: string): CountedHardware {
  * estimate's hardware names (`estimateFootprint`, `POST /v1/estimate`) both read counts so.
  */
 export function readHardwareCount(input: string): Result<CountedHardware, HardwareCountError> {
-  const raw = input.trim();
+  return rememberedReadings(input.trim());
+}
+
+/**
+ * Readings of the values a service sees request after request (a fifth of an estimate's
+ * time went into these patterns and words), with the hardware lookup's limits. Answers are
+ * frozen by type (readonly), never copied.
+ */
+const rememberedReadings = boundedMemo(REMEMBERED_LOOKUPS, readTrimmed);
+
+function readTrimmed(raw: string): Result<CountedHardware, HardwareCountError> {
   try {
     return { ok: true, value: readCount(raw) };
   } catch (error) {

@@ -57,7 +57,7 @@ const MAX_SUGGESTIONS = 5;
  * the longest name kept (the table's longest is 38 characters; a longer query is looked up
  * every time, so that a request's megabyte-long name is not held).
  */
-const REMEMBERED_LOOKUPS = { entries: 512, keyChars: 128 } as const;
+export const REMEMBERED_LOOKUPS = { entries: 512, keyChars: 128 } as const;
 
 interface Entry {
   readonly profile: HardwareProfile;
