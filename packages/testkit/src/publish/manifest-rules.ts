@@ -38,7 +38,8 @@ const manifestSchema = z.looseObject({
   keywords: z.array(z.string().min(1)).optional(),
   sideEffects: z.union([z.boolean(), z.array(z.string())]).optional(),
   files: z.array(z.string()).optional(),
-  exports: z.record(z.string(), stringRecord).optional(),
+  /** Conditions by export path; `./package.json` maps to the file itself. */
+  exports: z.record(z.string(), z.union([z.string(), stringRecord])).optional(),
   bin: stringRecord.optional(),
   dependencies: stringRecord.optional(),
   publishConfig: z.looseObject({}).optional(),
@@ -49,16 +50,28 @@ export type Manifest = z.infer<typeof manifestSchema>;
 /** One thing wrong with a package.json, and what to write instead. */
 export type ManifestProblem = Failure<"manifest-invalid"> & { readonly field: string };
 
+/** An export map: conditions by path, or a path's one target (`./package.json`). */
+export type ExportMap = Readonly<Record<string, string | Readonly<Record<string, string>>>>;
+
+/**
+ * The export that lets tools read a package's manifest (its version, for a bug report or a
+ * compatibility check) through `require.resolve("<name>/package.json")` or an import: an
+ * export map hides every path it does not name, this one included.
+ */
+export const MANIFEST_EXPORT = "./package.json";
+
 /** The export map as published: the development condition removed from every entry. */
 export function publishedExports(
-  exports: Readonly<Record<string, Readonly<Record<string, string>>>>,
-): Record<string, Record<string, string>> {
+  exports: ExportMap,
+): Record<string, string | Record<string, string>> {
   return Object.fromEntries(
     Object.entries(exports).map(([path, conditions]) => [
       path,
-      Object.fromEntries(
-        Object.entries(conditions).filter(([name]) => name !== PUBLISHING.sourceCondition),
-      ),
+      typeof conditions === "string"
+        ? conditions
+        : Object.fromEntries(
+            Object.entries(conditions).filter(([name]) => name !== PUBLISHING.sourceCondition),
+          ),
     ]),
   );
 }
@@ -153,8 +166,17 @@ export function checkManifest(
   if (!manifest.files?.includes("dist")) {
     problems.push(problem("files", 'expected ["dist"]: only the build is published'));
   }
+  if (manifest.exports !== undefined && manifest.exports[MANIFEST_EXPORT] !== MANIFEST_EXPORT) {
+    problems.push(
+      problem(
+        `exports["${MANIFEST_EXPORT}"]`,
+        `expected "${MANIFEST_EXPORT}", so that tools can read the version through the export map`,
+      ),
+    );
+  }
   for (const [path, conditions] of Object.entries(manifest.exports ?? {})) {
-    const names = Object.keys(conditions);
+    if (path === MANIFEST_EXPORT) continue;
+    const names = typeof conditions === "string" ? [] : Object.keys(conditions);
     if (names.at(-1) !== "default" || !names.includes("types")) {
       problems.push(
         problem(`exports["${path}"]`, 'needs "types", and "default" as its last condition'),

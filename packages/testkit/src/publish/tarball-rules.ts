@@ -78,7 +78,7 @@ export function checkTarball(
   const manifestText = text("package.json");
   const manifest = JSON.parse(manifestText) as {
     files?: string[];
-    exports?: Record<string, Record<string, string>>;
+    exports?: Record<string, string | Record<string, string>>;
     bin?: Record<string, string>;
   } & Partial<Record<(typeof DEPENDENCY_FIELDS)[number], Record<string, string>>>;
 
@@ -132,7 +132,7 @@ export function checkTarball(
   }
   const present = new Set(files.map((file) => file.path));
   const targets = Object.values(manifest.exports ?? {}).flatMap((conditions) =>
-    Object.values(conditions),
+    typeof conditions === "string" ? [conditions] : Object.values(conditions),
   );
   for (const target of [...targets, ...Object.values(manifest.bin ?? {})]) {
     const path = target.replace(/^\.\//, "");

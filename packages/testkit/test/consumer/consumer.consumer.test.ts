@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MANIFEST_EXPORT } from "../../src/publish/manifest-rules.ts";
 import { checkTarball, packedFiles } from "../../src/publish/tarball-rules.ts";
 import { publishablePackages, workspacePackages } from "../../src/publish/workspace.ts";
 
@@ -51,10 +52,12 @@ async function sh(file: string, args: readonly string[], cwd: string, timeout = 
 const tarballName = (name: string, version: string) =>
   `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`;
 
-/** The specifiers a user may import: "@wattprint/rtps", "@wattprint/rtps/udp", ... */
+/** The code specifiers a user may import: "@wattprint/rtps", "@wattprint/rtps/udp", ... */
 const specifiers = () =>
   [...packed.values()].flatMap((pkg) =>
-    pkg.exports.map((path) => (path === "." ? pkg.name : `${pkg.name}/${path.slice(2)}`)),
+    pkg.exports
+      .filter((path) => path !== MANIFEST_EXPORT)
+      .map((path) => (path === "." ? pkg.name : `${pkg.name}/${path.slice(2)}`)),
   );
 
 beforeAll(async () => {
@@ -258,6 +261,19 @@ console.log(specs.length);`;
     const usage = await outcome(["--interval", "soon", "--", "node", "-e", ""]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--interval/);
+  });
+
+  it("every package's manifest resolves by name, export map or not, with its packed version", async () => {
+    const names = [...packed.keys()];
+    const script = `for (const name of ${JSON.stringify(names)}) {
+  console.log(name + " " + require(require.resolve(name + "/package.json")).version);
+}`;
+    writeFileSync(join(project, "manifests.cjs"), script);
+    const { stdout } = await sh(process.execPath, ["manifests.cjs"], project);
+    expect(stdout.trim().split("\n")).toEqual(
+      [...packed.values()].map((pkg) => `${pkg.name} ${pkg.version}`),
+    );
+    expect([...packed.values()].filter((pkg) => pkg.exports.length > 0).length).toBeGreaterThan(5);
   });
 
   it("every bin answers --help and --version through npx", async () => {

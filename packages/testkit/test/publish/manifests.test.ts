@@ -74,12 +74,16 @@ const fit = {
       types: "./dist/index.d.ts",
       default: "./dist/index.js",
     },
+    "./package.json": "./package.json",
   },
   files: ["dist"],
   dependencies: { zod: "^4.6.7", "@wattprint/result": "workspace:*" },
   publishConfig: {
     access: "public",
-    exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" } },
+    exports: {
+      ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
+      "./package.json": "./package.json",
+    },
   },
 };
 
@@ -117,10 +121,25 @@ describe("checkManifest", () => {
   it("wants types in every export and default last, and bins in dist", () => {
     const unordered = {
       ...fit,
-      exports: { ".": { default: "./dist/index.js", types: "./dist/index.d.ts" } },
+      exports: {
+        ".": { default: "./dist/index.js", types: "./dist/index.d.ts" },
+        "./package.json": "./package.json",
+      },
       bin: { example: "./src/main.ts" },
     };
     expect(fields(unordered)).toEqual(["publishConfig", 'exports["."]', "bin.example"]);
+  });
+
+  it("wants the manifest itself exported, so tools can read the version", () => {
+    const { "./package.json": _manifest, ...code } = fit.exports;
+    const hidden = {
+      ...fit,
+      exports: code,
+      publishConfig: { access: "public", exports: { ".": fit.publishConfig.exports["."] } },
+    };
+    expect(fields(hidden)).toEqual(['exports["./package.json"]']);
+    const elsewhere = { ...hidden, exports: { ...code, "./package.json": "./dist/package.json" } };
+    expect(fields(elsewhere)).toContain('exports["./package.json"]');
   });
 
   it("asks a private package only for the shared fields", () => {
