@@ -246,6 +246,28 @@ describe.concurrent("wattprint track", () => {
     expect(outcome.interruptListeners).toBe(0);
   });
 
+  it("says a signal while the tracker opens as its own failure under --json", async () => {
+    let sent = false;
+    const outcome = await track(["--sim-cpu", "10", "--no-logs", "--json", "--", "true"], {
+      onStderr: (_text, signal) => {
+        if (!sent) signal("SIGINT");
+        sent = true;
+      },
+    });
+    expect(outcome.code).toBe(130);
+    const lines = outcome.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    // The warnings before it stay diagnostics; the line that ends the command has its kind.
+    expect(lines.at(-1)).toEqual({
+      kind: "interrupted",
+      message: "wattprint track: SIGINT before the command started; it was not run",
+      signal: "SIGINT",
+    });
+    expect(outcome.stdout).toBe("");
+  });
+
   it("says 127 for a command that is not found, and runs nothing", async () => {
     const logDir = freshDir();
     const outcome = await track(["--log-dir", logDir, "--", "wattprint-no-such-command", "--flag"]);

@@ -147,7 +147,15 @@ export async function runTrack(argv: readonly string[], io: CliIo): Promise<numb
     if (typeof tracker === "number") return tracker;
     if (early !== null) {
       await tracker[Symbol.asyncDispose]();
-      io.stderr(`${COMMAND}: ${early} before the command started; it was not run\n`);
+      // It ends the command: under --json a failure of its own kind, not a diagnostic.
+      commandFailure(
+        io,
+        "interrupted",
+        `${COMMAND}: ${early} before the command started; it was not run`,
+        {
+          signal: early,
+        },
+      );
       return 128 + (constants.signals[early] ?? 0);
     }
     const startedMs = performance.now();
