@@ -15,6 +15,7 @@ export type TarballProblem = Failure<
   | "development-condition"
   | "map-without-sources"
   | "declaration-map"
+  | "unimportable-declaration"
   | "missing-target"
   | "bin-not-executable"
   | "no-licence"
@@ -65,8 +66,9 @@ const DEPENDENCY_FIELDS = [
 /**
  * Everything that must hold of a tarball about to be published: only what `files` names, no
  * `workspace:` range left, no development condition, source maps that carry their sources
- * and no declaration maps (both would point at the src/ that is not shipped), every export
- * and bin target present, bins executable with a node shebang, and the licence text.
+ * and no declaration maps (both would point at the src/ that is not shipped), no declarations
+ * in a package without an export map (a command), every export and bin target present, bins
+ * executable with a node shebang, and the licence text.
  */
 export function checkTarball(
   unpacked: string,
@@ -85,6 +87,19 @@ export function checkTarball(
   for (const file of files) {
     if (!coveredByFiles(file.path, manifest.files ?? [])) {
       problems.push(failure("outside-files", "not covered by `files`", { path: file.path }));
+    }
+    if (manifest.exports === undefined && file.path.endsWith(".d.ts")) {
+      // A package without an export map is a command (an app): nothing imports it, so its
+      // declarations are bytes every install downloads for no reader.
+      problems.push(
+        failure(
+          "unimportable-declaration",
+          "types in a package nothing imports: declaration false, and a clean dist",
+          {
+            path: file.path,
+          },
+        ),
+      );
     }
     if (file.path.endsWith(".d.ts.map")) {
       problems.push(

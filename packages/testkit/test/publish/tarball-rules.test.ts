@@ -81,6 +81,18 @@ describe("checkTarball", () => {
     expect(kinds(dir)).toEqual(["declaration-map", "map-without-sources"]);
   });
 
+  it("refuses declarations in a package with no export map: nothing imports a command", () => {
+    const app = unpacked({}, { exports: undefined });
+    expect(checkTarball(app, packedFiles(app), LICENCE)).toEqual([
+      {
+        kind: "unimportable-declaration",
+        message: "types in a package nothing imports: declaration false, and a clean dist",
+        path: "dist/index.d.ts",
+      },
+    ]);
+    expect(kinds(unpacked({ "dist/index.d.ts": null }, { exports: undefined }))).toEqual([]);
+  });
+
   it("refuses a bin without its shebang or its exec bit, and a missing target", () => {
     const noShebang = unpacked({ "dist/main.js": "console.log(1);\n" });
     expect(kinds(noShebang)).toEqual(["bin-not-executable"]);
