@@ -58,7 +58,13 @@ export type ProblemKind =
   /** Counter arithmetic: the counter moved more than the device can draw; interval not counted. */
   | "implausible-delta"
   /** Counter arithmetic: a counter without wrap went backwards (driver reload); interval not counted. */
-  | "counter-reset";
+  | "counter-reset"
+  /**
+   * Power only: a good reading came long after the last one (a paused process or machine, or
+   * readings that failed meanwhile); the energy between them is counted as a straight line
+   * between the two, an estimate rather than a measurement.
+   */
+  | "long-bridge";
 
 export const PROBLEM_KINDS: readonly ProblemKind[] = [
   "vanished",
@@ -69,6 +75,7 @@ export const PROBLEM_KINDS: readonly ProblemKind[] = [
   "ambiguous-wraps",
   "implausible-delta",
   "counter-reset",
+  "long-bridge",
 ];
 
 export interface ReadingProblem extends Failure<ProblemKind> {
@@ -100,6 +107,7 @@ export function emptyProblemCounters(): ProblemCounters {
     "ambiguous-wraps": 0,
     "implausible-delta": 0,
     "counter-reset": 0,
+    "long-bridge": 0,
   };
 }
 

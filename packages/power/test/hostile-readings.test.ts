@@ -107,6 +107,32 @@ describe("the meter's accumulation of hostile readings", () => {
     expect(glitch.problem?.message).toMatch(/more than the 1000 W this device can draw/);
   });
 
+  it("flags power drawn as a line across a pause, still counting it; a slow cadence is not flagged", () => {
+    const second = (atMs: number) => ({ energyJ: Number.NaN, watts: 100, atMs });
+    // Every second, then nothing for ten minutes (SIGSTOP, a paused VM), then every second.
+    const paused = run(false, [second(0), second(1000), second(2000), second(602_000)]);
+    expect(paused.problem?.kind).toBe("long-bridge");
+    expect(paused.problem?.message).toMatch(
+      /600\.0 s passed between two power readings taken every 1\.0 s before .* an estimate rather than a measurement/,
+    );
+    expect(paused.energyJ).toBeCloseTo(100 * 602, 6);
+    expect(paused.samples).toBe(4);
+    // The next reading on the old cadence is not flagged: the pause did not become the cadence.
+    paused.add(
+      { energyJ: Number.NaN, watts: 100, utilisation: Number.NaN, problem: null },
+      603_000,
+    );
+    expect(paused.problem).toBeNull();
+    // A steady minute between readings is a cadence, not a pause; nor is a short gap.
+    expect(run(false, [second(0), second(60_000), second(120_000)]).problem).toBeNull();
+    expect(run(false, [second(0), second(1000), second(4000)]).problem).toBeNull();
+    // A counter measures the gap itself.
+    const counter = (energyJ: number, atMs: number) => ({ energyJ, watts: Number.NaN, atMs });
+    const counted = run(true, [counter(0, 0), counter(100, 1000), counter(60_100, 601_000)]);
+    expect(counted.problem).toBeNull();
+    expect(counted.energyJ).toBe(60_100);
+  });
+
   it("advises an interval the wrap check accepts", () => {
     // Intel's usual RAPL range at a 1000 W ceiling: "every 262 s" was flagged again at 262 s.
     const rangeJ = 262_143.328851;

@@ -27,6 +27,14 @@ export function safeIntervalFix(rangeJ: number, maxWatts: number): string {
     : `sample at least every ${Math.max(1, Math.ceil(limitS * 1000) - 1)} ms`;
 }
 
+/**
+ * A power-only device's interval is flagged `long-bridge` when it is at least this many times
+ * the last interval before it and at least `LONG_BRIDGE_MIN_S`: a steady slow sampling (every
+ * 60 s) is never flagged, a one-second cadence that stops for a minute is.
+ */
+const LONG_BRIDGE_FACTOR = 5;
+const LONG_BRIDGE_MIN_S = 10;
+
 /** A reading's own object, rewritten in place by `PowerMeter.sampleInto`. */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -76,6 +84,8 @@ export class DeviceAccumulator {
   private lastEnergyJ = Number.NaN;
   private lastWatts = Number.NaN;
   private lastAtMs = Number.NaN;
+  /** The last power interval not flagged `long-bridge`, in seconds: the cadence to compare with. */
+  private powerIntervalS = Number.NaN;
   private readonly step: CounterStepState = newCounterStepState();
   private readonly useCounter: boolean;
   /** The counter's wrap range (Infinity when it never wraps): a reading at or past it is not the counter's. */
@@ -270,9 +280,29 @@ export class DeviceAccumulator {
     } else {
       const elapsedS = Math.max(0, atMs - this.lastAtMs) / 1000;
       this.energyJ += ((this.lastWatts + watts) / 2) * elapsedS;
+      const cadenceS = this.powerIntervalS;
+      // NaN compares false: the first interval sets the cadence and is never flagged.
+      if (elapsedS >= LONG_BRIDGE_MIN_S && elapsedS >= LONG_BRIDGE_FACTOR * cadenceS) {
+        this.bridged(elapsedS, cadenceS);
+      } else {
+        this.powerIntervalS = elapsedS;
+      }
     }
     this.lastWatts = watts;
     this.lastAtMs = atMs;
+  }
+
+  /**
+   * Counted, but flagged: power was drawn as a line across a gap the sampling did not see
+   * (SIGSTOP, a paused VM, a run of failed readings). A counter device needs no flag: its
+   * next delta measures the gap.
+   */
+  private bridged(elapsedS: number, cadenceS: number): void {
+    this.problem = readingProblem(
+      "long-bridge",
+      this.device.id,
+      `${this.device.reader} ${this.device.name}: ${elapsedS.toFixed(1)} s passed between two power readings taken every ${cadenceS.toFixed(1)} s before (was the process or the machine paused, or did readings fail?); the energy in between is a straight line from one to the other, an estimate rather than a measurement.`,
+    );
   }
 
   /** Seconds from the last reading (or the meter's start) to `atMs`. */
