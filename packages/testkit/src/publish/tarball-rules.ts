@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import { type Failure, failure } from "@wattprint/result";
 import { PUBLISHING } from "./manifest-rules.ts";
 
@@ -19,6 +19,7 @@ export type TarballProblem = Failure<
   | "missing-target"
   | "bin-not-executable"
   | "no-licence"
+  | "stale-build"
 > & { readonly path: string };
 
 /** Every file under an unpacked package folder (`tar -xzf` keeps the modes pnpm packed). */
@@ -166,6 +167,38 @@ export function checkTarball(
   }
   if (!present.has("LICENSE") || text("LICENSE") !== licence) {
     problems.push(failure("no-licence", "the root LICENSE is not packed", { path: "LICENSE" }));
+  }
+  return problems;
+}
+
+/**
+ * Built files whose sources are gone: a file renamed or moved in src/ leaves its old build in
+ * dist/ (tsc never deletes), and a release from that checkout would publish it. A packed
+ * file is stale when its source map names sources and none of them exists under
+ * `packageDir`, the package's folder in the workspace (a bundle names many, and virtual ones).
+ */
+export function staleBuildFiles(
+  unpacked: string,
+  files: readonly PackedFile[],
+  packageDir: string,
+): TarballProblem[] {
+  const problems: TarballProblem[] = [];
+  for (const file of files) {
+    if (!file.path.endsWith(".js.map") && !file.path.endsWith(".cjs.map")) continue;
+    const map = JSON.parse(readFileSync(join(unpacked, file.path), "utf8")) as {
+      sources?: unknown[];
+    };
+    const sources = (map.sources ?? []).filter((s): s is string => typeof s === "string");
+    const from = join(packageDir, dirname(file.path));
+    if (sources.length > 0 && !sources.some((source) => existsSync(join(from, source)))) {
+      problems.push(
+        failure(
+          "stale-build",
+          `built from ${sources[0]}, which is gone: rebuild from an empty dist (rm -rf dist; pnpm build)`,
+          { path: file.path.replace(/\.map$/, "") },
+        ),
+      );
+    }
   }
   return problems;
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANIFEST_EXPORT } from "../../src/publish/manifest-rules.ts";
-import { checkTarball, packedFiles } from "../../src/publish/tarball-rules.ts";
+import { checkTarball, packedFiles, staleBuildFiles } from "../../src/publish/tarball-rules.ts";
 import { publishablePackages, workspacePackages } from "../../src/publish/workspace.ts";
 
 /**
@@ -120,11 +120,12 @@ describe("the packed tarballs", () => {
   });
 
   for (const { dir, manifest } of publishable) {
-    it(`${dir}: only its files, real versions, no development condition, full maps`, () => {
+    it(`${dir}: only its files, real versions, no development condition, full maps, no stale builds`, () => {
       const pkg = packed.get(String(manifest.name));
       if (!pkg) throw new Error(`${dir} was not packed`);
       const files = packedFiles(pkg.unpacked);
       expect(checkTarball(pkg.unpacked, files, licence)).toEqual([]);
+      expect(staleBuildFiles(pkg.unpacked, files, join(ROOT, dir))).toEqual([]);
       // The dependencies between our packages name the version published beside them.
       const packedManifest = JSON.parse(readFileSync(join(pkg.unpacked, "package.json"), "utf8"));
       for (const [dep, range] of Object.entries(packedManifest.dependencies ?? {})) {

@@ -2,7 +2,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkTarball, coveredByFiles, packedFiles } from "../../src/publish/tarball-rules.ts";
+import {
+  checkTarball,
+  coveredByFiles,
+  packedFiles,
+  staleBuildFiles,
+} from "../../src/publish/tarball-rules.ts";
 
 const LICENCE = "Apache License\nVersion 2.0\n";
 const dirs: string[] = [];
@@ -91,6 +96,30 @@ describe("checkTarball", () => {
       },
     ]);
     expect(kinds(unpacked({ "dist/index.d.ts": null }, { exports: undefined }))).toEqual([]);
+  });
+
+  it("names a built file whose source is gone, and keeps a bundle with virtual sources", () => {
+    const built = unpacked({
+      "dist/gone.js": "export const y = 2;\n",
+      "dist/gone.js.map": JSON.stringify({ sources: ["../src/gone.ts"], sourcesContent: ["y"] }),
+      "dist/bundle.cjs": "module.exports = 1;\n",
+      "dist/bundle.cjs.map": JSON.stringify({
+        sources: ["virtual:loader", "../src/index.ts"],
+        sourcesContent: ["", "x"],
+      }),
+    });
+    // The package's folder in the workspace: src/index.ts is there, src/gone.ts is not.
+    const workspace = unpacked({ "src/index.ts": "export const x = 1;\n" });
+    expect(staleBuildFiles(built, packedFiles(built), workspace)).toEqual([
+      {
+        kind: "stale-build",
+        message:
+          "built from ../src/gone.ts, which is gone: rebuild from an empty dist (rm -rf dist; pnpm build)",
+        path: "dist/gone.js",
+      },
+    ]);
+    writeFileSync(join(workspace, "src/gone.ts"), "export const y = 2;\n");
+    expect(staleBuildFiles(built, packedFiles(built), workspace)).toEqual([]);
   });
 
   it("refuses a bin without its shebang or its exec bit, and a missing target", () => {
