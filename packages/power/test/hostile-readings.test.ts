@@ -19,6 +19,7 @@ const step = fc.record({
 function run(
   counter: boolean | number,
   steps: readonly { energyJ: number; watts: number; atMs: number }[],
+  sampleIntervalS = Number.NaN,
 ) {
   const device = {
     ...measuredDeviceForTests("dev", "cpu"),
@@ -26,7 +27,7 @@ function run(
     counter:
       counter === false ? null : { rangeJ: counter === true ? Number.POSITIVE_INFINITY : counter },
   };
-  const acc = new DeviceAccumulator(device, 0);
+  const acc = new DeviceAccumulator(device, 0, sampleIntervalS);
   for (const s of steps)
     acc.add({ energyJ: s.energyJ, watts: s.watts, utilisation: Number.NaN, problem: null }, s.atMs);
   return acc;
@@ -107,28 +108,36 @@ describe("the meter's accumulation of hostile readings", () => {
     expect(glitch.problem?.message).toMatch(/more than the 1000 W this device can draw/);
   });
 
-  it("flags power drawn as a line across a pause, still counting it; a slow cadence is not flagged", () => {
+  it("flags power drawn as a line across a pause, still counting it, from the caller's interval", () => {
     const second = (atMs: number) => ({ energyJ: Number.NaN, watts: 100, atMs });
     // Every second, then nothing for ten minutes (SIGSTOP, a paused VM), then every second.
-    const paused = run(false, [second(0), second(1000), second(2000), second(602_000)]);
+    const pause = [second(0), second(1000), second(2000), second(602_000)];
+    const paused = run(false, pause, 1);
     expect(paused.problem?.kind).toBe("long-bridge");
     expect(paused.problem?.message).toMatch(
-      /600\.0 s passed between two power readings taken every 1\.0 s before .* an estimate rather than a measurement/,
+      /600\.0 s passed between two power readings sampled every 1\.0 s .* an estimate rather than a measurement/,
     );
     expect(paused.energyJ).toBeCloseTo(100 * 602, 6);
     expect(paused.samples).toBe(4);
-    // The next reading on the old cadence is not flagged: the pause did not become the cadence.
     paused.add(
       { energyJ: Number.NaN, watts: 100, utilisation: Number.NaN, problem: null },
       603_000,
     );
     expect(paused.problem).toBeNull();
-    // A steady minute between readings is a cadence, not a pause; nor is a short gap.
-    expect(run(false, [second(0), second(60_000), second(120_000)]).problem).toBeNull();
-    expect(run(false, [second(0), second(1000), second(4000)]).problem).toBeNull();
+    // Ticks every 10 s with an epoch's end a second before one: the short interval it makes
+    // does not turn the next tick into a pause. Nor is a steady minute at a minute's interval.
+    const ticks = [second(0), second(9000), second(10_000), second(20_000), second(30_000)];
+    expect(run(false, ticks, 10).problem).toBeNull();
+    expect(run(false, [second(0), second(60_000), second(120_000)], 60).problem).toBeNull();
+    // Under 10 s is never a pause, whatever the interval; a caller that gave none is not flagged.
+    expect(run(false, [second(0), second(9_900)], 0.01).problem).toBeNull();
+    expect(run(false, [second(0), second(10_000)], 0.01).problem?.message).toMatch(
+      /sampled every 10 ms/,
+    );
+    expect(run(false, pause).problem).toBeNull();
     // A counter measures the gap itself.
     const counter = (energyJ: number, atMs: number) => ({ energyJ, watts: Number.NaN, atMs });
-    const counted = run(true, [counter(0, 0), counter(100, 1000), counter(60_100, 601_000)]);
+    const counted = run(true, [counter(0, 0), counter(100, 1000), counter(60_100, 601_000)], 1);
     expect(counted.problem).toBeNull();
     expect(counted.energyJ).toBe(60_100);
   });

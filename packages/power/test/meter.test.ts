@@ -225,6 +225,10 @@ describe("openPowerMeter choices", () => {
     expect(opened.error).toMatchObject({ kind: "invalid-options", field: "components.1" });
     const negative = await openPowerMeter({ simulated: [{ kind: "cpu", name: "x", watts: -1 }] });
     expect(!negative.ok && negative.error.field).toBe("simulated.0.watts");
+    for (const sampleIntervalS of [0, -1, Number.NaN, 1e9]) {
+      const interval = await openPowerMeter({ sampleIntervalS });
+      expect(!interval.ok && interval.error.field).toBe("sampleIntervalS");
+    }
   });
 
   it("refuses a cpuName no CPU row matches, naming the option and the variable", async () => {

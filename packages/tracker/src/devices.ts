@@ -61,6 +61,8 @@ export function meterOptionsFor(options: ResolvedTrackerOptions): MeterOptions {
   return {
     ...(options.power ?? {}),
     components: "all",
+    // A power reading long after the last tick (a paused process) is then flagged.
+    sampleIntervalS: options.updateInterval,
     ...(simulated.length > 0 ? { simulated } : {}),
   };
 }

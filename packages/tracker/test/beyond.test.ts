@@ -7,12 +7,13 @@ import { gramsPerKWh, type IntensityProvider } from "@wattprint/core";
 import type { PowerDevice } from "@wattprint/power";
 import { ok } from "@wattprint/result";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { descendants, selectDevices } from "../src/devices.ts";
+import { descendants, meterOptionsFor, selectDevices } from "../src/devices.ts";
 import {
   CarbonTracker,
   MAX_TASK_NAME_CHARS,
   measure,
   type TrackerOptions,
+  trackerOptionsSchema,
   trackerResultSchema,
 } from "../src/index.ts";
 import { MAX_TASKS } from "../src/limits.ts";
@@ -613,6 +614,13 @@ describe("a stop() while an epochEnd() waits for its forecast", () => {
     } finally {
       await rm(logDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the meter's options", () => {
+  it("tell the meter the sampling interval, so a power reading after a pause is flagged", () => {
+    const resolved = trackerOptionsSchema.parse({ updateInterval: 10, components: ["gpu"] });
+    expect(meterOptionsFor(resolved)).toMatchObject({ sampleIntervalS: 10, components: "all" });
   });
 });
 

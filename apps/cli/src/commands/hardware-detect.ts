@@ -57,6 +57,7 @@ export async function runHardwareDetect(argv: readonly string[], io: CliIo): Pro
     fallback: args.fallback,
     ...(args.cpuName === undefined ? {} : { cpuName: args.cpuName }),
     gpuUtilisation: args.watchIntervalMs !== undefined,
+    ...(args.watchIntervalMs === undefined ? {} : { sampleIntervalS: args.watchIntervalMs / 1000 }),
   });
   if (!opened.ok) {
     commandFailure(io, opened.error.kind, `${COMMAND}: ${opened.error.message}`);

@@ -29,8 +29,10 @@ export function safeIntervalFix(rangeJ: number, maxWatts: number): string {
 
 /**
  * A power-only device's interval is flagged `long-bridge` when it is at least this many times
- * the last interval before it and at least `LONG_BRIDGE_MIN_S`: a steady slow sampling (every
- * 60 s) is never flagged, a one-second cadence that stops for a minute is.
+ * the caller's sampling interval (`MeterOptions.sampleIntervalS`) and at least
+ * `LONG_BRIDGE_MIN_S`. From the caller's interval, not from the intervals seen: extra samples
+ * (an epoch's end a second after a tick) make short ones, and a regular tick after them
+ * looked like a pause.
  */
 const LONG_BRIDGE_FACTOR = 5;
 const LONG_BRIDGE_MIN_S = 10;
@@ -84,24 +86,29 @@ export class DeviceAccumulator {
   private lastEnergyJ = Number.NaN;
   private lastWatts = Number.NaN;
   private lastAtMs = Number.NaN;
-  /** The last power interval not flagged `long-bridge`, in seconds: the cadence to compare with. */
-  private powerIntervalS = Number.NaN;
   private readonly step: CounterStepState = newCounterStepState();
   private readonly useCounter: boolean;
   /** The counter's wrap range (Infinity when it never wraps): a reading at or past it is not the counter's. */
   private readonly rangeJ: number;
   private readonly maxWatts: number;
+  /** A power interval at least this long is flagged `long-bridge`; NaN: never. */
+  private readonly longBridgeS: number;
   /** The one slot `add` copies a reading object into, made on first use. */
   private scratch: ReadingFrame | null = null;
 
   /**
    * @param startedAtMs where metered time begins; NaN until the meter's first sample sets it
    * (`startAt`), a reading before then counting no uncounted time.
+   * @param sampleIntervalS how often the caller samples (`MeterOptions.sampleIntervalS`); NaN
+   * when it did not say, and then no interval is flagged `long-bridge`.
    */
   constructor(
     readonly device: PowerDevice,
     private startedAtMs: number,
+    private readonly sampleIntervalS = Number.NaN,
   ) {
+    // Math.max keeps NaN: no interval compares at least NaN.
+    this.longBridgeS = Math.max(LONG_BRIDGE_MIN_S, LONG_BRIDGE_FACTOR * sampleIntervalS);
     this.useCounter = device.counter !== null;
     this.rangeJ = device.counter?.rangeJ ?? Number.POSITIVE_INFINITY;
     this.maxWatts = device.maxWatts;
@@ -280,13 +287,7 @@ export class DeviceAccumulator {
     } else {
       const elapsedS = Math.max(0, atMs - this.lastAtMs) / 1000;
       this.energyJ += ((this.lastWatts + watts) / 2) * elapsedS;
-      const cadenceS = this.powerIntervalS;
-      // NaN compares false: the first interval sets the cadence and is never flagged.
-      if (elapsedS >= LONG_BRIDGE_MIN_S && elapsedS >= LONG_BRIDGE_FACTOR * cadenceS) {
-        this.bridged(elapsedS, cadenceS);
-      } else {
-        this.powerIntervalS = elapsedS;
-      }
+      if (elapsedS >= this.longBridgeS) this.bridged(elapsedS);
     }
     this.lastWatts = watts;
     this.lastAtMs = atMs;
@@ -297,11 +298,12 @@ export class DeviceAccumulator {
    * (SIGSTOP, a paused VM, a run of failed readings). A counter device needs no flag: its
    * next delta measures the gap.
    */
-  private bridged(elapsedS: number, cadenceS: number): void {
+  private bridged(elapsedS: number): void {
+    const intervalS = this.sampleIntervalS;
     this.problem = readingProblem(
       "long-bridge",
       this.device.id,
-      `${this.device.reader} ${this.device.name}: ${elapsedS.toFixed(1)} s passed between two power readings taken every ${cadenceS.toFixed(1)} s before (was the process or the machine paused, or did readings fail?); the energy in between is a straight line from one to the other, an estimate rather than a measurement.`,
+      `${this.device.reader} ${this.device.name}: ${elapsedS.toFixed(1)} s passed between two power readings sampled every ${intervalS >= 1 ? `${intervalS.toFixed(1)} s` : `${(intervalS * 1000).toFixed(0)} ms`} (was the process or the machine paused, or did readings fail?); the energy in between is a straight line from one to the other, an estimate rather than a measurement.`,
     );
   }
 

@@ -138,6 +138,7 @@ export async function openPowerMeter(
     );
   }
 
+  const sampleIntervalS = options.sampleIntervalS ?? Number.NaN;
   const wired: Picks[] = [];
   const devices: PowerDevice[] = [];
   for (const f of found) {
@@ -147,7 +148,7 @@ export async function openPowerMeter(
       .map(({ device, index }) => {
         devices.push(device);
         // NaN: the meter's first sample sets where metered time begins (see `complete`).
-        return { index, acc: new DeviceAccumulator(device, Number.NaN) };
+        return { index, acc: new DeviceAccumulator(device, Number.NaN, sampleIntervalS) };
       });
     if (picks.length === 0) await f.source.close();
     else wired.push({ source: f.source, picks });

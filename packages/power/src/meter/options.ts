@@ -72,6 +72,7 @@ export const meterOptionsSchema = z.strictObject({
   platform: z.optional(z.string().check(z.minLength(1))),
   simulated: z.optional(z.array(simulatedSchema).check(z.minLength(1), z.maxLength(16))),
   readDeadlineMs: z.optional(z.int().check(z.gte(10), z.lte(600_000))),
+  sampleIntervalS: z.optional(z.number().check(z.gte(0.001), z.lte(86_400))),
   nvmlInitTimeoutMs: z.optional(z.int().check(z.gte(10), z.lte(600_000))),
 });
 
@@ -107,6 +108,14 @@ export interface MeterOptions {
   readonly cpuName?: string;
   readonly revalidateEvery?: number;
   readonly platform?: NodeJS.Platform;
+  /**
+   * How often the caller samples, in seconds (the tracker's `updateInterval`). With it, a
+   * power-only device's interval of at least 10 s and five times this (a paused process or
+   * VM, readings that kept failing) is still counted but flagged `long-bridge`, its energy
+   * being a line between two readings. Without it nothing is flagged: a caller that samples
+   * when it likes (a job's start and end) knows its gaps.
+   */
+  readonly sampleIntervalS?: number;
   /**
    * How long one round of the read thread (every sysfs read and NVML call of a sample) may
    * run before what is still out fails as `driver-error` (default 5000 ms). Process-wide: the
