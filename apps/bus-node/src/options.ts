@@ -146,6 +146,29 @@ function numberOr(
   return optionalNumber(flag, flagText, env, variable, rule) ?? fallback;
 }
 
+/**
+ * One of `allowed` from its flag or else its variable, `fallback` when neither is set. The
+ * error names where the value came from (the flag, or the variable the user set) and lists
+ * the choices as `words` says them.
+ */
+function choiceOr<T extends string>(
+  fallback: T,
+  allowed: readonly T[],
+  words: string,
+  flag: string,
+  flagText: string | undefined,
+  env: Env,
+  variable: string,
+): T {
+  const given = optionText(flag, flagText, env, variable);
+  if (given === undefined) return fallback;
+  const choice = allowed.find((value) => value === given.text);
+  if (choice === undefined) {
+    throw new UsageError(`${given.name} expects ${words}, got "${given.text}"`);
+  }
+  return choice;
+}
+
 /** Flags win over environment variables; every value is checked before the node starts. */
 export function parseNodeOptions(
   argv: readonly string[],
@@ -195,36 +218,33 @@ export function parseNodeOptions(
     { integer: true, min: 0, max: 1_000_000 },
   );
 
-  // Each error names where the value came from: a flag, or the variable the user set.
-  const nodeCommandsGiven = optionText(
+  const nodeCommands = choiceOr(
+    "accept",
+    NODE_COMMAND_POLICIES,
+    NODE_COMMAND_POLICIES.join(" or "),
     "node-commands",
     values["node-commands"],
     env,
     "WATTPRINT_NODE_COMMANDS",
   );
-  const nodeCommands = nodeCommandsGiven?.text ?? "accept";
-  if (!(NODE_COMMAND_POLICIES as readonly string[]).includes(nodeCommands)) {
-    throw new UsageError(
-      `${nodeCommandsGiven?.name} expects ${NODE_COMMAND_POLICIES.join(" or ")}, got "${nodeCommands}"`,
-    );
-  }
-  const configurationGiven = optionText(
+  const configuration = choiceOr(
+    "accept",
+    CONFIGURATION_POLICIES,
+    CONFIGURATION_POLICIES.join(" or "),
     "configuration",
     values.configuration,
     env,
     "WATTPRINT_CONFIGURATION",
   );
-  const configuration = configurationGiven?.text ?? "accept";
-  if (!(CONFIGURATION_POLICIES as readonly string[]).includes(configuration)) {
-    throw new UsageError(
-      `${configurationGiven?.name} expects ${CONFIGURATION_POLICIES.join(" or ")}, got "${configuration}"`,
-    );
-  }
-  const modeGiven = optionText("mode", values.mode, env, "WATTPRINT_MODE");
-  const mode = modeGiven?.text ?? "auto";
-  if (!(TASK_MODES as readonly string[]).includes(mode)) {
-    throw new UsageError(`${modeGiven?.name} expects ${TASK_MODES.join(", ")}, got "${mode}"`);
-  }
+  const mode = choiceOr(
+    "auto",
+    TASK_MODES,
+    TASK_MODES.join(", "),
+    "mode",
+    values.mode,
+    env,
+    "WATTPRINT_MODE",
+  );
   const measureSeconds = numberOr(
     DEFAULT_MEASURE_SECONDS,
     "measure-seconds",
@@ -243,7 +263,7 @@ export function parseNodeOptions(
       pue,
       // As in the Python node, 0 means "not set": intensity then comes from the user's region.
       ...(grid > 0 ? { gridIntensityOverride: grid } : {}),
-      mode: mode as TaskMode,
+      mode,
       measureSeconds,
     },
     maxPendingPerInput: numberOr(50, "max-pending", values["max-pending"], env, undefined, {
@@ -259,13 +279,13 @@ export function parseNodeOptions(
         max: 604_800,
         unit: "seconds",
       }) * 1000,
-    nodeCommands: nodeCommands as NodeCommandPolicy,
-    configuration: configuration as ConfigurationPolicy,
+    nodeCommands,
+    configuration,
     logLevel,
     warmUpTasks,
     notes,
     peerLimits: peerLimits(values, env),
-    measure: measureOptions(values, env, mode as TaskMode),
+    measure: measureOptions(values, env, mode),
   };
 }
 
