@@ -27,14 +27,20 @@ function silence(net: MemoryNetwork, p: Participant): void {
 
 const topic = RELIABLE_TOPIC;
 
+/** A and B with these leases, A's writer matched with B's reader. */
+async function matchedPair(leaseAMs: number, leaseBMs: number) {
+  const net = new MemoryNetwork();
+  const a = await make(net, "A", leaseAMs);
+  const b = await make(net, "B", leaseBMs);
+  const writer = a.createWriter(topic);
+  b.createReader(topic);
+  expect(await writer.waitForMatched(1, 5000)).toBe(true);
+  return { net, a, b, writer };
+}
+
 describe("participant lifecycle over the memory network", () => {
   it("expires a silent peer by lease and unmatches its endpoints", async () => {
-    const net = new MemoryNetwork();
-    const a = await make(net, "A");
-    const b = await make(net, "B", 600);
-    const w = a.createWriter(topic);
-    b.createReader(topic);
-    expect(await w.waitForMatched(1, 5000)).toBe(true);
+    const { net, a, b, writer: w } = await matchedPair(20_000, 600);
     const unmatched = w.once("unmatched", 5000);
     const lost = a.once("participantLost", 5000);
     // B goes silent without saying goodbye.
@@ -211,12 +217,7 @@ function stepWallClock(offsetMs: number): void {
 
 describe("leases across a wall-clock step", () => {
   it("keeps a live peer and its match when the wall clock jumps a minute ahead", async () => {
-    const net = new MemoryNetwork();
-    const a = await make(net, "A", 2000);
-    const b = await make(net, "B", 2000);
-    const writer = a.createWriter(topic);
-    b.createReader(topic);
-    expect(await writer.waitForMatched(1, 5000)).toBe(true);
+    const { net, a, b, writer } = await matchedPair(2000, 2000);
     const lost: string[] = [];
     a.on("participantLost", (_info, reason) => lost.push(reason));
     // B is not heard for 700 ms (well within its 2 s lease), so the lease checks (every
@@ -231,12 +232,7 @@ describe("leases across a wall-clock step", () => {
   });
 
   it("still expires a peer that went silent after the wall clock jumped an hour back", async () => {
-    const net = new MemoryNetwork();
-    const a = await make(net, "A", 20_000);
-    const b = await make(net, "B", 600);
-    const writer = a.createWriter(topic);
-    b.createReader(topic);
-    expect(await writer.waitForMatched(1, 5000)).toBe(true);
+    const { net, a, b } = await matchedPair(20_000, 600);
     stepWallClock(-3_600_000);
     const lost = a.once("participantLost", 5000);
     silence(net, b);
